@@ -1,0 +1,19 @@
+// SHA-256 as lowercase hex, from OpenSSL (already a dependency of gRPC).
+//
+//   Sha256Hex("abc") ==
+//       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+#ifndef KOKEMUS_SERVICES_DOMAIN_DIGEST_H_
+#define KOKEMUS_SERVICES_DOMAIN_DIGEST_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+
+namespace kokemus::domain {
+
+std::string Sha256Hex(absl::string_view data);
+
+}  // namespace kokemus::domain
+
+#endif  // KOKEMUS_SERVICES_DOMAIN_DIGEST_H_

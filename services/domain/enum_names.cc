@@ -1,0 +1,74 @@
+#include "services/domain/enum_names.h"
+
+#include <array>
+
+
+namespace kokemus::domain {
+namespace {
+
+constexpr std::array<absl::string_view, 10> kExperienceAreas = {
+    "UNSPECIFIED",     "MENTAL_HEALTH",    "SUBSTANCE_USE",
+    "GAMBLING",        "FAMILY_MEMBER",    "SOMATIC_ILLNESS",
+    "CHILD_PROTECTION", "CRIMINAL_SANCTIONS", "HOMELESSNESS",
+    "OTHER_LIFE_CRISIS"};
+constexpr std::array<absl::string_view, 12> kRoles = {
+    "UNSPECIFIED",       "LECTURER",      "CO_TEACHER", "PEER_SUPPORT",
+    "GROUP_FACILITATOR", "CO_DEVELOPER",  "EVALUATOR",  "INTERVIEWER",
+    "TEAM_MEMBER",       "WORKING_PAIR",  "LOW_THRESHOLD_SHIFT",
+    "COMMUNICATIONS"};
+constexpr std::array<absl::string_view, 4> kPaymentMethods = {
+    "UNSPECIFIED", "SALARY_TAX_CARD", "INVOICE", "FEE_DECLINED"};
+constexpr std::array<absl::string_view, 8> kWeekdays = {
+    "UNSPECIFIED", "MONDAY", "TUESDAY",  "WEDNESDAY",
+    "THURSDAY",    "FRIDAY", "SATURDAY", "SUNDAY"};
+constexpr std::array<absl::string_view, 4> kExpertStates = {
+    "UNSPECIFIED", "ACTIVE", "PAUSED", "INACTIVE"};
+constexpr std::array<absl::string_view, 5> kSectors = {
+    "UNSPECIFIED", "PUBLIC", "NGO", "EDUCATION", "PRIVATE"};
+constexpr std::array<absl::string_view, 13> kOrganizationKinds = {
+    "UNSPECIFIED",
+    "ADULT_SOCIAL_WORK",
+    "CHILD_PROTECTION",
+    "FAMILY_CENTRE",
+    "DAY_ACTIVITY",
+    "LOW_THRESHOLD_MEETING_PLACE",
+    "REHABILITATIVE_WORK",
+    "MENTAL_HEALTH_SUBSTANCE_SERVICES",
+    "HOUSING_SERVICES",
+    "HOSPITAL",
+    "EDUCATIONAL_INSTITUTION",
+    "DEVELOPMENT_GROUP",
+    "OTHER"};
+
+}  // namespace
+
+template <>
+std::span<const absl::string_view> EnumNames<ExperienceArea>() {
+  return kExperienceAreas;
+}
+template <>
+std::span<const absl::string_view> EnumNames<Role>() {
+  return kRoles;
+}
+template <>
+std::span<const absl::string_view> EnumNames<PaymentMethod>() {
+  return kPaymentMethods;
+}
+template <>
+std::span<const absl::string_view> EnumNames<Weekday>() {
+  return kWeekdays;
+}
+template <>
+std::span<const absl::string_view> EnumNames<ExpertState>() {
+  return kExpertStates;
+}
+template <>
+std::span<const absl::string_view> EnumNames<Sector>() {
+  return kSectors;
+}
+template <>
+std::span<const absl::string_view> EnumNames<OrganizationKind>() {
+  return kOrganizationKinds;
+}
+
+}  // namespace kokemus::domain

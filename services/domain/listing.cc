@@ -1,0 +1,259 @@
+#include "services/domain/listing.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "services/domain/enum_names.h"
+#include "services/domain/reference_data.h"
+#include "services/domain/validation.h"
+
+namespace kokemus::domain {
+namespace {
+
+constexpr absl::string_view kTokenVersion = "kokemus-page-v1";
+
+template <typename E>
+FilterField EnumField(absl::string_view name) {
+  return {name, [](absl::string_view value) -> std::optional<std::string> {
+            if (auto e = ParseEnum<E>(value)) return std::string(EnumName(*e));
+            return std::nullopt;
+          }};
+}
+
+FilterField MunicipalityField(absl::string_view name) {
+  return {name, [](absl::string_view value) -> std::optional<std::string> {
+            const ReferenceData& ref = ReferenceData::Get();
+            if (const Municipality* m = ref.FindMunicipality(value)) return m->code;
+            if (const Municipality* m = ref.FindMunicipalityByName(value)) {
+              return m->code;
+            }
+            return std::nullopt;
+          }};
+}
+
+template <typename T>
+using Copier = void (*)(const T&, T&);
+
+template <typename T>
+absl::Status ApplyMask(
+    const T& patch, const std::vector<std::string>& paths,
+    const std::vector<std::pair<absl::string_view, Copier<T>>>& fields,
+    T& target) {
+  const bool all = paths.empty() || (paths.size() == 1 && paths[0] == "*");
+  if (all) {
+    for (const auto& [name, copy] : fields) copy(patch, target);
+    return absl::OkStatus();
+  }
+  FieldViolations violations;
+  std::vector<Copier<T>> selected;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    auto it = std::find_if(fields.begin(), fields.end(),
+                           [&](const auto& f) { return f.first == paths[i]; });
+    if (it == fields.end()) {
+      violations.Add(absl::StrCat("update_mask.paths[", i, "]"),
+                     "not an updatable field");
+    } else {
+      selected.push_back(it->second);
+    }
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  for (Copier<T> copy : selected) copy(patch, target);
+  return absl::OkStatus();
+}
+
+#define KOKEMUS_FIELD(T, f) \
+  { #f, [](const T& from, T& to) { to.f = from.f; } }
+
+}  // namespace
+
+absl::StatusOr<std::string> ParseExchangeName(absl::string_view name,
+                                              absl::string_view field) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 2 || parts[0] != "exchanges" || !IsValidId(parts[1])) {
+    return InvalidField(std::string(field),
+                        "must be a resource name exchanges/{exchange}");
+  }
+  return std::string(parts[1]);
+}
+
+absl::StatusOr<ChildName> ParseChildName(absl::string_view name,
+                                         absl::string_view collection,
+                                         absl::string_view field) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "exchanges" || !IsValidId(parts[1]) ||
+      parts[2] != collection || !IsValidId(parts[3])) {
+    return InvalidField(std::string(field),
+                        absl::StrCat("must be a resource name exchanges/{exchange}/",
+                                     collection, "/{id}"));
+  }
+  return ChildName{std::string(parts[1]), std::string(parts[3])};
+}
+
+std::string ExchangeName(absl::string_view exchange_id) {
+  return absl::StrCat("exchanges/", exchange_id);
+}
+
+std::string ChildResourceName(absl::string_view exchange_id,
+                              absl::string_view collection, absl::string_view id) {
+  return absl::StrCat("exchanges/", exchange_id, "/", collection, "/", id);
+}
+
+std::vector<FilterField> ExchangeFilterFields() {
+  return {{"wellbeing_region",
+           [](absl::string_view value) -> std::optional<std::string> {
+             std::string code = absl::AsciiStrToUpper(value);
+             if (ReferenceData::Get().FindRegion(code)) return code;
+             return std::nullopt;
+           }}};
+}
+
+std::vector<FilterField> ExpertFilterFields() {
+  return {EnumField<ExpertState>("state"),
+          MunicipalityField("home_municipality"),
+          EnumField<PaymentMethod>("payment_method")};
+}
+
+std::vector<FilterField> OrganizationFilterFields() {
+  return {EnumField<Sector>("sector"), EnumField<OrganizationKind>("kind"),
+          MunicipalityField("municipality")};
+}
+
+absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
+    absl::string_view filter, const std::vector<FilterField>& fields) {
+  std::vector<FilterTerm> terms;
+  if (absl::StripAsciiWhitespace(filter).empty()) return terms;
+  std::string allowed;
+  for (const FilterField& f : fields) {
+    absl::StrAppend(&allowed, allowed.empty() ? "" : ", ", f.name);
+  }
+  for (absl::string_view term : absl::StrSplit(filter, " AND ")) {
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(term, absl::MaxSplits('=', 1));
+    absl::string_view name = absl::StripAsciiWhitespace(kv.first);
+    absl::string_view value = absl::StripAsciiWhitespace(kv.second);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    if (name.empty() || value.empty()) {
+      return InvalidField("filter",
+                          "must be terms field = value joined with AND");
+    }
+    auto field = std::find_if(fields.begin(), fields.end(),
+                              [&](const FilterField& f) { return f.name == name; });
+    if (field == fields.end()) {
+      return InvalidField("filter", absl::StrCat("can filter only by ", allowed));
+    }
+    auto canonical = field->canonical(value);
+    if (!canonical) {
+      return InvalidField("filter",
+                          absl::StrCat("not a valid value for ", field->name));
+    }
+    terms.push_back({std::string(name), *std::move(canonical)});
+  }
+  return terms;
+}
+
+absl::StatusOr<ListQuery> ParseListQuery(absl::string_view scope, int page_size,
+                                         absl::string_view page_token,
+                                         absl::string_view filter,
+                                         const std::vector<FilterField>& fields) {
+  ListQuery query;
+  query.scope = std::string(scope);
+  query.filter = std::string(filter);
+  if (page_size < 0) return InvalidField("page_size", "must not be negative");
+  query.page_size = page_size == 0 ? kDefaultPageSize
+                                   : std::min(page_size, kMaxPageSize);
+  auto terms = ParseFilter(filter, fields);
+  if (!terms.ok()) return terms.status();
+  query.terms = *std::move(terms);
+  if (!page_token.empty()) {
+    std::string decoded;
+    std::vector<std::string> parts;
+    if (absl::WebSafeBase64Unescape(page_token, &decoded)) {
+      parts = absl::StrSplit(decoded, '\n');
+    }
+    if (parts.size() != 4 || parts[0] != kTokenVersion || !IsValidId(parts[3])) {
+      return InvalidField("page_token", "not a page token from this service");
+    }
+    if (parts[1] != scope || parts[2] != filter) {
+      return InvalidField("page_token",
+                          "belongs to a request with another parent or filter");
+    }
+    query.after_id = parts[3];
+  }
+  return query;
+}
+
+std::string NextPageToken(const ListQuery& query, absl::string_view last_id) {
+  return absl::WebSafeBase64Escape(
+      absl::StrCat(kTokenVersion, "\n", query.scope, "\n", query.filter, "\n",
+                   last_id));
+}
+
+std::string FormatEtag(int64_t revision) {
+  return absl::StrCat("\"", revision, "\"");
+}
+
+absl::Status CheckEtag(absl::string_view etag, int64_t revision) {
+  if (etag.empty() || etag == FormatEtag(revision)) return absl::OkStatus();
+  return absl::AbortedError(
+      "etag does not match: the resource changed since it was read; read it "
+      "again and retry");
+}
+
+absl::Status ApplyExchangeMask(const Exchange& patch,
+                               const std::vector<std::string>& paths,
+                               Exchange& target) {
+  static const std::vector<std::pair<absl::string_view, Copier<Exchange>>>
+      kFields = {KOKEMUS_FIELD(Exchange, display_name),
+                 KOKEMUS_FIELD(Exchange, wellbeing_region),
+                 KOKEMUS_FIELD(Exchange, default_language),
+                 KOKEMUS_FIELD(Exchange, business_id),
+                 KOKEMUS_FIELD(Exchange, contact_email)};
+  return ApplyMask(patch, paths, kFields, target);
+}
+
+absl::Status ApplyExpertMask(const Expert& patch,
+                             const std::vector<std::string>& paths,
+                             Expert& target) {
+  static const std::vector<std::pair<absl::string_view, Copier<Expert>>>
+      kFields = {KOKEMUS_FIELD(Expert, display_name),
+                 KOKEMUS_FIELD(Expert, email),
+                 KOKEMUS_FIELD(Expert, phone),
+                 KOKEMUS_FIELD(Expert, home_municipality),
+                 KOKEMUS_FIELD(Expert, languages),
+                 KOKEMUS_FIELD(Expert, experience_areas),
+                 KOKEMUS_FIELD(Expert, roles),
+                 KOKEMUS_FIELD(Expert, trainings),
+                 KOKEMUS_FIELD(Expert, service_municipalities),
+                 KOKEMUS_FIELD(Expert, max_travel_km),
+                 KOKEMUS_FIELD(Expert, remote_ok),
+                 KOKEMUS_FIELD(Expert, weekly_availability),
+                 KOKEMUS_FIELD(Expert, unavailable_periods),
+                 KOKEMUS_FIELD(Expert, max_assignments_per_month),
+                 KOKEMUS_FIELD(Expert, monthly_earnings_limit_cents),
+                 KOKEMUS_FIELD(Expert, payment_method),
+                 KOKEMUS_FIELD(Expert, state),
+                 KOKEMUS_FIELD(Expert, consent)};
+  return ApplyMask(patch, paths, kFields, target);
+}
+
+absl::Status ApplyOrganizationMask(const Organization& patch,
+                                   const std::vector<std::string>& paths,
+                                   Organization& target) {
+  static const std::vector<std::pair<absl::string_view, Copier<Organization>>>
+      kFields = {KOKEMUS_FIELD(Organization, display_name),
+                 KOKEMUS_FIELD(Organization, business_id),
+                 KOKEMUS_FIELD(Organization, sector),
+                 KOKEMUS_FIELD(Organization, kind),
+                 KOKEMUS_FIELD(Organization, municipality),
+                 KOKEMUS_FIELD(Organization, contact_name),
+                 KOKEMUS_FIELD(Organization, contact_email),
+                 KOKEMUS_FIELD(Organization, contact_phone)};
+  return ApplyMask(patch, paths, kFields, target);
+}
+
+}  // namespace kokemus::domain

@@ -1,0 +1,101 @@
+// Resource names, pagination, list filters, field masks and etags: the
+// request conventions shared by every resource (AIP-122, 132, 134, 154, 160).
+//
+//   auto query = ParseListQuery(parent, page_size, page_token, filter,
+//                               ExpertFilterFields());
+//   ... read query->page_size + 1 rows with id > query->after_id ...
+//   token = NextPageToken(*query, last_id_of_page);
+#ifndef KOKEMUS_SERVICES_DOMAIN_LISTING_H_
+#define KOKEMUS_SERVICES_DOMAIN_LISTING_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "services/domain/model.h"
+
+namespace kokemus::domain {
+
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 500;
+
+// The ids in a child resource name "exchanges/{exchange}/{collection}/{id}".
+struct ChildName {
+  std::string exchange_id;
+  std::string id;
+};
+
+// "exchanges/{exchange}" -> exchange id; INVALID_ARGUMENT naming `field`.
+absl::StatusOr<std::string> ParseExchangeName(absl::string_view name,
+                                              absl::string_view field);
+absl::StatusOr<ChildName> ParseChildName(absl::string_view name,
+                                         absl::string_view collection,
+                                         absl::string_view field);
+std::string ExchangeName(absl::string_view exchange_id);
+std::string ChildResourceName(absl::string_view exchange_id,
+                              absl::string_view collection, absl::string_view id);
+
+// One `field = value` term of a list filter, with the value in canonical form.
+struct FilterTerm {
+  std::string field;
+  std::string value;
+  bool operator==(const FilterTerm&) const = default;
+};
+
+// A field that a list can be filtered by, and how to make a value canonical
+// (nullopt: the value is not allowed).
+struct FilterField {
+  absl::string_view name;
+  std::function<std::optional<std::string>(absl::string_view)> canonical;
+};
+
+std::vector<FilterField> ExchangeFilterFields();
+std::vector<FilterField> ExpertFilterFields();
+std::vector<FilterField> OrganizationFilterFields();
+
+// Parses `a = x AND b = "y"`; INVALID_ARGUMENT naming `filter` on error.
+absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
+    absl::string_view filter, const std::vector<FilterField>& fields);
+
+struct ListQuery {
+  std::string scope;  // the parent, "" for top-level collections
+  int page_size = kDefaultPageSize;
+  std::string after_id;  // rows with a greater id come next
+  std::string filter;    // as given, to tie page tokens to it
+  std::vector<FilterTerm> terms;
+};
+
+absl::StatusOr<ListQuery> ParseListQuery(absl::string_view scope, int page_size,
+                                         absl::string_view page_token,
+                                         absl::string_view filter,
+                                         const std::vector<FilterField>& fields);
+std::string NextPageToken(const ListQuery& query, absl::string_view last_id);
+
+// Etags are the quoted revision number: "\"3\"".
+std::string FormatEtag(int64_t revision);
+// OK when `etag` is empty or names `revision`; ABORTED otherwise.
+absl::Status CheckEtag(absl::string_view etag, int64_t revision);
+
+// Field masks. An empty mask or "*" selects every updatable field.
+// `target` takes the values of the fields in `paths` from `patch`.
+absl::Status ApplyExchangeMask(const Exchange& patch,
+                               const std::vector<std::string>& paths,
+                               Exchange& target);
+absl::Status ApplyExpertMask(const Expert& patch,
+                             const std::vector<std::string>& paths,
+                             Expert& target);
+absl::Status ApplyOrganizationMask(const Organization& patch,
+                                   const std::vector<std::string>& paths,
+                                   Organization& target);
+
+}  // namespace kokemus::domain
+
+#endif  // KOKEMUS_SERVICES_DOMAIN_LISTING_H_

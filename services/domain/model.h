@@ -1,0 +1,164 @@
+// The registry's domain model: plain structs that the RPC layer fills from
+// protos and the storage layer reads from and writes to SQL. Enum values match
+// the numbers in api/kokemus/v1 so the conversion is a checked cast.
+//
+//   Expert e;
+//   e.display_name = "Kaisa K.";
+//   e.languages = {"fi"};
+//   FieldViolations v = ValidateExpert(e, absl::Now());
+#ifndef KOKEMUS_SERVICES_DOMAIN_MODEL_H_
+#define KOKEMUS_SERVICES_DOMAIN_MODEL_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace kokemus::domain {
+
+enum class ExperienceArea {
+  kUnspecified = 0,
+  kMentalHealth,
+  kSubstanceUse,
+  kGambling,
+  kFamilyMember,
+  kSomaticIllness,
+  kChildProtection,
+  kCriminalSanctions,
+  kHomelessness,
+  kOtherLifeCrisis,
+};
+
+enum class Role {
+  kUnspecified = 0,
+  kLecturer,
+  kCoTeacher,
+  kPeerSupport,
+  kGroupFacilitator,
+  kCoDeveloper,
+  kEvaluator,
+  kInterviewer,
+  kTeamMember,
+  kWorkingPair,
+  kLowThresholdShift,
+  kCommunications,
+};
+
+enum class PaymentMethod { kUnspecified = 0, kSalaryTaxCard, kInvoice, kFeeDeclined };
+
+enum class Weekday {
+  kUnspecified = 0,
+  kMonday,
+  kTuesday,
+  kWednesday,
+  kThursday,
+  kFriday,
+  kSaturday,
+  kSunday,
+};
+
+enum class ExpertState { kUnspecified = 0, kActive, kPaused, kInactive };
+
+enum class Sector { kUnspecified = 0, kPublic, kNgo, kEducation, kPrivate };
+
+enum class OrganizationKind {
+  kUnspecified = 0,
+  kAdultSocialWork,
+  kChildProtection,
+  kFamilyCentre,
+  kDayActivity,
+  kLowThresholdMeetingPlace,
+  kRehabilitativeWork,
+  kMentalHealthSubstanceServices,
+  kHousingServices,
+  kHospital,
+  kEducationalInstitution,
+  kDevelopmentGroup,
+  kOther,
+};
+
+// Bookkeeping that every stored resource carries. `revision` starts at 1 and
+// grows by one on every change; the etag is derived from it.
+struct Meta {
+  int64_t revision = 0;
+  absl::Time create_time = absl::UnixEpoch();
+  absl::Time update_time = absl::UnixEpoch();
+};
+
+struct Exchange {
+  std::string id;
+  std::string display_name;
+  std::string wellbeing_region;
+  std::string default_language;
+  std::string business_id;
+  std::string contact_email;
+  Meta meta;
+};
+
+struct Training {
+  std::string provider;
+  std::string title;
+  std::string completion_date;  // YYYY-MM-DD
+  bool operator==(const Training&) const = default;
+};
+
+struct WeeklyWindow {
+  Weekday day = Weekday::kUnspecified;
+  int start_minute = 0;
+  int end_minute = 0;
+  bool operator==(const WeeklyWindow&) const = default;
+};
+
+struct Period {
+  absl::Time start_time = absl::UnixEpoch();
+  absl::Time end_time = absl::UnixEpoch();
+  bool operator==(const Period&) const = default;
+};
+
+struct Consent {
+  absl::Time given_time = absl::UnixEpoch();  // UnixEpoch: no consent recorded
+  std::string notice_version;
+};
+
+struct Expert {
+  std::string exchange_id;
+  std::string id;
+  std::string display_name;
+  std::string email;
+  std::string phone;
+  std::string home_municipality;
+  std::vector<std::string> languages;
+  std::vector<ExperienceArea> experience_areas;
+  std::vector<Role> roles;
+  std::vector<Training> trainings;
+  std::vector<std::string> service_municipalities;
+  int max_travel_km = 0;
+  bool remote_ok = false;
+  std::vector<WeeklyWindow> weekly_availability;
+  std::vector<Period> unavailable_periods;
+  int max_assignments_per_month = 0;
+  int64_t monthly_earnings_limit_cents = 0;
+  PaymentMethod payment_method = PaymentMethod::kUnspecified;
+  ExpertState state = ExpertState::kUnspecified;
+  Consent consent;
+  Meta meta;
+};
+
+struct Organization {
+  std::string exchange_id;
+  std::string id;
+  std::string display_name;
+  std::string business_id;
+  Sector sector = Sector::kUnspecified;
+  OrganizationKind kind = OrganizationKind::kUnspecified;
+  std::string municipality;
+  std::string contact_name;
+  std::string contact_email;
+  std::string contact_phone;
+  Meta meta;
+};
+
+}  // namespace kokemus::domain
+
+#endif  // KOKEMUS_SERVICES_DOMAIN_MODEL_H_

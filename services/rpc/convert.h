@@ -1,0 +1,33 @@
+// Conversion between the kokemus.v1 protos and the domain structs. Enum
+// numbers are equal on both sides (checked at compile time in convert.cc), so
+// an unknown number survives the conversion and validation reports it.
+//
+//   domain::Expert e = FromProto(request.expert());
+//   *response.mutable_expert() = ToProto(stored_expert);
+#ifndef KOKEMUS_SERVICES_RPC_CONVERT_H_
+#define KOKEMUS_SERVICES_RPC_CONVERT_H_
+
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "kokemus/v1/exchange.pb.h"
+#include "kokemus/v1/expert.pb.h"
+#include "kokemus/v1/organization.pb.h"
+#include "services/domain/model.h"
+
+namespace kokemus::rpc {
+
+// Output-only fields (name, etag, times) are ignored; ids come from names.
+domain::Exchange FromProto(const v1::Exchange& proto);
+domain::Expert FromProto(const v1::Expert& proto);
+domain::Organization FromProto(const v1::Organization& proto);
+
+v1::Exchange ToProto(const domain::Exchange& exchange);
+v1::Expert ToProto(const domain::Expert& expert);
+v1::Organization ToProto(const domain::Organization& organization);
+
+absl::Time FromProto(const google::protobuf::Timestamp& ts);
+google::protobuf::Timestamp ToProto(absl::Time time);
+
+}  // namespace kokemus::rpc
+
+#endif  // KOKEMUS_SERVICES_RPC_CONVERT_H_

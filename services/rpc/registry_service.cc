@@ -1,0 +1,372 @@
+#include "services/rpc/registry_service.h"
+
+#include <exception>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/domain/digest.h"
+#include "services/domain/listing.h"
+#include "services/domain/validation.h"
+#include "services/rpc/convert.h"
+#include "services/rpc/status.h"
+
+namespace kokemus::rpc {
+namespace {
+
+using domain::FieldViolations;
+using storage::Key;
+
+// What differs between the three resources, for the shared method bodies.
+struct ExchangeKind {
+  using T = domain::Exchange;
+  static constexpr absl::string_view kCollection = "exchanges";
+  static constexpr absl::string_view kField = "exchange";
+  static void Normalize(T& v) { domain::NormalizeExchange(v); }
+  static void Validate(const T& v, FieldViolations& out) {
+    domain::ValidateExchange(v, kField, out);
+  }
+  static absl::Status ApplyMask(const T& patch, const std::vector<std::string>& paths,
+                                T& target) {
+    return domain::ApplyExchangeMask(patch, paths, target);
+  }
+  static std::vector<domain::FilterField> Filters() {
+    return domain::ExchangeFilterFields();
+  }
+};
+
+struct ExpertKind {
+  using T = domain::Expert;
+  static constexpr absl::string_view kCollection = "experts";
+  static constexpr absl::string_view kField = "expert";
+  static void Normalize(T& v) { domain::NormalizeExpert(v); }
+  static void Validate(const T& v, FieldViolations& out) {
+    domain::ValidateExpert(v, absl::Now(), kField, out);
+  }
+  static absl::Status ApplyMask(const T& patch, const std::vector<std::string>& paths,
+                                T& target) {
+    return domain::ApplyExpertMask(patch, paths, target);
+  }
+  static std::vector<domain::FilterField> Filters() {
+    return domain::ExpertFilterFields();
+  }
+};
+
+struct OrganizationKind {
+  using T = domain::Organization;
+  static constexpr absl::string_view kCollection = "organizations";
+  static constexpr absl::string_view kField = "organization";
+  static void Normalize(T& v) { domain::NormalizeOrganization(v); }
+  static void Validate(const T& v, FieldViolations& out) {
+    domain::ValidateOrganization(v, kField, out);
+  }
+  static absl::Status ApplyMask(const T& patch, const std::vector<std::string>& paths,
+                                T& target) {
+    return domain::ApplyOrganizationMask(patch, paths, target);
+  }
+  static std::vector<domain::FilterField> Filters() {
+    return domain::OrganizationFilterFields();
+  }
+};
+
+// Runs a handler body; an escaping exception becomes INTERNAL without details.
+template <typename F>
+grpc::Status Guarded(F&& body) {
+  try {
+    return ToGrpcStatus(body());
+  } catch (const std::exception&) {
+    return grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
+  }
+}
+
+// SHA-256 of the request without its request_id, deterministically serialized.
+template <typename Request>
+std::string Fingerprint(const Request& request) {
+  Request copy = request;
+  copy.clear_request_id();
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    copy.SerializeToCodedStream(&coded);
+  }
+  return domain::Sha256Hex(bytes);
+}
+
+template <typename Kind>
+Key KeyFromName(absl::string_view name, absl::string_view field,
+                absl::Status& status) {
+  if constexpr (std::is_same_v<Kind, ExchangeKind>) {
+    auto id = domain::ParseExchangeName(name, field);
+    status = id.status();
+    return id.ok() ? Key{"", *id} : Key{};
+  } else {
+    auto child = domain::ParseChildName(name, Kind::kCollection, field);
+    status = child.status();
+    return child.ok() ? Key{child->exchange_id, child->id} : Key{};
+  }
+}
+
+// Create: the parent (empty for exchanges), the caller's id, and the request.
+template <typename Kind, typename Request>
+absl::StatusOr<typename Kind::T> Create(storage::RegistryStore& store,
+                                        const Request& request,
+                                        typename Kind::T value,
+                                        absl::string_view parent,
+                                        std::string id) {
+  FieldViolations violations;
+  if constexpr (!std::is_same_v<Kind, ExchangeKind>) {
+    auto exchange_id = domain::ParseExchangeName(parent, "parent");
+    if (exchange_id.ok()) {
+      value.exchange_id = *exchange_id;
+    } else {
+      violations.Add("parent", "must be a resource name exchanges/{exchange}");
+    }
+  }
+  const std::string id_field = absl::StrCat(Kind::kField, "_id");
+  if (id.empty()) {
+    id = domain::GenerateId();
+  } else if (!domain::IsValidId(id)) {
+    violations.Add(id_field,
+                   "must be 1 to 63 lowercase letters, digits or hyphens, "
+                   "not starting or ending with a hyphen");
+  }
+  value.id = id;
+  if (!request.request_id().empty() && !domain::IsValidUuid(request.request_id())) {
+    violations.Add("request_id", "must be a UUID");
+  }
+  Kind::Normalize(value);
+  Kind::Validate(value, violations);
+  if (!violations.empty()) return violations.ToStatus();
+  return store.Create(std::move(value),
+                      {request.request_id(), request.request_id().empty()
+                                                 ? ""
+                                                 : Fingerprint(request)});
+}
+
+template <typename Kind>
+absl::StatusOr<typename Kind::T> Get(storage::RegistryStore& store,
+                                     absl::string_view name) {
+  absl::Status status;
+  Key key = KeyFromName<Kind>(name, "name", status);
+  if (!status.ok()) return status;
+  return store.Get<typename Kind::T>(key);
+}
+
+template <typename Kind, typename Request>
+absl::StatusOr<storage::Page<typename Kind::T>> List(storage::RegistryStore& store,
+                                                     const Request& request,
+                                                     absl::string_view parent) {
+  if constexpr (!std::is_same_v<Kind, ExchangeKind>) {
+    if (auto id = domain::ParseExchangeName(parent, "parent"); !id.ok()) {
+      return id.status();
+    }
+  }
+  auto query = domain::ParseListQuery(parent, request.page_size(),
+                                      request.page_token(), request.filter(),
+                                      Kind::Filters());
+  if (!query.ok()) return query.status();
+  return store.List<typename Kind::T>(*query);
+}
+
+template <typename Kind, typename Proto>
+absl::StatusOr<typename Kind::T> Update(
+    storage::RegistryStore& store, const Proto& proto,
+    const google::protobuf::FieldMask& mask) {
+  absl::Status status;
+  const std::string name_field = absl::StrCat(Kind::kField, ".name");
+  Key key = KeyFromName<Kind>(proto.name(), name_field, status);
+  if (!status.ok()) return status;
+  auto current = store.Get<typename Kind::T>(key);
+  if (!current.ok()) return current.status();
+  if (absl::Status s = domain::CheckEtag(proto.etag(), current->meta.revision);
+      !s.ok()) {
+    return s;
+  }
+  const std::vector<std::string> paths(mask.paths().begin(), mask.paths().end());
+  typename Kind::T updated = *current;
+  if (absl::Status s = Kind::ApplyMask(FromProto(proto), paths, updated); !s.ok()) {
+    return s;
+  }
+  Kind::Normalize(updated);
+  FieldViolations violations;
+  Kind::Validate(updated, violations);
+  if (!violations.empty()) return violations.ToStatus();
+  return store.Update(std::move(updated), current->meta.revision);
+}
+
+template <typename Kind, typename Request>
+absl::Status Delete(storage::RegistryStore& store, const Request& request) {
+  absl::Status status;
+  Key key = KeyFromName<Kind>(request.name(), "name", status);
+  if (!status.ok()) return status;
+  int64_t revision = 0;
+  if (!request.etag().empty()) {
+    absl::string_view digits = request.etag();
+    if (!absl::ConsumePrefix(&digits, "\"") || !absl::ConsumeSuffix(&digits, "\"") ||
+        !absl::SimpleAtoi(digits, &revision) || revision <= 0) {
+      return domain::CheckEtag(request.etag(), 0);  // never matches: ABORTED
+    }
+  }
+  return store.Delete<typename Kind::T>(key, revision);
+}
+
+}  // namespace
+
+// --- Exchanges -------------------------------------------------------------
+
+grpc::Status RegistryService::CreateExchange(grpc::ServerContext*,
+                                             const v1::CreateExchangeRequest* request,
+                                             v1::CreateExchangeResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto created = Create<ExchangeKind>(store_, *request, FromProto(request->exchange()),
+                                        "", request->exchange_id());
+    if (created.ok()) *response->mutable_exchange() = ToProto(*created);
+    return created.status();
+  });
+}
+
+grpc::Status RegistryService::GetExchange(grpc::ServerContext*,
+                                          const v1::GetExchangeRequest* request,
+                                          v1::GetExchangeResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto found = Get<ExchangeKind>(store_, request->name());
+    if (found.ok()) *response->mutable_exchange() = ToProto(*found);
+    return found.status();
+  });
+}
+
+grpc::Status RegistryService::ListExchanges(grpc::ServerContext*,
+                                            const v1::ListExchangesRequest* request,
+                                            v1::ListExchangesResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto page = List<ExchangeKind>(store_, *request, "");
+    if (!page.ok()) return page.status();
+    for (const auto& e : page->items) *response->add_exchanges() = ToProto(e);
+    response->set_next_page_token(page->next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryService::UpdateExchange(grpc::ServerContext*,
+                                             const v1::UpdateExchangeRequest* request,
+                                             v1::UpdateExchangeResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto updated = Update<ExchangeKind>(store_, request->exchange(),
+                                        request->update_mask());
+    if (updated.ok()) *response->mutable_exchange() = ToProto(*updated);
+    return updated.status();
+  });
+}
+
+// --- Experts ---------------------------------------------------------------
+
+grpc::Status RegistryService::CreateExpert(grpc::ServerContext*,
+                                           const v1::CreateExpertRequest* request,
+                                           v1::CreateExpertResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto created = Create<ExpertKind>(store_, *request, FromProto(request->expert()),
+                                      request->parent(), request->expert_id());
+    if (created.ok()) *response->mutable_expert() = ToProto(*created);
+    return created.status();
+  });
+}
+
+grpc::Status RegistryService::GetExpert(grpc::ServerContext*,
+                                        const v1::GetExpertRequest* request,
+                                        v1::GetExpertResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto found = Get<ExpertKind>(store_, request->name());
+    if (found.ok()) *response->mutable_expert() = ToProto(*found);
+    return found.status();
+  });
+}
+
+grpc::Status RegistryService::ListExperts(grpc::ServerContext*,
+                                          const v1::ListExpertsRequest* request,
+                                          v1::ListExpertsResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto page = List<ExpertKind>(store_, *request, request->parent());
+    if (!page.ok()) return page.status();
+    for (const auto& e : page->items) *response->add_experts() = ToProto(e);
+    response->set_next_page_token(page->next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryService::UpdateExpert(grpc::ServerContext*,
+                                           const v1::UpdateExpertRequest* request,
+                                           v1::UpdateExpertResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto updated =
+        Update<ExpertKind>(store_, request->expert(), request->update_mask());
+    if (updated.ok()) *response->mutable_expert() = ToProto(*updated);
+    return updated.status();
+  });
+}
+
+grpc::Status RegistryService::DeleteExpert(grpc::ServerContext*,
+                                           const v1::DeleteExpertRequest* request,
+                                           v1::DeleteExpertResponse*) {
+  return Guarded([&] { return Delete<ExpertKind>(store_, *request); });
+}
+
+// --- Organizations ---------------------------------------------------------
+
+grpc::Status RegistryService::CreateOrganization(
+    grpc::ServerContext*, const v1::CreateOrganizationRequest* request,
+    v1::CreateOrganizationResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto created = Create<OrganizationKind>(
+        store_, *request, FromProto(request->organization()), request->parent(),
+        request->organization_id());
+    if (created.ok()) *response->mutable_organization() = ToProto(*created);
+    return created.status();
+  });
+}
+
+grpc::Status RegistryService::GetOrganization(
+    grpc::ServerContext*, const v1::GetOrganizationRequest* request,
+    v1::GetOrganizationResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto found = Get<OrganizationKind>(store_, request->name());
+    if (found.ok()) *response->mutable_organization() = ToProto(*found);
+    return found.status();
+  });
+}
+
+grpc::Status RegistryService::ListOrganizations(
+    grpc::ServerContext*, const v1::ListOrganizationsRequest* request,
+    v1::ListOrganizationsResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto page = List<OrganizationKind>(store_, *request, request->parent());
+    if (!page.ok()) return page.status();
+    for (const auto& o : page->items) *response->add_organizations() = ToProto(o);
+    response->set_next_page_token(page->next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryService::UpdateOrganization(
+    grpc::ServerContext*, const v1::UpdateOrganizationRequest* request,
+    v1::UpdateOrganizationResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto updated = Update<OrganizationKind>(store_, request->organization(),
+                                            request->update_mask());
+    if (updated.ok()) *response->mutable_organization() = ToProto(*updated);
+    return updated.status();
+  });
+}
+
+grpc::Status RegistryService::DeleteOrganization(
+    grpc::ServerContext*, const v1::DeleteOrganizationRequest* request,
+    v1::DeleteOrganizationResponse*) {
+  return Guarded([&] { return Delete<OrganizationKind>(store_, *request); });
+}
+
+}  // namespace kokemus::rpc

@@ -1,0 +1,56 @@
+// A running Kokemus server: the database, the services, health checking and
+// reflection on one gRPC listener. The binary (main.cc) and the tests start it
+// the same way.
+//
+//   auto server = Server::Start({.listen = "127.0.0.1:0", .database = path});
+//   (*server)->port();      // the bound port
+//   (*server)->Shutdown(absl::Seconds(10));
+#ifndef KOKEMUS_SERVICES_SERVER_H_
+#define KOKEMUS_SERVICES_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+#include "services/rpc/registry_service.h"
+#include "services/storage/database.h"
+#include "services/storage/registry_store.h"
+
+namespace kokemus {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks one
+  std::string database = "data/kokemus.db";  // SQLite path or postgresql:// URL
+  bool log_requests = true;
+};
+
+class Server final {
+ public:
+  // Opens (and migrates) the database, then listens. UNAVAILABLE if the
+  // database can't be opened or the address can't be bound.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options);
+
+  int port() const { return port_; }
+
+  // Health turns NOT_SERVING, new calls are refused, calls in flight get
+  // `grace` to finish (then are cancelled). Returns when all are done.
+  void Shutdown(absl::Duration grace);
+
+  ~Server();
+
+ private:
+  Server() = default;
+
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::RegistryStore> store_;
+  std::unique_ptr<rpc::RegistryService> registry_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace kokemus
+
+#endif  // KOKEMUS_SERVICES_SERVER_H_

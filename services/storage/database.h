@@ -1,0 +1,74 @@
+// The database behind Kokemus: a pool of SOCI sessions to SQLite (the
+// embedded default) or PostgreSQL, the schema migrations, and the read and
+// write-transaction wrappers that turn SOCI exceptions into statuses.
+//
+//   auto db = Database::Open("data/kokemus.db");          // or postgresql://...
+//   absl::Status s = (*db)->Write([&](soci::session& sql) -> absl::Status {
+//     sql << kInsertExpert, soci::use(...);
+//     return absl::OkStatus();                            // commits
+//   });
+#ifndef KOKEMUS_SERVICES_STORAGE_DATABASE_H_
+#define KOKEMUS_SERVICES_STORAGE_DATABASE_H_
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "soci/connection-pool.h"
+#include "soci/session.h"
+
+namespace kokemus::storage {
+
+enum class Dialect { kSqlite, kPostgresql };
+
+class Database final {
+ public:
+  using Work = std::function<absl::Status(soci::session&)>;
+
+  // `url` is a `postgresql://` (or `postgres://`) URL, or a SQLite file path
+  // whose directory is created if missing. Applies pending migrations.
+  // UNAVAILABLE with a one-line reason when the database can't be opened.
+  static absl::StatusOr<std::unique_ptr<Database>> Open(absl::string_view url);
+
+  Dialect dialect() const { return dialect_; }
+
+  // Runs `work` on a pooled session, outside a transaction.
+  absl::Status Read(const Work& work);
+  // Runs `work` in a transaction that commits only if it returns OK. On SQLite
+  // writers queue on an in-process lock and use BEGIN IMMEDIATE, so they never
+  // meet SQLITE_BUSY from each other.
+  absl::Status Write(const Work& work);
+
+  // Versions of the applied migrations, in order.
+  absl::StatusOr<std::vector<int>> AppliedMigrations();
+
+  ~Database();
+
+ private:
+  Database(Dialect dialect, size_t pool_size);
+  absl::Status Connect(const std::string& connect_string);
+  absl::Status Migrate();
+
+  const Dialect dialect_;
+  const size_t pool_size_;
+  soci::connection_pool pool_;
+  std::mutex sqlite_writer_;
+};
+
+// Maps a SOCI (or other std::exception) failure to a status whose message
+// holds no data values: only the kind of failure.
+absl::Status StatusFromException(const std::exception& e);
+
+// True if `e` reports a violated unique, foreign-key or exclusion constraint.
+bool IsConstraintViolation(const std::exception& e);
+
+}  // namespace kokemus::storage
+
+#endif  // KOKEMUS_SERVICES_STORAGE_DATABASE_H_

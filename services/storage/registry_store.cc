@@ -1,0 +1,590 @@
+#include "services/storage/registry_store.h"
+
+#include <string_view>
+#include <variant>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "nlohmann/json.hpp"
+#include "services/domain/enum_names.h"
+#include "services/domain/validation.h"
+#include "soci/soci.h"
+
+namespace kokemus::storage {
+namespace {
+
+using domain::Exchange;
+using domain::Expert;
+using domain::Organization;
+using Json = nlohmann::json;
+
+// ---------------------------------------------------------------------------
+// SQL. Columns are always listed in the same order: the key, the data columns
+// of TableOf<T>::Data, then revision, create_time, update_time.
+
+constexpr char kExchangeColumns[] =
+    "id, display_name, wellbeing_region, default_language, business_id, "
+    "contact_email, revision, create_time, update_time";
+constexpr char kInsertExchange[] =
+    "INSERT INTO exchanges (id, display_name, wellbeing_region, "
+    "default_language, business_id, contact_email, revision, create_time, "
+    "update_time) VALUES (:id, :display_name, :wellbeing_region, "
+    ":default_language, :business_id, :contact_email, :revision, "
+    ":create_time, :update_time)";
+constexpr char kUpdateExchange[] =
+    "UPDATE exchanges SET display_name = :display_name, wellbeing_region = "
+    ":wellbeing_region, default_language = :default_language, business_id = "
+    ":business_id, contact_email = :contact_email, revision = :revision, "
+    "update_time = :update_time WHERE id = :id AND revision = :expected";
+
+constexpr char kExpertColumns[] =
+    "exchange_id, id, display_name, email, phone, home_municipality, "
+    "languages, experience_areas, roles, trainings, service_municipalities, "
+    "max_travel_km, remote_ok, weekly_availability, unavailable_periods, "
+    "max_assignments_per_month, monthly_earnings_limit_cents, payment_method, "
+    "state, consent_time, consent_notice_version, revision, create_time, "
+    "update_time";
+constexpr char kInsertExpert[] =
+    "INSERT INTO experts (exchange_id, id, display_name, email, phone, "
+    "home_municipality, languages, experience_areas, roles, trainings, "
+    "service_municipalities, max_travel_km, remote_ok, weekly_availability, "
+    "unavailable_periods, max_assignments_per_month, "
+    "monthly_earnings_limit_cents, payment_method, state, consent_time, "
+    "consent_notice_version, revision, create_time, update_time) VALUES "
+    "(:exchange_id, :id, :display_name, :email, :phone, :home_municipality, "
+    ":languages, :experience_areas, :roles, :trainings, "
+    ":service_municipalities, :max_travel_km, :remote_ok, "
+    ":weekly_availability, :unavailable_periods, :max_assignments_per_month, "
+    ":monthly_earnings_limit_cents, :payment_method, :state, :consent_time, "
+    ":consent_notice_version, :revision, :create_time, :update_time)";
+constexpr char kUpdateExpert[] =
+    "UPDATE experts SET display_name = :display_name, email = :email, phone = "
+    ":phone, home_municipality = :home_municipality, languages = :languages, "
+    "experience_areas = :experience_areas, roles = :roles, trainings = "
+    ":trainings, service_municipalities = :service_municipalities, "
+    "max_travel_km = :max_travel_km, remote_ok = :remote_ok, "
+    "weekly_availability = :weekly_availability, unavailable_periods = "
+    ":unavailable_periods, max_assignments_per_month = "
+    ":max_assignments_per_month, monthly_earnings_limit_cents = "
+    ":monthly_earnings_limit_cents, payment_method = :payment_method, state = "
+    ":state, consent_time = :consent_time, consent_notice_version = "
+    ":consent_notice_version, revision = :revision, update_time = "
+    ":update_time WHERE exchange_id = :exchange_id AND id = :id AND revision "
+    "= :expected";
+
+constexpr char kOrganizationColumns[] =
+    "exchange_id, id, display_name, business_id, sector, kind, municipality, "
+    "contact_name, contact_email, contact_phone, revision, create_time, "
+    "update_time";
+constexpr char kInsertOrganization[] =
+    "INSERT INTO organizations (exchange_id, id, display_name, business_id, "
+    "sector, kind, municipality, contact_name, contact_email, contact_phone, "
+    "revision, create_time, update_time) VALUES (:exchange_id, :id, "
+    ":display_name, :business_id, :sector, :kind, :municipality, "
+    ":contact_name, :contact_email, :contact_phone, :revision, :create_time, "
+    ":update_time)";
+constexpr char kUpdateOrganization[] =
+    "UPDATE organizations SET display_name = :display_name, business_id = "
+    ":business_id, sector = :sector, kind = :kind, municipality = "
+    ":municipality, contact_name = :contact_name, contact_email = "
+    ":contact_email, contact_phone = :contact_phone, revision = :revision, "
+    "update_time = :update_time WHERE exchange_id = :exchange_id AND id = :id "
+    "AND revision = :expected";
+
+constexpr char kCountExchange[] = "SELECT COUNT(*) FROM exchanges WHERE id = :id";
+constexpr char kSelectCreateRequest[] =
+    "SELECT fingerprint, resource_id FROM create_requests WHERE scope = :scope "
+    "AND collection = :collection AND request_id = :request_id";
+constexpr char kInsertCreateRequest[] =
+    "INSERT INTO create_requests (scope, collection, request_id, fingerprint, "
+    "resource_id, create_time) VALUES (:scope, :collection, :request_id, "
+    ":fingerprint, :resource_id, :create_time)";
+
+// ---------------------------------------------------------------------------
+// Values bound to a statement, in column order.
+
+using Value = std::variant<std::string, long long>;
+using Record = std::vector<Value>;
+
+void Bind(soci::details::prepare_temp_type& statement, Record& record) {
+  for (Value& value : record) {
+    std::visit([&](auto& v) { statement, soci::use(v); }, value);
+  }
+}
+
+// Reads the columns of a row left to right.
+class RowReader final {
+ public:
+  explicit RowReader(const soci::row& row) : row_(row) {}
+  std::string Text() { return row_.get<std::string>(next_++); }
+  long long Int() {
+    const size_t i = next_++;
+    switch (row_.get_properties(i).get_data_type()) {
+      case soci::dt_integer:
+        return row_.get<int>(i);
+      case soci::dt_long_long:
+        return row_.get<long long>(i);
+      case soci::dt_unsigned_long_long:
+        return static_cast<long long>(row_.get<unsigned long long>(i));
+      case soci::dt_double:
+        return static_cast<long long>(row_.get<double>(i));
+      default:
+        return std::stoll(row_.get<std::string>(i));
+    }
+  }
+  absl::Time Time() { return absl::FromUnixMicros(Int()); }
+  Json JsonValue() { return Json::parse(Text()); }
+
+ private:
+  const soci::row& row_;
+  size_t next_ = 0;
+};
+
+long long Micros(absl::Time t) { return absl::ToUnixMicros(t); }
+
+// Times are kept to the microsecond, so a value returned from a write equals
+// the one a later read gives.
+absl::Time NowMicros() { return absl::FromUnixMicros(absl::ToUnixMicros(absl::Now())); }
+
+template <typename E>
+Json EnumList(const std::vector<E>& values) {
+  Json out = Json::array();
+  for (E v : values) out.push_back(std::string(domain::EnumName(v)));
+  return out;
+}
+
+template <typename E>
+E EnumFrom(const std::string& name) {
+  return domain::ParseEnum<E>(name).value_or(E::kUnspecified);
+}
+
+template <typename E>
+std::vector<E> EnumListFrom(const Json& json) {
+  std::vector<E> out;
+  for (const auto& v : json) out.push_back(EnumFrom<E>(v.get<std::string>()));
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Per-resource tables.
+
+template <typename T>
+struct TableOf;
+
+template <>
+struct TableOf<Exchange> {
+  static constexpr absl::string_view kCollection = "exchanges";
+  static constexpr absl::string_view kTable = "exchanges";
+  static constexpr const char* kColumns = kExchangeColumns;
+  static constexpr const char* kInsert = kInsertExchange;
+  static constexpr const char* kUpdate = kUpdateExchange;
+  static Key KeyOf(const Exchange& e) { return {"", e.id}; }
+  static domain::Meta& MetaOf(Exchange& e) { return e.meta; }
+  static Record Data(const Exchange& e) {
+    return {e.display_name, e.wellbeing_region, e.default_language,
+            e.business_id, e.contact_email};
+  }
+  static Exchange Read(RowReader& r) {
+    Exchange e;
+    e.id = r.Text();
+    e.display_name = r.Text();
+    e.wellbeing_region = r.Text();
+    e.default_language = r.Text();
+    e.business_id = r.Text();
+    e.contact_email = r.Text();
+    return e;
+  }
+};
+
+template <>
+struct TableOf<Expert> {
+  static constexpr absl::string_view kCollection = "experts";
+  static constexpr absl::string_view kTable = "experts";
+  static constexpr const char* kColumns = kExpertColumns;
+  static constexpr const char* kInsert = kInsertExpert;
+  static constexpr const char* kUpdate = kUpdateExpert;
+  static Key KeyOf(const Expert& e) { return {e.exchange_id, e.id}; }
+  static domain::Meta& MetaOf(Expert& e) { return e.meta; }
+  static Record Data(const Expert& e) {
+    Json trainings = Json::array();
+    for (const auto& t : e.trainings) {
+      trainings.push_back({{"provider", t.provider},
+                           {"title", t.title},
+                           {"completion_date", t.completion_date}});
+    }
+    Json windows = Json::array();
+    for (const auto& w : e.weekly_availability) {
+      windows.push_back({{"day", std::string(domain::EnumName(w.day))},
+                         {"start_minute", w.start_minute},
+                         {"end_minute", w.end_minute}});
+    }
+    Json periods = Json::array();
+    for (const auto& p : e.unavailable_periods) {
+      periods.push_back(
+          {{"start_time", Micros(p.start_time)}, {"end_time", Micros(p.end_time)}});
+    }
+    return {e.display_name,
+            e.email,
+            e.phone,
+            e.home_municipality,
+            Json(e.languages).dump(),
+            EnumList(e.experience_areas).dump(),
+            EnumList(e.roles).dump(),
+            trainings.dump(),
+            Json(e.service_municipalities).dump(),
+            static_cast<long long>(e.max_travel_km),
+            static_cast<long long>(e.remote_ok ? 1 : 0),
+            windows.dump(),
+            periods.dump(),
+            static_cast<long long>(e.max_assignments_per_month),
+            static_cast<long long>(e.monthly_earnings_limit_cents),
+            std::string(domain::EnumName(e.payment_method)),
+            std::string(domain::EnumName(e.state)),
+            Micros(e.consent.given_time),
+            e.consent.notice_version};
+  }
+  static Expert Read(RowReader& r) {
+    Expert e;
+    e.exchange_id = r.Text();
+    e.id = r.Text();
+    e.display_name = r.Text();
+    e.email = r.Text();
+    e.phone = r.Text();
+    e.home_municipality = r.Text();
+    e.languages = r.JsonValue().get<std::vector<std::string>>();
+    e.experience_areas = EnumListFrom<domain::ExperienceArea>(r.JsonValue());
+    e.roles = EnumListFrom<domain::Role>(r.JsonValue());
+    for (const auto& t : r.JsonValue()) {
+      e.trainings.push_back({t.at("provider").get<std::string>(),
+                             t.at("title").get<std::string>(),
+                             t.at("completion_date").get<std::string>()});
+    }
+    e.service_municipalities = r.JsonValue().get<std::vector<std::string>>();
+    e.max_travel_km = static_cast<int>(r.Int());
+    e.remote_ok = r.Int() != 0;
+    for (const auto& w : r.JsonValue()) {
+      e.weekly_availability.push_back(
+          {EnumFrom<domain::Weekday>(w.at("day").get<std::string>()),
+           w.at("start_minute").get<int>(), w.at("end_minute").get<int>()});
+    }
+    for (const auto& p : r.JsonValue()) {
+      e.unavailable_periods.push_back(
+          {absl::FromUnixMicros(p.at("start_time").get<long long>()),
+           absl::FromUnixMicros(p.at("end_time").get<long long>())});
+    }
+    e.max_assignments_per_month = static_cast<int>(r.Int());
+    e.monthly_earnings_limit_cents = r.Int();
+    e.payment_method = EnumFrom<domain::PaymentMethod>(r.Text());
+    e.state = EnumFrom<domain::ExpertState>(r.Text());
+    e.consent.given_time = r.Time();
+    e.consent.notice_version = r.Text();
+    return e;
+  }
+};
+
+template <>
+struct TableOf<Organization> {
+  static constexpr absl::string_view kCollection = "organizations";
+  static constexpr absl::string_view kTable = "organizations";
+  static constexpr const char* kColumns = kOrganizationColumns;
+  static constexpr const char* kInsert = kInsertOrganization;
+  static constexpr const char* kUpdate = kUpdateOrganization;
+  static Key KeyOf(const Organization& o) { return {o.exchange_id, o.id}; }
+  static domain::Meta& MetaOf(Organization& o) { return o.meta; }
+  static Record Data(const Organization& o) {
+    return {o.display_name,
+            o.business_id,
+            std::string(domain::EnumName(o.sector)),
+            std::string(domain::EnumName(o.kind)),
+            o.municipality,
+            o.contact_name,
+            o.contact_email,
+            o.contact_phone};
+  }
+  static Organization Read(RowReader& r) {
+    Organization o;
+    o.exchange_id = r.Text();
+    o.id = r.Text();
+    o.display_name = r.Text();
+    o.business_id = r.Text();
+    o.sector = EnumFrom<domain::Sector>(r.Text());
+    o.kind = EnumFrom<domain::OrganizationKind>(r.Text());
+    o.municipality = r.Text();
+    o.contact_name = r.Text();
+    o.contact_email = r.Text();
+    o.contact_phone = r.Text();
+    return o;
+  }
+};
+
+// "WHERE" clause of the key, and the key values in the same order.
+template <typename T>
+std::string KeyClause() {
+  if constexpr (std::is_same_v<T, Exchange>) {
+    return "id = :id";
+  } else {
+    return "exchange_id = :exchange_id AND id = :id";
+  }
+}
+
+template <typename T>
+Record KeyRecord(const Key& key) {
+  if constexpr (std::is_same_v<T, Exchange>) {
+    return {key.id};
+  } else {
+    return {key.exchange_id, key.id};
+  }
+}
+
+template <typename T>
+T ReadResource(const soci::row& row) {
+  RowReader r(row);
+  T value = TableOf<T>::Read(r);
+  domain::Meta& meta = TableOf<T>::MetaOf(value);
+  meta.revision = r.Int();
+  meta.create_time = r.Time();
+  meta.update_time = r.Time();
+  return value;
+}
+
+std::string ResourceName(absl::string_view collection, const Key& key) {
+  return key.exchange_id.empty()
+             ? domain::ExchangeName(key.id)
+             : domain::ChildResourceName(key.exchange_id, collection, key.id);
+}
+
+template <typename T>
+absl::Status NotFound(const Key& key) {
+  return absl::NotFoundError(
+      absl::StrCat(ResourceName(TableOf<T>::kCollection, key), " not found"));
+}
+
+// Reads one resource in `sql`'s current transaction, if any.
+template <typename T>
+absl::StatusOr<T> SelectOne(soci::session& sql, const Key& key) {
+  const std::string query = absl::StrCat("SELECT ", TableOf<T>::kColumns, " FROM ",
+                                         TableOf<T>::kTable, " WHERE ",
+                                         KeyClause<T>());
+  Record values = KeyRecord<T>(key);
+  soci::details::prepare_temp_type statement = (sql.prepare << query);
+  Bind(statement, values);
+  soci::rowset<soci::row> rows(statement);
+  for (const soci::row& row : rows) return ReadResource<T>(row);
+  return NotFound<T>(key);
+}
+
+template <typename T>
+absl::Status CheckParentExists(soci::session& sql, const Key& key) {
+  if constexpr (std::is_same_v<T, Exchange>) {
+    return absl::OkStatus();
+  } else {
+    long long count = 0;
+    std::string exchange_id = key.exchange_id;
+    sql << kCountExchange, soci::use(exchange_id), soci::into(count);
+    if (count == 0) {
+      return absl::NotFoundError(
+          absl::StrCat(domain::ExchangeName(key.exchange_id), " not found"));
+    }
+    return absl::OkStatus();
+  }
+}
+
+// The filter fields of each resource are its column names; only fields that
+// domain::*FilterFields() allow ever reach here.
+template <typename T>
+bool IsFilterColumn(absl::string_view field) {
+  if constexpr (std::is_same_v<T, Exchange>) {
+    return field == "wellbeing_region";
+  } else if constexpr (std::is_same_v<T, Expert>) {
+    return field == "state" || field == "home_municipality" ||
+           field == "payment_method";
+  } else {
+    return field == "sector" || field == "kind" || field == "municipality";
+  }
+}
+
+}  // namespace
+
+template <typename T>
+absl::StatusOr<T> RegistryStore::Create(T value, const CreateOptions& options) {
+  const Key key = TableOf<T>::KeyOf(value);
+  const std::string scope =
+      key.exchange_id.empty() ? "" : domain::ExchangeName(key.exchange_id);
+  absl::StatusOr<T> result = absl::InternalError("not run");
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    std::string collection(TableOf<T>::kCollection);
+    std::string request_id = options.request_id;
+    std::string scope_value = scope;
+    if (!request_id.empty()) {
+      std::string fingerprint;
+      std::string resource_id;
+      soci::indicator found = soci::i_null;
+      sql << kSelectCreateRequest, soci::use(scope_value), soci::use(collection),
+          soci::use(request_id), soci::into(fingerprint, found),
+          soci::into(resource_id);
+      if (sql.got_data()) {
+        if (fingerprint != options.fingerprint) {
+          return domain::InvalidField(
+              "request_id", "was already used for a request with other content");
+        }
+        result = SelectOne<T>(sql, {key.exchange_id, resource_id});
+        return result.status();
+      }
+    }
+    if (absl::Status s = CheckParentExists<T>(sql, key); !s.ok()) return s;
+    if (SelectOne<T>(sql, key).ok()) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          ResourceName(TableOf<T>::kCollection, key), " already exists"));
+    }
+    domain::Meta& meta = TableOf<T>::MetaOf(value);
+    meta.revision = 1;
+    meta.create_time = meta.update_time = NowMicros();
+    Record record = KeyRecord<T>(key);
+    for (Value& v : TableOf<T>::Data(value)) record.push_back(std::move(v));
+    record.push_back(static_cast<long long>(meta.revision));
+    record.push_back(Micros(meta.create_time));
+    record.push_back(Micros(meta.update_time));
+    soci::details::prepare_temp_type insert = (sql.prepare << TableOf<T>::kInsert);
+    Bind(insert, record);
+    soci::statement(insert).execute(true);
+    if (!request_id.empty()) {
+      long long now = Micros(meta.create_time);
+      std::string fingerprint = options.fingerprint;
+      std::string id = key.id;
+      sql << kInsertCreateRequest, soci::use(scope_value), soci::use(collection),
+          soci::use(request_id), soci::use(fingerprint), soci::use(id),
+          soci::use(now);
+    }
+    result = value;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+template <typename T>
+absl::StatusOr<T> RegistryStore::Get(const Key& key) {
+  absl::StatusOr<T> result = absl::InternalError("not run");
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    result = SelectOne<T>(sql, key);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+template <typename T>
+absl::StatusOr<Page<T>> RegistryStore::List(const domain::ListQuery& query) {
+  Page<T> page;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    Record values;
+    std::string where;
+    if constexpr (std::is_same_v<T, Exchange>) {
+      where = "id > :after_id";
+      values.push_back(query.after_id);
+    } else {
+      absl::StatusOr<std::string> exchange_id =
+          domain::ParseExchangeName(query.scope, "parent");
+      if (!exchange_id.ok()) return exchange_id.status();
+      if (absl::Status s = CheckParentExists<T>(sql, {*exchange_id, ""}); !s.ok()) {
+        return s;
+      }
+      where = "exchange_id = :exchange_id AND id > :after_id";
+      values.push_back(*exchange_id);
+      values.push_back(query.after_id);
+    }
+    for (size_t i = 0; i < query.terms.size(); ++i) {
+      const domain::FilterTerm& term = query.terms[i];
+      if (!IsFilterColumn<T>(term.field)) {
+        return domain::InvalidField("filter", "unsupported field");
+      }
+      absl::StrAppend(&where, " AND ", term.field, " = :f", i);
+      values.push_back(term.value);
+    }
+    values.push_back(static_cast<long long>(query.page_size + 1));
+    const std::string sql_text =
+        absl::StrCat("SELECT ", TableOf<T>::kColumns, " FROM ", TableOf<T>::kTable,
+                     " WHERE ", where, " ORDER BY id LIMIT :limit");
+    soci::details::prepare_temp_type statement = (sql.prepare << sql_text);
+    Bind(statement, values);
+    soci::rowset<soci::row> rows(statement);
+    for (const soci::row& row : rows) page.items.push_back(ReadResource<T>(row));
+    if (page.items.size() > static_cast<size_t>(query.page_size)) {
+      page.items.pop_back();
+      page.next_page_token =
+          domain::NextPageToken(query, TableOf<T>::KeyOf(page.items.back()).id);
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return page;
+}
+
+template <typename T>
+absl::StatusOr<T> RegistryStore::Update(T value, int64_t expected_revision) {
+  const Key key = TableOf<T>::KeyOf(value);
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    absl::StatusOr<T> current = SelectOne<T>(sql, key);
+    if (!current.ok()) return current.status();
+    const domain::Meta& old = TableOf<T>::MetaOf(*current);
+    if (old.revision != expected_revision) {
+      return absl::AbortedError(absl::StrCat(
+          ResourceName(TableOf<T>::kCollection, key),
+          " was changed by another request; read it again and retry"));
+    }
+    domain::Meta& meta = TableOf<T>::MetaOf(value);
+    meta.revision = old.revision + 1;
+    meta.create_time = old.create_time;
+    meta.update_time = std::max(NowMicros(), old.update_time);
+    Record record = TableOf<T>::Data(value);
+    record.push_back(static_cast<long long>(meta.revision));
+    record.push_back(Micros(meta.update_time));
+    for (Value& v : KeyRecord<T>(key)) record.push_back(std::move(v));
+    record.push_back(static_cast<long long>(expected_revision));
+    soci::details::prepare_temp_type update = (sql.prepare << TableOf<T>::kUpdate);
+    Bind(update, record);
+    soci::statement statement(update);
+    statement.execute(true);
+    if (statement.get_affected_rows() != 1) {
+      return absl::AbortedError("concurrent update; read again and retry");
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return value;
+}
+
+template <typename T>
+absl::Status RegistryStore::Delete(const Key& key, int64_t expected_revision) {
+  return db_.Write([&](soci::session& sql) -> absl::Status {
+    absl::StatusOr<T> current = SelectOne<T>(sql, key);
+    if (!current.ok()) return current.status();
+    if (expected_revision != 0 &&
+        TableOf<T>::MetaOf(*current).revision != expected_revision) {
+      return absl::AbortedError(absl::StrCat(
+          ResourceName(TableOf<T>::kCollection, key),
+          " was changed by another request; read it again and retry"));
+    }
+    const std::string query = absl::StrCat("DELETE FROM ", TableOf<T>::kTable,
+                                           " WHERE ", KeyClause<T>());
+    Record values = KeyRecord<T>(key);
+    soci::details::prepare_temp_type statement = (sql.prepare << query);
+    Bind(statement, values);
+    soci::statement(statement).execute(true);
+    return absl::OkStatus();
+  });
+}
+
+#define KOKEMUS_INSTANTIATE(T)                                                \
+  template absl::StatusOr<T> RegistryStore::Create(T, const CreateOptions&); \
+  template absl::StatusOr<T> RegistryStore::Get(const Key&);                  \
+  template absl::StatusOr<Page<T>> RegistryStore::List(                       \
+      const domain::ListQuery&);                                              \
+  template absl::StatusOr<T> RegistryStore::Update(T, int64_t);               \
+  template absl::Status RegistryStore::Delete<T>(const Key&, int64_t);
+
+KOKEMUS_INSTANTIATE(Exchange)
+KOKEMUS_INSTANTIATE(Expert)
+KOKEMUS_INSTANTIATE(Organization)
+
+}  // namespace kokemus::storage
