@@ -1,0 +1,746 @@
+#include "clients/kokemusctl/cli.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/reflection.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "kokemus/v1/registry_service.grpc.pb.h"
+#include "services/domain/reference_data.h"
+
+namespace kokemus::cli {
+namespace {
+
+namespace pb = google::protobuf;
+
+constexpr int kExitUsage = 2;
+
+struct UsageError {
+  std::string message;
+};
+
+// Parsed command line.
+struct Command {
+  std::string server = "localhost:50051";
+  std::string output = "table";
+  absl::Duration timeout = absl::Seconds(30);
+  std::string noun;
+  std::string verb;
+  std::string id;  // positional: an id or a full resource name
+  std::string exchange;
+  std::string filter;
+  int page_size = 0;
+  bool all_pages = false;
+  std::string etag;
+  std::string request_id;
+  std::vector<std::pair<std::string, std::string>> fields;  // in given order
+};
+
+constexpr absl::string_view kUsage =
+    "usage: kokemusctl [--server HOST:PORT] [--output table|json] "
+    "[--timeout 30s] NOUN VERB [ID] [--FIELD VALUE]...\n"
+    "  nouns: exchange, expert, organization\n"
+    "  verbs: create, get, list, update, delete (experts, organizations)\n"
+    "  experts and organizations need --exchange ID (or KOKEMUS_EXCHANGE)\n"
+    "  list: [--filter EXPR] [--page-size N] [--all]; update/delete: [--etag E]\n"
+    "  create: [--request-id UUID]; fields: the API's names, '-' for '_'\n";
+
+Command Parse(const std::vector<std::string>& args) {
+  Command c;
+  if (const char* env = std::getenv("KOKEMUS_SERVER"); env && *env) c.server = env;
+  if (const char* env = std::getenv("KOKEMUS_EXCHANGE"); env && *env) c.exchange = env;
+  std::vector<std::string> positional;
+  for (size_t i = 0; i < args.size(); ++i) {
+    absl::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") throw UsageError{""};
+    if (arg == "--all") {
+      c.all_pages = true;
+      continue;
+    }
+    if (!absl::ConsumePrefix(&arg, "--")) {
+      positional.emplace_back(arg);
+      continue;
+    }
+    std::string name;
+    std::string value;
+    if (const size_t eq = arg.find('='); eq != absl::string_view::npos) {
+      name = std::string(arg.substr(0, eq));
+      value = std::string(arg.substr(eq + 1));
+    } else {
+      name = std::string(arg);
+      if (i + 1 >= args.size()) throw UsageError{absl::StrCat("--", name, " needs a value")};
+      value = args[++i];
+    }
+    absl::StrReplaceAll({{"_", "-"}}, &name);
+    if (name == "server") {
+      c.server = value;
+    } else if (name == "output") {
+      if (value != "table" && value != "json") {
+        throw UsageError{"--output must be table or json"};
+      }
+      c.output = value;
+    } else if (name == "timeout") {
+      if (!absl::ParseDuration(value, &c.timeout) || c.timeout <= absl::ZeroDuration()) {
+        throw UsageError{"--timeout must be a duration such as 30s"};
+      }
+    } else if (name == "exchange") {
+      c.exchange = value;
+    } else if (name == "filter") {
+      c.filter = value;
+    } else if (name == "page-size") {
+      if (!absl::SimpleAtoi(value, &c.page_size)) throw UsageError{"--page-size must be a number"};
+    } else if (name == "etag") {
+      c.etag = value;
+    } else if (name == "request-id") {
+      c.request_id = value;
+    } else {
+      c.fields.emplace_back(name, value);
+    }
+  }
+  if (positional.size() < 2) throw UsageError{"NOUN and VERB are required"};
+  c.noun = positional[0];
+  c.verb = positional[1];
+  if (positional.size() > 3) throw UsageError{"too many arguments"};
+  if (positional.size() == 3) c.id = positional[2];
+  return c;
+}
+
+// --- Setting fields from flags, through reflection ---------------------------
+
+std::string FieldName(absl::string_view flag) {
+  return absl::StrReplaceAll(flag, {{"-", "_"}});
+}
+
+bool IsOutputOnly(absl::string_view field) {
+  return field == "name" || field == "etag" || field == "create_time" ||
+         field == "update_time";
+}
+
+absl::Time ParseTimestamp(absl::string_view text, absl::string_view flag) {
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
+    throw UsageError{absl::StrCat("--", flag,
+                                  ": not an RFC 3339 time such as "
+                                  "2026-12-01T09:00:00+02:00")};
+  }
+  return t;
+}
+
+void SetTimestamp(pb::Message* msg, absl::Time t) {
+  auto* ts = static_cast<pb::Timestamp*>(msg);
+  const int64_t seconds = absl::ToUnixSeconds(t);
+  ts->set_seconds(seconds);
+  ts->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
+}
+
+// Enum value by its short name ("lecturer") or full name ("ROLE_LECTURER").
+int ParseEnumValue(const pb::EnumDescriptor* type, absl::string_view text,
+                   absl::string_view flag) {
+  const std::string upper = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(text));
+  absl::string_view prefix = type->value(0)->name();
+  absl::ConsumeSuffix(&prefix, "UNSPECIFIED");
+  if (const auto* v = type->FindValueByName(absl::StrCat(prefix, upper)); v && v->number() != 0) {
+    return v->number();
+  }
+  if (const auto* v = type->FindValueByName(upper); v && v->number() != 0) return v->number();
+  std::vector<std::string> names;
+  for (int i = 1; i < type->value_count(); ++i) {
+    names.push_back(absl::AsciiStrToLower(type->value(i)->name().substr(prefix.size())));
+  }
+  throw UsageError{absl::StrCat("--", flag, ": one of ", absl::StrJoin(names, ", "))};
+}
+
+std::string MunicipalityCode(absl::string_view text) {
+  const auto& ref = domain::ReferenceData::Get();
+  if (const auto* m = ref.FindMunicipalityByName(text)) return m->code;
+  return std::string(text);  // a code, or left for the server to refuse
+}
+
+int ParseClock(absl::string_view text, absl::string_view flag) {
+  std::pair<absl::string_view, absl::string_view> hm = absl::StrSplit(text, ':');
+  int h = 0, m = 0;
+  if (!absl::SimpleAtoi(hm.first, &h) || !absl::SimpleAtoi(hm.second, &m)) {
+    throw UsageError{absl::StrCat("--", flag, ": times are HH:MM")};
+  }
+  return h * 60 + m;
+}
+
+// Fills a message-typed list element from its one-string form.
+void FillMessage(pb::Message* msg, absl::string_view text, absl::string_view flag) {
+  const std::string& type = msg->GetDescriptor()->full_name();
+  if (type == "kokemus.v1.Training") {
+    std::vector<std::string> parts = absl::StrSplit(text, '|');
+    if (parts.size() != 3) {
+      throw UsageError{absl::StrCat("--", flag, ": PROVIDER|TITLE|YYYY-MM-DD")};
+    }
+    auto* t = static_cast<v1::Training*>(msg);
+    t->set_provider(parts[0]);
+    t->set_title(parts[1]);
+    t->set_completion_date(parts[2]);
+  } else if (type == "kokemus.v1.WeeklyWindow") {
+    std::vector<std::string> parts = absl::StrSplit(text, absl::ByAnyChar(" -"), absl::SkipEmpty());
+    if (parts.size() != 3) throw UsageError{absl::StrCat("--", flag, ": DAY HH:MM-HH:MM")};
+    auto* w = static_cast<v1::WeeklyWindow*>(msg);
+    w->set_day(static_cast<v1::Weekday>(
+        ParseEnumValue(v1::Weekday_descriptor(), parts[0], flag)));
+    w->set_start_minute(ParseClock(parts[1], flag));
+    w->set_end_minute(ParseClock(parts[2], flag));
+  } else if (type == "kokemus.v1.UnavailablePeriod") {
+    std::pair<absl::string_view, absl::string_view> se = absl::StrSplit(text, '/');
+    auto* p = static_cast<v1::UnavailablePeriod*>(msg);
+    SetTimestamp(p->mutable_start_time(), ParseTimestamp(se.first, flag));
+    SetTimestamp(p->mutable_end_time(), ParseTimestamp(se.second, flag));
+  } else if (type == "google.protobuf.Timestamp") {
+    SetTimestamp(msg, ParseTimestamp(text, flag));
+  } else {
+    throw UsageError{absl::StrCat("--", flag, " can't be set from the command line")};
+  }
+}
+
+void SetScalar(pb::Message* msg, const pb::FieldDescriptor* f, absl::string_view text,
+               absl::string_view flag) {
+  const pb::Reflection* r = msg->GetReflection();
+  const bool rep = f->is_repeated();
+  switch (f->cpp_type()) {
+    case pb::FieldDescriptor::CPPTYPE_STRING: {
+      std::string value(text);
+      if (absl::StrContains(f->name(), "municipalit")) value = MunicipalityCode(text);
+      rep ? r->AddString(msg, f, value) : r->SetString(msg, f, value);
+      return;
+    }
+    case pb::FieldDescriptor::CPPTYPE_INT32: {
+      int32_t v;
+      if (!absl::SimpleAtoi(text, &v)) throw UsageError{absl::StrCat("--", flag, ": not a number")};
+      rep ? r->AddInt32(msg, f, v) : r->SetInt32(msg, f, v);
+      return;
+    }
+    case pb::FieldDescriptor::CPPTYPE_INT64: {
+      int64_t v;
+      if (!absl::SimpleAtoi(text, &v)) throw UsageError{absl::StrCat("--", flag, ": not a number")};
+      rep ? r->AddInt64(msg, f, v) : r->SetInt64(msg, f, v);
+      return;
+    }
+    case pb::FieldDescriptor::CPPTYPE_BOOL: {
+      bool v;
+      if (!absl::SimpleAtob(text, &v)) throw UsageError{absl::StrCat("--", flag, ": true or false")};
+      r->SetBool(msg, f, v);
+      return;
+    }
+    case pb::FieldDescriptor::CPPTYPE_ENUM: {
+      const int v = ParseEnumValue(f->enum_type(), text, flag);
+      rep ? r->AddEnumValue(msg, f, v) : r->SetEnumValue(msg, f, v);
+      return;
+    }
+    case pb::FieldDescriptor::CPPTYPE_MESSAGE:
+      FillMessage(rep ? r->AddMessage(msg, f) : r->MutableMessage(msg, f), text, flag);
+      return;
+    default:
+      throw UsageError{absl::StrCat("--", flag, " can't be set from the command line")};
+  }
+}
+
+// Sets the flags' fields on `resource`; returns the top-level field names set.
+std::vector<std::string> SetFields(
+    const std::vector<std::pair<std::string, std::string>>& flags,
+    pb::Message* resource) {
+  std::vector<std::string> top_level;
+  for (const auto& [flag, value] : flags) {
+    std::vector<std::string> path = absl::StrSplit(FieldName(flag), '.');
+    pb::Message* msg = resource;
+    const pb::FieldDescriptor* f = nullptr;
+    for (size_t i = 0; i < path.size(); ++i) {
+      f = msg->GetDescriptor()->FindFieldByName(path[i]);
+      if (f == nullptr || (i == 0 && IsOutputOnly(path[i]))) {
+        throw UsageError{absl::StrCat("unknown option --", flag, " for ",
+                                      resource->GetDescriptor()->name())};
+      }
+      if (i + 1 < path.size()) {
+        if (f->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE || f->is_repeated()) {
+          throw UsageError{absl::StrCat("unknown option --", flag)};
+        }
+        msg = msg->GetReflection()->MutableMessage(msg, f);
+      }
+    }
+    if (f->is_repeated() && f->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE) {
+      for (absl::string_view part : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+        SetScalar(msg, f, absl::StripAsciiWhitespace(part), flag);
+      }
+    } else {
+      SetScalar(msg, f, value, flag);
+    }
+    if (std::find(top_level.begin(), top_level.end(), path[0]) == top_level.end()) {
+      top_level.push_back(path[0]);
+    }
+  }
+  return top_level;
+}
+
+// --- Output ----------------------------------------------------------------
+
+std::string FormatTimestamp(const pb::Message& msg) {
+  const auto& ts = static_cast<const pb::Timestamp&>(msg);
+  return absl::FormatTime(absl::RFC3339_sec,
+                          absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos()),
+                          absl::UTCTimeZone());
+}
+
+std::string FormatMessage(const pb::Message& msg);
+
+std::string FormatElement(const pb::Message& msg, const pb::FieldDescriptor* f, int i) {
+  const pb::Reflection* r = msg.GetReflection();
+  const bool rep = f->is_repeated();
+  switch (f->cpp_type()) {
+    case pb::FieldDescriptor::CPPTYPE_STRING:
+      return rep ? r->GetRepeatedString(msg, f, i) : r->GetString(msg, f);
+    case pb::FieldDescriptor::CPPTYPE_INT32:
+      return absl::StrCat(rep ? r->GetRepeatedInt32(msg, f, i) : r->GetInt32(msg, f));
+    case pb::FieldDescriptor::CPPTYPE_INT64:
+      return absl::StrCat(rep ? r->GetRepeatedInt64(msg, f, i) : r->GetInt64(msg, f));
+    case pb::FieldDescriptor::CPPTYPE_BOOL:
+      return r->GetBool(msg, f) ? "true" : "false";
+    case pb::FieldDescriptor::CPPTYPE_ENUM: {
+      const pb::EnumValueDescriptor* v =
+          rep ? r->GetRepeatedEnum(msg, f, i) : r->GetEnum(msg, f);
+      absl::string_view prefix = f->enum_type()->value(0)->name();
+      absl::ConsumeSuffix(&prefix, "UNSPECIFIED");
+      absl::string_view name = v->name();
+      absl::ConsumePrefix(&name, prefix);
+      return std::string(name);
+    }
+    case pb::FieldDescriptor::CPPTYPE_MESSAGE:
+      return FormatMessage(rep ? r->GetRepeatedMessage(msg, f, i) : r->GetMessage(msg, f));
+    default:
+      return "";
+  }
+}
+
+std::string FormatField(const pb::Message& msg, const pb::FieldDescriptor* f) {
+  if (!f->is_repeated()) return FormatElement(msg, f, 0);
+  std::vector<std::string> parts;
+  for (int i = 0; i < msg.GetReflection()->FieldSize(msg, f); ++i) {
+    parts.push_back(FormatElement(msg, f, i));
+  }
+  return absl::StrJoin(parts, f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE ? "; " : ",");
+}
+
+std::string FormatMessage(const pb::Message& msg) {
+  if (msg.GetDescriptor()->full_name() == "google.protobuf.Timestamp") {
+    return FormatTimestamp(msg);
+  }
+  std::vector<const pb::FieldDescriptor*> fields;
+  msg.GetReflection()->ListFields(msg, &fields);
+  std::vector<std::string> parts;
+  for (const auto* f : fields) parts.push_back(FormatField(msg, f));
+  return absl::StrJoin(parts, " ");
+}
+
+size_t DisplayWidth(absl::string_view s) {
+  return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xc0) != 0x80; });
+}
+
+void PrintTable(const std::vector<const pb::Message*>& rows,
+                const std::vector<std::string>& columns, std::ostream& out) {
+  std::vector<std::vector<std::string>> cells;
+  std::vector<size_t> widths;
+  std::vector<std::string> header;
+  for (const auto& c : columns) header.push_back(absl::AsciiStrToUpper(c));
+  cells.push_back(header);
+  for (const pb::Message* row : rows) {
+    std::vector<std::string> line;
+    for (const auto& c : columns) {
+      line.push_back(FormatField(*row, row->GetDescriptor()->FindFieldByName(c)));
+    }
+    cells.push_back(std::move(line));
+  }
+  widths.assign(columns.size(), 0);
+  for (const auto& line : cells) {
+    for (size_t i = 0; i < line.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(line[i]));
+  }
+  for (const auto& line : cells) {
+    std::string text;
+    for (size_t i = 0; i < line.size(); ++i) {
+      absl::StrAppend(&text, line[i]);
+      if (i + 1 < line.size()) text.append(widths[i] - DisplayWidth(line[i]) + 2, ' ');
+    }
+    out << text << "\n";
+  }
+}
+
+void PrintResource(const pb::Message& msg, std::ostream& out) {
+  std::vector<const pb::FieldDescriptor*> fields;
+  msg.GetReflection()->ListFields(msg, &fields);
+  size_t width = 0;
+  for (const auto* f : fields) width = std::max(width, f->name().size());
+  for (const auto* f : fields) {
+    out << f->name() << ":" << std::string(width - f->name().size() + 1, ' ')
+        << FormatField(msg, f) << "\n";
+  }
+}
+
+void PrintJson(const pb::Message& msg, std::ostream& out) {
+  std::string json;
+  pb::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  (void)pb::util::MessageToJsonString(msg, &json, options);
+  out << json;
+  if (json.empty() || json.back() != '\n') out << "\n";
+}
+
+// --- Errors ------------------------------------------------------------------
+
+int ExitCode(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::INVALID_ARGUMENT:
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return 3;
+    case grpc::StatusCode::NOT_FOUND:
+      return 4;
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return 5;
+    case grpc::StatusCode::ABORTED:
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return 6;
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return 7;
+    case grpc::StatusCode::PERMISSION_DENIED:
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return 8;
+    default:
+      return 1;
+  }
+}
+
+std::string CodeText(grpc::StatusCode code) {
+  static const std::map<grpc::StatusCode, std::string> kText = {
+      {grpc::StatusCode::INVALID_ARGUMENT, "invalid argument"},
+      {grpc::StatusCode::NOT_FOUND, "not found"},
+      {grpc::StatusCode::ALREADY_EXISTS, "already exists"},
+      {grpc::StatusCode::ABORTED, "conflict"},
+      {grpc::StatusCode::FAILED_PRECONDITION, "failed precondition"},
+      {grpc::StatusCode::UNAVAILABLE, "server unavailable"},
+      {grpc::StatusCode::DEADLINE_EXCEEDED, "timed out"},
+      {grpc::StatusCode::UNAUTHENTICATED, "not authenticated"},
+      {grpc::StatusCode::PERMISSION_DENIED, "permission denied"}};
+  auto it = kText.find(code);
+  return it == kText.end() ? absl::StrCat("error ", static_cast<int>(code)) : it->second;
+}
+
+int ReportError(const grpc::Status& status, std::ostream& err) {
+  std::string reason = status.error_message();
+  google::rpc::Status details;
+  if (!status.error_details().empty() && details.ParseFromString(status.error_details())) {
+    std::vector<std::string> violations;
+    for (const auto& any : details.details()) {
+      google::rpc::BadRequest bad_request;
+      if (!any.UnpackTo(&bad_request)) continue;
+      for (const auto& v : bad_request.field_violations()) {
+        violations.push_back(absl::StrCat(v.field(), ": ", v.description()));
+      }
+    }
+    if (!violations.empty()) reason = absl::StrJoin(violations, "; ");
+  }
+  absl::StrReplaceAll({{"\n", " "}}, &reason);
+  err << "kokemusctl: " << CodeText(status.error_code()) << ": " << reason << "\n";
+  return ExitCode(status.error_code());
+}
+
+// --- Commands ----------------------------------------------------------------
+
+class Client final {
+ public:
+  Client(const Command& c, std::ostream& out, std::ostream& err)
+      : c_(c),
+        out_(out),
+        err_(err),
+        stub_(v1::RegistryService::NewStub(
+            grpc::CreateChannel(c.server, grpc::InsecureChannelCredentials()))) {}
+
+  int Run() {
+    if (c_.noun == "exchange") return Exchange();
+    if (c_.noun == "expert") return Expert();
+    if (c_.noun == "organization") return Organization();
+    throw UsageError{absl::StrCat("unknown noun ", c_.noun)};
+  }
+
+ private:
+  std::unique_ptr<grpc::ClientContext> Context() {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(absl::ToChronoTime(absl::Now() + c_.timeout));
+    return ctx;
+  }
+
+  std::string RequireId() {
+    if (c_.id.empty()) throw UsageError{absl::StrCat(c_.noun, " ", c_.verb, " needs an ID")};
+    return c_.id;
+  }
+
+  std::string Parent() {
+    if (c_.exchange.empty()) throw UsageError{"--exchange (or KOKEMUS_EXCHANGE) is required"};
+    return absl::StartsWith(c_.exchange, "exchanges/") ? c_.exchange
+                                                       : absl::StrCat("exchanges/", c_.exchange);
+  }
+
+  std::string ChildName(absl::string_view collection) {
+    const std::string id = RequireId();
+    if (absl::StartsWith(id, "exchanges/")) return id;
+    return absl::StrCat(Parent(), "/", collection, "/", id);
+  }
+
+  void RequireNoFields() {
+    if (!c_.fields.empty()) {
+      throw UsageError{absl::StrCat("unknown option --", c_.fields[0].first, " for ", c_.verb)};
+    }
+  }
+
+  // Prints the resource field of a response, or the whole response as JSON.
+  int Done(const grpc::Status& status, const pb::Message& response,
+           const pb::Message* resource) {
+    if (!status.ok()) return ReportError(status, err_);
+    if (c_.output == "json") {
+      PrintJson(response, out_);
+    } else if (resource != nullptr) {
+      PrintResource(*resource, out_);
+    }
+    return 0;
+  }
+
+  template <typename Response, typename Fetch>
+  int ListAll(Fetch fetch, const std::string& repeated_field,
+              const std::vector<std::string>& columns) {
+    Response all;
+    std::string token;
+    do {
+      Response page;
+      grpc::Status status = fetch(token, &page);
+      if (!status.ok()) return ReportError(status, err_);
+      token = page.next_page_token();
+      page.clear_next_page_token();
+      all.MergeFrom(page);
+      if (!c_.all_pages) all.set_next_page_token(token);
+    } while (c_.all_pages && !token.empty());
+    if (c_.output == "json") {
+      PrintJson(all, out_);
+      return 0;
+    }
+    const pb::FieldDescriptor* f = all.GetDescriptor()->FindFieldByName(repeated_field);
+    std::vector<const pb::Message*> rows;
+    for (int i = 0; i < all.GetReflection()->FieldSize(all, f); ++i) {
+      rows.push_back(&all.GetReflection()->GetRepeatedMessage(all, f, i));
+    }
+    PrintTable(rows, columns, out_);
+    if (!all.next_page_token().empty()) {
+      err_ << "(more results: add --all to list every page)\n";
+    }
+    return 0;
+  }
+
+  int Exchange() {
+    if (c_.verb == "create") {
+      v1::CreateExchangeRequest req;
+      req.set_exchange_id(RequireId());
+      req.set_request_id(c_.request_id);
+      SetFields(c_.fields, req.mutable_exchange());
+      v1::CreateExchangeResponse resp;
+      auto status = stub_->CreateExchange(Context().get(), req, &resp);
+      return Done(status, resp, &resp.exchange());
+    }
+    if (c_.verb == "get") {
+      RequireNoFields();
+      v1::GetExchangeRequest req;
+      req.set_name(ExchangeName());
+      v1::GetExchangeResponse resp;
+      auto status = stub_->GetExchange(Context().get(), req, &resp);
+      return Done(status, resp, &resp.exchange());
+    }
+    if (c_.verb == "list") {
+      RequireNoFields();
+      return ListAll<v1::ListExchangesResponse>(
+          [&](const std::string& token, v1::ListExchangesResponse* page) {
+            v1::ListExchangesRequest req;
+            req.set_page_size(c_.page_size);
+            req.set_page_token(token);
+            req.set_filter(c_.filter);
+            return stub_->ListExchanges(Context().get(), req, page);
+          },
+          "exchanges", {"name", "display_name", "wellbeing_region", "default_language"});
+    }
+    if (c_.verb == "update") {
+      v1::UpdateExchangeRequest req;
+      req.mutable_exchange()->set_name(ExchangeName());
+      req.mutable_exchange()->set_etag(c_.etag);
+      for (const auto& p : UpdatePaths(req.mutable_exchange())) req.mutable_update_mask()->add_paths(p);
+      v1::UpdateExchangeResponse resp;
+      auto status = stub_->UpdateExchange(Context().get(), req, &resp);
+      return Done(status, resp, &resp.exchange());
+    }
+    throw UsageError{absl::StrCat("unknown verb ", c_.verb, " for exchange")};
+  }
+
+  std::string ExchangeName() {
+    const std::string id = RequireId();
+    return absl::StartsWith(id, "exchanges/") ? id : absl::StrCat("exchanges/", id);
+  }
+
+  std::vector<std::string> UpdatePaths(pb::Message* resource) {
+    if (c_.fields.empty()) throw UsageError{"update needs at least one --FIELD VALUE"};
+    return SetFields(c_.fields, resource);
+  }
+
+  int Expert() {
+    if (c_.verb == "create") {
+      v1::CreateExpertRequest req;
+      req.set_parent(Parent());
+      req.set_expert_id(RequireId());
+      req.set_request_id(c_.request_id);
+      SetFields(c_.fields, req.mutable_expert());
+      v1::CreateExpertResponse resp;
+      auto status = stub_->CreateExpert(Context().get(), req, &resp);
+      return Done(status, resp, &resp.expert());
+    }
+    if (c_.verb == "get") {
+      RequireNoFields();
+      v1::GetExpertRequest req;
+      req.set_name(ChildName("experts"));
+      v1::GetExpertResponse resp;
+      auto status = stub_->GetExpert(Context().get(), req, &resp);
+      return Done(status, resp, &resp.expert());
+    }
+    if (c_.verb == "list") {
+      RequireNoFields();
+      const std::string parent = Parent();
+      return ListAll<v1::ListExpertsResponse>(
+          [&](const std::string& token, v1::ListExpertsResponse* page) {
+            v1::ListExpertsRequest req;
+            req.set_parent(parent);
+            req.set_page_size(c_.page_size);
+            req.set_page_token(token);
+            req.set_filter(c_.filter);
+            return stub_->ListExperts(Context().get(), req, page);
+          },
+          "experts",
+          {"name", "display_name", "state", "home_municipality", "languages", "roles"});
+    }
+    if (c_.verb == "update") {
+      v1::UpdateExpertRequest req;
+      req.mutable_expert()->set_name(ChildName("experts"));
+      req.mutable_expert()->set_etag(c_.etag);
+      for (const auto& p : UpdatePaths(req.mutable_expert())) req.mutable_update_mask()->add_paths(p);
+      v1::UpdateExpertResponse resp;
+      auto status = stub_->UpdateExpert(Context().get(), req, &resp);
+      return Done(status, resp, &resp.expert());
+    }
+    if (c_.verb == "delete") {
+      RequireNoFields();
+      v1::DeleteExpertRequest req;
+      req.set_name(ChildName("experts"));
+      req.set_etag(c_.etag);
+      v1::DeleteExpertResponse resp;
+      auto status = stub_->DeleteExpert(Context().get(), req, &resp);
+      if (status.ok() && c_.output == "table") out_ << "deleted " << req.name() << "\n";
+      return Done(status, resp, nullptr);
+    }
+    throw UsageError{absl::StrCat("unknown verb ", c_.verb, " for expert")};
+  }
+
+  int Organization() {
+    if (c_.verb == "create") {
+      v1::CreateOrganizationRequest req;
+      req.set_parent(Parent());
+      req.set_organization_id(RequireId());
+      req.set_request_id(c_.request_id);
+      SetFields(c_.fields, req.mutable_organization());
+      v1::CreateOrganizationResponse resp;
+      auto status = stub_->CreateOrganization(Context().get(), req, &resp);
+      return Done(status, resp, &resp.organization());
+    }
+    if (c_.verb == "get") {
+      RequireNoFields();
+      v1::GetOrganizationRequest req;
+      req.set_name(ChildName("organizations"));
+      v1::GetOrganizationResponse resp;
+      auto status = stub_->GetOrganization(Context().get(), req, &resp);
+      return Done(status, resp, &resp.organization());
+    }
+    if (c_.verb == "list") {
+      RequireNoFields();
+      const std::string parent = Parent();
+      return ListAll<v1::ListOrganizationsResponse>(
+          [&](const std::string& token, v1::ListOrganizationsResponse* page) {
+            v1::ListOrganizationsRequest req;
+            req.set_parent(parent);
+            req.set_page_size(c_.page_size);
+            req.set_page_token(token);
+            req.set_filter(c_.filter);
+            return stub_->ListOrganizations(Context().get(), req, page);
+          },
+          "organizations", {"name", "display_name", "kind", "municipality"});
+    }
+    if (c_.verb == "update") {
+      v1::UpdateOrganizationRequest req;
+      req.mutable_organization()->set_name(ChildName("organizations"));
+      req.mutable_organization()->set_etag(c_.etag);
+      for (const auto& p : UpdatePaths(req.mutable_organization())) {
+        req.mutable_update_mask()->add_paths(p);
+      }
+      v1::UpdateOrganizationResponse resp;
+      auto status = stub_->UpdateOrganization(Context().get(), req, &resp);
+      return Done(status, resp, &resp.organization());
+    }
+    if (c_.verb == "delete") {
+      RequireNoFields();
+      v1::DeleteOrganizationRequest req;
+      req.set_name(ChildName("organizations"));
+      req.set_etag(c_.etag);
+      v1::DeleteOrganizationResponse resp;
+      auto status = stub_->DeleteOrganization(Context().get(), req, &resp);
+      if (status.ok() && c_.output == "table") out_ << "deleted " << req.name() << "\n";
+      return Done(status, resp, nullptr);
+    }
+    throw UsageError{absl::StrCat("unknown verb ", c_.verb, " for organization")};
+  }
+
+  const Command& c_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::unique_ptr<v1::RegistryService::Stub> stub_;
+};
+
+}  // namespace
+
+int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  try {
+    Command command = Parse(args);
+    return Client(command, out, err).Run();
+  } catch (const UsageError& e) {
+    if (e.message.empty()) {
+      out << kUsage;
+      return 0;
+    }
+    err << "kokemusctl: " << e.message << "\n" << kUsage;
+    return kExitUsage;
+  }
+}
+
+}  // namespace kokemus::cli
