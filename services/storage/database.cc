@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "libpq-fe.h"
 #include "soci/postgresql/soci-postgresql.h"
 #include "soci/soci.h"
 #include "soci/sqlite3/soci-sqlite3.h"
@@ -95,6 +96,33 @@ std::vector<Migration> MigrationsFor(Dialect dialect) {
   return out;
 }
 
+}  // namespace
+
+absl::StatusOr<std::string> PostgresqlConnectString(const std::string& url) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (options == nullptr) {
+    std::string reason = error ? error : "malformed URL";
+    PQfreemem(error);
+    reason = reason.substr(0, reason.find('\n'));
+    return absl::InvalidArgumentError(absl::StrCat("bad PostgreSQL URL: ", reason));
+  }
+  std::string out;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr || *o->val == '\0') continue;
+    std::string value;
+    for (const char* c = o->val; *c; ++c) {
+      if (*c == '\'' || *c == '\\') value.push_back('\\');
+      value.push_back(*c);
+    }
+    absl::StrAppend(&out, out.empty() ? "" : " ", o->keyword, "='", value, "'");
+  }
+  PQconninfoFree(options);
+  return out;
+}
+
+namespace {
+
 long long NowMicros() { return absl::ToUnixMicros(absl::Now()); }
 
 // A pooled PostgreSQL session outlives a database restart broken; reconnect
@@ -156,7 +184,9 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(absl::string_view url) 
                           absl::StartsWith(url, "postgres://");
   std::string connect_string;
   if (postgresql) {
-    connect_string = std::string(url);
+    auto parsed = PostgresqlConnectString(std::string(url));
+    if (!parsed.ok()) return parsed.status();
+    connect_string = *std::move(parsed);
   } else {
     if (url.empty()) return absl::InvalidArgumentError("database path is empty");
     if (url.find('"') != absl::string_view::npos) {

@@ -66,6 +66,11 @@ class Database final {
 // holds no data values: only the kind of failure.
 absl::Status StatusFromException(const std::exception& e);
 
+// SOCI's PostgreSQL backend reads its connect string as space-separated
+// key=value pairs and garbles a URI, so libpq's own parser turns a
+// postgresql:// URL into that form: "host='db' port='5432' dbname='k' ...".
+absl::StatusOr<std::string> PostgresqlConnectString(const std::string& url);
+
 // True if `e` reports a violated unique, foreign-key or exclusion constraint.
 bool IsConstraintViolation(const std::exception& e);
 

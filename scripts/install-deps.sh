@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what building and testing Kokemus needs on Debian 12, as root:
+# Debian packages (compilers, gRPC, protobuf, abseil, SOCI, PostgreSQL, ...)
+# and, with --test, the npm tools the tests use (buf, @grpc/grpc-js).
+# Safe to re-run: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libabsl-dev libsoci-dev libboost-dev libpq-dev libsqlite3-dev libssl-dev
+  nlohmann-json3-dev libgoogle-common-protos-java grpc-proto
+)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(libgtest-dev libgmock-dev postgresql postgresql-contrib nodejs npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+# The machine may have Node.js from elsewhere; Debian's is only a fallback.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  missing=("${missing[@]/nodejs/}"); missing=("${missing[@]/npm/}")
+fi
+missing=(${missing[@]+"${missing[@]}"})
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ "${1:-}" == "--test" ]]; then
+  if [[ ! -x scripts/tools/node_modules/.bin/buf ]] ||
+     [[ ! -d scripts/tools/node_modules/@grpc/grpc-js ]]; then
+    (cd scripts/tools && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi

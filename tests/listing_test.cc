@@ -1,0 +1,132 @@
+#include "services/domain/listing.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/domain/validation.h"
+
+namespace kokemus::domain {
+namespace {
+
+using ::testing::ElementsAre;
+
+TEST(ResourceNames, ParseAndFormat) {
+  EXPECT_EQ(*ParseExchangeName("exchanges/ph", "name"), "ph");
+  auto child = ParseChildName("exchanges/ph/experts/kaisa", "experts", "name");
+  ASSERT_TRUE(child.ok());
+  EXPECT_EQ(child->exchange_id, "ph");
+  EXPECT_EQ(child->id, "kaisa");
+  EXPECT_EQ(ChildResourceName("ph", "organizations", "lyseo"),
+            "exchanges/ph/organizations/lyseo");
+  EXPECT_EQ(ExchangeName("ph"), "exchanges/ph");
+}
+
+TEST(ResourceNames, RefuseOtherShapesNamingTheField) {
+  for (const char* bad : {"", "ph", "exchanges/", "exchanges/PH", "exchanges/ph/x",
+                          "exchange/ph"}) {
+    auto id = ParseExchangeName(bad, "parent");
+    EXPECT_EQ(id.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(ViolationsOf(id.status()),
+                ElementsAre(FieldViolation{"parent",
+                                           "must be a resource name exchanges/{exchange}"}));
+  }
+  EXPECT_FALSE(ParseChildName("exchanges/ph/organizations/x", "experts", "name").ok());
+  EXPECT_FALSE(ParseChildName("exchanges/ph/experts/Kaisa", "experts", "name").ok());
+}
+
+TEST(Filter, ParsesTermsIntoCanonicalValues) {
+  auto terms = ParseFilter("state = paused AND home_municipality = \"Lahti\"",
+                           ExpertFilterFields());
+  ASSERT_TRUE(terms.ok()) << terms.status();
+  EXPECT_THAT(*terms, ElementsAre(FilterTerm{"state", "PAUSED"},
+                                  FilterTerm{"home_municipality", "398"}));
+  EXPECT_TRUE(ParseFilter("  ", ExpertFilterFields())->empty());
+}
+
+TEST(Filter, RefusesUnknownFieldsAndValues) {
+  auto unknown = ParseFilter("email = x@y.fi", ExpertFilterFields());
+  EXPECT_THAT(ViolationsOf(unknown.status()),
+              ElementsAre(FieldViolation{
+                  "filter", "can filter only by state, home_municipality, payment_method"}));
+  auto bad_value = ParseFilter("kind = castle", OrganizationFilterFields());
+  EXPECT_THAT(ViolationsOf(bad_value.status()),
+              ElementsAre(FieldViolation{"filter", "not a valid value for kind"}));
+  EXPECT_FALSE(ParseFilter("state", ExpertFilterFields()).ok());
+}
+
+TEST(ListQuery, ClampsPageSizeAndRoundTripsTokens) {
+  auto first = ParseListQuery("exchanges/ph", 0, "", "state = ACTIVE", ExpertFilterFields());
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->page_size, kDefaultPageSize);
+  EXPECT_EQ(ParseListQuery("exchanges/ph", 100000, "", "", ExpertFilterFields())->page_size,
+            kMaxPageSize);
+  EXPECT_EQ(ParseListQuery("exchanges/ph", -1, "", "", ExpertFilterFields()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  const std::string token = NextPageToken(*first, "kaisa");
+  auto second = ParseListQuery("exchanges/ph", 0, token, "state = ACTIVE", ExpertFilterFields());
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->after_id, "kaisa");
+
+  auto other_filter = ParseListQuery("exchanges/ph", 0, token, "", ExpertFilterFields());
+  EXPECT_THAT(ViolationsOf(other_filter.status()),
+              ElementsAre(FieldViolation{
+                  "page_token", "belongs to a request with another parent or filter"}));
+  auto other_parent =
+      ParseListQuery("exchanges/hel", 0, token, "state = ACTIVE", ExpertFilterFields());
+  EXPECT_FALSE(other_parent.ok());
+  auto garbage = ParseListQuery("exchanges/ph", 0, "not-a-token", "", ExpertFilterFields());
+  EXPECT_THAT(ViolationsOf(garbage.status()),
+              ElementsAre(FieldViolation{"page_token", "not a page token from this service"}));
+}
+
+TEST(Etag, MatchesOnlyTheCurrentRevision) {
+  EXPECT_EQ(FormatEtag(3), "\"3\"");
+  EXPECT_TRUE(CheckEtag("", 3).ok());
+  EXPECT_TRUE(CheckEtag("\"3\"", 3).ok());
+  EXPECT_EQ(CheckEtag("\"2\"", 3).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(CheckEtag("3", 3).code(), absl::StatusCode::kAborted);
+}
+
+TEST(FieldMask, CopiesOnlyTheNamedFields) {
+  Expert target;
+  target.display_name = "Old";
+  target.email = "old@example.fi";
+  target.max_travel_km = 10;
+  Expert patch;
+  patch.display_name = "New";
+  patch.email = "";
+  patch.max_travel_km = 99;
+  ASSERT_TRUE(ApplyExpertMask(patch, {"display_name", "max_travel_km"}, target).ok());
+  EXPECT_EQ(target.display_name, "New");
+  EXPECT_EQ(target.email, "old@example.fi");
+  EXPECT_EQ(target.max_travel_km, 99);
+}
+
+TEST(FieldMask, EmptyOrStarReplacesEverything) {
+  Organization target;
+  target.display_name = "Old";
+  target.contact_name = "Someone";
+  Organization patch;
+  patch.display_name = "New";
+  ASSERT_TRUE(ApplyOrganizationMask(patch, {}, target).ok());
+  EXPECT_EQ(target.display_name, "New");
+  EXPECT_EQ(target.contact_name, "");
+  target.contact_name = "Someone";
+  ASSERT_TRUE(ApplyOrganizationMask(patch, {"*"}, target).ok());
+  EXPECT_EQ(target.contact_name, "");
+}
+
+TEST(FieldMask, RefusesUnknownAndOutputOnlyPathsAndChangesNothing) {
+  Exchange target;
+  target.display_name = "Old";
+  Exchange patch;
+  patch.display_name = "New";
+  absl::Status s = ApplyExchangeMask(patch, {"display_name", "etag", "nope"}, target);
+  EXPECT_THAT(ViolationsOf(s),
+              ElementsAre(FieldViolation{"update_mask.paths[1]", "not an updatable field"},
+                          FieldViolation{"update_mask.paths[2]", "not an updatable field"}));
+  EXPECT_EQ(target.display_name, "Old");
+}
+
+}  // namespace
+}  // namespace kokemus::domain

@@ -1,0 +1,246 @@
+#include "tests/test_support.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "grpcpp/create_channel.h"
+#include "services/domain/validation.h"
+#include "services/storage/database.h"
+#include "soci/postgresql/soci-postgresql.h"
+#include "soci/soci.h"
+
+namespace kokemus::testing_support {
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Postgresql";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string MakeTempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "kokemus-test.XXXXXX").string();
+  char* dir = mkdtemp(pattern.data());
+  if (dir == nullptr) std::abort();
+  return dir;
+}
+
+namespace {
+
+// build/bin: where this test binary, kokemus-server and kokemusctl are.
+std::string BinaryDir() {
+  return std::filesystem::read_symlink("/proc/self/exe").parent_path().string();
+}
+
+}  // namespace
+
+std::string PostgresServerUrl() {
+  if (const char* url = std::getenv("KOKEMUS_TEST_PG_URL"); url && *url) return url;
+  std::string url(absl::StripAsciiWhitespace(
+      ReadFile(absl::StrCat(BinaryDir(), "/../test-postgres/url"))));
+  if (url.empty()) {
+    ADD_FAILURE() << "No test PostgreSQL: run the tests with ctest (fixture "
+                     "`postgres`) or scripts/test.sh";
+  }
+  return url;
+}
+
+TestDatabase::TestDatabase(Backend backend) : backend_(backend) {
+  if (backend == Backend::kSqlite) {
+    dir_ = MakeTempDir();
+    url_ = dir_ + "/kokemus.db";
+    return;
+  }
+  const std::string server = PostgresServerUrl();
+  name_ = absl::StrCat("kokemus_test_", domain::GenerateId());
+  soci::session admin(soci::postgresql, *storage::PostgresqlConnectString(server + "/postgres"));
+  admin << "CREATE DATABASE " << name_;
+  url_ = absl::StrCat(server, "/", name_);
+}
+
+TestDatabase::~TestDatabase() {
+  if (backend_ == Backend::kSqlite) {
+    std::filesystem::remove_all(dir_);
+    return;
+  }
+  try {
+    soci::session admin(soci::postgresql,
+                        *storage::PostgresqlConnectString(PostgresServerUrl() + "/postgres"));
+    admin << "DROP DATABASE IF EXISTS " << name_ << " WITH (FORCE)";
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "dropping test database: " << e.what();
+  }
+}
+
+TestServer::TestServer(Backend backend) : db_(backend) {
+  auto server = Server::Start({.listen = "127.0.0.1:0",
+                               .database = db_.url(),
+                               .log_requests = false});
+  if (!server.ok()) {
+    ADD_FAILURE() << "server did not start: " << server.status();
+    std::abort();
+  }
+  server_ = *std::move(server);
+  registry_ = v1::RegistryService::NewStub(
+      grpc::CreateChannel(address(), grpc::InsecureChannelCredentials()));
+}
+
+std::string TestServer::address() const {
+  return absl::StrCat("127.0.0.1:", server_->port());
+}
+
+std::string BinaryPath(const std::string& name) {
+  return absl::StrCat(BinaryDir(), "/", name);
+}
+
+namespace {
+
+[[noreturn]] void ExecChild(const std::vector<std::string>& argv,
+                            const std::map<std::string, std::string>& env) {
+  for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  _exit(127);
+}
+
+int DecodeWaitStatus(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+}  // namespace
+
+ProcessResult RunProcess(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env) {
+  const std::string dir = MakeTempDir();
+  const std::string out_path = dir + "/out";
+  const std::string err_path = dir + "/err";
+  pid_t pid = fork();
+  if (pid == 0) {
+    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(out, 1);
+    dup2(err, 2);
+    int null = open("/dev/null", O_RDONLY);
+    dup2(null, 0);
+    ExecChild(argv, env);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ProcessResult result{DecodeWaitStatus(status), ReadFile(out_path), ReadFile(err_path)};
+  std::filesystem::remove_all(dir);
+  return result;
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv,
+                           const std::string& stderr_path) {
+  pid_ = fork();
+  if (pid_ == 0) {
+    int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    dup2(err, 2);
+    dup2(err, 1);
+    ExecChild(argv, {});
+  }
+}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+void ChildProcess::Signal(int signal_number) {
+  if (pid_ > 0) kill(pid_, signal_number);
+}
+
+int ChildProcess::Wait(int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return DecodeWaitStatus(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return -1;
+}
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+v1::Exchange SampleExchange() {
+  v1::Exchange e;
+  e.set_display_name("Päijät-Hämeen kokemusasiantuntijapankki");
+  e.set_wellbeing_region("PH");
+  e.set_default_language("fi");
+  e.set_business_id("0112038-9");
+  e.set_contact_email("pankki@example.fi");
+  return e;
+}
+
+v1::Expert SampleExpert() {
+  v1::Expert e;
+  e.set_display_name("Kaisa Kokemus");
+  e.set_email("kaisa@example.fi");
+  e.set_phone("040 123 4567");
+  e.set_home_municipality("398");
+  e.add_languages("fi");
+  e.add_languages("sv");
+  e.add_experience_areas(v1::EXPERIENCE_AREA_MENTAL_HEALTH);
+  e.add_roles(v1::ROLE_LECTURER);
+  e.set_payment_method(v1::PAYMENT_METHOD_INVOICE);
+  e.set_max_travel_km(50);
+  return e;
+}
+
+v1::Organization SampleOrganization() {
+  v1::Organization o;
+  o.set_display_name("Lahden lyseon lukio");
+  o.set_sector(v1::SECTOR_EDUCATION);
+  o.set_kind(v1::ORGANIZATION_KIND_EDUCATIONAL_INSTITUTION);
+  o.set_municipality("398");
+  o.set_contact_email("rehtori@example.fi");
+  return o;
+}
+
+void CreateExchange(v1::RegistryService::Stub& stub, const std::string& id) {
+  grpc::ClientContext ctx;
+  v1::CreateExchangeRequest req;
+  req.set_exchange_id(id);
+  *req.mutable_exchange() = SampleExchange();
+  v1::CreateExchangeResponse resp;
+  grpc::Status status = stub.CreateExchange(&ctx, req, &resp);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+}  // namespace kokemus::testing_support

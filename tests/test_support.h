@@ -1,0 +1,111 @@
+// Shared test fixtures: a fresh database per test on SQLite or on the
+// throwaway PostgreSQL that the ctest fixture `postgres` starts, an
+// in-process Kokemus server on a loopback port, and child processes for
+// the real binaries.
+//
+//   class MyTest : public testing::TestWithParam<Backend> {};
+//   TEST_P(MyTest, Works) { TestServer server(GetParam()); ... }
+//   INSTANTIATE_TEST_SUITE_P(Db, MyTest, kAllBackends, BackendName);
+#ifndef KOKEMUS_TESTS_TEST_SUPPORT_H_
+#define KOKEMUS_TESTS_TEST_SUPPORT_H_
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "kokemus/v1/registry_service.grpc.pb.h"
+#include "services/server.h"
+
+namespace kokemus::testing_support {
+
+enum class Backend { kSqlite, kPostgresql };
+
+inline const auto kAllBackends =
+    ::testing::Values(Backend::kSqlite, Backend::kPostgresql);
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info);
+
+// An empty database: a SQLite file in a fresh temporary directory, or a new
+// database on the test PostgreSQL server (dropped again at destruction).
+class TestDatabase final {
+ public:
+  explicit TestDatabase(Backend backend);
+  ~TestDatabase();
+  const std::string& url() const { return url_; }
+
+ private:
+  Backend backend_;
+  std::string dir_;
+  std::string name_;
+  std::string url_;
+};
+
+// The URL of the test PostgreSQL server (no database part); fails the test
+// when the `postgres` fixture is not running.
+std::string PostgresServerUrl();
+
+// A Kokemus server in this process on 127.0.0.1 with its own database.
+class TestServer final {
+ public:
+  explicit TestServer(Backend backend);
+  std::string address() const;
+  v1::RegistryService::Stub& registry() { return *registry_; }
+  const std::string& database_url() const { return db_.url(); }
+  Server& server() { return *server_; }
+
+ private:
+  TestDatabase db_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<v1::RegistryService::Stub> registry_;
+};
+
+// Path of a binary built next to the tests (kokemus-server, kokemusctl).
+std::string BinaryPath(const std::string& name);
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs a program to completion with extra environment variables.
+ProcessResult RunProcess(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env = {});
+
+// A child process whose stderr goes to a file, for long-running servers.
+class ChildProcess final {
+ public:
+  ChildProcess(const std::vector<std::string>& argv, const std::string& stderr_path);
+  ~ChildProcess();
+  void Signal(int signal_number);
+  // Exit code, or 128 + signal if it was killed. Waits at most `seconds`.
+  int Wait(int seconds = 30);
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int FreePort();
+
+// Reads a whole file.
+std::string ReadFile(const std::string& path);
+
+// A fresh temporary directory.
+std::string MakeTempDir();
+
+// A valid expert for `exchange_id` with the given id part of the name unset.
+v1::Expert SampleExpert();
+v1::Organization SampleOrganization();
+v1::Exchange SampleExchange();
+
+// Creates exchange `id` through the API; fails the test on error.
+void CreateExchange(v1::RegistryService::Stub& stub, const std::string& id);
+
+}  // namespace kokemus::testing_support
+
+#endif  // KOKEMUS_TESTS_TEST_SUPPORT_H_
