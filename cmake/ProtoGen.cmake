@@ -21,7 +21,7 @@ function(kokemus_proto_sources out_var)
     add_custom_command(
       OUTPUT ${outputs}
       COMMAND protobuf::protoc
-        "-I${CMAKE_SOURCE_DIR}/api" "-I${KOKEMUS_GOOGLEAPIS_DIR}"
+        "-I${ARG_ROOT}" "-I${CMAKE_SOURCE_DIR}/api" "-I${KOKEMUS_GOOGLEAPIS_DIR}"
         "--cpp_out=${KOKEMUS_GEN_DIR}" ${plugin_args}
         "${ARG_ROOT}/${proto}"
       DEPENDS "${ARG_ROOT}/${proto}" protobuf::protoc gRPC::grpc_cpp_plugin
