@@ -1,0 +1,165 @@
+// kokemusctl, the real binary, against a real server on both databases.
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/test_support.h"
+
+namespace kokemus {
+namespace {
+
+using testing_support::Backend;
+using testing_support::ProcessResult;
+using ::testing::HasSubstr;
+
+class CliTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  ProcessResult Ctl(std::vector<std::string> args) {
+    std::vector<std::string> argv = {testing_support::BinaryPath("kokemusctl"), "--server",
+                                     server_.address()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return testing_support::RunProcess(argv);
+  }
+
+  void CreateFixtures() {
+    ProcessResult ex = Ctl({"exchange", "create", "ph", "--display-name",
+                            "Päijät-Hämeen kokemusasiantuntijapankki", "--wellbeing-region",
+                            "PH", "--business-id", "0112038-9"});
+    ASSERT_EQ(ex.exit_code, 0) << ex.err;
+    ProcessResult org = Ctl({"organization", "create", "lyseo", "--exchange", "ph",
+                             "--display-name", "Lahden lyseo", "--sector", "education",
+                             "--kind", "educational_institution", "--municipality", "Lahti"});
+    ASSERT_EQ(org.exit_code, 0) << org.err;
+    ProcessResult expert = Ctl(
+        {"expert", "create", "kaisa", "--exchange", "ph", "--display-name", "Kaisa K.",
+         "--email", "kaisa@example.fi", "--home-municipality", "Lahtis", "--languages",
+         "fi,sv", "--experience-areas", "mental_health", "--roles", "lecturer,peer_support",
+         "--payment-method", "invoice", "--trainings",
+         "MIELI ry|Kokemusasiantuntijakoulutus|2024-05-31", "--weekly-availability",
+         "monday 09:00-16:00", "--remote-ok", "true"});
+    ASSERT_EQ(expert.exit_code, 0) << expert.err;
+  }
+
+  testing_support::TestServer server_{GetParam()};
+};
+
+TEST_P(CliTest, CreatesAndListsAsTables) {
+  CreateFixtures();
+  ProcessResult experts = Ctl({"expert", "list", "--exchange", "ph"});
+  ASSERT_EQ(experts.exit_code, 0) << experts.err;
+  EXPECT_EQ(experts.out,
+            "NAME                        DISPLAY_NAME  STATE   HOME_MUNICIPALITY  LANGUAGES  "
+            "ROLES\n"
+            "exchanges/ph/experts/kaisa  Kaisa K.      ACTIVE  398                fi,sv      "
+            "LECTURER,PEER_SUPPORT\n");
+  ProcessResult orgs = Ctl({"organization", "list", "--exchange", "ph"});
+  EXPECT_EQ(orgs.out,
+            "NAME                              DISPLAY_NAME  KIND                     "
+            "MUNICIPALITY\n"
+            "exchanges/ph/organizations/lyseo  Lahden lyseo  EDUCATIONAL_INSTITUTION  398\n");
+  ProcessResult exchanges = Ctl({"exchange", "list"});
+  EXPECT_EQ(exchanges.out,
+            "NAME          DISPLAY_NAME                             WELLBEING_REGION  "
+            "DEFAULT_LANGUAGE\n"
+            "exchanges/ph  Päijät-Hämeen kokemusasiantuntijapankki  PH                fi\n");
+}
+
+TEST_P(CliTest, PrintsTheProtoJsonMapping) {
+  CreateFixtures();
+  ProcessResult got = Ctl({"--output", "json", "expert", "get", "kaisa", "--exchange", "ph"});
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  auto json = nlohmann::json::parse(got.out);
+  const auto& e = json.at("expert");
+  EXPECT_EQ(e.at("name"), "exchanges/ph/experts/kaisa");
+  EXPECT_EQ(e.at("homeMunicipality"), "398");
+  EXPECT_EQ(e.at("roles"), nlohmann::json({"ROLE_LECTURER", "ROLE_PEER_SUPPORT"}));
+  EXPECT_EQ(e.at("trainings")[0].at("provider"), "MIELI ry");
+  EXPECT_EQ(e.at("weeklyAvailability")[0].at("startMinute"), 540);
+  EXPECT_EQ(e.at("remoteOk"), true);
+  EXPECT_EQ(e.at("etag"), "\"1\"");
+}
+
+TEST_P(CliTest, UpdatesOnlyTheGivenFields) {
+  CreateFixtures();
+  ProcessResult up = Ctl({"--output", "json", "expert", "update", "kaisa", "--exchange", "ph",
+                          "--state", "paused", "--max-travel-km", "25"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  auto e = nlohmann::json::parse(up.out).at("expert");
+  EXPECT_EQ(e.at("state"), "STATE_PAUSED");
+  EXPECT_EQ(e.at("maxTravelKm"), 25);
+  EXPECT_EQ(e.at("displayName"), "Kaisa K.");
+  EXPECT_EQ(e.at("etag"), "\"2\"");
+  ProcessResult stale = Ctl({"expert", "update", "kaisa", "--exchange", "ph", "--etag",
+                             "\"1\"", "--state", "active"});
+  EXPECT_EQ(stale.exit_code, 6);
+  EXPECT_THAT(stale.err, HasSubstr("kokemusctl: conflict: etag does not match"));
+}
+
+TEST_P(CliTest, ValidationErrorsArePerFieldOnOneLineWithExitCode3) {
+  CreateFixtures();
+  ProcessResult bad = Ctl({"expert", "create", "bad", "--exchange", "ph", "--display-name",
+                           "X", "--email", "nope", "--home-municipality", "Atlantis",
+                           "--languages", "fi", "--experience-areas", "gambling", "--roles",
+                           "lecturer", "--payment-method", "invoice"});
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_EQ(bad.err,
+            "kokemusctl: invalid argument: expert.email: not a valid e-mail address; "
+            "expert.home_municipality: not a Statistics Finland municipality code (3 digits, "
+            "398 is Lahti)\n");
+  EXPECT_EQ(bad.out, "");
+  ProcessResult list = Ctl({"expert", "list", "--exchange", "ph"});
+  EXPECT_THAT(list.out, ::testing::Not(HasSubstr("bad")));
+}
+
+TEST_P(CliTest, ExitCodesForNotFoundConflictUsageAndUnreachableServer) {
+  CreateFixtures();
+  ProcessResult missing = Ctl({"expert", "get", "nobody", "--exchange", "ph"});
+  EXPECT_EQ(missing.exit_code, 4);
+  EXPECT_EQ(missing.err, "kokemusctl: not found: exchanges/ph/experts/nobody not found\n");
+  ProcessResult taken = Ctl({"exchange", "create", "ph", "--display-name", "Again",
+                             "--wellbeing-region", "PH"});
+  EXPECT_EQ(taken.exit_code, 5);
+  ProcessResult usage = Ctl({"expert", "fly"});
+  EXPECT_EQ(usage.exit_code, 2);
+  EXPECT_THAT(usage.err, ::testing::StartsWith("kokemusctl: unknown verb fly for expert\n"));
+  ProcessResult no_exchange = Ctl({"expert", "list"});
+  EXPECT_EQ(no_exchange.exit_code, 2);
+  EXPECT_THAT(no_exchange.err,
+              ::testing::StartsWith("kokemusctl: --exchange (or KOKEMUS_EXCHANGE) is required\n"));
+  ProcessResult bad_enum = Ctl({"expert", "update", "kaisa", "--exchange", "ph", "--state",
+                                "sleeping"});
+  EXPECT_EQ(bad_enum.exit_code, 2);
+  EXPECT_THAT(bad_enum.err, HasSubstr("--state: one of active, paused, inactive"));
+  ProcessResult deleted = Ctl({"organization", "delete", "lyseo", "--exchange", "ph"});
+  EXPECT_EQ(deleted.exit_code, 0);
+  EXPECT_EQ(deleted.out, "deleted exchanges/ph/organizations/lyseo\n");
+
+  ProcessResult down = testing_support::RunProcess(
+      {testing_support::BinaryPath("kokemusctl"), "--timeout", "2s", "exchange", "list"},
+      {{"KOKEMUS_SERVER", absl::StrCat("127.0.0.1:", testing_support::FreePort())}});
+  EXPECT_EQ(down.exit_code, 7);
+  EXPECT_THAT(down.err, HasSubstr("kokemusctl: "));
+}
+
+TEST_P(CliTest, ListAllFollowsPageTokens) {
+  CreateFixtures();
+  for (int i = 0; i < 4; ++i) {
+    ProcessResult r = Ctl({"organization", "create", absl::StrCat("unit-", i), "--exchange",
+                           "ph", "--display-name", absl::StrCat("Unit ", i), "--sector",
+                           "public", "--kind", "adult_social_work", "--municipality", "091"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  ProcessResult page = Ctl({"organization", "list", "--exchange", "ph", "--page-size", "2"});
+  EXPECT_EQ(std::count(page.out.begin(), page.out.end(), '\n'), 3);  // header + 2
+  EXPECT_EQ(page.err, "(more results: add --all to list every page)\n");
+  ProcessResult all = Ctl({"organization", "list", "--exchange", "ph", "--page-size", "2",
+                           "--all", "--filter", "municipality = Helsinki"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'), 5);  // header + 4
+  EXPECT_THAT(all.out, ::testing::Not(HasSubstr("lyseo")));
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, CliTest, testing_support::kAllBackends,
+                         testing_support::BackendName);
+
+}  // namespace
+}  // namespace kokemus

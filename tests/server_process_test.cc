@@ -1,0 +1,133 @@
+// The kokemus-server binary: restarts keep data, SIGTERM stops cleanly with
+// exit 0, request log lines are structured and carry no personal data, and a
+// database that can't be opened is one clear line and exit 1.
+#include <signal.h>
+
+#include <fstream>
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "tests/test_support.h"
+
+namespace kokemus {
+namespace {
+
+using testing_support::Backend;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Waits until the server at `address` answers health checks with SERVING.
+bool WaitServing(const std::string& address) {
+  auto health = grpc::health::v1::Health::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  for (int i = 0; i < 200; ++i) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
+    grpc::health::v1::HealthCheckRequest req;
+    grpc::health::v1::HealthCheckResponse resp;
+    if (health->Check(&ctx, req, &resp).ok() &&
+        resp.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+class ServerProcessTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  std::unique_ptr<testing_support::ChildProcess> StartServer() {
+    address_ = absl::StrCat("127.0.0.1:", testing_support::FreePort());
+    auto child = std::make_unique<testing_support::ChildProcess>(
+        std::vector<std::string>{testing_support::BinaryPath("kokemus-server"), "--listen",
+                                 address_, "--database", db_.url()},
+        log_path_);
+    EXPECT_TRUE(WaitServing(address_)) << testing_support::ReadFile(log_path_);
+    stub_ = v1::RegistryService::NewStub(
+        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+    return child;
+  }
+
+  testing_support::TestDatabase db_{GetParam()};
+  std::string log_dir_ = testing_support::MakeTempDir();
+  std::string log_path_ = log_dir_ + "/server.log";
+  std::string address_;
+  std::unique_ptr<v1::RegistryService::Stub> stub_;
+};
+
+TEST_P(ServerProcessTest, DataSurvivesARestartAndSigtermExitsZero) {
+  v1::Expert created;
+  {
+    auto server = StartServer();
+    testing_support::CreateExchange(*stub_, "ph");
+    grpc::ClientContext ctx;
+    v1::CreateExpertRequest req;
+    req.set_parent("exchanges/ph");
+    req.set_expert_id("kaisa");
+    *req.mutable_expert() = testing_support::SampleExpert();
+    v1::CreateExpertResponse resp;
+    ASSERT_TRUE(stub_->CreateExpert(&ctx, req, &resp).ok());
+    created = resp.expert();
+    server->Signal(SIGTERM);
+    EXPECT_EQ(server->Wait(), 0);
+  }
+  {
+    auto server = StartServer();
+    grpc::ClientContext ctx;
+    v1::GetExpertRequest req;
+    req.set_name("exchanges/ph/experts/kaisa");
+    v1::GetExpertResponse resp;
+    ASSERT_TRUE(stub_->GetExpert(&ctx, req, &resp).ok());
+    EXPECT_EQ(resp.expert().SerializeAsString(), created.SerializeAsString());
+    server->Signal(SIGINT);
+    EXPECT_EQ(server->Wait(), 0);
+  }
+  const std::string log = testing_support::ReadFile(log_path_);
+  EXPECT_THAT(log, HasSubstr(R"("method":"/kokemus.v1.RegistryService/CreateExpert","code":"OK","duration_ms":)"));
+  EXPECT_THAT(log, HasSubstr(R"({"event":"stopping","signal":"SIGTERM"})"));
+  EXPECT_THAT(log, HasSubstr(R"({"event":"stopped"})"));
+  // No personal data in the log.
+  EXPECT_THAT(log, Not(HasSubstr("kaisa@example.fi")));
+  EXPECT_THAT(log, Not(HasSubstr("Kaisa")));
+  EXPECT_THAT(log, Not(HasSubstr("358")));
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, ServerProcessTest, testing_support::kAllBackends,
+                         testing_support::BackendName);
+
+TEST(ServerProcess, UnreachablePostgresqlIsOneLineAndExitOne) {
+  auto result = testing_support::RunProcess(
+      {testing_support::BinaryPath("kokemus-server"), "--listen", "127.0.0.1:0", "--database",
+       absl::StrCat("postgresql://nobody@127.0.0.1:", testing_support::FreePort(), "/none")});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, ::testing::StartsWith("kokemus-server: cannot open the database: "));
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1);
+}
+
+TEST(ServerProcess, UnwritableSqlitePathIsOneLineAndExitOne) {
+  const std::string dir = testing_support::MakeTempDir();
+  const std::string file = dir + "/file";
+  { std::ofstream(file) << "not a directory"; }
+  auto result = testing_support::RunProcess({testing_support::BinaryPath("kokemus-server"),
+                                             "--database", file + "/kokemus.db"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, ::testing::StartsWith("kokemus-server: cannot create directory "));
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1);
+}
+
+TEST(ServerProcess, NotASqliteFileIsOneLineAndExitOne) {
+  const std::string dir = testing_support::MakeTempDir();
+  const std::string file = dir + "/garbage.db";
+  { std::ofstream(file) << std::string(4096, 'x'); }
+  auto result = testing_support::RunProcess(
+      {testing_support::BinaryPath("kokemus-server"), "--database", file});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, ::testing::StartsWith("kokemus-server: "));
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1);
+}
+
+}  // namespace
+}  // namespace kokemus
