@@ -16,17 +16,16 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev postgresql postgresql-contrib nodejs npm)
 fi
 
+have_node=false
+command -v node >/dev/null && command -v npm >/dev/null && have_node=true
 missing=()
 for p in "${packages[@]}"; do
+  # The machine may have Node.js from elsewhere; Debian's is only a fallback.
+  if [[ $have_node == true && ( $p == nodejs || $p == npm ) ]]; then continue; fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi
 done
-# The machine may have Node.js from elsewhere; Debian's is only a fallback.
-if command -v node >/dev/null && command -v npm >/dev/null; then
-  missing=("${missing[@]/nodejs/}"); missing=("${missing[@]/npm/}")
-fi
-missing=(${missing[@]+"${missing[@]}"})
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -37,6 +36,9 @@ fi
 if [[ "${1:-}" == "--test" ]]; then
   if [[ ! -x scripts/tools/node_modules/.bin/buf ]] ||
      [[ ! -d scripts/tools/node_modules/@grpc/grpc-js ]]; then
-    (cd scripts/tools && npm ci --no-audit --no-fund --loglevel=error)
+    # `npm install` rather than `npm ci`: the lock holds versions, but npm's
+    # clean install refuses a lock without entries for other platforms'
+    # optional buf binaries.
+    (cd scripts/tools && npm install --no-audit --no-fund --loglevel=error)
   fi
 fi
