@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <tuple>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -468,6 +469,43 @@ int ReportError(const grpc::Status& status, std::ostream& err) {
 
 // --- Commands ----------------------------------------------------------------
 
+// The RPCs and table columns of one noun. Requests and responses differ only
+// in the resource's field name, which reflection reaches generically: field 1
+// of every Create/Get/Update response is the resource.
+template <typename CreateReq, typename CreateResp, typename GetReq, typename GetResp,
+          typename ListReq, typename ListResp, typename UpdateReq, typename UpdateResp,
+          typename DeleteReq, typename DeleteResp>
+struct Noun {
+  using Stub = v1::RegistryService::Stub;
+  template <typename Req, typename Resp>
+  using Rpc = grpc::Status (Stub::*)(grpc::ClientContext*, const Req&, Resp*);
+
+  absl::string_view singular;    // "expert"
+  absl::string_view collection;  // "experts"
+  bool scoped;                   // lives under exchanges/{exchange}
+  Rpc<CreateReq, CreateResp> create;
+  Rpc<GetReq, GetResp> get;
+  Rpc<ListReq, ListResp> list;
+  Rpc<UpdateReq, UpdateResp> update;
+  Rpc<DeleteReq, DeleteResp> remove;  // nullptr: no delete
+  std::vector<std::string> columns;
+};
+
+// A message field by name, for the few request fields set generically.
+pb::Message* MutableField(pb::Message& msg, absl::string_view name) {
+  const pb::FieldDescriptor* f = msg.GetDescriptor()->FindFieldByName(std::string(name));
+  return msg.GetReflection()->MutableMessage(&msg, f);
+}
+
+void SetString(pb::Message& msg, absl::string_view name, const std::string& value) {
+  const pb::FieldDescriptor* f = msg.GetDescriptor()->FindFieldByName(std::string(name));
+  msg.GetReflection()->SetString(&msg, f, value);
+}
+
+const pb::Message& Resource(const pb::Message& response) {
+  return response.GetReflection()->GetMessage(response, response.GetDescriptor()->field(0));
+}
+
 class Client final {
  public:
   Client(const Command& c, std::ostream& out, std::ostream& err)
@@ -478,9 +516,37 @@ class Client final {
             grpc::CreateChannel(c.server, grpc::InsecureChannelCredentials()))) {}
 
   int Run() {
-    if (c_.noun == "exchange") return Exchange();
-    if (c_.noun == "expert") return Expert();
-    if (c_.noun == "organization") return Organization();
+    using S = v1::RegistryService::Stub;
+    if (c_.noun == "exchange") {
+      return RunNoun(Noun<v1::CreateExchangeRequest, v1::CreateExchangeResponse,
+                          v1::GetExchangeRequest, v1::GetExchangeResponse,
+                          v1::ListExchangesRequest, v1::ListExchangesResponse,
+                          v1::UpdateExchangeRequest, v1::UpdateExchangeResponse,
+                          v1::DeleteExpertRequest, v1::DeleteExpertResponse>{
+          "exchange", "exchanges", false, &S::CreateExchange, &S::GetExchange,
+          &S::ListExchanges, &S::UpdateExchange, nullptr,
+          {"name", "display_name", "wellbeing_region", "default_language"}});
+    }
+    if (c_.noun == "expert") {
+      return RunNoun(Noun<v1::CreateExpertRequest, v1::CreateExpertResponse,
+                          v1::GetExpertRequest, v1::GetExpertResponse,
+                          v1::ListExpertsRequest, v1::ListExpertsResponse,
+                          v1::UpdateExpertRequest, v1::UpdateExpertResponse,
+                          v1::DeleteExpertRequest, v1::DeleteExpertResponse>{
+          "expert", "experts", true, &S::CreateExpert, &S::GetExpert, &S::ListExperts,
+          &S::UpdateExpert, &S::DeleteExpert,
+          {"name", "display_name", "state", "home_municipality", "languages", "roles"}});
+    }
+    if (c_.noun == "organization") {
+      return RunNoun(Noun<v1::CreateOrganizationRequest, v1::CreateOrganizationResponse,
+                          v1::GetOrganizationRequest, v1::GetOrganizationResponse,
+                          v1::ListOrganizationsRequest, v1::ListOrganizationsResponse,
+                          v1::UpdateOrganizationRequest, v1::UpdateOrganizationResponse,
+                          v1::DeleteOrganizationRequest, v1::DeleteOrganizationResponse>{
+          "organization", "organizations", true, &S::CreateOrganization,
+          &S::GetOrganization, &S::ListOrganizations, &S::UpdateOrganization,
+          &S::DeleteOrganization, {"name", "display_name", "kind", "municipality"}});
+    }
     throw UsageError{absl::StrCat("unknown noun ", c_.noun)};
   }
 
@@ -502,10 +568,13 @@ class Client final {
                                                        : absl::StrCat("exchanges/", c_.exchange);
   }
 
-  std::string ChildName(absl::string_view collection) {
+  // The resource name from the positional ID (or a full name given as ID).
+  template <typename N>
+  std::string Name(const N& noun) {
     const std::string id = RequireId();
     if (absl::StartsWith(id, "exchanges/")) return id;
-    return absl::StrCat(Parent(), "/", collection, "/", id);
+    return noun.scoped ? absl::StrCat(Parent(), "/", noun.collection, "/", id)
+                       : absl::StrCat("exchanges/", id);
   }
 
   void RequireNoFields() {
@@ -514,26 +583,81 @@ class Client final {
     }
   }
 
-  // Prints the resource field of a response, or the whole response as JSON.
-  int Done(const grpc::Status& status, const pb::Message& response,
-           const pb::Message* resource) {
+  // Prints the resource of a response, or the whole response as JSON.
+  int Done(const grpc::Status& status, const pb::Message& response, bool has_resource) {
     if (!status.ok()) return ReportError(status, err_);
     if (c_.output == "json") {
       PrintJson(response, out_);
-    } else if (resource != nullptr) {
-      PrintResource(*resource, out_);
+    } else if (has_resource) {
+      PrintResource(Resource(response), out_);
     }
     return 0;
   }
 
-  template <typename Response, typename Fetch>
-  int ListAll(Fetch fetch, const std::string& repeated_field,
-              const std::vector<std::string>& columns) {
-    Response all;
+  template <typename Req, typename Resp, typename Rpc>
+  int Call(Rpc rpc, const Req& request) {
+    Resp response;
+    grpc::Status status = ((*stub_).*rpc)(Context().get(), request, &response);
+    return Done(status, response, response.GetDescriptor()->field_count() > 0);
+  }
+
+  template <typename... T>
+  int RunNoun(const Noun<T...>& noun) {
+    using Types = std::tuple<T...>;
+    if (c_.verb == "create") {
+      std::tuple_element_t<0, Types> req;
+      if (noun.scoped) SetString(req, "parent", Parent());
+      SetString(req, absl::StrCat(noun.singular, "_id"), RequireId());
+      req.set_request_id(c_.request_id);
+      SetFields(c_.fields, MutableField(req, noun.singular));
+      return Call<decltype(req), std::tuple_element_t<1, Types>>(noun.create, req);
+    }
+    if (c_.verb == "get") {
+      RequireNoFields();
+      std::tuple_element_t<2, Types> req;
+      req.set_name(Name(noun));
+      return Call<decltype(req), std::tuple_element_t<3, Types>>(noun.get, req);
+    }
+    if (c_.verb == "list") {
+      RequireNoFields();
+      return List<std::tuple_element_t<4, Types>, std::tuple_element_t<5, Types>>(
+          noun.list, noun.scoped ? Parent() : "", std::string(noun.collection), noun.columns);
+    }
+    if (c_.verb == "update") {
+      std::tuple_element_t<6, Types> req;
+      pb::Message* resource = MutableField(req, noun.singular);
+      SetString(*resource, "name", Name(noun));
+      SetString(*resource, "etag", c_.etag);
+      if (c_.fields.empty()) throw UsageError{"update needs at least one --FIELD VALUE"};
+      for (const auto& p : SetFields(c_.fields, resource)) req.mutable_update_mask()->add_paths(p);
+      return Call<decltype(req), std::tuple_element_t<7, Types>>(noun.update, req);
+    }
+    if (c_.verb == "delete" && noun.remove != nullptr) {
+      RequireNoFields();
+      std::tuple_element_t<8, Types> req;
+      req.set_name(Name(noun));
+      req.set_etag(c_.etag);
+      const int code = Call<decltype(req), std::tuple_element_t<9, Types>>(noun.remove, req);
+      if (code == 0 && c_.output == "table") out_ << "deleted " << req.name() << "\n";
+      return code;
+    }
+    throw UsageError{absl::StrCat("unknown verb ", c_.verb, " for ", noun.singular)};
+  }
+
+  // Lists one page, or every page with --all, as a table or as JSON.
+  template <typename Req, typename Resp, typename Rpc>
+  int List(Rpc rpc, const std::string& parent, const std::string& repeated_field,
+           const std::vector<std::string>& columns) {
+    Resp all;
     std::string token;
     do {
-      Response page;
-      grpc::Status status = fetch(token, &page);
+      Req req;
+      if (!parent.empty()) SetString(req, "parent", parent);
+      req.set_page_size(c_.page_size);
+      req.set_page_token(token);
+      req.set_filter(c_.filter);
+      Resp page;
+      grpc::Status status = ((*stub_).*rpc)(Context().get(), req, &page);
       if (!status.ok()) return ReportError(status, err_);
       token = page.next_page_token();
       page.clear_next_page_token();
@@ -554,171 +678,6 @@ class Client final {
       err_ << "(more results: add --all to list every page)\n";
     }
     return 0;
-  }
-
-  int Exchange() {
-    if (c_.verb == "create") {
-      v1::CreateExchangeRequest req;
-      req.set_exchange_id(RequireId());
-      req.set_request_id(c_.request_id);
-      SetFields(c_.fields, req.mutable_exchange());
-      v1::CreateExchangeResponse resp;
-      auto status = stub_->CreateExchange(Context().get(), req, &resp);
-      return Done(status, resp, &resp.exchange());
-    }
-    if (c_.verb == "get") {
-      RequireNoFields();
-      v1::GetExchangeRequest req;
-      req.set_name(ExchangeName());
-      v1::GetExchangeResponse resp;
-      auto status = stub_->GetExchange(Context().get(), req, &resp);
-      return Done(status, resp, &resp.exchange());
-    }
-    if (c_.verb == "list") {
-      RequireNoFields();
-      return ListAll<v1::ListExchangesResponse>(
-          [&](const std::string& token, v1::ListExchangesResponse* page) {
-            v1::ListExchangesRequest req;
-            req.set_page_size(c_.page_size);
-            req.set_page_token(token);
-            req.set_filter(c_.filter);
-            return stub_->ListExchanges(Context().get(), req, page);
-          },
-          "exchanges", {"name", "display_name", "wellbeing_region", "default_language"});
-    }
-    if (c_.verb == "update") {
-      v1::UpdateExchangeRequest req;
-      req.mutable_exchange()->set_name(ExchangeName());
-      req.mutable_exchange()->set_etag(c_.etag);
-      for (const auto& p : UpdatePaths(req.mutable_exchange())) req.mutable_update_mask()->add_paths(p);
-      v1::UpdateExchangeResponse resp;
-      auto status = stub_->UpdateExchange(Context().get(), req, &resp);
-      return Done(status, resp, &resp.exchange());
-    }
-    throw UsageError{absl::StrCat("unknown verb ", c_.verb, " for exchange")};
-  }
-
-  std::string ExchangeName() {
-    const std::string id = RequireId();
-    return absl::StartsWith(id, "exchanges/") ? id : absl::StrCat("exchanges/", id);
-  }
-
-  std::vector<std::string> UpdatePaths(pb::Message* resource) {
-    if (c_.fields.empty()) throw UsageError{"update needs at least one --FIELD VALUE"};
-    return SetFields(c_.fields, resource);
-  }
-
-  int Expert() {
-    if (c_.verb == "create") {
-      v1::CreateExpertRequest req;
-      req.set_parent(Parent());
-      req.set_expert_id(RequireId());
-      req.set_request_id(c_.request_id);
-      SetFields(c_.fields, req.mutable_expert());
-      v1::CreateExpertResponse resp;
-      auto status = stub_->CreateExpert(Context().get(), req, &resp);
-      return Done(status, resp, &resp.expert());
-    }
-    if (c_.verb == "get") {
-      RequireNoFields();
-      v1::GetExpertRequest req;
-      req.set_name(ChildName("experts"));
-      v1::GetExpertResponse resp;
-      auto status = stub_->GetExpert(Context().get(), req, &resp);
-      return Done(status, resp, &resp.expert());
-    }
-    if (c_.verb == "list") {
-      RequireNoFields();
-      const std::string parent = Parent();
-      return ListAll<v1::ListExpertsResponse>(
-          [&](const std::string& token, v1::ListExpertsResponse* page) {
-            v1::ListExpertsRequest req;
-            req.set_parent(parent);
-            req.set_page_size(c_.page_size);
-            req.set_page_token(token);
-            req.set_filter(c_.filter);
-            return stub_->ListExperts(Context().get(), req, page);
-          },
-          "experts",
-          {"name", "display_name", "state", "home_municipality", "languages", "roles"});
-    }
-    if (c_.verb == "update") {
-      v1::UpdateExpertRequest req;
-      req.mutable_expert()->set_name(ChildName("experts"));
-      req.mutable_expert()->set_etag(c_.etag);
-      for (const auto& p : UpdatePaths(req.mutable_expert())) req.mutable_update_mask()->add_paths(p);
-      v1::UpdateExpertResponse resp;
-      auto status = stub_->UpdateExpert(Context().get(), req, &resp);
-      return Done(status, resp, &resp.expert());
-    }
-    if (c_.verb == "delete") {
-      RequireNoFields();
-      v1::DeleteExpertRequest req;
-      req.set_name(ChildName("experts"));
-      req.set_etag(c_.etag);
-      v1::DeleteExpertResponse resp;
-      auto status = stub_->DeleteExpert(Context().get(), req, &resp);
-      if (status.ok() && c_.output == "table") out_ << "deleted " << req.name() << "\n";
-      return Done(status, resp, nullptr);
-    }
-    throw UsageError{absl::StrCat("unknown verb ", c_.verb, " for expert")};
-  }
-
-  int Organization() {
-    if (c_.verb == "create") {
-      v1::CreateOrganizationRequest req;
-      req.set_parent(Parent());
-      req.set_organization_id(RequireId());
-      req.set_request_id(c_.request_id);
-      SetFields(c_.fields, req.mutable_organization());
-      v1::CreateOrganizationResponse resp;
-      auto status = stub_->CreateOrganization(Context().get(), req, &resp);
-      return Done(status, resp, &resp.organization());
-    }
-    if (c_.verb == "get") {
-      RequireNoFields();
-      v1::GetOrganizationRequest req;
-      req.set_name(ChildName("organizations"));
-      v1::GetOrganizationResponse resp;
-      auto status = stub_->GetOrganization(Context().get(), req, &resp);
-      return Done(status, resp, &resp.organization());
-    }
-    if (c_.verb == "list") {
-      RequireNoFields();
-      const std::string parent = Parent();
-      return ListAll<v1::ListOrganizationsResponse>(
-          [&](const std::string& token, v1::ListOrganizationsResponse* page) {
-            v1::ListOrganizationsRequest req;
-            req.set_parent(parent);
-            req.set_page_size(c_.page_size);
-            req.set_page_token(token);
-            req.set_filter(c_.filter);
-            return stub_->ListOrganizations(Context().get(), req, page);
-          },
-          "organizations", {"name", "display_name", "kind", "municipality"});
-    }
-    if (c_.verb == "update") {
-      v1::UpdateOrganizationRequest req;
-      req.mutable_organization()->set_name(ChildName("organizations"));
-      req.mutable_organization()->set_etag(c_.etag);
-      for (const auto& p : UpdatePaths(req.mutable_organization())) {
-        req.mutable_update_mask()->add_paths(p);
-      }
-      v1::UpdateOrganizationResponse resp;
-      auto status = stub_->UpdateOrganization(Context().get(), req, &resp);
-      return Done(status, resp, &resp.organization());
-    }
-    if (c_.verb == "delete") {
-      RequireNoFields();
-      v1::DeleteOrganizationRequest req;
-      req.set_name(ChildName("organizations"));
-      req.set_etag(c_.etag);
-      v1::DeleteOrganizationResponse resp;
-      auto status = stub_->DeleteOrganization(Context().get(), req, &resp);
-      if (status.ok() && c_.output == "table") out_ << "deleted " << req.name() << "\n";
-      return Done(status, resp, nullptr);
-    }
-    throw UsageError{absl::StrCat("unknown verb ", c_.verb, " for organization")};
   }
 
   const Command& c_;
