@@ -19,11 +19,19 @@ using testing_support::Backend;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// Waits until the server at `address` answers health checks with SERVING.
+// A channel with its own connection: with the process-wide subchannel pool a
+// connection outlives its channel, and the server's shutdown waits for it.
+std::shared_ptr<grpc::Channel> OwnChannel(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+}
+
+// Waits until the server at `address` answers health checks with SERVING. A
+// fresh channel per try: a channel refused once backs off for seconds.
 bool WaitServing(const std::string& address) {
-  auto health = grpc::health::v1::Health::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   for (int i = 0; i < 200; ++i) {
+    auto health = grpc::health::v1::Health::NewStub(OwnChannel(address));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
     grpc::health::v1::HealthCheckRequest req;
@@ -46,8 +54,7 @@ class ServerProcessTest : public ::testing::TestWithParam<Backend> {
                                  address_, "--database", db_.url()},
         log_path_);
     EXPECT_TRUE(WaitServing(address_)) << testing_support::ReadFile(log_path_);
-    stub_ = v1::RegistryService::NewStub(
-        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+    stub_ = v1::RegistryService::NewStub(OwnChannel(address_));
     return child;
   }
 
@@ -71,6 +78,7 @@ TEST_P(ServerProcessTest, DataSurvivesARestartAndSigtermExitsZero) {
     v1::CreateExpertResponse resp;
     ASSERT_TRUE(stub_->CreateExpert(&ctx, req, &resp).ok());
     created = resp.expert();
+    stub_.reset();  // closes the connection
     server->Signal(SIGTERM);
     EXPECT_EQ(server->Wait(), 0);
   }
@@ -82,6 +90,7 @@ TEST_P(ServerProcessTest, DataSurvivesARestartAndSigtermExitsZero) {
     v1::GetExpertResponse resp;
     ASSERT_TRUE(stub_->GetExpert(&ctx, req, &resp).ok());
     EXPECT_EQ(resp.expert().SerializeAsString(), created.SerializeAsString());
+    stub_.reset();
     server->Signal(SIGINT);
     EXPECT_EQ(server->Wait(), 0);
   }
