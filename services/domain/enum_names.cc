@@ -40,6 +40,19 @@ constexpr std::array<absl::string_view, 13> kOrganizationKinds = {
     "DEVELOPMENT_GROUP",
     "OTHER"};
 
+constexpr std::array<absl::string_view, 5> kAudiences = {
+    "UNSPECIFIED", "STUDENTS", "PROFESSIONALS", "CLIENTS", "MIXED"};
+constexpr std::array<absl::string_view, 5> kOrderStates = {
+    "UNSPECIFIED", "OPEN", "ASSIGNED", "COMPLETED", "CANCELLED"};
+constexpr std::array<absl::string_view, 4> kCancelledBy = {
+    "UNSPECIFIED", "ORDERER", "EXPERT", "EXCHANGE"};
+constexpr std::array<absl::string_view, 9> kAssignmentStates = {
+    "UNSPECIFIED", "OFFERED",   "ACCEPTED", "DECLINED", "CONFIRMED",
+    "COMPLETED",   "CANCELLED", "LAPSED",   "WITHDRAWN"};
+constexpr std::array<absl::string_view, 3> kFeeKinds = {"UNSPECIFIED", "FIXED", "HOURLY"};
+constexpr std::array<absl::string_view, 3> kFeedbackSources = {"UNSPECIFIED", "ORDERER",
+                                                               "EXPERT"};
+
 }  // namespace
 
 template <>
@@ -69,6 +82,31 @@ std::span<const absl::string_view> EnumNames<Sector>() {
 template <>
 std::span<const absl::string_view> EnumNames<OrganizationKind>() {
   return kOrganizationKinds;
+}
+
+template <>
+std::span<const absl::string_view> EnumNames<Audience>() {
+  return kAudiences;
+}
+template <>
+std::span<const absl::string_view> EnumNames<OrderState>() {
+  return kOrderStates;
+}
+template <>
+std::span<const absl::string_view> EnumNames<CancelledBy>() {
+  return kCancelledBy;
+}
+template <>
+std::span<const absl::string_view> EnumNames<AssignmentState>() {
+  return kAssignmentStates;
+}
+template <>
+std::span<const absl::string_view> EnumNames<FeeKind>() {
+  return kFeeKinds;
+}
+template <>
+std::span<const absl::string_view> EnumNames<FeedbackSource>() {
+  return kFeedbackSources;
 }
 
 }  // namespace kokemus::domain

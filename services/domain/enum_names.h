@@ -15,6 +15,7 @@
 
 
 #include "services/domain/model.h"
+#include "services/domain/orders.h"
 
 namespace kokemus::domain {
 
@@ -36,6 +37,18 @@ template <>
 std::span<const absl::string_view> EnumNames<Sector>();
 template <>
 std::span<const absl::string_view> EnumNames<OrganizationKind>();
+template <>
+std::span<const absl::string_view> EnumNames<Audience>();
+template <>
+std::span<const absl::string_view> EnumNames<OrderState>();
+template <>
+std::span<const absl::string_view> EnumNames<CancelledBy>();
+template <>
+std::span<const absl::string_view> EnumNames<AssignmentState>();
+template <>
+std::span<const absl::string_view> EnumNames<FeeKind>();
+template <>
+std::span<const absl::string_view> EnumNames<FeedbackSource>();
 
 // True when `value` is one of E's defined values (UNSPECIFIED included).
 template <typename E>

@@ -212,7 +212,8 @@ absl::Status ApplyExchangeMask(const Exchange& patch,
                  KOKEMUS_FIELD(Exchange, wellbeing_region),
                  KOKEMUS_FIELD(Exchange, default_language),
                  KOKEMUS_FIELD(Exchange, business_id),
-                 KOKEMUS_FIELD(Exchange, contact_email)};
+                 KOKEMUS_FIELD(Exchange, contact_email),
+                 KOKEMUS_FIELD(Exchange, travel_buffer_minutes)};
   return ApplyMask(patch, paths, kFields, target);
 }
 

@@ -93,6 +93,7 @@ struct Exchange {
   std::string default_language;
   std::string business_id;
   std::string contact_email;
+  int travel_buffer_minutes = 0;
   Meta meta;
 };
 

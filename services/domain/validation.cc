@@ -373,6 +373,9 @@ void ValidateExchange(const Exchange& e, absl::string_view prefix,
   }
   CheckBusinessId(e.business_id, Path(prefix, "business_id"), v);
   CheckEmail(e.contact_email, Path(prefix, "contact_email"), v);
+  if (e.travel_buffer_minutes < 0 || e.travel_buffer_minutes > 480) {
+    v.Add(Path(prefix, "travel_buffer_minutes"), "must be between 0 and 480");
+  }
 }
 
 void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix,

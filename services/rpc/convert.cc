@@ -77,6 +77,7 @@ domain::Exchange FromProto(const v1::Exchange& p) {
   e.default_language = p.default_language();
   e.business_id = p.business_id();
   e.contact_email = p.contact_email();
+  e.travel_buffer_minutes = p.travel_buffer_minutes();
   return e;
 }
 
@@ -142,6 +143,7 @@ v1::Exchange ToProto(const domain::Exchange& e) {
   p.set_default_language(e.default_language);
   p.set_business_id(e.business_id);
   p.set_contact_email(e.contact_email);
+  p.set_travel_buffer_minutes(e.travel_buffer_minutes);
   SetMeta(e.meta, p.mutable_etag(), p.mutable_create_time(),
           p.mutable_update_time());
   return p;

@@ -8,6 +8,7 @@
 #include "nlohmann/json.hpp"
 #include "services/domain/enum_names.h"
 #include "services/domain/validation.h"
+#include "services/storage/sql.h"
 #include "soci/soci.h"
 
 namespace kokemus::storage {
@@ -16,7 +17,6 @@ namespace {
 using domain::Exchange;
 using domain::Expert;
 using domain::Organization;
-using Json = nlohmann::json;
 
 // ---------------------------------------------------------------------------
 // SQL. Columns are always listed in the same order: the key, the data columns
@@ -24,17 +24,18 @@ using Json = nlohmann::json;
 
 constexpr char kExchangeColumns[] =
     "id, display_name, wellbeing_region, default_language, business_id, "
-    "contact_email, revision, create_time, update_time";
+    "contact_email, travel_buffer_minutes, revision, create_time, update_time";
 constexpr char kInsertExchange[] =
     "INSERT INTO exchanges (id, display_name, wellbeing_region, "
-    "default_language, business_id, contact_email, revision, create_time, "
-    "update_time) VALUES (:id, :display_name, :wellbeing_region, "
-    ":default_language, :business_id, :contact_email, :revision, "
-    ":create_time, :update_time)";
+    "default_language, business_id, contact_email, travel_buffer_minutes, "
+    "revision, create_time, update_time) VALUES (:id, :display_name, "
+    ":wellbeing_region, :default_language, :business_id, :contact_email, "
+    ":travel_buffer_minutes, :revision, :create_time, :update_time)";
 constexpr char kUpdateExchange[] =
     "UPDATE exchanges SET display_name = :display_name, wellbeing_region = "
     ":wellbeing_region, default_language = :default_language, business_id = "
-    ":business_id, contact_email = :contact_email, revision = :revision, "
+    ":business_id, contact_email = :contact_email, travel_buffer_minutes = "
+    ":travel_buffer_minutes, revision = :revision, "
     "update_time = :update_time WHERE id = :id AND revision = :expected";
 
 constexpr char kExpertColumns[] =
@@ -100,52 +101,6 @@ constexpr char kInsertCreateRequest[] =
     "resource_id, create_time) VALUES (:scope, :collection, :request_id, "
     ":fingerprint, :resource_id, :create_time)";
 
-// ---------------------------------------------------------------------------
-// Values bound to a statement, in column order.
-
-using Value = std::variant<std::string, long long>;
-using Record = std::vector<Value>;
-
-void Bind(soci::details::prepare_temp_type& statement, Record& record) {
-  for (Value& value : record) {
-    std::visit([&](auto& v) { statement, soci::use(v); }, value);
-  }
-}
-
-// Reads the columns of a row left to right.
-class RowReader final {
- public:
-  explicit RowReader(const soci::row& row) : row_(row) {}
-  std::string Text() { return row_.get<std::string>(next_++); }
-  long long Int() {
-    const size_t i = next_++;
-    switch (row_.get_properties(i).get_data_type()) {
-      case soci::dt_integer:
-        return row_.get<int>(i);
-      case soci::dt_long_long:
-        return row_.get<long long>(i);
-      case soci::dt_unsigned_long_long:
-        return static_cast<long long>(row_.get<unsigned long long>(i));
-      case soci::dt_double:
-        return static_cast<long long>(row_.get<double>(i));
-      default:
-        return std::stoll(row_.get<std::string>(i));
-    }
-  }
-  absl::Time Time() { return absl::FromUnixMicros(Int()); }
-  Json JsonValue() { return Json::parse(Text()); }
-
- private:
-  const soci::row& row_;
-  size_t next_ = 0;
-};
-
-long long Micros(absl::Time t) { return absl::ToUnixMicros(t); }
-
-// Times are kept to the microsecond, so a value returned from a write equals
-// the one a later read gives.
-absl::Time NowMicros() { return absl::FromUnixMicros(absl::ToUnixMicros(absl::Now())); }
-
 template <typename E>
 Json EnumList(const std::vector<E>& values) {
   Json out = Json::array();
@@ -182,7 +137,8 @@ struct TableOf<Exchange> {
   static domain::Meta& MetaOf(Exchange& e) { return e.meta; }
   static Record Data(const Exchange& e) {
     return {e.display_name, e.wellbeing_region, e.default_language,
-            e.business_id, e.contact_email};
+            e.business_id, e.contact_email,
+            static_cast<long long>(e.travel_buffer_minutes)};
   }
   static Exchange Read(RowReader& r) {
     Exchange e;
@@ -192,6 +148,7 @@ struct TableOf<Exchange> {
     e.default_language = r.Text();
     e.business_id = r.Text();
     e.contact_email = r.Text();
+    e.travel_buffer_minutes = static_cast<int>(r.Int());
     return e;
   }
 };

@@ -1,0 +1,185 @@
+// Orders and assignments: the model, the state machine, validation, travel
+// distance and the fees worked out from an exchange's fee schedule. Pure
+// functions over plain structs; storage and RPC call them.
+//
+//   absl::Status s = CheckAssignmentTransition(a.state, AssignmentState::kAccepted);
+//   FeeQuote q = QuoteFee(schedule, order, expert.payment_method, travel_km);
+#ifndef KOKEMUS_SERVICES_DOMAIN_ORDERS_H_
+#define KOKEMUS_SERVICES_DOMAIN_ORDERS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "services/domain/model.h"
+#include "services/domain/validation.h"
+
+namespace kokemus::domain {
+
+enum class Audience { kUnspecified = 0, kStudents, kProfessionals, kClients, kMixed };
+enum class OrderState { kUnspecified = 0, kOpen, kAssigned, kCompleted, kCancelled };
+enum class CancelledBy { kUnspecified = 0, kOrderer, kExpert, kExchange };
+enum class AssignmentState {
+  kUnspecified = 0,
+  kOffered,
+  kAccepted,
+  kDeclined,
+  kConfirmed,
+  kCompleted,
+  kCancelled,
+  kLapsed,
+  kWithdrawn,
+};
+enum class FeeKind { kUnspecified = 0, kFixed, kHourly };
+enum class FeedbackSource { kUnspecified = 0, kOrderer, kExpert };
+
+struct Order {
+  std::string exchange_id;
+  std::string id;
+  std::string organization_id;
+  Role role = Role::kUnspecified;
+  std::string topic;
+  Audience audience = Audience::kUnspecified;
+  int audience_size = 0;
+  absl::Time start_time = absl::UnixEpoch();
+  int duration_minutes = 0;
+  int preparation_minutes = 0;
+  bool remote = false;
+  std::string address;
+  std::string municipality;
+  std::string language;
+  std::vector<ExperienceArea> experience_areas;
+  int experts_needed = 0;
+  std::string notes;
+  OrderState state = OrderState::kUnspecified;
+  CancelledBy cancelled_by = CancelledBy::kUnspecified;
+  absl::Time cancel_time = absl::UnixEpoch();
+  Meta meta;
+
+  absl::Time end_time() const { return start_time + absl::Minutes(duration_minutes); }
+};
+
+struct Assignment {
+  std::string exchange_id;
+  std::string order_id;
+  std::string id;
+  std::string expert_id;
+  AssignmentState state = AssignmentState::kUnspecified;
+  absl::Time offer_deadline = absl::UnixEpoch();
+  absl::Time start_time = absl::UnixEpoch();
+  absl::Time end_time = absl::UnixEpoch();
+  int actual_duration_minutes = 0;
+  int64_t fee_cents = 0;
+  int64_t travel_cents = 0;
+  int travel_km = 0;
+  CancelledBy cancelled_by = CancelledBy::kUnspecified;
+  absl::Time cancel_time = absl::UnixEpoch();
+  Meta meta;
+
+  int64_t total_cents() const { return fee_cents + travel_cents; }
+};
+
+struct Feedback {
+  FeedbackSource source = FeedbackSource::kUnspecified;
+  int overall_rating = 0;
+  int content_rating = 0;
+  int heaviness = 0;
+  bool setting_safe = false;
+  std::string comment;
+  absl::Time create_time = absl::UnixEpoch();
+};
+
+struct RoleFeeRule {
+  Role role = Role::kUnspecified;
+  std::string valid_from;  // YYYY-MM-DD
+  FeeKind kind = FeeKind::kUnspecified;
+  int64_t amount_cents = 0;
+  int64_t minimum_cents = 0;
+  bool preparation_paid = false;
+  bool operator==(const RoleFeeRule&) const = default;
+};
+
+struct TravelRate {
+  std::string valid_from;
+  int64_t cents_per_km = 0;
+  bool operator==(const TravelRate&) const = default;
+};
+
+struct CancellationRule {
+  std::string valid_from;
+  int orderer_notice_days = 0;
+  int orderer_late_percent = 0;
+  int expert_percent = 0;
+  int exchange_percent = 0;
+  bool operator==(const CancellationRule&) const = default;
+};
+
+struct FeeSchedule {
+  std::string exchange_id;
+  std::vector<RoleFeeRule> role_rules;
+  std::vector<TravelRate> travel_rates;
+  std::vector<CancellationRule> cancellation_rules;
+  Meta meta;
+};
+
+// Assignments in these states hold the expert's time.
+bool HoldsTime(AssignmentState state);
+// The state an assignment is in at `now`: an offer past its deadline has lapsed.
+AssignmentState EffectiveState(const Assignment& a, absl::Time now);
+// OK if `from` may become `to`; FAILED_PRECONDITION naming `from` otherwise.
+absl::Status CheckAssignmentTransition(AssignmentState from, AssignmentState to);
+// The time an assignment blocks in the expert's calendar: [start, end + buffer).
+// Two assignments of one expert conflict if their blocks overlap.
+bool Conflicts(absl::Time start_a, absl::Time end_a, absl::Time start_b,
+               absl::Time end_b, absl::Duration buffer);
+
+void NormalizeOrder(Order& order);
+// `creating`: the start must be in the future.
+void ValidateOrder(const Order& order, absl::Time now, bool creating,
+                   absl::string_view prefix, FieldViolations& violations);
+void ValidateFeedback(const Feedback& feedback, absl::string_view prefix,
+                      FieldViolations& violations);
+void ValidateFeeSchedule(const FeeSchedule& schedule, absl::string_view prefix,
+                         FieldViolations& violations);
+
+// Estimated one-way road distance between two municipalities' centroids in
+// whole kilometres (great circle times a road factor of 1.3); 0 for the same
+// municipality or an unknown code.
+int TravelKm(absl::string_view from_municipality, absl::string_view to_municipality);
+
+// The Helsinki calendar day of a time, "YYYY-MM-DD": fee rules apply by it.
+std::string HelsinkiDate(absl::Time t);
+
+// Selects the entry valid on `date`: the latest valid_from on or before it.
+const RoleFeeRule* RuleFor(const FeeSchedule& s, Role role, absl::string_view date);
+const TravelRate* TravelRateFor(const FeeSchedule& s, absl::string_view date);
+const CancellationRule* CancellationRuleFor(const FeeSchedule& s, absl::string_view date);
+
+struct FeeQuote {
+  int64_t fee_cents = 0;
+  int64_t travel_cents = 0;
+  int travel_km = 0;
+};
+
+// The fee of a task of `minutes` (the ordered or the actual duration) for the
+// role of `order`, and travel both ways unless remote. An expert who declines
+// the fee still gets travel. FAILED_PRECONDITION if the schedule has no rule
+// for the role on the task's date.
+absl::StatusOr<FeeQuote> QuoteFee(const FeeSchedule& schedule, const Order& order,
+                                  int minutes, PaymentMethod payment_method,
+                                  int travel_km);
+
+// The fee due when an accepted or confirmed assignment is cancelled at
+// `cancel_time` by `by`: a percentage of `full_fee_cents` by the schedule's
+// cancellation rule (orderer: only when fewer than the notice days remain).
+int64_t CancellationFee(const FeeSchedule& schedule, const Order& order,
+                        int64_t full_fee_cents, CancelledBy by, absl::Time cancel_time);
+
+}  // namespace kokemus::domain
+
+#endif  // KOKEMUS_SERVICES_DOMAIN_ORDERS_H_

@@ -1,0 +1,84 @@
+// Small helpers shared by the stores: values bound to statements in order,
+// reading rows column by column on either database, enums as their names,
+// and times as microseconds since the epoch (UTC).
+//
+//   Record values = {exchange_id, id};
+//   soci::details::prepare_temp_type st = (sql.prepare << kSelectOrder);
+//   Bind(st, values);
+//   for (const soci::row& row : soci::rowset<soci::row>(st)) { RowReader r(row); ... }
+#ifndef KOKEMUS_SERVICES_STORAGE_SQL_H_
+#define KOKEMUS_SERVICES_STORAGE_SQL_H_
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "nlohmann/json.hpp"
+#include "services/domain/enum_names.h"
+#include "soci/soci.h"
+
+namespace kokemus::storage {
+
+using Json = nlohmann::json;
+using Value = std::variant<std::string, long long>;
+using Record = std::vector<Value>;
+
+// Binds each value, in order, to the statement's placeholders. The record
+// must outlive the statement's execution.
+inline void Bind(soci::details::prepare_temp_type& statement, Record& record) {
+  for (Value& value : record) {
+    std::visit([&](auto& v) { statement, soci::use(v); }, value);
+  }
+}
+
+// Reads the columns of a row left to right; integer columns read the same
+// whether the backend reports them as int or long long.
+class RowReader final {
+ public:
+  explicit RowReader(const soci::row& row) : row_(row) {}
+  std::string Text() { return row_.get<std::string>(next_++); }
+  long long Int() {
+    const size_t i = next_++;
+    switch (row_.get_properties(i).get_data_type()) {
+      case soci::dt_integer:
+        return row_.get<int>(i);
+      case soci::dt_long_long:
+        return row_.get<long long>(i);
+      case soci::dt_unsigned_long_long:
+        return static_cast<long long>(row_.get<unsigned long long>(i));
+      case soci::dt_double:
+        return static_cast<long long>(row_.get<double>(i));
+      default:
+        return std::stoll(row_.get<std::string>(i));
+    }
+  }
+  absl::Time Time() { return absl::FromUnixMicros(Int()); }
+  Json JsonValue() { return Json::parse(Text()); }
+  template <typename E>
+  E Enum() {
+    return domain::ParseEnum<E>(Text()).value_or(E::kUnspecified);
+  }
+
+ private:
+  const soci::row& row_;
+  size_t next_ = 0;
+};
+
+inline long long Micros(absl::Time t) { return absl::ToUnixMicros(t); }
+
+// Now, to the microsecond: a time returned from a write equals what a later
+// read gives.
+inline absl::Time NowMicros() {
+  return absl::FromUnixMicros(absl::ToUnixMicros(absl::Now()));
+}
+
+template <typename E>
+std::string Name(E value) {
+  return std::string(domain::EnumName(value));
+}
+
+}  // namespace kokemus::storage
+
+#endif  // KOKEMUS_SERVICES_STORAGE_SQL_H_
