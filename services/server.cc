@@ -19,6 +19,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->db_ = *std::move(db);
   server->store_ = std::make_unique<storage::RegistryStore>(*server->db_);
   server->registry_ = std::make_unique<rpc::RegistryService>(*server->store_);
+  server->order_store_ = std::make_unique<storage::OrderStore>(*server->db_);
+  server->orders_ = std::make_unique<rpc::OrderService>(*server->order_store_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -26,6 +28,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
                            &server->port_);
   builder.RegisterService(server->registry_.get());
+  builder.RegisterService(server->orders_.get());
   if (options.log_requests) {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
         interceptors;
@@ -38,12 +41,33 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         absl::StrCat("cannot listen on ", options.listen));
   }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
+  Server* raw = server.get();
+  const absl::Duration interval = options.lapse_sweep_interval;
+  server->sweeper_ = std::thread([raw, interval] { raw->SweepLapsedOffers(interval); });
   return server;
+}
+
+void Server::SweepLapsedOffers(absl::Duration interval) {
+  std::unique_lock<std::mutex> lock(sweeper_mu_);
+  while (!stopping_) {
+    lock.unlock();
+    // A failure (database briefly away) is retried at the next round.
+    (void)order_store_->LapseExpiredOffers(absl::Now());
+    lock.lock();
+    sweeper_cv_.wait_for(lock, absl::ToChronoMilliseconds(interval),
+                         [this] { return stopping_; });
+  }
 }
 
 void Server::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  {
+    std::lock_guard<std::mutex> lock(sweeper_mu_);
+    stopping_ = true;
+  }
+  sweeper_cv_.notify_all();
+  if (sweeper_.joinable()) sweeper_.join();
   server_->GetHealthCheckService()->Shutdown();  // every service NOT_SERVING
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();

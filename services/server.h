@@ -14,8 +14,14 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "services/rpc/order_service.h"
 #include "services/rpc/registry_service.h"
 #include "services/storage/database.h"
+#include "services/storage/order_store.h"
 #include "services/storage/registry_store.h"
 
 namespace kokemus {
@@ -24,6 +30,9 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks one
   std::string database = "data/kokemus.db";  // SQLite path or postgresql:// URL
   bool log_requests = true;
+  // How often offers past their deadline are marked LAPSED (reads show them
+  // as lapsed at once either way).
+  absl::Duration lapse_sweep_interval = absl::Seconds(30);
 };
 
 class Server final {
@@ -46,9 +55,18 @@ class Server final {
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<storage::RegistryStore> store_;
   std::unique_ptr<rpc::RegistryService> registry_;
+  std::unique_ptr<storage::OrderStore> order_store_;
+  std::unique_ptr<rpc::OrderService> orders_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;
+
+  // The sweeper that marks lapsed offers.
+  void SweepLapsedOffers(absl::Duration interval);
+  std::thread sweeper_;
+  std::mutex sweeper_mu_;
+  std::condition_variable sweeper_cv_;
+  bool stopping_ = false;
 };
 
 }  // namespace kokemus

@@ -121,6 +121,35 @@ std::vector<FilterField> OrganizationFilterFields() {
           MunicipalityField("municipality")};
 }
 
+// An id, or the last segment of a resource name of `collection`.
+FilterField ReferenceField(absl::string_view name, absl::string_view collection) {
+  return {name, [collection](absl::string_view value) -> std::optional<std::string> {
+            if (IsValidId(value)) return std::string(value);
+            auto child = ParseChildName(value, collection, "filter");
+            if (child.ok()) return child->id;
+            return std::nullopt;
+          }};
+}
+
+std::vector<FilterField> OrderFilterFields() {
+  FilterField start{"start_time",
+                    [](absl::string_view value) -> std::optional<std::string> {
+                      absl::Time t;
+                      std::string error;
+                      if (!absl::ParseTime(absl::RFC3339_full, value, &t, &error)) {
+                        return std::nullopt;
+                      }
+                      return absl::StrCat(absl::ToUnixMicros(t));
+                    },
+                    true};
+  return {EnumField<OrderState>("state"), ReferenceField("organization", "organizations"),
+          start};
+}
+
+std::vector<FilterField> AssignmentFilterFields() {
+  return {EnumField<AssignmentState>("state"), ReferenceField("expert", "experts")};
+}
+
 absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
     absl::string_view filter, const std::vector<FilterField>& fields) {
   std::vector<FilterTerm> terms;
@@ -130,10 +159,20 @@ absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
     absl::StrAppend(&allowed, allowed.empty() ? "" : ", ", f.name);
   }
   for (absl::string_view term : absl::StrSplit(filter, " AND ")) {
-    std::pair<absl::string_view, absl::string_view> kv =
-        absl::StrSplit(term, absl::MaxSplits('=', 1));
-    absl::string_view name = absl::StripAsciiWhitespace(kv.first);
-    absl::string_view value = absl::StripAsciiWhitespace(kv.second);
+    std::string op = "=";
+    size_t at = term.find(">=");
+    if (at != absl::string_view::npos) {
+      op = ">=";
+    } else if ((at = term.find('<')) != absl::string_view::npos) {
+      op = "<";
+    } else {
+      at = term.find('=');
+    }
+    if (at == absl::string_view::npos) {
+      return InvalidField("filter", "must be terms field = value joined with AND");
+    }
+    absl::string_view name = absl::StripAsciiWhitespace(term.substr(0, at));
+    absl::string_view value = absl::StripAsciiWhitespace(term.substr(at + op.size()));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
     }
@@ -146,12 +185,15 @@ absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
     if (field == fields.end()) {
       return InvalidField("filter", absl::StrCat("can filter only by ", allowed));
     }
+    if (op != "=" && !field->ordered) {
+      return InvalidField("filter", absl::StrCat(field->name, " takes only ="));
+    }
     auto canonical = field->canonical(value);
     if (!canonical) {
       return InvalidField("filter",
                           absl::StrCat("not a valid value for ", field->name));
     }
-    terms.push_back({std::string(name), *std::move(canonical)});
+    terms.push_back({std::string(name), *std::move(canonical), op});
   }
   return terms;
 }
@@ -175,7 +217,7 @@ absl::StatusOr<ListQuery> ParseListQuery(absl::string_view scope, int page_size,
     if (absl::WebSafeBase64Unescape(page_token, &decoded)) {
       parts = absl::StrSplit(decoded, '\n');
     }
-    if (parts.size() != 4 || parts[0] != kTokenVersion || !IsValidId(parts[3])) {
+    if (parts.size() != 4 || parts[0] != kTokenVersion || parts[3].empty()) {
       return InvalidField("page_token", "not a page token from this service");
     }
     if (parts[1] != scope || parts[2] != filter) {
@@ -187,10 +229,34 @@ absl::StatusOr<ListQuery> ParseListQuery(absl::string_view scope, int page_size,
   return query;
 }
 
-std::string NextPageToken(const ListQuery& query, absl::string_view last_id) {
+std::string NextPageToken(const ListQuery& query, absl::string_view cursor) {
   return absl::WebSafeBase64Escape(
       absl::StrCat(kTokenVersion, "\n", query.scope, "\n", query.filter, "\n",
-                   last_id));
+                   cursor));
+}
+
+absl::StatusOr<AssignmentName> ParseAssignmentName(absl::string_view name,
+                                                   absl::string_view field) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 6 || parts[0] != "exchanges" || !IsValidId(parts[1]) ||
+      parts[2] != "orders" || !IsValidId(parts[3]) || parts[4] != "assignments" ||
+      !IsValidId(parts[5])) {
+    return InvalidField(std::string(field),
+                        "must be a resource name "
+                        "exchanges/{exchange}/orders/{order}/assignments/{assignment}");
+  }
+  return AssignmentName{std::string(parts[1]), std::string(parts[3]), std::string(parts[5])};
+}
+
+absl::StatusOr<int64_t> ParseEtag(absl::string_view etag) {
+  if (etag.empty()) return 0;
+  int64_t revision = 0;
+  absl::string_view digits = etag;
+  if (!absl::ConsumePrefix(&digits, "\"") || !absl::ConsumeSuffix(&digits, "\"") ||
+      !absl::SimpleAtoi(digits, &revision) || revision <= 0) {
+    return CheckEtag(etag, 0);  // never matches: ABORTED
+  }
+  return revision;
 }
 
 std::string FormatEtag(int64_t revision) {
@@ -239,6 +305,27 @@ absl::Status ApplyExpertMask(const Expert& patch,
                  KOKEMUS_FIELD(Expert, payment_method),
                  KOKEMUS_FIELD(Expert, state),
                  KOKEMUS_FIELD(Expert, consent)};
+  return ApplyMask(patch, paths, kFields, target);
+}
+
+absl::Status ApplyOrderMask(const Order& patch, const std::vector<std::string>& paths,
+                            Order& target) {
+  static const std::vector<std::pair<absl::string_view, Copier<Order>>> kFields = {
+      {"organization", [](const Order& from, Order& to) { to.organization_id = from.organization_id; }},
+      KOKEMUS_FIELD(Order, role),
+      KOKEMUS_FIELD(Order, topic),
+      KOKEMUS_FIELD(Order, audience),
+      KOKEMUS_FIELD(Order, audience_size),
+      KOKEMUS_FIELD(Order, start_time),
+      KOKEMUS_FIELD(Order, duration_minutes),
+      KOKEMUS_FIELD(Order, preparation_minutes),
+      KOKEMUS_FIELD(Order, remote),
+      KOKEMUS_FIELD(Order, address),
+      KOKEMUS_FIELD(Order, municipality),
+      KOKEMUS_FIELD(Order, language),
+      KOKEMUS_FIELD(Order, experience_areas),
+      KOKEMUS_FIELD(Order, experts_needed),
+      KOKEMUS_FIELD(Order, notes)};
   return ApplyMask(patch, paths, kFields, target);
 }
 

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "services/domain/model.h"
+#include "services/domain/orders.h"
 
 namespace kokemus::domain {
 
@@ -43,23 +44,31 @@ std::string ExchangeName(absl::string_view exchange_id);
 std::string ChildResourceName(absl::string_view exchange_id,
                               absl::string_view collection, absl::string_view id);
 
-// One `field = value` term of a list filter, with the value in canonical form.
+// One `field OP value` term of a list filter, with the value in canonical
+// form; OP is "=", or for ordered fields also ">=" or "<".
 struct FilterTerm {
   std::string field;
   std::string value;
+  std::string op = "=";
   bool operator==(const FilterTerm&) const = default;
 };
 
 // A field that a list can be filtered by, and how to make a value canonical
-// (nullopt: the value is not allowed).
+// (nullopt: the value is not allowed). Ordered fields also take >= and <.
 struct FilterField {
   absl::string_view name;
   std::function<std::optional<std::string>(absl::string_view)> canonical;
+  bool ordered = false;
 };
 
 std::vector<FilterField> ExchangeFilterFields();
 std::vector<FilterField> ExpertFilterFields();
 std::vector<FilterField> OrganizationFilterFields();
+// state, organization (id or name), start_time (RFC 3339; canonical: Unix
+// microseconds).
+std::vector<FilterField> OrderFilterFields();
+// state, expert (id or name).
+std::vector<FilterField> AssignmentFilterFields();
 
 // Parses `a = x AND b = "y"`; INVALID_ARGUMENT naming `filter` on error.
 absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
@@ -68,7 +77,7 @@ absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
 struct ListQuery {
   std::string scope;  // the parent, "" for top-level collections
   int page_size = kDefaultPageSize;
-  std::string after_id;  // rows with a greater id come next
+  std::string after_id;  // the cursor: rows after it come next (an id for most lists)
   std::string filter;    // as given, to tie page tokens to it
   std::vector<FilterTerm> terms;
 };
@@ -77,10 +86,22 @@ absl::StatusOr<ListQuery> ParseListQuery(absl::string_view scope, int page_size,
                                          absl::string_view page_token,
                                          absl::string_view filter,
                                          const std::vector<FilterField>& fields);
-std::string NextPageToken(const ListQuery& query, absl::string_view last_id);
+std::string NextPageToken(const ListQuery& query, absl::string_view cursor);
+
+// "exchanges/{e}/orders/{o}/assignments/{a}".
+struct AssignmentName {
+  std::string exchange_id;
+  std::string order_id;
+  std::string id;
+};
+absl::StatusOr<AssignmentName> ParseAssignmentName(absl::string_view name,
+                                                   absl::string_view field);
 
 // Etags are the quoted revision number: "\"3\"".
 std::string FormatEtag(int64_t revision);
+// The revision an etag names; 0 for an empty etag (no check); ABORTED for an
+// etag this service never gave.
+absl::StatusOr<int64_t> ParseEtag(absl::string_view etag);
 // OK when `etag` is empty or names `revision`; ABORTED otherwise.
 absl::Status CheckEtag(absl::string_view etag, int64_t revision);
 
@@ -92,6 +113,8 @@ absl::Status ApplyExchangeMask(const Exchange& patch,
 absl::Status ApplyExpertMask(const Expert& patch,
                              const std::vector<std::string>& paths,
                              Expert& target);
+absl::Status ApplyOrderMask(const Order& patch, const std::vector<std::string>& paths,
+                            Order& target);
 absl::Status ApplyOrganizationMask(const Organization& patch,
                                    const std::vector<std::string>& paths,
                                    Organization& target);

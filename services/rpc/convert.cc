@@ -1,5 +1,6 @@
 #include "services/rpc/convert.h"
 
+#include "absl/strings/str_cat.h"
 #include "services/domain/listing.h"
 
 namespace kokemus::rpc {
@@ -18,6 +19,15 @@ static_assert(static_cast<int>(domain::ExpertState::kInactive) ==
 static_assert(static_cast<int>(domain::Sector::kPrivate) == v1::SECTOR_PRIVATE);
 static_assert(static_cast<int>(domain::OrganizationKind::kOther) ==
               v1::ORGANIZATION_KIND_OTHER);
+
+static_assert(static_cast<int>(domain::Audience::kMixed) == v1::AUDIENCE_MIXED);
+static_assert(static_cast<int>(domain::OrderState::kCancelled) == v1::Order::STATE_CANCELLED);
+static_assert(static_cast<int>(domain::CancelledBy::kExchange) == v1::CANCELLED_BY_EXCHANGE);
+static_assert(static_cast<int>(domain::AssignmentState::kWithdrawn) ==
+              v1::Assignment::STATE_WITHDRAWN);
+static_assert(static_cast<int>(domain::FeeKind::kHourly) == v1::FEE_KIND_HOURLY);
+static_assert(static_cast<int>(domain::FeedbackSource::kExpert) ==
+              v1::Feedback::SOURCE_EXPERT);
 
 template <typename To, typename From>
 std::vector<To> CastAll(const google::protobuf::RepeatedField<From>& values) {
@@ -207,6 +217,170 @@ v1::Organization ToProto(const domain::Organization& o) {
   p.set_contact_phone(o.contact_phone);
   SetMeta(o.meta, p.mutable_etag(), p.mutable_create_time(),
           p.mutable_update_time());
+  return p;
+}
+
+namespace {
+
+absl::Time OptionalTime(bool has, const google::protobuf::Timestamp& ts) {
+  return has ? FromProto(ts) : absl::UnixEpoch();
+}
+
+void SetOptionalTime(absl::Time t, google::protobuf::Timestamp* out) {
+  if (t != absl::UnixEpoch()) *out = ToProto(t);
+}
+
+}  // namespace
+
+domain::Order FromProto(const v1::Order& p) {
+  domain::Order o;
+  o.exchange_id = ExchangeIdOf(p.name());
+  o.id = IdOf(p.name());
+  if (auto org = domain::ParseChildName(p.organization(), "organizations", "organization");
+      org.ok()) {
+    o.organization_id = org->id;
+  }
+  o.role = static_cast<domain::Role>(p.role());
+  o.topic = p.topic();
+  o.audience = static_cast<domain::Audience>(p.audience());
+  o.audience_size = p.audience_size();
+  o.start_time = OptionalTime(p.has_start_time(), p.start_time());
+  o.duration_minutes = p.duration_minutes();
+  o.preparation_minutes = p.preparation_minutes();
+  o.remote = p.remote();
+  o.address = p.address();
+  o.municipality = p.municipality();
+  o.language = p.language();
+  o.experience_areas = CastAll<domain::ExperienceArea>(p.experience_areas());
+  o.experts_needed = p.experts_needed();
+  o.notes = p.notes();
+  return o;
+}
+
+v1::Order ToProto(const domain::Order& o) {
+  v1::Order p;
+  p.set_name(domain::ChildResourceName(o.exchange_id, "orders", o.id));
+  p.set_organization(domain::ChildResourceName(o.exchange_id, "organizations", o.organization_id));
+  p.set_role(static_cast<v1::Role>(o.role));
+  p.set_topic(o.topic);
+  p.set_audience(static_cast<v1::Audience>(o.audience));
+  p.set_audience_size(o.audience_size);
+  *p.mutable_start_time() = ToProto(o.start_time);
+  p.set_duration_minutes(o.duration_minutes);
+  p.set_preparation_minutes(o.preparation_minutes);
+  p.set_remote(o.remote);
+  p.set_address(o.address);
+  p.set_municipality(o.municipality);
+  p.set_language(o.language);
+  for (auto a : o.experience_areas) p.add_experience_areas(static_cast<v1::ExperienceArea>(a));
+  p.set_experts_needed(o.experts_needed);
+  p.set_notes(o.notes);
+  p.set_state(static_cast<v1::Order::State>(o.state));
+  p.set_cancelled_by(static_cast<v1::CancelledBy>(o.cancelled_by));
+  SetOptionalTime(o.cancel_time, p.mutable_cancel_time());
+  SetMeta(o.meta, p.mutable_etag(), p.mutable_create_time(), p.mutable_update_time());
+  return p;
+}
+
+domain::Assignment FromProto(const v1::Assignment& p) {
+  domain::Assignment a;
+  if (auto expert = domain::ParseChildName(p.expert(), "experts", "assignment.expert");
+      expert.ok()) {
+    a.exchange_id = expert->exchange_id;
+    a.expert_id = expert->id;
+  }
+  a.offer_deadline = OptionalTime(p.has_offer_deadline(), p.offer_deadline());
+  return a;
+}
+
+v1::Assignment ToProto(const domain::Assignment& a) {
+  v1::Assignment p;
+  p.set_name(absl::StrCat(domain::ChildResourceName(a.exchange_id, "orders", a.order_id),
+                          "/assignments/", a.id));
+  p.set_expert(domain::ChildResourceName(a.exchange_id, "experts", a.expert_id));
+  p.set_state(static_cast<v1::Assignment::State>(a.state));
+  *p.mutable_offer_deadline() = ToProto(a.offer_deadline);
+  *p.mutable_start_time() = ToProto(a.start_time);
+  *p.mutable_end_time() = ToProto(a.end_time);
+  p.set_actual_duration_minutes(a.actual_duration_minutes);
+  p.set_fee_cents(a.fee_cents);
+  p.set_travel_cents(a.travel_cents);
+  p.set_total_cents(a.total_cents());
+  p.set_travel_km(a.travel_km);
+  p.set_cancelled_by(static_cast<v1::CancelledBy>(a.cancelled_by));
+  SetOptionalTime(a.cancel_time, p.mutable_cancel_time());
+  SetMeta(a.meta, p.mutable_etag(), p.mutable_create_time(), p.mutable_update_time());
+  return p;
+}
+
+domain::Feedback FromProto(const v1::Feedback& p) {
+  domain::Feedback f;
+  f.source = static_cast<domain::FeedbackSource>(p.source());
+  f.overall_rating = p.overall_rating();
+  f.content_rating = p.content_rating();
+  f.heaviness = p.heaviness();
+  f.setting_safe = p.setting_safe();
+  f.comment = p.comment();
+  return f;
+}
+
+v1::Feedback ToProto(const domain::Feedback& f) {
+  v1::Feedback p;
+  p.set_source(static_cast<v1::Feedback::Source>(f.source));
+  p.set_overall_rating(f.overall_rating);
+  p.set_content_rating(f.content_rating);
+  p.set_heaviness(f.heaviness);
+  p.set_setting_safe(f.setting_safe);
+  p.set_comment(f.comment);
+  SetOptionalTime(f.create_time, p.mutable_create_time());
+  return p;
+}
+
+domain::FeeSchedule FromProto(const v1::FeeSchedule& p) {
+  domain::FeeSchedule s;
+  for (const auto& r : p.role_rules()) {
+    s.role_rules.push_back({static_cast<domain::Role>(r.role()), r.valid_from(),
+                            static_cast<domain::FeeKind>(r.kind()), r.amount_cents(),
+                            r.minimum_cents(), r.preparation_paid()});
+  }
+  for (const auto& t : p.travel_rates()) {
+    s.travel_rates.push_back({t.valid_from(), t.cents_per_km()});
+  }
+  for (const auto& c : p.cancellation_rules()) {
+    s.cancellation_rules.push_back({c.valid_from(), c.orderer_notice_days(),
+                                    c.orderer_late_percent(), c.expert_percent(),
+                                    c.exchange_percent()});
+  }
+  return s;
+}
+
+v1::FeeSchedule ToProto(const domain::FeeSchedule& s) {
+  v1::FeeSchedule p;
+  p.set_name(absl::StrCat(domain::ExchangeName(s.exchange_id), "/feeSchedule"));
+  for (const auto& r : s.role_rules) {
+    auto* out = p.add_role_rules();
+    out->set_role(static_cast<v1::Role>(r.role));
+    out->set_valid_from(r.valid_from);
+    out->set_kind(static_cast<v1::FeeKind>(r.kind));
+    out->set_amount_cents(r.amount_cents);
+    out->set_minimum_cents(r.minimum_cents);
+    out->set_preparation_paid(r.preparation_paid);
+  }
+  for (const auto& t : s.travel_rates) {
+    auto* out = p.add_travel_rates();
+    out->set_valid_from(t.valid_from);
+    out->set_cents_per_km(t.cents_per_km);
+  }
+  for (const auto& c : s.cancellation_rules) {
+    auto* out = p.add_cancellation_rules();
+    out->set_valid_from(c.valid_from);
+    out->set_orderer_notice_days(c.orderer_notice_days);
+    out->set_orderer_late_percent(c.orderer_late_percent);
+    out->set_expert_percent(c.expert_percent);
+    out->set_exchange_percent(c.exchange_percent);
+  }
+  p.set_etag(domain::FormatEtag(s.meta.revision));
+  SetOptionalTime(s.meta.update_time, p.mutable_update_time());
   return p;
 }
 

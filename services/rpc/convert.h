@@ -11,8 +11,11 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "kokemus/v1/exchange.pb.h"
 #include "kokemus/v1/expert.pb.h"
+#include "kokemus/v1/fee_schedule.pb.h"
+#include "kokemus/v1/order.pb.h"
 #include "kokemus/v1/organization.pb.h"
 #include "services/domain/model.h"
+#include "services/domain/orders.h"
 
 namespace kokemus::rpc {
 
@@ -24,6 +27,18 @@ domain::Organization FromProto(const v1::Organization& proto);
 v1::Exchange ToProto(const domain::Exchange& exchange);
 v1::Expert ToProto(const domain::Expert& expert);
 v1::Organization ToProto(const domain::Organization& organization);
+
+// Orders keep their organization's id (from its resource name, empty if the
+// name is malformed); assignments their expert's id likewise.
+domain::Order FromProto(const v1::Order& proto);
+domain::Assignment FromProto(const v1::Assignment& proto);
+domain::Feedback FromProto(const v1::Feedback& proto);
+domain::FeeSchedule FromProto(const v1::FeeSchedule& proto);
+
+v1::Order ToProto(const domain::Order& order);
+v1::Assignment ToProto(const domain::Assignment& assignment);
+v1::Feedback ToProto(const domain::Feedback& feedback);
+v1::FeeSchedule ToProto(const domain::FeeSchedule& schedule);
 
 absl::Time FromProto(const google::protobuf::Timestamp& ts);
 google::protobuf::Timestamp ToProto(absl::Time time);

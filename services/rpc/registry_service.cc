@@ -7,12 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "services/domain/digest.h"
 #include "services/domain/listing.h"
 #include "services/domain/validation.h"
 #include "services/rpc/convert.h"
+#include "services/rpc/handler.h"
 #include "services/rpc/status.h"
 
 namespace kokemus::rpc {
@@ -73,31 +71,6 @@ struct OrganizationKind {
   }
 };
 
-// Runs a handler body; an escaping exception becomes INTERNAL without details.
-template <typename F>
-grpc::Status Guarded(F&& body) {
-  try {
-    return ToGrpcStatus(body());
-  } catch (const std::exception&) {
-    return grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
-  }
-}
-
-// SHA-256 of the request without its request_id, deterministically serialized.
-template <typename Request>
-std::string Fingerprint(const Request& request) {
-  Request copy = request;
-  copy.clear_request_id();
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    copy.SerializeToCodedStream(&coded);
-  }
-  return domain::Sha256Hex(bytes);
-}
-
 template <typename Kind>
 Key KeyFromName(absl::string_view name, absl::string_view field,
                 absl::Status& status) {
@@ -143,10 +116,7 @@ absl::StatusOr<typename Kind::T> Create(storage::RegistryStore& store,
   Kind::Normalize(value);
   Kind::Validate(value, violations);
   if (!violations.empty()) return violations.ToStatus();
-  return store.Create(std::move(value),
-                      {request.request_id(), request.request_id().empty()
-                                                 ? ""
-                                                 : Fingerprint(request)});
+  return store.Create(std::move(value), {request.request_id(), Fingerprint(request)});
 }
 
 template <typename Kind>
@@ -205,15 +175,9 @@ absl::Status Delete(storage::RegistryStore& store, const Request& request) {
   absl::Status status;
   Key key = KeyFromName<Kind>(request.name(), "name", status);
   if (!status.ok()) return status;
-  int64_t revision = 0;
-  if (!request.etag().empty()) {
-    absl::string_view digits = request.etag();
-    if (!absl::ConsumePrefix(&digits, "\"") || !absl::ConsumeSuffix(&digits, "\"") ||
-        !absl::SimpleAtoi(digits, &revision) || revision <= 0) {
-      return domain::CheckEtag(request.etag(), 0);  // never matches: ABORTED
-    }
-  }
-  return store.Delete<typename Kind::T>(key, revision);
+  auto revision = domain::ParseEtag(request.etag());
+  if (!revision.ok()) return revision.status();
+  return store.Delete<typename Kind::T>(key, *revision);
 }
 
 }  // namespace

@@ -1,0 +1,362 @@
+#include "services/rpc/order_service.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "services/domain/enum_names.h"
+#include "services/domain/listing.h"
+#include "services/domain/orders.h"
+#include "services/domain/validation.h"
+#include "services/rpc/convert.h"
+#include "services/rpc/handler.h"
+
+namespace kokemus::rpc {
+namespace {
+
+using domain::AssignmentState;
+using domain::FieldViolations;
+using storage::AssignmentKey;
+
+// The organization of an order must be in the order's exchange; one elsewhere
+// is NOT_FOUND, as if it did not exist.
+absl::Status CheckOrganization(const std::string& organization,
+                               const std::string& exchange_id, FieldViolations& v) {
+  auto org = domain::ParseChildName(organization, "organizations", "order.organization");
+  if (!org.ok()) {
+    v.Add("order.organization",
+          "must be a resource name exchanges/{exchange}/organizations/{organization}");
+  } else if (org->exchange_id != exchange_id) {
+    return absl::NotFoundError(absl::StrCat(organization, " not found"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AssignmentKey> KeyOf(const std::string& name, absl::string_view field) {
+  auto parsed = domain::ParseAssignmentName(name, field);
+  if (!parsed.ok()) return parsed.status();
+  return AssignmentKey{parsed->exchange_id, parsed->order_id, parsed->id};
+}
+
+template <typename Request>
+absl::StatusOr<domain::Assignment> Move(storage::OrderStore& store, const Request& request,
+                                        AssignmentState to,
+                                        storage::TransitionOptions options = {}) {
+  auto key = KeyOf(request.name(), "name");
+  if (!key.ok()) return key.status();
+  auto revision = domain::ParseEtag(request.etag());
+  if (!revision.ok()) return revision.status();
+  options.expected_revision = *revision;
+  return store.Transition(*key, to, options, absl::Now());
+}
+
+template <typename Response>
+absl::Status Reply(const absl::StatusOr<domain::Assignment>& a, Response* response) {
+  if (a.ok()) *response->mutable_assignment() = ToProto(*a);
+  return a.status();
+}
+
+}  // namespace
+
+grpc::Status OrderService::CreateOrder(grpc::ServerContext*,
+                                       const v1::CreateOrderRequest* request,
+                                       v1::CreateOrderResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    FieldViolations v;
+    domain::Order order = FromProto(request->order());
+    auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
+    if (!exchange_id.ok()) return exchange_id.status();
+    order.exchange_id = *exchange_id;
+    if (absl::Status s = CheckOrganization(request->order().organization(), *exchange_id, v);
+        !s.ok()) {
+      return s;
+    }
+    order.id = request->order_id().empty() ? domain::GenerateId() : request->order_id();
+    if (!domain::IsValidId(order.id)) {
+      v.Add("order_id",
+            "must be 1 to 63 lowercase letters, digits or hyphens, not starting or "
+            "ending with a hyphen");
+    }
+    if (!request->request_id().empty() && !domain::IsValidUuid(request->request_id())) {
+      v.Add("request_id", "must be a UUID");
+    }
+    domain::NormalizeOrder(order);
+    domain::ValidateOrder(order, absl::Now(), /*creating=*/true, "order", v);
+    if (!v.empty()) return v.ToStatus();
+    auto created =
+        store_.CreateOrder(std::move(order), {request->request_id(), Fingerprint(*request)});
+    if (created.ok()) *response->mutable_order() = ToProto(*created);
+    return created.status();
+  });
+}
+
+grpc::Status OrderService::GetOrder(grpc::ServerContext*, const v1::GetOrderRequest* request,
+                                    v1::GetOrderResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto name = domain::ParseChildName(request->name(), "orders", "name");
+    if (!name.ok()) return name.status();
+    auto order = store_.GetOrder({name->exchange_id, name->id});
+    if (order.ok()) *response->mutable_order() = ToProto(*order);
+    return order.status();
+  });
+}
+
+grpc::Status OrderService::ListOrders(grpc::ServerContext*,
+                                      const v1::ListOrdersRequest* request,
+                                      v1::ListOrdersResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    if (auto id = domain::ParseExchangeName(request->parent(), "parent"); !id.ok()) {
+      return id.status();
+    }
+    auto query = domain::ParseListQuery(request->parent(), request->page_size(),
+                                        request->page_token(), request->filter(),
+                                        domain::OrderFilterFields());
+    if (!query.ok()) return query.status();
+    auto page = store_.ListOrders(*query);
+    if (!page.ok()) return page.status();
+    for (const auto& o : page->items) *response->add_orders() = ToProto(o);
+    response->set_next_page_token(page->next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status OrderService::UpdateOrder(grpc::ServerContext*,
+                                       const v1::UpdateOrderRequest* request,
+                                       v1::UpdateOrderResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    const v1::Order& proto = request->order();
+    auto name = domain::ParseChildName(proto.name(), "orders", "order.name");
+    if (!name.ok()) return name.status();
+    auto current = store_.GetOrder({name->exchange_id, name->id});
+    if (!current.ok()) return current.status();
+    if (absl::Status s = domain::CheckEtag(proto.etag(), current->meta.revision); !s.ok()) {
+      return s;
+    }
+    const std::vector<std::string> paths(request->update_mask().paths().begin(),
+                                         request->update_mask().paths().end());
+    FieldViolations v;
+    const bool touches_organization =
+        paths.empty() || std::find(paths.begin(), paths.end(), "organization") != paths.end() ||
+        (paths.size() == 1 && paths[0] == "*");
+    if (touches_organization) {
+      if (absl::Status s = CheckOrganization(proto.organization(), name->exchange_id, v);
+          !s.ok()) {
+        return s;
+      }
+    }
+    domain::Order updated = *current;
+    if (absl::Status s = domain::ApplyOrderMask(FromProto(proto), paths, updated); !s.ok()) {
+      return s;
+    }
+    domain::NormalizeOrder(updated);
+    const bool moved = updated.start_time != current->start_time;
+    domain::ValidateOrder(updated, absl::Now(), /*creating=*/moved, "order", v);
+    if (!v.empty()) return v.ToStatus();
+    auto stored = store_.UpdateOrder(std::move(updated), current->meta.revision);
+    if (stored.ok()) *response->mutable_order() = ToProto(*stored);
+    return stored.status();
+  });
+}
+
+grpc::Status OrderService::CancelOrder(grpc::ServerContext*,
+                                       const v1::CancelOrderRequest* request,
+                                       v1::CancelOrderResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto name = domain::ParseChildName(request->name(), "orders", "name");
+    if (!name.ok()) return name.status();
+    const auto by = static_cast<domain::CancelledBy>(request->cancelled_by());
+    if (!domain::IsKnown(by) || by == domain::CancelledBy::kUnspecified) {
+      return domain::InvalidField("cancelled_by", "is required (must not be UNSPECIFIED)");
+    }
+    auto revision = domain::ParseEtag(request->etag());
+    if (!revision.ok()) return revision.status();
+    auto order = store_.CancelOrder({name->exchange_id, name->id}, by, *revision, absl::Now());
+    if (order.ok()) *response->mutable_order() = ToProto(*order);
+    return order.status();
+  });
+}
+
+grpc::Status OrderService::OfferAssignment(grpc::ServerContext*,
+                                           const v1::OfferAssignmentRequest* request,
+                                           v1::OfferAssignmentResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto order = domain::ParseChildName(request->parent(), "orders", "parent");
+    if (!order.ok()) return order.status();
+    FieldViolations v;
+    domain::Assignment offer = FromProto(request->assignment());
+    auto expert = domain::ParseChildName(request->assignment().expert(), "experts",
+                                         "assignment.expert");
+    if (!expert.ok()) {
+      v.Add("assignment.expert", "must be a resource name exchanges/{exchange}/experts/{expert}");
+    } else if (expert->exchange_id != order->exchange_id) {
+      // An expert of another exchange is invisible here.
+      return absl::NotFoundError(absl::StrCat(request->assignment().expert(), " not found"));
+    }
+    if (!request->assignment().has_offer_deadline()) {
+      v.Add("assignment.offer_deadline", "is required");
+    }
+    offer.exchange_id = order->exchange_id;
+    offer.order_id = order->id;
+    offer.id = request->assignment_id().empty() ? domain::GenerateId()
+                                                : request->assignment_id();
+    if (!domain::IsValidId(offer.id)) {
+      v.Add("assignment_id",
+            "must be 1 to 63 lowercase letters, digits or hyphens, not starting or "
+            "ending with a hyphen");
+    }
+    if (!request->request_id().empty() && !domain::IsValidUuid(request->request_id())) {
+      v.Add("request_id", "must be a UUID");
+    }
+    if (!v.empty()) return v.ToStatus();
+    return Reply(store_.Offer(std::move(offer), {request->request_id(), Fingerprint(*request)},
+                              absl::Now()),
+                 response);
+  });
+}
+
+grpc::Status OrderService::AcceptAssignment(grpc::ServerContext*,
+                                            const v1::AcceptAssignmentRequest* request,
+                                            v1::AcceptAssignmentResponse* response) {
+  return Guarded([&] { return Reply(Move(store_, *request, AssignmentState::kAccepted), response); });
+}
+
+grpc::Status OrderService::DeclineAssignment(grpc::ServerContext*,
+                                             const v1::DeclineAssignmentRequest* request,
+                                             v1::DeclineAssignmentResponse* response) {
+  return Guarded([&] { return Reply(Move(store_, *request, AssignmentState::kDeclined), response); });
+}
+
+grpc::Status OrderService::ConfirmAssignment(grpc::ServerContext*,
+                                             const v1::ConfirmAssignmentRequest* request,
+                                             v1::ConfirmAssignmentResponse* response) {
+  return Guarded([&] { return Reply(Move(store_, *request, AssignmentState::kConfirmed), response); });
+}
+
+grpc::Status OrderService::CompleteAssignment(grpc::ServerContext*,
+                                              const v1::CompleteAssignmentRequest* request,
+                                              v1::CompleteAssignmentResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    if (request->actual_duration_minutes() < 0 || request->actual_duration_minutes() > 720) {
+      return domain::InvalidField("actual_duration_minutes", "must be between 0 and 720");
+    }
+    storage::TransitionOptions options;
+    options.actual_duration_minutes = request->actual_duration_minutes();
+    return Reply(Move(store_, *request, AssignmentState::kCompleted, options), response);
+  });
+}
+
+grpc::Status OrderService::CancelAssignment(grpc::ServerContext*,
+                                            const v1::CancelAssignmentRequest* request,
+                                            v1::CancelAssignmentResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    storage::TransitionOptions options;
+    options.cancelled_by = static_cast<domain::CancelledBy>(request->cancelled_by());
+    if (!domain::IsKnown(options.cancelled_by) ||
+        options.cancelled_by == domain::CancelledBy::kUnspecified) {
+      return domain::InvalidField("cancelled_by", "is required (must not be UNSPECIFIED)");
+    }
+    return Reply(Move(store_, *request, AssignmentState::kCancelled, options), response);
+  });
+}
+
+grpc::Status OrderService::GetAssignment(grpc::ServerContext*,
+                                         const v1::GetAssignmentRequest* request,
+                                         v1::GetAssignmentResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto key = KeyOf(request->name(), "name");
+    if (!key.ok()) return key.status();
+    return Reply(store_.GetAssignment(*key, absl::Now()), response);
+  });
+}
+
+grpc::Status OrderService::ListAssignments(grpc::ServerContext*,
+                                           const v1::ListAssignmentsRequest* request,
+                                           v1::ListAssignmentsResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    // "exchanges/{e}/orders/{o}" or "exchanges/{e}/orders/-" for all orders.
+    std::string parent = request->parent();
+    std::string order_id;
+    std::string exchange_id;
+    if (absl::EndsWith(parent, "/orders/-")) {
+      auto ex = domain::ParseExchangeName(parent.substr(0, parent.size() - 9), "parent");
+      if (!ex.ok()) return ex.status();
+      exchange_id = *ex;
+    } else {
+      auto order = domain::ParseChildName(parent, "orders", "parent");
+      if (!order.ok()) return order.status();
+      exchange_id = order->exchange_id;
+      order_id = order->id;
+    }
+    auto query = domain::ParseListQuery(parent, request->page_size(), request->page_token(),
+                                        request->filter(), domain::AssignmentFilterFields());
+    if (!query.ok()) return query.status();
+    auto page = store_.ListAssignments(exchange_id, order_id, *query, absl::Now());
+    if (!page.ok()) return page.status();
+    for (const auto& a : page->items) *response->add_assignments() = ToProto(a);
+    response->set_next_page_token(page->next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status OrderService::SubmitFeedback(grpc::ServerContext*,
+                                          const v1::SubmitFeedbackRequest* request,
+                                          v1::SubmitFeedbackResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto key = KeyOf(request->parent(), "parent");
+    if (!key.ok()) return key.status();
+    domain::Feedback feedback = FromProto(request->feedback());
+    FieldViolations v;
+    domain::ValidateFeedback(feedback, "feedback", v);
+    if (!v.empty()) return v.ToStatus();
+    auto stored = store_.SubmitFeedback(*key, std::move(feedback), absl::Now());
+    if (!stored.ok()) return stored.status();
+    *response->mutable_feedback() = ToProto(*stored);
+    response->mutable_feedback()->set_name(absl::StrCat(
+        request->parent(), "/feedback/",
+        absl::AsciiStrToLower(domain::EnumName(stored->source))));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status OrderService::GetFeeSchedule(grpc::ServerContext*,
+                                          const v1::GetFeeScheduleRequest* request,
+                                          v1::GetFeeScheduleResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    absl::string_view name = request->name();
+    if (!absl::ConsumeSuffix(&name, "/feeSchedule")) {
+      return domain::InvalidField("name", "must be exchanges/{exchange}/feeSchedule");
+    }
+    auto exchange_id = domain::ParseExchangeName(name, "name");
+    if (!exchange_id.ok()) return exchange_id.status();
+    auto schedule = store_.GetFeeSchedule(*exchange_id);
+    if (schedule.ok()) *response->mutable_fee_schedule() = ToProto(*schedule);
+    return schedule.status();
+  });
+}
+
+grpc::Status OrderService::UpdateFeeSchedule(grpc::ServerContext*,
+                                             const v1::UpdateFeeScheduleRequest* request,
+                                             v1::UpdateFeeScheduleResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    absl::string_view name = request->fee_schedule().name();
+    if (!absl::ConsumeSuffix(&name, "/feeSchedule")) {
+      return domain::InvalidField("fee_schedule.name",
+                                  "must be exchanges/{exchange}/feeSchedule");
+    }
+    auto exchange_id = domain::ParseExchangeName(name, "fee_schedule.name");
+    if (!exchange_id.ok()) return exchange_id.status();
+    auto revision = domain::ParseEtag(request->fee_schedule().etag());
+    if (!revision.ok()) return revision.status();
+    domain::FeeSchedule schedule = FromProto(request->fee_schedule());
+    schedule.exchange_id = *exchange_id;
+    FieldViolations v;
+    domain::ValidateFeeSchedule(schedule, "fee_schedule", v);
+    if (!v.empty()) return v.ToStatus();
+    auto stored = store_.UpdateFeeSchedule(std::move(schedule), *revision);
+    if (stored.ok()) *response->mutable_fee_schedule() = ToProto(*stored);
+    return stored.status();
+  });
+}
+
+}  // namespace kokemus::rpc

@@ -1,0 +1,59 @@
+// kokemus.v1.OrderService: orders, assignments, feedback and the fee schedule
+// over gRPC. Handlers check the request's shape with the domain rules and
+// leave the lifecycle rules to OrderStore's transactions.
+//
+//   OrderService service(store);
+//   builder.RegisterService(&service);
+#ifndef KOKEMUS_SERVICES_RPC_ORDER_SERVICE_H_
+#define KOKEMUS_SERVICES_RPC_ORDER_SERVICE_H_
+
+#include "kokemus/v1/order_service.grpc.pb.h"
+#include "services/storage/order_store.h"
+
+namespace kokemus::rpc {
+
+class OrderService final : public v1::OrderService::Service {
+ public:
+  explicit OrderService(storage::OrderStore& store) : store_(store) {}
+
+  grpc::Status CreateOrder(grpc::ServerContext*, const v1::CreateOrderRequest*,
+                           v1::CreateOrderResponse*) override;
+  grpc::Status GetOrder(grpc::ServerContext*, const v1::GetOrderRequest*,
+                        v1::GetOrderResponse*) override;
+  grpc::Status ListOrders(grpc::ServerContext*, const v1::ListOrdersRequest*,
+                          v1::ListOrdersResponse*) override;
+  grpc::Status UpdateOrder(grpc::ServerContext*, const v1::UpdateOrderRequest*,
+                           v1::UpdateOrderResponse*) override;
+  grpc::Status CancelOrder(grpc::ServerContext*, const v1::CancelOrderRequest*,
+                           v1::CancelOrderResponse*) override;
+  grpc::Status OfferAssignment(grpc::ServerContext*, const v1::OfferAssignmentRequest*,
+                               v1::OfferAssignmentResponse*) override;
+  grpc::Status AcceptAssignment(grpc::ServerContext*, const v1::AcceptAssignmentRequest*,
+                                v1::AcceptAssignmentResponse*) override;
+  grpc::Status DeclineAssignment(grpc::ServerContext*, const v1::DeclineAssignmentRequest*,
+                                 v1::DeclineAssignmentResponse*) override;
+  grpc::Status ConfirmAssignment(grpc::ServerContext*, const v1::ConfirmAssignmentRequest*,
+                                 v1::ConfirmAssignmentResponse*) override;
+  grpc::Status CompleteAssignment(grpc::ServerContext*,
+                                  const v1::CompleteAssignmentRequest*,
+                                  v1::CompleteAssignmentResponse*) override;
+  grpc::Status CancelAssignment(grpc::ServerContext*, const v1::CancelAssignmentRequest*,
+                                v1::CancelAssignmentResponse*) override;
+  grpc::Status GetAssignment(grpc::ServerContext*, const v1::GetAssignmentRequest*,
+                             v1::GetAssignmentResponse*) override;
+  grpc::Status ListAssignments(grpc::ServerContext*, const v1::ListAssignmentsRequest*,
+                               v1::ListAssignmentsResponse*) override;
+  grpc::Status SubmitFeedback(grpc::ServerContext*, const v1::SubmitFeedbackRequest*,
+                              v1::SubmitFeedbackResponse*) override;
+  grpc::Status GetFeeSchedule(grpc::ServerContext*, const v1::GetFeeScheduleRequest*,
+                              v1::GetFeeScheduleResponse*) override;
+  grpc::Status UpdateFeeSchedule(grpc::ServerContext*, const v1::UpdateFeeScheduleRequest*,
+                                 v1::UpdateFeeScheduleResponse*) override;
+
+ private:
+  storage::OrderStore& store_;
+};
+
+}  // namespace kokemus::rpc
+
+#endif  // KOKEMUS_SERVICES_RPC_ORDER_SERVICE_H_

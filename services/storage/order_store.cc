@@ -1,0 +1,1032 @@
+#include "services/storage/order_store.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "services/domain/enum_names.h"
+#include "services/domain/validation.h"
+#include "services/storage/sql.h"
+
+namespace kokemus::storage {
+namespace {
+
+using domain::Assignment;
+using domain::AssignmentState;
+using domain::CancelledBy;
+using domain::FeeSchedule;
+using domain::Order;
+using domain::OrderState;
+
+// --- SQL ---------------------------------------------------------------------
+
+constexpr char kOrderColumns[] =
+    "exchange_id, id, organization_id, role, topic, audience, audience_size, "
+    "start_time, duration_minutes, preparation_minutes, remote, address, "
+    "municipality, language, experience_areas, experts_needed, notes, state, "
+    "cancelled_by, cancel_time, revision, create_time, update_time";
+constexpr char kInsertOrder[] =
+    "INSERT INTO orders (exchange_id, id, organization_id, role, topic, audience, "
+    "audience_size, start_time, duration_minutes, preparation_minutes, remote, "
+    "address, municipality, language, experience_areas, experts_needed, notes, "
+    "state, cancelled_by, cancel_time, revision, create_time, update_time) VALUES "
+    "(:exchange_id, :id, :organization_id, :role, :topic, :audience, "
+    ":audience_size, :start_time, :duration_minutes, :preparation_minutes, "
+    ":remote, :address, :municipality, :language, :experience_areas, "
+    ":experts_needed, :notes, :state, :cancelled_by, :cancel_time, :revision, "
+    ":create_time, :update_time)";
+// The key comes last: exchange_id, id, then the revision the row must still have.
+constexpr char kUpdateOrder[] =
+    "UPDATE orders SET organization_id = :organization_id, role = :role, topic = "
+    ":topic, audience = :audience, audience_size = :audience_size, start_time = "
+    ":start_time, duration_minutes = :duration_minutes, preparation_minutes = "
+    ":preparation_minutes, remote = :remote, address = :address, municipality = "
+    ":municipality, language = :language, experience_areas = :experience_areas, "
+    "experts_needed = :experts_needed, notes = :notes, state = :state, "
+    "cancelled_by = :cancelled_by, cancel_time = :cancel_time, revision = "
+    ":revision, create_time = :create_time, update_time = :update_time WHERE "
+    "exchange_id = :exchange_id AND id = :id AND revision = :expected";
+constexpr char kSelectOrder[] =
+    "SELECT exchange_id, id, organization_id, role, topic, audience, audience_size, "
+    "start_time, duration_minutes, preparation_minutes, remote, address, "
+    "municipality, language, experience_areas, experts_needed, notes, state, "
+    "cancelled_by, cancel_time, revision, create_time, update_time FROM orders "
+    "WHERE exchange_id = :exchange_id AND id = :id";
+
+constexpr char kAssignmentColumns[] =
+    "exchange_id, order_id, id, expert_id, state, offer_deadline, start_time, "
+    "end_time, block_end, actual_duration_minutes, fee_cents, travel_cents, "
+    "travel_km, cancelled_by, cancel_time, revision, create_time, update_time";
+constexpr char kInsertAssignment[] =
+    "INSERT INTO assignments (exchange_id, order_id, id, expert_id, state, "
+    "offer_deadline, start_time, end_time, block_end, actual_duration_minutes, "
+    "fee_cents, travel_cents, travel_km, cancelled_by, cancel_time, revision, "
+    "create_time, update_time) VALUES (:exchange_id, :order_id, :id, :expert_id, "
+    ":state, :offer_deadline, :start_time, :end_time, :block_end, "
+    ":actual_duration_minutes, :fee_cents, :travel_cents, :travel_km, "
+    ":cancelled_by, :cancel_time, :revision, :create_time, :update_time)";
+constexpr char kUpdateAssignment[] =
+    "UPDATE assignments SET expert_id = :expert_id, state = :state, "
+    "offer_deadline = :offer_deadline, start_time = :start_time, end_time = "
+    ":end_time, block_end = :block_end, actual_duration_minutes = "
+    ":actual_duration_minutes, fee_cents = :fee_cents, travel_cents = "
+    ":travel_cents, travel_km = :travel_km, cancelled_by = :cancelled_by, "
+    "cancel_time = :cancel_time, revision = :revision, create_time = "
+    ":create_time, update_time = :update_time WHERE exchange_id = :exchange_id "
+    "AND order_id = :order_id AND id = :id AND revision = :expected";
+constexpr char kSelectAssignment[] =
+    "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
+    "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
+    "travel_cents, travel_km, cancelled_by, cancel_time, revision, create_time, "
+    "update_time FROM assignments WHERE exchange_id = :exchange_id AND order_id = "
+    ":order_id AND id = :id";
+constexpr char kSelectAssignmentsOfOrder[] =
+    "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
+    "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
+    "travel_cents, travel_km, cancelled_by, cancel_time, revision, create_time, "
+    "update_time FROM assignments WHERE exchange_id = :exchange_id AND order_id = "
+    ":order_id ORDER BY id";
+// Held assignments of one expert whose blocked time overlaps [start, end).
+constexpr char kCountOverlaps[] =
+    "SELECT COUNT(*) FROM assignments WHERE exchange_id = :exchange_id AND "
+    "expert_id = :expert_id AND state IN ('ACCEPTED', 'CONFIRMED') AND "
+    "start_time < :block_end AND block_end > :start_time";
+constexpr char kLapseOffers[] =
+    "UPDATE assignments SET state = 'LAPSED', revision = revision + 1, "
+    "update_time = :now WHERE state = 'OFFERED' AND offer_deadline <= :now2";
+
+constexpr char kSelectExpertForOrders[] =
+    "SELECT state, payment_method, home_municipality FROM experts WHERE "
+    "exchange_id = :exchange_id AND id = :id";
+constexpr char kSelectTravelBuffer[] =
+    "SELECT travel_buffer_minutes FROM exchanges WHERE id = :id";
+constexpr char kCountOrganization[] =
+    "SELECT COUNT(*) FROM organizations WHERE exchange_id = :exchange_id AND id = :id";
+
+constexpr char kSelectCreateRequest[] =
+    "SELECT fingerprint, resource_id FROM create_requests WHERE scope = :scope "
+    "AND collection = :collection AND request_id = :request_id";
+constexpr char kInsertCreateRequest[] =
+    "INSERT INTO create_requests (scope, collection, request_id, fingerprint, "
+    "resource_id, create_time) VALUES (:scope, :collection, :request_id, "
+    ":fingerprint, :resource_id, :create_time)";
+
+constexpr char kInsertFeedback[] =
+    "INSERT INTO feedback (exchange_id, order_id, assignment_id, source, "
+    "overall_rating, content_rating, heaviness, setting_safe, comment, "
+    "create_time) VALUES (:exchange_id, :order_id, :assignment_id, :source, "
+    ":overall_rating, :content_rating, :heaviness, :setting_safe, :comment, "
+    ":create_time)";
+constexpr char kCountFeedback[] =
+    "SELECT COUNT(*) FROM feedback WHERE exchange_id = :exchange_id AND order_id "
+    "= :order_id AND assignment_id = :assignment_id AND source = :source";
+
+constexpr char kSelectFeeSchedule[] =
+    "SELECT document, revision, update_time FROM fee_schedules WHERE exchange_id = "
+    ":exchange_id";
+constexpr char kInsertFeeSchedule[] =
+    "INSERT INTO fee_schedules (exchange_id, document, revision, update_time) "
+    "VALUES (:exchange_id, :document, :revision, :update_time)";
+constexpr char kUpdateFeeSchedule[] =
+    "UPDATE fee_schedules SET document = :document, revision = :revision, "
+    "update_time = :update_time WHERE exchange_id = :exchange_id AND revision = "
+    ":expected";
+
+// --- Rows --------------------------------------------------------------------
+
+Record OrderData(const Order& o) {
+  Json areas = Json::array();
+  for (auto a : o.experience_areas) areas.push_back(Name(a));
+  return {o.organization_id,
+          Name(o.role),
+          o.topic,
+          Name(o.audience),
+          static_cast<long long>(o.audience_size),
+          Micros(o.start_time),
+          static_cast<long long>(o.duration_minutes),
+          static_cast<long long>(o.preparation_minutes),
+          static_cast<long long>(o.remote ? 1 : 0),
+          o.address,
+          o.municipality,
+          o.language,
+          areas.dump(),
+          static_cast<long long>(o.experts_needed),
+          o.notes,
+          Name(o.state),
+          Name(o.cancelled_by),
+          Micros(o.cancel_time),
+          static_cast<long long>(o.meta.revision),
+          Micros(o.meta.create_time),
+          Micros(o.meta.update_time)};
+}
+
+Order ReadOrder(const soci::row& row) {
+  RowReader r(row);
+  Order o;
+  o.exchange_id = r.Text();
+  o.id = r.Text();
+  o.organization_id = r.Text();
+  o.role = r.Enum<domain::Role>();
+  o.topic = r.Text();
+  o.audience = r.Enum<domain::Audience>();
+  o.audience_size = static_cast<int>(r.Int());
+  o.start_time = r.Time();
+  o.duration_minutes = static_cast<int>(r.Int());
+  o.preparation_minutes = static_cast<int>(r.Int());
+  o.remote = r.Int() != 0;
+  o.address = r.Text();
+  o.municipality = r.Text();
+  o.language = r.Text();
+  for (const auto& a : r.JsonValue()) {
+    o.experience_areas.push_back(
+        domain::ParseEnum<domain::ExperienceArea>(a.get<std::string>())
+            .value_or(domain::ExperienceArea::kUnspecified));
+  }
+  o.experts_needed = static_cast<int>(r.Int());
+  o.notes = r.Text();
+  o.state = r.Enum<OrderState>();
+  o.cancelled_by = r.Enum<CancelledBy>();
+  o.cancel_time = r.Time();
+  o.meta.revision = r.Int();
+  o.meta.create_time = r.Time();
+  o.meta.update_time = r.Time();
+  return o;
+}
+
+Record AssignmentData(const Assignment& a, absl::Time block_end) {
+  return {a.expert_id,
+          Name(a.state),
+          Micros(a.offer_deadline),
+          Micros(a.start_time),
+          Micros(a.end_time),
+          Micros(block_end),
+          static_cast<long long>(a.actual_duration_minutes),
+          static_cast<long long>(a.fee_cents),
+          static_cast<long long>(a.travel_cents),
+          static_cast<long long>(a.travel_km),
+          Name(a.cancelled_by),
+          Micros(a.cancel_time),
+          static_cast<long long>(a.meta.revision),
+          Micros(a.meta.create_time),
+          Micros(a.meta.update_time)};
+}
+
+Assignment ReadAssignment(const soci::row& row, absl::Time* block_end = nullptr) {
+  RowReader r(row);
+  Assignment a;
+  a.exchange_id = r.Text();
+  a.order_id = r.Text();
+  a.id = r.Text();
+  a.expert_id = r.Text();
+  a.state = r.Enum<AssignmentState>();
+  a.offer_deadline = r.Time();
+  a.start_time = r.Time();
+  a.end_time = r.Time();
+  const absl::Time end = r.Time();
+  if (block_end) *block_end = end;
+  a.actual_duration_minutes = static_cast<int>(r.Int());
+  a.fee_cents = r.Int();
+  a.travel_cents = r.Int();
+  a.travel_km = static_cast<int>(r.Int());
+  a.cancelled_by = r.Enum<CancelledBy>();
+  a.cancel_time = r.Time();
+  a.meta.revision = r.Int();
+  a.meta.create_time = r.Time();
+  a.meta.update_time = r.Time();
+  return a;
+}
+
+// Runs `query` with `values` and returns its rows.
+template <typename T, typename Read>
+std::vector<T> Query(soci::session& sql, const std::string& query, Record values,
+                     Read read) {
+  soci::details::prepare_temp_type statement = (sql.prepare << query);
+  Bind(statement, values);
+  soci::rowset<soci::row> rows(statement);
+  std::vector<T> out;
+  for (const soci::row& row : rows) out.push_back(read(row));
+  return out;
+}
+
+long long Execute(soci::session& sql, const char* query, Record values) {
+  soci::details::prepare_temp_type prepared = (sql.prepare << query);
+  Bind(prepared, values);
+  soci::statement statement(prepared);
+  statement.execute(true);
+  return statement.get_affected_rows();
+}
+
+long long Count(soci::session& sql, const char* query, Record values) {
+  long long count = 0;
+  soci::details::prepare_temp_type prepared = (sql.prepare << query);
+  Bind(prepared, values);
+  prepared, soci::into(count);
+  soci::statement(prepared).execute(true);
+  return count;
+}
+
+std::string OrderName(const std::string& exchange_id, const std::string& id) {
+  return domain::ChildResourceName(exchange_id, "orders", id);
+}
+
+std::string AssignmentName(const Assignment& a) {
+  return absl::StrCat(OrderName(a.exchange_id, a.order_id), "/assignments/", a.id);
+}
+
+// The transaction-scoped reads. On PostgreSQL `lock` takes the row lock that
+// orders concurrent changes of one order or one expert; SQLite's writers are
+// serialized already.
+class Tx final {
+ public:
+  Tx(soci::session& sql, Dialect dialect) : sql_(sql), dialect_(dialect) {}
+
+  absl::StatusOr<Order> GetOrder(const std::string& exchange_id, const std::string& id,
+                                 bool lock) {
+    auto rows = Query<Order>(sql_, absl::StrCat(kSelectOrder, Lock(lock)),
+                             {exchange_id, id}, ReadOrder);
+    if (rows.empty()) {
+      return absl::NotFoundError(absl::StrCat(OrderName(exchange_id, id), " not found"));
+    }
+    return rows.front();
+  }
+
+  // Writes `o` as the next revision of the stored row.
+  absl::Status SaveOrder(Order& o, absl::Time now) {
+    const long long expected = o.meta.revision;
+    o.meta.revision += 1;
+    o.meta.update_time = std::max(now, o.meta.update_time);
+    Record values = OrderData(o);
+    values.insert(values.end(), {o.exchange_id, o.id, expected});
+    if (Execute(sql_, kUpdateOrder, std::move(values)) != 1) {
+      return absl::AbortedError(absl::StrCat(
+          OrderName(o.exchange_id, o.id), " was changed by another request; retry"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<Assignment> GetAssignment(const AssignmentKey& key, bool lock,
+                                           absl::Time* block_end = nullptr) {
+    auto rows = Query<Assignment>(
+        sql_, absl::StrCat(kSelectAssignment, Lock(lock)),
+        {key.exchange_id, key.order_id, key.id},
+        [&](const soci::row& row) { return ReadAssignment(row, block_end); });
+    if (rows.empty()) {
+      return absl::NotFoundError(absl::StrCat(OrderName(key.exchange_id, key.order_id),
+                                              "/assignments/", key.id, " not found"));
+    }
+    return rows.front();
+  }
+
+  std::vector<Assignment> AssignmentsOf(const Order& o) {
+    return Query<Assignment>(sql_, kSelectAssignmentsOfOrder, {o.exchange_id, o.id},
+                             [](const soci::row& row) { return ReadAssignment(row); });
+  }
+
+  absl::Status SaveAssignment(Assignment& a, absl::Time block_end, absl::Time now) {
+    const long long expected = a.meta.revision;
+    a.meta.revision += 1;
+    a.meta.update_time = std::max(now, a.meta.update_time);
+    Record values = AssignmentData(a, block_end);
+    values.insert(values.end(), {a.exchange_id, a.order_id, a.id, expected});
+    if (Execute(sql_, kUpdateAssignment, std::move(values)) != 1) {
+      return absl::AbortedError(
+          absl::StrCat(AssignmentName(a), " was changed by another request; retry"));
+    }
+    return absl::OkStatus();
+  }
+
+  struct ExpertFacts {
+    domain::ExpertState state;
+    domain::PaymentMethod payment_method;
+    std::string home_municipality;
+  };
+
+  absl::StatusOr<ExpertFacts> GetExpert(const std::string& exchange_id,
+                                        const std::string& id, bool lock) {
+    auto rows = Query<ExpertFacts>(
+        sql_, absl::StrCat(kSelectExpertForOrders, Lock(lock)), {exchange_id, id},
+        [](const soci::row& row) {
+          RowReader r(row);
+          ExpertFacts f;
+          f.state = r.Enum<domain::ExpertState>();
+          f.payment_method = r.Enum<domain::PaymentMethod>();
+          f.home_municipality = r.Text();
+          return f;
+        });
+    if (rows.empty()) {
+      return absl::NotFoundError(absl::StrCat(
+          domain::ChildResourceName(exchange_id, "experts", id), " not found"));
+    }
+    return rows.front();
+  }
+
+  absl::Duration TravelBuffer(const std::string& exchange_id) {
+    return absl::Minutes(Count(sql_, kSelectTravelBuffer, {exchange_id}));
+  }
+
+  absl::StatusOr<FeeSchedule> GetFeeSchedule(const std::string& exchange_id);
+
+  // The create_requests row of a request id: the resource id it made, or
+  // INVALID_ARGUMENT if it was used with other content; "" if unknown.
+  absl::StatusOr<std::string> FindRequest(const std::string& scope,
+                                          const std::string& collection,
+                                          const CreateOptions& options) {
+    if (options.request_id.empty()) return std::string();
+    struct Found {
+      std::string fingerprint, resource_id;
+    };
+    auto rows = Query<Found>(sql_, kSelectCreateRequest,
+                             {scope, collection, options.request_id},
+                             [](const soci::row& row) {
+                               RowReader r(row);
+                               Found f;
+                               f.fingerprint = r.Text();
+                               f.resource_id = r.Text();
+                               return f;
+                             });
+    if (rows.empty()) return std::string();
+    if (rows.front().fingerprint != options.fingerprint) {
+      return domain::InvalidField("request_id",
+                                  "was already used for a request with other content");
+    }
+    return rows.front().resource_id;
+  }
+
+  void RecordRequest(const std::string& scope, const std::string& collection,
+                     const CreateOptions& options, const std::string& id, absl::Time now) {
+    if (options.request_id.empty()) return;
+    Execute(sql_, kInsertCreateRequest,
+            {scope, collection, options.request_id, options.fingerprint, id, Micros(now)});
+  }
+
+  soci::session& sql() { return sql_; }
+
+ private:
+  const char* Lock(bool lock) const {
+    return lock && dialect_ == Dialect::kPostgresql ? " FOR UPDATE" : "";
+  }
+
+  soci::session& sql_;
+  Dialect dialect_;
+};
+
+Json ScheduleDocument(const FeeSchedule& s) {
+  Json roles = Json::array();
+  for (const auto& r : s.role_rules) {
+    roles.push_back({{"role", Name(r.role)},
+                     {"valid_from", r.valid_from},
+                     {"kind", Name(r.kind)},
+                     {"amount_cents", r.amount_cents},
+                     {"minimum_cents", r.minimum_cents},
+                     {"preparation_paid", r.preparation_paid}});
+  }
+  Json travel = Json::array();
+  for (const auto& t : s.travel_rates) {
+    travel.push_back({{"valid_from", t.valid_from}, {"cents_per_km", t.cents_per_km}});
+  }
+  Json cancel = Json::array();
+  for (const auto& c : s.cancellation_rules) {
+    cancel.push_back({{"valid_from", c.valid_from},
+                      {"orderer_notice_days", c.orderer_notice_days},
+                      {"orderer_late_percent", c.orderer_late_percent},
+                      {"expert_percent", c.expert_percent},
+                      {"exchange_percent", c.exchange_percent}});
+  }
+  return {{"role_rules", roles}, {"travel_rates", travel}, {"cancellation_rules", cancel}};
+}
+
+void ReadScheduleDocument(const Json& doc, FeeSchedule& s) {
+  for (const auto& r : doc.at("role_rules")) {
+    s.role_rules.push_back(
+        {domain::ParseEnum<domain::Role>(r.at("role").get<std::string>())
+             .value_or(domain::Role::kUnspecified),
+         r.at("valid_from").get<std::string>(),
+         domain::ParseEnum<domain::FeeKind>(r.at("kind").get<std::string>())
+             .value_or(domain::FeeKind::kUnspecified),
+         r.at("amount_cents").get<int64_t>(), r.at("minimum_cents").get<int64_t>(),
+         r.at("preparation_paid").get<bool>()});
+  }
+  for (const auto& t : doc.at("travel_rates")) {
+    s.travel_rates.push_back(
+        {t.at("valid_from").get<std::string>(), t.at("cents_per_km").get<int64_t>()});
+  }
+  for (const auto& c : doc.at("cancellation_rules")) {
+    s.cancellation_rules.push_back(
+        {c.at("valid_from").get<std::string>(), c.at("orderer_notice_days").get<int>(),
+         c.at("orderer_late_percent").get<int>(), c.at("expert_percent").get<int>(),
+         c.at("exchange_percent").get<int>()});
+  }
+}
+
+absl::StatusOr<FeeSchedule> Tx::GetFeeSchedule(const std::string& exchange_id) {
+  if (Count(sql_, "SELECT COUNT(*) FROM exchanges WHERE id = :id", {exchange_id}) == 0) {
+    return absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id), " not found"));
+  }
+  FeeSchedule schedule;
+  schedule.exchange_id = exchange_id;
+  auto rows = Query<int>(sql_, kSelectFeeSchedule, {exchange_id}, [&](const soci::row& row) {
+    RowReader r(row);
+    ReadScheduleDocument(r.JsonValue(), schedule);
+    schedule.meta.revision = r.Int();
+    schedule.meta.update_time = r.Time();
+    return 0;
+  });
+  return schedule;
+}
+
+// The order follows its assignments: ASSIGNED when every place is confirmed,
+// COMPLETED when nothing is held any more and something was completed, back
+// to OPEN when a place frees up.
+void SettleOrderState(Order& order, const std::vector<Assignment>& assignments) {
+  if (order.state == OrderState::kCancelled) return;
+  int accepted = 0, confirmed = 0, completed = 0;
+  for (const auto& a : assignments) {
+    if (a.state == AssignmentState::kAccepted) ++accepted;
+    if (a.state == AssignmentState::kConfirmed) ++confirmed;
+    if (a.state == AssignmentState::kCompleted) ++completed;
+  }
+  if (completed > 0 && accepted == 0 && confirmed == 0) {
+    order.state = OrderState::kCompleted;
+  } else if (confirmed + completed >= order.experts_needed) {
+    order.state = OrderState::kAssigned;
+  } else {
+    order.state = OrderState::kOpen;
+  }
+}
+
+}  // namespace
+
+// --- Orders ------------------------------------------------------------------
+
+absl::StatusOr<Order> OrderStore::CreateOrder(Order order, const CreateOptions& options) {
+  absl::StatusOr<Order> result = absl::InternalError("not run");
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    Tx tx(sql, db_.dialect());
+    const std::string scope = domain::ExchangeName(order.exchange_id);
+    auto known = tx.FindRequest(scope, "orders", options);
+    if (!known.ok()) return known.status();
+    if (!known->empty()) {
+      result = tx.GetOrder(order.exchange_id, *known, false);
+      return result.status();
+    }
+    if (Count(sql, "SELECT COUNT(*) FROM exchanges WHERE id = :id", {order.exchange_id}) == 0) {
+      return absl::NotFoundError(absl::StrCat(scope, " not found"));
+    }
+    if (Count(sql, kCountOrganization, {order.exchange_id, order.organization_id}) == 0) {
+      return absl::NotFoundError(absl::StrCat(
+          domain::ChildResourceName(order.exchange_id, "organizations",
+                                    order.organization_id),
+          " not found"));
+    }
+    if (tx.GetOrder(order.exchange_id, order.id, false).ok()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(OrderName(order.exchange_id, order.id), " already exists"));
+    }
+    const absl::Time now = NowMicros();
+    order.state = OrderState::kOpen;
+    order.meta = {1, now, now};
+    Record values = {order.exchange_id, order.id};
+    for (Value& v : OrderData(order)) values.push_back(std::move(v));
+    Execute(sql, kInsertOrder, std::move(values));
+    tx.RecordRequest(scope, "orders", options, order.id, now);
+    result = order;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<Order> OrderStore::GetOrder(const Key& key) {
+  absl::StatusOr<Order> result = absl::InternalError("not run");
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    result = Tx(sql, db_.dialect()).GetOrder(key.exchange_id, key.id, false);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<Page<Order>> OrderStore::ListOrders(const domain::ListQuery& query) {
+  Page<Order> page;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    auto exchange_id = domain::ParseExchangeName(query.scope, "parent");
+    if (!exchange_id.ok()) return exchange_id.status();
+    if (Count(sql, "SELECT COUNT(*) FROM exchanges WHERE id = :id", {*exchange_id}) == 0) {
+      return absl::NotFoundError(absl::StrCat(query.scope, " not found"));
+    }
+    Record values = {*exchange_id};
+    std::string where = "exchange_id = :exchange_id";
+    if (!query.after_id.empty()) {
+      // Cursor "start_micros/id": orders come by (start_time, id).
+      std::pair<std::string, std::string> cursor = absl::StrSplit(query.after_id, '/');
+      long long start = 0;
+      if (!absl::SimpleAtoi(cursor.first, &start) || cursor.second.empty()) {
+        return domain::InvalidField("page_token", "not a page token from this service");
+      }
+      absl::StrAppend(&where,
+                      " AND (start_time > :s1 OR (start_time = :s2 AND id > :after))");
+      values.insert(values.end(), {start, start, cursor.second});
+    }
+    for (size_t i = 0; i < query.terms.size(); ++i) {
+      const domain::FilterTerm& t = query.terms[i];
+      if (t.field == "state") {
+        absl::StrAppend(&where, " AND state = :f", i);
+        values.push_back(t.value);
+      } else if (t.field == "organization") {
+        absl::StrAppend(&where, " AND organization_id = :f", i);
+        values.push_back(t.value);
+      } else if (t.field == "start_time") {
+        absl::StrAppend(&where, " AND start_time ", t.op == ">=" ? ">=" : t.op == "<" ? "<" : "=",
+                        " :f", i);
+        values.push_back(std::stoll(t.value));
+      } else {
+        return domain::InvalidField("filter", "unsupported field");
+      }
+    }
+    values.push_back(static_cast<long long>(query.page_size + 1));
+    page.items = Query<Order>(sql,
+                              absl::StrCat("SELECT ", kOrderColumns, " FROM orders WHERE ",
+                                           where, " ORDER BY start_time, id LIMIT :limit"),
+                              std::move(values), ReadOrder);
+    if (page.items.size() > static_cast<size_t>(query.page_size)) {
+      page.items.pop_back();
+      const Order& last = page.items.back();
+      page.next_page_token = domain::NextPageToken(
+          query, absl::StrCat(Micros(last.start_time), "/", last.id));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return page;
+}
+
+absl::StatusOr<Order> OrderStore::UpdateOrder(Order order, int64_t expected_revision) {
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    Tx tx(sql, db_.dialect());
+    auto current = tx.GetOrder(order.exchange_id, order.id, true);
+    if (!current.ok()) return current.status();
+    if (current->meta.revision != expected_revision) {
+      return absl::AbortedError(absl::StrCat(OrderName(order.exchange_id, order.id),
+                                             " was changed by another request; retry"));
+    }
+    if (current->state != OrderState::kOpen) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the order is ", domain::EnumName(current->state), "; only an OPEN order changes"));
+    }
+    if (Count(sql, kCountOrganization, {order.exchange_id, order.organization_id}) == 0) {
+      return absl::NotFoundError(absl::StrCat(
+          domain::ChildResourceName(order.exchange_id, "organizations",
+                                    order.organization_id),
+          " not found"));
+    }
+    std::vector<Assignment> assignments = tx.AssignmentsOf(*current);
+    const bool time_changed = order.start_time != current->start_time ||
+                              order.duration_minutes != current->duration_minutes;
+    const absl::Time now = NowMicros();
+    if (time_changed) {
+      for (Assignment& a : assignments) {
+        if (domain::HoldsTime(a.state)) {
+          return absl::FailedPreconditionError(
+              "the order's time can't change while an expert holds it; cancel the "
+              "assignments first");
+        }
+        if (a.state == AssignmentState::kOffered) {
+          a.start_time = order.start_time;
+          a.end_time = order.end_time();
+          if (absl::Status s = tx.SaveAssignment(a, a.end_time, now); !s.ok()) return s;
+        }
+      }
+    }
+    order.state = current->state;
+    order.cancelled_by = current->cancelled_by;
+    order.cancel_time = current->cancel_time;
+    order.meta = current->meta;
+    return tx.SaveOrder(order, now);
+  });
+  if (!status.ok()) return status;
+  return order;
+}
+
+absl::StatusOr<Order> OrderStore::CancelOrder(const Key& key, CancelledBy by,
+                                              int64_t expected_revision, absl::Time now) {
+  absl::StatusOr<Order> result = absl::InternalError("not run");
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    Tx tx(sql, db_.dialect());
+    auto order = tx.GetOrder(key.exchange_id, key.id, true);
+    if (!order.ok()) return order.status();
+    if (expected_revision != 0 && order->meta.revision != expected_revision) {
+      return absl::AbortedError(absl::StrCat(OrderName(key.exchange_id, key.id),
+                                             " was changed by another request; retry"));
+    }
+    if (order->state != OrderState::kOpen && order->state != OrderState::kAssigned) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the order is ", domain::EnumName(order->state), " and can't be cancelled"));
+    }
+    auto schedule = tx.GetFeeSchedule(key.exchange_id);
+    if (!schedule.ok()) return schedule.status();
+    for (Assignment& a : tx.AssignmentsOf(*order)) {
+      const AssignmentState state = domain::EffectiveState(a, now);
+      if (state == AssignmentState::kOffered) {
+        a.state = AssignmentState::kWithdrawn;
+      } else if (domain::HoldsTime(state)) {
+        a.state = AssignmentState::kCancelled;
+        a.cancelled_by = by;
+        a.cancel_time = now;
+        a.fee_cents = domain::CancellationFee(*schedule, *order, a.fee_cents, by, now);
+        a.travel_cents = 0;
+      } else {
+        continue;
+      }
+      if (absl::Status s = tx.SaveAssignment(a, a.end_time, now); !s.ok()) return s;
+    }
+    order->state = OrderState::kCancelled;
+    order->cancelled_by = by;
+    order->cancel_time = now;
+    if (absl::Status s = tx.SaveOrder(*order, now); !s.ok()) return s;
+    result = *order;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+// --- Assignments -------------------------------------------------------------
+
+absl::StatusOr<Assignment> OrderStore::Offer(Assignment offer, const CreateOptions& options,
+                                             absl::Time now) {
+  absl::StatusOr<Assignment> result = absl::InternalError("not run");
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    Tx tx(sql, db_.dialect());
+    const std::string scope = OrderName(offer.exchange_id, offer.order_id);
+    auto known = tx.FindRequest(scope, "assignments", options);
+    if (!known.ok()) return known.status();
+    if (!known->empty()) {
+      result = tx.GetAssignment({offer.exchange_id, offer.order_id, *known}, false);
+      return result.status();
+    }
+    auto order = tx.GetOrder(offer.exchange_id, offer.order_id, true);
+    if (!order.ok()) return order.status();
+    if (order->state != OrderState::kOpen) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the order is ", domain::EnumName(order->state), "; only an OPEN order takes offers"));
+    }
+    auto expert = tx.GetExpert(offer.exchange_id, offer.expert_id, false);
+    if (!expert.ok()) return expert.status();
+    if (expert->state != domain::ExpertState::kActive) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the expert is ", domain::EnumName(expert->state), " and takes no offers"));
+    }
+    if (offer.offer_deadline <= now) {
+      return domain::InvalidField("assignment.offer_deadline", "must be in the future");
+    }
+    if (offer.offer_deadline > order->start_time) {
+      return domain::InvalidField("assignment.offer_deadline",
+                                  "must not be after the order's start_time");
+    }
+    for (const Assignment& a : tx.AssignmentsOf(*order)) {
+      if (a.id == offer.id) {
+        return absl::AlreadyExistsError(absl::StrCat(AssignmentName(a), " already exists"));
+      }
+      const AssignmentState state = domain::EffectiveState(a, now);
+      if (a.expert_id == offer.expert_id &&
+          (state == AssignmentState::kOffered || domain::HoldsTime(state))) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the expert already has an ", domain::EnumName(state), " assignment ",
+            AssignmentName(a), " on this order"));
+      }
+    }
+    auto schedule = tx.GetFeeSchedule(offer.exchange_id);
+    if (!schedule.ok()) return schedule.status();
+    auto quote = domain::QuoteFee(
+        *schedule, *order, order->duration_minutes, expert->payment_method,
+        domain::TravelKm(expert->home_municipality, order->municipality));
+    if (!quote.ok()) return quote.status();
+    offer.state = AssignmentState::kOffered;
+    offer.start_time = order->start_time;
+    offer.end_time = order->end_time();
+    offer.fee_cents = quote->fee_cents;
+    offer.travel_cents = quote->travel_cents;
+    offer.travel_km = quote->travel_km;
+    offer.meta = {1, NowMicros(), NowMicros()};
+    offer.meta.update_time = offer.meta.create_time;
+    Record values = {offer.exchange_id, offer.order_id, offer.id};
+    for (Value& v : AssignmentData(offer, offer.end_time)) values.push_back(std::move(v));
+    Execute(sql, kInsertAssignment, std::move(values));
+    tx.RecordRequest(scope, "assignments", options, offer.id, offer.meta.create_time);
+    result = offer;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<Assignment> OrderStore::Transition(const AssignmentKey& key,
+                                                  AssignmentState to,
+                                                  const TransitionOptions& options,
+                                                  absl::Time now) {
+  absl::StatusOr<Assignment> result = absl::InternalError("not run");
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    Tx tx(sql, db_.dialect());
+    // Lock order: the order row, then the expert row (accept), so that
+    // concurrent changes of one order or one expert's calendar queue up.
+    auto order = tx.GetOrder(key.exchange_id, key.order_id, true);
+    if (!order.ok()) return order.status();
+    absl::Time block_end;  // as stored; an accept reserves it anew
+    auto assignment = tx.GetAssignment(key, false, &block_end);
+    if (!assignment.ok()) return assignment.status();
+    Assignment& a = *assignment;
+    if (options.expected_revision != 0 && a.meta.revision != options.expected_revision) {
+      return absl::AbortedError(
+          absl::StrCat(AssignmentName(a), " was changed by another request; retry"));
+    }
+    if (absl::Status s = domain::CheckAssignmentTransition(domain::EffectiveState(a, now), to);
+        !s.ok()) {
+      return s;
+    }
+    auto schedule = tx.GetFeeSchedule(key.exchange_id);
+    if (!schedule.ok()) return schedule.status();
+    std::vector<Assignment> siblings = tx.AssignmentsOf(*order);
+
+    switch (to) {
+      case AssignmentState::kAccepted: {
+        if (order->state != OrderState::kOpen) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "the order is ", domain::EnumName(order->state), "; the offer can't be accepted"));
+        }
+        int held = 0;
+        for (const auto& s : siblings) held += domain::HoldsTime(s.state) ? 1 : 0;
+        if (held >= order->experts_needed) {
+          return absl::FailedPreconditionError("the order's places are already filled");
+        }
+        auto expert = tx.GetExpert(key.exchange_id, a.expert_id, true);
+        if (!expert.ok()) return expert.status();
+        if (expert->state != domain::ExpertState::kActive) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "the expert is ", domain::EnumName(expert->state), " and can't accept"));
+        }
+        block_end = a.end_time + tx.TravelBuffer(key.exchange_id);
+        if (Count(sql, kCountOverlaps,
+                  {key.exchange_id, a.expert_id, Micros(block_end), Micros(a.start_time)}) > 0) {
+          return absl::FailedPreconditionError(
+              "the expert already has an accepted or confirmed assignment at an "
+              "overlapping time (travel buffer included)");
+        }
+        break;
+      }
+      case AssignmentState::kCompleted: {
+        if (now < a.start_time) {
+          return absl::FailedPreconditionError("the task has not started yet");
+        }
+        auto expert = tx.GetExpert(key.exchange_id, a.expert_id, false);
+        if (!expert.ok()) return expert.status();
+        a.actual_duration_minutes = options.actual_duration_minutes > 0
+                                        ? options.actual_duration_minutes
+                                        : order->duration_minutes;
+        auto quote = domain::QuoteFee(*schedule, *order, a.actual_duration_minutes,
+                                      expert->payment_method, a.travel_km);
+        if (!quote.ok()) return quote.status();
+        a.fee_cents = quote->fee_cents;
+        a.travel_cents = quote->travel_cents;
+        break;
+      }
+      case AssignmentState::kCancelled: {
+        if (options.cancelled_by == CancelledBy::kUnspecified) {
+          return domain::InvalidField("cancelled_by", "is required (must not be UNSPECIFIED)");
+        }
+        a.cancelled_by = options.cancelled_by;
+        a.cancel_time = now;
+        a.fee_cents =
+            domain::CancellationFee(*schedule, *order, a.fee_cents, options.cancelled_by, now);
+        a.travel_cents = 0;
+        break;
+      }
+      default:
+        break;
+    }
+    a.state = to;
+    if (absl::Status s = tx.SaveAssignment(a, block_end, now); !s.ok()) return s;
+
+    // Update the siblings and the order.
+    for (Assignment& s : siblings) {
+      if (s.id == a.id) s = a;
+    }
+    if (to == AssignmentState::kAccepted) {
+      int held = 0;
+      for (const auto& s : siblings) held += domain::HoldsTime(s.state) ? 1 : 0;
+      if (held >= order->experts_needed) {
+        for (Assignment& s : siblings) {
+          if (domain::EffectiveState(s, now) != AssignmentState::kOffered) continue;
+          s.state = AssignmentState::kWithdrawn;
+          if (absl::Status st = tx.SaveAssignment(s, s.end_time, now); !st.ok()) return st;
+        }
+      }
+    }
+    const OrderState before = order->state;
+    SettleOrderState(*order, siblings);
+    if (order->state != before) {
+      if (absl::Status s = tx.SaveOrder(*order, now); !s.ok()) return s;
+    }
+    result = a;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<Assignment> OrderStore::GetAssignment(const AssignmentKey& key,
+                                                     absl::Time now) {
+  absl::StatusOr<Assignment> result = absl::InternalError("not run");
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    result = Tx(sql, db_.dialect()).GetAssignment(key, false);
+    if (result.ok()) result->state = domain::EffectiveState(*result, now);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<Page<Assignment>> OrderStore::ListAssignments(
+    const std::string& exchange_id, const std::string& order_id,
+    const domain::ListQuery& query, absl::Time now) {
+  Page<Assignment> page;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    Tx tx(sql, db_.dialect());
+    Record values = {exchange_id};
+    std::string where = "exchange_id = :exchange_id";
+    if (!order_id.empty()) {
+      if (auto order = tx.GetOrder(exchange_id, order_id, false); !order.ok()) {
+        return order.status();
+      }
+      absl::StrAppend(&where, " AND order_id = :order_id");
+      values.push_back(order_id);
+    } else if (Count(sql, "SELECT COUNT(*) FROM exchanges WHERE id = :id", {exchange_id}) ==
+               0) {
+      return absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id), " not found"));
+    }
+    if (!query.after_id.empty()) {
+      // Cursor "order_id/id".
+      std::pair<std::string, std::string> cursor = absl::StrSplit(query.after_id, '/');
+      absl::StrAppend(&where, " AND (order_id > :o1 OR (order_id = :o2 AND id > :after))");
+      values.insert(values.end(), {cursor.first, cursor.first, cursor.second});
+    }
+    for (size_t i = 0; i < query.terms.size(); ++i) {
+      const domain::FilterTerm& t = query.terms[i];
+      if (t.field == "state" && t.value == "LAPSED") {
+        // Offers past their deadline are LAPSED even before the sweep marks them.
+        absl::StrAppend(&where, " AND (state = 'LAPSED' OR (state = 'OFFERED' AND "
+                                "offer_deadline <= :f", i, "))");
+        values.push_back(Micros(now));
+      } else if (t.field == "state" && t.value == "OFFERED") {
+        absl::StrAppend(&where, " AND state = 'OFFERED' AND offer_deadline > :f", i);
+        values.push_back(Micros(now));
+      } else if (t.field == "state") {
+        absl::StrAppend(&where, " AND state = :f", i);
+        values.push_back(t.value);
+      } else if (t.field == "expert") {
+        absl::StrAppend(&where, " AND expert_id = :f", i);
+        values.push_back(t.value);
+      } else {
+        return domain::InvalidField("filter", "unsupported field");
+      }
+    }
+    values.push_back(static_cast<long long>(query.page_size + 1));
+    page.items = Query<Assignment>(
+        sql,
+        absl::StrCat("SELECT ", kAssignmentColumns, " FROM assignments WHERE ", where,
+                     " ORDER BY order_id, id LIMIT :limit"),
+        std::move(values), [](const soci::row& row) { return ReadAssignment(row); });
+    for (Assignment& a : page.items) a.state = domain::EffectiveState(a, now);
+    if (page.items.size() > static_cast<size_t>(query.page_size)) {
+      page.items.pop_back();
+      page.next_page_token = domain::NextPageToken(
+          query, absl::StrCat(page.items.back().order_id, "/", page.items.back().id));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return page;
+}
+
+absl::StatusOr<domain::Feedback> OrderStore::SubmitFeedback(const AssignmentKey& key,
+                                                            domain::Feedback feedback,
+                                                            absl::Time now) {
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    Tx tx(sql, db_.dialect());
+    auto a = tx.GetAssignment(key, true);
+    if (!a.ok()) return a.status();
+    if (a->state != AssignmentState::kCompleted) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the assignment is ", domain::EnumName(a->state),
+          "; feedback is taken after completion"));
+    }
+    const std::string source = Name(feedback.source);
+    if (Count(sql, kCountFeedback, {key.exchange_id, key.order_id, key.id, source}) > 0) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "feedback from the ", absl::AsciiStrToLower(source), " was already submitted"));
+    }
+    feedback.create_time = now;
+    Execute(sql, kInsertFeedback,
+            {key.exchange_id, key.order_id, key.id, source,
+             static_cast<long long>(feedback.overall_rating),
+             static_cast<long long>(feedback.content_rating),
+             static_cast<long long>(feedback.heaviness),
+             static_cast<long long>(feedback.setting_safe ? 1 : 0), feedback.comment,
+             Micros(now)});
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return feedback;
+}
+
+// --- Fee schedule --------------------------------------------------------------
+
+absl::StatusOr<FeeSchedule> OrderStore::GetFeeSchedule(const std::string& exchange_id) {
+  absl::StatusOr<FeeSchedule> result = absl::InternalError("not run");
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    result = Tx(sql, db_.dialect()).GetFeeSchedule(exchange_id);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<FeeSchedule> OrderStore::UpdateFeeSchedule(FeeSchedule schedule,
+                                                          int64_t expected_revision) {
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    Tx tx(sql, db_.dialect());
+    auto current = tx.GetFeeSchedule(schedule.exchange_id);
+    if (!current.ok()) return current.status();
+    if (expected_revision != 0 && current->meta.revision != expected_revision) {
+      return absl::AbortedError("the fee schedule was changed by another request; retry");
+    }
+    const absl::Time now = NowMicros();
+    schedule.meta.revision = current->meta.revision + 1;
+    schedule.meta.update_time = now;
+    const std::string document = ScheduleDocument(schedule).dump();
+    if (current->meta.revision == 0) {
+      Execute(sql, kInsertFeeSchedule,
+              {schedule.exchange_id, document, schedule.meta.revision, Micros(now)});
+    } else if (Execute(sql, kUpdateFeeSchedule,
+                       {document, schedule.meta.revision, Micros(now), schedule.exchange_id,
+                        current->meta.revision}) != 1) {
+      return absl::AbortedError("the fee schedule was changed by another request; retry");
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return schedule;
+}
+
+absl::StatusOr<int> OrderStore::LapseExpiredOffers(absl::Time now) {
+  int lapsed = 0;
+  absl::Status status = db_.Write([&](soci::session& sql) {
+    lapsed = static_cast<int>(Execute(sql, kLapseOffers, {Micros(now), Micros(now)}));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return lapsed;
+}
+
+}  // namespace kokemus::storage
