@@ -123,6 +123,8 @@ bool Conflicts(absl::Time start_a, absl::Time end_a, absl::Time start_b,
 }
 
 void NormalizeOrder(Order& o) {
+  // Times are stored to the microsecond; so are they compared.
+  o.start_time = absl::FromUnixMicros(absl::ToUnixMicros(o.start_time));
   if (auto tag = CanonicalLanguageTag(o.language)) o.language = *tag;
   if (o.experts_needed == 0) o.experts_needed = 1;
   if (o.state == OrderState::kUnspecified) o.state = OrderState::kOpen;

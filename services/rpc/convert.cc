@@ -289,7 +289,8 @@ domain::Assignment FromProto(const v1::Assignment& p) {
     a.exchange_id = expert->exchange_id;
     a.expert_id = expert->id;
   }
-  a.offer_deadline = OptionalTime(p.has_offer_deadline(), p.offer_deadline());
+  a.offer_deadline = absl::FromUnixMicros(
+      absl::ToUnixMicros(OptionalTime(p.has_offer_deadline(), p.offer_deadline())));
   return a;
 }
 

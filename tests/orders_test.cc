@@ -1,0 +1,219 @@
+#include "services/domain/orders.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace kokemus::domain {
+namespace {
+
+using ::testing::ElementsAre;
+
+absl::Time Helsinki(int y, int m, int d, int hh, int mm) {
+  absl::TimeZone tz;
+  EXPECT_TRUE(absl::LoadTimeZone("Europe/Helsinki", &tz));
+  return absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm), tz);
+}
+
+FeeSchedule Schedule() {
+  FeeSchedule s;
+  s.role_rules = {
+      {Role::kLecturer, "2026-01-01", FeeKind::kFixed, 15000, 0, false},
+      {Role::kLecturer, "2027-01-01", FeeKind::kFixed, 17500, 0, false},
+      {Role::kPeerSupport, "2026-01-01", FeeKind::kHourly, 2500, 5000, true},
+  };
+  s.travel_rates = {{"2026-01-01", 25}, {"2027-01-01", 30}};
+  s.cancellation_rules = {{"2026-01-01", 14, 50, 0, 100}};
+  return s;
+}
+
+Order MakeOrder(Role role, absl::Time start, int minutes) {
+  Order o;
+  o.role = role;
+  o.start_time = start;
+  o.duration_minutes = minutes;
+  o.municipality = "398";
+  return o;
+}
+
+TEST(Fees, FixedFeeFollowsTheRuleValidOnTheTaskDateInHelsinkiTime) {
+  const FeeSchedule s = Schedule();
+  auto in_2026 = QuoteFee(s, MakeOrder(Role::kLecturer, Helsinki(2026, 12, 31, 23, 30), 90),
+                          90, PaymentMethod::kInvoice, 0);
+  ASSERT_TRUE(in_2026.ok());
+  EXPECT_EQ(in_2026->fee_cents, 15000);
+  // 00:30 on 1 January in Helsinki is still 31 December in UTC.
+  auto in_2027 = QuoteFee(s, MakeOrder(Role::kLecturer, Helsinki(2027, 1, 1, 0, 30), 90), 90,
+                          PaymentMethod::kInvoice, 0);
+  EXPECT_EQ(in_2027->fee_cents, 17500);
+}
+
+TEST(Fees, HourlyFeeRoundsUpToTheHalfHourIncludingPaidPreparationWithAMinimum) {
+  const FeeSchedule s = Schedule();
+  Order o = MakeOrder(Role::kPeerSupport, Helsinki(2026, 12, 1, 10, 0), 100);
+  o.preparation_minutes = 25;
+  // 100 + 25 = 125 min -> 5 half hours -> 2.5 h * 25 € = 62.50 €
+  EXPECT_EQ(QuoteFee(s, o, 100, PaymentMethod::kSalaryTaxCard, 0)->fee_cents, 6250);
+  // 30 min -> 1 h -> 25 € but the minimum is 50 €.
+  o.preparation_minutes = 0;
+  EXPECT_EQ(QuoteFee(s, o, 30, PaymentMethod::kSalaryTaxCard, 0)->fee_cents, 5000);
+  // 31 + 0 min -> 2 half hours... 1 h -> 25 €, still the minimum.
+  EXPECT_EQ(QuoteFee(s, o, 31, PaymentMethod::kSalaryTaxCard, 0)->fee_cents, 5000);
+  // 181 min -> 7 half hours -> 87.50 €
+  EXPECT_EQ(QuoteFee(s, o, 181, PaymentMethod::kSalaryTaxCard, 0)->fee_cents, 8750);
+}
+
+TEST(Fees, TravelIsPaidBothWaysAndAlsoToExpertsWhoDeclineTheFee) {
+  const FeeSchedule s = Schedule();
+  const Order o = MakeOrder(Role::kLecturer, Helsinki(2026, 12, 1, 10, 0), 60);
+  auto declined = QuoteFee(s, o, 60, PaymentMethod::kFeeDeclined, 40);
+  ASSERT_TRUE(declined.ok());
+  EXPECT_EQ(declined->fee_cents, 0);
+  EXPECT_EQ(declined->travel_km, 40);
+  EXPECT_EQ(declined->travel_cents, 40 * 2 * 25);
+  Order remote = o;
+  remote.remote = true;
+  EXPECT_EQ(QuoteFee(s, remote, 60, PaymentMethod::kInvoice, 40)->travel_cents, 0);
+}
+
+TEST(Fees, NoRuleForTheRoleIsFailedPrecondition) {
+  auto quote = QuoteFee(Schedule(), MakeOrder(Role::kEvaluator, Helsinki(2026, 12, 1, 10, 0), 60),
+                        60, PaymentMethod::kInvoice, 0);
+  EXPECT_EQ(quote.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(quote.status().message(),
+            "the fee schedule has no rule for EVALUATOR on 2026-12-01; set one with "
+            "UpdateFeeSchedule");
+  auto before = QuoteFee(Schedule(), MakeOrder(Role::kLecturer, Helsinki(2025, 6, 1, 10, 0), 60),
+                         60, PaymentMethod::kInvoice, 0);
+  EXPECT_EQ(before.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(Fees, CancellationByTheOrdererCostsHalfOnlyWhenLate) {
+  const FeeSchedule s = Schedule();
+  const Order o = MakeOrder(Role::kLecturer, Helsinki(2026, 12, 20, 10, 0), 60);
+  EXPECT_EQ(CancellationFee(s, o, 15000, CancelledBy::kOrderer, Helsinki(2026, 12, 10, 10, 0)),
+            7500);
+  EXPECT_EQ(CancellationFee(s, o, 15000, CancelledBy::kOrderer, Helsinki(2026, 12, 6, 9, 0)), 0);
+  EXPECT_EQ(CancellationFee(s, o, 15000, CancelledBy::kExpert, Helsinki(2026, 12, 19, 10, 0)), 0);
+  EXPECT_EQ(CancellationFee(s, o, 15000, CancelledBy::kExchange, Helsinki(2026, 12, 19, 10, 0)),
+            15000);
+}
+
+TEST(Transitions, FollowTheLifecycle) {
+  using S = AssignmentState;
+  EXPECT_TRUE(CheckAssignmentTransition(S::kOffered, S::kAccepted).ok());
+  EXPECT_TRUE(CheckAssignmentTransition(S::kOffered, S::kDeclined).ok());
+  EXPECT_TRUE(CheckAssignmentTransition(S::kAccepted, S::kConfirmed).ok());
+  EXPECT_TRUE(CheckAssignmentTransition(S::kConfirmed, S::kCompleted).ok());
+  EXPECT_TRUE(CheckAssignmentTransition(S::kAccepted, S::kCancelled).ok());
+  EXPECT_TRUE(CheckAssignmentTransition(S::kConfirmed, S::kCancelled).ok());
+  absl::Status s = CheckAssignmentTransition(S::kWithdrawn, S::kAccepted);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(), "the assignment is WITHDRAWN and can't become ACCEPTED");
+  EXPECT_FALSE(CheckAssignmentTransition(S::kAccepted, S::kCompleted).ok());
+  EXPECT_FALSE(CheckAssignmentTransition(S::kCompleted, S::kCancelled).ok());
+  EXPECT_FALSE(CheckAssignmentTransition(S::kLapsed, S::kAccepted).ok());
+  EXPECT_FALSE(CheckAssignmentTransition(S::kOffered, S::kConfirmed).ok());
+}
+
+TEST(Transitions, AnOfferPastItsDeadlineHasLapsed) {
+  Assignment a;
+  a.state = AssignmentState::kOffered;
+  a.offer_deadline = absl::FromUnixSeconds(1000);
+  EXPECT_EQ(EffectiveState(a, absl::FromUnixSeconds(999)), AssignmentState::kOffered);
+  EXPECT_EQ(EffectiveState(a, absl::FromUnixSeconds(1000)), AssignmentState::kLapsed);
+  a.state = AssignmentState::kAccepted;
+  EXPECT_EQ(EffectiveState(a, absl::FromUnixSeconds(5000)), AssignmentState::kAccepted);
+}
+
+TEST(Conflicts, CountTheTravelBufferOnBothSides) {
+  const absl::Time t = absl::FromUnixSeconds(1'800'000'000);
+  const absl::Duration buffer = absl::Minutes(30);
+  // 10:00-11:00 and 11:20-12:00 are too close with a 30 min buffer.
+  EXPECT_TRUE(Conflicts(t, t + absl::Hours(1), t + absl::Minutes(80), t + absl::Hours(2), buffer));
+  EXPECT_TRUE(Conflicts(t + absl::Minutes(80), t + absl::Hours(2), t, t + absl::Hours(1), buffer));
+  // 11:30 is just enough.
+  EXPECT_FALSE(Conflicts(t, t + absl::Hours(1), t + absl::Minutes(90), t + absl::Hours(2), buffer));
+  EXPECT_FALSE(Conflicts(t, t + absl::Hours(1), t + absl::Hours(1), t + absl::Hours(2),
+                         absl::ZeroDuration()));
+}
+
+TEST(Travel, EstimatesRoadKilometresFromCentroids) {
+  EXPECT_EQ(TravelKm("398", "398"), 0);
+  const int lahti_helsinki = TravelKm("398", "091");
+  EXPECT_GT(lahti_helsinki, 110);  // ~95 km great circle times 1.3
+  EXPECT_LT(lahti_helsinki, 140);
+  EXPECT_EQ(TravelKm("398", "091"), TravelKm("091", "398"));
+  EXPECT_EQ(TravelKm("398", "999"), 0);
+}
+
+TEST(ValidateOrder, NamesEveryBadField) {
+  const absl::Time now = absl::FromUnixSeconds(1'800'000'000);
+  Order o;
+  o.organization_id = "";
+  o.topic = "";
+  o.start_time = now - absl::Hours(1);
+  o.duration_minutes = 5;
+  o.municipality = "";
+  o.language = "xx-yy-zz";
+  o.experts_needed = 11;
+  FieldViolations v;
+  ValidateOrder(o, now, /*creating=*/true, "order", v);
+  std::vector<std::string> fields;
+  for (const auto& f : v.list()) fields.push_back(f.field);
+  EXPECT_THAT(fields, ElementsAre("order.organization", "order.role", "order.topic",
+                                  "order.audience", "order.start_time",
+                                  "order.duration_minutes", "order.address",
+                                  "order.municipality", "order.language",
+                                  "order.experts_needed"));
+  EXPECT_EQ(v.list()[4].description, "must be in the future");
+  EXPECT_EQ(v.list()[5].description, "must be between 15 and 720");
+}
+
+TEST(ValidateOrder, RemoteNeedsNoPlace) {
+  const absl::Time now = absl::FromUnixSeconds(1'800'000'000);
+  Order o;
+  o.organization_id = "lyseo";
+  o.role = Role::kLecturer;
+  o.topic = "Toipuminen";
+  o.audience = Audience::kStudents;
+  o.start_time = now + absl::Hours(48);
+  o.duration_minutes = 90;
+  o.remote = true;
+  o.language = "fi";
+  NormalizeOrder(o);
+  FieldViolations v;
+  ValidateOrder(o, now, true, "order", v);
+  EXPECT_TRUE(v.empty());
+  EXPECT_EQ(o.experts_needed, 1);
+  EXPECT_EQ(o.state, OrderState::kOpen);
+}
+
+TEST(ValidateFeedback, EachSideGivesItsOwnRatings) {
+  FieldViolations v;
+  ValidateFeedback({FeedbackSource::kOrderer, 0, 3, 2, false, ""}, "feedback", v);
+  EXPECT_THAT(v.list(), ElementsAre(FieldViolation{"feedback.overall_rating",
+                                                   "must be between 1 and 5"},
+                                    FieldViolation{"feedback.heaviness",
+                                                   "is the expert's to give"}));
+  FieldViolations ok;
+  ValidateFeedback({FeedbackSource::kExpert, 0, 0, 4, true, "Raskas mutta hyvä"}, "f", ok);
+  EXPECT_TRUE(ok.empty());
+}
+
+TEST(ValidateFeeSchedule, ChecksDatesRangesAndDuplicates) {
+  FeeSchedule s = Schedule();
+  s.role_rules.push_back({Role::kLecturer, "2026-01-01", FeeKind::kHourly, 1, 0, false});
+  s.travel_rates.push_back({"2026-13-01", 5000});
+  FieldViolations v;
+  ValidateFeeSchedule(s, "fee_schedule", v);
+  EXPECT_THAT(v.list(),
+              ElementsAre(FieldViolation{"fee_schedule.role_rules[3]",
+                                         "another rule has the same role and valid_from"},
+                          FieldViolation{"fee_schedule.travel_rates[2].valid_from",
+                                         "must be a date YYYY-MM-DD"},
+                          FieldViolation{"fee_schedule.travel_rates[2].cents_per_km",
+                                         "must be between 0 and 1000"}));
+}
+
+}  // namespace
+}  // namespace kokemus::domain
