@@ -1,0 +1,261 @@
+// OrderService over real gRPC on both databases: bad input is refused with a
+// clear status and changes nothing.
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "kokemus/v1/order_service.grpc.pb.h"
+#include "services/rpc/convert.h"
+#include "tests/test_support.h"
+
+namespace kokemus {
+namespace {
+
+using testing_support::Backend;
+using ::testing::ElementsAre;
+using ::testing::Pair;
+
+std::vector<std::pair<std::string, std::string>> Violations(const grpc::Status& status) {
+  std::vector<std::pair<std::string, std::string>> out;
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return out;
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad;
+    if (any.UnpackTo(&bad)) {
+      for (const auto& v : bad.field_violations()) out.emplace_back(v.field(), v.description());
+    }
+  }
+  return out;
+}
+
+class OrderServiceTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    orders_ = v1::OrderService::NewStub(
+        grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials()));
+    auto& registry = server_.registry();
+    testing_support::CreateExchange(registry, "ph");
+    testing_support::CreateExchange(registry, "hel");
+    for (const auto& [exchange, id] :
+         std::vector<std::pair<std::string, std::string>>{{"ph", "kaisa"}, {"hel", "outsider"}}) {
+      grpc::ClientContext ctx;
+      v1::CreateExpertRequest req;
+      req.set_parent("exchanges/" + exchange);
+      req.set_expert_id(id);
+      *req.mutable_expert() = testing_support::SampleExpert();
+      v1::CreateExpertResponse resp;
+      ASSERT_TRUE(registry.CreateExpert(&ctx, req, &resp).ok());
+    }
+    grpc::ClientContext ctx;
+    v1::CreateOrganizationRequest org;
+    org.set_parent("exchanges/ph");
+    org.set_organization_id("lyseo");
+    *org.mutable_organization() = testing_support::SampleOrganization();
+    v1::CreateOrganizationResponse org_resp;
+    ASSERT_TRUE(registry.CreateOrganization(&ctx, org, &org_resp).ok());
+
+    grpc::ClientContext fee_ctx;
+    v1::UpdateFeeScheduleRequest fees;
+    fees.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule");
+    auto* rule = fees.mutable_fee_schedule()->add_role_rules();
+    rule->set_role(v1::ROLE_LECTURER);
+    rule->set_valid_from("2020-01-01");
+    rule->set_kind(v1::FEE_KIND_FIXED);
+    rule->set_amount_cents(15000);
+    auto* travel = fees.mutable_fee_schedule()->add_travel_rates();
+    travel->set_valid_from("2020-01-01");
+    travel->set_cents_per_km(25);
+    v1::UpdateFeeScheduleResponse fee_resp;
+    ASSERT_TRUE(orders_->UpdateFeeSchedule(&fee_ctx, fees, &fee_resp).ok());
+    EXPECT_EQ(fee_resp.fee_schedule().etag(), "\"1\"");
+  }
+
+  v1::Order SampleOrder(absl::Time start) {
+    v1::Order o;
+    o.set_organization("exchanges/ph/organizations/lyseo");
+    o.set_role(v1::ROLE_LECTURER);
+    o.set_topic("Toipumistarina lukiolaisille");
+    o.set_audience(v1::AUDIENCE_STUDENTS);
+    o.set_audience_size(60);
+    *o.mutable_start_time() = rpc::ToProto(start);
+    o.set_duration_minutes(75);
+    o.set_address("Kirkkokatu 1, Lahti");
+    o.set_municipality("398");
+    o.set_language("fi");
+    return o;
+  }
+
+  grpc::Status CreateOrder(const std::string& id, const v1::Order& order,
+                           v1::Order* out = nullptr) {
+    grpc::ClientContext ctx;
+    v1::CreateOrderRequest req;
+    req.set_parent("exchanges/ph");
+    req.set_order_id(id);
+    *req.mutable_order() = order;
+    v1::CreateOrderResponse resp;
+    grpc::Status s = orders_->CreateOrder(&ctx, req, &resp);
+    if (out) *out = resp.order();
+    return s;
+  }
+
+  grpc::Status Offer(const std::string& order, const std::string& expert_name,
+                     absl::Time deadline, v1::Assignment* out = nullptr) {
+    grpc::ClientContext ctx;
+    v1::OfferAssignmentRequest req;
+    req.set_parent("exchanges/ph/orders/" + order);
+    req.set_assignment_id("a1");
+    req.mutable_assignment()->set_expert(expert_name);
+    *req.mutable_assignment()->mutable_offer_deadline() = rpc::ToProto(deadline);
+    v1::OfferAssignmentResponse resp;
+    grpc::Status s = orders_->OfferAssignment(&ctx, req, &resp);
+    if (out) *out = resp.assignment();
+    return s;
+  }
+
+  int OrderCount() {
+    grpc::ClientContext ctx;
+    v1::ListOrdersRequest req;
+    req.set_parent("exchanges/ph");
+    v1::ListOrdersResponse resp;
+    EXPECT_TRUE(orders_->ListOrders(&ctx, req, &resp).ok());
+    return resp.orders_size();
+  }
+
+  testing_support::TestServer server_{GetParam()};
+  std::unique_ptr<v1::OrderService::Stub> orders_;
+  const absl::Time week_ = absl::Now() + absl::Hours(24 * 7);
+};
+
+TEST_P(OrderServiceTest, AnOrderInThePastOrWithBadFieldsIsRefused) {
+  v1::Order past = SampleOrder(absl::Now() - absl::Hours(1));
+  past.set_duration_minutes(800);
+  past.set_experts_needed(11);
+  grpc::Status s = CreateOrder("o1", past);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Violations(s),
+              ElementsAre(Pair("order.start_time", "must be in the future"),
+                          Pair("order.duration_minutes", "must be between 15 and 720"),
+                          Pair("order.experts_needed", "must be between 1 and 10")));
+  EXPECT_EQ(OrderCount(), 0);
+}
+
+TEST_P(OrderServiceTest, AnUnknownOrForeignOrganizationIsNotFound) {
+  v1::Order o = SampleOrder(week_);
+  o.set_organization("exchanges/ph/organizations/nowhere");
+  EXPECT_EQ(CreateOrder("o1", o).error_code(), grpc::StatusCode::NOT_FOUND);
+  o.set_organization("exchanges/hel/organizations/lyseo");
+  grpc::Status s = CreateOrder("o1", o);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "exchanges/hel/organizations/lyseo not found");
+  EXPECT_EQ(OrderCount(), 0);
+}
+
+TEST_P(OrderServiceTest, OffersToUnknownOrForeignExpertsAreNotFound) {
+  ASSERT_TRUE(CreateOrder("o1", SampleOrder(week_)).ok());
+  grpc::Status unknown = Offer("o1", "exchanges/ph/experts/nobody", absl::Now() + absl::Hours(1));
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(unknown.error_message(), "exchanges/ph/experts/nobody not found");
+  grpc::Status foreign =
+      Offer("o1", "exchanges/hel/experts/outsider", absl::Now() + absl::Hours(1));
+  EXPECT_EQ(foreign.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(foreign.error_message(), "exchanges/hel/experts/outsider not found");
+}
+
+TEST_P(OrderServiceTest, OfferAcceptConfirmShowsTheMoney) {
+  v1::Order order;
+  ASSERT_TRUE(CreateOrder("o1", SampleOrder(week_), &order).ok());
+  EXPECT_EQ(order.state(), v1::Order::STATE_OPEN);
+  EXPECT_EQ(order.experts_needed(), 1);
+  v1::Assignment offered;
+  ASSERT_TRUE(Offer("o1", "exchanges/ph/experts/kaisa", absl::Now() + absl::Hours(1), &offered)
+                  .ok());
+  EXPECT_EQ(offered.name(), "exchanges/ph/orders/o1/assignments/a1");
+  EXPECT_EQ(offered.state(), v1::Assignment::STATE_OFFERED);
+  EXPECT_EQ(offered.fee_cents(), 15000);
+  EXPECT_EQ(offered.travel_cents(), 0);  // Lahti to Lahti
+  EXPECT_EQ(offered.total_cents(), 15000);
+
+  grpc::ClientContext accept_ctx;
+  v1::AcceptAssignmentRequest accept;
+  accept.set_name(offered.name());
+  accept.set_etag(offered.etag());
+  v1::AcceptAssignmentResponse accepted;
+  ASSERT_TRUE(orders_->AcceptAssignment(&accept_ctx, accept, &accepted).ok());
+  EXPECT_EQ(accepted.assignment().state(), v1::Assignment::STATE_ACCEPTED);
+
+  grpc::ClientContext again_ctx;  // accepting twice is a wrong state
+  v1::AcceptAssignmentResponse again;
+  accept.clear_etag();
+  grpc::Status s = orders_->AcceptAssignment(&again_ctx, accept, &again);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(), "the assignment is ACCEPTED and can't become ACCEPTED");
+
+  grpc::ClientContext confirm_ctx;
+  v1::ConfirmAssignmentRequest confirm;
+  confirm.set_name(offered.name());
+  v1::ConfirmAssignmentResponse confirmed;
+  ASSERT_TRUE(orders_->ConfirmAssignment(&confirm_ctx, confirm, &confirmed).ok());
+  grpc::ClientContext get_ctx;
+  v1::GetOrderRequest get;
+  get.set_name("exchanges/ph/orders/o1");
+  v1::GetOrderResponse got;
+  ASSERT_TRUE(orders_->GetOrder(&get_ctx, get, &got).ok());
+  EXPECT_EQ(got.order().state(), v1::Order::STATE_ASSIGNED);
+
+  grpc::ClientContext feedback_ctx;  // not completed yet
+  v1::SubmitFeedbackRequest fb;
+  fb.set_parent(offered.name());
+  fb.mutable_feedback()->set_source(v1::Feedback::SOURCE_ORDERER);
+  fb.mutable_feedback()->set_overall_rating(5);
+  v1::SubmitFeedbackResponse fb_resp;
+  EXPECT_EQ(orders_->SubmitFeedback(&feedback_ctx, fb, &fb_resp).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_P(OrderServiceTest, CancelNeedsAPartyAndAnUnknownOrderIsNotFound) {
+  ASSERT_TRUE(CreateOrder("o1", SampleOrder(week_)).ok());
+  grpc::ClientContext ctx;
+  v1::CancelOrderRequest req;
+  req.set_name("exchanges/ph/orders/o1");
+  v1::CancelOrderResponse resp;
+  grpc::Status s = orders_->CancelOrder(&ctx, req, &resp);
+  EXPECT_THAT(Violations(s),
+              ElementsAre(Pair("cancelled_by", "is required (must not be UNSPECIFIED)")));
+  grpc::ClientContext ok_ctx;
+  req.set_cancelled_by(v1::CANCELLED_BY_ORDERER);
+  ASSERT_TRUE(orders_->CancelOrder(&ok_ctx, req, &resp).ok());
+  EXPECT_EQ(resp.order().state(), v1::Order::STATE_CANCELLED);
+  grpc::ClientContext missing_ctx;
+  req.set_name("exchanges/ph/orders/nope");
+  EXPECT_EQ(orders_->CancelOrder(&missing_ctx, req, &resp).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_P(OrderServiceTest, FeeScheduleValidationNamesTheFieldAndKeepsTheOldOne) {
+  grpc::ClientContext ctx;
+  v1::UpdateFeeScheduleRequest req;
+  req.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule");
+  auto* rule = req.mutable_fee_schedule()->add_role_rules();
+  rule->set_role(v1::ROLE_LECTURER);
+  rule->set_valid_from("1.1.2026");
+  rule->set_kind(v1::FEE_KIND_HOURLY);
+  v1::UpdateFeeScheduleResponse resp;
+  grpc::Status s = orders_->UpdateFeeSchedule(&ctx, req, &resp);
+  EXPECT_THAT(Violations(s), ElementsAre(Pair("fee_schedule.role_rules[0].valid_from",
+                                              "must be a date YYYY-MM-DD")));
+  grpc::ClientContext get_ctx;
+  v1::GetFeeScheduleRequest get;
+  get.set_name("exchanges/ph/feeSchedule");
+  v1::GetFeeScheduleResponse got;
+  ASSERT_TRUE(orders_->GetFeeSchedule(&get_ctx, get, &got).ok());
+  ASSERT_EQ(got.fee_schedule().role_rules_size(), 1);
+  EXPECT_EQ(got.fee_schedule().role_rules(0).amount_cents(), 15000);
+  EXPECT_EQ(got.fee_schedule().etag(), "\"1\"");
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, OrderServiceTest, testing_support::kAllBackends,
+                         testing_support::BackendName);
+
+}  // namespace
+}  // namespace kokemus
