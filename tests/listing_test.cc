@@ -85,6 +85,11 @@ TEST(Etag, MatchesOnlyTheCurrentRevision) {
   EXPECT_TRUE(CheckEtag("\"3\"", 3).ok());
   EXPECT_EQ(CheckEtag("\"2\"", 3).code(), absl::StatusCode::kAborted);
   EXPECT_EQ(CheckEtag("3", 3).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(*ParseEtag(""), 0);
+  EXPECT_EQ(*ParseEtag("\"0\""), 0);
+  EXPECT_EQ(*ParseEtag("\"12\""), 12);
+  EXPECT_EQ(ParseEtag("12").status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(ParseEtag("\"-1\"").status().code(), absl::StatusCode::kAborted);
 }
 
 TEST(FieldMask, CopiesOnlyTheNamedFields) {

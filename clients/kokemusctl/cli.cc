@@ -25,6 +25,7 @@
 #include "google/rpc/status.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "kokemus/v1/order_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
 #include "services/domain/reference_data.h"
 
@@ -186,19 +187,13 @@ int ParseClock(absl::string_view text, absl::string_view flag) {
   return h * 60 + m;
 }
 
+void SetScalar(pb::Message* msg, const pb::FieldDescriptor* f, absl::string_view text,
+               absl::string_view flag);
+
 // Fills a message-typed list element from its one-string form.
 void FillMessage(pb::Message* msg, absl::string_view text, absl::string_view flag) {
   const std::string& type = msg->GetDescriptor()->full_name();
-  if (type == "kokemus.v1.Training") {
-    std::vector<std::string> parts = absl::StrSplit(text, '|');
-    if (parts.size() != 3) {
-      throw UsageError{absl::StrCat("--", flag, ": PROVIDER|TITLE|YYYY-MM-DD")};
-    }
-    auto* t = static_cast<v1::Training*>(msg);
-    t->set_provider(parts[0]);
-    t->set_title(parts[1]);
-    t->set_completion_date(parts[2]);
-  } else if (type == "kokemus.v1.WeeklyWindow") {
+  if (type == "kokemus.v1.WeeklyWindow") {
     std::vector<std::string> parts = absl::StrSplit(text, absl::ByAnyChar(" -"), absl::SkipEmpty());
     if (parts.size() != 3) throw UsageError{absl::StrCat("--", flag, ": DAY HH:MM-HH:MM")};
     auto* w = static_cast<v1::WeeklyWindow*>(msg);
@@ -214,7 +209,17 @@ void FillMessage(pb::Message* msg, absl::string_view text, absl::string_view fla
   } else if (type == "google.protobuf.Timestamp") {
     SetTimestamp(msg, ParseTimestamp(text, flag));
   } else {
-    throw UsageError{absl::StrCat("--", flag, " can't be set from the command line")};
+    // Any other message: its fields in declaration order, separated by '|'
+    // ("lecturer|2026-01-01|fixed|15000|0|false" for a RoleFeeRule).
+    std::vector<std::string> parts = absl::StrSplit(text, '|');
+    const pb::Descriptor* d = msg->GetDescriptor();
+    if (static_cast<int>(parts.size()) > d->field_count()) {
+      throw UsageError{absl::StrCat("--", flag, ": at most ", d->field_count(),
+                                    " values separated by |")};
+    }
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (!parts[i].empty()) SetScalar(msg, d->field(static_cast<int>(i)), parts[i], flag);
+    }
   }
 }
 
@@ -298,11 +303,17 @@ std::vector<std::string> SetFields(
 
 // --- Output ----------------------------------------------------------------
 
+// Times show in Helsinki time, with the offset: 2026-12-10T10:00:00+02:00.
 std::string FormatTimestamp(const pb::Message& msg) {
+  static const absl::TimeZone helsinki = [] {
+    absl::TimeZone tz = absl::UTCTimeZone();
+    absl::LoadTimeZone("Europe/Helsinki", &tz);
+    return tz;
+  }();
   const auto& ts = static_cast<const pb::Timestamp&>(msg);
   return absl::FormatTime(absl::RFC3339_sec,
                           absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos()),
-                          absl::UTCTimeZone());
+                          helsinki);
 }
 
 std::string FormatMessage(const pb::Message& msg);
@@ -472,11 +483,10 @@ int ReportError(const grpc::Status& status, std::ostream& err) {
 // The RPCs and table columns of one noun. Requests and responses differ only
 // in the resource's field name, which reflection reaches generically: field 1
 // of every Create/Get/Update response is the resource.
-template <typename CreateReq, typename CreateResp, typename GetReq, typename GetResp,
-          typename ListReq, typename ListResp, typename UpdateReq, typename UpdateResp,
-          typename DeleteReq, typename DeleteResp>
+template <typename Stub, typename CreateReq, typename CreateResp, typename GetReq,
+          typename GetResp, typename ListReq, typename ListResp, typename UpdateReq,
+          typename UpdateResp, typename DeleteReq, typename DeleteResp>
 struct Noun {
-  using Stub = v1::RegistryService::Stub;
   template <typename Req, typename Resp>
   using Rpc = grpc::Status (Stub::*)(grpc::ClientContext*, const Req&, Resp*);
 
@@ -512,13 +522,29 @@ class Client final {
       : c_(c),
         out_(out),
         err_(err),
-        stub_(v1::RegistryService::NewStub(
-            grpc::CreateChannel(c.server, grpc::InsecureChannelCredentials()))) {}
+        channel_(grpc::CreateChannel(c.server, grpc::InsecureChannelCredentials())),
+        registry_(v1::RegistryService::NewStub(channel_)),
+        orders_(v1::OrderService::NewStub(channel_)) {}
 
   int Run() {
     using S = v1::RegistryService::Stub;
+    using O = v1::OrderService::Stub;
+    if (c_.noun == "order" && c_.verb == "cancel") return CancelOrder();
+    if (c_.noun == "order") {
+      return RunNoun(Noun<O, v1::CreateOrderRequest, v1::CreateOrderResponse,
+                          v1::GetOrderRequest, v1::GetOrderResponse, v1::ListOrdersRequest,
+                          v1::ListOrdersResponse, v1::UpdateOrderRequest,
+                          v1::UpdateOrderResponse, v1::DeleteExpertRequest,
+                          v1::DeleteExpertResponse>{
+          "order", "orders", true, &O::CreateOrder, &O::GetOrder, &O::ListOrders,
+          &O::UpdateOrder, nullptr,
+          {"name", "start_time", "role", "organization", "state", "experts_needed"}});
+    }
+    if (c_.noun == "assignment") return Assignment();
+    if (c_.noun == "feedback") return Feedback();
+    if (c_.noun == "fees") return Fees();
     if (c_.noun == "exchange") {
-      return RunNoun(Noun<v1::CreateExchangeRequest, v1::CreateExchangeResponse,
+      return RunNoun(Noun<S, v1::CreateExchangeRequest, v1::CreateExchangeResponse,
                           v1::GetExchangeRequest, v1::GetExchangeResponse,
                           v1::ListExchangesRequest, v1::ListExchangesResponse,
                           v1::UpdateExchangeRequest, v1::UpdateExchangeResponse,
@@ -528,7 +554,7 @@ class Client final {
           {"name", "display_name", "wellbeing_region", "default_language"}});
     }
     if (c_.noun == "expert") {
-      return RunNoun(Noun<v1::CreateExpertRequest, v1::CreateExpertResponse,
+      return RunNoun(Noun<S, v1::CreateExpertRequest, v1::CreateExpertResponse,
                           v1::GetExpertRequest, v1::GetExpertResponse,
                           v1::ListExpertsRequest, v1::ListExpertsResponse,
                           v1::UpdateExpertRequest, v1::UpdateExpertResponse,
@@ -538,7 +564,7 @@ class Client final {
           {"name", "display_name", "state", "home_municipality", "languages", "roles"}});
     }
     if (c_.noun == "organization") {
-      return RunNoun(Noun<v1::CreateOrganizationRequest, v1::CreateOrganizationResponse,
+      return RunNoun(Noun<S, v1::CreateOrganizationRequest, v1::CreateOrganizationResponse,
                           v1::GetOrganizationRequest, v1::GetOrganizationResponse,
                           v1::ListOrganizationsRequest, v1::ListOrganizationsResponse,
                           v1::UpdateOrganizationRequest, v1::UpdateOrganizationResponse,
@@ -594,15 +620,178 @@ class Client final {
     return 0;
   }
 
-  template <typename Req, typename Resp, typename Rpc>
-  int Call(Rpc rpc, const Req& request) {
+  template <typename Stub, typename Req, typename Resp>
+  int Call(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
+           const Req& request) {
     Resp response;
-    grpc::Status status = ((*stub_).*rpc)(Context().get(), request, &response);
+    grpc::Status status = (Of<Stub>().*rpc)(Context().get(), request, &response);
     return Done(status, response, response.GetDescriptor()->field_count() > 0);
   }
 
-  template <typename... T>
-  int RunNoun(const Noun<T...>& noun) {
+  template <typename Stub>
+  Stub& Of() {
+    if constexpr (std::is_same_v<Stub, v1::OrderService::Stub>) {
+      return *orders_;
+    } else {
+      return *registry_;
+    }
+  }
+
+  // `--organization lyseo` and `--expert kaisa` stand for resource names in the
+  // --exchange.
+  void ExpandReferences(pb::Message& resource) {
+    for (const char* field : {"organization", "expert"}) {
+      const pb::FieldDescriptor* f = resource.GetDescriptor()->FindFieldByName(field);
+      if (f == nullptr || f->cpp_type() != pb::FieldDescriptor::CPPTYPE_STRING) continue;
+      const std::string value = resource.GetReflection()->GetString(resource, f);
+      if (value.empty() || absl::StrContains(value, '/')) continue;
+      resource.GetReflection()->SetString(&resource, f,
+                                          absl::StrCat(Parent(), "/", field, "s/", value));
+    }
+  }
+
+  // An assignment from "ORDER/ASSIGNMENT" with --exchange, or its full name.
+  std::string AssignmentName() {
+    const std::string id = RequireId();
+    if (absl::StartsWith(id, "exchanges/")) return id;
+    std::vector<std::string> parts = absl::StrSplit(id, '/');
+    if (parts.size() != 2) throw UsageError{"an assignment is ORDER/ASSIGNMENT or its full name"};
+    return absl::StrCat(Parent(), "/orders/", parts[0], "/assignments/", parts[1]);
+  }
+
+  std::string OrderName() {
+    const std::string id = RequireId();
+    return absl::StartsWith(id, "exchanges/") ? id : absl::StrCat(Parent(), "/orders/", id);
+  }
+
+  // Takes the named flags off the command as one value each (nullopt if absent).
+  std::optional<std::string> TakeFlag(absl::string_view name) {
+    for (auto it = fields_.begin(); it != fields_.end(); ++it) {
+      if (it->first == name) {
+        std::string value = it->second;
+        fields_.erase(it);
+        return value;
+      }
+    }
+    return std::nullopt;
+  }
+
+  void RequireNoMoreFlags() {
+    if (!fields_.empty()) {
+      throw UsageError{absl::StrCat("unknown option --", fields_[0].first, " for ", c_.noun,
+                                    " ", c_.verb)};
+    }
+  }
+
+  int CancelOrder() {
+    fields_ = c_.fields;
+    v1::CancelOrderRequest req;
+    req.set_name(OrderName());
+    req.set_etag(c_.etag);
+    SetFields(fields_, &req);
+    return Call(&v1::OrderService::Stub::CancelOrder, req);
+  }
+
+  int Assignment() {
+    using O = v1::OrderService::Stub;
+    fields_ = c_.fields;
+    if (c_.verb == "offer") {
+      v1::OfferAssignmentRequest req;
+      req.set_parent(OrderName());
+      req.set_request_id(c_.request_id);
+      if (auto id = TakeFlag("id")) req.set_assignment_id(*id);
+      SetFields(fields_, req.mutable_assignment());
+      ExpandReferences(*req.mutable_assignment());
+      return Call(&O::OfferAssignment, req);
+    }
+    if (c_.verb == "list") {
+      RequireNoMoreFlags();
+      const std::string parent = c_.id.empty() ? absl::StrCat(Parent(), "/orders/-") : OrderName();
+      return List(&O::ListAssignments, parent, "assignments",
+                  {"name", "expert", "state", "fee_cents", "travel_cents", "total_cents"});
+    }
+    const std::string name = AssignmentName();
+    if (c_.verb == "get") {
+      RequireNoMoreFlags();
+      v1::GetAssignmentRequest req;
+      req.set_name(name);
+      return Call(&O::GetAssignment, req);
+    }
+    if (c_.verb == "accept" || c_.verb == "decline" || c_.verb == "confirm") {
+      RequireNoMoreFlags();
+      if (c_.verb == "accept") return Transition(&O::AcceptAssignment, name);
+      if (c_.verb == "decline") return Transition(&O::DeclineAssignment, name);
+      return Transition(&O::ConfirmAssignment, name);
+    }
+    if (c_.verb == "complete") {
+      v1::CompleteAssignmentRequest req;
+      req.set_name(name);
+      req.set_etag(c_.etag);
+      SetFields(fields_, &req);
+      return Call(&O::CompleteAssignment, req);
+    }
+    if (c_.verb == "cancel") {
+      v1::CancelAssignmentRequest req;
+      req.set_name(name);
+      req.set_etag(c_.etag);
+      SetFields(fields_, &req);
+      return Call(&O::CancelAssignment, req);
+    }
+    throw UsageError{absl::StrCat("unknown verb ", c_.verb, " for assignment")};
+  }
+
+  template <typename Req, typename Resp>
+  int Transition(grpc::Status (v1::OrderService::Stub::*rpc)(grpc::ClientContext*, const Req&,
+                                                             Resp*),
+                 const std::string& name) {
+    Req req;
+    req.set_name(name);
+    req.set_etag(c_.etag);
+    return Call(rpc, req);
+  }
+
+  int Feedback() {
+    fields_ = c_.fields;
+    if (c_.verb != "submit") throw UsageError{"feedback has one verb: submit"};
+    v1::SubmitFeedbackRequest req;
+    req.set_parent(AssignmentName());
+    SetFields(fields_, req.mutable_feedback());
+    return Call(&v1::OrderService::Stub::SubmitFeedback, req);
+  }
+
+  // `fees show`; `fees set` replaces the lists given (--role-rules,
+  // --travel-rates, --cancellation-rules) and keeps the others.
+  int Fees() {
+    using O = v1::OrderService::Stub;
+    fields_ = c_.fields;
+    const std::string name = absl::StrCat(Parent(), "/feeSchedule");
+    if (c_.verb == "show") {
+      RequireNoMoreFlags();
+      v1::GetFeeScheduleRequest req;
+      req.set_name(name);
+      return Call(&O::GetFeeSchedule, req);
+    }
+    if (c_.verb != "set") throw UsageError{"fees verbs: show, set"};
+    if (fields_.empty()) throw UsageError{"fees set needs --role-rules, --travel-rates or --cancellation-rules"};
+    v1::GetFeeScheduleRequest get;
+    get.set_name(name);
+    v1::GetFeeScheduleResponse current;
+    grpc::Status status = orders_->GetFeeSchedule(Context().get(), get, &current);
+    if (!status.ok()) return ReportError(status, err_);
+    v1::UpdateFeeScheduleRequest req;
+    *req.mutable_fee_schedule() = current.fee_schedule();
+    if (!c_.etag.empty()) req.mutable_fee_schedule()->set_etag(c_.etag);
+    v1::FeeSchedule given;
+    for (const auto& field : SetFields(fields_, &given)) {
+      const pb::FieldDescriptor* f = given.GetDescriptor()->FindFieldByName(field);
+      req.mutable_fee_schedule()->GetReflection()->ClearField(req.mutable_fee_schedule(), f);
+    }
+    req.mutable_fee_schedule()->MergeFrom(given);
+    return Call(&O::UpdateFeeSchedule, req);
+  }
+
+  template <typename Stub, typename... T>
+  int RunNoun(const Noun<Stub, T...>& noun) {
     using Types = std::tuple<T...>;
     if (c_.verb == "create") {
       std::tuple_element_t<0, Types> req;
@@ -610,18 +799,19 @@ class Client final {
       SetString(req, absl::StrCat(noun.singular, "_id"), RequireId());
       req.set_request_id(c_.request_id);
       SetFields(c_.fields, MutableField(req, noun.singular));
-      return Call<decltype(req), std::tuple_element_t<1, Types>>(noun.create, req);
+      ExpandReferences(*MutableField(req, noun.singular));
+      return Call(noun.create, req);
     }
     if (c_.verb == "get") {
       RequireNoFields();
       std::tuple_element_t<2, Types> req;
       req.set_name(Name(noun));
-      return Call<decltype(req), std::tuple_element_t<3, Types>>(noun.get, req);
+      return Call(noun.get, req);
     }
     if (c_.verb == "list") {
       RequireNoFields();
-      return List<std::tuple_element_t<4, Types>, std::tuple_element_t<5, Types>>(
-          noun.list, noun.scoped ? Parent() : "", std::string(noun.collection), noun.columns);
+      return List(noun.list, noun.scoped ? Parent() : "", std::string(noun.collection),
+                  noun.columns);
     }
     if (c_.verb == "update") {
       std::tuple_element_t<6, Types> req;
@@ -630,14 +820,15 @@ class Client final {
       SetString(*resource, "etag", c_.etag);
       if (c_.fields.empty()) throw UsageError{"update needs at least one --FIELD VALUE"};
       for (const auto& p : SetFields(c_.fields, resource)) req.mutable_update_mask()->add_paths(p);
-      return Call<decltype(req), std::tuple_element_t<7, Types>>(noun.update, req);
+      ExpandReferences(*resource);
+      return Call(noun.update, req);
     }
     if (c_.verb == "delete" && noun.remove != nullptr) {
       RequireNoFields();
       std::tuple_element_t<8, Types> req;
       req.set_name(Name(noun));
       req.set_etag(c_.etag);
-      const int code = Call<decltype(req), std::tuple_element_t<9, Types>>(noun.remove, req);
+      const int code = Call(noun.remove, req);
       if (code == 0 && c_.output == "table") out_ << "deleted " << req.name() << "\n";
       return code;
     }
@@ -645,8 +836,9 @@ class Client final {
   }
 
   // Lists one page, or every page with --all, as a table or as JSON.
-  template <typename Req, typename Resp, typename Rpc>
-  int List(Rpc rpc, const std::string& parent, const std::string& repeated_field,
+  template <typename Stub, typename Req, typename Resp>
+  int List(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
+           const std::string& parent, const std::string& repeated_field,
            const std::vector<std::string>& columns) {
     Resp all;
     std::string token;
@@ -657,7 +849,7 @@ class Client final {
       req.set_page_token(token);
       req.set_filter(c_.filter);
       Resp page;
-      grpc::Status status = ((*stub_).*rpc)(Context().get(), req, &page);
+      grpc::Status status = (Of<Stub>().*rpc)(Context().get(), req, &page);
       if (!status.ok()) return ReportError(status, err_);
       token = page.next_page_token();
       page.clear_next_page_token();
@@ -681,9 +873,12 @@ class Client final {
   }
 
   const Command& c_;
+  std::vector<std::pair<std::string, std::string>> fields_;  // flags still to use
   std::ostream& out_;
   std::ostream& err_;
-  std::unique_ptr<v1::RegistryService::Stub> stub_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::RegistryService::Stub> registry_;
+  std::unique_ptr<v1::OrderService::Stub> orders_;
 };
 
 }  // namespace

@@ -253,8 +253,10 @@ absl::StatusOr<int64_t> ParseEtag(absl::string_view etag) {
   int64_t revision = 0;
   absl::string_view digits = etag;
   if (!absl::ConsumePrefix(&digits, "\"") || !absl::ConsumeSuffix(&digits, "\"") ||
-      !absl::SimpleAtoi(digits, &revision) || revision <= 0) {
-    return CheckEtag(etag, 0);  // never matches: ABORTED
+      !absl::SimpleAtoi(digits, &revision) || revision < 0) {
+    return absl::AbortedError(
+        "etag does not match: the resource changed since it was read; read it again and "
+        "retry");
   }
   return revision;
 }

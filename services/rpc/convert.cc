@@ -226,8 +226,10 @@ absl::Time OptionalTime(bool has, const google::protobuf::Timestamp& ts) {
   return has ? FromProto(ts) : absl::UnixEpoch();
 }
 
-void SetOptionalTime(absl::Time t, google::protobuf::Timestamp* out) {
-  if (t != absl::UnixEpoch()) *out = ToProto(t);
+// Sets a Timestamp field only for a time that was recorded.
+template <typename Setter>
+void SetOptionalTime(absl::Time t, Setter mutable_field) {
+  if (t != absl::UnixEpoch()) *mutable_field() = ToProto(t);
 }
 
 }  // namespace
@@ -277,7 +279,7 @@ v1::Order ToProto(const domain::Order& o) {
   p.set_notes(o.notes);
   p.set_state(static_cast<v1::Order::State>(o.state));
   p.set_cancelled_by(static_cast<v1::CancelledBy>(o.cancelled_by));
-  SetOptionalTime(o.cancel_time, p.mutable_cancel_time());
+  SetOptionalTime(o.cancel_time, [&] { return p.mutable_cancel_time(); });
   SetMeta(o.meta, p.mutable_etag(), p.mutable_create_time(), p.mutable_update_time());
   return p;
 }
@@ -309,7 +311,7 @@ v1::Assignment ToProto(const domain::Assignment& a) {
   p.set_total_cents(a.total_cents());
   p.set_travel_km(a.travel_km);
   p.set_cancelled_by(static_cast<v1::CancelledBy>(a.cancelled_by));
-  SetOptionalTime(a.cancel_time, p.mutable_cancel_time());
+  SetOptionalTime(a.cancel_time, [&] { return p.mutable_cancel_time(); });
   SetMeta(a.meta, p.mutable_etag(), p.mutable_create_time(), p.mutable_update_time());
   return p;
 }
@@ -333,7 +335,7 @@ v1::Feedback ToProto(const domain::Feedback& f) {
   p.set_heaviness(f.heaviness);
   p.set_setting_safe(f.setting_safe);
   p.set_comment(f.comment);
-  SetOptionalTime(f.create_time, p.mutable_create_time());
+  SetOptionalTime(f.create_time, [&] { return p.mutable_create_time(); });
   return p;
 }
 
@@ -381,7 +383,7 @@ v1::FeeSchedule ToProto(const domain::FeeSchedule& s) {
     out->set_exchange_percent(c.exchange_percent);
   }
   p.set_etag(domain::FormatEtag(s.meta.revision));
-  SetOptionalTime(s.meta.update_time, p.mutable_update_time());
+  SetOptionalTime(s.meta.update_time, [&] { return p.mutable_update_time(); });
   return p;
 }
 
