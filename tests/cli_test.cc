@@ -158,6 +158,71 @@ TEST_P(CliTest, ListAllFollowsPageTokens) {
   EXPECT_THAT(all.out, ::testing::Not(HasSubstr("lyseo")));
 }
 
+TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
+  CreateFixtures();
+  auto ok = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--output", "json"});
+    ProcessResult r = Ctl(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.exit_code == 0 ? nlohmann::json::parse(r.out) : nlohmann::json();
+  };
+  auto fees = ok({"fees", "set", "--exchange", "ph", "--role-rules",
+                  "lecturer|2020-01-01|fixed|15000|0|false", "--travel-rates", "2020-01-01|25",
+                  "--cancellation-rules", "2020-01-01|14|50|0|100"});
+  EXPECT_EQ(fees["feeSchedule"]["roleRules"][0]["amountCents"], "15000");
+  EXPECT_EQ(fees["feeSchedule"]["travelRates"][0]["centsPerKm"], "25");
+
+  const std::string start = absl::FormatTime(
+      absl::RFC3339_sec, absl::Now() + absl::Hours(24 * 20), absl::UTCTimeZone());
+  const std::string deadline = absl::FormatTime(
+      absl::RFC3339_sec, absl::Now() + absl::Hours(24), absl::UTCTimeZone());
+  auto order = ok({"order", "create", "o1", "--exchange", "ph", "--organization", "lyseo",
+                   "--role", "lecturer", "--topic", "Toipumistarina", "--audience", "students",
+                   "--start-time", start, "--duration-minutes", "90", "--address",
+                   "Kirkkokatu 1", "--municipality", "Lahti", "--language", "fi"});
+  EXPECT_EQ(order["order"]["state"], "STATE_OPEN");
+  EXPECT_EQ(order["order"]["organization"], "exchanges/ph/organizations/lyseo");
+
+  auto offer = ok({"assignment", "offer", "o1", "--exchange", "ph", "--id", "a1", "--expert",
+                   "kaisa", "--offer-deadline", deadline});
+  EXPECT_EQ(offer["assignment"]["state"], "STATE_OFFERED");
+  EXPECT_EQ(offer["assignment"]["feeCents"], "15000");
+  EXPECT_FALSE(offer["assignment"].contains("travelKm"));  // 0: Lahti to Lahti
+
+  EXPECT_EQ(ok({"assignment", "accept", "o1/a1", "--exchange", "ph"})["assignment"]["state"],
+            "STATE_ACCEPTED");
+  EXPECT_EQ(ok({"assignment", "confirm", "o1/a1", "--exchange", "ph"})["assignment"]["state"],
+            "STATE_CONFIRMED");
+  EXPECT_EQ(ok({"order", "get", "o1", "--exchange", "ph"})["order"]["state"], "STATE_ASSIGNED");
+
+  ProcessResult early = Ctl({"assignment", "complete", "o1/a1", "--exchange", "ph"});
+  EXPECT_EQ(early.exit_code, 6);
+  EXPECT_EQ(early.err, "kokemusctl: failed precondition: the task has not started yet\n");
+
+  ProcessResult feedback = Ctl({"feedback", "submit", "o1/a1", "--exchange", "ph", "--source",
+                                "orderer", "--overall-rating", "5"});
+  EXPECT_EQ(feedback.exit_code, 6);
+
+  auto cancelled = ok({"assignment", "cancel", "o1/a1", "--exchange", "ph", "--cancelled-by",
+                       "expert"});
+  EXPECT_EQ(cancelled["assignment"]["state"], "STATE_CANCELLED");
+  EXPECT_EQ(cancelled["assignment"]["cancelledBy"], "CANCELLED_BY_EXPERT");
+  EXPECT_FALSE(cancelled["assignment"].contains("feeCents"));  // 0 %: nothing owed
+  EXPECT_EQ(ok({"order", "get", "o1", "--exchange", "ph"})["order"]["state"], "STATE_OPEN");
+
+  ProcessResult list = Ctl({"assignment", "list", "--exchange", "ph"});
+  EXPECT_EQ(list.out,
+            "NAME                                   EXPERT                      STATE      "
+            "FEE_CENTS  TRAVEL_CENTS  TOTAL_CENTS\n"
+            "exchanges/ph/orders/o1/assignments/a1  exchanges/ph/experts/kaisa  CANCELLED  "
+            "0          0             0\n");
+  auto order_cancelled = ok({"order", "cancel", "o1", "--exchange", "ph", "--cancelled-by",
+                             "orderer"});
+  EXPECT_EQ(order_cancelled["order"]["state"], "STATE_CANCELLED");
+  ProcessResult missing_party = Ctl({"assignment", "cancel", "o1/a1", "--exchange", "ph"});
+  EXPECT_EQ(missing_party.exit_code, 3);
+}
+
 INSTANTIATE_TEST_SUITE_P(Db, CliTest, testing_support::kAllBackends,
                          testing_support::BackendName);
 

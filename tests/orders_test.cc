@@ -70,6 +70,9 @@ TEST(Fees, TravelIsPaidBothWaysAndAlsoToExpertsWhoDeclineTheFee) {
   EXPECT_EQ(declined->fee_cents, 0);
   EXPECT_EQ(declined->travel_km, 40);
   EXPECT_EQ(declined->travel_cents, 40 * 2 * 25);
+  // The 2027 rate applies to a 2027 task.
+  const Order next_year = MakeOrder(Role::kLecturer, Helsinki(2027, 3, 1, 10, 0), 60);
+  EXPECT_EQ(QuoteFee(s, next_year, 60, PaymentMethod::kInvoice, 40)->travel_cents, 40 * 2 * 30);
   Order remote = o;
   remote.remote = true;
   EXPECT_EQ(QuoteFee(s, remote, 60, PaymentMethod::kInvoice, 40)->travel_cents, 0);
