@@ -16,18 +16,7 @@ using testing_support::Backend;
 using ::testing::ElementsAre;
 using ::testing::Pair;
 
-std::vector<std::pair<std::string, std::string>> Violations(const grpc::Status& status) {
-  std::vector<std::pair<std::string, std::string>> out;
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return out;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (any.UnpackTo(&bad)) {
-      for (const auto& v : bad.field_violations()) out.emplace_back(v.field(), v.description());
-    }
-  }
-  return out;
-}
+using testing_support::Violations;
 
 class OrderServiceTest : public ::testing::TestWithParam<Backend> {
  protected:

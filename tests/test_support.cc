@@ -15,6 +15,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "grpcpp/create_channel.h"
 #include "services/domain/validation.h"
 #include "services/storage/database.h"
@@ -231,6 +233,18 @@ v1::Organization SampleOrganization() {
   o.set_municipality("398");
   o.set_contact_email("rehtori@example.fi");
   return o;
+}
+
+std::vector<std::pair<std::string, std::string>> Violations(const grpc::Status& status) {
+  std::vector<std::pair<std::string, std::string>> out;
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return out;
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad;
+    if (!any.UnpackTo(&bad)) continue;
+    for (const auto& v : bad.field_violations()) out.emplace_back(v.field(), v.description());
+  }
+  return out;
 }
 
 void CreateExchange(v1::RegistryService::Stub& stub, const std::string& id) {

@@ -103,6 +103,10 @@ v1::Expert SampleExpert();
 v1::Organization SampleOrganization();
 v1::Exchange SampleExchange();
 
+// The google.rpc.BadRequest field violations of a status, as
+// (field, description) pairs; empty if it carries none.
+std::vector<std::pair<std::string, std::string>> Violations(const grpc::Status& status);
+
 // Creates exchange `id` through the API; fails the test on error.
 void CreateExchange(v1::RegistryService::Stub& stub, const std::string& id);
 

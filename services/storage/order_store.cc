@@ -105,14 +105,6 @@ constexpr char kSelectTravelBuffer[] =
 constexpr char kCountOrganization[] =
     "SELECT COUNT(*) FROM organizations WHERE exchange_id = :exchange_id AND id = :id";
 
-constexpr char kSelectCreateRequest[] =
-    "SELECT fingerprint, resource_id FROM create_requests WHERE scope = :scope "
-    "AND collection = :collection AND request_id = :request_id";
-constexpr char kInsertCreateRequest[] =
-    "INSERT INTO create_requests (scope, collection, request_id, fingerprint, "
-    "resource_id, create_time) VALUES (:scope, :collection, :request_id, "
-    ":fingerprint, :resource_id, :create_time)";
-
 constexpr char kInsertFeedback[] =
     "INSERT INTO feedback (exchange_id, order_id, assignment_id, source, "
     "overall_rating, content_rating, heaviness, setting_safe, comment, "
@@ -368,37 +360,16 @@ class Tx final {
 
   absl::StatusOr<FeeSchedule> GetFeeSchedule(const std::string& exchange_id);
 
-  // The create_requests row of a request id: the resource id it made, or
-  // INVALID_ARGUMENT if it was used with other content; "" if unknown.
   absl::StatusOr<std::string> FindRequest(const std::string& scope,
                                           const std::string& collection,
                                           const CreateOptions& options) {
-    if (options.request_id.empty()) return std::string();
-    struct Found {
-      std::string fingerprint, resource_id;
-    };
-    auto rows = Query<Found>(sql_, kSelectCreateRequest,
-                             {scope, collection, options.request_id},
-                             [](const soci::row& row) {
-                               RowReader r(row);
-                               Found f;
-                               f.fingerprint = r.Text();
-                               f.resource_id = r.Text();
-                               return f;
-                             });
-    if (rows.empty()) return std::string();
-    if (rows.front().fingerprint != options.fingerprint) {
-      return domain::InvalidField("request_id",
-                                  "was already used for a request with other content");
-    }
-    return rows.front().resource_id;
+    return FindCreateRequest(sql_, scope, collection, options.request_id, options.fingerprint);
   }
 
   void RecordRequest(const std::string& scope, const std::string& collection,
                      const CreateOptions& options, const std::string& id, absl::Time now) {
-    if (options.request_id.empty()) return;
-    Execute(sql_, kInsertCreateRequest,
-            {scope, collection, options.request_id, options.fingerprint, id, Micros(now)});
+    RecordCreateRequest(sql_, scope, collection, options.request_id, options.fingerprint, id,
+                        now);
   }
 
   soci::session& sql() { return sql_; }

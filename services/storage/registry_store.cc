@@ -93,14 +93,6 @@ constexpr char kUpdateOrganization[] =
     "AND revision = :expected";
 
 constexpr char kCountExchange[] = "SELECT COUNT(*) FROM exchanges WHERE id = :id";
-constexpr char kSelectCreateRequest[] =
-    "SELECT fingerprint, resource_id FROM create_requests WHERE scope = :scope "
-    "AND collection = :collection AND request_id = :request_id";
-constexpr char kInsertCreateRequest[] =
-    "INSERT INTO create_requests (scope, collection, request_id, fingerprint, "
-    "resource_id, create_time) VALUES (:scope, :collection, :request_id, "
-    ":fingerprint, :resource_id, :create_time)";
-
 template <typename E>
 Json EnumList(const std::vector<E>& values) {
   Json out = Json::array();
@@ -369,24 +361,13 @@ absl::StatusOr<T> RegistryStore::Create(T value, const CreateOptions& options) {
       key.exchange_id.empty() ? "" : domain::ExchangeName(key.exchange_id);
   absl::StatusOr<T> result = absl::InternalError("not run");
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
-    std::string collection(TableOf<T>::kCollection);
-    std::string request_id = options.request_id;
-    std::string scope_value = scope;
-    if (!request_id.empty()) {
-      std::string fingerprint;
-      std::string resource_id;
-      soci::indicator found = soci::i_null;
-      sql << kSelectCreateRequest, soci::use(scope_value), soci::use(collection),
-          soci::use(request_id), soci::into(fingerprint, found),
-          soci::into(resource_id);
-      if (sql.got_data()) {
-        if (fingerprint != options.fingerprint) {
-          return domain::InvalidField(
-              "request_id", "was already used for a request with other content");
-        }
-        result = SelectOne<T>(sql, {key.exchange_id, resource_id});
-        return result.status();
-      }
+    const std::string collection(TableOf<T>::kCollection);
+    auto known = FindCreateRequest(sql, scope, collection, options.request_id,
+                                   options.fingerprint);
+    if (!known.ok()) return known.status();
+    if (!known->empty()) {
+      result = SelectOne<T>(sql, {key.exchange_id, *known});
+      return result.status();
     }
     if (absl::Status s = CheckParentExists<T>(sql, key); !s.ok()) return s;
     if (SelectOne<T>(sql, key).ok()) {
@@ -404,14 +385,8 @@ absl::StatusOr<T> RegistryStore::Create(T value, const CreateOptions& options) {
     soci::details::prepare_temp_type insert = (sql.prepare << TableOf<T>::kInsert);
     Bind(insert, record);
     soci::statement(insert).execute(true);
-    if (!request_id.empty()) {
-      long long now = Micros(meta.create_time);
-      std::string fingerprint = options.fingerprint;
-      std::string id = key.id;
-      sql << kInsertCreateRequest, soci::use(scope_value), soci::use(collection),
-          soci::use(request_id), soci::use(fingerprint), soci::use(id),
-          soci::use(now);
-    }
+    RecordCreateRequest(sql, scope, collection, options.request_id, options.fingerprint,
+                        key.id, meta.create_time);
     result = value;
     return absl::OkStatus();
   });

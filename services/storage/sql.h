@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
@@ -78,6 +79,20 @@ template <typename E>
 std::string Name(E value) {
   return std::string(domain::EnumName(value));
 }
+
+// Idempotent creates (AIP-155) share the create_requests table. Inside the
+// create's transaction: the id of the resource a request id made before, ""
+// if it is new, or INVALID_ARGUMENT naming request_id if it came with other
+// content (another fingerprint).
+absl::StatusOr<std::string> FindCreateRequest(soci::session& sql, const std::string& scope,
+                                              const std::string& collection,
+                                              const std::string& request_id,
+                                              const std::string& fingerprint);
+// Records what a request id created; nothing for an empty request id.
+void RecordCreateRequest(soci::session& sql, const std::string& scope,
+                         const std::string& collection, const std::string& request_id,
+                         const std::string& fingerprint, const std::string& resource_id,
+                         absl::Time now);
 
 }  // namespace kokemus::storage
 

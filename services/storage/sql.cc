@@ -1,0 +1,45 @@
+#include "services/storage/sql.h"
+
+#include "services/domain/validation.h"
+
+namespace kokemus::storage {
+namespace {
+
+constexpr char kSelectCreateRequest[] =
+    "SELECT fingerprint, resource_id FROM create_requests WHERE scope = :scope "
+    "AND collection = :collection AND request_id = :request_id";
+constexpr char kInsertCreateRequest[] =
+    "INSERT INTO create_requests (scope, collection, request_id, fingerprint, "
+    "resource_id, create_time) VALUES (:scope, :collection, :request_id, "
+    ":fingerprint, :resource_id, :create_time)";
+
+}  // namespace
+
+absl::StatusOr<std::string> FindCreateRequest(soci::session& sql, const std::string& scope,
+                                              const std::string& collection,
+                                              const std::string& request_id,
+                                              const std::string& fingerprint) {
+  if (request_id.empty()) return std::string();
+  std::string stored_fingerprint;
+  std::string resource_id;
+  sql << kSelectCreateRequest, soci::use(scope), soci::use(collection), soci::use(request_id),
+      soci::into(stored_fingerprint), soci::into(resource_id);
+  if (!sql.got_data()) return std::string();
+  if (stored_fingerprint != fingerprint) {
+    return domain::InvalidField("request_id",
+                                "was already used for a request with other content");
+  }
+  return resource_id;
+}
+
+void RecordCreateRequest(soci::session& sql, const std::string& scope,
+                         const std::string& collection, const std::string& request_id,
+                         const std::string& fingerprint, const std::string& resource_id,
+                         absl::Time now) {
+  if (request_id.empty()) return;
+  long long micros = Micros(now);
+  sql << kInsertCreateRequest, soci::use(scope), soci::use(collection), soci::use(request_id),
+      soci::use(fingerprint), soci::use(resource_id), soci::use(micros);
+}
+
+}  // namespace kokemus::storage
