@@ -7,6 +7,8 @@ find_package(PostgreSQL REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(Boost REQUIRED)  # soci-config.h includes Boost headers.
 find_package(nlohmann_json CONFIG REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 
 find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)
 find_library(SOCI_CORE_LIB soci_core REQUIRED)

@@ -10,7 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsoci-dev libboost-dev libpq-dev libsqlite3-dev libssl-dev
-  nlohmann-json3-dev libgoogle-common-protos-java grpc-proto tzdata
+  nlohmann-json3-dev libgoogle-common-protos-java grpc-proto tzdata libmicrohttpd-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev postgresql postgresql-contrib nodejs npm)

@@ -23,6 +23,11 @@ ABSL_FLAG(std::string, database, "data/kokemus.db",
           "KOKEMUS_DATABASE environment variable overrides the default");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
           "how long calls in flight may run after SIGTERM");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "IPV4:PORT to serve Prometheus metrics at /metrics (for example "
+          "0.0.0.0:9090); empty: not served");
+ABSL_FLAG(bool, migrate_only, false,
+          "apply pending database migrations and exit (a deployment's pre-upgrade job)");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -45,6 +50,18 @@ int main(int argc, char** argv) {
       env != nullptr && *env != '\0' && options.database == "data/kokemus.db") {
     options.database = env;
   }
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  if (absl::GetFlag(FLAGS_migrate_only)) {
+    auto db = kokemus::storage::Database::Open(options.database);
+    if (!db.ok()) {
+      std::fprintf(stderr, "kokemus-server: %s\n", std::string(db.status().message()).c_str());
+      return 1;
+    }
+    auto applied = (*db)->AppliedMigrations();
+    kokemus::rpc::LogLine(absl::StrFormat(R"({"event":"migrated","schema_version":%d})",
+                                          applied.ok() && !applied->empty() ? applied->back() : 0));
+    return 0;
+  }
   auto server = kokemus::Server::Start(options);
   if (!server.ok()) {
     std::fprintf(stderr, "kokemus-server: %s\n",
@@ -52,7 +69,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   kokemus::rpc::LogLine(absl::StrFormat(
-      R"({"event":"started","port":%d,"database":"%s"})", (*server)->port(),
+      R"({"event":"started","port":%d,"metrics_port":%d,"database":"%s"})", (*server)->port(),
+      (*server)->metrics_port(),
       options.database.rfind("postgres", 0) == 0 ? "postgresql" : "sqlite"));
 
   int signal_number = 0;

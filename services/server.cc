@@ -29,11 +29,21 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                            &server->port_);
   builder.RegisterService(server->registry_.get());
   builder.RegisterService(server->orders_.get());
-  if (options.log_requests) {
-    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-        interceptors;
-    interceptors.push_back(rpc::MakeRequestLogInterceptorFactory());
-    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(
+      rpc::MakeRequestLogInterceptorFactory(options.log_requests, &server->metrics_));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  storage::Database* db_raw = server->db_.get();
+  server->metrics_.AddGauge("kokemus_db_pool_size", "Database sessions in the pool.",
+                            [db_raw] { return static_cast<double>(db_raw->pool_size()); });
+  server->metrics_.AddGauge("kokemus_db_pool_in_use", "Database sessions in use.",
+                            [db_raw] { return static_cast<double>(db_raw->sessions_in_use()); });
+  if (!options.metrics_listen.empty()) {
+    auto http = observability::MetricsHttpServer::Start(options.metrics_listen,
+                                                        server->metrics_);
+    if (!http.ok()) return http.status();
+    server->metrics_http_ = *std::move(http);
   }
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {

@@ -18,6 +18,8 @@
 #include <mutex>
 #include <thread>
 
+#include "services/observability/metrics.h"
+#include "services/observability/metrics_http.h"
 #include "services/rpc/order_service.h"
 #include "services/rpc/registry_service.h"
 #include "services/storage/database.h"
@@ -30,6 +32,8 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks one
   std::string database = "data/kokemus.db";  // SQLite path or postgresql:// URL
   bool log_requests = true;
+  // Where /metrics is served ("0.0.0.0:9090"); empty: not served.
+  std::string metrics_listen;
   // How often offers past their deadline are marked LAPSED (reads show them
   // as lapsed at once either way).
   absl::Duration lapse_sweep_interval = absl::Seconds(30);
@@ -42,6 +46,9 @@ class Server final {
   static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options);
 
   int port() const { return port_; }
+  // The /metrics port, 0 when metrics are not served.
+  int metrics_port() const { return metrics_http_ ? metrics_http_->port() : 0; }
+  observability::Metrics& metrics() { return metrics_; }
 
   // Health turns NOT_SERVING, new calls are refused, calls in flight get
   // `grace` to finish (then are cancelled). Returns when all are done.
@@ -52,6 +59,8 @@ class Server final {
  private:
   Server() = default;
 
+  observability::Metrics metrics_;
+  std::unique_ptr<observability::MetricsHttpServer> metrics_http_;
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<storage::RegistryStore> store_;
   std::unique_ptr<rpc::RegistryService> registry_;

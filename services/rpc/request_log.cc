@@ -4,7 +4,9 @@
 #include <mutex>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
+#include "services/domain/validation.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -13,20 +15,53 @@ namespace {
 
 using grpc::experimental::InterceptionHookPoints;
 
+// A caller's request id is used as given only if it is a short token that
+// can't break the log line or smuggle data: letters, digits, '-', '_', '.'.
+bool IsSafeRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!absl::ascii_isalnum(c) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
 class RequestLogInterceptor final : public grpc::experimental::Interceptor {
  public:
-  explicit RequestLogInterceptor(grpc::experimental::ServerRpcInfo* info)
-      : method_(info->method() ? info->method() : ""), start_(absl::Now()) {}
+  RequestLogInterceptor(grpc::experimental::ServerRpcInfo* info, bool log,
+                        observability::Metrics* metrics)
+      : method_(info->method() ? info->method() : ""),
+        start_(absl::Now()),
+        log_(log),
+        metrics_(metrics) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      if (auto* md = methods->GetRecvInitialMetadata()) {
+        auto it = md->find("x-request-id");
+        if (it != md->end()) {
+          const absl::string_view given(it->second.data(), it->second.size());
+          if (IsSafeRequestId(given)) request_id_ = std::string(given);
+        }
+      }
+    }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      if (request_id_.empty()) request_id_ = domain::GenerateId();
+      methods->GetSendTrailingMetadata()->insert({"x-request-id", request_id_});
       const grpc::Status status = methods->GetSendStatus();
-      // Method names come from the service descriptors: no quoting needed.
-      LogLine(absl::StrFormat(
-          R"({"time":"%s","method":"%s","code":"%s","duration_ms":%.3f})",
-          absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
-          method_, StatusCodeName(status.error_code()),
-          absl::ToDoubleMilliseconds(absl::Now() - start_)));
+      const absl::string_view code = StatusCodeName(status.error_code());
+      const absl::Duration took = absl::Now() - start_;
+      if (metrics_ != nullptr) {
+        metrics_->RecordRequest(method_, code, absl::ToDoubleSeconds(took));
+      }
+      if (log_) {
+        // Method names come from the service descriptors and the request id
+        // is a checked token: no quoting needed.
+        LogLine(absl::StrFormat(
+            R"({"time":"%s","request_id":"%s","method":"%s","code":"%s","duration_ms":%.3f})",
+            absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
+            request_id_, method_, code, absl::ToDoubleMilliseconds(took)));
+      }
     }
     methods->Proceed();
   }
@@ -34,15 +69,23 @@ class RequestLogInterceptor final : public grpc::experimental::Interceptor {
  private:
   const std::string method_;
   const absl::Time start_;
+  const bool log_;
+  observability::Metrics* const metrics_;
+  std::string request_id_;
 };
 
 class RequestLogFactory final
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
+  RequestLogFactory(bool log, observability::Metrics* metrics) : log_(log), metrics_(metrics) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
-    return new RequestLogInterceptor(info);
+    return new RequestLogInterceptor(info, log_, metrics_);
   }
+
+ private:
+  const bool log_;
+  observability::Metrics* const metrics_;
 };
 
 }  // namespace
@@ -50,14 +93,14 @@ class RequestLogFactory final
 void LogLine(absl::string_view json_object) {
   static std::mutex* mu = new std::mutex;
   std::lock_guard<std::mutex> lock(*mu);
-  std::fprintf(stderr, "%.*s\n", static_cast<int>(json_object.size()),
+  std::fprintf(stdout, "%.*s\n", static_cast<int>(json_object.size()),
                json_object.data());
-  std::fflush(stderr);
+  std::fflush(stdout);
 }
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
-MakeRequestLogInterceptorFactory() {
-  return std::make_unique<RequestLogFactory>();
+MakeRequestLogInterceptorFactory(bool log, observability::Metrics* metrics) {
+  return std::make_unique<RequestLogFactory>(log, metrics);
 }
 
 absl::string_view StatusCodeName(grpc::StatusCode code) {

@@ -296,7 +296,20 @@ absl::StatusOr<std::vector<int>> Database::AppliedMigrations() {
   return versions;
 }
 
+namespace {
+// Counts a leased session for as long as it lives.
+class InUse final {
+ public:
+  explicit InUse(std::atomic<int>& n) : n_(n) { ++n_; }
+  ~InUse() { --n_; }
+
+ private:
+  std::atomic<int>& n_;
+};
+}  // namespace
+
 absl::Status Database::Read(const Work& work) {
+  InUse in_use(in_use_);
   try {
     soci::session sql(pool_);
     EnsureConnected(sql);
@@ -309,6 +322,7 @@ absl::Status Database::Read(const Work& work) {
 absl::Status Database::Write(const Work& work) {
   std::unique_lock<std::mutex> lock(sqlite_writer_, std::defer_lock);
   if (dialect_ == Dialect::kSqlite) lock.lock();
+  InUse in_use(in_use_);
   try {
     soci::session sql(pool_);
     EnsureConnected(sql);

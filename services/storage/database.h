@@ -10,6 +10,7 @@
 #ifndef KOKEMUS_SERVICES_STORAGE_DATABASE_H_
 #define KOKEMUS_SERVICES_STORAGE_DATABASE_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -46,6 +47,10 @@ class Database final {
   // meet SQLITE_BUSY from each other.
   absl::Status Write(const Work& work);
 
+  // Sessions of the pool, and how many are leased right now (for metrics).
+  size_t pool_size() const { return pool_size_; }
+  int sessions_in_use() const { return in_use_.load(); }
+
   // Versions of the applied migrations, in order.
   absl::StatusOr<std::vector<int>> AppliedMigrations();
 
@@ -60,6 +65,7 @@ class Database final {
   const size_t pool_size_;
   soci::connection_pool pool_;
   std::mutex sqlite_writer_;
+  std::atomic<int> in_use_{0};
 };
 
 // Maps a SOCI (or other std::exception) failure to a status whose message
