@@ -25,6 +25,7 @@
 #include "google/rpc/status.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
 #include "services/domain/reference_data.h"
@@ -58,13 +59,21 @@ struct Command {
 };
 
 constexpr absl::string_view kUsage =
-    "usage: kokemusctl [--server HOST:PORT] [--output table|json] "
-    "[--timeout 30s] NOUN VERB [ID] [--FIELD VALUE]...\n"
-    "  nouns: exchange, expert, organization\n"
-    "  verbs: create, get, list, update, delete (experts, organizations)\n"
-    "  experts and organizations need --exchange ID (or KOKEMUS_EXCHANGE)\n"
-    "  list: [--filter EXPR] [--page-size N] [--all]; update/delete: [--etag E]\n"
-    "  create: [--request-id UUID]; fields: the API's names, '-' for '_'\n";
+    "usage: kokemusctl [--server HOST:PORT] [--output table|json] [--timeout 30s]\n"
+    "                  NOUN VERB [ID] [--FIELD VALUE]...\n"
+    "  exchange      create|get|list|update ID\n"
+    "  expert        create|get|list|update|delete ID            --exchange EX\n"
+    "  organization  create|get|list|update|delete ID            --exchange EX\n"
+    "  order         create|get|list|update|cancel ID            --exchange EX\n"
+    "  assignment    offer ORDER --expert E --offer-deadline T   --exchange EX\n"
+    "                accept|decline|confirm|complete|cancel|get ORDER/ASSIGNMENT\n"
+    "                list [ORDER]\n"
+    "  feedback      submit ORDER/ASSIGNMENT --source orderer|expert ...\n"
+    "  fees          show|set [--role-rules R] [--travel-rates T] [--cancellation-rules C]\n"
+    "  health        check [SERVICE]\n"
+    "  KOKEMUS_SERVER and KOKEMUS_EXCHANGE set --server and --exchange.\n"
+    "  list: [--filter EXPR] [--page-size N] [--all]; update/delete/transitions: [--etag E]\n"
+    "  create/offer: [--request-id UUID]; fields are the API's names with '-' for '_'\n";
 
 Command Parse(const std::vector<std::string>& args) {
   Command c;
@@ -540,6 +549,7 @@ class Client final {
           &O::UpdateOrder, nullptr,
           {"name", "start_time", "role", "organization", "state", "experts_needed"}});
     }
+    if (c_.noun == "health") return Health();
     if (c_.noun == "assignment") return Assignment();
     if (c_.noun == "feedback") return Feedback();
     if (c_.noun == "fees") return Fees();
@@ -681,6 +691,21 @@ class Client final {
       throw UsageError{absl::StrCat("unknown option --", fields_[0].first, " for ", c_.noun,
                                     " ", c_.verb)};
     }
+  }
+
+  // `health check [SERVICE]`: exit 0 when SERVING, 7 otherwise. For probes
+  // and operators; the server's health service answers it.
+  int Health() {
+    if (c_.verb != "check") throw UsageError{"health has one verb: check"};
+    auto health = grpc::health::v1::Health::NewStub(channel_);
+    grpc::health::v1::HealthCheckRequest req;
+    req.set_service(c_.id);
+    grpc::health::v1::HealthCheckResponse resp;
+    grpc::Status status = health->Check(Context().get(), req, &resp);
+    if (!status.ok()) return ReportError(status, err_);
+    const bool serving = resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+    out_ << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status()) << "\n";
+    return serving ? 0 : 7;
   }
 
   int CancelOrder() {
