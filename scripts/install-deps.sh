@@ -13,7 +13,7 @@ packages=(
   nlohmann-json3-dev libgoogle-common-protos-java grpc-proto tzdata libmicrohttpd-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev libgmock-dev postgresql postgresql-contrib nodejs npm debootstrap)
+  packages+=(libgtest-dev libgmock-dev postgresql postgresql-contrib nodejs npm debootstrap openssl)
 fi
 
 have_node=false

@@ -26,6 +26,15 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
 ABSL_FLAG(std::string, metrics_listen, "",
           "IPV4:PORT to serve Prometheus metrics at /metrics (for example "
           "0.0.0.0:9090); empty: not served");
+ABSL_FLAG(absl::Duration, lapse_sweep, absl::Seconds(30),
+          "how often offers past their deadline are marked LAPSED");
+ABSL_FLAG(std::string, tls_cert_file, "", "PEM certificate chain; serves TLS when set");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of the certificate");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA bundle; when set, clients must present a certificate it signed");
+ABSL_FLAG(std::string, health_listen, "",
+          "host:port of a plaintext listener serving only grpc.health.v1 (for probes "
+          "when TLS is on)");
 ABSL_FLAG(bool, migrate_only, false,
           "apply pending database migrations and exit (a deployment's pre-upgrade job)");
 
@@ -51,6 +60,11 @@ int main(int argc, char** argv) {
     options.database = env;
   }
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.lapse_sweep_interval = absl::GetFlag(FLAGS_lapse_sweep);
+  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  options.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  options.health_listen = absl::GetFlag(FLAGS_health_listen);
   if (absl::GetFlag(FLAGS_migrate_only)) {
     auto db = kokemus::storage::Database::Open(options.database);
     if (!db.ok()) {

@@ -1,5 +1,7 @@
 #include "services/server.h"
 
+#include <fstream>
+#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -11,6 +13,43 @@
 #include "services/rpc/request_log.h"
 
 namespace kokemus {
+
+namespace {
+
+absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view what) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in || text.str().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot read the ", what, " file ", path));
+  }
+  return text.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ListenerCredentials(
+    const ServerOptions& options) {
+  if (options.tls_cert_file.empty()) {
+    if (!options.tls_key_file.empty() || !options.tls_client_ca_file.empty()) {
+      return absl::InvalidArgumentError("TLS needs --tls_cert_file");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  auto cert = ReadPem(options.tls_cert_file, "TLS certificate");
+  if (!cert.ok()) return cert.status();
+  auto key = ReadPem(options.tls_key_file, "TLS key");
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!options.tls_client_ca_file.empty()) {
+    auto ca = ReadPem(options.tls_client_ca_file, "client CA");
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *ca;
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   std::unique_ptr<Server> server(new Server());
@@ -24,9 +63,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  auto credentials = ListenerCredentials(options);
+  if (!credentials.ok()) return credentials.status();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  builder.AddListeningPort(options.listen, *credentials, &server->port_);
   builder.RegisterService(server->registry_.get());
   builder.RegisterService(server->orders_.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
@@ -51,6 +91,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         absl::StrCat("cannot listen on ", options.listen));
   }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
+  if (!options.health_listen.empty()) {
+    grpc::ServerBuilder health_builder;
+    int health_port = 0;
+    health_builder.AddListeningPort(options.health_listen, grpc::InsecureServerCredentials(),
+                                    &health_port);
+    server->health_server_ = health_builder.BuildAndStart();
+    if (!server->health_server_ || health_port == 0) {
+      return absl::UnavailableError(absl::StrCat("cannot listen on ", options.health_listen));
+    }
+    server->health_server_->GetHealthCheckService()->SetServingStatus(true);
+  }
   Server* raw = server.get();
   const absl::Duration interval = options.lapse_sweep_interval;
   server->sweeper_ = std::thread([raw, interval] { raw->SweepLapsedOffers(interval); });
@@ -78,9 +129,15 @@ void Server::Shutdown(absl::Duration grace) {
   }
   sweeper_cv_.notify_all();
   if (sweeper_.joinable()) sweeper_.join();
+  // Probes see NOT_SERVING before the listener closes.
+  if (health_server_) health_server_->GetHealthCheckService()->Shutdown();
   server_->GetHealthCheckService()->Shutdown();  // every service NOT_SERVING
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
+  if (health_server_) {
+    health_server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+    health_server_->Wait();
+  }
 }
 
 Server::~Server() {

@@ -32,6 +32,14 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks one
   std::string database = "data/kokemus.db";  // SQLite path or postgresql:// URL
   bool log_requests = true;
+  // TLS for the listener: PEM files; empty cert means plaintext. With a
+  // client CA, clients must present a certificate it signed (mutual TLS).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  // A plaintext listener that serves only the health service, for probes
+  // that can't speak TLS (Kubernetes' gRPC probes); empty: none.
+  std::string health_listen;
   // Where /metrics is served ("0.0.0.0:9090"); empty: not served.
   std::string metrics_listen;
   // How often offers past their deadline are marked LAPSED (reads show them
@@ -67,6 +75,7 @@ class Server final {
   std::unique_ptr<storage::OrderStore> order_store_;
   std::unique_ptr<rpc::OrderService> orders_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> health_server_;
   int port_ = 0;
   bool shut_down_ = false;
 
