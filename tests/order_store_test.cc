@@ -270,6 +270,20 @@ TEST_P(OrderStoreTest, BadOffersChangeNothing) {
   EXPECT_EQ(store_->CreateOrder(bad, {}).status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST_P(OrderStoreTest, ExpertsAndOrganizationsWithAssignmentsAreNotDeleted) {
+  NewOrder("o1", week_);
+  ASSERT_TRUE(Offer("o1", "a1", "kaisa").ok());
+  absl::Status expert = registry_->Delete<domain::Expert>({"ph", "kaisa"}, 0);
+  EXPECT_EQ(expert.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(expert.message(),
+            "exchanges/ph/experts/kaisa has orders or assignments and can't be deleted; set it "
+            "INACTIVE instead");
+  EXPECT_EQ(registry_->Delete<domain::Organization>({"ph", "lyseo"}, 0).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(registry_->Get<domain::Expert>({"ph", "kaisa"}).ok());
+  EXPECT_TRUE(registry_->Delete<domain::Expert>({"ph", "leena"}, 0).ok());
+}
+
 TEST_P(OrderStoreTest, FeedbackOncePerSideAfterCompletion) {
   NewOrder("o1", week_);
   ASSERT_TRUE(Offer("o1", "a1", "kaisa").ok());

@@ -502,7 +502,16 @@ absl::Status RegistryStore::Delete(const Key& key, int64_t expected_revision) {
     Record values = KeyRecord<T>(key);
     soci::details::prepare_temp_type statement = (sql.prepare << query);
     Bind(statement, values);
-    soci::statement(statement).execute(true);
+    try {
+      soci::statement(statement).execute(true);
+    } catch (const std::exception& e) {
+      if (!IsConstraintViolation(e)) throw;
+      // Orders and assignments keep their organization and expert: the
+      // records bookkeeping needs outlive a deletion request.
+      return absl::FailedPreconditionError(absl::StrCat(
+          ResourceName(TableOf<T>::kCollection, key),
+          " has orders or assignments and can't be deleted; set it INACTIVE instead"));
+    }
     return absl::OkStatus();
   });
 }
