@@ -1,0 +1,126 @@
+#include "services/domain/contract.h"
+
+#include <array>
+
+#include "absl/strings/str_cat.h"
+#include "kainjow/mustache.hpp"
+#include "services/domain/reference_data.h"
+
+namespace kokemus {
+// Defined in the file cmake/Embed.cmake generates from services/data/templates.
+const std::vector<std::pair<absl::string_view, absl::string_view>>& EmbeddedTemplates();
+}  // namespace kokemus
+
+namespace kokemus::domain {
+namespace {
+
+using Data = kainjow::mustache::data;
+
+int LanguageIndex(absl::string_view language) {
+  return language == "sv" ? 1 : language == "en" ? 2 : 0;
+}
+
+// fi, sv, en per value, indexed by the enum's number.
+constexpr std::array<std::array<const char*, 3>, 12> kRoles = {{
+    {"", "", ""},
+    {"luennoitsija tai kouluttaja", "föreläsare eller utbildare", "lecturer or trainer"},
+    {"yhteisopettaja", "medlärare", "co-teacher"},
+    {"vertaistukija", "stödperson", "peer support person"},
+    {"vertaisryhmän ohjaaja", "gruppledare", "peer group facilitator"},
+    {"kehittäjä", "utvecklare", "co-developer"},
+    {"arvioija", "utvärderare", "evaluator"},
+    {"haastattelija", "intervjuare", "interviewer"},
+    {"tiimin jäsen", "teammedlem", "team member"},
+    {"työparina toimiminen", "arbetspar", "working pair"},
+    {"vuoro matalan kynnyksen paikassa", "pass på lågtröskelställe", "low-threshold shift"},
+    {"viestintä", "kommunikation", "communications"},
+}};
+constexpr std::array<std::array<const char*, 3>, 5> kAudiences = {{
+    {"", "", ""},
+    {"opiskelijat", "studerande", "students"},
+    {"ammattilaiset", "yrkesverksamma", "professionals"},
+    {"asiakkaat", "klienter", "clients"},
+    {"sekayleisö", "blandad publik", "mixed audience"},
+}};
+
+template <size_t N>
+std::string Label(const std::array<std::array<const char*, 3>, N>& table, int value,
+                  absl::string_view language) {
+  if (value <= 0 || static_cast<size_t>(value) >= N) return "";
+  return table[value][LanguageIndex(language)];
+}
+
+// A section key that shows when `text` is not empty.
+void Optional(Data& data, const std::string& key, const std::string& text) {
+  data.set(key, text.empty() ? Data(false) : Data(text));
+}
+
+}  // namespace
+
+std::string RoleLabel(Role role, absl::string_view language) {
+  return Label(kRoles, static_cast<int>(role), language);
+}
+
+std::string AudienceLabel(Audience audience, absl::string_view language) {
+  return Label(kAudiences, static_cast<int>(audience), language);
+}
+
+TemplateData ContractTemplateData(const ContractFacts& f, absl::string_view language) {
+  Data data;
+  data.set("exchange_name", f.exchange.display_name);
+  Optional(data, "exchange_business_id", f.exchange.business_id);
+  data.set("expert_name", f.expert.display_name);
+  data.set("orderer_name", f.orderer.display_name);
+  Optional(data, "orderer_business_id", f.orderer.business_id);
+  data.set("role", RoleLabel(f.order.role, language));
+  data.set("topic", f.order.topic);
+  data.set("audience", AudienceLabel(f.order.audience, language));
+  Optional(data, "audience_size",
+           f.order.audience_size > 0 ? absl::StrCat(f.order.audience_size) : "");
+  data.set("date_time", FormatDateTime(f.order.start_time, language));
+  data.set("duration_minutes", absl::StrCat(f.order.duration_minutes));
+  data.set("remote", Data(f.order.remote));
+  Optional(data, "address", f.order.address);
+  std::string municipality = f.order.municipality;
+  if (const Municipality* m = ReferenceData::Get().FindMunicipality(f.order.municipality)) {
+    municipality = language == "sv" ? m->name_sv : m->name_fi;
+  }
+  data.set("municipality", municipality);
+  Optional(data, "preparation_minutes",
+           f.order.preparation_minutes > 0 ? absl::StrCat(f.order.preparation_minutes) : "");
+  const RoleFeeRule* rule = RuleFor(f.schedule, f.order.role, HelsinkiDate(f.order.start_time));
+  data.set("preparation_paid", Data(rule != nullptr && rule->preparation_paid));
+  data.set("fee", FormatMoney(f.assignment.fee_cents, language));
+  data.set("travel", FormatMoney(f.assignment.travel_cents, language));
+  data.set("total", FormatMoney(f.assignment.total_cents(), language));
+  Optional(data, "travel_km",
+           f.assignment.travel_km > 0 && !f.order.remote ? absl::StrCat(f.assignment.travel_km)
+                                                         : "");
+  data.set("payment_salary", Data(f.expert.payment_method == PaymentMethod::kSalaryTaxCard));
+  data.set("payment_invoice", Data(f.expert.payment_method == PaymentMethod::kInvoice));
+  data.set("payment_declined", Data(f.expert.payment_method == PaymentMethod::kFeeDeclined));
+  if (const CancellationRule* c =
+          CancellationRuleFor(f.schedule, HelsinkiDate(f.order.start_time))) {
+    Data cancel;
+    cancel.set("cancel_notice_days", absl::StrCat(c->orderer_notice_days));
+    cancel.set("cancel_late_percent", absl::StrCat(c->orderer_late_percent));
+    cancel.set("cancel_expert_percent", absl::StrCat(c->expert_percent));
+    data.set("cancel_rule", cancel);
+  } else {
+    data.set("cancel_rule", Data(false));
+  }
+  Optional(data, "notice_version", f.expert.consent.notice_version);
+  Optional(data, "coordinator_contact", f.exchange.contact_email);
+  data.set("contract_date", FormatDate(f.created, language));
+  return data;
+}
+
+absl::string_view DefaultContractTemplate(absl::string_view language) {
+  const std::string name = absl::StrCat("contract.", language, ".mustache");
+  for (const auto& [file, contents] : EmbeddedTemplates()) {
+    if (file == name) return contents;
+  }
+  return "";
+}
+
+}  // namespace kokemus::domain

@@ -1,0 +1,48 @@
+// The assignment contract (toimeksiantosopimus): the facts a contract states,
+// the data a template sees, and Kokemus's default templates in fi, sv and en.
+//
+//   ContractFacts facts{exchange, orderer, expert, order, assignment, &schedule};
+//   auto text = RenderTemplate(DefaultContractTemplate("fi"), ContractTemplateData(facts, "fi"));
+#ifndef KOKEMUS_SERVICES_DOMAIN_CONTRACT_H_
+#define KOKEMUS_SERVICES_DOMAIN_CONTRACT_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "services/domain/documents.h"
+#include "services/domain/model.h"
+#include "services/domain/orders.h"
+
+namespace kokemus::domain {
+
+struct ContractFacts {
+  Exchange exchange;
+  Organization orderer;
+  Expert expert;
+  Order order;
+  Assignment assignment;
+  FeeSchedule schedule;
+  absl::Time created = absl::UnixEpoch();  // the contract's date
+};
+
+// Template keys (the same in every language): exchange_name,
+// exchange_business_id, expert_name, orderer_name, orderer_business_id, role,
+// topic, audience, audience_size, date_time, duration_minutes, remote,
+// address, municipality, preparation_minutes, preparation_paid, fee, travel,
+// total, travel_km, payment_salary, payment_invoice, payment_declined,
+// cancel_rule {cancel_notice_days, cancel_late_percent,
+// cancel_expert_percent}, notice_version, coordinator_contact, contract_date.
+// Empty values are false in sections, so {{#x}}...{{/x}} shows only what applies.
+TemplateData ContractTemplateData(const ContractFacts& facts, absl::string_view language);
+
+// Kokemus's own template for a language (fi, sv, en); empty for others.
+absl::string_view DefaultContractTemplate(absl::string_view language);
+
+// A role, audience or payment method in words of the language.
+std::string RoleLabel(Role role, absl::string_view language);
+std::string AudienceLabel(Audience audience, absl::string_view language);
+
+}  // namespace kokemus::domain
+
+#endif  // KOKEMUS_SERVICES_DOMAIN_CONTRACT_H_

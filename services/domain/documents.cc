@@ -1,0 +1,359 @@
+#include "services/domain/documents.h"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
+#include "kainjow/mustache.hpp"
+#include "services/domain/validation.h"
+
+namespace kokemus::domain {
+namespace {
+
+constexpr char kNbsp[] = "\u00a0";
+
+const absl::TimeZone& HelsinkiZone() {
+  static const absl::TimeZone* tz = [] {
+    auto* zone = new absl::TimeZone(absl::FixedTimeZone(2 * 3600));
+    absl::LoadTimeZone("Europe/Helsinki", zone);
+    return zone;
+  }();
+  return *tz;
+}
+
+std::string Grouped(int64_t whole, absl::string_view separator) {
+  std::string digits = absl::StrCat(whole);
+  std::string out;
+  const int n = static_cast<int>(digits.size());
+  for (int i = 0; i < n; ++i) {
+    if (i > 0 && (n - i) % 3 == 0) out.append(separator.data(), separator.size());
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+constexpr const char* kEnglishMonths[] = {"January", "February", "March",     "April",
+                                          "May",     "June",     "July",      "August",
+                                          "September", "October", "November", "December"};
+
+size_t Utf8Width(absl::string_view s) {
+  return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xc0) != 0x80; });
+}
+
+}  // namespace
+
+bool IsDocumentLanguage(absl::string_view language) {
+  return language == "fi" || language == "sv" || language == "en";
+}
+
+std::string FormatMoney(int64_t cents, absl::string_view language) {
+  const bool negative = cents < 0;
+  const int64_t abs_cents = negative ? -cents : cents;
+  const int64_t whole = abs_cents / 100;
+  const int64_t fraction = abs_cents % 100;
+  const std::string two = absl::StrCat(fraction < 10 ? "0" : "", fraction);
+  if (language == "en") {
+    return absl::StrCat(negative ? "-" : "", "€", Grouped(whole, ","), ".", two);
+  }
+  return absl::StrCat(negative ? "-" : "", Grouped(whole, kNbsp), ",", two, kNbsp, "€");
+}
+
+std::string FormatDate(absl::Time t, absl::string_view language) {
+  const absl::CivilMinute c = absl::ToCivilMinute(t, HelsinkiZone());
+  if (language == "en") {
+    return absl::StrCat(c.day(), " ", kEnglishMonths[c.month() - 1], " ", c.year());
+  }
+  return absl::StrCat(c.day(), ".", c.month(), ".", c.year());
+}
+
+std::string FormatDateTime(absl::Time t, absl::string_view language) {
+  const absl::CivilMinute c = absl::ToCivilMinute(t, HelsinkiZone());
+  const std::string minutes = absl::StrCat(c.minute() < 10 ? "0" : "", c.minute());
+  if (language == "en") {
+    return absl::StrCat(FormatDate(t, language), " at ", c.hour(), ":", minutes);
+  }
+  return absl::StrCat(FormatDate(t, language), language == "sv" ? " kl. " : " klo ", c.hour(),
+                      ".", minutes);
+}
+
+Document ParseDocument(absl::string_view text) {
+  Document doc;
+  std::vector<std::string> paragraph;
+  auto flush = [&] {
+    if (!paragraph.empty()) {
+      doc.blocks.push_back({Block::Kind::kParagraph, absl::StrJoin(paragraph, " "), {}});
+      paragraph.clear();
+    }
+  };
+  for (absl::string_view raw : absl::StrSplit(text, '\n')) {
+    absl::string_view line = absl::StripAsciiWhitespace(raw);
+    if (line.empty()) {
+      flush();
+    } else if (absl::ConsumePrefix(&line, "## ")) {
+      flush();
+      doc.blocks.push_back({Block::Kind::kHeading, std::string(line), {}});
+    } else if (absl::ConsumePrefix(&line, "# ")) {
+      flush();
+      doc.blocks.push_back({Block::Kind::kTitle, std::string(line), {}});
+    } else if (line.front() == '|') {
+      flush();
+      std::vector<std::string> cells;
+      absl::string_view body = line.substr(1);
+      absl::ConsumeSuffix(&body, "|");
+      for (absl::string_view cell : absl::StrSplit(body, '|')) {
+        cells.emplace_back(absl::StripAsciiWhitespace(cell));
+      }
+      if (doc.blocks.empty() || doc.blocks.back().kind != Block::Kind::kTable) {
+        doc.blocks.push_back({Block::Kind::kTable, "", {}});
+      }
+      doc.blocks.back().rows.push_back(std::move(cells));
+    } else {
+      paragraph.emplace_back(line);
+    }
+  }
+  flush();
+  return doc;
+}
+
+std::string PlainText(const Document& doc) {
+  std::string out;
+  for (const Block& b : doc.blocks) {
+    if (!out.empty()) out += "\n";
+    switch (b.kind) {
+      case Block::Kind::kTitle:
+        absl::StrAppend(&out, b.text, "\n", std::string(Utf8Width(b.text), '='), "\n");
+        break;
+      case Block::Kind::kHeading:
+        absl::StrAppend(&out, b.text, "\n", std::string(Utf8Width(b.text), '-'), "\n");
+        break;
+      case Block::Kind::kParagraph:
+        absl::StrAppend(&out, b.text, "\n");
+        break;
+      case Block::Kind::kTable: {
+        std::vector<size_t> widths;
+        for (const auto& row : b.rows) {
+          widths.resize(std::max(widths.size(), row.size()), 0);
+          for (size_t i = 0; i < row.size(); ++i) {
+            widths[i] = std::max(widths[i], Utf8Width(row[i]));
+          }
+        }
+        for (const auto& row : b.rows) {
+          std::string line;
+          for (size_t i = 0; i < row.size(); ++i) {
+            absl::StrAppend(&line, row[i]);
+            if (i + 1 < row.size()) line.append(widths[i] - Utf8Width(row[i]) + 3, ' ');
+          }
+          absl::StrAppend(&out, line, "\n");
+        }
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+absl::Status CheckTemplate(absl::string_view text, absl::string_view field) {
+  kainjow::mustache::mustache tmpl{std::string(text)};
+  if (tmpl.is_valid()) return absl::OkStatus();
+  // The library reports "... at N", N a byte offset: turn it into a line.
+  std::string reason = tmpl.error_message();
+  size_t line = 0;
+  const size_t at = reason.rfind(" at ");
+  int offset = 0;
+  if (at != std::string::npos && absl::SimpleAtoi(reason.substr(at + 4), &offset)) {
+    line = 1 + std::count(text.begin(), text.begin() + std::min<size_t>(offset, text.size()), '\n');
+    reason = reason.substr(0, at);
+  }
+  return InvalidField(std::string(field),
+                      line > 0 ? absl::StrCat("template error on line ", line, ": ", reason)
+                               : absl::StrCat("template error: ", reason));
+}
+
+absl::StatusOr<std::string> RenderTemplate(absl::string_view text, const TemplateData& data) {
+  if (absl::Status s = CheckTemplate(text, "template"); !s.ok()) return s;
+  kainjow::mustache::mustache tmpl{std::string(text)};
+  // The output is text, not HTML: {{x}} must not turn "&" into "&amp;".
+  tmpl.set_custom_escape([](const std::string& s) { return s; });
+  std::string out = tmpl.render(data);
+  if (!tmpl.is_valid()) {
+    return absl::InvalidArgumentError(absl::StrCat("template error: ", tmpl.error_message()));
+  }
+  return out;
+}
+
+// --- PDF ------------------------------------------------------------------------
+
+namespace {
+
+constexpr double kPageWidth = 595.276;   // A4 in points
+constexpr double kPageHeight = 841.890;
+constexpr double kMargin = 62.0;
+constexpr double kFooter = 36.0;
+constexpr double kContentWidth = kPageWidth - 2 * kMargin;
+
+cairo_status_t AppendToString(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+struct LayoutDeleter {
+  void operator()(PangoLayout* l) const { g_object_unref(l); }
+};
+using Layout = std::unique_ptr<PangoLayout, LayoutDeleter>;
+
+Layout MakeLayout(cairo_t* cr, const std::string& text, const char* font, double width) {
+  Layout layout(pango_cairo_create_layout(cr));
+  PangoFontDescription* desc = pango_font_description_from_string(font);
+  pango_layout_set_font_description(layout.get(), desc);
+  pango_font_description_free(desc);
+  pango_layout_set_width(layout.get(), static_cast<int>(width * PANGO_SCALE));
+  pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_text(layout.get(), text.c_str(), static_cast<int>(text.size()));
+  return layout;
+}
+
+double HeightOf(PangoLayout* layout) {
+  int w = 0, h = 0;
+  pango_layout_get_size(layout, &w, &h);
+  return static_cast<double>(h) / PANGO_SCALE;
+}
+
+// One placed piece of the document: where it goes and what draws it.
+struct Piece {
+  int page = 0;
+  double y = 0;
+  std::vector<std::pair<double, Layout>> cells;  // x offset, layout
+  double height = 0;
+  bool rule_below = false;
+};
+
+}  // namespace
+
+absl::StatusOr<std::string> RenderPdf(const Document& document, absl::string_view title,
+                                      absl::Time created) {
+  std::string out;
+  cairo_surface_t* surface =
+      cairo_pdf_surface_create_for_stream(AppendToString, &out, kPageWidth, kPageHeight);
+  cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5);
+  const std::string date =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%S", created, absl::UTCTimeZone()) + "Z";
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, std::string(title).c_str());
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Kokemus");
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date.c_str());
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date.c_str());
+  cairo_t* cr = cairo_create(surface);
+
+  // Lay everything out first, so that page numbers can say "n / total".
+  std::vector<Piece> pieces;
+  int page = 0;
+  double y = kMargin;
+  const double bottom = kPageHeight - kMargin - kFooter;
+  bool last_was_heading = false;
+  auto place = [&](Piece piece, double space_before, bool heading) {
+    y += space_before;
+    if (y + piece.height > bottom && y > kMargin + space_before) {
+      ++page;
+      y = kMargin;
+      // A heading never stays alone at the foot of a page.
+      if (last_was_heading && !pieces.empty()) {
+        Piece& orphan = pieces.back();
+        orphan.page = page;
+        orphan.y = y;
+        y += orphan.height + 4;
+      }
+    }
+    piece.page = page;
+    piece.y = y;
+    y += piece.height;
+    pieces.push_back(std::move(piece));
+    last_was_heading = heading;
+  };
+  for (const Block& b : document.blocks) {
+    switch (b.kind) {
+      case Block::Kind::kTitle:
+      case Block::Kind::kHeading:
+      case Block::Kind::kParagraph: {
+        const char* font = b.kind == Block::Kind::kTitle     ? "DejaVu Sans Bold 16"
+                           : b.kind == Block::Kind::kHeading ? "DejaVu Sans Bold 11.5"
+                                                             : "DejaVu Sans 10";
+        Piece piece;
+        piece.cells.emplace_back(0, MakeLayout(cr, b.text, font, kContentWidth));
+        piece.height = HeightOf(piece.cells.back().second.get());
+        const double before = b.kind == Block::Kind::kTitle     ? 0
+                              : b.kind == Block::Kind::kHeading ? 14
+                                                                : 6;
+        place(std::move(piece), pieces.empty() ? 0 : before, b.kind == Block::Kind::kHeading);
+        break;
+      }
+      case Block::Kind::kTable: {
+        bool first = true;
+        for (const auto& row : b.rows) {
+          Piece piece;
+          const size_t n = std::max<size_t>(row.size(), 1);
+          const double first_width = n == 1 ? kContentWidth : kContentWidth * 0.6;
+          const double other_width = n == 1 ? 0 : (kContentWidth - first_width) / (n - 1);
+          double x = 0;
+          for (size_t i = 0; i < row.size(); ++i) {
+            const double w = i == 0 ? first_width : other_width;
+            const bool last_row = &row == &b.rows.back();
+            piece.cells.emplace_back(
+                x, MakeLayout(cr, row[i], last_row ? "DejaVu Sans Bold 10" : "DejaVu Sans 10",
+                              w - 8));
+            if (i > 0) pango_layout_set_alignment(piece.cells.back().second.get(), PANGO_ALIGN_RIGHT);
+            piece.height = std::max(piece.height, HeightOf(piece.cells.back().second.get()) + 6);
+            x += w;
+          }
+          piece.rule_below = true;
+          place(std::move(piece), first ? 8 : 0, false);
+          first = false;
+        }
+        break;
+      }
+    }
+  }
+  const int pages = page + 1;
+
+  for (int p = 0; p < pages; ++p) {
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    for (Piece& piece : pieces) {
+      if (piece.page != p) continue;
+      for (auto& [x, layout] : piece.cells) {
+        cairo_move_to(cr, kMargin + x, piece.y + 3);
+        pango_cairo_show_layout(cr, layout.get());
+      }
+      if (piece.rule_below) {
+        cairo_set_line_width(cr, 0.5);
+        cairo_move_to(cr, kMargin, piece.y + piece.height);
+        cairo_line_to(cr, kMargin + kContentWidth, piece.y + piece.height);
+        cairo_stroke(cr);
+      }
+    }
+    Layout footer = MakeLayout(cr, absl::StrCat(p + 1, " / ", pages), "DejaVu Sans 8.5",
+                               kContentWidth);
+    pango_layout_set_alignment(footer.get(), PANGO_ALIGN_CENTER);
+    cairo_move_to(cr, kMargin, kPageHeight - kMargin);
+    pango_cairo_show_layout(cr, footer.get());
+    cairo_show_page(cr);
+  }
+  cairo_destroy(cr);
+  cairo_surface_finish(surface);
+  const cairo_status_t status = cairo_surface_status(surface);
+  cairo_surface_destroy(surface);
+  if (status != CAIRO_STATUS_SUCCESS) {
+    return absl::InternalError(absl::StrCat("PDF rendering failed: ",
+                                            cairo_status_to_string(status)));
+  }
+  return out;
+}
+
+}  // namespace kokemus::domain

@@ -1,0 +1,77 @@
+// Documents Kokemus writes (assignment contracts, privacy notices): a tiny
+// structured form that both the plain-text and the PDF renderings read, the
+// locale formatting of money and times, and mustache templates that produce
+// the structure.
+//
+// A rendered template is text with a light markup, one block per paragraph:
+//   # Title                      the document's title (first line)
+//   ## Heading                   a section heading
+//   | Fee | 150,00 € |           table rows (consecutive lines form a table)
+//   anything else                a paragraph; lines of one paragraph are joined
+//
+//   auto text = RenderTemplate(template_text, data);   // mustache
+//   Document doc = ParseDocument(*text);
+//   std::string plain = PlainText(doc);
+#ifndef KOKEMUS_SERVICES_DOMAIN_DOCUMENTS_H_
+#define KOKEMUS_SERVICES_DOMAIN_DOCUMENTS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace kainjow::mustache {
+template <typename StringType>
+class basic_data;
+}  // namespace kainjow::mustache
+
+namespace kokemus::domain {
+
+// Languages documents are written in.
+bool IsDocumentLanguage(absl::string_view language);  // fi, sv, en
+
+// "1 234,50 €" (fi, sv: narrow no-break space between thousands), "€1,234.50" (en).
+std::string FormatMoney(int64_t cents, absl::string_view language);
+// In Helsinki time: "24.12.2026 klo 9.00" (fi), "24.12.2026 kl. 9.00" (sv),
+// "24 December 2026 at 9:00" (en).
+std::string FormatDateTime(absl::Time t, absl::string_view language);
+// "24.12.2026" (fi, sv), "24 December 2026" (en).
+std::string FormatDate(absl::Time t, absl::string_view language);
+
+struct Block {
+  enum class Kind { kTitle, kHeading, kParagraph, kTable };
+  Kind kind = Kind::kParagraph;
+  std::string text;                             // title, heading, paragraph
+  std::vector<std::vector<std::string>> rows;  // table cells
+  bool operator==(const Block&) const = default;
+};
+
+struct Document {
+  std::vector<Block> blocks;
+};
+
+Document ParseDocument(absl::string_view marked_up_text);
+// The document as plain UTF-8 text: title underlined, tables aligned.
+std::string PlainText(const Document& document);
+
+using TemplateData = kainjow::mustache::basic_data<std::string>;
+
+// OK, or INVALID_ARGUMENT naming `field` with the line and the reason of the
+// first syntax error.
+absl::Status CheckTemplate(absl::string_view text, absl::string_view field);
+absl::StatusOr<std::string> RenderTemplate(absl::string_view text, const TemplateData& data);
+
+// Lays the document out on A4 pages with Pango and writes a PDF with Cairo:
+// title, wrapping paragraphs, tables, page numbers "1 / 2", DejaVu Sans.
+// `created` is written as both the creation and modification date, so the
+// same inputs give byte-identical output.
+absl::StatusOr<std::string> RenderPdf(const Document& document, absl::string_view title,
+                                      absl::Time created);
+
+}  // namespace kokemus::domain
+
+#endif  // KOKEMUS_SERVICES_DOMAIN_DOCUMENTS_H_

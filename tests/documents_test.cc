@@ -1,0 +1,196 @@
+// Documents: locale formatting, the markup, templates, and real PDFs read back
+// with poppler's pdftotext and checked with qpdf.
+#include "services/domain/documents.h"
+
+#include <fstream>
+
+#include "absl/strings/str_replace.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "kainjow/mustache.hpp"
+#include "services/domain/contract.h"
+#include "services/domain/validation.h"
+#include "tests/test_support.h"
+
+namespace kokemus::domain {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string Spaces(std::string s) { return absl::StrReplaceAll(s, {{"\u00a0", " "}}); }
+
+absl::Time Helsinki(int y, int m, int d, int hh, int mm) {
+  absl::TimeZone tz;
+  EXPECT_TRUE(absl::LoadTimeZone("Europe/Helsinki", &tz));
+  return absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm), tz);
+}
+
+TEST(Format, MoneyByLanguage) {
+  EXPECT_EQ(Spaces(FormatMoney(123450, "fi")), "1 234,50 €");
+  EXPECT_EQ(Spaces(FormatMoney(123450, "sv")), "1 234,50 €");
+  EXPECT_EQ(FormatMoney(123450, "en"), "€1,234.50");
+  EXPECT_EQ(Spaces(FormatMoney(5, "fi")), "0,05 €");
+  EXPECT_EQ(Spaces(FormatMoney(123456789, "fi")), "1 234 567,89 €");
+  EXPECT_EQ(FormatMoney(0, "en"), "€0.00");
+}
+
+TEST(Format, DatesInHelsinkiTime) {
+  const absl::Time t = Helsinki(2026, 12, 24, 9, 0);
+  EXPECT_EQ(FormatDateTime(t, "fi"), "24.12.2026 klo 9.00");
+  EXPECT_EQ(FormatDateTime(t, "sv"), "24.12.2026 kl. 9.00");
+  EXPECT_EQ(FormatDateTime(t, "en"), "24 December 2026 at 9:00");
+  // Summer time: 12:30 in Helsinki is 09:30 UTC.
+  EXPECT_EQ(FormatDateTime(absl::FromUnixSeconds(1782984600), "fi"), "2.7.2026 klo 12.30");
+  EXPECT_EQ(FormatDate(t, "fi"), "24.12.2026");
+}
+
+TEST(Markup, ParsesTitleHeadingsParagraphsAndTables) {
+  Document doc = ParseDocument(
+      "# Title\n\n## Part\nLine one\nline two.\n\n| Fee | 10 € |\n| Total | 12 € |\nAfter.\n");
+  ASSERT_EQ(doc.blocks.size(), 5u);
+  EXPECT_EQ(doc.blocks[0], (Block{Block::Kind::kTitle, "Title", {}}));
+  EXPECT_EQ(doc.blocks[1], (Block{Block::Kind::kHeading, "Part", {}}));
+  EXPECT_EQ(doc.blocks[2], (Block{Block::Kind::kParagraph, "Line one line two.", {}}));
+  EXPECT_EQ(doc.blocks[3].kind, Block::Kind::kTable);
+  EXPECT_THAT(doc.blocks[3].rows, ElementsAre(ElementsAre("Fee", "10 €"),
+                                              ElementsAre("Total", "12 €")));
+  EXPECT_EQ(PlainText(doc),
+            "Title\n=====\n\nPart\n----\n\nLine one line two.\n\nFee     10 €\nTotal   12 €\n"
+            "\nAfter.\n");
+}
+
+TEST(Templates, SyntaxErrorsNameTheLine) {
+  absl::Status s = CheckTemplate("# T\n\nHello {{#name}}\nno end\n", "template.text");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(ViolationsOf(s).size(), 1u);
+  EXPECT_EQ(ViolationsOf(s)[0].field, "template.text");
+  EXPECT_THAT(ViolationsOf(s)[0].description, HasSubstr("template error"));
+  EXPECT_TRUE(CheckTemplate("{{#a}}x{{/a}}", "t").ok());
+  kainjow::mustache::data data;
+  data.set("name", "A & B <c>");
+  EXPECT_EQ(*RenderTemplate("Hi {{name}}", data), "Hi A & B <c>");  // text, not HTML
+}
+
+ContractFacts Facts() {
+  ContractFacts f;
+  f.exchange = {.id = "ph", .display_name = "Päijät-Hämeen kokemusasiantuntijapankki",
+                .wellbeing_region = "PH", .default_language = "fi",
+                .business_id = "0112038-9", .contact_email = "pankki@example.fi"};
+  f.orderer = {.exchange_id = "ph", .id = "lyseo", .display_name = "Lahden lyseon lukio",
+               .business_id = "1234567-1", .sector = Sector::kEducation,
+               .kind = OrganizationKind::kEducationalInstitution, .municipality = "398"};
+  f.expert.display_name = "Åsa Öhman";
+  f.expert.payment_method = PaymentMethod::kSalaryTaxCard;
+  f.expert.consent = {absl::FromUnixSeconds(1790000000), "2026-1"};
+  f.order.role = Role::kLecturer;
+  f.order.topic = "Toipuminen ja toivo";
+  f.order.audience = Audience::kStudents;
+  f.order.audience_size = 60;
+  f.order.start_time = Helsinki(2026, 12, 24, 9, 0);
+  f.order.duration_minutes = 90;
+  f.order.preparation_minutes = 30;
+  f.order.address = "Kirkkokatu 1";
+  f.order.municipality = "398";
+  f.assignment.fee_cents = 123450;
+  f.assignment.travel_cents = 4250;
+  f.assignment.travel_km = 85;
+  f.schedule.role_rules = {{Role::kLecturer, "2026-01-01", FeeKind::kHourly, 5000, 0, true}};
+  f.schedule.cancellation_rules = {{"2026-01-01", 14, 50, 0, 100}};
+  f.created = Helsinki(2026, 11, 22, 12, 0);
+  return f;
+}
+
+std::string PdfToText(const std::string& pdf) {
+  const std::string dir = testing_support::MakeTempDir();
+  { std::ofstream(dir + "/c.pdf", std::ios::binary) << pdf; }
+  auto qpdf = testing_support::RunProcess({"/usr/bin/qpdf", "--check", dir + "/c.pdf"});
+  EXPECT_EQ(qpdf.exit_code, 0) << qpdf.out << qpdf.err;
+  auto text = testing_support::RunProcess({"/usr/bin/pdftotext", dir + "/c.pdf", "-"});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  // Pages are looked at with `pdftoppm -png` on the kept file (KOKEMUS_KEEP_PDF).
+  if (const char* keep = std::getenv("KOKEMUS_KEEP_PDF")) {
+    std::ofstream(keep, std::ios::binary) << pdf;
+  }
+  return text.out;
+}
+
+// Whitespace removed: pdftotext breaks lines where the layout wraps them.
+std::string Squeezed(const std::string& text) {
+  std::string out;
+  for (char c : Spaces(text)) {
+    if (c != ' ' && c != '\n' && c != '\f') out.push_back(c);
+  }
+  return out;
+}
+
+struct Expected {
+  const char* language;
+  std::vector<std::string> texts;
+};
+
+class DefaultContract : public ::testing::TestWithParam<Expected> {};
+
+TEST_P(DefaultContract, RendersEveryFieldIntoARealPdf) {
+  const Expected& e = GetParam();
+  auto marked = RenderTemplate(DefaultContractTemplate(e.language),
+                               ContractTemplateData(Facts(), e.language));
+  ASSERT_TRUE(marked.ok()) << marked.status();
+  const Document doc = ParseDocument(*marked);
+  auto pdf = RenderPdf(doc, "contract", Facts().created);
+  ASSERT_TRUE(pdf.ok()) << pdf.status();
+  ASSERT_THAT(*pdf, ::testing::StartsWith("%PDF-1.5"));
+  const std::string text = Squeezed(PdfToText(*pdf));
+  for (const std::string& want : e.texts) {
+    EXPECT_THAT(text, HasSubstr(Squeezed(want))) << e.language;
+  }
+  const std::string plain = Spaces(PlainText(doc));
+  for (const std::string& want : e.texts) {
+    if (want.find(" / ") == std::string::npos) {  // page numbers are the PDF's own
+      EXPECT_THAT(plain, HasSubstr(want)) << e.language;
+    }
+  }
+  // The same inputs give the same bytes.
+  EXPECT_EQ(*RenderPdf(doc, "contract", Facts().created), *pdf);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Languages, DefaultContract,
+    ::testing::Values(
+        Expected{"fi",
+                 {"Toimeksiantosopimus", "Päijät-Hämeen kokemusasiantuntijapankki",
+                  "0112038-9", "Åsa Öhman", "Lahden lyseon lukio", "luennoitsija tai kouluttaja",
+                  "Toipuminen ja toivo", "noin 60 henkeä", "24.12.2026 klo 9.00",
+                  "Kirkkokatu 1, Lahti", "sisältyy palkkioon", "1 234,50 €", "42,50 €",
+                  "1 277,00 €", "85 km", "verokortin", "alle 14 päivää", "50 %",
+                  "versio 2026-1", "pankki@example.fi", "22.11.2026", "1 / 2", "2 / 2"}},
+        Expected{"sv",
+                 {"Uppdragsavtal", "Åsa Öhman", "föreläsare eller utbildare",
+                  "24.12.2026 kl. 9.00", "Kirkkokatu 1, Lahtis", "1 234,50 €", "1 277,00 €",
+                  "skattekortet", "mindre än 14 dagar", "FO-nummer 1234567-1"}},
+        Expected{"en",
+                 {"Assignment contract", "Åsa Öhman", "lecturer or trainer",
+                  "24 December 2026 at 9:00", "€1,234.50", "€42.50", "€1,277.00", "tax card",
+                  "less than 14 days", "22 November 2026"}}),
+    [](const auto& info) { return std::string(info.param.language); });
+
+TEST(DefaultContract, ShowsOnlyTheSectionsThatApply) {
+  ContractFacts f = Facts();
+  f.order.remote = true;
+  f.order.address = "";
+  f.order.preparation_minutes = 0;
+  f.expert.payment_method = PaymentMethod::kFeeDeclined;
+  f.schedule.cancellation_rules.clear();
+  f.assignment.travel_km = 0;
+  auto text = RenderTemplate(DefaultContractTemplate("fi"), ContractTemplateData(f, "fi"));
+  ASSERT_TRUE(text.ok());
+  EXPECT_THAT(*text, HasSubstr("Tehtävä tehdään etänä."));
+  EXPECT_THAT(*text, ::testing::Not(HasSubstr("Paikka:")));
+  EXPECT_THAT(*text, ::testing::Not(HasSubstr("Valmistautumiseen")));
+  EXPECT_THAT(*text, HasSubstr("kieltäytynyt palkkiosta"));
+  EXPECT_THAT(*text, HasSubstr("Peruutuksesta sovitaan erikseen."));
+  EXPECT_THAT(*text, ::testing::Not(HasSubstr(" km suuntaansa")));
+}
+
+}  // namespace
+}  // namespace kokemus::domain
