@@ -57,7 +57,11 @@ for _ in $(seq 1 100); do
   ctl --timeout 1s health check >/dev/null 2>&1 && break
   sleep 0.1
 done
-[[ $(ctl health check) == SERVING ]]
+if [[ $(ctl health check 2>/dev/null) != SERVING ]]; then
+  echo "runtime-rootfs-test: the server is not serving; its log:" >&2
+  cat "$root/tmp/server.log" >&2
+  exit 1
+fi
 ctl exchange create ph --display-name "Päijät-Häme" --wellbeing-region PH >/dev/null
 ctl exchange list | grep -q "^exchanges/ph "
 kill -TERM "$server_pid"

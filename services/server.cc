@@ -60,6 +60,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->registry_ = std::make_unique<rpc::RegistryService>(*server->store_);
   server->order_store_ = std::make_unique<storage::OrderStore>(*server->db_);
   server->orders_ = std::make_unique<rpc::OrderService>(*server->order_store_);
+  server->contract_store_ = std::make_unique<storage::ContractStore>(*server->db_);
+  server->contracts_ = std::make_unique<rpc::ContractService>(
+      *server->store_, *server->order_store_, *server->contract_store_, &server->metrics_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -69,6 +72,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.AddListeningPort(options.listen, *credentials, &server->port_);
   builder.RegisterService(server->registry_.get());
   builder.RegisterService(server->orders_.get());
+  builder.RegisterService(server->contracts_.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(

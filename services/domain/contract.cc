@@ -115,12 +115,37 @@ TemplateData ContractTemplateData(const ContractFacts& f, absl::string_view lang
   return data;
 }
 
-absl::string_view DefaultContractTemplate(absl::string_view language) {
-  const std::string name = absl::StrCat("contract.", language, ".mustache");
+namespace {
+absl::string_view EmbeddedTemplate(absl::string_view kind, absl::string_view language) {
+  const std::string name = absl::StrCat(kind, ".", language, ".mustache");
   for (const auto& [file, contents] : EmbeddedTemplates()) {
     if (file == name) return contents;
   }
   return "";
+}
+}  // namespace
+
+absl::string_view DefaultContractTemplate(absl::string_view language) {
+  return EmbeddedTemplate("contract", language);
+}
+
+absl::string_view DefaultPrivacyTemplate(absl::string_view language) {
+  return EmbeddedTemplate("privacy", language);
+}
+
+TemplateData PrivacyNoticeData(const Exchange& exchange, absl::string_view language,
+                               absl::Time date) {
+  Data data;
+  data.set("exchange_name", exchange.display_name);
+  Optional(data, "business_id", exchange.business_id);
+  Optional(data, "contact_email", exchange.contact_email);
+  std::string region = exchange.wellbeing_region;
+  if (const WellbeingRegion* r = ReferenceData::Get().FindRegion(exchange.wellbeing_region)) {
+    region = language == "sv" ? r->name_sv : r->name_fi;
+  }
+  data.set("region", region);
+  data.set("notice_date", FormatDate(date, language));
+  return data;
 }
 
 }  // namespace kokemus::domain

@@ -39,6 +39,13 @@ TemplateData ContractTemplateData(const ContractFacts& facts, absl::string_view 
 // Kokemus's own template for a language (fi, sv, en); empty for others.
 absl::string_view DefaultContractTemplate(absl::string_view language);
 
+// The data of an exchange's privacy notice: exchange_name, business_id,
+// contact_email, region (the wellbeing region's name), notice_date.
+TemplateData PrivacyNoticeData(const Exchange& exchange, absl::string_view language,
+                               absl::Time date);
+// The built-in privacy notice template for a language; empty for others.
+absl::string_view DefaultPrivacyTemplate(absl::string_view language);
+
 // A role, audience or payment method in words of the language.
 std::string RoleLabel(Role role, absl::string_view language);
 std::string AudienceLabel(Audience audience, absl::string_view language);

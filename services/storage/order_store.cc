@@ -230,35 +230,6 @@ Assignment ReadAssignment(const soci::row& row, absl::Time* block_end = nullptr)
   return a;
 }
 
-// Runs `query` with `values` and returns its rows.
-template <typename T, typename Read>
-std::vector<T> Query(soci::session& sql, const std::string& query, Record values,
-                     Read read) {
-  soci::details::prepare_temp_type statement = (sql.prepare << query);
-  Bind(statement, values);
-  soci::rowset<soci::row> rows(statement);
-  std::vector<T> out;
-  for (const soci::row& row : rows) out.push_back(read(row));
-  return out;
-}
-
-long long Execute(soci::session& sql, const char* query, Record values) {
-  soci::details::prepare_temp_type prepared = (sql.prepare << query);
-  Bind(prepared, values);
-  soci::statement statement(prepared);
-  statement.execute(true);
-  return statement.get_affected_rows();
-}
-
-long long Count(soci::session& sql, const char* query, Record values) {
-  long long count = 0;
-  soci::details::prepare_temp_type prepared = (sql.prepare << query);
-  Bind(prepared, values);
-  prepared, soci::into(count);
-  soci::statement(prepared).execute(true);
-  return count;
-}
-
 std::string OrderName(const std::string& exchange_id, const std::string& id) {
   return domain::ChildResourceName(exchange_id, "orders", id);
 }

@@ -15,6 +15,23 @@ constexpr char kInsertCreateRequest[] =
 
 }  // namespace
 
+long long Execute(soci::session& sql, const char* query, Record values) {
+  soci::details::prepare_temp_type prepared = (sql.prepare << query);
+  Bind(prepared, values);
+  soci::statement statement(prepared);
+  statement.execute(true);
+  return statement.get_affected_rows();
+}
+
+long long Count(soci::session& sql, const char* query, Record values) {
+  long long count = 0;
+  soci::details::prepare_temp_type prepared = (sql.prepare << query);
+  Bind(prepared, values);
+  prepared, soci::into(count);
+  soci::statement(prepared).execute(true);
+  return count;
+}
+
 absl::StatusOr<std::string> FindCreateRequest(soci::session& sql, const std::string& scope,
                                               const std::string& collection,
                                               const std::string& request_id,

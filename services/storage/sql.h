@@ -80,6 +80,22 @@ std::string Name(E value) {
   return std::string(domain::EnumName(value));
 }
 
+// Runs `query` with `values` bound in order and reads each row with `read`.
+template <typename T, typename Read>
+std::vector<T> Query(soci::session& sql, const std::string& query, Record values, Read read) {
+  soci::details::prepare_temp_type statement = (sql.prepare << query);
+  Bind(statement, values);
+  soci::rowset<soci::row> rows(statement);
+  std::vector<T> out;
+  for (const soci::row& row : rows) out.push_back(read(row));
+  return out;
+}
+
+// Runs a statement; returns the rows it changed.
+long long Execute(soci::session& sql, const char* query, Record values);
+// Runs a query whose one row is one integer (COUNT(*), a setting).
+long long Count(soci::session& sql, const char* query, Record values);
+
 // Idempotent creates (AIP-155) share the create_requests table. Inside the
 // create's transaction: the id of the resource a request id made before, ""
 // if it is new, or INVALID_ARGUMENT naming request_id if it came with other

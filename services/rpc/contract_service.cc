@@ -1,0 +1,349 @@
+#include "services/rpc/contract_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "kainjow/mustache.hpp"
+#include "services/domain/contract.h"
+#include "services/domain/enum_names.h"
+#include "services/domain/digest.h"
+#include "services/domain/documents.h"
+#include "services/domain/listing.h"
+#include "services/domain/validation.h"
+#include "services/rpc/convert.h"
+#include "services/rpc/handler.h"
+
+namespace kokemus::rpc {
+namespace {
+
+constexpr char kPdf[] = "application/pdf";
+constexpr char kText[] = "text/plain; charset=utf-8";
+constexpr size_t kMaxTemplateLength = 100'000;
+
+std::string ContractName(const std::string& exchange_id, const std::string& id) {
+  return domain::ChildResourceName(exchange_id, "contracts", id);
+}
+
+std::string TemplateName(const std::string& exchange_id, const std::string& language,
+                         int version) {
+  return absl::StrCat(domain::ExchangeName(exchange_id), "/contractTemplates/", language, "-",
+                      version);
+}
+
+v1::Contract ToProto(const storage::StoredContract& c) {
+  v1::Contract p;
+  p.set_name(ContractName(c.exchange_id, c.id));
+  p.set_assignment(absl::StrCat(domain::ChildResourceName(c.exchange_id, "orders", c.order_id),
+                                "/assignments/", c.assignment_id));
+  p.set_language(c.language);
+  p.set_template_version(c.template_version);
+  p.set_version(c.version);
+  p.set_sha256(c.sha256);
+  *p.mutable_create_time() = rpc::ToProto(c.create_time);
+  if (c.accepted_time != absl::UnixEpoch()) {
+    *p.mutable_accepted_time() = rpc::ToProto(c.accepted_time);
+    p.set_accepted_name(c.accepted_name);
+  }
+  if (!c.superseded_by.empty()) p.set_superseded_by(ContractName(c.exchange_id, c.superseded_by));
+  return p;
+}
+
+v1::ContractTemplate ToProto(const storage::StoredTemplate& t) {
+  v1::ContractTemplate p;
+  p.set_name(TemplateName(t.exchange_id, t.language, t.version));
+  p.set_language(t.language);
+  p.set_version(t.version);
+  p.set_text(t.body);
+  p.set_active(t.active);
+  if (t.create_time != absl::UnixEpoch()) *p.mutable_create_time() = rpc::ToProto(t.create_time);
+  return p;
+}
+
+// "exchanges/{e}/contractTemplates/{language}-{version}".
+struct TemplateKey {
+  std::string exchange_id;
+  std::string language;
+  int version = 0;
+};
+
+absl::StatusOr<TemplateKey> ParseTemplateName(absl::string_view name) {
+  std::vector<std::string> parts = absl::StrSplit(name, '/');
+  TemplateKey key;
+  if (parts.size() == 4 && parts[0] == "exchanges" && domain::IsValidId(parts[1]) &&
+      parts[2] == "contractTemplates") {
+    std::pair<std::string, std::string> lv = absl::StrSplit(parts[3], absl::MaxSplits('-', 1));
+    key.exchange_id = parts[1];
+    key.language = lv.first;
+    if (domain::IsDocumentLanguage(key.language) && absl::SimpleAtoi(lv.second, &key.version) &&
+        key.version >= 0) {
+      return key;
+    }
+  }
+  return domain::InvalidField(
+      "name", "must be exchanges/{exchange}/contractTemplates/{fi|sv|en}-{version}");
+}
+
+absl::Status CheckLanguage(const std::string& language) {
+  if (domain::IsDocumentLanguage(language)) return absl::OkStatus();
+  return domain::InvalidField("language", "not offered: documents are written in fi, sv or en");
+}
+
+}  // namespace
+
+grpc::Status ContractService::GenerateContract(grpc::ServerContext*,
+                                               const v1::GenerateContractRequest* request,
+                                               v1::GenerateContractResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    const absl::Time started = absl::Now();
+    auto key = domain::ParseAssignmentName(request->assignment(), "assignment");
+    if (!key.ok()) return key.status();
+    auto assignment = orders_.GetAssignment({key->exchange_id, key->order_id, key->id}, started);
+    if (!assignment.ok()) return assignment.status();
+    if (assignment->state != domain::AssignmentState::kConfirmed &&
+        assignment->state != domain::AssignmentState::kCompleted) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the assignment is ", domain::EnumName(assignment->state),
+          "; contracts are made for CONFIRMED or COMPLETED assignments"));
+    }
+    domain::ContractFacts facts;
+    facts.assignment = *assignment;
+    auto exchange = registry_.Get<domain::Exchange>({"", key->exchange_id});
+    if (!exchange.ok()) return exchange.status();
+    facts.exchange = *exchange;
+    const std::string language =
+        request->language().empty() ? facts.exchange.default_language : request->language();
+    if (absl::Status s = CheckLanguage(language); !s.ok()) return s;
+    auto order = orders_.GetOrder({key->exchange_id, key->order_id});
+    if (!order.ok()) return order.status();
+    facts.order = *order;
+    auto orderer = registry_.Get<domain::Organization>({key->exchange_id, order->organization_id});
+    if (!orderer.ok()) return orderer.status();
+    facts.orderer = *orderer;
+    auto expert = registry_.Get<domain::Expert>({key->exchange_id, assignment->expert_id});
+    if (!expert.ok()) return expert.status();
+    facts.expert = *expert;
+    auto schedule = orders_.GetFeeSchedule(key->exchange_id);
+    if (!schedule.ok()) return schedule.status();
+    facts.schedule = *schedule;
+    auto active = contracts_.ActiveTemplate(key->exchange_id, language);
+    if (!active.ok()) return active.status();
+    const std::string body = active->has_value() ? (*active)->body
+                                                 : std::string(domain::DefaultContractTemplate(language));
+    // The contract's date is the latest change of what it states, so the same
+    // inputs give the same document, byte for byte.
+    facts.created = std::max({facts.exchange.meta.update_time, facts.orderer.meta.update_time,
+                              facts.expert.meta.update_time, facts.order.meta.update_time,
+                              facts.assignment.meta.update_time, facts.schedule.meta.update_time,
+                              active->has_value() ? (*active)->create_time : absl::UnixEpoch()});
+    auto marked = domain::RenderTemplate(body, domain::ContractTemplateData(facts, language));
+    if (!marked.ok()) return marked.status();
+    const domain::Document document = domain::ParseDocument(*marked);
+    auto pdf = domain::RenderPdf(document, "Kokemus contract", facts.created);
+    if (!pdf.ok()) return pdf.status();
+    storage::StoredContract contract;
+    contract.exchange_id = key->exchange_id;
+    contract.id = domain::GenerateId();
+    contract.order_id = key->order_id;
+    contract.assignment_id = key->id;
+    contract.language = language;
+    contract.template_version = active->has_value() ? (*active)->version : 0;
+    contract.sha256 = domain::Sha256Hex(*pdf);
+    contract.create_time = absl::FromUnixMicros(absl::ToUnixMicros(absl::Now()));
+    auto stored = contracts_.SaveContract(contract, *pdf, domain::PlainText(document));
+    if (!stored.ok()) return stored.status();
+    if (metrics_ != nullptr) {
+      metrics_->RecordOperation("contract_generation", absl::ToDoubleSeconds(absl::Now() - started));
+    }
+    *response->mutable_contract() = ToProto(*stored);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ContractService::GetContract(grpc::ServerContext*,
+                                          const v1::GetContractRequest* request,
+                                          v1::GetContractResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto name = domain::ParseChildName(request->name(), "contracts", "name");
+    if (!name.ok()) return name.status();
+    auto contract = contracts_.GetContract({name->exchange_id, name->id});
+    if (contract.ok()) *response->mutable_contract() = ToProto(*contract);
+    return contract.status();
+  });
+}
+
+grpc::Status ContractService::ListContracts(grpc::ServerContext*,
+                                            const v1::ListContractsRequest* request,
+                                            v1::ListContractsResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
+    if (!exchange_id.ok()) return exchange_id.status();
+    std::vector<domain::FilterField> fields = {
+        {"assignment", [](absl::string_view v) -> std::optional<std::string> {
+           auto a = domain::ParseAssignmentName(v, "filter");
+           if (!a.ok()) return std::nullopt;
+           return absl::StrCat(a->order_id, "/", a->id);
+         }}};
+    auto query = domain::ParseListQuery(request->parent(), request->page_size(),
+                                        request->page_token(), request->filter(), fields);
+    if (!query.ok()) return query.status();
+    auto page = contracts_.ListContracts(*exchange_id, *query);
+    if (!page.ok()) return page.status();
+    for (const auto& c : page->items) *response->add_contracts() = ToProto(c);
+    response->set_next_page_token(page->next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ContractService::GetContractDocument(grpc::ServerContext*,
+                                                  const v1::GetContractDocumentRequest* request,
+                                                  v1::GetContractDocumentResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto name = domain::ParseChildName(request->name(), "contracts", "name");
+    if (!name.ok()) return name.status();
+    const bool pdf = request->format() != v1::DOCUMENT_FORMAT_TEXT;
+    auto content = contracts_.GetDocument({name->exchange_id, name->id}, pdf);
+    if (!content.ok()) return content.status();
+    response->set_sha256(domain::Sha256Hex(*content));
+    response->set_content(*std::move(content));
+    response->set_mime_type(pdf ? kPdf : kText);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ContractService::AcceptContract(grpc::ServerContext*,
+                                             const v1::AcceptContractRequest* request,
+                                             v1::AcceptContractResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto name = domain::ParseChildName(request->name(), "contracts", "name");
+    if (!name.ok()) return name.status();
+    std::string full_name(absl::StripAsciiWhitespace(request->full_name()));
+    if (full_name.empty() || full_name.size() > 800) {
+      return domain::InvalidField("full_name", "the expert's full name, 1 to 200 characters");
+    }
+    auto contract = contracts_.Accept({name->exchange_id, name->id}, full_name,
+                                      absl::FromUnixMicros(absl::ToUnixMicros(absl::Now())));
+    if (contract.ok()) *response->mutable_contract() = ToProto(*contract);
+    return contract.status();
+  });
+}
+
+grpc::Status ContractService::CreateContractTemplate(
+    grpc::ServerContext*, const v1::CreateContractTemplateRequest* request,
+    v1::CreateContractTemplateResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
+    if (!exchange_id.ok()) return exchange_id.status();
+    const v1::ContractTemplate& t = request->contract_template();
+    domain::FieldViolations v;
+    if (!domain::IsDocumentLanguage(t.language())) {
+      v.Add("contract_template.language", "not offered: fi, sv or en");
+    }
+    if (t.text().empty() || t.text().size() > kMaxTemplateLength) {
+      v.Add("contract_template.text", "is required, at most 100000 characters");
+    } else if (absl::Status s = domain::CheckTemplate(t.text(), "contract_template.text");
+               !s.ok()) {
+      for (const auto& violation : domain::ViolationsOf(s)) {
+        v.Add(violation.field, violation.description);
+      }
+    }
+    if (!v.empty()) return v.ToStatus();
+    auto stored = contracts_.CreateTemplate(*exchange_id, t.language(), t.text(),
+                                            absl::FromUnixMicros(absl::ToUnixMicros(absl::Now())));
+    if (stored.ok()) *response->mutable_contract_template() = ToProto(*stored);
+    return stored.status();
+  });
+}
+
+grpc::Status ContractService::GetContractTemplate(grpc::ServerContext*,
+                                                  const v1::GetContractTemplateRequest* request,
+                                                  v1::GetContractTemplateResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto key = ParseTemplateName(request->name());
+    if (!key.ok()) return key.status();
+    if (key->version == 0) {  // the built-in template
+      auto active = contracts_.ActiveTemplate(key->exchange_id, key->language);
+      if (!active.ok()) return active.status();
+      storage::StoredTemplate builtin{key->exchange_id, key->language, 0,
+                                      std::string(domain::DefaultContractTemplate(key->language)),
+                                      !active->has_value(), absl::UnixEpoch()};
+      *response->mutable_contract_template() = ToProto(builtin);
+      return absl::OkStatus();
+    }
+    auto t = contracts_.GetTemplate(key->exchange_id, key->language, key->version);
+    if (t.ok()) *response->mutable_contract_template() = ToProto(*t);
+    return t.status();
+  });
+}
+
+grpc::Status ContractService::ListContractTemplates(
+    grpc::ServerContext*, const v1::ListContractTemplatesRequest* request,
+    v1::ListContractTemplatesResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
+    if (!exchange_id.ok()) return exchange_id.status();
+    auto query = domain::ParseListQuery(request->parent(), request->page_size(),
+                                        request->page_token(), "", {});
+    if (!query.ok()) return query.status();
+    auto page = contracts_.ListTemplates(*exchange_id, *query);
+    if (!page.ok()) return page.status();
+    for (const auto& t : page->items) *response->add_contract_templates() = ToProto(t);
+    response->set_next_page_token(page->next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ContractService::ActivateContractTemplate(
+    grpc::ServerContext*, const v1::ActivateContractTemplateRequest* request,
+    v1::ActivateContractTemplateResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto key = ParseTemplateName(request->name());
+    if (!key.ok()) return key.status();
+    if (absl::Status s = contracts_.ActivateTemplate(key->exchange_id, key->language, key->version);
+        !s.ok()) {
+      return s;
+    }
+    grpc::ServerContext ctx;
+    v1::GetContractTemplateRequest get;
+    get.set_name(request->name());
+    v1::GetContractTemplateResponse got;
+    grpc::Status s = GetContractTemplate(&ctx, &get, &got);
+    if (!s.ok()) return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+    *response->mutable_contract_template() = got.contract_template();
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ContractService::RenderPrivacyNotice(grpc::ServerContext*,
+                                                  const v1::RenderPrivacyNoticeRequest* request,
+                                                  v1::RenderPrivacyNoticeResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto exchange_id = domain::ParseExchangeName(request->name(), "name");
+    if (!exchange_id.ok()) return exchange_id.status();
+    auto exchange = registry_.Get<domain::Exchange>({"", *exchange_id});
+    if (!exchange.ok()) return exchange.status();
+    const std::string language =
+        request->language().empty() ? exchange->default_language : request->language();
+    if (absl::Status s = CheckLanguage(language); !s.ok()) return s;
+    auto marked = domain::RenderTemplate(
+        domain::DefaultPrivacyTemplate(language),
+        domain::PrivacyNoticeData(*exchange, language, exchange->meta.update_time));
+    if (!marked.ok()) return marked.status();
+    const domain::Document document = domain::ParseDocument(*marked);
+    if (request->format() == v1::DOCUMENT_FORMAT_TEXT) {
+      response->set_content(domain::PlainText(document));
+      response->set_mime_type(kText);
+      return absl::OkStatus();
+    }
+    auto pdf = domain::RenderPdf(document, "Kokemus privacy notice", exchange->meta.update_time);
+    if (!pdf.ok()) return pdf.status();
+    response->set_content(*std::move(pdf));
+    response->set_mime_type(kPdf);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace kokemus::rpc

@@ -1,0 +1,56 @@
+// kokemus.v1.ContractService: assignment contracts generated from the
+// exchange's templates as PDF and text, stored immutably; template versions;
+// privacy notices.
+//
+//   ContractService service(registry, orders, contracts, &metrics);
+#ifndef KOKEMUS_SERVICES_RPC_CONTRACT_SERVICE_H_
+#define KOKEMUS_SERVICES_RPC_CONTRACT_SERVICE_H_
+
+#include "kokemus/v1/contract_service.grpc.pb.h"
+#include "services/observability/metrics.h"
+#include "services/storage/contract_store.h"
+#include "services/storage/order_store.h"
+#include "services/storage/registry_store.h"
+
+namespace kokemus::rpc {
+
+class ContractService final : public v1::ContractService::Service {
+ public:
+  ContractService(storage::RegistryStore& registry, storage::OrderStore& orders,
+                  storage::ContractStore& contracts, observability::Metrics* metrics)
+      : registry_(registry), orders_(orders), contracts_(contracts), metrics_(metrics) {}
+
+  grpc::Status GenerateContract(grpc::ServerContext*, const v1::GenerateContractRequest*,
+                                v1::GenerateContractResponse*) override;
+  grpc::Status GetContract(grpc::ServerContext*, const v1::GetContractRequest*,
+                           v1::GetContractResponse*) override;
+  grpc::Status ListContracts(grpc::ServerContext*, const v1::ListContractsRequest*,
+                             v1::ListContractsResponse*) override;
+  grpc::Status GetContractDocument(grpc::ServerContext*, const v1::GetContractDocumentRequest*,
+                                   v1::GetContractDocumentResponse*) override;
+  grpc::Status AcceptContract(grpc::ServerContext*, const v1::AcceptContractRequest*,
+                              v1::AcceptContractResponse*) override;
+  grpc::Status CreateContractTemplate(grpc::ServerContext*,
+                                      const v1::CreateContractTemplateRequest*,
+                                      v1::CreateContractTemplateResponse*) override;
+  grpc::Status GetContractTemplate(grpc::ServerContext*, const v1::GetContractTemplateRequest*,
+                                   v1::GetContractTemplateResponse*) override;
+  grpc::Status ListContractTemplates(grpc::ServerContext*,
+                                     const v1::ListContractTemplatesRequest*,
+                                     v1::ListContractTemplatesResponse*) override;
+  grpc::Status ActivateContractTemplate(grpc::ServerContext*,
+                                        const v1::ActivateContractTemplateRequest*,
+                                        v1::ActivateContractTemplateResponse*) override;
+  grpc::Status RenderPrivacyNotice(grpc::ServerContext*, const v1::RenderPrivacyNoticeRequest*,
+                                   v1::RenderPrivacyNoticeResponse*) override;
+
+ private:
+  storage::RegistryStore& registry_;
+  storage::OrderStore& orders_;
+  storage::ContractStore& contracts_;
+  observability::Metrics* metrics_;
+};
+
+}  // namespace kokemus::rpc
+
+#endif  // KOKEMUS_SERVICES_RPC_CONTRACT_SERVICE_H_

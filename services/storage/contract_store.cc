@@ -1,0 +1,352 @@
+#include "services/storage/contract_store.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "services/domain/validation.h"
+#include "services/storage/sql.h"
+
+namespace kokemus::storage {
+namespace {
+
+constexpr char kMaxTemplateVersion[] =
+    "SELECT COALESCE(MAX(version), 0) FROM contract_templates WHERE exchange_id = "
+    ":exchange_id AND language = :language";
+constexpr char kInsertTemplate[] =
+    "INSERT INTO contract_templates (exchange_id, language, version, body, create_time) "
+    "VALUES (:exchange_id, :language, :version, :body, :create_time)";
+constexpr char kSelectTemplate[] =
+    "SELECT t.exchange_id, t.language, t.version, t.body, t.create_time, "
+    "COALESCE(a.version, -1) FROM contract_templates t LEFT JOIN active_contract_templates a "
+    "ON a.exchange_id = t.exchange_id AND a.language = t.language AND a.version = t.version "
+    "WHERE t.exchange_id = :exchange_id AND t.language = :language AND t.version = :version";
+constexpr char kSelectActiveTemplate[] =
+    "SELECT t.exchange_id, t.language, t.version, t.body, t.create_time, a.version FROM "
+    "active_contract_templates a JOIN contract_templates t ON a.exchange_id = t.exchange_id "
+    "AND a.language = t.language AND a.version = t.version WHERE a.exchange_id = "
+    ":exchange_id AND a.language = :language";
+constexpr char kSelectTemplatePage[] =
+    "SELECT t.exchange_id, t.language, t.version, t.body, t.create_time, "
+    "COALESCE(a.version, -1) FROM contract_templates t LEFT JOIN active_contract_templates a "
+    "ON a.exchange_id = t.exchange_id AND a.language = t.language AND a.version = t.version "
+    "WHERE t.exchange_id = :exchange_id AND (t.language > :l1 OR (t.language = :l2 AND "
+    "t.version > :v)) ORDER BY t.language, t.version LIMIT :limit";
+constexpr char kDeleteActive[] =
+    "DELETE FROM active_contract_templates WHERE exchange_id = :exchange_id AND language = "
+    ":language";
+constexpr char kInsertActive[] =
+    "INSERT INTO active_contract_templates (exchange_id, language, version) VALUES "
+    "(:exchange_id, :language, :version)";
+
+constexpr char kContractColumns[] =
+    "exchange_id, id, order_id, assignment_id, language, template_version, version, sha256, "
+    "create_time, accepted_time, accepted_name, superseded_by";
+constexpr char kInsertContract[] =
+    "INSERT INTO contracts (exchange_id, id, order_id, assignment_id, language, "
+    "template_version, version, sha256, pdf_base64, plain_text, create_time, accepted_time, "
+    "accepted_name, superseded_by) VALUES (:exchange_id, :id, :order_id, :assignment_id, "
+    ":language, :template_version, :version, :sha256, :pdf_base64, :plain_text, "
+    ":create_time, :accepted_time, :accepted_name, :superseded_by)";
+constexpr char kSelectLatestContract[] =
+    "SELECT exchange_id, id, order_id, assignment_id, language, template_version, version, "
+    "sha256, create_time, accepted_time, accepted_name, superseded_by FROM contracts WHERE "
+    "exchange_id = :exchange_id AND order_id = :order_id AND assignment_id = :assignment_id "
+    "AND language = :language ORDER BY version DESC LIMIT 1";
+constexpr char kSelectContract[] =
+    "SELECT exchange_id, id, order_id, assignment_id, language, template_version, version, "
+    "sha256, create_time, accepted_time, accepted_name, superseded_by FROM contracts WHERE "
+    "exchange_id = :exchange_id AND id = :id";
+constexpr char kSelectPdf[] =
+    "SELECT pdf_base64 FROM contracts WHERE exchange_id = :exchange_id AND id = :id";
+constexpr char kSelectText[] =
+    "SELECT plain_text FROM contracts WHERE exchange_id = :exchange_id AND id = :id";
+constexpr char kSupersede[] =
+    "UPDATE contracts SET superseded_by = :by WHERE exchange_id = :exchange_id AND id = :id";
+constexpr char kAccept[] =
+    "UPDATE contracts SET accepted_time = :time, accepted_name = :name WHERE exchange_id = "
+    ":exchange_id AND id = :id AND accepted_time = 0 AND superseded_by = ''";
+
+StoredTemplate ReadTemplate(const soci::row& row) {
+  RowReader r(row);
+  StoredTemplate t;
+  t.exchange_id = r.Text();
+  t.language = r.Text();
+  t.version = static_cast<int>(r.Int());
+  t.body = r.Text();
+  t.create_time = r.Time();
+  t.active = r.Int() >= 0;
+  return t;
+}
+
+StoredContract ReadContract(const soci::row& row) {
+  RowReader r(row);
+  StoredContract c;
+  c.exchange_id = r.Text();
+  c.id = r.Text();
+  c.order_id = r.Text();
+  c.assignment_id = r.Text();
+  c.language = r.Text();
+  c.template_version = static_cast<int>(r.Int());
+  c.version = static_cast<int>(r.Int());
+  c.sha256 = r.Text();
+  c.create_time = r.Time();
+  c.accepted_time = r.Time();
+  c.accepted_name = r.Text();
+  c.superseded_by = r.Text();
+  return c;
+}
+
+absl::Status ExchangeExists(soci::session& sql, const std::string& exchange_id) {
+  if (Count(sql, "SELECT COUNT(*) FROM exchanges WHERE id = :id", {exchange_id}) == 0) {
+    return absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id), " not found"));
+  }
+  return absl::OkStatus();
+}
+
+std::string ContractName(const std::string& exchange_id, const std::string& id) {
+  return domain::ChildResourceName(exchange_id, "contracts", id);
+}
+
+absl::StatusOr<StoredContract> SelectContract(soci::session& sql, const Key& key) {
+  auto rows = Query<StoredContract>(sql, kSelectContract, {key.exchange_id, key.id}, ReadContract);
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat(ContractName(key.exchange_id, key.id), " not found"));
+  }
+  return rows.front();
+}
+
+}  // namespace
+
+absl::StatusOr<StoredTemplate> ContractStore::CreateTemplate(const std::string& exchange_id,
+                                                             const std::string& language,
+                                                             const std::string& body,
+                                                             absl::Time now) {
+  StoredTemplate t{exchange_id, language, 0, body, true, now};
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    if (absl::Status s = ExchangeExists(sql, exchange_id); !s.ok()) return s;
+    t.version = static_cast<int>(Count(sql, kMaxTemplateVersion, {exchange_id, language})) + 1;
+    Execute(sql, kInsertTemplate,
+            {exchange_id, language, static_cast<long long>(t.version), body, Micros(now)});
+    Execute(sql, kDeleteActive, {exchange_id, language});
+    Execute(sql, kInsertActive, {exchange_id, language, static_cast<long long>(t.version)});
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return t;
+}
+
+absl::StatusOr<StoredTemplate> ContractStore::GetTemplate(const std::string& exchange_id,
+                                                          const std::string& language,
+                                                          int version) {
+  absl::StatusOr<StoredTemplate> result = absl::InternalError("not run");
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    auto rows = Query<StoredTemplate>(
+        sql, kSelectTemplate, {exchange_id, language, static_cast<long long>(version)},
+        ReadTemplate);
+    if (rows.empty()) {
+      result = absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id),
+                                                "/contractTemplates/", language, "-", version,
+                                                " not found"));
+    } else {
+      result = rows.front();
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<std::optional<StoredTemplate>> ContractStore::ActiveTemplate(
+    const std::string& exchange_id, const std::string& language) {
+  std::optional<StoredTemplate> result;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    if (absl::Status s = ExchangeExists(sql, exchange_id); !s.ok()) return s;
+    auto rows =
+        Query<StoredTemplate>(sql, kSelectActiveTemplate, {exchange_id, language}, ReadTemplate);
+    if (!rows.empty()) result = rows.front();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::Status ContractStore::ActivateTemplate(const std::string& exchange_id,
+                                             const std::string& language, int version) {
+  return db_.Write([&](soci::session& sql) -> absl::Status {
+    if (absl::Status s = ExchangeExists(sql, exchange_id); !s.ok()) return s;
+    if (version > 0 &&
+        Query<StoredTemplate>(sql, kSelectTemplate,
+                              {exchange_id, language, static_cast<long long>(version)},
+                              ReadTemplate)
+            .empty()) {
+      return absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id),
+                                              "/contractTemplates/", language, "-", version,
+                                              " not found"));
+    }
+    Execute(sql, kDeleteActive, {exchange_id, language});
+    if (version > 0) {
+      Execute(sql, kInsertActive, {exchange_id, language, static_cast<long long>(version)});
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<Page<StoredTemplate>> ContractStore::ListTemplates(
+    const std::string& exchange_id, const domain::ListQuery& query) {
+  Page<StoredTemplate> page;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    if (absl::Status s = ExchangeExists(sql, exchange_id); !s.ok()) return s;
+    std::string language;
+    long long version = 0;
+    if (!query.after_id.empty()) {
+      std::pair<std::string, std::string> cursor = absl::StrSplit(query.after_id, '/');
+      language = cursor.first;
+      if (!absl::SimpleAtoi(cursor.second, &version)) {
+        return domain::InvalidField("page_token", "not a page token from this service");
+      }
+    }
+    page.items = Query<StoredTemplate>(
+        sql, kSelectTemplatePage,
+        {exchange_id, language, language, version, static_cast<long long>(query.page_size + 1)},
+        ReadTemplate);
+    if (page.items.size() > static_cast<size_t>(query.page_size)) {
+      page.items.pop_back();
+      page.next_page_token = domain::NextPageToken(
+          query, absl::StrCat(page.items.back().language, "/", page.items.back().version));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return page;
+}
+
+absl::StatusOr<StoredContract> ContractStore::SaveContract(StoredContract c,
+                                                           const std::string& pdf,
+                                                           const std::string& plain_text) {
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    auto latest = Query<StoredContract>(
+        sql, kSelectLatestContract, {c.exchange_id, c.order_id, c.assignment_id, c.language},
+        ReadContract);
+    if (!latest.empty() && latest.front().sha256 == c.sha256) {
+      c = latest.front();  // the same document: nothing new to keep
+      return absl::OkStatus();
+    }
+    c.version = latest.empty() ? 1 : latest.front().version + 1;
+    Execute(sql, kInsertContract,
+            {c.exchange_id, c.id, c.order_id, c.assignment_id, c.language,
+             static_cast<long long>(c.template_version), static_cast<long long>(c.version),
+             c.sha256, absl::Base64Escape(pdf), plain_text, Micros(c.create_time), 0LL,
+             std::string(), std::string()});
+    if (!latest.empty()) {
+      Execute(sql, kSupersede, {c.id, c.exchange_id, latest.front().id});
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return c;
+}
+
+absl::StatusOr<StoredContract> ContractStore::GetContract(const Key& key) {
+  absl::StatusOr<StoredContract> result = absl::InternalError("not run");
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    result = SelectContract(sql, key);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<std::string> ContractStore::GetDocument(const Key& key, bool pdf) {
+  absl::StatusOr<std::string> result = absl::InternalError("not run");
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    auto rows = Query<std::string>(sql, pdf ? kSelectPdf : kSelectText, {key.exchange_id, key.id},
+                                   [](const soci::row& row) { return RowReader(row).Text(); });
+    if (rows.empty()) {
+      result = absl::NotFoundError(
+          absl::StrCat(ContractName(key.exchange_id, key.id), " not found"));
+      return absl::OkStatus();
+    }
+    if (!pdf) {
+      result = rows.front();
+      return absl::OkStatus();
+    }
+    std::string bytes;
+    if (!absl::Base64Unescape(rows.front(), &bytes)) {
+      return absl::DataLossError("the stored document is damaged");
+    }
+    result = std::move(bytes);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<Page<StoredContract>> ContractStore::ListContracts(
+    const std::string& exchange_id, const domain::ListQuery& query) {
+  Page<StoredContract> page;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    if (absl::Status s = ExchangeExists(sql, exchange_id); !s.ok()) return s;
+    Record values = {exchange_id};
+    std::string where = "exchange_id = :exchange_id";
+    if (!query.after_id.empty()) {
+      std::pair<std::string, std::string> cursor = absl::StrSplit(query.after_id, '/');
+      long long time = 0;
+      if (!absl::SimpleAtoi(cursor.first, &time)) {
+        return domain::InvalidField("page_token", "not a page token from this service");
+      }
+      absl::StrAppend(&where, " AND (create_time < :t1 OR (create_time = :t2 AND id < :id))");
+      values.insert(values.end(), {time, time, cursor.second});
+    }
+    for (size_t i = 0; i < query.terms.size(); ++i) {
+      // "assignment": "order/assignment" ids.
+      std::pair<std::string, std::string> ids = absl::StrSplit(query.terms[i].value, '/');
+      absl::StrAppend(&where, " AND order_id = :o", i, " AND assignment_id = :a", i);
+      values.insert(values.end(), {ids.first, ids.second});
+    }
+    values.push_back(static_cast<long long>(query.page_size + 1));
+    page.items = Query<StoredContract>(
+        sql,
+        absl::StrCat("SELECT ", kContractColumns, " FROM contracts WHERE ", where,
+                     " ORDER BY create_time DESC, id DESC LIMIT :limit"),
+        std::move(values), ReadContract);
+    if (page.items.size() > static_cast<size_t>(query.page_size)) {
+      page.items.pop_back();
+      const StoredContract& last = page.items.back();
+      page.next_page_token =
+          domain::NextPageToken(query, absl::StrCat(Micros(last.create_time), "/", last.id));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return page;
+}
+
+absl::StatusOr<StoredContract> ContractStore::Accept(const Key& key,
+                                                     const std::string& full_name,
+                                                     absl::Time now) {
+  absl::StatusOr<StoredContract> result = absl::InternalError("not run");
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    auto c = SelectContract(sql, key);
+    if (!c.ok()) return c.status();
+    if (!c->superseded_by.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the contract is superseded by ", ContractName(key.exchange_id, c->superseded_by),
+          "; accept that one"));
+    }
+    if (c->accepted_time != absl::UnixEpoch()) {
+      return absl::FailedPreconditionError("the contract is already accepted");
+    }
+    if (Execute(sql, kAccept, {Micros(now), full_name, key.exchange_id, key.id}) != 1) {
+      return absl::AbortedError("the contract changed meanwhile; retry");
+    }
+    c->accepted_time = now;
+    c->accepted_name = full_name;
+    result = *c;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+}  // namespace kokemus::storage
