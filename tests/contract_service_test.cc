@@ -1,0 +1,323 @@
+// ContractService over real gRPC on both databases: generated PDFs read back,
+// byte-identical regeneration, versions, acceptance, templates, bad input.
+#include <fstream>
+
+#include "absl/strings/str_replace.h"
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "kokemus/v1/contract_service.grpc.pb.h"
+#include "kokemus/v1/order_service.grpc.pb.h"
+#include "services/domain/digest.h"
+#include "services/rpc/convert.h"
+#include "tests/test_support.h"
+
+namespace kokemus {
+namespace {
+
+using testing_support::Backend;
+using testing_support::Violations;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Pair;
+
+std::string PdfText(const std::string& pdf) {
+  const std::string dir = testing_support::MakeTempDir();
+  { std::ofstream(dir + "/d.pdf", std::ios::binary) << pdf; }
+  EXPECT_EQ(testing_support::RunProcess({"/usr/bin/qpdf", "--check", dir + "/d.pdf"}).exit_code, 0);
+  auto r = testing_support::RunProcess({"/usr/bin/pdftotext", dir + "/d.pdf", "-"});
+  std::string out;
+  for (char c : absl::StrReplaceAll(r.out, {{"\u00a0", " "}})) {
+    if (c != ' ' && c != '\n' && c != '\f') out.push_back(c);
+  }
+  return out;
+}
+
+std::string Squeeze(std::string s) {
+  s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == ' '; }), s.end());
+  return s;
+}
+
+class ContractServiceTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    auto channel = grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials());
+    orders_ = v1::OrderService::NewStub(channel);
+    contracts_ = v1::ContractService::NewStub(channel);
+    auto& registry = server_.registry();
+    testing_support::CreateExchange(registry, "ph");
+    {
+      grpc::ClientContext ctx;
+      v1::CreateExpertRequest req;
+      req.set_parent("exchanges/ph");
+      req.set_expert_id("kaisa");
+      *req.mutable_expert() = testing_support::SampleExpert();
+      v1::CreateExpertResponse resp;
+      ASSERT_TRUE(registry.CreateExpert(&ctx, req, &resp).ok());
+    }
+    {
+      grpc::ClientContext ctx;
+      v1::CreateOrganizationRequest req;
+      req.set_parent("exchanges/ph");
+      req.set_organization_id("lyseo");
+      *req.mutable_organization() = testing_support::SampleOrganization();
+      v1::CreateOrganizationResponse resp;
+      ASSERT_TRUE(registry.CreateOrganization(&ctx, req, &resp).ok());
+    }
+    {
+      grpc::ClientContext ctx;
+      v1::UpdateFeeScheduleRequest req;
+      req.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule");
+      auto* rule = req.mutable_fee_schedule()->add_role_rules();
+      rule->set_role(v1::ROLE_LECTURER);
+      rule->set_valid_from("2020-01-01");
+      rule->set_kind(v1::FEE_KIND_FIXED);
+      rule->set_amount_cents(123450);
+      v1::UpdateFeeScheduleResponse resp;
+      ASSERT_TRUE(orders_->UpdateFeeSchedule(&ctx, req, &resp).ok());
+    }
+    {
+      grpc::ClientContext ctx;
+      v1::CreateOrderRequest req;
+      req.set_parent("exchanges/ph");
+      req.set_order_id("o1");
+      auto* o = req.mutable_order();
+      o->set_organization("exchanges/ph/organizations/lyseo");
+      o->set_role(v1::ROLE_LECTURER);
+      o->set_topic("Toipumistarina");
+      o->set_audience(v1::AUDIENCE_STUDENTS);
+      *o->mutable_start_time() = rpc::ToProto(absl::Now() + absl::Hours(24 * 10));
+      o->set_duration_minutes(90);
+      o->set_address("Kirkkokatu 1");
+      o->set_municipality("398");
+      o->set_language("fi");
+      v1::CreateOrderResponse resp;
+      ASSERT_TRUE(orders_->CreateOrder(&ctx, req, &resp).ok());
+    }
+    {
+      grpc::ClientContext ctx;
+      v1::OfferAssignmentRequest req;
+      req.set_parent("exchanges/ph/orders/o1");
+      req.set_assignment_id("a1");
+      req.mutable_assignment()->set_expert("exchanges/ph/experts/kaisa");
+      *req.mutable_assignment()->mutable_offer_deadline() =
+          rpc::ToProto(absl::Now() + absl::Hours(24));
+      v1::OfferAssignmentResponse resp;
+      ASSERT_TRUE(orders_->OfferAssignment(&ctx, req, &resp).ok());
+    }
+  }
+
+  grpc::Status Move(const char* verb) {
+    grpc::ClientContext ctx;
+    if (std::string(verb) == "accept") {
+      v1::AcceptAssignmentRequest req;
+      req.set_name(kAssignment);
+      v1::AcceptAssignmentResponse resp;
+      return orders_->AcceptAssignment(&ctx, req, &resp);
+    }
+    v1::ConfirmAssignmentRequest req;
+    req.set_name(kAssignment);
+    v1::ConfirmAssignmentResponse resp;
+    return orders_->ConfirmAssignment(&ctx, req, &resp);
+  }
+
+  grpc::Status Generate(const std::string& language, v1::Contract* out = nullptr) {
+    grpc::ClientContext ctx;
+    v1::GenerateContractRequest req;
+    req.set_assignment(kAssignment);
+    req.set_language(language);
+    v1::GenerateContractResponse resp;
+    grpc::Status s = contracts_->GenerateContract(&ctx, req, &resp);
+    if (out) *out = resp.contract();
+    return s;
+  }
+
+  v1::GetContractDocumentResponse Document(const std::string& name,
+                                           v1::DocumentFormat format = v1::DOCUMENT_FORMAT_PDF) {
+    grpc::ClientContext ctx;
+    v1::GetContractDocumentRequest req;
+    req.set_name(name);
+    req.set_format(format);
+    v1::GetContractDocumentResponse resp;
+    EXPECT_TRUE(contracts_->GetContractDocument(&ctx, req, &resp).ok());
+    return resp;
+  }
+
+  int ContractCount() {
+    grpc::ClientContext ctx;
+    v1::ListContractsRequest req;
+    req.set_parent("exchanges/ph");
+    v1::ListContractsResponse resp;
+    EXPECT_TRUE(contracts_->ListContracts(&ctx, req, &resp).ok());
+    return resp.contracts_size();
+  }
+
+  static constexpr char kAssignment[] = "exchanges/ph/orders/o1/assignments/a1";
+  testing_support::TestServer server_{GetParam()};
+  std::unique_ptr<v1::OrderService::Stub> orders_;
+  std::unique_ptr<v1::ContractService::Stub> contracts_;
+};
+
+TEST_P(ContractServiceTest, AnUnconfirmedAssignmentGetsNoContract) {
+  grpc::Status s = Generate("fi");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(),
+            "the assignment is OFFERED; contracts are made for CONFIRMED or COMPLETED "
+            "assignments");
+  ASSERT_TRUE(Move("accept").ok());
+  EXPECT_EQ(Generate("fi").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ContractCount(), 0);
+}
+
+TEST_P(ContractServiceTest, GeneratesStoresAndReturnsTheExactDocument) {
+  ASSERT_TRUE(Move("accept").ok());
+  ASSERT_TRUE(Move("confirm").ok());
+  v1::Contract contract;
+  ASSERT_TRUE(Generate("fi", &contract).ok());
+  EXPECT_EQ(contract.assignment(), kAssignment);
+  EXPECT_EQ(contract.language(), "fi");
+  EXPECT_EQ(contract.version(), 1);
+  EXPECT_EQ(contract.template_version(), 0);
+  auto pdf = Document(contract.name());
+  EXPECT_EQ(pdf.mime_type(), "application/pdf");
+  EXPECT_EQ(domain::Sha256Hex(pdf.content()), contract.sha256());
+  EXPECT_EQ(pdf.sha256(), contract.sha256());
+  const std::string text = PdfText(pdf.content());
+  for (const char* want : {"Toimeksiantosopimus", "KaisaKokemus", "Lahdenlyseonlukio",
+                           "Toipumistarina", "1234,50€", "Kirkkokatu1,Lahti",
+                           "Päijät-Hämeenkokemusasiantuntijapankki", "0112038-9"}) {
+    EXPECT_THAT(text, HasSubstr(want));
+  }
+  auto plain = Document(contract.name(), v1::DOCUMENT_FORMAT_TEXT);
+  EXPECT_EQ(plain.mime_type(), "text/plain; charset=utf-8");
+  EXPECT_THAT(plain.content(), HasSubstr("Kaisa Kokemus"));
+
+  // The same inputs: the same bytes, the same stored contract.
+  v1::Contract again;
+  ASSERT_TRUE(Generate("fi", &again).ok());
+  EXPECT_EQ(again.name(), contract.name());
+  EXPECT_EQ(again.sha256(), contract.sha256());
+  EXPECT_EQ(ContractCount(), 1);
+
+  // Swedish and English are separate documents.
+  v1::Contract swedish;
+  ASSERT_TRUE(Generate("sv", &swedish).ok());
+  EXPECT_THAT(PdfText(Document(swedish.name()).content()), HasSubstr("Uppdragsavtal"));
+  EXPECT_EQ(ContractCount(), 2);
+}
+
+TEST_P(ContractServiceTest, ANewTemplateMakesANewVersionAndAcceptanceIsFinal) {
+  ASSERT_TRUE(Move("accept").ok());
+  ASSERT_TRUE(Move("confirm").ok());
+  v1::Contract first;
+  ASSERT_TRUE(Generate("fi", &first).ok());
+
+  grpc::ClientContext accept_ctx;
+  v1::AcceptContractRequest accept;
+  accept.set_name(first.name());
+  accept.set_full_name("Kaisa Kokemus");
+  v1::AcceptContractResponse accepted;
+  ASSERT_TRUE(contracts_->AcceptContract(&accept_ctx, accept, &accepted).ok());
+  EXPECT_EQ(accepted.contract().accepted_name(), "Kaisa Kokemus");
+  EXPECT_TRUE(accepted.contract().has_accepted_time());
+  grpc::ClientContext twice_ctx;
+  EXPECT_EQ(contracts_->AcceptContract(&twice_ctx, accept, &accepted).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  grpc::ClientContext upload_ctx;
+  v1::CreateContractTemplateRequest upload;
+  upload.set_parent("exchanges/ph");
+  upload.mutable_contract_template()->set_language("fi");
+  upload.mutable_contract_template()->set_text(
+      "# Oma sopimus\n\nKokemusasiantuntija {{expert_name}} saa {{fee}}.\n");
+  v1::CreateContractTemplateResponse uploaded;
+  ASSERT_TRUE(contracts_->CreateContractTemplate(&upload_ctx, upload, &uploaded).ok());
+  EXPECT_EQ(uploaded.contract_template().name(), "exchanges/ph/contractTemplates/fi-1");
+  EXPECT_TRUE(uploaded.contract_template().active());
+
+  v1::Contract second;
+  ASSERT_TRUE(Generate("fi", &second).ok());
+  EXPECT_EQ(second.version(), 2);
+  EXPECT_EQ(second.template_version(), 1);
+  EXPECT_THAT(PdfText(Document(second.name()).content()), HasSubstr("KaisaKokemussaa1234,50€"));
+  grpc::ClientContext get_ctx;
+  v1::GetContractRequest get;
+  get.set_name(first.name());
+  v1::GetContractResponse old;
+  ASSERT_TRUE(contracts_->GetContract(&get_ctx, get, &old).ok());
+  EXPECT_EQ(old.contract().superseded_by(), second.name());
+  EXPECT_EQ(old.contract().accepted_name(), "Kaisa Kokemus");  // the old record stays
+  EXPECT_EQ(Document(first.name()).sha256(), first.sha256());
+
+  grpc::ClientContext superseded_ctx;
+  EXPECT_EQ(contracts_->AcceptContract(&superseded_ctx, accept, &accepted).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_P(ContractServiceTest, BadInputIsRefusedAndNothingStored) {
+  ASSERT_TRUE(Move("accept").ok());
+  ASSERT_TRUE(Move("confirm").ok());
+  grpc::Status language = Generate("de");
+  EXPECT_THAT(Violations(language),
+              ElementsAre(Pair("language", "not offered: documents are written in fi, sv or en")));
+  grpc::ClientContext ctx;
+  v1::GenerateContractRequest unknown;
+  unknown.set_assignment("exchanges/ph/orders/o1/assignments/nope");
+  v1::GenerateContractResponse resp;
+  EXPECT_EQ(contracts_->GenerateContract(&ctx, unknown, &resp).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  grpc::ClientContext bad_ctx;
+  v1::CreateContractTemplateRequest bad;
+  bad.set_parent("exchanges/ph");
+  bad.mutable_contract_template()->set_language("fi");
+  bad.mutable_contract_template()->set_text("# Sopimus\n\n{{#fee}}\nrivi\n");
+  v1::CreateContractTemplateResponse bad_resp;
+  grpc::Status syntax = contracts_->CreateContractTemplate(&bad_ctx, bad, &bad_resp);
+  EXPECT_EQ(syntax.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_EQ(Violations(syntax).size(), 1u);
+  EXPECT_EQ(Violations(syntax)[0].first, "contract_template.text");
+  EXPECT_THAT(Violations(syntax)[0].second, HasSubstr("template error"));
+
+  grpc::ClientContext missing_ctx;
+  v1::ActivateContractTemplateRequest missing;
+  missing.set_name("exchanges/ph/contractTemplates/fi-7");
+  v1::ActivateContractTemplateResponse activated;
+  EXPECT_EQ(contracts_->ActivateContractTemplate(&missing_ctx, missing, &activated).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  grpc::ClientContext list_ctx;
+  v1::ListContractTemplatesRequest list;
+  list.set_parent("exchanges/ph");
+  v1::ListContractTemplatesResponse templates;
+  ASSERT_TRUE(contracts_->ListContractTemplates(&list_ctx, list, &templates).ok());
+  EXPECT_EQ(templates.contract_templates_size(), 0);
+  EXPECT_EQ(ContractCount(), 0);
+}
+
+TEST_P(ContractServiceTest, PrivacyNoticeInThreeLanguages) {
+  for (const auto& [language, title, ombudsman] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"fi", "Tietosuojaseloste", "tietosuojavaltuutetun"},
+           {"sv", "Dataskyddsbeskrivning", "dataombudsmannens"},
+           {"en", "Privacy notice", "Data Protection Ombudsman"}}) {
+    grpc::ClientContext ctx;
+    v1::RenderPrivacyNoticeRequest req;
+    req.set_name("exchanges/ph");
+    req.set_language(language);
+    v1::RenderPrivacyNoticeResponse resp;
+    ASSERT_TRUE(contracts_->RenderPrivacyNotice(&ctx, req, &resp).ok());
+    EXPECT_EQ(resp.mime_type(), "application/pdf");
+    const std::string text = PdfText(resp.content());
+    EXPECT_THAT(text, HasSubstr(Squeeze(title))) << language;
+    EXPECT_THAT(text, HasSubstr(Squeeze(ombudsman))) << language;
+    EXPECT_THAT(text, HasSubstr("0112038-9")) << language;
+    EXPECT_THAT(text, HasSubstr("pankki@example.fi")) << language;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, ContractServiceTest, testing_support::kAllBackends,
+                         testing_support::BackendName);
+
+}  // namespace
+}  // namespace kokemus
