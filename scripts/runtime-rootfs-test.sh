@@ -64,6 +64,10 @@ if [[ $(ctl health check 2>/dev/null) != SERVING ]]; then
 fi
 ctl exchange create ph --display-name "Päijät-Häme" --wellbeing-region PH >/dev/null
 ctl exchange list | grep -q "^exchanges/ph "
+# Documents need Pango, Cairo and the fonts in the image: render one.
+ctl exchange privacy-notice ph --language fi > "$root/tmp/notice.pdf"
+[[ $(head -c 5 "$root/tmp/notice.pdf") == "%PDF-" ]]
+[[ $(stat -c %s "$root/tmp/notice.pdf") -gt 10000 ]]
 kill -TERM "$server_pid"
 wait "$server_pid"; code=$?
 server_pid=

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -26,6 +28,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "kokemus/v1/contract_service.grpc.pb.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
 #include "services/domain/reference_data.h"
@@ -55,6 +58,7 @@ struct Command {
   bool all_pages = false;
   std::string etag;
   std::string request_id;
+  std::string output_file;  // -o: where a document goes
   std::vector<std::pair<std::string, std::string>> fields;  // in given order
 };
 
@@ -70,6 +74,10 @@ constexpr absl::string_view kUsage =
     "                list [ORDER]\n"
     "  feedback      submit ORDER/ASSIGNMENT --source orderer|expert ...\n"
     "  fees          show|set [--role-rules R] [--travel-rates T] [--cancellation-rules C]\n"
+    "  contract      generate ORDER/ASSIGNMENT [--language fi] [-o contract.pdf]\n"
+    "                get|accept|document CONTRACT; list          --exchange EX\n"
+    "  template      list; get|activate fi-1; upload --language fi --file F\n"
+    "  exchange      privacy-notice ID [--language fi] [--format pdf|text] [-o F]\n"
     "  health        check [SERVICE]\n"
     "  KOKEMUS_SERVER and KOKEMUS_EXCHANGE set --server and --exchange.\n"
     "  list: [--filter EXPR] [--page-size N] [--all]; update/delete/transitions: [--etag E]\n"
@@ -85,6 +93,11 @@ Command Parse(const std::vector<std::string>& args) {
     if (arg == "--help" || arg == "-h") throw UsageError{""};
     if (arg == "--all") {
       c.all_pages = true;
+      continue;
+    }
+    if (arg == "-o") {
+      if (i + 1 >= args.size()) throw UsageError{"-o needs a file name"};
+      c.output_file = args[++i];
       continue;
     }
     if (!absl::ConsumePrefix(&arg, "--")) {
@@ -533,7 +546,8 @@ class Client final {
         err_(err),
         channel_(grpc::CreateChannel(c.server, grpc::InsecureChannelCredentials())),
         registry_(v1::RegistryService::NewStub(channel_)),
-        orders_(v1::OrderService::NewStub(channel_)) {}
+        orders_(v1::OrderService::NewStub(channel_)),
+        contracts_(v1::ContractService::NewStub(channel_)) {}
 
   int Run() {
     using S = v1::RegistryService::Stub;
@@ -550,6 +564,9 @@ class Client final {
           {"name", "start_time", "role", "organization", "state", "experts_needed"}});
     }
     if (c_.noun == "health") return Health();
+    if (c_.noun == "contract") return Contract();
+    if (c_.noun == "template") return Template();
+    if (c_.noun == "exchange" && c_.verb == "privacy-notice") return PrivacyNotice();
     if (c_.noun == "assignment") return Assignment();
     if (c_.noun == "feedback") return Feedback();
     if (c_.noun == "fees") return Fees();
@@ -642,6 +659,8 @@ class Client final {
   Stub& Of() {
     if constexpr (std::is_same_v<Stub, v1::OrderService::Stub>) {
       return *orders_;
+    } else if constexpr (std::is_same_v<Stub, v1::ContractService::Stub>) {
+      return *contracts_;
     } else {
       return *registry_;
     }
@@ -706,6 +725,148 @@ class Client final {
     const bool serving = resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
     out_ << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status()) << "\n";
     return serving ? 0 : 7;
+  }
+
+  // Writes a document to -o FILE, or to stdout without -o.
+  int WriteDocument(const std::string& content) {
+    if (c_.output_file.empty()) {
+      out_ << content;
+      return 0;
+    }
+    std::ofstream file(c_.output_file, std::ios::binary);
+    file << content;
+    if (!file) {
+      err_ << "kokemusctl: cannot write " << c_.output_file << "\n";
+      return 1;
+    }
+    return 0;
+  }
+
+  std::string ContractName() {
+    const std::string id = RequireId();
+    return absl::StartsWith(id, "exchanges/") ? id : absl::StrCat(Parent(), "/contracts/", id);
+  }
+
+  v1::DocumentFormat Format() {
+    const std::string format = TakeFlag("format").value_or("pdf");
+    if (format == "pdf") return v1::DOCUMENT_FORMAT_PDF;
+    if (format == "text") return v1::DOCUMENT_FORMAT_TEXT;
+    throw UsageError{"--format: pdf or text"};
+  }
+
+  int FetchDocument(const std::string& name, v1::DocumentFormat format) {
+    v1::GetContractDocumentRequest req;
+    req.set_name(name);
+    req.set_format(format);
+    v1::GetContractDocumentResponse resp;
+    grpc::Status status = contracts_->GetContractDocument(Context().get(), req, &resp);
+    if (!status.ok()) return ReportError(status, err_);
+    return WriteDocument(resp.content());
+  }
+
+  // contract generate ORDER/ASSIGNMENT [--language fi] [-o contract.pdf];
+  // get|accept|document NAME; list.
+  int Contract() {
+    using C = v1::ContractService::Stub;
+    fields_ = c_.fields;
+    if (c_.verb == "generate") {
+      v1::GenerateContractRequest req;
+      req.set_assignment(AssignmentName());
+      req.set_language(TakeFlag("language").value_or(""));
+      const v1::DocumentFormat format = Format();
+      RequireNoMoreFlags();
+      v1::GenerateContractResponse resp;
+      grpc::Status status = contracts_->GenerateContract(Context().get(), req, &resp);
+      if (!status.ok()) return ReportError(status, err_);
+      if (!c_.output_file.empty()) {
+        if (int code = FetchDocument(resp.contract().name(), format); code != 0) return code;
+      }
+      if (c_.output == "json") {
+        PrintJson(resp, out_);
+      } else {
+        PrintResource(resp.contract(), out_);
+      }
+      return 0;
+    }
+    if (c_.verb == "list") {
+      RequireNoMoreFlags();
+      return List(&C::ListContracts, Parent(), "contracts",
+                  {"name", "assignment", "language", "version", "accepted_name"});
+    }
+    const std::string name = ContractName();
+    if (c_.verb == "get") {
+      RequireNoMoreFlags();
+      v1::GetContractRequest req;
+      req.set_name(name);
+      return Call(&C::GetContract, req);
+    }
+    if (c_.verb == "document") {
+      const v1::DocumentFormat format = Format();
+      RequireNoMoreFlags();
+      return FetchDocument(name, format);
+    }
+    if (c_.verb == "accept") {
+      v1::AcceptContractRequest req;
+      req.set_name(name);
+      req.set_full_name(TakeFlag("full-name").value_or(""));
+      RequireNoMoreFlags();
+      return Call(&C::AcceptContract, req);
+    }
+    throw UsageError{absl::StrCat("unknown verb ", c_.verb, " for contract")};
+  }
+
+  // template list; get|activate LANGUAGE-VERSION; upload --language fi --file F.
+  int Template() {
+    using C = v1::ContractService::Stub;
+    fields_ = c_.fields;
+    if (c_.verb == "list") {
+      RequireNoMoreFlags();
+      return List(&C::ListContractTemplates, Parent(), "contract_templates",
+                  {"name", "language", "version", "active"});
+    }
+    if (c_.verb == "upload") {
+      v1::CreateContractTemplateRequest req;
+      req.set_parent(Parent());
+      req.mutable_contract_template()->set_language(TakeFlag("language").value_or(""));
+      const std::string file = TakeFlag("file").value_or("");
+      RequireNoMoreFlags();
+      std::ifstream in(file, std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      if (file.empty() || !in) throw UsageError{"template upload needs --file TEMPLATE"};
+      req.mutable_contract_template()->set_text(text.str());
+      return Call(&C::CreateContractTemplate, req);
+    }
+    const std::string id = RequireId();
+    const std::string name =
+        absl::StartsWith(id, "exchanges/") ? id : absl::StrCat(Parent(), "/contractTemplates/", id);
+    RequireNoMoreFlags();
+    if (c_.verb == "get") {
+      v1::GetContractTemplateRequest req;
+      req.set_name(name);
+      return Call(&C::GetContractTemplate, req);
+    }
+    if (c_.verb == "activate") {
+      v1::ActivateContractTemplateRequest req;
+      req.set_name(name);
+      return Call(&C::ActivateContractTemplate, req);
+    }
+    throw UsageError{absl::StrCat("unknown verb ", c_.verb, " for template")};
+  }
+
+  // exchange privacy-notice ID [--language fi] [--format pdf|text] [-o notice.pdf].
+  int PrivacyNotice() {
+    fields_ = c_.fields;
+    v1::RenderPrivacyNoticeRequest req;
+    const std::string id = RequireId();
+    req.set_name(absl::StartsWith(id, "exchanges/") ? id : absl::StrCat("exchanges/", id));
+    req.set_language(TakeFlag("language").value_or(""));
+    req.set_format(Format());
+    RequireNoMoreFlags();
+    v1::RenderPrivacyNoticeResponse resp;
+    grpc::Status status = contracts_->RenderPrivacyNotice(Context().get(), req, &resp);
+    if (!status.ok()) return ReportError(status, err_);
+    return WriteDocument(resp.content());
   }
 
   int CancelOrder() {
@@ -872,7 +1033,11 @@ class Client final {
       if (!parent.empty()) SetString(req, "parent", parent);
       req.set_page_size(c_.page_size);
       req.set_page_token(token);
-      req.set_filter(c_.filter);
+      if (req.GetDescriptor()->FindFieldByName("filter") != nullptr) {
+        SetString(req, "filter", c_.filter);
+      } else if (!c_.filter.empty()) {
+        throw UsageError{absl::StrCat(c_.noun, " list takes no --filter")};
+      }
       Resp page;
       grpc::Status status = (Of<Stub>().*rpc)(Context().get(), req, &page);
       if (!status.ok()) return ReportError(status, err_);
@@ -904,6 +1069,7 @@ class Client final {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::RegistryService::Stub> registry_;
   std::unique_ptr<v1::OrderService::Stub> orders_;
+  std::unique_ptr<v1::ContractService::Stub> contracts_;
 };
 
 }  // namespace
