@@ -198,6 +198,12 @@ TEST_P(ContractServiceTest, GeneratesStoresAndReturnsTheExactDocument) {
   EXPECT_EQ(again.name(), contract.name());
   EXPECT_EQ(again.sha256(), contract.sha256());
   EXPECT_EQ(ContractCount(), 1);
+  grpc::ClientContext assignment_ctx;
+  v1::GetAssignmentRequest get_assignment;
+  get_assignment.set_name(kAssignment);
+  v1::GetAssignmentResponse assignment;
+  ASSERT_TRUE(orders_->GetAssignment(&assignment_ctx, get_assignment, &assignment).ok());
+  EXPECT_EQ(assignment.assignment().contract(), contract.name());
 
   // Swedish and English are separate documents.
   v1::Contract swedish;

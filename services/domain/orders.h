@@ -79,6 +79,7 @@ struct Assignment {
   int travel_km = 0;
   CancelledBy cancelled_by = CancelledBy::kUnspecified;
   absl::Time cancel_time = absl::UnixEpoch();
+  std::string contract_id;  // the current contract, if one was generated
   Meta meta;
 
   int64_t total_cents() const { return fee_cents + travel_cents; }

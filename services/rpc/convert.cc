@@ -312,6 +312,9 @@ v1::Assignment ToProto(const domain::Assignment& a) {
   p.set_travel_km(a.travel_km);
   p.set_cancelled_by(static_cast<v1::CancelledBy>(a.cancelled_by));
   SetOptionalTime(a.cancel_time, [&] { return p.mutable_cancel_time(); });
+  if (!a.contract_id.empty()) {
+    p.set_contract(domain::ChildResourceName(a.exchange_id, "contracts", a.contract_id));
+  }
   SetMeta(a.meta, p.mutable_etag(), p.mutable_create_time(), p.mutable_update_time());
   return p;
 }

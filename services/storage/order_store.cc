@@ -55,10 +55,16 @@ constexpr char kSelectOrder[] =
     "cancelled_by, cancel_time, revision, create_time, update_time FROM orders "
     "WHERE exchange_id = :exchange_id AND id = :id";
 
+// The last column is the assignment's current contract (latest, not superseded).
+#define KOKEMUS_CONTRACT_OF_ASSIGNMENT                                                      \
+  "COALESCE((SELECT c.id FROM contracts c WHERE c.exchange_id = assignments.exchange_id " \
+  "AND c.order_id = assignments.order_id AND c.assignment_id = assignments.id AND "       \
+  "c.superseded_by = '' ORDER BY c.create_time DESC, c.id LIMIT 1), '')"
 constexpr char kAssignmentColumns[] =
     "exchange_id, order_id, id, expert_id, state, offer_deadline, start_time, "
     "end_time, block_end, actual_duration_minutes, fee_cents, travel_cents, "
-    "travel_km, cancelled_by, cancel_time, revision, create_time, update_time";
+    "travel_km, cancelled_by, cancel_time, revision, create_time, update_time, "
+    KOKEMUS_CONTRACT_OF_ASSIGNMENT;
 constexpr char kInsertAssignment[] =
     "INSERT INTO assignments (exchange_id, order_id, id, expert_id, state, "
     "offer_deadline, start_time, end_time, block_end, actual_duration_minutes, "
@@ -80,14 +86,14 @@ constexpr char kSelectAssignment[] =
     "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
     "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
     "travel_cents, travel_km, cancelled_by, cancel_time, revision, create_time, "
-    "update_time FROM assignments WHERE exchange_id = :exchange_id AND order_id = "
-    ":order_id AND id = :id";
+    "update_time, " KOKEMUS_CONTRACT_OF_ASSIGNMENT " FROM assignments WHERE exchange_id = "
+    ":exchange_id AND order_id = :order_id AND id = :id";
 constexpr char kSelectAssignmentsOfOrder[] =
     "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
     "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
     "travel_cents, travel_km, cancelled_by, cancel_time, revision, create_time, "
-    "update_time FROM assignments WHERE exchange_id = :exchange_id AND order_id = "
-    ":order_id ORDER BY id";
+    "update_time, " KOKEMUS_CONTRACT_OF_ASSIGNMENT " FROM assignments WHERE exchange_id = "
+    ":exchange_id AND order_id = :order_id ORDER BY id";
 // Held assignments of one expert whose blocked time overlaps [start, end).
 constexpr char kCountOverlaps[] =
     "SELECT COUNT(*) FROM assignments WHERE exchange_id = :exchange_id AND "
@@ -227,6 +233,7 @@ Assignment ReadAssignment(const soci::row& row, absl::Time* block_end = nullptr)
   a.meta.revision = r.Int();
   a.meta.create_time = r.Time();
   a.meta.update_time = r.Time();
+  a.contract_id = r.Text();
   return a;
 }
 
