@@ -195,6 +195,24 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
             "STATE_CONFIRMED");
   EXPECT_EQ(ok({"order", "get", "o1", "--exchange", "ph"})["order"]["state"], "STATE_ASSIGNED");
 
+  // The contract as a PDF file, and the privacy notice as text.
+  const std::string pdf_path = testing_support::MakeTempDir() + "/contract.pdf";
+  auto contract = ok({"contract", "generate", "o1/a1", "--exchange", "ph", "--language", "sv",
+                      "-o", pdf_path});
+  EXPECT_EQ(contract["contract"]["language"], "sv");
+  EXPECT_EQ(contract["contract"]["version"], 1);
+  EXPECT_EQ(testing_support::ReadFile(pdf_path).substr(0, 5), "%PDF-");
+  auto accepted = ok({"contract", "accept", contract["contract"]["name"].get<std::string>(),
+                      "--exchange", "ph", "--full-name", "Kaisa K."});
+  EXPECT_EQ(accepted["contract"]["acceptedName"], "Kaisa K.");
+  ProcessResult notice = Ctl({"exchange", "privacy-notice", "ph", "--language", "en",
+                              "--format", "text"});
+  EXPECT_EQ(notice.exit_code, 0) << notice.err;
+  EXPECT_THAT(notice.out, ::testing::StartsWith("Privacy notice: experts by experience\n"));
+  ProcessResult bad_language = Ctl({"contract", "generate", "o1/a1", "--exchange", "ph",
+                                    "--language", "de"});
+  EXPECT_EQ(bad_language.exit_code, 3);
+
   ProcessResult early = Ctl({"assignment", "complete", "o1/a1", "--exchange", "ph"});
   EXPECT_EQ(early.exit_code, 6);
   EXPECT_EQ(early.err, "kokemusctl: failed precondition: the task has not started yet\n");
