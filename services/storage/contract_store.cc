@@ -97,12 +97,6 @@ StoredContract ReadContract(const soci::row& row) {
   return c;
 }
 
-absl::Status ExchangeExists(soci::session& sql, const std::string& exchange_id) {
-  if (Count(sql, "SELECT COUNT(*) FROM exchanges WHERE id = :id", {exchange_id}) == 0) {
-    return absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id), " not found"));
-  }
-  return absl::OkStatus();
-}
 
 std::string ContractName(const std::string& exchange_id, const std::string& id) {
   return domain::ChildResourceName(exchange_id, "contracts", id);
@@ -124,7 +118,7 @@ absl::StatusOr<StoredTemplate> ContractStore::CreateTemplate(const std::string& 
                                                              absl::Time now) {
   StoredTemplate t{exchange_id, language, 0, body, true, now};
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
-    if (absl::Status s = ExchangeExists(sql, exchange_id); !s.ok()) return s;
+    if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
     t.version = static_cast<int>(Count(sql, kMaxTemplateVersion, {exchange_id, language})) + 1;
     Execute(sql, kInsertTemplate,
             {exchange_id, language, static_cast<long long>(t.version), body, Micros(now)});
@@ -161,7 +155,7 @@ absl::StatusOr<std::optional<StoredTemplate>> ContractStore::ActiveTemplate(
     const std::string& exchange_id, const std::string& language) {
   std::optional<StoredTemplate> result;
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
-    if (absl::Status s = ExchangeExists(sql, exchange_id); !s.ok()) return s;
+    if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
     auto rows =
         Query<StoredTemplate>(sql, kSelectActiveTemplate, {exchange_id, language}, ReadTemplate);
     if (!rows.empty()) result = rows.front();
@@ -174,7 +168,7 @@ absl::StatusOr<std::optional<StoredTemplate>> ContractStore::ActiveTemplate(
 absl::Status ContractStore::ActivateTemplate(const std::string& exchange_id,
                                              const std::string& language, int version) {
   return db_.Write([&](soci::session& sql) -> absl::Status {
-    if (absl::Status s = ExchangeExists(sql, exchange_id); !s.ok()) return s;
+    if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
     if (version > 0 &&
         Query<StoredTemplate>(sql, kSelectTemplate,
                               {exchange_id, language, static_cast<long long>(version)},
@@ -196,7 +190,7 @@ absl::StatusOr<Page<StoredTemplate>> ContractStore::ListTemplates(
     const std::string& exchange_id, const domain::ListQuery& query) {
   Page<StoredTemplate> page;
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
-    if (absl::Status s = ExchangeExists(sql, exchange_id); !s.ok()) return s;
+    if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
     std::string language;
     long long version = 0;
     if (!query.after_id.empty()) {
@@ -286,7 +280,7 @@ absl::StatusOr<Page<StoredContract>> ContractStore::ListContracts(
     const std::string& exchange_id, const domain::ListQuery& query) {
   Page<StoredContract> page;
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
-    if (absl::Status s = ExchangeExists(sql, exchange_id); !s.ok()) return s;
+    if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
     Record values = {exchange_id};
     std::string where = "exchange_id = :exchange_id";
     if (!query.after_id.empty()) {

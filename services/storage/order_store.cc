@@ -410,9 +410,7 @@ void ReadScheduleDocument(const Json& doc, FeeSchedule& s) {
 }
 
 absl::StatusOr<FeeSchedule> Tx::GetFeeSchedule(const std::string& exchange_id) {
-  if (Count(sql_, "SELECT COUNT(*) FROM exchanges WHERE id = :id", {exchange_id}) == 0) {
-    return absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id), " not found"));
-  }
+  if (absl::Status s = CheckExchangeExists(sql_, exchange_id); !s.ok()) return s;
   FeeSchedule schedule;
   schedule.exchange_id = exchange_id;
   auto rows = Query<int>(sql_, kSelectFeeSchedule, {exchange_id}, [&](const soci::row& row) {
@@ -460,9 +458,7 @@ absl::StatusOr<Order> OrderStore::CreateOrder(Order order, const CreateOptions& 
       result = tx.GetOrder(order.exchange_id, *known, false);
       return result.status();
     }
-    if (Count(sql, "SELECT COUNT(*) FROM exchanges WHERE id = :id", {order.exchange_id}) == 0) {
-      return absl::NotFoundError(absl::StrCat(scope, " not found"));
-    }
+    if (absl::Status s = CheckExchangeExists(sql, order.exchange_id); !s.ok()) return s;
     if (Count(sql, kCountOrganization, {order.exchange_id, order.organization_id}) == 0) {
       return absl::NotFoundError(absl::StrCat(
           domain::ChildResourceName(order.exchange_id, "organizations",
@@ -502,9 +498,7 @@ absl::StatusOr<Page<Order>> OrderStore::ListOrders(const domain::ListQuery& quer
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
     auto exchange_id = domain::ParseExchangeName(query.scope, "parent");
     if (!exchange_id.ok()) return exchange_id.status();
-    if (Count(sql, "SELECT COUNT(*) FROM exchanges WHERE id = :id", {*exchange_id}) == 0) {
-      return absl::NotFoundError(absl::StrCat(query.scope, " not found"));
-    }
+    if (absl::Status s = CheckExchangeExists(sql, *exchange_id); !s.ok()) return s;
     Record values = {*exchange_id};
     std::string where = "exchange_id = :exchange_id";
     if (!query.after_id.empty()) {
@@ -850,9 +844,8 @@ absl::StatusOr<Page<Assignment>> OrderStore::ListAssignments(
       }
       absl::StrAppend(&where, " AND order_id = :order_id");
       values.push_back(order_id);
-    } else if (Count(sql, "SELECT COUNT(*) FROM exchanges WHERE id = :id", {exchange_id}) ==
-               0) {
-      return absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id), " not found"));
+    } else if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) {
+      return s;
     }
     if (!query.after_id.empty()) {
       // Cursor "order_id/id".

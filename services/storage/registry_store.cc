@@ -92,7 +92,6 @@ constexpr char kUpdateOrganization[] =
     "update_time = :update_time WHERE exchange_id = :exchange_id AND id = :id "
     "AND revision = :expected";
 
-constexpr char kCountExchange[] = "SELECT COUNT(*) FROM exchanges WHERE id = :id";
 template <typename E>
 Json EnumList(const std::vector<E>& values) {
   Json out = Json::array();
@@ -327,14 +326,7 @@ absl::Status CheckParentExists(soci::session& sql, const Key& key) {
   if constexpr (std::is_same_v<T, Exchange>) {
     return absl::OkStatus();
   } else {
-    long long count = 0;
-    std::string exchange_id = key.exchange_id;
-    sql << kCountExchange, soci::use(exchange_id), soci::into(count);
-    if (count == 0) {
-      return absl::NotFoundError(
-          absl::StrCat(domain::ExchangeName(key.exchange_id), " not found"));
-    }
-    return absl::OkStatus();
+    return CheckExchangeExists(sql, key.exchange_id);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "services/storage/sql.h"
 
+#include "absl/strings/str_cat.h"
+#include "services/domain/listing.h"
 #include "services/domain/validation.h"
 
 namespace kokemus::storage {
@@ -14,6 +16,13 @@ constexpr char kInsertCreateRequest[] =
     ":fingerprint, :resource_id, :create_time)";
 
 }  // namespace
+
+absl::Status CheckExchangeExists(soci::session& sql, const std::string& exchange_id) {
+  if (Count(sql, "SELECT COUNT(*) FROM exchanges WHERE id = :id", {exchange_id}) == 0) {
+    return absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id), " not found"));
+  }
+  return absl::OkStatus();
+}
 
 long long Execute(soci::session& sql, const char* query, Record values) {
   soci::details::prepare_temp_type prepared = (sql.prepare << query);

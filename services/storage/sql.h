@@ -96,6 +96,9 @@ long long Execute(soci::session& sql, const char* query, Record values);
 // Runs a query whose one row is one integer (COUNT(*), a setting).
 long long Count(soci::session& sql, const char* query, Record values);
 
+// OK if the exchange exists; NOT_FOUND "exchanges/{id} not found" otherwise.
+absl::Status CheckExchangeExists(soci::session& sql, const std::string& exchange_id);
+
 // Idempotent creates (AIP-155) share the create_requests table. Inside the
 // create's transaction: the id of the resource a request id made before, ""
 // if it is new, or INVALID_ARGUMENT naming request_id if it came with other
