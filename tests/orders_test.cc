@@ -128,6 +128,28 @@ TEST(Transitions, AnOfferPastItsDeadlineHasLapsed) {
   EXPECT_EQ(EffectiveState(a, absl::FromUnixSeconds(5000)), AssignmentState::kAccepted);
 }
 
+TEST(OrderState, FollowsTheAssignments) {
+  Order o;
+  o.experts_needed = 2;
+  o.state = OrderState::kOpen;
+  auto with = [](std::vector<AssignmentState> states) {
+    std::vector<Assignment> out;
+    for (auto s : states) out.push_back(Assignment{.state = s});
+    return out;
+  };
+  using S = AssignmentState;
+  EXPECT_EQ(OrderStateAfter(o, with({S::kAccepted, S::kConfirmed})), OrderState::kOpen);
+  EXPECT_EQ(OrderStateAfter(o, with({S::kConfirmed, S::kConfirmed, S::kDeclined})),
+            OrderState::kAssigned);
+  EXPECT_EQ(OrderStateAfter(o, with({S::kCompleted, S::kConfirmed})), OrderState::kAssigned);
+  EXPECT_EQ(OrderStateAfter(o, with({S::kCompleted, S::kCancelled})), OrderState::kCompleted);
+  EXPECT_EQ(OrderStateAfter(o, with({S::kCancelled})), OrderState::kOpen);
+  o.state = OrderState::kCancelled;
+  EXPECT_EQ(OrderStateAfter(o, with({S::kConfirmed, S::kConfirmed})), OrderState::kCancelled);
+  EXPECT_TRUE(PlacesFilled(o, 2));
+  EXPECT_FALSE(PlacesFilled(o, 1));
+}
+
 TEST(Conflicts, CountTheTravelBufferOnBothSides) {
   const absl::Time t = absl::FromUnixSeconds(1'800'000'000);
   const absl::Duration buffer = absl::Minutes(30);

@@ -1,5 +1,6 @@
 #include "services/domain/contract.h"
 
+#include <algorithm>
 #include <array>
 
 #include "absl/strings/str_cat.h"
@@ -63,6 +64,12 @@ std::string RoleLabel(Role role, absl::string_view language) {
 
 std::string AudienceLabel(Audience audience, absl::string_view language) {
   return Label(kAudiences, static_cast<int>(audience), language);
+}
+
+absl::Time ContractDate(const ContractFacts& f, absl::Time template_time) {
+  return std::max({f.exchange.meta.update_time, f.orderer.meta.update_time,
+                   f.expert.meta.update_time, f.order.meta.update_time,
+                   f.assignment.meta.update_time, f.schedule.meta.update_time, template_time});
 }
 
 TemplateData ContractTemplateData(const ContractFacts& f, absl::string_view language) {

@@ -26,6 +26,10 @@ struct ContractFacts {
   absl::Time created = absl::UnixEpoch();  // the contract's date
 };
 
+// The contract's date: the latest change of anything it states (and of the
+// template), so that the same inputs give the same document, byte for byte.
+absl::Time ContractDate(const ContractFacts& facts, absl::Time template_time);
+
 // Template keys (the same in every language): exchange_name,
 // exchange_business_id, expert_name, orderer_name, orderer_business_id, role,
 // topic, audience, audience_size, date_time, duration_minutes, remote,

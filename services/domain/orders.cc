@@ -122,6 +122,19 @@ bool Conflicts(absl::Time start_a, absl::Time end_a, absl::Time start_b,
   return start_a < end_b + buffer && start_b < end_a + buffer;
 }
 
+OrderState OrderStateAfter(const Order& order, const std::vector<Assignment>& assignments) {
+  if (order.state == OrderState::kCancelled) return order.state;
+  int accepted = 0, confirmed = 0, completed = 0;
+  for (const auto& a : assignments) {
+    if (a.state == AssignmentState::kAccepted) ++accepted;
+    if (a.state == AssignmentState::kConfirmed) ++confirmed;
+    if (a.state == AssignmentState::kCompleted) ++completed;
+  }
+  if (completed > 0 && accepted == 0 && confirmed == 0) return OrderState::kCompleted;
+  if (confirmed + completed >= order.experts_needed) return OrderState::kAssigned;
+  return OrderState::kOpen;
+}
+
 void NormalizeOrder(Order& o) {
   // Times are stored to the microsecond; so are they compared.
   o.start_time = absl::FromUnixMicros(absl::ToUnixMicros(o.start_time));

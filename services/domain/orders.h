@@ -139,6 +139,13 @@ absl::Status CheckAssignmentTransition(AssignmentState from, AssignmentState to)
 bool Conflicts(absl::Time start_a, absl::Time end_a, absl::Time start_b,
                absl::Time end_b, absl::Duration buffer);
 
+// The order follows its assignments: ASSIGNED when every place is confirmed,
+// COMPLETED when nothing is held any more and something was completed, OPEN
+// while a place is free. A CANCELLED order stays so.
+OrderState OrderStateAfter(const Order& order, const std::vector<Assignment>& assignments);
+// Whether `held` accepted or confirmed assignments fill the order's places.
+inline bool PlacesFilled(const Order& order, int held) { return held >= order.experts_needed; }
+
 void NormalizeOrder(Order& order);
 // `creating`: the start must be in the future.
 void ValidateOrder(const Order& order, absl::Time now, bool creating,

@@ -133,12 +133,8 @@ grpc::Status ContractService::GenerateContract(grpc::ServerContext*,
     if (!active.ok()) return active.status();
     const std::string body = active->has_value() ? (*active)->body
                                                  : std::string(domain::DefaultContractTemplate(language));
-    // The contract's date is the latest change of what it states, so the same
-    // inputs give the same document, byte for byte.
-    facts.created = std::max({facts.exchange.meta.update_time, facts.orderer.meta.update_time,
-                              facts.expert.meta.update_time, facts.order.meta.update_time,
-                              facts.assignment.meta.update_time, facts.schedule.meta.update_time,
-                              active->has_value() ? (*active)->create_time : absl::UnixEpoch()});
+    facts.created = domain::ContractDate(
+        facts, active->has_value() ? (*active)->create_time : absl::UnixEpoch());
     auto marked = domain::RenderTemplate(body, domain::ContractTemplateData(facts, language));
     if (!marked.ok()) return marked.status();
     const domain::Document document = domain::ParseDocument(*marked);

@@ -423,25 +423,6 @@ absl::StatusOr<FeeSchedule> Tx::GetFeeSchedule(const std::string& exchange_id) {
   return schedule;
 }
 
-// The order follows its assignments: ASSIGNED when every place is confirmed,
-// COMPLETED when nothing is held any more and something was completed, back
-// to OPEN when a place frees up.
-void SettleOrderState(Order& order, const std::vector<Assignment>& assignments) {
-  if (order.state == OrderState::kCancelled) return;
-  int accepted = 0, confirmed = 0, completed = 0;
-  for (const auto& a : assignments) {
-    if (a.state == AssignmentState::kAccepted) ++accepted;
-    if (a.state == AssignmentState::kConfirmed) ++confirmed;
-    if (a.state == AssignmentState::kCompleted) ++completed;
-  }
-  if (completed > 0 && accepted == 0 && confirmed == 0) {
-    order.state = OrderState::kCompleted;
-  } else if (confirmed + completed >= order.experts_needed) {
-    order.state = OrderState::kAssigned;
-  } else {
-    order.state = OrderState::kOpen;
-  }
-}
 
 }  // namespace
 
@@ -740,7 +721,7 @@ absl::StatusOr<Assignment> OrderStore::Transition(const AssignmentKey& key,
         }
         int held = 0;
         for (const auto& s : siblings) held += domain::HoldsTime(s.state) ? 1 : 0;
-        if (held >= order->experts_needed) {
+        if (domain::PlacesFilled(*order, held)) {
           return absl::FailedPreconditionError("the order's places are already filled");
         }
         auto expert = tx.GetExpert(key.exchange_id, a.expert_id, true);
@@ -798,7 +779,7 @@ absl::StatusOr<Assignment> OrderStore::Transition(const AssignmentKey& key,
     if (to == AssignmentState::kAccepted) {
       int held = 0;
       for (const auto& s : siblings) held += domain::HoldsTime(s.state) ? 1 : 0;
-      if (held >= order->experts_needed) {
+      if (domain::PlacesFilled(*order, held)) {
         for (Assignment& s : siblings) {
           if (domain::EffectiveState(s, now) != AssignmentState::kOffered) continue;
           s.state = AssignmentState::kWithdrawn;
@@ -807,7 +788,7 @@ absl::StatusOr<Assignment> OrderStore::Transition(const AssignmentKey& key,
       }
     }
     const OrderState before = order->state;
-    SettleOrderState(*order, siblings);
+    order->state = domain::OrderStateAfter(*order, siblings);
     if (order->state != before) {
       if (absl::Status s = tx.SaveOrder(*order, now); !s.ok()) return s;
     }
