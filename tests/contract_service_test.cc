@@ -255,6 +255,21 @@ TEST_P(ContractServiceTest, ANewTemplateMakesANewVersionAndAcceptanceIsFinal) {
   EXPECT_EQ(old.contract().accepted_name(), "Kaisa Kokemus");  // the old record stays
   EXPECT_EQ(Document(first.name()).sha256(), first.sha256());
 
+  // Back to the built-in template.
+  grpc::ClientContext activate_ctx;
+  v1::ActivateContractTemplateRequest activate;
+  activate.set_name("exchanges/ph/contractTemplates/fi-0");
+  v1::ActivateContractTemplateResponse builtin;
+  ASSERT_TRUE(contracts_->ActivateContractTemplate(&activate_ctx, activate, &builtin).ok());
+  EXPECT_TRUE(builtin.contract_template().active());
+  EXPECT_THAT(builtin.contract_template().text(), HasSubstr("# Toimeksiantosopimus"));
+  grpc::ClientContext uploaded_ctx;
+  v1::GetContractTemplateRequest get_uploaded;
+  get_uploaded.set_name("exchanges/ph/contractTemplates/fi-1");
+  v1::GetContractTemplateResponse uploaded_now;
+  ASSERT_TRUE(contracts_->GetContractTemplate(&uploaded_ctx, get_uploaded, &uploaded_now).ok());
+  EXPECT_FALSE(uploaded_now.contract_template().active());
+
   grpc::ClientContext superseded_ctx;
   EXPECT_EQ(contracts_->AcceptContract(&superseded_ctx, accept, &accepted).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);

@@ -260,19 +260,26 @@ grpc::Status ContractService::GetContractTemplate(grpc::ServerContext*,
   return Guarded([&]() -> absl::Status {
     auto key = ParseTemplateName(request->name());
     if (!key.ok()) return key.status();
-    if (key->version == 0) {  // the built-in template
-      auto active = contracts_.ActiveTemplate(key->exchange_id, key->language);
-      if (!active.ok()) return active.status();
-      storage::StoredTemplate builtin{key->exchange_id, key->language, 0,
-                                      std::string(domain::DefaultContractTemplate(key->language)),
-                                      !active->has_value(), absl::UnixEpoch()};
-      *response->mutable_contract_template() = ToProto(builtin);
-      return absl::OkStatus();
-    }
-    auto t = contracts_.GetTemplate(key->exchange_id, key->language, key->version);
-    if (t.ok()) *response->mutable_contract_template() = ToProto(*t);
+    auto t = LoadTemplate(key->exchange_id, key->language, key->version);
+    if (t.ok()) *response->mutable_contract_template() = *std::move(t);
     return t.status();
   });
+}
+
+absl::StatusOr<v1::ContractTemplate> ContractService::LoadTemplate(const std::string& exchange_id,
+                                                                   const std::string& language,
+                                                                   int version) {
+  if (version > 0) {
+    auto t = contracts_.GetTemplate(exchange_id, language, version);
+    if (!t.ok()) return t.status();
+    return ToProto(*t);
+  }
+  // Version 0: the built-in template, active when no uploaded one is.
+  auto active = contracts_.ActiveTemplate(exchange_id, language);
+  if (!active.ok()) return active.status();
+  return ToProto(storage::StoredTemplate{exchange_id, language, 0,
+                                         std::string(domain::DefaultContractTemplate(language)),
+                                         !active->has_value(), absl::UnixEpoch()});
 }
 
 grpc::Status ContractService::ListContractTemplates(
@@ -302,14 +309,9 @@ grpc::Status ContractService::ActivateContractTemplate(
         !s.ok()) {
       return s;
     }
-    grpc::ServerContext ctx;
-    v1::GetContractTemplateRequest get;
-    get.set_name(request->name());
-    v1::GetContractTemplateResponse got;
-    grpc::Status s = GetContractTemplate(&ctx, &get, &got);
-    if (!s.ok()) return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
-    *response->mutable_contract_template() = got.contract_template();
-    return absl::OkStatus();
+    auto t = LoadTemplate(key->exchange_id, key->language, key->version);
+    if (t.ok()) *response->mutable_contract_template() = *std::move(t);
+    return t.status();
   });
 }
 

@@ -45,6 +45,10 @@ class ContractService final : public v1::ContractService::Service {
                                    v1::RenderPrivacyNoticeResponse*) override;
 
  private:
+  // A template version as the API shows it; version 0 is the built-in one.
+  absl::StatusOr<v1::ContractTemplate> LoadTemplate(const std::string& exchange_id,
+                                                    const std::string& language, int version);
+
   storage::RegistryStore& registry_;
   storage::OrderStore& orders_;
   storage::ContractStore& contracts_;
