@@ -220,6 +220,9 @@ absl::Status Database::Connect(const std::string& connect_string) {
     try {
       if (dialect_ == Dialect::kPostgresql) {
         sql.open(soci::postgresql, connect_string);
+        // libpq prints notices ("relation ... already exists, skipping") on
+        // stderr, which would break the JSON log stream.
+        sql << "SET client_min_messages TO WARNING";
       } else {
         sql.open(soci::sqlite3, connect_string);
         sql << "PRAGMA journal_mode=WAL";
