@@ -1,0 +1,193 @@
+// Ranking: each hard rule excludes an expert by exactly that rule, with the
+// reason; the score's parts explain the order.
+#include "services/domain/matching.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace kokemus::domain {
+namespace {
+
+absl::Time Helsinki(int y, int m, int d, int hh, int mm) {
+  absl::TimeZone tz;
+  EXPECT_TRUE(absl::LoadTimeZone("Europe/Helsinki", &tz));
+  return absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm), tz);
+}
+
+// Tuesday 8 December 2026, 10:00-11:30 in Lahti, a lecture in Finnish on mental health.
+Order TheOrder() {
+  Order o;
+  o.exchange_id = "ph";
+  o.id = "o1";
+  o.role = Role::kLecturer;
+  o.start_time = Helsinki(2026, 12, 8, 10, 0);
+  o.duration_minutes = 90;
+  o.municipality = "398";
+  o.language = "fi";
+  o.experience_areas = {ExperienceArea::kMentalHealth};
+  o.experts_needed = 1;
+  return o;
+}
+
+FeeSchedule Fees() {
+  FeeSchedule s;
+  s.role_rules = {{Role::kLecturer, "2026-01-01", FeeKind::kFixed, 15000, 0, false}};
+  return s;
+}
+
+ExpertRecord Eligible(const std::string& id) {
+  ExpertRecord r;
+  Expert& e = r.expert;
+  e.exchange_id = "ph";
+  e.id = id;
+  e.state = ExpertState::kActive;
+  e.trainings = {{"MIELI ry", "Kokemusasiantuntijakoulutus", "2024-05-31"}};
+  e.roles = {Role::kLecturer};
+  e.languages = {"fi"};
+  e.experience_areas = {ExperienceArea::kMentalHealth};
+  e.home_municipality = "398";
+  e.max_travel_km = 50;
+  e.payment_method = PaymentMethod::kInvoice;
+  return r;
+}
+
+Assignment Held(absl::Time start, int minutes, int64_t fee = 15000) {
+  Assignment a;
+  a.state = AssignmentState::kConfirmed;
+  a.start_time = start;
+  a.end_time = start + absl::Minutes(minutes);
+  a.fee_cents = fee;
+  return a;
+}
+
+struct RuleCase {
+  ExclusionRule rule;
+  std::function<void(ExpertRecord&)> break_it;
+  std::string reason;
+};
+
+class HardRule : public ::testing::TestWithParam<RuleCase> {};
+
+TEST_P(HardRule, ExcludesAnExpertByExactlyThatRule) {
+  const RuleCase& c = GetParam();
+  ExpertRecord broken = Eligible("broken");
+  c.break_it(broken);
+  MatchingSettings settings;
+  settings.travel_buffer = absl::Minutes(30);
+  Ranking r = RankExperts(TheOrder(), {Eligible("ok"), broken}, settings, Fees());
+  ASSERT_EQ(r.candidates.size(), 1u);
+  EXPECT_EQ(r.candidates[0].expert_id, "ok");
+  ASSERT_EQ(r.excluded.size(), 1u);
+  EXPECT_EQ(r.excluded[0].expert_id, "broken");
+  EXPECT_EQ(ExclusionRuleName(r.excluded[0].rule), ExclusionRuleName(c.rule));
+  EXPECT_EQ(r.excluded[0].reason, c.reason);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, HardRule,
+    ::testing::Values(
+        RuleCase{ExclusionRule::kNotActive,
+                 [](ExpertRecord& r) { r.expert.state = ExpertState::kPaused; },
+                 "the expert is PAUSED"},
+        RuleCase{ExclusionRule::kNotTrained, [](ExpertRecord& r) { r.expert.trainings.clear(); },
+                 "no completed training is recorded"},
+        RuleCase{ExclusionRule::kLacksRole,
+                 [](ExpertRecord& r) { r.expert.roles = {Role::kPeerSupport}; },
+                 "does not take the role LECTURER"},
+        RuleCase{ExclusionRule::kLacksLanguage,
+                 [](ExpertRecord& r) { r.expert.languages = {"sv"}; },
+                 "does not work in the language fi"},
+        RuleCase{ExclusionRule::kLacksExperience,
+                 [](ExpertRecord& r) {
+                   r.expert.experience_areas = {ExperienceArea::kGambling};
+                 },
+                 "covers none of the wanted experience areas"},
+        RuleCase{ExclusionRule::kNotAvailableWeekly,
+                 [](ExpertRecord& r) {
+                   r.expert.weekly_availability = {{Weekday::kTuesday, 12 * 60, 16 * 60}};
+                 },
+                 "the time is outside the weekly availability"},
+        RuleCase{ExclusionRule::kUnavailablePeriod,
+                 [](ExpertRecord& r) {
+                   r.expert.unavailable_periods = {
+                       {Helsinki(2026, 12, 7, 0, 0), Helsinki(2026, 12, 9, 0, 0)}};
+                 },
+                 "the time falls in an unavailable period"},
+        RuleCase{ExclusionRule::kOverlapping,
+                 [](ExpertRecord& r) {
+                   // Ends 9:40; with the 30 min buffer 10:00 is too soon.
+                   r.held = {Held(Helsinki(2026, 12, 8, 8, 40), 60)};
+                 },
+                 "already has an assignment at an overlapping time (travel buffer included)"},
+        RuleCase{ExclusionRule::kTooFar,
+                 [](ExpertRecord& r) { r.expert.home_municipality = "091"; },
+                 "the place is about 127 km away, more than 50 km"},
+        RuleCase{ExclusionRule::kMonthlyCap,
+                 [](ExpertRecord& r) {
+                   r.expert.max_assignments_per_month = 2;
+                   r.completed = {Held(Helsinki(2026, 12, 1, 10, 0), 60),
+                                  Held(Helsinki(2026, 12, 2, 10, 0), 60)};
+                 },
+                 "already has 2 tasks this month (cap 2)"},
+        RuleCase{ExclusionRule::kRestPeriod,
+                 [](ExpertRecord& r) { r.held = {Held(Helsinki(2026, 12, 7, 13, 0), 90)}; },
+                 "needs rest after a recent heavy task"},
+        RuleCase{ExclusionRule::kEarningsLimit,
+                 [](ExpertRecord& r) {
+                   r.expert.monthly_earnings_limit_cents = 40000;
+                   r.completed = {Held(Helsinki(2026, 12, 1, 10, 0), 60, 30000)};
+                 },
+                 "this task's fee would take the month's earnings over the expert's own limit"}),
+    [](const auto& info) { return std::string(ExclusionRuleName(info.param.rule)); });
+
+TEST(Ranking, EarningsLimitCountsOnlyTheSameHelsinkiMonthAndThisFee) {
+  ExpertRecord r = Eligible("kaisa");
+  r.expert.monthly_earnings_limit_cents = 45000;
+  // 30 November 23:30 in Helsinki is November there, whatever UTC says.
+  r.completed = {Held(Helsinki(2026, 11, 30, 23, 30), 20, 90000),
+                 Held(Helsinki(2026, 12, 1, 10, 0), 60, 30000)};
+  Ranking ok = RankExperts(TheOrder(), {r}, MatchingSettings{}, Fees());
+  EXPECT_EQ(ok.candidates.size(), 1u);  // 300 + 150 = 450 € is at the limit, not over
+  r.expert.monthly_earnings_limit_cents = 44999;
+  Ranking over = RankExperts(TheOrder(), {r}, MatchingSettings{}, Fees());
+  EXPECT_TRUE(over.candidates.empty());
+}
+
+TEST(Ranking, FairShareRanksTheLessWorkedHigherAndExplainsWhy) {
+  ExpertRecord busy = Eligible("busy");
+  busy.tasks_last_90_days = 12;
+  busy.fees_last_90_days_cents = 180000;
+  ExpertRecord quiet = Eligible("quiet");
+  quiet.tasks_last_90_days = 1;
+  quiet.fees_last_90_days_cents = 15000;
+  Ranking r = RankExperts(TheOrder(), {busy, quiet}, MatchingSettings{}, Fees());
+  ASSERT_EQ(r.candidates.size(), 2u);
+  EXPECT_EQ(r.candidates[0].expert_id, "quiet");
+  EXPECT_DOUBLE_EQ(r.candidates[1].parts.fairness, 0.0);
+  EXPECT_NEAR(r.candidates[0].parts.fairness, 1 - (1.0 / 12 + 15000.0 / 180000) / 2, 1e-12);
+  EXPECT_EQ(r.candidates[0].fee_cents, 15000);
+  // The score is the weighted sum of its parts.
+  const MatchingSettings w;
+  const ScoreParts& p = r.candidates[0].parts;
+  EXPECT_DOUBLE_EQ(r.candidates[0].score,
+                   w.weight_experience * p.experience + w.weight_role * p.role +
+                       w.weight_travel * p.travel + w.weight_fairness * p.fairness +
+                       w.weight_preferred * p.preferred + w.weight_feedback * p.feedback);
+}
+
+TEST(Ranking, ServiceMunicipalitiesAndRemoteWidenTheReach) {
+  ExpertRecord far = Eligible("far");
+  far.expert.home_municipality = "091";
+  far.expert.service_municipalities = {"398"};
+  Ranking r = RankExperts(TheOrder(), {far}, MatchingSettings{}, Fees());
+  EXPECT_EQ(r.candidates.size(), 1u);
+  Order remote = TheOrder();
+  remote.remote = true;
+  ExpertRecord no_remote = Eligible("local");
+  Ranking rr = RankExperts(remote, {no_remote}, MatchingSettings{}, Fees());
+  ASSERT_EQ(rr.excluded.size(), 1u);
+  EXPECT_EQ(rr.excluded[0].reason, "does not take remote tasks");
+}
+
+}  // namespace
+}  // namespace kokemus::domain
