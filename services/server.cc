@@ -63,6 +63,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->contract_store_ = std::make_unique<storage::ContractStore>(*server->db_);
   server->contracts_ = std::make_unique<rpc::ContractService>(
       *server->store_, *server->order_store_, *server->contract_store_, &server->metrics_);
+  server->matching_ = std::make_unique<rpc::MatchingService>(
+      *server->store_, *server->order_store_, &server->metrics_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -73,6 +75,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->registry_.get());
   builder.RegisterService(server->orders_.get());
   builder.RegisterService(server->contracts_.get());
+  builder.RegisterService(server->matching_.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(

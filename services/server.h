@@ -21,6 +21,7 @@
 #include "services/observability/metrics.h"
 #include "services/observability/metrics_http.h"
 #include "services/rpc/contract_service.h"
+#include "services/rpc/matching_service.h"
 #include "services/rpc/order_service.h"
 #include "services/rpc/registry_service.h"
 #include "services/storage/database.h"
@@ -77,6 +78,7 @@ class Server final {
   std::unique_ptr<rpc::OrderService> orders_;
   std::unique_ptr<storage::ContractStore> contract_store_;
   std::unique_ptr<rpc::ContractService> contracts_;
+  std::unique_ptr<rpc::MatchingService> matching_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;
   int port_ = 0;

@@ -172,8 +172,15 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   EXPECT_EQ(fees["feeSchedule"]["roleRules"][0]["amountCents"], "15000");
   EXPECT_EQ(fees["feeSchedule"]["travelRates"][0]["centsPerKm"], "25");
 
+  // A Monday at 10:00 in Helsinki, three weeks ahead: inside the expert's
+  // weekly availability (Monday 9-16), so matching ranks her.
+  absl::TimeZone helsinki;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Helsinki", &helsinki));
+  absl::CivilDay day = absl::ToCivilDay(absl::Now(), helsinki) + 21;
+  while (absl::GetWeekday(day) != absl::Weekday::monday) ++day;
   const std::string start = absl::FormatTime(
-      absl::RFC3339_sec, absl::Now() + absl::Hours(24 * 20), absl::UTCTimeZone());
+      absl::RFC3339_sec, absl::FromCivil(absl::CivilMinute(day.year(), day.month(), day.day(), 10, 0), helsinki),
+      absl::UTCTimeZone());
   const std::string deadline = absl::FormatTime(
       absl::RFC3339_sec, absl::Now() + absl::Hours(24), absl::UTCTimeZone());
   auto order = ok({"order", "create", "o1", "--exchange", "ph", "--organization", "lyseo",
@@ -182,6 +189,12 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
                    "Kirkkokatu 1", "--municipality", "Lahti", "--language", "fi"});
   EXPECT_EQ(order["order"]["state"], "STATE_OPEN");
   EXPECT_EQ(order["order"]["organization"], "exchanges/ph/organizations/lyseo");
+
+  auto ranked = ok({"match", "rank", "o1", "--exchange", "ph"});
+  EXPECT_EQ(ranked["candidates"][0]["displayName"], "Kaisa K.");
+  EXPECT_EQ(ranked["candidates"][0]["feeCents"], "15000");
+  ProcessResult table = Ctl({"match", "rank", "o1", "--exchange", "ph"});
+  EXPECT_THAT(table.out, HasSubstr("experience=1.00 role=0.00 travel=1.00"));
 
   auto offer = ok({"assignment", "offer", "o1", "--exchange", "ph", "--id", "a1", "--expert",
                    "kaisa", "--offer-deadline", deadline});

@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
@@ -29,6 +30,7 @@
 #include "grpcpp/security/credentials.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "kokemus/v1/contract_service.grpc.pb.h"
+#include "kokemus/v1/matching_service.grpc.pb.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
 #include "services/domain/reference_data.h"
@@ -78,6 +80,7 @@ constexpr absl::string_view kUsage =
     "                get|accept|document CONTRACT; list          --exchange EX\n"
     "  template      list; get|activate fi-1; upload --language fi --file F\n"
     "  exchange      privacy-notice ID [--language fi] [--format pdf|text] [-o F]\n"
+    "  match         rank ORDER                                  --exchange EX\n"
     "  health        check [SERVICE]\n"
     "  KOKEMUS_SERVER and KOKEMUS_EXCHANGE set --server and --exchange.\n"
     "  list: [--filter EXPR] [--page-size N] [--all]; update/delete/transitions: [--etag E]\n"
@@ -352,6 +355,8 @@ std::string FormatElement(const pb::Message& msg, const pb::FieldDescriptor* f, 
       return absl::StrCat(rep ? r->GetRepeatedInt64(msg, f, i) : r->GetInt64(msg, f));
     case pb::FieldDescriptor::CPPTYPE_BOOL:
       return r->GetBool(msg, f) ? "true" : "false";
+    case pb::FieldDescriptor::CPPTYPE_DOUBLE:
+      return absl::StrFormat("%.2f", rep ? r->GetRepeatedDouble(msg, f, i) : r->GetDouble(msg, f));
     case pb::FieldDescriptor::CPPTYPE_ENUM: {
       const pb::EnumValueDescriptor* v =
           rep ? r->GetRepeatedEnum(msg, f, i) : r->GetEnum(msg, f);
@@ -380,6 +385,15 @@ std::string FormatField(const pb::Message& msg, const pb::FieldDescriptor* f) {
 std::string FormatMessage(const pb::Message& msg) {
   if (msg.GetDescriptor()->full_name() == "google.protobuf.Timestamp") {
     return FormatTimestamp(msg);
+  }
+  if (msg.GetDescriptor()->full_name() == "kokemus.v1.ScoreParts") {
+    // Every part, named, zeros included: the coordinator reads why.
+    std::vector<std::string> parts;
+    for (int i = 0; i < msg.GetDescriptor()->field_count(); ++i) {
+      const pb::FieldDescriptor* f = msg.GetDescriptor()->field(i);
+      parts.push_back(absl::StrCat(f->name(), "=", FormatElement(msg, f, 0)));
+    }
+    return absl::StrJoin(parts, " ");
   }
   std::vector<const pb::FieldDescriptor*> fields;
   msg.GetReflection()->ListFields(msg, &fields);
@@ -565,6 +579,7 @@ class Client final {
     }
     if (c_.noun == "health") return Health();
     if (c_.noun == "contract") return Contract();
+    if (c_.noun == "match") return Match();
     if (c_.noun == "template") return Template();
     if (c_.noun == "exchange" && c_.verb == "privacy-notice") return PrivacyNotice();
     if (c_.noun == "assignment") return Assignment();
@@ -867,6 +882,34 @@ class Client final {
     grpc::Status status = contracts_->RenderPrivacyNotice(Context().get(), req, &resp);
     if (!status.ok()) return ReportError(status, err_);
     return WriteDocument(resp.content());
+  }
+
+  // match rank ORDER: candidates with their score parts, then the excluded
+  // experts with the rule.
+  int Match() {
+    fields_ = c_.fields;
+    if (c_.verb != "rank") throw UsageError{"match has one verb: rank"};
+    RequireNoMoreFlags();
+    v1::RankExpertsRequest req;
+    req.set_order(OrderName());
+    v1::RankExpertsResponse resp;
+    auto matching = v1::MatchingService::NewStub(channel_);
+    grpc::Status status = matching->RankExperts(Context().get(), req, &resp);
+    if (!status.ok()) return ReportError(status, err_);
+    if (c_.output == "json") {
+      PrintJson(resp, out_);
+      return 0;
+    }
+    std::vector<const pb::Message*> rows;
+    for (const auto& c : resp.candidates()) rows.push_back(&c);
+    PrintTable(rows, {"expert", "display_name", "score", "parts", "fee_cents", "travel_km"}, out_);
+    if (resp.excluded_size() > 0) {
+      out_ << "\nexcluded:\n";
+      std::vector<const pb::Message*> excluded;
+      for (const auto& x : resp.excluded()) excluded.push_back(&x);
+      PrintTable(excluded, {"expert", "display_name", "rule", "reason"}, out_);
+    }
+    return 0;
   }
 
   int CancelOrder() {

@@ -1,6 +1,7 @@
 #include "services/storage/order_store.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -940,6 +941,61 @@ absl::StatusOr<FeeSchedule> OrderStore::UpdateFeeSchedule(FeeSchedule schedule,
   });
   if (!status.ok()) return status;
   return schedule;
+}
+
+absl::Status OrderStore::FillActivity(const std::string& exchange_id,
+                                      const std::string& organization_id, absl::Time now,
+                                      std::vector<domain::ExpertRecord>& experts) {
+  static constexpr char kActivity[] =
+      "SELECT a.expert_id, a.state, a.start_time, a.end_time, a.fee_cents, o.role, "
+      "o.organization_id, COALESCE(f.overall_rating, 0) FROM assignments a JOIN orders o ON "
+      "o.exchange_id = a.exchange_id AND o.id = a.order_id LEFT JOIN feedback f ON "
+      "f.exchange_id = a.exchange_id AND f.order_id = a.order_id AND f.assignment_id = a.id "
+      "AND f.source = 'ORDERER' WHERE a.exchange_id = :exchange_id AND a.state IN "
+      "('ACCEPTED', 'CONFIRMED', 'COMPLETED')";
+  std::map<std::string, domain::ExpertRecord*> by_id;
+  for (auto& r : experts) by_id[r.expert.id] = &r;
+  std::map<std::string, std::pair<long long, int>> ratings;  // sum, count
+  return db_.Read([&](soci::session& sql) -> absl::Status {
+    soci::details::prepare_temp_type statement = (sql.prepare << kActivity);
+    Record values = {exchange_id};
+    Bind(statement, values);
+    soci::rowset<soci::row> rows(statement);
+    for (const soci::row& row : rows) {
+      RowReader r(row);
+      const std::string expert_id = r.Text();
+      auto it = by_id.find(expert_id);
+      if (it == by_id.end()) continue;
+      domain::ExpertRecord& rec = *it->second;
+      Assignment a;
+      a.state = r.Enum<AssignmentState>();
+      a.start_time = r.Time();
+      a.end_time = r.Time();
+      a.fee_cents = r.Int();
+      const auto role = r.Enum<domain::Role>();
+      const std::string organization = r.Text();
+      const long long rating = r.Int();
+      if (a.state == AssignmentState::kCompleted) {
+        rec.completed.push_back(a);
+        rec.completed_roles.push_back(role);
+        if (a.start_time >= now - absl::Hours(24 * 90) && a.start_time <= now) {
+          ++rec.tasks_last_90_days;
+          rec.fees_last_90_days_cents += a.fee_cents;
+        }
+        if (rating > 0) {
+          ratings[expert_id].first += rating;
+          ratings[expert_id].second += 1;
+          if (organization == organization_id && rating >= 4) rec.preferred_by_orderer = true;
+        }
+      } else {
+        rec.held.push_back(a);
+      }
+    }
+    for (const auto& [id, sum] : ratings) {
+      by_id[id]->average_rating = static_cast<double>(sum.first) / sum.second;
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<int> OrderStore::LapseExpiredOffers(absl::Time now) {

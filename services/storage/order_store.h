@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/domain/listing.h"
+#include "services/domain/matching.h"
 #include "services/domain/orders.h"
 #include "services/storage/database.h"
 #include "services/storage/registry_store.h"
@@ -79,6 +80,13 @@ class OrderStore final {
   absl::StatusOr<domain::FeeSchedule> GetFeeSchedule(const std::string& exchange_id);
   absl::StatusOr<domain::FeeSchedule> UpdateFeeSchedule(domain::FeeSchedule schedule,
                                                         int64_t expected_revision);
+
+  // What matching needs of each expert's work in the exchange: held and
+  // completed assignments (with their roles), tasks and fees of the 90 days
+  // before `now`, orderers' average rating, and whether `organization_id`
+  // rated a task of the expert 4 or 5. Filled into `experts` by expert id.
+  absl::Status FillActivity(const std::string& exchange_id, const std::string& organization_id,
+                            absl::Time now, std::vector<domain::ExpertRecord>& experts);
 
   // Marks offers whose deadline has passed as LAPSED; returns how many.
   absl::StatusOr<int> LapseExpiredOffers(absl::Time now);
