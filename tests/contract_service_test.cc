@@ -46,54 +46,12 @@ class ContractServiceTest : public ::testing::TestWithParam<Backend> {
     contracts_ = v1::ContractService::NewStub(channel);
     auto& registry = server_.registry();
     testing_support::CreateExchange(registry, "ph");
-    {
-      grpc::ClientContext ctx;
-      v1::CreateExpertRequest req;
-      req.set_parent("exchanges/ph");
-      req.set_expert_id("kaisa");
-      *req.mutable_expert() = testing_support::SampleExpert();
-      v1::CreateExpertResponse resp;
-      ASSERT_TRUE(registry.CreateExpert(&ctx, req, &resp).ok());
-    }
-    {
-      grpc::ClientContext ctx;
-      v1::CreateOrganizationRequest req;
-      req.set_parent("exchanges/ph");
-      req.set_organization_id("lyseo");
-      *req.mutable_organization() = testing_support::SampleOrganization();
-      v1::CreateOrganizationResponse resp;
-      ASSERT_TRUE(registry.CreateOrganization(&ctx, req, &resp).ok());
-    }
-    {
-      grpc::ClientContext ctx;
-      v1::UpdateFeeScheduleRequest req;
-      req.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule");
-      auto* rule = req.mutable_fee_schedule()->add_role_rules();
-      rule->set_role(v1::ROLE_LECTURER);
-      rule->set_valid_from("2020-01-01");
-      rule->set_kind(v1::FEE_KIND_FIXED);
-      rule->set_amount_cents(123450);
-      v1::UpdateFeeScheduleResponse resp;
-      ASSERT_TRUE(orders_->UpdateFeeSchedule(&ctx, req, &resp).ok());
-    }
-    {
-      grpc::ClientContext ctx;
-      v1::CreateOrderRequest req;
-      req.set_parent("exchanges/ph");
-      req.set_order_id("o1");
-      auto* o = req.mutable_order();
-      o->set_organization("exchanges/ph/organizations/lyseo");
-      o->set_role(v1::ROLE_LECTURER);
-      o->set_topic("Toipumistarina");
-      o->set_audience(v1::AUDIENCE_STUDENTS);
-      *o->mutable_start_time() = rpc::ToProto(absl::Now() + absl::Hours(24 * 10));
-      o->set_duration_minutes(90);
-      o->set_address("Kirkkokatu 1");
-      o->set_municipality("398");
-      o->set_language("fi");
-      v1::CreateOrderResponse resp;
-      ASSERT_TRUE(orders_->CreateOrder(&ctx, req, &resp).ok());
-    }
+    testing_support::CreateExpert(registry, "ph", "kaisa", testing_support::SampleExpert());
+    testing_support::CreateOrganization(registry, "ph", "lyseo");
+    testing_support::SetFixedFee(*orders_, "ph", v1::ROLE_LECTURER, 123450);
+    testing_support::CreateOrder(
+        *orders_, "ph", "o1",
+        testing_support::SampleOrder("ph", "lyseo", absl::Now() + absl::Hours(24 * 10)));
     {
       grpc::ClientContext ctx;
       v1::OfferAssignmentRequest req;

@@ -25,62 +25,28 @@ class MatchingServiceTest : public ::testing::TestWithParam<testing_support::Bac
       e.clear_languages();
       e.add_languages("sv");
     });
-    grpc::ClientContext ctx;
-    v1::CreateOrganizationRequest org;
-    org.set_parent("exchanges/ph");
-    org.set_organization_id("lyseo");
-    *org.mutable_organization() = testing_support::SampleOrganization();
-    v1::CreateOrganizationResponse org_resp;
-    ASSERT_TRUE(server_.registry().CreateOrganization(&ctx, org, &org_resp).ok());
-    grpc::ClientContext fee_ctx;
-    v1::UpdateFeeScheduleRequest fees;
-    fees.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule");
-    auto* rule = fees.mutable_fee_schedule()->add_role_rules();
-    rule->set_role(v1::ROLE_LECTURER);
-    rule->set_valid_from("2020-01-01");
-    rule->set_kind(v1::FEE_KIND_FIXED);
-    rule->set_amount_cents(15000);
-    v1::UpdateFeeScheduleResponse fee_resp;
-    ASSERT_TRUE(orders_->UpdateFeeSchedule(&fee_ctx, fees, &fee_resp).ok());
+    testing_support::CreateOrganization(server_.registry(), "ph", "lyseo");
+    testing_support::SetFixedFee(*orders_, "ph", v1::ROLE_LECTURER, 15000);
     CreateOrder("o1", start_);
     CreateOrder("o2", start_ + absl::Minutes(30));
   }
 
   template <typename F>
   void AddExpert(const std::string& id, const std::string& name, F change) {
-    grpc::ClientContext ctx;
-    v1::CreateExpertRequest req;
-    req.set_parent("exchanges/ph");
-    req.set_expert_id(id);
-    *req.mutable_expert() = testing_support::SampleExpert();
-    req.mutable_expert()->set_display_name(name);
-    auto* t = req.mutable_expert()->add_trainings();
+    v1::Expert expert = testing_support::SampleExpert();
+    expert.set_display_name(name);
+    auto* t = expert.add_trainings();
     t->set_provider("MIELI ry");
     t->set_title("Kokemusasiantuntijakoulutus");
     t->set_completion_date("2024-05-31");
-    change(*req.mutable_expert());
-    v1::CreateExpertResponse resp;
-    ASSERT_TRUE(server_.registry().CreateExpert(&ctx, req, &resp).ok());
+    change(expert);
+    testing_support::CreateExpert(server_.registry(), "ph", id, expert);
   }
 
   void CreateOrder(const std::string& id, absl::Time start) {
-    grpc::ClientContext ctx;
-    v1::CreateOrderRequest req;
-    req.set_parent("exchanges/ph");
-    req.set_order_id(id);
-    auto* o = req.mutable_order();
-    o->set_organization("exchanges/ph/organizations/lyseo");
-    o->set_role(v1::ROLE_LECTURER);
-    o->set_topic("Toipumistarina");
-    o->set_audience(v1::AUDIENCE_STUDENTS);
-    *o->mutable_start_time() = rpc::ToProto(start);
-    o->set_duration_minutes(90);
-    o->set_address("Kirkkokatu 1");
-    o->set_municipality("398");
-    o->set_language("fi");
-    o->add_experience_areas(v1::EXPERIENCE_AREA_MENTAL_HEALTH);
-    v1::CreateOrderResponse resp;
-    ASSERT_TRUE(orders_->CreateOrder(&ctx, req, &resp).ok());
+    v1::Order order = testing_support::SampleOrder("ph", "lyseo", start);
+    order.add_experience_areas(v1::EXPERIENCE_AREA_MENTAL_HEALTH);
+    testing_support::CreateOrder(*orders_, "ph", id, order);
   }
 
   v1::RankExpertsResponse Rank(const std::string& order) {

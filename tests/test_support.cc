@@ -19,6 +19,7 @@
 #include "google/rpc/status.pb.h"
 #include "grpcpp/create_channel.h"
 #include "services/domain/validation.h"
+#include "services/rpc/convert.h"
 #include "services/storage/database.h"
 #include "soci/postgresql/soci-postgresql.h"
 #include "soci/soci.h"
@@ -254,6 +255,72 @@ void CreateExchange(v1::RegistryService::Stub& stub, const std::string& id) {
   *req.mutable_exchange() = SampleExchange();
   v1::CreateExchangeResponse resp;
   grpc::Status status = stub.CreateExchange(&ctx, req, &resp);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+void CreateExpert(v1::RegistryService::Stub& stub, const std::string& exchange,
+                  const std::string& id, const v1::Expert& expert) {
+  grpc::ClientContext ctx;
+  v1::CreateExpertRequest req;
+  req.set_parent("exchanges/" + exchange);
+  req.set_expert_id(id);
+  *req.mutable_expert() = expert;
+  v1::CreateExpertResponse resp;
+  grpc::Status status = stub.CreateExpert(&ctx, req, &resp);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+void CreateOrganization(v1::RegistryService::Stub& stub, const std::string& exchange,
+                        const std::string& id) {
+  grpc::ClientContext ctx;
+  v1::CreateOrganizationRequest req;
+  req.set_parent("exchanges/" + exchange);
+  req.set_organization_id(id);
+  *req.mutable_organization() = SampleOrganization();
+  v1::CreateOrganizationResponse resp;
+  grpc::Status status = stub.CreateOrganization(&ctx, req, &resp);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+void SetFixedFee(v1::OrderService::Stub& stub, const std::string& exchange, v1::Role role,
+                 int64_t cents) {
+  grpc::ClientContext ctx;
+  v1::UpdateFeeScheduleRequest req;
+  req.mutable_fee_schedule()->set_name("exchanges/" + exchange + "/feeSchedule");
+  auto* rule = req.mutable_fee_schedule()->add_role_rules();
+  rule->set_role(role);
+  rule->set_valid_from("2020-01-01");
+  rule->set_kind(v1::FEE_KIND_FIXED);
+  rule->set_amount_cents(cents);
+  v1::UpdateFeeScheduleResponse resp;
+  grpc::Status status = stub.UpdateFeeSchedule(&ctx, req, &resp);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+v1::Order SampleOrder(const std::string& exchange, const std::string& organization,
+                      absl::Time start) {
+  v1::Order o;
+  o.set_organization("exchanges/" + exchange + "/organizations/" + organization);
+  o.set_role(v1::ROLE_LECTURER);
+  o.set_topic("Toipumistarina");
+  o.set_audience(v1::AUDIENCE_STUDENTS);
+  *o.mutable_start_time() = rpc::ToProto(start);
+  o.set_duration_minutes(90);
+  o.set_address("Kirkkokatu 1");
+  o.set_municipality("398");
+  o.set_language("fi");
+  return o;
+}
+
+void CreateOrder(v1::OrderService::Stub& stub, const std::string& exchange,
+                 const std::string& id, const v1::Order& order) {
+  grpc::ClientContext ctx;
+  v1::CreateOrderRequest req;
+  req.set_parent("exchanges/" + exchange);
+  req.set_order_id(id);
+  *req.mutable_order() = order;
+  v1::CreateOrderResponse resp;
+  grpc::Status status = stub.CreateOrder(&ctx, req, &resp);
   ASSERT_TRUE(status.ok()) << status.error_message();
 }
 

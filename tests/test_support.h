@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "kokemus/v1/order_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
 #include "services/server.h"
 
@@ -109,6 +110,21 @@ std::vector<std::pair<std::string, std::string>> Violations(const grpc::Status& 
 
 // Creates exchange `id` through the API; fails the test on error.
 void CreateExchange(v1::RegistryService::Stub& stub, const std::string& id);
+
+// Setup through the API for order tests (each fails the test on error), in
+// exchanges/{exchange}: an expert, an organization, a FIXED fee for a role
+// valid from 2020, and an order (lecture in Lahti, 90 min, Finnish) for
+// organization `organization` starting at `start`.
+void CreateExpert(v1::RegistryService::Stub& stub, const std::string& exchange,
+                  const std::string& id, const v1::Expert& expert);
+void CreateOrganization(v1::RegistryService::Stub& stub, const std::string& exchange,
+                        const std::string& id);
+void SetFixedFee(v1::OrderService::Stub& stub, const std::string& exchange, v1::Role role,
+                 int64_t cents);
+v1::Order SampleOrder(const std::string& exchange, const std::string& organization,
+                      absl::Time start);
+void CreateOrder(v1::OrderService::Stub& stub, const std::string& exchange,
+                 const std::string& id, const v1::Order& order);
 
 }  // namespace kokemus::testing_support
 

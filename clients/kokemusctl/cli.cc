@@ -33,6 +33,7 @@
 #include "kokemus/v1/matching_service.grpc.pb.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
+#include "services/domain/orders.h"
 #include "services/domain/reference_data.h"
 
 namespace kokemus::cli {
@@ -330,11 +331,7 @@ std::vector<std::string> SetFields(
 
 // Times show in Helsinki time, with the offset: 2026-12-10T10:00:00+02:00.
 std::string FormatTimestamp(const pb::Message& msg) {
-  static const absl::TimeZone helsinki = [] {
-    absl::TimeZone tz = absl::UTCTimeZone();
-    absl::LoadTimeZone("Europe/Helsinki", &tz);
-    return tz;
-  }();
+  const absl::TimeZone& helsinki = domain::HelsinkiTimeZone();
   const auto& ts = static_cast<const pb::Timestamp&>(msg);
   return absl::FormatTime(absl::RFC3339_sec,
                           absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos()),

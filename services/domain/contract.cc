@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "kainjow/mustache.hpp"
+#include "services/domain/enum_names.h"
 #include "services/domain/reference_data.h"
 
 namespace kokemus {
@@ -64,6 +65,15 @@ std::string RoleLabel(Role role, absl::string_view language) {
 
 std::string AudienceLabel(Audience audience, absl::string_view language) {
   return Label(kAudiences, static_cast<int>(audience), language);
+}
+
+absl::Status CheckContractable(AssignmentState state) {
+  if (state == AssignmentState::kConfirmed || state == AssignmentState::kCompleted) {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("the assignment is ", EnumName(state),
+                   "; contracts are made for CONFIRMED or COMPLETED assignments"));
 }
 
 absl::Time ContractDate(const ContractFacts& f, absl::Time template_time) {

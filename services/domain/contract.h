@@ -26,6 +26,10 @@ struct ContractFacts {
   absl::Time created = absl::UnixEpoch();  // the contract's date
 };
 
+// Contracts are made for CONFIRMED and COMPLETED assignments only;
+// FAILED_PRECONDITION naming the state otherwise.
+absl::Status CheckContractable(AssignmentState state);
+
 // The contract's date: the latest change of anything it states (and of the
 // template), so that the same inputs give the same document, byte for byte.
 absl::Time ContractDate(const ContractFacts& facts, absl::Time template_time);

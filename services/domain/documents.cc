@@ -15,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "kainjow/mustache.hpp"
+#include "services/domain/orders.h"
 #include "services/domain/validation.h"
 
 namespace kokemus::domain {
@@ -22,14 +23,6 @@ namespace {
 
 constexpr char kNbsp[] = "\u00a0";
 
-const absl::TimeZone& HelsinkiZone() {
-  static const absl::TimeZone* tz = [] {
-    auto* zone = new absl::TimeZone(absl::FixedTimeZone(2 * 3600));
-    absl::LoadTimeZone("Europe/Helsinki", zone);
-    return zone;
-  }();
-  return *tz;
-}
 
 std::string Grouped(int64_t whole, absl::string_view separator) {
   std::string digits = absl::StrCat(whole);
@@ -69,7 +62,7 @@ std::string FormatMoney(int64_t cents, absl::string_view language) {
 }
 
 std::string FormatDate(absl::Time t, absl::string_view language) {
-  const absl::CivilMinute c = absl::ToCivilMinute(t, HelsinkiZone());
+  const absl::CivilMinute c = absl::ToCivilMinute(t, HelsinkiTimeZone());
   if (language == "en") {
     return absl::StrCat(c.day(), " ", kEnglishMonths[c.month() - 1], " ", c.year());
   }
@@ -77,7 +70,7 @@ std::string FormatDate(absl::Time t, absl::string_view language) {
 }
 
 std::string FormatDateTime(absl::Time t, absl::string_view language) {
-  const absl::CivilMinute c = absl::ToCivilMinute(t, HelsinkiZone());
+  const absl::CivilMinute c = absl::ToCivilMinute(t, HelsinkiTimeZone());
   const std::string minutes = absl::StrCat(c.minute() < 10 ? "0" : "", c.minute());
   if (language == "en") {
     return absl::StrCat(FormatDate(t, language), " at ", c.hour(), ":", minutes);

@@ -10,17 +10,9 @@
 namespace kokemus::domain {
 namespace {
 
-const absl::TimeZone& Helsinki() {
-  static const absl::TimeZone* tz = [] {
-    auto* zone = new absl::TimeZone(absl::FixedTimeZone(2 * 3600));
-    absl::LoadTimeZone("Europe/Helsinki", zone);
-    return zone;
-  }();
-  return *tz;
-}
 
 absl::CivilMonth MonthOf(absl::Time t) {
-  return absl::CivilMonth(absl::ToCivilDay(t, Helsinki()));
+  return absl::CivilMonth(absl::ToCivilDay(t, HelsinkiTimeZone()));
 }
 
 template <typename T>
@@ -30,8 +22,8 @@ bool Contains(const std::vector<T>& v, const T& x) {
 
 bool FitsWeeklyWindows(const Expert& e, const Order& o) {
   if (e.weekly_availability.empty()) return true;
-  const absl::CivilMinute start = absl::ToCivilMinute(o.start_time, Helsinki());
-  const absl::CivilMinute end = absl::ToCivilMinute(o.end_time(), Helsinki());
+  const absl::CivilMinute start = absl::ToCivilMinute(o.start_time, HelsinkiTimeZone());
+  const absl::CivilMinute end = absl::ToCivilMinute(o.end_time(), HelsinkiTimeZone());
   if (absl::CivilDay(start) != absl::CivilDay(end - 1)) return false;  // spans midnight
   const int weekday = static_cast<int>(absl::GetWeekday(absl::CivilDay(start)));  // Monday = 0
   const int from = start.hour() * 60 + start.minute();

@@ -55,18 +55,6 @@ const T* ValidOn(const std::vector<T>& entries, absl::string_view date,
   return best;
 }
 
-const absl::TimeZone& Helsinki() {
-  static const absl::TimeZone* tz = [] {
-    auto* zone = new absl::TimeZone;
-    if (!absl::LoadTimeZone("Europe/Helsinki", zone)) {
-      // Without tzdata: Finnish standard time (the packages install tzdata).
-      *zone = absl::FixedTimeZone(2 * 60 * 60);
-    }
-    return zone;
-  }();
-  return *tz;
-}
-
 template <typename T>
 void CheckDatedEntries(const std::vector<T>& entries, const std::string& path,
                        FieldViolations& v) {
@@ -249,8 +237,20 @@ int TravelKm(absl::string_view from, absl::string_view to) {
   return static_cast<int>(std::lround(km * kRoadFactor));
 }
 
+const absl::TimeZone& HelsinkiTimeZone() {
+  static const absl::TimeZone* tz = [] {
+    auto* zone = new absl::TimeZone;
+    if (!absl::LoadTimeZone("Europe/Helsinki", zone)) {
+      // Without tzdata: Finnish standard time (the packages install tzdata).
+      *zone = absl::FixedTimeZone(2 * 60 * 60);
+    }
+    return zone;
+  }();
+  return *tz;
+}
+
 std::string HelsinkiDate(absl::Time t) {
-  return absl::FormatCivilTime(absl::ToCivilDay(t, Helsinki()));
+  return absl::FormatCivilTime(absl::ToCivilDay(t, HelsinkiTimeZone()));
 }
 
 const RoleFeeRule* RuleFor(const FeeSchedule& s, Role role, absl::string_view date) {

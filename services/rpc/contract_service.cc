@@ -103,12 +103,7 @@ grpc::Status ContractService::GenerateContract(grpc::ServerContext*,
     if (!key.ok()) return key.status();
     auto assignment = orders_.GetAssignment({key->exchange_id, key->order_id, key->id}, started);
     if (!assignment.ok()) return assignment.status();
-    if (assignment->state != domain::AssignmentState::kConfirmed &&
-        assignment->state != domain::AssignmentState::kCompleted) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the assignment is ", domain::EnumName(assignment->state),
-          "; contracts are made for CONFIRMED or COMPLETED assignments"));
-    }
+    if (absl::Status s = domain::CheckContractable(assignment->state); !s.ok()) return s;
     domain::ContractFacts facts;
     facts.assignment = *assignment;
     auto exchange = registry_.Get<domain::Exchange>({"", key->exchange_id});

@@ -36,7 +36,11 @@ grpc::Status MatchingService::RankExperts(grpc::ServerContext*,
     while (true) {
       auto page = registry_.List<domain::Expert>(*query);
       if (!page.ok()) return page.status();
-      for (auto& e : page->items) records.push_back({.expert = std::move(e)});
+      for (auto& e : page->items) {
+        domain::ExpertRecord record;
+        record.expert = std::move(e);
+        records.push_back(std::move(record));
+      }
       if (page->next_page_token.empty()) break;
       query = domain::ParseListQuery(query->scope, domain::kMaxPageSize,
                                      page->next_page_token, "", {});

@@ -204,11 +204,9 @@ absl::StatusOr<Page<StoredTemplate>> ContractStore::ListTemplates(
         sql, kSelectTemplatePage,
         {exchange_id, language, language, version, static_cast<long long>(query.page_size + 1)},
         ReadTemplate);
-    if (page.items.size() > static_cast<size_t>(query.page_size)) {
-      page.items.pop_back();
-      page.next_page_token = domain::NextPageToken(
-          query, absl::StrCat(page.items.back().language, "/", page.items.back().version));
-    }
+    FinishPage(page, query, [](const StoredTemplate& t) {
+      return absl::StrCat(t.language, "/", t.version);
+    });
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -304,12 +302,9 @@ absl::StatusOr<Page<StoredContract>> ContractStore::ListContracts(
         absl::StrCat("SELECT ", kContractColumns, " FROM contracts WHERE ", where,
                      " ORDER BY create_time DESC, id DESC LIMIT :limit"),
         std::move(values), ReadContract);
-    if (page.items.size() > static_cast<size_t>(query.page_size)) {
-      page.items.pop_back();
-      const StoredContract& last = page.items.back();
-      page.next_page_token =
-          domain::NextPageToken(query, absl::StrCat(Micros(last.create_time), "/", last.id));
-    }
+    FinishPage(page, query, [](const StoredContract& c) {
+      return absl::StrCat(Micros(c.create_time), "/", c.id);
+    });
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

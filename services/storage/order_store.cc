@@ -515,12 +515,9 @@ absl::StatusOr<Page<Order>> OrderStore::ListOrders(const domain::ListQuery& quer
                               absl::StrCat("SELECT ", kOrderColumns, " FROM orders WHERE ",
                                            where, " ORDER BY start_time, id LIMIT :limit"),
                               std::move(values), ReadOrder);
-    if (page.items.size() > static_cast<size_t>(query.page_size)) {
-      page.items.pop_back();
-      const Order& last = page.items.back();
-      page.next_page_token = domain::NextPageToken(
-          query, absl::StrCat(Micros(last.start_time), "/", last.id));
-    }
+    FinishPage(page, query, [](const Order& o) {
+      return absl::StrCat(Micros(o.start_time), "/", o.id);
+    });
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -862,11 +859,9 @@ absl::StatusOr<Page<Assignment>> OrderStore::ListAssignments(
                      " ORDER BY order_id, id LIMIT :limit"),
         std::move(values), [](const soci::row& row) { return ReadAssignment(row); });
     for (Assignment& a : page.items) a.state = domain::EffectiveState(a, now);
-    if (page.items.size() > static_cast<size_t>(query.page_size)) {
-      page.items.pop_back();
-      page.next_page_token = domain::NextPageToken(
-          query, absl::StrCat(page.items.back().order_id, "/", page.items.back().id));
-    }
+    FinishPage(page, query, [](const Assignment& a) {
+      return absl::StrCat(a.order_id, "/", a.id);
+    });
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

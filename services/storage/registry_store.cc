@@ -433,11 +433,7 @@ absl::StatusOr<Page<T>> RegistryStore::List(const domain::ListQuery& query) {
     Bind(statement, values);
     soci::rowset<soci::row> rows(statement);
     for (const soci::row& row : rows) page.items.push_back(ReadResource<T>(row));
-    if (page.items.size() > static_cast<size_t>(query.page_size)) {
-      page.items.pop_back();
-      page.next_page_token =
-          domain::NextPageToken(query, TableOf<T>::KeyOf(page.items.back()).id);
-    }
+    FinishPage(page, query, [](const T& item) { return TableOf<T>::KeyOf(item).id; });
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
