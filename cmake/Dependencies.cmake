@@ -10,6 +10,8 @@ find_package(nlohmann_json CONFIG REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo cairo-pdf)
+# CBC (COIN-OR branch and cut) solves the assignment plan's integer program.
+pkg_check_modules(CBC REQUIRED IMPORTED_TARGET cbc)
 find_path(MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp REQUIRED)
 
 find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)

@@ -63,8 +63,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->contract_store_ = std::make_unique<storage::ContractStore>(*server->db_);
   server->contracts_ = std::make_unique<rpc::ContractService>(
       *server->store_, *server->order_store_, *server->contract_store_, &server->metrics_);
+  server->matching_store_ = std::make_unique<storage::MatchingStore>(
+      *server->db_, *server->store_, *server->order_store_);
   server->matching_ = std::make_unique<rpc::MatchingService>(
-      *server->store_, *server->order_store_, &server->metrics_);
+      *server->matching_store_, *server->order_store_, &server->metrics_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -78,6 +78,7 @@ class Server final {
   std::unique_ptr<rpc::OrderService> orders_;
   std::unique_ptr<storage::ContractStore> contract_store_;
   std::unique_ptr<rpc::ContractService> contracts_;
+  std::unique_ptr<storage::MatchingStore> matching_store_;
   std::unique_ptr<rpc::MatchingService> matching_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;

@@ -51,14 +51,23 @@ ExpertRecord Eligible(const std::string& id) {
   return r;
 }
 
-Assignment Held(absl::Time start, int minutes, int64_t fee = 15000) {
-  Assignment a;
-  a.state = AssignmentState::kConfirmed;
-  a.start_time = start;
-  a.end_time = start + absl::Minutes(minutes);
-  a.fee_cents = fee;
-  return a;
+// A confirmed lecture (a heavy task) of the expert.
+PastTask Held(absl::Time start, int minutes, int64_t fee = 15000) {
+  PastTask t;
+  t.start_time = start;
+  t.end_time = start + absl::Minutes(minutes);
+  t.fee_cents = fee;
+  t.role = Role::kLecturer;
+  return t;
 }
+
+PastTask Completed(absl::Time start, int minutes, int64_t fee = 15000) {
+  PastTask t = Held(start, minutes, fee);
+  t.completed = true;
+  return t;
+}
+
+const absl::Time kNow = absl::FromCivil(absl::CivilMinute(2026, 11, 22, 12, 0), absl::UTCTimeZone());
 
 struct RuleCase {
   ExclusionRule rule;
@@ -74,7 +83,7 @@ TEST_P(HardRule, ExcludesAnExpertByExactlyThatRule) {
   c.break_it(broken);
   MatchingSettings settings;
   settings.travel_buffer = absl::Minutes(30);
-  Ranking r = RankExperts(TheOrder(), {Eligible("ok"), broken}, settings, Fees());
+  Ranking r = RankExperts(TheOrder(), {Eligible("ok"), broken}, settings, Fees(), kNow);
   ASSERT_EQ(r.candidates.size(), 1u);
   EXPECT_EQ(r.candidates[0].expert_id, "ok");
   ASSERT_EQ(r.excluded.size(), 1u);
@@ -116,7 +125,7 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{ExclusionRule::kOverlapping,
                  [](ExpertRecord& r) {
                    // Ends 9:40; with the 30 min buffer 10:00 is too soon.
-                   r.held = {Held(Helsinki(2026, 12, 8, 8, 40), 60)};
+                   r.tasks = {Held(Helsinki(2026, 12, 8, 8, 40), 60)};
                  },
                  "already has an assignment at an overlapping time (travel buffer included)"},
         RuleCase{ExclusionRule::kTooFar,
@@ -125,17 +134,17 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{ExclusionRule::kMonthlyCap,
                  [](ExpertRecord& r) {
                    r.expert.max_assignments_per_month = 2;
-                   r.completed = {Held(Helsinki(2026, 12, 1, 10, 0), 60),
-                                  Held(Helsinki(2026, 12, 2, 10, 0), 60)};
+                   r.tasks = {Completed(Helsinki(2026, 12, 1, 10, 0), 60),
+                              Held(Helsinki(2026, 12, 2, 10, 0), 60)};
                  },
                  "already has 2 tasks this month (cap 2)"},
         RuleCase{ExclusionRule::kRestPeriod,
-                 [](ExpertRecord& r) { r.held = {Held(Helsinki(2026, 12, 7, 13, 0), 90)}; },
-                 "needs rest after a recent heavy task"},
+                 [](ExpertRecord& r) { r.tasks = {Held(Helsinki(2026, 12, 7, 13, 0), 90)}; },
+                 "needs rest after a heavy task before the next one"},
         RuleCase{ExclusionRule::kEarningsLimit,
                  [](ExpertRecord& r) {
                    r.expert.monthly_earnings_limit_cents = 40000;
-                   r.completed = {Held(Helsinki(2026, 12, 1, 10, 0), 60, 30000)};
+                   r.tasks = {Completed(Helsinki(2026, 12, 1, 10, 0), 60, 30000)};
                  },
                  "this task's fee would take the month's earnings over the expert's own limit"}),
     [](const auto& info) { return std::string(ExclusionRuleName(info.param.rule)); });
@@ -144,27 +153,31 @@ TEST(Ranking, EarningsLimitCountsOnlyTheSameHelsinkiMonthAndThisFee) {
   ExpertRecord r = Eligible("kaisa");
   r.expert.monthly_earnings_limit_cents = 45000;
   // 30 November 23:30 in Helsinki is November there, whatever UTC says.
-  r.completed = {Held(Helsinki(2026, 11, 30, 23, 30), 20, 90000),
-                 Held(Helsinki(2026, 12, 1, 10, 0), 60, 30000)};
-  Ranking ok = RankExperts(TheOrder(), {r}, MatchingSettings{}, Fees());
+  r.tasks = {Completed(Helsinki(2026, 11, 30, 23, 30), 20, 90000),
+             Completed(Helsinki(2026, 12, 1, 10, 0), 60, 30000)};
+  Ranking ok = RankExperts(TheOrder(), {r}, MatchingSettings{}, Fees(), kNow);
   EXPECT_EQ(ok.candidates.size(), 1u);  // 300 + 150 = 450 € is at the limit, not over
   r.expert.monthly_earnings_limit_cents = 44999;
-  Ranking over = RankExperts(TheOrder(), {r}, MatchingSettings{}, Fees());
+  Ranking over = RankExperts(TheOrder(), {r}, MatchingSettings{}, Fees(), kNow);
   EXPECT_TRUE(over.candidates.empty());
 }
 
 TEST(Ranking, FairShareRanksTheLessWorkedHigherAndExplainsWhy) {
   ExpertRecord busy = Eligible("busy");
-  busy.tasks_last_90_days = 12;
-  busy.fees_last_90_days_cents = 180000;
+  for (int day = 1; day <= 12; ++day) {
+    busy.tasks.push_back(Completed(Helsinki(2026, 10, day, 10, 0), 60, 15000));
+  }
+  // Older than 90 days: outside the fair share, still history in the role.
+  busy.tasks.push_back(Completed(Helsinki(2026, 8, 1, 10, 0), 60, 15000));
   ExpertRecord quiet = Eligible("quiet");
-  quiet.tasks_last_90_days = 1;
-  quiet.fees_last_90_days_cents = 15000;
-  Ranking r = RankExperts(TheOrder(), {busy, quiet}, MatchingSettings{}, Fees());
+  quiet.tasks = {Completed(Helsinki(2026, 11, 2, 10, 0), 60, 15000)};
+  Ranking r = RankExperts(TheOrder(), {busy, quiet}, MatchingSettings{}, Fees(), kNow);
   ASSERT_EQ(r.candidates.size(), 2u);
   EXPECT_EQ(r.candidates[0].expert_id, "quiet");
   EXPECT_DOUBLE_EQ(r.candidates[1].parts.fairness, 0.0);
   EXPECT_NEAR(r.candidates[0].parts.fairness, 1 - (1.0 / 12 + 15000.0 / 180000) / 2, 1e-12);
+  EXPECT_NEAR(r.candidates[0].parts.role, 1.0 / 13, 1e-12);  // 1 of busy's 13 lectures
+  EXPECT_DOUBLE_EQ(r.candidates[1].parts.role, 1.0);
   EXPECT_EQ(r.candidates[0].fee_cents, 15000);
   // The score is the weighted sum of its parts.
   const MatchingSettings w;
@@ -179,14 +192,87 @@ TEST(Ranking, ServiceMunicipalitiesAndRemoteWidenTheReach) {
   ExpertRecord far = Eligible("far");
   far.expert.home_municipality = "091";
   far.expert.service_municipalities = {"398"};
-  Ranking r = RankExperts(TheOrder(), {far}, MatchingSettings{}, Fees());
+  Ranking r = RankExperts(TheOrder(), {far}, MatchingSettings{}, Fees(), kNow);
   EXPECT_EQ(r.candidates.size(), 1u);
   Order remote = TheOrder();
   remote.remote = true;
   ExpertRecord no_remote = Eligible("local");
-  Ranking rr = RankExperts(remote, {no_remote}, MatchingSettings{}, Fees());
+  Ranking rr = RankExperts(remote, {no_remote}, MatchingSettings{}, Fees(), kNow);
   ASSERT_EQ(rr.excluded.size(), 1u);
   EXPECT_EQ(rr.excluded[0].reason, "does not take remote tasks");
+}
+
+TEST(Ranking, RestFollowsOnlyAHeavyTaskAndHoldsInBothDirections) {
+  MatchingSettings settings;
+  // A co-development meeting the day before is not heavy: no rest needed.
+  ExpertRecord light = Eligible("light");
+  light.tasks = {Held(Helsinki(2026, 12, 7, 13, 0), 90)};
+  light.tasks[0].role = Role::kCoDeveloper;
+  // The lecture (heavy) would come the day before a confirmed co-development task.
+  ExpertRecord later = Eligible("later");
+  later.tasks = {Held(Helsinki(2026, 12, 9, 9, 0), 60)};
+  later.tasks[0].role = Role::kCoDeveloper;
+  Ranking r = RankExperts(TheOrder(), {light, later}, settings, Fees(), kNow);
+  ASSERT_EQ(r.candidates.size(), 1u);
+  EXPECT_EQ(r.candidates[0].expert_id, "light");
+  ASSERT_EQ(r.excluded.size(), 1u);
+  EXPECT_EQ(r.excluded[0].rule, ExclusionRule::kRestPeriod);
+  // The exchange's own rest period: 12 hours lets the next morning's task be.
+  settings.rest_after_heavy = absl::Hours(12);
+  EXPECT_EQ(RankExperts(TheOrder(), {later}, settings, Fees(), kNow).candidates.size(), 1u);
+}
+
+TEST(Ranking, PreferredAndFeedbackComeFromOrderersRatings) {
+  Order order = TheOrder();
+  order.organization_id = "lyseo";
+  ExpertRecord liked = Eligible("liked");
+  liked.tasks = {Completed(Helsinki(2026, 6, 1, 10, 0), 60), Completed(Helsinki(2026, 6, 8, 10, 0), 60)};
+  liked.tasks[0].orderer_rating = 5;
+  liked.tasks[0].organization_id = "lyseo";
+  liked.tasks[1].orderer_rating = 2;
+  liked.tasks[1].organization_id = "other";
+  ExpertRecord unrated = Eligible("unrated");
+  Ranking r = RankExperts(order, {liked, unrated}, MatchingSettings{}, Fees(), kNow);
+  ASSERT_EQ(r.candidates.size(), 2u);
+  const Candidate& l = r.candidates[0].expert_id == "liked" ? r.candidates[0] : r.candidates[1];
+  const Candidate& u = r.candidates[0].expert_id == "liked" ? r.candidates[1] : r.candidates[0];
+  EXPECT_DOUBLE_EQ(l.parts.preferred, 1.0);
+  EXPECT_DOUBLE_EQ(l.parts.feedback, (3.5 - 1) / 4);  // average of 5 and 2
+  EXPECT_DOUBLE_EQ(u.parts.preferred, 0.0);
+  EXPECT_DOUBLE_EQ(u.parts.feedback, 0.5);
+}
+
+TEST(Ranking, WithoutReportingExcludedOnlyCountsEachRule) {
+  ExpertRecord paused = Eligible("paused");
+  paused.expert.state = ExpertState::kPaused;
+  ExpertRecord swede = Eligible("swede");
+  swede.expert.languages = {"sv"};
+  ExpertRecord swede2 = swede;
+  swede2.expert.id = "swede2";
+  Ranking r = RankExperts(TheOrder(), {paused, swede, swede2, Eligible("ok")}, MatchingSettings{},
+                          Fees(), kNow, /*report_excluded=*/false);
+  EXPECT_TRUE(r.excluded.empty());
+  EXPECT_EQ(r.excluded_by_rule[static_cast<int>(ExclusionRule::kNotActive)], 1);
+  EXPECT_EQ(r.excluded_by_rule[static_cast<int>(ExclusionRule::kLacksLanguage)], 2);
+  EXPECT_EQ(r.candidates.size(), 1u);
+}
+
+TEST(MatchingSettingsValidation, NamesEachBadField) {
+  MatchingSettings s;
+  s.weight_travel = -1;
+  s.weight_feedback = 11;
+  s.rest_after_heavy = absl::Minutes(90);
+  FieldViolations v;
+  ValidateMatchingSettings(s, "matching_settings.", v);
+  ASSERT_EQ(v.list().size(), 3u);
+  EXPECT_EQ(v.list()[0].field, "matching_settings.weights.travel");
+  EXPECT_EQ(v.list()[0].description, "must be from 0 to 10");
+  EXPECT_EQ(v.list()[1].field, "matching_settings.weights.feedback");
+  EXPECT_EQ(v.list()[2].field, "matching_settings.rest_after_heavy_hours");
+  EXPECT_EQ(v.list()[2].description, "must be whole hours from 0 to 336");
+  FieldViolations none;
+  ValidateMatchingSettings(MatchingSettings{}, "", none);
+  EXPECT_TRUE(none.empty());
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -9,7 +11,6 @@
 
 namespace kokemus::domain {
 namespace {
-
 
 absl::CivilMonth MonthOf(absl::Time t) {
   return absl::CivilMonth(absl::ToCivilDay(t, HelsinkiTimeZone()));
@@ -51,62 +52,118 @@ bool IsHeavyRole(Role role) {
          role == Role::kGroupFacilitator;
 }
 
+void ValidateMatchingSettings(const MatchingSettings& s, absl::string_view prefix,
+                              FieldViolations& violations) {
+  const std::pair<const char*, double> weights[] = {
+      {"weights.experience", s.weight_experience}, {"weights.role", s.weight_role},
+      {"weights.travel", s.weight_travel},         {"weights.fairness", s.weight_fairness},
+      {"weights.preferred", s.weight_preferred},   {"weights.feedback", s.weight_feedback}};
+  for (const auto& [field, w] : weights) {
+    if (!(w >= 0 && w <= kMaxWeight)) {  // NaN fails too
+      violations.Add(absl::StrCat(prefix, field), absl::StrCat("must be from 0 to ", kMaxWeight));
+    }
+  }
+  if (s.rest_after_heavy < absl::ZeroDuration() ||
+      s.rest_after_heavy > absl::Hours(kMaxRestHours) ||
+      absl::Trunc(s.rest_after_heavy, absl::Hours(1)) != s.rest_after_heavy) {
+    violations.Add(absl::StrCat(prefix, "rest_after_heavy_hours"),
+                   absl::StrCat("must be whole hours from 0 to ", kMaxRestHours));
+  }
+}
+
+bool BreaksRest(absl::Time start_a, absl::Time end_a, bool heavy_a, absl::Time start_b,
+                absl::Time end_b, bool heavy_b, absl::Duration rest) {
+  return (heavy_a && end_a <= start_b && start_b < end_a + rest) ||
+         (heavy_b && end_b <= start_a && start_a < end_b + rest);
+}
+
+int HelsinkiMonth(absl::Time t) {
+  const absl::CivilMonth m = MonthOf(t);
+  return static_cast<int>(m.year()) * 12 + m.month() - 1;
+}
+
 Ranking RankExperts(const Order& order, const std::vector<ExpertRecord>& experts,
-                    const MatchingSettings& s, const FeeSchedule& schedule) {
+                    const MatchingSettings& s, const FeeSchedule& schedule, absl::Time now,
+                    bool report_excluded) {
   Ranking ranking;
-  const absl::CivilMonth month = MonthOf(order.start_time);
+  const int month = HelsinkiMonth(order.start_time);
+  // Tasks this far from the order can't be in its Helsinki month.
+  const absl::Time month_window_start = order.start_time - absl::Hours(24 * 32);
+  const absl::Time month_window_end = order.start_time + absl::Hours(24 * 32);
+  const absl::Time fair_share_start = now - absl::Hours(24 * 90);
+  const bool heavy = IsHeavyRole(order.role);
+  // The fee depends on the payment method only: quote each method once.
+  std::map<PaymentMethod, FeeQuote> fees;
+  auto fee_for = [&](PaymentMethod method) {
+    auto it = fees.find(method);
+    if (it != fees.end()) return it->second;
+    auto quote = QuoteFee(schedule, order, order.duration_minutes, method, 0);
+    return fees[method] = quote.ok() ? *quote : FeeQuote{};
+  };
   struct Eligible {
     const ExpertRecord* record;
-    FeeQuote quote;
+    int64_t fee_cents;
+    int travel_km;
+    int tasks;          // in the fair-share window
+    int64_t fees;       // in the fair-share window
+    int in_role;        // completed tasks in the order's role
+    double rating_sum;  // orderers' ratings
+    int ratings;
+    bool preferred;
   };
   std::vector<Eligible> eligible;
   for (const ExpertRecord& r : experts) {
     const Expert& e = r.expert;
-    auto exclude = [&](ExclusionRule rule, std::string reason) {
-      ranking.excluded.push_back({e.id, rule, std::move(reason)});
+    auto exclude = [&](ExclusionRule rule, auto&& reason) {
+      ++ranking.excluded_by_rule[static_cast<int>(rule)];
+      if (report_excluded) ranking.excluded.push_back({e.id, rule, std::string(reason())});
     };
     if (e.state != ExpertState::kActive) {
-      exclude(ExclusionRule::kNotActive, absl::StrCat("the expert is ", EnumName(e.state)));
+      exclude(ExclusionRule::kNotActive, [&] { return absl::StrCat("the expert is ", EnumName(e.state)); });
       continue;
     }
     if (e.trainings.empty()) {
-      exclude(ExclusionRule::kNotTrained, "no completed training is recorded");
+      exclude(ExclusionRule::kNotTrained, [] { return "no completed training is recorded"; });
       continue;
     }
     if (!Contains(e.roles, order.role)) {
       exclude(ExclusionRule::kLacksRole,
-              absl::StrCat("does not take the role ", EnumName(order.role)));
+              [&] { return absl::StrCat("does not take the role ", EnumName(order.role)); });
       continue;
     }
     if (!Contains(e.languages, order.language)) {
       exclude(ExclusionRule::kLacksLanguage,
-              absl::StrCat("does not work in the language ", order.language));
+              [&] { return absl::StrCat("does not work in the language ", order.language); });
       continue;
     }
     if (!order.experience_areas.empty() &&
         std::none_of(order.experience_areas.begin(), order.experience_areas.end(),
                      [&](ExperienceArea a) { return Contains(e.experience_areas, a); })) {
       // Which areas are missing is health information: the reason does not say.
-      exclude(ExclusionRule::kLacksExperience, "covers none of the wanted experience areas");
+      exclude(ExclusionRule::kLacksExperience,
+              [] { return "covers none of the wanted experience areas"; });
       continue;
     }
     if (!FitsWeeklyWindows(e, order)) {
-      exclude(ExclusionRule::kNotAvailableWeekly, "the time is outside the weekly availability");
+      exclude(ExclusionRule::kNotAvailableWeekly,
+              [] { return "the time is outside the weekly availability"; });
       continue;
     }
     if (std::any_of(e.unavailable_periods.begin(), e.unavailable_periods.end(),
                     [&](const Period& p) {
                       return p.start_time < order.end_time() && order.start_time < p.end_time;
                     })) {
-      exclude(ExclusionRule::kUnavailablePeriod, "the time falls in an unavailable period");
+      exclude(ExclusionRule::kUnavailablePeriod,
+              [] { return "the time falls in an unavailable period"; });
       continue;
     }
-    if (std::any_of(r.held.begin(), r.held.end(), [&](const Assignment& a) {
-          return Conflicts(a.start_time, a.end_time, order.start_time, order.end_time(),
-                           s.travel_buffer);
+    if (std::any_of(r.tasks.begin(), r.tasks.end(), [&](const PastTask& t) {
+          return !t.completed && Conflicts(t.start_time, t.end_time, order.start_time,
+                                           order.end_time(), s.travel_buffer);
         })) {
-      exclude(ExclusionRule::kOverlapping,
-              "already has an assignment at an overlapping time (travel buffer included)");
+      exclude(ExclusionRule::kOverlapping, [] {
+        return "already has an assignment at an overlapping time (travel buffer included)";
+      });
       continue;
     }
     const int km = order.remote ? 0 : TravelKm(e.home_municipality, order.municipality);
@@ -115,61 +172,79 @@ Ranking RankExperts(const Order& order, const std::vector<ExpertRecord>& experts
                                               e.home_municipality == order.municipality ||
                                               Contains(e.service_municipalities, order.municipality));
     if (!serves_there) {
-      exclude(ExclusionRule::kTooFar,
-              order.remote ? std::string("does not take remote tasks")
-                           : absl::StrCat("the place is about ", km, " km away, more than ",
-                                          e.max_travel_km, " km"));
+      exclude(ExclusionRule::kTooFar, [&] {
+        return order.remote ? std::string("does not take remote tasks")
+                            : absl::StrCat("the place is about ", km, " km away, more than ",
+                                           e.max_travel_km, " km");
+      });
       continue;
     }
     int in_month = 0;
     int64_t earned_in_month = 0;
-    for (const auto* list : {&r.held, &r.completed}) {
-      for (const Assignment& a : *list) {
-        if (MonthOf(a.start_time) != month) continue;
-        ++in_month;
-        earned_in_month += a.fee_cents;
-      }
+    for (const PastTask& t : r.tasks) {
+      if (t.start_time < month_window_start || t.start_time > month_window_end) continue;
+      if (HelsinkiMonth(t.start_time) != month) continue;
+      ++in_month;
+      earned_in_month += t.fee_cents;
     }
     if (e.max_assignments_per_month > 0 && in_month >= e.max_assignments_per_month) {
-      exclude(ExclusionRule::kMonthlyCap,
-              absl::StrCat("already has ", in_month, " tasks this month (cap ",
-                           e.max_assignments_per_month, ")"));
+      exclude(ExclusionRule::kMonthlyCap, [&] {
+        return absl::StrCat("already has ", in_month, " tasks this month (cap ",
+                            e.max_assignments_per_month, ")");
+      });
       continue;
     }
-    if (IsHeavyRole(order.role) &&
-        std::any_of(r.held.begin(), r.held.end(), [&](const Assignment& a) {
-          return a.end_time <= order.start_time && order.start_time < a.end_time + s.rest_after_heavy;
+    if (std::any_of(r.tasks.begin(), r.tasks.end(), [&](const PastTask& t) {
+          return BreaksRest(t.start_time, t.end_time, IsHeavyRole(t.role), order.start_time,
+                            order.end_time(), heavy, s.rest_after_heavy);
         })) {
-      exclude(ExclusionRule::kRestPeriod, "needs rest after a recent heavy task");
+      exclude(ExclusionRule::kRestPeriod,
+              [] { return "needs rest after a heavy task before the next one"; });
       continue;
     }
-    auto quote = QuoteFee(schedule, order, order.duration_minutes, e.payment_method, km);
-    const FeeQuote fee = quote.ok() ? *quote : FeeQuote{0, 0, km};
+    const FeeQuote fee = fee_for(e.payment_method);
     if (e.monthly_earnings_limit_cents > 0 &&
         earned_in_month + fee.fee_cents > e.monthly_earnings_limit_cents) {
-      exclude(ExclusionRule::kEarningsLimit,
-              "this task's fee would take the month's earnings over the expert's own limit");
+      exclude(ExclusionRule::kEarningsLimit, [] {
+        return "this task's fee would take the month's earnings over the expert's own limit";
+      });
       continue;
     }
-    eligible.push_back({&r, fee});
+    Eligible el{&r, fee.fee_cents, km, 0, 0, 0, 0, 0, false};
+    for (const PastTask& t : r.tasks) {
+      if (t.start_time >= fair_share_start) {
+        ++el.tasks;
+        el.fees += t.fee_cents;
+      }
+      if (!t.completed) continue;
+      el.in_role += t.role == order.role;
+      if (t.orderer_rating > 0) {
+        el.rating_sum += t.orderer_rating;
+        ++el.ratings;
+        if (t.organization_id == order.organization_id && t.orderer_rating >= 4) {
+          el.preferred = true;
+        }
+      }
+    }
+    eligible.push_back(el);
   }
 
-  // Fairness is relative to the eligible group: the least worked score 1.
+  // Fairness and role history are relative to the eligible group.
   int max_tasks = 0;
   int64_t max_fees = 0;
   int max_role = 0;
   for (const auto& el : eligible) {
-    max_tasks = std::max(max_tasks, el.record->tasks_last_90_days);
-    max_fees = std::max(max_fees, el.record->fees_last_90_days_cents);
-    max_role = std::max<int>(max_role, std::count(el.record->completed_roles.begin(),
-                                                  el.record->completed_roles.end(), order.role));
+    max_tasks = std::max(max_tasks, el.tasks);
+    max_fees = std::max(max_fees, el.fees);
+    max_role = std::max(max_role, el.in_role);
   }
+  ranking.candidates.reserve(eligible.size());
   for (const auto& el : eligible) {
     const ExpertRecord& r = *el.record;
     Candidate c;
     c.expert_id = r.expert.id;
-    c.fee_cents = el.quote.fee_cents;
-    c.travel_km = el.quote.travel_km;
+    c.fee_cents = el.fee_cents;
+    c.travel_km = el.travel_km;
     ScoreParts& p = c.parts;
     if (order.experience_areas.empty()) {
       p.experience = 1;
@@ -178,19 +253,17 @@ Ranking RankExperts(const Order& order, const std::vector<ExpertRecord>& experts
       for (ExperienceArea a : order.experience_areas) covered += Contains(r.expert.experience_areas, a);
       p.experience = static_cast<double>(covered) / order.experience_areas.size();
     }
-    const int in_role = std::count(r.completed_roles.begin(), r.completed_roles.end(), order.role);
-    p.role = max_role == 0 ? 0 : static_cast<double>(in_role) / max_role;
-    p.travel = order.remote ? 1 : 1.0 / (1.0 + el.quote.travel_km / 25.0);
-    const double task_share = max_tasks == 0 ? 0 : static_cast<double>(r.tasks_last_90_days) / max_tasks;
-    const double fee_share =
-        max_fees == 0 ? 0 : static_cast<double>(r.fees_last_90_days_cents) / max_fees;
+    p.role = max_role == 0 ? 0 : static_cast<double>(el.in_role) / max_role;
+    p.travel = order.remote ? 1 : 1.0 / (1.0 + el.travel_km / 25.0);
+    const double task_share = max_tasks == 0 ? 0 : static_cast<double>(el.tasks) / max_tasks;
+    const double fee_share = max_fees == 0 ? 0 : static_cast<double>(el.fees) / max_fees;
     p.fairness = 1 - (task_share + fee_share) / 2;
-    p.preferred = r.preferred_by_orderer ? 1 : 0;
-    p.feedback = r.average_rating > 0 ? (r.average_rating - 1) / 4 : 0.5;
+    p.preferred = el.preferred ? 1 : 0;
+    p.feedback = el.ratings > 0 ? (el.rating_sum / el.ratings - 1) / 4 : 0.5;
     c.score = s.weight_experience * p.experience + s.weight_role * p.role +
               s.weight_travel * p.travel + s.weight_fairness * p.fairness +
               s.weight_preferred * p.preferred + s.weight_feedback * p.feedback;
-    ranking.candidates.push_back(c);
+    ranking.candidates.push_back(std::move(c));
   }
   std::sort(ranking.candidates.begin(), ranking.candidates.end(),
             [](const Candidate& a, const Candidate& b) {

@@ -14,33 +14,49 @@
 #include "absl/time/time.h"
 #include "services/domain/model.h"
 #include "services/domain/orders.h"
+#include "services/domain/validation.h"
 
 namespace kokemus::domain {
 
-// How the score parts weigh, and the limits an exchange sets.
+// How the score parts weigh, and the limits an exchange sets. Stored per
+// exchange (MatchingService.UpdateMatchingSettings); these are the defaults.
 struct MatchingSettings {
   double weight_experience = 3;  // share of the wanted experience areas covered
   double weight_role = 2;        // past tasks in this role
   double weight_travel = 1;      // nearer is better
   double weight_fairness = 3;    // fewer tasks and fees in the last 90 days
-  double weight_preferred = 1;   // the orderer asked for this expert before
+  double weight_preferred = 1;   // the orderer rated this expert 4 or 5 before
   double weight_feedback = 1;    // orderers' ratings
-  absl::Duration travel_buffer = absl::ZeroDuration();
   // Rest after an emotionally heavy task (an own-story talk) before the next.
   absl::Duration rest_after_heavy = absl::Hours(48);
+  // From the exchange: the gap kept between two tasks of one expert.
+  absl::Duration travel_buffer = absl::ZeroDuration();
+  int64_t revision = 0;  // 0: never stored, the defaults
+  absl::Time update_time = absl::UnixEpoch();
+};
+
+inline constexpr double kMaxWeight = 10;
+inline constexpr int kMaxRestHours = 14 * 24;
+
+// Weights in [0, kMaxWeight], rest in whole hours up to kMaxRestHours.
+void ValidateMatchingSettings(const MatchingSettings& settings, absl::string_view prefix,
+                              FieldViolations& violations);
+
+// One accepted, confirmed or completed task of an expert.
+struct PastTask {
+  absl::Time start_time = absl::UnixEpoch();
+  absl::Time end_time = absl::UnixEpoch();
+  int64_t fee_cents = 0;
+  Role role = Role::kUnspecified;
+  bool completed = false;  // false: accepted or confirmed, holding the time
+  int orderer_rating = 0;  // the orderer's overall rating, 0 if none
+  std::string organization_id;
 };
 
 // What storage knows of one expert for matching.
 struct ExpertRecord {
   Expert expert;
-  // Accepted and confirmed assignments (their times), and completed ones.
-  std::vector<Assignment> held;
-  std::vector<Assignment> completed;  // with fee_cents as paid
-  std::vector<Role> completed_roles;  // role of each completed assignment, same order
-  int tasks_last_90_days = 0;
-  int64_t fees_last_90_days_cents = 0;
-  double average_rating = 0;  // 0: no ratings
-  bool preferred_by_orderer = false;
+  std::vector<PastTask> tasks;
 };
 
 enum class ExclusionRule {
@@ -57,6 +73,7 @@ enum class ExclusionRule {
   kRestPeriod,
   kEarningsLimit,
 };
+inline constexpr int kExclusionRuleCount = 12;
 
 absl::string_view ExclusionRuleName(ExclusionRule rule);  // "EARNINGS_LIMIT"
 
@@ -85,16 +102,28 @@ struct Exclusion {
 
 struct Ranking {
   std::vector<Candidate> candidates;  // best first; ties by expert id
-  std::vector<Exclusion> excluded;    // in the order given
+  std::vector<Exclusion> excluded;    // in the order given (if reported)
+  int excluded_by_rule[kExclusionRuleCount] = {};  // always counted
 };
 
 // The order's start is compared in Helsinki time for weekly windows and the
-// calendar month of caps and earnings.
+// calendar month of caps and earnings; `now` bounds the 90 days of the fair
+// share. Without `report_excluded` only the counts per rule are kept.
 Ranking RankExperts(const Order& order, const std::vector<ExpertRecord>& experts,
-                    const MatchingSettings& settings, const FeeSchedule& schedule);
+                    const MatchingSettings& settings, const FeeSchedule& schedule,
+                    absl::Time now, bool report_excluded = true);
 
 // Whether a role's task tells the expert's own story (emotionally heavy).
 bool IsHeavyRole(Role role);
+
+// Whether two tasks of one expert are too close: a heavy task needs
+// `rest` before the next one starts (whichever of the two comes first).
+bool BreaksRest(absl::Time start_a, absl::Time end_a, bool heavy_a, absl::Time start_b,
+                absl::Time end_b, bool heavy_b, absl::Duration rest);
+
+// The Helsinki calendar month of a time as year * 12 + month - 1: caps and
+// earnings limits count per such month.
+int HelsinkiMonth(absl::Time t);
 
 }  // namespace kokemus::domain
 

@@ -1,26 +1,36 @@
-// kokemus.v1.MatchingService: ranks experts for an order with
-// domain::RankExperts over what the stores know.
+// kokemus.v1.MatchingService: ranks experts for an order and plans many
+// orders (domain/matching.h, domain/planner.h) over the exchange's matching
+// data held in memory by storage::MatchingStore; turns a plan into offers.
 #ifndef KOKEMUS_SERVICES_RPC_MATCHING_SERVICE_H_
 #define KOKEMUS_SERVICES_RPC_MATCHING_SERVICE_H_
 
 #include "kokemus/v1/matching_service.grpc.pb.h"
 #include "services/observability/metrics.h"
+#include "services/storage/matching_store.h"
 #include "services/storage/order_store.h"
-#include "services/storage/registry_store.h"
 
 namespace kokemus::rpc {
 
 class MatchingService final : public v1::MatchingService::Service {
  public:
-  MatchingService(storage::RegistryStore& registry, storage::OrderStore& orders,
+  MatchingService(storage::MatchingStore& matching, storage::OrderStore& orders,
                   observability::Metrics* metrics)
-      : registry_(registry), orders_(orders), metrics_(metrics) {}
+      : matching_(matching), orders_(orders), metrics_(metrics) {}
 
   grpc::Status RankExperts(grpc::ServerContext*, const v1::RankExpertsRequest*,
                            v1::RankExpertsResponse*) override;
+  grpc::Status PlanAssignments(grpc::ServerContext*, const v1::PlanAssignmentsRequest*,
+                               v1::PlanAssignmentsResponse*) override;
+  grpc::Status OfferPlan(grpc::ServerContext*, const v1::OfferPlanRequest*,
+                         v1::OfferPlanResponse*) override;
+  grpc::Status GetMatchingSettings(grpc::ServerContext*, const v1::GetMatchingSettingsRequest*,
+                                   v1::GetMatchingSettingsResponse*) override;
+  grpc::Status UpdateMatchingSettings(grpc::ServerContext*,
+                                      const v1::UpdateMatchingSettingsRequest*,
+                                      v1::UpdateMatchingSettingsResponse*) override;
 
  private:
-  storage::RegistryStore& registry_;
+  storage::MatchingStore& matching_;
   storage::OrderStore& orders_;
   observability::Metrics* metrics_;
 };

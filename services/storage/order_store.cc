@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -616,68 +617,152 @@ absl::StatusOr<Order> OrderStore::CancelOrder(const Key& key, CancelledBy by,
 
 // --- Assignments -------------------------------------------------------------
 
+namespace {
+
+// One offer inside a write transaction (see OrderStore::Offer).
+absl::StatusOr<Assignment> OfferIn(Tx& tx, Assignment offer, const CreateOptions& options,
+                                   absl::Time now) {
+  soci::session& sql = tx.sql();
+  const std::string scope = OrderName(offer.exchange_id, offer.order_id);
+  auto known = tx.FindRequest(scope, "assignments", options);
+  if (!known.ok()) return known.status();
+  if (!known->empty()) {
+    return tx.GetAssignment({offer.exchange_id, offer.order_id, *known}, false);
+  }
+  auto order = tx.GetOrder(offer.exchange_id, offer.order_id, true);
+  if (!order.ok()) return order.status();
+  if (order->state != OrderState::kOpen) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the order is ", domain::EnumName(order->state), "; only an OPEN order takes offers"));
+  }
+  auto expert = tx.GetExpert(offer.exchange_id, offer.expert_id, false);
+  if (!expert.ok()) return expert.status();
+  if (expert->state != domain::ExpertState::kActive) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the expert is ", domain::EnumName(expert->state), " and takes no offers"));
+  }
+  if (offer.offer_deadline <= now) {
+    return domain::InvalidField("assignment.offer_deadline", "must be in the future");
+  }
+  if (offer.offer_deadline > order->start_time) {
+    return domain::InvalidField("assignment.offer_deadline",
+                                "must not be after the order's start_time");
+  }
+  for (const Assignment& a : tx.AssignmentsOf(*order)) {
+    if (a.id == offer.id) {
+      return absl::AlreadyExistsError(absl::StrCat(AssignmentName(a), " already exists"));
+    }
+    const AssignmentState state = domain::EffectiveState(a, now);
+    if (a.expert_id == offer.expert_id &&
+        (state == AssignmentState::kOffered || domain::HoldsTime(state))) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the expert already has an ", domain::EnumName(state), " assignment ",
+          AssignmentName(a), " on this order"));
+    }
+  }
+  auto schedule = tx.GetFeeSchedule(offer.exchange_id);
+  if (!schedule.ok()) return schedule.status();
+  auto quote = domain::QuoteFee(
+      *schedule, *order, order->duration_minutes, expert->payment_method,
+      domain::TravelKm(expert->home_municipality, order->municipality));
+  if (!quote.ok()) return quote.status();
+  offer.state = AssignmentState::kOffered;
+  offer.start_time = order->start_time;
+  offer.end_time = order->end_time();
+  offer.fee_cents = quote->fee_cents;
+  offer.travel_cents = quote->travel_cents;
+  offer.travel_km = quote->travel_km;
+  offer.meta = {1, NowMicros(), NowMicros()};
+  offer.meta.update_time = offer.meta.create_time;
+  Record values = {offer.exchange_id, offer.order_id, offer.id};
+  for (Value& v : AssignmentData(offer, offer.end_time)) values.push_back(std::move(v));
+  Execute(sql, kInsertAssignment, std::move(values));
+  tx.RecordRequest(scope, "assignments", options, offer.id, offer.meta.create_time);
+  return offer;
+}
+
+}  // namespace
+
 absl::StatusOr<Assignment> OrderStore::Offer(Assignment offer, const CreateOptions& options,
                                              absl::Time now) {
   absl::StatusOr<Assignment> result = absl::InternalError("not run");
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     Tx tx(sql, db_.dialect());
-    const std::string scope = OrderName(offer.exchange_id, offer.order_id);
-    auto known = tx.FindRequest(scope, "assignments", options);
-    if (!known.ok()) return known.status();
-    if (!known->empty()) {
-      result = tx.GetAssignment({offer.exchange_id, offer.order_id, *known}, false);
-      return result.status();
-    }
-    auto order = tx.GetOrder(offer.exchange_id, offer.order_id, true);
-    if (!order.ok()) return order.status();
-    if (order->state != OrderState::kOpen) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the order is ", domain::EnumName(order->state), "; only an OPEN order takes offers"));
-    }
-    auto expert = tx.GetExpert(offer.exchange_id, offer.expert_id, false);
-    if (!expert.ok()) return expert.status();
-    if (expert->state != domain::ExpertState::kActive) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the expert is ", domain::EnumName(expert->state), " and takes no offers"));
-    }
-    if (offer.offer_deadline <= now) {
-      return domain::InvalidField("assignment.offer_deadline", "must be in the future");
-    }
-    if (offer.offer_deadline > order->start_time) {
-      return domain::InvalidField("assignment.offer_deadline",
-                                  "must not be after the order's start_time");
-    }
-    for (const Assignment& a : tx.AssignmentsOf(*order)) {
-      if (a.id == offer.id) {
-        return absl::AlreadyExistsError(absl::StrCat(AssignmentName(a), " already exists"));
+    result = OfferIn(tx, std::move(offer), options, now);
+    return result.status();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<std::vector<Assignment>> OrderStore::OfferAll(std::vector<Assignment> offers,
+                                                             absl::Time now) {
+  std::vector<Assignment> made;
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    Tx tx(sql, db_.dialect());
+    // Every order row first, in one order: no write (and so no lock on the
+    // exchange's matching counter) comes before a lock another writer holds.
+    std::set<std::pair<std::string, std::string>> orders;
+    for (const Assignment& a : offers) orders.insert({a.exchange_id, a.order_id});
+    for (const auto& [exchange_id, order_id] : orders) {
+      if (auto order = tx.GetOrder(exchange_id, order_id, true); !order.ok()) {
+        return order.status();
       }
+    }
+    made.clear();
+    for (size_t i = 0; i < offers.size(); ++i) {
+      auto offer = OfferIn(tx, offers[i], CreateOptions{}, now);
+      if (!offer.ok()) {
+        return absl::Status(offer.status().code(),
+                            absl::StrCat("proposals[", i, "]: ", offer.status().message()));
+      }
+      made.push_back(*std::move(offer));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return made;
+}
+
+absl::StatusOr<std::vector<OpenOrder>> OrderStore::OpenOrders(const std::string& exchange_id,
+                                                              absl::Time from, absl::Time to,
+                                                              absl::Time now) {
+  static const std::string kOpenOrders =
+      absl::StrCat("SELECT ", kOrderColumns,
+                   " FROM orders WHERE exchange_id = :exchange_id AND state = 'OPEN' AND "
+                   "start_time >= :from AND start_time < :to ORDER BY start_time, id");
+  static constexpr char kTheirAssignments[] =
+      "SELECT a.order_id, a.expert_id, a.state, a.offer_deadline FROM assignments a JOIN "
+      "orders o ON o.exchange_id = a.exchange_id AND o.id = a.order_id WHERE o.exchange_id = "
+      ":exchange_id AND o.state = 'OPEN' AND o.start_time >= :from AND o.start_time < :to";
+  std::vector<OpenOrder> result;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
+    std::map<std::string, size_t> index;
+    for (Order& o : Query<Order>(sql, kOpenOrders, {exchange_id, Micros(from), Micros(to)},
+                                 ReadOrder)) {
+      index[o.id] = result.size();
+      const int places = o.experts_needed;
+      result.push_back({std::move(o), places, {}});
+    }
+    soci::details::prepare_temp_type statement = (sql.prepare << kTheirAssignments);
+    Record values = {exchange_id, Micros(from), Micros(to)};
+    Bind(statement, values);
+    soci::rowset<soci::row> rows(statement);
+    for (const soci::row& row : rows) {
+      RowReader r(row);
+      auto it = index.find(r.Text());
+      if (it == index.end()) continue;
+      Assignment a;
+      a.expert_id = r.Text();
+      a.state = r.Enum<AssignmentState>();
+      a.offer_deadline = r.Time();
       const AssignmentState state = domain::EffectiveState(a, now);
-      if (a.expert_id == offer.expert_id &&
-          (state == AssignmentState::kOffered || domain::HoldsTime(state))) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "the expert already has an ", domain::EnumName(state), " assignment ",
-            AssignmentName(a), " on this order"));
-      }
+      if (state != AssignmentState::kOffered && !domain::HoldsTime(state)) continue;
+      OpenOrder& open = result[it->second];
+      --open.open_places;
+      open.engaged_experts.push_back(a.expert_id);
     }
-    auto schedule = tx.GetFeeSchedule(offer.exchange_id);
-    if (!schedule.ok()) return schedule.status();
-    auto quote = domain::QuoteFee(
-        *schedule, *order, order->duration_minutes, expert->payment_method,
-        domain::TravelKm(expert->home_municipality, order->municipality));
-    if (!quote.ok()) return quote.status();
-    offer.state = AssignmentState::kOffered;
-    offer.start_time = order->start_time;
-    offer.end_time = order->end_time();
-    offer.fee_cents = quote->fee_cents;
-    offer.travel_cents = quote->travel_cents;
-    offer.travel_km = quote->travel_km;
-    offer.meta = {1, NowMicros(), NowMicros()};
-    offer.meta.update_time = offer.meta.create_time;
-    Record values = {offer.exchange_id, offer.order_id, offer.id};
-    for (Value& v : AssignmentData(offer, offer.end_time)) values.push_back(std::move(v));
-    Execute(sql, kInsertAssignment, std::move(values));
-    tx.RecordRequest(scope, "assignments", options, offer.id, offer.meta.create_time);
-    result = offer;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -939,7 +1024,6 @@ absl::StatusOr<FeeSchedule> OrderStore::UpdateFeeSchedule(FeeSchedule schedule,
 }
 
 absl::Status OrderStore::FillActivity(const std::string& exchange_id,
-                                      const std::string& organization_id, absl::Time now,
                                       std::vector<domain::ExpertRecord>& experts) {
   static constexpr char kActivity[] =
       "SELECT a.expert_id, a.state, a.start_time, a.end_time, a.fee_cents, o.role, "
@@ -948,9 +1032,8 @@ absl::Status OrderStore::FillActivity(const std::string& exchange_id,
       "f.exchange_id = a.exchange_id AND f.order_id = a.order_id AND f.assignment_id = a.id "
       "AND f.source = 'ORDERER' WHERE a.exchange_id = :exchange_id AND a.state IN "
       "('ACCEPTED', 'CONFIRMED', 'COMPLETED')";
-  std::map<std::string, domain::ExpertRecord*> by_id;
+  std::unordered_map<std::string, domain::ExpertRecord*> by_id;
   for (auto& r : experts) by_id[r.expert.id] = &r;
-  std::map<std::string, std::pair<long long, int>> ratings;  // sum, count
   return db_.Read([&](soci::session& sql) -> absl::Status {
     soci::details::prepare_temp_type statement = (sql.prepare << kActivity);
     Record values = {exchange_id};
@@ -958,36 +1041,17 @@ absl::Status OrderStore::FillActivity(const std::string& exchange_id,
     soci::rowset<soci::row> rows(statement);
     for (const soci::row& row : rows) {
       RowReader r(row);
-      const std::string expert_id = r.Text();
-      auto it = by_id.find(expert_id);
+      auto it = by_id.find(r.Text());
       if (it == by_id.end()) continue;
-      domain::ExpertRecord& rec = *it->second;
-      Assignment a;
-      a.state = r.Enum<AssignmentState>();
-      a.start_time = r.Time();
-      a.end_time = r.Time();
-      a.fee_cents = r.Int();
-      const auto role = r.Enum<domain::Role>();
-      const std::string organization = r.Text();
-      const long long rating = r.Int();
-      if (a.state == AssignmentState::kCompleted) {
-        rec.completed.push_back(a);
-        rec.completed_roles.push_back(role);
-        if (a.start_time >= now - absl::Hours(24 * 90) && a.start_time <= now) {
-          ++rec.tasks_last_90_days;
-          rec.fees_last_90_days_cents += a.fee_cents;
-        }
-        if (rating > 0) {
-          ratings[expert_id].first += rating;
-          ratings[expert_id].second += 1;
-          if (organization == organization_id && rating >= 4) rec.preferred_by_orderer = true;
-        }
-      } else {
-        rec.held.push_back(a);
-      }
-    }
-    for (const auto& [id, sum] : ratings) {
-      by_id[id]->average_rating = static_cast<double>(sum.first) / sum.second;
+      domain::PastTask t;
+      t.completed = r.Enum<AssignmentState>() == AssignmentState::kCompleted;
+      t.start_time = r.Time();
+      t.end_time = r.Time();
+      t.fee_cents = r.Int();
+      t.role = r.Enum<domain::Role>();
+      t.organization_id = r.Text();
+      t.orderer_rating = static_cast<int>(r.Int());
+      it->second->tasks.push_back(std::move(t));
     }
     return absl::OkStatus();
   });

@@ -12,6 +12,7 @@
 #define KOKEMUS_SERVICES_STORAGE_ORDER_STORE_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -27,6 +28,14 @@ struct AssignmentKey {
   std::string exchange_id;
   std::string order_id;
   std::string id;
+};
+
+// An OPEN order with its places not yet held or offered, and the experts who
+// already have an offer or hold a place on it.
+struct OpenOrder {
+  domain::Order order;
+  int open_places = 0;
+  std::vector<std::string> engaged_experts;
 };
 
 struct TransitionOptions {
@@ -57,6 +66,14 @@ class OrderStore final {
   // and travel are quoted from the fee schedule.
   absl::StatusOr<domain::Assignment> Offer(domain::Assignment offer,
                                            const CreateOptions& options, absl::Time now);
+  // Makes every offer (as Offer does) in one transaction, or none: the first
+  // failure is returned with "proposals[i]: " before its message.
+  absl::StatusOr<std::vector<domain::Assignment>> OfferAll(
+      std::vector<domain::Assignment> offers, absl::Time now);
+  // OPEN orders starting in [from, to), by start time.
+  absl::StatusOr<std::vector<OpenOrder>> OpenOrders(const std::string& exchange_id,
+                                                    absl::Time from, absl::Time to,
+                                                    absl::Time now);
   // Moves an assignment to `to` (ACCEPTED, DECLINED, CONFIRMED, COMPLETED,
   // CANCELLED) and the order along with it.
   absl::StatusOr<domain::Assignment> Transition(const AssignmentKey& key,
@@ -81,12 +98,11 @@ class OrderStore final {
   absl::StatusOr<domain::FeeSchedule> UpdateFeeSchedule(domain::FeeSchedule schedule,
                                                         int64_t expected_revision);
 
-  // What matching needs of each expert's work in the exchange: held and
-  // completed assignments (with their roles), tasks and fees of the 90 days
-  // before `now`, orderers' average rating, and whether `organization_id`
-  // rated a task of the expert 4 or 5. Filled into `experts` by expert id.
-  absl::Status FillActivity(const std::string& exchange_id, const std::string& organization_id,
-                            absl::Time now, std::vector<domain::ExpertRecord>& experts);
+  // What matching needs of each expert's work in the exchange: accepted,
+  // confirmed and completed assignments with their role, fee, organization
+  // and the orderer's rating. Filled into `experts` by expert id.
+  absl::Status FillActivity(const std::string& exchange_id,
+                            std::vector<domain::ExpertRecord>& experts);
 
   // Marks offers whose deadline has passed as LAPSED; returns how many.
   absl::StatusOr<int> LapseExpiredOffers(absl::Time now);

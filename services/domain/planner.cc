@@ -1,0 +1,447 @@
+#include "services/domain/planner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <numeric>
+#include <set>
+#include <unordered_map>
+
+#include "absl/strings/str_cat.h"
+#include "coin/Cbc_C_Interface.h"
+#include "services/domain/enum_names.h"
+
+namespace kokemus::domain {
+namespace {
+
+// A candidate of an order: one binary variable of the program.
+struct Pair {
+  size_t order = 0;
+  size_t expert = 0;  // into Problem::experts
+  double score = 0;
+  int64_t fee_cents = 0;
+  int travel_km = 0;
+  int month = 0;
+};
+
+// What the plan must respect for one expert in one Helsinki month.
+struct MonthBudget {
+  int tasks_left = -1;         // -1: no cap
+  int64_t cents_left = -1;     // -1: no earnings limit
+};
+
+struct ExpertLimits {
+  std::string id;
+  int cap = 0;              // max tasks per month, 0: none
+  int64_t limit_cents = 0;  // earnings limit per month, 0: none
+  std::map<int, std::pair<int, int64_t>> held_by_month;  // tasks and fees already held
+  std::vector<size_t> pairs;  // by start time of the order
+};
+
+struct Problem {
+  std::vector<Pair> pairs;
+  std::vector<ExpertLimits> experts;
+  // Pairs of pairs (same expert) that can't both be taken.
+  std::vector<std::pair<size_t, size_t>> conflicts;
+  std::vector<std::vector<size_t>> conflicts_of;  // per pair
+};
+
+Problem Build(const std::vector<PlanOrder>& orders, const std::vector<ExpertRecord>& records,
+              const MatchingSettings& s) {
+  Problem p;
+  std::unordered_map<std::string, const ExpertRecord*> record_of;
+  for (const ExpertRecord& r : records) record_of[r.expert.id] = &r;
+  std::unordered_map<std::string, size_t> index_of;
+  for (size_t o = 0; o < orders.size(); ++o) {
+    const int month = HelsinkiMonth(orders[o].order.start_time);
+    for (const Candidate& c : orders[o].candidates) {
+      auto [it, added] = index_of.emplace(c.expert_id, p.experts.size());
+      if (added) {
+        ExpertLimits limits;
+        limits.id = c.expert_id;
+        if (auto r = record_of.find(c.expert_id); r != record_of.end()) {
+          limits.cap = r->second->expert.max_assignments_per_month;
+          limits.limit_cents = r->second->expert.monthly_earnings_limit_cents;
+          for (const PastTask& t : r->second->tasks) {
+            auto& [tasks, cents] = limits.held_by_month[HelsinkiMonth(t.start_time)];
+            ++tasks;
+            cents += t.fee_cents;
+          }
+        }
+        p.experts.push_back(std::move(limits));
+      }
+      p.pairs.push_back({o, it->second, c.score, c.fee_cents, c.travel_km, month});
+      p.experts[it->second].pairs.push_back(p.pairs.size() - 1);
+    }
+  }
+  p.conflicts_of.resize(p.pairs.size());
+  const absl::Duration reach = std::max(s.travel_buffer, s.rest_after_heavy);
+  for (ExpertLimits& e : p.experts) {
+    std::sort(e.pairs.begin(), e.pairs.end(), [&](size_t a, size_t b) {
+      return orders[p.pairs[a].order].order.start_time < orders[p.pairs[b].order].order.start_time;
+    });
+    for (size_t i = 0; i < e.pairs.size(); ++i) {
+      const Order& a = orders[p.pairs[e.pairs[i]].order].order;
+      for (size_t j = i + 1; j < e.pairs.size(); ++j) {
+        const Order& b = orders[p.pairs[e.pairs[j]].order].order;
+        if (b.start_time >= a.end_time() + reach) break;
+        if (Conflicts(a.start_time, a.end_time(), b.start_time, b.end_time(), s.travel_buffer) ||
+            BreaksRest(a.start_time, a.end_time(), IsHeavyRole(a.role), b.start_time,
+                       b.end_time(), IsHeavyRole(b.role), s.rest_after_heavy)) {
+          p.conflicts.emplace_back(e.pairs[i], e.pairs[j]);
+          p.conflicts_of[e.pairs[i]].push_back(e.pairs[j]);
+          p.conflicts_of[e.pairs[j]].push_back(e.pairs[i]);
+        }
+      }
+    }
+  }
+  return p;
+}
+
+MonthBudget BudgetOf(const ExpertLimits& e, int month) {
+  MonthBudget b;
+  auto it = e.held_by_month.find(month);
+  const int held = it == e.held_by_month.end() ? 0 : it->second.first;
+  const int64_t earned = it == e.held_by_month.end() ? 0 : it->second.second;
+  if (e.cap > 0) b.tasks_left = std::max(0, e.cap - held);
+  if (e.limit_cents > 0) b.cents_left = std::max<int64_t>(0, e.limit_cents - earned);
+  return b;
+}
+
+// The spreading cost of an expert's k-th task in the plan (k from 1).
+double SpreadCost(const MatchingSettings& s, int k) { return s.weight_fairness * (k - 1); }
+
+// Adds pairs one by one while every rule still holds.
+class Feasibility {
+ public:
+  Feasibility(const Problem& p, const std::vector<PlanOrder>& orders) : p_(p), orders_(orders) {
+    taken_.assign(p.pairs.size(), false);
+    places_.resize(orders.size());
+    for (size_t o = 0; o < orders.size(); ++o) places_[o] = orders[o].open_places;
+  }
+
+  // Why the pair can't be added, or "" if it can.
+  std::string Problem(size_t i) const {
+    const Pair& pair = p_.pairs[i];
+    const ExpertLimits& e = p_.experts[pair.expert];
+    if (taken_[i]) return "proposed twice";
+    if (places_[pair.order] <= 0) return "more experts than the order's open places";
+    for (size_t j : p_.conflicts_of[i]) {
+      if (taken_[j]) {
+        return absl::StrCat("overlaps (or leaves too little rest) with order ",
+                            orders_[p_.pairs[j].order].order.id);
+      }
+    }
+    const MonthBudget b = BudgetOf(e, pair.month);
+    auto it = used_.find({pair.expert, pair.month});
+    const int tasks = it == used_.end() ? 0 : it->second.first;
+    const int64_t cents = it == used_.end() ? 0 : it->second.second;
+    if (b.tasks_left >= 0 && tasks + 1 > b.tasks_left) return "over the expert's monthly cap";
+    if (b.cents_left >= 0 && cents + pair.fee_cents > b.cents_left) {
+      return "over the expert's own monthly earnings limit";
+    }
+    return "";
+  }
+
+  void Add(size_t i) {
+    const Pair& pair = p_.pairs[i];
+    taken_[i] = true;
+    --places_[pair.order];
+    auto& [tasks, cents] = used_[{pair.expert, pair.month}];
+    ++tasks;
+    cents += pair.fee_cents;
+  }
+
+ private:
+  const struct Problem& p_;
+  const std::vector<PlanOrder>& orders_;
+  std::vector<bool> taken_;
+  std::vector<int> places_;
+  std::map<std::pair<size_t, int>, std::pair<int, int64_t>> used_;
+};
+
+std::vector<Proposal> ToProposals(const Problem& p, const std::vector<size_t>& taken) {
+  std::vector<Proposal> out;
+  for (size_t i : taken) {
+    const Pair& pair = p.pairs[i];
+    out.push_back({pair.order, p.experts[pair.expert].id, pair.score, pair.fee_cents,
+                   pair.travel_km});
+  }
+  std::sort(out.begin(), out.end(), [](const Proposal& a, const Proposal& b) {
+    if (a.order_index != b.order_index) return a.order_index < b.order_index;
+    if (a.score != b.score) return a.score > b.score;
+    return a.expert_id < b.expert_id;
+  });
+  return out;
+}
+
+std::vector<size_t> GreedyPairs(const Problem& p, const std::vector<PlanOrder>& orders) {
+  std::vector<size_t> by_time(orders.size());
+  std::iota(by_time.begin(), by_time.end(), 0);
+  std::stable_sort(by_time.begin(), by_time.end(), [&](size_t a, size_t b) {
+    return orders[a].order.start_time < orders[b].order.start_time;
+  });
+  std::vector<std::vector<size_t>> pairs_of(orders.size());
+  for (size_t i = 0; i < p.pairs.size(); ++i) pairs_of[p.pairs[i].order].push_back(i);
+  Feasibility f(p, orders);
+  std::vector<size_t> taken;
+  for (size_t o : by_time) {
+    std::vector<size_t>& cands = pairs_of[o];
+    std::stable_sort(cands.begin(), cands.end(),
+                     [&](size_t a, size_t b) { return p.pairs[a].score > p.pairs[b].score; });
+    int left = orders[o].open_places;
+    for (size_t i : cands) {
+      if (left <= 0) break;
+      if (!f.Problem(i).empty()) continue;
+      f.Add(i);
+      taken.push_back(i);
+      --left;
+    }
+  }
+  return taken;
+}
+
+// CBC's solver entry keeps global state: one solve at a time per process.
+std::mutex& SolverMutex() {
+  static std::mutex* m = new std::mutex;
+  return *m;
+}
+
+struct SolveResult {
+  std::vector<size_t> taken;
+  bool optimal = false;
+  bool solved = false;
+};
+
+// Maximises the places filled (phase 1), or, given `min_filled`, the score
+// less the spreading cost (phase 2). Columns: one binary per pair, then per
+// expert with k pairs the continuous y_1..y_k (y_j: a j-th task; cost grows).
+SolveResult Solve(const Problem& p, const std::vector<PlanOrder>& orders,
+                  const MatchingSettings& s, int min_filled, absl::Duration time_limit,
+                  const std::vector<size_t>& start) {
+  const bool phase2 = min_filled >= 0;
+  Cbc_Model* model = Cbc_newModel();
+  Cbc_setLogLevel(model, 0);
+  Cbc_setObjSense(model, -1);  // maximise
+  Cbc_setMaximumSeconds(model, std::max(0.1, absl::ToDoubleSeconds(time_limit)));
+  Cbc_setAllowableGap(model, 1e-7);
+  Cbc_setAllowableFractionGap(model, 0);
+  Cbc_setParameter(model, "threads", "1");
+  const int n = static_cast<int>(p.pairs.size());
+  for (int i = 0; i < n; ++i) {
+    Cbc_addCol(model, "", 0, 1, phase2 ? p.pairs[i].score : 1.0, 1, 0, nullptr, nullptr);
+  }
+  std::vector<int> cols;
+  std::vector<double> coefs;
+  auto row = [&](char sense, double rhs) {
+    Cbc_addRow(model, "", static_cast<int>(cols.size()), cols.data(), coefs.data(), sense, rhs);
+    cols.clear();
+    coefs.clear();
+  };
+  if (phase2 && s.weight_fairness > 0) {
+    for (const ExpertLimits& e : p.experts) {
+      if (e.pairs.size() < 2) continue;
+      const int first = Cbc_getNumCols(model);
+      for (size_t k = 1; k <= e.pairs.size(); ++k) {
+        Cbc_addCol(model, "", 0, 1, -SpreadCost(s, static_cast<int>(k)), 0, 0, nullptr,
+                   nullptr);
+      }
+      for (size_t i : e.pairs) {
+        cols.push_back(static_cast<int>(i));
+        coefs.push_back(1);
+      }
+      for (size_t k = 0; k < e.pairs.size(); ++k) {
+        cols.push_back(first + static_cast<int>(k));
+        coefs.push_back(-1);
+      }
+      row('E', 0);
+    }
+  }
+  std::vector<std::vector<int>> of_order(orders.size());
+  for (int i = 0; i < n; ++i) of_order[p.pairs[i].order].push_back(i);
+  for (size_t o = 0; o < orders.size(); ++o) {
+    if (static_cast<int>(of_order[o].size()) <= orders[o].open_places) continue;
+    for (int i : of_order[o]) {
+      cols.push_back(i);
+      coefs.push_back(1);
+    }
+    row('L', orders[o].open_places);
+  }
+  for (const auto& [a, b] : p.conflicts) {
+    cols = {static_cast<int>(a), static_cast<int>(b)};
+    coefs = {1, 1};
+    row('L', 1);
+  }
+  for (const ExpertLimits& e : p.experts) {
+    std::map<int, std::vector<size_t>> by_month;
+    for (size_t i : e.pairs) by_month[p.pairs[i].month].push_back(i);
+    for (const auto& [month, pairs] : by_month) {
+      const MonthBudget b = BudgetOf(e, month);
+      if (b.tasks_left >= 0 && static_cast<int>(pairs.size()) > b.tasks_left) {
+        for (size_t i : pairs) {
+          cols.push_back(static_cast<int>(i));
+          coefs.push_back(1);
+        }
+        row('L', b.tasks_left);
+      }
+      int64_t all = 0;
+      for (size_t i : pairs) all += p.pairs[i].fee_cents;
+      if (b.cents_left >= 0 && all > b.cents_left) {
+        for (size_t i : pairs) {
+          cols.push_back(static_cast<int>(i));
+          coefs.push_back(static_cast<double>(p.pairs[i].fee_cents));
+        }
+        row('L', static_cast<double>(b.cents_left));
+      }
+    }
+  }
+  if (phase2) {
+    for (int i = 0; i < n; ++i) {
+      cols.push_back(i);
+      coefs.push_back(1);
+    }
+    row('G', min_filled);
+  }
+  if (!start.empty()) {
+    std::vector<int> idx(start.begin(), start.end());
+    std::vector<double> ones(start.size(), 1.0);
+    // Only the pair columns: CBC completes the rest.
+    Cbc_setMIPStartI(model, static_cast<int>(idx.size()), idx.data(), ones.data());
+  }
+  SolveResult result;
+  {
+    std::lock_guard<std::mutex> lock(SolverMutex());
+    Cbc_solve(model);
+  }
+  const double* x = Cbc_getColSolution(model);
+  result.optimal = Cbc_isProvenOptimal(model) != 0;
+  if (x != nullptr && (result.optimal || Cbc_numberSavedSolutions(model) > 0)) {
+    result.solved = true;
+    for (int i = 0; i < n; ++i) {
+      if (x[i] > 0.5) result.taken.push_back(static_cast<size_t>(i));
+    }
+  }
+  Cbc_deleteModel(model);
+  return result;
+}
+
+// Lexicographic: more places, then a higher objective.
+bool Better(const PlanQuality& a, const PlanQuality& b) {
+  if (a.places_filled != b.places_filled) return a.places_filled > b.places_filled;
+  return a.objective > b.objective + 1e-9;
+}
+
+}  // namespace
+
+double Gini(const std::vector<int>& counts) {
+  if (counts.empty()) return 0;
+  std::vector<int> v = counts;
+  std::sort(v.begin(), v.end());
+  const double total = std::accumulate(v.begin(), v.end(), 0.0);
+  if (total == 0) return 0;
+  // G = sum_i (2i - n - 1) x_i / (n * sum x), i from 1, x ascending.
+  const double n = static_cast<double>(v.size());
+  double weighted = 0;
+  for (size_t i = 0; i < v.size(); ++i) weighted += (2.0 * (i + 1) - n - 1) * v[i];
+  return weighted / (n * total);
+}
+
+PlanQuality QualityOf(const std::vector<PlanOrder>& orders,
+                      const std::vector<Proposal>& proposals, const MatchingSettings& s) {
+  PlanQuality q;
+  std::map<std::string, int> tasks;
+  for (const PlanOrder& o : orders) {
+    for (const Candidate& c : o.candidates) tasks.emplace(c.expert_id, 0);
+  }
+  for (const Proposal& pr : proposals) {
+    ++q.places_filled;
+    q.total_score += pr.score;
+    ++tasks[pr.expert_id];
+  }
+  q.objective = q.total_score;
+  std::vector<int> counts;
+  for (const auto& [id, n] : tasks) {
+    counts.push_back(n);
+    q.experts_with_tasks += n > 0;
+    for (int k = 1; k <= n; ++k) q.objective -= SpreadCost(s, k);
+  }
+  q.eligible_experts = static_cast<int>(counts.size());
+  q.gini = Gini(counts);
+  return q;
+}
+
+std::vector<Proposal> GreedyPlan(const std::vector<PlanOrder>& orders,
+                                 const std::vector<ExpertRecord>& experts,
+                                 const MatchingSettings& settings) {
+  const Problem p = Build(orders, experts, settings);
+  return ToProposals(p, GreedyPairs(p, orders));
+}
+
+std::vector<std::string> CheckPlan(const std::vector<PlanOrder>& orders,
+                                   const std::vector<ExpertRecord>& experts,
+                                   const MatchingSettings& settings,
+                                   const std::vector<Proposal>& proposals) {
+  const Problem p = Build(orders, experts, settings);
+  std::map<std::pair<size_t, std::string>, size_t> pair_of;
+  for (size_t i = 0; i < p.pairs.size(); ++i) {
+    pair_of[{p.pairs[i].order, p.experts[p.pairs[i].expert].id}] = i;
+  }
+  Feasibility f(p, orders);
+  std::vector<std::string> problems;
+  for (const Proposal& pr : proposals) {
+    const std::string what =
+        pr.order_index < orders.size()
+            ? absl::StrCat("expert ", pr.expert_id, " for order ", orders[pr.order_index].order.id)
+            : absl::StrCat("expert ", pr.expert_id, " for an order not in the plan");
+    auto it = pair_of.find({pr.order_index, pr.expert_id});
+    if (it == pair_of.end()) {
+      problems.push_back(absl::StrCat(what, ": not a candidate the hard rules allow"));
+      continue;
+    }
+    if (std::string why = f.Problem(it->second); !why.empty()) {
+      problems.push_back(absl::StrCat(what, ": ", why));
+      continue;
+    }
+    f.Add(it->second);
+  }
+  return problems;
+}
+
+Plan PlanAssignments(const std::vector<PlanOrder>& orders,
+                     const std::vector<ExpertRecord>& experts, const MatchingSettings& settings,
+                     absl::Duration time_limit) {
+  const absl::Time deadline = absl::Now() + time_limit;
+  const Problem p = Build(orders, experts, settings);
+  const std::vector<size_t> greedy_pairs = GreedyPairs(p, orders);
+  Plan plan;
+  plan.proposals = ToProposals(p, greedy_pairs);
+  plan.greedy = QualityOf(orders, plan.proposals, settings);
+  plan.quality = plan.greedy;
+  plan.method = PlanMethod::kGreedy;
+  if (p.pairs.empty()) {
+    plan.method = PlanMethod::kOptimal;  // nothing to choose from
+    return plan;
+  }
+  // Phase 1: the most places. Half the time limit at most.
+  SolveResult most = Solve(p, orders, settings, -1, time_limit / 2, greedy_pairs);
+  if (!most.solved) return plan;
+  const int filled = static_cast<int>(most.taken.size());
+  // Phase 2: the best objective with that many places.
+  const bool greedy_fits = static_cast<int>(greedy_pairs.size()) >= filled;
+  SolveResult best = Solve(p, orders, settings, filled,
+                           std::max(absl::Milliseconds(100), deadline - absl::Now()),
+                           greedy_fits ? greedy_pairs : most.taken);
+  const SolveResult& chosen = best.solved ? best : most;
+  std::vector<Proposal> proposals = ToProposals(p, chosen.taken);
+  const PlanQuality q = QualityOf(orders, proposals, settings);
+  // The solver's plan must hold every rule and be at least as good as greedy.
+  if (CheckPlan(orders, experts, settings, proposals).empty() && !Better(plan.greedy, q)) {
+    plan.proposals = std::move(proposals);
+    plan.quality = q;
+    plan.method = most.optimal && best.optimal ? PlanMethod::kOptimal : PlanMethod::kTimeLimit;
+  }
+  return plan;
+}
+
+}  // namespace kokemus::domain

@@ -1,0 +1,174 @@
+#include "services/storage/matching_store.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "services/domain/listing.h"
+#include "services/storage/sql.h"
+
+namespace kokemus::storage {
+namespace {
+
+constexpr char kSelectVersion[] =
+    "SELECT version FROM matching_versions WHERE exchange_id = :exchange_id";
+constexpr char kSelectSettings[] =
+    "SELECT settings, revision, update_time FROM matching_settings WHERE exchange_id = "
+    ":exchange_id";
+constexpr char kSelectTravelBuffer[] =
+    "SELECT travel_buffer_minutes FROM exchanges WHERE id = :id";
+constexpr char kInsertSettings[] =
+    "INSERT INTO matching_settings (exchange_id, settings, revision, create_time, "
+    "update_time) VALUES (:exchange_id, :settings, :revision, :create_time, :update_time)";
+constexpr char kUpdateSettings[] =
+    "UPDATE matching_settings SET settings = :settings, revision = :revision, update_time = "
+    ":update_time WHERE exchange_id = :exchange_id AND revision = :expected";
+
+std::string SettingsName(const std::string& exchange_id) {
+  return absl::StrCat(domain::ExchangeName(exchange_id), "/matchingSettings");
+}
+
+Json SettingsDocument(const domain::MatchingSettings& s) {
+  return {{"weights",
+           {{"experience", s.weight_experience},
+            {"role", s.weight_role},
+            {"travel", s.weight_travel},
+            {"fairness", s.weight_fairness},
+            {"preferred", s.weight_preferred},
+            {"feedback", s.weight_feedback}}},
+          {"rest_after_heavy_hours", absl::ToInt64Hours(s.rest_after_heavy)}};
+}
+
+void ReadSettingsDocument(const Json& j, domain::MatchingSettings& s) {
+  const Json& w = j.at("weights");
+  s.weight_experience = w.at("experience").get<double>();
+  s.weight_role = w.at("role").get<double>();
+  s.weight_travel = w.at("travel").get<double>();
+  s.weight_fairness = w.at("fairness").get<double>();
+  s.weight_preferred = w.at("preferred").get<double>();
+  s.weight_feedback = w.at("feedback").get<double>();
+  s.rest_after_heavy = absl::Hours(j.at("rest_after_heavy_hours").get<int64_t>());
+}
+
+// Inside a session: the settings with the exchange's travel buffer.
+absl::StatusOr<domain::MatchingSettings> ReadSettings(soci::session& sql,
+                                                      const std::string& exchange_id) {
+  auto buffer = Query<long long>(sql, kSelectTravelBuffer, {exchange_id},
+                                 [](const soci::row& row) { return RowReader(row).Int(); });
+  if (buffer.empty()) {
+    return absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id), " not found"));
+  }
+  domain::MatchingSettings settings;
+  settings.travel_buffer = absl::Minutes(buffer.front());
+  Query<int>(sql, kSelectSettings, {exchange_id}, [&](const soci::row& row) {
+    RowReader r(row);
+    ReadSettingsDocument(r.JsonValue(), settings);
+    settings.revision = r.Int();
+    settings.update_time = r.Time();
+    return 0;
+  });
+  return settings;
+}
+
+}  // namespace
+
+absl::StatusOr<domain::MatchingSettings> MatchingStore::GetSettings(
+    const std::string& exchange_id) {
+  absl::StatusOr<domain::MatchingSettings> result = absl::InternalError("not run");
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    result = ReadSettings(sql, exchange_id);
+    return result.status();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<domain::MatchingSettings> MatchingStore::UpdateSettings(
+    const std::string& exchange_id, domain::MatchingSettings settings,
+    int64_t expected_revision) {
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    auto stored = ReadSettings(sql, exchange_id);
+    if (!stored.ok()) return stored.status();
+    if (expected_revision != 0 && expected_revision != stored->revision) {
+      return absl::AbortedError(absl::StrCat(
+          SettingsName(exchange_id), " was changed by another request; read it again"));
+    }
+    const absl::Time now = NowMicros();
+    settings.travel_buffer = stored->travel_buffer;
+    settings.revision = stored->revision + 1;
+    settings.update_time = now;
+    const std::string document = SettingsDocument(settings).dump();
+    if (stored->revision == 0) {
+      Execute(sql, kInsertSettings,
+              {exchange_id, document, settings.revision, Micros(now), Micros(now)});
+    } else if (Execute(sql, kUpdateSettings,
+                       {document, settings.revision, Micros(now), exchange_id,
+                        stored->revision}) != 1) {
+      return absl::AbortedError(absl::StrCat(
+          SettingsName(exchange_id), " was changed by another request; read it again"));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return settings;
+}
+
+absl::StatusOr<int64_t> MatchingStore::Version(const std::string& exchange_id) {
+  int64_t version = 0;
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    auto rows = Query<long long>(sql, kSelectVersion, {exchange_id},
+                                 [](const soci::row& row) { return RowReader(row).Int(); });
+    if (!rows.empty()) version = rows.front();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return version;
+}
+
+absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Load(
+    const std::string& exchange_id, int64_t version) {
+  auto data = std::make_shared<MatchingData>();
+  // The counter is read before the data: a change in between makes the next
+  // call load again, never keeps stale data.
+  data->version = version;
+  auto settings = GetSettings(exchange_id);
+  if (!settings.ok()) return settings.status();
+  data->settings = *settings;
+  auto schedule = orders_.GetFeeSchedule(exchange_id);
+  if (!schedule.ok()) return schedule.status();
+  data->schedule = *std::move(schedule);
+  auto query = domain::ParseListQuery(domain::ExchangeName(exchange_id), domain::kMaxPageSize,
+                                      "", "", {});
+  if (!query.ok()) return query.status();
+  while (true) {
+    auto page = registry_.List<domain::Expert>(*query);
+    if (!page.ok()) return page.status();
+    for (auto& e : page->items) data->experts.push_back({std::move(e), {}});
+    if (page->next_page_token.empty()) break;
+    query = domain::ParseListQuery(query->scope, domain::kMaxPageSize, page->next_page_token,
+                                   "", {});
+    if (!query.ok()) return query.status();
+  }
+  if (absl::Status s = orders_.FillActivity(exchange_id, data->experts); !s.ok()) return s;
+  return std::shared_ptr<const MatchingData>(std::move(data));
+}
+
+absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Data(
+    const std::string& exchange_id) {
+  auto version = Version(exchange_id);
+  if (!version.ok()) return version.status();
+  std::shared_ptr<Entry> entry;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::shared_ptr<Entry>& slot = cache_[exchange_id];
+    if (slot == nullptr) slot = std::make_shared<Entry>();
+    entry = slot;
+  }
+  std::lock_guard<std::mutex> loading(entry->loading);
+  if (entry->data != nullptr && entry->data->version == *version) return entry->data;
+  auto data = Load(exchange_id, *version);
+  if (!data.ok()) return data.status();
+  entry->data = *data;
+  return entry->data;
+}
+
+}  // namespace kokemus::storage

@@ -1,0 +1,70 @@
+// What matching reads, kept in memory per exchange: every expert with their
+// held and completed work, the fee schedule and the matching settings. The
+// copy is reused while the exchange's counter in matching_versions (kept by
+// triggers in the same transaction as every change) stays the same, so any
+// number of server replicas rank from data as fresh as a read of one row.
+//
+//   MatchingStore store(db, registry, orders);
+//   auto data = store.Data("ph");            // shared, immutable
+//   domain::RankExperts(order, (*data)->experts, (*data)->settings, ...);
+#ifndef KOKEMUS_SERVICES_STORAGE_MATCHING_STORE_H_
+#define KOKEMUS_SERVICES_STORAGE_MATCHING_STORE_H_
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "services/domain/matching.h"
+#include "services/storage/database.h"
+#include "services/storage/order_store.h"
+#include "services/storage/registry_store.h"
+
+namespace kokemus::storage {
+
+struct MatchingData {
+  int64_t version = 0;
+  domain::MatchingSettings settings;  // with the exchange's travel buffer
+  domain::FeeSchedule schedule;
+  std::vector<domain::ExpertRecord> experts;  // every expert of the exchange, by id
+};
+
+class MatchingStore final {
+ public:
+  MatchingStore(Database& db, RegistryStore& registry, OrderStore& orders)
+      : db_(db), registry_(registry), orders_(orders) {}
+
+  // The stored settings, or the defaults (revision 0); NOT_FOUND without
+  // the exchange.
+  absl::StatusOr<domain::MatchingSettings> GetSettings(const std::string& exchange_id);
+  // Replaces the settings if their revision is still `expected_revision`
+  // (0: any); ABORTED if they changed meanwhile.
+  absl::StatusOr<domain::MatchingSettings> UpdateSettings(const std::string& exchange_id,
+                                                          domain::MatchingSettings settings,
+                                                          int64_t expected_revision);
+
+  // The exchange's matching data as of this call (one read of the counter
+  // when nothing changed). Concurrent callers share one reload.
+  absl::StatusOr<std::shared_ptr<const MatchingData>> Data(const std::string& exchange_id);
+
+ private:
+  struct Entry {
+    std::mutex loading;
+    std::shared_ptr<const MatchingData> data;
+  };
+  absl::StatusOr<int64_t> Version(const std::string& exchange_id);
+  absl::StatusOr<std::shared_ptr<const MatchingData>> Load(const std::string& exchange_id,
+                                                           int64_t version);
+
+  Database& db_;
+  RegistryStore& registry_;
+  OrderStore& orders_;
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<Entry>> cache_;
+};
+
+}  // namespace kokemus::storage
+
+#endif  // KOKEMUS_SERVICES_STORAGE_MATCHING_STORE_H_
