@@ -376,7 +376,8 @@ grpc::Status MatchingService::UpdateMatchingSettings(
     FieldViolations v;
     domain::ValidateMatchingSettings(s, "matching_settings.", v);
     if (!v.empty()) return v.ToStatus();
-    auto stored = matching_.UpdateSettings(*exchange_id, s, *revision);
+    // An etag read from the defaults ("0") expects them still unchanged.
+    auto stored = matching_.UpdateSettings(*exchange_id, s, in.etag().empty() ? -1 : *revision);
     if (!stored.ok()) return stored.status();
     *response->mutable_matching_settings() = SettingsToProto(*exchange_id, *stored);
     return absl::OkStatus();

@@ -88,7 +88,7 @@ absl::StatusOr<domain::MatchingSettings> MatchingStore::UpdateSettings(
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     auto stored = ReadSettings(sql, exchange_id);
     if (!stored.ok()) return stored.status();
-    if (expected_revision != 0 && expected_revision != stored->revision) {
+    if (expected_revision >= 0 && expected_revision != stored->revision) {
       return absl::AbortedError(absl::StrCat(
           SettingsName(exchange_id), " was changed by another request; read it again"));
     }

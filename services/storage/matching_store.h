@@ -40,7 +40,7 @@ class MatchingStore final {
   // the exchange.
   absl::StatusOr<domain::MatchingSettings> GetSettings(const std::string& exchange_id);
   // Replaces the settings if their revision is still `expected_revision`
-  // (0: any); ABORTED if they changed meanwhile.
+  // (0: the defaults, never stored; -1: any); ABORTED if they changed.
   absl::StatusOr<domain::MatchingSettings> UpdateSettings(const std::string& exchange_id,
                                                           domain::MatchingSettings settings,
                                                           int64_t expected_revision);
