@@ -196,6 +196,21 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   ProcessResult table = Ctl({"match", "rank", "o1", "--exchange", "ph"});
   EXPECT_THAT(table.out, HasSubstr("experience=1.00 role=0.00 travel=1.00"));
 
+  // The day's plan (days are Helsinki days), and a weight changed.
+  ProcessResult plan = Ctl({"match", "plan", "--exchange", "ph", "--from", absl::FormatCivilTime(day),
+                            "--to", absl::FormatCivilTime(day + 1)});
+  EXPECT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("Kaisa K."));
+  EXPECT_THAT(plan.out, HasSubstr("open orders 1, open places 1, method PLAN_METHOD_OPTIMAL\n"));
+  EXPECT_THAT(plan.out, HasSubstr("greedy: 1 places, score "));
+  auto settings = ok({"match", "settings", "--exchange", "ph", "--fairness", "5"});
+  EXPECT_EQ(settings["matchingSettings"]["weights"]["fairness"], 5);
+  EXPECT_EQ(settings["matchingSettings"]["etag"], "\"1\"");
+  ProcessResult bad_weight = Ctl({"match", "settings", "--exchange", "ph", "--travel", "12"});
+  EXPECT_EQ(bad_weight.exit_code, 3);
+  EXPECT_EQ(bad_weight.err,
+            "kokemusctl: invalid argument: matching_settings.weights.travel: must be from 0 to 10\n");
+
   auto offer = ok({"assignment", "offer", "o1", "--exchange", "ph", "--id", "a1", "--expert",
                    "kaisa", "--offer-deadline", deadline});
   EXPECT_EQ(offer["assignment"]["state"], "STATE_OFFERED");

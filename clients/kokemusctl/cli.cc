@@ -33,6 +33,7 @@
 #include "kokemus/v1/matching_service.grpc.pb.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
+#include "absl/time/civil_time.h"
 #include "services/domain/orders.h"
 #include "services/domain/reference_data.h"
 
@@ -81,7 +82,10 @@ constexpr absl::string_view kUsage =
     "                get|accept|document CONTRACT; list          --exchange EX\n"
     "  template      list; get|activate fi-1; upload --language fi --file F\n"
     "  exchange      privacy-notice ID [--language fi] [--format pdf|text] [-o F]\n"
-    "  match         rank ORDER                                  --exchange EX\n"
+    "  match         rank ORDER [--max-candidates N] [--omit-excluded true]\n"
+    "                plan --from DAY|TIME --to DAY|TIME [--offer-deadline TIME]\n"
+    "                settings [--experience|--role|--travel|--fairness|--preferred|\n"
+    "                          --feedback W] [--rest-after-heavy-hours H]\n"
     "  health        check [SERVICE]\n"
     "  KOKEMUS_SERVER and KOKEMUS_EXCHANGE set --server and --exchange.\n"
     "  list: [--filter EXPR] [--page-size N] [--all]; update/delete/transitions: [--etag E]\n"
@@ -882,13 +886,23 @@ class Client final {
   }
 
   // match rank ORDER: candidates with their score parts, then the excluded
-  // experts with the rule.
+  // experts with the rule. match plan --from --to [--offer-deadline T]: the
+  // plan beside greedy's figures, turned into offers with a deadline.
+  // match settings [--WEIGHT N] [--rest-after-heavy-hours H]: show or change.
   int Match() {
     fields_ = c_.fields;
-    if (c_.verb != "rank") throw UsageError{"match has one verb: rank"};
-    RequireNoMoreFlags();
+    if (c_.verb == "rank") return MatchRank();
+    if (c_.verb == "plan") return MatchPlan();
+    if (c_.verb == "settings") return MatchSettings();
+    throw UsageError{"match verbs: rank, plan, settings"};
+  }
+
+  int MatchRank() {
     v1::RankExpertsRequest req;
     req.set_order(OrderName());
+    if (auto n = TakeFlag("max-candidates")) req.set_max_candidates(IntFlag("max-candidates", *n));
+    if (auto omit = TakeFlag("omit-excluded")) req.set_omit_excluded(BoolFlag("omit-excluded", *omit));
+    RequireNoMoreFlags();
     v1::RankExpertsResponse resp;
     auto matching = v1::MatchingService::NewStub(channel_);
     grpc::Status status = matching->RankExperts(Context().get(), req, &resp);
@@ -905,8 +919,131 @@ class Client final {
       std::vector<const pb::Message*> excluded;
       for (const auto& x : resp.excluded()) excluded.push_back(&x);
       PrintTable(excluded, {"expert", "display_name", "rule", "reason"}, out_);
+    } else if (resp.exclusion_counts_size() > 0) {
+      out_ << "\nexcluded:\n";
+      std::vector<const pb::Message*> counts;
+      for (const auto& x : resp.exclusion_counts()) counts.push_back(&x);
+      PrintTable(counts, {"rule", "count"}, out_);
     }
     return 0;
+  }
+
+  int MatchPlan() {
+    auto matching = v1::MatchingService::NewStub(channel_);
+    v1::PlanAssignmentsRequest req;
+    req.set_parent(Parent());
+    const auto from = TakeFlag("from");
+    const auto to = TakeFlag("to");
+    if (!from || !to) throw UsageError{"match plan needs --from and --to"};
+    SetTimestamp(req.mutable_start_time(), ParseDayOrTime(*from, "from"));
+    SetTimestamp(req.mutable_end_time(), ParseDayOrTime(*to, "to"));
+    if (auto n = TakeFlag("candidates-per-order")) {
+      req.set_candidates_per_order(IntFlag("candidates-per-order", *n));
+    }
+    const auto deadline = TakeFlag("offer-deadline");
+    RequireNoMoreFlags();
+    v1::PlanAssignmentsResponse plan;
+    grpc::Status status = matching->PlanAssignments(Context().get(), req, &plan);
+    if (!status.ok()) return ReportError(status, err_);
+    v1::OfferPlanResponse offered;
+    if (deadline && plan.proposals_size() > 0) {
+      v1::OfferPlanRequest offer;
+      offer.set_parent(Parent());
+      *offer.mutable_proposals() = plan.proposals();
+      SetTimestamp(offer.mutable_offer_deadline(), ParseTimestamp(*deadline, "offer-deadline"));
+      status = matching->OfferPlan(Context().get(), offer, &offered);
+      if (!status.ok()) return ReportError(status, err_);
+    }
+    if (c_.output == "json") {
+      PrintJson(plan, out_);
+      if (deadline) PrintJson(offered, out_);
+      return 0;
+    }
+    std::vector<const pb::Message*> rows;
+    for (const auto& p : plan.proposals()) rows.push_back(&p);
+    PrintTable(rows, {"order", "expert", "display_name", "score", "fee_cents", "travel_km"}, out_);
+    auto figures = [](const v1::PlanQuality& q) {
+      return absl::StrFormat("%d places, score %.2f, objective %.2f, Gini %.3f, %d of %d experts",
+                             q.places_filled(), q.total_score(), q.objective(), q.gini(),
+                             q.experts_with_tasks(), q.eligible_experts());
+    };
+    out_ << "\nopen orders " << plan.open_orders() << ", open places " << plan.open_places()
+         << ", method " << v1::PlanMethod_Name(plan.method()) << "\n"
+         << "plan:   " << figures(plan.quality()) << "\n"
+         << "greedy: " << figures(plan.greedy()) << "\n";
+    if (plan.unfilled_size() > 0) {
+      out_ << "\nunfilled:\n";
+      std::vector<const pb::Message*> unfilled;
+      for (const auto& u : plan.unfilled()) unfilled.push_back(&u);
+      PrintTable(unfilled, {"order", "places", "candidates"}, out_);
+    }
+    if (deadline) {
+      out_ << "\noffered " << offered.assignments_size() << ":\n";
+      std::vector<const pb::Message*> made;
+      for (const auto& a : offered.assignments()) made.push_back(&a);
+      PrintTable(made, {"name", "expert", "state", "offer_deadline"}, out_);
+    }
+    return 0;
+  }
+
+  int MatchSettings() {
+    auto matching = v1::MatchingService::NewStub(channel_);
+    v1::GetMatchingSettingsRequest get;
+    get.set_name(absl::StrCat(Parent(), "/matchingSettings"));
+    v1::GetMatchingSettingsResponse got;
+    grpc::Status status = matching->GetMatchingSettings(Context().get(), get, &got);
+    if (!status.ok()) return ReportError(status, err_);
+    v1::MatchingSettings settings = got.matching_settings();
+    bool changed = false;
+    v1::MatchingWeights* w = settings.mutable_weights();
+    const std::pair<const char*, void (v1::MatchingWeights::*)(double)> weights[] = {
+        {"experience", &v1::MatchingWeights::set_experience},
+        {"role", &v1::MatchingWeights::set_role},
+        {"travel", &v1::MatchingWeights::set_travel},
+        {"fairness", &v1::MatchingWeights::set_fairness},
+        {"preferred", &v1::MatchingWeights::set_preferred},
+        {"feedback", &v1::MatchingWeights::set_feedback}};
+    for (const auto& [flag, set] : weights) {
+      if (auto value = TakeFlag(flag)) {
+        double d = 0;
+        if (!absl::SimpleAtod(*value, &d)) throw UsageError{absl::StrCat("--", flag, " must be a number")};
+        (w->*set)(d);
+        changed = true;
+      }
+    }
+    if (auto hours = TakeFlag("rest-after-heavy-hours")) {
+      settings.set_rest_after_heavy_hours(IntFlag("rest-after-heavy-hours", *hours));
+      changed = true;
+    }
+    RequireNoMoreFlags();
+    if (!changed) return Done(status, got, true);
+    if (!c_.etag.empty()) settings.set_etag(c_.etag);
+    v1::UpdateMatchingSettingsRequest update;
+    *update.mutable_matching_settings() = settings;
+    v1::UpdateMatchingSettingsResponse updated;
+    status = matching->UpdateMatchingSettings(Context().get(), update, &updated);
+    return Done(status, updated, true);
+  }
+
+  static int IntFlag(absl::string_view flag, const std::string& value) {
+    int n = 0;
+    if (!absl::SimpleAtoi(value, &n)) throw UsageError{absl::StrCat("--", flag, " must be a whole number")};
+    return n;
+  }
+
+  static bool BoolFlag(absl::string_view flag, const std::string& value) {
+    if (value == "true") return true;
+    if (value == "false") return false;
+    throw UsageError{absl::StrCat("--", flag, " must be true or false")};
+  }
+
+  // A day (midnight in Helsinki) or an RFC 3339 time.
+  static absl::Time ParseDayOrTime(const std::string& text, absl::string_view flag) {
+    absl::CivilDay day;
+    if (text.size() == 10 && absl::ParseCivilTime(text, &day)) {
+      return absl::FromCivil(day, domain::HelsinkiTimeZone());
+    }
+    return ParseTimestamp(text, flag);
   }
 
   int CancelOrder() {
