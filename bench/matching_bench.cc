@@ -48,6 +48,7 @@ ABSL_FLAG(int, held, 2000, "confirmed tasks in the planning month");
 ABSL_FLAG(int, open_orders, 1000, "open orders in the planning month");
 ABSL_FLAG(int, in_flight, 16, "concurrent calls");
 ABSL_FLAG(int, seconds, 10, "seconds per throughput measurement");
+ABSL_FLAG(bool, reuse, false, "the database was loaded by an earlier run with the same flags");
 ABSL_FLAG(std::string, server, "", "kokemus-server binary (default: next to this one)");
 
 namespace {
@@ -365,7 +366,7 @@ int main(int argc, char** argv) {
       absl::FromCivil(absl::ToCivilDay(absl::Now(), domain::HelsinkiTimeZone()) + 30,
                       domain::HelsinkiTimeZone());
   Region region;
-  {
+  if (!absl::GetFlag(FLAGS_reuse)) {
     auto db = storage::Database::Open(database);
     if (!db.ok()) Die("database", db.status().ToString());
     region = Load(**db, rng, month_start);

@@ -2,6 +2,7 @@
 // reason; the score's parts explain the order.
 #include "services/domain/matching.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -255,6 +256,40 @@ TEST(Ranking, WithoutReportingExcludedOnlyCountsEachRule) {
   EXPECT_EQ(r.excluded_by_rule[static_cast<int>(ExclusionRule::kNotActive)], 1);
   EXPECT_EQ(r.excluded_by_rule[static_cast<int>(ExclusionRule::kLacksLanguage)], 2);
   EXPECT_EQ(r.candidates.size(), 1u);
+}
+
+TEST(Ranking, TheRoleIndexGivesTheSameCandidatesAndCounts) {
+  std::vector<ExpertRecord> experts;
+  int n = 0;
+  for (const auto& change : std::vector<std::function<void(ExpertRecord&)>>{
+           [](ExpertRecord&) {},
+           [](ExpertRecord& r) { r.expert.state = ExpertState::kInactive; },
+           [](ExpertRecord& r) { r.expert.trainings.clear(); },
+           [](ExpertRecord& r) { r.expert.roles = {Role::kCoDeveloper}; },
+           [](ExpertRecord& r) { r.expert.roles = {Role::kCoDeveloper, Role::kLecturer}; },
+           [](ExpertRecord& r) { r.expert.languages = {"sv"}; },
+           [](ExpertRecord& r) { r.expert.home_municipality = "091"; },
+           [](ExpertRecord& r) { r.tasks = {Held(Helsinki(2026, 12, 8, 9, 0), 60)}; },
+           [](ExpertRecord&) {}}) {
+    experts.push_back(Eligible(absl::StrCat("e", n++)));
+    change(experts.back());
+  }
+  MatchingSettings s;
+  const Ranking plain = RankExperts(TheOrder(), experts, s, Fees(), kNow, false);
+  const Ranking indexed = RankExpertsIndexed(TheOrder(), experts, IndexExperts(experts), s, Fees(), kNow);
+  // e0, e4 and e8; e7's lecture ends as this one starts: rest.
+  ASSERT_EQ(indexed.candidates.size(), 3u);
+  ASSERT_EQ(plain.candidates.size(), indexed.candidates.size());
+  for (size_t i = 0; i < plain.candidates.size(); ++i) {
+    EXPECT_EQ(plain.candidates[i].expert_id, indexed.candidates[i].expert_id);
+    EXPECT_DOUBLE_EQ(plain.candidates[i].score, indexed.candidates[i].score);
+  }
+  for (int rule = 0; rule < kExclusionRuleCount; ++rule) {
+    EXPECT_EQ(plain.excluded_by_rule[rule], indexed.excluded_by_rule[rule]) << rule;
+  }
+  EXPECT_EQ(indexed.excluded_by_rule[static_cast<int>(ExclusionRule::kLacksRole)], 1);
+  EXPECT_EQ(indexed.excluded_by_rule[static_cast<int>(ExclusionRule::kRestPeriod)], 1);
+  EXPECT_TRUE(indexed.excluded.empty());
 }
 
 TEST(MatchingSettingsValidation, NamesEachBadField) {

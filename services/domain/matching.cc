@@ -82,9 +82,60 @@ int HelsinkiMonth(absl::Time t) {
   return static_cast<int>(m.year()) * 12 + m.month() - 1;
 }
 
+ExpertIndex IndexExperts(const std::vector<ExpertRecord>& experts) {
+  ExpertIndex index;
+  index.by_role.resize(static_cast<int>(Role::kCommunications) + 1);
+  for (size_t i = 0; i < experts.size(); ++i) {
+    const Expert& e = experts[i].expert;
+    if (e.state != ExpertState::kActive) {
+      ++index.not_active;
+    } else if (e.trainings.empty()) {
+      ++index.not_trained;
+    } else {
+      ++index.active_trained;
+      for (Role r : e.roles) {
+        if (static_cast<size_t>(r) < index.by_role.size()) {
+          index.by_role[static_cast<int>(r)].push_back(static_cast<int>(i));
+        }
+      }
+    }
+  }
+  return index;
+}
+
+namespace {
+
+Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
+             const std::vector<int>* subset, const MatchingSettings& s,
+             const FeeSchedule& schedule, absl::Time now, bool report_excluded);
+
+}  // namespace
+
 Ranking RankExperts(const Order& order, const std::vector<ExpertRecord>& experts,
                     const MatchingSettings& s, const FeeSchedule& schedule, absl::Time now,
                     bool report_excluded) {
+  return Rank(order, experts, nullptr, s, schedule, now, report_excluded);
+}
+
+Ranking RankExpertsIndexed(const Order& order, const std::vector<ExpertRecord>& experts,
+                           const ExpertIndex& index, const MatchingSettings& s,
+                           const FeeSchedule& schedule, absl::Time now) {
+  static const std::vector<int> kNone;
+  const size_t role = static_cast<size_t>(order.role);
+  const std::vector<int>& with_role = role < index.by_role.size() ? index.by_role[role] : kNone;
+  Ranking ranking = Rank(order, experts, &with_role, s, schedule, now, false);
+  ranking.excluded_by_rule[static_cast<int>(ExclusionRule::kNotActive)] = index.not_active;
+  ranking.excluded_by_rule[static_cast<int>(ExclusionRule::kNotTrained)] = index.not_trained;
+  ranking.excluded_by_rule[static_cast<int>(ExclusionRule::kLacksRole)] =
+      index.active_trained - static_cast<int>(with_role.size());
+  return ranking;
+}
+
+namespace {
+
+Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
+             const std::vector<int>* subset, const MatchingSettings& s,
+             const FeeSchedule& schedule, absl::Time now, bool report_excluded) {
   Ranking ranking;
   const int month = HelsinkiMonth(order.start_time);
   // Tasks this far from the order can't be in its Helsinki month.
@@ -112,7 +163,9 @@ Ranking RankExperts(const Order& order, const std::vector<ExpertRecord>& experts
     bool preferred;
   };
   std::vector<Eligible> eligible;
-  for (const ExpertRecord& r : experts) {
+  const size_t n = subset != nullptr ? subset->size() : experts.size();
+  for (size_t i = 0; i < n; ++i) {
+    const ExpertRecord& r = experts[subset != nullptr ? (*subset)[i] : i];
     const Expert& e = r.expert;
     auto exclude = [&](ExclusionRule rule, auto&& reason) {
       ++ranking.excluded_by_rule[static_cast<int>(rule)];
@@ -271,5 +324,7 @@ Ranking RankExperts(const Order& order, const std::vector<ExpertRecord>& experts
             });
   return ranking;
 }
+
+}  // namespace
 
 }  // namespace kokemus::domain

@@ -113,6 +113,23 @@ Ranking RankExperts(const Order& order, const std::vector<ExpertRecord>& experts
                     const MatchingSettings& settings, const FeeSchedule& schedule,
                     absl::Time now, bool report_excluded = true);
 
+// Who can be a candidate for a role at all, worked out once per load of the
+// data: the active and trained experts by role, and the counts of the others.
+struct ExpertIndex {
+  std::vector<std::vector<int>> by_role;  // indexes into the experts, by Role value
+  int not_active = 0;
+  int not_trained = 0;      // active, no training
+  int active_trained = 0;
+};
+ExpertIndex IndexExperts(const std::vector<ExpertRecord>& experts);
+
+// RankExperts without the list of the excluded (their counts per rule are
+// kept), reading only the experts who take the order's role: the same
+// candidates and counts, in a fraction of the time for a large exchange.
+Ranking RankExpertsIndexed(const Order& order, const std::vector<ExpertRecord>& experts,
+                           const ExpertIndex& index, const MatchingSettings& settings,
+                           const FeeSchedule& schedule, absl::Time now);
+
 // Whether a role's task tells the expert's own story (emotionally heavy).
 bool IsHeavyRole(Role role);
 

@@ -89,8 +89,8 @@ std::vector<domain::PlanOrder> PlanOrders(std::vector<storage::OpenOrder> open,
   std::vector<domain::PlanOrder> orders;
   for (storage::OpenOrder& o : open) {
     if (o.open_places <= 0) continue;
-    domain::Ranking ranking =
-        domain::RankExperts(o.order, data.experts, data.settings, data.schedule, now, false);
+    domain::Ranking ranking = domain::RankExpertsIndexed(o.order, data.experts, data.index,
+                                                         data.settings, data.schedule, now);
     domain::PlanOrder p;
     p.order = std::move(o.order);
     p.open_places = o.open_places;
@@ -119,13 +119,16 @@ grpc::Status MatchingService::RankExperts(grpc::ServerContext*,
     if (request->max_candidates() < 0) {
       return domain::InvalidField("max_candidates", "must not be negative");
     }
-    auto order = orders_.GetOrder({name->exchange_id, name->id});
+    int64_t version = 0;
+    auto order = orders_.GetOrderForMatching({name->exchange_id, name->id}, &version);
     if (!order.ok()) return order.status();
-    auto data = matching_.Data(name->exchange_id);
+    auto data = matching_.Data(name->exchange_id, version);
     if (!data.ok()) return data.status();
     const storage::MatchingData& d = **data;
-    const domain::Ranking ranking = domain::RankExperts(
-        *order, d.experts, d.settings, d.schedule, started, !request->omit_excluded());
+    const domain::Ranking ranking =
+        request->omit_excluded()
+            ? domain::RankExpertsIndexed(*order, d.experts, d.index, d.settings, d.schedule, started)
+            : domain::RankExperts(*order, d.experts, d.settings, d.schedule, started, true);
 
     response->set_total_candidates(static_cast<int32_t>(ranking.candidates.size()));
     for (const auto& c : ranking.candidates) {

@@ -149,6 +149,7 @@ absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Load(
     if (!query.ok()) return query.status();
   }
   if (absl::Status s = orders_.FillActivity(exchange_id, data->experts); !s.ok()) return s;
+  data->index = domain::IndexExperts(data->experts);
   return std::shared_ptr<const MatchingData>(std::move(data));
 }
 
@@ -156,6 +157,11 @@ absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Data(
     const std::string& exchange_id) {
   auto version = Version(exchange_id);
   if (!version.ok()) return version.status();
+  return Data(exchange_id, *version);
+}
+
+absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Data(
+    const std::string& exchange_id, int64_t version) {
   std::shared_ptr<Entry> entry;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -164,8 +170,8 @@ absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Data(
     entry = slot;
   }
   std::lock_guard<std::mutex> loading(entry->loading);
-  if (entry->data != nullptr && entry->data->version == *version) return entry->data;
-  auto data = Load(exchange_id, *version);
+  if (entry->data != nullptr && entry->data->version == version) return entry->data;
+  auto data = Load(exchange_id, version);
   if (!data.ok()) return data.status();
   entry->data = *data;
   return entry->data;

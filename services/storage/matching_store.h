@@ -29,6 +29,7 @@ struct MatchingData {
   domain::MatchingSettings settings;  // with the exchange's travel buffer
   domain::FeeSchedule schedule;
   std::vector<domain::ExpertRecord> experts;  // every expert of the exchange, by id
+  domain::ExpertIndex index;                  // of `experts`
 };
 
 class MatchingStore final {
@@ -48,6 +49,9 @@ class MatchingStore final {
   // The exchange's matching data as of this call (one read of the counter
   // when nothing changed). Concurrent callers share one reload.
   absl::StatusOr<std::shared_ptr<const MatchingData>> Data(const std::string& exchange_id);
+  // The same with the counter as just read (OrderStore::GetOrderForMatching).
+  absl::StatusOr<std::shared_ptr<const MatchingData>> Data(const std::string& exchange_id,
+                                                           int64_t version);
 
  private:
   struct Entry {

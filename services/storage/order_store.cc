@@ -476,6 +476,29 @@ absl::StatusOr<Order> OrderStore::GetOrder(const Key& key) {
   return result;
 }
 
+absl::StatusOr<Order> OrderStore::GetOrderForMatching(const Key& key, int64_t* matching_version) {
+  static const std::string kQuery = absl::StrCat(
+      "SELECT ", kOrderColumns,
+      ", COALESCE((SELECT version FROM matching_versions WHERE exchange_id = :exchange), 0) "
+      "FROM orders WHERE exchange_id = :exchange_id AND id = :id");
+  absl::StatusOr<Order> result = absl::InternalError("not run");
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    auto rows = Query<Order>(sql, kQuery, {key.exchange_id, key.exchange_id, key.id},
+                             [&](const soci::row& row) {
+                               *matching_version = RowReader(row).Int(row.size() - 1);
+                               return ReadOrder(row);
+                             });
+    if (rows.empty()) {
+      result = absl::NotFoundError(absl::StrCat(OrderName(key.exchange_id, key.id), " not found"));
+    } else {
+      result = std::move(rows.front());
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
 absl::StatusOr<Page<Order>> OrderStore::ListOrders(const domain::ListQuery& query) {
   Page<Order> page;
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {

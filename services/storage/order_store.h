@@ -52,6 +52,9 @@ class OrderStore final {
   absl::StatusOr<domain::Order> CreateOrder(domain::Order order,
                                             const CreateOptions& options);
   absl::StatusOr<domain::Order> GetOrder(const Key& key);
+  // The order and, in the same query, the exchange's matching_versions counter
+  // (see MatchingStore): ranking reads the database once.
+  absl::StatusOr<domain::Order> GetOrderForMatching(const Key& key, int64_t* matching_version);
   // `query.scope` is the exchange's name; orders come by start time.
   absl::StatusOr<Page<domain::Order>> ListOrders(const domain::ListQuery& query);
   // Only an OPEN order changes; its time only while no expert holds it.

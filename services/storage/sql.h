@@ -40,8 +40,9 @@ class RowReader final {
  public:
   explicit RowReader(const soci::row& row) : row_(row) {}
   std::string Text() { return row_.get<std::string>(next_++); }
-  long long Int() {
-    const size_t i = next_++;
+  long long Int() { return Int(next_++); }
+  // The integer in column `i`, without moving on.
+  long long Int(size_t i) {
     switch (row_.get_properties(i).get_data_type()) {
       case soci::dt_integer:
         return row_.get<int>(i);
