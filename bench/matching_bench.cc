@@ -428,6 +428,7 @@ int main(int argc, char** argv) {
               "= %.0f %% of Health/Check\n",
               full.qps, full.p50_ms, full.p99_ms, full.errors, 100 * full.qps / h.qps);
 
+  std::printf("server peak RSS before planning: %.0f MB\n", PeakRssKb(server) / 1024.0);
   {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));

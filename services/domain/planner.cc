@@ -423,8 +423,18 @@ Plan PlanAssignments(const std::vector<PlanOrder>& orders,
     plan.method = PlanMethod::kOptimal;  // nothing to choose from
     return plan;
   }
-  // Phase 1: the most places. Half the time limit at most.
-  SolveResult most = Solve(p, orders, settings, -1, time_limit / 2, greedy_pairs);
+  // Phase 1: the most places (half the time limit at most), unless greedy
+  // already fills every place that has a candidate.
+  int bound = 0;
+  for (const PlanOrder& o : orders) {
+    bound += std::min<int>(o.open_places, static_cast<int>(o.candidates.size()));
+  }
+  SolveResult most;
+  if (static_cast<int>(greedy_pairs.size()) == bound) {
+    most = {greedy_pairs, true, true};
+  } else {
+    most = Solve(p, orders, settings, -1, time_limit / 2, greedy_pairs);
+  }
   if (!most.solved) return plan;
   const int filled = static_cast<int>(most.taken.size());
   // Phase 2: the best objective with that many places.
