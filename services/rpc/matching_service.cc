@@ -119,10 +119,20 @@ grpc::Status MatchingService::RankExperts(grpc::ServerContext*,
     if (request->max_candidates() < 0) {
       return domain::InvalidField("max_candidates", "must not be negative");
     }
-    int64_t version = 0;
-    auto order = orders_.GetOrderForMatching({name->exchange_id, name->id}, &version);
-    if (!order.ok()) return order.status();
-    auto data = matching_.Data(name->exchange_id, version);
+    // Upcoming orders are in the matching data; others are read with the counter.
+    absl::StatusOr<std::shared_ptr<const storage::MatchingData>> data =
+        matching_.RecentData(name->exchange_id);
+    absl::StatusOr<domain::Order> order = absl::NotFoundError("");
+    if (data.ok()) {
+      auto it = (*data)->upcoming_orders.find(name->id);
+      if (it != (*data)->upcoming_orders.end()) order = it->second;
+    }
+    if (!order.ok()) {
+      int64_t version = 0;
+      order = orders_.GetOrderForMatching({name->exchange_id, name->id}, &version);
+      if (!order.ok()) return order.status();
+      data = matching_.Data(name->exchange_id, version);
+    }
     if (!data.ok()) return data.status();
     const storage::MatchingData& d = **data;
     const domain::Ranking ranking =

@@ -338,6 +338,7 @@ absl::Status Database::Write(const Work& work) {
       throw;
     }
     sql << (status.ok() ? "COMMIT" : "ROLLBACK");
+    if (status.ok()) writes_.fetch_add(1, std::memory_order_release);
     return status;
   } catch (const std::exception& e) {
     return StatusFromException(e);

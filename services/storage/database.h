@@ -51,6 +51,10 @@ class Database final {
   size_t pool_size() const { return pool_size_; }
   int sessions_in_use() const { return in_use_.load(); }
 
+  // Grows after each committed Write: what this process may have changed
+  // since a value read before.
+  uint64_t committed_writes() const { return writes_.load(std::memory_order_acquire); }
+
   // Versions of the applied migrations, in order.
   absl::StatusOr<std::vector<int>> AppliedMigrations();
 
@@ -66,6 +70,7 @@ class Database final {
   soci::connection_pool pool_;
   std::mutex sqlite_writer_;
   std::atomic<int> in_use_{0};
+  std::atomic<uint64_t> writes_{0};
 };
 
 // Maps a SOCI (or other std::exception) failure to a status whose message

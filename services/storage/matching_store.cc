@@ -150,25 +150,60 @@ absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Load(
   }
   if (absl::Status s = orders_.FillActivity(exchange_id, data->experts); !s.ok()) return s;
   data->index = domain::IndexExperts(data->experts);
+  auto upcoming = orders_.OrdersFrom(exchange_id, absl::Now() - absl::Hours(24));
+  if (!upcoming.ok()) return upcoming.status();
+  for (domain::Order& o : *upcoming) data->upcoming_orders.emplace(o.id, std::move(o));
   return std::shared_ptr<const MatchingData>(std::move(data));
+}
+
+std::shared_ptr<MatchingStore::Entry> MatchingStore::EntryOf(const std::string& exchange_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::shared_ptr<Entry>& slot = cache_[exchange_id];
+  if (slot == nullptr) slot = std::make_shared<Entry>();
+  return slot;
+}
+
+absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::RecentData(
+    const std::string& exchange_id) {
+  std::shared_ptr<Entry> entry = EntryOf(exchange_id);
+  {
+    std::lock_guard<std::mutex> loading(entry->loading);
+    if (entry->data != nullptr && entry->writes_at_check == db_.committed_writes() &&
+        absl::Now() - entry->checked < kMatchingRecheck) {
+      return entry->data;
+    }
+  }
+  return Data(exchange_id);
 }
 
 absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Data(
     const std::string& exchange_id) {
+  // Read before the counter: a write committed after it makes the next call check.
+  const uint64_t writes = db_.committed_writes();
+  const absl::Time now = absl::Now();
   auto version = Version(exchange_id);
   if (!version.ok()) return version.status();
-  return Data(exchange_id, *version);
+  std::shared_ptr<Entry> entry = EntryOf(exchange_id);
+  std::lock_guard<std::mutex> loading(entry->loading);
+  if (entry->data == nullptr || entry->data->version != *version) {
+    auto data = Load(exchange_id, *version);
+    if (!data.ok()) {
+      if (absl::IsNotFound(data.status()) && entry->data == nullptr) {
+        std::lock_guard<std::mutex> lock(mu_);
+        cache_.erase(exchange_id);  // no entries for exchanges that don't exist
+      }
+      return data.status();
+    }
+    entry->data = *data;
+  }
+  entry->checked = now;
+  entry->writes_at_check = writes;
+  return entry->data;
 }
 
 absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Data(
     const std::string& exchange_id, int64_t version) {
-  std::shared_ptr<Entry> entry;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::shared_ptr<Entry>& slot = cache_[exchange_id];
-    if (slot == nullptr) slot = std::make_shared<Entry>();
-    entry = slot;
-  }
+  std::shared_ptr<Entry> entry = EntryOf(exchange_id);
   std::lock_guard<std::mutex> loading(entry->loading);
   if (entry->data != nullptr && entry->data->version == version) return entry->data;
   auto data = Load(exchange_id, version);

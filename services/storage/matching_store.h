@@ -4,6 +4,12 @@
 // triggers in the same transaction as every change) stays the same, so any
 // number of server replicas rank from data as fresh as a read of one row.
 //
+// Checking the counter costs a query, so a server reuses its copy without one
+// for up to kMatchingRecheck after the last check unless it has committed a
+// write itself since: what this server wrote is seen at once, what another
+// replica wrote within kMatchingRecheck. Ranking is advice; every offer and
+// accept checks the rules again in its own transaction.
+//
 //   MatchingStore store(db, registry, orders);
 //   auto data = store.Data("ph");            // shared, immutable
 //   domain::RankExperts(order, (*data)->experts, (*data)->settings, ...);
@@ -14,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -24,12 +31,16 @@
 
 namespace kokemus::storage {
 
+inline constexpr absl::Duration kMatchingRecheck = absl::Milliseconds(500);
+
 struct MatchingData {
   int64_t version = 0;
   domain::MatchingSettings settings;  // with the exchange's travel buffer
   domain::FeeSchedule schedule;
   std::vector<domain::ExpertRecord> experts;  // every expert of the exchange, by id
   domain::ExpertIndex index;                  // of `experts`
+  // Orders starting from a day before the load on, by id: ranked without a read.
+  std::unordered_map<std::string, domain::Order> upcoming_orders;
 };
 
 class MatchingStore final {
@@ -49,6 +60,9 @@ class MatchingStore final {
   // The exchange's matching data as of this call (one read of the counter
   // when nothing changed). Concurrent callers share one reload.
   absl::StatusOr<std::shared_ptr<const MatchingData>> Data(const std::string& exchange_id);
+  // The exchange's data, checked against the counter only when the last check
+  // is older than kMatchingRecheck or this process wrote since.
+  absl::StatusOr<std::shared_ptr<const MatchingData>> RecentData(const std::string& exchange_id);
   // The same with the counter as just read (OrderStore::GetOrderForMatching).
   absl::StatusOr<std::shared_ptr<const MatchingData>> Data(const std::string& exchange_id,
                                                            int64_t version);
@@ -57,7 +71,10 @@ class MatchingStore final {
   struct Entry {
     std::mutex loading;
     std::shared_ptr<const MatchingData> data;
+    absl::Time checked = absl::InfinitePast();  // when the counter was last read
+    uint64_t writes_at_check = 0;               // Database::committed_writes() then
   };
+  std::shared_ptr<Entry> EntryOf(const std::string& exchange_id);
   absl::StatusOr<int64_t> Version(const std::string& exchange_id);
   absl::StatusOr<std::shared_ptr<const MatchingData>> Load(const std::string& exchange_id,
                                                            int64_t version);

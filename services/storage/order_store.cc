@@ -499,6 +499,20 @@ absl::StatusOr<Order> OrderStore::GetOrderForMatching(const Key& key, int64_t* m
   return result;
 }
 
+absl::StatusOr<std::vector<Order>> OrderStore::OrdersFrom(const std::string& exchange_id,
+                                                         absl::Time from) {
+  static const std::string kQuery =
+      absl::StrCat("SELECT ", kOrderColumns,
+                   " FROM orders WHERE exchange_id = :exchange_id AND start_time >= :from");
+  std::vector<Order> result;
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    result = Query<Order>(sql, kQuery, {exchange_id, Micros(from)}, ReadOrder);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
 absl::StatusOr<Page<Order>> OrderStore::ListOrders(const domain::ListQuery& query) {
   Page<Order> page;
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {

@@ -55,6 +55,9 @@ class OrderStore final {
   // The order and, in the same query, the exchange's matching_versions counter
   // (see MatchingStore): ranking reads the database once.
   absl::StatusOr<domain::Order> GetOrderForMatching(const Key& key, int64_t* matching_version);
+  // Every order of the exchange starting at or after `from`.
+  absl::StatusOr<std::vector<domain::Order>> OrdersFrom(const std::string& exchange_id,
+                                                        absl::Time from);
   // `query.scope` is the exchange's name; orders come by start time.
   absl::StatusOr<Page<domain::Order>> ListOrders(const domain::ListQuery& query);
   // Only an OPEN order changes; its time only while no expert holds it.
