@@ -165,11 +165,11 @@ TEST(Ranking, EarningsLimitCountsOnlyTheSameHelsinkiMonthAndThisFee) {
 
 TEST(Ranking, FairShareRanksTheLessWorkedHigherAndExplainsWhy) {
   ExpertRecord busy = Eligible("busy");
+  // Older than 90 days: outside the fair share, still history in the role.
+  busy.tasks.push_back(Completed(Helsinki(2026, 8, 1, 10, 0), 60, 15000));
   for (int day = 1; day <= 12; ++day) {
     busy.tasks.push_back(Completed(Helsinki(2026, 10, day, 10, 0), 60, 15000));
   }
-  // Older than 90 days: outside the fair share, still history in the role.
-  busy.tasks.push_back(Completed(Helsinki(2026, 8, 1, 10, 0), 60, 15000));
   ExpertRecord quiet = Eligible("quiet");
   quiet.tasks = {Completed(Helsinki(2026, 11, 2, 10, 0), 60, 15000)};
   Ranking r = RankExperts(TheOrder(), {busy, quiet}, MatchingSettings{}, Fees(), kNow);
@@ -221,6 +221,25 @@ TEST(Ranking, RestFollowsOnlyAHeavyTaskAndHoldsInBothDirections) {
   // The exchange's own rest period: 12 hours lets the next morning's task be.
   settings.rest_after_heavy = absl::Hours(12);
   EXPECT_EQ(RankExperts(TheOrder(), {later}, settings, Fees(), kNow).candidates.size(), 1u);
+}
+
+TEST(Ranking, FindsTheOneOverlappingTaskAmongManyInStartOrder) {
+  ExpertRecord r = Eligible("busy");
+  for (int week = 0; week < 40; ++week) {
+    PastTask t = Completed(Helsinki(2026, 1, 5, 10, 0) + absl::Hours(24 * 7 * week), 60);
+    t.role = Role::kCoDeveloper;
+    r.tasks.push_back(t);
+  }
+  PastTask clash = Held(Helsinki(2026, 12, 8, 11, 0), 60);  // during the lecture
+  clash.role = Role::kCoDeveloper;
+  r.tasks.push_back(clash);
+  r.tasks.push_back(Held(Helsinki(2027, 3, 1, 10, 0), 60));
+  std::reverse(r.tasks.begin(), r.tasks.end());
+  std::vector<ExpertRecord> experts = {r};
+  SortTasks(experts);
+  Ranking ranking = RankExperts(TheOrder(), experts, MatchingSettings{}, Fees(), kNow);
+  ASSERT_EQ(ranking.excluded.size(), 1u);
+  EXPECT_EQ(ranking.excluded[0].rule, ExclusionRule::kOverlapping);
 }
 
 TEST(Ranking, PreferredAndFeedbackComeFromOrderersRatings) {

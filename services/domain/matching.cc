@@ -82,6 +82,14 @@ int HelsinkiMonth(absl::Time t) {
   return static_cast<int>(m.year()) * 12 + m.month() - 1;
 }
 
+void SortTasks(std::vector<ExpertRecord>& experts) {
+  for (ExpertRecord& r : experts) {
+    std::stable_sort(r.tasks.begin(), r.tasks.end(), [](const PastTask& a, const PastTask& b) {
+      return a.start_time < b.start_time;
+    });
+  }
+}
+
 ExpertIndex IndexExperts(const std::vector<ExpertRecord>& experts) {
   ExpertIndex index;
   index.by_role.resize(static_cast<int>(Role::kCommunications) + 1);
@@ -142,6 +150,9 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
   const absl::Time month_window_start = order.start_time - absl::Hours(24 * 32);
   const absl::Time month_window_end = order.start_time + absl::Hours(24 * 32);
   const absl::Time fair_share_start = now - absl::Hours(24 * 90);
+  // A task lasts at most 12 hours (orders are 15 to 720 minutes).
+  const absl::Duration reach =
+      std::max(s.travel_buffer, s.rest_after_heavy) + absl::Hours(12) + absl::Minutes(1);
   const bool heavy = IsHeavyRole(order.role);
   // The fee depends on the payment method only: quote each method once.
   std::map<PaymentMethod, FeeQuote> fees;
@@ -210,7 +221,14 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
               [] { return "the time falls in an unavailable period"; });
       continue;
     }
-    if (std::any_of(r.tasks.begin(), r.tasks.end(), [&](const PastTask& t) {
+    // Only tasks starting near the order can overlap it or need rest around it.
+    const auto near_begin = std::lower_bound(
+        r.tasks.begin(), r.tasks.end(), order.start_time - reach,
+        [](const PastTask& t, absl::Time x) { return t.start_time < x; });
+    const auto near_end = std::upper_bound(
+        near_begin, r.tasks.end(), order.end_time() + reach,
+        [](absl::Time x, const PastTask& t) { return x < t.start_time; });
+    if (std::any_of(near_begin, near_end, [&](const PastTask& t) {
           return !t.completed && Conflicts(t.start_time, t.end_time, order.start_time,
                                            order.end_time(), s.travel_buffer);
         })) {
@@ -234,11 +252,13 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
     }
     int in_month = 0;
     int64_t earned_in_month = 0;
-    for (const PastTask& t : r.tasks) {
-      if (t.start_time < month_window_start || t.start_time > month_window_end) continue;
-      if (HelsinkiMonth(t.start_time) != month) continue;
+    const auto month_begin = std::lower_bound(
+        r.tasks.begin(), r.tasks.end(), month_window_start,
+        [](const PastTask& t, absl::Time x) { return t.start_time < x; });
+    for (auto t = month_begin; t != r.tasks.end() && t->start_time <= month_window_end; ++t) {
+      if (HelsinkiMonth(t->start_time) != month) continue;
       ++in_month;
-      earned_in_month += t.fee_cents;
+      earned_in_month += t->fee_cents;
     }
     if (e.max_assignments_per_month > 0 && in_month >= e.max_assignments_per_month) {
       exclude(ExclusionRule::kMonthlyCap, [&] {
@@ -247,7 +267,7 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
       });
       continue;
     }
-    if (std::any_of(r.tasks.begin(), r.tasks.end(), [&](const PastTask& t) {
+    if (std::any_of(near_begin, near_end, [&](const PastTask& t) {
           return BreaksRest(t.start_time, t.end_time, IsHeavyRole(t.role), order.start_time,
                             order.end_time(), heavy, s.rest_after_heavy);
         })) {

@@ -56,8 +56,11 @@ struct PastTask {
 // What storage knows of one expert for matching.
 struct ExpertRecord {
   Expert expert;
-  std::vector<PastTask> tasks;
+  std::vector<PastTask> tasks;  // by start time (SortTasks)
 };
+
+// Puts each record's tasks in start-time order, as ranking expects.
+void SortTasks(std::vector<ExpertRecord>& experts);
 
 enum class ExclusionRule {
   kNotActive,

@@ -149,6 +149,7 @@ absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Load(
     if (!query.ok()) return query.status();
   }
   if (absl::Status s = orders_.FillActivity(exchange_id, data->experts); !s.ok()) return s;
+  domain::SortTasks(data->experts);
   data->index = domain::IndexExperts(data->experts);
   auto upcoming = orders_.OrdersFrom(exchange_id, absl::Now() - absl::Hours(24));
   if (!upcoming.ok()) return upcoming.status();
