@@ -68,6 +68,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->matching_ = std::make_unique<rpc::MatchingService>(
       *server->matching_store_, *server->order_store_, &server->metrics_);
 
+  server->report_store_ = std::make_unique<storage::ReportStore>(*server->db_);
+  server->reports_ = std::make_unique<rpc::ReportService>(*server->report_store_);
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   auto credentials = ListenerCredentials(options);
@@ -78,6 +81,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->orders_.get());
   builder.RegisterService(server->contracts_.get());
   builder.RegisterService(server->matching_.get());
+  builder.RegisterService(server->reports_.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(

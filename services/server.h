@@ -22,6 +22,7 @@
 #include "services/observability/metrics_http.h"
 #include "services/rpc/contract_service.h"
 #include "services/rpc/matching_service.h"
+#include "services/rpc/report_service.h"
 #include "services/rpc/order_service.h"
 #include "services/rpc/registry_service.h"
 #include "services/storage/database.h"
@@ -80,6 +81,8 @@ class Server final {
   std::unique_ptr<rpc::ContractService> contracts_;
   std::unique_ptr<storage::MatchingStore> matching_store_;
   std::unique_ptr<rpc::MatchingService> matching_;
+  std::unique_ptr<storage::ReportStore> report_store_;
+  std::unique_ptr<rpc::ReportService> reports_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;
   int port_ = 0;

@@ -294,7 +294,8 @@ absl::StatusOr<Page<StoredContract>> ContractStore::ListContracts(
       // "assignment": "order/assignment" ids.
       std::pair<std::string, std::string> ids = absl::StrSplit(query.terms[i].value, '/');
       absl::StrAppend(&where, " AND order_id = :o", i, " AND assignment_id = :a", i);
-      values.insert(values.end(), {ids.first, ids.second});
+      values.push_back(std::move(ids.first));
+      values.push_back(std::move(ids.second));
     }
     values.push_back(static_cast<long long>(query.page_size + 1));
     page.items = Query<StoredContract>(

@@ -1,0 +1,268 @@
+#include "services/rpc/report_service.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "services/domain/enum_names.h"
+#include "services/domain/listing.h"
+#include "services/rpc/convert.h"
+#include "services/rpc/handler.h"
+
+namespace kokemus::rpc {
+namespace {
+
+using domain::FieldViolations;
+
+constexpr int kMaxYears = 5;
+constexpr size_t kChunkBytes = 64 * 1024;
+
+// The exchange of `parent`: its id, or "" for `exchanges/-` when `national`
+// is allowed.
+absl::StatusOr<std::string> ParentExchange(const std::string& parent, bool national) {
+  if (national && parent == "exchanges/-") return std::string();
+  return domain::ParseExchangeName(parent, "parent");
+}
+
+struct Period {
+  absl::Time from;
+  absl::Time to;
+};
+
+template <typename Request>
+absl::StatusOr<Period> ParsePeriod(const Request& request, FieldViolations& v) {
+  if (!request.has_start_time()) v.Add("start_time", "is required");
+  if (!request.has_end_time()) v.Add("end_time", "is required");
+  Period p{FromProto(request.start_time()), FromProto(request.end_time())};
+  if (request.has_start_time() && request.has_end_time()) {
+    if (p.to <= p.from) {
+      v.Add("end_time", "must be after start_time");
+    } else if (p.to - p.from > absl::Hours(24 * (366 * kMaxYears))) {
+      v.Add("end_time", absl::StrCat("must be at most ", kMaxYears, " years after start_time"));
+    }
+  }
+  return p;
+}
+
+std::optional<domain::Grouping> GroupingOf(v1::StatisticsGrouping g) {
+  switch (g) {
+    case v1::STATISTICS_GROUPING_YEAR: return domain::Grouping::kYear;
+    case v1::STATISTICS_GROUPING_MONTH: return domain::Grouping::kMonth;
+    case v1::STATISTICS_GROUPING_CATEGORY: return domain::Grouping::kCategory;
+    case v1::STATISTICS_GROUPING_ORGANIZATION_KIND: return domain::Grouping::kOrganizationKind;
+    case v1::STATISTICS_GROUPING_SECTOR: return domain::Grouping::kSector;
+    case v1::STATISTICS_GROUPING_ROLE: return domain::Grouping::kRole;
+    case v1::STATISTICS_GROUPING_MUNICIPALITY: return domain::Grouping::kMunicipality;
+    case v1::STATISTICS_GROUPING_EXPERT: return domain::Grouping::kExpert;
+    case v1::STATISTICS_GROUPING_EXCHANGE: return domain::Grouping::kExchange;
+    default: return std::nullopt;
+  }
+}
+
+void ToProto(const domain::StatisticsRow& row, v1::StatisticsRow* out) {
+  for (const std::string& k : row.key) out->add_key(k);
+  out->set_suppressed(row.suppressed);
+  if (row.suppressed) return;
+  const domain::Figures& f = row.figures;
+  v1::StatisticsFigures* p = out->mutable_figures();
+  p->set_tasks(f.tasks);
+  p->set_hours(f.hours);
+  p->set_fees_cents(f.fees_cents);
+  p->set_travel_cents(f.travel_cents);
+  p->set_cancelled_by_orderer(f.cancelled_by_orderer);
+  p->set_cancelled_by_expert(f.cancelled_by_expert);
+  p->set_cancelled_by_exchange(f.cancelled_by_exchange);
+  p->set_experts_worked(f.experts_worked);
+  p->set_organizations(f.organizations);
+}
+
+// RFC 4180: quoted when it holds a comma, a quote or a line break.
+std::string CsvField(absl::string_view value) {
+  if (value.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(value);
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string HelsinkiTime(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", t, domain::HelsinkiTimeZone());
+}
+
+// Writes `csv` in chunks that end at line ends.
+template <typename Response>
+bool WriteCsv(const std::vector<std::string>& lines, grpc::ServerWriter<Response>* writer) {
+  Response chunk;
+  for (const std::string& line : lines) {
+    chunk.mutable_csv()->append(line);
+    chunk.mutable_csv()->append("\r\n");
+    if (chunk.csv().size() >= kChunkBytes) {
+      if (!writer->Write(chunk)) return false;
+      chunk.clear_csv();
+    }
+  }
+  return chunk.csv().empty() || writer->Write(chunk);
+}
+
+}  // namespace
+
+grpc::Status ReportService::GetStatistics(grpc::ServerContext*,
+                                          const v1::GetStatisticsRequest* request,
+                                          v1::GetStatisticsResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto exchange_id = ParentExchange(request->parent(), true);
+    if (!exchange_id.ok()) return exchange_id.status();
+    FieldViolations v;
+    const Period period = *ParsePeriod(*request, v);
+    std::vector<domain::Grouping> group_by;
+    for (int i = 0; i < request->group_by_size(); ++i) {
+      auto g = GroupingOf(request->group_by(i));
+      if (!g) {
+        v.Add(absl::StrCat("group_by[", i, "]"), "must be a grouping");
+      } else if (*g == domain::Grouping::kExpert && exchange_id->empty()) {
+        v.Add(absl::StrCat("group_by[", i, "]"), "EXPERT only within one exchange");
+      } else {
+        group_by.push_back(*g);
+      }
+    }
+    if (!v.empty()) return v.ToStatus();
+    auto tasks = store_.Tasks(*exchange_id, period.from, period.to, false);
+    if (!tasks.ok()) return tasks.status();
+    auto active = store_.ActiveTrainedExperts(*exchange_id);
+    if (!active.ok()) return active.status();
+    const int threshold = exchange_id->empty() ? kSuppressionThreshold : 0;
+    const domain::Statistics s = domain::ComputeStatistics(*tasks, *active, group_by, threshold);
+    for (const auto& row : s.rows) ToProto(row, response->add_rows());
+    ToProto(s.total, response->mutable_total());
+    response->set_active_trained_experts(s.active_trained_experts);
+    response->set_active_trained_with_task(s.active_trained_with_task);
+    response->set_share_with_task(s.share_with_task);
+    response->set_gini(s.gini);
+    response->set_suppression_threshold(s.suppression_threshold);
+    response->set_suppressed_rows(s.suppressed_rows);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportService::GetFeedbackSummary(grpc::ServerContext*,
+                                               const v1::GetFeedbackSummaryRequest* request,
+                                               v1::GetFeedbackSummaryResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto exchange_id = ParentExchange(request->parent(), true);
+    if (!exchange_id.ok()) return exchange_id.status();
+    FieldViolations v;
+    const Period period = *ParsePeriod(*request, v);
+    std::optional<domain::Grouping> group_by;
+    if (request->group_by() != v1::STATISTICS_GROUPING_UNSPECIFIED) {
+      group_by = GroupingOf(request->group_by());
+      if (group_by != domain::Grouping::kRole && group_by != domain::Grouping::kMonth &&
+          group_by != domain::Grouping::kYear) {
+        v.Add("group_by", "must be ROLE, MONTH or YEAR");
+      }
+    }
+    if (!v.empty()) return v.ToStatus();
+    auto tasks = store_.Tasks(*exchange_id, period.from, period.to, false);
+    if (!tasks.ok()) return tasks.status();
+    const int threshold = exchange_id->empty() ? kSuppressionThreshold : 0;
+    for (const domain::FeedbackGroup& g : domain::SummarizeFeedback(*tasks, group_by, threshold)) {
+      v1::FeedbackGroup* out = response->add_groups();
+      out->set_key(g.key);
+      out->set_suppressed(g.suppressed);
+      for (const domain::QuestionSummary& q : g.questions) {
+        v1::QuestionSummary* qo = out->add_questions();
+        qo->set_question(q.question);
+        qo->set_answers(q.answers);
+        qo->set_mean(q.mean);
+        for (const domain::AnswerCount& a : q.options) {
+          v1::AnswerCount* ao = qo->add_options();
+          ao->set_option(a.option);
+          ao->set_n(a.n);
+          ao->set_percent(a.percent);
+        }
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportService::ExportAssignments(
+    grpc::ServerContext*, const v1::ExportAssignmentsRequest* request,
+    grpc::ServerWriter<v1::ExportAssignmentsResponse>* writer) {
+  return Guarded([&]() -> absl::Status {
+    auto exchange_id = ParentExchange(request->parent(), false);
+    if (!exchange_id.ok()) return exchange_id.status();
+    FieldViolations v;
+    const Period period = *ParsePeriod(*request, v);
+    if (!v.empty()) return v.ToStatus();
+    auto tasks = store_.Tasks(*exchange_id, period.from, period.to, true);
+    if (!tasks.ok()) return tasks.status();
+    std::vector<std::string> lines;
+    lines.reserve(tasks->size() + 1);
+    lines.push_back(
+        "assignment,start_time,duration_minutes,state,cancelled_by,role,organization,"
+        "organization_name,organization_kind,sector,category,municipality,remote,expert,"
+        "fee_cents,travel_cents,total_cents");
+    for (const domain::TaskRecord& t : *tasks) {
+      lines.push_back(absl::StrCat(
+          "exchanges/", t.exchange_id, "/orders/", t.order_id, "/assignments/", t.assignment_id,
+          ",", HelsinkiTime(t.start_time), ",", t.minutes, ",", domain::EnumName(t.state), ",",
+          t.cancelled_by == domain::CancelledBy::kUnspecified ? "" : domain::EnumName(t.cancelled_by),
+          ",", domain::EnumName(t.role), ",", CsvField(t.organization_id), ",",
+          CsvField(t.organization_name), ",", domain::EnumName(t.kind), ",",
+          domain::EnumName(t.sector), ",", domain::CategoryOf(t), ",", t.municipality, ",",
+          t.remote ? "true" : "false", ",", CsvField(t.expert_id), ",", t.fee_cents, ",",
+          t.travel_cents, ",", t.fee_cents + t.travel_cents));
+    }
+    if (!WriteCsv(lines, writer)) return absl::CancelledError("the client went away");
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportService::ExportPayroll(grpc::ServerContext*,
+                                          const v1::ExportPayrollRequest* request,
+                                          grpc::ServerWriter<v1::ExportPayrollResponse>* writer) {
+  return Guarded([&]() -> absl::Status {
+    auto exchange_id = ParentExchange(request->parent(), false);
+    if (!exchange_id.ok()) return exchange_id.status();
+    FieldViolations v;
+    const Period period = *ParsePeriod(*request, v);
+    if (!v.empty()) return v.ToStatus();
+    auto tasks = store_.Tasks(*exchange_id, period.from, period.to, false);
+    if (!tasks.ok()) return tasks.status();
+    auto payees = store_.Payees(*exchange_id);
+    if (!payees.ok()) return payees.status();
+    struct Pay {
+      int tasks = 0;
+      int64_t fee_cents = 0;
+      int64_t travel_cents = 0;
+    };
+    std::map<std::pair<std::string, std::string>, Pay> by_expert_month;
+    for (const domain::TaskRecord& t : *tasks) {
+      if (t.state != domain::AssignmentState::kCompleted && t.fee_cents + t.travel_cents == 0) {
+        continue;  // a cancellation that pays nothing
+      }
+      Pay& p = by_expert_month[{t.expert_id, domain::GroupValue(t, domain::Grouping::kMonth)}];
+      p.tasks += t.state == domain::AssignmentState::kCompleted;
+      p.fee_cents += t.fee_cents;
+      p.travel_cents += t.travel_cents;
+    }
+    std::vector<std::string> lines = {
+        "expert,display_name,payment_method,month,tasks,fee_cents,travel_cents,total_cents"};
+    for (const auto& [key, p] : by_expert_month) {
+      const storage::Payee& payee = (*payees)[key.first];
+      lines.push_back(absl::StrCat(CsvField(key.first), ",", CsvField(payee.display_name), ",",
+                                   domain::EnumName(payee.payment_method), ",", key.second, ",",
+                                   p.tasks, ",", p.fee_cents, ",", p.travel_cents, ",",
+                                   p.fee_cents + p.travel_cents));
+    }
+    if (!WriteCsv(lines, writer)) return absl::CancelledError("the client went away");
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace kokemus::rpc

@@ -1,0 +1,33 @@
+// kokemus.v1.ReportService: statistics, feedback summaries and CSV exports
+// (domain/statistics.h over storage::ReportStore).
+#ifndef KOKEMUS_SERVICES_RPC_REPORT_SERVICE_H_
+#define KOKEMUS_SERVICES_RPC_REPORT_SERVICE_H_
+
+#include "kokemus/v1/report_service.grpc.pb.h"
+#include "services/storage/report_store.h"
+
+namespace kokemus::rpc {
+
+// Figures that span exchanges leave out groups of fewer experts than this.
+inline constexpr int kSuppressionThreshold = 5;
+
+class ReportService final : public v1::ReportService::Service {
+ public:
+  explicit ReportService(storage::ReportStore& store) : store_(store) {}
+
+  grpc::Status GetStatistics(grpc::ServerContext*, const v1::GetStatisticsRequest*,
+                             v1::GetStatisticsResponse*) override;
+  grpc::Status GetFeedbackSummary(grpc::ServerContext*, const v1::GetFeedbackSummaryRequest*,
+                                  v1::GetFeedbackSummaryResponse*) override;
+  grpc::Status ExportAssignments(grpc::ServerContext*, const v1::ExportAssignmentsRequest*,
+                                 grpc::ServerWriter<v1::ExportAssignmentsResponse>*) override;
+  grpc::Status ExportPayroll(grpc::ServerContext*, const v1::ExportPayrollRequest*,
+                             grpc::ServerWriter<v1::ExportPayrollResponse>*) override;
+
+ private:
+  storage::ReportStore& store_;
+};
+
+}  // namespace kokemus::rpc
+
+#endif  // KOKEMUS_SERVICES_RPC_REPORT_SERVICE_H_

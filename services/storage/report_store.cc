@@ -1,0 +1,121 @@
+#include "services/storage/report_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/storage/sql.h"
+
+namespace kokemus::storage {
+namespace {
+
+constexpr char kTasks[] =
+    "SELECT a.exchange_id, a.order_id, a.id, a.expert_id, o.organization_id, g.display_name, "
+    "a.state, a.cancelled_by, a.start_time, a.actual_duration_minutes, o.duration_minutes, "
+    "a.fee_cents, a.travel_cents, o.role, g.kind, g.sector, o.municipality, o.remote, "
+    "COALESCE(fo.overall_rating, 0), COALESCE(fo.content_rating, 0), "
+    "COALESCE(fe.heaviness, 0), COALESCE(fe.setting_safe, -1) "
+    "FROM assignments a "
+    "JOIN orders o ON o.exchange_id = a.exchange_id AND o.id = a.order_id "
+    "JOIN organizations g ON g.exchange_id = o.exchange_id AND g.id = o.organization_id "
+    "LEFT JOIN feedback fo ON fo.exchange_id = a.exchange_id AND fo.order_id = a.order_id "
+    "AND fo.assignment_id = a.id AND fo.source = 'ORDERER' "
+    "LEFT JOIN feedback fe ON fe.exchange_id = a.exchange_id AND fe.order_id = a.order_id "
+    "AND fe.assignment_id = a.id AND fe.source = 'EXPERT' "
+    "WHERE a.start_time >= :from AND a.start_time < :to";
+constexpr char kHeldOnly[] = " AND a.state IN ('COMPLETED', 'CANCELLED')";
+constexpr char kOneExchange[] = " AND a.exchange_id = :exchange_id";
+constexpr char kOrder[] = " ORDER BY a.start_time, a.exchange_id, a.order_id, a.id";
+
+domain::TaskRecord ReadTask(const soci::row& row) {
+  RowReader r(row);
+  domain::TaskRecord t;
+  t.exchange_id = r.Text();
+  t.order_id = r.Text();
+  t.assignment_id = r.Text();
+  t.expert_id = r.Text();
+  t.organization_id = r.Text();
+  t.organization_name = r.Text();
+  t.state = r.Enum<domain::AssignmentState>();
+  t.cancelled_by = r.Enum<domain::CancelledBy>();
+  t.start_time = r.Time();
+  const int actual = static_cast<int>(r.Int());
+  const int ordered = static_cast<int>(r.Int());
+  t.minutes = actual > 0 ? actual : ordered;
+  t.fee_cents = r.Int();
+  t.travel_cents = r.Int();
+  t.role = r.Enum<domain::Role>();
+  t.kind = r.Enum<domain::OrganizationKind>();
+  t.sector = r.Enum<domain::Sector>();
+  t.municipality = r.Text();
+  t.remote = r.Int() != 0;
+  if (t.remote) t.municipality.clear();
+  t.orderer_overall = static_cast<int>(r.Int());
+  t.orderer_content = static_cast<int>(r.Int());
+  t.expert_heaviness = static_cast<int>(r.Int());
+  t.expert_setting_safe = static_cast<int>(r.Int());
+  return t;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<domain::TaskRecord>> ReportStore::Tasks(const std::string& exchange_id,
+                                                                   absl::Time from, absl::Time to,
+                                                                   bool all_states) {
+  std::vector<domain::TaskRecord> tasks;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    Record values = {Micros(from), Micros(to)};
+    std::string query = absl::StrCat(kTasks, all_states ? "" : kHeldOnly);
+    if (!exchange_id.empty()) {
+      if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
+      absl::StrAppend(&query, kOneExchange);
+      values.push_back(exchange_id);
+    }
+    absl::StrAppend(&query, kOrder);
+    tasks = Query<domain::TaskRecord>(sql, query, std::move(values), ReadTask);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return tasks;
+}
+
+absl::StatusOr<std::vector<std::string>> ReportStore::ActiveTrainedExperts(
+    const std::string& exchange_id) {
+  std::vector<std::string> keys;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    std::string query =
+        "SELECT exchange_id, id FROM experts WHERE state = 'ACTIVE' AND trainings <> '[]'";
+    Record values;
+    if (!exchange_id.empty()) {
+      absl::StrAppend(&query, " AND exchange_id = :exchange_id");
+      values.push_back(exchange_id);
+    }
+    keys = Query<std::string>(sql, query, std::move(values), [](const soci::row& row) {
+      RowReader r(row);
+      std::string exchange = r.Text();
+      return absl::StrCat(exchange, "/", r.Text());
+    });
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return keys;
+}
+
+absl::StatusOr<std::map<std::string, Payee>> ReportStore::Payees(const std::string& exchange_id) {
+  std::map<std::string, Payee> payees;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    Query<int>(sql,
+               "SELECT id, display_name, payment_method FROM experts WHERE exchange_id = "
+               ":exchange_id",
+               {exchange_id}, [&](const soci::row& row) {
+                 RowReader r(row);
+                 std::string id = r.Text();
+                 Payee& p = payees[id];
+                 p.display_name = r.Text();
+                 p.payment_method = r.Enum<domain::PaymentMethod>();
+                 return 0;
+               });
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return payees;
+}
+
+}  // namespace kokemus::storage

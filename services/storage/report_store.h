@@ -1,0 +1,47 @@
+// What reports read: completed and cancelled assignments (or all of them for
+// exports) with their order, orderer and feedback, the active trained experts,
+// and the payees of an exchange. Read-only.
+//
+//   ReportStore store(db);
+//   auto tasks = store.Tasks("ph", from, to, /*all_states=*/false);
+#ifndef KOKEMUS_SERVICES_STORAGE_REPORT_STORE_H_
+#define KOKEMUS_SERVICES_STORAGE_REPORT_STORE_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/domain/statistics.h"
+#include "services/storage/database.h"
+
+namespace kokemus::storage {
+
+struct Payee {
+  std::string display_name;
+  domain::PaymentMethod payment_method = domain::PaymentMethod::kUnspecified;
+};
+
+class ReportStore final {
+ public:
+  explicit ReportStore(Database& db) : db_(db) {}
+
+  // Assignments starting in [from, to) of `exchange_id` ("" for every
+  // exchange), by start time: COMPLETED and CANCELLED ones, or every state
+  // with `all_states`. NOT_FOUND for an exchange that does not exist.
+  absl::StatusOr<std::vector<domain::TaskRecord>> Tasks(const std::string& exchange_id,
+                                                        absl::Time from, absl::Time to,
+                                                        bool all_states);
+  // "exchange/expert" of every ACTIVE expert with a recorded training.
+  absl::StatusOr<std::vector<std::string>> ActiveTrainedExperts(const std::string& exchange_id);
+  // Name and payment method of each expert of the exchange, by id.
+  absl::StatusOr<std::map<std::string, Payee>> Payees(const std::string& exchange_id);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace kokemus::storage
+
+#endif  // KOKEMUS_SERVICES_STORAGE_REPORT_STORE_H_
