@@ -1,4 +1,5 @@
 // kokemusctl, the real binary, against a real server on both databases.
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -267,6 +268,29 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   EXPECT_EQ(order_cancelled["order"]["state"], "STATE_CANCELLED");
   ProcessResult missing_party = Ctl({"assignment", "cancel", "o1/a1", "--exchange", "ph"});
   EXPECT_EQ(missing_party.exit_code, 3);
+
+  // The day in the reports: no task, one cancellation by the expert.
+  ProcessResult stats = Ctl({"report", "stats", "--exchange", "ph", "--from", absl::FormatCivilTime(day),
+                             "--to", absl::FormatCivilTime(day + 1), "--group-by", "category,role"});
+  EXPECT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_THAT(stats.out, ::testing::StartsWith("CATEGORY"));
+  EXPECT_THAT(stats.out, HasSubstr("LECTURER  0      0.0    0.00      0.00        0/1/0"));
+  EXPECT_THAT(stats.out, HasSubstr("\nTOTAL "));
+  EXPECT_THAT(stats.out, HasSubstr("active trained experts 1, with a task 0 (0.0 %), Gini of tasks 0.000\n"));
+  const std::string csv_path = testing_support::MakeTempDir() + "/assignments.csv";
+  ProcessResult exported = Ctl({"report", "export", "--exchange", "ph", "--from", absl::FormatCivilTime(day),
+                                "--to", absl::FormatCivilTime(day + 1), "-o", csv_path});
+  EXPECT_EQ(exported.exit_code, 0) << exported.err;
+  std::vector<std::string> lines =
+      absl::StrSplit(testing_support::ReadFile(csv_path), "\r\n", absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_THAT(lines[0], ::testing::StartsWith("assignment,start_time,"));
+  EXPECT_THAT(lines[1], ::testing::StartsWith("exchanges/ph/orders/o1/assignments/a1,"));
+  EXPECT_THAT(lines[1], HasSubstr(",90,CANCELLED,EXPERT,LECTURER,lyseo,"));
+  ProcessResult bad_group = Ctl({"report", "stats", "--exchange", "ph", "--from", "2026-01-01",
+                                 "--to", "2026-02-01", "--group-by", "planet"});
+  EXPECT_EQ(bad_group.exit_code, 2);
+  EXPECT_THAT(bad_group.err, HasSubstr("--group-by: unknown grouping planet"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, CliTest, testing_support::kAllBackends,

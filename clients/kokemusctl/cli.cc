@@ -32,6 +32,7 @@
 #include "kokemus/v1/contract_service.grpc.pb.h"
 #include "kokemus/v1/matching_service.grpc.pb.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
+#include "kokemus/v1/report_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
 #include "absl/time/civil_time.h"
 #include "services/domain/orders.h"
@@ -86,6 +87,9 @@ constexpr absl::string_view kUsage =
     "                plan --from DAY|TIME --to DAY|TIME [--offer-deadline TIME]\n"
     "                settings [--experience|--role|--travel|--fairness|--preferred|\n"
     "                          --feedback W] [--rest-after-heavy-hours H]\n"
+    "  report        stats --from DAY --to DAY [--group-by category,role,...]\n"
+    "                feedback --from DAY --to DAY [--group-by role|month|year]\n"
+    "                export|payroll --from DAY --to DAY -o FILE.csv  (--exchange - : all)\n"
     "  health        check [SERVICE]\n"
     "  KOKEMUS_SERVER and KOKEMUS_EXCHANGE set --server and --exchange.\n"
     "  list: [--filter EXPR] [--page-size N] [--all]; update/delete/transitions: [--etag E]\n"
@@ -581,6 +585,7 @@ class Client final {
     if (c_.noun == "health") return Health();
     if (c_.noun == "contract") return Contract();
     if (c_.noun == "match") return Match();
+    if (c_.noun == "report") return Report();
     if (c_.noun == "template") return Template();
     if (c_.noun == "exchange" && c_.verb == "privacy-notice") return PrivacyNotice();
     if (c_.noun == "assignment") return Assignment();
@@ -1023,6 +1028,167 @@ class Client final {
     v1::UpdateMatchingSettingsResponse updated;
     status = matching->UpdateMatchingSettings(Context().get(), update, &updated);
     return Done(status, updated, true);
+  }
+
+  // report stats|feedback|export|payroll --from DAY --to DAY: figures as a
+  // table (or JSON), CSV exports to -o FILE. `--exchange -` is every exchange.
+  int Report() {
+    fields_ = c_.fields;
+    auto reports = v1::ReportService::NewStub(channel_);
+    const std::string parent = c_.exchange == "-" ? "exchanges/-" : Parent();
+    const auto from = TakeFlag("from");
+    const auto to = TakeFlag("to");
+    if (!from || !to) throw UsageError{absl::StrCat("report ", c_.verb, " needs --from and --to")};
+    auto period = [&](auto* req) {
+      req->set_parent(parent);
+      SetTimestamp(req->mutable_start_time(), ParseDayOrTime(*from, "from"));
+      SetTimestamp(req->mutable_end_time(), ParseDayOrTime(*to, "to"));
+    };
+    auto groupings = [&]() {
+      std::vector<v1::StatisticsGrouping> out;
+      if (auto g = TakeFlag("group-by")) {
+        for (absl::string_view name : absl::StrSplit(*g, ',', absl::SkipEmpty())) {
+          v1::StatisticsGrouping value;
+          if (!v1::StatisticsGrouping_Parse(
+                  absl::StrCat("STATISTICS_GROUPING_", absl::AsciiStrToUpper(name)), &value)) {
+            throw UsageError{absl::StrCat("--group-by: unknown grouping ", name)};
+          }
+          out.push_back(value);
+        }
+      }
+      return out;
+    };
+    if (c_.verb == "stats") {
+      v1::GetStatisticsRequest req;
+      period(&req);
+      for (auto g : groupings()) req.add_group_by(g);
+      RequireNoMoreFlags();
+      v1::GetStatisticsResponse resp;
+      grpc::Status status = reports->GetStatistics(Context().get(), req, &resp);
+      if (!status.ok()) return ReportError(status, err_);
+      if (c_.output == "json") {
+        PrintJson(resp, out_);
+        return 0;
+      }
+      PrintStatistics(req, resp);
+      return 0;
+    }
+    if (c_.verb == "feedback") {
+      v1::GetFeedbackSummaryRequest req;
+      period(&req);
+      auto g = groupings();
+      if (g.size() > 1) throw UsageError{"--group-by: one of role, month, year"};
+      if (!g.empty()) req.set_group_by(g[0]);
+      RequireNoMoreFlags();
+      v1::GetFeedbackSummaryResponse resp;
+      grpc::Status status = reports->GetFeedbackSummary(Context().get(), req, &resp);
+      if (!status.ok()) return ReportError(status, err_);
+      if (c_.output == "json") {
+        PrintJson(resp, out_);
+        return 0;
+      }
+      for (const auto& group : resp.groups()) {
+        if (!group.key().empty()) out_ << group.key() << ":\n";
+        if (group.suppressed()) {
+          out_ << "  (fewer than 5 experts: not shown)\n";
+          continue;
+        }
+        for (const auto& q : group.questions()) {
+          out_ << "  " << q.question() << " (n=" << q.answers();
+          if (q.mean() > 0) out_ << absl::StrFormat(", mean %.2f", q.mean());
+          out_ << "):";
+          for (const auto& o : q.options()) {
+            out_ << absl::StrFormat("  %s: %d (%.1f %%)", o.option(), o.n(), o.percent());
+          }
+          out_ << "\n";
+        }
+      }
+      return 0;
+    }
+    if (c_.verb == "export" || c_.verb == "payroll") {
+      RequireNoMoreFlags();
+      std::string csv;
+      grpc::Status status;
+      auto ctx = Context();
+      if (c_.verb == "export") {
+        v1::ExportAssignmentsRequest req;
+        period(&req);
+        auto reader = reports->ExportAssignments(ctx.get(), req);
+        v1::ExportAssignmentsResponse chunk;
+        while (reader->Read(&chunk)) csv += chunk.csv();
+        status = reader->Finish();
+      } else {
+        v1::ExportPayrollRequest req;
+        period(&req);
+        auto reader = reports->ExportPayroll(ctx.get(), req);
+        v1::ExportPayrollResponse chunk;
+        while (reader->Read(&chunk)) csv += chunk.csv();
+        status = reader->Finish();
+      }
+      if (!status.ok()) return ReportError(status, err_);
+      return WriteDocument(csv);
+    }
+    throw UsageError{"report verbs: stats, feedback, export, payroll"};
+  }
+
+  void PrintStatistics(const v1::GetStatisticsRequest& req, const v1::GetStatisticsResponse& resp) {
+    std::vector<std::vector<std::string>> cells;
+    std::vector<std::string> header;
+    for (int g : req.group_by()) {
+      const std::string full = v1::StatisticsGrouping_Name(static_cast<v1::StatisticsGrouping>(g));
+      absl::string_view name = full;
+      absl::ConsumePrefix(&name, "STATISTICS_GROUPING_");
+      header.emplace_back(name);
+    }
+    for (const char* h : {"TASKS", "HOURS", "FEES_EUR", "TRAVEL_EUR", "CANCELLED_O/E/X", "EXPERTS", "ORGANIZATIONS"}) {
+      header.push_back(h);
+    }
+    cells.push_back(header);
+    auto row = [&](const v1::StatisticsRow& r, bool total) {
+      std::vector<std::string> line;
+      for (int i = 0; i < req.group_by_size(); ++i) {
+        line.push_back(total ? (i == 0 ? "TOTAL" : "") : (i < r.key_size() ? r.key(i) : ""));
+      }
+      if (r.suppressed()) {
+        line.push_back("(fewer than 5 experts: not shown)");
+      } else {
+        const auto& f = r.figures();
+        line.push_back(absl::StrCat(f.tasks()));
+        line.push_back(absl::StrFormat("%.1f", f.hours()));
+        line.push_back(absl::StrFormat("%.2f", f.fees_cents() / 100.0));
+        line.push_back(absl::StrFormat("%.2f", f.travel_cents() / 100.0));
+        line.push_back(absl::StrCat(f.cancelled_by_orderer(), "/", f.cancelled_by_expert(), "/",
+                                    f.cancelled_by_exchange()));
+        line.push_back(absl::StrCat(f.experts_worked()));
+        line.push_back(absl::StrCat(f.organizations()));
+      }
+      cells.push_back(line);
+    };
+    for (const auto& r : resp.rows()) row(r, false);
+    if (req.group_by_size() > 0 || resp.rows_size() == 0) row(resp.total(), true);
+    std::vector<size_t> widths;
+    for (const auto& line : cells) {
+      for (size_t i = 0; i < line.size(); ++i) {
+        if (widths.size() <= i) widths.push_back(0);
+        widths[i] = std::max(widths[i], line[i].size());
+      }
+    }
+    for (const auto& line : cells) {
+      std::string text;
+      for (size_t i = 0; i < line.size(); ++i) {
+        absl::StrAppend(&text, line[i]);
+        if (i + 1 < line.size()) text.append(widths[i] - line[i].size() + 2, ' ');
+      }
+      out_ << text << "\n";
+    }
+    out_ << absl::StrFormat(
+        "\nactive trained experts %d, with a task %d (%.1f %%), Gini of tasks %.3f\n",
+        resp.active_trained_experts(), resp.active_trained_with_task(),
+        100 * resp.share_with_task(), resp.gini());
+    if (resp.suppression_threshold() > 0) {
+      out_ << "rows with fewer than " << resp.suppression_threshold()
+           << " experts are not shown: " << resp.suppressed_rows() << "\n";
+    }
   }
 
   static int IntFlag(absl::string_view flag, const std::string& value) {
