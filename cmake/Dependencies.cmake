@@ -12,6 +12,8 @@ pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo cairo-pdf)
 # CBC (COIN-OR branch and cut) solves the assignment plan's integer program.
 pkg_check_modules(CBC REQUIRED IMPORTED_TARGET cbc)
+# PLplot draws the annual report's charts into the PDF through its Cairo driver.
+pkg_check_modules(PLPLOT REQUIRED IMPORTED_TARGET plplot)
 find_path(MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp REQUIRED)
 
 find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)

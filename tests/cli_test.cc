@@ -287,6 +287,11 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   EXPECT_THAT(lines[0], ::testing::StartsWith("assignment,start_time,"));
   EXPECT_THAT(lines[1], ::testing::StartsWith("exchanges/ph/orders/o1/assignments/a1,"));
   EXPECT_THAT(lines[1], HasSubstr(",90,CANCELLED,EXPERT,LECTURER,lyseo,"));
+  const std::string pdf_report = testing_support::MakeTempDir() + "/annual.pdf";
+  ProcessResult annual = Ctl({"report", "annual", "--exchange", "ph", "--year",
+                              absl::StrCat(day.year()), "--language", "sv", "-o", pdf_report});
+  EXPECT_EQ(annual.exit_code, 0) << annual.err;
+  EXPECT_EQ(testing_support::ReadFile(pdf_report).substr(0, 5), "%PDF-");
   ProcessResult bad_group = Ctl({"report", "stats", "--exchange", "ph", "--from", "2026-01-01",
                                  "--to", "2026-02-01", "--group-by", "planet"});
   EXPECT_EQ(bad_group.exit_code, 2);

@@ -2,7 +2,10 @@
 // like the seed figures (2021: 1,119 tasks, 84 of them in educational
 // institutions). The past is written with SQL into the real tables (the API
 // refuses orders in the past); every figure is asserted exactly.
+#include <fstream>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
@@ -325,6 +328,66 @@ TEST_P(ReportServiceTest, ExportsAssignmentsAndPayrollAsCsv) {
   // March: e0 has no task (no i with i % 15 == 0 and i % 12 == 2), only a paid cancellation.
   EXPECT_THAT(payroll, ::testing::HasSubstr(
                            "\r\ne0,Asiantuntija 0,INVOICE,2021-03,0,7500,0,7500\r\n"));
+}
+
+// pdftotext's text of a PDF (checked with qpdf first), whitespace removed.
+std::string PdfText(const std::string& pdf) {
+  const std::string dir = testing_support::MakeTempDir();
+  { std::ofstream(dir + "/r.pdf", std::ios::binary) << pdf; }
+  auto qpdf = testing_support::RunProcess({"/usr/bin/qpdf", "--check", dir + "/r.pdf"});
+  EXPECT_EQ(qpdf.exit_code, 0) << qpdf.out << qpdf.err;
+  auto text = testing_support::RunProcess({"/usr/bin/pdftotext", "-layout", dir + "/r.pdf", "-"});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  // Pages are looked at with `pdftoppm -png` on the kept file (KOKEMUS_KEEP_PDF).
+  if (const char* keep = std::getenv("KOKEMUS_KEEP_PDF")) std::ofstream(keep, std::ios::binary) << pdf;
+  std::string squeezed;
+  for (char c : text.out) {
+    if (c != ' ' && c != '\n' && c != '\f') squeezed += c;
+  }
+  // The narrow no-break space of Finnish digit groups.
+  return absl::StrReplaceAll(squeezed, {{"\u202f", ""}});
+}
+
+TEST_P(ReportServiceTest, RendersTheAnnualReportWithItsNumbers) {
+  LoadYear();
+  auto render = [&](const std::string& language) {
+    grpc::ClientContext ctx;
+    v1::RenderAnnualReportRequest req;
+    req.set_parent("exchanges/ph");
+    req.set_year(2021);
+    req.set_language(language);
+    v1::RenderAnnualReportResponse resp;
+    grpc::Status s = reports_->RenderAnnualReport(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.content();
+  };
+  const std::string pdf = render("fi");
+  EXPECT_EQ(pdf.substr(0, 5), "%PDF-");
+  EXPECT_EQ(render("fi"), pdf);  // the same data, the same bytes
+  const std::string text = PdfText(pdf);
+  for (const char* want : {
+           "Vuosiraportti2021:", "Tehtäviä1119", "–oppilaitoksissa84", "–peruspalveluissa1035",
+           "Tunteja1678,5", "Palkkiot168075,00€", "Matkakulut5595,00€",
+           "Työskennelleitäkokemusasiantuntijoita15",
+           "Aktiivisiakoulutettujaasiantuntijoita20", "Heistätehtävänsaaneita15(75,0%)",
+           "Tilaajaorganisaatioita3", "Peruttuja(tilaaja/asiantuntija/välitys)3/2/1",
+           "tammi78794",  // January: 7 at the school, 87 in basic services
+           "Yhteensä8410351119", "Gini-kerroinon0,252",
+           "Vastaus n%", "5 40 40,0"}) {
+    std::string squeezed = absl::StrReplaceAll(want, {{" ", ""}});
+    EXPECT_THAT(text, ::testing::HasSubstr(squeezed)) << want;
+  }
+  EXPECT_THAT(PdfText(render("en")), ::testing::HasSubstr("Annualreport2021:"));
+  grpc::ClientContext bad_ctx;
+  v1::RenderAnnualReportRequest bad;
+  bad.set_parent("exchanges/ph");
+  bad.set_year(1999);
+  bad.set_language("de");
+  v1::RenderAnnualReportResponse resp;
+  grpc::Status s = reports_->RenderAnnualReport(&bad_ctx, bad, &resp);
+  EXPECT_THAT(testing_support::Violations(s),
+              ElementsAre(std::pair<std::string, std::string>("year", "must be from 2000 to 2100"),
+                          std::pair<std::string, std::string>("language", "must be fi, sv or en")));
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, ReportServiceTest, testing_support::kAllBackends,

@@ -90,6 +90,7 @@ constexpr absl::string_view kUsage =
     "  report        stats --from DAY --to DAY [--group-by category,role,...]\n"
     "                feedback --from DAY --to DAY [--group-by role|month|year]\n"
     "                export|payroll --from DAY --to DAY -o FILE.csv  (--exchange - : all)\n"
+    "                annual --year 2026 [--language fi|sv|en] -o report.pdf\n"
     "  health        check [SERVICE]\n"
     "  KOKEMUS_SERVER and KOKEMUS_EXCHANGE set --server and --exchange.\n"
     "  list: [--filter EXPR] [--page-size N] [--all]; update/delete/transitions: [--etag E]\n"
@@ -1036,6 +1037,19 @@ class Client final {
     fields_ = c_.fields;
     auto reports = v1::ReportService::NewStub(channel_);
     const std::string parent = c_.exchange == "-" ? "exchanges/-" : Parent();
+    if (c_.verb == "annual") {
+      v1::RenderAnnualReportRequest req;
+      req.set_parent(parent);
+      const auto year = TakeFlag("year");
+      if (!year) throw UsageError{"report annual needs --year"};
+      req.set_year(IntFlag("year", *year));
+      req.set_language(TakeFlag("language").value_or(""));
+      RequireNoMoreFlags();
+      v1::RenderAnnualReportResponse resp;
+      grpc::Status status = reports->RenderAnnualReport(Context().get(), req, &resp);
+      if (!status.ok()) return ReportError(status, err_);
+      return WriteDocument(resp.content());
+    }
     const auto from = TakeFlag("from");
     const auto to = TakeFlag("to");
     if (!from || !to) throw UsageError{absl::StrCat("report ", c_.verb, " needs --from and --to")};
@@ -1128,7 +1142,7 @@ class Client final {
       if (!status.ok()) return ReportError(status, err_);
       return WriteDocument(csv);
     }
-    throw UsageError{"report verbs: stats, feedback, export, payroll"};
+    throw UsageError{"report verbs: stats, feedback, export, payroll, annual"};
   }
 
   void PrintStatistics(const v1::GetStatisticsRequest& req, const v1::GetStatisticsResponse& resp) {

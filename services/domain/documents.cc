@@ -5,7 +5,11 @@
 #include <pango/pangocairo.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
+#include <mutex>
+
+#include <plplot.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -84,7 +88,7 @@ Document ParseDocument(absl::string_view text) {
   std::vector<std::string> paragraph;
   auto flush = [&] {
     if (!paragraph.empty()) {
-      doc.blocks.push_back({Block::Kind::kParagraph, absl::StrJoin(paragraph, " "), {}});
+      doc.blocks.push_back({Block::Kind::kParagraph, absl::StrJoin(paragraph, " "), {}, {}});
       paragraph.clear();
     }
   };
@@ -94,10 +98,10 @@ Document ParseDocument(absl::string_view text) {
       flush();
     } else if (absl::ConsumePrefix(&line, "## ")) {
       flush();
-      doc.blocks.push_back({Block::Kind::kHeading, std::string(line), {}});
+      doc.blocks.push_back({Block::Kind::kHeading, std::string(line), {}, {}});
     } else if (absl::ConsumePrefix(&line, "# ")) {
       flush();
-      doc.blocks.push_back({Block::Kind::kTitle, std::string(line), {}});
+      doc.blocks.push_back({Block::Kind::kTitle, std::string(line), {}, {}});
     } else if (line.front() == '|') {
       flush();
       std::vector<std::string> cells;
@@ -107,7 +111,7 @@ Document ParseDocument(absl::string_view text) {
         cells.emplace_back(absl::StripAsciiWhitespace(cell));
       }
       if (doc.blocks.empty() || doc.blocks.back().kind != Block::Kind::kTable) {
-        doc.blocks.push_back({Block::Kind::kTable, "", {}});
+        doc.blocks.push_back({Block::Kind::kTable, "", {}, {}});
       }
       doc.blocks.back().rows.push_back(std::move(cells));
     } else {
@@ -150,6 +154,9 @@ std::string PlainText(const Document& doc) {
         }
         break;
       }
+      case Block::Kind::kChart:
+        // The chart's numbers are in the document's tables.
+        break;
     }
   }
   return out;
@@ -228,7 +235,104 @@ struct Piece {
   std::vector<std::pair<double, Layout>> cells;  // x offset, layout
   double height = 0;
   bool rule_below = false;
+  const Chart* chart = nullptr;
 };
+
+constexpr double kChartHeight = 230;
+
+// Series colours: dark blue, orange, teal, grey.
+constexpr int kSeriesColours[][3] = {{40, 90, 160}, {230, 130, 40}, {40, 150, 140}, {130, 130, 130}};
+
+// PLplot keeps global state: one chart at a time in the process.
+std::mutex& PlplotMutex() {
+  static std::mutex* m = new std::mutex;
+  return *m;
+}
+
+// Draws a bar chart with PLplot's extcairo device into `cr` at the current
+// origin, `width` × `height` points.
+void DrawChart(cairo_t* cr, const Chart& chart, double width, double height) {
+  std::lock_guard<std::mutex> lock(PlplotMutex());
+  const int n = static_cast<int>(chart.categories.size());
+  const int series = std::max<int>(1, static_cast<int>(chart.values.size()));
+  double top = 0;
+  for (const auto& v : chart.values) {
+    for (double x : v) top = std::max(top, x);
+  }
+  // Ticks at 1, 2 or 5 times a power of ten, at most 8 of them.
+  double step = 1;
+  for (int k = 0; top / step > 8; ++k) step *= k % 3 == 1 ? 2.5 : 2;
+  const double upper = std::max(step, std::ceil(top / step) * step);
+
+  plsdev("extcairo");
+  plspage(0, 0, static_cast<PLINT>(width), static_cast<PLINT>(height), 0, 0);
+  plscolbg(255, 255, 255);
+  plscol0(1, 40, 40, 40);
+  for (int i = 0; i < 4; ++i) {
+    plscol0(2 + i, kSeriesColours[i][0], kSeriesColours[i][1], kSeriesColours[i][2]);
+  }
+  plinit();
+  pl_cmd(PLESC_DEVINIT, cr);
+  pladv(0);
+  plschr(0, 0.95);
+  if (chart.horizontal) {
+    plvpor(0.36, 0.97, 0.14, 0.88);
+    plwind(0, upper, 0, n);
+  } else {
+    plvpor(0.09, 0.98, 0.2, 0.88);
+    plwind(0, n, 0, upper);
+  }
+  plcol0(1);
+  if (chart.horizontal) {
+    plbox("bcnst", step, 0, "bc", 0, 0);
+    plmtex("b", 3.0, 0.5, 0.5, chart.value_label.c_str());
+  } else {
+    plbox("bc", 0, 0, "bcnstv", step, 0);
+    plmtex("l", 4.5, 0.5, 0.5, chart.value_label.c_str());
+  }
+  const double slot = 0.8 / series;
+  for (int s = 0; s < series && s < static_cast<int>(chart.values.size()); ++s) {
+    plcol0(2 + s % 4);
+    for (int i = 0; i < n && i < static_cast<int>(chart.values[s].size()); ++i) {
+      const double a = i + 0.1 + s * slot;
+      const double b = a + slot * 0.9;
+      const double v = chart.values[s][i];
+      if (v <= 0) continue;
+      // Categories run top-down in a horizontal chart.
+      const double ha = n - 1 - i + 0.1 + s * slot;
+      const double hb = ha + slot * 0.9;
+      PLFLT x[4], y[4];
+      if (chart.horizontal) {
+        x[0] = 0, x[1] = v, x[2] = v, x[3] = 0;
+        y[0] = ha, y[1] = ha, y[2] = hb, y[3] = hb;
+      } else {
+        x[0] = a, x[1] = a, x[2] = b, x[3] = b;
+        y[0] = 0, y[1] = v, y[2] = v, y[3] = 0;
+      }
+      plfill(4, x, y);
+    }
+  }
+  plcol0(1);
+  for (int i = 0; i < n; ++i) {
+    const std::string& label = chart.categories[i];
+    if (chart.horizontal) {
+      plmtex("lv", 0.8, (n - i - 0.5) / n, 1.0, label.c_str());
+    } else {
+      plmtex("b", 1.3, (i + 0.5) / n, 0.5, label.c_str());
+    }
+  }
+  // The legend above the plot, when there is more than one series.
+  if (chart.series.size() > 1) {
+    for (size_t s = 0; s < chart.series.size(); ++s) {
+      const double pos = 0.02 + 0.3 * s;
+      plcol0(2 + s % 4);
+      plmtex("t", 1.0, pos, 0.0, "\u25A0");
+      plcol0(1);
+      plmtex("t", 1.0, pos + 0.03, 0.0, chart.series[s].c_str());
+    }
+  }
+  plend();
+}
 
 }  // namespace
 
@@ -288,12 +392,22 @@ absl::StatusOr<std::string> RenderPdf(const Document& document, absl::string_vie
         place(std::move(piece), pieces.empty() ? 0 : before, b.kind == Block::Kind::kHeading);
         break;
       }
+      case Block::Kind::kChart: {
+        Piece piece;
+        piece.chart = &b.chart;
+        piece.height = kChartHeight;
+        place(std::move(piece), 8, false);
+        break;
+      }
       case Block::Kind::kTable: {
         bool first = true;
         for (const auto& row : b.rows) {
           Piece piece;
           const size_t n = std::max<size_t>(row.size(), 1);
-          const double first_width = n == 1 ? kContentWidth : kContentWidth * 0.6;
+          // Label and value: the label gets most; wider tables share more evenly.
+          const double first_width = n == 1   ? kContentWidth
+                                     : n == 2 ? kContentWidth * 0.6
+                                              : kContentWidth * 0.34;
           const double other_width = n == 1 ? 0 : (kContentWidth - first_width) / (n - 1);
           double x = 0;
           for (size_t i = 0; i < row.size(); ++i) {
@@ -307,7 +421,8 @@ absl::StatusOr<std::string> RenderPdf(const Document& document, absl::string_vie
             x += w;
           }
           piece.rule_below = true;
-          place(std::move(piece), first ? 8 : 0, false);
+          // A table's first row (its header) stays with the next, like a heading.
+          place(std::move(piece), first ? 8 : 0, first && b.rows.size() > 1);
           first = false;
         }
         break;
@@ -323,6 +438,13 @@ absl::StatusOr<std::string> RenderPdf(const Document& document, absl::string_vie
       for (auto& [x, layout] : piece.cells) {
         cairo_move_to(cr, kMargin + x, piece.y + 3);
         pango_cairo_show_layout(cr, layout.get());
+      }
+      if (piece.chart != nullptr) {
+        cairo_save(cr);
+        cairo_translate(cr, kMargin, piece.y);
+        DrawChart(cr, *piece.chart, kContentWidth, piece.height);
+        cairo_restore(cr);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
       }
       if (piece.rule_below) {
         cairo_set_line_width(cr, 0.5);

@@ -42,11 +42,23 @@ std::string FormatDateTime(absl::Time t, absl::string_view language);
 // "24.12.2026" (fi, sv), "24 December 2026" (en).
 std::string FormatDate(absl::Time t, absl::string_view language);
 
+// A bar chart, drawn with PLplot (Debian's libplplot, its Cairo driver)
+// into the PDF page; its numbers belong in a table beside it.
+struct Chart {
+  std::vector<std::string> categories;     // one bar (or group of bars) each
+  std::vector<std::string> series;         // legend; one name per series
+  std::vector<std::vector<double>> values;  // [series][category]
+  std::string value_label;                  // the value axis
+  bool horizontal = false;                  // bars to the right, labels on the left
+  bool operator==(const Chart&) const = default;
+};
+
 struct Block {
-  enum class Kind { kTitle, kHeading, kParagraph, kTable };
+  enum class Kind { kTitle, kHeading, kParagraph, kTable, kChart };
   Kind kind = Kind::kParagraph;
   std::string text;                             // title, heading, paragraph
   std::vector<std::vector<std::string>> rows;  // table cells
+  Chart chart;
   bool operator==(const Block&) const = default;
 };
 

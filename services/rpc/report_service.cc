@@ -6,6 +6,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "services/domain/annual_report.h"
+#include "services/domain/documents.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/listing.h"
 #include "services/rpc/convert.h"
@@ -261,6 +263,42 @@ grpc::Status ReportService::ExportPayroll(grpc::ServerContext*,
                                    p.fee_cents + p.travel_cents));
     }
     if (!WriteCsv(lines, writer)) return absl::CancelledError("the client went away");
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportService::RenderAnnualReport(grpc::ServerContext*,
+                                               const v1::RenderAnnualReportRequest* request,
+                                               v1::RenderAnnualReportResponse* response) {
+  return Guarded([&]() -> absl::Status {
+    auto exchange_id = ParentExchange(request->parent(), false);
+    if (!exchange_id.ok()) return exchange_id.status();
+    FieldViolations v;
+    if (request->year() < 2000 || request->year() > 2100) v.Add("year", "must be from 2000 to 2100");
+    if (!request->language().empty() && !domain::IsDocumentLanguage(request->language())) {
+      v.Add("language", "must be fi, sv or en");
+    }
+    if (!v.empty()) return v.ToStatus();
+    auto exchange = store_.ExchangeNameAndLanguage(*exchange_id);
+    if (!exchange.ok()) return exchange.status();
+    std::string language = request->language().empty() ? exchange->second : request->language();
+    if (!domain::IsDocumentLanguage(language)) language = "fi";
+    const absl::TimeZone& tz = domain::HelsinkiTimeZone();
+    const absl::Time from = absl::FromCivil(absl::CivilYear(request->year()), tz);
+    const absl::Time to = absl::FromCivil(absl::CivilYear(request->year() + 1), tz);
+    auto tasks = store_.Tasks(*exchange_id, from, to, false);
+    if (!tasks.ok()) return tasks.status();
+    auto active = store_.ActiveTrainedExperts(*exchange_id);
+    if (!active.ok()) return active.status();
+    const domain::AnnualReportHeader header{exchange->first, request->year(), language};
+    // Dated at the year's end (or today within the year): the same data
+    // gives the same bytes.
+    const absl::Time created = std::min(absl::Now(), to - absl::Seconds(1));
+    auto pdf = domain::RenderPdf(domain::AnnualReportDocument(header, *tasks, *active),
+                                 domain::AnnualReportTitle(header),
+                                 absl::FromUnixSeconds(absl::ToUnixSeconds(created) / 86400 * 86400));
+    if (!pdf.ok()) return pdf.status();
+    response->set_content(*std::move(pdf));
     return absl::OkStatus();
   });
 }

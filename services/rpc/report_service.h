@@ -23,6 +23,8 @@ class ReportService final : public v1::ReportService::Service {
                                  grpc::ServerWriter<v1::ExportAssignmentsResponse>*) override;
   grpc::Status ExportPayroll(grpc::ServerContext*, const v1::ExportPayrollRequest*,
                              grpc::ServerWriter<v1::ExportPayrollResponse>*) override;
+  grpc::Status RenderAnnualReport(grpc::ServerContext*, const v1::RenderAnnualReportRequest*,
+                                  v1::RenderAnnualReportResponse*) override;
 
  private:
   storage::ReportStore& store_;

@@ -98,6 +98,26 @@ absl::StatusOr<std::vector<std::string>> ReportStore::ActiveTrainedExperts(
   return keys;
 }
 
+absl::StatusOr<std::pair<std::string, std::string>> ReportStore::ExchangeNameAndLanguage(
+    const std::string& exchange_id) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    rows = Query<std::pair<std::string, std::string>>(
+        sql, "SELECT display_name, default_language FROM exchanges WHERE id = :id", {exchange_id},
+        [](const soci::row& row) {
+          RowReader r(row);
+          std::string name = r.Text();
+          return std::pair<std::string, std::string>(std::move(name), r.Text());
+        });
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat("exchanges/", exchange_id, " not found"));
+  }
+  return rows.front();
+}
+
 absl::StatusOr<std::map<std::string, Payee>> ReportStore::Payees(const std::string& exchange_id) {
   std::map<std::string, Payee> payees;
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {

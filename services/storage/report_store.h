@@ -35,6 +35,9 @@ class ReportStore final {
                                                         bool all_states);
   // "exchange/expert" of every ACTIVE expert with a recorded training.
   absl::StatusOr<std::vector<std::string>> ActiveTrainedExperts(const std::string& exchange_id);
+  // The exchange's display name and default language; NOT_FOUND without it.
+  absl::StatusOr<std::pair<std::string, std::string>> ExchangeNameAndLanguage(
+      const std::string& exchange_id);
   // Name and payment method of each expert of the exchange, by id.
   absl::StatusOr<std::map<std::string, Payee>> Payees(const std::string& exchange_id);
 
