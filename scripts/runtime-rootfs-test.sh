@@ -68,6 +68,10 @@ ctl exchange list | grep -q "^exchanges/ph "
 ctl exchange privacy-notice ph --language fi > "$root/tmp/notice.pdf"
 [[ $(head -c 5 "$root/tmp/notice.pdf") == "%PDF-" ]]
 [[ $(stat -c %s "$root/tmp/notice.pdf") -gt 10000 ]]
+# The annual report's charts need PLplot's Cairo driver, loaded at run time.
+ctl report annual --exchange ph --year 2025 > "$root/tmp/annual.pdf"
+[[ $(head -c 5 "$root/tmp/annual.pdf") == "%PDF-" ]]
+[[ $(stat -c %s "$root/tmp/annual.pdf") -gt 10000 ]]
 kill -TERM "$server_pid"
 wait "$server_pid"; code=$?
 server_pid=
