@@ -207,6 +207,7 @@ TEST_P(ReportServiceTest, CountsTheYearAsTheRegionDoes) {
   EXPECT_EQ(r.active_trained_experts(), 20);
   EXPECT_EQ(r.active_trained_with_task(), 15);
   EXPECT_DOUBLE_EQ(r.share_with_task(), 0.75);
+  EXPECT_EQ(r.active_trained_without_task(), 5);
   // 9 experts with 75 tasks, 6 with 74, 5 with none.
   EXPECT_NEAR(r.gini(), 0.2524128686327078, 1e-12);
   EXPECT_EQ(r.suppression_threshold(), 0);

@@ -143,6 +143,10 @@ grpc::Status ReportService::GetStatistics(grpc::ServerContext*,
     ToProto(s.total, response->mutable_total());
     response->set_active_trained_experts(s.active_trained_experts);
     response->set_active_trained_with_task(s.active_trained_with_task);
+    if (s.active_trained_with_task > 0 || threshold == 0) {
+      response->set_active_trained_without_task(s.active_trained_experts -
+                                                s.active_trained_with_task);
+    }
     response->set_share_with_task(s.share_with_task);
     response->set_gini(s.gini);
     response->set_suppression_threshold(s.suppression_threshold);
