@@ -347,8 +347,9 @@ TEST_P(RegistryServiceTest, HealthIsServingAndReflectionListsTheServices) {
   stream->WritesDone();
   std::vector<std::string> services;
   for (const auto& s : rresp.list_services_response().service()) services.push_back(s.name());
-  EXPECT_THAT(services, UnorderedElementsAre("kokemus.v1.RegistryService", "kokemus.v1.OrderService", "kokemus.v1.ContractService", "kokemus.v1.MatchingService",
-                                             "grpc.health.v1.Health",
+  EXPECT_THAT(services, UnorderedElementsAre("kokemus.v1.RegistryService", "kokemus.v1.OrderService",
+                                             "kokemus.v1.ContractService", "kokemus.v1.MatchingService",
+                                             "kokemus.v1.ReportService", "grpc.health.v1.Health",
                                              "grpc.reflection.v1alpha.ServerReflection"));
 }
 
