@@ -33,8 +33,9 @@ struct Period {
   absl::Time to;
 };
 
+// The request's [start_time, end_time); what is wrong goes to `v`.
 template <typename Request>
-absl::StatusOr<Period> ParsePeriod(const Request& request, FieldViolations& v) {
+Period ParsePeriod(const Request& request, FieldViolations& v) {
   if (!request.has_start_time()) v.Add("start_time", "is required");
   if (!request.has_end_time()) v.Add("end_time", "is required");
   Period p{FromProto(request.start_time()), FromProto(request.end_time())};
@@ -120,7 +121,7 @@ grpc::Status ReportService::GetStatistics(grpc::ServerContext*,
     auto exchange_id = ParentExchange(request->parent(), true);
     if (!exchange_id.ok()) return exchange_id.status();
     FieldViolations v;
-    const Period period = *ParsePeriod(*request, v);
+    const Period period = ParsePeriod(*request, v);
     std::vector<domain::Grouping> group_by;
     for (int i = 0; i < request->group_by_size(); ++i) {
       auto g = GroupingOf(request->group_by(i));
@@ -162,7 +163,7 @@ grpc::Status ReportService::GetFeedbackSummary(grpc::ServerContext*,
     auto exchange_id = ParentExchange(request->parent(), true);
     if (!exchange_id.ok()) return exchange_id.status();
     FieldViolations v;
-    const Period period = *ParsePeriod(*request, v);
+    const Period period = ParsePeriod(*request, v);
     std::optional<domain::Grouping> group_by;
     if (request->group_by() != v1::STATISTICS_GROUPING_UNSPECIFIED) {
       group_by = GroupingOf(request->group_by());
@@ -203,7 +204,7 @@ grpc::Status ReportService::ExportAssignments(
     auto exchange_id = ParentExchange(request->parent(), false);
     if (!exchange_id.ok()) return exchange_id.status();
     FieldViolations v;
-    const Period period = *ParsePeriod(*request, v);
+    const Period period = ParsePeriod(*request, v);
     if (!v.empty()) return v.ToStatus();
     auto tasks = store_.Tasks(*exchange_id, period.from, period.to, true);
     if (!tasks.ok()) return tasks.status();
@@ -236,7 +237,7 @@ grpc::Status ReportService::ExportPayroll(grpc::ServerContext*,
     auto exchange_id = ParentExchange(request->parent(), false);
     if (!exchange_id.ok()) return exchange_id.status();
     FieldViolations v;
-    const Period period = *ParsePeriod(*request, v);
+    const Period period = ParsePeriod(*request, v);
     if (!v.empty()) return v.ToStatus();
     auto tasks = store_.Tasks(*exchange_id, period.from, period.to, false);
     if (!tasks.ok()) return tasks.status();
