@@ -1,0 +1,136 @@
+#include "services/domain/access.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace kokemus::domain {
+namespace {
+
+constexpr unsigned A = RoleBit(AccessRole::kNationalAdmin);
+constexpr unsigned C = RoleBit(AccessRole::kCoordinator);
+constexpr unsigned O = RoleBit(AccessRole::kOrdererSystem);
+constexpr unsigned E = RoleBit(AccessRole::kExpert);
+constexpr unsigned R = RoleBit(AccessRole::kReporter);
+
+using Own = Ownership;
+
+std::vector<MethodRule> BuildRules() {
+  // method, roles, national, orderer narrowing, expert narrowing, personal data
+  std::vector<MethodRule> rules = {
+      // Registry: exchanges are the national administrator's; experts and
+      // organizations the coordinator's. An orderer system reads only its own
+      // organization and, of experts, only the assigned ones' public fields.
+      {"RegistryService/CreateExchange", A, true, Own::kNone, Own::kNone, false},
+      {"RegistryService/GetExchange", A | C | O | E | R, false, Own::kNone, Own::kNone, false},
+      {"RegistryService/ListExchanges", A | R, true, Own::kNone, Own::kNone, false},
+      {"RegistryService/UpdateExchange", A | C, false, Own::kNone, Own::kNone, false},
+      {"RegistryService/CreateExpert", C, false, Own::kNone, Own::kNone, true},
+      {"RegistryService/GetExpert", C | O | E, false, Own::kOrganization, Own::kSelf, true},
+      {"RegistryService/ListExperts", C, false, Own::kNone, Own::kNone, true},
+      {"RegistryService/UpdateExpert", C | E, false, Own::kNone, Own::kSelf, true},
+      {"RegistryService/DeleteExpert", C, false, Own::kNone, Own::kNone, true},
+      {"RegistryService/CreateOrganization", C, false, Own::kNone, Own::kNone, false},
+      {"RegistryService/GetOrganization", C | O, false, Own::kOrganization, Own::kNone, false},
+      {"RegistryService/ListOrganizations", C, false, Own::kNone, Own::kNone, false},
+      {"RegistryService/UpdateOrganization", C | O, false, Own::kOrganization, Own::kNone, false},
+      {"RegistryService/DeleteOrganization", C, false, Own::kNone, Own::kNone, false},
+      // Orders: the coordinator runs them; an orderer system its organization's;
+      // an expert answers their own offers and gives their own feedback.
+      {"OrderService/CreateOrder", C | O, false, Own::kOrganization, Own::kNone, false},
+      {"OrderService/GetOrder", C | O | E, false, Own::kOrganization, Own::kSelf, false},
+      {"OrderService/ListOrders", C | O, false, Own::kOrganization, Own::kNone, false},
+      {"OrderService/UpdateOrder", C | O, false, Own::kOrganization, Own::kNone, false},
+      {"OrderService/CancelOrder", C | O, false, Own::kOrganization, Own::kNone, false},
+      {"OrderService/OfferAssignment", C, false, Own::kNone, Own::kNone, true},
+      {"OrderService/AcceptAssignment", C | E, false, Own::kNone, Own::kSelf, true},
+      {"OrderService/DeclineAssignment", C | E, false, Own::kNone, Own::kSelf, true},
+      {"OrderService/ConfirmAssignment", C, false, Own::kNone, Own::kNone, true},
+      {"OrderService/CompleteAssignment", C | O, false, Own::kOrganization, Own::kNone, true},
+      {"OrderService/CancelAssignment", C | O | E, false, Own::kOrganization, Own::kSelf, true},
+      {"OrderService/GetAssignment", C | O | E, false, Own::kOrganization, Own::kSelf, true},
+      {"OrderService/ListAssignments", C | O | E, false, Own::kOrganization, Own::kSelf, true},
+      {"OrderService/SubmitFeedback", C | O | E, false, Own::kOrganization, Own::kSelf, true},
+      {"OrderService/GetFeeSchedule", C | O | E, false, Own::kNone, Own::kNone, false},
+      {"OrderService/UpdateFeeSchedule", C, false, Own::kNone, Own::kNone, false},
+      // Contracts hold names and fees: personal data, every access audited.
+      {"ContractService/GenerateContract", C, false, Own::kNone, Own::kNone, true},
+      {"ContractService/GetContract", C | O | E, false, Own::kOrganization, Own::kSelf, true},
+      {"ContractService/ListContracts", C, false, Own::kNone, Own::kNone, true},
+      {"ContractService/GetContractDocument", C | O | E, false, Own::kOrganization, Own::kSelf, true},
+      {"ContractService/AcceptContract", C | E, false, Own::kNone, Own::kSelf, true},
+      {"ContractService/CreateContractTemplate", C, false, Own::kNone, Own::kNone, false},
+      {"ContractService/GetContractTemplate", C, false, Own::kNone, Own::kNone, false},
+      {"ContractService/ListContractTemplates", C, false, Own::kNone, Own::kNone, false},
+      {"ContractService/ActivateContractTemplate", C, false, Own::kNone, Own::kNone, false},
+      {"ContractService/RenderPrivacyNotice", A | C | O | E | R, false, Own::kNone, Own::kNone, false},
+      // Matching reads experience areas (health data): the coordinator's alone.
+      {"MatchingService/RankExperts", C, false, Own::kNone, Own::kNone, true},
+      {"MatchingService/PlanAssignments", C, false, Own::kNone, Own::kNone, true},
+      {"MatchingService/OfferPlan", C, false, Own::kNone, Own::kNone, true},
+      {"MatchingService/GetMatchingSettings", C, false, Own::kNone, Own::kNone, false},
+      {"MatchingService/UpdateMatchingSettings", C, false, Own::kNone, Own::kNone, false},
+      // Aggregates for reporters and the national administrator; exports name
+      // experts, so they stay with the coordinator (the payer).
+      {"ReportService/GetStatistics", A | C | R, true, Own::kNone, Own::kNone, false},
+      {"ReportService/GetFeedbackSummary", A | C | R, true, Own::kNone, Own::kNone, false},
+      {"ReportService/ExportAssignments", C, false, Own::kNone, Own::kNone, true},
+      {"ReportService/ExportPayroll", C, false, Own::kNone, Own::kNone, true},
+      {"ReportService/RenderAnnualReport", C | R, false, Own::kNone, Own::kNone, false},
+  };
+  for (MethodRule& r : rules) r.method = absl::StrCat("kokemus.v1.", r.method);
+  std::sort(rules.begin(), rules.end(),
+            [](const MethodRule& a, const MethodRule& b) { return a.method < b.method; });
+  return rules;
+}
+
+}  // namespace
+
+const std::vector<MethodRule>& MethodRules() {
+  static const std::vector<MethodRule>* rules = new std::vector<MethodRule>(BuildRules());
+  return *rules;
+}
+
+const MethodRule* RuleFor(absl::string_view method) {
+  absl::ConsumePrefix(&method, "/");
+  const std::vector<MethodRule>& rules = MethodRules();
+  auto it = std::lower_bound(rules.begin(), rules.end(), method,
+                             [](const MethodRule& r, absl::string_view m) { return r.method < m; });
+  return it != rules.end() && it->method == method ? &*it : nullptr;
+}
+
+absl::string_view AccessRoleName(AccessRole role) {
+  switch (role) {
+    case AccessRole::kNationalAdmin: return "NATIONAL_ADMIN";
+    case AccessRole::kCoordinator: return "COORDINATOR";
+    case AccessRole::kOrdererSystem: return "ORDERER_SYSTEM";
+    case AccessRole::kExpert: return "EXPERT";
+    case AccessRole::kReporter: return "REPORTER";
+    case AccessRole::kUnspecified: break;
+  }
+  return "UNSPECIFIED";
+}
+
+absl::Status Decide(const MethodRule& rule, const Principal& principal,
+                    absl::string_view exchange_id, absl::string_view resource) {
+  if ((rule.roles & RoleBit(principal.role)) == 0) {
+    return absl::PermissionDeniedError(absl::StrCat("a ", AccessRoleName(principal.role),
+                                                    " key may not call ", rule.method));
+  }
+  if (exchange_id.empty()) {
+    // Across exchanges: only where the method allows it, and only for national keys.
+    if (!rule.national || !principal.exchange_id.empty()) {
+      return absl::PermissionDeniedError(
+          absl::StrCat(rule.method, " across exchanges needs a national key"));
+    }
+    return absl::OkStatus();
+  }
+  if (!principal.exchange_id.empty() && principal.exchange_id != exchange_id) {
+    // Another exchange's objects look exactly like missing ones.
+    return absl::NotFoundError(absl::StrCat(resource, " not found"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace kokemus::domain

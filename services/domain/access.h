@@ -1,0 +1,72 @@
+// Who may call what: the roles of API keys and one explicit rule per RPC of
+// kokemus.v1 (a test fails when an RPC has none, so a new RPC can't ship
+// open), and the decision for a caller and the exchange a request names.
+// Objects in another exchange answer NOT_FOUND exactly like objects that
+// don't exist; a role the rule doesn't list gets PERMISSION_DENIED.
+//
+//   const MethodRule* rule = RuleFor("kokemus.v1.RegistryService/GetExpert");
+//   absl::Status s = Decide(*rule, principal, "ph", "exchanges/ph/experts/kaisa");
+#ifndef KOKEMUS_SERVICES_DOMAIN_ACCESS_H_
+#define KOKEMUS_SERVICES_DOMAIN_ACCESS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace kokemus::domain {
+
+enum class AccessRole {
+  kUnspecified = 0,
+  kNationalAdmin,  // creates exchanges, sees national aggregates
+  kCoordinator,    // one exchange: everything in it
+  kOrdererSystem,  // one organization of one exchange: its orders, what it needs of experts
+  kExpert,         // their own record, offers and contracts
+  kReporter,       // aggregated statistics only (one exchange, or national)
+};
+
+// Bits of MethodRule::roles.
+inline constexpr unsigned RoleBit(AccessRole r) { return 1u << static_cast<unsigned>(r); }
+
+// What a caller may see of the objects a method returns beyond its exchange.
+enum class Ownership {
+  kNone,          // the exchange is the whole boundary
+  kOrganization,  // an orderer system: only its organization's orders and their assignments
+  kSelf,          // an expert: only their own record, assignments and contracts
+};
+
+struct MethodRule {
+  std::string method;        // "kokemus.v1.RegistryService/GetExpert"
+  unsigned roles = 0;        // RoleBit()s of who may call
+  bool national = false;     // may name no exchange (`exchanges/-`, CreateExchange, ListExchanges)
+  Ownership orderer = Ownership::kNone;  // narrowing for an orderer system
+  Ownership expert = Ownership::kNone;   // narrowing for an expert
+  bool personal_data = false;  // reads or writes an expert's personal data or contracts: audited
+};
+
+// The authenticated caller.
+struct Principal {
+  std::string key_id;
+  AccessRole role = AccessRole::kUnspecified;
+  std::string exchange_id;      // "" for national keys (administrator, national reporter)
+  std::string organization_id;  // orderer systems
+  std::string expert_id;        // experts
+};
+
+// Every rule, by method name.
+const std::vector<MethodRule>& MethodRules();
+// The rule of a full method name ("kokemus.v1.X/Y" or "/kokemus.v1.X/Y"), or null.
+const MethodRule* RuleFor(absl::string_view method);
+
+// OK if `principal` may call the method on `exchange_id` ("" when the request
+// names no exchange). NOT_FOUND naming `resource` for another exchange's
+// objects; PERMISSION_DENIED when the role may not call the method at all.
+absl::Status Decide(const MethodRule& rule, const Principal& principal,
+                    absl::string_view exchange_id, absl::string_view resource);
+
+absl::string_view AccessRoleName(AccessRole role);  // "COORDINATOR"
+
+}  // namespace kokemus::domain
+
+#endif  // KOKEMUS_SERVICES_DOMAIN_ACCESS_H_

@@ -1,0 +1,116 @@
+// Access rules: every RPC the server offers has an explicit rule (listed from
+// the service descriptors of what reflection reports, so a new RPC without
+// one fails here), and the decision for each kind of caller.
+#include "services/domain/access.h"
+
+#include <set>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "tests/test_support.h"
+
+namespace kokemus::domain {
+namespace {
+
+// "kokemus.v1.X/Y" of every method of every kokemus.v1 service the server offers.
+std::set<std::string> ServedMethods() {
+  testing_support::TestServer server(testing_support::Backend::kSqlite);
+  auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
+  auto reflection = grpc::reflection::v1alpha::ServerReflection::NewStub(channel);
+  grpc::ClientContext ctx;
+  auto stream = reflection->ServerReflectionInfo(&ctx);
+  grpc::reflection::v1alpha::ServerReflectionRequest req;
+  req.set_list_services("*");
+  EXPECT_TRUE(stream->Write(req));
+  grpc::reflection::v1alpha::ServerReflectionResponse resp;
+  EXPECT_TRUE(stream->Read(&resp));
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
+  std::set<std::string> methods;
+  for (const auto& s : resp.list_services_response().service()) {
+    if (s.name().rfind("kokemus.", 0) != 0) continue;
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(s.name());
+    EXPECT_NE(service, nullptr) << s.name();
+    if (service == nullptr) continue;
+    for (int i = 0; i < service->method_count(); ++i) {
+      methods.insert(s.name() + "/" + service->method(i)->name());
+    }
+  }
+  return methods;
+}
+
+TEST(AccessRules, EveryServedRpcHasExactlyOneRuleAndEveryRuleAnRpc) {
+  const std::set<std::string> served = ServedMethods();
+  EXPECT_EQ(served.size(), 50u);  // five services; grows with the API
+  std::set<std::string> ruled;
+  for (const MethodRule& r : MethodRules()) {
+    EXPECT_TRUE(ruled.insert(r.method).second) << "two rules for " << r.method;
+    EXPECT_NE(r.roles, 0u) << r.method << " lets nobody in";
+  }
+  for (const std::string& m : served) EXPECT_TRUE(ruled.count(m)) << m << " has no access rule";
+  for (const std::string& m : ruled) EXPECT_TRUE(served.count(m)) << m << " is not served";
+  EXPECT_NE(RuleFor("/kokemus.v1.RegistryService/GetExpert"), nullptr);
+  EXPECT_EQ(RuleFor("kokemus.v1.RegistryService/Nope"), nullptr);
+}
+
+TEST(AccessRules, HealthDataIsTheCoordinatorsAlone) {
+  // Ranking reads experience areas; exports name experts.
+  for (const char* m : {"kokemus.v1.MatchingService/RankExperts", "kokemus.v1.RegistryService/ListExperts",
+                        "kokemus.v1.ReportService/ExportAssignments"}) {
+    EXPECT_EQ(RuleFor(m)->roles, RoleBit(AccessRole::kCoordinator)) << m;
+    EXPECT_TRUE(RuleFor(m)->personal_data) << m;
+  }
+  const MethodRule& get_expert = *RuleFor("kokemus.v1.RegistryService/GetExpert");
+  EXPECT_EQ(get_expert.orderer, Ownership::kOrganization);
+  EXPECT_EQ(get_expert.expert, Ownership::kSelf);
+}
+
+Principal Key(AccessRole role, const std::string& exchange) {
+  Principal p;
+  p.key_id = "k1";
+  p.role = role;
+  p.exchange_id = exchange;
+  return p;
+}
+
+TEST(AccessDecision, AnotherExchangesObjectsLookMissingAndOtherRolesAreRefused) {
+  const MethodRule& get_expert = *RuleFor("kokemus.v1.RegistryService/GetExpert");
+  const Principal coordinator = Key(AccessRole::kCoordinator, "ph");
+  EXPECT_TRUE(Decide(get_expert, coordinator, "ph", "exchanges/ph/experts/kaisa").ok());
+  const absl::Status other = Decide(get_expert, coordinator, "hus", "exchanges/hus/experts/kaisa");
+  EXPECT_EQ(other.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(other.message(), "exchanges/hus/experts/kaisa not found");
+  const absl::Status reporter =
+      Decide(get_expert, Key(AccessRole::kReporter, "ph"), "ph", "exchanges/ph/experts/kaisa");
+  EXPECT_EQ(reporter.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(reporter.message(), "a REPORTER key may not call kokemus.v1.RegistryService/GetExpert");
+  // The national administrator creates exchanges but reads no one's personal data.
+  EXPECT_TRUE(Decide(*RuleFor("kokemus.v1.RegistryService/CreateExchange"),
+                     Key(AccessRole::kNationalAdmin, ""), "", "exchanges").ok());
+  EXPECT_EQ(Decide(get_expert, Key(AccessRole::kNationalAdmin, ""), "ph", "exchanges/ph/experts/kaisa")
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST(AccessDecision, FiguresAcrossExchangesNeedANationalKey) {
+  const MethodRule& stats = *RuleFor("kokemus.v1.ReportService/GetStatistics");
+  EXPECT_TRUE(Decide(stats, Key(AccessRole::kReporter, ""), "", "exchanges/-").ok());
+  EXPECT_TRUE(Decide(stats, Key(AccessRole::kReporter, ""), "ph", "exchanges/ph").ok());
+  EXPECT_TRUE(Decide(stats, Key(AccessRole::kReporter, "ph"), "ph", "exchanges/ph").ok());
+  const absl::Status regional = Decide(stats, Key(AccessRole::kReporter, "ph"), "", "exchanges/-");
+  EXPECT_EQ(regional.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(regional.message(),
+            "kokemus.v1.ReportService/GetStatistics across exchanges needs a national key");
+  // A method that always names an exchange is never national.
+  EXPECT_EQ(Decide(*RuleFor("kokemus.v1.OrderService/ListOrders"), Key(AccessRole::kCoordinator, ""),
+                   "", "exchanges/-")
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace kokemus::domain
