@@ -14,6 +14,8 @@ pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo cairo-pdf)
 pkg_check_modules(CBC REQUIRED IMPORTED_TARGET cbc)
 # PLplot draws the annual report's charts into the PDF through its Cairo driver.
 pkg_check_modules(PLPLOT REQUIRED IMPORTED_TARGET plplot)
+# libsodium: random API key secrets and their keyed BLAKE2b hashes.
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 find_path(MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp REQUIRED)
 
 find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)

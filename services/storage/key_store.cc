@@ -1,0 +1,251 @@
+#include "services/storage/key_store.h"
+
+#include <sodium.h>
+
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "services/domain/enum_names.h"
+#include "services/domain/listing.h"
+#include "services/domain/validation.h"
+#include "services/storage/sql.h"
+
+namespace kokemus::storage {
+namespace {
+
+constexpr char kPrefix[] = "kok_";
+constexpr size_t kSecretBytes = 32;
+constexpr char kPepperName[] = "api_key_pepper";
+
+constexpr char kKeyColumns[] =
+    "id, display_name, role, exchange_id, organization_id, expert_id, secret_hash, "
+    "create_time, expire_time, revoke_time, created_by";
+
+absl::Status Unauthenticated() { return absl::UnauthenticatedError("invalid API key"); }
+
+domain::AccessRole ParseRole(const std::string& name) {
+  for (domain::AccessRole r :
+       {domain::AccessRole::kNationalAdmin, domain::AccessRole::kCoordinator,
+        domain::AccessRole::kOrdererSystem, domain::AccessRole::kExpert,
+        domain::AccessRole::kReporter}) {
+    if (domain::AccessRoleName(r) == name) return r;
+  }
+  return domain::AccessRole::kUnspecified;
+}
+
+struct Row {
+  ApiKey key;
+  std::string secret_hash;
+};
+
+Row ReadKey(const soci::row& row) {
+  RowReader r(row);
+  Row out;
+  ApiKey& k = out.key;
+  k.id = r.Text();
+  k.display_name = r.Text();
+  k.principal.key_id = k.id;
+  k.principal.role = ParseRole(r.Text());
+  k.principal.exchange_id = r.Text();
+  k.principal.organization_id = r.Text();
+  k.principal.expert_id = r.Text();
+  out.secret_hash = r.Text();
+  k.create_time = r.Time();
+  k.expire_time = r.Time();
+  k.revoke_time = r.Time();
+  k.created_by = r.Text();
+  return out;
+}
+
+std::string Hex(const unsigned char* bytes, size_t n) {
+  std::string hex(n * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), bytes, n);
+  hex.resize(n * 2);
+  return hex;
+}
+
+}  // namespace
+
+KeyStore::KeyStore(Database& db, std::string pepper) : db_(db), pepper_(std::move(pepper)) {
+  if (sodium_init() < 0) std::abort();  // no secure random numbers: nothing safe to do
+}
+
+absl::Status KeyStore::EnsurePepper() {
+  if (!pepper_.empty()) return absl::OkStatus();
+  std::string pepper;
+  absl::Status status = db_.Write([&](soci::session& sql) {
+    unsigned char fresh[crypto_generichash_KEYBYTES];
+    randombytes_buf(fresh, sizeof fresh);
+    Execute(sql,
+            "INSERT INTO server_secrets (name, value) VALUES (:name, :value) ON CONFLICT (name) "
+            "DO NOTHING",
+            {std::string(kPepperName), Hex(fresh, sizeof fresh)});
+    auto rows = Query<std::string>(sql, "SELECT value FROM server_secrets WHERE name = :name",
+                                   {std::string(kPepperName)},
+                                   [](const soci::row& row) { return RowReader(row).Text(); });
+    if (rows.empty()) return absl::InternalError("no key pepper");
+    pepper = rows.front();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  std::string bytes(crypto_generichash_KEYBYTES, '\0');
+  size_t len = 0;
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), pepper.data(),
+                     pepper.size(), nullptr, &len, nullptr) != 0 ||
+      len != bytes.size()) {
+    return absl::InternalError("the stored key pepper is damaged");
+  }
+  pepper_ = bytes;
+  return absl::OkStatus();
+}
+
+namespace {
+
+std::string HashSecret(absl::string_view secret, const std::string& pepper) {
+  unsigned char out[crypto_generichash_BYTES];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(secret.data()),
+                     secret.size(), reinterpret_cast<const unsigned char*>(pepper.data()),
+                     pepper.size());
+  return Hex(out, sizeof out);
+}
+
+}  // namespace
+
+absl::StatusOr<CreatedKey> KeyStore::Create(ApiKey key, absl::Time now) {
+  domain::FieldViolations v;
+  const domain::Principal& p = key.principal;
+  if (key.display_name.empty() || key.display_name.size() > 100) {
+    v.Add("key.display_name", "must be 1 to 100 characters");
+  }
+  using domain::AccessRole;
+  if (p.role == AccessRole::kUnspecified) v.Add("key.role", "is required");
+  if (p.role == AccessRole::kNationalAdmin && !p.exchange_id.empty()) {
+    v.Add("key.exchange", "must be empty for a national administrator");
+  }
+  if ((p.role == AccessRole::kCoordinator || p.role == AccessRole::kOrdererSystem ||
+       p.role == AccessRole::kExpert) &&
+      p.exchange_id.empty()) {
+    v.Add("key.exchange", absl::StrCat("is required for ", domain::AccessRoleName(p.role)));
+  }
+  if ((p.role == AccessRole::kOrdererSystem) != !p.organization_id.empty()) {
+    v.Add("key.organization", "is required for ORDERER_SYSTEM and only for it");
+  }
+  if ((p.role == AccessRole::kExpert) != !p.expert_id.empty()) {
+    v.Add("key.expert", "is required for EXPERT and only for it");
+  }
+  if (key.expire_time <= now) {
+    v.Add("key.expire_time", "must be in the future");
+  } else if (key.expire_time > now + kMaxKeyLifetime) {
+    v.Add("key.expire_time", "must be at most two years ahead");
+  }
+  if (!v.empty()) return v.ToStatus();
+  if (absl::Status s = EnsurePepper(); !s.ok()) return s;
+
+  unsigned char secret_bytes[kSecretBytes];
+  randombytes_buf(secret_bytes, sizeof secret_bytes);
+  std::string secret(sodium_base64_ENCODED_LEN(kSecretBytes,
+                                               sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                     '\0');
+  sodium_bin2base64(secret.data(), secret.size(), secret_bytes, sizeof secret_bytes,
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  secret.resize(secret.size() - 1);  // the terminating NUL
+  sodium_memzero(secret_bytes, sizeof secret_bytes);
+
+  key.id = domain::GenerateId();
+  key.principal.key_id = key.id;
+  key.create_time = NowMicros();
+  key.expire_time = absl::FromUnixMicros(absl::ToUnixMicros(key.expire_time));
+  key.revoke_time = absl::UnixEpoch();
+  const std::string hash = HashSecret(secret, pepper_);
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    if (!p.exchange_id.empty()) {
+      if (absl::Status s = CheckExchangeExists(sql, p.exchange_id); !s.ok()) return s;
+    }
+    if (!p.organization_id.empty() &&
+        Count(sql, "SELECT COUNT(*) FROM organizations WHERE exchange_id = :x AND id = :id",
+              {p.exchange_id, p.organization_id}) == 0) {
+      return absl::NotFoundError(absl::StrCat(
+          domain::ChildResourceName(p.exchange_id, "organizations", p.organization_id), " not found"));
+    }
+    if (!p.expert_id.empty() &&
+        Count(sql, "SELECT COUNT(*) FROM experts WHERE exchange_id = :x AND id = :id",
+              {p.exchange_id, p.expert_id}) == 0) {
+      return absl::NotFoundError(absl::StrCat(
+          domain::ChildResourceName(p.exchange_id, "experts", p.expert_id), " not found"));
+    }
+    Execute(sql,
+            "INSERT INTO api_keys (id, display_name, role, exchange_id, organization_id, "
+            "expert_id, secret_hash, create_time, expire_time, revoke_time, created_by) VALUES "
+            "(:id, :name, :role, :x, :org, :expert, :hash, :c, :e, 0, :by)",
+            {key.id, key.display_name, std::string(domain::AccessRoleName(p.role)), p.exchange_id,
+             p.organization_id, p.expert_id, hash, Micros(key.create_time),
+             Micros(key.expire_time), key.created_by});
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  CreatedKey made{key, absl::StrCat(kPrefix, key.id, "_", secret)};
+  sodium_memzero(secret.data(), secret.size());
+  return made;
+}
+
+absl::StatusOr<domain::Principal> KeyStore::Authenticate(absl::string_view plaintext,
+                                                         absl::Time now) {
+  if (!absl::ConsumePrefix(&plaintext, kPrefix)) return Unauthenticated();
+  const size_t cut = plaintext.find('_');
+  if (cut == absl::string_view::npos) return Unauthenticated();
+  const std::string id(plaintext.substr(0, cut));
+  const absl::string_view secret = plaintext.substr(cut + 1);
+  if (!domain::IsValidId(id) || secret.empty() || secret.size() > 100) return Unauthenticated();
+  if (absl::Status s = EnsurePepper(); !s.ok()) return s;
+  std::vector<Row> rows;
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    rows = Query<Row>(sql, absl::StrCat("SELECT ", kKeyColumns, " FROM api_keys WHERE id = :id"),
+                      {id}, ReadKey);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  // The hash is computed even for an unknown id, so timing tells nothing.
+  const std::string presented = HashSecret(secret, pepper_);
+  if (rows.empty()) return Unauthenticated();
+  const Row& row = rows.front();
+  if (row.secret_hash.size() != presented.size() ||
+      sodium_memcmp(row.secret_hash.data(), presented.data(), presented.size()) != 0) {
+    return Unauthenticated();
+  }
+  if (now >= row.key.expire_time || row.key.revoke_time != absl::UnixEpoch()) {
+    return Unauthenticated();
+  }
+  return row.key.principal;
+}
+
+absl::StatusOr<ApiKey> KeyStore::Revoke(const std::string& id, absl::Time now) {
+  std::vector<Row> rows;
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    Execute(sql, "UPDATE api_keys SET revoke_time = :t WHERE id = :id AND revoke_time = 0",
+            {Micros(now), id});
+    rows = Query<Row>(sql, absl::StrCat("SELECT ", kKeyColumns, " FROM api_keys WHERE id = :id"),
+                      {id}, ReadKey);
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("apiKeys/", id, " not found"));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return rows.front().key;
+}
+
+absl::StatusOr<std::vector<ApiKey>> KeyStore::List(const std::string& exchange_id) {
+  std::vector<ApiKey> keys;
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    std::string query = absl::StrCat("SELECT ", kKeyColumns, " FROM api_keys");
+    Record values;
+    if (!exchange_id.empty()) {
+      absl::StrAppend(&query, " WHERE exchange_id = :x");
+      values.push_back(exchange_id);
+    }
+    absl::StrAppend(&query, " ORDER BY id");
+    for (Row& r : Query<Row>(sql, query, std::move(values), ReadKey)) keys.push_back(std::move(r.key));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return keys;
+}
+
+}  // namespace kokemus::storage

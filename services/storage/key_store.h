@@ -1,0 +1,67 @@
+// API keys for machine callers and coordinators. A key is
+// "kok_{id}_{secret}": the id finds the row, the 256-bit random secret is
+// checked against a keyed BLAKE2b hash (libsodium crypto_generichash with the
+// server's pepper) in constant time. The secret is never stored or logged;
+// the whole key is returned once, at creation. Missing, unknown, expired and
+// revoked keys all fail the same way.
+//
+//   KeyStore keys(db, pepper);
+//   auto made = keys.Create(key, absl::Now());      // made->plaintext shown once
+//   auto who = keys.Authenticate(made->plaintext, absl::Now());
+#ifndef KOKEMUS_SERVICES_STORAGE_KEY_STORE_H_
+#define KOKEMUS_SERVICES_STORAGE_KEY_STORE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/domain/access.h"
+#include "services/storage/database.h"
+
+namespace kokemus::storage {
+
+struct ApiKey {
+  std::string id;
+  std::string display_name;
+  domain::Principal principal;  // role and scope (principal.key_id == id)
+  absl::Time create_time = absl::UnixEpoch();
+  absl::Time expire_time = absl::UnixEpoch();
+  absl::Time revoke_time = absl::UnixEpoch();  // UnixEpoch: not revoked
+  std::string created_by;  // the key id that made it ("" for the bootstrap key)
+};
+
+struct CreatedKey {
+  ApiKey key;
+  std::string plaintext;  // "kok_{id}_{secret}"; not kept anywhere
+};
+
+inline constexpr absl::Duration kMaxKeyLifetime = absl::Hours(24 * 366 * 2);
+
+class KeyStore final {
+ public:
+  // `pepper`: 32 bytes from the operator's secret file, or empty to use (and
+  // on first use make) one kept in the database's server_secrets.
+  KeyStore(Database& db, std::string pepper);
+
+  // Checks the role's scope (an exchange unless national; an organization for
+  // an orderer system, an expert for an expert) and the expiry (in the
+  // future, at most kMaxKeyLifetime ahead): INVALID_ARGUMENT naming the field.
+  absl::StatusOr<CreatedKey> Create(ApiKey key, absl::Time now);
+  // The key's principal, or UNAUTHENTICATED "invalid API key" for anything
+  // else (malformed, unknown, wrong secret, expired, revoked).
+  absl::StatusOr<domain::Principal> Authenticate(absl::string_view plaintext, absl::Time now);
+  absl::StatusOr<ApiKey> Revoke(const std::string& id, absl::Time now);
+  // Keys of an exchange ("" : every key), by id; never the secrets.
+  absl::StatusOr<std::vector<ApiKey>> List(const std::string& exchange_id);
+
+ private:
+  absl::Status EnsurePepper();
+
+  Database& db_;
+  std::string pepper_;
+};
+
+}  // namespace kokemus::storage
+
+#endif  // KOKEMUS_SERVICES_STORAGE_KEY_STORE_H_
