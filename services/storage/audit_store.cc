@@ -1,0 +1,165 @@
+#include "services/storage/audit_store.h"
+
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "services/domain/digest.h"
+#include "services/storage/sql.h"
+
+namespace kokemus::storage {
+namespace {
+
+constexpr char kColumns[] =
+    "chain, seq, time, key_id, role, exchange_id, method, resource, outcome, prev_hash, hash";
+
+// The chain of an exchange; national actions have their own.
+std::string ChainOf(const std::string& exchange_id) {
+  return exchange_id.empty() ? "-" : exchange_id;
+}
+
+// Every field length-prefixed, so no two records hash the same text.
+std::string RecordHash(const AuditRecord& r, const std::string& prev_hash) {
+  std::string text;
+  for (const std::string& field :
+       {prev_hash, ChainOf(r.exchange_id), absl::StrCat(r.seq),
+        absl::StrCat(absl::ToUnixMicros(r.time)), r.key_id, r.role, r.exchange_id, r.method,
+        r.resource, r.outcome}) {
+    absl::StrAppend(&text, field.size(), ":", field, ";");
+  }
+  return domain::Sha256Hex(text);
+}
+
+struct Stored {
+  AuditRecord record;
+  std::string prev_hash;
+};
+
+Stored Read(const soci::row& row) {
+  RowReader r(row);
+  Stored s;
+  r.Text();  // chain
+  s.record.seq = r.Int();
+  s.record.time = r.Time();
+  s.record.key_id = r.Text();
+  s.record.role = r.Text();
+  s.record.exchange_id = r.Text();
+  s.record.method = r.Text();
+  s.record.resource = r.Text();
+  s.record.outcome = r.Text();
+  s.prev_hash = r.Text();
+  s.record.hash = r.Text();
+  return s;
+}
+
+}  // namespace
+
+absl::Status AuditStore::Append(soci::session& sql, Dialect dialect, AuditRecord& record) {
+  const std::string chain = ChainOf(record.exchange_id);
+  Execute(sql,
+          "INSERT INTO audit_heads (chain, seq, hash) VALUES (:chain, 0, '') ON CONFLICT (chain) "
+          "DO NOTHING",
+          {chain});
+  const char* lock = dialect == Dialect::kPostgresql ? " FOR UPDATE" : "";
+  long long seq = 0;
+  std::string prev;
+  Query<int>(sql, absl::StrCat("SELECT seq, hash FROM audit_heads WHERE chain = :chain", lock),
+             {chain}, [&](const soci::row& row) {
+               RowReader r(row);
+               seq = r.Int();
+               prev = r.Text();
+               return 0;
+             });
+  record.seq = seq + 1;
+  record.time = absl::FromUnixMicros(absl::ToUnixMicros(record.time));
+  record.hash = RecordHash(record, prev);
+  Execute(sql,
+          "INSERT INTO audit_log (chain, seq, time, key_id, role, exchange_id, method, resource, "
+          "outcome, prev_hash, hash) VALUES (:chain, :seq, :time, :key, :role, :x, :method, "
+          ":resource, :outcome, :prev, :hash)",
+          {chain, static_cast<long long>(record.seq), Micros(record.time), record.key_id,
+           record.role, record.exchange_id, record.method, record.resource, record.outcome, prev,
+           record.hash});
+  Execute(sql, "UPDATE audit_heads SET seq = :seq, hash = :hash WHERE chain = :chain",
+          {static_cast<long long>(record.seq), record.hash, chain});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<AuditRecord>> AuditStore::List(const AuditQuery& q) {
+  std::vector<AuditRecord> out;
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    std::string query = absl::StrCat("SELECT ", kColumns,
+                                     " FROM audit_log WHERE time >= :from AND time < :to");
+    Record values;
+    const long long from = Micros(q.from == absl::InfinitePast() ? absl::UnixEpoch() : q.from);
+    const long long to =
+        q.to == absl::InfiniteFuture() ? std::numeric_limits<long long>::max() : Micros(q.to);
+    values.emplace_back(std::in_place_type<long long>, from);
+    values.emplace_back(std::in_place_type<long long>, to);
+    if (!q.exchange_id.empty()) {
+      absl::StrAppend(&query, " AND chain = :chain");
+      values.push_back(q.exchange_id);
+    }
+    if (!q.resource.empty()) {
+      absl::StrAppend(&query, " AND (resource = :r OR resource LIKE :prefix)");
+      values.push_back(q.resource);
+      values.push_back(q.resource + "/%");
+    }
+    if (!q.key_id.empty()) {
+      absl::StrAppend(&query, " AND key_id = :key");
+      values.push_back(q.key_id);
+    }
+    absl::StrAppend(&query, " ORDER BY time DESC, chain, seq DESC LIMIT :limit");
+    values.emplace_back(std::in_place_type<long long>, q.limit);
+    for (Stored& s : Query<Stored>(sql, query, std::move(values), Read)) {
+      out.push_back(std::move(s.record));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> AuditStore::Verify(const std::string& exchange_id) {
+  const std::string chain = ChainOf(exchange_id);
+  std::vector<std::string> problems;
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    std::vector<Stored> records =
+        Query<Stored>(sql, absl::StrCat("SELECT ", kColumns,
+                                        " FROM audit_log WHERE chain = :chain ORDER BY seq"),
+                      {chain}, Read);
+    std::string prev;
+    int64_t expected = 1;
+    for (const Stored& s : records) {
+      if (s.record.seq != expected) {
+        problems.push_back(absl::StrCat("records ", expected, " to ", s.record.seq - 1,
+                                        " are missing"));
+      } else if (s.prev_hash != prev) {
+        problems.push_back(absl::StrCat("record ", s.record.seq,
+                                        " does not follow the record before it"));
+      }
+      if (RecordHash(s.record, s.prev_hash) != s.record.hash) {
+        problems.push_back(absl::StrCat("record ", s.record.seq, " was changed"));
+      }
+      prev = s.record.hash;
+      expected = s.record.seq + 1;
+    }
+    long long head_seq = 0;
+    std::string head_hash;
+    Query<int>(sql, "SELECT seq, hash FROM audit_heads WHERE chain = :chain", {chain},
+               [&](const soci::row& row) {
+                 RowReader r(row);
+                 head_seq = r.Int();
+                 head_hash = r.Text();
+                 return 0;
+               });
+    if (head_seq != expected - 1 || head_hash != prev) {
+      problems.push_back(absl::StrCat("the chain ends at record ", expected - 1,
+                                      " but its head says ", head_seq));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return problems;
+}
+
+}  // namespace kokemus::storage

@@ -1,0 +1,135 @@
+// The audit chain on both databases: appended inside the access's own
+// transaction, queried by resource and by key, and tampering found: an edited
+// record, a deleted record in the middle, and the newest record removed.
+#include "services/storage/audit_store.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/storage/sql.h"
+#include "tests/test_support.h"
+
+namespace kokemus::storage {
+namespace {
+
+using ::testing::ElementsAre;
+
+class AuditStoreTest : public ::testing::TestWithParam<testing_support::Backend> {
+ protected:
+  void SetUp() override {
+    auto db = Database::Open(db_name_.url());
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = *std::move(db);
+    audit_ = std::make_unique<AuditStore>(*db_);
+  }
+
+  void Append(const std::string& exchange, const std::string& key, const std::string& method,
+              const std::string& resource, absl::Time t) {
+    AuditRecord r;
+    r.exchange_id = exchange;
+    r.time = t;
+    r.key_id = key;
+    r.role = "COORDINATOR";
+    r.method = method;
+    r.resource = resource;
+    r.outcome = "OK";
+    ASSERT_TRUE(db_->Write([&](soci::session& sql) {
+                      return AuditStore::Append(sql, db_->dialect(), r);
+                    }).ok());
+  }
+
+  void Sql(const std::string& statement) {
+    ASSERT_TRUE(db_->Write([&](soci::session& sql) {
+                      sql << statement;
+                      return absl::OkStatus();
+                    }).ok());
+  }
+
+  std::vector<std::string> Problems(const std::string& exchange) {
+    auto p = audit_->Verify(exchange);
+    EXPECT_TRUE(p.ok()) << p.status();
+    return p.ok() ? *p : std::vector<std::string>{};
+  }
+
+  testing_support::TestDatabase db_name_{GetParam()};
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<AuditStore> audit_;
+  const absl::Time t0_ = absl::FromUnixSeconds(1795000000);
+};
+
+TEST_P(AuditStoreTest, AnswersWhoAccessedAnExpertAndWhatAKeyDid) {
+  Append("ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa", t0_);
+  Append("ph", "k2", "kokemus.v1.ContractService/GetContract", "exchanges/ph/contracts/c1",
+         t0_ + absl::Seconds(1));
+  Append("ph", "k1", "kokemus.v1.RegistryService/UpdateExpert", "exchanges/ph/experts/kaisa",
+         t0_ + absl::Seconds(2));
+  Append("hus", "k3", "kokemus.v1.RegistryService/GetExpert", "exchanges/hus/experts/kaisa",
+         t0_ + absl::Seconds(3));
+  AuditQuery about_kaisa;
+  about_kaisa.resource = "exchanges/ph/experts/kaisa";
+  auto records = audit_->List(about_kaisa);
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_EQ((*records)[0].method, "kokemus.v1.RegistryService/UpdateExpert");  // newest first
+  EXPECT_EQ((*records)[0].seq, 3);
+  EXPECT_EQ((*records)[1].seq, 1);
+  EXPECT_EQ((*records)[1].time, t0_);
+  AuditQuery by_key;
+  by_key.key_id = "k1";
+  EXPECT_EQ(audit_->List(by_key)->size(), 2u);
+  AuditQuery in_hus;
+  in_hus.exchange_id = "hus";
+  ASSERT_EQ(audit_->List(in_hus)->size(), 1u);
+  EXPECT_EQ((*audit_->List(in_hus))[0].seq, 1);  // chains are per exchange
+  EXPECT_THAT(Problems("ph"), ElementsAre());
+  EXPECT_THAT(Problems("hus"), ElementsAre());
+}
+
+TEST_P(AuditStoreTest, AnEditedRecordIsFound) {
+  for (int i = 0; i < 3; ++i) {
+    Append("ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa",
+           t0_ + absl::Seconds(i));
+  }
+  Sql("UPDATE audit_log SET key_id = 'someone-else' WHERE chain = 'ph' AND seq = 2");
+  EXPECT_THAT(Problems("ph"), ElementsAre("record 2 was changed"));
+}
+
+TEST_P(AuditStoreTest, ADeletedRecordIsFound) {
+  for (int i = 0; i < 4; ++i) {
+    Append("ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa",
+           t0_ + absl::Seconds(i));
+  }
+  Sql("DELETE FROM audit_log WHERE chain = 'ph' AND seq = 2");
+  EXPECT_THAT(Problems("ph"), ElementsAre("records 2 to 2 are missing"));
+}
+
+TEST_P(AuditStoreTest, RemovingTheNewestRecordIsFound) {
+  for (int i = 0; i < 3; ++i) {
+    Append("ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa",
+           t0_ + absl::Seconds(i));
+  }
+  Sql("DELETE FROM audit_log WHERE chain = 'ph' AND seq = 3");
+  EXPECT_THAT(Problems("ph"), ElementsAre("the chain ends at record 2 but its head says 3"));
+}
+
+TEST_P(AuditStoreTest, ARecordCommitsOnlyWithItsTransaction) {
+  AuditRecord r;
+  r.exchange_id = "ph";
+  r.key_id = "k1";
+  r.method = "kokemus.v1.RegistryService/UpdateExpert";
+  r.resource = "exchanges/ph/experts/kaisa";
+  r.outcome = "OK";
+  const absl::Status failed = db_->Write([&](soci::session& sql) -> absl::Status {
+    if (absl::Status s = AuditStore::Append(sql, db_->dialect(), r); !s.ok()) return s;
+    return absl::AbortedError("the access itself failed");
+  });
+  EXPECT_EQ(failed.code(), absl::StatusCode::kAborted);
+  AuditQuery all;
+  EXPECT_TRUE(audit_->List(all)->empty());
+  EXPECT_THAT(Problems("ph"), ElementsAre());
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, AuditStoreTest, testing_support::kAllBackends,
+                         testing_support::BackendName);
+
+}  // namespace
+}  // namespace kokemus::storage
