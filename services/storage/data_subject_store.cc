@@ -1,0 +1,213 @@
+#include "services/storage/data_subject_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/domain/listing.h"
+#include "services/domain/validation.h"
+#include "services/storage/sql.h"
+
+namespace kokemus::storage {
+namespace {
+
+constexpr char kExpert[] =
+    "SELECT display_name, email, phone, home_municipality, languages, experience_areas, roles, "
+    "trainings, service_municipalities, max_travel_km, remote_ok, weekly_availability, "
+    "unavailable_periods, max_assignments_per_month, monthly_earnings_limit_cents, "
+    "payment_method, state, consent_time, consent_notice_version, create_time, update_time "
+    "FROM experts WHERE exchange_id = :x AND id = :id";
+
+// The keys of the expert's assignments, by a subquery both databases take (its
+// parameters have their own names: SQLite binds equal names once).
+constexpr char kTheirAssignments[] =
+    "(SELECT a.order_id, a.id FROM assignments a WHERE a.exchange_id = :sx AND a.expert_id = :sid)";
+
+std::string Iso(long long micros) {
+  return micros == 0 ? "" : absl::FormatTime(absl::RFC3339_full, absl::FromUnixMicros(micros),
+                                             absl::UTCTimeZone());
+}
+
+absl::Status NotFound(const std::string& exchange_id, const std::string& expert_id) {
+  return absl::NotFoundError(
+      absl::StrCat(domain::ChildResourceName(exchange_id, "experts", expert_id), " not found"));
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> DataSubjectStore::Export(const std::string& exchange_id,
+                                                     const std::string& expert_id) {
+  Json out;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    auto experts = Query<Json>(sql, kExpert, {exchange_id, expert_id}, [](const soci::row& row) {
+      RowReader r(row);
+      Json e;
+      e["display_name"] = r.Text();
+      e["email"] = r.Text();
+      e["phone"] = r.Text();
+      e["home_municipality"] = r.Text();
+      for (const char* list : {"languages", "experience_areas", "roles", "trainings",
+                               "service_municipalities"}) {
+        e[list] = r.JsonValue();
+      }
+      e["max_travel_km"] = r.Int();
+      e["remote_ok"] = r.Int() != 0;
+      e["weekly_availability"] = r.JsonValue();
+      e["unavailable_periods"] = r.JsonValue();
+      e["max_assignments_per_month"] = r.Int();
+      e["monthly_earnings_limit_cents"] = r.Int();
+      e["payment_method"] = r.Text();
+      e["state"] = r.Text();
+      e["consent_time"] = Iso(r.Int());
+      e["consent_notice_version"] = r.Text();
+      e["create_time"] = Iso(r.Int());
+      e["update_time"] = Iso(r.Int());
+      return e;
+    });
+    if (experts.empty()) return NotFound(exchange_id, expert_id);
+    out["expert"] = experts.front();
+    out["expert"]["name"] = domain::ChildResourceName(exchange_id, "experts", expert_id);
+    out["assignments"] = Query<Json>(
+        sql,
+        "SELECT a.order_id, a.id, a.state, a.start_time, a.end_time, a.fee_cents, a.travel_cents, "
+        "a.travel_km, a.cancelled_by, o.role, o.organization_id, o.topic FROM assignments a JOIN "
+        "orders o ON o.exchange_id = a.exchange_id AND o.id = a.order_id WHERE a.exchange_id = :x "
+        "AND a.expert_id = :id ORDER BY a.start_time, a.order_id, a.id",
+        {exchange_id, expert_id}, [&](const soci::row& row) {
+          RowReader r(row);
+          Json a;
+          const std::string order = r.Text();
+          a["name"] = absl::StrCat(domain::ChildResourceName(exchange_id, "orders", order),
+                                   "/assignments/", r.Text());
+          a["state"] = r.Text();
+          a["start_time"] = Iso(r.Int());
+          a["end_time"] = Iso(r.Int());
+          a["fee_cents"] = r.Int();
+          a["travel_cents"] = r.Int();
+          a["travel_km"] = r.Int();
+          a["cancelled_by"] = r.Text();
+          a["role"] = r.Text();
+          a["organization"] = r.Text();
+          a["topic"] = r.Text();
+          return a;
+        });
+    out["feedback"] = Query<Json>(
+        sql,
+        absl::StrCat("SELECT f.order_id, f.assignment_id, f.source, f.overall_rating, "
+                     "f.content_rating, f.heaviness, f.setting_safe, f.comment FROM feedback f "
+                     "WHERE f.exchange_id = :x AND (f.order_id, f.assignment_id) IN ",
+                     kTheirAssignments, " ORDER BY f.order_id, f.assignment_id, f.source"),
+        {exchange_id, exchange_id, expert_id}, [](const soci::row& row) {
+          RowReader r(row);
+          Json f;
+          f["order"] = r.Text();
+          f["assignment"] = r.Text();
+          f["source"] = r.Text();
+          f["overall_rating"] = r.Int();
+          f["content_rating"] = r.Int();
+          f["heaviness"] = r.Int();
+          f["setting_safe"] = r.Int() != 0;
+          f["comment"] = r.Text();
+          return f;
+        });
+    out["contracts"] = Query<Json>(
+        sql,
+        absl::StrCat("SELECT c.id, c.version, c.language, c.create_time, c.accepted_time, "
+                     "c.accepted_name, c.sha256 FROM contracts c WHERE c.exchange_id = :x AND "
+                     "(c.order_id, c.assignment_id) IN ",
+                     kTheirAssignments, " ORDER BY c.create_time, c.id"),
+        {exchange_id, exchange_id, expert_id}, [&](const soci::row& row) {
+          RowReader r(row);
+          Json c;
+          c["name"] = domain::ChildResourceName(exchange_id, "contracts", r.Text());
+          c["version"] = r.Int();
+          c["language"] = r.Text();
+          c["create_time"] = Iso(r.Int());
+          c["accepted_time"] = Iso(r.Int());
+          c["accepted_name"] = r.Text();
+          c["sha256"] = r.Text();
+          return c;
+        });
+    out["api_keys"] = Query<Json>(
+        sql,
+        "SELECT id, display_name, create_time, expire_time, revoke_time FROM api_keys WHERE "
+        "exchange_id = :x AND expert_id = :id ORDER BY id",
+        {exchange_id, expert_id}, [](const soci::row& row) {
+          RowReader r(row);
+          Json k;
+          k["id"] = r.Text();
+          k["display_name"] = r.Text();
+          k["create_time"] = Iso(r.Int());
+          k["expire_time"] = Iso(r.Int());
+          k["revoke_time"] = Iso(r.Int());
+          return k;
+        });
+    const std::string resource = domain::ChildResourceName(exchange_id, "experts", expert_id);
+    out["accesses"] = Query<Json>(
+        sql,
+        "SELECT time, key_id, role, method, outcome FROM audit_log WHERE resource = :r ORDER BY "
+        "time, seq",
+        {resource}, [](const soci::row& row) {
+          RowReader r(row);
+          Json a;
+          a["time"] = Iso(r.Int());
+          a["key"] = r.Text();
+          a["role"] = r.Text();
+          a["method"] = r.Text();
+          a["outcome"] = r.Text();
+          return a;
+        });
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out.dump(2);
+}
+
+absl::StatusOr<std::string> DataSubjectStore::Erase(const std::string& exchange_id,
+                                                    const std::string& expert_id, absl::Time now) {
+  const std::string pseudonym = absl::StrCat("erased-", domain::GenerateId());
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    std::vector<std::pair<std::string, long long>> found = Query<std::pair<std::string, long long>>(
+        sql, "SELECT payment_method, create_time FROM experts WHERE exchange_id = :x AND id = :id",
+        {exchange_id, expert_id}, [](const soci::row& row) {
+          RowReader r(row);
+          std::string method = r.Text();
+          return std::pair<std::string, long long>(std::move(method), r.Int());
+        });
+    if (found.empty()) return NotFound(exchange_id, expert_id);
+    const long long t = Micros(now);
+    Execute(sql,
+            "INSERT INTO experts (exchange_id, id, display_name, email, phone, home_municipality, "
+            "languages, experience_areas, roles, trainings, service_municipalities, max_travel_km, "
+            "remote_ok, weekly_availability, unavailable_periods, max_assignments_per_month, "
+            "monthly_earnings_limit_cents, payment_method, state, consent_time, "
+            "consent_notice_version, revision, create_time, update_time) VALUES (:x, :id, "
+            "'Poistettu', '', '', '', '[]', '[]', '[]', '[]', '[]', 0, 0, '[]', '[]', 0, 0, :pm, "
+            "'INACTIVE', 0, '', 1, :c, :u)",
+            {exchange_id, pseudonym, found.front().first, found.front().second, t});
+    Execute(sql, "UPDATE assignments SET expert_id = :p WHERE exchange_id = :x AND expert_id = :id",
+            {pseudonym, exchange_id, expert_id});
+    Execute(sql,
+            "UPDATE api_keys SET expert_id = :p, display_name = 'Poistettu', revoke_time = CASE "
+            "WHEN revoke_time = 0 THEN :t ELSE revoke_time END WHERE exchange_id = :x AND "
+            "expert_id = :id",
+            {pseudonym, t, exchange_id, expert_id});
+    Execute(sql,
+            "UPDATE create_requests SET resource_id = :p WHERE scope = :scope AND collection = "
+            "'experts' AND resource_id = :id",
+            {pseudonym, domain::ExchangeName(exchange_id), expert_id});
+    const std::string blank_feedback =
+        absl::StrCat("UPDATE feedback SET comment = '' WHERE exchange_id = :x AND (order_id, "
+                     "assignment_id) IN ",
+                     kTheirAssignments);
+    Execute(sql, blank_feedback.c_str(), {exchange_id, exchange_id, pseudonym});
+    const std::string blank_contracts =
+        absl::StrCat("UPDATE contracts SET pdf_base64 = '', plain_text = '', accepted_name = '' "
+                     "WHERE exchange_id = :x AND (order_id, assignment_id) IN ",
+                     kTheirAssignments);
+    Execute(sql, blank_contracts.c_str(), {exchange_id, exchange_id, pseudonym});
+    Execute(sql, "DELETE FROM experts WHERE exchange_id = :x AND id = :id", {exchange_id, expert_id});
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return pseudonym;
+}
+
+}  // namespace kokemus::storage
