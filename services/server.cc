@@ -77,6 +77,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   if (!credentials.ok()) return credentials.status();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, *credentials, &server->port_);
+  builder.SetMaxReceiveMessageSize(options.max_request_bytes);
   builder.RegisterService(server->registry_.get());
   builder.RegisterService(server->orders_.get());
   builder.RegisterService(server->contracts_.get());

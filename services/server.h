@@ -43,6 +43,9 @@ struct ServerOptions {
   // A plaintext listener that serves only the health service, for probes
   // that can't speak TLS (Kubernetes' gRPC probes); empty: none.
   std::string health_listen;
+  // The largest request accepted; a bigger one is refused with
+  // RESOURCE_EXHAUSTED before any handler runs.
+  int max_request_bytes = 4 * 1024 * 1024;
   // Where /metrics is served ("0.0.0.0:9090"); empty: not served.
   std::string metrics_listen;
   // How often offers past their deadline are marked LAPSED (reads show them

@@ -327,6 +327,24 @@ TEST_P(RegistryServiceTest, ExchangesListAndUpdate) {
   EXPECT_EQ(updated.exchange().display_name(), testing_support::SampleExchange().display_name());
 }
 
+TEST_P(RegistryServiceTest, ARequestOverFourMebibytesIsRefusedAndNothingIsStored) {
+  auto channel = grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials());
+  auto stub = v1::RegistryService::NewStub(channel);
+  grpc::ClientContext ctx;
+  v1::CreateExchangeRequest req;
+  req.set_exchange_id("huge");
+  *req.mutable_exchange() = testing_support::SampleExchange();
+  req.mutable_exchange()->set_display_name(std::string(5 * 1024 * 1024, 'x'));
+  v1::CreateExchangeResponse resp;
+  EXPECT_EQ(stub->CreateExchange(&ctx, req, &resp).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  grpc::ClientContext get_ctx;
+  v1::GetExchangeRequest get;
+  get.set_name("exchanges/huge");
+  v1::GetExchangeResponse got;
+  EXPECT_EQ(stub->GetExchange(&get_ctx, get, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_P(RegistryServiceTest, HealthIsServingAndReflectionListsTheServices) {
   auto channel = grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials());
   auto health = grpc::health::v1::Health::NewStub(channel);
