@@ -112,6 +112,33 @@ absl::string_view AccessRoleName(AccessRole role) {
   return "UNSPECIFIED";
 }
 
+void ValidateNewKey(absl::string_view display_name, const Principal& p, absl::Time expire_time,
+                    absl::Time now, FieldViolations& v) {
+  if (display_name.empty() || display_name.size() > 100) {
+    v.Add("key.display_name", "must be 1 to 100 characters");
+  }
+  if (p.role == AccessRole::kUnspecified) v.Add("key.role", "is required");
+  if (p.role == AccessRole::kNationalAdmin && !p.exchange_id.empty()) {
+    v.Add("key.exchange", "must be empty for a national administrator");
+  }
+  if ((p.role == AccessRole::kCoordinator || p.role == AccessRole::kOrdererSystem ||
+       p.role == AccessRole::kExpert) &&
+      p.exchange_id.empty()) {
+    v.Add("key.exchange", absl::StrCat("is required for ", AccessRoleName(p.role)));
+  }
+  if ((p.role == AccessRole::kOrdererSystem) != !p.organization_id.empty()) {
+    v.Add("key.organization", "is required for ORDERER_SYSTEM and only for it");
+  }
+  if ((p.role == AccessRole::kExpert) != !p.expert_id.empty()) {
+    v.Add("key.expert", "is required for EXPERT and only for it");
+  }
+  if (expire_time <= now) {
+    v.Add("key.expire_time", "must be in the future");
+  } else if (expire_time > now + kMaxKeyLifetime) {
+    v.Add("key.expire_time", "must be at most two years ahead");
+  }
+}
+
 absl::Status Decide(const MethodRule& rule, const Principal& principal,
                     absl::string_view exchange_id, absl::string_view resource) {
   if ((rule.roles & RoleBit(principal.role)) == 0) {

@@ -14,6 +14,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "services/domain/validation.h"
 
 namespace kokemus::domain {
 
@@ -66,6 +68,14 @@ absl::Status Decide(const MethodRule& rule, const Principal& principal,
                     absl::string_view exchange_id, absl::string_view resource);
 
 absl::string_view AccessRoleName(AccessRole role);  // "COORDINATOR"
+
+inline constexpr absl::Duration kMaxKeyLifetime = absl::Hours(24 * 366 * 2);
+
+// A new key's name, role and scope (an exchange unless national; an
+// organization exactly for an orderer system, an expert exactly for an
+// expert) and expiry (in the future, at most kMaxKeyLifetime ahead).
+void ValidateNewKey(absl::string_view display_name, const Principal& principal,
+                    absl::Time expire_time, absl::Time now, FieldViolations& violations);
 
 }  // namespace kokemus::domain
 

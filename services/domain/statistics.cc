@@ -54,6 +54,18 @@ struct Tally {
   }
 };
 
+// RFC 4180: quoted when it holds a comma, a quote or a line break.
+std::string CsvField(absl::string_view value) {
+  if (value.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(value);
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
 double Percent(int n, int of) {
   return of == 0 ? 0 : std::round(1000.0 * n / of) / 10.0;
 }
@@ -184,6 +196,54 @@ std::vector<FeedbackGroup> SummarizeFeedback(const std::vector<TaskRecord>& task
     out.push_back(std::move(g));
   }
   return out;
+}
+
+std::string AssignmentCsvHeader() {
+  return "assignment,start_time,duration_minutes,state,cancelled_by,role,organization,"
+         "organization_name,organization_kind,sector,category,municipality,remote,expert,"
+         "fee_cents,travel_cents,total_cents";
+}
+
+std::string AssignmentCsvLine(const TaskRecord& t) {
+  return absl::StrCat(
+      "exchanges/", t.exchange_id, "/orders/", t.order_id, "/assignments/", t.assignment_id, ",",
+      absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", t.start_time, HelsinkiTimeZone()), ",", t.minutes,
+      ",", EnumName(t.state), ",",
+      t.cancelled_by == CancelledBy::kUnspecified ? "" : EnumName(t.cancelled_by), ",",
+      EnumName(t.role), ",", CsvField(t.organization_id), ",", CsvField(t.organization_name), ",",
+      EnumName(t.kind), ",", EnumName(t.sector), ",", CategoryOf(t), ",", t.municipality, ",",
+      t.remote ? "true" : "false", ",", CsvField(t.expert_id), ",", t.fee_cents, ",",
+      t.travel_cents, ",", t.fee_cents + t.travel_cents);
+}
+
+std::vector<std::string> PayrollCsvLines(const std::vector<TaskRecord>& tasks,
+                                         const std::map<std::string, Payee>& payees) {
+  struct Pay {
+    int tasks = 0;
+    int64_t fee_cents = 0;
+    int64_t travel_cents = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Pay> by_expert_month;
+  for (const TaskRecord& t : tasks) {
+    const bool completed = t.state == AssignmentState::kCompleted;
+    const bool paid_cancellation = t.state == AssignmentState::kCancelled && t.fee_cents + t.travel_cents > 0;
+    if (!completed && !paid_cancellation) continue;
+    Pay& p = by_expert_month[{t.expert_id, GroupValue(t, Grouping::kMonth)}];
+    p.tasks += completed;
+    p.fee_cents += t.fee_cents;
+    p.travel_cents += t.travel_cents;
+  }
+  std::vector<std::string> lines = {
+      "expert,display_name,payment_method,month,tasks,fee_cents,travel_cents,total_cents"};
+  for (const auto& [key, p] : by_expert_month) {
+    auto it = payees.find(key.first);
+    const Payee payee = it == payees.end() ? Payee{} : it->second;
+    lines.push_back(absl::StrCat(CsvField(key.first), ",", CsvField(payee.display_name), ",",
+                                 EnumName(payee.payment_method), ",", key.second, ",", p.tasks,
+                                 ",", p.fee_cents, ",", p.travel_cents, ",",
+                                 p.fee_cents + p.travel_cents));
+  }
+  return lines;
 }
 
 }  // namespace kokemus::domain

@@ -11,6 +11,7 @@
 #ifndef KOKEMUS_SERVICES_DOMAIN_STATISTICS_H_
 #define KOKEMUS_SERVICES_DOMAIN_STATISTICS_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -125,6 +126,21 @@ struct FeedbackGroup {
 std::vector<FeedbackGroup> SummarizeFeedback(const std::vector<TaskRecord>& tasks,
                                              std::optional<Grouping> group_by,
                                              int suppression_threshold);
+
+// CSV exports (RFC 4180 fields, without line ends). The assignments export:
+// a header, then one line per assignment.
+std::string AssignmentCsvHeader();
+std::string AssignmentCsvLine(const TaskRecord& task);
+
+// Who is paid: an expert's name and payment method for the payroll export.
+struct Payee {
+  std::string display_name;
+  PaymentMethod payment_method = PaymentMethod::kUnspecified;
+};
+// Fees and travel per expert per Helsinki month: completed tasks and
+// cancellations that pay something. Header first, then by expert and month.
+std::vector<std::string> PayrollCsvLines(const std::vector<TaskRecord>& tasks,
+                                         const std::map<std::string, Payee>& payees);
 
 }  // namespace kokemus::domain
 

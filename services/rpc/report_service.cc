@@ -81,22 +81,6 @@ void ToProto(const domain::StatisticsRow& row, v1::StatisticsRow* out) {
   p->set_organizations(f.organizations);
 }
 
-// RFC 4180: quoted when it holds a comma, a quote or a line break.
-std::string CsvField(absl::string_view value) {
-  if (value.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(value);
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
-std::string HelsinkiTime(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", t, domain::HelsinkiTimeZone());
-}
-
 // Writes `csv` in chunks that end at line ends.
 template <typename Response>
 bool WriteCsv(const std::vector<std::string>& lines, grpc::ServerWriter<Response>* writer) {
@@ -210,21 +194,8 @@ grpc::Status ReportService::ExportAssignments(
     if (!tasks.ok()) return tasks.status();
     std::vector<std::string> lines;
     lines.reserve(tasks->size() + 1);
-    lines.push_back(
-        "assignment,start_time,duration_minutes,state,cancelled_by,role,organization,"
-        "organization_name,organization_kind,sector,category,municipality,remote,expert,"
-        "fee_cents,travel_cents,total_cents");
-    for (const domain::TaskRecord& t : *tasks) {
-      lines.push_back(absl::StrCat(
-          "exchanges/", t.exchange_id, "/orders/", t.order_id, "/assignments/", t.assignment_id,
-          ",", HelsinkiTime(t.start_time), ",", t.minutes, ",", domain::EnumName(t.state), ",",
-          t.cancelled_by == domain::CancelledBy::kUnspecified ? "" : domain::EnumName(t.cancelled_by),
-          ",", domain::EnumName(t.role), ",", CsvField(t.organization_id), ",",
-          CsvField(t.organization_name), ",", domain::EnumName(t.kind), ",",
-          domain::EnumName(t.sector), ",", domain::CategoryOf(t), ",", t.municipality, ",",
-          t.remote ? "true" : "false", ",", CsvField(t.expert_id), ",", t.fee_cents, ",",
-          t.travel_cents, ",", t.fee_cents + t.travel_cents));
-    }
+    lines.push_back(domain::AssignmentCsvHeader());
+    for (const domain::TaskRecord& t : *tasks) lines.push_back(domain::AssignmentCsvLine(t));
     if (!WriteCsv(lines, writer)) return absl::CancelledError("the client went away");
     return absl::OkStatus();
   });
@@ -243,30 +214,7 @@ grpc::Status ReportService::ExportPayroll(grpc::ServerContext*,
     if (!tasks.ok()) return tasks.status();
     auto payees = store_.Payees(*exchange_id);
     if (!payees.ok()) return payees.status();
-    struct Pay {
-      int tasks = 0;
-      int64_t fee_cents = 0;
-      int64_t travel_cents = 0;
-    };
-    std::map<std::pair<std::string, std::string>, Pay> by_expert_month;
-    for (const domain::TaskRecord& t : *tasks) {
-      if (t.state != domain::AssignmentState::kCompleted && t.fee_cents + t.travel_cents == 0) {
-        continue;  // a cancellation that pays nothing
-      }
-      Pay& p = by_expert_month[{t.expert_id, domain::GroupValue(t, domain::Grouping::kMonth)}];
-      p.tasks += t.state == domain::AssignmentState::kCompleted;
-      p.fee_cents += t.fee_cents;
-      p.travel_cents += t.travel_cents;
-    }
-    std::vector<std::string> lines = {
-        "expert,display_name,payment_method,month,tasks,fee_cents,travel_cents,total_cents"};
-    for (const auto& [key, p] : by_expert_month) {
-      const storage::Payee& payee = (*payees)[key.first];
-      lines.push_back(absl::StrCat(CsvField(key.first), ",", CsvField(payee.display_name), ",",
-                                   domain::EnumName(payee.payment_method), ",", key.second, ",",
-                                   p.tasks, ",", p.fee_cents, ",", p.travel_cents, ",",
-                                   p.fee_cents + p.travel_cents));
-    }
+    const std::vector<std::string> lines = domain::PayrollCsvLines(*tasks, *payees);
     if (!WriteCsv(lines, writer)) return absl::CancelledError("the client went away");
     return absl::OkStatus();
   });

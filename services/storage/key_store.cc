@@ -113,30 +113,7 @@ std::string HashSecret(absl::string_view secret, const std::string& pepper) {
 absl::StatusOr<CreatedKey> KeyStore::Create(ApiKey key, absl::Time now) {
   domain::FieldViolations v;
   const domain::Principal& p = key.principal;
-  if (key.display_name.empty() || key.display_name.size() > 100) {
-    v.Add("key.display_name", "must be 1 to 100 characters");
-  }
-  using domain::AccessRole;
-  if (p.role == AccessRole::kUnspecified) v.Add("key.role", "is required");
-  if (p.role == AccessRole::kNationalAdmin && !p.exchange_id.empty()) {
-    v.Add("key.exchange", "must be empty for a national administrator");
-  }
-  if ((p.role == AccessRole::kCoordinator || p.role == AccessRole::kOrdererSystem ||
-       p.role == AccessRole::kExpert) &&
-      p.exchange_id.empty()) {
-    v.Add("key.exchange", absl::StrCat("is required for ", domain::AccessRoleName(p.role)));
-  }
-  if ((p.role == AccessRole::kOrdererSystem) != !p.organization_id.empty()) {
-    v.Add("key.organization", "is required for ORDERER_SYSTEM and only for it");
-  }
-  if ((p.role == AccessRole::kExpert) != !p.expert_id.empty()) {
-    v.Add("key.expert", "is required for EXPERT and only for it");
-  }
-  if (key.expire_time <= now) {
-    v.Add("key.expire_time", "must be in the future");
-  } else if (key.expire_time > now + kMaxKeyLifetime) {
-    v.Add("key.expire_time", "must be at most two years ahead");
-  }
+  domain::ValidateNewKey(key.display_name, p, key.expire_time, now, v);
   if (!v.empty()) return v.ToStatus();
   if (absl::Status s = EnsurePepper(); !s.ok()) return s;
 

@@ -36,17 +36,14 @@ struct CreatedKey {
   std::string plaintext;  // "kok_{id}_{secret}"; not kept anywhere
 };
 
-inline constexpr absl::Duration kMaxKeyLifetime = absl::Hours(24 * 366 * 2);
-
 class KeyStore final {
  public:
   // `pepper`: 32 bytes from the operator's secret file, or empty to use (and
   // on first use make) one kept in the database's server_secrets.
   KeyStore(Database& db, std::string pepper);
 
-  // Checks the role's scope (an exchange unless national; an organization for
-  // an orderer system, an expert for an expert) and the expiry (in the
-  // future, at most kMaxKeyLifetime ahead): INVALID_ARGUMENT naming the field.
+  // INVALID_ARGUMENT naming each field domain::ValidateNewKey refuses;
+  // NOT_FOUND for a scope (exchange, organization, expert) that doesn't exist.
   absl::StatusOr<CreatedKey> Create(ApiKey key, absl::Time now);
   // The key's principal, or UNAUTHENTICATED "invalid API key" for anything
   // else (malformed, unknown, wrong secret, expired, revoked).

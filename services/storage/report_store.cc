@@ -118,8 +118,8 @@ absl::StatusOr<std::pair<std::string, std::string>> ReportStore::ExchangeNameAnd
   return rows.front();
 }
 
-absl::StatusOr<std::map<std::string, Payee>> ReportStore::Payees(const std::string& exchange_id) {
-  std::map<std::string, Payee> payees;
+absl::StatusOr<std::map<std::string, domain::Payee>> ReportStore::Payees(const std::string& exchange_id) {
+  std::map<std::string, domain::Payee> payees;
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
     Query<int>(sql,
                "SELECT id, display_name, payment_method FROM experts WHERE exchange_id = "
@@ -127,7 +127,7 @@ absl::StatusOr<std::map<std::string, Payee>> ReportStore::Payees(const std::stri
                {exchange_id}, [&](const soci::row& row) {
                  RowReader r(row);
                  std::string id = r.Text();
-                 Payee& p = payees[id];
+                 domain::Payee& p = payees[id];
                  p.display_name = r.Text();
                  p.payment_method = r.Enum<domain::PaymentMethod>();
                  return 0;

@@ -18,11 +18,6 @@
 
 namespace kokemus::storage {
 
-struct Payee {
-  std::string display_name;
-  domain::PaymentMethod payment_method = domain::PaymentMethod::kUnspecified;
-};
-
 class ReportStore final {
  public:
   explicit ReportStore(Database& db) : db_(db) {}
@@ -39,7 +34,7 @@ class ReportStore final {
   absl::StatusOr<std::pair<std::string, std::string>> ExchangeNameAndLanguage(
       const std::string& exchange_id);
   // Name and payment method of each expert of the exchange, by id.
-  absl::StatusOr<std::map<std::string, Payee>> Payees(const std::string& exchange_id);
+  absl::StatusOr<std::map<std::string, domain::Payee>> Payees(const std::string& exchange_id);
 
  private:
   Database& db_;
