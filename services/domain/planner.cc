@@ -5,7 +5,6 @@
 #include <map>
 #include <mutex>
 #include <numeric>
-#include <set>
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
