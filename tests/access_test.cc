@@ -7,8 +7,6 @@
 
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
-#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
-#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
 
@@ -18,26 +16,15 @@ namespace {
 // "kokemus.v1.X/Y" of every method of every kokemus.v1 service the server offers.
 std::set<std::string> ServedMethods() {
   testing_support::TestServer server(testing_support::Backend::kSqlite);
-  auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
-  auto reflection = grpc::reflection::v1alpha::ServerReflection::NewStub(channel);
-  grpc::ClientContext ctx;
-  auto stream = reflection->ServerReflectionInfo(&ctx);
-  grpc::reflection::v1alpha::ServerReflectionRequest req;
-  req.set_list_services("*");
-  EXPECT_TRUE(stream->Write(req));
-  grpc::reflection::v1alpha::ServerReflectionResponse resp;
-  EXPECT_TRUE(stream->Read(&resp));
-  stream->WritesDone();
-  EXPECT_TRUE(stream->Finish().ok());
   std::set<std::string> methods;
-  for (const auto& s : resp.list_services_response().service()) {
-    if (s.name().rfind("kokemus.", 0) != 0) continue;
+  for (const std::string& name : testing_support::ServiceNames(server.address())) {
+    if (name.rfind("kokemus.", 0) != 0) continue;
     const google::protobuf::ServiceDescriptor* service =
-        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(s.name());
-    EXPECT_NE(service, nullptr) << s.name();
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+    EXPECT_NE(service, nullptr) << name;
     if (service == nullptr) continue;
     for (int i = 0; i < service->method_count(); ++i) {
-      methods.insert(s.name() + "/" + service->method(i)->name());
+      methods.insert(name + "/" + service->method(i)->name());
     }
   }
   return methods;

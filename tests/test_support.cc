@@ -17,6 +17,7 @@
 #include "absl/strings/strip.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "services/domain/validation.h"
 #include "services/rpc/convert.h"
@@ -246,6 +247,23 @@ std::vector<std::pair<std::string, std::string>> Violations(const grpc::Status& 
     for (const auto& v : bad.field_violations()) out.emplace_back(v.field(), v.description());
   }
   return out;
+}
+
+std::vector<std::string> ServiceNames(const std::string& address) {
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  auto reflection = grpc::reflection::v1alpha::ServerReflection::NewStub(channel);
+  grpc::ClientContext ctx;
+  auto stream = reflection->ServerReflectionInfo(&ctx);
+  grpc::reflection::v1alpha::ServerReflectionRequest req;
+  req.set_list_services("*");
+  EXPECT_TRUE(stream->Write(req));
+  grpc::reflection::v1alpha::ServerReflectionResponse resp;
+  EXPECT_TRUE(stream->Read(&resp));
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
+  std::vector<std::string> names;
+  for (const auto& s : resp.list_services_response().service()) names.push_back(s.name());
+  return names;
 }
 
 void CreateExchange(v1::RegistryService::Stub& stub, const std::string& id) {

@@ -108,6 +108,9 @@ v1::Exchange SampleExchange();
 // (field, description) pairs; empty if it carries none.
 std::vector<std::pair<std::string, std::string>> Violations(const grpc::Status& status);
 
+// The services a server lists through reflection; fails the test on error.
+std::vector<std::string> ServiceNames(const std::string& address);
+
 // Creates exchange `id` through the API; fails the test on error.
 void CreateExchange(v1::RegistryService::Stub& stub, const std::string& id);
 
