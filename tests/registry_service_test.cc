@@ -7,7 +7,6 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "tests/test_support.h"
 
 namespace kokemus {
