@@ -3,6 +3,9 @@
 // fails the same way.
 #include "services/storage/key_store.h"
 
+#include <atomic>
+#include <thread>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/storage/sql.h"
@@ -74,6 +77,15 @@ TEST_P(KeyStoreTest, AKeyIsShownOnceAndOnlyItsHashIsKept) {
   EXPECT_TRUE(KeyStore(*db_, "").Authenticate(plaintext, now_).ok());
   EXPECT_EQ(KeyStore(*db_, std::string(32, 'p')).Authenticate(plaintext, now_).status().code(),
             absl::StatusCode::kUnauthenticated);
+  // Callers racing on a fresh store share one load of the pepper.
+  KeyStore fresh(*db_, "");
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] { ok += fresh.Authenticate(plaintext, now_).ok(); });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 8);
 }
 
 TEST_P(KeyStoreTest, EveryBadKeyFailsTheSameWay) {

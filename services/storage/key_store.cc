@@ -69,8 +69,9 @@ KeyStore::KeyStore(Database& db, std::string pepper) : db_(db), pepper_(std::mov
   if (sodium_init() < 0) std::abort();  // no secure random numbers: nothing safe to do
 }
 
-absl::Status KeyStore::EnsurePepper() {
-  if (!pepper_.empty()) return absl::OkStatus();
+absl::StatusOr<std::string> KeyStore::Pepper() {
+  std::lock_guard<std::mutex> lock(pepper_mu_);
+  if (!pepper_.empty()) return pepper_;
   std::string pepper;
   absl::Status status = db_.Write([&](soci::session& sql) {
     unsigned char fresh[crypto_generichash_KEYBYTES];
@@ -95,7 +96,7 @@ absl::Status KeyStore::EnsurePepper() {
     return absl::InternalError("the stored key pepper is damaged");
   }
   pepper_ = bytes;
-  return absl::OkStatus();
+  return pepper_;
 }
 
 namespace {
@@ -115,7 +116,8 @@ absl::StatusOr<CreatedKey> KeyStore::Create(ApiKey key, absl::Time now) {
   const domain::Principal& p = key.principal;
   domain::ValidateNewKey(key.display_name, p, key.expire_time, now, v);
   if (!v.empty()) return v.ToStatus();
-  if (absl::Status s = EnsurePepper(); !s.ok()) return s;
+  auto pepper = Pepper();
+  if (!pepper.ok()) return pepper.status();
 
   unsigned char secret_bytes[kSecretBytes];
   randombytes_buf(secret_bytes, sizeof secret_bytes);
@@ -132,7 +134,7 @@ absl::StatusOr<CreatedKey> KeyStore::Create(ApiKey key, absl::Time now) {
   key.create_time = NowMicros();
   key.expire_time = absl::FromUnixMicros(absl::ToUnixMicros(key.expire_time));
   key.revoke_time = absl::UnixEpoch();
-  const std::string hash = HashSecret(secret, pepper_);
+  const std::string hash = HashSecret(secret, *pepper);
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     if (!p.exchange_id.empty()) {
       if (absl::Status s = CheckExchangeExists(sql, p.exchange_id); !s.ok()) return s;
@@ -172,7 +174,8 @@ absl::StatusOr<domain::Principal> KeyStore::Authenticate(absl::string_view plain
   const std::string id(plaintext.substr(0, cut));
   const absl::string_view secret = plaintext.substr(cut + 1);
   if (!domain::IsValidId(id) || secret.empty() || secret.size() > 100) return Unauthenticated();
-  if (absl::Status s = EnsurePepper(); !s.ok()) return s;
+  auto pepper = Pepper();
+  if (!pepper.ok()) return pepper.status();
   std::vector<Row> rows;
   absl::Status status = db_.Read([&](soci::session& sql) {
     rows = Query<Row>(sql, absl::StrCat("SELECT ", kKeyColumns, " FROM api_keys WHERE id = :id"),
@@ -181,7 +184,7 @@ absl::StatusOr<domain::Principal> KeyStore::Authenticate(absl::string_view plain
   });
   if (!status.ok()) return status;
   // The hash is computed even for an unknown id, so timing tells nothing.
-  const std::string presented = HashSecret(secret, pepper_);
+  const std::string presented = HashSecret(secret, *pepper);
   if (rows.empty()) return Unauthenticated();
   const Row& row = rows.front();
   if (row.secret_hash.size() != presented.size() ||

@@ -11,6 +11,7 @@
 #ifndef KOKEMUS_SERVICES_STORAGE_KEY_STORE_H_
 #define KOKEMUS_SERVICES_STORAGE_KEY_STORE_H_
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -53,10 +54,13 @@ class KeyStore final {
   absl::StatusOr<std::vector<ApiKey>> List(const std::string& exchange_id);
 
  private:
-  absl::Status EnsurePepper();
+  // The pepper, loaded (or made) from the database on first use when none
+  // was configured. Concurrent callers share one load.
+  absl::StatusOr<std::string> Pepper();
 
   Database& db_;
-  std::string pepper_;
+  std::mutex pepper_mu_;
+  std::string pepper_;  // guarded by pepper_mu_
 };
 
 }  // namespace kokemus::storage
