@@ -81,20 +81,30 @@ void ToProto(const domain::StatisticsRow& row, v1::StatisticsRow* out) {
   p->set_organizations(f.organizations);
 }
 
-// Writes `csv` in chunks that end at line ends.
+// Streams CSV lines in chunks that end at line ends, as they are made.
 template <typename Response>
-bool WriteCsv(const std::vector<std::string>& lines, grpc::ServerWriter<Response>* writer) {
-  Response chunk;
-  for (const std::string& line : lines) {
-    chunk.mutable_csv()->append(line);
-    chunk.mutable_csv()->append("\r\n");
-    if (chunk.csv().size() >= kChunkBytes) {
-      if (!writer->Write(chunk)) return false;
-      chunk.clear_csv();
-    }
+class CsvWriter {
+ public:
+  explicit CsvWriter(grpc::ServerWriter<Response>* writer) : writer_(writer) {}
+
+  // False once the client has gone away.
+  bool Add(absl::string_view line) {
+    chunk_.mutable_csv()->append(line.data(), line.size());
+    chunk_.mutable_csv()->append("\r\n");
+    if (chunk_.csv().size() < kChunkBytes) return true;
+    return Flush();
   }
-  return chunk.csv().empty() || writer->Write(chunk);
-}
+  bool Flush() {
+    if (chunk_.csv().empty()) return true;
+    const bool ok = writer_->Write(chunk_);
+    chunk_.clear_csv();
+    return ok;
+  }
+
+ private:
+  grpc::ServerWriter<Response>* writer_;
+  Response chunk_;
+};
 
 }  // namespace
 
@@ -192,11 +202,10 @@ grpc::Status ReportService::ExportAssignments(
     if (!v.empty()) return v.ToStatus();
     auto tasks = store_.Tasks(*exchange_id, period.from, period.to, true);
     if (!tasks.ok()) return tasks.status();
-    std::vector<std::string> lines;
-    lines.reserve(tasks->size() + 1);
-    lines.push_back(domain::AssignmentCsvHeader());
-    for (const domain::TaskRecord& t : *tasks) lines.push_back(domain::AssignmentCsvLine(t));
-    if (!WriteCsv(lines, writer)) return absl::CancelledError("the client went away");
+    CsvWriter<v1::ExportAssignmentsResponse> csv(writer);
+    bool ok = csv.Add(domain::AssignmentCsvHeader());
+    for (size_t i = 0; ok && i < tasks->size(); ++i) ok = csv.Add(domain::AssignmentCsvLine((*tasks)[i]));
+    if (!ok || !csv.Flush()) return absl::CancelledError("the client went away");
     return absl::OkStatus();
   });
 }
@@ -214,8 +223,10 @@ grpc::Status ReportService::ExportPayroll(grpc::ServerContext*,
     if (!tasks.ok()) return tasks.status();
     auto payees = store_.Payees(*exchange_id);
     if (!payees.ok()) return payees.status();
-    const std::vector<std::string> lines = domain::PayrollCsvLines(*tasks, *payees);
-    if (!WriteCsv(lines, writer)) return absl::CancelledError("the client went away");
+    CsvWriter<v1::ExportPayrollResponse> csv(writer);
+    bool ok = true;
+    for (const std::string& line : domain::PayrollCsvLines(*tasks, *payees)) ok = ok && csv.Add(line);
+    if (!ok || !csv.Flush()) return absl::CancelledError("the client went away");
     return absl::OkStatus();
   });
 }
