@@ -379,6 +379,16 @@ TEST_P(ReportServiceTest, RendersTheAnnualReportWithItsNumbers) {
     EXPECT_THAT(text, ::testing::HasSubstr(squeezed)) << want;
   }
   EXPECT_THAT(PdfText(render("en")), ::testing::HasSubstr("Annualreport2021:"));
+  // A year without tasks: tables of zeros, no empty charts, no complaints from PLplot.
+  ::testing::internal::CaptureStderr();
+  grpc::ClientContext empty_ctx;
+  v1::RenderAnnualReportRequest empty;
+  empty.set_parent("exchanges/ph");
+  empty.set_year(2030);
+  v1::RenderAnnualReportResponse empty_pdf;
+  EXPECT_TRUE(reports_->RenderAnnualReport(&empty_ctx, empty, &empty_pdf).ok());
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  EXPECT_THAT(PdfText(empty_pdf.content()), ::testing::HasSubstr("Tehtäviä0"));
   grpc::ClientContext bad_ctx;
   v1::RenderAnnualReportRequest bad;
   bad.set_parent("exchanges/ph");

@@ -216,7 +216,7 @@ Document AnnualReportDocument(const AnnualReportHeader& h, const std::vector<Tas
       table.push_back({name, n(-neg)});
     }
     table.push_back({w(kTotal), n(f.tasks)});
-    doc.blocks.push_back(ChartBlock(chart));
+    if (!chart.categories.empty()) doc.blocks.push_back(ChartBlock(chart));  // no tasks: no bars
     doc.blocks.push_back(Table(table));
   };
   ranked(Grouping::kRole, kRoles, kRole, [&](const std::string& key) {

@@ -393,6 +393,7 @@ absl::StatusOr<std::string> RenderPdf(const Document& document, absl::string_vie
         break;
       }
       case Block::Kind::kChart: {
+        if (b.chart.categories.empty()) break;  // nothing to draw
         Piece piece;
         piece.chart = &b.chart;
         piece.height = kChartHeight;
