@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -32,7 +33,15 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ListenerCredentials(
     if (!options.tls_key_file.empty() || !options.tls_client_ca_file.empty()) {
       return absl::InvalidArgumentError("TLS needs --tls_cert_file");
     }
+    if (!options.plaintext) {
+      return absl::InvalidArgumentError(
+          "no TLS certificate: give --tls_cert_file and --tls_key_file, or --plaintext for "
+          "local development");
+    }
     return grpc::InsecureServerCredentials();
+  }
+  if (options.plaintext) {
+    return absl::InvalidArgumentError("--plaintext and --tls_cert_file contradict each other");
   }
   auto cert = ReadPem(options.tls_cert_file, "TLS certificate");
   if (!cert.ok()) return cert.status();
@@ -56,20 +65,38 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   auto db = storage::Database::Open(options.database);
   if (!db.ok()) return db.status();
   server->db_ = *std::move(db);
+  std::string pepper;
+  if (!options.key_pepper_file.empty()) {
+    auto read = ReadPem(options.key_pepper_file, "key pepper");
+    if (!read.ok()) return read.status();
+    pepper = std::string(absl::StripAsciiWhitespace(*read));
+    if (pepper.size() < 32) {
+      return absl::InvalidArgumentError("the key pepper file must hold at least 32 bytes");
+    }
+  }
+  server->key_store_ = std::make_unique<storage::KeyStore>(*server->db_, pepper);
+  server->audit_store_ = std::make_unique<storage::AuditStore>(*server->db_);
+  server->subjects_ = std::make_unique<storage::DataSubjectStore>(*server->db_);
+  server->guard_ =
+      std::make_unique<rpc::AccessGuard>(*server->db_, *server->key_store_, options.access);
+  rpc::AccessGuard& guard = *server->guard_;
+  server->access_ = std::make_unique<rpc::AccessService>(*server->key_store_,
+                                                         *server->audit_store_, guard);
   server->store_ = std::make_unique<storage::RegistryStore>(*server->db_);
-  server->registry_ = std::make_unique<rpc::RegistryService>(*server->store_);
+  server->registry_ =
+      std::make_unique<rpc::RegistryService>(*server->store_, *server->subjects_, guard);
   server->order_store_ = std::make_unique<storage::OrderStore>(*server->db_);
-  server->orders_ = std::make_unique<rpc::OrderService>(*server->order_store_);
+  server->orders_ = std::make_unique<rpc::OrderService>(*server->order_store_, guard);
   server->contract_store_ = std::make_unique<storage::ContractStore>(*server->db_);
   server->contracts_ = std::make_unique<rpc::ContractService>(
-      *server->store_, *server->order_store_, *server->contract_store_, &server->metrics_);
+      *server->store_, *server->order_store_, *server->contract_store_, guard, &server->metrics_);
   server->matching_store_ = std::make_unique<storage::MatchingStore>(
       *server->db_, *server->store_, *server->order_store_);
   server->matching_ = std::make_unique<rpc::MatchingService>(
-      *server->matching_store_, *server->order_store_, &server->metrics_);
+      *server->matching_store_, *server->order_store_, guard, &server->metrics_);
 
   server->report_store_ = std::make_unique<storage::ReportStore>(*server->db_);
-  server->reports_ = std::make_unique<rpc::ReportService>(*server->report_store_);
+  server->reports_ = std::make_unique<rpc::ReportService>(*server->report_store_, guard);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -83,6 +110,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->contracts_.get());
   builder.RegisterService(server->matching_.get());
   builder.RegisterService(server->reports_.get());
+  builder.RegisterService(server->access_.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(

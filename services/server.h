@@ -20,6 +20,8 @@
 
 #include "services/observability/metrics.h"
 #include "services/observability/metrics_http.h"
+#include "services/rpc/access_guard.h"
+#include "services/rpc/access_service.h"
 #include "services/rpc/contract_service.h"
 #include "services/rpc/matching_service.h"
 #include "services/rpc/report_service.h"
@@ -35,8 +37,11 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks one
   std::string database = "data/kokemus.db";  // SQLite path or postgresql:// URL
   bool log_requests = true;
-  // TLS for the listener: PEM files; empty cert means plaintext. With a
-  // client CA, clients must present a certificate it signed (mutual TLS).
+  // TLS for the listener: PEM files. With a client CA, clients must present
+  // a certificate it signed (mutual TLS). Without a certificate the server
+  // refuses to start unless `plaintext` asks for it (local development, or a
+  // mesh that terminates TLS in front of the pod).
+  bool plaintext = false;
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
@@ -48,6 +53,12 @@ struct ServerOptions {
   int max_request_bytes = 4 * 1024 * 1024;
   // Where /metrics is served ("0.0.0.0:9090"); empty: not served.
   std::string metrics_listen;
+  // API keys: a file holding the pepper of their hashes (32 bytes, hex or
+  // raw); empty: one made on first start and kept in the database.
+  std::string key_pepper_file;
+  // Per-key rate limit, how long a checked key is trusted, the deadline of
+  // calls that bring none.
+  rpc::AccessOptions access;
   // How often offers past their deadline are marked LAPSED (reads show them
   // as lapsed at once either way).
   absl::Duration lapse_sweep_interval = absl::Seconds(30);
@@ -76,6 +87,11 @@ class Server final {
   observability::Metrics metrics_;
   std::unique_ptr<observability::MetricsHttpServer> metrics_http_;
   std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::KeyStore> key_store_;
+  std::unique_ptr<storage::AuditStore> audit_store_;
+  std::unique_ptr<storage::DataSubjectStore> subjects_;
+  std::unique_ptr<rpc::AccessGuard> guard_;
+  std::unique_ptr<rpc::AccessService> access_;
   std::unique_ptr<storage::RegistryStore> store_;
   std::unique_ptr<rpc::RegistryService> registry_;
   std::unique_ptr<storage::OrderStore> order_store_;

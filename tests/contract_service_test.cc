@@ -41,7 +41,7 @@ std::string Squeeze(std::string s) {
 class ContractServiceTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    auto channel = grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials());
+    auto channel = server_.channel();
     orders_ = v1::OrderService::NewStub(channel);
     contracts_ = v1::ContractService::NewStub(channel);
     auto& registry = server_.registry();

@@ -23,7 +23,7 @@ using ::testing::HasSubstr;
 class DataSubjectTest : public ::testing::TestWithParam<testing_support::Backend> {
  protected:
   void SetUp() override {
-    auto channel = grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials());
+    auto channel = server_.channel();
     orders_ = v1::OrderService::NewStub(channel);
     contracts_ = v1::ContractService::NewStub(channel);
     testing_support::CreateExchange(server_.registry(), "ph");
@@ -205,7 +205,7 @@ TEST_P(DataSubjectTest, ErasureLeavesNothingPersonalAndKeepsTheFees) {
                   "' AND state = 'INACTIVE'"),
             1);
   // The expert's key no longer works.
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM api_keys WHERE revoke_time = 0"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM api_keys WHERE revoke_time = 0 AND role = 'EXPERT'"), 0);
   EXPECT_EQ(DataSubjectStore(*db_).Erase("ph", "kaisa-k", absl::Now()).status().code(),
             absl::StatusCode::kNotFound);
 }

@@ -32,9 +32,12 @@ TEST(Drain, HealthFlipsFirstAndTheCallInFlightFinishes) {
   auto server = Server::Start({.listen = "127.0.0.1:0",
                                .database = db.url(),
                                .log_requests = false,
+                               .plaintext = true,
                                .health_listen = health_address});
   ASSERT_TRUE(server.ok()) << server.status();
   const std::string address = absl::StrCat("127.0.0.1:", (*server)->port());
+  testing_support::TestKeys keys(db.url());
+  keys.Admin();  // made before the database is locked below
   ASSERT_EQ(Health(health_address), grpc::health::v1::HealthCheckResponse::SERVING);
 
   // Another process's write lock keeps the server's next write waiting: a
@@ -43,8 +46,7 @@ TEST(Drain, HealthFlipsFirstAndTheCallInFlightFinishes) {
   blocker << "BEGIN IMMEDIATE";
   grpc::Status in_flight_status;
   std::thread in_flight([&] {
-    auto stub = v1::RegistryService::NewStub(
-        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+    auto stub = v1::RegistryService::NewStub(testing_support::AutoKeyChannel(address, keys));
     grpc::ClientContext ctx;
     v1::CreateExchangeRequest req;
     req.set_exchange_id("ph");
@@ -65,8 +67,7 @@ TEST(Drain, HealthFlipsFirstAndTheCallInFlightFinishes) {
 
   // New calls are refused while the old one drains.
   {
-    auto stub = v1::RegistryService::NewStub(
-        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+    auto stub = v1::RegistryService::NewStub(testing_support::AutoKeyChannel(address, keys));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
     v1::ListExchangesRequest req;

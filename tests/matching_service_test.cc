@@ -17,7 +17,7 @@ namespace {
 class MatchingServiceTest : public ::testing::TestWithParam<testing_support::Backend> {
  protected:
   void SetUp() override {
-    auto channel = grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials());
+    auto channel = server_.channel();
     orders_ = v1::OrderService::NewStub(channel);
     matching_ = v1::MatchingService::NewStub(channel);
     testing_support::CreateExchange(server_.registry(), "ph");
@@ -230,10 +230,11 @@ TEST_P(MatchingServiceTest, AReplicaRanksWithWhatAnotherReplicaChanged) {
   EXPECT_EQ(Rank("o1").candidates_size(), 2);  // this replica now holds the data
   auto other = Server::Start({.listen = "127.0.0.1:0",
                               .database = server_.database_url(),
-                              .log_requests = false});
+                              .log_requests = false,
+                              .plaintext = true});
   ASSERT_TRUE(other.ok()) << other.status();
-  auto other_registry = v1::RegistryService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", (*other)->port()), grpc::InsecureChannelCredentials()));
+  auto other_registry = v1::RegistryService::NewStub(testing_support::AutoKeyChannel(
+      absl::StrCat("127.0.0.1:", (*other)->port()), server_.keys()));
   grpc::ClientContext ctx;
   v1::UpdateExpertRequest pause;
   pause.mutable_expert()->set_name("exchanges/ph/experts/kaisa");

@@ -78,11 +78,13 @@ TEST(Metrics, AreServedOverHttpAndCountRealRpcs) {
   auto server = Server::Start({.listen = "127.0.0.1:0",
                                .database = db.url(),
                                .log_requests = false,
+                               .plaintext = true,
                                .metrics_listen = "127.0.0.1:0"});
   ASSERT_TRUE(server.ok()) << server.status();
   ASSERT_GT((*server)->metrics_port(), 0);
-  auto stub = v1::RegistryService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", (*server)->port()), grpc::InsecureChannelCredentials()));
+  testing_support::TestKeys keys(db.url());
+  auto stub = v1::RegistryService::NewStub(testing_support::AutoKeyChannel(
+      absl::StrCat("127.0.0.1:", (*server)->port()), keys));
   testing_support::CreateExchange(*stub, "ph");
   grpc::ClientContext ctx;
   v1::GetExchangeRequest req;

@@ -21,8 +21,7 @@ using testing_support::Violations;
 class OrderServiceTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    orders_ = v1::OrderService::NewStub(
-        grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials()));
+    orders_ = v1::OrderService::NewStub(server_.channel());
     auto& registry = server_.registry();
     testing_support::CreateExchange(registry, "ph");
     testing_support::CreateExchange(registry, "hel");

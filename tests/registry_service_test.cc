@@ -294,11 +294,13 @@ TEST_P(RegistryServiceTest, DeleteRemovesTheExpert) {
 }
 
 TEST_P(RegistryServiceTest, MalformedNamesAreInvalidArgument) {
+  auto coordinator = v1::RegistryService::NewStub(
+      testing_support::KeyChannel(server_.address(), server_.keys().Coordinator("ph")));
   grpc::ClientContext ctx;
   v1::GetExpertRequest req;
   req.set_name("experts/kaisa");
   v1::GetExpertResponse resp;
-  grpc::Status status = stub().GetExpert(&ctx, req, &resp);
+  grpc::Status status = coordinator->GetExpert(&ctx, req, &resp);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(Violations(status),
               ElementsAre(Pair("name",
@@ -327,7 +329,7 @@ TEST_P(RegistryServiceTest, ExchangesListAndUpdate) {
 }
 
 TEST_P(RegistryServiceTest, ARequestOverFourMebibytesIsRefusedAndNothingIsStored) {
-  auto channel = grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials());
+  auto channel = server_.channel();
   auto stub = v1::RegistryService::NewStub(channel);
   grpc::ClientContext ctx;
   v1::CreateExchangeRequest req;
@@ -345,7 +347,8 @@ TEST_P(RegistryServiceTest, ARequestOverFourMebibytesIsRefusedAndNothingIsStored
 }
 
 TEST_P(RegistryServiceTest, HealthIsServingAndReflectionListsTheServices) {
-  auto channel = grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials());
+  // Probes and tools need no key for health and reflection.
+  auto channel = testing_support::KeyChannel(server_.address(), "");
   auto health = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext ctx;
   grpc::health::v1::HealthCheckRequest req;
@@ -356,12 +359,13 @@ TEST_P(RegistryServiceTest, HealthIsServingAndReflectionListsTheServices) {
   const std::vector<std::string> services = testing_support::ServiceNames(server_.address());
   EXPECT_THAT(services, UnorderedElementsAre("kokemus.v1.RegistryService", "kokemus.v1.OrderService",
                                              "kokemus.v1.ContractService", "kokemus.v1.MatchingService",
-                                             "kokemus.v1.ReportService", "grpc.health.v1.Health",
+                                             "kokemus.v1.ReportService", "kokemus.v1.AccessService",
+                                             "grpc.health.v1.Health",
                                              "grpc.reflection.v1alpha.ServerReflection"));
 }
 
 TEST_P(RegistryServiceTest, ShutdownTurnsHealthNotServing) {
-  auto channel = grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials());
+  auto channel = server_.channel();
   auto health = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext ctx;
   grpc::health::v1::HealthCheckRequest req;

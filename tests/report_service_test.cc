@@ -30,7 +30,7 @@ absl::Time Helsinki(int y, int m, int d, int hh) {
 class ReportServiceTest : public ::testing::TestWithParam<testing_support::Backend> {
  protected:
   void SetUp() override {
-    auto channel = grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials());
+    auto channel = server_.channel();
     reports_ = v1::ReportService::NewStub(channel);
     auto db = storage::Database::Open(server_.database_url());
     ASSERT_TRUE(db.ok()) << db.status();

@@ -19,6 +19,8 @@
 #include "google/rpc/status.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/support/client_interceptor.h"
+#include "services/storage/registry_store.h"
 #include "services/domain/validation.h"
 #include "services/rpc/convert.h"
 #include "services/storage/database.h"
@@ -92,18 +94,186 @@ TestDatabase::~TestDatabase() {
   }
 }
 
-TestServer::TestServer(Backend backend) : db_(backend) {
-  auto server = Server::Start({.listen = "127.0.0.1:0",
-                               .database = db_.url(),
-                               .log_requests = false});
+TestKeys::TestKeys(const std::string& database_url) {
+  auto db = storage::Database::Open(database_url);
+  if (!db.ok()) {
+    ADD_FAILURE() << "test keys: " << db.status();
+    std::abort();
+  }
+  db_ = *std::move(db);
+  keys_ = std::make_unique<storage::KeyStore>(*db_, "");
+}
+
+TestKeys::~TestKeys() = default;
+
+std::string TestKeys::Make(domain::AccessRole role, const std::string& exchange_id,
+                           const std::string& organization_id, const std::string& expert_id,
+                           absl::Duration lifetime) {
+  storage::ApiKey key;
+  key.display_name = absl::StrCat("test ", domain::AccessRoleName(role));
+  key.principal = {"", role, exchange_id, organization_id, expert_id};
+  key.expire_time = absl::Now() + lifetime;
+  auto made = keys_->Create(key, absl::Now());
+  if (!made.ok()) {
+    ADD_FAILURE() << "making a test key: " << made.status();
+    return "";
+  }
+  return made->plaintext;
+}
+
+std::string TestKeys::Admin() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (admin_.empty()) admin_ = Make(domain::AccessRole::kNationalAdmin);
+  return admin_;
+}
+
+std::string TestKeys::Coordinator(const std::string& exchange_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto found = coordinators_.find(exchange_id);
+  if (found != coordinators_.end()) return found->second;
+  storage::ApiKey key;
+  key.display_name = "test coordinator";
+  key.principal = {"", domain::AccessRole::kCoordinator, exchange_id, "", ""};
+  key.expire_time = absl::Now() + absl::Hours(1);
+  auto made = keys_->Create(key, absl::Now());
+  if (!made.ok() && made.status().code() == absl::StatusCode::kNotFound) {
+    // A coordinator of an exchange that doesn't exist: made for a
+    // placeholder exchange that is then moved and removed again, so what
+    // such a caller is told is what a real one of another exchange is.
+    storage::RegistryStore registry(*db_);
+    domain::Exchange placeholder = rpc::FromProto(SampleExchange());
+    placeholder.id = absl::StrCat("zz-", domain::GenerateId());
+    if (!registry.Create(placeholder, {}).ok()) return "";
+    key.principal.exchange_id = placeholder.id;
+    made = keys_->Create(key, absl::Now());
+    if (made.ok()) {
+      absl::Status moved = db_->Write([&](soci::session& sql) {
+        sql << "UPDATE api_keys SET exchange_id = :x WHERE id = :id", soci::use(exchange_id),
+            soci::use(made->key.id);
+        return absl::OkStatus();
+      });
+      if (!moved.ok()) return "";
+    }
+    (void)registry.Delete<domain::Exchange>({"", placeholder.id}, 0);
+  }
+  if (!made.ok()) return "";
+  coordinators_[exchange_id] = made->plaintext;
+  return made->plaintext;
+}
+
+namespace {
+
+// The exchange id in the first "exchanges/{x}" string of a message, depth
+// first in field-number order; "" when there is none.
+std::string ExchangeIn(const google::protobuf::Message& message) {
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const google::protobuf::FieldDescriptor* f : fields) {
+    if (f->is_repeated()) continue;
+    if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
+      absl::string_view value = reflection->GetStringReference(message, f, nullptr);
+      if (absl::ConsumePrefix(&value, "exchanges/")) {
+        return std::string(value.substr(0, value.find('/')));
+      }
+    } else if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+      std::string found = ExchangeIn(reflection->GetMessage(message, f));
+      if (!found.empty()) return found;
+    }
+  }
+  return "";
+}
+
+// Adds "authorization: Bearer KEY" with the key `pick` chooses for the request.
+class KeyInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  using Pick = std::function<std::string(const google::protobuf::Message*)>;
+  explicit KeyInterceptor(Pick pick) : pick_(std::move(pick)) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    using grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      const google::protobuf::Message* request = nullptr;
+      if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) {
+        request = static_cast<const google::protobuf::Message*>(methods->GetSendMessage());
+      }
+      const std::string key = pick_(request);
+      if (!key.empty()) {
+        methods->GetSendInitialMetadata()->insert({"authorization", absl::StrCat("Bearer ", key)});
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  Pick pick_;
+};
+
+class KeyInterceptorFactory final : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit KeyInterceptorFactory(KeyInterceptor::Pick pick) : pick_(std::move(pick)) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo*) override {
+    return new KeyInterceptor(pick_);
+  }
+
+ private:
+  KeyInterceptor::Pick pick_;
+};
+
+std::shared_ptr<grpc::Channel> ChannelPicking(
+    const std::string& address, KeyInterceptor::Pick pick,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
+  factories.push_back(std::make_unique<KeyInterceptorFactory>(std::move(pick)));
+  grpc::ChannelArguments args;
+  // A channel of its own connections: tests compare credentials side by side.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      address, credentials ? credentials : grpc::InsecureChannelCredentials(), args,
+      std::move(factories));
+}
+
+}  // namespace
+
+std::shared_ptr<grpc::Channel> KeyChannel(const std::string& address, const std::string& key,
+                                          std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  return ChannelPicking(
+      address, [key](const google::protobuf::Message*) { return key; }, credentials);
+}
+
+std::shared_ptr<grpc::Channel> AutoKeyChannel(
+    const std::string& address, TestKeys& keys,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  return ChannelPicking(
+      address,
+      [&keys](const google::protobuf::Message* request) {
+        const std::string exchange = request == nullptr ? "" : ExchangeIn(*request);
+        if (exchange.empty() || exchange == "-") return keys.Admin();
+        std::string key = keys.Coordinator(exchange);
+        return key.empty() ? keys.Admin() : key;
+      },
+      credentials);
+}
+
+TestServer::TestServer(Backend backend, const std::function<void(ServerOptions&)>& tweak)
+    : db_(backend) {
+  ServerOptions options{.listen = "127.0.0.1:0", .database = db_.url(), .log_requests = false};
+  options.plaintext = true;
+  // Tests call fast; the burst test sets its own limit.
+  options.access.rate_limit = {.per_second = 100000, .burst = 100000};
+  if (tweak) tweak(options);
+  auto server = Server::Start(options);
   if (!server.ok()) {
     ADD_FAILURE() << "server did not start: " << server.status();
     std::abort();
   }
   server_ = *std::move(server);
-  registry_ = v1::RegistryService::NewStub(
-      grpc::CreateChannel(address(), grpc::InsecureChannelCredentials()));
+  keys_ = std::make_unique<TestKeys>(db_.url());
+  registry_ = v1::RegistryService::NewStub(channel());
 }
+
+std::shared_ptr<grpc::Channel> TestServer::channel() { return AutoKeyChannel(address(), *keys_); }
 
 std::string TestServer::address() const {
   return absl::StrCat("127.0.0.1:", server_->port());

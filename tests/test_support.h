@@ -11,15 +11,21 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
+#include "services/domain/access.h"
 #include "services/server.h"
+#include "services/storage/key_store.h"
 
 namespace kokemus::testing_support {
 
@@ -49,18 +55,63 @@ class TestDatabase final {
 // when the `postgres` fixture is not running.
 std::string PostgresServerUrl();
 
+// API keys made straight in a server's database for tests: the national
+// administrator's, a coordinator's per exchange (made on first use), or any
+// other. Thread-safe.
+class TestKeys final {
+ public:
+  explicit TestKeys(const std::string& database_url);
+  ~TestKeys();
+  std::string Admin();
+  // "" when the exchange doesn't exist.
+  std::string Coordinator(const std::string& exchange_id);
+  // A key of any role and scope, valid for `lifetime`; fails the test on error.
+  std::string Make(domain::AccessRole role, const std::string& exchange_id = "",
+                   const std::string& organization_id = "", const std::string& expert_id = "",
+                   absl::Duration lifetime = absl::Hours(1));
+  storage::Database& database() { return *db_; }
+
+ private:
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::KeyStore> keys_;
+  std::mutex mu_;
+  std::string admin_;
+  std::map<std::string, std::string> coordinators_;
+};
+
+// A channel whose every call carries `key` as "authorization: Bearer KEY"
+// ("" : no credentials at all).
+std::shared_ptr<grpc::Channel> KeyChannel(
+    const std::string& address, const std::string& key,
+    std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
+
+// A channel that calls as whoever a request needs: the coordinator of the
+// exchange its first "exchanges/{x}" field names (made on first use; a
+// coordinator of no exchange at all when x doesn't exist), else the national
+// administrator. For tests about what the services do; the access tests
+// choose their keys themselves.
+std::shared_ptr<grpc::Channel> AutoKeyChannel(
+    const std::string& address, TestKeys& keys,
+    std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
+
 // A Kokemus server in this process on 127.0.0.1 with its own database.
+// `tweak` adjusts the options before it starts.
 class TestServer final {
  public:
-  explicit TestServer(Backend backend);
+  explicit TestServer(Backend backend,
+                      const std::function<void(ServerOptions&)>& tweak = nullptr);
   std::string address() const;
   v1::RegistryService::Stub& registry() { return *registry_; }
   const std::string& database_url() const { return db_.url(); }
   Server& server() { return *server_; }
+  TestKeys& keys() { return *keys_; }
+  // An AutoKeyChannel to this server.
+  std::shared_ptr<grpc::Channel> channel();
 
  private:
   TestDatabase db_;
   std::unique_ptr<Server> server_;
+  std::unique_ptr<TestKeys> keys_;
   std::unique_ptr<v1::RegistryService::Stub> registry_;
 };
 

@@ -39,10 +39,8 @@ class TlsTest : public ::testing::Test {
   }
 
   grpc::StatusCode List(std::shared_ptr<grpc::ChannelCredentials> creds, int port) {
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     auto stub = v1::RegistryService::NewStub(
-        grpc::CreateCustomChannel(absl::StrCat("localhost:", port), creds, args));
+        testing_support::KeyChannel(absl::StrCat("localhost:", port), keys_.Admin(), creds));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
     v1::ListExchangesRequest req;
@@ -52,6 +50,7 @@ class TlsTest : public ::testing::Test {
 
   std::string dir_ = testing_support::MakeTempDir();
   testing_support::TestDatabase db_{testing_support::Backend::kSqlite};
+  testing_support::TestKeys keys_{db_.url()};
   std::string cert_, key_, health_address_;
 };
 
@@ -94,6 +93,26 @@ TEST_F(TlsTest, AMissingCertificateFileIsAClearError) {
   EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(server.status().message(),
             absl::StrCat("cannot read the TLS certificate file ", dir_, "/missing.pem"));
+}
+
+TEST_F(TlsTest, PlaintextOnlyWhenAskedFor) {
+  ServerOptions options{.listen = "127.0.0.1:0", .database = db_.url(), .log_requests = false};
+  auto refused = Server::Start(options);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().message(),
+            "no TLS certificate: give --tls_cert_file and --tls_key_file, or --plaintext for "
+            "local development");
+  options.plaintext = true;
+  options.tls_cert_file = dir_ + "/cert.pem";
+  options.tls_key_file = dir_ + "/key.pem";
+  auto both = Server::Start(options);
+  EXPECT_EQ(both.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(both.status().message(), "--plaintext and --tls_cert_file contradict each other");
+  options.tls_cert_file.clear();
+  options.tls_key_file.clear();
+  auto plain = Server::Start(options);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(List(grpc::InsecureChannelCredentials(), (*plain)->port()), grpc::StatusCode::OK);
 }
 
 }  // namespace

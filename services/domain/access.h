@@ -45,6 +45,7 @@ struct MethodRule {
   Ownership orderer = Ownership::kNone;  // narrowing for an orderer system
   Ownership expert = Ownership::kNone;   // narrowing for an expert
   bool personal_data = false;  // reads or writes an expert's personal data or contracts: audited
+  bool about_caller = false;   // names nothing but the caller (GetCaller): any listed role
 };
 
 // The authenticated caller.

@@ -16,6 +16,7 @@
 #include "services/domain/validation.h"
 #include "services/rpc/convert.h"
 #include "services/rpc/handler.h"
+#include "services/rpc/ownership.h"
 
 namespace kokemus::rpc {
 namespace {
@@ -94,10 +95,11 @@ absl::Status CheckLanguage(const std::string& language) {
 
 }  // namespace
 
-grpc::Status ContractService::GenerateContract(grpc::ServerContext*,
+grpc::Status ContractService::GenerateContract(grpc::ServerContext* context,
                                                const v1::GenerateContractRequest* request,
                                                v1::GenerateContractResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "ContractService/GenerateContract", "assignment",
+                    request->assignment(), [&](Caller& caller) -> absl::Status {
     const absl::Time started = absl::Now();
     auto key = domain::ParseAssignmentName(request->assignment(), "assignment");
     if (!key.ok()) return key.status();
@@ -138,6 +140,7 @@ grpc::Status ContractService::GenerateContract(grpc::ServerContext*,
     storage::StoredContract contract;
     contract.exchange_id = key->exchange_id;
     contract.id = domain::GenerateId();
+    caller.set_audit_resource(domain::ChildResourceName(key->exchange_id, "contracts", contract.id));
     contract.order_id = key->order_id;
     contract.assignment_id = key->id;
     contract.language = language;
@@ -154,22 +157,26 @@ grpc::Status ContractService::GenerateContract(grpc::ServerContext*,
   });
 }
 
-grpc::Status ContractService::GetContract(grpc::ServerContext*,
+grpc::Status ContractService::GetContract(grpc::ServerContext* context,
                                           const v1::GetContractRequest* request,
                                           v1::GetContractResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "ContractService/GetContract", "name", request->name(),
+                    [&](Caller& caller) -> absl::Status {
     auto name = domain::ParseChildName(request->name(), "contracts", "name");
     if (!name.ok()) return name.status();
     auto contract = contracts_.GetContract({name->exchange_id, name->id});
-    if (contract.ok()) *response->mutable_contract() = ToProto(*contract);
-    return contract.status();
+    if (!contract.ok()) return contract.status();
+    if (absl::Status s = MaySeeContract(caller, *contract, request->name()); !s.ok()) return s;
+    *response->mutable_contract() = ToProto(*contract);
+    return absl::OkStatus();
   });
 }
 
-grpc::Status ContractService::ListContracts(grpc::ServerContext*,
+grpc::Status ContractService::ListContracts(grpc::ServerContext* context,
                                             const v1::ListContractsRequest* request,
                                             v1::ListContractsResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "ContractService/ListContracts", "parent", request->parent(),
+                    [&](Caller&) -> absl::Status {
     auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
     if (!exchange_id.ok()) return exchange_id.status();
     std::vector<domain::FilterField> fields = {
@@ -189,12 +196,18 @@ grpc::Status ContractService::ListContracts(grpc::ServerContext*,
   });
 }
 
-grpc::Status ContractService::GetContractDocument(grpc::ServerContext*,
+grpc::Status ContractService::GetContractDocument(grpc::ServerContext* context,
                                                   const v1::GetContractDocumentRequest* request,
                                                   v1::GetContractDocumentResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "ContractService/GetContractDocument", "name", request->name(),
+                    [&](Caller& caller) -> absl::Status {
     auto name = domain::ParseChildName(request->name(), "contracts", "name");
     if (!name.ok()) return name.status();
+    if (caller.organization_only() || caller.self_only()) {
+      auto contract = contracts_.GetContract({name->exchange_id, name->id});
+      if (!contract.ok()) return contract.status();
+      if (absl::Status s = MaySeeContract(caller, *contract, request->name()); !s.ok()) return s;
+    }
     const bool pdf = request->format() != v1::DOCUMENT_FORMAT_TEXT;
     auto content = contracts_.GetDocument({name->exchange_id, name->id}, pdf);
     if (!content.ok()) return content.status();
@@ -205,12 +218,18 @@ grpc::Status ContractService::GetContractDocument(grpc::ServerContext*,
   });
 }
 
-grpc::Status ContractService::AcceptContract(grpc::ServerContext*,
+grpc::Status ContractService::AcceptContract(grpc::ServerContext* context,
                                              const v1::AcceptContractRequest* request,
                                              v1::AcceptContractResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "ContractService/AcceptContract", "name", request->name(),
+                    [&](Caller& caller) -> absl::Status {
     auto name = domain::ParseChildName(request->name(), "contracts", "name");
     if (!name.ok()) return name.status();
+    if (caller.self_only()) {
+      auto contract = contracts_.GetContract({name->exchange_id, name->id});
+      if (!contract.ok()) return contract.status();
+      if (absl::Status s = MaySeeContract(caller, *contract, request->name()); !s.ok()) return s;
+    }
     std::string full_name(absl::StripAsciiWhitespace(request->full_name()));
     if (full_name.empty() || full_name.size() > 800) {
       return domain::InvalidField("full_name", "the expert's full name, 1 to 200 characters");
@@ -223,9 +242,10 @@ grpc::Status ContractService::AcceptContract(grpc::ServerContext*,
 }
 
 grpc::Status ContractService::CreateContractTemplate(
-    grpc::ServerContext*, const v1::CreateContractTemplateRequest* request,
+    grpc::ServerContext* context, const v1::CreateContractTemplateRequest* request,
     v1::CreateContractTemplateResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "ContractService/CreateContractTemplate", "parent", request->parent(),
+                    [&](Caller&) -> absl::Status {
     auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
     if (!exchange_id.ok()) return exchange_id.status();
     const v1::ContractTemplate& t = request->contract_template();
@@ -249,16 +269,31 @@ grpc::Status ContractService::CreateContractTemplate(
   });
 }
 
-grpc::Status ContractService::GetContractTemplate(grpc::ServerContext*,
+grpc::Status ContractService::GetContractTemplate(grpc::ServerContext* context,
                                                   const v1::GetContractTemplateRequest* request,
                                                   v1::GetContractTemplateResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "ContractService/GetContractTemplate", "name", request->name(),
+                    [&](Caller&) -> absl::Status {
     auto key = ParseTemplateName(request->name());
     if (!key.ok()) return key.status();
     auto t = LoadTemplate(key->exchange_id, key->language, key->version);
     if (t.ok()) *response->mutable_contract_template() = *std::move(t);
     return t.status();
   });
+}
+
+absl::Status ContractService::MaySeeContract(const Caller& caller,
+                                             const storage::StoredContract& contract,
+                                             const std::string& name) {
+  if (!caller.organization_only() && !caller.self_only()) return absl::OkStatus();
+  absl::Status s = MaySeeAssignment(
+      orders_, caller,
+      absl::StrCat("exchanges/", contract.exchange_id, "/orders/", contract.order_id,
+                   "/assignments/", contract.assignment_id));
+  if (s.code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError(absl::StrCat(name, " not found"));
+  }
+  return s;
 }
 
 absl::StatusOr<v1::ContractTemplate> ContractService::LoadTemplate(const std::string& exchange_id,
@@ -278,9 +313,10 @@ absl::StatusOr<v1::ContractTemplate> ContractService::LoadTemplate(const std::st
 }
 
 grpc::Status ContractService::ListContractTemplates(
-    grpc::ServerContext*, const v1::ListContractTemplatesRequest* request,
+    grpc::ServerContext* context, const v1::ListContractTemplatesRequest* request,
     v1::ListContractTemplatesResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "ContractService/ListContractTemplates", "parent", request->parent(),
+                    [&](Caller&) -> absl::Status {
     auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
     if (!exchange_id.ok()) return exchange_id.status();
     auto query = domain::ParseListQuery(request->parent(), request->page_size(),
@@ -295,9 +331,10 @@ grpc::Status ContractService::ListContractTemplates(
 }
 
 grpc::Status ContractService::ActivateContractTemplate(
-    grpc::ServerContext*, const v1::ActivateContractTemplateRequest* request,
+    grpc::ServerContext* context, const v1::ActivateContractTemplateRequest* request,
     v1::ActivateContractTemplateResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "ContractService/ActivateContractTemplate", "name", request->name(),
+                    [&](Caller&) -> absl::Status {
     auto key = ParseTemplateName(request->name());
     if (!key.ok()) return key.status();
     if (absl::Status s = contracts_.ActivateTemplate(key->exchange_id, key->language, key->version);
@@ -310,10 +347,11 @@ grpc::Status ContractService::ActivateContractTemplate(
   });
 }
 
-grpc::Status ContractService::RenderPrivacyNotice(grpc::ServerContext*,
+grpc::Status ContractService::RenderPrivacyNotice(grpc::ServerContext* context,
                                                   const v1::RenderPrivacyNoticeRequest* request,
                                                   v1::RenderPrivacyNoticeResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "ContractService/RenderPrivacyNotice", "name", request->name(),
+                    [&](Caller&) -> absl::Status {
     auto exchange_id = domain::ParseExchangeName(request->name(), "name");
     if (!exchange_id.ok()) return exchange_id.status();
     auto exchange = registry_.Get<domain::Exchange>({"", *exchange_id});

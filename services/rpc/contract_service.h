@@ -8,6 +8,7 @@
 
 #include "kokemus/v1/contract_service.grpc.pb.h"
 #include "services/observability/metrics.h"
+#include "services/rpc/access_guard.h"
 #include "services/storage/contract_store.h"
 #include "services/storage/order_store.h"
 #include "services/storage/registry_store.h"
@@ -17,8 +18,10 @@ namespace kokemus::rpc {
 class ContractService final : public v1::ContractService::Service {
  public:
   ContractService(storage::RegistryStore& registry, storage::OrderStore& orders,
-                  storage::ContractStore& contracts, observability::Metrics* metrics)
-      : registry_(registry), orders_(orders), contracts_(contracts), metrics_(metrics) {}
+                  storage::ContractStore& contracts, AccessGuard& guard,
+                  observability::Metrics* metrics)
+      : registry_(registry), orders_(orders), contracts_(contracts), guard_(guard),
+        metrics_(metrics) {}
 
   grpc::Status GenerateContract(grpc::ServerContext*, const v1::GenerateContractRequest*,
                                 v1::GenerateContractResponse*) override;
@@ -45,6 +48,10 @@ class ContractService final : public v1::ContractService::Service {
                                    v1::RenderPrivacyNoticeResponse*) override;
 
  private:
+  // NOT_FOUND naming `name` unless a narrowed caller may see the contract's
+  // assignment.
+  absl::Status MaySeeContract(const Caller& caller, const storage::StoredContract& contract,
+                              const std::string& name);
   // A template version as the API shows it; version 0 is the built-in one.
   absl::StatusOr<v1::ContractTemplate> LoadTemplate(const std::string& exchange_id,
                                                     const std::string& language, int version);
@@ -52,6 +59,7 @@ class ContractService final : public v1::ContractService::Service {
   storage::RegistryStore& registry_;
   storage::OrderStore& orders_;
   storage::ContractStore& contracts_;
+  AccessGuard& guard_;
   observability::Metrics* metrics_;
 };
 

@@ -159,6 +159,15 @@ v1::Exchange ToProto(const domain::Exchange& e) {
   return p;
 }
 
+v1::Expert ToOrdererView(const domain::Expert& e) {
+  v1::Expert p;
+  p.set_name(domain::ChildResourceName(e.exchange_id, "experts", e.id));
+  p.set_display_name(e.display_name);
+  for (const auto& l : e.languages) p.add_languages(l);
+  for (auto r : e.roles) p.add_roles(static_cast<v1::Role>(r));
+  return p;
+}
+
 v1::Expert ToProto(const domain::Expert& e) {
   v1::Expert p;
   p.set_name(domain::ChildResourceName(e.exchange_id, "experts", e.id));

@@ -25,6 +25,10 @@ domain::Expert FromProto(const v1::Expert& proto);
 domain::Organization FromProto(const v1::Organization& proto);
 
 v1::Exchange ToProto(const domain::Exchange& exchange);
+// What an orderer system may see of an expert assigned to its orders: the
+// name, display name, roles and languages; no contacts, places, experience
+// areas, trainings, availability, limits or earnings.
+v1::Expert ToOrdererView(const domain::Expert& e);
 v1::Expert ToProto(const domain::Expert& expert);
 v1::Organization ToProto(const domain::Organization& organization);
 

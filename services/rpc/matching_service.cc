@@ -109,10 +109,11 @@ std::vector<domain::PlanOrder> PlanOrders(std::vector<storage::OpenOrder> open,
 
 }  // namespace
 
-grpc::Status MatchingService::RankExperts(grpc::ServerContext*,
+grpc::Status MatchingService::RankExperts(grpc::ServerContext* context,
                                           const v1::RankExpertsRequest* request,
                                           v1::RankExpertsResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "MatchingService/RankExperts", "order", request->order(),
+                    [&](Caller& caller) -> absl::Status {
     const absl::Time started = absl::Now();
     auto name = domain::ParseChildName(request->order(), "orders", "order");
     if (!name.ok()) return name.status();
@@ -182,7 +183,8 @@ grpc::Status MatchingService::RankExperts(grpc::ServerContext*,
 grpc::Status MatchingService::PlanAssignments(grpc::ServerContext* context,
                                               const v1::PlanAssignmentsRequest* request,
                                               v1::PlanAssignmentsResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "MatchingService/PlanAssignments", "parent", request->parent(),
+                    [&](Caller& caller) -> absl::Status {
     const absl::Time started = absl::Now();
     FieldViolations v;
     auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
@@ -253,9 +255,10 @@ grpc::Status MatchingService::PlanAssignments(grpc::ServerContext* context,
   });
 }
 
-grpc::Status MatchingService::OfferPlan(grpc::ServerContext*, const v1::OfferPlanRequest* request,
+grpc::Status MatchingService::OfferPlan(grpc::ServerContext* context, const v1::OfferPlanRequest* request,
                                         v1::OfferPlanResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "MatchingService/OfferPlan", "parent", request->parent(),
+                    [&](Caller& caller) -> absl::Status {
     const absl::Time now = absl::Now();
     FieldViolations v;
     auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
@@ -356,10 +359,11 @@ grpc::Status MatchingService::OfferPlan(grpc::ServerContext*, const v1::OfferPla
   });
 }
 
-grpc::Status MatchingService::GetMatchingSettings(grpc::ServerContext*,
+grpc::Status MatchingService::GetMatchingSettings(grpc::ServerContext* context,
                                                   const v1::GetMatchingSettingsRequest* request,
                                                   v1::GetMatchingSettingsResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "MatchingService/GetMatchingSettings", "name", request->name(),
+                    [&](Caller& caller) -> absl::Status {
     auto exchange_id = SettingsExchange(request->name(), "name");
     if (!exchange_id.ok()) return exchange_id.status();
     auto settings = matching_.GetSettings(*exchange_id);
@@ -370,9 +374,10 @@ grpc::Status MatchingService::GetMatchingSettings(grpc::ServerContext*,
 }
 
 grpc::Status MatchingService::UpdateMatchingSettings(
-    grpc::ServerContext*, const v1::UpdateMatchingSettingsRequest* request,
+    grpc::ServerContext* context, const v1::UpdateMatchingSettingsRequest* request,
     v1::UpdateMatchingSettingsResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "MatchingService/UpdateMatchingSettings", "matching_settings.name", request->matching_settings().name(),
+                    [&](Caller& caller) -> absl::Status {
     const v1::MatchingSettings& in = request->matching_settings();
     auto exchange_id = SettingsExchange(in.name(), "matching_settings.name");
     if (!exchange_id.ok()) return exchange_id.status();

@@ -9,13 +9,15 @@
 #include "services/storage/matching_store.h"
 #include "services/storage/order_store.h"
 
+#include "services/rpc/access_guard.h"
+
 namespace kokemus::rpc {
 
 class MatchingService final : public v1::MatchingService::Service {
  public:
   MatchingService(storage::MatchingStore& matching, storage::OrderStore& orders,
-                  observability::Metrics* metrics)
-      : matching_(matching), orders_(orders), metrics_(metrics) {}
+                  AccessGuard& guard, observability::Metrics* metrics)
+      : matching_(matching), orders_(orders), guard_(guard), metrics_(metrics) {}
 
   grpc::Status RankExperts(grpc::ServerContext*, const v1::RankExpertsRequest*,
                            v1::RankExpertsResponse*) override;
@@ -32,6 +34,7 @@ class MatchingService final : public v1::MatchingService::Service {
  private:
   storage::MatchingStore& matching_;
   storage::OrderStore& orders_;
+  AccessGuard& guard_;
   observability::Metrics* metrics_;
 };
 

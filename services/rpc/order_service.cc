@@ -11,6 +11,7 @@
 #include "services/domain/validation.h"
 #include "services/rpc/convert.h"
 #include "services/rpc/handler.h"
+#include "services/rpc/ownership.h"
 
 namespace kokemus::rpc {
 namespace {
@@ -59,16 +60,22 @@ absl::Status Reply(const absl::StatusOr<domain::Assignment>& a, Response* respon
 
 }  // namespace
 
-grpc::Status OrderService::CreateOrder(grpc::ServerContext*,
+grpc::Status OrderService::CreateOrder(grpc::ServerContext* context,
                                        const v1::CreateOrderRequest* request,
                                        v1::CreateOrderResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "OrderService/CreateOrder", "parent", request->parent(),
+                    [&](Caller& caller) -> absl::Status {
     FieldViolations v;
     domain::Order order = FromProto(request->order());
     auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
     if (!exchange_id.ok()) return exchange_id.status();
     order.exchange_id = *exchange_id;
     if (absl::Status s = CheckOrganization(request->order().organization(), *exchange_id, v);
+        !s.ok()) {
+      return s;
+    }
+    // An orderer system orders for its own organization only.
+    if (absl::Status s = caller.MaySee(request->order().organization(), order.organization_id, "");
         !s.ok()) {
       return s;
     }
@@ -91,21 +98,25 @@ grpc::Status OrderService::CreateOrder(grpc::ServerContext*,
   });
 }
 
-grpc::Status OrderService::GetOrder(grpc::ServerContext*, const v1::GetOrderRequest* request,
+grpc::Status OrderService::GetOrder(grpc::ServerContext* context, const v1::GetOrderRequest* request,
                                     v1::GetOrderResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "OrderService/GetOrder", "name", request->name(),
+                    [&](Caller& caller) -> absl::Status {
     auto name = domain::ParseChildName(request->name(), "orders", "name");
     if (!name.ok()) return name.status();
     auto order = store_.GetOrder({name->exchange_id, name->id});
-    if (order.ok()) *response->mutable_order() = ToProto(*order);
-    return order.status();
+    if (!order.ok()) return order.status();
+    if (absl::Status s = MaySeeOrder(store_, caller, *order, request->name()); !s.ok()) return s;
+    *response->mutable_order() = ToProto(*order);
+    return absl::OkStatus();
   });
 }
 
-grpc::Status OrderService::ListOrders(grpc::ServerContext*,
+grpc::Status OrderService::ListOrders(grpc::ServerContext* context,
                                       const v1::ListOrdersRequest* request,
                                       v1::ListOrdersResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "OrderService/ListOrders", "parent", request->parent(),
+                    [&](Caller& caller) -> absl::Status {
     if (auto id = domain::ParseExchangeName(request->parent(), "parent"); !id.ok()) {
       return id.status();
     }
@@ -113,6 +124,9 @@ grpc::Status OrderService::ListOrders(grpc::ServerContext*,
                                         request->page_token(), request->filter(),
                                         domain::OrderFilterFields());
     if (!query.ok()) return query.status();
+    if (caller.organization_only()) {
+      query->terms.push_back({"organization", caller.principal().organization_id});
+    }
     auto page = store_.ListOrders(*query);
     if (!page.ok()) return page.status();
     for (const auto& o : page->items) *response->add_orders() = ToProto(o);
@@ -121,15 +135,17 @@ grpc::Status OrderService::ListOrders(grpc::ServerContext*,
   });
 }
 
-grpc::Status OrderService::UpdateOrder(grpc::ServerContext*,
+grpc::Status OrderService::UpdateOrder(grpc::ServerContext* context,
                                        const v1::UpdateOrderRequest* request,
                                        v1::UpdateOrderResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "OrderService/UpdateOrder", "order.name", request->order().name(),
+                    [&](Caller& caller) -> absl::Status {
     const v1::Order& proto = request->order();
     auto name = domain::ParseChildName(proto.name(), "orders", "order.name");
     if (!name.ok()) return name.status();
     auto current = store_.GetOrder({name->exchange_id, name->id});
     if (!current.ok()) return current.status();
+    if (absl::Status s = MaySeeOrder(store_, caller, *current, proto.name()); !s.ok()) return s;
     if (absl::Status s = domain::CheckEtag(proto.etag(), current->meta.revision); !s.ok()) {
       return s;
     }
@@ -149,6 +165,9 @@ grpc::Status OrderService::UpdateOrder(grpc::ServerContext*,
     if (absl::Status s = domain::ApplyOrderMask(FromProto(proto), paths, updated); !s.ok()) {
       return s;
     }
+    if (caller.organization_only() && updated.organization_id != current->organization_id) {
+      return absl::NotFoundError(absl::StrCat(proto.organization(), " not found"));
+    }
     domain::NormalizeOrder(updated);
     const bool moved = updated.start_time != current->start_time;
     domain::ValidateOrder(updated, absl::Now(), /*creating=*/moved, "order", v);
@@ -159,12 +178,20 @@ grpc::Status OrderService::UpdateOrder(grpc::ServerContext*,
   });
 }
 
-grpc::Status OrderService::CancelOrder(grpc::ServerContext*,
+grpc::Status OrderService::CancelOrder(grpc::ServerContext* context,
                                        const v1::CancelOrderRequest* request,
                                        v1::CancelOrderResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "OrderService/CancelOrder", "name", request->name(),
+                    [&](Caller& caller) -> absl::Status {
     auto name = domain::ParseChildName(request->name(), "orders", "name");
     if (!name.ok()) return name.status();
+    if (caller.organization_only()) {
+      auto current = store_.GetOrder({name->exchange_id, name->id});
+      if (!current.ok()) return current.status();
+      if (absl::Status s = MaySeeOrder(store_, caller, *current, request->name()); !s.ok()) {
+        return s;
+      }
+    }
     const auto by = static_cast<domain::CancelledBy>(request->cancelled_by());
     if (!domain::IsKnown(by) || by == domain::CancelledBy::kUnspecified) {
       return domain::InvalidField("cancelled_by", "is required (must not be UNSPECIFIED)");
@@ -177,10 +204,11 @@ grpc::Status OrderService::CancelOrder(grpc::ServerContext*,
   });
 }
 
-grpc::Status OrderService::OfferAssignment(grpc::ServerContext*,
+grpc::Status OrderService::OfferAssignment(grpc::ServerContext* context,
                                            const v1::OfferAssignmentRequest* request,
                                            v1::OfferAssignmentResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "OrderService/OfferAssignment", "parent", request->parent(),
+                    [&](Caller& caller) -> absl::Status {
     auto order = domain::ParseChildName(request->parent(), "orders", "parent");
     if (!order.ok()) return order.status();
     FieldViolations v;
@@ -209,34 +237,49 @@ grpc::Status OrderService::OfferAssignment(grpc::ServerContext*,
       v.Add("request_id", "must be a UUID");
     }
     if (!v.empty()) return v.ToStatus();
+    caller.set_audit_resource(absl::StrCat(request->parent(), "/assignments/", offer.id));
     return Reply(store_.Offer(std::move(offer), {request->request_id(), Fingerprint(*request)},
                               absl::Now()),
                  response);
   });
 }
 
-grpc::Status OrderService::AcceptAssignment(grpc::ServerContext*,
+grpc::Status OrderService::AcceptAssignment(grpc::ServerContext* context,
                                             const v1::AcceptAssignmentRequest* request,
                                             v1::AcceptAssignmentResponse* response) {
-  return Guarded([&] { return Reply(Move(store_, *request, AssignmentState::kAccepted), response); });
+  return guard_.Run(context, "OrderService/AcceptAssignment", "name", request->name(),
+                    [&](Caller& caller) -> absl::Status {
+    if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
+    return Reply(Move(store_, *request, AssignmentState::kAccepted), response);
+  });
 }
 
-grpc::Status OrderService::DeclineAssignment(grpc::ServerContext*,
+grpc::Status OrderService::DeclineAssignment(grpc::ServerContext* context,
                                              const v1::DeclineAssignmentRequest* request,
                                              v1::DeclineAssignmentResponse* response) {
-  return Guarded([&] { return Reply(Move(store_, *request, AssignmentState::kDeclined), response); });
+  return guard_.Run(context, "OrderService/DeclineAssignment", "name", request->name(),
+                    [&](Caller& caller) -> absl::Status {
+    if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
+    return Reply(Move(store_, *request, AssignmentState::kDeclined), response);
+  });
 }
 
-grpc::Status OrderService::ConfirmAssignment(grpc::ServerContext*,
+grpc::Status OrderService::ConfirmAssignment(grpc::ServerContext* context,
                                              const v1::ConfirmAssignmentRequest* request,
                                              v1::ConfirmAssignmentResponse* response) {
-  return Guarded([&] { return Reply(Move(store_, *request, AssignmentState::kConfirmed), response); });
+  return guard_.Run(context, "OrderService/ConfirmAssignment", "name", request->name(),
+                    [&](Caller& caller) -> absl::Status {
+    if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
+    return Reply(Move(store_, *request, AssignmentState::kConfirmed), response);
+  });
 }
 
-grpc::Status OrderService::CompleteAssignment(grpc::ServerContext*,
+grpc::Status OrderService::CompleteAssignment(grpc::ServerContext* context,
                                               const v1::CompleteAssignmentRequest* request,
                                               v1::CompleteAssignmentResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "OrderService/CompleteAssignment", "name", request->name(),
+                    [&](Caller& caller) -> absl::Status {
+    if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
     if (request->actual_duration_minutes() < 0 || request->actual_duration_minutes() > 720) {
       return domain::InvalidField("actual_duration_minutes", "must be between 0 and 720");
     }
@@ -246,34 +289,43 @@ grpc::Status OrderService::CompleteAssignment(grpc::ServerContext*,
   });
 }
 
-grpc::Status OrderService::CancelAssignment(grpc::ServerContext*,
+grpc::Status OrderService::CancelAssignment(grpc::ServerContext* context,
                                             const v1::CancelAssignmentRequest* request,
                                             v1::CancelAssignmentResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "OrderService/CancelAssignment", "name", request->name(),
+                    [&](Caller& caller) -> absl::Status {
     storage::TransitionOptions options;
     options.cancelled_by = static_cast<domain::CancelledBy>(request->cancelled_by());
     if (!domain::IsKnown(options.cancelled_by) ||
         options.cancelled_by == domain::CancelledBy::kUnspecified) {
       return domain::InvalidField("cancelled_by", "is required (must not be UNSPECIFIED)");
     }
+    if ((caller.organization_only() && options.cancelled_by != domain::CancelledBy::kOrderer) ||
+        (caller.self_only() && options.cancelled_by != domain::CancelledBy::kExpert)) {
+      return domain::InvalidField("cancelled_by", "must be the caller's own side");
+    }
+    if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
     return Reply(Move(store_, *request, AssignmentState::kCancelled, options), response);
   });
 }
 
-grpc::Status OrderService::GetAssignment(grpc::ServerContext*,
+grpc::Status OrderService::GetAssignment(grpc::ServerContext* context,
                                          const v1::GetAssignmentRequest* request,
                                          v1::GetAssignmentResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "OrderService/GetAssignment", "name", request->name(),
+                    [&](Caller& caller) -> absl::Status {
     auto key = KeyOf(request->name(), "name");
     if (!key.ok()) return key.status();
+    if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
     return Reply(store_.GetAssignment(*key, absl::Now()), response);
   });
 }
 
-grpc::Status OrderService::ListAssignments(grpc::ServerContext*,
+grpc::Status OrderService::ListAssignments(grpc::ServerContext* context,
                                            const v1::ListAssignmentsRequest* request,
                                            v1::ListAssignmentsResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "OrderService/ListAssignments", "parent", request->parent(),
+                    [&](Caller& caller) -> absl::Status {
     // "exchanges/{e}/orders/{o}" or "exchanges/{e}/orders/-" for all orders.
     std::string parent = request->parent();
     std::string order_id;
@@ -291,6 +343,17 @@ grpc::Status OrderService::ListAssignments(grpc::ServerContext*,
     auto query = domain::ParseListQuery(parent, request->page_size(), request->page_token(),
                                         request->filter(), domain::AssignmentFilterFields());
     if (!query.ok()) return query.status();
+    if (caller.organization_only()) {
+      // One of its organization's orders at a time.
+      if (order_id.empty()) {
+        return absl::PermissionDeniedError(
+            "an ORDERER_SYSTEM key lists the assignments of one order at a time");
+      }
+      auto order = store_.GetOrder({exchange_id, order_id});
+      if (!order.ok()) return order.status();
+      if (absl::Status s = MaySeeOrder(store_, caller, *order, parent); !s.ok()) return s;
+    }
+    if (caller.self_only()) query->terms.push_back({"expert", caller.principal().expert_id});
     auto page = store_.ListAssignments(exchange_id, order_id, *query, absl::Now());
     if (!page.ok()) return page.status();
     for (const auto& a : page->items) *response->add_assignments() = ToProto(a);
@@ -299,13 +362,19 @@ grpc::Status OrderService::ListAssignments(grpc::ServerContext*,
   });
 }
 
-grpc::Status OrderService::SubmitFeedback(grpc::ServerContext*,
+grpc::Status OrderService::SubmitFeedback(grpc::ServerContext* context,
                                           const v1::SubmitFeedbackRequest* request,
                                           v1::SubmitFeedbackResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "OrderService/SubmitFeedback", "parent", request->parent(),
+                    [&](Caller& caller) -> absl::Status {
     auto key = KeyOf(request->parent(), "parent");
     if (!key.ok()) return key.status();
     domain::Feedback feedback = FromProto(request->feedback());
+    if ((caller.organization_only() && feedback.source != domain::FeedbackSource::kOrderer) ||
+        (caller.self_only() && feedback.source != domain::FeedbackSource::kExpert)) {
+      return domain::InvalidField("feedback.source", "must be the caller's own side");
+    }
+    if (absl::Status s = MaySeeAssignment(store_, caller, request->parent()); !s.ok()) return s;
     FieldViolations v;
     domain::ValidateFeedback(feedback, "feedback", v);
     if (!v.empty()) return v.ToStatus();
@@ -319,10 +388,11 @@ grpc::Status OrderService::SubmitFeedback(grpc::ServerContext*,
   });
 }
 
-grpc::Status OrderService::GetFeeSchedule(grpc::ServerContext*,
+grpc::Status OrderService::GetFeeSchedule(grpc::ServerContext* context,
                                           const v1::GetFeeScheduleRequest* request,
                                           v1::GetFeeScheduleResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "OrderService/GetFeeSchedule", "name", request->name(),
+                    [&](Caller&) -> absl::Status {
     absl::string_view name = request->name();
     if (!absl::ConsumeSuffix(&name, "/feeSchedule")) {
       return domain::InvalidField("name", "must be exchanges/{exchange}/feeSchedule");
@@ -335,10 +405,11 @@ grpc::Status OrderService::GetFeeSchedule(grpc::ServerContext*,
   });
 }
 
-grpc::Status OrderService::UpdateFeeSchedule(grpc::ServerContext*,
+grpc::Status OrderService::UpdateFeeSchedule(grpc::ServerContext* context,
                                              const v1::UpdateFeeScheduleRequest* request,
                                              v1::UpdateFeeScheduleResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "OrderService/UpdateFeeSchedule", "fee_schedule.name",
+                    request->fee_schedule().name(), [&](Caller&) -> absl::Status {
     absl::string_view name = request->fee_schedule().name();
     if (!absl::ConsumeSuffix(&name, "/feeSchedule")) {
       return domain::InvalidField("fee_schedule.name",

@@ -8,13 +8,14 @@
 #define KOKEMUS_SERVICES_RPC_ORDER_SERVICE_H_
 
 #include "kokemus/v1/order_service.grpc.pb.h"
+#include "services/rpc/access_guard.h"
 #include "services/storage/order_store.h"
 
 namespace kokemus::rpc {
 
 class OrderService final : public v1::OrderService::Service {
  public:
-  explicit OrderService(storage::OrderStore& store) : store_(store) {}
+  OrderService(storage::OrderStore& store, AccessGuard& guard) : store_(store), guard_(guard) {}
 
   grpc::Status CreateOrder(grpc::ServerContext*, const v1::CreateOrderRequest*,
                            v1::CreateOrderResponse*) override;
@@ -52,6 +53,7 @@ class OrderService final : public v1::OrderService::Service {
 
  private:
   storage::OrderStore& store_;
+  AccessGuard& guard_;
 };
 
 }  // namespace kokemus::rpc

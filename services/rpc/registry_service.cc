@@ -1,6 +1,7 @@
 #include "services/rpc/registry_service.h"
 
 #include <exception>
+#include <functional>
 #include <string>
 
 #include "absl/strings/numbers.h"
@@ -144,10 +145,13 @@ absl::StatusOr<storage::Page<typename Kind::T>> List(storage::RegistryStore& sto
   return store.List<typename Kind::T>(*query);
 }
 
+// `check(current, updated)` may refuse a change the caller may not make.
 template <typename Kind, typename Proto>
 absl::StatusOr<typename Kind::T> Update(
     storage::RegistryStore& store, const Proto& proto,
-    const google::protobuf::FieldMask& mask) {
+    const google::protobuf::FieldMask& mask,
+    const std::function<absl::Status(const typename Kind::T&, const typename Kind::T&)>&
+        check = nullptr) {
   absl::Status status;
   const std::string name_field = absl::StrCat(Kind::kField, ".name");
   Key key = KeyFromName<Kind>(proto.name(), name_field, status);
@@ -164,6 +168,9 @@ absl::StatusOr<typename Kind::T> Update(
     return s;
   }
   Kind::Normalize(updated);
+  if (check) {
+    if (absl::Status s = check(*current, updated); !s.ok()) return s;
+  }
   FieldViolations violations;
   Kind::Validate(updated, violations);
   if (!violations.empty()) return violations.ToStatus();
@@ -184,10 +191,11 @@ absl::Status Delete(storage::RegistryStore& store, const Request& request) {
 
 // --- Exchanges -------------------------------------------------------------
 
-grpc::Status RegistryService::CreateExchange(grpc::ServerContext*,
+grpc::Status RegistryService::CreateExchange(grpc::ServerContext* context,
                                              const v1::CreateExchangeRequest* request,
                                              v1::CreateExchangeResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "RegistryService/CreateExchange", "", "",
+                    [&](Caller&) -> absl::Status {
     auto created = Create<ExchangeKind>(store_, *request, FromProto(request->exchange()),
                                         "", request->exchange_id());
     if (created.ok()) *response->mutable_exchange() = ToProto(*created);
@@ -195,20 +203,22 @@ grpc::Status RegistryService::CreateExchange(grpc::ServerContext*,
   });
 }
 
-grpc::Status RegistryService::GetExchange(grpc::ServerContext*,
+grpc::Status RegistryService::GetExchange(grpc::ServerContext* context,
                                           const v1::GetExchangeRequest* request,
                                           v1::GetExchangeResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "RegistryService/GetExchange", "name", request->name(),
+                    [&](Caller&) -> absl::Status {
     auto found = Get<ExchangeKind>(store_, request->name());
     if (found.ok()) *response->mutable_exchange() = ToProto(*found);
     return found.status();
   });
 }
 
-grpc::Status RegistryService::ListExchanges(grpc::ServerContext*,
+grpc::Status RegistryService::ListExchanges(grpc::ServerContext* context,
                                             const v1::ListExchangesRequest* request,
                                             v1::ListExchangesResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "RegistryService/ListExchanges", "", "",
+                    [&](Caller&) -> absl::Status {
     auto page = List<ExchangeKind>(store_, *request, "");
     if (!page.ok()) return page.status();
     for (const auto& e : page->items) *response->add_exchanges() = ToProto(e);
@@ -217,10 +227,11 @@ grpc::Status RegistryService::ListExchanges(grpc::ServerContext*,
   });
 }
 
-grpc::Status RegistryService::UpdateExchange(grpc::ServerContext*,
+grpc::Status RegistryService::UpdateExchange(grpc::ServerContext* context,
                                              const v1::UpdateExchangeRequest* request,
                                              v1::UpdateExchangeResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "RegistryService/UpdateExchange", "exchange.name",
+                    request->exchange().name(), [&](Caller&) -> absl::Status {
     auto updated = Update<ExchangeKind>(store_, request->exchange(),
                                         request->update_mask());
     if (updated.ok()) *response->mutable_exchange() = ToProto(*updated);
@@ -230,31 +241,51 @@ grpc::Status RegistryService::UpdateExchange(grpc::ServerContext*,
 
 // --- Experts ---------------------------------------------------------------
 
-grpc::Status RegistryService::CreateExpert(grpc::ServerContext*,
+grpc::Status RegistryService::CreateExpert(grpc::ServerContext* context,
                                            const v1::CreateExpertRequest* request,
                                            v1::CreateExpertResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "RegistryService/CreateExpert", "parent", request->parent(),
+                    [&](Caller& caller) -> absl::Status {
+    const std::string id =
+        request->expert_id().empty() ? domain::GenerateId() : request->expert_id();
+    caller.set_audit_resource(absl::StrCat(request->parent(), "/experts/", id));
     auto created = Create<ExpertKind>(store_, *request, FromProto(request->expert()),
-                                      request->parent(), request->expert_id());
+                                      request->parent(), id);
     if (created.ok()) *response->mutable_expert() = ToProto(*created);
     return created.status();
   });
 }
 
-grpc::Status RegistryService::GetExpert(grpc::ServerContext*,
+grpc::Status RegistryService::GetExpert(grpc::ServerContext* context,
                                         const v1::GetExpertRequest* request,
                                         v1::GetExpertResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "RegistryService/GetExpert", "name", request->name(),
+                    [&](Caller& caller) -> absl::Status {
     auto found = Get<ExpertKind>(store_, request->name());
-    if (found.ok()) *response->mutable_expert() = ToProto(*found);
-    return found.status();
+    if (!found.ok()) return found.status();
+    if (caller.self_only()) {
+      if (absl::Status s = caller.MaySee(request->name(), "", found->id); !s.ok()) return s;
+    }
+    if (caller.organization_only()) {
+      // An orderer system sees only the experts assigned to its orders, and
+      // of them only what it needs.
+      auto works = store_.ExpertWorksFor({found->exchange_id, found->id},
+                                         caller.principal().organization_id);
+      if (!works.ok()) return works.status();
+      if (!*works) return absl::NotFoundError(absl::StrCat(request->name(), " not found"));
+      *response->mutable_expert() = ToOrdererView(*found);
+      return absl::OkStatus();
+    }
+    *response->mutable_expert() = ToProto(*found);
+    return absl::OkStatus();
   });
 }
 
-grpc::Status RegistryService::ListExperts(grpc::ServerContext*,
+grpc::Status RegistryService::ListExperts(grpc::ServerContext* context,
                                           const v1::ListExpertsRequest* request,
                                           v1::ListExpertsResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "RegistryService/ListExperts", "parent", request->parent(),
+                    [&](Caller&) -> absl::Status {
     auto page = List<ExpertKind>(store_, *request, request->parent());
     if (!page.ok()) return page.status();
     for (const auto& e : page->items) *response->add_experts() = ToProto(e);
@@ -263,29 +294,79 @@ grpc::Status RegistryService::ListExperts(grpc::ServerContext*,
   });
 }
 
-grpc::Status RegistryService::UpdateExpert(grpc::ServerContext*,
+grpc::Status RegistryService::UpdateExpert(grpc::ServerContext* context,
                                            const v1::UpdateExpertRequest* request,
                                            v1::UpdateExpertResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "RegistryService/UpdateExpert", "expert.name",
+                    request->expert().name(), [&](Caller& caller) -> absl::Status {
+    if (caller.self_only()) {
+      auto name = domain::ParseChildName(request->expert().name(), "experts", "expert.name");
+      if (!name.ok()) return name.status();
+      if (absl::Status s = caller.MaySee(request->expert().name(), "", name->id); !s.ok()) {
+        return s;
+      }
+    }
+    // An expert keeps their own record; their roles and trainings are the
+    // coordinator's to confirm.
+    auto check = [&](const domain::Expert& current, const domain::Expert& updated) {
+      if (caller.self_only() &&
+          (current.roles != updated.roles || current.trainings != updated.trainings)) {
+        return absl::PermissionDeniedError(
+            "an EXPERT key may not change expert.roles or expert.trainings");
+      }
+      return absl::OkStatus();
+    };
     auto updated =
-        Update<ExpertKind>(store_, request->expert(), request->update_mask());
+        Update<ExpertKind>(store_, request->expert(), request->update_mask(), check);
     if (updated.ok()) *response->mutable_expert() = ToProto(*updated);
     return updated.status();
   });
 }
 
-grpc::Status RegistryService::DeleteExpert(grpc::ServerContext*,
+grpc::Status RegistryService::DeleteExpert(grpc::ServerContext* context,
                                            const v1::DeleteExpertRequest* request,
                                            v1::DeleteExpertResponse*) {
-  return Guarded([&] { return Delete<ExpertKind>(store_, *request); });
+  return guard_.Run(context, "RegistryService/DeleteExpert", "name", request->name(),
+                    [&](Caller&) { return Delete<ExpertKind>(store_, *request); });
+}
+
+grpc::Status RegistryService::ExportExpertData(grpc::ServerContext* context,
+                                               const v1::ExportExpertDataRequest* request,
+                                               v1::ExportExpertDataResponse* response) {
+  return guard_.Run(context, "RegistryService/ExportExpertData", "name", request->name(),
+                    [&](Caller& caller) -> absl::Status {
+    auto name = domain::ParseChildName(request->name(), "experts", "name");
+    if (!name.ok()) return name.status();
+    if (absl::Status s = caller.MaySee(request->name(), "", name->id); !s.ok()) return s;
+    auto json = subjects_.Export(name->exchange_id, name->id);
+    if (!json.ok()) return json.status();
+    response->set_json(*std::move(json));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistryService::EraseExpert(grpc::ServerContext* context,
+                                          const v1::EraseExpertRequest* request,
+                                          v1::EraseExpertResponse* response) {
+  return guard_.Run(context, "RegistryService/EraseExpert", "name", request->name(),
+                    [&](Caller&) -> absl::Status {
+    auto name = domain::ParseChildName(request->name(), "experts", "name");
+    if (!name.ok()) return name.status();
+    auto pseudonym = subjects_.Erase(name->exchange_id, name->id, absl::Now());
+    if (!pseudonym.ok()) return pseudonym.status();
+    guard_.ForgetKeys();  // the expert's keys were revoked
+    response->set_pseudonym(domain::ChildResourceName(name->exchange_id, "experts", *pseudonym));
+    return absl::OkStatus();
+  });
 }
 
 // --- Organizations ---------------------------------------------------------
 
 grpc::Status RegistryService::CreateOrganization(
-    grpc::ServerContext*, const v1::CreateOrganizationRequest* request,
+    grpc::ServerContext* context, const v1::CreateOrganizationRequest* request,
     v1::CreateOrganizationResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "RegistryService/CreateOrganization", "parent", request->parent(),
+                    [&](Caller&) -> absl::Status {
     auto created = Create<OrganizationKind>(
         store_, *request, FromProto(request->organization()), request->parent(),
         request->organization_id());
@@ -295,19 +376,23 @@ grpc::Status RegistryService::CreateOrganization(
 }
 
 grpc::Status RegistryService::GetOrganization(
-    grpc::ServerContext*, const v1::GetOrganizationRequest* request,
+    grpc::ServerContext* context, const v1::GetOrganizationRequest* request,
     v1::GetOrganizationResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "RegistryService/GetOrganization", "name", request->name(),
+                    [&](Caller& caller) -> absl::Status {
     auto found = Get<OrganizationKind>(store_, request->name());
-    if (found.ok()) *response->mutable_organization() = ToProto(*found);
-    return found.status();
+    if (!found.ok()) return found.status();
+    if (absl::Status s = caller.MaySee(request->name(), found->id, ""); !s.ok()) return s;
+    *response->mutable_organization() = ToProto(*found);
+    return absl::OkStatus();
   });
 }
 
 grpc::Status RegistryService::ListOrganizations(
-    grpc::ServerContext*, const v1::ListOrganizationsRequest* request,
+    grpc::ServerContext* context, const v1::ListOrganizationsRequest* request,
     v1::ListOrganizationsResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "RegistryService/ListOrganizations", "parent", request->parent(),
+                    [&](Caller&) -> absl::Status {
     auto page = List<OrganizationKind>(store_, *request, request->parent());
     if (!page.ok()) return page.status();
     for (const auto& o : page->items) *response->add_organizations() = ToProto(o);
@@ -317,9 +402,19 @@ grpc::Status RegistryService::ListOrganizations(
 }
 
 grpc::Status RegistryService::UpdateOrganization(
-    grpc::ServerContext*, const v1::UpdateOrganizationRequest* request,
+    grpc::ServerContext* context, const v1::UpdateOrganizationRequest* request,
     v1::UpdateOrganizationResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "RegistryService/UpdateOrganization", "organization.name",
+                    request->organization().name(), [&](Caller& caller) -> absl::Status {
+    if (caller.organization_only()) {
+      auto name = domain::ParseChildName(request->organization().name(), "organizations",
+                                         "organization.name");
+      if (!name.ok()) return name.status();
+      if (absl::Status s = caller.MaySee(request->organization().name(), name->id, "");
+          !s.ok()) {
+        return s;
+      }
+    }
     auto updated = Update<OrganizationKind>(store_, request->organization(),
                                             request->update_mask());
     if (updated.ok()) *response->mutable_organization() = ToProto(*updated);
@@ -328,9 +423,10 @@ grpc::Status RegistryService::UpdateOrganization(
 }
 
 grpc::Status RegistryService::DeleteOrganization(
-    grpc::ServerContext*, const v1::DeleteOrganizationRequest* request,
+    grpc::ServerContext* context, const v1::DeleteOrganizationRequest* request,
     v1::DeleteOrganizationResponse*) {
-  return Guarded([&] { return Delete<OrganizationKind>(store_, *request); });
+  return guard_.Run(context, "RegistryService/DeleteOrganization", "name", request->name(),
+                    [&](Caller&) { return Delete<OrganizationKind>(store_, *request); });
 }
 
 }  // namespace kokemus::rpc

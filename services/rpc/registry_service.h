@@ -8,13 +8,17 @@
 #define KOKEMUS_SERVICES_RPC_REGISTRY_SERVICE_H_
 
 #include "kokemus/v1/registry_service.grpc.pb.h"
+#include "services/rpc/access_guard.h"
+#include "services/storage/data_subject_store.h"
 #include "services/storage/registry_store.h"
 
 namespace kokemus::rpc {
 
 class RegistryService final : public v1::RegistryService::Service {
  public:
-  explicit RegistryService(storage::RegistryStore& store) : store_(store) {}
+  RegistryService(storage::RegistryStore& store, storage::DataSubjectStore& subjects,
+                  AccessGuard& guard)
+      : store_(store), subjects_(subjects), guard_(guard) {}
 
   grpc::Status CreateExchange(grpc::ServerContext*, const v1::CreateExchangeRequest*,
                               v1::CreateExchangeResponse*) override;
@@ -35,6 +39,10 @@ class RegistryService final : public v1::RegistryService::Service {
                             v1::UpdateExpertResponse*) override;
   grpc::Status DeleteExpert(grpc::ServerContext*, const v1::DeleteExpertRequest*,
                             v1::DeleteExpertResponse*) override;
+  grpc::Status ExportExpertData(grpc::ServerContext*, const v1::ExportExpertDataRequest*,
+                                v1::ExportExpertDataResponse*) override;
+  grpc::Status EraseExpert(grpc::ServerContext*, const v1::EraseExpertRequest*,
+                           v1::EraseExpertResponse*) override;
 
   grpc::Status CreateOrganization(grpc::ServerContext*,
                                   const v1::CreateOrganizationRequest*,
@@ -54,6 +62,8 @@ class RegistryService final : public v1::RegistryService::Service {
 
  private:
   storage::RegistryStore& store_;
+  storage::DataSubjectStore& subjects_;
+  AccessGuard& guard_;
 };
 
 }  // namespace kokemus::rpc

@@ -108,10 +108,11 @@ class CsvWriter {
 
 }  // namespace
 
-grpc::Status ReportService::GetStatistics(grpc::ServerContext*,
+grpc::Status ReportService::GetStatistics(grpc::ServerContext* context,
                                           const v1::GetStatisticsRequest* request,
                                           v1::GetStatisticsResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "ReportService/GetStatistics", "parent", request->parent(),
+                    [&](Caller& caller) -> absl::Status {
     auto exchange_id = ParentExchange(request->parent(), true);
     if (!exchange_id.ok()) return exchange_id.status();
     FieldViolations v;
@@ -150,10 +151,11 @@ grpc::Status ReportService::GetStatistics(grpc::ServerContext*,
   });
 }
 
-grpc::Status ReportService::GetFeedbackSummary(grpc::ServerContext*,
+grpc::Status ReportService::GetFeedbackSummary(grpc::ServerContext* context,
                                                const v1::GetFeedbackSummaryRequest* request,
                                                v1::GetFeedbackSummaryResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "ReportService/GetFeedbackSummary", "parent", request->parent(),
+                    [&](Caller& caller) -> absl::Status {
     auto exchange_id = ParentExchange(request->parent(), true);
     if (!exchange_id.ok()) return exchange_id.status();
     FieldViolations v;
@@ -192,9 +194,10 @@ grpc::Status ReportService::GetFeedbackSummary(grpc::ServerContext*,
 }
 
 grpc::Status ReportService::ExportAssignments(
-    grpc::ServerContext*, const v1::ExportAssignmentsRequest* request,
+    grpc::ServerContext* context, const v1::ExportAssignmentsRequest* request,
     grpc::ServerWriter<v1::ExportAssignmentsResponse>* writer) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.RunStreaming(context, "ReportService/ExportAssignments", "parent", request->parent(),
+                    [&](Caller& caller) -> absl::Status {
     auto exchange_id = ParentExchange(request->parent(), false);
     if (!exchange_id.ok()) return exchange_id.status();
     FieldViolations v;
@@ -210,10 +213,11 @@ grpc::Status ReportService::ExportAssignments(
   });
 }
 
-grpc::Status ReportService::ExportPayroll(grpc::ServerContext*,
+grpc::Status ReportService::ExportPayroll(grpc::ServerContext* context,
                                           const v1::ExportPayrollRequest* request,
                                           grpc::ServerWriter<v1::ExportPayrollResponse>* writer) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.RunStreaming(context, "ReportService/ExportPayroll", "parent", request->parent(),
+                    [&](Caller& caller) -> absl::Status {
     auto exchange_id = ParentExchange(request->parent(), false);
     if (!exchange_id.ok()) return exchange_id.status();
     FieldViolations v;
@@ -231,10 +235,11 @@ grpc::Status ReportService::ExportPayroll(grpc::ServerContext*,
   });
 }
 
-grpc::Status ReportService::RenderAnnualReport(grpc::ServerContext*,
+grpc::Status ReportService::RenderAnnualReport(grpc::ServerContext* context,
                                                const v1::RenderAnnualReportRequest* request,
                                                v1::RenderAnnualReportResponse* response) {
-  return Guarded([&]() -> absl::Status {
+  return guard_.Run(context, "ReportService/RenderAnnualReport", "parent", request->parent(),
+                    [&](Caller& caller) -> absl::Status {
     auto exchange_id = ParentExchange(request->parent(), false);
     if (!exchange_id.ok()) return exchange_id.status();
     FieldViolations v;

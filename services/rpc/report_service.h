@@ -6,6 +6,8 @@
 #include "kokemus/v1/report_service.grpc.pb.h"
 #include "services/storage/report_store.h"
 
+#include "services/rpc/access_guard.h"
+
 namespace kokemus::rpc {
 
 // Figures that span exchanges leave out groups of fewer experts than this.
@@ -13,7 +15,7 @@ inline constexpr int kSuppressionThreshold = 5;
 
 class ReportService final : public v1::ReportService::Service {
  public:
-  explicit ReportService(storage::ReportStore& store) : store_(store) {}
+  ReportService(storage::ReportStore& store, AccessGuard& guard) : store_(store), guard_(guard) {}
 
   grpc::Status GetStatistics(grpc::ServerContext*, const v1::GetStatisticsRequest*,
                              v1::GetStatisticsResponse*) override;
@@ -28,6 +30,7 @@ class ReportService final : public v1::ReportService::Service {
 
  private:
   storage::ReportStore& store_;
+  AccessGuard& guard_;
 };
 
 }  // namespace kokemus::rpc

@@ -311,6 +311,16 @@ class InUse final {
 };
 }  // namespace
 
+namespace {
+thread_local RiderScope* current_rider = nullptr;
+}  // namespace
+
+RiderScope::RiderScope(TransactionRider* rider) : rider_(rider), outer_(current_rider) {
+  current_rider = this;
+}
+
+RiderScope::~RiderScope() { current_rider = outer_; }
+
 absl::Status Database::Read(const Work& work) {
   InUse in_use(in_use_);
   try {
@@ -331,14 +341,22 @@ absl::Status Database::Write(const Work& work) {
     EnsureConnected(sql);
     sql << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
     absl::Status status;
+    RiderScope* rider = nullptr;
     try {
       status = work(sql);
+      if (status.ok() && current_rider != nullptr && !current_rider->rode_) {
+        status = current_rider->rider_->Ride(sql, dialect_);
+        rider = current_rider;
+      }
     } catch (...) {
       sql << "ROLLBACK";
       throw;
     }
     sql << (status.ok() ? "COMMIT" : "ROLLBACK");
-    if (status.ok()) writes_.fetch_add(1, std::memory_order_release);
+    if (status.ok()) {
+      writes_.fetch_add(1, std::memory_order_release);
+      if (rider != nullptr) rider->rode_ = true;
+    }
     return status;
   } catch (const std::exception& e) {
     return StatusFromException(e);

@@ -29,6 +29,31 @@ namespace kokemus::storage {
 
 enum class Dialect { kSqlite, kPostgresql };
 
+// Work added to a write transaction just before it commits: the audit record
+// of the RPC being served, so the access and its record commit together.
+class TransactionRider {
+ public:
+  virtual ~TransactionRider() = default;
+  virtual absl::Status Ride(soci::session& sql, Dialect dialect) = 0;
+};
+
+// While alive, `rider` rides the next Write that commits on this thread (once;
+// a Write that rolls back takes it off again). rode() tells whether one did.
+class RiderScope final {
+ public:
+  explicit RiderScope(TransactionRider* rider);
+  ~RiderScope();
+  RiderScope(const RiderScope&) = delete;
+  RiderScope& operator=(const RiderScope&) = delete;
+  bool rode() const { return rode_; }
+
+ private:
+  friend class Database;
+  TransactionRider* rider_;
+  RiderScope* outer_;
+  bool rode_ = false;
+};
+
 class Database final {
  public:
   using Work = std::function<absl::Status(soci::session&)>;

@@ -73,21 +73,26 @@ absl::StatusOr<std::string> KeyStore::Pepper() {
   std::lock_guard<std::mutex> lock(pepper_mu_);
   if (!pepper_.empty()) return pepper_;
   std::string pepper;
-  absl::Status status = db_.Write([&](soci::session& sql) {
+  auto read = [&](soci::session& sql) {
+    auto rows = Query<std::string>(sql, "SELECT value FROM server_secrets WHERE name = :name",
+                                   {std::string(kPepperName)},
+                                   [](const soci::row& row) { return RowReader(row).Text(); });
+    if (!rows.empty()) pepper = rows.front();
+    return absl::OkStatus();
+  };
+  // Read first: only the very first start writes.
+  absl::Status status = db_.Read(read);
+  if (status.ok() && pepper.empty()) status = db_.Write([&](soci::session& sql) {
     unsigned char fresh[crypto_generichash_KEYBYTES];
     randombytes_buf(fresh, sizeof fresh);
     Execute(sql,
             "INSERT INTO server_secrets (name, value) VALUES (:name, :value) ON CONFLICT (name) "
             "DO NOTHING",
             {std::string(kPepperName), Hex(fresh, sizeof fresh)});
-    auto rows = Query<std::string>(sql, "SELECT value FROM server_secrets WHERE name = :name",
-                                   {std::string(kPepperName)},
-                                   [](const soci::row& row) { return RowReader(row).Text(); });
-    if (rows.empty()) return absl::InternalError("no key pepper");
-    pepper = rows.front();
-    return absl::OkStatus();
+    return read(sql);  // ours, or one another replica made first
   });
   if (!status.ok()) return status;
+  if (pepper.empty()) return absl::InternalError("no key pepper");
   std::string bytes(crypto_generichash_KEYBYTES, '\0');
   size_t len = 0;
   if (sodium_hex2bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), pepper.data(),
@@ -167,7 +172,8 @@ absl::StatusOr<CreatedKey> KeyStore::Create(ApiKey key, absl::Time now) {
 }
 
 absl::StatusOr<domain::Principal> KeyStore::Authenticate(absl::string_view plaintext,
-                                                         absl::Time now) {
+                                                         absl::Time now,
+                                                         absl::Time* expire_time) {
   if (!absl::ConsumePrefix(&plaintext, kPrefix)) return Unauthenticated();
   const size_t cut = plaintext.find('_');
   if (cut == absl::string_view::npos) return Unauthenticated();
@@ -194,6 +200,7 @@ absl::StatusOr<domain::Principal> KeyStore::Authenticate(absl::string_view plain
   if (now >= row.key.expire_time || row.key.revoke_time != absl::UnixEpoch()) {
     return Unauthenticated();
   }
+  if (expire_time != nullptr) *expire_time = row.key.expire_time;
   return row.key.principal;
 }
 
@@ -208,6 +215,18 @@ absl::StatusOr<ApiKey> KeyStore::Revoke(const std::string& id, absl::Time now) {
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  return rows.front().key;
+}
+
+absl::StatusOr<ApiKey> KeyStore::Get(const std::string& id) {
+  std::vector<Row> rows;
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    rows = Query<Row>(sql, absl::StrCat("SELECT ", kKeyColumns, " FROM api_keys WHERE id = :id"),
+                      {id}, ReadKey);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (rows.empty()) return absl::NotFoundError(absl::StrCat("apiKeys/", id, " not found"));
   return rows.front().key;
 }
 

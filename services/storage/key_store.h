@@ -48,7 +48,11 @@ class KeyStore final {
   absl::StatusOr<CreatedKey> Create(ApiKey key, absl::Time now);
   // The key's principal, or UNAUTHENTICATED "invalid API key" for anything
   // else (malformed, unknown, wrong secret, expired, revoked).
-  absl::StatusOr<domain::Principal> Authenticate(absl::string_view plaintext, absl::Time now);
+  // `expire_time`, when given, receives the key's expiry.
+  absl::StatusOr<domain::Principal> Authenticate(absl::string_view plaintext, absl::Time now,
+                                                 absl::Time* expire_time = nullptr);
+  // NOT_FOUND "apiKeys/{id} not found" for an unknown id.
+  absl::StatusOr<ApiKey> Get(const std::string& id);
   absl::StatusOr<ApiKey> Revoke(const std::string& id, absl::Time now);
   // Keys of an exchange ("" : every key), by id; never the secrets.
   absl::StatusOr<std::vector<ApiKey>> List(const std::string& exchange_id);

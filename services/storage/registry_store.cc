@@ -512,6 +512,24 @@ absl::Status RegistryStore::Delete(const Key& key, int64_t expected_revision) {
   template absl::StatusOr<T> RegistryStore::Update(T, int64_t);               \
   template absl::Status RegistryStore::Delete<T>(const Key&, int64_t);
 
+absl::StatusOr<bool> RegistryStore::ExpertWorksFor(const Key& expert,
+                                                   const std::string& organization_id) {
+  bool works = false;
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    works = !Query<int>(sql,
+                        "SELECT 1 FROM assignments a JOIN orders o ON o.exchange_id = "
+                        "a.exchange_id AND o.id = a.order_id WHERE a.exchange_id = :x AND "
+                        "a.expert_id = :e AND o.organization_id = :org AND a.state IN "
+                        "('OFFERED', 'ACCEPTED', 'CONFIRMED', 'COMPLETED') LIMIT 1",
+                        {expert.exchange_id, expert.id, organization_id},
+                        [](const soci::row&) { return 1; })
+                 .empty();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return works;
+}
+
 KOKEMUS_INSTANTIATE(Exchange)
 KOKEMUS_INSTANTIATE(Expert)
 KOKEMUS_INSTANTIATE(Organization)

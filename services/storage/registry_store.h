@@ -76,6 +76,11 @@ class RegistryStore final {
   template <typename T>
   absl::Status Delete(const Key& key, int64_t expected_revision);
 
+  // Whether the expert has (or had) an offered, accepted, confirmed or
+  // completed assignment on an order of the organization: what an orderer
+  // system may see of an expert.
+  absl::StatusOr<bool> ExpertWorksFor(const Key& expert, const std::string& organization_id);
+
  private:
   Database& db_;
 };

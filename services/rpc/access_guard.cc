@@ -1,0 +1,160 @@
+#include "services/rpc/access_guard.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "services/domain/digest.h"
+#include "services/domain/validation.h"
+
+namespace kokemus::rpc {
+
+namespace {
+constexpr size_t kMaxCheckedKeys = 10000;
+}  // namespace
+
+bool Caller::organization_only() const {
+  return principal_.role == domain::AccessRole::kOrdererSystem &&
+         rule_->orderer == domain::Ownership::kOrganization;
+}
+
+bool Caller::self_only() const {
+  return principal_.role == domain::AccessRole::kExpert &&
+         rule_->expert == domain::Ownership::kSelf;
+}
+
+absl::Status Caller::MaySee(absl::string_view resource, absl::string_view organization_id,
+                            absl::string_view expert_id) const {
+  if ((organization_only() && organization_id != principal_.organization_id) ||
+      (self_only() && expert_id != principal_.expert_id)) {
+    return absl::NotFoundError(absl::StrCat(resource, " not found"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ExchangeOfResource(absl::string_view resource,
+                                               absl::string_view field) {
+  if (resource.empty()) return std::string();
+  absl::string_view rest = resource;
+  if (!absl::ConsumePrefix(&rest, "exchanges/")) {
+    return domain::InvalidField(std::string(field), "must be a resource name under exchanges/{exchange}");
+  }
+  const absl::string_view id = rest.substr(0, rest.find('/'));
+  if (id.empty()) {
+    return domain::InvalidField(std::string(field), "must be a resource name under exchanges/{exchange}");
+  }
+  return id == "-" ? std::string() : std::string(id);
+}
+
+AccessGuard::AccessGuard(storage::Database& db, storage::KeyStore& keys, AccessOptions options)
+    : db_(db), keys_(keys), options_(options), limiter_(options.rate_limit) {}
+
+void AccessGuard::ForgetKeys() {
+  std::lock_guard<std::mutex> lock(mu_);
+  checked_.clear();
+}
+
+absl::StatusOr<domain::Principal> AccessGuard::Authenticate(grpc::ServerContext* context,
+                                                            absl::Time now) {
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find("authorization");
+  if (it == metadata.end()) {
+    return absl::UnauthenticatedError(
+        "missing credentials: send the API key as metadata \"authorization: Bearer KEY\"");
+  }
+  absl::string_view value(it->second.data(), it->second.size());
+  if (!absl::ConsumePrefix(&value, "Bearer ")) {
+    return absl::UnauthenticatedError("invalid API key");
+  }
+  const std::string digest = domain::Sha256Hex(value);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = checked_.find(digest);
+    if (found != checked_.end()) {
+      if (now < found->second.until) return found->second.principal;
+      checked_.erase(found);
+    }
+  }
+  absl::Time expire_time = absl::InfinitePast();
+  auto principal = keys_.Authenticate(value, now, &expire_time);
+  if (!principal.ok()) return principal.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (checked_.size() >= kMaxCheckedKeys) checked_.clear();
+  checked_[digest] = {*principal, std::min(now + options_.key_cache_ttl, expire_time)};
+  return principal;
+}
+
+absl::Status AccessGuard::Check(grpc::ServerContext* context, absl::string_view method,
+                                absl::string_view field, absl::string_view resource,
+                                Caller& caller) {
+  const absl::Time now = absl::Now();
+  caller.deadline_ = now + options_.default_deadline;
+  if (context->deadline() != std::chrono::system_clock::time_point::max()) {
+    caller.deadline_ = std::min(caller.deadline_, absl::FromChrono(context->deadline()));
+  }
+  auto principal = Authenticate(context, now);
+  if (!principal.ok()) return principal.status();
+  caller.principal_ = *std::move(principal);
+  if (!limiter_.Allow(caller.principal_.key_id, now)) {
+    return absl::ResourceExhaustedError(
+        "too many calls with this API key; retry after a moment");
+  }
+  caller.rule_ = domain::RuleFor(absl::StrCat("kokemus.v1.", method));
+  if (caller.rule_ == nullptr) {
+    // Fails closed: a method without a rule serves nobody.
+    return absl::PermissionDeniedError(absl::StrCat("kokemus.v1.", method, " has no access rule"));
+  }
+  auto exchange_id = ExchangeOfResource(resource, field);
+  if (!exchange_id.ok()) {
+    if ((caller.rule_->roles & domain::RoleBit(caller.principal_.role)) == 0) {
+      return domain::Decide(*caller.rule_, caller.principal_, "", resource);
+    }
+    caller.malformed_ = exchange_id.status();
+    return absl::OkStatus();
+  }
+  caller.exchange_id_ = *std::move(exchange_id);
+  caller.audit_resource_ = std::string(resource);
+  return domain::Decide(*caller.rule_, caller.principal_, caller.exchange_id_, resource);
+}
+
+storage::AuditRecord AccessGuard::RecordOf(const Caller& caller,
+                                           const absl::Status& status) const {
+  storage::AuditRecord record;
+  record.exchange_id = caller.exchange_id_;
+  record.time = absl::Now();
+  record.key_id = caller.principal_.key_id;
+  record.role = std::string(domain::AccessRoleName(caller.principal_.role));
+  record.method = caller.rule_->method;
+  record.resource = caller.audit_resource_;
+  record.outcome = status.ok() ? "OK" : absl::StatusCodeToString(status.code());
+  return record;
+}
+
+absl::Status AccessGuard::Rider::Ride(soci::session& sql, storage::Dialect dialect) {
+  storage::AuditRecord record = guard_.RecordOf(caller_, absl::OkStatus());
+  return storage::AuditStore::Append(sql, dialect, record);
+}
+
+absl::Status AccessGuard::Audited(const Caller& caller, const absl::Status& status) {
+  storage::AuditRecord record = RecordOf(caller, status);
+  absl::Status written = db_.Write([&](soci::session& sql) {
+    return storage::AuditStore::Append(sql, db_.dialect(), record);
+  });
+  if (!written.ok()) {
+    return absl::UnavailableError("the audit log can't be written now; nothing was answered");
+  }
+  return status;
+}
+
+absl::Status AccessGuard::Refused(const Caller& caller, const absl::Status& status) {
+  const bool audited = caller.rule_ != nullptr && caller.rule_->personal_data &&
+                       !caller.principal_.key_id.empty() &&
+                       (status.code() == absl::StatusCode::kPermissionDenied ||
+                        status.code() == absl::StatusCode::kNotFound);
+  return audited ? Audited(caller, status) : status;
+}
+
+}  // namespace kokemus::rpc

@@ -1,0 +1,171 @@
+// The checks every RPC of kokemus.v1 runs before its body: the API key from
+// the `authorization: Bearer KEY` metadata (UNAUTHENTICATED when missing or
+// not valid, nothing else said), the key's rate limit (RESOURCE_EXHAUSTED),
+// and the method's access rule for the exchange the request names
+// (PERMISSION_DENIED for a role the rule doesn't list, NOT_FOUND for another
+// exchange's objects). Methods that touch personal data write one audit
+// record: inside the call's first committed write transaction when it has
+// one, else in a transaction of its own before the answer leaves; an answer
+// whose record can't be written is not given (UNAVAILABLE).
+//
+//   return guard_.Run(context, "RegistryService/GetExpert", "name", request->name(),
+//                     [&](Caller& caller) -> absl::Status { ... });
+#ifndef KOKEMUS_SERVICES_RPC_ACCESS_GUARD_H_
+#define KOKEMUS_SERVICES_RPC_ACCESS_GUARD_H_
+
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "grpcpp/server_context.h"
+#include "services/domain/access.h"
+#include "services/domain/rate_limit.h"
+#include "services/rpc/handler.h"
+#include "services/storage/audit_store.h"
+#include "services/storage/database.h"
+#include "services/storage/key_store.h"
+
+namespace kokemus::rpc {
+
+struct AccessOptions {
+  domain::RateLimit rate_limit;  // per API key
+  // How long a checked key is trusted without asking the database again: a
+  // key revoked on another replica stops working within this time (at once
+  // on the replica that revoked it). Expiry is always exact.
+  absl::Duration key_cache_ttl = absl::Seconds(5);
+  // The deadline of a call that brings none.
+  absl::Duration default_deadline = absl::Seconds(30);
+};
+
+// The checked caller of one call.
+class Caller {
+ public:
+  const domain::Principal& principal() const { return principal_; }
+  const domain::MethodRule& rule() const { return *rule_; }
+  // The exchange the request names; "" for a call across exchanges.
+  const std::string& exchange_id() const { return exchange_id_; }
+  // The method's rule narrows this caller to one organization's objects (an
+  // orderer system) or to their own (an expert).
+  bool organization_only() const;
+  bool self_only() const;
+  // NOT_FOUND naming `resource` unless a narrowed caller may see an object
+  // of `organization_id` assigned to `expert_id` ("" where there is none).
+  absl::Status MaySee(absl::string_view resource, absl::string_view organization_id,
+                      absl::string_view expert_id) const;
+  // When the call must end: the caller's deadline or the default one.
+  absl::Time deadline() const { return deadline_; }
+  // The resource the audit record names (default: the request's).
+  void set_audit_resource(std::string resource) { audit_resource_ = std::move(resource); }
+
+ private:
+  friend class AccessGuard;
+  domain::Principal principal_;
+  const domain::MethodRule* rule_ = nullptr;
+  std::string exchange_id_;
+  std::string audit_resource_;
+  absl::Time deadline_ = absl::InfiniteFuture();
+  // The request's resource name is no name at all: the body's own
+  // validation says what is wrong with it (the body can't reach any data).
+  absl::Status malformed_;
+};
+
+// The exchange of a resource name: "ph" for "exchanges/ph/experts/kaisa", ""
+// for "" and "exchanges/-". INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<std::string> ExchangeOfResource(absl::string_view resource,
+                                               absl::string_view field);
+
+class AccessGuard final {
+ public:
+  AccessGuard(storage::Database& db, storage::KeyStore& keys, AccessOptions options);
+
+  // Checks the call to `method` ("RegistryService/GetExpert") whose request
+  // names `resource` in `field`, then runs `body(Caller&)` and audits it.
+  template <typename F>
+  grpc::Status Run(grpc::ServerContext* context, absl::string_view method,
+                   absl::string_view field, absl::string_view resource, F&& body) {
+    return Guarded([&]() -> absl::Status {
+      Caller caller;
+      if (absl::Status s = Check(context, method, field, resource, caller); !s.ok()) {
+        return Refused(caller, s);
+      }
+      if (!caller.malformed_.ok()) return Malformed(caller, body(caller));
+      if (!caller.rule().personal_data) return body(caller);
+      Rider rider(*this, caller);
+      absl::Status status;
+      {
+        storage::RiderScope scope(&rider);
+        status = body(caller);
+        if (scope.rode() && status.ok()) return status;
+      }
+      return Audited(caller, status);
+    });
+  }
+
+  // A server-streaming call that hands out personal data: audited before the
+  // first message leaves (and again if it then fails).
+  template <typename F>
+  grpc::Status RunStreaming(grpc::ServerContext* context, absl::string_view method,
+                            absl::string_view field, absl::string_view resource, F&& body) {
+    return Guarded([&]() -> absl::Status {
+      Caller caller;
+      if (absl::Status s = Check(context, method, field, resource, caller); !s.ok()) {
+        return Refused(caller, s);
+      }
+      if (!caller.malformed_.ok()) return Malformed(caller, body(caller));
+      if (!caller.rule().personal_data) return body(caller);
+      if (absl::Status a = Audited(caller, absl::OkStatus()); !a.ok()) return a;
+      absl::Status status = body(caller);
+      return status.ok() ? status : Audited(caller, status);
+    });
+  }
+
+  // Forgets every checked key (after a revocation on this server).
+  void ForgetKeys();
+
+ private:
+  // Writes the call's record into a write transaction.
+  class Rider final : public storage::TransactionRider {
+   public:
+    Rider(AccessGuard& guard, const Caller& caller) : guard_(guard), caller_(caller) {}
+    absl::Status Ride(soci::session& sql, storage::Dialect dialect) override;
+
+   private:
+    AccessGuard& guard_;
+    const Caller& caller_;
+  };
+
+  absl::Status Check(grpc::ServerContext* context, absl::string_view method,
+                     absl::string_view field, absl::string_view resource, Caller& caller);
+  absl::StatusOr<domain::Principal> Authenticate(grpc::ServerContext* context, absl::Time now);
+  // The body's answer to a malformed resource name: its own INVALID_ARGUMENT,
+  // never anything it might have found.
+  static absl::Status Malformed(const Caller& caller, const absl::Status& body_status) {
+    return body_status.ok() ? caller.malformed_ : body_status;
+  }
+  // A refused call: audited when an authenticated key was refused a method
+  // that touches personal data (not for a rate limit). Returns `status`.
+  absl::Status Refused(const Caller& caller, const absl::Status& status);
+  // Writes the record of a call that ended with `status` in a transaction of
+  // its own; returns `status`, or UNAVAILABLE when the record can't be kept.
+  absl::Status Audited(const Caller& caller, const absl::Status& status);
+  storage::AuditRecord RecordOf(const Caller& caller, const absl::Status& status) const;
+
+  struct Checked {
+    domain::Principal principal;
+    absl::Time until;
+  };
+
+  storage::Database& db_;
+  storage::KeyStore& keys_;
+  const AccessOptions options_;
+  domain::RateLimiter limiter_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Checked> checked_;  // by SHA-256 of the key; guarded by mu_
+};
+
+}  // namespace kokemus::rpc
+
+#endif  // KOKEMUS_SERVICES_RPC_ACCESS_GUARD_H_
