@@ -48,10 +48,14 @@ done
 echo "root file system: $(du -smx "$root" | cut -f1) MB"
 
 port=$((20000 + RANDOM % 40000))
-chroot --userspec=10001:10001 "$root" /usr/local/bin/kokemus-server \
+# The operator's first key (libsodium), then the server in plaintext on loopback.
+admin_key=$(chroot --userspec=10001:10001 "$root" /usr/local/bin/kokemus-server \
+  --database /data/kokemus.db --issue_admin_key "image test")
+chroot --userspec=10001:10001 "$root" /usr/local/bin/kokemus-server --plaintext \
   --listen "127.0.0.1:$port" --metrics_listen "127.0.0.1:0" --database /data/kokemus.db \
   >"$root/tmp/server.log" 2>&1 &
 server_pid=$!
+export KOKEMUS_PLAINTEXT=true KOKEMUS_API_KEY=$admin_key
 ctl() { chroot --userspec=10001:10001 "$root" /usr/local/bin/kokemusctl --server "127.0.0.1:$port" "$@"; }
 for _ in $(seq 1 100); do
   ctl --timeout 1s health check >/dev/null 2>&1 && break
@@ -64,6 +68,8 @@ if [[ $(ctl health check 2>/dev/null) != SERVING ]]; then
 fi
 ctl exchange create ph --display-name "Päijät-Häme" --wellbeing-region PH >/dev/null
 ctl exchange list | grep -q "^exchanges/ph "
+KOKEMUS_API_KEY=$(ctl key create --exchange ph --role coordinator --display-name "image test" 2>/dev/null)
+[[ $(ctl key whoami) == *COORDINATOR* ]]
 # Documents need Pango, Cairo and the fonts in the image: render one.
 ctl exchange privacy-notice ph --language fi > "$root/tmp/notice.pdf"
 [[ $(head -c 5 "$root/tmp/notice.pdf") == "%PDF-" ]]

@@ -1,7 +1,8 @@
 // kokemus-server: the Kokemus gRPC service.
 //
 //   kokemus-server --listen 0.0.0.0:50051 --database data/kokemus.db
-//   kokemus-server --database postgresql://kokemus@db/kokemus
+//   kokemus-server --database postgresql://kokemus@db/kokemus --tls_cert_file ...
+//   kokemus-server --database data/kokemus.db --issue_admin_key "operator"
 //
 // SIGTERM or SIGINT: health goes NOT_SERVING, calls in flight finish, exit 0.
 #include <csignal>
@@ -35,6 +36,21 @@ ABSL_FLAG(std::string, tls_client_ca_file, "",
 ABSL_FLAG(std::string, health_listen, "",
           "host:port of a plaintext listener serving only grpc.health.v1 (for probes "
           "when TLS is on)");
+ABSL_FLAG(bool, plaintext, false,
+          "serve without TLS (local development, or behind a mesh that adds TLS); without "
+          "this or --tls_cert_file the server refuses to start");
+ABSL_FLAG(std::string, key_pepper_file, "",
+          "file with the secret (32 to 64 bytes) that API key hashes are keyed with; "
+          "empty: one made on first start and kept in the database");
+ABSL_FLAG(double, rate_limit, 50, "calls per second each API key may make on average");
+ABSL_FLAG(double, rate_burst, 100, "calls an API key may make at once before the rate applies");
+ABSL_FLAG(absl::Duration, default_deadline, absl::Seconds(30),
+          "how long a call that brings no deadline may run");
+ABSL_FLAG(std::string, issue_admin_key, "",
+          "make a national administrator's API key with this display name, print it on "
+          "stdout and exit (the operator's first key; it can make every other)");
+ABSL_FLAG(absl::Duration, admin_key_lifetime, absl::Hours(24 * 90),
+          "how long a key from --issue_admin_key is valid");
 ABSL_FLAG(bool, migrate_only, false,
           "apply pending database migrations and exit (a deployment's pre-upgrade job)");
 
@@ -65,6 +81,21 @@ int main(int argc, char** argv) {
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
   options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
   options.health_listen = absl::GetFlag(FLAGS_health_listen);
+  options.plaintext = absl::GetFlag(FLAGS_plaintext);
+  options.key_pepper_file = absl::GetFlag(FLAGS_key_pepper_file);
+  options.access.rate_limit = {.per_second = absl::GetFlag(FLAGS_rate_limit),
+                               .burst = absl::GetFlag(FLAGS_rate_burst)};
+  options.access.default_deadline = absl::GetFlag(FLAGS_default_deadline);
+  if (const std::string name = absl::GetFlag(FLAGS_issue_admin_key); !name.empty()) {
+    auto key = kokemus::IssueAdminKey(options, name,
+                                      absl::Now() + absl::GetFlag(FLAGS_admin_key_lifetime));
+    if (!key.ok()) {
+      std::fprintf(stderr, "kokemus-server: %s\n", std::string(key.status().message()).c_str());
+      return 1;
+    }
+    std::printf("%s\n", key->c_str());
+    return 0;
+  }
   if (absl::GetFlag(FLAGS_migrate_only)) {
     auto db = kokemus::storage::Database::Open(options.database);
     if (!db.ok()) {

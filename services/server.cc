@@ -58,23 +58,44 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ListenerCredentials(
   return grpc::SslServerCredentials(ssl);
 }
 
+absl::StatusOr<std::string> KeyPepper(const ServerOptions& options) {
+  if (options.key_pepper_file.empty()) return std::string();
+  auto read = ReadPem(options.key_pepper_file, "key pepper");
+  if (!read.ok()) return read.status();
+  std::string pepper(absl::StripAsciiWhitespace(*read));
+  if (pepper.size() < 32 || pepper.size() > 64) {  // libsodium's generichash key sizes
+    return absl::InvalidArgumentError("the key pepper file must hold 32 to 64 bytes");
+  }
+  return pepper;
+}
+
 }  // namespace
+
+absl::StatusOr<std::string> IssueAdminKey(const ServerOptions& options,
+                                          const std::string& display_name,
+                                          absl::Time expire_time) {
+  auto db = storage::Database::Open(options.database);
+  if (!db.ok()) return db.status();
+  auto pepper = KeyPepper(options);
+  if (!pepper.ok()) return pepper.status();
+  storage::KeyStore keys(**db, *pepper);
+  storage::ApiKey key;
+  key.display_name = display_name;
+  key.principal.role = domain::AccessRole::kNationalAdmin;
+  key.expire_time = expire_time;
+  auto made = keys.Create(key, absl::Now());
+  if (!made.ok()) return made.status();
+  return made->plaintext;
+}
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   std::unique_ptr<Server> server(new Server());
   auto db = storage::Database::Open(options.database);
   if (!db.ok()) return db.status();
   server->db_ = *std::move(db);
-  std::string pepper;
-  if (!options.key_pepper_file.empty()) {
-    auto read = ReadPem(options.key_pepper_file, "key pepper");
-    if (!read.ok()) return read.status();
-    pepper = std::string(absl::StripAsciiWhitespace(*read));
-    if (pepper.size() < 32) {
-      return absl::InvalidArgumentError("the key pepper file must hold at least 32 bytes");
-    }
-  }
-  server->key_store_ = std::make_unique<storage::KeyStore>(*server->db_, pepper);
+  auto pepper = KeyPepper(options);
+  if (!pepper.ok()) return pepper.status();
+  server->key_store_ = std::make_unique<storage::KeyStore>(*server->db_, *pepper);
   server->audit_store_ = std::make_unique<storage::AuditStore>(*server->db_);
   server->subjects_ = std::make_unique<storage::DataSubjectStore>(*server->db_);
   server->guard_ =

@@ -64,6 +64,13 @@ struct ServerOptions {
   absl::Duration lapse_sweep_interval = absl::Seconds(30);
 };
 
+// The operator's first key: a national administrator's API key made straight
+// in the database of `options` (its pepper file too), valid until
+// `expire_time`. Returns the key; only its hash is kept.
+absl::StatusOr<std::string> IssueAdminKey(const ServerOptions& options,
+                                          const std::string& display_name,
+                                          absl::Time expire_time);
+
 class Server final {
  public:
   // Opens (and migrates) the database, then listens. UNAVAILABLE if the

@@ -14,11 +14,25 @@ using ::testing::HasSubstr;
 
 class CliTest : public ::testing::TestWithParam<Backend> {
  protected:
+  // Runs kokemusctl as a coordinator would: with the national administrator's
+  // key to make and list exchanges (and for `--exchange -`), else with the
+  // key of the coordinator of --exchange (ph when none is given).
   ProcessResult Ctl(std::vector<std::string> args) {
     std::vector<std::string> argv = {testing_support::BinaryPath("kokemusctl"), "--server",
-                                     server_.address()};
+                                     server_.address(), "--plaintext"};
     argv.insert(argv.end(), args.begin(), args.end());
-    return testing_support::RunProcess(argv);
+    std::string exchange = "ph";
+    bool national = false;
+    for (size_t i = 0; i + 1 < args.size(); ++i) {
+      if (args[i] == "--exchange") exchange = args[i + 1];
+      if (args[i] == "exchange" && (args[i + 1] == "create" || args[i + 1] == "list")) {
+        national = true;
+      }
+    }
+    national = national || exchange == "-";
+    const std::string key =
+        national ? server_.keys().Admin() : server_.keys().Coordinator(exchange);
+    return testing_support::RunProcess(argv, {{"KOKEMUS_API_KEY", key}});
   }
 
   void CreateFixtures() {

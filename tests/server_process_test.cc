@@ -10,6 +10,9 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "absl/strings/ascii.h"
+#include "kokemus/v1/access_service.grpc.pb.h"
+#include "soci/soci.h"
 #include "tests/test_support.h"
 
 namespace kokemus {
@@ -51,14 +54,15 @@ class ServerProcessTest : public ::testing::TestWithParam<Backend> {
     address_ = absl::StrCat("127.0.0.1:", testing_support::FreePort());
     auto child = std::make_unique<testing_support::ChildProcess>(
         std::vector<std::string>{testing_support::BinaryPath("kokemus-server"), "--listen",
-                                 address_, "--database", db_.url()},
+                                 address_, "--database", db_.url(), "--plaintext"},
         log_path_);
     EXPECT_TRUE(WaitServing(address_)) << testing_support::ReadFile(log_path_);
-    stub_ = v1::RegistryService::NewStub(OwnChannel(address_));
+    stub_ = v1::RegistryService::NewStub(testing_support::AutoKeyChannel(address_, keys_));
     return child;
   }
 
   testing_support::TestDatabase db_{GetParam()};
+  testing_support::TestKeys keys_{db_.url()};
   std::string log_dir_ = testing_support::MakeTempDir();
   std::string log_path_ = log_dir_ + "/server.log";
   std::string address_;
@@ -103,6 +107,44 @@ TEST_P(ServerProcessTest, DataSurvivesARestartAndSigtermExitsZero) {
   EXPECT_THAT(log, Not(HasSubstr("Kaisa")));
   EXPECT_THAT(log, Not(HasSubstr("+358401234567")));
   EXPECT_THAT(log, Not(HasSubstr("NOTICE")));  // every line is ours, and JSON
+}
+
+TEST_P(ServerProcessTest, TheOperatorsFirstKeyIsIssuedOnceAndWorks) {
+  auto issued = testing_support::RunProcess({testing_support::BinaryPath("kokemus-server"),
+                                             "--database", db_.url(), "--issue_admin_key",
+                                             "operator"});
+  ASSERT_EQ(issued.exit_code, 0) << issued.err;
+  const std::string key(absl::StripTrailingAsciiWhitespace(issued.out));
+  EXPECT_THAT(key, ::testing::MatchesRegex("kok_[a-z0-9-]+_[A-Za-z0-9_-]{43}"));
+  auto server = StartServer();
+  auto access = v1::AccessService::NewStub(testing_support::KeyChannel(address_, key));
+  grpc::ClientContext ctx;
+  v1::GetCallerResponse who;
+  ASSERT_TRUE(access->GetCaller(&ctx, v1::GetCallerRequest(), &who).ok());
+  EXPECT_EQ(who.api_key().role(), v1::ACCESS_ROLE_NATIONAL_ADMIN);
+  EXPECT_EQ(who.api_key().display_name(), "operator");
+  EXPECT_EQ(who.api_key().creator(), "");
+  // Only the hash is kept: the key is nowhere in the database.
+  auto db = storage::Database::Open(db_.url());
+  ASSERT_TRUE(db.ok());
+  const std::string secret = key.substr(key.rfind('_') + 1);
+  ASSERT_TRUE((*db)->Read([&](soci::session& sql) {
+                  int n = 0;
+                  sql << "SELECT COUNT(*) FROM api_keys WHERE secret_hash LIKE '%' || :s || '%'",
+                      soci::use(secret), soci::into(n);
+                  EXPECT_EQ(n, 0);
+                  return absl::OkStatus();
+                }).ok());
+  // Without the opt-in to plaintext and without a certificate, no start.
+  auto refused = testing_support::RunProcess(
+      {testing_support::BinaryPath("kokemus-server"), "--listen", "127.0.0.1:0", "--database",
+       db_.url()});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.err,
+            "kokemus-server: no TLS certificate: give --tls_cert_file and --tls_key_file, or "
+            "--plaintext for local development\n");
+  server->Signal(SIGTERM);
+  EXPECT_EQ(server->Wait(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, ServerProcessTest, testing_support::kAllBackends,

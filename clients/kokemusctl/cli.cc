@@ -29,6 +29,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "kokemus/v1/access_service.grpc.pb.h"
 #include "kokemus/v1/contract_service.grpc.pb.h"
 #include "kokemus/v1/matching_service.grpc.pb.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
@@ -64,11 +65,17 @@ struct Command {
   std::string etag;
   std::string request_id;
   std::string output_file;  // -o: where a document goes
+  std::string api_key;      // sent as "authorization: Bearer KEY"
+  bool plaintext = false;   // no TLS (local development)
+  std::string tls_ca;       // PEM roots that sign the server's certificate; "": the system's
+  std::string tls_cert;     // PEM client certificate and key, for mutual TLS
+  std::string tls_key;
   std::vector<std::pair<std::string, std::string>> fields;  // in given order
 };
 
 constexpr absl::string_view kUsage =
     "usage: kokemusctl [--server HOST:PORT] [--output table|json] [--timeout 30s]\n"
+    "                  [--api-key KEY] [--plaintext | --tls-ca F [--tls-cert F --tls-key F]]\n"
     "                  NOUN VERB [ID] [--FIELD VALUE]...\n"
     "  exchange      create|get|list|update ID\n"
     "  expert        create|get|list|update|delete ID            --exchange EX\n"
@@ -91,8 +98,15 @@ constexpr absl::string_view kUsage =
     "                feedback --from DAY --to DAY [--group-by role|month|year]\n"
     "                export|payroll --from DAY --to DAY -o FILE.csv  (--exchange - : all)\n"
     "                annual --year 2026 [--language fi|sv|en] -o report.pdf\n"
+    "  expert        export ID [-o F.json]; erase ID              --exchange EX\n"
+    "  key           create --role R --display-name N [--expires-in 90d] [--organization O]\n"
+    "                       [--expert E]  (--exchange - : a national key); list; revoke ID;\n"
+    "                whoami\n"
+    "  audit         list [--resource NAME] [--key ID] [--from T] [--to T] [--limit N];\n"
+    "                verify                                      (--exchange - : national)\n"
     "  health        check [SERVICE]\n"
-    "  KOKEMUS_SERVER and KOKEMUS_EXCHANGE set --server and --exchange.\n"
+    "  KOKEMUS_SERVER, KOKEMUS_EXCHANGE and KOKEMUS_API_KEY set --server, --exchange and\n"
+    "  --api-key; KOKEMUS_PLAINTEXT=true sets --plaintext, KOKEMUS_TLS_CA sets --tls-ca.\n"
     "  list: [--filter EXPR] [--page-size N] [--all]; update/delete/transitions: [--etag E]\n"
     "  create/offer: [--request-id UUID]; fields are the API's names with '-' for '_'\n";
 
@@ -100,12 +114,21 @@ Command Parse(const std::vector<std::string>& args) {
   Command c;
   if (const char* env = std::getenv("KOKEMUS_SERVER"); env && *env) c.server = env;
   if (const char* env = std::getenv("KOKEMUS_EXCHANGE"); env && *env) c.exchange = env;
+  if (const char* env = std::getenv("KOKEMUS_API_KEY"); env && *env) c.api_key = env;
+  if (const char* env = std::getenv("KOKEMUS_TLS_CA"); env && *env) c.tls_ca = env;
+  if (const char* env = std::getenv("KOKEMUS_PLAINTEXT"); env && *env) {
+    c.plaintext = absl::string_view(env) == "true" || absl::string_view(env) == "1";
+  }
   std::vector<std::string> positional;
   for (size_t i = 0; i < args.size(); ++i) {
     absl::string_view arg = args[i];
     if (arg == "--help" || arg == "-h") throw UsageError{""};
     if (arg == "--all") {
       c.all_pages = true;
+      continue;
+    }
+    if (arg == "--plaintext") {
+      c.plaintext = true;
       continue;
     }
     if (arg == "-o") {
@@ -149,6 +172,14 @@ Command Parse(const std::vector<std::string>& args) {
       c.etag = value;
     } else if (name == "request-id") {
       c.request_id = value;
+    } else if (name == "api-key") {
+      c.api_key = value;
+    } else if (name == "tls-ca") {
+      c.tls_ca = value;
+    } else if (name == "tls-cert") {
+      c.tls_cert = value;
+    } else if (name == "tls-key") {
+      c.tls_key = value;
     } else {
       c.fields.emplace_back(name, value);
     }
@@ -158,6 +189,12 @@ Command Parse(const std::vector<std::string>& args) {
   c.verb = positional[1];
   if (positional.size() > 3) throw UsageError{"too many arguments"};
   if (positional.size() == 3) c.id = positional[2];
+  if (c.plaintext && (!c.tls_ca.empty() || !c.tls_cert.empty())) {
+    throw UsageError{"--plaintext and --tls-* contradict each other"};
+  }
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    throw UsageError{"--tls-cert and --tls-key go together"};
+  }
   return c;
 }
 
@@ -554,6 +591,27 @@ void SetString(pb::Message& msg, absl::string_view name, const std::string& valu
   msg.GetReflection()->SetString(&msg, f, value);
 }
 
+std::string ReadPemFile(const std::string& path, absl::string_view flag) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in || text.str().empty()) throw UsageError{absl::StrCat("--", flag, ": cannot read ", path)};
+  return text.str();
+}
+
+// TLS (the system's roots or --tls-ca; a client certificate for mutual TLS),
+// or plaintext when asked for.
+std::shared_ptr<grpc::ChannelCredentials> Credentials(const Command& c) {
+  if (c.plaintext) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions ssl;
+  if (!c.tls_ca.empty()) ssl.pem_root_certs = ReadPemFile(c.tls_ca, "tls-ca");
+  if (!c.tls_cert.empty()) {
+    ssl.pem_cert_chain = ReadPemFile(c.tls_cert, "tls-cert");
+    ssl.pem_private_key = ReadPemFile(c.tls_key, "tls-key");
+  }
+  return grpc::SslCredentials(ssl);
+}
+
 const pb::Message& Resource(const pb::Message& response) {
   return response.GetReflection()->GetMessage(response, response.GetDescriptor()->field(0));
 }
@@ -564,7 +622,7 @@ class Client final {
       : c_(c),
         out_(out),
         err_(err),
-        channel_(grpc::CreateChannel(c.server, grpc::InsecureChannelCredentials())),
+        channel_(grpc::CreateChannel(c.server, Credentials(c))),
         registry_(v1::RegistryService::NewStub(channel_)),
         orders_(v1::OrderService::NewStub(channel_)),
         contracts_(v1::ContractService::NewStub(channel_)) {}
@@ -584,6 +642,9 @@ class Client final {
           {"name", "start_time", "role", "organization", "state", "experts_needed"}});
     }
     if (c_.noun == "health") return Health();
+    if (c_.noun == "key") return Key();
+    if (c_.noun == "audit") return Audit();
+    if (c_.noun == "expert" && (c_.verb == "export" || c_.verb == "erase")) return ExpertRights();
     if (c_.noun == "contract") return Contract();
     if (c_.noun == "match") return Match();
     if (c_.noun == "report") return Report();
@@ -629,6 +690,7 @@ class Client final {
   std::unique_ptr<grpc::ClientContext> Context() {
     auto ctx = std::make_unique<grpc::ClientContext>();
     ctx->set_deadline(absl::ToChronoTime(absl::Now() + c_.timeout));
+    if (!c_.api_key.empty()) ctx->AddMetadata("authorization", absl::StrCat("Bearer ", c_.api_key));
     return ctx;
   }
 
@@ -747,6 +809,159 @@ class Client final {
     const bool serving = resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
     out_ << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status()) << "\n";
     return serving ? 0 : 7;
+  }
+
+  // The exchange part of key and audit names: --exchange, or "-" (national).
+  std::string ScopeParent() {
+    return c_.exchange.empty() || c_.exchange == "-" ? "exchanges/-" : Parent();
+  }
+
+  // key create|list|revoke|whoami.
+  int Key() {
+    auto access = v1::AccessService::NewStub(channel_);
+    fields_ = c_.fields;
+    if (c_.verb == "create") {
+      v1::CreateApiKeyRequest req;
+      req.set_parent(ScopeParent());
+      v1::ApiKey* key = req.mutable_api_key();
+      key->set_display_name(TakeFlag("display-name").value_or(""));
+      const std::string role = TakeFlag("role").value_or("");
+      if (role.empty()) throw UsageError{"--role is required"};
+      key->set_role(static_cast<v1::AccessRole>(
+          ParseEnumValue(v1::AccessRole_descriptor(), role, "role")));
+      absl::Duration lifetime = absl::Hours(24 * 90);
+      if (auto in = TakeFlag("expires-in")) {
+        absl::string_view text = *in;
+        int days = 0;
+        if (!absl::ConsumeSuffix(&text, "d") || !absl::SimpleAtoi(text, &days) || days <= 0) {
+          throw UsageError{"--expires-in must be a number of days such as 90d"};
+        }
+        lifetime = absl::Hours(24 * days);
+      }
+      absl::Time expire = absl::Now() + lifetime;
+      if (auto at = TakeFlag("expire-time")) expire = ParseDayOrTime(*at, "expire-time");
+      SetTimestamp(key->mutable_expire_time(), expire);
+      if (auto org = TakeFlag("organization")) key->set_organization(*org);
+      if (auto expert = TakeFlag("expert")) key->set_expert(*expert);
+      ExpandReferences(*key);
+      RequireNoMoreFlags();
+      v1::CreateApiKeyResponse resp;
+      grpc::Status status = access->CreateApiKey(Context().get(), req, &resp);
+      if (!status.ok()) return ReportError(status, err_);
+      if (c_.output == "json") {
+        PrintJson(resp, out_);
+      } else {
+        // The key alone on stdout, for `export KOKEMUS_API_KEY=$(...)`.
+        out_ << resp.key() << "\n";
+        err_ << resp.api_key().name() << ": the key is shown only now; keep it safe\n";
+      }
+      return 0;
+    }
+    if (c_.verb == "list") {
+      RequireNoMoreFlags();
+      v1::ListApiKeysRequest req;
+      req.set_parent(ScopeParent());
+      v1::ListApiKeysResponse resp;
+      grpc::Status status = access->ListApiKeys(Context().get(), req, &resp);
+      if (!status.ok()) return ReportError(status, err_);
+      if (c_.output == "json") {
+        PrintJson(resp, out_);
+        return 0;
+      }
+      std::vector<const pb::Message*> rows;
+      for (const auto& k : resp.api_keys()) rows.push_back(&k);
+      PrintTable(rows, {"name", "display_name", "role", "expire_time", "revoke_time"}, out_);
+      return 0;
+    }
+    if (c_.verb == "revoke") {
+      RequireNoMoreFlags();
+      v1::RevokeApiKeyRequest req;
+      const std::string id = RequireId();
+      req.set_name(absl::StartsWith(id, "exchanges/") ? id
+                                                      : absl::StrCat(ScopeParent(), "/apiKeys/", id));
+      v1::RevokeApiKeyResponse resp;
+      return Done(access->RevokeApiKey(Context().get(), req, &resp), resp, true);
+    }
+    if (c_.verb == "whoami") {
+      RequireNoMoreFlags();
+      v1::GetCallerResponse resp;
+      return Done(access->GetCaller(Context().get(), v1::GetCallerRequest(), &resp), resp, true);
+    }
+    throw UsageError{"key verbs: create, list, revoke, whoami"};
+  }
+
+  // audit list|verify.
+  int Audit() {
+    auto access = v1::AccessService::NewStub(channel_);
+    fields_ = c_.fields;
+    if (c_.verb == "list") {
+      v1::ListAuditRecordsRequest req;
+      req.set_parent(ScopeParent());
+      if (auto r = TakeFlag("resource")) {
+        // An expert's id stands for exchanges/{exchange}/experts/{id}.
+        req.set_resource(absl::StartsWith(*r, "exchanges/") ? *r
+                                                            : absl::StrCat(Parent(), "/experts/", *r));
+      }
+      if (auto key = TakeFlag("key")) req.set_api_key_id(*key);
+      if (auto from = TakeFlag("from")) SetTimestamp(req.mutable_start_time(), ParseDayOrTime(*from, "from"));
+      if (auto to = TakeFlag("to")) SetTimestamp(req.mutable_end_time(), ParseDayOrTime(*to, "to"));
+      if (auto limit = TakeFlag("limit")) req.set_page_size(IntFlag("limit", *limit));
+      RequireNoMoreFlags();
+      v1::ListAuditRecordsResponse resp;
+      grpc::Status status = access->ListAuditRecords(Context().get(), req, &resp);
+      if (!status.ok()) return ReportError(status, err_);
+      if (c_.output == "json") {
+        PrintJson(resp, out_);
+        return 0;
+      }
+      std::vector<const pb::Message*> rows;
+      for (const auto& r : resp.audit_records()) rows.push_back(&r);
+      PrintTable(rows, {"time", "api_key_id", "role", "method", "resource", "outcome"}, out_);
+      return 0;
+    }
+    if (c_.verb == "verify") {
+      RequireNoMoreFlags();
+      v1::VerifyAuditLogRequest req;
+      req.set_parent(ScopeParent());
+      v1::VerifyAuditLogResponse resp;
+      grpc::Status status = access->VerifyAuditLog(Context().get(), req, &resp);
+      if (!status.ok()) return ReportError(status, err_);
+      if (c_.output == "json") {
+        PrintJson(resp, out_);
+      } else {
+        out_ << (resp.intact() ? "intact" : "TAMPERED") << "\n";
+        for (const std::string& p : resp.problems()) out_ << p << "\n";
+      }
+      return resp.intact() ? 0 : 1;
+    }
+    throw UsageError{"audit verbs: list, verify"};
+  }
+
+  // expert export ID [-o F.json] | expert erase ID.
+  int ExpertRights() {
+    RequireNoFields();
+    const std::string id = RequireId();
+    const std::string name =
+        absl::StartsWith(id, "exchanges/") ? id : absl::StrCat(Parent(), "/experts/", id);
+    if (c_.verb == "export") {
+      v1::ExportExpertDataRequest req;
+      req.set_name(name);
+      v1::ExportExpertDataResponse resp;
+      grpc::Status status = registry_->ExportExpertData(Context().get(), req, &resp);
+      if (!status.ok()) return ReportError(status, err_);
+      return WriteDocument(resp.json());
+    }
+    v1::EraseExpertRequest req;
+    req.set_name(name);
+    v1::EraseExpertResponse resp;
+    grpc::Status status = registry_->EraseExpert(Context().get(), req, &resp);
+    if (!status.ok()) return ReportError(status, err_);
+    if (c_.output == "json") {
+      PrintJson(resp, out_);
+    } else {
+      out_ << "erased; the kept assignments now name " << resp.pseudonym() << "\n";
+    }
+    return 0;
   }
 
   // Writes a document to -o FILE, or to stdout without -o.

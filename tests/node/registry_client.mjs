@@ -5,7 +5,7 @@
 //
 // Exits non-zero (with the failed assertion) if the API does not behave.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -31,18 +31,27 @@ function freePort() {
 
 const port = await freePort();
 const dir = mkdtempSync(join(tmpdir(), 'kokemus-node-'));
-const server = spawn(serverBinary, ['--listen', `127.0.0.1:${port}`, '--database', join(dir, 'k.db')],
-                     { stdio: ['ignore', 'ignore', 'inherit'] });
+// The operator's first key, then the server in plaintext on loopback.
+const adminKey = execFileSync(serverBinary, ['--database', join(dir, 'k.db'), '--issue_admin_key', 'node'],
+                              { encoding: 'utf8' }).trim();
+const server = spawn(serverBinary, ['--listen', `127.0.0.1:${port}`, '--database', join(dir, 'k.db'),
+                                    '--plaintext'], { stdio: ['ignore', 'ignore', 'inherit'] });
 const stopped = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
 
-const definition = protoLoader.loadSync('kokemus/v1/registry_service.proto', {
+const definition = protoLoader.loadSync(['kokemus/v1/registry_service.proto', 'kokemus/v1/access_service.proto'], {
   includeDirs: [apiDir], keepCase: false, enums: String, longs: String, defaults: false,
 });
 const kokemus = grpc.loadPackageDefinition(definition).kokemus.v1;
 const client = new kokemus.RegistryService(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-const call = (method, request) => new Promise((resolve, reject) => {
-  client[method](request, { deadline: Date.now() + 10000 }, (err, res) => (err ? reject(err) : resolve(res)));
+const access = new kokemus.AccessService(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+let key = adminKey;
+const callOn = (stub, method, request, withKey = true) => new Promise((resolve, reject) => {
+  const metadata = new grpc.Metadata();
+  if (withKey) metadata.add('authorization', `Bearer ${key}`);
+  stub[method](request, metadata, { deadline: Date.now() + 10000 },
+               (err, res) => (err ? reject(err) : resolve(res)));
 });
+const call = (method, request) => callOn(client, method, request);
 
 try {
   await new Promise((resolve, reject) => client.waitForReady(Date.now() + 10000, (e) => (e ? reject(e) : resolve())));
@@ -52,6 +61,19 @@ try {
   });
   assert.equal(ex.exchange.name, 'exchanges/ph');
   assert.equal(ex.exchange.defaultLanguage, 'fi');
+
+  // No key: UNAUTHENTICATED, and nothing else said.
+  const anonymous = await callOn(client, 'ListExchanges', {}, false).then(() => null, (e) => e);
+  assert.equal(anonymous?.code, grpc.status.UNAUTHENTICATED);
+
+  // The administrator makes the exchange's coordinator key; it works from then on.
+  const made = await callOn(access, 'CreateApiKey', {
+    parent: 'exchanges/ph',
+    apiKey: { displayName: 'Koordinaattori', role: 'ACCESS_ROLE_COORDINATOR',
+              expireTime: { seconds: String(Math.floor(Date.now() / 1000) + 3600) } },
+  });
+  assert.match(made.key, /^kok_[a-z0-9-]+_[A-Za-z0-9_-]{43}$/);
+  key = made.key;
 
   const created = await call('CreateExpert', {
     parent: 'exchanges/ph', expertId: 'kaisa',
@@ -91,9 +113,10 @@ try {
 
   const missing = await call('GetExpert', { name: 'exchanges/ph/experts/nobody' }).then(() => null, (e) => e);
   assert.equal(missing.code, grpc.status.NOT_FOUND);
-  console.log('node @grpc/grpc-js client: 6 checks passed');
+  console.log('node @grpc/grpc-js client: 8 checks passed');
 } finally {
   client.close();
+  access.close();
   server.kill('SIGTERM');
   const code = await stopped;
   rmSync(dir, { recursive: true, force: true });
