@@ -1,0 +1,730 @@
+// Access control over real gRPC on both databases: every RPC called with no
+// key, a bad, a revoked and an expired key, and with each role's key from
+// another exchange, against real objects; the narrowing of orderer systems and
+// experts; keys through the API; the audit log and its tamper detection;
+// export and erasure through the API; the per-key rate limit under a burst.
+#include <atomic>
+#include <functional>
+#include <set>
+#include <thread>
+#include <type_traits>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "kokemus/v1/access_service.grpc.pb.h"
+#include "kokemus/v1/contract_service.grpc.pb.h"
+#include "kokemus/v1/matching_service.grpc.pb.h"
+#include "kokemus/v1/report_service.grpc.pb.h"
+#include "services/rpc/convert.h"
+#include "soci/soci.h"
+#include "tests/test_support.h"
+
+namespace kokemus {
+namespace {
+
+using domain::AccessRole;
+using testing_support::Backend;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::Pair;
+using Channel = std::shared_ptr<grpc::Channel>;
+using CallFn = std::function<grpc::StatusCode(const Channel&)>;
+
+constexpr char kExpert[] = "exchanges/ph/experts/kaisa";
+constexpr char kOrganization[] = "exchanges/ph/organizations/lyseo";
+constexpr char kOrder[] = "exchanges/ph/orders/o1";
+constexpr char kAssignment[] = "exchanges/ph/orders/o1/assignments/a1";
+
+grpc::ClientContext* WithDeadline(grpc::ClientContext& ctx) {
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  return &ctx;
+}
+
+// One unary RPC with a request made by `fill`.
+template <typename Service, typename Req, typename Resp>
+CallFn Unary(grpc::Status (Service::Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
+             std::type_identity_t<std::function<void(Req&)>> fill) {
+  return [rpc, fill](const Channel& channel) {
+    auto stub = Service::NewStub(channel);
+    Req req;
+    fill(req);
+    Resp resp;
+    grpc::ClientContext ctx;
+    return ((*stub).*rpc)(WithDeadline(ctx), req, &resp).error_code();
+  };
+}
+
+// One server-streaming RPC, read to the end.
+template <typename Service, typename Req, typename Resp>
+CallFn Streaming(std::unique_ptr<grpc::ClientReader<Resp>> (Service::Stub::*rpc)(
+                     grpc::ClientContext*, const Req&),
+                 std::type_identity_t<std::function<void(Req&)>> fill) {
+  return [rpc, fill](const Channel& channel) {
+    auto stub = Service::NewStub(channel);
+    Req req;
+    fill(req);
+    grpc::ClientContext ctx;
+    auto reader = ((*stub).*rpc)(WithDeadline(ctx), req);
+    Resp resp;
+    while (reader->Read(&resp)) {
+    }
+    return reader->Finish().error_code();
+  };
+}
+
+#define RPC(svc, m, expect, ...)                                          \
+  {                                                                       \
+    "kokemus.v1." #svc "/" #m, expect,                                    \
+        Unary<v1::svc>(&v1::svc::Stub::m, [=](v1::m##Request & r) { __VA_ARGS__; }) \
+  }
+#define STREAM(svc, m, expect, ...)                                           \
+  {                                                                           \
+    "kokemus.v1." #svc "/" #m, expect,                                        \
+        Streaming<v1::svc>(&v1::svc::Stub::m, [=](v1::m##Request & r) { __VA_ARGS__; }) \
+  }
+
+// What a key of another exchange gets, per role: coordinator, orderer system,
+// expert, reporter. N = NOT_FOUND, P = PERMISSION_DENIED, K = OK.
+struct Rpc {
+  std::string method;
+  std::string cross_exchange;
+  CallFn call;
+};
+
+grpc::StatusCode CodeOf(char c) {
+  switch (c) {
+    case 'N': return grpc::StatusCode::NOT_FOUND;
+    case 'P': return grpc::StatusCode::PERMISSION_DENIED;
+    case 'K': return grpc::StatusCode::OK;
+  }
+  return grpc::StatusCode::UNKNOWN;
+}
+
+class AccessServiceTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    auto channel = server_.channel();
+    orders_ = v1::OrderService::NewStub(channel);
+    auto& registry = server_.registry();
+    for (const char* exchange : {"ph", "hel"}) {
+      testing_support::CreateExchange(registry, exchange);
+      testing_support::SetFixedFee(*orders_, exchange, v1::ROLE_LECTURER, 15000);
+    }
+    testing_support::CreateExpert(registry, "ph", "kaisa", testing_support::SampleExpert());
+    testing_support::CreateExpert(registry, "ph", "eeva", testing_support::SampleExpert());
+    testing_support::CreateOrganization(registry, "ph", "lyseo");
+    testing_support::CreateOrganization(registry, "ph", "kirjasto");
+    testing_support::CreateExpert(registry, "hel", "helga", testing_support::SampleExpert());
+    testing_support::CreateOrganization(registry, "hel", "stadi");
+    testing_support::CreateOrder(
+        *orders_, "ph", "o1",
+        testing_support::SampleOrder("ph", "lyseo", absl::Now() + absl::Hours(24 * 10)));
+    testing_support::CreateOrder(
+        *orders_, "ph", "o2",
+        testing_support::SampleOrder("ph", "kirjasto", absl::Now() + absl::Hours(24 * 12)));
+    Offer("o1", "a1", "kaisa");
+    Offer("o2", "a2", "eeva");
+    for (const char* verb : {"accept", "confirm"}) {
+      grpc::ClientContext ctx;
+      if (std::string(verb) == "accept") {
+        v1::AcceptAssignmentRequest req;
+        req.set_name(kAssignment);
+        v1::AcceptAssignmentResponse resp;
+        ASSERT_TRUE(orders_->AcceptAssignment(&ctx, req, &resp).ok());
+      } else {
+        v1::ConfirmAssignmentRequest req;
+        req.set_name(kAssignment);
+        v1::ConfirmAssignmentResponse resp;
+        ASSERT_TRUE(orders_->ConfirmAssignment(&ctx, req, &resp).ok());
+      }
+    }
+    auto contracts = v1::ContractService::NewStub(channel);
+    grpc::ClientContext ctx;
+    v1::GenerateContractRequest req;
+    req.set_assignment(kAssignment);
+    v1::GenerateContractResponse resp;
+    ASSERT_TRUE(contracts->GenerateContract(&ctx, req, &resp).ok());
+    contract_ = resp.contract().name();
+  }
+
+  void Offer(const std::string& order, const std::string& id, const std::string& expert) {
+    grpc::ClientContext ctx;
+    v1::OfferAssignmentRequest req;
+    req.set_parent("exchanges/ph/orders/" + order);
+    req.set_assignment_id(id);
+    req.mutable_assignment()->set_expert("exchanges/ph/experts/" + expert);
+    *req.mutable_assignment()->mutable_offer_deadline() =
+        rpc::ToProto(absl::Now() + absl::Hours(24));
+    v1::OfferAssignmentResponse resp;
+    ASSERT_TRUE(orders_->OfferAssignment(&ctx, req, &resp).ok());
+  }
+
+  Channel As(const std::string& key) { return testing_support::KeyChannel(server_.address(), key); }
+
+  std::string Key(AccessRole role, const std::string& exchange, const std::string& org = "",
+                  const std::string& expert = "") {
+    return server_.keys().Make(role, exchange, org, expert);
+  }
+
+  // Every RPC of the API, each with a request naming the real objects of ph.
+  std::vector<Rpc> Rpcs() {
+    const std::string contract = contract_;
+    const std::string key_name = "exchanges/ph/apiKeys/" + ph_key_id_;
+    return {
+        RPC(RegistryService, CreateExchange, "PPPP", r.set_exchange_id("new");
+            *r.mutable_exchange() = testing_support::SampleExchange()),
+        RPC(RegistryService, GetExchange, "NNNN", r.set_name("exchanges/ph")),
+        RPC(RegistryService, ListExchanges, "PPPP", ),
+        RPC(RegistryService, UpdateExchange, "NPPP", r.mutable_exchange()->set_name("exchanges/ph")),
+        RPC(RegistryService, CreateExpert, "NPPP", r.set_parent("exchanges/ph");
+            *r.mutable_expert() = testing_support::SampleExpert()),
+        RPC(RegistryService, GetExpert, "NNNP", r.set_name(kExpert)),
+        RPC(RegistryService, ListExperts, "NPPP", r.set_parent("exchanges/ph")),
+        RPC(RegistryService, UpdateExpert, "NPNP", r.mutable_expert()->set_name(kExpert)),
+        RPC(RegistryService, DeleteExpert, "NPPP", r.set_name(kExpert)),
+        RPC(RegistryService, ExportExpertData, "NPNP", r.set_name(kExpert)),
+        RPC(RegistryService, EraseExpert, "NPPP", r.set_name(kExpert)),
+        RPC(RegistryService, CreateOrganization, "NPPP", r.set_parent("exchanges/ph")),
+        RPC(RegistryService, GetOrganization, "NNPP", r.set_name(kOrganization)),
+        RPC(RegistryService, ListOrganizations, "NPPP", r.set_parent("exchanges/ph")),
+        RPC(RegistryService, UpdateOrganization, "NNPP",
+            r.mutable_organization()->set_name(kOrganization)),
+        RPC(RegistryService, DeleteOrganization, "NPPP", r.set_name(kOrganization)),
+        RPC(OrderService, CreateOrder, "NNPP", r.set_parent("exchanges/ph");
+            r.mutable_order()->set_organization(kOrganization)),
+        RPC(OrderService, GetOrder, "NNNP", r.set_name(kOrder)),
+        RPC(OrderService, ListOrders, "NNPP", r.set_parent("exchanges/ph")),
+        RPC(OrderService, UpdateOrder, "NNPP", r.mutable_order()->set_name(kOrder)),
+        RPC(OrderService, CancelOrder, "NNPP", r.set_name(kOrder);
+            r.set_cancelled_by(v1::CANCELLED_BY_ORDERER)),
+        RPC(OrderService, OfferAssignment, "NPPP", r.set_parent(kOrder)),
+        RPC(OrderService, AcceptAssignment, "NPNP", r.set_name(kAssignment)),
+        RPC(OrderService, DeclineAssignment, "NPNP", r.set_name(kAssignment)),
+        RPC(OrderService, ConfirmAssignment, "NPPP", r.set_name(kAssignment)),
+        RPC(OrderService, CompleteAssignment, "NNPP", r.set_name(kAssignment)),
+        RPC(OrderService, CancelAssignment, "NNNP", r.set_name(kAssignment);
+            r.set_cancelled_by(v1::CANCELLED_BY_ORDERER)),
+        RPC(OrderService, GetAssignment, "NNNP", r.set_name(kAssignment)),
+        RPC(OrderService, ListAssignments, "NNNP", r.set_parent(kOrder)),
+        RPC(OrderService, SubmitFeedback, "NNNP", r.set_parent(kAssignment)),
+        RPC(OrderService, GetFeeSchedule, "NNNP", r.set_name("exchanges/ph/feeSchedule")),
+        RPC(OrderService, UpdateFeeSchedule, "NPPP",
+            r.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule")),
+        RPC(ContractService, GenerateContract, "NPPP", r.set_assignment(kAssignment)),
+        RPC(ContractService, GetContract, "NNNP", r.set_name(contract)),
+        RPC(ContractService, ListContracts, "NPPP", r.set_parent("exchanges/ph")),
+        RPC(ContractService, GetContractDocument, "NNNP", r.set_name(contract)),
+        RPC(ContractService, AcceptContract, "NPNP", r.set_name(contract);
+            r.set_full_name("Kaisa Kokemus")),
+        RPC(ContractService, CreateContractTemplate, "NPPP", r.set_parent("exchanges/ph")),
+        RPC(ContractService, GetContractTemplate, "NPPP",
+            r.set_name("exchanges/ph/contractTemplates/fi-0")),
+        RPC(ContractService, ListContractTemplates, "NPPP", r.set_parent("exchanges/ph")),
+        RPC(ContractService, ActivateContractTemplate, "NPPP",
+            r.set_name("exchanges/ph/contractTemplates/fi-0")),
+        RPC(ContractService, RenderPrivacyNotice, "NNNN", r.set_name("exchanges/ph")),
+        RPC(MatchingService, RankExperts, "NPPP", r.set_order(kOrder)),
+        RPC(MatchingService, PlanAssignments, "NPPP", r.set_parent("exchanges/ph")),
+        RPC(MatchingService, OfferPlan, "NPPP", r.set_parent("exchanges/ph")),
+        RPC(MatchingService, GetMatchingSettings, "NPPP",
+            r.set_name("exchanges/ph/matchingSettings")),
+        RPC(MatchingService, UpdateMatchingSettings, "NPPP",
+            r.mutable_matching_settings()->set_name("exchanges/ph/matchingSettings")),
+        RPC(ReportService, GetStatistics, "NPPN", r.set_parent("exchanges/ph")),
+        RPC(ReportService, GetFeedbackSummary, "NPPN", r.set_parent("exchanges/ph")),
+        STREAM(ReportService, ExportAssignments, "NPPP", r.set_parent("exchanges/ph")),
+        STREAM(ReportService, ExportPayroll, "NPPP", r.set_parent("exchanges/ph")),
+        RPC(ReportService, RenderAnnualReport, "NPPN", r.set_parent("exchanges/ph")),
+        RPC(AccessService, CreateApiKey, "NPPP", r.set_parent("exchanges/ph")),
+        RPC(AccessService, ListApiKeys, "NPPP", r.set_parent("exchanges/ph")),
+        RPC(AccessService, RevokeApiKey, "NPPP", r.set_name(key_name)),
+        RPC(AccessService, GetCaller, "KKKK", ),
+        RPC(AccessService, ListAuditRecords, "NPPP", r.set_parent("exchanges/ph")),
+        RPC(AccessService, VerifyAuditLog, "NPPP", r.set_parent("exchanges/ph")),
+    };
+  }
+
+  // The id of a ph key (what RevokeApiKey names).
+  std::string KeyId(const std::string& key) {
+    return key.substr(4, key.find('_', 4) - 4);  // the secret may hold '_' too
+  }
+
+  testing_support::TestServer server_{GetParam()};
+  std::unique_ptr<v1::OrderService::Stub> orders_;
+  std::string contract_;
+  std::string ph_key_id_ = "none";
+};
+
+TEST_P(AccessServiceTest, EveryRpcRefusesMissingBadRevokedAndExpiredKeysAndOtherExchanges) {
+  // A ph coordinator key to revoke, one to expire, and one whose id the
+  // revocation RPC names.
+  const std::string revoked = Key(AccessRole::kCoordinator, "ph");
+  const std::string expired = Key(AccessRole::kCoordinator, "ph");
+  ph_key_id_ = KeyId(Key(AccessRole::kOrdererSystem, "ph", "lyseo"));
+  {
+    auto access = v1::AccessService::NewStub(server_.channel());
+    grpc::ClientContext ctx;
+    v1::RevokeApiKeyRequest req;
+    req.set_name("exchanges/ph/apiKeys/" + KeyId(revoked));
+    v1::RevokeApiKeyResponse resp;
+    grpc::Status s = access->RevokeApiKey(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_TRUE(resp.api_key().has_revoke_time());
+  }
+  ASSERT_TRUE(server_.keys().database().Write([&](soci::session& sql) {
+    const std::string id = KeyId(expired);
+    sql << "UPDATE api_keys SET expire_time = 1 WHERE id = :id", soci::use(id);
+    return absl::OkStatus();
+  }).ok());
+  const std::vector<std::pair<std::string, Channel>> refused = {
+      {"no key", As("")},
+      {"unknown key", As("kok_nobody_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")},
+      {"malformed key", As("not-a-key")},
+      {"revoked key", As(revoked)},
+      {"expired key", As(expired)},
+  };
+  const std::vector<std::pair<std::string, Channel>> elsewhere = {
+      {"coordinator of hel", As(Key(AccessRole::kCoordinator, "hel"))},
+      {"orderer system of hel", As(Key(AccessRole::kOrdererSystem, "hel", "stadi"))},
+      {"expert of hel", As(Key(AccessRole::kExpert, "hel", "", "helga"))},
+      {"reporter of hel", As(Key(AccessRole::kReporter, "hel"))},
+  };
+
+  const std::vector<Rpc> rpcs = Rpcs();
+  std::set<std::string> covered;
+  for (const Rpc& rpc : rpcs) {
+    covered.insert(rpc.method);
+    for (const auto& [who, channel] : refused) {
+      EXPECT_EQ(rpc.call(channel), grpc::StatusCode::UNAUTHENTICATED) << rpc.method << ", " << who;
+    }
+    ASSERT_EQ(rpc.cross_exchange.size(), elsewhere.size()) << rpc.method;
+    for (size_t i = 0; i < elsewhere.size(); ++i) {
+      EXPECT_EQ(rpc.call(elsewhere[i].second), CodeOf(rpc.cross_exchange[i]))
+          << rpc.method << ", " << elsewhere[i].first;
+    }
+  }
+  // Every RPC the server offers is in the table: a new one can't skip it.
+  std::set<std::string> served;
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  for (const std::string& name : testing_support::ServiceNames(server_.address())) {
+    const auto* service = pool->FindServiceByName(name);
+    if (service == nullptr || service->file()->package() != "kokemus.v1") continue;
+    for (int i = 0; i < service->method_count(); ++i) {
+      served.insert(name + "/" + service->method(i)->name());
+    }
+  }
+  EXPECT_EQ(covered, served);
+  EXPECT_EQ(covered.size(), 58u);
+
+  // The objects are real: ph's coordinator reads them.
+  const Channel ph = As(Key(AccessRole::kCoordinator, "ph"));
+  for (const Rpc& rpc : rpcs) {
+    if (rpc.method.find("/Get") == std::string::npos ||
+        rpc.method.find("ReportService") != std::string::npos) {
+      continue;  // reads of objects (statistics need a period)
+    }
+    EXPECT_EQ(rpc.call(ph), grpc::StatusCode::OK) << rpc.method;
+  }
+  // Nothing the refused calls did changed ph: the expert is still there.
+  auto registry = v1::RegistryService::NewStub(ph);
+  grpc::ClientContext ctx;
+  v1::GetExpertRequest req;
+  req.set_name(kExpert);
+  v1::GetExpertResponse resp;
+  ASSERT_TRUE(registry->GetExpert(&ctx, req, &resp).ok());
+  EXPECT_EQ(resp.expert().email(), testing_support::SampleExpert().email());
+}
+
+// The fields an expert message has set.
+std::vector<std::string> SetFields(const google::protobuf::Message& message) {
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  message.GetReflection()->ListFields(message, &fields);
+  std::vector<std::string> names;
+  for (const auto* f : fields) names.push_back(f->name());
+  return names;
+}
+
+TEST_P(AccessServiceTest, AnOrdererSystemSeesItsOwnOrdersAndOnlyTheNamesOfItsExperts) {
+  auto registry = v1::RegistryService::NewStub(As(Key(AccessRole::kOrdererSystem, "ph", "lyseo")));
+  auto orders = v1::OrderService::NewStub(As(Key(AccessRole::kOrdererSystem, "ph", "lyseo")));
+  {
+    grpc::ClientContext ctx;
+    v1::GetExpertRequest req;
+    req.set_name(kExpert);
+    v1::GetExpertResponse resp;
+    ASSERT_TRUE(registry->GetExpert(&ctx, req, &resp).ok());
+    EXPECT_THAT(SetFields(resp.expert()), ElementsAre("name", "display_name", "languages", "roles"));
+    EXPECT_EQ(resp.expert().name(), kExpert);
+    EXPECT_EQ(resp.expert().display_name(), testing_support::SampleExpert().display_name());
+    EXPECT_EQ(resp.expert().email(), "");
+    EXPECT_EQ(resp.expert().phone(), "");
+    EXPECT_EQ(resp.expert().experience_areas_size(), 0);
+    EXPECT_EQ(resp.expert().monthly_earnings_limit_cents(), 0);
+  }
+  {
+    // eeva works for another organization's order: not found.
+    grpc::ClientContext ctx;
+    v1::GetExpertRequest req;
+    req.set_name("exchanges/ph/experts/eeva");
+    v1::GetExpertResponse resp;
+    EXPECT_EQ(registry->GetExpert(&ctx, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::ListOrdersRequest req;
+    req.set_parent("exchanges/ph");
+    v1::ListOrdersResponse resp;
+    ASSERT_TRUE(orders->ListOrders(&ctx, req, &resp).ok());
+    ASSERT_EQ(resp.orders_size(), 1);
+    EXPECT_EQ(resp.orders(0).name(), kOrder);
+  }
+  for (const char* name : {"exchanges/ph/orders/o2"}) {
+    grpc::ClientContext ctx;
+    v1::GetOrderRequest req;
+    req.set_name(name);
+    v1::GetOrderResponse resp;
+    EXPECT_EQ(orders->GetOrder(&ctx, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::GetAssignmentRequest req;
+    req.set_name("exchanges/ph/orders/o2/assignments/a2");
+    v1::GetAssignmentResponse resp;
+    EXPECT_EQ(orders->GetAssignment(&ctx, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+  {
+    // It orders for itself only.
+    grpc::ClientContext ctx;
+    v1::CreateOrderRequest req;
+    req.set_parent("exchanges/ph");
+    *req.mutable_order() = testing_support::SampleOrder("ph", "kirjasto", absl::Now() + absl::Hours(300));
+    v1::CreateOrderResponse resp;
+    EXPECT_EQ(orders->CreateOrder(&ctx, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::ListExpertsRequest req;
+    req.set_parent("exchanges/ph");
+    v1::ListExpertsResponse resp;
+    EXPECT_EQ(registry->ListExperts(&ctx, req, &resp).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+}
+
+TEST_P(AccessServiceTest, AnExpertSeesThemselvesAndKeepsToTheirOwnRecord) {
+  const Channel kaisa = As(Key(AccessRole::kExpert, "ph", "", "kaisa"));
+  auto registry = v1::RegistryService::NewStub(kaisa);
+  auto orders = v1::OrderService::NewStub(kaisa);
+  {
+    grpc::ClientContext ctx;
+    v1::GetExpertRequest req;
+    req.set_name(kExpert);
+    v1::GetExpertResponse resp;
+    ASSERT_TRUE(registry->GetExpert(&ctx, req, &resp).ok());
+    EXPECT_EQ(resp.expert().email(), testing_support::SampleExpert().email());
+    grpc::ClientContext other;
+    req.set_name("exchanges/ph/experts/eeva");
+    EXPECT_EQ(registry->GetExpert(&other, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+  {
+    // Their contact details yes, their roles no.
+    grpc::ClientContext ctx;
+    v1::UpdateExpertRequest req;
+    req.mutable_expert()->set_name(kExpert);
+    req.mutable_expert()->set_phone("040 765 4321");
+    req.mutable_update_mask()->add_paths("phone");
+    v1::UpdateExpertResponse resp;
+    ASSERT_TRUE(registry->UpdateExpert(&ctx, req, &resp).ok());
+    EXPECT_EQ(resp.expert().phone(), "+358407654321");
+    grpc::ClientContext roles;
+    req.mutable_expert()->add_roles(v1::ROLE_EVALUATOR);
+    req.mutable_update_mask()->set_paths(0, "roles");
+    grpc::Status denied = registry->UpdateExpert(&roles, req, &resp);
+    EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(denied.error_message(), "an EXPERT key may not change expert.roles or expert.trainings");
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::ListAssignmentsRequest req;
+    req.set_parent("exchanges/ph/orders/-");
+    v1::ListAssignmentsResponse resp;
+    ASSERT_TRUE(orders->ListAssignments(&ctx, req, &resp).ok());
+    ASSERT_EQ(resp.assignments_size(), 1);
+    EXPECT_EQ(resp.assignments(0).name(), kAssignment);
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::AcceptAssignmentRequest req;
+    req.set_name("exchanges/ph/orders/o2/assignments/a2");
+    v1::AcceptAssignmentResponse resp;
+    EXPECT_EQ(orders->AcceptAssignment(&ctx, req, &resp).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::ExportExpertDataRequest req;
+    req.set_name(kExpert);
+    v1::ExportExpertDataResponse resp;
+    ASSERT_TRUE(registry->ExportExpertData(&ctx, req, &resp).ok());
+    EXPECT_THAT(resp.json(), ::testing::HasSubstr(testing_support::SampleExpert().email()));
+  }
+}
+
+TEST_P(AccessServiceTest, KeysAreMadeShownOnceListedWithoutSecretsAndRevokedAtOnce) {
+  auto access = v1::AccessService::NewStub(As(Key(AccessRole::kCoordinator, "ph")));
+  v1::CreateApiKeyRequest create;
+  create.set_parent("exchanges/ph");
+  create.mutable_api_key()->set_display_name("Lyseon järjestelmä");
+  create.mutable_api_key()->set_role(v1::ACCESS_ROLE_ORDERER_SYSTEM);
+  create.mutable_api_key()->set_organization(kOrganization);
+  {
+    // No expiry: refused, naming the field, nothing stored.
+    grpc::ClientContext ctx;
+    v1::CreateApiKeyResponse resp;
+    grpc::Status s = access->CreateApiKey(&ctx, create, &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(testing_support::Violations(s), ElementsAre(Pair("api_key.expire_time", "is required")));
+  }
+  *create.mutable_api_key()->mutable_expire_time() = rpc::ToProto(absl::Now() + absl::Hours(48));
+  v1::CreateApiKeyResponse made;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(access->CreateApiKey(&ctx, create, &made).ok());
+  }
+  EXPECT_THAT(made.key(), ::testing::MatchesRegex("kok_[a-z0-9-]+_[A-Za-z0-9_-]{43}"));
+  EXPECT_EQ(made.api_key().organization(), kOrganization);
+  EXPECT_EQ(made.api_key().role(), v1::ACCESS_ROLE_ORDERER_SYSTEM);
+  // It works, as what it is.
+  auto as_orderer = v1::AccessService::NewStub(As(made.key()));
+  {
+    grpc::ClientContext ctx;
+    v1::GetCallerResponse who;
+    ASSERT_TRUE(as_orderer->GetCaller(&ctx, v1::GetCallerRequest(), &who).ok());
+    EXPECT_EQ(who.api_key().name(), made.api_key().name());
+    EXPECT_EQ(who.api_key().display_name(), "Lyseon järjestelmä");
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::ListApiKeysRequest req;
+    req.set_parent("exchanges/ph");
+    v1::ListApiKeysResponse resp;
+    ASSERT_TRUE(access->ListApiKeys(&ctx, req, &resp).ok());
+    const std::string secret = made.key().substr(made.key().find('_', 4) + 1);
+    bool listed = false;
+    for (const auto& k : resp.api_keys()) {
+      listed = listed || k.name() == made.api_key().name();
+      EXPECT_THAT(k.DebugString(), ::testing::Not(::testing::HasSubstr(secret)));
+    }
+    EXPECT_TRUE(listed);
+  }
+  {
+    // A coordinator makes no national keys and can't reach another exchange's.
+    grpc::ClientContext ctx;
+    v1::CreateApiKeyRequest national = create;
+    national.set_parent("exchanges/-");
+    national.mutable_api_key()->set_role(v1::ACCESS_ROLE_NATIONAL_ADMIN);
+    v1::CreateApiKeyResponse resp;
+    EXPECT_EQ(access->CreateApiKey(&ctx, national, &resp).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    grpc::ClientContext other;
+    v1::RevokeApiKeyRequest revoke;
+    revoke.set_name("exchanges/hel/apiKeys/" + KeyId(Key(AccessRole::kCoordinator, "hel")));
+    v1::RevokeApiKeyResponse revoked;
+    EXPECT_EQ(access->RevokeApiKey(&other, revoke, &revoked).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::RevokeApiKeyRequest req;
+    req.set_name(made.api_key().name());
+    v1::RevokeApiKeyResponse resp;
+    ASSERT_TRUE(access->RevokeApiKey(&ctx, req, &resp).ok());
+    grpc::ClientContext after;
+    v1::GetCallerResponse who;
+    grpc::Status s = as_orderer->GetCaller(&after, v1::GetCallerRequest(), &who);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(s.error_message(), "invalid API key");
+  }
+}
+
+TEST_P(AccessServiceTest, AccessesToPersonalDataAreAuditedAndTamperingIsFound) {
+  const std::string coordinator = Key(AccessRole::kCoordinator, "ph");
+  const std::string intruder = Key(AccessRole::kCoordinator, "hel");
+  auto registry = v1::RegistryService::NewStub(As(coordinator));
+  auto hel_registry = v1::RegistryService::NewStub(As(intruder));
+  auto access = v1::AccessService::NewStub(As(coordinator));
+  v1::GetExpertRequest get;
+  get.set_name(kExpert);
+  v1::GetExpertResponse got;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(registry->GetExpert(&ctx, get, &got).ok());
+    grpc::ClientContext other;
+    EXPECT_EQ(hel_registry->GetExpert(&other, get, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+    // A write that fails leaves its outcome, and no record of success.
+    grpc::ClientContext taken;
+    v1::CreateExpertRequest create;
+    create.set_parent("exchanges/ph");
+    create.set_expert_id("kaisa");
+    *create.mutable_expert() = testing_support::SampleExpert();
+    v1::CreateExpertResponse created;
+    EXPECT_EQ(registry->CreateExpert(&taken, create, &created).error_code(),
+              grpc::StatusCode::ALREADY_EXISTS);
+  }
+  auto list = [&](const std::string& resource, const std::string& key_id) {
+    grpc::ClientContext ctx;
+    v1::ListAuditRecordsRequest req;
+    req.set_parent("exchanges/ph");
+    req.set_resource(resource);
+    req.set_api_key_id(key_id);
+    v1::ListAuditRecordsResponse resp;
+    grpc::Status s = access->ListAuditRecords(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    std::vector<std::string> lines;
+    for (const auto& r : resp.audit_records()) {
+      lines.push_back(absl::StrCat(r.method(), " ", r.role(), " ", r.outcome(), " ", r.resource()));
+    }
+    return lines;
+  };
+  // Who accessed kaisa (newest first): the failed create, the intruder, the
+  // coordinator's read.
+  EXPECT_THAT(list(kExpert, KeyId(coordinator)),
+              ElementsAre("kokemus.v1.RegistryService/CreateExpert COORDINATOR ALREADY_EXISTS "
+                          "exchanges/ph/experts/kaisa",
+                          "kokemus.v1.RegistryService/GetExpert COORDINATOR OK "
+                          "exchanges/ph/experts/kaisa"));
+  EXPECT_THAT(list("", KeyId(intruder)),
+              ElementsAre("kokemus.v1.RegistryService/GetExpert COORDINATOR NOT_FOUND "
+                          "exchanges/ph/experts/kaisa"));
+  // Every key: the set-up's creation too.
+  EXPECT_THAT(list(kExpert, ""),
+              ElementsAre(::testing::HasSubstr("CreateExpert COORDINATOR ALREADY_EXISTS"),
+                          ::testing::HasSubstr("GetExpert COORDINATOR NOT_FOUND"),
+                          ::testing::HasSubstr("GetExpert COORDINATOR OK"),
+                          ::testing::HasSubstr("CreateExpert COORDINATOR OK")));
+  auto verify = [&] {
+    grpc::ClientContext ctx;
+    v1::VerifyAuditLogRequest req;
+    req.set_parent("exchanges/ph");
+    v1::VerifyAuditLogResponse resp;
+    EXPECT_TRUE(access->VerifyAuditLog(&ctx, req, &resp).ok());
+    return resp;
+  };
+  EXPECT_TRUE(verify().intact());
+  // Someone with database access turns the intruder's failure into success.
+  ASSERT_TRUE(server_.keys().database().Write([&](soci::session& sql) {
+    const std::string id = KeyId(intruder);
+    sql << "UPDATE audit_log SET outcome = 'OK' WHERE key_id = :id", soci::use(id);
+    return absl::OkStatus();
+  }).ok());
+  const v1::VerifyAuditLogResponse tampered = verify();
+  EXPECT_FALSE(tampered.intact());
+  ASSERT_FALSE(tampered.problems().empty());
+  EXPECT_THAT(tampered.problems(0), ::testing::MatchesRegex("record [0-9]+ was changed"));
+}
+
+TEST_P(AccessServiceTest, ExportThenErasureThroughTheApiKeepsTheFees) {
+  const Channel coordinator = As(Key(AccessRole::kCoordinator, "ph"));
+  const std::string kaisa_key = Key(AccessRole::kExpert, "ph", "", "kaisa");
+  auto registry = v1::RegistryService::NewStub(coordinator);
+  {
+    grpc::ClientContext ctx;
+    v1::ExportExpertDataRequest req;
+    req.set_name(kExpert);
+    v1::ExportExpertDataResponse resp;
+    ASSERT_TRUE(registry->ExportExpertData(&ctx, req, &resp).ok());
+    EXPECT_THAT(resp.json(), ::testing::HasSubstr(testing_support::SampleExpert().email()));
+    EXPECT_THAT(resp.json(), ::testing::HasSubstr("\"exchanges/ph/orders/o1/assignments/a1\""));
+  }
+  std::string pseudonym;
+  {
+    grpc::ClientContext ctx;
+    v1::EraseExpertRequest req;
+    req.set_name(kExpert);
+    v1::EraseExpertResponse resp;
+    ASSERT_TRUE(registry->EraseExpert(&ctx, req, &resp).ok());
+    pseudonym = resp.pseudonym();
+    EXPECT_THAT(pseudonym, ::testing::StartsWith("exchanges/ph/experts/erased-"));
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::GetExpertRequest req;
+    req.set_name(kExpert);
+    v1::GetExpertResponse resp;
+    EXPECT_EQ(registry->GetExpert(&ctx, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+  {
+    // The assignment and its fee stay, under the pseudonym.
+    auto orders = v1::OrderService::NewStub(coordinator);
+    grpc::ClientContext ctx;
+    v1::GetAssignmentRequest req;
+    req.set_name(kAssignment);
+    v1::GetAssignmentResponse resp;
+    ASSERT_TRUE(orders->GetAssignment(&ctx, req, &resp).ok());
+    EXPECT_EQ(resp.assignment().expert(), pseudonym);
+    EXPECT_EQ(resp.assignment().fee_cents(), 15000);
+  }
+  // The expert's own key ended with them.
+  auto access = v1::AccessService::NewStub(As(kaisa_key));
+  grpc::ClientContext ctx;
+  v1::GetCallerResponse who;
+  EXPECT_EQ(access->GetCaller(&ctx, v1::GetCallerRequest(), &who).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+INSTANTIATE_TEST_SUITE_P(Db, AccessServiceTest, testing_support::kAllBackends,
+                         testing_support::BackendName);
+
+TEST(RateLimit, ABurstFromOneKeyIsRefusedWhileAnotherKeyIsServed) {
+  testing_support::TestServer server(Backend::kSqlite, [](ServerOptions& options) {
+    options.access.rate_limit = {.per_second = 5, .burst = 20};
+  });
+  testing_support::CreateExchange(server.registry(), "ph");
+  const std::string noisy = server.keys().Make(AccessRole::kCoordinator, "ph");
+  const std::string calm = server.keys().Make(AccessRole::kCoordinator, "ph");
+  auto call = [&](const std::string& key) {
+    auto stub = v1::RegistryService::NewStub(testing_support::KeyChannel(server.address(), key));
+    grpc::ClientContext ctx;
+    v1::GetExchangeRequest req;
+    req.set_name("exchanges/ph");
+    v1::GetExchangeResponse resp;
+    return stub->GetExchange(&ctx, req, &resp);
+  };
+  std::atomic<int> ok{0}, exhausted{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) {
+        grpc::Status s = call(noisy);
+        if (s.ok()) {
+          ++ok;
+        } else if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+          ++exhausted;
+          EXPECT_EQ(s.error_message(), "too many calls with this API key; retry after a moment");
+        } else {
+          ++other;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  // 200 calls in well under a second: the burst of 20 and a few refills.
+  EXPECT_GE(ok.load(), 20);
+  EXPECT_LE(ok.load(), 40);
+  EXPECT_EQ(ok.load() + exhausted.load(), 200);
+  EXPECT_EQ(other.load(), 0);
+  // Another key is served at once, and so are the probes.
+  EXPECT_TRUE(call(calm).ok());
+  auto health = grpc::health::v1::Health::NewStub(testing_support::KeyChannel(server.address(), ""));
+  grpc::ClientContext ctx;
+  grpc::health::v1::HealthCheckResponse resp;
+  ASSERT_TRUE(health->Check(&ctx, grpc::health::v1::HealthCheckRequest(), &resp).ok());
+  EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+}  // namespace
+}  // namespace kokemus
