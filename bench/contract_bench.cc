@@ -14,7 +14,9 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "clients/common/key_channel.h"
 #include "grpcpp/create_channel.h"
+#include "kokemus/v1/access_service.grpc.pb.h"
 #include "kokemus/v1/contract_service.grpc.pb.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
@@ -47,15 +49,23 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(dir);
     database = dir + "/bench.db";
   }
-  auto server = Server::Start({.listen = "127.0.0.1:0", .database = database, .log_requests = false});
+  ServerOptions options{.listen = "127.0.0.1:0", .database = database, .log_requests = false};
+  options.plaintext = true;
+  options.access.rate_limit = {.per_second = 1e6, .burst = 1e6};  // the load is one key's
+  auto server = Server::Start(options);
   if (!server.ok()) {
     std::fprintf(stderr, "%s\n", std::string(server.status().message()).c_str());
     return 1;
   }
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
-                                     grpc::InsecureChannelCredentials());
-  auto registry = v1::RegistryService::NewStub(channel);
-  auto orders = v1::OrderService::NewStub(channel);
+  const std::string address = absl::StrCat("127.0.0.1:", (*server)->port());
+  auto admin_key = IssueAdminKey(options, "contract bench", absl::Now() + absl::Hours(24));
+  if (!admin_key.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(admin_key.status().message()).c_str());
+    return 1;
+  }
+  // The exchange is the administrator's to make; the rest is its coordinator's.
+  auto admin = v1::RegistryService::NewStub(
+      client::KeyChannel(address, grpc::InsecureChannelCredentials(), *admin_key));
 
   // A region: one exchange, an orderer, experts, a fee schedule, confirmed tasks.
   {
@@ -67,8 +77,25 @@ int main(int argc, char** argv) {
     req.mutable_exchange()->set_business_id("0112038-9");
     req.mutable_exchange()->set_contact_email("pankki@example.fi");
     v1::CreateExchangeResponse resp;
-    Check(registry->CreateExchange(&ctx, req, &resp), "exchange");
+    Check(admin->CreateExchange(&ctx, req, &resp), "exchange");
   }
+  std::string coordinator_key;
+  {
+    auto access = v1::AccessService::NewStub(
+        client::KeyChannel(address, grpc::InsecureChannelCredentials(), *admin_key));
+    grpc::ClientContext ctx;
+    v1::CreateApiKeyRequest req;
+    req.set_parent("exchanges/ph");
+    req.mutable_api_key()->set_display_name("contract bench");
+    req.mutable_api_key()->set_role(v1::ACCESS_ROLE_COORDINATOR);
+    *req.mutable_api_key()->mutable_expire_time() = rpc::ToProto(absl::Now() + absl::Hours(24));
+    v1::CreateApiKeyResponse resp;
+    Check(access->CreateApiKey(&ctx, req, &resp), "coordinator key");
+    coordinator_key = resp.key();
+  }
+  auto channel = client::KeyChannel(address, grpc::InsecureChannelCredentials(), coordinator_key);
+  auto registry = v1::RegistryService::NewStub(channel);
+  auto orders = v1::OrderService::NewStub(channel);
   {
     grpc::ClientContext ctx;
     v1::CreateOrganizationRequest req;

@@ -18,12 +18,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "clients/common/key_channel.h"
 #include "grpcpp/create_channel.h"
 #include "kokemus/v1/report_service.grpc.pb.h"
 #include "services/domain/orders.h"
 #include "services/rpc/convert.h"
 #include "services/server.h"
 #include "services/storage/database.h"
+#include "services/storage/key_store.h"
 #include "services/storage/registry_store.h"
 #include "services/storage/sql.h"
 
@@ -135,6 +137,21 @@ void Load(storage::Database& db) {
 
 }  // namespace
 
+// A key of the coordinator of `exchange`, made straight in the database.
+std::string CoordinatorKey(const std::string& database, const std::string& exchange) {
+  auto db = storage::Database::Open(database);
+  Check(db.status(), "database");
+  storage::KeyStore keys(**db, "");
+  storage::ApiKey key;
+  key.display_name = "report bench";
+  key.principal.role = domain::AccessRole::kCoordinator;
+  key.principal.exchange_id = exchange;
+  key.expire_time = absl::Now() + absl::Hours(24);
+  auto made = keys.Create(key, absl::Now());
+  Check(made.status(), "coordinator key");
+  return made->plaintext;
+}
+
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const std::string database = absl::GetFlag(FLAGS_database);
@@ -147,10 +164,21 @@ int main(int argc, char** argv) {
     Check(db.status(), "database");
     Load(**db);
   }
-  auto server = Server::Start({.listen = "127.0.0.1:0", .database = database, .log_requests = false});
+  ServerOptions options{.listen = "127.0.0.1:0", .database = database, .log_requests = false};
+  options.plaintext = true;
+  auto server = Server::Start(options);
   Check(server.status(), "server");
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
-                                     grpc::InsecureChannelCredentials());
+  // National figures are the administrator's; the exports a coordinator's.
+  auto admin_key = IssueAdminKey(options, "report bench", absl::Now() + absl::Hours(24));
+  Check(admin_key.status(), "admin key");
+  const std::string coordinator_key = CoordinatorKey(database, "x0");
+  const std::string address = absl::StrCat("127.0.0.1:", (*server)->port());
+  auto channel = client::PickingKeyChannel(
+      address, grpc::InsecureChannelCredentials(),
+      [&](const google::protobuf::Message* request) {
+        const bool exports = dynamic_cast<const v1::ExportAssignmentsRequest*>(request) != nullptr;
+        return exports ? coordinator_key : *admin_key;
+      });
   auto reports = v1::ReportService::NewStub(channel);
   const absl::TimeZone& tz = domain::HelsinkiTimeZone();
 

@@ -16,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "services/rpc/request_log.h"
 #include "services/server.h"
+#include "services/storage/data_subject_store.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "host:port to listen on (0.0.0.0:50051 for all interfaces)");
@@ -51,6 +52,9 @@ ABSL_FLAG(std::string, issue_admin_key, "",
           "stdout and exit (the operator's first key; it can make every other)");
 ABSL_FLAG(absl::Duration, admin_key_lifetime, absl::Hours(24 * 90),
           "how long a key from --issue_admin_key is valid");
+ABSL_FLAG(bool, apply_retention, false,
+          "erase the experts that every exchange's retention rule says are due, print how many "
+          "and exit (an operator's scheduled job; each erasure is audited)");
 ABSL_FLAG(bool, migrate_only, false,
           "apply pending database migrations and exit (a deployment's pre-upgrade job)");
 
@@ -94,6 +98,24 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::printf("%s\n", key->c_str());
+    return 0;
+  }
+  if (absl::GetFlag(FLAGS_apply_retention)) {
+    auto db = kokemus::storage::Database::Open(options.database);
+    if (!db.ok()) {
+      std::fprintf(stderr, "kokemus-server: %s\n", std::string(db.status().message()).c_str());
+      return 1;
+    }
+    kokemus::storage::AuditRecord by;
+    by.role = "OPERATOR";
+    by.method = "kokemus-server --apply_retention";
+    auto erased = kokemus::storage::DataSubjectStore(**db).ApplyRetention("", absl::Now(), by);
+    if (!erased.ok()) {
+      std::fprintf(stderr, "kokemus-server: %s\n", std::string(erased.status().message()).c_str());
+      return 1;
+    }
+    kokemus::rpc::LogLine(
+        absl::StrFormat(R"({"event":"retention_applied","erased_experts":%d})", erased->size()));
     return 0;
   }
   if (absl::GetFlag(FLAGS_migrate_only)) {

@@ -188,6 +188,7 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
         RPC(RegistryService, DeleteExpert, "NPPP", r.set_name(kExpert)),
         RPC(RegistryService, ExportExpertData, "NPNP", r.set_name(kExpert)),
         RPC(RegistryService, EraseExpert, "NPPP", r.set_name(kExpert)),
+        RPC(RegistryService, ApplyRetention, "NPPP", r.set_name("exchanges/ph")),
         RPC(RegistryService, CreateOrganization, "NPPP", r.set_parent("exchanges/ph")),
         RPC(RegistryService, GetOrganization, "NNPP", r.set_name(kOrganization)),
         RPC(RegistryService, ListOrganizations, "NPPP", r.set_parent("exchanges/ph")),
@@ -318,7 +319,7 @@ TEST_P(AccessServiceTest, EveryRpcRefusesMissingBadRevokedAndExpiredKeysAndOther
     }
   }
   EXPECT_EQ(covered, served);
-  EXPECT_EQ(covered.size(), 58u);
+  EXPECT_EQ(covered.size(), 59u);
 
   // The objects are real: ph's coordinator reads them.
   const Channel ph = As(Key(AccessRole::kCoordinator, "ph"));
@@ -674,6 +675,83 @@ TEST_P(AccessServiceTest, ExportThenErasureThroughTheApiKeepsTheFees) {
   v1::GetCallerResponse who;
   EXPECT_EQ(access->GetCaller(&ctx, v1::GetCallerRequest(), &who).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_P(AccessServiceTest, TheRetentionRuleErasesLongInactiveExpertsOnly) {
+  const Channel coordinator = As(Key(AccessRole::kCoordinator, "ph"));
+  auto registry = v1::RegistryService::NewStub(coordinator);
+  for (const char* id : {"old", "recent", "busy"}) {
+    v1::Expert expert = testing_support::SampleExpert();
+    expert.set_state(std::string(id) == "busy" ? v1::Expert::STATE_ACTIVE : v1::Expert::STATE_INACTIVE);
+    testing_support::CreateExpert(server_.registry(), "ph", id, expert);
+  }
+  // "old" and "busy" last changed three years ago; "busy" is still active.
+  ASSERT_TRUE(server_.keys().database().Write([&](soci::session& sql) {
+    const long long then = absl::ToUnixMicros(absl::Now() - absl::Hours(24 * 365 * 3));
+    sql << "UPDATE experts SET update_time = :t WHERE id IN ('old', 'busy')", soci::use(then);
+    return absl::OkStatus();
+  }).ok());
+  auto apply = [&](int32_t* erased) {
+    grpc::ClientContext ctx;
+    v1::ApplyRetentionRequest req;
+    req.set_name("exchanges/ph");
+    v1::ApplyRetentionResponse resp;
+    grpc::Status s = registry->ApplyRetention(&ctx, req, &resp);
+    *erased = resp.erased_experts();
+    return s;
+  };
+  int32_t erased = -1;
+  ASSERT_TRUE(apply(&erased).ok());
+  EXPECT_EQ(erased, 0);  // no rule yet: nothing is erased
+  {
+    grpc::ClientContext ctx;
+    v1::UpdateExchangeRequest req;
+    req.mutable_exchange()->set_name("exchanges/ph");
+    req.mutable_exchange()->set_retention_months(121);
+    req.mutable_update_mask()->add_paths("retention_months");
+    v1::UpdateExchangeResponse resp;
+    grpc::Status s = registry->UpdateExchange(&ctx, req, &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(testing_support::Violations(s),
+                ElementsAre(Pair("exchange.retention_months", "must be between 0 and 120")));
+    grpc::ClientContext again;
+    req.mutable_exchange()->set_retention_months(24);
+    ASSERT_TRUE(registry->UpdateExchange(&again, req, &resp).ok());
+    EXPECT_EQ(resp.exchange().retention_months(), 24);
+  }
+  ASSERT_TRUE(apply(&erased).ok());
+  EXPECT_EQ(erased, 1);
+  for (const auto& [id, code] : std::vector<std::pair<std::string, grpc::StatusCode>>{
+           {"old", grpc::StatusCode::NOT_FOUND},
+           {"recent", grpc::StatusCode::OK},
+           {"busy", grpc::StatusCode::OK},
+           {"kaisa", grpc::StatusCode::OK}}) {
+    grpc::ClientContext ctx;
+    v1::GetExpertRequest req;
+    req.set_name("exchanges/ph/experts/" + id);
+    v1::GetExpertResponse resp;
+    EXPECT_EQ(registry->GetExpert(&ctx, req, &resp).error_code(), code) << id;
+  }
+  // The erasure is in the audit log under the expert's name.
+  auto access = v1::AccessService::NewStub(coordinator);
+  grpc::ClientContext ctx;
+  v1::ListAuditRecordsRequest req;
+  req.set_parent("exchanges/ph");
+  req.set_resource("exchanges/ph/experts/old");
+  v1::ListAuditRecordsResponse resp;
+  ASSERT_TRUE(access->ListAuditRecords(&ctx, req, &resp).ok());
+  std::vector<std::string> trail;
+  for (const auto& r : resp.audit_records()) trail.push_back(r.method() + " " + r.outcome());
+  EXPECT_THAT(trail, ElementsAre("kokemus.v1.RegistryService/GetExpert NOT_FOUND",
+                                 "kokemus.v1.RegistryService/ApplyRetention OK",
+                                 "kokemus.v1.RegistryService/CreateExpert OK"));
+  // Across exchanges only for the national administrator.
+  grpc::ClientContext national;
+  v1::ApplyRetentionRequest all;
+  all.set_name("exchanges/-");
+  v1::ApplyRetentionResponse none;
+  EXPECT_EQ(registry->ApplyRetention(&national, all, &none).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, AccessServiceTest, testing_support::kAllBackends,

@@ -3,6 +3,11 @@
 // record, a deleted record in the middle, and the newest record removed.
 #include "services/storage/audit_store.h"
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/storage/sql.h"
@@ -126,6 +131,50 @@ TEST_P(AuditStoreTest, ARecordCommitsOnlyWithItsTransaction) {
   AuditQuery all;
   EXPECT_TRUE(audit_->List(all)->empty());
   EXPECT_THAT(Problems("ph"), ElementsAre());
+}
+
+TEST_P(AuditStoreTest, RacingReadersAreGroupCommittedIntoIntactChains) {
+  // Eight threads record 40 reads each on two exchanges at once: every call
+  // returns after its record is kept, in fewer transactions than records.
+  AuditWriter writer(*db_);
+  const uint64_t writes_before = db_->committed_writes();
+  std::vector<std::thread> threads;
+  std::atomic<int> failed{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        AuditRecord r;
+        r.exchange_id = t % 2 == 0 ? "ph" : "hel";
+        r.time = t0_ + absl::Seconds(i);
+        r.key_id = absl::StrCat("k", t);
+        r.role = "COORDINATOR";
+        r.method = "kokemus.v1.RegistryService/GetExpert";
+        r.resource = absl::StrCat("exchanges/", r.exchange_id, "/experts/e", i);
+        r.outcome = "OK";
+        if (!writer.Write(r).ok()) ++failed;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_LT(db_->committed_writes() - writes_before, 320u);
+  EXPECT_THAT(Problems("ph"), ElementsAre());
+  EXPECT_THAT(Problems("hel"), ElementsAre());
+  for (const char* exchange : {"ph", "hel"}) {
+    AuditQuery q;
+    q.exchange_id = exchange;
+    q.limit = 1000;
+    auto records = audit_->List(q);
+    ASSERT_TRUE(records.ok());
+    ASSERT_EQ(records->size(), 160u) << exchange;
+    std::vector<int64_t> seqs;
+    for (const AuditRecord& r : *records) seqs.push_back(r.seq);
+    std::sort(seqs.begin(), seqs.end());
+    for (size_t i = 0; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], static_cast<int64_t>(i + 1));
+  }
+  // Appending many at once is appending them one by one.
+  Sql("DELETE FROM audit_log WHERE seq = 77 AND chain = 'ph'");
+  EXPECT_THAT(Problems("ph"), ::testing::Not(ElementsAre()));
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, AuditStoreTest, testing_support::kAllBackends,

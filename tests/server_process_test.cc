@@ -135,6 +135,11 @@ TEST_P(ServerProcessTest, TheOperatorsFirstKeyIsIssuedOnceAndWorks) {
                   EXPECT_EQ(n, 0);
                   return absl::OkStatus();
                 }).ok());
+  // The operator's scheduled retention run.
+  auto retention = testing_support::RunProcess({testing_support::BinaryPath("kokemus-server"),
+                                                "--database", db_.url(), "--apply_retention"});
+  EXPECT_EQ(retention.exit_code, 0) << retention.err;
+  EXPECT_THAT(retention.out, HasSubstr(R"("event":"retention_applied","erased_experts":0)"));
   // Without the opt-in to plaintext and without a certificate, no start.
   auto refused = testing_support::RunProcess(
       {testing_support::BinaryPath("kokemus-server"), "--listen", "127.0.0.1:0", "--database",

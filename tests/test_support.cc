@@ -19,7 +19,7 @@
 #include "google/rpc/status.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "grpcpp/create_channel.h"
-#include "grpcpp/support/client_interceptor.h"
+#include "clients/common/key_channel.h"
 #include "services/storage/registry_store.h"
 #include "services/domain/validation.h"
 #include "services/rpc/convert.h"
@@ -184,76 +184,25 @@ std::string ExchangeIn(const google::protobuf::Message& message) {
   return "";
 }
 
-// Adds "authorization: Bearer KEY" with the key `pick` chooses for the request.
-class KeyInterceptor final : public grpc::experimental::Interceptor {
- public:
-  using Pick = std::function<std::string(const google::protobuf::Message*)>;
-  explicit KeyInterceptor(Pick pick) : pick_(std::move(pick)) {}
-
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    using grpc::experimental::InterceptionHookPoints;
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
-      const google::protobuf::Message* request = nullptr;
-      if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) {
-        request = static_cast<const google::protobuf::Message*>(methods->GetSendMessage());
-      }
-      const std::string key = pick_(request);
-      if (!key.empty()) {
-        methods->GetSendInitialMetadata()->insert({"authorization", absl::StrCat("Bearer ", key)});
-      }
-    }
-    methods->Proceed();
-  }
-
- private:
-  Pick pick_;
-};
-
-class KeyInterceptorFactory final : public grpc::experimental::ClientInterceptorFactoryInterface {
- public:
-  explicit KeyInterceptorFactory(KeyInterceptor::Pick pick) : pick_(std::move(pick)) {}
-  grpc::experimental::Interceptor* CreateClientInterceptor(
-      grpc::experimental::ClientRpcInfo*) override {
-    return new KeyInterceptor(pick_);
-  }
-
- private:
-  KeyInterceptor::Pick pick_;
-};
-
-std::shared_ptr<grpc::Channel> ChannelPicking(
-    const std::string& address, KeyInterceptor::Pick pick,
-    std::shared_ptr<grpc::ChannelCredentials> credentials) {
-  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
-  factories.push_back(std::make_unique<KeyInterceptorFactory>(std::move(pick)));
-  grpc::ChannelArguments args;
-  // A channel of its own connections: tests compare credentials side by side.
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::experimental::CreateCustomChannelWithInterceptors(
-      address, credentials ? credentials : grpc::InsecureChannelCredentials(), args,
-      std::move(factories));
-}
-
 }  // namespace
 
 std::shared_ptr<grpc::Channel> KeyChannel(const std::string& address, const std::string& key,
                                           std::shared_ptr<grpc::ChannelCredentials> credentials) {
-  return ChannelPicking(
-      address, [key](const google::protobuf::Message*) { return key; }, credentials);
+  return client::KeyChannel(
+      address, credentials ? credentials : grpc::InsecureChannelCredentials(), key);
 }
 
 std::shared_ptr<grpc::Channel> AutoKeyChannel(
     const std::string& address, TestKeys& keys,
     std::shared_ptr<grpc::ChannelCredentials> credentials) {
-  return ChannelPicking(
-      address,
+  return client::PickingKeyChannel(
+      address, credentials ? credentials : grpc::InsecureChannelCredentials(),
       [&keys](const google::protobuf::Message* request) {
         const std::string exchange = request == nullptr ? "" : ExchangeIn(*request);
         if (exchange.empty() || exchange == "-") return keys.Admin();
         std::string key = keys.Coordinator(exchange);
         return key.empty() ? keys.Admin() : key;
-      },
-      credentials);
+      });
 }
 
 TestServer::TestServer(Backend backend, const std::function<void(ServerOptions&)>& tweak)

@@ -90,6 +90,7 @@ constexpr absl::string_view kUsage =
     "                get|accept|document CONTRACT; list          --exchange EX\n"
     "  template      list; get|activate fi-1; upload --language fi --file F\n"
     "  exchange      privacy-notice ID [--language fi] [--format pdf|text] [-o F]\n"
+    "                apply-retention ID|-   (erase what the retention rule says is due)\n"
     "  match         rank ORDER [--max-candidates N] [--omit-excluded true]\n"
     "                plan --from DAY|TIME --to DAY|TIME [--offer-deadline TIME]\n"
     "                settings [--experience|--role|--travel|--fairness|--preferred|\n"
@@ -650,6 +651,7 @@ class Client final {
     if (c_.noun == "report") return Report();
     if (c_.noun == "template") return Template();
     if (c_.noun == "exchange" && c_.verb == "privacy-notice") return PrivacyNotice();
+    if (c_.noun == "exchange" && c_.verb == "apply-retention") return ApplyRetention();
     if (c_.noun == "assignment") return Assignment();
     if (c_.noun == "feedback") return Feedback();
     if (c_.noun == "fees") return Fees();
@@ -935,6 +937,24 @@ class Client final {
       return resp.intact() ? 0 : 1;
     }
     throw UsageError{"audit verbs: list, verify"};
+  }
+
+  // exchange apply-retention [ID | -]: the retention rule, now.
+  int ApplyRetention() {
+    RequireNoFields();
+    v1::ApplyRetentionRequest req;
+    const std::string id = c_.id.empty() ? c_.exchange : c_.id;
+    if (id.empty()) throw UsageError{"exchange apply-retention needs an ID (or - for every exchange)"};
+    req.set_name(absl::StartsWith(id, "exchanges/") ? id : absl::StrCat("exchanges/", id));
+    v1::ApplyRetentionResponse resp;
+    grpc::Status status = registry_->ApplyRetention(Context().get(), req, &resp);
+    if (!status.ok()) return ReportError(status, err_);
+    if (c_.output == "json") {
+      PrintJson(resp, out_);
+    } else {
+      out_ << "erased " << resp.erased_experts() << " experts\n";
+    }
+    return 0;
   }
 
   // expert export ID [-o F.json] | expert erase ID.

@@ -33,6 +33,7 @@ std::vector<MethodRule> BuildRules() {
       {"RegistryService/DeleteExpert", C, false, Own::kNone, Own::kNone, true},
       {"RegistryService/ExportExpertData", C | E, false, Own::kNone, Own::kSelf, true},
       {"RegistryService/EraseExpert", C, false, Own::kNone, Own::kNone, true},
+      {"RegistryService/ApplyRetention", A | C, true, Own::kNone, Own::kNone, true},
       {"RegistryService/CreateOrganization", C, false, Own::kNone, Own::kNone, false},
       {"RegistryService/GetOrganization", C | O, false, Own::kOrganization, Own::kNone, false},
       {"RegistryService/ListOrganizations", C, false, Own::kNone, Own::kNone, false},

@@ -281,7 +281,8 @@ absl::Status ApplyExchangeMask(const Exchange& patch,
                  KOKEMUS_FIELD(Exchange, default_language),
                  KOKEMUS_FIELD(Exchange, business_id),
                  KOKEMUS_FIELD(Exchange, contact_email),
-                 KOKEMUS_FIELD(Exchange, travel_buffer_minutes)};
+                 KOKEMUS_FIELD(Exchange, travel_buffer_minutes),
+                 KOKEMUS_FIELD(Exchange, retention_months)};
   return ApplyMask(patch, paths, kFields, target);
 }
 

@@ -94,6 +94,7 @@ struct Exchange {
   std::string business_id;
   std::string contact_email;
   int travel_buffer_minutes = 0;
+  int retention_months = 0;  // 0: no automatic erasure
   Meta meta;
 };
 

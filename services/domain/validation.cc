@@ -376,6 +376,9 @@ void ValidateExchange(const Exchange& e, absl::string_view prefix,
   if (e.travel_buffer_minutes < 0 || e.travel_buffer_minutes > 480) {
     v.Add(Path(prefix, "travel_buffer_minutes"), "must be between 0 and 480");
   }
+  if (e.retention_months < 0 || e.retention_months > 120) {
+    v.Add(Path(prefix, "retention_months"), "must be between 0 and 120");
+  }
 }
 
 void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix,

@@ -50,7 +50,7 @@ absl::StatusOr<std::string> ExchangeOfResource(absl::string_view resource,
 }
 
 AccessGuard::AccessGuard(storage::Database& db, storage::KeyStore& keys, AccessOptions options)
-    : db_(db), keys_(keys), options_(options), limiter_(options.rate_limit) {}
+    : keys_(keys), options_(options), limiter_(options.rate_limit), writer_(db) {}
 
 void AccessGuard::ForgetKeys() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -139,11 +139,7 @@ absl::Status AccessGuard::Rider::Ride(soci::session& sql, storage::Dialect diale
 }
 
 absl::Status AccessGuard::Audited(const Caller& caller, const absl::Status& status) {
-  storage::AuditRecord record = RecordOf(caller, status);
-  absl::Status written = db_.Write([&](soci::session& sql) {
-    return storage::AuditStore::Append(sql, db_.dialect(), record);
-  });
-  if (!written.ok()) {
+  if (!writer_.Write(RecordOf(caller, status)).ok()) {
     return absl::UnavailableError("the audit log can't be written now; nothing was answered");
   }
   return status;

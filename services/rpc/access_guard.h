@@ -5,8 +5,8 @@
 // (PERMISSION_DENIED for a role the rule doesn't list, NOT_FOUND for another
 // exchange's objects). Methods that touch personal data write one audit
 // record: inside the call's first committed write transaction when it has
-// one, else in a transaction of its own before the answer leaves; an answer
-// whose record can't be written is not given (UNAVAILABLE).
+// one, else (reads, refusals) group-committed before the answer leaves; an
+// answer whose record can't be written is not given (UNAVAILABLE).
 //
 //   return guard_.Run(context, "RegistryService/GetExpert", "name", request->name(),
 //                     [&](Caller& caller) -> absl::Status { ... });
@@ -158,10 +158,10 @@ class AccessGuard final {
     absl::Time until;
   };
 
-  storage::Database& db_;
   storage::KeyStore& keys_;
   const AccessOptions options_;
   domain::RateLimiter limiter_;
+  storage::AuditWriter writer_;  // records outside a write transaction, group-committed
   std::mutex mu_;
   std::unordered_map<std::string, Checked> checked_;  // by SHA-256 of the key; guarded by mu_
 };

@@ -88,6 +88,7 @@ domain::Exchange FromProto(const v1::Exchange& p) {
   e.business_id = p.business_id();
   e.contact_email = p.contact_email();
   e.travel_buffer_minutes = p.travel_buffer_minutes();
+  e.retention_months = p.retention_months();
   return e;
 }
 
@@ -154,6 +155,7 @@ v1::Exchange ToProto(const domain::Exchange& e) {
   p.set_business_id(e.business_id);
   p.set_contact_email(e.contact_email);
   p.set_travel_buffer_minutes(e.travel_buffer_minutes);
+  p.set_retention_months(e.retention_months);
   SetMeta(e.meta, p.mutable_etag(), p.mutable_create_time(),
           p.mutable_update_time());
   return p;

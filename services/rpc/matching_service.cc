@@ -216,12 +216,10 @@ grpc::Status MatchingService::PlanAssignments(grpc::ServerContext* context,
     for (const auto& o : *open) response->set_open_places(response->open_places() + std::max(0, o.open_places));
     const std::vector<domain::PlanOrder> orders = PlanOrders(*std::move(open), d, per_order, started);
 
-    // Leave the caller's deadline a second for the reply.
-    absl::Duration limit = kPlanTimeLimit;
-    if (context != nullptr &&
-        context->deadline() != std::chrono::system_clock::time_point::max()) {
-      limit = std::min(limit, absl::FromChrono(context->deadline()) - absl::Now() - absl::Seconds(1));
-    }
+    // Leave the call's deadline (the caller's, or the server's default) a
+    // second for the reply.
+    const absl::Duration limit =
+        std::min(kPlanTimeLimit, caller.deadline() - absl::Now() - absl::Seconds(1));
     const domain::Plan plan = domain::PlanAssignments(
         orders, d.experts, d.settings, std::max(limit, absl::Milliseconds(200)));
 

@@ -360,6 +360,28 @@ grpc::Status RegistryService::EraseExpert(grpc::ServerContext* context,
   });
 }
 
+grpc::Status RegistryService::ApplyRetention(grpc::ServerContext* context,
+                                             const v1::ApplyRetentionRequest* request,
+                                             v1::ApplyRetentionResponse* response) {
+  return guard_.Run(context, "RegistryService/ApplyRetention", "name", request->name(),
+                    [&](Caller& caller) -> absl::Status {
+    if (!caller.exchange_id().empty()) {
+      if (auto id = domain::ParseExchangeName(request->name(), "name"); !id.ok()) {
+        return id.status();
+      }
+    }
+    storage::AuditRecord by;
+    by.key_id = caller.principal().key_id;
+    by.role = std::string(domain::AccessRoleName(caller.principal().role));
+    by.method = caller.rule().method;
+    auto erased = subjects_.ApplyRetention(caller.exchange_id(), absl::Now(), by);
+    if (!erased.ok()) return erased.status();
+    if (!erased->empty()) guard_.ForgetKeys();  // their keys were revoked
+    response->set_erased_experts(static_cast<int32_t>(erased->size()));
+    return absl::OkStatus();
+  });
+}
+
 // --- Organizations ---------------------------------------------------------
 
 grpc::Status RegistryService::CreateOrganization(

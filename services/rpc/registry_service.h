@@ -43,6 +43,8 @@ class RegistryService final : public v1::RegistryService::Service {
                                 v1::ExportExpertDataResponse*) override;
   grpc::Status EraseExpert(grpc::ServerContext*, const v1::EraseExpertRequest*,
                            v1::EraseExpertResponse*) override;
+  grpc::Status ApplyRetention(grpc::ServerContext*, const v1::ApplyRetentionRequest*,
+                              v1::ApplyRetentionResponse*) override;
 
   grpc::Status CreateOrganization(grpc::ServerContext*,
                                   const v1::CreateOrganizationRequest*,

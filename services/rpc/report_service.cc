@@ -85,24 +85,28 @@ void ToProto(const domain::StatisticsRow& row, v1::StatisticsRow* out) {
 template <typename Response>
 class CsvWriter {
  public:
-  explicit CsvWriter(grpc::ServerWriter<Response>* writer) : writer_(writer) {}
+  CsvWriter(grpc::ServerWriter<Response>* writer, absl::Time deadline)
+      : writer_(writer), deadline_(deadline) {}
 
-  // False once the client has gone away.
-  bool Add(absl::string_view line) {
+  // CANCELLED once the client has gone away, DEADLINE_EXCEEDED past the
+  // call's deadline.
+  absl::Status Add(absl::string_view line) {
     chunk_.mutable_csv()->append(line.data(), line.size());
     chunk_.mutable_csv()->append("\r\n");
-    if (chunk_.csv().size() < kChunkBytes) return true;
+    if (chunk_.csv().size() < kChunkBytes) return absl::OkStatus();
     return Flush();
   }
-  bool Flush() {
-    if (chunk_.csv().empty()) return true;
+  absl::Status Flush() {
+    if (absl::Now() > deadline_) return absl::DeadlineExceededError("the export ran past its deadline");
+    if (chunk_.csv().empty()) return absl::OkStatus();
     const bool ok = writer_->Write(chunk_);
     chunk_.clear_csv();
-    return ok;
+    return ok ? absl::OkStatus() : absl::CancelledError("the client went away");
   }
 
  private:
   grpc::ServerWriter<Response>* writer_;
+  absl::Time deadline_;
   Response chunk_;
 };
 
@@ -205,11 +209,12 @@ grpc::Status ReportService::ExportAssignments(
     if (!v.empty()) return v.ToStatus();
     auto tasks = store_.Tasks(*exchange_id, period.from, period.to, true);
     if (!tasks.ok()) return tasks.status();
-    CsvWriter<v1::ExportAssignmentsResponse> csv(writer);
-    bool ok = csv.Add(domain::AssignmentCsvHeader());
-    for (size_t i = 0; ok && i < tasks->size(); ++i) ok = csv.Add(domain::AssignmentCsvLine((*tasks)[i]));
-    if (!ok || !csv.Flush()) return absl::CancelledError("the client went away");
-    return absl::OkStatus();
+    CsvWriter<v1::ExportAssignmentsResponse> csv(writer, caller.deadline());
+    absl::Status s = csv.Add(domain::AssignmentCsvHeader());
+    for (size_t i = 0; s.ok() && i < tasks->size(); ++i) {
+      s = csv.Add(domain::AssignmentCsvLine((*tasks)[i]));
+    }
+    return s.ok() ? csv.Flush() : s;
   });
 }
 
@@ -227,11 +232,12 @@ grpc::Status ReportService::ExportPayroll(grpc::ServerContext* context,
     if (!tasks.ok()) return tasks.status();
     auto payees = store_.Payees(*exchange_id);
     if (!payees.ok()) return payees.status();
-    CsvWriter<v1::ExportPayrollResponse> csv(writer);
-    bool ok = true;
-    for (const std::string& line : domain::PayrollCsvLines(*tasks, *payees)) ok = ok && csv.Add(line);
-    if (!ok || !csv.Flush()) return absl::CancelledError("the client went away");
-    return absl::OkStatus();
+    CsvWriter<v1::ExportPayrollResponse> csv(writer, caller.deadline());
+    absl::Status s;
+    for (const std::string& line : domain::PayrollCsvLines(*tasks, *payees)) {
+      if (s.ok()) s = csv.Add(line);
+    }
+    return s.ok() ? csv.Flush() : s;
   });
 }
 

@@ -1,8 +1,11 @@
 #include "services/storage/audit_store.h"
 
+#include <algorithm>
 #include <limits>
+#include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/substitute.h"
 #include "services/domain/digest.h"
 #include "services/storage/sql.h"
 
@@ -11,6 +14,9 @@ namespace {
 
 constexpr char kColumns[] =
     "chain, seq, time, key_id, role, exchange_id, method, resource, outcome, prev_hash, hash";
+
+// Rows per INSERT statement when a batch is appended.
+constexpr size_t kRowsPerInsert = 100;
 
 // The chain of an exchange; national actions have their own.
 std::string ChainOf(const std::string& exchange_id) {
@@ -54,34 +60,101 @@ Stored Read(const soci::row& row) {
 }  // namespace
 
 absl::Status AuditStore::Append(soci::session& sql, Dialect dialect, AuditRecord& record) {
-  const std::string chain = ChainOf(record.exchange_id);
-  Execute(sql,
-          "INSERT INTO audit_heads (chain, seq, hash) VALUES (:chain, 0, '') ON CONFLICT (chain) "
-          "DO NOTHING",
-          {chain});
+  std::vector<AuditRecord*> one = {&record};
+  return AppendAll(sql, dialect, one);
+}
+
+absl::Status AuditStore::AppendAll(soci::session& sql, Dialect dialect,
+                                   const std::vector<AuditRecord*>& records) {
+  // Chains in name order, so concurrent batches lock their heads alike.
+  std::map<std::string, std::vector<AuditRecord*>> chains;
+  for (AuditRecord* r : records) chains[ChainOf(r->exchange_id)].push_back(r);
   const char* lock = dialect == Dialect::kPostgresql ? " FOR UPDATE" : "";
-  long long seq = 0;
-  std::string prev;
-  Query<int>(sql, absl::StrCat("SELECT seq, hash FROM audit_heads WHERE chain = :chain", lock),
-             {chain}, [&](const soci::row& row) {
-               RowReader r(row);
-               seq = r.Int();
-               prev = r.Text();
-               return 0;
-             });
-  record.seq = seq + 1;
-  record.time = absl::FromUnixMicros(absl::ToUnixMicros(record.time));
-  record.hash = RecordHash(record, prev);
-  Execute(sql,
-          "INSERT INTO audit_log (chain, seq, time, key_id, role, exchange_id, method, resource, "
-          "outcome, prev_hash, hash) VALUES (:chain, :seq, :time, :key, :role, :x, :method, "
-          ":resource, :outcome, :prev, :hash)",
-          {chain, static_cast<long long>(record.seq), Micros(record.time), record.key_id,
-           record.role, record.exchange_id, record.method, record.resource, record.outcome, prev,
-           record.hash});
-  Execute(sql, "UPDATE audit_heads SET seq = :seq, hash = :hash WHERE chain = :chain",
-          {static_cast<long long>(record.seq), record.hash, chain});
+  for (auto& [chain, list] : chains) {
+    Execute(sql,
+            "INSERT INTO audit_heads (chain, seq, hash) VALUES (:chain, 0, '') ON CONFLICT (chain) "
+            "DO NOTHING",
+            {chain});
+    long long seq = 0;
+    std::string prev;
+    Query<int>(sql, absl::StrCat("SELECT seq, hash FROM audit_heads WHERE chain = :chain", lock),
+               {chain}, [&](const soci::row& row) {
+                 RowReader r(row);
+                 seq = r.Int();
+                 prev = r.Text();
+                 return 0;
+               });
+    for (size_t start = 0; start < list.size(); start += kRowsPerInsert) {
+      const size_t end = std::min(list.size(), start + kRowsPerInsert);
+      std::string insert = absl::StrCat("INSERT INTO audit_log (", kColumns, ") VALUES ");
+      Record values;
+      for (size_t i = start; i < end; ++i) {
+        AuditRecord& record = *list[i];
+        record.seq = ++seq;
+        record.time = absl::FromUnixMicros(absl::ToUnixMicros(record.time));
+        record.hash = RecordHash(record, prev);
+        // SQLite binds equal names once: every row's names are its own.
+        absl::StrAppend(&insert, i == start ? "" : ", ",
+                        absl::Substitute("(:c$0, :s$0, :t$0, :k$0, :r$0, :x$0, :m$0, :o$0, :u$0, "
+                                         ":p$0, :h$0)",
+                                         i - start));
+        for (Value v : Record{chain, static_cast<long long>(record.seq), Micros(record.time),
+                              record.key_id, record.role, record.exchange_id, record.method,
+                              record.resource, record.outcome, prev, record.hash}) {
+          values.push_back(std::move(v));
+        }
+        prev = record.hash;
+      }
+      Execute(sql, insert.c_str(), std::move(values));
+    }
+    Execute(sql, "UPDATE audit_heads SET seq = :seq, hash = :hash WHERE chain = :chain",
+            {seq, prev, chain});
+  }
   return absl::OkStatus();
+}
+
+AuditWriter::AuditWriter(Database& db) : db_(db), thread_([this] { Run(); }) {}
+
+AuditWriter::~AuditWriter() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+absl::Status AuditWriter::Write(AuditRecord record) {
+  Pending pending;
+  pending.record = std::move(record);
+  std::unique_lock<std::mutex> lock(mu_);
+  if (stopping_) return absl::UnavailableError("the audit log is closing");
+  queue_.push_back(&pending);
+  wake_.notify_all();
+  done_.wait(lock, [&] { return pending.done; });
+  return pending.status;
+}
+
+void AuditWriter::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and nothing left to write
+    std::vector<Pending*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    std::vector<AuditRecord*> records;
+    for (Pending* p : batch) records.push_back(&p->record);
+    const absl::Status status = db_.Write([&](soci::session& sql) {
+      return AuditStore::AppendAll(sql, db_.dialect(), records);
+    });
+    lock.lock();
+    for (Pending* p : batch) {
+      p->status = status;
+      p->done = true;
+    }
+    done_.notify_all();
+  }
 }
 
 absl::StatusOr<std::vector<AuditRecord>> AuditStore::List(const AuditQuery& q) {

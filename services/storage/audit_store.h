@@ -11,7 +11,10 @@
 #ifndef KOKEMUS_SERVICES_STORAGE_AUDIT_STORE_H_
 #define KOKEMUS_SERVICES_STORAGE_AUDIT_STORE_H_
 
+#include <condition_variable>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -48,6 +51,10 @@ class AuditStore final {
   // Appends inside an open write transaction; fills seq and hash. On
   // PostgreSQL the chain's head row is locked until the transaction ends.
   static absl::Status Append(soci::session& sql, Dialect dialect, AuditRecord& record);
+  // Appends many, in the given order within each chain, with one lock and one
+  // insert per chain (per 100 rows).
+  static absl::Status AppendAll(soci::session& sql, Dialect dialect,
+                                const std::vector<AuditRecord*>& records);
 
   // Newest first.
   absl::StatusOr<std::vector<AuditRecord>> List(const AuditQuery& query);
@@ -57,6 +64,40 @@ class AuditStore final {
 
  private:
   Database& db_;
+};
+
+// Records of reads, written in groups: Write() returns once its record is
+// committed, and every record that arrived while a group was being committed
+// goes in the next group's one transaction (group commit). Reads stay
+// unanswered until their record is kept, without one transaction each.
+//
+//   AuditWriter writer(db);
+//   if (!writer.Write(record).ok()) return Unavailable(...);  // answer nothing
+class AuditWriter final {
+ public:
+  explicit AuditWriter(Database& db);
+  ~AuditWriter();  // writes what is queued, then stops
+  AuditWriter(const AuditWriter&) = delete;
+  AuditWriter& operator=(const AuditWriter&) = delete;
+
+  // Blocks until `record` is committed; the write's status.
+  absl::Status Write(AuditRecord record);
+
+ private:
+  struct Pending {
+    AuditRecord record;
+    absl::Status status;
+    bool done = false;
+  };
+  void Run();
+
+  Database& db_;
+  std::mutex mu_;
+  std::condition_variable wake_;  // the writer: work or stop
+  std::condition_variable done_;  // the callers: a group committed
+  std::vector<Pending*> queue_;   // guarded by mu_
+  bool stopping_ = false;         // guarded by mu_
+  std::thread thread_;
 };
 
 }  // namespace kokemus::storage

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/domain/listing.h"
+#include "services/domain/orders.h"
 #include "services/domain/validation.h"
 #include "services/storage/sql.h"
 
@@ -158,6 +159,80 @@ absl::StatusOr<std::string> DataSubjectStore::Export(const std::string& exchange
   });
   if (!status.ok()) return status;
   return out.dump(2);
+}
+
+namespace {
+
+// Appends one audit record to the transaction it rides.
+class AuditRider final : public TransactionRider {
+ public:
+  explicit AuditRider(AuditRecord record) : record_(std::move(record)) {}
+  absl::Status Ride(soci::session& sql, Dialect dialect) override {
+    AuditRecord record = record_;
+    return AuditStore::Append(sql, dialect, record);
+  }
+
+ private:
+  AuditRecord record_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> DataSubjectStore::ApplyRetention(
+    const std::string& exchange_id, absl::Time now, const AuditRecord& by) {
+  struct Due {
+    std::string exchange_id;
+    std::string expert_id;
+  };
+  std::vector<Due> due;
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    std::string query =
+        "SELECT id, retention_months FROM exchanges WHERE retention_months > 0";
+    Record values;
+    if (!exchange_id.empty()) {
+      query += " AND id = :x";
+      values.push_back(exchange_id);
+    }
+    for (const auto& [exchange, months] : Query<std::pair<std::string, long long>>(
+             sql, query, std::move(values), [](const soci::row& row) {
+               RowReader r(row);
+               std::string id = r.Text();
+               return std::pair<std::string, long long>(std::move(id), r.Int());
+             })) {
+      // The start of the Helsinki month `months` months back.
+      const absl::CivilMonth month =
+          absl::ToCivilMonth(now, domain::HelsinkiTimeZone()) - months;
+      const long long cutoff = Micros(absl::FromCivil(month, domain::HelsinkiTimeZone()));
+      for (std::string& id : Query<std::string>(
+               sql,
+               "SELECT e.id FROM experts e WHERE e.exchange_id = :x AND e.state = 'INACTIVE' AND "
+               "e.update_time < :cutoff AND e.id NOT LIKE 'erased-%' AND NOT EXISTS (SELECT 1 "
+               "FROM assignments a WHERE a.exchange_id = e.exchange_id AND a.expert_id = e.id AND "
+               "a.end_time >= :cutoff2) ORDER BY e.id",
+               {exchange, cutoff, cutoff},
+               [](const soci::row& row) { return RowReader(row).Text(); })) {
+        due.push_back({exchange, std::move(id)});
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  std::vector<std::string> erased;
+  for (const Due& d : due) {
+    AuditRecord record = by;
+    record.exchange_id = d.exchange_id;
+    record.time = now;
+    record.resource = domain::ChildResourceName(d.exchange_id, "experts", d.expert_id);
+    record.outcome = "OK";
+    AuditRider rider(std::move(record));
+    RiderScope scope(&rider);
+    auto pseudonym = Erase(d.exchange_id, d.expert_id, now);
+    // One that changed or went meanwhile is left for the next run.
+    if (pseudonym.status().code() == absl::StatusCode::kNotFound) continue;
+    if (!pseudonym.ok()) return pseudonym.status();
+    erased.push_back(domain::ChildResourceName(d.exchange_id, "experts", d.expert_id));
+  }
+  return erased;
 }
 
 absl::StatusOr<std::string> DataSubjectStore::Erase(const std::string& exchange_id,

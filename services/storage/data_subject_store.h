@@ -16,9 +16,11 @@
 #define KOKEMUS_SERVICES_STORAGE_DATA_SUBJECT_STORE_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/storage/audit_store.h"
 #include "services/storage/database.h"
 
 namespace kokemus::storage {
@@ -34,6 +36,14 @@ class DataSubjectStore final {
   // The pseudonymous id the expert's kept records now carry.
   absl::StatusOr<std::string> Erase(const std::string& exchange_id, const std::string& expert_id,
                                     absl::Time now);
+  // The retention rule of an exchange ("" : of every exchange): erases each
+  // expert who is INACTIVE and whose record last changed, and every task
+  // ended, before the start of the Helsinki month retention_months months
+  // before `now` (exchanges with 0 keep theirs). Each erasure writes an
+  // audit record in its transaction naming the expert, with the key, role
+  // and method of `by`. Returns the resource names of the experts erased.
+  absl::StatusOr<std::vector<std::string>> ApplyRetention(const std::string& exchange_id,
+                                                          absl::Time now, const AuditRecord& by);
 
  private:
   Database& db_;

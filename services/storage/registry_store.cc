@@ -24,18 +24,18 @@ using domain::Organization;
 
 constexpr char kExchangeColumns[] =
     "id, display_name, wellbeing_region, default_language, business_id, "
-    "contact_email, travel_buffer_minutes, revision, create_time, update_time";
+    "contact_email, travel_buffer_minutes, retention_months, revision, create_time, update_time";
 constexpr char kInsertExchange[] =
     "INSERT INTO exchanges (id, display_name, wellbeing_region, "
     "default_language, business_id, contact_email, travel_buffer_minutes, "
-    "revision, create_time, update_time) VALUES (:id, :display_name, "
+    "retention_months, revision, create_time, update_time) VALUES (:id, :display_name, "
     ":wellbeing_region, :default_language, :business_id, :contact_email, "
-    ":travel_buffer_minutes, :revision, :create_time, :update_time)";
+    ":travel_buffer_minutes, :retention_months, :revision, :create_time, :update_time)";
 constexpr char kUpdateExchange[] =
     "UPDATE exchanges SET display_name = :display_name, wellbeing_region = "
     ":wellbeing_region, default_language = :default_language, business_id = "
     ":business_id, contact_email = :contact_email, travel_buffer_minutes = "
-    ":travel_buffer_minutes, revision = :revision, "
+    ":travel_buffer_minutes, retention_months = :retention_months, revision = :revision, "
     "update_time = :update_time WHERE id = :id AND revision = :expected";
 
 constexpr char kExpertColumns[] =
@@ -129,7 +129,8 @@ struct TableOf<Exchange> {
   static Record Data(const Exchange& e) {
     return {e.display_name, e.wellbeing_region, e.default_language,
             e.business_id, e.contact_email,
-            static_cast<long long>(e.travel_buffer_minutes)};
+            static_cast<long long>(e.travel_buffer_minutes),
+            static_cast<long long>(e.retention_months)};
   }
   static Exchange Read(RowReader& r) {
     Exchange e;
@@ -140,6 +141,7 @@ struct TableOf<Exchange> {
     e.business_id = r.Text();
     e.contact_email = r.Text();
     e.travel_buffer_minutes = static_cast<int>(r.Int());
+    e.retention_months = static_cast<int>(r.Int());
     return e;
   }
 };

@@ -155,7 +155,8 @@ check('TLS example: probes use the plaintext health port, the TLS Secret is moun
 });
 
 check('an inline URL goes into a hook Secret the pods reference', () => {
-  const objects = render(['--set', 'database.url=postgresql://k@db/kokemus']);
+  const objects = render(['--set', 'database.url=postgresql://k@db/kokemus',
+                          '--set', 'tls.plaintextBehindMesh=true']);
   const secret = objects.find((o) => o.kind === 'Secret');
   assert.equal(secret.stringData.url, 'postgresql://k@db/kokemus');
   assert.equal(secret.metadata.annotations['helm.sh/hook'], 'pre-install,pre-upgrade');
@@ -167,6 +168,30 @@ check('the schema rejects unknown keys', () => {
   const r = run(['template', 'k', chart, '--set', 'database.existingSecret=x', '--set', 'replicas=3']);
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /additional properties 'replicas' not allowed|replicas/);
+});
+
+check('plaintext only when asked for: without TLS or the mesh opt-in no render', () => {
+  const r = run(['template', 'k', chart, '--set', 'database.existingSecret=db']);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /set tls.enabled \(with tls.existingSecret\), or tls.plaintextBehindMesh/);
+  const plain = render(['--set', 'database.existingSecret=db', '--set', 'tls.plaintextBehindMesh=true']);
+  const args = plain.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].args;
+  assert.ok(args.includes('--plaintext'));
+  assert.ok(args.includes('--rate_limit=50'));
+  assert.ok(args.includes('--default_deadline=30s'));
+  const tls = render(['-f', join(chart, 'examples', 'helsinki.yaml')]);
+  assert.ok(!tls.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].args
+    .includes('--plaintext'));
+});
+
+check('the key pepper comes from its Secret as a file', () => {
+  const objects = render(['-f', join(chart, 'examples', 'national.yaml')]);
+  const pod = objects.find((o) => o.kind === 'Deployment').spec.template.spec;
+  assert.ok(pod.containers[0].args.includes('--key_pepper_file=/etc/kokemus/keys/pepper'));
+  const volume = pod.volumes.find((v) => v.name === 'key-pepper');
+  assert.equal(volume.secret.secretName, 'kokemus-key-pepper');
+  assert.deepEqual(volume.secret.items, [{ key: 'pepper', path: 'pepper' }]);
+  assert.ok(pod.containers[0].volumeMounts.some((m) => m.mountPath === '/etc/kokemus/keys'));
 });
 
 check('a render without a database fails with the reason', () => {

@@ -70,6 +70,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if and .Values.tls.enabled (not .Values.tls.existingSecret) }}
 {{- fail "tls.enabled needs tls.existingSecret" }}
 {{- end }}
+{{- if not (or .Values.tls.enabled .Values.tls.plaintextBehindMesh) }}
+{{- fail "set tls.enabled (with tls.existingSecret), or tls.plaintextBehindMesh when a service mesh encrypts pod traffic" }}
+{{- end }}
+{{- if and .Values.tls.enabled .Values.tls.plaintextBehindMesh }}
+{{- fail "tls.enabled and tls.plaintextBehindMesh contradict each other" }}
+{{- end }}
 {{- if le (int .Values.terminationGracePeriodSeconds) (int .Values.server.shutdownGraceSeconds) }}
 {{- fail "terminationGracePeriodSeconds must exceed server.shutdownGraceSeconds" }}
 {{- end }}
