@@ -139,7 +139,7 @@ absl::Status AccessGuard::Rider::Ride(soci::session& sql, storage::Dialect diale
 }
 
 absl::Status AccessGuard::Audited(const Caller& caller, const absl::Status& status) {
-  if (!writer_.Write(RecordOf(caller, status)).ok()) {
+  if (!writer_.Submit(RecordOf(caller, status)).ok()) {
     return absl::UnavailableError("the audit log can't be written now; nothing was answered");
   }
   return status;

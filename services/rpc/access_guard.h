@@ -5,8 +5,9 @@
 // (PERMISSION_DENIED for a role the rule doesn't list, NOT_FOUND for another
 // exchange's objects). Methods that touch personal data write one audit
 // record: inside the call's first committed write transaction when it has
-// one, else (reads, refusals) group-committed before the answer leaves; an
-// answer whose record can't be written is not given (UNAVAILABLE).
+// one, else (reads, refusals) queued to be written behind within
+// milliseconds; while the log can't be written, such calls are answered
+// UNAVAILABLE without their data.
 //
 //   return guard_.Run(context, "RegistryService/GetExpert", "name", request->name(),
 //                     [&](Caller& caller) -> absl::Status { ... });
@@ -124,6 +125,9 @@ class AccessGuard final {
 
   // Forgets every checked key (after a revocation on this server).
   void ForgetKeys();
+  // Waits until this server's queued audit records are committed (before the
+  // audit log is read).
+  absl::Status FlushAudit() { return writer_.Flush(); }
 
  private:
   // Writes the call's record into a write transaction.
@@ -161,7 +165,7 @@ class AccessGuard final {
   storage::KeyStore& keys_;
   const AccessOptions options_;
   domain::RateLimiter limiter_;
-  storage::AuditWriter writer_;  // records outside a write transaction, group-committed
+  storage::AuditWriter writer_;  // records outside a write transaction, written behind
   std::mutex mu_;
   std::unordered_map<std::string, Checked> checked_;  // by SHA-256 of the key; guarded by mu_
 };

@@ -161,6 +161,7 @@ grpc::Status AccessService::ListAuditRecords(grpc::ServerContext* context,
     if (request->has_end_time()) query.to = FromProto(request->end_time());
     query.limit = request->page_size() == 0 ? kDefaultAuditRecords
                                             : std::min(request->page_size(), kMaxAuditRecords);
+    if (absl::Status s = guard_.FlushAudit(); !s.ok()) return s;
     auto records = audit_.List(query);
     if (!records.ok()) return records.status();
     for (const storage::AuditRecord& r : *records) {
@@ -184,6 +185,7 @@ grpc::Status AccessService::VerifyAuditLog(grpc::ServerContext* context,
                                            v1::VerifyAuditLogResponse* response) {
   return guard_.Run(context, "AccessService/VerifyAuditLog", "parent", request->parent(),
                     [&](Caller& caller) -> absl::Status {
+    if (absl::Status s = guard_.FlushAudit(); !s.ok()) return s;
     auto problems = audit_.Verify(caller.exchange_id());
     if (!problems.ok()) return problems.status();
     response->set_intact(problems->empty());

@@ -338,6 +338,7 @@ grpc::Status RegistryService::ExportExpertData(grpc::ServerContext* context,
     auto name = domain::ParseChildName(request->name(), "experts", "name");
     if (!name.ok()) return name.status();
     if (absl::Status s = caller.MaySee(request->name(), "", name->id); !s.ok()) return s;
+    if (absl::Status s = guard_.FlushAudit(); !s.ok()) return s;  // who accessed it, so far
     auto json = subjects_.Export(name->exchange_id, name->id);
     if (!json.ok()) return json.status();
     response->set_json(*std::move(json));

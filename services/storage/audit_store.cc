@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <chrono>
+#include <iterator>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -124,15 +126,25 @@ AuditWriter::~AuditWriter() {
   thread_.join();
 }
 
-absl::Status AuditWriter::Write(AuditRecord record) {
-  Pending pending;
-  pending.record = std::move(record);
-  std::unique_lock<std::mutex> lock(mu_);
+absl::Status AuditWriter::Submit(AuditRecord record) {
+  std::lock_guard<std::mutex> lock(mu_);
   if (stopping_) return absl::UnavailableError("the audit log is closing");
-  queue_.push_back(&pending);
-  wake_.notify_all();
-  done_.wait(lock, [&] { return pending.done; });
-  return pending.status;
+  if (!failing_.ok() || queue_.size() >= kMaxQueued) {
+    return absl::UnavailableError("the audit log can't be written now");
+  }
+  queue_.push_back(std::move(record));
+  ++submitted_;
+  // The writer waits for a first record, then gathers: wake it only then, or
+  // when a group is full.
+  if (queue_.size() == 1 || queue_.size() == kMaxGroup) wake_.notify_all();
+  return absl::OkStatus();
+}
+
+absl::Status AuditWriter::Flush() {
+  std::unique_lock<std::mutex> lock(mu_);
+  const uint64_t target = submitted_;
+  flushed_.wait(lock, [&] { return committed_ >= target || !failing_.ok(); });
+  return committed_ >= target ? absl::OkStatus() : failing_;
 }
 
 void AuditWriter::Run() {
@@ -140,20 +152,35 @@ void AuditWriter::Run() {
   while (true) {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, and nothing left to write
-    std::vector<Pending*> batch;
-    batch.swap(queue_);
+    // Gather a group for a moment: one transaction per few milliseconds, not
+    // one per read.
+    wake_.wait_for(lock, kGather, [this] { return stopping_ || queue_.size() >= kMaxGroup; });
+    const size_t n = std::min(queue_.size(), kMaxGroup);
+    std::vector<AuditRecord> group(std::make_move_iterator(queue_.begin()),
+                                   std::make_move_iterator(queue_.begin() + n));
+    queue_.erase(queue_.begin(), queue_.begin() + n);
     lock.unlock();
     std::vector<AuditRecord*> records;
-    for (Pending* p : batch) records.push_back(&p->record);
+    for (AuditRecord& r : group) records.push_back(&r);
     const absl::Status status = db_.Write([&](soci::session& sql) {
       return AuditStore::AppendAll(sql, db_.dialect(), records);
     });
     lock.lock();
-    for (Pending* p : batch) {
-      p->status = status;
-      p->done = true;
+    if (status.ok()) {
+      committed_ += n;
+      failing_ = absl::OkStatus();
+    } else {
+      failing_ = status;
+      if (!stopping_) {
+        // Kept, in order, for the next try; new reads are refused meanwhile.
+        queue_.insert(queue_.begin(), std::make_move_iterator(group.begin()),
+                      std::make_move_iterator(group.end()));
+        flushed_.notify_all();
+        wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
+        continue;
+      }
     }
-    done_.notify_all();
+    flushed_.notify_all();
   }
 }
 

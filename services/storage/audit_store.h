@@ -11,7 +11,9 @@
 #ifndef KOKEMUS_SERVICES_STORAGE_AUDIT_STORE_H_
 #define KOKEMUS_SERVICES_STORAGE_AUDIT_STORE_H_
 
+#include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -66,37 +68,45 @@ class AuditStore final {
   Database& db_;
 };
 
-// Records of reads, written in groups: Write() returns once its record is
-// committed, and every record that arrived while a group was being committed
-// goes in the next group's one transaction (group commit). Reads stay
-// unanswered until their record is kept, without one transaction each.
+// Records of reads, written behind: Submit() queues a record and returns at
+// once; a writer thread commits what is queued in groups, one transaction
+// per group, within milliseconds. While the log can't be written (the
+// database is away) or is too far behind, Submit() refuses with UNAVAILABLE
+// and the read must not be answered; a failed group is kept and retried. A
+// crash loses at most the records of the reads answered in the last moments
+// before it (writes' records are in their own transactions, never lost).
 //
 //   AuditWriter writer(db);
-//   if (!writer.Write(record).ok()) return Unavailable(...);  // answer nothing
+//   if (!writer.Submit(record).ok()) return Unavailable(...);  // answer nothing
 class AuditWriter final {
  public:
+  static constexpr size_t kMaxQueued = 20000;
+  static constexpr size_t kMaxGroup = 1000;
+  // How long the writer gathers a group after its first record.
+  static constexpr std::chrono::milliseconds kGather{20};
+
   explicit AuditWriter(Database& db);
-  ~AuditWriter();  // writes what is queued, then stops
+  ~AuditWriter();  // writes what is queued (one try), then stops
   AuditWriter(const AuditWriter&) = delete;
   AuditWriter& operator=(const AuditWriter&) = delete;
 
-  // Blocks until `record` is committed; the write's status.
-  absl::Status Write(AuditRecord record);
+  absl::Status Submit(AuditRecord record);
+  // Waits until everything submitted before the call is committed, or the
+  // log is failing (its error).
+  absl::Status Flush();
 
  private:
-  struct Pending {
-    AuditRecord record;
-    absl::Status status;
-    bool done = false;
-  };
   void Run();
 
   Database& db_;
   std::mutex mu_;
-  std::condition_variable wake_;  // the writer: work or stop
-  std::condition_variable done_;  // the callers: a group committed
-  std::vector<Pending*> queue_;   // guarded by mu_
-  bool stopping_ = false;         // guarded by mu_
+  std::condition_variable wake_;     // the writer: work, or stop
+  std::condition_variable flushed_;  // Flush(): a group committed or failed
+  std::deque<AuditRecord> queue_;    // guarded by mu_
+  uint64_t submitted_ = 0;           // records ever queued; guarded by mu_
+  uint64_t committed_ = 0;           // records ever committed; guarded by mu_
+  absl::Status failing_;             // the last group's error, until one commits
+  bool stopping_ = false;            // guarded by mu_
   std::thread thread_;
 };
 
