@@ -5,6 +5,7 @@
 #include <map>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "services/domain/enum_names.h"
@@ -162,6 +163,14 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
     auto quote = QuoteFee(schedule, order, order.duration_minutes, method, 0);
     return fees[method] = quote.ok() ? *quote : FeeQuote{};
   };
+  // Distances to the order's place, once per home municipality (a region has
+  // a few dozen; its experts, thousands).
+  absl::flat_hash_map<std::string, int> km_by_home;
+  auto km_from = [&](const std::string& home) {
+    auto it = km_by_home.find(home);
+    if (it != km_by_home.end()) return it->second;
+    return km_by_home[home] = TravelKm(home, order.municipality);
+  };
   struct Eligible {
     const ExpertRecord* record;
     int64_t fee_cents;
@@ -237,7 +246,7 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
       });
       continue;
     }
-    const int km = order.remote ? 0 : TravelKm(e.home_municipality, order.municipality);
+    const int km = order.remote ? 0 : km_from(e.home_municipality);
     const bool serves_there = order.remote ? e.remote_ok
                                            : (km <= e.max_travel_km ||
                                               e.home_municipality == order.municipality ||
