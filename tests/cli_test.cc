@@ -1,4 +1,5 @@
 // kokemusctl, the real binary, against a real server on both databases.
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -310,6 +311,54 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
                                  "--to", "2026-02-01", "--group-by", "planet"});
   EXPECT_EQ(bad_group.exit_code, 2);
   EXPECT_THAT(bad_group.err, HasSubstr("--group-by: unknown grouping planet"));
+}
+
+TEST_P(CliTest, KeysAuditAndAnExpertsRights) {
+  CreateFixtures();
+  ProcessResult made = Ctl({"key", "create", "--exchange", "ph", "--role", "expert", "--expert",
+                            "kaisa", "--display-name", "Kaisa", "--expires-in", "30d"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string key(absl::StripTrailingAsciiWhitespace(made.out));
+  EXPECT_THAT(key, ::testing::MatchesRegex("kok_[a-z0-9-]+_[A-Za-z0-9_-]{43}"));
+  EXPECT_THAT(made.err, ::testing::EndsWith(": the key is shown only now; keep it safe\n"));
+  // The expert's own key reads her record, and nothing of the exchange's list.
+  const std::vector<std::string> as_kaisa = {testing_support::BinaryPath("kokemusctl"), "--server",
+                                             server_.address(), "--plaintext"};
+  auto run_as_kaisa = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = as_kaisa;
+    argv.insert(argv.end(), args.begin(), args.end());
+    return testing_support::RunProcess(argv, {{"KOKEMUS_API_KEY", key}, {"KOKEMUS_EXCHANGE", "ph"}});
+  };
+  ProcessResult whoami = run_as_kaisa({"key", "whoami"});
+  ASSERT_EQ(whoami.exit_code, 0) << whoami.err;
+  EXPECT_THAT(whoami.out, HasSubstr("role:         EXPERT\n"));
+  EXPECT_THAT(whoami.out, HasSubstr("expert:       exchanges/ph/experts/kaisa\n"));
+  EXPECT_EQ(run_as_kaisa({"expert", "get", "kaisa"}).exit_code, 0);
+  ProcessResult list = run_as_kaisa({"expert", "list"});
+  EXPECT_EQ(list.exit_code, 8);
+  EXPECT_EQ(list.err,
+            "kokemusctl: permission denied: an EXPERT key may not call "
+            "kokemus.v1.RegistryService/ListExperts\n");
+  // Who accessed kaisa: her own read is there; the chain is intact.
+  ProcessResult audit = Ctl({"audit", "list", "--exchange", "ph", "--resource", "kaisa"});
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  EXPECT_THAT(audit.out, HasSubstr("EXPERT       kokemus.v1.RegistryService/GetExpert"));
+  ProcessResult verify = Ctl({"audit", "verify", "--exchange", "ph"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
+  EXPECT_EQ(verify.out, "intact\n");
+  // Export, then erasure; afterwards her key is dead.
+  const std::string file = testing_support::MakeTempDir() + "/kaisa.json";
+  ProcessResult exported = run_as_kaisa({"expert", "export", "kaisa", "-o", file});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_EQ(nlohmann::json::parse(testing_support::ReadFile(file))["expert"]["email"],
+            "kaisa@example.fi");
+  ProcessResult erased = Ctl({"expert", "erase", "kaisa", "--exchange", "ph"});
+  ASSERT_EQ(erased.exit_code, 0) << erased.err;
+  EXPECT_THAT(erased.out, ::testing::StartsWith(
+                              "erased; the kept assignments now name exchanges/ph/experts/erased-"));
+  ProcessResult after = run_as_kaisa({"key", "whoami"});
+  EXPECT_EQ(after.exit_code, 8);
+  EXPECT_EQ(after.err, "kokemusctl: not authenticated: invalid API key\n");
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, CliTest, testing_support::kAllBackends,

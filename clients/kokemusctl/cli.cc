@@ -411,6 +411,7 @@ std::string FormatElement(const pb::Message& msg, const pb::FieldDescriptor* f, 
       return std::string(name);
     }
     case pb::FieldDescriptor::CPPTYPE_MESSAGE:
+      if (!rep && !r->HasField(msg, f)) return "";  // unset (a key not revoked): blank
       return FormatMessage(rep ? r->GetRepeatedMessage(msg, f, i) : r->GetMessage(msg, f));
     default:
       return "";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
@@ -156,8 +157,10 @@ void ValidateNewKey(absl::string_view display_name, const Principal& p, absl::Ti
 absl::Status Decide(const MethodRule& rule, const Principal& principal,
                     absl::string_view exchange_id, absl::string_view resource) {
   if ((rule.roles & RoleBit(principal.role)) == 0) {
-    return absl::PermissionDeniedError(absl::StrCat("a ", AccessRoleName(principal.role),
-                                                    " key may not call ", rule.method));
+    const absl::string_view role = AccessRoleName(principal.role);
+    const bool vowel = absl::StrContains("AEIOU", role.substr(0, 1));
+    return absl::PermissionDeniedError(
+        absl::StrCat(vowel ? "an " : "a ", role, " key may not call ", rule.method));
   }
   if (rule.about_caller) return absl::OkStatus();
   if (exchange_id.empty()) {
