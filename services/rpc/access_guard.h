@@ -87,6 +87,28 @@ class AccessGuard final {
   template <typename F>
   grpc::Status Run(grpc::ServerContext* context, absl::string_view method,
                    absl::string_view field, absl::string_view resource, F&& body) {
+    return Serve(context, method, field, resource, /*streaming=*/false, body);
+  }
+
+  // A server-streaming call: one that hands out personal data is audited
+  // before the first message leaves (and again if it then fails).
+  template <typename F>
+  grpc::Status RunStreaming(grpc::ServerContext* context, absl::string_view method,
+                            absl::string_view field, absl::string_view resource, F&& body) {
+    return Serve(context, method, field, resource, /*streaming=*/true, body);
+  }
+
+  // Forgets every checked key (after a revocation on this server).
+  void ForgetKeys();
+  // Waits until this server's queued audit records are committed (before the
+  // audit log is read).
+  absl::Status FlushAudit() { return writer_.Flush(); }
+
+ private:
+  template <typename F>
+  grpc::Status Serve(grpc::ServerContext* context, absl::string_view method,
+                     absl::string_view field, absl::string_view resource, bool streaming,
+                     F& body) {
     return Guarded([&]() -> absl::Status {
       Caller caller;
       if (absl::Status s = Check(context, method, field, resource, caller); !s.ok()) {
@@ -94,6 +116,11 @@ class AccessGuard final {
       }
       if (!caller.malformed_.ok()) return Malformed(caller, body(caller));
       if (!caller.rule().personal_data) return body(caller);
+      if (streaming) {
+        if (absl::Status a = Audited(caller, absl::OkStatus()); !a.ok()) return a;
+        absl::Status status = body(caller);
+        return status.ok() ? status : Audited(caller, status);
+      }
       Rider rider(*this, caller);
       absl::Status status;
       {
@@ -105,31 +132,6 @@ class AccessGuard final {
     });
   }
 
-  // A server-streaming call that hands out personal data: audited before the
-  // first message leaves (and again if it then fails).
-  template <typename F>
-  grpc::Status RunStreaming(grpc::ServerContext* context, absl::string_view method,
-                            absl::string_view field, absl::string_view resource, F&& body) {
-    return Guarded([&]() -> absl::Status {
-      Caller caller;
-      if (absl::Status s = Check(context, method, field, resource, caller); !s.ok()) {
-        return Refused(caller, s);
-      }
-      if (!caller.malformed_.ok()) return Malformed(caller, body(caller));
-      if (!caller.rule().personal_data) return body(caller);
-      if (absl::Status a = Audited(caller, absl::OkStatus()); !a.ok()) return a;
-      absl::Status status = body(caller);
-      return status.ok() ? status : Audited(caller, status);
-    });
-  }
-
-  // Forgets every checked key (after a revocation on this server).
-  void ForgetKeys();
-  // Waits until this server's queued audit records are committed (before the
-  // audit log is read).
-  absl::Status FlushAudit() { return writer_.Flush(); }
-
- private:
   // Writes the call's record into a write transaction.
   class Rider final : public storage::TransactionRider {
    public:

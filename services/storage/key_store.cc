@@ -63,6 +63,12 @@ std::string Hex(const unsigned char* bytes, size_t n) {
   return hex;
 }
 
+// The key with `id`: one row, or none.
+std::vector<Row> RowsById(soci::session& sql, const std::string& id) {
+  return Query<Row>(sql, absl::StrCat("SELECT ", kKeyColumns, " FROM api_keys WHERE id = :id"),
+                    {id}, ReadKey);
+}
+
 }  // namespace
 
 KeyStore::KeyStore(Database& db, std::string pepper) : db_(db), pepper_(std::move(pepper)) {
@@ -184,8 +190,7 @@ absl::StatusOr<domain::Principal> KeyStore::Authenticate(absl::string_view plain
   if (!pepper.ok()) return pepper.status();
   std::vector<Row> rows;
   absl::Status status = db_.Read([&](soci::session& sql) {
-    rows = Query<Row>(sql, absl::StrCat("SELECT ", kKeyColumns, " FROM api_keys WHERE id = :id"),
-                      {id}, ReadKey);
+    rows = RowsById(sql, id);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -209,8 +214,7 @@ absl::StatusOr<ApiKey> KeyStore::Revoke(const std::string& id, absl::Time now) {
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     Execute(sql, "UPDATE api_keys SET revoke_time = :t WHERE id = :id AND revoke_time = 0",
             {Micros(now), id});
-    rows = Query<Row>(sql, absl::StrCat("SELECT ", kKeyColumns, " FROM api_keys WHERE id = :id"),
-                      {id}, ReadKey);
+    rows = RowsById(sql, id);
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("apiKeys/", id, " not found"));
     return absl::OkStatus();
   });
@@ -221,8 +225,7 @@ absl::StatusOr<ApiKey> KeyStore::Revoke(const std::string& id, absl::Time now) {
 absl::StatusOr<ApiKey> KeyStore::Get(const std::string& id) {
   std::vector<Row> rows;
   absl::Status status = db_.Read([&](soci::session& sql) {
-    rows = Query<Row>(sql, absl::StrCat("SELECT ", kKeyColumns, " FROM api_keys WHERE id = :id"),
-                      {id}, ReadKey);
+    rows = RowsById(sql, id);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
