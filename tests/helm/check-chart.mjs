@@ -46,6 +46,7 @@ const models = {
   'v1/Secret': 'kubernetes-models/v1/Secret',
   'v1/ServiceAccount': 'kubernetes-models/v1/ServiceAccount',
   'batch/v1/Job': 'kubernetes-models/batch/v1/Job',
+  'batch/v1/CronJob': 'kubernetes-models/batch/v1/CronJob',
   'autoscaling/v2/HorizontalPodAutoscaler': 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler',
   'policy/v1/PodDisruptionBudget': 'kubernetes-models/policy/v1/PodDisruptionBudget',
   'networking.k8s.io/v1/NetworkPolicy': 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy',
@@ -192,6 +193,17 @@ check('the key pepper comes from its Secret as a file', () => {
   assert.equal(volume.secret.secretName, 'kokemus-key-pepper');
   assert.deepEqual(volume.secret.items, [{ key: 'pepper', path: 'pepper' }]);
   assert.ok(pod.containers[0].volumeMounts.some((m) => m.mountPath === '/etc/kokemus/keys'));
+});
+
+check('the retention rule runs nightly as a CronJob of the server image', () => {
+  const objects = render(['-f', join(chart, 'examples', 'paijat-hame.yaml')]);
+  const cron = objects.find((o) => o.kind === 'CronJob');
+  assert.equal(cron.spec.schedule, '30 1 * * *');
+  assert.equal(cron.spec.concurrencyPolicy, 'Forbid');
+  const c = cron.spec.jobTemplate.spec.template.spec.containers[0];
+  assert.deepEqual(c.command, ['kokemus-server', '--apply_retention']);
+  assert.equal(c.env[0].valueFrom.secretKeyRef.name, 'kokemus-db');
+  assert.equal(c.securityContext.readOnlyRootFilesystem, true);
 });
 
 check('a render without a database fails with the reason', () => {
