@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "services/domain/orders.h"
 #include "tests/test_support.h"
 
 namespace kokemus::domain {
@@ -97,6 +98,33 @@ TEST(AccessDecision, FiguresAcrossExchangesNeedANationalKey) {
                    "", "exchanges/-")
                 .code(),
             absl::StatusCode::kPermissionDenied);
+}
+
+TEST(OwnRecord, AnExpertChangesAnythingButRolesAndTrainings) {
+  Expert current;
+  current.roles = {Role::kLecturer};
+  current.trainings = {{"MIELI ry", "Kokemusasiantuntijakoulutus", "2024-05-31"}};
+  Expert updated = current;
+  updated.phone = "+358407654321";
+  updated.state = ExpertState::kPaused;
+  EXPECT_TRUE(CheckOwnExpertUpdate(current, updated).ok());
+  updated.roles.push_back(Role::kEvaluator);
+  EXPECT_EQ(CheckOwnExpertUpdate(current, updated).code(), absl::StatusCode::kPermissionDenied);
+  updated.roles = current.roles;
+  updated.trainings.clear();
+  EXPECT_EQ(CheckOwnExpertUpdate(current, updated).message(),
+            "an EXPERT key may not change expert.roles or expert.trainings");
+}
+
+TEST(Retention, TheCutoffIsTheStartOfAHelsinkiMonthMonthsBack) {
+  const absl::TimeZone& helsinki = HelsinkiTimeZone();
+  // 2026-11-22 14:00 Helsinki: 24 months back is 2024-11-01 00:00 Helsinki (EET, UTC+2).
+  const absl::Time now = absl::FromCivil(absl::CivilSecond(2026, 11, 22, 14, 0, 0), helsinki);
+  EXPECT_EQ(RetentionCutoff(now, 24), absl::FromUnixSeconds(1730412000));  // 2024-10-31T22:00:00Z
+  // Midnight on the 1st of a month in Helsinki is still that month.
+  const absl::Time first = absl::FromCivil(absl::CivilSecond(2026, 3, 1, 0, 0, 0), helsinki);
+  EXPECT_EQ(RetentionCutoff(first, 1), absl::FromCivil(absl::CivilMonth(2026, 2), helsinki));
+  EXPECT_EQ(RetentionCutoff(first, 0), first);
 }
 
 }  // namespace

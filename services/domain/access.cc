@@ -5,6 +5,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
+#include "services/domain/orders.h"
 
 namespace kokemus::domain {
 namespace {
@@ -152,6 +154,19 @@ void ValidateNewKey(absl::string_view display_name, const Principal& p, absl::Ti
   } else if (expire_time > now + kMaxKeyLifetime) {
     v.Add("api_key.expire_time", "must be at most two years ahead");
   }
+}
+
+absl::Status CheckOwnExpertUpdate(const Expert& current, const Expert& updated) {
+  if (current.roles != updated.roles || current.trainings != updated.trainings) {
+    return absl::PermissionDeniedError(
+        "an EXPERT key may not change expert.roles or expert.trainings");
+  }
+  return absl::OkStatus();
+}
+
+absl::Time RetentionCutoff(absl::Time now, int months) {
+  const absl::CivilMonth month = absl::ToCivilMonth(now, HelsinkiTimeZone()) - months;
+  return absl::FromCivil(month, HelsinkiTimeZone());
 }
 
 absl::Status Decide(const MethodRule& rule, const Principal& principal,

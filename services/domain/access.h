@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "services/domain/model.h"
 #include "services/domain/validation.h"
 
 namespace kokemus::domain {
@@ -69,6 +70,14 @@ absl::Status Decide(const MethodRule& rule, const Principal& principal,
                     absl::string_view exchange_id, absl::string_view resource);
 
 absl::string_view AccessRoleName(AccessRole role);  // "COORDINATOR"
+
+// What an expert may change of their own record: everything but their roles
+// and trainings, which the coordinator confirms. PERMISSION_DENIED otherwise.
+absl::Status CheckOwnExpertUpdate(const Expert& current, const Expert& updated);
+
+// The retention rule: an expert inactive since before this time (the start of
+// the Helsinki month `months` months before `now`) is due for erasure.
+absl::Time RetentionCutoff(absl::Time now, int months);
 
 inline constexpr absl::Duration kMaxKeyLifetime = absl::Hours(24 * 366 * 2);
 

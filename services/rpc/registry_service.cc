@@ -306,18 +306,8 @@ grpc::Status RegistryService::UpdateExpert(grpc::ServerContext* context,
         return s;
       }
     }
-    // An expert keeps their own record; their roles and trainings are the
-    // coordinator's to confirm.
-    auto check = [&](const domain::Expert& current, const domain::Expert& updated) {
-      if (caller.self_only() &&
-          (current.roles != updated.roles || current.trainings != updated.trainings)) {
-        return absl::PermissionDeniedError(
-            "an EXPERT key may not change expert.roles or expert.trainings");
-      }
-      return absl::OkStatus();
-    };
-    auto updated =
-        Update<ExpertKind>(store_, request->expert(), request->update_mask(), check);
+    auto updated = Update<ExpertKind>(store_, request->expert(), request->update_mask(),
+                                      caller.self_only() ? domain::CheckOwnExpertUpdate : nullptr);
     if (updated.ok()) *response->mutable_expert() = ToProto(*updated);
     return updated.status();
   });

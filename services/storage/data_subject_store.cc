@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/domain/listing.h"
-#include "services/domain/orders.h"
+#include "services/domain/access.h"
 #include "services/domain/validation.h"
 #include "services/storage/sql.h"
 
@@ -199,10 +199,7 @@ absl::StatusOr<std::vector<std::string>> DataSubjectStore::ApplyRetention(
                std::string id = r.Text();
                return std::pair<std::string, long long>(std::move(id), r.Int());
              })) {
-      // The start of the Helsinki month `months` months back.
-      const absl::CivilMonth month =
-          absl::ToCivilMonth(now, domain::HelsinkiTimeZone()) - months;
-      const long long cutoff = Micros(absl::FromCivil(month, domain::HelsinkiTimeZone()));
+      const long long cutoff = Micros(domain::RetentionCutoff(now, static_cast<int>(months)));
       for (std::string& id : Query<std::string>(
                sql,
                "SELECT e.id FROM experts e WHERE e.exchange_id = :x AND e.state = 'INACTIVE' AND "
