@@ -23,7 +23,9 @@ RUN apt-get update \
 COPY --from=build /build/bin/kokemus-server /build/bin/kokemusctl /usr/local/bin/
 USER 10001:10001
 # gRPC and metrics. The database is a PostgreSQL URL (KOKEMUS_DATABASE) in a
-# cluster; the SQLite default needs a writable volume at /data.
+# cluster; the SQLite default needs a writable volume at /data. The server
+# needs TLS (--tls_cert_file/--tls_key_file) or an explicit --plaintext; the
+# first API key: `docker exec CONTAINER kokemus-server --issue_admin_key NAME`.
 EXPOSE 50051 9090
 ENV KOKEMUS_SERVER=localhost:50051
 ENTRYPOINT ["kokemus-server", "--listen", "0.0.0.0:50051", "--metrics_listen", "0.0.0.0:9090"]
