@@ -22,16 +22,31 @@ bool Contains(const std::vector<T>& v, const T& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-bool FitsWeeklyWindows(const Expert& e, const Order& o) {
-  if (e.weekly_availability.empty()) return true;
+// An order's place in the Helsinki week, worked out once per ranking.
+struct WeekSlot {
+  bool spans_midnight = false;
+  int weekday = 0;  // Monday = 0
+  int from = 0;     // minutes after midnight
+  int to = 0;
+};
+
+WeekSlot WeekSlotOf(const Order& o) {
   const absl::CivilMinute start = absl::ToCivilMinute(o.start_time, HelsinkiTimeZone());
   const absl::CivilMinute end = absl::ToCivilMinute(o.end_time(), HelsinkiTimeZone());
-  if (absl::CivilDay(start) != absl::CivilDay(end - 1)) return false;  // spans midnight
-  const int weekday = static_cast<int>(absl::GetWeekday(absl::CivilDay(start)));  // Monday = 0
-  const int from = start.hour() * 60 + start.minute();
-  const int to = from + o.duration_minutes;
+  WeekSlot slot;
+  slot.spans_midnight = absl::CivilDay(start) != absl::CivilDay(end - 1);
+  slot.weekday = static_cast<int>(absl::GetWeekday(absl::CivilDay(start)));
+  slot.from = start.hour() * 60 + start.minute();
+  slot.to = slot.from + o.duration_minutes;
+  return slot;
+}
+
+bool FitsWeeklyWindows(const Expert& e, const WeekSlot& slot) {
+  if (e.weekly_availability.empty()) return true;
+  if (slot.spans_midnight) return false;
   for (const WeeklyWindow& w : e.weekly_availability) {
-    if (static_cast<int>(w.day) - 1 == weekday && w.start_minute <= from && to <= w.end_minute) {
+    if (static_cast<int>(w.day) - 1 == slot.weekday && w.start_minute <= slot.from &&
+        slot.to <= w.end_minute) {
       return true;
     }
   }
@@ -146,7 +161,11 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
              const std::vector<int>* subset, const MatchingSettings& s,
              const FeeSchedule& schedule, absl::Time now, bool report_excluded) {
   Ranking ranking;
-  const int month = HelsinkiMonth(order.start_time);
+  // The order's Helsinki month as an interval of time: no time zone work per task.
+  const absl::CivilMonth civil_month = MonthOf(order.start_time);
+  const absl::Time month_start = absl::FromCivil(civil_month, HelsinkiTimeZone());
+  const absl::Time month_end = absl::FromCivil(civil_month + 1, HelsinkiTimeZone());
+  const WeekSlot slot = WeekSlotOf(order);
   // Tasks this far from the order can't be in its Helsinki month.
   const absl::Time month_window_start = order.start_time - absl::Hours(24 * 32);
   const absl::Time month_window_end = order.start_time + absl::Hours(24 * 32);
@@ -217,7 +236,7 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
               [] { return "covers none of the wanted experience areas"; });
       continue;
     }
-    if (!FitsWeeklyWindows(e, order)) {
+    if (!FitsWeeklyWindows(e, slot)) {
       exclude(ExclusionRule::kNotAvailableWeekly,
               [] { return "the time is outside the weekly availability"; });
       continue;
@@ -265,7 +284,7 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
         r.tasks.begin(), r.tasks.end(), month_window_start,
         [](const PastTask& t, absl::Time x) { return t.start_time < x; });
     for (auto t = month_begin; t != r.tasks.end() && t->start_time <= month_window_end; ++t) {
-      if (HelsinkiMonth(t->start_time) != month) continue;
+      if (t->start_time < month_start || t->start_time >= month_end) continue;
       ++in_month;
       earned_in_month += t->fee_cents;
     }
