@@ -804,5 +804,35 @@ TEST(RateLimit, ABurstFromOneKeyIsRefusedWhileAnotherKeyIsServed) {
   EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING);
 }
 
+TEST(RateLimit, FailedAuthenticationsFromOneAddressAreThrottled) {
+  testing_support::TestServer server(Backend::kSqlite, [](ServerOptions& options) {
+    options.access.failed_authentications = {.per_second = 0.1, .burst = 5};
+  });
+  testing_support::CreateExchange(server.registry(), "ph");
+  auto call = [&](const std::string& key) {
+    auto stub = v1::RegistryService::NewStub(testing_support::KeyChannel(server.address(), key));
+    grpc::ClientContext ctx;
+    v1::GetExchangeRequest req;
+    req.set_name("exchanges/ph");
+    v1::GetExchangeResponse resp;
+    return stub->GetExchange(&ctx, req, &resp);
+  };
+  const std::string checked = server.keys().Make(AccessRole::kCoordinator, "ph");
+  ASSERT_TRUE(call(checked).ok());
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(call(absl::StrCat("kok_guess", i, "_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"))
+                  .error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  grpc::Status throttled = call("kok_guess5_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+  EXPECT_EQ(throttled.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(throttled.error_message(),
+            "too many failed authentications from this address; retry later");
+  // A key this server has checked still works; one it hasn't waits like a guess.
+  EXPECT_TRUE(call(checked).ok());
+  EXPECT_EQ(call(server.keys().Make(AccessRole::kCoordinator, "ph")).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
 }  // namespace
 }  // namespace kokemus

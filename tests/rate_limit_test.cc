@@ -49,5 +49,15 @@ TEST(RateLimiter, ConcurrentCallersNeverGetMoreThanTheBurst) {
   EXPECT_EQ(allowed.load(), 100);
 }
 
+TEST(RateLimiter, ExhaustedLooksWithoutTaking) {
+  RateLimiter limits({.per_second = 1, .burst = 2});
+  EXPECT_FALSE(limits.Exhausted("peer", t0));
+  EXPECT_FALSE(limits.Exhausted("peer", t0));  // looking twice takes nothing
+  EXPECT_TRUE(limits.Allow("peer", t0));
+  EXPECT_TRUE(limits.Allow("peer", t0));
+  EXPECT_TRUE(limits.Exhausted("peer", t0));
+  EXPECT_FALSE(limits.Exhausted("peer", t0 + absl::Seconds(1)));  // refilled
+}
+
 }  // namespace
 }  // namespace kokemus::domain

@@ -211,6 +211,7 @@ TestServer::TestServer(Backend backend, const std::function<void(ServerOptions&)
   options.plaintext = true;
   // Tests call fast; the burst test sets its own limit.
   options.access.rate_limit = {.per_second = 100000, .burst = 100000};
+  options.access.failed_authentications = {.per_second = 100000, .burst = 100000};
   if (tweak) tweak(options);
   auto server = Server::Start(options);
   if (!server.ok()) {

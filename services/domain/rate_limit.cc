@@ -6,6 +6,18 @@ namespace kokemus::domain {
 
 bool RateLimiter::Allow(absl::string_view key, absl::Time now) {
   std::lock_guard<std::mutex> lock(mu_);
+  Bucket& b = Refilled(key, now);
+  if (b.tokens < 1) return false;
+  b.tokens -= 1;
+  return true;
+}
+
+bool RateLimiter::Exhausted(absl::string_view key, absl::Time now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return Refilled(key, now).tokens < 1;
+}
+
+RateLimiter::Bucket& RateLimiter::Refilled(absl::string_view key, absl::Time now) {
   // A bucket idle long enough to be full again carries no state: drop it.
   const absl::Duration refill_all = absl::Seconds(limit_.burst / limit_.per_second);
   if (now - last_sweep_ > refill_all) {
@@ -23,9 +35,7 @@ bool RateLimiter::Allow(absl::string_view key, absl::Time now) {
                         b.tokens + absl::ToDoubleSeconds(now - b.last) * limit_.per_second);
   }
   b.last = std::max(b.last, now);
-  if (b.tokens < 1) return false;
-  b.tokens -= 1;
-  return true;
+  return b;
 }
 
 size_t RateLimiter::buckets() const {

@@ -28,6 +28,8 @@ class RateLimiter final {
 
   // Takes one token of `key`'s bucket if there is one.
   bool Allow(absl::string_view key, absl::Time now);
+  // Whether `key`'s bucket is empty now (takes nothing).
+  bool Exhausted(absl::string_view key, absl::Time now);
   size_t buckets() const;
 
  private:
@@ -35,6 +37,9 @@ class RateLimiter final {
     double tokens = 0;
     absl::Time last = absl::InfinitePast();
   };
+  // `key`'s bucket, made full or refilled to `now`; mu_ held.
+  Bucket& Refilled(absl::string_view key, absl::Time now);
+
   const RateLimit limit_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Bucket> buckets_;

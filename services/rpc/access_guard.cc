@@ -50,7 +50,11 @@ absl::StatusOr<std::string> ExchangeOfResource(absl::string_view resource,
 }
 
 AccessGuard::AccessGuard(storage::Database& db, storage::KeyStore& keys, AccessOptions options)
-    : keys_(keys), options_(options), limiter_(options.rate_limit), writer_(db) {}
+    : keys_(keys),
+      options_(options),
+      limiter_(options.rate_limit),
+      failures_(options.failed_authentications),
+      writer_(db) {}
 
 void AccessGuard::ForgetKeys() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -78,9 +82,21 @@ absl::StatusOr<domain::Principal> AccessGuard::Authenticate(grpc::ServerContext*
       checked_.erase(found);
     }
   }
+  // "ipv4:10.1.2.3:54321" -> "ipv4:10.1.2.3": one bucket per address.
+  std::string peer = context->peer();
+  peer = peer.substr(0, peer.rfind(':'));
+  if (failures_.Exhausted(peer, now)) {
+    return absl::ResourceExhaustedError(
+        "too many failed authentications from this address; retry later");
+  }
   absl::Time expire_time = absl::InfinitePast();
   auto principal = keys_.Authenticate(value, now, &expire_time);
-  if (!principal.ok()) return principal.status();
+  if (!principal.ok()) {
+    if (principal.status().code() == absl::StatusCode::kUnauthenticated) {
+      (void)failures_.Allow(peer, now);  // spends one of the address's tries
+    }
+    return principal.status();
+  }
   std::lock_guard<std::mutex> lock(mu_);
   if (checked_.size() >= kMaxCheckedKeys) checked_.clear();
   checked_[digest] = {*principal, std::min(now + options_.key_cache_ttl, expire_time)};

@@ -37,6 +37,10 @@ struct AccessOptions {
   // key revoked on another replica stops working within this time (at once
   // on the replica that revoked it). Expiry is always exact.
   absl::Duration key_cache_ttl = absl::Seconds(5);
+  // Failed authentications per client address: past this, its unknown keys
+  // are refused with RESOURCE_EXHAUSTED without a database lookup (known,
+  // recently checked keys still pass).
+  domain::RateLimit failed_authentications = {.per_second = 5, .burst = 50};
   // The deadline of a call that brings none.
   absl::Duration default_deadline = absl::Seconds(30);
 };
@@ -167,6 +171,7 @@ class AccessGuard final {
   storage::KeyStore& keys_;
   const AccessOptions options_;
   domain::RateLimiter limiter_;
+  domain::RateLimiter failures_;  // failed authentications by client address
   storage::AuditWriter writer_;  // records outside a write transaction, written behind
   std::mutex mu_;
   std::unordered_map<std::string, Checked> checked_;  // by SHA-256 of the key; guarded by mu_
