@@ -45,6 +45,10 @@ ABSL_FLAG(std::string, key_pepper_file, "",
           "empty: one made on first start and kept in the database");
 ABSL_FLAG(double, rate_limit, 50, "calls per second each API key may make on average");
 ABSL_FLAG(double, rate_burst, 100, "calls an API key may make at once before the rate applies");
+ABSL_FLAG(double, failed_auth_burst, 50,
+          "failed authentications a client address may make at once before its unknown keys "
+          "are refused (0: no limit, for a proxy that is every client's address)");
+ABSL_FLAG(double, failed_auth_rate, 5, "failed authentications per second after the burst");
 ABSL_FLAG(absl::Duration, default_deadline, absl::Seconds(30),
           "how long a call that brings no deadline may run");
 ABSL_FLAG(std::string, issue_admin_key, "",
@@ -90,6 +94,8 @@ int main(int argc, char** argv) {
   options.access.rate_limit = {.per_second = absl::GetFlag(FLAGS_rate_limit),
                                .burst = absl::GetFlag(FLAGS_rate_burst)};
   options.access.default_deadline = absl::GetFlag(FLAGS_default_deadline);
+  options.access.failed_authentications = {.per_second = absl::GetFlag(FLAGS_failed_auth_rate),
+                                           .burst = absl::GetFlag(FLAGS_failed_auth_burst)};
   if (const std::string name = absl::GetFlag(FLAGS_issue_admin_key); !name.empty()) {
     auto key = kokemus::IssueAdminKey(options, name,
                                       absl::Now() + absl::GetFlag(FLAGS_admin_key_lifetime));

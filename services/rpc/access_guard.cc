@@ -85,14 +85,15 @@ absl::StatusOr<domain::Principal> AccessGuard::Authenticate(grpc::ServerContext*
   // "ipv4:10.1.2.3:54321" -> "ipv4:10.1.2.3": one bucket per address.
   std::string peer = context->peer();
   peer = peer.substr(0, peer.rfind(':'));
-  if (failures_.Exhausted(peer, now)) {
+  const bool throttled = options_.failed_authentications.burst > 0;
+  if (throttled && failures_.Exhausted(peer, now)) {
     return absl::ResourceExhaustedError(
         "too many failed authentications from this address; retry later");
   }
   absl::Time expire_time = absl::InfinitePast();
   auto principal = keys_.Authenticate(value, now, &expire_time);
   if (!principal.ok()) {
-    if (principal.status().code() == absl::StatusCode::kUnauthenticated) {
+    if (throttled && principal.status().code() == absl::StatusCode::kUnauthenticated) {
       (void)failures_.Allow(peer, now);  // spends one of the address's tries
     }
     return principal.status();

@@ -39,7 +39,8 @@ struct AccessOptions {
   absl::Duration key_cache_ttl = absl::Seconds(5);
   // Failed authentications per client address: past this, its unknown keys
   // are refused with RESOURCE_EXHAUSTED without a database lookup (known,
-  // recently checked keys still pass).
+  // recently checked keys still pass). A burst of 0 turns it off (behind a
+  // proxy that is every client's address).
   domain::RateLimit failed_authentications = {.per_second = 5, .burst = 50};
   // The deadline of a call that brings none.
   absl::Duration default_deadline = absl::Seconds(30);

@@ -180,6 +180,10 @@ check('plaintext only when asked for: without TLS or the mesh opt-in no render',
   assert.ok(args.includes('--plaintext'));
   assert.ok(args.includes('--rate_limit=50'));
   assert.ok(args.includes('--default_deadline=30s'));
+  assert.ok(args.includes('--failed_auth_burst=50'));
+  const meshed = render(['-f', join(chart, 'examples', 'paijat-hame.yaml')]);
+  assert.ok(meshed.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].args
+    .includes('--failed_auth_burst=0'));
   const tls = render(['-f', join(chart, 'examples', 'helsinki.yaml')]);
   assert.ok(!tls.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].args
     .includes('--plaintext'));
