@@ -116,6 +116,20 @@ TEST(OwnRecord, AnExpertChangesAnythingButRolesAndTrainings) {
             "an EXPERT key may not change expert.roles or expert.trainings");
 }
 
+TEST(OwnSide, OrdererSystemsAndExpertsSpeakForThemselves) {
+  EXPECT_TRUE(CheckOwnSide(AccessRole::kOrdererSystem, CancelledBy::kOrderer, "cancelled_by").ok());
+  EXPECT_TRUE(CheckOwnSide(AccessRole::kExpert, FeedbackSource::kExpert, "feedback.source").ok());
+  EXPECT_TRUE(CheckOwnSide(AccessRole::kCoordinator, CancelledBy::kExchange, "cancelled_by").ok());
+  const absl::Status orderer =
+      CheckOwnSide(AccessRole::kOrdererSystem, CancelledBy::kExpert, "cancelled_by");
+  EXPECT_EQ(orderer.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolationsOf(orderer),
+              ::testing::ElementsAre(::testing::FieldsAre("cancelled_by",
+                                                          "must be the caller's own side")));
+  EXPECT_EQ(CheckOwnSide(AccessRole::kExpert, FeedbackSource::kOrderer, "feedback.source").code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(Retention, TheCutoffIsTheStartOfAHelsinkiMonthMonthsBack) {
   const absl::TimeZone& helsinki = HelsinkiTimeZone();
   // 2026-11-22 14:00 Helsinki: 24 months back is 2024-11-01 00:00 Helsinki (EET, UTC+2).

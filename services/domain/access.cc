@@ -156,6 +156,28 @@ void ValidateNewKey(absl::string_view display_name, const Principal& p, absl::Ti
   }
 }
 
+namespace {
+
+// `is_orderer`/`is_expert`: the side named is the orderer's / the expert's.
+absl::Status CheckSide(AccessRole role, bool is_orderer, bool is_expert, absl::string_view field) {
+  if ((role == AccessRole::kOrdererSystem && !is_orderer) ||
+      (role == AccessRole::kExpert && !is_expert)) {
+    return InvalidField(std::string(field), "must be the caller's own side");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckOwnSide(AccessRole role, CancelledBy by, absl::string_view field) {
+  return CheckSide(role, by == CancelledBy::kOrderer, by == CancelledBy::kExpert, field);
+}
+
+absl::Status CheckOwnSide(AccessRole role, FeedbackSource source, absl::string_view field) {
+  return CheckSide(role, source == FeedbackSource::kOrderer, source == FeedbackSource::kExpert,
+                   field);
+}
+
 absl::Status CheckOwnExpertUpdate(const Expert& current, const Expert& updated) {
   if (current.roles != updated.roles || current.trainings != updated.trainings) {
     return absl::PermissionDeniedError(

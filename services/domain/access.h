@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "services/domain/model.h"
+#include "services/domain/orders.h"
 #include "services/domain/validation.h"
 
 namespace kokemus::domain {
@@ -70,6 +71,12 @@ absl::Status Decide(const MethodRule& rule, const Principal& principal,
                     absl::string_view exchange_id, absl::string_view resource);
 
 absl::string_view AccessRoleName(AccessRole role);  // "COORDINATOR"
+
+// The side a key speaks for: an ORDERER_SYSTEM key cancels and gives
+// feedback as the orderer, an EXPERT key as the expert; other roles for any
+// side. INVALID_ARGUMENT naming `field` otherwise.
+absl::Status CheckOwnSide(AccessRole role, CancelledBy by, absl::string_view field);
+absl::Status CheckOwnSide(AccessRole role, FeedbackSource source, absl::string_view field);
 
 // What an expert may change of their own record: everything but their roles
 // and trainings, which the coordinator confirms. PERMISSION_DENIED otherwise.

@@ -300,9 +300,10 @@ grpc::Status OrderService::CancelAssignment(grpc::ServerContext* context,
         options.cancelled_by == domain::CancelledBy::kUnspecified) {
       return domain::InvalidField("cancelled_by", "is required (must not be UNSPECIFIED)");
     }
-    if ((caller.organization_only() && options.cancelled_by != domain::CancelledBy::kOrderer) ||
-        (caller.self_only() && options.cancelled_by != domain::CancelledBy::kExpert)) {
-      return domain::InvalidField("cancelled_by", "must be the caller's own side");
+    if (absl::Status s =
+            domain::CheckOwnSide(caller.principal().role, options.cancelled_by, "cancelled_by");
+        !s.ok()) {
+      return s;
     }
     if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
     return Reply(Move(store_, *request, AssignmentState::kCancelled, options), response);
@@ -378,9 +379,10 @@ grpc::Status OrderService::SubmitFeedback(grpc::ServerContext* context,
     auto key = KeyOf(request->parent(), "parent");
     if (!key.ok()) return key.status();
     domain::Feedback feedback = FromProto(request->feedback());
-    if ((caller.organization_only() && feedback.source != domain::FeedbackSource::kOrderer) ||
-        (caller.self_only() && feedback.source != domain::FeedbackSource::kExpert)) {
-      return domain::InvalidField("feedback.source", "must be the caller's own side");
+    if (absl::Status s =
+            domain::CheckOwnSide(caller.principal().role, feedback.source, "feedback.source");
+        !s.ok()) {
+      return s;
     }
     if (absl::Status s = MaySeeAssignment(store_, caller, request->parent()); !s.ok()) return s;
     FieldViolations v;
