@@ -35,12 +35,13 @@
 #include "grpcpp/create_channel.h"
 #include "kokemus/v1/matching_service.grpc.pb.h"
 #include "services/domain/orders.h"
-#include "services/domain/reference_data.h"
+#include "services/reference/reference_data.h"
 #include "services/storage/database.h"
 #include "services/storage/key_store.h"
 #include "services/storage/order_store.h"
 #include "services/storage/registry_store.h"
 #include "services/storage/sql.h"
+#include "services/reference/calendar.h"
 
 ABSL_FLAG(std::string, database, "", "postgresql:// URL of an empty database (required)");
 ABSL_FLAG(int, experts, 10000, "experts in the region");
@@ -85,7 +86,7 @@ Region Load(storage::Database& db, std::mt19937& rng, absl::Time month_start) {
   auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
   auto chance = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
   Region region;
-  for (const auto& m : domain::ReferenceData::Get().municipalities()) {
+  for (const auto& m : reference::ReferenceData::Get().municipalities()) {
     if (m.wellbeing_region == "PH") region.municipalities.push_back(m.code);
   }
   storage::RegistryStore registry(db);
@@ -228,13 +229,13 @@ Region Load(storage::Database& db, std::mt19937& rng, absl::Time month_start) {
     o.topic = "Kokemuspuheenvuoro";
     o.audience = domain::Audience::kStudents;
     o.audience_size = 25;
-    absl::CivilDay day = absl::ToCivilDay(month_start, domain::HelsinkiTimeZone()) + pick(28);
+    absl::CivilDay day = absl::ToCivilDay(month_start, reference::HelsinkiTimeZone()) + pick(28);
     while (absl::GetWeekday(day) == absl::Weekday::saturday ||
            absl::GetWeekday(day) == absl::Weekday::sunday) {
       ++day;
     }
     o.start_time = absl::FromCivil(absl::CivilMinute(day.year(), day.month(), day.day(), 8 + pick(7), 0),
-                                   domain::HelsinkiTimeZone());
+                                   reference::HelsinkiTimeZone());
     o.duration_minutes = 60 + 30 * pick(3);
     o.remote = chance(0.15);
     if (!o.remote) {
@@ -367,8 +368,8 @@ int main(int argc, char** argv) {
   std::mt19937 rng(20261122);
   // The planning month: starting 30 days from now, 31 days long.
   const absl::Time month_start =
-      absl::FromCivil(absl::ToCivilDay(absl::Now(), domain::HelsinkiTimeZone()) + 30,
-                      domain::HelsinkiTimeZone());
+      absl::FromCivil(absl::ToCivilDay(absl::Now(), reference::HelsinkiTimeZone()) + 30,
+                      reference::HelsinkiTimeZone());
   Region region;
   if (!absl::GetFlag(FLAGS_reuse)) {
     auto db = storage::Database::Open(database);

@@ -28,6 +28,7 @@
 #include "services/storage/key_store.h"
 #include "services/storage/registry_store.h"
 #include "services/storage/sql.h"
+#include "services/reference/calendar.h"
 
 ABSL_FLAG(std::string, database, "", "database URL (an empty PostgreSQL database)");
 ABSL_FLAG(bool, reuse, false, "the database was loaded by an earlier run");
@@ -91,7 +92,7 @@ void Load(storage::Database& db) {
         }),
         "experts and organizations");
   auto year = [&](int y, int count, bool national) {
-    const absl::Time start = absl::FromCivil(absl::CivilYear(y), domain::HelsinkiTimeZone());
+    const absl::Time start = absl::FromCivil(absl::CivilYear(y), reference::HelsinkiTimeZone());
     for (int batch = 0; batch < count; batch += 2000) {
       Check(db.Write([&](soci::session& sql) {
               for (int n = batch; n < std::min(count, batch + 2000); ++n) {
@@ -180,7 +181,7 @@ int main(int argc, char** argv) {
         return exports ? coordinator_key : *admin_key;
       });
   auto reports = v1::ReportService::NewStub(channel);
-  const absl::TimeZone& tz = domain::HelsinkiTimeZone();
+  const absl::TimeZone& tz = reference::HelsinkiTimeZone();
 
   struct Query {
     const char* label;

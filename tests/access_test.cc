@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "services/domain/orders.h"
 #include "tests/test_support.h"
+#include "services/reference/calendar.h"
 
 namespace kokemus::domain {
 namespace {
@@ -131,7 +132,7 @@ TEST(OwnSide, OrdererSystemsAndExpertsSpeakForThemselves) {
 }
 
 TEST(Retention, TheCutoffIsTheStartOfAHelsinkiMonthMonthsBack) {
-  const absl::TimeZone& helsinki = HelsinkiTimeZone();
+  const absl::TimeZone& helsinki = reference::HelsinkiTimeZone();
   // 2026-11-22 14:00 Helsinki: 24 months back is 2024-11-01 00:00 Helsinki (EET, UTC+2).
   const absl::Time now = absl::FromCivil(absl::CivilSecond(2026, 11, 22, 14, 0, 0), helsinki);
   EXPECT_EQ(RetentionCutoff(now, 24), absl::FromUnixSeconds(1730412000));  // 2024-10-31T22:00:00Z

@@ -11,6 +11,7 @@
 #include "services/domain/contract.h"
 #include "services/domain/validation.h"
 #include "tests/test_support.h"
+#include "services/render/pdf.h"
 
 namespace kokemus::domain {
 namespace {
@@ -137,7 +138,7 @@ TEST_P(DefaultContract, RendersEveryFieldIntoARealPdf) {
                                ContractTemplateData(Facts(), e.language));
   ASSERT_TRUE(marked.ok()) << marked.status();
   const Document doc = ParseDocument(*marked);
-  auto pdf = RenderPdf(doc, "contract", Facts().created);
+  auto pdf = render::RenderPdf(doc, "contract", Facts().created);
   ASSERT_TRUE(pdf.ok()) << pdf.status();
   ASSERT_THAT(*pdf, ::testing::StartsWith("%PDF-1.5"));
   const std::string text = Squeezed(PdfToText(*pdf));
@@ -151,7 +152,7 @@ TEST_P(DefaultContract, RendersEveryFieldIntoARealPdf) {
     }
   }
   // The same inputs give the same bytes.
-  EXPECT_EQ(*RenderPdf(doc, "contract", Facts().created), *pdf);
+  EXPECT_EQ(*render::RenderPdf(doc, "contract", Facts().created), *pdf);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -1,6 +1,7 @@
 // Ranking: each hard rule excludes an expert by exactly that rule, with the
 // reason; the score's parts explain the order.
 #include "services/domain/matching.h"
+#include "services/reference/calendar.h"
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"

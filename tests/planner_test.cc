@@ -2,6 +2,7 @@
 // small random instances, never worse than greedy, every hard rule held
 // across orders, work spread, and the Gini coefficient as reported.
 #include "services/domain/planner.h"
+#include "services/domain/statistics.h"
 
 #include <random>
 

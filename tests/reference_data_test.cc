@@ -1,8 +1,8 @@
-#include "services/domain/reference_data.h"
+#include "services/reference/reference_data.h"
 
 #include "gtest/gtest.h"
 
-namespace kokemus::domain {
+namespace kokemus::reference {
 namespace {
 
 TEST(ReferenceData, HoldsAllMunicipalitiesAndRegions) {
@@ -40,4 +40,4 @@ TEST(ReferenceData, FindsRegions) {
 }
 
 }  // namespace
-}  // namespace kokemus::domain
+}  // namespace kokemus::reference

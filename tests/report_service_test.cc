@@ -17,6 +17,7 @@
 #include "services/storage/database.h"
 #include "services/storage/sql.h"
 #include "tests/test_support.h"
+#include "services/reference/calendar.h"
 
 namespace kokemus {
 namespace {
@@ -24,7 +25,7 @@ namespace {
 using ::testing::ElementsAre;
 
 absl::Time Helsinki(int y, int m, int d, int hh) {
-  return absl::FromCivil(absl::CivilHour(y, m, d, hh), domain::HelsinkiTimeZone());
+  return absl::FromCivil(absl::CivilHour(y, m, d, hh), reference::HelsinkiTimeZone());
 }
 
 class ReportServiceTest : public ::testing::TestWithParam<testing_support::Backend> {

@@ -36,8 +36,8 @@
 #include "kokemus/v1/report_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
 #include "absl/time/civil_time.h"
-#include "services/domain/orders.h"
-#include "services/domain/reference_data.h"
+#include "services/reference/reference_data.h"
+#include "services/reference/calendar.h"
 
 namespace kokemus::cli {
 namespace {
@@ -246,7 +246,7 @@ int ParseEnumValue(const pb::EnumDescriptor* type, absl::string_view text,
 }
 
 std::string MunicipalityCode(absl::string_view text) {
-  const auto& ref = domain::ReferenceData::Get();
+  const auto& ref = reference::ReferenceData::Get();
   if (const auto* m = ref.FindMunicipalityByName(text)) return m->code;
   return std::string(text);  // a code, or left for the server to refuse
 }
@@ -378,7 +378,7 @@ std::vector<std::string> SetFields(
 
 // Times show in Helsinki time, with the offset: 2026-12-10T10:00:00+02:00.
 std::string FormatTimestamp(const pb::Message& msg) {
-  const absl::TimeZone& helsinki = domain::HelsinkiTimeZone();
+  const absl::TimeZone& helsinki = reference::HelsinkiTimeZone();
   const auto& ts = static_cast<const pb::Timestamp&>(msg);
   return absl::FormatTime(absl::RFC3339_sec,
                           absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos()),
@@ -1457,7 +1457,7 @@ class Client final {
   static absl::Time ParseDayOrTime(const std::string& text, absl::string_view flag) {
     absl::CivilDay day;
     if (text.size() == 10 && absl::ParseCivilTime(text, &day)) {
-      return absl::FromCivil(day, domain::HelsinkiTimeZone());
+      return absl::FromCivil(day, reference::HelsinkiTimeZone());
     }
     return ParseTimestamp(text, flag);
   }

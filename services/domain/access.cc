@@ -7,6 +7,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "services/domain/orders.h"
+#include "services/reference/calendar.h"
 
 namespace kokemus::domain {
 namespace {
@@ -187,8 +188,8 @@ absl::Status CheckOwnExpertUpdate(const Expert& current, const Expert& updated) 
 }
 
 absl::Time RetentionCutoff(absl::Time now, int months) {
-  const absl::CivilMonth month = absl::ToCivilMonth(now, HelsinkiTimeZone()) - months;
-  return absl::FromCivil(month, HelsinkiTimeZone());
+  const absl::CivilMonth month = absl::ToCivilMonth(now, reference::HelsinkiTimeZone()) - months;
+  return absl::FromCivil(month, reference::HelsinkiTimeZone());
 }
 
 absl::Status Decide(const MethodRule& rule, const Principal& principal,

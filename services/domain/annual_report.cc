@@ -8,6 +8,7 @@
 #include "absl/time/civil_time.h"
 #include "services/domain/contract.h"
 #include "services/domain/enum_names.h"
+#include "services/reference/calendar.h"
 
 namespace kokemus::domain {
 namespace {
@@ -175,7 +176,7 @@ Document AnnualReportDocument(const AnnualReportHeader& h, const std::vector<Tas
   std::vector<double> edu_month(12, 0), basic_month(12, 0);
   for (const TaskRecord& t : tasks) {
     if (t.state != AssignmentState::kCompleted) continue;
-    const int m = absl::ToCivilMonth(t.start_time, HelsinkiTimeZone()).month() - 1;
+    const int m = absl::ToCivilMonth(t.start_time, reference::HelsinkiTimeZone()).month() - 1;
     (CategoryOf(t) == "EDUCATIONAL_INSTITUTIONS" ? edu_month : basic_month)[m] += 1;
   }
   doc.blocks.push_back(Heading(w(kPerMonth)));

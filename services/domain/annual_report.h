@@ -5,7 +5,7 @@
 // Swedish or English. Built from the same figures as GetStatistics.
 //
 //   Document doc = AnnualReportDocument({"Päijät-Häme", 2021, "fi"}, tasks, active_trained);
-//   auto pdf = RenderPdf(doc, title, created);
+//   auto pdf = render::RenderPdf(doc, title, created);
 #ifndef KOKEMUS_SERVICES_DOMAIN_ANNUAL_REPORT_H_
 #define KOKEMUS_SERVICES_DOMAIN_ANNUAL_REPORT_H_
 

@@ -6,7 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "kainjow/mustache.hpp"
 #include "services/domain/enum_names.h"
-#include "services/domain/reference_data.h"
+#include "services/reference/reference_data.h"
+#include "services/reference/calendar.h"
 
 namespace kokemus {
 // Defined in the file cmake/Embed.cmake generates from services/data/templates.
@@ -99,13 +100,13 @@ TemplateData ContractTemplateData(const ContractFacts& f, absl::string_view lang
   data.set("remote", Data(f.order.remote));
   Optional(data, "address", f.order.address);
   std::string municipality = f.order.municipality;
-  if (const Municipality* m = ReferenceData::Get().FindMunicipality(f.order.municipality)) {
+  if (const reference::Municipality* m = reference::ReferenceData::Get().FindMunicipality(f.order.municipality)) {
     municipality = language == "sv" ? m->name_sv : m->name_fi;
   }
   data.set("municipality", municipality);
   Optional(data, "preparation_minutes",
            f.order.preparation_minutes > 0 ? absl::StrCat(f.order.preparation_minutes) : "");
-  const RoleFeeRule* rule = RuleFor(f.schedule, f.order.role, HelsinkiDate(f.order.start_time));
+  const RoleFeeRule* rule = RuleFor(f.schedule, f.order.role, reference::HelsinkiDate(f.order.start_time));
   data.set("preparation_paid", Data(rule != nullptr && rule->preparation_paid));
   data.set("fee", FormatMoney(f.assignment.fee_cents, language));
   data.set("travel", FormatMoney(f.assignment.travel_cents, language));
@@ -117,7 +118,7 @@ TemplateData ContractTemplateData(const ContractFacts& f, absl::string_view lang
   data.set("payment_invoice", Data(f.expert.payment_method == PaymentMethod::kInvoice));
   data.set("payment_declined", Data(f.expert.payment_method == PaymentMethod::kFeeDeclined));
   if (const CancellationRule* c =
-          CancellationRuleFor(f.schedule, HelsinkiDate(f.order.start_time))) {
+          CancellationRuleFor(f.schedule, reference::HelsinkiDate(f.order.start_time))) {
     Data cancel;
     cancel.set("cancel_notice_days", absl::StrCat(c->orderer_notice_days));
     cancel.set("cancel_late_percent", absl::StrCat(c->orderer_late_percent));
@@ -157,7 +158,7 @@ TemplateData PrivacyNoticeData(const Exchange& exchange, absl::string_view langu
   Optional(data, "business_id", exchange.business_id);
   Optional(data, "contact_email", exchange.contact_email);
   std::string region = exchange.wellbeing_region;
-  if (const WellbeingRegion* r = ReferenceData::Get().FindRegion(exchange.wellbeing_region)) {
+  if (const reference::WellbeingRegion* r = reference::ReferenceData::Get().FindRegion(exchange.wellbeing_region)) {
     region = language == "sv" ? r->name_sv : r->name_fi;
   }
   data.set("region", region);

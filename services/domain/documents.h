@@ -42,8 +42,8 @@ std::string FormatDateTime(absl::Time t, absl::string_view language);
 // "24.12.2026" (fi, sv), "24 December 2026" (en).
 std::string FormatDate(absl::Time t, absl::string_view language);
 
-// A bar chart, drawn with PLplot (Debian's libplplot, its Cairo driver)
-// into the PDF page; its numbers belong in a table beside it.
+// A bar chart (render/pdf.h draws it with PLplot); its numbers belong in a
+// table beside it.
 struct Chart {
   std::vector<std::string> categories;     // one bar (or group of bars) each
   std::vector<std::string> series;         // legend; one name per series
@@ -76,13 +76,6 @@ using TemplateData = kainjow::mustache::basic_data<std::string>;
 // first syntax error.
 absl::Status CheckTemplate(absl::string_view text, absl::string_view field);
 absl::StatusOr<std::string> RenderTemplate(absl::string_view text, const TemplateData& data);
-
-// Lays the document out on A4 pages with Pango and writes a PDF with Cairo:
-// title, wrapping paragraphs, tables, page numbers "1 / 2", DejaVu Sans.
-// `created` is written as both the creation and modification date, so the
-// same inputs give byte-identical output.
-absl::StatusOr<std::string> RenderPdf(const Document& document, absl::string_view title,
-                                      absl::Time created);
 
 }  // namespace kokemus::domain
 

@@ -7,7 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "services/domain/enum_names.h"
-#include "services/domain/reference_data.h"
+#include "services/reference/reference_data.h"
 #include "services/domain/validation.h"
 
 namespace kokemus::domain {
@@ -25,9 +25,9 @@ FilterField EnumField(absl::string_view name) {
 
 FilterField MunicipalityField(absl::string_view name) {
   return {name, [](absl::string_view value) -> std::optional<std::string> {
-            const ReferenceData& ref = ReferenceData::Get();
-            if (const Municipality* m = ref.FindMunicipality(value)) return m->code;
-            if (const Municipality* m = ref.FindMunicipalityByName(value)) {
+            const reference::ReferenceData& ref = reference::ReferenceData::Get();
+            if (const reference::Municipality* m = ref.FindMunicipality(value)) return m->code;
+            if (const reference::Municipality* m = ref.FindMunicipalityByName(value)) {
               return m->code;
             }
             return std::nullopt;
@@ -105,7 +105,7 @@ std::vector<FilterField> ExchangeFilterFields() {
   return {{"wellbeing_region",
            [](absl::string_view value) -> std::optional<std::string> {
              std::string code = absl::AsciiStrToUpper(value);
-             if (ReferenceData::Get().FindRegion(code)) return code;
+             if (reference::ReferenceData::Get().FindRegion(code)) return code;
              return std::nullopt;
            }}};
 }

@@ -9,12 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "services/domain/enum_names.h"
+#include "services/reference/calendar.h"
 
 namespace kokemus::domain {
 namespace {
 
 absl::CivilMonth MonthOf(absl::Time t) {
-  return absl::CivilMonth(absl::ToCivilDay(t, HelsinkiTimeZone()));
+  return absl::CivilMonth(absl::ToCivilDay(t, reference::HelsinkiTimeZone()));
 }
 
 template <typename T>
@@ -31,8 +32,8 @@ struct WeekSlot {
 };
 
 WeekSlot WeekSlotOf(const Order& o) {
-  const absl::CivilMinute start = absl::ToCivilMinute(o.start_time, HelsinkiTimeZone());
-  const absl::CivilMinute end = absl::ToCivilMinute(o.end_time(), HelsinkiTimeZone());
+  const absl::CivilMinute start = absl::ToCivilMinute(o.start_time, reference::HelsinkiTimeZone());
+  const absl::CivilMinute end = absl::ToCivilMinute(o.end_time(), reference::HelsinkiTimeZone());
   WeekSlot slot;
   slot.spans_midnight = absl::CivilDay(start) != absl::CivilDay(end - 1);
   slot.weekday = static_cast<int>(absl::GetWeekday(absl::CivilDay(start)));
@@ -91,11 +92,6 @@ bool BreaksRest(absl::Time start_a, absl::Time end_a, bool heavy_a, absl::Time s
                 absl::Time end_b, bool heavy_b, absl::Duration rest) {
   return (heavy_a && end_a <= start_b && start_b < end_a + rest) ||
          (heavy_b && end_b <= start_a && start_a < end_b + rest);
-}
-
-int HelsinkiMonth(absl::Time t) {
-  const absl::CivilMonth m = MonthOf(t);
-  return static_cast<int>(m.year()) * 12 + m.month() - 1;
 }
 
 void SortTasks(std::vector<ExpertRecord>& experts) {
@@ -163,8 +159,8 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
   Ranking ranking;
   // The order's Helsinki month as an interval of time: no time zone work per task.
   const absl::CivilMonth civil_month = MonthOf(order.start_time);
-  const absl::Time month_start = absl::FromCivil(civil_month, HelsinkiTimeZone());
-  const absl::Time month_end = absl::FromCivil(civil_month + 1, HelsinkiTimeZone());
+  const absl::Time month_start = absl::FromCivil(civil_month, reference::HelsinkiTimeZone());
+  const absl::Time month_end = absl::FromCivil(civil_month + 1, reference::HelsinkiTimeZone());
   const WeekSlot slot = WeekSlotOf(order);
   // Tasks this far from the order can't be in its Helsinki month.
   const absl::Time month_window_start = order.start_time - absl::Hours(24 * 32);

@@ -141,10 +141,6 @@ bool IsHeavyRole(Role role);
 bool BreaksRest(absl::Time start_a, absl::Time end_a, bool heavy_a, absl::Time start_b,
                 absl::Time end_b, bool heavy_b, absl::Duration rest);
 
-// The Helsinki calendar month of a time as year * 12 + month - 1: caps and
-// earnings limits count per such month.
-int HelsinkiMonth(absl::Time t);
-
 }  // namespace kokemus::domain
 
 #endif  // KOKEMUS_SERVICES_DOMAIN_MATCHING_H_

@@ -7,7 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "services/domain/enum_names.h"
-#include "services/domain/reference_data.h"
+#include "services/reference/reference_data.h"
+#include "services/reference/calendar.h"
 
 namespace kokemus::domain {
 namespace {
@@ -153,7 +154,7 @@ void ValidateOrder(const Order& o, absl::Time now, bool creating,
   CheckLength(o.address, 500, !o.remote, Path(prefix, "address"), v);
   if (o.municipality.empty()) {
     if (!o.remote) v.Add(Path(prefix, "municipality"), "is required unless remote");
-  } else if (ReferenceData::Get().FindMunicipality(o.municipality) == nullptr) {
+  } else if (reference::ReferenceData::Get().FindMunicipality(o.municipality) == nullptr) {
     v.Add(Path(prefix, "municipality"),
           "not a Statistics Finland municipality code (3 digits, 398 is Lahti)");
   }
@@ -223,9 +224,9 @@ void ValidateFeeSchedule(const FeeSchedule& s, absl::string_view prefix,
 }
 
 int TravelKm(absl::string_view from, absl::string_view to) {
-  const ReferenceData& ref = ReferenceData::Get();
-  const Municipality* a = ref.FindMunicipality(from);
-  const Municipality* b = ref.FindMunicipality(to);
+  const reference::ReferenceData& ref = reference::ReferenceData::Get();
+  const reference::Municipality* a = ref.FindMunicipality(from);
+  const reference::Municipality* b = ref.FindMunicipality(to);
   if (a == nullptr || b == nullptr || a == b) return 0;
   constexpr double kRad = M_PI / 180.0;
   const double dlat = (b->lat - a->lat) * kRad;
@@ -235,22 +236,6 @@ int TravelKm(absl::string_view from, absl::string_view to) {
                        std::sin(dlon / 2) * std::sin(dlon / 2);
   const double km = 2 * kEarthRadiusKm * std::asin(std::sqrt(h));
   return static_cast<int>(std::lround(km * kRoadFactor));
-}
-
-const absl::TimeZone& HelsinkiTimeZone() {
-  static const absl::TimeZone* tz = [] {
-    auto* zone = new absl::TimeZone;
-    if (!absl::LoadTimeZone("Europe/Helsinki", zone)) {
-      // Without tzdata: Finnish standard time (the packages install tzdata).
-      *zone = absl::FixedTimeZone(2 * 60 * 60);
-    }
-    return zone;
-  }();
-  return *tz;
-}
-
-std::string HelsinkiDate(absl::Time t) {
-  return absl::FormatCivilTime(absl::ToCivilDay(t, HelsinkiTimeZone()));
 }
 
 const RoleFeeRule* RuleFor(const FeeSchedule& s, Role role, absl::string_view date) {
@@ -270,7 +255,7 @@ const CancellationRule* CancellationRuleFor(const FeeSchedule& s, absl::string_v
 absl::StatusOr<FeeQuote> QuoteFee(const FeeSchedule& schedule, const Order& order,
                                   int minutes, PaymentMethod payment_method,
                                   int travel_km) {
-  const std::string date = HelsinkiDate(order.start_time);
+  const std::string date = reference::HelsinkiDate(order.start_time);
   const RoleFeeRule* rule = RuleFor(schedule, order.role, date);
   if (rule == nullptr) {
     return absl::FailedPreconditionError(
@@ -298,7 +283,7 @@ absl::StatusOr<FeeQuote> QuoteFee(const FeeSchedule& schedule, const Order& orde
 int64_t CancellationFee(const FeeSchedule& schedule, const Order& order,
                         int64_t full_fee_cents, CancelledBy by, absl::Time cancel_time) {
   const CancellationRule* rule =
-      CancellationRuleFor(schedule, HelsinkiDate(order.start_time));
+      CancellationRuleFor(schedule, reference::HelsinkiDate(order.start_time));
   if (rule == nullptr) return 0;
   int percent = 0;
   switch (by) {

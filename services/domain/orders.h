@@ -160,13 +160,6 @@ void ValidateFeeSchedule(const FeeSchedule& schedule, absl::string_view prefix,
 // municipality or an unknown code.
 int TravelKm(absl::string_view from_municipality, absl::string_view to_municipality);
 
-// Europe/Helsinki: every "which day, which month" rule and every time shown
-// to people uses it (a fixed UTC+2 if the system has no tzdata).
-const absl::TimeZone& HelsinkiTimeZone();
-
-// The Helsinki calendar day of a time, "YYYY-MM-DD": fee rules apply by it.
-std::string HelsinkiDate(absl::Time t);
-
 // Selects the entry valid on `date`: the latest valid_from on or before it.
 const RoleFeeRule* RuleFor(const FeeSchedule& s, Role role, absl::string_view date);
 const TravelRate* TravelRateFor(const FeeSchedule& s, absl::string_view date);

@@ -10,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "coin/Cbc_C_Interface.h"
 #include "services/domain/enum_names.h"
+#include "services/domain/statistics.h"
+#include "services/reference/calendar.h"
 
 namespace kokemus::domain {
 namespace {
@@ -53,7 +55,7 @@ Problem Build(const std::vector<PlanOrder>& orders, const std::vector<ExpertReco
   for (const ExpertRecord& r : records) record_of[r.expert.id] = &r;
   std::unordered_map<std::string, size_t> index_of;
   for (size_t o = 0; o < orders.size(); ++o) {
-    const int month = HelsinkiMonth(orders[o].order.start_time);
+    const int month = reference::HelsinkiMonth(orders[o].order.start_time);
     for (const Candidate& c : orders[o].candidates) {
       auto [it, added] = index_of.emplace(c.expert_id, p.experts.size());
       if (added) {
@@ -63,7 +65,7 @@ Problem Build(const std::vector<PlanOrder>& orders, const std::vector<ExpertReco
           limits.cap = r->second->expert.max_assignments_per_month;
           limits.limit_cents = r->second->expert.monthly_earnings_limit_cents;
           for (const PastTask& t : r->second->tasks) {
-            auto& [tasks, cents] = limits.held_by_month[HelsinkiMonth(t.start_time)];
+            auto& [tasks, cents] = limits.held_by_month[reference::HelsinkiMonth(t.start_time)];
             ++tasks;
             cents += t.fee_cents;
           }
@@ -344,19 +346,6 @@ bool Better(const PlanQuality& a, const PlanQuality& b) {
 }
 
 }  // namespace
-
-double Gini(const std::vector<int>& counts) {
-  if (counts.empty()) return 0;
-  std::vector<int> v = counts;
-  std::sort(v.begin(), v.end());
-  const double total = std::accumulate(v.begin(), v.end(), 0.0);
-  if (total == 0) return 0;
-  // G = sum_i (2i - n - 1) x_i / (n * sum x), i from 1, x ascending.
-  const double n = static_cast<double>(v.size());
-  double weighted = 0;
-  for (size_t i = 0; i < v.size(); ++i) weighted += (2.0 * (i + 1) - n - 1) * v[i];
-  return weighted / (n * total);
-}
 
 PlanQuality QualityOf(const std::vector<PlanOrder>& orders,
                       const std::vector<Proposal>& proposals, const MatchingSettings& s) {

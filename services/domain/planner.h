@@ -83,9 +83,6 @@ std::vector<std::string> CheckPlan(const std::vector<PlanOrder>& orders,
                                    const MatchingSettings& settings,
                                    const std::vector<Proposal>& proposals);
 
-// Gini coefficient of non-negative counts; 0 when all are equal or zero.
-double Gini(const std::vector<int>& counts);
-
 }  // namespace kokemus::domain
 
 #endif  // KOKEMUS_SERVICES_DOMAIN_PLANNER_H_

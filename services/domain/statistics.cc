@@ -1,6 +1,7 @@
 #include "services/domain/statistics.h"
 
 #include <algorithm>
+#include <numeric>
 #include <cmath>
 #include <map>
 #include <set>
@@ -9,7 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "services/domain/enum_names.h"
-#include "services/domain/planner.h"
+#include "services/reference/calendar.h"
 
 namespace kokemus::domain {
 namespace {
@@ -81,9 +82,9 @@ std::string CategoryOf(const TaskRecord& t) {
 std::string GroupValue(const TaskRecord& t, Grouping g) {
   switch (g) {
     case Grouping::kYear:
-      return absl::StrCat(absl::ToCivilYear(t.start_time, HelsinkiTimeZone()).year());
+      return absl::StrCat(absl::ToCivilYear(t.start_time, reference::HelsinkiTimeZone()).year());
     case Grouping::kMonth: {
-      const absl::CivilMonth m = absl::ToCivilMonth(t.start_time, HelsinkiTimeZone());
+      const absl::CivilMonth m = absl::ToCivilMonth(t.start_time, reference::HelsinkiTimeZone());
       return absl::StrFormat("%04d-%02d", m.year(), m.month());
     }
     case Grouping::kCategory:
@@ -207,7 +208,7 @@ std::string AssignmentCsvHeader() {
 std::string AssignmentCsvLine(const TaskRecord& t) {
   return absl::StrCat(
       "exchanges/", t.exchange_id, "/orders/", t.order_id, "/assignments/", t.assignment_id, ",",
-      absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", t.start_time, HelsinkiTimeZone()), ",", t.minutes,
+      absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", t.start_time, reference::HelsinkiTimeZone()), ",", t.minutes,
       ",", EnumName(t.state), ",",
       t.cancelled_by == CancelledBy::kUnspecified ? "" : EnumName(t.cancelled_by), ",",
       EnumName(t.role), ",", CsvField(t.organization_id), ",", CsvField(t.organization_name), ",",
@@ -244,6 +245,19 @@ std::vector<std::string> PayrollCsvLines(const std::vector<TaskRecord>& tasks,
                                  p.fee_cents + p.travel_cents));
   }
   return lines;
+}
+
+double Gini(const std::vector<int>& counts) {
+  if (counts.empty()) return 0;
+  std::vector<int> v = counts;
+  std::sort(v.begin(), v.end());
+  const double total = std::accumulate(v.begin(), v.end(), 0.0);
+  if (total == 0) return 0;
+  // G = sum_i (2i - n - 1) x_i / (n * sum x), i from 1, x ascending.
+  const double n = static_cast<double>(v.size());
+  double weighted = 0;
+  for (size_t i = 0; i < v.size(); ++i) weighted += (2.0 * (i + 1) - n - 1) * v[i];
+  return weighted / (n * total);
 }
 
 }  // namespace kokemus::domain

@@ -142,6 +142,9 @@ struct Payee {
 std::vector<std::string> PayrollCsvLines(const std::vector<TaskRecord>& tasks,
                                          const std::map<std::string, Payee>& payees);
 
+// Gini coefficient of non-negative counts; 0 when all are equal or zero.
+double Gini(const std::vector<int>& counts);
+
 }  // namespace kokemus::domain
 
 #endif  // KOKEMUS_SERVICES_DOMAIN_STATISTICS_H_

@@ -11,7 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "services/domain/enum_names.h"
-#include "services/domain/reference_data.h"
+#include "services/reference/reference_data.h"
 
 namespace kokemus::domain {
 namespace {
@@ -108,7 +108,7 @@ void CheckMunicipality(absl::string_view value, bool required, std::string path,
                        FieldViolations& v) {
   if (value.empty()) {
     if (required) v.Add(std::move(path), "is required");
-  } else if (ReferenceData::Get().FindMunicipality(value) == nullptr) {
+  } else if (reference::ReferenceData::Get().FindMunicipality(value) == nullptr) {
     v.Add(std::move(path),
           "not a Statistics Finland municipality code (3 digits, 398 is "
           "Lahti)");
@@ -363,7 +363,7 @@ void ValidateExchange(const Exchange& e, absl::string_view prefix,
   CheckText(e.display_name, true, kMaxNameLength, Path(prefix, "display_name"), v);
   if (e.wellbeing_region.empty()) {
     v.Add(Path(prefix, "wellbeing_region"), "is required");
-  } else if (ReferenceData::Get().FindRegion(e.wellbeing_region) == nullptr) {
+  } else if (reference::ReferenceData::Get().FindRegion(e.wellbeing_region) == nullptr) {
     v.Add(Path(prefix, "wellbeing_region"),
           "not a wellbeing region code (for example PH, HEL, VS)");
   }

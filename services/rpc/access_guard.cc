@@ -150,11 +150,6 @@ storage::AuditRecord AccessGuard::RecordOf(const Caller& caller,
   return record;
 }
 
-absl::Status AccessGuard::Rider::Ride(soci::session& sql, storage::Dialect dialect) {
-  storage::AuditRecord record = guard_.RecordOf(caller_, absl::OkStatus());
-  return storage::AuditStore::Append(sql, dialect, record);
-}
-
 absl::Status AccessGuard::Audited(const Caller& caller, const absl::Status& status) {
   if (!writer_.Submit(RecordOf(caller, status)).ok()) {
     return absl::UnavailableError("the audit log can't be written now; nothing was answered");

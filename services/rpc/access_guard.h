@@ -126,7 +126,7 @@ class AccessGuard final {
         absl::Status status = body(caller);
         return status.ok() ? status : Audited(caller, status);
       }
-      Rider rider(*this, caller);
+      storage::AuditRider rider([&] { return RecordOf(caller, absl::OkStatus()); });
       absl::Status status;
       {
         storage::RiderScope scope(&rider);
@@ -136,17 +136,6 @@ class AccessGuard final {
       return Audited(caller, status);
     });
   }
-
-  // Writes the call's record into a write transaction.
-  class Rider final : public storage::TransactionRider {
-   public:
-    Rider(AccessGuard& guard, const Caller& caller) : guard_(guard), caller_(caller) {}
-    absl::Status Ride(soci::session& sql, storage::Dialect dialect) override;
-
-   private:
-    AccessGuard& guard_;
-    const Caller& caller_;
-  };
 
   absl::Status Check(grpc::ServerContext* context, absl::string_view method,
                      absl::string_view field, absl::string_view resource, Caller& caller);

@@ -17,6 +17,7 @@
 #include "services/rpc/convert.h"
 #include "services/rpc/handler.h"
 #include "services/rpc/ownership.h"
+#include "services/render/pdf.h"
 
 namespace kokemus::rpc {
 namespace {
@@ -135,7 +136,7 @@ grpc::Status ContractService::GenerateContract(grpc::ServerContext* context,
     auto marked = domain::RenderTemplate(body, domain::ContractTemplateData(facts, language));
     if (!marked.ok()) return marked.status();
     const domain::Document document = domain::ParseDocument(*marked);
-    auto pdf = domain::RenderPdf(document, "Kokemus contract", facts.created);
+    auto pdf = render::RenderPdf(document, "Kokemus contract", facts.created);
     if (!pdf.ok()) return pdf.status();
     storage::StoredContract contract;
     contract.exchange_id = key->exchange_id;
@@ -369,7 +370,7 @@ grpc::Status ContractService::RenderPrivacyNotice(grpc::ServerContext* context,
       response->set_mime_type(kText);
       return absl::OkStatus();
     }
-    auto pdf = domain::RenderPdf(document, "Kokemus privacy notice", exchange->meta.update_time);
+    auto pdf = render::RenderPdf(document, "Kokemus privacy notice", exchange->meta.update_time);
     if (!pdf.ok()) return pdf.status();
     response->set_content(*std::move(pdf));
     response->set_mime_type(kPdf);

@@ -12,6 +12,8 @@
 #include "services/domain/listing.h"
 #include "services/rpc/convert.h"
 #include "services/rpc/handler.h"
+#include "services/reference/calendar.h"
+#include "services/render/pdf.h"
 
 namespace kokemus::rpc {
 namespace {
@@ -258,7 +260,7 @@ grpc::Status ReportService::RenderAnnualReport(grpc::ServerContext* context,
     if (!exchange.ok()) return exchange.status();
     std::string language = request->language().empty() ? exchange->second : request->language();
     if (!domain::IsDocumentLanguage(language)) language = "fi";
-    const absl::TimeZone& tz = domain::HelsinkiTimeZone();
+    const absl::TimeZone& tz = reference::HelsinkiTimeZone();
     const absl::Time from = absl::FromCivil(absl::CivilYear(request->year()), tz);
     const absl::Time to = absl::FromCivil(absl::CivilYear(request->year() + 1), tz);
     auto tasks = store_.Tasks(*exchange_id, from, to, false);
@@ -269,7 +271,7 @@ grpc::Status ReportService::RenderAnnualReport(grpc::ServerContext* context,
     // Dated at the year's end (or today within the year): the same data
     // gives the same bytes.
     const absl::Time created = std::min(absl::Now(), to - absl::Seconds(1));
-    auto pdf = domain::RenderPdf(domain::AnnualReportDocument(header, *tasks, *active),
+    auto pdf = render::RenderPdf(domain::AnnualReportDocument(header, *tasks, *active),
                                  domain::AnnualReportTitle(header),
                                  absl::FromUnixSeconds(absl::ToUnixSeconds(created) / 86400 * 86400));
     if (!pdf.ok()) return pdf.status();

@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -66,6 +67,21 @@ class AuditStore final {
 
  private:
   Database& db_;
+};
+
+// The audit record of the call being served, written into the write
+// transaction that the call makes (see RiderScope): the access and its
+// record commit together. `record` is asked for it at commit time.
+class AuditRider final : public TransactionRider {
+ public:
+  explicit AuditRider(std::function<AuditRecord()> record) : record_(std::move(record)) {}
+  absl::Status Ride(soci::session& sql, Dialect dialect) override {
+    AuditRecord record = record_();
+    return AuditStore::Append(sql, dialect, record);
+  }
+
+ private:
+  std::function<AuditRecord()> record_;
 };
 
 // Records of reads, written behind: Submit() queues a record and returns at

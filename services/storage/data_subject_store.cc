@@ -161,23 +161,6 @@ absl::StatusOr<std::string> DataSubjectStore::Export(const std::string& exchange
   return out.dump(2);
 }
 
-namespace {
-
-// Appends one audit record to the transaction it rides.
-class AuditRider final : public TransactionRider {
- public:
-  explicit AuditRider(AuditRecord record) : record_(std::move(record)) {}
-  absl::Status Ride(soci::session& sql, Dialect dialect) override {
-    AuditRecord record = record_;
-    return AuditStore::Append(sql, dialect, record);
-  }
-
- private:
-  AuditRecord record_;
-};
-
-}  // namespace
-
 absl::StatusOr<std::vector<std::string>> DataSubjectStore::ApplyRetention(
     const std::string& exchange_id, absl::Time now, const AuditRecord& by) {
   struct Due {
@@ -221,7 +204,7 @@ absl::StatusOr<std::vector<std::string>> DataSubjectStore::ApplyRetention(
     record.time = now;
     record.resource = domain::ChildResourceName(d.exchange_id, "experts", d.expert_id);
     record.outcome = "OK";
-    AuditRider rider(std::move(record));
+    AuditRider rider([&record] { return record; });
     RiderScope scope(&rider);
     auto pseudonym = Erase(d.exchange_id, d.expert_id, now);
     // One that changed or went meanwhile is left for the next run.

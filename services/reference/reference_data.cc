@@ -1,4 +1,4 @@
-#include "services/domain/reference_data.h"
+#include "services/reference/reference_data.h"
 
 #include <cstdlib>
 #include <utility>
@@ -14,7 +14,7 @@ const std::vector<std::pair<absl::string_view, absl::string_view>>&
 EmbeddedReferenceData();
 }  // namespace kokemus
 
-namespace kokemus::domain {
+namespace kokemus::reference {
 namespace {
 
 absl::string_view FindEmbedded(absl::string_view name) {
@@ -88,4 +88,4 @@ const WellbeingRegion* ReferenceData::FindRegion(absl::string_view code) const {
   return it == region_by_code_.end() ? nullptr : &regions_[it->second];
 }
 
-}  // namespace kokemus::domain
+}  // namespace kokemus::reference

@@ -5,8 +5,8 @@
 //   const ReferenceData& ref = ReferenceData::Get();
 //   if (const Municipality* m = ref.FindMunicipality("398")) { m->name_fi; }
 //   ref.FindMunicipalityByName("lahtis")->code == "398"
-#ifndef KOKEMUS_SERVICES_DOMAIN_REFERENCE_DATA_H_
-#define KOKEMUS_SERVICES_DOMAIN_REFERENCE_DATA_H_
+#ifndef KOKEMUS_SERVICES_REFERENCE_REFERENCE_DATA_H_
+#define KOKEMUS_SERVICES_REFERENCE_REFERENCE_DATA_H_
 
 #include <string>
 
@@ -16,7 +16,7 @@
 
 #include "absl/container/flat_hash_map.h"
 
-namespace kokemus::domain {
+namespace kokemus::reference {
 
 struct Municipality {
   std::string code;  // 3 digits, "398"
@@ -58,6 +58,6 @@ class ReferenceData final {
 // Lower-cases ASCII letters and the Finnish/Swedish letters Å, Ä, Ö in UTF-8.
 std::string FoldCase(absl::string_view text);
 
-}  // namespace kokemus::domain
+}  // namespace kokemus::reference
 
-#endif  // KOKEMUS_SERVICES_DOMAIN_REFERENCE_DATA_H_
+#endif  // KOKEMUS_SERVICES_REFERENCE_REFERENCE_DATA_H_
