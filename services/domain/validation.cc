@@ -180,6 +180,19 @@ absl::Status InvalidField(std::string field, std::string description) {
   return v.ToStatus();
 }
 
+void FieldViolations::Add(const absl::Status& status, absl::string_view prefix) {
+  for (auto& [field, description] : ViolationsOf(status)) {
+    Add(prefix.empty() ? field : absl::StrCat(prefix, ".", field), std::move(description));
+  }
+}
+
+absl::Status WithFieldPrefix(const absl::Status& status, absl::string_view prefix) {
+  if (prefix.empty() || ViolationsOf(status).empty()) return status;
+  FieldViolations v;
+  v.Add(status, prefix);
+  return v.ToStatus();
+}
+
 bool IsValidId(absl::string_view id) {
   if (id.empty() || id.size() > 63 || id.front() == '-' || id.back() == '-') {
     return false;

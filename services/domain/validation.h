@@ -34,6 +34,9 @@ struct FieldViolation {
 class FieldViolations final {
  public:
   void Add(std::string field, std::string description);
+  // Adds the violations a status carries (see ViolationsOf), under `prefix`
+  // if one is given.
+  void Add(const absl::Status& status, absl::string_view prefix = "");
   bool empty() const { return list_.empty(); }
   const std::vector<FieldViolation>& list() const { return list_; }
   // OK when empty; otherwise INVALID_ARGUMENT whose message lists every
@@ -50,6 +53,13 @@ std::vector<FieldViolation> ViolationsOf(const absl::Status& status);
 
 // INVALID_ARGUMENT for one field.
 absl::Status InvalidField(std::string field, std::string description);
+
+// `status` with each of its field violations moved under `prefix`: a rule
+// that names the field of a resource ("offer_deadline") answers a request
+// that holds the resource ("assignment.offer_deadline"). Other statuses pass
+// unchanged.
+//   WithFieldPrefix(InvalidField("offer_deadline", "must be in the future"), "assignment")
+absl::Status WithFieldPrefix(const absl::Status& status, absl::string_view prefix);
 
 // Resource ids: lowercase letters, digits and '-', 1 to 63 characters, first a
 // letter or digit, last not '-'.

@@ -14,6 +14,7 @@
 #include "services/domain/planner.h"
 #include "services/rpc/convert.h"
 #include "services/rpc/handler.h"
+#include "services/domain/order_lifecycle.h"
 
 namespace kokemus::rpc {
 namespace {
@@ -263,8 +264,8 @@ grpc::Status MatchingService::OfferPlan(grpc::ServerContext* context, const v1::
     if (!exchange_id.ok()) return exchange_id.status();
     if (!request->has_offer_deadline()) {
       v.Add("offer_deadline", "is required");
-    } else if (FromProto(request->offer_deadline()) <= now) {
-      v.Add("offer_deadline", "must be in the future");
+    } else {
+      v.Add(domain::CheckOfferDeadlineAhead(FromProto(request->offer_deadline()), now));
     }
     if (request->proposals().empty()) v.Add("proposals", "must not be empty");
     if (request->proposals_size() > kMaxProposals) {
@@ -302,15 +303,17 @@ grpc::Status MatchingService::OfferPlan(grpc::ServerContext* context, const v1::
       if (by_id.count(w.order_id)) continue;
       auto order = orders_.GetOrder({*exchange_id, w.order_id});
       if (!order.ok()) return order.status();
-      if (order->state != domain::OrderState::kOpen) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            domain::ChildResourceName(*exchange_id, "orders", w.order_id), " is ",
-            domain::EnumName(order->state), "; only an OPEN order takes offers"));
+      const std::string order_name = domain::ChildResourceName(*exchange_id, "orders", w.order_id);
+      if (absl::Status s = domain::CheckOrderTakesOffers(*order); !s.ok()) {
+        return absl::Status(s.code(), absl::StrCat(order_name, ": ", s.message()));
       }
-      if (deadline > order->start_time) {
-        return domain::InvalidField("offer_deadline",
-                                    absl::StrCat("must not be after the start of ",
-                                                 domain::ChildResourceName(*exchange_id, "orders", w.order_id)));
+      if (absl::Status s = domain::CheckOfferDeadline(deadline, *order, now); !s.ok()) {
+        // One deadline for every proposal: the violation says which order it misses.
+        FieldViolations named;
+        for (const auto& [field, description] : domain::ViolationsOf(s)) {
+          named.Add(field, absl::StrCat(description, " (", order_name, ")"));
+        }
+        return named.ToStatus();
       }
       first = std::min(first, order->start_time);
       last = std::max(last, order->start_time);
@@ -350,8 +353,13 @@ grpc::Status MatchingService::OfferPlan(grpc::ServerContext* context, const v1::
       a.offer_deadline = deadline;
       offers.push_back(std::move(a));
     }
-    auto made = orders_.OfferAll(std::move(offers), now);
-    if (!made.ok()) return made.status();
+    size_t failed = 0;
+    auto made = orders_.OfferAll(std::move(offers), now, &failed);
+    if (!made.ok()) {
+      // Each offer's own rule failed (the data changed since the checks above).
+      return absl::Status(made.status().code(),
+                          absl::StrCat("proposals[", failed, "]: ", made.status().message()));
+    }
     for (const domain::Assignment& a : *made) *response->add_assignments() = ToProto(a);
     return absl::OkStatus();
   });

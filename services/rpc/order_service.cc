@@ -12,6 +12,7 @@
 #include "services/rpc/convert.h"
 #include "services/rpc/handler.h"
 #include "services/rpc/ownership.h"
+#include "services/domain/order_lifecycle.h"
 
 namespace kokemus::rpc {
 namespace {
@@ -193,9 +194,7 @@ grpc::Status OrderService::CancelOrder(grpc::ServerContext* context,
       }
     }
     const auto by = static_cast<domain::CancelledBy>(request->cancelled_by());
-    if (!domain::IsKnown(by) || by == domain::CancelledBy::kUnspecified) {
-      return domain::InvalidField("cancelled_by", "is required (must not be UNSPECIFIED)");
-    }
+    if (absl::Status s = domain::CheckCancelledBy(by); !s.ok()) return s;
     auto revision = domain::ParseEtag(request->etag());
     if (!revision.ok()) return revision.status();
     auto order = store_.CancelOrder({name->exchange_id, name->id}, by, *revision, absl::Now());
@@ -238,9 +237,10 @@ grpc::Status OrderService::OfferAssignment(grpc::ServerContext* context,
     }
     if (!v.empty()) return v.ToStatus();
     caller.set_audit_resource(absl::StrCat(request->parent(), "/assignments/", offer.id));
-    return Reply(store_.Offer(std::move(offer), {request->request_id(), Fingerprint(*request)},
-                              absl::Now()),
-                 response);
+    auto made = store_.Offer(std::move(offer), {request->request_id(), Fingerprint(*request)},
+                             absl::Now());
+    if (!made.ok()) return domain::WithFieldPrefix(made.status(), "assignment");
+    return Reply(made, response);
   });
 }
 
@@ -280,8 +280,9 @@ grpc::Status OrderService::CompleteAssignment(grpc::ServerContext* context,
   return guard_.Run(context, "OrderService/CompleteAssignment", "name", request->name(),
                     [&](Caller& caller) -> absl::Status {
     if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
-    if (request->actual_duration_minutes() < 0 || request->actual_duration_minutes() > 720) {
-      return domain::InvalidField("actual_duration_minutes", "must be between 0 and 720");
+    if (absl::Status s = domain::CheckActualDuration(request->actual_duration_minutes());
+        !s.ok()) {
+      return s;
     }
     storage::TransitionOptions options;
     options.actual_duration_minutes = request->actual_duration_minutes();
@@ -296,10 +297,7 @@ grpc::Status OrderService::CancelAssignment(grpc::ServerContext* context,
                     [&](Caller& caller) -> absl::Status {
     storage::TransitionOptions options;
     options.cancelled_by = static_cast<domain::CancelledBy>(request->cancelled_by());
-    if (!domain::IsKnown(options.cancelled_by) ||
-        options.cancelled_by == domain::CancelledBy::kUnspecified) {
-      return domain::InvalidField("cancelled_by", "is required (must not be UNSPECIFIED)");
-    }
+    if (absl::Status s = domain::CheckCancelledBy(options.cancelled_by); !s.ok()) return s;
     if (absl::Status s =
             domain::CheckOwnSide(caller.principal().role, options.cancelled_by, "cancelled_by");
         !s.ok()) {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/domain/enum_names.h"
+#include "services/domain/order_lifecycle.h"
 #include "services/domain/validation.h"
 #include "services/storage/sql.h"
 
@@ -309,19 +310,13 @@ class Tx final {
     return absl::OkStatus();
   }
 
-  struct ExpertFacts {
-    domain::ExpertState state;
-    domain::PaymentMethod payment_method;
-    std::string home_municipality;
-  };
-
-  absl::StatusOr<ExpertFacts> GetExpert(const std::string& exchange_id,
+  absl::StatusOr<domain::ExpertFacts> GetExpert(const std::string& exchange_id,
                                         const std::string& id, bool lock) {
-    auto rows = Query<ExpertFacts>(
+    auto rows = Query<domain::ExpertFacts>(
         sql_, absl::StrCat(kSelectExpertForOrders, Lock(lock)), {exchange_id, id},
         [](const soci::row& row) {
           RowReader r(row);
-          ExpertFacts f;
+          domain::ExpertFacts f;
           f.state = r.Enum<domain::ExpertState>();
           f.payment_method = r.Enum<domain::PaymentMethod>();
           f.home_municipality = r.Text();
@@ -571,38 +566,16 @@ absl::StatusOr<Order> OrderStore::UpdateOrder(Order order, int64_t expected_revi
       return absl::AbortedError(absl::StrCat(OrderName(order.exchange_id, order.id),
                                              " was changed by another request; retry"));
     }
-    if (current->state != OrderState::kOpen) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the order is ", domain::EnumName(current->state), "; only an OPEN order changes"));
-    }
-    if (Count(sql, kCountOrganization, {order.exchange_id, order.organization_id}) == 0) {
-      return absl::NotFoundError(absl::StrCat(
-          domain::ChildResourceName(order.exchange_id, "organizations",
-                                    order.organization_id),
-          " not found"));
-    }
-    std::vector<Assignment> assignments = tx.AssignmentsOf(*current);
-    const bool time_changed = order.start_time != current->start_time ||
-                              order.duration_minutes != current->duration_minutes;
+    const bool organization_exists =
+        Count(sql, kCountOrganization, {order.exchange_id, order.organization_id}) > 0;
+    auto plan = domain::PlanOrderUpdate(*current, std::move(order), organization_exists,
+                                        tx.AssignmentsOf(*current));
+    if (!plan.ok()) return plan.status();
     const absl::Time now = NowMicros();
-    if (time_changed) {
-      for (Assignment& a : assignments) {
-        if (domain::HoldsTime(a.state)) {
-          return absl::FailedPreconditionError(
-              "the order's time can't change while an expert holds it; cancel the "
-              "assignments first");
-        }
-        if (a.state == AssignmentState::kOffered) {
-          a.start_time = order.start_time;
-          a.end_time = order.end_time();
-          if (absl::Status s = tx.SaveAssignment(a, a.end_time, now); !s.ok()) return s;
-        }
-      }
+    for (Assignment& a : plan->retimed) {
+      if (absl::Status s = tx.SaveAssignment(a, a.end_time, now); !s.ok()) return s;
     }
-    order.state = current->state;
-    order.cancelled_by = current->cancelled_by;
-    order.cancel_time = current->cancel_time;
-    order.meta = current->meta;
+    order = std::move(plan->order);
     return tx.SaveOrder(order, now);
   });
   if (!status.ok()) return status;
@@ -620,30 +593,15 @@ absl::StatusOr<Order> OrderStore::CancelOrder(const Key& key, CancelledBy by,
       return absl::AbortedError(absl::StrCat(OrderName(key.exchange_id, key.id),
                                              " was changed by another request; retry"));
     }
-    if (order->state != OrderState::kOpen && order->state != OrderState::kAssigned) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the order is ", domain::EnumName(order->state), " and can't be cancelled"));
-    }
     auto schedule = tx.GetFeeSchedule(key.exchange_id);
     if (!schedule.ok()) return schedule.status();
-    for (Assignment& a : tx.AssignmentsOf(*order)) {
-      const AssignmentState state = domain::EffectiveState(a, now);
-      if (state == AssignmentState::kOffered) {
-        a.state = AssignmentState::kWithdrawn;
-      } else if (domain::HoldsTime(state)) {
-        a.state = AssignmentState::kCancelled;
-        a.cancelled_by = by;
-        a.cancel_time = now;
-        a.fee_cents = domain::CancellationFee(*schedule, *order, a.fee_cents, by, now);
-        a.travel_cents = 0;
-      } else {
-        continue;
-      }
+    auto plan =
+        domain::PlanOrderCancellation(*order, tx.AssignmentsOf(*order), *schedule, by, now);
+    if (!plan.ok()) return plan.status();
+    for (Assignment& a : plan->changed) {
       if (absl::Status s = tx.SaveAssignment(a, a.end_time, now); !s.ok()) return s;
     }
-    order->state = OrderState::kCancelled;
-    order->cancelled_by = by;
-    order->cancel_time = now;
+    *order = std::move(plan->order);
     if (absl::Status s = tx.SaveOrder(*order, now); !s.ok()) return s;
     result = *order;
     return absl::OkStatus();
@@ -668,47 +626,14 @@ absl::StatusOr<Assignment> OfferIn(Tx& tx, Assignment offer, const CreateOptions
   }
   auto order = tx.GetOrder(offer.exchange_id, offer.order_id, true);
   if (!order.ok()) return order.status();
-  if (order->state != OrderState::kOpen) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the order is ", domain::EnumName(order->state), "; only an OPEN order takes offers"));
-  }
   auto expert = tx.GetExpert(offer.exchange_id, offer.expert_id, false);
   if (!expert.ok()) return expert.status();
-  if (expert->state != domain::ExpertState::kActive) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the expert is ", domain::EnumName(expert->state), " and takes no offers"));
-  }
-  if (offer.offer_deadline <= now) {
-    return domain::InvalidField("assignment.offer_deadline", "must be in the future");
-  }
-  if (offer.offer_deadline > order->start_time) {
-    return domain::InvalidField("assignment.offer_deadline",
-                                "must not be after the order's start_time");
-  }
-  for (const Assignment& a : tx.AssignmentsOf(*order)) {
-    if (a.id == offer.id) {
-      return absl::AlreadyExistsError(absl::StrCat(AssignmentName(a), " already exists"));
-    }
-    const AssignmentState state = domain::EffectiveState(a, now);
-    if (a.expert_id == offer.expert_id &&
-        (state == AssignmentState::kOffered || domain::HoldsTime(state))) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the expert already has an ", domain::EnumName(state), " assignment ",
-          AssignmentName(a), " on this order"));
-    }
-  }
   auto schedule = tx.GetFeeSchedule(offer.exchange_id);
   if (!schedule.ok()) return schedule.status();
-  auto quote = domain::QuoteFee(
-      *schedule, *order, order->duration_minutes, expert->payment_method,
-      domain::TravelKm(expert->home_municipality, order->municipality));
-  if (!quote.ok()) return quote.status();
-  offer.state = AssignmentState::kOffered;
-  offer.start_time = order->start_time;
-  offer.end_time = order->end_time();
-  offer.fee_cents = quote->fee_cents;
-  offer.travel_cents = quote->travel_cents;
-  offer.travel_km = quote->travel_km;
+  auto planned = domain::PlanOffer(*order, tx.AssignmentsOf(*order), *expert, *schedule,
+                                   std::move(offer), now);
+  if (!planned.ok()) return planned.status();
+  offer = *std::move(planned);
   offer.meta = {1, NowMicros(), NowMicros()};
   offer.meta.update_time = offer.meta.create_time;
   Record values = {offer.exchange_id, offer.order_id, offer.id};
@@ -733,7 +658,8 @@ absl::StatusOr<Assignment> OrderStore::Offer(Assignment offer, const CreateOptio
 }
 
 absl::StatusOr<std::vector<Assignment>> OrderStore::OfferAll(std::vector<Assignment> offers,
-                                                             absl::Time now) {
+                                                             absl::Time now,
+                                                             size_t* failed_index) {
   std::vector<Assignment> made;
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     Tx tx(sql, db_.dialect());
@@ -750,8 +676,8 @@ absl::StatusOr<std::vector<Assignment>> OrderStore::OfferAll(std::vector<Assignm
     for (size_t i = 0; i < offers.size(); ++i) {
       auto offer = OfferIn(tx, offers[i], CreateOptions{}, now);
       if (!offer.ok()) {
-        return absl::Status(offer.status().code(),
-                            absl::StrCat("proposals[", i, "]: ", offer.status().message()));
+        if (failed_index != nullptr) *failed_index = i;
+        return offer.status();
       }
       made.push_back(*std::move(offer));
     }
@@ -820,99 +746,47 @@ absl::StatusOr<Assignment> OrderStore::Transition(const AssignmentKey& key,
     absl::Time block_end;  // as stored; an accept reserves it anew
     auto assignment = tx.GetAssignment(key, false, &block_end);
     if (!assignment.ok()) return assignment.status();
-    Assignment& a = *assignment;
-    if (options.expected_revision != 0 && a.meta.revision != options.expected_revision) {
+    if (options.expected_revision != 0 && assignment->meta.revision != options.expected_revision) {
       return absl::AbortedError(
-          absl::StrCat(AssignmentName(a), " was changed by another request; retry"));
-    }
-    if (absl::Status s = domain::CheckAssignmentTransition(domain::EffectiveState(a, now), to);
-        !s.ok()) {
-      return s;
+          absl::StrCat(AssignmentName(*assignment), " was changed by another request; retry"));
     }
     auto schedule = tx.GetFeeSchedule(key.exchange_id);
     if (!schedule.ok()) return schedule.status();
-    std::vector<Assignment> siblings = tx.AssignmentsOf(*order);
-
-    switch (to) {
-      case AssignmentState::kAccepted: {
-        if (order->state != OrderState::kOpen) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "the order is ", domain::EnumName(order->state), "; the offer can't be accepted"));
-        }
-        int held = 0;
-        for (const auto& s : siblings) held += domain::HoldsTime(s.state) ? 1 : 0;
-        if (domain::PlacesFilled(*order, held)) {
-          return absl::FailedPreconditionError("the order's places are already filled");
-        }
-        auto expert = tx.GetExpert(key.exchange_id, a.expert_id, true);
-        if (!expert.ok()) return expert.status();
-        if (expert->state != domain::ExpertState::kActive) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "the expert is ", domain::EnumName(expert->state), " and can't accept"));
-        }
-        block_end = a.end_time + tx.TravelBuffer(key.exchange_id);
-        if (Count(sql, kCountOverlaps,
-                  {key.exchange_id, a.expert_id, Micros(block_end), Micros(a.start_time)}) > 0) {
-          return absl::FailedPreconditionError(
-              "the expert already has an accepted or confirmed assignment at an "
-              "overlapping time (travel buffer included)");
-        }
-        break;
-      }
-      case AssignmentState::kCompleted: {
-        if (now < a.start_time) {
-          return absl::FailedPreconditionError("the task has not started yet");
-        }
-        auto expert = tx.GetExpert(key.exchange_id, a.expert_id, false);
-        if (!expert.ok()) return expert.status();
-        a.actual_duration_minutes = options.actual_duration_minutes > 0
-                                        ? options.actual_duration_minutes
-                                        : order->duration_minutes;
-        auto quote = domain::QuoteFee(*schedule, *order, a.actual_duration_minutes,
-                                      expert->payment_method, a.travel_km);
-        if (!quote.ok()) return quote.status();
-        a.fee_cents = quote->fee_cents;
-        a.travel_cents = quote->travel_cents;
-        break;
-      }
-      case AssignmentState::kCancelled: {
-        if (options.cancelled_by == CancelledBy::kUnspecified) {
-          return domain::InvalidField("cancelled_by", "is required (must not be UNSPECIFIED)");
-        }
-        a.cancelled_by = options.cancelled_by;
-        a.cancel_time = now;
-        a.fee_cents =
-            domain::CancellationFee(*schedule, *order, a.fee_cents, options.cancelled_by, now);
-        a.travel_cents = 0;
-        break;
-      }
-      default:
-        break;
+    const std::vector<Assignment> siblings = tx.AssignmentsOf(*order);
+    domain::TransitionFacts facts{*order, *assignment, siblings, nullptr, *schedule};
+    absl::StatusOr<domain::ExpertFacts> expert;
+    const bool accepting = to == AssignmentState::kAccepted;
+    if (accepting || to == AssignmentState::kCompleted) {
+      expert = tx.GetExpert(key.exchange_id, assignment->expert_id, /*lock=*/accepting);
+      if (!expert.ok()) return expert.status();
+      facts.expert = &*expert;
     }
-    a.state = to;
-    if (absl::Status s = tx.SaveAssignment(a, block_end, now); !s.ok()) return s;
-
-    // Update the siblings and the order.
-    for (Assignment& s : siblings) {
-      if (s.id == a.id) s = a;
+    if (accepting) {
+      facts.travel_buffer = tx.TravelBuffer(key.exchange_id);
+      facts.overlapping_held = static_cast<int>(
+          Count(sql, kCountOverlaps,
+                {key.exchange_id, assignment->expert_id,
+                 Micros(domain::BlockEnd(*assignment, facts.travel_buffer)),
+                 Micros(assignment->start_time)}));
     }
-    if (to == AssignmentState::kAccepted) {
-      int held = 0;
-      for (const auto& s : siblings) held += domain::HoldsTime(s.state) ? 1 : 0;
-      if (domain::PlacesFilled(*order, held)) {
-        for (Assignment& s : siblings) {
-          if (domain::EffectiveState(s, now) != AssignmentState::kOffered) continue;
-          s.state = AssignmentState::kWithdrawn;
-          if (absl::Status st = tx.SaveAssignment(s, s.end_time, now); !st.ok()) return st;
-        }
+    auto plan = domain::PlanTransition(
+        facts, {to, options.cancelled_by, options.actual_duration_minutes}, now);
+    if (!plan.ok()) return plan.status();
+    if (absl::Status s = tx.SaveAssignment(plan->assignment, plan->block_end.value_or(block_end),
+                                           now);
+        !s.ok()) {
+      return s;
+    }
+    for (Assignment& withdrawn : plan->withdrawn) {
+      if (absl::Status s = tx.SaveAssignment(withdrawn, withdrawn.end_time, now); !s.ok()) {
+        return s;
       }
     }
-    const OrderState before = order->state;
-    order->state = domain::OrderStateAfter(*order, siblings);
-    if (order->state != before) {
+    if (plan->order_state) {
+      order->state = *plan->order_state;
       if (absl::Status s = tx.SaveOrder(*order, now); !s.ok()) return s;
     }
-    result = a;
+    result = plan->assignment;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -73,9 +73,9 @@ class OrderStore final {
   absl::StatusOr<domain::Assignment> Offer(domain::Assignment offer,
                                            const CreateOptions& options, absl::Time now);
   // Makes every offer (as Offer does) in one transaction, or none: the first
-  // failure is returned with "proposals[i]: " before its message.
+  // failure is returned, and the index of its offer in `failed_index`.
   absl::StatusOr<std::vector<domain::Assignment>> OfferAll(
-      std::vector<domain::Assignment> offers, absl::Time now);
+      std::vector<domain::Assignment> offers, absl::Time now, size_t* failed_index = nullptr);
   // OPEN orders starting in [from, to), by start time.
   absl::StatusOr<std::vector<OpenOrder>> OpenOrders(const std::string& exchange_id,
                                                     absl::Time from, absl::Time to,

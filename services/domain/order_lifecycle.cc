@@ -1,0 +1,239 @@
+#include "services/domain/order_lifecycle.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "services/domain/enum_names.h"
+#include "services/domain/listing.h"
+#include "services/domain/validation.h"
+
+namespace kokemus::domain {
+namespace {
+
+std::string AssignmentResourceName(const Assignment& a) {
+  return absl::StrCat(ChildResourceName(a.exchange_id, "orders", a.order_id), "/assignments/",
+                      a.id);
+}
+
+int HeldPlaces(const std::vector<Assignment>& assignments) {
+  int held = 0;
+  for (const Assignment& a : assignments) held += HoldsTime(a.state) ? 1 : 0;
+  return held;
+}
+
+absl::Status CheckAccept(const TransitionFacts& f) {
+  if (f.order.state != OrderState::kOpen) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the order is ", EnumName(f.order.state), "; the offer can't be accepted"));
+  }
+  if (PlacesFilled(f.order, HeldPlaces(f.siblings))) {
+    return absl::FailedPreconditionError("the order's places are already filled");
+  }
+  if (f.expert == nullptr) return absl::InternalError("the expert's facts were not read");
+  if (f.expert->state != ExpertState::kActive) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the expert is ", EnumName(f.expert->state), " and can't accept"));
+  }
+  if (f.overlapping_held > 0) {
+    return absl::FailedPreconditionError(
+        "the expert already has an accepted or confirmed assignment at an "
+        "overlapping time (travel buffer included)");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckCancelledBy(CancelledBy by) {
+  if (!IsKnown(by) || by == CancelledBy::kUnspecified) {
+    return InvalidField("cancelled_by", "is required (must not be UNSPECIFIED)");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckActualDuration(int minutes) {
+  if (minutes < 0 || minutes > kMaxActualDurationMinutes) {
+    return InvalidField("actual_duration_minutes",
+                        absl::StrCat("must be between 0 and ", kMaxActualDurationMinutes));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOrderTakesOffers(const Order& order) {
+  if (order.state == OrderState::kOpen) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the order is ", EnumName(order.state), "; only an OPEN order takes offers"));
+}
+
+absl::Status CheckOfferDeadlineAhead(absl::Time deadline, absl::Time now) {
+  if (deadline <= now) return InvalidField("offer_deadline", "must be in the future");
+  return absl::OkStatus();
+}
+
+absl::Status CheckOfferDeadline(absl::Time deadline, const Order& order, absl::Time now) {
+  if (absl::Status s = CheckOfferDeadlineAhead(deadline, now); !s.ok()) return s;
+  if (deadline > order.start_time) {
+    return InvalidField("offer_deadline", "must not be after the order's start_time");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Assignment> PlanOffer(const Order& order, const std::vector<Assignment>& existing,
+                                     const ExpertFacts& expert, const FeeSchedule& schedule,
+                                     Assignment offer, absl::Time now) {
+  if (absl::Status s = CheckOrderTakesOffers(order); !s.ok()) return s;
+  if (expert.state != ExpertState::kActive) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the expert is ", EnumName(expert.state), " and takes no offers"));
+  }
+  if (absl::Status s = CheckOfferDeadline(offer.offer_deadline, order, now); !s.ok()) return s;
+  for (const Assignment& a : existing) {
+    if (a.id == offer.id) {
+      return absl::AlreadyExistsError(absl::StrCat(AssignmentResourceName(a), " already exists"));
+    }
+    const AssignmentState state = EffectiveState(a, now);
+    if (a.expert_id == offer.expert_id &&
+        (state == AssignmentState::kOffered || HoldsTime(state))) {
+      return absl::FailedPreconditionError(absl::StrCat("the expert already has an ",
+                                                        EnumName(state), " assignment ",
+                                                        AssignmentResourceName(a), " on this order"));
+    }
+  }
+  auto quote = QuoteFee(schedule, order, order.duration_minutes, expert.payment_method,
+                        TravelKm(expert.home_municipality, order.municipality));
+  if (!quote.ok()) return quote.status();
+  offer.state = AssignmentState::kOffered;
+  offer.start_time = order.start_time;
+  offer.end_time = order.end_time();
+  offer.fee_cents = quote->fee_cents;
+  offer.travel_cents = quote->travel_cents;
+  offer.travel_km = quote->travel_km;
+  return offer;
+}
+
+absl::StatusOr<TransitionPlan> PlanTransition(const TransitionFacts& f,
+                                              const TransitionRequest& request, absl::Time now) {
+  const AssignmentState to = request.to;
+  if (absl::Status s = CheckAssignmentTransition(EffectiveState(f.assignment, now), to); !s.ok()) {
+    return s;
+  }
+  TransitionPlan plan;
+  Assignment& a = plan.assignment;
+  a = f.assignment;
+  switch (to) {
+    case AssignmentState::kAccepted:
+      if (absl::Status s = CheckAccept(f); !s.ok()) return s;
+      plan.block_end = BlockEnd(a, f.travel_buffer);
+      break;
+    case AssignmentState::kCompleted: {
+      if (now < a.start_time) {
+        return absl::FailedPreconditionError("the task has not started yet");
+      }
+      if (f.expert == nullptr) return absl::InternalError("the expert's facts were not read");
+      a.actual_duration_minutes = request.actual_duration_minutes > 0
+                                      ? request.actual_duration_minutes
+                                      : f.order.duration_minutes;
+      auto quote = QuoteFee(f.schedule, f.order, a.actual_duration_minutes,
+                            f.expert->payment_method, a.travel_km);
+      if (!quote.ok()) return quote.status();
+      a.fee_cents = quote->fee_cents;
+      a.travel_cents = quote->travel_cents;
+      break;
+    }
+    case AssignmentState::kCancelled:
+      if (absl::Status s = CheckCancelledBy(request.cancelled_by); !s.ok()) return s;
+      a.cancelled_by = request.cancelled_by;
+      a.cancel_time = now;
+      a.fee_cents = CancellationFee(f.schedule, f.order, a.fee_cents, request.cancelled_by, now);
+      a.travel_cents = 0;
+      break;
+    default:
+      break;
+  }
+  a.state = to;
+
+  std::vector<Assignment> after = f.siblings;
+  for (Assignment& s : after) {
+    if (s.id == a.id) s = a;
+  }
+  if (to == AssignmentState::kAccepted && PlacesFilled(f.order, HeldPlaces(after))) {
+    for (Assignment& s : after) {
+      if (EffectiveState(s, now) != AssignmentState::kOffered) continue;
+      s.state = AssignmentState::kWithdrawn;
+      plan.withdrawn.push_back(s);
+    }
+  }
+  const OrderState next = OrderStateAfter(f.order, after);
+  if (next != f.order.state) plan.order_state = next;
+  return plan;
+}
+
+absl::StatusOr<OrderCancellationPlan> PlanOrderCancellation(
+    const Order& order, const std::vector<Assignment>& assignments, const FeeSchedule& schedule,
+    CancelledBy by, absl::Time now) {
+  if (absl::Status s = CheckCancelledBy(by); !s.ok()) return s;
+  if (order.state != OrderState::kOpen && order.state != OrderState::kAssigned) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the order is ", EnumName(order.state), " and can't be cancelled"));
+  }
+  OrderCancellationPlan plan;
+  for (Assignment a : assignments) {
+    const AssignmentState state = EffectiveState(a, now);
+    if (state == AssignmentState::kOffered) {
+      a.state = AssignmentState::kWithdrawn;
+    } else if (HoldsTime(state)) {
+      a.state = AssignmentState::kCancelled;
+      a.cancelled_by = by;
+      a.cancel_time = now;
+      a.fee_cents = CancellationFee(schedule, order, a.fee_cents, by, now);
+      a.travel_cents = 0;
+    } else {
+      continue;
+    }
+    plan.changed.push_back(std::move(a));
+  }
+  plan.order = order;
+  plan.order.state = OrderState::kCancelled;
+  plan.order.cancelled_by = by;
+  plan.order.cancel_time = now;
+  return plan;
+}
+
+absl::StatusOr<OrderUpdatePlan> PlanOrderUpdate(const Order& current, Order updated,
+                                                bool organization_exists,
+                                                const std::vector<Assignment>& assignments) {
+  if (current.state != OrderState::kOpen) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the order is ", EnumName(current.state), "; only an OPEN order changes"));
+  }
+  if (!organization_exists) {
+    return absl::NotFoundError(absl::StrCat(
+        ChildResourceName(updated.exchange_id, "organizations", updated.organization_id),
+        " not found"));
+  }
+  OrderUpdatePlan plan;
+  const bool time_changed = updated.start_time != current.start_time ||
+                            updated.duration_minutes != current.duration_minutes;
+  if (time_changed) {
+    for (Assignment a : assignments) {
+      if (HoldsTime(a.state)) {
+        return absl::FailedPreconditionError(
+            "the order's time can't change while an expert holds it; cancel the "
+            "assignments first");
+      }
+      if (a.state == AssignmentState::kOffered) {
+        a.start_time = updated.start_time;
+        a.end_time = updated.end_time();
+        plan.retimed.push_back(std::move(a));
+      }
+    }
+  }
+  updated.state = current.state;
+  updated.cancelled_by = current.cancelled_by;
+  updated.cancel_time = current.cancel_time;
+  updated.meta = current.meta;
+  plan.order = std::move(updated);
+  return plan;
+}
+
+}  // namespace kokemus::domain

@@ -1,0 +1,141 @@
+// The lifecycle decisions of orders and assignments, as pure functions over
+// the facts that storage reads inside its transaction: whether an offer may
+// be made and what it holds, what an assignment's move to a new state changes
+// (the assignment, the sibling offers withdrawn, the order's new state),
+// what cancelling or changing an order does to its assignments. Storage locks
+// the rows, reads the facts, calls these and writes the plan they return;
+// nothing here touches a database, so every rule has a unit test without one
+// (tests/order_lifecycle_test.cc).
+//
+//   absl::StatusOr<TransitionPlan> plan = PlanTransition(
+//       {order, assignment, siblings, &expert, schedule, overlapping, buffer},
+//       {AssignmentState::kAccepted}, now);
+//   // plan->assignment is written; plan->withdrawn too; plan->order_state if set.
+//
+// Errors name the assignment's own fields ("offer_deadline", "cancelled_by");
+// the RPC layer places them in its request (rpc::WithFieldPrefix).
+#ifndef KOKEMUS_SERVICES_DOMAIN_ORDER_LIFECYCLE_H_
+#define KOKEMUS_SERVICES_DOMAIN_ORDER_LIFECYCLE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/domain/model.h"
+#include "services/domain/orders.h"
+
+namespace kokemus::domain {
+
+// What the lifecycle rules need of an expert.
+struct ExpertFacts {
+  ExpertState state = ExpertState::kUnspecified;
+  PaymentMethod payment_method = PaymentMethod::kUnspecified;
+  std::string home_municipality;
+};
+
+// The longest task recorded on completion (12 hours); 0 means "as ordered".
+inline constexpr int kMaxActualDurationMinutes = 720;
+
+// OK if `by` names a party; INVALID_ARGUMENT for cancelled_by otherwise.
+absl::Status CheckCancelledBy(CancelledBy by);
+// OK if 0 (as ordered) to kMaxActualDurationMinutes; INVALID_ARGUMENT for
+// actual_duration_minutes otherwise.
+absl::Status CheckActualDuration(int minutes);
+
+// OK if `order` takes offers: only an OPEN one does.
+absl::Status CheckOrderTakesOffers(const Order& order);
+// OK if an offer's answer is due after `now`; INVALID_ARGUMENT for
+// offer_deadline otherwise.
+absl::Status CheckOfferDeadlineAhead(absl::Time deadline, absl::Time now);
+// OK if an offer's answer is due after `now` and no later than the order's
+// start; INVALID_ARGUMENT for offer_deadline otherwise.
+absl::Status CheckOfferDeadline(absl::Time deadline, const Order& order, absl::Time now);
+
+// The offer to insert: `offer` (its ids, expert and deadline set) made
+// OFFERED on `order` with the order's times and the fee, travel and distance
+// quoted from `schedule` for `expert`. Refused when the order takes no
+// offers, the expert is not ACTIVE, the deadline is wrong, the id is taken on
+// the order (ALREADY_EXISTS) or the expert already has a live offer or a
+// place on it; `existing` are the order's assignments as stored.
+absl::StatusOr<Assignment> PlanOffer(const Order& order, const std::vector<Assignment>& existing,
+                                     const ExpertFacts& expert, const FeeSchedule& schedule,
+                                     Assignment offer, absl::Time now);
+
+// The facts of one assignment's move, read in the transaction.
+struct TransitionFacts {
+  const Order& order;
+  const Assignment& assignment;
+  // Every assignment of the order as stored (the moving one included).
+  const std::vector<Assignment>& siblings;
+  // The expert, read for an accept (row locked) or a completion; else null.
+  const ExpertFacts* expert = nullptr;
+  const FeeSchedule& schedule;
+  // For an accept: the expert's accepted or confirmed assignments whose
+  // blocked time overlaps [start, BlockEnd(assignment, travel_buffer)).
+  int overlapping_held = 0;
+  absl::Duration travel_buffer = absl::ZeroDuration();
+};
+
+struct TransitionRequest {
+  AssignmentState to = AssignmentState::kUnspecified;
+  CancelledBy cancelled_by = CancelledBy::kUnspecified;  // for CANCELLED
+  // For COMPLETED: 0 (as ordered) to kMaxActualDurationMinutes, checked with
+  // CheckActualDuration when the request arrives.
+  int actual_duration_minutes = 0;
+};
+
+struct TransitionPlan {
+  Assignment assignment;  // in its new state
+  // Set when the assignment now reserves the expert's time (an accept): where
+  // its blocked time ends, travel buffer included. Otherwise the stored one stays.
+  std::optional<absl::Time> block_end;
+  // Sibling offers withdrawn because the accept filled the last place.
+  std::vector<Assignment> withdrawn;
+  // The order's new state, when it changes.
+  std::optional<OrderState> order_state;
+};
+
+// Moves an assignment to ACCEPTED, DECLINED, CONFIRMED, COMPLETED or
+// CANCELLED: an accept needs an OPEN order with a free place, an ACTIVE
+// expert and no overlapping held assignment (travel buffer included); a
+// completion needs the task to have started and quotes the fee for the actual
+// duration; a cancellation needs the party and charges the schedule's
+// cancellation fee.
+absl::StatusOr<TransitionPlan> PlanTransition(const TransitionFacts& facts,
+                                              const TransitionRequest& request, absl::Time now);
+
+// The end of the time an assignment blocks in the expert's calendar.
+inline absl::Time BlockEnd(const Assignment& a, absl::Duration travel_buffer) {
+  return a.end_time + travel_buffer;
+}
+
+struct OrderCancellationPlan {
+  Order order;                       // CANCELLED, by whom and when
+  std::vector<Assignment> changed;  // offers WITHDRAWN, held places CANCELLED with their fee
+};
+
+// Cancels an OPEN or ASSIGNED order: live offers are withdrawn and held
+// places cancelled by `by` with the schedule's cancellation fee.
+absl::StatusOr<OrderCancellationPlan> PlanOrderCancellation(
+    const Order& order, const std::vector<Assignment>& assignments, const FeeSchedule& schedule,
+    CancelledBy by, absl::Time now);
+
+// Changing an OPEN order: `updated` keeps the stored state, cancellation and
+// revision of `current`; a new time is refused while an expert holds a place,
+// and moves the live offers with it (returned in `retimed`).
+struct OrderUpdatePlan {
+  Order order;
+  std::vector<Assignment> retimed;
+};
+// `organization_exists`: the updated order's organization is in the exchange
+// (NOT_FOUND otherwise).
+absl::StatusOr<OrderUpdatePlan> PlanOrderUpdate(const Order& current, Order updated,
+                                                bool organization_exists,
+                                                const std::vector<Assignment>& assignments);
+
+}  // namespace kokemus::domain
+
+#endif  // KOKEMUS_SERVICES_DOMAIN_ORDER_LIFECYCLE_H_

@@ -1,0 +1,379 @@
+#include "services/domain/order_lifecycle.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/domain/validation.h"
+
+namespace kokemus::domain {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Pair;
+
+const absl::Time kNow = absl::FromUnixSeconds(1796000000);  // a fixed "now"
+
+FeeSchedule Schedule() {
+  FeeSchedule s;
+  s.exchange_id = "ph";
+  s.role_rules = {{Role::kLecturer, "2020-01-01", FeeKind::kFixed, 15000, 0, false}};
+  s.travel_rates = {{"2020-01-01", 25}};
+  // Orderer: 50 % under 14 days' notice; expert 0 %; exchange 100 %.
+  s.cancellation_rules = {{"2020-01-01", 14, 50, 0, 100}};
+  return s;
+}
+
+Order MakeOrder(int places = 1) {
+  Order o;
+  o.exchange_id = "ph";
+  o.id = "o1";
+  o.organization_id = "lyseo";
+  o.role = Role::kLecturer;
+  o.start_time = kNow + absl::Hours(24 * 20);
+  o.duration_minutes = 90;
+  o.municipality = "398";  // Lahti
+  o.experts_needed = places;
+  o.state = OrderState::kOpen;
+  return o;
+}
+
+Assignment MakeAssignment(const Order& o, const std::string& id, AssignmentState state) {
+  Assignment a;
+  a.exchange_id = o.exchange_id;
+  a.order_id = o.id;
+  a.id = id;
+  a.expert_id = id;
+  a.state = state;
+  a.offer_deadline = kNow + absl::Hours(24);
+  a.start_time = o.start_time;
+  a.end_time = o.end_time();
+  a.fee_cents = 15000;
+  a.travel_cents = 1000;
+  return a;
+}
+
+ExpertFacts Active() { return {ExpertState::kActive, PaymentMethod::kInvoice, "398"}; }
+
+std::vector<std::pair<std::string, std::string>> Violations(const absl::Status& s) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& v : ViolationsOf(s)) out.emplace_back(v.field, v.description);
+  return out;
+}
+
+// --- Offers ------------------------------------------------------------------
+
+TEST(Offer, QuotesTheFeeAndTravelAndTakesTheOrdersTimes) {
+  const Order o = MakeOrder();
+  Assignment offer;
+  offer.exchange_id = "ph";
+  offer.order_id = "o1";
+  offer.id = "kaisa";
+  offer.expert_id = "kaisa";
+  offer.offer_deadline = kNow + absl::Hours(1);
+  ExpertFacts from_helsinki = {ExpertState::kActive, PaymentMethod::kInvoice, "091"};
+  auto made = PlanOffer(o, {}, from_helsinki, Schedule(), offer, kNow);
+  ASSERT_TRUE(made.ok()) << made.status();
+  EXPECT_EQ(made->state, AssignmentState::kOffered);
+  EXPECT_EQ(made->start_time, o.start_time);
+  EXPECT_EQ(made->end_time, o.start_time + absl::Minutes(90));
+  EXPECT_EQ(made->fee_cents, 15000);
+  EXPECT_EQ(made->travel_km, TravelKm("091", "398"));
+  EXPECT_EQ(made->travel_cents, 2 * made->travel_km * 25);
+}
+
+TEST(Offer, OnlyAnOpenOrderTakesOffers) {
+  Order o = MakeOrder();
+  o.state = OrderState::kCancelled;
+  Assignment offer = MakeAssignment(o, "kaisa", AssignmentState::kUnspecified);
+  auto made = PlanOffer(o, {}, Active(), Schedule(), offer, kNow);
+  EXPECT_EQ(made.status(), absl::FailedPreconditionError(
+                               "the order is CANCELLED; only an OPEN order takes offers"));
+}
+
+TEST(Offer, APausedExpertTakesNoOffers) {
+  const Order o = MakeOrder();
+  ExpertFacts paused = Active();
+  paused.state = ExpertState::kPaused;
+  auto made = PlanOffer(o, {}, paused, Schedule(),
+                        MakeAssignment(o, "kaisa", AssignmentState::kUnspecified), kNow);
+  EXPECT_EQ(made.status(),
+            absl::FailedPreconditionError("the expert is PAUSED and takes no offers"));
+}
+
+TEST(Offer, TheDeadlineMustBeAheadAndNoLaterThanTheStart) {
+  const Order o = MakeOrder();
+  Assignment offer = MakeAssignment(o, "kaisa", AssignmentState::kUnspecified);
+  offer.offer_deadline = kNow;
+  auto past = PlanOffer(o, {}, Active(), Schedule(), offer, kNow);
+  EXPECT_EQ(past.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Violations(past.status()),
+              ElementsAre(Pair("offer_deadline", "must be in the future")));
+  offer.offer_deadline = o.start_time + absl::Seconds(1);
+  auto late = PlanOffer(o, {}, Active(), Schedule(), offer, kNow);
+  EXPECT_THAT(Violations(late.status()),
+              ElementsAre(Pair("offer_deadline", "must not be after the order's start_time")));
+  offer.offer_deadline = o.start_time;
+  EXPECT_TRUE(PlanOffer(o, {}, Active(), Schedule(), offer, kNow).ok());
+}
+
+TEST(Offer, AnExpertGetsOneLiveOfferOrPlacePerOrderButMayBeAskedAgainAfterALapse) {
+  const Order o = MakeOrder(2);
+  Assignment live = MakeAssignment(o, "first", AssignmentState::kOffered);
+  live.expert_id = "kaisa";
+  Assignment offer = MakeAssignment(o, "second", AssignmentState::kUnspecified);
+  offer.expert_id = "kaisa";
+  auto again = PlanOffer(o, {live}, Active(), Schedule(), offer, kNow);
+  EXPECT_EQ(again.status(),
+            absl::FailedPreconditionError("the expert already has an OFFERED assignment "
+                                          "exchanges/ph/orders/o1/assignments/first on this order"));
+  // The same offer, once its deadline has passed, is LAPSED: a new one may be made.
+  live.offer_deadline = kNow;
+  EXPECT_TRUE(PlanOffer(o, {live}, Active(), Schedule(), offer, kNow).ok());
+  // An id already used on the order is taken, whoever it was for.
+  offer.id = "first";
+  offer.expert_id = "other";
+  EXPECT_EQ(PlanOffer(o, {live}, Active(), Schedule(), offer, kNow).status(),
+            absl::AlreadyExistsError("exchanges/ph/orders/o1/assignments/first already exists"));
+}
+
+TEST(Offer, NoFeeRuleForTheRoleIsAFailedPrecondition) {
+  Order o = MakeOrder();
+  o.role = Role::kPeerSupport;
+  auto made = PlanOffer(o, {}, Active(), Schedule(),
+                        MakeAssignment(o, "kaisa", AssignmentState::kUnspecified), kNow);
+  EXPECT_EQ(made.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// --- Transitions ---------------------------------------------------------------
+
+struct World {
+  Order order = MakeOrder();
+  std::vector<Assignment> siblings;
+  ExpertFacts expert = Active();
+  FeeSchedule schedule = Schedule();
+  int overlapping = 0;
+  absl::Duration buffer = absl::Minutes(30);
+
+  absl::StatusOr<TransitionPlan> Move(const std::string& id, TransitionRequest request,
+                                      absl::Time now = kNow) {
+    const Assignment* a = nullptr;
+    for (const Assignment& s : siblings) {
+      if (s.id == id) a = &s;
+    }
+    TransitionFacts facts{order, *a, siblings, &expert, schedule, overlapping, buffer};
+    return PlanTransition(facts, request, now);
+  }
+};
+
+TEST(Transition, AcceptingTheLastPlaceWithdrawsTheOtherOffersAndReservesTheBuffer) {
+  World w;
+  w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kOffered),
+                MakeAssignment(w.order, "b", AssignmentState::kOffered),
+                MakeAssignment(w.order, "c", AssignmentState::kDeclined)};
+  auto plan = w.Move("a", {AssignmentState::kAccepted});
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->assignment.state, AssignmentState::kAccepted);
+  EXPECT_EQ(plan->block_end, w.order.end_time() + absl::Minutes(30));
+  ASSERT_EQ(plan->withdrawn.size(), 1u);
+  EXPECT_EQ(plan->withdrawn[0].id, "b");
+  EXPECT_EQ(plan->withdrawn[0].state, AssignmentState::kWithdrawn);
+  // Accepted is not yet confirmed: the order stays OPEN.
+  EXPECT_FALSE(plan->order_state.has_value());
+}
+
+TEST(Transition, AcceptingOneOfTwoPlacesLeavesTheOtherOffersOpen) {
+  World w;
+  w.order = MakeOrder(2);
+  w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kOffered),
+                MakeAssignment(w.order, "b", AssignmentState::kOffered)};
+  auto plan = w.Move("a", {AssignmentState::kAccepted});
+  ASSERT_TRUE(plan.ok());
+  EXPECT_TRUE(plan->withdrawn.empty());
+}
+
+TEST(Transition, AcceptIsRefusedForEachMissingFactInTurn) {
+  World w;
+  w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kOffered),
+                MakeAssignment(w.order, "b", AssignmentState::kAccepted)};
+  EXPECT_EQ(w.Move("a", {AssignmentState::kAccepted}).status(),
+            absl::FailedPreconditionError("the order's places are already filled"));
+  w.siblings.pop_back();
+  w.overlapping = 1;
+  EXPECT_EQ(w.Move("a", {AssignmentState::kAccepted}).status(),
+            absl::FailedPreconditionError(
+                "the expert already has an accepted or confirmed assignment at an overlapping "
+                "time (travel buffer included)"));
+  w.expert.state = ExpertState::kInactive;
+  EXPECT_EQ(w.Move("a", {AssignmentState::kAccepted}).status(),
+            absl::FailedPreconditionError("the expert is INACTIVE and can't accept"));
+  w.order.state = OrderState::kAssigned;
+  EXPECT_EQ(w.Move("a", {AssignmentState::kAccepted}).status(),
+            absl::FailedPreconditionError("the order is ASSIGNED; the offer can't be accepted"));
+}
+
+TEST(Transition, AnOfferPastItsDeadlineHasLapsedAndCantBeAccepted) {
+  World w;
+  w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kOffered)};
+  EXPECT_EQ(w.Move("a", {AssignmentState::kAccepted}, kNow + absl::Hours(24)).status(),
+            absl::FailedPreconditionError("the assignment is LAPSED and can't become ACCEPTED"));
+}
+
+TEST(Transition, ConfirmingEveryPlaceAssignsTheOrder) {
+  World w;
+  w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kAccepted)};
+  auto plan = w.Move("a", {AssignmentState::kConfirmed});
+  ASSERT_TRUE(plan.ok());
+  EXPECT_FALSE(plan->block_end.has_value());  // the accept's reservation stays
+  EXPECT_EQ(plan->order_state, OrderState::kAssigned);
+}
+
+TEST(Transition, CompletionNeedsTheTaskStartedAndQuotesTheActualDuration) {
+  World w;
+  w.order.role = Role::kPeerSupport;
+  w.schedule.role_rules.push_back(
+      {Role::kPeerSupport, "2020-01-01", FeeKind::kHourly, 2500, 0, false});
+  w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kConfirmed)};
+  w.siblings[0].travel_km = 10;
+  EXPECT_EQ(w.Move("a", {AssignmentState::kCompleted}).status(),
+            absl::FailedPreconditionError("the task has not started yet"));
+  const absl::Time after = w.order.end_time();
+  auto as_ordered = w.Move("a", {AssignmentState::kCompleted}, after);
+  ASSERT_TRUE(as_ordered.ok());
+  EXPECT_EQ(as_ordered->assignment.actual_duration_minutes, 90);
+  EXPECT_EQ(as_ordered->assignment.fee_cents, 3750);  // 1.5 h * 25 €
+  EXPECT_EQ(as_ordered->assignment.travel_cents, 2 * 10 * 25);
+  EXPECT_EQ(as_ordered->order_state, OrderState::kCompleted);
+  TransitionRequest longer{AssignmentState::kCompleted};
+  longer.actual_duration_minutes = 120;
+  EXPECT_EQ(w.Move("a", longer, after)->assignment.fee_cents, 5000);
+}
+
+TEST(Transition, CancellationNeedsItsPartyAndChargesTheScheduledShare) {
+  World w;
+  w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kConfirmed)};
+  w.order.state = OrderState::kAssigned;
+  EXPECT_THAT(Violations(w.Move("a", {AssignmentState::kCancelled}).status()),
+              ElementsAre(Pair("cancelled_by", "is required (must not be UNSPECIFIED)")));
+  // 20 days ahead: the orderer's notice (14 days) was kept, nothing is due.
+  auto early = w.Move("a", {AssignmentState::kCancelled, CancelledBy::kOrderer});
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(early->assignment.state, AssignmentState::kCancelled);
+  EXPECT_EQ(early->assignment.cancelled_by, CancelledBy::kOrderer);
+  EXPECT_EQ(early->assignment.cancel_time, kNow);
+  EXPECT_EQ(early->assignment.fee_cents, 0);
+  EXPECT_EQ(early->assignment.travel_cents, 0);
+  // The place is free again: the order reopens.
+  EXPECT_EQ(early->order_state, OrderState::kOpen);
+  // Ten days before: half the fee.
+  auto late = w.Move("a", {AssignmentState::kCancelled, CancelledBy::kOrderer},
+                     w.order.start_time - absl::Hours(24 * 10));
+  EXPECT_EQ(late->assignment.fee_cents, 7500);
+  // The exchange cancelling pays the whole fee.
+  EXPECT_EQ(w.Move("a", {AssignmentState::kCancelled, CancelledBy::kExchange})
+                ->assignment.fee_cents,
+            15000);
+}
+
+TEST(Transition, AnOfferCantBeCancelledOnlyDeclined) {
+  World w;
+  w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kOffered)};
+  EXPECT_EQ(w.Move("a", {AssignmentState::kCancelled, CancelledBy::kExchange}).status(),
+            absl::FailedPreconditionError("the assignment is OFFERED and can't become CANCELLED"));
+  auto declined = w.Move("a", {AssignmentState::kDeclined});
+  ASSERT_TRUE(declined.ok());
+  EXPECT_EQ(declined->assignment.state, AssignmentState::kDeclined);
+  EXPECT_FALSE(declined->order_state.has_value());
+}
+
+TEST(Transition, RequestChecksNameTheirFields) {
+  EXPECT_TRUE(CheckActualDuration(0).ok());
+  EXPECT_TRUE(CheckActualDuration(720).ok());
+  EXPECT_THAT(Violations(CheckActualDuration(721)),
+              ElementsAre(Pair("actual_duration_minutes", "must be between 0 and 720")));
+  EXPECT_THAT(Violations(CheckActualDuration(-1)),
+              ElementsAre(Pair("actual_duration_minutes", "must be between 0 and 720")));
+  EXPECT_THAT(Violations(CheckCancelledBy(static_cast<CancelledBy>(99))),
+              ElementsAre(Pair("cancelled_by", "is required (must not be UNSPECIFIED)")));
+  EXPECT_TRUE(CheckCancelledBy(CancelledBy::kExpert).ok());
+}
+
+// --- Orders ----------------------------------------------------------------------
+
+TEST(OrderCancellation, WithdrawsOffersAndCancelsHeldPlacesWithTheirFee) {
+  Order o = MakeOrder(3);
+  std::vector<Assignment> all = {MakeAssignment(o, "offered", AssignmentState::kOffered),
+                                 MakeAssignment(o, "held", AssignmentState::kConfirmed),
+                                 MakeAssignment(o, "lapsed", AssignmentState::kOffered),
+                                 MakeAssignment(o, "declined", AssignmentState::kDeclined)};
+  all[2].offer_deadline = kNow - absl::Minutes(1);
+  const absl::Time late = o.start_time - absl::Hours(24 * 3);
+  all[0].offer_deadline = late + absl::Hours(1);
+  auto plan = PlanOrderCancellation(o, all, Schedule(), CancelledBy::kOrderer, late);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->order.state, OrderState::kCancelled);
+  EXPECT_EQ(plan->order.cancelled_by, CancelledBy::kOrderer);
+  EXPECT_EQ(plan->order.cancel_time, late);
+  ASSERT_EQ(plan->changed.size(), 2u);
+  EXPECT_EQ(plan->changed[0].id, "offered");
+  EXPECT_EQ(plan->changed[0].state, AssignmentState::kWithdrawn);
+  EXPECT_EQ(plan->changed[1].id, "held");
+  EXPECT_EQ(plan->changed[1].state, AssignmentState::kCancelled);
+  EXPECT_EQ(plan->changed[1].fee_cents, 7500);
+  EXPECT_EQ(plan->changed[1].travel_cents, 0);
+}
+
+TEST(OrderCancellation, ACompletedOrCancelledOrderStaysAsItIs) {
+  Order o = MakeOrder();
+  o.state = OrderState::kCompleted;
+  EXPECT_EQ(PlanOrderCancellation(o, {}, Schedule(), CancelledBy::kExchange, kNow).status(),
+            absl::FailedPreconditionError("the order is COMPLETED and can't be cancelled"));
+  EXPECT_EQ(PlanOrderCancellation(MakeOrder(), {}, Schedule(), CancelledBy::kUnspecified, kNow)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(OrderUpdate, ANewTimeMovesTheOffersButNotAHeldPlace) {
+  const Order current = MakeOrder(2);
+  Order updated = current;
+  updated.topic = "Toipumistarina";
+  updated.start_time += absl::Hours(2);
+  updated.state = OrderState::kCancelled;  // not the caller's to change
+  std::vector<Assignment> all = {MakeAssignment(current, "a", AssignmentState::kOffered),
+                                 MakeAssignment(current, "b", AssignmentState::kDeclined)};
+  auto plan = PlanOrderUpdate(current, updated, true, all);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->order.topic, "Toipumistarina");
+  EXPECT_EQ(plan->order.state, OrderState::kOpen);
+  ASSERT_EQ(plan->retimed.size(), 1u);
+  EXPECT_EQ(plan->retimed[0].start_time, updated.start_time);
+  EXPECT_EQ(plan->retimed[0].end_time, updated.start_time + absl::Minutes(90));
+
+  all.push_back(MakeAssignment(current, "c", AssignmentState::kAccepted));
+  EXPECT_EQ(PlanOrderUpdate(current, updated, true, all).status(),
+            absl::FailedPreconditionError("the order's time can't change while an expert holds "
+                                          "it; cancel the assignments first"));
+  // The same time with a held place: other fields may change.
+  updated.start_time = current.start_time;
+  EXPECT_TRUE(PlanOrderUpdate(current, updated, true, all).ok());
+}
+
+TEST(OrderUpdate, OnlyAnOpenOrderOfAKnownOrganizationChanges) {
+  Order current = MakeOrder();
+  EXPECT_EQ(PlanOrderUpdate(current, current, false, {}).status(),
+            absl::NotFoundError("exchanges/ph/organizations/lyseo not found"));
+  current.state = OrderState::kAssigned;
+  EXPECT_EQ(PlanOrderUpdate(current, current, true, {}).status(),
+            absl::FailedPreconditionError("the order is ASSIGNED; only an OPEN order changes"));
+}
+
+TEST(FieldPrefix, MovesViolationsUnderTheRequestsField) {
+  const absl::Status s = WithFieldPrefix(
+      InvalidField("offer_deadline", "must be in the future"), "assignment");
+  EXPECT_THAT(Violations(s), ElementsAre(Pair("assignment.offer_deadline", "must be in the future")));
+  EXPECT_EQ(s.message(), "invalid request: assignment.offer_deadline: must be in the future");
+  const absl::Status other = absl::FailedPreconditionError("x");
+  EXPECT_EQ(WithFieldPrefix(other, "assignment"), other);
+}
+
+}  // namespace
+}  // namespace kokemus::domain
