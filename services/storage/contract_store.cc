@@ -133,22 +133,17 @@ absl::StatusOr<StoredTemplate> ContractStore::CreateTemplate(const std::string& 
 absl::StatusOr<StoredTemplate> ContractStore::GetTemplate(const std::string& exchange_id,
                                                           const std::string& language,
                                                           int version) {
-  absl::StatusOr<StoredTemplate> result = absl::InternalError("not run");
-  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<StoredTemplate> {
     auto rows = Query<StoredTemplate>(
         sql, kSelectTemplate, {exchange_id, language, static_cast<long long>(version)},
         ReadTemplate);
     if (rows.empty()) {
-      result = absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id),
-                                                "/contractTemplates/", language, "-", version,
-                                                " not found"));
-    } else {
-      result = rows.front();
+      return absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id),
+                                              "/contractTemplates/", language, "-", version,
+                                              " not found"));
     }
-    return absl::OkStatus();
+    return rows.front();
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<std::optional<StoredTemplate>> ContractStore::ActiveTemplate(
@@ -240,38 +235,28 @@ absl::StatusOr<StoredContract> ContractStore::SaveContract(StoredContract c,
 }
 
 absl::StatusOr<StoredContract> ContractStore::GetContract(const Key& key) {
-  absl::StatusOr<StoredContract> result = absl::InternalError("not run");
-  absl::Status status = db_.Read([&](soci::session& sql) {
-    result = SelectContract(sql, key);
-    return absl::OkStatus();
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<StoredContract> {
+    return SelectContract(sql, key);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<std::string> ContractStore::GetDocument(const Key& key, bool pdf) {
-  absl::StatusOr<std::string> result = absl::InternalError("not run");
-  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<std::string> {
     auto rows = Query<std::string>(sql, pdf ? kSelectPdf : kSelectText, {key.exchange_id, key.id},
                                    [](const soci::row& row) { return RowReader(row).Text(); });
     if (rows.empty()) {
-      result = absl::NotFoundError(
+      return absl::NotFoundError(
           absl::StrCat(ContractName(key.exchange_id, key.id), " not found"));
-      return absl::OkStatus();
     }
     if (!pdf) {
-      result = rows.front();
-      return absl::OkStatus();
+      return rows.front();
     }
     std::string bytes;
     if (!absl::Base64Unescape(rows.front(), &bytes)) {
       return absl::DataLossError("the stored document is damaged");
     }
-    result = std::move(bytes);
-    return absl::OkStatus();
+    return std::move(bytes);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<Page<StoredContract>> ContractStore::ListContracts(
@@ -315,8 +300,7 @@ absl::StatusOr<Page<StoredContract>> ContractStore::ListContracts(
 absl::StatusOr<StoredContract> ContractStore::Accept(const Key& key,
                                                      const std::string& full_name,
                                                      absl::Time now) {
-  absl::StatusOr<StoredContract> result = absl::InternalError("not run");
-  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+  return db_.Write([&](soci::session& sql) -> absl::StatusOr<StoredContract> {
     auto c = SelectContract(sql, key);
     if (!c.ok()) return c.status();
     if (!c->superseded_by.empty()) {
@@ -332,11 +316,8 @@ absl::StatusOr<StoredContract> ContractStore::Accept(const Key& key,
     }
     c->accepted_time = now;
     c->accepted_name = full_name;
-    result = *c;
-    return absl::OkStatus();
+    return *c;
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 }  // namespace kokemus::storage

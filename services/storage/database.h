@@ -16,9 +16,11 @@
 #include <mutex>
 #include <string>
 
-#include "absl/strings/string_view.h"
-
+#include <optional>
+#include <type_traits>
 #include <vector>
+
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -28,6 +30,11 @@
 namespace kokemus::storage {
 
 enum class Dialect { kSqlite, kPostgresql };
+
+template <typename T>
+struct IsStatusOr : std::false_type {};
+template <typename T>
+struct IsStatusOr<absl::StatusOr<T>> : std::true_type {};
 
 // Work added to a write transaction just before it commits: the audit record
 // of the RPC being served, so the access and its record commit together.
@@ -71,6 +78,33 @@ class Database final {
   // writers queue on an in-process lock and use BEGIN IMMEDIATE, so they never
   // meet SQLITE_BUSY from each other.
   absl::Status Write(const Work& work);
+
+  // The same for work that returns a value, absl::StatusOr<T>; Write commits
+  // only if it is OK. The database's own failure comes back as the status.
+  //   absl::StatusOr<Order> order =
+  //       db.Read([&](soci::session& sql) -> absl::StatusOr<Order> { return ...; });
+  template <typename F, typename R = std::invoke_result_t<F&, soci::session&>>
+    requires IsStatusOr<R>::value
+  R Read(F&& work) {
+    std::optional<R> result;
+    absl::Status status = Read(Work([&](soci::session& sql) {
+      result.emplace(work(sql));
+      return result->status();
+    }));
+    if (!result || (!status.ok() && result->ok())) return status;
+    return *std::move(result);
+  }
+  template <typename F, typename R = std::invoke_result_t<F&, soci::session&>>
+    requires IsStatusOr<R>::value
+  R Write(F&& work) {
+    std::optional<R> result;
+    absl::Status status = Write(Work([&](soci::session& sql) {
+      result.emplace(work(sql));
+      return result->status();
+    }));
+    if (!result || (!status.ok() && result->ok())) return status;
+    return *std::move(result);
+  }
 
   // Sessions of the pool, and how many are leased right now (for metrics).
   size_t pool_size() const { return pool_size_; }

@@ -73,13 +73,9 @@ absl::StatusOr<domain::MatchingSettings> ReadSettings(soci::session& sql,
 
 absl::StatusOr<domain::MatchingSettings> MatchingStore::GetSettings(
     const std::string& exchange_id) {
-  absl::StatusOr<domain::MatchingSettings> result = absl::InternalError("not run");
-  absl::Status status = db_.Read([&](soci::session& sql) {
-    result = ReadSettings(sql, exchange_id);
-    return result.status();
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<domain::MatchingSettings> {
+    return ReadSettings(sql, exchange_id);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<domain::MatchingSettings> MatchingStore::UpdateSettings(

@@ -426,15 +426,13 @@ absl::StatusOr<FeeSchedule> Tx::GetFeeSchedule(const std::string& exchange_id) {
 // --- Orders ------------------------------------------------------------------
 
 absl::StatusOr<Order> OrderStore::CreateOrder(Order order, const CreateOptions& options) {
-  absl::StatusOr<Order> result = absl::InternalError("not run");
-  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+  return db_.Write([&](soci::session& sql) -> absl::StatusOr<Order> {
     Tx tx(sql, db_.dialect());
     const std::string scope = domain::ExchangeName(order.exchange_id);
     auto known = tx.FindRequest(scope, "orders", options);
     if (!known.ok()) return known.status();
     if (!known->empty()) {
-      result = tx.GetOrder(order.exchange_id, *known, false);
-      return result.status();
+      return tx.GetOrder(order.exchange_id, *known, false);
     }
     if (absl::Status s = CheckExchangeExists(sql, order.exchange_id); !s.ok()) return s;
     if (Count(sql, kCountOrganization, {order.exchange_id, order.organization_id}) == 0) {
@@ -454,21 +452,14 @@ absl::StatusOr<Order> OrderStore::CreateOrder(Order order, const CreateOptions& 
     for (Value& v : OrderData(order)) values.push_back(std::move(v));
     Execute(sql, kInsertOrder, std::move(values));
     tx.RecordRequest(scope, "orders", options, order.id, now);
-    result = order;
-    return absl::OkStatus();
+    return order;
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<Order> OrderStore::GetOrder(const Key& key) {
-  absl::StatusOr<Order> result = absl::InternalError("not run");
-  absl::Status status = db_.Read([&](soci::session& sql) {
-    result = Tx(sql, db_.dialect()).GetOrder(key.exchange_id, key.id, false);
-    return absl::OkStatus();
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<Order> {
+    return Tx(sql, db_.dialect()).GetOrder(key.exchange_id, key.id, false);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<Order> OrderStore::GetOrderForMatching(const Key& key, int64_t* matching_version) {
@@ -476,22 +467,17 @@ absl::StatusOr<Order> OrderStore::GetOrderForMatching(const Key& key, int64_t* m
       "SELECT ", kOrderColumns,
       ", COALESCE((SELECT version FROM matching_versions WHERE exchange_id = :exchange), 0) "
       "FROM orders WHERE exchange_id = :exchange_id AND id = :id");
-  absl::StatusOr<Order> result = absl::InternalError("not run");
-  absl::Status status = db_.Read([&](soci::session& sql) {
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<Order> {
     auto rows = Query<Order>(sql, kQuery, {key.exchange_id, key.exchange_id, key.id},
                              [&](const soci::row& row) {
                                *matching_version = RowReader(row).Int(row.size() - 1);
                                return ReadOrder(row);
                              });
     if (rows.empty()) {
-      result = absl::NotFoundError(absl::StrCat(OrderName(key.exchange_id, key.id), " not found"));
-    } else {
-      result = std::move(rows.front());
+      return absl::NotFoundError(absl::StrCat(OrderName(key.exchange_id, key.id), " not found"));
     }
-    return absl::OkStatus();
+    return std::move(rows.front());
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<std::vector<Order>> OrderStore::OrdersFrom(const std::string& exchange_id,
@@ -584,8 +570,7 @@ absl::StatusOr<Order> OrderStore::UpdateOrder(Order order, int64_t expected_revi
 
 absl::StatusOr<Order> OrderStore::CancelOrder(const Key& key, CancelledBy by,
                                               int64_t expected_revision, absl::Time now) {
-  absl::StatusOr<Order> result = absl::InternalError("not run");
-  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+  return db_.Write([&](soci::session& sql) -> absl::StatusOr<Order> {
     Tx tx(sql, db_.dialect());
     auto order = tx.GetOrder(key.exchange_id, key.id, true);
     if (!order.ok()) return order.status();
@@ -603,11 +588,8 @@ absl::StatusOr<Order> OrderStore::CancelOrder(const Key& key, CancelledBy by,
     }
     *order = std::move(plan->order);
     if (absl::Status s = tx.SaveOrder(*order, now); !s.ok()) return s;
-    result = *order;
-    return absl::OkStatus();
+    return *order;
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 // --- Assignments -------------------------------------------------------------
@@ -647,14 +629,10 @@ absl::StatusOr<Assignment> OfferIn(Tx& tx, Assignment offer, const CreateOptions
 
 absl::StatusOr<Assignment> OrderStore::Offer(Assignment offer, const CreateOptions& options,
                                              absl::Time now) {
-  absl::StatusOr<Assignment> result = absl::InternalError("not run");
-  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+  return db_.Write([&](soci::session& sql) -> absl::StatusOr<Assignment> {
     Tx tx(sql, db_.dialect());
-    result = OfferIn(tx, std::move(offer), options, now);
-    return result.status();
+    return OfferIn(tx, std::move(offer), options, now);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<std::vector<Assignment>> OrderStore::OfferAll(std::vector<Assignment> offers,
@@ -736,8 +714,7 @@ absl::StatusOr<Assignment> OrderStore::Transition(const AssignmentKey& key,
                                                   AssignmentState to,
                                                   const TransitionOptions& options,
                                                   absl::Time now) {
-  absl::StatusOr<Assignment> result = absl::InternalError("not run");
-  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+  return db_.Write([&](soci::session& sql) -> absl::StatusOr<Assignment> {
     Tx tx(sql, db_.dialect());
     // Lock order: the order row, then the expert row (accept), so that
     // concurrent changes of one order or one expert's calendar queue up.
@@ -786,23 +763,17 @@ absl::StatusOr<Assignment> OrderStore::Transition(const AssignmentKey& key,
       order->state = *plan->order_state;
       if (absl::Status s = tx.SaveOrder(*order, now); !s.ok()) return s;
     }
-    result = plan->assignment;
-    return absl::OkStatus();
+    return plan->assignment;
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<Assignment> OrderStore::GetAssignment(const AssignmentKey& key,
                                                      absl::Time now) {
-  absl::StatusOr<Assignment> result = absl::InternalError("not run");
-  absl::Status status = db_.Read([&](soci::session& sql) {
-    result = Tx(sql, db_.dialect()).GetAssignment(key, false);
-    if (result.ok()) result->state = domain::EffectiveState(*result, now);
-    return absl::OkStatus();
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<Assignment> {
+    auto assignment = Tx(sql, db_.dialect()).GetAssignment(key, false);
+    if (assignment.ok()) assignment->state = domain::EffectiveState(*assignment, now);
+    return assignment;
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<Page<Assignment>> OrderStore::ListAssignments(
@@ -898,13 +869,9 @@ absl::StatusOr<domain::Feedback> OrderStore::SubmitFeedback(const AssignmentKey&
 // --- Fee schedule --------------------------------------------------------------
 
 absl::StatusOr<FeeSchedule> OrderStore::GetFeeSchedule(const std::string& exchange_id) {
-  absl::StatusOr<FeeSchedule> result = absl::InternalError("not run");
-  absl::Status status = db_.Read([&](soci::session& sql) {
-    result = Tx(sql, db_.dialect()).GetFeeSchedule(exchange_id);
-    return absl::OkStatus();
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<FeeSchedule> {
+    return Tx(sql, db_.dialect()).GetFeeSchedule(exchange_id);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 absl::StatusOr<FeeSchedule> OrderStore::UpdateFeeSchedule(FeeSchedule schedule,

@@ -353,15 +353,13 @@ absl::StatusOr<T> RegistryStore::Create(T value, const CreateOptions& options) {
   const Key key = TableOf<T>::KeyOf(value);
   const std::string scope =
       key.exchange_id.empty() ? "" : domain::ExchangeName(key.exchange_id);
-  absl::StatusOr<T> result = absl::InternalError("not run");
-  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+  return db_.Write([&](soci::session& sql) -> absl::StatusOr<T> {
     const std::string collection(TableOf<T>::kCollection);
     auto known = FindCreateRequest(sql, scope, collection, options.request_id,
                                    options.fingerprint);
     if (!known.ok()) return known.status();
     if (!known->empty()) {
-      result = SelectOne<T>(sql, {key.exchange_id, *known});
-      return result.status();
+      return SelectOne<T>(sql, {key.exchange_id, *known});
     }
     if (absl::Status s = CheckParentExists<T>(sql, key); !s.ok()) return s;
     if (SelectOne<T>(sql, key).ok()) {
@@ -381,22 +379,15 @@ absl::StatusOr<T> RegistryStore::Create(T value, const CreateOptions& options) {
     soci::statement(insert).execute(true);
     RecordCreateRequest(sql, scope, collection, options.request_id, options.fingerprint,
                         key.id, meta.create_time);
-    result = value;
-    return absl::OkStatus();
+    return value;
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 template <typename T>
 absl::StatusOr<T> RegistryStore::Get(const Key& key) {
-  absl::StatusOr<T> result = absl::InternalError("not run");
-  absl::Status status = db_.Read([&](soci::session& sql) {
-    result = SelectOne<T>(sql, key);
-    return absl::OkStatus();
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<T> {
+    return SelectOne<T>(sql, key);
   });
-  if (!status.ok()) return status;
-  return result;
 }
 
 template <typename T>
