@@ -93,6 +93,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   auto db = storage::Database::Open(options.database);
   if (!db.ok()) return db.status();
   server->db_ = *std::move(db);
+  if (options.clock != nullptr) server->db_->set_clock(*options.clock);
   auto pepper = KeyPepper(options);
   if (!pepper.ok()) return pepper.status();
   server->key_store_ = std::make_unique<storage::KeyStore>(*server->db_, *pepper);
@@ -176,7 +177,7 @@ void Server::SweepLapsedOffers(absl::Duration interval) {
   while (!stopping_) {
     lock.unlock();
     // A failure (database briefly away) is retried at the next round.
-    (void)order_store_->LapseExpiredOffers(absl::Now());
+    (void)order_store_->LapseExpiredOffers(db_->Now());
     lock.lock();
     sweeper_cv_.wait_for(lock, absl::ToChronoMilliseconds(interval),
                          [this] { return stopping_; });

@@ -62,6 +62,10 @@ struct ServerOptions {
   // How often offers past their deadline are marked LAPSED (reads show them
   // as lapsed at once either way).
   absl::Duration lapse_sweep_interval = absl::Seconds(30);
+  // The clock every rule decides by (offer deadlines, lapses, fees by date,
+  // create times); null: the system clock. Tests and simulations pass a
+  // domain::FakeClock that outlives the server.
+  const domain::Clock* clock = nullptr;
 };
 
 // The operator's first key: a national administrator's API key made straight

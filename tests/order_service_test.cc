@@ -6,6 +6,7 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
+#include "services/domain/clock.h"
 #include "services/rpc/convert.h"
 #include "tests/test_support.h"
 
@@ -110,10 +111,71 @@ class OrderServiceTest : public ::testing::TestWithParam<Backend> {
     return resp.orders_size();
   }
 
-  testing_support::TestServer server_{GetParam()};
+  // The server's clock: it stands still until a test moves it.
+  domain::FakeClock clock_{absl::FromUnixMicros(absl::ToUnixMicros(absl::Now()))};
+  testing_support::TestServer server_{
+      GetParam(), [this](ServerOptions& options) { options.clock = &clock_; }};
   std::unique_ptr<v1::OrderService::Stub> orders_;
-  const absl::Time week_ = absl::Now() + absl::Hours(24 * 7);
+  const absl::Time week_ = clock_.Now() + absl::Hours(24 * 7);
 };
+
+TEST_P(OrderServiceTest, EveryRuleFollowsTheServersClock) {
+  v1::Order order;
+  ASSERT_TRUE(CreateOrder("o1", SampleOrder(week_), &order).ok());
+  EXPECT_EQ(rpc::FromProto(order.create_time()), clock_.Now());
+  v1::Assignment offered;
+  ASSERT_TRUE(
+      Offer("o1", "exchanges/ph/experts/kaisa", clock_.Now() + absl::Hours(1), &offered).ok());
+  EXPECT_EQ(rpc::FromProto(offered.create_time()), clock_.Now());
+
+  // Two hours later on the server's clock (no real time passes): the offer
+  // has lapsed and can't be accepted.
+  clock_.Advance(absl::Hours(2));
+  grpc::ClientContext get_ctx;
+  v1::GetAssignmentRequest get;
+  get.set_name(offered.name());
+  v1::GetAssignmentResponse got;
+  ASSERT_TRUE(orders_->GetAssignment(&get_ctx, get, &got).ok());
+  EXPECT_EQ(got.assignment().state(), v1::Assignment::STATE_LAPSED);
+  grpc::ClientContext accept_ctx;
+  v1::AcceptAssignmentRequest accept;
+  accept.set_name(offered.name());
+  v1::AcceptAssignmentResponse accepted;
+  grpc::Status late = orders_->AcceptAssignment(&accept_ctx, accept, &accepted);
+  EXPECT_EQ(late.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(late.error_message(), "the assignment is LAPSED and can't become ACCEPTED");
+
+  // A new offer, accepted and confirmed; the task is held a week later and
+  // can then be completed.
+  grpc::ClientContext offer_ctx;
+  v1::OfferAssignmentRequest again;
+  again.set_parent("exchanges/ph/orders/o1");
+  again.set_assignment_id("a2");
+  again.mutable_assignment()->set_expert("exchanges/ph/experts/kaisa");
+  *again.mutable_assignment()->mutable_offer_deadline() =
+      rpc::ToProto(clock_.Now() + absl::Hours(1));
+  v1::OfferAssignmentResponse second;
+  ASSERT_TRUE(orders_->OfferAssignment(&offer_ctx, again, &second).ok());
+  grpc::ClientContext accept2_ctx;
+  accept.set_name(second.assignment().name());
+  ASSERT_TRUE(orders_->AcceptAssignment(&accept2_ctx, accept, &accepted).ok());
+  grpc::ClientContext confirm_ctx;
+  v1::ConfirmAssignmentRequest confirm;
+  confirm.set_name(second.assignment().name());
+  v1::ConfirmAssignmentResponse confirmed;
+  ASSERT_TRUE(orders_->ConfirmAssignment(&confirm_ctx, confirm, &confirmed).ok());
+  v1::CompleteAssignmentRequest complete;
+  complete.set_name(second.assignment().name());
+  v1::CompleteAssignmentResponse completed;
+  grpc::ClientContext early_ctx;
+  EXPECT_EQ(orders_->CompleteAssignment(&early_ctx, complete, &completed).error_message(),
+            "the task has not started yet");
+  clock_.Set(week_ + absl::Minutes(75));
+  grpc::ClientContext done_ctx;
+  ASSERT_TRUE(orders_->CompleteAssignment(&done_ctx, complete, &completed).ok());
+  EXPECT_EQ(completed.assignment().state(), v1::Assignment::STATE_COMPLETED);
+  EXPECT_EQ(rpc::FromProto(completed.assignment().update_time()), week_ + absl::Minutes(75));
+}
 
 TEST_P(OrderServiceTest, AnOrderInThePastOrWithBadFieldsIsRefused) {
   v1::Order past = SampleOrder(absl::Now() - absl::Hours(1));

@@ -50,7 +50,8 @@ absl::StatusOr<std::string> ExchangeOfResource(absl::string_view resource,
 }
 
 AccessGuard::AccessGuard(storage::Database& db, storage::KeyStore& keys, AccessOptions options)
-    : keys_(keys),
+    : db_(db),
+      keys_(keys),
       options_(options),
       limiter_(options.rate_limit),
       failures_(options.failed_authentications),
@@ -107,7 +108,10 @@ absl::StatusOr<domain::Principal> AccessGuard::Authenticate(grpc::ServerContext*
 absl::Status AccessGuard::Check(grpc::ServerContext* context, absl::string_view method,
                                 absl::string_view field, absl::string_view resource,
                                 Caller& caller) {
+  // Deadlines, rate limits and the key cache run on real time; the call's
+  // rules on the server's clock.
   const absl::Time now = absl::Now();
+  caller.now_ = db_.Now();
   caller.deadline_ = now + options_.default_deadline;
   if (context->deadline() != std::chrono::system_clock::time_point::max()) {
     caller.deadline_ = std::min(caller.deadline_, absl::FromChrono(context->deadline()));

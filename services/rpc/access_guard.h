@@ -61,6 +61,9 @@ class Caller {
   // of `organization_id` assigned to `expert_id` ("" where there is none).
   absl::Status MaySee(absl::string_view resource, absl::string_view organization_id,
                       absl::string_view expert_id) const;
+  // The time of the call on the server's clock (domain/clock.h), taken once:
+  // every rule of the call decides by it.
+  absl::Time now() const { return now_; }
   // When the call must end: the caller's deadline or the default one.
   absl::Time deadline() const { return deadline_; }
   // The resource the audit record names (default: the request's).
@@ -73,6 +76,7 @@ class Caller {
   std::string exchange_id_;
   std::string audit_resource_;
   absl::Time deadline_ = absl::InfiniteFuture();
+  absl::Time now_;
   // The request's resource name is no name at all: the body's own
   // validation says what is wrong with it (the body can't reach any data).
   absl::Status malformed_;
@@ -158,6 +162,7 @@ class AccessGuard final {
     absl::Time until;
   };
 
+  storage::Database& db_;
   storage::KeyStore& keys_;
   const AccessOptions options_;
   domain::RateLimiter limiter_;

@@ -81,7 +81,7 @@ grpc::Status AccessService::CreateApiKey(grpc::ServerContext* context,
     if (!in.has_expire_time()) v.Add("api_key.expire_time", "is required");
     if (!v.empty()) return v.ToStatus();
     key.created_by = caller.principal().key_id;
-    auto created = keys_.Create(std::move(key), absl::Now());
+    auto created = keys_.Create(std::move(key), caller.now());
     if (!created.ok()) return created.status();
     *response->mutable_api_key() = ToProto(created->key);
     response->set_key(created->plaintext);
@@ -118,7 +118,7 @@ grpc::Status AccessService::RevokeApiKey(grpc::ServerContext* context,
                       key->principal.exchange_id != caller.exchange_id())) {
       return absl::NotFoundError(absl::StrCat(request->name(), " not found"));
     }
-    auto revoked = keys_.Revoke(id, absl::Now());
+    auto revoked = keys_.Revoke(id, caller.now());
     if (!revoked.ok()) return revoked.status();
     guard_.ForgetKeys();
     *response->mutable_api_key() = ToProto(*revoked);

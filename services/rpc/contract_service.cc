@@ -147,7 +147,7 @@ grpc::Status ContractService::GenerateContract(grpc::ServerContext* context,
     contract.language = language;
     contract.template_version = active->has_value() ? (*active)->version : 0;
     contract.sha256 = domain::Sha256Hex(*pdf);
-    contract.create_time = absl::FromUnixMicros(absl::ToUnixMicros(absl::Now()));
+    contract.create_time = caller.now();
     auto stored = contracts_.SaveContract(contract, *pdf, domain::PlainText(document));
     if (!stored.ok()) return stored.status();
     if (metrics_ != nullptr) {
@@ -236,7 +236,7 @@ grpc::Status ContractService::AcceptContract(grpc::ServerContext* context,
       return domain::InvalidField("full_name", "the expert's full name, 1 to 200 characters");
     }
     auto contract = contracts_.Accept({name->exchange_id, name->id}, full_name,
-                                      absl::FromUnixMicros(absl::ToUnixMicros(absl::Now())));
+                                      caller.now());
     if (contract.ok()) *response->mutable_contract() = ToProto(*contract);
     return contract.status();
   });
@@ -246,7 +246,7 @@ grpc::Status ContractService::CreateContractTemplate(
     grpc::ServerContext* context, const v1::CreateContractTemplateRequest* request,
     v1::CreateContractTemplateResponse* response) {
   return guard_.Run(context, "ContractService/CreateContractTemplate", "parent", request->parent(),
-                    [&](Caller&) -> absl::Status {
+                    [&](Caller& caller) -> absl::Status {
     auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
     if (!exchange_id.ok()) return exchange_id.status();
     const v1::ContractTemplate& t = request->contract_template();
@@ -258,13 +258,11 @@ grpc::Status ContractService::CreateContractTemplate(
       v.Add("contract_template.text", "is required, at most 100000 characters");
     } else if (absl::Status s = domain::CheckTemplate(t.text(), "contract_template.text");
                !s.ok()) {
-      for (const auto& violation : domain::ViolationsOf(s)) {
-        v.Add(violation.field, violation.description);
-      }
+      v.Add(s);
     }
     if (!v.empty()) return v.ToStatus();
     auto stored = contracts_.CreateTemplate(*exchange_id, t.language(), t.text(),
-                                            absl::FromUnixMicros(absl::ToUnixMicros(absl::Now())));
+                                            caller.now());
     if (stored.ok()) *response->mutable_contract_template() = ToProto(*stored);
     return stored.status();
   });

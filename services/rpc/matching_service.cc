@@ -258,7 +258,7 @@ grpc::Status MatchingService::OfferPlan(grpc::ServerContext* context, const v1::
                                         v1::OfferPlanResponse* response) {
   return guard_.Run(context, "MatchingService/OfferPlan", "parent", request->parent(),
                     [&](Caller& caller) -> absl::Status {
-    const absl::Time now = absl::Now();
+    const absl::Time now = caller.now();
     FieldViolations v;
     auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
     if (!exchange_id.ok()) return exchange_id.status();

@@ -43,14 +43,14 @@ absl::StatusOr<AssignmentKey> KeyOf(const std::string& name, absl::string_view f
 
 template <typename Request>
 absl::StatusOr<domain::Assignment> Move(storage::OrderStore& store, const Request& request,
-                                        AssignmentState to,
+                                        AssignmentState to, absl::Time now,
                                         storage::TransitionOptions options = {}) {
   auto key = KeyOf(request.name(), "name");
   if (!key.ok()) return key.status();
   auto revision = domain::ParseEtag(request.etag());
   if (!revision.ok()) return revision.status();
   options.expected_revision = *revision;
-  return store.Transition(*key, to, options, absl::Now());
+  return store.Transition(*key, to, options, now);
 }
 
 template <typename Response>
@@ -90,7 +90,7 @@ grpc::Status OrderService::CreateOrder(grpc::ServerContext* context,
       v.Add("request_id", "must be a UUID");
     }
     domain::NormalizeOrder(order);
-    domain::ValidateOrder(order, absl::Now(), /*creating=*/true, "order", v);
+    domain::ValidateOrder(order, caller.now(), /*creating=*/true, "order", v);
     if (!v.empty()) return v.ToStatus();
     auto created =
         store_.CreateOrder(std::move(order), {request->request_id(), Fingerprint(*request)});
@@ -171,7 +171,7 @@ grpc::Status OrderService::UpdateOrder(grpc::ServerContext* context,
     }
     domain::NormalizeOrder(updated);
     const bool moved = updated.start_time != current->start_time;
-    domain::ValidateOrder(updated, absl::Now(), /*creating=*/moved, "order", v);
+    domain::ValidateOrder(updated, caller.now(), /*creating=*/moved, "order", v);
     if (!v.empty()) return v.ToStatus();
     auto stored = store_.UpdateOrder(std::move(updated), current->meta.revision);
     if (stored.ok()) *response->mutable_order() = ToProto(*stored);
@@ -197,7 +197,7 @@ grpc::Status OrderService::CancelOrder(grpc::ServerContext* context,
     if (absl::Status s = domain::CheckCancelledBy(by); !s.ok()) return s;
     auto revision = domain::ParseEtag(request->etag());
     if (!revision.ok()) return revision.status();
-    auto order = store_.CancelOrder({name->exchange_id, name->id}, by, *revision, absl::Now());
+    auto order = store_.CancelOrder({name->exchange_id, name->id}, by, *revision, caller.now());
     if (order.ok()) *response->mutable_order() = ToProto(*order);
     return order.status();
   });
@@ -238,7 +238,7 @@ grpc::Status OrderService::OfferAssignment(grpc::ServerContext* context,
     if (!v.empty()) return v.ToStatus();
     caller.set_audit_resource(absl::StrCat(request->parent(), "/assignments/", offer.id));
     auto made = store_.Offer(std::move(offer), {request->request_id(), Fingerprint(*request)},
-                             absl::Now());
+                             caller.now());
     if (!made.ok()) return domain::WithFieldPrefix(made.status(), "assignment");
     return Reply(made, response);
   });
@@ -250,7 +250,7 @@ grpc::Status OrderService::AcceptAssignment(grpc::ServerContext* context,
   return guard_.Run(context, "OrderService/AcceptAssignment", "name", request->name(),
                     [&](Caller& caller) -> absl::Status {
     if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
-    return Reply(Move(store_, *request, AssignmentState::kAccepted), response);
+    return Reply(Move(store_, *request, AssignmentState::kAccepted, caller.now()), response);
   });
 }
 
@@ -260,7 +260,7 @@ grpc::Status OrderService::DeclineAssignment(grpc::ServerContext* context,
   return guard_.Run(context, "OrderService/DeclineAssignment", "name", request->name(),
                     [&](Caller& caller) -> absl::Status {
     if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
-    return Reply(Move(store_, *request, AssignmentState::kDeclined), response);
+    return Reply(Move(store_, *request, AssignmentState::kDeclined, caller.now()), response);
   });
 }
 
@@ -270,7 +270,7 @@ grpc::Status OrderService::ConfirmAssignment(grpc::ServerContext* context,
   return guard_.Run(context, "OrderService/ConfirmAssignment", "name", request->name(),
                     [&](Caller& caller) -> absl::Status {
     if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
-    return Reply(Move(store_, *request, AssignmentState::kConfirmed), response);
+    return Reply(Move(store_, *request, AssignmentState::kConfirmed, caller.now()), response);
   });
 }
 
@@ -286,7 +286,7 @@ grpc::Status OrderService::CompleteAssignment(grpc::ServerContext* context,
     }
     storage::TransitionOptions options;
     options.actual_duration_minutes = request->actual_duration_minutes();
-    return Reply(Move(store_, *request, AssignmentState::kCompleted, options), response);
+    return Reply(Move(store_, *request, AssignmentState::kCompleted, caller.now(), options), response);
   });
 }
 
@@ -304,7 +304,7 @@ grpc::Status OrderService::CancelAssignment(grpc::ServerContext* context,
       return s;
     }
     if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
-    return Reply(Move(store_, *request, AssignmentState::kCancelled, options), response);
+    return Reply(Move(store_, *request, AssignmentState::kCancelled, caller.now(), options), response);
   });
 }
 
@@ -315,7 +315,7 @@ grpc::Status OrderService::GetAssignment(grpc::ServerContext* context,
                     [&](Caller& caller) -> absl::Status {
     auto key = KeyOf(request->name(), "name");
     if (!key.ok()) return key.status();
-    auto assignment = store_.GetAssignment(*key, absl::Now());
+    auto assignment = store_.GetAssignment(*key, caller.now());
     if (!assignment.ok()) return assignment.status();
     // An expert's is checked on what was just read; an orderer's needs the order.
     if (absl::Status s = caller.self_only()
@@ -361,7 +361,7 @@ grpc::Status OrderService::ListAssignments(grpc::ServerContext* context,
       if (absl::Status s = MaySeeOrder(store_, caller, *order, parent); !s.ok()) return s;
     }
     if (caller.self_only()) query->terms.push_back({"expert", caller.principal().expert_id});
-    auto page = store_.ListAssignments(exchange_id, order_id, *query, absl::Now());
+    auto page = store_.ListAssignments(exchange_id, order_id, *query, caller.now());
     if (!page.ok()) return page.status();
     for (const auto& a : page->items) *response->add_assignments() = ToProto(a);
     response->set_next_page_token(page->next_page_token);
@@ -386,7 +386,7 @@ grpc::Status OrderService::SubmitFeedback(grpc::ServerContext* context,
     FieldViolations v;
     domain::ValidateFeedback(feedback, "feedback", v);
     if (!v.empty()) return v.ToStatus();
-    auto stored = store_.SubmitFeedback(*key, std::move(feedback), absl::Now());
+    auto stored = store_.SubmitFeedback(*key, std::move(feedback), caller.now());
     if (!stored.ok()) return stored.status();
     *response->mutable_feedback() = ToProto(*stored);
     response->mutable_feedback()->set_name(absl::StrCat(

@@ -18,7 +18,7 @@ absl::Status MaySeeAssignment(storage::OrderStore& store, const Caller& caller,
     if (!order.ok()) return absl::NotFoundError(absl::StrCat(name, " not found"));
     return caller.MaySee(name, order->organization_id, "");
   }
-  auto assignment = store.GetAssignment({key->exchange_id, key->order_id, key->id}, absl::Now());
+  auto assignment = store.GetAssignment({key->exchange_id, key->order_id, key->id}, caller.now());
   if (!assignment.ok()) return assignment.status();
   return caller.MaySee(name, "", assignment->expert_id);
 }
@@ -32,7 +32,7 @@ absl::Status MaySeeOrder(storage::OrderStore& store, const Caller& caller,
   domain::ListQuery query;
   query.page_size = 1;
   query.terms.push_back({"expert", caller.principal().expert_id});
-  auto page = store.ListAssignments(order.exchange_id, order.id, query, absl::Now());
+  auto page = store.ListAssignments(order.exchange_id, order.id, query, caller.now());
   if (!page.ok()) return page.status();
   return page->items.empty() ? absl::NotFoundError(absl::StrCat(name, " not found"))
                              : absl::OkStatus();

@@ -340,10 +340,10 @@ grpc::Status RegistryService::EraseExpert(grpc::ServerContext* context,
                                           const v1::EraseExpertRequest* request,
                                           v1::EraseExpertResponse* response) {
   return guard_.Run(context, "RegistryService/EraseExpert", "name", request->name(),
-                    [&](Caller&) -> absl::Status {
+                    [&](Caller& caller) -> absl::Status {
     auto name = domain::ParseChildName(request->name(), "experts", "name");
     if (!name.ok()) return name.status();
-    auto pseudonym = subjects_.Erase(name->exchange_id, name->id, absl::Now());
+    auto pseudonym = subjects_.Erase(name->exchange_id, name->id, caller.now());
     if (!pseudonym.ok()) return pseudonym.status();
     guard_.ForgetKeys();  // the expert's keys were revoked
     response->set_pseudonym(domain::ChildResourceName(name->exchange_id, "experts", *pseudonym));
@@ -365,7 +365,7 @@ grpc::Status RegistryService::ApplyRetention(grpc::ServerContext* context,
     by.key_id = caller.principal().key_id;
     by.role = std::string(domain::AccessRoleName(caller.principal().role));
     by.method = caller.rule().method;
-    auto erased = subjects_.ApplyRetention(caller.exchange_id(), absl::Now(), by);
+    auto erased = subjects_.ApplyRetention(caller.exchange_id(), caller.now(), by);
     if (!erased.ok()) return erased.status();
     if (!erased->empty()) guard_.ForgetKeys();  // their keys were revoked
     response->set_erased_experts(static_cast<int32_t>(erased->size()));

@@ -270,7 +270,7 @@ grpc::Status ReportService::RenderAnnualReport(grpc::ServerContext* context,
     const domain::AnnualReportHeader header{exchange->first, request->year(), language};
     // Dated at the year's end (or today within the year): the same data
     // gives the same bytes.
-    const absl::Time created = std::min(absl::Now(), to - absl::Seconds(1));
+    const absl::Time created = std::min(caller.now(), to - absl::Seconds(1));
     auto pdf = render::RenderPdf(domain::AnnualReportDocument(header, *tasks, *active),
                                  domain::AnnualReportTitle(header),
                                  absl::FromUnixSeconds(absl::ToUnixSeconds(created) / 86400 * 86400));

@@ -24,6 +24,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "services/domain/clock.h"
 #include "soci/connection-pool.h"
 #include "soci/session.h"
 
@@ -71,6 +72,13 @@ class Database final {
   static absl::StatusOr<std::unique_ptr<Database>> Open(absl::string_view url);
 
   Dialect dialect() const { return dialect_; }
+
+  // The clock the stores read "now" from (the system clock unless set; set it
+  // before serving). Now() is to the microsecond, so a time returned from a
+  // write equals what a later read gives.
+  void set_clock(const domain::Clock& clock) { clock_ = &clock; }
+  const domain::Clock& clock() const { return *clock_; }
+  absl::Time Now() const { return absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now())); }
 
   // Runs `work` on a pooled session, outside a transaction.
   absl::Status Read(const Work& work);
@@ -125,6 +133,7 @@ class Database final {
   absl::Status Migrate();
 
   const Dialect dialect_;
+  const domain::Clock* clock_ = &domain::SystemClock();
   const size_t pool_size_;
   soci::connection_pool pool_;
   std::mutex sqlite_writer_;

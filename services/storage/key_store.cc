@@ -142,7 +142,7 @@ absl::StatusOr<CreatedKey> KeyStore::Create(ApiKey key, absl::Time now) {
 
   key.id = domain::GenerateId();
   key.principal.key_id = key.id;
-  key.create_time = NowMicros();
+  key.create_time = db_.Now();
   key.expire_time = absl::FromUnixMicros(absl::ToUnixMicros(key.expire_time));
   key.revoke_time = absl::UnixEpoch();
   const std::string hash = HashSecret(secret, *pepper);

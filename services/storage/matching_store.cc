@@ -88,7 +88,7 @@ absl::StatusOr<domain::MatchingSettings> MatchingStore::UpdateSettings(
       return absl::AbortedError(absl::StrCat(
           SettingsName(exchange_id), " was changed by another request; read it again"));
     }
-    const absl::Time now = NowMicros();
+    const absl::Time now = db_.Now();
     settings.travel_buffer = stored->travel_buffer;
     settings.revision = stored->revision + 1;
     settings.update_time = now;
@@ -147,7 +147,7 @@ absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Load(
   if (absl::Status s = orders_.FillActivity(exchange_id, data->experts); !s.ok()) return s;
   domain::SortTasks(data->experts);
   data->index = domain::IndexExperts(data->experts);
-  auto upcoming = orders_.OrdersFrom(exchange_id, absl::Now() - absl::Hours(24));
+  auto upcoming = orders_.OrdersFrom(exchange_id, db_.Now() - absl::Hours(24));
   if (!upcoming.ok()) return upcoming.status();
   for (domain::Order& o : *upcoming) data->upcoming_orders.emplace(o.id, std::move(o));
   return std::shared_ptr<const MatchingData>(std::move(data));
@@ -177,7 +177,7 @@ absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Data(
     const std::string& exchange_id) {
   // Read before the counter: a write committed after it makes the next call check.
   const uint64_t writes = db_.committed_writes();
-  const absl::Time now = absl::Now();
+  const absl::Time now = absl::Now();  // cache age: real time, whatever the clock
   auto version = Version(exchange_id);
   if (!version.ok()) return version.status();
   std::shared_ptr<Entry> entry = EntryOf(exchange_id);

@@ -445,7 +445,7 @@ absl::StatusOr<Order> OrderStore::CreateOrder(Order order, const CreateOptions& 
       return absl::AlreadyExistsError(
           absl::StrCat(OrderName(order.exchange_id, order.id), " already exists"));
     }
-    const absl::Time now = NowMicros();
+    const absl::Time now = db_.Now();
     order.state = OrderState::kOpen;
     order.meta = {1, now, now};
     Record values = {order.exchange_id, order.id};
@@ -557,7 +557,7 @@ absl::StatusOr<Order> OrderStore::UpdateOrder(Order order, int64_t expected_revi
     auto plan = domain::PlanOrderUpdate(*current, std::move(order), organization_exists,
                                         tx.AssignmentsOf(*current));
     if (!plan.ok()) return plan.status();
-    const absl::Time now = NowMicros();
+    const absl::Time now = db_.Now();
     for (Assignment& a : plan->retimed) {
       if (absl::Status s = tx.SaveAssignment(a, a.end_time, now); !s.ok()) return s;
     }
@@ -616,8 +616,8 @@ absl::StatusOr<Assignment> OfferIn(Tx& tx, Assignment offer, const CreateOptions
                                    std::move(offer), now);
   if (!planned.ok()) return planned.status();
   offer = *std::move(planned);
-  offer.meta = {1, NowMicros(), NowMicros()};
-  offer.meta.update_time = offer.meta.create_time;
+  const absl::Time created = absl::FromUnixMicros(Micros(now));  // as a later read gives it
+  offer.meta = {1, created, created};
   Record values = {offer.exchange_id, offer.order_id, offer.id};
   for (Value& v : AssignmentData(offer, offer.end_time)) values.push_back(std::move(v));
   Execute(sql, kInsertAssignment, std::move(values));
@@ -883,7 +883,7 @@ absl::StatusOr<FeeSchedule> OrderStore::UpdateFeeSchedule(FeeSchedule schedule,
     if (expected_revision != 0 && current->meta.revision != expected_revision) {
       return absl::AbortedError("the fee schedule was changed by another request; retry");
     }
-    const absl::Time now = NowMicros();
+    const absl::Time now = db_.Now();
     schedule.meta.revision = current->meta.revision + 1;
     schedule.meta.update_time = now;
     const std::string document = ScheduleDocument(schedule).dump();

@@ -368,7 +368,7 @@ absl::StatusOr<T> RegistryStore::Create(T value, const CreateOptions& options) {
     }
     domain::Meta& meta = TableOf<T>::MetaOf(value);
     meta.revision = 1;
-    meta.create_time = meta.update_time = NowMicros();
+    meta.create_time = meta.update_time = db_.Now();
     Record record = KeyRecord<T>(key);
     for (Value& v : TableOf<T>::Data(value)) record.push_back(std::move(v));
     record.push_back(static_cast<long long>(meta.revision));
@@ -448,7 +448,7 @@ absl::StatusOr<T> RegistryStore::Update(T value, int64_t expected_revision) {
     domain::Meta& meta = TableOf<T>::MetaOf(value);
     meta.revision = old.revision + 1;
     meta.create_time = old.create_time;
-    meta.update_time = std::max(NowMicros(), old.update_time);
+    meta.update_time = std::max(db_.Now(), old.update_time);
     Record record = TableOf<T>::Data(value);
     record.push_back(static_cast<long long>(meta.revision));
     record.push_back(Micros(meta.update_time));

@@ -70,12 +70,6 @@ class RowReader final {
 
 inline long long Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
-// Now, to the microsecond: a time returned from a write equals what a later
-// read gives.
-inline absl::Time NowMicros() {
-  return absl::FromUnixMicros(absl::ToUnixMicros(absl::Now()));
-}
-
 template <typename E>
 std::string Name(E value) {
   return std::string(domain::EnumName(value));
