@@ -22,6 +22,7 @@
 #include "kokemus/v1/registry_service.grpc.pb.h"
 #include "services/rpc/convert.h"
 #include "services/server.h"
+#include "services/domain/fees.h"
 
 ABSL_FLAG(std::string, database, "", "database (default: a fresh SQLite file in /tmp)");
 ABSL_FLAG(int, assignments, 400, "confirmed assignments to generate contracts for");

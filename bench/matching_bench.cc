@@ -42,6 +42,7 @@
 #include "services/storage/registry_store.h"
 #include "services/storage/sql.h"
 #include "services/reference/calendar.h"
+#include "services/domain/fees.h"
 
 ABSL_FLAG(std::string, database, "", "postgresql:// URL of an empty database (required)");
 ABSL_FLAG(int, experts, 10000, "experts in the region");

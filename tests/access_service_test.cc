@@ -22,6 +22,7 @@
 #include "services/rpc/convert.h"
 #include "soci/soci.h"
 #include "tests/test_support.h"
+#include "services/domain/fees.h"
 
 namespace kokemus {
 namespace {

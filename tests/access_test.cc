@@ -11,6 +11,7 @@
 #include "services/domain/orders.h"
 #include "tests/test_support.h"
 #include "services/reference/calendar.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::domain {
 namespace {

@@ -12,6 +12,7 @@
 #include "services/domain/validation.h"
 #include "tests/test_support.h"
 #include "services/render/pdf.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::domain {
 namespace {

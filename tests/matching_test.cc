@@ -2,6 +2,7 @@
 // reason; the score's parts explain the order.
 #include "services/domain/matching.h"
 #include "services/reference/calendar.h"
+#include "services/domain/fees.h"
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"

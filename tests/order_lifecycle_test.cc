@@ -3,6 +3,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/domain/validation.h"
+#include "services/domain/fees.h"
+#include "services/domain/travel.h"
 
 namespace kokemus::domain {
 namespace {

@@ -9,6 +9,7 @@
 #include "services/domain/clock.h"
 #include "services/rpc/convert.h"
 #include "tests/test_support.h"
+#include "services/domain/fees.h"
 
 namespace kokemus {
 namespace {

@@ -11,6 +11,8 @@
 #include "soci/postgresql/soci-postgresql.h"
 #include "soci/soci.h"
 #include "tests/test_support.h"
+#include "services/domain/fees.h"
+#include "services/domain/travel.h"
 
 namespace kokemus::storage {
 namespace {

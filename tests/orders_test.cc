@@ -1,4 +1,6 @@
 #include "services/domain/orders.h"
+#include "services/domain/fees.h"
+#include "services/domain/travel.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -7,6 +9,7 @@ namespace kokemus::domain {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::Pair;
 
 absl::Time Helsinki(int y, int m, int d, int hh, int mm) {
   absl::TimeZone tz;
@@ -192,6 +195,37 @@ TEST(ValidateOrder, NamesEveryBadField) {
                                   "order.experts_needed"));
   EXPECT_EQ(v.list()[4].description, "must be in the future");
   EXPECT_EQ(v.list()[5].description, "must be between 15 and 720");
+}
+
+TEST(ValidateOrder, TextFieldsAreJudgedLikeEveryOtherText) {
+  const absl::Time now = absl::FromUnixSeconds(1'800'000'000);
+  Order o;
+  o.organization_id = "lyseo";
+  o.role = Role::kLecturer;
+  o.audience = Audience::kStudents;
+  o.topic = "Toipumis\x01tarina";  // a control character in a one-line field
+  o.start_time = now + absl::Hours(24);
+  o.duration_minutes = 90;
+  o.address = "Kirkkokatu 1\nLahti";  // an address is one line
+  o.municipality = "398";
+  o.language = "fi";
+  o.experts_needed = 1;
+  o.notes = "Ryhm\xc3\xa4 on pieni.\nTulkki paikalla.\t(1)";  // free text keeps its lines
+  FieldViolations v;
+  ValidateOrder(o, now, /*creating=*/true, "order", v);
+  std::vector<std::pair<std::string, std::string>> got;
+  for (const auto& f : v.list()) got.emplace_back(f.field, f.description);
+  EXPECT_THAT(got, ElementsAre(Pair("order.topic", "must be UTF-8 text without control characters"),
+                               Pair("order.address", "must be UTF-8 text without control characters")));
+  o.topic = "Toipumistarina";
+  o.address = "Kirkkokatu 1";
+  o.notes = "bad \x07 bell";
+  FieldViolations notes;
+  ValidateOrder(o, now, /*creating=*/true, "order", notes);
+  ASSERT_EQ(notes.list().size(), 1u);
+  EXPECT_EQ(notes.list()[0].field, "order.notes");
+  EXPECT_EQ(notes.list()[0].description,
+            "must be UTF-8 text without control characters other than line breaks and tabs");
 }
 
 TEST(ValidateOrder, RemoteNeedsNoPlace) {

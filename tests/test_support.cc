@@ -24,6 +24,7 @@
 #include "services/domain/validation.h"
 #include "services/rpc/convert.h"
 #include "services/storage/database.h"
+#include "services/domain/fees.h"
 #include "soci/postgresql/soci-postgresql.h"
 #include "soci/soci.h"
 

@@ -38,6 +38,7 @@
 #include "absl/time/civil_time.h"
 #include "services/reference/reference_data.h"
 #include "services/reference/calendar.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::cli {
 namespace {

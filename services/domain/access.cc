@@ -8,6 +8,7 @@
 #include "absl/time/civil_time.h"
 #include "services/domain/orders.h"
 #include "services/reference/calendar.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::domain {
 namespace {

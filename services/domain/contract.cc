@@ -8,6 +8,7 @@
 #include "services/domain/enum_names.h"
 #include "services/reference/reference_data.h"
 #include "services/reference/calendar.h"
+#include "services/domain/fees.h"
 
 namespace kokemus {
 // Defined in the file cmake/Embed.cmake generates from services/data/templates.

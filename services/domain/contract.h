@@ -13,6 +13,7 @@
 #include "services/domain/documents.h"
 #include "services/domain/model.h"
 #include "services/domain/orders.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::domain {
 

@@ -1,4 +1,5 @@
 #include "services/domain/enum_names.h"
+#include "services/domain/fees.h"
 
 #include <array>
 

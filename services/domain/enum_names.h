@@ -16,6 +16,7 @@
 
 #include "services/domain/model.h"
 #include "services/domain/orders.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::domain {
 

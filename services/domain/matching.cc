@@ -10,6 +10,8 @@
 #include "absl/time/civil_time.h"
 #include "services/domain/enum_names.h"
 #include "services/reference/calendar.h"
+#include "services/domain/fees.h"
+#include "services/domain/travel.h"
 
 namespace kokemus::domain {
 namespace {

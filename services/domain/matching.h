@@ -15,6 +15,7 @@
 #include "services/domain/model.h"
 #include "services/domain/orders.h"
 #include "services/domain/validation.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::domain {
 

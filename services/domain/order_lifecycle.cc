@@ -6,6 +6,8 @@
 #include "services/domain/enum_names.h"
 #include "services/domain/listing.h"
 #include "services/domain/validation.h"
+#include "services/domain/fees.h"
+#include "services/domain/travel.h"
 
 namespace kokemus::domain {
 namespace {

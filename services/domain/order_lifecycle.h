@@ -26,6 +26,7 @@
 #include "absl/time/time.h"
 #include "services/domain/model.h"
 #include "services/domain/orders.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::domain {
 

@@ -1,9 +1,9 @@
-// Orders and assignments: the model, the state machine, validation, travel
-// distance and the fees worked out from an exchange's fee schedule. Pure
-// functions over plain structs; storage and RPC call them.
+// Orders and assignments: the model, the assignment state machine and the
+// validation of orders and feedback. Fees are in fees.h, travel distances in
+// travel.h, the lifecycle decisions in order_lifecycle.h.
 //
 //   absl::Status s = CheckAssignmentTransition(a.state, AssignmentState::kAccepted);
-//   FeeQuote q = QuoteFee(schedule, order, expert.payment_method, travel_km);
+//   OrderState next = OrderStateAfter(order, assignments);
 #ifndef KOKEMUS_SERVICES_DOMAIN_ORDERS_H_
 #define KOKEMUS_SERVICES_DOMAIN_ORDERS_H_
 
@@ -35,7 +35,6 @@ enum class AssignmentState {
   kLapsed,
   kWithdrawn,
 };
-enum class FeeKind { kUnspecified = 0, kFixed, kHourly };
 enum class FeedbackSource { kUnspecified = 0, kOrderer, kExpert };
 
 struct Order {
@@ -95,39 +94,6 @@ struct Feedback {
   absl::Time create_time = absl::UnixEpoch();
 };
 
-struct RoleFeeRule {
-  Role role = Role::kUnspecified;
-  std::string valid_from;  // YYYY-MM-DD
-  FeeKind kind = FeeKind::kUnspecified;
-  int64_t amount_cents = 0;
-  int64_t minimum_cents = 0;
-  bool preparation_paid = false;
-  bool operator==(const RoleFeeRule&) const = default;
-};
-
-struct TravelRate {
-  std::string valid_from;
-  int64_t cents_per_km = 0;
-  bool operator==(const TravelRate&) const = default;
-};
-
-struct CancellationRule {
-  std::string valid_from;
-  int orderer_notice_days = 0;
-  int orderer_late_percent = 0;
-  int expert_percent = 0;
-  int exchange_percent = 0;
-  bool operator==(const CancellationRule&) const = default;
-};
-
-struct FeeSchedule {
-  std::string exchange_id;
-  std::vector<RoleFeeRule> role_rules;
-  std::vector<TravelRate> travel_rates;
-  std::vector<CancellationRule> cancellation_rules;
-  Meta meta;
-};
-
 // Assignments in these states hold the expert's time.
 bool HoldsTime(AssignmentState state);
 // The state an assignment is in at `now`: an offer past its deadline has lapsed.
@@ -152,38 +118,7 @@ void ValidateOrder(const Order& order, absl::Time now, bool creating,
                    absl::string_view prefix, FieldViolations& violations);
 void ValidateFeedback(const Feedback& feedback, absl::string_view prefix,
                       FieldViolations& violations);
-void ValidateFeeSchedule(const FeeSchedule& schedule, absl::string_view prefix,
-                         FieldViolations& violations);
 
-// Estimated one-way road distance between two municipalities' centroids in
-// whole kilometres (great circle times a road factor of 1.3); 0 for the same
-// municipality or an unknown code.
-int TravelKm(absl::string_view from_municipality, absl::string_view to_municipality);
-
-// Selects the entry valid on `date`: the latest valid_from on or before it.
-const RoleFeeRule* RuleFor(const FeeSchedule& s, Role role, absl::string_view date);
-const TravelRate* TravelRateFor(const FeeSchedule& s, absl::string_view date);
-const CancellationRule* CancellationRuleFor(const FeeSchedule& s, absl::string_view date);
-
-struct FeeQuote {
-  int64_t fee_cents = 0;
-  int64_t travel_cents = 0;
-  int travel_km = 0;
-};
-
-// The fee of a task of `minutes` (the ordered or the actual duration) for the
-// role of `order`, and travel both ways unless remote. An expert who declines
-// the fee still gets travel. FAILED_PRECONDITION if the schedule has no rule
-// for the role on the task's date.
-absl::StatusOr<FeeQuote> QuoteFee(const FeeSchedule& schedule, const Order& order,
-                                  int minutes, PaymentMethod payment_method,
-                                  int travel_km);
-
-// The fee due when an accepted or confirmed assignment is cancelled at
-// `cancel_time` by `by`: a percentage of `full_fee_cents` by the schedule's
-// cancellation rule (orderer: only when fewer than the notice days remain).
-int64_t CancellationFee(const FeeSchedule& schedule, const Order& order,
-                        int64_t full_fee_cents, CancelledBy by, absl::Time cancel_time);
 
 }  // namespace kokemus::domain
 

@@ -1,5 +1,7 @@
 #include "services/domain/validation.h"
 
+#include "services/domain/field_checks.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -32,55 +34,6 @@ bool AllAlpha(absl::string_view s) {
   });
 }
 
-// Length in characters of valid UTF-8, or npos for invalid UTF-8 and control
-// characters (which have no place in names).
-size_t Utf8Length(absl::string_view s) {
-  size_t count = 0;
-  for (size_t i = 0; i < s.size(); ++count) {
-    const unsigned char c = s[i];
-    if (c < 0x20 || c == 0x7f) return absl::string_view::npos;
-    const size_t extra = c < 0x80            ? 0
-                         : (c >> 5) == 0x06  ? 1
-                         : (c >> 4) == 0x0e  ? 2
-                         : (c >> 3) == 0x1e  ? 3
-                                             : 4;
-    if (extra == 4 || (extra > 0 && i + extra >= s.size())) {
-      return absl::string_view::npos;
-    }
-    for (size_t k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) {
-        return absl::string_view::npos;
-      }
-    }
-    i += extra + 1;
-  }
-  return count;
-}
-
-std::string Path(absl::string_view prefix, absl::string_view field) {
-  return prefix.empty() ? std::string(field) : absl::StrCat(prefix, ".", field);
-}
-
-std::string Indexed(absl::string_view path, size_t i) {
-  return absl::StrCat(path, "[", i, "]");
-}
-
-// A name-like text: `required` says whether empty is allowed.
-void CheckText(absl::string_view value, bool required, size_t max_length,
-               std::string path, FieldViolations& v) {
-  if (value.empty()) {
-    if (required) v.Add(std::move(path), "is required");
-    return;
-  }
-  const size_t length = Utf8Length(value);
-  if (length == absl::string_view::npos) {
-    v.Add(std::move(path), "must be UTF-8 text without control characters");
-  } else if (length > max_length) {
-    v.Add(std::move(path), absl::StrCat("must be at most ", max_length,
-                                        " characters"));
-  }
-}
-
 void CheckEmail(absl::string_view value, std::string path, FieldViolations& v) {
   if (!value.empty() && !IsValidEmail(value)) {
     v.Add(std::move(path), "not a valid e-mail address");
@@ -101,40 +54,6 @@ void CheckBusinessId(absl::string_view value, std::string path,
     v.Add(std::move(path),
           "not a Finnish business id (Y-tunnus) of the form 1234567-8 with a "
           "valid check digit");
-  }
-}
-
-void CheckMunicipality(absl::string_view value, bool required, std::string path,
-                       FieldViolations& v) {
-  if (value.empty()) {
-    if (required) v.Add(std::move(path), "is required");
-  } else if (reference::ReferenceData::Get().FindMunicipality(value) == nullptr) {
-    v.Add(std::move(path),
-          "not a Statistics Finland municipality code (3 digits, 398 is "
-          "Lahti)");
-  }
-}
-
-template <typename E>
-void CheckRequiredEnum(E value, std::string path, FieldViolations& v) {
-  if (!IsKnown(value)) {
-    v.Add(std::move(path), "unknown enum value");
-  } else if (static_cast<int>(value) == 0) {
-    v.Add(std::move(path), "is required (must not be UNSPECIFIED)");
-  }
-}
-
-template <typename E>
-void CheckEnumList(const std::vector<E>& values, bool required,
-                   const std::string& path, FieldViolations& v) {
-  if (values.empty() && required) v.Add(path, "at least one value is required");
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (!IsKnown(values[i]) || static_cast<int>(values[i]) == 0) {
-      v.Add(Indexed(path, i), "unknown or UNSPECIFIED enum value");
-    } else if (std::find(values.begin(), values.begin() + i, values[i]) !=
-               values.begin() + i) {
-      v.Add(Indexed(path, i), "duplicate value");
-    }
   }
 }
 
@@ -373,38 +292,38 @@ void NormalizeOrganization(Organization& o) {
 
 void ValidateExchange(const Exchange& e, absl::string_view prefix,
                       FieldViolations& v) {
-  CheckText(e.display_name, true, kMaxNameLength, Path(prefix, "display_name"), v);
+  CheckText(e.display_name, Text::kLine, kMaxNameLength, true, FieldPath(prefix, "display_name"), v);
   if (e.wellbeing_region.empty()) {
-    v.Add(Path(prefix, "wellbeing_region"), "is required");
+    v.Add(FieldPath(prefix, "wellbeing_region"), "is required");
   } else if (reference::ReferenceData::Get().FindRegion(e.wellbeing_region) == nullptr) {
-    v.Add(Path(prefix, "wellbeing_region"),
+    v.Add(FieldPath(prefix, "wellbeing_region"),
           "not a wellbeing region code (for example PH, HEL, VS)");
   }
   if (e.default_language != "fi" && e.default_language != "sv" &&
       e.default_language != "en") {
-    v.Add(Path(prefix, "default_language"), "must be fi, sv or en");
+    v.Add(FieldPath(prefix, "default_language"), "must be fi, sv or en");
   }
-  CheckBusinessId(e.business_id, Path(prefix, "business_id"), v);
-  CheckEmail(e.contact_email, Path(prefix, "contact_email"), v);
+  CheckBusinessId(e.business_id, FieldPath(prefix, "business_id"), v);
+  CheckEmail(e.contact_email, FieldPath(prefix, "contact_email"), v);
   if (e.travel_buffer_minutes < 0 || e.travel_buffer_minutes > 480) {
-    v.Add(Path(prefix, "travel_buffer_minutes"), "must be between 0 and 480");
+    v.Add(FieldPath(prefix, "travel_buffer_minutes"), "must be between 0 and 480");
   }
   if (e.retention_months < 0 || e.retention_months > 120) {
-    v.Add(Path(prefix, "retention_months"), "must be between 0 and 120");
+    v.Add(FieldPath(prefix, "retention_months"), "must be between 0 and 120");
   }
 }
 
 void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix,
                     FieldViolations& v) {
-  CheckText(e.display_name, true, kMaxNameLength, Path(prefix, "display_name"), v);
-  CheckEmail(e.email, Path(prefix, "email"), v);
-  CheckPhone(e.phone, Path(prefix, "phone"), v);
+  CheckText(e.display_name, Text::kLine, kMaxNameLength, true, FieldPath(prefix, "display_name"), v);
+  CheckEmail(e.email, FieldPath(prefix, "email"), v);
+  CheckPhone(e.phone, FieldPath(prefix, "phone"), v);
   if (e.email.empty() && e.phone.empty()) {
-    v.Add(Path(prefix, "email"), "an e-mail address or a phone number is required");
+    v.Add(FieldPath(prefix, "email"), "an e-mail address or a phone number is required");
   }
-  CheckMunicipality(e.home_municipality, true, Path(prefix, "home_municipality"), v);
+  CheckMunicipality(e.home_municipality, true, FieldPath(prefix, "home_municipality"), v);
 
-  const std::string languages = Path(prefix, "languages");
+  const std::string languages = FieldPath(prefix, "languages");
   if (e.languages.empty()) v.Add(languages, "at least one language is required");
   if (e.languages.size() > kMaxListLength) {
     v.Add(languages, absl::StrCat("at most ", kMaxListLength, " values"));
@@ -417,10 +336,10 @@ void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix,
       v.Add(Indexed(languages, i), "duplicate value");
     }
   }
-  CheckEnumList(e.experience_areas, true, Path(prefix, "experience_areas"), v);
-  CheckEnumList(e.roles, true, Path(prefix, "roles"), v);
+  CheckEnumList(e.experience_areas, true, FieldPath(prefix, "experience_areas"), v);
+  CheckEnumList(e.roles, true, FieldPath(prefix, "roles"), v);
 
-  const std::string trainings = Path(prefix, "trainings");
+  const std::string trainings = FieldPath(prefix, "trainings");
   if (e.trainings.size() > kMaxListLength) {
     v.Add(trainings, absl::StrCat("at most ", kMaxListLength, " values"));
   }
@@ -428,8 +347,8 @@ void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix,
   for (size_t i = 0; i < e.trainings.size(); ++i) {
     const Training& t = e.trainings[i];
     const std::string at = Indexed(trainings, i);
-    CheckText(t.provider, true, kMaxNameLength, absl::StrCat(at, ".provider"), v);
-    CheckText(t.title, true, kMaxNameLength, absl::StrCat(at, ".title"), v);
+    CheckText(t.provider, Text::kLine, kMaxNameLength, true, absl::StrCat(at, ".provider"), v);
+    CheckText(t.title, Text::kLine, kMaxNameLength, true, absl::StrCat(at, ".title"), v);
     absl::CivilDay day;
     if (!IsValidDate(t.completion_date) ||
         !absl::ParseCivilTime(t.completion_date, &day)) {
@@ -439,7 +358,7 @@ void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix,
     }
   }
 
-  const std::string services = Path(prefix, "service_municipalities");
+  const std::string services = FieldPath(prefix, "service_municipalities");
   if (e.service_municipalities.size() > 400) v.Add(services, "at most 400 values");
   for (size_t i = 0; i < e.service_municipalities.size(); ++i) {
     CheckMunicipality(e.service_municipalities[i], true, Indexed(services, i), v);
@@ -451,10 +370,10 @@ void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix,
     }
   }
   if (e.max_travel_km < 0 || e.max_travel_km > 1000) {
-    v.Add(Path(prefix, "max_travel_km"), "must be between 0 and 1000");
+    v.Add(FieldPath(prefix, "max_travel_km"), "must be between 0 and 1000");
   }
 
-  const std::string windows = Path(prefix, "weekly_availability");
+  const std::string windows = FieldPath(prefix, "weekly_availability");
   if (e.weekly_availability.size() > kMaxListLength) {
     v.Add(windows, absl::StrCat("at most ", kMaxListLength, " values"));
   }
@@ -472,7 +391,7 @@ void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix,
     }
   }
 
-  const std::string periods = Path(prefix, "unavailable_periods");
+  const std::string periods = FieldPath(prefix, "unavailable_periods");
   if (e.unavailable_periods.size() > 200) v.Add(periods, "at most 200 values");
   for (size_t i = 0; i < e.unavailable_periods.size(); ++i) {
     const Period& p = e.unavailable_periods[i];
@@ -486,38 +405,37 @@ void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix,
   }
 
   if (e.max_assignments_per_month < 0 || e.max_assignments_per_month > 100) {
-    v.Add(Path(prefix, "max_assignments_per_month"), "must be between 0 and 100");
+    v.Add(FieldPath(prefix, "max_assignments_per_month"), "must be between 0 and 100");
   }
   if (e.monthly_earnings_limit_cents < 0 ||
       e.monthly_earnings_limit_cents > 100'000'000) {
-    v.Add(Path(prefix, "monthly_earnings_limit_cents"),
+    v.Add(FieldPath(prefix, "monthly_earnings_limit_cents"),
           "must be between 0 and 100000000 (1 000 000 euros)");
   }
-  CheckRequiredEnum(e.payment_method, Path(prefix, "payment_method"), v);
-  CheckRequiredEnum(e.state, Path(prefix, "state"), v);
+  CheckRequiredEnum(e.payment_method, FieldPath(prefix, "payment_method"), v);
+  CheckRequiredEnum(e.state, FieldPath(prefix, "state"), v);
 
   const bool has_consent_time = e.consent.given_time != absl::UnixEpoch();
   if (has_consent_time || !e.consent.notice_version.empty()) {
     if (!has_consent_time) {
-      v.Add(Path(prefix, "consent.given_time"), "is required with notice_version");
+      v.Add(FieldPath(prefix, "consent.given_time"), "is required with notice_version");
     } else if (e.consent.given_time > now + absl::Minutes(5)) {
-      v.Add(Path(prefix, "consent.given_time"), "must not be in the future");
+      v.Add(FieldPath(prefix, "consent.given_time"), "must not be in the future");
     }
-    CheckText(e.consent.notice_version, true, 40,
-              Path(prefix, "consent.notice_version"), v);
+    CheckText(e.consent.notice_version, Text::kLine, 40, true, FieldPath(prefix, "consent.notice_version"), v);
   }
 }
 
 void ValidateOrganization(const Organization& o, absl::string_view prefix,
                           FieldViolations& v) {
-  CheckText(o.display_name, true, kMaxNameLength, Path(prefix, "display_name"), v);
-  CheckBusinessId(o.business_id, Path(prefix, "business_id"), v);
-  CheckRequiredEnum(o.sector, Path(prefix, "sector"), v);
-  CheckRequiredEnum(o.kind, Path(prefix, "kind"), v);
-  CheckMunicipality(o.municipality, true, Path(prefix, "municipality"), v);
-  CheckText(o.contact_name, false, kMaxNameLength, Path(prefix, "contact_name"), v);
-  CheckEmail(o.contact_email, Path(prefix, "contact_email"), v);
-  CheckPhone(o.contact_phone, Path(prefix, "contact_phone"), v);
+  CheckText(o.display_name, Text::kLine, kMaxNameLength, true, FieldPath(prefix, "display_name"), v);
+  CheckBusinessId(o.business_id, FieldPath(prefix, "business_id"), v);
+  CheckRequiredEnum(o.sector, FieldPath(prefix, "sector"), v);
+  CheckRequiredEnum(o.kind, FieldPath(prefix, "kind"), v);
+  CheckMunicipality(o.municipality, true, FieldPath(prefix, "municipality"), v);
+  CheckText(o.contact_name, Text::kLine, kMaxNameLength, false, FieldPath(prefix, "contact_name"), v);
+  CheckEmail(o.contact_email, FieldPath(prefix, "contact_email"), v);
+  CheckPhone(o.contact_phone, FieldPath(prefix, "contact_phone"), v);
 }
 
 }  // namespace kokemus::domain

@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "services/domain/digest.h"
 #include "services/domain/validation.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::rpc {
 

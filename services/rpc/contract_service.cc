@@ -18,6 +18,7 @@
 #include "services/rpc/handler.h"
 #include "services/rpc/ownership.h"
 #include "services/render/pdf.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::rpc {
 namespace {

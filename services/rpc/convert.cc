@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/domain/listing.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::rpc {
 namespace {

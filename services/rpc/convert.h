@@ -16,6 +16,7 @@
 #include "kokemus/v1/organization.pb.h"
 #include "services/domain/model.h"
 #include "services/domain/orders.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::rpc {
 

@@ -13,6 +13,7 @@
 #include "services/rpc/handler.h"
 #include "services/rpc/ownership.h"
 #include "services/domain/order_lifecycle.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::rpc {
 namespace {

@@ -10,6 +10,7 @@
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "services/rpc/access_guard.h"
 #include "services/storage/order_store.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::rpc {
 

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/domain/listing.h"
 #include "services/storage/sql.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::storage {
 namespace {

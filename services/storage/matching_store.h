@@ -28,6 +28,7 @@
 #include "services/storage/database.h"
 #include "services/storage/order_store.h"
 #include "services/storage/registry_store.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::storage {
 

@@ -12,6 +12,7 @@
 #include "services/domain/order_lifecycle.h"
 #include "services/domain/validation.h"
 #include "services/storage/sql.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::storage {
 namespace {

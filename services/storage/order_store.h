@@ -21,6 +21,7 @@
 #include "services/domain/orders.h"
 #include "services/storage/database.h"
 #include "services/storage/registry_store.h"
+#include "services/domain/fees.h"
 
 namespace kokemus::storage {
 

@@ -1,0 +1,141 @@
+#include "services/domain/fees.h"
+
+#include <functional>
+
+#include "absl/strings/str_cat.h"
+#include "services/domain/enum_names.h"
+#include "services/domain/field_checks.h"
+#include "services/reference/calendar.h"
+
+namespace kokemus::domain {
+namespace {
+
+template <typename E>
+bool IsSet(E value) {
+  return IsKnown(value) && static_cast<int>(value) != 0;
+}
+
+// Entries sorted by valid_from: the one valid on `date` is the last not after it.
+template <typename T>
+const T* ValidOn(const std::vector<T>& entries, absl::string_view date,
+                 const std::function<bool(const T&)>& match) {
+  const T* best = nullptr;
+  for (const T& e : entries) {
+    if (!match(e) || e.valid_from > date) continue;
+    if (best == nullptr || e.valid_from > best->valid_from) best = &e;
+  }
+  return best;
+}
+
+template <typename T>
+void CheckDatedEntries(const std::vector<T>& entries, const std::string& path,
+                       FieldViolations& v) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    CheckDate(entries[i].valid_from, Indexed(path, i) + ".valid_from", v);
+  }
+}
+
+}  // namespace
+
+void ValidateFeeSchedule(const FeeSchedule& s, absl::string_view prefix,
+                         FieldViolations& v) {
+  const std::string roles = FieldPath(prefix, "role_rules");
+  CheckDatedEntries(s.role_rules, roles, v);
+  for (size_t i = 0; i < s.role_rules.size(); ++i) {
+    const RoleFeeRule& r = s.role_rules[i];
+    const std::string at = absl::StrCat(roles, "[", i, "]");
+    if (!IsSet(r.role)) v.Add(at + ".role", "is required (must not be UNSPECIFIED)");
+    if (!IsSet(r.kind)) v.Add(at + ".kind", "is required (must not be UNSPECIFIED)");
+    CheckRange(r.amount_cents, 0, 1'000'000, at + ".amount_cents", v);
+    CheckRange(r.minimum_cents, 0, 1'000'000, at + ".minimum_cents", v);
+    for (size_t j = 0; j < i; ++j) {
+      if (s.role_rules[j].role == r.role && s.role_rules[j].valid_from == r.valid_from) {
+        v.Add(at, "another rule has the same role and valid_from");
+      }
+    }
+  }
+  const std::string travel = FieldPath(prefix, "travel_rates");
+  CheckDatedEntries(s.travel_rates, travel, v);
+  for (size_t i = 0; i < s.travel_rates.size(); ++i) {
+    CheckRange(s.travel_rates[i].cents_per_km, 0, 1000,
+               absl::StrCat(travel, "[", i, "].cents_per_km"), v);
+  }
+  const std::string cancel = FieldPath(prefix, "cancellation_rules");
+  CheckDatedEntries(s.cancellation_rules, cancel, v);
+  for (size_t i = 0; i < s.cancellation_rules.size(); ++i) {
+    const CancellationRule& c = s.cancellation_rules[i];
+    const std::string at = absl::StrCat(cancel, "[", i, "]");
+    CheckRange(c.orderer_notice_days, 0, 365, at + ".orderer_notice_days", v);
+    CheckRange(c.orderer_late_percent, 0, 100, at + ".orderer_late_percent", v);
+    CheckRange(c.expert_percent, 0, 100, at + ".expert_percent", v);
+    CheckRange(c.exchange_percent, 0, 100, at + ".exchange_percent", v);
+  }
+}
+
+const RoleFeeRule* RuleFor(const FeeSchedule& s, Role role, absl::string_view date) {
+  return ValidOn<RoleFeeRule>(s.role_rules, date,
+                              [role](const RoleFeeRule& r) { return r.role == role; });
+}
+
+const TravelRate* TravelRateFor(const FeeSchedule& s, absl::string_view date) {
+  return ValidOn<TravelRate>(s.travel_rates, date, [](const TravelRate&) { return true; });
+}
+
+const CancellationRule* CancellationRuleFor(const FeeSchedule& s, absl::string_view date) {
+  return ValidOn<CancellationRule>(s.cancellation_rules, date,
+                                   [](const CancellationRule&) { return true; });
+}
+
+absl::StatusOr<FeeQuote> QuoteFee(const FeeSchedule& schedule, const Order& order,
+                                  int minutes, PaymentMethod payment_method,
+                                  int travel_km) {
+  const std::string date = reference::HelsinkiDate(order.start_time);
+  const RoleFeeRule* rule = RuleFor(schedule, order.role, date);
+  if (rule == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the fee schedule has no rule for ", EnumName(order.role),
+                     " on ", date, "; set one with UpdateFeeSchedule"));
+  }
+  FeeQuote quote;
+  if (rule->kind == FeeKind::kFixed) {
+    quote.fee_cents = rule->amount_cents;
+  } else {
+    const int paid = minutes + (rule->preparation_paid ? order.preparation_minutes : 0);
+    const int64_t half_hours = (paid + 29) / 30;
+    quote.fee_cents = std::max((rule->amount_cents * half_hours + 1) / 2, rule->minimum_cents);
+  }
+  if (payment_method == PaymentMethod::kFeeDeclined) quote.fee_cents = 0;
+  if (!order.remote) {
+    quote.travel_km = travel_km;
+    if (const TravelRate* rate = TravelRateFor(schedule, date)) {
+      quote.travel_cents = rate->cents_per_km * travel_km * 2;
+    }
+  }
+  return quote;
+}
+
+int64_t CancellationFee(const FeeSchedule& schedule, const Order& order,
+                        int64_t full_fee_cents, CancelledBy by, absl::Time cancel_time) {
+  const CancellationRule* rule =
+      CancellationRuleFor(schedule, reference::HelsinkiDate(order.start_time));
+  if (rule == nullptr) return 0;
+  int percent = 0;
+  switch (by) {
+    case CancelledBy::kOrderer:
+      if (order.start_time - cancel_time < absl::Hours(24) * rule->orderer_notice_days) {
+        percent = rule->orderer_late_percent;
+      }
+      break;
+    case CancelledBy::kExpert:
+      percent = rule->expert_percent;
+      break;
+    case CancelledBy::kExchange:
+      percent = rule->exchange_percent;
+      break;
+    default:
+      break;
+  }
+  return (full_fee_cents * percent + 50) / 100;
+}
+
+}  // namespace kokemus::domain
