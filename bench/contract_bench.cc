@@ -20,9 +20,9 @@
 #include "kokemus/v1/contract_service.grpc.pb.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
+#include "services/domain/fees.h"
 #include "services/rpc/convert.h"
 #include "services/server.h"
-#include "services/domain/fees.h"
 
 ABSL_FLAG(std::string, database, "", "database (default: a fresh SQLite file in /tmp)");
 ABSL_FLAG(int, assignments, 400, "confirmed assignments to generate contracts for");
@@ -178,7 +178,8 @@ int main(int argc, char** argv) {
     offer.set_parent("exchanges/ph/orders/" + order);
     offer.set_assignment_id("a");
     offer.mutable_assignment()->set_expert("exchanges/ph/experts/" + expert);
-    *offer.mutable_assignment()->mutable_offer_deadline() = rpc::ToProto(absl::Now() + absl::Hours(24));
+    *offer.mutable_assignment()->mutable_offer_deadline() =
+        rpc::ToProto(absl::Now() + absl::Hours(24));
     v1::OfferAssignmentResponse offered;
     Check(orders->OfferAssignment(&offer_ctx, offer, &offered), "offer");
     grpc::ClientContext accept_ctx;
@@ -220,7 +221,9 @@ int main(int argc, char** argv) {
   std::vector<double> all;
   for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
-  auto pct = [&](double p) { return all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))]; };
+  auto pct = [&](double p) {
+    return all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))];
+  };
 
   // One document's size and pages, for the record.
   auto contracts = v1::ContractService::NewStub(channel);
@@ -236,11 +239,13 @@ int main(int argc, char** argv) {
   v1::GetContractDocumentResponse document;
   Check(contracts->GetContractDocument(&doc_ctx, doc, &document), "document");
 
-  std::printf("contracts: %d, clients: %d, database: %s\n", n, clients,
-              database.rfind("postgres", 0) == 0 ? "postgresql" : "sqlite");
+  std::printf(
+      "contracts: %d, clients: %d, database: %s\n", n, clients,
+      database.rfind("postgres", 0) == 0 ? "postgresql" : "sqlite");
   std::printf("throughput: %.1f contracts/s\n", n / seconds);
-  std::printf("latency ms: p50 %.2f, p90 %.2f, p99 %.2f, max %.2f\n", pct(0.5), pct(0.9),
-              pct(0.99), all.back());
+  std::printf(
+      "latency ms: p50 %.2f, p90 %.2f, p99 %.2f, max %.2f\n", pct(0.5), pct(0.9), pct(0.99),
+      all.back());
   std::printf("document: %zu bytes\n", document.content().size());
   (*server)->Shutdown(absl::Seconds(5));
   if (!dir.empty()) std::filesystem::remove_all(dir);

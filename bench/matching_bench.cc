@@ -30,19 +30,19 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "clients/common/key_channel.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "kokemus/v1/matching_service.grpc.pb.h"
+#include "services/domain/fees.h"
 #include "services/domain/orders.h"
+#include "services/reference/calendar.h"
 #include "services/reference/reference_data.h"
 #include "services/storage/database.h"
 #include "services/storage/key_store.h"
 #include "services/storage/order_store.h"
 #include "services/storage/registry_store.h"
 #include "services/storage/sql.h"
-#include "services/reference/calendar.h"
-#include "services/domain/fees.h"
 
 ABSL_FLAG(std::string, database, "", "postgresql:// URL of an empty database (required)");
 ABSL_FLAG(int, experts, 10000, "experts in the region");
@@ -69,9 +69,9 @@ void Check(const absl::Status& s, absl::string_view what) {
   if (!s.ok()) Die(what, s.ToString());
 }
 
-constexpr Role kRoles[] = {Role::kLecturer,        Role::kCoTeacher,   Role::kPeerSupport,
-                           Role::kGroupFacilitator, Role::kCoDeveloper, Role::kEvaluator,
-                           Role::kInterviewer,     Role::kTeamMember,  Role::kWorkingPair,
+constexpr Role kRoles[] = {Role::kLecturer,          Role::kCoTeacher,     Role::kPeerSupport,
+                           Role::kGroupFacilitator,  Role::kCoDeveloper,   Role::kEvaluator,
+                           Role::kInterviewer,       Role::kTeamMember,    Role::kWorkingPair,
                            Role::kLowThresholdShift, Role::kCommunications};
 
 struct Region {
@@ -138,20 +138,24 @@ Region Load(storage::Database& db, std::mt19937& rng, absl::Time month_start) {
     e.remote_ok = chance(0.5);
     if (chance(0.4)) {
       for (int d = 1; d <= 5; ++d) {
-        if (chance(0.6)) e.weekly_availability.push_back({static_cast<domain::Weekday>(d), 8 * 60, 16 * 60});
+        if (chance(0.6))
+          e.weekly_availability.push_back({static_cast<domain::Weekday>(d), 8 * 60, 16 * 60});
       }
     }
     e.max_assignments_per_month = chance(0.5) ? 2 + pick(6) : 0;
     e.monthly_earnings_limit_cents = chance(0.3) ? 30000 + 10000 * pick(10) : 0;
-    e.payment_method = chance(0.8) ? domain::PaymentMethod::kSalaryTaxCard : domain::PaymentMethod::kInvoice;
-    e.state = chance(0.85) ? domain::ExpertState::kActive
-                           : (chance(0.6) ? domain::ExpertState::kPaused : domain::ExpertState::kInactive);
+    e.payment_method =
+        chance(0.8) ? domain::PaymentMethod::kSalaryTaxCard : domain::PaymentMethod::kInvoice;
+    e.state = chance(0.85)
+                  ? domain::ExpertState::kActive
+                  : (chance(0.6) ? domain::ExpertState::kPaused : domain::ExpertState::kInactive);
     Check(registry.Create(e, {}).status(), "expert");
     region.expert_ids.push_back(e.id);
     region.expert_roles.push_back(e.roles);
   }
-  std::fprintf(stderr, "loaded %zu experts in %.1f s\n", region.expert_ids.size(),
-               absl::ToDoubleSeconds(absl::Now() - t0));
+  std::fprintf(
+      stderr, "loaded %zu experts in %.1f s\n", region.expert_ids.size(),
+      absl::ToDoubleSeconds(absl::Now() - t0));
 
   // Past and held work, straight into the tables in batches.
   const std::string order_sql =
@@ -190,14 +194,15 @@ Region Load(storage::Database& db, std::mt19937& rng, absl::Time month_start) {
     const std::string id = absl::StrCat(past ? "p" : "h", n);
     const long long s = storage::Micros(start);
     const long long e = storage::Micros(start + absl::Minutes(90));
-    storage::Execute(sql, order_sql.c_str(),
-                     {id, region.organization_ids[pick(region.organization_ids.size())],
-                      storage::Name(role), s,
-                      region.municipalities[pick(region.municipalities.size())],
-                      std::string(past ? "COMPLETED" : "ASSIGNED"), s, s});
-    storage::Execute(sql, assignment_sql.c_str(),
-                     {id, region.expert_ids[expert], std::string(past ? "COMPLETED" : "CONFIRMED"),
-                      s, s, e, e + absl::ToInt64Microseconds(absl::Minutes(30)), s, s});
+    storage::Execute(
+        sql, order_sql.c_str(),
+        {id, region.organization_ids[pick(region.organization_ids.size())], storage::Name(role), s,
+         region.municipalities[pick(region.municipalities.size())],
+         std::string(past ? "COMPLETED" : "ASSIGNED"), s, s});
+    storage::Execute(
+        sql, assignment_sql.c_str(),
+        {id, region.expert_ids[expert], std::string(past ? "COMPLETED" : "CONFIRMED"), s, s, e,
+         e + absl::ToInt64Microseconds(absl::Minutes(30)), s, s});
     if (past && chance(0.5)) {
       const long long rating = 2 + pick(4);
       storage::Execute(sql, feedback_sql.c_str(), {id, rating, rating, e});
@@ -206,19 +211,22 @@ Region Load(storage::Database& db, std::mt19937& rng, absl::Time month_start) {
   const absl::Time t1 = absl::Now();
   const int past = absl::GetFlag(FLAGS_past);
   for (int batch = 0; batch < past; batch += 2000) {
-    Check(db.Write([&](soci::session& sql) {
-            for (int n = batch; n < std::min(past, batch + 2000); ++n) write_task(sql, n, true);
-            return absl::OkStatus();
-          }),
-          "past assignments");
-  }
-  Check(db.Write([&](soci::session& sql) {
-          for (int n = 0; n < absl::GetFlag(FLAGS_held); ++n) write_task(sql, n, false);
+    Check(
+        db.Write([&](soci::session& sql) {
+          for (int n = batch; n < std::min(past, batch + 2000); ++n) write_task(sql, n, true);
           return absl::OkStatus();
         }),
-        "held assignments");
-  std::fprintf(stderr, "loaded %d past and %d held assignments in %.1f s\n", past,
-               absl::GetFlag(FLAGS_held), absl::ToDoubleSeconds(absl::Now() - t1));
+        "past assignments");
+  }
+  Check(
+      db.Write([&](soci::session& sql) {
+        for (int n = 0; n < absl::GetFlag(FLAGS_held); ++n) write_task(sql, n, false);
+        return absl::OkStatus();
+      }),
+      "held assignments");
+  std::fprintf(
+      stderr, "loaded %d past and %d held assignments in %.1f s\n", past, absl::GetFlag(FLAGS_held),
+      absl::ToDoubleSeconds(absl::Now() - t1));
 
   // Open orders on weekdays of the planning month, 8-16 in Helsinki.
   for (int i = 0; i < absl::GetFlag(FLAGS_open_orders); ++i) {
@@ -235,8 +243,9 @@ Region Load(storage::Database& db, std::mt19937& rng, absl::Time month_start) {
            absl::GetWeekday(day) == absl::Weekday::sunday) {
       ++day;
     }
-    o.start_time = absl::FromCivil(absl::CivilMinute(day.year(), day.month(), day.day(), 8 + pick(7), 0),
-                                   reference::HelsinkiTimeZone());
+    o.start_time = absl::FromCivil(
+        absl::CivilMinute(day.year(), day.month(), day.day(), 8 + pick(7), 0),
+        reference::HelsinkiTimeZone());
     o.duration_minutes = 60 + 30 * pick(3);
     o.remote = chance(0.15);
     if (!o.remote) {
@@ -262,8 +271,9 @@ pid_t StartServer(const std::string& binary, const std::string& database, int po
     freopen("/dev/null", "w", stdout);
     // Request logs on, as in production (to /dev/null here).
     // One key makes all the load: no rate limit in the way.
-    execl(binary.c_str(), binary.c_str(), listen.c_str(), db.c_str(), "--plaintext",
-          "--rate_limit=1e9", "--rate_burst=1e9", static_cast<char*>(nullptr));
+    execl(
+        binary.c_str(), binary.c_str(), listen.c_str(), db.c_str(), "--plaintext",
+        "--rate_limit=1e9", "--rate_burst=1e9", static_cast<char*>(nullptr));
     std::_Exit(127);
   }
   return pid;
@@ -364,13 +374,14 @@ int main(int argc, char** argv) {
   if (database.rfind("postgres", 0) != 0) Die("--database", "a postgresql:// URL is required");
   std::string binary = absl::GetFlag(FLAGS_server);
   if (binary.empty()) {
-    binary = (std::filesystem::canonical("/proc/self/exe").parent_path() / "kokemus-server").string();
+    binary =
+        (std::filesystem::canonical("/proc/self/exe").parent_path() / "kokemus-server").string();
   }
   std::mt19937 rng(20261122);
   // The planning month: starting 30 days from now, 31 days long.
-  const absl::Time month_start =
-      absl::FromCivil(absl::ToCivilDay(absl::Now(), reference::HelsinkiTimeZone()) + 30,
-                      reference::HelsinkiTimeZone());
+  const absl::Time month_start = absl::FromCivil(
+      absl::ToCivilDay(absl::Now(), reference::HelsinkiTimeZone()) + 30,
+      reference::HelsinkiTimeZone());
   Region region;
   if (!absl::GetFlag(FLAGS_reuse)) {
     auto db = storage::Database::Open(database);
@@ -395,8 +406,8 @@ int main(int argc, char** argv) {
     if (!made.ok()) Die("key", made.status().ToString());
     key = made->plaintext;
   }
-  auto channel = client::KeyChannel(absl::StrCat("127.0.0.1:", port),
-                                    grpc::InsecureChannelCredentials(), key);
+  auto channel =
+      client::KeyChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials(), key);
   if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(30))) {
     kill(server, SIGKILL);
     Die("server", "did not start");
@@ -416,9 +427,10 @@ int main(int argc, char** argv) {
     const absl::Time t = absl::Now();
     grpc::Status s = matching->RankExperts(&ctx, req, &first);
     if (!s.ok()) Die("RankExperts", s.error_message());
-    std::printf("first RankExperts (loads the region): %.0f ms; %d candidates, %d excluded\n",
-                absl::ToDoubleMilliseconds(absl::Now() - t), first.candidates_size(),
-                first.excluded_size());
+    std::printf(
+        "first RankExperts (loads the region): %.0f ms; %d candidates, %d excluded\n",
+        absl::ToDoubleMilliseconds(absl::Now() - t), first.candidates_size(),
+        first.excluded_size());
   }
 
   using grpc::health::v1::HealthCheckRequest;
@@ -427,28 +439,32 @@ int main(int argc, char** argv) {
       in_flight, seconds, [&](grpc::ClientContext* ctx, grpc::CompletionQueue* cq, long) {
         return health->AsyncCheck(ctx, HealthCheckRequest(), cq);
       });
-  std::printf("Health/Check:             %8.0f calls/s  p50 %6.2f ms  p99 %6.2f ms  errors %ld\n",
-              h.qps, h.p50_ms, h.p99_ms, h.errors);
+  std::printf(
+      "Health/Check:             %8.0f calls/s  p50 %6.2f ms  p99 %6.2f ms  errors %ld\n", h.qps,
+      h.p50_ms, h.p99_ms, h.errors);
   auto rank = [&](bool coordinator_view) {
     return Drive<v1::RankExpertsResponse>(
-        in_flight, seconds, [&, coordinator_view](grpc::ClientContext* ctx, grpc::CompletionQueue* cq, long i) {
-          v1::RankExpertsRequest req;
-          req.set_order(absl::StrCat("exchanges/ph/orders/open", (i * 7919) % open_orders));
-          if (coordinator_view) {
-            req.set_max_candidates(20);
-            req.set_omit_excluded(true);
-          }
-          return matching->AsyncRankExperts(ctx, req, cq);
+        in_flight, seconds,
+        [&, coordinator_view](grpc::ClientContext* ctx, grpc::CompletionQueue* cq, long i) {
+      v1::RankExpertsRequest req;
+      req.set_order(absl::StrCat("exchanges/ph/orders/open", (i * 7919) % open_orders));
+      if (coordinator_view) {
+        req.set_max_candidates(20);
+        req.set_omit_excluded(true);
+      }
+      return matching->AsyncRankExperts(ctx, req, cq);
         });
   };
   const LoadResult view = rank(true);
-  std::printf("RankExperts (best 20):    %8.0f calls/s  p50 %6.2f ms  p99 %6.2f ms  errors %ld  "
-              "= %.0f %% of Health/Check\n",
-              view.qps, view.p50_ms, view.p99_ms, view.errors, 100 * view.qps / h.qps);
+  std::printf(
+      "RankExperts (best 20):    %8.0f calls/s  p50 %6.2f ms  p99 %6.2f ms  errors %ld  "
+      "= %.0f %% of Health/Check\n",
+      view.qps, view.p50_ms, view.p99_ms, view.errors, 100 * view.qps / h.qps);
   const LoadResult full = rank(false);
-  std::printf("RankExperts (full lists): %8.0f calls/s  p50 %6.2f ms  p99 %6.2f ms  errors %ld  "
-              "= %.0f %% of Health/Check\n",
-              full.qps, full.p50_ms, full.p99_ms, full.errors, 100 * full.qps / h.qps);
+  std::printf(
+      "RankExperts (full lists): %8.0f calls/s  p50 %6.2f ms  p99 %6.2f ms  errors %ld  "
+      "= %.0f %% of Health/Check\n",
+      full.qps, full.p50_ms, full.p99_ms, full.errors, 100 * full.qps / h.qps);
 
   std::printf("server peak RSS before planning: %.0f MB\n", PeakRssKb(server) / 1024.0);
   {
@@ -462,15 +478,18 @@ int main(int argc, char** argv) {
     const absl::Time t = absl::Now();
     grpc::Status s = matching->PlanAssignments(&ctx, req, &plan);
     if (!s.ok()) Die("PlanAssignments", s.error_message());
-    std::printf("PlanAssignments: %.2f s for %d open orders (%d places), method %s\n",
-                absl::ToDoubleSeconds(absl::Now() - t), plan.open_orders(), plan.open_places(),
-                v1::PlanMethod_Name(plan.method()).c_str());
-    for (const auto& [label, q] : {std::pair<const char*, const v1::PlanQuality*>{"plan  ", &plan.quality()},
-                                   {"greedy", &plan.greedy()}}) {
-      std::printf("  %s: %d places filled, total score %.2f, objective %.2f, Gini %.3f, "
-                  "%d of %d eligible experts with tasks\n",
-                  label, q->places_filled(), q->total_score(), q->objective(), q->gini(),
-                  q->experts_with_tasks(), q->eligible_experts());
+    std::printf(
+        "PlanAssignments: %.2f s for %d open orders (%d places), method %s\n",
+        absl::ToDoubleSeconds(absl::Now() - t), plan.open_orders(), plan.open_places(),
+        v1::PlanMethod_Name(plan.method()).c_str());
+    for (const auto& [label, q] :
+         {std::pair<const char*, const v1::PlanQuality*>{"plan  ", &plan.quality()},
+          {"greedy", &plan.greedy()}}) {
+      std::printf(
+          "  %s: %d places filled, total score %.2f, objective %.2f, Gini %.3f, "
+          "%d of %d eligible experts with tasks\n",
+          label, q->places_filled(), q->total_score(), q->objective(), q->gini(),
+          q->experts_with_tasks(), q->eligible_experts());
     }
   }
   std::printf("server peak RSS: %.0f MB\n", PeakRssKb(server) / 1024.0);

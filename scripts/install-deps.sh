@@ -15,7 +15,7 @@ packages=(
   libplplot-dev plplot-driver-cairo libsodium-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev libgmock-dev postgresql postgresql-contrib nodejs npm debootstrap openssl poppler-utils qpdf)
+  packages+=(libgtest-dev libgmock-dev postgresql postgresql-contrib nodejs npm debootstrap openssl poppler-utils qpdf clang-format)
 fi
 
 have_node=false

@@ -18,49 +18,64 @@
 #include "services/server.h"
 #include "services/storage/data_subject_store.h"
 
-ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
-          "host:port to listen on (0.0.0.0:50051 for all interfaces)");
-ABSL_FLAG(std::string, database, "data/kokemus.db",
-          "SQLite file (created on first run) or postgresql:// URL; the "
-          "KOKEMUS_DATABASE environment variable overrides the default");
-ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
-          "how long calls in flight may run after SIGTERM");
-ABSL_FLAG(std::string, metrics_listen, "",
-          "IPV4:PORT to serve Prometheus metrics at /metrics (for example "
-          "0.0.0.0:9090); empty: not served");
-ABSL_FLAG(absl::Duration, lapse_sweep, absl::Seconds(30),
-          "how often offers past their deadline are marked LAPSED");
+ABSL_FLAG(
+    std::string, listen, "127.0.0.1:50051",
+    "host:port to listen on (0.0.0.0:50051 for all interfaces)");
+ABSL_FLAG(
+    std::string, database, "data/kokemus.db",
+    "SQLite file (created on first run) or postgresql:// URL; the "
+    "KOKEMUS_DATABASE environment variable overrides the default");
+ABSL_FLAG(
+    absl::Duration, shutdown_grace, absl::Seconds(20),
+    "how long calls in flight may run after SIGTERM");
+ABSL_FLAG(
+    std::string, metrics_listen, "",
+    "IPV4:PORT to serve Prometheus metrics at /metrics (for example "
+    "0.0.0.0:9090); empty: not served");
+ABSL_FLAG(
+    absl::Duration, lapse_sweep, absl::Seconds(30),
+    "how often offers past their deadline are marked LAPSED");
 ABSL_FLAG(std::string, tls_cert_file, "", "PEM certificate chain; serves TLS when set");
 ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of the certificate");
-ABSL_FLAG(std::string, tls_client_ca_file, "",
-          "PEM CA bundle; when set, clients must present a certificate it signed");
-ABSL_FLAG(std::string, health_listen, "",
-          "host:port of a plaintext listener serving only grpc.health.v1 (for probes "
-          "when TLS is on)");
-ABSL_FLAG(bool, plaintext, false,
-          "serve without TLS (local development, or behind a mesh that adds TLS); without "
-          "this or --tls_cert_file the server refuses to start");
-ABSL_FLAG(std::string, key_pepper_file, "",
-          "file with the secret (32 to 64 bytes) that API key hashes are keyed with; "
-          "empty: one made on first start and kept in the database");
+ABSL_FLAG(
+    std::string, tls_client_ca_file, "",
+    "PEM CA bundle; when set, clients must present a certificate it signed");
+ABSL_FLAG(
+    std::string, health_listen, "",
+    "host:port of a plaintext listener serving only grpc.health.v1 (for probes "
+    "when TLS is on)");
+ABSL_FLAG(
+    bool, plaintext, false,
+    "serve without TLS (local development, or behind a mesh that adds TLS); without "
+    "this or --tls_cert_file the server refuses to start");
+ABSL_FLAG(
+    std::string, key_pepper_file, "",
+    "file with the secret (32 to 64 bytes) that API key hashes are keyed with; "
+    "empty: one made on first start and kept in the database");
 ABSL_FLAG(double, rate_limit, 50, "calls per second each API key may make on average");
 ABSL_FLAG(double, rate_burst, 100, "calls an API key may make at once before the rate applies");
-ABSL_FLAG(double, failed_auth_burst, 50,
-          "failed authentications a client address may make at once before its unknown keys "
-          "are refused (0: no limit, for a proxy that is every client's address)");
+ABSL_FLAG(
+    double, failed_auth_burst, 50,
+    "failed authentications a client address may make at once before its unknown keys "
+    "are refused (0: no limit, for a proxy that is every client's address)");
 ABSL_FLAG(double, failed_auth_rate, 5, "failed authentications per second after the burst");
-ABSL_FLAG(absl::Duration, default_deadline, absl::Seconds(30),
-          "how long a call that brings no deadline may run");
-ABSL_FLAG(std::string, issue_admin_key, "",
-          "make a national administrator's API key with this display name, print it on "
-          "stdout and exit (the operator's first key; it can make every other)");
-ABSL_FLAG(absl::Duration, admin_key_lifetime, absl::Hours(24 * 90),
-          "how long a key from --issue_admin_key is valid");
-ABSL_FLAG(bool, apply_retention, false,
-          "erase the experts that every exchange's retention rule says are due, print how many "
-          "and exit (an operator's scheduled job; each erasure is audited)");
-ABSL_FLAG(bool, migrate_only, false,
-          "apply pending database migrations and exit (a deployment's pre-upgrade job)");
+ABSL_FLAG(
+    absl::Duration, default_deadline, absl::Seconds(30),
+    "how long a call that brings no deadline may run");
+ABSL_FLAG(
+    std::string, issue_admin_key, "",
+    "make a national administrator's API key with this display name, print it on "
+    "stdout and exit (the operator's first key; it can make every other)");
+ABSL_FLAG(
+    absl::Duration, admin_key_lifetime, absl::Hours(24 * 90),
+    "how long a key from --issue_admin_key is valid");
+ABSL_FLAG(
+    bool, apply_retention, false,
+    "erase the experts that every exchange's retention rule says are due, print how many "
+    "and exit (an operator's scheduled job; each erasure is audited)");
+ABSL_FLAG(
+    bool, migrate_only, false,
+    "apply pending database migrations and exit (a deployment's pre-upgrade job)");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -91,14 +106,15 @@ int main(int argc, char** argv) {
   options.health_listen = absl::GetFlag(FLAGS_health_listen);
   options.plaintext = absl::GetFlag(FLAGS_plaintext);
   options.key_pepper_file = absl::GetFlag(FLAGS_key_pepper_file);
-  options.access.rate_limit = {.per_second = absl::GetFlag(FLAGS_rate_limit),
-                               .burst = absl::GetFlag(FLAGS_rate_burst)};
+  options.access.rate_limit = {
+      .per_second = absl::GetFlag(FLAGS_rate_limit), .burst = absl::GetFlag(FLAGS_rate_burst)};
   options.access.default_deadline = absl::GetFlag(FLAGS_default_deadline);
-  options.access.failed_authentications = {.per_second = absl::GetFlag(FLAGS_failed_auth_rate),
-                                           .burst = absl::GetFlag(FLAGS_failed_auth_burst)};
+  options.access.failed_authentications = {
+      .per_second = absl::GetFlag(FLAGS_failed_auth_rate),
+      .burst = absl::GetFlag(FLAGS_failed_auth_burst)};
   if (const std::string name = absl::GetFlag(FLAGS_issue_admin_key); !name.empty()) {
-    auto key = kokemus::IssueAdminKey(options, name,
-                                      absl::Now() + absl::GetFlag(FLAGS_admin_key_lifetime));
+    auto key = kokemus::IssueAdminKey(
+        options, name, absl::Now() + absl::GetFlag(FLAGS_admin_key_lifetime));
     if (!key.ok()) {
       std::fprintf(stderr, "kokemus-server: %s\n", std::string(key.status().message()).c_str());
       return 1;
@@ -131,14 +147,14 @@ int main(int argc, char** argv) {
       return 1;
     }
     auto applied = (*db)->AppliedMigrations();
-    kokemus::rpc::LogLine(absl::StrFormat(R"({"event":"migrated","schema_version":%d})",
-                                          applied.ok() && !applied->empty() ? applied->back() : 0));
+    kokemus::rpc::LogLine(absl::StrFormat(
+        R"({"event":"migrated","schema_version":%d})",
+        applied.ok() && !applied->empty() ? applied->back() : 0));
     return 0;
   }
   auto server = kokemus::Server::Start(options);
   if (!server.ok()) {
-    std::fprintf(stderr, "kokemus-server: %s\n",
-                 std::string(server.status().message()).c_str());
+    std::fprintf(stderr, "kokemus-server: %s\n", std::string(server.status().message()).c_str());
     return 1;
   }
   kokemus::rpc::LogLine(absl::StrFormat(
@@ -149,8 +165,7 @@ int main(int argc, char** argv) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   kokemus::rpc::LogLine(absl::StrFormat(
-      R"({"event":"stopping","signal":"%s"})",
-      signal_number == SIGTERM ? "SIGTERM" : "SIGINT"));
+      R"({"event":"stopping","signal":"%s"})", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"));
   (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   kokemus::rpc::LogLine(R"({"event":"stopped"})");
   return 0;

@@ -71,9 +71,8 @@ absl::StatusOr<std::string> KeyPepper(const ServerOptions& options) {
 
 }  // namespace
 
-absl::StatusOr<std::string> IssueAdminKey(const ServerOptions& options,
-                                          const std::string& display_name,
-                                          absl::Time expire_time) {
+absl::StatusOr<std::string> IssueAdminKey(
+    const ServerOptions& options, const std::string& display_name, absl::Time expire_time) {
   auto db = storage::Database::Open(options.database);
   if (!db.ok()) return db.status();
   auto pepper = KeyPepper(options);
@@ -102,8 +101,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->guard_ =
       std::make_unique<rpc::AccessGuard>(*server->db_, *server->key_store_, options.access);
   rpc::AccessGuard& guard = *server->guard_;
-  server->access_ = std::make_unique<rpc::AccessService>(*server->key_store_,
-                                                         *server->audit_store_, guard);
+  server->access_ =
+      std::make_unique<rpc::AccessService>(*server->key_store_, *server->audit_store_, guard);
   server->store_ = std::make_unique<storage::RegistryStore>(*server->db_);
   server->registry_ =
       std::make_unique<rpc::RegistryService>(*server->store_, *server->subjects_, guard);
@@ -133,33 +132,32 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->matching_.get());
   builder.RegisterService(server->reports_.get());
   builder.RegisterService(server->access_.get());
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-      interceptors;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(
       rpc::MakeRequestLogInterceptorFactory(options.log_requests, &server->metrics_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   storage::Database* db_raw = server->db_.get();
-  server->metrics_.AddGauge("kokemus_db_pool_size", "Database sessions in the pool.",
-                            [db_raw] { return static_cast<double>(db_raw->pool_size()); });
-  server->metrics_.AddGauge("kokemus_db_pool_in_use", "Database sessions in use.",
-                            [db_raw] { return static_cast<double>(db_raw->sessions_in_use()); });
+  server->metrics_.AddGauge("kokemus_db_pool_size", "Database sessions in the pool.", [db_raw] {
+    return static_cast<double>(db_raw->pool_size());
+  });
+  server->metrics_.AddGauge("kokemus_db_pool_in_use", "Database sessions in use.", [db_raw] {
+    return static_cast<double>(db_raw->sessions_in_use());
+  });
   if (!options.metrics_listen.empty()) {
-    auto http = observability::MetricsHttpServer::Start(options.metrics_listen,
-                                                        server->metrics_);
+    auto http = observability::MetricsHttpServer::Start(options.metrics_listen, server->metrics_);
     if (!http.ok()) return http.status();
     server->metrics_http_ = *std::move(http);
   }
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", options.listen));
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
   }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
   if (!options.health_listen.empty()) {
     grpc::ServerBuilder health_builder;
     int health_port = 0;
-    health_builder.AddListeningPort(options.health_listen, grpc::InsecureServerCredentials(),
-                                    &health_port);
+    health_builder.AddListeningPort(
+        options.health_listen, grpc::InsecureServerCredentials(), &health_port);
     server->health_server_ = health_builder.BuildAndStart();
     if (!server->health_server_ || health_port == 0) {
       return absl::UnavailableError(absl::StrCat("cannot listen on ", options.health_listen));
@@ -179,8 +177,7 @@ void Server::SweepLapsedOffers(absl::Duration interval) {
     // A failure (database briefly away) is retried at the next round.
     (void)order_store_->LapseExpiredOffers(db_->Now());
     lock.lock();
-    sweeper_cv_.wait_for(lock, absl::ToChronoMilliseconds(interval),
-                         [this] { return stopping_; });
+    sweeper_cv_.wait_for(lock, absl::ToChronoMilliseconds(interval), [this] { return stopping_; });
   }
 }
 

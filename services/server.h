@@ -8,25 +8,24 @@
 #ifndef KOKEMUS_SERVICES_SERVER_H_
 #define KOKEMUS_SERVICES_SERVER_H_
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
 #include "services/observability/metrics.h"
 #include "services/observability/metrics_http.h"
 #include "services/rpc/access_guard.h"
 #include "services/rpc/access_service.h"
 #include "services/rpc/contract_service.h"
 #include "services/rpc/matching_service.h"
-#include "services/rpc/report_service.h"
 #include "services/rpc/order_service.h"
 #include "services/rpc/registry_service.h"
+#include "services/rpc/report_service.h"
 #include "services/storage/database.h"
 #include "services/storage/order_store.h"
 #include "services/storage/registry_store.h"
@@ -34,7 +33,7 @@
 namespace kokemus {
 
 struct ServerOptions {
-  std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks one
+  std::string listen = "127.0.0.1:50051";    // host:port; port 0 picks one
   std::string database = "data/kokemus.db";  // SQLite path or postgresql:// URL
   bool log_requests = true;
   // TLS for the listener: PEM files. With a client CA, clients must present
@@ -71,9 +70,8 @@ struct ServerOptions {
 // The operator's first key: a national administrator's API key made straight
 // in the database of `options` (its pepper file too), valid until
 // `expire_time`. Returns the key; only its hash is kept.
-absl::StatusOr<std::string> IssueAdminKey(const ServerOptions& options,
-                                          const std::string& display_name,
-                                          absl::Time expire_time);
+absl::StatusOr<std::string> IssueAdminKey(
+    const ServerOptions& options, const std::string& display_name, absl::Time expire_time);
 
 class Server final {
  public:

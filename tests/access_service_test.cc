@@ -19,19 +19,19 @@
 #include "kokemus/v1/contract_service.grpc.pb.h"
 #include "kokemus/v1/matching_service.grpc.pb.h"
 #include "kokemus/v1/report_service.grpc.pb.h"
+#include "services/domain/fees.h"
 #include "services/rpc/convert.h"
 #include "soci/soci.h"
 #include "tests/test_support.h"
-#include "services/domain/fees.h"
 
 namespace kokemus {
 namespace {
 
 using domain::AccessRole;
-using testing_support::Backend;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Pair;
+using testing_support::Backend;
 using Channel = std::shared_ptr<grpc::Channel>;
 using CallFn = std::function<grpc::StatusCode(const Channel&)>;
 
@@ -47,8 +47,9 @@ grpc::ClientContext* WithDeadline(grpc::ClientContext& ctx) {
 
 // One unary RPC with a request made by `fill`.
 template <typename Service, typename Req, typename Resp>
-CallFn Unary(grpc::Status (Service::Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
-             std::type_identity_t<std::function<void(Req&)>> fill) {
+CallFn Unary(
+    grpc::Status (Service::Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
+    std::type_identity_t<std::function<void(Req&)>> fill) {
   return [rpc, fill](const Channel& channel) {
     auto stub = Service::NewStub(channel);
     Req req;
@@ -61,9 +62,10 @@ CallFn Unary(grpc::Status (Service::Stub::*rpc)(grpc::ClientContext*, const Req&
 
 // One server-streaming RPC, read to the end.
 template <typename Service, typename Req, typename Resp>
-CallFn Streaming(std::unique_ptr<grpc::ClientReader<Resp>> (Service::Stub::*rpc)(
-                     grpc::ClientContext*, const Req&),
-                 std::type_identity_t<std::function<void(Req&)>> fill) {
+CallFn Streaming(
+    std::unique_ptr<grpc::ClientReader<Resp>> (Service::Stub::*rpc)(
+        grpc::ClientContext*, const Req&),
+    std::type_identity_t<std::function<void(Req&)>> fill) {
   return [rpc, fill](const Channel& channel) {
     auto stub = Service::NewStub(channel);
     Req req;
@@ -77,15 +79,15 @@ CallFn Streaming(std::unique_ptr<grpc::ClientReader<Resp>> (Service::Stub::*rpc)
   };
 }
 
-#define RPC(svc, m, expect, ...)                                          \
-  {                                                                       \
-    "kokemus.v1." #svc "/" #m, expect,                                    \
-        Unary<v1::svc>(&v1::svc::Stub::m, [=](v1::m##Request & r) { __VA_ARGS__; }) \
+#define RPC(svc, m, expect, ...)                                                   \
+  {                                                                                \
+    "kokemus.v1." #svc "/" #m, expect,                                             \
+        Unary<v1::svc>(&v1::svc::Stub::m, [=](v1::m##Request& r) { __VA_ARGS__; }) \
   }
-#define STREAM(svc, m, expect, ...)                                           \
-  {                                                                           \
-    "kokemus.v1." #svc "/" #m, expect,                                        \
-        Streaming<v1::svc>(&v1::svc::Stub::m, [=](v1::m##Request & r) { __VA_ARGS__; }) \
+#define STREAM(svc, m, expect, ...)                                                    \
+  {                                                                                    \
+    "kokemus.v1." #svc "/" #m, expect,                                                 \
+        Streaming<v1::svc>(&v1::svc::Stub::m, [=](v1::m##Request& r) { __VA_ARGS__; }) \
   }
 
 // What a key of another exchange gets, per role: coordinator, orderer system,
@@ -98,9 +100,12 @@ struct Rpc {
 
 grpc::StatusCode CodeOf(char c) {
   switch (c) {
-    case 'N': return grpc::StatusCode::NOT_FOUND;
-    case 'P': return grpc::StatusCode::PERMISSION_DENIED;
-    case 'K': return grpc::StatusCode::OK;
+    case 'N':
+      return grpc::StatusCode::NOT_FOUND;
+    case 'P':
+      return grpc::StatusCode::PERMISSION_DENIED;
+    case 'K':
+      return grpc::StatusCode::OK;
   }
   return grpc::StatusCode::UNKNOWN;
 }
@@ -166,8 +171,9 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
 
   Channel As(const std::string& key) { return testing_support::KeyChannel(server_.address(), key); }
 
-  std::string Key(AccessRole role, const std::string& exchange, const std::string& org = "",
-                  const std::string& expert = "") {
+  std::string Key(
+      AccessRole role, const std::string& exchange, const std::string& org = "",
+      const std::string& expert = "") {
     return server_.keys().Make(role, exchange, org, expert);
   }
 
@@ -176,77 +182,78 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
     const std::string contract = contract_;
     const std::string key_name = "exchanges/ph/apiKeys/" + ph_key_id_;
     return {
-        RPC(RegistryService, CreateExchange, "PPPP", r.set_exchange_id("new");
-            *r.mutable_exchange() = testing_support::SampleExchange()),
-        RPC(RegistryService, GetExchange, "NNNN", r.set_name("exchanges/ph")),
-        RPC(RegistryService, ListExchanges, "PPPP", ),
-        RPC(RegistryService, UpdateExchange, "NPPP", r.mutable_exchange()->set_name("exchanges/ph")),
-        RPC(RegistryService, CreateExpert, "NPPP", r.set_parent("exchanges/ph");
-            *r.mutable_expert() = testing_support::SampleExpert()),
-        RPC(RegistryService, GetExpert, "NNNP", r.set_name(kExpert)),
-        RPC(RegistryService, ListExperts, "NPPP", r.set_parent("exchanges/ph")),
-        RPC(RegistryService, UpdateExpert, "NPNP", r.mutable_expert()->set_name(kExpert)),
-        RPC(RegistryService, DeleteExpert, "NPPP", r.set_name(kExpert)),
-        RPC(RegistryService, ExportExpertData, "NPNP", r.set_name(kExpert)),
-        RPC(RegistryService, EraseExpert, "NPPP", r.set_name(kExpert)),
-        RPC(RegistryService, ApplyRetention, "NPPP", r.set_name("exchanges/ph")),
-        RPC(RegistryService, CreateOrganization, "NPPP", r.set_parent("exchanges/ph")),
-        RPC(RegistryService, GetOrganization, "NNPP", r.set_name(kOrganization)),
-        RPC(RegistryService, ListOrganizations, "NPPP", r.set_parent("exchanges/ph")),
-        RPC(RegistryService, UpdateOrganization, "NNPP",
-            r.mutable_organization()->set_name(kOrganization)),
-        RPC(RegistryService, DeleteOrganization, "NPPP", r.set_name(kOrganization)),
-        RPC(OrderService, CreateOrder, "NNPP", r.set_parent("exchanges/ph");
-            r.mutable_order()->set_organization(kOrganization)),
-        RPC(OrderService, GetOrder, "NNNP", r.set_name(kOrder)),
-        RPC(OrderService, ListOrders, "NNPP", r.set_parent("exchanges/ph")),
-        RPC(OrderService, UpdateOrder, "NNPP", r.mutable_order()->set_name(kOrder)),
-        RPC(OrderService, CancelOrder, "NNPP", r.set_name(kOrder);
-            r.set_cancelled_by(v1::CANCELLED_BY_ORDERER)),
-        RPC(OrderService, OfferAssignment, "NPPP", r.set_parent(kOrder)),
-        RPC(OrderService, AcceptAssignment, "NPNP", r.set_name(kAssignment)),
-        RPC(OrderService, DeclineAssignment, "NPNP", r.set_name(kAssignment)),
-        RPC(OrderService, ConfirmAssignment, "NPPP", r.set_name(kAssignment)),
-        RPC(OrderService, CompleteAssignment, "NNPP", r.set_name(kAssignment)),
-        RPC(OrderService, CancelAssignment, "NNNP", r.set_name(kAssignment);
-            r.set_cancelled_by(v1::CANCELLED_BY_ORDERER)),
-        RPC(OrderService, GetAssignment, "NNNP", r.set_name(kAssignment)),
-        RPC(OrderService, ListAssignments, "NNNP", r.set_parent(kOrder)),
-        RPC(OrderService, SubmitFeedback, "NNNP", r.set_parent(kAssignment)),
-        RPC(OrderService, GetFeeSchedule, "NNNP", r.set_name("exchanges/ph/feeSchedule")),
-        RPC(OrderService, UpdateFeeSchedule, "NPPP",
-            r.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule")),
-        RPC(ContractService, GenerateContract, "NPPP", r.set_assignment(kAssignment)),
-        RPC(ContractService, GetContract, "NNNP", r.set_name(contract)),
-        RPC(ContractService, ListContracts, "NPPP", r.set_parent("exchanges/ph")),
-        RPC(ContractService, GetContractDocument, "NNNP", r.set_name(contract)),
-        RPC(ContractService, AcceptContract, "NPNP", r.set_name(contract);
-            r.set_full_name("Kaisa Kokemus")),
-        RPC(ContractService, CreateContractTemplate, "NPPP", r.set_parent("exchanges/ph")),
-        RPC(ContractService, GetContractTemplate, "NPPP",
-            r.set_name("exchanges/ph/contractTemplates/fi-0")),
-        RPC(ContractService, ListContractTemplates, "NPPP", r.set_parent("exchanges/ph")),
-        RPC(ContractService, ActivateContractTemplate, "NPPP",
-            r.set_name("exchanges/ph/contractTemplates/fi-0")),
-        RPC(ContractService, RenderPrivacyNotice, "NNNN", r.set_name("exchanges/ph")),
-        RPC(MatchingService, RankExperts, "NPPP", r.set_order(kOrder)),
-        RPC(MatchingService, PlanAssignments, "NPPP", r.set_parent("exchanges/ph")),
-        RPC(MatchingService, OfferPlan, "NPPP", r.set_parent("exchanges/ph")),
-        RPC(MatchingService, GetMatchingSettings, "NPPP",
-            r.set_name("exchanges/ph/matchingSettings")),
-        RPC(MatchingService, UpdateMatchingSettings, "NPPP",
-            r.mutable_matching_settings()->set_name("exchanges/ph/matchingSettings")),
-        RPC(ReportService, GetStatistics, "NPPN", r.set_parent("exchanges/ph")),
-        RPC(ReportService, GetFeedbackSummary, "NPPN", r.set_parent("exchanges/ph")),
-        STREAM(ReportService, ExportAssignments, "NPPP", r.set_parent("exchanges/ph")),
-        STREAM(ReportService, ExportPayroll, "NPPP", r.set_parent("exchanges/ph")),
-        RPC(ReportService, RenderAnnualReport, "NPPN", r.set_parent("exchanges/ph")),
-        RPC(AccessService, CreateApiKey, "NPPP", r.set_parent("exchanges/ph")),
-        RPC(AccessService, ListApiKeys, "NPPP", r.set_parent("exchanges/ph")),
-        RPC(AccessService, RevokeApiKey, "NPPP", r.set_name(key_name)),
-        RPC(AccessService, GetCaller, "KKKK", ),
-        RPC(AccessService, ListAuditRecords, "NPPP", r.set_parent("exchanges/ph")),
-        RPC(AccessService, VerifyAuditLog, "NPPP", r.set_parent("exchanges/ph")),
+      RPC(RegistryService, CreateExchange, "PPPP", r.set_exchange_id("new");
+          *r.mutable_exchange() = testing_support::SampleExchange()),
+          RPC(RegistryService, GetExchange, "NNNN", r.set_name("exchanges/ph")),
+          RPC(RegistryService, ListExchanges, "PPPP", ),
+          RPC(RegistryService, UpdateExchange, "NPPP",
+              r.mutable_exchange()->set_name("exchanges/ph")),
+          RPC(RegistryService, CreateExpert, "NPPP", r.set_parent("exchanges/ph");
+              *r.mutable_expert() = testing_support::SampleExpert()),
+          RPC(RegistryService, GetExpert, "NNNP", r.set_name(kExpert)),
+          RPC(RegistryService, ListExperts, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(RegistryService, UpdateExpert, "NPNP", r.mutable_expert()->set_name(kExpert)),
+          RPC(RegistryService, DeleteExpert, "NPPP", r.set_name(kExpert)),
+          RPC(RegistryService, ExportExpertData, "NPNP", r.set_name(kExpert)),
+          RPC(RegistryService, EraseExpert, "NPPP", r.set_name(kExpert)),
+          RPC(RegistryService, ApplyRetention, "NPPP", r.set_name("exchanges/ph")),
+          RPC(RegistryService, CreateOrganization, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(RegistryService, GetOrganization, "NNPP", r.set_name(kOrganization)),
+          RPC(RegistryService, ListOrganizations, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(RegistryService, UpdateOrganization, "NNPP",
+              r.mutable_organization()->set_name(kOrganization)),
+          RPC(RegistryService, DeleteOrganization, "NPPP", r.set_name(kOrganization)),
+          RPC(OrderService, CreateOrder, "NNPP", r.set_parent("exchanges/ph");
+              r.mutable_order()->set_organization(kOrganization)),
+          RPC(OrderService, GetOrder, "NNNP", r.set_name(kOrder)),
+          RPC(OrderService, ListOrders, "NNPP", r.set_parent("exchanges/ph")),
+          RPC(OrderService, UpdateOrder, "NNPP", r.mutable_order()->set_name(kOrder)),
+          RPC(OrderService, CancelOrder, "NNPP", r.set_name(kOrder);
+              r.set_cancelled_by(v1::CANCELLED_BY_ORDERER)),
+          RPC(OrderService, OfferAssignment, "NPPP", r.set_parent(kOrder)),
+          RPC(OrderService, AcceptAssignment, "NPNP", r.set_name(kAssignment)),
+          RPC(OrderService, DeclineAssignment, "NPNP", r.set_name(kAssignment)),
+          RPC(OrderService, ConfirmAssignment, "NPPP", r.set_name(kAssignment)),
+          RPC(OrderService, CompleteAssignment, "NNPP", r.set_name(kAssignment)),
+          RPC(OrderService, CancelAssignment, "NNNP", r.set_name(kAssignment);
+              r.set_cancelled_by(v1::CANCELLED_BY_ORDERER)),
+          RPC(OrderService, GetAssignment, "NNNP", r.set_name(kAssignment)),
+          RPC(OrderService, ListAssignments, "NNNP", r.set_parent(kOrder)),
+          RPC(OrderService, SubmitFeedback, "NNNP", r.set_parent(kAssignment)),
+          RPC(OrderService, GetFeeSchedule, "NNNP", r.set_name("exchanges/ph/feeSchedule")),
+          RPC(OrderService, UpdateFeeSchedule, "NPPP",
+              r.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule")),
+          RPC(ContractService, GenerateContract, "NPPP", r.set_assignment(kAssignment)),
+          RPC(ContractService, GetContract, "NNNP", r.set_name(contract)),
+          RPC(ContractService, ListContracts, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(ContractService, GetContractDocument, "NNNP", r.set_name(contract)),
+          RPC(ContractService, AcceptContract, "NPNP", r.set_name(contract);
+              r.set_full_name("Kaisa Kokemus")),
+          RPC(ContractService, CreateContractTemplate, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(ContractService, GetContractTemplate, "NPPP",
+              r.set_name("exchanges/ph/contractTemplates/fi-0")),
+          RPC(ContractService, ListContractTemplates, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(ContractService, ActivateContractTemplate, "NPPP",
+              r.set_name("exchanges/ph/contractTemplates/fi-0")),
+          RPC(ContractService, RenderPrivacyNotice, "NNNN", r.set_name("exchanges/ph")),
+          RPC(MatchingService, RankExperts, "NPPP", r.set_order(kOrder)),
+          RPC(MatchingService, PlanAssignments, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(MatchingService, OfferPlan, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(MatchingService, GetMatchingSettings, "NPPP",
+              r.set_name("exchanges/ph/matchingSettings")),
+          RPC(MatchingService, UpdateMatchingSettings, "NPPP",
+              r.mutable_matching_settings()->set_name("exchanges/ph/matchingSettings")),
+          RPC(ReportService, GetStatistics, "NPPN", r.set_parent("exchanges/ph")),
+          RPC(ReportService, GetFeedbackSummary, "NPPN", r.set_parent("exchanges/ph")),
+          STREAM(ReportService, ExportAssignments, "NPPP", r.set_parent("exchanges/ph")),
+          STREAM(ReportService, ExportPayroll, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(ReportService, RenderAnnualReport, "NPPN", r.set_parent("exchanges/ph")),
+          RPC(AccessService, CreateApiKey, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(AccessService, ListApiKeys, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(AccessService, RevokeApiKey, "NPPP", r.set_name(key_name)),
+          RPC(AccessService, GetCaller, "KKKK", ),
+          RPC(AccessService, ListAuditRecords, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(AccessService, VerifyAuditLog, "NPPP", r.set_parent("exchanges/ph")),
     };
   }
 
@@ -277,11 +284,14 @@ TEST_P(AccessServiceTest, EveryRpcRefusesMissingBadRevokedAndExpiredKeysAndOther
     ASSERT_TRUE(s.ok()) << s.error_message();
     EXPECT_TRUE(resp.api_key().has_revoke_time());
   }
-  ASSERT_TRUE(server_.keys().database().Write([&](soci::session& sql) {
-    const std::string id = KeyId(expired);
-    sql << "UPDATE api_keys SET expire_time = 1 WHERE id = :id", soci::use(id);
-    return absl::OkStatus();
-  }).ok());
+  ASSERT_TRUE(server_.keys()
+                  .database()
+                  .Write([&](soci::session& sql) {
+                    const std::string id = KeyId(expired);
+                    sql << "UPDATE api_keys SET expire_time = 1 WHERE id = :id", soci::use(id);
+                    return absl::OkStatus();
+                  })
+                  .ok());
   const std::vector<std::pair<std::string, Channel>> refused = {
       {"no key", As("")},
       {"unknown key", As("kok_nobody_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")},
@@ -359,7 +369,8 @@ TEST_P(AccessServiceTest, AnOrdererSystemSeesItsOwnOrdersAndOnlyTheNamesOfItsExp
     req.set_name(kExpert);
     v1::GetExpertResponse resp;
     ASSERT_TRUE(registry->GetExpert(&ctx, req, &resp).ok());
-    EXPECT_THAT(SetFields(resp.expert()), ElementsAre("name", "display_name", "languages", "roles"));
+    EXPECT_THAT(
+        SetFields(resp.expert()), ElementsAre("name", "display_name", "languages", "roles"));
     EXPECT_EQ(resp.expert().name(), kExpert);
     EXPECT_EQ(resp.expert().display_name(), testing_support::SampleExpert().display_name());
     EXPECT_EQ(resp.expert().email(), "");
@@ -403,7 +414,8 @@ TEST_P(AccessServiceTest, AnOrdererSystemSeesItsOwnOrdersAndOnlyTheNamesOfItsExp
     grpc::ClientContext ctx;
     v1::CreateOrderRequest req;
     req.set_parent("exchanges/ph");
-    *req.mutable_order() = testing_support::SampleOrder("ph", "kirjasto", absl::Now() + absl::Hours(300));
+    *req.mutable_order() =
+        testing_support::SampleOrder("ph", "kirjasto", absl::Now() + absl::Hours(300));
     v1::CreateOrderResponse resp;
     EXPECT_EQ(orders->CreateOrder(&ctx, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
   }
@@ -412,8 +424,8 @@ TEST_P(AccessServiceTest, AnOrdererSystemSeesItsOwnOrdersAndOnlyTheNamesOfItsExp
     v1::ListExpertsRequest req;
     req.set_parent("exchanges/ph");
     v1::ListExpertsResponse resp;
-    EXPECT_EQ(registry->ListExperts(&ctx, req, &resp).error_code(),
-              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(
+        registry->ListExperts(&ctx, req, &resp).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   }
 }
 
@@ -447,7 +459,8 @@ TEST_P(AccessServiceTest, AnExpertSeesThemselvesAndKeepsToTheirOwnRecord) {
     req.mutable_update_mask()->set_paths(0, "roles");
     grpc::Status denied = registry->UpdateExpert(&roles, req, &resp);
     EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-    EXPECT_EQ(denied.error_message(), "an EXPERT key may not change expert.roles or expert.trainings");
+    EXPECT_EQ(
+        denied.error_message(), "an EXPERT key may not change expert.roles or expert.trainings");
   }
   {
     grpc::ClientContext ctx;
@@ -463,8 +476,7 @@ TEST_P(AccessServiceTest, AnExpertSeesThemselvesAndKeepsToTheirOwnRecord) {
     v1::AcceptAssignmentRequest req;
     req.set_name("exchanges/ph/orders/o2/assignments/a2");
     v1::AcceptAssignmentResponse resp;
-    EXPECT_EQ(orders->AcceptAssignment(&ctx, req, &resp).error_code(),
-              grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(orders->AcceptAssignment(&ctx, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
   }
   {
     grpc::ClientContext ctx;
@@ -489,7 +501,8 @@ TEST_P(AccessServiceTest, KeysAreMadeShownOnceListedWithoutSecretsAndRevokedAtOn
     v1::CreateApiKeyResponse resp;
     grpc::Status s = access->CreateApiKey(&ctx, create, &resp);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-    EXPECT_THAT(testing_support::Violations(s), ElementsAre(Pair("api_key.expire_time", "is required")));
+    EXPECT_THAT(
+        testing_support::Violations(s), ElementsAre(Pair("api_key.expire_time", "is required")));
   }
   *create.mutable_api_key()->mutable_expire_time() = rpc::ToProto(absl::Now() + absl::Hours(48));
   v1::CreateApiKeyResponse made;
@@ -530,14 +543,15 @@ TEST_P(AccessServiceTest, KeysAreMadeShownOnceListedWithoutSecretsAndRevokedAtOn
     national.set_parent("exchanges/-");
     national.mutable_api_key()->set_role(v1::ACCESS_ROLE_NATIONAL_ADMIN);
     v1::CreateApiKeyResponse resp;
-    EXPECT_EQ(access->CreateApiKey(&ctx, national, &resp).error_code(),
-              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(
+        access->CreateApiKey(&ctx, national, &resp).error_code(),
+        grpc::StatusCode::PERMISSION_DENIED);
     grpc::ClientContext other;
     v1::RevokeApiKeyRequest revoke;
     revoke.set_name("exchanges/hel/apiKeys/" + KeyId(Key(AccessRole::kCoordinator, "hel")));
     v1::RevokeApiKeyResponse revoked;
-    EXPECT_EQ(access->RevokeApiKey(&other, revoke, &revoked).error_code(),
-              grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(
+        access->RevokeApiKey(&other, revoke, &revoked).error_code(), grpc::StatusCode::NOT_FOUND);
   }
   {
     grpc::ClientContext ctx;
@@ -574,8 +588,9 @@ TEST_P(AccessServiceTest, AccessesToPersonalDataAreAuditedAndTamperingIsFound) {
     create.set_expert_id("kaisa");
     *create.mutable_expert() = testing_support::SampleExpert();
     v1::CreateExpertResponse created;
-    EXPECT_EQ(registry->CreateExpert(&taken, create, &created).error_code(),
-              grpc::StatusCode::ALREADY_EXISTS);
+    EXPECT_EQ(
+        registry->CreateExpert(&taken, create, &created).error_code(),
+        grpc::StatusCode::ALREADY_EXISTS);
   }
   auto list = [&](const std::string& resource, const std::string& key_id) {
     grpc::ClientContext ctx;
@@ -594,20 +609,24 @@ TEST_P(AccessServiceTest, AccessesToPersonalDataAreAuditedAndTamperingIsFound) {
   };
   // Who accessed kaisa (newest first): the failed create, the intruder, the
   // coordinator's read.
-  EXPECT_THAT(list(kExpert, KeyId(coordinator)),
-              ElementsAre("kokemus.v1.RegistryService/CreateExpert COORDINATOR ALREADY_EXISTS "
-                          "exchanges/ph/experts/kaisa",
-                          "kokemus.v1.RegistryService/GetExpert COORDINATOR OK "
-                          "exchanges/ph/experts/kaisa"));
-  EXPECT_THAT(list("", KeyId(intruder)),
-              ElementsAre("kokemus.v1.RegistryService/GetExpert COORDINATOR NOT_FOUND "
-                          "exchanges/ph/experts/kaisa"));
+  EXPECT_THAT(
+      list(kExpert, KeyId(coordinator)),
+      ElementsAre(
+          "kokemus.v1.RegistryService/CreateExpert COORDINATOR ALREADY_EXISTS "
+          "exchanges/ph/experts/kaisa",
+          "kokemus.v1.RegistryService/GetExpert COORDINATOR OK "
+          "exchanges/ph/experts/kaisa"));
+  EXPECT_THAT(
+      list("", KeyId(intruder)),
+      ElementsAre("kokemus.v1.RegistryService/GetExpert COORDINATOR NOT_FOUND "
+                  "exchanges/ph/experts/kaisa"));
   // Every key: the set-up's creation too.
-  EXPECT_THAT(list(kExpert, ""),
-              ElementsAre(::testing::HasSubstr("CreateExpert COORDINATOR ALREADY_EXISTS"),
-                          ::testing::HasSubstr("GetExpert COORDINATOR NOT_FOUND"),
-                          ::testing::HasSubstr("GetExpert COORDINATOR OK"),
-                          ::testing::HasSubstr("CreateExpert COORDINATOR OK")));
+  EXPECT_THAT(
+      list(kExpert, ""), ElementsAre(
+                             ::testing::HasSubstr("CreateExpert COORDINATOR ALREADY_EXISTS"),
+                             ::testing::HasSubstr("GetExpert COORDINATOR NOT_FOUND"),
+                             ::testing::HasSubstr("GetExpert COORDINATOR OK"),
+                             ::testing::HasSubstr("CreateExpert COORDINATOR OK")));
   auto verify = [&] {
     grpc::ClientContext ctx;
     v1::VerifyAuditLogRequest req;
@@ -618,11 +637,14 @@ TEST_P(AccessServiceTest, AccessesToPersonalDataAreAuditedAndTamperingIsFound) {
   };
   EXPECT_TRUE(verify().intact());
   // Someone with database access turns the intruder's failure into success.
-  ASSERT_TRUE(server_.keys().database().Write([&](soci::session& sql) {
-    const std::string id = KeyId(intruder);
-    sql << "UPDATE audit_log SET outcome = 'OK' WHERE key_id = :id", soci::use(id);
-    return absl::OkStatus();
-  }).ok());
+  ASSERT_TRUE(server_.keys()
+                  .database()
+                  .Write([&](soci::session& sql) {
+                    const std::string id = KeyId(intruder);
+                    sql << "UPDATE audit_log SET outcome = 'OK' WHERE key_id = :id", soci::use(id);
+                    return absl::OkStatus();
+                  })
+                  .ok());
   const v1::VerifyAuditLogResponse tampered = verify();
   EXPECT_FALSE(tampered.intact());
   ASSERT_FALSE(tampered.problems().empty());
@@ -674,8 +696,9 @@ TEST_P(AccessServiceTest, ExportThenErasureThroughTheApiKeepsTheFees) {
   auto access = v1::AccessService::NewStub(As(kaisa_key));
   grpc::ClientContext ctx;
   v1::GetCallerResponse who;
-  EXPECT_EQ(access->GetCaller(&ctx, v1::GetCallerRequest(), &who).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      access->GetCaller(&ctx, v1::GetCallerRequest(), &who).error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_P(AccessServiceTest, TheRetentionRuleErasesLongInactiveExpertsOnly) {
@@ -683,15 +706,21 @@ TEST_P(AccessServiceTest, TheRetentionRuleErasesLongInactiveExpertsOnly) {
   auto registry = v1::RegistryService::NewStub(coordinator);
   for (const char* id : {"old", "recent", "busy"}) {
     v1::Expert expert = testing_support::SampleExpert();
-    expert.set_state(std::string(id) == "busy" ? v1::Expert::STATE_ACTIVE : v1::Expert::STATE_INACTIVE);
+    expert.set_state(
+        std::string(id) == "busy" ? v1::Expert::STATE_ACTIVE : v1::Expert::STATE_INACTIVE);
     testing_support::CreateExpert(server_.registry(), "ph", id, expert);
   }
   // "old" and "busy" last changed three years ago; "busy" is still active.
-  ASSERT_TRUE(server_.keys().database().Write([&](soci::session& sql) {
-    const long long then = absl::ToUnixMicros(absl::Now() - absl::Hours(24 * 365 * 3));
-    sql << "UPDATE experts SET update_time = :t WHERE id IN ('old', 'busy')", soci::use(then);
-    return absl::OkStatus();
-  }).ok());
+  ASSERT_TRUE(server_.keys()
+                  .database()
+                  .Write([&](soci::session& sql) {
+                    const long long then =
+                        absl::ToUnixMicros(absl::Now() - absl::Hours(24 * 365 * 3));
+                    sql << "UPDATE experts SET update_time = :t WHERE id IN ('old', 'busy')",
+                        soci::use(then);
+                    return absl::OkStatus();
+                  })
+                  .ok());
   auto apply = [&](int32_t* erased) {
     grpc::ClientContext ctx;
     v1::ApplyRetentionRequest req;
@@ -713,8 +742,9 @@ TEST_P(AccessServiceTest, TheRetentionRuleErasesLongInactiveExpertsOnly) {
     v1::UpdateExchangeResponse resp;
     grpc::Status s = registry->UpdateExchange(&ctx, req, &resp);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-    EXPECT_THAT(testing_support::Violations(s),
-                ElementsAre(Pair("exchange.retention_months", "must be between 0 and 120")));
+    EXPECT_THAT(
+        testing_support::Violations(s),
+        ElementsAre(Pair("exchange.retention_months", "must be between 0 and 120")));
     grpc::ClientContext again;
     req.mutable_exchange()->set_retention_months(24);
     ASSERT_TRUE(registry->UpdateExchange(&again, req, &resp).ok());
@@ -743,20 +773,23 @@ TEST_P(AccessServiceTest, TheRetentionRuleErasesLongInactiveExpertsOnly) {
   ASSERT_TRUE(access->ListAuditRecords(&ctx, req, &resp).ok());
   std::vector<std::string> trail;
   for (const auto& r : resp.audit_records()) trail.push_back(r.method() + " " + r.outcome());
-  EXPECT_THAT(trail, ElementsAre("kokemus.v1.RegistryService/GetExpert NOT_FOUND",
-                                 "kokemus.v1.RegistryService/ApplyRetention OK",
-                                 "kokemus.v1.RegistryService/CreateExpert OK"));
+  EXPECT_THAT(
+      trail, ElementsAre(
+                 "kokemus.v1.RegistryService/GetExpert NOT_FOUND",
+                 "kokemus.v1.RegistryService/ApplyRetention OK",
+                 "kokemus.v1.RegistryService/CreateExpert OK"));
   // Across exchanges only for the national administrator.
   grpc::ClientContext national;
   v1::ApplyRetentionRequest all;
   all.set_name("exchanges/-");
   v1::ApplyRetentionResponse none;
-  EXPECT_EQ(registry->ApplyRetention(&national, all, &none).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      registry->ApplyRetention(&national, all, &none).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
 }
 
-INSTANTIATE_TEST_SUITE_P(Db, AccessServiceTest, testing_support::kAllBackends,
-                         testing_support::BackendName);
+INSTANTIATE_TEST_SUITE_P(
+    Db, AccessServiceTest, testing_support::kAllBackends, testing_support::BackendName);
 
 TEST(RateLimit, ABurstFromOneKeyIsRefusedWhileAnotherKeyIsServed) {
   testing_support::TestServer server(Backend::kSqlite, [](ServerOptions& options) {
@@ -798,7 +831,8 @@ TEST(RateLimit, ABurstFromOneKeyIsRefusedWhileAnotherKeyIsServed) {
   EXPECT_EQ(other.load(), 0);
   // Another key is served at once, and so are the probes.
   EXPECT_TRUE(call(calm).ok());
-  auto health = grpc::health::v1::Health::NewStub(testing_support::KeyChannel(server.address(), ""));
+  auto health =
+      grpc::health::v1::Health::NewStub(testing_support::KeyChannel(server.address(), ""));
   grpc::ClientContext ctx;
   grpc::health::v1::HealthCheckResponse resp;
   ASSERT_TRUE(health->Check(&ctx, grpc::health::v1::HealthCheckRequest(), &resp).ok());
@@ -821,18 +855,20 @@ TEST(RateLimit, FailedAuthenticationsFromOneAddressAreThrottled) {
   const std::string checked = server.keys().Make(AccessRole::kCoordinator, "ph");
   ASSERT_TRUE(call(checked).ok());
   for (int i = 0; i < 5; ++i) {
-    EXPECT_EQ(call(absl::StrCat("kok_guess", i, "_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"))
-                  .error_code(),
-              grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(
+        call(absl::StrCat("kok_guess", i, "_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"))
+            .error_code(),
+        grpc::StatusCode::UNAUTHENTICATED);
   }
   grpc::Status throttled = call("kok_guess5_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
   EXPECT_EQ(throttled.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_EQ(throttled.error_message(),
-            "too many failed authentications from this address; retry later");
+  EXPECT_EQ(
+      throttled.error_message(), "too many failed authentications from this address; retry later");
   // A key this server has checked still works; one it hasn't waits like a guess.
   EXPECT_TRUE(call(checked).ok());
-  EXPECT_EQ(call(server.keys().Make(AccessRole::kCoordinator, "ph")).error_code(),
-            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(
+      call(server.keys().Make(AccessRole::kCoordinator, "ph")).error_code(),
+      grpc::StatusCode::RESOURCE_EXHAUSTED);
 }
 
 }  // namespace

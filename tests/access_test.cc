@@ -8,10 +8,10 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
-#include "services/domain/orders.h"
-#include "tests/test_support.h"
-#include "services/reference/calendar.h"
 #include "services/domain/fees.h"
+#include "services/domain/orders.h"
+#include "services/reference/calendar.h"
+#include "tests/test_support.h"
 
 namespace kokemus::domain {
 namespace {
@@ -49,8 +49,9 @@ TEST(AccessRules, EveryServedRpcHasExactlyOneRuleAndEveryRuleAnRpc) {
 
 TEST(AccessRules, HealthDataIsTheCoordinatorsAlone) {
   // Ranking reads experience areas; exports name experts.
-  for (const char* m : {"kokemus.v1.MatchingService/RankExperts", "kokemus.v1.RegistryService/ListExperts",
-                        "kokemus.v1.ReportService/ExportAssignments"}) {
+  for (const char* m :
+       {"kokemus.v1.MatchingService/RankExperts", "kokemus.v1.RegistryService/ListExperts",
+        "kokemus.v1.ReportService/ExportAssignments"}) {
     EXPECT_EQ(RuleFor(m)->roles, RoleBit(AccessRole::kCoordinator)) << m;
     EXPECT_TRUE(RuleFor(m)->personal_data) << m;
   }
@@ -79,11 +80,14 @@ TEST(AccessDecision, AnotherExchangesObjectsLookMissingAndOtherRolesAreRefused) 
   EXPECT_EQ(reporter.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(reporter.message(), "a REPORTER key may not call kokemus.v1.RegistryService/GetExpert");
   // The national administrator creates exchanges but reads no one's personal data.
-  EXPECT_TRUE(Decide(*RuleFor("kokemus.v1.RegistryService/CreateExchange"),
-                     Key(AccessRole::kNationalAdmin, ""), "", "exchanges").ok());
-  EXPECT_EQ(Decide(get_expert, Key(AccessRole::kNationalAdmin, ""), "ph", "exchanges/ph/experts/kaisa")
-                .code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(Decide(
+                  *RuleFor("kokemus.v1.RegistryService/CreateExchange"),
+                  Key(AccessRole::kNationalAdmin, ""), "", "exchanges")
+                  .ok());
+  EXPECT_EQ(
+      Decide(get_expert, Key(AccessRole::kNationalAdmin, ""), "ph", "exchanges/ph/experts/kaisa")
+          .code(),
+      absl::StatusCode::kPermissionDenied);
 }
 
 TEST(AccessDecision, FiguresAcrossExchangesNeedANationalKey) {
@@ -93,13 +97,16 @@ TEST(AccessDecision, FiguresAcrossExchangesNeedANationalKey) {
   EXPECT_TRUE(Decide(stats, Key(AccessRole::kReporter, "ph"), "ph", "exchanges/ph").ok());
   const absl::Status regional = Decide(stats, Key(AccessRole::kReporter, "ph"), "", "exchanges/-");
   EXPECT_EQ(regional.code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(regional.message(),
-            "kokemus.v1.ReportService/GetStatistics across exchanges needs a national key");
+  EXPECT_EQ(
+      regional.message(),
+      "kokemus.v1.ReportService/GetStatistics across exchanges needs a national key");
   // A method that always names an exchange is never national.
-  EXPECT_EQ(Decide(*RuleFor("kokemus.v1.OrderService/ListOrders"), Key(AccessRole::kCoordinator, ""),
-                   "", "exchanges/-")
-                .code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      Decide(
+          *RuleFor("kokemus.v1.OrderService/ListOrders"), Key(AccessRole::kCoordinator, ""), "",
+          "exchanges/-")
+          .code(),
+      absl::StatusCode::kPermissionDenied);
 }
 
 TEST(OwnRecord, AnExpertChangesAnythingButRolesAndTrainings) {
@@ -114,8 +121,9 @@ TEST(OwnRecord, AnExpertChangesAnythingButRolesAndTrainings) {
   EXPECT_EQ(CheckOwnExpertUpdate(current, updated).code(), absl::StatusCode::kPermissionDenied);
   updated.roles = current.roles;
   updated.trainings.clear();
-  EXPECT_EQ(CheckOwnExpertUpdate(current, updated).message(),
-            "an EXPERT key may not change expert.roles or expert.trainings");
+  EXPECT_EQ(
+      CheckOwnExpertUpdate(current, updated).message(),
+      "an EXPERT key may not change expert.roles or expert.trainings");
 }
 
 TEST(OwnSide, OrdererSystemsAndExpertsSpeakForThemselves) {
@@ -125,11 +133,12 @@ TEST(OwnSide, OrdererSystemsAndExpertsSpeakForThemselves) {
   const absl::Status orderer =
       CheckOwnSide(AccessRole::kOrdererSystem, CancelledBy::kExpert, "cancelled_by");
   EXPECT_EQ(orderer.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(ViolationsOf(orderer),
-              ::testing::ElementsAre(::testing::FieldsAre("cancelled_by",
-                                                          "must be the caller's own side")));
-  EXPECT_EQ(CheckOwnSide(AccessRole::kExpert, FeedbackSource::kOrderer, "feedback.source").code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(
+      ViolationsOf(orderer), ::testing::ElementsAre(::testing::FieldsAre(
+                                 "cancelled_by", "must be the caller's own side")));
+  EXPECT_EQ(
+      CheckOwnSide(AccessRole::kExpert, FeedbackSource::kOrderer, "feedback.source").code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 TEST(Retention, TheCutoffIsTheStartOfAHelsinkiMonthMonthsBack) {

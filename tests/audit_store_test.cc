@@ -27,8 +27,9 @@ class AuditStoreTest : public ::testing::TestWithParam<testing_support::Backend>
     audit_ = std::make_unique<AuditStore>(*db_);
   }
 
-  void Append(const std::string& exchange, const std::string& key, const std::string& method,
-              const std::string& resource, absl::Time t) {
+  void Append(
+      const std::string& exchange, const std::string& key, const std::string& method,
+      const std::string& resource, absl::Time t) {
     AuditRecord r;
     r.exchange_id = exchange;
     r.time = t;
@@ -37,16 +38,18 @@ class AuditStoreTest : public ::testing::TestWithParam<testing_support::Backend>
     r.method = method;
     r.resource = resource;
     r.outcome = "OK";
-    ASSERT_TRUE(db_->Write([&](soci::session& sql) {
-                      return AuditStore::Append(sql, db_->dialect(), r);
-                    }).ok());
+    ASSERT_TRUE(db_->Write(
+                       [&](soci::session& sql) {
+      return AuditStore::Append(sql, db_->dialect(), r);
+    }).ok());
   }
 
   void Sql(const std::string& statement) {
-    ASSERT_TRUE(db_->Write([&](soci::session& sql) {
-                      sql << statement;
-                      return absl::OkStatus();
-                    }).ok());
+    ASSERT_TRUE(db_->Write(
+                       [&](soci::session& sql) {
+      sql << statement;
+      return absl::OkStatus();
+    }).ok());
   }
 
   std::vector<std::string> Problems(const std::string& exchange) {
@@ -63,12 +66,15 @@ class AuditStoreTest : public ::testing::TestWithParam<testing_support::Backend>
 
 TEST_P(AuditStoreTest, AnswersWhoAccessedAnExpertAndWhatAKeyDid) {
   Append("ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa", t0_);
-  Append("ph", "k2", "kokemus.v1.ContractService/GetContract", "exchanges/ph/contracts/c1",
-         t0_ + absl::Seconds(1));
-  Append("ph", "k1", "kokemus.v1.RegistryService/UpdateExpert", "exchanges/ph/experts/kaisa",
-         t0_ + absl::Seconds(2));
-  Append("hus", "k3", "kokemus.v1.RegistryService/GetExpert", "exchanges/hus/experts/kaisa",
-         t0_ + absl::Seconds(3));
+  Append(
+      "ph", "k2", "kokemus.v1.ContractService/GetContract", "exchanges/ph/contracts/c1",
+      t0_ + absl::Seconds(1));
+  Append(
+      "ph", "k1", "kokemus.v1.RegistryService/UpdateExpert", "exchanges/ph/experts/kaisa",
+      t0_ + absl::Seconds(2));
+  Append(
+      "hus", "k3", "kokemus.v1.RegistryService/GetExpert", "exchanges/hus/experts/kaisa",
+      t0_ + absl::Seconds(3));
   AuditQuery about_kaisa;
   about_kaisa.resource = "exchanges/ph/experts/kaisa";
   auto records = audit_->List(about_kaisa);
@@ -91,8 +97,9 @@ TEST_P(AuditStoreTest, AnswersWhoAccessedAnExpertAndWhatAKeyDid) {
 
 TEST_P(AuditStoreTest, AnEditedRecordIsFound) {
   for (int i = 0; i < 3; ++i) {
-    Append("ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa",
-           t0_ + absl::Seconds(i));
+    Append(
+        "ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa",
+        t0_ + absl::Seconds(i));
   }
   Sql("UPDATE audit_log SET key_id = 'someone-else' WHERE chain = 'ph' AND seq = 2");
   EXPECT_THAT(Problems("ph"), ElementsAre("record 2 was changed"));
@@ -100,8 +107,9 @@ TEST_P(AuditStoreTest, AnEditedRecordIsFound) {
 
 TEST_P(AuditStoreTest, ADeletedRecordIsFound) {
   for (int i = 0; i < 4; ++i) {
-    Append("ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa",
-           t0_ + absl::Seconds(i));
+    Append(
+        "ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa",
+        t0_ + absl::Seconds(i));
   }
   Sql("DELETE FROM audit_log WHERE chain = 'ph' AND seq = 2");
   EXPECT_THAT(Problems("ph"), ElementsAre("records 2 to 2 are missing"));
@@ -109,8 +117,9 @@ TEST_P(AuditStoreTest, ADeletedRecordIsFound) {
 
 TEST_P(AuditStoreTest, RemovingTheNewestRecordIsFound) {
   for (int i = 0; i < 3; ++i) {
-    Append("ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa",
-           t0_ + absl::Seconds(i));
+    Append(
+        "ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa",
+        t0_ + absl::Seconds(i));
   }
   Sql("DELETE FROM audit_log WHERE chain = 'ph' AND seq = 3");
   EXPECT_THAT(Problems("ph"), ElementsAre("the chain ends at record 2 but its head says 3"));
@@ -178,8 +187,8 @@ TEST_P(AuditStoreTest, RacingReadersAreGroupCommittedIntoIntactChains) {
   EXPECT_THAT(Problems("ph"), ::testing::Not(ElementsAre()));
 }
 
-INSTANTIATE_TEST_SUITE_P(Db, AuditStoreTest, testing_support::kAllBackends,
-                         testing_support::BackendName);
+INSTANTIATE_TEST_SUITE_P(
+    Db, AuditStoreTest, testing_support::kAllBackends, testing_support::BackendName);
 
 }  // namespace
 }  // namespace kokemus::storage

@@ -9,9 +9,9 @@
 namespace kokemus {
 namespace {
 
+using ::testing::HasSubstr;
 using testing_support::Backend;
 using testing_support::ProcessResult;
-using ::testing::HasSubstr;
 
 class CliTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -19,8 +19,8 @@ class CliTest : public ::testing::TestWithParam<Backend> {
   // key to make and list exchanges (and for `--exchange -`), else with the
   // key of the coordinator of --exchange (ph when none is given).
   ProcessResult Ctl(std::vector<std::string> args) {
-    std::vector<std::string> argv = {testing_support::BinaryPath("kokemusctl"), "--server",
-                                     server_.address(), "--plaintext"};
+    std::vector<std::string> argv = {
+        testing_support::BinaryPath("kokemusctl"), "--server", server_.address(), "--plaintext"};
     argv.insert(argv.end(), args.begin(), args.end());
     std::string exchange = "ph";
     bool national = false;
@@ -37,21 +37,40 @@ class CliTest : public ::testing::TestWithParam<Backend> {
   }
 
   void CreateFixtures() {
-    ProcessResult ex = Ctl({"exchange", "create", "ph", "--display-name",
-                            "Päijät-Hämeen kokemusasiantuntijapankki", "--wellbeing-region",
-                            "PH", "--business-id", "0112038-9"});
+    ProcessResult ex = Ctl(
+        {"exchange", "create", "ph", "--display-name", "Päijät-Hämeen kokemusasiantuntijapankki",
+         "--wellbeing-region", "PH", "--business-id", "0112038-9"});
     ASSERT_EQ(ex.exit_code, 0) << ex.err;
-    ProcessResult org = Ctl({"organization", "create", "lyseo", "--exchange", "ph",
-                             "--display-name", "Lahden lyseo", "--sector", "education",
-                             "--kind", "educational_institution", "--municipality", "Lahti"});
+    ProcessResult org = Ctl(
+        {"organization", "create", "lyseo", "--exchange", "ph", "--display-name", "Lahden lyseo",
+         "--sector", "education", "--kind", "educational_institution", "--municipality", "Lahti"});
     ASSERT_EQ(org.exit_code, 0) << org.err;
     ProcessResult expert = Ctl(
-        {"expert", "create", "kaisa", "--exchange", "ph", "--display-name", "Kaisa K.",
-         "--email", "kaisa@example.fi", "--home-municipality", "Lahtis", "--languages",
-         "fi,sv", "--experience-areas", "mental_health", "--roles", "lecturer,peer_support",
-         "--payment-method", "invoice", "--trainings",
-         "MIELI ry|Kokemusasiantuntijakoulutus|2024-05-31", "--weekly-availability",
-         "monday 09:00-16:00", "--remote-ok", "true"});
+        {"expert",
+         "create",
+         "kaisa",
+         "--exchange",
+         "ph",
+         "--display-name",
+         "Kaisa K.",
+         "--email",
+         "kaisa@example.fi",
+         "--home-municipality",
+         "Lahtis",
+         "--languages",
+         "fi,sv",
+         "--experience-areas",
+         "mental_health",
+         "--roles",
+         "lecturer,peer_support",
+         "--payment-method",
+         "invoice",
+         "--trainings",
+         "MIELI ry|Kokemusasiantuntijakoulutus|2024-05-31",
+         "--weekly-availability",
+         "monday 09:00-16:00",
+         "--remote-ok",
+         "true"});
     ASSERT_EQ(expert.exit_code, 0) << expert.err;
   }
 
@@ -62,21 +81,24 @@ TEST_P(CliTest, CreatesAndListsAsTables) {
   CreateFixtures();
   ProcessResult experts = Ctl({"expert", "list", "--exchange", "ph"});
   ASSERT_EQ(experts.exit_code, 0) << experts.err;
-  EXPECT_EQ(experts.out,
-            "NAME                        DISPLAY_NAME  STATE   HOME_MUNICIPALITY  LANGUAGES  "
-            "ROLES\n"
-            "exchanges/ph/experts/kaisa  Kaisa K.      ACTIVE  398                fi,sv      "
-            "LECTURER,PEER_SUPPORT\n");
+  EXPECT_EQ(
+      experts.out,
+      "NAME                        DISPLAY_NAME  STATE   HOME_MUNICIPALITY  LANGUAGES  "
+      "ROLES\n"
+      "exchanges/ph/experts/kaisa  Kaisa K.      ACTIVE  398                fi,sv      "
+      "LECTURER,PEER_SUPPORT\n");
   ProcessResult orgs = Ctl({"organization", "list", "--exchange", "ph"});
-  EXPECT_EQ(orgs.out,
-            "NAME                              DISPLAY_NAME  KIND                     "
-            "MUNICIPALITY\n"
-            "exchanges/ph/organizations/lyseo  Lahden lyseo  EDUCATIONAL_INSTITUTION  398\n");
+  EXPECT_EQ(
+      orgs.out,
+      "NAME                              DISPLAY_NAME  KIND                     "
+      "MUNICIPALITY\n"
+      "exchanges/ph/organizations/lyseo  Lahden lyseo  EDUCATIONAL_INSTITUTION  398\n");
   ProcessResult exchanges = Ctl({"exchange", "list"});
-  EXPECT_EQ(exchanges.out,
-            "NAME          DISPLAY_NAME                             WELLBEING_REGION  "
-            "DEFAULT_LANGUAGE\n"
-            "exchanges/ph  Päijät-Hämeen kokemusasiantuntijapankki  PH                fi\n");
+  EXPECT_EQ(
+      exchanges.out,
+      "NAME          DISPLAY_NAME                             WELLBEING_REGION  "
+      "DEFAULT_LANGUAGE\n"
+      "exchanges/ph  Päijät-Hämeen kokemusasiantuntijapankki  PH                fi\n");
 }
 
 TEST_P(CliTest, PrintsTheProtoJsonMapping) {
@@ -96,31 +118,33 @@ TEST_P(CliTest, PrintsTheProtoJsonMapping) {
 
 TEST_P(CliTest, UpdatesOnlyTheGivenFields) {
   CreateFixtures();
-  ProcessResult up = Ctl({"--output", "json", "expert", "update", "kaisa", "--exchange", "ph",
-                          "--state", "paused", "--max-travel-km", "25"});
+  ProcessResult up = Ctl(
+      {"--output", "json", "expert", "update", "kaisa", "--exchange", "ph", "--state", "paused",
+       "--max-travel-km", "25"});
   ASSERT_EQ(up.exit_code, 0) << up.err;
   auto e = nlohmann::json::parse(up.out).at("expert");
   EXPECT_EQ(e.at("state"), "STATE_PAUSED");
   EXPECT_EQ(e.at("maxTravelKm"), 25);
   EXPECT_EQ(e.at("displayName"), "Kaisa K.");
   EXPECT_EQ(e.at("etag"), "\"2\"");
-  ProcessResult stale = Ctl({"expert", "update", "kaisa", "--exchange", "ph", "--etag",
-                             "\"1\"", "--state", "active"});
+  ProcessResult stale = Ctl(
+      {"expert", "update", "kaisa", "--exchange", "ph", "--etag", "\"1\"", "--state", "active"});
   EXPECT_EQ(stale.exit_code, 6);
   EXPECT_THAT(stale.err, HasSubstr("kokemusctl: conflict: etag does not match"));
 }
 
 TEST_P(CliTest, ValidationErrorsArePerFieldOnOneLineWithExitCode3) {
   CreateFixtures();
-  ProcessResult bad = Ctl({"expert", "create", "bad", "--exchange", "ph", "--display-name",
-                           "X", "--email", "nope", "--home-municipality", "Atlantis",
-                           "--languages", "fi", "--experience-areas", "gambling", "--roles",
-                           "lecturer", "--payment-method", "invoice"});
+  ProcessResult bad = Ctl(
+      {"expert", "create", "bad", "--exchange", "ph", "--display-name", "X", "--email", "nope",
+       "--home-municipality", "Atlantis", "--languages", "fi", "--experience-areas", "gambling",
+       "--roles", "lecturer", "--payment-method", "invoice"});
   EXPECT_EQ(bad.exit_code, 3);
-  EXPECT_EQ(bad.err,
-            "kokemusctl: invalid argument: expert.email: not a valid e-mail address; "
-            "expert.home_municipality: not a Statistics Finland municipality code (3 digits, "
-            "398 is Lahti)\n");
+  EXPECT_EQ(
+      bad.err,
+      "kokemusctl: invalid argument: expert.email: not a valid e-mail address; "
+      "expert.home_municipality: not a Statistics Finland municipality code (3 digits, "
+      "398 is Lahti)\n");
   EXPECT_EQ(bad.out, "");
   ProcessResult list = Ctl({"expert", "list", "--exchange", "ph"});
   EXPECT_THAT(list.out, ::testing::Not(HasSubstr("bad")));
@@ -131,18 +155,19 @@ TEST_P(CliTest, ExitCodesForNotFoundConflictUsageAndUnreachableServer) {
   ProcessResult missing = Ctl({"expert", "get", "nobody", "--exchange", "ph"});
   EXPECT_EQ(missing.exit_code, 4);
   EXPECT_EQ(missing.err, "kokemusctl: not found: exchanges/ph/experts/nobody not found\n");
-  ProcessResult taken = Ctl({"exchange", "create", "ph", "--display-name", "Again",
-                             "--wellbeing-region", "PH"});
+  ProcessResult taken =
+      Ctl({"exchange", "create", "ph", "--display-name", "Again", "--wellbeing-region", "PH"});
   EXPECT_EQ(taken.exit_code, 5);
   ProcessResult usage = Ctl({"expert", "fly"});
   EXPECT_EQ(usage.exit_code, 2);
   EXPECT_THAT(usage.err, ::testing::StartsWith("kokemusctl: unknown verb fly for expert\n"));
   ProcessResult no_exchange = Ctl({"expert", "list"});
   EXPECT_EQ(no_exchange.exit_code, 2);
-  EXPECT_THAT(no_exchange.err,
-              ::testing::StartsWith("kokemusctl: --exchange (or KOKEMUS_EXCHANGE) is required\n"));
-  ProcessResult bad_enum = Ctl({"expert", "update", "kaisa", "--exchange", "ph", "--state",
-                                "sleeping"});
+  EXPECT_THAT(
+      no_exchange.err,
+      ::testing::StartsWith("kokemusctl: --exchange (or KOKEMUS_EXCHANGE) is required\n"));
+  ProcessResult bad_enum =
+      Ctl({"expert", "update", "kaisa", "--exchange", "ph", "--state", "sleeping"});
   EXPECT_EQ(bad_enum.exit_code, 2);
   EXPECT_THAT(bad_enum.err, HasSubstr("--state: one of active, paused, inactive"));
   ProcessResult deleted = Ctl({"organization", "delete", "lyseo", "--exchange", "ph"});
@@ -159,16 +184,18 @@ TEST_P(CliTest, ExitCodesForNotFoundConflictUsageAndUnreachableServer) {
 TEST_P(CliTest, ListAllFollowsPageTokens) {
   CreateFixtures();
   for (int i = 0; i < 4; ++i) {
-    ProcessResult r = Ctl({"organization", "create", absl::StrCat("unit-", i), "--exchange",
-                           "ph", "--display-name", absl::StrCat("Unit ", i), "--sector",
-                           "public", "--kind", "adult_social_work", "--municipality", "091"});
+    ProcessResult r = Ctl(
+        {"organization", "create", absl::StrCat("unit-", i), "--exchange", "ph", "--display-name",
+         absl::StrCat("Unit ", i), "--sector", "public", "--kind", "adult_social_work",
+         "--municipality", "091"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   ProcessResult page = Ctl({"organization", "list", "--exchange", "ph", "--page-size", "2"});
   EXPECT_EQ(std::count(page.out.begin(), page.out.end(), '\n'), 3);  // header + 2
   EXPECT_EQ(page.err, "(more results: add --all to list every page)\n");
-  ProcessResult all = Ctl({"organization", "list", "--exchange", "ph", "--page-size", "2",
-                           "--all", "--filter", "municipality = Helsinki"});
+  ProcessResult all = Ctl(
+      {"organization", "list", "--exchange", "ph", "--page-size", "2", "--all", "--filter",
+       "municipality = Helsinki"});
   ASSERT_EQ(all.exit_code, 0) << all.err;
   EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'), 5);  // header + 4
   EXPECT_THAT(all.out, ::testing::Not(HasSubstr("lyseo")));
@@ -182,9 +209,9 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.exit_code == 0 ? nlohmann::json::parse(r.out) : nlohmann::json();
   };
-  auto fees = ok({"fees", "set", "--exchange", "ph", "--role-rules",
-                  "lecturer|2020-01-01|fixed|15000|0|false", "--travel-rates", "2020-01-01|25",
-                  "--cancellation-rules", "2020-01-01|14|50|0|100"});
+  auto fees = ok(
+      {"fees", "set", "--exchange", "ph", "--role-rules", "lecturer|2020-01-01|fixed|15000|0|false",
+       "--travel-rates", "2020-01-01|25", "--cancellation-rules", "2020-01-01|14|50|0|100"});
   EXPECT_EQ(fees["feeSchedule"]["roleRules"][0]["amountCents"], "15000");
   EXPECT_EQ(fees["feeSchedule"]["travelRates"][0]["centsPerKm"], "25");
 
@@ -195,14 +222,35 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   absl::CivilDay day = absl::ToCivilDay(absl::Now(), helsinki) + 21;
   while (absl::GetWeekday(day) != absl::Weekday::monday) ++day;
   const std::string start = absl::FormatTime(
-      absl::RFC3339_sec, absl::FromCivil(absl::CivilMinute(day.year(), day.month(), day.day(), 10, 0), helsinki),
+      absl::RFC3339_sec,
+      absl::FromCivil(absl::CivilMinute(day.year(), day.month(), day.day(), 10, 0), helsinki),
       absl::UTCTimeZone());
-  const std::string deadline = absl::FormatTime(
-      absl::RFC3339_sec, absl::Now() + absl::Hours(24), absl::UTCTimeZone());
-  auto order = ok({"order", "create", "o1", "--exchange", "ph", "--organization", "lyseo",
-                   "--role", "lecturer", "--topic", "Toipumistarina", "--audience", "students",
-                   "--start-time", start, "--duration-minutes", "90", "--address",
-                   "Kirkkokatu 1", "--municipality", "Lahti", "--language", "fi"});
+  const std::string deadline =
+      absl::FormatTime(absl::RFC3339_sec, absl::Now() + absl::Hours(24), absl::UTCTimeZone());
+  auto order =
+      ok({"order",
+          "create",
+          "o1",
+          "--exchange",
+          "ph",
+          "--organization",
+          "lyseo",
+          "--role",
+          "lecturer",
+          "--topic",
+          "Toipumistarina",
+          "--audience",
+          "students",
+          "--start-time",
+          start,
+          "--duration-minutes",
+          "90",
+          "--address",
+          "Kirkkokatu 1",
+          "--municipality",
+          "Lahti",
+          "--language",
+          "fi"});
   EXPECT_EQ(order["order"]["state"], "STATE_OPEN");
   EXPECT_EQ(order["order"]["organization"], "exchanges/ph/organizations/lyseo");
 
@@ -213,8 +261,9 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   EXPECT_THAT(table.out, HasSubstr("experience=1.00 role=0.00 travel=1.00"));
 
   // The day's plan (days are Helsinki days), and a weight changed.
-  ProcessResult plan = Ctl({"match", "plan", "--exchange", "ph", "--from", absl::FormatCivilTime(day),
-                            "--to", absl::FormatCivilTime(day + 1)});
+  ProcessResult plan = Ctl(
+      {"match", "plan", "--exchange", "ph", "--from", absl::FormatCivilTime(day), "--to",
+       absl::FormatCivilTime(day + 1)});
   EXPECT_EQ(plan.exit_code, 0) << plan.err;
   EXPECT_THAT(plan.out, HasSubstr("Kaisa K."));
   EXPECT_THAT(plan.out, HasSubstr("open orders 1, open places 1, method PLAN_METHOD_OPTIMAL\n"));
@@ -224,77 +273,88 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   EXPECT_EQ(settings["matchingSettings"]["etag"], "\"1\"");
   ProcessResult bad_weight = Ctl({"match", "settings", "--exchange", "ph", "--travel", "12"});
   EXPECT_EQ(bad_weight.exit_code, 3);
-  EXPECT_EQ(bad_weight.err,
-            "kokemusctl: invalid argument: matching_settings.weights.travel: must be from 0 to 10\n");
+  EXPECT_EQ(
+      bad_weight.err,
+      "kokemusctl: invalid argument: matching_settings.weights.travel: must be from 0 to 10\n");
 
-  auto offer = ok({"assignment", "offer", "o1", "--exchange", "ph", "--id", "a1", "--expert",
-                   "kaisa", "--offer-deadline", deadline});
+  auto offer =
+      ok({"assignment", "offer", "o1", "--exchange", "ph", "--id", "a1", "--expert", "kaisa",
+          "--offer-deadline", deadline});
   EXPECT_EQ(offer["assignment"]["state"], "STATE_OFFERED");
   EXPECT_EQ(offer["assignment"]["feeCents"], "15000");
   EXPECT_FALSE(offer["assignment"].contains("travelKm"));  // 0: Lahti to Lahti
 
-  EXPECT_EQ(ok({"assignment", "accept", "o1/a1", "--exchange", "ph"})["assignment"]["state"],
-            "STATE_ACCEPTED");
-  EXPECT_EQ(ok({"assignment", "confirm", "o1/a1", "--exchange", "ph"})["assignment"]["state"],
-            "STATE_CONFIRMED");
+  EXPECT_EQ(
+      ok({"assignment", "accept", "o1/a1", "--exchange", "ph"})["assignment"]["state"],
+      "STATE_ACCEPTED");
+  EXPECT_EQ(
+      ok({"assignment", "confirm", "o1/a1", "--exchange", "ph"})["assignment"]["state"],
+      "STATE_CONFIRMED");
   EXPECT_EQ(ok({"order", "get", "o1", "--exchange", "ph"})["order"]["state"], "STATE_ASSIGNED");
 
   // The contract as a PDF file, and the privacy notice as text.
   const std::string pdf_path = testing_support::MakeTempDir() + "/contract.pdf";
-  auto contract = ok({"contract", "generate", "o1/a1", "--exchange", "ph", "--language", "sv",
-                      "-o", pdf_path});
+  auto contract =
+      ok({"contract", "generate", "o1/a1", "--exchange", "ph", "--language", "sv", "-o", pdf_path});
   EXPECT_EQ(contract["contract"]["language"], "sv");
   EXPECT_EQ(contract["contract"]["version"], 1);
   EXPECT_EQ(testing_support::ReadFile(pdf_path).substr(0, 5), "%PDF-");
-  auto accepted = ok({"contract", "accept", contract["contract"]["name"].get<std::string>(),
-                      "--exchange", "ph", "--full-name", "Kaisa K."});
+  auto accepted =
+      ok({"contract", "accept", contract["contract"]["name"].get<std::string>(), "--exchange", "ph",
+          "--full-name", "Kaisa K."});
   EXPECT_EQ(accepted["contract"]["acceptedName"], "Kaisa K.");
-  ProcessResult notice = Ctl({"exchange", "privacy-notice", "ph", "--language", "en",
-                              "--format", "text"});
+  ProcessResult notice =
+      Ctl({"exchange", "privacy-notice", "ph", "--language", "en", "--format", "text"});
   EXPECT_EQ(notice.exit_code, 0) << notice.err;
   EXPECT_THAT(notice.out, ::testing::StartsWith("Privacy notice: experts by experience\n"));
-  ProcessResult bad_language = Ctl({"contract", "generate", "o1/a1", "--exchange", "ph",
-                                    "--language", "de"});
+  ProcessResult bad_language =
+      Ctl({"contract", "generate", "o1/a1", "--exchange", "ph", "--language", "de"});
   EXPECT_EQ(bad_language.exit_code, 3);
 
   ProcessResult early = Ctl({"assignment", "complete", "o1/a1", "--exchange", "ph"});
   EXPECT_EQ(early.exit_code, 6);
   EXPECT_EQ(early.err, "kokemusctl: failed precondition: the task has not started yet\n");
 
-  ProcessResult feedback = Ctl({"feedback", "submit", "o1/a1", "--exchange", "ph", "--source",
-                                "orderer", "--overall-rating", "5"});
+  ProcessResult feedback = Ctl(
+      {"feedback", "submit", "o1/a1", "--exchange", "ph", "--source", "orderer", "--overall-rating",
+       "5"});
   EXPECT_EQ(feedback.exit_code, 6);
 
-  auto cancelled = ok({"assignment", "cancel", "o1/a1", "--exchange", "ph", "--cancelled-by",
-                       "expert"});
+  auto cancelled =
+      ok({"assignment", "cancel", "o1/a1", "--exchange", "ph", "--cancelled-by", "expert"});
   EXPECT_EQ(cancelled["assignment"]["state"], "STATE_CANCELLED");
   EXPECT_EQ(cancelled["assignment"]["cancelledBy"], "CANCELLED_BY_EXPERT");
   EXPECT_FALSE(cancelled["assignment"].contains("feeCents"));  // 0 %: nothing owed
   EXPECT_EQ(ok({"order", "get", "o1", "--exchange", "ph"})["order"]["state"], "STATE_OPEN");
 
   ProcessResult list = Ctl({"assignment", "list", "--exchange", "ph"});
-  EXPECT_EQ(list.out,
-            "NAME                                   EXPERT                      STATE      "
-            "FEE_CENTS  TRAVEL_CENTS  TOTAL_CENTS\n"
-            "exchanges/ph/orders/o1/assignments/a1  exchanges/ph/experts/kaisa  CANCELLED  "
-            "0          0             0\n");
-  auto order_cancelled = ok({"order", "cancel", "o1", "--exchange", "ph", "--cancelled-by",
-                             "orderer"});
+  EXPECT_EQ(
+      list.out,
+      "NAME                                   EXPERT                      STATE      "
+      "FEE_CENTS  TRAVEL_CENTS  TOTAL_CENTS\n"
+      "exchanges/ph/orders/o1/assignments/a1  exchanges/ph/experts/kaisa  CANCELLED  "
+      "0          0             0\n");
+  auto order_cancelled =
+      ok({"order", "cancel", "o1", "--exchange", "ph", "--cancelled-by", "orderer"});
   EXPECT_EQ(order_cancelled["order"]["state"], "STATE_CANCELLED");
   ProcessResult missing_party = Ctl({"assignment", "cancel", "o1/a1", "--exchange", "ph"});
   EXPECT_EQ(missing_party.exit_code, 3);
 
   // The day in the reports: no task, one cancellation by the expert.
-  ProcessResult stats = Ctl({"report", "stats", "--exchange", "ph", "--from", absl::FormatCivilTime(day),
-                             "--to", absl::FormatCivilTime(day + 1), "--group-by", "category,role"});
+  ProcessResult stats = Ctl(
+      {"report", "stats", "--exchange", "ph", "--from", absl::FormatCivilTime(day), "--to",
+       absl::FormatCivilTime(day + 1), "--group-by", "category,role"});
   EXPECT_EQ(stats.exit_code, 0) << stats.err;
   EXPECT_THAT(stats.out, ::testing::StartsWith("CATEGORY"));
   EXPECT_THAT(stats.out, HasSubstr("LECTURER  0      0.0    0.00      0.00        0/1/0"));
   EXPECT_THAT(stats.out, HasSubstr("\nTOTAL "));
-  EXPECT_THAT(stats.out, HasSubstr("active trained experts 1, with a task 0 (0.0 %), Gini of tasks 0.000\n"));
+  EXPECT_THAT(
+      stats.out,
+      HasSubstr("active trained experts 1, with a task 0 (0.0 %), Gini of tasks 0.000\n"));
   const std::string csv_path = testing_support::MakeTempDir() + "/assignments.csv";
-  ProcessResult exported = Ctl({"report", "export", "--exchange", "ph", "--from", absl::FormatCivilTime(day),
-                                "--to", absl::FormatCivilTime(day + 1), "-o", csv_path});
+  ProcessResult exported = Ctl(
+      {"report", "export", "--exchange", "ph", "--from", absl::FormatCivilTime(day), "--to",
+       absl::FormatCivilTime(day + 1), "-o", csv_path});
   EXPECT_EQ(exported.exit_code, 0) << exported.err;
   std::vector<std::string> lines =
       absl::StrSplit(testing_support::ReadFile(csv_path), "\r\n", absl::SkipEmpty());
@@ -303,31 +363,35 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   EXPECT_THAT(lines[1], ::testing::StartsWith("exchanges/ph/orders/o1/assignments/a1,"));
   EXPECT_THAT(lines[1], HasSubstr(",90,CANCELLED,EXPERT,LECTURER,lyseo,"));
   const std::string pdf_report = testing_support::MakeTempDir() + "/annual.pdf";
-  ProcessResult annual = Ctl({"report", "annual", "--exchange", "ph", "--year",
-                              absl::StrCat(day.year()), "--language", "sv", "-o", pdf_report});
+  ProcessResult annual = Ctl(
+      {"report", "annual", "--exchange", "ph", "--year", absl::StrCat(day.year()), "--language",
+       "sv", "-o", pdf_report});
   EXPECT_EQ(annual.exit_code, 0) << annual.err;
   EXPECT_EQ(testing_support::ReadFile(pdf_report).substr(0, 5), "%PDF-");
-  ProcessResult bad_group = Ctl({"report", "stats", "--exchange", "ph", "--from", "2026-01-01",
-                                 "--to", "2026-02-01", "--group-by", "planet"});
+  ProcessResult bad_group = Ctl(
+      {"report", "stats", "--exchange", "ph", "--from", "2026-01-01", "--to", "2026-02-01",
+       "--group-by", "planet"});
   EXPECT_EQ(bad_group.exit_code, 2);
   EXPECT_THAT(bad_group.err, HasSubstr("--group-by: unknown grouping planet"));
 }
 
 TEST_P(CliTest, KeysAuditAndAnExpertsRights) {
   CreateFixtures();
-  ProcessResult made = Ctl({"key", "create", "--exchange", "ph", "--role", "expert", "--expert",
-                            "kaisa", "--display-name", "Kaisa", "--expires-in", "30d"});
+  ProcessResult made = Ctl(
+      {"key", "create", "--exchange", "ph", "--role", "expert", "--expert", "kaisa",
+       "--display-name", "Kaisa", "--expires-in", "30d"});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   const std::string key(absl::StripTrailingAsciiWhitespace(made.out));
   EXPECT_THAT(key, ::testing::MatchesRegex("kok_[a-z0-9-]+_[A-Za-z0-9_-]{43}"));
   EXPECT_THAT(made.err, ::testing::EndsWith(": the key is shown only now; keep it safe\n"));
   // The expert's own key reads her record, and nothing of the exchange's list.
-  const std::vector<std::string> as_kaisa = {testing_support::BinaryPath("kokemusctl"), "--server",
-                                             server_.address(), "--plaintext"};
+  const std::vector<std::string> as_kaisa = {
+      testing_support::BinaryPath("kokemusctl"), "--server", server_.address(), "--plaintext"};
   auto run_as_kaisa = [&](std::vector<std::string> args) {
     std::vector<std::string> argv = as_kaisa;
     argv.insert(argv.end(), args.begin(), args.end());
-    return testing_support::RunProcess(argv, {{"KOKEMUS_API_KEY", key}, {"KOKEMUS_EXCHANGE", "ph"}});
+    return testing_support::RunProcess(
+        argv, {{"KOKEMUS_API_KEY", key}, {"KOKEMUS_EXCHANGE", "ph"}});
   };
   ProcessResult whoami = run_as_kaisa({"key", "whoami"});
   ASSERT_EQ(whoami.exit_code, 0) << whoami.err;
@@ -336,9 +400,10 @@ TEST_P(CliTest, KeysAuditAndAnExpertsRights) {
   EXPECT_EQ(run_as_kaisa({"expert", "get", "kaisa"}).exit_code, 0);
   ProcessResult list = run_as_kaisa({"expert", "list"});
   EXPECT_EQ(list.exit_code, 8);
-  EXPECT_EQ(list.err,
-            "kokemusctl: permission denied: an EXPERT key may not call "
-            "kokemus.v1.RegistryService/ListExperts\n");
+  EXPECT_EQ(
+      list.err,
+      "kokemusctl: permission denied: an EXPERT key may not call "
+      "kokemus.v1.RegistryService/ListExperts\n");
   // Who accessed kaisa: her own read is there; the chain is intact.
   ProcessResult audit = Ctl({"audit", "list", "--exchange", "ph", "--resource", "kaisa"});
   ASSERT_EQ(audit.exit_code, 0) << audit.err;
@@ -350,19 +415,20 @@ TEST_P(CliTest, KeysAuditAndAnExpertsRights) {
   const std::string file = testing_support::MakeTempDir() + "/kaisa.json";
   ProcessResult exported = run_as_kaisa({"expert", "export", "kaisa", "-o", file});
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
-  EXPECT_EQ(nlohmann::json::parse(testing_support::ReadFile(file))["expert"]["email"],
-            "kaisa@example.fi");
+  EXPECT_EQ(
+      nlohmann::json::parse(testing_support::ReadFile(file))["expert"]["email"],
+      "kaisa@example.fi");
   ProcessResult erased = Ctl({"expert", "erase", "kaisa", "--exchange", "ph"});
   ASSERT_EQ(erased.exit_code, 0) << erased.err;
-  EXPECT_THAT(erased.out, ::testing::StartsWith(
-                              "erased; the kept assignments now name exchanges/ph/experts/erased-"));
+  EXPECT_THAT(
+      erased.out,
+      ::testing::StartsWith("erased; the kept assignments now name exchanges/ph/experts/erased-"));
   ProcessResult after = run_as_kaisa({"key", "whoami"});
   EXPECT_EQ(after.exit_code, 8);
   EXPECT_EQ(after.err, "kokemusctl: not authenticated: invalid API key\n");
 }
 
-INSTANTIATE_TEST_SUITE_P(Db, CliTest, testing_support::kAllBackends,
-                         testing_support::BackendName);
+INSTANTIATE_TEST_SUITE_P(Db, CliTest, testing_support::kAllBackends, testing_support::BackendName);
 
 }  // namespace
 }  // namespace kokemus

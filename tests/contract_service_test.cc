@@ -15,11 +15,11 @@
 namespace kokemus {
 namespace {
 
-using testing_support::Backend;
-using testing_support::Violations;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
+using testing_support::Backend;
+using testing_support::Violations;
 
 std::string PdfText(const std::string& pdf) {
   const std::string dir = testing_support::MakeTempDir();
@@ -90,8 +90,8 @@ class ContractServiceTest : public ::testing::TestWithParam<Backend> {
     return s;
   }
 
-  v1::GetContractDocumentResponse Document(const std::string& name,
-                                           v1::DocumentFormat format = v1::DOCUMENT_FORMAT_PDF) {
+  v1::GetContractDocumentResponse Document(
+      const std::string& name, v1::DocumentFormat format = v1::DOCUMENT_FORMAT_PDF) {
     grpc::ClientContext ctx;
     v1::GetContractDocumentRequest req;
     req.set_name(name);
@@ -119,9 +119,10 @@ class ContractServiceTest : public ::testing::TestWithParam<Backend> {
 TEST_P(ContractServiceTest, AnUnconfirmedAssignmentGetsNoContract) {
   grpc::Status s = Generate("fi");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(s.error_message(),
-            "the assignment is OFFERED; contracts are made for CONFIRMED or COMPLETED "
-            "assignments");
+  EXPECT_EQ(
+      s.error_message(),
+      "the assignment is OFFERED; contracts are made for CONFIRMED or COMPLETED "
+      "assignments");
   ASSERT_TRUE(Move("accept").ok());
   EXPECT_EQ(Generate("fi").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(ContractCount(), 0);
@@ -141,9 +142,9 @@ TEST_P(ContractServiceTest, GeneratesStoresAndReturnsTheExactDocument) {
   EXPECT_EQ(domain::Sha256Hex(pdf.content()), contract.sha256());
   EXPECT_EQ(pdf.sha256(), contract.sha256());
   const std::string text = PdfText(pdf.content());
-  for (const char* want : {"Toimeksiantosopimus", "KaisaKokemus", "Lahdenlyseonlukio",
-                           "Toipumistarina", "1234,50€", "Kirkkokatu1,Lahti",
-                           "Päijät-Hämeenkokemusasiantuntijapankki", "0112038-9"}) {
+  for (const char* want :
+       {"Toimeksiantosopimus", "KaisaKokemus", "Lahdenlyseonlukio", "Toipumistarina", "1234,50€",
+        "Kirkkokatu1,Lahti", "Päijät-Hämeenkokemusasiantuntijapankki", "0112038-9"}) {
     EXPECT_THAT(text, HasSubstr(want));
   }
   auto plain = Document(contract.name(), v1::DOCUMENT_FORMAT_TEXT);
@@ -185,8 +186,9 @@ TEST_P(ContractServiceTest, ANewTemplateMakesANewVersionAndAcceptanceIsFinal) {
   EXPECT_EQ(accepted.contract().accepted_name(), "Kaisa Kokemus");
   EXPECT_TRUE(accepted.contract().has_accepted_time());
   grpc::ClientContext twice_ctx;
-  EXPECT_EQ(contracts_->AcceptContract(&twice_ctx, accept, &accepted).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      contracts_->AcceptContract(&twice_ctx, accept, &accepted).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
 
   grpc::ClientContext upload_ctx;
   v1::CreateContractTemplateRequest upload;
@@ -229,22 +231,24 @@ TEST_P(ContractServiceTest, ANewTemplateMakesANewVersionAndAcceptanceIsFinal) {
   EXPECT_FALSE(uploaded_now.contract_template().active());
 
   grpc::ClientContext superseded_ctx;
-  EXPECT_EQ(contracts_->AcceptContract(&superseded_ctx, accept, &accepted).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      contracts_->AcceptContract(&superseded_ctx, accept, &accepted).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_P(ContractServiceTest, BadInputIsRefusedAndNothingStored) {
   ASSERT_TRUE(Move("accept").ok());
   ASSERT_TRUE(Move("confirm").ok());
   grpc::Status language = Generate("de");
-  EXPECT_THAT(Violations(language),
-              ElementsAre(Pair("language", "not offered: documents are written in fi, sv or en")));
+  EXPECT_THAT(
+      Violations(language),
+      ElementsAre(Pair("language", "not offered: documents are written in fi, sv or en")));
   grpc::ClientContext ctx;
   v1::GenerateContractRequest unknown;
   unknown.set_assignment("exchanges/ph/orders/o1/assignments/nope");
   v1::GenerateContractResponse resp;
-  EXPECT_EQ(contracts_->GenerateContract(&ctx, unknown, &resp).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      contracts_->GenerateContract(&ctx, unknown, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
 
   grpc::ClientContext bad_ctx;
   v1::CreateContractTemplateRequest bad;
@@ -262,8 +266,9 @@ TEST_P(ContractServiceTest, BadInputIsRefusedAndNothingStored) {
   v1::ActivateContractTemplateRequest missing;
   missing.set_name("exchanges/ph/contractTemplates/fi-7");
   v1::ActivateContractTemplateResponse activated;
-  EXPECT_EQ(contracts_->ActivateContractTemplate(&missing_ctx, missing, &activated).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      contracts_->ActivateContractTemplate(&missing_ctx, missing, &activated).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 
   grpc::ClientContext list_ctx;
   v1::ListContractTemplatesRequest list;
@@ -295,8 +300,8 @@ TEST_P(ContractServiceTest, PrivacyNoticeInThreeLanguages) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Db, ContractServiceTest, testing_support::kAllBackends,
-                         testing_support::BackendName);
+INSTANTIATE_TEST_SUITE_P(
+    Db, ContractServiceTest, testing_support::kAllBackends, testing_support::BackendName);
 
 }  // namespace
 }  // namespace kokemus

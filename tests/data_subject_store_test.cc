@@ -34,8 +34,9 @@ class DataSubjectTest : public ::testing::TestWithParam<testing_support::Backend
     e.set_phone("+358401234567");
     testing_support::CreateExpert(server_.registry(), "ph", "kaisa-k", e);
     testing_support::SetFixedFee(*orders_, "ph", v1::ROLE_LECTURER, 15000);
-    testing_support::CreateOrder(*orders_, "ph", "o1",
-                                 testing_support::SampleOrder("ph", "lyseo", absl::Now() + absl::Hours(24 * 7)));
+    testing_support::CreateOrder(
+        *orders_, "ph", "o1",
+        testing_support::SampleOrder("ph", "lyseo", absl::Now() + absl::Hours(24 * 7)));
     auto db = Database::Open(server_.database_url());
     ASSERT_TRUE(db.ok());
     db_ = *std::move(db);
@@ -57,14 +58,18 @@ class DataSubjectTest : public ::testing::TestWithParam<testing_support::Backend
     offer.set_parent("exchanges/ph/orders/o1");
     offer.set_assignment_id("a1");
     offer.mutable_assignment()->set_expert("exchanges/ph/experts/kaisa-k");
-    *offer.mutable_assignment()->mutable_offer_deadline() = rpc::ToProto(absl::Now() + absl::Hours(1));
-    Call<v1::OfferAssignmentRequest, v1::OfferAssignmentResponse>(*orders_, &v1::OrderService::Stub::OfferAssignment, offer);
+    *offer.mutable_assignment()->mutable_offer_deadline() =
+        rpc::ToProto(absl::Now() + absl::Hours(1));
+    Call<v1::OfferAssignmentRequest, v1::OfferAssignmentResponse>(
+        *orders_, &v1::OrderService::Stub::OfferAssignment, offer);
     v1::AcceptAssignmentRequest accept;
     accept.set_name("exchanges/ph/orders/o1/assignments/a1");
-    Call<v1::AcceptAssignmentRequest, v1::AcceptAssignmentResponse>(*orders_, &v1::OrderService::Stub::AcceptAssignment, accept);
+    Call<v1::AcceptAssignmentRequest, v1::AcceptAssignmentResponse>(
+        *orders_, &v1::OrderService::Stub::AcceptAssignment, accept);
     v1::ConfirmAssignmentRequest confirm;
     confirm.set_name("exchanges/ph/orders/o1/assignments/a1");
-    Call<v1::ConfirmAssignmentRequest, v1::ConfirmAssignmentResponse>(*orders_, &v1::OrderService::Stub::ConfirmAssignment, confirm);
+    Call<v1::ConfirmAssignmentRequest, v1::ConfirmAssignmentResponse>(
+        *orders_, &v1::OrderService::Stub::ConfirmAssignment, confirm);
     v1::GenerateContractRequest generate;
     generate.set_assignment("exchanges/ph/orders/o1/assignments/a1");
     generate.set_language("fi");
@@ -73,41 +78,47 @@ class DataSubjectTest : public ::testing::TestWithParam<testing_support::Backend
     v1::AcceptContractRequest sign;
     sign.set_name(contract.contract().name());
     sign.set_full_name("Kaisa Kokemus");
-    Call<v1::AcceptContractRequest, v1::AcceptContractResponse>(*contracts_, &v1::ContractService::Stub::AcceptContract, sign);
+    Call<v1::AcceptContractRequest, v1::AcceptContractResponse>(
+        *contracts_, &v1::ContractService::Stub::AcceptContract, sign);
 
     const long long s = Micros(absl::Now() - absl::Hours(24 * 30));
-    ASSERT_TRUE(db_->Write([&](soci::session& sql) {
-                      Execute(sql,
-                              "INSERT INTO orders (exchange_id, id, organization_id, role, topic, "
-                              "audience, audience_size, start_time, duration_minutes, "
-                              "preparation_minutes, remote, address, municipality, language, "
-                              "experience_areas, experts_needed, notes, state, cancelled_by, "
-                              "cancel_time, revision, create_time, update_time) VALUES ('ph', "
-                              "'past', 'lyseo', 'LECTURER', 'Tarina', 'STUDENTS', 30, :s, 90, 0, 0, "
-                              "'', '398', 'fi', '[]', 1, '', 'COMPLETED', 'UNSPECIFIED', 0, 1, :c, :u)",
-                              {s, s, s});
-                      Execute(sql,
-                              "INSERT INTO assignments (exchange_id, order_id, id, expert_id, state, "
-                              "offer_deadline, start_time, end_time, block_end, "
-                              "actual_duration_minutes, fee_cents, travel_cents, travel_km, "
-                              "cancelled_by, cancel_time, revision, create_time, update_time) VALUES "
-                              "('ph', 'past', 'a1', 'kaisa-k', 'COMPLETED', :d, :s, :e, :b, 90, "
-                              "15000, 500, 10, 'UNSPECIFIED', 0, 3, :c, :u)",
-                              {s, s, s, s, s, s});
-                      Execute(sql,
-                              "INSERT INTO feedback (exchange_id, order_id, assignment_id, source, "
-                              "overall_rating, content_rating, heaviness, setting_safe, comment, "
-                              "create_time) VALUES ('ph', 'past', 'a1', 'EXPERT', 0, 0, 4, 1, "
-                              "'Kaisan oma palaute: raskas päivä', 0)",
-                              {});
-                      Execute(sql,
-                              "INSERT INTO feedback (exchange_id, order_id, assignment_id, source, "
-                              "overall_rating, content_rating, heaviness, setting_safe, comment, "
-                              "create_time) VALUES ('ph', 'past', 'a1', 'ORDERER', 5, 5, 0, 0, "
-                              "'Kaisa Kokemus oli loistava', 0)",
-                              {});
-                      return absl::OkStatus();
-                    }).ok());
+    ASSERT_TRUE(db_->Write(
+                       [&](soci::session& sql) {
+      Execute(
+          sql,
+          "INSERT INTO orders (exchange_id, id, organization_id, role, topic, "
+          "audience, audience_size, start_time, duration_minutes, "
+          "preparation_minutes, remote, address, municipality, language, "
+          "experience_areas, experts_needed, notes, state, cancelled_by, "
+          "cancel_time, revision, create_time, update_time) VALUES ('ph', "
+          "'past', 'lyseo', 'LECTURER', 'Tarina', 'STUDENTS', 30, :s, 90, 0, 0, "
+          "'', '398', 'fi', '[]', 1, '', 'COMPLETED', 'UNSPECIFIED', 0, 1, :c, :u)",
+          {s, s, s});
+      Execute(
+          sql,
+          "INSERT INTO assignments (exchange_id, order_id, id, expert_id, state, "
+          "offer_deadline, start_time, end_time, block_end, "
+          "actual_duration_minutes, fee_cents, travel_cents, travel_km, "
+          "cancelled_by, cancel_time, revision, create_time, update_time) VALUES "
+          "('ph', 'past', 'a1', 'kaisa-k', 'COMPLETED', :d, :s, :e, :b, 90, "
+          "15000, 500, 10, 'UNSPECIFIED', 0, 3, :c, :u)",
+          {s, s, s, s, s, s});
+      Execute(
+          sql,
+          "INSERT INTO feedback (exchange_id, order_id, assignment_id, source, "
+          "overall_rating, content_rating, heaviness, setting_safe, comment, "
+          "create_time) VALUES ('ph', 'past', 'a1', 'EXPERT', 0, 0, 4, 1, "
+          "'Kaisan oma palaute: raskas päivä', 0)",
+          {});
+      Execute(
+          sql,
+          "INSERT INTO feedback (exchange_id, order_id, assignment_id, source, "
+          "overall_rating, content_rating, heaviness, setting_safe, comment, "
+          "create_time) VALUES ('ph', 'past', 'a1', 'ORDERER', 5, 5, 0, 0, "
+          "'Kaisa Kokemus oli loistava', 0)",
+          {});
+      return absl::OkStatus();
+    }).ok());
     ApiKey key;
     key.display_name = "Kaisa Kokemuksen avain";
     key.principal.role = domain::AccessRole::kExpert;
@@ -120,41 +131,42 @@ class DataSubjectTest : public ::testing::TestWithParam<testing_support::Backend
   // Every text value of every table but the audit log that contains `needle`.
   std::vector<std::string> Containing(const std::string& needle) {
     std::vector<std::string> hits;
-    EXPECT_TRUE(db_->Read([&](soci::session& sql) {
-                      const std::string list =
-                          db_->dialect() == Dialect::kPostgresql
-                              ? "SELECT table_name FROM information_schema.tables WHERE "
-                                "table_schema = 'public'"
-                              : "SELECT name FROM sqlite_master WHERE type = 'table'";
-                      std::vector<std::string> tables = Query<std::string>(
-                          sql, list, {}, [](const soci::row& row) { return RowReader(row).Text(); });
-                      for (const std::string& table : tables) {
-                        if (table == "audit_log") continue;
-                        soci::rowset<soci::row> rows = (sql.prepare << "SELECT * FROM " + table);
-                        for (const soci::row& row : rows) {
-                          for (size_t i = 0; i < row.size(); ++i) {
-                            if (row.get_indicator(i) == soci::i_null ||
-                                row.get_properties(i).get_data_type() != soci::dt_string) {
-                              continue;
-                            }
-                            const std::string value = row.get<std::string>(i);
-                            if (value.find(needle) != std::string::npos) {
-                              hits.push_back(table + "." + row.get_properties(i).get_name());
-                            }
-                          }
-                        }
-                      }
-                      return absl::OkStatus();
-                    }).ok());
+    EXPECT_TRUE(db_->Read(
+                       [&](soci::session& sql) {
+      const std::string list = db_->dialect() == Dialect::kPostgresql
+                                   ? "SELECT table_name FROM information_schema.tables WHERE "
+                                     "table_schema = 'public'"
+                                   : "SELECT name FROM sqlite_master WHERE type = 'table'";
+      std::vector<std::string> tables = Query<std::string>(
+          sql, list, {}, [](const soci::row& row) { return RowReader(row).Text(); });
+      for (const std::string& table : tables) {
+        if (table == "audit_log") continue;
+        soci::rowset<soci::row> rows = (sql.prepare << "SELECT * FROM " + table);
+        for (const soci::row& row : rows) {
+          for (size_t i = 0; i < row.size(); ++i) {
+            if (row.get_indicator(i) == soci::i_null ||
+                row.get_properties(i).get_data_type() != soci::dt_string) {
+              continue;
+            }
+            const std::string value = row.get<std::string>(i);
+            if (value.find(needle) != std::string::npos) {
+              hits.push_back(table + "." + row.get_properties(i).get_name());
+            }
+          }
+        }
+      }
+      return absl::OkStatus();
+    }).ok());
     return hits;
   }
 
   long long Count(const std::string& query) {
     long long n = 0;
-    EXPECT_TRUE(db_->Read([&](soci::session& sql) {
-                      n = storage::Count(sql, query.c_str(), {});
-                      return absl::OkStatus();
-                    }).ok());
+    EXPECT_TRUE(db_->Read(
+                       [&](soci::session& sql) {
+      n = storage::Count(sql, query.c_str(), {});
+      return absl::OkStatus();
+    }).ok());
     return n;
   }
 
@@ -182,8 +194,8 @@ TEST_P(DataSubjectTest, ExportsEverythingHeldAboutTheExpert) {
   EXPECT_EQ(j["contracts"][0]["accepted_name"], "Kaisa Kokemus");
   ASSERT_EQ(j["api_keys"].size(), 1u);
   EXPECT_EQ(j["api_keys"][0]["display_name"], "Kaisa Kokemuksen avain");
-  EXPECT_EQ(DataSubjectStore(*db_).Export("ph", "nobody").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      DataSubjectStore(*db_).Export("ph", "nobody").status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_P(DataSubjectTest, ErasureLeavesNothingPersonalAndKeepsTheFees) {
@@ -199,19 +211,21 @@ TEST_P(DataSubjectTest, ErasureLeavesNothingPersonalAndKeepsTheFees) {
   }
   // Bookkeeping keeps both assignments with their fees, under the pseudonym.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM assignments WHERE expert_id = '" + *pseudonym + "'"), 2);
-  EXPECT_EQ(Count("SELECT SUM(fee_cents) FROM assignments WHERE expert_id = '" + *pseudonym + "'"),
-            30000);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM experts WHERE id = '" + *pseudonym +
-                  "' AND state = 'INACTIVE'"),
-            1);
+  EXPECT_EQ(
+      Count("SELECT SUM(fee_cents) FROM assignments WHERE expert_id = '" + *pseudonym + "'"),
+      30000);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM experts WHERE id = '" + *pseudonym + "' AND state = 'INACTIVE'"),
+      1);
   // The expert's key no longer works.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM api_keys WHERE revoke_time = 0 AND role = 'EXPERT'"), 0);
-  EXPECT_EQ(DataSubjectStore(*db_).Erase("ph", "kaisa-k", absl::Now()).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      DataSubjectStore(*db_).Erase("ph", "kaisa-k", absl::Now()).status().code(),
+      absl::StatusCode::kNotFound);
 }
 
-INSTANTIATE_TEST_SUITE_P(Db, DataSubjectTest, testing_support::kAllBackends,
-                         testing_support::BackendName);
+INSTANTIATE_TEST_SUITE_P(
+    Db, DataSubjectTest, testing_support::kAllBackends, testing_support::BackendName);
 
 }  // namespace
 }  // namespace kokemus::storage

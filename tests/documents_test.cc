@@ -9,10 +9,10 @@
 #include "gtest/gtest.h"
 #include "kainjow/mustache.hpp"
 #include "services/domain/contract.h"
-#include "services/domain/validation.h"
-#include "tests/test_support.h"
-#include "services/render/pdf.h"
 #include "services/domain/fees.h"
+#include "services/domain/validation.h"
+#include "services/render/pdf.h"
+#include "tests/test_support.h"
 
 namespace kokemus::domain {
 namespace {
@@ -55,11 +55,12 @@ TEST(Markup, ParsesTitleHeadingsParagraphsAndTables) {
   EXPECT_EQ(doc.blocks[1], (Block{Block::Kind::kHeading, "Part", {}}));
   EXPECT_EQ(doc.blocks[2], (Block{Block::Kind::kParagraph, "Line one line two.", {}}));
   EXPECT_EQ(doc.blocks[3].kind, Block::Kind::kTable);
-  EXPECT_THAT(doc.blocks[3].rows, ElementsAre(ElementsAre("Fee", "10 €"),
-                                              ElementsAre("Total", "12 €")));
-  EXPECT_EQ(PlainText(doc),
-            "Title\n=====\n\nPart\n----\n\nLine one line two.\n\nFee     10 €\nTotal   12 €\n"
-            "\nAfter.\n");
+  EXPECT_THAT(
+      doc.blocks[3].rows, ElementsAre(ElementsAre("Fee", "10 €"), ElementsAre("Total", "12 €")));
+  EXPECT_EQ(
+      PlainText(doc),
+      "Title\n=====\n\nPart\n----\n\nLine one line two.\n\nFee     10 €\nTotal   12 €\n"
+      "\nAfter.\n");
 }
 
 TEST(Templates, SyntaxErrorsNameTheLine) {
@@ -76,12 +77,21 @@ TEST(Templates, SyntaxErrorsNameTheLine) {
 
 ContractFacts Facts() {
   ContractFacts f;
-  f.exchange = {.id = "ph", .display_name = "Päijät-Hämeen kokemusasiantuntijapankki",
-                .wellbeing_region = "PH", .default_language = "fi",
-                .business_id = "0112038-9", .contact_email = "pankki@example.fi"};
-  f.orderer = {.exchange_id = "ph", .id = "lyseo", .display_name = "Lahden lyseon lukio",
-               .business_id = "1234567-1", .sector = Sector::kEducation,
-               .kind = OrganizationKind::kEducationalInstitution, .municipality = "398"};
+  f.exchange = {
+      .id = "ph",
+      .display_name = "Päijät-Hämeen kokemusasiantuntijapankki",
+      .wellbeing_region = "PH",
+      .default_language = "fi",
+      .business_id = "0112038-9",
+      .contact_email = "pankki@example.fi"};
+  f.orderer = {
+      .exchange_id = "ph",
+      .id = "lyseo",
+      .display_name = "Lahden lyseon lukio",
+      .business_id = "1234567-1",
+      .sector = Sector::kEducation,
+      .kind = OrganizationKind::kEducationalInstitution,
+      .municipality = "398"};
   f.expert.display_name = "Åsa Öhman";
   f.expert.payment_method = PaymentMethod::kSalaryTaxCard;
   f.expert.consent = {absl::FromUnixSeconds(1790000000), "2026-1"};
@@ -135,8 +145,8 @@ class DefaultContract : public ::testing::TestWithParam<Expected> {};
 
 TEST_P(DefaultContract, RendersEveryFieldIntoARealPdf) {
   const Expected& e = GetParam();
-  auto marked = RenderTemplate(DefaultContractTemplate(e.language),
-                               ContractTemplateData(Facts(), e.language));
+  auto marked = RenderTemplate(
+      DefaultContractTemplate(e.language), ContractTemplateData(Facts(), e.language));
   ASSERT_TRUE(marked.ok()) << marked.status();
   const Document doc = ParseDocument(*marked);
   auto pdf = render::RenderPdf(doc, "contract", Facts().created);
@@ -159,21 +169,41 @@ TEST_P(DefaultContract, RendersEveryFieldIntoARealPdf) {
 INSTANTIATE_TEST_SUITE_P(
     Languages, DefaultContract,
     ::testing::Values(
-        Expected{"fi",
-                 {"Toimeksiantosopimus", "Päijät-Hämeen kokemusasiantuntijapankki",
-                  "0112038-9", "Åsa Öhman", "Lahden lyseon lukio", "luennoitsija tai kouluttaja",
-                  "Toipuminen ja toivo", "noin 60 henkeä", "24.12.2026 klo 9.00",
-                  "Kirkkokatu 1, Lahti", "sisältyy palkkioon", "1 234,50 €", "42,50 €",
-                  "1 277,00 €", "85 km", "verokortin", "alle 14 päivää", "50 %",
-                  "versio 2026-1", "pankki@example.fi", "22.11.2026", "1 / 2", "2 / 2"}},
-        Expected{"sv",
-                 {"Uppdragsavtal", "Åsa Öhman", "föreläsare eller utbildare",
-                  "24.12.2026 kl. 9.00", "Kirkkokatu 1, Lahtis", "1 234,50 €", "1 277,00 €",
-                  "skattekortet", "mindre än 14 dagar", "FO-nummer 1234567-1"}},
-        Expected{"en",
-                 {"Assignment contract", "Åsa Öhman", "lecturer or trainer",
-                  "24 December 2026 at 9:00", "€1,234.50", "€42.50", "€1,277.00", "tax card",
-                  "less than 14 days", "22 November 2026"}}),
+        Expected{
+            "fi",
+            {"Toimeksiantosopimus",
+             "Päijät-Hämeen kokemusasiantuntijapankki",
+             "0112038-9",
+             "Åsa Öhman",
+             "Lahden lyseon lukio",
+             "luennoitsija tai kouluttaja",
+             "Toipuminen ja toivo",
+             "noin 60 henkeä",
+             "24.12.2026 klo 9.00",
+             "Kirkkokatu 1, Lahti",
+             "sisältyy palkkioon",
+             "1 234,50 €",
+             "42,50 €",
+             "1 277,00 €",
+             "85 km",
+             "verokortin",
+             "alle 14 päivää",
+             "50 %",
+             "versio 2026-1",
+             "pankki@example.fi",
+             "22.11.2026",
+             "1 / 2",
+             "2 / 2"}},
+        Expected{
+            "sv",
+            {"Uppdragsavtal", "Åsa Öhman", "föreläsare eller utbildare", "24.12.2026 kl. 9.00",
+             "Kirkkokatu 1, Lahtis", "1 234,50 €", "1 277,00 €", "skattekortet",
+             "mindre än 14 dagar", "FO-nummer 1234567-1"}},
+        Expected{
+            "en",
+            {"Assignment contract", "Åsa Öhman", "lecturer or trainer", "24 December 2026 at 9:00",
+             "€1,234.50", "€42.50", "€1,277.00", "tax card", "less than 14 days",
+             "22 November 2026"}}),
     [](const auto& info) { return std::string(info.param.language); });
 
 TEST(DefaultContract, ShowsOnlyTheSectionsThatApply) {

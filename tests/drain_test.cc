@@ -29,11 +29,12 @@ grpc::health::v1::HealthCheckResponse::ServingStatus Health(const std::string& a
 TEST(Drain, HealthFlipsFirstAndTheCallInFlightFinishes) {
   testing_support::TestDatabase db(testing_support::Backend::kSqlite);
   const std::string health_address = absl::StrCat("127.0.0.1:", testing_support::FreePort());
-  auto server = Server::Start({.listen = "127.0.0.1:0",
-                               .database = db.url(),
-                               .log_requests = false,
-                               .plaintext = true,
-                               .health_listen = health_address});
+  auto server = Server::Start(
+      {.listen = "127.0.0.1:0",
+       .database = db.url(),
+       .log_requests = false,
+       .plaintext = true,
+       .health_listen = health_address});
   ASSERT_TRUE(server.ok()) << server.status();
   const std::string address = absl::StrCat("127.0.0.1:", (*server)->port());
   testing_support::TestKeys keys(db.url());

@@ -62,21 +62,23 @@ TEST_P(KeyStoreTest, AKeyIsShownOnceAndOnlyItsHashIsKept) {
   EXPECT_EQ(who->role, AccessRole::kCoordinator);
   EXPECT_EQ(who->exchange_id, "ph");
   // Nothing in the row holds the secret.
-  ASSERT_TRUE(db_->Read([&](soci::session& sql) {
-                  auto rows = Query<std::string>(
-                      sql,
-                      "SELECT id || display_name || role || exchange_id || secret_hash || "
-                      "created_by FROM api_keys WHERE display_name NOT LIKE 'test %'",
-                      {}, [](const soci::row& row) { return RowReader(row).Text(); });
-                  EXPECT_EQ(rows.size(), 1u);
-                  for (const auto& r : rows) EXPECT_THAT(r, ::testing::Not(::testing::HasSubstr(secret)));
-                  return absl::OkStatus();
-                }).ok());
+  ASSERT_TRUE(db_->Read(
+                     [&](soci::session& sql) {
+    auto rows = Query<std::string>(
+        sql,
+        "SELECT id || display_name || role || exchange_id || secret_hash || "
+        "created_by FROM api_keys WHERE display_name NOT LIKE 'test %'",
+        {}, [](const soci::row& row) { return RowReader(row).Text(); });
+    EXPECT_EQ(rows.size(), 1u);
+    for (const auto& r : rows) EXPECT_THAT(r, ::testing::Not(::testing::HasSubstr(secret)));
+    return absl::OkStatus();
+  }).ok());
   // Another server on the same database shares the pepper kept there; another
   // pepper can't check the key.
   EXPECT_TRUE(KeyStore(*db_, "").Authenticate(plaintext, now_).ok());
-  EXPECT_EQ(KeyStore(*db_, std::string(32, 'p')).Authenticate(plaintext, now_).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(
+      KeyStore(*db_, std::string(32, 'p')).Authenticate(plaintext, now_).status().code(),
+      absl::StatusCode::kUnauthenticated);
   // Callers racing on a fresh store share one load of the pepper.
   KeyStore fresh(*db_, "");
   std::atomic<int> ok{0};
@@ -93,22 +95,24 @@ TEST_P(KeyStoreTest, EveryBadKeyFailsTheSameWay) {
   ASSERT_TRUE(made.ok()) << made.status();
   std::string wrong = made->plaintext;
   wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
-  for (const std::string& bad : {std::string(""), std::string("Bearer x"), std::string("kok_"),
-                                 std::string("kok_nosecret"), "kok_zzzzzzzzzzzz_" + std::string(43, 'a'),
-                                 wrong}) {
+  for (const std::string& bad :
+       {std::string(""), std::string("Bearer x"), std::string("kok_"), std::string("kok_nosecret"),
+        "kok_zzzzzzzzzzzz_" + std::string(43, 'a'), wrong}) {
     auto who = keys_->Authenticate(bad, now_);
     EXPECT_EQ(who.status().code(), absl::StatusCode::kUnauthenticated) << bad;
     EXPECT_EQ(who.status().message(), "invalid API key") << bad;
   }
   // Expired: 90 days on.
-  EXPECT_EQ(keys_->Authenticate(made->plaintext, now_ + absl::Hours(24 * 91)).status().message(),
-            "invalid API key");
+  EXPECT_EQ(
+      keys_->Authenticate(made->plaintext, now_ + absl::Hours(24 * 91)).status().message(),
+      "invalid API key");
   // Revoked.
   auto revoked = keys_->Revoke(made->key.id, now_);
   ASSERT_TRUE(revoked.ok());
   EXPECT_NE(revoked->revoke_time, absl::UnixEpoch());
-  EXPECT_EQ(keys_->Authenticate(made->plaintext, now_ + absl::Seconds(1)).status().message(),
-            "invalid API key");
+  EXPECT_EQ(
+      keys_->Authenticate(made->plaintext, now_ + absl::Seconds(1)).status().message(),
+      "invalid API key");
   EXPECT_EQ(keys_->Revoke("nope", now_).status().code(), absl::StatusCode::kNotFound);
 }
 
@@ -116,24 +120,27 @@ TEST_P(KeyStoreTest, EachRoleHasItsScope) {
   ApiKey orderer = Key(AccessRole::kOrdererSystem, "ph");
   ApiKey national = Key(AccessRole::kNationalAdmin, "ph");
   national.expire_time = now_ - absl::Hours(1);
-  EXPECT_THAT(Fields(keys_->Create(orderer, now_).status()),
-              ElementsAre(std::pair<std::string, std::string>(
-                  "api_key.organization", "is required for ORDERER_SYSTEM and only for it")));
-  EXPECT_THAT(Fields(keys_->Create(national, now_).status()),
-              ElementsAre(std::pair<std::string, std::string>(
-                              "parent", "must be exchanges/- for a national administrator"),
-                          std::pair<std::string, std::string>("api_key.expire_time",
-                                                              "must be in the future")));
+  EXPECT_THAT(
+      Fields(keys_->Create(orderer, now_).status()),
+      ElementsAre(std::pair<std::string, std::string>(
+          "api_key.organization", "is required for ORDERER_SYSTEM and only for it")));
+  EXPECT_THAT(
+      Fields(keys_->Create(national, now_).status()),
+      ElementsAre(
+          std::pair<std::string, std::string>(
+              "parent", "must be exchanges/- for a national administrator"),
+          std::pair<std::string, std::string>("api_key.expire_time", "must be in the future")));
   orderer.principal.organization_id = "nope";
-  EXPECT_EQ(keys_->Create(orderer, now_).status().message(),
-            "exchanges/ph/organizations/nope not found");
+  EXPECT_EQ(
+      keys_->Create(orderer, now_).status().message(), "exchanges/ph/organizations/nope not found");
   orderer.principal.organization_id = "lyseo";
   EXPECT_TRUE(keys_->Create(orderer, now_).ok());
   ApiKey far = Key(AccessRole::kCoordinator, "ph");
   far.expire_time = now_ + absl::Hours(24 * 800);
   EXPECT_EQ(keys_->Create(far, now_).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(keys_->Create(Key(AccessRole::kCoordinator, "hus"), now_).status().message(),
-            "exchanges/hus not found");
+  EXPECT_EQ(
+      keys_->Create(Key(AccessRole::kCoordinator, "hus"), now_).status().message(),
+      "exchanges/hus not found");
   auto listed = keys_->List("ph");
   ASSERT_TRUE(listed.ok());
   // The test channel's own coordinator key is there too.
@@ -147,8 +154,8 @@ TEST_P(KeyStoreTest, EachRoleHasItsScope) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Db, KeyStoreTest, testing_support::kAllBackends,
-                         testing_support::BackendName);
+INSTANTIATE_TEST_SUITE_P(
+    Db, KeyStoreTest, testing_support::kAllBackends, testing_support::BackendName);
 
 }  // namespace
 }  // namespace kokemus::storage

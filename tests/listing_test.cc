@@ -15,41 +15,42 @@ TEST(ResourceNames, ParseAndFormat) {
   ASSERT_TRUE(child.ok());
   EXPECT_EQ(child->exchange_id, "ph");
   EXPECT_EQ(child->id, "kaisa");
-  EXPECT_EQ(ChildResourceName("ph", "organizations", "lyseo"),
-            "exchanges/ph/organizations/lyseo");
+  EXPECT_EQ(ChildResourceName("ph", "organizations", "lyseo"), "exchanges/ph/organizations/lyseo");
   EXPECT_EQ(ExchangeName("ph"), "exchanges/ph");
 }
 
 TEST(ResourceNames, RefuseOtherShapesNamingTheField) {
-  for (const char* bad : {"", "ph", "exchanges/", "exchanges/PH", "exchanges/ph/x",
-                          "exchange/ph"}) {
+  for (const char* bad :
+       {"", "ph", "exchanges/", "exchanges/PH", "exchanges/ph/x", "exchange/ph"}) {
     auto id = ParseExchangeName(bad, "parent");
     EXPECT_EQ(id.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(ViolationsOf(id.status()),
-                ElementsAre(FieldViolation{"parent",
-                                           "must be a resource name exchanges/{exchange}"}));
+    EXPECT_THAT(
+        ViolationsOf(id.status()),
+        ElementsAre(FieldViolation{"parent", "must be a resource name exchanges/{exchange}"}));
   }
   EXPECT_FALSE(ParseChildName("exchanges/ph/organizations/x", "experts", "name").ok());
   EXPECT_FALSE(ParseChildName("exchanges/ph/experts/Kaisa", "experts", "name").ok());
 }
 
 TEST(Filter, ParsesTermsIntoCanonicalValues) {
-  auto terms = ParseFilter("state = paused AND home_municipality = \"Lahti\"",
-                           ExpertFilterFields());
+  auto terms =
+      ParseFilter("state = paused AND home_municipality = \"Lahti\"", ExpertFilterFields());
   ASSERT_TRUE(terms.ok()) << terms.status();
-  EXPECT_THAT(*terms, ElementsAre(FilterTerm{"state", "PAUSED"},
-                                  FilterTerm{"home_municipality", "398"}));
+  EXPECT_THAT(
+      *terms, ElementsAre(FilterTerm{"state", "PAUSED"}, FilterTerm{"home_municipality", "398"}));
   EXPECT_TRUE(ParseFilter("  ", ExpertFilterFields())->empty());
 }
 
 TEST(Filter, RefusesUnknownFieldsAndValues) {
   auto unknown = ParseFilter("email = x@y.fi", ExpertFilterFields());
-  EXPECT_THAT(ViolationsOf(unknown.status()),
-              ElementsAre(FieldViolation{
-                  "filter", "can filter only by state, home_municipality, payment_method"}));
+  EXPECT_THAT(
+      ViolationsOf(unknown.status()),
+      ElementsAre(
+          FieldViolation{"filter", "can filter only by state, home_municipality, payment_method"}));
   auto bad_value = ParseFilter("kind = castle", OrganizationFilterFields());
-  EXPECT_THAT(ViolationsOf(bad_value.status()),
-              ElementsAre(FieldViolation{"filter", "not a valid value for kind"}));
+  EXPECT_THAT(
+      ViolationsOf(bad_value.status()),
+      ElementsAre(FieldViolation{"filter", "not a valid value for kind"}));
   EXPECT_FALSE(ParseFilter("state", ExpertFilterFields()).ok());
 }
 
@@ -57,10 +58,12 @@ TEST(ListQuery, ClampsPageSizeAndRoundTripsTokens) {
   auto first = ParseListQuery("exchanges/ph", 0, "", "state = ACTIVE", ExpertFilterFields());
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->page_size, kDefaultPageSize);
-  EXPECT_EQ(ParseListQuery("exchanges/ph", 100000, "", "", ExpertFilterFields())->page_size,
-            kMaxPageSize);
-  EXPECT_EQ(ParseListQuery("exchanges/ph", -1, "", "", ExpertFilterFields()).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      ParseListQuery("exchanges/ph", 100000, "", "", ExpertFilterFields())->page_size,
+      kMaxPageSize);
+  EXPECT_EQ(
+      ParseListQuery("exchanges/ph", -1, "", "", ExpertFilterFields()).status().code(),
+      absl::StatusCode::kInvalidArgument);
 
   const std::string token = NextPageToken(*first, "kaisa");
   auto second = ParseListQuery("exchanges/ph", 0, token, "state = ACTIVE", ExpertFilterFields());
@@ -68,15 +71,17 @@ TEST(ListQuery, ClampsPageSizeAndRoundTripsTokens) {
   EXPECT_EQ(second->after_id, "kaisa");
 
   auto other_filter = ParseListQuery("exchanges/ph", 0, token, "", ExpertFilterFields());
-  EXPECT_THAT(ViolationsOf(other_filter.status()),
-              ElementsAre(FieldViolation{
-                  "page_token", "belongs to a request with another parent or filter"}));
+  EXPECT_THAT(
+      ViolationsOf(other_filter.status()),
+      ElementsAre(
+          FieldViolation{"page_token", "belongs to a request with another parent or filter"}));
   auto other_parent =
       ParseListQuery("exchanges/hel", 0, token, "state = ACTIVE", ExpertFilterFields());
   EXPECT_FALSE(other_parent.ok());
   auto garbage = ParseListQuery("exchanges/ph", 0, "not-a-token", "", ExpertFilterFields());
-  EXPECT_THAT(ViolationsOf(garbage.status()),
-              ElementsAre(FieldViolation{"page_token", "not a page token from this service"}));
+  EXPECT_THAT(
+      ViolationsOf(garbage.status()),
+      ElementsAre(FieldViolation{"page_token", "not a page token from this service"}));
 }
 
 TEST(Etag, MatchesOnlyTheCurrentRevision) {
@@ -127,9 +132,10 @@ TEST(FieldMask, RefusesUnknownAndOutputOnlyPathsAndChangesNothing) {
   Exchange patch;
   patch.display_name = "New";
   absl::Status s = ApplyExchangeMask(patch, {"display_name", "etag", "nope"}, target);
-  EXPECT_THAT(ViolationsOf(s),
-              ElementsAre(FieldViolation{"update_mask.paths[1]", "not an updatable field"},
-                          FieldViolation{"update_mask.paths[2]", "not an updatable field"}));
+  EXPECT_THAT(
+      ViolationsOf(s), ElementsAre(
+                           FieldViolation{"update_mask.paths[1]", "not an updatable field"},
+                           FieldViolation{"update_mask.paths[2]", "not an updatable field"}));
   EXPECT_EQ(target.display_name, "Old");
 }
 

@@ -101,7 +101,8 @@ TEST_P(MatchingServiceTest, AnAcceptedAssignmentExcludesOverlappingOrders) {
   offer.set_parent("exchanges/ph/orders/o1");
   offer.set_assignment_id("a1");
   offer.mutable_assignment()->set_expert("exchanges/ph/experts/kaisa");
-  *offer.mutable_assignment()->mutable_offer_deadline() = rpc::ToProto(absl::Now() + absl::Hours(1));
+  *offer.mutable_assignment()->mutable_offer_deadline() =
+      rpc::ToProto(absl::Now() + absl::Hours(1));
   v1::OfferAssignmentResponse offered;
   ASSERT_TRUE(orders_->OfferAssignment(&offer_ctx, offer, &offered).ok());
   grpc::ClientContext accept_ctx;
@@ -125,8 +126,9 @@ TEST_P(MatchingServiceTest, AnAcceptedAssignmentExcludesOverlappingOrders) {
   v1::RankExpertsRequest missing;
   missing.set_order("exchanges/ph/orders/nope");
   v1::RankExpertsResponse resp;
-  EXPECT_EQ(matching_->RankExperts(&missing_ctx, missing, &resp).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      matching_->RankExperts(&missing_ctx, missing, &resp).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_P(MatchingServiceTest, CutsTheCandidateListAndCountsExclusionsPerRule) {
@@ -150,9 +152,9 @@ TEST_P(MatchingServiceTest, CutsTheCandidateListAndCountsExclusionsPerRule) {
   req.set_max_candidates(-1);
   grpc::Status bad = matching_->RankExperts(&bad_ctx, req, &r);
   EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(testing_support::Violations(bad),
-              ::testing::ElementsAre(std::pair<std::string, std::string>(
-                  "max_candidates", "must not be negative")));
+  EXPECT_THAT(
+      testing_support::Violations(bad), ::testing::ElementsAre(std::pair<std::string, std::string>(
+                                            "max_candidates", "must not be negative")));
 }
 
 TEST_P(MatchingServiceTest, WeightsAndRestAreDataOfTheExchange) {
@@ -197,20 +199,22 @@ TEST_P(MatchingServiceTest, WeightsAndRestAreDataOfTheExchange) {
 
   // The etag read before the update is stale now; nothing changes.
   grpc::ClientContext stale_ctx;
-  EXPECT_EQ(matching_->UpdateMatchingSettings(&stale_ctx, update, &updated).error_code(),
-            grpc::StatusCode::ABORTED);
+  EXPECT_EQ(
+      matching_->UpdateMatchingSettings(&stale_ctx, update, &updated).error_code(),
+      grpc::StatusCode::ABORTED);
   grpc::ClientContext bad_ctx;
   update.mutable_matching_settings()->clear_etag();
   update.mutable_matching_settings()->mutable_weights()->set_travel(11);
   update.mutable_matching_settings()->set_rest_after_heavy_hours(-1);
   grpc::Status bad = matching_->UpdateMatchingSettings(&bad_ctx, update, &updated);
   EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(testing_support::Violations(bad),
-              ::testing::ElementsAre(
-                  std::pair<std::string, std::string>("matching_settings.weights.travel",
-                                                      "must be from 0 to 10"),
-                  std::pair<std::string, std::string>("matching_settings.rest_after_heavy_hours",
-                                                      "must be whole hours from 0 to 336")));
+  EXPECT_THAT(
+      testing_support::Violations(bad),
+      ::testing::ElementsAre(
+          std::pair<std::string, std::string>(
+              "matching_settings.weights.travel", "must be from 0 to 10"),
+          std::pair<std::string, std::string>(
+              "matching_settings.rest_after_heavy_hours", "must be whole hours from 0 to 336")));
   grpc::ClientContext again_ctx;
   ASSERT_TRUE(matching_->GetMatchingSettings(&again_ctx, get, &got).ok());
   EXPECT_EQ(got.matching_settings().weights().travel(), 0);
@@ -218,20 +222,23 @@ TEST_P(MatchingServiceTest, WeightsAndRestAreDataOfTheExchange) {
 
   grpc::ClientContext missing_ctx;
   get.set_name("exchanges/nope/matchingSettings");
-  EXPECT_EQ(matching_->GetMatchingSettings(&missing_ctx, get, &got).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      matching_->GetMatchingSettings(&missing_ctx, get, &got).error_code(),
+      grpc::StatusCode::NOT_FOUND);
   grpc::ClientContext malformed_ctx;
   get.set_name("exchanges/ph");
-  EXPECT_EQ(matching_->GetMatchingSettings(&malformed_ctx, get, &got).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      matching_->GetMatchingSettings(&malformed_ctx, get, &got).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_P(MatchingServiceTest, AReplicaRanksWithWhatAnotherReplicaChanged) {
   EXPECT_EQ(Rank("o1").candidates_size(), 2);  // this replica now holds the data
-  auto other = Server::Start({.listen = "127.0.0.1:0",
-                              .database = server_.database_url(),
-                              .log_requests = false,
-                              .plaintext = true});
+  auto other = Server::Start(
+      {.listen = "127.0.0.1:0",
+       .database = server_.database_url(),
+       .log_requests = false,
+       .plaintext = true});
   ASSERT_TRUE(other.ok()) << other.status();
   auto other_registry = v1::RegistryService::NewStub(testing_support::AutoKeyChannel(
       absl::StrCat("127.0.0.1:", (*other)->port()), server_.keys()));
@@ -288,7 +295,8 @@ TEST_P(MatchingServiceTest, PlansTheOpenOrdersAndOffersThePlanInOneCall) {
     EXPECT_EQ(offered.assignments(i).expert(), plan.proposals(i).expert());
     EXPECT_EQ(offered.assignments(i).state(), v1::Assignment::STATE_OFFERED);
     EXPECT_EQ(offered.assignments(i).fee_cents(), 15000);
-    EXPECT_TRUE(absl::StartsWith(offered.assignments(i).name(), plan.proposals(i).order() + "/assignments/"));
+    EXPECT_TRUE(absl::StartsWith(
+        offered.assignments(i).name(), plan.proposals(i).order() + "/assignments/"));
   }
   // Offered places are not open any more.
   v1::PlanAssignmentsResponse after = Plan();
@@ -317,24 +325,26 @@ TEST_P(MatchingServiceTest, AnOfferPlanThatBreaksARuleStoresNothing) {
   v1::OfferPlanResponse offered;
   grpc::Status s = matching_->OfferPlan(&ctx, offer, &offered);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(s.error_message(),
-            "the plan no longer holds: expert kaisa for order o2: overlaps (or leaves too "
-            "little rest) with order o1; expert paused for order o1: not a candidate the hard "
-            "rules allow");
+  EXPECT_EQ(
+      s.error_message(),
+      "the plan no longer holds: expert kaisa for order o2: overlaps (or leaves too "
+      "little rest) with order o1; expert paused for order o1: not a candidate the hard "
+      "rules allow");
   EXPECT_EQ(Plan().open_places(), 2);  // nothing was offered
 
   grpc::ClientContext past_ctx;
   *offer.mutable_offer_deadline() = rpc::ToProto(absl::Now() - absl::Hours(1));
   grpc::Status past = matching_->OfferPlan(&past_ctx, offer, &offered);
   EXPECT_EQ(past.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(testing_support::Violations(past),
-              ::testing::ElementsAre(std::pair<std::string, std::string>(
-                  "offer_deadline", "must be in the future")));
+  EXPECT_THAT(
+      testing_support::Violations(past), ::testing::ElementsAre(std::pair<std::string, std::string>(
+                                             "offer_deadline", "must be in the future")));
   grpc::ClientContext foreign_ctx;
   *offer.mutable_offer_deadline() = rpc::ToProto(absl::Now() + absl::Hours(24));
   offer.mutable_proposals(0)->set_expert("exchanges/other/experts/kaisa");
-  EXPECT_EQ(matching_->OfferPlan(&foreign_ctx, offer, &offered).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      matching_->OfferPlan(&foreign_ctx, offer, &offered).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_P(MatchingServiceTest, PlanningNamesEachBadField) {
@@ -347,22 +357,23 @@ TEST_P(MatchingServiceTest, PlanningNamesEachBadField) {
   v1::PlanAssignmentsResponse resp;
   grpc::Status s = matching_->PlanAssignments(&ctx, req, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(testing_support::Violations(s),
-              ::testing::ElementsAre(
-                  std::pair<std::string, std::string>("end_time",
-                                                      "must be at most 92 days after start_time"),
-                  std::pair<std::string, std::string>("candidates_per_order",
-                                                      "must be from 1 to 100")));
+  EXPECT_THAT(
+      testing_support::Violations(s),
+      ::testing::ElementsAre(
+          std::pair<std::string, std::string>(
+              "end_time", "must be at most 92 days after start_time"),
+          std::pair<std::string, std::string>("candidates_per_order", "must be from 1 to 100")));
   grpc::ClientContext missing_ctx;
   req.set_parent("exchanges/nope");
   req.set_candidates_per_order(0);
   *req.mutable_end_time() = rpc::ToProto(start_ + absl::Hours(1));
-  EXPECT_EQ(matching_->PlanAssignments(&missing_ctx, req, &resp).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      matching_->PlanAssignments(&missing_ctx, req, &resp).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 }
 
-INSTANTIATE_TEST_SUITE_P(Db, MatchingServiceTest, testing_support::kAllBackends,
-                         testing_support::BackendName);
+INSTANTIATE_TEST_SUITE_P(
+    Db, MatchingServiceTest, testing_support::kAllBackends, testing_support::BackendName);
 
 }  // namespace
 }  // namespace kokemus

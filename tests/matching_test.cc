@@ -1,12 +1,12 @@
 // Ranking: each hard rule excludes an expert by exactly that rule, with the
 // reason; the score's parts explain the order.
 #include "services/domain/matching.h"
-#include "services/reference/calendar.h"
-#include "services/domain/fees.h"
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/domain/fees.h"
+#include "services/reference/calendar.h"
 
 namespace kokemus::domain {
 namespace {
@@ -70,7 +70,8 @@ PastTask Completed(absl::Time start, int minutes, int64_t fee = 15000) {
   return t;
 }
 
-const absl::Time kNow = absl::FromCivil(absl::CivilMinute(2026, 11, 22, 12, 0), absl::UTCTimeZone());
+const absl::Time kNow =
+    absl::FromCivil(absl::CivilMinute(2026, 11, 22, 12, 0), absl::UTCTimeZone());
 
 struct RuleCase {
   ExclusionRule rule;
@@ -98,66 +99,72 @@ TEST_P(HardRule, ExcludesAnExpertByExactlyThatRule) {
 INSTANTIATE_TEST_SUITE_P(
     Rules, HardRule,
     ::testing::Values(
-        RuleCase{ExclusionRule::kNotActive,
-                 [](ExpertRecord& r) { r.expert.state = ExpertState::kPaused; },
-                 "the expert is PAUSED"},
-        RuleCase{ExclusionRule::kNotTrained, [](ExpertRecord& r) { r.expert.trainings.clear(); },
-                 "no completed training is recorded"},
-        RuleCase{ExclusionRule::kLacksRole,
-                 [](ExpertRecord& r) { r.expert.roles = {Role::kPeerSupport}; },
-                 "does not take the role LECTURER"},
-        RuleCase{ExclusionRule::kLacksLanguage,
-                 [](ExpertRecord& r) { r.expert.languages = {"sv"}; },
-                 "does not work in the language fi"},
-        RuleCase{ExclusionRule::kLacksExperience,
-                 [](ExpertRecord& r) {
-                   r.expert.experience_areas = {ExperienceArea::kGambling};
-                 },
-                 "covers none of the wanted experience areas"},
-        RuleCase{ExclusionRule::kNotAvailableWeekly,
-                 [](ExpertRecord& r) {
-                   r.expert.weekly_availability = {{Weekday::kTuesday, 12 * 60, 16 * 60}};
-                 },
-                 "the time is outside the weekly availability"},
-        RuleCase{ExclusionRule::kUnavailablePeriod,
-                 [](ExpertRecord& r) {
-                   r.expert.unavailable_periods = {
-                       {Helsinki(2026, 12, 7, 0, 0), Helsinki(2026, 12, 9, 0, 0)}};
-                 },
-                 "the time falls in an unavailable period"},
-        RuleCase{ExclusionRule::kOverlapping,
-                 [](ExpertRecord& r) {
-                   // Ends 9:40; with the 30 min buffer 10:00 is too soon.
-                   r.tasks = {Held(Helsinki(2026, 12, 8, 8, 40), 60)};
-                 },
-                 "already has an assignment at an overlapping time (travel buffer included)"},
-        RuleCase{ExclusionRule::kTooFar,
-                 [](ExpertRecord& r) { r.expert.home_municipality = "091"; },
-                 "the place is about 127 km away, more than 50 km"},
-        RuleCase{ExclusionRule::kMonthlyCap,
-                 [](ExpertRecord& r) {
-                   r.expert.max_assignments_per_month = 2;
-                   r.tasks = {Completed(Helsinki(2026, 12, 1, 10, 0), 60),
-                              Held(Helsinki(2026, 12, 2, 10, 0), 60)};
-                 },
-                 "already has 2 tasks this month (cap 2)"},
-        RuleCase{ExclusionRule::kRestPeriod,
-                 [](ExpertRecord& r) { r.tasks = {Held(Helsinki(2026, 12, 7, 13, 0), 90)}; },
-                 "needs rest after a heavy task before the next one"},
-        RuleCase{ExclusionRule::kEarningsLimit,
-                 [](ExpertRecord& r) {
-                   r.expert.monthly_earnings_limit_cents = 40000;
-                   r.tasks = {Completed(Helsinki(2026, 12, 1, 10, 0), 60, 30000)};
-                 },
-                 "this task's fee would take the month's earnings over the expert's own limit"}),
+        RuleCase{
+            ExclusionRule::kNotActive,
+            [](ExpertRecord& r) { r.expert.state = ExpertState::kPaused; }, "the expert is PAUSED"},
+        RuleCase{
+            ExclusionRule::kNotTrained, [](ExpertRecord& r) { r.expert.trainings.clear(); },
+            "no completed training is recorded"},
+        RuleCase{
+            ExclusionRule::kLacksRole,
+            [](ExpertRecord& r) { r.expert.roles = {Role::kPeerSupport}; },
+            "does not take the role LECTURER"},
+        RuleCase{
+            ExclusionRule::kLacksLanguage, [](ExpertRecord& r) { r.expert.languages = {"sv"}; },
+            "does not work in the language fi"},
+        RuleCase{
+            ExclusionRule::kLacksExperience,
+            [](ExpertRecord& r) { r.expert.experience_areas = {ExperienceArea::kGambling}; },
+            "covers none of the wanted experience areas"},
+        RuleCase{
+            ExclusionRule::kNotAvailableWeekly,
+            [](ExpertRecord& r) {
+  r.expert.weekly_availability = {{Weekday::kTuesday, 12 * 60, 16 * 60}};
+            },
+            "the time is outside the weekly availability"},
+        RuleCase{
+            ExclusionRule::kUnavailablePeriod,
+            [](ExpertRecord& r) {
+  r.expert.unavailable_periods = {{Helsinki(2026, 12, 7, 0, 0), Helsinki(2026, 12, 9, 0, 0)}};
+            },
+            "the time falls in an unavailable period"},
+    RuleCase{
+        ExclusionRule::kOverlapping,
+        [](ExpertRecord& r) {
+  // Ends 9:40; with the 30 min buffer 10:00 is too soon.
+  r.tasks = {Held(Helsinki(2026, 12, 8, 8, 40), 60)};
+        },
+        "already has an assignment at an overlapping time (travel buffer included)"},
+    RuleCase{
+        ExclusionRule::kTooFar, [](ExpertRecord& r) { r.expert.home_municipality = "091"; },
+        "the place is about 127 km away, more than 50 km"},
+    RuleCase{
+        ExclusionRule::kMonthlyCap,
+        [](ExpertRecord& r) {
+  r.expert.max_assignments_per_month = 2;
+  r.tasks = {Completed(Helsinki(2026, 12, 1, 10, 0), 60), Held(Helsinki(2026, 12, 2, 10, 0), 60)};
+        },
+        "already has 2 tasks this month (cap 2)"},
+    RuleCase{
+        ExclusionRule::kRestPeriod,
+        [](ExpertRecord& r) { r.tasks = {Held(Helsinki(2026, 12, 7, 13, 0), 90)}; },
+        "needs rest after a heavy task before the next one"},
+    RuleCase{
+        ExclusionRule::kEarningsLimit,
+        [](ExpertRecord& r) {
+  r.expert.monthly_earnings_limit_cents = 40000;
+  r.tasks = {Completed(Helsinki(2026, 12, 1, 10, 0), 60, 30000)};
+        },
+        "this task's fee would take the month's earnings over the expert's own limit"}),
     [](const auto& info) { return std::string(ExclusionRuleName(info.param.rule)); });
 
 TEST(Ranking, EarningsLimitCountsOnlyTheSameHelsinkiMonthAndThisFee) {
   ExpertRecord r = Eligible("kaisa");
   r.expert.monthly_earnings_limit_cents = 45000;
   // 30 November 23:30 in Helsinki is November there, whatever UTC says.
-  r.tasks = {Completed(Helsinki(2026, 11, 30, 23, 30), 20, 90000),
-             Completed(Helsinki(2026, 12, 1, 10, 0), 60, 30000)};
+  r.tasks = {
+      Completed(Helsinki(2026, 11, 30, 23, 30), 20, 90000),
+      Completed(Helsinki(2026, 12, 1, 10, 0), 60, 30000)};
   Ranking ok = RankExperts(TheOrder(), {r}, MatchingSettings{}, Fees(), kNow);
   EXPECT_EQ(ok.candidates.size(), 1u);  // 300 + 150 = 450 € is at the limit, not over
   r.expert.monthly_earnings_limit_cents = 44999;
@@ -185,10 +192,10 @@ TEST(Ranking, FairShareRanksTheLessWorkedHigherAndExplainsWhy) {
   // The score is the weighted sum of its parts.
   const MatchingSettings w;
   const ScoreParts& p = r.candidates[0].parts;
-  EXPECT_DOUBLE_EQ(r.candidates[0].score,
-                   w.weight_experience * p.experience + w.weight_role * p.role +
-                       w.weight_travel * p.travel + w.weight_fairness * p.fairness +
-                       w.weight_preferred * p.preferred + w.weight_feedback * p.feedback);
+  EXPECT_DOUBLE_EQ(
+      r.candidates[0].score, w.weight_experience * p.experience + w.weight_role * p.role +
+                                 w.weight_travel * p.travel + w.weight_fairness * p.fairness +
+                                 w.weight_preferred * p.preferred + w.weight_feedback * p.feedback);
 }
 
 TEST(Ranking, ServiceMunicipalitiesAndRemoteWidenTheReach) {
@@ -248,7 +255,8 @@ TEST(Ranking, PreferredAndFeedbackComeFromOrderersRatings) {
   Order order = TheOrder();
   order.organization_id = "lyseo";
   ExpertRecord liked = Eligible("liked");
-  liked.tasks = {Completed(Helsinki(2026, 6, 1, 10, 0), 60), Completed(Helsinki(2026, 6, 8, 10, 0), 60)};
+  liked.tasks = {
+      Completed(Helsinki(2026, 6, 1, 10, 0), 60), Completed(Helsinki(2026, 6, 8, 10, 0), 60)};
   liked.tasks[0].orderer_rating = 5;
   liked.tasks[0].organization_id = "lyseo";
   liked.tasks[1].orderer_rating = 2;
@@ -271,8 +279,9 @@ TEST(Ranking, WithoutReportingExcludedOnlyCountsEachRule) {
   swede.expert.languages = {"sv"};
   ExpertRecord swede2 = swede;
   swede2.expert.id = "swede2";
-  Ranking r = RankExperts(TheOrder(), {paused, swede, swede2, Eligible("ok")}, MatchingSettings{},
-                          Fees(), kNow, /*report_excluded=*/false);
+  Ranking r = RankExperts(
+      TheOrder(), {paused, swede, swede2, Eligible("ok")}, MatchingSettings{}, Fees(), kNow,
+      /*report_excluded=*/false);
   EXPECT_TRUE(r.excluded.empty());
   EXPECT_EQ(r.excluded_by_rule[static_cast<int>(ExclusionRule::kNotActive)], 1);
   EXPECT_EQ(r.excluded_by_rule[static_cast<int>(ExclusionRule::kLacksLanguage)], 2);
@@ -283,11 +292,12 @@ TEST(Ranking, TheRoleIndexGivesTheSameCandidatesAndCounts) {
   std::vector<ExpertRecord> experts;
   int n = 0;
   for (const auto& change : std::vector<std::function<void(ExpertRecord&)>>{
-           [](ExpertRecord&) {},
-           [](ExpertRecord& r) { r.expert.state = ExpertState::kInactive; },
+           [](ExpertRecord&) {}, [](ExpertRecord& r) { r.expert.state = ExpertState::kInactive; },
            [](ExpertRecord& r) { r.expert.trainings.clear(); },
            [](ExpertRecord& r) { r.expert.roles = {Role::kCoDeveloper}; },
-           [](ExpertRecord& r) { r.expert.roles = {Role::kCoDeveloper, Role::kLecturer}; },
+           [](ExpertRecord& r) {
+    r.expert.roles = {Role::kCoDeveloper, Role::kLecturer};
+           },
            [](ExpertRecord& r) { r.expert.languages = {"sv"}; },
            [](ExpertRecord& r) { r.expert.home_municipality = "091"; },
            [](ExpertRecord& r) { r.tasks = {Held(Helsinki(2026, 12, 8, 9, 0), 60)}; },
@@ -297,7 +307,8 @@ TEST(Ranking, TheRoleIndexGivesTheSameCandidatesAndCounts) {
   }
   MatchingSettings s;
   const Ranking plain = RankExperts(TheOrder(), experts, s, Fees(), kNow, false);
-  const Ranking indexed = RankExpertsIndexed(TheOrder(), experts, IndexExperts(experts), s, Fees(), kNow);
+  const Ranking indexed =
+      RankExpertsIndexed(TheOrder(), experts, IndexExperts(experts), s, Fees(), kNow);
   // e0, e4 and e8; e7's lecture ends as this one starts: rest.
   ASSERT_EQ(indexed.candidates.size(), 3u);
   ASSERT_EQ(plain.candidates.size(), indexed.candidates.size());

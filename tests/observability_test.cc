@@ -75,16 +75,17 @@ TEST(Metrics, RendersCountersHistogramsAndGauges) {
 
 TEST(Metrics, AreServedOverHttpAndCountRealRpcs) {
   testing_support::TestDatabase db(testing_support::Backend::kSqlite);
-  auto server = Server::Start({.listen = "127.0.0.1:0",
-                               .database = db.url(),
-                               .log_requests = false,
-                               .plaintext = true,
-                               .metrics_listen = "127.0.0.1:0"});
+  auto server = Server::Start(
+      {.listen = "127.0.0.1:0",
+       .database = db.url(),
+       .log_requests = false,
+       .plaintext = true,
+       .metrics_listen = "127.0.0.1:0"});
   ASSERT_TRUE(server.ok()) << server.status();
   ASSERT_GT((*server)->metrics_port(), 0);
   testing_support::TestKeys keys(db.url());
-  auto stub = v1::RegistryService::NewStub(testing_support::AutoKeyChannel(
-      absl::StrCat("127.0.0.1:", (*server)->port()), keys));
+  auto stub = v1::RegistryService::NewStub(
+      testing_support::AutoKeyChannel(absl::StrCat("127.0.0.1:", (*server)->port()), keys));
   testing_support::CreateExchange(*stub, "ph");
   grpc::ClientContext ctx;
   v1::GetExchangeRequest req;
@@ -96,9 +97,18 @@ TEST(Metrics, AreServedOverHttpAndCountRealRpcs) {
   ASSERT_THAT(response, ::testing::StartsWith("HTTP/1.1 200"));
   EXPECT_THAT(response, HasSubstr("Content-Type: text/plain; version=0.0.4"));
   auto samples = ParseSamples(response.substr(response.find("\r\n\r\n") + 4));
-  EXPECT_EQ(samples[R"(kokemus_grpc_requests_total{method="/kokemus.v1.RegistryService/CreateExchange",code="OK"})"], 1);
-  EXPECT_EQ(samples[R"(kokemus_grpc_requests_total{method="/kokemus.v1.RegistryService/GetExchange",code="NOT_FOUND"})"], 1);
-  EXPECT_EQ(samples[R"(kokemus_grpc_request_duration_seconds_count{method="/kokemus.v1.RegistryService/GetExchange"})"], 1);
+  EXPECT_EQ(
+      samples
+          [R"(kokemus_grpc_requests_total{method="/kokemus.v1.RegistryService/CreateExchange",code="OK"})"],
+      1);
+  EXPECT_EQ(
+      samples
+          [R"(kokemus_grpc_requests_total{method="/kokemus.v1.RegistryService/GetExchange",code="NOT_FOUND"})"],
+      1);
+  EXPECT_EQ(
+      samples
+          [R"(kokemus_grpc_request_duration_seconds_count{method="/kokemus.v1.RegistryService/GetExchange"})"],
+      1);
   EXPECT_EQ(samples["kokemus_db_pool_size"], 4);
   EXPECT_EQ(samples["kokemus_db_pool_in_use"], 0);
   EXPECT_THAT(HttpGet((*server)->metrics_port(), "/other"), ::testing::StartsWith("HTTP/1.1 404"));
@@ -120,8 +130,9 @@ TEST(RequestId, IsEchoedOrGeneratedInTheTrailer) {
   ASSERT_TRUE(server.registry().ListExchanges(&unsafe, req, &resp).ok());
   auto generated = unsafe.GetServerTrailingMetadata().find("x-request-id");
   ASSERT_NE(generated, unsafe.GetServerTrailingMetadata().end());
-  EXPECT_THAT(std::string(generated->second.data(), generated->second.size()),
-              MatchesRegex("[a-z0-9]{12}"));
+  EXPECT_THAT(
+      std::string(generated->second.data(), generated->second.size()),
+      MatchesRegex("[a-z0-9]{12}"));
 }
 
 }  // namespace

@@ -2,9 +2,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/domain/validation.h"
 #include "services/domain/fees.h"
 #include "services/domain/travel.h"
+#include "services/domain/validation.h"
 
 namespace kokemus::domain {
 namespace {
@@ -87,18 +87,19 @@ TEST(Offer, OnlyAnOpenOrderTakesOffers) {
   o.state = OrderState::kCancelled;
   Assignment offer = MakeAssignment(o, "kaisa", AssignmentState::kUnspecified);
   auto made = PlanOffer(o, {}, Active(), Schedule(), offer, kNow);
-  EXPECT_EQ(made.status(), absl::FailedPreconditionError(
-                               "the order is CANCELLED; only an OPEN order takes offers"));
+  EXPECT_EQ(
+      made.status(),
+      absl::FailedPreconditionError("the order is CANCELLED; only an OPEN order takes offers"));
 }
 
 TEST(Offer, APausedExpertTakesNoOffers) {
   const Order o = MakeOrder();
   ExpertFacts paused = Active();
   paused.state = ExpertState::kPaused;
-  auto made = PlanOffer(o, {}, paused, Schedule(),
-                        MakeAssignment(o, "kaisa", AssignmentState::kUnspecified), kNow);
-  EXPECT_EQ(made.status(),
-            absl::FailedPreconditionError("the expert is PAUSED and takes no offers"));
+  auto made = PlanOffer(
+      o, {}, paused, Schedule(), MakeAssignment(o, "kaisa", AssignmentState::kUnspecified), kNow);
+  EXPECT_EQ(
+      made.status(), absl::FailedPreconditionError("the expert is PAUSED and takes no offers"));
 }
 
 TEST(Offer, TheDeadlineMustBeAheadAndNoLaterThanTheStart) {
@@ -107,12 +108,13 @@ TEST(Offer, TheDeadlineMustBeAheadAndNoLaterThanTheStart) {
   offer.offer_deadline = kNow;
   auto past = PlanOffer(o, {}, Active(), Schedule(), offer, kNow);
   EXPECT_EQ(past.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(Violations(past.status()),
-              ElementsAre(Pair("offer_deadline", "must be in the future")));
+  EXPECT_THAT(
+      Violations(past.status()), ElementsAre(Pair("offer_deadline", "must be in the future")));
   offer.offer_deadline = o.start_time + absl::Seconds(1);
   auto late = PlanOffer(o, {}, Active(), Schedule(), offer, kNow);
-  EXPECT_THAT(Violations(late.status()),
-              ElementsAre(Pair("offer_deadline", "must not be after the order's start_time")));
+  EXPECT_THAT(
+      Violations(late.status()),
+      ElementsAre(Pair("offer_deadline", "must not be after the order's start_time")));
   offer.offer_deadline = o.start_time;
   EXPECT_TRUE(PlanOffer(o, {}, Active(), Schedule(), offer, kNow).ok());
 }
@@ -124,24 +126,26 @@ TEST(Offer, AnExpertGetsOneLiveOfferOrPlacePerOrderButMayBeAskedAgainAfterALapse
   Assignment offer = MakeAssignment(o, "second", AssignmentState::kUnspecified);
   offer.expert_id = "kaisa";
   auto again = PlanOffer(o, {live}, Active(), Schedule(), offer, kNow);
-  EXPECT_EQ(again.status(),
-            absl::FailedPreconditionError("the expert already has an OFFERED assignment "
-                                          "exchanges/ph/orders/o1/assignments/first on this order"));
+  EXPECT_EQ(
+      again.status(),
+      absl::FailedPreconditionError("the expert already has an OFFERED assignment "
+                                    "exchanges/ph/orders/o1/assignments/first on this order"));
   // The same offer, once its deadline has passed, is LAPSED: a new one may be made.
   live.offer_deadline = kNow;
   EXPECT_TRUE(PlanOffer(o, {live}, Active(), Schedule(), offer, kNow).ok());
   // An id already used on the order is taken, whoever it was for.
   offer.id = "first";
   offer.expert_id = "other";
-  EXPECT_EQ(PlanOffer(o, {live}, Active(), Schedule(), offer, kNow).status(),
-            absl::AlreadyExistsError("exchanges/ph/orders/o1/assignments/first already exists"));
+  EXPECT_EQ(
+      PlanOffer(o, {live}, Active(), Schedule(), offer, kNow).status(),
+      absl::AlreadyExistsError("exchanges/ph/orders/o1/assignments/first already exists"));
 }
 
 TEST(Offer, NoFeeRuleForTheRoleIsAFailedPrecondition) {
   Order o = MakeOrder();
   o.role = Role::kPeerSupport;
-  auto made = PlanOffer(o, {}, Active(), Schedule(),
-                        MakeAssignment(o, "kaisa", AssignmentState::kUnspecified), kNow);
+  auto made = PlanOffer(
+      o, {}, Active(), Schedule(), MakeAssignment(o, "kaisa", AssignmentState::kUnspecified), kNow);
   EXPECT_EQ(made.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
@@ -155,8 +159,8 @@ struct World {
   int overlapping = 0;
   absl::Duration buffer = absl::Minutes(30);
 
-  absl::StatusOr<TransitionPlan> Move(const std::string& id, TransitionRequest request,
-                                      absl::Time now = kNow) {
+  absl::StatusOr<TransitionPlan> Move(
+      const std::string& id, TransitionRequest request, absl::Time now = kNow) {
     const Assignment* a = nullptr;
     for (const Assignment& s : siblings) {
       if (s.id == id) a = &s;
@@ -168,9 +172,10 @@ struct World {
 
 TEST(Transition, AcceptingTheLastPlaceWithdrawsTheOtherOffersAndReservesTheBuffer) {
   World w;
-  w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kOffered),
-                MakeAssignment(w.order, "b", AssignmentState::kOffered),
-                MakeAssignment(w.order, "c", AssignmentState::kDeclined)};
+  w.siblings = {
+      MakeAssignment(w.order, "a", AssignmentState::kOffered),
+      MakeAssignment(w.order, "b", AssignmentState::kOffered),
+      MakeAssignment(w.order, "c", AssignmentState::kDeclined)};
   auto plan = w.Move("a", {AssignmentState::kAccepted});
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_EQ(plan->assignment.state, AssignmentState::kAccepted);
@@ -185,8 +190,9 @@ TEST(Transition, AcceptingTheLastPlaceWithdrawsTheOtherOffersAndReservesTheBuffe
 TEST(Transition, AcceptingOneOfTwoPlacesLeavesTheOtherOffersOpen) {
   World w;
   w.order = MakeOrder(2);
-  w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kOffered),
-                MakeAssignment(w.order, "b", AssignmentState::kOffered)};
+  w.siblings = {
+      MakeAssignment(w.order, "a", AssignmentState::kOffered),
+      MakeAssignment(w.order, "b", AssignmentState::kOffered)};
   auto plan = w.Move("a", {AssignmentState::kAccepted});
   ASSERT_TRUE(plan.ok());
   EXPECT_TRUE(plan->withdrawn.empty());
@@ -194,29 +200,35 @@ TEST(Transition, AcceptingOneOfTwoPlacesLeavesTheOtherOffersOpen) {
 
 TEST(Transition, AcceptIsRefusedForEachMissingFactInTurn) {
   World w;
-  w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kOffered),
-                MakeAssignment(w.order, "b", AssignmentState::kAccepted)};
-  EXPECT_EQ(w.Move("a", {AssignmentState::kAccepted}).status(),
-            absl::FailedPreconditionError("the order's places are already filled"));
+  w.siblings = {
+      MakeAssignment(w.order, "a", AssignmentState::kOffered),
+      MakeAssignment(w.order, "b", AssignmentState::kAccepted)};
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kAccepted}).status(),
+      absl::FailedPreconditionError("the order's places are already filled"));
   w.siblings.pop_back();
   w.overlapping = 1;
-  EXPECT_EQ(w.Move("a", {AssignmentState::kAccepted}).status(),
-            absl::FailedPreconditionError(
-                "the expert already has an accepted or confirmed assignment at an overlapping "
-                "time (travel buffer included)"));
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kAccepted}).status(),
+      absl::FailedPreconditionError(
+          "the expert already has an accepted or confirmed assignment at an overlapping "
+          "time (travel buffer included)"));
   w.expert.state = ExpertState::kInactive;
-  EXPECT_EQ(w.Move("a", {AssignmentState::kAccepted}).status(),
-            absl::FailedPreconditionError("the expert is INACTIVE and can't accept"));
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kAccepted}).status(),
+      absl::FailedPreconditionError("the expert is INACTIVE and can't accept"));
   w.order.state = OrderState::kAssigned;
-  EXPECT_EQ(w.Move("a", {AssignmentState::kAccepted}).status(),
-            absl::FailedPreconditionError("the order is ASSIGNED; the offer can't be accepted"));
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kAccepted}).status(),
+      absl::FailedPreconditionError("the order is ASSIGNED; the offer can't be accepted"));
 }
 
 TEST(Transition, AnOfferPastItsDeadlineHasLapsedAndCantBeAccepted) {
   World w;
   w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kOffered)};
-  EXPECT_EQ(w.Move("a", {AssignmentState::kAccepted}, kNow + absl::Hours(24)).status(),
-            absl::FailedPreconditionError("the assignment is LAPSED and can't become ACCEPTED"));
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kAccepted}, kNow + absl::Hours(24)).status(),
+      absl::FailedPreconditionError("the assignment is LAPSED and can't become ACCEPTED"));
 }
 
 TEST(Transition, ConfirmingEveryPlaceAssignsTheOrder) {
@@ -235,8 +247,9 @@ TEST(Transition, CompletionNeedsTheTaskStartedAndQuotesTheActualDuration) {
       {Role::kPeerSupport, "2020-01-01", FeeKind::kHourly, 2500, 0, false});
   w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kConfirmed)};
   w.siblings[0].travel_km = 10;
-  EXPECT_EQ(w.Move("a", {AssignmentState::kCompleted}).status(),
-            absl::FailedPreconditionError("the task has not started yet"));
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kCompleted}).status(),
+      absl::FailedPreconditionError("the task has not started yet"));
   const absl::Time after = w.order.end_time();
   auto as_ordered = w.Move("a", {AssignmentState::kCompleted}, after);
   ASSERT_TRUE(as_ordered.ok());
@@ -253,8 +266,9 @@ TEST(Transition, CancellationNeedsItsPartyAndChargesTheScheduledShare) {
   World w;
   w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kConfirmed)};
   w.order.state = OrderState::kAssigned;
-  EXPECT_THAT(Violations(w.Move("a", {AssignmentState::kCancelled}).status()),
-              ElementsAre(Pair("cancelled_by", "is required (must not be UNSPECIFIED)")));
+  EXPECT_THAT(
+      Violations(w.Move("a", {AssignmentState::kCancelled}).status()),
+      ElementsAre(Pair("cancelled_by", "is required (must not be UNSPECIFIED)")));
   // 20 days ahead: the orderer's notice (14 days) was kept, nothing is due.
   auto early = w.Move("a", {AssignmentState::kCancelled, CancelledBy::kOrderer});
   ASSERT_TRUE(early.ok());
@@ -266,20 +280,22 @@ TEST(Transition, CancellationNeedsItsPartyAndChargesTheScheduledShare) {
   // The place is free again: the order reopens.
   EXPECT_EQ(early->order_state, OrderState::kOpen);
   // Ten days before: half the fee.
-  auto late = w.Move("a", {AssignmentState::kCancelled, CancelledBy::kOrderer},
-                     w.order.start_time - absl::Hours(24 * 10));
+  auto late = w.Move(
+      "a", {AssignmentState::kCancelled, CancelledBy::kOrderer},
+      w.order.start_time - absl::Hours(24 * 10));
   EXPECT_EQ(late->assignment.fee_cents, 7500);
   // The exchange cancelling pays the whole fee.
-  EXPECT_EQ(w.Move("a", {AssignmentState::kCancelled, CancelledBy::kExchange})
-                ->assignment.fee_cents,
-            15000);
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kCancelled, CancelledBy::kExchange})->assignment.fee_cents,
+      15000);
 }
 
 TEST(Transition, AnOfferCantBeCancelledOnlyDeclined) {
   World w;
   w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kOffered)};
-  EXPECT_EQ(w.Move("a", {AssignmentState::kCancelled, CancelledBy::kExchange}).status(),
-            absl::FailedPreconditionError("the assignment is OFFERED and can't become CANCELLED"));
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kCancelled, CancelledBy::kExchange}).status(),
+      absl::FailedPreconditionError("the assignment is OFFERED and can't become CANCELLED"));
   auto declined = w.Move("a", {AssignmentState::kDeclined});
   ASSERT_TRUE(declined.ok());
   EXPECT_EQ(declined->assignment.state, AssignmentState::kDeclined);
@@ -289,12 +305,15 @@ TEST(Transition, AnOfferCantBeCancelledOnlyDeclined) {
 TEST(Transition, RequestChecksNameTheirFields) {
   EXPECT_TRUE(CheckActualDuration(0).ok());
   EXPECT_TRUE(CheckActualDuration(720).ok());
-  EXPECT_THAT(Violations(CheckActualDuration(721)),
-              ElementsAre(Pair("actual_duration_minutes", "must be between 0 and 720")));
-  EXPECT_THAT(Violations(CheckActualDuration(-1)),
-              ElementsAre(Pair("actual_duration_minutes", "must be between 0 and 720")));
-  EXPECT_THAT(Violations(CheckCancelledBy(static_cast<CancelledBy>(99))),
-              ElementsAre(Pair("cancelled_by", "is required (must not be UNSPECIFIED)")));
+  EXPECT_THAT(
+      Violations(CheckActualDuration(721)),
+      ElementsAre(Pair("actual_duration_minutes", "must be between 0 and 720")));
+  EXPECT_THAT(
+      Violations(CheckActualDuration(-1)),
+      ElementsAre(Pair("actual_duration_minutes", "must be between 0 and 720")));
+  EXPECT_THAT(
+      Violations(CheckCancelledBy(static_cast<CancelledBy>(99))),
+      ElementsAre(Pair("cancelled_by", "is required (must not be UNSPECIFIED)")));
   EXPECT_TRUE(CheckCancelledBy(CancelledBy::kExpert).ok());
 }
 
@@ -302,10 +321,11 @@ TEST(Transition, RequestChecksNameTheirFields) {
 
 TEST(OrderCancellation, WithdrawsOffersAndCancelsHeldPlacesWithTheirFee) {
   Order o = MakeOrder(3);
-  std::vector<Assignment> all = {MakeAssignment(o, "offered", AssignmentState::kOffered),
-                                 MakeAssignment(o, "held", AssignmentState::kConfirmed),
-                                 MakeAssignment(o, "lapsed", AssignmentState::kOffered),
-                                 MakeAssignment(o, "declined", AssignmentState::kDeclined)};
+  std::vector<Assignment> all = {
+      MakeAssignment(o, "offered", AssignmentState::kOffered),
+      MakeAssignment(o, "held", AssignmentState::kConfirmed),
+      MakeAssignment(o, "lapsed", AssignmentState::kOffered),
+      MakeAssignment(o, "declined", AssignmentState::kDeclined)};
   all[2].offer_deadline = kNow - absl::Minutes(1);
   const absl::Time late = o.start_time - absl::Hours(24 * 3);
   all[0].offer_deadline = late + absl::Hours(1);
@@ -326,12 +346,14 @@ TEST(OrderCancellation, WithdrawsOffersAndCancelsHeldPlacesWithTheirFee) {
 TEST(OrderCancellation, ACompletedOrCancelledOrderStaysAsItIs) {
   Order o = MakeOrder();
   o.state = OrderState::kCompleted;
-  EXPECT_EQ(PlanOrderCancellation(o, {}, Schedule(), CancelledBy::kExchange, kNow).status(),
-            absl::FailedPreconditionError("the order is COMPLETED and can't be cancelled"));
-  EXPECT_EQ(PlanOrderCancellation(MakeOrder(), {}, Schedule(), CancelledBy::kUnspecified, kNow)
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      PlanOrderCancellation(o, {}, Schedule(), CancelledBy::kExchange, kNow).status(),
+      absl::FailedPreconditionError("the order is COMPLETED and can't be cancelled"));
+  EXPECT_EQ(
+      PlanOrderCancellation(MakeOrder(), {}, Schedule(), CancelledBy::kUnspecified, kNow)
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 TEST(OrderUpdate, ANewTimeMovesTheOffersButNotAHeldPlace) {
@@ -340,8 +362,9 @@ TEST(OrderUpdate, ANewTimeMovesTheOffersButNotAHeldPlace) {
   updated.topic = "Toipumistarina";
   updated.start_time += absl::Hours(2);
   updated.state = OrderState::kCancelled;  // not the caller's to change
-  std::vector<Assignment> all = {MakeAssignment(current, "a", AssignmentState::kOffered),
-                                 MakeAssignment(current, "b", AssignmentState::kDeclined)};
+  std::vector<Assignment> all = {
+      MakeAssignment(current, "a", AssignmentState::kOffered),
+      MakeAssignment(current, "b", AssignmentState::kDeclined)};
   auto plan = PlanOrderUpdate(current, updated, true, all);
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->order.topic, "Toipumistarina");
@@ -351,9 +374,10 @@ TEST(OrderUpdate, ANewTimeMovesTheOffersButNotAHeldPlace) {
   EXPECT_EQ(plan->retimed[0].end_time, updated.start_time + absl::Minutes(90));
 
   all.push_back(MakeAssignment(current, "c", AssignmentState::kAccepted));
-  EXPECT_EQ(PlanOrderUpdate(current, updated, true, all).status(),
-            absl::FailedPreconditionError("the order's time can't change while an expert holds "
-                                          "it; cancel the assignments first"));
+  EXPECT_EQ(
+      PlanOrderUpdate(current, updated, true, all).status(),
+      absl::FailedPreconditionError("the order's time can't change while an expert holds "
+                                    "it; cancel the assignments first"));
   // The same time with a held place: other fields may change.
   updated.start_time = current.start_time;
   EXPECT_TRUE(PlanOrderUpdate(current, updated, true, all).ok());
@@ -361,17 +385,20 @@ TEST(OrderUpdate, ANewTimeMovesTheOffersButNotAHeldPlace) {
 
 TEST(OrderUpdate, OnlyAnOpenOrderOfAKnownOrganizationChanges) {
   Order current = MakeOrder();
-  EXPECT_EQ(PlanOrderUpdate(current, current, false, {}).status(),
-            absl::NotFoundError("exchanges/ph/organizations/lyseo not found"));
+  EXPECT_EQ(
+      PlanOrderUpdate(current, current, false, {}).status(),
+      absl::NotFoundError("exchanges/ph/organizations/lyseo not found"));
   current.state = OrderState::kAssigned;
-  EXPECT_EQ(PlanOrderUpdate(current, current, true, {}).status(),
-            absl::FailedPreconditionError("the order is ASSIGNED; only an OPEN order changes"));
+  EXPECT_EQ(
+      PlanOrderUpdate(current, current, true, {}).status(),
+      absl::FailedPreconditionError("the order is ASSIGNED; only an OPEN order changes"));
 }
 
 TEST(FieldPrefix, MovesViolationsUnderTheRequestsField) {
-  const absl::Status s = WithFieldPrefix(
-      InvalidField("offer_deadline", "must be in the future"), "assignment");
-  EXPECT_THAT(Violations(s), ElementsAre(Pair("assignment.offer_deadline", "must be in the future")));
+  const absl::Status s =
+      WithFieldPrefix(InvalidField("offer_deadline", "must be in the future"), "assignment");
+  EXPECT_THAT(
+      Violations(s), ElementsAre(Pair("assignment.offer_deadline", "must be in the future")));
   EXPECT_EQ(s.message(), "invalid request: assignment.offer_deadline: must be in the future");
   const absl::Status other = absl::FailedPreconditionError("x");
   EXPECT_EQ(WithFieldPrefix(other, "assignment"), other);

@@ -7,16 +7,16 @@
 #include "gtest/gtest.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "services/domain/clock.h"
+#include "services/domain/fees.h"
 #include "services/rpc/convert.h"
 #include "tests/test_support.h"
-#include "services/domain/fees.h"
 
 namespace kokemus {
 namespace {
 
-using testing_support::Backend;
 using ::testing::ElementsAre;
 using ::testing::Pair;
+using testing_support::Backend;
 
 using testing_support::Violations;
 
@@ -76,8 +76,8 @@ class OrderServiceTest : public ::testing::TestWithParam<Backend> {
     return o;
   }
 
-  grpc::Status CreateOrder(const std::string& id, const v1::Order& order,
-                           v1::Order* out = nullptr) {
+  grpc::Status CreateOrder(
+      const std::string& id, const v1::Order& order, v1::Order* out = nullptr) {
     grpc::ClientContext ctx;
     v1::CreateOrderRequest req;
     req.set_parent("exchanges/ph");
@@ -89,8 +89,9 @@ class OrderServiceTest : public ::testing::TestWithParam<Backend> {
     return s;
   }
 
-  grpc::Status Offer(const std::string& order, const std::string& expert_name,
-                     absl::Time deadline, v1::Assignment* out = nullptr) {
+  grpc::Status Offer(
+      const std::string& order, const std::string& expert_name, absl::Time deadline,
+      v1::Assignment* out = nullptr) {
     grpc::ClientContext ctx;
     v1::OfferAssignmentRequest req;
     req.set_parent("exchanges/ph/orders/" + order);
@@ -169,8 +170,9 @@ TEST_P(OrderServiceTest, EveryRuleFollowsTheServersClock) {
   complete.set_name(second.assignment().name());
   v1::CompleteAssignmentResponse completed;
   grpc::ClientContext early_ctx;
-  EXPECT_EQ(orders_->CompleteAssignment(&early_ctx, complete, &completed).error_message(),
-            "the task has not started yet");
+  EXPECT_EQ(
+      orders_->CompleteAssignment(&early_ctx, complete, &completed).error_message(),
+      "the task has not started yet");
   clock_.Set(week_ + absl::Minutes(75));
   grpc::ClientContext done_ctx;
   ASSERT_TRUE(orders_->CompleteAssignment(&done_ctx, complete, &completed).ok());
@@ -184,10 +186,11 @@ TEST_P(OrderServiceTest, AnOrderInThePastOrWithBadFieldsIsRefused) {
   past.set_experts_needed(11);
   grpc::Status s = CreateOrder("o1", past);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(Violations(s),
-              ElementsAre(Pair("order.start_time", "must be in the future"),
-                          Pair("order.duration_minutes", "must be between 15 and 720"),
-                          Pair("order.experts_needed", "must be between 1 and 10")));
+  EXPECT_THAT(
+      Violations(s), ElementsAre(
+                         Pair("order.start_time", "must be in the future"),
+                         Pair("order.duration_minutes", "must be between 15 and 720"),
+                         Pair("order.experts_needed", "must be between 1 and 10")));
   EXPECT_EQ(OrderCount(), 0);
 }
 
@@ -219,8 +222,8 @@ TEST_P(OrderServiceTest, OfferAcceptConfirmShowsTheMoney) {
   EXPECT_EQ(order.state(), v1::Order::STATE_OPEN);
   EXPECT_EQ(order.experts_needed(), 1);
   v1::Assignment offered;
-  ASSERT_TRUE(Offer("o1", "exchanges/ph/experts/kaisa", absl::Now() + absl::Hours(1), &offered)
-                  .ok());
+  ASSERT_TRUE(
+      Offer("o1", "exchanges/ph/experts/kaisa", absl::Now() + absl::Hours(1), &offered).ok());
   EXPECT_EQ(offered.name(), "exchanges/ph/orders/o1/assignments/a1");
   EXPECT_EQ(offered.state(), v1::Assignment::STATE_OFFERED);
   EXPECT_EQ(offered.fee_cents(), 15000);
@@ -260,8 +263,9 @@ TEST_P(OrderServiceTest, OfferAcceptConfirmShowsTheMoney) {
   fb.mutable_feedback()->set_source(v1::Feedback::SOURCE_ORDERER);
   fb.mutable_feedback()->set_overall_rating(5);
   v1::SubmitFeedbackResponse fb_resp;
-  EXPECT_EQ(orders_->SubmitFeedback(&feedback_ctx, fb, &fb_resp).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      orders_->SubmitFeedback(&feedback_ctx, fb, &fb_resp).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_P(OrderServiceTest, CancelNeedsAPartyAndAnUnknownOrderIsNotFound) {
@@ -271,16 +275,16 @@ TEST_P(OrderServiceTest, CancelNeedsAPartyAndAnUnknownOrderIsNotFound) {
   req.set_name("exchanges/ph/orders/o1");
   v1::CancelOrderResponse resp;
   grpc::Status s = orders_->CancelOrder(&ctx, req, &resp);
-  EXPECT_THAT(Violations(s),
-              ElementsAre(Pair("cancelled_by", "is required (must not be UNSPECIFIED)")));
+  EXPECT_THAT(
+      Violations(s), ElementsAre(Pair("cancelled_by", "is required (must not be UNSPECIFIED)")));
   grpc::ClientContext ok_ctx;
   req.set_cancelled_by(v1::CANCELLED_BY_ORDERER);
   ASSERT_TRUE(orders_->CancelOrder(&ok_ctx, req, &resp).ok());
   EXPECT_EQ(resp.order().state(), v1::Order::STATE_CANCELLED);
   grpc::ClientContext missing_ctx;
   req.set_name("exchanges/ph/orders/nope");
-  EXPECT_EQ(orders_->CancelOrder(&missing_ctx, req, &resp).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      orders_->CancelOrder(&missing_ctx, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_P(OrderServiceTest, FeeScheduleValidationNamesTheFieldAndKeepsTheOldOne) {
@@ -293,8 +297,9 @@ TEST_P(OrderServiceTest, FeeScheduleValidationNamesTheFieldAndKeepsTheOldOne) {
   rule->set_kind(v1::FEE_KIND_HOURLY);
   v1::UpdateFeeScheduleResponse resp;
   grpc::Status s = orders_->UpdateFeeSchedule(&ctx, req, &resp);
-  EXPECT_THAT(Violations(s), ElementsAre(Pair("fee_schedule.role_rules[0].valid_from",
-                                              "must be a date YYYY-MM-DD")));
+  EXPECT_THAT(
+      Violations(s),
+      ElementsAre(Pair("fee_schedule.role_rules[0].valid_from", "must be a date YYYY-MM-DD")));
   grpc::ClientContext get_ctx;
   v1::GetFeeScheduleRequest get;
   get.set_name("exchanges/ph/feeSchedule");
@@ -305,8 +310,8 @@ TEST_P(OrderServiceTest, FeeScheduleValidationNamesTheFieldAndKeepsTheOldOne) {
   EXPECT_EQ(got.fee_schedule().etag(), "\"1\"");
 }
 
-INSTANTIATE_TEST_SUITE_P(Db, OrderServiceTest, testing_support::kAllBackends,
-                         testing_support::BackendName);
+INSTANTIATE_TEST_SUITE_P(
+    Db, OrderServiceTest, testing_support::kAllBackends, testing_support::BackendName);
 
 }  // namespace
 }  // namespace kokemus

@@ -7,12 +7,12 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/domain/fees.h"
+#include "services/domain/travel.h"
 #include "services/domain/validation.h"
 #include "soci/postgresql/soci-postgresql.h"
 #include "soci/soci.h"
 #include "tests/test_support.h"
-#include "services/domain/fees.h"
-#include "services/domain/travel.h"
 
 namespace kokemus::storage {
 namespace {
@@ -20,8 +20,8 @@ namespace {
 using domain::AssignmentState;
 using domain::CancelledBy;
 using domain::OrderState;
-using testing_support::Backend;
 using ::testing::ElementsAre;
+using testing_support::Backend;
 
 class OrderStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -31,24 +31,35 @@ class OrderStoreTest : public ::testing::TestWithParam<Backend> {
     db_ = *std::move(db);
     registry_ = std::make_unique<RegistryStore>(*db_);
     store_ = std::make_unique<OrderStore>(*db_);
-    ASSERT_TRUE(registry_->Create(domain::Exchange{.id = "ph", .display_name = "PH",
-                                                   .wellbeing_region = "PH",
-                                                   .default_language = "fi",
-                                                   .travel_buffer_minutes = 30},
-                                  {})
+    ASSERT_TRUE(registry_
+                    ->Create(
+                        domain::Exchange{
+                            .id = "ph",
+                            .display_name = "PH",
+                            .wellbeing_region = "PH",
+                            .default_language = "fi",
+                            .travel_buffer_minutes = 30},
+                        {})
                     .ok());
-    ASSERT_TRUE(registry_->Create(domain::Exchange{.id = "hel", .display_name = "HEL",
-                                                   .wellbeing_region = "HEL",
-                                                   .default_language = "fi"},
-                                  {})
+    ASSERT_TRUE(registry_
+                    ->Create(
+                        domain::Exchange{
+                            .id = "hel",
+                            .display_name = "HEL",
+                            .wellbeing_region = "HEL",
+                            .default_language = "fi"},
+                        {})
                     .ok());
-    ASSERT_TRUE(registry_->Create(domain::Organization{
-                                      .exchange_id = "ph", .id = "lyseo",
-                                      .display_name = "Lyseo",
-                                      .sector = domain::Sector::kEducation,
-                                      .kind = domain::OrganizationKind::kEducationalInstitution,
-                                      .municipality = "398"},
-                                  {})
+    ASSERT_TRUE(registry_
+                    ->Create(
+                        domain::Organization{
+                            .exchange_id = "ph",
+                            .id = "lyseo",
+                            .display_name = "Lyseo",
+                            .sector = domain::Sector::kEducation,
+                            .kind = domain::OrganizationKind::kEducationalInstitution,
+                            .municipality = "398"},
+                        {})
                     .ok());
     for (const char* id : {"kaisa", "leena", "matti"}) AddExpert("ph", id);
     AddExpert("hel", "outsider");
@@ -62,8 +73,9 @@ class OrderStoreTest : public ::testing::TestWithParam<Backend> {
     ASSERT_TRUE(store_->UpdateFeeSchedule(schedule, 0).ok());
   }
 
-  void AddExpert(const std::string& exchange, const std::string& id,
-                 domain::PaymentMethod payment = domain::PaymentMethod::kInvoice) {
+  void AddExpert(
+      const std::string& exchange, const std::string& id,
+      domain::PaymentMethod payment = domain::PaymentMethod::kInvoice) {
     domain::Expert e;
     e.exchange_id = exchange;
     e.id = id;
@@ -98,9 +110,9 @@ class OrderStoreTest : public ::testing::TestWithParam<Backend> {
     return created.ok() ? *created : o;
   }
 
-  absl::StatusOr<domain::Assignment> Offer(const std::string& order, const std::string& id,
-                                           const std::string& expert,
-                                           absl::Duration deadline = absl::Hours(24)) {
+  absl::StatusOr<domain::Assignment> Offer(
+      const std::string& order, const std::string& id, const std::string& expert,
+      absl::Duration deadline = absl::Hours(24)) {
     domain::Assignment a;
     a.exchange_id = "ph";
     a.order_id = order;
@@ -110,8 +122,9 @@ class OrderStoreTest : public ::testing::TestWithParam<Backend> {
     return store_->Offer(a, {}, now_);
   }
 
-  absl::StatusOr<domain::Assignment> Move(const std::string& order, const std::string& id,
-                                          AssignmentState to, TransitionOptions options = {}) {
+  absl::StatusOr<domain::Assignment> Move(
+      const std::string& order, const std::string& id, AssignmentState to,
+      TransitionOptions options = {}) {
     return store_->Transition({"ph", order, id}, to, options, now_);
   }
 
@@ -154,15 +167,17 @@ TEST_P(OrderStoreTest, FullLifecycleOfATwoExpertOrder) {
   // Completion waits for the task to start.
   auto early = Move("o1", "a1", AssignmentState::kCompleted);
   EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
-  auto done = store_->Transition({"ph", "o1", "a1"}, AssignmentState::kCompleted,
-                                 {.actual_duration_minutes = 120}, week_ + absl::Hours(3));
+  auto done = store_->Transition(
+      {"ph", "o1", "a1"}, AssignmentState::kCompleted, {.actual_duration_minutes = 120},
+      week_ + absl::Hours(3));
   ASSERT_TRUE(done.ok()) << done.status();
   EXPECT_EQ(done->actual_duration_minutes, 120);
   EXPECT_EQ(done->fee_cents, 15000);  // fixed fee
   EXPECT_EQ(StateOf("o1"), OrderState::kAssigned);
-  ASSERT_TRUE(store_->Transition({"ph", "o1", "a2"}, AssignmentState::kCompleted, {},
-                                 week_ + absl::Hours(3))
-                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->Transition({"ph", "o1", "a2"}, AssignmentState::kCompleted, {}, week_ + absl::Hours(3))
+          .ok());
   EXPECT_EQ(StateOf("o1"), OrderState::kCompleted);
 }
 
@@ -191,25 +206,26 @@ TEST_P(OrderStoreTest, LapsedOffersCannotBeAcceptedAndTheSweepMarksThem) {
 }
 
 TEST_P(OrderStoreTest, OverlapWithinTheTravelBufferIsRefused) {
-  NewOrder("o1", week_);                            // 10:00-11:30
-  NewOrder("o2", week_ + absl::Minutes(110));       // 11:50: inside the 30 min buffer
-  NewOrder("o3", week_ + absl::Minutes(120));       // 12:00: just outside
+  NewOrder("o1", week_);                       // 10:00-11:30
+  NewOrder("o2", week_ + absl::Minutes(110));  // 11:50: inside the 30 min buffer
+  NewOrder("o3", week_ + absl::Minutes(120));  // 12:00: just outside
   ASSERT_TRUE(Offer("o1", "a1", "kaisa").ok());
   ASSERT_TRUE(Offer("o2", "a2", "kaisa").ok());
   ASSERT_TRUE(Offer("o3", "a3", "kaisa").ok());
   ASSERT_TRUE(Move("o1", "a1", AssignmentState::kAccepted).ok());
   auto clash = Move("o2", "a2", AssignmentState::kAccepted);
   EXPECT_EQ(clash.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(clash.status().message(),
-            "the expert already has an accepted or confirmed assignment at an overlapping "
-            "time (travel buffer included)");
+  EXPECT_EQ(
+      clash.status().message(),
+      "the expert already has an accepted or confirmed assignment at an overlapping "
+      "time (travel buffer included)");
   EXPECT_TRUE(Move("o3", "a3", AssignmentState::kAccepted).ok());
   // Cancelling the first frees the slot.
-  ASSERT_TRUE(Move("o1", "a1", AssignmentState::kCancelled,
-                   {.cancelled_by = CancelledBy::kExpert})
-                  .ok());
-  EXPECT_EQ(Move("o2", "a2", AssignmentState::kAccepted).status().code(),
-            absl::StatusCode::kFailedPrecondition);  // still clashes with o3 (11:50-13:20)
+  ASSERT_TRUE(
+      Move("o1", "a1", AssignmentState::kCancelled, {.cancelled_by = CancelledBy::kExpert}).ok());
+  EXPECT_EQ(
+      Move("o2", "a2", AssignmentState::kAccepted).status().code(),
+      absl::StatusCode::kFailedPrecondition);  // still clashes with o3 (11:50-13:20)
 }
 
 TEST_P(OrderStoreTest, CancellationFeesFollowWhoCancelledAndWhen) {
@@ -229,15 +245,16 @@ TEST_P(OrderStoreTest, CancellationFeesFollowWhoCancelledAndWhen) {
   EXPECT_EQ(a1->fee_cents, 7500);  // 50 % within 14 days
   EXPECT_EQ(a1->travel_cents, 0);
 
-  auto by_expert = Move("later", "a2", AssignmentState::kCancelled,
-                        {.cancelled_by = CancelledBy::kExpert});
+  auto by_expert =
+      Move("later", "a2", AssignmentState::kCancelled, {.cancelled_by = CancelledBy::kExpert});
   ASSERT_TRUE(by_expert.ok());
   EXPECT_EQ(by_expert->fee_cents, 0);
   EXPECT_EQ(by_expert->cancelled_by, CancelledBy::kExpert);
   EXPECT_EQ(StateOf("later"), OrderState::kOpen);
 
-  EXPECT_EQ(store_->CancelOrder({"ph", "soon"}, CancelledBy::kOrderer, 0, now_).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      store_->CancelOrder({"ph", "soon"}, CancelledBy::kOrderer, 0, now_).status().code(),
+      absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_P(OrderStoreTest, ExpertWhoDeclinesTheFeeStillGetsTravel) {
@@ -253,10 +270,12 @@ TEST_P(OrderStoreTest, BadOffersChangeNothing) {
   NewOrder("o1", week_);
   EXPECT_EQ(Offer("o1", "a1", "nobody").status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(Offer("o1", "a1", "outsider").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(Offer("o1", "a1", "kaisa", -absl::Minutes(1)).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(Offer("o1", "a1", "kaisa", absl::Hours(24 * 30)).status().code(),
-            absl::StatusCode::kInvalidArgument);  // after the start
+  EXPECT_EQ(
+      Offer("o1", "a1", "kaisa", -absl::Minutes(1)).status().code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      Offer("o1", "a1", "kaisa", absl::Hours(24 * 30)).status().code(),
+      absl::StatusCode::kInvalidArgument);  // after the start
   ASSERT_TRUE(Offer("o1", "a1", "kaisa").ok());
   EXPECT_EQ(Offer("o1", "a2", "kaisa").status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Offer("o1", "a1", "leena").status().code(), absl::StatusCode::kAlreadyExists);
@@ -277,11 +296,13 @@ TEST_P(OrderStoreTest, ExpertsAndOrganizationsWithAssignmentsAreNotDeleted) {
   ASSERT_TRUE(Offer("o1", "a1", "kaisa").ok());
   absl::Status expert = registry_->Delete<domain::Expert>({"ph", "kaisa"}, 0);
   EXPECT_EQ(expert.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(expert.message(),
-            "exchanges/ph/experts/kaisa has orders or assignments and can't be deleted; set it "
-            "INACTIVE instead");
-  EXPECT_EQ(registry_->Delete<domain::Organization>({"ph", "lyseo"}, 0).code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      expert.message(),
+      "exchanges/ph/experts/kaisa has orders or assignments and can't be deleted; set it "
+      "INACTIVE instead");
+  EXPECT_EQ(
+      registry_->Delete<domain::Organization>({"ph", "lyseo"}, 0).code(),
+      absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(registry_->Get<domain::Expert>({"ph", "kaisa"}).ok());
   EXPECT_TRUE(registry_->Delete<domain::Expert>({"ph", "leena"}, 0).ok());
 }
@@ -291,15 +312,18 @@ TEST_P(OrderStoreTest, FeedbackOncePerSideAfterCompletion) {
   ASSERT_TRUE(Offer("o1", "a1", "kaisa").ok());
   ASSERT_TRUE(Move("o1", "a1", AssignmentState::kAccepted).ok());
   domain::Feedback orderer{domain::FeedbackSource::kOrderer, 5, 4, 0, false, "Kiitos"};
-  EXPECT_EQ(store_->SubmitFeedback({"ph", "o1", "a1"}, orderer, now_).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      store_->SubmitFeedback({"ph", "o1", "a1"}, orderer, now_).status().code(),
+      absl::StatusCode::kFailedPrecondition);
   ASSERT_TRUE(Move("o1", "a1", AssignmentState::kConfirmed).ok());
-  ASSERT_TRUE(store_->Transition({"ph", "o1", "a1"}, AssignmentState::kCompleted, {},
-                                 week_ + absl::Hours(2))
-                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->Transition({"ph", "o1", "a1"}, AssignmentState::kCompleted, {}, week_ + absl::Hours(2))
+          .ok());
   EXPECT_TRUE(store_->SubmitFeedback({"ph", "o1", "a1"}, orderer, now_).ok());
-  EXPECT_EQ(store_->SubmitFeedback({"ph", "o1", "a1"}, orderer, now_).status().code(),
-            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(
+      store_->SubmitFeedback({"ph", "o1", "a1"}, orderer, now_).status().code(),
+      absl::StatusCode::kAlreadyExists);
   domain::Feedback expert{domain::FeedbackSource::kExpert, 0, 0, 4, true, ""};
   EXPECT_TRUE(store_->SubmitFeedback({"ph", "o1", "a1"}, expert, now_).ok());
 }
@@ -314,8 +338,9 @@ TEST_P(OrderStoreTest, OrderTimeIsFixedOnceAnExpertHoldsIt) {
   ASSERT_TRUE(Move("o1", "a1", AssignmentState::kAccepted).ok());
   o = *store_->GetOrder({"ph", "o1"});
   o.start_time = week_ + absl::Hours(2);
-  EXPECT_EQ(store_->UpdateOrder(o, o.meta.revision).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      store_->UpdateOrder(o, o.meta.revision).status().code(),
+      absl::StatusCode::kFailedPrecondition);
   o.start_time = week_ + absl::Hours(1);
   o.topic = "Uusi aihe";
   EXPECT_TRUE(store_->UpdateOrder(o, o.meta.revision).ok());
@@ -330,18 +355,19 @@ TEST_P(OrderStoreTest, ListsOrdersByStartTimeAcrossPagesWithFilters) {
     ASSERT_TRUE(page.ok()) << page.status();
     for (const auto& o : page->items) ids.push_back(o.id);
     if (page->next_page_token.empty()) break;
-    query = domain::ParseListQuery("exchanges/ph", 2, page->next_page_token, "",
-                                   domain::OrderFilterFields());
+    query = domain::ParseListQuery(
+        "exchanges/ph", 2, page->next_page_token, "", domain::OrderFilterFields());
   }
   EXPECT_THAT(ids, ElementsAre("o5", "o4", "o3", "o2", "o1"));
-  const std::string from = absl::FormatTime(absl::RFC3339_full, week_ + absl::Hours(1),
-                                            absl::UTCTimeZone());
-  const std::string to = absl::FormatTime(absl::RFC3339_full, week_ + absl::Hours(3),
-                                          absl::UTCTimeZone());
+  const std::string from =
+      absl::FormatTime(absl::RFC3339_full, week_ + absl::Hours(1), absl::UTCTimeZone());
+  const std::string to =
+      absl::FormatTime(absl::RFC3339_full, week_ + absl::Hours(3), absl::UTCTimeZone());
   auto period = domain::ParseListQuery(
       "exchanges/ph", 0, "",
-      absl::StrCat("start_time >= ", from, " AND start_time < ", to,
-                   " AND organization = lyseo AND state = OPEN"),
+      absl::StrCat(
+          "start_time >= ", from, " AND start_time < ", to,
+          " AND organization = lyseo AND state = OPEN"),
       domain::OrderFilterFields());
   ASSERT_TRUE(period.ok()) << period.status();
   std::vector<std::string> in_period;
@@ -372,8 +398,9 @@ TEST_P(OrderStoreTest, FiftyRacingAcceptsLetExactlyOneWinEveryRound) {
         auto s = Move(absl::StrCat("r", round, "-", i), "a", AssignmentState::kAccepted).status();
         if (s.ok()) {
           ++won;
-        } else if (s.code() == absl::StatusCode::kFailedPrecondition ||
-                   s.code() == absl::StatusCode::kAborted) {
+        } else if (
+            s.code() == absl::StatusCode::kFailedPrecondition ||
+            s.code() == absl::StatusCode::kAborted) {
           ++lost;
         } else {
           ++other;
@@ -393,11 +420,13 @@ TEST_P(OrderStoreTest, FiftyRacingAcceptsLetExactlyOneWinEveryRound) {
   ASSERT_TRUE(held.ok());
   ASSERT_EQ(held->items.size(), static_cast<size_t>(kRounds));
   std::vector<domain::Assignment> sorted = held->items;
-  std::sort(sorted.begin(), sorted.end(),
-            [](const auto& a, const auto& b) { return a.start_time < b.start_time; });
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return a.start_time < b.start_time;
+  });
   for (size_t i = 1; i < sorted.size(); ++i) {
-    EXPECT_FALSE(domain::Conflicts(sorted[i - 1].start_time, sorted[i - 1].end_time,
-                                   sorted[i].start_time, sorted[i].end_time, absl::Minutes(30)));
+    EXPECT_FALSE(domain::Conflicts(
+        sorted[i - 1].start_time, sorted[i - 1].end_time, sorted[i].start_time, sorted[i].end_time,
+        absl::Minutes(30)));
   }
 }
 
@@ -419,8 +448,8 @@ TEST_P(OrderStoreTest, PostgresqlExclusionConstraintRefusesOverlapsWrittenDirect
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Db, OrderStoreTest, testing_support::kAllBackends,
-                         testing_support::BackendName);
+INSTANTIATE_TEST_SUITE_P(
+    Db, OrderStoreTest, testing_support::kAllBackends, testing_support::BackendName);
 
 }  // namespace
 }  // namespace kokemus::storage

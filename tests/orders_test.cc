@@ -1,9 +1,9 @@
 #include "services/domain/orders.h"
-#include "services/domain/fees.h"
-#include "services/domain/travel.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/domain/fees.h"
+#include "services/domain/travel.h"
 
 namespace kokemus::domain {
 namespace {
@@ -40,13 +40,15 @@ Order MakeOrder(Role role, absl::Time start, int minutes) {
 
 TEST(Fees, FixedFeeFollowsTheRuleValidOnTheTaskDateInHelsinkiTime) {
   const FeeSchedule s = Schedule();
-  auto in_2026 = QuoteFee(s, MakeOrder(Role::kLecturer, Helsinki(2026, 12, 31, 23, 30), 90),
-                          90, PaymentMethod::kInvoice, 0);
+  auto in_2026 = QuoteFee(
+      s, MakeOrder(Role::kLecturer, Helsinki(2026, 12, 31, 23, 30), 90), 90,
+      PaymentMethod::kInvoice, 0);
   ASSERT_TRUE(in_2026.ok());
   EXPECT_EQ(in_2026->fee_cents, 15000);
   // 00:30 on 1 January in Helsinki is still 31 December in UTC.
-  auto in_2027 = QuoteFee(s, MakeOrder(Role::kLecturer, Helsinki(2027, 1, 1, 0, 30), 90), 90,
-                          PaymentMethod::kInvoice, 0);
+  auto in_2027 = QuoteFee(
+      s, MakeOrder(Role::kLecturer, Helsinki(2027, 1, 1, 0, 30), 90), 90, PaymentMethod::kInvoice,
+      0);
   EXPECT_EQ(in_2027->fee_cents, 17500);
 }
 
@@ -82,26 +84,29 @@ TEST(Fees, TravelIsPaidBothWaysAndAlsoToExpertsWhoDeclineTheFee) {
 }
 
 TEST(Fees, NoRuleForTheRoleIsFailedPrecondition) {
-  auto quote = QuoteFee(Schedule(), MakeOrder(Role::kEvaluator, Helsinki(2026, 12, 1, 10, 0), 60),
-                        60, PaymentMethod::kInvoice, 0);
+  auto quote = QuoteFee(
+      Schedule(), MakeOrder(Role::kEvaluator, Helsinki(2026, 12, 1, 10, 0), 60), 60,
+      PaymentMethod::kInvoice, 0);
   EXPECT_EQ(quote.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(quote.status().message(),
-            "the fee schedule has no rule for EVALUATOR on 2026-12-01; set one with "
-            "UpdateFeeSchedule");
-  auto before = QuoteFee(Schedule(), MakeOrder(Role::kLecturer, Helsinki(2025, 6, 1, 10, 0), 60),
-                         60, PaymentMethod::kInvoice, 0);
+  EXPECT_EQ(
+      quote.status().message(),
+      "the fee schedule has no rule for EVALUATOR on 2026-12-01; set one with "
+      "UpdateFeeSchedule");
+  auto before = QuoteFee(
+      Schedule(), MakeOrder(Role::kLecturer, Helsinki(2025, 6, 1, 10, 0), 60), 60,
+      PaymentMethod::kInvoice, 0);
   EXPECT_EQ(before.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(Fees, CancellationByTheOrdererCostsHalfOnlyWhenLate) {
   const FeeSchedule s = Schedule();
   const Order o = MakeOrder(Role::kLecturer, Helsinki(2026, 12, 20, 10, 0), 60);
-  EXPECT_EQ(CancellationFee(s, o, 15000, CancelledBy::kOrderer, Helsinki(2026, 12, 10, 10, 0)),
-            7500);
+  EXPECT_EQ(
+      CancellationFee(s, o, 15000, CancelledBy::kOrderer, Helsinki(2026, 12, 10, 10, 0)), 7500);
   EXPECT_EQ(CancellationFee(s, o, 15000, CancelledBy::kOrderer, Helsinki(2026, 12, 6, 9, 0)), 0);
   EXPECT_EQ(CancellationFee(s, o, 15000, CancelledBy::kExpert, Helsinki(2026, 12, 19, 10, 0)), 0);
-  EXPECT_EQ(CancellationFee(s, o, 15000, CancelledBy::kExchange, Helsinki(2026, 12, 19, 10, 0)),
-            15000);
+  EXPECT_EQ(
+      CancellationFee(s, o, 15000, CancelledBy::kExchange, Helsinki(2026, 12, 19, 10, 0)), 15000);
 }
 
 TEST(Transitions, FollowTheLifecycle) {
@@ -142,8 +147,9 @@ TEST(OrderState, FollowsTheAssignments) {
   };
   using S = AssignmentState;
   EXPECT_EQ(OrderStateAfter(o, with({S::kAccepted, S::kConfirmed})), OrderState::kOpen);
-  EXPECT_EQ(OrderStateAfter(o, with({S::kConfirmed, S::kConfirmed, S::kDeclined})),
-            OrderState::kAssigned);
+  EXPECT_EQ(
+      OrderStateAfter(o, with({S::kConfirmed, S::kConfirmed, S::kDeclined})),
+      OrderState::kAssigned);
   EXPECT_EQ(OrderStateAfter(o, with({S::kCompleted, S::kConfirmed})), OrderState::kAssigned);
   EXPECT_EQ(OrderStateAfter(o, with({S::kCompleted, S::kCancelled})), OrderState::kCompleted);
   EXPECT_EQ(OrderStateAfter(o, with({S::kCancelled})), OrderState::kOpen);
@@ -161,8 +167,8 @@ TEST(Conflicts, CountTheTravelBufferOnBothSides) {
   EXPECT_TRUE(Conflicts(t + absl::Minutes(80), t + absl::Hours(2), t, t + absl::Hours(1), buffer));
   // 11:30 is just enough.
   EXPECT_FALSE(Conflicts(t, t + absl::Hours(1), t + absl::Minutes(90), t + absl::Hours(2), buffer));
-  EXPECT_FALSE(Conflicts(t, t + absl::Hours(1), t + absl::Hours(1), t + absl::Hours(2),
-                         absl::ZeroDuration()));
+  EXPECT_FALSE(Conflicts(
+      t, t + absl::Hours(1), t + absl::Hours(1), t + absl::Hours(2), absl::ZeroDuration()));
 }
 
 TEST(Travel, EstimatesRoadKilometresFromCentroids) {
@@ -188,11 +194,11 @@ TEST(ValidateOrder, NamesEveryBadField) {
   ValidateOrder(o, now, /*creating=*/true, "order", v);
   std::vector<std::string> fields;
   for (const auto& f : v.list()) fields.push_back(f.field);
-  EXPECT_THAT(fields, ElementsAre("order.organization", "order.role", "order.topic",
-                                  "order.audience", "order.start_time",
-                                  "order.duration_minutes", "order.address",
-                                  "order.municipality", "order.language",
-                                  "order.experts_needed"));
+  EXPECT_THAT(
+      fields, ElementsAre(
+                  "order.organization", "order.role", "order.topic", "order.audience",
+                  "order.start_time", "order.duration_minutes", "order.address",
+                  "order.municipality", "order.language", "order.experts_needed"));
   EXPECT_EQ(v.list()[4].description, "must be in the future");
   EXPECT_EQ(v.list()[5].description, "must be between 15 and 720");
 }
@@ -215,8 +221,10 @@ TEST(ValidateOrder, TextFieldsAreJudgedLikeEveryOtherText) {
   ValidateOrder(o, now, /*creating=*/true, "order", v);
   std::vector<std::pair<std::string, std::string>> got;
   for (const auto& f : v.list()) got.emplace_back(f.field, f.description);
-  EXPECT_THAT(got, ElementsAre(Pair("order.topic", "must be UTF-8 text without control characters"),
-                               Pair("order.address", "must be UTF-8 text without control characters")));
+  EXPECT_THAT(
+      got, ElementsAre(
+               Pair("order.topic", "must be UTF-8 text without control characters"),
+               Pair("order.address", "must be UTF-8 text without control characters")));
   o.topic = "Toipumistarina";
   o.address = "Kirkkokatu 1";
   o.notes = "bad \x07 bell";
@@ -224,8 +232,9 @@ TEST(ValidateOrder, TextFieldsAreJudgedLikeEveryOtherText) {
   ValidateOrder(o, now, /*creating=*/true, "order", notes);
   ASSERT_EQ(notes.list().size(), 1u);
   EXPECT_EQ(notes.list()[0].field, "order.notes");
-  EXPECT_EQ(notes.list()[0].description,
-            "must be UTF-8 text without control characters other than line breaks and tabs");
+  EXPECT_EQ(
+      notes.list()[0].description,
+      "must be UTF-8 text without control characters other than line breaks and tabs");
 }
 
 TEST(ValidateOrder, RemoteNeedsNoPlace) {
@@ -250,10 +259,10 @@ TEST(ValidateOrder, RemoteNeedsNoPlace) {
 TEST(ValidateFeedback, EachSideGivesItsOwnRatings) {
   FieldViolations v;
   ValidateFeedback({FeedbackSource::kOrderer, 0, 3, 2, false, ""}, "feedback", v);
-  EXPECT_THAT(v.list(), ElementsAre(FieldViolation{"feedback.overall_rating",
-                                                   "must be between 1 and 5"},
-                                    FieldViolation{"feedback.heaviness",
-                                                   "is the expert's to give"}));
+  EXPECT_THAT(
+      v.list(), ElementsAre(
+                    FieldViolation{"feedback.overall_rating", "must be between 1 and 5"},
+                    FieldViolation{"feedback.heaviness", "is the expert's to give"}));
   FieldViolations ok;
   ValidateFeedback({FeedbackSource::kExpert, 0, 0, 4, true, "Raskas mutta hyvä"}, "f", ok);
   EXPECT_TRUE(ok.empty());
@@ -265,13 +274,14 @@ TEST(ValidateFeeSchedule, ChecksDatesRangesAndDuplicates) {
   s.travel_rates.push_back({"2026-13-01", 5000});
   FieldViolations v;
   ValidateFeeSchedule(s, "fee_schedule", v);
-  EXPECT_THAT(v.list(),
-              ElementsAre(FieldViolation{"fee_schedule.role_rules[3]",
-                                         "another rule has the same role and valid_from"},
-                          FieldViolation{"fee_schedule.travel_rates[2].valid_from",
-                                         "must be a date YYYY-MM-DD"},
-                          FieldViolation{"fee_schedule.travel_rates[2].cents_per_km",
-                                         "must be between 0 and 1000"}));
+  EXPECT_THAT(
+      v.list(),
+      ElementsAre(
+          FieldViolation{
+              "fee_schedule.role_rules[3]", "another rule has the same role and valid_from"},
+          FieldViolation{"fee_schedule.travel_rates[2].valid_from", "must be a date YYYY-MM-DD"},
+          FieldViolation{
+              "fee_schedule.travel_rates[2].cents_per_km", "must be between 0 and 1000"}));
 }
 
 }  // namespace

@@ -2,25 +2,24 @@
 // small random instances, never worse than greedy, every hard rule held
 // across orders, work spread, and the Gini coefficient as reported.
 #include "services/domain/planner.h"
-#include "services/domain/statistics.h"
 
 #include <random>
 
 #include "absl/strings/str_cat.h"
-
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/domain/statistics.h"
 
 namespace kokemus::domain {
 namespace {
 
 using ::testing::ElementsAre;
 
-const absl::Time kMonday = absl::FromCivil(absl::CivilMinute(2026, 12, 7, 8, 0),
-                                           absl::UTCTimeZone());
+const absl::Time kMonday =
+    absl::FromCivil(absl::CivilMinute(2026, 12, 7, 8, 0), absl::UTCTimeZone());
 
-Order MakeOrder(const std::string& id, absl::Time start, int minutes,
-                Role role = Role::kCoDeveloper) {
+Order MakeOrder(
+    const std::string& id, absl::Time start, int minutes, Role role = Role::kCoDeveloper) {
   Order o;
   o.exchange_id = "ph";
   o.id = id;
@@ -31,8 +30,9 @@ Order MakeOrder(const std::string& id, absl::Time start, int minutes,
   return o;
 }
 
-PlanOrder Plan1(Order o, std::vector<std::pair<std::string, double>> candidates,
-                int places = 1, int64_t fee = 10000) {
+PlanOrder Plan1(
+    Order o, std::vector<std::pair<std::string, double>> candidates, int places = 1,
+    int64_t fee = 10000) {
   PlanOrder p;
   p.order = std::move(o);
   p.open_places = places;
@@ -70,8 +70,9 @@ MatchingSettings NoSpreading() {
 
 TEST(Planner, BeatsGreedyWhenTheFirstOrderTakesTheOnlyExpertOfTheSecond) {
   // Both at the same time. Greedy gives "a" to x (best), leaving "b" empty.
-  std::vector<PlanOrder> orders = {Plan1(MakeOrder("a", kMonday, 60), {{"x", 10}, {"y", 9}}),
-                                   Plan1(MakeOrder("b", kMonday, 60), {{"x", 8}})};
+  std::vector<PlanOrder> orders = {
+      Plan1(MakeOrder("a", kMonday, 60), {{"x", 10}, {"y", 9}}),
+      Plan1(MakeOrder("b", kMonday, 60), {{"x", 8}})};
   std::vector<ExpertRecord> experts = {Record("x"), Record("y")};
   Plan plan = PlanAssignments(orders, experts, NoSpreading(), absl::Seconds(10));
   EXPECT_THAT(Pairs(orders, plan), ElementsAre("a:y", "b:x"));
@@ -119,31 +120,31 @@ TEST(Planner, KeepsTheTravelBufferTheMonthlyCapTheEarningsLimitAndRest) {
   // talk + later (5 + 1) loses to next + later (6 + 1): rest holds both ways.
   EXPECT_THAT(Pairs(heavy, p4), ElementsAre("next:x", "later:x"));
   for (const auto* orders : {&buffer, &month, &heavy}) {
-    EXPECT_TRUE(CheckPlan(*orders, {capped}, s, PlanAssignments(*orders, {capped}, s,
-                                                                absl::Seconds(10))
-                                                    .proposals)
+    EXPECT_TRUE(CheckPlan(
+                    *orders, {capped}, s,
+                    PlanAssignments(*orders, {capped}, s, absl::Seconds(10)).proposals)
                     .empty());
   }
 }
 
 TEST(Planner, CheckPlanNamesWhatBreaksARule) {
   MatchingSettings s = NoSpreading();
-  std::vector<PlanOrder> orders = {Plan1(MakeOrder("a", kMonday, 60), {{"x", 5}}),
-                                   Plan1(MakeOrder("b", kMonday + absl::Minutes(30), 60),
-                                         {{"x", 6}, {"y", 1}}),
-                                   Plan1(MakeOrder("c", kMonday + absl::Hours(30), 60), {{"x", 1}}),
-                                   Plan1(MakeOrder("d", kMonday + absl::Hours(60), 60),
-                                         {{"y", 1}, {"x", 1}})};
+  std::vector<PlanOrder> orders = {
+      Plan1(MakeOrder("a", kMonday, 60), {{"x", 5}}),
+      Plan1(MakeOrder("b", kMonday + absl::Minutes(30), 60), {{"x", 6}, {"y", 1}}),
+      Plan1(MakeOrder("c", kMonday + absl::Hours(30), 60), {{"x", 1}}),
+      Plan1(MakeOrder("d", kMonday + absl::Hours(60), 60), {{"y", 1}, {"x", 1}})};
   std::vector<ExpertRecord> experts = {Record("x", 0, 15000), Record("y")};
   std::vector<std::string> problems = CheckPlan(
       orders, experts, s,
       {{0, "x"}, {1, "x"}, {1, "y"}, {1, "y"}, {2, "x"}, {3, "y"}, {3, "x"}, {0, "z"}});
-  EXPECT_THAT(problems,
-              ElementsAre("expert x for order b: overlaps (or leaves too little rest) with order a",
-                          "expert y for order b: proposed twice",
-                          "expert x for order c: over the expert's own monthly earnings limit",
-                          "expert x for order d: more experts than the order's open places",
-                          "expert z for order a: not a candidate the hard rules allow"));
+  EXPECT_THAT(
+      problems, ElementsAre(
+                    "expert x for order b: overlaps (or leaves too little rest) with order a",
+                    "expert y for order b: proposed twice",
+                    "expert x for order c: over the expert's own monthly earnings limit",
+                    "expert x for order d: more experts than the order's open places",
+                    "expert z for order a: not a candidate the hard rules allow"));
 }
 
 TEST(Planner, SpreadsWorkAndReportsTheGiniBesideGreedys) {
@@ -177,8 +178,9 @@ TEST(Gini, OfCounts) {
 }
 
 // The best plan by trying every subset of candidate pairs.
-PlanQuality ExhaustiveBest(const std::vector<PlanOrder>& orders,
-                           const std::vector<ExpertRecord>& experts, const MatchingSettings& s) {
+PlanQuality ExhaustiveBest(
+    const std::vector<PlanOrder>& orders, const std::vector<ExpertRecord>& experts,
+    const MatchingSettings& s) {
   std::vector<Proposal> all;
   for (size_t o = 0; o < orders.size(); ++o) {
     for (const Candidate& c : orders[o].candidates) {
@@ -222,8 +224,9 @@ TEST(Planner, EqualsTheExactOptimumOnSmallRandomInstances) {
     int pairs = 0;
     for (int o = 0; o < n_orders; ++o) {
       // Starts within two days on the hour: some overlap, some need rest.
-      Order order = MakeOrder(absl::StrCat("o", o), kMonday + absl::Hours(uniform(0, 48)), 60 * uniform(1, 2),
-                              uniform(0, 2) == 0 ? Role::kLecturer : Role::kCoDeveloper);
+      Order order = MakeOrder(
+          absl::StrCat("o", o), kMonday + absl::Hours(uniform(0, 48)), 60 * uniform(1, 2),
+          uniform(0, 2) == 0 ? Role::kLecturer : Role::kCoDeveloper);
       std::vector<std::pair<std::string, double>> candidates;
       for (const std::string& id : ids) {
         if (pairs < 12 && uniform(0, 1) == 1) {

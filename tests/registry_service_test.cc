@@ -4,19 +4,19 @@
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/test_support.h"
 
 namespace kokemus {
 namespace {
 
-using testing_support::Backend;
-using testing_support::TestServer;
 using ::testing::ElementsAre;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
+using testing_support::Backend;
+using testing_support::TestServer;
 
 using testing_support::Violations;
 
@@ -26,8 +26,9 @@ class RegistryServiceTest : public ::testing::TestWithParam<Backend> {
 
   v1::RegistryService::Stub& stub() { return server_.registry(); }
 
-  grpc::Status CreateExpert(const std::string& id, const v1::Expert& expert,
-                            v1::Expert* out = nullptr, const std::string& request_id = "") {
+  grpc::Status CreateExpert(
+      const std::string& id, const v1::Expert& expert, v1::Expert* out = nullptr,
+      const std::string& request_id = "") {
     grpc::ClientContext ctx;
     v1::CreateExpertRequest req;
     req.set_parent("exchanges/ph");
@@ -96,13 +97,15 @@ TEST_P(RegistryServiceTest, BadInputNamesEveryFieldAndStoresNothing) {
   EXPECT_THAT(
       Violations(status),
       ElementsAre(
-          Pair("expert_id",
-               "must be 1 to 63 lowercase letters, digits or hyphens, not starting or "
-               "ending with a hyphen"),
+          Pair(
+              "expert_id",
+              "must be 1 to 63 lowercase letters, digits or hyphens, not starting or "
+              "ending with a hyphen"),
           Pair("expert.email", "not a valid e-mail address"),
           Pair("expert.phone", "not a phone number: use 040 123 4567 or +358 40 123 4567"),
-          Pair("expert.home_municipality",
-               "not a Statistics Finland municipality code (3 digits, 398 is Lahti)"),
+          Pair(
+              "expert.home_municipality",
+              "not a Statistics Finland municipality code (3 digits, 398 is Lahti)"),
           Pair("expert.languages[0]", "not a BCP-47 language tag such as fi, sv or en"),
           Pair("expert.experience_areas[1]", "unknown or UNSPECIFIED enum value"),
           Pair("expert.unavailable_periods[0].end_time", "must be after start_time"),
@@ -122,18 +125,19 @@ TEST_P(RegistryServiceTest, OrganizationBusinessIdAndEnumsAreChecked) {
   v1::CreateOrganizationResponse resp;
   grpc::Status status = stub().CreateOrganization(&ctx, req, &resp);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(Violations(status),
-              ElementsAre(Pair("organization.business_id",
-                               "not a Finnish business id (Y-tunnus) of the form 1234567-8 "
-                               "with a valid check digit"),
-                          Pair("organization.sector", "unknown enum value"),
-                          Pair("organization.kind", "is required (must not be UNSPECIFIED)")));
+  EXPECT_THAT(
+      Violations(status), ElementsAre(
+                              Pair(
+                                  "organization.business_id",
+                                  "not a Finnish business id (Y-tunnus) of the form 1234567-8 "
+                                  "with a valid check digit"),
+                              Pair("organization.sector", "unknown enum value"),
+                              Pair("organization.kind", "is required (must not be UNSPECIFIED)")));
   grpc::ClientContext get_ctx;
   v1::GetOrganizationRequest get;
   get.set_name("exchanges/ph/organizations/lyseo");
   v1::GetOrganizationResponse got;
-  EXPECT_EQ(stub().GetOrganization(&get_ctx, get, &got).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub().GetOrganization(&get_ctx, get, &got).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_P(RegistryServiceTest, ExchangeRegionAndLanguageAreChecked) {
@@ -147,11 +151,13 @@ TEST_P(RegistryServiceTest, ExchangeRegionAndLanguageAreChecked) {
   v1::CreateExchangeResponse resp;
   grpc::Status status = stub().CreateExchange(&ctx, req, &resp);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(Violations(status),
-              ElementsAre(Pair("exchange.wellbeing_region",
-                               "not a wellbeing region code (for example PH, HEL, VS)"),
-                          Pair("exchange.default_language", "must be fi, sv or en"),
-                          Pair("exchange.contact_email", "not a valid e-mail address")));
+  EXPECT_THAT(
+      Violations(status),
+      ElementsAre(
+          Pair(
+              "exchange.wellbeing_region", "not a wellbeing region code (for example PH, HEL, VS)"),
+          Pair("exchange.default_language", "must be fi, sv or en"),
+          Pair("exchange.contact_email", "not a valid e-mail address")));
 }
 
 TEST_P(RegistryServiceTest, TakenIdIsAlreadyExistsAndUnknownParentNotFound) {
@@ -181,11 +187,12 @@ TEST_P(RegistryServiceTest, RequestIdMakesCreateIdempotent) {
   other.set_display_name("Someone Else");
   grpc::Status status = CreateExpert("", other, nullptr, request_id);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(Violations(status),
-              ElementsAre(Pair("request_id",
-                               "was already used for a request with other content")));
-  EXPECT_EQ(CreateExpert("", other, nullptr, "not-a-uuid").error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(
+      Violations(status),
+      ElementsAre(Pair("request_id", "was already used for a request with other content")));
+  EXPECT_EQ(
+      CreateExpert("", other, nullptr, "not-a-uuid").error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_P(RegistryServiceTest, UpdateAppliesTheMaskAndChecksTheEtag) {
@@ -208,8 +215,7 @@ TEST_P(RegistryServiceTest, UpdateAppliesTheMaskAndChecksTheEtag) {
 
   grpc::ClientContext stale_ctx;  // the old etag
   v1::UpdateExpertResponse stale;
-  EXPECT_EQ(stub().UpdateExpert(&stale_ctx, req, &stale).error_code(),
-            grpc::StatusCode::ABORTED);
+  EXPECT_EQ(stub().UpdateExpert(&stale_ctx, req, &stale).error_code(), grpc::StatusCode::ABORTED);
 
   grpc::ClientContext bad_ctx;
   req.mutable_expert()->clear_etag();
@@ -224,8 +230,8 @@ TEST_P(RegistryServiceTest, UpdateAppliesTheMaskAndChecksTheEtag) {
   req.mutable_update_mask()->add_paths("create_time");
   v1::UpdateExpertResponse bad_mask;
   status = stub().UpdateExpert(&mask_ctx, req, &bad_mask);
-  EXPECT_THAT(Violations(status),
-              ElementsAre(Pair("update_mask.paths[2]", "not an updatable field")));
+  EXPECT_THAT(
+      Violations(status), ElementsAre(Pair("update_mask.paths[2]", "not an updatable field")));
 
   grpc::ClientContext get_ctx;
   v1::GetExpertRequest get;
@@ -261,9 +267,9 @@ TEST_P(RegistryServiceTest, ListPagesThroughEveryExpertOnceAndFilters) {
   EXPECT_EQ(names.size(), 7u);
   EXPECT_EQ(names.front(), "exchanges/ph/experts/e0");
   EXPECT_EQ(names.back(), "exchanges/ph/experts/e6");
-  EXPECT_THAT(ExpertNames("state = PAUSED"),
-              ElementsAre("exchanges/ph/experts/e0", "exchanges/ph/experts/e3",
-                          "exchanges/ph/experts/e6"));
+  EXPECT_THAT(
+      ExpertNames("state = PAUSED"),
+      ElementsAre("exchanges/ph/experts/e0", "exchanges/ph/experts/e3", "exchanges/ph/experts/e6"));
 
   grpc::ClientContext ctx;
   v1::ListExpertsRequest req;
@@ -271,9 +277,9 @@ TEST_P(RegistryServiceTest, ListPagesThroughEveryExpertOnceAndFilters) {
   req.set_filter("email = x");
   v1::ListExpertsResponse resp;
   grpc::Status status = stub().ListExperts(&ctx, req, &resp);
-  EXPECT_THAT(Violations(status),
-              ElementsAre(Pair("filter",
-                               "can filter only by state, home_municipality, payment_method")));
+  EXPECT_THAT(
+      Violations(status),
+      ElementsAre(Pair("filter", "can filter only by state, home_municipality, payment_method")));
 }
 
 TEST_P(RegistryServiceTest, DeleteRemovesTheExpert) {
@@ -302,9 +308,9 @@ TEST_P(RegistryServiceTest, MalformedNamesAreInvalidArgument) {
   v1::GetExpertResponse resp;
   grpc::Status status = coordinator->GetExpert(&ctx, req, &resp);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(Violations(status),
-              ElementsAre(Pair("name",
-                               "must be a resource name exchanges/{exchange}/experts/{id}")));
+  EXPECT_THAT(
+      Violations(status),
+      ElementsAre(Pair("name", "must be a resource name exchanges/{exchange}/experts/{id}")));
 }
 
 TEST_P(RegistryServiceTest, ExchangesListAndUpdate) {
@@ -337,8 +343,8 @@ TEST_P(RegistryServiceTest, ARequestOverFourMebibytesIsRefusedAndNothingIsStored
   *req.mutable_exchange() = testing_support::SampleExchange();
   req.mutable_exchange()->set_display_name(std::string(5 * 1024 * 1024, 'x'));
   v1::CreateExchangeResponse resp;
-  EXPECT_EQ(stub->CreateExchange(&ctx, req, &resp).error_code(),
-            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(
+      stub->CreateExchange(&ctx, req, &resp).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   grpc::ClientContext get_ctx;
   v1::GetExchangeRequest get;
   get.set_name("exchanges/huge");
@@ -357,11 +363,12 @@ TEST_P(RegistryServiceTest, HealthIsServingAndReflectionListsTheServices) {
   EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING);
 
   const std::vector<std::string> services = testing_support::ServiceNames(server_.address());
-  EXPECT_THAT(services, UnorderedElementsAre("kokemus.v1.RegistryService", "kokemus.v1.OrderService",
-                                             "kokemus.v1.ContractService", "kokemus.v1.MatchingService",
-                                             "kokemus.v1.ReportService", "kokemus.v1.AccessService",
-                                             "grpc.health.v1.Health",
-                                             "grpc.reflection.v1alpha.ServerReflection"));
+  EXPECT_THAT(
+      services,
+      UnorderedElementsAre(
+          "kokemus.v1.RegistryService", "kokemus.v1.OrderService", "kokemus.v1.ContractService",
+          "kokemus.v1.MatchingService", "kokemus.v1.ReportService", "kokemus.v1.AccessService",
+          "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"));
 }
 
 TEST_P(RegistryServiceTest, ShutdownTurnsHealthNotServing) {
@@ -380,8 +387,8 @@ TEST_P(RegistryServiceTest, ShutdownTurnsHealthNotServing) {
   stopper.join();
 }
 
-INSTANTIATE_TEST_SUITE_P(Db, RegistryServiceTest, testing_support::kAllBackends,
-                         testing_support::BackendName);
+INSTANTIATE_TEST_SUITE_P(
+    Db, RegistryServiceTest, testing_support::kAllBackends, testing_support::BackendName);
 
 }  // namespace
 }  // namespace kokemus

@@ -14,8 +14,8 @@ namespace {
 using domain::Exchange;
 using domain::Expert;
 using domain::Organization;
-using testing_support::Backend;
 using ::testing::ElementsAre;
+using testing_support::Backend;
 
 class RegistryStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -28,8 +28,11 @@ class RegistryStoreTest : public ::testing::TestWithParam<Backend> {
   }
 
   static Exchange MakeExchange(const std::string& id) {
-    return {.id = id, .display_name = "Pankki " + id, .wellbeing_region = "PH",
-            .default_language = "fi"};
+    return {
+        .id = id,
+        .display_name = "Pankki " + id,
+        .wellbeing_region = "PH",
+        .default_language = "fi"};
   }
 
   static Expert MakeExpert(const std::string& id) {
@@ -40,16 +43,16 @@ class RegistryStoreTest : public ::testing::TestWithParam<Backend> {
     e.email = id + "@example.fi";
     e.home_municipality = "398";
     e.languages = {"fi", "sv"};
-    e.experience_areas = {domain::ExperienceArea::kMentalHealth,
-                          domain::ExperienceArea::kFamilyMember};
+    e.experience_areas = {
+        domain::ExperienceArea::kMentalHealth, domain::ExperienceArea::kFamilyMember};
     e.roles = {domain::Role::kLecturer};
     e.trainings = {{"MIELI ry", "Kokemusasiantuntijakoulutus", "2024-05-31"}};
     e.service_municipalities = {"091", "109"};
     e.max_travel_km = 80;
     e.remote_ok = true;
     e.weekly_availability = {{domain::Weekday::kMonday, 540, 960}};
-    e.unavailable_periods = {{absl::FromUnixSeconds(1800000000),
-                              absl::FromUnixSeconds(1800086400)}};
+    e.unavailable_periods = {
+        {absl::FromUnixSeconds(1800000000), absl::FromUnixSeconds(1800086400)}};
     e.max_assignments_per_month = 4;
     e.monthly_earnings_limit_cents = 50000;
     e.payment_method = domain::PaymentMethod::kInvoice;
@@ -115,8 +118,8 @@ TEST_P(RegistryStoreTest, RefusesTakenIdsAndMissingExchanges) {
   auto missing = store_->Create(orphan, {});
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(missing.status().message(), "exchanges/nowhere not found");
-  EXPECT_EQ(store_->Create(MakeExchange("ph"), {}).status().code(),
-            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(
+      store_->Create(MakeExchange("ph"), {}).status().code(), absl::StatusCode::kAlreadyExists);
 }
 
 TEST_P(RegistryStoreTest, RequestIdReturnsTheFirstResultAndRefusesOtherContent) {
@@ -132,14 +135,14 @@ TEST_P(RegistryStoreTest, RequestIdReturnsTheFirstResultAndRefusesOtherContent) 
   auto retry_with_other_id = store_->Create(MakeExpert("other"), options);
   ASSERT_TRUE(retry_with_other_id.ok());
   EXPECT_EQ(retry_with_other_id->id, "kaisa");
-  EXPECT_EQ(store_->Get<Expert>({"ph", "other"}).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->Get<Expert>({"ph", "other"}).status().code(), absl::StatusCode::kNotFound);
 
   auto conflicting = store_->Create(MakeExpert("kaisa"), {options.request_id, "digest-b"});
   EXPECT_EQ(conflicting.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(domain::ViolationsOf(conflicting.status()),
-              ElementsAre(domain::FieldViolation{
-                  "request_id", "was already used for a request with other content"}));
+  EXPECT_THAT(
+      domain::ViolationsOf(conflicting.status()),
+      ElementsAre(domain::FieldViolation{
+          "request_id", "was already used for a request with other content"}));
 }
 
 TEST_P(RegistryStoreTest, ListsInIdOrderAcrossPagesWithFilters) {
@@ -157,15 +160,15 @@ TEST_P(RegistryStoreTest, ListsInIdOrderAcrossPagesWithFilters) {
     ++pages;
     for (const auto& e : page->items) ids.push_back(e.id);
     if (page->next_page_token.empty()) break;
-    query = domain::ParseListQuery("exchanges/ph", 2, page->next_page_token, "",
-                                   domain::ExpertFilterFields());
+    query = domain::ParseListQuery(
+        "exchanges/ph", 2, page->next_page_token, "", domain::ExpertFilterFields());
     ASSERT_TRUE(query.ok());
   }
   EXPECT_THAT(ids, ElementsAre("e1", "e2", "e3", "e4", "e5"));
   EXPECT_EQ(pages, 3);
 
-  auto active = domain::ParseListQuery("exchanges/ph", 0, "", "state = ACTIVE",
-                                       domain::ExpertFilterFields());
+  auto active =
+      domain::ParseListQuery("exchanges/ph", 0, "", "state = ACTIVE", domain::ExpertFilterFields());
   auto page = store_->List<Expert>(*active);
   ASSERT_TRUE(page.ok());
   std::vector<std::string> active_ids;
@@ -175,10 +178,9 @@ TEST_P(RegistryStoreTest, ListsInIdOrderAcrossPagesWithFilters) {
 }
 
 TEST_P(RegistryStoreTest, ListOfAnUnknownExchangeIsNotFound) {
-  auto query = domain::ParseListQuery("exchanges/nowhere", 0, "", "",
-                                      domain::OrganizationFilterFields());
-  EXPECT_EQ(store_->List<Organization>(*query).status().code(),
-            absl::StatusCode::kNotFound);
+  auto query =
+      domain::ParseListQuery("exchanges/nowhere", 0, "", "", domain::OrganizationFilterFields());
+  EXPECT_EQ(store_->List<Organization>(*query).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_P(RegistryStoreTest, ExchangesAreIsolated) {
@@ -236,19 +238,20 @@ TEST_P(RegistryStoreTest, ConcurrentUpdatesOfOneRevisionLetExactlyOneWin) {
 }
 
 TEST_P(RegistryStoreTest, DeleteRemovesAndChecksRevision) {
-  Organization o{.exchange_id = "ph", .id = "lyseo", .display_name = "Lyseo",
-                 .sector = domain::Sector::kEducation,
-                 .kind = domain::OrganizationKind::kEducationalInstitution,
-                 .municipality = "398"};
+  Organization o{
+      .exchange_id = "ph",
+      .id = "lyseo",
+      .display_name = "Lyseo",
+      .sector = domain::Sector::kEducation,
+      .kind = domain::OrganizationKind::kEducationalInstitution,
+      .municipality = "398"};
   ASSERT_TRUE(store_->Create(o, {}).ok());
-  EXPECT_EQ(store_->Delete<Organization>({"ph", "lyseo"}, 7).code(),
-            absl::StatusCode::kAborted);
+  EXPECT_EQ(store_->Delete<Organization>({"ph", "lyseo"}, 7).code(), absl::StatusCode::kAborted);
   EXPECT_TRUE(store_->Get<Organization>({"ph", "lyseo"}).ok());
   EXPECT_TRUE(store_->Delete<Organization>({"ph", "lyseo"}, 1).ok());
-  EXPECT_EQ(store_->Get<Organization>({"ph", "lyseo"}).status().code(),
-            absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_->Delete<Organization>({"ph", "lyseo"}, 0).code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      store_->Get<Organization>({"ph", "lyseo"}).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->Delete<Organization>({"ph", "lyseo"}, 0).code(), absl::StatusCode::kNotFound);
 }
 
 TEST_P(RegistryStoreTest, KeepsUnicodeTextIntact) {
@@ -258,8 +261,8 @@ TEST_P(RegistryStoreTest, KeepsUnicodeTextIntact) {
   EXPECT_EQ(store_->Get<Expert>({"ph", "aino"})->display_name, "Åsa Öhman-Šťastná 😊");
 }
 
-INSTANTIATE_TEST_SUITE_P(Db, RegistryStoreTest, testing_support::kAllBackends,
-                         testing_support::BackendName);
+INSTANTIATE_TEST_SUITE_P(
+    Db, RegistryStoreTest, testing_support::kAllBackends, testing_support::BackendName);
 
 }  // namespace
 }  // namespace kokemus::storage

@@ -6,11 +6,11 @@
 #include <fstream>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
-#include "absl/strings/ascii.h"
 #include "kokemus/v1/access_service.grpc.pb.h"
 #include "soci/soci.h"
 #include "tests/test_support.h"
@@ -18,9 +18,9 @@
 namespace kokemus {
 namespace {
 
-using testing_support::Backend;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing_support::Backend;
 
 // A channel with its own connection: with the process-wide subchannel pool a
 // connection outlives its channel, and the server's shutdown waits for it.
@@ -53,8 +53,9 @@ class ServerProcessTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<testing_support::ChildProcess> StartServer() {
     address_ = absl::StrCat("127.0.0.1:", testing_support::FreePort());
     auto child = std::make_unique<testing_support::ChildProcess>(
-        std::vector<std::string>{testing_support::BinaryPath("kokemus-server"), "--listen",
-                                 address_, "--database", db_.url(), "--plaintext"},
+        std::vector<std::string>{
+            testing_support::BinaryPath("kokemus-server"), "--listen", address_, "--database",
+            db_.url(), "--plaintext"},
         log_path_);
     EXPECT_TRUE(WaitServing(address_)) << testing_support::ReadFile(log_path_);
     stub_ = v1::RegistryService::NewStub(testing_support::AutoKeyChannel(address_, keys_));
@@ -99,7 +100,10 @@ TEST_P(ServerProcessTest, DataSurvivesARestartAndSigtermExitsZero) {
     EXPECT_EQ(server->Wait(), 0);
   }
   const std::string log = testing_support::ReadFile(log_path_);
-  EXPECT_THAT(log, HasSubstr(R"("method":"/kokemus.v1.RegistryService/CreateExpert","code":"OK","duration_ms":)"));
+  EXPECT_THAT(
+      log,
+      HasSubstr(
+          R"("method":"/kokemus.v1.RegistryService/CreateExpert","code":"OK","duration_ms":)"));
   EXPECT_THAT(log, HasSubstr(R"({"event":"stopping","signal":"SIGTERM"})"));
   EXPECT_THAT(log, HasSubstr(R"({"event":"stopped"})"));
   // No personal data in the log.
@@ -110,9 +114,9 @@ TEST_P(ServerProcessTest, DataSurvivesARestartAndSigtermExitsZero) {
 }
 
 TEST_P(ServerProcessTest, TheOperatorsFirstKeyIsIssuedOnceAndWorks) {
-  auto issued = testing_support::RunProcess({testing_support::BinaryPath("kokemus-server"),
-                                             "--database", db_.url(), "--issue_admin_key",
-                                             "operator"});
+  auto issued = testing_support::RunProcess(
+      {testing_support::BinaryPath("kokemus-server"), "--database", db_.url(), "--issue_admin_key",
+       "operator"});
   ASSERT_EQ(issued.exit_code, 0) << issued.err;
   const std::string key(absl::StripTrailingAsciiWhitespace(issued.out));
   EXPECT_THAT(key, ::testing::MatchesRegex("kok_[a-z0-9-]+_[A-Za-z0-9_-]{43}"));
@@ -128,16 +132,19 @@ TEST_P(ServerProcessTest, TheOperatorsFirstKeyIsIssuedOnceAndWorks) {
   auto db = storage::Database::Open(db_.url());
   ASSERT_TRUE(db.ok());
   const std::string secret = key.substr(key.find('_', 4) + 1);
-  ASSERT_TRUE((*db)->Read([&](soci::session& sql) {
-                  int n = 0;
-                  sql << "SELECT COUNT(*) FROM api_keys WHERE secret_hash LIKE '%' || :s || '%'",
-                      soci::use(secret), soci::into(n);
-                  EXPECT_EQ(n, 0);
-                  return absl::OkStatus();
-                }).ok());
+  ASSERT_TRUE((*db)
+                  ->Read([&](soci::session& sql) {
+                    int n = 0;
+                    sql << "SELECT COUNT(*) FROM api_keys WHERE secret_hash LIKE '%' || :s || '%'",
+                        soci::use(secret), soci::into(n);
+                    EXPECT_EQ(n, 0);
+                    return absl::OkStatus();
+                  })
+                  .ok());
   // The operator's scheduled retention run.
-  auto retention = testing_support::RunProcess({testing_support::BinaryPath("kokemus-server"),
-                                                "--database", db_.url(), "--apply_retention"});
+  auto retention = testing_support::RunProcess(
+      {testing_support::BinaryPath("kokemus-server"), "--database", db_.url(),
+       "--apply_retention"});
   EXPECT_EQ(retention.exit_code, 0) << retention.err;
   EXPECT_THAT(retention.out, HasSubstr(R"("event":"retention_applied","erased_experts":0)"));
   // Without the opt-in to plaintext and without a certificate, no start.
@@ -145,15 +152,16 @@ TEST_P(ServerProcessTest, TheOperatorsFirstKeyIsIssuedOnceAndWorks) {
       {testing_support::BinaryPath("kokemus-server"), "--listen", "127.0.0.1:0", "--database",
        db_.url()});
   EXPECT_EQ(refused.exit_code, 1);
-  EXPECT_EQ(refused.err,
-            "kokemus-server: no TLS certificate: give --tls_cert_file and --tls_key_file, or "
-            "--plaintext for local development\n");
+  EXPECT_EQ(
+      refused.err,
+      "kokemus-server: no TLS certificate: give --tls_cert_file and --tls_key_file, or "
+      "--plaintext for local development\n");
   server->Signal(SIGTERM);
   EXPECT_EQ(server->Wait(), 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Db, ServerProcessTest, testing_support::kAllBackends,
-                         testing_support::BackendName);
+INSTANTIATE_TEST_SUITE_P(
+    Db, ServerProcessTest, testing_support::kAllBackends, testing_support::BackendName);
 
 TEST(ServerProcess, UnreachablePostgresqlIsOneLineAndExitOne) {
   auto result = testing_support::RunProcess(
@@ -168,8 +176,8 @@ TEST(ServerProcess, UnwritableSqlitePathIsOneLineAndExitOne) {
   const std::string dir = testing_support::MakeTempDir();
   const std::string file = dir + "/file";
   { std::ofstream(file) << "not a directory"; }
-  auto result = testing_support::RunProcess({testing_support::BinaryPath("kokemus-server"),
-                                             "--database", file + "/kokemus.db"});
+  auto result = testing_support::RunProcess(
+      {testing_support::BinaryPath("kokemus-server"), "--database", file + "/kokemus.db"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_THAT(result.err, ::testing::StartsWith("kokemus-server: cannot create directory "));
   EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1);

@@ -22,7 +22,8 @@ TaskRecord Task(const std::string& expert, absl::Time start) {
   return t;
 }
 
-const absl::Time kNewYearUtc = absl::FromCivil(absl::CivilMinute(2025, 12, 31, 22, 30), absl::UTCTimeZone());
+const absl::Time kNewYearUtc =
+    absl::FromCivil(absl::CivilMinute(2025, 12, 31, 22, 30), absl::UTCTimeZone());
 
 TEST(Statistics, MonthsAndYearsAreHelsinkiTime) {
   // 22:30 UTC on 31 December is 00:30 on 1 January in Helsinki.

@@ -15,16 +15,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "clients/common/key_channel.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "grpcpp/create_channel.h"
-#include "clients/common/key_channel.h"
-#include "services/storage/registry_store.h"
+#include "services/domain/fees.h"
 #include "services/domain/validation.h"
 #include "services/rpc/convert.h"
 #include "services/storage/database.h"
-#include "services/domain/fees.h"
+#include "services/storage/registry_store.h"
 #include "soci/postgresql/soci-postgresql.h"
 #include "soci/soci.h"
 
@@ -59,8 +59,8 @@ std::string BinaryDir() {
 
 std::string PostgresServerUrl() {
   if (const char* url = std::getenv("KOKEMUS_TEST_PG_URL"); url && *url) return url;
-  std::string url(absl::StripAsciiWhitespace(
-      ReadFile(absl::StrCat(BinaryDir(), "/../test-postgres/url"))));
+  std::string url(
+      absl::StripAsciiWhitespace(ReadFile(absl::StrCat(BinaryDir(), "/../test-postgres/url"))));
   if (url.empty()) {
     ADD_FAILURE() << "No test PostgreSQL: run the tests with ctest (fixture "
                      "`postgres`) or scripts/test.sh";
@@ -87,8 +87,8 @@ TestDatabase::~TestDatabase() {
     return;
   }
   try {
-    soci::session admin(soci::postgresql,
-                        *storage::PostgresqlConnectString(PostgresServerUrl() + "/postgres"));
+    soci::session admin(
+        soci::postgresql, *storage::PostgresqlConnectString(PostgresServerUrl() + "/postgres"));
     admin << "DROP DATABASE IF EXISTS " << name_ << " WITH (FORCE)";
   } catch (const std::exception& e) {
     ADD_FAILURE() << "dropping test database: " << e.what();
@@ -107,9 +107,9 @@ TestKeys::TestKeys(const std::string& database_url) {
 
 TestKeys::~TestKeys() = default;
 
-std::string TestKeys::Make(domain::AccessRole role, const std::string& exchange_id,
-                           const std::string& organization_id, const std::string& expert_id,
-                           absl::Duration lifetime) {
+std::string TestKeys::Make(
+    domain::AccessRole role, const std::string& exchange_id, const std::string& organization_id,
+    const std::string& expert_id, absl::Duration lifetime) {
   storage::ApiKey key;
   key.display_name = absl::StrCat("test ", domain::AccessRoleName(role));
   key.principal = {"", role, exchange_id, organization_id, expert_id};
@@ -187,8 +187,9 @@ std::string ExchangeIn(const google::protobuf::Message& message) {
 
 }  // namespace
 
-std::shared_ptr<grpc::Channel> KeyChannel(const std::string& address, const std::string& key,
-                                          std::shared_ptr<grpc::ChannelCredentials> credentials) {
+std::shared_ptr<grpc::Channel> KeyChannel(
+    const std::string& address, const std::string& key,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
   return client::KeyChannel(
       address, credentials ? credentials : grpc::InsecureChannelCredentials(), key);
 }
@@ -199,10 +200,10 @@ std::shared_ptr<grpc::Channel> AutoKeyChannel(
   return client::PickingKeyChannel(
       address, credentials ? credentials : grpc::InsecureChannelCredentials(),
       [&keys](const google::protobuf::Message* request) {
-        const std::string exchange = request == nullptr ? "" : ExchangeIn(*request);
-        if (exchange.empty() || exchange == "-") return keys.Admin();
-        std::string key = keys.Coordinator(exchange);
-        return key.empty() ? keys.Admin() : key;
+    const std::string exchange = request == nullptr ? "" : ExchangeIn(*request);
+    if (exchange.empty() || exchange == "-") return keys.Admin();
+    std::string key = keys.Coordinator(exchange);
+    return key.empty() ? keys.Admin() : key;
       });
 }
 
@@ -226,18 +227,14 @@ TestServer::TestServer(Backend backend, const std::function<void(ServerOptions&)
 
 std::shared_ptr<grpc::Channel> TestServer::channel() { return AutoKeyChannel(address(), *keys_); }
 
-std::string TestServer::address() const {
-  return absl::StrCat("127.0.0.1:", server_->port());
-}
+std::string TestServer::address() const { return absl::StrCat("127.0.0.1:", server_->port()); }
 
-std::string BinaryPath(const std::string& name) {
-  return absl::StrCat(BinaryDir(), "/", name);
-}
+std::string BinaryPath(const std::string& name) { return absl::StrCat(BinaryDir(), "/", name); }
 
 namespace {
 
-[[noreturn]] void ExecChild(const std::vector<std::string>& argv,
-                            const std::map<std::string, std::string>& env) {
+[[noreturn]] void ExecChild(
+    const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
   for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -254,8 +251,8 @@ int DecodeWaitStatus(int status) {
 
 }  // namespace
 
-ProcessResult RunProcess(const std::vector<std::string>& argv,
-                         const std::map<std::string, std::string>& env) {
+ProcessResult RunProcess(
+    const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
   const std::string dir = MakeTempDir();
   const std::string out_path = dir + "/out";
   const std::string err_path = dir + "/err";
@@ -276,8 +273,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
   return result;
 }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv,
-                           const std::string& stderr_path) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& stderr_path) {
   pid_ = fork();
   if (pid_ == 0) {
     int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
@@ -397,8 +393,9 @@ void CreateExchange(v1::RegistryService::Stub& stub, const std::string& id) {
   ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
-void CreateExpert(v1::RegistryService::Stub& stub, const std::string& exchange,
-                  const std::string& id, const v1::Expert& expert) {
+void CreateExpert(
+    v1::RegistryService::Stub& stub, const std::string& exchange, const std::string& id,
+    const v1::Expert& expert) {
   grpc::ClientContext ctx;
   v1::CreateExpertRequest req;
   req.set_parent("exchanges/" + exchange);
@@ -409,8 +406,8 @@ void CreateExpert(v1::RegistryService::Stub& stub, const std::string& exchange,
   ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
-void CreateOrganization(v1::RegistryService::Stub& stub, const std::string& exchange,
-                        const std::string& id) {
+void CreateOrganization(
+    v1::RegistryService::Stub& stub, const std::string& exchange, const std::string& id) {
   grpc::ClientContext ctx;
   v1::CreateOrganizationRequest req;
   req.set_parent("exchanges/" + exchange);
@@ -421,8 +418,8 @@ void CreateOrganization(v1::RegistryService::Stub& stub, const std::string& exch
   ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
-void SetFixedFee(v1::OrderService::Stub& stub, const std::string& exchange, v1::Role role,
-                 int64_t cents) {
+void SetFixedFee(
+    v1::OrderService::Stub& stub, const std::string& exchange, v1::Role role, int64_t cents) {
   grpc::ClientContext ctx;
   v1::UpdateFeeScheduleRequest req;
   req.mutable_fee_schedule()->set_name("exchanges/" + exchange + "/feeSchedule");
@@ -436,8 +433,8 @@ void SetFixedFee(v1::OrderService::Stub& stub, const std::string& exchange, v1::
   ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
-v1::Order SampleOrder(const std::string& exchange, const std::string& organization,
-                      absl::Time start) {
+v1::Order SampleOrder(
+    const std::string& exchange, const std::string& organization, absl::Time start) {
   v1::Order o;
   o.set_organization("exchanges/" + exchange + "/organizations/" + organization);
   o.set_role(v1::ROLE_LECTURER);
@@ -451,8 +448,9 @@ v1::Order SampleOrder(const std::string& exchange, const std::string& organizati
   return o;
 }
 
-void CreateOrder(v1::OrderService::Stub& stub, const std::string& exchange,
-                 const std::string& id, const v1::Order& order) {
+void CreateOrder(
+    v1::OrderService::Stub& stub, const std::string& exchange, const std::string& id,
+    const v1::Order& order) {
   grpc::ClientContext ctx;
   v1::CreateOrderRequest req;
   req.set_parent("exchanges/" + exchange);

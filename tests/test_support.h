@@ -18,11 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
-#include "grpcpp/channel.h"
-#include "grpcpp/security/credentials.h"
 #include "services/domain/access.h"
 #include "services/server.h"
 #include "services/storage/key_store.h"
@@ -31,8 +31,7 @@ namespace kokemus::testing_support {
 
 enum class Backend { kSqlite, kPostgresql };
 
-inline const auto kAllBackends =
-    ::testing::Values(Backend::kSqlite, Backend::kPostgresql);
+inline const auto kAllBackends = ::testing::Values(Backend::kSqlite, Backend::kPostgresql);
 
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info);
 
@@ -66,9 +65,10 @@ class TestKeys final {
   // "" when the exchange doesn't exist.
   std::string Coordinator(const std::string& exchange_id);
   // A key of any role and scope, valid for `lifetime`; fails the test on error.
-  std::string Make(domain::AccessRole role, const std::string& exchange_id = "",
-                   const std::string& organization_id = "", const std::string& expert_id = "",
-                   absl::Duration lifetime = absl::Hours(1));
+  std::string Make(
+      domain::AccessRole role, const std::string& exchange_id = "",
+      const std::string& organization_id = "", const std::string& expert_id = "",
+      absl::Duration lifetime = absl::Hours(1));
   storage::Database& database() { return *db_; }
 
  private:
@@ -98,8 +98,7 @@ std::shared_ptr<grpc::Channel> AutoKeyChannel(
 // `tweak` adjusts the options before it starts.
 class TestServer final {
  public:
-  explicit TestServer(Backend backend,
-                      const std::function<void(ServerOptions&)>& tweak = nullptr);
+  explicit TestServer(Backend backend, const std::function<void(ServerOptions&)>& tweak = nullptr);
   std::string address() const;
   v1::RegistryService::Stub& registry() { return *registry_; }
   const std::string& database_url() const { return db_.url(); }
@@ -125,8 +124,8 @@ struct ProcessResult {
 };
 
 // Runs a program to completion with extra environment variables.
-ProcessResult RunProcess(const std::vector<std::string>& argv,
-                         const std::map<std::string, std::string>& env = {});
+ProcessResult RunProcess(
+    const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
 
 // A child process whose stderr goes to a file, for long-running servers.
 class ChildProcess final {
@@ -169,16 +168,18 @@ void CreateExchange(v1::RegistryService::Stub& stub, const std::string& id);
 // exchanges/{exchange}: an expert, an organization, a FIXED fee for a role
 // valid from 2020, and an order (lecture in Lahti, 90 min, Finnish) for
 // organization `organization` starting at `start`.
-void CreateExpert(v1::RegistryService::Stub& stub, const std::string& exchange,
-                  const std::string& id, const v1::Expert& expert);
-void CreateOrganization(v1::RegistryService::Stub& stub, const std::string& exchange,
-                        const std::string& id);
-void SetFixedFee(v1::OrderService::Stub& stub, const std::string& exchange, v1::Role role,
-                 int64_t cents);
-v1::Order SampleOrder(const std::string& exchange, const std::string& organization,
-                      absl::Time start);
-void CreateOrder(v1::OrderService::Stub& stub, const std::string& exchange,
-                 const std::string& id, const v1::Order& order);
+void CreateExpert(
+    v1::RegistryService::Stub& stub, const std::string& exchange, const std::string& id,
+    const v1::Expert& expert);
+void CreateOrganization(
+    v1::RegistryService::Stub& stub, const std::string& exchange, const std::string& id);
+void SetFixedFee(
+    v1::OrderService::Stub& stub, const std::string& exchange, v1::Role role, int64_t cents);
+v1::Order SampleOrder(
+    const std::string& exchange, const std::string& organization, absl::Time start);
+void CreateOrder(
+    v1::OrderService::Stub& stub, const std::string& exchange, const std::string& id,
+    const v1::Order& order);
 
 }  // namespace kokemus::testing_support
 

@@ -60,8 +60,8 @@ TEST_F(TlsTest, ServesTlsAndKeepsHealthPlaintextForProbes) {
   grpc::SslCredentialsOptions trusted;
   trusted.pem_root_certs = cert_;
   EXPECT_EQ(List(grpc::SslCredentials(trusted), server->port()), grpc::StatusCode::OK);
-  EXPECT_EQ(List(grpc::InsecureChannelCredentials(), server->port()),
-            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(
+      List(grpc::InsecureChannelCredentials(), server->port()), grpc::StatusCode::UNAVAILABLE);
 
   auto health = grpc::health::v1::Health::NewStub(
       grpc::CreateChannel(health_address_, grpc::InsecureChannelCredentials()));
@@ -77,8 +77,7 @@ TEST_F(TlsTest, MutualTlsRefusesClientsWithoutACertificate) {
   ASSERT_NE(server, nullptr);
   grpc::SslCredentialsOptions anonymous;
   anonymous.pem_root_certs = cert_;
-  EXPECT_EQ(List(grpc::SslCredentials(anonymous), server->port()),
-            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(List(grpc::SslCredentials(anonymous), server->port()), grpc::StatusCode::UNAVAILABLE);
   grpc::SslCredentialsOptions with_cert = anonymous;
   with_cert.pem_private_key = key_;
   with_cert.pem_cert_chain = cert_;
@@ -91,17 +90,19 @@ TEST_F(TlsTest, AMissingCertificateFileIsAClearError) {
   options.tls_key_file = dir_ + "/key.pem";
   auto server = Server::Start(options);
   EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(server.status().message(),
-            absl::StrCat("cannot read the TLS certificate file ", dir_, "/missing.pem"));
+  EXPECT_EQ(
+      server.status().message(),
+      absl::StrCat("cannot read the TLS certificate file ", dir_, "/missing.pem"));
 }
 
 TEST_F(TlsTest, PlaintextOnlyWhenAskedFor) {
   ServerOptions options{.listen = "127.0.0.1:0", .database = db_.url(), .log_requests = false};
   auto refused = Server::Start(options);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(refused.status().message(),
-            "no TLS certificate: give --tls_cert_file and --tls_key_file, or --plaintext for "
-            "local development");
+  EXPECT_EQ(
+      refused.status().message(),
+      "no TLS certificate: give --tls_cert_file and --tls_key_file, or --plaintext for "
+      "local development");
   options.plaintext = true;
   options.tls_cert_file = dir_ + "/cert.pem";
   options.tls_key_file = dir_ + "/key.pem";

@@ -33,10 +33,9 @@ TEST(Email, AcceptsPlainAddresses) {
 }
 
 TEST(Email, RefusesMalformedAddresses) {
-  for (const char* bad : {"kaisa", "kaisa@", "@example.fi", "kaisa@example",
-                          "kai sa@example.fi", "kaisa@@example.fi",
-                          "kaisa@example..fi", "kaisa@-example.fi", ".k@example.fi",
-                          "kaisa@example.f1"}) {
+  for (const char* bad :
+       {"kaisa", "kaisa@", "@example.fi", "kaisa@example", "kai sa@example.fi", "kaisa@@example.fi",
+        "kaisa@example..fi", "kaisa@-example.fi", ".k@example.fi", "kaisa@example.f1"}) {
     EXPECT_FALSE(IsValidEmail(bad)) << bad;
   }
   EXPECT_FALSE(IsValidEmail(std::string(250, 'a') + "@example.fi"));
@@ -119,8 +118,8 @@ Expert ValidExpert() {
   return e;
 }
 
-const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 11, 22, 12, 0, 0),
-                                        absl::UTCTimeZone());
+const absl::Time kNow =
+    absl::FromCivil(absl::CivilSecond(2026, 11, 22, 12, 0, 0), absl::UTCTimeZone());
 
 TEST(ValidateExpert, AcceptsANormalizedExpertAndFillsDefaults) {
   Expert e = ValidExpert();
@@ -156,19 +155,16 @@ TEST(ValidateExpert, NamesEveryBadField) {
   ValidateExpert(e, kNow, "expert", v);
   std::vector<std::string> fields;
   for (const auto& f : v.list()) fields.push_back(f.field);
-  EXPECT_THAT(fields,
-              ElementsAre("expert.display_name", "expert.email", "expert.phone",
-                          "expert.home_municipality", "expert.languages[1]",
-                          "expert.languages[2]", "expert.experience_areas[0]",
-                          "expert.experience_areas[1]", "expert.roles",
-                          "expert.trainings[0].title",
-                          "expert.trainings[0].completion_date",
-                          "expert.service_municipalities[1]", "expert.max_travel_km",
-                          "expert.weekly_availability[0].end_minute",
-                          "expert.unavailable_periods[0].end_time",
-                          "expert.max_assignments_per_month",
-                          "expert.monthly_earnings_limit_cents",
-                          "expert.payment_method", "expert.consent.given_time"));
+  EXPECT_THAT(
+      fields, ElementsAre(
+                  "expert.display_name", "expert.email", "expert.phone", "expert.home_municipality",
+                  "expert.languages[1]", "expert.languages[2]", "expert.experience_areas[0]",
+                  "expert.experience_areas[1]", "expert.roles", "expert.trainings[0].title",
+                  "expert.trainings[0].completion_date", "expert.service_municipalities[1]",
+                  "expert.max_travel_km", "expert.weekly_availability[0].end_minute",
+                  "expert.unavailable_periods[0].end_time", "expert.max_assignments_per_month",
+                  "expert.monthly_earnings_limit_cents", "expert.payment_method",
+                  "expert.consent.given_time"));
   EXPECT_EQ(v.list()[0].description, "is required");
   EXPECT_EQ(v.list()[1].description, "not a valid e-mail address");
   EXPECT_EQ(v.list()[5].description, "duplicate value");
@@ -181,9 +177,9 @@ TEST(ValidateExpert, RequiresEmailOrPhone) {
   NormalizeExpert(e);
   FieldViolations v;
   ValidateExpert(e, kNow, "expert", v);
-  EXPECT_THAT(v.list(), ElementsAre(FieldViolation{
-                            "expert.email",
-                            "an e-mail address or a phone number is required"}));
+  EXPECT_THAT(
+      v.list(), ElementsAre(FieldViolation{
+                    "expert.email", "an e-mail address or a phone number is required"}));
 }
 
 TEST(ValidateExpert, DescriptionsNeverRepeatTheValue) {
@@ -208,18 +204,18 @@ TEST(ValidateOrganization, NamesEveryBadField) {
   ValidateOrganization(o, "organization", v);
   std::vector<std::string> fields;
   for (const auto& f : v.list()) fields.push_back(f.field);
-  EXPECT_THAT(fields, ElementsAre("organization.display_name", "organization.business_id",
-                                  "organization.sector", "organization.kind",
-                                  "organization.municipality",
-                                  "organization.contact_email",
-                                  "organization.contact_phone"));
+  EXPECT_THAT(
+      fields, ElementsAre(
+                  "organization.display_name", "organization.business_id", "organization.sector",
+                  "organization.kind", "organization.municipality", "organization.contact_email",
+                  "organization.contact_phone"));
   EXPECT_EQ(v.list()[0].description, "must be at most 200 characters");
   EXPECT_EQ(v.list()[3].description, "unknown enum value");
 }
 
 TEST(ValidateExchange, ChecksRegionAndLanguage) {
-  Exchange e{.id = "ph", .display_name = "Pankki", .wellbeing_region = "ph",
-             .default_language = ""};
+  Exchange e{
+      .id = "ph", .display_name = "Pankki", .wellbeing_region = "ph", .default_language = ""};
   NormalizeExchange(e);
   FieldViolations ok;
   ValidateExchange(e, "exchange", ok);
@@ -231,11 +227,12 @@ TEST(ValidateExchange, ChecksRegionAndLanguage) {
   e.default_language = "de";
   FieldViolations v;
   ValidateExchange(e, "exchange", v);
-  EXPECT_THAT(v.list(),
-              ElementsAre(FieldViolation{"exchange.wellbeing_region",
-                                         "not a wellbeing region code (for example PH, HEL, VS)"},
-                          FieldViolation{"exchange.default_language",
-                                         "must be fi, sv or en"}));
+  EXPECT_THAT(
+      v.list(),
+      ElementsAre(
+          FieldViolation{
+              "exchange.wellbeing_region", "not a wellbeing region code (for example PH, HEL, VS)"},
+          FieldViolation{"exchange.default_language", "must be fi, sv or en"}));
 }
 
 TEST(FieldViolations, RoundTripThroughStatus) {
@@ -245,8 +242,9 @@ TEST(FieldViolations, RoundTripThroughStatus) {
   absl::Status s = v.ToStatus();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(), "invalid request: a.b: is required; c[1]: duplicate value");
-  EXPECT_THAT(ViolationsOf(s), ElementsAre(FieldViolation{"a.b", "is required"},
-                                           FieldViolation{"c[1]", "duplicate value"}));
+  EXPECT_THAT(
+      ViolationsOf(s),
+      ElementsAre(FieldViolation{"a.b", "is required"}, FieldViolation{"c[1]", "duplicate value"}));
   EXPECT_THAT(ViolationsOf(absl::NotFoundError("x")), IsEmpty());
   EXPECT_TRUE(FieldViolations().ToStatus().ok());
 }
@@ -259,9 +257,9 @@ TEST(Text, RefusesControlCharactersAndBadUtf8) {
   o.display_name = "Tab\there";
   FieldViolations v;
   ValidateOrganization(o, "o", v);
-  EXPECT_THAT(v.list(), ElementsAre(FieldViolation{
-                            "o.display_name",
-                            "must be UTF-8 text without control characters"}));
+  EXPECT_THAT(
+      v.list(), ElementsAre(FieldViolation{
+                    "o.display_name", "must be UTF-8 text without control characters"}));
   o.display_name = "bad \xc3";
   FieldViolations v2;
   ValidateOrganization(o, "o", v2);

@@ -57,15 +57,15 @@ std::shared_ptr<grpc::Channel> PickingKeyChannel(
   factories.push_back(std::make_unique<KeyInterceptorFactory>(std::move(pick)));
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::experimental::CreateCustomChannelWithInterceptors(address, std::move(credentials),
-                                                                  args, std::move(factories));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      address, std::move(credentials), args, std::move(factories));
 }
 
-std::shared_ptr<grpc::Channel> KeyChannel(const std::string& address,
-                                          std::shared_ptr<grpc::ChannelCredentials> credentials,
-                                          const std::string& key) {
-  return PickingKeyChannel(address, std::move(credentials),
-                           [key](const google::protobuf::Message*) { return key; });
+std::shared_ptr<grpc::Channel> KeyChannel(
+    const std::string& address, std::shared_ptr<grpc::ChannelCredentials> credentials,
+    const std::string& key) {
+  return PickingKeyChannel(
+      address, std::move(credentials), [key](const google::protobuf::Message*) { return key; });
 }
 
 }  // namespace kokemus::client

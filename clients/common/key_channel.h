@@ -22,9 +22,9 @@ namespace kokemus::client {
 using KeyPicker = std::function<std::string(const google::protobuf::Message* request)>;
 
 // Every call with `key` ("" : without credentials).
-std::shared_ptr<grpc::Channel> KeyChannel(const std::string& address,
-                                          std::shared_ptr<grpc::ChannelCredentials> credentials,
-                                          const std::string& key);
+std::shared_ptr<grpc::Channel> KeyChannel(
+    const std::string& address, std::shared_ptr<grpc::ChannelCredentials> credentials,
+    const std::string& key);
 // Every call with the key `pick` chooses. The channel has connections of its
 // own (not shared with other channels to the same address).
 std::shared_ptr<grpc::Channel> PickingKeyChannel(

@@ -4,10 +4,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
-#include <sstream>
 #include <map>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <tuple>
 
 #include "absl/strings/ascii.h"
@@ -19,6 +19,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
@@ -26,19 +27,18 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "kokemus/v1/access_service.grpc.pb.h"
 #include "kokemus/v1/contract_service.grpc.pb.h"
 #include "kokemus/v1/matching_service.grpc.pb.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
-#include "kokemus/v1/report_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
-#include "absl/time/civil_time.h"
-#include "services/reference/reference_data.h"
-#include "services/reference/calendar.h"
+#include "kokemus/v1/report_service.grpc.pb.h"
 #include "services/domain/fees.h"
+#include "services/reference/calendar.h"
+#include "services/reference/reference_data.h"
 
 namespace kokemus::cli {
 namespace {
@@ -202,22 +202,20 @@ Command Parse(const std::vector<std::string>& args) {
 
 // --- Setting fields from flags, through reflection ---------------------------
 
-std::string FieldName(absl::string_view flag) {
-  return absl::StrReplaceAll(flag, {{"-", "_"}});
-}
+std::string FieldName(absl::string_view flag) { return absl::StrReplaceAll(flag, {{"-", "_"}}); }
 
 bool IsOutputOnly(absl::string_view field) {
-  return field == "name" || field == "etag" || field == "create_time" ||
-         field == "update_time";
+  return field == "name" || field == "etag" || field == "create_time" || field == "update_time";
 }
 
 absl::Time ParseTimestamp(absl::string_view text, absl::string_view flag) {
   absl::Time t;
   std::string error;
   if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
-    throw UsageError{absl::StrCat("--", flag,
-                                  ": not an RFC 3339 time such as "
-                                  "2026-12-01T09:00:00+02:00")};
+    throw UsageError{absl::StrCat(
+        "--", flag,
+        ": not an RFC 3339 time such as "
+        "2026-12-01T09:00:00+02:00")};
   }
   return t;
 }
@@ -230,8 +228,7 @@ void SetTimestamp(pb::Message* msg, absl::Time t) {
 }
 
 // Enum value by its short name ("lecturer") or full name ("ROLE_LECTURER").
-int ParseEnumValue(const pb::EnumDescriptor* type, absl::string_view text,
-                   absl::string_view flag) {
+int ParseEnumValue(const pb::EnumDescriptor* type, absl::string_view text, absl::string_view flag) {
   const std::string upper = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(text));
   absl::string_view prefix = type->value(0)->name();
   absl::ConsumeSuffix(&prefix, "UNSPECIFIED");
@@ -261,8 +258,8 @@ int ParseClock(absl::string_view text, absl::string_view flag) {
   return h * 60 + m;
 }
 
-void SetScalar(pb::Message* msg, const pb::FieldDescriptor* f, absl::string_view text,
-               absl::string_view flag);
+void SetScalar(
+    pb::Message* msg, const pb::FieldDescriptor* f, absl::string_view text, absl::string_view flag);
 
 // Fills a message-typed list element from its one-string form.
 void FillMessage(pb::Message* msg, absl::string_view text, absl::string_view flag) {
@@ -271,8 +268,7 @@ void FillMessage(pb::Message* msg, absl::string_view text, absl::string_view fla
     std::vector<std::string> parts = absl::StrSplit(text, absl::ByAnyChar(" -"), absl::SkipEmpty());
     if (parts.size() != 3) throw UsageError{absl::StrCat("--", flag, ": DAY HH:MM-HH:MM")};
     auto* w = static_cast<v1::WeeklyWindow*>(msg);
-    w->set_day(static_cast<v1::Weekday>(
-        ParseEnumValue(v1::Weekday_descriptor(), parts[0], flag)));
+    w->set_day(static_cast<v1::Weekday>(ParseEnumValue(v1::Weekday_descriptor(), parts[0], flag)));
     w->set_start_minute(ParseClock(parts[1], flag));
     w->set_end_minute(ParseClock(parts[2], flag));
   } else if (type == "kokemus.v1.UnavailablePeriod") {
@@ -288,8 +284,8 @@ void FillMessage(pb::Message* msg, absl::string_view text, absl::string_view fla
     std::vector<std::string> parts = absl::StrSplit(text, '|');
     const pb::Descriptor* d = msg->GetDescriptor();
     if (static_cast<int>(parts.size()) > d->field_count()) {
-      throw UsageError{absl::StrCat("--", flag, ": at most ", d->field_count(),
-                                    " values separated by |")};
+      throw UsageError{
+          absl::StrCat("--", flag, ": at most ", d->field_count(), " values separated by |")};
     }
     for (size_t i = 0; i < parts.size(); ++i) {
       if (!parts[i].empty()) SetScalar(msg, d->field(static_cast<int>(i)), parts[i], flag);
@@ -297,8 +293,9 @@ void FillMessage(pb::Message* msg, absl::string_view text, absl::string_view fla
   }
 }
 
-void SetScalar(pb::Message* msg, const pb::FieldDescriptor* f, absl::string_view text,
-               absl::string_view flag) {
+void SetScalar(
+    pb::Message* msg, const pb::FieldDescriptor* f, absl::string_view text,
+    absl::string_view flag) {
   const pb::Reflection* r = msg->GetReflection();
   const bool rep = f->is_repeated();
   switch (f->cpp_type()) {
@@ -322,7 +319,8 @@ void SetScalar(pb::Message* msg, const pb::FieldDescriptor* f, absl::string_view
     }
     case pb::FieldDescriptor::CPPTYPE_BOOL: {
       bool v;
-      if (!absl::SimpleAtob(text, &v)) throw UsageError{absl::StrCat("--", flag, ": true or false")};
+      if (!absl::SimpleAtob(text, &v))
+        throw UsageError{absl::StrCat("--", flag, ": true or false")};
       r->SetBool(msg, f, v);
       return;
     }
@@ -341,8 +339,7 @@ void SetScalar(pb::Message* msg, const pb::FieldDescriptor* f, absl::string_view
 
 // Sets the flags' fields on `resource`; returns the top-level field names set.
 std::vector<std::string> SetFields(
-    const std::vector<std::pair<std::string, std::string>>& flags,
-    pb::Message* resource) {
+    const std::vector<std::pair<std::string, std::string>>& flags, pb::Message* resource) {
   std::vector<std::string> top_level;
   for (const auto& [flag, value] : flags) {
     std::vector<std::string> path = absl::StrSplit(FieldName(flag), '.');
@@ -351,8 +348,8 @@ std::vector<std::string> SetFields(
     for (size_t i = 0; i < path.size(); ++i) {
       f = msg->GetDescriptor()->FindFieldByName(path[i]);
       if (f == nullptr || (i == 0 && IsOutputOnly(path[i]))) {
-        throw UsageError{absl::StrCat("unknown option --", flag, " for ",
-                                      resource->GetDescriptor()->name())};
+        throw UsageError{
+            absl::StrCat("unknown option --", flag, " for ", resource->GetDescriptor()->name())};
       }
       if (i + 1 < path.size()) {
         if (f->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE || f->is_repeated()) {
@@ -381,9 +378,9 @@ std::vector<std::string> SetFields(
 std::string FormatTimestamp(const pb::Message& msg) {
   const absl::TimeZone& helsinki = reference::HelsinkiTimeZone();
   const auto& ts = static_cast<const pb::Timestamp&>(msg);
-  return absl::FormatTime(absl::RFC3339_sec,
-                          absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos()),
-                          helsinki);
+  return absl::FormatTime(
+      absl::RFC3339_sec, absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos()),
+      helsinki);
 }
 
 std::string FormatMessage(const pb::Message& msg);
@@ -403,8 +400,7 @@ std::string FormatElement(const pb::Message& msg, const pb::FieldDescriptor* f, 
     case pb::FieldDescriptor::CPPTYPE_DOUBLE:
       return absl::StrFormat("%.2f", rep ? r->GetRepeatedDouble(msg, f, i) : r->GetDouble(msg, f));
     case pb::FieldDescriptor::CPPTYPE_ENUM: {
-      const pb::EnumValueDescriptor* v =
-          rep ? r->GetRepeatedEnum(msg, f, i) : r->GetEnum(msg, f);
+      const pb::EnumValueDescriptor* v = rep ? r->GetRepeatedEnum(msg, f, i) : r->GetEnum(msg, f);
       absl::string_view prefix = f->enum_type()->value(0)->name();
       absl::ConsumeSuffix(&prefix, "UNSPECIFIED");
       absl::string_view name = v->name();
@@ -452,8 +448,9 @@ size_t DisplayWidth(absl::string_view s) {
   return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xc0) != 0x80; });
 }
 
-void PrintTable(const std::vector<const pb::Message*>& rows,
-                const std::vector<std::string>& columns, std::ostream& out) {
+void PrintTable(
+    const std::vector<const pb::Message*>& rows, const std::vector<std::string>& columns,
+    std::ostream& out) {
   std::vector<std::vector<std::string>> cells;
   std::vector<size_t> widths;
   std::vector<std::string> header;
@@ -486,8 +483,8 @@ void PrintResource(const pb::Message& msg, std::ostream& out) {
   size_t width = 0;
   for (const auto* f : fields) width = std::max(width, f->name().size());
   for (const auto* f : fields) {
-    out << f->name() << ":" << std::string(width - f->name().size() + 1, ' ')
-        << FormatField(msg, f) << "\n";
+    out << f->name() << ":" << std::string(width - f->name().size() + 1, ' ') << FormatField(msg, f)
+        << "\n";
   }
 }
 
@@ -565,9 +562,10 @@ int ReportError(const grpc::Status& status, std::ostream& err) {
 // The RPCs and table columns of one noun. Requests and responses differ only
 // in the resource's field name, which reflection reaches generically: field 1
 // of every Create/Get/Update response is the resource.
-template <typename Stub, typename CreateReq, typename CreateResp, typename GetReq,
-          typename GetResp, typename ListReq, typename ListResp, typename UpdateReq,
-          typename UpdateResp, typename DeleteReq, typename DeleteResp>
+template <
+    typename Stub, typename CreateReq, typename CreateResp, typename GetReq, typename GetResp,
+    typename ListReq, typename ListResp, typename UpdateReq, typename UpdateResp,
+    typename DeleteReq, typename DeleteResp>
 struct Noun {
   template <typename Req, typename Resp>
   using Rpc = grpc::Status (Stub::*)(grpc::ClientContext*, const Req&, Resp*);
@@ -635,13 +633,19 @@ class Client final {
     using O = v1::OrderService::Stub;
     if (c_.noun == "order" && c_.verb == "cancel") return CancelOrder();
     if (c_.noun == "order") {
-      return RunNoun(Noun<O, v1::CreateOrderRequest, v1::CreateOrderResponse,
-                          v1::GetOrderRequest, v1::GetOrderResponse, v1::ListOrdersRequest,
-                          v1::ListOrdersResponse, v1::UpdateOrderRequest,
-                          v1::UpdateOrderResponse, v1::DeleteExpertRequest,
-                          v1::DeleteExpertResponse>{
-          "order", "orders", true, &O::CreateOrder, &O::GetOrder, &O::ListOrders,
-          &O::UpdateOrder, nullptr,
+      return RunNoun(Noun<
+                     O, v1::CreateOrderRequest, v1::CreateOrderResponse, v1::GetOrderRequest,
+                     v1::GetOrderResponse, v1::ListOrdersRequest, v1::ListOrdersResponse,
+                     v1::UpdateOrderRequest, v1::UpdateOrderResponse, v1::DeleteExpertRequest,
+                     v1::DeleteExpertResponse>{
+          "order",
+          "orders",
+          true,
+          &O::CreateOrder,
+          &O::GetOrder,
+          &O::ListOrders,
+          &O::UpdateOrder,
+          nullptr,
           {"name", "start_time", "role", "organization", "state", "experts_needed"}});
     }
     if (c_.noun == "health") return Health();
@@ -658,34 +662,53 @@ class Client final {
     if (c_.noun == "feedback") return Feedback();
     if (c_.noun == "fees") return Fees();
     if (c_.noun == "exchange") {
-      return RunNoun(Noun<S, v1::CreateExchangeRequest, v1::CreateExchangeResponse,
-                          v1::GetExchangeRequest, v1::GetExchangeResponse,
-                          v1::ListExchangesRequest, v1::ListExchangesResponse,
-                          v1::UpdateExchangeRequest, v1::UpdateExchangeResponse,
-                          v1::DeleteExpertRequest, v1::DeleteExpertResponse>{
-          "exchange", "exchanges", false, &S::CreateExchange, &S::GetExchange,
-          &S::ListExchanges, &S::UpdateExchange, nullptr,
+      return RunNoun(Noun<
+                     S, v1::CreateExchangeRequest, v1::CreateExchangeResponse,
+                     v1::GetExchangeRequest, v1::GetExchangeResponse, v1::ListExchangesRequest,
+                     v1::ListExchangesResponse, v1::UpdateExchangeRequest,
+                     v1::UpdateExchangeResponse, v1::DeleteExpertRequest, v1::DeleteExpertResponse>{
+          "exchange",
+          "exchanges",
+          false,
+          &S::CreateExchange,
+          &S::GetExchange,
+          &S::ListExchanges,
+          &S::UpdateExchange,
+          nullptr,
           {"name", "display_name", "wellbeing_region", "default_language"}});
     }
     if (c_.noun == "expert") {
-      return RunNoun(Noun<S, v1::CreateExpertRequest, v1::CreateExpertResponse,
-                          v1::GetExpertRequest, v1::GetExpertResponse,
-                          v1::ListExpertsRequest, v1::ListExpertsResponse,
-                          v1::UpdateExpertRequest, v1::UpdateExpertResponse,
-                          v1::DeleteExpertRequest, v1::DeleteExpertResponse>{
-          "expert", "experts", true, &S::CreateExpert, &S::GetExpert, &S::ListExperts,
-          &S::UpdateExpert, &S::DeleteExpert,
+      return RunNoun(Noun<
+                     S, v1::CreateExpertRequest, v1::CreateExpertResponse, v1::GetExpertRequest,
+                     v1::GetExpertResponse, v1::ListExpertsRequest, v1::ListExpertsResponse,
+                     v1::UpdateExpertRequest, v1::UpdateExpertResponse, v1::DeleteExpertRequest,
+                     v1::DeleteExpertResponse>{
+          "expert",
+          "experts",
+          true,
+          &S::CreateExpert,
+          &S::GetExpert,
+          &S::ListExperts,
+          &S::UpdateExpert,
+          &S::DeleteExpert,
           {"name", "display_name", "state", "home_municipality", "languages", "roles"}});
     }
     if (c_.noun == "organization") {
-      return RunNoun(Noun<S, v1::CreateOrganizationRequest, v1::CreateOrganizationResponse,
-                          v1::GetOrganizationRequest, v1::GetOrganizationResponse,
-                          v1::ListOrganizationsRequest, v1::ListOrganizationsResponse,
-                          v1::UpdateOrganizationRequest, v1::UpdateOrganizationResponse,
-                          v1::DeleteOrganizationRequest, v1::DeleteOrganizationResponse>{
-          "organization", "organizations", true, &S::CreateOrganization,
-          &S::GetOrganization, &S::ListOrganizations, &S::UpdateOrganization,
-          &S::DeleteOrganization, {"name", "display_name", "kind", "municipality"}});
+      return RunNoun(Noun<
+                     S, v1::CreateOrganizationRequest, v1::CreateOrganizationResponse,
+                     v1::GetOrganizationRequest, v1::GetOrganizationResponse,
+                     v1::ListOrganizationsRequest, v1::ListOrganizationsResponse,
+                     v1::UpdateOrganizationRequest, v1::UpdateOrganizationResponse,
+                     v1::DeleteOrganizationRequest, v1::DeleteOrganizationResponse>{
+          "organization",
+          "organizations",
+          true,
+          &S::CreateOrganization,
+          &S::GetOrganization,
+          &S::ListOrganizations,
+          &S::UpdateOrganization,
+          &S::DeleteOrganization,
+          {"name", "display_name", "kind", "municipality"}});
     }
     throw UsageError{absl::StrCat("unknown noun ", c_.noun)};
   }
@@ -736,8 +759,7 @@ class Client final {
   }
 
   template <typename Stub, typename Req, typename Resp>
-  int Call(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
-           const Req& request) {
+  int Call(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*), const Req& request) {
     Resp response;
     grpc::Status status = (Of<Stub>().*rpc)(Context().get(), request, &response);
     return Done(status, response, response.GetDescriptor()->field_count() > 0);
@@ -762,8 +784,8 @@ class Client final {
       if (f == nullptr || f->cpp_type() != pb::FieldDescriptor::CPPTYPE_STRING) continue;
       const std::string value = resource.GetReflection()->GetString(resource, f);
       if (value.empty() || absl::StrContains(value, '/')) continue;
-      resource.GetReflection()->SetString(&resource, f,
-                                          absl::StrCat(Parent(), "/", field, "s/", value));
+      resource.GetReflection()->SetString(
+          &resource, f, absl::StrCat(Parent(), "/", field, "s/", value));
     }
   }
 
@@ -795,8 +817,8 @@ class Client final {
 
   void RequireNoMoreFlags() {
     if (!fields_.empty()) {
-      throw UsageError{absl::StrCat("unknown option --", fields_[0].first, " for ", c_.noun,
-                                    " ", c_.verb)};
+      throw UsageError{
+          absl::StrCat("unknown option --", fields_[0].first, " for ", c_.noun, " ", c_.verb)};
     }
   }
 
@@ -831,8 +853,8 @@ class Client final {
       key->set_display_name(TakeFlag("display-name").value_or(""));
       const std::string role = TakeFlag("role").value_or("");
       if (role.empty()) throw UsageError{"--role is required"};
-      key->set_role(static_cast<v1::AccessRole>(
-          ParseEnumValue(v1::AccessRole_descriptor(), role, "role")));
+      key->set_role(
+          static_cast<v1::AccessRole>(ParseEnumValue(v1::AccessRole_descriptor(), role, "role")));
       absl::Duration lifetime = absl::Hours(24 * 90);
       if (auto in = TakeFlag("expires-in")) {
         absl::string_view text = *in;
@@ -881,8 +903,8 @@ class Client final {
       RequireNoMoreFlags();
       v1::RevokeApiKeyRequest req;
       const std::string id = RequireId();
-      req.set_name(absl::StartsWith(id, "exchanges/") ? id
-                                                      : absl::StrCat(ScopeParent(), "/apiKeys/", id));
+      req.set_name(
+          absl::StartsWith(id, "exchanges/") ? id : absl::StrCat(ScopeParent(), "/apiKeys/", id));
       v1::RevokeApiKeyResponse resp;
       return Done(access->RevokeApiKey(Context().get(), req, &resp), resp, true);
     }
@@ -903,11 +925,12 @@ class Client final {
       req.set_parent(ScopeParent());
       if (auto r = TakeFlag("resource")) {
         // An expert's id stands for exchanges/{exchange}/experts/{id}.
-        req.set_resource(absl::StartsWith(*r, "exchanges/") ? *r
-                                                            : absl::StrCat(Parent(), "/experts/", *r));
+        req.set_resource(
+            absl::StartsWith(*r, "exchanges/") ? *r : absl::StrCat(Parent(), "/experts/", *r));
       }
       if (auto key = TakeFlag("key")) req.set_api_key_id(*key);
-      if (auto from = TakeFlag("from")) SetTimestamp(req.mutable_start_time(), ParseDayOrTime(*from, "from"));
+      if (auto from = TakeFlag("from"))
+        SetTimestamp(req.mutable_start_time(), ParseDayOrTime(*from, "from"));
       if (auto to = TakeFlag("to")) SetTimestamp(req.mutable_end_time(), ParseDayOrTime(*to, "to"));
       if (auto limit = TakeFlag("limit")) req.set_page_size(IntFlag("limit", *limit));
       RequireNoMoreFlags();
@@ -946,7 +969,8 @@ class Client final {
     RequireNoFields();
     v1::ApplyRetentionRequest req;
     const std::string id = c_.id.empty() ? c_.exchange : c_.id;
-    if (id.empty()) throw UsageError{"exchange apply-retention needs an ID (or - for every exchange)"};
+    if (id.empty())
+      throw UsageError{"exchange apply-retention needs an ID (or - for every exchange)"};
     req.set_name(absl::StartsWith(id, "exchanges/") ? id : absl::StrCat("exchanges/", id));
     v1::ApplyRetentionResponse resp;
     grpc::Status status = registry_->ApplyRetention(Context().get(), req, &resp);
@@ -1049,8 +1073,9 @@ class Client final {
     }
     if (c_.verb == "list") {
       RequireNoMoreFlags();
-      return List(&C::ListContracts, Parent(), "contracts",
-                  {"name", "assignment", "language", "version", "accepted_name"});
+      return List(
+          &C::ListContracts, Parent(), "contracts",
+          {"name", "assignment", "language", "version", "accepted_name"});
     }
     const std::string name = ContractName();
     if (c_.verb == "get") {
@@ -1080,8 +1105,9 @@ class Client final {
     fields_ = c_.fields;
     if (c_.verb == "list") {
       RequireNoMoreFlags();
-      return List(&C::ListContractTemplates, Parent(), "contract_templates",
-                  {"name", "language", "version", "active"});
+      return List(
+          &C::ListContractTemplates, Parent(), "contract_templates",
+          {"name", "language", "version", "active"});
     }
     if (c_.verb == "upload") {
       v1::CreateContractTemplateRequest req;
@@ -1144,7 +1170,8 @@ class Client final {
     v1::RankExpertsRequest req;
     req.set_order(OrderName());
     if (auto n = TakeFlag("max-candidates")) req.set_max_candidates(IntFlag("max-candidates", *n));
-    if (auto omit = TakeFlag("omit-excluded")) req.set_omit_excluded(BoolFlag("omit-excluded", *omit));
+    if (auto omit = TakeFlag("omit-excluded"))
+      req.set_omit_excluded(BoolFlag("omit-excluded", *omit));
     RequireNoMoreFlags();
     v1::RankExpertsResponse resp;
     auto matching = v1::MatchingService::NewStub(channel_);
@@ -1206,9 +1233,9 @@ class Client final {
     for (const auto& p : plan.proposals()) rows.push_back(&p);
     PrintTable(rows, {"order", "expert", "display_name", "score", "fee_cents", "travel_km"}, out_);
     auto figures = [](const v1::PlanQuality& q) {
-      return absl::StrFormat("%d places, score %.2f, objective %.2f, Gini %.3f, %d of %d experts",
-                             q.places_filled(), q.total_score(), q.objective(), q.gini(),
-                             q.experts_with_tasks(), q.eligible_experts());
+      return absl::StrFormat(
+          "%d places, score %.2f, objective %.2f, Gini %.3f, %d of %d experts", q.places_filled(),
+          q.total_score(), q.objective(), q.gini(), q.experts_with_tasks(), q.eligible_experts());
     };
     out_ << "\nopen orders " << plan.open_orders() << ", open places " << plan.open_places()
          << ", method " << v1::PlanMethod_Name(plan.method()) << "\n"
@@ -1249,7 +1276,8 @@ class Client final {
     for (const auto& [flag, set] : weights) {
       if (auto value = TakeFlag(flag)) {
         double d = 0;
-        if (!absl::SimpleAtod(*value, &d)) throw UsageError{absl::StrCat("--", flag, " must be a number")};
+        if (!absl::SimpleAtod(*value, &d))
+          throw UsageError{absl::StrCat("--", flag, " must be a number")};
         (w->*set)(d);
         changed = true;
       }
@@ -1391,7 +1419,9 @@ class Client final {
       absl::ConsumePrefix(&name, "STATISTICS_GROUPING_");
       header.emplace_back(name);
     }
-    for (const char* h : {"TASKS", "HOURS", "FEES_EUR", "TRAVEL_EUR", "CANCELLED_O/E/X", "EXPERTS", "ORGANIZATIONS"}) {
+    for (const char* h :
+         {"TASKS", "HOURS", "FEES_EUR", "TRAVEL_EUR", "CANCELLED_O/E/X", "EXPERTS",
+          "ORGANIZATIONS"}) {
       header.push_back(h);
     }
     cells.push_back(header);
@@ -1408,8 +1438,9 @@ class Client final {
         line.push_back(absl::StrFormat("%.1f", f.hours()));
         line.push_back(absl::StrFormat("%.2f", f.fees_cents() / 100.0));
         line.push_back(absl::StrFormat("%.2f", f.travel_cents() / 100.0));
-        line.push_back(absl::StrCat(f.cancelled_by_orderer(), "/", f.cancelled_by_expert(), "/",
-                                    f.cancelled_by_exchange()));
+        line.push_back(absl::StrCat(
+            f.cancelled_by_orderer(), "/", f.cancelled_by_expert(), "/",
+            f.cancelled_by_exchange()));
         line.push_back(absl::StrCat(f.experts_worked()));
         line.push_back(absl::StrCat(f.organizations()));
       }
@@ -1444,7 +1475,8 @@ class Client final {
 
   static int IntFlag(absl::string_view flag, const std::string& value) {
     int n = 0;
-    if (!absl::SimpleAtoi(value, &n)) throw UsageError{absl::StrCat("--", flag, " must be a whole number")};
+    if (!absl::SimpleAtoi(value, &n))
+      throw UsageError{absl::StrCat("--", flag, " must be a whole number")};
     return n;
   }
 
@@ -1487,8 +1519,9 @@ class Client final {
     if (c_.verb == "list") {
       RequireNoMoreFlags();
       const std::string parent = c_.id.empty() ? absl::StrCat(Parent(), "/orders/-") : OrderName();
-      return List(&O::ListAssignments, parent, "assignments",
-                  {"name", "expert", "state", "fee_cents", "travel_cents", "total_cents"});
+      return List(
+          &O::ListAssignments, parent, "assignments",
+          {"name", "expert", "state", "fee_cents", "travel_cents", "total_cents"});
     }
     const std::string name = AssignmentName();
     if (c_.verb == "get") {
@@ -1521,9 +1554,9 @@ class Client final {
   }
 
   template <typename Req, typename Resp>
-  int Transition(grpc::Status (v1::OrderService::Stub::*rpc)(grpc::ClientContext*, const Req&,
-                                                             Resp*),
-                 const std::string& name) {
+  int Transition(
+      grpc::Status (v1::OrderService::Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
+      const std::string& name) {
     Req req;
     req.set_name(name);
     req.set_etag(c_.etag);
@@ -1552,7 +1585,8 @@ class Client final {
       return Call(&O::GetFeeSchedule, req);
     }
     if (c_.verb != "set") throw UsageError{"fees verbs: show, set"};
-    if (fields_.empty()) throw UsageError{"fees set needs --role-rules, --travel-rates or --cancellation-rules"};
+    if (fields_.empty())
+      throw UsageError{"fees set needs --role-rules, --travel-rates or --cancellation-rules"};
     v1::GetFeeScheduleRequest get;
     get.set_name(name);
     v1::GetFeeScheduleResponse current;
@@ -1590,8 +1624,8 @@ class Client final {
     }
     if (c_.verb == "list") {
       RequireNoFields();
-      return List(noun.list, noun.scoped ? Parent() : "", std::string(noun.collection),
-                  noun.columns);
+      return List(
+          noun.list, noun.scoped ? Parent() : "", std::string(noun.collection), noun.columns);
     }
     if (c_.verb == "update") {
       std::tuple_element_t<6, Types> req;
@@ -1617,9 +1651,9 @@ class Client final {
 
   // Lists one page, or every page with --all, as a table or as JSON.
   template <typename Stub, typename Req, typename Resp>
-  int List(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
-           const std::string& parent, const std::string& repeated_field,
-           const std::vector<std::string>& columns) {
+  int List(
+      grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*), const std::string& parent,
+      const std::string& repeated_field, const std::vector<std::string>& columns) {
     Resp all;
     std::string token;
     do {

@@ -26,8 +26,7 @@
 
 namespace kokemus::cli {
 
-int Run(const std::vector<std::string>& args, std::ostream& out,
-        std::ostream& err);
+int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace kokemus::cli
 

@@ -6,9 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "services/domain/fees.h"
 #include "services/domain/orders.h"
 #include "services/reference/calendar.h"
-#include "services/domain/fees.h"
 
 namespace kokemus::domain {
 namespace {
@@ -66,13 +66,15 @@ std::vector<MethodRule> BuildRules() {
       {"ContractService/GenerateContract", C, false, Own::kNone, Own::kNone, true},
       {"ContractService/GetContract", C | O | E, false, Own::kOrganization, Own::kSelf, true},
       {"ContractService/ListContracts", C, false, Own::kNone, Own::kNone, true},
-      {"ContractService/GetContractDocument", C | O | E, false, Own::kOrganization, Own::kSelf, true},
+      {"ContractService/GetContractDocument", C | O | E, false, Own::kOrganization, Own::kSelf,
+       true},
       {"ContractService/AcceptContract", C | E, false, Own::kNone, Own::kSelf, true},
       {"ContractService/CreateContractTemplate", C, false, Own::kNone, Own::kNone, false},
       {"ContractService/GetContractTemplate", C, false, Own::kNone, Own::kNone, false},
       {"ContractService/ListContractTemplates", C, false, Own::kNone, Own::kNone, false},
       {"ContractService/ActivateContractTemplate", C, false, Own::kNone, Own::kNone, false},
-      {"ContractService/RenderPrivacyNotice", A | C | O | E | R, false, Own::kNone, Own::kNone, false},
+      {"ContractService/RenderPrivacyNotice", A | C | O | E | R, false, Own::kNone, Own::kNone,
+       false},
       // Matching reads experience areas (health data): the coordinator's alone.
       {"MatchingService/RankExperts", C, false, Own::kNone, Own::kNone, true},
       {"MatchingService/PlanAssignments", C, false, Own::kNone, Own::kNone, true},
@@ -99,8 +101,9 @@ std::vector<MethodRule> BuildRules() {
   };
   rules.insert(rules.end(), access.begin(), access.end());
   for (MethodRule& r : rules) r.method = absl::StrCat("kokemus.v1.", r.method);
-  std::sort(rules.begin(), rules.end(),
-            [](const MethodRule& a, const MethodRule& b) { return a.method < b.method; });
+  std::sort(rules.begin(), rules.end(), [](const MethodRule& a, const MethodRule& b) {
+    return a.method < b.method;
+  });
   return rules;
 }
 
@@ -114,25 +117,33 @@ const std::vector<MethodRule>& MethodRules() {
 const MethodRule* RuleFor(absl::string_view method) {
   absl::ConsumePrefix(&method, "/");
   const std::vector<MethodRule>& rules = MethodRules();
-  auto it = std::lower_bound(rules.begin(), rules.end(), method,
-                             [](const MethodRule& r, absl::string_view m) { return r.method < m; });
+  auto it = std::lower_bound(
+      rules.begin(), rules.end(), method,
+      [](const MethodRule& r, absl::string_view m) { return r.method < m; });
   return it != rules.end() && it->method == method ? &*it : nullptr;
 }
 
 absl::string_view AccessRoleName(AccessRole role) {
   switch (role) {
-    case AccessRole::kNationalAdmin: return "NATIONAL_ADMIN";
-    case AccessRole::kCoordinator: return "COORDINATOR";
-    case AccessRole::kOrdererSystem: return "ORDERER_SYSTEM";
-    case AccessRole::kExpert: return "EXPERT";
-    case AccessRole::kReporter: return "REPORTER";
-    case AccessRole::kUnspecified: break;
+    case AccessRole::kNationalAdmin:
+      return "NATIONAL_ADMIN";
+    case AccessRole::kCoordinator:
+      return "COORDINATOR";
+    case AccessRole::kOrdererSystem:
+      return "ORDERER_SYSTEM";
+    case AccessRole::kExpert:
+      return "EXPERT";
+    case AccessRole::kReporter:
+      return "REPORTER";
+    case AccessRole::kUnspecified:
+      break;
   }
   return "UNSPECIFIED";
 }
 
-void ValidateNewKey(absl::string_view display_name, const Principal& p, absl::Time expire_time,
-                    absl::Time now, FieldViolations& v) {
+void ValidateNewKey(
+    absl::string_view display_name, const Principal& p, absl::Time expire_time, absl::Time now,
+    FieldViolations& v) {
   if (display_name.empty() || display_name.size() > 100) {
     v.Add("api_key.display_name", "must be 1 to 100 characters");
   }
@@ -176,8 +187,8 @@ absl::Status CheckOwnSide(AccessRole role, CancelledBy by, absl::string_view fie
 }
 
 absl::Status CheckOwnSide(AccessRole role, FeedbackSource source, absl::string_view field) {
-  return CheckSide(role, source == FeedbackSource::kOrderer, source == FeedbackSource::kExpert,
-                   field);
+  return CheckSide(
+      role, source == FeedbackSource::kOrderer, source == FeedbackSource::kExpert, field);
 }
 
 absl::Status CheckOwnExpertUpdate(const Expert& current, const Expert& updated) {
@@ -193,8 +204,9 @@ absl::Time RetentionCutoff(absl::Time now, int months) {
   return absl::FromCivil(month, reference::HelsinkiTimeZone());
 }
 
-absl::Status Decide(const MethodRule& rule, const Principal& principal,
-                    absl::string_view exchange_id, absl::string_view resource) {
+absl::Status Decide(
+    const MethodRule& rule, const Principal& principal, absl::string_view exchange_id,
+    absl::string_view resource) {
   if ((rule.roles & RoleBit(principal.role)) == 0) {
     const absl::string_view role = AccessRoleName(principal.role);
     const bool vowel = absl::StrContains("AEIOU", role.substr(0, 1));

@@ -15,10 +15,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "services/domain/fees.h"
 #include "services/domain/model.h"
 #include "services/domain/orders.h"
 #include "services/domain/validation.h"
-#include "services/domain/fees.h"
 
 namespace kokemus::domain {
 
@@ -42,9 +42,9 @@ enum class Ownership {
 };
 
 struct MethodRule {
-  std::string method;        // "kokemus.v1.RegistryService/GetExpert"
-  unsigned roles = 0;        // RoleBit()s of who may call
-  bool national = false;     // may name no exchange (`exchanges/-`, CreateExchange, ListExchanges)
+  std::string method;     // "kokemus.v1.RegistryService/GetExpert"
+  unsigned roles = 0;     // RoleBit()s of who may call
+  bool national = false;  // may name no exchange (`exchanges/-`, CreateExchange, ListExchanges)
   Ownership orderer = Ownership::kNone;  // narrowing for an orderer system
   Ownership expert = Ownership::kNone;   // narrowing for an expert
   bool personal_data = false;  // reads or writes an expert's personal data or contracts: audited
@@ -68,8 +68,9 @@ const MethodRule* RuleFor(absl::string_view method);
 // OK if `principal` may call the method on `exchange_id` ("" when the request
 // names no exchange). NOT_FOUND naming `resource` for another exchange's
 // objects; PERMISSION_DENIED when the role may not call the method at all.
-absl::Status Decide(const MethodRule& rule, const Principal& principal,
-                    absl::string_view exchange_id, absl::string_view resource);
+absl::Status Decide(
+    const MethodRule& rule, const Principal& principal, absl::string_view exchange_id,
+    absl::string_view resource);
 
 absl::string_view AccessRoleName(AccessRole role);  // "COORDINATOR"
 
@@ -92,8 +93,9 @@ inline constexpr absl::Duration kMaxKeyLifetime = absl::Hours(24 * 366 * 2);
 // A new key's name, role and scope (an exchange unless national; an
 // organization exactly for an orderer system, an expert exactly for an
 // expert) and expiry (in the future, at most kMaxKeyLifetime ahead).
-void ValidateNewKey(absl::string_view display_name, const Principal& principal,
-                    absl::Time expire_time, absl::Time now, FieldViolations& violations);
+void ValidateNewKey(
+    absl::string_view display_name, const Principal& principal, absl::Time expire_time,
+    absl::Time now, FieldViolations& violations);
 
 }  // namespace kokemus::domain
 

@@ -23,12 +23,13 @@ int LanguageIndex(absl::string_view language) {
 }
 
 const Words kTitle = {{"Vuosiraportti", "Årsrapport", "Annual report"}};
-const Words kIntro = {{"Kokemusasiantuntijoiden tehtävät vuonna %d. Tehtävä on toteutunut keikka; "
-                       "luvut on laskettu välityksen omista tiedoista.",
-                       "Erfarenhetsexperternas uppdrag år %d. Ett uppdrag är ett genomfört "
-                       "uppdrag; siffrorna kommer ur förmedlingens egna uppgifter.",
-                       "Tasks of experts by experience in %d. A task is a completed assignment; "
-                       "the figures come from the exchange's own records."}};
+const Words kIntro = {
+    {"Kokemusasiantuntijoiden tehtävät vuonna %d. Tehtävä on toteutunut keikka; "
+     "luvut on laskettu välityksen omista tiedoista.",
+     "Erfarenhetsexperternas uppdrag år %d. Ett uppdrag är ett genomfört "
+     "uppdrag; siffrorna kommer ur förmedlingens egna uppgifter.",
+     "Tasks of experts by experience in %d. A task is a completed assignment; "
+     "the figures come from the exchange's own records."}};
 const Words kKeyFigures = {{"Tunnusluvut", "Nyckeltal", "Key figures"}};
 const Words kTasks = {{"Tehtäviä", "Uppdrag", "Tasks"}};
 const Words kEducation = {{"oppilaitoksissa", "vid läroanstalter", "in educational institutions"}};
@@ -36,16 +37,18 @@ const Words kBasic = {{"peruspalveluissa", "inom basservicen", "in basic service
 const Words kHours = {{"Tunteja", "Timmar", "Hours"}};
 const Words kFees = {{"Palkkiot", "Arvoden", "Fees paid"}};
 const Words kTravel = {{"Matkakulut", "Resekostnader", "Travel paid"}};
-const Words kWorked = {{"Työskennelleitä kokemusasiantuntijoita", "Erfarenhetsexperter som arbetat",
-                        "Experts who worked"}};
-const Words kActive = {{"Aktiivisia koulutettuja asiantuntijoita",
-                        "Aktiva utbildade experter", "Active trained experts"}};
+const Words kWorked = {
+    {"Työskennelleitä kokemusasiantuntijoita", "Erfarenhetsexperter som arbetat",
+     "Experts who worked"}};
+const Words kActive = {
+    {"Aktiivisia koulutettuja asiantuntijoita", "Aktiva utbildade experter",
+     "Active trained experts"}};
 const Words kShare = {{"Heistä tehtävän saaneita", "Av dem fick uppdrag", "Of them with a task"}};
-const Words kOrderers = {{"Tilaajaorganisaatioita", "Beställarorganisationer",
-                          "Orderer organizations"}};
-const Words kCancelled = {{"Peruttuja (tilaaja/asiantuntija/välitys)",
-                           "Inställda (beställare/expert/förmedling)",
-                           "Cancelled (orderer/expert/exchange)"}};
+const Words kOrderers = {
+    {"Tilaajaorganisaatioita", "Beställarorganisationer", "Orderer organizations"}};
+const Words kCancelled = {
+    {"Peruttuja (tilaaja/asiantuntija/välitys)", "Inställda (beställare/expert/förmedling)",
+     "Cancelled (orderer/expert/exchange)"}};
 const Words kPerMonth = {{"Tehtävät kuukausittain", "Uppdrag per månad", "Tasks per month"}};
 const Words kMonth = {{"Kuukausi", "Månad", "Month"}};
 const Words kTotal = {{"Yhteensä", "Totalt", "Total"}};
@@ -56,18 +59,21 @@ const Words kRole = {{"Tehtävä", "Uppdrag", "Role"}};
 const Words kKinds = {{"Tilaajat", "Beställare", "Orderers"}};
 const Words kKind = {{"Tilaajan tyyppi", "Typ av beställare", "Kind of orderer"}};
 const Words kFeedback = {{"Palaute", "Respons", "Feedback"}};
-const Words kOverall = {{"Tilaajien kokonaisarvio (1–5)", "Beställarnas helhetsbedömning (1–5)",
-                         "Orderers' overall rating (1–5)"}};
-const Words kSafe = {{"Kokemusasiantuntija koki tilanteen turvalliseksi",
-                      "Erfarenhetsexperten upplevde situationen som trygg",
-                      "The expert felt the setting was safe"}};
-const Words kHeaviness = {{"Kokemusasiantuntijan kuormittuneisuus (1–5)",
-                           "Erfarenhetsexpertens belastning (1–5)", "The expert's load (1–5)"}};
+const Words kOverall = {
+    {"Tilaajien kokonaisarvio (1–5)", "Beställarnas helhetsbedömning (1–5)",
+     "Orderers' overall rating (1–5)"}};
+const Words kSafe = {
+    {"Kokemusasiantuntija koki tilanteen turvalliseksi",
+     "Erfarenhetsexperten upplevde situationen som trygg", "The expert felt the setting was safe"}};
+const Words kHeaviness = {
+    {"Kokemusasiantuntijan kuormittuneisuus (1–5)", "Erfarenhetsexpertens belastning (1–5)",
+     "The expert's load (1–5)"}};
 const Words kAnswer = {{"Vastaus", "Svar", "Answer"}};
 const Words kAnswers = {{"Vastauksia", "Svar", "Answers"}};
 const Words kYes = {{"kyllä", "ja", "yes"}};
 const Words kNo = {{"ei", "nej", "no"}};
-const Words kFairness = {{"Työn jakautuminen", "Arbetets fördelning", "How evenly work was spread"}};
+const Words kFairness = {
+    {"Työn jakautuminen", "Arbetets fördelning", "How evenly work was spread"}};
 const Words kFairnessText = {
     {"%d / %d aktiivisesta koulutetusta kokemusasiantuntijasta sai vähintään yhden tehtävän "
      "(%s %%). Tehtävien Gini-kerroin on %s (0 = täysin tasainen, 1 = kaikki yhdelle).",
@@ -75,8 +81,8 @@ const Words kFairnessText = {
      "Uppdragens Gini-koefficient är %s (0 = helt jämnt, 1 = allt till en).",
      "%d of %d active trained experts got at least one task (%s %%). The Gini coefficient of "
      "tasks is %s (0 = perfectly even, 1 = all to one)."}};
-const Words kTasksPerExpert = {{"Tehtäviä kokemusasiantuntijaa kohden",
-                                "Uppdrag per erfarenhetsexpert", "Tasks per expert"}};
+const Words kTasksPerExpert = {
+    {"Tehtäviä kokemusasiantuntijaa kohden", "Uppdrag per erfarenhetsexpert", "Tasks per expert"}};
 const Words kExperts = {{"Kokemusasiantuntijoita", "Erfarenhetsexperter", "Experts"}};
 
 const Words kKindLabels[] = {
@@ -115,7 +121,7 @@ std::string Number(double value, int decimals, absl::string_view language) {
 }
 
 std::vector<std::string> MonthLabels(absl::string_view language) {
-  static const char* kFi[] = {"tammi", "helmi", "maalis", "huhti", "touko", "kesä",
+  static const char* kFi[] = {"tammi", "helmi", "maalis", "huhti", "touko",  "kesä",
                               "heinä", "elo",   "syys",   "loka",  "marras", "joulu"};
   static const char* kSv[] = {"jan", "feb", "mar", "apr", "maj", "jun",
                               "jul", "aug", "sep", "okt", "nov", "dec"};
@@ -138,8 +144,9 @@ std::string AnnualReportTitle(const AnnualReportHeader& h) {
   return absl::StrCat(kTitle.text[LanguageIndex(h.language)], " ", h.year, ": ", h.exchange_name);
 }
 
-Document AnnualReportDocument(const AnnualReportHeader& h, const std::vector<TaskRecord>& tasks,
-                              const std::vector<std::string>& active_trained) {
+Document AnnualReportDocument(
+    const AnnualReportHeader& h, const std::vector<TaskRecord>& tasks,
+    const std::vector<std::string>& active_trained) {
   const int li = LanguageIndex(h.language);
   const std::string& lang = h.language;
   auto w = [&](const Words& words) { return std::string(words.text[li]); };
@@ -165,10 +172,12 @@ Document AnnualReportDocument(const AnnualReportHeader& h, const std::vector<Tas
       {w(kTravel), FormatMoney(f.travel_cents, lang)},
       {w(kWorked), n(f.experts_worked)},
       {w(kActive), n(total.active_trained_experts)},
-      {w(kShare), absl::StrCat(n(total.active_trained_with_task), " (",
-                               Number(100 * total.share_with_task, 1, lang), " %)")},
-      {w(kCancelled), absl::StrCat(f.cancelled_by_orderer, " / ", f.cancelled_by_expert, " / ",
-                                   f.cancelled_by_exchange)},
+      {w(kShare), absl::StrCat(
+                      n(total.active_trained_with_task), " (",
+                      Number(100 * total.share_with_task, 1, lang), " %)")},
+      {w(kCancelled),
+       absl::StrCat(
+           f.cancelled_by_orderer, " / ", f.cancelled_by_expert, " / ", f.cancelled_by_exchange)},
       {w(kOrderers), n(f.organizations)},
   }));
 
@@ -189,15 +198,15 @@ Document AnnualReportDocument(const AnnualReportHeader& h, const std::vector<Tas
   std::vector<std::vector<std::string>> month_rows = {
       {w(kMonth), w(kEducationShort), w(kBasicShort), w(kTotal)}};
   for (int m = 0; m < 12; ++m) {
-    month_rows.push_back({months.categories[m], n(edu_month[m]), n(basic_month[m]),
-                          n(edu_month[m] + basic_month[m])});
+    month_rows.push_back(
+        {months.categories[m], n(edu_month[m]), n(basic_month[m]),
+         n(edu_month[m] + basic_month[m])});
   }
   month_rows.push_back({w(kTotal), n(education), n(basic), n(f.tasks)});
   doc.blocks.push_back(Table(month_rows));
 
   // Roles and orderer kinds, most tasks first.
-  auto ranked = [&](Grouping g, const Words& heading, const Words& column,
-                    auto label) {
+  auto ranked = [&](Grouping g, const Words& heading, const Words& column, auto label) {
     const Statistics s = ComputeStatistics(tasks, active_trained, {g}, 0);
     std::vector<std::pair<int, std::string>> rows;
     for (const StatisticsRow& r : s.rows) {
@@ -224,7 +233,8 @@ Document AnnualReportDocument(const AnnualReportHeader& h, const std::vector<Tas
     return RoleLabel(ParseEnum<Role>(key).value_or(Role::kUnspecified), lang);
   });
   ranked(Grouping::kOrganizationKind, kKinds, kKind, [&](const std::string& key) {
-    const int k = static_cast<int>(ParseEnum<OrganizationKind>(key).value_or(OrganizationKind::kUnspecified));
+    const int k =
+        static_cast<int>(ParseEnum<OrganizationKind>(key).value_or(OrganizationKind::kUnspecified));
     return std::string(kKindLabels[k].text[li]);
   });
 
@@ -237,14 +247,17 @@ Document AnnualReportDocument(const AnnualReportHeader& h, const std::vector<Tas
       const Words& title = q.question == "orderer.overall_rating" ? kOverall
                            : q.question == "expert.heaviness"     ? kHeaviness
                                                                   : kSafe;
-      doc.blocks.push_back(Paragraph(absl::StrCat(w(title), " (", w(kAnswers), " ", n(q.answers), ")")));
+      doc.blocks.push_back(
+          Paragraph(absl::StrCat(w(title), " (", w(kAnswers), " ", n(q.answers), ")")));
       Chart chart;
       chart.series = {w(kAnswers)};
       chart.value_label = "%";
       chart.values.resize(1);
       std::vector<std::vector<std::string>> table = {{w(kAnswer), "n", "%"}};
       for (const AnswerCount& a : q.options) {
-        const std::string option = a.option == "yes" ? w(kYes) : a.option == "no" ? w(kNo) : a.option;
+        const std::string option = a.option == "yes"  ? w(kYes)
+                                   : a.option == "no" ? w(kNo)
+                                                      : a.option;
         chart.categories.push_back(option);
         chart.values[0].push_back(a.percent);
         table.push_back({option, n(a.n), Number(a.percent, 1, lang)});
@@ -267,7 +280,11 @@ Document AnnualReportDocument(const AnnualReportHeader& h, const std::vector<Tas
     if (it != per_expert.end()) ++it->second;
   }
   const std::vector<std::pair<std::string, std::pair<int, int>>> bands = {
-      {"0", {0, 0}}, {"1–5", {1, 5}}, {"6–20", {6, 20}}, {"21–50", {21, 50}}, {"51–", {51, 1 << 30}}};
+      {"0", {0, 0}},
+      {"1–5", {1, 5}},
+      {"6–20", {6, 20}},
+      {"21–50", {21, 50}},
+      {"51–", {51, 1 << 30}}};
   Chart spread;
   spread.series = {w(kExperts)};
   spread.value_label = w(kExperts);

@@ -25,9 +25,9 @@ struct AnnualReportHeader {
 
 // `tasks` are the year's completed and cancelled assignments of the exchange;
 // `active_trained` as for ComputeStatistics.
-Document AnnualReportDocument(const AnnualReportHeader& header,
-                              const std::vector<TaskRecord>& tasks,
-                              const std::vector<std::string>& active_trained);
+Document AnnualReportDocument(
+    const AnnualReportHeader& header, const std::vector<TaskRecord>& tasks,
+    const std::vector<std::string>& active_trained);
 
 // "Vuosiraportti 2021: Päijät-Häme" in the report's language.
 std::string AnnualReportTitle(const AnnualReportHeader& header);

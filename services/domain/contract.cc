@@ -6,9 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "kainjow/mustache.hpp"
 #include "services/domain/enum_names.h"
-#include "services/reference/reference_data.h"
-#include "services/reference/calendar.h"
 #include "services/domain/fees.h"
+#include "services/reference/calendar.h"
+#include "services/reference/reference_data.h"
 
 namespace kokemus {
 // Defined in the file cmake/Embed.cmake generates from services/data/templates.
@@ -48,8 +48,8 @@ constexpr std::array<std::array<const char*, 3>, 5> kAudiences = {{
 }};
 
 template <size_t N>
-std::string Label(const std::array<std::array<const char*, 3>, N>& table, int value,
-                  absl::string_view language) {
+std::string Label(
+    const std::array<std::array<const char*, 3>, N>& table, int value, absl::string_view language) {
   if (value <= 0 || static_cast<size_t>(value) >= N) return "";
   return table[value][LanguageIndex(language)];
 }
@@ -73,15 +73,16 @@ absl::Status CheckContractable(AssignmentState state) {
   if (state == AssignmentState::kConfirmed || state == AssignmentState::kCompleted) {
     return absl::OkStatus();
   }
-  return absl::FailedPreconditionError(
-      absl::StrCat("the assignment is ", EnumName(state),
-                   "; contracts are made for CONFIRMED or COMPLETED assignments"));
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the assignment is ", EnumName(state),
+      "; contracts are made for CONFIRMED or COMPLETED assignments"));
 }
 
 absl::Time ContractDate(const ContractFacts& f, absl::Time template_time) {
-  return std::max({f.exchange.meta.update_time, f.orderer.meta.update_time,
-                   f.expert.meta.update_time, f.order.meta.update_time,
-                   f.assignment.meta.update_time, f.schedule.meta.update_time, template_time});
+  return std::max(
+      {f.exchange.meta.update_time, f.orderer.meta.update_time, f.expert.meta.update_time,
+       f.order.meta.update_time, f.assignment.meta.update_time, f.schedule.meta.update_time,
+       template_time});
 }
 
 TemplateData ContractTemplateData(const ContractFacts& f, absl::string_view language) {
@@ -94,27 +95,30 @@ TemplateData ContractTemplateData(const ContractFacts& f, absl::string_view lang
   data.set("role", RoleLabel(f.order.role, language));
   data.set("topic", f.order.topic);
   data.set("audience", AudienceLabel(f.order.audience, language));
-  Optional(data, "audience_size",
-           f.order.audience_size > 0 ? absl::StrCat(f.order.audience_size) : "");
+  Optional(
+      data, "audience_size", f.order.audience_size > 0 ? absl::StrCat(f.order.audience_size) : "");
   data.set("date_time", FormatDateTime(f.order.start_time, language));
   data.set("duration_minutes", absl::StrCat(f.order.duration_minutes));
   data.set("remote", Data(f.order.remote));
   Optional(data, "address", f.order.address);
   std::string municipality = f.order.municipality;
-  if (const reference::Municipality* m = reference::ReferenceData::Get().FindMunicipality(f.order.municipality)) {
+  if (const reference::Municipality* m =
+          reference::ReferenceData::Get().FindMunicipality(f.order.municipality)) {
     municipality = language == "sv" ? m->name_sv : m->name_fi;
   }
   data.set("municipality", municipality);
-  Optional(data, "preparation_minutes",
-           f.order.preparation_minutes > 0 ? absl::StrCat(f.order.preparation_minutes) : "");
-  const RoleFeeRule* rule = RuleFor(f.schedule, f.order.role, reference::HelsinkiDate(f.order.start_time));
+  Optional(
+      data, "preparation_minutes",
+      f.order.preparation_minutes > 0 ? absl::StrCat(f.order.preparation_minutes) : "");
+  const RoleFeeRule* rule =
+      RuleFor(f.schedule, f.order.role, reference::HelsinkiDate(f.order.start_time));
   data.set("preparation_paid", Data(rule != nullptr && rule->preparation_paid));
   data.set("fee", FormatMoney(f.assignment.fee_cents, language));
   data.set("travel", FormatMoney(f.assignment.travel_cents, language));
   data.set("total", FormatMoney(f.assignment.total_cents(), language));
-  Optional(data, "travel_km",
-           f.assignment.travel_km > 0 && !f.order.remote ? absl::StrCat(f.assignment.travel_km)
-                                                         : "");
+  Optional(
+      data, "travel_km",
+      f.assignment.travel_km > 0 && !f.order.remote ? absl::StrCat(f.assignment.travel_km) : "");
   data.set("payment_salary", Data(f.expert.payment_method == PaymentMethod::kSalaryTaxCard));
   data.set("payment_invoice", Data(f.expert.payment_method == PaymentMethod::kInvoice));
   data.set("payment_declined", Data(f.expert.payment_method == PaymentMethod::kFeeDeclined));
@@ -152,14 +156,15 @@ absl::string_view DefaultPrivacyTemplate(absl::string_view language) {
   return EmbeddedTemplate("privacy", language);
 }
 
-TemplateData PrivacyNoticeData(const Exchange& exchange, absl::string_view language,
-                               absl::Time date) {
+TemplateData PrivacyNoticeData(
+    const Exchange& exchange, absl::string_view language, absl::Time date) {
   Data data;
   data.set("exchange_name", exchange.display_name);
   Optional(data, "business_id", exchange.business_id);
   Optional(data, "contact_email", exchange.contact_email);
   std::string region = exchange.wellbeing_region;
-  if (const reference::WellbeingRegion* r = reference::ReferenceData::Get().FindRegion(exchange.wellbeing_region)) {
+  if (const reference::WellbeingRegion* r =
+          reference::ReferenceData::Get().FindRegion(exchange.wellbeing_region)) {
     region = language == "sv" ? r->name_sv : r->name_fi;
   }
   data.set("region", region);

@@ -11,9 +11,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "services/domain/documents.h"
+#include "services/domain/fees.h"
 #include "services/domain/model.h"
 #include "services/domain/orders.h"
-#include "services/domain/fees.h"
 
 namespace kokemus::domain {
 
@@ -50,8 +50,8 @@ absl::string_view DefaultContractTemplate(absl::string_view language);
 
 // The data of an exchange's privacy notice: exchange_name, business_id,
 // contact_email, region (the wellbeing region's name), notice_date.
-TemplateData PrivacyNoticeData(const Exchange& exchange, absl::string_view language,
-                               absl::Time date);
+TemplateData PrivacyNoticeData(
+    const Exchange& exchange, absl::string_view language, absl::Time date);
 // The built-in privacy notice template for a language; empty for others.
 absl::string_view DefaultPrivacyTemplate(absl::string_view language);
 

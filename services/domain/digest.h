@@ -9,7 +9,6 @@
 
 #include "absl/strings/string_view.h"
 
-
 namespace kokemus::domain {
 
 std::string Sha256Hex(absl::string_view data);

@@ -1,6 +1,5 @@
 #include "services/domain/documents.h"
 
-
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -22,7 +21,6 @@ namespace {
 
 constexpr char kNbsp[] = "\u00a0";
 
-
 std::string Grouped(int64_t whole, absl::string_view separator) {
   std::string digits = absl::StrCat(whole);
   std::string out;
@@ -34,9 +32,9 @@ std::string Grouped(int64_t whole, absl::string_view separator) {
   return out;
 }
 
-constexpr const char* kEnglishMonths[] = {"January", "February", "March",     "April",
-                                          "May",     "June",     "July",      "August",
-                                          "September", "October", "November", "December"};
+constexpr const char* kEnglishMonths[] = {"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
 
 size_t Utf8Width(absl::string_view s) {
   return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xc0) != 0x80; });
@@ -74,8 +72,8 @@ std::string FormatDateTime(absl::Time t, absl::string_view language) {
   if (language == "en") {
     return absl::StrCat(FormatDate(t, language), " at ", c.hour(), ":", minutes);
   }
-  return absl::StrCat(FormatDate(t, language), language == "sv" ? " kl. " : " klo ", c.hour(),
-                      ".", minutes);
+  return absl::StrCat(
+      FormatDate(t, language), language == "sv" ? " kl. " : " klo ", c.hour(), ".", minutes);
 }
 
 Document ParseDocument(absl::string_view text) {
@@ -169,9 +167,9 @@ absl::Status CheckTemplate(absl::string_view text, absl::string_view field) {
     line = 1 + std::count(text.begin(), text.begin() + std::min<size_t>(offset, text.size()), '\n');
     reason = reason.substr(0, at);
   }
-  return InvalidField(std::string(field),
-                      line > 0 ? absl::StrCat("template error on line ", line, ": ", reason)
-                               : absl::StrCat("template error: ", reason));
+  return InvalidField(
+      std::string(field), line > 0 ? absl::StrCat("template error on line ", line, ": ", reason)
+                                   : absl::StrCat("template error: ", reason));
 }
 
 absl::StatusOr<std::string> RenderTemplate(absl::string_view text, const TemplateData& data) {

@@ -45,8 +45,8 @@ std::string FormatDate(absl::Time t, absl::string_view language);
 // A bar chart (render/pdf.h draws it with PLplot); its numbers belong in a
 // table beside it.
 struct Chart {
-  std::vector<std::string> categories;     // one bar (or group of bars) each
-  std::vector<std::string> series;         // legend; one name per series
+  std::vector<std::string> categories;      // one bar (or group of bars) each
+  std::vector<std::string> series;          // legend; one name per series
   std::vector<std::vector<double>> values;  // [series][category]
   std::string value_label;                  // the value axis
   bool horizontal = false;                  // bars to the right, labels on the left
@@ -56,7 +56,7 @@ struct Chart {
 struct Block {
   enum class Kind { kTitle, kHeading, kParagraph, kTable, kChart };
   Kind kind = Kind::kParagraph;
-  std::string text;                             // title, heading, paragraph
+  std::string text;                            // title, heading, paragraph
   std::vector<std::vector<std::string>> rows;  // table cells
   Chart chart;
   bool operator==(const Block&) const = default;

@@ -1,27 +1,24 @@
 #include "services/domain/enum_names.h"
-#include "services/domain/fees.h"
 
 #include <array>
 
+#include "services/domain/fees.h"
 
 namespace kokemus::domain {
 namespace {
 
 constexpr std::array<absl::string_view, 10> kExperienceAreas = {
-    "UNSPECIFIED",     "MENTAL_HEALTH",    "SUBSTANCE_USE",
-    "GAMBLING",        "FAMILY_MEMBER",    "SOMATIC_ILLNESS",
-    "CHILD_PROTECTION", "CRIMINAL_SANCTIONS", "HOMELESSNESS",
-    "OTHER_LIFE_CRISIS"};
+    "UNSPECIFIED",   "MENTAL_HEALTH",    "SUBSTANCE_USE",    "GAMBLING",
+    "FAMILY_MEMBER", "SOMATIC_ILLNESS",  "CHILD_PROTECTION", "CRIMINAL_SANCTIONS",
+    "HOMELESSNESS",  "OTHER_LIFE_CRISIS"};
 constexpr std::array<absl::string_view, 12> kRoles = {
-    "UNSPECIFIED",       "LECTURER",      "CO_TEACHER", "PEER_SUPPORT",
-    "GROUP_FACILITATOR", "CO_DEVELOPER",  "EVALUATOR",  "INTERVIEWER",
-    "TEAM_MEMBER",       "WORKING_PAIR",  "LOW_THRESHOLD_SHIFT",
-    "COMMUNICATIONS"};
+    "UNSPECIFIED",       "LECTURER",     "CO_TEACHER",          "PEER_SUPPORT",
+    "GROUP_FACILITATOR", "CO_DEVELOPER", "EVALUATOR",           "INTERVIEWER",
+    "TEAM_MEMBER",       "WORKING_PAIR", "LOW_THRESHOLD_SHIFT", "COMMUNICATIONS"};
 constexpr std::array<absl::string_view, 4> kPaymentMethods = {
     "UNSPECIFIED", "SALARY_TAX_CARD", "INVOICE", "FEE_DECLINED"};
 constexpr std::array<absl::string_view, 8> kWeekdays = {
-    "UNSPECIFIED", "MONDAY", "TUESDAY",  "WEDNESDAY",
-    "THURSDAY",    "FRIDAY", "SATURDAY", "SUNDAY"};
+    "UNSPECIFIED", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"};
 constexpr std::array<absl::string_view, 4> kExpertStates = {
     "UNSPECIFIED", "ACTIVE", "PAUSED", "INACTIVE"};
 constexpr std::array<absl::string_view, 5> kSectors = {
@@ -51,8 +48,7 @@ constexpr std::array<absl::string_view, 9> kAssignmentStates = {
     "UNSPECIFIED", "OFFERED",   "ACCEPTED", "DECLINED", "CONFIRMED",
     "COMPLETED",   "CANCELLED", "LAPSED",   "WITHDRAWN"};
 constexpr std::array<absl::string_view, 3> kFeeKinds = {"UNSPECIFIED", "FIXED", "HOURLY"};
-constexpr std::array<absl::string_view, 3> kFeedbackSources = {"UNSPECIFIED", "ORDERER",
-                                                               "EXPERT"};
+constexpr std::array<absl::string_view, 3> kFeedbackSources = {"UNSPECIFIED", "ORDERER", "EXPERT"};
 
 }  // namespace
 

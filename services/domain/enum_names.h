@@ -12,11 +12,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
-
-
+#include "services/domain/fees.h"
 #include "services/domain/model.h"
 #include "services/domain/orders.h"
-#include "services/domain/fees.h"
 
 namespace kokemus::domain {
 
@@ -61,8 +59,7 @@ bool IsKnown(E value) {
 // The name of a known value; "UNKNOWN" for a value outside the enum.
 template <typename E>
 absl::string_view EnumName(E value) {
-  return IsKnown(value) ? EnumNames<E>()[static_cast<int>(value)]
-                        : absl::string_view("UNKNOWN");
+  return IsKnown(value) ? EnumNames<E>()[static_cast<int>(value)] : absl::string_view("UNKNOWN");
 }
 
 // Parses a name, case-insensitively; UNSPECIFIED and unknown names give nullopt.

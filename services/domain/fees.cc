@@ -17,8 +17,9 @@ bool IsSet(E value) {
 
 // Entries sorted by valid_from: the one valid on `date` is the last not after it.
 template <typename T>
-const T* ValidOn(const std::vector<T>& entries, absl::string_view date,
-                 const std::function<bool(const T&)>& match) {
+const T* ValidOn(
+    const std::vector<T>& entries, absl::string_view date,
+    const std::function<bool(const T&)>& match) {
   const T* best = nullptr;
   for (const T& e : entries) {
     if (!match(e) || e.valid_from > date) continue;
@@ -28,8 +29,7 @@ const T* ValidOn(const std::vector<T>& entries, absl::string_view date,
 }
 
 template <typename T>
-void CheckDatedEntries(const std::vector<T>& entries, const std::string& path,
-                       FieldViolations& v) {
+void CheckDatedEntries(const std::vector<T>& entries, const std::string& path, FieldViolations& v) {
   for (size_t i = 0; i < entries.size(); ++i) {
     CheckDate(entries[i].valid_from, Indexed(path, i) + ".valid_from", v);
   }
@@ -37,8 +37,7 @@ void CheckDatedEntries(const std::vector<T>& entries, const std::string& path,
 
 }  // namespace
 
-void ValidateFeeSchedule(const FeeSchedule& s, absl::string_view prefix,
-                         FieldViolations& v) {
+void ValidateFeeSchedule(const FeeSchedule& s, absl::string_view prefix, FieldViolations& v) {
   const std::string roles = FieldPath(prefix, "role_rules");
   CheckDatedEntries(s.role_rules, roles, v);
   for (size_t i = 0; i < s.role_rules.size(); ++i) {
@@ -57,8 +56,8 @@ void ValidateFeeSchedule(const FeeSchedule& s, absl::string_view prefix,
   const std::string travel = FieldPath(prefix, "travel_rates");
   CheckDatedEntries(s.travel_rates, travel, v);
   for (size_t i = 0; i < s.travel_rates.size(); ++i) {
-    CheckRange(s.travel_rates[i].cents_per_km, 0, 1000,
-               absl::StrCat(travel, "[", i, "].cents_per_km"), v);
+    CheckRange(
+        s.travel_rates[i].cents_per_km, 0, 1000, absl::StrCat(travel, "[", i, "].cents_per_km"), v);
   }
   const std::string cancel = FieldPath(prefix, "cancellation_rules");
   CheckDatedEntries(s.cancellation_rules, cancel, v);
@@ -73,8 +72,8 @@ void ValidateFeeSchedule(const FeeSchedule& s, absl::string_view prefix,
 }
 
 const RoleFeeRule* RuleFor(const FeeSchedule& s, Role role, absl::string_view date) {
-  return ValidOn<RoleFeeRule>(s.role_rules, date,
-                              [role](const RoleFeeRule& r) { return r.role == role; });
+  return ValidOn<RoleFeeRule>(
+      s.role_rules, date, [role](const RoleFeeRule& r) { return r.role == role; });
 }
 
 const TravelRate* TravelRateFor(const FeeSchedule& s, absl::string_view date) {
@@ -82,19 +81,19 @@ const TravelRate* TravelRateFor(const FeeSchedule& s, absl::string_view date) {
 }
 
 const CancellationRule* CancellationRuleFor(const FeeSchedule& s, absl::string_view date) {
-  return ValidOn<CancellationRule>(s.cancellation_rules, date,
-                                   [](const CancellationRule&) { return true; });
+  return ValidOn<CancellationRule>(
+      s.cancellation_rules, date, [](const CancellationRule&) { return true; });
 }
 
-absl::StatusOr<FeeQuote> QuoteFee(const FeeSchedule& schedule, const Order& order,
-                                  int minutes, PaymentMethod payment_method,
-                                  int travel_km) {
+absl::StatusOr<FeeQuote> QuoteFee(
+    const FeeSchedule& schedule, const Order& order, int minutes, PaymentMethod payment_method,
+    int travel_km) {
   const std::string date = reference::HelsinkiDate(order.start_time);
   const RoleFeeRule* rule = RuleFor(schedule, order.role, date);
   if (rule == nullptr) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the fee schedule has no rule for ", EnumName(order.role),
-                     " on ", date, "; set one with UpdateFeeSchedule"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the fee schedule has no rule for ", EnumName(order.role), " on ", date,
+        "; set one with UpdateFeeSchedule"));
   }
   FeeQuote quote;
   if (rule->kind == FeeKind::kFixed) {
@@ -114,8 +113,9 @@ absl::StatusOr<FeeQuote> QuoteFee(const FeeSchedule& schedule, const Order& orde
   return quote;
 }
 
-int64_t CancellationFee(const FeeSchedule& schedule, const Order& order,
-                        int64_t full_fee_cents, CancelledBy by, absl::Time cancel_time) {
+int64_t CancellationFee(
+    const FeeSchedule& schedule, const Order& order, int64_t full_fee_cents, CancelledBy by,
+    absl::Time cancel_time) {
   const CancellationRule* rule =
       CancellationRuleFor(schedule, reference::HelsinkiDate(order.start_time));
   if (rule == nullptr) return 0;

@@ -55,8 +55,8 @@ struct FeeSchedule {
   Meta meta;
 };
 
-void ValidateFeeSchedule(const FeeSchedule& schedule, absl::string_view prefix,
-                         FieldViolations& violations);
+void ValidateFeeSchedule(
+    const FeeSchedule& schedule, absl::string_view prefix, FieldViolations& violations);
 
 // Selects the entry valid on `date`: the latest valid_from on or before it.
 const RoleFeeRule* RuleFor(const FeeSchedule& s, Role role, absl::string_view date);
@@ -73,15 +73,16 @@ struct FeeQuote {
 // role of `order`, and travel both ways unless remote. An expert who declines
 // the fee still gets travel. FAILED_PRECONDITION if the schedule has no rule
 // for the role on the task's date.
-absl::StatusOr<FeeQuote> QuoteFee(const FeeSchedule& schedule, const Order& order,
-                                  int minutes, PaymentMethod payment_method,
-                                  int travel_km);
+absl::StatusOr<FeeQuote> QuoteFee(
+    const FeeSchedule& schedule, const Order& order, int minutes, PaymentMethod payment_method,
+    int travel_km);
 
 // The fee due when an accepted or confirmed assignment is cancelled at
 // `cancel_time` by `by`: a percentage of `full_fee_cents` by the schedule's
 // cancellation rule (orderer: only when fewer than the notice days remain).
-int64_t CancellationFee(const FeeSchedule& schedule, const Order& order,
-                        int64_t full_fee_cents, CancelledBy by, absl::Time cancel_time);
+int64_t CancellationFee(
+    const FeeSchedule& schedule, const Order& order, int64_t full_fee_cents, CancelledBy by,
+    absl::Time cancel_time);
 
 }  // namespace kokemus::domain
 

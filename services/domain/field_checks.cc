@@ -17,11 +17,11 @@ size_t TextLength(absl::string_view s, Text kind) {
     const unsigned char c = s[i];
     const bool allowed_control = kind == Text::kParagraphs && (c == '\n' || c == '\r' || c == '\t');
     if ((c < 0x20 || c == 0x7f) && !allowed_control) return absl::string_view::npos;
-    const size_t extra = c < 0x80            ? 0
-                         : (c >> 5) == 0x06  ? 1
-                         : (c >> 4) == 0x0e  ? 2
-                         : (c >> 3) == 0x1e  ? 3
-                                             : 4;
+    const size_t extra = c < 0x80           ? 0
+                         : (c >> 5) == 0x06 ? 1
+                         : (c >> 4) == 0x0e ? 2
+                         : (c >> 3) == 0x1e ? 3
+                                            : 4;
     if (extra == 4 || (extra > 0 && i + extra >= s.size())) return absl::string_view::npos;
     for (size_t k = 1; k <= extra; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return absl::string_view::npos;
@@ -31,18 +31,20 @@ size_t TextLength(absl::string_view s, Text kind) {
   return count;
 }
 
-void CheckText(absl::string_view value, Text kind, size_t max_length, bool required,
-               std::string path, FieldViolations& v) {
+void CheckText(
+    absl::string_view value, Text kind, size_t max_length, bool required, std::string path,
+    FieldViolations& v) {
   if (value.empty()) {
     if (required) v.Add(std::move(path), "is required");
     return;
   }
   const size_t length = TextLength(value, kind);
   if (length == absl::string_view::npos) {
-    v.Add(std::move(path), kind == Text::kLine
-                               ? "must be UTF-8 text without control characters"
-                               : "must be UTF-8 text without control characters other than "
-                                 "line breaks and tabs");
+    v.Add(
+        std::move(path), kind == Text::kLine
+                             ? "must be UTF-8 text without control characters"
+                             : "must be UTF-8 text without control characters other than "
+                               "line breaks and tabs");
   } else if (length > max_length) {
     v.Add(std::move(path), absl::StrCat("must be at most ", max_length, " characters"));
   }
@@ -54,8 +56,8 @@ void CheckRange(int64_t value, int64_t lo, int64_t hi, std::string path, FieldVi
   }
 }
 
-void CheckMunicipality(absl::string_view value, bool required, std::string path,
-                       FieldViolations& v) {
+void CheckMunicipality(
+    absl::string_view value, bool required, std::string path, FieldViolations& v) {
   if (value.empty()) {
     if (required) v.Add(std::move(path), "is required");
   } else if (reference::ReferenceData::Get().FindMunicipality(value) == nullptr) {

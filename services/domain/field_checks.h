@@ -37,13 +37,14 @@ size_t TextLength(absl::string_view s, Text kind);
 
 // Empty is refused only when `required`; otherwise UTF-8 of `kind` with at
 // most `max_length` characters.
-void CheckText(absl::string_view value, Text kind, size_t max_length, bool required,
-               std::string path, FieldViolations& v);
+void CheckText(
+    absl::string_view value, Text kind, size_t max_length, bool required, std::string path,
+    FieldViolations& v);
 // lo <= value <= hi.
 void CheckRange(int64_t value, int64_t lo, int64_t hi, std::string path, FieldViolations& v);
 // A Statistics Finland municipality code; empty is refused only when `required`.
-void CheckMunicipality(absl::string_view value, bool required, std::string path,
-                       FieldViolations& v);
+void CheckMunicipality(
+    absl::string_view value, bool required, std::string path, FieldViolations& v);
 // A date YYYY-MM-DD.
 void CheckDate(absl::string_view value, std::string path, FieldViolations& v);
 
@@ -59,14 +60,13 @@ void CheckRequiredEnum(E value, std::string path, FieldViolations& v) {
 
 // Known values other than UNSPECIFIED, none twice; at least one if `required`.
 template <typename E>
-void CheckEnumList(const std::vector<E>& values, bool required, const std::string& path,
-                   FieldViolations& v) {
+void CheckEnumList(
+    const std::vector<E>& values, bool required, const std::string& path, FieldViolations& v) {
   if (values.empty() && required) v.Add(path, "at least one value is required");
   for (size_t i = 0; i < values.size(); ++i) {
     if (!IsKnown(values[i]) || static_cast<int>(values[i]) == 0) {
       v.Add(Indexed(path, i), "unknown or UNSPECIFIED enum value");
-    } else if (std::find(values.begin(), values.begin() + i, values[i]) !=
-               values.begin() + i) {
+    } else if (std::find(values.begin(), values.begin() + i, values[i]) != values.begin() + i) {
       v.Add(Indexed(path, i), "duplicate value");
     }
   }

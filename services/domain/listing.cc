@@ -7,8 +7,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "services/domain/enum_names.h"
-#include "services/reference/reference_data.h"
 #include "services/domain/validation.h"
+#include "services/reference/reference_data.h"
 
 namespace kokemus::domain {
 namespace {
@@ -40,8 +40,7 @@ using Copier = void (*)(const T&, T&);
 template <typename T>
 absl::Status ApplyMask(
     const T& patch, const std::vector<std::string>& paths,
-    const std::vector<std::pair<absl::string_view, Copier<T>>>& fields,
-    T& target) {
+    const std::vector<std::pair<absl::string_view, Copier<T>>>& fields, T& target) {
   const bool all = paths.empty() || (paths.size() == 1 && paths[0] == "*");
   if (all) {
     for (const auto& [name, copy] : fields) copy(patch, target);
@@ -50,11 +49,10 @@ absl::Status ApplyMask(
   FieldViolations violations;
   std::vector<Copier<T>> selected;
   for (size_t i = 0; i < paths.size(); ++i) {
-    auto it = std::find_if(fields.begin(), fields.end(),
-                           [&](const auto& f) { return f.first == paths[i]; });
+    auto it = std::find_if(
+        fields.begin(), fields.end(), [&](const auto& f) { return f.first == paths[i]; });
     if (it == fields.end()) {
-      violations.Add(absl::StrCat("update_mask.paths[", i, "]"),
-                     "not an updatable field");
+      violations.Add(absl::StrCat("update_mask.paths[", i, "]"), "not an updatable field");
     } else {
       selected.push_back(it->second);
     }
@@ -64,30 +62,29 @@ absl::Status ApplyMask(
   return absl::OkStatus();
 }
 
-#define KOKEMUS_FIELD(T, f) \
-  { #f, [](const T& from, T& to) { to.f = from.f; } }
+#define KOKEMUS_FIELD(T, f)                         \
+  {                                                 \
+#f, [](const T& from, T& to) { to.f = from.f; } \
+  }
 
 }  // namespace
 
-absl::StatusOr<std::string> ParseExchangeName(absl::string_view name,
-                                              absl::string_view field) {
+absl::StatusOr<std::string> ParseExchangeName(absl::string_view name, absl::string_view field) {
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 2 || parts[0] != "exchanges" || !IsValidId(parts[1])) {
-    return InvalidField(std::string(field),
-                        "must be a resource name exchanges/{exchange}");
+    return InvalidField(std::string(field), "must be a resource name exchanges/{exchange}");
   }
   return std::string(parts[1]);
 }
 
-absl::StatusOr<ChildName> ParseChildName(absl::string_view name,
-                                         absl::string_view collection,
-                                         absl::string_view field) {
+absl::StatusOr<ChildName> ParseChildName(
+    absl::string_view name, absl::string_view collection, absl::string_view field) {
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 4 || parts[0] != "exchanges" || !IsValidId(parts[1]) ||
       parts[2] != collection || !IsValidId(parts[3])) {
-    return InvalidField(std::string(field),
-                        absl::StrCat("must be a resource name exchanges/{exchange}/",
-                                     collection, "/{id}"));
+    return InvalidField(
+        std::string(field),
+        absl::StrCat("must be a resource name exchanges/{exchange}/", collection, "/{id}"));
   }
   return ChildName{std::string(parts[1]), std::string(parts[3])};
 }
@@ -96,14 +93,13 @@ std::string ExchangeName(absl::string_view exchange_id) {
   return absl::StrCat("exchanges/", exchange_id);
 }
 
-std::string ChildResourceName(absl::string_view exchange_id,
-                              absl::string_view collection, absl::string_view id) {
+std::string ChildResourceName(
+    absl::string_view exchange_id, absl::string_view collection, absl::string_view id) {
   return absl::StrCat("exchanges/", exchange_id, "/", collection, "/", id);
 }
 
 std::vector<FilterField> ExchangeFilterFields() {
-  return {{"wellbeing_region",
-           [](absl::string_view value) -> std::optional<std::string> {
+  return {{"wellbeing_region", [](absl::string_view value) -> std::optional<std::string> {
              std::string code = absl::AsciiStrToUpper(value);
              if (reference::ReferenceData::Get().FindRegion(code)) return code;
              return std::nullopt;
@@ -111,14 +107,15 @@ std::vector<FilterField> ExchangeFilterFields() {
 }
 
 std::vector<FilterField> ExpertFilterFields() {
-  return {EnumField<ExpertState>("state"),
-          MunicipalityField("home_municipality"),
-          EnumField<PaymentMethod>("payment_method")};
+  return {
+      EnumField<ExpertState>("state"), MunicipalityField("home_municipality"),
+      EnumField<PaymentMethod>("payment_method")};
 }
 
 std::vector<FilterField> OrganizationFilterFields() {
-  return {EnumField<Sector>("sector"), EnumField<OrganizationKind>("kind"),
-          MunicipalityField("municipality")};
+  return {
+      EnumField<Sector>("sector"), EnumField<OrganizationKind>("kind"),
+      MunicipalityField("municipality")};
 }
 
 // An id, or the last segment of a resource name of `collection`.
@@ -132,18 +129,18 @@ FilterField ReferenceField(absl::string_view name, absl::string_view collection)
 }
 
 std::vector<FilterField> OrderFilterFields() {
-  FilterField start{"start_time",
-                    [](absl::string_view value) -> std::optional<std::string> {
-                      absl::Time t;
-                      std::string error;
-                      if (!absl::ParseTime(absl::RFC3339_full, value, &t, &error)) {
-                        return std::nullopt;
-                      }
-                      return absl::StrCat(absl::ToUnixMicros(t));
-                    },
-                    true};
-  return {EnumField<OrderState>("state"), ReferenceField("organization", "organizations"),
-          start};
+  FilterField start{
+      "start_time",
+      [](absl::string_view value) -> std::optional<std::string> {
+        absl::Time t;
+        std::string error;
+        if (!absl::ParseTime(absl::RFC3339_full, value, &t, &error)) {
+          return std::nullopt;
+        }
+        return absl::StrCat(absl::ToUnixMicros(t));
+      },
+      true};
+  return {EnumField<OrderState>("state"), ReferenceField("organization", "organizations"), start};
 }
 
 std::vector<FilterField> AssignmentFilterFields() {
@@ -177,11 +174,10 @@ absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
       value = value.substr(1, value.size() - 2);
     }
     if (name.empty() || value.empty()) {
-      return InvalidField("filter",
-                          "must be terms field = value joined with AND");
+      return InvalidField("filter", "must be terms field = value joined with AND");
     }
-    auto field = std::find_if(fields.begin(), fields.end(),
-                              [&](const FilterField& f) { return f.name == name; });
+    auto field = std::find_if(
+        fields.begin(), fields.end(), [&](const FilterField& f) { return f.name == name; });
     if (field == fields.end()) {
       return InvalidField("filter", absl::StrCat("can filter only by ", allowed));
     }
@@ -190,24 +186,21 @@ absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
     }
     auto canonical = field->canonical(value);
     if (!canonical) {
-      return InvalidField("filter",
-                          absl::StrCat("not a valid value for ", field->name));
+      return InvalidField("filter", absl::StrCat("not a valid value for ", field->name));
     }
     terms.push_back({std::string(name), *std::move(canonical), op});
   }
   return terms;
 }
 
-absl::StatusOr<ListQuery> ParseListQuery(absl::string_view scope, int page_size,
-                                         absl::string_view page_token,
-                                         absl::string_view filter,
-                                         const std::vector<FilterField>& fields) {
+absl::StatusOr<ListQuery> ParseListQuery(
+    absl::string_view scope, int page_size, absl::string_view page_token, absl::string_view filter,
+    const std::vector<FilterField>& fields) {
   ListQuery query;
   query.scope = std::string(scope);
   query.filter = std::string(filter);
   if (page_size < 0) return InvalidField("page_size", "must not be negative");
-  query.page_size = page_size == 0 ? kDefaultPageSize
-                                   : std::min(page_size, kMaxPageSize);
+  query.page_size = page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
   auto terms = ParseFilter(filter, fields);
   if (!terms.ok()) return terms.status();
   query.terms = *std::move(terms);
@@ -221,8 +214,7 @@ absl::StatusOr<ListQuery> ParseListQuery(absl::string_view scope, int page_size,
       return InvalidField("page_token", "not a page token from this service");
     }
     if (parts[1] != scope || parts[2] != filter) {
-      return InvalidField("page_token",
-                          "belongs to a request with another parent or filter");
+      return InvalidField("page_token", "belongs to a request with another parent or filter");
     }
     query.after_id = parts[3];
   }
@@ -231,19 +223,19 @@ absl::StatusOr<ListQuery> ParseListQuery(absl::string_view scope, int page_size,
 
 std::string NextPageToken(const ListQuery& query, absl::string_view cursor) {
   return absl::WebSafeBase64Escape(
-      absl::StrCat(kTokenVersion, "\n", query.scope, "\n", query.filter, "\n",
-                   cursor));
+      absl::StrCat(kTokenVersion, "\n", query.scope, "\n", query.filter, "\n", cursor));
 }
 
-absl::StatusOr<AssignmentName> ParseAssignmentName(absl::string_view name,
-                                                   absl::string_view field) {
+absl::StatusOr<AssignmentName> ParseAssignmentName(
+    absl::string_view name, absl::string_view field) {
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 6 || parts[0] != "exchanges" || !IsValidId(parts[1]) ||
       parts[2] != "orders" || !IsValidId(parts[3]) || parts[4] != "assignments" ||
       !IsValidId(parts[5])) {
-    return InvalidField(std::string(field),
-                        "must be a resource name "
-                        "exchanges/{exchange}/orders/{order}/assignments/{assignment}");
+    return InvalidField(
+        std::string(field),
+        "must be a resource name "
+        "exchanges/{exchange}/orders/{order}/assignments/{assignment}");
   }
   return AssignmentName{std::string(parts[1]), std::string(parts[3]), std::string(parts[5])};
 }
@@ -261,9 +253,7 @@ absl::StatusOr<int64_t> ParseEtag(absl::string_view etag) {
   return revision;
 }
 
-std::string FormatEtag(int64_t revision) {
-  return absl::StrCat("\"", revision, "\"");
-}
+std::string FormatEtag(int64_t revision) { return absl::StrCat("\"", revision, "\""); }
 
 absl::Status CheckEtag(absl::string_view etag, int64_t revision) {
   if (etag.empty() || etag == FormatEtag(revision)) return absl::OkStatus();
@@ -272,49 +262,45 @@ absl::Status CheckEtag(absl::string_view etag, int64_t revision) {
       "again and retry");
 }
 
-absl::Status ApplyExchangeMask(const Exchange& patch,
-                               const std::vector<std::string>& paths,
-                               Exchange& target) {
-  static const std::vector<std::pair<absl::string_view, Copier<Exchange>>>
-      kFields = {KOKEMUS_FIELD(Exchange, display_name),
-                 KOKEMUS_FIELD(Exchange, wellbeing_region),
-                 KOKEMUS_FIELD(Exchange, default_language),
-                 KOKEMUS_FIELD(Exchange, business_id),
-                 KOKEMUS_FIELD(Exchange, contact_email),
-                 KOKEMUS_FIELD(Exchange, travel_buffer_minutes),
-                 KOKEMUS_FIELD(Exchange, retention_months)};
+absl::Status ApplyExchangeMask(
+    const Exchange& patch, const std::vector<std::string>& paths, Exchange& target) {
+  static const std::vector<std::pair<absl::string_view, Copier<Exchange>>> kFields = {
+      KOKEMUS_FIELD(Exchange, display_name),     KOKEMUS_FIELD(Exchange, wellbeing_region),
+      KOKEMUS_FIELD(Exchange, default_language), KOKEMUS_FIELD(Exchange, business_id),
+      KOKEMUS_FIELD(Exchange, contact_email),    KOKEMUS_FIELD(Exchange, travel_buffer_minutes),
+      KOKEMUS_FIELD(Exchange, retention_months)};
   return ApplyMask(patch, paths, kFields, target);
 }
 
-absl::Status ApplyExpertMask(const Expert& patch,
-                             const std::vector<std::string>& paths,
-                             Expert& target) {
-  static const std::vector<std::pair<absl::string_view, Copier<Expert>>>
-      kFields = {KOKEMUS_FIELD(Expert, display_name),
-                 KOKEMUS_FIELD(Expert, email),
-                 KOKEMUS_FIELD(Expert, phone),
-                 KOKEMUS_FIELD(Expert, home_municipality),
-                 KOKEMUS_FIELD(Expert, languages),
-                 KOKEMUS_FIELD(Expert, experience_areas),
-                 KOKEMUS_FIELD(Expert, roles),
-                 KOKEMUS_FIELD(Expert, trainings),
-                 KOKEMUS_FIELD(Expert, service_municipalities),
-                 KOKEMUS_FIELD(Expert, max_travel_km),
-                 KOKEMUS_FIELD(Expert, remote_ok),
-                 KOKEMUS_FIELD(Expert, weekly_availability),
-                 KOKEMUS_FIELD(Expert, unavailable_periods),
-                 KOKEMUS_FIELD(Expert, max_assignments_per_month),
-                 KOKEMUS_FIELD(Expert, monthly_earnings_limit_cents),
-                 KOKEMUS_FIELD(Expert, payment_method),
-                 KOKEMUS_FIELD(Expert, state),
-                 KOKEMUS_FIELD(Expert, consent)};
+absl::Status ApplyExpertMask(
+    const Expert& patch, const std::vector<std::string>& paths, Expert& target) {
+  static const std::vector<std::pair<absl::string_view, Copier<Expert>>> kFields = {
+      KOKEMUS_FIELD(Expert, display_name),
+      KOKEMUS_FIELD(Expert, email),
+      KOKEMUS_FIELD(Expert, phone),
+      KOKEMUS_FIELD(Expert, home_municipality),
+      KOKEMUS_FIELD(Expert, languages),
+      KOKEMUS_FIELD(Expert, experience_areas),
+      KOKEMUS_FIELD(Expert, roles),
+      KOKEMUS_FIELD(Expert, trainings),
+      KOKEMUS_FIELD(Expert, service_municipalities),
+      KOKEMUS_FIELD(Expert, max_travel_km),
+      KOKEMUS_FIELD(Expert, remote_ok),
+      KOKEMUS_FIELD(Expert, weekly_availability),
+      KOKEMUS_FIELD(Expert, unavailable_periods),
+      KOKEMUS_FIELD(Expert, max_assignments_per_month),
+      KOKEMUS_FIELD(Expert, monthly_earnings_limit_cents),
+      KOKEMUS_FIELD(Expert, payment_method),
+      KOKEMUS_FIELD(Expert, state),
+      KOKEMUS_FIELD(Expert, consent)};
   return ApplyMask(patch, paths, kFields, target);
 }
 
-absl::Status ApplyOrderMask(const Order& patch, const std::vector<std::string>& paths,
-                            Order& target) {
+absl::Status ApplyOrderMask(
+    const Order& patch, const std::vector<std::string>& paths, Order& target) {
   static const std::vector<std::pair<absl::string_view, Copier<Order>>> kFields = {
-      {"organization", [](const Order& from, Order& to) { to.organization_id = from.organization_id; }},
+      {"organization",
+       [](const Order& from, Order& to) { to.organization_id = from.organization_id; }},
       KOKEMUS_FIELD(Order, role),
       KOKEMUS_FIELD(Order, topic),
       KOKEMUS_FIELD(Order, audience),
@@ -332,18 +318,13 @@ absl::Status ApplyOrderMask(const Order& patch, const std::vector<std::string>& 
   return ApplyMask(patch, paths, kFields, target);
 }
 
-absl::Status ApplyOrganizationMask(const Organization& patch,
-                                   const std::vector<std::string>& paths,
-                                   Organization& target) {
-  static const std::vector<std::pair<absl::string_view, Copier<Organization>>>
-      kFields = {KOKEMUS_FIELD(Organization, display_name),
-                 KOKEMUS_FIELD(Organization, business_id),
-                 KOKEMUS_FIELD(Organization, sector),
-                 KOKEMUS_FIELD(Organization, kind),
-                 KOKEMUS_FIELD(Organization, municipality),
-                 KOKEMUS_FIELD(Organization, contact_name),
-                 KOKEMUS_FIELD(Organization, contact_email),
-                 KOKEMUS_FIELD(Organization, contact_phone)};
+absl::Status ApplyOrganizationMask(
+    const Organization& patch, const std::vector<std::string>& paths, Organization& target) {
+  static const std::vector<std::pair<absl::string_view, Copier<Organization>>> kFields = {
+      KOKEMUS_FIELD(Organization, display_name),  KOKEMUS_FIELD(Organization, business_id),
+      KOKEMUS_FIELD(Organization, sector),        KOKEMUS_FIELD(Organization, kind),
+      KOKEMUS_FIELD(Organization, municipality),  KOKEMUS_FIELD(Organization, contact_name),
+      KOKEMUS_FIELD(Organization, contact_email), KOKEMUS_FIELD(Organization, contact_phone)};
   return ApplyMask(patch, paths, kFields, target);
 }
 

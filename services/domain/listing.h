@@ -12,14 +12,12 @@
 #include <functional>
 #include <optional>
 #include <string>
-
-#include "absl/strings/string_view.h"
-
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "services/domain/model.h"
 #include "services/domain/orders.h"
 
@@ -35,14 +33,12 @@ struct ChildName {
 };
 
 // "exchanges/{exchange}" -> exchange id; INVALID_ARGUMENT naming `field`.
-absl::StatusOr<std::string> ParseExchangeName(absl::string_view name,
-                                              absl::string_view field);
-absl::StatusOr<ChildName> ParseChildName(absl::string_view name,
-                                         absl::string_view collection,
-                                         absl::string_view field);
+absl::StatusOr<std::string> ParseExchangeName(absl::string_view name, absl::string_view field);
+absl::StatusOr<ChildName> ParseChildName(
+    absl::string_view name, absl::string_view collection, absl::string_view field);
 std::string ExchangeName(absl::string_view exchange_id);
-std::string ChildResourceName(absl::string_view exchange_id,
-                              absl::string_view collection, absl::string_view id);
+std::string ChildResourceName(
+    absl::string_view exchange_id, absl::string_view collection, absl::string_view id);
 
 // One `field OP value` term of a list filter, with the value in canonical
 // form; OP is "=", or for ordered fields also ">=" or "<".
@@ -82,10 +78,9 @@ struct ListQuery {
   std::vector<FilterTerm> terms;
 };
 
-absl::StatusOr<ListQuery> ParseListQuery(absl::string_view scope, int page_size,
-                                         absl::string_view page_token,
-                                         absl::string_view filter,
-                                         const std::vector<FilterField>& fields);
+absl::StatusOr<ListQuery> ParseListQuery(
+    absl::string_view scope, int page_size, absl::string_view page_token, absl::string_view filter,
+    const std::vector<FilterField>& fields);
 std::string NextPageToken(const ListQuery& query, absl::string_view cursor);
 
 // "exchanges/{e}/orders/{o}/assignments/{a}".
@@ -94,8 +89,7 @@ struct AssignmentName {
   std::string order_id;
   std::string id;
 };
-absl::StatusOr<AssignmentName> ParseAssignmentName(absl::string_view name,
-                                                   absl::string_view field);
+absl::StatusOr<AssignmentName> ParseAssignmentName(absl::string_view name, absl::string_view field);
 
 // Etags are the quoted revision number: "\"3\"".
 std::string FormatEtag(int64_t revision);
@@ -107,17 +101,14 @@ absl::Status CheckEtag(absl::string_view etag, int64_t revision);
 
 // Field masks. An empty mask or "*" selects every updatable field.
 // `target` takes the values of the fields in `paths` from `patch`.
-absl::Status ApplyExchangeMask(const Exchange& patch,
-                               const std::vector<std::string>& paths,
-                               Exchange& target);
-absl::Status ApplyExpertMask(const Expert& patch,
-                             const std::vector<std::string>& paths,
-                             Expert& target);
-absl::Status ApplyOrderMask(const Order& patch, const std::vector<std::string>& paths,
-                            Order& target);
-absl::Status ApplyOrganizationMask(const Organization& patch,
-                                   const std::vector<std::string>& paths,
-                                   Organization& target);
+absl::Status ApplyExchangeMask(
+    const Exchange& patch, const std::vector<std::string>& paths, Exchange& target);
+absl::Status ApplyExpertMask(
+    const Expert& patch, const std::vector<std::string>& paths, Expert& target);
+absl::Status ApplyOrderMask(
+    const Order& patch, const std::vector<std::string>& paths, Order& target);
+absl::Status ApplyOrganizationMask(
+    const Organization& patch, const std::vector<std::string>& paths, Organization& target);
 
 }  // namespace kokemus::domain
 

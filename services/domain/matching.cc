@@ -9,9 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "services/domain/enum_names.h"
-#include "services/reference/calendar.h"
 #include "services/domain/fees.h"
 #include "services/domain/travel.h"
+#include "services/reference/calendar.h"
 
 namespace kokemus::domain {
 namespace {
@@ -60,9 +60,9 @@ bool FitsWeeklyWindows(const Expert& e, const WeekSlot& slot) {
 
 absl::string_view ExclusionRuleName(ExclusionRule rule) {
   static constexpr absl::string_view kNames[] = {
-      "NOT_ACTIVE",          "NOT_TRAINED",        "LACKS_ROLE",   "LACKS_LANGUAGE",
-      "LACKS_EXPERIENCE",    "NOT_AVAILABLE_WEEKLY", "UNAVAILABLE_PERIOD", "OVERLAPPING",
-      "TOO_FAR",             "MONTHLY_CAP",        "REST_PERIOD",  "EARNINGS_LIMIT"};
+      "NOT_ACTIVE",       "NOT_TRAINED",          "LACKS_ROLE",         "LACKS_LANGUAGE",
+      "LACKS_EXPERIENCE", "NOT_AVAILABLE_WEEKLY", "UNAVAILABLE_PERIOD", "OVERLAPPING",
+      "TOO_FAR",          "MONTHLY_CAP",          "REST_PERIOD",        "EARNINGS_LIMIT"};
   return kNames[static_cast<int>(rule)];
 }
 
@@ -71,8 +71,8 @@ bool IsHeavyRole(Role role) {
          role == Role::kGroupFacilitator;
 }
 
-void ValidateMatchingSettings(const MatchingSettings& s, absl::string_view prefix,
-                              FieldViolations& violations) {
+void ValidateMatchingSettings(
+    const MatchingSettings& s, absl::string_view prefix, FieldViolations& violations) {
   const std::pair<const char*, double> weights[] = {
       {"weights.experience", s.weight_experience}, {"weights.role", s.weight_role},
       {"weights.travel", s.weight_travel},         {"weights.fairness", s.weight_fairness},
@@ -85,13 +85,15 @@ void ValidateMatchingSettings(const MatchingSettings& s, absl::string_view prefi
   if (s.rest_after_heavy < absl::ZeroDuration() ||
       s.rest_after_heavy > absl::Hours(kMaxRestHours) ||
       absl::Trunc(s.rest_after_heavy, absl::Hours(1)) != s.rest_after_heavy) {
-    violations.Add(absl::StrCat(prefix, "rest_after_heavy_hours"),
-                   absl::StrCat("must be whole hours from 0 to ", kMaxRestHours));
+    violations.Add(
+        absl::StrCat(prefix, "rest_after_heavy_hours"),
+        absl::StrCat("must be whole hours from 0 to ", kMaxRestHours));
   }
 }
 
-bool BreaksRest(absl::Time start_a, absl::Time end_a, bool heavy_a, absl::Time start_b,
-                absl::Time end_b, bool heavy_b, absl::Duration rest) {
+bool BreaksRest(
+    absl::Time start_a, absl::Time end_a, bool heavy_a, absl::Time start_b, absl::Time end_b,
+    bool heavy_b, absl::Duration rest) {
   return (heavy_a && end_a <= start_b && start_b < end_a + rest) ||
          (heavy_b && end_b <= start_a && start_a < end_b + rest);
 }
@@ -127,21 +129,21 @@ ExpertIndex IndexExperts(const std::vector<ExpertRecord>& experts) {
 
 namespace {
 
-Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
-             const std::vector<int>* subset, const MatchingSettings& s,
-             const FeeSchedule& schedule, absl::Time now, bool report_excluded);
+Ranking Rank(
+    const Order& order, const std::vector<ExpertRecord>& experts, const std::vector<int>* subset,
+    const MatchingSettings& s, const FeeSchedule& schedule, absl::Time now, bool report_excluded);
 
 }  // namespace
 
-Ranking RankExperts(const Order& order, const std::vector<ExpertRecord>& experts,
-                    const MatchingSettings& s, const FeeSchedule& schedule, absl::Time now,
-                    bool report_excluded) {
+Ranking RankExperts(
+    const Order& order, const std::vector<ExpertRecord>& experts, const MatchingSettings& s,
+    const FeeSchedule& schedule, absl::Time now, bool report_excluded) {
   return Rank(order, experts, nullptr, s, schedule, now, report_excluded);
 }
 
-Ranking RankExpertsIndexed(const Order& order, const std::vector<ExpertRecord>& experts,
-                           const ExpertIndex& index, const MatchingSettings& s,
-                           const FeeSchedule& schedule, absl::Time now) {
+Ranking RankExpertsIndexed(
+    const Order& order, const std::vector<ExpertRecord>& experts, const ExpertIndex& index,
+    const MatchingSettings& s, const FeeSchedule& schedule, absl::Time now) {
   static const std::vector<int> kNone;
   const size_t role = static_cast<size_t>(order.role);
   const std::vector<int>& with_role = role < index.by_role.size() ? index.by_role[role] : kNone;
@@ -155,9 +157,9 @@ Ranking RankExpertsIndexed(const Order& order, const std::vector<ExpertRecord>& 
 
 namespace {
 
-Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
-             const std::vector<int>* subset, const MatchingSettings& s,
-             const FeeSchedule& schedule, absl::Time now, bool report_excluded) {
+Ranking Rank(
+    const Order& order, const std::vector<ExpertRecord>& experts, const std::vector<int>* subset,
+    const MatchingSettings& s, const FeeSchedule& schedule, absl::Time now, bool report_excluded) {
   Ranking ranking;
   // The order's Helsinki month as an interval of time: no time zone work per task.
   const absl::CivilMonth civil_month = MonthOf(order.start_time);
@@ -209,7 +211,9 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
       if (report_excluded) ranking.excluded.push_back({e.id, rule, std::string(reason())});
     };
     if (e.state != ExpertState::kActive) {
-      exclude(ExclusionRule::kNotActive, [&] { return absl::StrCat("the expert is ", EnumName(e.state)); });
+      exclude(ExclusionRule::kNotActive, [&] {
+        return absl::StrCat("the expert is ", EnumName(e.state));
+      });
       continue;
     }
     if (e.trainings.empty()) {
@@ -217,34 +221,40 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
       continue;
     }
     if (!Contains(e.roles, order.role)) {
-      exclude(ExclusionRule::kLacksRole,
-              [&] { return absl::StrCat("does not take the role ", EnumName(order.role)); });
+      exclude(ExclusionRule::kLacksRole, [&] {
+        return absl::StrCat("does not take the role ", EnumName(order.role));
+      });
       continue;
     }
     if (!Contains(e.languages, order.language)) {
-      exclude(ExclusionRule::kLacksLanguage,
-              [&] { return absl::StrCat("does not work in the language ", order.language); });
+      exclude(ExclusionRule::kLacksLanguage, [&] {
+        return absl::StrCat("does not work in the language ", order.language);
+      });
       continue;
     }
     if (!order.experience_areas.empty() &&
-        std::none_of(order.experience_areas.begin(), order.experience_areas.end(),
-                     [&](ExperienceArea a) { return Contains(e.experience_areas, a); })) {
+        std::none_of(
+            order.experience_areas.begin(), order.experience_areas.end(),
+            [&](ExperienceArea a) { return Contains(e.experience_areas, a); })) {
       // Which areas are missing is health information: the reason does not say.
-      exclude(ExclusionRule::kLacksExperience,
-              [] { return "covers none of the wanted experience areas"; });
+      exclude(ExclusionRule::kLacksExperience, [] {
+        return "covers none of the wanted experience areas";
+      });
       continue;
     }
     if (!FitsWeeklyWindows(e, slot)) {
-      exclude(ExclusionRule::kNotAvailableWeekly,
-              [] { return "the time is outside the weekly availability"; });
+      exclude(ExclusionRule::kNotAvailableWeekly, [] {
+        return "the time is outside the weekly availability";
+      });
       continue;
     }
-    if (std::any_of(e.unavailable_periods.begin(), e.unavailable_periods.end(),
-                    [&](const Period& p) {
-                      return p.start_time < order.end_time() && order.start_time < p.end_time;
-                    })) {
-      exclude(ExclusionRule::kUnavailablePeriod,
-              [] { return "the time falls in an unavailable period"; });
+    if (std::any_of(
+            e.unavailable_periods.begin(), e.unavailable_periods.end(), [&](const Period& p) {
+              return p.start_time < order.end_time() && order.start_time < p.end_time;
+            })) {
+      exclude(ExclusionRule::kUnavailablePeriod, [] {
+        return "the time falls in an unavailable period";
+      });
       continue;
     }
     // Only tasks starting near the order can overlap it or need rest around it.
@@ -255,8 +265,9 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
         near_begin, r.tasks.end(), order.end_time() + reach,
         [](absl::Time x, const PastTask& t) { return x < t.start_time; });
     if (std::any_of(near_begin, near_end, [&](const PastTask& t) {
-          return !t.completed && Conflicts(t.start_time, t.end_time, order.start_time,
-                                           order.end_time(), s.travel_buffer);
+          return !t.completed &&
+                 Conflicts(
+                     t.start_time, t.end_time, order.start_time, order.end_time(), s.travel_buffer);
         })) {
       exclude(ExclusionRule::kOverlapping, [] {
         return "already has an assignment at an overlapping time (travel buffer included)";
@@ -264,15 +275,16 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
       continue;
     }
     const int km = order.remote ? 0 : km_from(e.home_municipality);
-    const bool serves_there = order.remote ? e.remote_ok
-                                           : (km <= e.max_travel_km ||
-                                              e.home_municipality == order.municipality ||
-                                              Contains(e.service_municipalities, order.municipality));
+    const bool serves_there =
+        order.remote ? e.remote_ok
+                     : (km <= e.max_travel_km || e.home_municipality == order.municipality ||
+                        Contains(e.service_municipalities, order.municipality));
     if (!serves_there) {
       exclude(ExclusionRule::kTooFar, [&] {
-        return order.remote ? std::string("does not take remote tasks")
-                            : absl::StrCat("the place is about ", km, " km away, more than ",
-                                           e.max_travel_km, " km");
+        return order.remote
+                   ? std::string("does not take remote tasks")
+                   : absl::StrCat(
+                         "the place is about ", km, " km away, more than ", e.max_travel_km, " km");
       });
       continue;
     }
@@ -288,17 +300,19 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
     }
     if (e.max_assignments_per_month > 0 && in_month >= e.max_assignments_per_month) {
       exclude(ExclusionRule::kMonthlyCap, [&] {
-        return absl::StrCat("already has ", in_month, " tasks this month (cap ",
-                            e.max_assignments_per_month, ")");
+        return absl::StrCat(
+            "already has ", in_month, " tasks this month (cap ", e.max_assignments_per_month, ")");
       });
       continue;
     }
     if (std::any_of(near_begin, near_end, [&](const PastTask& t) {
-          return BreaksRest(t.start_time, t.end_time, IsHeavyRole(t.role), order.start_time,
-                            order.end_time(), heavy, s.rest_after_heavy);
+          return BreaksRest(
+              t.start_time, t.end_time, IsHeavyRole(t.role), order.start_time, order.end_time(),
+              heavy, s.rest_after_heavy);
         })) {
-      exclude(ExclusionRule::kRestPeriod,
-              [] { return "needs rest after a heavy task before the next one"; });
+      exclude(ExclusionRule::kRestPeriod, [] {
+        return "needs rest after a heavy task before the next one";
+      });
       continue;
     }
     const FeeQuote fee = fee_for(e.payment_method);
@@ -349,7 +363,8 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
       p.experience = 1;
     } else {
       int covered = 0;
-      for (ExperienceArea a : order.experience_areas) covered += Contains(r.expert.experience_areas, a);
+      for (ExperienceArea a : order.experience_areas)
+        covered += Contains(r.expert.experience_areas, a);
       p.experience = static_cast<double>(covered) / order.experience_areas.size();
     }
     p.role = max_role == 0 ? 0 : static_cast<double>(el.in_role) / max_role;
@@ -364,10 +379,11 @@ Ranking Rank(const Order& order, const std::vector<ExpertRecord>& experts,
               s.weight_preferred * p.preferred + s.weight_feedback * p.feedback;
     ranking.candidates.push_back(std::move(c));
   }
-  std::sort(ranking.candidates.begin(), ranking.candidates.end(),
-            [](const Candidate& a, const Candidate& b) {
-              return a.score != b.score ? a.score > b.score : a.expert_id < b.expert_id;
-            });
+  std::sort(
+      ranking.candidates.begin(), ranking.candidates.end(),
+      [](const Candidate& a, const Candidate& b) {
+    return a.score != b.score ? a.score > b.score : a.expert_id < b.expert_id;
+      });
   return ranking;
 }
 

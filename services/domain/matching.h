@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "services/domain/fees.h"
 #include "services/domain/model.h"
 #include "services/domain/orders.h"
 #include "services/domain/validation.h"
-#include "services/domain/fees.h"
 
 namespace kokemus::domain {
 
@@ -40,8 +40,8 @@ inline constexpr double kMaxWeight = 10;
 inline constexpr int kMaxRestHours = 14 * 24;
 
 // Weights in [0, kMaxWeight], rest in whole hours up to kMaxRestHours.
-void ValidateMatchingSettings(const MatchingSettings& settings, absl::string_view prefix,
-                              FieldViolations& violations);
+void ValidateMatchingSettings(
+    const MatchingSettings& settings, absl::string_view prefix, FieldViolations& violations);
 
 // One accepted, confirmed or completed task of an expert.
 struct PastTask {
@@ -105,24 +105,24 @@ struct Exclusion {
 };
 
 struct Ranking {
-  std::vector<Candidate> candidates;  // best first; ties by expert id
-  std::vector<Exclusion> excluded;    // in the order given (if reported)
+  std::vector<Candidate> candidates;               // best first; ties by expert id
+  std::vector<Exclusion> excluded;                 // in the order given (if reported)
   int excluded_by_rule[kExclusionRuleCount] = {};  // always counted
 };
 
 // The order's start is compared in Helsinki time for weekly windows and the
 // calendar month of caps and earnings; `now` bounds the 90 days of the fair
 // share. Without `report_excluded` only the counts per rule are kept.
-Ranking RankExperts(const Order& order, const std::vector<ExpertRecord>& experts,
-                    const MatchingSettings& settings, const FeeSchedule& schedule,
-                    absl::Time now, bool report_excluded = true);
+Ranking RankExperts(
+    const Order& order, const std::vector<ExpertRecord>& experts, const MatchingSettings& settings,
+    const FeeSchedule& schedule, absl::Time now, bool report_excluded = true);
 
 // Who can be a candidate for a role at all, worked out once per load of the
 // data: the active and trained experts by role, and the counts of the others.
 struct ExpertIndex {
   std::vector<std::vector<int>> by_role;  // indexes into the experts, by Role value
   int not_active = 0;
-  int not_trained = 0;      // active, no training
+  int not_trained = 0;  // active, no training
   int active_trained = 0;
 };
 ExpertIndex IndexExperts(const std::vector<ExpertRecord>& experts);
@@ -130,17 +130,18 @@ ExpertIndex IndexExperts(const std::vector<ExpertRecord>& experts);
 // RankExperts without the list of the excluded (their counts per rule are
 // kept), reading only the experts who take the order's role: the same
 // candidates and counts, in a fraction of the time for a large exchange.
-Ranking RankExpertsIndexed(const Order& order, const std::vector<ExpertRecord>& experts,
-                           const ExpertIndex& index, const MatchingSettings& settings,
-                           const FeeSchedule& schedule, absl::Time now);
+Ranking RankExpertsIndexed(
+    const Order& order, const std::vector<ExpertRecord>& experts, const ExpertIndex& index,
+    const MatchingSettings& settings, const FeeSchedule& schedule, absl::Time now);
 
 // Whether a role's task tells the expert's own story (emotionally heavy).
 bool IsHeavyRole(Role role);
 
 // Whether two tasks of one expert are too close: a heavy task needs
 // `rest` before the next one starts (whichever of the two comes first).
-bool BreaksRest(absl::Time start_a, absl::Time end_a, bool heavy_a, absl::Time start_b,
-                absl::Time end_b, bool heavy_b, absl::Duration rest);
+bool BreaksRest(
+    absl::Time start_a, absl::Time end_a, bool heavy_a, absl::Time start_b, absl::Time end_b,
+    bool heavy_b, absl::Duration rest);
 
 }  // namespace kokemus::domain
 

@@ -4,17 +4,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/domain/enum_names.h"
-#include "services/domain/listing.h"
-#include "services/domain/validation.h"
 #include "services/domain/fees.h"
+#include "services/domain/listing.h"
 #include "services/domain/travel.h"
+#include "services/domain/validation.h"
 
 namespace kokemus::domain {
 namespace {
 
 std::string AssignmentResourceName(const Assignment& a) {
-  return absl::StrCat(ChildResourceName(a.exchange_id, "orders", a.order_id), "/assignments/",
-                      a.id);
+  return absl::StrCat(
+      ChildResourceName(a.exchange_id, "orders", a.order_id), "/assignments/", a.id);
 }
 
 int HeldPlaces(const std::vector<Assignment>& assignments) {
@@ -25,8 +25,8 @@ int HeldPlaces(const std::vector<Assignment>& assignments) {
 
 absl::Status CheckAccept(const TransitionFacts& f) {
   if (f.order.state != OrderState::kOpen) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the order is ", EnumName(f.order.state), "; the offer can't be accepted"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the order is ", EnumName(f.order.state), "; the offer can't be accepted"));
   }
   if (PlacesFilled(f.order, HeldPlaces(f.siblings))) {
     return absl::FailedPreconditionError("the order's places are already filled");
@@ -55,16 +55,17 @@ absl::Status CheckCancelledBy(CancelledBy by) {
 
 absl::Status CheckActualDuration(int minutes) {
   if (minutes < 0 || minutes > kMaxActualDurationMinutes) {
-    return InvalidField("actual_duration_minutes",
-                        absl::StrCat("must be between 0 and ", kMaxActualDurationMinutes));
+    return InvalidField(
+        "actual_duration_minutes",
+        absl::StrCat("must be between 0 and ", kMaxActualDurationMinutes));
   }
   return absl::OkStatus();
 }
 
 absl::Status CheckOrderTakesOffers(const Order& order) {
   if (order.state == OrderState::kOpen) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      "the order is ", EnumName(order.state), "; only an OPEN order takes offers"));
+  return absl::FailedPreconditionError(
+      absl::StrCat("the order is ", EnumName(order.state), "; only an OPEN order takes offers"));
 }
 
 absl::Status CheckOfferDeadlineAhead(absl::Time deadline, absl::Time now) {
@@ -80,9 +81,9 @@ absl::Status CheckOfferDeadline(absl::Time deadline, const Order& order, absl::T
   return absl::OkStatus();
 }
 
-absl::StatusOr<Assignment> PlanOffer(const Order& order, const std::vector<Assignment>& existing,
-                                     const ExpertFacts& expert, const FeeSchedule& schedule,
-                                     Assignment offer, absl::Time now) {
+absl::StatusOr<Assignment> PlanOffer(
+    const Order& order, const std::vector<Assignment>& existing, const ExpertFacts& expert,
+    const FeeSchedule& schedule, Assignment offer, absl::Time now) {
   if (absl::Status s = CheckOrderTakesOffers(order); !s.ok()) return s;
   if (expert.state != ExpertState::kActive) {
     return absl::FailedPreconditionError(
@@ -96,13 +97,14 @@ absl::StatusOr<Assignment> PlanOffer(const Order& order, const std::vector<Assig
     const AssignmentState state = EffectiveState(a, now);
     if (a.expert_id == offer.expert_id &&
         (state == AssignmentState::kOffered || HoldsTime(state))) {
-      return absl::FailedPreconditionError(absl::StrCat("the expert already has an ",
-                                                        EnumName(state), " assignment ",
-                                                        AssignmentResourceName(a), " on this order"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the expert already has an ", EnumName(state), " assignment ", AssignmentResourceName(a),
+          " on this order"));
     }
   }
-  auto quote = QuoteFee(schedule, order, order.duration_minutes, expert.payment_method,
-                        TravelKm(expert.home_municipality, order.municipality));
+  auto quote = QuoteFee(
+      schedule, order, order.duration_minutes, expert.payment_method,
+      TravelKm(expert.home_municipality, order.municipality));
   if (!quote.ok()) return quote.status();
   offer.state = AssignmentState::kOffered;
   offer.start_time = order.start_time;
@@ -113,8 +115,8 @@ absl::StatusOr<Assignment> PlanOffer(const Order& order, const std::vector<Assig
   return offer;
 }
 
-absl::StatusOr<TransitionPlan> PlanTransition(const TransitionFacts& f,
-                                              const TransitionRequest& request, absl::Time now) {
+absl::StatusOr<TransitionPlan> PlanTransition(
+    const TransitionFacts& f, const TransitionRequest& request, absl::Time now) {
   const AssignmentState to = request.to;
   if (absl::Status s = CheckAssignmentTransition(EffectiveState(f.assignment, now), to); !s.ok()) {
     return s;
@@ -135,8 +137,8 @@ absl::StatusOr<TransitionPlan> PlanTransition(const TransitionFacts& f,
       a.actual_duration_minutes = request.actual_duration_minutes > 0
                                       ? request.actual_duration_minutes
                                       : f.order.duration_minutes;
-      auto quote = QuoteFee(f.schedule, f.order, a.actual_duration_minutes,
-                            f.expert->payment_method, a.travel_km);
+      auto quote = QuoteFee(
+          f.schedule, f.order, a.actual_duration_minutes, f.expert->payment_method, a.travel_km);
       if (!quote.ok()) return quote.status();
       a.fee_cents = quote->fee_cents;
       a.travel_cents = quote->travel_cents;
@@ -201,9 +203,9 @@ absl::StatusOr<OrderCancellationPlan> PlanOrderCancellation(
   return plan;
 }
 
-absl::StatusOr<OrderUpdatePlan> PlanOrderUpdate(const Order& current, Order updated,
-                                                bool organization_exists,
-                                                const std::vector<Assignment>& assignments) {
+absl::StatusOr<OrderUpdatePlan> PlanOrderUpdate(
+    const Order& current, Order updated, bool organization_exists,
+    const std::vector<Assignment>& assignments) {
   if (current.state != OrderState::kOpen) {
     return absl::FailedPreconditionError(
         absl::StrCat("the order is ", EnumName(current.state), "; only an OPEN order changes"));

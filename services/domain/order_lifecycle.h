@@ -24,9 +24,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/domain/fees.h"
 #include "services/domain/model.h"
 #include "services/domain/orders.h"
-#include "services/domain/fees.h"
 
 namespace kokemus::domain {
 
@@ -61,9 +61,9 @@ absl::Status CheckOfferDeadline(absl::Time deadline, const Order& order, absl::T
 // offers, the expert is not ACTIVE, the deadline is wrong, the id is taken on
 // the order (ALREADY_EXISTS) or the expert already has a live offer or a
 // place on it; `existing` are the order's assignments as stored.
-absl::StatusOr<Assignment> PlanOffer(const Order& order, const std::vector<Assignment>& existing,
-                                     const ExpertFacts& expert, const FeeSchedule& schedule,
-                                     Assignment offer, absl::Time now);
+absl::StatusOr<Assignment> PlanOffer(
+    const Order& order, const std::vector<Assignment>& existing, const ExpertFacts& expert,
+    const FeeSchedule& schedule, Assignment offer, absl::Time now);
 
 // The facts of one assignment's move, read in the transaction.
 struct TransitionFacts {
@@ -105,8 +105,8 @@ struct TransitionPlan {
 // completion needs the task to have started and quotes the fee for the actual
 // duration; a cancellation needs the party and charges the schedule's
 // cancellation fee.
-absl::StatusOr<TransitionPlan> PlanTransition(const TransitionFacts& facts,
-                                              const TransitionRequest& request, absl::Time now);
+absl::StatusOr<TransitionPlan> PlanTransition(
+    const TransitionFacts& facts, const TransitionRequest& request, absl::Time now);
 
 // The end of the time an assignment blocks in the expert's calendar.
 inline absl::Time BlockEnd(const Assignment& a, absl::Duration travel_buffer) {
@@ -114,7 +114,7 @@ inline absl::Time BlockEnd(const Assignment& a, absl::Duration travel_buffer) {
 }
 
 struct OrderCancellationPlan {
-  Order order;                       // CANCELLED, by whom and when
+  Order order;                      // CANCELLED, by whom and when
   std::vector<Assignment> changed;  // offers WITHDRAWN, held places CANCELLED with their fee
 };
 
@@ -133,9 +133,9 @@ struct OrderUpdatePlan {
 };
 // `organization_exists`: the updated order's organization is in the exchange
 // (NOT_FOUND otherwise).
-absl::StatusOr<OrderUpdatePlan> PlanOrderUpdate(const Order& current, Order updated,
-                                                bool organization_exists,
-                                                const std::vector<Assignment>& assignments);
+absl::StatusOr<OrderUpdatePlan> PlanOrderUpdate(
+    const Order& current, Order updated, bool organization_exists,
+    const std::vector<Assignment>& assignments);
 
 }  // namespace kokemus::domain
 

@@ -8,8 +8,8 @@
 #include "absl/time/civil_time.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/field_checks.h"
-#include "services/reference/reference_data.h"
 #include "services/reference/calendar.h"
+#include "services/reference/reference_data.h"
 
 namespace kokemus::domain {
 namespace {
@@ -55,12 +55,13 @@ absl::Status CheckAssignmentTransition(AssignmentState from, AssignmentState to)
       break;
   }
   if (allowed) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      "the assignment is ", EnumName(from), " and can't become ", EnumName(to)));
+  return absl::FailedPreconditionError(
+      absl::StrCat("the assignment is ", EnumName(from), " and can't become ", EnumName(to)));
 }
 
-bool Conflicts(absl::Time start_a, absl::Time end_a, absl::Time start_b,
-               absl::Time end_b, absl::Duration buffer) {
+bool Conflicts(
+    absl::Time start_a, absl::Time end_a, absl::Time start_b, absl::Time end_b,
+    absl::Duration buffer) {
   return start_a < end_b + buffer && start_b < end_a + buffer;
 }
 
@@ -85,11 +86,12 @@ void NormalizeOrder(Order& o) {
   if (o.state == OrderState::kUnspecified) o.state = OrderState::kOpen;
 }
 
-void ValidateOrder(const Order& o, absl::Time now, bool creating,
-                   absl::string_view prefix, FieldViolations& v) {
+void ValidateOrder(
+    const Order& o, absl::Time now, bool creating, absl::string_view prefix, FieldViolations& v) {
   if (!IsValidId(o.organization_id)) {
-    v.Add(FieldPath(prefix, "organization"),
-          "must be a resource name exchanges/{exchange}/organizations/{organization}");
+    v.Add(
+        FieldPath(prefix, "organization"),
+        "must be a resource name exchanges/{exchange}/organizations/{organization}");
   }
   if (!IsSet(o.role)) v.Add(FieldPath(prefix, "role"), "is required (must not be UNSPECIFIED)");
   CheckText(o.topic, Text::kLine, 500, true, FieldPath(prefix, "topic"), v);
@@ -135,7 +137,8 @@ void ValidateFeedback(const Feedback& f, absl::string_view prefix, FieldViolatio
   if (f.source == FeedbackSource::kExpert) {
     CheckRange(f.heaviness, 1, 5, FieldPath(prefix, "heaviness"), v);
     CheckRange(f.overall_rating, 0, 5, FieldPath(prefix, "overall_rating"), v);
-    if (f.content_rating != 0) v.Add(FieldPath(prefix, "content_rating"), "is the orderer's to give");
+    if (f.content_rating != 0)
+      v.Add(FieldPath(prefix, "content_rating"), "is the orderer's to give");
   }
   CheckText(f.comment, Text::kParagraphs, 4000, false, FieldPath(prefix, "comment"), v);
 }

@@ -102,8 +102,9 @@ AssignmentState EffectiveState(const Assignment& a, absl::Time now);
 absl::Status CheckAssignmentTransition(AssignmentState from, AssignmentState to);
 // The time an assignment blocks in the expert's calendar: [start, end + buffer).
 // Two assignments of one expert conflict if their blocks overlap.
-bool Conflicts(absl::Time start_a, absl::Time end_a, absl::Time start_b,
-               absl::Time end_b, absl::Duration buffer);
+bool Conflicts(
+    absl::Time start_a, absl::Time end_a, absl::Time start_b, absl::Time end_b,
+    absl::Duration buffer);
 
 // The order follows its assignments: ASSIGNED when every place is confirmed,
 // COMPLETED when nothing is held any more and something was completed, OPEN
@@ -114,11 +115,11 @@ inline bool PlacesFilled(const Order& order, int held) { return held >= order.ex
 
 void NormalizeOrder(Order& order);
 // `creating`: the start must be in the future.
-void ValidateOrder(const Order& order, absl::Time now, bool creating,
-                   absl::string_view prefix, FieldViolations& violations);
-void ValidateFeedback(const Feedback& feedback, absl::string_view prefix,
-                      FieldViolations& violations);
-
+void ValidateOrder(
+    const Order& order, absl::Time now, bool creating, absl::string_view prefix,
+    FieldViolations& violations);
+void ValidateFeedback(
+    const Feedback& feedback, absl::string_view prefix, FieldViolations& violations);
 
 }  // namespace kokemus::domain
 

@@ -28,16 +28,16 @@ struct Pair {
 
 // What the plan must respect for one expert in one Helsinki month.
 struct MonthBudget {
-  int tasks_left = -1;         // -1: no cap
-  int64_t cents_left = -1;     // -1: no earnings limit
+  int tasks_left = -1;      // -1: no cap
+  int64_t cents_left = -1;  // -1: no earnings limit
 };
 
 struct ExpertLimits {
   std::string id;
-  int cap = 0;              // max tasks per month, 0: none
-  int64_t limit_cents = 0;  // earnings limit per month, 0: none
+  int cap = 0;                                           // max tasks per month, 0: none
+  int64_t limit_cents = 0;                               // earnings limit per month, 0: none
   std::map<int, std::pair<int, int64_t>> held_by_month;  // tasks and fees already held
-  std::vector<size_t> pairs;  // by start time of the order
+  std::vector<size_t> pairs;                             // by start time of the order
 };
 
 struct Problem {
@@ -48,8 +48,9 @@ struct Problem {
   std::vector<std::vector<size_t>> conflicts_of;  // per pair
 };
 
-Problem Build(const std::vector<PlanOrder>& orders, const std::vector<ExpertRecord>& records,
-              const MatchingSettings& s) {
+Problem Build(
+    const std::vector<PlanOrder>& orders, const std::vector<ExpertRecord>& records,
+    const MatchingSettings& s) {
   Problem p;
   std::unordered_map<std::string, const ExpertRecord*> record_of;
   for (const ExpertRecord& r : records) record_of[r.expert.id] = &r;
@@ -88,8 +89,9 @@ Problem Build(const std::vector<PlanOrder>& orders, const std::vector<ExpertReco
         const Order& b = orders[p.pairs[e.pairs[j]].order].order;
         if (b.start_time >= a.end_time() + reach) break;
         if (Conflicts(a.start_time, a.end_time(), b.start_time, b.end_time(), s.travel_buffer) ||
-            BreaksRest(a.start_time, a.end_time(), IsHeavyRole(a.role), b.start_time,
-                       b.end_time(), IsHeavyRole(b.role), s.rest_after_heavy)) {
+            BreaksRest(
+                a.start_time, a.end_time(), IsHeavyRole(a.role), b.start_time, b.end_time(),
+                IsHeavyRole(b.role), s.rest_after_heavy)) {
           p.conflicts.emplace_back(e.pairs[i], e.pairs[j]);
           p.conflicts_of[e.pairs[i]].push_back(e.pairs[j]);
           p.conflicts_of[e.pairs[j]].push_back(e.pairs[i]);
@@ -130,8 +132,9 @@ class Feasibility {
     if (places_[pair.order] <= 0) return "more experts than the order's open places";
     for (size_t j : p_.conflicts_of[i]) {
       if (taken_[j]) {
-        return absl::StrCat("overlaps (or leaves too little rest) with order ",
-                            orders_[p_.pairs[j].order].order.id);
+        return absl::StrCat(
+            "overlaps (or leaves too little rest) with order ",
+            orders_[p_.pairs[j].order].order.id);
       }
     }
     const MonthBudget b = BudgetOf(e, pair.month);
@@ -166,8 +169,8 @@ std::vector<Proposal> ToProposals(const Problem& p, const std::vector<size_t>& t
   std::vector<Proposal> out;
   for (size_t i : taken) {
     const Pair& pair = p.pairs[i];
-    out.push_back({pair.order, p.experts[pair.expert].id, pair.score, pair.fee_cents,
-                   pair.travel_km});
+    out.push_back(
+        {pair.order, p.experts[pair.expert].id, pair.score, pair.fee_cents, pair.travel_km});
   }
   std::sort(out.begin(), out.end(), [](const Proposal& a, const Proposal& b) {
     if (a.order_index != b.order_index) return a.order_index < b.order_index;
@@ -189,8 +192,9 @@ std::vector<size_t> GreedyPairs(const Problem& p, const std::vector<PlanOrder>& 
   std::vector<size_t> taken;
   for (size_t o : by_time) {
     std::vector<size_t>& cands = pairs_of[o];
-    std::stable_sort(cands.begin(), cands.end(),
-                     [&](size_t a, size_t b) { return p.pairs[a].score > p.pairs[b].score; });
+    std::stable_sort(cands.begin(), cands.end(), [&](size_t a, size_t b) {
+      return p.pairs[a].score > p.pairs[b].score;
+    });
     int left = orders[o].open_places;
     for (size_t i : cands) {
       if (left <= 0) break;
@@ -221,9 +225,10 @@ struct SolveResult {
 // With `fill_every_order` (phase 2 when every order can be filled as far as
 // its candidates go) each order's row is an equality, which keeps the
 // program sparse instead of adding one dense row over all pairs.
-SolveResult Solve(const Problem& p, const std::vector<PlanOrder>& orders,
-                  const MatchingSettings& s, int min_filled, bool fill_every_order,
-                  absl::Duration time_limit, const std::vector<size_t>& start) {
+SolveResult Solve(
+    const Problem& p, const std::vector<PlanOrder>& orders, const MatchingSettings& s,
+    int min_filled, bool fill_every_order, absl::Duration time_limit,
+    const std::vector<size_t>& start) {
   const bool phase2 = min_filled >= 0;
   Cbc_Model* model = Cbc_newModel();
   Cbc_setLogLevel(model, 0);
@@ -254,8 +259,7 @@ SolveResult Solve(const Problem& p, const std::vector<PlanOrder>& orders,
       if (e.pairs.size() < 2) continue;
       const int first = Cbc_getNumCols(model);
       for (size_t k = 1; k <= e.pairs.size(); ++k) {
-        Cbc_addCol(model, "", 0, 1, -SpreadCost(s, static_cast<int>(k)), 0, 0, nullptr,
-                   nullptr);
+        Cbc_addCol(model, "", 0, 1, -SpreadCost(s, static_cast<int>(k)), 0, 0, nullptr, nullptr);
       }
       for (size_t i : e.pairs) {
         cols.push_back(static_cast<int>(i));
@@ -272,7 +276,8 @@ SolveResult Solve(const Problem& p, const std::vector<PlanOrder>& orders,
   for (int i = 0; i < n; ++i) of_order[p.pairs[i].order].push_back(i);
   for (size_t o = 0; o < orders.size(); ++o) {
     const int places = std::min<int>(orders[o].open_places, static_cast<int>(of_order[o].size()));
-    if (of_order[o].empty() || (!fill_every_order && static_cast<int>(of_order[o].size()) <= places)) {
+    if (of_order[o].empty() ||
+        (!fill_every_order && static_cast<int>(of_order[o].size()) <= places)) {
       continue;
     }
     for (int i : of_order[o]) {
@@ -347,8 +352,9 @@ bool Better(const PlanQuality& a, const PlanQuality& b) {
 
 }  // namespace
 
-PlanQuality QualityOf(const std::vector<PlanOrder>& orders,
-                      const std::vector<Proposal>& proposals, const MatchingSettings& s) {
+PlanQuality QualityOf(
+    const std::vector<PlanOrder>& orders, const std::vector<Proposal>& proposals,
+    const MatchingSettings& s) {
   PlanQuality q;
   std::map<std::string, int> tasks;
   for (const PlanOrder& o : orders) {
@@ -371,17 +377,16 @@ PlanQuality QualityOf(const std::vector<PlanOrder>& orders,
   return q;
 }
 
-std::vector<Proposal> GreedyPlan(const std::vector<PlanOrder>& orders,
-                                 const std::vector<ExpertRecord>& experts,
-                                 const MatchingSettings& settings) {
+std::vector<Proposal> GreedyPlan(
+    const std::vector<PlanOrder>& orders, const std::vector<ExpertRecord>& experts,
+    const MatchingSettings& settings) {
   const Problem p = Build(orders, experts, settings);
   return ToProposals(p, GreedyPairs(p, orders));
 }
 
-std::vector<std::string> CheckPlan(const std::vector<PlanOrder>& orders,
-                                   const std::vector<ExpertRecord>& experts,
-                                   const MatchingSettings& settings,
-                                   const std::vector<Proposal>& proposals) {
+std::vector<std::string> CheckPlan(
+    const std::vector<PlanOrder>& orders, const std::vector<ExpertRecord>& experts,
+    const MatchingSettings& settings, const std::vector<Proposal>& proposals) {
   const Problem p = Build(orders, experts, settings);
   std::map<std::pair<size_t, std::string>, size_t> pair_of;
   for (size_t i = 0; i < p.pairs.size(); ++i) {
@@ -408,9 +413,9 @@ std::vector<std::string> CheckPlan(const std::vector<PlanOrder>& orders,
   return problems;
 }
 
-Plan PlanAssignments(const std::vector<PlanOrder>& orders,
-                     const std::vector<ExpertRecord>& experts, const MatchingSettings& settings,
-                     absl::Duration time_limit) {
+Plan PlanAssignments(
+    const std::vector<PlanOrder>& orders, const std::vector<ExpertRecord>& experts,
+    const MatchingSettings& settings, absl::Duration time_limit) {
   const absl::Time deadline = absl::Now() + time_limit;
   const Problem p = Build(orders, experts, settings);
   const std::vector<size_t> greedy_pairs = GreedyPairs(p, orders);
@@ -440,9 +445,10 @@ Plan PlanAssignments(const std::vector<PlanOrder>& orders,
   const int filled = static_cast<int>(most.taken.size());
   // Phase 2: the best objective with that many places.
   const bool greedy_fits = static_cast<int>(greedy_pairs.size()) >= filled;
-  SolveResult best = Solve(p, orders, settings, filled, fills_all || filled == bound,
-                           std::max(absl::Milliseconds(100), deadline - absl::Now()),
-                           greedy_fits ? greedy_pairs : most.taken);
+  SolveResult best = Solve(
+      p, orders, settings, filled, fills_all || filled == bound,
+      std::max(absl::Milliseconds(100), deadline - absl::Now()),
+      greedy_fits ? greedy_pairs : most.taken);
   const SolveResult& chosen = best.solved ? best : most;
   std::vector<Proposal> proposals = ToProposals(p, chosen.taken);
   const PlanQuality q = QualityOf(orders, proposals, settings);

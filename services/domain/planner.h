@@ -62,26 +62,26 @@ struct Plan {
   PlanMethod method = PlanMethod::kGreedy;
 };
 
-Plan PlanAssignments(const std::vector<PlanOrder>& orders,
-                     const std::vector<ExpertRecord>& experts, const MatchingSettings& settings,
-                     absl::Duration time_limit);
+Plan PlanAssignments(
+    const std::vector<PlanOrder>& orders, const std::vector<ExpertRecord>& experts,
+    const MatchingSettings& settings, absl::Duration time_limit);
 
 // Orders by start time; each open place gets the best-scored candidate the
 // picks so far still allow.
-std::vector<Proposal> GreedyPlan(const std::vector<PlanOrder>& orders,
-                                 const std::vector<ExpertRecord>& experts,
-                                 const MatchingSettings& settings);
+std::vector<Proposal> GreedyPlan(
+    const std::vector<PlanOrder>& orders, const std::vector<ExpertRecord>& experts,
+    const MatchingSettings& settings);
 
-PlanQuality QualityOf(const std::vector<PlanOrder>& orders,
-                      const std::vector<Proposal>& proposals, const MatchingSettings& settings);
+PlanQuality QualityOf(
+    const std::vector<PlanOrder>& orders, const std::vector<Proposal>& proposals,
+    const MatchingSettings& settings);
 
 // What breaks a hard rule across the proposals (each also must be a candidate
 // of its order and fit the order's open places): one line per problem, empty
 // when the plan holds. The lines name orders and experts, never health data.
-std::vector<std::string> CheckPlan(const std::vector<PlanOrder>& orders,
-                                   const std::vector<ExpertRecord>& experts,
-                                   const MatchingSettings& settings,
-                                   const std::vector<Proposal>& proposals);
+std::vector<std::string> CheckPlan(
+    const std::vector<PlanOrder>& orders, const std::vector<ExpertRecord>& experts,
+    const MatchingSettings& settings, const std::vector<Proposal>& proposals);
 
 }  // namespace kokemus::domain
 

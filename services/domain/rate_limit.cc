@@ -31,8 +31,8 @@ RateLimiter::Bucket& RateLimiter::Refilled(absl::string_view key, absl::Time now
   if (added) {
     b.tokens = limit_.burst;
   } else if (now > b.last) {
-    b.tokens = std::min(limit_.burst,
-                        b.tokens + absl::ToDoubleSeconds(now - b.last) * limit_.per_second);
+    b.tokens =
+        std::min(limit_.burst, b.tokens + absl::ToDoubleSeconds(now - b.last) * limit_.per_second);
   }
   b.last = std::max(b.last, now);
   return b;

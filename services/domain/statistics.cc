@@ -1,9 +1,9 @@
 #include "services/domain/statistics.h"
 
 #include <algorithm>
-#include <numeric>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -67,9 +67,7 @@ std::string CsvField(absl::string_view value) {
   return out;
 }
 
-double Percent(int n, int of) {
-  return of == 0 ? 0 : std::round(1000.0 * n / of) / 10.0;
-}
+double Percent(int n, int of) { return of == 0 ? 0 : std::round(1000.0 * n / of) / 10.0; }
 
 }  // namespace
 
@@ -105,9 +103,9 @@ std::string GroupValue(const TaskRecord& t, Grouping g) {
   return "";
 }
 
-Statistics ComputeStatistics(const std::vector<TaskRecord>& tasks,
-                             const std::vector<std::string>& active_trained,
-                             const std::vector<Grouping>& group_by, int threshold) {
+Statistics ComputeStatistics(
+    const std::vector<TaskRecord>& tasks, const std::vector<std::string>& active_trained,
+    const std::vector<Grouping>& group_by, int threshold) {
   Statistics s;
   s.suppression_threshold = threshold;
   Tally total;
@@ -137,7 +135,8 @@ Statistics ComputeStatistics(const std::vector<TaskRecord>& tasks,
     s.active_trained_with_task += n > 0;
   }
   s.active_trained_experts = static_cast<int>(counts.size());
-  s.share_with_task = counts.empty() ? 0 : static_cast<double>(s.active_trained_with_task) / counts.size();
+  s.share_with_task =
+      counts.empty() ? 0 : static_cast<double>(s.active_trained_with_task) / counts.size();
   s.gini = Gini(counts);
   if (threshold > 0 && s.active_trained_with_task < threshold) {
     // Figures about so few people are suppressed too.
@@ -148,8 +147,8 @@ Statistics ComputeStatistics(const std::vector<TaskRecord>& tasks,
   return s;
 }
 
-std::vector<FeedbackGroup> SummarizeFeedback(const std::vector<TaskRecord>& tasks,
-                                             std::optional<Grouping> group_by, int threshold) {
+std::vector<FeedbackGroup> SummarizeFeedback(
+    const std::vector<TaskRecord>& tasks, std::optional<Grouping> group_by, int threshold) {
   struct Answers {
     std::map<std::string, std::vector<std::string>> by_question;  // options chosen
     std::set<std::string> experts;
@@ -164,9 +163,12 @@ std::vector<FeedbackGroup> SummarizeFeedback(const std::vector<TaskRecord>& task
     if (t.state != AssignmentState::kCompleted) continue;
     Answers& a = groups[group_by ? GroupValue(t, *group_by) : ""];
     a.experts.insert(ExpertKey(t));
-    if (t.orderer_overall > 0) a.by_question["orderer.overall_rating"].push_back(absl::StrCat(t.orderer_overall));
-    if (t.orderer_content > 0) a.by_question["orderer.content_rating"].push_back(absl::StrCat(t.orderer_content));
-    if (t.expert_heaviness > 0) a.by_question["expert.heaviness"].push_back(absl::StrCat(t.expert_heaviness));
+    if (t.orderer_overall > 0)
+      a.by_question["orderer.overall_rating"].push_back(absl::StrCat(t.orderer_overall));
+    if (t.orderer_content > 0)
+      a.by_question["orderer.content_rating"].push_back(absl::StrCat(t.orderer_content));
+    if (t.expert_heaviness > 0)
+      a.by_question["expert.heaviness"].push_back(absl::StrCat(t.expert_heaviness));
     if (t.expert_setting_safe >= 0) {
       a.by_question["expert.setting_safe"].push_back(t.expert_setting_safe == 1 ? "yes" : "no");
     }
@@ -208,8 +210,8 @@ std::string AssignmentCsvHeader() {
 std::string AssignmentCsvLine(const TaskRecord& t) {
   return absl::StrCat(
       "exchanges/", t.exchange_id, "/orders/", t.order_id, "/assignments/", t.assignment_id, ",",
-      absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", t.start_time, reference::HelsinkiTimeZone()), ",", t.minutes,
-      ",", EnumName(t.state), ",",
+      absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", t.start_time, reference::HelsinkiTimeZone()), ",",
+      t.minutes, ",", EnumName(t.state), ",",
       t.cancelled_by == CancelledBy::kUnspecified ? "" : EnumName(t.cancelled_by), ",",
       EnumName(t.role), ",", CsvField(t.organization_id), ",", CsvField(t.organization_name), ",",
       EnumName(t.kind), ",", EnumName(t.sector), ",", CategoryOf(t), ",", t.municipality, ",",
@@ -217,8 +219,8 @@ std::string AssignmentCsvLine(const TaskRecord& t) {
       t.travel_cents, ",", t.fee_cents + t.travel_cents);
 }
 
-std::vector<std::string> PayrollCsvLines(const std::vector<TaskRecord>& tasks,
-                                         const std::map<std::string, Payee>& payees) {
+std::vector<std::string> PayrollCsvLines(
+    const std::vector<TaskRecord>& tasks, const std::map<std::string, Payee>& payees) {
   struct Pay {
     int tasks = 0;
     int64_t fee_cents = 0;
@@ -227,7 +229,8 @@ std::vector<std::string> PayrollCsvLines(const std::vector<TaskRecord>& tasks,
   std::map<std::pair<std::string, std::string>, Pay> by_expert_month;
   for (const TaskRecord& t : tasks) {
     const bool completed = t.state == AssignmentState::kCompleted;
-    const bool paid_cancellation = t.state == AssignmentState::kCancelled && t.fee_cents + t.travel_cents > 0;
+    const bool paid_cancellation =
+        t.state == AssignmentState::kCancelled && t.fee_cents + t.travel_cents > 0;
     if (!completed && !paid_cancellation) continue;
     Pay& p = by_expert_month[{t.expert_id, GroupValue(t, Grouping::kMonth)}];
     p.tasks += completed;
@@ -239,10 +242,10 @@ std::vector<std::string> PayrollCsvLines(const std::vector<TaskRecord>& tasks,
   for (const auto& [key, p] : by_expert_month) {
     auto it = payees.find(key.first);
     const Payee payee = it == payees.end() ? Payee{} : it->second;
-    lines.push_back(absl::StrCat(CsvField(key.first), ",", CsvField(payee.display_name), ",",
-                                 EnumName(payee.payment_method), ",", key.second, ",", p.tasks,
-                                 ",", p.fee_cents, ",", p.travel_cents, ",",
-                                 p.fee_cents + p.travel_cents));
+    lines.push_back(absl::StrCat(
+        CsvField(key.first), ",", CsvField(payee.display_name), ",", EnumName(payee.payment_method),
+        ",", key.second, ",", p.tasks, ",", p.fee_cents, ",", p.travel_cents, ",",
+        p.fee_cents + p.travel_cents));
   }
   return lines;
 }

@@ -44,7 +44,7 @@ struct TaskRecord {
   // Feedback: the orderer's ratings (0: none) and the expert's own answers.
   int orderer_overall = 0;
   int orderer_content = 0;
-  int expert_heaviness = 0;    // 1-5, 0: none
+  int expert_heaviness = 0;      // 1-5, 0: none
   int expert_setting_safe = -1;  // 1 yes, 0 no, -1 no answer
 };
 
@@ -98,9 +98,9 @@ struct Statistics {
 // "exchange/expert" keys of the experts active with a training now: the
 // population of the share with a task and of the Gini coefficient (experts
 // without a task count as 0). `suppression_threshold` 0: nothing suppressed.
-Statistics ComputeStatistics(const std::vector<TaskRecord>& tasks,
-                             const std::vector<std::string>& active_trained,
-                             const std::vector<Grouping>& group_by, int suppression_threshold);
+Statistics ComputeStatistics(
+    const std::vector<TaskRecord>& tasks, const std::vector<std::string>& active_trained,
+    const std::vector<Grouping>& group_by, int suppression_threshold);
 
 // The distribution of one question's answers.
 struct AnswerCount {
@@ -123,9 +123,9 @@ struct FeedbackGroup {
 // Feedback of the completed tasks: orderer.overall_rating (1-5),
 // orderer.content_rating (1-5), expert.heaviness (1-5), expert.setting_safe
 // (yes/no); per group (role, month or year) or all in one ("" key).
-std::vector<FeedbackGroup> SummarizeFeedback(const std::vector<TaskRecord>& tasks,
-                                             std::optional<Grouping> group_by,
-                                             int suppression_threshold);
+std::vector<FeedbackGroup> SummarizeFeedback(
+    const std::vector<TaskRecord>& tasks, std::optional<Grouping> group_by,
+    int suppression_threshold);
 
 // CSV exports (RFC 4180 fields, without line ends). The assignments export:
 // a header, then one line per assignment.
@@ -139,8 +139,8 @@ struct Payee {
 };
 // Fees and travel per expert per Helsinki month: completed tasks and
 // cancellations that pay something. Header first, then by expert and month.
-std::vector<std::string> PayrollCsvLines(const std::vector<TaskRecord>& tasks,
-                                         const std::map<std::string, Payee>& payees);
+std::vector<std::string> PayrollCsvLines(
+    const std::vector<TaskRecord>& tasks, const std::map<std::string, Payee>& payees);
 
 // Gini coefficient of non-negative counts; 0 when all are equal or zero.
 double Gini(const std::vector<int>& counts);

@@ -20,9 +20,9 @@ int TravelKm(absl::string_view from, absl::string_view to) {
   constexpr double kRad = M_PI / 180.0;
   const double dlat = (b->lat - a->lat) * kRad;
   const double dlon = (b->lon - a->lon) * kRad;
-  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(a->lat * kRad) * std::cos(b->lat * kRad) *
-                       std::sin(dlon / 2) * std::sin(dlon / 2);
+  const double h =
+      std::sin(dlat / 2) * std::sin(dlat / 2) +
+      std::cos(a->lat * kRad) * std::cos(b->lat * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
   const double km = 2 * kEarthRadiusKm * std::asin(std::sqrt(h));
   return static_cast<int>(std::lround(km * kRoadFactor));
 }

@@ -1,7 +1,5 @@
 #include "services/domain/validation.h"
 
-#include "services/domain/field_checks.h"
-
 #include <algorithm>
 #include <cctype>
 
@@ -13,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "services/domain/enum_names.h"
+#include "services/domain/field_checks.h"
 #include "services/reference/reference_data.h"
 
 namespace kokemus::domain {
@@ -23,15 +22,13 @@ constexpr size_t kMaxNameLength = 200;
 constexpr size_t kMaxListLength = 50;
 
 bool AllDigits(absl::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isdigit(c);
-  });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 bool AllAlpha(absl::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isalpha(c);
-  });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalpha(c); });
 }
 
 void CheckEmail(absl::string_view value, std::string path, FieldViolations& v) {
@@ -43,23 +40,20 @@ void CheckEmail(absl::string_view value, std::string path, FieldViolations& v) {
 void CheckPhone(absl::string_view value, std::string path, FieldViolations& v) {
   // Normalize* has already put a valid number in E.164 form.
   if (!value.empty() && !NormalizePhone(value)) {
-    v.Add(std::move(path),
-          "not a phone number: use 040 123 4567 or +358 40 123 4567");
+    v.Add(std::move(path), "not a phone number: use 040 123 4567 or +358 40 123 4567");
   }
 }
 
-void CheckBusinessId(absl::string_view value, std::string path,
-                     FieldViolations& v) {
+void CheckBusinessId(absl::string_view value, std::string path, FieldViolations& v) {
   if (!value.empty() && !IsValidBusinessId(value)) {
-    v.Add(std::move(path),
-          "not a Finnish business id (Y-tunnus) of the form 1234567-8 with a "
-          "valid check digit");
+    v.Add(
+        std::move(path),
+        "not a Finnish business id (Y-tunnus) of the form 1234567-8 with a "
+        "valid check digit");
   }
 }
 
-void TrimInPlace(std::string& s) {
-  absl::StripAsciiWhitespace(&s);
-}
+void TrimInPlace(std::string& s) { absl::StripAsciiWhitespace(&s); }
 
 }  // namespace
 
@@ -75,8 +69,8 @@ absl::Status FieldViolations::ToStatus() const {
     parts.push_back(absl::StrCat(field, ": ", description));
     absl::StrAppend(&payload, field, "\t", description, "\n");
   }
-  absl::Status status = absl::InvalidArgumentError(absl::StrCat(
-      "invalid request: ", absl::StrJoin(parts, "; ")));
+  absl::Status status =
+      absl::InvalidArgumentError(absl::StrCat("invalid request: ", absl::StrJoin(parts, "; ")));
   status.SetPayload(kViolationsPayload, absl::Cord(payload));
   return status;
 }
@@ -85,8 +79,7 @@ std::vector<FieldViolation> ViolationsOf(const absl::Status& status) {
   std::vector<FieldViolation> out;
   auto payload = status.GetPayload(kViolationsPayload);
   if (!payload) return out;
-  for (absl::string_view line :
-       absl::StrSplit(std::string(*payload), '\n', absl::SkipEmpty())) {
+  for (absl::string_view line : absl::StrSplit(std::string(*payload), '\n', absl::SkipEmpty())) {
     std::pair<std::string, std::string> kv = absl::StrSplit(line, '\t');
     out.push_back({kv.first, kv.second});
   }
@@ -141,8 +134,7 @@ bool IsValidUuid(absl::string_view text) {
 }
 
 bool IsValidBusinessId(absl::string_view id) {
-  if (id.size() != 9 || id[7] != '-' || !AllDigits(id.substr(0, 7)) ||
-      !AllDigits(id.substr(8))) {
+  if (id.size() != 9 || id[7] != '-' || !AllDigits(id.substr(0, 7)) || !AllDigits(id.substr(8))) {
     return false;
   }
   static constexpr int kWeights[7] = {7, 9, 10, 5, 8, 4, 2};
@@ -164,21 +156,18 @@ bool IsValidEmail(absl::string_view email) {
   const absl::string_view local = email.substr(0, at);
   const absl::string_view domain = email.substr(at + 1);
   for (unsigned char c : local) {
-    if (c <= ' ' || c >= 0x7f || c == '"' || c == '(' || c == ')' ||
-        c == ',' || c == ':' || c == ';' || c == '<' || c == '>' ||
-        c == '[' || c == ']' || c == '\\') {
+    if (c <= ' ' || c >= 0x7f || c == '"' || c == '(' || c == ')' || c == ',' || c == ':' ||
+        c == ';' || c == '<' || c == '>' || c == '[' || c == ']' || c == '\\') {
       return false;
     }
   }
-  if (local.front() == '.' || local.back() == '.' ||
-      absl::StrContains(local, "..")) {
+  if (local.front() == '.' || local.back() == '.' || absl::StrContains(local, "..")) {
     return false;
   }
   std::vector<absl::string_view> labels = absl::StrSplit(domain, '.');
   if (labels.size() < 2) return false;
   for (absl::string_view label : labels) {
-    if (label.empty() || label.size() > 63 || label.front() == '-' ||
-        label.back() == '-') {
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
       return false;
     }
     for (unsigned char c : label) {
@@ -232,8 +221,8 @@ std::optional<std::string> CanonicalLanguageTag(absl::string_view tag) {
       absl::AsciiStrToLower(&p);
       p[0] = absl::ascii_toupper(p[0]);
       seen_script = true;
-    } else if (!seen_region &&
-               ((p.size() == 2 && AllAlpha(p)) || (p.size() == 3 && AllDigits(p)))) {
+    } else if (
+        !seen_region && ((p.size() == 2 && AllAlpha(p)) || (p.size() == 3 && AllDigits(p)))) {
       absl::AsciiStrToUpper(&p);
       seen_region = true;
     } else {
@@ -290,17 +279,17 @@ void NormalizeOrganization(Organization& o) {
   if (auto phone = NormalizePhone(o.contact_phone)) o.contact_phone = *phone;
 }
 
-void ValidateExchange(const Exchange& e, absl::string_view prefix,
-                      FieldViolations& v) {
-  CheckText(e.display_name, Text::kLine, kMaxNameLength, true, FieldPath(prefix, "display_name"), v);
+void ValidateExchange(const Exchange& e, absl::string_view prefix, FieldViolations& v) {
+  CheckText(
+      e.display_name, Text::kLine, kMaxNameLength, true, FieldPath(prefix, "display_name"), v);
   if (e.wellbeing_region.empty()) {
     v.Add(FieldPath(prefix, "wellbeing_region"), "is required");
   } else if (reference::ReferenceData::Get().FindRegion(e.wellbeing_region) == nullptr) {
-    v.Add(FieldPath(prefix, "wellbeing_region"),
-          "not a wellbeing region code (for example PH, HEL, VS)");
+    v.Add(
+        FieldPath(prefix, "wellbeing_region"),
+        "not a wellbeing region code (for example PH, HEL, VS)");
   }
-  if (e.default_language != "fi" && e.default_language != "sv" &&
-      e.default_language != "en") {
+  if (e.default_language != "fi" && e.default_language != "sv" && e.default_language != "en") {
     v.Add(FieldPath(prefix, "default_language"), "must be fi, sv or en");
   }
   CheckBusinessId(e.business_id, FieldPath(prefix, "business_id"), v);
@@ -313,9 +302,9 @@ void ValidateExchange(const Exchange& e, absl::string_view prefix,
   }
 }
 
-void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix,
-                    FieldViolations& v) {
-  CheckText(e.display_name, Text::kLine, kMaxNameLength, true, FieldPath(prefix, "display_name"), v);
+void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix, FieldViolations& v) {
+  CheckText(
+      e.display_name, Text::kLine, kMaxNameLength, true, FieldPath(prefix, "display_name"), v);
   CheckEmail(e.email, FieldPath(prefix, "email"), v);
   CheckPhone(e.phone, FieldPath(prefix, "phone"), v);
   if (e.email.empty() && e.phone.empty()) {
@@ -331,8 +320,9 @@ void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix,
   for (size_t i = 0; i < e.languages.size(); ++i) {
     if (!CanonicalLanguageTag(e.languages[i])) {
       v.Add(Indexed(languages, i), "not a BCP-47 language tag such as fi, sv or en");
-    } else if (std::find(e.languages.begin(), e.languages.begin() + i,
-                         e.languages[i]) != e.languages.begin() + i) {
+    } else if (
+        std::find(e.languages.begin(), e.languages.begin() + i, e.languages[i]) !=
+        e.languages.begin() + i) {
       v.Add(Indexed(languages, i), "duplicate value");
     }
   }
@@ -350,8 +340,7 @@ void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix,
     CheckText(t.provider, Text::kLine, kMaxNameLength, true, absl::StrCat(at, ".provider"), v);
     CheckText(t.title, Text::kLine, kMaxNameLength, true, absl::StrCat(at, ".title"), v);
     absl::CivilDay day;
-    if (!IsValidDate(t.completion_date) ||
-        !absl::ParseCivilTime(t.completion_date, &day)) {
+    if (!IsValidDate(t.completion_date) || !absl::ParseCivilTime(t.completion_date, &day)) {
       v.Add(absl::StrCat(at, ".completion_date"), "must be a date YYYY-MM-DD");
     } else if (day > today) {
       v.Add(absl::StrCat(at, ".completion_date"), "must not be in the future");
@@ -362,10 +351,9 @@ void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix,
   if (e.service_municipalities.size() > 400) v.Add(services, "at most 400 values");
   for (size_t i = 0; i < e.service_municipalities.size(); ++i) {
     CheckMunicipality(e.service_municipalities[i], true, Indexed(services, i), v);
-    if (std::find(e.service_municipalities.begin(),
-                  e.service_municipalities.begin() + i,
-                  e.service_municipalities[i]) !=
-        e.service_municipalities.begin() + i) {
+    if (std::find(
+            e.service_municipalities.begin(), e.service_municipalities.begin() + i,
+            e.service_municipalities[i]) != e.service_municipalities.begin() + i) {
       v.Add(Indexed(services, i), "duplicate value");
     }
   }
@@ -407,10 +395,10 @@ void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix,
   if (e.max_assignments_per_month < 0 || e.max_assignments_per_month > 100) {
     v.Add(FieldPath(prefix, "max_assignments_per_month"), "must be between 0 and 100");
   }
-  if (e.monthly_earnings_limit_cents < 0 ||
-      e.monthly_earnings_limit_cents > 100'000'000) {
-    v.Add(FieldPath(prefix, "monthly_earnings_limit_cents"),
-          "must be between 0 and 100000000 (1 000 000 euros)");
+  if (e.monthly_earnings_limit_cents < 0 || e.monthly_earnings_limit_cents > 100'000'000) {
+    v.Add(
+        FieldPath(prefix, "monthly_earnings_limit_cents"),
+        "must be between 0 and 100000000 (1 000 000 euros)");
   }
   CheckRequiredEnum(e.payment_method, FieldPath(prefix, "payment_method"), v);
   CheckRequiredEnum(e.state, FieldPath(prefix, "state"), v);
@@ -422,18 +410,21 @@ void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix,
     } else if (e.consent.given_time > now + absl::Minutes(5)) {
       v.Add(FieldPath(prefix, "consent.given_time"), "must not be in the future");
     }
-    CheckText(e.consent.notice_version, Text::kLine, 40, true, FieldPath(prefix, "consent.notice_version"), v);
+    CheckText(
+        e.consent.notice_version, Text::kLine, 40, true,
+        FieldPath(prefix, "consent.notice_version"), v);
   }
 }
 
-void ValidateOrganization(const Organization& o, absl::string_view prefix,
-                          FieldViolations& v) {
-  CheckText(o.display_name, Text::kLine, kMaxNameLength, true, FieldPath(prefix, "display_name"), v);
+void ValidateOrganization(const Organization& o, absl::string_view prefix, FieldViolations& v) {
+  CheckText(
+      o.display_name, Text::kLine, kMaxNameLength, true, FieldPath(prefix, "display_name"), v);
   CheckBusinessId(o.business_id, FieldPath(prefix, "business_id"), v);
   CheckRequiredEnum(o.sector, FieldPath(prefix, "sector"), v);
   CheckRequiredEnum(o.kind, FieldPath(prefix, "kind"), v);
   CheckMunicipality(o.municipality, true, FieldPath(prefix, "municipality"), v);
-  CheckText(o.contact_name, Text::kLine, kMaxNameLength, false, FieldPath(prefix, "contact_name"), v);
+  CheckText(
+      o.contact_name, Text::kLine, kMaxNameLength, false, FieldPath(prefix, "contact_name"), v);
   CheckEmail(o.contact_email, FieldPath(prefix, "contact_email"), v);
   CheckPhone(o.contact_phone, FieldPath(prefix, "contact_phone"), v);
 }

@@ -13,12 +13,10 @@
 
 #include <optional>
 #include <string>
-
-#include "absl/strings/string_view.h"
-
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "services/domain/model.h"
 
@@ -91,13 +89,12 @@ void NormalizeExpert(Expert& expert);
 void NormalizeOrganization(Organization& organization);
 
 // Add one violation per bad field, with `prefix` ("expert") before each path.
-void ValidateExchange(const Exchange& exchange, absl::string_view prefix,
-                      FieldViolations& violations);
-void ValidateExpert(const Expert& expert, absl::Time now,
-                    absl::string_view prefix, FieldViolations& violations);
-void ValidateOrganization(const Organization& organization,
-                          absl::string_view prefix,
-                          FieldViolations& violations);
+void ValidateExchange(
+    const Exchange& exchange, absl::string_view prefix, FieldViolations& violations);
+void ValidateExpert(
+    const Expert& expert, absl::Time now, absl::string_view prefix, FieldViolations& violations);
+void ValidateOrganization(
+    const Organization& organization, absl::string_view prefix, FieldViolations& violations);
 
 }  // namespace kokemus::domain
 

@@ -23,16 +23,18 @@ std::string Escape(absl::string_view value) {
 
 std::string Number(double v) { return absl::StrFormat("%.6g", v); }
 
-void RenderHistograms(const std::string& name, const std::string& help,
-                      const std::string& label, const auto& histograms, std::string& out) {
+void RenderHistograms(
+    const std::string& name, const std::string& help, const std::string& label,
+    const auto& histograms, std::string& out) {
   absl::StrAppend(&out, "# HELP ", name, " ", help, "\n# TYPE ", name, " histogram\n");
   for (const auto& [key, h] : histograms) {
     const std::string labels = absl::StrCat(label, "=\"", Escape(key), "\"");
     uint64_t cumulative = 0;
     for (size_t i = 0; i < Metrics::kBuckets.size(); ++i) {
       cumulative += h.counts[i];
-      absl::StrAppend(&out, name, "_bucket{", labels, ",le=\"", Number(Metrics::kBuckets[i]),
-                      "\"} ", cumulative, "\n");
+      absl::StrAppend(
+          &out, name, "_bucket{", labels, ",le=\"", Number(Metrics::kBuckets[i]), "\"} ",
+          cumulative, "\n");
     }
     absl::StrAppend(&out, name, "_bucket{", labels, ",le=\"+Inf\"} ", h.count, "\n");
     absl::StrAppend(&out, name, "_sum{", labels, "} ", Number(h.sum), "\n");
@@ -72,21 +74,24 @@ void Metrics::AddGauge(std::string name, std::string help, std::function<double(
 std::string Metrics::Render() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::string out;
-  absl::StrAppend(&out,
-                  "# HELP kokemus_grpc_requests_total RPCs handled, by method and status code.\n"
-                  "# TYPE kokemus_grpc_requests_total counter\n");
+  absl::StrAppend(
+      &out,
+      "# HELP kokemus_grpc_requests_total RPCs handled, by method and status code.\n"
+      "# TYPE kokemus_grpc_requests_total counter\n");
   for (const auto& [key, count] : requests_) {
-    absl::StrAppend(&out, "kokemus_grpc_requests_total{method=\"", Escape(key.first),
-                    "\",code=\"", Escape(key.second), "\"} ", count, "\n");
+    absl::StrAppend(
+        &out, "kokemus_grpc_requests_total{method=\"", Escape(key.first), "\",code=\"",
+        Escape(key.second), "\"} ", count, "\n");
   }
-  RenderHistograms("kokemus_grpc_request_duration_seconds", "RPC latency by method.", "method",
-                   latency_, out);
-  RenderHistograms("kokemus_operation_duration_seconds",
-                   "Time of named operations (matching, contract generation).", "operation",
-                   operations_, out);
+  RenderHistograms(
+      "kokemus_grpc_request_duration_seconds", "RPC latency by method.", "method", latency_, out);
+  RenderHistograms(
+      "kokemus_operation_duration_seconds",
+      "Time of named operations (matching, contract generation).", "operation", operations_, out);
   for (const Gauge& g : gauges_) {
-    absl::StrAppend(&out, "# HELP ", g.name, " ", g.help, "\n# TYPE ", g.name, " gauge\n",
-                    g.name, " ", Number(g.read()), "\n");
+    absl::StrAppend(
+        &out, "# HELP ", g.name, " ", g.help, "\n# TYPE ", g.name, " gauge\n", g.name, " ",
+        Number(g.read()), "\n");
   }
   return out;
 }

@@ -26,8 +26,8 @@ namespace kokemus::observability {
 class Metrics final {
  public:
   // Upper bounds of the latency buckets, in seconds.
-  static constexpr std::array<double, 12> kBuckets = {
-      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+  static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                      0.05,   0.1,   0.25,   0.5,   1,    2.5};
 
   void RecordRequest(absl::string_view method, absl::string_view code, double seconds);
   void RecordOperation(absl::string_view operation, double seconds);

@@ -12,8 +12,9 @@
 namespace kokemus::observability {
 
 struct MetricsHttpAccess {
-  static MHD_Result Handle(void* cls, MHD_Connection* connection, const char* url,
-                           const char* method, const char*, const char*, size_t*, void**) {
+  static MHD_Result Handle(
+      void* cls, MHD_Connection* connection, const char* url, const char* method, const char*,
+      const char*, size_t*, void**) {
     auto* self = static_cast<MetricsHttpServer*>(cls);
     std::string body;
     unsigned int status = MHD_HTTP_OK;
@@ -27,8 +28,8 @@ struct MetricsHttpAccess {
     } else {
       body = self->metrics_.Render();
     }
-    MHD_Response* response = MHD_create_response_from_buffer(
-        body.size(), body.data(), MHD_RESPMEM_MUST_COPY);
+    MHD_Response* response =
+        MHD_create_response_from_buffer(body.size(), body.data(), MHD_RESPMEM_MUST_COPY);
     MHD_add_response_header(response, "Content-Type", type);
     const MHD_Result result = MHD_queue_response(connection, status, response);
     MHD_destroy_response(response);

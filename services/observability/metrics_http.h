@@ -19,8 +19,8 @@ namespace kokemus::observability {
 class MetricsHttpServer final {
  public:
   // `listen` is "HOST:PORT" with an IPv4 host; port 0 picks a free one.
-  static absl::StatusOr<std::unique_ptr<MetricsHttpServer>> Start(const std::string& listen,
-                                                                  const Metrics& metrics);
+  static absl::StatusOr<std::unique_ptr<MetricsHttpServer>> Start(
+      const std::string& listen, const Metrics& metrics);
   int port() const { return port_; }
   ~MetricsHttpServer();
 

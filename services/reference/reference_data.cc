@@ -10,8 +10,7 @@
 
 namespace kokemus {
 // Defined in the file that cmake/Embed.cmake generates.
-const std::vector<std::pair<absl::string_view, absl::string_view>>&
-EmbeddedReferenceData();
+const std::vector<std::pair<absl::string_view, absl::string_view>>& EmbeddedReferenceData();
 }  // namespace kokemus
 
 namespace kokemus::reference {
@@ -53,8 +52,7 @@ const ReferenceData& ReferenceData::Get() {
 ReferenceData::ReferenceData() {
   for (const auto& r : Rows(FindEmbedded("municipalities.csv"))) {
     if (r.size() < 9) continue;
-    Municipality m{std::string(r[0]), std::string(r[1]), std::string(r[2]),
-                   std::string(r[3])};
+    Municipality m{std::string(r[0]), std::string(r[1]), std::string(r[2]), std::string(r[3])};
     if (!absl::SimpleAtod(r[7], &m.lat) || !absl::SimpleAtod(r[8], &m.lon)) {
       std::abort();
     }
@@ -67,8 +65,7 @@ ReferenceData::ReferenceData() {
   for (const auto& r : Rows(FindEmbedded("wellbeing_regions.csv"))) {
     if (r.size() < 3) continue;
     region_by_code_[std::string(r[0])] = regions_.size();
-    regions_.push_back(
-        {std::string(r[0]), std::string(r[1]), std::string(r[2])});
+    regions_.push_back({std::string(r[0]), std::string(r[1]), std::string(r[2])});
   }
 }
 
@@ -77,8 +74,7 @@ const Municipality* ReferenceData::FindMunicipality(absl::string_view code) cons
   return it == municipality_by_code_.end() ? nullptr : &municipalities_[it->second];
 }
 
-const Municipality* ReferenceData::FindMunicipalityByName(
-    absl::string_view name) const {
+const Municipality* ReferenceData::FindMunicipalityByName(absl::string_view name) const {
   auto it = municipality_by_name_.find(FoldCase(name));
   return it == municipality_by_name_.end() ? nullptr : &municipalities_[it->second];
 }

@@ -9,12 +9,10 @@
 #define KOKEMUS_SERVICES_REFERENCE_REFERENCE_DATA_H_
 
 #include <string>
-
-#include "absl/strings/string_view.h"
-
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 
 namespace kokemus::reference {
 
@@ -41,9 +39,7 @@ class ReferenceData final {
   // Finnish or Swedish name, case-insensitive ("Lahti", "LAHTIS", "hämeenlinna").
   const Municipality* FindMunicipalityByName(absl::string_view name) const;
   const WellbeingRegion* FindRegion(absl::string_view code) const;
-  const std::vector<Municipality>& municipalities() const {
-    return municipalities_;
-  }
+  const std::vector<Municipality>& municipalities() const { return municipalities_; }
   const std::vector<WellbeingRegion>& regions() const { return regions_; }
 
  private:

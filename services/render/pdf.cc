@@ -21,7 +21,7 @@ using domain::Document;
 
 namespace {
 
-constexpr double kPageWidth = 595.276;   // A4 in points
+constexpr double kPageWidth = 595.276;  // A4 in points
 constexpr double kPageHeight = 841.890;
 constexpr double kMargin = 62.0;
 constexpr double kFooter = 36.0;
@@ -67,7 +67,8 @@ struct Piece {
 constexpr double kChartHeight = 230;
 
 // Series colours: dark blue, orange, teal, grey.
-constexpr int kSeriesColours[][3] = {{40, 90, 160}, {230, 130, 40}, {40, 150, 140}, {130, 130, 130}};
+constexpr int kSeriesColours[][3] = {
+    {40, 90, 160}, {230, 130, 40}, {40, 150, 140}, {130, 130, 130}};
 
 // PLplot keeps global state: one chart at a time in the process.
 std::mutex& PlplotMutex() {
@@ -162,8 +163,8 @@ void DrawChart(cairo_t* cr, const Chart& chart, double width, double height) {
 
 }  // namespace
 
-absl::StatusOr<std::string> RenderPdf(const Document& document, absl::string_view title,
-                                      absl::Time created) {
+absl::StatusOr<std::string> RenderPdf(
+    const Document& document, absl::string_view title, absl::Time created) {
   std::string out;
   cairo_surface_t* surface =
       cairo_pdf_surface_create_for_stream(AppendToString, &out, kPageWidth, kPageHeight);
@@ -241,9 +242,10 @@ absl::StatusOr<std::string> RenderPdf(const Document& document, absl::string_vie
             const double w = i == 0 ? first_width : other_width;
             const bool last_row = &row == &b.rows.back();
             piece.cells.emplace_back(
-                x, MakeLayout(cr, row[i], last_row ? "DejaVu Sans Bold 10" : "DejaVu Sans 10",
-                              w - 8));
-            if (i > 0) pango_layout_set_alignment(piece.cells.back().second.get(), PANGO_ALIGN_RIGHT);
+                x,
+                MakeLayout(cr, row[i], last_row ? "DejaVu Sans Bold 10" : "DejaVu Sans 10", w - 8));
+            if (i > 0)
+              pango_layout_set_alignment(piece.cells.back().second.get(), PANGO_ALIGN_RIGHT);
             piece.height = std::max(piece.height, HeightOf(piece.cells.back().second.get()) + 6);
             x += w;
           }
@@ -280,8 +282,8 @@ absl::StatusOr<std::string> RenderPdf(const Document& document, absl::string_vie
         cairo_stroke(cr);
       }
     }
-    Layout footer = MakeLayout(cr, absl::StrCat(p + 1, " / ", pages), "DejaVu Sans 8.5",
-                               kContentWidth);
+    Layout footer =
+        MakeLayout(cr, absl::StrCat(p + 1, " / ", pages), "DejaVu Sans 8.5", kContentWidth);
     pango_layout_set_alignment(footer.get(), PANGO_ALIGN_CENTER);
     cairo_move_to(cr, kMargin, kPageHeight - kMargin);
     pango_cairo_show_layout(cr, footer.get());
@@ -292,8 +294,8 @@ absl::StatusOr<std::string> RenderPdf(const Document& document, absl::string_vie
   const cairo_status_t status = cairo_surface_status(surface);
   cairo_surface_destroy(surface);
   if (status != CAIRO_STATUS_SUCCESS) {
-    return absl::InternalError(absl::StrCat("PDF rendering failed: ",
-                                            cairo_status_to_string(status)));
+    return absl::InternalError(
+        absl::StrCat("PDF rendering failed: ", cairo_status_to_string(status)));
   }
   return out;
 }

@@ -22,8 +22,8 @@ namespace kokemus::render {
 // title, wrapping paragraphs, tables, charts, page numbers "1 / 2", DejaVu
 // Sans. `created` is written as both the creation and modification date, so
 // the same inputs give byte-identical output.
-absl::StatusOr<std::string> RenderPdf(const domain::Document& document, absl::string_view title,
-                                      absl::Time created);
+absl::StatusOr<std::string> RenderPdf(
+    const domain::Document& document, absl::string_view title, absl::Time created);
 
 }  // namespace kokemus::render
 

@@ -8,8 +8,8 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "services/domain/digest.h"
-#include "services/domain/validation.h"
 #include "services/domain/fees.h"
+#include "services/domain/validation.h"
 
 namespace kokemus::rpc {
 
@@ -27,8 +27,9 @@ bool Caller::self_only() const {
          rule_->expert == domain::Ownership::kSelf;
 }
 
-absl::Status Caller::MaySee(absl::string_view resource, absl::string_view organization_id,
-                            absl::string_view expert_id) const {
+absl::Status Caller::MaySee(
+    absl::string_view resource, absl::string_view organization_id,
+    absl::string_view expert_id) const {
   if ((organization_only() && organization_id != principal_.organization_id) ||
       (self_only() && expert_id != principal_.expert_id)) {
     return absl::NotFoundError(absl::StrCat(resource, " not found"));
@@ -36,16 +37,18 @@ absl::Status Caller::MaySee(absl::string_view resource, absl::string_view organi
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> ExchangeOfResource(absl::string_view resource,
-                                               absl::string_view field) {
+absl::StatusOr<std::string> ExchangeOfResource(
+    absl::string_view resource, absl::string_view field) {
   if (resource.empty()) return std::string();
   absl::string_view rest = resource;
   if (!absl::ConsumePrefix(&rest, "exchanges/")) {
-    return domain::InvalidField(std::string(field), "must be a resource name under exchanges/{exchange}");
+    return domain::InvalidField(
+        std::string(field), "must be a resource name under exchanges/{exchange}");
   }
   const absl::string_view id = rest.substr(0, rest.find('/'));
   if (id.empty()) {
-    return domain::InvalidField(std::string(field), "must be a resource name under exchanges/{exchange}");
+    return domain::InvalidField(
+        std::string(field), "must be a resource name under exchanges/{exchange}");
   }
   return id == "-" ? std::string() : std::string(id);
 }
@@ -63,8 +66,8 @@ void AccessGuard::ForgetKeys() {
   checked_.clear();
 }
 
-absl::StatusOr<domain::Principal> AccessGuard::Authenticate(grpc::ServerContext* context,
-                                                            absl::Time now) {
+absl::StatusOr<domain::Principal> AccessGuard::Authenticate(
+    grpc::ServerContext* context, absl::Time now) {
   const auto& metadata = context->client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) {
@@ -106,9 +109,9 @@ absl::StatusOr<domain::Principal> AccessGuard::Authenticate(grpc::ServerContext*
   return principal;
 }
 
-absl::Status AccessGuard::Check(grpc::ServerContext* context, absl::string_view method,
-                                absl::string_view field, absl::string_view resource,
-                                Caller& caller) {
+absl::Status AccessGuard::Check(
+    grpc::ServerContext* context, absl::string_view method, absl::string_view field,
+    absl::string_view resource, Caller& caller) {
   // Deadlines, rate limits and the key cache run on real time; the call's
   // rules on the server's clock.
   const absl::Time now = absl::Now();
@@ -121,8 +124,7 @@ absl::Status AccessGuard::Check(grpc::ServerContext* context, absl::string_view 
   if (!principal.ok()) return principal.status();
   caller.principal_ = *std::move(principal);
   if (!limiter_.Allow(caller.principal_.key_id, now)) {
-    return absl::ResourceExhaustedError(
-        "too many calls with this API key; retry after a moment");
+    return absl::ResourceExhaustedError("too many calls with this API key; retry after a moment");
   }
   caller.rule_ = domain::RuleFor(absl::StrCat("kokemus.v1.", method));
   if (caller.rule_ == nullptr) {
@@ -142,8 +144,7 @@ absl::Status AccessGuard::Check(grpc::ServerContext* context, absl::string_view 
   return domain::Decide(*caller.rule_, caller.principal_, caller.exchange_id_, resource);
 }
 
-storage::AuditRecord AccessGuard::RecordOf(const Caller& caller,
-                                           const absl::Status& status) const {
+storage::AuditRecord AccessGuard::RecordOf(const Caller& caller, const absl::Status& status) const {
   storage::AuditRecord record;
   record.exchange_id = caller.exchange_id_;
   record.time = absl::Now();

@@ -59,8 +59,9 @@ class Caller {
   bool self_only() const;
   // NOT_FOUND naming `resource` unless a narrowed caller may see an object
   // of `organization_id` assigned to `expert_id` ("" where there is none).
-  absl::Status MaySee(absl::string_view resource, absl::string_view organization_id,
-                      absl::string_view expert_id) const;
+  absl::Status MaySee(
+      absl::string_view resource, absl::string_view organization_id,
+      absl::string_view expert_id) const;
   // The time of the call on the server's clock (domain/clock.h), taken once:
   // every rule of the call decides by it.
   absl::Time now() const { return now_; }
@@ -84,8 +85,7 @@ class Caller {
 
 // The exchange of a resource name: "ph" for "exchanges/ph/experts/kaisa", ""
 // for "" and "exchanges/-". INVALID_ARGUMENT naming `field` otherwise.
-absl::StatusOr<std::string> ExchangeOfResource(absl::string_view resource,
-                                               absl::string_view field);
+absl::StatusOr<std::string> ExchangeOfResource(absl::string_view resource, absl::string_view field);
 
 class AccessGuard final {
  public:
@@ -94,16 +94,18 @@ class AccessGuard final {
   // Checks the call to `method` ("RegistryService/GetExpert") whose request
   // names `resource` in `field`, then runs `body(Caller&)` and audits it.
   template <typename F>
-  grpc::Status Run(grpc::ServerContext* context, absl::string_view method,
-                   absl::string_view field, absl::string_view resource, F&& body) {
+  grpc::Status Run(
+      grpc::ServerContext* context, absl::string_view method, absl::string_view field,
+      absl::string_view resource, F&& body) {
     return Serve(context, method, field, resource, /*streaming=*/false, body);
   }
 
   // A server-streaming call: one that hands out personal data is audited
   // before the first message leaves (and again if it then fails).
   template <typename F>
-  grpc::Status RunStreaming(grpc::ServerContext* context, absl::string_view method,
-                            absl::string_view field, absl::string_view resource, F&& body) {
+  grpc::Status RunStreaming(
+      grpc::ServerContext* context, absl::string_view method, absl::string_view field,
+      absl::string_view resource, F&& body) {
     return Serve(context, method, field, resource, /*streaming=*/true, body);
   }
 
@@ -115,9 +117,9 @@ class AccessGuard final {
 
  private:
   template <typename F>
-  grpc::Status Serve(grpc::ServerContext* context, absl::string_view method,
-                     absl::string_view field, absl::string_view resource, bool streaming,
-                     F& body) {
+  grpc::Status Serve(
+      grpc::ServerContext* context, absl::string_view method, absl::string_view field,
+      absl::string_view resource, bool streaming, F& body) {
     return Guarded([&]() -> absl::Status {
       Caller caller;
       if (absl::Status s = Check(context, method, field, resource, caller); !s.ok()) {
@@ -141,8 +143,9 @@ class AccessGuard final {
     });
   }
 
-  absl::Status Check(grpc::ServerContext* context, absl::string_view method,
-                     absl::string_view field, absl::string_view resource, Caller& caller);
+  absl::Status Check(
+      grpc::ServerContext* context, absl::string_view method, absl::string_view field,
+      absl::string_view resource, Caller& caller);
   absl::StatusOr<domain::Principal> Authenticate(grpc::ServerContext* context, absl::Time now);
   // The body's answer to a malformed resource name: its own INVALID_ARGUMENT,
   // never anything it might have found.
@@ -167,7 +170,7 @@ class AccessGuard final {
   const AccessOptions options_;
   domain::RateLimiter limiter_;
   domain::RateLimiter failures_;  // failed authentications by client address
-  storage::AuditWriter writer_;  // records outside a write transaction, written behind
+  storage::AuditWriter writer_;   // records outside a write transaction, written behind
   std::mutex mu_;
   std::unordered_map<std::string, Checked> checked_;  // by SHA-256 of the key; guarded by mu_
 };

@@ -29,8 +29,8 @@ v1::ApiKey ToProto(const storage::ApiKey& key) {
   p.set_display_name(key.display_name);
   p.set_role(static_cast<v1::AccessRole>(who.role));
   if (!who.organization_id.empty()) {
-    p.set_organization(domain::ChildResourceName(who.exchange_id, "organizations",
-                                                 who.organization_id));
+    p.set_organization(
+        domain::ChildResourceName(who.exchange_id, "organizations", who.organization_id));
   }
   if (!who.expert_id.empty()) {
     p.set_expert(domain::ChildResourceName(who.exchange_id, "experts", who.expert_id));
@@ -46,14 +46,16 @@ v1::ApiKey ToProto(const storage::ApiKey& key) {
 
 // The id in `reference` (a resource name of `collection` in `exchange_id`);
 // a violation naming `field` when it is not one.
-std::string ScopeId(const std::string& reference, absl::string_view collection,
-                    const std::string& exchange_id, absl::string_view field,
-                    domain::FieldViolations& v) {
+std::string ScopeId(
+    const std::string& reference, absl::string_view collection, const std::string& exchange_id,
+    absl::string_view field, domain::FieldViolations& v) {
   if (reference.empty()) return "";
   auto child = domain::ParseChildName(reference, collection, field);
   if (!child.ok() || child->exchange_id != exchange_id) {
-    v.Add(std::string(field), absl::StrCat("must be a resource name ", ExchangePart(exchange_id), "/",
-                              collection, "/{id} in the key's exchange"));
+    v.Add(
+        std::string(field), absl::StrCat(
+                                "must be a resource name ", ExchangePart(exchange_id), "/",
+                                collection, "/{id} in the key's exchange"));
     return "";
   }
   return child->id;
@@ -61,137 +63,140 @@ std::string ScopeId(const std::string& reference, absl::string_view collection,
 
 }  // namespace
 
-grpc::Status AccessService::CreateApiKey(grpc::ServerContext* context,
-                                         const v1::CreateApiKeyRequest* request,
-                                         v1::CreateApiKeyResponse* response) {
-  return guard_.Run(context, "AccessService/CreateApiKey", "parent", request->parent(),
-                    [&](Caller& caller) -> absl::Status {
-    const v1::ApiKey& in = request->api_key();
-    domain::FieldViolations v;
-    storage::ApiKey key;
-    key.display_name = std::string(absl::StripAsciiWhitespace(in.display_name()));
-    key.principal.role = static_cast<AccessRole>(in.role());
-    if (!v1::AccessRole_IsValid(in.role())) v.Add("api_key.role", "is not a known role");
-    key.principal.exchange_id = caller.exchange_id();
-    key.principal.organization_id = ScopeId(in.organization(), "organizations",
-                                            caller.exchange_id(), "api_key.organization", v);
-    key.principal.expert_id =
-        ScopeId(in.expert(), "experts", caller.exchange_id(), "api_key.expert", v);
-    key.expire_time = in.has_expire_time() ? FromProto(in.expire_time()) : absl::UnixEpoch();
-    if (!in.has_expire_time()) v.Add("api_key.expire_time", "is required");
-    if (!v.empty()) return v.ToStatus();
-    key.created_by = caller.principal().key_id;
-    auto created = keys_.Create(std::move(key), caller.now());
-    if (!created.ok()) return created.status();
-    *response->mutable_api_key() = ToProto(created->key);
-    response->set_key(created->plaintext);
-    return absl::OkStatus();
-  });
+grpc::Status AccessService::CreateApiKey(
+    grpc::ServerContext* context, const v1::CreateApiKeyRequest* request,
+    v1::CreateApiKeyResponse* response) {
+  return guard_.Run(
+      context, "AccessService/CreateApiKey", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        const v1::ApiKey& in = request->api_key();
+        domain::FieldViolations v;
+        storage::ApiKey key;
+        key.display_name = std::string(absl::StripAsciiWhitespace(in.display_name()));
+        key.principal.role = static_cast<AccessRole>(in.role());
+        if (!v1::AccessRole_IsValid(in.role())) v.Add("api_key.role", "is not a known role");
+        key.principal.exchange_id = caller.exchange_id();
+        key.principal.organization_id = ScopeId(
+            in.organization(), "organizations", caller.exchange_id(), "api_key.organization", v);
+        key.principal.expert_id =
+            ScopeId(in.expert(), "experts", caller.exchange_id(), "api_key.expert", v);
+        key.expire_time = in.has_expire_time() ? FromProto(in.expire_time()) : absl::UnixEpoch();
+        if (!in.has_expire_time()) v.Add("api_key.expire_time", "is required");
+        if (!v.empty()) return v.ToStatus();
+        key.created_by = caller.principal().key_id;
+        auto created = keys_.Create(std::move(key), caller.now());
+        if (!created.ok()) return created.status();
+        *response->mutable_api_key() = ToProto(created->key);
+        response->set_key(created->plaintext);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status AccessService::ListApiKeys(grpc::ServerContext* context,
-                                        const v1::ListApiKeysRequest* request,
-                                        v1::ListApiKeysResponse* response) {
-  return guard_.Run(context, "AccessService/ListApiKeys", "parent", request->parent(),
-                    [&](Caller& caller) -> absl::Status {
-    auto keys = keys_.List(caller.exchange_id());
-    if (!keys.ok()) return keys.status();
-    for (const storage::ApiKey& k : *keys) *response->add_api_keys() = ToProto(k);
-    return absl::OkStatus();
-  });
+grpc::Status AccessService::ListApiKeys(
+    grpc::ServerContext* context, const v1::ListApiKeysRequest* request,
+    v1::ListApiKeysResponse* response) {
+  return guard_.Run(
+      context, "AccessService/ListApiKeys", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        auto keys = keys_.List(caller.exchange_id());
+        if (!keys.ok()) return keys.status();
+        for (const storage::ApiKey& k : *keys) *response->add_api_keys() = ToProto(k);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status AccessService::RevokeApiKey(grpc::ServerContext* context,
-                                         const v1::RevokeApiKeyRequest* request,
-                                         v1::RevokeApiKeyResponse* response) {
-  return guard_.Run(context, "AccessService/RevokeApiKey", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    absl::string_view name = request->name();
-    const std::string prefix = absl::StrCat(ExchangePart(caller.exchange_id()), "/apiKeys/");
-    if (!absl::ConsumePrefix(&name, prefix) || !domain::IsValidId(name)) {
-      return domain::InvalidField("name", "must be exchanges/{exchange}/apiKeys/{key}");
-    }
-    const std::string id(name);
-    auto key = keys_.Get(id);
-    // A key of another exchange is not found, like a missing one.
-    if (!key.ok() || (!caller.exchange_id().empty() &&
-                      key->principal.exchange_id != caller.exchange_id())) {
-      return absl::NotFoundError(absl::StrCat(request->name(), " not found"));
-    }
-    auto revoked = keys_.Revoke(id, caller.now());
-    if (!revoked.ok()) return revoked.status();
-    guard_.ForgetKeys();
-    *response->mutable_api_key() = ToProto(*revoked);
-    return absl::OkStatus();
-  });
+grpc::Status AccessService::RevokeApiKey(
+    grpc::ServerContext* context, const v1::RevokeApiKeyRequest* request,
+    v1::RevokeApiKeyResponse* response) {
+  return guard_.Run(
+      context, "AccessService/RevokeApiKey", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        absl::string_view name = request->name();
+        const std::string prefix = absl::StrCat(ExchangePart(caller.exchange_id()), "/apiKeys/");
+        if (!absl::ConsumePrefix(&name, prefix) || !domain::IsValidId(name)) {
+          return domain::InvalidField("name", "must be exchanges/{exchange}/apiKeys/{key}");
+        }
+        const std::string id(name);
+        auto key = keys_.Get(id);
+        // A key of another exchange is not found, like a missing one.
+        if (!key.ok() ||
+            (!caller.exchange_id().empty() && key->principal.exchange_id != caller.exchange_id())) {
+          return absl::NotFoundError(absl::StrCat(request->name(), " not found"));
+        }
+        auto revoked = keys_.Revoke(id, caller.now());
+        if (!revoked.ok()) return revoked.status();
+        guard_.ForgetKeys();
+        *response->mutable_api_key() = ToProto(*revoked);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status AccessService::GetCaller(grpc::ServerContext* context,
-                                      const v1::GetCallerRequest*,
-                                      v1::GetCallerResponse* response) {
-  return guard_.Run(context, "AccessService/GetCaller", "", "",
-                    [&](Caller& caller) -> absl::Status {
-    auto key = keys_.Get(caller.principal().key_id);
-    if (!key.ok()) return key.status();
-    *response->mutable_api_key() = ToProto(*key);
-    return absl::OkStatus();
-  });
+grpc::Status AccessService::GetCaller(
+    grpc::ServerContext* context, const v1::GetCallerRequest*, v1::GetCallerResponse* response) {
+  return guard_.Run(
+      context, "AccessService/GetCaller", "", "", [&](Caller& caller) -> absl::Status {
+        auto key = keys_.Get(caller.principal().key_id);
+        if (!key.ok()) return key.status();
+        *response->mutable_api_key() = ToProto(*key);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status AccessService::ListAuditRecords(grpc::ServerContext* context,
-                                             const v1::ListAuditRecordsRequest* request,
-                                             v1::ListAuditRecordsResponse* response) {
-  return guard_.Run(context, "AccessService/ListAuditRecords", "parent", request->parent(),
-                    [&](Caller& caller) -> absl::Status {
-    domain::FieldViolations v;
-    if (request->page_size() < 0) v.Add("page_size", "must not be negative");
-    if (!request->api_key_id().empty() && !domain::IsValidId(request->api_key_id())) {
-      v.Add("api_key_id", "must be a key id");
-    }
-    if (!request->resource().empty() &&
-        !absl::StartsWith(request->resource(), "exchanges/")) {
-      v.Add("resource", "must be a resource name under exchanges/{exchange}");
-    }
-    if (!v.empty()) return v.ToStatus();
-    storage::AuditQuery query;
-    query.exchange_id = caller.exchange_id();
-    query.resource = request->resource();
-    query.key_id = request->api_key_id();
-    if (request->has_start_time()) query.from = FromProto(request->start_time());
-    if (request->has_end_time()) query.to = FromProto(request->end_time());
-    query.limit = request->page_size() == 0 ? kDefaultAuditRecords
-                                            : std::min(request->page_size(), kMaxAuditRecords);
-    if (absl::Status s = guard_.FlushAudit(); !s.ok()) return s;
-    auto records = audit_.List(query);
-    if (!records.ok()) return records.status();
-    for (const storage::AuditRecord& r : *records) {
-      v1::AuditRecord* out = response->add_audit_records();
-      out->set_exchange(ExchangePart(r.exchange_id));
-      out->set_sequence(r.seq);
-      *out->mutable_time() = rpc::ToProto(r.time);
-      out->set_api_key_id(r.key_id);
-      out->set_role(r.role);
-      out->set_method(r.method);
-      out->set_resource(r.resource);
-      out->set_outcome(r.outcome);
-      out->set_hash(r.hash);
-    }
-    return absl::OkStatus();
-  });
+grpc::Status AccessService::ListAuditRecords(
+    grpc::ServerContext* context, const v1::ListAuditRecordsRequest* request,
+    v1::ListAuditRecordsResponse* response) {
+  return guard_.Run(
+      context, "AccessService/ListAuditRecords", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        domain::FieldViolations v;
+        if (request->page_size() < 0) v.Add("page_size", "must not be negative");
+        if (!request->api_key_id().empty() && !domain::IsValidId(request->api_key_id())) {
+          v.Add("api_key_id", "must be a key id");
+        }
+        if (!request->resource().empty() && !absl::StartsWith(request->resource(), "exchanges/")) {
+          v.Add("resource", "must be a resource name under exchanges/{exchange}");
+        }
+        if (!v.empty()) return v.ToStatus();
+        storage::AuditQuery query;
+        query.exchange_id = caller.exchange_id();
+        query.resource = request->resource();
+        query.key_id = request->api_key_id();
+        if (request->has_start_time()) query.from = FromProto(request->start_time());
+        if (request->has_end_time()) query.to = FromProto(request->end_time());
+        query.limit = request->page_size() == 0 ? kDefaultAuditRecords
+                                                : std::min(request->page_size(), kMaxAuditRecords);
+        if (absl::Status s = guard_.FlushAudit(); !s.ok()) return s;
+        auto records = audit_.List(query);
+        if (!records.ok()) return records.status();
+        for (const storage::AuditRecord& r : *records) {
+          v1::AuditRecord* out = response->add_audit_records();
+          out->set_exchange(ExchangePart(r.exchange_id));
+          out->set_sequence(r.seq);
+          *out->mutable_time() = rpc::ToProto(r.time);
+          out->set_api_key_id(r.key_id);
+          out->set_role(r.role);
+          out->set_method(r.method);
+          out->set_resource(r.resource);
+          out->set_outcome(r.outcome);
+          out->set_hash(r.hash);
+        }
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status AccessService::VerifyAuditLog(grpc::ServerContext* context,
-                                           const v1::VerifyAuditLogRequest* request,
-                                           v1::VerifyAuditLogResponse* response) {
-  return guard_.Run(context, "AccessService/VerifyAuditLog", "parent", request->parent(),
-                    [&](Caller& caller) -> absl::Status {
-    if (absl::Status s = guard_.FlushAudit(); !s.ok()) return s;
-    auto problems = audit_.Verify(caller.exchange_id());
-    if (!problems.ok()) return problems.status();
-    response->set_intact(problems->empty());
-    for (const std::string& p : *problems) response->add_problems(p);
-    return absl::OkStatus();
-  });
+grpc::Status AccessService::VerifyAuditLog(
+    grpc::ServerContext* context, const v1::VerifyAuditLogRequest* request,
+    v1::VerifyAuditLogResponse* response) {
+  return guard_.Run(
+      context, "AccessService/VerifyAuditLog", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        if (absl::Status s = guard_.FlushAudit(); !s.ok()) return s;
+        auto problems = audit_.Verify(caller.exchange_id());
+        if (!problems.ok()) return problems.status();
+        response->set_intact(problems->empty());
+        for (const std::string& p : *problems) response->add_problems(p);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace kokemus::rpc

@@ -19,18 +19,19 @@ class AccessService final : public v1::AccessService::Service {
   AccessService(storage::KeyStore& keys, storage::AuditStore& audit, AccessGuard& guard)
       : keys_(keys), audit_(audit), guard_(guard) {}
 
-  grpc::Status CreateApiKey(grpc::ServerContext*, const v1::CreateApiKeyRequest*,
-                            v1::CreateApiKeyResponse*) override;
-  grpc::Status ListApiKeys(grpc::ServerContext*, const v1::ListApiKeysRequest*,
-                           v1::ListApiKeysResponse*) override;
-  grpc::Status RevokeApiKey(grpc::ServerContext*, const v1::RevokeApiKeyRequest*,
-                            v1::RevokeApiKeyResponse*) override;
-  grpc::Status GetCaller(grpc::ServerContext*, const v1::GetCallerRequest*,
-                         v1::GetCallerResponse*) override;
-  grpc::Status ListAuditRecords(grpc::ServerContext*, const v1::ListAuditRecordsRequest*,
-                                v1::ListAuditRecordsResponse*) override;
-  grpc::Status VerifyAuditLog(grpc::ServerContext*, const v1::VerifyAuditLogRequest*,
-                              v1::VerifyAuditLogResponse*) override;
+  grpc::Status CreateApiKey(
+      grpc::ServerContext*, const v1::CreateApiKeyRequest*, v1::CreateApiKeyResponse*) override;
+  grpc::Status ListApiKeys(
+      grpc::ServerContext*, const v1::ListApiKeysRequest*, v1::ListApiKeysResponse*) override;
+  grpc::Status RevokeApiKey(
+      grpc::ServerContext*, const v1::RevokeApiKeyRequest*, v1::RevokeApiKeyResponse*) override;
+  grpc::Status GetCaller(
+      grpc::ServerContext*, const v1::GetCallerRequest*, v1::GetCallerResponse*) override;
+  grpc::Status ListAuditRecords(
+      grpc::ServerContext*, const v1::ListAuditRecordsRequest*,
+      v1::ListAuditRecordsResponse*) override;
+  grpc::Status VerifyAuditLog(
+      grpc::ServerContext*, const v1::VerifyAuditLogRequest*, v1::VerifyAuditLogResponse*) override;
 
  private:
   storage::KeyStore& keys_;

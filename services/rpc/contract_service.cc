@@ -9,16 +9,16 @@
 #include "absl/time/clock.h"
 #include "kainjow/mustache.hpp"
 #include "services/domain/contract.h"
-#include "services/domain/enum_names.h"
 #include "services/domain/digest.h"
 #include "services/domain/documents.h"
+#include "services/domain/enum_names.h"
+#include "services/domain/fees.h"
 #include "services/domain/listing.h"
 #include "services/domain/validation.h"
+#include "services/render/pdf.h"
 #include "services/rpc/convert.h"
 #include "services/rpc/handler.h"
 #include "services/rpc/ownership.h"
-#include "services/render/pdf.h"
-#include "services/domain/fees.h"
 
 namespace kokemus::rpc {
 namespace {
@@ -31,17 +31,17 @@ std::string ContractName(const std::string& exchange_id, const std::string& id) 
   return domain::ChildResourceName(exchange_id, "contracts", id);
 }
 
-std::string TemplateName(const std::string& exchange_id, const std::string& language,
-                         int version) {
-  return absl::StrCat(domain::ExchangeName(exchange_id), "/contractTemplates/", language, "-",
-                      version);
+std::string TemplateName(const std::string& exchange_id, const std::string& language, int version) {
+  return absl::StrCat(
+      domain::ExchangeName(exchange_id), "/contractTemplates/", language, "-", version);
 }
 
 v1::Contract ToProto(const storage::StoredContract& c) {
   v1::Contract p;
   p.set_name(ContractName(c.exchange_id, c.id));
-  p.set_assignment(absl::StrCat(domain::ChildResourceName(c.exchange_id, "orders", c.order_id),
-                                "/assignments/", c.assignment_id));
+  p.set_assignment(absl::StrCat(
+      domain::ChildResourceName(c.exchange_id, "orders", c.order_id), "/assignments/",
+      c.assignment_id));
   p.set_language(c.language);
   p.set_template_version(c.template_version);
   p.set_version(c.version);
@@ -97,11 +97,13 @@ absl::Status CheckLanguage(const std::string& language) {
 
 }  // namespace
 
-grpc::Status ContractService::GenerateContract(grpc::ServerContext* context,
-                                               const v1::GenerateContractRequest* request,
-                                               v1::GenerateContractResponse* response) {
-  return guard_.Run(context, "ContractService/GenerateContract", "assignment",
-                    request->assignment(), [&](Caller& caller) -> absl::Status {
+grpc::Status ContractService::GenerateContract(
+    grpc::ServerContext* context, const v1::GenerateContractRequest* request,
+    v1::GenerateContractResponse* response) {
+  return guard_.Run(
+      context, "ContractService/GenerateContract", "assignment", request->assignment(),
+      [&](Caller& caller) -> absl::
+                              Status {
     const absl::Time started = absl::Now();
     auto key = domain::ParseAssignmentName(request->assignment(), "assignment");
     if (!key.ok()) return key.status();
@@ -130,8 +132,9 @@ grpc::Status ContractService::GenerateContract(grpc::ServerContext* context,
     facts.schedule = *schedule;
     auto active = contracts_.ActiveTemplate(key->exchange_id, language);
     if (!active.ok()) return active.status();
-    const std::string body = active->has_value() ? (*active)->body
-                                                 : std::string(domain::DefaultContractTemplate(language));
+    const std::string body = active->has_value()
+                                 ? (*active)->body
+                                 : std::string(domain::DefaultContractTemplate(language));
     facts.created = domain::ContractDate(
         facts, active->has_value() ? (*active)->create_time : absl::UnixEpoch());
     auto marked = domain::RenderTemplate(body, domain::ContractTemplateData(facts, language));
@@ -142,7 +145,8 @@ grpc::Status ContractService::GenerateContract(grpc::ServerContext* context,
     storage::StoredContract contract;
     contract.exchange_id = key->exchange_id;
     contract.id = domain::GenerateId();
-    caller.set_audit_resource(domain::ChildResourceName(key->exchange_id, "contracts", contract.id));
+    caller.set_audit_resource(
+        domain::ChildResourceName(key->exchange_id, "contracts", contract.id));
     contract.order_id = key->order_id;
     contract.assignment_id = key->id;
     contract.language = language;
@@ -152,153 +156,160 @@ grpc::Status ContractService::GenerateContract(grpc::ServerContext* context,
     auto stored = contracts_.SaveContract(contract, *pdf, domain::PlainText(document));
     if (!stored.ok()) return stored.status();
     if (metrics_ != nullptr) {
-      metrics_->RecordOperation("contract_generation", absl::ToDoubleSeconds(absl::Now() - started));
+      metrics_->RecordOperation(
+          "contract_generation", absl::ToDoubleSeconds(absl::Now() - started));
     }
     *response->mutable_contract() = ToProto(*stored);
     return absl::OkStatus();
-  });
+      });
 }
 
-grpc::Status ContractService::GetContract(grpc::ServerContext* context,
-                                          const v1::GetContractRequest* request,
-                                          v1::GetContractResponse* response) {
-  return guard_.Run(context, "ContractService/GetContract", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    auto name = domain::ParseChildName(request->name(), "contracts", "name");
-    if (!name.ok()) return name.status();
-    auto contract = contracts_.GetContract({name->exchange_id, name->id});
-    if (!contract.ok()) return contract.status();
-    if (absl::Status s = MaySeeContract(caller, *contract, request->name()); !s.ok()) return s;
-    *response->mutable_contract() = ToProto(*contract);
-    return absl::OkStatus();
-  });
+grpc::Status ContractService::GetContract(
+    grpc::ServerContext* context, const v1::GetContractRequest* request,
+    v1::GetContractResponse* response) {
+  return guard_.Run(
+      context, "ContractService/GetContract", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto name = domain::ParseChildName(request->name(), "contracts", "name");
+        if (!name.ok()) return name.status();
+        auto contract = contracts_.GetContract({name->exchange_id, name->id});
+        if (!contract.ok()) return contract.status();
+        if (absl::Status s = MaySeeContract(caller, *contract, request->name()); !s.ok()) return s;
+        *response->mutable_contract() = ToProto(*contract);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status ContractService::ListContracts(grpc::ServerContext* context,
-                                            const v1::ListContractsRequest* request,
-                                            v1::ListContractsResponse* response) {
-  return guard_.Run(context, "ContractService/ListContracts", "parent", request->parent(),
-                    [&](Caller&) -> absl::Status {
-    auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
-    if (!exchange_id.ok()) return exchange_id.status();
-    std::vector<domain::FilterField> fields = {
-        {"assignment", [](absl::string_view v) -> std::optional<std::string> {
-           auto a = domain::ParseAssignmentName(v, "filter");
-           if (!a.ok()) return std::nullopt;
-           return absl::StrCat(a->order_id, "/", a->id);
-         }}};
-    auto query = domain::ParseListQuery(request->parent(), request->page_size(),
-                                        request->page_token(), request->filter(), fields);
-    if (!query.ok()) return query.status();
-    auto page = contracts_.ListContracts(*exchange_id, *query);
-    if (!page.ok()) return page.status();
-    for (const auto& c : page->items) *response->add_contracts() = ToProto(c);
-    response->set_next_page_token(page->next_page_token);
-    return absl::OkStatus();
-  });
+grpc::Status ContractService::ListContracts(
+    grpc::ServerContext* context, const v1::ListContractsRequest* request,
+    v1::ListContractsResponse* response) {
+  return guard_.Run(
+      context, "ContractService/ListContracts", "parent", request->parent(),
+      [&](Caller&) -> absl::Status {
+        auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
+        if (!exchange_id.ok()) return exchange_id.status();
+        std::vector<domain::FilterField> fields = {
+            {"assignment", [](absl::string_view v) -> std::optional<std::string> {
+               auto a = domain::ParseAssignmentName(v, "filter");
+               if (!a.ok()) return std::nullopt;
+               return absl::StrCat(a->order_id, "/", a->id);
+             }}};
+        auto query = domain::ParseListQuery(
+            request->parent(), request->page_size(), request->page_token(), request->filter(),
+            fields);
+        if (!query.ok()) return query.status();
+        auto page = contracts_.ListContracts(*exchange_id, *query);
+        if (!page.ok()) return page.status();
+        for (const auto& c : page->items) *response->add_contracts() = ToProto(c);
+        response->set_next_page_token(page->next_page_token);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status ContractService::GetContractDocument(grpc::ServerContext* context,
-                                                  const v1::GetContractDocumentRequest* request,
-                                                  v1::GetContractDocumentResponse* response) {
-  return guard_.Run(context, "ContractService/GetContractDocument", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    auto name = domain::ParseChildName(request->name(), "contracts", "name");
-    if (!name.ok()) return name.status();
-    if (caller.organization_only() || caller.self_only()) {
-      auto contract = contracts_.GetContract({name->exchange_id, name->id});
-      if (!contract.ok()) return contract.status();
-      if (absl::Status s = MaySeeContract(caller, *contract, request->name()); !s.ok()) return s;
-    }
-    const bool pdf = request->format() != v1::DOCUMENT_FORMAT_TEXT;
-    auto content = contracts_.GetDocument({name->exchange_id, name->id}, pdf);
-    if (!content.ok()) return content.status();
-    response->set_sha256(domain::Sha256Hex(*content));
-    response->set_content(*std::move(content));
-    response->set_mime_type(pdf ? kPdf : kText);
-    return absl::OkStatus();
-  });
+grpc::Status ContractService::GetContractDocument(
+    grpc::ServerContext* context, const v1::GetContractDocumentRequest* request,
+    v1::GetContractDocumentResponse* response) {
+  return guard_.Run(
+      context, "ContractService/GetContractDocument", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto name = domain::ParseChildName(request->name(), "contracts", "name");
+        if (!name.ok()) return name.status();
+        if (caller.organization_only() || caller.self_only()) {
+          auto contract = contracts_.GetContract({name->exchange_id, name->id});
+          if (!contract.ok()) return contract.status();
+          if (absl::Status s = MaySeeContract(caller, *contract, request->name()); !s.ok())
+            return s;
+        }
+        const bool pdf = request->format() != v1::DOCUMENT_FORMAT_TEXT;
+        auto content = contracts_.GetDocument({name->exchange_id, name->id}, pdf);
+        if (!content.ok()) return content.status();
+        response->set_sha256(domain::Sha256Hex(*content));
+        response->set_content(*std::move(content));
+        response->set_mime_type(pdf ? kPdf : kText);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status ContractService::AcceptContract(grpc::ServerContext* context,
-                                             const v1::AcceptContractRequest* request,
-                                             v1::AcceptContractResponse* response) {
-  return guard_.Run(context, "ContractService/AcceptContract", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    auto name = domain::ParseChildName(request->name(), "contracts", "name");
-    if (!name.ok()) return name.status();
-    if (caller.self_only()) {
-      auto contract = contracts_.GetContract({name->exchange_id, name->id});
-      if (!contract.ok()) return contract.status();
-      if (absl::Status s = MaySeeContract(caller, *contract, request->name()); !s.ok()) return s;
-    }
-    std::string full_name(absl::StripAsciiWhitespace(request->full_name()));
-    if (full_name.empty() || full_name.size() > 800) {
-      return domain::InvalidField("full_name", "the expert's full name, 1 to 200 characters");
-    }
-    auto contract = contracts_.Accept({name->exchange_id, name->id}, full_name,
-                                      caller.now());
-    if (contract.ok()) *response->mutable_contract() = ToProto(*contract);
-    return contract.status();
-  });
+grpc::Status ContractService::AcceptContract(
+    grpc::ServerContext* context, const v1::AcceptContractRequest* request,
+    v1::AcceptContractResponse* response) {
+  return guard_.Run(
+      context, "ContractService/AcceptContract", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto name = domain::ParseChildName(request->name(), "contracts", "name");
+        if (!name.ok()) return name.status();
+        if (caller.self_only()) {
+          auto contract = contracts_.GetContract({name->exchange_id, name->id});
+          if (!contract.ok()) return contract.status();
+          if (absl::Status s = MaySeeContract(caller, *contract, request->name()); !s.ok())
+            return s;
+        }
+        std::string full_name(absl::StripAsciiWhitespace(request->full_name()));
+        if (full_name.empty() || full_name.size() > 800) {
+          return domain::InvalidField("full_name", "the expert's full name, 1 to 200 characters");
+        }
+        auto contract = contracts_.Accept({name->exchange_id, name->id}, full_name, caller.now());
+        if (contract.ok()) *response->mutable_contract() = ToProto(*contract);
+        return contract.status();
+      });
 }
 
 grpc::Status ContractService::CreateContractTemplate(
     grpc::ServerContext* context, const v1::CreateContractTemplateRequest* request,
     v1::CreateContractTemplateResponse* response) {
-  return guard_.Run(context, "ContractService/CreateContractTemplate", "parent", request->parent(),
-                    [&](Caller& caller) -> absl::Status {
-    auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
-    if (!exchange_id.ok()) return exchange_id.status();
-    const v1::ContractTemplate& t = request->contract_template();
-    domain::FieldViolations v;
-    if (!domain::IsDocumentLanguage(t.language())) {
-      v.Add("contract_template.language", "not offered: fi, sv or en");
-    }
-    if (t.text().empty() || t.text().size() > kMaxTemplateLength) {
-      v.Add("contract_template.text", "is required, at most 100000 characters");
-    } else if (absl::Status s = domain::CheckTemplate(t.text(), "contract_template.text");
-               !s.ok()) {
-      v.Add(s);
-    }
-    if (!v.empty()) return v.ToStatus();
-    auto stored = contracts_.CreateTemplate(*exchange_id, t.language(), t.text(),
-                                            caller.now());
-    if (stored.ok()) *response->mutable_contract_template() = ToProto(*stored);
-    return stored.status();
-  });
+  return guard_.Run(
+      context, "ContractService/CreateContractTemplate", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
+        if (!exchange_id.ok()) return exchange_id.status();
+        const v1::ContractTemplate& t = request->contract_template();
+        domain::FieldViolations v;
+        if (!domain::IsDocumentLanguage(t.language())) {
+          v.Add("contract_template.language", "not offered: fi, sv or en");
+        }
+        if (t.text().empty() || t.text().size() > kMaxTemplateLength) {
+          v.Add("contract_template.text", "is required, at most 100000 characters");
+        } else if (absl::Status s = domain::CheckTemplate(t.text(), "contract_template.text");
+                   !s.ok()) {
+          v.Add(s);
+        }
+        if (!v.empty()) return v.ToStatus();
+        auto stored = contracts_.CreateTemplate(*exchange_id, t.language(), t.text(), caller.now());
+        if (stored.ok()) *response->mutable_contract_template() = ToProto(*stored);
+        return stored.status();
+      });
 }
 
-grpc::Status ContractService::GetContractTemplate(grpc::ServerContext* context,
-                                                  const v1::GetContractTemplateRequest* request,
-                                                  v1::GetContractTemplateResponse* response) {
-  return guard_.Run(context, "ContractService/GetContractTemplate", "name", request->name(),
-                    [&](Caller&) -> absl::Status {
-    auto key = ParseTemplateName(request->name());
-    if (!key.ok()) return key.status();
-    auto t = LoadTemplate(key->exchange_id, key->language, key->version);
-    if (t.ok()) *response->mutable_contract_template() = *std::move(t);
-    return t.status();
-  });
+grpc::Status ContractService::GetContractTemplate(
+    grpc::ServerContext* context, const v1::GetContractTemplateRequest* request,
+    v1::GetContractTemplateResponse* response) {
+  return guard_.Run(
+      context, "ContractService/GetContractTemplate", "name", request->name(),
+      [&](Caller&) -> absl::Status {
+        auto key = ParseTemplateName(request->name());
+        if (!key.ok()) return key.status();
+        auto t = LoadTemplate(key->exchange_id, key->language, key->version);
+        if (t.ok()) *response->mutable_contract_template() = *std::move(t);
+        return t.status();
+      });
 }
 
-absl::Status ContractService::MaySeeContract(const Caller& caller,
-                                             const storage::StoredContract& contract,
-                                             const std::string& name) {
+absl::Status ContractService::MaySeeContract(
+    const Caller& caller, const storage::StoredContract& contract, const std::string& name) {
   if (!caller.organization_only() && !caller.self_only()) return absl::OkStatus();
   absl::Status s = MaySeeAssignment(
       orders_, caller,
-      absl::StrCat("exchanges/", contract.exchange_id, "/orders/", contract.order_id,
-                   "/assignments/", contract.assignment_id));
+      absl::StrCat(
+          "exchanges/", contract.exchange_id, "/orders/", contract.order_id, "/assignments/",
+          contract.assignment_id));
   if (s.code() == absl::StatusCode::kNotFound) {
     return absl::NotFoundError(absl::StrCat(name, " not found"));
   }
   return s;
 }
 
-absl::StatusOr<v1::ContractTemplate> ContractService::LoadTemplate(const std::string& exchange_id,
-                                                                   const std::string& language,
-                                                                   int version) {
+absl::StatusOr<v1::ContractTemplate> ContractService::LoadTemplate(
+    const std::string& exchange_id, const std::string& language, int version) {
   if (version > 0) {
     auto t = contracts_.GetTemplate(exchange_id, language, version);
     if (!t.ok()) return t.status();
@@ -307,74 +318,79 @@ absl::StatusOr<v1::ContractTemplate> ContractService::LoadTemplate(const std::st
   // Version 0: the built-in template, active when no uploaded one is.
   auto active = contracts_.ActiveTemplate(exchange_id, language);
   if (!active.ok()) return active.status();
-  return ToProto(storage::StoredTemplate{exchange_id, language, 0,
-                                         std::string(domain::DefaultContractTemplate(language)),
-                                         !active->has_value(), absl::UnixEpoch()});
+  return ToProto(storage::StoredTemplate{
+      exchange_id, language, 0, std::string(domain::DefaultContractTemplate(language)),
+      !active->has_value(), absl::UnixEpoch()});
 }
 
 grpc::Status ContractService::ListContractTemplates(
     grpc::ServerContext* context, const v1::ListContractTemplatesRequest* request,
     v1::ListContractTemplatesResponse* response) {
-  return guard_.Run(context, "ContractService/ListContractTemplates", "parent", request->parent(),
-                    [&](Caller&) -> absl::Status {
-    auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
-    if (!exchange_id.ok()) return exchange_id.status();
-    auto query = domain::ParseListQuery(request->parent(), request->page_size(),
-                                        request->page_token(), "", {});
-    if (!query.ok()) return query.status();
-    auto page = contracts_.ListTemplates(*exchange_id, *query);
-    if (!page.ok()) return page.status();
-    for (const auto& t : page->items) *response->add_contract_templates() = ToProto(t);
-    response->set_next_page_token(page->next_page_token);
-    return absl::OkStatus();
-  });
+  return guard_.Run(
+      context, "ContractService/ListContractTemplates", "parent", request->parent(),
+      [&](Caller&) -> absl::Status {
+        auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
+        if (!exchange_id.ok()) return exchange_id.status();
+        auto query = domain::ParseListQuery(
+            request->parent(), request->page_size(), request->page_token(), "", {});
+        if (!query.ok()) return query.status();
+        auto page = contracts_.ListTemplates(*exchange_id, *query);
+        if (!page.ok()) return page.status();
+        for (const auto& t : page->items) *response->add_contract_templates() = ToProto(t);
+        response->set_next_page_token(page->next_page_token);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status ContractService::ActivateContractTemplate(
     grpc::ServerContext* context, const v1::ActivateContractTemplateRequest* request,
     v1::ActivateContractTemplateResponse* response) {
-  return guard_.Run(context, "ContractService/ActivateContractTemplate", "name", request->name(),
-                    [&](Caller&) -> absl::Status {
-    auto key = ParseTemplateName(request->name());
-    if (!key.ok()) return key.status();
-    if (absl::Status s = contracts_.ActivateTemplate(key->exchange_id, key->language, key->version);
-        !s.ok()) {
-      return s;
-    }
-    auto t = LoadTemplate(key->exchange_id, key->language, key->version);
-    if (t.ok()) *response->mutable_contract_template() = *std::move(t);
-    return t.status();
-  });
+  return guard_.Run(
+      context, "ContractService/ActivateContractTemplate", "name", request->name(),
+      [&](Caller&) -> absl::Status {
+        auto key = ParseTemplateName(request->name());
+        if (!key.ok()) return key.status();
+        if (absl::Status s =
+                contracts_.ActivateTemplate(key->exchange_id, key->language, key->version);
+            !s.ok()) {
+          return s;
+        }
+        auto t = LoadTemplate(key->exchange_id, key->language, key->version);
+        if (t.ok()) *response->mutable_contract_template() = *std::move(t);
+        return t.status();
+      });
 }
 
-grpc::Status ContractService::RenderPrivacyNotice(grpc::ServerContext* context,
-                                                  const v1::RenderPrivacyNoticeRequest* request,
-                                                  v1::RenderPrivacyNoticeResponse* response) {
-  return guard_.Run(context, "ContractService/RenderPrivacyNotice", "name", request->name(),
-                    [&](Caller&) -> absl::Status {
-    auto exchange_id = domain::ParseExchangeName(request->name(), "name");
-    if (!exchange_id.ok()) return exchange_id.status();
-    auto exchange = registry_.Get<domain::Exchange>({"", *exchange_id});
-    if (!exchange.ok()) return exchange.status();
-    const std::string language =
-        request->language().empty() ? exchange->default_language : request->language();
-    if (absl::Status s = CheckLanguage(language); !s.ok()) return s;
-    auto marked = domain::RenderTemplate(
-        domain::DefaultPrivacyTemplate(language),
-        domain::PrivacyNoticeData(*exchange, language, exchange->meta.update_time));
-    if (!marked.ok()) return marked.status();
-    const domain::Document document = domain::ParseDocument(*marked);
-    if (request->format() == v1::DOCUMENT_FORMAT_TEXT) {
-      response->set_content(domain::PlainText(document));
-      response->set_mime_type(kText);
-      return absl::OkStatus();
-    }
-    auto pdf = render::RenderPdf(document, "Kokemus privacy notice", exchange->meta.update_time);
-    if (!pdf.ok()) return pdf.status();
-    response->set_content(*std::move(pdf));
-    response->set_mime_type(kPdf);
-    return absl::OkStatus();
-  });
+grpc::Status ContractService::RenderPrivacyNotice(
+    grpc::ServerContext* context, const v1::RenderPrivacyNoticeRequest* request,
+    v1::RenderPrivacyNoticeResponse* response) {
+  return guard_.Run(
+      context, "ContractService/RenderPrivacyNotice", "name", request->name(),
+      [&](Caller&) -> absl::Status {
+        auto exchange_id = domain::ParseExchangeName(request->name(), "name");
+        if (!exchange_id.ok()) return exchange_id.status();
+        auto exchange = registry_.Get<domain::Exchange>({"", *exchange_id});
+        if (!exchange.ok()) return exchange.status();
+        const std::string language =
+            request->language().empty() ? exchange->default_language : request->language();
+        if (absl::Status s = CheckLanguage(language); !s.ok()) return s;
+        auto marked = domain::RenderTemplate(
+            domain::DefaultPrivacyTemplate(language),
+            domain::PrivacyNoticeData(*exchange, language, exchange->meta.update_time));
+        if (!marked.ok()) return marked.status();
+        const domain::Document document = domain::ParseDocument(*marked);
+        if (request->format() == v1::DOCUMENT_FORMAT_TEXT) {
+          response->set_content(domain::PlainText(document));
+          response->set_mime_type(kText);
+          return absl::OkStatus();
+        }
+        auto pdf =
+            render::RenderPdf(document, "Kokemus privacy notice", exchange->meta.update_time);
+        if (!pdf.ok()) return pdf.status();
+        response->set_content(*std::move(pdf));
+        response->set_mime_type(kPdf);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace kokemus::rpc

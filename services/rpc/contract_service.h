@@ -17,44 +17,51 @@ namespace kokemus::rpc {
 
 class ContractService final : public v1::ContractService::Service {
  public:
-  ContractService(storage::RegistryStore& registry, storage::OrderStore& orders,
-                  storage::ContractStore& contracts, AccessGuard& guard,
-                  observability::Metrics* metrics)
-      : registry_(registry), orders_(orders), contracts_(contracts), guard_(guard),
+  ContractService(
+      storage::RegistryStore& registry, storage::OrderStore& orders,
+      storage::ContractStore& contracts, AccessGuard& guard, observability::Metrics* metrics)
+      : registry_(registry),
+        orders_(orders),
+        contracts_(contracts),
+        guard_(guard),
         metrics_(metrics) {}
 
-  grpc::Status GenerateContract(grpc::ServerContext*, const v1::GenerateContractRequest*,
-                                v1::GenerateContractResponse*) override;
-  grpc::Status GetContract(grpc::ServerContext*, const v1::GetContractRequest*,
-                           v1::GetContractResponse*) override;
-  grpc::Status ListContracts(grpc::ServerContext*, const v1::ListContractsRequest*,
-                             v1::ListContractsResponse*) override;
-  grpc::Status GetContractDocument(grpc::ServerContext*, const v1::GetContractDocumentRequest*,
-                                   v1::GetContractDocumentResponse*) override;
-  grpc::Status AcceptContract(grpc::ServerContext*, const v1::AcceptContractRequest*,
-                              v1::AcceptContractResponse*) override;
-  grpc::Status CreateContractTemplate(grpc::ServerContext*,
-                                      const v1::CreateContractTemplateRequest*,
-                                      v1::CreateContractTemplateResponse*) override;
-  grpc::Status GetContractTemplate(grpc::ServerContext*, const v1::GetContractTemplateRequest*,
-                                   v1::GetContractTemplateResponse*) override;
-  grpc::Status ListContractTemplates(grpc::ServerContext*,
-                                     const v1::ListContractTemplatesRequest*,
-                                     v1::ListContractTemplatesResponse*) override;
-  grpc::Status ActivateContractTemplate(grpc::ServerContext*,
-                                        const v1::ActivateContractTemplateRequest*,
-                                        v1::ActivateContractTemplateResponse*) override;
-  grpc::Status RenderPrivacyNotice(grpc::ServerContext*, const v1::RenderPrivacyNoticeRequest*,
-                                   v1::RenderPrivacyNoticeResponse*) override;
+  grpc::Status GenerateContract(
+      grpc::ServerContext*, const v1::GenerateContractRequest*,
+      v1::GenerateContractResponse*) override;
+  grpc::Status GetContract(
+      grpc::ServerContext*, const v1::GetContractRequest*, v1::GetContractResponse*) override;
+  grpc::Status ListContracts(
+      grpc::ServerContext*, const v1::ListContractsRequest*, v1::ListContractsResponse*) override;
+  grpc::Status GetContractDocument(
+      grpc::ServerContext*, const v1::GetContractDocumentRequest*,
+      v1::GetContractDocumentResponse*) override;
+  grpc::Status AcceptContract(
+      grpc::ServerContext*, const v1::AcceptContractRequest*, v1::AcceptContractResponse*) override;
+  grpc::Status CreateContractTemplate(
+      grpc::ServerContext*, const v1::CreateContractTemplateRequest*,
+      v1::CreateContractTemplateResponse*) override;
+  grpc::Status GetContractTemplate(
+      grpc::ServerContext*, const v1::GetContractTemplateRequest*,
+      v1::GetContractTemplateResponse*) override;
+  grpc::Status ListContractTemplates(
+      grpc::ServerContext*, const v1::ListContractTemplatesRequest*,
+      v1::ListContractTemplatesResponse*) override;
+  grpc::Status ActivateContractTemplate(
+      grpc::ServerContext*, const v1::ActivateContractTemplateRequest*,
+      v1::ActivateContractTemplateResponse*) override;
+  grpc::Status RenderPrivacyNotice(
+      grpc::ServerContext*, const v1::RenderPrivacyNoticeRequest*,
+      v1::RenderPrivacyNoticeResponse*) override;
 
  private:
   // NOT_FOUND naming `name` unless a narrowed caller may see the contract's
   // assignment.
-  absl::Status MaySeeContract(const Caller& caller, const storage::StoredContract& contract,
-                              const std::string& name);
+  absl::Status MaySeeContract(
+      const Caller& caller, const storage::StoredContract& contract, const std::string& name);
   // A template version as the API shows it; version 0 is the built-in one.
-  absl::StatusOr<v1::ContractTemplate> LoadTemplate(const std::string& exchange_id,
-                                                    const std::string& language, int version);
+  absl::StatusOr<v1::ContractTemplate> LoadTemplate(
+      const std::string& exchange_id, const std::string& language, int version);
 
   storage::RegistryStore& registry_;
   storage::OrderStore& orders_;

@@ -1,34 +1,31 @@
 #include "services/rpc/convert.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/domain/listing.h"
 #include "services/domain/fees.h"
+#include "services/domain/listing.h"
 
 namespace kokemus::rpc {
 namespace {
 
 // The domain enums mirror the proto enums number for number.
-static_assert(static_cast<int>(domain::ExperienceArea::kOtherLifeCrisis) ==
-              v1::EXPERIENCE_AREA_OTHER_LIFE_CRISIS);
-static_assert(static_cast<int>(domain::Role::kCommunications) ==
-              v1::ROLE_COMMUNICATIONS);
-static_assert(static_cast<int>(domain::PaymentMethod::kFeeDeclined) ==
-              v1::PAYMENT_METHOD_FEE_DECLINED);
+static_assert(
+    static_cast<int>(domain::ExperienceArea::kOtherLifeCrisis) ==
+    v1::EXPERIENCE_AREA_OTHER_LIFE_CRISIS);
+static_assert(static_cast<int>(domain::Role::kCommunications) == v1::ROLE_COMMUNICATIONS);
+static_assert(
+    static_cast<int>(domain::PaymentMethod::kFeeDeclined) == v1::PAYMENT_METHOD_FEE_DECLINED);
 static_assert(static_cast<int>(domain::Weekday::kSunday) == v1::WEEKDAY_SUNDAY);
-static_assert(static_cast<int>(domain::ExpertState::kInactive) ==
-              v1::Expert::STATE_INACTIVE);
+static_assert(static_cast<int>(domain::ExpertState::kInactive) == v1::Expert::STATE_INACTIVE);
 static_assert(static_cast<int>(domain::Sector::kPrivate) == v1::SECTOR_PRIVATE);
-static_assert(static_cast<int>(domain::OrganizationKind::kOther) ==
-              v1::ORGANIZATION_KIND_OTHER);
+static_assert(static_cast<int>(domain::OrganizationKind::kOther) == v1::ORGANIZATION_KIND_OTHER);
 
 static_assert(static_cast<int>(domain::Audience::kMixed) == v1::AUDIENCE_MIXED);
 static_assert(static_cast<int>(domain::OrderState::kCancelled) == v1::Order::STATE_CANCELLED);
 static_assert(static_cast<int>(domain::CancelledBy::kExchange) == v1::CANCELLED_BY_EXCHANGE);
-static_assert(static_cast<int>(domain::AssignmentState::kWithdrawn) ==
-              v1::Assignment::STATE_WITHDRAWN);
+static_assert(
+    static_cast<int>(domain::AssignmentState::kWithdrawn) == v1::Assignment::STATE_WITHDRAWN);
 static_assert(static_cast<int>(domain::FeeKind::kHourly) == v1::FEE_KIND_HOURLY);
-static_assert(static_cast<int>(domain::FeedbackSource::kExpert) ==
-              v1::Feedback::SOURCE_EXPERT);
+static_assert(static_cast<int>(domain::FeedbackSource::kExpert) == v1::Feedback::SOURCE_EXPERT);
 
 template <typename To, typename From>
 std::vector<To> CastAll(const google::protobuf::RepeatedField<From>& values) {
@@ -47,14 +44,13 @@ std::string ExchangeIdOf(const std::string& name) {
   const size_t first = name.find('/');
   if (first == std::string::npos) return "";
   const size_t second = name.find('/', first + 1);
-  return name.substr(first + 1, second == std::string::npos
-                                    ? std::string::npos
-                                    : second - first - 1);
+  return name.substr(
+      first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
 }
 
-void SetMeta(const domain::Meta& meta, std::string* etag,
-             google::protobuf::Timestamp* create_time,
-             google::protobuf::Timestamp* update_time) {
+void SetMeta(
+    const domain::Meta& meta, std::string* etag, google::protobuf::Timestamp* create_time,
+    google::protobuf::Timestamp* update_time) {
   *etag = domain::FormatEtag(meta.revision);
   *create_time = ToProto(meta.create_time);
   *update_time = ToProto(meta.update_time);
@@ -107,19 +103,18 @@ domain::Expert FromProto(const v1::Expert& p) {
   for (const auto& t : p.trainings()) {
     e.trainings.push_back({t.provider(), t.title(), t.completion_date()});
   }
-  e.service_municipalities.assign(p.service_municipalities().begin(),
-                                  p.service_municipalities().end());
+  e.service_municipalities.assign(
+      p.service_municipalities().begin(), p.service_municipalities().end());
   e.max_travel_km = p.max_travel_km();
   e.remote_ok = p.remote_ok();
   for (const auto& w : p.weekly_availability()) {
-    e.weekly_availability.push_back({static_cast<domain::Weekday>(w.day()),
-                                     w.start_minute(), w.end_minute()});
+    e.weekly_availability.push_back(
+        {static_cast<domain::Weekday>(w.day()), w.start_minute(), w.end_minute()});
   }
   for (const auto& u : p.unavailable_periods()) {
-    e.unavailable_periods.push_back({u.has_start_time() ? FromProto(u.start_time())
-                                                        : absl::UnixEpoch(),
-                                     u.has_end_time() ? FromProto(u.end_time())
-                                                      : absl::UnixEpoch()});
+    e.unavailable_periods.push_back(
+        {u.has_start_time() ? FromProto(u.start_time()) : absl::UnixEpoch(),
+         u.has_end_time() ? FromProto(u.end_time()) : absl::UnixEpoch()});
   }
   e.max_assignments_per_month = p.max_assignments_per_month();
   e.monthly_earnings_limit_cents = p.monthly_earnings_limit_cents();
@@ -157,8 +152,7 @@ v1::Exchange ToProto(const domain::Exchange& e) {
   p.set_contact_email(e.contact_email);
   p.set_travel_buffer_minutes(e.travel_buffer_minutes);
   p.set_retention_months(e.retention_months);
-  SetMeta(e.meta, p.mutable_etag(), p.mutable_create_time(),
-          p.mutable_update_time());
+  SetMeta(e.meta, p.mutable_etag(), p.mutable_create_time(), p.mutable_update_time());
   return p;
 }
 
@@ -211,8 +205,7 @@ v1::Expert ToProto(const domain::Expert& e) {
     *p.mutable_consent()->mutable_given_time() = ToProto(e.consent.given_time);
     p.mutable_consent()->set_notice_version(e.consent.notice_version);
   }
-  SetMeta(e.meta, p.mutable_etag(), p.mutable_create_time(),
-          p.mutable_update_time());
+  SetMeta(e.meta, p.mutable_etag(), p.mutable_create_time(), p.mutable_update_time());
   return p;
 }
 
@@ -227,8 +220,7 @@ v1::Organization ToProto(const domain::Organization& o) {
   p.set_contact_name(o.contact_name);
   p.set_contact_email(o.contact_email);
   p.set_contact_phone(o.contact_phone);
-  SetMeta(o.meta, p.mutable_etag(), p.mutable_create_time(),
-          p.mutable_update_time());
+  SetMeta(o.meta, p.mutable_etag(), p.mutable_create_time(), p.mutable_update_time());
   return p;
 }
 
@@ -310,8 +302,8 @@ domain::Assignment FromProto(const v1::Assignment& p) {
 
 v1::Assignment ToProto(const domain::Assignment& a) {
   v1::Assignment p;
-  p.set_name(absl::StrCat(domain::ChildResourceName(a.exchange_id, "orders", a.order_id),
-                          "/assignments/", a.id));
+  p.set_name(absl::StrCat(
+      domain::ChildResourceName(a.exchange_id, "orders", a.order_id), "/assignments/", a.id));
   p.set_expert(domain::ChildResourceName(a.exchange_id, "experts", a.expert_id));
   p.set_state(static_cast<v1::Assignment::State>(a.state));
   *p.mutable_offer_deadline() = ToProto(a.offer_deadline);
@@ -357,17 +349,18 @@ v1::Feedback ToProto(const domain::Feedback& f) {
 domain::FeeSchedule FromProto(const v1::FeeSchedule& p) {
   domain::FeeSchedule s;
   for (const auto& r : p.role_rules()) {
-    s.role_rules.push_back({static_cast<domain::Role>(r.role()), r.valid_from(),
-                            static_cast<domain::FeeKind>(r.kind()), r.amount_cents(),
-                            r.minimum_cents(), r.preparation_paid()});
+    s.role_rules.push_back(
+        {static_cast<domain::Role>(r.role()), r.valid_from(),
+         static_cast<domain::FeeKind>(r.kind()), r.amount_cents(), r.minimum_cents(),
+         r.preparation_paid()});
   }
   for (const auto& t : p.travel_rates()) {
     s.travel_rates.push_back({t.valid_from(), t.cents_per_km()});
   }
   for (const auto& c : p.cancellation_rules()) {
-    s.cancellation_rules.push_back({c.valid_from(), c.orderer_notice_days(),
-                                    c.orderer_late_percent(), c.expert_percent(),
-                                    c.exchange_percent()});
+    s.cancellation_rules.push_back(
+        {c.valid_from(), c.orderer_notice_days(), c.orderer_late_percent(), c.expert_percent(),
+         c.exchange_percent()});
   }
   return s;
 }

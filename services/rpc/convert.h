@@ -14,9 +14,9 @@
 #include "kokemus/v1/fee_schedule.pb.h"
 #include "kokemus/v1/order.pb.h"
 #include "kokemus/v1/organization.pb.h"
+#include "services/domain/fees.h"
 #include "services/domain/model.h"
 #include "services/domain/orders.h"
-#include "services/domain/fees.h"
 
 namespace kokemus::rpc {
 

@@ -6,30 +6,32 @@
 
 #include "kokemus/v1/matching_service.grpc.pb.h"
 #include "services/observability/metrics.h"
+#include "services/rpc/access_guard.h"
 #include "services/storage/matching_store.h"
 #include "services/storage/order_store.h"
-
-#include "services/rpc/access_guard.h"
 
 namespace kokemus::rpc {
 
 class MatchingService final : public v1::MatchingService::Service {
  public:
-  MatchingService(storage::MatchingStore& matching, storage::OrderStore& orders,
-                  AccessGuard& guard, observability::Metrics* metrics)
+  MatchingService(
+      storage::MatchingStore& matching, storage::OrderStore& orders, AccessGuard& guard,
+      observability::Metrics* metrics)
       : matching_(matching), orders_(orders), guard_(guard), metrics_(metrics) {}
 
-  grpc::Status RankExperts(grpc::ServerContext*, const v1::RankExpertsRequest*,
-                           v1::RankExpertsResponse*) override;
-  grpc::Status PlanAssignments(grpc::ServerContext*, const v1::PlanAssignmentsRequest*,
-                               v1::PlanAssignmentsResponse*) override;
-  grpc::Status OfferPlan(grpc::ServerContext*, const v1::OfferPlanRequest*,
-                         v1::OfferPlanResponse*) override;
-  grpc::Status GetMatchingSettings(grpc::ServerContext*, const v1::GetMatchingSettingsRequest*,
-                                   v1::GetMatchingSettingsResponse*) override;
-  grpc::Status UpdateMatchingSettings(grpc::ServerContext*,
-                                      const v1::UpdateMatchingSettingsRequest*,
-                                      v1::UpdateMatchingSettingsResponse*) override;
+  grpc::Status RankExperts(
+      grpc::ServerContext*, const v1::RankExpertsRequest*, v1::RankExpertsResponse*) override;
+  grpc::Status PlanAssignments(
+      grpc::ServerContext*, const v1::PlanAssignmentsRequest*,
+      v1::PlanAssignmentsResponse*) override;
+  grpc::Status OfferPlan(
+      grpc::ServerContext*, const v1::OfferPlanRequest*, v1::OfferPlanResponse*) override;
+  grpc::Status GetMatchingSettings(
+      grpc::ServerContext*, const v1::GetMatchingSettingsRequest*,
+      v1::GetMatchingSettingsResponse*) override;
+  grpc::Status UpdateMatchingSettings(
+      grpc::ServerContext*, const v1::UpdateMatchingSettingsRequest*,
+      v1::UpdateMatchingSettingsResponse*) override;
 
  private:
   storage::MatchingStore& matching_;

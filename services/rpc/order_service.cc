@@ -6,14 +6,14 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "services/domain/enum_names.h"
+#include "services/domain/fees.h"
 #include "services/domain/listing.h"
+#include "services/domain/order_lifecycle.h"
 #include "services/domain/orders.h"
 #include "services/domain/validation.h"
 #include "services/rpc/convert.h"
 #include "services/rpc/handler.h"
 #include "services/rpc/ownership.h"
-#include "services/domain/order_lifecycle.h"
-#include "services/domain/fees.h"
 
 namespace kokemus::rpc {
 namespace {
@@ -24,12 +24,13 @@ using storage::AssignmentKey;
 
 // The organization of an order must be in the order's exchange; one elsewhere
 // is NOT_FOUND, as if it did not exist.
-absl::Status CheckOrganization(const std::string& organization,
-                               const std::string& exchange_id, FieldViolations& v) {
+absl::Status CheckOrganization(
+    const std::string& organization, const std::string& exchange_id, FieldViolations& v) {
   auto org = domain::ParseChildName(organization, "organizations", "order.organization");
   if (!org.ok()) {
-    v.Add("order.organization",
-          "must be a resource name exchanges/{exchange}/organizations/{organization}");
+    v.Add(
+        "order.organization",
+        "must be a resource name exchanges/{exchange}/organizations/{organization}");
   } else if (org->exchange_id != exchange_id) {
     return absl::NotFoundError(absl::StrCat(organization, " not found"));
   }
@@ -43,9 +44,9 @@ absl::StatusOr<AssignmentKey> KeyOf(const std::string& name, absl::string_view f
 }
 
 template <typename Request>
-absl::StatusOr<domain::Assignment> Move(storage::OrderStore& store, const Request& request,
-                                        AssignmentState to, absl::Time now,
-                                        storage::TransitionOptions options = {}) {
+absl::StatusOr<domain::Assignment> Move(
+    storage::OrderStore& store, const Request& request, AssignmentState to, absl::Time now,
+    storage::TransitionOptions options = {}) {
   auto key = KeyOf(request.name(), "name");
   if (!key.ok()) return key.status();
   auto revision = domain::ParseEtag(request.etag());
@@ -62,381 +63,406 @@ absl::Status Reply(const absl::StatusOr<domain::Assignment>& a, Response* respon
 
 }  // namespace
 
-grpc::Status OrderService::CreateOrder(grpc::ServerContext* context,
-                                       const v1::CreateOrderRequest* request,
-                                       v1::CreateOrderResponse* response) {
-  return guard_.Run(context, "OrderService/CreateOrder", "parent", request->parent(),
-                    [&](Caller& caller) -> absl::Status {
-    FieldViolations v;
-    domain::Order order = FromProto(request->order());
-    auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
-    if (!exchange_id.ok()) return exchange_id.status();
-    order.exchange_id = *exchange_id;
-    if (absl::Status s = CheckOrganization(request->order().organization(), *exchange_id, v);
-        !s.ok()) {
-      return s;
-    }
-    // An orderer system orders for its own organization only.
-    if (absl::Status s = caller.MaySee(request->order().organization(), order.organization_id, "");
-        !s.ok()) {
-      return s;
-    }
-    order.id = request->order_id().empty() ? domain::GenerateId() : request->order_id();
-    if (!domain::IsValidId(order.id)) {
-      v.Add("order_id",
-            "must be 1 to 63 lowercase letters, digits or hyphens, not starting or "
-            "ending with a hyphen");
-    }
-    if (!request->request_id().empty() && !domain::IsValidUuid(request->request_id())) {
-      v.Add("request_id", "must be a UUID");
-    }
-    domain::NormalizeOrder(order);
-    domain::ValidateOrder(order, caller.now(), /*creating=*/true, "order", v);
-    if (!v.empty()) return v.ToStatus();
-    auto created =
-        store_.CreateOrder(std::move(order), {request->request_id(), Fingerprint(*request)});
-    if (created.ok()) *response->mutable_order() = ToProto(*created);
-    return created.status();
-  });
+grpc::Status OrderService::CreateOrder(
+    grpc::ServerContext* context, const v1::CreateOrderRequest* request,
+    v1::CreateOrderResponse* response) {
+  return guard_.Run(
+      context, "OrderService/CreateOrder", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        FieldViolations v;
+        domain::Order order = FromProto(request->order());
+        auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
+        if (!exchange_id.ok()) return exchange_id.status();
+        order.exchange_id = *exchange_id;
+        if (absl::Status s = CheckOrganization(request->order().organization(), *exchange_id, v);
+            !s.ok()) {
+          return s;
+        }
+        // An orderer system orders for its own organization only.
+        if (absl::Status s =
+                caller.MaySee(request->order().organization(), order.organization_id, "");
+            !s.ok()) {
+          return s;
+        }
+        order.id = request->order_id().empty() ? domain::GenerateId() : request->order_id();
+        if (!domain::IsValidId(order.id)) {
+          v.Add(
+              "order_id",
+              "must be 1 to 63 lowercase letters, digits or hyphens, not starting or "
+              "ending with a hyphen");
+        }
+        if (!request->request_id().empty() && !domain::IsValidUuid(request->request_id())) {
+          v.Add("request_id", "must be a UUID");
+        }
+        domain::NormalizeOrder(order);
+        domain::ValidateOrder(order, caller.now(), /*creating=*/true, "order", v);
+        if (!v.empty()) return v.ToStatus();
+        auto created =
+            store_.CreateOrder(std::move(order), {request->request_id(), Fingerprint(*request)});
+        if (created.ok()) *response->mutable_order() = ToProto(*created);
+        return created.status();
+      });
 }
 
-grpc::Status OrderService::GetOrder(grpc::ServerContext* context, const v1::GetOrderRequest* request,
-                                    v1::GetOrderResponse* response) {
-  return guard_.Run(context, "OrderService/GetOrder", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    auto name = domain::ParseChildName(request->name(), "orders", "name");
-    if (!name.ok()) return name.status();
-    auto order = store_.GetOrder({name->exchange_id, name->id});
-    if (!order.ok()) return order.status();
-    if (absl::Status s = MaySeeOrder(store_, caller, *order, request->name()); !s.ok()) return s;
-    *response->mutable_order() = ToProto(*order);
-    return absl::OkStatus();
-  });
+grpc::Status OrderService::GetOrder(
+    grpc::ServerContext* context, const v1::GetOrderRequest* request,
+    v1::GetOrderResponse* response) {
+  return guard_.Run(
+      context, "OrderService/GetOrder", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto name = domain::ParseChildName(request->name(), "orders", "name");
+        if (!name.ok()) return name.status();
+        auto order = store_.GetOrder({name->exchange_id, name->id});
+        if (!order.ok()) return order.status();
+        if (absl::Status s = MaySeeOrder(store_, caller, *order, request->name()); !s.ok())
+          return s;
+        *response->mutable_order() = ToProto(*order);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status OrderService::ListOrders(grpc::ServerContext* context,
-                                      const v1::ListOrdersRequest* request,
-                                      v1::ListOrdersResponse* response) {
-  return guard_.Run(context, "OrderService/ListOrders", "parent", request->parent(),
-                    [&](Caller& caller) -> absl::Status {
-    if (auto id = domain::ParseExchangeName(request->parent(), "parent"); !id.ok()) {
-      return id.status();
-    }
-    auto query = domain::ParseListQuery(request->parent(), request->page_size(),
-                                        request->page_token(), request->filter(),
-                                        domain::OrderFilterFields());
-    if (!query.ok()) return query.status();
-    if (caller.organization_only()) {
-      query->terms.push_back({"organization", caller.principal().organization_id});
-    }
-    auto page = store_.ListOrders(*query);
-    if (!page.ok()) return page.status();
-    for (const auto& o : page->items) *response->add_orders() = ToProto(o);
-    response->set_next_page_token(page->next_page_token);
-    return absl::OkStatus();
-  });
+grpc::Status OrderService::ListOrders(
+    grpc::ServerContext* context, const v1::ListOrdersRequest* request,
+    v1::ListOrdersResponse* response) {
+  return guard_.Run(
+      context, "OrderService/ListOrders", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        if (auto id = domain::ParseExchangeName(request->parent(), "parent"); !id.ok()) {
+          return id.status();
+        }
+        auto query = domain::ParseListQuery(
+            request->parent(), request->page_size(), request->page_token(), request->filter(),
+            domain::OrderFilterFields());
+        if (!query.ok()) return query.status();
+        if (caller.organization_only()) {
+          query->terms.push_back({"organization", caller.principal().organization_id});
+        }
+        auto page = store_.ListOrders(*query);
+        if (!page.ok()) return page.status();
+        for (const auto& o : page->items) *response->add_orders() = ToProto(o);
+        response->set_next_page_token(page->next_page_token);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status OrderService::UpdateOrder(grpc::ServerContext* context,
-                                       const v1::UpdateOrderRequest* request,
-                                       v1::UpdateOrderResponse* response) {
-  return guard_.Run(context, "OrderService/UpdateOrder", "order.name", request->order().name(),
-                    [&](Caller& caller) -> absl::Status {
-    const v1::Order& proto = request->order();
-    auto name = domain::ParseChildName(proto.name(), "orders", "order.name");
-    if (!name.ok()) return name.status();
-    auto current = store_.GetOrder({name->exchange_id, name->id});
-    if (!current.ok()) return current.status();
-    if (absl::Status s = MaySeeOrder(store_, caller, *current, proto.name()); !s.ok()) return s;
-    if (absl::Status s = domain::CheckEtag(proto.etag(), current->meta.revision); !s.ok()) {
-      return s;
-    }
-    const std::vector<std::string> paths(request->update_mask().paths().begin(),
-                                         request->update_mask().paths().end());
-    FieldViolations v;
-    const bool touches_organization =
-        paths.empty() || std::find(paths.begin(), paths.end(), "organization") != paths.end() ||
-        (paths.size() == 1 && paths[0] == "*");
-    if (touches_organization) {
-      if (absl::Status s = CheckOrganization(proto.organization(), name->exchange_id, v);
-          !s.ok()) {
-        return s;
-      }
-    }
-    domain::Order updated = *current;
-    if (absl::Status s = domain::ApplyOrderMask(FromProto(proto), paths, updated); !s.ok()) {
-      return s;
-    }
-    if (caller.organization_only() && updated.organization_id != current->organization_id) {
-      return absl::NotFoundError(absl::StrCat(proto.organization(), " not found"));
-    }
-    domain::NormalizeOrder(updated);
-    const bool moved = updated.start_time != current->start_time;
-    domain::ValidateOrder(updated, caller.now(), /*creating=*/moved, "order", v);
-    if (!v.empty()) return v.ToStatus();
-    auto stored = store_.UpdateOrder(std::move(updated), current->meta.revision);
-    if (stored.ok()) *response->mutable_order() = ToProto(*stored);
-    return stored.status();
-  });
+grpc::Status OrderService::UpdateOrder(
+    grpc::ServerContext* context, const v1::UpdateOrderRequest* request,
+    v1::UpdateOrderResponse* response) {
+  return guard_.Run(
+      context, "OrderService/UpdateOrder", "order.name", request->order().name(),
+      [&](Caller& caller) -> absl::Status {
+        const v1::Order& proto = request->order();
+        auto name = domain::ParseChildName(proto.name(), "orders", "order.name");
+        if (!name.ok()) return name.status();
+        auto current = store_.GetOrder({name->exchange_id, name->id});
+        if (!current.ok()) return current.status();
+        if (absl::Status s = MaySeeOrder(store_, caller, *current, proto.name()); !s.ok()) return s;
+        if (absl::Status s = domain::CheckEtag(proto.etag(), current->meta.revision); !s.ok()) {
+          return s;
+        }
+        const std::vector<std::string> paths(
+            request->update_mask().paths().begin(), request->update_mask().paths().end());
+        FieldViolations v;
+        const bool touches_organization =
+            paths.empty() || std::find(paths.begin(), paths.end(), "organization") != paths.end() ||
+            (paths.size() == 1 && paths[0] == "*");
+        if (touches_organization) {
+          if (absl::Status s = CheckOrganization(proto.organization(), name->exchange_id, v);
+              !s.ok()) {
+            return s;
+          }
+        }
+        domain::Order updated = *current;
+        if (absl::Status s = domain::ApplyOrderMask(FromProto(proto), paths, updated); !s.ok()) {
+          return s;
+        }
+        if (caller.organization_only() && updated.organization_id != current->organization_id) {
+          return absl::NotFoundError(absl::StrCat(proto.organization(), " not found"));
+        }
+        domain::NormalizeOrder(updated);
+        const bool moved = updated.start_time != current->start_time;
+        domain::ValidateOrder(updated, caller.now(), /*creating=*/moved, "order", v);
+        if (!v.empty()) return v.ToStatus();
+        auto stored = store_.UpdateOrder(std::move(updated), current->meta.revision);
+        if (stored.ok()) *response->mutable_order() = ToProto(*stored);
+        return stored.status();
+      });
 }
 
-grpc::Status OrderService::CancelOrder(grpc::ServerContext* context,
-                                       const v1::CancelOrderRequest* request,
-                                       v1::CancelOrderResponse* response) {
-  return guard_.Run(context, "OrderService/CancelOrder", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    auto name = domain::ParseChildName(request->name(), "orders", "name");
-    if (!name.ok()) return name.status();
-    if (caller.organization_only()) {
-      auto current = store_.GetOrder({name->exchange_id, name->id});
-      if (!current.ok()) return current.status();
-      if (absl::Status s = MaySeeOrder(store_, caller, *current, request->name()); !s.ok()) {
-        return s;
-      }
-    }
-    const auto by = static_cast<domain::CancelledBy>(request->cancelled_by());
-    if (absl::Status s = domain::CheckCancelledBy(by); !s.ok()) return s;
-    auto revision = domain::ParseEtag(request->etag());
-    if (!revision.ok()) return revision.status();
-    auto order = store_.CancelOrder({name->exchange_id, name->id}, by, *revision, caller.now());
-    if (order.ok()) *response->mutable_order() = ToProto(*order);
-    return order.status();
-  });
+grpc::Status OrderService::CancelOrder(
+    grpc::ServerContext* context, const v1::CancelOrderRequest* request,
+    v1::CancelOrderResponse* response) {
+  return guard_.Run(
+      context, "OrderService/CancelOrder", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto name = domain::ParseChildName(request->name(), "orders", "name");
+        if (!name.ok()) return name.status();
+        if (caller.organization_only()) {
+          auto current = store_.GetOrder({name->exchange_id, name->id});
+          if (!current.ok()) return current.status();
+          if (absl::Status s = MaySeeOrder(store_, caller, *current, request->name()); !s.ok()) {
+            return s;
+          }
+        }
+        const auto by = static_cast<domain::CancelledBy>(request->cancelled_by());
+        if (absl::Status s = domain::CheckCancelledBy(by); !s.ok()) return s;
+        auto revision = domain::ParseEtag(request->etag());
+        if (!revision.ok()) return revision.status();
+        auto order = store_.CancelOrder({name->exchange_id, name->id}, by, *revision, caller.now());
+        if (order.ok()) *response->mutable_order() = ToProto(*order);
+        return order.status();
+      });
 }
 
-grpc::Status OrderService::OfferAssignment(grpc::ServerContext* context,
-                                           const v1::OfferAssignmentRequest* request,
-                                           v1::OfferAssignmentResponse* response) {
-  return guard_.Run(context, "OrderService/OfferAssignment", "parent", request->parent(),
-                    [&](Caller& caller) -> absl::Status {
-    auto order = domain::ParseChildName(request->parent(), "orders", "parent");
-    if (!order.ok()) return order.status();
-    FieldViolations v;
-    domain::Assignment offer = FromProto(request->assignment());
-    auto expert = domain::ParseChildName(request->assignment().expert(), "experts",
-                                         "assignment.expert");
-    if (!expert.ok()) {
-      v.Add("assignment.expert", "must be a resource name exchanges/{exchange}/experts/{expert}");
-    } else if (expert->exchange_id != order->exchange_id) {
-      // An expert of another exchange is invisible here.
-      return absl::NotFoundError(absl::StrCat(request->assignment().expert(), " not found"));
-    }
-    if (!request->assignment().has_offer_deadline()) {
-      v.Add("assignment.offer_deadline", "is required");
-    }
-    offer.exchange_id = order->exchange_id;
-    offer.order_id = order->id;
-    offer.id = request->assignment_id().empty() ? domain::GenerateId()
-                                                : request->assignment_id();
-    if (!domain::IsValidId(offer.id)) {
-      v.Add("assignment_id",
-            "must be 1 to 63 lowercase letters, digits or hyphens, not starting or "
-            "ending with a hyphen");
-    }
-    if (!request->request_id().empty() && !domain::IsValidUuid(request->request_id())) {
-      v.Add("request_id", "must be a UUID");
-    }
-    if (!v.empty()) return v.ToStatus();
-    caller.set_audit_resource(absl::StrCat(request->parent(), "/assignments/", offer.id));
-    auto made = store_.Offer(std::move(offer), {request->request_id(), Fingerprint(*request)},
-                             caller.now());
-    if (!made.ok()) return domain::WithFieldPrefix(made.status(), "assignment");
-    return Reply(made, response);
-  });
+grpc::Status OrderService::OfferAssignment(
+    grpc::ServerContext* context, const v1::OfferAssignmentRequest* request,
+    v1::OfferAssignmentResponse* response) {
+  return guard_.Run(
+      context, "OrderService/OfferAssignment", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        auto order = domain::ParseChildName(request->parent(), "orders", "parent");
+        if (!order.ok()) return order.status();
+        FieldViolations v;
+        domain::Assignment offer = FromProto(request->assignment());
+        auto expert =
+            domain::ParseChildName(request->assignment().expert(), "experts", "assignment.expert");
+        if (!expert.ok()) {
+          v.Add(
+              "assignment.expert", "must be a resource name exchanges/{exchange}/experts/{expert}");
+        } else if (expert->exchange_id != order->exchange_id) {
+          // An expert of another exchange is invisible here.
+          return absl::NotFoundError(absl::StrCat(request->assignment().expert(), " not found"));
+        }
+        if (!request->assignment().has_offer_deadline()) {
+          v.Add("assignment.offer_deadline", "is required");
+        }
+        offer.exchange_id = order->exchange_id;
+        offer.order_id = order->id;
+        offer.id =
+            request->assignment_id().empty() ? domain::GenerateId() : request->assignment_id();
+        if (!domain::IsValidId(offer.id)) {
+          v.Add(
+              "assignment_id",
+              "must be 1 to 63 lowercase letters, digits or hyphens, not starting or "
+              "ending with a hyphen");
+        }
+        if (!request->request_id().empty() && !domain::IsValidUuid(request->request_id())) {
+          v.Add("request_id", "must be a UUID");
+        }
+        if (!v.empty()) return v.ToStatus();
+        caller.set_audit_resource(absl::StrCat(request->parent(), "/assignments/", offer.id));
+        auto made = store_.Offer(
+            std::move(offer), {request->request_id(), Fingerprint(*request)}, caller.now());
+        if (!made.ok()) return domain::WithFieldPrefix(made.status(), "assignment");
+        return Reply(made, response);
+      });
 }
 
-grpc::Status OrderService::AcceptAssignment(grpc::ServerContext* context,
-                                            const v1::AcceptAssignmentRequest* request,
-                                            v1::AcceptAssignmentResponse* response) {
-  return guard_.Run(context, "OrderService/AcceptAssignment", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
-    return Reply(Move(store_, *request, AssignmentState::kAccepted, caller.now()), response);
-  });
+grpc::Status OrderService::AcceptAssignment(
+    grpc::ServerContext* context, const v1::AcceptAssignmentRequest* request,
+    v1::AcceptAssignmentResponse* response) {
+  return guard_.Run(
+      context, "OrderService/AcceptAssignment", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
+        return Reply(Move(store_, *request, AssignmentState::kAccepted, caller.now()), response);
+      });
 }
 
-grpc::Status OrderService::DeclineAssignment(grpc::ServerContext* context,
-                                             const v1::DeclineAssignmentRequest* request,
-                                             v1::DeclineAssignmentResponse* response) {
-  return guard_.Run(context, "OrderService/DeclineAssignment", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
-    return Reply(Move(store_, *request, AssignmentState::kDeclined, caller.now()), response);
-  });
+grpc::Status OrderService::DeclineAssignment(
+    grpc::ServerContext* context, const v1::DeclineAssignmentRequest* request,
+    v1::DeclineAssignmentResponse* response) {
+  return guard_.Run(
+      context, "OrderService/DeclineAssignment", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
+        return Reply(Move(store_, *request, AssignmentState::kDeclined, caller.now()), response);
+      });
 }
 
-grpc::Status OrderService::ConfirmAssignment(grpc::ServerContext* context,
-                                             const v1::ConfirmAssignmentRequest* request,
-                                             v1::ConfirmAssignmentResponse* response) {
-  return guard_.Run(context, "OrderService/ConfirmAssignment", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
-    return Reply(Move(store_, *request, AssignmentState::kConfirmed, caller.now()), response);
-  });
+grpc::Status OrderService::ConfirmAssignment(
+    grpc::ServerContext* context, const v1::ConfirmAssignmentRequest* request,
+    v1::ConfirmAssignmentResponse* response) {
+  return guard_.Run(
+      context, "OrderService/ConfirmAssignment", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
+        return Reply(Move(store_, *request, AssignmentState::kConfirmed, caller.now()), response);
+      });
 }
 
-grpc::Status OrderService::CompleteAssignment(grpc::ServerContext* context,
-                                              const v1::CompleteAssignmentRequest* request,
-                                              v1::CompleteAssignmentResponse* response) {
-  return guard_.Run(context, "OrderService/CompleteAssignment", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
-    if (absl::Status s = domain::CheckActualDuration(request->actual_duration_minutes());
-        !s.ok()) {
-      return s;
-    }
-    storage::TransitionOptions options;
-    options.actual_duration_minutes = request->actual_duration_minutes();
-    return Reply(Move(store_, *request, AssignmentState::kCompleted, caller.now(), options), response);
-  });
+grpc::Status OrderService::CompleteAssignment(
+    grpc::ServerContext* context, const v1::CompleteAssignmentRequest* request,
+    v1::CompleteAssignmentResponse* response) {
+  return guard_.Run(
+      context, "OrderService/CompleteAssignment", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
+        if (absl::Status s = domain::CheckActualDuration(request->actual_duration_minutes());
+            !s.ok()) {
+          return s;
+        }
+        storage::TransitionOptions options;
+        options.actual_duration_minutes = request->actual_duration_minutes();
+        return Reply(
+            Move(store_, *request, AssignmentState::kCompleted, caller.now(), options), response);
+      });
 }
 
-grpc::Status OrderService::CancelAssignment(grpc::ServerContext* context,
-                                            const v1::CancelAssignmentRequest* request,
-                                            v1::CancelAssignmentResponse* response) {
-  return guard_.Run(context, "OrderService/CancelAssignment", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    storage::TransitionOptions options;
-    options.cancelled_by = static_cast<domain::CancelledBy>(request->cancelled_by());
-    if (absl::Status s = domain::CheckCancelledBy(options.cancelled_by); !s.ok()) return s;
-    if (absl::Status s =
-            domain::CheckOwnSide(caller.principal().role, options.cancelled_by, "cancelled_by");
-        !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
-    return Reply(Move(store_, *request, AssignmentState::kCancelled, caller.now(), options), response);
-  });
+grpc::Status OrderService::CancelAssignment(
+    grpc::ServerContext* context, const v1::CancelAssignmentRequest* request,
+    v1::CancelAssignmentResponse* response) {
+  return guard_.Run(
+      context, "OrderService/CancelAssignment", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        storage::TransitionOptions options;
+        options.cancelled_by = static_cast<domain::CancelledBy>(request->cancelled_by());
+        if (absl::Status s = domain::CheckCancelledBy(options.cancelled_by); !s.ok()) return s;
+        if (absl::Status s =
+                domain::CheckOwnSide(caller.principal().role, options.cancelled_by, "cancelled_by");
+            !s.ok()) {
+          return s;
+        }
+        if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
+        return Reply(
+            Move(store_, *request, AssignmentState::kCancelled, caller.now(), options), response);
+      });
 }
 
-grpc::Status OrderService::GetAssignment(grpc::ServerContext* context,
-                                         const v1::GetAssignmentRequest* request,
-                                         v1::GetAssignmentResponse* response) {
-  return guard_.Run(context, "OrderService/GetAssignment", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    auto key = KeyOf(request->name(), "name");
-    if (!key.ok()) return key.status();
-    auto assignment = store_.GetAssignment(*key, caller.now());
-    if (!assignment.ok()) return assignment.status();
-    // An expert's is checked on what was just read; an orderer's needs the order.
-    if (absl::Status s = caller.self_only()
-                             ? caller.MaySee(request->name(), "", assignment->expert_id)
-                             : MaySeeAssignment(store_, caller, request->name());
-        !s.ok()) {
-      return s;
-    }
-    return Reply(assignment, response);
-  });
+grpc::Status OrderService::GetAssignment(
+    grpc::ServerContext* context, const v1::GetAssignmentRequest* request,
+    v1::GetAssignmentResponse* response) {
+  return guard_.Run(
+      context, "OrderService/GetAssignment", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto key = KeyOf(request->name(), "name");
+        if (!key.ok()) return key.status();
+        auto assignment = store_.GetAssignment(*key, caller.now());
+        if (!assignment.ok()) return assignment.status();
+        // An expert's is checked on what was just read; an orderer's needs the order.
+        if (absl::Status s = caller.self_only()
+                                 ? caller.MaySee(request->name(), "", assignment->expert_id)
+                                 : MaySeeAssignment(store_, caller, request->name());
+            !s.ok()) {
+          return s;
+        }
+        return Reply(assignment, response);
+      });
 }
 
-grpc::Status OrderService::ListAssignments(grpc::ServerContext* context,
-                                           const v1::ListAssignmentsRequest* request,
-                                           v1::ListAssignmentsResponse* response) {
-  return guard_.Run(context, "OrderService/ListAssignments", "parent", request->parent(),
-                    [&](Caller& caller) -> absl::Status {
-    // "exchanges/{e}/orders/{o}" or "exchanges/{e}/orders/-" for all orders.
-    std::string parent = request->parent();
-    std::string order_id;
-    std::string exchange_id;
-    if (absl::EndsWith(parent, "/orders/-")) {
-      auto ex = domain::ParseExchangeName(parent.substr(0, parent.size() - 9), "parent");
-      if (!ex.ok()) return ex.status();
-      exchange_id = *ex;
-    } else {
-      auto order = domain::ParseChildName(parent, "orders", "parent");
-      if (!order.ok()) return order.status();
-      exchange_id = order->exchange_id;
-      order_id = order->id;
-    }
-    auto query = domain::ParseListQuery(parent, request->page_size(), request->page_token(),
-                                        request->filter(), domain::AssignmentFilterFields());
-    if (!query.ok()) return query.status();
-    if (caller.organization_only()) {
-      // One of its organization's orders at a time.
-      if (order_id.empty()) {
-        return absl::PermissionDeniedError(
-            "an ORDERER_SYSTEM key lists the assignments of one order at a time");
-      }
-      auto order = store_.GetOrder({exchange_id, order_id});
-      if (!order.ok()) return order.status();
-      if (absl::Status s = MaySeeOrder(store_, caller, *order, parent); !s.ok()) return s;
-    }
-    if (caller.self_only()) query->terms.push_back({"expert", caller.principal().expert_id});
-    auto page = store_.ListAssignments(exchange_id, order_id, *query, caller.now());
-    if (!page.ok()) return page.status();
-    for (const auto& a : page->items) *response->add_assignments() = ToProto(a);
-    response->set_next_page_token(page->next_page_token);
-    return absl::OkStatus();
-  });
+grpc::Status OrderService::ListAssignments(
+    grpc::ServerContext* context, const v1::ListAssignmentsRequest* request,
+    v1::ListAssignmentsResponse* response) {
+  return guard_.Run(
+      context, "OrderService/ListAssignments", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        // "exchanges/{e}/orders/{o}" or "exchanges/{e}/orders/-" for all orders.
+        std::string parent = request->parent();
+        std::string order_id;
+        std::string exchange_id;
+        if (absl::EndsWith(parent, "/orders/-")) {
+          auto ex = domain::ParseExchangeName(parent.substr(0, parent.size() - 9), "parent");
+          if (!ex.ok()) return ex.status();
+          exchange_id = *ex;
+        } else {
+          auto order = domain::ParseChildName(parent, "orders", "parent");
+          if (!order.ok()) return order.status();
+          exchange_id = order->exchange_id;
+          order_id = order->id;
+        }
+        auto query = domain::ParseListQuery(
+            parent, request->page_size(), request->page_token(), request->filter(),
+            domain::AssignmentFilterFields());
+        if (!query.ok()) return query.status();
+        if (caller.organization_only()) {
+          // One of its organization's orders at a time.
+          if (order_id.empty()) {
+            return absl::PermissionDeniedError(
+                "an ORDERER_SYSTEM key lists the assignments of one order at a time");
+          }
+          auto order = store_.GetOrder({exchange_id, order_id});
+          if (!order.ok()) return order.status();
+          if (absl::Status s = MaySeeOrder(store_, caller, *order, parent); !s.ok()) return s;
+        }
+        if (caller.self_only()) query->terms.push_back({"expert", caller.principal().expert_id});
+        auto page = store_.ListAssignments(exchange_id, order_id, *query, caller.now());
+        if (!page.ok()) return page.status();
+        for (const auto& a : page->items) *response->add_assignments() = ToProto(a);
+        response->set_next_page_token(page->next_page_token);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status OrderService::SubmitFeedback(grpc::ServerContext* context,
-                                          const v1::SubmitFeedbackRequest* request,
-                                          v1::SubmitFeedbackResponse* response) {
-  return guard_.Run(context, "OrderService/SubmitFeedback", "parent", request->parent(),
-                    [&](Caller& caller) -> absl::Status {
-    auto key = KeyOf(request->parent(), "parent");
-    if (!key.ok()) return key.status();
-    domain::Feedback feedback = FromProto(request->feedback());
-    if (absl::Status s =
-            domain::CheckOwnSide(caller.principal().role, feedback.source, "feedback.source");
-        !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = MaySeeAssignment(store_, caller, request->parent()); !s.ok()) return s;
-    FieldViolations v;
-    domain::ValidateFeedback(feedback, "feedback", v);
-    if (!v.empty()) return v.ToStatus();
-    auto stored = store_.SubmitFeedback(*key, std::move(feedback), caller.now());
-    if (!stored.ok()) return stored.status();
-    *response->mutable_feedback() = ToProto(*stored);
-    response->mutable_feedback()->set_name(absl::StrCat(
-        request->parent(), "/feedback/",
-        absl::AsciiStrToLower(domain::EnumName(stored->source))));
-    return absl::OkStatus();
-  });
+grpc::Status OrderService::SubmitFeedback(
+    grpc::ServerContext* context, const v1::SubmitFeedbackRequest* request,
+    v1::SubmitFeedbackResponse* response) {
+  return guard_.Run(
+      context, "OrderService/SubmitFeedback", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        auto key = KeyOf(request->parent(), "parent");
+        if (!key.ok()) return key.status();
+        domain::Feedback feedback = FromProto(request->feedback());
+        if (absl::Status s =
+                domain::CheckOwnSide(caller.principal().role, feedback.source, "feedback.source");
+            !s.ok()) {
+          return s;
+        }
+        if (absl::Status s = MaySeeAssignment(store_, caller, request->parent()); !s.ok()) return s;
+        FieldViolations v;
+        domain::ValidateFeedback(feedback, "feedback", v);
+        if (!v.empty()) return v.ToStatus();
+        auto stored = store_.SubmitFeedback(*key, std::move(feedback), caller.now());
+        if (!stored.ok()) return stored.status();
+        *response->mutable_feedback() = ToProto(*stored);
+        response->mutable_feedback()->set_name(absl::StrCat(
+            request->parent(), "/feedback/",
+            absl::AsciiStrToLower(domain::EnumName(stored->source))));
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status OrderService::GetFeeSchedule(grpc::ServerContext* context,
-                                          const v1::GetFeeScheduleRequest* request,
-                                          v1::GetFeeScheduleResponse* response) {
-  return guard_.Run(context, "OrderService/GetFeeSchedule", "name", request->name(),
-                    [&](Caller&) -> absl::Status {
-    absl::string_view name = request->name();
-    if (!absl::ConsumeSuffix(&name, "/feeSchedule")) {
-      return domain::InvalidField("name", "must be exchanges/{exchange}/feeSchedule");
-    }
-    auto exchange_id = domain::ParseExchangeName(name, "name");
-    if (!exchange_id.ok()) return exchange_id.status();
-    auto schedule = store_.GetFeeSchedule(*exchange_id);
-    if (schedule.ok()) *response->mutable_fee_schedule() = ToProto(*schedule);
-    return schedule.status();
-  });
+grpc::Status OrderService::GetFeeSchedule(
+    grpc::ServerContext* context, const v1::GetFeeScheduleRequest* request,
+    v1::GetFeeScheduleResponse* response) {
+  return guard_.Run(
+      context, "OrderService/GetFeeSchedule", "name", request->name(),
+      [&](Caller&) -> absl::Status {
+        absl::string_view name = request->name();
+        if (!absl::ConsumeSuffix(&name, "/feeSchedule")) {
+          return domain::InvalidField("name", "must be exchanges/{exchange}/feeSchedule");
+        }
+        auto exchange_id = domain::ParseExchangeName(name, "name");
+        if (!exchange_id.ok()) return exchange_id.status();
+        auto schedule = store_.GetFeeSchedule(*exchange_id);
+        if (schedule.ok()) *response->mutable_fee_schedule() = ToProto(*schedule);
+        return schedule.status();
+      });
 }
 
-grpc::Status OrderService::UpdateFeeSchedule(grpc::ServerContext* context,
-                                             const v1::UpdateFeeScheduleRequest* request,
-                                             v1::UpdateFeeScheduleResponse* response) {
-  return guard_.Run(context, "OrderService/UpdateFeeSchedule", "fee_schedule.name",
-                    request->fee_schedule().name(), [&](Caller&) -> absl::Status {
-    absl::string_view name = request->fee_schedule().name();
-    if (!absl::ConsumeSuffix(&name, "/feeSchedule")) {
-      return domain::InvalidField("fee_schedule.name",
-                                  "must be exchanges/{exchange}/feeSchedule");
-    }
-    auto exchange_id = domain::ParseExchangeName(name, "fee_schedule.name");
-    if (!exchange_id.ok()) return exchange_id.status();
-    auto revision = domain::ParseEtag(request->fee_schedule().etag());
-    if (!revision.ok()) return revision.status();
-    domain::FeeSchedule schedule = FromProto(request->fee_schedule());
-    schedule.exchange_id = *exchange_id;
-    FieldViolations v;
-    domain::ValidateFeeSchedule(schedule, "fee_schedule", v);
-    if (!v.empty()) return v.ToStatus();
-    auto stored = store_.UpdateFeeSchedule(std::move(schedule), *revision);
-    if (stored.ok()) *response->mutable_fee_schedule() = ToProto(*stored);
-    return stored.status();
-  });
+grpc::Status OrderService::UpdateFeeSchedule(
+    grpc::ServerContext* context, const v1::UpdateFeeScheduleRequest* request,
+    v1::UpdateFeeScheduleResponse* response) {
+  return guard_.Run(
+      context, "OrderService/UpdateFeeSchedule", "fee_schedule.name",
+      request->fee_schedule().name(), [&](Caller&) -> absl::Status {
+        absl::string_view name = request->fee_schedule().name();
+        if (!absl::ConsumeSuffix(&name, "/feeSchedule")) {
+          return domain::InvalidField(
+              "fee_schedule.name", "must be exchanges/{exchange}/feeSchedule");
+        }
+        auto exchange_id = domain::ParseExchangeName(name, "fee_schedule.name");
+        if (!exchange_id.ok()) return exchange_id.status();
+        auto revision = domain::ParseEtag(request->fee_schedule().etag());
+        if (!revision.ok()) return revision.status();
+        domain::FeeSchedule schedule = FromProto(request->fee_schedule());
+        schedule.exchange_id = *exchange_id;
+        FieldViolations v;
+        domain::ValidateFeeSchedule(schedule, "fee_schedule", v);
+        if (!v.empty()) return v.ToStatus();
+        auto stored = store_.UpdateFeeSchedule(std::move(schedule), *revision);
+        if (stored.ok()) *response->mutable_fee_schedule() = ToProto(*stored);
+        return stored.status();
+      });
 }
 
 }  // namespace kokemus::rpc

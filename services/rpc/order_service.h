@@ -8,9 +8,9 @@
 #define KOKEMUS_SERVICES_RPC_ORDER_SERVICE_H_
 
 #include "kokemus/v1/order_service.grpc.pb.h"
+#include "services/domain/fees.h"
 #include "services/rpc/access_guard.h"
 #include "services/storage/order_store.h"
-#include "services/domain/fees.h"
 
 namespace kokemus::rpc {
 
@@ -18,39 +18,46 @@ class OrderService final : public v1::OrderService::Service {
  public:
   OrderService(storage::OrderStore& store, AccessGuard& guard) : store_(store), guard_(guard) {}
 
-  grpc::Status CreateOrder(grpc::ServerContext*, const v1::CreateOrderRequest*,
-                           v1::CreateOrderResponse*) override;
-  grpc::Status GetOrder(grpc::ServerContext*, const v1::GetOrderRequest*,
-                        v1::GetOrderResponse*) override;
-  grpc::Status ListOrders(grpc::ServerContext*, const v1::ListOrdersRequest*,
-                          v1::ListOrdersResponse*) override;
-  grpc::Status UpdateOrder(grpc::ServerContext*, const v1::UpdateOrderRequest*,
-                           v1::UpdateOrderResponse*) override;
-  grpc::Status CancelOrder(grpc::ServerContext*, const v1::CancelOrderRequest*,
-                           v1::CancelOrderResponse*) override;
-  grpc::Status OfferAssignment(grpc::ServerContext*, const v1::OfferAssignmentRequest*,
-                               v1::OfferAssignmentResponse*) override;
-  grpc::Status AcceptAssignment(grpc::ServerContext*, const v1::AcceptAssignmentRequest*,
-                                v1::AcceptAssignmentResponse*) override;
-  grpc::Status DeclineAssignment(grpc::ServerContext*, const v1::DeclineAssignmentRequest*,
-                                 v1::DeclineAssignmentResponse*) override;
-  grpc::Status ConfirmAssignment(grpc::ServerContext*, const v1::ConfirmAssignmentRequest*,
-                                 v1::ConfirmAssignmentResponse*) override;
-  grpc::Status CompleteAssignment(grpc::ServerContext*,
-                                  const v1::CompleteAssignmentRequest*,
-                                  v1::CompleteAssignmentResponse*) override;
-  grpc::Status CancelAssignment(grpc::ServerContext*, const v1::CancelAssignmentRequest*,
-                                v1::CancelAssignmentResponse*) override;
-  grpc::Status GetAssignment(grpc::ServerContext*, const v1::GetAssignmentRequest*,
-                             v1::GetAssignmentResponse*) override;
-  grpc::Status ListAssignments(grpc::ServerContext*, const v1::ListAssignmentsRequest*,
-                               v1::ListAssignmentsResponse*) override;
-  grpc::Status SubmitFeedback(grpc::ServerContext*, const v1::SubmitFeedbackRequest*,
-                              v1::SubmitFeedbackResponse*) override;
-  grpc::Status GetFeeSchedule(grpc::ServerContext*, const v1::GetFeeScheduleRequest*,
-                              v1::GetFeeScheduleResponse*) override;
-  grpc::Status UpdateFeeSchedule(grpc::ServerContext*, const v1::UpdateFeeScheduleRequest*,
-                                 v1::UpdateFeeScheduleResponse*) override;
+  grpc::Status CreateOrder(
+      grpc::ServerContext*, const v1::CreateOrderRequest*, v1::CreateOrderResponse*) override;
+  grpc::Status GetOrder(
+      grpc::ServerContext*, const v1::GetOrderRequest*, v1::GetOrderResponse*) override;
+  grpc::Status ListOrders(
+      grpc::ServerContext*, const v1::ListOrdersRequest*, v1::ListOrdersResponse*) override;
+  grpc::Status UpdateOrder(
+      grpc::ServerContext*, const v1::UpdateOrderRequest*, v1::UpdateOrderResponse*) override;
+  grpc::Status CancelOrder(
+      grpc::ServerContext*, const v1::CancelOrderRequest*, v1::CancelOrderResponse*) override;
+  grpc::Status OfferAssignment(
+      grpc::ServerContext*, const v1::OfferAssignmentRequest*,
+      v1::OfferAssignmentResponse*) override;
+  grpc::Status AcceptAssignment(
+      grpc::ServerContext*, const v1::AcceptAssignmentRequest*,
+      v1::AcceptAssignmentResponse*) override;
+  grpc::Status DeclineAssignment(
+      grpc::ServerContext*, const v1::DeclineAssignmentRequest*,
+      v1::DeclineAssignmentResponse*) override;
+  grpc::Status ConfirmAssignment(
+      grpc::ServerContext*, const v1::ConfirmAssignmentRequest*,
+      v1::ConfirmAssignmentResponse*) override;
+  grpc::Status CompleteAssignment(
+      grpc::ServerContext*, const v1::CompleteAssignmentRequest*,
+      v1::CompleteAssignmentResponse*) override;
+  grpc::Status CancelAssignment(
+      grpc::ServerContext*, const v1::CancelAssignmentRequest*,
+      v1::CancelAssignmentResponse*) override;
+  grpc::Status GetAssignment(
+      grpc::ServerContext*, const v1::GetAssignmentRequest*, v1::GetAssignmentResponse*) override;
+  grpc::Status ListAssignments(
+      grpc::ServerContext*, const v1::ListAssignmentsRequest*,
+      v1::ListAssignmentsResponse*) override;
+  grpc::Status SubmitFeedback(
+      grpc::ServerContext*, const v1::SubmitFeedbackRequest*, v1::SubmitFeedbackResponse*) override;
+  grpc::Status GetFeeSchedule(
+      grpc::ServerContext*, const v1::GetFeeScheduleRequest*, v1::GetFeeScheduleResponse*) override;
+  grpc::Status UpdateFeeSchedule(
+      grpc::ServerContext*, const v1::UpdateFeeScheduleRequest*,
+      v1::UpdateFeeScheduleResponse*) override;
 
  private:
   storage::OrderStore& store_;

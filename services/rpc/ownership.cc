@@ -8,8 +8,8 @@ namespace kokemus::rpc {
 
 // NOT_FOUND unless a narrowed caller (an orderer system, an expert) may see
 // the assignment: one on its organization's order, or their own.
-absl::Status MaySeeAssignment(storage::OrderStore& store, const Caller& caller,
-                              const std::string& name) {
+absl::Status MaySeeAssignment(
+    storage::OrderStore& store, const Caller& caller, const std::string& name) {
   if (!caller.organization_only() && !caller.self_only()) return absl::OkStatus();
   auto key = domain::ParseAssignmentName(name, "name");
   if (!key.ok()) return key.status();
@@ -25,8 +25,9 @@ absl::Status MaySeeAssignment(storage::OrderStore& store, const Caller& caller,
 
 // NOT_FOUND unless a narrowed caller may see the order: its organization's,
 // or one the expert has an assignment on.
-absl::Status MaySeeOrder(storage::OrderStore& store, const Caller& caller,
-                         const domain::Order& order, const std::string& name) {
+absl::Status MaySeeOrder(
+    storage::OrderStore& store, const Caller& caller, const domain::Order& order,
+    const std::string& name) {
   if (caller.organization_only()) return caller.MaySee(name, order.organization_id, "");
   if (!caller.self_only()) return absl::OkStatus();
   domain::ListQuery query;

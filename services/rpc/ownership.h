@@ -17,10 +17,11 @@
 namespace kokemus::rpc {
 
 // `name` is an assignment's resource name.
-absl::Status MaySeeAssignment(storage::OrderStore& store, const Caller& caller,
-                              const std::string& name);
-absl::Status MaySeeOrder(storage::OrderStore& store, const Caller& caller,
-                         const domain::Order& order, const std::string& name);
+absl::Status MaySeeAssignment(
+    storage::OrderStore& store, const Caller& caller, const std::string& name);
+absl::Status MaySeeOrder(
+    storage::OrderStore& store, const Caller& caller, const domain::Order& order,
+    const std::string& name);
 
 }  // namespace kokemus::rpc
 

@@ -29,13 +29,10 @@ struct ExchangeKind {
   static void Validate(const T& v, FieldViolations& out) {
     domain::ValidateExchange(v, kField, out);
   }
-  static absl::Status ApplyMask(const T& patch, const std::vector<std::string>& paths,
-                                T& target) {
+  static absl::Status ApplyMask(const T& patch, const std::vector<std::string>& paths, T& target) {
     return domain::ApplyExchangeMask(patch, paths, target);
   }
-  static std::vector<domain::FilterField> Filters() {
-    return domain::ExchangeFilterFields();
-  }
+  static std::vector<domain::FilterField> Filters() { return domain::ExchangeFilterFields(); }
 };
 
 struct ExpertKind {
@@ -46,13 +43,10 @@ struct ExpertKind {
   static void Validate(const T& v, FieldViolations& out) {
     domain::ValidateExpert(v, absl::Now(), kField, out);
   }
-  static absl::Status ApplyMask(const T& patch, const std::vector<std::string>& paths,
-                                T& target) {
+  static absl::Status ApplyMask(const T& patch, const std::vector<std::string>& paths, T& target) {
     return domain::ApplyExpertMask(patch, paths, target);
   }
-  static std::vector<domain::FilterField> Filters() {
-    return domain::ExpertFilterFields();
-  }
+  static std::vector<domain::FilterField> Filters() { return domain::ExpertFilterFields(); }
 };
 
 struct OrganizationKind {
@@ -63,18 +57,14 @@ struct OrganizationKind {
   static void Validate(const T& v, FieldViolations& out) {
     domain::ValidateOrganization(v, kField, out);
   }
-  static absl::Status ApplyMask(const T& patch, const std::vector<std::string>& paths,
-                                T& target) {
+  static absl::Status ApplyMask(const T& patch, const std::vector<std::string>& paths, T& target) {
     return domain::ApplyOrganizationMask(patch, paths, target);
   }
-  static std::vector<domain::FilterField> Filters() {
-    return domain::OrganizationFilterFields();
-  }
+  static std::vector<domain::FilterField> Filters() { return domain::OrganizationFilterFields(); }
 };
 
 template <typename Kind>
-Key KeyFromName(absl::string_view name, absl::string_view field,
-                absl::Status& status) {
+Key KeyFromName(absl::string_view name, absl::string_view field, absl::Status& status) {
   if constexpr (std::is_same_v<Kind, ExchangeKind>) {
     auto id = domain::ParseExchangeName(name, field);
     status = id.status();
@@ -88,11 +78,9 @@ Key KeyFromName(absl::string_view name, absl::string_view field,
 
 // Create: the parent (empty for exchanges), the caller's id, and the request.
 template <typename Kind, typename Request>
-absl::StatusOr<typename Kind::T> Create(storage::RegistryStore& store,
-                                        const Request& request,
-                                        typename Kind::T value,
-                                        absl::string_view parent,
-                                        std::string id) {
+absl::StatusOr<typename Kind::T> Create(
+    storage::RegistryStore& store, const Request& request, typename Kind::T value,
+    absl::string_view parent, std::string id) {
   FieldViolations violations;
   if constexpr (!std::is_same_v<Kind, ExchangeKind>) {
     auto exchange_id = domain::ParseExchangeName(parent, "parent");
@@ -106,9 +94,10 @@ absl::StatusOr<typename Kind::T> Create(storage::RegistryStore& store,
   if (id.empty()) {
     id = domain::GenerateId();
   } else if (!domain::IsValidId(id)) {
-    violations.Add(id_field,
-                   "must be 1 to 63 lowercase letters, digits or hyphens, "
-                   "not starting or ending with a hyphen");
+    violations.Add(
+        id_field,
+        "must be 1 to 63 lowercase letters, digits or hyphens, "
+        "not starting or ending with a hyphen");
   }
   value.id = id;
   if (!request.request_id().empty() && !domain::IsValidUuid(request.request_id())) {
@@ -121,8 +110,7 @@ absl::StatusOr<typename Kind::T> Create(storage::RegistryStore& store,
 }
 
 template <typename Kind>
-absl::StatusOr<typename Kind::T> Get(storage::RegistryStore& store,
-                                     absl::string_view name) {
+absl::StatusOr<typename Kind::T> Get(storage::RegistryStore& store, absl::string_view name) {
   absl::Status status;
   Key key = KeyFromName<Kind>(name, "name", status);
   if (!status.ok()) return status;
@@ -130,17 +118,15 @@ absl::StatusOr<typename Kind::T> Get(storage::RegistryStore& store,
 }
 
 template <typename Kind, typename Request>
-absl::StatusOr<storage::Page<typename Kind::T>> List(storage::RegistryStore& store,
-                                                     const Request& request,
-                                                     absl::string_view parent) {
+absl::StatusOr<storage::Page<typename Kind::T>> List(
+    storage::RegistryStore& store, const Request& request, absl::string_view parent) {
   if constexpr (!std::is_same_v<Kind, ExchangeKind>) {
     if (auto id = domain::ParseExchangeName(parent, "parent"); !id.ok()) {
       return id.status();
     }
   }
-  auto query = domain::ParseListQuery(parent, request.page_size(),
-                                      request.page_token(), request.filter(),
-                                      Kind::Filters());
+  auto query = domain::ParseListQuery(
+      parent, request.page_size(), request.page_token(), request.filter(), Kind::Filters());
   if (!query.ok()) return query.status();
   return store.List<typename Kind::T>(*query);
 }
@@ -148,18 +134,16 @@ absl::StatusOr<storage::Page<typename Kind::T>> List(storage::RegistryStore& sto
 // `check(current, updated)` may refuse a change the caller may not make.
 template <typename Kind, typename Proto>
 absl::StatusOr<typename Kind::T> Update(
-    storage::RegistryStore& store, const Proto& proto,
-    const google::protobuf::FieldMask& mask,
-    const std::function<absl::Status(const typename Kind::T&, const typename Kind::T&)>&
-        check = nullptr) {
+    storage::RegistryStore& store, const Proto& proto, const google::protobuf::FieldMask& mask,
+    const std::function<absl::Status(const typename Kind::T&, const typename Kind::T&)>& check =
+        nullptr) {
   absl::Status status;
   const std::string name_field = absl::StrCat(Kind::kField, ".name");
   Key key = KeyFromName<Kind>(proto.name(), name_field, status);
   if (!status.ok()) return status;
   auto current = store.Get<typename Kind::T>(key);
   if (!current.ok()) return current.status();
-  if (absl::Status s = domain::CheckEtag(proto.etag(), current->meta.revision);
-      !s.ok()) {
+  if (absl::Status s = domain::CheckEtag(proto.etag(), current->meta.revision); !s.ok()) {
     return s;
   }
   const std::vector<std::string> paths(mask.paths().begin(), mask.paths().end());
@@ -191,34 +175,34 @@ absl::Status Delete(storage::RegistryStore& store, const Request& request) {
 
 // --- Exchanges -------------------------------------------------------------
 
-grpc::Status RegistryService::CreateExchange(grpc::ServerContext* context,
-                                             const v1::CreateExchangeRequest* request,
-                                             v1::CreateExchangeResponse* response) {
-  return guard_.Run(context, "RegistryService/CreateExchange", "", "",
-                    [&](Caller&) -> absl::Status {
-    auto created = Create<ExchangeKind>(store_, *request, FromProto(request->exchange()),
-                                        "", request->exchange_id());
-    if (created.ok()) *response->mutable_exchange() = ToProto(*created);
-    return created.status();
-  });
+grpc::Status RegistryService::CreateExchange(
+    grpc::ServerContext* context, const v1::CreateExchangeRequest* request,
+    v1::CreateExchangeResponse* response) {
+  return guard_.Run(
+      context, "RegistryService/CreateExchange", "", "", [&](Caller&) -> absl::Status {
+        auto created = Create<ExchangeKind>(
+            store_, *request, FromProto(request->exchange()), "", request->exchange_id());
+        if (created.ok()) *response->mutable_exchange() = ToProto(*created);
+        return created.status();
+      });
 }
 
-grpc::Status RegistryService::GetExchange(grpc::ServerContext* context,
-                                          const v1::GetExchangeRequest* request,
-                                          v1::GetExchangeResponse* response) {
-  return guard_.Run(context, "RegistryService/GetExchange", "name", request->name(),
-                    [&](Caller&) -> absl::Status {
-    auto found = Get<ExchangeKind>(store_, request->name());
-    if (found.ok()) *response->mutable_exchange() = ToProto(*found);
-    return found.status();
-  });
+grpc::Status RegistryService::GetExchange(
+    grpc::ServerContext* context, const v1::GetExchangeRequest* request,
+    v1::GetExchangeResponse* response) {
+  return guard_.Run(
+      context, "RegistryService/GetExchange", "name", request->name(),
+      [&](Caller&) -> absl::Status {
+        auto found = Get<ExchangeKind>(store_, request->name());
+        if (found.ok()) *response->mutable_exchange() = ToProto(*found);
+        return found.status();
+      });
 }
 
-grpc::Status RegistryService::ListExchanges(grpc::ServerContext* context,
-                                            const v1::ListExchangesRequest* request,
-                                            v1::ListExchangesResponse* response) {
-  return guard_.Run(context, "RegistryService/ListExchanges", "", "",
-                    [&](Caller&) -> absl::Status {
+grpc::Status RegistryService::ListExchanges(
+    grpc::ServerContext* context, const v1::ListExchangesRequest* request,
+    v1::ListExchangesResponse* response) {
+  return guard_.Run(context, "RegistryService/ListExchanges", "", "", [&](Caller&) -> absl::Status {
     auto page = List<ExchangeKind>(store_, *request, "");
     if (!page.ok()) return page.status();
     for (const auto& e : page->items) *response->add_exchanges() = ToProto(e);
@@ -227,150 +211,160 @@ grpc::Status RegistryService::ListExchanges(grpc::ServerContext* context,
   });
 }
 
-grpc::Status RegistryService::UpdateExchange(grpc::ServerContext* context,
-                                             const v1::UpdateExchangeRequest* request,
-                                             v1::UpdateExchangeResponse* response) {
-  return guard_.Run(context, "RegistryService/UpdateExchange", "exchange.name",
-                    request->exchange().name(), [&](Caller&) -> absl::Status {
-    auto updated = Update<ExchangeKind>(store_, request->exchange(),
-                                        request->update_mask());
-    if (updated.ok()) *response->mutable_exchange() = ToProto(*updated);
-    return updated.status();
-  });
+grpc::Status RegistryService::UpdateExchange(
+    grpc::ServerContext* context, const v1::UpdateExchangeRequest* request,
+    v1::UpdateExchangeResponse* response) {
+  return guard_.Run(
+      context, "RegistryService/UpdateExchange", "exchange.name", request->exchange().name(),
+      [&](Caller&) -> absl::Status {
+        auto updated = Update<ExchangeKind>(store_, request->exchange(), request->update_mask());
+        if (updated.ok()) *response->mutable_exchange() = ToProto(*updated);
+        return updated.status();
+      });
 }
 
 // --- Experts ---------------------------------------------------------------
 
-grpc::Status RegistryService::CreateExpert(grpc::ServerContext* context,
-                                           const v1::CreateExpertRequest* request,
-                                           v1::CreateExpertResponse* response) {
-  return guard_.Run(context, "RegistryService/CreateExpert", "parent", request->parent(),
-                    [&](Caller& caller) -> absl::Status {
-    const std::string id =
-        request->expert_id().empty() ? domain::GenerateId() : request->expert_id();
-    caller.set_audit_resource(absl::StrCat(request->parent(), "/experts/", id));
-    auto created = Create<ExpertKind>(store_, *request, FromProto(request->expert()),
-                                      request->parent(), id);
-    if (created.ok()) *response->mutable_expert() = ToProto(*created);
-    return created.status();
+grpc::Status RegistryService::CreateExpert(
+    grpc::ServerContext* context, const v1::CreateExpertRequest* request,
+    v1::CreateExpertResponse* response) {
+  return guard_.Run(
+      context, "RegistryService/CreateExpert", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        const std::string id =
+            request->expert_id().empty() ? domain::GenerateId() : request->expert_id();
+        caller.set_audit_resource(absl::StrCat(request->parent(), "/experts/", id));
+        auto created = Create<ExpertKind>(
+            store_, *request, FromProto(request->expert()), request->parent(), id);
+        if (created.ok()) *response->mutable_expert() = ToProto(*created);
+        return created.status();
+      });
+}
+
+grpc::Status RegistryService::GetExpert(
+    grpc::ServerContext* context, const v1::GetExpertRequest* request,
+    v1::GetExpertResponse* response) {
+  return guard_.Run(
+      context, "RegistryService/GetExpert", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto found = Get<ExpertKind>(store_, request->name());
+        if (!found.ok()) return found.status();
+        if (caller.self_only()) {
+          if (absl::Status s = caller.MaySee(request->name(), "", found->id); !s.ok()) return s;
+        }
+        if (caller.organization_only()) {
+          // An orderer system sees only the experts assigned to its orders, and
+          // of them only what it needs.
+          auto works = store_.ExpertWorksFor(
+              {found->exchange_id, found->id}, caller.principal().organization_id);
+          if (!works.ok()) return works.status();
+          if (!*works) return absl::NotFoundError(absl::StrCat(request->name(), " not found"));
+          *response->mutable_expert() = ToOrdererView(*found);
+          return absl::OkStatus();
+        }
+        *response->mutable_expert() = ToProto(*found);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status RegistryService::ListExperts(
+    grpc::ServerContext* context, const v1::ListExpertsRequest* request,
+    v1::ListExpertsResponse* response) {
+  return guard_.Run(
+      context, "RegistryService/ListExperts", "parent", request->parent(),
+      [&](Caller&) -> absl::Status {
+        auto page = List<ExpertKind>(store_, *request, request->parent());
+        if (!page.ok()) return page.status();
+        for (const auto& e : page->items) *response->add_experts() = ToProto(e);
+        response->set_next_page_token(page->next_page_token);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status RegistryService::UpdateExpert(
+    grpc::ServerContext* context, const v1::UpdateExpertRequest* request,
+    v1::UpdateExpertResponse* response) {
+  return guard_.Run(
+      context, "RegistryService/UpdateExpert", "expert.name", request->expert().name(),
+      [&](Caller& caller) -> absl::Status {
+        if (caller.self_only()) {
+          auto name = domain::ParseChildName(request->expert().name(), "experts", "expert.name");
+          if (!name.ok()) return name.status();
+          if (absl::Status s = caller.MaySee(request->expert().name(), "", name->id); !s.ok()) {
+            return s;
+          }
+        }
+        auto updated = Update<ExpertKind>(
+            store_, request->expert(), request->update_mask(),
+            caller.self_only() ? domain::CheckOwnExpertUpdate : nullptr);
+        if (updated.ok()) *response->mutable_expert() = ToProto(*updated);
+        return updated.status();
+      });
+}
+
+grpc::Status RegistryService::DeleteExpert(
+    grpc::ServerContext* context, const v1::DeleteExpertRequest* request,
+    v1::DeleteExpertResponse*) {
+  return guard_.Run(context, "RegistryService/DeleteExpert", "name", request->name(), [&](Caller&) {
+    return Delete<ExpertKind>(store_, *request);
   });
 }
 
-grpc::Status RegistryService::GetExpert(grpc::ServerContext* context,
-                                        const v1::GetExpertRequest* request,
-                                        v1::GetExpertResponse* response) {
-  return guard_.Run(context, "RegistryService/GetExpert", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    auto found = Get<ExpertKind>(store_, request->name());
-    if (!found.ok()) return found.status();
-    if (caller.self_only()) {
-      if (absl::Status s = caller.MaySee(request->name(), "", found->id); !s.ok()) return s;
-    }
-    if (caller.organization_only()) {
-      // An orderer system sees only the experts assigned to its orders, and
-      // of them only what it needs.
-      auto works = store_.ExpertWorksFor({found->exchange_id, found->id},
-                                         caller.principal().organization_id);
-      if (!works.ok()) return works.status();
-      if (!*works) return absl::NotFoundError(absl::StrCat(request->name(), " not found"));
-      *response->mutable_expert() = ToOrdererView(*found);
-      return absl::OkStatus();
-    }
-    *response->mutable_expert() = ToProto(*found);
-    return absl::OkStatus();
-  });
+grpc::Status RegistryService::ExportExpertData(
+    grpc::ServerContext* context, const v1::ExportExpertDataRequest* request,
+    v1::ExportExpertDataResponse* response) {
+  return guard_.Run(
+      context, "RegistryService/ExportExpertData", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto name = domain::ParseChildName(request->name(), "experts", "name");
+        if (!name.ok()) return name.status();
+        if (absl::Status s = caller.MaySee(request->name(), "", name->id); !s.ok()) return s;
+        if (absl::Status s = guard_.FlushAudit(); !s.ok()) return s;  // who accessed it, so far
+        auto json = subjects_.Export(name->exchange_id, name->id);
+        if (!json.ok()) return json.status();
+        response->set_json(*std::move(json));
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status RegistryService::ListExperts(grpc::ServerContext* context,
-                                          const v1::ListExpertsRequest* request,
-                                          v1::ListExpertsResponse* response) {
-  return guard_.Run(context, "RegistryService/ListExperts", "parent", request->parent(),
-                    [&](Caller&) -> absl::Status {
-    auto page = List<ExpertKind>(store_, *request, request->parent());
-    if (!page.ok()) return page.status();
-    for (const auto& e : page->items) *response->add_experts() = ToProto(e);
-    response->set_next_page_token(page->next_page_token);
-    return absl::OkStatus();
-  });
+grpc::Status RegistryService::EraseExpert(
+    grpc::ServerContext* context, const v1::EraseExpertRequest* request,
+    v1::EraseExpertResponse* response) {
+  return guard_.Run(
+      context, "RegistryService/EraseExpert", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto name = domain::ParseChildName(request->name(), "experts", "name");
+        if (!name.ok()) return name.status();
+        auto pseudonym = subjects_.Erase(name->exchange_id, name->id, caller.now());
+        if (!pseudonym.ok()) return pseudonym.status();
+        guard_.ForgetKeys();  // the expert's keys were revoked
+        response->set_pseudonym(
+            domain::ChildResourceName(name->exchange_id, "experts", *pseudonym));
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status RegistryService::UpdateExpert(grpc::ServerContext* context,
-                                           const v1::UpdateExpertRequest* request,
-                                           v1::UpdateExpertResponse* response) {
-  return guard_.Run(context, "RegistryService/UpdateExpert", "expert.name",
-                    request->expert().name(), [&](Caller& caller) -> absl::Status {
-    if (caller.self_only()) {
-      auto name = domain::ParseChildName(request->expert().name(), "experts", "expert.name");
-      if (!name.ok()) return name.status();
-      if (absl::Status s = caller.MaySee(request->expert().name(), "", name->id); !s.ok()) {
-        return s;
-      }
-    }
-    auto updated = Update<ExpertKind>(store_, request->expert(), request->update_mask(),
-                                      caller.self_only() ? domain::CheckOwnExpertUpdate : nullptr);
-    if (updated.ok()) *response->mutable_expert() = ToProto(*updated);
-    return updated.status();
-  });
-}
-
-grpc::Status RegistryService::DeleteExpert(grpc::ServerContext* context,
-                                           const v1::DeleteExpertRequest* request,
-                                           v1::DeleteExpertResponse*) {
-  return guard_.Run(context, "RegistryService/DeleteExpert", "name", request->name(),
-                    [&](Caller&) { return Delete<ExpertKind>(store_, *request); });
-}
-
-grpc::Status RegistryService::ExportExpertData(grpc::ServerContext* context,
-                                               const v1::ExportExpertDataRequest* request,
-                                               v1::ExportExpertDataResponse* response) {
-  return guard_.Run(context, "RegistryService/ExportExpertData", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    auto name = domain::ParseChildName(request->name(), "experts", "name");
-    if (!name.ok()) return name.status();
-    if (absl::Status s = caller.MaySee(request->name(), "", name->id); !s.ok()) return s;
-    if (absl::Status s = guard_.FlushAudit(); !s.ok()) return s;  // who accessed it, so far
-    auto json = subjects_.Export(name->exchange_id, name->id);
-    if (!json.ok()) return json.status();
-    response->set_json(*std::move(json));
-    return absl::OkStatus();
-  });
-}
-
-grpc::Status RegistryService::EraseExpert(grpc::ServerContext* context,
-                                          const v1::EraseExpertRequest* request,
-                                          v1::EraseExpertResponse* response) {
-  return guard_.Run(context, "RegistryService/EraseExpert", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    auto name = domain::ParseChildName(request->name(), "experts", "name");
-    if (!name.ok()) return name.status();
-    auto pseudonym = subjects_.Erase(name->exchange_id, name->id, caller.now());
-    if (!pseudonym.ok()) return pseudonym.status();
-    guard_.ForgetKeys();  // the expert's keys were revoked
-    response->set_pseudonym(domain::ChildResourceName(name->exchange_id, "experts", *pseudonym));
-    return absl::OkStatus();
-  });
-}
-
-grpc::Status RegistryService::ApplyRetention(grpc::ServerContext* context,
-                                             const v1::ApplyRetentionRequest* request,
-                                             v1::ApplyRetentionResponse* response) {
-  return guard_.Run(context, "RegistryService/ApplyRetention", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    if (!caller.exchange_id().empty()) {
-      if (auto id = domain::ParseExchangeName(request->name(), "name"); !id.ok()) {
-        return id.status();
-      }
-    }
-    storage::AuditRecord by;
-    by.key_id = caller.principal().key_id;
-    by.role = std::string(domain::AccessRoleName(caller.principal().role));
-    by.method = caller.rule().method;
-    auto erased = subjects_.ApplyRetention(caller.exchange_id(), caller.now(), by);
-    if (!erased.ok()) return erased.status();
-    if (!erased->empty()) guard_.ForgetKeys();  // their keys were revoked
-    response->set_erased_experts(static_cast<int32_t>(erased->size()));
-    return absl::OkStatus();
-  });
+grpc::Status RegistryService::ApplyRetention(
+    grpc::ServerContext* context, const v1::ApplyRetentionRequest* request,
+    v1::ApplyRetentionResponse* response) {
+  return guard_.Run(
+      context, "RegistryService/ApplyRetention", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        if (!caller.exchange_id().empty()) {
+          if (auto id = domain::ParseExchangeName(request->name(), "name"); !id.ok()) {
+            return id.status();
+          }
+        }
+        storage::AuditRecord by;
+        by.key_id = caller.principal().key_id;
+        by.role = std::string(domain::AccessRoleName(caller.principal().role));
+        by.method = caller.rule().method;
+        auto erased = subjects_.ApplyRetention(caller.exchange_id(), caller.now(), by);
+        if (!erased.ok()) return erased.status();
+        if (!erased->empty()) guard_.ForgetKeys();  // their keys were revoked
+        response->set_erased_experts(static_cast<int32_t>(erased->size()));
+        return absl::OkStatus();
+      });
 }
 
 // --- Organizations ---------------------------------------------------------
@@ -378,68 +372,73 @@ grpc::Status RegistryService::ApplyRetention(grpc::ServerContext* context,
 grpc::Status RegistryService::CreateOrganization(
     grpc::ServerContext* context, const v1::CreateOrganizationRequest* request,
     v1::CreateOrganizationResponse* response) {
-  return guard_.Run(context, "RegistryService/CreateOrganization", "parent", request->parent(),
-                    [&](Caller&) -> absl::Status {
-    auto created = Create<OrganizationKind>(
-        store_, *request, FromProto(request->organization()), request->parent(),
-        request->organization_id());
-    if (created.ok()) *response->mutable_organization() = ToProto(*created);
-    return created.status();
-  });
+  return guard_.Run(
+      context, "RegistryService/CreateOrganization", "parent", request->parent(),
+      [&](Caller&) -> absl::Status {
+        auto created = Create<OrganizationKind>(
+            store_, *request, FromProto(request->organization()), request->parent(),
+            request->organization_id());
+        if (created.ok()) *response->mutable_organization() = ToProto(*created);
+        return created.status();
+      });
 }
 
 grpc::Status RegistryService::GetOrganization(
     grpc::ServerContext* context, const v1::GetOrganizationRequest* request,
     v1::GetOrganizationResponse* response) {
-  return guard_.Run(context, "RegistryService/GetOrganization", "name", request->name(),
-                    [&](Caller& caller) -> absl::Status {
-    auto found = Get<OrganizationKind>(store_, request->name());
-    if (!found.ok()) return found.status();
-    if (absl::Status s = caller.MaySee(request->name(), found->id, ""); !s.ok()) return s;
-    *response->mutable_organization() = ToProto(*found);
-    return absl::OkStatus();
-  });
+  return guard_.Run(
+      context, "RegistryService/GetOrganization", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto found = Get<OrganizationKind>(store_, request->name());
+        if (!found.ok()) return found.status();
+        if (absl::Status s = caller.MaySee(request->name(), found->id, ""); !s.ok()) return s;
+        *response->mutable_organization() = ToProto(*found);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status RegistryService::ListOrganizations(
     grpc::ServerContext* context, const v1::ListOrganizationsRequest* request,
     v1::ListOrganizationsResponse* response) {
-  return guard_.Run(context, "RegistryService/ListOrganizations", "parent", request->parent(),
-                    [&](Caller&) -> absl::Status {
-    auto page = List<OrganizationKind>(store_, *request, request->parent());
-    if (!page.ok()) return page.status();
-    for (const auto& o : page->items) *response->add_organizations() = ToProto(o);
-    response->set_next_page_token(page->next_page_token);
-    return absl::OkStatus();
-  });
+  return guard_.Run(
+      context, "RegistryService/ListOrganizations", "parent", request->parent(),
+      [&](Caller&) -> absl::Status {
+        auto page = List<OrganizationKind>(store_, *request, request->parent());
+        if (!page.ok()) return page.status();
+        for (const auto& o : page->items) *response->add_organizations() = ToProto(o);
+        response->set_next_page_token(page->next_page_token);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status RegistryService::UpdateOrganization(
     grpc::ServerContext* context, const v1::UpdateOrganizationRequest* request,
     v1::UpdateOrganizationResponse* response) {
-  return guard_.Run(context, "RegistryService/UpdateOrganization", "organization.name",
-                    request->organization().name(), [&](Caller& caller) -> absl::Status {
-    if (caller.organization_only()) {
-      auto name = domain::ParseChildName(request->organization().name(), "organizations",
-                                         "organization.name");
-      if (!name.ok()) return name.status();
-      if (absl::Status s = caller.MaySee(request->organization().name(), name->id, "");
-          !s.ok()) {
-        return s;
-      }
-    }
-    auto updated = Update<OrganizationKind>(store_, request->organization(),
-                                            request->update_mask());
-    if (updated.ok()) *response->mutable_organization() = ToProto(*updated);
-    return updated.status();
-  });
+  return guard_.Run(
+      context, "RegistryService/UpdateOrganization", "organization.name",
+      request->organization().name(), [&](Caller& caller) -> absl::Status {
+        if (caller.organization_only()) {
+          auto name = domain::ParseChildName(
+              request->organization().name(), "organizations", "organization.name");
+          if (!name.ok()) return name.status();
+          if (absl::Status s = caller.MaySee(request->organization().name(), name->id, "");
+              !s.ok()) {
+            return s;
+          }
+        }
+        auto updated =
+            Update<OrganizationKind>(store_, request->organization(), request->update_mask());
+        if (updated.ok()) *response->mutable_organization() = ToProto(*updated);
+        return updated.status();
+      });
 }
 
 grpc::Status RegistryService::DeleteOrganization(
     grpc::ServerContext* context, const v1::DeleteOrganizationRequest* request,
     v1::DeleteOrganizationResponse*) {
-  return guard_.Run(context, "RegistryService/DeleteOrganization", "name", request->name(),
-                    [&](Caller&) { return Delete<OrganizationKind>(store_, *request); });
+  return guard_.Run(
+      context, "RegistryService/DeleteOrganization", "name", request->name(),
+      [&](Caller&) { return Delete<OrganizationKind>(store_, *request); });
 }
 
 }  // namespace kokemus::rpc

@@ -10,10 +10,10 @@
 #include "services/domain/documents.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/listing.h"
-#include "services/rpc/convert.h"
-#include "services/rpc/handler.h"
 #include "services/reference/calendar.h"
 #include "services/render/pdf.h"
+#include "services/rpc/convert.h"
+#include "services/rpc/handler.h"
 
 namespace kokemus::rpc {
 namespace {
@@ -53,16 +53,26 @@ Period ParsePeriod(const Request& request, FieldViolations& v) {
 
 std::optional<domain::Grouping> GroupingOf(v1::StatisticsGrouping g) {
   switch (g) {
-    case v1::STATISTICS_GROUPING_YEAR: return domain::Grouping::kYear;
-    case v1::STATISTICS_GROUPING_MONTH: return domain::Grouping::kMonth;
-    case v1::STATISTICS_GROUPING_CATEGORY: return domain::Grouping::kCategory;
-    case v1::STATISTICS_GROUPING_ORGANIZATION_KIND: return domain::Grouping::kOrganizationKind;
-    case v1::STATISTICS_GROUPING_SECTOR: return domain::Grouping::kSector;
-    case v1::STATISTICS_GROUPING_ROLE: return domain::Grouping::kRole;
-    case v1::STATISTICS_GROUPING_MUNICIPALITY: return domain::Grouping::kMunicipality;
-    case v1::STATISTICS_GROUPING_EXPERT: return domain::Grouping::kExpert;
-    case v1::STATISTICS_GROUPING_EXCHANGE: return domain::Grouping::kExchange;
-    default: return std::nullopt;
+    case v1::STATISTICS_GROUPING_YEAR:
+      return domain::Grouping::kYear;
+    case v1::STATISTICS_GROUPING_MONTH:
+      return domain::Grouping::kMonth;
+    case v1::STATISTICS_GROUPING_CATEGORY:
+      return domain::Grouping::kCategory;
+    case v1::STATISTICS_GROUPING_ORGANIZATION_KIND:
+      return domain::Grouping::kOrganizationKind;
+    case v1::STATISTICS_GROUPING_SECTOR:
+      return domain::Grouping::kSector;
+    case v1::STATISTICS_GROUPING_ROLE:
+      return domain::Grouping::kRole;
+    case v1::STATISTICS_GROUPING_MUNICIPALITY:
+      return domain::Grouping::kMunicipality;
+    case v1::STATISTICS_GROUPING_EXPERT:
+      return domain::Grouping::kExpert;
+    case v1::STATISTICS_GROUPING_EXCHANGE:
+      return domain::Grouping::kExchange;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -99,7 +109,8 @@ class CsvWriter {
     return Flush();
   }
   absl::Status Flush() {
-    if (absl::Now() > deadline_) return absl::DeadlineExceededError("the export ran past its deadline");
+    if (absl::Now() > deadline_)
+      return absl::DeadlineExceededError("the export ran past its deadline");
     if (chunk_.csv().empty()) return absl::OkStatus();
     const bool ok = writer_->Write(chunk_);
     chunk_.clear_csv();
@@ -114,170 +125,179 @@ class CsvWriter {
 
 }  // namespace
 
-grpc::Status ReportService::GetStatistics(grpc::ServerContext* context,
-                                          const v1::GetStatisticsRequest* request,
-                                          v1::GetStatisticsResponse* response) {
-  return guard_.Run(context, "ReportService/GetStatistics", "parent", request->parent(),
-                    [&](Caller& caller) -> absl::Status {
-    auto exchange_id = ParentExchange(request->parent(), true);
-    if (!exchange_id.ok()) return exchange_id.status();
-    FieldViolations v;
-    const Period period = ParsePeriod(*request, v);
-    std::vector<domain::Grouping> group_by;
-    for (int i = 0; i < request->group_by_size(); ++i) {
-      auto g = GroupingOf(request->group_by(i));
-      if (!g) {
-        v.Add(absl::StrCat("group_by[", i, "]"), "must be a grouping");
-      } else if (*g == domain::Grouping::kExpert && exchange_id->empty()) {
-        v.Add(absl::StrCat("group_by[", i, "]"), "EXPERT only within one exchange");
-      } else {
-        group_by.push_back(*g);
-      }
-    }
-    if (!v.empty()) return v.ToStatus();
-    auto tasks = store_.Tasks(*exchange_id, period.from, period.to, false);
-    if (!tasks.ok()) return tasks.status();
-    auto active = store_.ActiveTrainedExperts(*exchange_id);
-    if (!active.ok()) return active.status();
-    const int threshold = exchange_id->empty() ? kSuppressionThreshold : 0;
-    const domain::Statistics s = domain::ComputeStatistics(*tasks, *active, group_by, threshold);
-    for (const auto& row : s.rows) ToProto(row, response->add_rows());
-    ToProto(s.total, response->mutable_total());
-    response->set_active_trained_experts(s.active_trained_experts);
-    response->set_active_trained_with_task(s.active_trained_with_task);
-    if (s.active_trained_with_task > 0 || threshold == 0) {
-      response->set_active_trained_without_task(s.active_trained_experts -
-                                                s.active_trained_with_task);
-    }
-    response->set_share_with_task(s.share_with_task);
-    response->set_gini(s.gini);
-    response->set_suppression_threshold(s.suppression_threshold);
-    response->set_suppressed_rows(s.suppressed_rows);
-    return absl::OkStatus();
-  });
+grpc::Status ReportService::GetStatistics(
+    grpc::ServerContext* context, const v1::GetStatisticsRequest* request,
+    v1::GetStatisticsResponse* response) {
+  return guard_.Run(
+      context, "ReportService/GetStatistics", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        auto exchange_id = ParentExchange(request->parent(), true);
+        if (!exchange_id.ok()) return exchange_id.status();
+        FieldViolations v;
+        const Period period = ParsePeriod(*request, v);
+        std::vector<domain::Grouping> group_by;
+        for (int i = 0; i < request->group_by_size(); ++i) {
+          auto g = GroupingOf(request->group_by(i));
+          if (!g) {
+            v.Add(absl::StrCat("group_by[", i, "]"), "must be a grouping");
+          } else if (*g == domain::Grouping::kExpert && exchange_id->empty()) {
+            v.Add(absl::StrCat("group_by[", i, "]"), "EXPERT only within one exchange");
+          } else {
+            group_by.push_back(*g);
+          }
+        }
+        if (!v.empty()) return v.ToStatus();
+        auto tasks = store_.Tasks(*exchange_id, period.from, period.to, false);
+        if (!tasks.ok()) return tasks.status();
+        auto active = store_.ActiveTrainedExperts(*exchange_id);
+        if (!active.ok()) return active.status();
+        const int threshold = exchange_id->empty() ? kSuppressionThreshold : 0;
+        const domain::Statistics s =
+            domain::ComputeStatistics(*tasks, *active, group_by, threshold);
+        for (const auto& row : s.rows) ToProto(row, response->add_rows());
+        ToProto(s.total, response->mutable_total());
+        response->set_active_trained_experts(s.active_trained_experts);
+        response->set_active_trained_with_task(s.active_trained_with_task);
+        if (s.active_trained_with_task > 0 || threshold == 0) {
+          response->set_active_trained_without_task(
+              s.active_trained_experts - s.active_trained_with_task);
+        }
+        response->set_share_with_task(s.share_with_task);
+        response->set_gini(s.gini);
+        response->set_suppression_threshold(s.suppression_threshold);
+        response->set_suppressed_rows(s.suppressed_rows);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status ReportService::GetFeedbackSummary(grpc::ServerContext* context,
-                                               const v1::GetFeedbackSummaryRequest* request,
-                                               v1::GetFeedbackSummaryResponse* response) {
-  return guard_.Run(context, "ReportService/GetFeedbackSummary", "parent", request->parent(),
-                    [&](Caller& caller) -> absl::Status {
-    auto exchange_id = ParentExchange(request->parent(), true);
-    if (!exchange_id.ok()) return exchange_id.status();
-    FieldViolations v;
-    const Period period = ParsePeriod(*request, v);
-    std::optional<domain::Grouping> group_by;
-    if (request->group_by() != v1::STATISTICS_GROUPING_UNSPECIFIED) {
-      group_by = GroupingOf(request->group_by());
-      if (group_by != domain::Grouping::kRole && group_by != domain::Grouping::kMonth &&
-          group_by != domain::Grouping::kYear) {
-        v.Add("group_by", "must be ROLE, MONTH or YEAR");
-      }
-    }
-    if (!v.empty()) return v.ToStatus();
-    auto tasks = store_.Tasks(*exchange_id, period.from, period.to, false);
-    if (!tasks.ok()) return tasks.status();
-    const int threshold = exchange_id->empty() ? kSuppressionThreshold : 0;
-    for (const domain::FeedbackGroup& g : domain::SummarizeFeedback(*tasks, group_by, threshold)) {
-      v1::FeedbackGroup* out = response->add_groups();
-      out->set_key(g.key);
-      out->set_suppressed(g.suppressed);
-      for (const domain::QuestionSummary& q : g.questions) {
-        v1::QuestionSummary* qo = out->add_questions();
-        qo->set_question(q.question);
-        qo->set_answers(q.answers);
-        qo->set_mean(q.mean);
-        for (const domain::AnswerCount& a : q.options) {
-          v1::AnswerCount* ao = qo->add_options();
-          ao->set_option(a.option);
-          ao->set_n(a.n);
-          ao->set_percent(a.percent);
+grpc::Status ReportService::GetFeedbackSummary(
+    grpc::ServerContext* context, const v1::GetFeedbackSummaryRequest* request,
+    v1::GetFeedbackSummaryResponse* response) {
+  return guard_.Run(
+      context, "ReportService/GetFeedbackSummary", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        auto exchange_id = ParentExchange(request->parent(), true);
+        if (!exchange_id.ok()) return exchange_id.status();
+        FieldViolations v;
+        const Period period = ParsePeriod(*request, v);
+        std::optional<domain::Grouping> group_by;
+        if (request->group_by() != v1::STATISTICS_GROUPING_UNSPECIFIED) {
+          group_by = GroupingOf(request->group_by());
+          if (group_by != domain::Grouping::kRole && group_by != domain::Grouping::kMonth &&
+              group_by != domain::Grouping::kYear) {
+            v.Add("group_by", "must be ROLE, MONTH or YEAR");
+          }
         }
-      }
-    }
-    return absl::OkStatus();
-  });
+        if (!v.empty()) return v.ToStatus();
+        auto tasks = store_.Tasks(*exchange_id, period.from, period.to, false);
+        if (!tasks.ok()) return tasks.status();
+        const int threshold = exchange_id->empty() ? kSuppressionThreshold : 0;
+        for (const domain::FeedbackGroup& g :
+             domain::SummarizeFeedback(*tasks, group_by, threshold)) {
+          v1::FeedbackGroup* out = response->add_groups();
+          out->set_key(g.key);
+          out->set_suppressed(g.suppressed);
+          for (const domain::QuestionSummary& q : g.questions) {
+            v1::QuestionSummary* qo = out->add_questions();
+            qo->set_question(q.question);
+            qo->set_answers(q.answers);
+            qo->set_mean(q.mean);
+            for (const domain::AnswerCount& a : q.options) {
+              v1::AnswerCount* ao = qo->add_options();
+              ao->set_option(a.option);
+              ao->set_n(a.n);
+              ao->set_percent(a.percent);
+            }
+          }
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status ReportService::ExportAssignments(
     grpc::ServerContext* context, const v1::ExportAssignmentsRequest* request,
     grpc::ServerWriter<v1::ExportAssignmentsResponse>* writer) {
-  return guard_.RunStreaming(context, "ReportService/ExportAssignments", "parent", request->parent(),
-                    [&](Caller& caller) -> absl::Status {
-    auto exchange_id = ParentExchange(request->parent(), false);
-    if (!exchange_id.ok()) return exchange_id.status();
-    FieldViolations v;
-    const Period period = ParsePeriod(*request, v);
-    if (!v.empty()) return v.ToStatus();
-    auto tasks = store_.Tasks(*exchange_id, period.from, period.to, true);
-    if (!tasks.ok()) return tasks.status();
-    CsvWriter<v1::ExportAssignmentsResponse> csv(writer, caller.deadline());
-    absl::Status s = csv.Add(domain::AssignmentCsvHeader());
-    for (size_t i = 0; s.ok() && i < tasks->size(); ++i) {
-      s = csv.Add(domain::AssignmentCsvLine((*tasks)[i]));
-    }
-    return s.ok() ? csv.Flush() : s;
-  });
+  return guard_.RunStreaming(
+      context, "ReportService/ExportAssignments", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        auto exchange_id = ParentExchange(request->parent(), false);
+        if (!exchange_id.ok()) return exchange_id.status();
+        FieldViolations v;
+        const Period period = ParsePeriod(*request, v);
+        if (!v.empty()) return v.ToStatus();
+        auto tasks = store_.Tasks(*exchange_id, period.from, period.to, true);
+        if (!tasks.ok()) return tasks.status();
+        CsvWriter<v1::ExportAssignmentsResponse> csv(writer, caller.deadline());
+        absl::Status s = csv.Add(domain::AssignmentCsvHeader());
+        for (size_t i = 0; s.ok() && i < tasks->size(); ++i) {
+          s = csv.Add(domain::AssignmentCsvLine((*tasks)[i]));
+        }
+        return s.ok() ? csv.Flush() : s;
+      });
 }
 
-grpc::Status ReportService::ExportPayroll(grpc::ServerContext* context,
-                                          const v1::ExportPayrollRequest* request,
-                                          grpc::ServerWriter<v1::ExportPayrollResponse>* writer) {
-  return guard_.RunStreaming(context, "ReportService/ExportPayroll", "parent", request->parent(),
-                    [&](Caller& caller) -> absl::Status {
-    auto exchange_id = ParentExchange(request->parent(), false);
-    if (!exchange_id.ok()) return exchange_id.status();
-    FieldViolations v;
-    const Period period = ParsePeriod(*request, v);
-    if (!v.empty()) return v.ToStatus();
-    auto tasks = store_.Tasks(*exchange_id, period.from, period.to, false);
-    if (!tasks.ok()) return tasks.status();
-    auto payees = store_.Payees(*exchange_id);
-    if (!payees.ok()) return payees.status();
-    CsvWriter<v1::ExportPayrollResponse> csv(writer, caller.deadline());
-    absl::Status s;
-    for (const std::string& line : domain::PayrollCsvLines(*tasks, *payees)) {
-      if (s.ok()) s = csv.Add(line);
-    }
-    return s.ok() ? csv.Flush() : s;
-  });
+grpc::Status ReportService::ExportPayroll(
+    grpc::ServerContext* context, const v1::ExportPayrollRequest* request,
+    grpc::ServerWriter<v1::ExportPayrollResponse>* writer) {
+  return guard_.RunStreaming(
+      context, "ReportService/ExportPayroll", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        auto exchange_id = ParentExchange(request->parent(), false);
+        if (!exchange_id.ok()) return exchange_id.status();
+        FieldViolations v;
+        const Period period = ParsePeriod(*request, v);
+        if (!v.empty()) return v.ToStatus();
+        auto tasks = store_.Tasks(*exchange_id, period.from, period.to, false);
+        if (!tasks.ok()) return tasks.status();
+        auto payees = store_.Payees(*exchange_id);
+        if (!payees.ok()) return payees.status();
+        CsvWriter<v1::ExportPayrollResponse> csv(writer, caller.deadline());
+        absl::Status s;
+        for (const std::string& line : domain::PayrollCsvLines(*tasks, *payees)) {
+          if (s.ok()) s = csv.Add(line);
+        }
+        return s.ok() ? csv.Flush() : s;
+      });
 }
 
-grpc::Status ReportService::RenderAnnualReport(grpc::ServerContext* context,
-                                               const v1::RenderAnnualReportRequest* request,
-                                               v1::RenderAnnualReportResponse* response) {
-  return guard_.Run(context, "ReportService/RenderAnnualReport", "parent", request->parent(),
-                    [&](Caller& caller) -> absl::Status {
-    auto exchange_id = ParentExchange(request->parent(), false);
-    if (!exchange_id.ok()) return exchange_id.status();
-    FieldViolations v;
-    if (request->year() < 2000 || request->year() > 2100) v.Add("year", "must be from 2000 to 2100");
-    if (!request->language().empty() && !domain::IsDocumentLanguage(request->language())) {
-      v.Add("language", "must be fi, sv or en");
-    }
-    if (!v.empty()) return v.ToStatus();
-    auto exchange = store_.ExchangeNameAndLanguage(*exchange_id);
-    if (!exchange.ok()) return exchange.status();
-    std::string language = request->language().empty() ? exchange->second : request->language();
-    if (!domain::IsDocumentLanguage(language)) language = "fi";
-    const absl::TimeZone& tz = reference::HelsinkiTimeZone();
-    const absl::Time from = absl::FromCivil(absl::CivilYear(request->year()), tz);
-    const absl::Time to = absl::FromCivil(absl::CivilYear(request->year() + 1), tz);
-    auto tasks = store_.Tasks(*exchange_id, from, to, false);
-    if (!tasks.ok()) return tasks.status();
-    auto active = store_.ActiveTrainedExperts(*exchange_id);
-    if (!active.ok()) return active.status();
-    const domain::AnnualReportHeader header{exchange->first, request->year(), language};
-    // Dated at the year's end (or today within the year): the same data
-    // gives the same bytes.
-    const absl::Time created = std::min(caller.now(), to - absl::Seconds(1));
-    auto pdf = render::RenderPdf(domain::AnnualReportDocument(header, *tasks, *active),
-                                 domain::AnnualReportTitle(header),
-                                 absl::FromUnixSeconds(absl::ToUnixSeconds(created) / 86400 * 86400));
-    if (!pdf.ok()) return pdf.status();
-    response->set_content(*std::move(pdf));
-    return absl::OkStatus();
-  });
+grpc::Status ReportService::RenderAnnualReport(
+    grpc::ServerContext* context, const v1::RenderAnnualReportRequest* request,
+    v1::RenderAnnualReportResponse* response) {
+  return guard_.Run(
+      context, "ReportService/RenderAnnualReport", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        auto exchange_id = ParentExchange(request->parent(), false);
+        if (!exchange_id.ok()) return exchange_id.status();
+        FieldViolations v;
+        if (request->year() < 2000 || request->year() > 2100)
+          v.Add("year", "must be from 2000 to 2100");
+        if (!request->language().empty() && !domain::IsDocumentLanguage(request->language())) {
+          v.Add("language", "must be fi, sv or en");
+        }
+        if (!v.empty()) return v.ToStatus();
+        auto exchange = store_.ExchangeNameAndLanguage(*exchange_id);
+        if (!exchange.ok()) return exchange.status();
+        std::string language = request->language().empty() ? exchange->second : request->language();
+        if (!domain::IsDocumentLanguage(language)) language = "fi";
+        const absl::TimeZone& tz = reference::HelsinkiTimeZone();
+        const absl::Time from = absl::FromCivil(absl::CivilYear(request->year()), tz);
+        const absl::Time to = absl::FromCivil(absl::CivilYear(request->year() + 1), tz);
+        auto tasks = store_.Tasks(*exchange_id, from, to, false);
+        if (!tasks.ok()) return tasks.status();
+        auto active = store_.ActiveTrainedExperts(*exchange_id);
+        if (!active.ok()) return active.status();
+        const domain::AnnualReportHeader header{exchange->first, request->year(), language};
+        // Dated at the year's end (or today within the year): the same data
+        // gives the same bytes.
+        const absl::Time created = std::min(caller.now(), to - absl::Seconds(1));
+        auto pdf = render::RenderPdf(
+            domain::AnnualReportDocument(header, *tasks, *active),
+            domain::AnnualReportTitle(header),
+            absl::FromUnixSeconds(absl::ToUnixSeconds(created) / 86400 * 86400));
+        if (!pdf.ok()) return pdf.status();
+        response->set_content(*std::move(pdf));
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace kokemus::rpc

@@ -4,9 +4,8 @@
 #define KOKEMUS_SERVICES_RPC_REPORT_SERVICE_H_
 
 #include "kokemus/v1/report_service.grpc.pb.h"
-#include "services/storage/report_store.h"
-
 #include "services/rpc/access_guard.h"
+#include "services/storage/report_store.h"
 
 namespace kokemus::rpc {
 
@@ -17,16 +16,20 @@ class ReportService final : public v1::ReportService::Service {
  public:
   ReportService(storage::ReportStore& store, AccessGuard& guard) : store_(store), guard_(guard) {}
 
-  grpc::Status GetStatistics(grpc::ServerContext*, const v1::GetStatisticsRequest*,
-                             v1::GetStatisticsResponse*) override;
-  grpc::Status GetFeedbackSummary(grpc::ServerContext*, const v1::GetFeedbackSummaryRequest*,
-                                  v1::GetFeedbackSummaryResponse*) override;
-  grpc::Status ExportAssignments(grpc::ServerContext*, const v1::ExportAssignmentsRequest*,
-                                 grpc::ServerWriter<v1::ExportAssignmentsResponse>*) override;
-  grpc::Status ExportPayroll(grpc::ServerContext*, const v1::ExportPayrollRequest*,
-                             grpc::ServerWriter<v1::ExportPayrollResponse>*) override;
-  grpc::Status RenderAnnualReport(grpc::ServerContext*, const v1::RenderAnnualReportRequest*,
-                                  v1::RenderAnnualReportResponse*) override;
+  grpc::Status GetStatistics(
+      grpc::ServerContext*, const v1::GetStatisticsRequest*, v1::GetStatisticsResponse*) override;
+  grpc::Status GetFeedbackSummary(
+      grpc::ServerContext*, const v1::GetFeedbackSummaryRequest*,
+      v1::GetFeedbackSummaryResponse*) override;
+  grpc::Status ExportAssignments(
+      grpc::ServerContext*, const v1::ExportAssignmentsRequest*,
+      grpc::ServerWriter<v1::ExportAssignmentsResponse>*) override;
+  grpc::Status ExportPayroll(
+      grpc::ServerContext*, const v1::ExportPayrollRequest*,
+      grpc::ServerWriter<v1::ExportPayrollResponse>*) override;
+  grpc::Status RenderAnnualReport(
+      grpc::ServerContext*, const v1::RenderAnnualReportRequest*,
+      v1::RenderAnnualReportResponse*) override;
 
  private:
   storage::ReportStore& store_;

@@ -6,9 +6,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
-#include "services/domain/validation.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "services/domain/validation.h"
 
 namespace kokemus::rpc {
 namespace {
@@ -27,16 +27,15 @@ bool IsSafeRequestId(absl::string_view id) {
 
 class RequestLogInterceptor final : public grpc::experimental::Interceptor {
  public:
-  RequestLogInterceptor(grpc::experimental::ServerRpcInfo* info, bool log,
-                        observability::Metrics* metrics)
+  RequestLogInterceptor(
+      grpc::experimental::ServerRpcInfo* info, bool log, observability::Metrics* metrics)
       : method_(info->method() ? info->method() : ""),
         start_(absl::Now()),
         log_(log),
         metrics_(metrics) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(
-            InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       if (auto* md = methods->GetRecvInitialMetadata()) {
         auto it = md->find("x-request-id");
         if (it != md->end()) {
@@ -59,8 +58,8 @@ class RequestLogInterceptor final : public grpc::experimental::Interceptor {
         // is a checked token: no quoting needed.
         LogLine(absl::StrFormat(
             R"({"time":"%s","request_id":"%s","method":"%s","code":"%s","duration_ms":%.3f})",
-            absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
-            request_id_, method_, code, absl::ToDoubleMilliseconds(took)));
+            absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()), request_id_,
+            method_, code, absl::ToDoubleMilliseconds(took)));
       }
     }
     methods->Proceed();
@@ -74,8 +73,7 @@ class RequestLogInterceptor final : public grpc::experimental::Interceptor {
   std::string request_id_;
 };
 
-class RequestLogFactory final
-    : public grpc::experimental::ServerInterceptorFactoryInterface {
+class RequestLogFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   RequestLogFactory(bool log, observability::Metrics* metrics) : log_(log), metrics_(metrics) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
@@ -93,8 +91,7 @@ class RequestLogFactory final
 void LogLine(absl::string_view json_object) {
   static std::mutex* mu = new std::mutex;
   std::lock_guard<std::mutex> lock(*mu);
-  std::fprintf(stdout, "%.*s\n", static_cast<int>(json_object.size()),
-               json_object.data());
+  std::fprintf(stdout, "%.*s\n", static_cast<int>(json_object.size()), json_object.data());
   std::fflush(stdout);
 }
 
@@ -104,12 +101,23 @@ MakeRequestLogInterceptorFactory(bool log, observability::Metrics* metrics) {
 }
 
 absl::string_view StatusCodeName(grpc::StatusCode code) {
-  static constexpr absl::string_view kNames[] = {
-      "OK",        "CANCELLED",          "UNKNOWN",           "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND",  "ALREADY_EXISTS",    "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",       "UNAVAILABLE",       "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static constexpr absl::string_view kNames[] = {"OK",
+                                                 "CANCELLED",
+                                                 "UNKNOWN",
+                                                 "INVALID_ARGUMENT",
+                                                 "DEADLINE_EXCEEDED",
+                                                 "NOT_FOUND",
+                                                 "ALREADY_EXISTS",
+                                                 "PERMISSION_DENIED",
+                                                 "RESOURCE_EXHAUSTED",
+                                                 "FAILED_PRECONDITION",
+                                                 "ABORTED",
+                                                 "OUT_OF_RANGE",
+                                                 "UNIMPLEMENTED",
+                                                 "INTERNAL",
+                                                 "UNAVAILABLE",
+                                                 "DATA_LOSS",
+                                                 "UNAUTHENTICATED"};
   const int i = static_cast<int>(code);
   return i >= 0 && i < 17 ? kNames[i] : absl::string_view("UNKNOWN");
 }

@@ -12,8 +12,6 @@
 #include <memory>
 
 #include "absl/strings/string_view.h"
-
-
 #include "grpcpp/support/server_interceptor.h"
 #include "services/observability/metrics.h"
 

@@ -12,8 +12,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   const auto code = static_cast<grpc::StatusCode>(status.code());
   const std::string message(status.message());
-  const std::vector<domain::FieldViolation> violations =
-      domain::ViolationsOf(status);
+  const std::vector<domain::FieldViolation> violations = domain::ViolationsOf(status);
   if (violations.empty()) return grpc::Status(code, message);
 
   google::rpc::BadRequest bad_request;

@@ -1,9 +1,9 @@
 #include "services/storage/audit_store.h"
 
 #include <algorithm>
-#include <limits>
 #include <chrono>
 #include <iterator>
+#include <limits>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -66,26 +66,28 @@ absl::Status AuditStore::Append(soci::session& sql, Dialect dialect, AuditRecord
   return AppendAll(sql, dialect, one);
 }
 
-absl::Status AuditStore::AppendAll(soci::session& sql, Dialect dialect,
-                                   const std::vector<AuditRecord*>& records) {
+absl::Status AuditStore::AppendAll(
+    soci::session& sql, Dialect dialect, const std::vector<AuditRecord*>& records) {
   // Chains in name order, so concurrent batches lock their heads alike.
   std::map<std::string, std::vector<AuditRecord*>> chains;
   for (AuditRecord* r : records) chains[ChainOf(r->exchange_id)].push_back(r);
   const char* lock = dialect == Dialect::kPostgresql ? " FOR UPDATE" : "";
   for (auto& [chain, list] : chains) {
-    Execute(sql,
-            "INSERT INTO audit_heads (chain, seq, hash) VALUES (:chain, 0, '') ON CONFLICT (chain) "
-            "DO NOTHING",
-            {chain});
+    Execute(
+        sql,
+        "INSERT INTO audit_heads (chain, seq, hash) VALUES (:chain, 0, '') ON CONFLICT (chain) "
+        "DO NOTHING",
+        {chain});
     long long seq = 0;
     std::string prev;
-    Query<int>(sql, absl::StrCat("SELECT seq, hash FROM audit_heads WHERE chain = :chain", lock),
-               {chain}, [&](const soci::row& row) {
-                 RowReader r(row);
-                 seq = r.Int();
-                 prev = r.Text();
-                 return 0;
-               });
+    Query<int>(
+        sql, absl::StrCat("SELECT seq, hash FROM audit_heads WHERE chain = :chain", lock), {chain},
+        [&](const soci::row& row) {
+      RowReader r(row);
+      seq = r.Int();
+      prev = r.Text();
+      return 0;
+        });
     for (size_t start = 0; start < list.size(); start += kRowsPerInsert) {
       const size_t end = std::min(list.size(), start + kRowsPerInsert);
       std::string insert = absl::StrCat("INSERT INTO audit_log (", kColumns, ") VALUES ");
@@ -96,21 +98,25 @@ absl::Status AuditStore::AppendAll(soci::session& sql, Dialect dialect,
         record.time = absl::FromUnixMicros(absl::ToUnixMicros(record.time));
         record.hash = RecordHash(record, prev);
         // SQLite binds equal names once: every row's names are its own.
-        absl::StrAppend(&insert, i == start ? "" : ", ",
-                        absl::Substitute("(:c$0, :s$0, :t$0, :k$0, :r$0, :x$0, :m$0, :o$0, :u$0, "
-                                         ":p$0, :h$0)",
-                                         i - start));
-        for (Value v : Record{chain, static_cast<long long>(record.seq), Micros(record.time),
-                              record.key_id, record.role, record.exchange_id, record.method,
-                              record.resource, record.outcome, prev, record.hash}) {
+        absl::StrAppend(
+            &insert, i == start ? "" : ", ",
+            absl::Substitute(
+                "(:c$0, :s$0, :t$0, :k$0, :r$0, :x$0, :m$0, :o$0, :u$0, "
+                ":p$0, :h$0)",
+                i - start));
+        for (Value v : Record{
+                 chain, static_cast<long long>(record.seq), Micros(record.time), record.key_id,
+                 record.role, record.exchange_id, record.method, record.resource, record.outcome,
+                 prev, record.hash}) {
           values.push_back(std::move(v));
         }
         prev = record.hash;
       }
       Execute(sql, insert.c_str(), std::move(values));
     }
-    Execute(sql, "UPDATE audit_heads SET seq = :seq, hash = :hash WHERE chain = :chain",
-            {seq, prev, chain});
+    Execute(
+        sql, "UPDATE audit_heads SET seq = :seq, hash = :hash WHERE chain = :chain",
+        {seq, prev, chain});
   }
   return absl::OkStatus();
 }
@@ -156,15 +162,14 @@ void AuditWriter::Run() {
     // one per read.
     wake_.wait_for(lock, kGather, [this] { return stopping_ || queue_.size() >= kMaxGroup; });
     const size_t n = std::min(queue_.size(), kMaxGroup);
-    std::vector<AuditRecord> group(std::make_move_iterator(queue_.begin()),
-                                   std::make_move_iterator(queue_.begin() + n));
+    std::vector<AuditRecord> group(
+        std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.begin() + n));
     queue_.erase(queue_.begin(), queue_.begin() + n);
     lock.unlock();
     std::vector<AuditRecord*> records;
     for (AuditRecord& r : group) records.push_back(&r);
-    const absl::Status status = db_.Write([&](soci::session& sql) {
-      return AuditStore::AppendAll(sql, db_.dialect(), records);
-    });
+    const absl::Status status = db_.Write(
+        [&](soci::session& sql) { return AuditStore::AppendAll(sql, db_.dialect(), records); });
     lock.lock();
     if (status.ok()) {
       committed_ += n;
@@ -173,8 +178,9 @@ void AuditWriter::Run() {
       failing_ = status;
       if (!stopping_) {
         // Kept, in order, for the next try; new reads are refused meanwhile.
-        queue_.insert(queue_.begin(), std::make_move_iterator(group.begin()),
-                      std::make_move_iterator(group.end()));
+        queue_.insert(
+            queue_.begin(), std::make_move_iterator(group.begin()),
+            std::make_move_iterator(group.end()));
         flushed_.notify_all();
         wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
         continue;
@@ -187,8 +193,8 @@ void AuditWriter::Run() {
 absl::StatusOr<std::vector<AuditRecord>> AuditStore::List(const AuditQuery& q) {
   std::vector<AuditRecord> out;
   absl::Status status = db_.Read([&](soci::session& sql) {
-    std::string query = absl::StrCat("SELECT ", kColumns,
-                                     " FROM audit_log WHERE time >= :from AND time < :to");
+    std::string query =
+        absl::StrCat("SELECT ", kColumns, " FROM audit_log WHERE time >= :from AND time < :to");
     Record values;
     const long long from = Micros(q.from == absl::InfinitePast() ? absl::UnixEpoch() : q.from);
     const long long to =
@@ -223,19 +229,18 @@ absl::StatusOr<std::vector<std::string>> AuditStore::Verify(const std::string& e
   const std::string chain = ChainOf(exchange_id);
   std::vector<std::string> problems;
   absl::Status status = db_.Read([&](soci::session& sql) {
-    std::vector<Stored> records =
-        Query<Stored>(sql, absl::StrCat("SELECT ", kColumns,
-                                        " FROM audit_log WHERE chain = :chain ORDER BY seq"),
-                      {chain}, Read);
+    std::vector<Stored> records = Query<Stored>(
+        sql, absl::StrCat("SELECT ", kColumns, " FROM audit_log WHERE chain = :chain ORDER BY seq"),
+        {chain}, Read);
     std::string prev;
     int64_t expected = 1;
     for (const Stored& s : records) {
       if (s.record.seq != expected) {
-        problems.push_back(absl::StrCat("records ", expected, " to ", s.record.seq - 1,
-                                        " are missing"));
+        problems.push_back(
+            absl::StrCat("records ", expected, " to ", s.record.seq - 1, " are missing"));
       } else if (s.prev_hash != prev) {
-        problems.push_back(absl::StrCat("record ", s.record.seq,
-                                        " does not follow the record before it"));
+        problems.push_back(
+            absl::StrCat("record ", s.record.seq, " does not follow the record before it"));
       }
       if (RecordHash(s.record, s.prev_hash) != s.record.hash) {
         problems.push_back(absl::StrCat("record ", s.record.seq, " was changed"));
@@ -245,16 +250,17 @@ absl::StatusOr<std::vector<std::string>> AuditStore::Verify(const std::string& e
     }
     long long head_seq = 0;
     std::string head_hash;
-    Query<int>(sql, "SELECT seq, hash FROM audit_heads WHERE chain = :chain", {chain},
-               [&](const soci::row& row) {
-                 RowReader r(row);
-                 head_seq = r.Int();
-                 head_hash = r.Text();
-                 return 0;
-               });
+    Query<int>(
+        sql, "SELECT seq, hash FROM audit_heads WHERE chain = :chain", {chain},
+        [&](const soci::row& row) {
+      RowReader r(row);
+      head_seq = r.Int();
+      head_hash = r.Text();
+      return 0;
+        });
     if (head_seq != expected - 1 || head_hash != prev) {
-      problems.push_back(absl::StrCat("the chain ends at record ", expected - 1,
-                                      " but its head says ", head_seq));
+      problems.push_back(
+          absl::StrCat("the chain ends at record ", expected - 1, " but its head says ", head_seq));
     }
     return absl::OkStatus();
   });

@@ -14,8 +14,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -56,8 +56,8 @@ class AuditStore final {
   static absl::Status Append(soci::session& sql, Dialect dialect, AuditRecord& record);
   // Appends many, in the given order within each chain, with one lock and one
   // insert per chain (per 100 rows).
-  static absl::Status AppendAll(soci::session& sql, Dialect dialect,
-                                const std::vector<AuditRecord*>& records);
+  static absl::Status AppendAll(
+      soci::session& sql, Dialect dialect, const std::vector<AuditRecord*>& records);
 
   // Newest first.
   absl::StatusOr<std::vector<AuditRecord>> List(const AuditQuery& query);

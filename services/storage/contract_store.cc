@@ -97,7 +97,6 @@ StoredContract ReadContract(const soci::row& row) {
   return c;
 }
 
-
 std::string ContractName(const std::string& exchange_id, const std::string& id) {
   return domain::ChildResourceName(exchange_id, "contracts", id);
 }
@@ -112,16 +111,16 @@ absl::StatusOr<StoredContract> SelectContract(soci::session& sql, const Key& key
 
 }  // namespace
 
-absl::StatusOr<StoredTemplate> ContractStore::CreateTemplate(const std::string& exchange_id,
-                                                             const std::string& language,
-                                                             const std::string& body,
-                                                             absl::Time now) {
+absl::StatusOr<StoredTemplate> ContractStore::CreateTemplate(
+    const std::string& exchange_id, const std::string& language, const std::string& body,
+    absl::Time now) {
   StoredTemplate t{exchange_id, language, 0, body, true, now};
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
     t.version = static_cast<int>(Count(sql, kMaxTemplateVersion, {exchange_id, language})) + 1;
-    Execute(sql, kInsertTemplate,
-            {exchange_id, language, static_cast<long long>(t.version), body, Micros(now)});
+    Execute(
+        sql, kInsertTemplate,
+        {exchange_id, language, static_cast<long long>(t.version), body, Micros(now)});
     Execute(sql, kDeleteActive, {exchange_id, language});
     Execute(sql, kInsertActive, {exchange_id, language, static_cast<long long>(t.version)});
     return absl::OkStatus();
@@ -130,17 +129,16 @@ absl::StatusOr<StoredTemplate> ContractStore::CreateTemplate(const std::string& 
   return t;
 }
 
-absl::StatusOr<StoredTemplate> ContractStore::GetTemplate(const std::string& exchange_id,
-                                                          const std::string& language,
-                                                          int version) {
+absl::StatusOr<StoredTemplate> ContractStore::GetTemplate(
+    const std::string& exchange_id, const std::string& language, int version) {
   return db_.Read([&](soci::session& sql) -> absl::StatusOr<StoredTemplate> {
     auto rows = Query<StoredTemplate>(
         sql, kSelectTemplate, {exchange_id, language, static_cast<long long>(version)},
         ReadTemplate);
     if (rows.empty()) {
-      return absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id),
-                                              "/contractTemplates/", language, "-", version,
-                                              " not found"));
+      return absl::NotFoundError(absl::StrCat(
+          domain::ExchangeName(exchange_id), "/contractTemplates/", language, "-", version,
+          " not found"));
     }
     return rows.front();
   });
@@ -160,18 +158,17 @@ absl::StatusOr<std::optional<StoredTemplate>> ContractStore::ActiveTemplate(
   return result;
 }
 
-absl::Status ContractStore::ActivateTemplate(const std::string& exchange_id,
-                                             const std::string& language, int version) {
+absl::Status ContractStore::ActivateTemplate(
+    const std::string& exchange_id, const std::string& language, int version) {
   return db_.Write([&](soci::session& sql) -> absl::Status {
     if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
-    if (version > 0 &&
-        Query<StoredTemplate>(sql, kSelectTemplate,
-                              {exchange_id, language, static_cast<long long>(version)},
-                              ReadTemplate)
-            .empty()) {
-      return absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id),
-                                              "/contractTemplates/", language, "-", version,
-                                              " not found"));
+    if (version > 0 && Query<StoredTemplate>(
+                           sql, kSelectTemplate,
+                           {exchange_id, language, static_cast<long long>(version)}, ReadTemplate)
+                           .empty()) {
+      return absl::NotFoundError(absl::StrCat(
+          domain::ExchangeName(exchange_id), "/contractTemplates/", language, "-", version,
+          " not found"));
     }
     Execute(sql, kDeleteActive, {exchange_id, language});
     if (version > 0) {
@@ -208,9 +205,8 @@ absl::StatusOr<Page<StoredTemplate>> ContractStore::ListTemplates(
   return page;
 }
 
-absl::StatusOr<StoredContract> ContractStore::SaveContract(StoredContract c,
-                                                           const std::string& pdf,
-                                                           const std::string& plain_text) {
+absl::StatusOr<StoredContract> ContractStore::SaveContract(
+    StoredContract c, const std::string& pdf, const std::string& plain_text) {
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     auto latest = Query<StoredContract>(
         sql, kSelectLatestContract, {c.exchange_id, c.order_id, c.assignment_id, c.language},
@@ -220,11 +216,12 @@ absl::StatusOr<StoredContract> ContractStore::SaveContract(StoredContract c,
       return absl::OkStatus();
     }
     c.version = latest.empty() ? 1 : latest.front().version + 1;
-    Execute(sql, kInsertContract,
-            {c.exchange_id, c.id, c.order_id, c.assignment_id, c.language,
-             static_cast<long long>(c.template_version), static_cast<long long>(c.version),
-             c.sha256, absl::Base64Escape(pdf), plain_text, Micros(c.create_time), 0LL,
-             std::string(), std::string()});
+    Execute(
+        sql, kInsertContract,
+        {c.exchange_id, c.id, c.order_id, c.assignment_id, c.language,
+         static_cast<long long>(c.template_version), static_cast<long long>(c.version), c.sha256,
+         absl::Base64Escape(pdf), plain_text, Micros(c.create_time), 0LL, std::string(),
+         std::string()});
     if (!latest.empty()) {
       Execute(sql, kSupersede, {c.id, c.exchange_id, latest.front().id});
     }
@@ -242,11 +239,11 @@ absl::StatusOr<StoredContract> ContractStore::GetContract(const Key& key) {
 
 absl::StatusOr<std::string> ContractStore::GetDocument(const Key& key, bool pdf) {
   return db_.Read([&](soci::session& sql) -> absl::StatusOr<std::string> {
-    auto rows = Query<std::string>(sql, pdf ? kSelectPdf : kSelectText, {key.exchange_id, key.id},
-                                   [](const soci::row& row) { return RowReader(row).Text(); });
+    auto rows = Query<std::string>(
+        sql, pdf ? kSelectPdf : kSelectText, {key.exchange_id, key.id},
+        [](const soci::row& row) { return RowReader(row).Text(); });
     if (rows.empty()) {
-      return absl::NotFoundError(
-          absl::StrCat(ContractName(key.exchange_id, key.id), " not found"));
+      return absl::NotFoundError(absl::StrCat(ContractName(key.exchange_id, key.id), " not found"));
     }
     if (!pdf) {
       return rows.front();
@@ -285,8 +282,9 @@ absl::StatusOr<Page<StoredContract>> ContractStore::ListContracts(
     values.push_back(static_cast<long long>(query.page_size + 1));
     page.items = Query<StoredContract>(
         sql,
-        absl::StrCat("SELECT ", kContractColumns, " FROM contracts WHERE ", where,
-                     " ORDER BY create_time DESC, id DESC LIMIT :limit"),
+        absl::StrCat(
+            "SELECT ", kContractColumns, " FROM contracts WHERE ", where,
+            " ORDER BY create_time DESC, id DESC LIMIT :limit"),
         std::move(values), ReadContract);
     FinishPage(page, query, [](const StoredContract& c) {
       return absl::StrCat(Micros(c.create_time), "/", c.id);
@@ -297,9 +295,8 @@ absl::StatusOr<Page<StoredContract>> ContractStore::ListContracts(
   return page;
 }
 
-absl::StatusOr<StoredContract> ContractStore::Accept(const Key& key,
-                                                     const std::string& full_name,
-                                                     absl::Time now) {
+absl::StatusOr<StoredContract> ContractStore::Accept(
+    const Key& key, const std::string& full_name, absl::Time now) {
   return db_.Write([&](soci::session& sql) -> absl::StatusOr<StoredContract> {
     auto c = SelectContract(sql, key);
     if (!c.ok()) return c.status();

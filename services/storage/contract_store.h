@@ -47,33 +47,33 @@ class ContractStore final {
   explicit ContractStore(Database& db) : db_(db) {}
 
   // Stores the next version of the language's template and activates it.
-  absl::StatusOr<StoredTemplate> CreateTemplate(const std::string& exchange_id,
-                                                const std::string& language,
-                                                const std::string& body, absl::Time now);
-  absl::StatusOr<StoredTemplate> GetTemplate(const std::string& exchange_id,
-                                             const std::string& language, int version);
+  absl::StatusOr<StoredTemplate> CreateTemplate(
+      const std::string& exchange_id, const std::string& language, const std::string& body,
+      absl::Time now);
+  absl::StatusOr<StoredTemplate> GetTemplate(
+      const std::string& exchange_id, const std::string& language, int version);
   // The active uploaded version, or nullopt for the built-in one.
-  absl::StatusOr<std::optional<StoredTemplate>> ActiveTemplate(const std::string& exchange_id,
-                                                               const std::string& language);
+  absl::StatusOr<std::optional<StoredTemplate>> ActiveTemplate(
+      const std::string& exchange_id, const std::string& language);
   // Version 0 returns to the built-in template.
-  absl::Status ActivateTemplate(const std::string& exchange_id, const std::string& language,
-                                int version);
-  absl::StatusOr<Page<StoredTemplate>> ListTemplates(const std::string& exchange_id,
-                                                     const domain::ListQuery& query);
+  absl::Status ActivateTemplate(
+      const std::string& exchange_id, const std::string& language, int version);
+  absl::StatusOr<Page<StoredTemplate>> ListTemplates(
+      const std::string& exchange_id, const domain::ListQuery& query);
 
   // Stores a generated document as the next version for its assignment and
   // language, superseding the latest, unless the latest has the same SHA-256:
   // then that one is returned and nothing is written.
-  absl::StatusOr<StoredContract> SaveContract(StoredContract contract, const std::string& pdf,
-                                              const std::string& plain_text);
+  absl::StatusOr<StoredContract> SaveContract(
+      StoredContract contract, const std::string& pdf, const std::string& plain_text);
   absl::StatusOr<StoredContract> GetContract(const Key& key);
   // The stored PDF bytes or text.
   absl::StatusOr<std::string> GetDocument(const Key& key, bool pdf);
-  absl::StatusOr<Page<StoredContract>> ListContracts(const std::string& exchange_id,
-                                                     const domain::ListQuery& query);
+  absl::StatusOr<Page<StoredContract>> ListContracts(
+      const std::string& exchange_id, const domain::ListQuery& query);
   // FAILED_PRECONDITION if already accepted or superseded.
-  absl::StatusOr<StoredContract> Accept(const Key& key, const std::string& full_name,
-                                        absl::Time now);
+  absl::StatusOr<StoredContract> Accept(
+      const Key& key, const std::string& full_name, absl::Time now);
 
  private:
   Database& db_;

@@ -1,8 +1,8 @@
 #include "services/storage/data_subject_store.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/domain/listing.h"
 #include "services/domain/access.h"
+#include "services/domain/listing.h"
 #include "services/domain/validation.h"
 #include "services/storage/sql.h"
 
@@ -22,8 +22,9 @@ constexpr char kTheirAssignments[] =
     "(SELECT a.order_id, a.id FROM assignments a WHERE a.exchange_id = :sx AND a.expert_id = :sid)";
 
 std::string Iso(long long micros) {
-  return micros == 0 ? "" : absl::FormatTime(absl::RFC3339_full, absl::FromUnixMicros(micros),
-                                             absl::UTCTimeZone());
+  return micros == 0 ? ""
+                     : absl::FormatTime(
+                           absl::RFC3339_full, absl::FromUnixMicros(micros), absl::UTCTimeZone());
 }
 
 absl::Status NotFound(const std::string& exchange_id, const std::string& expert_id) {
@@ -33,8 +34,8 @@ absl::Status NotFound(const std::string& exchange_id, const std::string& expert_
 
 }  // namespace
 
-absl::StatusOr<std::string> DataSubjectStore::Export(const std::string& exchange_id,
-                                                     const std::string& expert_id) {
+absl::StatusOr<std::string> DataSubjectStore::Export(
+    const std::string& exchange_id, const std::string& expert_id) {
   Json out;
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
     auto experts = Query<Json>(sql, kExpert, {exchange_id, expert_id}, [](const soci::row& row) {
@@ -44,8 +45,8 @@ absl::StatusOr<std::string> DataSubjectStore::Export(const std::string& exchange
       e["email"] = r.Text();
       e["phone"] = r.Text();
       e["home_municipality"] = r.Text();
-      for (const char* list : {"languages", "experience_areas", "roles", "trainings",
-                               "service_municipalities"}) {
+      for (const char* list :
+           {"languages", "experience_areas", "roles", "trainings", "service_municipalities"}) {
         e[list] = r.JsonValue();
       }
       e["max_travel_km"] = r.Int();
@@ -75,8 +76,8 @@ absl::StatusOr<std::string> DataSubjectStore::Export(const std::string& exchange
           RowReader r(row);
           Json a;
           const std::string order = r.Text();
-          a["name"] = absl::StrCat(domain::ChildResourceName(exchange_id, "orders", order),
-                                   "/assignments/", r.Text());
+          a["name"] = absl::StrCat(
+              domain::ChildResourceName(exchange_id, "orders", order), "/assignments/", r.Text());
           a["state"] = r.Text();
           a["start_time"] = Iso(r.Int());
           a["end_time"] = Iso(r.Int());
@@ -91,10 +92,11 @@ absl::StatusOr<std::string> DataSubjectStore::Export(const std::string& exchange
         });
     out["feedback"] = Query<Json>(
         sql,
-        absl::StrCat("SELECT f.order_id, f.assignment_id, f.source, f.overall_rating, "
-                     "f.content_rating, f.heaviness, f.setting_safe, f.comment FROM feedback f "
-                     "WHERE f.exchange_id = :x AND (f.order_id, f.assignment_id) IN ",
-                     kTheirAssignments, " ORDER BY f.order_id, f.assignment_id, f.source"),
+        absl::StrCat(
+            "SELECT f.order_id, f.assignment_id, f.source, f.overall_rating, "
+            "f.content_rating, f.heaviness, f.setting_safe, f.comment FROM feedback f "
+            "WHERE f.exchange_id = :x AND (f.order_id, f.assignment_id) IN ",
+            kTheirAssignments, " ORDER BY f.order_id, f.assignment_id, f.source"),
         {exchange_id, exchange_id, expert_id}, [](const soci::row& row) {
           RowReader r(row);
           Json f;
@@ -110,10 +112,11 @@ absl::StatusOr<std::string> DataSubjectStore::Export(const std::string& exchange
         });
     out["contracts"] = Query<Json>(
         sql,
-        absl::StrCat("SELECT c.id, c.version, c.language, c.create_time, c.accepted_time, "
-                     "c.accepted_name, c.sha256 FROM contracts c WHERE c.exchange_id = :x AND "
-                     "(c.order_id, c.assignment_id) IN ",
-                     kTheirAssignments, " ORDER BY c.create_time, c.id"),
+        absl::StrCat(
+            "SELECT c.id, c.version, c.language, c.create_time, c.accepted_time, "
+            "c.accepted_name, c.sha256 FROM contracts c WHERE c.exchange_id = :x AND "
+            "(c.order_id, c.assignment_id) IN ",
+            kTheirAssignments, " ORDER BY c.create_time, c.id"),
         {exchange_id, exchange_id, expert_id}, [&](const soci::row& row) {
           RowReader r(row);
           Json c;
@@ -169,8 +172,7 @@ absl::StatusOr<std::vector<std::string>> DataSubjectStore::ApplyRetention(
   };
   std::vector<Due> due;
   absl::Status status = db_.Read([&](soci::session& sql) {
-    std::string query =
-        "SELECT id, retention_months FROM exchanges WHERE retention_months > 0";
+    std::string query = "SELECT id, retention_months FROM exchanges WHERE retention_months > 0";
     Record values;
     if (!exchange_id.empty()) {
       query += " AND id = :x";
@@ -215,8 +217,8 @@ absl::StatusOr<std::vector<std::string>> DataSubjectStore::ApplyRetention(
   return erased;
 }
 
-absl::StatusOr<std::string> DataSubjectStore::Erase(const std::string& exchange_id,
-                                                    const std::string& expert_id, absl::Time now) {
+absl::StatusOr<std::string> DataSubjectStore::Erase(
+    const std::string& exchange_id, const std::string& expert_id, absl::Time now) {
   const std::string pseudonym = absl::StrCat("erased-", domain::GenerateId());
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     std::vector<std::pair<std::string, long long>> found = Query<std::pair<std::string, long long>>(
@@ -228,37 +230,42 @@ absl::StatusOr<std::string> DataSubjectStore::Erase(const std::string& exchange_
         });
     if (found.empty()) return NotFound(exchange_id, expert_id);
     const long long t = Micros(now);
-    Execute(sql,
-            "INSERT INTO experts (exchange_id, id, display_name, email, phone, home_municipality, "
-            "languages, experience_areas, roles, trainings, service_municipalities, max_travel_km, "
-            "remote_ok, weekly_availability, unavailable_periods, max_assignments_per_month, "
-            "monthly_earnings_limit_cents, payment_method, state, consent_time, "
-            "consent_notice_version, revision, create_time, update_time) VALUES (:x, :id, "
-            "'Poistettu', '', '', '', '[]', '[]', '[]', '[]', '[]', 0, 0, '[]', '[]', 0, 0, :pm, "
-            "'INACTIVE', 0, '', 1, :c, :u)",
-            {exchange_id, pseudonym, found.front().first, found.front().second, t});
-    Execute(sql, "UPDATE assignments SET expert_id = :p WHERE exchange_id = :x AND expert_id = :id",
-            {pseudonym, exchange_id, expert_id});
-    Execute(sql,
-            "UPDATE api_keys SET expert_id = :p, display_name = 'Poistettu', revoke_time = CASE "
-            "WHEN revoke_time = 0 THEN :t ELSE revoke_time END WHERE exchange_id = :x AND "
-            "expert_id = :id",
-            {pseudonym, t, exchange_id, expert_id});
-    Execute(sql,
-            "UPDATE create_requests SET resource_id = :p WHERE scope = :scope AND collection = "
-            "'experts' AND resource_id = :id",
-            {pseudonym, domain::ExchangeName(exchange_id), expert_id});
-    const std::string blank_feedback =
-        absl::StrCat("UPDATE feedback SET comment = '' WHERE exchange_id = :x AND (order_id, "
-                     "assignment_id) IN ",
-                     kTheirAssignments);
+    Execute(
+        sql,
+        "INSERT INTO experts (exchange_id, id, display_name, email, phone, home_municipality, "
+        "languages, experience_areas, roles, trainings, service_municipalities, max_travel_km, "
+        "remote_ok, weekly_availability, unavailable_periods, max_assignments_per_month, "
+        "monthly_earnings_limit_cents, payment_method, state, consent_time, "
+        "consent_notice_version, revision, create_time, update_time) VALUES (:x, :id, "
+        "'Poistettu', '', '', '', '[]', '[]', '[]', '[]', '[]', 0, 0, '[]', '[]', 0, 0, :pm, "
+        "'INACTIVE', 0, '', 1, :c, :u)",
+        {exchange_id, pseudonym, found.front().first, found.front().second, t});
+    Execute(
+        sql, "UPDATE assignments SET expert_id = :p WHERE exchange_id = :x AND expert_id = :id",
+        {pseudonym, exchange_id, expert_id});
+    Execute(
+        sql,
+        "UPDATE api_keys SET expert_id = :p, display_name = 'Poistettu', revoke_time = CASE "
+        "WHEN revoke_time = 0 THEN :t ELSE revoke_time END WHERE exchange_id = :x AND "
+        "expert_id = :id",
+        {pseudonym, t, exchange_id, expert_id});
+    Execute(
+        sql,
+        "UPDATE create_requests SET resource_id = :p WHERE scope = :scope AND collection = "
+        "'experts' AND resource_id = :id",
+        {pseudonym, domain::ExchangeName(exchange_id), expert_id});
+    const std::string blank_feedback = absl::StrCat(
+        "UPDATE feedback SET comment = '' WHERE exchange_id = :x AND (order_id, "
+        "assignment_id) IN ",
+        kTheirAssignments);
     Execute(sql, blank_feedback.c_str(), {exchange_id, exchange_id, pseudonym});
-    const std::string blank_contracts =
-        absl::StrCat("UPDATE contracts SET pdf_base64 = '', plain_text = '', accepted_name = '' "
-                     "WHERE exchange_id = :x AND (order_id, assignment_id) IN ",
-                     kTheirAssignments);
+    const std::string blank_contracts = absl::StrCat(
+        "UPDATE contracts SET pdf_base64 = '', plain_text = '', accepted_name = '' "
+        "WHERE exchange_id = :x AND (order_id, assignment_id) IN ",
+        kTheirAssignments);
     Execute(sql, blank_contracts.c_str(), {exchange_id, exchange_id, pseudonym});
-    Execute(sql, "DELETE FROM experts WHERE exchange_id = :x AND id = :id", {exchange_id, expert_id});
+    Execute(
+        sql, "DELETE FROM experts WHERE exchange_id = :x AND id = :id", {exchange_id, expert_id});
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -34,16 +34,16 @@ class DataSubjectStore final {
   // API keys (without secrets) and who accessed the record (the audit log).
   absl::StatusOr<std::string> Export(const std::string& exchange_id, const std::string& expert_id);
   // The pseudonymous id the expert's kept records now carry.
-  absl::StatusOr<std::string> Erase(const std::string& exchange_id, const std::string& expert_id,
-                                    absl::Time now);
+  absl::StatusOr<std::string> Erase(
+      const std::string& exchange_id, const std::string& expert_id, absl::Time now);
   // The retention rule of an exchange ("" : of every exchange): erases each
   // expert who is INACTIVE and whose record last changed, and every task
   // ended, before the start of the Helsinki month retention_months months
   // before `now` (exchanges with 0 keep theirs). Each erasure writes an
   // audit record in its transaction naming the expert, with the key, role
   // and method of `by`. Returns the resource names of the experts erased.
-  absl::StatusOr<std::vector<std::string>> ApplyRetention(const std::string& exchange_id,
-                                                          absl::Time now, const AuditRecord& by);
+  absl::StatusOr<std::vector<std::string>> ApplyRetention(
+      const std::string& exchange_id, absl::Time now, const AuditRecord& by);
 
  private:
   Database& db_;

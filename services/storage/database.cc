@@ -19,8 +19,7 @@
 namespace kokemus {
 // Defined in the file that cmake/Embed.cmake generates from
 // services/storage/migrations/*.sql.
-const std::vector<std::pair<absl::string_view, absl::string_view>>&
-EmbeddedMigrations();
+const std::vector<std::pair<absl::string_view, absl::string_view>>& EmbeddedMigrations();
 }  // namespace kokemus
 
 namespace kokemus::storage {
@@ -37,8 +36,7 @@ constexpr char kCreateMigrationsTable[] =
     " version BIGINT PRIMARY KEY,"
     " name TEXT NOT NULL,"
     " applied_time BIGINT NOT NULL)";
-constexpr char kSelectMigrations[] =
-    "SELECT version FROM schema_migrations ORDER BY version";
+constexpr char kSelectMigrations[] = "SELECT version FROM schema_migrations ORDER BY version";
 constexpr char kInsertMigration[] =
     "INSERT INTO schema_migrations (version, name, applied_time)"
     " VALUES (:version, :name, :applied_time)";
@@ -74,10 +72,8 @@ std::vector<std::string> SplitStatements(absl::string_view sql) {
 // Migrations for `dialect`: "NNNN_name.sql" apply to both databases,
 // "NNNN_name.postgresql.sql" and "NNNN_name.sqlite.sql" to one.
 std::vector<Migration> MigrationsFor(Dialect dialect) {
-  const absl::string_view own =
-      dialect == Dialect::kSqlite ? ".sqlite.sql" : ".postgresql.sql";
-  const absl::string_view other =
-      dialect == Dialect::kSqlite ? ".postgresql.sql" : ".sqlite.sql";
+  const absl::string_view own = dialect == Dialect::kSqlite ? ".sqlite.sql" : ".postgresql.sql";
+  const absl::string_view other = dialect == Dialect::kSqlite ? ".postgresql.sql" : ".sqlite.sql";
   std::map<int, Migration> by_version;
   for (const auto& [file, contents] : EmbeddedMigrations()) {
     if (absl::EndsWith(file, other)) continue;
@@ -145,8 +141,7 @@ bool IsConstraintViolation(const std::exception& e) {
 
 absl::Status StatusFromException(const std::exception& e) {
   if (IsConstraintViolation(e)) {
-    return absl::AbortedError(
-        "a concurrent change conflicted with this one; retry");
+    return absl::AbortedError("a concurrent change conflicted with this one; retry");
   }
   if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
     if ((lite->result() & 0xff) == 5) {  // SQLITE_BUSY
@@ -180,8 +175,8 @@ Database::Database(Dialect dialect, size_t pool_size)
 Database::~Database() = default;
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(absl::string_view url) {
-  const bool postgresql = absl::StartsWith(url, "postgresql://") ||
-                          absl::StartsWith(url, "postgres://");
+  const bool postgresql =
+      absl::StartsWith(url, "postgresql://") || absl::StartsWith(url, "postgres://");
   std::string connect_string;
   if (postgresql) {
     auto parsed = PostgresqlConnectString(std::string(url));
@@ -198,8 +193,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(absl::string_view url) 
       std::filesystem::create_directories(path.parent_path(), ec);
       if (ec) {
         return absl::UnavailableError(absl::StrCat(
-            "cannot create directory ", path.parent_path().string(), ": ",
-            ec.message()));
+            "cannot create directory ", path.parent_path().string(), ": ", ec.message()));
       }
     }
     // synchronous=full: a committed write survives a power loss, not only a
@@ -233,8 +227,7 @@ absl::Status Database::Connect(const std::string& connect_string) {
       // only its first line so the server's error stays one line.
       std::string reason = e.what();
       reason = reason.substr(0, reason.find('\n'));
-      return absl::UnavailableError(
-          absl::StrCat("cannot open the database: ", reason));
+      return absl::UnavailableError(absl::StrCat("cannot open the database: ", reason));
     }
   }
   return absl::OkStatus();
@@ -266,8 +259,7 @@ absl::Status Database::Migrate() {
           for (const std::string& statement : m.statements) sql << statement;
           long long version = m.version;
           long long now = NowMicros();
-          sql << kInsertMigration, soci::use(version), soci::use(m.name),
-              soci::use(now);
+          sql << kInsertMigration, soci::use(version), soci::use(m.name), soci::use(now);
           sql << "COMMIT";
         } catch (...) {
           sql << "ROLLBACK";

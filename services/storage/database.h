@@ -14,16 +14,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <string>
-
 #include <optional>
+#include <string>
 #include <type_traits>
 #include <vector>
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "services/domain/clock.h"
 #include "soci/connection-pool.h"
 #include "soci/session.h"
@@ -92,8 +90,7 @@ class Database final {
   //   absl::StatusOr<Order> order =
   //       db.Read([&](soci::session& sql) -> absl::StatusOr<Order> { return ...; });
   template <typename F, typename R = std::invoke_result_t<F&, soci::session&>>
-    requires IsStatusOr<R>::value
-  R Read(F&& work) {
+  requires IsStatusOr<R>::value R Read(F&& work) {
     std::optional<R> result;
     absl::Status status = Read(Work([&](soci::session& sql) {
       result.emplace(work(sql));
@@ -103,8 +100,7 @@ class Database final {
     return *std::move(result);
   }
   template <typename F, typename R = std::invoke_result_t<F&, soci::session&>>
-    requires IsStatusOr<R>::value
-  R Write(F&& work) {
+  requires IsStatusOr<R>::value R Write(F&& work) {
     std::optional<R> result;
     absl::Status status = Write(Work([&](soci::session& sql) {
       result.emplace(work(sql));

@@ -2,8 +2,8 @@
 
 #include <sodium.h>
 
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/listing.h"
 #include "services/domain/validation.h"
@@ -65,8 +65,8 @@ std::string Hex(const unsigned char* bytes, size_t n) {
 
 // The key with `id`: one row, or none.
 std::vector<Row> RowsById(soci::session& sql, const std::string& id) {
-  return Query<Row>(sql, absl::StrCat("SELECT ", kKeyColumns, " FROM api_keys WHERE id = :id"),
-                    {id}, ReadKey);
+  return Query<Row>(
+      sql, absl::StrCat("SELECT ", kKeyColumns, " FROM api_keys WHERE id = :id"), {id}, ReadKey);
 }
 
 }  // namespace
@@ -80,29 +80,32 @@ absl::StatusOr<std::string> KeyStore::Pepper() {
   if (!pepper_.empty()) return pepper_;
   std::string pepper;
   auto read = [&](soci::session& sql) {
-    auto rows = Query<std::string>(sql, "SELECT value FROM server_secrets WHERE name = :name",
-                                   {std::string(kPepperName)},
-                                   [](const soci::row& row) { return RowReader(row).Text(); });
+    auto rows = Query<std::string>(
+        sql, "SELECT value FROM server_secrets WHERE name = :name", {std::string(kPepperName)},
+        [](const soci::row& row) { return RowReader(row).Text(); });
     if (!rows.empty()) pepper = rows.front();
     return absl::OkStatus();
   };
   // Read first: only the very first start writes.
   absl::Status status = db_.Read(read);
-  if (status.ok() && pepper.empty()) status = db_.Write([&](soci::session& sql) {
-    unsigned char fresh[crypto_generichash_KEYBYTES];
-    randombytes_buf(fresh, sizeof fresh);
-    Execute(sql,
-            "INSERT INTO server_secrets (name, value) VALUES (:name, :value) ON CONFLICT (name) "
-            "DO NOTHING",
-            {std::string(kPepperName), Hex(fresh, sizeof fresh)});
-    return read(sql);  // ours, or one another replica made first
-  });
+  if (status.ok() && pepper.empty())
+    status = db_.Write([&](soci::session& sql) {
+      unsigned char fresh[crypto_generichash_KEYBYTES];
+      randombytes_buf(fresh, sizeof fresh);
+      Execute(
+          sql,
+          "INSERT INTO server_secrets (name, value) VALUES (:name, :value) ON CONFLICT (name) "
+          "DO NOTHING",
+          {std::string(kPepperName), Hex(fresh, sizeof fresh)});
+      return read(sql);  // ours, or one another replica made first
+    });
   if (!status.ok()) return status;
   if (pepper.empty()) return absl::InternalError("no key pepper");
   std::string bytes(crypto_generichash_KEYBYTES, '\0');
   size_t len = 0;
-  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), pepper.data(),
-                     pepper.size(), nullptr, &len, nullptr) != 0 ||
+  if (sodium_hex2bin(
+          reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), pepper.data(),
+          pepper.size(), nullptr, &len, nullptr) != 0 ||
       len != bytes.size()) {
     return absl::InternalError("the stored key pepper is damaged");
   }
@@ -114,9 +117,9 @@ namespace {
 
 std::string HashSecret(absl::string_view secret, const std::string& pepper) {
   unsigned char out[crypto_generichash_BYTES];
-  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(secret.data()),
-                     secret.size(), reinterpret_cast<const unsigned char*>(pepper.data()),
-                     pepper.size());
+  crypto_generichash(
+      out, sizeof out, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
+      reinterpret_cast<const unsigned char*>(pepper.data()), pepper.size());
   return Hex(out, sizeof out);
 }
 
@@ -132,11 +135,11 @@ absl::StatusOr<CreatedKey> KeyStore::Create(ApiKey key, absl::Time now) {
 
   unsigned char secret_bytes[kSecretBytes];
   randombytes_buf(secret_bytes, sizeof secret_bytes);
-  std::string secret(sodium_base64_ENCODED_LEN(kSecretBytes,
-                                               sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                     '\0');
-  sodium_bin2base64(secret.data(), secret.size(), secret_bytes, sizeof secret_bytes,
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  std::string secret(
+      sodium_base64_ENCODED_LEN(kSecretBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(
+      secret.data(), secret.size(), secret_bytes, sizeof secret_bytes,
+      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   secret.resize(secret.size() - 1);  // the terminating NUL
   sodium_memzero(secret_bytes, sizeof secret_bytes);
 
@@ -151,24 +154,28 @@ absl::StatusOr<CreatedKey> KeyStore::Create(ApiKey key, absl::Time now) {
       if (absl::Status s = CheckExchangeExists(sql, p.exchange_id); !s.ok()) return s;
     }
     if (!p.organization_id.empty() &&
-        Count(sql, "SELECT COUNT(*) FROM organizations WHERE exchange_id = :x AND id = :id",
-              {p.exchange_id, p.organization_id}) == 0) {
+        Count(
+            sql, "SELECT COUNT(*) FROM organizations WHERE exchange_id = :x AND id = :id",
+            {p.exchange_id, p.organization_id}) == 0) {
       return absl::NotFoundError(absl::StrCat(
-          domain::ChildResourceName(p.exchange_id, "organizations", p.organization_id), " not found"));
+          domain::ChildResourceName(p.exchange_id, "organizations", p.organization_id),
+          " not found"));
     }
     if (!p.expert_id.empty() &&
-        Count(sql, "SELECT COUNT(*) FROM experts WHERE exchange_id = :x AND id = :id",
-              {p.exchange_id, p.expert_id}) == 0) {
+        Count(
+            sql, "SELECT COUNT(*) FROM experts WHERE exchange_id = :x AND id = :id",
+            {p.exchange_id, p.expert_id}) == 0) {
       return absl::NotFoundError(absl::StrCat(
           domain::ChildResourceName(p.exchange_id, "experts", p.expert_id), " not found"));
     }
-    Execute(sql,
-            "INSERT INTO api_keys (id, display_name, role, exchange_id, organization_id, "
-            "expert_id, secret_hash, create_time, expire_time, revoke_time, created_by) VALUES "
-            "(:id, :name, :role, :x, :org, :expert, :hash, :c, :e, 0, :by)",
-            {key.id, key.display_name, std::string(domain::AccessRoleName(p.role)), p.exchange_id,
-             p.organization_id, p.expert_id, hash, Micros(key.create_time),
-             Micros(key.expire_time), key.created_by});
+    Execute(
+        sql,
+        "INSERT INTO api_keys (id, display_name, role, exchange_id, organization_id, "
+        "expert_id, secret_hash, create_time, expire_time, revoke_time, created_by) VALUES "
+        "(:id, :name, :role, :x, :org, :expert, :hash, :c, :e, 0, :by)",
+        {key.id, key.display_name, std::string(domain::AccessRoleName(p.role)), p.exchange_id,
+         p.organization_id, p.expert_id, hash, Micros(key.create_time), Micros(key.expire_time),
+         key.created_by});
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -177,9 +184,8 @@ absl::StatusOr<CreatedKey> KeyStore::Create(ApiKey key, absl::Time now) {
   return made;
 }
 
-absl::StatusOr<domain::Principal> KeyStore::Authenticate(absl::string_view plaintext,
-                                                         absl::Time now,
-                                                         absl::Time* expire_time) {
+absl::StatusOr<domain::Principal> KeyStore::Authenticate(
+    absl::string_view plaintext, absl::Time now, absl::Time* expire_time) {
   if (!absl::ConsumePrefix(&plaintext, kPrefix)) return Unauthenticated();
   const size_t cut = plaintext.find('_');
   if (cut == absl::string_view::npos) return Unauthenticated();
@@ -212,8 +218,9 @@ absl::StatusOr<domain::Principal> KeyStore::Authenticate(absl::string_view plain
 absl::StatusOr<ApiKey> KeyStore::Revoke(const std::string& id, absl::Time now) {
   std::vector<Row> rows;
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
-    Execute(sql, "UPDATE api_keys SET revoke_time = :t WHERE id = :id AND revoke_time = 0",
-            {Micros(now), id});
+    Execute(
+        sql, "UPDATE api_keys SET revoke_time = :t WHERE id = :id AND revoke_time = 0",
+        {Micros(now), id});
     rows = RowsById(sql, id);
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("apiKeys/", id, " not found"));
     return absl::OkStatus();
@@ -243,7 +250,8 @@ absl::StatusOr<std::vector<ApiKey>> KeyStore::List(const std::string& exchange_i
       values.push_back(exchange_id);
     }
     absl::StrAppend(&query, " ORDER BY id");
-    for (Row& r : Query<Row>(sql, query, std::move(values), ReadKey)) keys.push_back(std::move(r.key));
+    for (Row& r : Query<Row>(sql, query, std::move(values), ReadKey))
+      keys.push_back(std::move(r.key));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

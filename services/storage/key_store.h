@@ -29,7 +29,7 @@ struct ApiKey {
   absl::Time create_time = absl::UnixEpoch();
   absl::Time expire_time = absl::UnixEpoch();
   absl::Time revoke_time = absl::UnixEpoch();  // UnixEpoch: not revoked
-  std::string created_by;  // the key id that made it ("" for the bootstrap key)
+  std::string created_by;                      // the key id that made it ("" for the bootstrap key)
 };
 
 struct CreatedKey {
@@ -49,8 +49,8 @@ class KeyStore final {
   // The key's principal, or UNAUTHENTICATED "invalid API key" for anything
   // else (malformed, unknown, wrong secret, expired, revoked).
   // `expire_time`, when given, receives the key's expiry.
-  absl::StatusOr<domain::Principal> Authenticate(absl::string_view plaintext, absl::Time now,
-                                                 absl::Time* expire_time = nullptr);
+  absl::StatusOr<domain::Principal> Authenticate(
+      absl::string_view plaintext, absl::Time now, absl::Time* expire_time = nullptr);
   // NOT_FOUND "apiKeys/{id} not found" for an unknown id.
   absl::StatusOr<ApiKey> Get(const std::string& id);
   absl::StatusOr<ApiKey> Revoke(const std::string& id, absl::Time now);

@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "services/domain/fees.h"
 #include "services/domain/listing.h"
 #include "services/storage/sql.h"
-#include "services/domain/fees.h"
 
 namespace kokemus::storage {
 namespace {
@@ -15,8 +15,7 @@ constexpr char kSelectVersion[] =
 constexpr char kSelectSettings[] =
     "SELECT settings, revision, update_time FROM matching_settings WHERE exchange_id = "
     ":exchange_id";
-constexpr char kSelectTravelBuffer[] =
-    "SELECT travel_buffer_minutes FROM exchanges WHERE id = :id";
+constexpr char kSelectTravelBuffer[] = "SELECT travel_buffer_minutes FROM exchanges WHERE id = :id";
 constexpr char kInsertSettings[] =
     "INSERT INTO matching_settings (exchange_id, settings, revision, create_time, "
     "update_time) VALUES (:exchange_id, :settings, :revision, :create_time, :update_time)";
@@ -29,14 +28,15 @@ std::string SettingsName(const std::string& exchange_id) {
 }
 
 Json SettingsDocument(const domain::MatchingSettings& s) {
-  return {{"weights",
-           {{"experience", s.weight_experience},
-            {"role", s.weight_role},
-            {"travel", s.weight_travel},
-            {"fairness", s.weight_fairness},
-            {"preferred", s.weight_preferred},
-            {"feedback", s.weight_feedback}}},
-          {"rest_after_heavy_hours", absl::ToInt64Hours(s.rest_after_heavy)}};
+  return {
+      {"weights",
+       {{"experience", s.weight_experience},
+        {"role", s.weight_role},
+        {"travel", s.weight_travel},
+        {"fairness", s.weight_fairness},
+        {"preferred", s.weight_preferred},
+        {"feedback", s.weight_feedback}}},
+      {"rest_after_heavy_hours", absl::ToInt64Hours(s.rest_after_heavy)}};
 }
 
 void ReadSettingsDocument(const Json& j, domain::MatchingSettings& s) {
@@ -51,10 +51,11 @@ void ReadSettingsDocument(const Json& j, domain::MatchingSettings& s) {
 }
 
 // Inside a session: the settings with the exchange's travel buffer.
-absl::StatusOr<domain::MatchingSettings> ReadSettings(soci::session& sql,
-                                                      const std::string& exchange_id) {
-  auto buffer = Query<long long>(sql, kSelectTravelBuffer, {exchange_id},
-                                 [](const soci::row& row) { return RowReader(row).Int(); });
+absl::StatusOr<domain::MatchingSettings> ReadSettings(
+    soci::session& sql, const std::string& exchange_id) {
+  auto buffer = Query<long long>(sql, kSelectTravelBuffer, {exchange_id}, [](const soci::row& row) {
+    return RowReader(row).Int();
+  });
   if (buffer.empty()) {
     return absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id), " not found"));
   }
@@ -80,8 +81,7 @@ absl::StatusOr<domain::MatchingSettings> MatchingStore::GetSettings(
 }
 
 absl::StatusOr<domain::MatchingSettings> MatchingStore::UpdateSettings(
-    const std::string& exchange_id, domain::MatchingSettings settings,
-    int64_t expected_revision) {
+    const std::string& exchange_id, domain::MatchingSettings settings, int64_t expected_revision) {
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     auto stored = ReadSettings(sql, exchange_id);
     if (!stored.ok()) return stored.status();
@@ -95,11 +95,13 @@ absl::StatusOr<domain::MatchingSettings> MatchingStore::UpdateSettings(
     settings.update_time = now;
     const std::string document = SettingsDocument(settings).dump();
     if (stored->revision == 0) {
-      Execute(sql, kInsertSettings,
-              {exchange_id, document, settings.revision, Micros(now), Micros(now)});
-    } else if (Execute(sql, kUpdateSettings,
-                       {document, settings.revision, Micros(now), exchange_id,
-                        stored->revision}) != 1) {
+      Execute(
+          sql, kInsertSettings,
+          {exchange_id, document, settings.revision, Micros(now), Micros(now)});
+    } else if (
+        Execute(
+            sql, kUpdateSettings,
+            {document, settings.revision, Micros(now), exchange_id, stored->revision}) != 1) {
       return absl::AbortedError(absl::StrCat(
           SettingsName(exchange_id), " was changed by another request; read it again"));
     }
@@ -112,8 +114,9 @@ absl::StatusOr<domain::MatchingSettings> MatchingStore::UpdateSettings(
 absl::StatusOr<int64_t> MatchingStore::Version(const std::string& exchange_id) {
   int64_t version = 0;
   absl::Status status = db_.Read([&](soci::session& sql) {
-    auto rows = Query<long long>(sql, kSelectVersion, {exchange_id},
-                                 [](const soci::row& row) { return RowReader(row).Int(); });
+    auto rows = Query<long long>(sql, kSelectVersion, {exchange_id}, [](const soci::row& row) {
+      return RowReader(row).Int();
+    });
     if (!rows.empty()) version = rows.front();
     return absl::OkStatus();
   });
@@ -133,16 +136,16 @@ absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Load(
   auto schedule = orders_.GetFeeSchedule(exchange_id);
   if (!schedule.ok()) return schedule.status();
   data->schedule = *std::move(schedule);
-  auto query = domain::ParseListQuery(domain::ExchangeName(exchange_id), domain::kMaxPageSize,
-                                      "", "", {});
+  auto query =
+      domain::ParseListQuery(domain::ExchangeName(exchange_id), domain::kMaxPageSize, "", "", {});
   if (!query.ok()) return query.status();
   while (true) {
     auto page = registry_.List<domain::Expert>(*query);
     if (!page.ok()) return page.status();
     for (auto& e : page->items) data->experts.push_back({std::move(e), {}});
     if (page->next_page_token.empty()) break;
-    query = domain::ParseListQuery(query->scope, domain::kMaxPageSize, page->next_page_token,
-                                   "", {});
+    query =
+        domain::ParseListQuery(query->scope, domain::kMaxPageSize, page->next_page_token, "", {});
     if (!query.ok()) return query.status();
   }
   if (absl::Status s = orders_.FillActivity(exchange_id, data->experts); !s.ok()) return s;

@@ -24,11 +24,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "services/domain/fees.h"
 #include "services/domain/matching.h"
 #include "services/storage/database.h"
 #include "services/storage/order_store.h"
 #include "services/storage/registry_store.h"
-#include "services/domain/fees.h"
 
 namespace kokemus::storage {
 
@@ -54,9 +54,8 @@ class MatchingStore final {
   absl::StatusOr<domain::MatchingSettings> GetSettings(const std::string& exchange_id);
   // Replaces the settings if their revision is still `expected_revision`
   // (0: the defaults, never stored; -1: any); ABORTED if they changed.
-  absl::StatusOr<domain::MatchingSettings> UpdateSettings(const std::string& exchange_id,
-                                                          domain::MatchingSettings settings,
-                                                          int64_t expected_revision);
+  absl::StatusOr<domain::MatchingSettings> UpdateSettings(
+      const std::string& exchange_id, domain::MatchingSettings settings, int64_t expected_revision);
 
   // The exchange's matching data as of this call (one read of the counter
   // when nothing changed). Concurrent callers share one reload.
@@ -65,8 +64,8 @@ class MatchingStore final {
   // is older than kMatchingRecheck or this process wrote since.
   absl::StatusOr<std::shared_ptr<const MatchingData>> RecentData(const std::string& exchange_id);
   // The same with the counter as just read (OrderStore::GetOrderForMatching).
-  absl::StatusOr<std::shared_ptr<const MatchingData>> Data(const std::string& exchange_id,
-                                                           int64_t version);
+  absl::StatusOr<std::shared_ptr<const MatchingData>> Data(
+      const std::string& exchange_id, int64_t version);
 
  private:
   struct Entry {
@@ -77,8 +76,8 @@ class MatchingStore final {
   };
   std::shared_ptr<Entry> EntryOf(const std::string& exchange_id);
   absl::StatusOr<int64_t> Version(const std::string& exchange_id);
-  absl::StatusOr<std::shared_ptr<const MatchingData>> Load(const std::string& exchange_id,
-                                                           int64_t version);
+  absl::StatusOr<std::shared_ptr<const MatchingData>> Load(
+      const std::string& exchange_id, int64_t version);
 
   Database& db_;
   RegistryStore& registry_;

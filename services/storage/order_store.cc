@@ -9,10 +9,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/domain/enum_names.h"
+#include "services/domain/fees.h"
 #include "services/domain/order_lifecycle.h"
 #include "services/domain/validation.h"
 #include "services/storage/sql.h"
-#include "services/domain/fees.h"
 
 namespace kokemus::storage {
 namespace {
@@ -60,15 +60,15 @@ constexpr char kSelectOrder[] =
     "WHERE exchange_id = :exchange_id AND id = :id";
 
 // The last column is the assignment's current contract (latest, not superseded).
-#define KOKEMUS_CONTRACT_OF_ASSIGNMENT                                                      \
+#define KOKEMUS_CONTRACT_OF_ASSIGNMENT                                                    \
   "COALESCE((SELECT c.id FROM contracts c WHERE c.exchange_id = assignments.exchange_id " \
   "AND c.order_id = assignments.order_id AND c.assignment_id = assignments.id AND "       \
   "c.superseded_by = '' ORDER BY c.create_time DESC, c.id LIMIT 1), '')"
 constexpr char kAssignmentColumns[] =
     "exchange_id, order_id, id, expert_id, state, offer_deadline, start_time, "
     "end_time, block_end, actual_duration_minutes, fee_cents, travel_cents, "
-    "travel_km, cancelled_by, cancel_time, revision, create_time, update_time, "
-    KOKEMUS_CONTRACT_OF_ASSIGNMENT;
+    "travel_km, cancelled_by, cancel_time, revision, create_time, "
+    "update_time, " KOKEMUS_CONTRACT_OF_ASSIGNMENT;
 constexpr char kInsertAssignment[] =
     "INSERT INTO assignments (exchange_id, order_id, id, expert_id, state, "
     "offer_deadline, start_time, end_time, block_end, actual_duration_minutes, "
@@ -90,13 +90,15 @@ constexpr char kSelectAssignment[] =
     "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
     "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
     "travel_cents, travel_km, cancelled_by, cancel_time, revision, create_time, "
-    "update_time, " KOKEMUS_CONTRACT_OF_ASSIGNMENT " FROM assignments WHERE exchange_id = "
+    "update_time, " KOKEMUS_CONTRACT_OF_ASSIGNMENT
+    " FROM assignments WHERE exchange_id = "
     ":exchange_id AND order_id = :order_id AND id = :id";
 constexpr char kSelectAssignmentsOfOrder[] =
     "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
     "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
     "travel_cents, travel_km, cancelled_by, cancel_time, revision, create_time, "
-    "update_time, " KOKEMUS_CONTRACT_OF_ASSIGNMENT " FROM assignments WHERE exchange_id = "
+    "update_time, " KOKEMUS_CONTRACT_OF_ASSIGNMENT
+    " FROM assignments WHERE exchange_id = "
     ":exchange_id AND order_id = :order_id ORDER BY id";
 // Held assignments of one expert whose blocked time overlaps [start, end).
 constexpr char kCountOverlaps[] =
@@ -110,8 +112,7 @@ constexpr char kLapseOffers[] =
 constexpr char kSelectExpertForOrders[] =
     "SELECT state, payment_method, home_municipality FROM experts WHERE "
     "exchange_id = :exchange_id AND id = :id";
-constexpr char kSelectTravelBuffer[] =
-    "SELECT travel_buffer_minutes FROM exchanges WHERE id = :id";
+constexpr char kSelectTravelBuffer[] = "SELECT travel_buffer_minutes FROM exchanges WHERE id = :id";
 constexpr char kCountOrganization[] =
     "SELECT COUNT(*) FROM organizations WHERE exchange_id = :exchange_id AND id = :id";
 
@@ -141,27 +142,28 @@ constexpr char kUpdateFeeSchedule[] =
 Record OrderData(const Order& o) {
   Json areas = Json::array();
   for (auto a : o.experience_areas) areas.push_back(Name(a));
-  return {o.organization_id,
-          Name(o.role),
-          o.topic,
-          Name(o.audience),
-          static_cast<long long>(o.audience_size),
-          Micros(o.start_time),
-          static_cast<long long>(o.duration_minutes),
-          static_cast<long long>(o.preparation_minutes),
-          static_cast<long long>(o.remote ? 1 : 0),
-          o.address,
-          o.municipality,
-          o.language,
-          areas.dump(),
-          static_cast<long long>(o.experts_needed),
-          o.notes,
-          Name(o.state),
-          Name(o.cancelled_by),
-          Micros(o.cancel_time),
-          static_cast<long long>(o.meta.revision),
-          Micros(o.meta.create_time),
-          Micros(o.meta.update_time)};
+  return {
+      o.organization_id,
+      Name(o.role),
+      o.topic,
+      Name(o.audience),
+      static_cast<long long>(o.audience_size),
+      Micros(o.start_time),
+      static_cast<long long>(o.duration_minutes),
+      static_cast<long long>(o.preparation_minutes),
+      static_cast<long long>(o.remote ? 1 : 0),
+      o.address,
+      o.municipality,
+      o.language,
+      areas.dump(),
+      static_cast<long long>(o.experts_needed),
+      o.notes,
+      Name(o.state),
+      Name(o.cancelled_by),
+      Micros(o.cancel_time),
+      static_cast<long long>(o.meta.revision),
+      Micros(o.meta.create_time),
+      Micros(o.meta.update_time)};
 }
 
 Order ReadOrder(const soci::row& row) {
@@ -182,9 +184,8 @@ Order ReadOrder(const soci::row& row) {
   o.municipality = r.Text();
   o.language = r.Text();
   for (const auto& a : r.JsonValue()) {
-    o.experience_areas.push_back(
-        domain::ParseEnum<domain::ExperienceArea>(a.get<std::string>())
-            .value_or(domain::ExperienceArea::kUnspecified));
+    o.experience_areas.push_back(domain::ParseEnum<domain::ExperienceArea>(a.get<std::string>())
+                                     .value_or(domain::ExperienceArea::kUnspecified));
   }
   o.experts_needed = static_cast<int>(r.Int());
   o.notes = r.Text();
@@ -198,21 +199,22 @@ Order ReadOrder(const soci::row& row) {
 }
 
 Record AssignmentData(const Assignment& a, absl::Time block_end) {
-  return {a.expert_id,
-          Name(a.state),
-          Micros(a.offer_deadline),
-          Micros(a.start_time),
-          Micros(a.end_time),
-          Micros(block_end),
-          static_cast<long long>(a.actual_duration_minutes),
-          static_cast<long long>(a.fee_cents),
-          static_cast<long long>(a.travel_cents),
-          static_cast<long long>(a.travel_km),
-          Name(a.cancelled_by),
-          Micros(a.cancel_time),
-          static_cast<long long>(a.meta.revision),
-          Micros(a.meta.create_time),
-          Micros(a.meta.update_time)};
+  return {
+      a.expert_id,
+      Name(a.state),
+      Micros(a.offer_deadline),
+      Micros(a.start_time),
+      Micros(a.end_time),
+      Micros(block_end),
+      static_cast<long long>(a.actual_duration_minutes),
+      static_cast<long long>(a.fee_cents),
+      static_cast<long long>(a.travel_cents),
+      static_cast<long long>(a.travel_km),
+      Name(a.cancelled_by),
+      Micros(a.cancel_time),
+      static_cast<long long>(a.meta.revision),
+      Micros(a.meta.create_time),
+      Micros(a.meta.update_time)};
 }
 
 Assignment ReadAssignment(const soci::row& row, absl::Time* block_end = nullptr) {
@@ -256,10 +258,9 @@ class Tx final {
  public:
   Tx(soci::session& sql, Dialect dialect) : sql_(sql), dialect_(dialect) {}
 
-  absl::StatusOr<Order> GetOrder(const std::string& exchange_id, const std::string& id,
-                                 bool lock) {
-    auto rows = Query<Order>(sql_, absl::StrCat(kSelectOrder, Lock(lock)),
-                             {exchange_id, id}, ReadOrder);
+  absl::StatusOr<Order> GetOrder(const std::string& exchange_id, const std::string& id, bool lock) {
+    auto rows =
+        Query<Order>(sql_, absl::StrCat(kSelectOrder, Lock(lock)), {exchange_id, id}, ReadOrder);
     if (rows.empty()) {
       return absl::NotFoundError(absl::StrCat(OrderName(exchange_id, id), " not found"));
     }
@@ -274,28 +275,28 @@ class Tx final {
     Record values = OrderData(o);
     values.insert(values.end(), {o.exchange_id, o.id, expected});
     if (Execute(sql_, kUpdateOrder, std::move(values)) != 1) {
-      return absl::AbortedError(absl::StrCat(
-          OrderName(o.exchange_id, o.id), " was changed by another request; retry"));
+      return absl::AbortedError(
+          absl::StrCat(OrderName(o.exchange_id, o.id), " was changed by another request; retry"));
     }
     return absl::OkStatus();
   }
 
-  absl::StatusOr<Assignment> GetAssignment(const AssignmentKey& key, bool lock,
-                                           absl::Time* block_end = nullptr) {
+  absl::StatusOr<Assignment> GetAssignment(
+      const AssignmentKey& key, bool lock, absl::Time* block_end = nullptr) {
     auto rows = Query<Assignment>(
-        sql_, absl::StrCat(kSelectAssignment, Lock(lock)),
-        {key.exchange_id, key.order_id, key.id},
+        sql_, absl::StrCat(kSelectAssignment, Lock(lock)), {key.exchange_id, key.order_id, key.id},
         [&](const soci::row& row) { return ReadAssignment(row, block_end); });
     if (rows.empty()) {
-      return absl::NotFoundError(absl::StrCat(OrderName(key.exchange_id, key.order_id),
-                                              "/assignments/", key.id, " not found"));
+      return absl::NotFoundError(absl::StrCat(
+          OrderName(key.exchange_id, key.order_id), "/assignments/", key.id, " not found"));
     }
     return rows.front();
   }
 
   std::vector<Assignment> AssignmentsOf(const Order& o) {
-    return Query<Assignment>(sql_, kSelectAssignmentsOfOrder, {o.exchange_id, o.id},
-                             [](const soci::row& row) { return ReadAssignment(row); });
+    return Query<Assignment>(
+        sql_, kSelectAssignmentsOfOrder, {o.exchange_id, o.id},
+        [](const soci::row& row) { return ReadAssignment(row); });
   }
 
   absl::Status SaveAssignment(Assignment& a, absl::Time block_end, absl::Time now) {
@@ -311,21 +312,21 @@ class Tx final {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<domain::ExpertFacts> GetExpert(const std::string& exchange_id,
-                                        const std::string& id, bool lock) {
+  absl::StatusOr<domain::ExpertFacts> GetExpert(
+      const std::string& exchange_id, const std::string& id, bool lock) {
     auto rows = Query<domain::ExpertFacts>(
         sql_, absl::StrCat(kSelectExpertForOrders, Lock(lock)), {exchange_id, id},
         [](const soci::row& row) {
-          RowReader r(row);
-          domain::ExpertFacts f;
-          f.state = r.Enum<domain::ExpertState>();
-          f.payment_method = r.Enum<domain::PaymentMethod>();
-          f.home_municipality = r.Text();
-          return f;
+      RowReader r(row);
+      domain::ExpertFacts f;
+      f.state = r.Enum<domain::ExpertState>();
+      f.payment_method = r.Enum<domain::PaymentMethod>();
+      f.home_municipality = r.Text();
+      return f;
         });
     if (rows.empty()) {
-      return absl::NotFoundError(absl::StrCat(
-          domain::ChildResourceName(exchange_id, "experts", id), " not found"));
+      return absl::NotFoundError(
+          absl::StrCat(domain::ChildResourceName(exchange_id, "experts", id), " not found"));
     }
     return rows.front();
   }
@@ -336,16 +337,15 @@ class Tx final {
 
   absl::StatusOr<FeeSchedule> GetFeeSchedule(const std::string& exchange_id);
 
-  absl::StatusOr<std::string> FindRequest(const std::string& scope,
-                                          const std::string& collection,
-                                          const CreateOptions& options) {
+  absl::StatusOr<std::string> FindRequest(
+      const std::string& scope, const std::string& collection, const CreateOptions& options) {
     return FindCreateRequest(sql_, scope, collection, options.request_id, options.fingerprint);
   }
 
-  void RecordRequest(const std::string& scope, const std::string& collection,
-                     const CreateOptions& options, const std::string& id, absl::Time now) {
-    RecordCreateRequest(sql_, scope, collection, options.request_id, options.fingerprint, id,
-                        now);
+  void RecordRequest(
+      const std::string& scope, const std::string& collection, const CreateOptions& options,
+      const std::string& id, absl::Time now) {
+    RecordCreateRequest(sql_, scope, collection, options.request_id, options.fingerprint, id, now);
   }
 
   soci::session& sql() { return sql_; }
@@ -362,12 +362,13 @@ class Tx final {
 Json ScheduleDocument(const FeeSchedule& s) {
   Json roles = Json::array();
   for (const auto& r : s.role_rules) {
-    roles.push_back({{"role", Name(r.role)},
-                     {"valid_from", r.valid_from},
-                     {"kind", Name(r.kind)},
-                     {"amount_cents", r.amount_cents},
-                     {"minimum_cents", r.minimum_cents},
-                     {"preparation_paid", r.preparation_paid}});
+    roles.push_back(
+        {{"role", Name(r.role)},
+         {"valid_from", r.valid_from},
+         {"kind", Name(r.kind)},
+         {"amount_cents", r.amount_cents},
+         {"minimum_cents", r.minimum_cents},
+         {"preparation_paid", r.preparation_paid}});
   }
   Json travel = Json::array();
   for (const auto& t : s.travel_rates) {
@@ -375,11 +376,12 @@ Json ScheduleDocument(const FeeSchedule& s) {
   }
   Json cancel = Json::array();
   for (const auto& c : s.cancellation_rules) {
-    cancel.push_back({{"valid_from", c.valid_from},
-                      {"orderer_notice_days", c.orderer_notice_days},
-                      {"orderer_late_percent", c.orderer_late_percent},
-                      {"expert_percent", c.expert_percent},
-                      {"exchange_percent", c.exchange_percent}});
+    cancel.push_back(
+        {{"valid_from", c.valid_from},
+         {"orderer_notice_days", c.orderer_notice_days},
+         {"orderer_late_percent", c.orderer_late_percent},
+         {"expert_percent", c.expert_percent},
+         {"exchange_percent", c.exchange_percent}});
   }
   return {{"role_rules", roles}, {"travel_rates", travel}, {"cancellation_rules", cancel}};
 }
@@ -421,7 +423,6 @@ absl::StatusOr<FeeSchedule> Tx::GetFeeSchedule(const std::string& exchange_id) {
   return schedule;
 }
 
-
 }  // namespace
 
 // --- Orders ------------------------------------------------------------------
@@ -438,8 +439,7 @@ absl::StatusOr<Order> OrderStore::CreateOrder(Order order, const CreateOptions& 
     if (absl::Status s = CheckExchangeExists(sql, order.exchange_id); !s.ok()) return s;
     if (Count(sql, kCountOrganization, {order.exchange_id, order.organization_id}) == 0) {
       return absl::NotFoundError(absl::StrCat(
-          domain::ChildResourceName(order.exchange_id, "organizations",
-                                    order.organization_id),
+          domain::ChildResourceName(order.exchange_id, "organizations", order.organization_id),
           " not found"));
     }
     if (tx.GetOrder(order.exchange_id, order.id, false).ok()) {
@@ -469,11 +469,11 @@ absl::StatusOr<Order> OrderStore::GetOrderForMatching(const Key& key, int64_t* m
       ", COALESCE((SELECT version FROM matching_versions WHERE exchange_id = :exchange), 0) "
       "FROM orders WHERE exchange_id = :exchange_id AND id = :id");
   return db_.Read([&](soci::session& sql) -> absl::StatusOr<Order> {
-    auto rows = Query<Order>(sql, kQuery, {key.exchange_id, key.exchange_id, key.id},
-                             [&](const soci::row& row) {
-                               *matching_version = RowReader(row).Int(row.size() - 1);
-                               return ReadOrder(row);
-                             });
+    auto rows = Query<Order>(
+        sql, kQuery, {key.exchange_id, key.exchange_id, key.id}, [&](const soci::row& row) {
+          *matching_version = RowReader(row).Int(row.size() - 1);
+          return ReadOrder(row);
+        });
     if (rows.empty()) {
       return absl::NotFoundError(absl::StrCat(OrderName(key.exchange_id, key.id), " not found"));
     }
@@ -481,11 +481,11 @@ absl::StatusOr<Order> OrderStore::GetOrderForMatching(const Key& key, int64_t* m
   });
 }
 
-absl::StatusOr<std::vector<Order>> OrderStore::OrdersFrom(const std::string& exchange_id,
-                                                         absl::Time from) {
-  static const std::string kQuery =
-      absl::StrCat("SELECT ", kOrderColumns,
-                   " FROM orders WHERE exchange_id = :exchange_id AND start_time >= :from");
+absl::StatusOr<std::vector<Order>> OrderStore::OrdersFrom(
+    const std::string& exchange_id, absl::Time from) {
+  static const std::string kQuery = absl::StrCat(
+      "SELECT ", kOrderColumns,
+      " FROM orders WHERE exchange_id = :exchange_id AND start_time >= :from");
   std::vector<Order> result;
   absl::Status status = db_.Read([&](soci::session& sql) {
     result = Query<Order>(sql, kQuery, {exchange_id, Micros(from)}, ReadOrder);
@@ -510,8 +510,7 @@ absl::StatusOr<Page<Order>> OrderStore::ListOrders(const domain::ListQuery& quer
       if (!absl::SimpleAtoi(cursor.first, &start) || cursor.second.empty()) {
         return domain::InvalidField("page_token", "not a page token from this service");
       }
-      absl::StrAppend(&where,
-                      " AND (start_time > :s1 OR (start_time = :s2 AND id > :after))");
+      absl::StrAppend(&where, " AND (start_time > :s1 OR (start_time = :s2 AND id > :after))");
       values.insert(values.end(), {start, start, cursor.second});
     }
     for (size_t i = 0; i < query.terms.size(); ++i) {
@@ -523,21 +522,26 @@ absl::StatusOr<Page<Order>> OrderStore::ListOrders(const domain::ListQuery& quer
         absl::StrAppend(&where, " AND organization_id = :f", i);
         values.push_back(t.value);
       } else if (t.field == "start_time") {
-        absl::StrAppend(&where, " AND start_time ", t.op == ">=" ? ">=" : t.op == "<" ? "<" : "=",
-                        " :f", i);
+        absl::StrAppend(
+            &where, " AND start_time ",
+            t.op == ">="  ? ">="
+            : t.op == "<" ? "<"
+                          : "=",
+            " :f", i);
         values.push_back(std::stoll(t.value));
       } else {
         return domain::InvalidField("filter", "unsupported field");
       }
     }
     values.push_back(static_cast<long long>(query.page_size + 1));
-    page.items = Query<Order>(sql,
-                              absl::StrCat("SELECT ", kOrderColumns, " FROM orders WHERE ",
-                                           where, " ORDER BY start_time, id LIMIT :limit"),
-                              std::move(values), ReadOrder);
-    FinishPage(page, query, [](const Order& o) {
-      return absl::StrCat(Micros(o.start_time), "/", o.id);
-    });
+    page.items = Query<Order>(
+        sql,
+        absl::StrCat(
+            "SELECT ", kOrderColumns, " FROM orders WHERE ", where,
+            " ORDER BY start_time, id LIMIT :limit"),
+        std::move(values), ReadOrder);
+    FinishPage(
+        page, query, [](const Order& o) { return absl::StrCat(Micros(o.start_time), "/", o.id); });
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -550,13 +554,13 @@ absl::StatusOr<Order> OrderStore::UpdateOrder(Order order, int64_t expected_revi
     auto current = tx.GetOrder(order.exchange_id, order.id, true);
     if (!current.ok()) return current.status();
     if (current->meta.revision != expected_revision) {
-      return absl::AbortedError(absl::StrCat(OrderName(order.exchange_id, order.id),
-                                             " was changed by another request; retry"));
+      return absl::AbortedError(absl::StrCat(
+          OrderName(order.exchange_id, order.id), " was changed by another request; retry"));
     }
     const bool organization_exists =
         Count(sql, kCountOrganization, {order.exchange_id, order.organization_id}) > 0;
-    auto plan = domain::PlanOrderUpdate(*current, std::move(order), organization_exists,
-                                        tx.AssignmentsOf(*current));
+    auto plan = domain::PlanOrderUpdate(
+        *current, std::move(order), organization_exists, tx.AssignmentsOf(*current));
     if (!plan.ok()) return plan.status();
     const absl::Time now = db_.Now();
     for (Assignment& a : plan->retimed) {
@@ -569,20 +573,19 @@ absl::StatusOr<Order> OrderStore::UpdateOrder(Order order, int64_t expected_revi
   return order;
 }
 
-absl::StatusOr<Order> OrderStore::CancelOrder(const Key& key, CancelledBy by,
-                                              int64_t expected_revision, absl::Time now) {
+absl::StatusOr<Order> OrderStore::CancelOrder(
+    const Key& key, CancelledBy by, int64_t expected_revision, absl::Time now) {
   return db_.Write([&](soci::session& sql) -> absl::StatusOr<Order> {
     Tx tx(sql, db_.dialect());
     auto order = tx.GetOrder(key.exchange_id, key.id, true);
     if (!order.ok()) return order.status();
     if (expected_revision != 0 && order->meta.revision != expected_revision) {
-      return absl::AbortedError(absl::StrCat(OrderName(key.exchange_id, key.id),
-                                             " was changed by another request; retry"));
+      return absl::AbortedError(absl::StrCat(
+          OrderName(key.exchange_id, key.id), " was changed by another request; retry"));
     }
     auto schedule = tx.GetFeeSchedule(key.exchange_id);
     if (!schedule.ok()) return schedule.status();
-    auto plan =
-        domain::PlanOrderCancellation(*order, tx.AssignmentsOf(*order), *schedule, by, now);
+    auto plan = domain::PlanOrderCancellation(*order, tx.AssignmentsOf(*order), *schedule, by, now);
     if (!plan.ok()) return plan.status();
     for (Assignment& a : plan->changed) {
       if (absl::Status s = tx.SaveAssignment(a, a.end_time, now); !s.ok()) return s;
@@ -598,8 +601,8 @@ absl::StatusOr<Order> OrderStore::CancelOrder(const Key& key, CancelledBy by,
 namespace {
 
 // One offer inside a write transaction (see OrderStore::Offer).
-absl::StatusOr<Assignment> OfferIn(Tx& tx, Assignment offer, const CreateOptions& options,
-                                   absl::Time now) {
+absl::StatusOr<Assignment> OfferIn(
+    Tx& tx, Assignment offer, const CreateOptions& options, absl::Time now) {
   soci::session& sql = tx.sql();
   const std::string scope = OrderName(offer.exchange_id, offer.order_id);
   auto known = tx.FindRequest(scope, "assignments", options);
@@ -613,8 +616,8 @@ absl::StatusOr<Assignment> OfferIn(Tx& tx, Assignment offer, const CreateOptions
   if (!expert.ok()) return expert.status();
   auto schedule = tx.GetFeeSchedule(offer.exchange_id);
   if (!schedule.ok()) return schedule.status();
-  auto planned = domain::PlanOffer(*order, tx.AssignmentsOf(*order), *expert, *schedule,
-                                   std::move(offer), now);
+  auto planned = domain::PlanOffer(
+      *order, tx.AssignmentsOf(*order), *expert, *schedule, std::move(offer), now);
   if (!planned.ok()) return planned.status();
   offer = *std::move(planned);
   const absl::Time created = absl::FromUnixMicros(Micros(now));  // as a later read gives it
@@ -628,17 +631,16 @@ absl::StatusOr<Assignment> OfferIn(Tx& tx, Assignment offer, const CreateOptions
 
 }  // namespace
 
-absl::StatusOr<Assignment> OrderStore::Offer(Assignment offer, const CreateOptions& options,
-                                             absl::Time now) {
+absl::StatusOr<Assignment> OrderStore::Offer(
+    Assignment offer, const CreateOptions& options, absl::Time now) {
   return db_.Write([&](soci::session& sql) -> absl::StatusOr<Assignment> {
     Tx tx(sql, db_.dialect());
     return OfferIn(tx, std::move(offer), options, now);
   });
 }
 
-absl::StatusOr<std::vector<Assignment>> OrderStore::OfferAll(std::vector<Assignment> offers,
-                                                             absl::Time now,
-                                                             size_t* failed_index) {
+absl::StatusOr<std::vector<Assignment>> OrderStore::OfferAll(
+    std::vector<Assignment> offers, absl::Time now, size_t* failed_index) {
   std::vector<Assignment> made;
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     Tx tx(sql, db_.dialect());
@@ -666,13 +668,12 @@ absl::StatusOr<std::vector<Assignment>> OrderStore::OfferAll(std::vector<Assignm
   return made;
 }
 
-absl::StatusOr<std::vector<OpenOrder>> OrderStore::OpenOrders(const std::string& exchange_id,
-                                                              absl::Time from, absl::Time to,
-                                                              absl::Time now) {
-  static const std::string kOpenOrders =
-      absl::StrCat("SELECT ", kOrderColumns,
-                   " FROM orders WHERE exchange_id = :exchange_id AND state = 'OPEN' AND "
-                   "start_time >= :from AND start_time < :to ORDER BY start_time, id");
+absl::StatusOr<std::vector<OpenOrder>> OrderStore::OpenOrders(
+    const std::string& exchange_id, absl::Time from, absl::Time to, absl::Time now) {
+  static const std::string kOpenOrders = absl::StrCat(
+      "SELECT ", kOrderColumns,
+      " FROM orders WHERE exchange_id = :exchange_id AND state = 'OPEN' AND "
+      "start_time >= :from AND start_time < :to ORDER BY start_time, id");
   static constexpr char kTheirAssignments[] =
       "SELECT a.order_id, a.expert_id, a.state, a.offer_deadline FROM assignments a JOIN "
       "orders o ON o.exchange_id = a.exchange_id AND o.id = a.order_id WHERE o.exchange_id = "
@@ -681,8 +682,8 @@ absl::StatusOr<std::vector<OpenOrder>> OrderStore::OpenOrders(const std::string&
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
     if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
     std::map<std::string, size_t> index;
-    for (Order& o : Query<Order>(sql, kOpenOrders, {exchange_id, Micros(from), Micros(to)},
-                                 ReadOrder)) {
+    for (Order& o :
+         Query<Order>(sql, kOpenOrders, {exchange_id, Micros(from), Micros(to)}, ReadOrder)) {
       index[o.id] = result.size();
       const int places = o.experts_needed;
       result.push_back({std::move(o), places, {}});
@@ -711,10 +712,9 @@ absl::StatusOr<std::vector<OpenOrder>> OrderStore::OpenOrders(const std::string&
   return result;
 }
 
-absl::StatusOr<Assignment> OrderStore::Transition(const AssignmentKey& key,
-                                                  AssignmentState to,
-                                                  const TransitionOptions& options,
-                                                  absl::Time now) {
+absl::StatusOr<Assignment> OrderStore::Transition(
+    const AssignmentKey& key, AssignmentState to, const TransitionOptions& options,
+    absl::Time now) {
   return db_.Write([&](soci::session& sql) -> absl::StatusOr<Assignment> {
     Tx tx(sql, db_.dialect());
     // Lock order: the order row, then the expert row (accept), so that
@@ -741,17 +741,17 @@ absl::StatusOr<Assignment> OrderStore::Transition(const AssignmentKey& key,
     }
     if (accepting) {
       facts.travel_buffer = tx.TravelBuffer(key.exchange_id);
-      facts.overlapping_held = static_cast<int>(
-          Count(sql, kCountOverlaps,
-                {key.exchange_id, assignment->expert_id,
-                 Micros(domain::BlockEnd(*assignment, facts.travel_buffer)),
-                 Micros(assignment->start_time)}));
+      facts.overlapping_held = static_cast<int>(Count(
+          sql, kCountOverlaps,
+          {key.exchange_id, assignment->expert_id,
+           Micros(domain::BlockEnd(*assignment, facts.travel_buffer)),
+           Micros(assignment->start_time)}));
     }
     auto plan = domain::PlanTransition(
         facts, {to, options.cancelled_by, options.actual_duration_minutes}, now);
     if (!plan.ok()) return plan.status();
-    if (absl::Status s = tx.SaveAssignment(plan->assignment, plan->block_end.value_or(block_end),
-                                           now);
+    if (absl::Status s =
+            tx.SaveAssignment(plan->assignment, plan->block_end.value_or(block_end), now);
         !s.ok()) {
       return s;
     }
@@ -768,8 +768,7 @@ absl::StatusOr<Assignment> OrderStore::Transition(const AssignmentKey& key,
   });
 }
 
-absl::StatusOr<Assignment> OrderStore::GetAssignment(const AssignmentKey& key,
-                                                     absl::Time now) {
+absl::StatusOr<Assignment> OrderStore::GetAssignment(const AssignmentKey& key, absl::Time now) {
   return db_.Read([&](soci::session& sql) -> absl::StatusOr<Assignment> {
     auto assignment = Tx(sql, db_.dialect()).GetAssignment(key, false);
     if (assignment.ok()) assignment->state = domain::EffectiveState(*assignment, now);
@@ -778,8 +777,8 @@ absl::StatusOr<Assignment> OrderStore::GetAssignment(const AssignmentKey& key,
 }
 
 absl::StatusOr<Page<Assignment>> OrderStore::ListAssignments(
-    const std::string& exchange_id, const std::string& order_id,
-    const domain::ListQuery& query, absl::Time now) {
+    const std::string& exchange_id, const std::string& order_id, const domain::ListQuery& query,
+    absl::Time now) {
   Page<Assignment> page;
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
     Tx tx(sql, db_.dialect());
@@ -804,8 +803,11 @@ absl::StatusOr<Page<Assignment>> OrderStore::ListAssignments(
       const domain::FilterTerm& t = query.terms[i];
       if (t.field == "state" && t.value == "LAPSED") {
         // Offers past their deadline are LAPSED even before the sweep marks them.
-        absl::StrAppend(&where, " AND (state = 'LAPSED' OR (state = 'OFFERED' AND "
-                                "offer_deadline <= :f", i, "))");
+        absl::StrAppend(
+            &where,
+            " AND (state = 'LAPSED' OR (state = 'OFFERED' AND "
+            "offer_deadline <= :f",
+            i, "))");
         values.push_back(Micros(now));
       } else if (t.field == "state" && t.value == "OFFERED") {
         absl::StrAppend(&where, " AND state = 'OFFERED' AND offer_deadline > :f", i);
@@ -823,22 +825,21 @@ absl::StatusOr<Page<Assignment>> OrderStore::ListAssignments(
     values.push_back(static_cast<long long>(query.page_size + 1));
     page.items = Query<Assignment>(
         sql,
-        absl::StrCat("SELECT ", kAssignmentColumns, " FROM assignments WHERE ", where,
-                     " ORDER BY order_id, id LIMIT :limit"),
+        absl::StrCat(
+            "SELECT ", kAssignmentColumns, " FROM assignments WHERE ", where,
+            " ORDER BY order_id, id LIMIT :limit"),
         std::move(values), [](const soci::row& row) { return ReadAssignment(row); });
     for (Assignment& a : page.items) a.state = domain::EffectiveState(a, now);
-    FinishPage(page, query, [](const Assignment& a) {
-      return absl::StrCat(a.order_id, "/", a.id);
-    });
+    FinishPage(
+        page, query, [](const Assignment& a) { return absl::StrCat(a.order_id, "/", a.id); });
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   return page;
 }
 
-absl::StatusOr<domain::Feedback> OrderStore::SubmitFeedback(const AssignmentKey& key,
-                                                            domain::Feedback feedback,
-                                                            absl::Time now) {
+absl::StatusOr<domain::Feedback> OrderStore::SubmitFeedback(
+    const AssignmentKey& key, domain::Feedback feedback, absl::Time now) {
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     Tx tx(sql, db_.dialect());
     auto a = tx.GetAssignment(key, true);
@@ -854,13 +855,13 @@ absl::StatusOr<domain::Feedback> OrderStore::SubmitFeedback(const AssignmentKey&
           "feedback from the ", absl::AsciiStrToLower(source), " was already submitted"));
     }
     feedback.create_time = now;
-    Execute(sql, kInsertFeedback,
-            {key.exchange_id, key.order_id, key.id, source,
-             static_cast<long long>(feedback.overall_rating),
-             static_cast<long long>(feedback.content_rating),
-             static_cast<long long>(feedback.heaviness),
-             static_cast<long long>(feedback.setting_safe ? 1 : 0), feedback.comment,
-             Micros(now)});
+    Execute(
+        sql, kInsertFeedback,
+        {key.exchange_id, key.order_id, key.id, source,
+         static_cast<long long>(feedback.overall_rating),
+         static_cast<long long>(feedback.content_rating),
+         static_cast<long long>(feedback.heaviness),
+         static_cast<long long>(feedback.setting_safe ? 1 : 0), feedback.comment, Micros(now)});
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -875,8 +876,8 @@ absl::StatusOr<FeeSchedule> OrderStore::GetFeeSchedule(const std::string& exchan
   });
 }
 
-absl::StatusOr<FeeSchedule> OrderStore::UpdateFeeSchedule(FeeSchedule schedule,
-                                                          int64_t expected_revision) {
+absl::StatusOr<FeeSchedule> OrderStore::UpdateFeeSchedule(
+    FeeSchedule schedule, int64_t expected_revision) {
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     Tx tx(sql, db_.dialect());
     auto current = tx.GetFeeSchedule(schedule.exchange_id);
@@ -889,11 +890,14 @@ absl::StatusOr<FeeSchedule> OrderStore::UpdateFeeSchedule(FeeSchedule schedule,
     schedule.meta.update_time = now;
     const std::string document = ScheduleDocument(schedule).dump();
     if (current->meta.revision == 0) {
-      Execute(sql, kInsertFeeSchedule,
-              {schedule.exchange_id, document, schedule.meta.revision, Micros(now)});
-    } else if (Execute(sql, kUpdateFeeSchedule,
-                       {document, schedule.meta.revision, Micros(now), schedule.exchange_id,
-                        current->meta.revision}) != 1) {
+      Execute(
+          sql, kInsertFeeSchedule,
+          {schedule.exchange_id, document, schedule.meta.revision, Micros(now)});
+    } else if (
+        Execute(
+            sql, kUpdateFeeSchedule,
+            {document, schedule.meta.revision, Micros(now), schedule.exchange_id,
+             current->meta.revision}) != 1) {
       return absl::AbortedError("the fee schedule was changed by another request; retry");
     }
     return absl::OkStatus();
@@ -902,8 +906,8 @@ absl::StatusOr<FeeSchedule> OrderStore::UpdateFeeSchedule(FeeSchedule schedule,
   return schedule;
 }
 
-absl::Status OrderStore::FillActivity(const std::string& exchange_id,
-                                      std::vector<domain::ExpertRecord>& experts) {
+absl::Status OrderStore::FillActivity(
+    const std::string& exchange_id, std::vector<domain::ExpertRecord>& experts) {
   static constexpr char kActivity[] =
       "SELECT a.expert_id, a.state, a.start_time, a.end_time, a.fee_cents, o.role, "
       "o.organization_id, COALESCE(f.overall_rating, 0) FROM assignments a JOIN orders o ON "

@@ -16,12 +16,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/domain/fees.h"
 #include "services/domain/listing.h"
 #include "services/domain/matching.h"
 #include "services/domain/orders.h"
 #include "services/storage/database.h"
 #include "services/storage/registry_store.h"
-#include "services/domain/fees.h"
 
 namespace kokemus::storage {
 
@@ -50,66 +50,60 @@ class OrderStore final {
   explicit OrderStore(Database& db) : db_(db) {}
 
   // The organization must exist in the order's exchange (NOT_FOUND).
-  absl::StatusOr<domain::Order> CreateOrder(domain::Order order,
-                                            const CreateOptions& options);
+  absl::StatusOr<domain::Order> CreateOrder(domain::Order order, const CreateOptions& options);
   absl::StatusOr<domain::Order> GetOrder(const Key& key);
   // The order and, in the same query, the exchange's matching_versions counter
   // (see MatchingStore): ranking reads the database once.
   absl::StatusOr<domain::Order> GetOrderForMatching(const Key& key, int64_t* matching_version);
   // Every order of the exchange starting at or after `from`.
-  absl::StatusOr<std::vector<domain::Order>> OrdersFrom(const std::string& exchange_id,
-                                                        absl::Time from);
+  absl::StatusOr<std::vector<domain::Order>> OrdersFrom(
+      const std::string& exchange_id, absl::Time from);
   // `query.scope` is the exchange's name; orders come by start time.
   absl::StatusOr<Page<domain::Order>> ListOrders(const domain::ListQuery& query);
   // Only an OPEN order changes; its time only while no expert holds it.
-  absl::StatusOr<domain::Order> UpdateOrder(domain::Order order,
-                                            int64_t expected_revision);
+  absl::StatusOr<domain::Order> UpdateOrder(domain::Order order, int64_t expected_revision);
   // Withdraws open offers and cancels held assignments with the schedule's
   // cancellation fee.
-  absl::StatusOr<domain::Order> CancelOrder(const Key& key, domain::CancelledBy by,
-                                            int64_t expected_revision, absl::Time now);
+  absl::StatusOr<domain::Order> CancelOrder(
+      const Key& key, domain::CancelledBy by, int64_t expected_revision, absl::Time now);
 
   // Offers an OPEN order to an ACTIVE expert of the same exchange; the fee
   // and travel are quoted from the fee schedule.
-  absl::StatusOr<domain::Assignment> Offer(domain::Assignment offer,
-                                           const CreateOptions& options, absl::Time now);
+  absl::StatusOr<domain::Assignment> Offer(
+      domain::Assignment offer, const CreateOptions& options, absl::Time now);
   // Makes every offer (as Offer does) in one transaction, or none: the first
   // failure is returned, and the index of its offer in `failed_index`.
   absl::StatusOr<std::vector<domain::Assignment>> OfferAll(
       std::vector<domain::Assignment> offers, absl::Time now, size_t* failed_index = nullptr);
   // OPEN orders starting in [from, to), by start time.
-  absl::StatusOr<std::vector<OpenOrder>> OpenOrders(const std::string& exchange_id,
-                                                    absl::Time from, absl::Time to,
-                                                    absl::Time now);
+  absl::StatusOr<std::vector<OpenOrder>> OpenOrders(
+      const std::string& exchange_id, absl::Time from, absl::Time to, absl::Time now);
   // Moves an assignment to `to` (ACCEPTED, DECLINED, CONFIRMED, COMPLETED,
   // CANCELLED) and the order along with it.
-  absl::StatusOr<domain::Assignment> Transition(const AssignmentKey& key,
-                                                domain::AssignmentState to,
-                                                const TransitionOptions& options,
-                                                absl::Time now);
-  absl::StatusOr<domain::Assignment> GetAssignment(const AssignmentKey& key,
-                                                   absl::Time now);
+  absl::StatusOr<domain::Assignment> Transition(
+      const AssignmentKey& key, domain::AssignmentState to, const TransitionOptions& options,
+      absl::Time now);
+  absl::StatusOr<domain::Assignment> GetAssignment(const AssignmentKey& key, absl::Time now);
   // The assignments of `order_id`, or of every order of the exchange when it
   // is empty; `query.scope` is the parent name as given.
   absl::StatusOr<Page<domain::Assignment>> ListAssignments(
-      const std::string& exchange_id, const std::string& order_id,
-      const domain::ListQuery& query, absl::Time now);
+      const std::string& exchange_id, const std::string& order_id, const domain::ListQuery& query,
+      absl::Time now);
 
   // One feedback per source on a COMPLETED assignment.
-  absl::StatusOr<domain::Feedback> SubmitFeedback(const AssignmentKey& key,
-                                                  domain::Feedback feedback,
-                                                  absl::Time now);
+  absl::StatusOr<domain::Feedback> SubmitFeedback(
+      const AssignmentKey& key, domain::Feedback feedback, absl::Time now);
 
   // An exchange without a stored schedule has an empty one (revision 0).
   absl::StatusOr<domain::FeeSchedule> GetFeeSchedule(const std::string& exchange_id);
-  absl::StatusOr<domain::FeeSchedule> UpdateFeeSchedule(domain::FeeSchedule schedule,
-                                                        int64_t expected_revision);
+  absl::StatusOr<domain::FeeSchedule> UpdateFeeSchedule(
+      domain::FeeSchedule schedule, int64_t expected_revision);
 
   // What matching needs of each expert's work in the exchange: accepted,
   // confirmed and completed assignments with their role, fee, organization
   // and the orderer's rating. Filled into `experts` by expert id.
-  absl::Status FillActivity(const std::string& exchange_id,
-                            std::vector<domain::ExpertRecord>& experts);
+  absl::Status FillActivity(
+      const std::string& exchange_id, std::vector<domain::ExpertRecord>& experts);
 
   // Marks offers whose deadline has passed as LAPSED; returns how many.
   absl::StatusOr<int> LapseExpiredOffers(absl::Time now);

@@ -127,10 +127,14 @@ struct TableOf<Exchange> {
   static Key KeyOf(const Exchange& e) { return {"", e.id}; }
   static domain::Meta& MetaOf(Exchange& e) { return e.meta; }
   static Record Data(const Exchange& e) {
-    return {e.display_name, e.wellbeing_region, e.default_language,
-            e.business_id, e.contact_email,
-            static_cast<long long>(e.travel_buffer_minutes),
-            static_cast<long long>(e.retention_months)};
+    return {
+        e.display_name,
+        e.wellbeing_region,
+        e.default_language,
+        e.business_id,
+        e.contact_email,
+        static_cast<long long>(e.travel_buffer_minutes),
+        static_cast<long long>(e.retention_months)};
   }
   static Exchange Read(RowReader& r) {
     Exchange e;
@@ -158,40 +162,40 @@ struct TableOf<Expert> {
   static Record Data(const Expert& e) {
     Json trainings = Json::array();
     for (const auto& t : e.trainings) {
-      trainings.push_back({{"provider", t.provider},
-                           {"title", t.title},
-                           {"completion_date", t.completion_date}});
+      trainings.push_back(
+          {{"provider", t.provider}, {"title", t.title}, {"completion_date", t.completion_date}});
     }
     Json windows = Json::array();
     for (const auto& w : e.weekly_availability) {
-      windows.push_back({{"day", std::string(domain::EnumName(w.day))},
-                         {"start_minute", w.start_minute},
-                         {"end_minute", w.end_minute}});
+      windows.push_back(
+          {{"day", std::string(domain::EnumName(w.day))},
+           {"start_minute", w.start_minute},
+           {"end_minute", w.end_minute}});
     }
     Json periods = Json::array();
     for (const auto& p : e.unavailable_periods) {
-      periods.push_back(
-          {{"start_time", Micros(p.start_time)}, {"end_time", Micros(p.end_time)}});
+      periods.push_back({{"start_time", Micros(p.start_time)}, {"end_time", Micros(p.end_time)}});
     }
-    return {e.display_name,
-            e.email,
-            e.phone,
-            e.home_municipality,
-            Json(e.languages).dump(),
-            EnumList(e.experience_areas).dump(),
-            EnumList(e.roles).dump(),
-            trainings.dump(),
-            Json(e.service_municipalities).dump(),
-            static_cast<long long>(e.max_travel_km),
-            static_cast<long long>(e.remote_ok ? 1 : 0),
-            windows.dump(),
-            periods.dump(),
-            static_cast<long long>(e.max_assignments_per_month),
-            static_cast<long long>(e.monthly_earnings_limit_cents),
-            std::string(domain::EnumName(e.payment_method)),
-            std::string(domain::EnumName(e.state)),
-            Micros(e.consent.given_time),
-            e.consent.notice_version};
+    return {
+        e.display_name,
+        e.email,
+        e.phone,
+        e.home_municipality,
+        Json(e.languages).dump(),
+        EnumList(e.experience_areas).dump(),
+        EnumList(e.roles).dump(),
+        trainings.dump(),
+        Json(e.service_municipalities).dump(),
+        static_cast<long long>(e.max_travel_km),
+        static_cast<long long>(e.remote_ok ? 1 : 0),
+        windows.dump(),
+        periods.dump(),
+        static_cast<long long>(e.max_assignments_per_month),
+        static_cast<long long>(e.monthly_earnings_limit_cents),
+        std::string(domain::EnumName(e.payment_method)),
+        std::string(domain::EnumName(e.state)),
+        Micros(e.consent.given_time),
+        e.consent.notice_version};
   }
   static Expert Read(RowReader& r) {
     Expert e;
@@ -205,9 +209,9 @@ struct TableOf<Expert> {
     e.experience_areas = EnumListFrom<domain::ExperienceArea>(r.JsonValue());
     e.roles = EnumListFrom<domain::Role>(r.JsonValue());
     for (const auto& t : r.JsonValue()) {
-      e.trainings.push_back({t.at("provider").get<std::string>(),
-                             t.at("title").get<std::string>(),
-                             t.at("completion_date").get<std::string>()});
+      e.trainings.push_back(
+          {t.at("provider").get<std::string>(), t.at("title").get<std::string>(),
+           t.at("completion_date").get<std::string>()});
     }
     e.service_municipalities = r.JsonValue().get<std::vector<std::string>>();
     e.max_travel_km = static_cast<int>(r.Int());
@@ -242,14 +246,15 @@ struct TableOf<Organization> {
   static Key KeyOf(const Organization& o) { return {o.exchange_id, o.id}; }
   static domain::Meta& MetaOf(Organization& o) { return o.meta; }
   static Record Data(const Organization& o) {
-    return {o.display_name,
-            o.business_id,
-            std::string(domain::EnumName(o.sector)),
-            std::string(domain::EnumName(o.kind)),
-            o.municipality,
-            o.contact_name,
-            o.contact_email,
-            o.contact_phone};
+    return {
+        o.display_name,
+        o.business_id,
+        std::string(domain::EnumName(o.sector)),
+        std::string(domain::EnumName(o.kind)),
+        o.municipality,
+        o.contact_name,
+        o.contact_email,
+        o.contact_phone};
   }
   static Organization Read(RowReader& r) {
     Organization o;
@@ -298,9 +303,8 @@ T ReadResource(const soci::row& row) {
 }
 
 std::string ResourceName(absl::string_view collection, const Key& key) {
-  return key.exchange_id.empty()
-             ? domain::ExchangeName(key.id)
-             : domain::ChildResourceName(key.exchange_id, collection, key.id);
+  return key.exchange_id.empty() ? domain::ExchangeName(key.id)
+                                 : domain::ChildResourceName(key.exchange_id, collection, key.id);
 }
 
 template <typename T>
@@ -312,9 +316,8 @@ absl::Status NotFound(const Key& key) {
 // Reads one resource in `sql`'s current transaction, if any.
 template <typename T>
 absl::StatusOr<T> SelectOne(soci::session& sql, const Key& key) {
-  const std::string query = absl::StrCat("SELECT ", TableOf<T>::kColumns, " FROM ",
-                                         TableOf<T>::kTable, " WHERE ",
-                                         KeyClause<T>());
+  const std::string query = absl::StrCat(
+      "SELECT ", TableOf<T>::kColumns, " FROM ", TableOf<T>::kTable, " WHERE ", KeyClause<T>());
   Record values = KeyRecord<T>(key);
   soci::details::prepare_temp_type statement = (sql.prepare << query);
   Bind(statement, values);
@@ -339,8 +342,7 @@ bool IsFilterColumn(absl::string_view field) {
   if constexpr (std::is_same_v<T, Exchange>) {
     return field == "wellbeing_region";
   } else if constexpr (std::is_same_v<T, Expert>) {
-    return field == "state" || field == "home_municipality" ||
-           field == "payment_method";
+    return field == "state" || field == "home_municipality" || field == "payment_method";
   } else {
     return field == "sector" || field == "kind" || field == "municipality";
   }
@@ -351,20 +353,18 @@ bool IsFilterColumn(absl::string_view field) {
 template <typename T>
 absl::StatusOr<T> RegistryStore::Create(T value, const CreateOptions& options) {
   const Key key = TableOf<T>::KeyOf(value);
-  const std::string scope =
-      key.exchange_id.empty() ? "" : domain::ExchangeName(key.exchange_id);
+  const std::string scope = key.exchange_id.empty() ? "" : domain::ExchangeName(key.exchange_id);
   return db_.Write([&](soci::session& sql) -> absl::StatusOr<T> {
     const std::string collection(TableOf<T>::kCollection);
-    auto known = FindCreateRequest(sql, scope, collection, options.request_id,
-                                   options.fingerprint);
+    auto known = FindCreateRequest(sql, scope, collection, options.request_id, options.fingerprint);
     if (!known.ok()) return known.status();
     if (!known->empty()) {
       return SelectOne<T>(sql, {key.exchange_id, *known});
     }
     if (absl::Status s = CheckParentExists<T>(sql, key); !s.ok()) return s;
     if (SelectOne<T>(sql, key).ok()) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          ResourceName(TableOf<T>::kCollection, key), " already exists"));
+      return absl::AlreadyExistsError(
+          absl::StrCat(ResourceName(TableOf<T>::kCollection, key), " already exists"));
     }
     domain::Meta& meta = TableOf<T>::MetaOf(value);
     meta.revision = 1;
@@ -377,17 +377,15 @@ absl::StatusOr<T> RegistryStore::Create(T value, const CreateOptions& options) {
     soci::details::prepare_temp_type insert = (sql.prepare << TableOf<T>::kInsert);
     Bind(insert, record);
     soci::statement(insert).execute(true);
-    RecordCreateRequest(sql, scope, collection, options.request_id, options.fingerprint,
-                        key.id, meta.create_time);
+    RecordCreateRequest(
+        sql, scope, collection, options.request_id, options.fingerprint, key.id, meta.create_time);
     return value;
   });
 }
 
 template <typename T>
 absl::StatusOr<T> RegistryStore::Get(const Key& key) {
-  return db_.Read([&](soci::session& sql) -> absl::StatusOr<T> {
-    return SelectOne<T>(sql, key);
-  });
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<T> { return SelectOne<T>(sql, key); });
 }
 
 template <typename T>
@@ -400,8 +398,7 @@ absl::StatusOr<Page<T>> RegistryStore::List(const domain::ListQuery& query) {
       where = "id > :after_id";
       values.push_back(query.after_id);
     } else {
-      absl::StatusOr<std::string> exchange_id =
-          domain::ParseExchangeName(query.scope, "parent");
+      absl::StatusOr<std::string> exchange_id = domain::ParseExchangeName(query.scope, "parent");
       if (!exchange_id.ok()) return exchange_id.status();
       if (absl::Status s = CheckParentExists<T>(sql, {*exchange_id, ""}); !s.ok()) {
         return s;
@@ -419,9 +416,9 @@ absl::StatusOr<Page<T>> RegistryStore::List(const domain::ListQuery& query) {
       values.push_back(term.value);
     }
     values.push_back(static_cast<long long>(query.page_size + 1));
-    const std::string sql_text =
-        absl::StrCat("SELECT ", TableOf<T>::kColumns, " FROM ", TableOf<T>::kTable,
-                     " WHERE ", where, " ORDER BY id LIMIT :limit");
+    const std::string sql_text = absl::StrCat(
+        "SELECT ", TableOf<T>::kColumns, " FROM ", TableOf<T>::kTable, " WHERE ", where,
+        " ORDER BY id LIMIT :limit");
     soci::details::prepare_temp_type statement = (sql.prepare << sql_text);
     Bind(statement, values);
     soci::rowset<soci::row> rows(statement);
@@ -472,14 +469,13 @@ absl::Status RegistryStore::Delete(const Key& key, int64_t expected_revision) {
   return db_.Write([&](soci::session& sql) -> absl::Status {
     absl::StatusOr<T> current = SelectOne<T>(sql, key);
     if (!current.ok()) return current.status();
-    if (expected_revision != 0 &&
-        TableOf<T>::MetaOf(*current).revision != expected_revision) {
+    if (expected_revision != 0 && TableOf<T>::MetaOf(*current).revision != expected_revision) {
       return absl::AbortedError(absl::StrCat(
           ResourceName(TableOf<T>::kCollection, key),
           " was changed by another request; read it again and retry"));
     }
-    const std::string query = absl::StrCat("DELETE FROM ", TableOf<T>::kTable,
-                                           " WHERE ", KeyClause<T>());
+    const std::string query =
+        absl::StrCat("DELETE FROM ", TableOf<T>::kTable, " WHERE ", KeyClause<T>());
     Record values = KeyRecord<T>(key);
     soci::details::prepare_temp_type statement = (sql.prepare << query);
     Bind(statement, values);
@@ -497,26 +493,26 @@ absl::Status RegistryStore::Delete(const Key& key, int64_t expected_revision) {
   });
 }
 
-#define KOKEMUS_INSTANTIATE(T)                                                \
-  template absl::StatusOr<T> RegistryStore::Create(T, const CreateOptions&); \
-  template absl::StatusOr<T> RegistryStore::Get(const Key&);                  \
-  template absl::StatusOr<Page<T>> RegistryStore::List(                       \
-      const domain::ListQuery&);                                              \
-  template absl::StatusOr<T> RegistryStore::Update(T, int64_t);               \
+#define KOKEMUS_INSTANTIATE(T)                                                    \
+  template absl::StatusOr<T> RegistryStore::Create(T, const CreateOptions&);      \
+  template absl::StatusOr<T> RegistryStore::Get(const Key&);                      \
+  template absl::StatusOr<Page<T>> RegistryStore::List(const domain::ListQuery&); \
+  template absl::StatusOr<T> RegistryStore::Update(T, int64_t);                   \
   template absl::Status RegistryStore::Delete<T>(const Key&, int64_t);
 
-absl::StatusOr<bool> RegistryStore::ExpertWorksFor(const Key& expert,
-                                                   const std::string& organization_id) {
+absl::StatusOr<bool> RegistryStore::ExpertWorksFor(
+    const Key& expert, const std::string& organization_id) {
   bool works = false;
   absl::Status status = db_.Read([&](soci::session& sql) {
-    works = !Query<int>(sql,
-                        "SELECT 1 FROM assignments a JOIN orders o ON o.exchange_id = "
-                        "a.exchange_id AND o.id = a.order_id WHERE a.exchange_id = :x AND "
-                        "a.expert_id = :e AND o.organization_id = :org AND a.state IN "
-                        "('OFFERED', 'ACCEPTED', 'CONFIRMED', 'COMPLETED') LIMIT 1",
-                        {expert.exchange_id, expert.id, organization_id},
-                        [](const soci::row&) { return 1; })
-                 .empty();
+    works =
+        !Query<int>(
+             sql,
+             "SELECT 1 FROM assignments a JOIN orders o ON o.exchange_id = "
+             "a.exchange_id AND o.id = a.order_id WHERE a.exchange_id = :x AND "
+             "a.expert_id = :e AND o.organization_id = :org AND a.state IN "
+             "('OFFERED', 'ACCEPTED', 'CONFIRMED', 'COMPLETED') LIMIT 1",
+             {expert.exchange_id, expert.id, organization_id}, [](const soci::row&) { return 1; })
+             .empty();
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -56,9 +56,8 @@ domain::TaskRecord ReadTask(const soci::row& row) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<domain::TaskRecord>> ReportStore::Tasks(const std::string& exchange_id,
-                                                                   absl::Time from, absl::Time to,
-                                                                   bool all_states) {
+absl::StatusOr<std::vector<domain::TaskRecord>> ReportStore::Tasks(
+    const std::string& exchange_id, absl::Time from, absl::Time to, bool all_states) {
   std::vector<domain::TaskRecord> tasks;
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
     Record values = {Micros(from), Micros(to)};
@@ -105,9 +104,9 @@ absl::StatusOr<std::pair<std::string, std::string>> ReportStore::ExchangeNameAnd
     rows = Query<std::pair<std::string, std::string>>(
         sql, "SELECT display_name, default_language FROM exchanges WHERE id = :id", {exchange_id},
         [](const soci::row& row) {
-          RowReader r(row);
-          std::string name = r.Text();
-          return std::pair<std::string, std::string>(std::move(name), r.Text());
+      RowReader r(row);
+      std::string name = r.Text();
+      return std::pair<std::string, std::string>(std::move(name), r.Text());
         });
     return absl::OkStatus();
   });
@@ -118,20 +117,22 @@ absl::StatusOr<std::pair<std::string, std::string>> ReportStore::ExchangeNameAnd
   return rows.front();
 }
 
-absl::StatusOr<std::map<std::string, domain::Payee>> ReportStore::Payees(const std::string& exchange_id) {
+absl::StatusOr<std::map<std::string, domain::Payee>> ReportStore::Payees(
+    const std::string& exchange_id) {
   std::map<std::string, domain::Payee> payees;
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
-    Query<int>(sql,
-               "SELECT id, display_name, payment_method FROM experts WHERE exchange_id = "
-               ":exchange_id",
-               {exchange_id}, [&](const soci::row& row) {
-                 RowReader r(row);
-                 std::string id = r.Text();
-                 domain::Payee& p = payees[id];
-                 p.display_name = r.Text();
-                 p.payment_method = r.Enum<domain::PaymentMethod>();
-                 return 0;
-               });
+    Query<int>(
+        sql,
+        "SELECT id, display_name, payment_method FROM experts WHERE exchange_id = "
+        ":exchange_id",
+        {exchange_id}, [&](const soci::row& row) {
+          RowReader r(row);
+          std::string id = r.Text();
+          domain::Payee& p = payees[id];
+          p.display_name = r.Text();
+          p.payment_method = r.Enum<domain::PaymentMethod>();
+          return 0;
+        });
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

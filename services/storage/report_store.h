@@ -25,9 +25,8 @@ class ReportStore final {
   // Assignments starting in [from, to) of `exchange_id` ("" for every
   // exchange), by start time: COMPLETED and CANCELLED ones, or every state
   // with `all_states`. NOT_FOUND for an exchange that does not exist.
-  absl::StatusOr<std::vector<domain::TaskRecord>> Tasks(const std::string& exchange_id,
-                                                        absl::Time from, absl::Time to,
-                                                        bool all_states);
+  absl::StatusOr<std::vector<domain::TaskRecord>> Tasks(
+      const std::string& exchange_id, absl::Time from, absl::Time to, bool all_states);
   // "exchange/expert" of every ACTIVE expert with a recorded training.
   absl::StatusOr<std::vector<std::string>> ActiveTrainedExperts(const std::string& exchange_id);
   // The exchange's display name and default language; NOT_FOUND without it.

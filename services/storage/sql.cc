@@ -41,10 +41,9 @@ long long Count(soci::session& sql, const char* query, Record values) {
   return count;
 }
 
-absl::StatusOr<std::string> FindCreateRequest(soci::session& sql, const std::string& scope,
-                                              const std::string& collection,
-                                              const std::string& request_id,
-                                              const std::string& fingerprint) {
+absl::StatusOr<std::string> FindCreateRequest(
+    soci::session& sql, const std::string& scope, const std::string& collection,
+    const std::string& request_id, const std::string& fingerprint) {
   if (request_id.empty()) return std::string();
   std::string stored_fingerprint;
   std::string resource_id;
@@ -52,16 +51,15 @@ absl::StatusOr<std::string> FindCreateRequest(soci::session& sql, const std::str
       soci::into(stored_fingerprint), soci::into(resource_id);
   if (!sql.got_data()) return std::string();
   if (stored_fingerprint != fingerprint) {
-    return domain::InvalidField("request_id",
-                                "was already used for a request with other content");
+    return domain::InvalidField("request_id", "was already used for a request with other content");
   }
   return resource_id;
 }
 
-void RecordCreateRequest(soci::session& sql, const std::string& scope,
-                         const std::string& collection, const std::string& request_id,
-                         const std::string& fingerprint, const std::string& resource_id,
-                         absl::Time now) {
+void RecordCreateRequest(
+    soci::session& sql, const std::string& scope, const std::string& collection,
+    const std::string& request_id, const std::string& fingerprint, const std::string& resource_id,
+    absl::Time now) {
   if (request_id.empty()) return;
   long long micros = Micros(now);
   sql << kInsertCreateRequest, soci::use(scope), soci::use(collection), soci::use(request_id),

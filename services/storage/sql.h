@@ -98,15 +98,14 @@ absl::Status CheckExchangeExists(soci::session& sql, const std::string& exchange
 // create's transaction: the id of the resource a request id made before, ""
 // if it is new, or INVALID_ARGUMENT naming request_id if it came with other
 // content (another fingerprint).
-absl::StatusOr<std::string> FindCreateRequest(soci::session& sql, const std::string& scope,
-                                              const std::string& collection,
-                                              const std::string& request_id,
-                                              const std::string& fingerprint);
+absl::StatusOr<std::string> FindCreateRequest(
+    soci::session& sql, const std::string& scope, const std::string& collection,
+    const std::string& request_id, const std::string& fingerprint);
 // Records what a request id created; nothing for an empty request id.
-void RecordCreateRequest(soci::session& sql, const std::string& scope,
-                         const std::string& collection, const std::string& request_id,
-                         const std::string& fingerprint, const std::string& resource_id,
-                         absl::Time now);
+void RecordCreateRequest(
+    soci::session& sql, const std::string& scope, const std::string& collection,
+    const std::string& request_id, const std::string& fingerprint, const std::string& resource_id,
+    absl::Time now);
 
 }  // namespace kokemus::storage
 
