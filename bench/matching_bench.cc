@@ -39,6 +39,7 @@
 #include "services/reference/calendar.h"
 #include "services/reference/reference_data.h"
 #include "services/storage/database.h"
+#include "services/storage/fee_schedule_store.h"
 #include "services/storage/key_store.h"
 #include "services/storage/order_store.h"
 #include "services/storage/registry_store.h"
@@ -92,6 +93,7 @@ Region Load(storage::Database& db, std::mt19937& rng, absl::Time month_start) {
   }
   storage::RegistryStore registry(db);
   storage::OrderStore orders(db);
+  storage::FeeScheduleStore fees_store(db);
   domain::Exchange exchange;
   exchange.id = "ph";
   exchange.display_name = "Päijät-Hämeen kokemusasiantuntijapankki";
@@ -105,7 +107,7 @@ Region Load(storage::Database& db, std::mt19937& rng, absl::Time month_start) {
     fees.role_rules.push_back({r, "2020-01-01", domain::FeeKind::kFixed, 15000, 0, false});
   }
   fees.travel_rates = {{"2020-01-01", 25}};
-  Check(orders.UpdateFeeSchedule(fees, 0).status(), "fee schedule");
+  Check(fees_store.UpdateFeeSchedule(fees, 0).status(), "fee schedule");
 
   for (int i = 0; i < absl::GetFlag(FLAGS_organizations); ++i) {
     domain::Organization o;

@@ -107,14 +107,19 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->registry_ =
       std::make_unique<rpc::RegistryService>(*server->store_, *server->subjects_, guard);
   server->order_store_ = std::make_unique<storage::OrderStore>(*server->db_);
-  server->orders_ = std::make_unique<rpc::OrderService>(*server->order_store_, guard);
+  server->assignment_store_ = std::make_unique<storage::AssignmentStore>(*server->db_);
+  server->fee_store_ = std::make_unique<storage::FeeScheduleStore>(*server->db_);
+  server->orders_ = std::make_unique<rpc::OrderService>(
+      *server->order_store_, *server->assignment_store_, *server->fee_store_, guard);
   server->contract_store_ = std::make_unique<storage::ContractStore>(*server->db_);
   server->contracts_ = std::make_unique<rpc::ContractService>(
-      *server->store_, *server->order_store_, *server->contract_store_, guard, &server->metrics_);
+      *server->store_, *server->order_store_, *server->assignment_store_, *server->fee_store_,
+      *server->contract_store_, guard, &server->metrics_);
   server->matching_store_ = std::make_unique<storage::MatchingStore>(
-      *server->db_, *server->store_, *server->order_store_);
+      *server->db_, *server->store_, *server->order_store_, *server->fee_store_);
   server->matching_ = std::make_unique<rpc::MatchingService>(
-      *server->matching_store_, *server->order_store_, guard, &server->metrics_);
+      *server->matching_store_, *server->order_store_, *server->assignment_store_, guard,
+      &server->metrics_);
 
   server->report_store_ = std::make_unique<storage::ReportStore>(*server->db_);
   server->reports_ = std::make_unique<rpc::ReportService>(*server->report_store_, guard);
@@ -175,7 +180,7 @@ void Server::SweepLapsedOffers(absl::Duration interval) {
   while (!stopping_) {
     lock.unlock();
     // A failure (database briefly away) is retried at the next round.
-    (void)order_store_->LapseExpiredOffers(db_->Now());
+    (void)assignment_store_->LapseExpiredOffers(db_->Now());
     lock.lock();
     sweeper_cv_.wait_for(lock, absl::ToChronoMilliseconds(interval), [this] { return stopping_; });
   }

@@ -26,7 +26,9 @@
 #include "services/rpc/order_service.h"
 #include "services/rpc/registry_service.h"
 #include "services/rpc/report_service.h"
+#include "services/storage/assignment_store.h"
 #include "services/storage/database.h"
+#include "services/storage/fee_schedule_store.h"
 #include "services/storage/order_store.h"
 #include "services/storage/registry_store.h"
 
@@ -104,6 +106,8 @@ class Server final {
   std::unique_ptr<storage::RegistryStore> store_;
   std::unique_ptr<rpc::RegistryService> registry_;
   std::unique_ptr<storage::OrderStore> order_store_;
+  std::unique_ptr<storage::AssignmentStore> assignment_store_;
+  std::unique_ptr<storage::FeeScheduleStore> fee_store_;
   std::unique_ptr<rpc::OrderService> orders_;
   std::unique_ptr<storage::ContractStore> contract_store_;
   std::unique_ptr<rpc::ContractService> contracts_;

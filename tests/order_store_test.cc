@@ -1,5 +1,6 @@
-// OrderStore on SQLite and PostgreSQL: the order lifecycle, fees, and no
-// double booking under 50 racing accepts.
+// The order, assignment and fee schedule stores on SQLite and PostgreSQL: that the
+// lifecycle plans are written (fees, withdrawals, order states), and no double booking
+// under 50 racing accepts.
 #include "services/storage/order_store.h"
 
 #include <latch>
@@ -10,6 +11,8 @@
 #include "services/domain/fees.h"
 #include "services/domain/travel.h"
 #include "services/domain/validation.h"
+#include "services/storage/assignment_store.h"
+#include "services/storage/fee_schedule_store.h"
 #include "soci/postgresql/soci-postgresql.h"
 #include "soci/soci.h"
 #include "tests/test_support.h"
@@ -31,6 +34,8 @@ class OrderStoreTest : public ::testing::TestWithParam<Backend> {
     db_ = *std::move(db);
     registry_ = std::make_unique<RegistryStore>(*db_);
     store_ = std::make_unique<OrderStore>(*db_);
+    assignments_ = std::make_unique<AssignmentStore>(*db_);
+    fees_ = std::make_unique<FeeScheduleStore>(*db_);
     ASSERT_TRUE(registry_
                     ->Create(
                         domain::Exchange{
@@ -70,7 +75,7 @@ class OrderStoreTest : public ::testing::TestWithParam<Backend> {
         {domain::Role::kPeerSupport, "2020-01-01", domain::FeeKind::kHourly, 2500, 5000, true}};
     schedule.travel_rates = {{"2020-01-01", 25}};
     schedule.cancellation_rules = {{"2020-01-01", 14, 50, 0, 100}};
-    ASSERT_TRUE(store_->UpdateFeeSchedule(schedule, 0).ok());
+    ASSERT_TRUE(fees_->UpdateFeeSchedule(schedule, 0).ok());
   }
 
   void AddExpert(
@@ -119,13 +124,13 @@ class OrderStoreTest : public ::testing::TestWithParam<Backend> {
     a.id = id;
     a.expert_id = expert;
     a.offer_deadline = now_ + deadline;
-    return store_->Offer(a, {}, now_);
+    return assignments_->Offer(a, {}, now_);
   }
 
   absl::StatusOr<domain::Assignment> Move(
       const std::string& order, const std::string& id, AssignmentState to,
       TransitionOptions options = {}) {
-    return store_->Transition({"ph", order, id}, to, options, now_);
+    return assignments_->Transition({"ph", order, id}, to, options, now_);
   }
 
   OrderState StateOf(const std::string& order) { return store_->GetOrder({"ph", order})->state; }
@@ -136,6 +141,8 @@ class OrderStoreTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<Database> db_;
   std::unique_ptr<RegistryStore> registry_;
   std::unique_ptr<OrderStore> store_;
+  std::unique_ptr<AssignmentStore> assignments_;
+  std::unique_ptr<FeeScheduleStore> fees_;
 };
 
 TEST_P(OrderStoreTest, OfferQuotesFeeAndTravelFromTheSchedule) {
@@ -167,7 +174,7 @@ TEST_P(OrderStoreTest, FullLifecycleOfATwoExpertOrder) {
   // Completion waits for the task to start.
   auto early = Move("o1", "a1", AssignmentState::kCompleted);
   EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
-  auto done = store_->Transition(
+  auto done = assignments_->Transition(
       {"ph", "o1", "a1"}, AssignmentState::kCompleted, {.actual_duration_minutes = 120},
       week_ + absl::Hours(3));
   ASSERT_TRUE(done.ok()) << done.status();
@@ -175,7 +182,7 @@ TEST_P(OrderStoreTest, FullLifecycleOfATwoExpertOrder) {
   EXPECT_EQ(done->fee_cents, 15000);  // fixed fee
   EXPECT_EQ(StateOf("o1"), OrderState::kAssigned);
   ASSERT_TRUE(
-      store_
+      assignments_
           ->Transition({"ph", "o1", "a2"}, AssignmentState::kCompleted, {}, week_ + absl::Hours(3))
           .ok());
   EXPECT_EQ(StateOf("o1"), OrderState::kCompleted);
@@ -186,7 +193,7 @@ TEST_P(OrderStoreTest, FillingThePlacesWithdrawsTheOtherOffers) {
   ASSERT_TRUE(Offer("o1", "a1", "kaisa").ok());
   ASSERT_TRUE(Offer("o1", "a2", "leena").ok());
   ASSERT_TRUE(Move("o1", "a1", AssignmentState::kAccepted).ok());
-  auto withdrawn = store_->GetAssignment({"ph", "o1", "a2"}, now_);
+  auto withdrawn = assignments_->GetAssignment({"ph", "o1", "a2"}, now_);
   EXPECT_EQ(withdrawn->state, AssignmentState::kWithdrawn);
   auto late = Move("o1", "a2", AssignmentState::kAccepted);
   EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -197,12 +204,13 @@ TEST_P(OrderStoreTest, LapsedOffersCannotBeAcceptedAndTheSweepMarksThem) {
   NewOrder("o1", week_);
   ASSERT_TRUE(Offer("o1", "a1", "kaisa", absl::Minutes(5)).ok());
   const absl::Time later = now_ + absl::Minutes(6);
-  EXPECT_EQ(store_->GetAssignment({"ph", "o1", "a1"}, later)->state, AssignmentState::kLapsed);
-  auto accept = store_->Transition({"ph", "o1", "a1"}, AssignmentState::kAccepted, {}, later);
+  EXPECT_EQ(
+      assignments_->GetAssignment({"ph", "o1", "a1"}, later)->state, AssignmentState::kLapsed);
+  auto accept = assignments_->Transition({"ph", "o1", "a1"}, AssignmentState::kAccepted, {}, later);
   EXPECT_EQ(accept.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(*store_->LapseExpiredOffers(later), 1);
-  EXPECT_EQ(store_->GetAssignment({"ph", "o1", "a1"}, now_)->state, AssignmentState::kLapsed);
-  EXPECT_EQ(*store_->LapseExpiredOffers(later), 0);
+  EXPECT_EQ(*assignments_->LapseExpiredOffers(later), 1);
+  EXPECT_EQ(assignments_->GetAssignment({"ph", "o1", "a1"}, now_)->state, AssignmentState::kLapsed);
+  EXPECT_EQ(*assignments_->LapseExpiredOffers(later), 0);
 }
 
 TEST_P(OrderStoreTest, OverlapWithinTheTravelBufferIsRefused) {
@@ -240,7 +248,7 @@ TEST_P(OrderStoreTest, CancellationFeesFollowWhoCancelledAndWhen) {
   ASSERT_TRUE(late.ok()) << late.status();
   EXPECT_EQ(late->state, OrderState::kCancelled);
   EXPECT_EQ(late->cancelled_by, CancelledBy::kOrderer);
-  auto a1 = store_->GetAssignment({"ph", "soon", "a1"}, now_);
+  auto a1 = assignments_->GetAssignment({"ph", "soon", "a1"}, now_);
   EXPECT_EQ(a1->state, AssignmentState::kCancelled);
   EXPECT_EQ(a1->fee_cents, 7500);  // 50 % within 14 days
   EXPECT_EQ(a1->travel_cents, 0);
@@ -281,7 +289,7 @@ TEST_P(OrderStoreTest, BadOffersChangeNothing) {
   EXPECT_EQ(Offer("o1", "a1", "leena").status().code(), absl::StatusCode::kAlreadyExists);
   domain::ListQuery all;
   all.page_size = 50;
-  EXPECT_EQ(store_->ListAssignments("ph", "o1", all, now_)->items.size(), 1u);
+  EXPECT_EQ(assignments_->ListAssignments("ph", "o1", all, now_)->items.size(), 1u);
 
   domain::Order orphan = NewOrder("o9", week_);
   EXPECT_EQ(orphan.state, OrderState::kOpen);
@@ -313,19 +321,19 @@ TEST_P(OrderStoreTest, FeedbackOncePerSideAfterCompletion) {
   ASSERT_TRUE(Move("o1", "a1", AssignmentState::kAccepted).ok());
   domain::Feedback orderer{domain::FeedbackSource::kOrderer, 5, 4, 0, false, "Kiitos"};
   EXPECT_EQ(
-      store_->SubmitFeedback({"ph", "o1", "a1"}, orderer, now_).status().code(),
+      assignments_->SubmitFeedback({"ph", "o1", "a1"}, orderer, now_).status().code(),
       absl::StatusCode::kFailedPrecondition);
   ASSERT_TRUE(Move("o1", "a1", AssignmentState::kConfirmed).ok());
   ASSERT_TRUE(
-      store_
+      assignments_
           ->Transition({"ph", "o1", "a1"}, AssignmentState::kCompleted, {}, week_ + absl::Hours(2))
           .ok());
-  EXPECT_TRUE(store_->SubmitFeedback({"ph", "o1", "a1"}, orderer, now_).ok());
+  EXPECT_TRUE(assignments_->SubmitFeedback({"ph", "o1", "a1"}, orderer, now_).ok());
   EXPECT_EQ(
-      store_->SubmitFeedback({"ph", "o1", "a1"}, orderer, now_).status().code(),
+      assignments_->SubmitFeedback({"ph", "o1", "a1"}, orderer, now_).status().code(),
       absl::StatusCode::kAlreadyExists);
   domain::Feedback expert{domain::FeedbackSource::kExpert, 0, 0, 4, true, ""};
-  EXPECT_TRUE(store_->SubmitFeedback({"ph", "o1", "a1"}, expert, now_).ok());
+  EXPECT_TRUE(assignments_->SubmitFeedback({"ph", "o1", "a1"}, expert, now_).ok());
 }
 
 TEST_P(OrderStoreTest, OrderTimeIsFixedOnceAnExpertHoldsIt) {
@@ -334,7 +342,8 @@ TEST_P(OrderStoreTest, OrderTimeIsFixedOnceAnExpertHoldsIt) {
   o.start_time = week_ + absl::Hours(1);
   auto moved = store_->UpdateOrder(o, 1);
   ASSERT_TRUE(moved.ok()) << moved.status();
-  EXPECT_EQ(store_->GetAssignment({"ph", "o1", "a1"}, now_)->start_time, week_ + absl::Hours(1));
+  EXPECT_EQ(
+      assignments_->GetAssignment({"ph", "o1", "a1"}, now_)->start_time, week_ + absl::Hours(1));
   ASSERT_TRUE(Move("o1", "a1", AssignmentState::kAccepted).ok());
   o = *store_->GetOrder({"ph", "o1"});
   o.start_time = week_ + absl::Hours(2);
@@ -416,7 +425,7 @@ TEST_P(OrderStoreTest, FiftyRacingAcceptsLetExactlyOneWinEveryRound) {
   domain::ListQuery all;
   all.page_size = kRounds * kRacers + 1;
   all.terms = {{"expert", "kaisa"}, {"state", "ACCEPTED"}};
-  auto held = store_->ListAssignments("ph", "", all, now_);
+  auto held = assignments_->ListAssignments("ph", "", all, now_);
   ASSERT_TRUE(held.ok());
   ASSERT_EQ(held->items.size(), static_cast<size_t>(kRounds));
   std::vector<domain::Assignment> sorted = held->items;

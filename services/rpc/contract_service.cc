@@ -107,7 +107,8 @@ grpc::Status ContractService::GenerateContract(
     const absl::Time started = absl::Now();
     auto key = domain::ParseAssignmentName(request->assignment(), "assignment");
     if (!key.ok()) return key.status();
-    auto assignment = orders_.GetAssignment({key->exchange_id, key->order_id, key->id}, started);
+    auto assignment =
+        assignments_.GetAssignment({key->exchange_id, key->order_id, key->id}, started);
     if (!assignment.ok()) return assignment.status();
     if (absl::Status s = domain::CheckContractable(assignment->state); !s.ok()) return s;
     domain::ContractFacts facts;
@@ -127,7 +128,7 @@ grpc::Status ContractService::GenerateContract(
     auto expert = registry_.Get<domain::Expert>({key->exchange_id, assignment->expert_id});
     if (!expert.ok()) return expert.status();
     facts.expert = *expert;
-    auto schedule = orders_.GetFeeSchedule(key->exchange_id);
+    auto schedule = fees_.GetFeeSchedule(key->exchange_id);
     if (!schedule.ok()) return schedule.status();
     facts.schedule = *schedule;
     auto active = contracts_.ActiveTemplate(key->exchange_id, language);
@@ -298,7 +299,7 @@ absl::Status ContractService::MaySeeContract(
     const Caller& caller, const storage::StoredContract& contract, const std::string& name) {
   if (!caller.organization_only() && !caller.self_only()) return absl::OkStatus();
   absl::Status s = MaySeeAssignment(
-      orders_, caller,
+      orders_, assignments_, caller,
       absl::StrCat(
           "exchanges/", contract.exchange_id, "/orders/", contract.order_id, "/assignments/",
           contract.assignment_id));

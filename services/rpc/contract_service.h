@@ -9,7 +9,9 @@
 #include "kokemus/v1/contract_service.grpc.pb.h"
 #include "services/observability/metrics.h"
 #include "services/rpc/access_guard.h"
+#include "services/storage/assignment_store.h"
 #include "services/storage/contract_store.h"
+#include "services/storage/fee_schedule_store.h"
 #include "services/storage/order_store.h"
 #include "services/storage/registry_store.h"
 
@@ -19,9 +21,12 @@ class ContractService final : public v1::ContractService::Service {
  public:
   ContractService(
       storage::RegistryStore& registry, storage::OrderStore& orders,
+      storage::AssignmentStore& assignments, storage::FeeScheduleStore& fees,
       storage::ContractStore& contracts, AccessGuard& guard, observability::Metrics* metrics)
       : registry_(registry),
         orders_(orders),
+        assignments_(assignments),
+        fees_(fees),
         contracts_(contracts),
         guard_(guard),
         metrics_(metrics) {}
@@ -65,6 +70,8 @@ class ContractService final : public v1::ContractService::Service {
 
   storage::RegistryStore& registry_;
   storage::OrderStore& orders_;
+  storage::AssignmentStore& assignments_;
+  storage::FeeScheduleStore& fees_;
   storage::ContractStore& contracts_;
   AccessGuard& guard_;
   observability::Metrics* metrics_;

@@ -215,7 +215,7 @@ grpc::Status MatchingService::PlanAssignments(
         }
         if (!v.empty()) return v.ToStatus();
 
-        auto open = orders_.OpenOrders(*exchange_id, from, to, started);
+        auto open = matching_.OpenOrders(*exchange_id, from, to, started);
         if (!open.ok()) return open.status();
         auto data = matching_.Data(*exchange_id);
         if (!data.ok()) return data.status();
@@ -336,7 +336,7 @@ grpc::Status MatchingService::OfferPlan(
           last = std::max(last, order->start_time);
           by_id.emplace(w.order_id, *std::move(order));
         }
-        auto open = orders_.OpenOrders(*exchange_id, first, last + absl::Microseconds(1), now);
+        auto open = matching_.OpenOrders(*exchange_id, first, last + absl::Microseconds(1), now);
         if (!open.ok()) return open.status();
         std::erase_if(*open, [&](const storage::OpenOrder& o) { return !by_id.count(o.order.id); });
         auto data = matching_.Data(*exchange_id);
@@ -371,7 +371,7 @@ grpc::Status MatchingService::OfferPlan(
           offers.push_back(std::move(a));
         }
         size_t failed = 0;
-        auto made = orders_.OfferAll(std::move(offers), now, &failed);
+        auto made = assignments_.OfferAll(std::move(offers), now, &failed);
         if (!made.ok()) {
           // Each offer's own rule failed (the data changed since the checks above).
           return absl::Status(

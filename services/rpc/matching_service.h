@@ -7,6 +7,7 @@
 #include "kokemus/v1/matching_service.grpc.pb.h"
 #include "services/observability/metrics.h"
 #include "services/rpc/access_guard.h"
+#include "services/storage/assignment_store.h"
 #include "services/storage/matching_store.h"
 #include "services/storage/order_store.h"
 
@@ -15,9 +16,13 @@ namespace kokemus::rpc {
 class MatchingService final : public v1::MatchingService::Service {
  public:
   MatchingService(
-      storage::MatchingStore& matching, storage::OrderStore& orders, AccessGuard& guard,
-      observability::Metrics* metrics)
-      : matching_(matching), orders_(orders), guard_(guard), metrics_(metrics) {}
+      storage::MatchingStore& matching, storage::OrderStore& orders,
+      storage::AssignmentStore& assignments, AccessGuard& guard, observability::Metrics* metrics)
+      : matching_(matching),
+        orders_(orders),
+        assignments_(assignments),
+        guard_(guard),
+        metrics_(metrics) {}
 
   grpc::Status RankExperts(
       grpc::ServerContext*, const v1::RankExpertsRequest*, v1::RankExpertsResponse*) override;
@@ -36,6 +41,7 @@ class MatchingService final : public v1::MatchingService::Service {
  private:
   storage::MatchingStore& matching_;
   storage::OrderStore& orders_;
+  storage::AssignmentStore& assignments_;
   AccessGuard& guard_;
   observability::Metrics* metrics_;
 };

@@ -45,7 +45,7 @@ absl::StatusOr<AssignmentKey> KeyOf(const std::string& name, absl::string_view f
 
 template <typename Request>
 absl::StatusOr<domain::Assignment> Move(
-    storage::OrderStore& store, const Request& request, AssignmentState to, absl::Time now,
+    storage::AssignmentStore& store, const Request& request, AssignmentState to, absl::Time now,
     storage::TransitionOptions options = {}) {
   auto key = KeyOf(request.name(), "name");
   if (!key.ok()) return key.status();
@@ -114,7 +114,7 @@ grpc::Status OrderService::GetOrder(
         if (!name.ok()) return name.status();
         auto order = store_.GetOrder({name->exchange_id, name->id});
         if (!order.ok()) return order.status();
-        if (absl::Status s = MaySeeOrder(store_, caller, *order, request->name()); !s.ok())
+        if (absl::Status s = MaySeeOrder(assignments_, caller, *order, request->name()); !s.ok())
           return s;
         *response->mutable_order() = ToProto(*order);
         return absl::OkStatus();
@@ -156,7 +156,8 @@ grpc::Status OrderService::UpdateOrder(
         if (!name.ok()) return name.status();
         auto current = store_.GetOrder({name->exchange_id, name->id});
         if (!current.ok()) return current.status();
-        if (absl::Status s = MaySeeOrder(store_, caller, *current, proto.name()); !s.ok()) return s;
+        if (absl::Status s = MaySeeOrder(assignments_, caller, *current, proto.name()); !s.ok())
+          return s;
         if (absl::Status s = domain::CheckEtag(proto.etag(), current->meta.revision); !s.ok()) {
           return s;
         }
@@ -200,7 +201,8 @@ grpc::Status OrderService::CancelOrder(
         if (caller.organization_only()) {
           auto current = store_.GetOrder({name->exchange_id, name->id});
           if (!current.ok()) return current.status();
-          if (absl::Status s = MaySeeOrder(store_, caller, *current, request->name()); !s.ok()) {
+          if (absl::Status s = MaySeeOrder(assignments_, caller, *current, request->name());
+              !s.ok()) {
             return s;
           }
         }
@@ -251,7 +253,7 @@ grpc::Status OrderService::OfferAssignment(
         }
         if (!v.empty()) return v.ToStatus();
         caller.set_audit_resource(absl::StrCat(request->parent(), "/assignments/", offer.id));
-        auto made = store_.Offer(
+        auto made = assignments_.Offer(
             std::move(offer), {request->request_id(), Fingerprint(*request)}, caller.now());
         if (!made.ok()) return domain::WithFieldPrefix(made.status(), "assignment");
         return Reply(made, response);
@@ -264,8 +266,11 @@ grpc::Status OrderService::AcceptAssignment(
   return guard_.Run(
       context, "OrderService/AcceptAssignment", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
-        if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
-        return Reply(Move(store_, *request, AssignmentState::kAccepted, caller.now()), response);
+        if (absl::Status s = MaySeeAssignment(store_, assignments_, caller, request->name());
+            !s.ok())
+          return s;
+        return Reply(
+            Move(assignments_, *request, AssignmentState::kAccepted, caller.now()), response);
       });
 }
 
@@ -275,8 +280,11 @@ grpc::Status OrderService::DeclineAssignment(
   return guard_.Run(
       context, "OrderService/DeclineAssignment", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
-        if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
-        return Reply(Move(store_, *request, AssignmentState::kDeclined, caller.now()), response);
+        if (absl::Status s = MaySeeAssignment(store_, assignments_, caller, request->name());
+            !s.ok())
+          return s;
+        return Reply(
+            Move(assignments_, *request, AssignmentState::kDeclined, caller.now()), response);
       });
 }
 
@@ -286,8 +294,11 @@ grpc::Status OrderService::ConfirmAssignment(
   return guard_.Run(
       context, "OrderService/ConfirmAssignment", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
-        if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
-        return Reply(Move(store_, *request, AssignmentState::kConfirmed, caller.now()), response);
+        if (absl::Status s = MaySeeAssignment(store_, assignments_, caller, request->name());
+            !s.ok())
+          return s;
+        return Reply(
+            Move(assignments_, *request, AssignmentState::kConfirmed, caller.now()), response);
       });
 }
 
@@ -297,7 +308,9 @@ grpc::Status OrderService::CompleteAssignment(
   return guard_.Run(
       context, "OrderService/CompleteAssignment", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
-        if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
+        if (absl::Status s = MaySeeAssignment(store_, assignments_, caller, request->name());
+            !s.ok())
+          return s;
         if (absl::Status s = domain::CheckActualDuration(request->actual_duration_minutes());
             !s.ok()) {
           return s;
@@ -305,7 +318,8 @@ grpc::Status OrderService::CompleteAssignment(
         storage::TransitionOptions options;
         options.actual_duration_minutes = request->actual_duration_minutes();
         return Reply(
-            Move(store_, *request, AssignmentState::kCompleted, caller.now(), options), response);
+            Move(assignments_, *request, AssignmentState::kCompleted, caller.now(), options),
+            response);
       });
 }
 
@@ -323,9 +337,12 @@ grpc::Status OrderService::CancelAssignment(
             !s.ok()) {
           return s;
         }
-        if (absl::Status s = MaySeeAssignment(store_, caller, request->name()); !s.ok()) return s;
+        if (absl::Status s = MaySeeAssignment(store_, assignments_, caller, request->name());
+            !s.ok())
+          return s;
         return Reply(
-            Move(store_, *request, AssignmentState::kCancelled, caller.now(), options), response);
+            Move(assignments_, *request, AssignmentState::kCancelled, caller.now(), options),
+            response);
       });
 }
 
@@ -337,12 +354,12 @@ grpc::Status OrderService::GetAssignment(
       [&](Caller& caller) -> absl::Status {
         auto key = KeyOf(request->name(), "name");
         if (!key.ok()) return key.status();
-        auto assignment = store_.GetAssignment(*key, caller.now());
+        auto assignment = assignments_.GetAssignment(*key, caller.now());
         if (!assignment.ok()) return assignment.status();
         // An expert's is checked on what was just read; an orderer's needs the order.
         if (absl::Status s = caller.self_only()
                                  ? caller.MaySee(request->name(), "", assignment->expert_id)
-                                 : MaySeeAssignment(store_, caller, request->name());
+                                 : MaySeeAssignment(store_, assignments_, caller, request->name());
             !s.ok()) {
           return s;
         }
@@ -382,10 +399,10 @@ grpc::Status OrderService::ListAssignments(
           }
           auto order = store_.GetOrder({exchange_id, order_id});
           if (!order.ok()) return order.status();
-          if (absl::Status s = MaySeeOrder(store_, caller, *order, parent); !s.ok()) return s;
+          if (absl::Status s = MaySeeOrder(assignments_, caller, *order, parent); !s.ok()) return s;
         }
         if (caller.self_only()) query->terms.push_back({"expert", caller.principal().expert_id});
-        auto page = store_.ListAssignments(exchange_id, order_id, *query, caller.now());
+        auto page = assignments_.ListAssignments(exchange_id, order_id, *query, caller.now());
         if (!page.ok()) return page.status();
         for (const auto& a : page->items) *response->add_assignments() = ToProto(a);
         response->set_next_page_token(page->next_page_token);
@@ -407,11 +424,13 @@ grpc::Status OrderService::SubmitFeedback(
             !s.ok()) {
           return s;
         }
-        if (absl::Status s = MaySeeAssignment(store_, caller, request->parent()); !s.ok()) return s;
+        if (absl::Status s = MaySeeAssignment(store_, assignments_, caller, request->parent());
+            !s.ok())
+          return s;
         FieldViolations v;
         domain::ValidateFeedback(feedback, "feedback", v);
         if (!v.empty()) return v.ToStatus();
-        auto stored = store_.SubmitFeedback(*key, std::move(feedback), caller.now());
+        auto stored = assignments_.SubmitFeedback(*key, std::move(feedback), caller.now());
         if (!stored.ok()) return stored.status();
         *response->mutable_feedback() = ToProto(*stored);
         response->mutable_feedback()->set_name(absl::StrCat(
@@ -433,7 +452,7 @@ grpc::Status OrderService::GetFeeSchedule(
         }
         auto exchange_id = domain::ParseExchangeName(name, "name");
         if (!exchange_id.ok()) return exchange_id.status();
-        auto schedule = store_.GetFeeSchedule(*exchange_id);
+        auto schedule = fees_.GetFeeSchedule(*exchange_id);
         if (schedule.ok()) *response->mutable_fee_schedule() = ToProto(*schedule);
         return schedule.status();
       });
@@ -459,7 +478,7 @@ grpc::Status OrderService::UpdateFeeSchedule(
         FieldViolations v;
         domain::ValidateFeeSchedule(schedule, "fee_schedule", v);
         if (!v.empty()) return v.ToStatus();
-        auto stored = store_.UpdateFeeSchedule(std::move(schedule), *revision);
+        auto stored = fees_.UpdateFeeSchedule(std::move(schedule), *revision);
         if (stored.ok()) *response->mutable_fee_schedule() = ToProto(*stored);
         return stored.status();
       });

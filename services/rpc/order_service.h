@@ -1,6 +1,6 @@
 // kokemus.v1.OrderService: orders, assignments, feedback and the fee schedule
 // over gRPC. Handlers check the request's shape with the domain rules and
-// leave the lifecycle rules to OrderStore's transactions.
+// leave the lifecycle rules to domain/order_lifecycle.h, applied by the stores.
 //
 //   OrderService service(store);
 //   builder.RegisterService(&service);
@@ -10,13 +10,18 @@
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "services/domain/fees.h"
 #include "services/rpc/access_guard.h"
+#include "services/storage/assignment_store.h"
+#include "services/storage/fee_schedule_store.h"
 #include "services/storage/order_store.h"
 
 namespace kokemus::rpc {
 
 class OrderService final : public v1::OrderService::Service {
  public:
-  OrderService(storage::OrderStore& store, AccessGuard& guard) : store_(store), guard_(guard) {}
+  OrderService(
+      storage::OrderStore& orders, storage::AssignmentStore& assignments,
+      storage::FeeScheduleStore& fees, AccessGuard& guard)
+      : store_(orders), assignments_(assignments), fees_(fees), guard_(guard) {}
 
   grpc::Status CreateOrder(
       grpc::ServerContext*, const v1::CreateOrderRequest*, v1::CreateOrderResponse*) override;
@@ -61,6 +66,8 @@ class OrderService final : public v1::OrderService::Service {
 
  private:
   storage::OrderStore& store_;
+  storage::AssignmentStore& assignments_;
+  storage::FeeScheduleStore& fees_;
   AccessGuard& guard_;
 };
 

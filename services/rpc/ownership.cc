@@ -9,16 +9,18 @@ namespace kokemus::rpc {
 // NOT_FOUND unless a narrowed caller (an orderer system, an expert) may see
 // the assignment: one on its organization's order, or their own.
 absl::Status MaySeeAssignment(
-    storage::OrderStore& store, const Caller& caller, const std::string& name) {
+    storage::OrderStore& orders, storage::AssignmentStore& assignments, const Caller& caller,
+    const std::string& name) {
   if (!caller.organization_only() && !caller.self_only()) return absl::OkStatus();
   auto key = domain::ParseAssignmentName(name, "name");
   if (!key.ok()) return key.status();
   if (caller.organization_only()) {
-    auto order = store.GetOrder({key->exchange_id, key->order_id});
+    auto order = orders.GetOrder({key->exchange_id, key->order_id});
     if (!order.ok()) return absl::NotFoundError(absl::StrCat(name, " not found"));
     return caller.MaySee(name, order->organization_id, "");
   }
-  auto assignment = store.GetAssignment({key->exchange_id, key->order_id, key->id}, caller.now());
+  auto assignment =
+      assignments.GetAssignment({key->exchange_id, key->order_id, key->id}, caller.now());
   if (!assignment.ok()) return assignment.status();
   return caller.MaySee(name, "", assignment->expert_id);
 }
@@ -26,14 +28,14 @@ absl::Status MaySeeAssignment(
 // NOT_FOUND unless a narrowed caller may see the order: its organization's,
 // or one the expert has an assignment on.
 absl::Status MaySeeOrder(
-    storage::OrderStore& store, const Caller& caller, const domain::Order& order,
+    storage::AssignmentStore& assignments, const Caller& caller, const domain::Order& order,
     const std::string& name) {
   if (caller.organization_only()) return caller.MaySee(name, order.organization_id, "");
   if (!caller.self_only()) return absl::OkStatus();
   domain::ListQuery query;
   query.page_size = 1;
   query.terms.push_back({"expert", caller.principal().expert_id});
-  auto page = store.ListAssignments(order.exchange_id, order.id, query, caller.now());
+  auto page = assignments.ListAssignments(order.exchange_id, order.id, query, caller.now());
   if (!page.ok()) return page.status();
   return page->items.empty() ? absl::NotFoundError(absl::StrCat(name, " not found"))
                              : absl::OkStatus();

@@ -3,7 +3,7 @@
 // their assignments, an expert their own assignments and the orders they
 // are on. Anything else answers NOT_FOUND, like a missing object.
 //
-//   if (absl::Status s = MaySeeAssignment(orders, caller, name); !s.ok()) return s;
+//   if (absl::Status s = MaySeeAssignment(orders, assignments, caller, name); !s.ok()) return s;
 #ifndef KOKEMUS_SERVICES_RPC_OWNERSHIP_H_
 #define KOKEMUS_SERVICES_RPC_OWNERSHIP_H_
 
@@ -12,15 +12,17 @@
 #include "absl/status/status.h"
 #include "services/domain/orders.h"
 #include "services/rpc/access_guard.h"
+#include "services/storage/assignment_store.h"
 #include "services/storage/order_store.h"
 
 namespace kokemus::rpc {
 
 // `name` is an assignment's resource name.
 absl::Status MaySeeAssignment(
-    storage::OrderStore& store, const Caller& caller, const std::string& name);
+    storage::OrderStore& orders, storage::AssignmentStore& assignments, const Caller& caller,
+    const std::string& name);
 absl::Status MaySeeOrder(
-    storage::OrderStore& store, const Caller& caller, const domain::Order& order,
+    storage::AssignmentStore& assignments, const Caller& caller, const domain::Order& order,
     const std::string& name);
 
 }  // namespace kokemus::rpc

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/domain/fees.h"
 #include "services/domain/listing.h"
+#include "services/storage/order_rows.h"
 #include "services/storage/sql.h"
 
 namespace kokemus::storage {
@@ -133,7 +134,7 @@ absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Load(
   auto settings = GetSettings(exchange_id);
   if (!settings.ok()) return settings.status();
   data->settings = *settings;
-  auto schedule = orders_.GetFeeSchedule(exchange_id);
+  auto schedule = fees_.GetFeeSchedule(exchange_id);
   if (!schedule.ok()) return schedule.status();
   data->schedule = *std::move(schedule);
   auto query =
@@ -148,7 +149,7 @@ absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Load(
         domain::ParseListQuery(query->scope, domain::kMaxPageSize, page->next_page_token, "", {});
     if (!query.ok()) return query.status();
   }
-  if (absl::Status s = orders_.FillActivity(exchange_id, data->experts); !s.ok()) return s;
+  if (absl::Status s = FillActivity(exchange_id, data->experts); !s.ok()) return s;
   domain::SortTasks(data->experts);
   data->index = domain::IndexExperts(data->experts);
   auto upcoming = orders_.OrdersFrom(exchange_id, db_.Now() - absl::Hours(24));
@@ -211,6 +212,88 @@ absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Data(
   if (!data.ok()) return data.status();
   entry->data = *data;
   return entry->data;
+}
+
+// --- The read model of orders and assignments ---------------------------------
+
+using namespace order_rows;  // NOLINT: the order and assignment rows it reads
+
+absl::StatusOr<std::vector<OpenOrder>> MatchingStore::OpenOrders(
+    const std::string& exchange_id, absl::Time from, absl::Time to, absl::Time now) {
+  static const std::string kOpenOrders = absl::StrCat(
+      "SELECT ", kOrderColumns,
+      " FROM orders WHERE exchange_id = :exchange_id AND state = 'OPEN' AND "
+      "start_time >= :from AND start_time < :to ORDER BY start_time, id");
+  static constexpr char kTheirAssignments[] =
+      "SELECT a.order_id, a.expert_id, a.state, a.offer_deadline FROM assignments a JOIN "
+      "orders o ON o.exchange_id = a.exchange_id AND o.id = a.order_id WHERE o.exchange_id = "
+      ":exchange_id AND o.state = 'OPEN' AND o.start_time >= :from AND o.start_time < :to";
+  std::vector<OpenOrder> result;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
+    std::map<std::string, size_t> index;
+    for (Order& o :
+         Query<Order>(sql, kOpenOrders, {exchange_id, Micros(from), Micros(to)}, ReadOrder)) {
+      index[o.id] = result.size();
+      const int places = o.experts_needed;
+      result.push_back({std::move(o), places, {}});
+    }
+    soci::details::prepare_temp_type statement = (sql.prepare << kTheirAssignments);
+    Record values = {exchange_id, Micros(from), Micros(to)};
+    Bind(statement, values);
+    soci::rowset<soci::row> rows(statement);
+    for (const soci::row& row : rows) {
+      RowReader r(row);
+      auto it = index.find(r.Text());
+      if (it == index.end()) continue;
+      Assignment a;
+      a.expert_id = r.Text();
+      a.state = r.Enum<AssignmentState>();
+      a.offer_deadline = r.Time();
+      const AssignmentState state = domain::EffectiveState(a, now);
+      if (state != AssignmentState::kOffered && !domain::HoldsTime(state)) continue;
+      OpenOrder& open = result[it->second];
+      --open.open_places;
+      open.engaged_experts.push_back(a.expert_id);
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::Status MatchingStore::FillActivity(
+    const std::string& exchange_id, std::vector<domain::ExpertRecord>& experts) {
+  static constexpr char kActivity[] =
+      "SELECT a.expert_id, a.state, a.start_time, a.end_time, a.fee_cents, o.role, "
+      "o.organization_id, COALESCE(f.overall_rating, 0) FROM assignments a JOIN orders o ON "
+      "o.exchange_id = a.exchange_id AND o.id = a.order_id LEFT JOIN feedback f ON "
+      "f.exchange_id = a.exchange_id AND f.order_id = a.order_id AND f.assignment_id = a.id "
+      "AND f.source = 'ORDERER' WHERE a.exchange_id = :exchange_id AND a.state IN "
+      "('ACCEPTED', 'CONFIRMED', 'COMPLETED')";
+  std::unordered_map<std::string, domain::ExpertRecord*> by_id;
+  for (auto& r : experts) by_id[r.expert.id] = &r;
+  return db_.Read([&](soci::session& sql) -> absl::Status {
+    soci::details::prepare_temp_type statement = (sql.prepare << kActivity);
+    Record values = {exchange_id};
+    Bind(statement, values);
+    soci::rowset<soci::row> rows(statement);
+    for (const soci::row& row : rows) {
+      RowReader r(row);
+      auto it = by_id.find(r.Text());
+      if (it == by_id.end()) continue;
+      domain::PastTask t;
+      t.completed = r.Enum<AssignmentState>() == AssignmentState::kCompleted;
+      t.start_time = r.Time();
+      t.end_time = r.Time();
+      t.fee_cents = r.Int();
+      t.role = r.Enum<domain::Role>();
+      t.organization_id = r.Text();
+      t.orderer_rating = static_cast<int>(r.Int());
+      it->second->tasks.push_back(std::move(t));
+    }
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace kokemus::storage

@@ -10,7 +10,7 @@
 // replica wrote within kMatchingRecheck. Ranking is advice; every offer and
 // accept checks the rules again in its own transaction.
 //
-//   MatchingStore store(db, registry, orders);
+//   MatchingStore store(db, registry, orders, fees);
 //   auto data = store.Data("ph");            // shared, immutable
 //   domain::RankExperts(order, (*data)->experts, (*data)->settings, ...);
 #ifndef KOKEMUS_SERVICES_STORAGE_MATCHING_STORE_H_
@@ -27,12 +27,21 @@
 #include "services/domain/fees.h"
 #include "services/domain/matching.h"
 #include "services/storage/database.h"
+#include "services/storage/fee_schedule_store.h"
 #include "services/storage/order_store.h"
 #include "services/storage/registry_store.h"
 
 namespace kokemus::storage {
 
 inline constexpr absl::Duration kMatchingRecheck = absl::Milliseconds(500);
+
+// An OPEN order with its places not yet held or offered, and the experts who
+// already have an offer or hold a place on it.
+struct OpenOrder {
+  domain::Order order;
+  int open_places = 0;
+  std::vector<std::string> engaged_experts;
+};
 
 struct MatchingData {
   int64_t version = 0;
@@ -46,8 +55,8 @@ struct MatchingData {
 
 class MatchingStore final {
  public:
-  MatchingStore(Database& db, RegistryStore& registry, OrderStore& orders)
-      : db_(db), registry_(registry), orders_(orders) {}
+  MatchingStore(Database& db, RegistryStore& registry, OrderStore& orders, FeeScheduleStore& fees)
+      : db_(db), registry_(registry), orders_(orders), fees_(fees) {}
 
   // The stored settings, or the defaults (revision 0); NOT_FOUND without
   // the exchange.
@@ -67,6 +76,15 @@ class MatchingStore final {
   absl::StatusOr<std::shared_ptr<const MatchingData>> Data(
       const std::string& exchange_id, int64_t version);
 
+  // OPEN orders starting in [from, to), by start time, with their free places.
+  absl::StatusOr<std::vector<OpenOrder>> OpenOrders(
+      const std::string& exchange_id, absl::Time from, absl::Time to, absl::Time now);
+  // What matching needs of each expert's work in the exchange: accepted,
+  // confirmed and completed assignments with their role, fee, organization
+  // and the orderer's rating. Filled into `experts` by expert id.
+  absl::Status FillActivity(
+      const std::string& exchange_id, std::vector<domain::ExpertRecord>& experts);
+
  private:
   struct Entry {
     std::mutex loading;
@@ -82,6 +100,7 @@ class MatchingStore final {
   Database& db_;
   RegistryStore& registry_;
   OrderStore& orders_;
+  FeeScheduleStore& fees_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Entry>> cache_;
 };

@@ -1,0 +1,252 @@
+#include "services/storage/assignment_store.h"
+
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+#include "services/storage/order_rows.h"
+
+namespace kokemus::storage {
+
+// The rows, SQL and domain names shared by the order, assignment and fee
+// schedule stores.
+using namespace order_rows;  // NOLINT
+
+namespace {
+
+// One offer inside a write transaction (see AssignmentStore::Offer).
+absl::StatusOr<Assignment> OfferIn(
+    OrderTx& tx, Assignment offer, const CreateOptions& options, absl::Time now) {
+  soci::session& sql = tx.sql();
+  const std::string scope = OrderName(offer.exchange_id, offer.order_id);
+  auto known = tx.FindRequest(scope, "assignments", options);
+  if (!known.ok()) return known.status();
+  if (!known->empty()) {
+    return tx.GetAssignment({offer.exchange_id, offer.order_id, *known}, false);
+  }
+  auto order = tx.GetOrder(offer.exchange_id, offer.order_id, true);
+  if (!order.ok()) return order.status();
+  auto expert = tx.GetExpert(offer.exchange_id, offer.expert_id, false);
+  if (!expert.ok()) return expert.status();
+  auto schedule = tx.GetFeeSchedule(offer.exchange_id);
+  if (!schedule.ok()) return schedule.status();
+  auto planned = domain::PlanOffer(
+      *order, tx.AssignmentsOf(*order), *expert, *schedule, std::move(offer), now);
+  if (!planned.ok()) return planned.status();
+  offer = *std::move(planned);
+  const absl::Time created = absl::FromUnixMicros(Micros(now));  // as a later read gives it
+  offer.meta = {1, created, created};
+  Record values = {offer.exchange_id, offer.order_id, offer.id};
+  for (Value& v : AssignmentData(offer, offer.end_time)) values.push_back(std::move(v));
+  Execute(sql, kInsertAssignment, std::move(values));
+  tx.RecordRequest(scope, "assignments", options, offer.id, offer.meta.create_time);
+  return offer;
+}
+
+}  // namespace
+
+absl::StatusOr<Assignment> AssignmentStore::Offer(
+    Assignment offer, const CreateOptions& options, absl::Time now) {
+  return db_.Write([&](soci::session& sql) -> absl::StatusOr<Assignment> {
+    OrderTx tx(sql, db_.dialect());
+    return OfferIn(tx, std::move(offer), options, now);
+  });
+}
+
+absl::StatusOr<std::vector<Assignment>> AssignmentStore::OfferAll(
+    std::vector<Assignment> offers, absl::Time now, size_t* failed_index) {
+  std::vector<Assignment> made;
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    OrderTx tx(sql, db_.dialect());
+    // Every order row first, in one order: no write (and so no lock on the
+    // exchange's matching counter) comes before a lock another writer holds.
+    std::set<std::pair<std::string, std::string>> orders;
+    for (const Assignment& a : offers) orders.insert({a.exchange_id, a.order_id});
+    for (const auto& [exchange_id, order_id] : orders) {
+      if (auto order = tx.GetOrder(exchange_id, order_id, true); !order.ok()) {
+        return order.status();
+      }
+    }
+    made.clear();
+    for (size_t i = 0; i < offers.size(); ++i) {
+      auto offer = OfferIn(tx, offers[i], CreateOptions{}, now);
+      if (!offer.ok()) {
+        if (failed_index != nullptr) *failed_index = i;
+        return offer.status();
+      }
+      made.push_back(*std::move(offer));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return made;
+}
+
+absl::StatusOr<Assignment> AssignmentStore::Transition(
+    const AssignmentKey& key, AssignmentState to, const TransitionOptions& options,
+    absl::Time now) {
+  return db_.Write([&](soci::session& sql) -> absl::StatusOr<Assignment> {
+    OrderTx tx(sql, db_.dialect());
+    // Lock order: the order row, then the expert row (accept), so that
+    // concurrent changes of one order or one expert's calendar queue up.
+    auto order = tx.GetOrder(key.exchange_id, key.order_id, true);
+    if (!order.ok()) return order.status();
+    absl::Time block_end;  // as stored; an accept reserves it anew
+    auto assignment = tx.GetAssignment(key, false, &block_end);
+    if (!assignment.ok()) return assignment.status();
+    if (options.expected_revision != 0 && assignment->meta.revision != options.expected_revision) {
+      return absl::AbortedError(
+          absl::StrCat(AssignmentName(*assignment), " was changed by another request; retry"));
+    }
+    auto schedule = tx.GetFeeSchedule(key.exchange_id);
+    if (!schedule.ok()) return schedule.status();
+    const std::vector<Assignment> siblings = tx.AssignmentsOf(*order);
+    domain::TransitionFacts facts{*order, *assignment, siblings, nullptr, *schedule};
+    absl::StatusOr<domain::ExpertFacts> expert;
+    const bool accepting = to == AssignmentState::kAccepted;
+    if (accepting || to == AssignmentState::kCompleted) {
+      expert = tx.GetExpert(key.exchange_id, assignment->expert_id, /*lock=*/accepting);
+      if (!expert.ok()) return expert.status();
+      facts.expert = &*expert;
+    }
+    if (accepting) {
+      facts.travel_buffer = tx.TravelBuffer(key.exchange_id);
+      facts.overlapping_held = static_cast<int>(Count(
+          sql, kCountOverlaps,
+          {key.exchange_id, assignment->expert_id,
+           Micros(domain::BlockEnd(*assignment, facts.travel_buffer)),
+           Micros(assignment->start_time)}));
+    }
+    auto plan = domain::PlanTransition(
+        facts, {to, options.cancelled_by, options.actual_duration_minutes}, now);
+    if (!plan.ok()) return plan.status();
+    if (absl::Status s =
+            tx.SaveAssignment(plan->assignment, plan->block_end.value_or(block_end), now);
+        !s.ok()) {
+      return s;
+    }
+    for (Assignment& withdrawn : plan->withdrawn) {
+      if (absl::Status s = tx.SaveAssignment(withdrawn, withdrawn.end_time, now); !s.ok()) {
+        return s;
+      }
+    }
+    if (plan->order_state) {
+      order->state = *plan->order_state;
+      if (absl::Status s = tx.SaveOrder(*order, now); !s.ok()) return s;
+    }
+    return plan->assignment;
+  });
+}
+
+absl::StatusOr<Assignment> AssignmentStore::GetAssignment(
+    const AssignmentKey& key, absl::Time now) {
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<Assignment> {
+    auto assignment = OrderTx(sql, db_.dialect()).GetAssignment(key, false);
+    if (assignment.ok()) assignment->state = domain::EffectiveState(*assignment, now);
+    return assignment;
+  });
+}
+
+absl::StatusOr<Page<Assignment>> AssignmentStore::ListAssignments(
+    const std::string& exchange_id, const std::string& order_id, const domain::ListQuery& query,
+    absl::Time now) {
+  Page<Assignment> page;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    OrderTx tx(sql, db_.dialect());
+    Record values = {exchange_id};
+    std::string where = "exchange_id = :exchange_id";
+    if (!order_id.empty()) {
+      if (auto order = tx.GetOrder(exchange_id, order_id, false); !order.ok()) {
+        return order.status();
+      }
+      absl::StrAppend(&where, " AND order_id = :order_id");
+      values.push_back(order_id);
+    } else if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) {
+      return s;
+    }
+    if (!query.after_id.empty()) {
+      // Cursor "order_id/id".
+      std::pair<std::string, std::string> cursor = absl::StrSplit(query.after_id, '/');
+      absl::StrAppend(&where, " AND (order_id > :o1 OR (order_id = :o2 AND id > :after))");
+      values.insert(values.end(), {cursor.first, cursor.first, cursor.second});
+    }
+    for (size_t i = 0; i < query.terms.size(); ++i) {
+      const domain::FilterTerm& t = query.terms[i];
+      if (t.field == "state" && t.value == "LAPSED") {
+        // Offers past their deadline are LAPSED even before the sweep marks them.
+        absl::StrAppend(
+            &where,
+            " AND (state = 'LAPSED' OR (state = 'OFFERED' AND "
+            "offer_deadline <= :f",
+            i, "))");
+        values.push_back(Micros(now));
+      } else if (t.field == "state" && t.value == "OFFERED") {
+        absl::StrAppend(&where, " AND state = 'OFFERED' AND offer_deadline > :f", i);
+        values.push_back(Micros(now));
+      } else if (t.field == "state") {
+        absl::StrAppend(&where, " AND state = :f", i);
+        values.push_back(t.value);
+      } else if (t.field == "expert") {
+        absl::StrAppend(&where, " AND expert_id = :f", i);
+        values.push_back(t.value);
+      } else {
+        return domain::InvalidField("filter", "unsupported field");
+      }
+    }
+    values.push_back(static_cast<long long>(query.page_size + 1));
+    page.items = Query<Assignment>(
+        sql,
+        absl::StrCat(
+            "SELECT ", kAssignmentColumns, " FROM assignments WHERE ", where,
+            " ORDER BY order_id, id LIMIT :limit"),
+        std::move(values), [](const soci::row& row) { return ReadAssignment(row); });
+    for (Assignment& a : page.items) a.state = domain::EffectiveState(a, now);
+    FinishPage(
+        page, query, [](const Assignment& a) { return absl::StrCat(a.order_id, "/", a.id); });
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return page;
+}
+
+absl::StatusOr<domain::Feedback> AssignmentStore::SubmitFeedback(
+    const AssignmentKey& key, domain::Feedback feedback, absl::Time now) {
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    OrderTx tx(sql, db_.dialect());
+    auto a = tx.GetAssignment(key, true);
+    if (!a.ok()) return a.status();
+    if (a->state != AssignmentState::kCompleted) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the assignment is ", domain::EnumName(a->state),
+          "; feedback is taken after completion"));
+    }
+    const std::string source = Name(feedback.source);
+    if (Count(sql, kCountFeedback, {key.exchange_id, key.order_id, key.id, source}) > 0) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "feedback from the ", absl::AsciiStrToLower(source), " was already submitted"));
+    }
+    feedback.create_time = now;
+    Execute(
+        sql, kInsertFeedback,
+        {key.exchange_id, key.order_id, key.id, source,
+         static_cast<long long>(feedback.overall_rating),
+         static_cast<long long>(feedback.content_rating),
+         static_cast<long long>(feedback.heaviness),
+         static_cast<long long>(feedback.setting_safe ? 1 : 0), feedback.comment, Micros(now)});
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return feedback;
+}
+
+absl::StatusOr<int> AssignmentStore::LapseExpiredOffers(absl::Time now) {
+  int lapsed = 0;
+  absl::Status status = db_.Write([&](soci::session& sql) {
+    lapsed = static_cast<int>(Execute(sql, kLapseOffers, {Micros(now), Micros(now)}));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return lapsed;
+}
+
+}  // namespace kokemus::storage

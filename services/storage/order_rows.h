@@ -1,0 +1,434 @@
+// Internal to the order, assignment and fee schedule stores: their SQL, the
+// mapping of rows to domain structs, and the transaction-scoped reads and
+// writes they share (OrderTx). Nothing outside services/storage/ includes it.
+#ifndef KOKEMUS_SERVICES_STORAGE_ORDER_ROWS_H_
+#define KOKEMUS_SERVICES_STORAGE_ORDER_ROWS_H_
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "services/domain/fees.h"
+#include "services/domain/listing.h"
+#include "services/domain/order_lifecycle.h"
+#include "services/domain/orders.h"
+#include "services/storage/assignment_store.h"
+#include "services/storage/database.h"
+#include "services/storage/registry_store.h"
+#include "services/storage/sql.h"
+
+namespace kokemus::storage::order_rows {
+
+using domain::Assignment;
+using domain::AssignmentState;
+using domain::CancelledBy;
+using domain::FeeSchedule;
+using domain::Order;
+using domain::OrderState;
+
+// --- SQL ---------------------------------------------------------------------
+
+inline constexpr char kOrderColumns[] =
+    "exchange_id, id, organization_id, role, topic, audience, audience_size, "
+    "start_time, duration_minutes, preparation_minutes, remote, address, "
+    "municipality, language, experience_areas, experts_needed, notes, state, "
+    "cancelled_by, cancel_time, revision, create_time, update_time";
+inline constexpr char kInsertOrder[] =
+    "INSERT INTO orders (exchange_id, id, organization_id, role, topic, audience, "
+    "audience_size, start_time, duration_minutes, preparation_minutes, remote, "
+    "address, municipality, language, experience_areas, experts_needed, notes, "
+    "state, cancelled_by, cancel_time, revision, create_time, update_time) VALUES "
+    "(:exchange_id, :id, :organization_id, :role, :topic, :audience, "
+    ":audience_size, :start_time, :duration_minutes, :preparation_minutes, "
+    ":remote, :address, :municipality, :language, :experience_areas, "
+    ":experts_needed, :notes, :state, :cancelled_by, :cancel_time, :revision, "
+    ":create_time, :update_time)";
+// The key comes last: exchange_id, id, then the revision the row must still have.
+inline constexpr char kUpdateOrder[] =
+    "UPDATE orders SET organization_id = :organization_id, role = :role, topic = "
+    ":topic, audience = :audience, audience_size = :audience_size, start_time = "
+    ":start_time, duration_minutes = :duration_minutes, preparation_minutes = "
+    ":preparation_minutes, remote = :remote, address = :address, municipality = "
+    ":municipality, language = :language, experience_areas = :experience_areas, "
+    "experts_needed = :experts_needed, notes = :notes, state = :state, "
+    "cancelled_by = :cancelled_by, cancel_time = :cancel_time, revision = "
+    ":revision, create_time = :create_time, update_time = :update_time WHERE "
+    "exchange_id = :exchange_id AND id = :id AND revision = :expected";
+inline constexpr char kSelectOrder[] =
+    "SELECT exchange_id, id, organization_id, role, topic, audience, audience_size, "
+    "start_time, duration_minutes, preparation_minutes, remote, address, "
+    "municipality, language, experience_areas, experts_needed, notes, state, "
+    "cancelled_by, cancel_time, revision, create_time, update_time FROM orders "
+    "WHERE exchange_id = :exchange_id AND id = :id";
+
+// The last column is the assignment's current contract (latest, not superseded).
+#define KOKEMUS_CONTRACT_OF_ASSIGNMENT                                                    \
+  "COALESCE((SELECT c.id FROM contracts c WHERE c.exchange_id = assignments.exchange_id " \
+  "AND c.order_id = assignments.order_id AND c.assignment_id = assignments.id AND "       \
+  "c.superseded_by = '' ORDER BY c.create_time DESC, c.id LIMIT 1), '')"
+inline constexpr char kAssignmentColumns[] =
+    "exchange_id, order_id, id, expert_id, state, offer_deadline, start_time, "
+    "end_time, block_end, actual_duration_minutes, fee_cents, travel_cents, "
+    "travel_km, cancelled_by, cancel_time, revision, create_time, "
+    "update_time, " KOKEMUS_CONTRACT_OF_ASSIGNMENT;
+inline constexpr char kInsertAssignment[] =
+    "INSERT INTO assignments (exchange_id, order_id, id, expert_id, state, "
+    "offer_deadline, start_time, end_time, block_end, actual_duration_minutes, "
+    "fee_cents, travel_cents, travel_km, cancelled_by, cancel_time, revision, "
+    "create_time, update_time) VALUES (:exchange_id, :order_id, :id, :expert_id, "
+    ":state, :offer_deadline, :start_time, :end_time, :block_end, "
+    ":actual_duration_minutes, :fee_cents, :travel_cents, :travel_km, "
+    ":cancelled_by, :cancel_time, :revision, :create_time, :update_time)";
+inline constexpr char kUpdateAssignment[] =
+    "UPDATE assignments SET expert_id = :expert_id, state = :state, "
+    "offer_deadline = :offer_deadline, start_time = :start_time, end_time = "
+    ":end_time, block_end = :block_end, actual_duration_minutes = "
+    ":actual_duration_minutes, fee_cents = :fee_cents, travel_cents = "
+    ":travel_cents, travel_km = :travel_km, cancelled_by = :cancelled_by, "
+    "cancel_time = :cancel_time, revision = :revision, create_time = "
+    ":create_time, update_time = :update_time WHERE exchange_id = :exchange_id "
+    "AND order_id = :order_id AND id = :id AND revision = :expected";
+inline constexpr char kSelectAssignment[] =
+    "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
+    "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
+    "travel_cents, travel_km, cancelled_by, cancel_time, revision, create_time, "
+    "update_time, " KOKEMUS_CONTRACT_OF_ASSIGNMENT
+    " FROM assignments WHERE exchange_id = "
+    ":exchange_id AND order_id = :order_id AND id = :id";
+inline constexpr char kSelectAssignmentsOfOrder[] =
+    "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
+    "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
+    "travel_cents, travel_km, cancelled_by, cancel_time, revision, create_time, "
+    "update_time, " KOKEMUS_CONTRACT_OF_ASSIGNMENT
+    " FROM assignments WHERE exchange_id = "
+    ":exchange_id AND order_id = :order_id ORDER BY id";
+// Held assignments of one expert whose blocked time overlaps [start, end).
+inline constexpr char kCountOverlaps[] =
+    "SELECT COUNT(*) FROM assignments WHERE exchange_id = :exchange_id AND "
+    "expert_id = :expert_id AND state IN ('ACCEPTED', 'CONFIRMED') AND "
+    "start_time < :block_end AND block_end > :start_time";
+inline constexpr char kLapseOffers[] =
+    "UPDATE assignments SET state = 'LAPSED', revision = revision + 1, "
+    "update_time = :now WHERE state = 'OFFERED' AND offer_deadline <= :now2";
+
+inline constexpr char kSelectExpertForOrders[] =
+    "SELECT state, payment_method, home_municipality FROM experts WHERE "
+    "exchange_id = :exchange_id AND id = :id";
+inline constexpr char kSelectTravelBuffer[] =
+    "SELECT travel_buffer_minutes FROM exchanges WHERE id = :id";
+inline constexpr char kCountOrganization[] =
+    "SELECT COUNT(*) FROM organizations WHERE exchange_id = :exchange_id AND id = :id";
+
+inline constexpr char kInsertFeedback[] =
+    "INSERT INTO feedback (exchange_id, order_id, assignment_id, source, "
+    "overall_rating, content_rating, heaviness, setting_safe, comment, "
+    "create_time) VALUES (:exchange_id, :order_id, :assignment_id, :source, "
+    ":overall_rating, :content_rating, :heaviness, :setting_safe, :comment, "
+    ":create_time)";
+inline constexpr char kCountFeedback[] =
+    "SELECT COUNT(*) FROM feedback WHERE exchange_id = :exchange_id AND order_id "
+    "= :order_id AND assignment_id = :assignment_id AND source = :source";
+
+inline constexpr char kSelectFeeSchedule[] =
+    "SELECT document, revision, update_time FROM fee_schedules WHERE exchange_id = "
+    ":exchange_id";
+inline constexpr char kInsertFeeSchedule[] =
+    "INSERT INTO fee_schedules (exchange_id, document, revision, update_time) "
+    "VALUES (:exchange_id, :document, :revision, :update_time)";
+inline constexpr char kUpdateFeeSchedule[] =
+    "UPDATE fee_schedules SET document = :document, revision = :revision, "
+    "update_time = :update_time WHERE exchange_id = :exchange_id AND revision = "
+    ":expected";
+
+// --- Rows --------------------------------------------------------------------
+
+inline Record OrderData(const Order& o) {
+  Json areas = Json::array();
+  for (auto a : o.experience_areas) areas.push_back(Name(a));
+  return {
+      o.organization_id,
+      Name(o.role),
+      o.topic,
+      Name(o.audience),
+      static_cast<long long>(o.audience_size),
+      Micros(o.start_time),
+      static_cast<long long>(o.duration_minutes),
+      static_cast<long long>(o.preparation_minutes),
+      static_cast<long long>(o.remote ? 1 : 0),
+      o.address,
+      o.municipality,
+      o.language,
+      areas.dump(),
+      static_cast<long long>(o.experts_needed),
+      o.notes,
+      Name(o.state),
+      Name(o.cancelled_by),
+      Micros(o.cancel_time),
+      static_cast<long long>(o.meta.revision),
+      Micros(o.meta.create_time),
+      Micros(o.meta.update_time)};
+}
+
+inline Order ReadOrder(const soci::row& row) {
+  RowReader r(row);
+  Order o;
+  o.exchange_id = r.Text();
+  o.id = r.Text();
+  o.organization_id = r.Text();
+  o.role = r.Enum<domain::Role>();
+  o.topic = r.Text();
+  o.audience = r.Enum<domain::Audience>();
+  o.audience_size = static_cast<int>(r.Int());
+  o.start_time = r.Time();
+  o.duration_minutes = static_cast<int>(r.Int());
+  o.preparation_minutes = static_cast<int>(r.Int());
+  o.remote = r.Int() != 0;
+  o.address = r.Text();
+  o.municipality = r.Text();
+  o.language = r.Text();
+  for (const auto& a : r.JsonValue()) {
+    o.experience_areas.push_back(domain::ParseEnum<domain::ExperienceArea>(a.get<std::string>())
+                                     .value_or(domain::ExperienceArea::kUnspecified));
+  }
+  o.experts_needed = static_cast<int>(r.Int());
+  o.notes = r.Text();
+  o.state = r.Enum<OrderState>();
+  o.cancelled_by = r.Enum<CancelledBy>();
+  o.cancel_time = r.Time();
+  o.meta.revision = r.Int();
+  o.meta.create_time = r.Time();
+  o.meta.update_time = r.Time();
+  return o;
+}
+
+inline Record AssignmentData(const Assignment& a, absl::Time block_end) {
+  return {
+      a.expert_id,
+      Name(a.state),
+      Micros(a.offer_deadline),
+      Micros(a.start_time),
+      Micros(a.end_time),
+      Micros(block_end),
+      static_cast<long long>(a.actual_duration_minutes),
+      static_cast<long long>(a.fee_cents),
+      static_cast<long long>(a.travel_cents),
+      static_cast<long long>(a.travel_km),
+      Name(a.cancelled_by),
+      Micros(a.cancel_time),
+      static_cast<long long>(a.meta.revision),
+      Micros(a.meta.create_time),
+      Micros(a.meta.update_time)};
+}
+
+inline Assignment ReadAssignment(const soci::row& row, absl::Time* block_end = nullptr) {
+  RowReader r(row);
+  Assignment a;
+  a.exchange_id = r.Text();
+  a.order_id = r.Text();
+  a.id = r.Text();
+  a.expert_id = r.Text();
+  a.state = r.Enum<AssignmentState>();
+  a.offer_deadline = r.Time();
+  a.start_time = r.Time();
+  a.end_time = r.Time();
+  const absl::Time end = r.Time();
+  if (block_end) *block_end = end;
+  a.actual_duration_minutes = static_cast<int>(r.Int());
+  a.fee_cents = r.Int();
+  a.travel_cents = r.Int();
+  a.travel_km = static_cast<int>(r.Int());
+  a.cancelled_by = r.Enum<CancelledBy>();
+  a.cancel_time = r.Time();
+  a.meta.revision = r.Int();
+  a.meta.create_time = r.Time();
+  a.meta.update_time = r.Time();
+  a.contract_id = r.Text();
+  return a;
+}
+
+inline std::string OrderName(const std::string& exchange_id, const std::string& id) {
+  return domain::ChildResourceName(exchange_id, "orders", id);
+}
+
+inline std::string AssignmentName(const Assignment& a) {
+  return absl::StrCat(OrderName(a.exchange_id, a.order_id), "/assignments/", a.id);
+}
+
+// The transaction-scoped reads. On PostgreSQL `lock` takes the row lock that
+// orders concurrent changes of one order or one expert; SQLite's writers are
+// serialized already.
+class OrderTx final {
+ public:
+  OrderTx(soci::session& sql, Dialect dialect) : sql_(sql), dialect_(dialect) {}
+
+  absl::StatusOr<Order> GetOrder(const std::string& exchange_id, const std::string& id, bool lock) {
+    auto rows =
+        Query<Order>(sql_, absl::StrCat(kSelectOrder, Lock(lock)), {exchange_id, id}, ReadOrder);
+    if (rows.empty()) {
+      return absl::NotFoundError(absl::StrCat(OrderName(exchange_id, id), " not found"));
+    }
+    return rows.front();
+  }
+
+  // Writes `o` as the next revision of the stored row.
+  absl::Status SaveOrder(Order& o, absl::Time now) {
+    const long long expected = o.meta.revision;
+    o.meta.revision += 1;
+    o.meta.update_time = std::max(now, o.meta.update_time);
+    Record values = OrderData(o);
+    values.insert(values.end(), {o.exchange_id, o.id, expected});
+    if (Execute(sql_, kUpdateOrder, std::move(values)) != 1) {
+      return absl::AbortedError(
+          absl::StrCat(OrderName(o.exchange_id, o.id), " was changed by another request; retry"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<Assignment> GetAssignment(
+      const AssignmentKey& key, bool lock, absl::Time* block_end = nullptr) {
+    auto rows = Query<Assignment>(
+        sql_, absl::StrCat(kSelectAssignment, Lock(lock)), {key.exchange_id, key.order_id, key.id},
+        [&](const soci::row& row) { return ReadAssignment(row, block_end); });
+    if (rows.empty()) {
+      return absl::NotFoundError(absl::StrCat(
+          OrderName(key.exchange_id, key.order_id), "/assignments/", key.id, " not found"));
+    }
+    return rows.front();
+  }
+
+  std::vector<Assignment> AssignmentsOf(const Order& o) {
+    return Query<Assignment>(
+        sql_, kSelectAssignmentsOfOrder, {o.exchange_id, o.id},
+        [](const soci::row& row) { return ReadAssignment(row); });
+  }
+
+  absl::Status SaveAssignment(Assignment& a, absl::Time block_end, absl::Time now) {
+    const long long expected = a.meta.revision;
+    a.meta.revision += 1;
+    a.meta.update_time = std::max(now, a.meta.update_time);
+    Record values = AssignmentData(a, block_end);
+    values.insert(values.end(), {a.exchange_id, a.order_id, a.id, expected});
+    if (Execute(sql_, kUpdateAssignment, std::move(values)) != 1) {
+      return absl::AbortedError(
+          absl::StrCat(AssignmentName(a), " was changed by another request; retry"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<domain::ExpertFacts> GetExpert(
+      const std::string& exchange_id, const std::string& id, bool lock) {
+    auto rows = Query<domain::ExpertFacts>(
+        sql_, absl::StrCat(kSelectExpertForOrders, Lock(lock)), {exchange_id, id},
+        [](const soci::row& row) {
+      RowReader r(row);
+      domain::ExpertFacts f;
+      f.state = r.Enum<domain::ExpertState>();
+      f.payment_method = r.Enum<domain::PaymentMethod>();
+      f.home_municipality = r.Text();
+      return f;
+        });
+    if (rows.empty()) {
+      return absl::NotFoundError(
+          absl::StrCat(domain::ChildResourceName(exchange_id, "experts", id), " not found"));
+    }
+    return rows.front();
+  }
+
+  absl::Duration TravelBuffer(const std::string& exchange_id) {
+    return absl::Minutes(Count(sql_, kSelectTravelBuffer, {exchange_id}));
+  }
+
+  absl::StatusOr<FeeSchedule> GetFeeSchedule(const std::string& exchange_id);
+
+  absl::StatusOr<std::string> FindRequest(
+      const std::string& scope, const std::string& collection, const CreateOptions& options) {
+    return FindCreateRequest(sql_, scope, collection, options.request_id, options.fingerprint);
+  }
+
+  void RecordRequest(
+      const std::string& scope, const std::string& collection, const CreateOptions& options,
+      const std::string& id, absl::Time now) {
+    RecordCreateRequest(sql_, scope, collection, options.request_id, options.fingerprint, id, now);
+  }
+
+  soci::session& sql() { return sql_; }
+
+ private:
+  const char* Lock(bool lock) const {
+    return lock && dialect_ == Dialect::kPostgresql ? " FOR UPDATE" : "";
+  }
+
+  soci::session& sql_;
+  Dialect dialect_;
+};
+
+inline Json ScheduleDocument(const FeeSchedule& s) {
+  Json roles = Json::array();
+  for (const auto& r : s.role_rules) {
+    roles.push_back(
+        {{"role", Name(r.role)},
+         {"valid_from", r.valid_from},
+         {"kind", Name(r.kind)},
+         {"amount_cents", r.amount_cents},
+         {"minimum_cents", r.minimum_cents},
+         {"preparation_paid", r.preparation_paid}});
+  }
+  Json travel = Json::array();
+  for (const auto& t : s.travel_rates) {
+    travel.push_back({{"valid_from", t.valid_from}, {"cents_per_km", t.cents_per_km}});
+  }
+  Json cancel = Json::array();
+  for (const auto& c : s.cancellation_rules) {
+    cancel.push_back(
+        {{"valid_from", c.valid_from},
+         {"orderer_notice_days", c.orderer_notice_days},
+         {"orderer_late_percent", c.orderer_late_percent},
+         {"expert_percent", c.expert_percent},
+         {"exchange_percent", c.exchange_percent}});
+  }
+  return {{"role_rules", roles}, {"travel_rates", travel}, {"cancellation_rules", cancel}};
+}
+
+inline void ReadScheduleDocument(const Json& doc, FeeSchedule& s) {
+  for (const auto& r : doc.at("role_rules")) {
+    s.role_rules.push_back(
+        {domain::ParseEnum<domain::Role>(r.at("role").get<std::string>())
+             .value_or(domain::Role::kUnspecified),
+         r.at("valid_from").get<std::string>(),
+         domain::ParseEnum<domain::FeeKind>(r.at("kind").get<std::string>())
+             .value_or(domain::FeeKind::kUnspecified),
+         r.at("amount_cents").get<int64_t>(), r.at("minimum_cents").get<int64_t>(),
+         r.at("preparation_paid").get<bool>()});
+  }
+  for (const auto& t : doc.at("travel_rates")) {
+    s.travel_rates.push_back(
+        {t.at("valid_from").get<std::string>(), t.at("cents_per_km").get<int64_t>()});
+  }
+  for (const auto& c : doc.at("cancellation_rules")) {
+    s.cancellation_rules.push_back(
+        {c.at("valid_from").get<std::string>(), c.at("orderer_notice_days").get<int>(),
+         c.at("orderer_late_percent").get<int>(), c.at("expert_percent").get<int>(),
+         c.at("exchange_percent").get<int>()});
+  }
+}
+
+inline absl::StatusOr<FeeSchedule> OrderTx::GetFeeSchedule(const std::string& exchange_id) {
+  if (absl::Status s = CheckExchangeExists(sql_, exchange_id); !s.ok()) return s;
+  FeeSchedule schedule;
+  schedule.exchange_id = exchange_id;
+  auto rows = Query<int>(sql_, kSelectFeeSchedule, {exchange_id}, [&](const soci::row& row) {
+    RowReader r(row);
+    ReadScheduleDocument(r.JsonValue(), schedule);
+    schedule.meta.revision = r.Int();
+    schedule.meta.update_time = r.Time();
+    return 0;
+  });
+  return schedule;
+}
+
+}  // namespace kokemus::storage::order_rows
+
+#endif  // KOKEMUS_SERVICES_STORAGE_ORDER_ROWS_H_
