@@ -317,6 +317,29 @@ TEST(Transition, RequestChecksNameTheirFields) {
   EXPECT_TRUE(CheckCancelledBy(CancelledBy::kExpert).ok());
 }
 
+TEST(Feedback, IsTakenOncePerSideAfterCompletion) {
+  EXPECT_EQ(
+      CheckFeedbackTaken(AssignmentState::kConfirmed, FeedbackSource::kOrderer, false),
+      absl::FailedPreconditionError(
+          "the assignment is CONFIRMED; feedback is taken after completion"));
+  EXPECT_TRUE(
+      CheckFeedbackTaken(AssignmentState::kCompleted, FeedbackSource::kOrderer, false).ok());
+  EXPECT_EQ(
+      CheckFeedbackTaken(AssignmentState::kCompleted, FeedbackSource::kExpert, true),
+      absl::AlreadyExistsError("feedback from the expert was already submitted"));
+}
+
+TEST(Contract, OnlyTheCurrentVersionIsAcceptedAndOnlyOnce) {
+  EXPECT_TRUE(CheckContractAcceptance("", false).ok());
+  EXPECT_EQ(
+      CheckContractAcceptance("exchanges/ph/contracts/c2", false),
+      absl::FailedPreconditionError(
+          "the contract is superseded by exchanges/ph/contracts/c2; accept that one"));
+  EXPECT_EQ(
+      CheckContractAcceptance("", true),
+      absl::FailedPreconditionError("the contract is already accepted"));
+}
+
 // --- Orders ----------------------------------------------------------------------
 
 TEST(OrderCancellation, WithdrawsOffersAndCancelsHeldPlacesWithTheirFee) {

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/fees.h"
@@ -170,6 +171,28 @@ absl::StatusOr<TransitionPlan> PlanTransition(
   const OrderState next = OrderStateAfter(f.order, after);
   if (next != f.order.state) plan.order_state = next;
   return plan;
+}
+
+absl::Status CheckFeedbackTaken(
+    AssignmentState state, FeedbackSource source, bool already_submitted) {
+  if (state != AssignmentState::kCompleted) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the assignment is ", EnumName(state), "; feedback is taken after completion"));
+  }
+  if (already_submitted) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "feedback from the ", absl::AsciiStrToLower(EnumName(source)), " was already submitted"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckContractAcceptance(absl::string_view superseded_by, bool accepted) {
+  if (!superseded_by.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the contract is superseded by ", superseded_by, "; accept that one"));
+  }
+  if (accepted) return absl::FailedPreconditionError("the contract is already accepted");
+  return absl::OkStatus();
 }
 
 absl::StatusOr<OrderCancellationPlan> PlanOrderCancellation(

@@ -113,6 +113,16 @@ inline absl::Time BlockEnd(const Assignment& a, absl::Duration travel_buffer) {
   return a.end_time + travel_buffer;
 }
 
+// Feedback from `source` is taken once, after the task was completed:
+// FAILED_PRECONDITION before, ALREADY_EXISTS when that side already gave it.
+absl::Status CheckFeedbackTaken(
+    AssignmentState state, FeedbackSource source, bool already_submitted);
+
+// A contract is accepted once, and only its current version:
+// FAILED_PRECONDITION naming the newer contract, or saying it is accepted.
+// `superseded_by` is the newer contract's resource name ("" if none).
+absl::Status CheckContractAcceptance(absl::string_view superseded_by, bool accepted);
+
 struct OrderCancellationPlan {
   Order order;                      // CANCELLED, by whom and when
   std::vector<Assignment> changed;  // offers WITHDRAWN, held places CANCELLED with their fee

@@ -215,15 +215,11 @@ absl::StatusOr<domain::Feedback> AssignmentStore::SubmitFeedback(
     OrderTx tx(sql, db_.dialect());
     auto a = tx.GetAssignment(key, true);
     if (!a.ok()) return a.status();
-    if (a->state != AssignmentState::kCompleted) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the assignment is ", domain::EnumName(a->state),
-          "; feedback is taken after completion"));
-    }
     const std::string source = Name(feedback.source);
-    if (Count(sql, kCountFeedback, {key.exchange_id, key.order_id, key.id, source}) > 0) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "feedback from the ", absl::AsciiStrToLower(source), " was already submitted"));
+    const bool given =
+        Count(sql, kCountFeedback, {key.exchange_id, key.order_id, key.id, source}) > 0;
+    if (absl::Status s = domain::CheckFeedbackTaken(a->state, feedback.source, given); !s.ok()) {
+      return s;
     }
     feedback.create_time = now;
     Execute(

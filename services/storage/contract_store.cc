@@ -4,6 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/domain/order_lifecycle.h"
 #include "services/domain/validation.h"
 #include "services/storage/sql.h"
 
@@ -300,13 +301,11 @@ absl::StatusOr<StoredContract> ContractStore::Accept(
   return db_.Write([&](soci::session& sql) -> absl::StatusOr<StoredContract> {
     auto c = SelectContract(sql, key);
     if (!c.ok()) return c.status();
-    if (!c->superseded_by.empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the contract is superseded by ", ContractName(key.exchange_id, c->superseded_by),
-          "; accept that one"));
-    }
-    if (c->accepted_time != absl::UnixEpoch()) {
-      return absl::FailedPreconditionError("the contract is already accepted");
+    if (absl::Status s = domain::CheckContractAcceptance(
+            c->superseded_by.empty() ? "" : ContractName(key.exchange_id, c->superseded_by),
+            c->accepted_time != absl::UnixEpoch());
+        !s.ok()) {
+      return s;
     }
     if (Execute(sql, kAccept, {Micros(now), full_name, key.exchange_id, key.id}) != 1) {
       return absl::AbortedError("the contract changed meanwhile; retry");
