@@ -237,6 +237,32 @@ TEST(ValidateOrder, TextFieldsAreJudgedLikeEveryOtherText) {
       "must be UTF-8 text without control characters other than line breaks and tabs");
 }
 
+TEST(ValidateOrder, EnumsAreCheckedLikeEveryOtherEnum) {
+  const absl::Time now = absl::FromUnixSeconds(1'800'000'000);
+  Order o;
+  o.organization_id = "lyseo";
+  o.role = static_cast<Role>(99);
+  o.audience = Audience::kStudents;
+  o.topic = "Toipumistarina";
+  o.start_time = now + absl::Hours(24);
+  o.duration_minutes = 90;
+  o.address = "Kirkkokatu 1";
+  o.municipality = "398";
+  o.language = "fi";
+  o.experts_needed = 1;
+  o.experience_areas = {
+      ExperienceArea::kMentalHealth, ExperienceArea::kMentalHealth, ExperienceArea::kUnspecified};
+  FieldViolations v;
+  ValidateOrder(o, now, /*creating=*/true, "order", v);
+  std::vector<std::pair<std::string, std::string>> got;
+  for (const auto& f : v.list()) got.emplace_back(f.field, f.description);
+  EXPECT_THAT(
+      got, ElementsAre(
+               Pair("order.role", "unknown enum value"),
+               Pair("order.experience_areas[1]", "duplicate value"),
+               Pair("order.experience_areas[2]", "unknown or UNSPECIFIED enum value")));
+}
+
 TEST(ValidateOrder, RemoteNeedsNoPlace) {
   const absl::Time now = absl::FromUnixSeconds(1'800'000'000);
   Order o;

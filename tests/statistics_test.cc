@@ -88,5 +88,10 @@ TEST(Statistics, FeedbackPercentagesHaveOneDecimal) {
   EXPECT_DOUBLE_EQ(safe.options[0].percent, 100.0);
 }
 
+TEST(Statistics, OnlyFiguresAcrossExchangesHideSmallGroups) {
+  EXPECT_EQ(SuppressionThreshold(/*across_exchanges=*/true), 5);
+  EXPECT_EQ(SuppressionThreshold(/*across_exchanges=*/false), 0);
+}
+
 }  // namespace
 }  // namespace kokemus::domain

@@ -10,11 +10,6 @@
 namespace kokemus::domain {
 namespace {
 
-template <typename E>
-bool IsSet(E value) {
-  return IsKnown(value) && static_cast<int>(value) != 0;
-}
-
 // Entries sorted by valid_from: the one valid on `date` is the last not after it.
 template <typename T>
 const T* ValidOn(
@@ -43,8 +38,8 @@ void ValidateFeeSchedule(const FeeSchedule& s, absl::string_view prefix, FieldVi
   for (size_t i = 0; i < s.role_rules.size(); ++i) {
     const RoleFeeRule& r = s.role_rules[i];
     const std::string at = absl::StrCat(roles, "[", i, "]");
-    if (!IsSet(r.role)) v.Add(at + ".role", "is required (must not be UNSPECIFIED)");
-    if (!IsSet(r.kind)) v.Add(at + ".kind", "is required (must not be UNSPECIFIED)");
+    CheckRequiredEnum(r.role, at + ".role", v);
+    CheckRequiredEnum(r.kind, at + ".kind", v);
     CheckRange(r.amount_cents, 0, 1'000'000, at + ".amount_cents", v);
     CheckRange(r.minimum_cents, 0, 1'000'000, at + ".minimum_cents", v);
     for (size_t j = 0; j < i; ++j) {

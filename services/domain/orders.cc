@@ -12,14 +12,7 @@
 #include "services/reference/reference_data.h"
 
 namespace kokemus::domain {
-namespace {
-
-template <typename E>
-bool IsSet(E value) {
-  return IsKnown(value) && static_cast<int>(value) != 0;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 bool HoldsTime(AssignmentState state) {
   return state == AssignmentState::kAccepted || state == AssignmentState::kConfirmed;
@@ -93,11 +86,9 @@ void ValidateOrder(
         FieldPath(prefix, "organization"),
         "must be a resource name exchanges/{exchange}/organizations/{organization}");
   }
-  if (!IsSet(o.role)) v.Add(FieldPath(prefix, "role"), "is required (must not be UNSPECIFIED)");
+  CheckRequiredEnum(o.role, FieldPath(prefix, "role"), v);
   CheckText(o.topic, Text::kLine, 500, true, FieldPath(prefix, "topic"), v);
-  if (!IsSet(o.audience)) {
-    v.Add(FieldPath(prefix, "audience"), "is required (must not be UNSPECIFIED)");
-  }
+  CheckRequiredEnum(o.audience, FieldPath(prefix, "audience"), v);
   CheckRange(o.audience_size, 0, 10000, FieldPath(prefix, "audience_size"), v);
   if (o.start_time == absl::UnixEpoch()) {
     v.Add(FieldPath(prefix, "start_time"), "is required");
@@ -117,18 +108,13 @@ void ValidateOrder(
   } else if (!CanonicalLanguageTag(o.language)) {
     v.Add(FieldPath(prefix, "language"), "not a BCP-47 language tag such as fi, sv or en");
   }
-  const std::string areas = FieldPath(prefix, "experience_areas");
-  for (size_t i = 0; i < o.experience_areas.size(); ++i) {
-    if (!IsSet(o.experience_areas[i])) {
-      v.Add(absl::StrCat(areas, "[", i, "]"), "unknown or UNSPECIFIED enum value");
-    }
-  }
+  CheckEnumList(o.experience_areas, false, FieldPath(prefix, "experience_areas"), v);
   CheckRange(o.experts_needed, 1, 10, FieldPath(prefix, "experts_needed"), v);
   CheckText(o.notes, Text::kParagraphs, 2000, false, FieldPath(prefix, "notes"), v);
 }
 
 void ValidateFeedback(const Feedback& f, absl::string_view prefix, FieldViolations& v) {
-  if (!IsSet(f.source)) v.Add(FieldPath(prefix, "source"), "is required (must not be UNSPECIFIED)");
+  CheckRequiredEnum(f.source, FieldPath(prefix, "source"), v);
   if (f.source == FeedbackSource::kOrderer) {
     CheckRange(f.overall_rating, 1, 5, FieldPath(prefix, "overall_rating"), v);
     CheckRange(f.content_rating, 0, 5, FieldPath(prefix, "content_rating"), v);

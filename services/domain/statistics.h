@@ -142,6 +142,14 @@ struct Payee {
 std::vector<std::string> PayrollCsvLines(
     const std::vector<TaskRecord>& tasks, const std::map<std::string, Payee>& payees);
 
+// Figures that span exchanges leave out groups of fewer experts than this
+// (kept small enough to be useful, large enough that no one is recognised);
+// one exchange's own figures are shown whole.
+inline constexpr int kCrossExchangeSuppressionThreshold = 5;
+inline int SuppressionThreshold(bool across_exchanges) {
+  return across_exchanges ? kCrossExchangeSuppressionThreshold : 0;
+}
+
 // Gini coefficient of non-negative counts; 0 when all are equal or zero.
 double Gini(const std::vector<int>& counts);
 

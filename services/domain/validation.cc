@@ -99,10 +99,9 @@ void FieldViolations::Add(const absl::Status& status, absl::string_view prefix) 
 }
 
 absl::Status WithFieldPrefix(const absl::Status& status, absl::string_view prefix) {
-  if (prefix.empty() || ViolationsOf(status).empty()) return status;
   FieldViolations v;
   v.Add(status, prefix);
-  return v.ToStatus();
+  return v.empty() || prefix.empty() ? status : v.ToStatus();
 }
 
 bool IsValidId(absl::string_view id) {

@@ -151,7 +151,7 @@ grpc::Status ReportService::GetStatistics(
         if (!tasks.ok()) return tasks.status();
         auto active = store_.ActiveTrainedExperts(*exchange_id);
         if (!active.ok()) return active.status();
-        const int threshold = exchange_id->empty() ? kSuppressionThreshold : 0;
+        const int threshold = domain::SuppressionThreshold(exchange_id->empty());
         const domain::Statistics s =
             domain::ComputeStatistics(*tasks, *active, group_by, threshold);
         for (const auto& row : s.rows) ToProto(row, response->add_rows());
@@ -191,7 +191,7 @@ grpc::Status ReportService::GetFeedbackSummary(
         if (!v.empty()) return v.ToStatus();
         auto tasks = store_.Tasks(*exchange_id, period.from, period.to, false);
         if (!tasks.ok()) return tasks.status();
-        const int threshold = exchange_id->empty() ? kSuppressionThreshold : 0;
+        const int threshold = domain::SuppressionThreshold(exchange_id->empty());
         for (const domain::FeedbackGroup& g :
              domain::SummarizeFeedback(*tasks, group_by, threshold)) {
           v1::FeedbackGroup* out = response->add_groups();

@@ -9,9 +9,6 @@
 
 namespace kokemus::rpc {
 
-// Figures that span exchanges leave out groups of fewer experts than this.
-inline constexpr int kSuppressionThreshold = 5;
-
 class ReportService final : public v1::ReportService::Service {
  public:
   ReportService(storage::ReportStore& store, AccessGuard& guard) : store_(store), guard_(guard) {}
