@@ -1,0 +1,112 @@
+// assignment offer|accept|decline|confirm|complete|cancel|get|list,
+// order cancel, feedback submit, fees show|set.
+#include "absl/strings/str_cat.h"
+#include "clients/kokemusctl/commands.h"
+#include "clients/kokemusctl/proto_flags.h"
+
+namespace kokemus::cli {
+namespace {
+
+using O = v1::OrderService::Stub;
+
+// accept, decline and confirm: the name and --etag.
+template <typename Req, typename Resp>
+int Transition(Session& s, UnaryRpc<O, Req, Resp> rpc, const std::string& name) {
+  s.RequireNoMoreFlags();
+  Req req;
+  req.set_name(name);
+  req.set_etag(s.command().etag);
+  return s.Show(rpc, req);
+}
+
+}  // namespace
+
+int CancelOrderCommand(Session& s) {
+  v1::CancelOrderRequest req;
+  req.set_name(s.NameIn("orders"));
+  req.set_etag(s.command().etag);
+  SetFields(s.TakeFlags(), &req);
+  return s.Show(&O::CancelOrder, req);
+}
+
+int AssignmentCommand(Session& s) {
+  if (s.verb() == "offer") {
+    v1::OfferAssignmentRequest req;
+    req.set_parent(s.NameIn("orders"));
+    req.set_request_id(s.command().request_id);
+    if (auto id = s.TakeFlag("id")) req.set_assignment_id(*id);
+    SetFields(s.TakeFlags(), req.mutable_assignment());
+    s.ExpandReferences(*req.mutable_assignment());
+    return s.Show(&O::OfferAssignment, req);
+  }
+  if (s.verb() == "list") {
+    s.RequireNoMoreFlags();
+    const std::string parent =
+        s.command().id.empty() ? absl::StrCat(s.Parent(), "/orders/-") : s.NameIn("orders");
+    return s.List(
+        &O::ListAssignments, parent, "assignments",
+        {"name", "expert", "state", "fee_cents", "travel_cents", "total_cents"});
+  }
+  const std::string name = s.AssignmentName();
+  if (s.verb() == "get") {
+    s.RequireNoMoreFlags();
+    v1::GetAssignmentRequest req;
+    req.set_name(name);
+    return s.Show(&O::GetAssignment, req);
+  }
+  if (s.verb() == "accept") return Transition(s, &O::AcceptAssignment, name);
+  if (s.verb() == "decline") return Transition(s, &O::DeclineAssignment, name);
+  if (s.verb() == "confirm") return Transition(s, &O::ConfirmAssignment, name);
+  if (s.verb() == "complete") {
+    v1::CompleteAssignmentRequest req;
+    req.set_name(name);
+    req.set_etag(s.command().etag);
+    SetFields(s.TakeFlags(), &req);
+    return s.Show(&O::CompleteAssignment, req);
+  }
+  if (s.verb() == "cancel") {
+    v1::CancelAssignmentRequest req;
+    req.set_name(name);
+    req.set_etag(s.command().etag);
+    SetFields(s.TakeFlags(), &req);
+    return s.Show(&O::CancelAssignment, req);
+  }
+  throw UsageError{absl::StrCat("unknown verb ", s.verb(), " for assignment")};
+}
+
+int FeedbackCommand(Session& s) {
+  if (s.verb() != "submit") throw UsageError{"feedback has one verb: submit"};
+  v1::SubmitFeedbackRequest req;
+  req.set_parent(s.AssignmentName());
+  SetFields(s.TakeFlags(), req.mutable_feedback());
+  return s.Show(&O::SubmitFeedback, req);
+}
+
+// `fees show`; `fees set` replaces the lists given (--role-rules,
+// --travel-rates, --cancellation-rules) and keeps the others.
+int FeesCommand(Session& s) {
+  const std::string name = absl::StrCat(s.Parent(), "/feeSchedule");
+  v1::GetFeeScheduleRequest get;
+  get.set_name(name);
+  if (s.verb() == "show") {
+    s.RequireNoMoreFlags();
+    return s.Show(&O::GetFeeSchedule, get);
+  }
+  if (s.verb() != "set") throw UsageError{"fees verbs: show, set"};
+  const Flags flags = s.TakeFlags();
+  if (flags.empty()) {
+    throw UsageError{"fees set needs --role-rules, --travel-rates or --cancellation-rules"};
+  }
+  v1::UpdateFeeScheduleRequest req;
+  v1::FeeSchedule* schedule = req.mutable_fee_schedule();
+  *schedule = s.Call(&O::GetFeeSchedule, get).fee_schedule();
+  if (!s.command().etag.empty()) schedule->set_etag(s.command().etag);
+  v1::FeeSchedule given;
+  for (const auto& field : SetFields(flags, &given)) {
+    schedule->GetReflection()->ClearField(schedule, given.GetDescriptor()->FindFieldByName(field));
+  }
+  schedule->MergeFrom(given);
+  return s.Show(&O::UpdateFeeSchedule, req);
+}
+
+}  // namespace kokemus::cli

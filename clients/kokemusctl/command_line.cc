@@ -1,0 +1,175 @@
+#include "clients/kokemusctl/command_line.h"
+
+#include <cstdlib>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
+#include "services/reference/calendar.h"
+
+namespace kokemus::cli {
+
+const absl::string_view kUsage =
+    "usage: kokemusctl [--server HOST:PORT] [--output table|json] [--timeout 30s]\n"
+    "                  [--api-key KEY] [--plaintext | --tls-ca F [--tls-cert F --tls-key F]]\n"
+    "                  NOUN VERB [ID] [--FIELD VALUE]...\n"
+    "  exchange      create|get|list|update ID\n"
+    "  expert        create|get|list|update|delete ID            --exchange EX\n"
+    "  organization  create|get|list|update|delete ID            --exchange EX\n"
+    "  order         create|get|list|update|cancel ID            --exchange EX\n"
+    "  assignment    offer ORDER --expert E --offer-deadline T   --exchange EX\n"
+    "                accept|decline|confirm|complete|cancel|get ORDER/ASSIGNMENT\n"
+    "                list [ORDER]\n"
+    "  feedback      submit ORDER/ASSIGNMENT --source orderer|expert ...\n"
+    "  fees          show|set [--role-rules R] [--travel-rates T] [--cancellation-rules C]\n"
+    "  contract      generate ORDER/ASSIGNMENT [--language fi] [-o contract.pdf]\n"
+    "                get|accept|document CONTRACT; list          --exchange EX\n"
+    "  template      list; get|activate fi-1; upload --language fi --file F\n"
+    "  exchange      privacy-notice ID [--language fi] [--format pdf|text] [-o F]\n"
+    "                apply-retention ID|-   (erase what the retention rule says is due)\n"
+    "  match         rank ORDER [--max-candidates N] [--omit-excluded true]\n"
+    "                plan --from DAY|TIME --to DAY|TIME [--offer-deadline TIME]\n"
+    "                settings [--experience|--role|--travel|--fairness|--preferred|\n"
+    "                          --feedback W] [--rest-after-heavy-hours H]\n"
+    "  report        stats --from DAY --to DAY [--group-by category,role,...]\n"
+    "                feedback --from DAY --to DAY [--group-by role|month|year]\n"
+    "                export|payroll --from DAY --to DAY -o FILE.csv  (--exchange - : all)\n"
+    "                annual --year 2026 [--language fi|sv|en] -o report.pdf\n"
+    "  expert        export ID [-o F.json]; erase ID              --exchange EX\n"
+    "  key           create --role R --display-name N [--expires-in 90d] [--organization O]\n"
+    "                       [--expert E]  (--exchange - : a national key); list; revoke ID;\n"
+    "                whoami\n"
+    "  audit         list [--resource NAME] [--key ID] [--from T] [--to T] [--limit N];\n"
+    "                verify                                      (--exchange - : national)\n"
+    "  health        check [SERVICE]\n"
+    "  KOKEMUS_SERVER, KOKEMUS_EXCHANGE and KOKEMUS_API_KEY set --server, --exchange and\n"
+    "  --api-key; KOKEMUS_PLAINTEXT=true sets --plaintext, KOKEMUS_TLS_CA sets --tls-ca.\n"
+    "  list: [--filter EXPR] [--page-size N] [--all]; update/delete/transitions: [--etag E]\n"
+    "  create/offer: [--request-id UUID]; fields are the API's names with '-' for '_'\n";
+
+Command Parse(const std::vector<std::string>& args) {
+  Command c;
+  if (const char* env = std::getenv("KOKEMUS_SERVER"); env && *env) c.server = env;
+  if (const char* env = std::getenv("KOKEMUS_EXCHANGE"); env && *env) c.exchange = env;
+  if (const char* env = std::getenv("KOKEMUS_API_KEY"); env && *env) c.api_key = env;
+  if (const char* env = std::getenv("KOKEMUS_TLS_CA"); env && *env) c.tls_ca = env;
+  if (const char* env = std::getenv("KOKEMUS_PLAINTEXT"); env && *env) {
+    c.plaintext = absl::string_view(env) == "true" || absl::string_view(env) == "1";
+  }
+  std::vector<std::string> positional;
+  for (size_t i = 0; i < args.size(); ++i) {
+    absl::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") throw UsageError{""};
+    if (arg == "--all") {
+      c.all_pages = true;
+      continue;
+    }
+    if (arg == "--plaintext") {
+      c.plaintext = true;
+      continue;
+    }
+    if (arg == "-o") {
+      if (i + 1 >= args.size()) throw UsageError{"-o needs a file name"};
+      c.output_file = args[++i];
+      continue;
+    }
+    if (!absl::ConsumePrefix(&arg, "--")) {
+      positional.emplace_back(arg);
+      continue;
+    }
+    std::string name;
+    std::string value;
+    if (const size_t eq = arg.find('='); eq != absl::string_view::npos) {
+      name = std::string(arg.substr(0, eq));
+      value = std::string(arg.substr(eq + 1));
+    } else {
+      name = std::string(arg);
+      if (i + 1 >= args.size()) throw UsageError{absl::StrCat("--", name, " needs a value")};
+      value = args[++i];
+    }
+    absl::StrReplaceAll({{"_", "-"}}, &name);
+    if (name == "server") {
+      c.server = value;
+    } else if (name == "output") {
+      if (value != "table" && value != "json") {
+        throw UsageError{"--output must be table or json"};
+      }
+      c.output = value;
+    } else if (name == "timeout") {
+      if (!absl::ParseDuration(value, &c.timeout) || c.timeout <= absl::ZeroDuration()) {
+        throw UsageError{"--timeout must be a duration such as 30s"};
+      }
+    } else if (name == "exchange") {
+      c.exchange = value;
+    } else if (name == "filter") {
+      c.filter = value;
+    } else if (name == "page-size") {
+      if (!absl::SimpleAtoi(value, &c.page_size)) throw UsageError{"--page-size must be a number"};
+    } else if (name == "etag") {
+      c.etag = value;
+    } else if (name == "request-id") {
+      c.request_id = value;
+    } else if (name == "api-key") {
+      c.api_key = value;
+    } else if (name == "tls-ca") {
+      c.tls_ca = value;
+    } else if (name == "tls-cert") {
+      c.tls_cert = value;
+    } else if (name == "tls-key") {
+      c.tls_key = value;
+    } else {
+      c.fields.emplace_back(name, value);
+    }
+  }
+  if (positional.size() < 2) throw UsageError{"NOUN and VERB are required"};
+  c.noun = positional[0];
+  c.verb = positional[1];
+  if (positional.size() > 3) throw UsageError{"too many arguments"};
+  if (positional.size() == 3) c.id = positional[2];
+  if (c.plaintext && (!c.tls_ca.empty() || !c.tls_cert.empty())) {
+    throw UsageError{"--plaintext and --tls-* contradict each other"};
+  }
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    throw UsageError{"--tls-cert and --tls-key go together"};
+  }
+  return c;
+}
+
+absl::Time ParseTimestamp(absl::string_view text, absl::string_view flag) {
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
+    throw UsageError{absl::StrCat(
+        "--", flag,
+        ": not an RFC 3339 time such as "
+        "2026-12-01T09:00:00+02:00")};
+  }
+  return t;
+}
+
+int IntFlag(absl::string_view flag, const std::string& value) {
+  int n = 0;
+  if (!absl::SimpleAtoi(value, &n))
+    throw UsageError{absl::StrCat("--", flag, " must be a whole number")};
+  return n;
+}
+
+bool BoolFlag(absl::string_view flag, const std::string& value) {
+  if (value == "true") return true;
+  if (value == "false") return false;
+  throw UsageError{absl::StrCat("--", flag, " must be true or false")};
+}
+
+// A day (midnight in Helsinki) or an RFC 3339 time.
+absl::Time ParseDayOrTime(const std::string& text, absl::string_view flag) {
+  absl::CivilDay day;
+  if (text.size() == 10 && absl::ParseCivilTime(text, &day)) {
+    return absl::FromCivil(day, reference::HelsinkiTimeZone());
+  }
+  return ParseTimestamp(text, flag);
+}
+
+}  // namespace kokemus::cli

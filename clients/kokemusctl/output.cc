@@ -1,0 +1,151 @@
+#include "clients/kokemusctl/output.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "absl/time/time.h"
+#include "google/protobuf/reflection.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/reference/calendar.h"
+
+namespace kokemus::cli {
+
+namespace pb = google::protobuf;
+
+namespace {
+
+// Times show in Helsinki time, with the offset: 2026-12-10T10:00:00+02:00.
+std::string FormatTimestamp(const pb::Message& msg) {
+  const absl::TimeZone& helsinki = reference::HelsinkiTimeZone();
+  const auto& ts = static_cast<const pb::Timestamp&>(msg);
+  return absl::FormatTime(
+      absl::RFC3339_sec, absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos()),
+      helsinki);
+}
+
+std::string FormatMessage(const pb::Message& msg);
+
+std::string FormatElement(const pb::Message& msg, const pb::FieldDescriptor* f, int i) {
+  const pb::Reflection* r = msg.GetReflection();
+  const bool rep = f->is_repeated();
+  switch (f->cpp_type()) {
+    case pb::FieldDescriptor::CPPTYPE_STRING:
+      return rep ? r->GetRepeatedString(msg, f, i) : r->GetString(msg, f);
+    case pb::FieldDescriptor::CPPTYPE_INT32:
+      return absl::StrCat(rep ? r->GetRepeatedInt32(msg, f, i) : r->GetInt32(msg, f));
+    case pb::FieldDescriptor::CPPTYPE_INT64:
+      return absl::StrCat(rep ? r->GetRepeatedInt64(msg, f, i) : r->GetInt64(msg, f));
+    case pb::FieldDescriptor::CPPTYPE_BOOL:
+      return r->GetBool(msg, f) ? "true" : "false";
+    case pb::FieldDescriptor::CPPTYPE_DOUBLE:
+      return absl::StrFormat("%.2f", rep ? r->GetRepeatedDouble(msg, f, i) : r->GetDouble(msg, f));
+    case pb::FieldDescriptor::CPPTYPE_ENUM: {
+      const pb::EnumValueDescriptor* v = rep ? r->GetRepeatedEnum(msg, f, i) : r->GetEnum(msg, f);
+      absl::string_view prefix = f->enum_type()->value(0)->name();
+      absl::ConsumeSuffix(&prefix, "UNSPECIFIED");
+      absl::string_view name = v->name();
+      absl::ConsumePrefix(&name, prefix);
+      return std::string(name);
+    }
+    case pb::FieldDescriptor::CPPTYPE_MESSAGE:
+      if (!rep && !r->HasField(msg, f)) return "";  // unset (a key not revoked): blank
+      return FormatMessage(rep ? r->GetRepeatedMessage(msg, f, i) : r->GetMessage(msg, f));
+    default:
+      return "";
+  }
+}
+
+std::string FormatMessage(const pb::Message& msg) {
+  if (msg.GetDescriptor()->full_name() == "google.protobuf.Timestamp") {
+    return FormatTimestamp(msg);
+  }
+  if (msg.GetDescriptor()->full_name() == "kokemus.v1.ScoreParts") {
+    // Every part, named, zeros included: the coordinator reads why.
+    std::vector<std::string> parts;
+    for (int i = 0; i < msg.GetDescriptor()->field_count(); ++i) {
+      const pb::FieldDescriptor* f = msg.GetDescriptor()->field(i);
+      parts.push_back(absl::StrCat(f->name(), "=", FormatElement(msg, f, 0)));
+    }
+    return absl::StrJoin(parts, " ");
+  }
+  std::vector<const pb::FieldDescriptor*> fields;
+  msg.GetReflection()->ListFields(msg, &fields);
+  std::vector<std::string> parts;
+  for (const auto* f : fields) parts.push_back(FormatField(msg, f));
+  return absl::StrJoin(parts, " ");
+}
+
+size_t DisplayWidth(absl::string_view s) {
+  return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xc0) != 0x80; });
+}
+
+}  // namespace
+
+std::string FormatField(const pb::Message& msg, const pb::FieldDescriptor* f) {
+  if (!f->is_repeated()) return FormatElement(msg, f, 0);
+  std::vector<std::string> parts;
+  for (int i = 0; i < msg.GetReflection()->FieldSize(msg, f); ++i) {
+    parts.push_back(FormatElement(msg, f, i));
+  }
+  return absl::StrJoin(parts, f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE ? "; " : ",");
+}
+
+void PrintCells(const std::vector<std::vector<std::string>>& cells, std::ostream& out) {
+  std::vector<size_t> widths;
+  for (const auto& line : cells) {
+    if (widths.size() < line.size()) widths.resize(line.size(), 0);
+    for (size_t i = 0; i < line.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(line[i]));
+  }
+  for (const auto& line : cells) {
+    std::string text;
+    for (size_t i = 0; i < line.size(); ++i) {
+      absl::StrAppend(&text, line[i]);
+      if (i + 1 < line.size()) text.append(widths[i] - DisplayWidth(line[i]) + 2, ' ');
+    }
+    out << text << "\n";
+  }
+}
+
+void PrintTable(
+    const std::vector<const pb::Message*>& rows, const std::vector<std::string>& columns,
+    std::ostream& out) {
+  std::vector<std::vector<std::string>> cells;
+  std::vector<std::string> header;
+  for (const auto& c : columns) header.push_back(absl::AsciiStrToUpper(c));
+  cells.push_back(header);
+  for (const pb::Message* row : rows) {
+    std::vector<std::string> line;
+    for (const auto& c : columns) {
+      line.push_back(FormatField(*row, row->GetDescriptor()->FindFieldByName(c)));
+    }
+    cells.push_back(std::move(line));
+  }
+  PrintCells(cells, out);
+}
+
+void PrintResource(const pb::Message& msg, std::ostream& out) {
+  std::vector<const pb::FieldDescriptor*> fields;
+  msg.GetReflection()->ListFields(msg, &fields);
+  size_t width = 0;
+  for (const auto* f : fields) width = std::max(width, f->name().size());
+  for (const auto* f : fields) {
+    out << f->name() << ":" << std::string(width - f->name().size() + 1, ' ') << FormatField(msg, f)
+        << "\n";
+  }
+}
+
+void PrintJson(const pb::Message& msg, std::ostream& out) {
+  std::string json;
+  pb::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  (void)pb::util::MessageToJsonString(msg, &json, options);
+  out << json;
+  if (json.empty() || json.back() != '\n') out << "\n";
+}
+
+}  // namespace kokemus::cli

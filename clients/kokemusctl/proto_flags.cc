@@ -1,0 +1,191 @@
+#include "clients/kokemusctl/proto_flags.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "google/protobuf/reflection.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "kokemus/v1/expert.pb.h"
+#include "services/reference/reference_data.h"
+
+namespace kokemus::cli {
+
+namespace pb = google::protobuf;
+
+void SetTimestamp(pb::Message* msg, absl::Time t) {
+  auto* ts = static_cast<pb::Timestamp*>(msg);
+  const int64_t seconds = absl::ToUnixSeconds(t);
+  ts->set_seconds(seconds);
+  ts->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
+}
+
+int ParseEnumValue(const pb::EnumDescriptor* type, absl::string_view text, absl::string_view flag) {
+  const std::string upper = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(text));
+  absl::string_view prefix = type->value(0)->name();
+  absl::ConsumeSuffix(&prefix, "UNSPECIFIED");
+  if (const auto* v = type->FindValueByName(absl::StrCat(prefix, upper)); v && v->number() != 0) {
+    return v->number();
+  }
+  if (const auto* v = type->FindValueByName(upper); v && v->number() != 0) return v->number();
+  std::vector<std::string> names;
+  for (int i = 1; i < type->value_count(); ++i) {
+    names.push_back(absl::AsciiStrToLower(type->value(i)->name().substr(prefix.size())));
+  }
+  throw UsageError{absl::StrCat("--", flag, ": one of ", absl::StrJoin(names, ", "))};
+}
+
+namespace {
+
+std::string FieldName(absl::string_view flag) { return absl::StrReplaceAll(flag, {{"-", "_"}}); }
+
+bool IsOutputOnly(absl::string_view field) {
+  return field == "name" || field == "etag" || field == "create_time" || field == "update_time";
+}
+
+std::string MunicipalityCode(absl::string_view text) {
+  const auto& ref = reference::ReferenceData::Get();
+  if (const auto* m = ref.FindMunicipalityByName(text)) return m->code;
+  return std::string(text);  // a code, or left for the server to refuse
+}
+
+int ParseClock(absl::string_view text, absl::string_view flag) {
+  std::pair<absl::string_view, absl::string_view> hm = absl::StrSplit(text, ':');
+  int h = 0, m = 0;
+  if (!absl::SimpleAtoi(hm.first, &h) || !absl::SimpleAtoi(hm.second, &m)) {
+    throw UsageError{absl::StrCat("--", flag, ": times are HH:MM")};
+  }
+  return h * 60 + m;
+}
+
+void SetScalar(
+    pb::Message* msg, const pb::FieldDescriptor* f, absl::string_view text, absl::string_view flag);
+
+// Fills a message-typed list element from its one-string form.
+void FillMessage(pb::Message* msg, absl::string_view text, absl::string_view flag) {
+  const std::string& type = msg->GetDescriptor()->full_name();
+  if (type == "kokemus.v1.WeeklyWindow") {
+    std::vector<std::string> parts = absl::StrSplit(text, absl::ByAnyChar(" -"), absl::SkipEmpty());
+    if (parts.size() != 3) throw UsageError{absl::StrCat("--", flag, ": DAY HH:MM-HH:MM")};
+    auto* w = static_cast<v1::WeeklyWindow*>(msg);
+    w->set_day(static_cast<v1::Weekday>(ParseEnumValue(v1::Weekday_descriptor(), parts[0], flag)));
+    w->set_start_minute(ParseClock(parts[1], flag));
+    w->set_end_minute(ParseClock(parts[2], flag));
+  } else if (type == "kokemus.v1.UnavailablePeriod") {
+    std::pair<absl::string_view, absl::string_view> se = absl::StrSplit(text, '/');
+    auto* p = static_cast<v1::UnavailablePeriod*>(msg);
+    SetTimestamp(p->mutable_start_time(), ParseTimestamp(se.first, flag));
+    SetTimestamp(p->mutable_end_time(), ParseTimestamp(se.second, flag));
+  } else if (type == "google.protobuf.Timestamp") {
+    SetTimestamp(msg, ParseTimestamp(text, flag));
+  } else {
+    // Any other message: its fields in declaration order, separated by '|'
+    // ("lecturer|2026-01-01|fixed|15000|0|false" for a RoleFeeRule).
+    std::vector<std::string> parts = absl::StrSplit(text, '|');
+    const pb::Descriptor* d = msg->GetDescriptor();
+    if (static_cast<int>(parts.size()) > d->field_count()) {
+      throw UsageError{
+          absl::StrCat("--", flag, ": at most ", d->field_count(), " values separated by |")};
+    }
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (!parts[i].empty()) SetScalar(msg, d->field(static_cast<int>(i)), parts[i], flag);
+    }
+  }
+}
+
+void SetScalar(
+    pb::Message* msg, const pb::FieldDescriptor* f, absl::string_view text,
+    absl::string_view flag) {
+  const pb::Reflection* r = msg->GetReflection();
+  const bool rep = f->is_repeated();
+  switch (f->cpp_type()) {
+    case pb::FieldDescriptor::CPPTYPE_STRING: {
+      std::string value(text);
+      if (absl::StrContains(f->name(), "municipalit")) value = MunicipalityCode(text);
+      rep ? r->AddString(msg, f, value) : r->SetString(msg, f, value);
+      return;
+    }
+    case pb::FieldDescriptor::CPPTYPE_INT32: {
+      int32_t v;
+      if (!absl::SimpleAtoi(text, &v)) throw UsageError{absl::StrCat("--", flag, ": not a number")};
+      rep ? r->AddInt32(msg, f, v) : r->SetInt32(msg, f, v);
+      return;
+    }
+    case pb::FieldDescriptor::CPPTYPE_INT64: {
+      int64_t v;
+      if (!absl::SimpleAtoi(text, &v)) throw UsageError{absl::StrCat("--", flag, ": not a number")};
+      rep ? r->AddInt64(msg, f, v) : r->SetInt64(msg, f, v);
+      return;
+    }
+    case pb::FieldDescriptor::CPPTYPE_BOOL: {
+      bool v;
+      if (!absl::SimpleAtob(text, &v))
+        throw UsageError{absl::StrCat("--", flag, ": true or false")};
+      r->SetBool(msg, f, v);
+      return;
+    }
+    case pb::FieldDescriptor::CPPTYPE_ENUM: {
+      const int v = ParseEnumValue(f->enum_type(), text, flag);
+      rep ? r->AddEnumValue(msg, f, v) : r->SetEnumValue(msg, f, v);
+      return;
+    }
+    case pb::FieldDescriptor::CPPTYPE_MESSAGE:
+      FillMessage(rep ? r->AddMessage(msg, f) : r->MutableMessage(msg, f), text, flag);
+      return;
+    default:
+      throw UsageError{absl::StrCat("--", flag, " can't be set from the command line")};
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> SetFields(const Flags& flags, pb::Message* resource) {
+  std::vector<std::string> top_level;
+  for (const auto& [flag, value] : flags) {
+    std::vector<std::string> path = absl::StrSplit(FieldName(flag), '.');
+    pb::Message* msg = resource;
+    const pb::FieldDescriptor* f = nullptr;
+    for (size_t i = 0; i < path.size(); ++i) {
+      f = msg->GetDescriptor()->FindFieldByName(path[i]);
+      if (f == nullptr || (i == 0 && IsOutputOnly(path[i]))) {
+        throw UsageError{
+            absl::StrCat("unknown option --", flag, " for ", resource->GetDescriptor()->name())};
+      }
+      if (i + 1 < path.size()) {
+        if (f->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE || f->is_repeated()) {
+          throw UsageError{absl::StrCat("unknown option --", flag)};
+        }
+        msg = msg->GetReflection()->MutableMessage(msg, f);
+      }
+    }
+    if (f->is_repeated() && f->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE) {
+      for (absl::string_view part : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+        SetScalar(msg, f, absl::StripAsciiWhitespace(part), flag);
+      }
+    } else {
+      SetScalar(msg, f, value, flag);
+    }
+    if (std::find(top_level.begin(), top_level.end(), path[0]) == top_level.end()) {
+      top_level.push_back(path[0]);
+    }
+  }
+  return top_level;
+}
+
+pb::Message* MutableField(pb::Message& msg, absl::string_view name) {
+  const pb::FieldDescriptor* f = msg.GetDescriptor()->FindFieldByName(std::string(name));
+  return msg.GetReflection()->MutableMessage(&msg, f);
+}
+
+void SetString(pb::Message& msg, absl::string_view name, const std::string& value) {
+  const pb::FieldDescriptor* f = msg.GetDescriptor()->FindFieldByName(std::string(name));
+  msg.GetReflection()->SetString(&msg, f, value);
+}
+
+}  // namespace kokemus::cli
