@@ -14,6 +14,21 @@ using namespace order_rows;  // NOLINT
 
 namespace {
 
+// ListAssignments: by (order_id, id) from the page token's cursor, filtered.
+// Offers past their deadline are LAPSED even before the sweep marks them.
+constexpr char kAssignmentsInExchange[] = "exchange_id = :exchange_id";
+constexpr char kAssignmentsOfOrder[] = " AND order_id = :order_id";
+constexpr char kAssignmentsAfterCursor[] =
+    " AND (order_id > :o1 OR (order_id = :o2 AND id > :after))";
+constexpr char kAssignmentsPageOrder[] = " ORDER BY order_id, id LIMIT :limit";
+constexpr FilterSql kAssignmentFilters[] = {
+    {"state", "=", "LAPSED", "(state = 'LAPSED' OR (state = 'OFFERED' AND offer_deadline <= :v))",
+     FilterSql::Bind::kNow},
+    {"state", "=", "OFFERED", "state = 'OFFERED' AND offer_deadline > :v", FilterSql::Bind::kNow},
+    {"state", "=", "", "state = :v"},
+    {"expert", "=", "", "expert_id = :v"},
+};
+
 // One offer inside a write transaction (see AssignmentStore::Offer).
 absl::StatusOr<Assignment> OfferIn(
     OrderTx& tx, Assignment offer, const CreateOptions& options, absl::Time now) {
@@ -154,12 +169,12 @@ absl::StatusOr<Page<Assignment>> AssignmentStore::ListAssignments(
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
     OrderTx tx(sql, db_.dialect());
     Record values = {exchange_id};
-    std::string where = "exchange_id = :exchange_id";
+    std::string where = kAssignmentsInExchange;
     if (!order_id.empty()) {
       if (auto order = tx.GetOrder(exchange_id, order_id, false); !order.ok()) {
         return order.status();
       }
-      absl::StrAppend(&where, " AND order_id = :order_id");
+      absl::StrAppend(&where, kAssignmentsOfOrder);
       values.push_back(order_id);
     } else if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) {
       return s;
@@ -167,39 +182,19 @@ absl::StatusOr<Page<Assignment>> AssignmentStore::ListAssignments(
     if (!query.after_id.empty()) {
       // Cursor "order_id/id".
       std::pair<std::string, std::string> cursor = absl::StrSplit(query.after_id, '/');
-      absl::StrAppend(&where, " AND (order_id > :o1 OR (order_id = :o2 AND id > :after))");
+      absl::StrAppend(&where, kAssignmentsAfterCursor);
       values.insert(values.end(), {cursor.first, cursor.first, cursor.second});
     }
-    for (size_t i = 0; i < query.terms.size(); ++i) {
-      const domain::FilterTerm& t = query.terms[i];
-      if (t.field == "state" && t.value == "LAPSED") {
-        // Offers past their deadline are LAPSED even before the sweep marks them.
-        absl::StrAppend(
-            &where,
-            " AND (state = 'LAPSED' OR (state = 'OFFERED' AND "
-            "offer_deadline <= :f",
-            i, "))");
-        values.push_back(Micros(now));
-      } else if (t.field == "state" && t.value == "OFFERED") {
-        absl::StrAppend(&where, " AND state = 'OFFERED' AND offer_deadline > :f", i);
-        values.push_back(Micros(now));
-      } else if (t.field == "state") {
-        absl::StrAppend(&where, " AND state = :f", i);
-        values.push_back(t.value);
-      } else if (t.field == "expert") {
-        absl::StrAppend(&where, " AND expert_id = :f", i);
-        values.push_back(t.value);
-      } else {
-        return domain::InvalidField("filter", "unsupported field");
-      }
+    if (absl::Status s = AppendFilters(kAssignmentFilters, query.terms, now, where, values);
+        !s.ok()) {
+      return s;
     }
     values.push_back(static_cast<long long>(query.page_size + 1));
+    static const std::string kSelect =
+        absl::StrCat("SELECT ", kAssignmentColumns, " FROM assignments WHERE ");
     page.items = Query<Assignment>(
-        sql,
-        absl::StrCat(
-            "SELECT ", kAssignmentColumns, " FROM assignments WHERE ", where,
-            " ORDER BY order_id, id LIMIT :limit"),
-        std::move(values), [](const soci::row& row) { return ReadAssignment(row); });
+        sql, absl::StrCat(kSelect, where, kAssignmentsPageOrder), std::move(values),
+        [](const soci::row& row) { return ReadAssignment(row); });
     for (Assignment& a : page.items) a.state = domain::EffectiveState(a, now);
     FinishPage(
         page, query, [](const Assignment& a) { return absl::StrCat(a.order_id, "/", a.id); });

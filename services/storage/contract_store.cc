@@ -62,6 +62,15 @@ constexpr char kSelectPdf[] =
     "SELECT pdf_base64 FROM contracts WHERE exchange_id = :exchange_id AND id = :id";
 constexpr char kSelectText[] =
     "SELECT plain_text FROM contracts WHERE exchange_id = :exchange_id AND id = :id";
+// ListContracts: newest first, by (create_time, id) from the page token's
+// cursor; "assignment" filters by "order/assignment".
+constexpr char kContractsInExchange[] = "exchange_id = :exchange_id";
+constexpr char kContractsAfterCursor[] =
+    " AND (create_time < :t1 OR (create_time = :t2 AND id < :id))";
+constexpr char kContractsPageOrder[] = " ORDER BY create_time DESC, id DESC LIMIT :limit";
+constexpr FilterSql kContractFilters[] = {
+    {"assignment", "=", "", "order_id = :v AND assignment_id = :w", FilterSql::Bind::kPair},
+};
 constexpr char kSupersede[] =
     "UPDATE contracts SET superseded_by = :by WHERE exchange_id = :exchange_id AND id = :id";
 constexpr char kAccept[] =
@@ -263,30 +272,25 @@ absl::StatusOr<Page<StoredContract>> ContractStore::ListContracts(
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
     if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
     Record values = {exchange_id};
-    std::string where = "exchange_id = :exchange_id";
+    std::string where = kContractsInExchange;
     if (!query.after_id.empty()) {
       std::pair<std::string, std::string> cursor = absl::StrSplit(query.after_id, '/');
       long long time = 0;
       if (!absl::SimpleAtoi(cursor.first, &time)) {
         return domain::InvalidField("page_token", "not a page token from this service");
       }
-      absl::StrAppend(&where, " AND (create_time < :t1 OR (create_time = :t2 AND id < :id))");
+      absl::StrAppend(&where, kContractsAfterCursor);
       values.insert(values.end(), {time, time, cursor.second});
     }
-    for (size_t i = 0; i < query.terms.size(); ++i) {
-      // "assignment": "order/assignment" ids.
-      std::pair<std::string, std::string> ids = absl::StrSplit(query.terms[i].value, '/');
-      absl::StrAppend(&where, " AND order_id = :o", i, " AND assignment_id = :a", i);
-      values.push_back(std::move(ids.first));
-      values.push_back(std::move(ids.second));
+    if (absl::Status s = AppendFilters(kContractFilters, query.terms, db_.Now(), where, values);
+        !s.ok()) {
+      return s;
     }
     values.push_back(static_cast<long long>(query.page_size + 1));
+    static const std::string kSelect =
+        absl::StrCat("SELECT ", kContractColumns, " FROM contracts WHERE ");
     page.items = Query<StoredContract>(
-        sql,
-        absl::StrCat(
-            "SELECT ", kContractColumns, " FROM contracts WHERE ", where,
-            " ORDER BY create_time DESC, id DESC LIMIT :limit"),
-        std::move(values), ReadContract);
+        sql, absl::StrCat(kSelect, where, kContractsPageOrder), std::move(values), ReadContract);
     FinishPage(page, query, [](const StoredContract& c) {
       return absl::StrCat(Micros(c.create_time), "/", c.id);
     });

@@ -10,6 +10,23 @@ namespace kokemus::storage {
 // schedule stores.
 using namespace order_rows;  // NOLINT
 
+namespace {
+
+// ListOrders: by (start_time, id) from the page token's cursor, filtered.
+constexpr char kOrdersInExchange[] = "exchange_id = :exchange_id";
+constexpr char kOrdersAfterCursor[] =
+    " AND (start_time > :s1 OR (start_time = :s2 AND id > :after))";
+constexpr char kOrdersPageOrder[] = " ORDER BY start_time, id LIMIT :limit";
+constexpr FilterSql kOrderFilters[] = {
+    {"state", "=", "", "state = :v"},
+    {"organization", "=", "", "organization_id = :v"},
+    {"start_time", "=", "", "start_time = :v", FilterSql::Bind::kNumber},
+    {"start_time", ">=", "", "start_time >= :v", FilterSql::Bind::kNumber},
+    {"start_time", "<", "", "start_time < :v", FilterSql::Bind::kNumber},
+};
+
+}  // namespace
+
 absl::StatusOr<Order> OrderStore::CreateOrder(Order order, const CreateOptions& options) {
   return db_.Write([&](soci::session& sql) -> absl::StatusOr<Order> {
     OrderTx tx(sql, db_.dialect());
@@ -85,7 +102,7 @@ absl::StatusOr<Page<Order>> OrderStore::ListOrders(const domain::ListQuery& quer
     if (!exchange_id.ok()) return exchange_id.status();
     if (absl::Status s = CheckExchangeExists(sql, *exchange_id); !s.ok()) return s;
     Record values = {*exchange_id};
-    std::string where = "exchange_id = :exchange_id";
+    std::string where = kOrdersInExchange;
     if (!query.after_id.empty()) {
       // Cursor "start_micros/id": orders come by (start_time, id).
       std::pair<std::string, std::string> cursor = absl::StrSplit(query.after_id, '/');
@@ -93,36 +110,18 @@ absl::StatusOr<Page<Order>> OrderStore::ListOrders(const domain::ListQuery& quer
       if (!absl::SimpleAtoi(cursor.first, &start) || cursor.second.empty()) {
         return domain::InvalidField("page_token", "not a page token from this service");
       }
-      absl::StrAppend(&where, " AND (start_time > :s1 OR (start_time = :s2 AND id > :after))");
+      absl::StrAppend(&where, kOrdersAfterCursor);
       values.insert(values.end(), {start, start, cursor.second});
     }
-    for (size_t i = 0; i < query.terms.size(); ++i) {
-      const domain::FilterTerm& t = query.terms[i];
-      if (t.field == "state") {
-        absl::StrAppend(&where, " AND state = :f", i);
-        values.push_back(t.value);
-      } else if (t.field == "organization") {
-        absl::StrAppend(&where, " AND organization_id = :f", i);
-        values.push_back(t.value);
-      } else if (t.field == "start_time") {
-        absl::StrAppend(
-            &where, " AND start_time ",
-            t.op == ">="  ? ">="
-            : t.op == "<" ? "<"
-                          : "=",
-            " :f", i);
-        values.push_back(std::stoll(t.value));
-      } else {
-        return domain::InvalidField("filter", "unsupported field");
-      }
+    if (absl::Status s = AppendFilters(kOrderFilters, query.terms, db_.Now(), where, values);
+        !s.ok()) {
+      return s;
     }
     values.push_back(static_cast<long long>(query.page_size + 1));
+    static const std::string kSelect =
+        absl::StrCat("SELECT ", kOrderColumns, " FROM orders WHERE ");
     page.items = Query<Order>(
-        sql,
-        absl::StrCat(
-            "SELECT ", kOrderColumns, " FROM orders WHERE ", where,
-            " ORDER BY start_time, id LIMIT :limit"),
-        std::move(values), ReadOrder);
+        sql, absl::StrCat(kSelect, where, kOrdersPageOrder), std::move(values), ReadOrder);
     FinishPage(
         page, query, [](const Order& o) { return absl::StrCat(Micros(o.start_time), "/", o.id); });
     return absl::OkStatus();

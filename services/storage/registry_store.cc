@@ -114,6 +114,24 @@ std::vector<E> EnumListFrom(const Json& json) {
 // ---------------------------------------------------------------------------
 // Per-resource tables.
 
+// The filters each list takes (ListExchanges, ListExperts, ListOrganizations).
+constexpr FilterSql kExchangeFilters[] = {
+    {"wellbeing_region", "=", "", "wellbeing_region = :v"},
+};
+constexpr FilterSql kExpertFilters[] = {
+    {"state", "=", "", "state = :v"},
+    {"home_municipality", "=", "", "home_municipality = :v"},
+    {"payment_method", "=", "", "payment_method = :v"},
+};
+constexpr FilterSql kOrganizationFilters[] = {
+    {"sector", "=", "", "sector = :v"},
+    {"kind", "=", "", "kind = :v"},
+    {"municipality", "=", "", "municipality = :v"},
+};
+constexpr char kExchangesAfter[] = "id > :after_id";
+constexpr char kInExchangeAfter[] = "exchange_id = :exchange_id AND id > :after_id";
+constexpr char kPageById[] = " ORDER BY id LIMIT :limit";
+
 template <typename T>
 struct TableOf;
 
@@ -124,6 +142,7 @@ struct TableOf<Exchange> {
   static constexpr const char* kColumns = kExchangeColumns;
   static constexpr const char* kInsert = kInsertExchange;
   static constexpr const char* kUpdate = kUpdateExchange;
+  static constexpr absl::Span<const FilterSql> kFilters = kExchangeFilters;
   static Key KeyOf(const Exchange& e) { return {"", e.id}; }
   static domain::Meta& MetaOf(Exchange& e) { return e.meta; }
   static Record Data(const Exchange& e) {
@@ -157,6 +176,7 @@ struct TableOf<Expert> {
   static constexpr const char* kColumns = kExpertColumns;
   static constexpr const char* kInsert = kInsertExpert;
   static constexpr const char* kUpdate = kUpdateExpert;
+  static constexpr absl::Span<const FilterSql> kFilters = kExpertFilters;
   static Key KeyOf(const Expert& e) { return {e.exchange_id, e.id}; }
   static domain::Meta& MetaOf(Expert& e) { return e.meta; }
   static Record Data(const Expert& e) {
@@ -243,6 +263,7 @@ struct TableOf<Organization> {
   static constexpr const char* kColumns = kOrganizationColumns;
   static constexpr const char* kInsert = kInsertOrganization;
   static constexpr const char* kUpdate = kUpdateOrganization;
+  static constexpr absl::Span<const FilterSql> kFilters = kOrganizationFilters;
   static Key KeyOf(const Organization& o) { return {o.exchange_id, o.id}; }
   static domain::Meta& MetaOf(Organization& o) { return o.meta; }
   static Record Data(const Organization& o) {
@@ -337,17 +358,6 @@ absl::Status CheckParentExists(soci::session& sql, const Key& key) {
 
 // The filter fields of each resource are its column names; only fields that
 // domain::*FilterFields() allow ever reach here.
-template <typename T>
-bool IsFilterColumn(absl::string_view field) {
-  if constexpr (std::is_same_v<T, Exchange>) {
-    return field == "wellbeing_region";
-  } else if constexpr (std::is_same_v<T, Expert>) {
-    return field == "state" || field == "home_municipality" || field == "payment_method";
-  } else {
-    return field == "sector" || field == "kind" || field == "municipality";
-  }
-}
-
 }  // namespace
 
 template <typename T>
@@ -395,7 +405,7 @@ absl::StatusOr<Page<T>> RegistryStore::List(const domain::ListQuery& query) {
     Record values;
     std::string where;
     if constexpr (std::is_same_v<T, Exchange>) {
-      where = "id > :after_id";
+      where = kExchangesAfter;
       values.push_back(query.after_id);
     } else {
       absl::StatusOr<std::string> exchange_id = domain::ParseExchangeName(query.scope, "parent");
@@ -403,22 +413,18 @@ absl::StatusOr<Page<T>> RegistryStore::List(const domain::ListQuery& query) {
       if (absl::Status s = CheckParentExists<T>(sql, {*exchange_id, ""}); !s.ok()) {
         return s;
       }
-      where = "exchange_id = :exchange_id AND id > :after_id";
+      where = kInExchangeAfter;
       values.push_back(*exchange_id);
       values.push_back(query.after_id);
     }
-    for (size_t i = 0; i < query.terms.size(); ++i) {
-      const domain::FilterTerm& term = query.terms[i];
-      if (!IsFilterColumn<T>(term.field)) {
-        return domain::InvalidField("filter", "unsupported field");
-      }
-      absl::StrAppend(&where, " AND ", term.field, " = :f", i);
-      values.push_back(term.value);
+    if (absl::Status s = AppendFilters(TableOf<T>::kFilters, query.terms, db_.Now(), where, values);
+        !s.ok()) {
+      return s;
     }
     values.push_back(static_cast<long long>(query.page_size + 1));
-    const std::string sql_text = absl::StrCat(
-        "SELECT ", TableOf<T>::kColumns, " FROM ", TableOf<T>::kTable, " WHERE ", where,
-        " ORDER BY id LIMIT :limit");
+    static const std::string kSelect =
+        absl::StrCat("SELECT ", TableOf<T>::kColumns, " FROM ", TableOf<T>::kTable, " WHERE ");
+    const std::string sql_text = absl::StrCat(kSelect, where, kPageById);
     soci::details::prepare_temp_type statement = (sql.prepare << sql_text);
     Bind(statement, values);
     soci::rowset<soci::row> rows(statement);

@@ -1,6 +1,9 @@
 #include "services/storage/sql.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "services/domain/listing.h"
 #include "services/domain/validation.h"
 
@@ -16,6 +19,50 @@ constexpr char kInsertCreateRequest[] =
     ":fingerprint, :resource_id, :create_time)";
 
 }  // namespace
+
+absl::Status AppendFilters(
+    absl::Span<const FilterSql> table, const std::vector<domain::FilterTerm>& terms, absl::Time now,
+    std::string& where, Record& values) {
+  for (size_t i = 0; i < terms.size(); ++i) {
+    const domain::FilterTerm& t = terms[i];
+    const FilterSql* row = nullptr;
+    for (const FilterSql& candidate : table) {
+      if (candidate.field == t.field && candidate.op == t.op &&
+          (candidate.value.empty() || candidate.value == t.value)) {
+        row = &candidate;
+        break;
+      }
+    }
+    if (row == nullptr) return domain::InvalidField("filter", "unsupported field");
+    absl::StrAppend(
+        &where, " AND ",
+        absl::StrReplaceAll(
+            row->condition, {{":v", absl::StrCat(":v", i)}, {":w", absl::StrCat(":w", i)}}));
+    switch (row->bind) {
+      case FilterSql::Bind::kText:
+        values.push_back(t.value);
+        break;
+      case FilterSql::Bind::kNumber: {
+        long long number = 0;
+        if (!absl::SimpleAtoi(t.value, &number)) {
+          return domain::InvalidField("filter", "not a number");
+        }
+        values.push_back(number);
+        break;
+      }
+      case FilterSql::Bind::kNow:
+        values.push_back(Micros(now));
+        break;
+      case FilterSql::Bind::kPair: {
+        std::pair<std::string, std::string> pair = absl::StrSplit(t.value, '/');
+        values.push_back(std::move(pair.first));
+        values.push_back(std::move(pair.second));
+        break;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::Status CheckExchangeExists(soci::session& sql, const std::string& exchange_id) {
   if (Count(sql, "SELECT COUNT(*) FROM exchanges WHERE id = :id", {exchange_id}) == 0) {

@@ -14,10 +14,13 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "nlohmann/json.hpp"
 #include "services/domain/enum_names.h"
+#include "services/domain/listing.h"
 #include "soci/soci.h"
 
 namespace kokemus::storage {
@@ -90,6 +93,30 @@ std::vector<T> Query(soci::session& sql, const std::string& query, Record values
 long long Execute(soci::session& sql, const char* query, Record values);
 // Runs a query whose one row is one integer (COUNT(*), a setting).
 long long Count(soci::session& sql, const char* query, Record values);
+
+// One condition a list's filter can add, in a table of named constants per
+// list: the API's field and operator (and, for a value with its own SQL, the
+// value), and the SQL condition on the bound value ":v".
+struct FilterSql {
+  enum class Bind {
+    kText,    // the value as given
+    kNumber,  // the value as an integer (times are microseconds)
+    kNow,     // the time of the call: conditions that depend on the clock
+    kPair,    // "a/b": :v is a, :w is b
+  };
+  absl::string_view field;
+  absl::string_view op;         // "=", ">=" or "<"
+  absl::string_view value;      // "": any value
+  absl::string_view condition;  // "state = :v"
+  Bind bind = Bind::kText;
+};
+
+// Appends " AND condition" to `where` for each term, placeholders numbered by
+// term, and binds its value; INVALID_ARGUMENT for a term no row of `table`
+// takes (the RPC layer's filter parser lets only known fields through).
+absl::Status AppendFilters(
+    absl::Span<const FilterSql> table, const std::vector<domain::FilterTerm>& terms, absl::Time now,
+    std::string& where, Record& values);
 
 // OK if the exchange exists; NOT_FOUND "exchanges/{id} not found" otherwise.
 absl::Status CheckExchangeExists(soci::session& sql, const std::string& exchange_id);
