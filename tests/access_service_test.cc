@@ -540,7 +540,7 @@ TEST_P(AccessServiceTest, KeysAreMadeShownOnceListedWithoutSecretsAndRevokedAtOn
     // A coordinator makes no national keys and can't reach another exchange's.
     grpc::ClientContext ctx;
     v1::CreateApiKeyRequest national = create;
-    national.set_parent("exchanges/-");
+    national.set_parent("");
     national.mutable_api_key()->set_role(v1::ACCESS_ROLE_NATIONAL_ADMIN);
     v1::CreateApiKeyResponse resp;
     EXPECT_EQ(
@@ -565,6 +565,135 @@ TEST_P(AccessServiceTest, KeysAreMadeShownOnceListedWithoutSecretsAndRevokedAtOn
     EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(s.error_message(), "invalid API key");
   }
+}
+
+TEST_P(AccessServiceTest, NationalKeysLiveInTheTopLevelCollectionAndKeyListsPage) {
+  const std::string admin = Key(AccessRole::kNationalAdmin, "");
+  const std::string admin_name = "apiKeys/" + KeyId(admin);
+  auto access = v1::AccessService::NewStub(As(admin));
+  auto create = [&](const std::string& parent, v1::AccessRole role, v1::CreateApiKeyResponse* out) {
+    grpc::ClientContext ctx;
+    v1::CreateApiKeyRequest req;
+    req.set_parent(parent);
+    req.mutable_api_key()->set_display_name("Tilastot");
+    req.mutable_api_key()->set_role(role);
+    *req.mutable_api_key()->mutable_expire_time() = rpc::ToProto(absl::Now() + absl::Hours(48));
+    return access->CreateApiKey(&ctx, req, out);
+  };
+  v1::CreateApiKeyResponse reporter;
+  ASSERT_TRUE(create("", v1::ACCESS_ROLE_REPORTER, &reporter).ok());
+  EXPECT_THAT(reporter.api_key().name(), ::testing::MatchesRegex("apiKeys/[a-z0-9-]+"));
+  EXPECT_EQ(reporter.api_key().creator(), admin_name);
+  v1::CreateApiKeyResponse coordinator;
+  ASSERT_TRUE(create("exchanges/ph", v1::ACCESS_ROLE_COORDINATOR, &coordinator).ok());
+  EXPECT_THAT(coordinator.api_key().name(), ::testing::StartsWith("exchanges/ph/apiKeys/"));
+  EXPECT_EQ(coordinator.api_key().creator(), admin_name);
+  // `exchanges/-` reads across exchanges; nothing is written through it.
+  v1::CreateApiKeyResponse refused;
+  grpc::Status wildcard = create("exchanges/-", v1::ACCESS_ROLE_REPORTER, &refused);
+  EXPECT_EQ(wildcard.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(
+      testing_support::Violations(wildcard),
+      ElementsAre(
+          Pair("parent", "must be empty for a national key (the top-level apiKeys collection)")));
+
+  auto list = [&](const std::string& parent, int page_size) {
+    std::vector<std::string> names;
+    std::string token;
+    int pages = 0;
+    do {
+      grpc::ClientContext ctx;
+      v1::ListApiKeysRequest req;
+      req.set_parent(parent);
+      req.set_page_size(page_size);
+      req.set_page_token(token);
+      v1::ListApiKeysResponse resp;
+      grpc::Status s = access->ListApiKeys(&ctx, req, &resp);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok()) break;
+      EXPECT_LE(resp.api_keys_size(), page_size);
+      for (const auto& k : resp.api_keys()) names.push_back(k.name());
+      token = resp.next_page_token();
+      ++pages;
+    } while (!token.empty());
+    return std::make_pair(names, pages);
+  };
+  // The national keys only (the fixture's administrator's too), a key a page.
+  const auto national = list("", 1);
+  EXPECT_THAT(national.first, ::testing::IsSupersetOf({admin_name, reporter.api_key().name()}));
+  EXPECT_THAT(national.first, ::testing::Each(::testing::StartsWith("apiKeys/")));
+  EXPECT_EQ(national.second, static_cast<int>(national.first.size()));
+  const auto every = list("exchanges/-", 2);
+  EXPECT_THAT(every.first, ::testing::Contains(coordinator.api_key().name()));
+  EXPECT_THAT(every.first, ::testing::Contains(admin_name));
+  EXPECT_TRUE(std::is_sorted(every.first.begin(), every.first.end(), [](auto& a, auto& b) {
+    return a.substr(a.rfind('/')) < b.substr(b.rfind('/'));
+  }));
+  {
+    // A token belongs to its parent.
+    grpc::ClientContext first;
+    v1::ListApiKeysRequest req;
+    req.set_page_size(1);
+    v1::ListApiKeysResponse resp;
+    ASSERT_TRUE(access->ListApiKeys(&first, req, &resp).ok());
+    grpc::ClientContext second;
+    req.set_parent("exchanges/-");
+    req.set_page_token(resp.next_page_token());
+    grpc::Status s = access->ListApiKeys(&second, req, &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(
+        testing_support::Violations(s),
+        ElementsAre(Pair("page_token", "belongs to a request with another parent or filter")));
+  }
+  {
+    // A key is revoked by its own name only.
+    const std::string id = reporter.api_key().name().substr(strlen("apiKeys/"));
+    grpc::ClientContext wrong;
+    v1::RevokeApiKeyRequest req;
+    req.set_name("exchanges/ph/apiKeys/" + id);
+    v1::RevokeApiKeyResponse resp;
+    EXPECT_EQ(access->RevokeApiKey(&wrong, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+    grpc::ClientContext right;
+    req.set_name(reporter.api_key().name());
+    ASSERT_TRUE(access->RevokeApiKey(&right, req, &resp).ok());
+    EXPECT_TRUE(resp.api_key().has_revoke_time());
+  }
+  // The national chain names the administrator's key; pages follow tokens.
+  std::vector<std::string> methods;
+  std::string token;
+  int pages = 0;
+  do {
+    grpc::ClientContext ctx;
+    v1::ListAuditRecordsRequest req;
+    req.set_parent("exchanges/-");
+    req.set_api_key(admin_name);
+    req.set_page_size(2);
+    req.set_page_token(token);
+    v1::ListAuditRecordsResponse resp;
+    grpc::Status s = access->ListAuditRecords(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    for (const auto& r : resp.audit_records()) {
+      EXPECT_EQ(r.api_key(), admin_name);
+      methods.push_back(r.method());
+    }
+    token = resp.next_page_token();
+    ++pages;
+  } while (!token.empty());
+  EXPECT_THAT(
+      methods, ElementsAre(
+                   "kokemus.v1.AccessService/RevokeApiKey", "kokemus.v1.AccessService/RevokeApiKey",
+                   "kokemus.v1.AccessService/CreateApiKey", "kokemus.v1.AccessService/CreateApiKey",
+                   "kokemus.v1.AccessService/CreateApiKey"));
+  EXPECT_EQ(pages, 3);
+  grpc::ClientContext bad;
+  v1::ListAuditRecordsRequest req;
+  req.set_parent("exchanges/-");
+  req.set_api_key("kaisa");
+  v1::ListAuditRecordsResponse resp;
+  grpc::Status s = access->ListAuditRecords(&bad, req, &resp);
+  EXPECT_THAT(
+      testing_support::Violations(s),
+      ElementsAre(Pair("api_key", "must be apiKeys/{key} or exchanges/{exchange}/apiKeys/{key}")));
 }
 
 TEST_P(AccessServiceTest, AccessesToPersonalDataAreAuditedAndTamperingIsFound) {
@@ -592,32 +721,39 @@ TEST_P(AccessServiceTest, AccessesToPersonalDataAreAuditedAndTamperingIsFound) {
         registry->CreateExpert(&taken, create, &created).error_code(),
         grpc::StatusCode::ALREADY_EXISTS);
   }
-  auto list = [&](const std::string& resource, const std::string& key_id) {
+  const std::string coordinator_name = "exchanges/ph/apiKeys/" + KeyId(coordinator);
+  const std::string intruder_name = "exchanges/hel/apiKeys/" + KeyId(intruder);
+  auto list = [&](const std::string& resource, const std::string& key_name) {
     grpc::ClientContext ctx;
     v1::ListAuditRecordsRequest req;
     req.set_parent("exchanges/ph");
     req.set_resource(resource);
-    req.set_api_key_id(key_id);
+    req.set_api_key(key_name);
     v1::ListAuditRecordsResponse resp;
     grpc::Status s = access->ListAuditRecords(&ctx, req, &resp);
     EXPECT_TRUE(s.ok()) << s.error_message();
     std::vector<std::string> lines;
     for (const auto& r : resp.audit_records()) {
       lines.push_back(absl::StrCat(r.method(), " ", r.role(), " ", r.outcome(), " ", r.resource()));
+      // The key by name, in its own exchange (the intruder's is hel's).
+      EXPECT_THAT(
+          r.api_key(),
+          ::testing::AnyOf(
+              coordinator_name, intruder_name, ::testing::StartsWith("exchanges/ph/apiKeys/")));
     }
     return lines;
   };
   // Who accessed kaisa (newest first): the failed create, the intruder, the
   // coordinator's read.
   EXPECT_THAT(
-      list(kExpert, KeyId(coordinator)),
+      list(kExpert, coordinator_name),
       ElementsAre(
           "kokemus.v1.RegistryService/CreateExpert COORDINATOR ALREADY_EXISTS "
           "exchanges/ph/experts/kaisa",
           "kokemus.v1.RegistryService/GetExpert COORDINATOR OK "
           "exchanges/ph/experts/kaisa"));
   EXPECT_THAT(
-      list("", KeyId(intruder)),
+      list("", intruder_name),
       ElementsAre("kokemus.v1.RegistryService/GetExpert COORDINATOR NOT_FOUND "
                   "exchanges/ph/experts/kaisa"));
   // Every key: the set-up's creation too.

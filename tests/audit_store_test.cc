@@ -77,20 +77,57 @@ TEST_P(AuditStoreTest, AnswersWhoAccessedAnExpertAndWhatAKeyDid) {
       t0_ + absl::Seconds(3));
   AuditQuery about_kaisa;
   about_kaisa.resource = "exchanges/ph/experts/kaisa";
-  auto records = audit_->List(about_kaisa);
-  ASSERT_TRUE(records.ok());
-  ASSERT_EQ(records->size(), 2u);
-  EXPECT_EQ((*records)[0].method, "kokemus.v1.RegistryService/UpdateExpert");  // newest first
-  EXPECT_EQ((*records)[0].seq, 3);
-  EXPECT_EQ((*records)[1].seq, 1);
-  EXPECT_EQ((*records)[1].time, t0_);
+  auto page = audit_->List(about_kaisa);
+  ASSERT_TRUE(page.ok());
+  const std::vector<AuditRecord>& records = page->records;
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].method, "kokemus.v1.RegistryService/UpdateExpert");  // newest first
+  EXPECT_EQ(records[0].seq, 3);
+  EXPECT_EQ(records[1].seq, 1);
+  EXPECT_EQ(records[1].time, t0_);
+  EXPECT_EQ(page->next, "");
   AuditQuery by_key;
   by_key.key_id = "k1";
-  EXPECT_EQ(audit_->List(by_key)->size(), 2u);
+  EXPECT_EQ(audit_->List(by_key)->records.size(), 2u);
   AuditQuery in_hus;
   in_hus.exchange_id = "hus";
-  ASSERT_EQ(audit_->List(in_hus)->size(), 1u);
-  EXPECT_EQ((*audit_->List(in_hus))[0].seq, 1);  // chains are per exchange
+  ASSERT_EQ(audit_->List(in_hus)->records.size(), 1u);
+  EXPECT_EQ(audit_->List(in_hus)->records[0].seq, 1);  // chains are per exchange
+  EXPECT_THAT(Problems("ph"), ElementsAre());
+  EXPECT_THAT(Problems("hus"), ElementsAre());
+}
+
+TEST_P(AuditStoreTest, PagesFollowTheCursorWithoutGapsOrRepeats) {
+  // Two records share each second across two chains: the cursor breaks ties
+  // by chain and sequence.
+  for (int i = 0; i < 5; ++i) {
+    Append(
+        "ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa",
+        t0_ + absl::Seconds(i));
+    Append(
+        "hus", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/hus/experts/kaisa",
+        t0_ + absl::Seconds(i));
+  }
+  AuditQuery q;
+  q.page_size = 3;
+  std::vector<std::string> seen;
+  int pages = 0;
+  do {
+    auto page = audit_->List(q);
+    ASSERT_TRUE(page.ok());
+    ++pages;
+    for (const AuditRecord& r : page->records) {
+      seen.push_back(absl::StrCat(r.exchange_id, ":", r.seq));
+    }
+    q.after = page->next;
+  } while (!q.after.empty());
+  EXPECT_EQ(pages, 4);
+  EXPECT_THAT(
+      seen,
+      ElementsAre(
+          "hus:5", "ph:5", "hus:4", "ph:4", "hus:3", "ph:3", "hus:2", "ph:2", "hus:1", "ph:1"));
+  q.after = "not-a-cursor";
+  EXPECT_EQ(audit_->List(q).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(Problems("ph"), ElementsAre());
   EXPECT_THAT(Problems("hus"), ElementsAre());
 }
@@ -138,7 +175,7 @@ TEST_P(AuditStoreTest, ARecordCommitsOnlyWithItsTransaction) {
   });
   EXPECT_EQ(failed.code(), absl::StatusCode::kAborted);
   AuditQuery all;
-  EXPECT_TRUE(audit_->List(all)->empty());
+  EXPECT_TRUE(audit_->List(all)->records.empty());
   EXPECT_THAT(Problems("ph"), ElementsAre());
 }
 
@@ -173,12 +210,12 @@ TEST_P(AuditStoreTest, RacingReadersAreGroupCommittedIntoIntactChains) {
   for (const char* exchange : {"ph", "hel"}) {
     AuditQuery q;
     q.exchange_id = exchange;
-    q.limit = 1000;
-    auto records = audit_->List(q);
-    ASSERT_TRUE(records.ok());
-    ASSERT_EQ(records->size(), 160u) << exchange;
+    q.page_size = 1000;
+    auto page = audit_->List(q);
+    ASSERT_TRUE(page.ok());
+    ASSERT_EQ(page->records.size(), 160u) << exchange;
     std::vector<int64_t> seqs;
-    for (const AuditRecord& r : *records) seqs.push_back(r.seq);
+    for (const AuditRecord& r : page->records) seqs.push_back(r.seq);
     std::sort(seqs.begin(), seqs.end());
     for (size_t i = 0; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], static_cast<int64_t>(i + 1));
   }

@@ -128,7 +128,7 @@ TEST_P(KeyStoreTest, EachRoleHasItsScope) {
       Fields(keys_->Create(national, now_).status()),
       ElementsAre(
           std::pair<std::string, std::string>(
-              "parent", "must be exchanges/- for a national administrator"),
+              "parent", "must be empty for a national administrator (the top-level apiKeys)"),
           std::pair<std::string, std::string>("api_key.expire_time", "must be in the future")));
   orderer.principal.organization_id = "nope";
   EXPECT_EQ(
@@ -141,13 +141,16 @@ TEST_P(KeyStoreTest, EachRoleHasItsScope) {
   EXPECT_EQ(
       keys_->Create(Key(AccessRole::kCoordinator, "hus"), now_).status().message(),
       "exchanges/hus not found");
-  auto listed = keys_->List("ph");
+  auto listed = keys_->List({KeyScope::Kind::kExchange, "ph"}, domain::ListQuery());
   ASSERT_TRUE(listed.ok());
   // The test channel's own coordinator key is there too.
   std::vector<std::string> roles;
-  for (const ApiKey& k : *listed) roles.push_back(std::string(AccessRoleName(k.principal.role)));
+  for (const ApiKey& k : listed->items) {
+    roles.push_back(std::string(AccessRoleName(k.principal.role)));
+  }
   EXPECT_THAT(roles, ::testing::UnorderedElementsAre("COORDINATOR", "ORDERER_SYSTEM"));
-  for (const ApiKey& k : *listed) {
+  EXPECT_EQ(listed->next_page_token, "");
+  for (const ApiKey& k : listed->items) {
     if (k.principal.role == AccessRole::kOrdererSystem) {
       EXPECT_EQ(k.principal.organization_id, "lyseo");
     }

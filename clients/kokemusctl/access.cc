@@ -12,9 +12,23 @@ namespace {
 
 using A = v1::AccessService::Stub;
 
+// Keys live in an exchange, or (no --exchange, or `--exchange -`) in the
+// top-level collection of national keys.
+std::string KeyParent(const Session& s) {
+  const std::string& exchange = s.command().exchange;
+  return exchange.empty() || exchange == "-" ? "" : s.Parent();
+}
+
+// A key's name from its id (or the full name given).
+std::string KeyName(const Session& s, const std::string& id) {
+  if (absl::StrContains(id, '/')) return id;
+  const std::string parent = KeyParent(s);
+  return parent.empty() ? absl::StrCat("apiKeys/", id) : absl::StrCat(parent, "/apiKeys/", id);
+}
+
 int CreateKey(Session& s) {
   v1::CreateApiKeyRequest req;
-  req.set_parent(s.ScopeParent());
+  req.set_parent(KeyParent(s));
   v1::ApiKey* key = req.mutable_api_key();
   key->set_display_name(s.TakeFlag("display-name").value_or(""));
   const std::string role = s.TakeFlag("role").value_or("");
@@ -51,18 +65,17 @@ int KeyCommand(Session& s) {
   if (s.verb() == "create") return CreateKey(s);
   s.RequireNoMoreFlags();
   if (s.verb() == "list") {
+    // `--exchange -`: every key; no exchange: the national keys.
+    const std::string parent = s.command().exchange == "-" ? "exchanges/-" : KeyParent(s);
     v1::ListApiKeysRequest req;
-    req.set_parent(s.ScopeParent());
-    const v1::ListApiKeysResponse resp = s.Call(&A::ListApiKeys, req);
-    return s.Print(resp, [&] {
-      s.Table(resp, "api_keys", {"name", "display_name", "role", "expire_time", "revoke_time"});
-    });
+    req.set_parent(parent);
+    return s.List(
+        &A::ListApiKeys, req, "api_keys",
+        {"name", "display_name", "role", "expire_time", "revoke_time"});
   }
   if (s.verb() == "revoke") {
-    const std::string id = s.RequireId();
     v1::RevokeApiKeyRequest req;
-    req.set_name(
-        absl::StartsWith(id, "exchanges/") ? id : absl::StrCat(s.ScopeParent(), "/apiKeys/", id));
+    req.set_name(KeyName(s, s.RequireId()));
     return s.Show(&A::RevokeApiKey, req);
   }
   if (s.verb() == "whoami") return s.Show(&A::GetCaller, v1::GetCallerRequest());
@@ -78,18 +91,16 @@ int AuditCommand(Session& s) {
       req.set_resource(
           absl::StartsWith(*r, "exchanges/") ? *r : absl::StrCat(s.Parent(), "/experts/", *r));
     }
-    if (auto key = s.TakeFlag("key")) req.set_api_key_id(*key);
+    if (auto key = s.TakeFlag("key")) req.set_api_key(KeyName(s, *key));
     if (auto from = s.TakeFlag("from")) {
       SetTimestamp(req.mutable_start_time(), ParseDayOrTime(*from, "from"));
     }
     if (auto to = s.TakeFlag("to")) SetTimestamp(req.mutable_end_time(), ParseDayOrTime(*to, "to"));
     if (auto limit = s.TakeFlag("limit")) req.set_page_size(IntFlag("limit", *limit));
     s.RequireNoMoreFlags();
-    const v1::ListAuditRecordsResponse resp = s.Call(&A::ListAuditRecords, req);
-    return s.Print(resp, [&] {
-      s.Table(
-          resp, "audit_records", {"time", "api_key_id", "role", "method", "resource", "outcome"});
-    });
+    return s.List(
+        &A::ListAuditRecords, req, "audit_records",
+        {"time", "api_key", "role", "method", "resource", "outcome"});
   }
   if (s.verb() == "verify") {
     s.RequireNoMoreFlags();

@@ -81,11 +81,15 @@ void Session::Table(
   PrintTable(rows, columns, out_);
 }
 
-void Session::SetListRequest(
-    const std::string& parent, const std::string& token, pb::Message& req) const {
-  if (!parent.empty()) SetString(req, "parent", parent);
+void Session::SetParent(const std::string& parent, pb::Message& req) const {
+  SetString(req, "parent", parent);
+}
+
+void Session::SetPageRequest(const std::string& token, pb::Message& req) const {
   const pb::Reflection* r = req.GetReflection();
-  r->SetInt32(&req, req.GetDescriptor()->FindFieldByName("page_size"), c_.page_size);
+  if (c_.page_size != 0) {
+    r->SetInt32(&req, req.GetDescriptor()->FindFieldByName("page_size"), c_.page_size);
+  }
   SetString(req, "page_token", token);
   if (req.GetDescriptor()->FindFieldByName("filter") != nullptr) {
     SetString(req, "filter", c_.filter);

@@ -91,16 +91,17 @@ class Session final {
       const google::protobuf::Message& msg, absl::string_view repeated_field,
       const std::vector<std::string>& columns);
 
-  // Lists one page, or every page with --all, as a table or as JSON.
+  // Lists one page, or every page with --all, as a table or as JSON;
+  // `request` has what stays the same from page to page (parent, filters).
   template <typename Stub, typename Req, typename Resp>
   int List(
-      UnaryRpc<Stub, Req, Resp> rpc, const std::string& parent, absl::string_view repeated_field,
+      UnaryRpc<Stub, Req, Resp> rpc, const Req& request, absl::string_view repeated_field,
       const std::vector<std::string>& columns) {
     Resp all;
     std::string token;
     do {
-      Req req;
-      SetListRequest(parent, token, req);
+      Req req = request;
+      SetPageRequest(token, req);
       Resp page = Call(rpc, req);
       token = page.next_page_token();
       page.clear_next_page_token();
@@ -113,6 +114,16 @@ class Session final {
         err_ << "(more results: add --all to list every page)\n";
       }
     });
+  }
+
+  // The same for a list whose request has only a parent ("": none).
+  template <typename Stub, typename Req, typename Resp>
+  int List(
+      UnaryRpc<Stub, Req, Resp> rpc, const std::string& parent, absl::string_view repeated_field,
+      const std::vector<std::string>& columns) {
+    Req request;
+    if (!parent.empty()) SetParent(parent, request);
+    return List(rpc, request, repeated_field, columns);
   }
 
   // Writes a document to -o FILE, or to stdout without -o.
@@ -146,8 +157,9 @@ class Session final {
   void RequireNoMoreFlags() const;
 
  private:
-  void SetListRequest(
-      const std::string& parent, const std::string& token, google::protobuf::Message& req) const;
+  void SetParent(const std::string& parent, google::protobuf::Message& req) const;
+  // --page-size, the token and --filter (a usage error for a list without one).
+  void SetPageRequest(const std::string& token, google::protobuf::Message& req) const;
 
   const Command& c_;
   Flags flags_;  // flags still to read

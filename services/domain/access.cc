@@ -149,7 +149,7 @@ void ValidateNewKey(
   }
   if (p.role == AccessRole::kUnspecified) v.Add("api_key.role", "is required");
   if (p.role == AccessRole::kNationalAdmin && !p.exchange_id.empty()) {
-    v.Add("parent", "must be exchanges/- for a national administrator");
+    v.Add("parent", "must be empty for a national administrator (the top-level apiKeys)");
   }
   if ((p.role == AccessRole::kCoordinator || p.role == AccessRole::kOrdererSystem ||
        p.role == AccessRole::kExpert) &&

@@ -98,6 +98,24 @@ std::string ChildResourceName(
   return absl::StrCat("exchanges/", exchange_id, "/", collection, "/", id);
 }
 
+std::string ApiKeyName(absl::string_view exchange_id, absl::string_view key_id) {
+  return exchange_id.empty() ? absl::StrCat("apiKeys/", key_id)
+                             : ChildResourceName(exchange_id, "apiKeys", key_id);
+}
+
+absl::StatusOr<ChildName> ParseApiKeyName(absl::string_view name, absl::string_view field) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() == 2 && parts[0] == "apiKeys" && IsValidId(parts[1])) {
+    return ChildName{"", std::string(parts[1])};
+  }
+  if (parts.size() == 4 && parts[0] == "exchanges" && IsValidId(parts[1]) &&
+      parts[2] == "apiKeys" && IsValidId(parts[3])) {
+    return ChildName{std::string(parts[1]), std::string(parts[3])};
+  }
+  return InvalidField(
+      std::string(field), "must be apiKeys/{key} or exchanges/{exchange}/apiKeys/{key}");
+}
+
 std::vector<FilterField> ExchangeFilterFields() {
   return {{"wellbeing_region", [](absl::string_view value) -> std::optional<std::string> {
              std::string code = absl::AsciiStrToUpper(value);

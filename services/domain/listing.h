@@ -40,6 +40,11 @@ std::string ExchangeName(absl::string_view exchange_id);
 std::string ChildResourceName(
     absl::string_view exchange_id, absl::string_view collection, absl::string_view id);
 
+// API keys: `exchanges/{exchange}/apiKeys/{key}`, or `apiKeys/{key}` for a
+// national key (exchange_id ""), the top-level collection.
+std::string ApiKeyName(absl::string_view exchange_id, absl::string_view key_id);
+absl::StatusOr<ChildName> ParseApiKeyName(absl::string_view name, absl::string_view field);
+
 // One `field OP value` term of a list filter, with the value in canonical
 // form; OP is "=", or for ordered fields also ">=" or "<".
 struct FilterTerm {

@@ -39,7 +39,8 @@ absl::Status Caller::MaySee(
 
 absl::StatusOr<std::string> ExchangeOfResource(
     absl::string_view resource, absl::string_view field) {
-  if (resource.empty()) return std::string();
+  // National keys are the top-level collection apiKeys/{key}.
+  if (resource.empty() || absl::StartsWith(resource, "apiKeys/")) return std::string();
   absl::string_view rest = resource;
   if (!absl::ConsumePrefix(&rest, "exchanges/")) {
     return domain::InvalidField(

@@ -16,6 +16,8 @@ namespace {
 using domain::AccessRole;
 
 constexpr int kDefaultAuditRecords = 100;
+// A parent that reads across every exchange (AIP-159); never written through.
+constexpr char kEveryExchange[] = "exchanges/-";
 constexpr int kMaxAuditRecords = 1000;
 
 std::string ExchangePart(const std::string& exchange_id) {
@@ -25,7 +27,7 @@ std::string ExchangePart(const std::string& exchange_id) {
 v1::ApiKey ToProto(const storage::ApiKey& key) {
   v1::ApiKey p;
   const domain::Principal& who = key.principal;
-  p.set_name(absl::StrCat(ExchangePart(who.exchange_id), "/apiKeys/", key.id));
+  p.set_name(domain::ApiKeyName(who.exchange_id, key.id));
   p.set_display_name(key.display_name);
   p.set_role(static_cast<v1::AccessRole>(who.role));
   if (!who.organization_id.empty()) {
@@ -40,7 +42,9 @@ v1::ApiKey ToProto(const storage::ApiKey& key) {
   if (key.revoke_time != absl::UnixEpoch()) {
     *p.mutable_revoke_time() = rpc::ToProto(key.revoke_time);
   }
-  p.set_creator(key.created_by);
+  if (!key.created_by.empty()) {
+    p.set_creator(domain::ApiKeyName(key.created_by_exchange_id, key.created_by));
+  }
   return p;
 }
 
@@ -69,6 +73,10 @@ grpc::Status AccessService::CreateApiKey(
   return guard_.Run(
       context, "AccessService/CreateApiKey", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
+        if (request->parent() == kEveryExchange) {
+          return domain::InvalidField(
+              "parent", "must be empty for a national key (the top-level apiKeys collection)");
+        }
         const v1::ApiKey& in = request->api_key();
         domain::FieldViolations v;
         storage::ApiKey key;
@@ -98,9 +106,16 @@ grpc::Status AccessService::ListApiKeys(
   return guard_.Run(
       context, "AccessService/ListApiKeys", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
-        auto keys = keys_.List(caller.exchange_id());
+        auto query = domain::ParseListQuery(
+            request->parent(), request->page_size(), request->page_token(), "", {});
+        if (!query.ok()) return query.status();
+        storage::KeyScope scope{storage::KeyScope::Kind::kExchange, caller.exchange_id()};
+        if (request->parent().empty()) scope.kind = storage::KeyScope::Kind::kNational;
+        if (request->parent() == kEveryExchange) scope.kind = storage::KeyScope::Kind::kEvery;
+        auto keys = keys_.List(scope, *query);
         if (!keys.ok()) return keys.status();
-        for (const storage::ApiKey& k : *keys) *response->add_api_keys() = ToProto(k);
+        for (const storage::ApiKey& k : keys->items) *response->add_api_keys() = ToProto(k);
+        response->set_next_page_token(keys->next_page_token);
         return absl::OkStatus();
       });
 }
@@ -111,19 +126,14 @@ grpc::Status AccessService::RevokeApiKey(
   return guard_.Run(
       context, "AccessService/RevokeApiKey", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
-        absl::string_view name = request->name();
-        const std::string prefix = absl::StrCat(ExchangePart(caller.exchange_id()), "/apiKeys/");
-        if (!absl::ConsumePrefix(&name, prefix) || !domain::IsValidId(name)) {
-          return domain::InvalidField("name", "must be exchanges/{exchange}/apiKeys/{key}");
-        }
-        const std::string id(name);
-        auto key = keys_.Get(id);
-        // A key of another exchange is not found, like a missing one.
-        if (!key.ok() ||
-            (!caller.exchange_id().empty() && key->principal.exchange_id != caller.exchange_id())) {
+        auto name = domain::ParseApiKeyName(request->name(), "name");
+        if (!name.ok()) return name.status();
+        auto key = keys_.Get(name->id);
+        // A key named under another exchange is not found, like a missing one.
+        if (!key.ok() || key->principal.exchange_id != name->exchange_id) {
           return absl::NotFoundError(absl::StrCat(request->name(), " not found"));
         }
-        auto revoked = keys_.Revoke(id, caller.now());
+        auto revoked = keys_.Revoke(name->id, caller.now());
         if (!revoked.ok()) return revoked.status();
         guard_.ForgetKeys();
         *response->mutable_api_key() = ToProto(*revoked);
@@ -149,31 +159,44 @@ grpc::Status AccessService::ListAuditRecords(
       context, "AccessService/ListAuditRecords", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         domain::FieldViolations v;
-        if (request->page_size() < 0) v.Add("page_size", "must not be negative");
-        if (!request->api_key_id().empty() && !domain::IsValidId(request->api_key_id())) {
-          v.Add("api_key_id", "must be a key id");
+        storage::AuditQuery query;
+        query.exchange_id = caller.exchange_id();
+        if (!request->api_key().empty()) {
+          auto key = domain::ParseApiKeyName(request->api_key(), "api_key");
+          if (key.ok()) query.key_id = key->id;
+          v.Add(key.status());
         }
         if (!request->resource().empty() && !absl::StartsWith(request->resource(), "exchanges/")) {
           v.Add("resource", "must be a resource name under exchanges/{exchange}");
         }
+        // The token belongs to the same parent and filters.
+        auto page = domain::ParseListQuery(
+            absl::StrCat(
+                request->parent(), " ", request->resource(), " ", request->api_key(), " ",
+                request->start_time().ShortDebugString(), " ",
+                request->end_time().ShortDebugString()),
+            request->page_size(), request->page_token(), "", {});
+        v.Add(page.status());
         if (!v.empty()) return v.ToStatus();
-        storage::AuditQuery query;
-        query.exchange_id = caller.exchange_id();
         query.resource = request->resource();
-        query.key_id = request->api_key_id();
         if (request->has_start_time()) query.from = FromProto(request->start_time());
         if (request->has_end_time()) query.to = FromProto(request->end_time());
-        query.limit = request->page_size() == 0 ? kDefaultAuditRecords
-                                                : std::min(request->page_size(), kMaxAuditRecords);
+        query.page_size = request->page_size() == 0
+                              ? kDefaultAuditRecords
+                              : std::min(request->page_size(), kMaxAuditRecords);
+        query.after = page->after_id;
         if (absl::Status s = guard_.FlushAudit(); !s.ok()) return s;
         auto records = audit_.List(query);
         if (!records.ok()) return records.status();
-        for (const storage::AuditRecord& r : *records) {
+        if (!records->next.empty()) {
+          response->set_next_page_token(domain::NextPageToken(*page, records->next));
+        }
+        for (const storage::AuditRecord& r : records->records) {
           v1::AuditRecord* out = response->add_audit_records();
           out->set_exchange(ExchangePart(r.exchange_id));
           out->set_sequence(r.seq);
           *out->mutable_time() = rpc::ToProto(r.time);
-          out->set_api_key_id(r.key_id);
+          if (!r.key_id.empty()) out->set_api_key(domain::ApiKeyName(r.key_exchange_id, r.key_id));
           out->set_role(r.role);
           out->set_method(r.method);
           out->set_resource(r.resource);

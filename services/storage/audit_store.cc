@@ -6,7 +6,9 @@
 #include <limits>
 #include <map>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/substitute.h"
 #include "services/domain/digest.h"
 #include "services/storage/sql.h"
@@ -16,6 +18,27 @@ namespace {
 
 constexpr char kColumns[] =
     "chain, seq, time, key_id, role, exchange_id, method, resource, outcome, prev_hash, hash";
+constexpr char kCreateHead[] =
+    "INSERT INTO audit_heads (chain, seq, hash) VALUES (:chain, 0, '') ON CONFLICT (chain) "
+    "DO NOTHING";
+constexpr char kSelectHead[] = "SELECT seq, hash FROM audit_heads WHERE chain = :chain";
+constexpr char kLockHead[] = "SELECT seq, hash FROM audit_heads WHERE chain = :chain FOR UPDATE";
+constexpr char kUpdateHead[] =
+    "UPDATE audit_heads SET seq = :seq, hash = :hash WHERE chain = :chain";
+// The calling key's exchange; a key no longer kept (an erased expert's) was
+// one of the record's exchange.
+constexpr char kKeyExchange[] =
+    "COALESCE((SELECT k.exchange_id FROM api_keys k WHERE k.id = audit_log.key_id), "
+    "audit_log.exchange_id)";
+// ListAuditRecords: newest first, by (time DESC, chain, seq DESC) from the
+// cursor, in a time window, filtered.
+constexpr char kRecordsInWindow[] = " WHERE time >= :from AND time < :to";
+constexpr char kRecordsOfChain[] = " AND chain = :chain";
+constexpr char kRecordsAbout[] = " AND (resource = :r OR resource LIKE :prefix)";
+constexpr char kRecordsOfKey[] = " AND key_id = :key";
+constexpr char kRecordsAfterCursor[] =
+    " AND (time < :t1 OR (time = :t2 AND (chain > :c1 OR (chain = :c2 AND seq < :s))))";
+constexpr char kRecordsPageOrder[] = " ORDER BY time DESC, chain, seq DESC LIMIT :limit";
 
 // Rows per INSERT statement when a batch is appended.
 constexpr size_t kRowsPerInsert = 100;
@@ -71,23 +94,17 @@ absl::Status AuditStore::AppendAll(
   // Chains in name order, so concurrent batches lock their heads alike.
   std::map<std::string, std::vector<AuditRecord*>> chains;
   for (AuditRecord* r : records) chains[ChainOf(r->exchange_id)].push_back(r);
-  const char* lock = dialect == Dialect::kPostgresql ? " FOR UPDATE" : "";
+  const bool lock_head = dialect == Dialect::kPostgresql;
   for (auto& [chain, list] : chains) {
-    Execute(
-        sql,
-        "INSERT INTO audit_heads (chain, seq, hash) VALUES (:chain, 0, '') ON CONFLICT (chain) "
-        "DO NOTHING",
-        {chain});
+    Execute(sql, kCreateHead, {chain});
     long long seq = 0;
     std::string prev;
-    Query<int>(
-        sql, absl::StrCat("SELECT seq, hash FROM audit_heads WHERE chain = :chain", lock), {chain},
-        [&](const soci::row& row) {
+    Query<int>(sql, lock_head ? kLockHead : kSelectHead, {chain}, [&](const soci::row& row) {
       RowReader r(row);
       seq = r.Int();
       prev = r.Text();
       return 0;
-        });
+    });
     for (size_t start = 0; start < list.size(); start += kRowsPerInsert) {
       const size_t end = std::min(list.size(), start + kRowsPerInsert);
       std::string insert = absl::StrCat("INSERT INTO audit_log (", kColumns, ") VALUES ");
@@ -114,9 +131,7 @@ absl::Status AuditStore::AppendAll(
       }
       Execute(sql, insert.c_str(), std::move(values));
     }
-    Execute(
-        sql, "UPDATE audit_heads SET seq = :seq, hash = :hash WHERE chain = :chain",
-        {seq, prev, chain});
+    Execute(sql, kUpdateHead, {seq, prev, chain});
   }
   return absl::OkStatus();
 }
@@ -190,11 +205,12 @@ void AuditWriter::Run() {
   }
 }
 
-absl::StatusOr<std::vector<AuditRecord>> AuditStore::List(const AuditQuery& q) {
-  std::vector<AuditRecord> out;
-  absl::Status status = db_.Read([&](soci::session& sql) {
-    std::string query =
-        absl::StrCat("SELECT ", kColumns, " FROM audit_log WHERE time >= :from AND time < :to");
+absl::StatusOr<AuditPage> AuditStore::List(const AuditQuery& q) {
+  AuditPage page;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    static const std::string kSelect =
+        absl::StrCat("SELECT ", kColumns, ", ", kKeyExchange, " FROM audit_log");
+    std::string query = absl::StrCat(kSelect, kRecordsInWindow);
     Record values;
     const long long from = Micros(q.from == absl::InfinitePast() ? absl::UnixEpoch() : q.from);
     const long long to =
@@ -202,36 +218,57 @@ absl::StatusOr<std::vector<AuditRecord>> AuditStore::List(const AuditQuery& q) {
     values.emplace_back(std::in_place_type<long long>, from);
     values.emplace_back(std::in_place_type<long long>, to);
     if (!q.exchange_id.empty()) {
-      absl::StrAppend(&query, " AND chain = :chain");
+      absl::StrAppend(&query, kRecordsOfChain);
       values.push_back(q.exchange_id);
     }
     if (!q.resource.empty()) {
-      absl::StrAppend(&query, " AND (resource = :r OR resource LIKE :prefix)");
+      absl::StrAppend(&query, kRecordsAbout);
       values.push_back(q.resource);
       values.push_back(q.resource + "/%");
     }
     if (!q.key_id.empty()) {
-      absl::StrAppend(&query, " AND key_id = :key");
+      absl::StrAppend(&query, kRecordsOfKey);
       values.push_back(q.key_id);
     }
-    absl::StrAppend(&query, " ORDER BY time DESC, chain, seq DESC LIMIT :limit");
-    values.emplace_back(std::in_place_type<long long>, q.limit);
-    for (Stored& s : Query<Stored>(sql, query, std::move(values), Read)) {
-      out.push_back(std::move(s.record));
+    if (!q.after.empty()) {
+      std::vector<std::string> cursor = absl::StrSplit(q.after, '/');
+      long long time = 0;
+      long long seq = 0;
+      if (cursor.size() != 3 || !absl::SimpleAtoi(cursor[0], &time) ||
+          !absl::SimpleAtoi(cursor[2], &seq)) {
+        return absl::InvalidArgumentError("not a cursor of the audit log");
+      }
+      absl::StrAppend(&query, kRecordsAfterCursor);
+      values.insert(values.end(), {time, time, cursor[1], cursor[1], seq});
+    }
+    absl::StrAppend(&query, kRecordsPageOrder);
+    values.emplace_back(std::in_place_type<long long>, q.page_size + 1);
+    auto read = [](const soci::row& row) {
+      Stored s = Read(row);
+      s.record.key_exchange_id = row.get<std::string>(11);
+      return s;
+    };
+    for (Stored& s : Query<Stored>(sql, query, std::move(values), read)) {
+      page.records.push_back(std::move(s.record));
+    }
+    if (page.records.size() > static_cast<size_t>(q.page_size)) {
+      page.records.pop_back();
+      const AuditRecord& last = page.records.back();
+      page.next = absl::StrCat(Micros(last.time), "/", ChainOf(last.exchange_id), "/", last.seq);
     }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  return out;
+  return page;
 }
 
 absl::StatusOr<std::vector<std::string>> AuditStore::Verify(const std::string& exchange_id) {
   const std::string chain = ChainOf(exchange_id);
   std::vector<std::string> problems;
   absl::Status status = db_.Read([&](soci::session& sql) {
-    std::vector<Stored> records = Query<Stored>(
-        sql, absl::StrCat("SELECT ", kColumns, " FROM audit_log WHERE chain = :chain ORDER BY seq"),
-        {chain}, Read);
+    static const std::string kSelectChain =
+        absl::StrCat("SELECT ", kColumns, " FROM audit_log WHERE chain = :chain ORDER BY seq");
+    std::vector<Stored> records = Query<Stored>(sql, kSelectChain, {chain}, Read);
     std::string prev;
     int64_t expected = 1;
     for (const Stored& s : records) {
@@ -250,14 +287,12 @@ absl::StatusOr<std::vector<std::string>> AuditStore::Verify(const std::string& e
     }
     long long head_seq = 0;
     std::string head_hash;
-    Query<int>(
-        sql, "SELECT seq, hash FROM audit_heads WHERE chain = :chain", {chain},
-        [&](const soci::row& row) {
+    Query<int>(sql, kSelectHead, {chain}, [&](const soci::row& row) {
       RowReader r(row);
       head_seq = r.Int();
       head_hash = r.Text();
       return 0;
-        });
+    });
     if (head_seq != expected - 1 || head_hash != prev) {
       problems.push_back(
           absl::StrCat("the chain ends at record ", expected - 1, " but its head says ", head_seq));

@@ -36,6 +36,9 @@ struct AuditRecord {
   std::string resource;  // "exchanges/ph/experts/kaisa"
   std::string outcome;   // "OK" or the status code's name
   std::string hash;      // set by Append
+  // The calling key's exchange ("": a national key), read by List; not part
+  // of the record or its hash.
+  std::string key_exchange_id;
 };
 
 struct AuditQuery {
@@ -44,7 +47,14 @@ struct AuditQuery {
   std::string key_id;       // "": any
   absl::Time from = absl::InfinitePast();
   absl::Time to = absl::InfiniteFuture();
-  int limit = 1000;
+  int page_size = 100;
+  std::string after;  // the cursor of the last record read ("time/chain/seq"); "": from the newest
+};
+
+// Newest first; `next` is the cursor to continue from, "" on the last page.
+struct AuditPage {
+  std::vector<AuditRecord> records;
+  std::string next;
 };
 
 class AuditStore final {
@@ -60,7 +70,7 @@ class AuditStore final {
       soci::session& sql, Dialect dialect, const std::vector<AuditRecord*>& records);
 
   // Newest first.
-  absl::StatusOr<std::vector<AuditRecord>> List(const AuditQuery& query);
+  absl::StatusOr<AuditPage> List(const AuditQuery& query);
   // One line per problem found in the exchange's chain ("" : national); empty
   // when the chain is intact.
   absl::StatusOr<std::vector<std::string>> Verify(const std::string& exchange_id);

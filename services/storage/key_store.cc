@@ -16,9 +16,29 @@ constexpr char kPrefix[] = "kok_";
 constexpr size_t kSecretBytes = 32;
 constexpr char kPepperName[] = "api_key_pepper";
 
+// The creator's exchange comes along, to name the creator (AIP-122).
 constexpr char kKeyColumns[] =
     "id, display_name, role, exchange_id, organization_id, expert_id, secret_hash, "
-    "create_time, expire_time, revoke_time, created_by";
+    "create_time, expire_time, revoke_time, created_by, "
+    "COALESCE((SELECT c.exchange_id FROM api_keys c WHERE c.id = api_keys.created_by), '')";
+constexpr char kSelectPepper[] = "SELECT value FROM server_secrets WHERE name = :name";
+constexpr char kInsertPepper[] =
+    "INSERT INTO server_secrets (name, value) VALUES (:name, :value) ON CONFLICT (name) "
+    "DO NOTHING";
+constexpr char kCountOrganization[] =
+    "SELECT COUNT(*) FROM organizations WHERE exchange_id = :x AND id = :id";
+constexpr char kCountExpert[] = "SELECT COUNT(*) FROM experts WHERE exchange_id = :x AND id = :id";
+constexpr char kInsertKey[] =
+    "INSERT INTO api_keys (id, display_name, role, exchange_id, organization_id, "
+    "expert_id, secret_hash, create_time, expire_time, revoke_time, created_by) VALUES "
+    "(:id, :name, :role, :x, :org, :expert, :hash, :c, :e, 0, :by)";
+constexpr char kRevokeKey[] =
+    "UPDATE api_keys SET revoke_time = :t WHERE id = :id AND revoke_time = 0";
+// ListApiKeys: by id from the page token's cursor, in one scope.
+constexpr char kKeysAfter[] = " WHERE id > :after";
+constexpr char kKeysOfExchange[] = " AND exchange_id = :x";
+constexpr char kNationalKeys[] = " AND exchange_id = ''";
+constexpr char kKeysPageOrder[] = " ORDER BY id LIMIT :limit";
 
 absl::Status Unauthenticated() { return absl::UnauthenticatedError("invalid API key"); }
 
@@ -53,6 +73,7 @@ Row ReadKey(const soci::row& row) {
   k.expire_time = r.Time();
   k.revoke_time = r.Time();
   k.created_by = r.Text();
+  k.created_by_exchange_id = r.Text();
   return out;
 }
 
@@ -81,7 +102,7 @@ absl::StatusOr<std::string> KeyStore::Pepper() {
   std::string pepper;
   auto read = [&](soci::session& sql) {
     auto rows = Query<std::string>(
-        sql, "SELECT value FROM server_secrets WHERE name = :name", {std::string(kPepperName)},
+        sql, kSelectPepper, {std::string(kPepperName)},
         [](const soci::row& row) { return RowReader(row).Text(); });
     if (!rows.empty()) pepper = rows.front();
     return absl::OkStatus();
@@ -92,11 +113,7 @@ absl::StatusOr<std::string> KeyStore::Pepper() {
     status = db_.Write([&](soci::session& sql) {
       unsigned char fresh[crypto_generichash_KEYBYTES];
       randombytes_buf(fresh, sizeof fresh);
-      Execute(
-          sql,
-          "INSERT INTO server_secrets (name, value) VALUES (:name, :value) ON CONFLICT (name) "
-          "DO NOTHING",
-          {std::string(kPepperName), Hex(fresh, sizeof fresh)});
+      Execute(sql, kInsertPepper, {std::string(kPepperName), Hex(fresh, sizeof fresh)});
       return read(sql);  // ours, or one another replica made first
     });
   if (!status.ok()) return status;
@@ -154,25 +171,17 @@ absl::StatusOr<CreatedKey> KeyStore::Create(ApiKey key, absl::Time now) {
       if (absl::Status s = CheckExchangeExists(sql, p.exchange_id); !s.ok()) return s;
     }
     if (!p.organization_id.empty() &&
-        Count(
-            sql, "SELECT COUNT(*) FROM organizations WHERE exchange_id = :x AND id = :id",
-            {p.exchange_id, p.organization_id}) == 0) {
+        Count(sql, kCountOrganization, {p.exchange_id, p.organization_id}) == 0) {
       return absl::NotFoundError(absl::StrCat(
           domain::ChildResourceName(p.exchange_id, "organizations", p.organization_id),
           " not found"));
     }
-    if (!p.expert_id.empty() &&
-        Count(
-            sql, "SELECT COUNT(*) FROM experts WHERE exchange_id = :x AND id = :id",
-            {p.exchange_id, p.expert_id}) == 0) {
+    if (!p.expert_id.empty() && Count(sql, kCountExpert, {p.exchange_id, p.expert_id}) == 0) {
       return absl::NotFoundError(absl::StrCat(
           domain::ChildResourceName(p.exchange_id, "experts", p.expert_id), " not found"));
     }
     Execute(
-        sql,
-        "INSERT INTO api_keys (id, display_name, role, exchange_id, organization_id, "
-        "expert_id, secret_hash, create_time, expire_time, revoke_time, created_by) VALUES "
-        "(:id, :name, :role, :x, :org, :expert, :hash, :c, :e, 0, :by)",
+        sql, kInsertKey,
         {key.id, key.display_name, std::string(domain::AccessRoleName(p.role)), p.exchange_id,
          p.organization_id, p.expert_id, hash, Micros(key.create_time), Micros(key.expire_time),
          key.created_by});
@@ -218,9 +227,7 @@ absl::StatusOr<domain::Principal> KeyStore::Authenticate(
 absl::StatusOr<ApiKey> KeyStore::Revoke(const std::string& id, absl::Time now) {
   std::vector<Row> rows;
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
-    Execute(
-        sql, "UPDATE api_keys SET revoke_time = :t WHERE id = :id AND revoke_time = 0",
-        {Micros(now), id});
+    Execute(sql, kRevokeKey, {Micros(now), id});
     rows = RowsById(sql, id);
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("apiKeys/", id, " not found"));
     return absl::OkStatus();
@@ -240,22 +247,29 @@ absl::StatusOr<ApiKey> KeyStore::Get(const std::string& id) {
   return rows.front().key;
 }
 
-absl::StatusOr<std::vector<ApiKey>> KeyStore::List(const std::string& exchange_id) {
-  std::vector<ApiKey> keys;
-  absl::Status status = db_.Read([&](soci::session& sql) {
-    std::string query = absl::StrCat("SELECT ", kKeyColumns, " FROM api_keys");
-    Record values;
-    if (!exchange_id.empty()) {
-      absl::StrAppend(&query, " WHERE exchange_id = :x");
-      values.push_back(exchange_id);
+absl::StatusOr<Page<ApiKey>> KeyStore::List(const KeyScope& scope, const domain::ListQuery& query) {
+  Page<ApiKey> page;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    static const std::string kSelect = absl::StrCat("SELECT ", kKeyColumns, " FROM api_keys");
+    std::string text = absl::StrCat(kSelect, kKeysAfter);
+    Record values = {query.after_id};
+    if (scope.kind == KeyScope::Kind::kExchange) {
+      if (absl::Status s = CheckExchangeExists(sql, scope.exchange_id); !s.ok()) return s;
+      absl::StrAppend(&text, kKeysOfExchange);
+      values.push_back(scope.exchange_id);
+    } else if (scope.kind == KeyScope::Kind::kNational) {
+      absl::StrAppend(&text, kNationalKeys);
     }
-    absl::StrAppend(&query, " ORDER BY id");
-    for (Row& r : Query<Row>(sql, query, std::move(values), ReadKey))
-      keys.push_back(std::move(r.key));
+    absl::StrAppend(&text, kKeysPageOrder);
+    values.push_back(static_cast<long long>(query.page_size + 1));
+    for (Row& r : Query<Row>(sql, text, std::move(values), ReadKey)) {
+      page.items.push_back(std::move(r.key));
+    }
+    FinishPage(page, query, [](const ApiKey& k) { return k.id; });
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  return keys;
+  return page;
 }
 
 }  // namespace kokemus::storage

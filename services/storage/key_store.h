@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "services/domain/access.h"
 #include "services/storage/database.h"
+#include "services/storage/page.h"
 
 namespace kokemus::storage {
 
@@ -30,6 +31,14 @@ struct ApiKey {
   absl::Time expire_time = absl::UnixEpoch();
   absl::Time revoke_time = absl::UnixEpoch();  // UnixEpoch: not revoked
   std::string created_by;                      // the key id that made it ("" for the bootstrap key)
+  std::string created_by_exchange_id;          // that key's exchange ("" : national)
+};
+
+// Which keys a list reads: one exchange's, the national ones, or every key.
+struct KeyScope {
+  enum class Kind { kExchange, kNational, kEvery };
+  Kind kind = Kind::kExchange;
+  std::string exchange_id;  // for kExchange
 };
 
 struct CreatedKey {
@@ -54,8 +63,9 @@ class KeyStore final {
   // NOT_FOUND "apiKeys/{id} not found" for an unknown id.
   absl::StatusOr<ApiKey> Get(const std::string& id);
   absl::StatusOr<ApiKey> Revoke(const std::string& id, absl::Time now);
-  // Keys of an exchange ("" : every key), by id; never the secrets.
-  absl::StatusOr<std::vector<ApiKey>> List(const std::string& exchange_id);
+  // A page of the scope's keys by id, after `query.after_id`; never the
+  // secrets.
+  absl::StatusOr<Page<ApiKey>> List(const KeyScope& scope, const domain::ListQuery& query);
 
  private:
   // The pepper, loaded (or made) from the database on first use when none

@@ -16,6 +16,7 @@
 #include "services/domain/listing.h"
 #include "services/domain/model.h"
 #include "services/storage/database.h"
+#include "services/storage/page.h"
 
 namespace kokemus::storage {
 
@@ -30,21 +31,6 @@ struct CreateOptions {
   std::string request_id;   // empty: not idempotent
   std::string fingerprint;  // digest of the request without its request_id
 };
-
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  std::string next_page_token;
-};
-
-// Lists read page_size + 1 rows: an extra row means there is a next page.
-// Drops it and sets the token from the cursor of the page's last item.
-template <typename T, typename CursorOf>
-void FinishPage(Page<T>& page, const domain::ListQuery& query, CursorOf cursor_of) {
-  if (page.items.size() <= static_cast<size_t>(query.page_size)) return;
-  page.items.pop_back();
-  page.next_page_token = domain::NextPageToken(query, cursor_of(page.items.back()));
-}
 
 // T is domain::Exchange, domain::Expert or domain::Organization.
 class RegistryStore final {
