@@ -37,7 +37,8 @@ set_target_properties(SOCI::sqlite3 PROPERTIES
   IMPORTED_LOCATION "${SOCI_SQLITE_LIB}"
   INTERFACE_LINK_LIBRARIES "SOCI::core;SQLite::SQLite3")
 
-# google.rpc.Status and google.rpc.BadRequest: Debian packages googleapis' common
+# google.rpc.Status and google.rpc.BadRequest, and the google.api annotations
+# (field_behavior, resource) the API's protos carry: Debian packages googleapis' common
 # protos only inside libgoogle-common-protos-java's jar; the .proto files are taken
 # from there (a jar is a zip file) rather than copied into this repository.
 set(KOKEMUS_GOOGLEAPIS_JAR "/usr/share/java/proto-google-common-protos.jar"
@@ -47,14 +48,15 @@ if(NOT EXISTS "${KOKEMUS_GOOGLEAPIS_JAR}")
   list(GET _jars 0 KOKEMUS_GOOGLEAPIS_JAR)
 endif()
 set(KOKEMUS_GOOGLEAPIS_DIR "${CMAKE_BINARY_DIR}/googleapis")
-if(NOT EXISTS "${KOKEMUS_GOOGLEAPIS_DIR}/google/rpc/error_details.proto")
+if(NOT EXISTS "${KOKEMUS_GOOGLEAPIS_DIR}/google/api/resource.proto")
   file(MAKE_DIRECTORY "${KOKEMUS_GOOGLEAPIS_DIR}")
   execute_process(
     COMMAND ${CMAKE_COMMAND} -E tar xf "${KOKEMUS_GOOGLEAPIS_JAR}"
             google/rpc/status.proto google/rpc/error_details.proto
+            google/api/field_behavior.proto google/api/resource.proto
     WORKING_DIRECTORY "${KOKEMUS_GOOGLEAPIS_DIR}"
     RESULT_VARIABLE _untar)
   if(NOT _untar EQUAL 0)
-    message(FATAL_ERROR "Cannot extract google/rpc protos from ${KOKEMUS_GOOGLEAPIS_JAR}")
+    message(FATAL_ERROR "Cannot extract googleapis protos from ${KOKEMUS_GOOGLEAPIS_JAR}")
   endif()
 endif()

@@ -1,7 +1,7 @@
 // The assignment contract (toimeksiantosopimus): the facts a contract states,
 // the data a template sees, and Kokemus's default templates in fi, sv and en.
 //
-//   ContractFacts facts{exchange, orderer, expert, order, assignment, &schedule};
+//   ContractFacts facts{exchange, orderer, expert, order, assignment, schedule};
 //   auto text = RenderTemplate(DefaultContractTemplate("fi"), ContractTemplateData(facts, "fi"));
 #ifndef KOKEMUS_SERVICES_DOMAIN_CONTRACT_H_
 #define KOKEMUS_SERVICES_DOMAIN_CONTRACT_H_

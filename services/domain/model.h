@@ -5,7 +5,8 @@
 //   Expert e;
 //   e.display_name = "Kaisa K.";
 //   e.languages = {"fi"};
-//   FieldViolations v = ValidateExpert(e, absl::Now());
+//   FieldViolations v;
+//   ValidateExpert(e, absl::Now(), "expert", v);  // validation.h
 #ifndef KOKEMUS_SERVICES_DOMAIN_MODEL_H_
 #define KOKEMUS_SERVICES_DOMAIN_MODEL_H_
 

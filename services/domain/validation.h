@@ -5,7 +5,7 @@
 //   FieldViolations v;
 //   NormalizeExpert(expert);
 //   ValidateExpert(expert, absl::Now(), "expert", v);
-//   if (!v.empty()) return v.ToStatus("expert");  // INVALID_ARGUMENT
+//   if (!v.empty()) return v.ToStatus();  // INVALID_ARGUMENT
 //
 // Descriptions never repeat the bad value: it may be personal data.
 #ifndef KOKEMUS_SERVICES_DOMAIN_VALIDATION_H_

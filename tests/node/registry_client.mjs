@@ -34,13 +34,13 @@ const dir = mkdtempSync(join(tmpdir(), 'kokemus-node-'));
 // The operator's first key, then the server in plaintext on loopback.
 const adminKey = execFileSync(serverBinary, ['--database', join(dir, 'k.db'), '--issue_admin_key', 'node'],
                               { encoding: 'utf8' }).trim();
+// The protos import googleapis' annotations (field_behavior, resource).
+const definition = protoLoader.loadSync(['kokemus/v1/registry_service.proto', 'kokemus/v1/access_service.proto'], {
+  includeDirs: [apiDir, googleapisDir], keepCase: false, enums: String, longs: String, defaults: false,
+});
 const server = spawn(serverBinary, ['--listen', `127.0.0.1:${port}`, '--database', join(dir, 'k.db'),
                                     '--plaintext'], { stdio: ['ignore', 'ignore', 'inherit'] });
 const stopped = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
-
-const definition = protoLoader.loadSync(['kokemus/v1/registry_service.proto', 'kokemus/v1/access_service.proto'], {
-  includeDirs: [apiDir], keepCase: false, enums: String, longs: String, defaults: false,
-});
 const kokemus = grpc.loadPackageDefinition(definition).kokemus.v1;
 const client = new kokemus.RegistryService(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
 const access = new kokemus.AccessService(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
