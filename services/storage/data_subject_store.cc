@@ -21,6 +21,62 @@ constexpr char kExpert[] =
 constexpr char kTheirAssignments[] =
     "(SELECT a.order_id, a.id FROM assignments a WHERE a.exchange_id = :sx AND a.expert_id = :sid)";
 
+constexpr char kTheirAssignmentRows[] =
+    "SELECT a.order_id, a.id, a.state, a.start_time, a.end_time, a.fee_cents, a.travel_cents, "
+    "a.travel_km, a.cancelled_by, o.role, o.organization_id, o.topic FROM assignments a JOIN "
+    "orders o ON o.exchange_id = a.exchange_id AND o.id = a.order_id WHERE a.exchange_id = :x "
+    "AND a.expert_id = :id ORDER BY a.start_time, a.order_id, a.id";
+constexpr char kTheirKeys[] =
+    "SELECT id, display_name, create_time, expire_time, revoke_time FROM api_keys WHERE "
+    "exchange_id = :x AND expert_id = :id ORDER BY id";
+constexpr char kAccessesToThem[] =
+    "SELECT time, key_id, role, method, outcome FROM audit_log WHERE resource = :r ORDER BY "
+    "time, seq";
+constexpr char kRetentionDue[] =
+    "SELECT e.id FROM experts e WHERE e.exchange_id = :x AND e.state = 'INACTIVE' AND "
+    "e.update_time < :cutoff AND e.id NOT LIKE 'erased-%' AND NOT EXISTS (SELECT 1 "
+    "FROM assignments a WHERE a.exchange_id = e.exchange_id AND a.expert_id = e.id AND "
+    "a.end_time >= :cutoff2) ORDER BY e.id";
+constexpr char kPaymentMethod[] =
+    "SELECT payment_method, create_time FROM experts WHERE exchange_id = :x AND id = :id";
+constexpr char kInsertPseudonym[] =
+    "INSERT INTO experts (exchange_id, id, display_name, email, phone, home_municipality, "
+    "languages, experience_areas, roles, trainings, service_municipalities, max_travel_km, "
+    "remote_ok, weekly_availability, unavailable_periods, max_assignments_per_month, "
+    "monthly_earnings_limit_cents, payment_method, state, consent_time, "
+    "consent_notice_version, revision, create_time, update_time) VALUES (:x, :id, "
+    "'Poistettu', '', '', '', '[]', '[]', '[]', '[]', '[]', 0, 0, '[]', '[]', 0, 0, :pm, "
+    "'INACTIVE', 0, '', 1, :c, :u)";
+constexpr char kReassignAssignments[] =
+    "UPDATE assignments SET expert_id = :p WHERE exchange_id = :x AND expert_id = :id";
+constexpr char kRevokeTheirKeys[] =
+    "UPDATE api_keys SET expert_id = :p, display_name = 'Poistettu', revoke_time = CASE "
+    "WHEN revoke_time = 0 THEN :t ELSE revoke_time END WHERE exchange_id = :x AND "
+    "expert_id = :id";
+constexpr char kRenameCreateRequests[] =
+    "UPDATE create_requests SET resource_id = :p WHERE scope = :scope AND collection = "
+    "'experts' AND resource_id = :id";
+constexpr char kDeleteExpert[] = "DELETE FROM experts WHERE exchange_id = :x AND id = :id";
+constexpr char kRetentionRules[] =
+    "SELECT id, retention_months FROM exchanges WHERE retention_months > 0";
+constexpr char kOfExchange[] = " AND id = :x";
+constexpr char kTheirFeedback[] =
+    "SELECT f.order_id, f.assignment_id, f.source, f.overall_rating, "
+    "f.content_rating, f.heaviness, f.setting_safe, f.comment FROM feedback f "
+    "WHERE f.exchange_id = :x AND (f.order_id, f.assignment_id) IN ";
+constexpr char kTheirFeedbackOrder[] = " ORDER BY f.order_id, f.assignment_id, f.source";
+constexpr char kTheirContracts[] =
+    "SELECT c.id, c.version, c.language, c.create_time, c.accepted_time, "
+    "c.accepted_name, c.sha256 FROM contracts c WHERE c.exchange_id = :x AND "
+    "(c.order_id, c.assignment_id) IN ";
+constexpr char kTheirContractsOrder[] = " ORDER BY c.create_time, c.id";
+constexpr char kBlankFeedback[] =
+    "UPDATE feedback SET comment = '' WHERE exchange_id = :x AND (order_id, "
+    "assignment_id) IN ";
+constexpr char kBlankContracts[] =
+    "UPDATE contracts SET pdf_base64 = '', plain_text = '', accepted_name = '' "
+    "WHERE exchange_id = :x AND (order_id, assignment_id) IN ";
+
 std::string Iso(long long micros) {
   return micros == 0 ? ""
                      : absl::FormatTime(
@@ -66,13 +122,8 @@ absl::StatusOr<std::string> DataSubjectStore::Export(
     if (experts.empty()) return NotFound(exchange_id, expert_id);
     out["expert"] = experts.front();
     out["expert"]["name"] = domain::ChildResourceName(exchange_id, "experts", expert_id);
-    out["assignments"] = Query<Json>(
-        sql,
-        "SELECT a.order_id, a.id, a.state, a.start_time, a.end_time, a.fee_cents, a.travel_cents, "
-        "a.travel_km, a.cancelled_by, o.role, o.organization_id, o.topic FROM assignments a JOIN "
-        "orders o ON o.exchange_id = a.exchange_id AND o.id = a.order_id WHERE a.exchange_id = :x "
-        "AND a.expert_id = :id ORDER BY a.start_time, a.order_id, a.id",
-        {exchange_id, expert_id}, [&](const soci::row& row) {
+    out["assignments"] =
+        Query<Json>(sql, kTheirAssignmentRows, {exchange_id, expert_id}, [&](const soci::row& row) {
           RowReader r(row);
           Json a;
           const std::string order = r.Text();
@@ -91,12 +142,7 @@ absl::StatusOr<std::string> DataSubjectStore::Export(
           return a;
         });
     out["feedback"] = Query<Json>(
-        sql,
-        absl::StrCat(
-            "SELECT f.order_id, f.assignment_id, f.source, f.overall_rating, "
-            "f.content_rating, f.heaviness, f.setting_safe, f.comment FROM feedback f "
-            "WHERE f.exchange_id = :x AND (f.order_id, f.assignment_id) IN ",
-            kTheirAssignments, " ORDER BY f.order_id, f.assignment_id, f.source"),
+        sql, absl::StrCat(kTheirFeedback, kTheirAssignments, kTheirFeedbackOrder),
         {exchange_id, exchange_id, expert_id}, [](const soci::row& row) {
           RowReader r(row);
           Json f;
@@ -111,12 +157,7 @@ absl::StatusOr<std::string> DataSubjectStore::Export(
           return f;
         });
     out["contracts"] = Query<Json>(
-        sql,
-        absl::StrCat(
-            "SELECT c.id, c.version, c.language, c.create_time, c.accepted_time, "
-            "c.accepted_name, c.sha256 FROM contracts c WHERE c.exchange_id = :x AND "
-            "(c.order_id, c.assignment_id) IN ",
-            kTheirAssignments, " ORDER BY c.create_time, c.id"),
+        sql, absl::StrCat(kTheirContracts, kTheirAssignments, kTheirContractsOrder),
         {exchange_id, exchange_id, expert_id}, [&](const soci::row& row) {
           RowReader r(row);
           Json c;
@@ -129,11 +170,8 @@ absl::StatusOr<std::string> DataSubjectStore::Export(
           c["sha256"] = r.Text();
           return c;
         });
-    out["api_keys"] = Query<Json>(
-        sql,
-        "SELECT id, display_name, create_time, expire_time, revoke_time FROM api_keys WHERE "
-        "exchange_id = :x AND expert_id = :id ORDER BY id",
-        {exchange_id, expert_id}, [](const soci::row& row) {
+    out["api_keys"] =
+        Query<Json>(sql, kTheirKeys, {exchange_id, expert_id}, [](const soci::row& row) {
           RowReader r(row);
           Json k;
           k["id"] = r.Text();
@@ -144,20 +182,16 @@ absl::StatusOr<std::string> DataSubjectStore::Export(
           return k;
         });
     const std::string resource = domain::ChildResourceName(exchange_id, "experts", expert_id);
-    out["accesses"] = Query<Json>(
-        sql,
-        "SELECT time, key_id, role, method, outcome FROM audit_log WHERE resource = :r ORDER BY "
-        "time, seq",
-        {resource}, [](const soci::row& row) {
-          RowReader r(row);
-          Json a;
-          a["time"] = Iso(r.Int());
-          a["key"] = r.Text();
-          a["role"] = r.Text();
-          a["method"] = r.Text();
-          a["outcome"] = r.Text();
-          return a;
-        });
+    out["accesses"] = Query<Json>(sql, kAccessesToThem, {resource}, [](const soci::row& row) {
+      RowReader r(row);
+      Json a;
+      a["time"] = Iso(r.Int());
+      a["key"] = r.Text();
+      a["role"] = r.Text();
+      a["method"] = r.Text();
+      a["outcome"] = r.Text();
+      return a;
+    });
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -172,10 +206,10 @@ absl::StatusOr<std::vector<std::string>> DataSubjectStore::ApplyRetention(
   };
   std::vector<Due> due;
   absl::Status status = db_.Read([&](soci::session& sql) {
-    std::string query = "SELECT id, retention_months FROM exchanges WHERE retention_months > 0";
+    std::string query = kRetentionRules;
     Record values;
     if (!exchange_id.empty()) {
-      query += " AND id = :x";
+      query += kOfExchange;
       values.push_back(exchange_id);
     }
     for (const auto& [exchange, months] : Query<std::pair<std::string, long long>>(
@@ -186,12 +220,7 @@ absl::StatusOr<std::vector<std::string>> DataSubjectStore::ApplyRetention(
              })) {
       const long long cutoff = Micros(domain::RetentionCutoff(now, static_cast<int>(months)));
       for (std::string& id : Query<std::string>(
-               sql,
-               "SELECT e.id FROM experts e WHERE e.exchange_id = :x AND e.state = 'INACTIVE' AND "
-               "e.update_time < :cutoff AND e.id NOT LIKE 'erased-%' AND NOT EXISTS (SELECT 1 "
-               "FROM assignments a WHERE a.exchange_id = e.exchange_id AND a.expert_id = e.id AND "
-               "a.end_time >= :cutoff2) ORDER BY e.id",
-               {exchange, cutoff, cutoff},
+               sql, kRetentionDue, {exchange, cutoff, cutoff},
                [](const soci::row& row) { return RowReader(row).Text(); })) {
         due.push_back({exchange, std::move(id)});
       }
@@ -222,8 +251,7 @@ absl::StatusOr<std::string> DataSubjectStore::Erase(
   const std::string pseudonym = absl::StrCat("erased-", domain::GenerateId());
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     std::vector<std::pair<std::string, long long>> found = Query<std::pair<std::string, long long>>(
-        sql, "SELECT payment_method, create_time FROM experts WHERE exchange_id = :x AND id = :id",
-        {exchange_id, expert_id}, [](const soci::row& row) {
+        sql, kPaymentMethod, {exchange_id, expert_id}, [](const soci::row& row) {
           RowReader r(row);
           std::string method = r.Text();
           return std::pair<std::string, long long>(std::move(method), r.Int());
@@ -231,41 +259,16 @@ absl::StatusOr<std::string> DataSubjectStore::Erase(
     if (found.empty()) return NotFound(exchange_id, expert_id);
     const long long t = Micros(now);
     Execute(
-        sql,
-        "INSERT INTO experts (exchange_id, id, display_name, email, phone, home_municipality, "
-        "languages, experience_areas, roles, trainings, service_municipalities, max_travel_km, "
-        "remote_ok, weekly_availability, unavailable_periods, max_assignments_per_month, "
-        "monthly_earnings_limit_cents, payment_method, state, consent_time, "
-        "consent_notice_version, revision, create_time, update_time) VALUES (:x, :id, "
-        "'Poistettu', '', '', '', '[]', '[]', '[]', '[]', '[]', 0, 0, '[]', '[]', 0, 0, :pm, "
-        "'INACTIVE', 0, '', 1, :c, :u)",
+        sql, kInsertPseudonym,
         {exchange_id, pseudonym, found.front().first, found.front().second, t});
-    Execute(
-        sql, "UPDATE assignments SET expert_id = :p WHERE exchange_id = :x AND expert_id = :id",
-        {pseudonym, exchange_id, expert_id});
-    Execute(
-        sql,
-        "UPDATE api_keys SET expert_id = :p, display_name = 'Poistettu', revoke_time = CASE "
-        "WHEN revoke_time = 0 THEN :t ELSE revoke_time END WHERE exchange_id = :x AND "
-        "expert_id = :id",
-        {pseudonym, t, exchange_id, expert_id});
-    Execute(
-        sql,
-        "UPDATE create_requests SET resource_id = :p WHERE scope = :scope AND collection = "
-        "'experts' AND resource_id = :id",
-        {pseudonym, domain::ExchangeName(exchange_id), expert_id});
-    const std::string blank_feedback = absl::StrCat(
-        "UPDATE feedback SET comment = '' WHERE exchange_id = :x AND (order_id, "
-        "assignment_id) IN ",
-        kTheirAssignments);
+    Execute(sql, kReassignAssignments, {pseudonym, exchange_id, expert_id});
+    Execute(sql, kRevokeTheirKeys, {pseudonym, t, exchange_id, expert_id});
+    Execute(sql, kRenameCreateRequests, {pseudonym, domain::ExchangeName(exchange_id), expert_id});
+    const std::string blank_feedback = absl::StrCat(kBlankFeedback, kTheirAssignments);
     Execute(sql, blank_feedback.c_str(), {exchange_id, exchange_id, pseudonym});
-    const std::string blank_contracts = absl::StrCat(
-        "UPDATE contracts SET pdf_base64 = '', plain_text = '', accepted_name = '' "
-        "WHERE exchange_id = :x AND (order_id, assignment_id) IN ",
-        kTheirAssignments);
+    const std::string blank_contracts = absl::StrCat(kBlankContracts, kTheirAssignments);
     Execute(sql, blank_contracts.c_str(), {exchange_id, exchange_id, pseudonym});
-    Execute(
-        sql, "DELETE FROM experts WHERE exchange_id = :x AND id = :id", {exchange_id, expert_id});
+    Execute(sql, kDeleteExpert, {exchange_id, expert_id});
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -86,8 +86,9 @@ std::string Hex(const unsigned char* bytes, size_t n) {
 
 // The key with `id`: one row, or none.
 std::vector<Row> RowsById(soci::session& sql, const std::string& id) {
-  return Query<Row>(
-      sql, absl::StrCat("SELECT ", kKeyColumns, " FROM api_keys WHERE id = :id"), {id}, ReadKey);
+  static const std::string kSelectById =
+      absl::StrCat("SELECT ", kKeyColumns, " FROM api_keys WHERE id = :id");
+  return Query<Row>(sql, kSelectById, {id}, ReadKey);
 }
 
 }  // namespace

@@ -18,6 +18,8 @@ constexpr char kInsertCreateRequest[] =
     "resource_id, create_time) VALUES (:scope, :collection, :request_id, "
     ":fingerprint, :resource_id, :create_time)";
 
+constexpr char kCountExchange[] = "SELECT COUNT(*) FROM exchanges WHERE id = :id";
+
 }  // namespace
 
 absl::Status AppendFilters(
@@ -65,7 +67,7 @@ absl::Status AppendFilters(
 }
 
 absl::Status CheckExchangeExists(soci::session& sql, const std::string& exchange_id) {
-  if (Count(sql, "SELECT COUNT(*) FROM exchanges WHERE id = :id", {exchange_id}) == 0) {
+  if (Count(sql, kCountExchange, {exchange_id}) == 0) {
     return absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id), " not found"));
   }
   return absl::OkStatus();
