@@ -52,6 +52,14 @@ ABSL_FLAG(
     std::string, key_pepper_file, "",
     "file with the secret (32 to 64 bytes) that API key hashes are keyed with; "
     "empty: one made on first start and kept in the database");
+ABSL_FLAG(
+    std::string, smtp_url, "",
+    "SMTP server for the outbox's e-mail, smtp://HOST:PORT (STARTTLS when offered) or "
+    "smtps://HOST:PORT; empty: messages wait in the outbox, nothing is sent");
+ABSL_FLAG(std::string, smtp_from, "kokemus@localhost", "the sender address of every e-mail");
+ABSL_FLAG(std::string, smtp_username, "", "SMTP user name; empty: no authentication");
+ABSL_FLAG(std::string, smtp_password_file, "", "file holding the SMTP password");
+ABSL_FLAG(bool, smtp_require_tls, false, "send e-mail only over TLS (STARTTLS or smtps)");
 ABSL_FLAG(double, rate_limit, 50, "calls per second each API key may make on average");
 ABSL_FLAG(double, rate_burst, 100, "calls an API key may make at once before the rate applies");
 ABSL_FLAG(
@@ -106,6 +114,11 @@ int main(int argc, char** argv) {
   options.health_listen = absl::GetFlag(FLAGS_health_listen);
   options.plaintext = absl::GetFlag(FLAGS_plaintext);
   options.key_pepper_file = absl::GetFlag(FLAGS_key_pepper_file);
+  options.smtp.url = absl::GetFlag(FLAGS_smtp_url);
+  options.smtp.from = absl::GetFlag(FLAGS_smtp_from);
+  options.smtp.username = absl::GetFlag(FLAGS_smtp_username);
+  options.smtp_password_file = absl::GetFlag(FLAGS_smtp_password_file);
+  options.smtp.require_tls = absl::GetFlag(FLAGS_smtp_require_tls);
   options.access.rate_limit = {
       .per_second = absl::GetFlag(FLAGS_rate_limit), .burst = absl::GetFlag(FLAGS_rate_burst)};
   options.access.default_deadline = absl::GetFlag(FLAGS_default_deadline);

@@ -169,6 +169,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     }
     server->health_server_->GetHealthCheckService()->SetServingStatus(true);
   }
+  server->outbox_store_ = std::make_unique<storage::OutboxStore>(*server->db_);
+  if (!options.smtp.url.empty()) {
+    notify::SmtpOptions smtp = options.smtp;
+    if (!options.smtp_password_file.empty()) {
+      auto password = ReadPem(options.smtp_password_file, "SMTP password");
+      if (!password.ok()) return password.status();
+      smtp.password = std::string(absl::StripAsciiWhitespace(*password));
+    }
+    server->outbox_worker_ = std::make_unique<notify::OutboxWorker>(
+        *server->outbox_store_, notify::SmtpSender(std::move(smtp)),
+        options.clock != nullptr ? *options.clock : domain::SystemClock(), options.outbox);
+  }
   Server* raw = server.get();
   const absl::Duration interval = options.lapse_sweep_interval;
   server->sweeper_ = std::thread([raw, interval] { raw->SweepLapsedOffers(interval); });
@@ -204,6 +216,8 @@ void Server::Shutdown(absl::Duration grace) {
     health_server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
     health_server_->Wait();
   }
+  // The message in hand finishes; the rest wait in the outbox.
+  outbox_worker_.reset();
 }
 
 Server::~Server() {

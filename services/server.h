@@ -17,6 +17,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "services/notify/outbox_worker.h"
+#include "services/notify/smtp.h"
 #include "services/observability/metrics.h"
 #include "services/observability/metrics_http.h"
 #include "services/rpc/access_guard.h"
@@ -30,6 +32,7 @@
 #include "services/storage/database.h"
 #include "services/storage/fee_schedule_store.h"
 #include "services/storage/order_store.h"
+#include "services/storage/outbox_store.h"
 #include "services/storage/registry_store.h"
 
 namespace kokemus {
@@ -67,6 +70,11 @@ struct ServerOptions {
   // create times); null: the system clock. Tests and simulations pass a
   // domain::FakeClock that outlives the server.
   const domain::Clock* clock = nullptr;
+  // E-mail: the outbox is delivered over SMTP when `smtp.url` is set;
+  // otherwise messages wait in the outbox. The password may come from a file.
+  notify::SmtpOptions smtp;
+  std::string smtp_password_file;
+  notify::OutboxWorkerOptions outbox;
 };
 
 // The operator's first key: a national administrator's API key made straight
@@ -114,6 +122,8 @@ class Server final {
   std::unique_ptr<storage::MatchingStore> matching_store_;
   std::unique_ptr<rpc::MatchingService> matching_;
   std::unique_ptr<storage::ReportStore> report_store_;
+  std::unique_ptr<storage::OutboxStore> outbox_store_;
+  std::unique_ptr<notify::OutboxWorker> outbox_worker_;
   std::unique_ptr<rpc::ReportService> reports_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 #include "services/storage/order_rows.h"
+#include "services/storage/outbox_store.h"
 
 namespace kokemus::storage {
 
@@ -55,6 +56,8 @@ absl::StatusOr<Assignment> OfferIn(
   for (Value& v : AssignmentData(offer, offer.end_time)) values.push_back(std::move(v));
   Execute(sql, kInsertAssignment, std::move(values));
   tx.RecordRequest(scope, "assignments", options, offer.id, offer.meta.create_time);
+  // The expert hears of it: the message commits with the offer, or neither does.
+  if (absl::Status s = OutboxStore::EnqueueOfferMade(sql, offer, *order, now); !s.ok()) return s;
   return offer;
 }
 

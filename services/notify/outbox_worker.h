@@ -1,0 +1,55 @@
+// Delivers the outbox: a thread that leases the messages that are due, sends
+// each by e-mail and records the outcome (sent, retried with backoff, or
+// dead). Messages wait in the database while SMTP is down; the API is not
+// held up by delivery.
+//
+//   OutboxWorker worker(outbox, SmtpSender(options.smtp), clock);
+//   worker.Wake();   // after a write that queued messages: deliver now
+#ifndef KOKEMUS_SERVICES_NOTIFY_OUTBOX_WORKER_H_
+#define KOKEMUS_SERVICES_NOTIFY_OUTBOX_WORKER_H_
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "absl/time/time.h"
+#include "services/domain/clock.h"
+#include "services/notify/smtp.h"
+#include "services/storage/outbox_store.h"
+
+namespace kokemus::notify {
+
+struct OutboxWorkerOptions {
+  absl::Duration poll = absl::Seconds(1);   // how often due messages are looked for
+  absl::Duration lease = absl::Minutes(2);  // a crashed delivery's message goes again after this
+  int batch = 50;                           // messages leased at a time
+};
+
+class OutboxWorker final {
+ public:
+  OutboxWorker(
+      storage::OutboxStore& outbox, SmtpSender sender, const domain::Clock& clock,
+      OutboxWorkerOptions options = {});
+  ~OutboxWorker();  // finishes the message in hand, then stops
+
+  void Wake();
+
+ private:
+  void Run();
+  // Delivers one batch; returns how many were leased.
+  int DeliverDue();
+
+  storage::OutboxStore& outbox_;
+  SmtpSender sender_;
+  const domain::Clock& clock_;
+  OutboxWorkerOptions options_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;  // guarded by mu_
+  bool woken_ = false;     // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace kokemus::notify
+
+#endif  // KOKEMUS_SERVICES_NOTIFY_OUTBOX_WORKER_H_

@@ -1,0 +1,113 @@
+#include "services/notify/smtp.h"
+
+#include <curl/curl.h>
+
+#include <memory>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+
+namespace kokemus::notify {
+namespace {
+
+bool IsAscii(const std::string& text) {
+  for (unsigned char c : text) {
+    if (c >= 0x80 || c == '\r' || c == '\n') return false;
+  }
+  return true;
+}
+
+// One header line: no line breaks get through from the values.
+std::string Header(absl::string_view name, const std::string& value) {
+  std::string line = absl::StrCat(name, ": ", value);
+  for (char& c : line) {
+    if (c == '\r' || c == '\n') c = ' ';
+  }
+  return line;
+}
+
+struct CurlDeleter {
+  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+};
+struct MimeDeleter {
+  void operator()(curl_mime* mime) const { curl_mime_free(mime); }
+};
+struct ListDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+// curl_global_init once, before the first handle (thread-safe since 7.84).
+void InitCurl() {
+  static const bool initialized = [] {
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  }();
+  (void)initialized;
+}
+
+}  // namespace
+
+std::string EncodeHeaderText(const std::string& text) {
+  if (IsAscii(text)) return text;
+  return absl::StrCat("=?UTF-8?B?", absl::Base64Escape(text), "?=");
+}
+
+absl::Status SmtpSender::Send(const Mail& mail) const {
+  InitCurl();
+  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  if (!curl) return absl::UnavailableError("cannot start an SMTP client");
+  CURL* c = curl.get();
+  char error[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(c, CURLOPT_URL, options_.url.c_str());
+  curl_easy_setopt(c, CURLOPT_USE_SSL, options_.require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY);
+  curl_easy_setopt(
+      c, CURLOPT_TIMEOUT_MS, static_cast<long>(absl::ToInt64Milliseconds(options_.timeout)));
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  if (!options_.username.empty()) {
+    curl_easy_setopt(c, CURLOPT_USERNAME, options_.username.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, options_.password.c_str());
+  }
+  const std::string from = absl::StrCat("<", options_.from, ">");
+  curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
+  std::unique_ptr<curl_slist, ListDeleter> recipients(
+      curl_slist_append(nullptr, absl::StrCat("<", mail.to, ">").c_str()));
+  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, recipients.get());
+
+  std::vector<std::string> lines = {
+      Header(
+          "Date", absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", mail.date, absl::UTCTimeZone())),
+      Header("From", absl::StrCat(EncodeHeaderText(mail.sender_name), " <", options_.from, ">")),
+      Header("To", absl::StrCat("<", mail.to, ">")),
+      Header("Subject", EncodeHeaderText(mail.subject)),
+      Header("Message-ID", mail.message_id),
+      Header("Content-Language", mail.language),
+      Header("Auto-Submitted", "auto-generated"),
+  };
+  if (!mail.reply_to.empty())
+    lines.push_back(Header("Reply-To", absl::StrCat("<", mail.reply_to, ">")));
+  curl_slist* raw_headers = nullptr;
+  for (const std::string& line : lines) raw_headers = curl_slist_append(raw_headers, line.c_str());
+  std::unique_ptr<curl_slist, ListDeleter> headers(raw_headers);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+
+  std::unique_ptr<curl_mime, MimeDeleter> mime(curl_mime_init(c));
+  curl_mimepart* part = curl_mime_addpart(mime.get());
+  curl_mime_data(part, mail.body.data(), mail.body.size());
+  curl_mime_type(part, "text/plain; charset=UTF-8");
+  curl_mime_encoder(part, "quoted-printable");
+  curl_easy_setopt(c, CURLOPT_MIMEPOST, mime.get());
+
+  const CURLcode result = curl_easy_perform(c);
+  if (result != CURLE_OK) {
+    long reply = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply);
+    return absl::UnavailableError(absl::StrCat(
+        "SMTP: ", error[0] != '\0' ? error : curl_easy_strerror(result),
+        reply != 0 ? absl::StrCat(" (reply ", reply, ")") : ""));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace kokemus::notify

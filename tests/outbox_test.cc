@@ -1,0 +1,270 @@
+// The outbox end to end: an offer over real gRPC, its e-mail delivered over
+// SMTP to a real server on loopback (Debian's python3-aiosmtpd, writing a
+// Maildir) and read back with Python's e-mail parser; on both databases.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "services/domain/clock.h"
+#include "services/reference/calendar.h"
+#include "services/rpc/convert.h"
+#include "services/storage/outbox_store.h"
+#include "tests/test_support.h"
+
+namespace kokemus {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing_support::Backend;
+
+absl::Time Helsinki(int y, int mo, int d, int h, int mi) {
+  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), reference::HelsinkiTimeZone());
+}
+
+// An SMTP server on loopback that files every message it accepts.
+class SmtpSink final {
+ public:
+  explicit SmtpSink(int port)
+      : dir_(
+            std::filesystem::temp_directory_path() /
+            absl::StrCat("kokemus-mail-", port, "-", ::getpid())) {
+    std::filesystem::remove_all(dir_);
+    process_ = std::make_unique<testing_support::ChildProcess>(
+        std::vector<std::string>{
+            "/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", absl::StrCat("127.0.0.1:", port),
+            "-c", "aiosmtpd.handlers.Mailbox", dir_.string()},
+        (dir_.string() + ".log"));
+    for (int i = 0; i < 100 && !std::filesystem::exists(dir_ / "new"); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // listening
+  }
+  ~SmtpSink() {
+    process_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Every delivered message, parsed; waits up to 15 s for at least `n`.
+  nlohmann::json Messages(size_t n) {
+    nlohmann::json messages = nlohmann::json::array();
+    for (int i = 0; i < 150; ++i) {
+      auto read = testing_support::RunProcess(
+          {"/usr/bin/python3", std::string(KOKEMUS_SOURCE_DIR) + "/tests/mail/read_mail.py",
+           dir_.string()});
+      if (read.exit_code == 0) messages = nlohmann::json::parse(read.out);
+      if (messages.size() >= n) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return messages;
+  }
+
+ private:
+  std::filesystem::path dir_;
+  std::unique_ptr<testing_support::ChildProcess> process_;
+};
+
+class OutboxTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  // 1.12.2026 at 10.00 Helsinki time: office hours.
+  domain::FakeClock clock_{Helsinki(2026, 12, 1, 10, 0)};
+  const int smtp_port_ = testing_support::FreePort();
+  testing_support::TestServer server_{GetParam(), [this](ServerOptions& options) {
+                                        options.clock = &clock_;
+                                        options.smtp.url =
+                                            absl::StrCat("smtp://127.0.0.1:", smtp_port_);
+                                        options.smtp.from = "kokemus@example.fi";
+                                        options.smtp.timeout = absl::Seconds(5);
+                                        options.outbox.poll = absl::Milliseconds(100);
+                                      }};
+
+  void SetUp() override {
+    auto& registry = server_.registry();
+    testing_support::CreateExchange(registry, "ph");
+    {
+      grpc::ClientContext ctx;
+      v1::CreateExpertRequest req;
+      req.set_parent("exchanges/ph");
+      req.set_expert_id("kaisa");
+      *req.mutable_expert() = testing_support::SampleExpert();
+      v1::CreateExpertResponse resp;
+      ASSERT_TRUE(registry.CreateExpert(&ctx, req, &resp).ok());
+    }
+    {
+      grpc::ClientContext ctx;
+      v1::CreateOrganizationRequest req;
+      req.set_parent("exchanges/ph");
+      req.set_organization_id("lyseo");
+      *req.mutable_organization() = testing_support::SampleOrganization();
+      v1::CreateOrganizationResponse resp;
+      ASSERT_TRUE(registry.CreateOrganization(&ctx, req, &resp).ok());
+    }
+    orders_ = v1::OrderService::NewStub(server_.channel());
+    grpc::ClientContext ctx;
+    v1::UpdateFeeScheduleRequest fees;
+    fees.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule");
+    auto* rule = fees.mutable_fee_schedule()->add_role_rules();
+    rule->set_role(v1::ROLE_LECTURER);
+    rule->set_valid_from("2020-01-01");
+    rule->set_kind(v1::FEE_KIND_FIXED);
+    rule->set_amount_cents(15000);
+    v1::UpdateFeeScheduleResponse fee_resp;
+    ASSERT_TRUE(orders_->UpdateFeeSchedule(&ctx, fees, &fee_resp).ok());
+  }
+
+  // An order on 10.12.2026 at 10.00 offered to kaisa until 3.12. at 12.00.
+  void OrderAndOffer(const std::string& id) {
+    grpc::ClientContext ctx;
+    v1::CreateOrderRequest req;
+    req.set_parent("exchanges/ph");
+    req.set_order_id(id);
+    v1::Order* o = req.mutable_order();
+    o->set_organization("exchanges/ph/organizations/lyseo");
+    o->set_role(v1::ROLE_LECTURER);
+    o->set_topic("Toipumistarina");
+    o->set_audience(v1::AUDIENCE_STUDENTS);
+    *o->mutable_start_time() = rpc::ToProto(Helsinki(2026, 12, 10, 10, 0));
+    o->set_duration_minutes(90);
+    o->set_address("Kirkkokatu 1");
+    o->set_municipality("398");
+    o->set_language("fi");
+    o->set_notes("Ryhmässä on päihdekuntoutujia");  // never in a message
+    v1::CreateOrderResponse resp;
+    ASSERT_TRUE(orders_->CreateOrder(&ctx, req, &resp).ok());
+    grpc::ClientContext offer_ctx;
+    v1::OfferAssignmentRequest offer;
+    offer.set_parent("exchanges/ph/orders/" + id);
+    offer.set_assignment_id("kaisa");
+    offer.mutable_assignment()->set_expert("exchanges/ph/experts/kaisa");
+    *offer.mutable_assignment()->mutable_offer_deadline() =
+        rpc::ToProto(Helsinki(2026, 12, 3, 12, 0));
+    v1::OfferAssignmentResponse offered;
+    grpc::Status s = orders_->OfferAssignment(&offer_ctx, offer, &offered);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  std::vector<storage::OutboxMessage> Outbox() {
+    auto db = storage::Database::Open(server_.database_url());
+    EXPECT_TRUE(db.ok());
+    storage::OutboxStore outbox(**db);
+    auto list = outbox.List("ph", 100);
+    EXPECT_TRUE(list.ok());
+    return list.ok() ? *list : std::vector<storage::OutboxMessage>();
+  }
+
+  std::unique_ptr<v1::OrderService::Stub> orders_;
+};
+
+TEST_P(OutboxTest, AnOfferReachesTheExpertByEmailInHerLanguageWithoutHealthData) {
+  SmtpSink sink(smtp_port_);
+  OrderAndOffer("lyseo-dec");
+  nlohmann::json messages = sink.Messages(1);
+  ASSERT_EQ(messages.size(), 1u) << messages.dump();
+  const nlohmann::json& m = messages[0];
+  EXPECT_EQ(m["to"], "kaisa@example.fi");
+  EXPECT_EQ(m["from"], "Päijät-Hämeen kokemusasiantuntijapankki <kokemus@example.fi>");
+  EXPECT_EQ(m["reply_to"], "pankki@example.fi");
+  EXPECT_EQ(m["subject"], "Tarjous: luennoitsija tai kouluttaja 10.12.2026");
+  EXPECT_EQ(m["language"], "fi");
+  EXPECT_EQ(m["content_type"], "text/plain");
+  EXPECT_EQ(m["charset"], "utf-8");
+  EXPECT_THAT(
+      m["message_id"].get<std::string>(), ::testing::MatchesRegex("<[a-z0-9]+@kokemus.invalid>"));
+  EXPECT_EQ(
+      m["body"],
+      "Hei,\n"
+      "\n"
+      "Päijät-Hämeen kokemusasiantuntijapankki tarjoaa sinulle tehtävää.\n"
+      "\n"
+      "Tehtävä: luennoitsija tai kouluttaja\n"
+      "Aihe: Toipumistarina\n"
+      "Tilaaja: Lahden lyseon lukio\n"
+      "Aika: 10.12.2026 klo 10.00, 90 min\n"
+      "Paikka: Kirkkokatu 1, Lahti\n"
+      "Palkkio ja matkat yhteensä: 150,00\u00a0€\n"
+      "\n"
+      "Vastaathan viimeistään 3.12.2026 klo 12.00.\n"
+      "Kysyttävää? pankki@example.fi\n");
+  EXPECT_THAT(m["body"].get<std::string>(), Not(HasSubstr("päihde")));
+  EXPECT_THAT(m["body"].get<std::string>(), Not(HasSubstr("Mielenterveys")));
+  // The outbox records it as sent, once.
+  std::vector<storage::OutboxMessage> outbox;
+  for (int i = 0; i < 50; ++i) {
+    outbox = Outbox();
+    if (!outbox.empty() && outbox[0].state == "SENT") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].state, "SENT");
+  EXPECT_EQ(outbox[0].attempts, 1);
+  EXPECT_EQ(outbox[0].kind, "OFFER_MADE");
+  EXPECT_EQ(outbox[0].resource, "exchanges/ph/orders/lyseo-dec/assignments/kaisa");
+  EXPECT_EQ(m["message_id"], absl::StrCat("<", outbox[0].id, "@kokemus.invalid>"));
+  // Erased, she leaves no address or text behind in the outbox.
+  grpc::ClientContext ctx;
+  v1::EraseExpertRequest erase;
+  erase.set_name("exchanges/ph/experts/kaisa");
+  v1::EraseExpertResponse erased;
+  ASSERT_TRUE(server_.registry().EraseExpert(&ctx, erase, &erased).ok());
+  outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].recipient, "");
+  EXPECT_EQ(outbox[0].subject, "");
+  EXPECT_EQ(outbox[0].body, "");
+  EXPECT_EQ(outbox[0].state, "SENT");
+}
+
+TEST_P(OutboxTest, MessagesWaitWhileSmtpIsDownAndDuringQuietHours) {
+  // No SMTP server yet: the offer is made, its message waits and is retried.
+  OrderAndOffer("lyseo-dec");
+  std::vector<storage::OutboxMessage> outbox;
+  for (int i = 0; i < 100; ++i) {
+    outbox = Outbox();
+    if (!outbox.empty() && outbox[0].attempts == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].state, "PENDING");
+  EXPECT_EQ(outbox[0].attempts, 1);
+  EXPECT_THAT(outbox[0].last_error, HasSubstr("SMTP: "));
+  EXPECT_EQ(outbox[0].not_before, Helsinki(2026, 12, 1, 10, 1));  // a minute later
+  // SMTP is back at 22.00: quiet hours, nothing goes out, and a new offer
+  // waits for 08.00 too.
+  SmtpSink sink(smtp_port_);
+  clock_.Set(Helsinki(2026, 12, 1, 22, 0));
+  OrderAndOffer("lyseo-jan");
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  EXPECT_EQ(sink.Messages(0).size(), 0u);
+  outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 2u);
+  EXPECT_EQ(outbox[0].resource, "exchanges/ph/orders/lyseo-jan/assignments/kaisa");
+  EXPECT_EQ(outbox[0].not_before, Helsinki(2026, 12, 2, 8, 0));
+  EXPECT_EQ(outbox[1].attempts, 1);
+  // At 08.00 both go, each once.
+  clock_.Set(Helsinki(2026, 12, 2, 8, 0));
+  nlohmann::json messages = sink.Messages(2);
+  ASSERT_EQ(messages.size(), 2u);
+  for (int i = 0; i < 50; ++i) {
+    outbox = Outbox();
+    if (outbox.size() == 2 && outbox[0].state == "SENT" && outbox[1].state == "SENT") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(outbox[0].state, "SENT");
+  EXPECT_EQ(outbox[0].attempts, 1);
+  EXPECT_EQ(outbox[1].state, "SENT");
+  EXPECT_EQ(outbox[1].attempts, 2);
+  EXPECT_EQ(outbox[1].last_error, "");
+  EXPECT_EQ(sink.Messages(2).size(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Db, OutboxTest, testing_support::kAllBackends, testing_support::BackendName);
+
+}  // namespace
+}  // namespace kokemus
