@@ -76,6 +76,54 @@ TEST(Notifications, SwedishAndEnglishAndRemoteTasks) {
   EXPECT_THAT(text->subject, ::testing::StartsWith("Tarjous: "));
 }
 
+TEST(Notifications, ACancelledTaskSaysByWhomAndWhatIsPaidAndIsUrgent) {
+  OfferNotice n = Notice("fi");
+  n.cancelled_by = CancelledBy::kOrderer;
+  n.total_cents = 7500;
+  auto text = ComposeMessage(MessageKind::kAssignmentCancelled, n);
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(text->subject, "Tehtävä peruttu: luennoitsija tai kouluttaja 10.12.2026");
+  EXPECT_EQ(
+      text->body,
+      "Hei,\n"
+      "\n"
+      "Tehtäväsi on peruttu (tilaaja perui).\n"
+      "\n"
+      "Tehtävä: luennoitsija tai kouluttaja\n"
+      "Tilaaja: Lahden lyseon lukio\n"
+      "Aika: 10.12.2026 klo 10.00\n"
+      "Paikka: Kirkkokatu 1, Lahti\n"
+      "Sinulle maksetaan peruutuksesta: 75,00\u00a0€\n"
+      "\n"
+      "Päijät-Hämeen kokemusasiantuntijapankki\n"
+      "Kysyttävää? pankki@example.fi\n");
+  n.total_cents = 0;
+  n.language = "en";
+  n.cancelled_by = CancelledBy::kExchange;
+  text = ComposeMessage(MessageKind::kAssignmentCancelled, n);
+  ASSERT_TRUE(text.ok());
+  EXPECT_THAT(text->body, HasSubstr("Your task has been cancelled (by the exchange).\n"));
+  EXPECT_THAT(text->body, HasSubstr("No fee is paid for the cancellation.\n"));
+  text = ComposeMessage(MessageKind::kOfferWithdrawn, Notice("sv"));
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text->subject, "Erbjudandet gäller inte längre: föreläsare eller utbildare 10.12.2026");
+  EXPECT_TRUE(IsUrgent(MessageKind::kAssignmentCancelled));
+  EXPECT_FALSE(IsUrgent(MessageKind::kOfferMade));
+  EXPECT_FALSE(IsUrgent(MessageKind::kOfferWithdrawn));
+}
+
+TEST(Notifications, WhichMovesMakeAMessage) {
+  using S = AssignmentState;
+  EXPECT_EQ(MessageForChange(S::kUnspecified, S::kOffered), MessageKind::kOfferMade);
+  EXPECT_EQ(MessageForChange(S::kOffered, S::kWithdrawn), MessageKind::kOfferWithdrawn);
+  EXPECT_EQ(MessageForChange(S::kAccepted, S::kCancelled), MessageKind::kAssignmentCancelled);
+  EXPECT_EQ(MessageForChange(S::kConfirmed, S::kCancelled), MessageKind::kAssignmentCancelled);
+  EXPECT_EQ(MessageForChange(S::kOffered, S::kAccepted), std::nullopt);
+  EXPECT_EQ(MessageForChange(S::kOffered, S::kDeclined), std::nullopt);
+  EXPECT_EQ(MessageForChange(S::kConfirmed, S::kCompleted), std::nullopt);
+  EXPECT_EQ(MessageForChange(S::kCancelled, S::kCancelled), std::nullopt);
+}
+
 TEST(Notifications, TheLanguageIsTheExpertsFirstWrittenOneOrTheExchanges) {
   Expert expert;
   Exchange exchange;
@@ -106,6 +154,7 @@ TEST(Notifications, RetriesBackOffToAnHourAndMessageIdsAreStable) {
   EXPECT_EQ(RetryDelay(20), absl::Hours(1));
   EXPECT_EQ(MessageIdFor("abc123"), "<abc123@kokemus.invalid>");
   EXPECT_EQ(MessageKindName(MessageKind::kOfferMade), "OFFER_MADE");
+  EXPECT_EQ(MessageKindName(MessageKind::kAssignmentCancelled), "ASSIGNMENT_CANCELLED");
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ absl::Time Helsinki(int y, int mo, int d, int h, int mi) {
   return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), reference::HelsinkiTimeZone());
 }
 
-// An SMTP server on loopback that files every message it accepts.
+// An SMTP server on loopback that files every message it accepts, as sent.
 class SmtpSink final {
  public:
   explicit SmtpSink(int port)
@@ -38,8 +38,9 @@ class SmtpSink final {
     std::filesystem::remove_all(dir_);
     process_ = std::make_unique<testing_support::ChildProcess>(
         std::vector<std::string>{
+            "/usr/bin/env", absl::StrCat("PYTHONPATH=", KOKEMUS_SOURCE_DIR, "/tests/mail"),
             "/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", absl::StrCat("127.0.0.1:", port),
-            "-c", "aiosmtpd.handlers.Mailbox", dir_.string()},
+            "-c", "raw_maildir.RawMaildir", dir_.string()},
         (dir_.string() + ".log"));
     for (int i = 0; i < 100 && !std::filesystem::exists(dir_ / "new"); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -261,6 +262,67 @@ TEST_P(OutboxTest, MessagesWaitWhileSmtpIsDownAndDuringQuietHours) {
   EXPECT_EQ(outbox[1].attempts, 2);
   EXPECT_EQ(outbox[1].last_error, "");
   EXPECT_EQ(sink.Messages(2).size(), 2u);
+}
+
+TEST_P(OutboxTest, ACancellationAtNightGoesAtOnceAndAWithdrawnOfferWaitsForMorning) {
+  SmtpSink sink(smtp_port_);
+  OrderAndOffer("lyseo-dec");
+  ASSERT_EQ(sink.Messages(1).size(), 1u);
+  for (const char* verb : {"accept", "confirm"}) {
+    grpc::ClientContext ctx;
+    grpc::Status s;
+    if (std::string(verb) == "accept") {
+      v1::AcceptAssignmentRequest req;
+      req.set_name("exchanges/ph/orders/lyseo-dec/assignments/kaisa");
+      v1::AcceptAssignmentResponse resp;
+      s = orders_->AcceptAssignment(&ctx, req, &resp);
+    } else {
+      v1::ConfirmAssignmentRequest req;
+      req.set_name("exchanges/ph/orders/lyseo-dec/assignments/kaisa");
+      v1::ConfirmAssignmentResponse resp;
+      s = orders_->ConfirmAssignment(&ctx, req, &resp);
+    }
+    ASSERT_TRUE(s.ok()) << verb << ": " << s.error_message();
+  }
+  OrderAndOffer("lyseo-jan");
+  ASSERT_EQ(sink.Messages(2).size(), 2u);
+  // At 22.30 the orderer cancels both orders: the confirmed task's message is
+  // urgent and goes now, the withdrawn offer's waits for 08.00.
+  clock_.Set(Helsinki(2026, 12, 1, 22, 30));
+  for (const char* order : {"lyseo-dec", "lyseo-jan"}) {
+    grpc::ClientContext ctx;
+    v1::CancelOrderRequest req;
+    req.set_name(absl::StrCat("exchanges/ph/orders/", order));
+    req.set_cancelled_by(v1::CANCELLED_BY_ORDERER);
+    v1::CancelOrderResponse resp;
+    grpc::Status s = orders_->CancelOrder(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  nlohmann::json messages = sink.Messages(3);
+  ASSERT_EQ(messages.size(), 3u);
+  auto last_of = [](const nlohmann::json& all, const std::string& subject) {
+    nlohmann::json found;
+    for (const auto& m : all) {
+      if (m["subject"] == subject) found = m;
+    }
+    return found;
+  };
+  const nlohmann::json cancelled =
+      last_of(messages, "Tehtävä peruttu: luennoitsija tai kouluttaja 10.12.2026");
+  ASSERT_FALSE(cancelled.is_null()) << messages.dump();
+  EXPECT_THAT(
+      cancelled["body"].get<std::string>(), HasSubstr("Tehtäväsi on peruttu (tilaaja perui).\n"));
+  EXPECT_THAT(
+      cancelled["body"].get<std::string>(), HasSubstr("Peruutuksesta ei makseta palkkiota.\n"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(sink.Messages(3).size(), 3u);
+  clock_.Set(Helsinki(2026, 12, 2, 8, 0));
+  messages = sink.Messages(4);
+  ASSERT_EQ(messages.size(), 4u);
+  EXPECT_FALSE(
+      last_of(messages, "Tarjous ei ole enää voimassa: luennoitsija tai kouluttaja 10.12.2026")
+          .is_null())
+      << messages.dump();
 }
 
 INSTANTIATE_TEST_SUITE_P(

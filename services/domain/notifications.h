@@ -14,6 +14,7 @@
 #define KOKEMUS_SERVICES_DOMAIN_NOTIFICATIONS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -27,9 +28,19 @@ namespace kokemus::domain {
 // The kinds of messages, stored by name in the outbox.
 enum class MessageKind {
   kUnspecified = 0,
-  kOfferMade = 1,  // to the expert: an offer to answer before its deadline
+  kOfferMade = 1,            // to the expert: an offer to answer before its deadline
+  kOfferWithdrawn = 2,       // to the expert: the places were filled or the order cancelled
+  kAssignmentCancelled = 3,  // to the expert: a task she held is off (urgent)
 };
 absl::string_view MessageKindName(MessageKind kind);  // "OFFER_MADE"
+
+// Urgent messages go out during quiet hours too.
+bool IsUrgent(MessageKind kind);
+
+// The message an assignment's move from `from` to `to` makes for its expert,
+// if any: a new offer (from UNSPECIFIED), a withdrawn offer, a cancelled
+// accepted or confirmed task.
+std::optional<MessageKind> MessageForChange(AssignmentState from, AssignmentState to);
 
 // Delivery: at most this many tries, then the message is DEAD (kept, shown
 // to the coordinator, not tried again).
@@ -53,7 +64,8 @@ struct OfferNotice {
   std::string address;
   std::string municipality;  // a code; its name is shown
   absl::Time offer_deadline = absl::UnixEpoch();
-  int64_t total_cents = 0;
+  int64_t total_cents = 0;  // for a cancelled task: what is still paid
+  CancelledBy cancelled_by = CancelledBy::kUnspecified;
 };
 
 struct MessageText {
@@ -65,8 +77,11 @@ struct MessageText {
 // that Kokemus writes (fi, sv, en), else the exchange's default, else fi.
 std::string MessageLanguage(const Expert& expert, const Exchange& exchange);
 
-// The offer message in the notice's language.
-absl::StatusOr<MessageText> ComposeOfferMade(const OfferNotice& notice);
+// The message of `kind` in the notice's language.
+absl::StatusOr<MessageText> ComposeMessage(MessageKind kind, const OfferNotice& notice);
+inline absl::StatusOr<MessageText> ComposeOfferMade(const OfferNotice& notice) {
+  return ComposeMessage(MessageKind::kOfferMade, notice);
+}
 
 // When a message made at `now` may go out: now, or for a non-urgent message
 // during quiet hours, their end (08:00 Helsinki time).

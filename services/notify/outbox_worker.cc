@@ -48,10 +48,10 @@ void OutboxWorker::Run() {
 }
 
 int OutboxWorker::DeliverDue() {
-  // Quiet hours hold retries too (every kind so far can wait until 08.00).
+  // Quiet hours hold retries too; only urgent messages go then.
   const absl::Time start = clock_.Now();
-  if (domain::NextSendTime(start, /*urgent=*/false) != start) return 0;
-  auto due = outbox_.ClaimDue(start, options_.lease, options_.batch);
+  const bool quiet = domain::NextSendTime(start, /*urgent=*/false) != start;
+  auto due = outbox_.ClaimDue(start, options_.lease, options_.batch, quiet);
   if (!due.ok()) {
     std::cerr << "outbox: cannot read due messages: " << due.status().message() << "\n";
     return 0;

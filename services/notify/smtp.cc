@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -48,9 +49,23 @@ void InitCurl() {
 
 }  // namespace
 
-std::string EncodeHeaderText(const std::string& text) {
+std::string EncodeHeaderText(const std::string& text, size_t chunk_bytes) {
   if (IsAscii(text)) return text;
-  return absl::StrCat("=?UTF-8?B?", absl::Base64Escape(text), "?=");
+  // Encoded words of `chunk_bytes` of text (RFC 2047 allows 75 characters,
+  // 45 bytes), cut between UTF-8 characters, separated by spaces. libcurl
+  // folds a header at the spaces; a short first word stays on the header's
+  // own line, so no reader sees a leading space.
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = std::min(text.size(), start + chunk_bytes);
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    absl::StrAppend(
+        &out, out.empty() ? "" : " ", "=?UTF-8?B?",
+        absl::Base64Escape(absl::string_view(text).substr(start, end - start)), "?=");
+    start = end;
+  }
+  return out;
 }
 
 absl::Status SmtpSender::Send(const Mail& mail) const {
@@ -78,9 +93,12 @@ absl::Status SmtpSender::Send(const Mail& mail) const {
   std::vector<std::string> lines = {
       Header(
           "Date", absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", mail.date, absl::UTCTimeZone())),
-      Header("From", absl::StrCat(EncodeHeaderText(mail.sender_name), " <", options_.from, ">")),
+      // Encoded text holds no line breaks but its own folds.
+      absl::StrCat(
+          "From: ", EncodeHeaderText(mail.sender_name, 45), " ",
+          Header("", absl::StrCat("<", options_.from, ">")).substr(2)),
       Header("To", absl::StrCat("<", mail.to, ">")),
-      Header("Subject", EncodeHeaderText(mail.subject)),
+      absl::StrCat("Subject: ", EncodeHeaderText(mail.subject, 30)),
       Header("Message-ID", mail.message_id),
       Header("Content-Language", mail.language),
       Header("Auto-Submitted", "auto-generated"),

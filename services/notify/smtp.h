@@ -7,6 +7,7 @@
 #ifndef KOKEMUS_SERVICES_NOTIFY_SMTP_H_
 #define KOKEMUS_SERVICES_NOTIFY_SMTP_H_
 
+#include <cstddef>
 #include <string>
 
 #include "absl/status/status.h"
@@ -34,9 +35,11 @@ struct Mail {
   absl::Time date = absl::UnixEpoch();
 };
 
-// The header value of a UTF-8 text: as is when it is ASCII, else an RFC 2047
-// encoded word (=?UTF-8?B?...?=).
-std::string EncodeHeaderText(const std::string& text);
+// The header value of a UTF-8 text: as is when it is ASCII without line
+// breaks, else RFC 2047 encoded words (=?UTF-8?B?...?=) of at most
+// `chunk_bytes` (up to 45) of text each. A display name should fit one word:
+// readers join a phrase's words with a space.
+std::string EncodeHeaderText(const std::string& text, size_t chunk_bytes);
 
 class SmtpSender final {
  public:

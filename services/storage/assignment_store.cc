@@ -57,7 +57,11 @@ absl::StatusOr<Assignment> OfferIn(
   Execute(sql, kInsertAssignment, std::move(values));
   tx.RecordRequest(scope, "assignments", options, offer.id, offer.meta.create_time);
   // The expert hears of it: the message commits with the offer, or neither does.
-  if (absl::Status s = OutboxStore::EnqueueOfferMade(sql, offer, *order, now); !s.ok()) return s;
+  if (absl::Status s =
+          OutboxStore::EnqueueChange(sql, AssignmentState::kUnspecified, offer, *order, now);
+      !s.ok()) {
+    return s;
+  }
   return offer;
 }
 
@@ -143,8 +147,20 @@ absl::StatusOr<Assignment> AssignmentStore::Transition(
         !s.ok()) {
       return s;
     }
+    // The experts hear of it in the same transaction: a cancelled task, the
+    // offers withdrawn when the last place filled.
+    if (absl::Status s =
+            OutboxStore::EnqueueChange(sql, assignment->state, plan->assignment, *order, now);
+        !s.ok()) {
+      return s;
+    }
     for (Assignment& withdrawn : plan->withdrawn) {
       if (absl::Status s = tx.SaveAssignment(withdrawn, withdrawn.end_time, now); !s.ok()) {
+        return s;
+      }
+      if (absl::Status s =
+              OutboxStore::EnqueueChange(sql, AssignmentState::kOffered, withdrawn, *order, now);
+          !s.ok()) {
         return s;
       }
     }

@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "services/storage/order_rows.h"
+#include "services/storage/outbox_store.h"
 
 namespace kokemus::storage {
 
@@ -167,10 +168,19 @@ absl::StatusOr<Order> OrderStore::CancelOrder(
     }
     auto schedule = tx.GetFeeSchedule(key.exchange_id);
     if (!schedule.ok()) return schedule.status();
-    auto plan = domain::PlanOrderCancellation(*order, tx.AssignmentsOf(*order), *schedule, by, now);
+    const std::vector<Assignment> before = tx.AssignmentsOf(*order);
+    auto plan = domain::PlanOrderCancellation(*order, before, *schedule, by, now);
     if (!plan.ok()) return plan.status();
     for (Assignment& a : plan->changed) {
       if (absl::Status s = tx.SaveAssignment(a, a.end_time, now); !s.ok()) return s;
+      // Its expert hears of it (a withdrawn offer, a cancelled task).
+      for (const Assignment& old : before) {
+        if (old.id != a.id) continue;
+        if (absl::Status s = OutboxStore::EnqueueChange(sql, old.state, a, plan->order, now);
+            !s.ok()) {
+          return s;
+        }
+      }
     }
     *order = std::move(plan->order);
     if (absl::Status s = tx.SaveOrder(*order, now); !s.ok()) return s;

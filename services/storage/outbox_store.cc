@@ -14,9 +14,9 @@ constexpr char kColumns[] =
     "state, attempts, not_before, last_error, create_time, sent_time";
 constexpr char kInsert[] =
     "INSERT INTO outbox (id, exchange_id, kind, resource, recipient, sender_name, reply_to, "
-    "language, subject, body, state, attempts, not_before, lease_until, last_error, "
+    "language, subject, body, urgent, state, attempts, not_before, lease_until, last_error, "
     "create_time, sent_time) VALUES (:id, :x, :kind, :resource, :recipient, :sender, :reply, "
-    ":language, :subject, :body, 'PENDING', 0, :not_before, 0, '', :create_time, 0)";
+    ":language, :subject, :body, :urgent, 'PENDING', 0, :not_before, 0, '', :create_time, 0)";
 constexpr char kExpertContact[] =
     "SELECT email, languages FROM experts WHERE exchange_id = :x AND id = :id";
 constexpr char kExchangeSender[] =
@@ -25,7 +25,7 @@ constexpr char kOrdererName[] =
     "SELECT display_name FROM organizations WHERE exchange_id = :x AND id = :id";
 constexpr char kDueIds[] =
     "SELECT id FROM outbox WHERE state = 'PENDING' AND not_before <= :now AND "
-    "lease_until <= :now2 ORDER BY not_before, id LIMIT :limit";
+    "lease_until <= :now2 AND urgent >= :urgent ORDER BY not_before, id LIMIT :limit";
 constexpr char kLease[] =
     "UPDATE outbox SET lease_until = :until WHERE id = :id AND state = 'PENDING' AND "
     "lease_until <= :now";
@@ -66,9 +66,11 @@ OutboxMessage ReadMessage(const soci::row& row) {
 
 }  // namespace
 
-absl::Status OutboxStore::EnqueueOfferMade(
-    soci::session& sql, const domain::Assignment& offer, const domain::Order& order,
-    absl::Time now) {
+absl::Status OutboxStore::EnqueueChange(
+    soci::session& sql, domain::AssignmentState from, const domain::Assignment& offer,
+    const domain::Order& order, absl::Time now) {
+  const std::optional<domain::MessageKind> kind = domain::MessageForChange(from, offer.state);
+  if (!kind) return absl::OkStatus();
   domain::Expert expert;
   bool found = false;
   Query<int>(sql, kExpertContact, {offer.exchange_id, offer.expert_id}, [&](const soci::row& row) {
@@ -107,28 +109,30 @@ absl::Status OutboxStore::EnqueueOfferMade(
   notice.municipality = order.municipality;
   notice.offer_deadline = offer.offer_deadline;
   notice.total_cents = offer.total_cents();
-  auto text = domain::ComposeOfferMade(notice);
+  notice.cancelled_by = offer.cancelled_by;
+  auto text = domain::ComposeMessage(*kind, notice);
   if (!text.ok()) return text.status();
   Execute(
       sql, kInsert,
-      {domain::GenerateId(), offer.exchange_id,
-       std::string(domain::MessageKindName(domain::MessageKind::kOfferMade)),
+      {domain::GenerateId(), offer.exchange_id, std::string(domain::MessageKindName(*kind)),
        absl::StrCat(
            domain::ChildResourceName(offer.exchange_id, "orders", offer.order_id), "/assignments/",
            offer.id),
        expert.email, exchange.display_name, exchange.contact_email, notice.language, text->subject,
-       text->body, Micros(domain::NextSendTime(now, /*urgent=*/false)), Micros(now)});
+       text->body, static_cast<long long>(domain::IsUrgent(*kind) ? 1 : 0),
+       Micros(domain::NextSendTime(now, domain::IsUrgent(*kind))), Micros(now)});
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<OutboxMessage>> OutboxStore::ClaimDue(
-    absl::Time now, absl::Duration lease, int limit) {
+    absl::Time now, absl::Duration lease, int limit, bool urgent_only) {
   std::vector<OutboxMessage> claimed;
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     claimed.clear();
     const long long t = Micros(now);
     std::vector<std::string> ids = Query<std::string>(
-        sql, kDueIds, {t, t, static_cast<long long>(limit)},
+        sql, kDueIds,
+        {t, t, static_cast<long long>(urgent_only ? 1 : 0), static_cast<long long>(limit)},
         [](const soci::row& row) { return RowReader(row).Text(); });
     static const std::string kSelect =
         absl::StrCat("SELECT ", kColumns, " FROM outbox WHERE id = :id");

@@ -5,7 +5,7 @@
 // lease to run out: the message goes again (same Message-ID), never lost.
 //
 //   // inside the offer's db.Write:
-//   OutboxStore::EnqueueOfferMade(sql, offer, order, now);
+//   OutboxStore::EnqueueChange(sql, AssignmentState::kUnspecified, offer, order, now);
 //   // the worker:
 //   for (OutboxMessage& m : *outbox.ClaimDue(now, absl::Minutes(2), 50)) { ...send...;
 //     outbox.MarkSent(m.id, now); }
@@ -45,16 +45,19 @@ class OutboxStore final {
  public:
   explicit OutboxStore(Database& db) : db_(db) {}
 
-  // Inside the offer's write transaction: the offer message to the expert,
-  // in their language, not before quiet hours end. Nothing for an expert
-  // without an e-mail address.
-  static absl::Status EnqueueOfferMade(
-      soci::session& sql, const domain::Assignment& offer, const domain::Order& order,
-      absl::Time now);
+  // Inside the write transaction of an assignment's move from `from` to its
+  // state: the message the move makes for its expert (domain::
+  // MessageForChange), in her language, not before quiet hours end unless
+  // urgent. Nothing for a move without a message or an expert without an
+  // e-mail address.
+  static absl::Status EnqueueChange(
+      soci::session& sql, domain::AssignmentState from, const domain::Assignment& assignment,
+      const domain::Order& order, absl::Time now);
 
-  // Leases up to `limit` messages that are due at `now` for `lease`.
+  // Leases up to `limit` messages that are due at `now` for `lease`; during
+  // quiet hours (`urgent_only`) only urgent ones.
   absl::StatusOr<std::vector<OutboxMessage>> ClaimDue(
-      absl::Time now, absl::Duration lease, int limit);
+      absl::Time now, absl::Duration lease, int limit, bool urgent_only = false);
   absl::Status MarkSent(const std::string& id, absl::Time now);
   // Counts a failed try: retried after domain::RetryDelay, or DEAD.
   absl::Status MarkFailed(const std::string& id, const std::string& error, absl::Time now);

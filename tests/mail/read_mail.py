@@ -6,6 +6,7 @@ Python's own e-mail parser: [{"to", "from", "reply_to", "subject", "message_id",
     read_mail.py MAILDIR
 """
 import email
+import email.utils
 import email.policy
 import json
 import mailbox
@@ -27,5 +28,5 @@ for key, raw in mailbox.Maildir(sys.argv[1], factory=None, create=False).iterite
         "body": text.get_content() if text else "",
         "date": str(msg["Date"]),
     })
-messages.sort(key=lambda m: m["date"])
+messages.sort(key=lambda m: email.utils.parsedate_to_datetime(m["date"]))
 json.dump(messages, sys.stdout, ensure_ascii=False)

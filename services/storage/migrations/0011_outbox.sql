@@ -1,7 +1,8 @@
 -- The outbox: every message a person must get, written in the transaction of
 -- the event that makes it, delivered afterwards (at least once; a repeat has
 -- the same Message-ID). Rows are kept after delivery for the coordinator's
--- view of what was sent; `lease_until` keeps two workers off one message.
+-- view of what was sent; `lease_until` keeps two workers off one message;
+-- `urgent` ones go out during quiet hours too.
 CREATE TABLE outbox (
   id TEXT PRIMARY KEY,
   exchange_id TEXT NOT NULL,
@@ -13,6 +14,7 @@ CREATE TABLE outbox (
   language TEXT NOT NULL,
   subject TEXT NOT NULL,
   body TEXT NOT NULL,
+  urgent BIGINT NOT NULL,
   state TEXT NOT NULL,
   attempts BIGINT NOT NULL,
   not_before BIGINT NOT NULL,
