@@ -152,6 +152,10 @@ TEST(Notifications, RetriesBackOffToAnHourAndMessageIdsAreStable) {
   EXPECT_EQ(RetryDelay(5), absl::Minutes(16));
   EXPECT_EQ(RetryDelay(7), absl::Hours(1));
   EXPECT_EQ(RetryDelay(20), absl::Hours(1));
+  const absl::Time t = Helsinki(2026, 12, 1, 10, 0);
+  EXPECT_EQ(NextTryAfterFailure(1, t), t + absl::Minutes(1));
+  EXPECT_EQ(NextTryAfterFailure(7, t), t + absl::Hours(1));
+  EXPECT_EQ(NextTryAfterFailure(8, t), std::nullopt);  // DEAD
   EXPECT_EQ(MessageIdFor("abc123"), "<abc123@kokemus.invalid>");
   EXPECT_EQ(MessageKindName(MessageKind::kOfferMade), "OFFER_MADE");
   EXPECT_EQ(MessageKindName(MessageKind::kAssignmentCancelled), "ASSIGNMENT_CANCELLED");

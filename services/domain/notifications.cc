@@ -272,6 +272,11 @@ absl::Duration RetryDelay(int attempts) {
   return std::min(absl::Minutes(1) * (1 << doublings), absl::Hours(1));
 }
 
+std::optional<absl::Time> NextTryAfterFailure(int attempts, absl::Time now) {
+  if (attempts >= kMaxDeliveryAttempts) return std::nullopt;
+  return now + RetryDelay(attempts);
+}
+
 std::string MessageIdFor(absl::string_view outbox_id) {
   return absl::StrCat("<", outbox_id, "@kokemus.invalid>");
 }

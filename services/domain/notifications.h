@@ -90,6 +90,9 @@ absl::Time NextSendTime(absl::Time now, bool urgent);
 // How long to wait after the `attempts`-th failed try: 1 minute, doubling,
 // at most an hour.
 absl::Duration RetryDelay(int attempts);
+// When a message whose `attempts`-th try failed at `now` is tried again;
+// nullopt after kMaxDeliveryAttempts: it is DEAD.
+std::optional<absl::Time> NextTryAfterFailure(int attempts, absl::Time now);
 
 // The Message-ID of an outbox message: stable, so a repeat after a crash is
 // folded by mail clients.

@@ -20,13 +20,16 @@ bool IsAscii(const std::string& text) {
   return true;
 }
 
-// One header line: no line breaks get through from the values.
-std::string Header(absl::string_view name, const std::string& value) {
-  std::string line = absl::StrCat(name, ": ", value);
-  for (char& c : line) {
+// A header value with no line breaks getting through.
+std::string SingleLine(std::string value) {
+  for (char& c : value) {
     if (c == '\r' || c == '\n') c = ' ';
   }
-  return line;
+  return value;
+}
+
+std::string Header(absl::string_view name, const std::string& value) {
+  return absl::StrCat(name, ": ", SingleLine(value));
 }
 
 struct CurlDeleter {
@@ -93,10 +96,9 @@ absl::Status SmtpSender::Send(const Mail& mail) const {
   std::vector<std::string> lines = {
       Header(
           "Date", absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", mail.date, absl::UTCTimeZone())),
-      // Encoded text holds no line breaks but its own folds.
+      // Encoded text holds no line breaks of its own.
       absl::StrCat(
-          "From: ", EncodeHeaderText(mail.sender_name, 45), " ",
-          Header("", absl::StrCat("<", options_.from, ">")).substr(2)),
+          "From: ", EncodeHeaderText(mail.sender_name, 45), " <", SingleLine(options_.from), ">"),
       Header("To", absl::StrCat("<", mail.to, ">")),
       absl::StrCat("Subject: ", EncodeHeaderText(mail.subject, 30)),
       Header("Message-ID", mail.message_id),

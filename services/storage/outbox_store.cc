@@ -160,11 +160,10 @@ absl::Status OutboxStore::MarkFailed(
   const std::string kept = error.substr(0, kMaxErrorLength);
   return db_.Write([&](soci::session& sql) -> absl::Status {
     const long long attempts = Count(sql, kAttempts, {id}) + 1;
-    if (attempts >= domain::kMaxDeliveryAttempts) {
-      Execute(sql, kDead, {attempts, kept, id});
+    if (auto next = domain::NextTryAfterFailure(static_cast<int>(attempts), now)) {
+      Execute(sql, kRetry, {attempts, Micros(*next), kept, id});
     } else {
-      const absl::Time next = now + domain::RetryDelay(static_cast<int>(attempts));
-      Execute(sql, kRetry, {attempts, Micros(next), kept, id});
+      Execute(sql, kDead, {attempts, kept, id});
     }
     return absl::OkStatus();
   });
