@@ -60,6 +60,18 @@ ABSL_FLAG(std::string, smtp_from, "kokemus@localhost", "the sender address of ev
 ABSL_FLAG(std::string, smtp_username, "", "SMTP user name; empty: no authentication");
 ABSL_FLAG(std::string, smtp_password_file, "", "file holding the SMTP password");
 ABSL_FLAG(bool, smtp_require_tls, false, "send e-mail only over TLS (STARTTLS or smtps)");
+ABSL_FLAG(
+    std::string, sms_url, "",
+    "HTTP(S) endpoint of an SMS gateway for experts who chose text messages; empty: none");
+ABSL_FLAG(
+    std::string, sms_authorization_file, "",
+    "file holding the gateway's Authorization header value (\"Bearer ...\")");
+ABSL_FLAG(
+    std::string, sms_content_type, "application/json",
+    "content type of a gateway request: application/json or application/x-www-form-urlencoded");
+ABSL_FLAG(
+    std::string, sms_body_template, R"({"to":"{{to}}","text":"{{text}}"})",
+    "body of a gateway request; {{to}} and {{text}} are filled in, escaped for the content type");
 ABSL_FLAG(double, rate_limit, 50, "calls per second each API key may make on average");
 ABSL_FLAG(double, rate_burst, 100, "calls an API key may make at once before the rate applies");
 ABSL_FLAG(
@@ -119,6 +131,10 @@ int main(int argc, char** argv) {
   options.smtp.username = absl::GetFlag(FLAGS_smtp_username);
   options.smtp_password_file = absl::GetFlag(FLAGS_smtp_password_file);
   options.smtp.require_tls = absl::GetFlag(FLAGS_smtp_require_tls);
+  options.sms.url = absl::GetFlag(FLAGS_sms_url);
+  options.sms_authorization_file = absl::GetFlag(FLAGS_sms_authorization_file);
+  options.sms.content_type = absl::GetFlag(FLAGS_sms_content_type);
+  options.sms.body_template = absl::GetFlag(FLAGS_sms_body_template);
   options.access.rate_limit = {
       .per_second = absl::GetFlag(FLAGS_rate_limit), .burst = absl::GetFlag(FLAGS_rate_burst)};
   options.access.default_deadline = absl::GetFlag(FLAGS_default_deadline);

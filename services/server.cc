@@ -170,29 +170,46 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     server->health_server_->GetHealthCheckService()->SetServingStatus(true);
   }
   server->outbox_store_ = std::make_unique<storage::OutboxStore>(*server->db_);
-  if (!options.smtp.url.empty()) {
+  if (!options.smtp.url.empty() || !options.sms.url.empty()) {
     notify::SmtpOptions smtp = options.smtp;
     if (!options.smtp_password_file.empty()) {
       auto password = ReadPem(options.smtp_password_file, "SMTP password");
       if (!password.ok()) return password.status();
       smtp.password = std::string(absl::StripAsciiWhitespace(*password));
     }
+    notify::SmsOptions sms = options.sms;
+    if (!options.sms_authorization_file.empty()) {
+      auto authorization = ReadPem(options.sms_authorization_file, "SMS authorization");
+      if (!authorization.ok()) return authorization.status();
+      sms.authorization = std::string(absl::StripAsciiWhitespace(*authorization));
+    }
     server->outbox_worker_ = std::make_unique<notify::OutboxWorker>(
         *server->outbox_store_, notify::SmtpSender(std::move(smtp)),
+        notify::SmsSender(std::move(sms)),
         options.clock != nullptr ? *options.clock : domain::SystemClock(), options.outbox);
   }
   Server* raw = server.get();
   const absl::Duration interval = options.lapse_sweep_interval;
-  server->sweeper_ = std::thread([raw, interval] { raw->SweepLapsedOffers(interval); });
+  server->sweeper_ = std::thread([raw, interval] { raw->Sweep(interval); });
   return server;
 }
 
-void Server::SweepLapsedOffers(absl::Duration interval) {
+void Server::Sweep(absl::Duration interval) {
   std::unique_lock<std::mutex> lock(sweeper_mu_);
   while (!stopping_) {
     lock.unlock();
     // A failure (database briefly away) is retried at the next round.
-    (void)assignment_store_->LapseExpiredOffers(db_->Now());
+    const absl::Time now = db_->Now();
+    auto lapsed = assignment_store_->LapseExpiredOffers(now);
+    // Reminders and warnings that fell due, in batches until none is left.
+    int made = 0;
+    for (absl::StatusOr<int> batch = outbox_store_->EnqueueScheduled(now); batch.ok() && *batch > 0;
+         batch = outbox_store_->EnqueueScheduled(now)) {
+      made += *batch;
+    }
+    if (outbox_worker_ != nullptr && (made > 0 || (lapsed.ok() && *lapsed > 0))) {
+      outbox_worker_->Wake();
+    }
     lock.lock();
     sweeper_cv_.wait_for(lock, absl::ToChronoMilliseconds(interval), [this] { return stopping_; });
   }

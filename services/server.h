@@ -74,6 +74,10 @@ struct ServerOptions {
   // otherwise messages wait in the outbox. The password may come from a file.
   notify::SmtpOptions smtp;
   std::string smtp_password_file;
+  // Text messages, for experts who chose them, through an HTTP SMS gateway
+  // when `sms.url` is set (the Authorization value from `sms_authorization_file`).
+  notify::SmsOptions sms;
+  std::string sms_authorization_file;
   notify::OutboxWorkerOptions outbox;
 };
 
@@ -131,7 +135,8 @@ class Server final {
   bool shut_down_ = false;
 
   // The sweeper that marks lapsed offers.
-  void SweepLapsedOffers(absl::Duration interval);
+  // Lapses expired offers and makes the reminders that fell due, every `interval`.
+  void Sweep(absl::Duration interval);
   std::thread sweeper_;
   std::mutex sweeper_mu_;
   std::condition_variable sweeper_cv_;

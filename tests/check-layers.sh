@@ -4,8 +4,8 @@
 # library, and the CLI none of the server's storage, renderer or solver.
 # Usage: check-layers.sh DOMAIN_TEST... KOKEMUSCTL
 set -euo pipefail
-domain_forbidden='libgrpc|libprotobuf|libsoci|libpq\.|libsqlite3|libpango|libcairo|libplplot|libCbc|libsodium|libmicrohttpd'
-cli_forbidden='libsoci|libpq\.|libsqlite3|libpango|libcairo|libplplot|libCbc|libsodium|libmicrohttpd'
+domain_forbidden='libgrpc|libprotobuf|libsoci|libpq\.|libsqlite3|libpango|libcairo|libplplot|libCbc|libsodium|libmicrohttpd|libical'
+cli_forbidden='libsoci|libpq\.|libsqlite3|libpango|libcairo|libplplot|libCbc|libsodium|libmicrohttpd|libical'
 failed=0
 check() {  # binary, forbidden pattern, what it is
   local found

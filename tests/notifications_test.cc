@@ -5,6 +5,7 @@
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/domain/enum_names.h"
 #include "services/reference/calendar.h"
 
 namespace kokemus::domain {
@@ -17,8 +18,8 @@ absl::Time Helsinki(int y, int mo, int d, int h, int mi) {
   return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), reference::HelsinkiTimeZone());
 }
 
-OfferNotice Notice(const std::string& language) {
-  OfferNotice n;
+Notice MakeNotice(const std::string& language) {
+  Notice n;
   n.language = language;
   n.exchange_name = "Päijät-Hämeen kokemusasiantuntijapankki";
   n.reply_to = "pankki@example.fi";
@@ -34,8 +35,12 @@ OfferNotice Notice(const std::string& language) {
   return n;
 }
 
+absl::StatusOr<MessageText> Offer(const Notice& n) {
+  return ComposeMessage(MessageKind::kOfferMade, Recipient::kExpert, n);
+}
+
 TEST(Notifications, TheOfferInFinnishSaysWhatToDecideAndWhomToAsk) {
-  auto text = ComposeOfferMade(Notice("fi"));
+  auto text = Offer(MakeNotice("fi"));
   ASSERT_TRUE(text.ok()) << text.status();
   EXPECT_EQ(text->subject, "Tarjous: luennoitsija tai kouluttaja 10.12.2026");
   EXPECT_EQ(
@@ -52,35 +57,37 @@ TEST(Notifications, TheOfferInFinnishSaysWhatToDecideAndWhomToAsk) {
       "Palkkio ja matkat yhteensä: 150,00\u00a0€\n"
       "\n"
       "Vastaathan viimeistään 3.12.2026 klo 12.00.\n"
+      "\n"
+      "Päijät-Hämeen kokemusasiantuntijapankki\n"
       "Kysyttävää? pankki@example.fi\n");
 }
 
 TEST(Notifications, SwedishAndEnglishAndRemoteTasks) {
-  OfferNotice sv = Notice("sv");
+  Notice sv = MakeNotice("sv");
   sv.remote = true;
-  auto text = ComposeOfferMade(sv);
+  auto text = Offer(sv);
   ASSERT_TRUE(text.ok());
   EXPECT_EQ(text->subject, "Erbjudande: föreläsare eller utbildare 10.12.2026");
   EXPECT_THAT(text->body, HasSubstr("Plats: på distans\n"));
   EXPECT_THAT(text->body, HasSubstr("Svara senast 3.12.2026 kl. 12.00.\n"));
-  OfferNotice en = Notice("en");
+  Notice en = MakeNotice("en");
   en.reply_to = "";
-  text = ComposeOfferMade(en);
+  text = Offer(en);
   ASSERT_TRUE(text.ok());
   EXPECT_EQ(text->subject, "Offer: lecturer or trainer on 10 December 2026");
   EXPECT_THAT(text->body, HasSubstr("Place: Kirkkokatu 1, Lahti\n"));
   EXPECT_THAT(text->body, Not(HasSubstr("Questions?")));
   // A language Kokemus doesn't write falls back to Finnish.
-  text = ComposeOfferMade(Notice("de"));
+  text = Offer(MakeNotice("de"));
   ASSERT_TRUE(text.ok());
   EXPECT_THAT(text->subject, ::testing::StartsWith("Tarjous: "));
 }
 
 TEST(Notifications, ACancelledTaskSaysByWhomAndWhatIsPaidAndIsUrgent) {
-  OfferNotice n = Notice("fi");
+  Notice n = MakeNotice("fi");
   n.cancelled_by = CancelledBy::kOrderer;
   n.total_cents = 7500;
-  auto text = ComposeMessage(MessageKind::kAssignmentCancelled, n);
+  auto text = ComposeMessage(MessageKind::kAssignmentCancelled, Recipient::kExpert, n);
   ASSERT_TRUE(text.ok()) << text.status();
   EXPECT_EQ(text->subject, "Tehtävä peruttu: luennoitsija tai kouluttaja 10.12.2026");
   EXPECT_EQ(
@@ -90,8 +97,9 @@ TEST(Notifications, ACancelledTaskSaysByWhomAndWhatIsPaidAndIsUrgent) {
       "Tehtäväsi on peruttu (tilaaja perui).\n"
       "\n"
       "Tehtävä: luennoitsija tai kouluttaja\n"
+      "Aihe: Toipumistarina & nuoret\n"
       "Tilaaja: Lahden lyseon lukio\n"
-      "Aika: 10.12.2026 klo 10.00\n"
+      "Aika: 10.12.2026 klo 10.00, 90 min\n"
       "Paikka: Kirkkokatu 1, Lahti\n"
       "Sinulle maksetaan peruutuksesta: 75,00\u00a0€\n"
       "\n"
@@ -100,11 +108,11 @@ TEST(Notifications, ACancelledTaskSaysByWhomAndWhatIsPaidAndIsUrgent) {
   n.total_cents = 0;
   n.language = "en";
   n.cancelled_by = CancelledBy::kExchange;
-  text = ComposeMessage(MessageKind::kAssignmentCancelled, n);
+  text = ComposeMessage(MessageKind::kAssignmentCancelled, Recipient::kExpert, n);
   ASSERT_TRUE(text.ok());
   EXPECT_THAT(text->body, HasSubstr("Your task has been cancelled (by the exchange).\n"));
   EXPECT_THAT(text->body, HasSubstr("No fee is paid for the cancellation.\n"));
-  text = ComposeMessage(MessageKind::kOfferWithdrawn, Notice("sv"));
+  text = ComposeMessage(MessageKind::kOfferWithdrawn, Recipient::kExpert, MakeNotice("sv"));
   ASSERT_TRUE(text.ok());
   EXPECT_EQ(text->subject, "Erbjudandet gäller inte längre: föreläsare eller utbildare 10.12.2026");
   EXPECT_TRUE(IsUrgent(MessageKind::kAssignmentCancelled));
@@ -112,21 +120,189 @@ TEST(Notifications, ACancelledTaskSaysByWhomAndWhatIsPaidAndIsUrgent) {
   EXPECT_FALSE(IsUrgent(MessageKind::kOfferWithdrawn));
 }
 
-TEST(Notifications, WhichMovesMakeAMessage) {
+TEST(Notifications, WhichMovesMakeWhichMessagesForWhom) {
   using S = AssignmentState;
-  EXPECT_EQ(MessageForChange(S::kUnspecified, S::kOffered), MessageKind::kOfferMade);
-  EXPECT_EQ(MessageForChange(S::kOffered, S::kWithdrawn), MessageKind::kOfferWithdrawn);
-  EXPECT_EQ(MessageForChange(S::kAccepted, S::kCancelled), MessageKind::kAssignmentCancelled);
-  EXPECT_EQ(MessageForChange(S::kConfirmed, S::kCancelled), MessageKind::kAssignmentCancelled);
-  EXPECT_EQ(MessageForChange(S::kOffered, S::kAccepted), std::nullopt);
-  EXPECT_EQ(MessageForChange(S::kOffered, S::kDeclined), std::nullopt);
-  EXPECT_EQ(MessageForChange(S::kConfirmed, S::kCompleted), std::nullopt);
-  EXPECT_EQ(MessageForChange(S::kCancelled, S::kCancelled), std::nullopt);
+  using K = MessageKind;
+  using R = Recipient;
+  using V = std::vector<Addressed>;
+  EXPECT_EQ(MessagesForChange(S::kUnspecified, S::kOffered), (V{{K::kOfferMade, R::kExpert}}));
+  EXPECT_EQ(MessagesForChange(S::kOffered, S::kWithdrawn), (V{{K::kOfferWithdrawn, R::kExpert}}));
+  EXPECT_EQ(MessagesForChange(S::kOffered, S::kLapsed), (V{{K::kOfferLapsed, R::kExpert}}));
+  EXPECT_EQ(
+      MessagesForChange(S::kOffered, S::kAccepted), (V{{K::kOfferAccepted, R::kCoordinator}}));
+  EXPECT_EQ(
+      MessagesForChange(S::kOffered, S::kDeclined), (V{{K::kOfferDeclined, R::kCoordinator}}));
+  EXPECT_EQ(
+      MessagesForChange(S::kAccepted, S::kConfirmed),
+      (V{{K::kAssignmentConfirmed, R::kExpert}, {K::kAssignmentConfirmed, R::kOrderer}}));
+  EXPECT_EQ(
+      MessagesForChange(S::kConfirmed, S::kCompleted),
+      (V{{K::kFeedbackRequest, R::kExpert}, {K::kFeedbackRequest, R::kOrderer}}));
+  // A cancelled task: the expert always; the orderer of a confirmed visit
+  // unless it cancelled; the coordinator unless the exchange cancelled.
+  EXPECT_EQ(
+      MessagesForChange(S::kConfirmed, S::kCancelled, CancelledBy::kExpert),
+      (V{{K::kAssignmentCancelled, R::kExpert},
+         {K::kAssignmentCancelled, R::kOrderer},
+         {K::kAssignmentCancelled, R::kCoordinator}}));
+  EXPECT_EQ(
+      MessagesForChange(S::kConfirmed, S::kCancelled, CancelledBy::kOrderer),
+      (V{{K::kAssignmentCancelled, R::kExpert}, {K::kAssignmentCancelled, R::kCoordinator}}));
+  EXPECT_EQ(
+      MessagesForChange(S::kConfirmed, S::kCancelled, CancelledBy::kExchange),
+      (V{{K::kAssignmentCancelled, R::kExpert}, {K::kAssignmentCancelled, R::kOrderer}}));
+  EXPECT_EQ(
+      MessagesForChange(S::kAccepted, S::kCancelled, CancelledBy::kExchange),
+      (V{{K::kAssignmentCancelled, R::kExpert}}));
+  EXPECT_EQ(MessagesForChange(S::kCancelled, S::kCancelled), V{});
+  EXPECT_EQ(MessagesForChange(S::kOffered, S::kCancelled), V{});
 }
 
-TEST(Notifications, TheLanguageIsTheExpertsFirstWrittenOneOrTheExchanges) {
+TEST(Notifications, EveryMessageRendersInEveryLanguageWithoutHealthData) {
+  using K = MessageKind;
+  using R = Recipient;
+  int rendered = 0;
+  for (int k = 1; k <= 12; ++k) {
+    for (R to : {R::kExpert, R::kOrderer, R::kCoordinator}) {
+      for (const char* language : {"fi", "sv", "en"}) {
+        Notice n = MakeNotice(language);
+        n.expert_name = "Kaisa K.";
+        n.key_name = "Lahden järjestelmä";
+        n.key_expire_time = Helsinki(2026, 12, 20, 0, 0);
+        auto text = ComposeMessage(static_cast<K>(k), to, n);
+        if (!text.ok()) continue;  // not a message for this recipient
+        ++rendered;
+        EXPECT_FALSE(text->subject.empty());
+        EXPECT_THAT(text->subject, Not(HasSubstr("\n")));
+        EXPECT_THAT(text->body + text->subject, Not(HasSubstr("{{")));
+        EXPECT_THAT(text->body, ::testing::EndsWith("\n"));
+        EXPECT_THAT(text->body, Not(HasSubstr("\n\n\n")));
+        for (absl::string_view area : EnumNames<ExperienceArea>()) {
+          EXPECT_THAT(text->body, Not(HasSubstr(std::string(area))));
+        }
+        EXPECT_THAT(text->body, HasSubstr("Päijät-Hämeen kokemusasiantuntijapankki\n"));
+      }
+    }
+  }
+  // 16 (kind, recipient) pairs in 3 languages.
+  EXPECT_EQ(rendered, 48);
+  auto none = ComposeMessage(K::kOfferMade, R::kOrderer, MakeNotice("fi"));
+  EXPECT_EQ(none.status().message(), "no message OFFER_MADE for ORDERER");
+}
+
+TEST(Notifications, TheCoordinatorAndTheOrdererSeeTheExpertsNameAndKeysHaveNoTask) {
+  Notice n = MakeNotice("fi");
+  n.expert_name = "Kaisa K.";
+  auto text = ComposeMessage(MessageKind::kOfferAccepted, Recipient::kCoordinator, n);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text->subject, "Tarjous hyväksytty: luennoitsija tai kouluttaja 10.12.2026");
+  EXPECT_THAT(text->body, HasSubstr("Kaisa K. hyväksyi tarjouksen. Vahvista tehtävä.\n"));
+  EXPECT_THAT(text->body, HasSubstr("Kokemusasiantuntija: Kaisa K.\n"));
+  n.key_name = "Lahden järjestelmä";
+  n.key_expire_time = Helsinki(2026, 12, 20, 0, 0);
+  n.link = "https://kokemus.example.fi/k/abc";
+  text = ComposeMessage(MessageKind::kKeyExpiring, Recipient::kCoordinator, n);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text->subject, "API-avain vanhenee 20.12.2026");
+  EXPECT_EQ(
+      text->body,
+      "Hei,\n"
+      "\n"
+      "API-avain \"Lahden järjestelmä\" vanhenee 20.12.2026. Luo uusi avain ja vaihda se "
+      "käyttöön ennen sitä.\n"
+      "\n"
+      "Avaa: https://kokemus.example.fi/k/abc\n"
+      "\n"
+      "Päijät-Hämeen kokemusasiantuntijapankki\n"
+      "Kysyttävää? pankki@example.fi\n");
+}
+
+TEST(Notifications, TaskRemindersComeOnceAtTheNearestLeadUnlessJustConfirmed) {
+  const absl::Time start = Helsinki(2026, 12, 10, 10, 0);
+  const absl::Time confirmed = Helsinki(2026, 11, 20, 12, 0);
+  const std::vector<int> leads = {168, 24};
+  EXPECT_EQ(DueTaskReminder(start, confirmed, leads, Helsinki(2026, 12, 3, 9, 59)), std::nullopt);
+  EXPECT_EQ(DueTaskReminder(start, confirmed, leads, Helsinki(2026, 12, 3, 10, 0)), 168);
+  EXPECT_EQ(DueTaskReminder(start, confirmed, leads, Helsinki(2026, 12, 9, 9, 0)), 168);
+  EXPECT_EQ(DueTaskReminder(start, confirmed, leads, Helsinki(2026, 12, 9, 10, 0)), 24);
+  EXPECT_EQ(DueTaskReminder(start, confirmed, leads, start), std::nullopt);
+  // Confirmed two days before: no week reminder, the day reminder still.
+  const absl::Time late = Helsinki(2026, 12, 8, 10, 0);
+  EXPECT_EQ(DueTaskReminder(start, late, leads, Helsinki(2026, 12, 8, 11, 0)), std::nullopt);
+  EXPECT_EQ(DueTaskReminder(start, late, leads, Helsinki(2026, 12, 9, 10, 30)), 24);
+  EXPECT_EQ(DueTaskReminder(start, confirmed, {}, Helsinki(2026, 12, 9, 10, 30)), std::nullopt);
+
+  const absl::Time offered = Helsinki(2026, 12, 1, 9, 0);
+  const absl::Time deadline = Helsinki(2026, 12, 3, 12, 0);
+  EXPECT_FALSE(OfferReminderDue(offered, deadline, 24, Helsinki(2026, 12, 2, 11, 59)));
+  EXPECT_TRUE(OfferReminderDue(offered, deadline, 24, Helsinki(2026, 12, 2, 12, 0)));
+  EXPECT_FALSE(OfferReminderDue(offered, deadline, 24, deadline));
+  EXPECT_FALSE(OfferReminderDue(offered, deadline, 0, Helsinki(2026, 12, 3, 11, 0)));
+  // An offer made with less than the lead left gets no reminder.
+  EXPECT_FALSE(
+      OfferReminderDue(Helsinki(2026, 12, 3, 0, 0), deadline, 24, Helsinki(2026, 12, 3, 1, 0)));
+
+  const absl::Time expires = Helsinki(2026, 12, 20, 0, 0);
+  EXPECT_FALSE(KeyWarningDue(expires, 14, Helsinki(2026, 12, 5, 23, 59)));
+  EXPECT_TRUE(KeyWarningDue(expires, 14, Helsinki(2026, 12, 6, 0, 0)));
+  EXPECT_FALSE(KeyWarningDue(expires, 14, expires));
+  EXPECT_EQ(
+      DedupeKey(MessageKind::kTaskReminder, "exchanges/ph/orders/o1/assignments/a1", 24),
+      "TASK_REMINDER:exchanges/ph/orders/o1/assignments/a1:24");
+  EXPECT_EQ(DedupeKey(MessageKind::kKeyExpiring, "apiKeys/k1"), "KEY_EXPIRING:apiKeys/k1");
+}
+
+TEST(Notifications, SettingsAreCheckedFieldByField) {
+  NotificationSettings s;
+  EXPECT_TRUE(ValidateNotificationSettings(s, "settings.").ok());
+  s.task_reminder_hours = {24, 0};
+  EXPECT_EQ(
+      ValidateNotificationSettings(s, "settings.").message(),
+      "settings.task_reminder_hours[1]: must be 1 to 1440 hours (60 days)");
+  s.task_reminder_hours = {24, 24};
+  EXPECT_EQ(
+      ValidateNotificationSettings(s, "settings.").message(),
+      "settings.task_reminder_hours[1]: repeats an earlier value");
+  s.task_reminder_hours = {1, 2, 3, 4, 5, 6};
+  EXPECT_EQ(
+      ValidateNotificationSettings(s, "settings.").message(),
+      "settings.task_reminder_hours: at most 5 reminders");
+  s.task_reminder_hours = {};
+  s.offer_reminder_hours = 400;
+  EXPECT_EQ(
+      ValidateNotificationSettings(s, "settings.").message(),
+      "settings.offer_reminder_hours: must be 0 (none) to 336 hours (14 days)");
+  s.offer_reminder_hours = 0;
+  s.key_warning_days = -1;
+  EXPECT_EQ(
+      ValidateNotificationSettings(s, "settings.").message(),
+      "settings.key_warning_days: must be 0 (none) to 90 days");
+}
+
+TEST(Notifications, TheCalendarEntryOfATaskHasItsTimesPlaceAndNoHealthData) {
+  const CalendarEvent e = CalendarEventFor(
+      MakeNotice("fi"), "exchanges/ph/orders/o1/assignments/a1", 2, true,
+      Helsinki(2026, 12, 1, 9, 0));
+  EXPECT_EQ(e.uid, "exchanges.ph.orders.o1.assignments.a1@kokemus.invalid");
+  EXPECT_EQ(e.sequence, 2);
+  EXPECT_TRUE(e.cancelled);
+  EXPECT_EQ(e.summary, "luennoitsija tai kouluttaja: Toipumistarina & nuoret");
+  EXPECT_EQ(e.location, "Kirkkokatu 1, Lahti");
+  EXPECT_EQ(
+      e.description,
+      "Tilaaja: Lahden lyseon lukio\nPäijät-Hämeen kokemusasiantuntijapankki, pankki@example.fi");
+  EXPECT_EQ(e.start, Helsinki(2026, 12, 10, 10, 0));
+  EXPECT_EQ(e.end, Helsinki(2026, 12, 10, 11, 30));
+  EXPECT_EQ(e.organizer_email, "pankki@example.fi");
+}
+
+TEST(Notifications, TheLanguageIsTheExpertsPreferredOrFirstWrittenOneOrTheExchanges) {
   Expert expert;
   Exchange exchange;
+  expert.preferred_language = "sv";
+  expert.languages = {"fi"};
+  EXPECT_EQ(MessageLanguage(expert, exchange), "sv");
+  expert.preferred_language = "";
   exchange.default_language = "sv";
   expert.languages = {"ru", "en", "fi"};
   EXPECT_EQ(MessageLanguage(expert, exchange), "en");

@@ -59,7 +59,11 @@ class SmtpSink final {
       auto read = testing_support::RunProcess(
           {"/usr/bin/python3", std::string(KOKEMUS_SOURCE_DIR) + "/tests/mail/read_mail.py",
            dir_.string()});
-      if (read.exit_code == 0) messages = nlohmann::json::parse(read.out);
+      if (read.exit_code != 0) {
+        ADD_FAILURE() << "read_mail.py: " << read.err;
+        break;
+      }
+      messages = nlohmann::json::parse(read.out);
       if (messages.size() >= n) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -154,9 +158,11 @@ class OutboxTest : public ::testing::TestWithParam<Backend> {
     auto db = storage::Database::Open(server_.database_url());
     EXPECT_TRUE(db.ok());
     storage::OutboxStore outbox(**db);
-    auto list = outbox.List("ph", 100);
-    EXPECT_TRUE(list.ok());
-    return list.ok() ? *list : std::vector<storage::OutboxMessage>();
+    domain::ListQuery query;
+    query.page_size = 1000;
+    auto list = outbox.List("ph", query);
+    EXPECT_TRUE(list.ok()) << list.status();
+    return list.ok() ? list->items : std::vector<storage::OutboxMessage>();
   }
 
   std::unique_ptr<v1::OrderService::Stub> orders_;
@@ -191,7 +197,10 @@ TEST_P(OutboxTest, AnOfferReachesTheExpertByEmailInHerLanguageWithoutHealthData)
       "Palkkio ja matkat yhteensä: 150,00\u00a0€\n"
       "\n"
       "Vastaathan viimeistään 3.12.2026 klo 12.00.\n"
+      "\n"
+      "Päijät-Hämeen kokemusasiantuntijapankki\n"
       "Kysyttävää? pankki@example.fi\n");
+  EXPECT_TRUE(m["calendar"].is_null());
   EXPECT_THAT(m["body"].get<std::string>(), Not(HasSubstr("päihde")));
   EXPECT_THAT(m["body"].get<std::string>(), Not(HasSubstr("Mielenterveys")));
   // The outbox records it as sent, once.
@@ -284,10 +293,55 @@ TEST_P(OutboxTest, ACancellationAtNightGoesAtOnceAndAWithdrawnOfferWaitsForMorni
     }
     ASSERT_TRUE(s.ok()) << verb << ": " << s.error_message();
   }
+  // The coordinator heard of the acceptance; the expert got the confirmation
+  // with its calendar entry, the orderer's contact that the expert comes.
+  nlohmann::json messages = sink.Messages(4);
+  ASSERT_EQ(messages.size(), 4u) << messages.dump();
+  auto last_of = [](const nlohmann::json& all, const std::string& subject) {
+    nlohmann::json found;
+    for (const auto& m : all) {
+      if (m["subject"] == subject) found = m;
+    }
+    return found;
+  };
+  const nlohmann::json accepted =
+      last_of(messages, "Tarjous hyväksytty: luennoitsija tai kouluttaja 10.12.2026");
+  ASSERT_FALSE(accepted.is_null()) << messages.dump();
+  EXPECT_EQ(accepted["to"], "pankki@example.fi");
+  const nlohmann::json confirmed =
+      last_of(messages, "Tehtävä vahvistettu: luennoitsija tai kouluttaja 10.12.2026");
+  ASSERT_FALSE(confirmed.is_null()) << messages.dump();
+  EXPECT_EQ(confirmed["to"], "kaisa@example.fi");
+  const nlohmann::json& ics = confirmed["calendar"];
+  ASSERT_FALSE(ics.is_null());
+  EXPECT_EQ(ics["method"], "REQUEST");
+  EXPECT_EQ(ics["content_type"], "text/calendar;method=REQUEST");
+  EXPECT_EQ(ics["filename"], "invite.ics");
+  ASSERT_EQ(ics["events"].size(), 1u);
+  const std::string uid = "exchanges.ph.orders.lyseo-dec.assignments.kaisa@kokemus.invalid";
+  EXPECT_EQ(ics["events"][0]["uid"], uid);
+  EXPECT_EQ(ics["events"][0]["sequence"], 0);
+  EXPECT_EQ(ics["events"][0]["status"], "CONFIRMED");
+  EXPECT_EQ(ics["events"][0]["start"], "2026-12-10T10:00:00+02:00");
+  EXPECT_EQ(ics["events"][0]["end"], "2026-12-10T11:30:00+02:00");
+  EXPECT_EQ(ics["events"][0]["tzid"], "Europe/Helsinki");
+  EXPECT_EQ(ics["events"][0]["summary"], "luennoitsija tai kouluttaja: Toipumistarina");
+  EXPECT_EQ(ics["events"][0]["location"], "Kirkkokatu 1, Lahti");
+  EXPECT_EQ(ics["events"][0]["attendee"], "mailto:kaisa@example.fi");
+  const nlohmann::json comes = last_of(messages, "Kokemusasiantuntija tulee: 10.12.2026");
+  ASSERT_FALSE(comes.is_null()) << messages.dump();
+  EXPECT_EQ(comes["to"], testing_support::SampleOrganization().contact_email());
+  EXPECT_THAT(
+      comes["body"].get<std::string>(),
+      HasSubstr(absl::StrCat(
+          "Kokemusasiantuntija: ", testing_support::SampleExpert().display_name(), "\n")));
+  EXPECT_TRUE(comes["calendar"].is_null());
+
   OrderAndOffer("lyseo-jan");
-  ASSERT_EQ(sink.Messages(2).size(), 2u);
-  // At 22.30 the orderer cancels both orders: the confirmed task's message is
-  // urgent and goes now, the withdrawn offer's waits for 08.00.
+  ASSERT_EQ(sink.Messages(5).size(), 5u);
+  // At 22.30 the orderer cancels both orders: the confirmed task's messages
+  // (to the expert, with the calendar's cancellation, and to the coordinator)
+  // are urgent and go now, the withdrawn offer's waits for 08.00.
   clock_.Set(Helsinki(2026, 12, 1, 22, 30));
   for (const char* order : {"lyseo-dec", "lyseo-jan"}) {
     grpc::ClientContext ctx;
@@ -298,27 +352,31 @@ TEST_P(OutboxTest, ACancellationAtNightGoesAtOnceAndAWithdrawnOfferWaitsForMorni
     grpc::Status s = orders_->CancelOrder(&ctx, req, &resp);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
-  nlohmann::json messages = sink.Messages(3);
-  ASSERT_EQ(messages.size(), 3u);
-  auto last_of = [](const nlohmann::json& all, const std::string& subject) {
-    nlohmann::json found;
-    for (const auto& m : all) {
-      if (m["subject"] == subject) found = m;
+  messages = sink.Messages(7);
+  ASSERT_EQ(messages.size(), 7u);
+  nlohmann::json cancelled;
+  for (const auto& m : messages) {
+    if (m["subject"] == "Tehtävä peruttu: luennoitsija tai kouluttaja 10.12.2026" &&
+        m["to"] == "kaisa@example.fi") {
+      cancelled = m;
     }
-    return found;
-  };
-  const nlohmann::json cancelled =
-      last_of(messages, "Tehtävä peruttu: luennoitsija tai kouluttaja 10.12.2026");
+  }
   ASSERT_FALSE(cancelled.is_null()) << messages.dump();
   EXPECT_THAT(
       cancelled["body"].get<std::string>(), HasSubstr("Tehtäväsi on peruttu (tilaaja perui).\n"));
   EXPECT_THAT(
       cancelled["body"].get<std::string>(), HasSubstr("Peruutuksesta ei makseta palkkiota.\n"));
+  ASSERT_FALSE(cancelled["calendar"].is_null());
+  EXPECT_EQ(cancelled["calendar"]["method"], "CANCEL");
+  EXPECT_EQ(cancelled["calendar"]["filename"], "cancel.ics");
+  EXPECT_EQ(cancelled["calendar"]["events"][0]["uid"], uid);
+  EXPECT_EQ(cancelled["calendar"]["events"][0]["sequence"], 1);
+  EXPECT_EQ(cancelled["calendar"]["events"][0]["status"], "CANCELLED");
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  EXPECT_EQ(sink.Messages(3).size(), 3u);
+  EXPECT_EQ(sink.Messages(7).size(), 7u);
   clock_.Set(Helsinki(2026, 12, 2, 8, 0));
-  messages = sink.Messages(4);
-  ASSERT_EQ(messages.size(), 4u);
+  messages = sink.Messages(8);
+  ASSERT_EQ(messages.size(), 8u);
   EXPECT_FALSE(
       last_of(messages, "Tarjous ei ole enää voimassa: luennoitsija tai kouluttaja 10.12.2026")
           .is_null())

@@ -15,6 +15,7 @@ constexpr std::array<absl::string_view, 12> kRoles = {
     "UNSPECIFIED",       "LECTURER",     "CO_TEACHER",          "PEER_SUPPORT",
     "GROUP_FACILITATOR", "CO_DEVELOPER", "EVALUATOR",           "INTERVIEWER",
     "TEAM_MEMBER",       "WORKING_PAIR", "LOW_THRESHOLD_SHIFT", "COMMUNICATIONS"};
+constexpr std::array<absl::string_view, 3> kNotificationChannels = {"UNSPECIFIED", "EMAIL", "SMS"};
 constexpr std::array<absl::string_view, 4> kPaymentMethods = {
     "UNSPECIFIED", "SALARY_TAX_CARD", "INVOICE", "FEE_DECLINED"};
 constexpr std::array<absl::string_view, 8> kWeekdays = {
@@ -63,6 +64,10 @@ std::span<const absl::string_view> EnumNames<Role>() {
 template <>
 std::span<const absl::string_view> EnumNames<PaymentMethod>() {
   return kPaymentMethods;
+}
+template <>
+std::span<const absl::string_view> EnumNames<NotificationChannel>() {
+  return kNotificationChannels;
 }
 template <>
 std::span<const absl::string_view> EnumNames<Weekday>() {

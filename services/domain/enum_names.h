@@ -29,6 +29,8 @@ std::span<const absl::string_view> EnumNames<Role>();
 template <>
 std::span<const absl::string_view> EnumNames<PaymentMethod>();
 template <>
+std::span<const absl::string_view> EnumNames<NotificationChannel>();
+template <>
 std::span<const absl::string_view> EnumNames<Weekday>();
 template <>
 std::span<const absl::string_view> EnumNames<ExpertState>();

@@ -81,6 +81,9 @@ enum class OrganizationKind {
 
 // Bookkeeping that every stored resource carries. `revision` starts at 1 and
 // grows by one on every change; the etag is derived from it.
+// How a person gets messages: e-mail (the default) or text messages (SMS).
+enum class NotificationChannel { kUnspecified = 0, kEmail, kSms };
+
 struct Meta {
   int64_t revision = 0;
   absl::Time create_time = absl::UnixEpoch();
@@ -145,6 +148,11 @@ struct Expert {
   PaymentMethod payment_method = PaymentMethod::kUnspecified;
   ExpertState state = ExpertState::kUnspecified;
   Consent consent;
+  // How she hears from Kokemus: in which language ("": from `languages`),
+  // by e-mail or text message, and whether only essential messages.
+  std::string preferred_language;
+  NotificationChannel notification_channel = NotificationChannel::kUnspecified;
+  bool essential_messages_only = false;
   Meta meta;
 };
 

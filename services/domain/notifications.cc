@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "kainjow/mustache.hpp"
 #include "services/domain/contract.h"
 #include "services/domain/documents.h"
@@ -12,146 +13,219 @@
 namespace kokemus::domain {
 namespace {
 
-// The messages per kind and language. Triple braces: plain text, no HTML
-// escaping.
-struct Template {
-  MessageKind kind;
+// A message is a layout per language (greeting, the kind's opening, the
+// task's facts, the kind's closing lines, the sender) with a subject, an
+// opening and closing lines per kind, recipient and language. Triple braces:
+// plain text, no HTML escaping.
+struct Layout {
   absl::string_view language;
-  absl::string_view subject;
-  absl::string_view body;
+  absl::string_view greeting;
+  absl::string_view task;  // the task's facts, one per line
+  absl::string_view footer;
 };
 
-constexpr Template kTemplates[] = {
-    {MessageKind::kOfferMade, "fi", "Tarjous: {{{role}}} {{{date}}}",
-     "Hei,\n"
-     "\n"
-     "{{{exchange_name}}} tarjoaa sinulle tehtävää.\n"
-     "\n"
+constexpr Layout kLayouts[] = {
+    {"fi", "Hei,\n\n",
      "Tehtävä: {{{role}}}\n"
      "Aihe: {{{topic}}}\n"
      "Tilaaja: {{{orderer}}}\n"
+     "{{#expert_name}}Kokemusasiantuntija: {{{expert_name}}}\n{{/expert_name}}"
      "Aika: {{{time}}}, {{{duration}}} min\n"
-     "Paikka: {{{place}}}\n"
-     "Palkkio ja matkat yhteensä: {{{total}}}\n"
-     "\n"
-     "Vastaathan viimeistään {{{deadline}}}.\n"
+     "Paikka: {{{place}}}\n",
+     "\n{{#link}}Avaa: {{{link}}}\n\n{{/link}}{{{exchange_name}}}\n"
      "{{#reply_to}}Kysyttävää? {{{reply_to}}}\n{{/reply_to}}"},
-    {MessageKind::kOfferMade, "sv", "Erbjudande: {{{role}}} {{{date}}}",
-     "Hej,\n"
-     "\n"
-     "{{{exchange_name}}} erbjuder dig ett uppdrag.\n"
-     "\n"
+    {"sv", "Hej,\n\n",
      "Uppdrag: {{{role}}}\n"
      "Ämne: {{{topic}}}\n"
      "Beställare: {{{orderer}}}\n"
+     "{{#expert_name}}Erfarenhetsexpert: {{{expert_name}}}\n{{/expert_name}}"
      "Tid: {{{time}}}, {{{duration}}} min\n"
-     "Plats: {{{place}}}\n"
-     "Arvode och resor sammanlagt: {{{total}}}\n"
-     "\n"
-     "Svara senast {{{deadline}}}.\n"
+     "Plats: {{{place}}}\n",
+     "\n{{#link}}Öppna: {{{link}}}\n\n{{/link}}{{{exchange_name}}}\n"
      "{{#reply_to}}Frågor? {{{reply_to}}}\n{{/reply_to}}"},
-    {MessageKind::kOfferMade, "en", "Offer: {{{role}}} on {{{date}}}",
-     "Hello,\n"
-     "\n"
-     "{{{exchange_name}}} offers you a task.\n"
-     "\n"
+    {"en", "Hello,\n\n",
      "Task: {{{role}}}\n"
      "Topic: {{{topic}}}\n"
      "Orderer: {{{orderer}}}\n"
+     "{{#expert_name}}Expert by experience: {{{expert_name}}}\n{{/expert_name}}"
      "Time: {{{time}}}, {{{duration}}} min\n"
-     "Place: {{{place}}}\n"
-     "Fee and travel in total: {{{total}}}\n"
-     "\n"
-     "Please answer by {{{deadline}}}.\n"
-     "{{#reply_to}}Questions? {{{reply_to}}}\n{{/reply_to}}"},
-    {MessageKind::kOfferWithdrawn, "fi", "Tarjous ei ole enää voimassa: {{{role}}} {{{date}}}",
-     "Hei,\n"
-     "\n"
-     "Tarjous ei ole enää voimassa: tehtävän paikat on täytetty tai tilaus on peruttu.\n"
-     "Sinun ei tarvitse tehdä mitään.\n"
-     "\n"
-     "Tehtävä: {{{role}}}\n"
-     "Tilaaja: {{{orderer}}}\n"
-     "Aika: {{{time}}}\n"
-     "\n"
-     "{{{exchange_name}}}\n"
-     "{{#reply_to}}Kysyttävää? {{{reply_to}}}\n{{/reply_to}}"},
-    {MessageKind::kOfferWithdrawn, "sv", "Erbjudandet gäller inte längre: {{{role}}} {{{date}}}",
-     "Hej,\n"
-     "\n"
-     "Erbjudandet gäller inte längre: platserna är tillsatta eller beställningen är annullerad.\n"
-     "Du behöver inte göra något.\n"
-     "\n"
-     "Uppdrag: {{{role}}}\n"
-     "Beställare: {{{orderer}}}\n"
-     "Tid: {{{time}}}\n"
-     "\n"
-     "{{{exchange_name}}}\n"
-     "{{#reply_to}}Frågor? {{{reply_to}}}\n{{/reply_to}}"},
-    {MessageKind::kOfferWithdrawn, "en", "Offer no longer open: {{{role}}} on {{{date}}}",
-     "Hello,\n"
-     "\n"
-     "The offer is no longer open: the places were filled or the order was cancelled.\n"
-     "You need not do anything.\n"
-     "\n"
-     "Task: {{{role}}}\n"
-     "Orderer: {{{orderer}}}\n"
-     "Time: {{{time}}}\n"
-     "\n"
-     "{{{exchange_name}}}\n"
-     "{{#reply_to}}Questions? {{{reply_to}}}\n{{/reply_to}}"},
-    {MessageKind::kAssignmentCancelled, "fi", "Tehtävä peruttu: {{{role}}} {{{date}}}",
-     "Hei,\n"
-     "\n"
-     "Tehtäväsi on peruttu ({{{cancelled_by}}}).\n"
-     "\n"
-     "Tehtävä: {{{role}}}\n"
-     "Tilaaja: {{{orderer}}}\n"
-     "Aika: {{{time}}}\n"
-     "Paikka: {{{place}}}\n"
-     "{{#paid}}Sinulle maksetaan peruutuksesta: {{{total}}}{{/paid}}{{^paid}}Peruutuksesta ei "
-     "makseta palkkiota.{{/paid}}\n"
-     "\n"
-     "{{{exchange_name}}}\n"
-     "{{#reply_to}}Kysyttävää? {{{reply_to}}}\n{{/reply_to}}"},
-    {MessageKind::kAssignmentCancelled, "sv", "Uppdraget är inställt: {{{role}}} {{{date}}}",
-     "Hej,\n"
-     "\n"
-     "Ditt uppdrag är inställt ({{{cancelled_by}}}).\n"
-     "\n"
-     "Uppdrag: {{{role}}}\n"
-     "Beställare: {{{orderer}}}\n"
-     "Tid: {{{time}}}\n"
-     "Plats: {{{place}}}\n"
-     "{{#paid}}Du får för inställningen: {{{total}}}{{/paid}}{{^paid}}Inget arvode betalas för "
-     "inställningen.{{/paid}}\n"
-     "\n"
-     "{{{exchange_name}}}\n"
-     "{{#reply_to}}Frågor? {{{reply_to}}}\n{{/reply_to}}"},
-    {MessageKind::kAssignmentCancelled, "en", "Task cancelled: {{{role}}} on {{{date}}}",
-     "Hello,\n"
-     "\n"
-     "Your task has been cancelled ({{{cancelled_by}}}).\n"
-     "\n"
-     "Task: {{{role}}}\n"
-     "Orderer: {{{orderer}}}\n"
-     "Time: {{{time}}}\n"
-     "Place: {{{place}}}\n"
-     "{{#paid}}You are paid for the cancellation: {{{total}}}{{/paid}}{{^paid}}No fee is paid for "
-     "the cancellation.{{/paid}}\n"
-     "\n"
-     "{{{exchange_name}}}\n"
+     "Place: {{{place}}}\n",
+     "\n{{#link}}Open: {{{link}}}\n\n{{/link}}{{{exchange_name}}}\n"
      "{{#reply_to}}Questions? {{{reply_to}}}\n{{/reply_to}}"},
 };
 
-const Template* TemplateFor(MessageKind kind, absl::string_view language) {
+struct Template {
+  MessageKind kind;
+  Recipient to;
+  absl::string_view language;
+  absl::string_view subject;
+  absl::string_view opening;  // a paragraph before the facts
+  absl::string_view closing;  // lines after the facts ("" : none)
+  bool task = true;           // whether the task's facts are shown
+};
+
+using K = MessageKind;
+using R = Recipient;
+
+constexpr Template kTemplates[] = {
+    // An offer, its reminder, its end.
+    {K::kOfferMade, R::kExpert, "fi", "Tarjous: {{{role}}} {{{date}}}",
+     "{{{exchange_name}}} tarjoaa sinulle tehtävää.",
+     "Palkkio ja matkat yhteensä: {{{total}}}\n\nVastaathan viimeistään {{{deadline}}}.\n"},
+    {K::kOfferMade, R::kExpert, "sv", "Erbjudande: {{{role}}} {{{date}}}",
+     "{{{exchange_name}}} erbjuder dig ett uppdrag.",
+     "Arvode och resor sammanlagt: {{{total}}}\n\nSvara senast {{{deadline}}}.\n"},
+    {K::kOfferMade, R::kExpert, "en", "Offer: {{{role}}} on {{{date}}}",
+     "{{{exchange_name}}} offers you a task.",
+     "Fee and travel in total: {{{total}}}\n\nPlease answer by {{{deadline}}}.\n"},
+    {K::kOfferReminder, R::kExpert, "fi", "Muistutus: tarjous raukeaa {{{deadline}}}",
+     "Et ole vielä vastannut tarjoukseen. Se raukeaa {{{deadline}}}.",
+     "Palkkio ja matkat yhteensä: {{{total}}}\n"},
+    {K::kOfferReminder, R::kExpert, "sv", "Påminnelse: erbjudandet upphör {{{deadline}}}",
+     "Du har inte svarat på erbjudandet än. Det upphör {{{deadline}}}.",
+     "Arvode och resor sammanlagt: {{{total}}}\n"},
+    {K::kOfferReminder, R::kExpert, "en", "Reminder: the offer lapses on {{{deadline}}}",
+     "You have not answered the offer yet. It lapses on {{{deadline}}}.",
+     "Fee and travel in total: {{{total}}}\n"},
+    {K::kOfferLapsed, R::kExpert, "fi", "Tarjous raukesi: {{{role}}} {{{date}}}",
+     "Tarjous raukesi, koska siihen ei vastattu määräaikaan mennessä. Sinun ei tarvitse tehdä "
+     "mitään.",
+     ""},
+    {K::kOfferLapsed, R::kExpert, "sv", "Erbjudandet upphörde: {{{role}}} {{{date}}}",
+     "Erbjudandet upphörde eftersom det inte besvarades i tid. Du behöver inte göra något.", ""},
+    {K::kOfferLapsed, R::kExpert, "en", "Offer lapsed: {{{role}}} on {{{date}}}",
+     "The offer lapsed because it was not answered in time. You need not do anything.", ""},
+    {K::kOfferWithdrawn, R::kExpert, "fi", "Tarjous ei ole enää voimassa: {{{role}}} {{{date}}}",
+     "Tarjous ei ole enää voimassa: tehtävän paikat on täytetty tai tilaus on peruttu.\n"
+     "Sinun ei tarvitse tehdä mitään.",
+     ""},
+    {K::kOfferWithdrawn, R::kExpert, "sv", "Erbjudandet gäller inte längre: {{{role}}} {{{date}}}",
+     "Erbjudandet gäller inte längre: platserna är tillsatta eller beställningen är "
+     "annullerad.\nDu behöver inte göra något.",
+     ""},
+    {K::kOfferWithdrawn, R::kExpert, "en", "Offer no longer open: {{{role}}} on {{{date}}}",
+     "The offer is no longer open: the places were filled or the order was cancelled.\n"
+     "You need not do anything.",
+     ""},
+    // The expert's answer, to the coordinator.
+    {K::kOfferAccepted, R::kCoordinator, "fi", "Tarjous hyväksytty: {{{role}}} {{{date}}}",
+     "{{{expert_name}}} hyväksyi tarjouksen. Vahvista tehtävä.", ""},
+    {K::kOfferAccepted, R::kCoordinator, "sv", "Erbjudandet godkänt: {{{role}}} {{{date}}}",
+     "{{{expert_name}}} godkände erbjudandet. Bekräfta uppdraget.", ""},
+    {K::kOfferAccepted, R::kCoordinator, "en", "Offer accepted: {{{role}}} on {{{date}}}",
+     "{{{expert_name}}} accepted the offer. Please confirm the task.", ""},
+    {K::kOfferDeclined, R::kCoordinator, "fi", "Tarjous hylätty: {{{role}}} {{{date}}}",
+     "{{{expert_name}}} ei voi ottaa tehtävää. Paikka on yhä vapaa.", ""},
+    {K::kOfferDeclined, R::kCoordinator, "sv", "Erbjudandet avböjt: {{{role}}} {{{date}}}",
+     "{{{expert_name}}} kan inte ta uppdraget. Platsen är fortfarande ledig.", ""},
+    {K::kOfferDeclined, R::kCoordinator, "en", "Offer declined: {{{role}}} on {{{date}}}",
+     "{{{expert_name}}} cannot take the task. The place is still free.", ""},
+    // A confirmed task.
+    {K::kAssignmentConfirmed, R::kExpert, "fi", "Tehtävä vahvistettu: {{{role}}} {{{date}}}",
+     "Tehtäväsi on vahvistettu. Kalenterimerkintä on liitteenä.",
+     "Palkkio ja matkat yhteensä: {{{total}}}\n"},
+    {K::kAssignmentConfirmed, R::kExpert, "sv", "Uppdraget bekräftat: {{{role}}} {{{date}}}",
+     "Ditt uppdrag är bekräftat. En kalenderpost finns som bilaga.",
+     "Arvode och resor sammanlagt: {{{total}}}\n"},
+    {K::kAssignmentConfirmed, R::kExpert, "en", "Task confirmed: {{{role}}} on {{{date}}}",
+     "Your task is confirmed. A calendar entry is attached.",
+     "Fee and travel in total: {{{total}}}\n"},
+    {K::kAssignmentConfirmed, R::kOrderer, "fi", "Kokemusasiantuntija tulee: {{{date}}}",
+     "Tilauksenne kokemusasiantuntija on vahvistettu.", ""},
+    {K::kAssignmentConfirmed, R::kOrderer, "sv", "Erfarenhetsexperten kommer: {{{date}}}",
+     "Erfarenhetsexperten för er beställning är bekräftad.", ""},
+    {K::kAssignmentConfirmed, R::kOrderer, "en",
+     "Your expert by experience is confirmed: {{{date}}}",
+     "The expert by experience for your order is confirmed.", ""},
+    // A cancelled task: the expert, the orderer, the coordinator.
+    {K::kAssignmentCancelled, R::kExpert, "fi", "Tehtävä peruttu: {{{role}}} {{{date}}}",
+     "Tehtäväsi on peruttu ({{{cancelled_by}}}).",
+     "{{#paid}}Sinulle maksetaan peruutuksesta: {{{total}}}{{/paid}}{{^paid}}Peruutuksesta ei "
+     "makseta palkkiota.{{/paid}}\n"},
+    {K::kAssignmentCancelled, R::kExpert, "sv", "Uppdraget är inställt: {{{role}}} {{{date}}}",
+     "Ditt uppdrag är inställt ({{{cancelled_by}}}).",
+     "{{#paid}}Du får för inställningen: {{{total}}}{{/paid}}{{^paid}}Inget arvode betalas för "
+     "inställningen.{{/paid}}\n"},
+    {K::kAssignmentCancelled, R::kExpert, "en", "Task cancelled: {{{role}}} on {{{date}}}",
+     "Your task has been cancelled ({{{cancelled_by}}}).",
+     "{{#paid}}You are paid for the cancellation: {{{total}}}{{/paid}}{{^paid}}No fee is paid "
+     "for the cancellation.{{/paid}}\n"},
+    {K::kAssignmentCancelled, R::kOrderer, "fi", "Kokemusasiantuntijan käynti peruttu: {{{date}}}",
+     "Kokemusasiantuntijan käynti on peruttu ({{{cancelled_by}}}). Välityspalvelu etsii "
+     "korvaajaa, jos aikaa on.",
+     ""},
+    {K::kAssignmentCancelled, R::kOrderer, "sv", "Erfarenhetsexpertens besök inställt: {{{date}}}",
+     "Erfarenhetsexpertens besök är inställt ({{{cancelled_by}}}). Förmedlingen söker en "
+     "ersättare om tiden räcker.",
+     ""},
+    {K::kAssignmentCancelled, R::kOrderer, "en", "Expert's visit cancelled: {{{date}}}",
+     "The expert by experience's visit has been cancelled ({{{cancelled_by}}}). The exchange "
+     "looks for someone else if there is time.",
+     ""},
+    {K::kAssignmentCancelled, R::kCoordinator, "fi", "Tehtävä peruttu: {{{role}}} {{{date}}}",
+     "Tehtävä on peruttu ({{{cancelled_by}}}).", "Peruutuksesta maksetaan: {{{total}}}\n"},
+    {K::kAssignmentCancelled, R::kCoordinator, "sv", "Uppdraget är inställt: {{{role}}} {{{date}}}",
+     "Uppdraget är inställt ({{{cancelled_by}}}).", "För inställningen betalas: {{{total}}}\n"},
+    {K::kAssignmentCancelled, R::kCoordinator, "en", "Task cancelled: {{{role}}} on {{{date}}}",
+     "The task has been cancelled ({{{cancelled_by}}}).",
+     "Paid for the cancellation: {{{total}}}\n"},
+    // The contract, reminders, feedback.
+    {K::kContractReady, R::kExpert, "fi", "Sopimus hyväksyttäväksi: {{{role}}} {{{date}}}",
+     "Tehtävän sopimus on valmis. Lue ja hyväksy se ennen tehtävää.", ""},
+    {K::kContractReady, R::kExpert, "sv", "Avtal att godkänna: {{{role}}} {{{date}}}",
+     "Avtalet för uppdraget är klart. Läs och godkänn det före uppdraget.", ""},
+    {K::kContractReady, R::kExpert, "en", "Contract to accept: {{{role}}} on {{{date}}}",
+     "The task's contract is ready. Please read and accept it before the task.", ""},
+    {K::kTaskReminder, R::kExpert, "fi", "Muistutus: {{{role}}} {{{date}}}",
+     "Muistutus tulevasta tehtävästäsi.", ""},
+    {K::kTaskReminder, R::kExpert, "sv", "Påminnelse: {{{role}}} {{{date}}}",
+     "En påminnelse om ditt kommande uppdrag.", ""},
+    {K::kTaskReminder, R::kExpert, "en", "Reminder: {{{role}}} on {{{date}}}",
+     "A reminder of your coming task.", ""},
+    {K::kFeedbackRequest, R::kExpert, "fi", "Miten tehtävä meni? {{{date}}}",
+     "Kiitos tehtävästä! Kerro lyhyesti, miten se meni: palautteesi auttaa seuraavia "
+     "tehtäviä.",
+     ""},
+    {K::kFeedbackRequest, R::kExpert, "sv", "Hur gick uppdraget? {{{date}}}",
+     "Tack för uppdraget! Berätta kort hur det gick: din respons hjälper kommande uppdrag.", ""},
+    {K::kFeedbackRequest, R::kExpert, "en", "How did the task go? {{{date}}}",
+     "Thank you for the task! Tell us briefly how it went: your feedback helps the next ones.", ""},
+    {K::kFeedbackRequest, R::kOrderer, "fi", "Palautetta kokemusasiantuntijan käynnistä {{{date}}}",
+     "Kiitos tilauksesta! Kertokaa lyhyesti, miten käynti onnistui.", ""},
+    {K::kFeedbackRequest, R::kOrderer, "sv", "Respons om erfarenhetsexpertens besök {{{date}}}",
+     "Tack för beställningen! Berätta kort hur besöket lyckades.", ""},
+    {K::kFeedbackRequest, R::kOrderer, "en", "Feedback on the expert's visit on {{{date}}}",
+     "Thank you for your order! Please tell us briefly how the visit went.", ""},
+    // Keys.
+    {K::kKeyExpiring, R::kCoordinator, "fi", "API-avain vanhenee {{{key_date}}}",
+     "API-avain \"{{{key_name}}}\" vanhenee {{{key_date}}}. Luo uusi avain ja vaihda se "
+     "käyttöön ennen sitä.",
+     "", false},
+    {K::kKeyExpiring, R::kCoordinator, "sv", "API-nyckeln går ut {{{key_date}}}",
+     "API-nyckeln \"{{{key_name}}}\" går ut {{{key_date}}}. Skapa en ny nyckel och byt till "
+     "den före det.",
+     "", false},
+    {K::kKeyExpiring, R::kCoordinator, "en", "API key expires on {{{key_date}}}",
+     "The API key \"{{{key_name}}}\" expires on {{{key_date}}}. Create a new key and switch to "
+     "it before then.",
+     "", false},
+};
+
+const Template* TemplateFor(MessageKind kind, Recipient to, absl::string_view language) {
   const Template* finnish = nullptr;
   for (const Template& t : kTemplates) {
-    if (t.kind != kind) continue;
+    if (t.kind != kind || t.to != to) continue;
     if (t.language == language) return &t;
     if (t.language == "fi") finnish = &t;
   }
   return finnish;
+}
+
+const Layout& LayoutFor(absl::string_view language) {
+  for (const Layout& l : kLayouts) {
+    if (l.language == language) return l;
+  }
+  return kLayouts[0];
 }
 
 std::string RemoteLabel(absl::string_view language) {
@@ -184,50 +258,165 @@ std::string MunicipalityName(absl::string_view code, absl::string_view language)
   return language == "sv" && !m->name_sv.empty() ? m->name_sv : m->name_fi;
 }
 
+constexpr std::pair<MessageKind, absl::string_view> kKindNames[] = {
+    {K::kOfferMade, "OFFER_MADE"},
+    {K::kOfferWithdrawn, "OFFER_WITHDRAWN"},
+    {K::kAssignmentCancelled, "ASSIGNMENT_CANCELLED"},
+    {K::kOfferReminder, "OFFER_REMINDER"},
+    {K::kOfferLapsed, "OFFER_LAPSED"},
+    {K::kOfferAccepted, "OFFER_ACCEPTED"},
+    {K::kOfferDeclined, "OFFER_DECLINED"},
+    {K::kAssignmentConfirmed, "ASSIGNMENT_CONFIRMED"},
+    {K::kContractReady, "CONTRACT_READY"},
+    {K::kTaskReminder, "TASK_REMINDER"},
+    {K::kFeedbackRequest, "FEEDBACK_REQUEST"},
+    {K::kKeyExpiring, "KEY_EXPIRING"},
+};
+
 }  // namespace
 
 absl::string_view MessageKindName(MessageKind kind) {
-  switch (kind) {
-    case MessageKind::kOfferMade:
-      return "OFFER_MADE";
-    case MessageKind::kOfferWithdrawn:
-      return "OFFER_WITHDRAWN";
-    case MessageKind::kAssignmentCancelled:
-      return "ASSIGNMENT_CANCELLED";
-    case MessageKind::kUnspecified:
-      break;
+  for (const auto& [k, name] : kKindNames) {
+    if (k == kind) return name;
   }
   return "UNSPECIFIED";
 }
 
+MessageKind MessageKindFromName(absl::string_view name) {
+  for (const auto& [k, n] : kKindNames) {
+    if (n == name) return k;
+  }
+  return MessageKind::kUnspecified;
+}
+
+absl::string_view RecipientName(Recipient recipient) {
+  switch (recipient) {
+    case Recipient::kExpert:
+      return "EXPERT";
+    case Recipient::kOrderer:
+      return "ORDERER";
+    case Recipient::kCoordinator:
+      return "COORDINATOR";
+  }
+  return "EXPERT";
+}
+
 bool IsUrgent(MessageKind kind) { return kind == MessageKind::kAssignmentCancelled; }
 
-std::optional<MessageKind> MessageForChange(AssignmentState from, AssignmentState to) {
-  if (from == to) return std::nullopt;
-  if (from == AssignmentState::kUnspecified && to == AssignmentState::kOffered) {
-    return MessageKind::kOfferMade;
+bool IsEssential(MessageKind kind) {
+  return kind != MessageKind::kOfferReminder && kind != MessageKind::kTaskReminder &&
+         kind != MessageKind::kFeedbackRequest;
+}
+
+std::vector<Addressed> MessagesForChange(AssignmentState from, AssignmentState to, CancelledBy by) {
+  using S = AssignmentState;
+  if (from == to) return {};
+  if (from == S::kUnspecified && to == S::kOffered) return {{K::kOfferMade, R::kExpert}};
+  if (from == S::kOffered) {
+    switch (to) {
+      case S::kWithdrawn:
+        return {{K::kOfferWithdrawn, R::kExpert}};
+      case S::kLapsed:
+        return {{K::kOfferLapsed, R::kExpert}};
+      case S::kAccepted:
+        return {{K::kOfferAccepted, R::kCoordinator}};
+      case S::kDeclined:
+        return {{K::kOfferDeclined, R::kCoordinator}};
+      default:
+        return {};
+    }
   }
-  if (to == AssignmentState::kWithdrawn) return MessageKind::kOfferWithdrawn;
-  if (to == AssignmentState::kCancelled &&
-      (from == AssignmentState::kAccepted || from == AssignmentState::kConfirmed)) {
-    return MessageKind::kAssignmentCancelled;
+  if (from == S::kAccepted && to == S::kConfirmed) {
+    return {{K::kAssignmentConfirmed, R::kExpert}, {K::kAssignmentConfirmed, R::kOrderer}};
   }
-  return std::nullopt;
+  if (from == S::kConfirmed && to == S::kCompleted) {
+    return {{K::kFeedbackRequest, R::kExpert}, {K::kFeedbackRequest, R::kOrderer}};
+  }
+  if (to == S::kCancelled && HoldsTime(from)) {
+    // The expert always hears (with her fee); the orderer of a confirmed visit
+    // unless it cancelled itself; the coordinator unless the exchange did.
+    std::vector<Addressed> out = {{K::kAssignmentCancelled, R::kExpert}};
+    if (from == S::kConfirmed && by != CancelledBy::kOrderer) {
+      out.push_back({K::kAssignmentCancelled, R::kOrderer});
+    }
+    if (by != CancelledBy::kExchange) out.push_back({K::kAssignmentCancelled, R::kCoordinator});
+    return out;
+  }
+  return {};
+}
+
+absl::Status ValidateNotificationSettings(
+    const NotificationSettings& settings, absl::string_view prefix) {
+  auto fail = [&](absl::string_view field, absl::string_view reason) {
+    return absl::InvalidArgumentError(absl::StrCat(prefix, field, ": ", reason));
+  };
+  if (settings.task_reminder_hours.size() > 5) {
+    return fail("task_reminder_hours", "at most 5 reminders");
+  }
+  for (size_t i = 0; i < settings.task_reminder_hours.size(); ++i) {
+    const int h = settings.task_reminder_hours[i];
+    if (h < 1 || h > 1440) {
+      return fail(
+          absl::StrCat("task_reminder_hours[", i, "]"), "must be 1 to 1440 hours (60 days)");
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (settings.task_reminder_hours[j] == h) {
+        return fail(absl::StrCat("task_reminder_hours[", i, "]"), "repeats an earlier value");
+      }
+    }
+  }
+  if (settings.offer_reminder_hours < 0 || settings.offer_reminder_hours > 336) {
+    return fail("offer_reminder_hours", "must be 0 (none) to 336 hours (14 days)");
+  }
+  if (settings.key_warning_days < 0 || settings.key_warning_days > 90) {
+    return fail("key_warning_days", "must be 0 (none) to 90 days");
+  }
+  return absl::OkStatus();
+}
+
+std::optional<int> DueTaskReminder(
+    absl::Time start, absl::Time changed, const std::vector<int>& lead_hours, absl::Time now) {
+  if (now >= start) return std::nullopt;
+  std::optional<int> nearest;
+  for (int lead : lead_hours) {
+    if (start - absl::Hours(lead) <= now && (!nearest || lead < *nearest)) nearest = lead;
+  }
+  if (!nearest || changed > start - absl::Hours(*nearest)) return std::nullopt;
+  return nearest;
+}
+
+bool OfferReminderDue(absl::Time offered, absl::Time deadline, int lead_hours, absl::Time now) {
+  if (lead_hours <= 0) return false;
+  const absl::Time from = deadline - absl::Hours(lead_hours);
+  return offered < from && from <= now && now < deadline;
+}
+
+bool KeyWarningDue(absl::Time expires, int warning_days, absl::Time now) {
+  return warning_days > 0 && now < expires && expires - absl::Hours(24 * warning_days) <= now;
+}
+
+std::string DedupeKey(MessageKind kind, absl::string_view resource, int lead) {
+  return absl::StrCat(
+      MessageKindName(kind), ":", resource, lead > 0 ? ":" : "",
+      lead > 0 ? absl::StrCat(lead) : "");
 }
 
 std::string MessageLanguage(const Expert& expert, const Exchange& exchange) {
+  if (Written(expert.preferred_language)) return expert.preferred_language;
   for (const std::string& language : expert.languages) {
     if (Written(language)) return language;
   }
   return Written(exchange.default_language) ? exchange.default_language : "fi";
 }
 
-absl::StatusOr<MessageText> ComposeMessage(MessageKind kind, const OfferNotice& n) {
-  const Template* t = TemplateFor(kind, n.language);
+absl::StatusOr<MessageText> ComposeMessage(MessageKind kind, Recipient to, const Notice& n) {
+  const Template* t = TemplateFor(kind, to, n.language);
   if (t == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("no message for ", MessageKindName(kind)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("no message ", MessageKindName(kind), " for ", RecipientName(to)));
   }
   const std::string language(t->language);
+  const Layout& layout = LayoutFor(language);
   TemplateData data;
   data.set("exchange_name", n.exchange_name);
   data.set("role", RoleLabel(n.role, language));
@@ -245,16 +434,67 @@ absl::StatusOr<MessageText> ComposeMessage(MessageKind kind, const OfferNotice& 
   data.set("paid", n.total_cents > 0);
   data.set("deadline", FormatDateTime(n.offer_deadline, language));
   data.set("cancelled_by", CancelledByLabel(n.cancelled_by, language));
-  if (n.reply_to.empty()) {
-    data.set("reply_to", false);
-  } else {
-    data.set("reply_to", n.reply_to);
-  }
+  data.set("key_name", n.key_name);
+  data.set("key_date", FormatDate(n.key_expire_time, language));
+  auto optional = [&](const std::string& name, const std::string& value) {
+    if (value.empty()) {
+      data.set(name, false);
+    } else {
+      data.set(name, value);
+    }
+  };
+  optional("expert_name", n.expert_name);
+  optional("reply_to", n.reply_to);
+  optional("link", n.link);
+  // Without the task's facts or closing lines, one blank line before the sender.
+  const bool facts = t->task || !t->closing.empty();
+  const std::string body_template = absl::StrCat(
+      layout.greeting, t->opening, facts ? "\n\n" : "\n", t->task ? layout.task : "", t->closing,
+      layout.footer);
   auto subject = RenderTemplate(t->subject, data);
   if (!subject.ok()) return subject.status();
-  auto body = RenderTemplate(t->body, data);
+  auto body = RenderTemplate(body_template, data);
   if (!body.ok()) return body.status();
   return MessageText{*std::move(subject), *std::move(body)};
+}
+
+std::string SmsText(const MessageText& text, const Notice& n) {
+  return absl::StrCat(
+      text.subject, "\n", n.link.empty() ? "" : absl::StrCat(n.link, "\n"), n.exchange_name,
+      n.reply_to.empty() ? "" : absl::StrCat(" ", n.reply_to));
+}
+
+std::string CalendarUid(absl::string_view assignment_name) {
+  return absl::StrCat(absl::StrReplaceAll(assignment_name, {{"/", "."}}), "@kokemus.invalid");
+}
+
+CalendarEvent CalendarEventFor(
+    const Notice& n, absl::string_view assignment_name, int sequence, bool cancelled,
+    absl::Time now) {
+  const std::string& language = n.language;
+  CalendarEvent e;
+  e.uid = CalendarUid(assignment_name);
+  e.sequence = sequence;
+  e.cancelled = cancelled;
+  e.summary = absl::StrCat(RoleLabel(n.role, language), ": ", n.topic);
+  e.location = n.remote ? RemoteLabel(language)
+                        : absl::StrCat(
+                              n.address, n.address.empty() ? "" : ", ",
+                              MunicipalityName(n.municipality, language));
+  const bool sv = language == "sv";
+  const bool en = language == "en";
+  e.description = absl::StrCat(
+      sv   ? "Beställare: "
+      : en ? "Orderer: "
+           : "Tilaaja: ",
+      n.orderer_name, "\n", n.exchange_name,
+      n.reply_to.empty() ? "" : absl::StrCat(", ", n.reply_to));
+  e.start = n.start_time;
+  e.end = n.start_time + absl::Minutes(n.duration_minutes);
+  e.stamp = now;
+  e.organizer_name = n.exchange_name;
+  e.organizer_email = n.reply_to;
+  return e;
 }
 
 absl::Time NextSendTime(absl::Time now, bool urgent) {

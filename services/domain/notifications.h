@@ -3,8 +3,10 @@
 // (quiet hours, retries). Storage writes the messages to the outbox in the
 // transaction of the event; the outbox worker delivers them.
 //
-//   OfferNotice notice{...};                       // facts read in the offer's transaction
-//   absl::StatusOr<MessageText> text = ComposeOfferMade(notice);
+//   for (Addressed m : MessagesForChange(from, to, by)) {   // who hears of a move
+//     Notice notice{...};                                   // facts read in its transaction
+//     absl::StatusOr<MessageText> text = ComposeMessage(m.kind, m.to, notice);
+//   }
 //   absl::Time when = NextSendTime(now, /*urgent=*/false);   // 08:00 if it is night
 //
 // No message holds health-related data: never an expert's experience areas,
@@ -16,6 +18,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -28,19 +31,78 @@ namespace kokemus::domain {
 // The kinds of messages, stored by name in the outbox.
 enum class MessageKind {
   kUnspecified = 0,
-  kOfferMade = 1,            // to the expert: an offer to answer before its deadline
-  kOfferWithdrawn = 2,       // to the expert: the places were filled or the order cancelled
-  kAssignmentCancelled = 3,  // to the expert: a task she held is off (urgent)
+  kOfferMade = 1,            // expert: an offer to answer before its deadline
+  kOfferWithdrawn = 2,       // expert: the places were filled or the order cancelled
+  kAssignmentCancelled = 3,  // expert, orderer, coordinator: a held task is off (urgent)
+  kOfferReminder = 4,        // expert: the offer lapses soon
+  kOfferLapsed = 5,          // expert: the offer lapsed unanswered
+  kOfferAccepted = 6,        // coordinator: to confirm
+  kOfferDeclined = 7,        // coordinator: a place is still free
+  kAssignmentConfirmed = 8,  // expert (with a calendar entry) and orderer
+  kContractReady = 9,        // expert: a contract to accept
+  kTaskReminder = 10,        // expert: the task is near (the exchange's lead times)
+  kFeedbackRequest = 11,     // expert and orderer, after the task
+  kKeyExpiring = 12,         // coordinator: an API key expires soon
 };
 absl::string_view MessageKindName(MessageKind kind);  // "OFFER_MADE"
+// The kind named so (MessageKindName), or kUnspecified.
+MessageKind MessageKindFromName(absl::string_view name);
+
+// Whom a message is for.
+enum class Recipient {
+  kExpert = 0,
+  kOrderer = 1,      // the orderer organization's contact person
+  kCoordinator = 2,  // the exchange's contact address
+};
+absl::string_view RecipientName(Recipient recipient);  // "EXPERT"
+
+struct Addressed {
+  MessageKind kind = MessageKind::kUnspecified;
+  Recipient to = Recipient::kExpert;
+  bool operator==(const Addressed&) const = default;
+};
 
 // Urgent messages go out during quiet hours too.
 bool IsUrgent(MessageKind kind);
+// Essential messages are sent even to a person who opted out of the others:
+// offers, cancellations, confirmations, contracts, lapsed keys. Reminders and
+// feedback requests are not.
+bool IsEssential(MessageKind kind);
 
-// The message an assignment's move from `from` to `to` makes for its expert,
-// if any: a new offer (from UNSPECIFIED), a withdrawn offer, a cancelled
-// accepted or confirmed task.
-std::optional<MessageKind> MessageForChange(AssignmentState from, AssignmentState to);
+// The messages an assignment's move from `from` to `to` makes: a new offer
+// (from UNSPECIFIED), an answer, a withdrawn or lapsed offer, a confirmation,
+// a cancelled accepted or confirmed task (`by` whom decides who else hears of
+// it), a completed task's feedback requests.
+std::vector<Addressed> MessagesForChange(
+    AssignmentState from, AssignmentState to, CancelledBy by = CancelledBy::kUnspecified);
+
+// The lead times of reminders, per exchange.
+struct NotificationSettings {
+  std::vector<int> task_reminder_hours = {7 * 24, 24};  // before the task; empty: none
+  int offer_reminder_hours = 24;                        // before an offer lapses; 0: none
+  int key_warning_days = 14;                            // before an API key expires; 0: none
+};
+// OK, or INVALID_ARGUMENT naming the field under `prefix`: at most 5
+// reminders, each 1..1440 hours, no repeats; offer reminder 0..336 hours; key
+// warning 0..90 days.
+absl::Status ValidateNotificationSettings(
+    const NotificationSettings& settings, absl::string_view prefix);
+
+// The task reminder due at `now` for a task starting at `start` that was last
+// changed (confirmed) at `changed`: the lead of the nearest reminder whose
+// time has come (start - lead <= now < start), unless the task was confirmed
+// after that time (the confirmation said it all). nullopt: none is due.
+// A reminder is sent once per lead (the outbox's dedupe key).
+std::optional<int> DueTaskReminder(
+    absl::Time start, absl::Time changed, const std::vector<int>& lead_hours, absl::Time now);
+// Whether the reminder of an offer made at `offered` and lapsing at
+// `deadline` is due at `now`: from `lead_hours` before the deadline, if the
+// offer was made before that.
+bool OfferReminderDue(absl::Time offered, absl::Time deadline, int lead_hours, absl::Time now);
+// Whether an API key expiring at `expires` should be warned of at `now`.
+bool KeyWarningDue(absl::Time expires, int warning_days, absl::Time now);
+// The key that keeps a scheduled message from being made twice.
+std::string DedupeKey(MessageKind kind, absl::string_view resource, int lead = 0);
 
 // Delivery: at most this many tries, then the message is DEAD (kept, shown
 // to the coordinator, not tried again).
@@ -50,12 +112,14 @@ inline constexpr int kMaxDeliveryAttempts = 8;
 inline constexpr int kQuietFromHour = 21;
 inline constexpr int kQuietUntilHour = 8;
 
-// The facts an offer message states, read in the offer's transaction.
-struct OfferNotice {
+// The facts a message states, read in the event's transaction. Never
+// health-related data: no experience areas, no notes on the clientele.
+struct Notice {
   std::string language;       // fi, sv or en (MessageLanguage)
   std::string exchange_name;  // the sender's name
   std::string reply_to;       // the exchange's contact e-mail ("" : none)
   std::string orderer_name;
+  std::string expert_name;  // the expert's display name, for the orderer and the coordinator
   Role role = Role::kUnspecified;
   std::string topic;
   absl::Time start_time = absl::UnixEpoch();
@@ -64,8 +128,12 @@ struct OfferNotice {
   std::string address;
   std::string municipality;  // a code; its name is shown
   absl::Time offer_deadline = absl::UnixEpoch();
-  int64_t total_cents = 0;  // for a cancelled task: what is still paid
+  int64_t total_cents = 0;  // the fee and travel (for a cancelled task: what is still paid)
   CancelledBy cancelled_by = CancelledBy::kUnspecified;
+  int lead_hours = 0;    // a reminder's lead time
+  std::string key_name;  // an expiring key's display name
+  absl::Time key_expire_time = absl::UnixEpoch();
+  std::string link;  // a sign-in link to the matter ("" : none)
 };
 
 struct MessageText {
@@ -73,15 +141,41 @@ struct MessageText {
   std::string body;     // plain text, short lines, ends with a newline
 };
 
-// The language of a person's messages: the first of the expert's languages
-// that Kokemus writes (fi, sv, en), else the exchange's default, else fi.
+// The language of an expert's messages: her preferred language, else the
+// first of her languages that Kokemus writes (fi, sv, en), else the
+// exchange's default, else fi. Orderers and coordinators get the exchange's.
 std::string MessageLanguage(const Expert& expert, const Exchange& exchange);
 
-// The message of `kind` in the notice's language.
-absl::StatusOr<MessageText> ComposeMessage(MessageKind kind, const OfferNotice& notice);
-inline absl::StatusOr<MessageText> ComposeOfferMade(const OfferNotice& notice) {
-  return ComposeMessage(MessageKind::kOfferMade, notice);
-}
+// The message of `kind` for `to` in the notice's language.
+absl::StatusOr<MessageText> ComposeMessage(MessageKind kind, Recipient to, const Notice& notice);
+
+// A calendar entry of a task: the .ics attached to a confirmation (and its
+// cancellation), and an event of a calendar feed.
+struct CalendarEvent {
+  std::string uid;   // stable per assignment (CalendarUid)
+  int sequence = 0;  // raised on each change the expert was sent
+  bool cancelled = false;
+  std::string summary;      // the role and the topic
+  std::string location;     // the address and municipality, or "remote"
+  std::string description;  // the orderer and whom to ask; nothing health-related
+  absl::Time start = absl::UnixEpoch();
+  absl::Time end = absl::UnixEpoch();
+  absl::Time stamp = absl::UnixEpoch();  // when the entry was made
+  std::string organizer_name;            // the exchange
+  std::string organizer_email;           // its contact address ("" : none)
+  std::string attendee_email;            // the expert ("" : none)
+};
+// The assignment's name with dots, "@kokemus.invalid": the same for every
+// entry of the task, unique across exchanges and orders.
+std::string CalendarUid(absl::string_view assignment_name);
+// The calendar entry of the task in `notice`, in the notice's language.
+CalendarEvent CalendarEventFor(
+    const Notice& notice, absl::string_view assignment_name, int sequence, bool cancelled,
+    absl::Time now);
+
+// The text message (SMS) of a composed message: its subject, the link, and
+// whom it is from; short, with nothing the subject doesn't already say.
+std::string SmsText(const MessageText& text, const Notice& notice);
 
 // When a message made at `now` may go out: now, or for a non-urgent message
 // during quiet hours, their end (08:00 Helsinki time).

@@ -3,15 +3,17 @@
 #include <chrono>
 #include <iostream>
 
+#include "absl/strings/match.h"
 #include "services/domain/notifications.h"
 
 namespace kokemus::notify {
 
 OutboxWorker::OutboxWorker(
-    storage::OutboxStore& outbox, SmtpSender sender, const domain::Clock& clock,
+    storage::OutboxStore& outbox, SmtpSender smtp, SmsSender sms, const domain::Clock& clock,
     OutboxWorkerOptions options)
     : outbox_(outbox),
-      sender_(std::move(sender)),
+      smtp_(std::move(smtp)),
+      sms_(std::move(sms)),
       clock_(clock),
       options_(options),
       thread_([this] { Run(); }) {}
@@ -47,6 +49,25 @@ void OutboxWorker::Run() {
   }
 }
 
+absl::Status OutboxWorker::Email(const storage::OutboxMessage& m) const {
+  if (!smtp_.enabled()) return absl::FailedPreconditionError("no SMTP server configured");
+  Mail mail;
+  mail.to = m.recipient;
+  mail.sender_name = m.sender_name;
+  mail.reply_to = m.reply_to;
+  mail.subject = m.subject;
+  mail.body = m.body;
+  mail.message_id = domain::MessageIdFor(m.id);
+  mail.language = m.language;
+  mail.date = m.create_time;
+  if (!m.attachment.empty()) {
+    mail.calendar = m.attachment;
+    mail.calendar_method =
+        absl::StrContains(m.attachment, "\nMETHOD:CANCEL") ? "CANCEL" : "REQUEST";
+  }
+  return smtp_.Send(mail);
+}
+
 int OutboxWorker::DeliverDue() {
   // Quiet hours hold retries too; only urgent messages go then.
   const absl::Time start = clock_.Now();
@@ -61,16 +82,13 @@ int OutboxWorker::DeliverDue() {
       std::lock_guard<std::mutex> lock(mu_);
       if (stopping_) break;  // the lease runs out; the next start sends it
     }
-    Mail mail;
-    mail.to = m.recipient;
-    mail.sender_name = m.sender_name;
-    mail.reply_to = m.reply_to;
-    mail.subject = m.subject;
-    mail.body = m.body;
-    mail.message_id = domain::MessageIdFor(m.id);
-    mail.language = m.language;
-    mail.date = m.create_time;
-    const absl::Status sent = sender_.Send(mail);
+    absl::Status sent;
+    if (m.channel == "SMS") {
+      sent = sms_.enabled() ? sms_.Send(m.recipient, m.body)
+                            : absl::FailedPreconditionError("no SMS gateway configured");
+    } else {
+      sent = Email(m);
+    }
     const absl::Time now = clock_.Now();
     const absl::Status recorded = sent.ok()
                                       ? outbox_.MarkSent(m.id, now)

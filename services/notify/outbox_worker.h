@@ -1,9 +1,8 @@
 // Delivers the outbox: a thread that leases the messages that are due, sends
-// each by e-mail and records the outcome (sent, retried with backoff, or
-// dead). Messages wait in the database while SMTP is down; the API is not
-// held up by delivery.
+// each by e-mail or text message (its channel) and records the outcome (sent, retried with backoff,
+// or dead). Messages wait in the database while SMTP is down; the API is not held up by delivery.
 //
-//   OutboxWorker worker(outbox, SmtpSender(options.smtp), clock);
+//   OutboxWorker worker(outbox, SmtpSender(options.smtp), SmsSender(options.sms), clock);
 //   worker.Wake();   // after a write that queued messages: deliver now
 #ifndef KOKEMUS_SERVICES_NOTIFY_OUTBOX_WORKER_H_
 #define KOKEMUS_SERVICES_NOTIFY_OUTBOX_WORKER_H_
@@ -14,6 +13,7 @@
 
 #include "absl/time/time.h"
 #include "services/domain/clock.h"
+#include "services/notify/sms.h"
 #include "services/notify/smtp.h"
 #include "services/storage/outbox_store.h"
 
@@ -28,7 +28,7 @@ struct OutboxWorkerOptions {
 class OutboxWorker final {
  public:
   OutboxWorker(
-      storage::OutboxStore& outbox, SmtpSender sender, const domain::Clock& clock,
+      storage::OutboxStore& outbox, SmtpSender smtp, SmsSender sms, const domain::Clock& clock,
       OutboxWorkerOptions options = {});
   ~OutboxWorker();  // finishes the message in hand, then stops
 
@@ -36,11 +36,13 @@ class OutboxWorker final {
 
  private:
   void Run();
+  absl::Status Email(const storage::OutboxMessage& m) const;
   // Delivers one batch; returns how many were leased.
   int DeliverDue();
 
   storage::OutboxStore& outbox_;
-  SmtpSender sender_;
+  SmtpSender smtp_;
+  SmsSender sms_;
   const domain::Clock& clock_;
   OutboxWorkerOptions options_;
   std::mutex mu_;

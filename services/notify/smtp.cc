@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "services/notify/curl_init.h"
 
 namespace kokemus::notify {
 namespace {
@@ -41,14 +42,6 @@ struct MimeDeleter {
 struct ListDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
-
-// curl_global_init once, before the first handle (thread-safe since 7.84).
-void InitCurl() {
-  static const bool initialized = [] {
-    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  }();
-  (void)initialized;
-}
 
 }  // namespace
 
@@ -117,6 +110,16 @@ absl::Status SmtpSender::Send(const Mail& mail) const {
   curl_mime_data(part, mail.body.data(), mail.body.size());
   curl_mime_type(part, "text/plain; charset=UTF-8");
   curl_mime_encoder(part, "quoted-printable");
+  if (!mail.calendar.empty()) {
+    // Calendar programs read the method from the part's type (RFC 6047).
+    curl_mimepart* ics = curl_mime_addpart(mime.get());
+    curl_mime_data(ics, mail.calendar.data(), mail.calendar.size());
+    const std::string type =
+        absl::StrCat("text/calendar; charset=UTF-8; method=", SingleLine(mail.calendar_method));
+    curl_mime_type(ics, type.c_str());
+    curl_mime_filename(ics, mail.calendar_method == "CANCEL" ? "cancel.ics" : "invite.ics");
+    curl_mime_encoder(ics, "base64");
+  }
   curl_easy_setopt(c, CURLOPT_MIMEPOST, mime.get());
 
   const CURLcode result = curl_easy_perform(c);

@@ -25,13 +25,15 @@ struct SmtpOptions {
 };
 
 struct Mail {
-  std::string to;           // one address
-  std::string sender_name;  // shown before the From address ("Päijät-Hämeen pankki")
-  std::string reply_to;     // empty: none
-  std::string subject;      // UTF-8
-  std::string body;         // UTF-8 plain text
-  std::string message_id;   // "<id@host>": stable across repeats
-  std::string language;     // Content-Language
+  std::string to;               // one address
+  std::string sender_name;      // shown before the From address ("Päijät-Hämeen pankki")
+  std::string reply_to;         // empty: none
+  std::string subject;          // UTF-8
+  std::string body;             // UTF-8 plain text
+  std::string message_id;       // "<id@host>": stable across repeats
+  std::string language;         // Content-Language
+  std::string calendar;         // an .ics attached as text/calendar ("" : none)
+  std::string calendar_method;  // its METHOD (REQUEST, CANCEL), for the part's content type
   absl::Time date = absl::UnixEpoch();
 };
 
@@ -44,6 +46,7 @@ std::string EncodeHeaderText(const std::string& text, size_t chunk_bytes);
 class SmtpSender final {
  public:
   explicit SmtpSender(SmtpOptions options) : options_(std::move(options)) {}
+  bool enabled() const { return !options_.url.empty(); }
   // OK once the server accepted the message; UNAVAILABLE (with curl's
   // description and the server's last reply) otherwise.
   absl::Status Send(const Mail& mail) const;

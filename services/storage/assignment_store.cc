@@ -251,8 +251,34 @@ absl::StatusOr<domain::Feedback> AssignmentStore::SubmitFeedback(
 
 absl::StatusOr<int> AssignmentStore::LapseExpiredOffers(absl::Time now) {
   int lapsed = 0;
-  absl::Status status = db_.Write([&](soci::session& sql) {
-    lapsed = static_cast<int>(Execute(sql, kLapseOffers, {Micros(now), Micros(now)}));
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    lapsed = 0;
+    OrderTx tx(sql, db_.dialect());
+    // Each lapsed offer's expert hears of it, in the transaction that lapses it.
+    const std::vector<AssignmentKey> keys =
+        Query<AssignmentKey>(sql, kExpiredOffers, {Micros(now)}, [](const soci::row& row) {
+          RowReader r(row);
+          AssignmentKey key;
+          key.exchange_id = r.Text();
+          key.order_id = r.Text();
+          key.id = r.Text();
+          return key;
+        });
+    for (const AssignmentKey& key : keys) {
+      if (Execute(sql, kLapseOffer, {Micros(now), key.exchange_id, key.order_id, key.id}) != 1) {
+        continue;
+      }
+      ++lapsed;
+      auto assignment = tx.GetAssignment(key, false);
+      if (!assignment.ok()) return assignment.status();
+      auto order = tx.GetOrder(key.exchange_id, key.order_id, false);
+      if (!order.ok()) return order.status();
+      if (absl::Status s =
+              OutboxStore::EnqueueChange(sql, AssignmentState::kOffered, *assignment, *order, now);
+          !s.ok()) {
+        return s;
+      }
+    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -6,6 +6,8 @@
 #include "absl/strings/str_split.h"
 #include "services/domain/order_lifecycle.h"
 #include "services/domain/validation.h"
+#include "services/storage/order_rows.h"
+#include "services/storage/outbox_store.h"
 #include "services/storage/sql.h"
 
 namespace kokemus::storage {
@@ -235,7 +237,13 @@ absl::StatusOr<StoredContract> ContractStore::SaveContract(
     if (!latest.empty()) {
       Execute(sql, kSupersede, {c.id, c.exchange_id, latest.front().id});
     }
-    return absl::OkStatus();
+    // The expert is asked to accept it, in the same transaction.
+    order_rows::OrderTx tx(sql, db_.dialect());
+    auto assignment = tx.GetAssignment({c.exchange_id, c.order_id, c.assignment_id}, false);
+    if (!assignment.ok()) return assignment.status();
+    auto order = tx.GetOrder(c.exchange_id, c.order_id, false);
+    if (!order.ok()) return order.status();
+    return OutboxStore::EnqueueContractReady(sql, *assignment, *order, c.create_time);
   });
   if (!status.ok()) return status;
   return c;

@@ -39,13 +39,22 @@ constexpr char kRetentionDue[] =
     "a.end_time >= :cutoff2) ORDER BY e.id";
 constexpr char kPaymentMethod[] =
     "SELECT payment_method, create_time FROM experts WHERE exchange_id = :x AND id = :id";
-constexpr char kExpertEmail[] = "SELECT email FROM experts WHERE exchange_id = :x AND id = :id";
+constexpr char kExpertAddresses[] =
+    "SELECT email, phone FROM experts WHERE exchange_id = :x AND id = :id";
 // The messages to an erased expert keep only that they were sent; one not yet
 // sent never goes.
 constexpr char kForgetMessages[] =
     "UPDATE outbox SET recipient = '', subject = '', body = '', last_error = 'erased', "
     "state = CASE WHEN state = 'PENDING' THEN 'DEAD' ELSE state END "
     "WHERE exchange_id = :x AND recipient = :email AND recipient <> ''";
+// Messages to others about her tasks name her (the coordinator's, the
+// orderer's): their texts and calendar entries go, the rest stays.
+constexpr char kForgetMessagesAboutHer[] =
+    "UPDATE outbox SET subject = '', body = '', attachment = '', last_error = 'erased', "
+    "state = CASE WHEN state = 'PENDING' THEN 'DEAD' ELSE state END "
+    "WHERE exchange_id = :x AND resource IN (SELECT 'exchanges/' || a.exchange_id || "
+    "'/orders/' || a.order_id || '/assignments/' || a.id FROM assignments a "
+    "WHERE a.exchange_id = :sx AND a.expert_id = :sid)";
 constexpr char kInsertPseudonym[] =
     "INSERT INTO experts (exchange_id, id, display_name, email, phone, home_municipality, "
     "languages, experience_areas, roles, trainings, service_municipalities, max_travel_km, "
@@ -275,11 +284,14 @@ absl::StatusOr<std::string> DataSubjectStore::Erase(
     Execute(sql, blank_feedback.c_str(), {exchange_id, exchange_id, pseudonym});
     const std::string blank_contracts = absl::StrCat(kBlankContracts, kTheirAssignments);
     Execute(sql, blank_contracts.c_str(), {exchange_id, exchange_id, pseudonym});
-    for (const std::string& email : Query<std::string>(
-             sql, kExpertEmail, {exchange_id, expert_id},
-             [](const soci::row& row) { return RowReader(row).Text(); })) {
-      Execute(sql, kForgetMessages, {exchange_id, email});
-    }
+    Execute(sql, kForgetMessagesAboutHer, {exchange_id, exchange_id, pseudonym});
+    Query<int>(sql, kExpertAddresses, {exchange_id, expert_id}, [&](const soci::row& row) {
+      RowReader r(row);
+      for (const std::string& address : {r.Text(), r.Text()}) {
+        Execute(sql, kForgetMessages, {exchange_id, address});
+      }
+      return 0;
+    });
     Execute(sql, kDeleteExpert, {exchange_id, expert_id});
     return absl::OkStatus();
   });

@@ -110,9 +110,12 @@ inline constexpr char kCountOverlaps[] =
     "SELECT COUNT(*) FROM assignments WHERE exchange_id = :exchange_id AND "
     "expert_id = :expert_id AND state IN ('ACCEPTED', 'CONFIRMED') AND "
     "start_time < :block_end AND block_end > :start_time";
-inline constexpr char kLapseOffers[] =
-    "UPDATE assignments SET state = 'LAPSED', revision = revision + 1, "
-    "update_time = :now WHERE state = 'OFFERED' AND offer_deadline <= :now2";
+inline constexpr char kExpiredOffers[] =
+    "SELECT exchange_id, order_id, id FROM assignments WHERE state = 'OFFERED' AND "
+    "offer_deadline <= :now ORDER BY offer_deadline, exchange_id, order_id, id LIMIT 1000";
+inline constexpr char kLapseOffer[] =
+    "UPDATE assignments SET state = 'LAPSED', revision = revision + 1, update_time = :now "
+    "WHERE exchange_id = :x AND order_id = :o AND id = :id AND state = 'OFFERED'";
 
 inline constexpr char kSelectExpertForOrders[] =
     "SELECT state, payment_method, home_municipality FROM experts WHERE "

@@ -1,28 +1,51 @@
 #include "services/storage/outbox_store.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "services/calendar/ics.h"
+#include "services/domain/enum_names.h"
 #include "services/domain/listing.h"
 #include "services/domain/notifications.h"
 #include "services/domain/validation.h"
+#include "services/storage/order_rows.h"
 #include "services/storage/sql.h"
 
 namespace kokemus::storage {
 namespace {
 
+using domain::Addressed;
+using domain::MessageKind;
+using domain::Recipient;
+using order_rows::OrderTx;
+
 constexpr char kColumns[] =
-    "id, exchange_id, kind, resource, recipient, sender_name, reply_to, language, subject, body, "
-    "state, attempts, not_before, last_error, create_time, sent_time";
+    "id, exchange_id, kind, resource, recipient_kind, channel, recipient, sender_name, reply_to, "
+    "language, subject, body, attachment, state, attempts, not_before, last_error, create_time, "
+    "sent_time";
+// A message whose dedupe key exists is not made again (a reminder made by
+// two replicas at once). Messages of events use their own id as the key.
 constexpr char kInsert[] =
-    "INSERT INTO outbox (id, exchange_id, kind, resource, recipient, sender_name, reply_to, "
-    "language, subject, body, urgent, state, attempts, not_before, lease_until, last_error, "
-    "create_time, sent_time) VALUES (:id, :x, :kind, :resource, :recipient, :sender, :reply, "
-    ":language, :subject, :body, :urgent, 'PENDING', 0, :not_before, 0, '', :create_time, 0)";
+    "INSERT INTO outbox (id, exchange_id, kind, resource, recipient_kind, channel, recipient, "
+    "sender_name, reply_to, language, subject, body, attachment, urgent, state, attempts, "
+    "not_before, lease_until, last_error, create_time, sent_time, dedupe) VALUES (:id, :x, "
+    ":kind, :resource, :rkind, :channel, :recipient, :sender, :reply, :language, :subject, :body, "
+    ":attachment, :urgent, 'PENDING', 0, :not_before, 0, '', :create_time, 0, :dedupe) "
+    "ON CONFLICT DO NOTHING";
 constexpr char kExpertContact[] =
-    "SELECT email, languages FROM experts WHERE exchange_id = :x AND id = :id";
+    "SELECT email, phone, languages, display_name, preferred_language, notification_channel, "
+    "essential_messages_only FROM experts WHERE exchange_id = :x AND id = :id";
 constexpr char kExchangeSender[] =
     "SELECT display_name, contact_email, default_language FROM exchanges WHERE id = :x";
-constexpr char kOrdererName[] =
-    "SELECT display_name FROM organizations WHERE exchange_id = :x AND id = :id";
+constexpr char kOrdererContact[] =
+    "SELECT display_name, contact_email FROM organizations WHERE exchange_id = :x AND id = :id";
+// The calendar entries the recipient was sent for the resource so far: the
+// next entry's SEQUENCE.
+constexpr char kCalendarEntriesSent[] =
+    "SELECT COUNT(*) FROM outbox WHERE resource = :resource AND recipient = :recipient AND "
+    "attachment <> ''";
+constexpr char kDedupeExists[] = "SELECT COUNT(*) FROM outbox WHERE dedupe = :dedupe";
 constexpr char kDueIds[] =
     "SELECT id FROM outbox WHERE state = 'PENDING' AND not_before <= :now AND "
     "lease_until <= :now2 AND urgent >= :urgent ORDER BY not_before, id LIMIT :limit";
@@ -39,6 +62,44 @@ constexpr char kRetry[] =
 constexpr char kDead[] =
     "UPDATE outbox SET state = 'DEAD', attempts = :attempts, lease_until = 0, "
     "last_error = :error WHERE id = :id";
+constexpr char kResend[] =
+    "INSERT INTO outbox (id, exchange_id, kind, resource, recipient_kind, channel, recipient, "
+    "sender_name, reply_to, language, subject, body, attachment, urgent, state, attempts, "
+    "not_before, lease_until, last_error, create_time, sent_time, dedupe) SELECT :new_id, "
+    "exchange_id, kind, resource, recipient_kind, channel, recipient, sender_name, reply_to, "
+    "language, subject, body, attachment, 1, 'PENDING', 0, :now, 0, '', :now2, 0, :dedupe "
+    "FROM outbox WHERE exchange_id = :x AND id = :id";
+// ListMessages: newest first, keyset cursor "create_time/id".
+constexpr char kMessagesOfExchange[] = " WHERE exchange_id = :x";
+constexpr char kMessagesAfter[] = " AND (create_time < :t OR (create_time = :t2 AND id < :id))";
+constexpr char kMessagesPageOrder[] = " ORDER BY create_time DESC, id DESC LIMIT :limit";
+constexpr FilterSql kMessageFilters[] = {
+    {"state", "=", "", "state = :v"},
+    {"kind", "=", "", "kind = :v"},
+    {"recipient_kind", "=", "", "recipient_kind = :v"},
+    {"resource", "=", "", "resource = :v"},
+};
+// Scheduled messages: the candidates, which the domain's rules then decide on.
+constexpr char kExchangeIds[] = "SELECT id FROM exchanges ORDER BY id";
+constexpr char kSettings[] =
+    "SELECT task_reminder_hours, offer_reminder_hours, key_warning_days, revision FROM "
+    "notification_settings WHERE exchange_id = :x";
+constexpr char kInsertSettings[] =
+    "INSERT INTO notification_settings (exchange_id, task_reminder_hours, offer_reminder_hours, "
+    "key_warning_days, revision, update_time) VALUES (:x, :hours, :offer, :keys, 1, :t)";
+constexpr char kUpdateSettings[] =
+    "UPDATE notification_settings SET task_reminder_hours = :hours, offer_reminder_hours = "
+    ":offer, key_warning_days = :keys, revision = revision + 1, update_time = :t WHERE "
+    "exchange_id = :x AND revision = :revision";
+constexpr char kConfirmedStartingBy[] =
+    "SELECT order_id, id FROM assignments WHERE exchange_id = :x AND state = 'CONFIRMED' AND "
+    "start_time > :now AND start_time <= :until ORDER BY start_time, id";
+constexpr char kOffersLapsingBy[] =
+    "SELECT order_id, id FROM assignments WHERE exchange_id = :x AND state = 'OFFERED' AND "
+    "offer_deadline > :now AND offer_deadline <= :until ORDER BY offer_deadline, id";
+constexpr char kKeysExpiringBy[] =
+    "SELECT id, display_name, expire_time FROM api_keys WHERE exchange_id = :x AND "
+    "revoke_time = 0 AND expire_time > :now AND expire_time <= :until ORDER BY id";
 // The longest error text kept (an SMTP reply line is far shorter).
 constexpr size_t kMaxErrorLength = 500;
 
@@ -49,12 +110,15 @@ OutboxMessage ReadMessage(const soci::row& row) {
   m.exchange_id = r.Text();
   m.kind = r.Text();
   m.resource = r.Text();
+  m.recipient_kind = r.Text();
+  m.channel = r.Text();
   m.recipient = r.Text();
   m.sender_name = r.Text();
   m.reply_to = r.Text();
   m.language = r.Text();
   m.subject = r.Text();
   m.body = r.Text();
+  m.attachment = r.Text();
   m.state = r.Text();
   m.attempts = static_cast<int>(r.Int());
   m.not_before = r.Time();
@@ -64,64 +128,328 @@ OutboxMessage ReadMessage(const soci::row& row) {
   return m;
 }
 
-}  // namespace
-
-absl::Status OutboxStore::EnqueueChange(
-    soci::session& sql, domain::AssignmentState from, const domain::Assignment& offer,
-    const domain::Order& order, absl::Time now) {
-  const std::optional<domain::MessageKind> kind = domain::MessageForChange(from, offer.state);
-  if (!kind) return absl::OkStatus();
+// Who takes part in a task, as far as messages need: addresses, languages,
+// names; never anything health-related.
+struct Parties {
+  bool has_expert = false;
   domain::Expert expert;
-  bool found = false;
-  Query<int>(sql, kExpertContact, {offer.exchange_id, offer.expert_id}, [&](const soci::row& row) {
-    RowReader r(row);
-    expert.email = r.Text();
-    for (const auto& language : r.JsonValue()) expert.languages.push_back(language);
-    found = true;
-    return 0;
-  });
-  if (!found || expert.email.empty()) return absl::OkStatus();  // no address: the coordinator calls
   domain::Exchange exchange;
-  Query<int>(sql, kExchangeSender, {offer.exchange_id}, [&](const soci::row& row) {
+  std::string orderer_name;
+  std::string orderer_email;
+};
+
+void ReadExchange(soci::session& sql, const std::string& exchange_id, domain::Exchange& exchange) {
+  Query<int>(sql, kExchangeSender, {exchange_id}, [&](const soci::row& row) {
     RowReader r(row);
+    exchange.id = exchange_id;
     exchange.display_name = r.Text();
     exchange.contact_email = r.Text();
     exchange.default_language = r.Text();
     return 0;
   });
-  std::string orderer;
+}
+
+Parties ReadParties(soci::session& sql, const domain::Assignment& a, const domain::Order& order) {
+  Parties p;
+  Query<int>(sql, kExpertContact, {a.exchange_id, a.expert_id}, [&](const soci::row& row) {
+    RowReader r(row);
+    domain::Expert& e = p.expert;
+    e.email = r.Text();
+    e.phone = r.Text();
+    for (const auto& language : r.JsonValue()) e.languages.push_back(language);
+    e.display_name = r.Text();
+    e.preferred_language = r.Text();
+    e.notification_channel = r.Enum<domain::NotificationChannel>();
+    e.essential_messages_only = r.Int() != 0;
+    p.has_expert = true;
+    return 0;
+  });
+  ReadExchange(sql, a.exchange_id, p.exchange);
   Query<int>(
-      sql, kOrdererName, {order.exchange_id, order.organization_id}, [&](const soci::row& row) {
-        orderer = RowReader(row).Text();
+      sql, kOrdererContact, {order.exchange_id, order.organization_id}, [&](const soci::row& row) {
+        RowReader r(row);
+        p.orderer_name = r.Text();
+        p.orderer_email = r.Text();
         return 0;
       });
-  domain::OfferNotice notice;
-  notice.language = domain::MessageLanguage(expert, exchange);
-  notice.exchange_name = exchange.display_name;
-  notice.reply_to = exchange.contact_email;
-  notice.orderer_name = orderer;
-  notice.role = order.role;
-  notice.topic = order.topic;
-  notice.start_time = order.start_time;
-  notice.duration_minutes = order.duration_minutes;
-  notice.remote = order.remote;
-  notice.address = order.address;
-  notice.municipality = order.municipality;
-  notice.offer_deadline = offer.offer_deadline;
-  notice.total_cents = offer.total_cents();
-  notice.cancelled_by = offer.cancelled_by;
-  auto text = domain::ComposeMessage(*kind, notice);
-  if (!text.ok()) return text.status();
-  Execute(
-      sql, kInsert,
-      {domain::GenerateId(), offer.exchange_id, std::string(domain::MessageKindName(*kind)),
-       absl::StrCat(
-           domain::ChildResourceName(offer.exchange_id, "orders", offer.order_id), "/assignments/",
-           offer.id),
-       expert.email, exchange.display_name, exchange.contact_email, notice.language, text->subject,
-       text->body, static_cast<long long>(domain::IsUrgent(*kind) ? 1 : 0),
-       Micros(domain::NextSendTime(now, domain::IsUrgent(*kind))), Micros(now)});
-  return absl::OkStatus();
+  return p;
+}
+
+domain::Notice TaskNotice(const Parties& p, const domain::Assignment& a, const domain::Order& o) {
+  domain::Notice n;
+  n.exchange_name = p.exchange.display_name;
+  n.reply_to = p.exchange.contact_email;
+  n.orderer_name = p.orderer_name;
+  n.role = o.role;
+  n.topic = o.topic;
+  n.start_time = o.start_time;
+  n.duration_minutes = o.duration_minutes;
+  n.remote = o.remote;
+  n.address = o.address;
+  n.municipality = o.municipality;
+  n.offer_deadline = a.offer_deadline;
+  n.total_cents = a.total_cents();
+  n.cancelled_by = a.cancelled_by;
+  return n;
+}
+
+// Where a message to `to` goes: channel, address, language; nullopt when
+// the person has no address, or opted out of the non-essential `kind`.
+struct Address {
+  std::string channel;
+  std::string to;
+  std::string language;
+};
+std::optional<Address> AddressOf(const Parties& p, Recipient to, MessageKind kind) {
+  const std::string exchange_language =
+      domain::MessageLanguage(domain::Expert{}, p.exchange);  // the exchange's default
+  switch (to) {
+    case Recipient::kExpert: {
+      if (!p.has_expert) return std::nullopt;
+      const domain::Expert& e = p.expert;
+      if (e.essential_messages_only && !domain::IsEssential(kind)) return std::nullopt;
+      const std::string language = domain::MessageLanguage(e, p.exchange);
+      if (e.notification_channel == domain::NotificationChannel::kSms && !e.phone.empty()) {
+        return Address{"SMS", e.phone, language};
+      }
+      if (e.email.empty()) return std::nullopt;  // no address: the coordinator calls
+      return Address{"EMAIL", e.email, language};
+    }
+    case Recipient::kOrderer:
+      if (p.orderer_email.empty()) return std::nullopt;
+      return Address{"EMAIL", p.orderer_email, exchange_language};
+    case Recipient::kCoordinator:
+      if (p.exchange.contact_email.empty()) return std::nullopt;
+      return Address{"EMAIL", p.exchange.contact_email, exchange_language};
+  }
+  return std::nullopt;
+}
+
+// Writes one message; false if its dedupe key was taken.
+bool Insert(
+    soci::session& sql, const std::string& exchange_id, Addressed m, const std::string& resource,
+    const Address& address, const domain::Exchange& exchange, const domain::MessageText& text,
+    const std::string& attachment, absl::Time now, std::string dedupe = "") {
+  const std::string id = domain::GenerateId();
+  if (dedupe.empty()) dedupe = id;
+  const bool urgent = domain::IsUrgent(m.kind);
+  return Execute(
+             sql, kInsert,
+             {id, exchange_id, std::string(domain::MessageKindName(m.kind)), resource,
+              std::string(domain::RecipientName(m.to)), address.channel, address.to,
+              exchange.display_name, exchange.contact_email, address.language, text.subject,
+              text.body, attachment, static_cast<long long>(urgent ? 1 : 0),
+              Micros(domain::NextSendTime(now, urgent)), Micros(now), dedupe}) == 1;
+}
+
+// The task's messages `messages` to whom they are for; the count written.
+absl::StatusOr<int> EnqueueTask(
+    soci::session& sql, const std::vector<Addressed>& messages, const domain::Assignment& a,
+    const domain::Order& order, absl::Time now, const std::string& dedupe = "",
+    int lead_hours = 0) {
+  int written = 0;
+  if (messages.empty()) return written;
+  const Parties parties = ReadParties(sql, a, order);
+  const std::string resource = absl::StrCat(
+      domain::ChildResourceName(a.exchange_id, "orders", a.order_id), "/assignments/", a.id);
+  for (const Addressed& m : messages) {
+    const std::optional<Address> address = AddressOf(parties, m.to, m.kind);
+    if (!address) continue;
+    domain::Notice notice = TaskNotice(parties, a, order);
+    notice.language = address->language;
+    notice.lead_hours = lead_hours;
+    if (m.to != Recipient::kExpert) notice.expert_name = parties.expert.display_name;
+    auto text = domain::ComposeMessage(m.kind, m.to, notice);
+    if (!text.ok()) return text.status();
+    if (address->channel == "SMS") text->body = domain::SmsText(*text, notice);
+    // A confirmation carries the task's calendar entry; a cancellation
+    // cancels an entry sent before.
+    std::string attachment;
+    const bool confirmed = m.kind == MessageKind::kAssignmentConfirmed;
+    if (m.to == Recipient::kExpert && address->channel == "EMAIL" &&
+        (confirmed || m.kind == MessageKind::kAssignmentCancelled)) {
+      const int sent = static_cast<int>(Count(sql, kCalendarEntriesSent, {resource, address->to}));
+      if (confirmed || sent > 0) {
+        domain::CalendarEvent event =
+            domain::CalendarEventFor(notice, resource, sent, !confirmed, now);
+        event.attendee_email = address->to;
+        attachment = calendar::IcsText(
+            {event}, confirmed ? calendar::IcsMethod::kRequest : calendar::IcsMethod::kCancel);
+      }
+    }
+    if (Insert(
+            sql, a.exchange_id, m, resource, *address, parties.exchange, *text, attachment, now,
+            dedupe.empty() ? "" : absl::StrCat(dedupe, ":", domain::RecipientName(m.to)))) {
+      ++written;
+    }
+  }
+  return written;
+}
+
+std::string SettingsJson(const std::vector<int>& hours) { return Json(hours).dump(); }
+
+}  // namespace
+
+const std::vector<domain::FilterField>& MessageFilterFields() {
+  static const auto* fields = new std::vector<domain::FilterField>{
+      {"state",
+       [](absl::string_view v) -> std::optional<std::string> {
+         if (v == "PENDING" || v == "SENT" || v == "DEAD") return std::string(v);
+         return std::nullopt;
+       }},
+      {"kind",
+       [](absl::string_view v) -> std::optional<std::string> {
+         if (domain::MessageKindFromName(v) == MessageKind::kUnspecified) return std::nullopt;
+         return std::string(v);
+       }},
+      {"recipient_kind",
+       [](absl::string_view v) -> std::optional<std::string> {
+         if (v == "EXPERT" || v == "ORDERER" || v == "COORDINATOR") return std::string(v);
+         return std::nullopt;
+       }},
+      {"resource",
+       [](absl::string_view v) -> std::optional<std::string> { return std::string(v); }},
+  };
+  return *fields;
+}
+
+absl::Status OutboxStore::EnqueueChange(
+    soci::session& sql, domain::AssignmentState from, const domain::Assignment& a,
+    const domain::Order& order, absl::Time now) {
+  return EnqueueTask(sql, domain::MessagesForChange(from, a.state, a.cancelled_by), a, order, now)
+      .status();
+}
+
+absl::Status OutboxStore::EnqueueContractReady(
+    soci::session& sql, const domain::Assignment& a, const domain::Order& order, absl::Time now) {
+  return EnqueueTask(sql, {{MessageKind::kContractReady, Recipient::kExpert}}, a, order, now)
+      .status();
+}
+
+absl::StatusOr<int> OutboxStore::EnqueueScheduled(absl::Time now, int limit) {
+  int made = 0;
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    made = 0;
+    OrderTx tx(sql, db_.dialect());
+    const std::vector<std::string> exchanges = Query<std::string>(
+        sql, kExchangeIds, {}, [](const soci::row& row) { return RowReader(row).Text(); });
+    for (const std::string& x : exchanges) {
+      if (made >= limit) break;
+      domain::NotificationSettings settings;
+      Query<int>(sql, kSettings, {x}, [&](const soci::row& row) {
+        RowReader r(row);
+        settings.task_reminder_hours = r.JsonValue().get<std::vector<int>>();
+        settings.offer_reminder_hours = static_cast<int>(r.Int());
+        settings.key_warning_days = static_cast<int>(r.Int());
+        return 0;
+      });
+      // Each candidate once per sweep: the dedupe key first, then the rule.
+      auto each = [&](const char* query, int lead_hours, auto&& handle) -> absl::Status {
+        const auto keys = Query<std::pair<std::string, std::string>>(
+            sql, query, {x, Micros(now), Micros(now + absl::Hours(lead_hours))},
+            [](const soci::row& row) {
+          RowReader r(row);
+          std::string order_id = r.Text();
+          return std::make_pair(order_id, r.Text());
+            });
+        for (const auto& [order_id, id] : keys) {
+          if (made >= limit) break;
+          auto a = tx.GetAssignment({x, order_id, id}, false);
+          if (!a.ok()) return a.status();
+          if (absl::Status s = handle(*a); !s.ok()) return s;
+        }
+        return absl::OkStatus();
+      };
+      auto schedule = [&](const domain::Assignment& a, MessageKind kind, int lead) {
+        const std::string dedupe = domain::DedupeKey(
+            kind,
+            absl::StrCat(domain::ChildResourceName(x, "orders", a.order_id), "/assignments/", a.id),
+            lead);
+        if (Count(sql, kDedupeExists, {absl::StrCat(dedupe, ":EXPERT")}) > 0) {
+          return absl::OkStatus();
+        }
+        auto order = tx.GetOrder(x, a.order_id, false);
+        if (!order.ok()) return order.status();
+        auto written = EnqueueTask(sql, {{kind, Recipient::kExpert}}, a, *order, now, dedupe, lead);
+        if (!written.ok()) return written.status();
+        made += *written;
+        return absl::OkStatus();
+      };
+      if (!settings.task_reminder_hours.empty()) {
+        const int longest = *std::max_element(
+            settings.task_reminder_hours.begin(), settings.task_reminder_hours.end());
+        if (absl::Status s = each(
+                kConfirmedStartingBy, longest,
+                [&](const domain::Assignment& a) -> absl::Status {
+                  const std::optional<int> lead = domain::DueTaskReminder(
+                      a.start_time, a.meta.update_time, settings.task_reminder_hours, now);
+                  if (!lead) return absl::OkStatus();
+                  return schedule(a, MessageKind::kTaskReminder, *lead);
+                });
+            !s.ok()) {
+          return s;
+        }
+      }
+      if (settings.offer_reminder_hours > 0) {
+        if (absl::Status s = each(
+                kOffersLapsingBy, settings.offer_reminder_hours,
+                [&](const domain::Assignment& a) -> absl::Status {
+                  if (!domain::OfferReminderDue(
+                          a.meta.create_time, a.offer_deadline, settings.offer_reminder_hours,
+                          now)) {
+                    return absl::OkStatus();
+                  }
+                  return schedule(a, MessageKind::kOfferReminder, 0);
+                });
+            !s.ok()) {
+          return s;
+        }
+      }
+      if (settings.key_warning_days > 0 && made < limit) {
+        domain::Exchange exchange;
+        ReadExchange(sql, x, exchange);
+        if (exchange.contact_email.empty()) continue;
+        struct Key {
+          std::string id, name;
+          absl::Time expires;
+        };
+        const auto keys = Query<Key>(
+            sql, kKeysExpiringBy,
+            {x, Micros(now), Micros(now + absl::Hours(24 * settings.key_warning_days))},
+            [](const soci::row& row) {
+          RowReader r(row);
+          Key k;
+          k.id = r.Text();
+          k.name = r.Text();
+          k.expires = r.Time();
+          return k;
+            });
+        for (const Key& k : keys) {
+          if (made >= limit) break;
+          if (!domain::KeyWarningDue(k.expires, settings.key_warning_days, now)) continue;
+          const std::string resource = domain::ApiKeyName(x, k.id);
+          const std::string dedupe = domain::DedupeKey(MessageKind::kKeyExpiring, resource);
+          if (Count(sql, kDedupeExists, {dedupe}) > 0) continue;
+          domain::Notice notice;
+          notice.language = domain::MessageLanguage(domain::Expert{}, exchange);
+          notice.exchange_name = exchange.display_name;
+          notice.key_name = k.name;
+          notice.key_expire_time = k.expires;
+          const Addressed m{MessageKind::kKeyExpiring, Recipient::kCoordinator};
+          auto text = domain::ComposeMessage(m.kind, m.to, notice);
+          if (!text.ok()) return text.status();
+          if (Insert(
+                  sql, x, m, resource, Address{"EMAIL", exchange.contact_email, notice.language},
+                  exchange, *text, "", now, dedupe)) {
+            ++made;
+          }
+        }
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return made;
 }
 
 absl::StatusOr<std::vector<OutboxMessage>> OutboxStore::ClaimDue(
@@ -169,19 +497,130 @@ absl::Status OutboxStore::MarkFailed(
   });
 }
 
-absl::StatusOr<std::vector<OutboxMessage>> OutboxStore::List(
-    const std::string& exchange_id, int limit) {
-  std::vector<OutboxMessage> out;
-  absl::Status status = db_.Read([&](soci::session& sql) {
-    static const std::string kSelect = absl::StrCat(
-        "SELECT ", kColumns,
-        " FROM outbox WHERE exchange_id = :x ORDER BY create_time DESC, id LIMIT :limit");
-    out = Query<OutboxMessage>(
-        sql, kSelect, {exchange_id, static_cast<long long>(limit)}, ReadMessage);
+absl::StatusOr<Page<OutboxMessage>> OutboxStore::List(
+    const std::string& exchange_id, const domain::ListQuery& query) {
+  Page<OutboxMessage> page;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
+    std::string where = kMessagesOfExchange;
+    Record values = {exchange_id};
+    if (!query.after_id.empty()) {
+      std::pair<std::string, std::string> cursor = absl::StrSplit(query.after_id, '/');
+      long long t = 0;
+      if (!absl::SimpleAtoi(cursor.first, &t)) {
+        return absl::InvalidArgumentError("page_token: not a token of this list");
+      }
+      absl::StrAppend(&where, kMessagesAfter);
+      values.insert(values.end(), {t, t, cursor.second});
+    }
+    if (absl::Status s = AppendFilters(kMessageFilters, query.terms, absl::Now(), where, values);
+        !s.ok()) {
+      return s;
+    }
+    values.push_back(static_cast<long long>(query.page_size + 1));
+    static const std::string kSelect = absl::StrCat("SELECT ", kColumns, " FROM outbox");
+    page.items = Query<OutboxMessage>(
+        sql, absl::StrCat(kSelect, where, kMessagesPageOrder), std::move(values), ReadMessage);
+    FinishPage(page, query, [](const OutboxMessage& m) {
+      return absl::StrCat(Micros(m.create_time), "/", m.id);
+    });
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  return out;
+  return page;
+}
+
+absl::StatusOr<OutboxMessage> OutboxStore::Get(
+    const std::string& exchange_id, const std::string& id) {
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<OutboxMessage> {
+    static const std::string kSelect =
+        absl::StrCat("SELECT ", kColumns, " FROM outbox WHERE exchange_id = :x AND id = :id");
+    auto rows = Query<OutboxMessage>(sql, kSelect, {exchange_id, id}, ReadMessage);
+    if (rows.empty()) {
+      return absl::NotFoundError(
+          absl::StrCat(domain::ChildResourceName(exchange_id, "messages", id), " not found"));
+    }
+    return rows.front();
+  });
+}
+
+absl::StatusOr<OutboxMessage> OutboxStore::Resend(
+    const std::string& exchange_id, const std::string& id, absl::Time now) {
+  const std::string copy = domain::GenerateId();
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    if (Execute(sql, kResend, {copy, Micros(now), Micros(now), copy, exchange_id, id}) != 1) {
+      return absl::NotFoundError(
+          absl::StrCat(domain::ChildResourceName(exchange_id, "messages", id), " not found"));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return Get(exchange_id, copy);
+}
+
+absl::StatusOr<domain::NotificationSettings> OutboxStore::GetSettings(
+    const std::string& exchange_id, int64_t* revision) {
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<domain::NotificationSettings> {
+    if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
+    domain::NotificationSettings settings;
+    int64_t rev = 0;
+    Query<int>(sql, kSettings, {exchange_id}, [&](const soci::row& row) {
+      RowReader r(row);
+      settings.task_reminder_hours = r.JsonValue().get<std::vector<int>>();
+      settings.offer_reminder_hours = static_cast<int>(r.Int());
+      settings.key_warning_days = static_cast<int>(r.Int());
+      rev = r.Int();
+      return 0;
+    });
+    if (revision != nullptr) *revision = rev;
+    return settings;
+  });
+}
+
+absl::StatusOr<domain::NotificationSettings> OutboxStore::UpdateSettings(
+    const std::string& exchange_id, const domain::NotificationSettings& settings,
+    int64_t expected_revision, absl::Time now, int64_t* revision) {
+  if (absl::Status s = domain::ValidateNotificationSettings(settings, "settings."); !s.ok()) {
+    return s;
+  }
+  int64_t rev = 0;
+  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+    if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
+    long long current = 0;
+    bool exists = false;
+    Query<int>(sql, kSettings, {exchange_id}, [&](const soci::row& row) {
+      RowReader r(row);
+      r.Text();
+      r.Int();
+      r.Int();
+      current = r.Int();
+      exists = true;
+      return 0;
+    });
+    if (expected_revision != 0 && expected_revision != current) {
+      return absl::AbortedError(absl::StrCat(
+          "exchanges/", exchange_id, "/notificationSettings",
+          " was changed by another request; retry"));
+    }
+    const std::string hours = SettingsJson(settings.task_reminder_hours);
+    if (!exists) {
+      Execute(
+          sql, kInsertSettings,
+          {exchange_id, hours, static_cast<long long>(settings.offer_reminder_hours),
+           static_cast<long long>(settings.key_warning_days), Micros(now)});
+      rev = 1;
+    } else {
+      Execute(
+          sql, kUpdateSettings,
+          {hours, static_cast<long long>(settings.offer_reminder_hours),
+           static_cast<long long>(settings.key_warning_days), Micros(now), exchange_id, current});
+      rev = current + 1;
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (revision != nullptr) *revision = rev;
+  return settings;
 }
 
 }  // namespace kokemus::storage

@@ -3,6 +3,8 @@
 // worker for a lease, and marked SENT, retried later, or DEAD after
 // domain::kMaxDeliveryAttempts. A worker that dies mid-delivery leaves the
 // lease to run out: the message goes again (same Message-ID), never lost.
+// Time-based messages (reminders, expiring keys) are made by EnqueueScheduled,
+// once each (a dedupe key), also when two replicas run it at once.
 //
 //   // inside the offer's db.Write:
 //   OutboxStore::EnqueueChange(sql, AssignmentState::kUnspecified, offer, order, now);
@@ -17,23 +19,29 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/domain/listing.h"
+#include "services/domain/notifications.h"
 #include "services/domain/orders.h"
 #include "services/storage/database.h"
+#include "services/storage/page.h"
 
 namespace kokemus::storage {
 
 struct OutboxMessage {
   std::string id;
   std::string exchange_id;
-  std::string kind;       // domain::MessageKindName
-  std::string resource;   // what it is about: an assignment's name
-  std::string recipient;  // an e-mail address
+  std::string kind;            // domain::MessageKindName
+  std::string resource;        // what it is about: an assignment's or a key's name
+  std::string recipient_kind;  // domain::RecipientName
+  std::string channel;         // EMAIL or SMS
+  std::string recipient;       // an e-mail address or a phone number
   std::string sender_name;
   std::string reply_to;
   std::string language;
   std::string subject;
   std::string body;
-  std::string state;  // PENDING, SENT or DEAD
+  std::string attachment;  // an .ics calendar entry ("" : none)
+  std::string state;       // PENDING, SENT or DEAD
   int attempts = 0;
   absl::Time not_before = absl::UnixEpoch();
   std::string last_error;
@@ -41,18 +49,32 @@ struct OutboxMessage {
   absl::Time sent_time = absl::UnixEpoch();
 };
 
+// The filter fields of ListMessages: state, kind, recipient_kind, resource.
+const std::vector<domain::FilterField>& MessageFilterFields();
+
 class OutboxStore final {
  public:
   explicit OutboxStore(Database& db) : db_(db) {}
 
   // Inside the write transaction of an assignment's move from `from` to its
-  // state: the message the move makes for its expert (domain::
-  // MessageForChange), in her language, not before quiet hours end unless
-  // urgent. Nothing for a move without a message or an expert without an
-  // e-mail address.
+  // state: the messages the move makes (domain::MessagesForChange), each in
+  // its recipient's language, not before quiet hours end unless urgent, a
+  // calendar entry with a confirmation and its cancellation. Nothing for a
+  // recipient without an address, or a non-essential message to an expert
+  // who wants only essential ones.
   static absl::Status EnqueueChange(
       soci::session& sql, domain::AssignmentState from, const domain::Assignment& assignment,
       const domain::Order& order, absl::Time now);
+  // Inside the transaction that makes an assignment's contract: the expert is
+  // asked to accept it.
+  static absl::Status EnqueueContractReady(
+      soci::session& sql, const domain::Assignment& assignment, const domain::Order& order,
+      absl::Time now);
+
+  // Makes the time-based messages due at `now`, each once: task reminders,
+  // reminders of offers about to lapse, warnings of keys about to expire (the
+  // exchange's settings). At most `limit` per call; the count made.
+  absl::StatusOr<int> EnqueueScheduled(absl::Time now, int limit = 500);
 
   // Leases up to `limit` messages that are due at `now` for `lease`; during
   // quiet hours (`urgent_only`) only urgent ones.
@@ -63,7 +85,20 @@ class OutboxStore final {
   absl::Status MarkFailed(const std::string& id, const std::string& error, absl::Time now);
 
   // The exchange's messages, newest first.
-  absl::StatusOr<std::vector<OutboxMessage>> List(const std::string& exchange_id, int limit);
+  absl::StatusOr<Page<OutboxMessage>> List(
+      const std::string& exchange_id, const domain::ListQuery& query);
+  absl::StatusOr<OutboxMessage> Get(const std::string& exchange_id, const std::string& id);
+  // A new copy of the message, to go out now (quiet hours aside); the
+  // original stays as it was.
+  absl::StatusOr<OutboxMessage> Resend(
+      const std::string& exchange_id, const std::string& id, absl::Time now);
+
+  // The exchange's reminder settings (the defaults until set) and their revision.
+  absl::StatusOr<domain::NotificationSettings> GetSettings(
+      const std::string& exchange_id, int64_t* revision = nullptr);
+  absl::StatusOr<domain::NotificationSettings> UpdateSettings(
+      const std::string& exchange_id, const domain::NotificationSettings& settings,
+      int64_t expected_revision, absl::Time now, int64_t* revision = nullptr);
 
  private:
   Database& db_;
