@@ -121,6 +121,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       *server->matching_store_, *server->order_store_, *server->assignment_store_, guard,
       &server->metrics_);
 
+  server->outbox_store_ = std::make_unique<storage::OutboxStore>(*server->db_);
+  Server* raw = server.get();
+  server->notifications_ =
+      std::make_unique<rpc::NotificationService>(*server->outbox_store_, guard, [raw] {
+        if (raw->outbox_worker_ != nullptr) raw->outbox_worker_->Wake();
+      });
   server->report_store_ = std::make_unique<storage::ReportStore>(*server->db_);
   server->reports_ = std::make_unique<rpc::ReportService>(*server->report_store_, guard);
 
@@ -137,6 +143,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->matching_.get());
   builder.RegisterService(server->reports_.get());
   builder.RegisterService(server->access_.get());
+  builder.RegisterService(server->notifications_.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(
       rpc::MakeRequestLogInterceptorFactory(options.log_requests, &server->metrics_));
@@ -169,7 +176,6 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     }
     server->health_server_->GetHealthCheckService()->SetServingStatus(true);
   }
-  server->outbox_store_ = std::make_unique<storage::OutboxStore>(*server->db_);
   if (!options.smtp.url.empty() || !options.sms.url.empty()) {
     notify::SmtpOptions smtp = options.smtp;
     if (!options.smtp_password_file.empty()) {
@@ -188,7 +194,6 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         notify::SmsSender(std::move(sms)),
         options.clock != nullptr ? *options.clock : domain::SystemClock(), options.outbox);
   }
-  Server* raw = server.get();
   const absl::Duration interval = options.lapse_sweep_interval;
   server->sweeper_ = std::thread([raw, interval] { raw->Sweep(interval); });
   return server;

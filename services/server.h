@@ -25,6 +25,7 @@
 #include "services/rpc/access_service.h"
 #include "services/rpc/contract_service.h"
 #include "services/rpc/matching_service.h"
+#include "services/rpc/notification_service.h"
 #include "services/rpc/order_service.h"
 #include "services/rpc/registry_service.h"
 #include "services/rpc/report_service.h"
@@ -125,6 +126,7 @@ class Server final {
   std::unique_ptr<rpc::ContractService> contracts_;
   std::unique_ptr<storage::MatchingStore> matching_store_;
   std::unique_ptr<rpc::MatchingService> matching_;
+  std::unique_ptr<rpc::NotificationService> notifications_;
   std::unique_ptr<storage::ReportStore> report_store_;
   std::unique_ptr<storage::OutboxStore> outbox_store_;
   std::unique_ptr<notify::OutboxWorker> outbox_worker_;

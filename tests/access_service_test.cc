@@ -18,6 +18,7 @@
 #include "kokemus/v1/access_service.grpc.pb.h"
 #include "kokemus/v1/contract_service.grpc.pb.h"
 #include "kokemus/v1/matching_service.grpc.pb.h"
+#include "kokemus/v1/notification_service.grpc.pb.h"
 #include "kokemus/v1/report_service.grpc.pb.h"
 #include "services/domain/fees.h"
 #include "services/rpc/convert.h"
@@ -155,6 +156,15 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
     v1::GenerateContractResponse resp;
     ASSERT_TRUE(contracts->GenerateContract(&ctx, req, &resp).ok());
     contract_ = resp.contract().name();
+    // A message the offers made (what GetMessage and ResendMessage name).
+    auto notifications = v1::NotificationService::NewStub(channel);
+    grpc::ClientContext list_ctx;
+    v1::ListMessagesRequest list;
+    list.set_parent("exchanges/ph");
+    v1::ListMessagesResponse messages;
+    ASSERT_TRUE(notifications->ListMessages(&list_ctx, list, &messages).ok());
+    ASSERT_GT(messages.messages_size(), 0);
+    message_ = messages.messages(0).name();
   }
 
   void Offer(const std::string& order, const std::string& id, const std::string& expert) {
@@ -180,6 +190,7 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
   // Every RPC of the API, each with a request naming the real objects of ph.
   std::vector<Rpc> Rpcs() {
     const std::string contract = contract_;
+    const std::string message = message_;
     const std::string key_name = "exchanges/ph/apiKeys/" + ph_key_id_;
     return {
       RPC(RegistryService, CreateExchange, "PPPP", r.set_exchange_id("new");
@@ -254,6 +265,13 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
           RPC(AccessService, GetCaller, "KKKK", ),
           RPC(AccessService, ListAuditRecords, "NPPP", r.set_parent("exchanges/ph")),
           RPC(AccessService, VerifyAuditLog, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(NotificationService, ListMessages, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(NotificationService, GetMessage, "NPPP", r.set_name(message)),
+          RPC(NotificationService, ResendMessage, "NPPP", r.set_name(message)),
+          RPC(NotificationService, GetNotificationSettings, "NPPP",
+              r.set_name("exchanges/ph/notificationSettings")),
+          RPC(NotificationService, UpdateNotificationSettings, "NPPP",
+              r.mutable_notification_settings()->set_name("exchanges/ph/notificationSettings")),
     };
   }
 
@@ -265,6 +283,7 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
   testing_support::TestServer server_{GetParam()};
   std::unique_ptr<v1::OrderService::Stub> orders_;
   std::string contract_;
+  std::string message_;
   std::string ph_key_id_ = "none";
 };
 
@@ -330,7 +349,7 @@ TEST_P(AccessServiceTest, EveryRpcRefusesMissingBadRevokedAndExpiredKeysAndOther
     }
   }
   EXPECT_EQ(covered, served);
-  EXPECT_EQ(covered.size(), 59u);
+  EXPECT_EQ(covered.size(), 64u);
 
   // The objects are real: ph's coordinator reads them.
   const Channel ph = As(Key(AccessRole::kCoordinator, "ph"));

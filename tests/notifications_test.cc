@@ -254,29 +254,31 @@ TEST(Notifications, TaskRemindersComeOnceAtTheNearestLeadUnlessJustConfirmed) {
 
 TEST(Notifications, SettingsAreCheckedFieldByField) {
   NotificationSettings s;
-  EXPECT_TRUE(ValidateNotificationSettings(s, "settings.").ok());
+  EXPECT_TRUE(ValidateNotificationSettings(s, "notification_settings.").ok());
   s.task_reminder_hours = {24, 0};
   EXPECT_EQ(
-      ValidateNotificationSettings(s, "settings.").message(),
-      "settings.task_reminder_hours[1]: must be 1 to 1440 hours (60 days)");
+      ValidateNotificationSettings(s, "notification_settings.").message(),
+      "invalid request: notification_settings.task_reminder_hours[1]: must be 1 to 1440 hours (60 "
+      "days)");
   s.task_reminder_hours = {24, 24};
   EXPECT_EQ(
-      ValidateNotificationSettings(s, "settings.").message(),
-      "settings.task_reminder_hours[1]: repeats an earlier value");
+      ValidateNotificationSettings(s, "notification_settings.").message(),
+      "invalid request: notification_settings.task_reminder_hours[1]: repeats an earlier value");
   s.task_reminder_hours = {1, 2, 3, 4, 5, 6};
   EXPECT_EQ(
-      ValidateNotificationSettings(s, "settings.").message(),
-      "settings.task_reminder_hours: at most 5 reminders");
+      ValidateNotificationSettings(s, "notification_settings.").message(),
+      "invalid request: notification_settings.task_reminder_hours: at most 5 reminders");
   s.task_reminder_hours = {};
   s.offer_reminder_hours = 400;
   EXPECT_EQ(
-      ValidateNotificationSettings(s, "settings.").message(),
-      "settings.offer_reminder_hours: must be 0 (none) to 336 hours (14 days)");
+      ValidateNotificationSettings(s, "notification_settings.").message(),
+      "invalid request: notification_settings.offer_reminder_hours: must be 0 (none) to 336 hours "
+      "(14 days)");
   s.offer_reminder_hours = 0;
   s.key_warning_days = -1;
   EXPECT_EQ(
-      ValidateNotificationSettings(s, "settings.").message(),
-      "settings.key_warning_days: must be 0 (none) to 90 days");
+      ValidateNotificationSettings(s, "notification_settings.").message(),
+      "invalid request: notification_settings.key_warning_days: must be 0 (none) to 90 days");
 }
 
 TEST(Notifications, TheCalendarEntryOfATaskHasItsTimesPlaceAndNoHealthData) {

@@ -1,15 +1,19 @@
 // The outbox end to end: an offer over real gRPC, its e-mail delivered over
 // SMTP to a real server on loopback (Debian's python3-aiosmtpd, writing a
 // Maildir) and read back with Python's e-mail parser; on both databases.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kokemus/v1/access_service.grpc.pb.h"
+#include "kokemus/v1/notification_service.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "services/domain/clock.h"
 #include "services/reference/calendar.h"
@@ -80,14 +84,18 @@ class OutboxTest : public ::testing::TestWithParam<Backend> {
   // 1.12.2026 at 10.00 Helsinki time: office hours.
   domain::FakeClock clock_{Helsinki(2026, 12, 1, 10, 0)};
   const int smtp_port_ = testing_support::FreePort();
-  testing_support::TestServer server_{GetParam(), [this](ServerOptions& options) {
-                                        options.clock = &clock_;
-                                        options.smtp.url =
-                                            absl::StrCat("smtp://127.0.0.1:", smtp_port_);
-                                        options.smtp.from = "kokemus@example.fi";
-                                        options.smtp.timeout = absl::Seconds(5);
-                                        options.outbox.poll = absl::Milliseconds(100);
-                                      }};
+  const int sms_port_ = testing_support::FreePort();
+  testing_support::TestServer server_{
+      GetParam(), [this](ServerOptions& options) {
+        options.clock = &clock_;
+        options.smtp.url = absl::StrCat("smtp://127.0.0.1:", smtp_port_);
+        options.smtp.from = "kokemus@example.fi";
+        options.smtp.timeout = absl::Seconds(5);
+        options.outbox.poll = absl::Milliseconds(100);
+        options.lapse_sweep_interval = absl::Milliseconds(100);
+        options.sms.url = absl::StrCat("http://127.0.0.1:", sms_port_, "/v1/sms");
+        options.sms.authorization = "Bearer gw-secret";
+      }};
 
   void SetUp() override {
     auto& registry = server_.registry();
@@ -123,8 +131,8 @@ class OutboxTest : public ::testing::TestWithParam<Backend> {
     ASSERT_TRUE(orders_->UpdateFeeSchedule(&ctx, fees, &fee_resp).ok());
   }
 
-  // An order on 10.12.2026 at 10.00 offered to kaisa until 3.12. at 12.00.
-  void OrderAndOffer(const std::string& id) {
+  // An order on 10.12.2026 at 10.00 offered to kaisa until `deadline`.
+  void OrderAndOffer(const std::string& id, absl::Time deadline = Helsinki(2026, 12, 3, 12, 0)) {
     grpc::ClientContext ctx;
     v1::CreateOrderRequest req;
     req.set_parent("exchanges/ph");
@@ -147,11 +155,46 @@ class OutboxTest : public ::testing::TestWithParam<Backend> {
     offer.set_parent("exchanges/ph/orders/" + id);
     offer.set_assignment_id("kaisa");
     offer.mutable_assignment()->set_expert("exchanges/ph/experts/kaisa");
-    *offer.mutable_assignment()->mutable_offer_deadline() =
-        rpc::ToProto(Helsinki(2026, 12, 3, 12, 0));
+    *offer.mutable_assignment()->mutable_offer_deadline() = rpc::ToProto(deadline);
     v1::OfferAssignmentResponse offered;
     grpc::Status s = orders_->OfferAssignment(&offer_ctx, offer, &offered);
     ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  // accept, confirm or complete kaisa's assignment of `order`.
+  void Move(const std::string& verb, const std::string& order) {
+    const std::string name = absl::StrCat("exchanges/ph/orders/", order, "/assignments/kaisa");
+    grpc::ClientContext ctx;
+    grpc::Status s;
+    if (verb == "accept") {
+      v1::AcceptAssignmentRequest req;
+      req.set_name(name);
+      v1::AcceptAssignmentResponse resp;
+      s = orders_->AcceptAssignment(&ctx, req, &resp);
+    } else if (verb == "confirm") {
+      v1::ConfirmAssignmentRequest req;
+      req.set_name(name);
+      v1::ConfirmAssignmentResponse resp;
+      s = orders_->ConfirmAssignment(&ctx, req, &resp);
+    } else {
+      v1::CompleteAssignmentRequest req;
+      req.set_name(name);
+      v1::CompleteAssignmentResponse resp;
+      s = orders_->CompleteAssignment(&ctx, req, &resp);
+    }
+    ASSERT_TRUE(s.ok()) << verb << ": " << s.error_message();
+  }
+
+  // The subjects of the delivered messages to `to`, sorted (messages made at
+  // one clock time have one Date).
+  static std::vector<std::string> SubjectsTo(
+      const nlohmann::json& messages, const std::string& to) {
+    std::vector<std::string> out;
+    for (const auto& m : messages) {
+      if (m["to"] == to) out.push_back(m["subject"]);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
   }
 
   std::vector<storage::OutboxMessage> Outbox() {
@@ -381,6 +424,254 @@ TEST_P(OutboxTest, ACancellationAtNightGoesAtOnceAndAWithdrawnOfferWaitsForMorni
       last_of(messages, "Tarjous ei ole enää voimassa: luennoitsija tai kouluttaja 10.12.2026")
           .is_null())
       << messages.dump();
+}
+
+TEST_P(OutboxTest, RemindersComeOnceOffersLapseAndFeedbackIsAskedAfterTheTask) {
+  SmtpSink sink(smtp_port_);
+  OrderAndOffer("lyseo-dec");  // 1.12. 10.00, answer by 3.12. 12.00
+  ASSERT_EQ(sink.Messages(1).size(), 1u);
+  // A day before the deadline: a reminder, once.
+  clock_.Set(Helsinki(2026, 12, 2, 12, 0));
+  ASSERT_EQ(sink.Messages(2).size(), 2u);
+  // At the deadline the offer lapses, and she hears of it.
+  clock_.Set(Helsinki(2026, 12, 3, 12, 0));
+  nlohmann::json messages = sink.Messages(3);
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(
+      SubjectsTo(messages, "kaisa@example.fi"),
+      (std::vector<std::string>{
+          "Muistutus: tarjous raukeaa 3.12.2026 klo 12.00",
+          "Tarjous raukesi: luennoitsija tai kouluttaja 10.12.2026",
+          "Tarjous: luennoitsija tai kouluttaja 10.12.2026"}));
+  // A new offer, answered and confirmed at once: less than a week is left,
+  // so the week's reminder is not sent; the day's is, once.
+  OrderAndOffer("lyseo-dec2", Helsinki(2026, 12, 4, 12, 0));
+  Move("accept", "lyseo-dec2");
+  Move("confirm", "lyseo-dec2");
+  ASSERT_EQ(sink.Messages(7).size(), 7u);
+  clock_.Set(Helsinki(2026, 12, 9, 10, 0));
+  ASSERT_EQ(sink.Messages(8).size(), 8u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // After the task, both the expert and the orderer are asked for feedback.
+  clock_.Set(Helsinki(2026, 12, 10, 12, 0));
+  Move("complete", "lyseo-dec2");
+  messages = sink.Messages(10);
+  ASSERT_EQ(messages.size(), 10u);
+  EXPECT_EQ(
+      SubjectsTo(messages, "kaisa@example.fi"),
+      (std::vector<std::string>{
+          "Miten tehtävä meni? 10.12.2026", "Muistutus: luennoitsija tai kouluttaja 10.12.2026",
+          "Muistutus: tarjous raukeaa 3.12.2026 klo 12.00",
+          "Tarjous raukesi: luennoitsija tai kouluttaja 10.12.2026",
+          "Tarjous: luennoitsija tai kouluttaja 10.12.2026",
+          "Tarjous: luennoitsija tai kouluttaja 10.12.2026",
+          "Tehtävä vahvistettu: luennoitsija tai kouluttaja 10.12.2026"}));
+  EXPECT_EQ(
+      SubjectsTo(messages, "rehtori@example.fi"),
+      (std::vector<std::string>{
+          "Kokemusasiantuntija tulee: 10.12.2026",
+          "Palautetta kokemusasiantuntijan käynnistä 10.12.2026"}));
+  EXPECT_EQ(
+      SubjectsTo(messages, "pankki@example.fi"),
+      (std::vector<std::string>{"Tarjous hyväksytty: luennoitsija tai kouluttaja 10.12.2026"}));
+  // No message holds the order's notes or the expert's experience areas.
+  for (const storage::OutboxMessage& m : Outbox()) {
+    EXPECT_THAT(m.body, Not(HasSubstr("päihde"))) << m.kind;
+    EXPECT_THAT(m.body, Not(HasSubstr("MENTAL_HEALTH"))) << m.kind;
+    EXPECT_THAT(m.attachment, Not(HasSubstr("päihde"))) << m.kind;
+  }
+}
+
+TEST_P(OutboxTest, AnExpertWhoChoseTextMessagesGetsThemThroughTheGateway) {
+  const std::filesystem::path received =
+      std::filesystem::temp_directory_path() / absl::StrCat("kokemus-sms-", sms_port_, ".jsonl");
+  std::filesystem::remove(received);
+  testing_support::ChildProcess gateway(
+      {"/usr/bin/python3", std::string(KOKEMUS_SOURCE_DIR) + "/tests/mail/http_receiver.py",
+       absl::StrCat(sms_port_), received.string()},
+      received.string() + ".log");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  {
+    grpc::ClientContext ctx;
+    v1::UpdateExpertRequest req;
+    v1::Expert* e = req.mutable_expert();
+    e->set_name("exchanges/ph/experts/kaisa");
+    e->set_notification_channel(v1::NOTIFICATION_CHANNEL_SMS);
+    e->set_preferred_language("sv");
+    req.mutable_update_mask()->add_paths("notification_channel");
+    req.mutable_update_mask()->add_paths("preferred_language");
+    v1::UpdateExpertResponse resp;
+    grpc::Status s = server_.registry().UpdateExpert(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(resp.expert().notification_channel(), v1::NOTIFICATION_CHANNEL_SMS);
+  }
+  OrderAndOffer("lyseo-dec");
+  std::vector<nlohmann::json> posts;
+  for (int i = 0; i < 100 && posts.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ifstream in(received);
+    for (std::string line; std::getline(in, line);) posts.push_back(nlohmann::json::parse(line));
+  }
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_EQ(posts[0]["path"], "/v1/sms");
+  EXPECT_EQ(posts[0]["authorization"], "Bearer gw-secret");
+  EXPECT_EQ(posts[0]["content_type"], "application/json");
+  const nlohmann::json body = nlohmann::json::parse(posts[0]["body"].get<std::string>());
+  EXPECT_EQ(body["to"], "+358401234567");
+  EXPECT_EQ(
+      body["text"],
+      "Erbjudande: föreläsare eller utbildare 10.12.2026\n"
+      "Päijät-Hämeen kokemusasiantuntijapankki pankki@example.fi");
+  std::vector<storage::OutboxMessage> outbox;
+  for (int i = 0; i < 50; ++i) {
+    outbox = Outbox();
+    if (outbox.size() == 1 && outbox[0].state == "SENT") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].channel, "SMS");
+  EXPECT_EQ(outbox[0].recipient, "+358401234567");
+  EXPECT_EQ(outbox[0].state, "SENT");
+  std::filesystem::remove(received);
+}
+
+TEST_P(OutboxTest, TheCoordinatorSeesWhatWasSentResendsAndSetsTheReminders) {
+  auto notify = v1::NotificationService::NewStub(server_.channel());
+  OrderAndOffer("lyseo-dec");  // no SMTP server: it waits, with the reason
+  std::vector<storage::OutboxMessage> outbox;
+  for (int i = 0; i < 100; ++i) {
+    outbox = Outbox();
+    if (!outbox.empty() && outbox[0].attempts == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(outbox.size(), 1u);
+  v1::ListMessagesResponse list;
+  {
+    grpc::ClientContext ctx;
+    v1::ListMessagesRequest req;
+    req.set_parent("exchanges/ph");
+    req.set_filter("state=PENDING");
+    grpc::Status s = notify->ListMessages(&ctx, req, &list);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  ASSERT_EQ(list.messages_size(), 1);
+  const v1::Message& m = list.messages(0);
+  EXPECT_EQ(m.name(), "exchanges/ph/messages/" + outbox[0].id);
+  EXPECT_EQ(m.kind(), v1::Message::KIND_OFFER_MADE);
+  EXPECT_EQ(m.resource(), "exchanges/ph/orders/lyseo-dec/assignments/kaisa");
+  EXPECT_EQ(m.recipient_kind(), v1::Message::RECIPIENT_KIND_EXPERT);
+  EXPECT_EQ(m.channel(), v1::NOTIFICATION_CHANNEL_EMAIL);
+  EXPECT_EQ(m.recipient(), "kaisa@example.fi");
+  EXPECT_EQ(m.subject(), "Tarjous: luennoitsija tai kouluttaja 10.12.2026");
+  EXPECT_EQ(m.body(), "");  // lists carry no texts
+  EXPECT_EQ(m.state(), v1::Message::STATE_PENDING);
+  EXPECT_EQ(m.attempts(), 1);
+  EXPECT_THAT(m.last_error(), HasSubstr("SMTP: "));
+  EXPECT_EQ(rpc::FromProto(m.send_after()), Helsinki(2026, 12, 1, 10, 1));
+  EXPECT_FALSE(m.has_send_time());
+  {
+    grpc::ClientContext ctx;
+    v1::ListMessagesRequest req;
+    req.set_parent("exchanges/ph");
+    req.set_filter("state=SENT");
+    v1::ListMessagesResponse none;
+    ASSERT_TRUE(notify->ListMessages(&ctx, req, &none).ok());
+    EXPECT_EQ(none.messages_size(), 0);
+    grpc::ClientContext bad_ctx;
+    req.set_filter("state=LOST");
+    grpc::Status s = notify->ListMessages(&bad_ctx, req, &none);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::GetMessageRequest req;
+    req.set_name(m.name());
+    v1::GetMessageResponse got;
+    ASSERT_TRUE(notify->GetMessage(&ctx, req, &got).ok());
+    EXPECT_THAT(got.message().body(), HasSubstr("Vastaathan viimeistään 3.12.2026 klo 12.00.\n"));
+    grpc::ClientContext missing_ctx;
+    req.set_name("exchanges/ph/messages/nope");
+    grpc::Status s = notify->GetMessage(&missing_ctx, req, &got);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(s.error_message(), "exchanges/ph/messages/nope not found");
+  }
+  // SMTP is back; a resend goes at once as a copy with its own Message-ID.
+  SmtpSink sink(smtp_port_);
+  {
+    grpc::ClientContext ctx;
+    v1::ResendMessageRequest req;
+    req.set_name(m.name());
+    v1::ResendMessageResponse copy;
+    grpc::Status s = notify->ResendMessage(&ctx, req, &copy);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_NE(copy.message().name(), m.name());
+    EXPECT_EQ(copy.message().state(), v1::Message::STATE_PENDING);
+    EXPECT_EQ(copy.message().subject(), m.subject());
+  }
+  nlohmann::json delivered = sink.Messages(1);
+  ASSERT_GE(delivered.size(), 1u);
+  // The reads were audited.
+  {
+    auto access = v1::AccessService::NewStub(server_.channel());
+    grpc::ClientContext ctx;
+    v1::ListAuditRecordsRequest req;
+    req.set_parent("exchanges/ph");
+    req.set_resource(m.name());
+    v1::ListAuditRecordsResponse records;
+    ASSERT_TRUE(access->ListAuditRecords(&ctx, req, &records).ok());
+    std::vector<std::string> methods;
+    for (const auto& r : records.audit_records()) methods.push_back(r.method());
+    EXPECT_THAT(
+        methods, ::testing::UnorderedElementsAre(
+                     "kokemus.v1.NotificationService/ResendMessage",
+                     "kokemus.v1.NotificationService/GetMessage"));
+  }
+  // Settings: the defaults, then one field by mask; a stale etag is ABORTED,
+  // a bad value names its field.
+  v1::NotificationSettings settings;
+  {
+    grpc::ClientContext ctx;
+    v1::GetNotificationSettingsRequest req;
+    req.set_name("exchanges/ph/notificationSettings");
+    v1::GetNotificationSettingsResponse got;
+    ASSERT_TRUE(notify->GetNotificationSettings(&ctx, req, &got).ok());
+    settings = got.notification_settings();
+    EXPECT_THAT(settings.task_reminder_hours(), ::testing::ElementsAre(168, 24));
+    EXPECT_EQ(settings.offer_reminder_hours(), 24);
+    EXPECT_EQ(settings.key_warning_days(), 14);
+    EXPECT_EQ(settings.etag(), "\"0\"");
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::UpdateNotificationSettingsRequest req;
+    req.mutable_notification_settings()->set_name("exchanges/ph/notificationSettings");
+    req.mutable_notification_settings()->add_task_reminder_hours(48);
+    req.mutable_notification_settings()->set_etag(settings.etag());
+    v1::UpdateNotificationSettingsResponse updated;
+    grpc::Status s = notify->UpdateNotificationSettings(&ctx, req, &updated);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(updated.notification_settings().task_reminder_hours(), ::testing::ElementsAre(48));
+    EXPECT_EQ(updated.notification_settings().offer_reminder_hours(), 24);  // untouched
+    EXPECT_EQ(updated.notification_settings().etag(), "\"1\"");
+    grpc::ClientContext stale_ctx;
+    s = notify->UpdateNotificationSettings(&stale_ctx, req, &updated);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED);
+    grpc::ClientContext bad_ctx;
+    req.mutable_notification_settings()->clear_etag();
+    req.mutable_notification_settings()->set_offer_reminder_hours(400);
+    req.mutable_update_mask()->add_paths("offer_reminder_hours");
+    s = notify->UpdateNotificationSettings(&bad_ctx, req, &updated);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(
+        s.error_message(),
+        "invalid request: notification_settings.offer_reminder_hours: must be 0 (none) to 336 "
+        "hours (14 days)");
+    grpc::ClientContext mask_ctx;
+    req.mutable_update_mask()->add_paths("quiet_hours");
+    s = notify->UpdateNotificationSettings(&mask_ctx, req, &updated);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(s.error_message(), HasSubstr("update_mask: unknown field \"quiet_hours\""));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

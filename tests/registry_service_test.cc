@@ -368,7 +368,8 @@ TEST_P(RegistryServiceTest, HealthIsServingAndReflectionListsTheServices) {
       UnorderedElementsAre(
           "kokemus.v1.RegistryService", "kokemus.v1.OrderService", "kokemus.v1.ContractService",
           "kokemus.v1.MatchingService", "kokemus.v1.ReportService", "kokemus.v1.AccessService",
-          "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"));
+          "kokemus.v1.NotificationService", "grpc.health.v1.Health",
+          "grpc.reflection.v1alpha.ServerReflection"));
 }
 
 TEST_P(RegistryServiceTest, ShutdownTurnsHealthNotServing) {

@@ -133,6 +133,29 @@ TEST(ValidateExpert, AcceptsANormalizedExpertAndFillsDefaults) {
   EXPECT_EQ(e.state, ExpertState::kActive);
 }
 
+TEST(ValidateExpert, MessagesGoInAWrittenLanguageAndTextMessagesNeedAPhone) {
+  Expert e;
+  e.display_name = "Kaisa";
+  e.email = "kaisa@example.fi";
+  e.home_municipality = "398";
+  e.languages = {"fi"};
+  e.experience_areas = {ExperienceArea::kMentalHealth};
+  e.roles = {Role::kLecturer};
+  e.payment_method = PaymentMethod::kInvoice;
+  NormalizeExpert(e);
+  EXPECT_EQ(e.notification_channel, NotificationChannel::kEmail);
+  e.preferred_language = "de";
+  e.notification_channel = NotificationChannel::kSms;
+  FieldViolations v;
+  ValidateExpert(e, kNow, "expert", v);
+  std::vector<std::string> out;
+  for (const auto& f : v.list()) out.push_back(absl::StrCat(f.field, ": ", f.description));
+  EXPECT_THAT(
+      out, ElementsAre(
+               "expert.preferred_language: must be fi, sv or en (or empty)",
+               "expert.notification_channel: SMS needs a phone number"));
+}
+
 TEST(ValidateExpert, NamesEveryBadField) {
   Expert e = ValidExpert();
   e.display_name = "";

@@ -88,6 +88,12 @@ std::vector<MethodRule> BuildRules() {
       {"ReportService/ExportAssignments", C, false, Own::kNone, Own::kNone, true},
       {"ReportService/ExportPayroll", C, false, Own::kNone, Own::kNone, true},
       {"ReportService/RenderAnnualReport", C | R, false, Own::kNone, Own::kNone, false},
+      // Messages name people and say what they were offered: audited.
+      {"NotificationService/ListMessages", C, false, Own::kNone, Own::kNone, true},
+      {"NotificationService/GetMessage", C, false, Own::kNone, Own::kNone, true},
+      {"NotificationService/ResendMessage", C, false, Own::kNone, Own::kNone, true},
+      {"NotificationService/GetNotificationSettings", C, false, Own::kNone, Own::kNone, false},
+      {"NotificationService/UpdateNotificationSettings", C, false, Own::kNone, Own::kNone, false},
   };
   // Keys and the audit log: the national administrator's across exchanges,
   // a coordinator's for their exchange. Key changes are audited too.

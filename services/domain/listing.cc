@@ -310,7 +310,10 @@ absl::Status ApplyExpertMask(
       KOKEMUS_FIELD(Expert, monthly_earnings_limit_cents),
       KOKEMUS_FIELD(Expert, payment_method),
       KOKEMUS_FIELD(Expert, state),
-      KOKEMUS_FIELD(Expert, consent)};
+      KOKEMUS_FIELD(Expert, consent),
+      KOKEMUS_FIELD(Expert, preferred_language),
+      KOKEMUS_FIELD(Expert, notification_channel),
+      KOKEMUS_FIELD(Expert, essential_messages_only)};
   return ApplyMask(patch, paths, kFields, target);
 }
 

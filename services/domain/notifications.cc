@@ -7,6 +7,7 @@
 #include "kainjow/mustache.hpp"
 #include "services/domain/contract.h"
 #include "services/domain/documents.h"
+#include "services/domain/validation.h"
 #include "services/reference/calendar.h"
 #include "services/reference/reference_data.h"
 
@@ -348,7 +349,7 @@ std::vector<Addressed> MessagesForChange(AssignmentState from, AssignmentState t
 absl::Status ValidateNotificationSettings(
     const NotificationSettings& settings, absl::string_view prefix) {
   auto fail = [&](absl::string_view field, absl::string_view reason) {
-    return absl::InvalidArgumentError(absl::StrCat(prefix, field, ": ", reason));
+    return InvalidField(absl::StrCat(prefix, field), std::string(reason));
   };
   if (settings.task_reminder_hours.size() > 5) {
     return fail("task_reminder_hours", "at most 5 reminders");

@@ -266,6 +266,11 @@ void NormalizeExpert(Expert& e) {
   }
   TrimInPlace(e.consent.notice_version);
   if (e.state == ExpertState::kUnspecified) e.state = ExpertState::kActive;
+  TrimInPlace(e.preferred_language);
+  e.preferred_language = absl::AsciiStrToLower(e.preferred_language);
+  if (e.notification_channel == NotificationChannel::kUnspecified) {
+    e.notification_channel = NotificationChannel::kEmail;
+  }
 }
 
 void NormalizeOrganization(Organization& o) {
@@ -401,6 +406,16 @@ void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix, F
   }
   CheckRequiredEnum(e.payment_method, FieldPath(prefix, "payment_method"), v);
   CheckRequiredEnum(e.state, FieldPath(prefix, "state"), v);
+  if (!e.preferred_language.empty() && e.preferred_language != "fi" &&
+      e.preferred_language != "sv" && e.preferred_language != "en") {
+    v.Add(FieldPath(prefix, "preferred_language"), "must be fi, sv or en (or empty)");
+  }
+  if (!IsKnown(e.notification_channel)) {
+    v.Add(FieldPath(prefix, "notification_channel"), "unknown enum value");
+  }
+  if (e.notification_channel == NotificationChannel::kSms && e.phone.empty()) {
+    v.Add(FieldPath(prefix, "notification_channel"), "SMS needs a phone number");
+  }
 
   const bool has_consent_time = e.consent.given_time != absl::UnixEpoch();
   if (has_consent_time || !e.consent.notice_version.empty()) {

@@ -120,6 +120,9 @@ domain::Expert FromProto(const v1::Expert& p) {
   e.monthly_earnings_limit_cents = p.monthly_earnings_limit_cents();
   e.payment_method = static_cast<domain::PaymentMethod>(p.payment_method());
   e.state = static_cast<domain::ExpertState>(p.state());
+  e.preferred_language = p.preferred_language();
+  e.notification_channel = static_cast<domain::NotificationChannel>(p.notification_channel());
+  e.essential_messages_only = p.essential_messages_only();
   if (p.consent().has_given_time()) {
     e.consent.given_time = FromProto(p.consent().given_time());
   }
@@ -201,6 +204,9 @@ v1::Expert ToProto(const domain::Expert& e) {
   p.set_monthly_earnings_limit_cents(e.monthly_earnings_limit_cents);
   p.set_payment_method(static_cast<v1::PaymentMethod>(e.payment_method));
   p.set_state(static_cast<v1::Expert::State>(e.state));
+  p.set_preferred_language(e.preferred_language);
+  p.set_notification_channel(static_cast<v1::NotificationChannel>(e.notification_channel));
+  p.set_essential_messages_only(e.essential_messages_only);
   if (e.consent.given_time != absl::UnixEpoch()) {
     *p.mutable_consent()->mutable_given_time() = ToProto(e.consent.given_time);
     p.mutable_consent()->set_notice_version(e.consent.notice_version);

@@ -580,7 +580,8 @@ absl::StatusOr<domain::NotificationSettings> OutboxStore::GetSettings(
 absl::StatusOr<domain::NotificationSettings> OutboxStore::UpdateSettings(
     const std::string& exchange_id, const domain::NotificationSettings& settings,
     int64_t expected_revision, absl::Time now, int64_t* revision) {
-  if (absl::Status s = domain::ValidateNotificationSettings(settings, "settings."); !s.ok()) {
+  if (absl::Status s = domain::ValidateNotificationSettings(settings, "notification_settings.");
+      !s.ok()) {
     return s;
   }
   int64_t rev = 0;
@@ -597,7 +598,7 @@ absl::StatusOr<domain::NotificationSettings> OutboxStore::UpdateSettings(
       exists = true;
       return 0;
     });
-    if (expected_revision != 0 && expected_revision != current) {
+    if (expected_revision >= 0 && expected_revision != current) {
       return absl::AbortedError(absl::StrCat(
           "exchanges/", exchange_id, "/notificationSettings",
           " was changed by another request; retry"));

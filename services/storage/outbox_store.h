@@ -98,7 +98,7 @@ class OutboxStore final {
       const std::string& exchange_id, int64_t* revision = nullptr);
   absl::StatusOr<domain::NotificationSettings> UpdateSettings(
       const std::string& exchange_id, const domain::NotificationSettings& settings,
-      int64_t expected_revision, absl::Time now, int64_t* revision = nullptr);
+      int64_t expected_revision, absl::Time now, int64_t* revision = nullptr);  // -1: any
 
  private:
   Database& db_;

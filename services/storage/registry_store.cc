@@ -43,21 +43,23 @@ constexpr char kExpertColumns[] =
     "languages, experience_areas, roles, trainings, service_municipalities, "
     "max_travel_km, remote_ok, weekly_availability, unavailable_periods, "
     "max_assignments_per_month, monthly_earnings_limit_cents, payment_method, "
-    "state, consent_time, consent_notice_version, revision, create_time, "
-    "update_time";
+    "state, consent_time, consent_notice_version, preferred_language, notification_channel, "
+    "essential_messages_only, revision, create_time, update_time";
 constexpr char kInsertExpert[] =
     "INSERT INTO experts (exchange_id, id, display_name, email, phone, "
     "home_municipality, languages, experience_areas, roles, trainings, "
     "service_municipalities, max_travel_km, remote_ok, weekly_availability, "
     "unavailable_periods, max_assignments_per_month, "
     "monthly_earnings_limit_cents, payment_method, state, consent_time, "
-    "consent_notice_version, revision, create_time, update_time) VALUES "
+    "consent_notice_version, preferred_language, notification_channel, "
+    "essential_messages_only, revision, create_time, update_time) VALUES "
     "(:exchange_id, :id, :display_name, :email, :phone, :home_municipality, "
     ":languages, :experience_areas, :roles, :trainings, "
     ":service_municipalities, :max_travel_km, :remote_ok, "
     ":weekly_availability, :unavailable_periods, :max_assignments_per_month, "
     ":monthly_earnings_limit_cents, :payment_method, :state, :consent_time, "
-    ":consent_notice_version, :revision, :create_time, :update_time)";
+    ":consent_notice_version, :preferred_language, :notification_channel, "
+    ":essential_messages_only, :revision, :create_time, :update_time)";
 constexpr char kUpdateExpert[] =
     "UPDATE experts SET display_name = :display_name, email = :email, phone = "
     ":phone, home_municipality = :home_municipality, languages = :languages, "
@@ -69,7 +71,9 @@ constexpr char kUpdateExpert[] =
     ":max_assignments_per_month, monthly_earnings_limit_cents = "
     ":monthly_earnings_limit_cents, payment_method = :payment_method, state = "
     ":state, consent_time = :consent_time, consent_notice_version = "
-    ":consent_notice_version, revision = :revision, update_time = "
+    ":consent_notice_version, preferred_language = :preferred_language, "
+    "notification_channel = :notification_channel, essential_messages_only = "
+    ":essential_messages_only, revision = :revision, update_time = "
     ":update_time WHERE exchange_id = :exchange_id AND id = :id AND revision "
     "= :expected";
 
@@ -215,7 +219,13 @@ struct TableOf<Expert> {
         std::string(domain::EnumName(e.payment_method)),
         std::string(domain::EnumName(e.state)),
         Micros(e.consent.given_time),
-        e.consent.notice_version};
+        e.consent.notice_version,
+        e.preferred_language,
+        std::string(domain::EnumName(
+            e.notification_channel == domain::NotificationChannel::kUnspecified
+                ? domain::NotificationChannel::kEmail
+                : e.notification_channel)),
+        static_cast<long long>(e.essential_messages_only ? 1 : 0)};
   }
   static Expert Read(RowReader& r) {
     Expert e;
@@ -252,6 +262,9 @@ struct TableOf<Expert> {
     e.state = EnumFrom<domain::ExpertState>(r.Text());
     e.consent.given_time = r.Time();
     e.consent.notice_version = r.Text();
+    e.preferred_language = r.Text();
+    e.notification_channel = EnumFrom<domain::NotificationChannel>(r.Text());
+    e.essential_messages_only = r.Int() != 0;
     return e;
   }
 };

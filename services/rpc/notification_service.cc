@@ -1,0 +1,192 @@
+#include "services/rpc/notification_service.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "services/domain/listing.h"
+#include "services/domain/notifications.h"
+#include "services/domain/validation.h"
+#include "services/rpc/convert.h"
+
+namespace kokemus::rpc {
+namespace {
+
+constexpr char kSettingsSuffix[] = "/notificationSettings";
+
+v1::Message ToProto(const storage::OutboxMessage& m, bool with_body) {
+  v1::Message p;
+  p.set_name(domain::ChildResourceName(m.exchange_id, "messages", m.id));
+  p.set_kind(static_cast<v1::Message::Kind>(domain::MessageKindFromName(m.kind)));
+  p.set_resource(m.resource);
+  p.set_recipient_kind(
+      m.recipient_kind == "ORDERER"       ? v1::Message::RECIPIENT_KIND_ORDERER
+      : m.recipient_kind == "COORDINATOR" ? v1::Message::RECIPIENT_KIND_COORDINATOR
+                                          : v1::Message::RECIPIENT_KIND_EXPERT);
+  p.set_channel(m.channel == "SMS" ? v1::NOTIFICATION_CHANNEL_SMS : v1::NOTIFICATION_CHANNEL_EMAIL);
+  p.set_recipient(m.recipient);
+  p.set_language(m.language);
+  p.set_subject(m.subject);
+  if (with_body) p.set_body(m.body);
+  p.set_has_calendar_entry(!m.attachment.empty());
+  p.set_state(
+      m.state == "SENT"   ? v1::Message::STATE_SENT
+      : m.state == "DEAD" ? v1::Message::STATE_DEAD
+                          : v1::Message::STATE_PENDING);
+  p.set_attempts(m.attempts);
+  p.set_last_error(m.last_error);
+  *p.mutable_create_time() = rpc::ToProto(m.create_time);
+  *p.mutable_send_after() = rpc::ToProto(m.not_before);
+  if (m.sent_time != absl::UnixEpoch()) *p.mutable_send_time() = rpc::ToProto(m.sent_time);
+  return p;
+}
+
+absl::StatusOr<std::string> SettingsExchange(absl::string_view name, absl::string_view field) {
+  if (!absl::ConsumeSuffix(&name, kSettingsSuffix)) {
+    return domain::InvalidField(
+        std::string(field), "must be exchanges/{exchange}/notificationSettings");
+  }
+  return domain::ParseExchangeName(name, field);
+}
+
+v1::NotificationSettings SettingsToProto(
+    const std::string& exchange_id, const domain::NotificationSettings& s, int64_t revision) {
+  v1::NotificationSettings p;
+  p.set_name(absl::StrCat(domain::ExchangeName(exchange_id), kSettingsSuffix));
+  for (int h : s.task_reminder_hours) p.add_task_reminder_hours(h);
+  p.set_offer_reminder_hours(s.offer_reminder_hours);
+  p.set_key_warning_days(s.key_warning_days);
+  p.set_etag(domain::FormatEtag(revision));
+  return p;
+}
+
+}  // namespace
+
+grpc::Status NotificationService::ListMessages(
+    grpc::ServerContext* context, const v1::ListMessagesRequest* request,
+    v1::ListMessagesResponse* response) {
+  return guard_.Run(
+      context, "NotificationService/ListMessages", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
+        if (!exchange_id.ok()) return exchange_id.status();
+        auto query = domain::ParseListQuery(
+            request->parent(), request->page_size(), request->page_token(), request->filter(),
+            storage::MessageFilterFields());
+        if (!query.ok()) return query.status();
+        auto page = outbox_.List(*exchange_id, *query);
+        if (!page.ok()) return page.status();
+        for (const storage::OutboxMessage& m : page->items) {
+          *response->add_messages() = ToProto(m, /*with_body=*/false);
+        }
+        response->set_next_page_token(page->next_page_token);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status NotificationService::GetMessage(
+    grpc::ServerContext* context, const v1::GetMessageRequest* request,
+    v1::GetMessageResponse* response) {
+  return guard_.Run(
+      context, "NotificationService/GetMessage", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto name = domain::ParseChildName(request->name(), "messages", "name");
+        if (!name.ok()) return name.status();
+        auto message = outbox_.Get(name->exchange_id, name->id);
+        if (!message.ok()) return message.status();
+        *response->mutable_message() = ToProto(*message, /*with_body=*/true);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status NotificationService::ResendMessage(
+    grpc::ServerContext* context, const v1::ResendMessageRequest* request,
+    v1::ResendMessageResponse* response) {
+  return guard_.Run(
+      context, "NotificationService/ResendMessage", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto name = domain::ParseChildName(request->name(), "messages", "name");
+        if (!name.ok()) return name.status();
+        auto copy = outbox_.Resend(name->exchange_id, name->id, caller.now());
+        if (!copy.ok()) return copy.status();
+        if (resent_) resent_();
+        *response->mutable_message() = ToProto(*copy, /*with_body=*/false);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status NotificationService::GetNotificationSettings(
+    grpc::ServerContext* context, const v1::GetNotificationSettingsRequest* request,
+    v1::GetNotificationSettingsResponse* response) {
+  return guard_.Run(
+      context, "NotificationService/GetNotificationSettings", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto exchange_id = SettingsExchange(request->name(), "name");
+        if (!exchange_id.ok()) return exchange_id.status();
+        int64_t revision = 0;
+        auto settings = outbox_.GetSettings(*exchange_id, &revision);
+        if (!settings.ok()) return settings.status();
+        *response->mutable_notification_settings() =
+            SettingsToProto(*exchange_id, *settings, revision);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status NotificationService::UpdateNotificationSettings(
+    grpc::ServerContext* context, const v1::UpdateNotificationSettingsRequest* request,
+    v1::UpdateNotificationSettingsResponse* response) {
+  const v1::NotificationSettings& in = request->notification_settings();
+  return guard_.Run(
+      context, "NotificationService/UpdateNotificationSettings", "notification_settings.name",
+      in.name(), [&](Caller& caller) -> absl::Status {
+        auto exchange_id = SettingsExchange(in.name(), "notification_settings.name");
+        if (!exchange_id.ok()) return exchange_id.status();
+        auto expected = domain::ParseEtag(in.etag());
+        if (!expected.ok()) {
+          return domain::WithFieldPrefix(expected.status(), "notification_settings");
+        }
+        // AIP-134: an empty mask means the fields that are set; `*` all.
+        static const std::set<std::string> kFields = {
+            "task_reminder_hours", "offer_reminder_hours", "key_warning_days"};
+        std::set<std::string> paths;
+        for (const std::string& path : request->update_mask().paths()) {
+          if (path == "*") {
+            paths = kFields;
+            break;
+          }
+          if (kFields.count(path) == 0) {
+            return domain::InvalidField(
+                "update_mask", absl::StrCat(
+                                   "unknown field \"", path,
+                                   "\"; the fields are task_reminder_hours, "
+                                   "offer_reminder_hours and key_warning_days"));
+          }
+          paths.insert(path);
+        }
+        if (request->update_mask().paths().empty()) {
+          if (in.task_reminder_hours_size() > 0) paths.insert("task_reminder_hours");
+          if (in.offer_reminder_hours() != 0) paths.insert("offer_reminder_hours");
+          if (in.key_warning_days() != 0) paths.insert("key_warning_days");
+        }
+        auto settings = outbox_.GetSettings(*exchange_id);
+        if (!settings.ok()) return settings.status();
+        if (paths.count("task_reminder_hours")) {
+          settings->task_reminder_hours.assign(
+              in.task_reminder_hours().begin(), in.task_reminder_hours().end());
+        }
+        if (paths.count("offer_reminder_hours")) {
+          settings->offer_reminder_hours = in.offer_reminder_hours();
+        }
+        if (paths.count("key_warning_days")) settings->key_warning_days = in.key_warning_days();
+        int64_t revision = 0;
+        auto stored = outbox_.UpdateSettings(
+            *exchange_id, *settings, in.etag().empty() ? -1 : *expected, caller.now(), &revision);
+        if (!stored.ok()) return stored.status();
+        *response->mutable_notification_settings() =
+            SettingsToProto(*exchange_id, *stored, revision);
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace kokemus::rpc
