@@ -292,6 +292,35 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
       "STATE_CONFIRMED");
   EXPECT_EQ(ok({"order", "get", "o1", "--exchange", "ph"})["order"]["state"], "STATE_ASSIGNED");
 
+  // What was sent: the offer and the confirmation to kaisa (the exchange and
+  // the school have no address here), waiting for an SMTP server.
+  auto messages = ok({"notify", "list", "--exchange", "ph", "--about", "o1/a1"});
+  ASSERT_EQ(messages["messages"].size(), 2u) << messages.dump();
+  EXPECT_EQ(messages["messages"][0]["kind"], "KIND_ASSIGNMENT_CONFIRMED");
+  EXPECT_EQ(messages["messages"][0]["recipient"], "kaisa@example.fi");
+  EXPECT_EQ(messages["messages"][0]["state"], "STATE_PENDING");
+  EXPECT_TRUE(messages["messages"][0]["hasCalendarEntry"]);
+  EXPECT_EQ(messages["messages"][1]["kind"], "KIND_OFFER_MADE");
+  const std::string message_id =
+      messages["messages"][1]["name"].get<std::string>().substr(strlen("exchanges/ph/messages/"));
+  auto shown = ok({"notify", "show", message_id, "--exchange", "ph"});
+  EXPECT_THAT(
+      shown["message"]["body"].get<std::string>(),
+      HasSubstr("kokemusasiantuntijapankki tarjoaa sinulle tehtävää.\n"));
+  auto resent = ok({"notify", "resend", message_id, "--exchange", "ph"});
+  EXPECT_EQ(resent["message"]["kind"], "KIND_OFFER_MADE");
+  EXPECT_NE(resent["message"]["name"], messages["messages"][1]["name"]);
+  auto reminders = ok({"notify", "settings", "--exchange", "ph", "--task-reminder-hours", "48,2"});
+  EXPECT_EQ(reminders["notificationSettings"]["taskReminderHours"], nlohmann::json({48, 2}));
+  EXPECT_EQ(reminders["notificationSettings"]["offerReminderHours"], 24);
+  ProcessResult bad_hours =
+      Ctl({"notify", "settings", "--exchange", "ph", "--offer-reminder-hours", "999"});
+  EXPECT_EQ(bad_hours.exit_code, 3);
+  EXPECT_EQ(
+      bad_hours.err,
+      "kokemusctl: invalid argument: notification_settings.offer_reminder_hours: must be 0 "
+      "(none) to 336 hours (14 days)\n");
+
   // The contract as a PDF file, and the privacy notice as text.
   const std::string pdf_path = testing_support::MakeTempDir() + "/contract.pdf";
   auto contract =

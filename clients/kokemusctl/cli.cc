@@ -33,6 +33,7 @@ constexpr Route kRoutes[] = {
     {"template", "", TemplateCommand},
     {"match", "", MatchCommand},
     {"report", "", ReportCommand},
+    {"notify", "", NotifyCommand},
     {"key", "", KeyCommand},
     {"audit", "", AuditCommand},
     {"health", "", HealthCommand},

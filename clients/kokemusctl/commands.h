@@ -36,6 +36,9 @@ int MatchCommand(Session& s);
 // reports.cc: statistics, feedback summaries, CSV exports, the annual report.
 int ReportCommand(Session& s);
 
+// notify.cc: what was sent to whom, resending, the reminder settings.
+int NotifyCommand(Session& s);
+
 // access.cc: API keys, the audit log, health.
 int KeyCommand(Session& s);
 int AuditCommand(Session& s);

@@ -1,0 +1,102 @@
+// notify list|show|resend, notify settings.
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "clients/kokemusctl/commands.h"
+#include "clients/kokemusctl/proto_flags.h"
+
+namespace kokemus::cli {
+namespace {
+
+using N = v1::NotificationService::Stub;
+
+std::string MessageName(const Session& s, const std::string& id) {
+  if (absl::StartsWith(id, "exchanges/")) return id;
+  return absl::StrCat(s.Parent(), "/messages/", id);
+}
+
+int List(Session& s) {
+  v1::ListMessagesRequest req;
+  req.set_parent(s.Parent());
+  std::vector<std::string> terms;
+  if (auto filter = s.TakeFlag("filter")) terms.push_back(*filter);
+  if (auto state = s.TakeFlag("state")) {
+    terms.push_back(absl::StrCat("state=", absl::AsciiStrToUpper(*state)));
+  }
+  if (auto kind = s.TakeFlag("kind")) {
+    terms.push_back(absl::StrCat("kind=", absl::AsciiStrToUpper(*kind)));
+  }
+  if (auto about = s.TakeFlag("about")) {
+    // ORDER/ASSIGNMENT stands for the assignment's name.
+    std::vector<std::string> parts = absl::StrSplit(*about, '/');
+    if (parts.size() != 2 && !absl::StartsWith(*about, "exchanges/")) {
+      throw UsageError{"--about must be ORDER/ASSIGNMENT or a resource name"};
+    }
+    terms.push_back(absl::StrCat(
+        "resource=",
+        absl::StartsWith(*about, "exchanges/")
+            ? *about
+            : absl::StrCat(s.Parent(), "/orders/", parts[0], "/assignments/", parts[1])));
+  }
+  req.set_filter(absl::StrJoin(terms, " AND "));
+  if (auto limit = s.TakeFlag("page-size")) req.set_page_size(IntFlag("page-size", *limit));
+  s.RequireNoMoreFlags();
+  return s.List(
+      &N::ListMessages, req, "messages",
+      {"name", "create_time", "kind", "recipient", "state", "attempts", "last_error"});
+}
+
+int Settings(Session& s) {
+  v1::GetNotificationSettingsRequest get;
+  get.set_name(absl::StrCat(s.Parent(), "/notificationSettings"));
+  v1::UpdateNotificationSettingsRequest update;
+  v1::NotificationSettings* settings = update.mutable_notification_settings();
+  settings->set_name(get.name());
+  if (auto hours = s.TakeFlag("task-reminder-hours")) {
+    // "none" or "" turns task reminders off.
+    if (*hours != "none" && !hours->empty()) {
+      for (absl::string_view h : absl::StrSplit(*hours, ',')) {
+        settings->add_task_reminder_hours(IntFlag("task-reminder-hours", std::string(h)));
+      }
+    }
+    update.mutable_update_mask()->add_paths("task_reminder_hours");
+  }
+  if (auto hours = s.TakeFlag("offer-reminder-hours")) {
+    settings->set_offer_reminder_hours(IntFlag("offer-reminder-hours", *hours));
+    update.mutable_update_mask()->add_paths("offer_reminder_hours");
+  }
+  if (auto days = s.TakeFlag("key-warning-days")) {
+    settings->set_key_warning_days(IntFlag("key-warning-days", *days));
+    update.mutable_update_mask()->add_paths("key_warning_days");
+  }
+  s.RequireNoMoreFlags();
+  if (update.update_mask().paths().empty()) return s.Show(&N::GetNotificationSettings, get);
+  if (!s.command().etag.empty()) settings->set_etag(s.command().etag);
+  return s.Show(&N::UpdateNotificationSettings, update);
+}
+
+}  // namespace
+
+int NotifyCommand(Session& s) {
+  if (s.verb() == "list") return List(s);
+  if (s.verb() == "settings") return Settings(s);
+  if (s.verb() == "show" || s.verb() == "resend") {
+    const std::string name = MessageName(s, s.RequireId());
+    s.RequireNoMoreFlags();
+    if (s.verb() == "show") {
+      v1::GetMessageRequest req;
+      req.set_name(name);
+      return s.Show(&N::GetMessage, req);
+    }
+    v1::ResendMessageRequest req;
+    req.set_name(name);
+    return s.Show(&N::ResendMessage, req);
+  }
+  throw UsageError{"notify verbs: list, show, resend, settings"};
+}
+
+}  // namespace kokemus::cli
