@@ -23,6 +23,7 @@ struct OutboxWorkerOptions {
   absl::Duration poll = absl::Seconds(1);   // how often due messages are looked for
   absl::Duration lease = absl::Minutes(2);  // a crashed delivery's message goes again after this
   int batch = 50;                           // messages leased at a time
+  int senders = 4;                          // connections sending a batch's messages at once
 };
 
 class OutboxWorker final {
@@ -37,6 +38,7 @@ class OutboxWorker final {
  private:
   void Run();
   absl::Status Email(const storage::OutboxMessage& m) const;
+  absl::Status Deliver(const storage::OutboxMessage& m) const;
   // Delivers one batch; returns how many were leased.
   int DeliverDue();
 

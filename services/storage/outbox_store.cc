@@ -91,12 +91,19 @@ constexpr char kUpdateSettings[] =
     "UPDATE notification_settings SET task_reminder_hours = :hours, offer_reminder_hours = "
     ":offer, key_warning_days = :keys, revision = revision + 1, update_time = :t WHERE "
     "exchange_id = :x AND revision = :revision";
-constexpr char kConfirmedStartingBy[] =
-    "SELECT order_id, id FROM assignments WHERE exchange_id = :x AND state = 'CONFIRMED' AND "
-    "start_time > :now AND start_time <= :until ORDER BY start_time, id";
-constexpr char kOffersLapsingBy[] =
-    "SELECT order_id, id FROM assignments WHERE exchange_id = :x AND state = 'OFFERED' AND "
-    "offer_deadline > :now AND offer_deadline <= :until ORDER BY offer_deadline, id";
+// Confirmed tasks in one lead's window (starting in (:from, :until]) that got
+// no reminder since the lead's time came: the sweep reads only those due.
+constexpr char kTasksToRemind[] =
+    "SELECT order_id, id FROM assignments a WHERE exchange_id = :x AND state = 'CONFIRMED' AND "
+    "start_time > :from AND start_time <= :until AND NOT EXISTS (SELECT 1 FROM outbox o WHERE "
+    "o.resource = 'exchanges/' || a.exchange_id || '/orders/' || a.order_id || '/assignments/' "
+    "|| a.id AND o.kind = 'TASK_REMINDER' AND o.create_time >= a.start_time - :lead) "
+    "ORDER BY start_time, id";
+constexpr char kOffersToRemind[] =
+    "SELECT order_id, id FROM assignments a WHERE exchange_id = :x AND state = 'OFFERED' AND "
+    "offer_deadline > :from AND offer_deadline <= :until AND NOT EXISTS (SELECT 1 FROM outbox o "
+    "WHERE o.resource = 'exchanges/' || a.exchange_id || '/orders/' || a.order_id || "
+    "'/assignments/' || a.id AND o.kind = 'OFFER_REMINDER') ORDER BY offer_deadline, id";
 constexpr char kKeysExpiringBy[] =
     "SELECT id, display_name, expire_time FROM api_keys WHERE exchange_id = :x AND "
     "revoke_time = 0 AND expire_time > :now AND expire_time <= :until ORDER BY id";
@@ -343,14 +350,15 @@ absl::StatusOr<int> OutboxStore::EnqueueScheduled(absl::Time now, int limit) {
         settings.key_warning_days = static_cast<int>(r.Int());
         return 0;
       });
-      // Each candidate once per sweep: the dedupe key first, then the rule.
-      auto each = [&](const char* query, int lead_hours, auto&& handle) -> absl::Status {
+      // The candidates of a window, which the domain's rules then decide on.
+      auto each = [&](const char* query, Record window, auto&& handle) -> absl::Status {
+        Record values = {x};
+        values.insert(values.end(), window.begin(), window.end());
         const auto keys = Query<std::pair<std::string, std::string>>(
-            sql, query, {x, Micros(now), Micros(now + absl::Hours(lead_hours))},
-            [](const soci::row& row) {
-          RowReader r(row);
-          std::string order_id = r.Text();
-          return std::make_pair(order_id, r.Text());
+            sql, query, std::move(values), [](const soci::row& row) {
+              RowReader r(row);
+              std::string order_id = r.Text();
+              return std::make_pair(order_id, r.Text());
             });
         for (const auto& [order_id, id] : keys) {
           if (made >= limit) break;
@@ -375,16 +383,22 @@ absl::StatusOr<int> OutboxStore::EnqueueScheduled(absl::Time now, int limit) {
         made += *written;
         return absl::OkStatus();
       };
-      if (!settings.task_reminder_hours.empty()) {
-        const int longest = *std::max_element(
-            settings.task_reminder_hours.begin(), settings.task_reminder_hours.end());
+      // Each lead's window: tasks starting after the next shorter lead and
+      // within this one.
+      std::vector<int> leads = settings.task_reminder_hours;
+      std::sort(leads.begin(), leads.end());
+      for (size_t i = 0; i < leads.size(); ++i) {
+        const absl::Duration shorter = i == 0 ? absl::ZeroDuration() : absl::Hours(leads[i - 1]);
+        const absl::Duration lead = absl::Hours(leads[i]);
         if (absl::Status s = each(
-                kConfirmedStartingBy, longest,
+                kTasksToRemind,
+                {Micros(now + shorter), Micros(now + lead),
+                 static_cast<long long>(absl::ToInt64Microseconds(lead))},
                 [&](const domain::Assignment& a) -> absl::Status {
-                  const std::optional<int> lead = domain::DueTaskReminder(
+                  const std::optional<int> due = domain::DueTaskReminder(
                       a.start_time, a.meta.update_time, settings.task_reminder_hours, now);
-                  if (!lead) return absl::OkStatus();
-                  return schedule(a, MessageKind::kTaskReminder, *lead);
+                  if (!due) return absl::OkStatus();
+                  return schedule(a, MessageKind::kTaskReminder, *due);
                 });
             !s.ok()) {
           return s;
@@ -392,7 +406,8 @@ absl::StatusOr<int> OutboxStore::EnqueueScheduled(absl::Time now, int limit) {
       }
       if (settings.offer_reminder_hours > 0) {
         if (absl::Status s = each(
-                kOffersLapsingBy, settings.offer_reminder_hours,
+                kOffersToRemind,
+                {Micros(now), Micros(now + absl::Hours(settings.offer_reminder_hours))},
                 [&](const domain::Assignment& a) -> absl::Status {
                   if (!domain::OfferReminderDue(
                           a.meta.create_time, a.offer_deadline, settings.offer_reminder_hours,
@@ -476,23 +491,36 @@ absl::StatusOr<std::vector<OutboxMessage>> OutboxStore::ClaimDue(
   return claimed;
 }
 
+namespace {
+
+void RecordOutcome(soci::session& sql, const OutboxStore::Outcome& o, absl::Time now) {
+  if (o.error.empty()) {
+    Execute(sql, kMarkSent, {Micros(now), o.id});
+    return;
+  }
+  const std::string kept = o.error.substr(0, kMaxErrorLength);
+  const long long attempts = Count(sql, kAttempts, {o.id}) + 1;
+  if (auto next = domain::NextTryAfterFailure(static_cast<int>(attempts), now)) {
+    Execute(sql, kRetry, {attempts, Micros(*next), kept, o.id});
+  } else {
+    Execute(sql, kDead, {attempts, kept, o.id});
+  }
+}
+
+}  // namespace
+
 absl::Status OutboxStore::MarkSent(const std::string& id, absl::Time now) {
-  return db_.Write([&](soci::session& sql) -> absl::Status {
-    Execute(sql, kMarkSent, {Micros(now), id});
-    return absl::OkStatus();
-  });
+  return MarkOutcomes({{id, ""}}, now);
 }
 
 absl::Status OutboxStore::MarkFailed(
     const std::string& id, const std::string& error, absl::Time now) {
-  const std::string kept = error.substr(0, kMaxErrorLength);
+  return MarkOutcomes({{id, error.empty() ? "failed" : error}}, now);
+}
+
+absl::Status OutboxStore::MarkOutcomes(const std::vector<Outcome>& outcomes, absl::Time now) {
   return db_.Write([&](soci::session& sql) -> absl::Status {
-    const long long attempts = Count(sql, kAttempts, {id}) + 1;
-    if (auto next = domain::NextTryAfterFailure(static_cast<int>(attempts), now)) {
-      Execute(sql, kRetry, {attempts, Micros(*next), kept, id});
-    } else {
-      Execute(sql, kDead, {attempts, kept, id});
-    }
+    for (const Outcome& o : outcomes) RecordOutcome(sql, o, now);
     return absl::OkStatus();
   });
 }

@@ -83,6 +83,13 @@ class OutboxStore final {
   absl::Status MarkSent(const std::string& id, absl::Time now);
   // Counts a failed try: retried after domain::RetryDelay, or DEAD.
   absl::Status MarkFailed(const std::string& id, const std::string& error, absl::Time now);
+  // The outcomes of a batch of tries in one transaction: an empty error is
+  // sent, any other a failed try (as MarkSent and MarkFailed).
+  struct Outcome {
+    std::string id;
+    std::string error;
+  };
+  absl::Status MarkOutcomes(const std::vector<Outcome>& outcomes, absl::Time now);
 
   // The exchange's messages, newest first.
   absl::StatusOr<Page<OutboxMessage>> List(
