@@ -59,6 +59,9 @@ ABSL_FLAG(
 ABSL_FLAG(std::string, smtp_from, "kokemus@localhost", "the sender address of every e-mail");
 ABSL_FLAG(std::string, smtp_username, "", "SMTP user name; empty: no authentication");
 ABSL_FLAG(std::string, smtp_password_file, "", "file holding the SMTP password");
+ABSL_FLAG(
+    absl::Duration, outbox_lease, absl::Minutes(2),
+    "how long a message in delivery is held; after a crash it goes again once this runs out");
 ABSL_FLAG(bool, smtp_require_tls, false, "send e-mail only over TLS (STARTTLS or smtps)");
 ABSL_FLAG(
     std::string, sms_url, "",
@@ -131,6 +134,7 @@ int main(int argc, char** argv) {
   options.smtp.username = absl::GetFlag(FLAGS_smtp_username);
   options.smtp_password_file = absl::GetFlag(FLAGS_smtp_password_file);
   options.smtp.require_tls = absl::GetFlag(FLAGS_smtp_require_tls);
+  options.outbox.lease = absl::GetFlag(FLAGS_outbox_lease);
   options.sms.url = absl::GetFlag(FLAGS_sms_url);
   options.sms_authorization_file = absl::GetFlag(FLAGS_sms_authorization_file);
   options.sms.content_type = absl::GetFlag(FLAGS_sms_content_type);
