@@ -199,6 +199,26 @@ check('the key pepper comes from its Secret as a file', () => {
   assert.ok(pod.containers[0].volumeMounts.some((m) => m.mountPath === '/etc/kokemus/keys'));
 });
 
+check('e-mail goes through the configured relay, its password a file from its Secret', () => {
+  const objects = render(['-f', join(chart, 'examples', 'paijat-hame.yaml')]);
+  const pod = objects.find((o) => o.kind === 'Deployment').spec.template.spec;
+  const args = pod.containers[0].args;
+  for (const arg of ['--smtp_url=smtp://smtp.phhyky.fi:587', '--smtp_from=kokemus@phhyky.fi',
+    '--smtp_username=kokemus', '--smtp_password_file=/etc/kokemus/smtp/password',
+    '--smtp_require_tls']) {
+    assert.ok(args.includes(arg), arg);
+  }
+  assert.ok(!args.some((a) => a.startsWith('--sms_url')));
+  const volume = pod.volumes.find((v) => v.name === 'smtp-password');
+  assert.equal(volume.secret.secretName, 'kokemus-smtp');
+  assert.deepEqual(volume.secret.items, [{ key: 'password', path: 'password' }]);
+  assert.ok(pod.containers[0].volumeMounts.some((m) => m.mountPath === '/etc/kokemus/smtp'));
+  // Without a relay nothing is sent: no flag at all.
+  const plain = render(['-f', join(chart, 'examples', 'national.yaml')]);
+  assert.ok(!plain.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].args
+    .some((a) => a.startsWith('--smtp')));
+});
+
 check('the retention rule runs nightly as a CronJob of the server image', () => {
   const objects = render(['-f', join(chart, 'examples', 'paijat-hame.yaml')]);
   const cron = objects.find((o) => o.kind === 'CronJob');
