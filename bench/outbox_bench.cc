@@ -267,7 +267,8 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_sink_dir).empty() ? dir + "/mail" : absl::GetFlag(FLAGS_sink_dir);
   const std::string mail_dir = std::string(KOKEMUS_SOURCE_DIR) + "/tests/mail";
   const std::string sink_command = absl::StrCat(
-      "PYTHONPATH=", mail_dir, " nice -n 10 /usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:", smtp_port,
+      "PYTHONPATH=", mail_dir,
+      " nice -n 10 /usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:", smtp_port,
       " -c raw_maildir.RawMaildir ", sink_dir, " > ", dir, "/sink.log 2>&1 & echo $!");
   FILE* started = ::popen(sink_command.c_str(), "r");
   int sink_pid = 0;

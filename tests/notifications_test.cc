@@ -275,6 +275,11 @@ TEST(Notifications, SettingsAreCheckedFieldByField) {
       "invalid request: notification_settings.offer_reminder_hours: must be 0 (none) to 336 hours "
       "(14 days)");
   s.offer_reminder_hours = 0;
+  s.quiet_hours.until_hour = 24;
+  EXPECT_EQ(
+      ValidateNotificationSettings(s, "notification_settings.").message(),
+      "invalid request: notification_settings.quiet_until_hour: must be an hour from 0 to 23");
+  s.quiet_hours.until_hour = 8;
   s.key_warning_days = -1;
   EXPECT_EQ(
       ValidateNotificationSettings(s, "notification_settings.").message(),
@@ -320,6 +325,18 @@ TEST(Notifications, QuietHoursHoldNonUrgentMessagesUntilEight) {
   EXPECT_EQ(NextSendTime(Helsinki(2026, 12, 1, 21, 0), false), Helsinki(2026, 12, 2, 8, 0));
   EXPECT_EQ(NextSendTime(Helsinki(2026, 12, 2, 3, 30), false), Helsinki(2026, 12, 2, 8, 0));
   EXPECT_EQ(NextSendTime(Helsinki(2026, 12, 1, 23, 0), true), Helsinki(2026, 12, 1, 23, 0));
+  // An exchange's own hours; equal hours: none.
+  const QuietHours evenings{18, 9};
+  EXPECT_EQ(
+      NextSendTime(Helsinki(2026, 12, 1, 18, 30), false, evenings), Helsinki(2026, 12, 2, 9, 0));
+  EXPECT_EQ(
+      NextSendTime(Helsinki(2026, 12, 2, 8, 30), false, evenings), Helsinki(2026, 12, 2, 9, 0));
+  EXPECT_EQ(
+      NextSendTime(Helsinki(2026, 12, 1, 23, 0), false, {0, 0}), Helsinki(2026, 12, 1, 23, 0));
+  const QuietHours lunch{12, 13};
+  EXPECT_EQ(
+      NextSendTime(Helsinki(2026, 12, 1, 12, 15), false, lunch), Helsinki(2026, 12, 1, 13, 0));
+  EXPECT_EQ(NextSendTime(Helsinki(2026, 12, 1, 23, 0), false, lunch), Helsinki(2026, 12, 1, 23, 0));
   // Over the change to summer time the hour is still 08:00 Helsinki time.
   EXPECT_EQ(NextSendTime(Helsinki(2027, 3, 27, 22, 0), false), Helsinki(2027, 3, 28, 8, 0));
 }

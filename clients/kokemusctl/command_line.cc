@@ -41,7 +41,7 @@ const absl::string_view kUsage =
     "  expert        export ID [-o F.json]; erase ID              --exchange EX\n"
     "  notify        list [--state pending|sent|dead] [--kind K] [--about ORDER[/ASSIGNMENT]]\n"
     "                show|resend MESSAGE; settings [--task-reminder-hours 168,24]\n"
-    "                [--offer-reminder-hours H] [--key-warning-days D]\n"
+    "                [--offer-reminder-hours H] [--key-warning-days D] [--quiet-hours 21-8]\n"
     "  key           create --role R --display-name N [--expires-in 90d] [--organization O]\n"
     "                       [--expert E]  (--exchange - : a national key); list; revoke ID;\n"
     "                whoami\n"

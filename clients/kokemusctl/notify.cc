@@ -69,6 +69,17 @@ int Settings(Session& s) {
     settings->set_offer_reminder_hours(IntFlag("offer-reminder-hours", *hours));
     update.mutable_update_mask()->add_paths("offer_reminder_hours");
   }
+  if (auto hours = s.TakeFlag("quiet-hours")) {
+    // "21-8"; "none" turns them off (equal hours).
+    std::vector<std::string> parts = absl::StrSplit(*hours, '-');
+    if (*hours == "none") parts = {"0", "0"};
+    if (parts.size() != 2)
+      throw UsageError{"--quiet-hours must be FROM-UNTIL such as 21-8, or none"};
+    settings->set_quiet_from_hour(IntFlag("quiet-hours", parts[0]));
+    settings->set_quiet_until_hour(IntFlag("quiet-hours", parts[1]));
+    update.mutable_update_mask()->add_paths("quiet_from_hour");
+    update.mutable_update_mask()->add_paths("quiet_until_hour");
+  }
   if (auto days = s.TakeFlag("key-warning-days")) {
     settings->set_key_warning_days(IntFlag("key-warning-days", *days));
     update.mutable_update_mask()->add_paths("key_warning_days");

@@ -372,6 +372,11 @@ absl::Status ValidateNotificationSettings(
   if (settings.key_warning_days < 0 || settings.key_warning_days > 90) {
     return fail("key_warning_days", "must be 0 (none) to 90 days");
   }
+  for (const auto& [field, hour] :
+       {std::pair<absl::string_view, int>{"quiet_from_hour", settings.quiet_hours.from_hour},
+        {"quiet_until_hour", settings.quiet_hours.until_hour}}) {
+    if (hour < 0 || hour > 23) return fail(field, "must be an hour from 0 to 23");
+  }
   return absl::OkStatus();
 }
 
@@ -498,14 +503,19 @@ CalendarEvent CalendarEventFor(
   return e;
 }
 
-absl::Time NextSendTime(absl::Time now, bool urgent) {
-  if (urgent) return now;
+absl::Time NextSendTime(absl::Time now, bool urgent, const QuietHours& quiet) {
+  if (urgent || quiet.from_hour == quiet.until_hour) return now;
   const absl::TimeZone& helsinki = reference::HelsinkiTimeZone();
   const absl::CivilSecond local = absl::ToCivilSecond(now, helsinki);
-  if (local.hour() >= kQuietUntilHour && local.hour() < kQuietFromHour) return now;
+  const int hour = local.hour();
+  // Quiet from `from_hour` to `until_hour`, over midnight when from > until.
+  const bool in_quiet = quiet.from_hour < quiet.until_hour
+                            ? quiet.from_hour <= hour && hour < quiet.until_hour
+                            : hour >= quiet.from_hour || hour < quiet.until_hour;
+  if (!in_quiet) return now;
   absl::CivilDay day = absl::CivilDay(local);
-  if (local.hour() >= kQuietFromHour) day += 1;
-  return absl::FromCivil(absl::CivilHour(day) + kQuietUntilHour, helsinki);
+  if (hour >= quiet.until_hour) day += 1;
+  return absl::FromCivil(absl::CivilHour(day) + quiet.until_hour, helsinki);
 }
 
 absl::Duration RetryDelay(int attempts) {

@@ -76,15 +76,24 @@ bool IsEssential(MessageKind kind);
 std::vector<Addressed> MessagesForChange(
     AssignmentState from, AssignmentState to, CancelledBy by = CancelledBy::kUnspecified);
 
+// Quiet hours in Helsinki time: non-urgent messages wait until their end.
+// From 21 to 8 unless the exchange sets others; equal hours: none.
+struct QuietHours {
+  int from_hour = 21;
+  int until_hour = 8;
+  bool operator==(const QuietHours&) const = default;
+};
+
 // The lead times of reminders, per exchange.
 struct NotificationSettings {
   std::vector<int> task_reminder_hours = {7 * 24, 24};  // before the task; empty: none
   int offer_reminder_hours = 24;                        // before an offer lapses; 0: none
   int key_warning_days = 14;                            // before an API key expires; 0: none
+  QuietHours quiet_hours;
 };
 // OK, or INVALID_ARGUMENT naming the field under `prefix`: at most 5
 // reminders, each 1..1440 hours, no repeats; offer reminder 0..336 hours; key
-// warning 0..90 days.
+// warning 0..90 days; quiet hours 0..23.
 absl::Status ValidateNotificationSettings(
     const NotificationSettings& settings, absl::string_view prefix);
 
@@ -107,10 +116,6 @@ std::string DedupeKey(MessageKind kind, absl::string_view resource, int lead = 0
 // Delivery: at most this many tries, then the message is DEAD (kept, shown
 // to the coordinator, not tried again).
 inline constexpr int kMaxDeliveryAttempts = 8;
-
-// Quiet hours in Helsinki time: non-urgent messages wait until their end.
-inline constexpr int kQuietFromHour = 21;
-inline constexpr int kQuietUntilHour = 8;
 
 // The facts a message states, read in the event's transaction. Never
 // health-related data: no experience areas, no notes on the clientele.
@@ -178,8 +183,8 @@ CalendarEvent CalendarEventFor(
 std::string SmsText(const MessageText& text, const Notice& notice);
 
 // When a message made at `now` may go out: now, or for a non-urgent message
-// during quiet hours, their end (08:00 Helsinki time).
-absl::Time NextSendTime(absl::Time now, bool urgent);
+// during quiet hours, their end (08:00 Helsinki time by default).
+absl::Time NextSendTime(absl::Time now, bool urgent, const QuietHours& quiet = {});
 
 // How long to wait after the `attempts`-th failed try: 1 minute, doubling,
 // at most an hour.

@@ -90,10 +90,8 @@ absl::Status OutboxWorker::Deliver(const storage::OutboxMessage& m) const {
 }
 
 int OutboxWorker::DeliverDue() {
-  // Quiet hours hold retries too; only urgent messages go then.
   const absl::Time start = clock_.Now();
-  const bool quiet = domain::NextSendTime(start, /*urgent=*/false) != start;
-  auto due = outbox_.ClaimDue(start, options_.lease, options_.batch, quiet);
+  auto due = outbox_.ClaimDue(start, options_.lease, options_.batch);
   if (!due.ok()) {
     std::cerr << "outbox: cannot read due messages: " << due.status().message() << "\n";
     return 0;

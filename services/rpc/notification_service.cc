@@ -57,6 +57,8 @@ v1::NotificationSettings SettingsToProto(
   for (int h : s.task_reminder_hours) p.add_task_reminder_hours(h);
   p.set_offer_reminder_hours(s.offer_reminder_hours);
   p.set_key_warning_days(s.key_warning_days);
+  p.set_quiet_from_hour(s.quiet_hours.from_hour);
+  p.set_quiet_until_hour(s.quiet_hours.until_hour);
   p.set_etag(domain::FormatEtag(revision));
   return p;
 }
@@ -148,7 +150,8 @@ grpc::Status NotificationService::UpdateNotificationSettings(
         }
         // AIP-134: an empty mask means the fields that are set; `*` all.
         static const std::set<std::string> kFields = {
-            "task_reminder_hours", "offer_reminder_hours", "key_warning_days"};
+            "task_reminder_hours", "offer_reminder_hours", "key_warning_days", "quiet_from_hour",
+            "quiet_until_hour"};
         std::set<std::string> paths;
         for (const std::string& path : request->update_mask().paths()) {
           if (path == "*") {
@@ -160,7 +163,8 @@ grpc::Status NotificationService::UpdateNotificationSettings(
                 "update_mask", absl::StrCat(
                                    "unknown field \"", path,
                                    "\"; the fields are task_reminder_hours, "
-                                   "offer_reminder_hours and key_warning_days"));
+                                   "offer_reminder_hours, key_warning_days, quiet_from_hour and "
+                                   "quiet_until_hour"));
           }
           paths.insert(path);
         }
@@ -168,6 +172,8 @@ grpc::Status NotificationService::UpdateNotificationSettings(
           if (in.task_reminder_hours_size() > 0) paths.insert("task_reminder_hours");
           if (in.offer_reminder_hours() != 0) paths.insert("offer_reminder_hours");
           if (in.key_warning_days() != 0) paths.insert("key_warning_days");
+          if (in.quiet_from_hour() != 0) paths.insert("quiet_from_hour");
+          if (in.quiet_until_hour() != 0) paths.insert("quiet_until_hour");
         }
         auto settings = outbox_.GetSettings(*exchange_id);
         if (!settings.ok()) return settings.status();
@@ -179,6 +185,12 @@ grpc::Status NotificationService::UpdateNotificationSettings(
           settings->offer_reminder_hours = in.offer_reminder_hours();
         }
         if (paths.count("key_warning_days")) settings->key_warning_days = in.key_warning_days();
+        if (paths.count("quiet_from_hour")) {
+          settings->quiet_hours.from_hour = in.quiet_from_hour();
+        }
+        if (paths.count("quiet_until_hour")) {
+          settings->quiet_hours.until_hour = in.quiet_until_hour();
+        }
         int64_t revision = 0;
         auto stored = outbox_.UpdateSettings(
             *exchange_id, *settings, in.etag().empty() ? -1 : *expected, caller.now(), &revision);

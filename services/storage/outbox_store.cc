@@ -1,6 +1,7 @@
 #include "services/storage/outbox_store.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -46,13 +47,15 @@ constexpr char kCalendarEntriesSent[] =
     "SELECT COUNT(*) FROM outbox WHERE resource = :resource AND recipient = :recipient AND "
     "attachment <> ''";
 constexpr char kDedupeExists[] = "SELECT COUNT(*) FROM outbox WHERE dedupe = :dedupe";
+// Urgent ones first; more than the batch, since some may wait for their
+// exchange's quiet hours to end.
 constexpr char kDueIds[] =
-    "SELECT id FROM outbox WHERE state = 'PENDING' AND not_before <= :now AND "
-    "lease_until <= :now2 AND urgent >= :urgent ORDER BY not_before, id LIMIT :limit";
+    "SELECT id, urgent, exchange_id FROM outbox WHERE state = 'PENDING' AND not_before <= :now "
+    "AND lease_until <= :now2 ORDER BY urgent DESC, not_before, id LIMIT :limit";
 constexpr char kLease[] =
     "UPDATE outbox SET lease_until = :until WHERE id = :id AND state = 'PENDING' AND "
     "lease_until <= :now";
-constexpr char kAttempts[] = "SELECT attempts FROM outbox WHERE id = :id";
+constexpr char kAttempts[] = "SELECT attempts, urgent, exchange_id FROM outbox WHERE id = :id";
 constexpr char kMarkSent[] =
     "UPDATE outbox SET state = 'SENT', attempts = attempts + 1, sent_time = :t, lease_until = 0, "
     "last_error = '' WHERE id = :id";
@@ -82,15 +85,16 @@ constexpr FilterSql kMessageFilters[] = {
 // Scheduled messages: the candidates, which the domain's rules then decide on.
 constexpr char kExchangeIds[] = "SELECT id FROM exchanges ORDER BY id";
 constexpr char kSettings[] =
-    "SELECT task_reminder_hours, offer_reminder_hours, key_warning_days, revision FROM "
-    "notification_settings WHERE exchange_id = :x";
+    "SELECT task_reminder_hours, offer_reminder_hours, key_warning_days, quiet_from_hour, "
+    "quiet_until_hour, revision FROM notification_settings WHERE exchange_id = :x";
 constexpr char kInsertSettings[] =
     "INSERT INTO notification_settings (exchange_id, task_reminder_hours, offer_reminder_hours, "
-    "key_warning_days, revision, update_time) VALUES (:x, :hours, :offer, :keys, 1, :t)";
+    "key_warning_days, quiet_from_hour, quiet_until_hour, revision, update_time) VALUES (:x, "
+    ":hours, :offer, :keys, :qfrom, :quntil, 1, :t)";
 constexpr char kUpdateSettings[] =
     "UPDATE notification_settings SET task_reminder_hours = :hours, offer_reminder_hours = "
-    ":offer, key_warning_days = :keys, revision = revision + 1, update_time = :t WHERE "
-    "exchange_id = :x AND revision = :revision";
+    ":offer, key_warning_days = :keys, quiet_from_hour = :qfrom, quiet_until_hour = :quntil, "
+    "revision = revision + 1, update_time = :t WHERE exchange_id = :x AND revision = :revision";
 // Confirmed tasks in one lead's window (starting in (:from, :until]) that got
 // no reminder since the lead's time came: the sweep reads only those due.
 constexpr char kTasksToRemind[] =
@@ -133,6 +137,23 @@ OutboxMessage ReadMessage(const soci::row& row) {
   m.create_time = r.Time();
   m.sent_time = r.Time();
   return m;
+}
+
+// The exchange's settings, the defaults if it has set none.
+domain::NotificationSettings ReadSettings(
+    soci::session& sql, const std::string& exchange_id, int64_t* revision = nullptr) {
+  domain::NotificationSettings settings;
+  Query<int>(sql, kSettings, {exchange_id}, [&](const soci::row& row) {
+    RowReader r(row);
+    settings.task_reminder_hours = r.JsonValue().get<std::vector<int>>();
+    settings.offer_reminder_hours = static_cast<int>(r.Int());
+    settings.key_warning_days = static_cast<int>(r.Int());
+    settings.quiet_hours.from_hour = static_cast<int>(r.Int());
+    settings.quiet_hours.until_hour = static_cast<int>(r.Int());
+    if (revision != nullptr) *revision = r.Int();
+    return 0;
+  });
+  return settings;
 }
 
 // Who takes part in a task, as far as messages need: addresses, languages,
@@ -240,13 +261,14 @@ bool Insert(
   const std::string id = domain::GenerateId();
   if (dedupe.empty()) dedupe = id;
   const bool urgent = domain::IsUrgent(m.kind);
+  const domain::QuietHours quiet = ReadSettings(sql, exchange_id).quiet_hours;
   return Execute(
              sql, kInsert,
              {id, exchange_id, std::string(domain::MessageKindName(m.kind)), resource,
               std::string(domain::RecipientName(m.to)), address.channel, address.to,
               exchange.display_name, exchange.contact_email, address.language, text.subject,
               text.body, attachment, static_cast<long long>(urgent ? 1 : 0),
-              Micros(domain::NextSendTime(now, urgent)), Micros(now), dedupe}) == 1;
+              Micros(domain::NextSendTime(now, urgent, quiet)), Micros(now), dedupe}) == 1;
 }
 
 // The task's messages `messages` to whom they are for; the count written.
@@ -342,14 +364,7 @@ absl::StatusOr<int> OutboxStore::EnqueueScheduled(absl::Time now, int limit) {
         sql, kExchangeIds, {}, [](const soci::row& row) { return RowReader(row).Text(); });
     for (const std::string& x : exchanges) {
       if (made >= limit) break;
-      domain::NotificationSettings settings;
-      Query<int>(sql, kSettings, {x}, [&](const soci::row& row) {
-        RowReader r(row);
-        settings.task_reminder_hours = r.JsonValue().get<std::vector<int>>();
-        settings.offer_reminder_hours = static_cast<int>(r.Int());
-        settings.key_warning_days = static_cast<int>(r.Int());
-        return 0;
-      });
+      const domain::NotificationSettings settings = ReadSettings(sql, x);
       // The candidates of a window, which the domain's rules then decide on.
       auto each = [&](const char* query, Record window, auto&& handle) -> absl::Status {
         Record values = {x};
@@ -468,15 +483,39 @@ absl::StatusOr<int> OutboxStore::EnqueueScheduled(absl::Time now, int limit) {
 }
 
 absl::StatusOr<std::vector<OutboxMessage>> OutboxStore::ClaimDue(
-    absl::Time now, absl::Duration lease, int limit, bool urgent_only) {
+    absl::Time now, absl::Duration lease, int limit) {
   std::vector<OutboxMessage> claimed;
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     claimed.clear();
     const long long t = Micros(now);
-    std::vector<std::string> ids = Query<std::string>(
-        sql, kDueIds,
-        {t, t, static_cast<long long>(urgent_only ? 1 : 0), static_cast<long long>(limit)},
-        [](const soci::row& row) { return RowReader(row).Text(); });
+    struct Due {
+      std::string id;
+      bool urgent;
+      std::string exchange_id;
+    };
+    const std::vector<Due> due = Query<Due>(
+        sql, kDueIds, {t, t, static_cast<long long>(limit) * 4}, [](const soci::row& row) {
+          RowReader r(row);
+          Due d;
+          d.id = r.Text();
+          d.urgent = r.Int() != 0;
+          d.exchange_id = r.Text();
+          return d;
+        });
+    // During an exchange's quiet hours only its urgent messages go.
+    std::map<std::string, domain::QuietHours> quiet;
+    std::vector<std::string> ids;
+    for (const Due& d : due) {
+      if (static_cast<int>(ids.size()) >= limit) break;
+      if (!d.urgent) {
+        auto it = quiet.find(d.exchange_id);
+        if (it == quiet.end()) {
+          it = quiet.emplace(d.exchange_id, ReadSettings(sql, d.exchange_id).quiet_hours).first;
+        }
+        if (domain::NextSendTime(now, false, it->second) != now) continue;
+      }
+      ids.push_back(d.id);
+    }
     static const std::string kSelect =
         absl::StrCat("SELECT ", kColumns, " FROM outbox WHERE id = :id");
     for (const std::string& id : ids) {
@@ -499,9 +538,21 @@ void RecordOutcome(soci::session& sql, const OutboxStore::Outcome& o, absl::Time
     return;
   }
   const std::string kept = o.error.substr(0, kMaxErrorLength);
-  const long long attempts = Count(sql, kAttempts, {o.id}) + 1;
+  long long attempts = 1;
+  bool urgent = false;
+  std::string exchange_id;
+  Query<int>(sql, kAttempts, {o.id}, [&](const soci::row& row) {
+    RowReader r(row);
+    attempts = r.Int() + 1;
+    urgent = r.Int() != 0;
+    exchange_id = r.Text();
+    return 0;
+  });
   if (auto next = domain::NextTryAfterFailure(static_cast<int>(attempts), now)) {
-    Execute(sql, kRetry, {attempts, Micros(*next), kept, o.id});
+    // A retry falling into quiet hours waits for their end too.
+    const absl::Time at =
+        domain::NextSendTime(*next, urgent, ReadSettings(sql, exchange_id).quiet_hours);
+    Execute(sql, kRetry, {attempts, Micros(at), kept, o.id});
   } else {
     Execute(sql, kDead, {attempts, kept, o.id});
   }
@@ -590,16 +641,8 @@ absl::StatusOr<domain::NotificationSettings> OutboxStore::GetSettings(
     const std::string& exchange_id, int64_t* revision) {
   return db_.Read([&](soci::session& sql) -> absl::StatusOr<domain::NotificationSettings> {
     if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
-    domain::NotificationSettings settings;
     int64_t rev = 0;
-    Query<int>(sql, kSettings, {exchange_id}, [&](const soci::row& row) {
-      RowReader r(row);
-      settings.task_reminder_hours = r.JsonValue().get<std::vector<int>>();
-      settings.offer_reminder_hours = static_cast<int>(r.Int());
-      settings.key_warning_days = static_cast<int>(r.Int());
-      rev = r.Int();
-      return 0;
-    });
+    domain::NotificationSettings settings = ReadSettings(sql, exchange_id, &rev);
     if (revision != nullptr) *revision = rev;
     return settings;
   });
@@ -617,15 +660,15 @@ absl::StatusOr<domain::NotificationSettings> OutboxStore::UpdateSettings(
     if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
     long long current = 0;
     bool exists = false;
-    Query<int>(sql, kSettings, {exchange_id}, [&](const soci::row& row) {
-      RowReader r(row);
-      r.Text();
-      r.Int();
-      r.Int();
-      current = r.Int();
+    Query<int>(sql, kSettings, {exchange_id}, [&](const soci::row&) {
       exists = true;
       return 0;
     });
+    if (exists) {
+      int64_t stored = 0;
+      ReadSettings(sql, exchange_id, &stored);
+      current = stored;
+    }
     if (expected_revision >= 0 && expected_revision != current) {
       return absl::AbortedError(absl::StrCat(
           "exchanges/", exchange_id, "/notificationSettings",
@@ -636,7 +679,9 @@ absl::StatusOr<domain::NotificationSettings> OutboxStore::UpdateSettings(
       Execute(
           sql, kInsertSettings,
           {exchange_id, hours, static_cast<long long>(settings.offer_reminder_hours),
-           static_cast<long long>(settings.key_warning_days), Micros(now)});
+           static_cast<long long>(settings.key_warning_days),
+           static_cast<long long>(settings.quiet_hours.from_hour),
+           static_cast<long long>(settings.quiet_hours.until_hour), Micros(now)});
       rev = 1;
     } else {
       Execute(

@@ -77,9 +77,9 @@ class OutboxStore final {
   absl::StatusOr<int> EnqueueScheduled(absl::Time now, int limit = 500);
 
   // Leases up to `limit` messages that are due at `now` for `lease`; during
-  // quiet hours (`urgent_only`) only urgent ones.
+  // an exchange's quiet hours only its urgent ones.
   absl::StatusOr<std::vector<OutboxMessage>> ClaimDue(
-      absl::Time now, absl::Duration lease, int limit, bool urgent_only = false);
+      absl::Time now, absl::Duration lease, int limit);
   absl::Status MarkSent(const std::string& id, absl::Time now);
   // Counts a failed try: retried after domain::RetryDelay, or DEAD.
   absl::Status MarkFailed(const std::string& id, const std::string& error, absl::Time now);

@@ -19,6 +19,8 @@ CREATE TABLE notification_settings (
   task_reminder_hours TEXT NOT NULL,
   offer_reminder_hours BIGINT NOT NULL,
   key_warning_days BIGINT NOT NULL,
+  quiet_from_hour BIGINT NOT NULL,
+  quiet_until_hour BIGINT NOT NULL,
   revision BIGINT NOT NULL,
   update_time BIGINT NOT NULL
 );
