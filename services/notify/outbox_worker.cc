@@ -8,7 +8,6 @@
 #include <chrono>
 #include <iostream>
 
-#include "absl/strings/match.h"
 #include "services/domain/notifications.h"
 
 namespace kokemus::notify {
@@ -75,8 +74,10 @@ absl::Status OutboxWorker::Email(const storage::OutboxMessage& m) const {
   mail.date = m.create_time;
   if (!m.attachment.empty()) {
     mail.calendar = m.attachment;
+    // A cancellation's entry cancels; every other entry is a request.
     mail.calendar_method =
-        absl::StrContains(m.attachment, "\nMETHOD:CANCEL") ? "CANCEL" : "REQUEST";
+        m.kind == domain::MessageKindName(domain::MessageKind::kAssignmentCancelled) ? "CANCEL"
+                                                                                     : "REQUEST";
   }
   return smtp_.Send(mail);
 }

@@ -658,17 +658,10 @@ absl::StatusOr<domain::NotificationSettings> OutboxStore::UpdateSettings(
   int64_t rev = 0;
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
-    long long current = 0;
-    bool exists = false;
-    Query<int>(sql, kSettings, {exchange_id}, [&](const soci::row&) {
-      exists = true;
-      return 0;
-    });
-    if (exists) {
-      int64_t stored = 0;
-      ReadSettings(sql, exchange_id, &stored);
-      current = stored;
-    }
+    // Stored settings start at revision 1; 0 is the defaults.
+    int64_t current = 0;
+    ReadSettings(sql, exchange_id, &current);
+    const bool exists = current > 0;
     if (expected_revision >= 0 && expected_revision != current) {
       return absl::AbortedError(absl::StrCat(
           "exchanges/", exchange_id, "/notificationSettings",
