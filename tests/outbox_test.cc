@@ -3,9 +3,11 @@
 // Maildir) and read back with Python's e-mail parser; on both databases.
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -674,8 +676,162 @@ TEST_P(OutboxTest, TheCoordinatorSeesWhatWasSentResendsAndSetsTheReminders) {
   }
 }
 
+// The server as a separate process, so that it can be killed.
+class OutboxCrashTest : public ::testing::TestWithParam<Backend> {};
+
+// The server process killed with SIGKILL 20 times, right after an offer
+// committed (before or during its delivery): afterwards every message has
+// reached the SMTP server, repeats only under the same Message-ID.
+TEST_P(OutboxCrashTest, NoMessageIsLostWhenTheServerIsKilled) {
+  testing_support::TestDatabase db(GetParam());
+  testing_support::TestKeys keys(db.url());
+  const int smtp_port = testing_support::FreePort();
+  SmtpSink sink(smtp_port);
+  const std::string log_dir = testing_support::MakeTempDir();
+  std::string address;
+  auto start = [&] {
+    address = absl::StrCat("127.0.0.1:", testing_support::FreePort());
+    auto child = std::make_unique<testing_support::ChildProcess>(
+        std::vector<std::string>{
+            testing_support::BinaryPath("kokemus-server"), "--listen", address, "--database",
+            db.url(), "--plaintext", "--smtp_url", absl::StrCat("smtp://127.0.0.1:", smtp_port),
+            "--smtp_from", "kokemus@example.fi", "--outbox_lease", "1s"},
+        log_dir + "/server.log");
+    for (int i = 0; i < 100; ++i) {
+      auto registry = v1::RegistryService::NewStub(testing_support::AutoKeyChannel(address, keys));
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
+      v1::ListExchangesRequest req;
+      v1::ListExchangesResponse resp;
+      if (registry->ListExchanges(&ctx, req, &resp).ok()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return child;
+  };
+  {
+    auto server = start();
+    auto channel = testing_support::AutoKeyChannel(address, keys);
+    auto registry = v1::RegistryService::NewStub(channel);
+    testing_support::CreateExchange(*registry, "ph");
+    grpc::ClientContext ctx;
+    v1::CreateExpertRequest req;
+    req.set_parent("exchanges/ph");
+    req.set_expert_id("kaisa");
+    *req.mutable_expert() = testing_support::SampleExpert();
+    v1::CreateExpertResponse resp;
+    ASSERT_TRUE(registry->CreateExpert(&ctx, req, &resp).ok());
+    grpc::ClientContext org_ctx;
+    v1::CreateOrganizationRequest org;
+    org.set_parent("exchanges/ph");
+    org.set_organization_id("lyseo");
+    *org.mutable_organization() = testing_support::SampleOrganization();
+    org.mutable_organization()->clear_contact_email();
+    v1::CreateOrganizationResponse org_resp;
+    ASSERT_TRUE(registry->CreateOrganization(&org_ctx, org, &org_resp).ok());
+    auto orders = v1::OrderService::NewStub(channel);
+    grpc::ClientContext fee_ctx;
+    v1::UpdateFeeScheduleRequest fees;
+    fees.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule");
+    auto* rule = fees.mutable_fee_schedule()->add_role_rules();
+    rule->set_role(v1::ROLE_LECTURER);
+    rule->set_valid_from("2020-01-01");
+    rule->set_kind(v1::FEE_KIND_FIXED);
+    rule->set_amount_cents(15000);
+    v1::UpdateFeeScheduleResponse fee_resp;
+    ASSERT_TRUE(orders->UpdateFeeSchedule(&fee_ctx, fees, &fee_resp).ok());
+    // The real clock runs here: no quiet hours, whatever the time of day.
+    auto notify = v1::NotificationService::NewStub(channel);
+    grpc::ClientContext quiet_ctx;
+    v1::UpdateNotificationSettingsRequest quiet;
+    quiet.mutable_notification_settings()->set_name("exchanges/ph/notificationSettings");
+    quiet.mutable_update_mask()->add_paths("quiet_from_hour");
+    quiet.mutable_update_mask()->add_paths("quiet_until_hour");
+    v1::UpdateNotificationSettingsResponse quiet_resp;
+    grpc::Status quiet_status = notify->UpdateNotificationSettings(&quiet_ctx, quiet, &quiet_resp);
+    ASSERT_TRUE(quiet_status.ok()) << quiet_status.error_message();
+    server->Signal(SIGKILL);
+    server->Wait();
+  }
+  const int kKills = 20;
+  for (int i = 0; i < kKills; ++i) {
+    auto server = start();
+    auto orders = v1::OrderService::NewStub(testing_support::AutoKeyChannel(address, keys));
+    const std::string id = absl::StrCat("o", i);
+    grpc::ClientContext ctx;
+    v1::CreateOrderRequest req;
+    req.set_parent("exchanges/ph");
+    req.set_order_id(id);
+    v1::Order* o = req.mutable_order();
+    o->set_organization("exchanges/ph/organizations/lyseo");
+    o->set_role(v1::ROLE_LECTURER);
+    o->set_topic("Toipumistarina");
+    o->set_audience(v1::AUDIENCE_STUDENTS);
+    *o->mutable_start_time() = rpc::ToProto(absl::Now() + absl::Hours(24 * (30 + i)));
+    o->set_duration_minutes(90);
+    o->set_municipality("398");
+    o->set_remote(true);
+    o->set_language("fi");
+    v1::CreateOrderResponse created;
+    ASSERT_TRUE(orders->CreateOrder(&ctx, req, &created).ok());
+    grpc::ClientContext offer_ctx;
+    v1::OfferAssignmentRequest offer;
+    offer.set_parent("exchanges/ph/orders/" + id);
+    offer.set_assignment_id("kaisa");
+    offer.mutable_assignment()->set_expert("exchanges/ph/experts/kaisa");
+    *offer.mutable_assignment()->mutable_offer_deadline() =
+        rpc::ToProto(absl::Now() + absl::Hours(24 * 7));
+    v1::OfferAssignmentResponse offered;
+    grpc::Status s = orders->OfferAssignment(&offer_ctx, offer, &offered);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    // Killed at once (before delivery) or a moment later (during it).
+    std::this_thread::sleep_for(std::chrono::milliseconds(i % 2 == 0 ? 0 : 5 * (i % 7)));
+    server->Signal(SIGKILL);
+    EXPECT_EQ(server->Wait(), 128 + SIGKILL);
+  }
+  auto server = start();
+  auto outbox_db = storage::Database::Open(db.url());
+  ASSERT_TRUE(outbox_db.ok());
+  storage::OutboxStore outbox(**outbox_db);
+  auto query = domain::ParseListQuery(
+      "exchanges/ph", 1000, "", "kind = OFFER_MADE", storage::MessageFilterFields());
+  ASSERT_TRUE(query.ok());
+  std::vector<storage::OutboxMessage> rows;
+  for (int i = 0; i < 100; ++i) {
+    auto page = outbox.List("ph", *query);
+    ASSERT_TRUE(page.ok());
+    rows = page->items;
+    if (std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.state == "SENT"; })) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  // Every row was sent: the sink has filed each before answering.
+  nlohmann::json messages = sink.Messages(kKills);
+  std::set<std::string> ids;
+  size_t offers = 0;
+  for (const auto& m : messages) {
+    if (m["to"] != "kaisa@example.fi") continue;  // a key warning to the exchange
+    ++offers;
+    ids.insert(m["message_id"].get<std::string>());
+  }
+  // Every offer's message arrived; a repeat carries the same Message-ID.
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kKills)) << offers << " offers delivered";
+  std::printf("%zu offer messages delivered for %d offers\n", offers, kKills);
+  EXPECT_GE(offers, static_cast<size_t>(kKills));
+  ASSERT_EQ(rows.size(), static_cast<size_t>(kKills));
+  for (const auto& r : rows) {
+    EXPECT_EQ(r.state, "SENT") << r.id;
+    EXPECT_EQ(ids.count(absl::StrCat("<", r.id, "@kokemus.invalid>")), 1u) << r.id;
+  }
+  server->Signal(SIGTERM);
+  server->Wait();
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Db, OutboxTest, testing_support::kAllBackends, testing_support::BackendName);
+
+INSTANTIATE_TEST_SUITE_P(
+    Db, OutboxCrashTest, testing_support::kAllBackends, testing_support::BackendName);
 
 }  // namespace
 }  // namespace kokemus
