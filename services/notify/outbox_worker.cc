@@ -27,6 +27,13 @@ OutboxWorker::OutboxWorker(
       sms_(std::move(sms)),
       clock_(clock),
       options_(options),
+      connections_([this] {
+        std::vector<std::unique_ptr<SmtpConnection>> connections;
+        for (int i = 0; i < std::max(options_.senders, 1); ++i) {
+          connections.push_back(std::make_unique<SmtpConnection>(smtp_));
+        }
+        return connections;
+      }()),
       thread_([this] { Run(); }) {}
 
 OutboxWorker::~OutboxWorker() {
@@ -61,7 +68,8 @@ void OutboxWorker::Run() {
   }
 }
 
-absl::Status OutboxWorker::Email(const storage::OutboxMessage& m) const {
+absl::Status OutboxWorker::Email(
+    const storage::OutboxMessage& m, SmtpConnection& connection) const {
   if (!smtp_.enabled()) return absl::FailedPreconditionError("no SMTP server configured");
   Mail mail;
   mail.to = m.recipient;
@@ -79,15 +87,16 @@ absl::Status OutboxWorker::Email(const storage::OutboxMessage& m) const {
         m.kind == domain::MessageKindName(domain::MessageKind::kAssignmentCancelled) ? "CANCEL"
                                                                                      : "REQUEST";
   }
-  return smtp_.Send(mail);
+  return connection.Send(mail);
 }
 
-absl::Status OutboxWorker::Deliver(const storage::OutboxMessage& m) const {
+absl::Status OutboxWorker::Deliver(
+    const storage::OutboxMessage& m, SmtpConnection& connection) const {
   if (m.channel == "SMS") {
     return sms_.enabled() ? sms_.Send(m.recipient, m.body)
                           : absl::FailedPreconditionError("no SMS gateway configured");
   }
-  return Email(m);
+  return Email(m, connection);
 }
 
 int OutboxWorker::DeliverDue() {
@@ -102,24 +111,24 @@ int OutboxWorker::DeliverDue() {
   const std::vector<storage::OutboxMessage>& batch = *due;
   std::vector<absl::Status> results(batch.size(), absl::CancelledError("stopping"));
   std::atomic<size_t> next{0};
-  auto send = [&] {
+  auto send = [&](SmtpConnection& connection) {
     for (size_t i = next++; i < batch.size(); i = next++) {
       {
         std::lock_guard<std::mutex> lock(mu_);
         if (stopping_) return;
       }
-      results[i] = Deliver(batch[i]);
+      results[i] = Deliver(batch[i], connection);
     }
   };
   std::vector<std::thread> senders;
-  const size_t n = std::min<size_t>(std::max(options_.senders, 1), batch.size());
+  const size_t n = std::min(connections_.size(), batch.size());
   for (size_t t = 1; t < n; ++t) {
-    senders.emplace_back([&] {
+    senders.emplace_back([&, t] {
       LowerPriority();
-      send();
+      send(*connections_[t]);
     });
   }
-  send();
+  if (n > 0) send(*connections_[0]);
   for (std::thread& t : senders) t.join();
   std::vector<storage::OutboxStore::Outcome> outcomes;
   for (size_t i = 0; i < batch.size(); ++i) {

@@ -8,8 +8,10 @@
 #define KOKEMUS_SERVICES_NOTIFY_OUTBOX_WORKER_H_
 
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "services/domain/clock.h"
@@ -37,8 +39,8 @@ class OutboxWorker final {
 
  private:
   void Run();
-  absl::Status Email(const storage::OutboxMessage& m) const;
-  absl::Status Deliver(const storage::OutboxMessage& m) const;
+  absl::Status Email(const storage::OutboxMessage& m, SmtpConnection& connection) const;
+  absl::Status Deliver(const storage::OutboxMessage& m, SmtpConnection& connection) const;
   // Delivers one batch; returns how many were leased.
   int DeliverDue();
 
@@ -47,6 +49,8 @@ class OutboxWorker final {
   SmsSender sms_;
   const domain::Clock& clock_;
   OutboxWorkerOptions options_;
+  // One per sender, open from batch to batch; only the sender uses its own.
+  std::vector<std::unique_ptr<SmtpConnection>> connections_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;  // guarded by mu_

@@ -64,23 +64,38 @@ std::string EncodeHeaderText(const std::string& text, size_t chunk_bytes) {
   return out;
 }
 
-absl::Status SmtpSender::Send(const Mail& mail) const {
+struct SmtpConnection::Handle {
+  std::unique_ptr<CURL, CurlDeleter> curl;
+};
+
+SmtpConnection::SmtpConnection(const SmtpSender& sender)
+    : sender_(sender), handle_(std::make_unique<Handle>()) {
   InitCurl();
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-  if (!curl) return absl::UnavailableError("cannot start an SMTP client");
-  CURL* c = curl.get();
+}
+
+SmtpConnection::~SmtpConnection() = default;
+
+absl::Status SmtpSender::Send(const Mail& mail) const { return SmtpConnection(*this).Send(mail); }
+
+absl::Status SmtpConnection::Send(const Mail& mail) {
+  const SmtpOptions& options = sender_.options();
+  if (!handle_->curl) handle_->curl.reset(curl_easy_init());
+  if (!handle_->curl) return absl::UnavailableError("cannot start an SMTP client");
+  CURL* c = handle_->curl.get();
+  // Every option again, for this message; the open connection stays.
+  curl_easy_reset(c);
   char error[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(c, CURLOPT_URL, options_.url.c_str());
-  curl_easy_setopt(c, CURLOPT_USE_SSL, options_.require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY);
+  curl_easy_setopt(c, CURLOPT_URL, options.url.c_str());
+  curl_easy_setopt(c, CURLOPT_USE_SSL, options.require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY);
   curl_easy_setopt(
-      c, CURLOPT_TIMEOUT_MS, static_cast<long>(absl::ToInt64Milliseconds(options_.timeout)));
+      c, CURLOPT_TIMEOUT_MS, static_cast<long>(absl::ToInt64Milliseconds(options.timeout)));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  if (!options_.username.empty()) {
-    curl_easy_setopt(c, CURLOPT_USERNAME, options_.username.c_str());
-    curl_easy_setopt(c, CURLOPT_PASSWORD, options_.password.c_str());
+  if (!options.username.empty()) {
+    curl_easy_setopt(c, CURLOPT_USERNAME, options.username.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, options.password.c_str());
   }
-  const std::string from = absl::StrCat("<", options_.from, ">");
+  const std::string from = absl::StrCat("<", options.from, ">");
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
   std::unique_ptr<curl_slist, ListDeleter> recipients(
       curl_slist_append(nullptr, absl::StrCat("<", mail.to, ">").c_str()));
@@ -91,7 +106,7 @@ absl::Status SmtpSender::Send(const Mail& mail) const {
           "Date", absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", mail.date, absl::UTCTimeZone())),
       // Encoded text holds no line breaks of its own.
       absl::StrCat(
-          "From: ", EncodeHeaderText(mail.sender_name, 45), " <", SingleLine(options_.from), ">"),
+          "From: ", EncodeHeaderText(mail.sender_name, 45), " <", SingleLine(options.from), ">"),
       Header("To", absl::StrCat("<", mail.to, ">")),
       absl::StrCat("Subject: ", EncodeHeaderText(mail.subject, 30)),
       Header("Message-ID", mail.message_id),
@@ -123,6 +138,11 @@ absl::Status SmtpSender::Send(const Mail& mail) const {
   curl_easy_setopt(c, CURLOPT_MIMEPOST, mime.get());
 
   const CURLcode result = curl_easy_perform(c);
+  // The handle outlives this message's buffers: no option may point at them.
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(c, CURLOPT_MIMEPOST, nullptr);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, nullptr);
   if (result != CURLE_OK) {
     long reply = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply);

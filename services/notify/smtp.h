@@ -4,10 +4,14 @@
 //
 //   SmtpSender smtp({.url = "smtp://mail.example.fi:587", .from = "kokemus@example.fi"});
 //   absl::Status s = smtp.Send(mail);   // UNAVAILABLE with the server's reply on failure
+//
+//   SmtpConnection connection(smtp);    // one per thread: the connection stays open
+//   s = connection.Send(mail);          // ... for the next message
 #ifndef KOKEMUS_SERVICES_NOTIFY_SMTP_H_
 #define KOKEMUS_SERVICES_NOTIFY_SMTP_H_
 
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
@@ -47,12 +51,34 @@ class SmtpSender final {
  public:
   explicit SmtpSender(SmtpOptions options) : options_(std::move(options)) {}
   bool enabled() const { return !options_.url.empty(); }
+  const SmtpOptions& options() const { return options_; }
   // OK once the server accepted the message; UNAVAILABLE (with curl's
-  // description and the server's last reply) otherwise.
+  // description and the server's last reply) otherwise. Over a connection of
+  // its own, closed afterwards.
   absl::Status Send(const Mail& mail) const;
 
  private:
   SmtpOptions options_;
+};
+
+// An SMTP client whose connection stays open between messages, so a batch
+// pays for the connection, the greeting, STARTTLS and the login once:
+// libcurl keeps a handle's connection (and curl_easy_reset leaves it), and
+// opens a new one when the server has closed it. For one thread at a time.
+class SmtpConnection final {
+ public:
+  explicit SmtpConnection(const SmtpSender& sender);
+  ~SmtpConnection();  // QUIT
+  SmtpConnection(const SmtpConnection&) = delete;
+  SmtpConnection& operator=(const SmtpConnection&) = delete;
+
+  // As SmtpSender::Send.
+  absl::Status Send(const Mail& mail);
+
+ private:
+  struct Handle;
+  const SmtpSender& sender_;
+  std::unique_ptr<Handle> handle_;
 };
 
 }  // namespace kokemus::notify

@@ -52,9 +52,6 @@ constexpr char kDedupeExists[] = "SELECT COUNT(*) FROM outbox WHERE dedupe = :de
 constexpr char kDueIds[] =
     "SELECT id, urgent, exchange_id FROM outbox WHERE state = 'PENDING' AND not_before <= :now "
     "AND lease_until <= :now2 ORDER BY urgent DESC, not_before, id LIMIT :limit";
-constexpr char kLease[] =
-    "UPDATE outbox SET lease_until = :until WHERE id = :id AND state = 'PENDING' AND "
-    "lease_until <= :now";
 constexpr char kAttempts[] = "SELECT attempts, urgent, exchange_id FROM outbox WHERE id = :id";
 constexpr char kMarkSent[] =
     "UPDATE outbox SET state = 'SENT', attempts = attempts + 1, sent_time = :t, lease_until = 0, "
@@ -482,6 +479,17 @@ absl::StatusOr<int> OutboxStore::EnqueueScheduled(absl::Time now, int limit) {
   return made;
 }
 
+namespace {
+
+// ":i0, :i1, ..." for an IN list of `n` values.
+std::string IdPlaceholders(size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) absl::StrAppend(&out, i == 0 ? "" : ", ", ":i", i);
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<OutboxMessage>> OutboxStore::ClaimDue(
     absl::Time now, absl::Duration lease, int limit) {
   std::vector<OutboxMessage> claimed;
@@ -516,14 +524,24 @@ absl::StatusOr<std::vector<OutboxMessage>> OutboxStore::ClaimDue(
       }
       ids.push_back(d.id);
     }
-    static const std::string kSelect =
-        absl::StrCat("SELECT ", kColumns, " FROM outbox WHERE id = :id");
-    for (const std::string& id : ids) {
-      if (Execute(sql, kLease, {Micros(now + lease), id, t}) != 1) continue;
-      for (OutboxMessage& m : Query<OutboxMessage>(sql, kSelect, {id}, ReadMessage)) {
-        claimed.push_back(std::move(m));
-      }
-    }
+    if (ids.empty()) return absl::OkStatus();
+    // One statement leases them all and reads them back; a row another
+    // replica leased meanwhile is not returned.
+    Record values = {Micros(now + lease), t};
+    values.insert(values.end(), ids.begin(), ids.end());
+    claimed = Query<OutboxMessage>(
+        sql,
+        absl::StrCat(
+            "UPDATE outbox SET lease_until = :until WHERE state = 'PENDING' AND lease_until <= "
+            ":now AND id IN (",
+            IdPlaceholders(ids.size()), ") RETURNING ", kColumns),
+        values, ReadMessage);
+    // In the order they were chosen: urgent first, then oldest.
+    std::map<std::string, size_t> rank;
+    for (size_t i = 0; i < ids.size(); ++i) rank[ids[i]] = i;
+    std::sort(claimed.begin(), claimed.end(), [&](const auto& a, const auto& b) {
+      return rank[a.id] < rank[b.id];
+    });
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -571,7 +589,25 @@ absl::Status OutboxStore::MarkFailed(
 
 absl::Status OutboxStore::MarkOutcomes(const std::vector<Outcome>& outcomes, absl::Time now) {
   return db_.Write([&](soci::session& sql) -> absl::Status {
-    for (const Outcome& o : outcomes) RecordOutcome(sql, o, now);
+    // The sent ones in one statement; a failure's retry is the domain's.
+    Record sent = {Micros(now)};
+    for (const Outcome& o : outcomes) {
+      if (o.error.empty()) {
+        sent.push_back(o.id);
+      } else {
+        RecordOutcome(sql, o, now);
+      }
+    }
+    if (sent.size() > 1) {
+      Execute(
+          sql,
+          absl::StrCat(
+              "UPDATE outbox SET state = 'SENT', attempts = attempts + 1, sent_time = :t, "
+              "lease_until = 0, last_error = '' WHERE id IN (",
+              IdPlaceholders(sent.size() - 1), ")")
+              .c_str(),
+          sent);
+    }
     return absl::OkStatus();
   });
 }
