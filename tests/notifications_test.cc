@@ -162,7 +162,7 @@ TEST(Notifications, EveryMessageRendersInEveryLanguageWithoutHealthData) {
   using K = MessageKind;
   using R = Recipient;
   int rendered = 0;
-  for (int k = 1; k <= 12; ++k) {
+  for (int k = 1; k <= 13; ++k) {
     for (R to : {R::kExpert, R::kOrderer, R::kCoordinator}) {
       for (const char* language : {"fi", "sv", "en"}) {
         Notice n = MakeNotice(language);
@@ -184,8 +184,8 @@ TEST(Notifications, EveryMessageRendersInEveryLanguageWithoutHealthData) {
       }
     }
   }
-  // 16 (kind, recipient) pairs in 3 languages.
-  EXPECT_EQ(rendered, 48);
+  // 18 (kind, recipient) pairs in 3 languages.
+  EXPECT_EQ(rendered, 54);
   auto none = ComposeMessage(K::kOfferMade, R::kOrderer, MakeNotice("fi"));
   EXPECT_EQ(none.status().message(), "no message OFFER_MADE for ORDERER");
 }

@@ -210,6 +210,31 @@ constexpr Template kTemplates[] = {
      "The API key \"{{{key_name}}}\" expires on {{{key_date}}}. Create a new key and switch to "
      "it before then.",
      "", false},
+    // A sign-in link asked for on the sign-in page (the link is the footer's).
+    {K::kSignInLink, R::kExpert, "fi", "Kirjautumislinkki: {{{exchange_name}}}",
+     "Pyysit linkkiä, jolla kirjaudut palveluun {{{exchange_name}}}. Linkki toimii kerran ja "
+     "30 minuutin ajan. Jos et pyytänyt linkkiä, voit jättää viestin huomiotta.",
+     "", false},
+    {K::kSignInLink, R::kExpert, "sv", "Inloggningslänk: {{{exchange_name}}}",
+     "Du bad om en länk för att logga in i {{{exchange_name}}}. Länken fungerar en gång och i "
+     "30 minuter. Om du inte bad om länken kan du bortse från meddelandet.",
+     "", false},
+    {K::kSignInLink, R::kExpert, "en", "Sign-in link: {{{exchange_name}}}",
+     "You asked for a link to sign in to {{{exchange_name}}}. The link works once and for 30 "
+     "minutes. If you did not ask for it, you can ignore this message.",
+     "", false},
+    {K::kSignInLink, R::kOrderer, "fi", "Kirjautumislinkki: {{{exchange_name}}}",
+     "Pyysit linkkiä, jolla kirjaudut palveluun {{{exchange_name}}}. Linkki toimii kerran ja "
+     "30 minuutin ajan. Jos et pyytänyt linkkiä, voit jättää viestin huomiotta.",
+     "", false},
+    {K::kSignInLink, R::kOrderer, "sv", "Inloggningslänk: {{{exchange_name}}}",
+     "Du bad om en länk för att logga in i {{{exchange_name}}}. Länken fungerar en gång och i "
+     "30 minuter. Om du inte bad om länken kan du bortse från meddelandet.",
+     "", false},
+    {K::kSignInLink, R::kOrderer, "en", "Sign-in link: {{{exchange_name}}}",
+     "You asked for a link to sign in to {{{exchange_name}}}. The link works once and for 30 "
+     "minutes. If you did not ask for it, you can ignore this message.",
+     "", false},
 };
 
 const Template* TemplateFor(MessageKind kind, Recipient to, absl::string_view language) {
@@ -272,6 +297,7 @@ constexpr std::pair<MessageKind, absl::string_view> kKindNames[] = {
     {K::kTaskReminder, "TASK_REMINDER"},
     {K::kFeedbackRequest, "FEEDBACK_REQUEST"},
     {K::kKeyExpiring, "KEY_EXPIRING"},
+    {K::kSignInLink, "SIGN_IN_LINK"},
 };
 
 }  // namespace
@@ -302,7 +328,10 @@ absl::string_view RecipientName(Recipient recipient) {
   return "EXPERT";
 }
 
-bool IsUrgent(MessageKind kind) { return kind == MessageKind::kAssignmentCancelled; }
+// A cancellation, and a link the person is waiting for at the screen.
+bool IsUrgent(MessageKind kind) {
+  return kind == MessageKind::kAssignmentCancelled || kind == MessageKind::kSignInLink;
+}
 
 bool IsEssential(MessageKind kind) {
   return kind != MessageKind::kOfferReminder && kind != MessageKind::kTaskReminder &&

@@ -43,6 +43,7 @@ enum class MessageKind {
   kTaskReminder = 10,        // expert: the task is near (the exchange's lead times)
   kFeedbackRequest = 11,     // expert and orderer, after the task
   kKeyExpiring = 12,         // coordinator: an API key expires soon
+  kSignInLink = 13,          // expert or orderer: the link they asked for (urgent)
 };
 absl::string_view MessageKindName(MessageKind kind);  // "OFFER_MADE"
 // The kind named so (MessageKindName), or kUnspecified.
