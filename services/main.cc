@@ -62,6 +62,10 @@ ABSL_FLAG(std::string, smtp_password_file, "", "file holding the SMTP password")
 ABSL_FLAG(
     absl::Duration, outbox_lease, absl::Minutes(2),
     "how long a message in delivery is held; after a crash it goes again once this runs out");
+ABSL_FLAG(
+    std::string, web_base_url, "",
+    "The public address of the self-service pages (https://kokemus.example.fi): messages then "
+    "carry single-use sign-in links to the matter; empty: messages go without links");
 ABSL_FLAG(bool, smtp_require_tls, false, "send e-mail only over TLS (STARTTLS or smtps)");
 ABSL_FLAG(
     std::string, sms_url, "",
@@ -135,6 +139,7 @@ int main(int argc, char** argv) {
   options.smtp_password_file = absl::GetFlag(FLAGS_smtp_password_file);
   options.smtp.require_tls = absl::GetFlag(FLAGS_smtp_require_tls);
   options.outbox.lease = absl::GetFlag(FLAGS_outbox_lease);
+  options.outbox.web_base_url = absl::GetFlag(FLAGS_web_base_url);
   options.sms.url = absl::GetFlag(FLAGS_sms_url);
   options.sms_authorization_file = absl::GetFlag(FLAGS_sms_authorization_file);
   options.sms.content_type = absl::GetFlag(FLAGS_sms_content_type);

@@ -122,6 +122,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       &server->metrics_);
 
   server->outbox_store_ = std::make_unique<storage::OutboxStore>(*server->db_);
+  server->sign_in_store_ = std::make_unique<storage::SignInStore>(*server->db_);
   Server* raw = server.get();
   server->notifications_ =
       std::make_unique<rpc::NotificationService>(*server->outbox_store_, guard, [raw] {
@@ -190,7 +191,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       sms.authorization = std::string(absl::StripAsciiWhitespace(*authorization));
     }
     server->outbox_worker_ = std::make_unique<notify::OutboxWorker>(
-        *server->outbox_store_, notify::SmtpSender(std::move(smtp)),
+        *server->outbox_store_, *server->sign_in_store_, notify::SmtpSender(std::move(smtp)),
         notify::SmsSender(std::move(sms)),
         options.clock != nullptr ? *options.clock : domain::SystemClock(), options.outbox);
   }
@@ -215,6 +216,8 @@ void Server::Sweep(absl::Duration interval) {
     if (outbox_worker_ != nullptr && (made > 0 || (lapsed.ok() && *lapsed > 0))) {
       outbox_worker_->Wake();
     }
+    // Links a day past their expiry tell no one anything any more.
+    (void)sign_in_store_->Sweep(now - absl::Hours(24));
     lock.lock();
     sweeper_cv_.wait_for(lock, absl::ToChronoMilliseconds(interval), [this] { return stopping_; });
   }

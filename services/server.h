@@ -35,6 +35,7 @@
 #include "services/storage/order_store.h"
 #include "services/storage/outbox_store.h"
 #include "services/storage/registry_store.h"
+#include "services/storage/sign_in_store.h"
 
 namespace kokemus {
 
@@ -129,6 +130,7 @@ class Server final {
   std::unique_ptr<rpc::NotificationService> notifications_;
   std::unique_ptr<storage::ReportStore> report_store_;
   std::unique_ptr<storage::OutboxStore> outbox_store_;
+  std::unique_ptr<storage::SignInStore> sign_in_store_;
   std::unique_ptr<notify::OutboxWorker> outbox_worker_;
   std::unique_ptr<rpc::ReportService> reports_;
   std::unique_ptr<grpc::Server> server_;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -21,6 +22,7 @@
 #include "services/reference/calendar.h"
 #include "services/rpc/convert.h"
 #include "services/storage/outbox_store.h"
+#include "services/storage/sign_in_store.h"
 #include "tests/test_support.h"
 
 namespace kokemus {
@@ -81,6 +83,17 @@ class SmtpSink final {
   std::unique_ptr<testing_support::ChildProcess> process_;
 };
 
+// The token of the one sign-in link in a delivered text ("" : none).
+std::string LinkToken(const std::string& text) {
+  static const std::regex kLink("https://kokemus\\.example\\.fi/s/([A-Za-z0-9_-]+)");
+  std::smatch match;
+  if (!std::regex_search(text, match, kLink)) {
+    ADD_FAILURE() << "no sign-in link in: " << text;
+    return "";
+  }
+  return match[1];
+}
+
 class OutboxTest : public ::testing::TestWithParam<Backend> {
  protected:
   // 1.12.2026 at 10.00 Helsinki time: office hours.
@@ -97,6 +110,7 @@ class OutboxTest : public ::testing::TestWithParam<Backend> {
         options.lapse_sweep_interval = absl::Milliseconds(100);
         options.sms.url = absl::StrCat("http://127.0.0.1:", sms_port_, "/v1/sms");
         options.sms.authorization = "Bearer gw-secret";
+        options.outbox.web_base_url = "https://kokemus.example.fi/";
       }};
 
   void SetUp() override {
@@ -228,6 +242,8 @@ TEST_P(OutboxTest, AnOfferReachesTheExpertByEmailInHerLanguageWithoutHealthData)
   EXPECT_EQ(m["charset"], "utf-8");
   EXPECT_THAT(
       m["message_id"].get<std::string>(), ::testing::MatchesRegex("<[a-z0-9]+@kokemus.invalid>"));
+  // The link to the offer, made as the message went: single use, hers only.
+  const std::string token = LinkToken(m["body"]);
   EXPECT_EQ(
       m["body"],
       "Hei,\n"
@@ -243,8 +259,12 @@ TEST_P(OutboxTest, AnOfferReachesTheExpertByEmailInHerLanguageWithoutHealthData)
       "\n"
       "Vastaathan viimeistään 3.12.2026 klo 12.00.\n"
       "\n"
-      "Päijät-Hämeen kokemusasiantuntijapankki\n"
-      "Kysyttävää? pankki@example.fi\n");
+      "Avaa: https://kokemus.example.fi/s/" +
+          token +
+          "\n"
+          "\n"
+          "Päijät-Hämeen kokemusasiantuntijapankki\n"
+          "Kysyttävää? pankki@example.fi\n");
   EXPECT_TRUE(m["calendar"].is_null());
   EXPECT_THAT(m["body"].get<std::string>(), Not(HasSubstr("päihde")));
   EXPECT_THAT(m["body"].get<std::string>(), Not(HasSubstr("Mielenterveys")));
@@ -261,6 +281,23 @@ TEST_P(OutboxTest, AnOfferReachesTheExpertByEmailInHerLanguageWithoutHealthData)
   EXPECT_EQ(outbox[0].kind, "OFFER_MADE");
   EXPECT_EQ(outbox[0].resource, "exchanges/ph/orders/lyseo-dec/assignments/kaisa");
   EXPECT_EQ(m["message_id"], absl::StrCat("<", outbox[0].id, "@kokemus.invalid>"));
+  // What a coordinator can read of it holds no link, only where it went.
+  EXPECT_THAT(outbox[0].body, HasSubstr("\nAvaa: [[sign-in-link]]\n"));
+  EXPECT_THAT(outbox[0].body, Not(HasSubstr(token)));
+  EXPECT_EQ(outbox[0].link_for, "exchanges/ph/experts/kaisa");
+  {
+    auto db = storage::Database::Open(server_.database_url());
+    ASSERT_TRUE(db.ok());
+    storage::SignInStore links(**db);
+    auto grant = links.Redeem(token, clock_.Now());
+    ASSERT_TRUE(grant.ok()) << grant.status();
+    EXPECT_EQ(grant->principal.role, domain::AccessRole::kExpert);
+    EXPECT_EQ(grant->principal.expert_id, "kaisa");
+    EXPECT_EQ(grant->target, "exchanges/ph/orders/lyseo-dec/assignments/kaisa");
+    EXPECT_EQ(grant->email, "kaisa@example.fi");
+    // 72 hours from sending, and once.
+    EXPECT_EQ(links.Check(token, clock_.Now()).message(), "this sign-in link has been used");
+  }
   // Erased, she leaves no address or text behind in the outbox.
   grpc::ClientContext ctx;
   v1::EraseExpertRequest erase;
@@ -520,10 +557,14 @@ TEST_P(OutboxTest, AnExpertWhoChoseTextMessagesGetsThemThroughTheGateway) {
   EXPECT_EQ(posts[0]["content_type"], "application/json");
   const nlohmann::json body = nlohmann::json::parse(posts[0]["body"].get<std::string>());
   EXPECT_EQ(body["to"], "+358401234567");
+  const std::string token = LinkToken(body["text"]);
   EXPECT_EQ(
       body["text"],
       "Erbjudande: föreläsare eller utbildare 10.12.2026\n"
-      "Päijät-Hämeen kokemusasiantuntijapankki pankki@example.fi");
+      "https://kokemus.example.fi/s/" +
+          token +
+          "\n"
+          "Päijät-Hämeen kokemusasiantuntijapankki pankki@example.fi");
   std::vector<storage::OutboxMessage> outbox;
   for (int i = 0; i < 50; ++i) {
     outbox = Outbox();

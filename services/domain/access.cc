@@ -147,6 +147,15 @@ absl::string_view AccessRoleName(AccessRole role) {
   return "UNSPECIFIED";
 }
 
+AccessRole AccessRoleFromName(absl::string_view name) {
+  for (AccessRole r :
+       {AccessRole::kNationalAdmin, AccessRole::kCoordinator, AccessRole::kOrdererSystem,
+        AccessRole::kExpert, AccessRole::kReporter}) {
+    if (AccessRoleName(r) == name) return r;
+  }
+  return AccessRole::kUnspecified;
+}
+
 void ValidateNewKey(
     absl::string_view display_name, const Principal& p, absl::Time expire_time, absl::Time now,
     FieldViolations& v) {

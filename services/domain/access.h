@@ -73,6 +73,8 @@ absl::Status Decide(
     absl::string_view resource);
 
 absl::string_view AccessRoleName(AccessRole role);  // "COORDINATOR"
+// The role named so (AccessRoleName), or kUnspecified.
+AccessRole AccessRoleFromName(absl::string_view name);
 
 // The side a key speaks for: an ORDERER_SYSTEM key cancels and gives
 // feedback as the orderer, an EXPERT key as the expert; other roles for any

@@ -96,8 +96,8 @@ absl::Status CheckLinkUsable(absl::Time expire_time, absl::Time used_time, absl:
   return absl::OkStatus();
 }
 
-bool LinkRequestAllowed(int asked_last_hour) {
-  return asked_last_hour < kLinkRequestsPerAddressPerHour;
+bool LinkRequestAllowed(int sent_last_hour) {
+  return sent_last_hour < kLinkRequestsPerAddressPerHour;
 }
 
 std::string NormalizeEmail(absl::string_view email) {

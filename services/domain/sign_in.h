@@ -33,8 +33,9 @@ inline constexpr char kLinkPlaceholder[] = "[[sign-in-link]]";
 inline constexpr absl::Duration kRequestedLinkLifetime = absl::Minutes(30);
 inline constexpr absl::Duration kMessageLinkLifetime = absl::Hours(72);
 
-// At most this many links asked for one address per hour (a person asking
-// again is normal; a script asking for every address is not).
+// Asking for a link sends nothing once this many sign-in messages went to
+// the address within the hour (a person asking again is normal; a script
+// asking again and again is not).
 inline constexpr int kLinkRequestsPerAddressPerHour = 5;
 
 // Whether a message of `kind` to `to` links to the matter: the expert's
@@ -63,8 +64,8 @@ std::optional<LinkToken> ParseLinkToken(absl::string_view token);
 // for a link never used.
 absl::Status CheckLinkUsable(absl::Time expire_time, absl::Time used_time, absl::Time now);
 
-// Whether one more link may be asked for an address that had `asked_last_hour`.
-bool LinkRequestAllowed(int asked_last_hour);
+// Whether a link may be sent to an address that was sent `sent_last_hour`.
+bool LinkRequestAllowed(int sent_last_hour);
 
 // An e-mail address as links are looked up by it: trimmed, lower case.
 std::string NormalizeEmail(absl::string_view email);

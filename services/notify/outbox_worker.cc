@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "services/domain/notifications.h"
+#include "services/domain/sign_in.h"
 
 namespace kokemus::notify {
 namespace {
@@ -20,9 +21,10 @@ void LowerPriority() { (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::get
 }  // namespace
 
 OutboxWorker::OutboxWorker(
-    storage::OutboxStore& outbox, SmtpSender smtp, SmsSender sms, const domain::Clock& clock,
-    OutboxWorkerOptions options)
+    storage::OutboxStore& outbox, storage::SignInStore& links, SmtpSender smtp, SmsSender sms,
+    const domain::Clock& clock, OutboxWorkerOptions options)
     : outbox_(outbox),
+      links_(links),
       smtp_(std::move(smtp)),
       sms_(std::move(sms)),
       clock_(clock),
@@ -99,6 +101,34 @@ absl::Status OutboxWorker::Deliver(
   return Email(m, connection);
 }
 
+void OutboxWorker::AddLinks(
+    std::vector<storage::OutboxMessage>& batch, std::vector<absl::Status>& failed) const {
+  std::vector<storage::LinkRequest> requests;
+  std::vector<size_t> linked;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const storage::OutboxMessage& m = batch[i];
+    if (m.link_for.empty() || options_.web_base_url.empty()) continue;
+    const bool asked = m.kind == domain::MessageKindName(domain::MessageKind::kSignInLink);
+    requests.push_back(
+        {m.link_for, m.recipient, asked ? "" : m.resource,
+         asked ? domain::kRequestedLinkLifetime : domain::kMessageLinkLifetime});
+    linked.push_back(i);
+  }
+  absl::StatusOr<std::vector<std::string>> tokens = links_.Mint(requests, clock_.Now());
+  for (size_t j = 0; j < linked.size(); ++j) {
+    if (!tokens.ok()) failed[linked[j]] = absl::UnavailableError("cannot make its sign-in link");
+  }
+  size_t next = 0;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    std::string url;
+    if (next < linked.size() && linked[next] == i) {
+      if (tokens.ok()) url = domain::SignInUrl(options_.web_base_url, (*tokens)[next]);
+      ++next;
+    }
+    batch[i].body = domain::WithLink(batch[i].body, url);
+  }
+}
+
 int OutboxWorker::DeliverDue() {
   const absl::Time start = clock_.Now();
   auto due = outbox_.ClaimDue(start, options_.lease, options_.batch);
@@ -108,8 +138,10 @@ int OutboxWorker::DeliverDue() {
   }
   // The batch's messages over `senders` connections at once; the outcomes
   // in one transaction. A stop leaves the unsent ones to their lease.
-  const std::vector<storage::OutboxMessage>& batch = *due;
+  std::vector<storage::OutboxMessage>& batch = *due;
   std::vector<absl::Status> results(batch.size(), absl::CancelledError("stopping"));
+  std::vector<absl::Status> unlinked(batch.size());
+  AddLinks(batch, unlinked);
   std::atomic<size_t> next{0};
   auto send = [&](SmtpConnection& connection) {
     for (size_t i = next++; i < batch.size(); i = next++) {
@@ -117,7 +149,7 @@ int OutboxWorker::DeliverDue() {
         std::lock_guard<std::mutex> lock(mu_);
         if (stopping_) return;
       }
-      results[i] = Deliver(batch[i], connection);
+      results[i] = unlinked[i].ok() ? Deliver(batch[i], connection) : unlinked[i];
     }
   };
   std::vector<std::thread> senders;

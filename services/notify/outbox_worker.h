@@ -18,6 +18,7 @@
 #include "services/notify/sms.h"
 #include "services/notify/smtp.h"
 #include "services/storage/outbox_store.h"
+#include "services/storage/sign_in_store.h"
 
 namespace kokemus::notify {
 
@@ -26,13 +27,18 @@ struct OutboxWorkerOptions {
   absl::Duration lease = absl::Minutes(2);  // a crashed delivery's message goes again after this
   int batch = 50;                           // messages leased at a time
   int senders = 4;                          // connections sending a batch's messages at once
+  // The self-service pages' address ("https://kokemus.example.fi"): a
+  // message's sign-in link is made when it is sent. "" : messages go without
+  // links.
+  std::string web_base_url;
 };
 
 class OutboxWorker final {
  public:
+  // `links` makes the messages' sign-in links (with options.web_base_url).
   OutboxWorker(
-      storage::OutboxStore& outbox, SmtpSender smtp, SmsSender sms, const domain::Clock& clock,
-      OutboxWorkerOptions options = {});
+      storage::OutboxStore& outbox, storage::SignInStore& links, SmtpSender smtp, SmsSender sms,
+      const domain::Clock& clock, OutboxWorkerOptions options = {});
   ~OutboxWorker();  // finishes the message in hand, then stops
 
   void Wake();
@@ -43,8 +49,13 @@ class OutboxWorker final {
   absl::Status Deliver(const storage::OutboxMessage& m, SmtpConnection& connection) const;
   // Delivers one batch; returns how many were leased.
   int DeliverDue();
+  // Puts each message's sign-in link in its body (or leaves the line out);
+  // the messages whose links could not be made are marked in `failed`.
+  void AddLinks(
+      std::vector<storage::OutboxMessage>& batch, std::vector<absl::Status>& failed) const;
 
   storage::OutboxStore& outbox_;
+  storage::SignInStore& links_;
   SmtpSender smtp_;
   SmsSender sms_;
   const domain::Clock& clock_;

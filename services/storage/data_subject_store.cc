@@ -44,13 +44,15 @@ constexpr char kExpertAddresses[] =
 // The messages to an erased expert keep only that they were sent; one not yet
 // sent never goes.
 constexpr char kForgetMessages[] =
-    "UPDATE outbox SET recipient = '', subject = '', body = '', last_error = 'erased', "
+    "UPDATE outbox SET recipient = '', subject = '', body = '', link_for = '', "
+    "last_error = 'erased', "
     "state = CASE WHEN state = 'PENDING' THEN 'DEAD' ELSE state END "
     "WHERE exchange_id = :x AND recipient = :email AND recipient <> ''";
 // Messages to others about her tasks name her (the coordinator's, the
 // orderer's): their texts and calendar entries go, the rest stays.
 constexpr char kForgetMessagesAboutHer[] =
-    "UPDATE outbox SET subject = '', body = '', attachment = '', last_error = 'erased', "
+    "UPDATE outbox SET subject = '', body = '', attachment = '', link_for = '', "
+    "last_error = 'erased', "
     "state = CASE WHEN state = 'PENDING' THEN 'DEAD' ELSE state END "
     "WHERE exchange_id = :x AND resource IN (SELECT 'exchanges/' || a.exchange_id || "
     "'/orders/' || a.order_id || '/assignments/' || a.id FROM assignments a "
@@ -73,6 +75,9 @@ constexpr char kRenameCreateRequests[] =
     "UPDATE create_requests SET resource_id = :p WHERE scope = :scope AND collection = "
     "'experts' AND resource_id = :id";
 constexpr char kDeleteExpert[] = "DELETE FROM experts WHERE exchange_id = :x AND id = :id";
+// Her sign-in links, spent or not, go: none may sign anyone in as her.
+constexpr char kDeleteSignInLinks[] =
+    "DELETE FROM sign_in_links WHERE exchange_id = :x AND expert_id = :id";
 constexpr char kRetentionRules[] =
     "SELECT id, retention_months FROM exchanges WHERE retention_months > 0";
 constexpr char kOfExchange[] = " AND id = :x";
@@ -292,6 +297,7 @@ absl::StatusOr<std::string> DataSubjectStore::Erase(
       }
       return 0;
     });
+    Execute(sql, kDeleteSignInLinks, {exchange_id, expert_id});
     Execute(sql, kDeleteExpert, {exchange_id, expert_id});
     return absl::OkStatus();
   });

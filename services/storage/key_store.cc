@@ -42,16 +42,6 @@ constexpr char kKeysPageOrder[] = " ORDER BY id LIMIT :limit";
 
 absl::Status Unauthenticated() { return absl::UnauthenticatedError("invalid API key"); }
 
-domain::AccessRole ParseRole(const std::string& name) {
-  for (domain::AccessRole r :
-       {domain::AccessRole::kNationalAdmin, domain::AccessRole::kCoordinator,
-        domain::AccessRole::kOrdererSystem, domain::AccessRole::kExpert,
-        domain::AccessRole::kReporter}) {
-    if (domain::AccessRoleName(r) == name) return r;
-  }
-  return domain::AccessRole::kUnspecified;
-}
-
 struct Row {
   ApiKey key;
   std::string secret_hash;
@@ -64,7 +54,7 @@ Row ReadKey(const soci::row& row) {
   k.id = r.Text();
   k.display_name = r.Text();
   k.principal.key_id = k.id;
-  k.principal.role = ParseRole(r.Text());
+  k.principal.role = domain::AccessRoleFromName(r.Text());
   k.principal.exchange_id = r.Text();
   k.principal.organization_id = r.Text();
   k.principal.expert_id = r.Text();

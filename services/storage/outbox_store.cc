@@ -9,6 +9,7 @@
 #include "services/domain/enum_names.h"
 #include "services/domain/listing.h"
 #include "services/domain/notifications.h"
+#include "services/domain/sign_in.h"
 #include "services/domain/validation.h"
 #include "services/storage/order_rows.h"
 #include "services/storage/sql.h"
@@ -24,21 +25,30 @@ using order_rows::OrderTx;
 constexpr char kColumns[] =
     "id, exchange_id, kind, resource, recipient_kind, channel, recipient, sender_name, reply_to, "
     "language, subject, body, attachment, state, attempts, not_before, last_error, create_time, "
-    "sent_time";
+    "sent_time, link_for";
 // A message whose dedupe key exists is not made again (a reminder made by
 // two replicas at once). Messages of events use their own id as the key.
 constexpr char kInsert[] =
     "INSERT INTO outbox (id, exchange_id, kind, resource, recipient_kind, channel, recipient, "
     "sender_name, reply_to, language, subject, body, attachment, urgent, state, attempts, "
-    "not_before, lease_until, last_error, create_time, sent_time, dedupe) VALUES (:id, :x, "
-    ":kind, :resource, :rkind, :channel, :recipient, :sender, :reply, :language, :subject, :body, "
-    ":attachment, :urgent, 'PENDING', 0, :not_before, 0, '', :create_time, 0, :dedupe) "
-    "ON CONFLICT DO NOTHING";
+    "not_before, lease_until, last_error, create_time, sent_time, dedupe, link_for) VALUES (:id, "
+    ":x, :kind, :resource, :rkind, :channel, :recipient, :sender, :reply, :language, :subject, "
+    ":body, :attachment, :urgent, 'PENDING', 0, :not_before, 0, '', :create_time, 0, :dedupe, "
+    ":link_for) ON CONFLICT DO NOTHING";
 constexpr char kExpertContact[] =
     "SELECT email, phone, languages, display_name, preferred_language, notification_channel, "
     "essential_messages_only FROM experts WHERE exchange_id = :x AND id = :id";
 constexpr char kExchangeSender[] =
     "SELECT display_name, contact_email, default_language FROM exchanges WHERE id = :x";
+// Whom a sign-in link asked for `email` goes to: every expert and every
+// organization (its contact person) with the address, in any exchange.
+constexpr char kPeopleByEmail[] =
+    "SELECT exchange_id, id, 'experts', languages, preferred_language FROM experts "
+    "WHERE lower(email) = :e UNION ALL SELECT exchange_id, id, 'organizations', '[]', '' "
+    "FROM organizations WHERE lower(contact_email) = :e2";
+constexpr char kLinksAskedSince[] =
+    "SELECT COUNT(*) FROM outbox WHERE kind = 'SIGN_IN_LINK' AND recipient = :e AND "
+    "create_time >= :since";
 constexpr char kOrdererContact[] =
     "SELECT display_name, contact_email FROM organizations WHERE exchange_id = :x AND id = :id";
 // The calendar entries the recipient was sent for the resource so far: the
@@ -65,10 +75,10 @@ constexpr char kDead[] =
 constexpr char kResend[] =
     "INSERT INTO outbox (id, exchange_id, kind, resource, recipient_kind, channel, recipient, "
     "sender_name, reply_to, language, subject, body, attachment, urgent, state, attempts, "
-    "not_before, lease_until, last_error, create_time, sent_time, dedupe) SELECT :new_id, "
-    "exchange_id, kind, resource, recipient_kind, channel, recipient, sender_name, reply_to, "
-    "language, subject, body, attachment, 1, 'PENDING', 0, :now, 0, '', :now2, 0, :dedupe "
-    "FROM outbox WHERE exchange_id = :x AND id = :id";
+    "not_before, lease_until, last_error, create_time, sent_time, dedupe, link_for) SELECT "
+    ":new_id, exchange_id, kind, resource, recipient_kind, channel, recipient, sender_name, "
+    "reply_to, language, subject, body, attachment, 1, 'PENDING', 0, :now, 0, '', :now2, 0, "
+    ":dedupe, link_for FROM outbox WHERE exchange_id = :x AND id = :id";
 // ListMessages: newest first, keyset cursor "create_time/id".
 constexpr char kMessagesOfExchange[] = " WHERE exchange_id = :x";
 constexpr char kMessagesAfter[] = " AND (create_time < :t OR (create_time = :t2 AND id < :id))";
@@ -133,6 +143,7 @@ OutboxMessage ReadMessage(const soci::row& row) {
   m.last_error = r.Text();
   m.create_time = r.Time();
   m.sent_time = r.Time();
+  m.link_for = r.Text();
   return m;
 }
 
@@ -254,7 +265,8 @@ std::optional<Address> AddressOf(const Parties& p, Recipient to, MessageKind kin
 bool Insert(
     soci::session& sql, const std::string& exchange_id, Addressed m, const std::string& resource,
     const Address& address, const domain::Exchange& exchange, const domain::MessageText& text,
-    const std::string& attachment, absl::Time now, std::string dedupe = "") {
+    const std::string& attachment, absl::Time now, std::string dedupe = "",
+    const std::string& link_for = "") {
   const std::string id = domain::GenerateId();
   if (dedupe.empty()) dedupe = id;
   const bool urgent = domain::IsUrgent(m.kind);
@@ -265,7 +277,8 @@ bool Insert(
               std::string(domain::RecipientName(m.to)), address.channel, address.to,
               exchange.display_name, exchange.contact_email, address.language, text.subject,
               text.body, attachment, static_cast<long long>(urgent ? 1 : 0),
-              Micros(domain::NextSendTime(now, urgent, quiet)), Micros(now), dedupe}) == 1;
+              Micros(domain::NextSendTime(now, urgent, quiet)), Micros(now), dedupe, link_for}) ==
+         1;
 }
 
 // The task's messages `messages` to whom they are for; the count written.
@@ -285,6 +298,15 @@ absl::StatusOr<int> EnqueueTask(
     notice.language = address->language;
     notice.lead_hours = lead_hours;
     if (m.to != Recipient::kExpert) notice.expert_name = parties.expert.display_name;
+    // The link to the matter is made when the message goes (domain/sign_in.h).
+    std::string link_for;
+    if (domain::CarriesLink(m.kind, m.to)) {
+      notice.link = domain::kLinkPlaceholder;
+      link_for =
+          m.to == Recipient::kExpert
+              ? domain::ChildResourceName(a.exchange_id, "experts", a.expert_id)
+              : domain::ChildResourceName(a.exchange_id, "organizations", order.organization_id);
+    }
     auto text = domain::ComposeMessage(m.kind, m.to, notice);
     if (!text.ok()) return text.status();
     if (address->channel == "SMS") text->body = domain::SmsText(*text, notice);
@@ -305,7 +327,8 @@ absl::StatusOr<int> EnqueueTask(
     }
     if (Insert(
             sql, a.exchange_id, m, resource, *address, parties.exchange, *text, attachment, now,
-            dedupe.empty() ? "" : absl::StrCat(dedupe, ":", domain::RecipientName(m.to)))) {
+            dedupe.empty() ? "" : absl::StrCat(dedupe, ":", domain::RecipientName(m.to)),
+            link_for)) {
       ++written;
     }
   }
@@ -350,6 +373,50 @@ absl::Status OutboxStore::EnqueueContractReady(
     soci::session& sql, const domain::Assignment& a, const domain::Order& order, absl::Time now) {
   return EnqueueTask(sql, {{MessageKind::kContractReady, Recipient::kExpert}}, a, order, now)
       .status();
+}
+
+absl::Status OutboxStore::RequestSignInLink(absl::string_view email, absl::Time now) {
+  const std::string address = domain::NormalizeEmail(email);
+  if (address.empty() || address.size() > 254) return absl::OkStatus();
+  return db_.Write([&](soci::session& sql) -> absl::Status {
+    if (!domain::LinkRequestAllowed(static_cast<int>(
+            Count(sql, kLinksAskedSince, {address, Micros(now - absl::Hours(1))})))) {
+      return absl::OkStatus();  // the same answer; nothing more is sent
+    }
+    struct Person {
+      std::string exchange_id, id, collection;
+      domain::Expert expert;
+    };
+    const std::vector<Person> people =
+        Query<Person>(sql, kPeopleByEmail, {address, address}, [](const soci::row& row) {
+          RowReader r(row);
+          Person p;
+          p.exchange_id = r.Text();
+          p.id = r.Text();
+          p.collection = r.Text();
+          for (const auto& language : r.JsonValue()) p.expert.languages.push_back(language);
+          p.expert.preferred_language = r.Text();
+          return p;
+        });
+    for (const Person& p : people) {
+      domain::Exchange exchange;
+      ReadExchange(sql, p.exchange_id, exchange);
+      const bool expert = p.collection == "experts";
+      const Addressed m{
+          MessageKind::kSignInLink, expert ? Recipient::kExpert : Recipient::kOrderer};
+      domain::Notice notice;
+      notice.language = domain::MessageLanguage(p.expert, exchange);
+      notice.exchange_name = exchange.display_name;
+      notice.link = domain::kLinkPlaceholder;
+      auto text = domain::ComposeMessage(m.kind, m.to, notice);
+      if (!text.ok()) return text.status();
+      const std::string person = domain::ChildResourceName(p.exchange_id, p.collection, p.id);
+      Insert(
+          sql, p.exchange_id, m, person, Address{"EMAIL", address, notice.language}, exchange,
+          *text, "", now, "", person);
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<int> OutboxStore::EnqueueScheduled(absl::Time now, int limit) {

@@ -47,6 +47,9 @@ struct OutboxMessage {
   std::string last_error;
   absl::Time create_time = absl::UnixEpoch();
   absl::Time sent_time = absl::UnixEpoch();
+  // Whom the body's sign-in link signs in ("exchanges/x/experts/y" or
+  // ".../organizations/y"); "" : the body has no link.
+  std::string link_for;
 };
 
 // The filter fields of ListMessages: state, kind, recipient_kind, resource.
@@ -70,6 +73,13 @@ class OutboxStore final {
   static absl::Status EnqueueContractReady(
       soci::session& sql, const domain::Assignment& assignment, const domain::Order& order,
       absl::Time now);
+
+  // Queues a sign-in link (SIGN_IN_LINK, urgent) to every expert and every
+  // organization's contact person whose address is `email`, in any
+  // exchange, unless the address already asked
+  // domain::kLinkRequestsPerAddressPerHour times in the last hour. OK
+  // whether or not anyone has the address: the asker learns nothing.
+  absl::Status RequestSignInLink(absl::string_view email, absl::Time now);
 
   // Makes the time-based messages due at `now`, each once: task reminders,
   // reminders of offers about to lapse, warnings of keys about to expire (the
