@@ -124,8 +124,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->outbox_store_ = std::make_unique<storage::OutboxStore>(*server->db_);
   server->sign_in_store_ = std::make_unique<storage::SignInStore>(*server->db_);
   Server* raw = server.get();
-  server->notifications_ =
-      std::make_unique<rpc::NotificationService>(*server->outbox_store_, guard, [raw] {
+  server->event_store_ = std::make_unique<storage::EventStore>(*server->db_);
+  server->notifications_ = std::make_unique<rpc::NotificationService>(
+      *server->outbox_store_, *server->event_store_, guard, [raw] {
         if (raw->outbox_worker_ != nullptr) raw->outbox_worker_->Wake();
       });
   server->report_store_ = std::make_unique<storage::ReportStore>(*server->db_);
@@ -235,6 +236,7 @@ void Server::Shutdown(absl::Duration grace) {
   // Probes see NOT_SERVING before the listener closes.
   if (health_server_) health_server_->GetHealthCheckService()->Shutdown();
   server_->GetHealthCheckService()->Shutdown();  // every service NOT_SERVING
+  notifications_->StopWatches();                 // event streams end (OK) at once
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
   if (health_server_) {

@@ -31,6 +31,7 @@
 #include "services/rpc/report_service.h"
 #include "services/storage/assignment_store.h"
 #include "services/storage/database.h"
+#include "services/storage/event_store.h"
 #include "services/storage/fee_schedule_store.h"
 #include "services/storage/order_store.h"
 #include "services/storage/outbox_store.h"
@@ -131,6 +132,7 @@ class Server final {
   std::unique_ptr<storage::ReportStore> report_store_;
   std::unique_ptr<storage::OutboxStore> outbox_store_;
   std::unique_ptr<storage::SignInStore> sign_in_store_;
+  std::unique_ptr<storage::EventStore> event_store_;
   std::unique_ptr<notify::OutboxWorker> outbox_worker_;
   std::unique_ptr<rpc::ReportService> reports_;
   std::unique_ptr<grpc::Server> server_;

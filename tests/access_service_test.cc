@@ -272,6 +272,7 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
               r.set_name("exchanges/ph/notificationSettings")),
           RPC(NotificationService, UpdateNotificationSettings, "NPPP",
               r.mutable_notification_settings()->set_name("exchanges/ph/notificationSettings")),
+          STREAM(NotificationService, WatchEvents, "NNNP", r.set_parent("exchanges/ph")),
     };
   }
 
@@ -349,7 +350,7 @@ TEST_P(AccessServiceTest, EveryRpcRefusesMissingBadRevokedAndExpiredKeysAndOther
     }
   }
   EXPECT_EQ(covered, served);
-  EXPECT_EQ(covered.size(), 64u);
+  EXPECT_EQ(covered.size(), 65u);
 
   // The objects are real: ph's coordinator reads them.
   const Channel ph = As(Key(AccessRole::kCoordinator, "ph"));

@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/domain/enum_names.h"
+#include "services/domain/events.h"
 #include "services/reference/calendar.h"
 
 namespace kokemus::domain {
@@ -354,6 +355,23 @@ TEST(Notifications, RetriesBackOffToAnHourAndMessageIdsAreStable) {
   EXPECT_EQ(MessageIdFor("abc123"), "<abc123@kokemus.invalid>");
   EXPECT_EQ(MessageKindName(MessageKind::kOfferMade), "OFFER_MADE");
   EXPECT_EQ(MessageKindName(MessageKind::kAssignmentCancelled), "ASSIGNMENT_CANCELLED");
+}
+
+TEST(Events, CursorsAreSequenceNumbersAndNothingElse) {
+  EXPECT_EQ(*ParseEventCursor("", "after"), 0);
+  EXPECT_EQ(*ParseEventCursor("42", "after"), 42);
+  EXPECT_EQ(FormatEventCursor(42), "42");
+  for (const char* bad : {"-1", "042", "4 2", "abc", "99999999999999999999", "1e3"}) {
+    auto parsed = ParseEventCursor(bad, "after");
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(
+        ViolationsOf(parsed.status()).at(0).description,
+        absl::StrCat("\"", bad, "\" is not a cursor of this stream"));
+  }
+  EXPECT_TRUE(IsEvent(AssignmentState::kUnspecified, AssignmentState::kOffered));
+  EXPECT_TRUE(IsEvent(AssignmentState::kOffered, AssignmentState::kLapsed));
+  EXPECT_FALSE(IsEvent(AssignmentState::kConfirmed, AssignmentState::kConfirmed));
+  EXPECT_EQ(EventKindFromName(EventKindName(EventKind::kContractReady)), EventKind::kContractReady);
 }
 
 }  // namespace

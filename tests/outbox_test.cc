@@ -868,6 +868,97 @@ TEST_P(OutboxCrashTest, NoMessageIsLostWhenTheServerIsKilled) {
   server->Wait();
 }
 
+// One watch of the exchange's events as the key's holder, until `n` came or
+// the stream ended.
+struct Watched {
+  std::vector<v1::Event> events;
+  grpc::Status status;
+};
+Watched Watch(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& after, size_t n,
+    absl::Duration deadline = absl::Milliseconds(2500)) {
+  auto notify = v1::NotificationService::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  v1::WatchEventsRequest req;
+  req.set_parent("exchanges/ph");
+  req.set_after(after);
+  auto reader = notify->WatchEvents(&ctx, req);
+  Watched w;
+  v1::WatchEventsResponse resp;
+  while (w.events.size() < n && reader->Read(&resp)) {
+    for (const v1::Event& e : resp.events()) w.events.push_back(e);
+  }
+  if (w.events.size() >= n) ctx.TryCancel();
+  w.status = reader->Finish();
+  return w;
+}
+
+std::vector<std::string> Described(const std::vector<v1::Event>& events) {
+  std::vector<std::string> out;
+  for (const v1::Event& e : events) {
+    out.push_back(absl::StrCat(
+        v1::Event::Kind_Name(e.kind()), " ", e.assignment(), " ",
+        v1::Assignment::State_Name(e.assignment_state())));
+  }
+  return out;
+}
+
+TEST_P(OutboxTest, RegionalSystemsWatchEventsFromACursorWithinTheirAccess) {
+  testing_support::CreateOrganization(server_.registry(), "ph", "muu");
+  OrderAndOffer("lyseo-dec");
+  {
+    grpc::ClientContext ctx;
+    v1::AcceptAssignmentRequest req;
+    req.set_name("exchanges/ph/orders/lyseo-dec/assignments/kaisa");
+    v1::AcceptAssignmentResponse resp;
+    grpc::Status s = orders_->AcceptAssignment(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  const std::string a = "exchanges/ph/orders/lyseo-dec/assignments/kaisa";
+  // The coordinator's watch ends (OK) before its deadline, with both moves.
+  Watched all = Watch(server_.channel(), "", 100);
+  EXPECT_TRUE(all.status.ok()) << all.status.error_message();
+  EXPECT_THAT(
+      Described(all.events), ::testing::ElementsAre(
+                                 "KIND_ASSIGNMENT_CHANGED " + a + " STATE_OFFERED",
+                                 "KIND_ASSIGNMENT_CHANGED " + a + " STATE_ACCEPTED"));
+  ASSERT_EQ(all.events.size(), 2u);
+  EXPECT_EQ(all.events[0].order(), "exchanges/ph/orders/lyseo-dec");
+  EXPECT_EQ(rpc::FromProto(all.events[0].time()), Helsinki(2026, 12, 1, 10, 0));
+  // From a cursor: only what came after it.
+  Watched rest = Watch(server_.channel(), all.events[0].cursor(), 100);
+  EXPECT_THAT(
+      Described(rest.events),
+      ::testing::ElementsAre("KIND_ASSIGNMENT_CHANGED " + a + " STATE_ACCEPTED"));
+  // An orderer system sees its organization's, an expert her own.
+  auto as = [&](domain::AccessRole role, const std::string& org, const std::string& expert) {
+    return testing_support::KeyChannel(
+        server_.address(), server_.keys().Make(role, "ph", org, expert));
+  };
+  EXPECT_EQ(Watch(as(domain::AccessRole::kOrdererSystem, "lyseo", ""), "", 100).events.size(), 2u);
+  EXPECT_EQ(Watch(as(domain::AccessRole::kOrdererSystem, "muu", ""), "", 100).events.size(), 0u);
+  EXPECT_EQ(Watch(as(domain::AccessRole::kExpert, "", "kaisa"), "", 100).events.size(), 2u);
+  // A watch in progress gets a new event as it commits.
+  Watched live;
+  std::thread watcher(
+      [&] { live = Watch(server_.channel(), all.events[1].cursor(), 1, absl::Seconds(10)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  OrderAndOffer("lyseo-jan");
+  watcher.join();
+  EXPECT_THAT(
+      Described(live.events),
+      ::testing::ElementsAre(
+          "KIND_ASSIGNMENT_CHANGED exchanges/ph/orders/lyseo-jan/assignments/kaisa "
+          "STATE_OFFERED"));
+  EXPECT_EQ(live.status.error_code(), grpc::StatusCode::CANCELLED);  // the test hung up
+  Watched bad = Watch(server_.channel(), "1; DROP TABLE events", 1);
+  EXPECT_EQ(bad.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      bad.status.error_message(),
+      "invalid request: after: \"1; DROP TABLE events\" is not a cursor of this stream");
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Db, OutboxTest, testing_support::kAllBackends, testing_support::BackendName);
 

@@ -94,6 +94,9 @@ std::vector<MethodRule> BuildRules() {
       {"NotificationService/ResendMessage", C, false, Own::kNone, Own::kNone, true},
       {"NotificationService/GetNotificationSettings", C, false, Own::kNone, Own::kNone, false},
       {"NotificationService/UpdateNotificationSettings", C, false, Own::kNone, Own::kNone, false},
+      // Events are names and states: an orderer system's of its organization,
+      // an expert's of her own tasks.
+      {"NotificationService/WatchEvents", C | O | E, false, Own::kOrganization, Own::kSelf, false},
   };
   // Keys and the audit log: the national administrator's across exchanges,
   // a coordinator's for their exchange. Key changes are audited too.

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "services/domain/events.h"
 #include "services/domain/listing.h"
 #include "services/domain/notifications.h"
 #include "services/domain/validation.h"
@@ -197,6 +198,66 @@ grpc::Status NotificationService::UpdateNotificationSettings(
         if (!stored.ok()) return stored.status();
         *response->mutable_notification_settings() =
             SettingsToProto(*exchange_id, *stored, revision);
+        return absl::OkStatus();
+      });
+}
+
+void NotificationService::StopWatches() {
+  {
+    std::lock_guard<std::mutex> lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+}
+
+static_assert(
+    static_cast<int>(domain::EventKind::kContractReady) == v1::Event::KIND_CONTRACT_READY);
+static_assert(
+    static_cast<int>(domain::EventKind::kAssignmentChanged) == v1::Event::KIND_ASSIGNMENT_CHANGED);
+
+grpc::Status NotificationService::WatchEvents(
+    grpc::ServerContext* context, const v1::WatchEventsRequest* request,
+    grpc::ServerWriter<v1::WatchEventsResponse>* writer) {
+  return guard_.RunStreaming(
+      context, "NotificationService/WatchEvents", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
+        if (!exchange_id.ok()) return exchange_id.status();
+        auto after = domain::ParseEventCursor(request->after(), "after");
+        if (!after.ok()) return after.status();
+        storage::EventScope scope;
+        if (caller.organization_only()) scope.organization_id = caller.principal().organization_id;
+        if (caller.self_only()) scope.expert_id = caller.principal().expert_id;
+        // Until shortly before the deadline (then OK: call again from the
+        // last cursor), the caller leaves, or the server stops.
+        const absl::Time end = caller.deadline() - domain::kWatchEndsBeforeDeadline;
+        int64_t cursor = *after;
+        while (!context->IsCancelled() && absl::Now() < end) {
+          auto events = events_.After(*exchange_id, cursor, scope, domain::kEventsPerResponse);
+          if (!events.ok()) return events.status();
+          if (!events->empty()) {
+            v1::WatchEventsResponse response;
+            for (const storage::StoredEvent& e : *events) {
+              v1::Event* out = response.add_events();
+              out->set_cursor(domain::FormatEventCursor(e.seq));
+              out->set_kind(static_cast<v1::Event::Kind>(e.kind));
+              out->set_assignment(e.assignment);
+              out->set_order(e.order);
+              out->set_assignment_state(static_cast<v1::Assignment::State>(e.state));
+              *out->mutable_time() = ToProto(e.time);
+              cursor = e.seq;
+            }
+            if (!writer->Write(response)) return absl::OkStatus();  // the caller left
+            if (static_cast<int>(events->size()) == domain::kEventsPerResponse) continue;
+          }
+          std::unique_lock<std::mutex> lock(stop_mu_);
+          const absl::Duration wait = std::min(domain::kEventPoll, end - absl::Now());
+          if (stop_cv_.wait_for(
+                  lock, absl::ToChronoMilliseconds(std::max(wait, absl::ZeroDuration())),
+                  [this] { return stopping_; })) {
+            break;
+          }
+        }
         return absl::OkStatus();
       });
 }

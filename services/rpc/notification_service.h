@@ -1,16 +1,20 @@
 // kokemus.v1.NotificationService: the coordinator's view of what was sent to
 // whom (the outbox), resending a message, and the exchange's reminder
-// settings. Message reads are audited (they name people).
+// settings. Message reads are audited (they name people). WatchEvents streams
+// the exchange's events to regional systems, within their access.
 //
 //   NotificationService service(outbox, guard);
 //   builder.RegisterService(&service);
 #ifndef KOKEMUS_SERVICES_RPC_NOTIFICATION_SERVICE_H_
 #define KOKEMUS_SERVICES_RPC_NOTIFICATION_SERVICE_H_
 
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 
 #include "kokemus/v1/notification_service.grpc.pb.h"
 #include "services/rpc/access_guard.h"
+#include "services/storage/event_store.h"
 #include "services/storage/outbox_store.h"
 
 namespace kokemus::rpc {
@@ -19,8 +23,9 @@ class NotificationService final : public v1::NotificationService::Service {
  public:
   // `resent` is called after a resend (to wake the delivery worker); may be empty.
   NotificationService(
-      storage::OutboxStore& outbox, AccessGuard& guard, std::function<void()> resent = {})
-      : outbox_(outbox), guard_(guard), resent_(std::move(resent)) {}
+      storage::OutboxStore& outbox, storage::EventStore& events, AccessGuard& guard,
+      std::function<void()> resent = {})
+      : outbox_(outbox), events_(events), guard_(guard), resent_(std::move(resent)) {}
 
   grpc::Status ListMessages(
       grpc::ServerContext*, const v1::ListMessagesRequest*, v1::ListMessagesResponse*) override;
@@ -34,9 +39,19 @@ class NotificationService final : public v1::NotificationService::Service {
   grpc::Status UpdateNotificationSettings(
       grpc::ServerContext*, const v1::UpdateNotificationSettingsRequest*,
       v1::UpdateNotificationSettingsResponse*) override;
+  grpc::Status WatchEvents(
+      grpc::ServerContext*, const v1::WatchEventsRequest*,
+      grpc::ServerWriter<v1::WatchEventsResponse>*) override;
+
+  // Ends the watches in progress (OK) and refuses none: at shutdown.
+  void StopWatches();
 
  private:
   storage::OutboxStore& outbox_;
+  storage::EventStore& events_;
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;  // guarded by stop_mu_
   AccessGuard& guard_;
   std::function<void()> resent_;
 };

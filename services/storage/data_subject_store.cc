@@ -75,6 +75,9 @@ constexpr char kRenameCreateRequests[] =
     "UPDATE create_requests SET resource_id = :p WHERE scope = :scope AND collection = "
     "'experts' AND resource_id = :id";
 constexpr char kDeleteExpert[] = "DELETE FROM experts WHERE exchange_id = :x AND id = :id";
+// Events name experts by id only; hers now name the pseudonym.
+constexpr char kPseudonymizeEvents[] =
+    "UPDATE events SET expert_id = :pseudonym WHERE exchange_id = :x AND expert_id = :id";
 // Her sign-in links, spent or not, go: none may sign anyone in as her.
 constexpr char kDeleteSignInLinks[] =
     "DELETE FROM sign_in_links WHERE exchange_id = :x AND expert_id = :id";
@@ -298,6 +301,7 @@ absl::StatusOr<std::string> DataSubjectStore::Erase(
       return 0;
     });
     Execute(sql, kDeleteSignInLinks, {exchange_id, expert_id});
+    Execute(sql, kPseudonymizeEvents, {pseudonym, exchange_id, expert_id});
     Execute(sql, kDeleteExpert, {exchange_id, expert_id});
     return absl::OkStatus();
   });

@@ -11,6 +11,7 @@
 #include "services/domain/notifications.h"
 #include "services/domain/sign_in.h"
 #include "services/domain/validation.h"
+#include "services/storage/event_store.h"
 #include "services/storage/order_rows.h"
 #include "services/storage/sql.h"
 
@@ -365,12 +366,16 @@ const std::vector<domain::FilterField>& MessageFilterFields() {
 absl::Status OutboxStore::EnqueueChange(
     soci::session& sql, domain::AssignmentState from, const domain::Assignment& a,
     const domain::Order& order, absl::Time now) {
+  if (domain::IsEvent(from, a.state)) {
+    EventStore::Record(sql, domain::EventKind::kAssignmentChanged, a, order, now);
+  }
   return EnqueueTask(sql, domain::MessagesForChange(from, a.state, a.cancelled_by), a, order, now)
       .status();
 }
 
 absl::Status OutboxStore::EnqueueContractReady(
     soci::session& sql, const domain::Assignment& a, const domain::Order& order, absl::Time now) {
+  EventStore::Record(sql, domain::EventKind::kContractReady, a, order, now);
   return EnqueueTask(sql, {{MessageKind::kContractReady, Recipient::kExpert}}, a, order, now)
       .status();
 }

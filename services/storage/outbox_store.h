@@ -60,16 +60,15 @@ class OutboxStore final {
   explicit OutboxStore(Database& db) : db_(db) {}
 
   // Inside the write transaction of an assignment's move from `from` to its
-  // state: the messages the move makes (domain::MessagesForChange), each in
-  // its recipient's language, not before quiet hours end unless urgent, a
-  // calendar entry with a confirmation and its cancellation. Nothing for a
-  // recipient without an address, or a non-essential message to an expert
-  // who wants only essential ones.
+  // state: its event (EventStore) and the messages the move makes (domain::MessagesForChange), each
+  // in its recipient's language, not before quiet hours end unless urgent, a calendar entry with a
+  // confirmation and its cancellation. Nothing for a recipient without an address, or a
+  // non-essential message to an expert who wants only essential ones.
   static absl::Status EnqueueChange(
       soci::session& sql, domain::AssignmentState from, const domain::Assignment& assignment,
       const domain::Order& order, absl::Time now);
-  // Inside the transaction that makes an assignment's contract: the expert is
-  // asked to accept it.
+  // Inside the transaction that makes an assignment's contract: its event,
+  // and the expert is asked to accept it.
   static absl::Status EnqueueContractReady(
       soci::session& sql, const domain::Assignment& assignment, const domain::Order& order,
       absl::Time now);
