@@ -321,6 +321,28 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
       "kokemusctl: invalid argument: notification_settings.offer_reminder_hours: must be 0 "
       "(none) to 336 hours (14 days)\n");
 
+  // The assignment's moves, as a regional system follows them.
+  auto states_of_a1 = [](const nlohmann::json& events) {
+    std::vector<std::string> states;
+    for (const auto& e : events["events"]) {
+      if (e["assignment"] == "exchanges/ph/orders/o1/assignments/a1") {
+        states.push_back(e["assignmentState"]);
+      }
+    }
+    return states;
+  };
+  auto events = ok({"notify", "events", "--exchange", "ph"});
+  EXPECT_THAT(
+      states_of_a1(events),
+      ::testing::ElementsAre("STATE_OFFERED", "STATE_ACCEPTED", "STATE_CONFIRMED"));
+  std::string offered_cursor;
+  for (const auto& e : events["events"]) {
+    if (e["assignmentState"] == "STATE_OFFERED") offered_cursor = e["cursor"];
+  }
+  EXPECT_THAT(
+      states_of_a1(ok({"notify", "events", "--exchange", "ph", "--after", offered_cursor})),
+      ::testing::ElementsAre("STATE_ACCEPTED", "STATE_CONFIRMED"));
+
   // The contract as a PDF file, and the privacy notice as text.
   const std::string pdf_path = testing_support::MakeTempDir() + "/contract.pdf";
   auto contract =

@@ -42,6 +42,7 @@ const absl::string_view kUsage =
     "  notify        list [--state pending|sent|dead] [--kind K] [--about ORDER[/ASSIGNMENT]]\n"
     "                show|resend MESSAGE; settings [--task-reminder-hours 168,24]\n"
     "                [--offer-reminder-hours H] [--key-warning-days D] [--quiet-hours 21-8]\n"
+    "                events [--after CURSOR] [--follow]\n"
     "  key           create --role R --display-name N [--expires-in 90d] [--organization O]\n"
     "                       [--expert E]  (--exchange - : a national key); list; revoke ID;\n"
     "                whoami\n"
@@ -72,6 +73,10 @@ Command Parse(const std::vector<std::string>& args) {
     }
     if (arg == "--plaintext") {
       c.plaintext = true;
+      continue;
+    }
+    if (arg == "--follow") {
+      c.follow = true;
       continue;
     }
     if (arg == "-o") {

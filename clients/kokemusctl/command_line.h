@@ -35,6 +35,7 @@ struct Command {
   std::string filter;
   int page_size = 0;
   bool all_pages = false;
+  bool follow = false;  // --follow: keep watching (notify events)
   std::string etag;
   std::string request_id;
   std::string output_file;  // -o: where a document goes

@@ -1,4 +1,4 @@
-// notify list|show|resend, notify settings.
+// notify list|show|resend, notify settings, notify events.
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -90,9 +90,42 @@ int Settings(Session& s) {
   return s.Show(&N::UpdateNotificationSettings, update);
 }
 
+// The exchange's events after --after: what is there now (one short watch),
+// or with --follow every event as it comes, until interrupted.
+int Events(Session& s) {
+  v1::WatchEventsRequest req;
+  req.set_parent(s.Parent());
+  req.set_after(s.TakeFlag("after").value_or(""));
+  const bool follow = s.command().follow;
+  s.RequireNoMoreFlags();
+  const std::vector<std::string> columns = {
+      "cursor", "kind", "assignment", "assignment_state", "time"};
+  v1::WatchEventsResponse all;
+  do {
+    auto ctx = s.Context();
+    // A watch ends a second before its deadline: 2 s shows what is there.
+    if (!follow) ctx->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+    auto reader = s.stub<N>().WatchEvents(ctx.get(), req);
+    v1::WatchEventsResponse response;
+    while (reader->Read(&response)) {
+      if (response.events().empty()) continue;
+      req.set_after(response.events(response.events_size() - 1).cursor());
+      if (follow) {
+        s.Print(response, [&] { s.Table(response, "events", columns); });
+        s.out().flush();
+      } else {
+        all.MergeFrom(response);
+      }
+    }
+    if (grpc::Status status = reader->Finish(); !status.ok()) throw RpcFailed{std::move(status)};
+  } while (follow);
+  return s.Print(all, [&] { s.Table(all, "events", columns); });
+}
+
 }  // namespace
 
 int NotifyCommand(Session& s) {
+  if (s.verb() == "events") return Events(s);
   if (s.verb() == "list") return List(s);
   if (s.verb() == "settings") return Settings(s);
   if (s.verb() == "show" || s.verb() == "resend") {
@@ -107,7 +140,7 @@ int NotifyCommand(Session& s) {
     req.set_name(name);
     return s.Show(&N::ResendMessage, req);
   }
-  throw UsageError{"notify verbs: list, show, resend, settings"};
+  throw UsageError{"notify verbs: list, show, resend, settings, events"};
 }
 
 }  // namespace kokemus::cli
