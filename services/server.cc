@@ -125,8 +125,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->sign_in_store_ = std::make_unique<storage::SignInStore>(*server->db_);
   Server* raw = server.get();
   server->event_store_ = std::make_unique<storage::EventStore>(*server->db_);
+  server->webhook_store_ = std::make_unique<storage::WebhookStore>(*server->db_);
   server->notifications_ = std::make_unique<rpc::NotificationService>(
-      *server->outbox_store_, *server->event_store_, guard, [raw] {
+      *server->outbox_store_, *server->event_store_, *server->webhook_store_, guard, [raw] {
         if (raw->outbox_worker_ != nullptr) raw->outbox_worker_->Wake();
       });
   server->report_store_ = std::make_unique<storage::ReportStore>(*server->db_);
@@ -196,6 +197,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         notify::SmsSender(std::move(sms)),
         options.clock != nullptr ? *options.clock : domain::SystemClock(), options.outbox);
   }
+  server->webhook_worker_ = std::make_unique<notify::WebhookWorker>(
+      *server->webhook_store_, *server->event_store_,
+      options.clock != nullptr ? *options.clock : domain::SystemClock(), options.webhooks);
   const absl::Duration interval = options.lapse_sweep_interval;
   server->sweeper_ = std::thread([raw, interval] { raw->Sweep(interval); });
   return server;
@@ -245,6 +249,7 @@ void Server::Shutdown(absl::Duration grace) {
   }
   // The message in hand finishes; the rest wait in the outbox.
   outbox_worker_.reset();
+  webhook_worker_.reset();
 }
 
 Server::~Server() {

@@ -19,6 +19,7 @@
 #include "grpcpp/server.h"
 #include "services/notify/outbox_worker.h"
 #include "services/notify/smtp.h"
+#include "services/notify/webhook_worker.h"
 #include "services/observability/metrics.h"
 #include "services/observability/metrics_http.h"
 #include "services/rpc/access_guard.h"
@@ -37,6 +38,7 @@
 #include "services/storage/outbox_store.h"
 #include "services/storage/registry_store.h"
 #include "services/storage/sign_in_store.h"
+#include "services/storage/webhook_store.h"
 
 namespace kokemus {
 
@@ -82,6 +84,7 @@ struct ServerOptions {
   notify::SmsOptions sms;
   std::string sms_authorization_file;
   notify::OutboxWorkerOptions outbox;
+  notify::WebhookWorkerOptions webhooks;
 };
 
 // The operator's first key: a national administrator's API key made straight
@@ -133,6 +136,8 @@ class Server final {
   std::unique_ptr<storage::OutboxStore> outbox_store_;
   std::unique_ptr<storage::SignInStore> sign_in_store_;
   std::unique_ptr<storage::EventStore> event_store_;
+  std::unique_ptr<storage::WebhookStore> webhook_store_;
+  std::unique_ptr<notify::WebhookWorker> webhook_worker_;
   std::unique_ptr<notify::OutboxWorker> outbox_worker_;
   std::unique_ptr<rpc::ReportService> reports_;
   std::unique_ptr<grpc::Server> server_;

@@ -273,6 +273,9 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
           RPC(NotificationService, UpdateNotificationSettings, "NPPP",
               r.mutable_notification_settings()->set_name("exchanges/ph/notificationSettings")),
           STREAM(NotificationService, WatchEvents, "NNNP", r.set_parent("exchanges/ph")),
+          RPC(NotificationService, CreateWebhook, "NNPP", r.set_parent("exchanges/ph")),
+          RPC(NotificationService, ListWebhooks, "NNPP", r.set_parent("exchanges/ph")),
+          RPC(NotificationService, DeleteWebhook, "NNPP", r.set_name("exchanges/ph/webhooks/w1")),
     };
   }
 
@@ -350,7 +353,7 @@ TEST_P(AccessServiceTest, EveryRpcRefusesMissingBadRevokedAndExpiredKeysAndOther
     }
   }
   EXPECT_EQ(covered, served);
-  EXPECT_EQ(covered.size(), 65u);
+  EXPECT_EQ(covered.size(), 68u);
 
   // The objects are real: ph's coordinator reads them.
   const Channel ph = As(Key(AccessRole::kCoordinator, "ph"));

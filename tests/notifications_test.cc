@@ -5,6 +5,7 @@
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/domain/digest.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/events.h"
 #include "services/reference/calendar.h"
@@ -372,6 +373,36 @@ TEST(Events, CursorsAreSequenceNumbersAndNothingElse) {
   EXPECT_TRUE(IsEvent(AssignmentState::kOffered, AssignmentState::kLapsed));
   EXPECT_FALSE(IsEvent(AssignmentState::kConfirmed, AssignmentState::kConfirmed));
   EXPECT_EQ(EventKindFromName(EventKindName(EventKind::kContractReady)), EventKind::kContractReady);
+}
+
+TEST(Events, WebhooksAreSignedAndGoToHttpsOrThisMachine) {
+  // RFC 4231 test case 2.
+  EXPECT_EQ(
+      HmacSha256Hex("Jefe", "what do ya want for nothing?"),
+      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(
+      WebhookSignature("Jefe", 1800000000, "{}"), "v1=" + HmacSha256Hex("Jefe", "1800000000.{}"));
+  for (const char* good :
+       {"https://integraatio.phhyky.fi/kokemus", "https://x.fi:8443/a?b=c",
+        "http://127.0.0.1:9000/h", "http://localhost/h", "http://[::1]:80/h"}) {
+    EXPECT_TRUE(ValidateWebhookUrl(good, "webhook.url").ok()) << good;
+  }
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"", "is required"},
+      {"ftp://x.fi/", "must be an https:// address"},
+      {"http://10.0.0.5/h", "must be an https:// address (http only to this machine)"},
+      {"http://127.0.0.1.evil.fi/h", "must be an https:// address (http only to this machine)"},
+      {"https://user:pw@x.fi/", "must not hold a user name or password"},
+      {"https:///path", "has no host"},
+      {"https://x.fi/a b", "must not hold spaces or control characters"},
+      {"https://x.fi/" + std::string(2000, 'a'), "must be at most 2000 characters"},
+  };
+  for (const auto& [url, why] : bad) {
+    absl::Status s = ValidateWebhookUrl(url, "webhook.url");
+    ASSERT_EQ(ViolationsOf(s).size(), 1u) << url;
+    EXPECT_EQ(ViolationsOf(s)[0].field, "webhook.url");
+    EXPECT_EQ(ViolationsOf(s)[0].description, why) << url;
+  }
 }
 
 }  // namespace

@@ -111,6 +111,7 @@ class OutboxTest : public ::testing::TestWithParam<Backend> {
         options.sms.url = absl::StrCat("http://127.0.0.1:", sms_port_, "/v1/sms");
         options.sms.authorization = "Bearer gw-secret";
         options.outbox.web_base_url = "https://kokemus.example.fi/";
+        options.webhooks.poll = absl::Milliseconds(100);
       }};
 
   void SetUp() override {
@@ -957,6 +958,141 @@ TEST_P(OutboxTest, RegionalSystemsWatchEventsFromACursorWithinTheirAccess) {
   EXPECT_EQ(
       bad.status.error_message(),
       "invalid request: after: \"1; DROP TABLE events\" is not a cursor of this stream");
+}
+
+// The JSON lines a tests/mail/http_receiver.py wrote, once there are `n`.
+std::vector<nlohmann::json> Posts(const std::filesystem::path& file, size_t n) {
+  std::vector<nlohmann::json> posts;
+  for (int i = 0; i < 100; ++i) {
+    posts.clear();
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);) posts.push_back(nlohmann::json::parse(line));
+    if (posts.size() >= n) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return posts;
+}
+
+TEST_P(OutboxTest, AWebhookGetsTheOrganizationsEventsSignedAndRetried) {
+  testing_support::CreateOrganization(server_.registry(), "ph", "muu");
+  const int port = testing_support::FreePort();
+  const std::filesystem::path received =
+      std::filesystem::temp_directory_path() / absl::StrCat("kokemus-hook-", port, ".jsonl");
+  std::filesystem::remove(received);
+  // The receiver is down for the first call (503).
+  testing_support::ChildProcess receiver(
+      {"/usr/bin/python3", std::string(KOKEMUS_SOURCE_DIR) + "/tests/mail/http_receiver.py",
+       absl::StrCat(port), received.string(), "204", "1"},
+      received.string() + ".log");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto notify = v1::NotificationService::NewStub(server_.channel());
+  v1::CreateWebhookRequest create;
+  create.set_parent("exchanges/ph");
+  create.mutable_webhook()->set_url("http://example.fi/hooks");
+  create.mutable_webhook()->set_organization("exchanges/ph/organizations/lyseo");
+  v1::CreateWebhookResponse made;
+  {
+    grpc::ClientContext ctx;
+    grpc::Status s = notify->CreateWebhook(&ctx, create, &made);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(
+        s.error_message(),
+        "invalid request: webhook.url: must be an https:// address (http only to this machine)");
+  }
+  create.mutable_webhook()->set_url(absl::StrCat("http://127.0.0.1:", port, "/hooks/kokemus"));
+  {
+    grpc::ClientContext ctx;
+    grpc::Status s = notify->CreateWebhook(&ctx, create, &made);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  const std::string name = made.webhook().name();
+  EXPECT_THAT(name, ::testing::StartsWith("exchanges/ph/webhooks/"));
+  EXPECT_EQ(made.webhook().organization(), "exchanges/ph/organizations/lyseo");
+  EXPECT_THAT(made.secret(), ::testing::MatchesRegex("whsec_[A-Za-z0-9_-]{43}"));
+
+  OrderAndOffer("lyseo-dec");
+  std::vector<nlohmann::json> posts = Posts(received, 1);
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_EQ(posts[0]["status"], 503);
+  auto list = [&](const std::shared_ptr<grpc::Channel>& channel) {
+    grpc::ClientContext ctx;
+    v1::ListWebhooksRequest req;
+    req.set_parent("exchanges/ph");
+    v1::ListWebhooksResponse resp;
+    grpc::Status s = v1::NotificationService::NewStub(channel)->ListWebhooks(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp;
+  };
+  v1::ListWebhooksResponse failing;
+  for (int i = 0; i < 50; ++i) {
+    failing = list(server_.channel());
+    if (failing.webhooks_size() == 1 && failing.webhooks(0).failures() == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(failing.webhooks_size(), 1);
+  EXPECT_EQ(failing.webhooks(0).failures(), 1);
+  EXPECT_EQ(failing.webhooks(0).last_error(), "the receiver answered HTTP 503");
+  EXPECT_FALSE(failing.webhooks(0).has_last_delivery_time());
+  // A minute on, it is tried again, with the same events.
+  clock_.Set(Helsinki(2026, 12, 1, 10, 1) + absl::Seconds(1));
+  posts = Posts(received, 2);
+  ASSERT_EQ(posts.size(), 2u);
+  const nlohmann::json& ok = posts[1];
+  EXPECT_EQ(ok["status"], 204);
+  EXPECT_EQ(ok["path"], "/hooks/kokemus");
+  EXPECT_EQ(ok["content_type"], "application/json");
+  EXPECT_EQ(ok["webhook"], name);
+  EXPECT_EQ(ok["body"], posts[0]["body"]);
+  const nlohmann::json body = nlohmann::json::parse(ok["body"].get<std::string>());
+  ASSERT_EQ(body["events"].size(), 1u) << body.dump();
+  const std::string cursor = body["events"][0]["cursor"];
+  EXPECT_EQ(
+      body, nlohmann::json::parse(absl::StrCat(
+                R"({"webhook": ")", name, R"(", "events": [{"cursor": ")", cursor,
+                R"(", "kind": "KIND_ASSIGNMENT_CHANGED",)",
+                R"( "assignment": "exchanges/ph/orders/lyseo-dec/assignments/kaisa",)",
+                R"( "order": "exchanges/ph/orders/lyseo-dec", "assignmentState": "STATE_OFFERED",)",
+                R"( "time": "2026-12-01T08:00:00Z"}]})")));
+  EXPECT_EQ(ok["timestamp"], absl::StrCat(absl::ToUnixSeconds(clock_.Now())));
+  // The signature, checked with Python's own hmac.
+  auto expected = testing_support::RunProcess(
+      {"/usr/bin/python3", "-c",
+       "import hashlib, hmac, sys; print('v1=' + hmac.new(sys.argv[1].encode(), (sys.argv[2] + "
+       "'.' + sys.argv[3]).encode(), hashlib.sha256).hexdigest(), end='')",
+       made.secret(), ok["timestamp"].get<std::string>(), ok["body"].get<std::string>()});
+  ASSERT_EQ(expected.exit_code, 0) << expected.err;
+  EXPECT_EQ(ok["signature"], expected.out);
+
+  v1::ListWebhooksResponse delivered;
+  for (int i = 0; i < 50; ++i) {
+    delivered = list(server_.channel());
+    if (delivered.webhooks(0).failures() == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(delivered.webhooks(0).cursor(), cursor);
+  EXPECT_EQ(delivered.webhooks(0).failures(), 0);
+  EXPECT_EQ(delivered.webhooks(0).last_error(), "");
+  EXPECT_EQ(rpc::FromProto(delivered.webhooks(0).last_delivery_time()), clock_.Now());
+  // Another organization's orderer system neither sees nor deletes it.
+  auto muu = testing_support::KeyChannel(
+      server_.address(), server_.keys().Make(domain::AccessRole::kOrdererSystem, "ph", "muu", ""));
+  EXPECT_EQ(list(muu).webhooks_size(), 0);
+  v1::DeleteWebhookRequest del;
+  del.set_name(name);
+  v1::DeleteWebhookResponse deleted;
+  {
+    grpc::ClientContext ctx;
+    EXPECT_EQ(
+        v1::NotificationService::NewStub(muu)->DeleteWebhook(&ctx, del, &deleted).error_code(),
+        grpc::StatusCode::NOT_FOUND);
+  }
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(notify->DeleteWebhook(&ctx, del, &deleted).ok());
+  }
+  EXPECT_EQ(list(server_.channel()).webhooks_size(), 0);
+  // Events of another organization's orders never went to it.
+  EXPECT_EQ(Posts(received, 3).size(), 2u);
 }
 
 INSTANTIATE_TEST_SUITE_P(

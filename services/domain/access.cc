@@ -97,6 +97,9 @@ std::vector<MethodRule> BuildRules() {
       // Events are names and states: an orderer system's of its organization,
       // an expert's of her own tasks.
       {"NotificationService/WatchEvents", C | O | E, false, Own::kOrganization, Own::kSelf, false},
+      {"NotificationService/CreateWebhook", C | O, false, Own::kOrganization, Own::kNone, false},
+      {"NotificationService/ListWebhooks", C | O, false, Own::kOrganization, Own::kNone, false},
+      {"NotificationService/DeleteWebhook", C | O, false, Own::kOrganization, Own::kNone, false},
   };
   // Keys and the audit log: the national administrator's across exchanges,
   // a coordinator's for their exchange. Key changes are audited too.

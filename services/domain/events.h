@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -25,6 +26,16 @@ enum class EventKind {
 absl::string_view EventKindName(EventKind kind);  // "ASSIGNMENT_CHANGED"
 EventKind EventKindFromName(absl::string_view name);
 
+// One event as stored and sent.
+struct Event {
+  int64_t seq = 0;  // its place in commit order: the cursor after it
+  EventKind kind = EventKind::kUnspecified;
+  std::string assignment;  // its resource name
+  std::string order;       // its order's resource name
+  AssignmentState state = AssignmentState::kUnspecified;
+  absl::Time time = absl::UnixEpoch();
+};
+
 // Whether a move from `from` to `to` is an event (a real move).
 bool IsEvent(AssignmentState from, AssignmentState to);
 
@@ -37,8 +48,22 @@ absl::StatusOr<int64_t> ParseEventCursor(absl::string_view cursor, absl::string_
 // before the call's deadline it ends (OK) so that the caller can go on.
 inline constexpr absl::Duration kEventPoll = absl::Milliseconds(500);
 inline constexpr absl::Duration kWatchEndsBeforeDeadline = absl::Seconds(1);
-// Events sent in one response at most.
+// Events sent in one response (or one webhook call) at most.
 inline constexpr int kEventsPerResponse = 100;
+
+// Webhooks: each call carries `X-Kokemus-Timestamp` (Unix seconds) and
+// `X-Kokemus-Signature: v1=` + hex HMAC-SHA256 keyed with the webhook's
+// secret over "{timestamp}.{body}"; a receiver recomputes it and refuses a
+// timestamp more than 5 minutes off (replays).
+std::string WebhookSignature(absl::string_view secret, int64_t timestamp, absl::string_view body);
+
+// A webhook's address: https, or http to this machine only (127.0.0.1,
+// [::1], localhost: a receiver beside the server); no user or password in
+// it, at most 2,000 characters. INVALID_ARGUMENT naming `field`.
+absl::Status ValidateWebhookUrl(absl::string_view url, absl::string_view field);
+
+// A failing webhook is tried again after domain::RetryDelay of its failures
+// so far; it is never given up (events wait), the coordinator sees the error.
 
 }  // namespace kokemus::domain
 

@@ -262,4 +262,98 @@ grpc::Status NotificationService::WatchEvents(
       });
 }
 
+namespace {
+
+v1::Webhook ToProto(const storage::Webhook& h) {
+  v1::Webhook p;
+  p.set_name(domain::ChildResourceName(h.exchange_id, "webhooks", h.id));
+  p.set_url(h.url);
+  if (!h.organization_id.empty()) {
+    p.set_organization(
+        domain::ChildResourceName(h.exchange_id, "organizations", h.organization_id));
+  }
+  p.set_cursor(domain::FormatEventCursor(h.cursor));
+  p.set_failures(h.failures);
+  p.set_last_error(h.last_error);
+  if (h.last_delivery != absl::UnixEpoch()) {
+    *p.mutable_last_delivery_time() = rpc::ToProto(h.last_delivery);
+  }
+  *p.mutable_create_time() = rpc::ToProto(h.create_time);
+  return p;
+}
+
+}  // namespace
+
+grpc::Status NotificationService::CreateWebhook(
+    grpc::ServerContext* context, const v1::CreateWebhookRequest* request,
+    v1::CreateWebhookResponse* response) {
+  return guard_.Run(
+      context, "NotificationService/CreateWebhook", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
+        if (!exchange_id.ok()) return exchange_id.status();
+        storage::Webhook hook;
+        hook.exchange_id = *exchange_id;
+        hook.url = request->webhook().url();
+        if (!request->webhook().organization().empty()) {
+          auto org = domain::ParseChildName(
+              request->webhook().organization(), "organizations", "webhook.organization");
+          if (!org.ok()) return org.status();
+          if (org->exchange_id != *exchange_id) {
+            return domain::InvalidField(
+                "webhook.organization", "must be an organization of the parent exchange");
+          }
+          hook.organization_id = org->id;
+        }
+        // An orderer system's webhook carries its own organization's events.
+        if (caller.organization_only()) {
+          if (!hook.organization_id.empty() &&
+              hook.organization_id != caller.principal().organization_id) {
+            return absl::PermissionDeniedError(
+                "an orderer system makes webhooks of its own organization only");
+          }
+          hook.organization_id = caller.principal().organization_id;
+        }
+        auto made = webhooks_.Create(hook, caller.now());
+        if (!made.ok()) return made.status();
+        *response->mutable_webhook() = ToProto(*made);
+        response->set_secret(made->secret);
+        caller.set_audit_resource(response->webhook().name());
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status NotificationService::ListWebhooks(
+    grpc::ServerContext* context, const v1::ListWebhooksRequest* request,
+    v1::ListWebhooksResponse* response) {
+  return guard_.Run(
+      context, "NotificationService/ListWebhooks", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
+        if (!exchange_id.ok()) return exchange_id.status();
+        auto hooks = webhooks_.List(
+            *exchange_id, caller.organization_only() ? caller.principal().organization_id : "");
+        if (!hooks.ok()) return hooks.status();
+        for (const storage::Webhook& h : *hooks) *response->add_webhooks() = ToProto(h);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status NotificationService::DeleteWebhook(
+    grpc::ServerContext* context, const v1::DeleteWebhookRequest* request,
+    v1::DeleteWebhookResponse* response) {
+  return guard_.Run(
+      context, "NotificationService/DeleteWebhook", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto name = domain::ParseChildName(request->name(), "webhooks", "name");
+        if (!name.ok()) return name.status();
+        auto hook = webhooks_.Get(name->exchange_id, name->id);
+        if (!hook.ok()) return hook.status();
+        if (absl::Status s = caller.MaySee(request->name(), hook->organization_id, ""); !s.ok()) {
+          return s;
+        }
+        return webhooks_.Delete(name->exchange_id, name->id);
+      });
+}
+
 }  // namespace kokemus::rpc

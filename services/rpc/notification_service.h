@@ -16,6 +16,7 @@
 #include "services/rpc/access_guard.h"
 #include "services/storage/event_store.h"
 #include "services/storage/outbox_store.h"
+#include "services/storage/webhook_store.h"
 
 namespace kokemus::rpc {
 
@@ -23,9 +24,13 @@ class NotificationService final : public v1::NotificationService::Service {
  public:
   // `resent` is called after a resend (to wake the delivery worker); may be empty.
   NotificationService(
-      storage::OutboxStore& outbox, storage::EventStore& events, AccessGuard& guard,
-      std::function<void()> resent = {})
-      : outbox_(outbox), events_(events), guard_(guard), resent_(std::move(resent)) {}
+      storage::OutboxStore& outbox, storage::EventStore& events, storage::WebhookStore& webhooks,
+      AccessGuard& guard, std::function<void()> resent = {})
+      : outbox_(outbox),
+        events_(events),
+        webhooks_(webhooks),
+        guard_(guard),
+        resent_(std::move(resent)) {}
 
   grpc::Status ListMessages(
       grpc::ServerContext*, const v1::ListMessagesRequest*, v1::ListMessagesResponse*) override;
@@ -43,12 +48,20 @@ class NotificationService final : public v1::NotificationService::Service {
       grpc::ServerContext*, const v1::WatchEventsRequest*,
       grpc::ServerWriter<v1::WatchEventsResponse>*) override;
 
+  grpc::Status CreateWebhook(
+      grpc::ServerContext*, const v1::CreateWebhookRequest*, v1::CreateWebhookResponse*) override;
+  grpc::Status ListWebhooks(
+      grpc::ServerContext*, const v1::ListWebhooksRequest*, v1::ListWebhooksResponse*) override;
+  grpc::Status DeleteWebhook(
+      grpc::ServerContext*, const v1::DeleteWebhookRequest*, v1::DeleteWebhookResponse*) override;
+
   // Ends the watches in progress (OK) and refuses none: at shutdown.
   void StopWatches();
 
  private:
   storage::OutboxStore& outbox_;
   storage::EventStore& events_;
+  storage::WebhookStore& webhooks_;
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;  // guarded by stop_mu_

@@ -17,7 +17,11 @@ constexpr char kEventsAfter[] =
     "seq > :after AND (:org = '' OR organization_id = :org2) AND (:expert = '' OR expert_id = "
     ":expert2) ORDER BY seq LIMIT :limit";
 
+constexpr char kLastSeq[] = "SELECT seq FROM event_counter WHERE id = 1";
+
 }  // namespace
+
+int64_t EventStore::LastSeq(soci::session& sql) { return Count(sql, kLastSeq, {}); }
 
 void EventStore::Record(
     soci::session& sql, domain::EventKind kind, const domain::Assignment& a,

@@ -20,14 +20,7 @@
 
 namespace kokemus::storage {
 
-struct StoredEvent {
-  int64_t seq = 0;
-  domain::EventKind kind = domain::EventKind::kUnspecified;
-  std::string assignment;  // its resource name
-  std::string order;       // its order's resource name
-  domain::AssignmentState state = domain::AssignmentState::kUnspecified;
-  absl::Time time = absl::UnixEpoch();
-};
+using StoredEvent = domain::Event;
 
 // Whose events a reader may see: "" is any.
 struct EventScope {
@@ -49,6 +42,9 @@ class EventStore final {
   // may see, oldest first. NOT_FOUND for an unknown exchange.
   absl::StatusOr<std::vector<StoredEvent>> After(
       const std::string& exchange_id, int64_t after_seq, const EventScope& scope, int limit);
+  // The sequence number of the last event so far (0: none): where a new
+  // webhook starts.
+  static int64_t LastSeq(soci::session& sql);
 
  private:
   Database& db_;
