@@ -66,6 +66,10 @@ ABSL_FLAG(
     std::string, web_base_url, "",
     "The public address of the self-service pages (https://kokemus.example.fi): messages then "
     "carry single-use sign-in links to the matter; empty: messages go without links");
+ABSL_FLAG(
+    std::string, web_listen, "",
+    "IPV4:PORT of the web listener for people (calendar feeds at /calendar/TOKEN.ics); empty: "
+    "none. Serve it behind TLS (an ingress or a mesh): its addresses hold secrets");
 ABSL_FLAG(bool, smtp_require_tls, false, "send e-mail only over TLS (STARTTLS or smtps)");
 ABSL_FLAG(
     std::string, sms_url, "",
@@ -140,6 +144,7 @@ int main(int argc, char** argv) {
   options.smtp.require_tls = absl::GetFlag(FLAGS_smtp_require_tls);
   options.outbox.lease = absl::GetFlag(FLAGS_outbox_lease);
   options.outbox.web_base_url = absl::GetFlag(FLAGS_web_base_url);
+  options.web_listen = absl::GetFlag(FLAGS_web_listen);
   options.sms.url = absl::GetFlag(FLAGS_sms_url);
   options.sms_authorization_file = absl::GetFlag(FLAGS_sms_authorization_file);
   options.sms.content_type = absl::GetFlag(FLAGS_sms_content_type);

@@ -126,8 +126,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   Server* raw = server.get();
   server->event_store_ = std::make_unique<storage::EventStore>(*server->db_);
   server->webhook_store_ = std::make_unique<storage::WebhookStore>(*server->db_);
+  server->calendar_feed_store_ = std::make_unique<storage::CalendarFeedStore>(*server->db_);
   server->notifications_ = std::make_unique<rpc::NotificationService>(
-      *server->outbox_store_, *server->event_store_, *server->webhook_store_, guard, [raw] {
+      *server->outbox_store_, *server->event_store_, *server->webhook_store_,
+      *server->calendar_feed_store_, options.outbox.web_base_url, guard, [raw] {
         if (raw->outbox_worker_ != nullptr) raw->outbox_worker_->Wake();
       });
   server->report_store_ = std::make_unique<storage::ReportStore>(*server->db_);
@@ -158,6 +160,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->metrics_.AddGauge("kokemus_db_pool_in_use", "Database sessions in use.", [db_raw] {
     return static_cast<double>(db_raw->sessions_in_use());
   });
+  if (!options.web_listen.empty()) {
+    auto web = web::WebServer::Start(
+        options.web_listen, *server->calendar_feed_store_,
+        options.clock != nullptr ? *options.clock : domain::SystemClock());
+    if (!web.ok()) return web.status();
+    server->web_server_ = *std::move(web);
+  }
   if (!options.metrics_listen.empty()) {
     auto http = observability::MetricsHttpServer::Start(options.metrics_listen, server->metrics_);
     if (!http.ok()) return http.status();
@@ -250,6 +259,7 @@ void Server::Shutdown(absl::Duration grace) {
   // The message in hand finishes; the rest wait in the outbox.
   outbox_worker_.reset();
   webhook_worker_.reset();
+  web_server_.reset();
 }
 
 Server::~Server() {

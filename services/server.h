@@ -31,6 +31,7 @@
 #include "services/rpc/registry_service.h"
 #include "services/rpc/report_service.h"
 #include "services/storage/assignment_store.h"
+#include "services/storage/calendar_feed_store.h"
 #include "services/storage/database.h"
 #include "services/storage/event_store.h"
 #include "services/storage/fee_schedule_store.h"
@@ -39,6 +40,7 @@
 #include "services/storage/registry_store.h"
 #include "services/storage/sign_in_store.h"
 #include "services/storage/webhook_store.h"
+#include "services/web/web_server.h"
 
 namespace kokemus {
 
@@ -62,6 +64,9 @@ struct ServerOptions {
   int max_request_bytes = 4 * 1024 * 1024;
   // Where /metrics is served ("0.0.0.0:9090"); empty: not served.
   std::string metrics_listen;
+  // Where the web listener for people is served ("0.0.0.0:8080": calendar
+  // feeds); empty: not served.
+  std::string web_listen;
   // API keys: a file holding the pepper of their hashes (32 bytes, hex or
   // raw); empty: one made on first start and kept in the database.
   std::string key_pepper_file;
@@ -102,6 +107,7 @@ class Server final {
   int port() const { return port_; }
   // The /metrics port, 0 when metrics are not served.
   int metrics_port() const { return metrics_http_ ? metrics_http_->port() : 0; }
+  int web_port() const { return web_server_ ? web_server_->port() : 0; }
   observability::Metrics& metrics() { return metrics_; }
 
   // Health turns NOT_SERVING, new calls are refused, calls in flight get
@@ -137,6 +143,8 @@ class Server final {
   std::unique_ptr<storage::SignInStore> sign_in_store_;
   std::unique_ptr<storage::EventStore> event_store_;
   std::unique_ptr<storage::WebhookStore> webhook_store_;
+  std::unique_ptr<storage::CalendarFeedStore> calendar_feed_store_;
+  std::unique_ptr<web::WebServer> web_server_;
   std::unique_ptr<notify::WebhookWorker> webhook_worker_;
   std::unique_ptr<notify::OutboxWorker> outbox_worker_;
   std::unique_ptr<rpc::ReportService> reports_;

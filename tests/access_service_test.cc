@@ -276,6 +276,12 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
           RPC(NotificationService, CreateWebhook, "NNPP", r.set_parent("exchanges/ph")),
           RPC(NotificationService, ListWebhooks, "NNPP", r.set_parent("exchanges/ph")),
           RPC(NotificationService, DeleteWebhook, "NNPP", r.set_name("exchanges/ph/webhooks/w1")),
+          RPC(NotificationService, CreateCalendarFeed, "NNNP",
+              r.set_parent("exchanges/ph/experts/kaisa")),
+          RPC(NotificationService, ListCalendarFeeds, "NNNP",
+              r.set_parent("exchanges/ph/experts/kaisa")),
+          RPC(NotificationService, RevokeCalendarFeed, "NNNP",
+              r.set_name("exchanges/ph/experts/kaisa/calendarFeeds/f1")),
     };
   }
 
@@ -353,7 +359,7 @@ TEST_P(AccessServiceTest, EveryRpcRefusesMissingBadRevokedAndExpiredKeysAndOther
     }
   }
   EXPECT_EQ(covered, served);
-  EXPECT_EQ(covered.size(), 68u);
+  EXPECT_EQ(covered.size(), 71u);
 
   // The objects are real: ph's coordinator reads them.
   const Channel ph = As(Key(AccessRole::kCoordinator, "ph"));

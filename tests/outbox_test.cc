@@ -112,6 +112,7 @@ class OutboxTest : public ::testing::TestWithParam<Backend> {
         options.sms.authorization = "Bearer gw-secret";
         options.outbox.web_base_url = "https://kokemus.example.fi/";
         options.webhooks.poll = absl::Milliseconds(100);
+        options.web_listen = "127.0.0.1:0";
       }};
 
   void SetUp() override {
@@ -1093,6 +1094,128 @@ TEST_P(OutboxTest, AWebhookGetsTheOrganizationsEventsSignedAndRetried) {
   EXPECT_EQ(list(server_.channel()).webhooks_size(), 0);
   // Events of another organization's orders never went to it.
   EXPECT_EQ(Posts(received, 3).size(), 2u);
+}
+
+// A calendar feed read over HTTP with python3-icalendar (tests/mail/fetch_feed.py).
+nlohmann::json FetchFeed(const std::string& url, const std::string& method = "GET") {
+  auto fetched = testing_support::RunProcess(
+      {"/usr/bin/python3", std::string(KOKEMUS_SOURCE_DIR) + "/tests/mail/fetch_feed.py", url,
+       method});
+  EXPECT_EQ(fetched.exit_code, 0) << fetched.err;
+  return fetched.exit_code == 0 ? nlohmann::json::parse(fetched.out) : nlohmann::json();
+}
+
+TEST_P(OutboxTest, ACalendarFeedShowsTheExpertsTasksUntilRevoked) {
+  OrderAndOffer("lyseo-dec");
+  const std::string a = "exchanges/ph/orders/lyseo-dec/assignments/kaisa";
+  {
+    grpc::ClientContext ctx;
+    v1::AcceptAssignmentRequest req;
+    req.set_name(a);
+    v1::AcceptAssignmentResponse resp;
+    ASSERT_TRUE(orders_->AcceptAssignment(&ctx, req, &resp).ok());
+  }
+  // Her own key makes her feed; another expert's may not.
+  v1::Expert liisa = testing_support::SampleExpert();
+  liisa.set_email("liisa@example.fi");
+  testing_support::CreateExpert(server_.registry(), "ph", "liisa", liisa);
+  auto kaisa = testing_support::KeyChannel(
+      server_.address(), server_.keys().Make(domain::AccessRole::kExpert, "ph", "", "kaisa"));
+  auto other = testing_support::KeyChannel(
+      server_.address(), server_.keys().Make(domain::AccessRole::kExpert, "ph", "", "liisa"));
+  v1::CreateCalendarFeedRequest create;
+  create.set_parent("exchanges/ph/experts/kaisa");
+  v1::CreateCalendarFeedResponse made;
+  {
+    grpc::ClientContext ctx;
+    EXPECT_EQ(
+        v1::NotificationService::NewStub(other)
+            ->CreateCalendarFeed(&ctx, create, &made)
+            .error_code(),
+        grpc::StatusCode::NOT_FOUND);
+  }
+  {
+    grpc::ClientContext ctx;
+    grpc::Status s =
+        v1::NotificationService::NewStub(kaisa)->CreateCalendarFeed(&ctx, create, &made);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  EXPECT_THAT(
+      made.calendar_feed().name(),
+      ::testing::StartsWith("exchanges/ph/experts/kaisa/calendarFeeds/"));
+  const std::string prefix = "https://kokemus.example.fi/calendar/";
+  ASSERT_THAT(made.url(), ::testing::StartsWith(prefix));
+  const std::string local = absl::StrCat(
+      "http://127.0.0.1:", server_.server().web_port(), "/calendar/",
+      made.url().substr(prefix.size()));
+  nlohmann::json feed = FetchFeed(local);
+  EXPECT_EQ(feed["status"], 200);
+  EXPECT_EQ(feed["content_type"], "text/calendar; charset=utf-8");
+  EXPECT_EQ(feed["referrer_policy"], "no-referrer");
+  EXPECT_EQ(feed["method"], "PUBLISH");
+  ASSERT_EQ(feed["events"].size(), 1u) << feed.dump();
+  EXPECT_EQ(
+      feed["events"][0]["uid"], "exchanges.ph.orders.lyseo-dec.assignments.kaisa@kokemus.invalid");
+  EXPECT_EQ(feed["events"][0]["status"], "TENTATIVE");  // accepted, not confirmed
+  EXPECT_EQ(feed["events"][0]["sequence"], 1);
+  EXPECT_EQ(feed["events"][0]["start"], "2026-12-10T10:00:00+02:00");
+  EXPECT_EQ(feed["events"][0]["summary"], "luennoitsija tai kouluttaja: Toipumistarina");
+  EXPECT_EQ(feed["events"][0]["location"], "Kirkkokatu 1, Lahti");
+  {
+    grpc::ClientContext ctx;
+    v1::ConfirmAssignmentRequest req;
+    req.set_name(a);
+    v1::ConfirmAssignmentResponse resp;
+    ASSERT_TRUE(orders_->ConfirmAssignment(&ctx, req, &resp).ok());
+  }
+  feed = FetchFeed(local);
+  ASSERT_EQ(feed["events"].size(), 1u);
+  EXPECT_EQ(feed["events"][0]["status"], "CONFIRMED");
+  EXPECT_EQ(feed["events"][0]["sequence"], 2);  // raised by the change
+  // The school's contact sees the confirmed visit in its own feed.
+  auto lyseo = testing_support::KeyChannel(
+      server_.address(),
+      server_.keys().Make(domain::AccessRole::kOrdererSystem, "ph", "lyseo", ""));
+  create.set_parent("exchanges/ph/organizations/lyseo");
+  v1::CreateCalendarFeedResponse school;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(
+        v1::NotificationService::NewStub(lyseo)->CreateCalendarFeed(&ctx, create, &school).ok());
+  }
+  EXPECT_EQ(
+      FetchFeed(absl::StrCat(
+          "http://127.0.0.1:", server_.server().web_port(), "/calendar/",
+          school.url().substr(prefix.size())))["events"]
+          .size(),
+      1u);
+  // Wrong addresses and methods.
+  const std::string base = absl::StrCat("http://127.0.0.1:", server_.server().web_port());
+  EXPECT_EQ(
+      FetchFeed(base + "/calendar/abc_def.ics"),
+      nlohmann::json::parse(R"({"status": 404, "body": "no such calendar feed\n"})"));
+  EXPECT_EQ(FetchFeed(local + "x")["status"], 404);
+  EXPECT_EQ(FetchFeed(base + "/")["status"], 404);
+  EXPECT_EQ(FetchFeed(local, "POST")["status"], 405);
+  // Revoked, the address answers 404.
+  v1::RevokeCalendarFeedRequest revoke;
+  revoke.set_name(made.calendar_feed().name());
+  v1::RevokeCalendarFeedResponse revoked;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(
+        v1::NotificationService::NewStub(kaisa)->RevokeCalendarFeed(&ctx, revoke, &revoked).ok());
+  }
+  EXPECT_EQ(FetchFeed(local)["status"], 404);
+  v1::ListCalendarFeedsRequest list;
+  list.set_parent("exchanges/ph/experts/kaisa");
+  v1::ListCalendarFeedsResponse feeds;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(
+        v1::NotificationService::NewStub(kaisa)->ListCalendarFeeds(&ctx, list, &feeds).ok());
+  }
+  EXPECT_EQ(feeds.calendar_feeds_size(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -115,7 +115,7 @@ TEST_P(SignInStoreTest, ExpiredWrongAndMalformedLinksAreRefused) {
   EXPECT_EQ(nobody.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(
       nobody.status().message(),
-      "link_for: \"exchanges/ph/keys/k1\" is not an expert or an organization");
+      "invalid request: link_for: \"exchanges/ph/keys/k1\" is not an expert or an organization");
   EXPECT_EQ(Column("SELECT id FROM sign_in_links").size(), 1u);  // nothing stored
 
   auto swept = links_->Sweep(now_ + absl::Minutes(31));

@@ -81,7 +81,10 @@ icalcomponent* Event(const domain::CalendarEvent& e) {
   }
   icalcomponent_add_property(event, icalproperty_new_description(e.description.c_str()));
   icalcomponent_add_property(
-      event, icalproperty_new_status(e.cancelled ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
+      event, icalproperty_new_status(
+                 e.cancelled   ? ICAL_STATUS_CANCELLED
+                 : e.tentative ? ICAL_STATUS_TENTATIVE
+                               : ICAL_STATUS_CONFIRMED));
   icalcomponent_add_property(event, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
   if (!e.organizer_email.empty()) {
     icalcomponent_add_property(

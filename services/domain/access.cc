@@ -100,6 +100,13 @@ std::vector<MethodRule> BuildRules() {
       {"NotificationService/CreateWebhook", C | O, false, Own::kOrganization, Own::kNone, false},
       {"NotificationService/ListWebhooks", C | O, false, Own::kOrganization, Own::kNone, false},
       {"NotificationService/DeleteWebhook", C | O, false, Own::kOrganization, Own::kNone, false},
+      // A calendar feed shows a person's tasks: theirs to make (audited).
+      {"NotificationService/CreateCalendarFeed", C | O | E, false, Own::kOrganization, Own::kSelf,
+       true},
+      {"NotificationService/ListCalendarFeeds", C | O | E, false, Own::kOrganization, Own::kSelf,
+       false},
+      {"NotificationService/RevokeCalendarFeed", C | O | E, false, Own::kOrganization, Own::kSelf,
+       true},
   };
   // Keys and the audit log: the national administrator's across exchanges,
   // a coordinator's for their exchange. Key changes are audited too.

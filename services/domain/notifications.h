@@ -161,6 +161,7 @@ struct CalendarEvent {
   std::string uid;   // stable per assignment (CalendarUid)
   int sequence = 0;  // raised on each change the expert was sent
   bool cancelled = false;
+  bool tentative = false;   // accepted, not yet confirmed (a feed's entry)
   std::string summary;      // the role and the topic
   std::string location;     // the address and municipality, or "remote"
   std::string description;  // the orderer and whom to ask; nothing health-related

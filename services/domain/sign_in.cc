@@ -78,6 +78,11 @@ std::string SignInUrl(absl::string_view base, absl::string_view token) {
   return absl::StrCat(base, "/s/", token);
 }
 
+std::string CalendarFeedUrl(absl::string_view base, absl::string_view token) {
+  absl::ConsumeSuffix(&base, "/");
+  return absl::StrCat(base, "/calendar/", token, ".ics");
+}
+
 std::optional<LinkToken> ParseLinkToken(absl::string_view token) {
   if (token.size() > 128) return std::nullopt;
   const size_t cut = token.find('_');

@@ -51,6 +51,9 @@ std::string WithLink(absl::string_view body, absl::string_view url);
 // "https://kokemus.example.fi/s/TOKEN": `base` with or without a final "/".
 std::string SignInUrl(absl::string_view base, absl::string_view token);
 
+// "https://kokemus.example.fi/calendar/TOKEN.ics": a calendar feed's address.
+std::string CalendarFeedUrl(absl::string_view base, absl::string_view token);
+
 // A link token: "{id}_{secret}", both URL-safe. The parts, or nullopt for
 // text that is not one (too long, other characters, no "_").
 struct LinkToken {

@@ -1,6 +1,7 @@
 #include "services/rpc/notification_service.h"
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -8,8 +9,10 @@
 #include "services/domain/events.h"
 #include "services/domain/listing.h"
 #include "services/domain/notifications.h"
+#include "services/domain/sign_in.h"
 #include "services/domain/validation.h"
 #include "services/rpc/convert.h"
+#include "services/storage/secret_token.h"
 
 namespace kokemus::rpc {
 namespace {
@@ -353,6 +356,82 @@ grpc::Status NotificationService::DeleteWebhook(
           return s;
         }
         return webhooks_.Delete(name->exchange_id, name->id);
+      });
+}
+
+namespace {
+
+// The person a feed request names, and OK if the caller may act for them.
+absl::StatusOr<domain::Principal> FeedPerson(
+    const Caller& caller, const std::string& person, absl::string_view field) {
+  auto who = storage::PersonOf(person, field);
+  if (!who.ok()) return who.status();
+  if (absl::Status s = caller.MaySee(person, who->organization_id, who->expert_id); !s.ok()) {
+    return s;
+  }
+  return who;
+}
+
+v1::CalendarFeed ToProto(const storage::CalendarFeed& f) {
+  v1::CalendarFeed p;
+  p.set_name(f.Name());
+  *p.mutable_create_time() = rpc::ToProto(f.create_time);
+  return p;
+}
+
+}  // namespace
+
+grpc::Status NotificationService::CreateCalendarFeed(
+    grpc::ServerContext* context, const v1::CreateCalendarFeedRequest* request,
+    v1::CreateCalendarFeedResponse* response) {
+  return guard_.Run(
+      context, "NotificationService/CreateCalendarFeed", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        auto who = FeedPerson(caller, request->parent(), "parent");
+        if (!who.ok()) return who.status();
+        if (web_base_url_.empty()) {
+          return absl::FailedPreconditionError(
+              "this server serves no calendar feeds (it has no --web_base_url)");
+        }
+        auto made = feeds_.Create(request->parent(), caller.now());
+        if (!made.ok()) return made.status();
+        *response->mutable_calendar_feed() = ToProto(made->first);
+        response->set_url(domain::CalendarFeedUrl(web_base_url_, made->second));
+        caller.set_audit_resource(made->first.Name());
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status NotificationService::ListCalendarFeeds(
+    grpc::ServerContext* context, const v1::ListCalendarFeedsRequest* request,
+    v1::ListCalendarFeedsResponse* response) {
+  return guard_.Run(
+      context, "NotificationService/ListCalendarFeeds", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        auto who = FeedPerson(caller, request->parent(), "parent");
+        if (!who.ok()) return who.status();
+        auto feeds = feeds_.List(request->parent());
+        if (!feeds.ok()) return feeds.status();
+        for (const storage::CalendarFeed& f : *feeds) *response->add_calendar_feeds() = ToProto(f);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status NotificationService::RevokeCalendarFeed(
+    grpc::ServerContext* context, const v1::RevokeCalendarFeedRequest* request,
+    v1::RevokeCalendarFeedResponse* response) {
+  return guard_.Run(
+      context, "NotificationService/RevokeCalendarFeed", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        const size_t cut = request->name().find("/calendarFeeds/");
+        if (cut == std::string::npos) {
+          return domain::InvalidField(
+              "name", "must be exchanges/{exchange}/experts/{expert}/calendarFeeds/{feed}");
+        }
+        const std::string person = request->name().substr(0, cut);
+        auto who = FeedPerson(caller, person, "name");
+        if (!who.ok()) return who.status();
+        return feeds_.Revoke(person, request->name().substr(cut + strlen("/calendarFeeds/")));
       });
 }
 

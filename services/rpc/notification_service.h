@@ -14,6 +14,7 @@
 
 #include "kokemus/v1/notification_service.grpc.pb.h"
 #include "services/rpc/access_guard.h"
+#include "services/storage/calendar_feed_store.h"
 #include "services/storage/event_store.h"
 #include "services/storage/outbox_store.h"
 #include "services/storage/webhook_store.h"
@@ -23,12 +24,16 @@ namespace kokemus::rpc {
 class NotificationService final : public v1::NotificationService::Service {
  public:
   // `resent` is called after a resend (to wake the delivery worker); may be empty.
+  // `web_base_url` is where calendar feeds are served ("" : they are not).
   NotificationService(
       storage::OutboxStore& outbox, storage::EventStore& events, storage::WebhookStore& webhooks,
-      AccessGuard& guard, std::function<void()> resent = {})
+      storage::CalendarFeedStore& feeds, std::string web_base_url, AccessGuard& guard,
+      std::function<void()> resent = {})
       : outbox_(outbox),
         events_(events),
         webhooks_(webhooks),
+        feeds_(feeds),
+        web_base_url_(std::move(web_base_url)),
         guard_(guard),
         resent_(std::move(resent)) {}
 
@@ -55,6 +60,16 @@ class NotificationService final : public v1::NotificationService::Service {
   grpc::Status DeleteWebhook(
       grpc::ServerContext*, const v1::DeleteWebhookRequest*, v1::DeleteWebhookResponse*) override;
 
+  grpc::Status CreateCalendarFeed(
+      grpc::ServerContext*, const v1::CreateCalendarFeedRequest*,
+      v1::CreateCalendarFeedResponse*) override;
+  grpc::Status ListCalendarFeeds(
+      grpc::ServerContext*, const v1::ListCalendarFeedsRequest*,
+      v1::ListCalendarFeedsResponse*) override;
+  grpc::Status RevokeCalendarFeed(
+      grpc::ServerContext*, const v1::RevokeCalendarFeedRequest*,
+      v1::RevokeCalendarFeedResponse*) override;
+
   // Ends the watches in progress (OK) and refuses none: at shutdown.
   void StopWatches();
 
@@ -62,6 +77,8 @@ class NotificationService final : public v1::NotificationService::Service {
   storage::OutboxStore& outbox_;
   storage::EventStore& events_;
   storage::WebhookStore& webhooks_;
+  storage::CalendarFeedStore& feeds_;
+  const std::string web_base_url_;
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;  // guarded by stop_mu_

@@ -1,19 +1,13 @@
 #include "services/storage/sign_in_store.h"
 
-#include <sodium.h>
-
-#include <cstdlib>
-
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "services/domain/sign_in.h"
 #include "services/domain/validation.h"
+#include "services/storage/secret_token.h"
 #include "services/storage/sql.h"
 
 namespace kokemus::storage {
 namespace {
-
-constexpr size_t kSecretBytes = 32;
 
 constexpr char kInsertLink[] =
     "INSERT INTO sign_in_links (id, exchange_id, role, expert_id, organization_id, email, target, "
@@ -27,50 +21,6 @@ constexpr char kSpend[] =
     "UPDATE sign_in_links SET used_time = :now WHERE id = :id AND used_time = 0 AND "
     "expire_time > :now2";
 constexpr char kSweep[] = "DELETE FROM sign_in_links WHERE expire_time < :before";
-
-std::string SecretHash(absl::string_view secret) {
-  unsigned char out[crypto_generichash_BYTES];
-  crypto_generichash(
-      out, sizeof out, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
-      nullptr, 0);
-  std::string hex(sizeof out * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), out, sizeof out);
-  hex.resize(sizeof out * 2);
-  return hex;
-}
-
-std::string NewSecret() {
-  unsigned char bytes[kSecretBytes];
-  randombytes_buf(bytes, sizeof bytes);
-  std::string secret(
-      sodium_base64_ENCODED_LEN(kSecretBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(
-      secret.data(), secret.size(), bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  secret.resize(secret.size() - 1);  // the terminating NUL
-  sodium_memzero(bytes, sizeof bytes);
-  return secret;
-}
-
-// "exchanges/x/experts/y" -> an expert; ".../organizations/y" -> its orderer role.
-absl::StatusOr<domain::Principal> PersonOf(const std::string& link_for) {
-  std::vector<std::string> parts = absl::StrSplit(link_for, '/');
-  if (parts.size() == 4 && parts[0] == "exchanges" && !parts[1].empty() && !parts[3].empty()) {
-    domain::Principal p;
-    p.exchange_id = parts[1];
-    if (parts[2] == "experts") {
-      p.role = domain::AccessRole::kExpert;
-      p.expert_id = parts[3];
-      return p;
-    }
-    if (parts[2] == "organizations") {
-      p.role = domain::AccessRole::kOrdererSystem;
-      p.organization_id = parts[3];
-      return p;
-    }
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("link_for: \"", link_for, "\" is not an expert or an organization"));
-}
 
 struct Row {
   LinkGrant grant;
@@ -98,27 +48,21 @@ absl::StatusOr<Row> Find(soci::session& sql, absl::string_view token) {
     out.used_time = r.Time();
     return out;
   });
-  const std::string hash = SecretHash(parts->secret);
   // In constant time: a wrong secret for a known id tells nothing more.
-  if (rows.empty() || rows[0].hash.size() != hash.size() ||
-      sodium_memcmp(rows[0].hash.data(), hash.data(), hash.size()) != 0) {
-    return invalid;
-  }
+  if (rows.empty() || !SameHash(rows[0].hash, SecretHash(parts->secret))) return invalid;
   return rows[0];
 }
 
 }  // namespace
 
-SignInStore::SignInStore(Database& db) : db_(db) {
-  if (sodium_init() < 0) std::abort();  // no secure random numbers: nothing safe to do
-}
+SignInStore::SignInStore(Database& db) : db_(db) {}
 
 absl::StatusOr<std::vector<std::string>> SignInStore::Mint(
     const std::vector<LinkRequest>& requests, absl::Time now) {
   std::vector<std::string> tokens;
   std::vector<Record> rows;
   for (const LinkRequest& request : requests) {
-    auto person = PersonOf(request.link_for);
+    auto person = PersonOf(request.link_for, "link_for");
     if (!person.ok()) return person.status();
     const std::string id = domain::GenerateId();
     const std::string secret = NewSecret();

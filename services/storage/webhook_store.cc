@@ -1,15 +1,12 @@
 #include "services/storage/webhook_store.h"
 
-#include <sodium.h>
-
-#include <cstdlib>
-
 #include "absl/strings/str_cat.h"
 #include "services/domain/events.h"
 #include "services/domain/listing.h"
 #include "services/domain/notifications.h"
 #include "services/domain/validation.h"
 #include "services/storage/event_store.h"
+#include "services/storage/secret_token.h"
 #include "services/storage/sql.h"
 
 namespace kokemus::storage {
@@ -66,22 +63,11 @@ std::vector<Webhook> Select(
 
 }  // namespace
 
-WebhookStore::WebhookStore(Database& db) : db_(db) {
-  if (sodium_init() < 0) std::abort();  // no secure random numbers: nothing safe to do
-}
+WebhookStore::WebhookStore(Database& db) : db_(db) {}
 
 absl::StatusOr<Webhook> WebhookStore::Create(Webhook hook, absl::Time now) {
   if (absl::Status s = domain::ValidateWebhookUrl(hook.url, "webhook.url"); !s.ok()) return s;
-  unsigned char bytes[32];
-  randombytes_buf(bytes, sizeof bytes);
-  hook.secret = std::string(
-      sodium_base64_ENCODED_LEN(sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(
-      hook.secret.data(), hook.secret.size(), bytes, sizeof bytes,
-      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  hook.secret.resize(hook.secret.size() - 1);
-  hook.secret = absl::StrCat("whsec_", hook.secret);
-  sodium_memzero(bytes, sizeof bytes);
+  hook.secret = absl::StrCat("whsec_", NewSecret());
   hook.id = domain::GenerateId();
   hook.create_time = absl::FromUnixMicros(Micros(now));
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
