@@ -343,6 +343,20 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
       states_of_a1(ok({"notify", "events", "--exchange", "ph", "--after", offered_cursor})),
       ::testing::ElementsAre("STATE_ACCEPTED", "STATE_CONFIRMED"));
 
+  // A regional system's webhook, and a calendar feed this server does not serve.
+  auto hook = ok({"webhook", "create", "--exchange", "ph", "--url", "http://127.0.0.1:9/hooks"});
+  EXPECT_EQ(hook["webhook"]["url"], "http://127.0.0.1:9/hooks");
+  EXPECT_THAT(hook["secret"].get<std::string>(), ::testing::StartsWith("whsec_"));
+  const std::string hook_id =
+      hook["webhook"]["name"].get<std::string>().substr(strlen("exchanges/ph/webhooks/"));
+  EXPECT_EQ(ok({"webhook", "list", "--exchange", "ph"})["webhooks"].size(), 1u);
+  ok({"webhook", "delete", hook_id, "--exchange", "ph"});
+  EXPECT_FALSE(ok({"webhook", "list", "--exchange", "ph"}).contains("webhooks"));
+  ProcessResult no_feed = Ctl({"feed", "create", "--exchange", "ph", "--expert", "kaisa"});
+  EXPECT_NE(no_feed.exit_code, 0);
+  EXPECT_THAT(
+      no_feed.err, HasSubstr("this server serves no calendar feeds (it has no --web_base_url)"));
+
   // The contract as a PDF file, and the privacy notice as text.
   const std::string pdf_path = testing_support::MakeTempDir() + "/contract.pdf";
   auto contract =

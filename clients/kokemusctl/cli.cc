@@ -34,6 +34,8 @@ constexpr Route kRoutes[] = {
     {"match", "", MatchCommand},
     {"report", "", ReportCommand},
     {"notify", "", NotifyCommand},
+    {"webhook", "", WebhookCommand},
+    {"feed", "", FeedCommand},
     {"key", "", KeyCommand},
     {"audit", "", AuditCommand},
     {"health", "", HealthCommand},

@@ -43,6 +43,8 @@ const absl::string_view kUsage =
     "                show|resend MESSAGE; settings [--task-reminder-hours 168,24]\n"
     "                [--offer-reminder-hours H] [--key-warning-days D] [--quiet-hours 21-8]\n"
     "                events [--after CURSOR] [--follow]\n"
+    "  webhook       create --url https://... [--organization O]; list; delete ID\n"
+    "  feed          create|list --expert E | --organization O; revoke NAME\n"
     "  key           create --role R --display-name N [--expires-in 90d] [--organization O]\n"
     "                       [--expert E]  (--exchange - : a national key); list; revoke ID;\n"
     "                whoami\n"

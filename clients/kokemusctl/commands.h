@@ -38,6 +38,8 @@ int ReportCommand(Session& s);
 
 // notify.cc: what was sent to whom, resending, the reminder settings.
 int NotifyCommand(Session& s);
+int WebhookCommand(Session& s);
+int FeedCommand(Session& s);
 
 // access.cc: API keys, the audit log, health.
 int KeyCommand(Session& s);

@@ -1,4 +1,5 @@
-// notify list|show|resend, notify settings, notify events.
+// notify list|show|resend, notify settings, notify events; webhook
+// create|list|delete; feed create|list|revoke.
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -122,7 +123,83 @@ int Events(Session& s) {
   return s.Print(all, [&] { s.Table(all, "events", columns); });
 }
 
+// The person a feed is for: --expert E or --organization O.
+std::string FeedPerson(Session& s) {
+  const auto expert = s.TakeFlag("expert");
+  const auto organization = s.TakeFlag("organization");
+  if (expert.has_value() == organization.has_value()) {
+    throw UsageError{"feed needs --expert E or --organization O"};
+  }
+  return expert ? absl::StrCat(s.Parent(), "/experts/", *expert)
+                : absl::StrCat(s.Parent(), "/organizations/", *organization);
+}
+
 }  // namespace
+
+int WebhookCommand(Session& s) {
+  if (s.verb() == "create") {
+    v1::CreateWebhookRequest req;
+    req.set_parent(s.Parent());
+    const auto url = s.TakeFlag("url");
+    if (!url) throw UsageError{"webhook create needs --url"};
+    req.mutable_webhook()->set_url(*url);
+    if (auto org = s.TakeFlag("organization")) {
+      req.mutable_webhook()->set_organization(absl::StrCat(s.Parent(), "/organizations/", *org));
+    }
+    s.RequireNoMoreFlags();
+    const v1::CreateWebhookResponse made = s.Call(&N::CreateWebhook, req);
+    return s.Print(made, [&] {
+      PrintResource(made.webhook(), s.out());
+      s.out() << "secret: " << made.secret() << "\n";
+      s.err() << "(the secret is shown this once: give it to the receiver to check signatures)\n";
+    });
+  }
+  if (s.verb() == "list") {
+    s.RequireNoMoreFlags();
+    v1::ListWebhooksRequest req;
+    req.set_parent(s.Parent());
+    const v1::ListWebhooksResponse hooks = s.Call(&N::ListWebhooks, req);
+    return s.Print(hooks, [&] {
+      s.Table(
+          hooks, "webhooks", {"name", "url", "organization", "cursor", "failures", "last_error"});
+    });
+  }
+  if (s.verb() == "delete") {
+    v1::DeleteWebhookRequest req;
+    req.set_name(s.NameIn("webhooks"));
+    s.RequireNoMoreFlags();
+    return s.Show(&N::DeleteWebhook, req);
+  }
+  throw UsageError{"webhook verbs: create, list, delete"};
+}
+
+int FeedCommand(Session& s) {
+  if (s.verb() == "create") {
+    v1::CreateCalendarFeedRequest req;
+    req.set_parent(FeedPerson(s));
+    s.RequireNoMoreFlags();
+    const v1::CreateCalendarFeedResponse made = s.Call(&N::CreateCalendarFeed, req);
+    return s.Print(made, [&] {
+      PrintResource(made.calendar_feed(), s.out());
+      s.out() << "url: " << made.url() << "\n";
+      s.err() << "(the address is shown this once: add it to the calendar as a subscription)\n";
+    });
+  }
+  if (s.verb() == "list") {
+    v1::ListCalendarFeedsRequest req;
+    req.set_parent(FeedPerson(s));
+    s.RequireNoMoreFlags();
+    const v1::ListCalendarFeedsResponse feeds = s.Call(&N::ListCalendarFeeds, req);
+    return s.Print(feeds, [&] { s.Table(feeds, "calendar_feeds", {"name", "create_time"}); });
+  }
+  if (s.verb() == "revoke") {
+    v1::RevokeCalendarFeedRequest req;
+    req.set_name(s.RequireId());
+    s.RequireNoMoreFlags();
+    return s.Show(&N::RevokeCalendarFeed, req);
+  }
+  throw UsageError{"feed verbs: create, list, revoke"};
+}
 
 int NotifyCommand(Session& s) {
   if (s.verb() == "events") return Events(s);
