@@ -219,6 +219,25 @@ check('e-mail goes through the configured relay, its password a file from its Se
     .some((a) => a.startsWith('--smtp')));
 });
 
+check('the web listener and its public address, reachable from the ingress only', () => {
+  const objects = render(['-f', join(chart, 'examples', 'paijat-hame.yaml')]);
+  const pod = objects.find((o) => o.kind === 'Deployment').spec.template.spec;
+  const args = pod.containers[0].args;
+  assert.ok(args.includes('--web_listen=0.0.0.0:8080'));
+  assert.ok(args.includes('--web_base_url=https://kokemus.phhyky.fi'));
+  assert.ok(pod.containers[0].ports.some((p) => p.name === 'web' && p.containerPort === 8080));
+  const service = objects.find((o) => o.kind === 'Service');
+  assert.ok(service.spec.ports.some((p) => p.name === 'web' && p.targetPort === 'web'));
+  const policy = objects.find((o) => o.kind === 'NetworkPolicy');
+  assert.deepEqual(policy.spec.ingress[0].ports.map((p) => p.port), ['grpc', 'web']);
+  // Delivery may leave the pod: SMTP and HTTPS.
+  assert.ok(policy.spec.egress.some((e) => e.to[0].ipBlock?.cidr === '0.0.0.0/0' &&
+    e.ports.map((p) => p.port).join() === '25,465,587,443'));
+  const plain = render(['-f', join(chart, 'examples', 'national.yaml')]);
+  assert.ok(!plain.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].args
+    .some((a) => a.startsWith('--web')));
+});
+
 check('the retention rule runs nightly as a CronJob of the server image', () => {
   const objects = render(['-f', join(chart, 'examples', 'paijat-hame.yaml')]);
   const cron = objects.find((o) => o.kind === 'CronJob');
