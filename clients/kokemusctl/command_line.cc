@@ -42,6 +42,7 @@ const absl::string_view kUsage =
     "  notify        list [--state pending|sent|dead] [--kind K] [--about ORDER[/ASSIGNMENT]]\n"
     "                show|resend MESSAGE; settings [--task-reminder-hours 168,24]\n"
     "                [--offer-reminder-hours H] [--key-warning-days D] [--quiet-hours 21-8]\n"
+    "                [--sender-address kokemus@example.fi]\n"
     "                events [--after CURSOR] [--follow]\n"
     "  webhook       create --url https://... [--organization O]; list; delete ID\n"
     "  feed          create|list --expert E | --organization O; revoke NAME\n"

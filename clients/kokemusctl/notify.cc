@@ -70,6 +70,10 @@ int Settings(Session& s) {
     settings->set_offer_reminder_hours(IntFlag("offer-reminder-hours", *hours));
     update.mutable_update_mask()->add_paths("offer_reminder_hours");
   }
+  if (auto sender = s.TakeFlag("sender-address")) {
+    settings->set_sender_address(*sender);
+    update.mutable_update_mask()->add_paths("sender_address");
+  }
   if (auto hours = s.TakeFlag("quiet-hours")) {
     // "21-8"; "none" turns them off (equal hours).
     std::vector<std::string> parts = absl::StrSplit(*hours, '-');

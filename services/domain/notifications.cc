@@ -401,6 +401,9 @@ absl::Status ValidateNotificationSettings(
   if (settings.key_warning_days < 0 || settings.key_warning_days > 90) {
     return fail("key_warning_days", "must be 0 (none) to 90 days");
   }
+  if (!settings.sender_address.empty() && !IsValidEmail(settings.sender_address)) {
+    return fail("sender_address", "must be an e-mail address");
+  }
   for (const auto& [field, hour] :
        {std::pair<absl::string_view, int>{"quiet_from_hour", settings.quiet_hours.from_hour},
         {"quiet_until_hour", settings.quiet_hours.until_hour}}) {

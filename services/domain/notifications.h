@@ -91,10 +91,13 @@ struct NotificationSettings {
   int offer_reminder_hours = 24;                        // before an offer lapses; 0: none
   int key_warning_days = 14;                            // before an API key expires; 0: none
   QuietHours quiet_hours;
+  // The From address of the exchange's e-mail ("" : the server's); the mail
+  // relay must let the server send as it.
+  std::string sender_address;
 };
 // OK, or INVALID_ARGUMENT naming the field under `prefix`: at most 5
 // reminders, each 1..1440 hours, no repeats; offer reminder 0..336 hours; key
-// warning 0..90 days; quiet hours 0..23.
+// warning 0..90 days; quiet hours 0..23; a sender address that is one.
 absl::Status ValidateNotificationSettings(
     const NotificationSettings& settings, absl::string_view prefix);
 

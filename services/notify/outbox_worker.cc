@@ -74,6 +74,7 @@ absl::Status OutboxWorker::Email(
     const storage::OutboxMessage& m, SmtpConnection& connection) const {
   if (!smtp_.enabled()) return absl::FailedPreconditionError("no SMTP server configured");
   Mail mail;
+  mail.from = m.sender_address;
   mail.to = m.recipient;
   mail.sender_name = m.sender_name;
   mail.reply_to = m.reply_to;

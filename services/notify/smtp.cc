@@ -95,7 +95,8 @@ absl::Status SmtpConnection::Send(const Mail& mail) {
     curl_easy_setopt(c, CURLOPT_USERNAME, options.username.c_str());
     curl_easy_setopt(c, CURLOPT_PASSWORD, options.password.c_str());
   }
-  const std::string from = absl::StrCat("<", options.from, ">");
+  const std::string& sender = mail.from.empty() ? options.from : mail.from;
+  const std::string from = absl::StrCat("<", sender, ">");
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
   std::unique_ptr<curl_slist, ListDeleter> recipients(
       curl_slist_append(nullptr, absl::StrCat("<", mail.to, ">").c_str()));
@@ -105,8 +106,7 @@ absl::Status SmtpConnection::Send(const Mail& mail) {
       Header(
           "Date", absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", mail.date, absl::UTCTimeZone())),
       // Encoded text holds no line breaks of its own.
-      absl::StrCat(
-          "From: ", EncodeHeaderText(mail.sender_name, 45), " <", SingleLine(options.from), ">"),
+      absl::StrCat("From: ", EncodeHeaderText(mail.sender_name, 45), " <", SingleLine(sender), ">"),
       Header("To", absl::StrCat("<", mail.to, ">")),
       absl::StrCat("Subject: ", EncodeHeaderText(mail.subject, 30)),
       Header("Message-ID", mail.message_id),

@@ -29,6 +29,7 @@ struct SmtpOptions {
 };
 
 struct Mail {
+  std::string from;             // the From and envelope address ("" : the options')
   std::string to;               // one address
   std::string sender_name;      // shown before the From address ("Päijät-Hämeen pankki")
   std::string reply_to;         // empty: none

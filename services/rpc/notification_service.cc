@@ -63,6 +63,7 @@ v1::NotificationSettings SettingsToProto(
   p.set_key_warning_days(s.key_warning_days);
   p.set_quiet_from_hour(s.quiet_hours.from_hour);
   p.set_quiet_until_hour(s.quiet_hours.until_hour);
+  p.set_sender_address(s.sender_address);
   p.set_etag(domain::FormatEtag(revision));
   return p;
 }
@@ -153,9 +154,9 @@ grpc::Status NotificationService::UpdateNotificationSettings(
           return domain::WithFieldPrefix(expected.status(), "notification_settings");
         }
         // AIP-134: an empty mask means the fields that are set; `*` all.
-        static const std::set<std::string> kFields = {
-            "task_reminder_hours", "offer_reminder_hours", "key_warning_days", "quiet_from_hour",
-            "quiet_until_hour"};
+        static const std::set<std::string> kFields = {"task_reminder_hours", "offer_reminder_hours",
+                                                      "key_warning_days",    "quiet_from_hour",
+                                                      "quiet_until_hour",    "sender_address"};
         std::set<std::string> paths;
         for (const std::string& path : request->update_mask().paths()) {
           if (path == "*") {
@@ -167,8 +168,8 @@ grpc::Status NotificationService::UpdateNotificationSettings(
                 "update_mask", absl::StrCat(
                                    "unknown field \"", path,
                                    "\"; the fields are task_reminder_hours, "
-                                   "offer_reminder_hours, key_warning_days, quiet_from_hour and "
-                                   "quiet_until_hour"));
+                                   "offer_reminder_hours, key_warning_days, quiet_from_hour, "
+                                   "quiet_until_hour and sender_address"));
           }
           paths.insert(path);
         }
@@ -178,6 +179,7 @@ grpc::Status NotificationService::UpdateNotificationSettings(
           if (in.key_warning_days() != 0) paths.insert("key_warning_days");
           if (in.quiet_from_hour() != 0) paths.insert("quiet_from_hour");
           if (in.quiet_until_hour() != 0) paths.insert("quiet_until_hour");
+          if (!in.sender_address().empty()) paths.insert("sender_address");
         }
         auto settings = outbox_.GetSettings(*exchange_id);
         if (!settings.ok()) return settings.status();
@@ -195,6 +197,7 @@ grpc::Status NotificationService::UpdateNotificationSettings(
         if (paths.count("quiet_until_hour")) {
           settings->quiet_hours.until_hour = in.quiet_until_hour();
         }
+        if (paths.count("sender_address")) settings->sender_address = in.sender_address();
         int64_t revision = 0;
         auto stored = outbox_.UpdateSettings(
             *exchange_id, *settings, in.etag().empty() ? -1 : *expected, caller.now(), &revision);

@@ -26,16 +26,16 @@ using order_rows::OrderTx;
 constexpr char kColumns[] =
     "id, exchange_id, kind, resource, recipient_kind, channel, recipient, sender_name, reply_to, "
     "language, subject, body, attachment, state, attempts, not_before, last_error, create_time, "
-    "sent_time, link_for";
+    "sent_time, link_for, sender_address";
 // A message whose dedupe key exists is not made again (a reminder made by
 // two replicas at once). Messages of events use their own id as the key.
 constexpr char kInsert[] =
     "INSERT INTO outbox (id, exchange_id, kind, resource, recipient_kind, channel, recipient, "
     "sender_name, reply_to, language, subject, body, attachment, urgent, state, attempts, "
-    "not_before, lease_until, last_error, create_time, sent_time, dedupe, link_for) VALUES (:id, "
-    ":x, :kind, :resource, :rkind, :channel, :recipient, :sender, :reply, :language, :subject, "
-    ":body, :attachment, :urgent, 'PENDING', 0, :not_before, 0, '', :create_time, 0, :dedupe, "
-    ":link_for) ON CONFLICT DO NOTHING";
+    "not_before, lease_until, last_error, create_time, sent_time, dedupe, link_for, "
+    "sender_address) VALUES (:id, :x, :kind, :resource, :rkind, :channel, :recipient, :sender, "
+    ":reply, :language, :subject, :body, :attachment, :urgent, 'PENDING', 0, :not_before, 0, '', "
+    ":create_time, 0, :dedupe, :link_for, :sender_address) ON CONFLICT DO NOTHING";
 constexpr char kExpertContact[] =
     "SELECT email, phone, languages, display_name, preferred_language, notification_channel, "
     "essential_messages_only FROM experts WHERE exchange_id = :x AND id = :id";
@@ -76,10 +76,11 @@ constexpr char kDead[] =
 constexpr char kResend[] =
     "INSERT INTO outbox (id, exchange_id, kind, resource, recipient_kind, channel, recipient, "
     "sender_name, reply_to, language, subject, body, attachment, urgent, state, attempts, "
-    "not_before, lease_until, last_error, create_time, sent_time, dedupe, link_for) SELECT "
-    ":new_id, exchange_id, kind, resource, recipient_kind, channel, recipient, sender_name, "
-    "reply_to, language, subject, body, attachment, 1, 'PENDING', 0, :now, 0, '', :now2, 0, "
-    ":dedupe, link_for FROM outbox WHERE exchange_id = :x AND id = :id";
+    "not_before, lease_until, last_error, create_time, sent_time, dedupe, link_for, "
+    "sender_address) SELECT :new_id, exchange_id, kind, resource, recipient_kind, channel, "
+    "recipient, sender_name, reply_to, language, subject, body, attachment, 1, 'PENDING', 0, "
+    ":now, 0, '', :now2, 0, :dedupe, link_for, sender_address FROM outbox WHERE exchange_id = :x "
+    "AND id = :id";
 // ListMessages: newest first, keyset cursor "create_time/id".
 constexpr char kMessagesOfExchange[] = " WHERE exchange_id = :x";
 constexpr char kMessagesAfter[] = " AND (create_time < :t OR (create_time = :t2 AND id < :id))";
@@ -94,15 +95,17 @@ constexpr FilterSql kMessageFilters[] = {
 constexpr char kExchangeIds[] = "SELECT id FROM exchanges ORDER BY id";
 constexpr char kSettings[] =
     "SELECT task_reminder_hours, offer_reminder_hours, key_warning_days, quiet_from_hour, "
-    "quiet_until_hour, revision FROM notification_settings WHERE exchange_id = :x";
+    "quiet_until_hour, revision, sender_address FROM notification_settings WHERE exchange_id = "
+    ":x";
 constexpr char kInsertSettings[] =
     "INSERT INTO notification_settings (exchange_id, task_reminder_hours, offer_reminder_hours, "
-    "key_warning_days, quiet_from_hour, quiet_until_hour, revision, update_time) VALUES (:x, "
-    ":hours, :offer, :keys, :qfrom, :quntil, 1, :t)";
+    "key_warning_days, quiet_from_hour, quiet_until_hour, sender_address, revision, update_time) "
+    "VALUES (:x, :hours, :offer, :keys, :qfrom, :quntil, :sender, 1, :t)";
 constexpr char kUpdateSettings[] =
     "UPDATE notification_settings SET task_reminder_hours = :hours, offer_reminder_hours = "
     ":offer, key_warning_days = :keys, quiet_from_hour = :qfrom, quiet_until_hour = :quntil, "
-    "revision = revision + 1, update_time = :t WHERE exchange_id = :x AND revision = :revision";
+    "sender_address = :sender, revision = revision + 1, update_time = :t WHERE exchange_id = :x "
+    "AND revision = :revision";
 // Confirmed tasks in one lead's window (starting in (:from, :until]) that got
 // no reminder since the lead's time came: the sweep reads only those due.
 constexpr char kTasksToRemind[] =
@@ -145,6 +148,7 @@ OutboxMessage ReadMessage(const soci::row& row) {
   m.create_time = r.Time();
   m.sent_time = r.Time();
   m.link_for = r.Text();
+  m.sender_address = r.Text();
   return m;
 }
 
@@ -159,7 +163,9 @@ domain::NotificationSettings ReadSettings(
     settings.key_warning_days = static_cast<int>(r.Int());
     settings.quiet_hours.from_hour = static_cast<int>(r.Int());
     settings.quiet_hours.until_hour = static_cast<int>(r.Int());
-    if (revision != nullptr) *revision = r.Int();
+    const long long rev = r.Int();
+    if (revision != nullptr) *revision = rev;
+    settings.sender_address = r.Text();
     return 0;
   });
   return settings;
@@ -271,15 +277,15 @@ bool Insert(
   const std::string id = domain::GenerateId();
   if (dedupe.empty()) dedupe = id;
   const bool urgent = domain::IsUrgent(m.kind);
-  const domain::QuietHours quiet = ReadSettings(sql, exchange_id).quiet_hours;
+  const domain::NotificationSettings settings = ReadSettings(sql, exchange_id);
   return Execute(
              sql, kInsert,
              {id, exchange_id, std::string(domain::MessageKindName(m.kind)), resource,
               std::string(domain::RecipientName(m.to)), address.channel, address.to,
               exchange.display_name, exchange.contact_email, address.language, text.subject,
               text.body, attachment, static_cast<long long>(urgent ? 1 : 0),
-              Micros(domain::NextSendTime(now, urgent, quiet)), Micros(now), dedupe, link_for}) ==
-         1;
+              Micros(domain::NextSendTime(now, urgent, settings.quiet_hours)), Micros(now), dedupe,
+              link_for, settings.sender_address}) == 1;
 }
 
 // The task's messages `messages` to whom they are for; the count written.
@@ -782,13 +788,17 @@ absl::StatusOr<domain::NotificationSettings> OutboxStore::UpdateSettings(
           {exchange_id, hours, static_cast<long long>(settings.offer_reminder_hours),
            static_cast<long long>(settings.key_warning_days),
            static_cast<long long>(settings.quiet_hours.from_hour),
-           static_cast<long long>(settings.quiet_hours.until_hour), Micros(now)});
+           static_cast<long long>(settings.quiet_hours.until_hour), settings.sender_address,
+           Micros(now)});
       rev = 1;
     } else {
       Execute(
           sql, kUpdateSettings,
           {hours, static_cast<long long>(settings.offer_reminder_hours),
-           static_cast<long long>(settings.key_warning_days), Micros(now), exchange_id, current});
+           static_cast<long long>(settings.key_warning_days),
+           static_cast<long long>(settings.quiet_hours.from_hour),
+           static_cast<long long>(settings.quiet_hours.until_hour), settings.sender_address,
+           Micros(now), exchange_id, current});
       rev = current + 1;
     }
     return absl::OkStatus();

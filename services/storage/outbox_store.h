@@ -50,6 +50,8 @@ struct OutboxMessage {
   // Whom the body's sign-in link signs in ("exchanges/x/experts/y" or
   // ".../organizations/y"); "" : the body has no link.
   std::string link_for;
+  // The exchange's own From address ("" : the server's --smtp_from).
+  std::string sender_address;
 };
 
 // The filter fields of ListMessages: state, kind, recipient_kind, resource.
