@@ -137,16 +137,7 @@ class OutboxTest : public ::testing::TestWithParam<Backend> {
       ASSERT_TRUE(registry.CreateOrganization(&ctx, req, &resp).ok());
     }
     orders_ = v1::OrderService::NewStub(server_.channel());
-    grpc::ClientContext ctx;
-    v1::UpdateFeeScheduleRequest fees;
-    fees.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule");
-    auto* rule = fees.mutable_fee_schedule()->add_role_rules();
-    rule->set_role(v1::ROLE_LECTURER);
-    rule->set_valid_from("2020-01-01");
-    rule->set_kind(v1::FEE_KIND_FIXED);
-    rule->set_amount_cents(15000);
-    v1::UpdateFeeScheduleResponse fee_resp;
-    ASSERT_TRUE(orders_->UpdateFeeSchedule(&ctx, fees, &fee_resp).ok());
+    testing_support::SetFixedFee(*orders_, "ph", v1::ROLE_LECTURER, 15000);
   }
 
   // An order on 10.12.2026 at 10.00 offered to kaisa until `deadline`.
@@ -817,16 +808,7 @@ TEST_P(OutboxCrashTest, NoMessageIsLostWhenTheServerIsKilled) {
     v1::CreateOrganizationResponse org_resp;
     ASSERT_TRUE(registry->CreateOrganization(&org_ctx, org, &org_resp).ok());
     auto orders = v1::OrderService::NewStub(channel);
-    grpc::ClientContext fee_ctx;
-    v1::UpdateFeeScheduleRequest fees;
-    fees.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule");
-    auto* rule = fees.mutable_fee_schedule()->add_role_rules();
-    rule->set_role(v1::ROLE_LECTURER);
-    rule->set_valid_from("2020-01-01");
-    rule->set_kind(v1::FEE_KIND_FIXED);
-    rule->set_amount_cents(15000);
-    v1::UpdateFeeScheduleResponse fee_resp;
-    ASSERT_TRUE(orders->UpdateFeeSchedule(&fee_ctx, fees, &fee_resp).ok());
+    testing_support::SetFixedFee(*orders, "ph", v1::ROLE_LECTURER, 15000);
     // The real clock runs here: no quiet hours, whatever the time of day.
     auto notify = v1::NotificationService::NewStub(channel);
     grpc::ClientContext quiet_ctx;

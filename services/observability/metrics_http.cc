@@ -37,19 +37,25 @@ struct MetricsHttpAccess {
   }
 };
 
-absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
-    const std::string& listen, const Metrics& metrics) {
+absl::Status ParseListenAddress(const std::string& listen, const char* flag, sockaddr_in& addr) {
   const size_t colon = listen.rfind(':');
   int port = -1;
-  sockaddr_in addr{};
+  addr = sockaddr_in{};
   addr.sin_family = AF_INET;
   if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) ||
       port < 0 || port > 65535 ||
       inet_pton(AF_INET, listen.substr(0, colon).c_str(), &addr.sin_addr) != 1) {
     return absl::InvalidArgumentError(
-        absl::StrCat("metrics address must be IPV4:PORT, for example 0.0.0.0:9090"));
+        absl::StrCat(flag, " must be IPV4:PORT, for example 0.0.0.0:9090"));
   }
   addr.sin_port = htons(static_cast<uint16_t>(port));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
+    const std::string& listen, const Metrics& metrics) {
+  sockaddr_in addr{};
+  if (absl::Status s = ParseListenAddress(listen, "metrics address", addr); !s.ok()) return s;
   std::unique_ptr<MetricsHttpServer> server(new MetricsHttpServer(metrics));
   // MHD binds 0.0.0.0 unless it is given the address.
   server->daemon_ = MHD_start_daemon(
@@ -60,7 +66,7 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
     return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", listen));
   }
   const MHD_DaemonInfo* info = MHD_get_daemon_info(server->daemon_, MHD_DAEMON_INFO_BIND_PORT);
-  server->port_ = info ? info->port : port;
+  server->port_ = info ? info->port : ntohs(addr.sin_port);
   return server;
 }
 

@@ -13,8 +13,14 @@
 #include "services/observability/metrics.h"
 
 struct MHD_Daemon;
+struct sockaddr_in;
 
 namespace kokemus::observability {
+
+// "IPV4:PORT" (port 0: any free one) as a socket address for a listener of
+// libmicrohttpd (which would otherwise bind every address); INVALID_ARGUMENT
+// naming `flag` ("--metrics_listen") otherwise.
+absl::Status ParseListenAddress(const std::string& listen, const char* flag, sockaddr_in& addr);
 
 class MetricsHttpServer final {
  public:

@@ -7,10 +7,10 @@
 #include <iostream>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "services/calendar/ics.h"
+#include "services/observability/metrics_http.h"
 
 namespace kokemus::web {
 namespace {
@@ -62,16 +62,10 @@ Answer WebServer::Handle(const std::string& method, const std::string& path) con
 
 absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
     const std::string& listen, storage::CalendarFeedStore& feeds, const domain::Clock& clock) {
-  const size_t colon = listen.rfind(':');
-  int port = -1;
   sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) ||
-      port < 0 || port > 65535 ||
-      inet_pton(AF_INET, listen.substr(0, colon).c_str(), &addr.sin_addr) != 1) {
-    return absl::InvalidArgumentError("--web_listen must be IPV4:PORT, for example 0.0.0.0:8080");
+  if (absl::Status s = observability::ParseListenAddress(listen, "--web_listen", addr); !s.ok()) {
+    return s;
   }
-  addr.sin_port = htons(static_cast<uint16_t>(port));
   std::unique_ptr<WebServer> server(new WebServer(feeds, clock));
   server->daemon_ = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, nullptr, nullptr, &Serve,
@@ -81,7 +75,7 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
     return absl::UnavailableError(absl::StrCat("cannot serve the web pages on ", listen));
   }
   const MHD_DaemonInfo* info = MHD_get_daemon_info(server->daemon_, MHD_DAEMON_INFO_BIND_PORT);
-  server->port_ = info ? info->port : port;
+  server->port_ = info ? info->port : ntohs(addr.sin_port);
   return server;
 }
 
