@@ -1134,6 +1134,9 @@ nlohmann::json FetchFeed(const std::string& url, const std::string& method = "GE
 }
 
 TEST_P(OutboxTest, ACalendarFeedShowsTheExpertsTasksUntilRevoked) {
+  auto notify_as = [](const std::shared_ptr<grpc::Channel>& channel) {
+    return v1::NotificationService::NewStub(channel);
+  };
   OrderAndOffer("lyseo-dec");
   const std::string a = "exchanges/ph/orders/lyseo-dec/assignments/kaisa";
   {
@@ -1244,6 +1247,24 @@ TEST_P(OutboxTest, ACalendarFeedShowsTheExpertsTasksUntilRevoked) {
         v1::NotificationService::NewStub(kaisa)->ListCalendarFeeds(&ctx, list, &feeds).ok());
   }
   EXPECT_EQ(feeds.calendar_feeds_size(), 0);
+  // Erasing her takes her feeds with her.
+  create.set_parent("exchanges/ph/experts/kaisa");
+  v1::CreateCalendarFeedResponse again;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(notify_as(kaisa)->CreateCalendarFeed(&ctx, create, &again).ok());
+  }
+  const std::string again_local =
+      absl::StrCat(base, "/calendar/", again.url().substr(prefix.size()));
+  EXPECT_EQ(FetchFeed(again_local)["status"], 200);
+  {
+    grpc::ClientContext ctx;
+    v1::EraseExpertRequest erase;
+    erase.set_name("exchanges/ph/experts/kaisa");
+    v1::EraseExpertResponse erased;
+    ASSERT_TRUE(server_.registry().EraseExpert(&ctx, erase, &erased).ok());
+  }
+  EXPECT_EQ(FetchFeed(again_local)["status"], 404);
 }
 
 INSTANTIATE_TEST_SUITE_P(

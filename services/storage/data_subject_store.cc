@@ -81,6 +81,9 @@ constexpr char kPseudonymizeEvents[] =
 // Her sign-in links, spent or not, go: none may sign anyone in as her.
 constexpr char kDeleteSignInLinks[] =
     "DELETE FROM sign_in_links WHERE exchange_id = :x AND expert_id = :id";
+// Her calendar feeds go: their addresses answer 404.
+constexpr char kDeleteCalendarFeeds[] =
+    "DELETE FROM calendar_feeds WHERE exchange_id = :x AND expert_id = :id";
 constexpr char kRetentionRules[] =
     "SELECT id, retention_months FROM exchanges WHERE retention_months > 0";
 constexpr char kOfExchange[] = " AND id = :x";
@@ -301,6 +304,7 @@ absl::StatusOr<std::string> DataSubjectStore::Erase(
       return 0;
     });
     Execute(sql, kDeleteSignInLinks, {exchange_id, expert_id});
+    Execute(sql, kDeleteCalendarFeeds, {exchange_id, expert_id});
     Execute(sql, kPseudonymizeEvents, {pseudonym, exchange_id, expert_id});
     Execute(sql, kDeleteExpert, {exchange_id, expert_id});
     return absl::OkStatus();
