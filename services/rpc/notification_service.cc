@@ -238,7 +238,9 @@ grpc::Status NotificationService::WatchEvents(
         // last cursor), the caller leaves, or the server stops.
         const absl::Time end = caller.deadline() - domain::kWatchEndsBeforeDeadline;
         int64_t cursor = *after;
-        while (!context->IsCancelled() && absl::Now() < end) {
+        // The events there are now are read even when the deadline is near.
+        for (bool first = true; first || (!context->IsCancelled() && absl::Now() < end);
+             first = false) {
           auto events = events_.After(*exchange_id, cursor, scope, domain::kEventsPerResponse);
           if (!events.ok()) return events.status();
           if (!events->empty()) {
