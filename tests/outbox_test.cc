@@ -827,23 +827,10 @@ TEST_P(OutboxCrashTest, NoMessageIsLostWhenTheServerIsKilled) {
     auto server = start();
     auto orders = v1::OrderService::NewStub(testing_support::AutoKeyChannel(address, keys));
     const std::string id = absl::StrCat("o", i);
-    grpc::ClientContext ctx;
-    v1::CreateOrderRequest req;
-    req.set_parent("exchanges/ph");
-    req.set_order_id(id);
-    v1::Order* o = req.mutable_order();
-    o->set_organization("exchanges/ph/organizations/lyseo");
-    o->set_role(v1::ROLE_LECTURER);
-    o->set_topic("Toipumistarina");
-    o->set_audience(v1::AUDIENCE_STUDENTS);
-    *o->mutable_start_time() = rpc::ToProto(absl::Now() + absl::Hours(24 * (30 + i)));
-    o->set_duration_minutes(90);
-    o->set_municipality("398");
-    o->set_remote(true);
-    o->set_language("fi");
-    v1::CreateOrderResponse created;
-    grpc::Status made = orders->CreateOrder(&ctx, req, &created);
-    ASSERT_TRUE(made.ok()) << made.error_message();
+    testing_support::CreateOrder(
+        *orders, "ph", id,
+        testing_support::SampleOrder("ph", "lyseo", absl::Now() + absl::Hours(24 * (30 + i))));
+    if (::testing::Test::HasFatalFailure()) return;
     grpc::ClientContext offer_ctx;
     v1::OfferAssignmentRequest offer;
     offer.set_parent("exchanges/ph/orders/" + id);

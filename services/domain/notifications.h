@@ -175,6 +175,9 @@ struct CalendarEvent {
   std::string organizer_email;           // its contact address ("" : none)
   std::string attendee_email;            // the expert ("" : none)
 };
+// A calendar feed shows tasks from this long ago on (the rest are upcoming).
+inline constexpr absl::Duration kCalendarFeedLookBack = absl::Hours(24 * 7);
+
 // The assignment's name with dots, "@kokemus.invalid": the same for every
 // entry of the task, unique across exchanges and orders.
 std::string CalendarUid(absl::string_view assignment_name);

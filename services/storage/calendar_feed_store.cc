@@ -134,7 +134,7 @@ absl::StatusOr<std::vector<domain::CalendarEvent>> CalendarFeedStore::Entries(
     const CalendarFeed& f = feeds[0].feed;
     Query<int>(
         sql, kTasks,
-        {f.exchange_id, Micros(now - absl::Hours(24 * 7)), f.expert_id, f.expert_id,
+        {f.exchange_id, Micros(now - domain::kCalendarFeedLookBack), f.expert_id, f.expert_id,
          f.organization_id, f.organization_id},
         [&](const soci::row& row) {
       RowReader r(row);

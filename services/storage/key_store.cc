@@ -7,13 +7,13 @@
 #include "services/domain/enum_names.h"
 #include "services/domain/listing.h"
 #include "services/domain/validation.h"
+#include "services/storage/secret_token.h"
 #include "services/storage/sql.h"
 
 namespace kokemus::storage {
 namespace {
 
 constexpr char kPrefix[] = "kok_";
-constexpr size_t kSecretBytes = 32;
 constexpr char kPepperName[] = "api_key_pepper";
 
 // The creator's exchange comes along, to name the creator (AIP-122).
@@ -141,15 +141,7 @@ absl::StatusOr<CreatedKey> KeyStore::Create(ApiKey key, absl::Time now) {
   auto pepper = Pepper();
   if (!pepper.ok()) return pepper.status();
 
-  unsigned char secret_bytes[kSecretBytes];
-  randombytes_buf(secret_bytes, sizeof secret_bytes);
-  std::string secret(
-      sodium_base64_ENCODED_LEN(kSecretBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(
-      secret.data(), secret.size(), secret_bytes, sizeof secret_bytes,
-      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  secret.resize(secret.size() - 1);  // the terminating NUL
-  sodium_memzero(secret_bytes, sizeof secret_bytes);
+  std::string secret = NewSecret();
 
   key.id = domain::GenerateId();
   key.principal.key_id = key.id;
