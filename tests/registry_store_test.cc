@@ -77,6 +77,20 @@ TEST_P(RegistryStoreTest, RecordsAppliedMigrations) {
       *(*again)->AppliedMigrations(),
       ElementsAre(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17));
   EXPECT_TRUE(RegistryStore(**again).Get<Exchange>({"", "ph"}).ok());
+  if (GetParam() == testing_support::Backend::kSqlite) {
+    // A committed write survives a power loss: synchronous=FULL (2), in WAL.
+    int synchronous = 0;
+    std::string journal;
+    ASSERT_TRUE((*again)
+                    ->Read([&](soci::session& sql) {
+                      sql << "PRAGMA synchronous", soci::into(synchronous);
+                      sql << "PRAGMA journal_mode", soci::into(journal);
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    EXPECT_EQ(synchronous, 2);
+    EXPECT_EQ(journal, "wal");
+  }
 }
 
 TEST_P(RegistryStoreTest, CreatedExpertReadsBackFieldForField) {

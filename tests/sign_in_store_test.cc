@@ -132,7 +132,7 @@ TEST_P(SignInStoreTest, RacingRedeemersSpendALinkOnce) {
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&] {
       auto db = Database::Open(server_.database_url());
-      ASSERT_TRUE(db.ok());
+      ASSERT_TRUE(db.ok()) << db.status();
       SignInStore mine(**db);
       auto grant = mine.Redeem(token, now_);
       if (grant.ok()) {

@@ -196,9 +196,11 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(absl::string_view url) 
             "cannot create directory ", path.parent_path().string(), ": ", ec.message()));
       }
     }
-    // synchronous=full: a committed write survives a power loss, not only a
-    // crash of the process (acknowledged data is never lost).
-    connect_string = absl::StrCat("db=\"", url, "\" timeout=10 synchronous=full");
+    // synchronous=FULL is set in Connect, after the busy timeout: soci runs a
+    // "synchronous" connect option before it sets the timeout, so a second
+    // process opening the file while another writes failed at once with
+    // "database is locked".
+    connect_string = absl::StrCat("db=\"", url, "\" timeout=10");
   }
   std::unique_ptr<Database> db(new Database(
       postgresql ? Dialect::kPostgresql : Dialect::kSqlite,
@@ -219,6 +221,9 @@ absl::Status Database::Connect(const std::string& connect_string) {
         sql << "SET client_min_messages TO WARNING";
       } else {
         sql.open(soci::sqlite3, connect_string);
+        // A committed write survives a power loss, not only a crash of the
+        // process (acknowledged data is never lost).
+        sql << "PRAGMA synchronous=FULL";
         sql << "PRAGMA journal_mode=WAL";
         sql << "PRAGMA foreign_keys=ON";
       }
