@@ -127,9 +127,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->event_store_ = std::make_unique<storage::EventStore>(*server->db_);
   server->webhook_store_ = std::make_unique<storage::WebhookStore>(*server->db_);
   server->calendar_feed_store_ = std::make_unique<storage::CalendarFeedStore>(*server->db_);
+  server->message_template_store_ = std::make_unique<storage::MessageTemplateStore>(*server->db_);
   server->notifications_ = std::make_unique<rpc::NotificationService>(
       *server->outbox_store_, *server->event_store_, *server->webhook_store_,
-      *server->calendar_feed_store_, options.outbox.web_base_url, guard, [raw] {
+      *server->calendar_feed_store_, *server->message_template_store_, options.outbox.web_base_url,
+      guard, [raw] {
         if (raw->outbox_worker_ != nullptr) raw->outbox_worker_->Wake();
       });
   server->report_store_ = std::make_unique<storage::ReportStore>(*server->db_);

@@ -35,6 +35,7 @@
 #include "services/storage/database.h"
 #include "services/storage/event_store.h"
 #include "services/storage/fee_schedule_store.h"
+#include "services/storage/message_template_store.h"
 #include "services/storage/order_store.h"
 #include "services/storage/outbox_store.h"
 #include "services/storage/registry_store.h"
@@ -144,6 +145,7 @@ class Server final {
   std::unique_ptr<storage::EventStore> event_store_;
   std::unique_ptr<storage::WebhookStore> webhook_store_;
   std::unique_ptr<storage::CalendarFeedStore> calendar_feed_store_;
+  std::unique_ptr<storage::MessageTemplateStore> message_template_store_;
   std::unique_ptr<web::WebServer> web_server_;
   std::unique_ptr<notify::WebhookWorker> webhook_worker_;
   std::unique_ptr<notify::OutboxWorker> outbox_worker_;

@@ -282,6 +282,14 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
               r.set_parent("exchanges/ph/experts/kaisa")),
           RPC(NotificationService, RevokeCalendarFeed, "NNNP",
               r.set_name("exchanges/ph/experts/kaisa/calendarFeeds/f1")),
+          RPC(NotificationService, ListMessageTemplates, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(NotificationService, GetMessageTemplate, "NPPP",
+              r.set_name("exchanges/ph/messageTemplates/offer-made-expert-fi")),
+          RPC(NotificationService, UpdateMessageTemplate, "NPPP",
+              r.mutable_message_template()->set_name(
+                  "exchanges/ph/messageTemplates/offer-made-expert-fi")),
+          RPC(NotificationService, ResetMessageTemplate, "NPPP",
+              r.set_name("exchanges/ph/messageTemplates/offer-made-expert-fi")),
     };
   }
 
@@ -359,7 +367,7 @@ TEST_P(AccessServiceTest, EveryRpcRefusesMissingBadRevokedAndExpiredKeysAndOther
     }
   }
   EXPECT_EQ(covered, served);
-  EXPECT_EQ(covered.size(), 71u);
+  EXPECT_EQ(covered.size(), 75u);
 
   // The objects are real: ph's coordinator reads them.
   const Channel ph = As(Key(AccessRole::kCoordinator, "ph"));

@@ -1,5 +1,11 @@
 // kokemusctl, the real binary, against a real server on both databases.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -438,6 +444,66 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
        "--group-by", "planet"});
   EXPECT_EQ(bad_group.exit_code, 2);
   EXPECT_THAT(bad_group.err, HasSubstr("--group-by: unknown grouping planet"));
+}
+
+TEST_P(CliTest, AnExchangeRewordsAMessageChecksItFirstAndResetsIt) {
+  CreateFixtures();
+  const std::string body_file =
+      (std::filesystem::temp_directory_path() / absl::StrCat("kokemus-wording-", ::getpid()))
+          .string();
+  {
+    std::ofstream out(body_file);
+    out << "Moi!\n{{orderer}} {{time}}, vastaa {{deadline}}:\n{{link}}\n";
+  }
+  ProcessResult typo = Ctl(
+      {"message-template", "set", "offer-made-expert-fi", "--exchange", "ph", "--subject",
+       "Keikka {{daet}}"});
+  EXPECT_EQ(typo.exit_code, 3);
+  EXPECT_EQ(
+      typo.err,
+      "kokemusctl: invalid argument: message_template.subject: {{daet}} is not a variable of "
+      "this template; it may use exchange_name, reply_to, role, topic, orderer, expert_name, "
+      "date, time, duration, place, total, paid, deadline, cancelled_by, link\n");
+  ProcessResult checked = Ctl(
+      {"message-template", "set", "offer-made-expert-fi", "--exchange", "ph", "--subject",
+       "Keikka {{date}}", "--file", body_file, "--validate-only", "true"});
+  ASSERT_EQ(checked.exit_code, 0) << checked.err;
+  EXPECT_EQ(
+      checked.out,
+      "name: exchanges/ph/messageTemplates/offer-made-expert-fi\n"
+      "customized: yes\n"
+      "variables: exchange_name, reply_to, role, topic, orderer, expert_name, date, time, "
+      "duration, place, total, paid, deadline, cancelled_by, link\n"
+      "required: deadline, link\n"
+      "subject: Keikka {{date}}\n"
+      "--- body ---\n"
+      "Moi!\n{{orderer}} {{time}}, vastaa {{deadline}}:\n{{link}}\n"
+      "--- preview ---\n"
+      "Subject: Keikka 15.3.2027\n\n"
+      "Moi!\nEsimerkkikoulu 15.3.2027 klo 10.00, vastaa 1.3.2027 klo 16.00:\n"
+      "https://kokemus.example.fi/s/esimerkki\n");
+  EXPECT_EQ(checked.err, "(checked only: nothing was stored)\n");
+  ProcessResult list = Ctl({"message-template", "list", "--exchange", "ph", "--language", "sv"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_THAT(list.out, HasSubstr("exchanges/ph/messageTemplates/offer-made-expert-sv"));
+  EXPECT_THAT(list.out, ::testing::Not(HasSubstr("offer-made-expert-fi")));
+  EXPECT_THAT(list.out, ::testing::Not(HasSubstr("true")));  // nothing customized yet
+  ProcessResult set = Ctl(
+      {"message-template", "set", "offer-made-expert-fi", "--exchange", "ph", "--subject",
+       "Keikka {{date}}", "--file", body_file});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  ProcessResult shown = Ctl(
+      {"--output", "json", "message-template", "show", "offer-made-expert-fi", "--exchange", "ph"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  const nlohmann::json t = nlohmann::json::parse(shown.out)["messageTemplate"];
+  EXPECT_EQ(t["customized"], true);
+  EXPECT_EQ(t["subject"], "Keikka {{date}}");
+  ProcessResult reset =
+      Ctl({"message-template", "reset", "offer-made-expert-fi", "--exchange", "ph"});
+  ASSERT_EQ(reset.exit_code, 0) << reset.err;
+  EXPECT_THAT(reset.out, HasSubstr("customized: no (Kokemus's wording)\n"));
+  EXPECT_THAT(reset.out, HasSubstr("subject: Tarjous: {{{role}}} {{{date}}}\n"));
+  std::filesystem::remove(body_file);
 }
 
 TEST_P(CliTest, KeysAuditAndAnExpertsRights) {

@@ -2,6 +2,9 @@
 // never say, quiet hours, retries.
 #include "services/domain/notifications.h"
 
+#include <set>
+
+#include "absl/strings/str_replace.h"
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -192,6 +195,132 @@ TEST(Notifications, EveryMessageRendersInEveryLanguageWithoutHealthData) {
   EXPECT_EQ(none.status().message(), "no message OFFER_MADE for ORDERER");
 }
 
+TEST(MessageTemplates, EveryBuiltInOneIsValidAndNamedOnce) {
+  std::set<std::string> ids;
+  for (const MessageTemplate& t : BuiltInMessageTemplates()) {
+    const std::string id = MessageTemplateId(t.kind, t.to, t.language);
+    EXPECT_TRUE(ids.insert(id).second) << id;
+    EXPECT_TRUE(ValidateMessageTemplate(t, "").ok())
+        << id << ": " << ValidateMessageTemplate(t, "");
+    auto parsed = ParseMessageTemplateId(id, "name");
+    ASSERT_TRUE(parsed.ok()) << id;
+    EXPECT_EQ(*parsed, &t);
+    auto preview = PreviewMessage(t);
+    ASSERT_TRUE(preview.ok()) << id;
+    EXPECT_THAT(preview->subject, Not(HasSubstr("{{")));
+    EXPECT_THAT(preview->body, Not(HasSubstr("{{")));
+  }
+  EXPECT_EQ(ids.size(), 54u);  // 18 messages and recipients, 3 languages
+  EXPECT_TRUE(ids.count("offer-made-expert-fi"));
+  EXPECT_TRUE(ids.count("assignment-cancelled-coordinator-sv"));
+  EXPECT_EQ(
+      ParseMessageTemplateId("offer-made-orderer-fi", "name").status().message(),
+      "invalid request: name: must name a message, its recipient and language, such as "
+      "offer-made-expert-fi (ListMessageTemplates lists them)");
+  EXPECT_FALSE(ParseMessageTemplateId("offer-made-expert-de", "name").ok());
+}
+
+TEST(MessageTemplates, AnExchangesOwnWordingIsUsedWithTheSameFacts) {
+  MessageTemplate own = *BuiltInMessageTemplate(MessageKind::kOfferMade, Recipient::kExpert, "fi");
+  own.subject = "Keikka {{date}}: {{topic}}";
+  own.body =
+      "Moi!\n\n{{orderer}} toivoo sinua {{time}} ({{place}}).\nPalkkio {{total}}.\n"
+      "Vastaa {{deadline}} mennessä: {{link}}\n\nTerveisin {{exchange_name}}";
+  ASSERT_TRUE(ValidateMessageTemplate(own, "message_template.").ok());
+  Notice n = MakeNotice("fi");
+  n.link = "https://k.example.fi/s/x";
+  auto text = ComposeMessage(MessageKind::kOfferMade, Recipient::kExpert, n, &own);
+  ASSERT_TRUE(text.ok()) << text.status();
+  // Double braces too print the text as it is: "&" stays "&".
+  EXPECT_EQ(text->subject, "Keikka 10.12.2026: Toipumistarina & nuoret");
+  EXPECT_EQ(
+      text->body,
+      "Moi!\n\nLahden lyseon lukio toivoo sinua 10.12.2026 klo 10.00 (Kirkkokatu 1, Lahti).\n"
+      "Palkkio 150,00\u00a0€.\nVastaa 3.12.2026 klo 12.00 mennessä: https://k.example.fi/s/x\n\n"
+      "Terveisin Päijät-Hämeen kokemusasiantuntijapankki\n");  // a final newline added
+}
+
+TEST(MessageTemplates, TyposMissingFactsAndForeignVariablesAreRefusedByField) {
+  const MessageTemplate base =
+      *BuiltInMessageTemplate(MessageKind::kOfferMade, Recipient::kExpert, "fi");
+  auto refused = [&](auto change) {
+    MessageTemplate t = base;
+    change(t);
+    return std::string(ValidateMessageTemplate(t, "message_template.").message());
+  };
+  EXPECT_EQ(
+      refused([](MessageTemplate& t) { t.body += "{{expert_nmae}}"; }),
+      "invalid request: message_template.body: {{expert_nmae}} is not a variable of this "
+      "template; it may use exchange_name, reply_to, role, topic, orderer, expert_name, date, "
+      "time, duration, place, total, paid, deadline, cancelled_by, link");
+  // Nothing health-related can be reached: no variable holds it.
+  EXPECT_EQ(
+      refused([](MessageTemplate& t) { t.subject = "{{{experience_areas}}} {{date}}"; }),
+      "invalid request: message_template.subject: {{experience_areas}} is not a variable of "
+      "this template; it may use exchange_name, reply_to, role, topic, orderer, expert_name, "
+      "date, time, duration, place, total, paid, deadline, cancelled_by, link");
+  EXPECT_EQ(
+      refused([](MessageTemplate& t) {
+        t.body = absl::StrReplaceAll(t.body, {{"{{{deadline}}}", "pian"}});
+      }),
+      "invalid request: message_template.body: must use {{deadline}}");
+  EXPECT_EQ(
+      refused([](MessageTemplate& t) {
+        t.body =
+            absl::StrReplaceAll(t.body, {{"{{#link}}", ""}, {"{{/link}}", ""}, {"{{{link}}}", ""}});
+      }),
+      "invalid request: message_template.body: must use {{link}}");
+  EXPECT_EQ(
+      refused([](MessageTemplate& t) {
+        t.subject = "Tarjous";
+        t.body = "Vastaa {{deadline}}: {{link}}";
+      }),
+      "invalid request: message_template.body: must use {{date}} or {{time}}: say when the "
+      "task is");
+  EXPECT_EQ(
+      refused([](MessageTemplate& t) { t.body += "{{#paid}}kyllä\n"; }),
+      "invalid request: message_template.body: template error on line 19: Unclosed section "
+      "\"paid\"");
+  EXPECT_EQ(
+      refused([](MessageTemplate& t) { t.body += "{{> footer}}"; }),
+      "invalid request: message_template.body: partials ({{> footer}}) can't be used in a "
+      "template");
+  EXPECT_EQ(
+      refused([](MessageTemplate& t) { t.body = "{{=<% %>=}}" + t.body; }),
+      "invalid request: message_template.body: changing delimiters ({{=<% %>=}}) can't be used "
+      "in a template");
+  EXPECT_EQ(
+      refused([](MessageTemplate& t) { t.subject = "Rivi\nToinen {{date}}"; }),
+      "invalid request: message_template.subject: must be one line");
+  EXPECT_EQ(
+      refused([](MessageTemplate& t) { t.subject = "  "; }),
+      "invalid request: message_template.subject: is required");
+  EXPECT_EQ(
+      refused([](MessageTemplate& t) { t.subject = std::string(201, 'x'); }),
+      "invalid request: message_template.subject: must be at most 200 characters");
+  EXPECT_EQ(
+      refused([](MessageTemplate& t) { t.body = std::string(4001, 'x'); }),
+      "invalid request: message_template.body: must be at most 4000 characters");
+  // The deadline in the subject is enough; comments are no variables.
+  MessageTemplate ok = base;
+  ok.subject = "Vastaa {{deadline}} mennessä";
+  ok.body = "{{! lyhyt }}{{time}}\n{{link}}\n";
+  EXPECT_TRUE(ValidateMessageTemplate(ok, "").ok());
+  // A key warning has no task and no link, and must name the key.
+  MessageTemplate key =
+      *BuiltInMessageTemplate(MessageKind::kKeyExpiring, Recipient::kCoordinator, "en");
+  key.body = "{{key_name}} expires on {{key_date}}. {{date}}";
+  EXPECT_EQ(
+      std::string(ValidateMessageTemplate(key, "").message()),
+      "invalid request: body: {{date}} is not a variable of this template; it may use "
+      "exchange_name, reply_to, key_name, key_date");
+  key.subject = "An API key expires";  // the subject named the date
+  key.body = "{{key_name}} expires soon.";
+  EXPECT_EQ(
+      std::string(ValidateMessageTemplate(key, "").message()),
+      "invalid request: body: must use {{key_date}}");
+}
+
 TEST(Notifications, TheCoordinatorAndTheOrdererSeeTheExpertsNameAndKeysHaveNoTask) {
   Notice n = MakeNotice("fi");
   n.expert_name = "Kaisa K.";
@@ -202,7 +331,7 @@ TEST(Notifications, TheCoordinatorAndTheOrdererSeeTheExpertsNameAndKeysHaveNoTas
   EXPECT_THAT(text->body, HasSubstr("Kokemusasiantuntija: Kaisa K.\n"));
   n.key_name = "Lahden järjestelmä";
   n.key_expire_time = Helsinki(2026, 12, 20, 0, 0);
-  n.link = "https://kokemus.example.fi/k/abc";
+  n.link = "https://kokemus.example.fi/k/abc";  // a key warning has no link line
   text = ComposeMessage(MessageKind::kKeyExpiring, Recipient::kCoordinator, n);
   ASSERT_TRUE(text.ok());
   EXPECT_EQ(text->subject, "API-avain vanhenee 20.12.2026");
@@ -212,8 +341,6 @@ TEST(Notifications, TheCoordinatorAndTheOrdererSeeTheExpertsNameAndKeysHaveNoTas
       "\n"
       "API-avain \"Lahden järjestelmä\" vanhenee 20.12.2026. Luo uusi avain ja vaihda se "
       "käyttöön ennen sitä.\n"
-      "\n"
-      "Avaa: https://kokemus.example.fi/k/abc\n"
       "\n"
       "Päijät-Hämeen kokemusasiantuntijapankki\n"
       "Kysyttävää? pankki@example.fi\n");

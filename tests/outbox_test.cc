@@ -28,6 +28,7 @@
 namespace kokemus {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing_support::Backend;
@@ -753,6 +754,139 @@ TEST_P(OutboxTest, TheCoordinatorSeesWhatWasSentResendsAndSetsTheReminders) {
 }
 
 // The server as a separate process, so that it can be killed.
+TEST_P(OutboxTest, AnExchangesOwnWordingIsCheckedPreviewedSentAndReset) {
+  auto notify = v1::NotificationService::NewStub(server_.channel());
+  const std::string name = "exchanges/ph/messageTemplates/offer-made-expert-fi";
+  {
+    grpc::ClientContext ctx;
+    v1::ListMessageTemplatesRequest req;
+    req.set_parent("exchanges/ph");
+    v1::ListMessageTemplatesResponse list;
+    ASSERT_TRUE(notify->ListMessageTemplates(&ctx, req, &list).ok());
+    ASSERT_EQ(list.message_templates_size(), 54);
+    const v1::MessageTemplate& first = list.message_templates(0);
+    EXPECT_EQ(first.name(), name);
+    EXPECT_EQ(first.kind(), v1::Message::KIND_OFFER_MADE);
+    EXPECT_EQ(first.recipient_kind(), v1::Message::RECIPIENT_KIND_EXPERT);
+    EXPECT_EQ(first.language(), "fi");
+    EXPECT_FALSE(first.customized());
+    EXPECT_EQ(first.subject(), "Tarjous: {{{role}}} {{{date}}}");
+    EXPECT_EQ(first.preview_subject(), "Tarjous: luennoitsija tai kouluttaja 15.3.2027");
+    EXPECT_THAT(first.preview_body(), HasSubstr("Vastaathan viimeistään 1.3.2027 klo 16.00.\n"));
+    EXPECT_THAT(first.required_variables(), ElementsAre("deadline", "link"));
+    EXPECT_FALSE(first.has_update_time());
+  }
+  auto update = [&](const std::string& subject, const std::string& body, bool validate_only,
+                    v1::MessageTemplate* out = nullptr) {
+    grpc::ClientContext ctx;
+    v1::UpdateMessageTemplateRequest req;
+    req.mutable_message_template()->set_name(name);
+    req.mutable_message_template()->set_subject(subject);
+    req.mutable_message_template()->set_body(body);
+    req.set_validate_only(validate_only);
+    v1::UpdateMessageTemplateResponse resp;
+    grpc::Status s = notify->UpdateMessageTemplate(&ctx, req, &resp);
+    if (out != nullptr) *out = resp.message_template();
+    return s;
+  };
+  auto get = [&] {
+    grpc::ClientContext ctx;
+    v1::GetMessageTemplateRequest req;
+    req.set_name(name);
+    v1::GetMessageTemplateResponse resp;
+    EXPECT_TRUE(notify->GetMessageTemplate(&ctx, req, &resp).ok());
+    return resp.message_template();
+  };
+  // A typo is refused by field, and nothing is stored.
+  grpc::Status typo = update("Keikka {{date}}", "Hei {{expert_nmae}}", false);
+  EXPECT_EQ(typo.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(
+      typo.error_message(),
+      HasSubstr("message_template.body: {{expert_nmae}} is not a variable of this template"));
+  EXPECT_FALSE(get().customized());
+  // Checked and previewed only.
+  const std::string body =
+      "Moi!\n\n{{orderer}} toivoo sinua {{time}} ({{place}}).\n"
+      "Vastaa {{deadline}} mennessä:\n{{link}}\n\n{{exchange_name}}\n";
+  v1::MessageTemplate previewed;
+  ASSERT_TRUE(update("Keikka {{date}}: {{topic}}", body, true, &previewed).ok());
+  EXPECT_EQ(previewed.preview_subject(), "Keikka 15.3.2027: Hyvinvointi koulussa");
+  EXPECT_EQ(
+      previewed.preview_body(),
+      "Moi!\n\nEsimerkkikoulu toivoo sinua 15.3.2027 klo 10.00 (Esimerkkikatu 1, Helsinki).\n"
+      "Vastaa 1.3.2027 klo 16.00 mennessä:\nhttps://kokemus.example.fi/s/esimerkki\n\n"
+      "Välitys (esimerkki)\n");
+  EXPECT_FALSE(get().customized());
+  // Stored: the next offer goes out in the exchange's words.
+  v1::MessageTemplate stored;
+  ASSERT_TRUE(update("Keikka {{date}}: {{topic}}", body, false, &stored).ok());
+  EXPECT_TRUE(stored.customized());
+  EXPECT_EQ(rpc::FromProto(stored.update_time()), clock_.Now());
+  EXPECT_EQ(get().body(), body);
+  SmtpSink sink(smtp_port_);
+  OrderAndOffer("lyseo-dec");
+  nlohmann::json messages = sink.Messages(1);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0]["subject"], "Keikka 10.12.2026: Toipumistarina");
+  const std::string token = LinkToken(messages[0]["body"]);
+  EXPECT_EQ(
+      messages[0]["body"],
+      "Moi!\n\nLahden lyseon lukio toivoo sinua 10.12.2026 klo 10.00 (Kirkkokatu 1, Lahti).\n"
+      "Vastaa 3.12.2026 klo 12.00 mennessä:\nhttps://kokemus.example.fi/s/" +
+          token + "\n\nPäijät-Hämeen kokemusasiantuntijapankki\n");
+  // Only the subject changes when only it is given; the body stays.
+  {
+    grpc::ClientContext ctx;
+    v1::UpdateMessageTemplateRequest req;
+    req.mutable_message_template()->set_name(name);
+    req.mutable_message_template()->set_subject("Uusi keikka {{date}}");
+    v1::UpdateMessageTemplateResponse resp;
+    ASSERT_TRUE(notify->UpdateMessageTemplate(&ctx, req, &resp).ok());
+    EXPECT_EQ(resp.message_template().subject(), "Uusi keikka {{date}}");
+    EXPECT_EQ(resp.message_template().body(), body);
+    grpc::ClientContext bad_ctx;
+    req.mutable_update_mask()->add_paths("kind");
+    grpc::Status bad = notify->UpdateMessageTemplate(&bad_ctx, req, &resp);
+    EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(
+        bad.error_message(),
+        HasSubstr("update_mask: unknown field \"kind\"; the fields are subject and body"));
+  }
+  // Reset: Kokemus's words again.
+  {
+    grpc::ClientContext ctx;
+    v1::ResetMessageTemplateRequest req;
+    req.set_name(name);
+    v1::ResetMessageTemplateResponse resp;
+    ASSERT_TRUE(notify->ResetMessageTemplate(&ctx, req, &resp).ok());
+    EXPECT_FALSE(resp.message_template().customized());
+    EXPECT_EQ(resp.message_template().subject(), "Tarjous: {{{role}}} {{{date}}}");
+  }
+  OrderAndOffer("lyseo-jan");
+  messages = sink.Messages(2);
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_THAT(
+      SubjectsTo(messages, "kaisa@example.fi"),
+      ElementsAre(
+          "Keikka 10.12.2026: Toipumistarina", "Tarjous: luennoitsija tai kouluttaja 10.12.2026"));
+  // Names that are no message, and other exchanges.
+  for (const auto& [bad_name, code, text] :
+       std::vector<std::tuple<std::string, grpc::StatusCode, std::string>>{
+           {"exchanges/ph/messageTemplates/offer-made-orderer-fi",
+            grpc::StatusCode::INVALID_ARGUMENT, "name: must name a message"},
+           {"exchanges/ph/templates/offer-made-expert-fi", grpc::StatusCode::INVALID_ARGUMENT,
+            "name: must be a resource name exchanges/{exchange}/messageTemplates/{id}"},
+       }) {
+    grpc::ClientContext ctx;
+    v1::GetMessageTemplateRequest req;
+    req.set_name(bad_name);
+    v1::GetMessageTemplateResponse resp;
+    grpc::Status s = notify->GetMessageTemplate(&ctx, req, &resp);
+    EXPECT_EQ(s.error_code(), code) << bad_name;
+    EXPECT_THAT(s.error_message(), HasSubstr(text)) << bad_name;
+  }
+}
+
 class OutboxCrashTest : public ::testing::TestWithParam<Backend> {};
 
 // The server process killed with SIGKILL 20 times, right after an offer

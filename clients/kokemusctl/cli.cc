@@ -36,6 +36,7 @@ constexpr Route kRoutes[] = {
     {"notify", "", NotifyCommand},
     {"webhook", "", WebhookCommand},
     {"feed", "", FeedCommand},
+    {"message-template", "", MessageTemplateCommand},
     {"key", "", KeyCommand},
     {"audit", "", AuditCommand},
     {"health", "", HealthCommand},

@@ -46,6 +46,8 @@ const absl::string_view kUsage =
     "                events [--after CURSOR] [--follow]\n"
     "  webhook       create --url https://... [--organization O]; list; delete ID\n"
     "  feed          create|list --expert E | --organization O; revoke NAME\n"
+    "  message-template  list [--language fi]; show|reset offer-made-expert-fi;\n"
+    "                set ID [--subject S] [--file BODY] [--validate-only true]\n"
     "  key           create --role R --display-name N [--expires-in 90d] [--organization O]\n"
     "                       [--expert E]  (--exchange - : a national key); list; revoke ID;\n"
     "                whoami\n"

@@ -40,6 +40,7 @@ int ReportCommand(Session& s);
 int NotifyCommand(Session& s);
 int WebhookCommand(Session& s);
 int FeedCommand(Session& s);
+int MessageTemplateCommand(Session& s);
 
 // access.cc: API keys, the audit log, health.
 int KeyCommand(Session& s);

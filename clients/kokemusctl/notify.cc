@@ -1,5 +1,9 @@
 // notify list|show|resend, notify settings, notify events; webhook
-// create|list|delete; feed create|list|revoke.
+// create|list|delete; feed create|list|revoke; message-template
+// list|show|set|reset.
+#include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -138,7 +142,86 @@ std::string FeedPerson(Session& s) {
                 : absl::StrCat(s.Parent(), "/organizations/", *organization);
 }
 
+// A message template as a person reads it: its text as written, then as a
+// recipient would see it with made-up facts.
+void PrintTemplate(const v1::MessageTemplate& t, std::ostream& out) {
+  out << "name: " << t.name() << "\n"
+      << "customized: " << (t.customized() ? "yes" : "no (Kokemus's wording)") << "\n"
+      << "variables: " << absl::StrJoin(t.variables(), ", ") << "\n"
+      << "required: " << absl::StrJoin(t.required_variables(), ", ") << "\n"
+      << "subject: " << t.subject() << "\n"
+      << "--- body ---\n"
+      << t.body() << (absl::EndsWith(t.body(), "\n") ? "" : "\n") << "--- preview ---\n"
+      << "Subject: " << t.preview_subject() << "\n\n"
+      << t.preview_body();
+}
+
 }  // namespace
+
+// message-template list [--language L]; show|reset ID; set ID [--subject S]
+// [--file BODY] [--validate-only true].
+int MessageTemplateCommand(Session& s) {
+  if (s.verb() == "list") {
+    v1::ListMessageTemplatesRequest req;
+    req.set_parent(s.Parent());
+    const auto language = s.TakeFlag("language");
+    s.RequireNoMoreFlags();
+    v1::ListMessageTemplatesResponse all = s.Call(&N::ListMessageTemplates, req);
+    if (language) {
+      auto* list = all.mutable_message_templates();
+      list->erase(
+          std::remove_if(
+              list->begin(), list->end(),
+              [&](const v1::MessageTemplate& t) { return t.language() != *language; }),
+          list->end());
+    }
+    return s.Print(all, [&] {
+      s.Table(all, "message_templates", {"name", "customized", "subject"});
+    });
+  }
+  const std::string name = s.NameIn("messageTemplates");
+  if (s.verb() == "show" || s.verb() == "reset") {
+    s.RequireNoMoreFlags();
+    if (s.verb() == "show") {
+      v1::GetMessageTemplateRequest req;
+      req.set_name(name);
+      v1::GetMessageTemplateResponse got = s.Call(&N::GetMessageTemplate, req);
+      return s.Print(got, [&] { PrintTemplate(got.message_template(), s.out()); });
+    }
+    v1::ResetMessageTemplateRequest req;
+    req.set_name(name);
+    v1::ResetMessageTemplateResponse reset = s.Call(&N::ResetMessageTemplate, req);
+    return s.Print(reset, [&] { PrintTemplate(reset.message_template(), s.out()); });
+  }
+  if (s.verb() == "set") {
+    v1::UpdateMessageTemplateRequest req;
+    v1::MessageTemplate* t = req.mutable_message_template();
+    t->set_name(name);
+    if (auto subject = s.TakeFlag("subject")) {
+      t->set_subject(*subject);
+      req.mutable_update_mask()->add_paths("subject");
+    }
+    if (auto file = s.TakeFlag("file")) {
+      std::ifstream in(*file, std::ios::binary);
+      if (!in) throw UsageError{absl::StrCat("cannot read --file ", *file)};
+      std::stringstream text;
+      text << in.rdbuf();
+      t->set_body(text.str());
+      req.mutable_update_mask()->add_paths("body");
+    }
+    if (auto only = s.TakeFlag("validate-only")) req.set_validate_only(*only != "false");
+    s.RequireNoMoreFlags();
+    if (req.update_mask().paths().empty()) {
+      throw UsageError{"message-template set needs --subject S and/or --file BODY"};
+    }
+    v1::UpdateMessageTemplateResponse set = s.Call(&N::UpdateMessageTemplate, req);
+    return s.Print(set, [&] {
+      PrintTemplate(set.message_template(), s.out());
+      if (req.validate_only()) s.err() << "(checked only: nothing was stored)\n";
+    });
+  }
+  throw UsageError{"message-template verbs: list, show, set, reset"};
+}
 
 int WebhookCommand(Session& s) {
   if (s.verb() == "create") {

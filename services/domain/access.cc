@@ -107,6 +107,11 @@ std::vector<MethodRule> BuildRules() {
        false},
       {"NotificationService/RevokeCalendarFeed", C | O | E, false, Own::kOrganization, Own::kSelf,
        true},
+      // The exchange's wording of its messages: no personal data.
+      {"NotificationService/ListMessageTemplates", C, false, Own::kNone, Own::kNone, false},
+      {"NotificationService/GetMessageTemplate", C, false, Own::kNone, Own::kNone, false},
+      {"NotificationService/UpdateMessageTemplate", C, false, Own::kNone, Own::kNone, false},
+      {"NotificationService/ResetMessageTemplate", C, false, Own::kNone, Own::kNone, false},
   };
   // Keys and the audit log: the national administrator's across exchanges,
   // a coordinator's for their exchange. Key changes are audited too.

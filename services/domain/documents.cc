@@ -184,4 +184,54 @@ absl::StatusOr<std::string> RenderTemplate(absl::string_view text, const Templat
   return out;
 }
 
+absl::StatusOr<std::vector<std::string>> TemplateNames(
+    absl::string_view text, absl::string_view field) {
+  if (absl::Status s = CheckTemplate(text, field); !s.ok()) return s;
+  std::vector<std::string> names;
+  size_t at = 0;
+  while ((at = text.find("{{", at)) != absl::string_view::npos) {
+    const bool triple = text.substr(at, 3) == "{{{";
+    const size_t open = at + (triple ? 3 : 2);
+    const size_t close = text.find(triple ? "}}}" : "}}", open);
+    if (close == absl::string_view::npos) break;  // CheckTemplate refused it
+    absl::string_view tag = absl::StripAsciiWhitespace(text.substr(open, close - open));
+    at = close + (triple ? 3 : 2);
+    if (tag.empty()) continue;
+    const char sigil = tag.front();
+    if (sigil == '!') continue;  // a comment
+    if (sigil == '>' || sigil == '=') {
+      return InvalidField(
+          std::string(field), absl::StrCat(
+                                  sigil == '>' ? "partials" : "changing delimiters", " ({{", tag,
+                                  "}}) can't be used in a template"));
+    }
+    if (!triple && (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '&')) {
+      tag = absl::StripAsciiWhitespace(tag.substr(1));
+    }
+    if (std::find(names.begin(), names.end(), tag) == names.end()) names.emplace_back(tag);
+  }
+  return names;
+}
+
+absl::Status CheckTemplateNames(
+    absl::string_view text, absl::string_view field, const std::vector<std::string>& allowed,
+    const std::vector<std::string>& required) {
+  auto names = TemplateNames(text, field);
+  if (!names.ok()) return names.status();
+  for (const std::string& name : *names) {
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      return InvalidField(
+          std::string(field), absl::StrCat(
+                                  "{{", name, "}} is not a variable of this template; it may use ",
+                                  absl::StrJoin(allowed, ", ")));
+    }
+  }
+  for (const std::string& name : required) {
+    if (std::find(names->begin(), names->end(), name) == names->end()) {
+      return InvalidField(std::string(field), absl::StrCat("must use {{", name, "}}"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace kokemus::domain

@@ -77,6 +77,19 @@ using TemplateData = kainjow::mustache::basic_data<std::string>;
 absl::Status CheckTemplate(absl::string_view text, absl::string_view field);
 absl::StatusOr<std::string> RenderTemplate(absl::string_view text, const TemplateData& data);
 
+// The names a template uses, as variables or sections, each once in order
+// of first use ("{{{topic}}}", "{{#paid}}" → topic, paid); comments skipped.
+// INVALID_ARGUMENT naming `field` for a syntax error, a partial ("{{>x}}")
+// or a change of delimiters ("{{=<% %>=}}"), which templates may not use.
+absl::StatusOr<std::vector<std::string>> TemplateNames(
+    absl::string_view text, absl::string_view field);
+// OK, or INVALID_ARGUMENT naming `field`: the template uses a name not in
+// `allowed` (a typo such as {{expert_nmae}} would print nothing), or lacks
+// one of `required`.
+absl::Status CheckTemplateNames(
+    absl::string_view text, absl::string_view field, const std::vector<std::string>& allowed,
+    const std::vector<std::string>& required);
+
 }  // namespace kokemus::domain
 
 #endif  // KOKEMUS_SERVICES_DOMAIN_DOCUMENTS_H_

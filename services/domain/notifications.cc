@@ -1,12 +1,15 @@
 #include "services/domain/notifications.h"
 
 #include <algorithm>
+#include <cstring>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "kainjow/mustache.hpp"
 #include "services/domain/contract.h"
 #include "services/domain/documents.h"
+#include "services/domain/sign_in.h"
 #include "services/domain/validation.h"
 #include "services/reference/calendar.h"
 #include "services/reference/reference_data.h"
@@ -237,16 +240,6 @@ constexpr Template kTemplates[] = {
      "", false},
 };
 
-const Template* TemplateFor(MessageKind kind, Recipient to, absl::string_view language) {
-  const Template* finnish = nullptr;
-  for (const Template& t : kTemplates) {
-    if (t.kind != kind || t.to != to) continue;
-    if (t.language == language) return &t;
-    if (t.language == "fi") finnish = &t;
-  }
-  return finnish;
-}
-
 const Layout& LayoutFor(absl::string_view language) {
   for (const Layout& l : kLayouts) {
     if (l.language == language) return l;
@@ -447,14 +440,146 @@ std::string MessageLanguage(const Expert& expert, const Exchange& exchange) {
   return Written(exchange.default_language) ? exchange.default_language : "fi";
 }
 
-absl::StatusOr<MessageText> ComposeMessage(MessageKind kind, Recipient to, const Notice& n) {
-  const Template* t = TemplateFor(kind, to, n.language);
+const std::vector<MessageTemplate>& BuiltInMessageTemplates() {
+  static const std::vector<MessageTemplate>* all = [] {
+    auto* out = new std::vector<MessageTemplate>;
+    for (const Template& t : kTemplates) {
+      const Layout& layout = LayoutFor(t.language);
+      // Without the task's facts or closing lines, one blank line before the sender.
+      const bool facts = t.task || !t.closing.empty();
+      // Only messages that carry a link have its line.
+      std::string footer(layout.footer);
+      if (!CarriesLink(t.kind, t.to)) {
+        const size_t from = footer.find("{{#link}}");
+        const size_t to = footer.find("{{/link}}");
+        footer.erase(from, to + std::strlen("{{/link}}") - from);
+      }
+      out->push_back(
+          {t.kind, t.to, std::string(t.language), std::string(t.subject),
+           absl::StrCat(
+               layout.greeting, t.opening, facts ? "\n\n" : "\n", t.task ? layout.task : "",
+               t.closing, footer)});
+    }
+    return out;
+  }();
+  return *all;
+}
+
+const MessageTemplate* BuiltInMessageTemplate(
+    MessageKind kind, Recipient to, absl::string_view language) {
+  for (const MessageTemplate& t : BuiltInMessageTemplates()) {
+    if (t.kind == kind && t.to == to && t.language == language) return &t;
+  }
+  return nullptr;
+}
+
+std::string MessageTemplateId(MessageKind kind, Recipient to, absl::string_view language) {
+  std::string id = absl::StrCat(MessageKindName(kind), "-", RecipientName(to), "-", language);
+  absl::AsciiStrToLower(&id);
+  absl::StrReplaceAll({{"_", "-"}}, &id);
+  return id;
+}
+
+absl::StatusOr<const MessageTemplate*> ParseMessageTemplateId(
+    absl::string_view id, absl::string_view field) {
+  for (const MessageTemplate& t : BuiltInMessageTemplates()) {
+    if (MessageTemplateId(t.kind, t.to, t.language) == id) return &t;
+  }
+  return InvalidField(
+      std::string(field),
+      "must name a message, its recipient and language, such as offer-made-expert-fi "
+      "(ListMessageTemplates lists them)");
+}
+
+namespace {
+
+bool AboutATask(MessageKind kind) {
+  return kind != MessageKind::kKeyExpiring && kind != MessageKind::kSignInLink;
+}
+
+}  // namespace
+
+std::vector<std::string> MessageVariables(MessageKind kind, Recipient to) {
+  std::vector<std::string> names = {"exchange_name", "reply_to"};
+  if (AboutATask(kind)) {
+    for (const char* name :
+         {"role", "topic", "orderer", "expert_name", "date", "time", "duration", "place", "total",
+          "paid", "deadline", "cancelled_by"}) {
+      names.emplace_back(name);
+    }
+  }
+  if (kind == MessageKind::kKeyExpiring) {
+    names.emplace_back("key_name");
+    names.emplace_back("key_date");
+  }
+  if (CarriesLink(kind, to)) names.emplace_back("link");
+  return names;
+}
+
+std::vector<std::string> RequiredMessageVariables(MessageKind kind, Recipient to) {
+  std::vector<std::string> names;
+  if (kind == MessageKind::kOfferMade || kind == MessageKind::kOfferReminder) {
+    names.emplace_back("deadline");
+  }
+  if (kind == MessageKind::kKeyExpiring) {
+    names.emplace_back("key_name");
+    names.emplace_back("key_date");
+  }
+  if (CarriesLink(kind, to)) names.emplace_back("link");
+  return names;
+}
+
+absl::Status ValidateMessageTemplate(const MessageTemplate& t, absl::string_view prefix) {
+  const std::string subject_field = absl::StrCat(prefix, "subject");
+  const std::string body_field = absl::StrCat(prefix, "body");
+  if (absl::StripAsciiWhitespace(t.subject).empty()) {
+    return InvalidField(subject_field, "is required");
+  }
+  if (t.subject.find('\n') != std::string::npos || t.subject.find('\r') != std::string::npos) {
+    return InvalidField(subject_field, "must be one line");
+  }
+  if (t.subject.size() > 200) return InvalidField(subject_field, "must be at most 200 characters");
+  if (absl::StripAsciiWhitespace(t.body).empty()) return InvalidField(body_field, "is required");
+  if (t.body.size() > 4000) return InvalidField(body_field, "must be at most 4000 characters");
+  const std::vector<std::string> allowed = MessageVariables(t.kind, t.to);
+  auto in_subject = TemplateNames(t.subject, subject_field);
+  if (!in_subject.ok()) return in_subject.status();
+  if (absl::Status s = CheckTemplateNames(t.subject, subject_field, allowed, {}); !s.ok()) return s;
+  std::vector<std::string> required;
+  for (const std::string& name : RequiredMessageVariables(t.kind, t.to)) {
+    // The link goes in the body (a subject is not clicked).
+    if (name == "link" ||
+        std::find(in_subject->begin(), in_subject->end(), name) == in_subject->end()) {
+      required.push_back(name);
+    }
+  }
+  if (absl::Status s = CheckTemplateNames(t.body, body_field, allowed, required); !s.ok()) {
+    return s;
+  }
+  if (AboutATask(t.kind)) {
+    auto in_body = TemplateNames(t.body, body_field);
+    if (!in_body.ok()) return in_body.status();
+    auto uses = [&](absl::string_view name) {
+      return std::find(in_subject->begin(), in_subject->end(), name) != in_subject->end() ||
+             std::find(in_body->begin(), in_body->end(), name) != in_body->end();
+    };
+    if (!uses("date") && !uses("time")) {
+      return InvalidField(body_field, "must use {{date}} or {{time}}: say when the task is");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<MessageText> ComposeMessage(
+    MessageKind kind, Recipient to, const Notice& n, const MessageTemplate* custom) {
+  const MessageTemplate* t = custom;
+  if (t == nullptr) t = BuiltInMessageTemplate(kind, to, n.language);
+  if (t == nullptr) t = BuiltInMessageTemplate(kind, to, "fi");
   if (t == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("no message ", MessageKindName(kind), " for ", RecipientName(to)));
   }
-  const std::string language(t->language);
-  const Layout& layout = LayoutFor(language);
+  const std::string& language = t->language;
   TemplateData data;
   data.set("exchange_name", n.exchange_name);
   data.set("role", RoleLabel(n.role, language));
@@ -484,16 +609,41 @@ absl::StatusOr<MessageText> ComposeMessage(MessageKind kind, Recipient to, const
   optional("expert_name", n.expert_name);
   optional("reply_to", n.reply_to);
   optional("link", n.link);
-  // Without the task's facts or closing lines, one blank line before the sender.
-  const bool facts = t->task || !t->closing.empty();
-  const std::string body_template = absl::StrCat(
-      layout.greeting, t->opening, facts ? "\n\n" : "\n", t->task ? layout.task : "", t->closing,
-      layout.footer);
   auto subject = RenderTemplate(t->subject, data);
   if (!subject.ok()) return subject.status();
-  auto body = RenderTemplate(body_template, data);
+  auto body = RenderTemplate(t->body, data);
   if (!body.ok()) return body.status();
-  return MessageText{*std::move(subject), *std::move(body)};
+  // One line of subject; the body ends with a newline.
+  std::string one_line = absl::StrReplaceAll(*subject, {{"\r", " "}, {"\n", " "}});
+  if (!body->empty() && body->back() != '\n') body->push_back('\n');
+  return MessageText{std::move(one_line), *std::move(body)};
+}
+
+absl::StatusOr<MessageText> PreviewMessage(const MessageTemplate& t) {
+  const absl::TimeZone& helsinki = reference::HelsinkiTimeZone();
+  const bool sv = t.language == "sv";
+  const bool en = t.language == "en";
+  Notice n;
+  n.language = t.language;
+  n.exchange_name = sv   ? "Förmedlingen (exempel)"
+                    : en ? "The exchange (example)"
+                         : "Välitys (esimerkki)";
+  n.reply_to = "valitys@example.fi";
+  n.orderer_name = sv ? "Exempelskolan" : en ? "Example School" : "Esimerkkikoulu";
+  if (t.to != Recipient::kExpert) n.expert_name = "Maija Esimerkki";
+  n.role = Role::kLecturer;
+  n.topic = sv ? "Välmående i skolan" : en ? "Wellbeing at school" : "Hyvinvointi koulussa";
+  n.start_time = absl::FromCivil(absl::CivilMinute(2027, 3, 15, 10, 0), helsinki);
+  n.duration_minutes = 90;
+  n.address = "Esimerkkikatu 1";
+  n.municipality = "091";
+  n.offer_deadline = absl::FromCivil(absl::CivilMinute(2027, 3, 1, 16, 0), helsinki);
+  n.total_cents = 15000;
+  n.cancelled_by = CancelledBy::kOrderer;
+  n.key_name = sv ? "Regionens system" : en ? "The region's system" : "Alueen järjestelmä";
+  n.key_expire_time = absl::FromCivil(absl::CivilDay(2027, 3, 31), helsinki);
+  if (CarriesLink(t.kind, t.to)) n.link = "https://kokemus.example.fi/s/esimerkki";
+  return ComposeMessage(t.kind, t.to, n, &t);
 }
 
 std::string SmsText(const MessageText& text, const Notice& n) {

@@ -155,8 +155,48 @@ struct MessageText {
 // exchange's default, else fi. Orderers and coordinators get the exchange's.
 std::string MessageLanguage(const Expert& expert, const Exchange& exchange);
 
-// The message of `kind` for `to` in the notice's language.
-absl::StatusOr<MessageText> ComposeMessage(MessageKind kind, Recipient to, const Notice& notice);
+// The wording of one message for one recipient in one language: mustache
+// templates (triple braces or double: the text is plain, never escaped)
+// over the variables MessageVariables names. Kokemus has one for every
+// message, recipient and language; an exchange may set its own.
+struct MessageTemplate {
+  MessageKind kind = MessageKind::kUnspecified;
+  Recipient to = Recipient::kExpert;
+  std::string language;  // fi, sv or en
+  std::string subject;   // one line
+  std::string body;
+  bool operator==(const MessageTemplate&) const = default;
+};
+// Every message Kokemus writes, for each recipient and language, with
+// Kokemus's own wording.
+const std::vector<MessageTemplate>& BuiltInMessageTemplates();
+// Kokemus's wording of one message, or nullptr for a kind not sent to `to`
+// or a language Kokemus doesn't write.
+const MessageTemplate* BuiltInMessageTemplate(
+    MessageKind kind, Recipient to, absl::string_view language);
+// A template's id in its exchange: "offer-made-expert-fi".
+std::string MessageTemplateId(MessageKind kind, Recipient to, absl::string_view language);
+// The built-in template an id names, or INVALID_ARGUMENT naming `field`.
+absl::StatusOr<const MessageTemplate*> ParseMessageTemplateId(
+    absl::string_view id, absl::string_view field);
+// The variables a message of `kind` to `to` may use, and those it must use
+// (in the subject or the body): the offer's deadline, the task's date, the
+// key's name and date, the sign-in link of a message that carries one.
+std::vector<std::string> MessageVariables(MessageKind kind, Recipient to);
+std::vector<std::string> RequiredMessageVariables(MessageKind kind, Recipient to);
+// OK, or INVALID_ARGUMENT naming `subject` or `body` under `prefix`: a
+// subject of one line up to 200 characters and a body up to 4,000, both
+// valid mustache with only the message's variables, the required ones
+// used. A template can't reach anything health-related: no variable holds it.
+absl::Status ValidateMessageTemplate(const MessageTemplate& t, absl::string_view prefix);
+
+// The message of `kind` for `to` in the notice's language, in the
+// exchange's own wording `custom` if it has one (nullptr: Kokemus's).
+absl::StatusOr<MessageText> ComposeMessage(
+    MessageKind kind, Recipient to, const Notice& notice, const MessageTemplate* custom = nullptr);
+// The template rendered with made-up facts (a school visit next month), to
+// see before saving it.
+absl::StatusOr<MessageText> PreviewMessage(const MessageTemplate& t);
 
 // A calendar entry of a task: the .ics attached to a confirmation (and its
 // cancellation), and an event of a calendar feed.

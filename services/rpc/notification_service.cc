@@ -68,6 +68,33 @@ v1::NotificationSettings SettingsToProto(
   return p;
 }
 
+v1::MessageTemplate TemplateToProto(
+    const std::string& exchange_id, const storage::StoredMessageTemplate& stored) {
+  const domain::MessageTemplate& t = stored.wording;
+  v1::MessageTemplate p;
+  p.set_name(domain::ChildResourceName(
+      exchange_id, "messageTemplates", domain::MessageTemplateId(t.kind, t.to, t.language)));
+  p.set_kind(static_cast<v1::Message::Kind>(t.kind));
+  p.set_recipient_kind(
+      t.to == domain::Recipient::kOrderer       ? v1::Message::RECIPIENT_KIND_ORDERER
+      : t.to == domain::Recipient::kCoordinator ? v1::Message::RECIPIENT_KIND_COORDINATOR
+                                                : v1::Message::RECIPIENT_KIND_EXPERT);
+  p.set_language(t.language);
+  p.set_subject(t.subject);
+  p.set_body(t.body);
+  for (const std::string& v : domain::MessageVariables(t.kind, t.to)) p.add_variables(v);
+  for (const std::string& v : domain::RequiredMessageVariables(t.kind, t.to)) {
+    p.add_required_variables(v);
+  }
+  p.set_customized(stored.customized);
+  if (auto preview = domain::PreviewMessage(t); preview.ok()) {
+    p.set_preview_subject(preview->subject);
+    p.set_preview_body(preview->body);
+  }
+  if (stored.customized) *p.mutable_update_time() = rpc::ToProto(stored.update_time);
+  return p;
+}
+
 }  // namespace
 
 grpc::Status NotificationService::ListMessages(
@@ -437,6 +464,103 @@ grpc::Status NotificationService::RevokeCalendarFeed(
         auto who = FeedPerson(caller, person, "name");
         if (!who.ok()) return who.status();
         return feeds_.Revoke(person, request->name().substr(cut + strlen("/calendarFeeds/")));
+      });
+}
+
+grpc::Status NotificationService::ListMessageTemplates(
+    grpc::ServerContext* context, const v1::ListMessageTemplatesRequest* request,
+    v1::ListMessageTemplatesResponse* response) {
+  return guard_.Run(
+      context, "NotificationService/ListMessageTemplates", "parent", request->parent(),
+      [&](Caller&) -> absl::Status {
+        auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
+        if (!exchange_id.ok()) return exchange_id.status();
+        auto all = templates_.List(*exchange_id);
+        if (!all.ok()) return all.status();
+        for (const storage::StoredMessageTemplate& t : *all) {
+          *response->add_message_templates() = TemplateToProto(*exchange_id, t);
+        }
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status NotificationService::GetMessageTemplate(
+    grpc::ServerContext* context, const v1::GetMessageTemplateRequest* request,
+    v1::GetMessageTemplateResponse* response) {
+  return guard_.Run(
+      context, "NotificationService/GetMessageTemplate", "name", request->name(),
+      [&](Caller&) -> absl::Status {
+        auto name = domain::ParseChildName(request->name(), "messageTemplates", "name");
+        if (!name.ok()) return name.status();
+        auto t = templates_.Get(name->exchange_id, name->id);
+        if (!t.ok()) return t.status();
+        *response->mutable_message_template() = TemplateToProto(name->exchange_id, *t);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status NotificationService::UpdateMessageTemplate(
+    grpc::ServerContext* context, const v1::UpdateMessageTemplateRequest* request,
+    v1::UpdateMessageTemplateResponse* response) {
+  const v1::MessageTemplate& in = request->message_template();
+  return guard_.Run(
+      context, "NotificationService/UpdateMessageTemplate", "message_template.name", in.name(),
+      [&](Caller& caller) -> absl::Status {
+        auto name = domain::ParseChildName(in.name(), "messageTemplates", "message_template.name");
+        if (!name.ok()) return name.status();
+        bool subject = false;
+        bool body = false;
+        for (const std::string& path : request->update_mask().paths()) {
+          if (path == "*" || path == "subject") subject = true;
+          if (path == "*" || path == "body") body = true;
+          if (path != "*" && path != "subject" && path != "body") {
+            return domain::InvalidField(
+                "update_mask",
+                absl::StrCat("unknown field \"", path, "\"; the fields are subject and body"));
+          }
+        }
+        if (request->update_mask().paths().empty()) {
+          subject = !in.subject().empty();
+          body = !in.body().empty();
+        }
+        auto current = templates_.Get(name->exchange_id, name->id);
+        if (!current.ok()) {
+          return domain::WithFieldPrefix(current.status(), "message_template");
+        }
+        domain::MessageTemplate wording = current->wording;
+        if (subject) wording.subject = in.subject();
+        if (body) wording.body = in.body();
+        if (request->validate_only()) {
+          if (absl::Status s = domain::ValidateMessageTemplate(wording, "message_template.");
+              !s.ok()) {
+            return s;
+          }
+          storage::StoredMessageTemplate would = *current;
+          would.wording = wording;
+          would.customized = true;
+          would.update_time = caller.now();
+          *response->mutable_message_template() = TemplateToProto(name->exchange_id, would);
+          return absl::OkStatus();
+        }
+        auto stored = templates_.Put(name->exchange_id, wording, caller.now());
+        if (!stored.ok()) return stored.status();
+        *response->mutable_message_template() = TemplateToProto(name->exchange_id, *stored);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status NotificationService::ResetMessageTemplate(
+    grpc::ServerContext* context, const v1::ResetMessageTemplateRequest* request,
+    v1::ResetMessageTemplateResponse* response) {
+  return guard_.Run(
+      context, "NotificationService/ResetMessageTemplate", "name", request->name(),
+      [&](Caller&) -> absl::Status {
+        auto name = domain::ParseChildName(request->name(), "messageTemplates", "name");
+        if (!name.ok()) return name.status();
+        auto t = templates_.Reset(name->exchange_id, name->id);
+        if (!t.ok()) return t.status();
+        *response->mutable_message_template() = TemplateToProto(name->exchange_id, *t);
+        return absl::OkStatus();
       });
 }
 

@@ -1,7 +1,7 @@
 // kokemus.v1.NotificationService: the coordinator's view of what was sent to
 // whom (the outbox), resending a message, and the exchange's reminder
-// settings. Message reads are audited (they name people). WatchEvents streams
-// the exchange's events to regional systems, within their access.
+// settings, and the exchange's own wording of its messages. Message reads are audited (they name
+// people). WatchEvents streams the exchange's events to regional systems, within their access.
 //
 //   NotificationService service(outbox, guard);
 //   builder.RegisterService(&service);
@@ -16,6 +16,7 @@
 #include "services/rpc/access_guard.h"
 #include "services/storage/calendar_feed_store.h"
 #include "services/storage/event_store.h"
+#include "services/storage/message_template_store.h"
 #include "services/storage/outbox_store.h"
 #include "services/storage/webhook_store.h"
 
@@ -27,12 +28,13 @@ class NotificationService final : public v1::NotificationService::Service {
   // `web_base_url` is where calendar feeds are served ("" : they are not).
   NotificationService(
       storage::OutboxStore& outbox, storage::EventStore& events, storage::WebhookStore& webhooks,
-      storage::CalendarFeedStore& feeds, std::string web_base_url, AccessGuard& guard,
-      std::function<void()> resent = {})
+      storage::CalendarFeedStore& feeds, storage::MessageTemplateStore& templates,
+      std::string web_base_url, AccessGuard& guard, std::function<void()> resent = {})
       : outbox_(outbox),
         events_(events),
         webhooks_(webhooks),
         feeds_(feeds),
+        templates_(templates),
         web_base_url_(std::move(web_base_url)),
         guard_(guard),
         resent_(std::move(resent)) {}
@@ -70,6 +72,19 @@ class NotificationService final : public v1::NotificationService::Service {
       grpc::ServerContext*, const v1::RevokeCalendarFeedRequest*,
       v1::RevokeCalendarFeedResponse*) override;
 
+  grpc::Status ListMessageTemplates(
+      grpc::ServerContext*, const v1::ListMessageTemplatesRequest*,
+      v1::ListMessageTemplatesResponse*) override;
+  grpc::Status GetMessageTemplate(
+      grpc::ServerContext*, const v1::GetMessageTemplateRequest*,
+      v1::GetMessageTemplateResponse*) override;
+  grpc::Status UpdateMessageTemplate(
+      grpc::ServerContext*, const v1::UpdateMessageTemplateRequest*,
+      v1::UpdateMessageTemplateResponse*) override;
+  grpc::Status ResetMessageTemplate(
+      grpc::ServerContext*, const v1::ResetMessageTemplateRequest*,
+      v1::ResetMessageTemplateResponse*) override;
+
   // Ends the watches in progress (OK) and refuses none: at shutdown.
   void StopWatches();
 
@@ -78,6 +93,7 @@ class NotificationService final : public v1::NotificationService::Service {
   storage::EventStore& events_;
   storage::WebhookStore& webhooks_;
   storage::CalendarFeedStore& feeds_;
+  storage::MessageTemplateStore& templates_;
   const std::string web_base_url_;
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;

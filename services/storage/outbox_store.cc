@@ -12,6 +12,7 @@
 #include "services/domain/sign_in.h"
 #include "services/domain/validation.h"
 #include "services/storage/event_store.h"
+#include "services/storage/message_template_store.h"
 #include "services/storage/order_rows.h"
 #include "services/storage/sql.h"
 
@@ -268,6 +269,20 @@ std::optional<Address> AddressOf(const Parties& p, Recipient to, MessageKind kin
   return std::nullopt;
 }
 
+// The message in the exchange's own wording if it has one, else Kokemus's;
+// Kokemus's too if the exchange's fails to render (a message is never lost
+// to a template).
+absl::StatusOr<domain::MessageText> Compose(
+    soci::session& sql, const std::string& exchange_id, Addressed m, const domain::Notice& notice) {
+  const std::optional<domain::MessageTemplate> own =
+      MessageTemplateStore::ReadCustom(sql, exchange_id, m.kind, m.to, notice.language);
+  if (own) {
+    auto text = domain::ComposeMessage(m.kind, m.to, notice, &*own);
+    if (text.ok()) return text;
+  }
+  return domain::ComposeMessage(m.kind, m.to, notice);
+}
+
 // Writes one message; false if its dedupe key was taken.
 bool Insert(
     soci::session& sql, const std::string& exchange_id, Addressed m, const std::string& resource,
@@ -314,7 +329,7 @@ absl::StatusOr<int> EnqueueTask(
               ? domain::ChildResourceName(a.exchange_id, "experts", a.expert_id)
               : domain::ChildResourceName(a.exchange_id, "organizations", order.organization_id);
     }
-    auto text = domain::ComposeMessage(m.kind, m.to, notice);
+    auto text = Compose(sql, a.exchange_id, m, notice);
     if (!text.ok()) return text.status();
     if (address->channel == "SMS") text->body = domain::SmsText(*text, notice);
     // A confirmation carries the task's calendar entry; a cancellation
@@ -419,7 +434,7 @@ absl::Status OutboxStore::RequestSignInLink(absl::string_view email, absl::Time 
       notice.language = domain::MessageLanguage(p.expert, exchange);
       notice.exchange_name = exchange.display_name;
       notice.link = domain::kLinkPlaceholder;
-      auto text = domain::ComposeMessage(m.kind, m.to, notice);
+      auto text = Compose(sql, p.exchange_id, m, notice);
       if (!text.ok()) return text.status();
       const std::string person = domain::ChildResourceName(p.exchange_id, p.collection, p.id);
       Insert(
@@ -541,7 +556,7 @@ absl::StatusOr<int> OutboxStore::EnqueueScheduled(absl::Time now, int limit) {
           notice.key_name = k.name;
           notice.key_expire_time = k.expires;
           const Addressed m{MessageKind::kKeyExpiring, Recipient::kCoordinator};
-          auto text = domain::ComposeMessage(m.kind, m.to, notice);
+          auto text = Compose(sql, x, m, notice);
           if (!text.ok()) return text.status();
           if (Insert(
                   sql, x, m, resource, Address{"EMAIL", exchange.contact_email, notice.language},
