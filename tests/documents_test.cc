@@ -70,6 +70,17 @@ TEST(Templates, SyntaxErrorsNameTheLine) {
   EXPECT_EQ(ViolationsOf(s)[0].field, "template.text");
   EXPECT_THAT(ViolationsOf(s)[0].description, HasSubstr("template error"));
   EXPECT_TRUE(CheckTemplate("{{#a}}x{{/a}}", "t").ok());
+  // The names a template uses, once each, in order; comments are none.
+  auto names = TemplateNames("{{! note }}{{{a}}} {{#b}}{{ c }}{{/b}}{{^b}}{{&d}}{{/b}}{{a}}", "t");
+  ASSERT_TRUE(names.ok());
+  EXPECT_EQ(*names, (std::vector<std::string>{"a", "b", "c", "d"}));
+  EXPECT_EQ(
+      std::string(CheckTemplateNames("{{a}}{{b}}", "t.text", {"a"}, {}).message()),
+      "invalid request: t.text: {{b}} is not a variable of this template; it may use a");
+  EXPECT_EQ(
+      std::string(CheckTemplateNames("{{a}}", "t.text", {"a", "b"}, {"b"}).message()),
+      "invalid request: t.text: must use {{b}}");
+  EXPECT_TRUE(CheckTemplateNames("{{a}}{{#b}}{{/b}}", "t.text", {"a", "b"}, {"b"}).ok());
   kainjow::mustache::data data;
   data.set("name", "A & B <c>");
   EXPECT_EQ(*RenderTemplate("Hi {{name}}", data), "Hi A & B <c>");  // text, not HTML
