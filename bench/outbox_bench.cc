@@ -7,6 +7,7 @@
 // calling throughout, against the same calls before.
 //
 //   outbox_bench [--database PATH|postgresql://...] [--tasks 10000] [--experts 1000]
+//                [--get_order_rps 100] [--batch 50] [--senders 4]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -40,6 +41,11 @@ ABSL_FLAG(std::string, database, "", "database (default: a fresh SQLite file in 
 ABSL_FLAG(int, tasks, 10000, "confirmed tasks whose reminders fall due at once");
 ABSL_FLAG(int, experts, 1000, "experts holding them (at most 10 tasks each)");
 ABSL_FLAG(std::string, sink_dir, "", "the SMTP sink's Maildir (default: in /tmp)");
+ABSL_FLAG(int, batch, 50, "messages the worker leases at a time (the server's default: 50)");
+ABSL_FLAG(
+    int, get_order_rps, 100,
+    "GetOrder calls a second from the client (0: as fast as one client can, which takes a core)");
+ABSL_FLAG(int, senders, 4, "SMTP connections sending at once (the server's default: 4)");
 
 namespace {
 
@@ -92,10 +98,18 @@ struct Latencies {
   }
 };
 
-// GetOrder over and over until `stop`, one call at a time.
-Latencies Poll(v1::OrderService::Stub& orders, int n_orders, const std::atomic<bool>& stop) {
+// GetOrder until `stop`, one call at a time, `rps` calls a second (0: as
+// fast as one client can).
+Latencies Poll(
+    v1::OrderService::Stub& orders, int n_orders, int rps, const std::atomic<bool>& stop) {
   Latencies out;
+  absl::Time next = absl::Now();
   for (int i = 0; !stop.load(); ++i) {
+    if (rps > 0) {
+      next += absl::Seconds(1) / rps;
+      const absl::Duration wait = next - absl::Now();
+      if (wait > absl::ZeroDuration()) absl::SleepFor(wait);
+    }
     grpc::ClientContext ctx;
     v1::GetOrderRequest req;
     req.set_name(absl::StrCat("exchanges/ph/orders/o", i % n_orders));
@@ -279,6 +293,8 @@ int main(int argc, char** argv) {
   options.smtp.from = "kokemus@example.fi";
   options.lapse_sweep_interval = absl::Milliseconds(200);
   options.outbox.poll = absl::Milliseconds(100);
+  options.outbox.batch = absl::GetFlag(FLAGS_batch);
+  options.outbox.senders = absl::GetFlag(FLAGS_senders);
   server = Server::Start(options);
   Check(server.status(), "server again");
   address = absl::StrCat("127.0.0.1:", (*server)->port());
@@ -293,7 +309,7 @@ int main(int argc, char** argv) {
     absl::SleepFor(absl::Seconds(5));
     stop = true;
   });
-  Latencies before = Poll(*orders, tasks, stop);
+  Latencies before = Poll(*orders, tasks, absl::GetFlag(FLAGS_get_order_rps), stop);
   quiet_timer.join();
 
   // The reminders fall due; GetOrder goes on while they drain.
@@ -301,7 +317,8 @@ int main(int argc, char** argv) {
   const absl::Time start = absl::Now();
   clock.Set(due);
   Latencies during;
-  std::thread poller([&] { during = Poll(*orders, tasks, stop); });
+  std::thread poller(
+      [&] { during = Poll(*orders, tasks, absl::GetFlag(FLAGS_get_order_rps), stop); });
   const std::string sent_query =
       "SELECT COUNT(*) FROM outbox WHERE kind = 'TASK_REMINDER' AND state = 'SENT'";
   long long sent = 0;

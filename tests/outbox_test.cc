@@ -1307,6 +1307,8 @@ TEST_P(OutboxTest, ACalendarFeedShowsTheExpertsTasksUntilRevoked) {
   EXPECT_EQ(feed["content_type"], "text/calendar; charset=utf-8");
   EXPECT_EQ(feed["referrer_policy"], "no-referrer");
   EXPECT_EQ(feed["method"], "PUBLISH");
+  EXPECT_EQ(feed["name"], "Päijät-Hämeen kokemusasiantuntijapankki");  // shown by calendars
+  EXPECT_EQ(feed["refresh"], "PT1H");
   ASSERT_EQ(feed["events"].size(), 1u) << feed.dump();
   EXPECT_EQ(
       feed["events"][0]["uid"], "exchanges.ph.orders.lyseo-dec.assignments.kaisa@kokemus.invalid");

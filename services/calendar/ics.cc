@@ -116,7 +116,9 @@ absl::string_view IcsMethodName(IcsMethod method) {
   return "PUBLISH";
 }
 
-std::string IcsText(const std::vector<domain::CalendarEvent>& events, IcsMethod method) {
+std::string IcsText(
+    const std::vector<domain::CalendarEvent>& events, IcsMethod method,
+    absl::string_view calendar_name) {
   Component cal(icalcomponent_new_vcalendar());
   icalcomponent_add_property(cal.get(), icalproperty_new_version("2.0"));
   icalcomponent_add_property(cal.get(), icalproperty_new_prodid("-//Kokemus//Kokemus 1//FI"));
@@ -125,6 +127,19 @@ std::string IcsText(const std::vector<domain::CalendarEvent>& events, IcsMethod 
                      method == IcsMethod::kRequest  ? ICAL_METHOD_REQUEST
                      : method == IcsMethod::kCancel ? ICAL_METHOD_CANCEL
                                                     : ICAL_METHOD_PUBLISH));
+  if (!calendar_name.empty()) {
+    const std::string name(calendar_name);
+    for (const auto& [x_name, value] :
+         {std::pair<const char*, const char*>{"X-WR-CALNAME", name.c_str()},
+          {"X-WR-TIMEZONE", kZone},
+          {"X-PUBLISHED-TTL", "PT1H"}}) {
+      icalproperty* p = icalproperty_new_x(value);
+      icalproperty_set_x_name(p, x_name);
+      icalcomponent_add_property(cal.get(), p);
+    }
+    icalproperty* refresh = icalproperty_new_from_string("REFRESH-INTERVAL;VALUE=DURATION:PT1H");
+    if (refresh != nullptr) icalcomponent_add_property(cal.get(), refresh);
+  }
   icalcomponent_add_component(cal.get(), icalparser_parse_string(kHelsinkiVtimezone));
   for (const domain::CalendarEvent& e : events) icalcomponent_add_component(cal.get(), Event(e));
   char* text = icalcomponent_as_ical_string_r(cal.get());

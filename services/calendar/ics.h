@@ -3,7 +3,7 @@
 // are Europe/Helsinki wall-clock times with the zone's VTIMEZONE.
 //
 //   std::string ics = IcsText({event}, IcsMethod::kRequest);   // a confirmation's attachment
-//   std::string feed = IcsText(events, IcsMethod::kPublish);   // a calendar feed
+//   std::string feed = IcsText(events, IcsMethod::kPublish, "Kokemuspankki");  // a feed
 #ifndef KOKEMUS_SERVICES_CALENDAR_ICS_H_
 #define KOKEMUS_SERVICES_CALENDAR_ICS_H_
 
@@ -21,7 +21,11 @@ enum class IcsMethod { kRequest, kCancel, kPublish };
 absl::string_view IcsMethodName(IcsMethod method);  // "REQUEST"
 
 // A VCALENDAR with the events, times in Europe/Helsinki, CRLF line ends.
-std::string IcsText(const std::vector<domain::CalendarEvent>& events, IcsMethod method);
+// A feed's `calendar_name` is what calendar programs show for the
+// subscription (X-WR-CALNAME), and they are asked to refresh it hourly.
+std::string IcsText(
+    const std::vector<domain::CalendarEvent>& events, IcsMethod method,
+    absl::string_view calendar_name = "");
 
 }  // namespace kokemus::calendar
 

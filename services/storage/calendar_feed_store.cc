@@ -20,6 +20,7 @@ constexpr char kCountOrganization[] =
 constexpr char kOfPerson[] =
     "SELECT exchange_id, id, expert_id, organization_id, create_time, secret_hash FROM "
     "calendar_feeds WHERE exchange_id = :x AND expert_id = :expert AND organization_id = :org";
+constexpr char kExchangeName[] = "SELECT display_name FROM exchanges WHERE id = :x";
 constexpr char kById[] =
     "SELECT exchange_id, id, expert_id, organization_id, create_time, secret_hash FROM "
     "calendar_feeds WHERE id = :id";
@@ -122,16 +123,21 @@ absl::Status CalendarFeedStore::Revoke(const std::string& person, const std::str
   });
 }
 
-absl::StatusOr<std::vector<domain::CalendarEvent>> CalendarFeedStore::Entries(
+absl::StatusOr<CalendarFeedStore::Feed> CalendarFeedStore::Entries(
     absl::string_view token, absl::Time now) {
   const absl::Status unknown = absl::NotFoundError("no such calendar feed");
   const std::optional<domain::LinkToken> parts = domain::ParseLinkToken(token);
   if (!parts) return unknown;
-  std::vector<domain::CalendarEvent> entries;
+  Feed feed;
+  std::vector<domain::CalendarEvent>& entries = feed.entries;
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
     std::vector<Row> feeds = Query<Row>(sql, kById, {parts->id}, ReadFeed);
     if (feeds.empty() || !SameHash(feeds[0].hash, SecretHash(parts->secret))) return unknown;
     const CalendarFeed& f = feeds[0].feed;
+    Query<int>(sql, kExchangeName, {f.exchange_id}, [&](const soci::row& row) {
+      feed.name = RowReader(row).Text();
+      return 0;
+    });
     Query<int>(
         sql, kTasks,
         {f.exchange_id, Micros(now - domain::kCalendarFeedLookBack), f.expert_id, f.expert_id,
@@ -167,7 +173,7 @@ absl::StatusOr<std::vector<domain::CalendarEvent>> CalendarFeedStore::Entries(
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  return entries;
+  return feed;
 }
 
 }  // namespace kokemus::storage

@@ -43,11 +43,15 @@ class CalendarFeedStore final {
   absl::StatusOr<std::vector<CalendarFeed>> List(const std::string& person);
   // NOT_FOUND for a feed that is not the person's.
   absl::Status Revoke(const std::string& person, const std::string& id);
-  // The entries of the feed whose token this is: the expert's accepted and
-  // confirmed tasks (the organization's confirmed ones) from a week ago on,
-  // in the exchange's language. NOT_FOUND for anything else.
-  absl::StatusOr<std::vector<domain::CalendarEvent>> Entries(
-      absl::string_view token, absl::Time now);
+  // The feed whose token this is: its name (the exchange's), and the
+  // expert's accepted and confirmed tasks (the organization's confirmed
+  // ones) from a week ago on, in the exchange's language. NOT_FOUND for
+  // anything else.
+  struct Feed {
+    std::string name;
+    std::vector<domain::CalendarEvent> entries;
+  };
+  absl::StatusOr<Feed> Entries(absl::string_view token, absl::Time now);
 
  private:
   Database& db_;

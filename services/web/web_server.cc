@@ -55,7 +55,7 @@ Answer WebServer::Handle(const std::string& method, const std::string& path) con
     }
     return {
         MHD_HTTP_OK, "text/calendar; charset=utf-8",
-        calendar::IcsText(*entries, calendar::IcsMethod::kPublish)};
+        calendar::IcsText(entries->entries, calendar::IcsMethod::kPublish, entries->name)};
   }
   return {MHD_HTTP_NOT_FOUND, kText, "not found\n"};
 }

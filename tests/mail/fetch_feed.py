@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Fetches a calendar feed over HTTP and prints it as JSON, read with Debian's
 python3-icalendar: {"status", "content_type", "referrer_policy", "method",
-"events": [{"uid", "sequence", "status", "start", "summary", "location"}]};
+"name", "refresh", "events": [{"uid", "sequence", "status", "start", "summary", "location"}]};
 for an answer other than 200: {"status", "body"}.
 
     fetch_feed.py URL [METHOD]
@@ -25,6 +25,8 @@ try:
             "content_type": r.headers["Content-Type"],
             "referrer_policy": r.headers["Referrer-Policy"],
             "method": str(cal["METHOD"]),
+            "name": str(cal.get("X-WR-CALNAME", "")),
+            "refresh": str(cal.get("X-PUBLISHED-TTL", "")),
             "events": [{
                 "uid": str(e["UID"]),
                 "sequence": int(e["SEQUENCE"]),
