@@ -162,13 +162,6 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->metrics_.AddGauge("kokemus_db_pool_in_use", "Database sessions in use.", [db_raw] {
     return static_cast<double>(db_raw->sessions_in_use());
   });
-  if (!options.web_listen.empty()) {
-    auto web = web::WebServer::Start(
-        options.web_listen, *server->calendar_feed_store_,
-        options.clock != nullptr ? *options.clock : domain::SystemClock());
-    if (!web.ok()) return web.status();
-    server->web_server_ = *std::move(web);
-  }
   if (!options.metrics_listen.empty()) {
     auto http = observability::MetricsHttpServer::Start(options.metrics_listen, server->metrics_);
     if (!http.ok()) return http.status();
@@ -179,6 +172,19 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
   }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
+  if (!options.web_listen.empty()) {
+    // The pages call the API in process, as the signed-in person.
+    server->pages_ = std::make_unique<web::Pages>(
+        options.outbox.web_base_url,
+        web::PageStores{
+            *server->sign_in_store_, *server->key_store_, *server->outbox_store_,
+            *server->calendar_feed_store_},
+        server->server_->InProcessChannel(grpc::ChannelArguments()),
+        options.clock != nullptr ? *options.clock : domain::SystemClock());
+    auto web = web::WebServer::Start(options.web_listen, *server->pages_);
+    if (!web.ok()) return web.status();
+    server->web_server_ = *std::move(web);
+  }
   if (!options.health_listen.empty()) {
     grpc::ServerBuilder health_builder;
     int health_port = 0;

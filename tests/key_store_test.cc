@@ -116,6 +116,33 @@ TEST_P(KeyStoreTest, EveryBadKeyFailsTheSameWay) {
   EXPECT_EQ(keys_->Revoke("nope", now_).status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST_P(KeyStoreTest, ASessionKeyEndsWhenIdleAndItsUseIsWrittenAtMostOnceAMinute) {
+  ApiKey session = Key(AccessRole::kCoordinator, "ph");
+  session.expire_time = now_ + absl::Hours(12);
+  session.idle_timeout = absl::Minutes(30);
+  auto made = keys_->Create(session, now_);
+  ASSERT_TRUE(made.ok()) << made.status();
+  auto last_used = [&] {
+    auto key = keys_->Get(made->key.id);
+    EXPECT_TRUE(key.ok());
+    return key->last_used_time;
+  };
+  EXPECT_EQ(absl::ToUnixMicros(last_used()), absl::ToUnixMicros(now_));
+  EXPECT_TRUE(keys_->Authenticate(made->plaintext, now_ + absl::Seconds(30)).ok());
+  EXPECT_EQ(absl::ToUnixMicros(last_used()), absl::ToUnixMicros(now_));  // not yet written again
+  EXPECT_TRUE(keys_->Authenticate(made->plaintext, now_ + absl::Minutes(20)).ok());
+  EXPECT_EQ(absl::ToUnixMicros(last_used()), absl::ToUnixMicros(now_ + absl::Minutes(20)));
+  // Used at 20 min, alive until 50 min; idle after that.
+  EXPECT_TRUE(keys_->Authenticate(made->plaintext, now_ + absl::Minutes(49)).ok());
+  EXPECT_EQ(
+      keys_->Authenticate(made->plaintext, now_ + absl::Minutes(80)).status().message(),
+      "invalid API key");
+  // A plain API key never idles out.
+  auto plain = keys_->Create(Key(AccessRole::kReporter, "ph"), now_);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(keys_->Authenticate(plain->plaintext, now_ + absl::Hours(24 * 60)).ok());
+}
+
 TEST_P(KeyStoreTest, EachRoleHasItsScope) {
   ApiKey orderer = Key(AccessRole::kOrdererSystem, "ph");
   ApiKey national = Key(AccessRole::kNationalAdmin, "ph");

@@ -37,53 +37,6 @@ absl::Time Helsinki(int y, int mo, int d, int h, int mi) {
   return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), reference::HelsinkiTimeZone());
 }
 
-// An SMTP server on loopback that files every message it accepts, as sent.
-class SmtpSink final {
- public:
-  explicit SmtpSink(int port)
-      : dir_(
-            std::filesystem::temp_directory_path() /
-            absl::StrCat("kokemus-mail-", port, "-", ::getpid())) {
-    std::filesystem::remove_all(dir_);
-    process_ = std::make_unique<testing_support::ChildProcess>(
-        std::vector<std::string>{
-            "/usr/bin/env", absl::StrCat("PYTHONPATH=", KOKEMUS_SOURCE_DIR, "/tests/mail"),
-            "/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", absl::StrCat("127.0.0.1:", port),
-            "-c", "raw_maildir.RawMaildir", dir_.string()},
-        (dir_.string() + ".log"));
-    for (int i = 0; i < 100 && !std::filesystem::exists(dir_ / "new"); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // listening
-  }
-  ~SmtpSink() {
-    process_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  // Every delivered message, parsed; waits up to 15 s for at least `n`.
-  nlohmann::json Messages(size_t n) {
-    nlohmann::json messages = nlohmann::json::array();
-    for (int i = 0; i < 150; ++i) {
-      auto read = testing_support::RunProcess(
-          {"/usr/bin/python3", std::string(KOKEMUS_SOURCE_DIR) + "/tests/mail/read_mail.py",
-           dir_.string()});
-      if (read.exit_code != 0) {
-        ADD_FAILURE() << "read_mail.py: " << read.err;
-        break;
-      }
-      messages = nlohmann::json::parse(read.out);
-      if (messages.size() >= n) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return messages;
-  }
-
- private:
-  std::filesystem::path dir_;
-  std::unique_ptr<testing_support::ChildProcess> process_;
-};
-
 // The token of the one sign-in link in a delivered text ("" : none).
 std::string LinkToken(const std::string& text) {
   static const std::regex kLink("https://kokemus\\.example\\.fi/s/([A-Za-z0-9_-]+)");
@@ -222,7 +175,7 @@ class OutboxTest : public ::testing::TestWithParam<Backend> {
 };
 
 TEST_P(OutboxTest, AnOfferReachesTheExpertByEmailInHerLanguageWithoutHealthData) {
-  SmtpSink sink(smtp_port_);
+  testing_support::SmtpSink sink(smtp_port_);
   OrderAndOffer("lyseo-dec");
   nlohmann::json messages = sink.Messages(1);
   ASSERT_EQ(messages.size(), 1u) << messages.dump();
@@ -322,7 +275,7 @@ TEST_P(OutboxTest, MessagesWaitWhileSmtpIsDownAndDuringQuietHours) {
   EXPECT_EQ(outbox[0].not_before, Helsinki(2026, 12, 1, 10, 1));  // a minute later
   // SMTP is back at 22.00: quiet hours, nothing goes out, and a new offer
   // waits for 08.00 too.
-  SmtpSink sink(smtp_port_);
+  testing_support::SmtpSink sink(smtp_port_);
   clock_.Set(Helsinki(2026, 12, 1, 22, 0));
   OrderAndOffer("lyseo-jan");
   std::this_thread::sleep_for(std::chrono::milliseconds(800));
@@ -350,7 +303,7 @@ TEST_P(OutboxTest, MessagesWaitWhileSmtpIsDownAndDuringQuietHours) {
 }
 
 TEST_P(OutboxTest, ACancellationAtNightGoesAtOnceAndAWithdrawnOfferWaitsForMorning) {
-  SmtpSink sink(smtp_port_);
+  testing_support::SmtpSink sink(smtp_port_);
   OrderAndOffer("lyseo-dec");
   ASSERT_EQ(sink.Messages(1).size(), 1u);
   for (const char* verb : {"accept", "confirm"}) {
@@ -460,7 +413,7 @@ TEST_P(OutboxTest, ACancellationAtNightGoesAtOnceAndAWithdrawnOfferWaitsForMorni
 }
 
 TEST_P(OutboxTest, RemindersComeOnceOffersLapseAndFeedbackIsAskedAfterTheTask) {
-  SmtpSink sink(smtp_port_);
+  testing_support::SmtpSink sink(smtp_port_);
   OrderAndOffer("lyseo-dec");  // 1.12. 10.00, answer by 3.12. 12.00
   ASSERT_EQ(sink.Messages(1).size(), 1u);
   // A day before the deadline: a reminder, once.
@@ -633,7 +586,7 @@ TEST_P(OutboxTest, TheCoordinatorSeesWhatWasSentResendsAndSetsTheReminders) {
     EXPECT_EQ(s.error_message(), "exchanges/ph/messages/nope not found");
   }
   // SMTP is back; a resend goes at once as a copy with its own Message-ID.
-  SmtpSink sink(smtp_port_);
+  testing_support::SmtpSink sink(smtp_port_);
   {
     grpc::ClientContext ctx;
     v1::ResendMessageRequest req;
@@ -823,7 +776,7 @@ TEST_P(OutboxTest, AnExchangesOwnWordingIsCheckedPreviewedSentAndReset) {
   EXPECT_TRUE(stored.customized());
   EXPECT_EQ(rpc::FromProto(stored.update_time()), clock_.Now());
   EXPECT_EQ(get().body(), body);
-  SmtpSink sink(smtp_port_);
+  testing_support::SmtpSink sink(smtp_port_);
   OrderAndOffer("lyseo-dec");
   nlohmann::json messages = sink.Messages(1);
   ASSERT_EQ(messages.size(), 1u);
@@ -896,7 +849,7 @@ TEST_P(OutboxCrashTest, NoMessageIsLostWhenTheServerIsKilled) {
   testing_support::TestDatabase db(GetParam());
   testing_support::TestKeys keys(db.url());
   const int smtp_port = testing_support::FreePort();
-  SmtpSink sink(smtp_port);
+  testing_support::SmtpSink sink(smtp_port);
   const std::string log_dir = testing_support::MakeTempDir();
   std::string address;
   auto start = [&] {
@@ -1351,7 +1304,7 @@ TEST_P(OutboxTest, ACalendarFeedShowsTheExpertsTasksUntilRevoked) {
       FetchFeed(base + "/calendar/abc_def.ics"),
       nlohmann::json::parse(R"({"status": 404, "body": "no such calendar feed\n"})"));
   EXPECT_EQ(FetchFeed(local + "x")["status"], 404);
-  EXPECT_EQ(FetchFeed(base + "/")["status"], 404);
+  EXPECT_EQ(FetchFeed(base + "/nothing")["status"], 404);
   EXPECT_EQ(FetchFeed(local, "POST")["status"], 405);
   // Revoked, the address answers 404.
   v1::RevokeCalendarFeedRequest revoke;

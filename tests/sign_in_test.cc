@@ -1,10 +1,12 @@
 // Sign-in links' rules without a database: which messages link, where the
-// link goes in a stored text, the token's form, when a link may be spent.
+// link goes in a stored text, the token's form, when a link may be spent;
+// and the web sessions a link becomes: cookies, CSRF tokens, idleness, language.
 #include "services/domain/sign_in.h"
 
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/domain/session.h"
 #include "services/reference/calendar.h"
 
 namespace kokemus::domain {
@@ -132,6 +134,49 @@ TEST(SignIn, ALinkIsSpentOnceAndOnlyBeforeItExpires) {
   EXPECT_TRUE(LinkRequestAllowed(4));
   EXPECT_FALSE(LinkRequestAllowed(5));
   EXPECT_EQ(NormalizeEmail("  Kaisa@Example.FI "), "kaisa@example.fi");
+}
+
+TEST(Session, CookiesAreHttpOnlyStrictAndSecureUnlessPlaintextOnThisMachine) {
+  EXPECT_EQ(
+      SessionCookieHeader("kok_a_b", true),
+      "kokemus_session=kok_a_b; Path=/; Max-Age=43200; HttpOnly; SameSite=Strict; Secure");
+  EXPECT_EQ(
+      ClearedSessionCookieHeader(false),
+      "kokemus_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+  EXPECT_EQ(
+      LanguageCookieHeader("sv", true),
+      "kokemus_lang=sv; Path=/; Max-Age=31536000; SameSite=Strict; Secure");
+  EXPECT_TRUE(CookiesMustBeSecure("https://kokemus.example.fi/"));
+  EXPECT_TRUE(CookiesMustBeSecure("http://kokemus.example.fi/"));
+  EXPECT_TRUE(CookiesMustBeSecure("http://127.0.0.1.example.fi/"));
+  EXPECT_FALSE(CookiesMustBeSecure("http://127.0.0.1:8080/"));
+  EXPECT_FALSE(CookiesMustBeSecure("http://localhost"));
+  EXPECT_EQ(
+      CookieValue("a=1; kokemus_session=kok_x_y; kokemus_lang=sv", "kokemus_session"), "kok_x_y");
+  EXPECT_EQ(CookieValue("xkokemus_session=1", "kokemus_session"), "");
+  EXPECT_EQ(CookieValue("", "kokemus_lang"), "");
+}
+
+TEST(Session, CsrfTokensAreTheSessionsOwnAndIdleSessionsEnd) {
+  const std::string token = CsrfToken("kok_a_secret");
+  EXPECT_EQ(token.size(), 64u);
+  EXPECT_TRUE(CsrfTokenMatches("kok_a_secret", token));
+  EXPECT_FALSE(CsrfTokenMatches("kok_b_secret", token));
+  EXPECT_FALSE(CsrfTokenMatches("kok_a_secret", token.substr(1)));
+  EXPECT_FALSE(CsrfTokenMatches("kok_a_secret", ""));
+  const absl::Time t = absl::FromUnixSeconds(1800000000);
+  EXPECT_FALSE(SessionIdle(t, kSessionIdleTimeout, t + absl::Minutes(29)));
+  EXPECT_TRUE(SessionIdle(t, kSessionIdleTimeout, t + absl::Minutes(30)));
+  EXPECT_FALSE(SessionTouchDue(t, t + absl::Seconds(59)));
+  EXPECT_TRUE(SessionTouchDue(t, t + absl::Minutes(1)));
+}
+
+TEST(Session, PagesSpeakTheChosenLanguageElseTheBrowsersElseTheFallback) {
+  EXPECT_EQ(PageLanguage("sv", "en-GB,en", "fi"), "sv");
+  EXPECT_EQ(PageLanguage("de", "sv-FI,sv;q=0.9,en;q=0.8", "fi"), "sv");
+  EXPECT_EQ(PageLanguage("", "de-DE, EN-us;q=0.5", "fi"), "en");
+  EXPECT_EQ(PageLanguage("", "de", "sv"), "sv");
+  EXPECT_EQ(PageLanguage("", "", "xx"), "fi");
 }
 
 }  // namespace

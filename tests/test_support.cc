@@ -306,6 +306,44 @@ int ChildProcess::Wait(int seconds) {
   return -1;
 }
 
+SmtpSink::SmtpSink(int port)
+    : dir_((std::filesystem::temp_directory_path() /
+            absl::StrCat("kokemus-mail-", port, "-", ::getpid()))
+               .string()) {
+  std::filesystem::remove_all(dir_);
+  process_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{
+          "/usr/bin/env", absl::StrCat("PYTHONPATH=", KOKEMUS_SOURCE_DIR, "/tests/mail"),
+          "/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", absl::StrCat("127.0.0.1:", port), "-c",
+          "raw_maildir.RawMaildir", dir_},
+      dir_ + ".log");
+  for (int i = 0; i < 100 && !std::filesystem::exists(dir_ + "/new"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // listening
+}
+
+SmtpSink::~SmtpSink() {
+  process_.reset();
+  std::filesystem::remove_all(dir_);
+}
+
+nlohmann::json SmtpSink::Messages(size_t n) {
+  nlohmann::json messages = nlohmann::json::array();
+  for (int i = 0; i < 150; ++i) {
+    auto read = RunProcess(
+        {"/usr/bin/python3", std::string(KOKEMUS_SOURCE_DIR) + "/tests/mail/read_mail.py", dir_});
+    if (read.exit_code != 0) {
+      ADD_FAILURE() << "read_mail.py: " << read.err;
+      break;
+    }
+    messages = nlohmann::json::parse(read.out);
+    if (messages.size() >= n) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return messages;
+}
+
 int FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

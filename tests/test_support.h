@@ -23,6 +23,7 @@
 #include "gtest/gtest.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
+#include "nlohmann/json.hpp"
 #include "services/domain/access.h"
 #include "services/server.h"
 #include "services/storage/key_store.h"
@@ -142,6 +143,21 @@ class ChildProcess final {
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
+
+// An SMTP server on `port` of loopback (Debian's python3-aiosmtpd, filing
+// each message as sent into a Maildir), for as long as it lives.
+class SmtpSink final {
+ public:
+  explicit SmtpSink(int port);
+  ~SmtpSink();
+  // Every delivered message, parsed (tests/mail/read_mail.py); waits up to
+  // 15 s for at least `n`.
+  nlohmann::json Messages(size_t n);
+
+ private:
+  std::string dir_;
+  std::unique_ptr<ChildProcess> process_;
+};
 
 // Reads a whole file.
 std::string ReadFile(const std::string& path);

@@ -6,6 +6,7 @@
 #include "absl/strings/strip.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/listing.h"
+#include "services/domain/session.h"
 #include "services/domain/validation.h"
 #include "services/storage/secret_token.h"
 #include "services/storage/sql.h"
@@ -19,7 +20,7 @@ constexpr char kPepperName[] = "api_key_pepper";
 // The creator's exchange comes along, to name the creator (AIP-122).
 constexpr char kKeyColumns[] =
     "id, display_name, role, exchange_id, organization_id, expert_id, secret_hash, "
-    "create_time, expire_time, revoke_time, created_by, "
+    "create_time, expire_time, revoke_time, created_by, idle_seconds, last_used_time, "
     "COALESCE((SELECT c.exchange_id FROM api_keys c WHERE c.id = api_keys.created_by), '')";
 constexpr char kSelectPepper[] = "SELECT value FROM server_secrets WHERE name = :name";
 constexpr char kInsertPepper[] =
@@ -30,8 +31,10 @@ constexpr char kCountOrganization[] =
 constexpr char kCountExpert[] = "SELECT COUNT(*) FROM experts WHERE exchange_id = :x AND id = :id";
 constexpr char kInsertKey[] =
     "INSERT INTO api_keys (id, display_name, role, exchange_id, organization_id, "
-    "expert_id, secret_hash, create_time, expire_time, revoke_time, created_by) VALUES "
-    "(:id, :name, :role, :x, :org, :expert, :hash, :c, :e, 0, :by)";
+    "expert_id, secret_hash, create_time, expire_time, revoke_time, created_by, idle_seconds, "
+    "last_used_time) VALUES (:id, :name, :role, :x, :org, :expert, :hash, :c, :e, 0, :by, :idle, "
+    ":used)";
+constexpr char kTouchKey[] = "UPDATE api_keys SET last_used_time = :t WHERE id = :id";
 constexpr char kRevokeKey[] =
     "UPDATE api_keys SET revoke_time = :t WHERE id = :id AND revoke_time = 0";
 // ListApiKeys: by id from the page token's cursor, in one scope.
@@ -63,6 +66,8 @@ Row ReadKey(const soci::row& row) {
   k.expire_time = r.Time();
   k.revoke_time = r.Time();
   k.created_by = r.Text();
+  k.idle_timeout = absl::Seconds(r.Int());
+  k.last_used_time = r.Time();
   k.created_by_exchange_id = r.Text();
   return out;
 }
@@ -148,6 +153,7 @@ absl::StatusOr<CreatedKey> KeyStore::Create(ApiKey key, absl::Time now) {
   key.create_time = db_.Now();
   key.expire_time = absl::FromUnixMicros(absl::ToUnixMicros(key.expire_time));
   key.revoke_time = absl::UnixEpoch();
+  key.last_used_time = now;
   const std::string hash = HashSecret(secret, *pepper);
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     if (!p.exchange_id.empty()) {
@@ -167,7 +173,8 @@ absl::StatusOr<CreatedKey> KeyStore::Create(ApiKey key, absl::Time now) {
         sql, kInsertKey,
         {key.id, key.display_name, std::string(domain::AccessRoleName(p.role)), p.exchange_id,
          p.organization_id, p.expert_id, hash, Micros(key.create_time), Micros(key.expire_time),
-         key.created_by});
+         key.created_by, static_cast<long long>(absl::ToInt64Seconds(key.idle_timeout)),
+         Micros(now)});
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -202,6 +209,18 @@ absl::StatusOr<domain::Principal> KeyStore::Authenticate(
   }
   if (now >= row.key.expire_time || row.key.revoke_time != absl::UnixEpoch()) {
     return Unauthenticated();
+  }
+  if (row.key.idle_timeout > absl::ZeroDuration()) {
+    if (domain::SessionIdle(row.key.last_used_time, row.key.idle_timeout, now)) {
+      return Unauthenticated();
+    }
+    if (domain::SessionTouchDue(row.key.last_used_time, now)) {
+      absl::Status touched = db_.Write([&](soci::session& sql) {
+        Execute(sql, kTouchKey, {Micros(now), id});
+        return absl::OkStatus();
+      });
+      if (!touched.ok()) return touched;
+    }
   }
   if (expire_time != nullptr) *expire_time = row.key.expire_time;
   return row.key.principal;

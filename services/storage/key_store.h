@@ -31,7 +31,11 @@ struct ApiKey {
   absl::Time expire_time = absl::UnixEpoch();
   absl::Time revoke_time = absl::UnixEpoch();  // UnixEpoch: not revoked
   std::string created_by;                      // the key id that made it ("" for the bootstrap key)
-  std::string created_by_exchange_id;          // that key's exchange ("" : national)
+  // A session key of the self-service pages ends when unused this long;
+  // zero for an API key.
+  absl::Duration idle_timeout = absl::ZeroDuration();
+  absl::Time last_used_time = absl::UnixEpoch();  // of a session key
+  std::string created_by_exchange_id;             // that key's exchange ("" : national)
 };
 
 // Which keys a list reads: one exchange's, the national ones, or every key.
@@ -56,7 +60,8 @@ class KeyStore final {
   // NOT_FOUND for a scope (exchange, organization, expert) that doesn't exist.
   absl::StatusOr<CreatedKey> Create(ApiKey key, absl::Time now);
   // The key's principal, or UNAUTHENTICATED "invalid API key" for anything
-  // else (malformed, unknown, wrong secret, expired, revoked).
+  // else (malformed, unknown, wrong secret, expired, revoked, a session key
+  // idle too long). A session key's use is recorded (at most once a minute).
   // `expire_time`, when given, receives the key's expiry.
   absl::StatusOr<domain::Principal> Authenticate(
       absl::string_view plaintext, absl::Time now, absl::Time* expire_time = nullptr);

@@ -1,10 +1,11 @@
-// Kokemus's HTTP listener for people (--web_listen), with libmicrohttpd as
-// the metrics listener: today the calendar feeds (GET /calendar/{token}.ics,
-// an iCalendar of the person's upcoming tasks that calendar programs
-// subscribe to); the self-service pages come here too. Every answer carries
-// the security headers (no sniffing, no referrer: addresses hold tokens).
+// Kokemus's HTTP listener for people (--web_listen), with libmicrohttpd (as
+// the metrics listener, already a dependency; it parses form posts with its
+// own post processor): the self-service pages and the calendar feeds, both
+// answered by web::Pages. Every answer carries the security headers: a
+// Content-Security-Policy with no inline script or third-party source, no
+// framing, no sniffing, no referrer (addresses hold tokens), no caching.
 //
-//   auto web = WebServer::Start("0.0.0.0:8080", feeds, clock);
+//   auto web = WebServer::Start("0.0.0.0:8080", pages);
 #ifndef KOKEMUS_SERVICES_WEB_WEB_SERVER_H_
 #define KOKEMUS_SERVICES_WEB_WEB_SERVER_H_
 
@@ -12,36 +13,29 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "services/domain/clock.h"
-#include "services/storage/calendar_feed_store.h"
+#include "services/web/pages.h"
 
 struct MHD_Daemon;
 
 namespace kokemus::web {
 
-// What one request gets: status, content type, body.
-struct Answer {
-  unsigned int status = 200;
-  std::string content_type;
-  std::string body;
-};
+// The headers every answer carries.
+inline constexpr char kContentSecurityPolicy[] =
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'";
 
 class WebServer final {
  public:
-  // `listen` is "IPV4:PORT"; port 0 picks a free one.
+  // `listen` is "IPV4:PORT"; port 0 picks a free one. `pages` outlives it.
   static absl::StatusOr<std::unique_ptr<WebServer>> Start(
-      const std::string& listen, storage::CalendarFeedStore& feeds, const domain::Clock& clock);
+      const std::string& listen, const Pages& pages);
   ~WebServer();
   int port() const { return port_; }
-
-  // The answer to `method` on `path` (the routing, without the network).
-  Answer Handle(const std::string& method, const std::string& path) const;
+  const Pages& pages() const { return pages_; }
 
  private:
-  WebServer(storage::CalendarFeedStore& feeds, const domain::Clock& clock)
-      : feeds_(feeds), clock_(clock) {}
-  storage::CalendarFeedStore& feeds_;
-  const domain::Clock& clock_;
+  explicit WebServer(const Pages& pages) : pages_(pages) {}
+  const Pages& pages_;
   MHD_Daemon* daemon_ = nullptr;
   int port_ = 0;
 };

@@ -1,0 +1,144 @@
+#include "services/web/page_texts.h"
+
+namespace kokemus::web {
+namespace {
+
+struct Text {
+  absl::string_view key;
+  absl::string_view fi;
+  absl::string_view sv;
+  absl::string_view en;
+};
+
+constexpr Text kTexts[] = {
+    {"skip", "Siirry sisältöön", "Gå till innehållet", "Skip to content"},
+    {"languages", "Kieli", "Språk", "Language"},
+    {"menu", "Valikko", "Meny", "Menu"},
+    {"sign_out", "Kirjaudu ulos", "Logga ut", "Sign out"},
+    {"accessibility", "Saavutettavuusseloste", "Tillgänglighetsutlåtande",
+     "Accessibility statement"},
+    {"signin_title", "Kirjaudu sisään", "Logga in", "Sign in"},
+    {"signin_intro",
+     "Anna sähköpostiosoitteesi, niin lähetämme sinulle kirjautumislinkin. Linkki toimii kerran "
+     "ja 30 minuutin ajan.",
+     "Ange din e-postadress så skickar vi en inloggningslänk. Länken fungerar en gång och i 30 "
+     "minuter.",
+     "Give your e-mail address and we will send you a sign-in link. The link works once and for "
+     "30 minutes."},
+    {"email", "Sähköpostiosoite", "E-postadress", "E-mail address"},
+    {"email_missing", "Anna sähköpostiosoite, esimerkiksi nimi@example.fi.",
+     "Ange en e-postadress, till exempel namn@example.fi.",
+     "Give an e-mail address, for example name@example.fi."},
+    {"send_link", "Lähetä linkki", "Skicka länken", "Send the link"},
+    {"sent_title", "Tarkista sähköpostisi", "Kontrollera din e-post", "Check your e-mail"},
+    {"sent_text",
+     "Jos osoite on rekisterissämme, lähetimme siihen kirjautumislinkin. Linkki toimii kerran ja "
+     "30 minuutin ajan.",
+     "Om adressen finns i vårt register har vi skickat en inloggningslänk till den. Länken "
+     "fungerar en gång och i 30 minuter.",
+     "If the address is in our register, we sent a sign-in link to it. The link works once and "
+     "for 30 minutes."},
+    {"link_title", "Kirjaudu sisään", "Logga in", "Sign in"},
+    {"link_intro", "Kirjaudu sisään painamalla painiketta.",
+     "Logga in genom att trycka på knappen.", "Press the button to sign in."},
+    {"sign_in", "Kirjaudu sisään", "Logga in", "Sign in"},
+    {"link_used", "Tämä kirjautumislinkki on jo käytetty.",
+     "Den här inloggningslänken har redan använts.", "This sign-in link has been used."},
+    {"link_expired", "Tämä kirjautumislinkki on vanhentunut.",
+     "Den här inloggningslänken har gått ut.", "This sign-in link has expired."},
+    {"link_invalid", "Tämä kirjautumislinkki ei kelpaa.",
+     "Den här inloggningslänken är inte giltig.", "This sign-in link is not valid."},
+    {"new_link", "Pyydä uusi linkki", "Be om en ny länk", "Ask for a new link"},
+    {"signed_out", "Olet kirjautunut ulos.", "Du har loggat ut.", "You have signed out."},
+    {"session_ended", "Istuntosi päättyi. Kirjaudu uudelleen.",
+     "Din session har upphört. Logga in igen.", "Your session ended. Please sign in again."},
+    {"offers_title", "Tarjoukseni", "Mina erbjudanden", "My offers"},
+    {"offers_menu", "Tarjoukset ja tehtävät", "Erbjudanden och uppdrag", "Offers and tasks"},
+    {"no_offers", "Sinulle ei ole nyt avoimia tarjouksia.",
+     "Du har inga öppna erbjudanden just nu.", "You have no open offers now."},
+    {"tasks_heading", "Tulevat tehtäväni", "Mina kommande uppdrag", "My coming tasks"},
+    {"time", "Aika", "Tid", "Time"},
+    {"place", "Paikka", "Plats", "Place"},
+    {"audience", "Yleisö", "Publik", "Audience"},
+    {"language", "Kieli", "Språk", "Language"},
+    {"fee", "Palkkio", "Arvode", "Fee"},
+    {"travel", "Matkakulut", "Resekostnader", "Travel"},
+    {"total", "Yhteensä", "Sammanlagt", "Total"},
+    {"answer_by", "Vastaa viimeistään", "Svara senast", "Answer by"},
+    {"accept", "Otan tehtävän", "Jag tar uppdraget", "I take the task"},
+    {"decline", "En voi ottaa", "Jag kan inte", "I cannot take it"},
+    {"accepted", "Kiitos! Hyväksyit tarjouksen. Välitys vahvistaa tehtävän.",
+     "Tack! Du godkände erbjudandet. Förmedlingen bekräftar uppdraget.",
+     "Thank you! You accepted the offer. The exchange will confirm the task."},
+    {"declined", "Kiitos vastauksesta. Tarjous on hylätty.",
+     "Tack för svaret. Erbjudandet är avböjt.", "Thank you for answering. The offer is declined."},
+    {"not_possible", "Tätä ei voi enää tehdä: tarjous on jo vastattu, vanhentunut tai peruttu.",
+     "Det går inte längre: erbjudandet är redan besvarat, har gått ut eller är inställt.",
+     "This can no longer be done: the offer was answered, lapsed or was cancelled."},
+    {"state_accepted", "Hyväksytty, odottaa vahvistusta", "Godkänt, väntar på bekräftelse",
+     "Accepted, waiting for confirmation"},
+    {"state_confirmed", "Vahvistettu", "Bekräftat", "Confirmed"},
+    {"remote", "etänä", "på distans", "remote"},
+    {"forbidden_title", "Pyyntöä ei voitu käsitellä", "Begäran kunde inte behandlas",
+     "The request could not be handled"},
+    {"forbidden_text",
+     "Lomake oli vanhentunut tai tuli toiselta sivulta. Palaa sivulle ja yritä uudelleen.",
+     "Formuläret var för gammalt eller kom från en annan sida. Gå tillbaka och försök igen.",
+     "The form was out of date or came from another page. Go back and try again."},
+    {"back", "Takaisin", "Tillbaka", "Back"},
+    {"not_found_title", "Sivua ei löydy", "Sidan hittas inte", "Page not found"},
+    {"unavailable_title", "Palvelu ei juuri nyt vastaa", "Tjänsten svarar inte just nu",
+     "The service is not answering right now"},
+    {"unavailable_text", "Yritä hetken päästä uudelleen.", "Försök igen om en stund.",
+     "Please try again in a moment."},
+    {"a11y_title", "Saavutettavuusseloste", "Tillgänglighetsutlåtande", "Accessibility statement"},
+    {"a11y_1",
+     "Kokemuksen asiointisivut on tehty täyttämään WCAG 2.1 -ohjeiden AA-tason vaatimukset, kuten "
+     "digipalvelulaki (306/2019) edellyttää. Sivut toimivat puhelimella ja ilman JavaScriptiä.",
+     "Kokemus självbetjäningssidor är gjorda för att uppfylla kraven på nivå AA i WCAG 2.1, så som "
+     "lagen om digitala tjänster (306/2019) kräver. Sidorna fungerar på telefon och utan "
+     "JavaScript.",
+     "Kokemus's self-service pages are made to meet the requirements of WCAG 2.1 level AA, as the "
+     "Finnish act on digital services (306/2019) requires. They work on a phone and without "
+     "JavaScript."},
+    {"a11y_2",
+     "Jokainen sivu tarkistetaan automaattisesti (axe) jokaisella kielellä ennen julkaisua. Emme "
+     "tiedä puutteista; jos huomaat sellaisen, kerro siitä meille.",
+     "Varje sida kontrolleras automatiskt (axe) på varje språk före publicering. Vi känner inte "
+     "till några brister; om du hittar en, berätta för oss.",
+     "Every page is checked automatically (axe) in every language before release. We know of no "
+     "shortcomings; if you find one, please tell us."},
+    {"a11y_3",
+     "Palautetta saavutettavuudesta voit lähettää välityspalvelusi yhteyshenkilölle. Jos et saa "
+     "vastausta kahden viikon kuluessa, voit tehdä ilmoituksen Etelä-Suomen "
+     "aluehallintovirastoon (saavutettavuusvaatimukset.fi).",
+     "Respons om tillgängligheten kan du skicka till din förmedlings kontaktperson. Om du inte får "
+     "svar inom två veckor kan du anmäla saken till Regionförvaltningsverket i Södra Finland "
+     "(tillganglighetskrav.fi).",
+     "You can send feedback on accessibility to your exchange's contact person. If you get no "
+     "answer within two weeks, you can notify the Regional State Administrative Agency for "
+     "Southern Finland (webbtillganglighet.fi)."},
+};
+
+absl::string_view In(const Text& t, absl::string_view language) {
+  if (language == "sv") return t.sv;
+  if (language == "en") return t.en;
+  return t.fi;
+}
+
+}  // namespace
+
+std::string PageText(absl::string_view key, absl::string_view language) {
+  for (const Text& t : kTexts) {
+    if (t.key == key) return std::string(In(t, language));
+  }
+  return std::string(key);
+}
+
+std::vector<std::pair<std::string, std::string>> PageTexts(absl::string_view language) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Text& t : kTexts) out.emplace_back(std::string(t.key), std::string(In(t, language)));
+  return out;
+}
+
+}  // namespace kokemus::web

@@ -1,0 +1,449 @@
+#include "services/web/pages.h"
+
+#include <iostream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "grpcpp/client_context.h"
+#include "kainjow/mustache.hpp"
+#include "kokemus/v1/order_service.grpc.pb.h"
+#include "services/calendar/ics.h"
+#include "services/domain/contract.h"
+#include "services/domain/documents.h"
+#include "services/domain/listing.h"
+#include "services/domain/session.h"
+#include "services/domain/sign_in.h"
+#include "services/reference/reference_data.h"
+#include "services/web/page_texts.h"
+
+namespace kokemus {
+const std::vector<std::pair<absl::string_view, absl::string_view>>& EmbeddedWebAssets();
+}  // namespace kokemus
+
+namespace kokemus::web {
+namespace {
+
+using Data = kainjow::mustache::data;
+
+constexpr char kHtml[] = "text/html; charset=utf-8";
+constexpr char kText[] = "text/plain; charset=utf-8";
+constexpr char kSessionKeyName[] = "Web sign-in";
+
+std::string Asset(absl::string_view name) {
+  for (const auto& [file, contents] : EmbeddedWebAssets()) {
+    if (file == name) return std::string(contents);
+  }
+  std::cerr << "web: no asset " << name << "\n";
+  return "";
+}
+
+Response Redirect(const std::string& to) {
+  Response r;
+  r.status = 303;
+  r.content_type = kText;
+  r.body = absl::StrCat("See ", to, "\n");
+  r.headers.push_back({"Location", to});
+  return r;
+}
+
+absl::Time FromProto(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+std::string MunicipalityName(const std::string& code, const std::string& language) {
+  const reference::Municipality* m = reference::ReferenceData::Get().FindMunicipality(code);
+  if (m == nullptr) return code;
+  return language == "sv" && !m->name_sv.empty() ? m->name_sv : m->name_fi;
+}
+
+std::string LanguageName(const std::string& code, const std::string& in) {
+  struct Name {
+    const char* code;
+    const char* fi;
+    const char* sv;
+    const char* en;
+  };
+  static constexpr Name kNames[] = {
+      {"fi", "suomi", "finska", "Finnish"},
+      {"sv", "ruotsi", "svenska", "Swedish"},
+      {"en", "englanti", "engelska", "English"},
+  };
+  for (const Name& n : kNames) {
+    if (code == n.code) return in == "sv" ? n.sv : in == "en" ? n.en : n.fi;
+  }
+  return code;
+}
+
+// The API as the signed-in person: their session key on every call.
+std::unique_ptr<grpc::ClientContext> As(const std::string& key) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", key));
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return ctx;
+}
+
+}  // namespace
+
+struct Pages::Visit {
+  std::string language;
+  bool signed_in = false;
+  std::string session_key;
+  domain::Principal who;
+  std::vector<std::string> cookies;  // Set-Cookie values for the answer
+};
+
+Pages::Pages(
+    std::string base_url, PageStores stores, std::shared_ptr<grpc::Channel> api,
+    const domain::Clock& clock)
+    : base_url_(std::move(base_url)),
+      secure_cookies_(domain::CookiesMustBeSecure(base_url_)),
+      stores_(stores),
+      api_(std::move(api)),
+      clock_(clock) {}
+
+Response Pages::Handle(const Request& r) const {
+  const bool get = r.method == "GET" || r.method == "HEAD";
+  const bool post = r.method == "POST";
+  if (!get && !post) {
+    Response out{405, kText, "only GET and POST\n", {{"Allow", "GET, HEAD, POST"}}};
+    return out;
+  }
+  absl::string_view path = r.path;
+  if (absl::ConsumePrefix(&path, "/calendar/") && absl::ConsumeSuffix(&path, ".ics")) {
+    if (!get) return {405, kText, "only GET\n", {{"Allow", "GET, HEAD"}}};
+    return Calendar(std::string(path));
+  }
+  if (get && r.path == "/static/kokemus.css") {
+    return {200, "text/css; charset=utf-8", Asset("kokemus.css"), {}};
+  }
+
+  Visit v;
+  auto chosen = r.query.find("lang");
+  std::string language_choice = domain::CookieValue(r.cookie, domain::kLanguageCookie);
+  if (chosen != r.query.end() &&
+      (chosen->second == "fi" || chosen->second == "sv" || chosen->second == "en")) {
+    language_choice = chosen->second;
+    v.cookies.push_back(domain::LanguageCookieHeader(language_choice, secure_cookies_));
+  }
+  v.language = domain::PageLanguage(language_choice, r.accept_language, "fi");
+  const std::string key = domain::CookieValue(r.cookie, domain::kSessionCookie);
+  bool session_ended = false;
+  if (!key.empty()) {
+    auto who = stores_.keys.Authenticate(key, clock_.Now());
+    if (who.ok() && (who->role == domain::AccessRole::kExpert ||
+                     who->role == domain::AccessRole::kOrdererSystem)) {
+      v.signed_in = true;
+      v.session_key = key;
+      v.who = *who;
+    } else {
+      session_ended = true;
+      v.cookies.push_back(domain::ClearedSessionCookieHeader(secure_cookies_));
+    }
+  }
+  auto finish = [&](Response out) {
+    for (const std::string& c : v.cookies) out.headers.push_back({"Set-Cookie", c});
+    return out;
+  };
+
+  if (r.path == "/") return finish(Redirect(v.signed_in ? "/offers" : "/signin"));
+  if (r.path == "/signin") return finish(SignInPage(v, r));
+  if (r.path == "/accessibility" && get) return finish(Accessibility(v));
+  absl::string_view token = r.path;
+  if (absl::ConsumePrefix(&token, "/s/") && !token.empty()) {
+    return finish(LinkPage(v, r, std::string(token)));
+  }
+  const bool for_signed_in = r.path == "/offers" || r.path == "/offers/accept" ||
+                             r.path == "/offers/decline" || r.path == "/signout";
+  if (for_signed_in && !v.signed_in) {
+    return finish(Redirect(session_ended ? "/signin?ended=1" : "/signin"));
+  }
+  if (post && for_signed_in) {
+    auto csrf = r.form.find("csrf");
+    if (csrf == r.form.end() || !domain::CsrfTokenMatches(v.session_key, csrf->second)) {
+      return finish(Message(
+          v, 403, "forbidden_title", {PageText("forbidden_text", v.language)}, "/offers", "back"));
+    }
+  }
+  if (r.path == "/signout" && post) return finish(SignOut(v, r));
+  if (r.path == "/offers" && get) {
+    auto done = r.query.find("done");
+    const bool answered =
+        done != r.query.end() && (done->second == "accepted" || done->second == "declined");
+    return finish(OffersPage(v, answered ? PageText(done->second, v.language) : ""));
+  }
+  if (r.path == "/offers/accept" && post) return finish(AnswerOffer(v, r, true));
+  if (r.path == "/offers/decline" && post) return finish(AnswerOffer(v, r, false));
+  return finish(Message(v, 404, "not_found_title", {}, "/", "back"));
+}
+
+Response Pages::Calendar(const std::string& token) const {
+  auto feed = stores_.feeds.Entries(token, clock_.Now());
+  if (absl::IsNotFound(feed.status())) return {404, kText, "no such calendar feed\n", {}};
+  if (!feed.ok()) {
+    // The path holds a secret: never logged.
+    std::cerr << "web: calendar feed unavailable: " << feed.status().message() << "\n";
+    return {503, kText, "try again soon\n", {}};
+  }
+  return {
+      200,
+      "text/calendar; charset=utf-8",
+      calendar::IcsText(feed->entries, calendar::IcsMethod::kPublish, feed->name),
+      {}};
+}
+
+std::string Pages::Render(const std::string& asset, const Visit& v, Data& data) const {
+  Data t{Data::type::object};
+  for (const auto& [key, text] : PageTexts(v.language)) t.set(key, text);
+  data.set("t", t);
+  if (v.signed_in) data.set("csrf", domain::CsrfToken(v.session_key));
+  kainjow::mustache::mustache tmpl{Asset(asset)};
+  std::string out = tmpl.render(data);
+  if (!tmpl.is_valid()) {
+    std::cerr << "web: template " << asset << ": " << tmpl.error_message() << "\n";
+    return "";
+  }
+  return out;
+}
+
+Response Pages::Page(
+    const Visit& v, unsigned int status, const std::string& title, const std::string& content,
+    const std::string& flash, const std::string& current) const {
+  Data data{Data::type::object};
+  data.set("lang", v.language);
+  data.set("title", title);
+  data.set("content", content);
+  if (!flash.empty()) data.set("flash", flash);
+  Data languages{Data::type::list};
+  for (const char* code : {"fi", "sv", "en"}) {
+    Data l{Data::type::object};
+    l.set("code", code);
+    l.set("name", LanguageName(code, code));
+    l.set("current", v.language == code);
+    languages.push_back(l);
+  }
+  data.set("languages", languages);
+  data.set("signed_in", v.signed_in);
+  if (v.signed_in) {
+    Data menu{Data::type::list};
+    Data offers{Data::type::object};
+    offers.set("href", "/offers");
+    offers.set("label", PageText("offers_menu", v.language));
+    offers.set("current", current == "/offers");
+    menu.push_back(offers);
+    data.set("menu", menu);
+  }
+  return {status, kHtml, Render("layout.html", v, data), {}};
+}
+
+Response Pages::Message(
+    const Visit& v, unsigned int status, const std::string& title_key,
+    const std::vector<std::string>& paragraphs, const std::string& link_href,
+    const std::string& link_key) const {
+  Data data{Data::type::object};
+  Data list{Data::type::list};
+  for (const std::string& p : paragraphs) list.push_back(p);
+  data.set("paragraphs", list);
+  if (!link_href.empty()) {
+    Data link{Data::type::object};
+    link.set("href", link_href);
+    link.set("label", PageText(link_key, v.language));
+    data.set("link", link);
+  }
+  return Page(v, status, PageText(title_key, v.language), Render("message.html", v, data));
+}
+
+Response Pages::SignInPage(const Visit& v, const Request& r) const {
+  Data data{Data::type::object};
+  std::string flash;
+  if (r.query.count("ended")) flash = PageText("session_ended", v.language);
+  if (r.query.count("signed_out")) flash = PageText("signed_out", v.language);
+  if (r.method == "POST") {
+    auto email = r.form.find("email");
+    const std::string address =
+        email == r.form.end() ? "" : std::string(absl::StripAsciiWhitespace(email->second));
+    if (address.find('@') == std::string::npos || address.size() > 254) {
+      data.set("email", address);
+      data.set("error", PageText("email_missing", v.language));
+      return Page(v, 400, PageText("signin_title", v.language), Render("signin.html", v, data));
+    }
+    // The same answer whether or not anyone has the address.
+    if (absl::Status s = stores_.outbox.RequestSignInLink(address, clock_.Now()); !s.ok()) {
+      std::cerr << "web: a sign-in link could not be queued: " << s.message() << "\n";
+      return Message(v, 503, "unavailable_title", {PageText("unavailable_text", v.language)});
+    }
+    return Message(v, 200, "sent_title", {PageText("sent_text", v.language)});
+  }
+  data.set("email", "");
+  return Page(v, 200, PageText("signin_title", v.language), Render("signin.html", v, data), flash);
+}
+
+Response Pages::LinkPage(const Visit& v, const Request& r, const std::string& token) const {
+  const absl::Time now = clock_.Now();
+  auto refused = [&](const absl::Status& s) {
+    const std::string reason = absl::StrContains(s.message(), "used")      ? "link_used"
+                               : absl::StrContains(s.message(), "expired") ? "link_expired"
+                                                                           : "link_invalid";
+    return Message(
+        v, absl::IsUnavailable(s) ? 503 : 410, "link_title", {PageText(reason, v.language)},
+        "/signin", "new_link");
+  };
+  if (r.method != "POST") {
+    // Opening the link spends nothing (mail scanners open links too).
+    if (absl::Status s = stores_.links.Check(token, now); !s.ok()) return refused(s);
+    Data data{Data::type::object};
+    data.set("token", token);
+    return Page(v, 200, PageText("link_title", v.language), Render("link.html", v, data));
+  }
+  auto grant = stores_.links.Redeem(token, now);
+  if (!grant.ok()) return refused(grant.status());
+  storage::ApiKey session;
+  session.display_name = kSessionKeyName;
+  session.principal = grant->principal;
+  session.principal.key_id.clear();
+  session.expire_time = now + domain::kSessionLifetime;
+  session.idle_timeout = domain::kSessionIdleTimeout;
+  auto made = stores_.keys.Create(session, now);
+  if (!made.ok()) {
+    std::cerr << "web: a session could not be made: " << made.status().message() << "\n";
+    return Message(v, 503, "unavailable_title", {PageText("unavailable_text", v.language)});
+  }
+  Response out = Redirect("/offers");
+  out.headers.push_back(
+      {"Set-Cookie", domain::SessionCookieHeader(made->plaintext, secure_cookies_)});
+  return out;
+}
+
+Response Pages::SignOut(const Visit& v, const Request&) const {
+  if (auto revoked = stores_.keys.Revoke(v.who.key_id, clock_.Now()); !revoked.ok()) {
+    std::cerr << "web: a session could not be ended: " << revoked.status().message() << "\n";
+    return Message(v, 503, "unavailable_title", {PageText("unavailable_text", v.language)});
+  }
+  Response out = Redirect("/signin?signed_out=1");
+  out.headers.push_back({"Set-Cookie", domain::ClearedSessionCookieHeader(secure_cookies_)});
+  return out;
+}
+
+Response Pages::OffersPage(const Visit& v, const std::string& flash, unsigned int status) const {
+  if (v.who.role != domain::AccessRole::kExpert) {
+    return Message(v, 404, "not_found_title", {}, "/", "back");
+  }
+  auto orders = v1::OrderService::NewStub(api_);
+  const std::string& lang = v.language;
+  const absl::Time now = clock_.Now();
+  auto list = [&](const std::string& state, v1::ListAssignmentsResponse& out) {
+    v1::ListAssignmentsRequest req;
+    req.set_parent(absl::StrCat(domain::ExchangeName(v.who.exchange_id), "/orders/-"));
+    req.set_filter(absl::StrCat("state = ", state));
+    req.set_page_size(100);
+    return orders->ListAssignments(As(v.session_key).get(), req, &out);
+  };
+  v1::ListAssignmentsResponse offered, accepted, confirmed;
+  for (auto [state, out] :
+       {std::pair<const char*, v1::ListAssignmentsResponse*>{"OFFERED", &offered},
+        {"ACCEPTED", &accepted},
+        {"CONFIRMED", &confirmed}}) {
+    grpc::Status s = list(state, *out);
+    if (!s.ok()) {
+      std::cerr << "web: offers unavailable: " << s.error_message() << "\n";
+      return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
+    }
+  }
+  // The order of an assignment: "exchanges/x/orders/o/assignments/a" → its order.
+  auto card = [&](const v1::Assignment& a, int index, Data& item) -> bool {
+    const std::string order_name = a.name().substr(0, a.name().find("/assignments/"));
+    v1::GetOrderRequest req;
+    req.set_name(order_name);
+    v1::GetOrderResponse resp;
+    if (!orders->GetOrder(As(v.session_key).get(), req, &resp).ok()) return false;
+    const v1::Order& o = resp.order();
+    item.set("index", std::to_string(index));
+    item.set("name", a.name());
+    item.set("role", domain::RoleLabel(static_cast<domain::Role>(o.role()), lang));
+    item.set("topic", o.topic());
+    item.set("time", domain::FormatDateTime(FromProto(o.start_time()), lang));
+    item.set(
+        "duration",
+        std::to_string(absl::ToInt64Minutes(FromProto(a.end_time()) - FromProto(a.start_time()))));
+    item.set(
+        "place", o.remote() ? PageText("remote", lang)
+                            : absl::StrCat(
+                                  o.address(), o.address().empty() ? "" : ", ",
+                                  MunicipalityName(o.municipality(), lang)));
+    item.set("audience", domain::AudienceLabel(static_cast<domain::Audience>(o.audience()), lang));
+    item.set("language", LanguageName(o.language(), lang));
+    item.set("fee", domain::FormatMoney(a.fee_cents(), lang));
+    item.set("travel", domain::FormatMoney(a.travel_cents(), lang));
+    item.set("total", domain::FormatMoney(a.total_cents(), lang));
+    item.set("deadline", domain::FormatDateTime(FromProto(a.offer_deadline()), lang));
+    return true;
+  };
+  Data data{Data::type::object};
+  Data offers{Data::type::list};
+  int index = 0;
+  for (const v1::Assignment& a : offered.assignments()) {
+    Data item{Data::type::object};
+    if (card(a, ++index, item)) offers.push_back(item);
+  }
+  data.set("offers", offers);
+  Data tasks{Data::type::list};
+  for (const auto* group : {&accepted, &confirmed}) {
+    for (const v1::Assignment& a : group->assignments()) {
+      if (FromProto(a.end_time()) < now) continue;
+      Data item{Data::type::object};
+      if (!card(a, ++index, item)) continue;
+      item.set(
+          "state",
+          PageText(
+              a.state() == v1::Assignment::STATE_ACCEPTED ? "state_accepted" : "state_confirmed",
+              lang));
+      tasks.push_back(item);
+    }
+  }
+  if (!tasks.is_empty_list()) data.set("tasks_heading", PageText("tasks_heading", lang));
+  data.set("tasks", tasks);
+  return Page(
+      v, status, PageText("offers_title", lang), Render("offers.html", v, data), flash, "/offers");
+}
+
+Response Pages::AnswerOffer(const Visit& v, const Request& r, bool accept) const {
+  auto name = r.form.find("assignment");
+  if (name == r.form.end() || v.who.role != domain::AccessRole::kExpert) {
+    return Message(
+        v, 400, "forbidden_title", {PageText("forbidden_text", v.language)}, "/offers", "back");
+  }
+  auto orders = v1::OrderService::NewStub(api_);
+  grpc::Status s;
+  if (accept) {
+    v1::AcceptAssignmentRequest req;
+    req.set_name(name->second);
+    v1::AcceptAssignmentResponse resp;
+    s = orders->AcceptAssignment(As(v.session_key).get(), req, &resp);
+  } else {
+    v1::DeclineAssignmentRequest req;
+    req.set_name(name->second);
+    v1::DeclineAssignmentResponse resp;
+    s = orders->DeclineAssignment(As(v.session_key).get(), req, &resp);
+  }
+  if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    return Message(v, 503, "unavailable_title", {PageText("unavailable_text", v.language)});
+  }
+  if (!s.ok()) {
+    // Another's offer answers NOT_FOUND like a missing one; an answered or
+    // lapsed one FAILED_PRECONDITION: either way, nothing changed.
+    return OffersPage(
+        v, PageText("not_possible", v.language),
+        s.error_code() == grpc::StatusCode::NOT_FOUND ? 404 : 409);
+  }
+  // Post, redirect, get: reloading the page sends nothing again.
+  return Redirect(accept ? "/offers?done=accepted" : "/offers?done=declined");
+}
+
+Response Pages::Accessibility(const Visit& v) const {
+  return Message(
+      v, 200, "a11y_title",
+      {PageText("a11y_1", v.language), PageText("a11y_2", v.language),
+       PageText("a11y_3", v.language)});
+}
+
+}  // namespace kokemus::web

@@ -1,0 +1,96 @@
+// The self-service pages (issue: experts answer offers without a CLI):
+// sign-in by link, then the signed-in person's pages, rendered on the server
+// with mustache in Finnish, Swedish or English, working without JavaScript.
+// A spent link becomes a session key of the person's role (domain/session.h)
+// and every page calls the API with it over the server's in-process channel,
+// so the access rules, audit records and limits are the API's own.
+//
+//   Pages pages({"https://kokemus.example.fi/"}, stores, channel, clock);
+//   Response r = pages.Handle(request);   // routing without the network
+#ifndef KOKEMUS_SERVICES_WEB_PAGES_H_
+#define KOKEMUS_SERVICES_WEB_PAGES_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "grpcpp/channel.h"
+#include "services/domain/clock.h"
+#include "services/storage/calendar_feed_store.h"
+#include "services/storage/key_store.h"
+#include "services/storage/outbox_store.h"
+#include "services/storage/sign_in_store.h"
+
+namespace kainjow::mustache {
+template <typename StringType>
+class basic_data;
+}  // namespace kainjow::mustache
+
+namespace kokemus::web {
+
+struct Request {
+  std::string method;  // GET, HEAD or POST
+  std::string path;
+  std::map<std::string, std::string> query;  // ?lang=sv
+  std::map<std::string, std::string> form;   // a POST's fields
+  std::string cookie;                        // the Cookie header
+  std::string accept_language;
+};
+
+struct Response {
+  unsigned int status = 200;
+  std::string content_type;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // Location, Set-Cookie
+};
+
+// What the pages read and write besides the API.
+struct PageStores {
+  storage::SignInStore& links;
+  storage::KeyStore& keys;
+  storage::OutboxStore& outbox;
+  storage::CalendarFeedStore& feeds;
+};
+
+class Pages final {
+ public:
+  // `base_url`: where the pages are reached ("https://kokemus.example.fi/");
+  // cookies are Secure unless it is plaintext on this machine.
+  Pages(
+      std::string base_url, PageStores stores, std::shared_ptr<grpc::Channel> api,
+      const domain::Clock& clock);
+  Response Handle(const Request& request) const;
+
+ private:
+  struct Visit;  // one request: its language, session, cookies to set
+  Response SignInPage(const Visit& v, const Request& r) const;
+  Response LinkPage(const Visit& v, const Request& r, const std::string& token) const;
+  Response SignOut(const Visit& v, const Request& r) const;
+  Response OffersPage(const Visit& v, const std::string& flash, unsigned int status = 200) const;
+  Response AnswerOffer(const Visit& v, const Request& r, bool accept) const;
+  Response Accessibility(const Visit& v) const;
+  Response Calendar(const std::string& token) const;
+  Response Message(
+      const Visit& v, unsigned int status, const std::string& title_key,
+      const std::vector<std::string>& paragraphs, const std::string& link_href = "",
+      const std::string& link_key = "") const;
+  // The page `content` (rendered) in the layout.
+  Response Page(
+      const Visit& v, unsigned int status, const std::string& title, const std::string& content,
+      const std::string& flash = "", const std::string& current = "") const;
+  std::string Render(
+      const std::string& asset, const Visit& v,
+      kainjow::mustache::basic_data<std::string>& data) const;
+
+  const std::string base_url_;
+  const bool secure_cookies_;
+  PageStores stores_;
+  std::shared_ptr<grpc::Channel> api_;
+  const domain::Clock& clock_;
+};
+
+}  // namespace kokemus::web
+
+#endif  // KOKEMUS_SERVICES_WEB_PAGES_H_

@@ -1,0 +1,260 @@
+// The self-service pages in a real browser: Debian's Chromium driven by
+// Playwright (tests/web/browse.mjs), against a real server on both
+// databases, signing in with the link from a really delivered e-mail; axe
+// checks every page against WCAG 2.1 A and AA.
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "services/domain/clock.h"
+#include "services/reference/calendar.h"
+#include "services/rpc/convert.h"
+#include "tests/test_support.h"
+
+namespace kokemus {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using testing_support::Backend;
+
+absl::Time Helsinki(int y, int mo, int d, int h, int mi) {
+  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), reference::HelsinkiTimeZone());
+}
+
+// Where screenshots go: build/web-shots (looked at by hand; kept after the test).
+std::string ShotsDir() {
+  const std::string dir = std::filesystem::current_path().string() + "/web-shots";
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+class WebPagesTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  domain::FakeClock clock_{Helsinki(2026, 12, 1, 10, 0)};
+  const int smtp_port_ = testing_support::FreePort();
+  const int web_port_ = testing_support::FreePort();
+  const std::string base_ = absl::StrCat("http://127.0.0.1:", web_port_, "/");
+  testing_support::TestServer server_{GetParam(), [this](ServerOptions& options) {
+                                        options.clock = &clock_;
+                                        options.smtp.url =
+                                            absl::StrCat("smtp://127.0.0.1:", smtp_port_);
+                                        options.smtp.from = "kokemus@example.fi";
+                                        options.smtp.timeout = absl::Seconds(5);
+                                        options.outbox.poll = absl::Milliseconds(100);
+                                        options.outbox.web_base_url = base_;
+                                        options.web_listen = absl::StrCat("127.0.0.1:", web_port_);
+                                      }};
+
+  void SetUp() override {
+    auto& registry = server_.registry();
+    testing_support::CreateExchange(registry, "ph");
+    testing_support::CreateExpert(registry, "ph", "kaisa", testing_support::SampleExpert());
+    testing_support::CreateOrganization(registry, "ph", "lyseo");
+    orders_ = v1::OrderService::NewStub(server_.channel());
+    testing_support::SetFixedFee(*orders_, "ph", v1::ROLE_LECTURER, 15000);
+  }
+
+  // An order on 10.12.2026 at 10.00 offered to kaisa until 3.12. at 12.00.
+  void OrderAndOffer(const std::string& id) {
+    v1::Order o = testing_support::SampleOrder("ph", "lyseo", Helsinki(2026, 12, 10, 10, 0));
+    testing_support::CreateOrder(*orders_, "ph", id, o);
+    grpc::ClientContext ctx;
+    v1::OfferAssignmentRequest offer;
+    offer.set_parent("exchanges/ph/orders/" + id);
+    offer.set_assignment_id("kaisa");
+    offer.mutable_assignment()->set_expert("exchanges/ph/experts/kaisa");
+    *offer.mutable_assignment()->mutable_offer_deadline() =
+        rpc::ToProto(Helsinki(2026, 12, 3, 12, 0));
+    v1::OfferAssignmentResponse offered;
+    grpc::Status s = orders_->OfferAssignment(&ctx, offer, &offered);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  // The sign-in link in a delivered message's text.
+  std::string LinkIn(const std::string& body) {
+    const std::regex link(absl::StrCat("http://127\\.0\\.0\\.1:", web_port_, "/s/[A-Za-z0-9_-]+"));
+    std::smatch match;
+    if (!std::regex_search(body, match, link)) {
+      ADD_FAILURE() << "no link in: " << body;
+      return "";
+    }
+    return match[0];
+  }
+
+  v1::Assignment::State StateOf(const std::string& order) {
+    grpc::ClientContext ctx;
+    v1::GetAssignmentRequest req;
+    req.set_name(absl::StrCat("exchanges/ph/orders/", order, "/assignments/kaisa"));
+    v1::GetAssignmentResponse resp;
+    EXPECT_TRUE(orders_->GetAssignment(&ctx, req, &resp).ok());
+    return resp.assignment().state();
+  }
+
+  // Runs a browser scenario (tests/web/browse.mjs); what it saw.
+  nlohmann::json Browse(nlohmann::json steps, const std::string& locale = "fi-FI") {
+    nlohmann::json scenario = {{"steps", steps}, {"shots", ShotsDir()}, {"locale", locale}};
+    const std::string input = std::filesystem::temp_directory_path().string() +
+                              absl::StrCat("/kokemus-browse-", web_port_, ".json");
+    {
+      std::ofstream out(input);
+      out << scenario.dump();
+    }
+    auto run = testing_support::RunProcess(
+        {"/bin/sh", "-c",
+         absl::StrCat(
+             "KOKEMUS_NODE_TOOLS=", KOKEMUS_NODE_TOOLS, " node ", KOKEMUS_SOURCE_DIR,
+             "/tests/web/browse.mjs < ", input)});
+    std::filesystem::remove(input);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    nlohmann::json seen = nlohmann::json::parse(run.out, nullptr, false);
+    if (seen.is_discarded()) {
+      ADD_FAILURE() << "browse.mjs printed: " << run.out << run.err;
+      return nlohmann::json::object();
+    }
+    EXPECT_THAT(seen["errors"], IsEmpty()) << seen["errors"].dump();
+    return seen;
+  }
+
+  std::unique_ptr<v1::OrderService::Stub> orders_;
+};
+
+TEST_P(WebPagesTest, AnExpertSignsInFromHerEmailAndAcceptsAnOffer) {
+  testing_support::SmtpSink sink(smtp_port_);
+  OrderAndOffer("lyseo-dec");
+  nlohmann::json mail = sink.Messages(1);
+  ASSERT_EQ(mail.size(), 1u);
+  const std::string link = LinkIn(mail[0]["body"]);
+  ASSERT_FALSE(link.empty());
+  const std::string suffix = GetParam() == Backend::kSqlite ? "sqlite" : "pg";
+  nlohmann::json seen = Browse({
+      {{"goto", link}},
+      {{"check", true}},
+      {{"shot", "link-" + suffix}},
+      {{"click", "Kirjaudu sisään"}},
+      {{"check", true}},
+      {{"shot", "offers-phone-" + suffix}},
+      {{"width", 1280}},
+      {{"shot", "offers-desktop-" + suffix}},
+      {{"width", 390}},
+      {{"cookies", true}},
+      {{"post", base_ + "offers/accept"},
+       {"form", {{"assignment", "exchanges/ph/orders/lyseo-dec/assignments/kaisa"}}}},
+      {{"post", base_ + "offers/accept"},
+       {"form",
+        {{"assignment", "exchanges/ph/orders/lyseo-dec/assignments/kaisa"},
+         {"csrf", std::string(64, 'a')}}}},
+      {{"click", "Otan tehtävän"}},
+      {{"check", true}},
+      {{"shot", "accepted-" + suffix}},
+      {{"goto", link}},
+      {{"check", true}},
+      {{"click", "Kirjaudu ulos"}},
+      {{"check", true}},
+      {{"goto", base_ + "offers"}},
+      {{"check", true}},
+  });
+  ASSERT_EQ(seen["pages"].size(), 8u) << seen.dump();
+  const nlohmann::json& pages = seen["pages"];
+  // The link's page: opening it spends nothing.
+  EXPECT_EQ(pages[0]["status"], 200);
+  EXPECT_EQ(pages[0]["h1"], "Kirjaudu sisään");
+  EXPECT_EQ(pages[0]["lang"], "fi");
+  // The offer with everything needed to decide, on a page under 50 KB.
+  EXPECT_EQ(pages[1]["url"], base_ + "offers");
+  EXPECT_EQ(pages[1]["h1"], "Tarjoukseni");
+  const std::string offer = pages[1]["text"];
+  EXPECT_THAT(offer, HasSubstr("luennoitsija tai kouluttaja: Toipumistarina"));
+  EXPECT_THAT(offer, HasSubstr("10.12.2026 klo 10.00, 90 min"));
+  EXPECT_THAT(offer, HasSubstr("Kirkkokatu 1, Lahti"));
+  EXPECT_THAT(offer, HasSubstr("150,00\u00a0€"));
+  EXPECT_THAT(offer, HasSubstr("3.12.2026 klo 12.00"));
+  EXPECT_LT(pages[1]["bytes"].get<int>(), 50 * 1024);
+  // The session cookie: HttpOnly, SameSite=Strict; not Secure on plaintext loopback.
+  bool found = false;
+  for (const auto& c : seen["cookies"]) {
+    if (c["name"] != "kokemus_session") continue;
+    found = true;
+    EXPECT_EQ(c["httpOnly"], true);
+    EXPECT_EQ(c["sameSite"], "Strict");
+    EXPECT_EQ(c["secure"], false);
+    EXPECT_THAT(c["value"].get<std::string>(), ::testing::StartsWith("kok_"));
+  }
+  EXPECT_TRUE(found) << seen["cookies"].dump();
+  // Posts without the page's CSRF token, or with a wrong one, are refused.
+  EXPECT_EQ(pages[2]["status"], 403);
+  EXPECT_EQ(pages[3]["status"], 403);
+  EXPECT_THAT(pages[3]["text"].get<std::string>(), HasSubstr("Lomake oli vanhentunut"));
+  // Accepted through the API, as herself.
+  EXPECT_EQ(pages[4]["url"], base_ + "offers?done=accepted");
+  EXPECT_EQ(pages[4]["flash"], "Kiitos! Hyväksyit tarjouksen. Välitys vahvistaa tehtävän.");
+  EXPECT_THAT(pages[4]["text"].get<std::string>(), HasSubstr("Hyväksytty, odottaa vahvistusta"));
+  EXPECT_EQ(StateOf("lyseo-dec"), v1::Assignment::STATE_ACCEPTED);
+  // The link works once.
+  EXPECT_EQ(pages[5]["status"], 410);
+  EXPECT_THAT(pages[5]["text"].get<std::string>(), HasSubstr("on jo käytetty"));
+  // Signing out ends the session on the server.
+  EXPECT_EQ(pages[6]["flash"], "Olet kirjautunut ulos.");
+  EXPECT_EQ(pages[7]["url"], base_ + "signin");
+  for (const auto& page : pages) {
+    if (page.contains("violations")) {
+      EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];
+      EXPECT_EQ(page["scripts"], 0) << page["url"];  // works without JavaScript
+    }
+  }
+}
+
+TEST_P(WebPagesTest, EveryPageInEveryLanguagePassesAxeAndALinkIsAskedForByAddress) {
+  testing_support::SmtpSink sink(smtp_port_);
+  nlohmann::json steps = nlohmann::json::array();
+  for (const char* lang : {"fi", "sv", "en"}) {
+    for (const char* page : {"signin", "accessibility", "s/nope_nope"}) {
+      steps.push_back({{"goto", absl::StrCat(base_, page, "?lang=", lang)}});
+      steps.push_back({{"check", true}});
+      steps.push_back(
+          {{"shot", absl::StrCat(page[0] == 's' && page[1] == '/' ? "badlink" : page, "-", lang)}});
+    }
+  }
+  steps.push_back({{"goto", base_ + "signin?lang=fi"}});
+  steps.push_back({{"click", "Lähetä linkki"}});
+  steps.push_back({{"check", true}});
+  steps.push_back({{"shot", "signin-error-fi"}});
+  steps.push_back({{"fill", "Sähköpostiosoite"}, {"value", "KAISA@example.fi "}});
+  steps.push_back({{"click", "Lähetä linkki"}});
+  steps.push_back({{"check", true}});
+  nlohmann::json seen = Browse(steps);
+  ASSERT_EQ(seen["pages"].size(), 11u) << seen.dump();
+  const nlohmann::json& pages = seen["pages"];
+  const char* signin_titles[] = {"Kirjaudu sisään", "Logga in", "Sign in"};
+  for (int l = 0; l < 3; ++l) {
+    EXPECT_EQ(pages[3 * l]["h1"], signin_titles[l]);
+    EXPECT_EQ(pages[3 * l]["lang"], std::string(l == 0 ? "fi" : l == 1 ? "sv" : "en"));
+    EXPECT_EQ(pages[3 * l + 2]["status"], 410);  // a link that is none
+  }
+  EXPECT_EQ(pages[4]["h1"], "Tillgänglighetsutlåtande");
+  // An empty address is refused by its field; then the same answer for anyone.
+  EXPECT_EQ(pages[9]["status"], 400);
+  EXPECT_THAT(pages[9]["text"].get<std::string>(), HasSubstr("Anna sähköpostiosoite"));
+  EXPECT_EQ(pages[10]["h1"], "Tarkista sähköpostisi");
+  for (const auto& page : pages) {
+    EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];
+  }
+  nlohmann::json mail = sink.Messages(1);
+  ASSERT_EQ(mail.size(), 1u);
+  EXPECT_EQ(mail[0]["to"], "kaisa@example.fi");
+  EXPECT_EQ(mail[0]["subject"], "Kirjautumislinkki: Päijät-Hämeen kokemusasiantuntijapankki");
+  EXPECT_FALSE(LinkIn(mail[0]["body"]).empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Db, WebPagesTest, testing_support::kAllBackends, testing_support::BackendName);
+
+}  // namespace
+}  // namespace kokemus
