@@ -26,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "bench/bench_support.h"
 #include "clients/common/key_channel.h"
 #include "grpcpp/create_channel.h"
 #include "kokemus/v1/access_service.grpc.pb.h"
@@ -50,33 +51,9 @@ ABSL_FLAG(int, senders, 4, "SMTP connections sending at once (the server's defau
 namespace {
 
 using namespace kokemus;
-
-void Check(const grpc::Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, s.error_message().c_str());
-    std::exit(1);
-  }
-}
-
-void Check(const absl::Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, std::string(s.message()).c_str());
-    std::exit(1);
-  }
-}
-
-int FreePort() {
-  // Any port the kernel gives a listener right now.
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+using bench::Check;
+using bench::FreePort;
+using bench::Latencies;
 
 long long Count(storage::Database& db, const std::string& query) {
   long long n = 0;
@@ -88,15 +65,6 @@ long long Count(storage::Database& db, const std::string& query) {
       "count");
   return n;
 }
-
-struct Latencies {
-  std::vector<double> ms;
-  double Percentile(double p) {
-    if (ms.empty()) return 0;
-    std::sort(ms.begin(), ms.end());
-    return ms[std::min(ms.size() - 1, static_cast<size_t>(p * ms.size()))];
-  }
-};
 
 // GetOrder until `stop`, one call at a time, `rps` calls a second (0: as
 // fast as one client can).
@@ -152,108 +120,26 @@ int main(int argc, char** argv) {
   std::string address = absl::StrCat("127.0.0.1:", (*server)->port());
   auto admin_key = IssueAdminKey(options, "outbox bench", t0 + absl::Hours(24 * 30));
   Check(admin_key.status(), "admin key");
-  auto admin = v1::RegistryService::NewStub(
-      client::KeyChannel(address, grpc::InsecureChannelCredentials(), *admin_key));
-  {
-    grpc::ClientContext ctx;
-    v1::CreateExchangeRequest req;
-    req.set_exchange_id("ph");
-    req.mutable_exchange()->set_display_name("Päijät-Hämeen kokemusasiantuntijapankki");
-    req.mutable_exchange()->set_wellbeing_region("PH");
-    req.mutable_exchange()->set_business_id("0112038-9");
-    v1::CreateExchangeResponse resp;
-    Check(admin->CreateExchange(&ctx, req, &resp), "exchange");
-  }
-  std::string coordinator_key;
-  {
-    auto access = v1::AccessService::NewStub(
-        client::KeyChannel(address, grpc::InsecureChannelCredentials(), *admin_key));
-    grpc::ClientContext ctx;
-    v1::CreateApiKeyRequest req;
-    req.set_parent("exchanges/ph");
-    req.mutable_api_key()->set_display_name("outbox bench");
-    req.mutable_api_key()->set_role(v1::ACCESS_ROLE_COORDINATOR);
-    *req.mutable_api_key()->mutable_expire_time() = rpc::ToProto(t0 + absl::Hours(24 * 30));
-    v1::CreateApiKeyResponse resp;
-    Check(access->CreateApiKey(&ctx, req, &resp), "coordinator key");
-    coordinator_key = resp.key();
-  }
+  const std::string coordinator_key =
+      bench::SetUpExchange(address, *admin_key, t0 + absl::Hours(24 * 30));
   {
     auto channel = client::KeyChannel(address, grpc::InsecureChannelCredentials(), coordinator_key);
     auto registry = v1::RegistryService::NewStub(channel);
     auto orders = v1::OrderService::NewStub(channel);
-    grpc::ClientContext ctx;
-    v1::CreateOrganizationRequest req;
-    req.set_parent("exchanges/ph");
-    req.set_organization_id("lyseo");
-    auto* o = req.mutable_organization();
-    o->set_display_name("Lahden lyseon lukio");
-    o->set_sector(v1::SECTOR_EDUCATION);
-    o->set_kind(v1::ORGANIZATION_KIND_EDUCATIONAL_INSTITUTION);
-    o->set_municipality("398");
-    v1::CreateOrganizationResponse org;
-    Check(registry->CreateOrganization(&ctx, req, &org), "organization");
-    grpc::ClientContext fee_ctx;
-    v1::UpdateFeeScheduleRequest fees;
-    fees.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule");
-    auto* r = fees.mutable_fee_schedule()->add_role_rules();
-    r->set_role(v1::ROLE_LECTURER);
-    r->set_valid_from("2020-01-01");
-    r->set_kind(v1::FEE_KIND_FIXED);
-    r->set_amount_cents(15000);
-    v1::UpdateFeeScheduleResponse fee_resp;
-    Check(orders->UpdateFeeSchedule(&fee_ctx, fees, &fee_resp), "fees");
     const absl::Time load_start = absl::Now();
-    for (int i = 0; i < experts; ++i) {
-      grpc::ClientContext e_ctx;
-      v1::CreateExpertRequest e_req;
-      e_req.set_parent("exchanges/ph");
-      e_req.set_expert_id(absl::StrCat("e", i));
-      auto* e = e_req.mutable_expert();
-      e->set_display_name(absl::StrCat("Kokemusasiantuntija ", i));
-      e->set_email(absl::StrCat("e", i, "@example.fi"));
-      e->set_home_municipality("398");
-      e->add_languages("fi");
-      e->add_experience_areas(v1::EXPERIENCE_AREA_MENTAL_HEALTH);
-      e->add_roles(v1::ROLE_LECTURER);
-      e->set_payment_method(v1::PAYMENT_METHOD_INVOICE);
-      v1::CreateExpertResponse e_resp;
-      Check(registry->CreateExpert(&e_ctx, e_req, &e_resp), "expert");
-    }
+    for (int i = 0; i < experts; ++i) bench::CreateExpert(*registry, i);
     for (int i = 0; i < tasks; ++i) {
-      const std::string order = absl::StrCat("o", i);
-      grpc::ClientContext o_ctx;
-      v1::CreateOrderRequest o_req;
-      o_req.set_parent("exchanges/ph");
-      o_req.set_order_id(order);
-      auto* o = o_req.mutable_order();
-      o->set_organization("exchanges/ph/organizations/lyseo");
-      o->set_role(v1::ROLE_LECTURER);
-      o->set_topic("Toipumistarina");
-      o->set_audience(v1::AUDIENCE_STUDENTS);
-      *o->mutable_start_time() = rpc::ToProto(first_task + absl::Minutes(70 * (i / experts)));
-      o->set_duration_minutes(60);
-      o->set_address("Kirkkokatu 1");
-      o->set_municipality("398");
-      o->set_language("fi");
-      v1::CreateOrderResponse o_resp;
-      Check(orders->CreateOrder(&o_ctx, o_req, &o_resp), "order");
-      grpc::ClientContext offer_ctx;
-      v1::OfferAssignmentRequest offer;
-      offer.set_parent("exchanges/ph/orders/" + order);
-      offer.set_assignment_id("a");
-      offer.mutable_assignment()->set_expert(absl::StrCat("exchanges/ph/experts/e", i % experts));
-      *offer.mutable_assignment()->mutable_offer_deadline() = rpc::ToProto(t0 + absl::Hours(24));
-      v1::OfferAssignmentResponse offered;
-      Check(orders->OfferAssignment(&offer_ctx, offer, &offered), "offer");
+      const std::string assignment = bench::OrderAndOffer(
+          *orders, absl::StrCat("o", i), first_task + absl::Minutes(70 * (i / experts)),
+          i % experts, t0 + absl::Hours(24));
       grpc::ClientContext accept_ctx;
       v1::AcceptAssignmentRequest accept;
-      accept.set_name(offered.assignment().name());
+      accept.set_name(assignment);
       v1::AcceptAssignmentResponse accepted;
       Check(orders->AcceptAssignment(&accept_ctx, accept, &accepted), "accept");
       grpc::ClientContext confirm_ctx;
       v1::ConfirmAssignmentRequest confirm;
-      confirm.set_name(offered.assignment().name());
+      confirm.set_name(assignment);
       v1::ConfirmAssignmentResponse confirmed;
       Check(orders->ConfirmAssignment(&confirm_ctx, confirm, &confirmed), "confirm");
     }
