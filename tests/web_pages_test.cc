@@ -62,15 +62,15 @@ class WebPagesTest : public ::testing::TestWithParam<Backend> {
     testing_support::SetFixedFee(*orders_, "ph", v1::ROLE_LECTURER, 15000);
   }
 
-  // An order on 10.12.2026 at 10.00 offered to kaisa until 3.12. at 12.00.
-  void OrderAndOffer(const std::string& id) {
+  // An order on 10.12.2026 at 10.00 offered to `expert` until 3.12. at 12.00.
+  void OrderAndOffer(const std::string& id, const std::string& expert = "kaisa") {
     v1::Order o = testing_support::SampleOrder("ph", "lyseo", Helsinki(2026, 12, 10, 10, 0));
     testing_support::CreateOrder(*orders_, "ph", id, o);
     grpc::ClientContext ctx;
     v1::OfferAssignmentRequest offer;
     offer.set_parent("exchanges/ph/orders/" + id);
-    offer.set_assignment_id("kaisa");
-    offer.mutable_assignment()->set_expert("exchanges/ph/experts/kaisa");
+    offer.set_assignment_id(expert);
+    offer.mutable_assignment()->set_expert("exchanges/ph/experts/" + expert);
     *offer.mutable_assignment()->mutable_offer_deadline() =
         rpc::ToProto(Helsinki(2026, 12, 3, 12, 0));
     v1::OfferAssignmentResponse offered;
@@ -89,10 +89,10 @@ class WebPagesTest : public ::testing::TestWithParam<Backend> {
     return match[0];
   }
 
-  v1::Assignment::State StateOf(const std::string& order) {
+  v1::Assignment::State StateOf(const std::string& order, const std::string& expert = "kaisa") {
     grpc::ClientContext ctx;
     v1::GetAssignmentRequest req;
-    req.set_name(absl::StrCat("exchanges/ph/orders/", order, "/assignments/kaisa"));
+    req.set_name(absl::StrCat("exchanges/ph/orders/", order, "/assignments/", expert));
     v1::GetAssignmentResponse resp;
     EXPECT_TRUE(orders_->GetAssignment(&ctx, req, &resp).ok());
     return resp.assignment().state();
@@ -127,10 +127,15 @@ class WebPagesTest : public ::testing::TestWithParam<Backend> {
 };
 
 TEST_P(WebPagesTest, AnExpertSignsInFromHerEmailAndAcceptsAnOffer) {
+  v1::Expert pekka = testing_support::SampleExpert();
+  pekka.set_email("");  // no address: his offer makes no e-mail
+  testing_support::CreateExpert(server_.registry(), "ph", "pekka", pekka);
+  OrderAndOffer("lyseo-pekka", "pekka");
   testing_support::SmtpSink sink(smtp_port_);
   OrderAndOffer("lyseo-dec");
   nlohmann::json mail = sink.Messages(1);
   ASSERT_EQ(mail.size(), 1u);
+  ASSERT_EQ(mail[0]["to"], "kaisa@example.fi");
   const std::string link = LinkIn(mail[0]["body"]);
   ASSERT_FALSE(link.empty());
   const std::string suffix = GetParam() == Backend::kSqlite ? "sqlite" : "pg";
@@ -151,6 +156,9 @@ TEST_P(WebPagesTest, AnExpertSignsInFromHerEmailAndAcceptsAnOffer) {
        {"form",
         {{"assignment", "exchanges/ph/orders/lyseo-dec/assignments/kaisa"},
          {"csrf", std::string(64, 'a')}}}},
+      {{"post", base_ + "offers/accept"},
+       {"form", {{"assignment", "exchanges/ph/orders/lyseo-pekka/assignments/pekka"}}},
+       {"csrf", true}},
       {{"click", "Otan tehtävän"}},
       {{"check", true}},
       {{"shot", "accepted-" + suffix}},
@@ -160,8 +168,11 @@ TEST_P(WebPagesTest, AnExpertSignsInFromHerEmailAndAcceptsAnOffer) {
       {{"check", true}},
       {{"goto", base_ + "offers"}},
       {{"check", true}},
+      {{"setcookie", "kok_abcdefgh_" + std::string(43, 'x')}, {"url", base_}},
+      {{"goto", base_ + "offers"}},
+      {{"check", true}},
   });
-  ASSERT_EQ(seen["pages"].size(), 8u) << seen.dump();
+  ASSERT_EQ(seen["pages"].size(), 10u) << seen.dump();
   const nlohmann::json& pages = seen["pages"];
   // The link's page: opening it spends nothing.
   EXPECT_EQ(pages[0]["status"], 200);
@@ -192,17 +203,23 @@ TEST_P(WebPagesTest, AnExpertSignsInFromHerEmailAndAcceptsAnOffer) {
   EXPECT_EQ(pages[2]["status"], 403);
   EXPECT_EQ(pages[3]["status"], 403);
   EXPECT_THAT(pages[3]["text"].get<std::string>(), HasSubstr("Lomake oli vanhentunut"));
+  // Another expert's offer, even with a valid token: NOT_FOUND, unchanged.
+  EXPECT_EQ(pages[4]["status"], 404);
+  EXPECT_EQ(StateOf("lyseo-pekka", "pekka"), v1::Assignment::STATE_OFFERED);
   // Accepted through the API, as herself.
-  EXPECT_EQ(pages[4]["url"], base_ + "offers?done=accepted");
-  EXPECT_EQ(pages[4]["flash"], "Kiitos! Hyväksyit tarjouksen. Välitys vahvistaa tehtävän.");
-  EXPECT_THAT(pages[4]["text"].get<std::string>(), HasSubstr("Hyväksytty, odottaa vahvistusta"));
+  EXPECT_EQ(pages[5]["url"], base_ + "offers?done=accepted");
+  EXPECT_EQ(pages[5]["flash"], "Kiitos! Hyväksyit tarjouksen. Välitys vahvistaa tehtävän.");
+  EXPECT_THAT(pages[5]["text"].get<std::string>(), HasSubstr("Hyväksytty, odottaa vahvistusta"));
   EXPECT_EQ(StateOf("lyseo-dec"), v1::Assignment::STATE_ACCEPTED);
   // The link works once.
-  EXPECT_EQ(pages[5]["status"], 410);
-  EXPECT_THAT(pages[5]["text"].get<std::string>(), HasSubstr("on jo käytetty"));
+  EXPECT_EQ(pages[6]["status"], 410);
+  EXPECT_THAT(pages[6]["text"].get<std::string>(), HasSubstr("on jo käytetty"));
   // Signing out ends the session on the server.
-  EXPECT_EQ(pages[6]["flash"], "Olet kirjautunut ulos.");
-  EXPECT_EQ(pages[7]["url"], base_ + "signin");
+  EXPECT_EQ(pages[7]["flash"], "Olet kirjautunut ulos.");
+  EXPECT_EQ(pages[8]["url"], base_ + "signin");
+  // A made-up session cookie is no session.
+  EXPECT_EQ(pages[9]["url"], base_ + "signin?ended=1");
+  EXPECT_EQ(pages[9]["flash"], "Istuntosi päättyi. Kirjaudu uudelleen.");
   for (const auto& page : pages) {
     if (page.contains("violations")) {
       EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];

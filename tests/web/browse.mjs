@@ -6,6 +6,7 @@
 //   {"steps": [{"goto": URL} | {"click": ROLE_NAME, "role": "button"|"link"}
 //              | {"fill": LABEL, "value": V} | {"check": true}
 //              | {"shot": NAME} | {"width": 390} | {"cookies": true}
+//              | {"setcookie": VALUE, "url": BASE}
 //              | {"post": URL, "form": {...}, "csrf": true}], "shots": DIR}
 //   -> {"pages": [{"url", "status", "title", "h1", "flash", "text", "lang", "bytes", "scripts",
 //                  "violations": [{"id", "impact", "nodes"}]}], "cookies": [...]}
@@ -59,6 +60,9 @@ try {
       if (step.csrf) form.csrf = await page.locator('input[name=csrf]').first().getAttribute('value');
       const r = await context.request.post(step.post, { form, maxRedirects: 0 });
       out.pages.push({ url: step.post, status: r.status(), text: (await r.text()).slice(0, 2000) });
+    } else if (step.setcookie) {
+      // A cookie the browser did not get from the server (a tampered session).
+      await context.addCookies([{ name: 'kokemus_session', value: step.setcookie, url: step.url }]);
     } else if (step.cookies) {
       out.cookies = await context.cookies();
     } else if (step.check) {
