@@ -1,11 +1,13 @@
 // Self-service pages benchmark: a real server in this process (SQLite by
 // default) with its web listener; N experts are signed in at once (session
 // keys as a spent link makes them), each with offers waiting. Every user
-// loads the offer page R times, all at once, then accepts one offer (a form
+// loads the offer page R times (pausing about --think_ms between pages, as
+// a person reads), all starting at once, then accepts one offer (a form
 // post with the page's CSRF token). Prints p50 and p99 of both, and the
 // page's size, over HTTP/1.1 on loopback with libcurl.
 //
 //   web_bench [--database PATH|postgresql://...] [--users 50] [--rounds 20] [--offers 2]
+//             [--think_ms 1000]
 #include <curl/curl.h>
 
 #include <atomic>
@@ -16,6 +18,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/random/random.h"
 #include "absl/time/clock.h"
 #include "bench/bench_support.h"
 #include "services/domain/session.h"
@@ -27,6 +30,10 @@ ABSL_FLAG(std::string, database, "", "database (default: a fresh SQLite file in 
 ABSL_FLAG(int, users, 50, "experts signed in at once");
 ABSL_FLAG(int, rounds, 20, "offer page loads per user");
 ABSL_FLAG(int, offers, 2, "offers waiting for each expert");
+ABSL_FLAG(
+    int, think_ms, 1000,
+    "a user's pause between pages, on average (uniform from half to one and a half); 0: none, "
+    "each user loads the next page at once");
 
 namespace {
 
@@ -138,14 +145,25 @@ int main(int argc, char** argv) {
       CURL* curl = curl_easy_init();
       const std::string cookie = absl::StrCat(domain::kSessionCookie, "=", sessions[i]);
       std::vector<double> mine;
+      absl::BitGen random;
+      const int think = absl::GetFlag(FLAGS_think_ms);
       start.arrive_and_wait();
       for (int r = 0; r < rounds; ++r) {
+        if (think > 0) {
+          absl::SleepFor(absl::Milliseconds(absl::Uniform(random, think / 2, think * 3 / 2 + 1)));
+        }
         Answer a = Call(curl, base + "offers", cookie, "");
         if (a.status != 200) ++bad;
         bytes = a.body.size();
         mine.push_back(a.ms);
       }
-      start.arrive_and_wait();
+      // Without pauses every user accepts at the same moment; with them, after
+      // reading the page, as people do.
+      if (think > 0) {
+        absl::SleepFor(absl::Milliseconds(absl::Uniform(random, think / 2, think * 3 / 2 + 1)));
+      } else {
+        start.arrive_and_wait();
+      }
       const std::string form = absl::StrCat(
           "csrf=", domain::CsrfToken(sessions[i]), "&assignment=", Escaped(curl, first_offer[i]));
       Answer a = Call(curl, base + "offers/accept", cookie, form);
