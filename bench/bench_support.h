@@ -64,10 +64,11 @@ struct Latencies {
 };
 
 // Makes exchange "ph" with the national `admin_key` on the server at
-// `address`, then its coordinator key (returned), organization "lyseo" and
-// the lecturer's fee.
+// `address` (with `contact_email` if given), then its coordinator key
+// (returned), organization "lyseo" and the lecturer's fee.
 inline std::string SetUpExchange(
-    const std::string& address, const std::string& admin_key, absl::Time expire) {
+    const std::string& address, const std::string& admin_key, absl::Time expire,
+    const std::string& contact_email = "") {
   auto admin = client::KeyChannel(address, grpc::InsecureChannelCredentials(), admin_key);
   {
     grpc::ClientContext ctx;
@@ -76,6 +77,7 @@ inline std::string SetUpExchange(
     req.mutable_exchange()->set_display_name("Päijät-Hämeen kokemusasiantuntijapankki");
     req.mutable_exchange()->set_wellbeing_region("PH");
     req.mutable_exchange()->set_business_id("0112038-9");
+    req.mutable_exchange()->set_contact_email(contact_email);
     v1::CreateExchangeResponse resp;
     Check(v1::RegistryService::NewStub(admin)->CreateExchange(&ctx, req, &resp), "exchange");
   }

@@ -14,6 +14,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "bench/bench_support.h"
 #include "clients/common/key_channel.h"
 #include "grpcpp/create_channel.h"
 #include "kokemus/v1/access_service.grpc.pb.h"
@@ -32,12 +33,7 @@ namespace {
 
 using namespace kokemus;
 
-void Check(const grpc::Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, s.error_message().c_str());
-    std::exit(1);
-  }
-}
+using bench::Check;
 
 }  // namespace
 
@@ -64,52 +60,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", std::string(admin_key.status().message()).c_str());
     return 1;
   }
-  // The exchange is the administrator's to make; the rest is its coordinator's.
-  auto admin = v1::RegistryService::NewStub(
-      client::KeyChannel(address, grpc::InsecureChannelCredentials(), *admin_key));
-
   // A region: one exchange, an orderer, experts, a fee schedule, confirmed tasks.
-  {
-    grpc::ClientContext ctx;
-    v1::CreateExchangeRequest req;
-    req.set_exchange_id("ph");
-    req.mutable_exchange()->set_display_name("Päijät-Hämeen kokemusasiantuntijapankki");
-    req.mutable_exchange()->set_wellbeing_region("PH");
-    req.mutable_exchange()->set_business_id("0112038-9");
-    req.mutable_exchange()->set_contact_email("pankki@example.fi");
-    v1::CreateExchangeResponse resp;
-    Check(admin->CreateExchange(&ctx, req, &resp), "exchange");
-  }
-  std::string coordinator_key;
-  {
-    auto access = v1::AccessService::NewStub(
-        client::KeyChannel(address, grpc::InsecureChannelCredentials(), *admin_key));
-    grpc::ClientContext ctx;
-    v1::CreateApiKeyRequest req;
-    req.set_parent("exchanges/ph");
-    req.mutable_api_key()->set_display_name("contract bench");
-    req.mutable_api_key()->set_role(v1::ACCESS_ROLE_COORDINATOR);
-    *req.mutable_api_key()->mutable_expire_time() = rpc::ToProto(absl::Now() + absl::Hours(24));
-    v1::CreateApiKeyResponse resp;
-    Check(access->CreateApiKey(&ctx, req, &resp), "coordinator key");
-    coordinator_key = resp.key();
-  }
+  const std::string coordinator_key =
+      bench::SetUpExchange(address, *admin_key, absl::Now() + absl::Hours(24), "pankki@example.fi");
   auto channel = client::KeyChannel(address, grpc::InsecureChannelCredentials(), coordinator_key);
   auto registry = v1::RegistryService::NewStub(channel);
   auto orders = v1::OrderService::NewStub(channel);
-  {
-    grpc::ClientContext ctx;
-    v1::CreateOrganizationRequest req;
-    req.set_parent("exchanges/ph");
-    req.set_organization_id("lyseo");
-    auto* o = req.mutable_organization();
-    o->set_display_name("Lahden lyseon lukio");
-    o->set_sector(v1::SECTOR_EDUCATION);
-    o->set_kind(v1::ORGANIZATION_KIND_EDUCATIONAL_INSTITUTION);
-    o->set_municipality("398");
-    v1::CreateOrganizationResponse resp;
-    Check(registry->CreateOrganization(&ctx, req, &resp), "organization");
-  }
   {
     grpc::ClientContext ctx;
     v1::UpdateFeeScheduleRequest req;
