@@ -270,6 +270,34 @@ TEST_P(WebPagesTest, EveryPageInEveryLanguagePassesAxeAndALinkIsAskedForByAddres
   EXPECT_FALSE(LinkIn(mail[0]["body"]).empty());
 }
 
+TEST_P(WebPagesTest, AnOrderersContactSignsInAsItsOrganization) {
+  testing_support::SmtpSink sink(smtp_port_);
+  nlohmann::json asked = Browse({
+      {{"goto", base_ + "signin?lang=en"}},
+      {{"fill", "E-mail address"}, {"value", "rehtori@example.fi"}},
+      {{"click", "Send the link"}},
+      {{"check", true}},
+  });
+  ASSERT_EQ(asked["pages"].size(), 1u) << asked.dump();
+  EXPECT_EQ(asked["pages"][0]["h1"], "Check your e-mail");
+  nlohmann::json mail = sink.Messages(1);
+  ASSERT_EQ(mail.size(), 1u);
+  EXPECT_EQ(mail[0]["to"], "rehtori@example.fi");
+  nlohmann::json seen = Browse({
+      {{"goto", LinkIn(mail[0]["body"])}},
+      {{"click", "Kirjaudu sisään"}},
+      {{"check", true}},
+      {{"goto", base_ + "offers"}},
+      {{"check", true}},
+  });
+  ASSERT_EQ(seen["pages"].size(), 2u) << seen.dump();
+  // Its own start page; an expert's page is none of its business.
+  EXPECT_EQ(seen["pages"][0]["url"], base_ + "orders");
+  EXPECT_EQ(seen["pages"][0]["h1"], "Organisaatiomme tilaukset");
+  EXPECT_THAT(seen["pages"][0]["violations"], IsEmpty());
+  EXPECT_EQ(seen["pages"][1]["status"], 404);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Db, WebPagesTest, testing_support::kAllBackends, testing_support::BackendName);
 

@@ -56,6 +56,15 @@ constexpr Text kTexts[] = {
     {"offers_menu", "Tarjoukset ja tehtävät", "Erbjudanden och uppdrag", "Offers and tasks"},
     {"no_offers", "Sinulle ei ole nyt avoimia tarjouksia.",
      "Du har inga öppna erbjudanden just nu.", "You have no open offers now."},
+    {"orders_title", "Organisaatiomme tilaukset", "Vår organisations beställningar",
+     "Our organization's orders"},
+    {"orders_text",
+     "Tilausten seuranta näillä sivuilla ei ole vielä käytössä. Vastaa välityspalvelun viesteihin "
+     "sähköpostilla tai ota yhteyttä välityspalvelun yhteyshenkilöön.",
+     "Uppföljningen av beställningar på de här sidorna är inte i bruk än. Svara på förmedlingens "
+     "meddelanden per e-post eller kontakta förmedlingens kontaktperson.",
+     "Following orders on these pages is not available yet. Please answer the exchange's messages "
+     "by e-mail or contact the exchange's contact person."},
     {"tasks_heading", "Tulevat tehtäväni", "Mina kommande uppdrag", "My coming tasks"},
     {"time", "Aika", "Tid", "Time"},
     {"place", "Paikka", "Plats", "Place"},

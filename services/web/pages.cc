@@ -146,7 +146,10 @@ Response Pages::Handle(const Request& r) const {
     return out;
   };
 
-  if (r.path == "/") return finish(Redirect(v.signed_in ? "/offers" : "/signin"));
+  if (r.path == "/") {
+    if (!v.signed_in) return finish(Redirect("/signin"));
+    return finish(Redirect(v.who.role == domain::AccessRole::kExpert ? "/offers" : "/orders"));
+  }
   if (r.path == "/signin") return finish(SignInPage(v, r));
   if (r.path == "/accessibility" && get) return finish(Accessibility(v));
   absl::string_view token = r.path;
@@ -154,7 +157,8 @@ Response Pages::Handle(const Request& r) const {
     return finish(LinkPage(v, r, std::string(token)));
   }
   const bool for_signed_in = r.path == "/offers" || r.path == "/offers/accept" ||
-                             r.path == "/offers/decline" || r.path == "/signout";
+                             r.path == "/offers/decline" || r.path == "/orders" ||
+                             r.path == "/signout";
   if (for_signed_in && !v.signed_in) {
     return finish(Redirect(session_ended ? "/signin?ended=1" : "/signin"));
   }
@@ -171,6 +175,11 @@ Response Pages::Handle(const Request& r) const {
     const bool answered =
         done != r.query.end() && (done->second == "accepted" || done->second == "declined");
     return finish(OffersPage(v, answered ? PageText(done->second, v.language) : ""));
+  }
+  if (r.path == "/orders" && get) {
+    // An orderer's contact person: the order pages are not served yet; say so
+    // and whom to turn to, rather than "not found".
+    return finish(Message(v, 200, "orders_title", {PageText("orders_text", v.language)}));
   }
   if (r.path == "/offers/accept" && post) return finish(AnswerOffer(v, r, true));
   if (r.path == "/offers/decline" && post) return finish(AnswerOffer(v, r, false));
@@ -308,7 +317,7 @@ Response Pages::LinkPage(const Visit& v, const Request& r, const std::string& to
     std::cerr << "web: a session could not be made: " << made.status().message() << "\n";
     return Message(v, 503, "unavailable_title", {PageText("unavailable_text", v.language)});
   }
-  Response out = Redirect("/offers");
+  Response out = Redirect("/");
   out.headers.push_back(
       {"Set-Cookie", domain::SessionCookieHeader(made->plaintext, secure_cookies_)});
   return out;
