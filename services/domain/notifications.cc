@@ -588,11 +588,7 @@ absl::StatusOr<MessageText> ComposeMessage(
   data.set("date", FormatDate(n.start_time, language));
   data.set("time", FormatDateTime(n.start_time, language));
   data.set("duration", absl::StrCat(n.duration_minutes));
-  data.set(
-      "place", n.remote ? RemoteLabel(language)
-                        : absl::StrCat(
-                              n.address, n.address.empty() ? "" : ", ",
-                              MunicipalityName(n.municipality, language)));
+  data.set("place", PlaceLabel(n.remote, n.address, n.municipality, language));
   data.set("total", FormatMoney(n.total_cents, language));
   data.set("paid", n.total_cents > 0);
   data.set("deadline", FormatDateTime(n.offer_deadline, language));
@@ -646,6 +642,14 @@ absl::StatusOr<MessageText> PreviewMessage(const MessageTemplate& t) {
   return ComposeMessage(t.kind, t.to, n, &t);
 }
 
+std::string PlaceLabel(
+    bool remote, absl::string_view address, absl::string_view municipality,
+    absl::string_view language) {
+  if (remote) return RemoteLabel(language);
+  return absl::StrCat(
+      address, address.empty() ? "" : ", ", MunicipalityName(municipality, language));
+}
+
 std::string SmsText(const MessageText& text, const Notice& n) {
   return absl::StrCat(
       text.subject, "\n", n.link.empty() ? "" : absl::StrCat(n.link, "\n"), n.exchange_name,
@@ -665,10 +669,7 @@ CalendarEvent CalendarEventFor(
   e.sequence = sequence;
   e.cancelled = cancelled;
   e.summary = absl::StrCat(RoleLabel(n.role, language), ": ", n.topic);
-  e.location = n.remote ? RemoteLabel(language)
-                        : absl::StrCat(
-                              n.address, n.address.empty() ? "" : ", ",
-                              MunicipalityName(n.municipality, language));
+  e.location = PlaceLabel(n.remote, n.address, n.municipality, language);
   const bool sv = language == "sv";
   const bool en = language == "en";
   e.description = absl::StrCat(

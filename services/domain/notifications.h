@@ -190,6 +190,12 @@ std::vector<std::string> RequiredMessageVariables(MessageKind kind, Recipient to
 // used. A template can't reach anything health-related: no variable holds it.
 absl::Status ValidateMessageTemplate(const MessageTemplate& t, absl::string_view prefix);
 
+// Where a task is held, as people read it: "Kirkkokatu 1, Lahti" (the
+// municipality's name in the language), or "etänä" / "på distans" / "remote".
+std::string PlaceLabel(
+    bool remote, absl::string_view address, absl::string_view municipality,
+    absl::string_view language);
+
 // The message of `kind` for `to` in the notice's language, in the
 // exchange's own wording `custom` if it has one (nullptr: Kokemus's).
 absl::StatusOr<MessageText> ComposeMessage(

@@ -10,16 +10,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "services/domain/digest.h"
+#include "services/domain/documents.h"
 
 namespace kokemus::domain {
-namespace {
-
-bool Written(absl::string_view language) {
-  return language == "fi" || language == "sv" || language == "en";
-}
-
-}  // namespace
-
 bool SessionIdle(absl::Time last_used, absl::Duration idle_timeout, absl::Time now) {
   return now - last_used >= idle_timeout;
 }
@@ -76,15 +69,15 @@ bool CsrfTokenMatches(absl::string_view session_key, absl::string_view token) {
 
 std::string PageLanguage(
     absl::string_view chosen, absl::string_view accept_language, absl::string_view fallback) {
-  if (Written(chosen)) return std::string(chosen);
+  if (IsDocumentLanguage(chosen)) return std::string(chosen);
   // "sv-FI,sv;q=0.9,en;q=0.8": the first written language, in the order given
   // (browsers list them by preference).
   for (absl::string_view item : absl::StrSplit(accept_language, ',')) {
     item = absl::StripAsciiWhitespace(item.substr(0, item.find(';')));
     const std::string primary = absl::AsciiStrToLower(item.substr(0, item.find('-')));
-    if (Written(primary)) return primary;
+    if (IsDocumentLanguage(primary)) return primary;
   }
-  return Written(fallback) ? std::string(fallback) : "fi";
+  return IsDocumentLanguage(fallback) ? std::string(fallback) : "fi";
 }
 
 }  // namespace kokemus::domain

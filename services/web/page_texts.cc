@@ -87,7 +87,6 @@ constexpr Text kTexts[] = {
     {"state_accepted", "Hyväksytty, odottaa vahvistusta", "Godkänt, väntar på bekräftelse",
      "Accepted, waiting for confirmation"},
     {"state_confirmed", "Vahvistettu", "Bekräftat", "Confirmed"},
-    {"remote", "etänä", "på distans", "remote"},
     {"forbidden_title", "Pyyntöä ei voitu käsitellä", "Begäran kunde inte behandlas",
      "The request could not be handled"},
     {"forbidden_text",

@@ -12,9 +12,9 @@
 #include "services/domain/contract.h"
 #include "services/domain/documents.h"
 #include "services/domain/listing.h"
+#include "services/domain/notifications.h"
 #include "services/domain/session.h"
 #include "services/domain/sign_in.h"
-#include "services/reference/reference_data.h"
 #include "services/web/page_texts.h"
 
 namespace kokemus {
@@ -49,12 +49,6 @@ Response Redirect(const std::string& to) {
 
 absl::Time FromProto(const google::protobuf::Timestamp& t) {
   return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
-
-std::string MunicipalityName(const std::string& code, const std::string& language) {
-  const reference::Municipality* m = reference::ReferenceData::Get().FindMunicipality(code);
-  if (m == nullptr) return code;
-  return language == "sv" && !m->name_sv.empty() ? m->name_sv : m->name_fi;
 }
 
 std::string LanguageName(const std::string& code, const std::string& in) {
@@ -374,11 +368,7 @@ Response Pages::OffersPage(const Visit& v, const std::string& flash, unsigned in
     item.set(
         "duration",
         std::to_string(absl::ToInt64Minutes(FromProto(a.end_time()) - FromProto(a.start_time()))));
-    item.set(
-        "place", o.remote() ? PageText("remote", lang)
-                            : absl::StrCat(
-                                  o.address(), o.address().empty() ? "" : ", ",
-                                  MunicipalityName(o.municipality(), lang)));
+    item.set("place", domain::PlaceLabel(o.remote(), o.address(), o.municipality(), lang));
     item.set("audience", domain::AudienceLabel(static_cast<domain::Audience>(o.audience()), lang));
     item.set("language", LanguageName(o.language(), lang));
     item.set("fee", domain::FormatMoney(a.fee_cents(), lang));
