@@ -236,9 +236,9 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
               r.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule")),
           RPC(ContractService, GenerateContract, "NPPP", r.set_assignment(kAssignment)),
           RPC(ContractService, GetContract, "NNNP", r.set_name(contract)),
-          RPC(ContractService, ListContracts, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(ContractService, ListContracts, "NPNP", r.set_parent("exchanges/ph")),
           RPC(ContractService, GetContractDocument, "NNNP", r.set_name(contract)),
-          RPC(ContractService, AcceptContract, "NPNP", r.set_name(contract);
+          RPC(ContractService, AcceptContract, "PPNP", r.set_name(contract);
               r.set_full_name("Kaisa Kokemus")),
           RPC(ContractService, CreateContractTemplate, "NPPP", r.set_parent("exchanges/ph")),
           RPC(ContractService, GetContractTemplate, "NPPP",

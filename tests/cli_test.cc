@@ -370,10 +370,29 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   EXPECT_EQ(contract["contract"]["language"], "sv");
   EXPECT_EQ(contract["contract"]["version"], 1);
   EXPECT_EQ(testing_support::ReadFile(pdf_path).substr(0, 5), "%PDF-");
-  auto accepted =
-      ok({"contract", "accept", contract["contract"]["name"].get<std::string>(), "--exchange", "ph",
-          "--full-name", "Kaisa K."});
+  const std::vector<std::string> accept = {
+      "contract",    "accept",  contract["contract"]["name"].get<std::string>(), "--exchange", "ph",
+      "--full-name", "Kaisa K."};
+  // Only the expert herself accepts: the coordinator's key is refused.
+  ProcessResult by_coordinator = Ctl(accept);
+  EXPECT_EQ(by_coordinator.exit_code, 8) << by_coordinator.err;
+  EXPECT_THAT(by_coordinator.err, HasSubstr("permission denied"));
+  std::vector<std::string> argv = {
+      testing_support::BinaryPath("kokemusctl"),
+      "--server",
+      server_.address(),
+      "--plaintext",
+      "--output",
+      "json"};
+  argv.insert(argv.end(), accept.begin(), accept.end());
+  ProcessResult by_kaisa = testing_support::RunProcess(
+      argv,
+      {{"KOKEMUS_API_KEY", server_.keys().Make(domain::AccessRole::kExpert, "ph", "", "kaisa")}});
+  ASSERT_EQ(by_kaisa.exit_code, 0) << by_kaisa.err;
+  auto accepted = nlohmann::json::parse(by_kaisa.out);
   EXPECT_EQ(accepted["contract"]["acceptedName"], "Kaisa K.");
+  EXPECT_EQ(accepted["contract"]["acceptedBy"], "exchanges/ph/experts/kaisa");
+  EXPECT_EQ(accepted["contract"]["acceptedVia"], "ACCEPTANCE_CHANNEL_API_KEY");
   ProcessResult notice =
       Ctl({"exchange", "privacy-notice", "ph", "--language", "en", "--format", "text"});
   EXPECT_EQ(notice.exit_code, 0) << notice.err;

@@ -177,17 +177,46 @@ TEST_P(ContractServiceTest, ANewTemplateMakesANewVersionAndAcceptanceIsFinal) {
   v1::Contract first;
   ASSERT_TRUE(Generate("fi", &first).ok());
 
-  grpc::ClientContext accept_ctx;
   v1::AcceptContractRequest accept;
   accept.set_name(first.name());
   accept.set_full_name("Kaisa Kokemus");
   v1::AcceptContractResponse accepted;
-  ASSERT_TRUE(contracts_->AcceptContract(&accept_ctx, accept, &accepted).ok());
+  // Only the expert herself accepts her contract: not the coordinator, not
+  // another expert (who is told it does not exist), whatever name is typed.
+  grpc::ClientContext coordinator_ctx;
+  grpc::Status by_coordinator = contracts_->AcceptContract(&coordinator_ctx, accept, &accepted);
+  EXPECT_EQ(by_coordinator.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  testing_support::CreateExpert(server_.registry(), "ph", "eeva", testing_support::SampleExpert());
+  auto kaisa = v1::ContractService::NewStub(testing_support::KeyChannel(
+      server_.address(), server_.keys().Make(domain::AccessRole::kExpert, "ph", "", "kaisa")));
+  auto eeva = v1::ContractService::NewStub(testing_support::KeyChannel(
+      server_.address(), server_.keys().Make(domain::AccessRole::kExpert, "ph", "", "eeva")));
+  grpc::ClientContext other_ctx;
+  EXPECT_EQ(
+      eeva->AcceptContract(&other_ctx, accept, &accepted).error_code(),
+      grpc::StatusCode::NOT_FOUND);
+  grpc::ClientContext list_ctx;
+  v1::ListContractsRequest list;
+  list.set_parent("exchanges/ph");
+  v1::ListContractsResponse eevas;
+  ASSERT_TRUE(eeva->ListContracts(&list_ctx, list, &eevas).ok());
+  EXPECT_EQ(eevas.contracts_size(), 0);
+  grpc::ClientContext own_list_ctx;
+  v1::ListContractsResponse kaisas;
+  ASSERT_TRUE(kaisa->ListContracts(&own_list_ctx, list, &kaisas).ok());
+  ASSERT_EQ(kaisas.contracts_size(), 1);
+  EXPECT_EQ(kaisas.contracts(0).name(), first.name());
+
+  grpc::ClientContext accept_ctx;
+  grpc::Status by_herself = kaisa->AcceptContract(&accept_ctx, accept, &accepted);
+  ASSERT_TRUE(by_herself.ok()) << by_herself.error_message();
   EXPECT_EQ(accepted.contract().accepted_name(), "Kaisa Kokemus");
+  EXPECT_EQ(accepted.contract().accepted_by(), "exchanges/ph/experts/kaisa");
+  EXPECT_EQ(accepted.contract().accepted_via(), v1::ACCEPTANCE_CHANNEL_API_KEY);
   EXPECT_TRUE(accepted.contract().has_accepted_time());
   grpc::ClientContext twice_ctx;
   EXPECT_EQ(
-      contracts_->AcceptContract(&twice_ctx, accept, &accepted).error_code(),
+      kaisa->AcceptContract(&twice_ctx, accept, &accepted).error_code(),
       grpc::StatusCode::FAILED_PRECONDITION);
 
   grpc::ClientContext upload_ctx;
@@ -231,8 +260,11 @@ TEST_P(ContractServiceTest, ANewTemplateMakesANewVersionAndAcceptanceIsFinal) {
   EXPECT_FALSE(uploaded_now.contract_template().active());
 
   grpc::ClientContext superseded_ctx;
+  accept.set_name(second.name());
+  ASSERT_TRUE(Generate("fi", &second).ok());  // the built-in template again: version 3
+  EXPECT_EQ(second.version(), 3);
   EXPECT_EQ(
-      contracts_->AcceptContract(&superseded_ctx, accept, &accepted).error_code(),
+      kaisa->AcceptContract(&superseded_ctx, accept, &accepted).error_code(),
       grpc::StatusCode::FAILED_PRECONDITION);
 }
 

@@ -78,8 +78,19 @@ class DataSubjectTest : public ::testing::TestWithParam<testing_support::Backend
     v1::AcceptContractRequest sign;
     sign.set_name(contract.contract().name());
     sign.set_full_name("Kaisa Kokemus");
+    // Her key, which also accepts her contract (only she may).
+    ApiKey key;
+    key.display_name = "Kaisa Kokemuksen avain";
+    key.principal.role = domain::AccessRole::kExpert;
+    key.principal.exchange_id = "ph";
+    key.principal.expert_id = "kaisa-k";
+    key.expire_time = absl::Now() + absl::Hours(24);
+    auto made = KeyStore(*db_, "").Create(key, absl::Now());
+    ASSERT_TRUE(made.ok());
+    auto as_kaisa = v1::ContractService::NewStub(
+        testing_support::KeyChannel(server_.address(), made->plaintext));
     Call<v1::AcceptContractRequest, v1::AcceptContractResponse>(
-        *contracts_, &v1::ContractService::Stub::AcceptContract, sign);
+        *as_kaisa, &v1::ContractService::Stub::AcceptContract, sign);
 
     const long long s = Micros(absl::Now() - absl::Hours(24 * 30));
     ASSERT_TRUE(db_->Write(
@@ -119,13 +130,6 @@ class DataSubjectTest : public ::testing::TestWithParam<testing_support::Backend
           {});
       return absl::OkStatus();
     }).ok());
-    ApiKey key;
-    key.display_name = "Kaisa Kokemuksen avain";
-    key.principal.role = domain::AccessRole::kExpert;
-    key.principal.exchange_id = "ph";
-    key.principal.expert_id = "kaisa-k";
-    key.expire_time = absl::Now() + absl::Hours(24);
-    ASSERT_TRUE(KeyStore(*db_, "").Create(key, absl::Now()).ok());
   }
 
   // Every text value of every table but the audit log that contains `needle`.

@@ -65,10 +65,11 @@ std::vector<MethodRule> BuildRules() {
       // Contracts hold names and fees: personal data, every access audited.
       {"ContractService/GenerateContract", C, false, Own::kNone, Own::kNone, true},
       {"ContractService/GetContract", C | O | E, false, Own::kOrganization, Own::kSelf, true},
-      {"ContractService/ListContracts", C, false, Own::kNone, Own::kNone, true},
+      {"ContractService/ListContracts", C | E, false, Own::kNone, Own::kSelf, true},
       {"ContractService/GetContractDocument", C | O | E, false, Own::kOrganization, Own::kSelf,
        true},
-      {"ContractService/AcceptContract", C | E, false, Own::kNone, Own::kSelf, true},
+      // Only the expert herself accepts her contract.
+      {"ContractService/AcceptContract", E, false, Own::kNone, Own::kSelf, true},
       {"ContractService/CreateContractTemplate", C, false, Own::kNone, Own::kNone, false},
       {"ContractService/GetContractTemplate", C, false, Own::kNone, Own::kNone, false},
       {"ContractService/ListContractTemplates", C, false, Own::kNone, Own::kNone, false},

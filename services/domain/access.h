@@ -58,6 +58,7 @@ struct Principal {
   std::string exchange_id;      // "" for national keys (administrator, national reporter)
   std::string organization_id;  // orderer systems
   std::string expert_id;        // experts
+  bool web_session = false;     // a self-service pages' session (domain/session.h)
 };
 
 // Every rule, by method name.

@@ -50,6 +50,13 @@ v1::Contract ToProto(const storage::StoredContract& c) {
   if (c.accepted_time != absl::UnixEpoch()) {
     *p.mutable_accepted_time() = rpc::ToProto(c.accepted_time);
     p.set_accepted_name(c.accepted_name);
+    if (!c.accepted_by.empty()) {
+      p.set_accepted_by(domain::ChildResourceName(c.exchange_id, "experts", c.accepted_by));
+    }
+    v1::AcceptanceChannel via = v1::ACCEPTANCE_CHANNEL_UNSPECIFIED;
+    if (v1::AcceptanceChannel_Parse(absl::StrCat("ACCEPTANCE_CHANNEL_", c.accepted_via), &via)) {
+      p.set_accepted_via(via);
+    }
   }
   if (!c.superseded_by.empty()) p.set_superseded_by(ContractName(c.exchange_id, c.superseded_by));
   return p;
@@ -186,7 +193,7 @@ grpc::Status ContractService::ListContracts(
     v1::ListContractsResponse* response) {
   return guard_.Run(
       context, "ContractService/ListContracts", "parent", request->parent(),
-      [&](Caller&) -> absl::Status {
+      [&](Caller& caller) -> absl::Status {
         auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
         if (!exchange_id.ok()) return exchange_id.status();
         std::vector<domain::FilterField> fields = {
@@ -199,6 +206,8 @@ grpc::Status ContractService::ListContracts(
             request->parent(), request->page_size(), request->page_token(), request->filter(),
             fields);
         if (!query.ok()) return query.status();
+        // An expert lists her own contracts only.
+        if (caller.self_only()) query->terms.push_back({"expert", caller.principal().expert_id});
         auto page = contracts_.ListContracts(*exchange_id, *query);
         if (!page.ok()) return page.status();
         for (const auto& c : page->items) *response->add_contracts() = ToProto(c);
@@ -239,17 +248,16 @@ grpc::Status ContractService::AcceptContract(
       [&](Caller& caller) -> absl::Status {
         auto name = domain::ParseChildName(request->name(), "contracts", "name");
         if (!name.ok()) return name.status();
-        if (caller.self_only()) {
-          auto contract = contracts_.GetContract({name->exchange_id, name->id});
-          if (!contract.ok()) return contract.status();
-          if (absl::Status s = MaySeeContract(caller, *contract, request->name()); !s.ok())
-            return s;
-        }
         std::string full_name(absl::StripAsciiWhitespace(request->full_name()));
         if (full_name.empty() || full_name.size() > 800) {
           return domain::InvalidField("full_name", "the expert's full name, 1 to 200 characters");
         }
-        auto contract = contracts_.Accept({name->exchange_id, name->id}, full_name, caller.now());
+        // Only the expert herself accepts (the access rule lets no other role
+        // call this); the record keeps who and through which channel.
+        const domain::Principal& who = caller.principal();
+        auto contract = contracts_.Accept(
+            {name->exchange_id, name->id}, full_name, who.expert_id,
+            who.web_session ? "SELF_SERVICE_PAGE" : "API_KEY", caller.now());
         if (contract.ok()) *response->mutable_contract() = ToProto(*contract);
         return contract.status();
       });

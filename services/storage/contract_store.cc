@@ -44,7 +44,7 @@ constexpr char kInsertActive[] =
 
 constexpr char kContractColumns[] =
     "exchange_id, id, order_id, assignment_id, language, template_version, version, sha256, "
-    "create_time, accepted_time, accepted_name, superseded_by";
+    "create_time, accepted_time, accepted_name, superseded_by, accepted_by, accepted_via";
 constexpr char kInsertContract[] =
     "INSERT INTO contracts (exchange_id, id, order_id, assignment_id, language, "
     "template_version, version, sha256, pdf_base64, plain_text, create_time, accepted_time, "
@@ -53,12 +53,14 @@ constexpr char kInsertContract[] =
     ":create_time, :accepted_time, :accepted_name, :superseded_by)";
 constexpr char kSelectLatestContract[] =
     "SELECT exchange_id, id, order_id, assignment_id, language, template_version, version, "
-    "sha256, create_time, accepted_time, accepted_name, superseded_by FROM contracts WHERE "
+    "sha256, create_time, accepted_time, accepted_name, superseded_by, accepted_by, accepted_via "
+    "FROM contracts WHERE "
     "exchange_id = :exchange_id AND order_id = :order_id AND assignment_id = :assignment_id "
     "AND language = :language ORDER BY version DESC LIMIT 1";
 constexpr char kSelectContract[] =
     "SELECT exchange_id, id, order_id, assignment_id, language, template_version, version, "
-    "sha256, create_time, accepted_time, accepted_name, superseded_by FROM contracts WHERE "
+    "sha256, create_time, accepted_time, accepted_name, superseded_by, accepted_by, accepted_via "
+    "FROM contracts WHERE "
     "exchange_id = :exchange_id AND id = :id";
 constexpr char kSelectPdf[] =
     "SELECT pdf_base64 FROM contracts WHERE exchange_id = :exchange_id AND id = :id";
@@ -72,12 +74,19 @@ constexpr char kContractsAfterCursor[] =
 constexpr char kContractsPageOrder[] = " ORDER BY create_time DESC, id DESC LIMIT :limit";
 constexpr FilterSql kContractFilters[] = {
     {"assignment", "=", "", "order_id = :v AND assignment_id = :w", FilterSql::Bind::kPair},
+    // An expert's own contracts: those of her assignments.
+    {"expert", "=", "",
+     "EXISTS (SELECT 1 FROM assignments a WHERE a.exchange_id = contracts.exchange_id AND "
+     "a.order_id = contracts.order_id AND a.id = contracts.assignment_id AND a.expert_id = :v)"},
 };
 constexpr char kSupersede[] =
     "UPDATE contracts SET superseded_by = :by WHERE exchange_id = :exchange_id AND id = :id";
 constexpr char kAccept[] =
-    "UPDATE contracts SET accepted_time = :time, accepted_name = :name WHERE exchange_id = "
-    ":exchange_id AND id = :id AND accepted_time = 0 AND superseded_by = ''";
+    "UPDATE contracts SET accepted_time = :time, accepted_name = :name, accepted_by = :by, "
+    "accepted_via = :via WHERE exchange_id = :exchange_id AND id = :id AND accepted_time = 0 AND "
+    "superseded_by = ''";
+constexpr char kAssignmentExpert[] =
+    "SELECT expert_id FROM assignments WHERE exchange_id = :x AND order_id = :o AND id = :a";
 
 StoredTemplate ReadTemplate(const soci::row& row) {
   RowReader r(row);
@@ -106,6 +115,8 @@ StoredContract ReadContract(const soci::row& row) {
   c.accepted_time = r.Time();
   c.accepted_name = r.Text();
   c.superseded_by = r.Text();
+  c.accepted_by = r.Text();
+  c.accepted_via = r.Text();
   return c;
 }
 
@@ -309,21 +320,32 @@ absl::StatusOr<Page<StoredContract>> ContractStore::ListContracts(
 }
 
 absl::StatusOr<StoredContract> ContractStore::Accept(
-    const Key& key, const std::string& full_name, absl::Time now) {
+    const Key& key, const std::string& full_name, const std::string& expert_id,
+    const std::string& via, absl::Time now) {
   return db_.Write([&](soci::session& sql) -> absl::StatusOr<StoredContract> {
     auto c = SelectContract(sql, key);
     if (!c.ok()) return c.status();
+    auto holder = Query<std::string>(
+        sql, kAssignmentExpert, {key.exchange_id, c->order_id, c->assignment_id},
+        [](const soci::row& row) { return RowReader(row).Text(); });
+    if (holder.empty() || holder.front() != expert_id) {
+      // Another's contract answers like a missing one.
+      return absl::NotFoundError(absl::StrCat(ContractName(key.exchange_id, key.id), " not found"));
+    }
     if (absl::Status s = domain::CheckContractAcceptance(
             c->superseded_by.empty() ? "" : ContractName(key.exchange_id, c->superseded_by),
             c->accepted_time != absl::UnixEpoch());
         !s.ok()) {
       return s;
     }
-    if (Execute(sql, kAccept, {Micros(now), full_name, key.exchange_id, key.id}) != 1) {
+    if (Execute(sql, kAccept, {Micros(now), full_name, expert_id, via, key.exchange_id, key.id}) !=
+        1) {
       return absl::AbortedError("the contract changed meanwhile; retry");
     }
     c->accepted_time = now;
     c->accepted_name = full_name;
+    c->accepted_by = expert_id;
+    c->accepted_via = via;
     return *c;
   });
 }

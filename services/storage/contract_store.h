@@ -40,6 +40,8 @@ struct StoredContract {
   absl::Time accepted_time = absl::UnixEpoch();
   std::string accepted_name;
   std::string superseded_by;  // contract id
+  std::string accepted_by;    // expert id
+  std::string accepted_via;   // "SELF_SERVICE_PAGE" or "API_KEY"; "" before recorded
 };
 
 class ContractStore final {
@@ -71,9 +73,12 @@ class ContractStore final {
   absl::StatusOr<std::string> GetDocument(const Key& key, bool pdf);
   absl::StatusOr<Page<StoredContract>> ListContracts(
       const std::string& exchange_id, const domain::ListQuery& query);
-  // FAILED_PRECONDITION if already accepted or superseded.
+  // Accepted by the expert `expert_id` through `via` with the typed
+  // `full_name`. FAILED_PRECONDITION if already accepted or superseded;
+  // NOT_FOUND if the contract is not the expert's.
   absl::StatusOr<StoredContract> Accept(
-      const Key& key, const std::string& full_name, absl::Time now);
+      const Key& key, const std::string& full_name, const std::string& expert_id,
+      const std::string& via, absl::Time now);
 
  private:
   Database& db_;

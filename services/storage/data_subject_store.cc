@@ -101,8 +101,9 @@ constexpr char kBlankFeedback[] =
     "UPDATE feedback SET comment = '' WHERE exchange_id = :x AND (order_id, "
     "assignment_id) IN ";
 constexpr char kBlankContracts[] =
-    "UPDATE contracts SET pdf_base64 = '', plain_text = '', accepted_name = '' "
-    "WHERE exchange_id = :x AND (order_id, assignment_id) IN ";
+    "UPDATE contracts SET pdf_base64 = '', plain_text = '', accepted_name = '', accepted_by = "
+    "CASE WHEN accepted_by = '' THEN '' ELSE :p END WHERE exchange_id = :x AND (order_id, "
+    "assignment_id) IN ";
 
 std::string Iso(long long micros) {
   return micros == 0 ? ""
@@ -294,7 +295,7 @@ absl::StatusOr<std::string> DataSubjectStore::Erase(
     const std::string blank_feedback = absl::StrCat(kBlankFeedback, kTheirAssignments);
     Execute(sql, blank_feedback.c_str(), {exchange_id, exchange_id, pseudonym});
     const std::string blank_contracts = absl::StrCat(kBlankContracts, kTheirAssignments);
-    Execute(sql, blank_contracts.c_str(), {exchange_id, exchange_id, pseudonym});
+    Execute(sql, blank_contracts.c_str(), {pseudonym, exchange_id, exchange_id, pseudonym});
     Execute(sql, kForgetMessagesAboutHer, {exchange_id, exchange_id, pseudonym});
     Query<int>(sql, kExpertAddresses, {exchange_id, expert_id}, [&](const soci::row& row) {
       RowReader r(row);

@@ -223,7 +223,9 @@ absl::StatusOr<domain::Principal> KeyStore::Authenticate(
     }
   }
   if (expire_time != nullptr) *expire_time = row.key.expire_time;
-  return row.key.principal;
+  domain::Principal who = row.key.principal;
+  who.web_session = row.key.idle_timeout > absl::ZeroDuration();
+  return who;
 }
 
 absl::StatusOr<ApiKey> KeyStore::Revoke(const std::string& id, absl::Time now) {
