@@ -12,6 +12,7 @@
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kokemus/v1/contract_service.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "services/domain/clock.h"
 #include "services/reference/calendar.h"
@@ -121,6 +122,60 @@ class WebPagesTest : public ::testing::TestWithParam<Backend> {
     }
     EXPECT_THAT(seen["errors"], IsEmpty()) << seen["errors"].dump();
     return seen;
+  }
+
+  // The first delivered message whose subject starts with `subject`
+  // (waiting up to 15 s for it among the others).
+  nlohmann::json MailStartingWith(testing_support::SmtpSink& sink, const std::string& subject) {
+    for (size_t n = 1; n <= 10; ++n) {
+      for (const auto& m : sink.Messages(n)) {
+        if (absl::StartsWith(m["subject"].get<std::string>(), subject)) return m;
+      }
+    }
+    ADD_FAILURE() << "no message \"" << subject << "\"";
+    return nlohmann::json::object();
+  }
+
+  // Moves an assignment as the coordinator ("accept" or "confirm").
+  void Move(const std::string& order, const std::string& expert, const std::string& how) {
+    const std::string name = absl::StrCat("exchanges/ph/orders/", order, "/assignments/", expert);
+    grpc::ClientContext ctx;
+    grpc::Status s;
+    if (how == "accept") {
+      v1::AcceptAssignmentRequest req;
+      req.set_name(name);
+      v1::AcceptAssignmentResponse resp;
+      s = orders_->AcceptAssignment(&ctx, req, &resp);
+    } else {
+      v1::ConfirmAssignmentRequest req;
+      req.set_name(name);
+      v1::ConfirmAssignmentResponse resp;
+      s = orders_->ConfirmAssignment(&ctx, req, &resp);
+    }
+    ASSERT_TRUE(s.ok()) << how << ": " << s.error_message();
+  }
+
+  // The coordinator generates the confirmed assignment's contract.
+  v1::Contract Generate(const std::string& order, const std::string& expert) {
+    auto contracts = v1::ContractService::NewStub(server_.channel());
+    grpc::ClientContext ctx;
+    v1::GenerateContractRequest req;
+    req.set_assignment(absl::StrCat("exchanges/ph/orders/", order, "/assignments/", expert));
+    req.set_language("fi");
+    v1::GenerateContractResponse resp;
+    grpc::Status s = contracts->GenerateContract(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.contract();
+  }
+
+  v1::Contract GetContract(const std::string& name) {
+    auto contracts = v1::ContractService::NewStub(server_.channel());
+    grpc::ClientContext ctx;
+    v1::GetContractRequest req;
+    req.set_name(name);
+    v1::GetContractResponse resp;
+    EXPECT_TRUE(contracts->GetContract(&ctx, req, &resp).ok());
+    return resp.contract();
   }
 
   std::unique_ptr<v1::OrderService::Stub> orders_;
@@ -296,6 +351,92 @@ TEST_P(WebPagesTest, AnOrderersContactSignsInAsItsOrganization) {
   EXPECT_EQ(seen["pages"][0]["h1"], "Organisaatiomme tilaukset");
   EXPECT_THAT(seen["pages"][0]["violations"], IsEmpty());
   EXPECT_EQ(seen["pages"][1]["status"], 404);
+}
+
+TEST_P(WebPagesTest, AnExpertReadsAndAcceptsHerContractWithHerFullName) {
+  v1::Expert pekka = testing_support::SampleExpert();
+  pekka.set_email("");
+  testing_support::CreateExpert(server_.registry(), "ph", "pekka", pekka);
+  testing_support::SmtpSink sink(smtp_port_);
+  OrderAndOffer("lyseo-dec");
+  OrderAndOffer("lyseo-pekka", "pekka");
+  for (const auto& [order, expert] :
+       {std::pair<std::string, std::string>{"lyseo-dec", "kaisa"}, {"lyseo-pekka", "pekka"}}) {
+    Move(order, expert, "accept");
+    Move(order, expert, "confirm");
+  }
+  const v1::Contract hers = Generate("lyseo-dec", "kaisa");
+  const v1::Contract his = Generate("lyseo-pekka", "pekka");
+  const std::string his_id = his.name().substr(his.name().rfind('/') + 1);
+  const std::string her_id = hers.name().substr(hers.name().rfind('/') + 1);
+  // The message that the contract is ready carries her sign-in link.
+  nlohmann::json ready = MailStartingWith(sink, "Sopimus hyväksyttäväksi");
+  ASSERT_EQ(ready["to"], "kaisa@example.fi");
+  const std::string link = LinkIn(ready["body"]);
+  ASSERT_FALSE(link.empty());
+  const std::string suffix = GetParam() == Backend::kSqlite ? "sqlite" : "pg";
+  nlohmann::json seen = Browse({
+      {{"goto", link}},
+      {{"click", "Kirjaudu sisään"}},
+      {{"click", "Sopimukset"}, {"role", "link"}},
+      {{"check", true}},
+      {{"shot", "contracts-phone-" + suffix}},
+      {{"width", 1280}},
+      {{"shot", "contracts-desktop-" + suffix}},
+      {{"width", 390}},
+      {{"fetch", base_ + "contracts/" + her_id + ".pdf"}},
+      {{"fetch", base_ + "contracts/" + his_id + ".pdf"}},
+      {{"post", base_ + "contracts/accept"},
+       {"form", {{"contract", his.name()}, {"full_name", "Kaisa Kokemus"}}},
+       {"csrf", true}},
+      {{"click", "Hyväksyn sopimuksen"}},
+      {{"check", true}},
+      {{"shot", "contract-name-missing-" + suffix}},
+      {{"fill", "Koko nimesi"}, {"value", "Kaisa Kokemus"}},
+      {{"click", "Hyväksyn sopimuksen"}},
+      {{"check", true}},
+      {{"shot", "contract-accepted-" + suffix}},
+      {{"post", base_ + "contracts/accept"},
+       {"form", {{"contract", hers.name()}, {"full_name", "Kaisa Kokemus"}}},
+       {"csrf", true}},
+  });
+  ASSERT_EQ(seen["pages"].size(), 7u) << seen.dump();
+  const nlohmann::json& pages = seen["pages"];
+  EXPECT_EQ(pages[0]["url"], base_ + "contracts");
+  EXPECT_EQ(pages[0]["h1"], "Sopimukseni");
+  const std::string list = pages[0]["text"];
+  EXPECT_THAT(list, HasSubstr("luennoitsija tai kouluttaja: Toipumistarina"));
+  EXPECT_THAT(list, HasSubstr("10.12.2026 klo 10.00"));
+  EXPECT_THAT(list, HasSubstr("Lue sopimus (PDF)"));
+  EXPECT_THAT(list, ::testing::Not(HasSubstr("pekka")));
+  // Her PDF; his is as missing as a made-up one.
+  EXPECT_EQ(pages[1]["status"], 200);
+  EXPECT_EQ(pages[1]["type"], "application/pdf");
+  EXPECT_EQ(pages[1]["head"], "%PDF-");
+  EXPECT_EQ(pages[2]["status"], 404);
+  EXPECT_EQ(pages[2]["type"], "text/html; charset=utf-8");
+  // His contract, even with her valid token: not found, not accepted.
+  EXPECT_EQ(pages[3]["status"], 404);
+  EXPECT_FALSE(GetContract(his.name()).has_accepted_time());
+  // No name: refused at the field, nothing stored.
+  EXPECT_EQ(pages[4]["status"], 400);
+  EXPECT_THAT(pages[4]["text"].get<std::string>(), HasSubstr("Kirjoita koko nimesi"));
+  // Accepted by her, through the pages, under the name she typed.
+  EXPECT_EQ(pages[5]["url"], base_ + "contracts?done=contract_accepted");
+  EXPECT_EQ(pages[5]["flash"], "Kiitos! Hyväksyit sopimuksen.");
+  EXPECT_THAT(pages[5]["text"].get<std::string>(), HasSubstr("Hyväksyjän nimi\nKaisa Kokemus"));
+  const v1::Contract accepted = GetContract(hers.name());
+  EXPECT_EQ(accepted.accepted_name(), "Kaisa Kokemus");
+  EXPECT_EQ(accepted.accepted_by(), "exchanges/ph/experts/kaisa");
+  EXPECT_EQ(accepted.accepted_via(), v1::ACCEPTANCE_CHANNEL_SELF_SERVICE_PAGE);
+  // Accepting again changes nothing.
+  EXPECT_EQ(pages[6]["status"], 409);
+  EXPECT_EQ(GetContract(hers.name()).accepted_time().seconds(), accepted.accepted_time().seconds());
+  for (const auto& page : pages) {
+    if (page.contains("violations")) {
+      EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -15,6 +15,7 @@
 #include "services/domain/notifications.h"
 #include "services/domain/session.h"
 #include "services/domain/sign_in.h"
+#include "services/web/page_support.h"
 #include "services/web/page_texts.h"
 
 namespace kokemus {
@@ -24,11 +25,9 @@ const std::vector<std::pair<absl::string_view, absl::string_view>>& EmbeddedWebA
 namespace kokemus::web {
 namespace {
 
-using Data = kainjow::mustache::data;
-
-constexpr char kHtml[] = "text/html; charset=utf-8";
-constexpr char kText[] = "text/plain; charset=utf-8";
 constexpr char kSessionKeyName[] = "Web sign-in";
+
+}  // namespace
 
 std::string Asset(absl::string_view name) {
   for (const auto& [file, contents] : EmbeddedWebAssets()) {
@@ -69,23 +68,12 @@ std::string LanguageName(const std::string& code, const std::string& in) {
   return code;
 }
 
-// The API as the signed-in person: their session key on every call.
 std::unique_ptr<grpc::ClientContext> As(const std::string& key) {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->AddMetadata("authorization", absl::StrCat("Bearer ", key));
   ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   return ctx;
 }
-
-}  // namespace
-
-struct Pages::Visit {
-  std::string language;
-  bool signed_in = false;
-  std::string session_key;
-  domain::Principal who;
-  std::vector<std::string> cookies;  // Set-Cookie values for the answer
-};
 
 Pages::Pages(
     std::string base_url, PageStores stores, std::shared_ptr<grpc::Channel> api,
@@ -150,9 +138,11 @@ Response Pages::Handle(const Request& r) const {
   if (absl::ConsumePrefix(&token, "/s/") && !token.empty()) {
     return finish(LinkPage(v, r, std::string(token)));
   }
-  const bool for_signed_in = r.path == "/offers" || r.path == "/offers/accept" ||
-                             r.path == "/offers/decline" || r.path == "/orders" ||
-                             r.path == "/signout";
+  bool for_signed_in = r.path == "/signout";
+  for (absl::string_view section : {"/offers", "/contracts", "/orders"}) {
+    for_signed_in =
+        for_signed_in || r.path == section || absl::StartsWith(r.path, absl::StrCat(section, "/"));
+  }
   if (for_signed_in && !v.signed_in) {
     return finish(Redirect(session_ended ? "/signin?ended=1" : "/signin"));
   }
@@ -164,11 +154,22 @@ Response Pages::Handle(const Request& r) const {
     }
   }
   if (r.path == "/signout" && post) return finish(SignOut(v, r));
-  if (r.path == "/offers" && get) {
-    auto done = r.query.find("done");
-    const bool answered =
-        done != r.query.end() && (done->second == "accepted" || done->second == "declined");
-    return finish(OffersPage(v, answered ? PageText(done->second, v.language) : ""));
+  // What a form just did ("?done=accepted" after its redirect), as the page's flash.
+  auto done = [&](std::initializer_list<absl::string_view> known) -> std::string {
+    auto it = r.query.find("done");
+    if (it == r.query.end()) return "";
+    for (absl::string_view k : known) {
+      if (it->second == k) return PageText(k, v.language);
+    }
+    return "";
+  };
+  if (r.path == "/offers" && get) return finish(OffersPage(v, done({"accepted", "declined"})));
+  if (r.path == "/contracts" && get) return finish(ContractsPage(v, done({"contract_accepted"})));
+  if (r.path == "/contracts/accept" && post) return finish(AcceptContract(v, r));
+  absl::string_view document = r.path;
+  if (get && absl::ConsumePrefix(&document, "/contracts/") &&
+      absl::ConsumeSuffix(&document, ".pdf") && !document.empty()) {
+    return finish(ContractDocument(v, std::string(document)));
   }
   if (r.path == "/orders" && get) {
     // An orderer's contact person: the order pages are not served yet; say so
@@ -229,11 +230,17 @@ Response Pages::Page(
   data.set("signed_in", v.signed_in);
   if (v.signed_in) {
     Data menu{Data::type::list};
-    Data offers{Data::type::object};
-    offers.set("href", "/offers");
-    offers.set("label", PageText("offers_menu", v.language));
-    offers.set("current", current == "/offers");
-    menu.push_back(offers);
+    std::vector<std::pair<const char*, const char*>> items;
+    if (v.who.role == domain::AccessRole::kExpert) {
+      items = {{"/offers", "offers_menu"}, {"/contracts", "contracts_menu"}};
+    }
+    for (const auto& [href, label] : items) {
+      Data item{Data::type::object};
+      item.set("href", href);
+      item.set("label", PageText(label, v.language));
+      item.set("current", current == href);
+      menu.push_back(item);
+    }
     data.set("menu", menu);
   }
   return {status, kHtml, Render("layout.html", v, data), {}};
@@ -325,117 +332,6 @@ Response Pages::SignOut(const Visit& v, const Request&) const {
   Response out = Redirect("/signin?signed_out=1");
   out.headers.push_back({"Set-Cookie", domain::ClearedSessionCookieHeader(secure_cookies_)});
   return out;
-}
-
-Response Pages::OffersPage(const Visit& v, const std::string& flash, unsigned int status) const {
-  if (v.who.role != domain::AccessRole::kExpert) {
-    return Message(v, 404, "not_found_title", {}, "/", "back");
-  }
-  auto orders = v1::OrderService::NewStub(api_);
-  const std::string& lang = v.language;
-  const absl::Time now = clock_.Now();
-  auto list = [&](const std::string& state, v1::ListAssignmentsResponse& out) {
-    v1::ListAssignmentsRequest req;
-    req.set_parent(absl::StrCat(domain::ExchangeName(v.who.exchange_id), "/orders/-"));
-    req.set_filter(absl::StrCat("state = ", state));
-    req.set_page_size(100);
-    return orders->ListAssignments(As(v.session_key).get(), req, &out);
-  };
-  v1::ListAssignmentsResponse offered, accepted, confirmed;
-  for (auto [state, out] :
-       {std::pair<const char*, v1::ListAssignmentsResponse*>{"OFFERED", &offered},
-        {"ACCEPTED", &accepted},
-        {"CONFIRMED", &confirmed}}) {
-    grpc::Status s = list(state, *out);
-    if (!s.ok()) {
-      std::cerr << "web: offers unavailable: " << s.error_message() << "\n";
-      return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
-    }
-  }
-  // The order of an assignment: "exchanges/x/orders/o/assignments/a" → its order.
-  auto card = [&](const v1::Assignment& a, int index, Data& item) -> bool {
-    const std::string order_name = a.name().substr(0, a.name().find("/assignments/"));
-    v1::GetOrderRequest req;
-    req.set_name(order_name);
-    v1::GetOrderResponse resp;
-    if (!orders->GetOrder(As(v.session_key).get(), req, &resp).ok()) return false;
-    const v1::Order& o = resp.order();
-    item.set("index", std::to_string(index));
-    item.set("name", a.name());
-    item.set("role", domain::RoleLabel(static_cast<domain::Role>(o.role()), lang));
-    item.set("topic", o.topic());
-    item.set("time", domain::FormatDateTime(FromProto(o.start_time()), lang));
-    item.set(
-        "duration",
-        std::to_string(absl::ToInt64Minutes(FromProto(a.end_time()) - FromProto(a.start_time()))));
-    item.set("place", domain::PlaceLabel(o.remote(), o.address(), o.municipality(), lang));
-    item.set("audience", domain::AudienceLabel(static_cast<domain::Audience>(o.audience()), lang));
-    item.set("language", LanguageName(o.language(), lang));
-    item.set("fee", domain::FormatMoney(a.fee_cents(), lang));
-    item.set("travel", domain::FormatMoney(a.travel_cents(), lang));
-    item.set("total", domain::FormatMoney(a.total_cents(), lang));
-    item.set("deadline", domain::FormatDateTime(FromProto(a.offer_deadline()), lang));
-    return true;
-  };
-  Data data{Data::type::object};
-  Data offers{Data::type::list};
-  int index = 0;
-  for (const v1::Assignment& a : offered.assignments()) {
-    Data item{Data::type::object};
-    if (card(a, ++index, item)) offers.push_back(item);
-  }
-  data.set("offers", offers);
-  Data tasks{Data::type::list};
-  for (const auto* group : {&accepted, &confirmed}) {
-    for (const v1::Assignment& a : group->assignments()) {
-      if (FromProto(a.end_time()) < now) continue;
-      Data item{Data::type::object};
-      if (!card(a, ++index, item)) continue;
-      item.set(
-          "state",
-          PageText(
-              a.state() == v1::Assignment::STATE_ACCEPTED ? "state_accepted" : "state_confirmed",
-              lang));
-      tasks.push_back(item);
-    }
-  }
-  if (!tasks.is_empty_list()) data.set("tasks_heading", PageText("tasks_heading", lang));
-  data.set("tasks", tasks);
-  return Page(
-      v, status, PageText("offers_title", lang), Render("offers.html", v, data), flash, "/offers");
-}
-
-Response Pages::AnswerOffer(const Visit& v, const Request& r, bool accept) const {
-  auto name = r.form.find("assignment");
-  if (name == r.form.end() || v.who.role != domain::AccessRole::kExpert) {
-    return Message(
-        v, 400, "forbidden_title", {PageText("forbidden_text", v.language)}, "/offers", "back");
-  }
-  auto orders = v1::OrderService::NewStub(api_);
-  grpc::Status s;
-  if (accept) {
-    v1::AcceptAssignmentRequest req;
-    req.set_name(name->second);
-    v1::AcceptAssignmentResponse resp;
-    s = orders->AcceptAssignment(As(v.session_key).get(), req, &resp);
-  } else {
-    v1::DeclineAssignmentRequest req;
-    req.set_name(name->second);
-    v1::DeclineAssignmentResponse resp;
-    s = orders->DeclineAssignment(As(v.session_key).get(), req, &resp);
-  }
-  if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
-    return Message(v, 503, "unavailable_title", {PageText("unavailable_text", v.language)});
-  }
-  if (!s.ok()) {
-    // Another's offer answers NOT_FOUND like a missing one; an answered or
-    // lapsed one FAILED_PRECONDITION: either way, nothing changed.
-    return OffersPage(
-        v, PageText("not_possible", v.language),
-        s.error_code() == grpc::StatusCode::NOT_FOUND ? 404 : 409);
-  }
-  // Post, redirect, get: reloading the page sends nothing again.
-  return Redirect(accept ? "/offers?done=accepted" : "/offers?done=declined");
 }
 
 Response Pages::Accessibility(const Visit& v) const {

@@ -70,6 +70,14 @@ class Pages final {
   Response SignOut(const Visit& v, const Request& r) const;
   Response OffersPage(const Visit& v, const std::string& flash, unsigned int status = 200) const;
   Response AnswerOffer(const Visit& v, const Request& r, bool accept) const;
+  // The expert's contracts; `failed` names the one whose acceptance failed
+  // with `error` at its name field, keeping what was `typed`.
+  Response ContractsPage(
+      const Visit& v, const std::string& flash, unsigned int status = 200,
+      const std::string& failed = "", const std::string& typed = "",
+      const std::string& error = "") const;
+  Response ContractDocument(const Visit& v, const std::string& id) const;
+  Response AcceptContract(const Visit& v, const Request& r) const;
   Response Accessibility(const Visit& v) const;
   Response Calendar(const std::string& token) const;
   Response Message(

@@ -7,7 +7,7 @@
 //              | {"fill": LABEL, "value": V} | {"check": true}
 //              | {"shot": NAME} | {"width": 390} | {"cookies": true}
 //              | {"setcookie": VALUE, "url": BASE}
-//              | {"post": URL, "form": {...}, "csrf": true}], "shots": DIR}
+//              | {"post": URL, "form": {...}, "csrf": true} | {"fetch": URL}], "shots": DIR}
 //   -> {"pages": [{"url", "status", "title", "h1", "flash", "text", "lang", "bytes", "scripts",
 //                  "violations": [{"id", "impact", "nodes"}]}], "cookies": [...]}
 //
@@ -60,6 +60,17 @@ try {
       if (step.csrf) form.csrf = await page.locator('input[name=csrf]').first().getAttribute('value');
       const r = await context.request.post(step.post, { form, maxRedirects: 0 });
       out.pages.push({ url: step.post, status: r.status(), text: (await r.text()).slice(0, 2000) });
+    } else if (step.fetch) {
+      // A download with the browser's cookies (a PDF): its status, type and first bytes.
+      const r = await context.request.get(step.fetch, { maxRedirects: 0 });
+      const body = await r.body();
+      out.pages.push({
+        url: step.fetch,
+        status: r.status(),
+        type: r.headers()['content-type'],
+        head: body.subarray(0, 5).toString('latin1'),
+        bytes: body.length,
+      });
     } else if (step.setcookie) {
       // A cookie the browser did not get from the server (a tampered session).
       await context.addCookies([{ name: 'kokemus_session', value: step.setcookie, url: step.url }]);
