@@ -244,10 +244,20 @@ TEST_P(OrderStoreTest, CancellationFeesFollowWhoCancelledAndWhen) {
   ASSERT_TRUE(Move("soon", "a1", AssignmentState::kAccepted).ok());
   ASSERT_TRUE(Move("later", "a2", AssignmentState::kAccepted).ok());
 
+  // Validating only: the plan (the fee to show) and nothing stored.
+  auto preview = store_->CancelOrder({"ph", "soon"}, CancelledBy::kOrderer, 0, now_, true);
+  ASSERT_TRUE(preview.ok()) << preview.status();
+  EXPECT_EQ(preview->order.state, OrderState::kCancelled);
+  ASSERT_EQ(preview->changed.size(), 1u);
+  EXPECT_EQ(preview->changed[0].fee_cents, 7500);
+  EXPECT_EQ(store_->GetOrder({"ph", "soon"})->state, OrderState::kOpen);
+  EXPECT_EQ(
+      assignments_->GetAssignment({"ph", "soon", "a1"}, now_)->state, AssignmentState::kAccepted);
+
   auto late = store_->CancelOrder({"ph", "soon"}, CancelledBy::kOrderer, 0, now_);
   ASSERT_TRUE(late.ok()) << late.status();
-  EXPECT_EQ(late->state, OrderState::kCancelled);
-  EXPECT_EQ(late->cancelled_by, CancelledBy::kOrderer);
+  EXPECT_EQ(late->order.state, OrderState::kCancelled);
+  EXPECT_EQ(late->order.cancelled_by, CancelledBy::kOrderer);
   auto a1 = assignments_->GetAssignment({"ph", "soon", "a1"}, now_);
   EXPECT_EQ(a1->state, AssignmentState::kCancelled);
   EXPECT_EQ(a1->fee_cents, 7500);  // 50 % within 14 days

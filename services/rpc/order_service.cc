@@ -210,9 +210,17 @@ grpc::Status OrderService::CancelOrder(
         if (absl::Status s = domain::CheckCancelledBy(by); !s.ok()) return s;
         auto revision = domain::ParseEtag(request->etag());
         if (!revision.ok()) return revision.status();
-        auto order = store_.CancelOrder({name->exchange_id, name->id}, by, *revision, caller.now());
-        if (order.ok()) *response->mutable_order() = ToProto(*order);
-        return order.status();
+        auto plan = store_.CancelOrder(
+            {name->exchange_id, name->id}, by, *revision, caller.now(), request->validate_only());
+        if (!plan.ok()) return plan.status();
+        *response->mutable_order() = ToProto(plan->order);
+        int64_t fee = 0;
+        for (const domain::Assignment& a : plan->changed) {
+          *response->add_assignments() = ToProto(a);
+          if (a.state == domain::AssignmentState::kCancelled) fee += a.total_cents();
+        }
+        response->set_cancellation_fee_cents(fee);
+        return absl::OkStatus();
       });
 }
 

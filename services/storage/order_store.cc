@@ -156,9 +156,9 @@ absl::StatusOr<Order> OrderStore::UpdateOrder(Order order, int64_t expected_revi
   return order;
 }
 
-absl::StatusOr<Order> OrderStore::CancelOrder(
-    const Key& key, CancelledBy by, int64_t expected_revision, absl::Time now) {
-  return db_.Write([&](soci::session& sql) -> absl::StatusOr<Order> {
+absl::StatusOr<domain::OrderCancellationPlan> OrderStore::CancelOrder(
+    const Key& key, CancelledBy by, int64_t expected_revision, absl::Time now, bool validate_only) {
+  return db_.Write([&](soci::session& sql) -> absl::StatusOr<domain::OrderCancellationPlan> {
     OrderTx tx(sql, db_.dialect());
     auto order = tx.GetOrder(key.exchange_id, key.id, true);
     if (!order.ok()) return order.status();
@@ -170,7 +170,7 @@ absl::StatusOr<Order> OrderStore::CancelOrder(
     if (!schedule.ok()) return schedule.status();
     const std::vector<Assignment> before = tx.AssignmentsOf(*order);
     auto plan = domain::PlanOrderCancellation(*order, before, *schedule, by, now);
-    if (!plan.ok()) return plan.status();
+    if (!plan.ok() || validate_only) return plan;
     for (Assignment& a : plan->changed) {
       if (absl::Status s = tx.SaveAssignment(a, a.end_time, now); !s.ok()) return s;
       // Its expert hears of it (a withdrawn offer, a cancelled task).
@@ -182,9 +182,8 @@ absl::StatusOr<Order> OrderStore::CancelOrder(
         }
       }
     }
-    *order = std::move(plan->order);
-    if (absl::Status s = tx.SaveOrder(*order, now); !s.ok()) return s;
-    return *order;
+    if (absl::Status s = tx.SaveOrder(plan->order, now); !s.ok()) return s;
+    return plan;
   });
 }
 

@@ -18,6 +18,7 @@
 #include "services/domain/fees.h"
 #include "services/domain/listing.h"
 #include "services/domain/matching.h"
+#include "services/domain/order_lifecycle.h"
 #include "services/domain/orders.h"
 #include "services/storage/database.h"
 #include "services/storage/registry_store.h"
@@ -43,8 +44,11 @@ class OrderStore final {
   absl::StatusOr<domain::Order> UpdateOrder(domain::Order order, int64_t expected_revision);
   // Withdraws open offers and cancels held assignments with the schedule's
   // cancellation fee.
-  absl::StatusOr<domain::Order> CancelOrder(
-      const Key& key, domain::CancelledBy by, int64_t expected_revision, absl::Time now);
+  // With `validate_only`, the plan is returned and nothing is stored (the
+  // page that shows the cancellation fee before the orderer confirms).
+  absl::StatusOr<domain::OrderCancellationPlan> CancelOrder(
+      const Key& key, domain::CancelledBy by, int64_t expected_revision, absl::Time now,
+      bool validate_only = false);
 
  private:
   Database& db_;
