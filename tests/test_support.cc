@@ -445,12 +445,13 @@ void CreateExpert(
 }
 
 void CreateOrganization(
-    v1::RegistryService::Stub& stub, const std::string& exchange, const std::string& id) {
+    v1::RegistryService::Stub& stub, const std::string& exchange, const std::string& id,
+    const v1::Organization& organization) {
   grpc::ClientContext ctx;
   v1::CreateOrganizationRequest req;
   req.set_parent("exchanges/" + exchange);
   req.set_organization_id(id);
-  *req.mutable_organization() = SampleOrganization();
+  *req.mutable_organization() = organization;
   v1::CreateOrganizationResponse resp;
   grpc::Status status = stub.CreateOrganization(&ctx, req, &resp);
   ASSERT_TRUE(status.ok()) << status.error_message();

@@ -188,7 +188,8 @@ void CreateExpert(
     v1::RegistryService::Stub& stub, const std::string& exchange, const std::string& id,
     const v1::Expert& expert);
 void CreateOrganization(
-    v1::RegistryService::Stub& stub, const std::string& exchange, const std::string& id);
+    v1::RegistryService::Stub& stub, const std::string& exchange, const std::string& id,
+    const v1::Organization& organization = SampleOrganization());
 void SetFixedFee(
     v1::OrderService::Stub& stub, const std::string& exchange, v1::Role role, int64_t cents);
 v1::Order SampleOrder(

@@ -325,8 +325,34 @@ TEST_P(WebPagesTest, EveryPageInEveryLanguagePassesAxeAndALinkIsAskedForByAddres
   EXPECT_FALSE(LinkIn(mail[0]["body"]).empty());
 }
 
-TEST_P(WebPagesTest, AnOrderersContactSignsInAsItsOrganization) {
+TEST_P(WebPagesTest, AnOrderersContactPlacesAnOrderAndCancelsAnother) {
   testing_support::SmtpSink sink(smtp_port_);
+  // Cancelling within 14 days of the task costs the orderer half the fee.
+  {
+    grpc::ClientContext ctx;
+    v1::UpdateFeeScheduleRequest req;
+    req.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule");
+    auto* rule = req.mutable_fee_schedule()->add_role_rules();
+    rule->set_role(v1::ROLE_LECTURER);
+    rule->set_valid_from("2020-01-01");
+    rule->set_kind(v1::FEE_KIND_FIXED);
+    rule->set_amount_cents(15000);
+    auto* cancel = req.mutable_fee_schedule()->add_cancellation_rules();
+    cancel->set_valid_from("2020-01-01");
+    cancel->set_orderer_notice_days(14);
+    cancel->set_orderer_late_percent(50);
+    v1::UpdateFeeScheduleResponse resp;
+    ASSERT_TRUE(orders_->UpdateFeeSchedule(&ctx, req, &resp).ok());
+  }
+  v1::Organization library = testing_support::SampleOrganization();
+  library.set_contact_email("kirjasto@example.fi");
+  testing_support::CreateOrganization(server_.registry(), "ph", "kirjasto", library);
+  testing_support::CreateOrder(
+      *orders_, "ph", "kirjasto-dec",
+      testing_support::SampleOrder("ph", "kirjasto", Helsinki(2026, 12, 11, 10, 0)));
+  OrderAndOffer("lyseo-dec");
+  Move("lyseo-dec", "kaisa", "accept");
+  Move("lyseo-dec", "kaisa", "confirm");
   nlohmann::json asked = Browse({
       {{"goto", base_ + "signin?lang=en"}},
       {{"fill", "E-mail address"}, {"value", "rehtori@example.fi"}},
@@ -335,22 +361,123 @@ TEST_P(WebPagesTest, AnOrderersContactSignsInAsItsOrganization) {
   });
   ASSERT_EQ(asked["pages"].size(), 1u) << asked.dump();
   EXPECT_EQ(asked["pages"][0]["h1"], "Check your e-mail");
-  nlohmann::json mail = sink.Messages(1);
-  ASSERT_EQ(mail.size(), 1u);
-  EXPECT_EQ(mail[0]["to"], "rehtori@example.fi");
+  nlohmann::json mail = MailStartingWith(sink, "Kirjautumislinkki");
+  ASSERT_EQ(mail["to"], "rehtori@example.fi");
+  const std::string suffix = GetParam() == Backend::kSqlite ? "sqlite" : "pg";
   nlohmann::json seen = Browse({
-      {{"goto", LinkIn(mail[0]["body"])}},
+      {{"goto", LinkIn(mail["body"])}},
       {{"click", "Kirjaudu sisään"}},
       {{"check", true}},
+      {{"shot", "orders-" + suffix}},
+      {{"click", "Uusi tilaus"}, {"role", "link"}},
+      {{"check", true}},
+      {{"shot", "order-form-" + suffix}},
+      {{"click", "Lähetä tilaus"}},
+      {{"check", true}},
+      {{"shot", "order-form-errors-" + suffix}},
+      {{"fill", "Aihe *"}, {"value", "Mielenterveys nuorena"}},
+      {{"fill", "Yleisön koko (henkeä)"}, {"value", "28"}},
+      {{"fill", "Päivä *"}, {"value", "2026-12-15"}},
+      {{"fill", "Alkamisaika (Suomen aikaa) *"}, {"value", "09:00"}},
+      {{"fill", "Kesto minuutteina *"}, {"value", "75"}},
+      {{"fill", "Osoite"}, {"value", "Kirkkokatu 1"}},
+      {{"fill", "Kunta *"}, {"value", "Lahti"}},
+      {{"tick", "mielenterveys"}},
+      {{"tick", "päihteet"}},
+      {{"click", "Lähetä tilaus"}},
+      {{"check", true}},
+      {{"shot", "order-created-" + suffix}},
+      {{"goto", base_ + "orders/lyseo-dec"}},
+      {{"check", true}},
+      {{"click", "Peru tilaus"}, {"role", "link"}},
+      {{"check", true}},
+      {{"shot", "order-cancel-" + suffix}},
+      {{"click", "Kyllä, peru tilaus"}},
+      {{"check", true}},
+      {{"goto", base_ + "orders/kirjasto-dec"}},
+      {{"check", true}},
+      {{"post", base_ + "orders/kirjasto-dec/cancel"},
+       {"form", nlohmann::json::object()},
+       {"csrf", true}},
       {{"goto", base_ + "offers"}},
       {{"check", true}},
+      {{"goto", base_ + "orders?lang=sv"}},
+      {{"check", true}},
   });
-  ASSERT_EQ(seen["pages"].size(), 2u) << seen.dump();
-  // Its own start page; an expert's page is none of its business.
-  EXPECT_EQ(seen["pages"][0]["url"], base_ + "orders");
-  EXPECT_EQ(seen["pages"][0]["h1"], "Organisaatiomme tilaukset");
-  EXPECT_THAT(seen["pages"][0]["violations"], IsEmpty());
-  EXPECT_EQ(seen["pages"][1]["status"], 404);
+  ASSERT_EQ(seen["pages"].size(), 11u) << seen.dump();
+  const nlohmann::json& pages = seen["pages"];
+  // Its own orders, not another organization's.
+  EXPECT_EQ(pages[0]["url"], base_ + "orders");
+  EXPECT_EQ(pages[0]["h1"], "Organisaatiomme tilaukset");
+  EXPECT_THAT(pages[0]["text"].get<std::string>(), HasSubstr("10.12.2026 klo 10.00"));
+  EXPECT_THAT(pages[0]["text"].get<std::string>(), HasSubstr("Täytetty"));
+  EXPECT_THAT(pages[0]["text"].get<std::string>(), ::testing::Not(HasSubstr("11.12.2026")));
+  EXPECT_EQ(pages[1]["h1"], "Uusi tilaus");
+  // An empty form: refused by its fields, nothing stored.
+  EXPECT_EQ(pages[2]["status"], 400);
+  const std::string errors = pages[2]["text"];
+  EXPECT_THAT(errors, HasSubstr("Tarkista nämä kentät:"));
+  EXPECT_THAT(errors, HasSubstr("Anna päivä, esimerkiksi 2027-01-15."));
+  EXPECT_THAT(errors, HasSubstr("Kirjoita aihe (enintään 200 merkkiä)."));
+  EXPECT_THAT(errors, HasSubstr("Kirjoita kunnan nimi, esimerkiksi Lahti."));
+  // The order, as typed, in Helsinki time.
+  EXPECT_EQ(pages[3]["flash"], "Kiitos! Tilaus on vastaanotettu.");
+  const std::string created_url = pages[3]["url"];
+  EXPECT_THAT(created_url, ::testing::EndsWith("?done=order_created"));
+  const std::string id = created_url.substr(
+      (base_ + "orders/").size(), created_url.find('?') - (base_ + "orders/").size());
+  {
+    grpc::ClientContext ctx;
+    v1::GetOrderRequest req;
+    req.set_name("exchanges/ph/orders/" + id);
+    v1::GetOrderResponse resp;
+    ASSERT_TRUE(orders_->GetOrder(&ctx, req, &resp).ok()) << id;
+    const v1::Order& o = resp.order();
+    EXPECT_EQ(o.organization(), "exchanges/ph/organizations/lyseo");
+    EXPECT_EQ(o.role(), v1::ROLE_LECTURER);
+    EXPECT_EQ(o.topic(), "Mielenterveys nuorena");
+    EXPECT_EQ(o.audience(), v1::AUDIENCE_STUDENTS);
+    EXPECT_EQ(o.audience_size(), 28);
+    EXPECT_EQ(rpc::FromProto(o.start_time()), Helsinki(2026, 12, 15, 9, 0));
+    EXPECT_EQ(o.duration_minutes(), 75);
+    EXPECT_EQ(o.address(), "Kirkkokatu 1");
+    EXPECT_EQ(o.municipality(), "398");
+    EXPECT_EQ(o.language(), "fi");
+    EXPECT_THAT(
+        o.experience_areas(),
+        ::testing::ElementsAre(
+            v1::EXPERIENCE_AREA_MENTAL_HEALTH, v1::EXPERIENCE_AREA_SUBSTANCE_USE));
+    EXPECT_EQ(o.experts_needed(), 1);
+    EXPECT_EQ(o.state(), v1::Order::STATE_OPEN);
+  }
+  // The filled order shows its expert; cancelling shows the fee first.
+  EXPECT_THAT(pages[4]["text"].get<std::string>(), HasSubstr("Kaisa"));
+  EXPECT_EQ(pages[5]["url"], base_ + "orders/lyseo-dec/cancel");
+  EXPECT_THAT(
+      pages[5]["text"].get<std::string>(),
+      HasSubstr("Jos perut nyt, välitys laskuttaa peruutuksesta 75,00\u00a0€."));
+  EXPECT_EQ(pages[6]["url"], base_ + "orders/lyseo-dec?done=order_cancelled");
+  EXPECT_EQ(pages[6]["flash"], "Tilaus on peruttu.");
+  EXPECT_EQ(StateOf("lyseo-dec"), v1::Assignment::STATE_CANCELLED);
+  // Another organization's order is not there for it, nor to cancel.
+  EXPECT_EQ(pages[7]["status"], 404);
+  EXPECT_EQ(pages[8]["status"], 404);
+  {
+    grpc::ClientContext ctx;
+    v1::GetOrderRequest req;
+    req.set_name("exchanges/ph/orders/kirjasto-dec");
+    v1::GetOrderResponse resp;
+    ASSERT_TRUE(orders_->GetOrder(&ctx, req, &resp).ok());
+    EXPECT_EQ(resp.order().state(), v1::Order::STATE_OPEN);
+  }
+  // An expert's page is none of its business.
+  EXPECT_EQ(pages[9]["status"], 404);
+  EXPECT_EQ(pages[10]["h1"], "Vår organisations beställningar");
+  for (const auto& page : pages) {
+    if (page.contains("violations")) {
+      EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];
+    }
+  }
 }
 
 TEST_P(WebPagesTest, AnExpertReadsAndAcceptsHerContractWithHerFullName) {

@@ -39,6 +39,18 @@ constexpr std::array<std::array<const char*, 3>, 12> kRoles = {{
     {"vuoro matalan kynnyksen paikassa", "pass på lågtröskelställe", "low-threshold shift"},
     {"viestintä", "kommunikation", "communications"},
 }};
+constexpr std::array<std::array<const char*, 3>, 10> kExperienceAreas = {{
+    {"", "", ""},
+    {"mielenterveys", "psykisk hälsa", "mental health"},
+    {"päihteet", "missbruk", "substance use"},
+    {"rahapelaaminen", "penningspel", "gambling"},
+    {"läheisenä", "som anhörig", "as a family member or close one"},
+    {"somaattinen sairaus", "somatisk sjukdom", "somatic illness"},
+    {"lastensuojelu", "barnskydd", "child protection"},
+    {"rikosseuraamukset", "brottspåföljder", "criminal sanctions"},
+    {"asunnottomuus", "hemlöshet", "homelessness"},
+    {"muu elämänkriisi", "annan livskris", "another life crisis"},
+}};
 constexpr std::array<std::array<const char*, 3>, 5> kAudiences = {{
     {"", "", ""},
     {"opiskelijat", "studerande", "students"},
@@ -67,6 +79,10 @@ std::string RoleLabel(Role role, absl::string_view language) {
 
 std::string AudienceLabel(Audience audience, absl::string_view language) {
   return Label(kAudiences, static_cast<int>(audience), language);
+}
+
+std::string ExperienceAreaLabel(ExperienceArea area, absl::string_view language) {
+  return Label(kExperienceAreas, static_cast<int>(area), language);
 }
 
 absl::Status CheckContractable(AssignmentState state) {

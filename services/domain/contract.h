@@ -58,6 +58,7 @@ absl::string_view DefaultPrivacyTemplate(absl::string_view language);
 // A role, audience or payment method in words of the language.
 std::string RoleLabel(Role role, absl::string_view language);
 std::string AudienceLabel(Audience audience, absl::string_view language);
+std::string ExperienceAreaLabel(ExperienceArea area, absl::string_view language);
 
 }  // namespace kokemus::domain
 

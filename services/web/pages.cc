@@ -150,7 +150,7 @@ Response Pages::Handle(const Request& r) const {
     auto csrf = r.form.find("csrf");
     if (csrf == r.form.end() || !domain::CsrfTokenMatches(v.session_key, csrf->second)) {
       return finish(Message(
-          v, 403, "forbidden_title", {PageText("forbidden_text", v.language)}, "/offers", "back"));
+          v, 403, "forbidden_title", {PageText("forbidden_text", v.language)}, "/", "back"));
     }
   }
   if (r.path == "/signout" && post) return finish(SignOut(v, r));
@@ -171,10 +171,21 @@ Response Pages::Handle(const Request& r) const {
       absl::ConsumeSuffix(&document, ".pdf") && !document.empty()) {
     return finish(ContractDocument(v, std::string(document)));
   }
-  if (r.path == "/orders" && get) {
-    // An orderer's contact person: the order pages are not served yet; say so
-    // and whom to turn to, rather than "not found".
-    return finish(Message(v, 200, "orders_title", {PageText("orders_text", v.language)}));
+  if (r.path == "/orders" && get) return finish(OrdersPage(v, ""));
+  if (r.path == "/orders/new") {
+    return finish(get ? OrderForm(v, r) : CreateOrder(v, r));
+  }
+  absl::string_view order = r.path;
+  if (absl::ConsumePrefix(&order, "/orders/") && !order.empty()) {
+    const bool cancel = absl::ConsumeSuffix(&order, "/cancel");
+    const std::string id(order);
+    if (id.find('/') != std::string::npos) {
+      return finish(Message(v, 404, "not_found_title", {}, "/", "back"));
+    }
+    if (cancel && post) return finish(CancelOrder(v, r, id));
+    if (get) {
+      return finish(OrderPage(v, id, done({"order_created", "order_cancelled"}), cancel));
+    }
   }
   if (r.path == "/offers/accept" && post) return finish(AnswerOffer(v, r, true));
   if (r.path == "/offers/decline" && post) return finish(AnswerOffer(v, r, false));
@@ -233,6 +244,8 @@ Response Pages::Page(
     std::vector<std::pair<const char*, const char*>> items;
     if (v.who.role == domain::AccessRole::kExpert) {
       items = {{"/offers", "offers_menu"}, {"/contracts", "contracts_menu"}};
+    } else {
+      items = {{"/orders", "orders_menu"}, {"/orders/new", "new_order_menu"}};
     }
     for (const auto& [href, label] : items) {
       Data item{Data::type::object};

@@ -34,7 +34,7 @@ struct Request {
   std::string method;  // GET, HEAD or POST
   std::string path;
   std::map<std::string, std::string> query;  // ?lang=sv
-  std::map<std::string, std::string> form;   // a POST's fields
+  std::map<std::string, std::string> form;   // a POST's fields; a repeated one "a,b"
   std::string cookie;                        // the Cookie header
   std::string accept_language;
 };
@@ -78,6 +78,17 @@ class Pages final {
       const std::string& error = "") const;
   Response ContractDocument(const Visit& v, const std::string& id) const;
   Response AcceptContract(const Visit& v, const Request& r) const;
+  Response OrdersPage(const Visit& v, const std::string& flash) const;
+  // The new-order form, filled with what `r` posted and each field's error.
+  Response OrderForm(
+      const Visit& v, const Request& r, unsigned int status = 200,
+      const std::map<std::string, std::string>& errors = {}) const;
+  Response CreateOrder(const Visit& v, const Request& r) const;
+  // An order; with `confirm_cancel`, what cancelling it costs and the button.
+  Response OrderPage(
+      const Visit& v, const std::string& id, const std::string& flash,
+      bool confirm_cancel = false) const;
+  Response CancelOrder(const Visit& v, const Request& r, const std::string& id) const;
   Response Accessibility(const Visit& v) const;
   Response Calendar(const std::string& token) const;
   Response Message(

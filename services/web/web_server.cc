@@ -30,8 +30,10 @@ MHD_Result CollectField(
     void* cls, MHD_ValueKind, const char* key, const char*, const char*, const char*,
     const char* data, uint64_t off, size_t size) {
   auto* pending = static_cast<Pending*>(cls);
-  std::string& value = pending->request.form[key];
-  if (off == 0) value.clear();
+  // A field sent more than once (a group of checkboxes): its values joined by ",".
+  auto [it, first] = pending->request.form.try_emplace(key);
+  std::string& value = it->second;
+  if (off == 0 && !first) value.push_back(',');
   if (data != nullptr && size > 0) value.append(data, size);
   return MHD_YES;
 }

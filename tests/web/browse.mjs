@@ -4,7 +4,7 @@
 // what was seen as JSON on stdout, for the C++ test to assert on:
 //
 //   {"steps": [{"goto": URL} | {"click": ROLE_NAME, "role": "button"|"link"}
-//              | {"fill": LABEL, "value": V} | {"check": true}
+//              | {"fill": LABEL, "value": V} | {"tick": LABEL} | {"check": true}
 //              | {"shot": NAME} | {"width": 390} | {"cookies": true}
 //              | {"setcookie": VALUE, "url": BASE}
 //              | {"post": URL, "form": {...}, "csrf": true} | {"fetch": URL}], "shots": DIR}
@@ -49,6 +49,8 @@ try {
       await page.waitForLoadState('load');
     } else if (step.fill) {
       await page.getByLabel(step.fill, { exact: true }).fill(step.value);
+    } else if (step.tick) {
+      await page.getByLabel(step.tick, { exact: true }).check();
     } else if (step.width) {
       await page.setViewportSize({ width: step.width, height: step.width > 600 ? 900 : 844 });
     } else if (step.shot) {
