@@ -235,5 +235,20 @@ TEST(DefaultContract, ShowsOnlyTheSectionsThatApply) {
   EXPECT_THAT(*text, ::testing::Not(HasSubstr(" km suuntaansa")));
 }
 
+TEST(Labels, RolesAudiencesAndExperienceAreasInEachLanguage) {
+  EXPECT_EQ(RoleLabel(Role::kCoTeacher, "fi"), "yhteisopettaja");
+  EXPECT_EQ(AudienceLabel(Audience::kProfessionals, "sv"), "yrkesverksamma");
+  EXPECT_EQ(ExperienceAreaLabel(ExperienceArea::kMentalHealth, "fi"), "mielenterveys");
+  EXPECT_EQ(ExperienceAreaLabel(ExperienceArea::kGambling, "sv"), "penningspel");
+  EXPECT_EQ(ExperienceAreaLabel(ExperienceArea::kOtherLifeCrisis, "en"), "another life crisis");
+  EXPECT_EQ(ExperienceAreaLabel(ExperienceArea::kUnspecified, "fi"), "");
+  for (int area = 1; area <= 9; ++area) {
+    for (const char* language : {"fi", "sv", "en"}) {
+      EXPECT_FALSE(ExperienceAreaLabel(static_cast<ExperienceArea>(area), language).empty())
+          << area << " " << language;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kokemus::domain
