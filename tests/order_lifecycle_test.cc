@@ -284,6 +284,17 @@ TEST(Transition, CancellationNeedsItsPartyAndChargesTheScheduledShare) {
       "a", {AssignmentState::kCancelled, CancelledBy::kOrderer},
       w.order.start_time - absl::Hours(24 * 10));
   EXPECT_EQ(late->assignment.fee_cents, 7500);
+  // The expert falling ill: recorded as her reason.
+  auto ill =
+      w.Move("a", {AssignmentState::kCancelled, CancelledBy::kExpert, CancelReason::kIllness});
+  ASSERT_TRUE(ill.ok()) << ill.status();
+  EXPECT_EQ(ill->assignment.cancelled_by, CancelledBy::kExpert);
+  EXPECT_EQ(ill->assignment.cancel_reason, CancelReason::kIllness);
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kCancelled, CancelledBy::kOrderer, CancelReason::kIllness})
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
   // The exchange cancelling pays the whole fee.
   EXPECT_EQ(
       w.Move("a", {AssignmentState::kCancelled, CancelledBy::kExchange})->assignment.fee_cents,
@@ -315,6 +326,15 @@ TEST(Transition, RequestChecksNameTheirFields) {
       Violations(CheckCancelledBy(static_cast<CancelledBy>(99))),
       ElementsAre(Pair("cancelled_by", "is required (must not be UNSPECIFIED)")));
   EXPECT_TRUE(CheckCancelledBy(CancelledBy::kExpert).ok());
+  // Only the expert gives a reason for her cancellation.
+  EXPECT_TRUE(CheckCancelReason(CancelledBy::kExpert, CancelReason::kIllness, "reason").ok());
+  EXPECT_TRUE(CheckCancelReason(CancelledBy::kOrderer, CancelReason::kUnspecified, "reason").ok());
+  EXPECT_THAT(
+      Violations(CheckCancelReason(CancelledBy::kOrderer, CancelReason::kIllness, "reason")),
+      ElementsAre(Pair("reason", "only an expert's cancellation gives a reason")));
+  EXPECT_THAT(
+      Violations(CheckCancelReason(CancelledBy::kExpert, static_cast<CancelReason>(9), "reason")),
+      ElementsAre(Pair("reason", "is not a known reason")));
 }
 
 TEST(Feedback, IsTakenOncePerSideAfterCompletion) {

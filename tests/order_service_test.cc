@@ -268,6 +268,60 @@ TEST_P(OrderServiceTest, OfferAcceptConfirmShowsTheMoney) {
       grpc::StatusCode::FAILED_PRECONDITION);
 }
 
+TEST_P(OrderServiceTest, AnExpertsReasonForCancellingIsHersAndTheCoordinatorsOnly) {
+  ASSERT_TRUE(CreateOrder("o1", SampleOrder(week_)).ok());
+  v1::Assignment offered;
+  ASSERT_TRUE(
+      Offer("o1", "exchanges/ph/experts/kaisa", absl::Now() + absl::Hours(1), &offered).ok());
+  grpc::ClientContext accept_ctx;
+  v1::AcceptAssignmentRequest accept;
+  accept.set_name(offered.name());
+  v1::AcceptAssignmentResponse accepted;
+  ASSERT_TRUE(orders_->AcceptAssignment(&accept_ctx, accept, &accepted).ok());
+  auto as = [&](domain::AccessRole role, const std::string& org, const std::string& expert) {
+    return v1::OrderService::NewStub(testing_support::KeyChannel(
+        server_.address(), server_.keys().Make(role, "ph", org, expert)));
+  };
+  auto kaisa = as(domain::AccessRole::kExpert, "", "kaisa");
+  auto lyseo = as(domain::AccessRole::kOrdererSystem, "lyseo", "");
+
+  // The orderer gives no reason; the expert may.
+  v1::CancelAssignmentRequest cancel;
+  cancel.set_name(offered.name());
+  cancel.set_cancelled_by(v1::CANCELLED_BY_ORDERER);
+  cancel.set_reason(v1::CANCEL_REASON_ILLNESS);
+  v1::CancelAssignmentResponse cancelled;
+  grpc::ClientContext orderer_ctx;
+  EXPECT_THAT(
+      Violations(lyseo->CancelAssignment(&orderer_ctx, cancel, &cancelled)),
+      ElementsAre(Pair("reason", "only an expert's cancellation gives a reason")));
+  cancel.set_cancelled_by(v1::CANCELLED_BY_EXPERT);
+  grpc::ClientContext expert_ctx;
+  grpc::Status s = kaisa->CancelAssignment(&expert_ctx, cancel, &cancelled);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(cancelled.assignment().state(), v1::Assignment::STATE_CANCELLED);
+  EXPECT_EQ(cancelled.assignment().cancel_reason(), v1::CANCEL_REASON_ILLNESS);
+
+  v1::GetAssignmentRequest get;
+  get.set_name(offered.name());
+  v1::GetAssignmentResponse got;
+  grpc::ClientContext coordinator_ctx;
+  ASSERT_TRUE(orders_->GetAssignment(&coordinator_ctx, get, &got).ok());
+  EXPECT_EQ(got.assignment().cancel_reason(), v1::CANCEL_REASON_ILLNESS);
+  // The orderer learns that she cancelled, never why.
+  grpc::ClientContext orderer_get_ctx;
+  ASSERT_TRUE(lyseo->GetAssignment(&orderer_get_ctx, get, &got).ok());
+  EXPECT_EQ(got.assignment().cancelled_by(), v1::CANCELLED_BY_EXPERT);
+  EXPECT_EQ(got.assignment().cancel_reason(), v1::CANCEL_REASON_UNSPECIFIED);
+  v1::ListAssignmentsRequest list;
+  list.set_parent("exchanges/ph/orders/o1");
+  v1::ListAssignmentsResponse listed;
+  grpc::ClientContext orderer_list_ctx;
+  ASSERT_TRUE(lyseo->ListAssignments(&orderer_list_ctx, list, &listed).ok());
+  ASSERT_EQ(listed.assignments_size(), 1);
+  EXPECT_EQ(listed.assignments(0).cancel_reason(), v1::CANCEL_REASON_UNSPECIFIED);
+}
+
 TEST_P(OrderServiceTest, CancelNeedsAPartyAndAnUnknownOrderIsNotFound) {
   ASSERT_TRUE(CreateOrder("o1", SampleOrder(week_)).ok());
   grpc::ClientContext ctx;

@@ -526,8 +526,21 @@ TEST_P(WebPagesTest, AnExpertReadsAndAcceptsHerContractWithHerFullName) {
       {{"post", base_ + "contracts/accept"},
        {"form", {{"contract", hers.name()}, {"full_name", "Kaisa Kokemus"}}},
        {"csrf", true}},
+      // She falls ill: cancelling her task, with the reason.
+      {{"goto", base_ + "offers"}},
+      {{"click", "Peru tehtävä: luennoitsija tai kouluttaja, 10.12.2026 klo 10.00"},
+       {"role", "link"}},
+      {{"check", true}},
+      {{"shot", "cancel-task-" + suffix}},
+      {{"goto",
+        base_ + "tasks/cancel?assignment=exchanges/ph/orders/lyseo-pekka/assignments/pekka"}},
+      {{"check", true}},
+      {{"goto", base_ + "tasks/cancel?assignment=exchanges/ph/orders/lyseo-dec/assignments/kaisa"}},
+      {{"tick", "Sairastuin"}},
+      {{"click", "Kyllä, peru tehtävä"}},
+      {{"check", true}},
   });
-  ASSERT_EQ(seen["pages"].size(), 7u) << seen.dump();
+  ASSERT_EQ(seen["pages"].size(), 10u) << seen.dump();
   const nlohmann::json& pages = seen["pages"];
   EXPECT_EQ(pages[0]["url"], base_ + "contracts");
   EXPECT_EQ(pages[0]["h1"], "Sopimukseni");
@@ -559,6 +572,25 @@ TEST_P(WebPagesTest, AnExpertReadsAndAcceptsHerContractWithHerFullName) {
   // Accepting again changes nothing.
   EXPECT_EQ(pages[6]["status"], 409);
   EXPECT_EQ(GetContract(hers.name()).accepted_time().seconds(), accepted.accepted_time().seconds());
+  // The cancel page says illness carries no blame; his task is not hers to cancel.
+  EXPECT_EQ(pages[7]["h1"], "Tehtävän peruminen");
+  EXPECT_THAT(
+      pages[7]["text"].get<std::string>(),
+      HasSubstr("Sairastuminen ei ole kenenkään vika: se ei vaikuta tuleviin tarjouksiisi."));
+  EXPECT_EQ(pages[8]["status"], 404);
+  EXPECT_EQ(StateOf("lyseo-pekka", "pekka"), v1::Assignment::STATE_CONFIRMED);
+  EXPECT_EQ(pages[9]["url"], base_ + "offers?done=task_cancelled");
+  EXPECT_EQ(pages[9]["flash"], "Tehtävä on peruttu. Kiitos, että kerroit.");
+  {
+    grpc::ClientContext ctx;
+    v1::GetAssignmentRequest req;
+    req.set_name("exchanges/ph/orders/lyseo-dec/assignments/kaisa");
+    v1::GetAssignmentResponse resp;
+    ASSERT_TRUE(orders_->GetAssignment(&ctx, req, &resp).ok());
+    EXPECT_EQ(resp.assignment().state(), v1::Assignment::STATE_CANCELLED);
+    EXPECT_EQ(resp.assignment().cancelled_by(), v1::CANCELLED_BY_EXPERT);
+    EXPECT_EQ(resp.assignment().cancel_reason(), v1::CANCEL_REASON_ILLNESS);
+  }
   for (const auto& page : pages) {
     if (page.contains("violations")) {
       EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];

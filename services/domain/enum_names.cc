@@ -45,6 +45,8 @@ constexpr std::array<absl::string_view, 5> kOrderStates = {
     "UNSPECIFIED", "OPEN", "ASSIGNED", "COMPLETED", "CANCELLED"};
 constexpr std::array<absl::string_view, 4> kCancelledBy = {
     "UNSPECIFIED", "ORDERER", "EXPERT", "EXCHANGE"};
+constexpr std::array<absl::string_view, 4> kCancelReasons = {
+    "UNSPECIFIED", "ILLNESS", "PERSONAL", "OTHER"};
 constexpr std::array<absl::string_view, 9> kAssignmentStates = {
     "UNSPECIFIED", "OFFERED",   "ACCEPTED", "DECLINED", "CONFIRMED",
     "COMPLETED",   "CANCELLED", "LAPSED",   "WITHDRAWN"};
@@ -97,6 +99,10 @@ std::span<const absl::string_view> EnumNames<OrderState>() {
 template <>
 std::span<const absl::string_view> EnumNames<CancelledBy>() {
   return kCancelledBy;
+}
+template <>
+std::span<const absl::string_view> EnumNames<CancelReason>() {
+  return kCancelReasons;
 }
 template <>
 std::span<const absl::string_view> EnumNames<AssignmentState>() {

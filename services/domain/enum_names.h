@@ -45,6 +45,8 @@ std::span<const absl::string_view> EnumNames<OrderState>();
 template <>
 std::span<const absl::string_view> EnumNames<CancelledBy>();
 template <>
+std::span<const absl::string_view> EnumNames<CancelReason>();
+template <>
 std::span<const absl::string_view> EnumNames<AssignmentState>();
 template <>
 std::span<const absl::string_view> EnumNames<FeeKind>();

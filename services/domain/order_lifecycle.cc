@@ -47,6 +47,14 @@ absl::Status CheckAccept(const TransitionFacts& f) {
 
 }  // namespace
 
+absl::Status CheckCancelReason(CancelledBy by, CancelReason reason, absl::string_view field) {
+  if (!IsKnown(reason)) return InvalidField(std::string(field), "is not a known reason");
+  if (reason != CancelReason::kUnspecified && by != CancelledBy::kExpert) {
+    return InvalidField(std::string(field), "only an expert's cancellation gives a reason");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckCancelledBy(CancelledBy by) {
   if (!IsKnown(by) || by == CancelledBy::kUnspecified) {
     return InvalidField("cancelled_by", "is required (must not be UNSPECIFIED)");
@@ -147,7 +155,12 @@ absl::StatusOr<TransitionPlan> PlanTransition(
     }
     case AssignmentState::kCancelled:
       if (absl::Status s = CheckCancelledBy(request.cancelled_by); !s.ok()) return s;
+      if (absl::Status s = CheckCancelReason(request.cancelled_by, request.cancel_reason, "reason");
+          !s.ok()) {
+        return s;
+      }
       a.cancelled_by = request.cancelled_by;
+      a.cancel_reason = request.cancel_reason;
       a.cancel_time = now;
       a.fee_cents = CancellationFee(f.schedule, f.order, a.fee_cents, request.cancelled_by, now);
       a.travel_cents = 0;

@@ -40,6 +40,10 @@ struct ExpertFacts {
 // The longest task recorded on completion (12 hours); 0 means "as ordered".
 inline constexpr int kMaxActualDurationMinutes = 720;
 
+// OK if `reason` may go with a cancellation by `by`: any known reason from
+// the expert, none from the others; INVALID_ARGUMENT naming `field` otherwise.
+absl::Status CheckCancelReason(CancelledBy by, CancelReason reason, absl::string_view field);
+
 // OK if `by` names a party; INVALID_ARGUMENT for cancelled_by otherwise.
 absl::Status CheckCancelledBy(CancelledBy by);
 // OK if 0 (as ordered) to kMaxActualDurationMinutes; INVALID_ARGUMENT for
@@ -83,6 +87,8 @@ struct TransitionFacts {
 struct TransitionRequest {
   AssignmentState to = AssignmentState::kUnspecified;
   CancelledBy cancelled_by = CancelledBy::kUnspecified;  // for CANCELLED
+  // For an expert's cancellation only (CheckCancelReason).
+  CancelReason cancel_reason = CancelReason::kUnspecified;
   // For COMPLETED: 0 (as ordered) to kMaxActualDurationMinutes, checked with
   // CheckActualDuration when the request arrives.
   int actual_duration_minutes = 0;

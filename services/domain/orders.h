@@ -24,6 +24,10 @@ namespace kokemus::domain {
 enum class Audience { kUnspecified = 0, kStudents, kProfessionals, kClients, kMixed };
 enum class OrderState { kUnspecified = 0, kOpen, kAssigned, kCompleted, kCancelled };
 enum class CancelledBy { kUnspecified = 0, kOrderer, kExpert, kExchange };
+// Why an expert cancelled her task. Illness carries no blame; the reason is
+// health-related for ILLNESS, so it goes to the coordinator and the expert
+// only, never to the orderer or into a message.
+enum class CancelReason { kUnspecified = 0, kIllness, kPersonal, kOther };
 enum class AssignmentState {
   kUnspecified = 0,
   kOffered,
@@ -77,6 +81,7 @@ struct Assignment {
   int64_t travel_cents = 0;
   int travel_km = 0;
   CancelledBy cancelled_by = CancelledBy::kUnspecified;
+  CancelReason cancel_reason = CancelReason::kUnspecified;  // an expert's cancellation
   absl::Time cancel_time = absl::UnixEpoch();
   std::string contract_id;  // the current contract, if one was generated
   Meta meta;

@@ -321,6 +321,7 @@ v1::Assignment ToProto(const domain::Assignment& a) {
   p.set_total_cents(a.total_cents());
   p.set_travel_km(a.travel_km);
   p.set_cancelled_by(static_cast<v1::CancelledBy>(a.cancelled_by));
+  p.set_cancel_reason(static_cast<v1::CancelReason>(a.cancel_reason));
   SetOptionalTime(a.cancel_time, [&] { return p.mutable_cancel_time(); });
   if (!a.contract_id.empty()) {
     p.set_contract(domain::ChildResourceName(a.exchange_id, "contracts", a.contract_id));

@@ -55,9 +55,18 @@ absl::StatusOr<domain::Assignment> Move(
   return store.Transition(*key, to, options, now);
 }
 
+// An assignment as the caller may see it: an orderer's key never gets why
+// an expert cancelled (the reason may be her illness).
+v1::Assignment View(const Caller& caller, const domain::Assignment& a) {
+  v1::Assignment p = ToProto(a);
+  if (caller.organization_only()) p.clear_cancel_reason();
+  return p;
+}
+
 template <typename Response>
-absl::Status Reply(const absl::StatusOr<domain::Assignment>& a, Response* response) {
-  if (a.ok()) *response->mutable_assignment() = ToProto(*a);
+absl::Status Reply(
+    const Caller& caller, const absl::StatusOr<domain::Assignment>& a, Response* response) {
+  if (a.ok()) *response->mutable_assignment() = View(caller, *a);
   return a.status();
 }
 
@@ -216,7 +225,7 @@ grpc::Status OrderService::CancelOrder(
         *response->mutable_order() = ToProto(plan->order);
         int64_t fee = 0;
         for (const domain::Assignment& a : plan->changed) {
-          *response->add_assignments() = ToProto(a);
+          *response->add_assignments() = View(caller, a);
           if (a.state == domain::AssignmentState::kCancelled) fee += a.total_cents();
         }
         response->set_cancellation_fee_cents(fee);
@@ -264,7 +273,7 @@ grpc::Status OrderService::OfferAssignment(
         auto made = assignments_.Offer(
             std::move(offer), {request->request_id(), Fingerprint(*request)}, caller.now());
         if (!made.ok()) return domain::WithFieldPrefix(made.status(), "assignment");
-        return Reply(made, response);
+        return Reply(caller, made, response);
       });
 }
 
@@ -278,7 +287,8 @@ grpc::Status OrderService::AcceptAssignment(
             !s.ok())
           return s;
         return Reply(
-            Move(assignments_, *request, AssignmentState::kAccepted, caller.now()), response);
+            caller, Move(assignments_, *request, AssignmentState::kAccepted, caller.now()),
+            response);
       });
 }
 
@@ -292,7 +302,8 @@ grpc::Status OrderService::DeclineAssignment(
             !s.ok())
           return s;
         return Reply(
-            Move(assignments_, *request, AssignmentState::kDeclined, caller.now()), response);
+            caller, Move(assignments_, *request, AssignmentState::kDeclined, caller.now()),
+            response);
       });
 }
 
@@ -306,7 +317,8 @@ grpc::Status OrderService::ConfirmAssignment(
             !s.ok())
           return s;
         return Reply(
-            Move(assignments_, *request, AssignmentState::kConfirmed, caller.now()), response);
+            caller, Move(assignments_, *request, AssignmentState::kConfirmed, caller.now()),
+            response);
       });
 }
 
@@ -326,6 +338,7 @@ grpc::Status OrderService::CompleteAssignment(
         storage::TransitionOptions options;
         options.actual_duration_minutes = request->actual_duration_minutes();
         return Reply(
+            caller,
             Move(assignments_, *request, AssignmentState::kCompleted, caller.now(), options),
             response);
       });
@@ -339,7 +352,13 @@ grpc::Status OrderService::CancelAssignment(
       [&](Caller& caller) -> absl::Status {
         storage::TransitionOptions options;
         options.cancelled_by = static_cast<domain::CancelledBy>(request->cancelled_by());
+        options.cancel_reason = static_cast<domain::CancelReason>(request->reason());
         if (absl::Status s = domain::CheckCancelledBy(options.cancelled_by); !s.ok()) return s;
+        if (absl::Status s =
+                domain::CheckCancelReason(options.cancelled_by, options.cancel_reason, "reason");
+            !s.ok()) {
+          return s;
+        }
         if (absl::Status s =
                 domain::CheckOwnSide(caller.principal().role, options.cancelled_by, "cancelled_by");
             !s.ok()) {
@@ -349,6 +368,7 @@ grpc::Status OrderService::CancelAssignment(
             !s.ok())
           return s;
         return Reply(
+            caller,
             Move(assignments_, *request, AssignmentState::kCancelled, caller.now(), options),
             response);
       });
@@ -371,7 +391,7 @@ grpc::Status OrderService::GetAssignment(
             !s.ok()) {
           return s;
         }
-        return Reply(assignment, response);
+        return Reply(caller, assignment, response);
       });
 }
 
@@ -412,7 +432,7 @@ grpc::Status OrderService::ListAssignments(
         if (caller.self_only()) query->terms.push_back({"expert", caller.principal().expert_id});
         auto page = assignments_.ListAssignments(exchange_id, order_id, *query, caller.now());
         if (!page.ok()) return page.status();
-        for (const auto& a : page->items) *response->add_assignments() = ToProto(a);
+        for (const auto& a : page->items) *response->add_assignments() = View(caller, a);
         response->set_next_page_token(page->next_page_token);
         return absl::OkStatus();
       });

@@ -140,7 +140,8 @@ absl::StatusOr<Assignment> AssignmentStore::Transition(
            Micros(assignment->start_time)}));
     }
     auto plan = domain::PlanTransition(
-        facts, {to, options.cancelled_by, options.actual_duration_minutes}, now);
+        facts, {to, options.cancelled_by, options.cancel_reason, options.actual_duration_minutes},
+        now);
     if (!plan.ok()) return plan.status();
     if (absl::Status s =
             tx.SaveAssignment(plan->assignment, plan->block_end.value_or(block_end), now);

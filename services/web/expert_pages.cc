@@ -252,4 +252,79 @@ Response Pages::AcceptContract(const Visit& v, const Request& r) const {
   }
 }
 
+Response Pages::CancelTaskPage(
+    const Visit& v, const std::string& assignment, unsigned int status) const {
+  if (v.who.role != domain::AccessRole::kExpert || assignment.empty()) {
+    return Message(v, 404, "not_found_title", {}, "/offers", "back");
+  }
+  const std::string& lang = v.language;
+  auto orders = v1::OrderService::NewStub(api_);
+  v1::GetAssignmentRequest get;
+  get.set_name(assignment);
+  v1::GetAssignmentResponse held;
+  grpc::Status s = orders->GetAssignment(As(v.session_key).get(), get, &held);
+  if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
+  }
+  if (!s.ok()) return Message(v, 404, "not_found_title", {}, "/offers", "back");
+  const v1::Assignment& a = held.assignment();
+  if (a.state() != v1::Assignment::STATE_ACCEPTED && a.state() != v1::Assignment::STATE_CONFIRMED) {
+    return Message(
+        v, 409, "cancel_task_title", {PageText("task_not_cancellable", lang)}, "/offers", "back");
+  }
+  v1::GetOrderRequest get_order;
+  get_order.set_name(OrderOf(a.name()));
+  v1::GetOrderResponse order;
+  if (!orders->GetOrder(As(v.session_key).get(), get_order, &order).ok()) {
+    return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
+  }
+  const v1::Order& o = order.order();
+  Data data{Data::type::object};
+  data.set("name", a.name());
+  data.set("role", domain::RoleLabel(static_cast<domain::Role>(o.role()), lang));
+  data.set("topic", o.topic());
+  data.set("time", domain::FormatDateTime(FromProto(a.start_time()), lang));
+  data.set(
+      "duration",
+      std::to_string(absl::ToInt64Minutes(FromProto(a.end_time()) - FromProto(a.start_time()))));
+  data.set("place", domain::PlaceLabel(o.remote(), o.address(), o.municipality(), lang));
+  return Page(
+      v, status, PageText("cancel_task_title", lang), Render("cancel_task.html", v, data), "",
+      "/offers");
+}
+
+Response Pages::CancelTask(const Visit& v, const Request& r) const {
+  auto name = r.form.find("assignment");
+  if (name == r.form.end() || v.who.role != domain::AccessRole::kExpert) {
+    return Message(
+        v, 400, "forbidden_title", {PageText("forbidden_text", v.language)}, "/offers", "back");
+  }
+  auto reason = r.form.find("reason");
+  v1::CancelReason why = v1::CANCEL_REASON_UNSPECIFIED;
+  if (reason != r.form.end() && !reason->second.empty() &&
+      !v1::CancelReason_Parse(absl::StrCat("CANCEL_REASON_", reason->second), &why)) {
+    return CancelTaskPage(v, name->second, 400);
+  }
+  auto orders = v1::OrderService::NewStub(api_);
+  v1::CancelAssignmentRequest req;
+  req.set_name(name->second);
+  req.set_cancelled_by(v1::CANCELLED_BY_EXPERT);
+  req.set_reason(why);
+  v1::CancelAssignmentResponse resp;
+  grpc::Status s = orders->CancelAssignment(As(v.session_key).get(), req, &resp);
+  switch (s.error_code()) {
+    case grpc::StatusCode::OK:
+      return Redirect("/offers?done=task_cancelled");
+    case grpc::StatusCode::NOT_FOUND:
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return Message(v, 404, "not_found_title", {}, "/offers", "back");
+    case grpc::StatusCode::UNAVAILABLE:
+      return Message(v, 503, "unavailable_title", {PageText("unavailable_text", v.language)});
+    default:
+      return Message(
+          v, 409, "cancel_task_title", {PageText("task_not_cancellable", v.language)}, "/offers",
+          "back");
+  }
+}
+
 }  // namespace kokemus::web

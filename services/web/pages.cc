@@ -139,7 +139,7 @@ Response Pages::Handle(const Request& r) const {
     return finish(LinkPage(v, r, std::string(token)));
   }
   bool for_signed_in = r.path == "/signout";
-  for (absl::string_view section : {"/offers", "/contracts", "/orders"}) {
+  for (absl::string_view section : {"/offers", "/contracts", "/orders", "/tasks"}) {
     for_signed_in =
         for_signed_in || r.path == section || absl::StartsWith(r.path, absl::StrCat(section, "/"));
   }
@@ -163,9 +163,16 @@ Response Pages::Handle(const Request& r) const {
     }
     return "";
   };
-  if (r.path == "/offers" && get) return finish(OffersPage(v, done({"accepted", "declined"})));
+  if (r.path == "/offers" && get) {
+    return finish(OffersPage(v, done({"accepted", "declined", "task_cancelled"})));
+  }
   if (r.path == "/contracts" && get) return finish(ContractsPage(v, done({"contract_accepted"})));
   if (r.path == "/contracts/accept" && post) return finish(AcceptContract(v, r));
+  if (r.path == "/tasks/cancel") {
+    auto named = r.query.find("assignment");
+    return finish(
+        post ? CancelTask(v, r) : CancelTaskPage(v, named == r.query.end() ? "" : named->second));
+  }
   absl::string_view document = r.path;
   if (get && absl::ConsumePrefix(&document, "/contracts/") &&
       absl::ConsumeSuffix(&document, ".pdf") && !document.empty()) {

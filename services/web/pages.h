@@ -77,6 +77,11 @@ class Pages final {
       const std::string& failed = "", const std::string& typed = "",
       const std::string& error = "") const;
   Response ContractDocument(const Visit& v, const std::string& id) const;
+  // Cancelling one of her held tasks: the page with the reasons (GET), and
+  // the cancellation (POST).
+  Response CancelTaskPage(
+      const Visit& v, const std::string& assignment, unsigned int status = 200) const;
+  Response CancelTask(const Visit& v, const Request& r) const;
   Response AcceptContract(const Visit& v, const Request& r) const;
   Response OrdersPage(const Visit& v, const std::string& flash) const;
   // The new-order form, filled with what `r` posted and each field's error.
