@@ -70,7 +70,8 @@ TEST_P(RegistryStoreTest, RecordsAppliedMigrations) {
   auto applied = db_->AppliedMigrations();
   ASSERT_TRUE(applied.ok());
   EXPECT_THAT(
-      *applied, ElementsAre(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21));
+      *applied,
+      ElementsAre(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21));
   // Opening again applies nothing new and keeps the data.
   auto again = Database::Open(test_db_.url());
   ASSERT_TRUE(again.ok());
