@@ -12,6 +12,33 @@
 #include "services/web/page_texts.h"
 
 namespace kokemus::web {
+namespace {
+
+// "exchanges/x/orders/o/assignments/a" → "exchanges/x/orders/o".
+std::string OrderOf(const std::string& assignment) {
+  return assignment.substr(0, assignment.find("/assignments/"));
+}
+
+// What a task's card and pages show of an assignment and its order.
+Data TaskData(const v1::Assignment& a, const v1::Order& o, const std::string& lang) {
+  Data item{Data::type::object};
+  item.set("name", a.name());
+  item.set("role", domain::RoleLabel(static_cast<domain::Role>(o.role()), lang));
+  item.set("topic", o.topic());
+  item.set("time", domain::FormatDateTime(FromProto(o.start_time()), lang));
+  item.set(
+      "duration",
+      std::to_string(absl::ToInt64Minutes(FromProto(a.end_time()) - FromProto(a.start_time()))));
+  item.set("place", domain::PlaceLabel(o.remote(), o.address(), o.municipality(), lang));
+  item.set("audience", domain::AudienceLabel(static_cast<domain::Audience>(o.audience()), lang));
+  item.set("language", LanguageName(o.language(), lang));
+  item.set("fee", domain::FormatMoney(a.fee_cents(), lang));
+  item.set("travel", domain::FormatMoney(a.travel_cents(), lang));
+  item.set("total", domain::FormatMoney(a.total_cents(), lang));
+  return item;
+}
+
+}  // namespace
 
 Response Pages::OffersPage(const Visit& v, const std::string& flash, unsigned int status) const {
   if (v.who.role != domain::AccessRole::kExpert) {
@@ -38,28 +65,13 @@ Response Pages::OffersPage(const Visit& v, const std::string& flash, unsigned in
       return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
     }
   }
-  // The order of an assignment: "exchanges/x/orders/o/assignments/a" → its order.
   auto card = [&](const v1::Assignment& a, int index, Data& item) -> bool {
-    const std::string order_name = a.name().substr(0, a.name().find("/assignments/"));
     v1::GetOrderRequest req;
-    req.set_name(order_name);
+    req.set_name(OrderOf(a.name()));
     v1::GetOrderResponse resp;
     if (!orders->GetOrder(As(v.session_key).get(), req, &resp).ok()) return false;
-    const v1::Order& o = resp.order();
+    item = TaskData(a, resp.order(), lang);
     item.set("index", std::to_string(index));
-    item.set("name", a.name());
-    item.set("role", domain::RoleLabel(static_cast<domain::Role>(o.role()), lang));
-    item.set("topic", o.topic());
-    item.set("time", domain::FormatDateTime(FromProto(o.start_time()), lang));
-    item.set(
-        "duration",
-        std::to_string(absl::ToInt64Minutes(FromProto(a.end_time()) - FromProto(a.start_time()))));
-    item.set("place", domain::PlaceLabel(o.remote(), o.address(), o.municipality(), lang));
-    item.set("audience", domain::AudienceLabel(static_cast<domain::Audience>(o.audience()), lang));
-    item.set("language", LanguageName(o.language(), lang));
-    item.set("fee", domain::FormatMoney(a.fee_cents(), lang));
-    item.set("travel", domain::FormatMoney(a.travel_cents(), lang));
-    item.set("total", domain::FormatMoney(a.total_cents(), lang));
     item.set("deadline", domain::FormatDateTime(FromProto(a.offer_deadline()), lang));
     return true;
   };
@@ -123,15 +135,6 @@ Response Pages::AnswerOffer(const Visit& v, const Request& r, bool accept) const
   // Post, redirect, get: reloading the page sends nothing again.
   return Redirect(accept ? "/offers?done=accepted" : "/offers?done=declined");
 }
-
-namespace {
-
-// "exchanges/x/orders/o/assignments/a" → "exchanges/x/orders/o".
-std::string OrderOf(const std::string& assignment) {
-  return assignment.substr(0, assignment.find("/assignments/"));
-}
-
-}  // namespace
 
 Response Pages::ContractsPage(
     const Visit& v, const std::string& flash, unsigned int status, const std::string& failed,
@@ -278,16 +281,7 @@ Response Pages::CancelTaskPage(
   if (!orders->GetOrder(As(v.session_key).get(), get_order, &order).ok()) {
     return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
   }
-  const v1::Order& o = order.order();
-  Data data{Data::type::object};
-  data.set("name", a.name());
-  data.set("role", domain::RoleLabel(static_cast<domain::Role>(o.role()), lang));
-  data.set("topic", o.topic());
-  data.set("time", domain::FormatDateTime(FromProto(a.start_time()), lang));
-  data.set(
-      "duration",
-      std::to_string(absl::ToInt64Minutes(FromProto(a.end_time()) - FromProto(a.start_time()))));
-  data.set("place", domain::PlaceLabel(o.remote(), o.address(), o.municipality(), lang));
+  Data data = TaskData(a, order.order(), lang);
   return Page(
       v, status, PageText("cancel_task_title", lang), Render("cancel_task.html", v, data), "",
       "/offers");

@@ -37,7 +37,7 @@ constexpr FormField kFormFields[] = {
     {"audience", "order.audience"},
     {"audience_size", "order.audience_size"},
     {"date", "order.start_time"},
-    {"time", "order.start_time"},
+    {"time", ""},  // checked here; the API's start_time is shown at the date
     {"duration_minutes", "order.duration_minutes"},
     {"preparation_minutes", "order.preparation_minutes"},
     {"remote", "order.remote"},
@@ -192,10 +192,8 @@ Response Pages::OrderForm(
     languages.push_back(o);
   }
   data.set("languages", languages);
-  std::vector<std::string> areas;
-  for (const auto& [name, chosen] : r.form) {
-    if (name == "experience_areas") areas = absl::StrSplit(chosen, ',', absl::SkipEmpty());
-  }
+  const std::vector<std::string> areas =
+      absl::StrSplit(Field(r, "experience_areas"), ',', absl::SkipEmpty());
   Data area_list{Data::type::list};
   for (int i = 1; i < 10; ++i) {
     Data o{Data::type::object};
@@ -269,13 +267,10 @@ Response Pages::CreateOrder(const Visit& v, const Request& r) const {
       o.set_municipality(m->code);
     }
   }
-  for (const auto& [name, value] : r.form) {
-    if (name != "experience_areas") continue;
-    for (absl::string_view part : absl::StrSplit(value, ',', absl::SkipEmpty())) {
-      int area = 0;
-      if (absl::SimpleAtoi(part, &area) && v1::ExperienceArea_IsValid(area) && area > 0) {
-        o.add_experience_areas(static_cast<v1::ExperienceArea>(area));
-      }
+  for (absl::string_view part : absl::StrSplit(Field(r, "experience_areas"), ',')) {
+    int area = 0;
+    if (absl::SimpleAtoi(part, &area) && v1::ExperienceArea_IsValid(area) && area > 0) {
+      o.add_experience_areas(static_cast<v1::ExperienceArea>(area));
     }
   }
   // The date and time as a person in Finland means them: Helsinki time.
@@ -288,11 +283,8 @@ Response Pages::CreateOrder(const Visit& v, const Request& r) const {
   } else if (!absl::ParseCivilTime(absl::StrCat(date, "T", time), &minute)) {
     errors["time"] = PageText("err_time", lang);
   } else {
-    *o.mutable_start_time() = [&] {
-      google::protobuf::Timestamp t;
-      t.set_seconds(absl::ToUnixSeconds(absl::FromCivil(minute, reference::HelsinkiTimeZone())));
-      return t;
-    }();
+    o.mutable_start_time()->set_seconds(
+        absl::ToUnixSeconds(absl::FromCivil(minute, reference::HelsinkiTimeZone())));
   }
   if (!errors.empty()) return OrderForm(v, r, 400, errors);
 
@@ -311,7 +303,6 @@ Response Pages::CreateOrder(const Visit& v, const Request& r) const {
     for (const auto& [api_field, why] : Violations(s)) {
       for (const FormField& f : kFormFields) {
         if (api_field != f.api_field || errors.count(f.field)) continue;
-        if (api_field == "order.start_time" && f.field != std::string("date")) continue;
         const std::string key =
             api_field == "order.start_time" ? "err_start_time" : absl::StrCat("err_", f.field);
         std::string text = PageText(key, lang);
