@@ -338,12 +338,20 @@ TEST_P(OrderStoreTest, FeedbackOncePerSideAfterCompletion) {
       assignments_
           ->Transition({"ph", "o1", "a1"}, AssignmentState::kCompleted, {}, week_ + absl::Hours(2))
           .ok());
+  EXPECT_THAT(
+      assignments_->GetAssignment({"ph", "o1", "a1"}, now_)->feedback_given, ::testing::IsEmpty());
   EXPECT_TRUE(assignments_->SubmitFeedback({"ph", "o1", "a1"}, orderer, now_).ok());
   EXPECT_EQ(
       assignments_->SubmitFeedback({"ph", "o1", "a1"}, orderer, now_).status().code(),
       absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(
+      assignments_->GetAssignment({"ph", "o1", "a1"}, now_)->feedback_given,
+      ::testing::ElementsAre(domain::FeedbackSource::kOrderer));
   domain::Feedback expert{domain::FeedbackSource::kExpert, 0, 0, 4, true, ""};
   EXPECT_TRUE(assignments_->SubmitFeedback({"ph", "o1", "a1"}, expert, now_).ok());
+  EXPECT_THAT(
+      assignments_->GetAssignment({"ph", "o1", "a1"}, now_)->feedback_given,
+      ::testing::ElementsAre(domain::FeedbackSource::kOrderer, domain::FeedbackSource::kExpert));
 }
 
 TEST_P(OrderStoreTest, OrderTimeIsFixedOnceAnExpertHoldsIt) {

@@ -4,6 +4,7 @@
 // checks every page against WCAG 2.1 A and AA.
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <thread>
 
@@ -262,7 +263,8 @@ TEST_P(WebPagesTest, AnExpertSignsInFromHerEmailAndAcceptsAnOffer) {
   EXPECT_EQ(pages[4]["status"], 404);
   EXPECT_EQ(StateOf("lyseo-pekka", "pekka"), v1::Assignment::STATE_OFFERED);
   // Accepted through the API, as herself.
-  EXPECT_EQ(pages[5]["url"], base_ + "offers?done=accepted");
+  EXPECT_EQ(pages[5]["url"], base_ + "tasks?done=accepted");
+  EXPECT_EQ(pages[5]["h1"], "Tehtäväni");
   EXPECT_EQ(pages[5]["flash"], "Kiitos! Hyväksyit tarjouksen. Välitys vahvistaa tehtävän.");
   EXPECT_THAT(pages[5]["text"].get<std::string>(), HasSubstr("Hyväksytty, odottaa vahvistusta"));
   EXPECT_EQ(StateOf("lyseo-dec"), v1::Assignment::STATE_ACCEPTED);
@@ -527,7 +529,7 @@ TEST_P(WebPagesTest, AnExpertReadsAndAcceptsHerContractWithHerFullName) {
        {"form", {{"contract", hers.name()}, {"full_name", "Kaisa Kokemus"}}},
        {"csrf", true}},
       // She falls ill: cancelling her task, with the reason.
-      {{"goto", base_ + "offers"}},
+      {{"click", "Tehtäväni"}, {"role", "link"}},
       {{"click", "Peru tehtävä: luennoitsija tai kouluttaja, 10.12.2026 klo 10.00"},
        {"role", "link"}},
       {{"check", true}},
@@ -579,7 +581,7 @@ TEST_P(WebPagesTest, AnExpertReadsAndAcceptsHerContractWithHerFullName) {
       HasSubstr("Sairastuminen ei ole kenenkään vika: se ei vaikuta tuleviin tarjouksiisi."));
   EXPECT_EQ(pages[8]["status"], 404);
   EXPECT_EQ(StateOf("lyseo-pekka", "pekka"), v1::Assignment::STATE_CONFIRMED);
-  EXPECT_EQ(pages[9]["url"], base_ + "offers?done=task_cancelled");
+  EXPECT_EQ(pages[9]["url"], base_ + "tasks?done=task_cancelled");
   EXPECT_EQ(pages[9]["flash"], "Tehtävä on peruttu. Kiitos, että kerroit.");
   {
     grpc::ClientContext ctx;
@@ -596,6 +598,155 @@ TEST_P(WebPagesTest, AnExpertReadsAndAcceptsHerContractWithHerFullName) {
       EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];
     }
   }
+}
+
+TEST_P(WebPagesTest, AfterTheTaskTheExpertReflectsAndTheOrdererRatesTheVisit) {
+  v1::Expert pekka = testing_support::SampleExpert();
+  pekka.set_email("");
+  pekka.set_display_name("Pekka Puhuja");
+  testing_support::CreateExpert(server_.registry(), "ph", "pekka", pekka);
+  OrderAndOffer("lyseo-dec");
+  OrderAndOffer("lyseo-pekka", "pekka");
+  for (const auto& [order, expert] :
+       {std::pair<std::string, std::string>{"lyseo-dec", "kaisa"}, {"lyseo-pekka", "pekka"}}) {
+    Move(order, expert, "accept");
+    Move(order, expert, "confirm");
+  }
+  // The day after, the coordinator records both tasks as held.
+  clock_.Set(Helsinki(2026, 12, 11, 9, 0));
+  for (const char* order : {"lyseo-dec", "lyseo-pekka"}) {
+    grpc::ClientContext ctx;
+    v1::CompleteAssignmentRequest req;
+    req.set_name(absl::StrCat(
+        "exchanges/ph/orders/", order, "/assignments/",
+        order == std::string("lyseo-dec") ? "kaisa" : "pekka"));
+    v1::CompleteAssignmentResponse resp;
+    grpc::Status s = orders_->CompleteAssignment(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  const std::string hers = "exchanges/ph/orders/lyseo-dec/assignments/kaisa";
+  const std::string his = "exchanges/ph/orders/lyseo-pekka/assignments/pekka";
+  testing_support::SmtpSink sink(smtp_port_);
+  nlohmann::json asked = Browse({
+      {{"goto", base_ + "signin"}},
+      {{"fill", "Sähköpostiosoite"}, {"value", "kaisa@example.fi"}},
+      {{"click", "Lähetä linkki"}},
+      {{"goto", base_ + "signin"}},
+      {{"fill", "Sähköpostiosoite"}, {"value", "rehtori@example.fi"}},
+      {{"click", "Lähetä linkki"}},
+  });
+  // Their sign-in links, among the messages of the offers and confirmations.
+  std::map<std::string, std::string> links;
+  for (size_t n = 2; n <= 12 && links.size() < 2; ++n) {
+    for (const auto& m : sink.Messages(n)) {
+      if (absl::StartsWith(m["subject"].get<std::string>(), "Kirjautumislinkki")) {
+        links[m["to"]] = LinkIn(m["body"]);
+      }
+    }
+  }
+  ASSERT_EQ(links.size(), 2u);
+  const std::string suffix = GetParam() == Backend::kSqlite ? "sqlite" : "pg";
+  nlohmann::json seen = Browse({
+      {{"goto", links["kaisa@example.fi"]}},
+      {{"click", "Kirjaudu sisään"}},
+      {{"click", "Tehtäväni"}, {"role", "link"}},
+      {{"check", true}},
+      {{"shot", "tasks-" + suffix}},
+      {{"click", "Anna palaute: luennoitsija tai kouluttaja, 10.12.2026 klo 10.00"},
+       {"role", "link"}},
+      {{"check", true}},
+      {{"shot", "feedback-expert-" + suffix}},
+      {{"click", "Lähetä palaute"}},
+      {{"check", true}},
+      {{"shot", "feedback-expert-errors-" + suffix}},
+      {{"tick", "4"}, {"in", "Kuinka raskaalta tehtävä tuntui? *"}},
+      {{"tick", "5"}, {"in", "Miten tehtävä mielestäsi onnistui?"}},
+      {{"tick", "Kyllä"}},
+      {{"fill", "Vapaa sana"}, {"value", "Luokka kuunteli hyvin."}},
+      {{"click", "Lähetä palaute"}},
+      {{"check", true}},
+      {{"goto", base_ + "feedback?assignment=" + hers}},
+      {{"check", true}},
+      {{"goto", base_ + "feedback?assignment=" + his}},
+      {{"check", true}},
+      {{"post", base_ + "feedback"},
+       {"form", {{"assignment", his}, {"heaviness", "1"}, {"setting_safe", "no"}}},
+       {"csrf", true}},
+      {{"goto", base_ + "tasks?lang=sv"}},
+      {{"check", true}},
+      {{"click", "Logga ut"}},
+      {{"goto", links["rehtori@example.fi"]}},
+      {{"click", "Logga in"}},
+      {{"goto", base_ + "orders/lyseo-dec?lang=fi"}},
+      {{"check", true}},
+      {{"click", "Anna palaute: Kaisa Kokemus"}, {"role", "link"}},
+      {{"check", true}},
+      {{"shot", "feedback-orderer-" + suffix}},
+      {{"tick", "5"}, {"in", "Kokonaisarvio käynnistä *"}},
+      {{"tick", "4"}, {"in", "Miten sisältö vastasi tarvettanne?"}},
+      {{"click", "Lähetä palaute"}},
+      {{"check", true}},
+      {{"goto", base_ + "feedback?assignment=" + his + "&lang=en"}},
+      {{"check", true}},
+  });
+  ASSERT_EQ(seen["pages"].size(), 12u) << seen.dump();
+  const nlohmann::json& pages = seen["pages"];
+  // Her done task, with the way to give feedback.
+  EXPECT_EQ(pages[0]["url"], base_ + "tasks");
+  EXPECT_THAT(pages[0]["text"].get<std::string>(), HasSubstr("Tehdyt tehtävät (viimeinen vuosi)"));
+  EXPECT_THAT(pages[0]["text"].get<std::string>(), HasSubstr("Sinulla ei ole tulevia tehtäviä."));
+  EXPECT_THAT(pages[0]["text"].get<std::string>(), HasSubstr("Pidetty"));
+  EXPECT_EQ(pages[1]["h1"], "Palaute tehtävästä");
+  EXPECT_THAT(
+      pages[1]["text"].get<std::string>(), HasSubstr("näkee vain välityksen koordinaattori"));
+  // Nothing chosen: each required question says so, nothing stored.
+  EXPECT_EQ(pages[2]["status"], 400);
+  EXPECT_THAT(pages[2]["text"].get<std::string>(), HasSubstr("Valitse yksi vaihtoehto."));
+  // Stored as hers; given once.
+  EXPECT_EQ(pages[3]["url"], base_ + "tasks?done=feedback_thanks");
+  EXPECT_EQ(pages[3]["flash"], "Kiitos palautteesta!");
+  EXPECT_THAT(pages[3]["text"].get<std::string>(), HasSubstr("Palaute annettu, kiitos."));
+  EXPECT_EQ(pages[4]["status"], 409);
+  EXPECT_THAT(pages[4]["text"].get<std::string>(), HasSubstr("on jo annettu"));
+  // His task is not hers to reflect on, by page or by post.
+  EXPECT_EQ(pages[5]["status"], 404);
+  EXPECT_EQ(pages[6]["status"], 404);
+  EXPECT_EQ(pages[7]["h1"], "Mina uppdrag");
+  // The orderer rates the visit by the expert's name.
+  EXPECT_THAT(pages[8]["text"].get<std::string>(), HasSubstr("Kaisa Kokemus: Pidetty"));
+  EXPECT_EQ(pages[9]["h1"], "Palaute tehtävästä");
+  EXPECT_EQ(pages[10]["url"], base_ + "orders/lyseo-dec?done=feedback_thanks");
+  EXPECT_EQ(pages[10]["flash"], "Kiitos palautteesta!");
+  EXPECT_THAT(pages[10]["text"].get<std::string>(), ::testing::Not(HasSubstr("Anna palaute")));
+  // His task is the school's too: its contact may rate it (in English here).
+  EXPECT_EQ(pages[11]["h1"], "Feedback on the task");
+  for (const auto& page : pages) {
+    if (page.contains("violations")) {
+      EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];
+    }
+  }
+  // What was stored, as the coordinator sees it: her reflection and its rating.
+  grpc::ClientContext ctx;
+  v1::ExportExpertDataRequest req;
+  req.set_name("exchanges/ph/experts/kaisa");
+  v1::ExportExpertDataResponse resp;
+  ASSERT_TRUE(server_.registry().ExportExpertData(&ctx, req, &resp).ok());
+  const nlohmann::json feedback = nlohmann::json::parse(resp.json())["feedback"];
+  ASSERT_EQ(feedback.size(), 2u) << feedback.dump();
+  std::map<std::string, nlohmann::json> by_source;
+  for (const auto& f : feedback) by_source[f["source"]] = f;
+  EXPECT_EQ(by_source["EXPERT"]["heaviness"], 4);
+  EXPECT_EQ(by_source["EXPERT"]["overall_rating"], 5);
+  EXPECT_EQ(by_source["EXPERT"]["setting_safe"], true);
+  EXPECT_EQ(by_source["EXPERT"]["comment"], "Luokka kuunteli hyvin.");
+  EXPECT_EQ(by_source["ORDERER"]["overall_rating"], 5);
+  EXPECT_EQ(by_source["ORDERER"]["content_rating"], 4);
+  grpc::ClientContext his_ctx;
+  v1::GetAssignmentRequest get;
+  get.set_name(his);
+  v1::GetAssignmentResponse got;
+  ASSERT_TRUE(orders_->GetAssignment(&his_ctx, get, &got).ok());
+  EXPECT_THAT(got.assignment().feedback_given(), IsEmpty());
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -84,6 +84,7 @@ struct Assignment {
   CancelReason cancel_reason = CancelReason::kUnspecified;  // an expert's cancellation
   absl::Time cancel_time = absl::UnixEpoch();
   std::string contract_id;  // the current contract, if one was generated
+  std::vector<FeedbackSource> feedback_given;  // whose feedback it has (read only)
   Meta meta;
 
   int64_t total_cents() const { return fee_cents + travel_cents; }

@@ -326,6 +326,9 @@ v1::Assignment ToProto(const domain::Assignment& a) {
   if (!a.contract_id.empty()) {
     p.set_contract(domain::ChildResourceName(a.exchange_id, "contracts", a.contract_id));
   }
+  for (domain::FeedbackSource s : a.feedback_given) {
+    p.add_feedback_given(static_cast<v1::Feedback::Source>(s));
+  }
   SetMeta(a.meta, p.mutable_etag(), p.mutable_create_time(), p.mutable_update_time());
   return p;
 }

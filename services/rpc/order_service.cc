@@ -60,6 +60,13 @@ absl::StatusOr<domain::Assignment> Move(
 v1::Assignment View(const Caller& caller, const domain::Assignment& a) {
   v1::Assignment p = ToProto(a);
   if (caller.organization_only()) p.clear_cancel_reason();
+  // An orderer's or expert's key sees whether its own side's feedback is given.
+  p.clear_feedback_given();
+  for (domain::FeedbackSource s : a.feedback_given) {
+    if (domain::CheckOwnSide(caller.principal().role, s, "").ok()) {
+      p.add_feedback_given(static_cast<v1::Feedback::Source>(s));
+    }
+  }
   return p;
 }
 

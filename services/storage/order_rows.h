@@ -69,11 +69,19 @@ inline constexpr char kSelectOrder[] =
   "COALESCE((SELECT c.id FROM contracts c WHERE c.exchange_id = assignments.exchange_id " \
   "AND c.order_id = assignments.order_id AND c.assignment_id = assignments.id AND "       \
   "c.superseded_by = '' ORDER BY c.create_time DESC, c.id LIMIT 1), '')"
+// Then whether the orderer, and the expert, have given feedback on it.
+#define KOKEMUS_FEEDBACK_OF_SOURCE(source)                                          \
+  "(SELECT COUNT(*) FROM feedback f WHERE f.exchange_id = assignments.exchange_id " \
+  "AND f.order_id = assignments.order_id AND f.assignment_id = assignments.id AND " \
+  "f.source = '" source "')"
+#define KOKEMUS_ASSIGNMENT_EXTRAS \
+  KOKEMUS_CONTRACT_OF_ASSIGNMENT  \
+      ", " KOKEMUS_FEEDBACK_OF_SOURCE("ORDERER") ", " KOKEMUS_FEEDBACK_OF_SOURCE("EXPERT")
 inline constexpr char kAssignmentColumns[] =
     "exchange_id, order_id, id, expert_id, state, offer_deadline, start_time, "
     "end_time, block_end, actual_duration_minutes, fee_cents, travel_cents, "
     "travel_km, cancelled_by, cancel_reason, cancel_time, revision, create_time, "
-    "update_time, " KOKEMUS_CONTRACT_OF_ASSIGNMENT;
+    "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS;
 inline constexpr char kInsertAssignment[] =
     "INSERT INTO assignments (exchange_id, order_id, id, expert_id, state, "
     "offer_deadline, start_time, end_time, block_end, actual_duration_minutes, "
@@ -96,14 +104,14 @@ inline constexpr char kSelectAssignment[] =
     "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
     "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
     "travel_cents, travel_km, cancelled_by, cancel_reason, cancel_time, revision, create_time, "
-    "update_time, " KOKEMUS_CONTRACT_OF_ASSIGNMENT
+    "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS
     " FROM assignments WHERE exchange_id = "
     ":exchange_id AND order_id = :order_id AND id = :id";
 inline constexpr char kSelectAssignmentsOfOrder[] =
     "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
     "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
     "travel_cents, travel_km, cancelled_by, cancel_reason, cancel_time, revision, create_time, "
-    "update_time, " KOKEMUS_CONTRACT_OF_ASSIGNMENT
+    "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS
     " FROM assignments WHERE exchange_id = "
     ":exchange_id AND order_id = :order_id ORDER BY id";
 // Held assignments of one expert whose blocked time overlaps [start, end).
@@ -252,6 +260,8 @@ inline Assignment ReadAssignment(const soci::row& row, absl::Time* block_end = n
   a.meta.create_time = r.Time();
   a.meta.update_time = r.Time();
   a.contract_id = r.Text();
+  if (r.Int() > 0) a.feedback_given.push_back(domain::FeedbackSource::kOrderer);
+  if (r.Int() > 0) a.feedback_given.push_back(domain::FeedbackSource::kExpert);
   return a;
 }
 

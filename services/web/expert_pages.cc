@@ -1,5 +1,7 @@
 // The expert's pages: offers and tasks, contracts.
+#include <algorithm>
 #include <iostream>
+#include <map>
 
 #include "kokemus/v1/contract_service.grpc.pb.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
@@ -13,11 +15,6 @@
 
 namespace kokemus::web {
 namespace {
-
-// "exchanges/x/orders/o/assignments/a" → "exchanges/x/orders/o".
-std::string OrderOf(const std::string& assignment) {
-  return assignment.substr(0, assignment.find("/assignments/"));
-}
 
 // What a task's card and pages show of an assignment and its order.
 Data TaskData(const v1::Assignment& a, const v1::Order& o, const std::string& lang) {
@@ -40,67 +37,98 @@ Data TaskData(const v1::Assignment& a, const v1::Order& o, const std::string& la
 
 }  // namespace
 
+absl::StatusOr<std::vector<std::pair<v1::Assignment, v1::Order>>> Pages::ExpertAssignments(
+    const Visit& v, std::initializer_list<const char*> states) const {
+  auto orders = v1::OrderService::NewStub(api_);
+  std::vector<std::pair<v1::Assignment, v1::Order>> out;
+  std::map<std::string, v1::Order> read;  // one GetOrder per order
+  for (const char* state : states) {
+    v1::ListAssignmentsRequest req;
+    req.set_parent(absl::StrCat(domain::ExchangeName(v.who.exchange_id), "/orders/-"));
+    req.set_filter(absl::StrCat("state = ", state));
+    req.set_page_size(500);
+    v1::ListAssignmentsResponse list;
+    if (grpc::Status s = orders->ListAssignments(As(v.session_key).get(), req, &list); !s.ok()) {
+      std::cerr << "web: assignments unavailable: " << s.error_message() << "\n";
+      return absl::UnavailableError("assignments unavailable");
+    }
+    for (v1::Assignment& a : *list.mutable_assignments()) {
+      const std::string order = OrderOf(a.name());
+      auto it = read.find(order);
+      if (it == read.end()) {
+        v1::GetOrderRequest get;
+        get.set_name(order);
+        v1::GetOrderResponse got;
+        if (!orders->GetOrder(As(v.session_key).get(), get, &got).ok()) continue;
+        it = read.emplace(order, got.order()).first;
+      }
+      out.emplace_back(std::move(a), it->second);
+    }
+  }
+  return out;
+}
+
 Response Pages::OffersPage(const Visit& v, const std::string& flash, unsigned int status) const {
   if (v.who.role != domain::AccessRole::kExpert) {
     return Message(v, 404, "not_found_title", {}, "/", "back");
   }
-  auto orders = v1::OrderService::NewStub(api_);
   const std::string& lang = v.language;
-  const absl::Time now = clock_.Now();
-  auto list = [&](const std::string& state, v1::ListAssignmentsResponse& out) {
-    v1::ListAssignmentsRequest req;
-    req.set_parent(absl::StrCat(domain::ExchangeName(v.who.exchange_id), "/orders/-"));
-    req.set_filter(absl::StrCat("state = ", state));
-    req.set_page_size(100);
-    return orders->ListAssignments(As(v.session_key).get(), req, &out);
-  };
-  v1::ListAssignmentsResponse offered, accepted, confirmed;
-  for (auto [state, out] :
-       {std::pair<const char*, v1::ListAssignmentsResponse*>{"OFFERED", &offered},
-        {"ACCEPTED", &accepted},
-        {"CONFIRMED", &confirmed}}) {
-    grpc::Status s = list(state, *out);
-    if (!s.ok()) {
-      std::cerr << "web: offers unavailable: " << s.error_message() << "\n";
-      return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
-    }
-  }
-  auto card = [&](const v1::Assignment& a, int index, Data& item) -> bool {
-    v1::GetOrderRequest req;
-    req.set_name(OrderOf(a.name()));
-    v1::GetOrderResponse resp;
-    if (!orders->GetOrder(As(v.session_key).get(), req, &resp).ok()) return false;
-    item = TaskData(a, resp.order(), lang);
-    item.set("index", std::to_string(index));
-    item.set("deadline", domain::FormatDateTime(FromProto(a.offer_deadline()), lang));
-    return true;
-  };
-  Data data{Data::type::object};
+  auto offered = ExpertAssignments(v, {"OFFERED"});
+  if (!offered.ok())
+    return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
   Data offers{Data::type::list};
   int index = 0;
-  for (const v1::Assignment& a : offered.assignments()) {
-    Data item{Data::type::object};
-    if (card(a, ++index, item)) offers.push_back(item);
+  for (const auto& [a, o] : *offered) {
+    Data item = TaskData(a, o, lang);
+    item.set("index", std::to_string(++index));
+    item.set("deadline", domain::FormatDateTime(FromProto(a.offer_deadline()), lang));
+    offers.push_back(item);
   }
+  Data data{Data::type::object};
   data.set("offers", offers);
-  Data tasks{Data::type::list};
-  for (const auto* group : {&accepted, &confirmed}) {
-    for (const v1::Assignment& a : group->assignments()) {
-      if (FromProto(a.end_time()) < now) continue;
-      Data item{Data::type::object};
-      if (!card(a, ++index, item)) continue;
-      item.set(
-          "state",
-          PageText(
-              a.state() == v1::Assignment::STATE_ACCEPTED ? "state_accepted" : "state_confirmed",
-              lang));
-      tasks.push_back(item);
-    }
-  }
-  if (!tasks.is_empty_list()) data.set("tasks_heading", PageText("tasks_heading", lang));
-  data.set("tasks", tasks);
   return Page(
       v, status, PageText("offers_title", lang), Render("offers.html", v, data), flash, "/offers");
+}
+
+Response Pages::TasksPage(const Visit& v, const std::string& flash) const {
+  if (v.who.role != domain::AccessRole::kExpert) {
+    return Message(v, 404, "not_found_title", {}, "/", "back");
+  }
+  const std::string& lang = v.language;
+  const absl::Time now = clock_.Now();
+  auto held = ExpertAssignments(v, {"ACCEPTED", "CONFIRMED", "COMPLETED"});
+  if (!held.ok()) return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
+  // Coming tasks soonest first, done ones latest first (the last year's).
+  std::sort(held->begin(), held->end(), [](const auto& x, const auto& y) {
+    return FromProto(x.first.start_time()) < FromProto(y.first.start_time());
+  });
+  Data coming{Data::type::list};
+  Data done{Data::type::list};
+  auto item_of = [&](const v1::Assignment& a, const v1::Order& o) {
+    Data item = TaskData(a, o, lang);
+    item.set("state", AssignmentStateText(a.state(), lang));
+    return item;
+  };
+  for (const auto& [a, o] : *held) {
+    if (a.state() != v1::Assignment::STATE_COMPLETED && FromProto(a.end_time()) >= now) {
+      coming.push_back(item_of(a, o));
+    }
+  }
+  for (auto it = held->rbegin(); it != held->rend(); ++it) {
+    const auto& [a, o] = *it;
+    if (a.state() != v1::Assignment::STATE_COMPLETED ||
+        FromProto(a.start_time()) < now - absl::Hours(24 * 365)) {
+      continue;
+    }
+    Data item = item_of(a, o);
+    item.set("feedback_given", FeedbackGiven(a, v1::Feedback::SOURCE_EXPERT));
+    done.push_back(item);
+  }
+  Data data{Data::type::object};
+  data.set("coming", coming);
+  data.set("done", done);
+  return Page(
+      v, 200, PageText("tasks_title", lang), Render("tasks.html", v, data), flash, "/tasks");
 }
 
 Response Pages::AnswerOffer(const Visit& v, const Request& r, bool accept) const {
@@ -133,7 +161,7 @@ Response Pages::AnswerOffer(const Visit& v, const Request& r, bool accept) const
         s.error_code() == grpc::StatusCode::NOT_FOUND ? 404 : 409);
   }
   // Post, redirect, get: reloading the page sends nothing again.
-  return Redirect(accept ? "/offers?done=accepted" : "/offers?done=declined");
+  return Redirect(accept ? "/tasks?done=accepted" : "/offers?done=declined");
 }
 
 Response Pages::ContractsPage(
@@ -258,7 +286,7 @@ Response Pages::AcceptContract(const Visit& v, const Request& r) const {
 Response Pages::CancelTaskPage(
     const Visit& v, const std::string& assignment, unsigned int status) const {
   if (v.who.role != domain::AccessRole::kExpert || assignment.empty()) {
-    return Message(v, 404, "not_found_title", {}, "/offers", "back");
+    return Message(v, 404, "not_found_title", {}, "/tasks", "back");
   }
   const std::string& lang = v.language;
   auto orders = v1::OrderService::NewStub(api_);
@@ -269,11 +297,11 @@ Response Pages::CancelTaskPage(
   if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
     return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
   }
-  if (!s.ok()) return Message(v, 404, "not_found_title", {}, "/offers", "back");
+  if (!s.ok()) return Message(v, 404, "not_found_title", {}, "/tasks", "back");
   const v1::Assignment& a = held.assignment();
   if (a.state() != v1::Assignment::STATE_ACCEPTED && a.state() != v1::Assignment::STATE_CONFIRMED) {
     return Message(
-        v, 409, "cancel_task_title", {PageText("task_not_cancellable", lang)}, "/offers", "back");
+        v, 409, "cancel_task_title", {PageText("task_not_cancellable", lang)}, "/tasks", "back");
   }
   v1::GetOrderRequest get_order;
   get_order.set_name(OrderOf(a.name()));
@@ -284,7 +312,7 @@ Response Pages::CancelTaskPage(
   Data data = TaskData(a, order.order(), lang);
   return Page(
       v, status, PageText("cancel_task_title", lang), Render("cancel_task.html", v, data), "",
-      "/offers");
+      "/tasks");
 }
 
 Response Pages::CancelTask(const Visit& v, const Request& r) const {
@@ -308,10 +336,10 @@ Response Pages::CancelTask(const Visit& v, const Request& r) const {
   grpc::Status s = orders->CancelAssignment(As(v.session_key).get(), req, &resp);
   switch (s.error_code()) {
     case grpc::StatusCode::OK:
-      return Redirect("/offers?done=task_cancelled");
+      return Redirect("/tasks?done=task_cancelled");
     case grpc::StatusCode::NOT_FOUND:
     case grpc::StatusCode::INVALID_ARGUMENT:
-      return Message(v, 404, "not_found_title", {}, "/offers", "back");
+      return Message(v, 404, "not_found_title", {}, "/tasks", "back");
     case grpc::StatusCode::UNAVAILABLE:
       return Message(v, 503, "unavailable_title", {PageText("unavailable_text", v.language)});
     default:

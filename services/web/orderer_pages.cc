@@ -2,6 +2,7 @@
 // order with the structured form, an order's state and assigned experts,
 // and cancelling with the fee shown before confirming. Every call is the
 // API's, as the organization (the ORDERER_SYSTEM role, narrowed to it).
+#include <algorithm>
 #include <iostream>
 
 #include "absl/strings/numbers.h"
@@ -64,43 +65,7 @@ std::string OrderStateText(v1::Order::State state, const std::string& lang) {
   }
 }
 
-std::string AssignmentStateText(v1::Assignment::State state, const std::string& lang) {
-  switch (state) {
-    case v1::Assignment::STATE_OFFERED:
-      return PageText("assignment_offered", lang);
-    case v1::Assignment::STATE_ACCEPTED:
-      return PageText("state_accepted", lang);
-    case v1::Assignment::STATE_CONFIRMED:
-      return PageText("state_confirmed", lang);
-    case v1::Assignment::STATE_COMPLETED:
-      return PageText("order_completed", lang);
-    case v1::Assignment::STATE_CANCELLED:
-      return PageText("state_cancelled", lang);
-    default:
-      return "";
-  }
-}
-
 std::string OrderId(const std::string& name) { return name.substr(name.rfind('/') + 1); }
-
-// The request's value of a form field, trimmed.
-std::string Field(const Request& r, const std::string& name) {
-  auto it = r.form.find(name);
-  return it == r.form.end() ? "" : std::string(absl::StripAsciiWhitespace(it->second));
-}
-
-// The API's field violations of a refused call ("order.topic" → why).
-std::map<std::string, std::string> Violations(const grpc::Status& s) {
-  std::map<std::string, std::string> out;
-  google::rpc::Status details;
-  if (!details.ParseFromString(s.error_details())) return out;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (!any.UnpackTo(&bad)) continue;
-    for (const auto& v : bad.field_violations()) out.emplace(v.field(), v.description());
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -374,6 +339,10 @@ Response Pages::OrderPage(
                     ? expert.expert().display_name()
                     : PageText("expert", lang));
     e.set("state", AssignmentStateText(a.state(), lang));
+    if (a.state() == v1::Assignment::STATE_COMPLETED &&
+        !FeedbackGiven(a, v1::Feedback::SOURCE_ORDERER)) {
+      e.set("feedback", a.name());
+    }
     experts.push_back(e);
   }
   data.set("experts", experts);

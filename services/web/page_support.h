@@ -5,6 +5,7 @@
 #define KOKEMUS_SERVICES_WEB_PAGE_SUPPORT_H_
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,7 +14,9 @@
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/support/status.h"
 #include "kainjow/mustache.hpp"
+#include "kokemus/v1/order.pb.h"
 #include "services/domain/access.h"
 #include "services/web/pages.h"
 
@@ -45,6 +48,21 @@ std::string LanguageName(const std::string& code, const std::string& in);
 
 // The API as the signed-in person: their session key on every call.
 std::unique_ptr<grpc::ClientContext> As(const std::string& key);
+
+// The request's value of a form field, trimmed; "" when it is missing.
+std::string Field(const Request& r, const std::string& name);
+
+// The API's field violations of a refused call ("order.topic" → why).
+std::map<std::string, std::string> Violations(const grpc::Status& s);
+
+// "exchanges/x/orders/o/assignments/a" → "exchanges/x/orders/o".
+std::string OrderOf(const std::string& assignment);
+
+// Whether `source`'s feedback on `a` is given (as the caller may see it).
+bool FeedbackGiven(const v1::Assignment& a, v1::Feedback::Source source);
+
+// An assignment's state in words ("Vahvistettu").
+std::string AssignmentStateText(v1::Assignment::State state, const std::string& lang);
 
 }  // namespace kokemus::web
 

@@ -1,10 +1,13 @@
 #include "services/web/pages.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "services/calendar/ics.h"
 #include "services/domain/session.h"
 #include "services/web/page_support.h"
@@ -65,6 +68,49 @@ std::unique_ptr<grpc::ClientContext> As(const std::string& key) {
   ctx->AddMetadata("authorization", absl::StrCat("Bearer ", key));
   ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   return ctx;
+}
+
+std::string Field(const Request& r, const std::string& name) {
+  auto it = r.form.find(name);
+  return it == r.form.end() ? "" : std::string(absl::StripAsciiWhitespace(it->second));
+}
+
+std::map<std::string, std::string> Violations(const grpc::Status& s) {
+  std::map<std::string, std::string> out;
+  google::rpc::Status details;
+  if (!details.ParseFromString(s.error_details())) return out;
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad;
+    if (!any.UnpackTo(&bad)) continue;
+    for (const auto& v : bad.field_violations()) out.emplace(v.field(), v.description());
+  }
+  return out;
+}
+
+std::string OrderOf(const std::string& assignment) {
+  return assignment.substr(0, assignment.find("/assignments/"));
+}
+
+bool FeedbackGiven(const v1::Assignment& a, v1::Feedback::Source source) {
+  return std::find(a.feedback_given().begin(), a.feedback_given().end(), source) !=
+         a.feedback_given().end();
+}
+
+std::string AssignmentStateText(v1::Assignment::State state, const std::string& lang) {
+  switch (state) {
+    case v1::Assignment::STATE_OFFERED:
+      return PageText("assignment_offered", lang);
+    case v1::Assignment::STATE_ACCEPTED:
+      return PageText("state_accepted", lang);
+    case v1::Assignment::STATE_CONFIRMED:
+      return PageText("state_confirmed", lang);
+    case v1::Assignment::STATE_COMPLETED:
+      return PageText("order_completed", lang);
+    case v1::Assignment::STATE_CANCELLED:
+      return PageText("state_cancelled", lang);
+    default:
+      return "";
+  }
 }
 
 Pages::Pages(
@@ -131,7 +177,7 @@ Response Pages::Handle(const Request& r) const {
     return finish(LinkPage(v, r, std::string(token)));
   }
   bool for_signed_in = r.path == "/signout";
-  for (absl::string_view section : {"/offers", "/contracts", "/orders", "/tasks"}) {
+  for (absl::string_view section : {"/offers", "/contracts", "/orders", "/tasks", "/feedback"}) {
     for_signed_in =
         for_signed_in || r.path == section || absl::StartsWith(r.path, absl::StrCat(section, "/"));
   }
@@ -155,9 +201,11 @@ Response Pages::Handle(const Request& r) const {
     }
     return "";
   };
-  if (r.path == "/offers" && get) {
-    return finish(OffersPage(v, done({"accepted", "declined", "task_cancelled"})));
+  if (r.path == "/offers" && get) return finish(OffersPage(v, done({"declined"})));
+  if (r.path == "/tasks" && get) {
+    return finish(TasksPage(v, done({"accepted", "task_cancelled", "feedback_thanks"})));
   }
+  if (r.path == "/feedback") return finish(post ? SubmitFeedback(v, r) : FeedbackPage(v, r));
   if (r.path == "/contracts" && get) return finish(ContractsPage(v, done({"contract_accepted"})));
   if (r.path == "/contracts/accept" && post) return finish(AcceptContract(v, r));
   if (r.path == "/tasks/cancel") {
@@ -183,7 +231,8 @@ Response Pages::Handle(const Request& r) const {
     }
     if (cancel && post) return finish(CancelOrder(v, r, id));
     if (get) {
-      return finish(OrderPage(v, id, done({"order_created", "order_cancelled"}), cancel));
+      return finish(
+          OrderPage(v, id, done({"order_created", "order_cancelled", "feedback_thanks"}), cancel));
     }
   }
   if (r.path == "/offers/accept" && post) return finish(AnswerOffer(v, r, true));
@@ -242,7 +291,8 @@ Response Pages::Page(
     Data menu{Data::type::list};
     std::vector<std::pair<const char*, const char*>> items;
     if (v.who.role == domain::AccessRole::kExpert) {
-      items = {{"/offers", "offers_menu"}, {"/contracts", "contracts_menu"}};
+      items = {
+          {"/offers", "offers_menu"}, {"/tasks", "tasks_menu"}, {"/contracts", "contracts_menu"}};
     } else {
       items = {{"/orders", "orders_menu"}, {"/orders/new", "new_order_menu"}};
     }

@@ -10,13 +10,16 @@
 #ifndef KOKEMUS_SERVICES_WEB_PAGES_H_
 #define KOKEMUS_SERVICES_WEB_PAGES_H_
 
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "grpcpp/channel.h"
+#include "kokemus/v1/order.pb.h"
 #include "services/domain/clock.h"
 #include "services/storage/calendar_feed_store.h"
 #include "services/storage/key_store.h"
@@ -70,6 +73,17 @@ class Pages final {
   Response SignOut(const Visit& v, const Request& r) const;
   Response OffersPage(const Visit& v, const std::string& flash, unsigned int status = 200) const;
   Response AnswerOffer(const Visit& v, const Request& r, bool accept) const;
+  // Her coming tasks and those done in the last year, with their feedback links.
+  Response TasksPage(const Visit& v, const std::string& flash) const;
+  // The signed-in expert's assignments in `states`, each with its order.
+  absl::StatusOr<std::vector<std::pair<v1::Assignment, v1::Order>>> ExpertAssignments(
+      const Visit& v, std::initializer_list<const char*> states) const;
+  // Feedback on a completed task: the expert's reflection or the orderer's
+  // rating, by the signed-in person's role; `errors` by form field.
+  Response FeedbackPage(
+      const Visit& v, const Request& r, unsigned int status = 200,
+      const std::map<std::string, std::string>& errors = {}) const;
+  Response SubmitFeedback(const Visit& v, const Request& r) const;
   // The expert's contracts; `failed` names the one whose acceptance failed
   // with `error` at its name field, keeping what was `typed`.
   Response ContractsPage(

@@ -4,7 +4,7 @@
 // what was seen as JSON on stdout, for the C++ test to assert on:
 //
 //   {"steps": [{"goto": URL} | {"click": ROLE_NAME, "role": "button"|"link"}
-//              | {"fill": LABEL, "value": V} | {"tick": LABEL} | {"check": true}
+//              | {"fill": LABEL, "value": V} | {"tick": LABEL, "in": GROUP} | {"check": true}
 //              | {"shot": NAME} | {"width": 390} | {"cookies": true}
 //              | {"setcookie": VALUE, "url": BASE}
 //              | {"post": URL, "form": {...}, "csrf": true} | {"fetch": URL}], "shots": DIR}
@@ -50,7 +50,9 @@ try {
     } else if (step.fill) {
       await page.getByLabel(step.fill, { exact: true }).fill(step.value);
     } else if (step.tick) {
-      await page.getByLabel(step.tick, { exact: true }).check();
+      // "in": the label within the group (fieldset) of that name, for scales.
+      const scope = step.in ? page.getByRole('group', { name: step.in, exact: true }) : page;
+      await scope.getByLabel(step.tick, { exact: true }).check();
     } else if (step.width) {
       await page.setViewportSize({ width: step.width, height: step.width > 600 ? 900 : 844 });
     } else if (step.shot) {
