@@ -749,6 +749,128 @@ TEST_P(WebPagesTest, AfterTheTaskTheExpertReflectsAndTheOrdererRatesTheVisit) {
   EXPECT_THAT(got.assignment().feedback_given(), IsEmpty());
 }
 
+TEST_P(WebPagesTest, AnExpertSetsHerTimesAndMessagesMakesACalendarLinkAndSeesWhoReadHerData) {
+  {
+    // The coordinator reads her record before she looks.
+    grpc::ClientContext ctx;
+    v1::GetExpertRequest req;
+    req.set_name("exchanges/ph/experts/kaisa");
+    v1::GetExpertResponse resp;
+    ASSERT_TRUE(server_.registry().GetExpert(&ctx, req, &resp).ok());
+  }
+  testing_support::SmtpSink sink(smtp_port_);
+  Browse({
+      {{"goto", base_ + "signin"}},
+      {{"fill", "Sähköpostiosoite"}, {"value", "kaisa@example.fi"}},
+      {{"click", "Lähetä linkki"}},
+  });
+  nlohmann::json mail = MailStartingWith(sink, "Kirjautumislinkki");
+  const std::string suffix = GetParam() == Backend::kSqlite ? "sqlite" : "pg";
+  nlohmann::json seen = Browse({
+      {{"goto", LinkIn(mail["body"])}},
+      {{"click", "Kirjaudu sisään"}},
+      {{"click", "Omat tiedot"}, {"role", "link"}},
+      {{"check", true}},
+      {{"shot", "me-phone-" + suffix}},
+      {{"width", 1280}},
+      {{"shot", "me-desktop-" + suffix}},
+      {{"width", 390}},
+      {{"fill", "Maanantai"}, {"value", "9-16"}},
+      {{"fill", "Tiistai"}, {"value", "aamu"}},
+      {{"fill", "Ensimmäinen päivä"}, {"value", "2026-12-24"}},
+      {{"fill", "Viimeinen päivä"}, {"value", "2026-12-20"}},
+      {{"click", "Tallenna ajat"}},
+      {{"check", true}},
+      {{"shot", "me-errors-" + suffix}},
+      {{"fill", "Tiistai"}, {"value", "9.00-12.00, 13-15"}},
+      {{"fill", "Viimeinen päivä"}, {"value", "2026-12-26"}},
+      {{"tick", "Pidän taukoa: en ota nyt vastaan tarjouksia"}},
+      {{"click", "Tallenna ajat"}},
+      {{"check", true}},
+      {{"tick", "svenska"}},
+      {{"tick", "Vain välttämättömät viestit"}},
+      {{"click", "Tallenna viestiasetukset"}},
+      {{"check", true}},
+      {{"click", "Tee uusi kalenterilinkki"}},
+      {{"check", true}},
+      {{"shot", "calendar-link-" + suffix}},
+      {{"goto", base_ + "me"}},
+      {{"click", "Poista käytöstä: 1.12.2026 klo 10.00"}},
+      {{"check", true}},
+      {{"click", "Katso, kuka on käsitellyt tietojasi, ja lataa kaikki tietosi"}, {"role", "link"}},
+      {{"check", true}},
+      {{"shot", "my-data-" + suffix}},
+      {{"fetch", base_ + "me/data.json"}},
+      {{"post", base_ + "me/availability"},
+       {"form", {{"etag", "stale"}, {"day_1", ""}}},
+       {"csrf", true}},
+      {{"goto", base_ + "me?lang=sv"}},
+      {{"check", true}},
+      {{"goto", base_ + "me/data?lang=en"}},
+      {{"check", true}},
+  });
+  ASSERT_EQ(seen["pages"].size(), 11u) << seen.dump();
+  const nlohmann::json& pages = seen["pages"];
+  EXPECT_EQ(pages[0]["url"], base_ + "me");
+  EXPECT_EQ(pages[0]["h1"], "Omat tietoni");
+  // Wrong times and a period ending before it starts: refused at their fields.
+  EXPECT_EQ(pages[1]["status"], 400);
+  EXPECT_THAT(
+      pages[1]["text"].get<std::string>(),
+      HasSubstr("Tiistai: Kirjoita ajat muodossa 9–16 tai 9.00–12.00, 13.30–16.00."));
+  EXPECT_THAT(
+      pages[1]["text"].get<std::string>(),
+      HasSubstr("Poissa: Anna ensimmäinen päivä ja viimeinen päivä, joka ei ole ennen sitä."));
+  EXPECT_EQ(pages[2]["url"], base_ + "me?done=details_saved");
+  EXPECT_EQ(pages[2]["flash"], "Tallennettu.");
+  EXPECT_THAT(pages[2]["text"].get<std::string>(), HasSubstr("24.12.2026–26.12.2026"));
+  EXPECT_EQ(pages[3]["flash"], "Tallennettu.");
+  // The calendar link, shown once.
+  EXPECT_EQ(pages[4]["h1"], "Uusi kalenterilinkki");
+  EXPECT_EQ(pages[5]["flash"], "Kalenterilinkki on poistettu käytöstä.");
+  // Who else read her record: the coordinator, after adding her.
+  const std::string accesses = pages[6]["text"];
+  EXPECT_THAT(accesses, HasSubstr("Välityksen koordinaattori\tluki tietosi\n"));
+  EXPECT_THAT(accesses, ::testing::EndsWith("Välityksen koordinaattori\tlisäsi sinut"));
+  EXPECT_THAT(accesses, ::testing::Not(HasSubstr("muutti")));
+  EXPECT_EQ(pages[7]["status"], 200);
+  EXPECT_EQ(pages[7]["type"], "application/json; charset=utf-8");
+  // A save over a change made meanwhile changes nothing.
+  EXPECT_EQ(pages[8]["status"], 409);
+  EXPECT_EQ(pages[9]["h1"], "Mina uppgifter");
+  EXPECT_EQ(pages[10]["h1"], "My data");
+  for (const auto& page : pages) {
+    if (page.contains("violations")) {
+      EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];
+    }
+  }
+  grpc::ClientContext ctx;
+  v1::GetExpertRequest req;
+  req.set_name("exchanges/ph/experts/kaisa");
+  v1::GetExpertResponse resp;
+  ASSERT_TRUE(server_.registry().GetExpert(&ctx, req, &resp).ok());
+  const v1::Expert& e = resp.expert();
+  ASSERT_EQ(e.weekly_availability_size(), 3);
+  EXPECT_EQ(e.weekly_availability(0).day(), v1::WEEKDAY_MONDAY);
+  EXPECT_EQ(e.weekly_availability(0).start_minute(), 540);
+  EXPECT_EQ(e.weekly_availability(0).end_minute(), 960);
+  EXPECT_EQ(e.weekly_availability(1).day(), v1::WEEKDAY_TUESDAY);
+  EXPECT_EQ(e.weekly_availability(1).end_minute(), 720);
+  EXPECT_EQ(e.weekly_availability(2).start_minute(), 780);
+  EXPECT_EQ(e.weekly_availability(2).end_minute(), 900);
+  ASSERT_EQ(e.unavailable_periods_size(), 1);
+  EXPECT_EQ(rpc::FromProto(e.unavailable_periods(0).start_time()), Helsinki(2026, 12, 24, 0, 0));
+  EXPECT_EQ(rpc::FromProto(e.unavailable_periods(0).end_time()), Helsinki(2026, 12, 27, 0, 0));
+  EXPECT_EQ(e.state(), v1::Expert::STATE_PAUSED);
+  EXPECT_EQ(e.preferred_language(), "sv");
+  EXPECT_TRUE(e.essential_messages_only());
+  EXPECT_EQ(e.notification_channel(), v1::NOTIFICATION_CHANNEL_EMAIL);
+  // The rest of her record is as it was.
+  EXPECT_EQ(e.display_name(), "Kaisa Kokemus");
+  EXPECT_EQ(e.phone(), "+358401234567");
+  EXPECT_EQ(e.max_travel_km(), 50);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Db, WebPagesTest, testing_support::kAllBackends, testing_support::BackendName);
 

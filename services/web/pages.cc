@@ -177,7 +177,8 @@ Response Pages::Handle(const Request& r) const {
     return finish(LinkPage(v, r, std::string(token)));
   }
   bool for_signed_in = r.path == "/signout";
-  for (absl::string_view section : {"/offers", "/contracts", "/orders", "/tasks", "/feedback"}) {
+  for (absl::string_view section :
+       {"/offers", "/contracts", "/orders", "/tasks", "/feedback", "/me"}) {
     for_signed_in =
         for_signed_in || r.path == section || absl::StartsWith(r.path, absl::StrCat(section, "/"));
   }
@@ -207,6 +208,20 @@ Response Pages::Handle(const Request& r) const {
   }
   if (r.path == "/feedback") return finish(post ? SubmitFeedback(v, r) : FeedbackPage(v, r));
   if (r.path == "/contracts" && get) return finish(ContractsPage(v, done({"contract_accepted"})));
+  if (r.path == "/me" || absl::StartsWith(r.path, "/me/")) {
+    if (v.who.role != domain::AccessRole::kExpert) {
+      return finish(Message(v, 404, "not_found_title", {}, "/", "back"));
+    }
+    if (r.path == "/me" && get) {
+      return finish(MyDetailsPage(v, r, done({"details_saved", "calendar_revoked"})));
+    }
+    if (r.path == "/me/availability" && post) return finish(SaveAvailability(v, r));
+    if (r.path == "/me/messages" && post) return finish(SaveMessagePreferences(v, r));
+    if (r.path == "/me/calendar" && post) return finish(CalendarLink(v, r, false));
+    if (r.path == "/me/calendar/revoke" && post) return finish(CalendarLink(v, r, true));
+    if (r.path == "/me/data" && get) return finish(MyDataPage(v, false));
+    if (r.path == "/me/data.json" && get) return finish(MyDataPage(v, true));
+  }
   if (r.path == "/contracts/accept" && post) return finish(AcceptContract(v, r));
   if (r.path == "/tasks/cancel") {
     auto named = r.query.find("assignment");
@@ -292,7 +307,10 @@ Response Pages::Page(
     std::vector<std::pair<const char*, const char*>> items;
     if (v.who.role == domain::AccessRole::kExpert) {
       items = {
-          {"/offers", "offers_menu"}, {"/tasks", "tasks_menu"}, {"/contracts", "contracts_menu"}};
+          {"/offers", "offers_menu"},
+          {"/tasks", "tasks_menu"},
+          {"/contracts", "contracts_menu"},
+          {"/me", "me_menu"}};
     } else {
       items = {{"/orders", "orders_menu"}, {"/orders/new", "new_order_menu"}};
     }

@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/channel.h"
 #include "kokemus/v1/order.pb.h"
+#include "kokemus/v1/registry_service.pb.h"
 #include "services/domain/clock.h"
 #include "services/storage/calendar_feed_store.h"
 #include "services/storage/key_store.h"
@@ -84,6 +85,23 @@ class Pages final {
       const Visit& v, const Request& r, unsigned int status = 200,
       const std::map<std::string, std::string>& errors = {}) const;
   Response SubmitFeedback(const Visit& v, const Request& r) const;
+  // The expert's own details (my_pages.cc): availability, messages and
+  // calendar links; re-shown with `errors` by form field after a refused save.
+  Response MyDetailsPage(
+      const Visit& v, const Request& r, const std::string& flash, unsigned int status = 200,
+      const std::map<std::string, std::string>& errors = {}) const;
+  absl::StatusOr<v1::Expert> Myself(const Visit& v) const;
+  Response SaveAvailability(const Visit& v, const Request& r) const;
+  Response SaveMessagePreferences(const Visit& v, const Request& r) const;
+  // UpdateExpert as herself; the API's refusals of `fields` (API field
+  // prefix → form field) are shown at the form's fields.
+  Response SaveMyself(
+      const Visit& v, const Request& r, const v1::UpdateExpertRequest& req,
+      const std::map<std::string, std::string>& fields) const;
+  // A new calendar-feed link, shown once; or (`revoke`) one ended.
+  Response CalendarLink(const Visit& v, const Request& r, bool revoke) const;
+  // Her data: the accesses to her record, or (`download`) the whole export.
+  Response MyDataPage(const Visit& v, bool download) const;
   // The expert's contracts; `failed` names the one whose acceptance failed
   // with `error` at its name field, keeping what was `typed`.
   Response ContractsPage(
