@@ -209,7 +209,7 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
           RPC(RegistryService, EraseExpert, "NPPP", r.set_name(kExpert)),
           RPC(RegistryService, ApplyRetention, "NPPP", r.set_name("exchanges/ph")),
           RPC(RegistryService, CreateOrganization, "NPPP", r.set_parent("exchanges/ph")),
-          RPC(RegistryService, GetOrganization, "NNPP", r.set_name(kOrganization)),
+          RPC(RegistryService, GetOrganization, "NNNP", r.set_name(kOrganization)),
           RPC(RegistryService, ListOrganizations, "NPPP", r.set_parent("exchanges/ph")),
           RPC(RegistryService, UpdateOrganization, "NNPP",
               r.mutable_organization()->set_name(kOrganization)),

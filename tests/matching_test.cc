@@ -324,6 +324,19 @@ TEST(Ranking, TheRoleIndexGivesTheSameCandidatesAndCounts) {
   EXPECT_TRUE(indexed.excluded.empty());
 }
 
+TEST(EarningsInMonth, CountsTheHelsinkiCalendarMonthOfTheTask) {
+  const std::vector<HeldFee> held = {
+      {Helsinki(2026, 11, 30, 23, 30), 10000},  // November in Helsinki (21.30 UTC)
+      {Helsinki(2026, 12, 1, 0, 30), 20000},    // December in Helsinki, still November in UTC
+      {Helsinki(2026, 12, 31, 23, 59), 5000},
+      {Helsinki(2027, 1, 1, 0, 0), 40000},
+  };
+  EXPECT_EQ(EarnedInMonth(Helsinki(2026, 12, 15, 10, 0), held), 25000);
+  EXPECT_EQ(EarnedInMonth(Helsinki(2026, 11, 2, 10, 0), held), 10000);
+  EXPECT_EQ(EarnedInMonth(Helsinki(2027, 1, 31, 23, 0), held), 40000);
+  EXPECT_EQ(EarnedInMonth(Helsinki(2027, 2, 1, 0, 0), held), 0);
+}
+
 TEST(MatchingSettingsValidation, NamesEachBadField) {
   MatchingSettings s;
   s.weight_travel = -1;

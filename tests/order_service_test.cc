@@ -6,6 +6,7 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
+#include "kokemus/v1/registry_service.grpc.pb.h"
 #include "services/domain/clock.h"
 #include "services/domain/fees.h"
 #include "services/rpc/convert.h"
@@ -266,6 +267,47 @@ TEST_P(OrderServiceTest, OfferAcceptConfirmShowsTheMoney) {
   EXPECT_EQ(
       orders_->SubmitFeedback(&feedback_ctx, fb, &fb_resp).error_code(),
       grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_P(OrderServiceTest, AnExpertSeesWhomToContactAtTheOrganizationsOfHerOffersOnly) {
+  v1::Organization library = testing_support::SampleOrganization();
+  library.set_display_name("Lahden kaupunginkirjasto");
+  library.set_business_id("1234567-1");
+  library.set_contact_name("Kirsi Kirjastonhoitaja");
+  library.set_contact_phone("+358 44 123 4567");
+  testing_support::CreateOrganization(server_.registry(), "ph", "kirjasto", library);
+  testing_support::CreateOrganization(server_.registry(), "ph", "muu", library);
+  v1::Order o = SampleOrder(week_);
+  o.set_organization("exchanges/ph/organizations/kirjasto");
+  ASSERT_TRUE(CreateOrder("o1", o).ok());
+  v1::Assignment offered;
+  ASSERT_TRUE(
+      Offer("o1", "exchanges/ph/experts/kaisa", absl::Now() + absl::Hours(1), &offered).ok());
+  auto kaisa = v1::RegistryService::NewStub(testing_support::KeyChannel(
+      server_.address(), server_.keys().Make(domain::AccessRole::kExpert, "ph", "", "kaisa")));
+  grpc::ClientContext ctx;
+  v1::GetOrganizationRequest get;
+  get.set_name("exchanges/ph/organizations/kirjasto");
+  v1::GetOrganizationResponse got;
+  grpc::Status s = kaisa->GetOrganization(&ctx, get, &got);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(got.organization().display_name(), "Lahden kaupunginkirjasto");
+  EXPECT_EQ(got.organization().contact_name(), "Kirsi Kirjastonhoitaja");
+  EXPECT_EQ(got.organization().contact_phone(), "+358441234567");
+  EXPECT_EQ(got.organization().contact_email(), "rehtori@example.fi");
+  EXPECT_EQ(got.organization().municipality(), "398");
+  // Not what she needs: the business id, the etag, the times.
+  EXPECT_EQ(got.organization().business_id(), "");
+  EXPECT_EQ(got.organization().etag(), "");
+  EXPECT_FALSE(got.organization().has_create_time());
+  // An organization she has no offer or task from is as missing as none.
+  for (const char* other : {"exchanges/ph/organizations/muu", "exchanges/ph/organizations/lyseo"}) {
+    grpc::ClientContext other_ctx;
+    get.set_name(other);
+    EXPECT_EQ(
+        kaisa->GetOrganization(&other_ctx, get, &got).error_code(), grpc::StatusCode::NOT_FOUND)
+        << other;
+  }
 }
 
 TEST_P(OrderServiceTest, AnExpertsReasonForCancellingIsHersAndTheCoordinatorsOnly) {

@@ -187,6 +187,16 @@ TEST_P(WebPagesTest, AnExpertSignsInFromHerEmailAndAcceptsAnOffer) {
   pekka.set_email("");  // no address: his offer makes no e-mail
   testing_support::CreateExpert(server_.registry(), "ph", "pekka", pekka);
   OrderAndOffer("lyseo-pekka", "pekka");
+  {
+    // Her own limit of monthly earnings: 200 € (the offer pays 150 €).
+    grpc::ClientContext ctx;
+    v1::UpdateExpertRequest req;
+    req.mutable_expert()->set_name("exchanges/ph/experts/kaisa");
+    req.mutable_expert()->set_monthly_earnings_limit_cents(20000);
+    req.mutable_update_mask()->add_paths("monthly_earnings_limit_cents");
+    v1::UpdateExpertResponse resp;
+    ASSERT_TRUE(server_.registry().UpdateExpert(&ctx, req, &resp).ok());
+  }
   testing_support::SmtpSink sink(smtp_port_);
   OrderAndOffer("lyseo-dec");
   nlohmann::json mail = sink.Messages(1);
@@ -243,6 +253,12 @@ TEST_P(WebPagesTest, AnExpertSignsInFromHerEmailAndAcceptsAnOffer) {
   EXPECT_THAT(offer, HasSubstr("Kirkkokatu 1, Lahti"));
   EXPECT_THAT(offer, HasSubstr("150,00\u00a0€"));
   EXPECT_THAT(offer, HasSubstr("3.12.2026 klo 12.00"));
+  // Who ordered it and whom to contact there; what it does to her limit.
+  EXPECT_THAT(offer, HasSubstr("Tilaaja\nLahden lyseon lukio"));
+  EXPECT_THAT(offer, HasSubstr("Yhteyshenkilö\nrehtori@example.fi"));
+  EXPECT_THAT(
+      offer, HasSubstr("Oma ansiorajasi\n12/2026: tämän tehtävän kanssa 150,00\u00a0€ / "
+                       "200,00\u00a0€"));
   EXPECT_LT(pages[1]["bytes"].get<int>(), 50 * 1024);
   // The session cookie: HttpOnly, SameSite=Strict; not Secure on plaintext loopback.
   bool found = false;

@@ -40,7 +40,9 @@ std::vector<MethodRule> BuildRules() {
       {"RegistryService/EraseExpert", C, false, Own::kNone, Own::kNone, true},
       {"RegistryService/ApplyRetention", A | C, true, Own::kNone, Own::kNone, true},
       {"RegistryService/CreateOrganization", C, false, Own::kNone, Own::kNone, false},
-      {"RegistryService/GetOrganization", C | O, false, Own::kOrganization, Own::kNone, false},
+      // An expert reads the organizations of her tasks and offers: whom she
+      // goes to and whom to contact there.
+      {"RegistryService/GetOrganization", C | O | E, false, Own::kOrganization, Own::kSelf, false},
       {"RegistryService/ListOrganizations", C, false, Own::kNone, Own::kNone, false},
       {"RegistryService/UpdateOrganization", C | O, false, Own::kOrganization, Own::kNone, false},
       {"RegistryService/DeleteOrganization", C, false, Own::kNone, Own::kNone, false},

@@ -389,4 +389,15 @@ Ranking Rank(
 
 }  // namespace
 
+int64_t EarnedInMonth(absl::Time when, const std::vector<HeldFee>& held) {
+  const absl::CivilMonth month = MonthOf(when);
+  const absl::Time start = absl::FromCivil(month, reference::HelsinkiTimeZone());
+  const absl::Time end = absl::FromCivil(month + 1, reference::HelsinkiTimeZone());
+  int64_t earned = 0;
+  for (const HeldFee& h : held) {
+    if (h.start_time >= start && h.start_time < end) earned += h.fee_cents;
+  }
+  return earned;
+}
+
 }  // namespace kokemus::domain

@@ -143,6 +143,15 @@ bool BreaksRest(
     absl::Time start_a, absl::Time end_a, bool heavy_a, absl::Time start_b, absl::Time end_b,
     bool heavy_b, absl::Duration rest);
 
+// A held task's start and fee, for an expert's earnings in a month.
+struct HeldFee {
+  absl::Time start_time;
+  int64_t fee_cents = 0;
+};
+// The fees of `held` in the Helsinki calendar month of `when`: what counts
+// toward the expert's own monthly earnings limit, as RankExperts counts it.
+int64_t EarnedInMonth(absl::Time when, const std::vector<HeldFee>& held);
+
 }  // namespace kokemus::domain
 
 #endif  // KOKEMUS_SERVICES_DOMAIN_MATCHING_H_

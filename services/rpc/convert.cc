@@ -168,6 +168,19 @@ v1::Expert ToOrdererView(const domain::Expert& e) {
   return p;
 }
 
+v1::Organization ToExpertView(const domain::Organization& o) {
+  v1::Organization p;
+  p.set_name(domain::ChildResourceName(o.exchange_id, "organizations", o.id));
+  p.set_display_name(o.display_name);
+  p.set_sector(static_cast<v1::Sector>(o.sector));
+  p.set_kind(static_cast<v1::OrganizationKind>(o.kind));
+  p.set_municipality(o.municipality);
+  p.set_contact_name(o.contact_name);
+  p.set_contact_email(o.contact_email);
+  p.set_contact_phone(o.contact_phone);
+  return p;
+}
+
 v1::Expert ToProto(const domain::Expert& e) {
   v1::Expert p;
   p.set_name(domain::ChildResourceName(e.exchange_id, "experts", e.id));

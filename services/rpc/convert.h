@@ -30,6 +30,9 @@ v1::Exchange ToProto(const domain::Exchange& exchange);
 // name, display name, roles and languages; no contacts, places, experience
 // areas, trainings, availability, limits or earnings.
 v1::Expert ToOrdererView(const domain::Expert& e);
+// What an expert sees of an organization she works for: who and where, and
+// whom to contact there.
+v1::Organization ToExpertView(const domain::Organization& o);
 v1::Expert ToProto(const domain::Expert& expert);
 v1::Organization ToProto(const domain::Organization& organization);
 

@@ -391,6 +391,16 @@ grpc::Status RegistryService::GetOrganization(
       [&](Caller& caller) -> absl::Status {
         auto found = Get<OrganizationKind>(store_, request->name());
         if (!found.ok()) return found.status();
+        if (caller.self_only()) {
+          // An expert sees only the organizations she works (or was offered
+          // work) for, and of them only whom to go to and contact.
+          auto works =
+              store_.ExpertWorksFor({found->exchange_id, caller.principal().expert_id}, found->id);
+          if (!works.ok()) return works.status();
+          if (!*works) return absl::NotFoundError(absl::StrCat(request->name(), " not found"));
+          *response->mutable_organization() = ToExpertView(*found);
+          return absl::OkStatus();
+        }
         if (absl::Status s = caller.MaySee(request->name(), found->id, ""); !s.ok()) return s;
         *response->mutable_organization() = ToProto(*found);
         return absl::OkStatus();

@@ -5,11 +5,14 @@
 
 #include "kokemus/v1/contract_service.grpc.pb.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
+#include "kokemus/v1/registry_service.grpc.pb.h"
 #include "services/domain/contract.h"
 #include "services/domain/documents.h"
 #include "services/domain/listing.h"
+#include "services/domain/matching.h"
 #include "services/domain/notifications.h"
 #include "services/domain/session.h"
+#include "services/reference/calendar.h"
 #include "services/web/page_support.h"
 #include "services/web/page_texts.h"
 
@@ -35,7 +38,50 @@ Data TaskData(const v1::Assignment& a, const v1::Order& o, const std::string& la
   return item;
 }
 
+// Who ordered the task and whom to contact there, as the expert may see
+// them (RegistryService.GetOrganization as herself); `read` holds the
+// organizations already read for this page.
+void SetOrderer(
+    v1::RegistryService::Stub& registry, const std::string& key, const v1::Order& o,
+    std::map<std::string, v1::Organization>& read, Data& item) {
+  auto it = read.find(o.organization());
+  if (it == read.end()) {
+    v1::GetOrganizationRequest req;
+    req.set_name(o.organization());
+    v1::GetOrganizationResponse resp;
+    if (!registry.GetOrganization(As(key).get(), req, &resp).ok()) return;
+    it = read.emplace(o.organization(), resp.organization()).first;
+  }
+  const v1::Organization& org = it->second;
+  item.set("orderer", org.display_name());
+  if (org.contact_name().empty() && org.contact_phone().empty() && org.contact_email().empty()) {
+    return;
+  }
+  // Only what is there: an empty text is still a section, and a missing key
+  // would be looked up in the task around it.
+  Data contact{Data::type::object};
+  contact.set("contact_name", org.contact_name().empty() ? Data(false) : Data(org.contact_name()));
+  contact.set("phone", org.contact_phone().empty() ? Data(false) : Data(org.contact_phone()));
+  contact.set("email", org.contact_email().empty() ? Data(false) : Data(org.contact_email()));
+  item.set("contact", contact);
+}
+
 }  // namespace
+
+absl::StatusOr<std::vector<v1::Assignment>> Pages::MyAssignments(
+    const Visit& v, const char* state) const {
+  auto orders = v1::OrderService::NewStub(api_);
+  v1::ListAssignmentsRequest req;
+  req.set_parent(absl::StrCat(domain::ExchangeName(v.who.exchange_id), "/orders/-"));
+  req.set_filter(absl::StrCat("state = ", state));
+  req.set_page_size(500);
+  v1::ListAssignmentsResponse list;
+  if (grpc::Status s = orders->ListAssignments(As(v.session_key).get(), req, &list); !s.ok()) {
+    std::cerr << "web: assignments unavailable: " << s.error_message() << "\n";
+    return absl::UnavailableError("assignments unavailable");
+  }
+  return std::vector<v1::Assignment>(list.assignments().begin(), list.assignments().end());
+}
 
 absl::StatusOr<std::vector<std::pair<v1::Assignment, v1::Order>>> Pages::ExpertAssignments(
     const Visit& v, std::initializer_list<const char*> states) const {
@@ -43,16 +89,9 @@ absl::StatusOr<std::vector<std::pair<v1::Assignment, v1::Order>>> Pages::ExpertA
   std::vector<std::pair<v1::Assignment, v1::Order>> out;
   std::map<std::string, v1::Order> read;  // one GetOrder per order
   for (const char* state : states) {
-    v1::ListAssignmentsRequest req;
-    req.set_parent(absl::StrCat(domain::ExchangeName(v.who.exchange_id), "/orders/-"));
-    req.set_filter(absl::StrCat("state = ", state));
-    req.set_page_size(500);
-    v1::ListAssignmentsResponse list;
-    if (grpc::Status s = orders->ListAssignments(As(v.session_key).get(), req, &list); !s.ok()) {
-      std::cerr << "web: assignments unavailable: " << s.error_message() << "\n";
-      return absl::UnavailableError("assignments unavailable");
-    }
-    for (v1::Assignment& a : *list.mutable_assignments()) {
+    auto list = MyAssignments(v, state);
+    if (!list.ok()) return list.status();
+    for (v1::Assignment& a : *list) {
       const std::string order = OrderOf(a.name());
       auto it = read.find(order);
       if (it == read.end()) {
@@ -76,12 +115,43 @@ Response Pages::OffersPage(const Visit& v, const std::string& flash, unsigned in
   auto offered = ExpertAssignments(v, {"OFFERED"});
   if (!offered.ok())
     return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
+  // How much of her own monthly earnings limit each offer would use: the
+  // fees of the tasks she holds in its month, with this one.
+  int64_t limit = 0;
+  std::vector<domain::HeldFee> held;
+  if (!offered->empty()) {
+    auto me = Myself(v);
+    if (!me.ok()) return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
+    limit = me->monthly_earnings_limit_cents();
+  }
+  for (const char* state : {"ACCEPTED", "CONFIRMED", "COMPLETED"}) {
+    if (limit <= 0) break;
+    auto list = MyAssignments(v, state);
+    if (!list.ok())
+      return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
+    for (const v1::Assignment& a : *list)
+      held.push_back({FromProto(a.start_time()), a.fee_cents()});
+  }
+  auto registry = v1::RegistryService::NewStub(api_);
+  std::map<std::string, v1::Organization> organizations;
   Data offers{Data::type::list};
   int index = 0;
   for (const auto& [a, o] : *offered) {
     Data item = TaskData(a, o, lang);
     item.set("index", std::to_string(++index));
     item.set("deadline", domain::FormatDateTime(FromProto(a.offer_deadline()), lang));
+    SetOrderer(*registry, v.session_key, o, organizations, item);
+    if (limit > 0) {
+      const absl::Time start = FromProto(a.start_time());
+      const int64_t after = domain::EarnedInMonth(start, held) + a.fee_cents();
+      const absl::CivilMonth month = absl::ToCivilMonth(start, reference::HelsinkiTimeZone());
+      item.set(
+          "limit",
+          absl::StrCat(
+              month.month(), "/", month.year(), ": ", PageText("limit_with_task", lang), " ",
+              domain::FormatMoney(after, lang), " / ", domain::FormatMoney(limit, lang)));
+      if (after > limit) item.set("over_limit", PageText("limit_over", lang));
+    }
     offers.push_back(item);
   }
   Data data{Data::type::object};
@@ -109,9 +179,13 @@ Response Pages::TasksPage(const Visit& v, const std::string& flash) const {
     item.set("state", AssignmentStateText(a.state(), lang));
     return item;
   };
+  auto registry = v1::RegistryService::NewStub(api_);
+  std::map<std::string, v1::Organization> organizations;
   for (const auto& [a, o] : *held) {
     if (a.state() != v1::Assignment::STATE_COMPLETED && FromProto(a.end_time()) >= now) {
-      coming.push_back(item_of(a, o));
+      Data item = item_of(a, o);
+      SetOrderer(*registry, v.session_key, o, organizations, item);
+      coming.push_back(item);
     }
   }
   for (auto it = held->rbegin(); it != held->rend(); ++it) {

@@ -76,6 +76,9 @@ class Pages final {
   Response AnswerOffer(const Visit& v, const Request& r, bool accept) const;
   // Her coming tasks and those done in the last year, with their feedback links.
   Response TasksPage(const Visit& v, const std::string& flash) const;
+  // The signed-in expert's assignments in `state` ("CONFIRMED").
+  absl::StatusOr<std::vector<v1::Assignment>> MyAssignments(
+      const Visit& v, const char* state) const;
   // The signed-in expert's assignments in `states`, each with its order.
   absl::StatusOr<std::vector<std::pair<v1::Assignment, v1::Order>>> ExpertAssignments(
       const Visit& v, std::initializer_list<const char*> states) const;
