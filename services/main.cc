@@ -91,6 +91,11 @@ ABSL_FLAG(
     "are refused (0: no limit, for a proxy that is every client's address)");
 ABSL_FLAG(double, failed_auth_rate, 5, "failed authentications per second after the burst");
 ABSL_FLAG(
+    double, web_sign_in_burst, 30,
+    "sign-in link requests and sign-ins a client address may make at once on the web listener "
+    "(0: no limit, for a proxy that is every client's address)");
+ABSL_FLAG(double, web_sign_in_rate, 1.0 / 6, "web sign-ins per second after the burst");
+ABSL_FLAG(
     absl::Duration, default_deadline, absl::Seconds(30),
     "how long a call that brings no deadline may run");
 ABSL_FLAG(
@@ -152,6 +157,9 @@ int main(int argc, char** argv) {
   options.access.rate_limit = {
       .per_second = absl::GetFlag(FLAGS_rate_limit), .burst = absl::GetFlag(FLAGS_rate_burst)};
   options.access.default_deadline = absl::GetFlag(FLAGS_default_deadline);
+  options.web_sign_in_limit = {
+      .per_second = absl::GetFlag(FLAGS_web_sign_in_rate),
+      .burst = absl::GetFlag(FLAGS_web_sign_in_burst)};
   options.access.failed_authentications = {
       .per_second = absl::GetFlag(FLAGS_failed_auth_rate),
       .burst = absl::GetFlag(FLAGS_failed_auth_burst)};

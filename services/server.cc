@@ -180,7 +180,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
             *server->sign_in_store_, *server->key_store_, *server->outbox_store_,
             *server->calendar_feed_store_},
         server->server_->InProcessChannel(grpc::ChannelArguments()),
-        options.clock != nullptr ? *options.clock : domain::SystemClock());
+        options.clock != nullptr ? *options.clock : domain::SystemClock(),
+        options.web_sign_in_limit);
     auto web = web::WebServer::Start(options.web_listen, *server->pages_);
     if (!web.ok()) return web.status();
     server->web_server_ = *std::move(web);

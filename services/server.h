@@ -68,6 +68,9 @@ struct ServerOptions {
   // Where the web listener for people is served ("0.0.0.0:8080": calendar
   // feeds); empty: not served.
   std::string web_listen;
+  // Link requests and link sign-ins on it per client address (burst 0: no
+  // limit, for a proxy that is every client's address).
+  domain::RateLimit web_sign_in_limit = web::Pages::kSignInLimit;
   // API keys: a file holding the pepper of their hashes (32 bytes, hex or
   // raw); empty: one made on first start and kept in the database.
   std::string key_pepper_file;

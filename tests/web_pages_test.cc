@@ -44,16 +44,18 @@ class WebPagesTest : public ::testing::TestWithParam<Backend> {
   const int smtp_port_ = testing_support::FreePort();
   const int web_port_ = testing_support::FreePort();
   const std::string base_ = absl::StrCat("http://127.0.0.1:", web_port_, "/");
-  testing_support::TestServer server_{GetParam(), [this](ServerOptions& options) {
-                                        options.clock = &clock_;
-                                        options.smtp.url =
-                                            absl::StrCat("smtp://127.0.0.1:", smtp_port_);
-                                        options.smtp.from = "kokemus@example.fi";
-                                        options.smtp.timeout = absl::Seconds(5);
-                                        options.outbox.poll = absl::Milliseconds(100);
-                                        options.outbox.web_base_url = base_;
-                                        options.web_listen = absl::StrCat("127.0.0.1:", web_port_);
-                                      }};
+  testing_support::TestServer server_{
+      GetParam(), [this](ServerOptions& options) {
+        options.clock = &clock_;
+        options.smtp.url = absl::StrCat("smtp://127.0.0.1:", smtp_port_);
+        options.smtp.from = "kokemus@example.fi";
+        options.smtp.timeout = absl::Seconds(5);
+        options.outbox.poll = absl::Milliseconds(100);
+        options.outbox.web_base_url = base_;
+        options.web_listen = absl::StrCat("127.0.0.1:", web_port_);
+        // Six sign-in posts per address, then hardly any.
+        options.web_sign_in_limit = {.per_second = 0.001, .burst = 6};
+      }};
 
   void SetUp() override {
     auto& registry = server_.registry();
@@ -319,8 +321,16 @@ TEST_P(WebPagesTest, EveryPageInEveryLanguagePassesAxeAndALinkIsAskedForByAddres
   steps.push_back({{"fill", "Sähköpostiosoite"}, {"value", "KAISA@example.fi "}});
   steps.push_back({{"click", "Lähetä linkki"}});
   steps.push_back({{"check", true}});
+  // From one address: four more asks pass (six in all), then asking and
+  // signing in with any link are refused for a while.
+  for (int i = 0; i < 5; ++i) {
+    steps.push_back(
+        {{"post", base_ + "signin"},
+         {"form", {{"email", absl::StrCat("nobody", i, "@example.fi")}}}});
+  }
+  steps.push_back({{"post", base_ + "s/nope_nope"}, {"form", nlohmann::json::object()}});
   nlohmann::json seen = Browse(steps);
-  ASSERT_EQ(seen["pages"].size(), 11u) << seen.dump();
+  ASSERT_EQ(seen["pages"].size(), 17u) << seen.dump();
   const nlohmann::json& pages = seen["pages"];
   const char* signin_titles[] = {"Kirjaudu sisään", "Logga in", "Sign in"};
   for (int l = 0; l < 3; ++l) {
@@ -333,8 +343,14 @@ TEST_P(WebPagesTest, EveryPageInEveryLanguagePassesAxeAndALinkIsAskedForByAddres
   EXPECT_EQ(pages[9]["status"], 400);
   EXPECT_THAT(pages[9]["text"].get<std::string>(), HasSubstr("Anna sähköpostiosoite"));
   EXPECT_EQ(pages[10]["h1"], "Tarkista sähköpostisi");
+  for (int i = 11; i < 15; ++i) EXPECT_EQ(pages[i]["status"], 200) << i;
+  EXPECT_EQ(pages[15]["status"], 429);
+  EXPECT_THAT(pages[15]["text"].get<std::string>(), HasSubstr("Odota hetki"));
+  EXPECT_EQ(pages[16]["status"], 429);
   for (const auto& page : pages) {
-    EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];
+    if (page.contains("violations")) {
+      EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];
+    }
   }
   nlohmann::json mail = sink.Messages(1);
   ASSERT_EQ(mail.size(), 1u);

@@ -182,6 +182,14 @@ constexpr Text kTexts[] = {
     {"limit_with_task", "tämän tehtävän kanssa", "med det här uppdraget", "with this task"},
     {"limit_over", "Tämä ylittäisi rajasi.", "Det här skulle överskrida din gräns.",
      "This would go over your limit."},
+    {"slow_down_title", "Liian monta yritystä", "För många försök", "Too many tries"},
+    {"slow_down_text",
+     "Tästä osoitteesta on pyydetty linkkejä tai kirjauduttu hyvin monta kertaa. Odota hetki ja "
+     "yritä uudelleen.",
+     "Det har begärts länkar eller loggats in väldigt många gånger från den här adressen. Vänta "
+     "en stund och försök igen.",
+     "Links have been asked for or used very many times from this address. Wait a moment and "
+     "try again."},
     {"tasks_menu", "Tehtäväni", "Mina uppdrag", "My tasks"},
     {"tasks_title", "Tehtäväni", "Mina uppdrag", "My tasks"},
     {"see_tasks", "Katso tulevat ja tehdyt tehtäväsi", "Se dina kommande och utförda uppdrag",

@@ -115,12 +115,14 @@ std::string AssignmentStateText(v1::Assignment::State state, const std::string& 
 
 Pages::Pages(
     std::string base_url, PageStores stores, std::shared_ptr<grpc::Channel> api,
-    const domain::Clock& clock)
+    const domain::Clock& clock, domain::RateLimit sign_in_limit)
     : base_url_(std::move(base_url)),
       secure_cookies_(domain::CookiesMustBeSecure(base_url_)),
       stores_(stores),
       api_(std::move(api)),
-      clock_(clock) {}
+      clock_(clock),
+      sign_in_limit_burst_(sign_in_limit.burst),
+      sign_in_limiter_(sign_in_limit) {}
 
 Response Pages::Handle(const Request& r) const {
   const bool get = r.method == "GET" || r.method == "HEAD";
@@ -169,6 +171,14 @@ Response Pages::Handle(const Request& r) const {
   if (r.path == "/") {
     if (!v.signed_in) return finish(Redirect("/signin"));
     return finish(Redirect(v.who.role == domain::AccessRole::kExpert ? "/offers" : "/orders"));
+  }
+  // Asking for links and signing in with them: limited per client address.
+  const bool signing_in = post && (r.path == "/signin" || absl::StartsWith(r.path, "/s/"));
+  if (signing_in && sign_in_limit_burst_ > 0 &&
+      !sign_in_limiter_.Allow(r.client_address, clock_.Now())) {
+    Response out = Message(v, 429, "slow_down_title", {PageText("slow_down_text", v.language)});
+    out.headers.push_back({"Retry-After", "60"});
+    return finish(out);
   }
   if (r.path == "/signin") return finish(SignInPage(v, r));
   if (r.path == "/accessibility" && get) return finish(Accessibility(v));

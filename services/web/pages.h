@@ -22,6 +22,7 @@
 #include "kokemus/v1/order.pb.h"
 #include "kokemus/v1/registry_service.pb.h"
 #include "services/domain/clock.h"
+#include "services/domain/rate_limit.h"
 #include "services/storage/calendar_feed_store.h"
 #include "services/storage/key_store.h"
 #include "services/storage/outbox_store.h"
@@ -41,6 +42,7 @@ struct Request {
   std::map<std::string, std::string> form;   // a POST's fields; a repeated one "a,b"
   std::string cookie;                        // the Cookie header
   std::string accept_language;
+  std::string client_address;  // "127.0.0.1": whom the per-address limits count
 };
 
 struct Response {
@@ -62,9 +64,14 @@ class Pages final {
  public:
   // `base_url`: where the pages are reached ("https://kokemus.example.fi/");
   // cookies are Secure unless it is plaintext on this machine.
+  // `sign_in_limit`: link requests and link sign-ins per client address
+  // (beside the limit of links to one e-mail address); burst 0: none.
   Pages(
       std::string base_url, PageStores stores, std::shared_ptr<grpc::Channel> api,
-      const domain::Clock& clock);
+      const domain::Clock& clock, domain::RateLimit sign_in_limit = kSignInLimit);
+  // 30 at once, then one every 6 seconds: a school's shared address signs
+  // in its staff, a script guessing addresses or links is slowed down.
+  static constexpr domain::RateLimit kSignInLimit = {.per_second = 1.0 / 6, .burst = 30};
   Response Handle(const Request& request) const;
 
  private:
@@ -148,6 +155,8 @@ class Pages final {
   PageStores stores_;
   std::shared_ptr<grpc::Channel> api_;
   const domain::Clock& clock_;
+  const double sign_in_limit_burst_;             // 0: no limit
+  mutable domain::RateLimiter sign_in_limiter_;  // thread-safe
 };
 
 }  // namespace kokemus::web

@@ -98,6 +98,20 @@ MHD_Result Serve(
   MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &CollectQuery, &request);
   request.cookie = Header(connection, "Cookie");
   request.accept_language = Header(connection, "Accept-Language");
+  // The peer's address (a proxy's, behind one), for the per-address limits.
+  const MHD_ConnectionInfo* info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (info != nullptr && info->client_addr != nullptr) {
+    char text[INET6_ADDRSTRLEN] = {};
+    const sockaddr* addr = info->client_addr;
+    if (addr->sa_family == AF_INET) {
+      inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(addr)->sin_addr, text, sizeof text);
+    } else if (addr->sa_family == AF_INET6) {
+      inet_ntop(
+          AF_INET6, &reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr, text, sizeof text);
+    }
+    request.client_address = text;
+  }
   return Respond(connection, self->pages().Handle(request), request.method == "HEAD");
 }
 
