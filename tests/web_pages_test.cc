@@ -437,8 +437,19 @@ TEST_P(WebPagesTest, AnOrderersContactPlacesAnOrderAndCancelsAnother) {
       {{"check", true}},
       {{"goto", base_ + "orders?lang=sv"}},
       {{"check", true}},
+      // Every page of the orderer's in Swedish and English too (axe below).
+      {{"goto", base_ + "orders/new"}},
+      {{"check", true}},
+      {{"goto", base_ + "orders/lyseo-dec"}},
+      {{"check", true}},
+      {{"goto", base_ + "orders/new?lang=en"}},
+      {{"check", true}},
+      {{"goto", base_ + "orders/lyseo-dec"}},
+      {{"check", true}},
+      {{"goto", base_ + "orders"}},
+      {{"check", true}},
   });
-  ASSERT_EQ(seen["pages"].size(), 11u) << seen.dump();
+  ASSERT_EQ(seen["pages"].size(), 16u) << seen.dump();
   const nlohmann::json& pages = seen["pages"];
   // Its own orders, not another organization's.
   EXPECT_EQ(pages[0]["url"], base_ + "orders");
@@ -507,6 +518,10 @@ TEST_P(WebPagesTest, AnOrderersContactPlacesAnOrderAndCancelsAnother) {
   // An expert's page is none of its business.
   EXPECT_EQ(pages[9]["status"], 404);
   EXPECT_EQ(pages[10]["h1"], "Vår organisations beställningar");
+  EXPECT_EQ(pages[11]["lang"], "sv");
+  EXPECT_EQ(pages[12]["lang"], "sv");
+  EXPECT_EQ(pages[13]["lang"], "en");
+  EXPECT_EQ(pages[15]["lang"], "en");
   for (const auto& page : pages) {
     if (page.contains("violations")) {
       EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];
@@ -840,8 +855,25 @@ TEST_P(WebPagesTest, AnExpertSetsHerTimesAndMessagesMakesACalendarLinkAndSeesWho
       {{"check", true}},
       {{"goto", base_ + "me/data?lang=en"}},
       {{"check", true}},
+      // Every page of the expert's in Swedish and English too (axe below).
+      {{"goto", base_ + "offers"}},
+      {{"check", true}},
+      {{"goto", base_ + "tasks"}},
+      {{"check", true}},
+      {{"goto", base_ + "contracts"}},
+      {{"check", true}},
+      {{"goto", base_ + "me"}},
+      {{"check", true}},
+      {{"goto", base_ + "offers?lang=sv"}},
+      {{"check", true}},
+      {{"goto", base_ + "tasks"}},
+      {{"check", true}},
+      {{"goto", base_ + "contracts"}},
+      {{"check", true}},
+      {{"goto", base_ + "me/data"}},
+      {{"check", true}},
   });
-  ASSERT_EQ(seen["pages"].size(), 11u) << seen.dump();
+  ASSERT_EQ(seen["pages"].size(), 19u) << seen.dump();
   const nlohmann::json& pages = seen["pages"];
   EXPECT_EQ(pages[0]["url"], base_ + "me");
   EXPECT_EQ(pages[0]["h1"], "Omat tietoni");
@@ -871,6 +903,7 @@ TEST_P(WebPagesTest, AnExpertSetsHerTimesAndMessagesMakesACalendarLinkAndSeesWho
   EXPECT_EQ(pages[8]["status"], 409);
   EXPECT_EQ(pages[9]["h1"], "Mina uppgifter");
   EXPECT_EQ(pages[10]["h1"], "My data");
+  for (int i = 11; i < 19; ++i) EXPECT_EQ(pages[i]["lang"], i < 15 ? "en" : "sv") << i;
   for (const auto& page : pages) {
     if (page.contains("violations")) {
       EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];

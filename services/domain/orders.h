@@ -83,7 +83,7 @@ struct Assignment {
   CancelledBy cancelled_by = CancelledBy::kUnspecified;
   CancelReason cancel_reason = CancelReason::kUnspecified;  // an expert's cancellation
   absl::Time cancel_time = absl::UnixEpoch();
-  std::string contract_id;  // the current contract, if one was generated
+  std::string contract_id;                     // the current contract, if one was generated
   std::vector<FeedbackSource> feedback_given;  // whose feedback it has (read only)
   Meta meta;
 

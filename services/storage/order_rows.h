@@ -76,7 +76,7 @@ inline constexpr char kSelectOrder[] =
   "f.source = '" source "')"
 #define KOKEMUS_ASSIGNMENT_EXTRAS \
   KOKEMUS_CONTRACT_OF_ASSIGNMENT  \
-      ", " KOKEMUS_FEEDBACK_OF_SOURCE("ORDERER") ", " KOKEMUS_FEEDBACK_OF_SOURCE("EXPERT")
+  ", " KOKEMUS_FEEDBACK_OF_SOURCE("ORDERER") ", " KOKEMUS_FEEDBACK_OF_SOURCE("EXPERT")
 inline constexpr char kAssignmentColumns[] =
     "exchange_id, order_id, id, expert_id, state, offer_deadline, start_time, "
     "end_time, block_end, actual_duration_minutes, fee_cents, travel_cents, "
