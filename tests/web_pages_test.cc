@@ -181,6 +181,15 @@ class WebPagesTest : public ::testing::TestWithParam<Backend> {
     return resp.contract();
   }
 
+  // axe found nothing on any page that was checked.
+  static void ExpectAccessible(const nlohmann::json& pages) {
+    for (const auto& page : pages) {
+      if (page.contains("violations")) {
+        EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];
+      }
+    }
+  }
+
   std::unique_ptr<v1::OrderService::Stub> orders_;
 };
 
@@ -347,11 +356,7 @@ TEST_P(WebPagesTest, EveryPageInEveryLanguagePassesAxeAndALinkIsAskedForByAddres
   EXPECT_EQ(pages[15]["status"], 429);
   EXPECT_THAT(pages[15]["text"].get<std::string>(), HasSubstr("Odota hetki"));
   EXPECT_EQ(pages[16]["status"], 429);
-  for (const auto& page : pages) {
-    if (page.contains("violations")) {
-      EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];
-    }
-  }
+  ExpectAccessible(pages);
   nlohmann::json mail = sink.Messages(1);
   ASSERT_EQ(mail.size(), 1u);
   EXPECT_EQ(mail[0]["to"], "kaisa@example.fi");
@@ -522,11 +527,7 @@ TEST_P(WebPagesTest, AnOrderersContactPlacesAnOrderAndCancelsAnother) {
   EXPECT_EQ(pages[12]["lang"], "sv");
   EXPECT_EQ(pages[13]["lang"], "en");
   EXPECT_EQ(pages[15]["lang"], "en");
-  for (const auto& page : pages) {
-    if (page.contains("violations")) {
-      EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];
-    }
-  }
+  ExpectAccessible(pages);
 }
 
 TEST_P(WebPagesTest, AnExpertReadsAndAcceptsHerContractWithHerFullName) {
@@ -640,11 +641,7 @@ TEST_P(WebPagesTest, AnExpertReadsAndAcceptsHerContractWithHerFullName) {
     EXPECT_EQ(resp.assignment().cancelled_by(), v1::CANCELLED_BY_EXPERT);
     EXPECT_EQ(resp.assignment().cancel_reason(), v1::CANCEL_REASON_ILLNESS);
   }
-  for (const auto& page : pages) {
-    if (page.contains("violations")) {
-      EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];
-    }
-  }
+  ExpectAccessible(pages);
 }
 
 TEST_P(WebPagesTest, AfterTheTaskTheExpertReflectsAndTheOrdererRatesTheVisit) {
@@ -767,11 +764,7 @@ TEST_P(WebPagesTest, AfterTheTaskTheExpertReflectsAndTheOrdererRatesTheVisit) {
   EXPECT_THAT(pages[10]["text"].get<std::string>(), ::testing::Not(HasSubstr("Anna palaute")));
   // His task is the school's too: its contact may rate it (in English here).
   EXPECT_EQ(pages[11]["h1"], "Feedback on the task");
-  for (const auto& page : pages) {
-    if (page.contains("violations")) {
-      EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];
-    }
-  }
+  ExpectAccessible(pages);
   // What was stored, as the coordinator sees it: her reflection and its rating.
   grpc::ClientContext ctx;
   v1::ExportExpertDataRequest req;
@@ -904,11 +897,7 @@ TEST_P(WebPagesTest, AnExpertSetsHerTimesAndMessagesMakesACalendarLinkAndSeesWho
   EXPECT_EQ(pages[9]["h1"], "Mina uppgifter");
   EXPECT_EQ(pages[10]["h1"], "My data");
   for (int i = 11; i < 19; ++i) EXPECT_EQ(pages[i]["lang"], i < 15 ? "en" : "sv") << i;
-  for (const auto& page : pages) {
-    if (page.contains("violations")) {
-      EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];
-    }
-  }
+  ExpectAccessible(pages);
   grpc::ClientContext ctx;
   v1::GetExpertRequest req;
   req.set_name("exchanges/ph/experts/kaisa");
