@@ -84,7 +84,8 @@ absl::StatusOr<std::vector<v1::Assignment>> Pages::MyAssignments(
 }
 
 absl::StatusOr<std::vector<std::pair<v1::Assignment, v1::Order>>> Pages::ExpertAssignments(
-    const Visit& v, std::initializer_list<const char*> states) const {
+    const Visit& v, std::initializer_list<const char*> states,
+    const std::function<bool(const v1::Assignment&)>& shown) const {
   auto orders = v1::OrderService::NewStub(api_);
   std::vector<std::pair<v1::Assignment, v1::Order>> out;
   std::map<std::string, v1::Order> read;  // one GetOrder per order
@@ -92,6 +93,7 @@ absl::StatusOr<std::vector<std::pair<v1::Assignment, v1::Order>>> Pages::ExpertA
     auto list = MyAssignments(v, state);
     if (!list.ok()) return list.status();
     for (v1::Assignment& a : *list) {
+      if (shown && !shown(a)) continue;
       const std::string order = OrderOf(a.name());
       auto it = read.find(order);
       if (it == read.end()) {
@@ -166,9 +168,15 @@ Response Pages::TasksPage(const Visit& v, const std::string& flash) const {
   }
   const std::string& lang = v.language;
   const absl::Time now = clock_.Now();
-  auto held = ExpertAssignments(v, {"ACCEPTED", "CONFIRMED", "COMPLETED"});
+  // Coming tasks, and those done in the last year: only their orders are read.
+  auto held =
+      ExpertAssignments(v, {"ACCEPTED", "CONFIRMED", "COMPLETED"}, [&](const v1::Assignment& a) {
+        return a.state() == v1::Assignment::STATE_COMPLETED
+                   ? FromProto(a.start_time()) >= now - absl::Hours(24 * 365)
+                   : FromProto(a.end_time()) >= now;
+      });
   if (!held.ok()) return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
-  // Coming tasks soonest first, done ones latest first (the last year's).
+  // Coming tasks soonest first, done ones latest first.
   std::sort(held->begin(), held->end(), [](const auto& x, const auto& y) {
     return FromProto(x.first.start_time()) < FromProto(y.first.start_time());
   });
@@ -182,7 +190,7 @@ Response Pages::TasksPage(const Visit& v, const std::string& flash) const {
   auto registry = v1::RegistryService::NewStub(api_);
   std::map<std::string, v1::Organization> organizations;
   for (const auto& [a, o] : *held) {
-    if (a.state() != v1::Assignment::STATE_COMPLETED && FromProto(a.end_time()) >= now) {
+    if (a.state() != v1::Assignment::STATE_COMPLETED) {
       Data item = item_of(a, o);
       SetOrderer(*registry, v.session_key, o, organizations, item);
       coming.push_back(item);
@@ -190,10 +198,7 @@ Response Pages::TasksPage(const Visit& v, const std::string& flash) const {
   }
   for (auto it = held->rbegin(); it != held->rend(); ++it) {
     const auto& [a, o] = *it;
-    if (a.state() != v1::Assignment::STATE_COMPLETED ||
-        FromProto(a.start_time()) < now - absl::Hours(24 * 365)) {
-      continue;
-    }
+    if (a.state() != v1::Assignment::STATE_COMPLETED) continue;
     Data item = item_of(a, o);
     item.set("feedback_given", FeedbackGiven(a, v1::Feedback::SOURCE_EXPERT));
     done.push_back(item);

@@ -10,6 +10,7 @@
 #ifndef KOKEMUS_SERVICES_WEB_PAGES_H_
 #define KOKEMUS_SERVICES_WEB_PAGES_H_
 
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -86,9 +87,11 @@ class Pages final {
   // The signed-in expert's assignments in `state` ("CONFIRMED").
   absl::StatusOr<std::vector<v1::Assignment>> MyAssignments(
       const Visit& v, const char* state) const;
-  // The signed-in expert's assignments in `states`, each with its order.
+  // The signed-in expert's assignments in `states` that are `shown` (all
+  // when it is empty), each with its order (read only for those).
   absl::StatusOr<std::vector<std::pair<v1::Assignment, v1::Order>>> ExpertAssignments(
-      const Visit& v, std::initializer_list<const char*> states) const;
+      const Visit& v, std::initializer_list<const char*> states,
+      const std::function<bool(const v1::Assignment&)>& shown = {}) const;
   // Feedback on a completed task: the expert's reflection or the orderer's
   // rating, by the signed-in person's role; `errors` by form field.
   Response FeedbackPage(
