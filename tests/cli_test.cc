@@ -283,6 +283,14 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
       bad_weight.err,
       "kokemusctl: invalid argument: matching_settings.weights.travel: must be from 0 to 10\n");
 
+  // A first offer she declines, saying why.
+  ok({"assignment", "offer", "o1", "--exchange", "ph", "--id", "a0", "--expert", "kaisa",
+      "--offer-deadline", deadline});
+  auto declined =
+      ok({"assignment", "decline", "o1/a0", "--exchange", "ph", "--reason", "distance"});
+  EXPECT_EQ(declined["assignment"]["state"], "STATE_DECLINED");
+  EXPECT_EQ(declined["assignment"]["declineReason"], "DECLINE_REASON_DISTANCE");
+
   auto offer =
       ok({"assignment", "offer", "o1", "--exchange", "ph", "--id", "a1", "--expert", "kaisa",
           "--offer-deadline", deadline});
@@ -307,6 +315,14 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   EXPECT_EQ(messages["messages"][0]["state"], "STATE_PENDING");
   EXPECT_TRUE(messages["messages"][0]["hasCalendarEntry"]);
   EXPECT_EQ(messages["messages"][1]["kind"], "KIND_OFFER_MADE");
+  // Its own flags and --filter together narrow the list (before, the
+  // session's --filter replaced the command's terms, and --about did nothing).
+  auto offers_to_her =
+      ok({"notify", "list", "--exchange", "ph", "--about", "o1/a0", "--filter", "kind=OFFER_MADE"});
+  ASSERT_EQ(offers_to_her["messages"].size(), 1u) << offers_to_her.dump();
+  EXPECT_EQ(offers_to_her["messages"][0]["resource"], "exchanges/ph/orders/o1/assignments/a0");
+  EXPECT_FALSE(ok({"notify", "list", "--exchange", "ph", "--about", "o1/a0", "--state", "sent"})
+                   .contains("messages"));
   const std::string message_id =
       messages["messages"][1]["name"].get<std::string>().substr(strlen("exchanges/ph/messages/"));
   auto shown = ok({"notify", "show", message_id, "--exchange", "ph"});
@@ -422,6 +438,8 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
       list.out,
       "NAME                                   EXPERT                      STATE      "
       "FEE_CENTS  TRAVEL_CENTS  TOTAL_CENTS\n"
+      "exchanges/ph/orders/o1/assignments/a0  exchanges/ph/experts/kaisa  DECLINED   "
+      "15000      0             15000\n"
       "exchanges/ph/orders/o1/assignments/a1  exchanges/ph/experts/kaisa  CANCELLED  "
       "0          0             0\n");
   auto order_cancelled =
@@ -448,10 +466,12 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   EXPECT_EQ(exported.exit_code, 0) << exported.err;
   std::vector<std::string> lines =
       absl::StrSplit(testing_support::ReadFile(csv_path), "\r\n", absl::SkipEmpty());
-  ASSERT_EQ(lines.size(), 2u);
+  ASSERT_EQ(lines.size(), 3u);
   EXPECT_THAT(lines[0], ::testing::StartsWith("assignment,start_time,"));
-  EXPECT_THAT(lines[1], ::testing::StartsWith("exchanges/ph/orders/o1/assignments/a1,"));
-  EXPECT_THAT(lines[1], HasSubstr(",90,CANCELLED,EXPERT,LECTURER,lyseo,"));
+  EXPECT_THAT(lines[1], ::testing::StartsWith("exchanges/ph/orders/o1/assignments/a0,"));
+  EXPECT_THAT(lines[1], HasSubstr(",90,DECLINED,,LECTURER,lyseo,"));
+  EXPECT_THAT(lines[2], ::testing::StartsWith("exchanges/ph/orders/o1/assignments/a1,"));
+  EXPECT_THAT(lines[2], HasSubstr(",90,CANCELLED,EXPERT,LECTURER,lyseo,"));
   const std::string pdf_report = testing_support::MakeTempDir() + "/annual.pdf";
   ProcessResult annual = Ctl(
       {"report", "annual", "--exchange", "ph", "--year", absl::StrCat(day.year()), "--language",

@@ -114,6 +114,16 @@ class DataSubjectTest : public ::testing::TestWithParam<testing_support::Backend
           "('ph', 'past', 'a1', 'kaisa-k', 'COMPLETED', :d, :s, :e, :b, 90, "
           "15000, 500, 10, 'UNSPECIFIED', 0, 3, :c, :u)",
           {s, s, s, s, s, s});
+      // An earlier offer of the same task she declined for her wellbeing.
+      Execute(
+          sql,
+          "INSERT INTO assignments (exchange_id, order_id, id, expert_id, state, "
+          "offer_deadline, start_time, end_time, block_end, "
+          "actual_duration_minutes, fee_cents, travel_cents, travel_km, "
+          "cancelled_by, decline_reason, cancel_time, revision, create_time, update_time) "
+          "VALUES ('ph', 'past', 'a0', 'kaisa-k', 'DECLINED', :d, :s, :e, :b, 0, "
+          "15000, 500, 10, 'UNSPECIFIED', 'WELLBEING', 0, 2, :c, :u)",
+          {s, s, s, s, s, s});
       Execute(
           sql,
           "INSERT INTO feedback (exchange_id, order_id, assignment_id, source, "
@@ -188,9 +198,13 @@ TEST_P(DataSubjectTest, ExportsEverythingHeldAboutTheExpert) {
   EXPECT_EQ(j["expert"]["name"], "exchanges/ph/experts/kaisa-k");
   EXPECT_EQ(j["expert"]["display_name"], "Kaisa Kokemus");
   EXPECT_EQ(j["expert"]["email"], "kaisa.kokemus@example.fi");
-  ASSERT_EQ(j["assignments"].size(), 2u);
-  EXPECT_EQ(j["assignments"][0]["name"], "exchanges/ph/orders/past/assignments/a1");
-  EXPECT_EQ(j["assignments"][0]["fee_cents"], 15000);
+  ASSERT_EQ(j["assignments"].size(), 3u);
+  EXPECT_EQ(j["assignments"][0]["name"], "exchanges/ph/orders/past/assignments/a0");
+  EXPECT_EQ(j["assignments"][0]["state"], "DECLINED");
+  EXPECT_EQ(j["assignments"][0]["decline_reason"], "WELLBEING");
+  EXPECT_EQ(j["assignments"][1]["name"], "exchanges/ph/orders/past/assignments/a1");
+  EXPECT_EQ(j["assignments"][1]["fee_cents"], 15000);
+  EXPECT_EQ(j["assignments"][1]["decline_reason"], "UNSPECIFIED");
   ASSERT_EQ(j["feedback"].size(), 2u);
   EXPECT_EQ(j["feedback"][0]["source"], "EXPERT");
   EXPECT_EQ(j["feedback"][0]["heaviness"], 4);
@@ -213,11 +227,15 @@ TEST_P(DataSubjectTest, ErasureLeavesNothingPersonalAndKeepsTheFees) {
   for (const char* needle : {"Kaisa", "kaisa.kokemus@example.fi", "+358401234567", "kaisa-k"}) {
     EXPECT_THAT(Containing(needle), ::testing::IsEmpty()) << needle;
   }
-  // Bookkeeping keeps both assignments with their fees, under the pseudonym.
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM assignments WHERE expert_id = '" + *pseudonym + "'"), 2);
+  // Bookkeeping keeps the assignments with their fees, under the pseudonym;
+  // why she declined one (her wellbeing) goes.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM assignments WHERE expert_id = '" + *pseudonym + "'"), 3);
   EXPECT_EQ(
-      Count("SELECT SUM(fee_cents) FROM assignments WHERE expert_id = '" + *pseudonym + "'"),
+      Count(
+          "SELECT SUM(fee_cents) FROM assignments WHERE state <> 'DECLINED' AND expert_id = '" +
+          *pseudonym + "'"),
       30000);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM assignments WHERE decline_reason <> 'UNSPECIFIED'"), 0);
   EXPECT_EQ(
       Count("SELECT COUNT(*) FROM experts WHERE id = '" + *pseudonym + "' AND state = 'INACTIVE'"),
       1);

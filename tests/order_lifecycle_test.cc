@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/domain/enum_names.h"
 #include "services/domain/fees.h"
 #include "services/domain/travel.h"
 #include "services/domain/validation.h"
@@ -310,7 +311,26 @@ TEST(Transition, AnOfferCantBeCancelledOnlyDeclined) {
   auto declined = w.Move("a", {AssignmentState::kDeclined});
   ASSERT_TRUE(declined.ok());
   EXPECT_EQ(declined->assignment.state, AssignmentState::kDeclined);
+  EXPECT_EQ(declined->assignment.decline_reason, DeclineReason::kUnspecified);
   EXPECT_FALSE(declined->order_state.has_value());
+}
+
+TEST(Transition, ADeclineKeepsItsReasonAndRefusesAnUnknownOne) {
+  World w;
+  w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kOffered)};
+  TransitionRequest far{AssignmentState::kDeclined};
+  far.decline_reason = DeclineReason::kDistance;
+  auto declined = w.Move("a", far);
+  ASSERT_TRUE(declined.ok());
+  EXPECT_EQ(declined->assignment.decline_reason, DeclineReason::kDistance);
+  EXPECT_EQ(declined->assignment.cancel_reason, CancelReason::kUnspecified);
+  TransitionRequest unknown{AssignmentState::kDeclined};
+  unknown.decline_reason = static_cast<DeclineReason>(6);
+  EXPECT_THAT(
+      Violations(w.Move("a", unknown).status()),
+      ElementsAre(Pair("reason", "is not a known reason")));
+  EXPECT_TRUE(CheckDeclineReason(DeclineReason::kWellbeing, "reason").ok());
+  EXPECT_EQ(EnumName(DeclineReason::kWellbeing), "WELLBEING");
 }
 
 TEST(Transition, RequestChecksNameTheirFields) {

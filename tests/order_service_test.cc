@@ -364,6 +364,45 @@ TEST_P(OrderServiceTest, AnExpertsReasonForCancellingIsHersAndTheCoordinatorsOnl
   EXPECT_EQ(listed.assignments(0).cancel_reason(), v1::CANCEL_REASON_UNSPECIFIED);
 }
 
+TEST_P(OrderServiceTest, AnExpertsReasonForDecliningReachesTheCoordinatorNotTheOrderer) {
+  ASSERT_TRUE(CreateOrder("o1", SampleOrder(week_)).ok());
+  v1::Assignment offered;
+  ASSERT_TRUE(
+      Offer("o1", "exchanges/ph/experts/kaisa", absl::Now() + absl::Hours(1), &offered).ok());
+  auto as = [&](domain::AccessRole role, const std::string& org, const std::string& expert) {
+    return v1::OrderService::NewStub(testing_support::KeyChannel(
+        server_.address(), server_.keys().Make(role, "ph", org, expert)));
+  };
+  auto kaisa = as(domain::AccessRole::kExpert, "", "kaisa");
+  auto lyseo = as(domain::AccessRole::kOrdererSystem, "lyseo", "");
+
+  v1::DeclineAssignmentRequest decline;
+  decline.set_name(offered.name());
+  decline.set_reason(static_cast<v1::DeclineReason>(9));
+  v1::DeclineAssignmentResponse declined;
+  grpc::ClientContext bad_ctx;
+  EXPECT_THAT(
+      Violations(kaisa->DeclineAssignment(&bad_ctx, decline, &declined)),
+      ElementsAre(Pair("reason", "is not a known reason")));
+  decline.set_reason(v1::DECLINE_REASON_WELLBEING);
+  grpc::ClientContext expert_ctx;
+  grpc::Status s = kaisa->DeclineAssignment(&expert_ctx, decline, &declined);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(declined.assignment().state(), v1::Assignment::STATE_DECLINED);
+  EXPECT_EQ(declined.assignment().decline_reason(), v1::DECLINE_REASON_WELLBEING);
+
+  v1::GetAssignmentRequest get;
+  get.set_name(offered.name());
+  v1::GetAssignmentResponse got;
+  grpc::ClientContext coordinator_ctx;
+  ASSERT_TRUE(orders_->GetAssignment(&coordinator_ctx, get, &got).ok());
+  EXPECT_EQ(got.assignment().decline_reason(), v1::DECLINE_REASON_WELLBEING);
+  grpc::ClientContext orderer_ctx;
+  ASSERT_TRUE(lyseo->GetAssignment(&orderer_ctx, get, &got).ok());
+  EXPECT_EQ(got.assignment().state(), v1::Assignment::STATE_DECLINED);
+  EXPECT_EQ(got.assignment().decline_reason(), v1::DECLINE_REASON_UNSPECIFIED);
+}
+
 TEST_P(OrderServiceTest, CancelNeedsAPartyAndAnUnknownOrderIsNotFound) {
   ASSERT_TRUE(CreateOrder("o1", SampleOrder(week_)).ok());
   grpc::ClientContext ctx;

@@ -537,6 +537,7 @@ TEST_P(WebPagesTest, AnExpertReadsAndAcceptsHerContractWithHerFullName) {
   testing_support::SmtpSink sink(smtp_port_);
   OrderAndOffer("lyseo-dec");
   OrderAndOffer("lyseo-pekka", "pekka");
+  OrderAndOffer("lyseo-no");  // an offer she will decline
   for (const auto& [order, expert] :
        {std::pair<std::string, std::string>{"lyseo-dec", "kaisa"}, {"lyseo-pekka", "pekka"}}) {
     Move(order, expert, "accept");
@@ -552,12 +553,26 @@ TEST_P(WebPagesTest, AnExpertReadsAndAcceptsHerContractWithHerFullName) {
   const std::string link = LinkIn(ready["body"]);
   ASSERT_FALSE(link.empty());
   const std::string suffix = GetParam() == Backend::kSqlite ? "sqlite" : "pg";
+  const std::string cancel_hers =
+      base_ + "tasks/cancel?assignment=exchanges/ph/orders/lyseo-dec/assignments/kaisa";
+  const std::string decline_it =
+      base_ + "offers/decline?assignment=exchanges/ph/orders/lyseo-no/assignments/kaisa";
   nlohmann::json seen = Browse({
       {{"goto", link}},
       {{"click", "Kirjaudu sisään"}},
       {{"click", "Sopimukset"}, {"role", "link"}},
       {{"check", true}},
       {{"shot", "contracts-phone-" + suffix}},
+      // The pages with her contract and her task, in Swedish and English too.
+      {{"goto", base_ + "contracts?lang=sv"}},
+      {{"check", true}},
+      {{"goto", base_ + "contracts?lang=en"}},
+      {{"check", true}},
+      {{"goto", cancel_hers + "&lang=sv"}},
+      {{"check", true}},
+      {{"goto", cancel_hers + "&lang=en"}},
+      {{"check", true}},
+      {{"goto", base_ + "contracts?lang=fi"}},
       {{"width", 1280}},
       {{"shot", "contracts-desktop-" + suffix}},
       {{"width", 390}},
@@ -585,12 +600,35 @@ TEST_P(WebPagesTest, AnExpertReadsAndAcceptsHerContractWithHerFullName) {
       {{"goto",
         base_ + "tasks/cancel?assignment=exchanges/ph/orders/lyseo-pekka/assignments/pekka"}},
       {{"check", true}},
-      {{"goto", base_ + "tasks/cancel?assignment=exchanges/ph/orders/lyseo-dec/assignments/kaisa"}},
+      {{"goto", cancel_hers}},
       {{"tick", "Sairastuin"}},
       {{"click", "Kyllä, peru tehtävä"}},
       {{"check", true}},
+      // The other offer does not suit her: declined, with a reason.
+      {{"post", base_ + "offers/decline"},
+       {"form",
+        {{"assignment", "exchanges/ph/orders/lyseo-no/assignments/kaisa"}, {"reason", "SICK"}}},
+       {"csrf", true}},
+      {{"goto", decline_it + "&lang=sv"}},
+      {{"check", true}},
+      {{"goto", decline_it + "&lang=en"}},
+      {{"check", true}},
+      {{"goto", base_ + "offers?lang=fi"}},
+      {{"click", "En voi ottaa"}, {"role", "link"}},
+      {{"check", true}},
+      {{"shot", "decline-" + suffix}},
+      {{"tick", "Paikka on liian kaukana"}},
+      {{"click", "Kyllä, en voi ottaa tätä"}},
+      {{"check", true}},
+      {{"post", base_ + "offers/decline"},
+       {"form", {{"assignment", "exchanges/ph/orders/lyseo-no/assignments/kaisa"}}},
+       {"csrf", true}},
+      {{"post", base_ + "offers/decline"},
+       {"form",
+        {{"assignment", "exchanges/ph/orders/lyseo-pekka/assignments/pekka"}, {"reason", "TIME"}}},
+       {"csrf", true}},
   });
-  ASSERT_EQ(seen["pages"].size(), 10u) << seen.dump();
+  ASSERT_EQ(seen["pages"].size(), 21u) << seen.dump();
   const nlohmann::json& pages = seen["pages"];
   EXPECT_EQ(pages[0]["url"], base_ + "contracts");
   EXPECT_EQ(pages[0]["h1"], "Sopimukseni");
@@ -600,37 +638,37 @@ TEST_P(WebPagesTest, AnExpertReadsAndAcceptsHerContractWithHerFullName) {
   EXPECT_THAT(list, HasSubstr("Lue sopimus (PDF)"));
   EXPECT_THAT(list, ::testing::Not(HasSubstr("pekka")));
   // Her PDF; his is as missing as a made-up one.
-  EXPECT_EQ(pages[1]["status"], 200);
-  EXPECT_EQ(pages[1]["type"], "application/pdf");
-  EXPECT_EQ(pages[1]["head"], "%PDF-");
-  EXPECT_EQ(pages[2]["status"], 404);
-  EXPECT_EQ(pages[2]["type"], "text/html; charset=utf-8");
+  EXPECT_EQ(pages[5]["status"], 200);
+  EXPECT_EQ(pages[5]["type"], "application/pdf");
+  EXPECT_EQ(pages[5]["head"], "%PDF-");
+  EXPECT_EQ(pages[6]["status"], 404);
+  EXPECT_EQ(pages[6]["type"], "text/html; charset=utf-8");
   // His contract, even with her valid token: not found, not accepted.
-  EXPECT_EQ(pages[3]["status"], 404);
+  EXPECT_EQ(pages[7]["status"], 404);
   EXPECT_FALSE(GetContract(his.name()).has_accepted_time());
   // No name: refused at the field, nothing stored.
-  EXPECT_EQ(pages[4]["status"], 400);
-  EXPECT_THAT(pages[4]["text"].get<std::string>(), HasSubstr("Kirjoita koko nimesi"));
+  EXPECT_EQ(pages[8]["status"], 400);
+  EXPECT_THAT(pages[8]["text"].get<std::string>(), HasSubstr("Kirjoita koko nimesi"));
   // Accepted by her, through the pages, under the name she typed.
-  EXPECT_EQ(pages[5]["url"], base_ + "contracts?done=contract_accepted");
-  EXPECT_EQ(pages[5]["flash"], "Kiitos! Hyväksyit sopimuksen.");
-  EXPECT_THAT(pages[5]["text"].get<std::string>(), HasSubstr("Hyväksyjän nimi\nKaisa Kokemus"));
+  EXPECT_EQ(pages[9]["url"], base_ + "contracts?done=contract_accepted");
+  EXPECT_EQ(pages[9]["flash"], "Kiitos! Hyväksyit sopimuksen.");
+  EXPECT_THAT(pages[9]["text"].get<std::string>(), HasSubstr("Hyväksyjän nimi\nKaisa Kokemus"));
   const v1::Contract accepted = GetContract(hers.name());
   EXPECT_EQ(accepted.accepted_name(), "Kaisa Kokemus");
   EXPECT_EQ(accepted.accepted_by(), "exchanges/ph/experts/kaisa");
   EXPECT_EQ(accepted.accepted_via(), v1::ACCEPTANCE_CHANNEL_SELF_SERVICE_PAGE);
   // Accepting again changes nothing.
-  EXPECT_EQ(pages[6]["status"], 409);
+  EXPECT_EQ(pages[10]["status"], 409);
   EXPECT_EQ(GetContract(hers.name()).accepted_time().seconds(), accepted.accepted_time().seconds());
   // The cancel page says illness carries no blame; his task is not hers to cancel.
-  EXPECT_EQ(pages[7]["h1"], "Tehtävän peruminen");
+  EXPECT_EQ(pages[11]["h1"], "Tehtävän peruminen");
   EXPECT_THAT(
-      pages[7]["text"].get<std::string>(),
+      pages[11]["text"].get<std::string>(),
       HasSubstr("Sairastuminen ei ole kenenkään vika: se ei vaikuta tuleviin tarjouksiisi."));
-  EXPECT_EQ(pages[8]["status"], 404);
+  EXPECT_EQ(pages[12]["status"], 404);
   EXPECT_EQ(StateOf("lyseo-pekka", "pekka"), v1::Assignment::STATE_CONFIRMED);
-  EXPECT_EQ(pages[9]["url"], base_ + "tasks?done=task_cancelled");
-  EXPECT_EQ(pages[9]["flash"], "Tehtävä on peruttu. Kiitos, että kerroit.");
+  EXPECT_EQ(pages[13]["url"], base_ + "tasks?done=task_cancelled");
+  EXPECT_EQ(pages[13]["flash"], "Tehtävä on peruttu. Kiitos, että kerroit.");
   {
     grpc::ClientContext ctx;
     v1::GetAssignmentRequest req;
@@ -641,6 +679,39 @@ TEST_P(WebPagesTest, AnExpertReadsAndAcceptsHerContractWithHerFullName) {
     EXPECT_EQ(resp.assignment().cancelled_by(), v1::CANCELLED_BY_EXPERT);
     EXPECT_EQ(resp.assignment().cancel_reason(), v1::CANCEL_REASON_ILLNESS);
   }
+  // The same pages in Swedish and English.
+  EXPECT_EQ(pages[1]["h1"], "Mina avtal");
+  EXPECT_EQ(pages[1]["lang"], "sv");
+  EXPECT_EQ(pages[2]["h1"], "My contracts");
+  EXPECT_EQ(pages[3]["h1"], "Avboka ett uppdrag");
+  EXPECT_EQ(pages[4]["h1"], "Cancelling a task");
+  EXPECT_EQ(pages[4]["lang"], "en");
+  // Declining: a reason that is none is refused on the page; nothing changes.
+  EXPECT_EQ(pages[14]["status"], 400);
+  EXPECT_THAT(pages[14]["text"].get<std::string>(), HasSubstr("Tarjouksesta kieltäytyminen"));
+  // The page in three languages, the reason kept for the exchange.
+  EXPECT_EQ(pages[15]["h1"], "Tacka nej till ett erbjudande");
+  EXPECT_EQ(pages[16]["h1"], "Declining an offer");
+  EXPECT_EQ(pages[17]["url"], decline_it);
+  EXPECT_EQ(pages[17]["h1"], "Tarjouksesta kieltäytyminen");
+  EXPECT_THAT(
+      pages[17]["text"].get<std::string>(),
+      HasSubstr("Kieltäytyminen ei vaikuta tuleviin tarjouksiisi."));
+  EXPECT_EQ(pages[18]["url"], base_ + "offers?done=declined");
+  EXPECT_EQ(pages[18]["flash"], "Kiitos vastauksesta. Tarjous on hylätty.");
+  {
+    grpc::ClientContext ctx;
+    v1::GetAssignmentRequest req;
+    req.set_name("exchanges/ph/orders/lyseo-no/assignments/kaisa");
+    v1::GetAssignmentResponse resp;
+    ASSERT_TRUE(orders_->GetAssignment(&ctx, req, &resp).ok());
+    EXPECT_EQ(resp.assignment().state(), v1::Assignment::STATE_DECLINED);
+    EXPECT_EQ(resp.assignment().decline_reason(), v1::DECLINE_REASON_DISTANCE);
+  }
+  // Declining again, or another's offer: refused, nothing changes.
+  EXPECT_EQ(pages[19]["status"], 409);
+  EXPECT_EQ(pages[20]["status"], 404);
+  EXPECT_EQ(StateOf("lyseo-pekka", "pekka"), v1::Assignment::STATE_CONFIRMED);
   ExpectAccessible(pages);
 }
 

@@ -9,7 +9,7 @@ namespace {
 
 using O = v1::OrderService::Stub;
 
-// accept, decline and confirm: the name and --etag.
+// accept and confirm: the name and --etag.
 template <typename Req, typename Resp>
 int Transition(Session& s, UnaryRpc<O, Req, Resp> rpc, const std::string& name) {
   s.RequireNoMoreFlags();
@@ -55,7 +55,13 @@ int AssignmentCommand(Session& s) {
     return s.Show(&O::GetAssignment, req);
   }
   if (s.verb() == "accept") return Transition(s, &O::AcceptAssignment, name);
-  if (s.verb() == "decline") return Transition(s, &O::DeclineAssignment, name);
+  if (s.verb() == "decline") {
+    v1::DeclineAssignmentRequest req;
+    req.set_name(name);
+    req.set_etag(s.command().etag);
+    SetFields(s.TakeFlags(), &req);  // --reason time|distance|task|wellbeing|other
+    return s.Show(&O::DeclineAssignment, req);
+  }
   if (s.verb() == "confirm") return Transition(s, &O::ConfirmAssignment, name);
   if (s.verb() == "complete") {
     v1::CompleteAssignmentRequest req;

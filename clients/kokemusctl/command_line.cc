@@ -22,6 +22,7 @@ const absl::string_view kUsage =
     "  order         create|get|list|update|cancel ID            --exchange EX\n"
     "  assignment    offer ORDER --expert E --offer-deadline T   --exchange EX\n"
     "                accept|decline|confirm|complete|cancel|get ORDER/ASSIGNMENT\n"
+    "                decline ... [--reason time|distance|task|wellbeing|other]\n"
     "                list [ORDER]\n"
     "  feedback      submit ORDER/ASSIGNMENT --source orderer|expert ...\n"
     "  fees          show|set [--role-rules R] [--travel-rates T] [--cancellation-rules C]\n"

@@ -28,7 +28,6 @@ int List(Session& s) {
   v1::ListMessagesRequest req;
   req.set_parent(s.Parent());
   std::vector<std::string> terms;
-  if (auto filter = s.TakeFlag("filter")) terms.push_back(*filter);
   if (auto state = s.TakeFlag("state")) {
     terms.push_back(absl::StrCat("state=", absl::AsciiStrToUpper(*state)));
   }

@@ -92,8 +92,12 @@ void Session::SetPageRequest(const std::string& token, pb::Message& req) const {
     r->SetInt32(&req, req.GetDescriptor()->FindFieldByName("page_size"), c_.page_size);
   }
   SetString(req, "page_token", token);
-  if (req.GetDescriptor()->FindFieldByName("filter") != nullptr) {
-    SetString(req, "filter", c_.filter);
+  if (const pb::FieldDescriptor* filter = req.GetDescriptor()->FindFieldByName("filter")) {
+    // --filter joins the terms the command's own flags made (--state, --about).
+    const std::string own = r->GetString(req, filter);
+    if (!c_.filter.empty()) {
+      SetString(req, "filter", own.empty() ? c_.filter : absl::StrCat(own, " AND ", c_.filter));
+    }
   } else if (!c_.filter.empty()) {
     throw UsageError{absl::StrCat(c_.noun, " list takes no --filter")};
   }

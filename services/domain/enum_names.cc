@@ -47,6 +47,8 @@ constexpr std::array<absl::string_view, 4> kCancelledBy = {
     "UNSPECIFIED", "ORDERER", "EXPERT", "EXCHANGE"};
 constexpr std::array<absl::string_view, 4> kCancelReasons = {
     "UNSPECIFIED", "ILLNESS", "PERSONAL", "OTHER"};
+constexpr std::array<absl::string_view, 6> kDeclineReasons = {
+    "UNSPECIFIED", "TIME", "DISTANCE", "TASK", "WELLBEING", "OTHER"};
 constexpr std::array<absl::string_view, 9> kAssignmentStates = {
     "UNSPECIFIED", "OFFERED",   "ACCEPTED", "DECLINED", "CONFIRMED",
     "COMPLETED",   "CANCELLED", "LAPSED",   "WITHDRAWN"};
@@ -103,6 +105,10 @@ std::span<const absl::string_view> EnumNames<CancelledBy>() {
 template <>
 std::span<const absl::string_view> EnumNames<CancelReason>() {
   return kCancelReasons;
+}
+template <>
+std::span<const absl::string_view> EnumNames<DeclineReason>() {
+  return kDeclineReasons;
 }
 template <>
 std::span<const absl::string_view> EnumNames<AssignmentState>() {

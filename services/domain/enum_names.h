@@ -47,6 +47,8 @@ std::span<const absl::string_view> EnumNames<CancelledBy>();
 template <>
 std::span<const absl::string_view> EnumNames<CancelReason>();
 template <>
+std::span<const absl::string_view> EnumNames<DeclineReason>();
+template <>
 std::span<const absl::string_view> EnumNames<AssignmentState>();
 template <>
 std::span<const absl::string_view> EnumNames<FeeKind>();

@@ -55,6 +55,11 @@ absl::Status CheckCancelReason(CancelledBy by, CancelReason reason, absl::string
   return absl::OkStatus();
 }
 
+absl::Status CheckDeclineReason(DeclineReason reason, absl::string_view field) {
+  if (!IsKnown(reason)) return InvalidField(std::string(field), "is not a known reason");
+  return absl::OkStatus();
+}
+
 absl::Status CheckCancelledBy(CancelledBy by) {
   if (!IsKnown(by) || by == CancelledBy::kUnspecified) {
     return InvalidField("cancelled_by", "is required (must not be UNSPECIFIED)");
@@ -153,6 +158,12 @@ absl::StatusOr<TransitionPlan> PlanTransition(
       a.travel_cents = quote->travel_cents;
       break;
     }
+    case AssignmentState::kDeclined:
+      if (absl::Status s = CheckDeclineReason(request.decline_reason, "reason"); !s.ok()) {
+        return s;
+      }
+      a.decline_reason = request.decline_reason;
+      break;
     case AssignmentState::kCancelled:
       if (absl::Status s = CheckCancelledBy(request.cancelled_by); !s.ok()) return s;
       if (absl::Status s = CheckCancelReason(request.cancelled_by, request.cancel_reason, "reason");

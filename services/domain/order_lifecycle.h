@@ -44,6 +44,10 @@ inline constexpr int kMaxActualDurationMinutes = 720;
 // the expert, none from the others; INVALID_ARGUMENT naming `field` otherwise.
 absl::Status CheckCancelReason(CancelledBy by, CancelReason reason, absl::string_view field);
 
+// OK if `reason` is a known decline reason (UNSPECIFIED included);
+// INVALID_ARGUMENT naming `field` otherwise.
+absl::Status CheckDeclineReason(DeclineReason reason, absl::string_view field);
+
 // OK if `by` names a party; INVALID_ARGUMENT for cancelled_by otherwise.
 absl::Status CheckCancelledBy(CancelledBy by);
 // OK if 0 (as ordered) to kMaxActualDurationMinutes; INVALID_ARGUMENT for
@@ -89,6 +93,8 @@ struct TransitionRequest {
   CancelledBy cancelled_by = CancelledBy::kUnspecified;  // for CANCELLED
   // For an expert's cancellation only (CheckCancelReason).
   CancelReason cancel_reason = CancelReason::kUnspecified;
+  // For DECLINED: why, if she said (CheckDeclineReason).
+  DeclineReason decline_reason = DeclineReason::kUnspecified;
   // For COMPLETED: 0 (as ordered) to kMaxActualDurationMinutes, checked with
   // CheckActualDuration when the request arrives.
   int actual_duration_minutes = 0;

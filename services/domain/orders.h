@@ -28,6 +28,9 @@ enum class CancelledBy { kUnspecified = 0, kOrderer, kExpert, kExchange };
 // health-related for ILLNESS, so it goes to the coordinator and the expert
 // only, never to the orderer or into a message.
 enum class CancelReason { kUnspecified = 0, kIllness, kPersonal, kOther };
+// Why an expert declined an offer; WELLBEING is health-related and is kept
+// like a cancellation's reason.
+enum class DeclineReason { kUnspecified = 0, kTime, kDistance, kTask, kWellbeing, kOther };
 enum class AssignmentState {
   kUnspecified = 0,
   kOffered,
@@ -81,7 +84,8 @@ struct Assignment {
   int64_t travel_cents = 0;
   int travel_km = 0;
   CancelledBy cancelled_by = CancelledBy::kUnspecified;
-  CancelReason cancel_reason = CancelReason::kUnspecified;  // an expert's cancellation
+  CancelReason cancel_reason = CancelReason::kUnspecified;     // an expert's cancellation
+  DeclineReason decline_reason = DeclineReason::kUnspecified;  // an expert's decline
   absl::Time cancel_time = absl::UnixEpoch();
   std::string contract_id;                     // the current contract, if one was generated
   std::vector<FeedbackSource> feedback_given;  // whose feedback it has (read only)

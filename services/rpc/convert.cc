@@ -335,6 +335,7 @@ v1::Assignment ToProto(const domain::Assignment& a) {
   p.set_travel_km(a.travel_km);
   p.set_cancelled_by(static_cast<v1::CancelledBy>(a.cancelled_by));
   p.set_cancel_reason(static_cast<v1::CancelReason>(a.cancel_reason));
+  p.set_decline_reason(static_cast<v1::DeclineReason>(a.decline_reason));
   SetOptionalTime(a.cancel_time, [&] { return p.mutable_cancel_time(); });
   if (!a.contract_id.empty()) {
     p.set_contract(domain::ChildResourceName(a.exchange_id, "contracts", a.contract_id));

@@ -59,7 +59,10 @@ absl::StatusOr<domain::Assignment> Move(
 // an expert cancelled (the reason may be her illness).
 v1::Assignment View(const Caller& caller, const domain::Assignment& a) {
   v1::Assignment p = ToProto(a);
-  if (caller.organization_only()) p.clear_cancel_reason();
+  if (caller.organization_only()) {
+    p.clear_cancel_reason();
+    p.clear_decline_reason();
+  }
   // An orderer's or expert's key sees whether its own side's feedback is given.
   p.clear_feedback_given();
   for (domain::FeedbackSource s : a.feedback_given) {
@@ -305,11 +308,15 @@ grpc::Status OrderService::DeclineAssignment(
   return guard_.Run(
       context, "OrderService/DeclineAssignment", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
+        storage::TransitionOptions options;
+        options.decline_reason = static_cast<domain::DeclineReason>(request->reason());
+        if (absl::Status s = domain::CheckDeclineReason(options.decline_reason, "reason"); !s.ok())
+          return s;
         if (absl::Status s = MaySeeAssignment(store_, assignments_, caller, request->name());
             !s.ok())
           return s;
         return Reply(
-            caller, Move(assignments_, *request, AssignmentState::kDeclined, caller.now()),
+            caller, Move(assignments_, *request, AssignmentState::kDeclined, caller.now(), options),
             response);
       });
 }

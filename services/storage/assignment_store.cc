@@ -140,7 +140,12 @@ absl::StatusOr<Assignment> AssignmentStore::Transition(
            Micros(assignment->start_time)}));
     }
     auto plan = domain::PlanTransition(
-        facts, {to, options.cancelled_by, options.cancel_reason, options.actual_duration_minutes},
+        facts,
+        {.to = to,
+         .cancelled_by = options.cancelled_by,
+         .cancel_reason = options.cancel_reason,
+         .decline_reason = options.decline_reason,
+         .actual_duration_minutes = options.actual_duration_minutes},
         now);
     if (!plan.ok()) return plan.status();
     if (absl::Status s =

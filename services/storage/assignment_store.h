@@ -35,6 +35,7 @@ struct TransitionOptions {
   int64_t expected_revision = 0;  // 0: any
   domain::CancelledBy cancelled_by = domain::CancelledBy::kUnspecified;
   domain::CancelReason cancel_reason = domain::CancelReason::kUnspecified;
+  domain::DeclineReason decline_reason = domain::DeclineReason::kUnspecified;
   int actual_duration_minutes = 0;  // on completion; 0: as ordered
 };
 

@@ -281,7 +281,7 @@ absl::StatusOr<std::string> ContractStore::GetDocument(const Key& key, bool pdf)
     if (!absl::Base64Unescape(rows.front(), &bytes)) {
       return absl::DataLossError("the stored document is damaged");
     }
-    return std::move(bytes);
+    return bytes;
   });
 }
 

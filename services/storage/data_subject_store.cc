@@ -23,7 +23,8 @@ constexpr char kTheirAssignments[] =
 
 constexpr char kTheirAssignmentRows[] =
     "SELECT a.order_id, a.id, a.state, a.start_time, a.end_time, a.fee_cents, a.travel_cents, "
-    "a.travel_km, a.cancelled_by, a.cancel_reason, o.role, o.organization_id, o.topic FROM "
+    "a.travel_km, a.cancelled_by, a.cancel_reason, a.decline_reason, o.role, o.organization_id, "
+    "o.topic FROM "
     "assignments a JOIN "
     "orders o ON o.exchange_id = a.exchange_id AND o.id = a.order_id WHERE a.exchange_id = :x "
     "AND a.expert_id = :id ORDER BY a.start_time, a.order_id, a.id";
@@ -67,8 +68,8 @@ constexpr char kInsertPseudonym[] =
     "'Poistettu', '', '', '', '[]', '[]', '[]', '[]', '[]', 0, 0, '[]', '[]', 0, 0, :pm, "
     "'INACTIVE', 0, '', 1, :c, :u)";
 constexpr char kReassignAssignments[] =
-    "UPDATE assignments SET expert_id = :p, cancel_reason = 'UNSPECIFIED' WHERE exchange_id = :x "
-    "AND expert_id = :id";
+    "UPDATE assignments SET expert_id = :p, cancel_reason = 'UNSPECIFIED', "
+    "decline_reason = 'UNSPECIFIED' WHERE exchange_id = :x AND expert_id = :id";
 constexpr char kRevokeTheirKeys[] =
     "UPDATE api_keys SET expert_id = :p, display_name = 'Poistettu', revoke_time = CASE "
     "WHEN revoke_time = 0 THEN :t ELSE revoke_time END WHERE exchange_id = :x AND "
@@ -167,6 +168,7 @@ absl::StatusOr<std::string> DataSubjectStore::Export(
           a["travel_km"] = r.Int();
           a["cancelled_by"] = r.Text();
           a["cancel_reason"] = r.Text();
+          a["decline_reason"] = r.Text();
           a["role"] = r.Text();
           a["organization"] = r.Text();
           a["topic"] = r.Text();

@@ -80,37 +80,41 @@ inline constexpr char kSelectOrder[] =
 inline constexpr char kAssignmentColumns[] =
     "exchange_id, order_id, id, expert_id, state, offer_deadline, start_time, "
     "end_time, block_end, actual_duration_minutes, fee_cents, travel_cents, "
-    "travel_km, cancelled_by, cancel_reason, cancel_time, revision, create_time, "
+    "travel_km, cancelled_by, cancel_reason, decline_reason, cancel_time, revision, create_time, "
     "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS;
 inline constexpr char kInsertAssignment[] =
     "INSERT INTO assignments (exchange_id, order_id, id, expert_id, state, "
     "offer_deadline, start_time, end_time, block_end, actual_duration_minutes, "
-    "fee_cents, travel_cents, travel_km, cancelled_by, cancel_reason, cancel_time, revision, "
+    "fee_cents, travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, cancel_time, "
+    "revision, "
     "create_time, update_time) VALUES (:exchange_id, :order_id, :id, :expert_id, "
     ":state, :offer_deadline, :start_time, :end_time, :block_end, "
     ":actual_duration_minutes, :fee_cents, :travel_cents, :travel_km, "
-    ":cancelled_by, :cancel_reason, :cancel_time, :revision, :create_time, :update_time)";
+    ":cancelled_by, :cancel_reason, :decline_reason, :cancel_time, :revision, :create_time, "
+    ":update_time)";
 inline constexpr char kUpdateAssignment[] =
     "UPDATE assignments SET expert_id = :expert_id, state = :state, "
     "offer_deadline = :offer_deadline, start_time = :start_time, end_time = "
     ":end_time, block_end = :block_end, actual_duration_minutes = "
     ":actual_duration_minutes, fee_cents = :fee_cents, travel_cents = "
     ":travel_cents, travel_km = :travel_km, cancelled_by = :cancelled_by, "
-    "cancel_reason = :cancel_reason, cancel_time = :cancel_time, revision = :revision, create_time "
-    "= "
-    ":create_time, update_time = :update_time WHERE exchange_id = :exchange_id "
+    "cancel_reason = :cancel_reason, decline_reason = :decline_reason, cancel_time = "
+    ":cancel_time, revision = :revision, create_time = :create_time, update_time = "
+    ":update_time WHERE exchange_id = :exchange_id "
     "AND order_id = :order_id AND id = :id AND revision = :expected";
 inline constexpr char kSelectAssignment[] =
     "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
     "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
-    "travel_cents, travel_km, cancelled_by, cancel_reason, cancel_time, revision, create_time, "
+    "travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, cancel_time, revision, "
+    "create_time, "
     "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS
     " FROM assignments WHERE exchange_id = "
     ":exchange_id AND order_id = :order_id AND id = :id";
 inline constexpr char kSelectAssignmentsOfOrder[] =
     "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
     "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
-    "travel_cents, travel_km, cancelled_by, cancel_reason, cancel_time, revision, create_time, "
+    "travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, cancel_time, revision, "
+    "create_time, "
     "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS
     " FROM assignments WHERE exchange_id = "
     ":exchange_id AND order_id = :order_id ORDER BY id";
@@ -230,6 +234,7 @@ inline Record AssignmentData(const Assignment& a, absl::Time block_end) {
       static_cast<long long>(a.travel_km),
       Name(a.cancelled_by),
       Name(a.cancel_reason),
+      Name(a.decline_reason),
       Micros(a.cancel_time),
       static_cast<long long>(a.meta.revision),
       Micros(a.meta.create_time),
@@ -255,6 +260,7 @@ inline Assignment ReadAssignment(const soci::row& row, absl::Time* block_end = n
   a.travel_km = static_cast<int>(r.Int());
   a.cancelled_by = r.Enum<CancelledBy>();
   a.cancel_reason = r.Enum<domain::CancelReason>();
+  a.decline_reason = r.Enum<domain::DeclineReason>();
   a.cancel_time = r.Time();
   a.meta.revision = r.Int();
   a.meta.create_time = r.Time();

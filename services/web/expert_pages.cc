@@ -226,6 +226,13 @@ Response Pages::AnswerOffer(const Visit& v, const Request& r, bool accept) const
   } else {
     v1::DeclineAssignmentRequest req;
     req.set_name(name->second);
+    auto reason = r.form.find("reason");
+    v1::DeclineReason why = v1::DECLINE_REASON_UNSPECIFIED;
+    if (reason != r.form.end() && !reason->second.empty() &&
+        !v1::DeclineReason_Parse(absl::StrCat("DECLINE_REASON_", reason->second), &why)) {
+      return ReasonPage(v, name->second, true, 400);
+    }
+    req.set_reason(why);
     v1::DeclineAssignmentResponse resp;
     s = orders->DeclineAssignment(As(v.session_key).get(), req, &resp);
   }
@@ -362,10 +369,11 @@ Response Pages::AcceptContract(const Visit& v, const Request& r) const {
   }
 }
 
-Response Pages::CancelTaskPage(
-    const Visit& v, const std::string& assignment, unsigned int status) const {
+Response Pages::ReasonPage(
+    const Visit& v, const std::string& assignment, bool decline, unsigned int status) const {
+  const char* back = decline ? "/offers" : "/tasks";
   if (v.who.role != domain::AccessRole::kExpert || assignment.empty()) {
-    return Message(v, 404, "not_found_title", {}, "/tasks", "back");
+    return Message(v, 404, "not_found_title", {}, back, "back");
   }
   const std::string& lang = v.language;
   auto orders = v1::OrderService::NewStub(api_);
@@ -376,11 +384,17 @@ Response Pages::CancelTaskPage(
   if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
     return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
   }
-  if (!s.ok()) return Message(v, 404, "not_found_title", {}, "/tasks", "back");
+  if (!s.ok()) return Message(v, 404, "not_found_title", {}, back, "back");
   const v1::Assignment& a = held.assignment();
-  if (a.state() != v1::Assignment::STATE_ACCEPTED && a.state() != v1::Assignment::STATE_CONFIRMED) {
-    return Message(
-        v, 409, "cancel_task_title", {PageText("task_not_cancellable", lang)}, "/tasks", "back");
+  const bool open = decline ? a.state() == v1::Assignment::STATE_OFFERED &&
+                                  FromProto(a.offer_deadline()) > clock_.Now()
+                            : a.state() == v1::Assignment::STATE_ACCEPTED ||
+                                  a.state() == v1::Assignment::STATE_CONFIRMED;
+  if (!open) {
+    return decline ? OffersPage(v, PageText("not_possible", lang), 409)
+                   : Message(
+                         v, 409, "cancel_task_title", {PageText("task_not_cancellable", lang)},
+                         back, "back");
   }
   v1::GetOrderRequest get_order;
   get_order.set_name(OrderOf(a.name()));
@@ -389,9 +403,13 @@ Response Pages::CancelTaskPage(
     return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
   }
   Data data = TaskData(a, order.order(), lang);
+  if (decline) {
+    return Page(
+        v, status, PageText("decline_title", lang), Render("decline.html", v, data), "", back);
+  }
   return Page(
       v, status, PageText("cancel_task_title", lang), Render("cancel_task.html", v, data), "",
-      "/tasks");
+      back);
 }
 
 Response Pages::CancelTask(const Visit& v, const Request& r) const {
@@ -404,7 +422,7 @@ Response Pages::CancelTask(const Visit& v, const Request& r) const {
   v1::CancelReason why = v1::CANCEL_REASON_UNSPECIFIED;
   if (reason != r.form.end() && !reason->second.empty() &&
       !v1::CancelReason_Parse(absl::StrCat("CANCEL_REASON_", reason->second), &why)) {
-    return CancelTaskPage(v, name->second, 400);
+    return ReasonPage(v, name->second, false, 400);
   }
   auto orders = v1::OrderService::NewStub(api_);
   v1::CancelAssignmentRequest req;

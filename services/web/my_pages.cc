@@ -30,8 +30,6 @@ absl::CivilDay HelsinkiDay(absl::Time t) {
   return absl::ToCivilDay(t, reference::HelsinkiTimeZone());
 }
 
-std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
-
 // "2026-12-24" as a person reads it: "24.12.2026".
 std::string DayLabel(absl::CivilDay day) {
   return absl::StrCat(day.day(), ".", day.month(), ".", day.year());

@@ -424,6 +424,26 @@ constexpr Text kTexts[] = {
      "The exchange and the orderer are told that the task is cancelled, and the exchange finds "
      "another expert. Only the exchange sees the reason; the orderer does not."},
     {"reason_legend", "Syy (vapaaehtoinen)", "Orsak (frivillig)", "Reason (optional)"},
+    {"decline_title", "Tarjouksesta kieltäytyminen", "Tacka nej till ett erbjudande",
+     "Declining an offer"},
+    {"decline_intro",
+     "Välitys saa tiedon, että et voi ottaa tehtävää, ja tarjoaa sitä toiselle. Kieltäytyminen ei "
+     "vaikuta tuleviin tarjouksiisi. Syyn näkee vain välitys; tilaaja ei näe sitä.",
+     "Förmedlingen får veta att du inte kan ta uppdraget och erbjuder det till någon annan. Att "
+     "tacka nej påverkar inte dina kommande erbjudanden. Orsaken ser bara förmedlingen; "
+     "beställaren ser den inte.",
+     "The exchange is told that you cannot take the task and offers it to someone else. "
+     "Declining does not affect your future offers. Only the exchange sees the reason; the "
+     "orderer does not."},
+    {"decline_time", "Aika ei sovi minulle", "Tiden passar mig inte", "The time does not suit me"},
+    {"decline_distance", "Paikka on liian kaukana", "Platsen är för långt borta",
+     "The place is too far"},
+    {"decline_task", "Tehtävä tai yleisö ei sovi minulle",
+     "Uppdraget eller publiken passar mig inte", "The task or the audience does not suit me"},
+    {"decline_wellbeing", "Oma vointini juuri nyt", "Hur jag mår just nu", "How I am feeling now"},
+    {"confirm_decline", "Kyllä, en voi ottaa tätä", "Ja, jag kan inte ta det",
+     "Yes, I cannot take it"},
+    {"keep_offer", "Takaisin tarjouksiin", "Tillbaka till erbjudandena", "Back to the offers"},
     {"reason_illness", "Sairastuin", "Jag blev sjuk", "I fell ill"},
     {"reason_personal", "Henkilökohtainen syy", "Personligt skäl", "A personal reason"},
     {"reason_other", "Muu syy", "Annat skäl", "Another reason"},

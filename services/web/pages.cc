@@ -233,10 +233,11 @@ Response Pages::Handle(const Request& r) const {
     if (r.path == "/me/data.json" && get) return finish(MyDataPage(v, true));
   }
   if (r.path == "/contracts/accept" && post) return finish(AcceptContract(v, r));
-  if (r.path == "/tasks/cancel") {
+  if (r.path == "/tasks/cancel" || r.path == "/offers/decline") {
+    const bool decline = r.path == "/offers/decline";
+    if (post) return finish(decline ? AnswerOffer(v, r, false) : CancelTask(v, r));
     auto named = r.query.find("assignment");
-    return finish(
-        post ? CancelTask(v, r) : CancelTaskPage(v, named == r.query.end() ? "" : named->second));
+    return finish(ReasonPage(v, named == r.query.end() ? "" : named->second, decline));
   }
   absl::string_view document = r.path;
   if (get && absl::ConsumePrefix(&document, "/contracts/") &&
@@ -261,7 +262,6 @@ Response Pages::Handle(const Request& r) const {
     }
   }
   if (r.path == "/offers/accept" && post) return finish(AnswerOffer(v, r, true));
-  if (r.path == "/offers/decline" && post) return finish(AnswerOffer(v, r, false));
   return finish(Message(v, 404, "not_found_title", {}, "/", "back"));
 }
 

@@ -122,10 +122,11 @@ class Pages final {
       const std::string& failed = "", const std::string& typed = "",
       const std::string& error = "") const;
   Response ContractDocument(const Visit& v, const std::string& id) const;
-  // Cancelling one of her held tasks: the page with the reasons (GET), and
-  // the cancellation (POST).
-  Response CancelTaskPage(
-      const Visit& v, const std::string& assignment, unsigned int status = 200) const;
+  // The page with the optional reasons before she declines an offer
+  // (`decline`) or cancels one of her held tasks; the POST is AnswerOffer or
+  // CancelTask.
+  Response ReasonPage(
+      const Visit& v, const std::string& assignment, bool decline, unsigned int status = 200) const;
   Response CancelTask(const Visit& v, const Request& r) const;
   Response AcceptContract(const Visit& v, const Request& r) const;
   Response OrdersPage(const Visit& v, const std::string& flash) const;
