@@ -109,14 +109,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->order_store_ = std::make_unique<storage::OrderStore>(*server->db_);
   server->assignment_store_ = std::make_unique<storage::AssignmentStore>(*server->db_);
   server->fee_store_ = std::make_unique<storage::FeeScheduleStore>(*server->db_);
+  server->matching_store_ = std::make_unique<storage::MatchingStore>(
+      *server->db_, *server->store_, *server->order_store_, *server->fee_store_);
   server->orders_ = std::make_unique<rpc::OrderService>(
-      *server->order_store_, *server->assignment_store_, *server->fee_store_, guard);
+      *server->order_store_, *server->assignment_store_, *server->fee_store_,
+      *server->matching_store_, guard);
   server->contract_store_ = std::make_unique<storage::ContractStore>(*server->db_);
   server->contracts_ = std::make_unique<rpc::ContractService>(
       *server->store_, *server->order_store_, *server->assignment_store_, *server->fee_store_,
       *server->contract_store_, guard, &server->metrics_);
-  server->matching_store_ = std::make_unique<storage::MatchingStore>(
-      *server->db_, *server->store_, *server->order_store_, *server->fee_store_);
   server->matching_ = std::make_unique<rpc::MatchingService>(
       *server->matching_store_, *server->order_store_, *server->assignment_store_, guard,
       &server->metrics_);

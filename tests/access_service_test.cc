@@ -224,6 +224,7 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
           RPC(OrderService, OfferAssignment, "NPPP", r.set_parent(kOrder)),
           RPC(OrderService, AcceptAssignment, "NPNP", r.set_name(kAssignment)),
           RPC(OrderService, DeclineAssignment, "NPNP", r.set_name(kAssignment)),
+          RPC(OrderService, WithdrawAssignment, "NPPP", r.set_name(kAssignment)),
           RPC(OrderService, ConfirmAssignment, "NPPP", r.set_name(kAssignment)),
           RPC(OrderService, CompleteAssignment, "NNPP", r.set_name(kAssignment)),
           RPC(OrderService, CancelAssignment, "NNNP", r.set_name(kAssignment);
@@ -367,7 +368,7 @@ TEST_P(AccessServiceTest, EveryRpcRefusesMissingBadRevokedAndExpiredKeysAndOther
     }
   }
   EXPECT_EQ(covered, served);
-  EXPECT_EQ(covered.size(), 75u);
+  EXPECT_EQ(covered.size(), 76u);
 
   // The objects are real: ph's coordinator reads them.
   const Channel ph = As(Key(AccessRole::kCoordinator, "ph"));

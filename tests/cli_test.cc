@@ -291,9 +291,21 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   EXPECT_EQ(declined["assignment"]["state"], "STATE_DECLINED");
   EXPECT_EQ(declined["assignment"]["declineReason"], "DECLINE_REASON_DISTANCE");
 
+  // Offering it to her again is refused, naming the rule, until the
+  // coordinator overrides it knowingly (she changed her mind on the phone).
+  ProcessResult again = Ctl(
+      {"assignment", "offer", "o1", "--exchange", "ph", "--id", "a1", "--expert", "kaisa",
+       "--offer-deadline", deadline});
+  EXPECT_EQ(again.exit_code, 6);
+  EXPECT_EQ(
+      again.err,
+      "kokemusctl: failed precondition: the expert breaks matching rules: SAID_NO (declined this "
+      "order or cancelled her place on it); to offer anyway, name each in override_rules\n");
   auto offer =
       ok({"assignment", "offer", "o1", "--exchange", "ph", "--id", "a1", "--expert", "kaisa",
-          "--offer-deadline", deadline});
+          "--offer-deadline", deadline, "--override-rules", "said_no"});
+  EXPECT_EQ(
+      offer["assignment"]["overriddenRules"], nlohmann::json::array({"EXCLUSION_RULE_SAID_NO"}));
   EXPECT_EQ(offer["assignment"]["state"], "STATE_OFFERED");
   EXPECT_EQ(offer["assignment"]["feeCents"], "15000");
   EXPECT_FALSE(offer["assignment"].contains("travelKm"));  // 0: Lahti to Lahti

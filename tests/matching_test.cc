@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/domain/enum_names.h"
 #include "services/domain/fees.h"
 #include "services/reference/calendar.h"
 
@@ -155,7 +156,13 @@ INSTANTIATE_TEST_SUITE_P(
   r.expert.monthly_earnings_limit_cents = 40000;
   r.tasks = {Completed(Helsinki(2026, 12, 1, 10, 0), 60, 30000)};
         },
-        "this task's fee would take the month's earnings over the expert's own limit"}),
+        "this task's fee would take the month's earnings over the expert's own limit"},
+    RuleCase{
+        ExclusionRule::kSaidNo,
+        [](ExpertRecord& r) {
+  r.said_no_orders = {"o0", "o1", "o2"};
+        },
+        "declined this order or cancelled her place on it"}),
     [](const auto& info) { return std::string(ExclusionRuleName(info.param.rule)); });
 
 TEST(Ranking, EarningsLimitCountsOnlyTheSameHelsinkiMonthAndThisFee) {
@@ -322,6 +329,75 @@ TEST(Ranking, TheRoleIndexGivesTheSameCandidatesAndCounts) {
   EXPECT_EQ(indexed.excluded_by_rule[static_cast<int>(ExclusionRule::kLacksRole)], 1);
   EXPECT_EQ(indexed.excluded_by_rule[static_cast<int>(ExclusionRule::kRestPeriod)], 1);
   EXPECT_TRUE(indexed.excluded.empty());
+}
+
+TEST(Ranking, SheIsNotOfferedAnOrderSheSaidNoToButStillOthers) {
+  ExpertRecord r = Eligible("kaisa");
+  r.said_no_orders = {"o2", "o1"};
+  std::vector<ExpertRecord> experts = {r};
+  SortTasks(experts);
+  EXPECT_EQ(experts[0].said_no_orders, (std::vector<std::string>{"o1", "o2"}));
+  const Ranking first = RankExperts(TheOrder(), experts, {}, Fees(), kNow);
+  EXPECT_TRUE(first.candidates.empty());
+  EXPECT_EQ(first.excluded_by_rule[static_cast<int>(ExclusionRule::kSaidNo)], 1);
+  Order other = TheOrder();
+  other.id = "o3";
+  ASSERT_EQ(RankExperts(other, experts, {}, Fees(), kNow).candidates.size(), 1u);
+  // The role index finds the same.
+  const Ranking indexed =
+      RankExpertsIndexed(TheOrder(), experts, IndexExperts(experts), {}, Fees(), kNow);
+  EXPECT_TRUE(indexed.candidates.empty());
+  EXPECT_EQ(indexed.excluded_by_rule[static_cast<int>(ExclusionRule::kSaidNo)], 1);
+}
+
+TEST(SaidNo, IsADeclineOrHerOwnCancellation) {
+  Assignment a;
+  a.state = AssignmentState::kDeclined;
+  EXPECT_TRUE(SaidNo(a));
+  a.state = AssignmentState::kCancelled;
+  a.cancelled_by = CancelledBy::kExpert;
+  EXPECT_TRUE(SaidNo(a));
+  a.cancelled_by = CancelledBy::kOrderer;
+  EXPECT_FALSE(SaidNo(a));
+  a.cancelled_by = CancelledBy::kExchange;
+  EXPECT_FALSE(SaidNo(a));
+  for (AssignmentState s :
+       {AssignmentState::kLapsed, AssignmentState::kWithdrawn, AssignmentState::kOffered,
+        AssignmentState::kCompleted}) {
+    a.state = s;
+    EXPECT_FALSE(SaidNo(a)) << EnumName(s);
+  }
+}
+
+TEST(BrokenRules, ListsEveryRuleSheBreaksAndEachMustBeOverridden) {
+  ExpertRecord r = Eligible("kaisa");
+  r.expert.languages = {"sv"};
+  r.expert.weekly_availability = {{Weekday::kTuesday, 12 * 60, 16 * 60}};
+  r.said_no_orders = {"o1"};
+  const std::vector<Exclusion> broken = BrokenRules(TheOrder(), r, {}, Fees(), kNow);
+  ASSERT_EQ(broken.size(), 3u);
+  EXPECT_EQ(broken[0].rule, ExclusionRule::kSaidNo);
+  EXPECT_EQ(broken[1].rule, ExclusionRule::kLacksLanguage);
+  EXPECT_EQ(broken[2].rule, ExclusionRule::kNotAvailableWeekly);
+  EXPECT_TRUE(BrokenRules(TheOrder(), Eligible("ok"), {}, Fees(), kNow).empty());
+
+  EXPECT_EQ(
+      CheckOverrides(broken, {ExclusionRule::kLacksLanguage}).status(),
+      absl::FailedPreconditionError(
+          "the expert breaks matching rules: SAID_NO (declined this order or cancelled her place "
+          "on it); NOT_AVAILABLE_WEEKLY (the time is outside the weekly availability); to offer "
+          "anyway, name each in override_rules"));
+  auto kept = CheckOverrides(
+      broken, {ExclusionRule::kNotAvailableWeekly, ExclusionRule::kSaidNo,
+               ExclusionRule::kLacksLanguage, ExclusionRule::kTooFar});
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(
+      *kept, (std::vector<ExclusionRule>{
+                 ExclusionRule::kSaidNo, ExclusionRule::kLacksLanguage,
+                 ExclusionRule::kNotAvailableWeekly}));
+  EXPECT_TRUE(CheckOverrides({}, {})->empty());
+  EXPECT_EQ(ExclusionRuleFromName("SAID_NO"), ExclusionRule::kSaidNo);
+  EXPECT_EQ(ExclusionRuleFromName("said_no"), std::nullopt);
 }
 
 TEST(EarningsInMonth, CountsTheHelsinkiCalendarMonthOfTheTask) {

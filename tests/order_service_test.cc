@@ -5,6 +5,7 @@
 #include "google/rpc/status.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "kokemus/v1/notification_service.grpc.pb.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
 #include "services/domain/clock.h"
@@ -401,6 +402,129 @@ TEST_P(OrderServiceTest, AnExpertsReasonForDecliningReachesTheCoordinatorNotTheO
   ASSERT_TRUE(lyseo->GetAssignment(&orderer_ctx, get, &got).ok());
   EXPECT_EQ(got.assignment().state(), v1::Assignment::STATE_DECLINED);
   EXPECT_EQ(got.assignment().decline_reason(), v1::DECLINE_REASON_UNSPECIFIED);
+}
+
+TEST_P(OrderServiceTest, ACoordinatorWithdrawsAnUnansweredOfferAndTheExpertIsTold) {
+  ASSERT_TRUE(CreateOrder("o1", SampleOrder(week_)).ok());
+  v1::Assignment offered;
+  ASSERT_TRUE(
+      Offer("o1", "exchanges/ph/experts/kaisa", clock_.Now() + absl::Hours(1), &offered).ok());
+  auto kaisa = v1::OrderService::NewStub(testing_support::KeyChannel(
+      server_.address(), server_.keys().Make(domain::AccessRole::kExpert, "ph", "", "kaisa")));
+  v1::WithdrawAssignmentRequest withdraw;
+  withdraw.set_name(offered.name());
+  v1::WithdrawAssignmentResponse withdrawn;
+  // Not hers to withdraw (she declines); a stale etag is refused.
+  grpc::ClientContext expert_ctx;
+  EXPECT_EQ(
+      kaisa->WithdrawAssignment(&expert_ctx, withdraw, &withdrawn).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  withdraw.set_etag("\"7\"");
+  grpc::ClientContext stale_ctx;
+  EXPECT_EQ(
+      orders_->WithdrawAssignment(&stale_ctx, withdraw, &withdrawn).error_code(),
+      grpc::StatusCode::ABORTED);
+  withdraw.set_etag(offered.etag());
+  grpc::ClientContext ctx;
+  grpc::Status s = orders_->WithdrawAssignment(&ctx, withdraw, &withdrawn);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(withdrawn.assignment().state(), v1::Assignment::STATE_WITHDRAWN);
+  EXPECT_EQ(withdrawn.assignment().decline_reason(), v1::DECLINE_REASON_UNSPECIFIED);
+  // Once: a withdrawn offer can't be withdrawn, accepted or declined.
+  withdraw.clear_etag();
+  grpc::ClientContext again_ctx;
+  grpc::Status again = orders_->WithdrawAssignment(&again_ctx, withdraw, &withdrawn);
+  EXPECT_EQ(again.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(again.error_message(), "the assignment is WITHDRAWN and can't become WITHDRAWN");
+  v1::AcceptAssignmentRequest accept;
+  accept.set_name(offered.name());
+  v1::AcceptAssignmentResponse accepted;
+  grpc::ClientContext accept_ctx;
+  EXPECT_EQ(
+      kaisa->AcceptAssignment(&accept_ctx, accept, &accepted).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
+  // She is told of the offer and of its withdrawal.
+  auto notify = v1::NotificationService::NewStub(server_.channel());
+  v1::ListMessagesRequest list;
+  list.set_parent("exchanges/ph");
+  list.set_filter("resource=" + offered.name());
+  v1::ListMessagesResponse messages;
+  grpc::ClientContext list_ctx;
+  ASSERT_TRUE(notify->ListMessages(&list_ctx, list, &messages).ok());
+  // (The server's clock stands still here: both have one time, in either order.)
+  std::vector<std::pair<v1::Message::Kind, v1::Message::RecipientKind>> told;
+  for (const v1::Message& m : messages.messages()) told.emplace_back(m.kind(), m.recipient_kind());
+  EXPECT_THAT(
+      told, ::testing::UnorderedElementsAre(
+                Pair(v1::Message::KIND_OFFER_MADE, v1::Message::RECIPIENT_KIND_EXPERT),
+                Pair(v1::Message::KIND_OFFER_WITHDRAWN, v1::Message::RECIPIENT_KIND_EXPERT)));
+}
+
+TEST_P(OrderServiceTest, AnOfferByHandThatBreaksARuleNeedsThatRuleOverriddenAndKeepsIt) {
+  v1::Order english = SampleOrder(week_);
+  english.set_language("en");  // she works in Finnish and Swedish
+  ASSERT_TRUE(CreateOrder("o1", english).ok());
+  auto offer =
+      [&](const std::string& id, std::vector<v1::ExclusionRule> overrides, v1::Assignment* out) {
+    grpc::ClientContext ctx;
+    v1::OfferAssignmentRequest req;
+    req.set_parent("exchanges/ph/orders/o1");
+    req.set_assignment_id(id);
+    req.mutable_assignment()->set_expert("exchanges/ph/experts/kaisa");
+    *req.mutable_assignment()->mutable_offer_deadline() =
+        rpc::ToProto(clock_.Now() + absl::Hours(1));
+    for (v1::ExclusionRule r : overrides) req.add_override_rules(r);
+    v1::OfferAssignmentResponse resp;
+    grpc::Status s = orders_->OfferAssignment(&ctx, req, &resp);
+    *out = resp.assignment();
+    return s;
+  };
+  v1::Assignment made;
+  grpc::Status refused = offer("a1", {}, &made);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      refused.error_message(),
+      "the expert breaks matching rules: LACKS_LANGUAGE (does not work in the language en); to "
+      "offer anyway, name each in override_rules");
+  EXPECT_THAT(
+      Violations(offer("a1", {static_cast<v1::ExclusionRule>(99)}, &made)),
+      ElementsAre(Pair("override_rules[0]", "is not a known matching rule")));
+  {
+    grpc::ClientContext ctx;
+    v1::ListAssignmentsRequest list;
+    list.set_parent("exchanges/ph/orders/o1");
+    v1::ListAssignmentsResponse listed;
+    ASSERT_TRUE(orders_->ListAssignments(&ctx, list, &listed).ok());
+    EXPECT_EQ(listed.assignments_size(), 0);  // nothing stored
+  }
+  grpc::Status s = offer("a1", {v1::EXCLUSION_RULE_LACKS_LANGUAGE}, &made);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_THAT(made.overridden_rules(), ElementsAre(v1::EXCLUSION_RULE_LACKS_LANGUAGE));
+
+  // She declines; offering the order to her again needs SAID_NO overridden too.
+  grpc::ClientContext decline_ctx;
+  v1::DeclineAssignmentRequest decline;
+  decline.set_name(made.name());
+  v1::DeclineAssignmentResponse declined;
+  ASSERT_TRUE(orders_->DeclineAssignment(&decline_ctx, decline, &declined).ok());
+  EXPECT_EQ(
+      offer("a2", {v1::EXCLUSION_RULE_LACKS_LANGUAGE}, &made).error_message(),
+      "the expert breaks matching rules: SAID_NO (declined this order or cancelled her place on "
+      "it); to offer anyway, name each in override_rules");
+  s = offer("a2", {v1::EXCLUSION_RULE_LACKS_LANGUAGE, v1::EXCLUSION_RULE_SAID_NO}, &made);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_THAT(
+      made.overridden_rules(),
+      ElementsAre(v1::EXCLUSION_RULE_SAID_NO, v1::EXCLUSION_RULE_LACKS_LANGUAGE));
+  // Kept with the assignment.
+  grpc::ClientContext get_ctx;
+  v1::GetAssignmentRequest get;
+  get.set_name(made.name());
+  v1::GetAssignmentResponse got;
+  ASSERT_TRUE(orders_->GetAssignment(&get_ctx, get, &got).ok());
+  EXPECT_THAT(
+      got.assignment().overridden_rules(),
+      ElementsAre(v1::EXCLUSION_RULE_SAID_NO, v1::EXCLUSION_RULE_LACKS_LANGUAGE));
 }
 
 TEST_P(OrderServiceTest, CancelNeedsAPartyAndAnUnknownOrderIsNotFound) {

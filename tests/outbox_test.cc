@@ -119,6 +119,9 @@ class OutboxTest : public ::testing::TestWithParam<Backend> {
     offer.set_assignment_id("kaisa");
     offer.mutable_assignment()->set_expert("exchanges/ph/experts/kaisa");
     *offer.mutable_assignment()->mutable_offer_deadline() = rpc::ToProto(deadline);
+    // Every order here is at the same time: a second offer while she holds a
+    // first overrides the overlap knowingly (messages are what is tested).
+    offer.add_override_rules(v1::EXCLUSION_RULE_OVERLAPPING);
     v1::OfferAssignmentResponse offered;
     grpc::Status s = orders_->OfferAssignment(&offer_ctx, offer, &offered);
     ASSERT_TRUE(s.ok()) << s.error_message();

@@ -71,13 +71,15 @@ TEST_P(RegistryStoreTest, RecordsAppliedMigrations) {
   ASSERT_TRUE(applied.ok());
   EXPECT_THAT(
       *applied,
-      ElementsAre(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22));
+      ElementsAre(
+          1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23));
   // Opening again applies nothing new and keeps the data.
   auto again = Database::Open(test_db_.url());
   ASSERT_TRUE(again.ok());
   EXPECT_THAT(
       *(*again)->AppliedMigrations(),
-      ElementsAre(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22));
+      ElementsAre(
+          1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23));
   EXPECT_TRUE(RegistryStore(**again).Get<Exchange>({"", "ph"}).ok());
   if (GetParam() == testing_support::Backend::kSqlite) {
     // A committed write survives a power loss: synchronous=FULL (2), in WAL.

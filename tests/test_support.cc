@@ -379,6 +379,11 @@ v1::Expert SampleExpert() {
   e.add_roles(v1::ROLE_LECTURER);
   e.set_payment_method(v1::PAYMENT_METHOD_INVOICE);
   e.set_max_travel_km(50);
+  // Trained: matching's hard rules let her be offered tasks.
+  v1::Training* t = e.add_trainings();
+  t->set_provider("MIELI ry");
+  t->set_title("Kokemusasiantuntijakoulutus");
+  t->set_completion_date("2024-05-31");
   return e;
 }
 

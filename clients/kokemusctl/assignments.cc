@@ -1,4 +1,4 @@
-// assignment offer|accept|decline|confirm|complete|cancel|get|list,
+// assignment offer|accept|decline|withdraw|confirm|complete|cancel|get|list,
 // order cancel, feedback submit, fees show|set.
 #include "absl/strings/str_cat.h"
 #include "clients/kokemusctl/commands.h"
@@ -9,7 +9,7 @@ namespace {
 
 using O = v1::OrderService::Stub;
 
-// accept and confirm: the name and --etag.
+// accept, confirm and withdraw: the name and --etag.
 template <typename Req, typename Resp>
 int Transition(Session& s, UnaryRpc<O, Req, Resp> rpc, const std::string& name) {
   s.RequireNoMoreFlags();
@@ -35,6 +35,11 @@ int AssignmentCommand(Session& s) {
     req.set_parent(s.NameIn("orders"));
     req.set_request_id(s.command().request_id);
     if (auto id = s.TakeFlag("id")) req.set_assignment_id(*id);
+    // --override-rules said_no,not_available_weekly: the rules she breaks,
+    // overridden knowingly (the server names them when an offer is refused).
+    if (auto rules = s.TakeFlag("override-rules")) {
+      SetFields(Flags{{"override-rules", *rules}}, &req);
+    }
     SetFields(s.TakeFlags(), req.mutable_assignment());
     s.ExpandReferences(*req.mutable_assignment());
     return s.Show(&O::OfferAssignment, req);
@@ -63,6 +68,7 @@ int AssignmentCommand(Session& s) {
     return s.Show(&O::DeclineAssignment, req);
   }
   if (s.verb() == "confirm") return Transition(s, &O::ConfirmAssignment, name);
+  if (s.verb() == "withdraw") return Transition(s, &O::WithdrawAssignment, name);
   if (s.verb() == "complete") {
     v1::CompleteAssignmentRequest req;
     req.set_name(name);

@@ -59,6 +59,7 @@ std::vector<MethodRule> BuildRules() {
       {"OrderService/ConfirmAssignment", C, false, Own::kNone, Own::kNone, true},
       {"OrderService/CompleteAssignment", C | O, false, Own::kOrganization, Own::kNone, true},
       {"OrderService/CancelAssignment", C | O | E, false, Own::kOrganization, Own::kSelf, true},
+      {"OrderService/WithdrawAssignment", C, false, Own::kNone, Own::kNone, true},
       {"OrderService/GetAssignment", C | O | E, false, Own::kOrganization, Own::kSelf, true},
       {"OrderService/ListAssignments", C | O | E, false, Own::kOrganization, Own::kSelf, true},
       {"OrderService/SubmitFeedback", C | O | E, false, Own::kOrganization, Own::kSelf, true},

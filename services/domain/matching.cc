@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/fees.h"
@@ -62,8 +63,37 @@ absl::string_view ExclusionRuleName(ExclusionRule rule) {
   static constexpr absl::string_view kNames[] = {
       "NOT_ACTIVE",       "NOT_TRAINED",          "LACKS_ROLE",         "LACKS_LANGUAGE",
       "LACKS_EXPERIENCE", "NOT_AVAILABLE_WEEKLY", "UNAVAILABLE_PERIOD", "OVERLAPPING",
-      "TOO_FAR",          "MONTHLY_CAP",          "REST_PERIOD",        "EARNINGS_LIMIT"};
+      "TOO_FAR",          "MONTHLY_CAP",          "REST_PERIOD",        "EARNINGS_LIMIT",
+      "SAID_NO"};
   return kNames[static_cast<int>(rule)];
+}
+
+std::optional<ExclusionRule> ExclusionRuleFromName(absl::string_view name) {
+  for (int i = 0; i < kExclusionRuleCount; ++i) {
+    if (ExclusionRuleName(static_cast<ExclusionRule>(i)) == name) {
+      return static_cast<ExclusionRule>(i);
+    }
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::vector<ExclusionRule>> CheckOverrides(
+    const std::vector<Exclusion>& broken, const std::vector<ExclusionRule>& overrides) {
+  std::vector<ExclusionRule> kept;
+  std::vector<std::string> refused;
+  for (const Exclusion& x : broken) {
+    if (std::find(overrides.begin(), overrides.end(), x.rule) == overrides.end()) {
+      refused.push_back(absl::StrCat(ExclusionRuleName(x.rule), " (", x.reason, ")"));
+    } else {
+      kept.push_back(x.rule);
+    }
+  }
+  if (!refused.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the expert breaks matching rules: ", absl::StrJoin(refused, "; "),
+        "; to offer anyway, name each in override_rules"));
+  }
+  return kept;
 }
 
 bool IsHeavyRole(Role role) {
@@ -103,7 +133,13 @@ void SortTasks(std::vector<ExpertRecord>& experts) {
     std::stable_sort(r.tasks.begin(), r.tasks.end(), [](const PastTask& a, const PastTask& b) {
       return a.start_time < b.start_time;
     });
+    std::sort(r.said_no_orders.begin(), r.said_no_orders.end());
   }
+}
+
+bool SaidNo(const Assignment& a) {
+  return a.state == AssignmentState::kDeclined ||
+         (a.state == AssignmentState::kCancelled && a.cancelled_by == CancelledBy::kExpert);
 }
 
 ExpertIndex IndexExperts(const std::vector<ExpertRecord>& experts) {
@@ -129,9 +165,11 @@ ExpertIndex IndexExperts(const std::vector<ExpertRecord>& experts) {
 
 namespace {
 
+// With `all_rules`, every rule an expert breaks is reported, not only the first.
 Ranking Rank(
     const Order& order, const std::vector<ExpertRecord>& experts, const std::vector<int>* subset,
-    const MatchingSettings& s, const FeeSchedule& schedule, absl::Time now, bool report_excluded);
+    const MatchingSettings& s, const FeeSchedule& schedule, absl::Time now, bool report_excluded,
+    bool all_rules = false);
 
 }  // namespace
 
@@ -159,7 +197,8 @@ namespace {
 
 Ranking Rank(
     const Order& order, const std::vector<ExpertRecord>& experts, const std::vector<int>* subset,
-    const MatchingSettings& s, const FeeSchedule& schedule, absl::Time now, bool report_excluded) {
+    const MatchingSettings& s, const FeeSchedule& schedule, absl::Time now, bool report_excluded,
+    bool all_rules) {
   Ranking ranking;
   // The order's Helsinki month as an interval of time: no time zone work per task.
   const absl::CivilMonth civil_month = MonthOf(order.start_time);
@@ -206,56 +245,66 @@ Ranking Rank(
   for (size_t i = 0; i < n; ++i) {
     const ExpertRecord& r = experts[subset != nullptr ? (*subset)[i] : i];
     const Expert& e = r.expert;
+    // True when ranking goes on to the next expert (all_rules: never).
+    bool broken = false;
     auto exclude = [&](ExclusionRule rule, auto&& reason) {
+      broken = true;
       ++ranking.excluded_by_rule[static_cast<int>(rule)];
       if (report_excluded) ranking.excluded.push_back({e.id, rule, std::string(reason())});
+      return !all_rules;
     };
     if (e.state != ExpertState::kActive) {
-      exclude(ExclusionRule::kNotActive, [&] {
-        return absl::StrCat("the expert is ", EnumName(e.state));
-      });
-      continue;
+      if (exclude(ExclusionRule::kNotActive, [&] {
+            return absl::StrCat("the expert is ", EnumName(e.state));
+          }))
+        continue;
     }
     if (e.trainings.empty()) {
-      exclude(ExclusionRule::kNotTrained, [] { return "no completed training is recorded"; });
-      continue;
+      if (exclude(ExclusionRule::kNotTrained, [] { return "no completed training is recorded"; }))
+        continue;
     }
     if (!Contains(e.roles, order.role)) {
-      exclude(ExclusionRule::kLacksRole, [&] {
-        return absl::StrCat("does not take the role ", EnumName(order.role));
-      });
-      continue;
+      if (exclude(ExclusionRule::kLacksRole, [&] {
+            return absl::StrCat("does not take the role ", EnumName(order.role));
+          }))
+        continue;
+    }
+    if (std::binary_search(r.said_no_orders.begin(), r.said_no_orders.end(), order.id)) {
+      if (exclude(ExclusionRule::kSaidNo, [] {
+            return "declined this order or cancelled her place on it";
+          }))
+        continue;
     }
     if (!Contains(e.languages, order.language)) {
-      exclude(ExclusionRule::kLacksLanguage, [&] {
-        return absl::StrCat("does not work in the language ", order.language);
-      });
-      continue;
+      if (exclude(ExclusionRule::kLacksLanguage, [&] {
+            return absl::StrCat("does not work in the language ", order.language);
+          }))
+        continue;
     }
     if (!order.experience_areas.empty() &&
         std::none_of(
             order.experience_areas.begin(), order.experience_areas.end(),
             [&](ExperienceArea a) { return Contains(e.experience_areas, a); })) {
       // Which areas are missing is health information: the reason does not say.
-      exclude(ExclusionRule::kLacksExperience, [] {
-        return "covers none of the wanted experience areas";
-      });
-      continue;
+      if (exclude(ExclusionRule::kLacksExperience, [] {
+            return "covers none of the wanted experience areas";
+          }))
+        continue;
     }
     if (!FitsWeeklyWindows(e, slot)) {
-      exclude(ExclusionRule::kNotAvailableWeekly, [] {
-        return "the time is outside the weekly availability";
-      });
-      continue;
+      if (exclude(ExclusionRule::kNotAvailableWeekly, [] {
+            return "the time is outside the weekly availability";
+          }))
+        continue;
     }
     if (std::any_of(
             e.unavailable_periods.begin(), e.unavailable_periods.end(), [&](const Period& p) {
               return p.start_time < order.end_time() && order.start_time < p.end_time;
             })) {
-      exclude(ExclusionRule::kUnavailablePeriod, [] {
-        return "the time falls in an unavailable period";
-      });
-      continue;
+      if (exclude(ExclusionRule::kUnavailablePeriod, [] {
+            return "the time falls in an unavailable period";
+          }))
+        continue;
     }
     // Only tasks starting near the order can overlap it or need rest around it.
     const auto near_begin = std::lower_bound(
@@ -269,10 +318,10 @@ Ranking Rank(
                  Conflicts(
                      t.start_time, t.end_time, order.start_time, order.end_time(), s.travel_buffer);
         })) {
-      exclude(ExclusionRule::kOverlapping, [] {
-        return "already has an assignment at an overlapping time (travel buffer included)";
-      });
-      continue;
+      if (exclude(ExclusionRule::kOverlapping, [] {
+            return "already has an assignment at an overlapping time (travel buffer included)";
+          }))
+        continue;
     }
     const int km = order.remote ? 0 : km_from(e.home_municipality);
     const bool serves_there =
@@ -280,13 +329,13 @@ Ranking Rank(
                      : (km <= e.max_travel_km || e.home_municipality == order.municipality ||
                         Contains(e.service_municipalities, order.municipality));
     if (!serves_there) {
-      exclude(ExclusionRule::kTooFar, [&] {
-        return order.remote
-                   ? std::string("does not take remote tasks")
-                   : absl::StrCat(
-                         "the place is about ", km, " km away, more than ", e.max_travel_km, " km");
-      });
-      continue;
+      if (exclude(ExclusionRule::kTooFar, [&] {
+            return order.remote ? std::string("does not take remote tasks")
+                                : absl::StrCat(
+                                      "the place is about ", km, " km away, more than ",
+                                      e.max_travel_km, " km");
+          }))
+        continue;
     }
     int in_month = 0;
     int64_t earned_in_month = 0;
@@ -299,30 +348,32 @@ Ranking Rank(
       earned_in_month += t->fee_cents;
     }
     if (e.max_assignments_per_month > 0 && in_month >= e.max_assignments_per_month) {
-      exclude(ExclusionRule::kMonthlyCap, [&] {
-        return absl::StrCat(
-            "already has ", in_month, " tasks this month (cap ", e.max_assignments_per_month, ")");
-      });
-      continue;
+      if (exclude(ExclusionRule::kMonthlyCap, [&] {
+            return absl::StrCat(
+                "already has ", in_month, " tasks this month (cap ", e.max_assignments_per_month,
+                ")");
+          }))
+        continue;
     }
     if (std::any_of(near_begin, near_end, [&](const PastTask& t) {
           return BreaksRest(
               t.start_time, t.end_time, IsHeavyRole(t.role), order.start_time, order.end_time(),
               heavy, s.rest_after_heavy);
         })) {
-      exclude(ExclusionRule::kRestPeriod, [] {
-        return "needs rest after a heavy task before the next one";
-      });
-      continue;
+      if (exclude(ExclusionRule::kRestPeriod, [] {
+            return "needs rest after a heavy task before the next one";
+          }))
+        continue;
     }
     const FeeQuote fee = fee_for(e.payment_method);
     if (e.monthly_earnings_limit_cents > 0 &&
         earned_in_month + fee.fee_cents > e.monthly_earnings_limit_cents) {
-      exclude(ExclusionRule::kEarningsLimit, [] {
-        return "this task's fee would take the month's earnings over the expert's own limit";
-      });
-      continue;
+      if (exclude(ExclusionRule::kEarningsLimit, [] {
+            return "this task's fee would take the month's earnings over the expert's own limit";
+          }))
+        continue;
     }
+    if (broken) continue;
     Eligible el{&r, fee.fee_cents, km, 0, 0, 0, 0, 0, false};
     for (const PastTask& t : r.tasks) {
       if (t.start_time >= fair_share_start) {
@@ -388,6 +439,13 @@ Ranking Rank(
 }
 
 }  // namespace
+
+std::vector<Exclusion> BrokenRules(
+    const Order& order, const ExpertRecord& expert, const MatchingSettings& settings,
+    const FeeSchedule& schedule, absl::Time now) {
+  const std::vector<ExpertRecord> one = {expert};
+  return Rank(order, one, nullptr, settings, schedule, now, true, true).excluded;
+}
 
 int64_t EarnedInMonth(absl::Time when, const std::vector<HeldFee>& held) {
   const absl::CivilMonth month = MonthOf(when);

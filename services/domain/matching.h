@@ -8,9 +8,11 @@
 #ifndef KOKEMUS_SERVICES_DOMAIN_MATCHING_H_
 #define KOKEMUS_SERVICES_DOMAIN_MATCHING_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/domain/fees.h"
 #include "services/domain/model.h"
@@ -58,28 +60,18 @@ struct PastTask {
 struct ExpertRecord {
   Expert expert;
   std::vector<PastTask> tasks;  // by start time (SortTasks)
+  // The orders she declined or cancelled her place on, sorted (SortTasks):
+  // not offered to her again unless the coordinator overrides SAID_NO.
+  std::vector<std::string> said_no_orders;
 };
 
-// Puts each record's tasks in start-time order, as ranking expects.
+// Puts each record's tasks in start-time order and its said-no orders in
+// order, as ranking expects.
 void SortTasks(std::vector<ExpertRecord>& experts);
 
-enum class ExclusionRule {
-  kNotActive,
-  kNotTrained,
-  kLacksRole,
-  kLacksLanguage,
-  kLacksExperience,
-  kNotAvailableWeekly,
-  kUnavailablePeriod,
-  kOverlapping,
-  kTooFar,
-  kMonthlyCap,
-  kRestPeriod,
-  kEarningsLimit,
-};
-inline constexpr int kExclusionRuleCount = 12;
-
 absl::string_view ExclusionRuleName(ExclusionRule rule);  // "EARNINGS_LIMIT"
+// The rule of a name ExclusionRuleName gives; nullopt for another text.
+std::optional<ExclusionRule> ExclusionRuleFromName(absl::string_view name);
 
 struct ScoreParts {
   double experience = 0;  // each part in [0, 1] before its weight
@@ -133,6 +125,24 @@ ExpertIndex IndexExperts(const std::vector<ExpertRecord>& experts);
 Ranking RankExpertsIndexed(
     const Order& order, const std::vector<ExpertRecord>& experts, const ExpertIndex& index,
     const MatchingSettings& settings, const FeeSchedule& schedule, absl::Time now);
+
+// Every hard rule `expert` breaks for `order`, in the rules' order, with
+// reasons (empty: she may be offered it): what a coordinator is shown before
+// offering by hand, and must override rule by rule.
+std::vector<Exclusion> BrokenRules(
+    const Order& order, const ExpertRecord& expert, const MatchingSettings& settings,
+    const FeeSchedule& schedule, absl::Time now);
+
+// What a coordinator's offer by hand records: every rule in `broken` must be
+// in `overrides` (the rules the coordinator knowingly overrides), else
+// FAILED_PRECONDITION naming each rule not overridden and its reason; the
+// broken rules, to keep with the offer.
+absl::StatusOr<std::vector<ExclusionRule>> CheckOverrides(
+    const std::vector<Exclusion>& broken, const std::vector<ExclusionRule>& overrides);
+
+// Whether an assignment is its expert saying no to the order: declined, or
+// her own cancellation of her place.
+bool SaidNo(const Assignment& a);
 
 // Whether a role's task tells the expert's own story (emotionally heavy).
 bool IsHeavyRole(Role role);

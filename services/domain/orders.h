@@ -43,6 +43,24 @@ enum class AssignmentState {
   kWithdrawn,
 };
 enum class FeedbackSource { kUnspecified = 0, kOrderer, kExpert };
+// The hard rules of matching (domain/matching.h), each of which can exclude
+// an expert from an order.
+enum class ExclusionRule {
+  kNotActive,
+  kNotTrained,
+  kLacksRole,
+  kLacksLanguage,
+  kLacksExperience,
+  kNotAvailableWeekly,
+  kUnavailablePeriod,
+  kOverlapping,
+  kTooFar,
+  kMonthlyCap,
+  kRestPeriod,
+  kEarningsLimit,
+  kSaidNo,
+};
+inline constexpr int kExclusionRuleCount = 13;
 
 struct Order {
   std::string exchange_id;
@@ -86,6 +104,8 @@ struct Assignment {
   CancelledBy cancelled_by = CancelledBy::kUnspecified;
   CancelReason cancel_reason = CancelReason::kUnspecified;     // an expert's cancellation
   DeclineReason decline_reason = DeclineReason::kUnspecified;  // an expert's decline
+  // The matching rules the coordinator overrode to make this offer by hand.
+  std::vector<ExclusionRule> overridden_rules;
   absl::Time cancel_time = absl::UnixEpoch();
   std::string contract_id;                     // the current contract, if one was generated
   std::vector<FeedbackSource> feedback_given;  // whose feedback it has (read only)

@@ -336,6 +336,9 @@ v1::Assignment ToProto(const domain::Assignment& a) {
   p.set_cancelled_by(static_cast<v1::CancelledBy>(a.cancelled_by));
   p.set_cancel_reason(static_cast<v1::CancelReason>(a.cancel_reason));
   p.set_decline_reason(static_cast<v1::DeclineReason>(a.decline_reason));
+  for (domain::ExclusionRule r : a.overridden_rules) {
+    p.add_overridden_rules(static_cast<v1::ExclusionRule>(static_cast<int>(r) + 1));
+  }
   SetOptionalTime(a.cancel_time, [&] { return p.mutable_cancel_time(); });
   if (!a.contract_id.empty()) {
     p.set_contract(domain::ChildResourceName(a.exchange_id, "contracts", a.contract_id));

@@ -1,5 +1,7 @@
 #include "services/rpc/order_service.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -8,6 +10,7 @@
 #include "services/domain/enum_names.h"
 #include "services/domain/fees.h"
 #include "services/domain/listing.h"
+#include "services/domain/matching.h"
 #include "services/domain/order_lifecycle.h"
 #include "services/domain/orders.h"
 #include "services/domain/validation.h"
@@ -278,13 +281,45 @@ grpc::Status OrderService::OfferAssignment(
         if (!request->request_id().empty() && !domain::IsValidUuid(request->request_id())) {
           v.Add("request_id", "must be a UUID");
         }
+        std::vector<domain::ExclusionRule> overrides;
+        for (int i = 0; i < request->override_rules_size(); ++i) {
+          const int rule = request->override_rules(i) - 1;
+          if (rule < 0 || rule >= domain::kExclusionRuleCount) {
+            v.Add(absl::StrCat("override_rules[", i, "]"), "is not a known matching rule");
+          } else {
+            overrides.push_back(static_cast<domain::ExclusionRule>(rule));
+          }
+        }
         if (!v.empty()) return v.ToStatus();
         caller.set_audit_resource(absl::StrCat(request->parent(), "/assignments/", offer.id));
+        auto overridden = RulesOverridden(
+            {order->exchange_id, order->id, offer.id}, expert->id, overrides, caller.now());
+        if (!overridden.ok()) return overridden.status();
+        offer.overridden_rules = *std::move(overridden);
         auto made = assignments_.Offer(
             std::move(offer), {request->request_id(), Fingerprint(*request)}, caller.now());
         if (!made.ok()) return domain::WithFieldPrefix(made.status(), "assignment");
         return Reply(caller, made, response);
       });
+}
+
+absl::StatusOr<std::vector<domain::ExclusionRule>> OrderService::RulesOverridden(
+    const domain::AssignmentName& offer, const std::string& expert_id,
+    const std::vector<domain::ExclusionRule>& overrides, absl::Time now) {
+  int64_t version = 0;
+  auto order = store_.GetOrderForMatching({offer.exchange_id, offer.order_id}, &version);
+  if (!order.ok() || order->state != domain::OrderState::kOpen) {
+    return std::vector<domain::ExclusionRule>{};
+  }
+  auto data = matching_.Data(offer.exchange_id, version);
+  if (!data.ok()) return data.status();
+  const std::vector<domain::ExpertRecord>& experts = (*data)->experts;
+  auto record = std::find_if(experts.begin(), experts.end(), [&](const domain::ExpertRecord& r) {
+    return r.expert.id == expert_id;
+  });
+  if (record == experts.end()) return std::vector<domain::ExclusionRule>{};
+  return domain::CheckOverrides(
+      domain::BrokenRules(*order, *record, (*data)->settings, (*data)->schedule, now), overrides);
 }
 
 grpc::Status OrderService::AcceptAssignment(
@@ -317,6 +352,21 @@ grpc::Status OrderService::DeclineAssignment(
           return s;
         return Reply(
             caller, Move(assignments_, *request, AssignmentState::kDeclined, caller.now(), options),
+            response);
+      });
+}
+
+grpc::Status OrderService::WithdrawAssignment(
+    grpc::ServerContext* context, const v1::WithdrawAssignmentRequest* request,
+    v1::WithdrawAssignmentResponse* response) {
+  return guard_.Run(
+      context, "OrderService/WithdrawAssignment", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        if (absl::Status s = MaySeeAssignment(store_, assignments_, caller, request->name());
+            !s.ok())
+          return s;
+        return Reply(
+            caller, Move(assignments_, *request, AssignmentState::kWithdrawn, caller.now()),
             response);
       });
 }

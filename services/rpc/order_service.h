@@ -12,6 +12,7 @@
 #include "services/rpc/access_guard.h"
 #include "services/storage/assignment_store.h"
 #include "services/storage/fee_schedule_store.h"
+#include "services/storage/matching_store.h"
 #include "services/storage/order_store.h"
 
 namespace kokemus::rpc {
@@ -20,8 +21,12 @@ class OrderService final : public v1::OrderService::Service {
  public:
   OrderService(
       storage::OrderStore& orders, storage::AssignmentStore& assignments,
-      storage::FeeScheduleStore& fees, AccessGuard& guard)
-      : store_(orders), assignments_(assignments), fees_(fees), guard_(guard) {}
+      storage::FeeScheduleStore& fees, storage::MatchingStore& matching, AccessGuard& guard)
+      : store_(orders),
+        assignments_(assignments),
+        fees_(fees),
+        matching_(matching),
+        guard_(guard) {}
 
   grpc::Status CreateOrder(
       grpc::ServerContext*, const v1::CreateOrderRequest*, v1::CreateOrderResponse*) override;
@@ -39,6 +44,9 @@ class OrderService final : public v1::OrderService::Service {
   grpc::Status AcceptAssignment(
       grpc::ServerContext*, const v1::AcceptAssignmentRequest*,
       v1::AcceptAssignmentResponse*) override;
+  grpc::Status WithdrawAssignment(
+      grpc::ServerContext*, const v1::WithdrawAssignmentRequest*,
+      v1::WithdrawAssignmentResponse*) override;
   grpc::Status DeclineAssignment(
       grpc::ServerContext*, const v1::DeclineAssignmentRequest*,
       v1::DeclineAssignmentResponse*) override;
@@ -65,9 +73,16 @@ class OrderService final : public v1::OrderService::Service {
       v1::UpdateFeeScheduleResponse*) override;
 
  private:
+  // The matching rules an offer by hand to `expert_id` breaks, each of which
+  // `overrides` must name (domain::CheckOverrides); none when the order or
+  // the expert is missing or the order takes no offers (the offer refuses).
+  absl::StatusOr<std::vector<domain::ExclusionRule>> RulesOverridden(
+      const domain::AssignmentName& offer, const std::string& expert_id,
+      const std::vector<domain::ExclusionRule>& overrides, absl::Time now);
   storage::OrderStore& store_;
   storage::AssignmentStore& assignments_;
   storage::FeeScheduleStore& fees_;
+  storage::MatchingStore& matching_;
   AccessGuard& guard_;
 };
 

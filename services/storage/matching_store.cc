@@ -271,6 +271,9 @@ absl::Status MatchingStore::FillActivity(
       "f.exchange_id = a.exchange_id AND f.order_id = a.order_id AND f.assignment_id = a.id "
       "AND f.source = 'ORDERER' WHERE a.exchange_id = :exchange_id AND a.state IN "
       "('ACCEPTED', 'CONFIRMED', 'COMPLETED')";
+  static constexpr char kAnswers[] =
+      "SELECT expert_id, order_id, state, cancelled_by FROM assignments WHERE exchange_id = "
+      ":exchange_id AND state IN ('DECLINED', 'CANCELLED')";
   std::unordered_map<std::string, domain::ExpertRecord*> by_id;
   for (auto& r : experts) by_id[r.expert.id] = &r;
   return db_.Read([&](soci::session& sql) -> absl::Status {
@@ -291,6 +294,21 @@ absl::Status MatchingStore::FillActivity(
       t.organization_id = r.Text();
       t.orderer_rating = static_cast<int>(r.Int());
       it->second->tasks.push_back(std::move(t));
+    }
+    // The orders each said no to (domain::SaidNo decides which answers count).
+    soci::details::prepare_temp_type answers = (sql.prepare << kAnswers);
+    Record answer_values = {exchange_id};
+    Bind(answers, answer_values);
+    soci::rowset<soci::row> answer_rows(answers);
+    for (const soci::row& row : answer_rows) {
+      RowReader r(row);
+      auto it = by_id.find(r.Text());
+      if (it == by_id.end()) continue;
+      Assignment a;
+      a.order_id = r.Text();
+      a.state = r.Enum<AssignmentState>();
+      a.cancelled_by = r.Enum<domain::CancelledBy>();
+      if (domain::SaidNo(a)) it->second->said_no_orders.push_back(std::move(a.order_id));
     }
     return absl::OkStatus();
   });

@@ -10,9 +10,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "services/domain/fees.h"
 #include "services/domain/listing.h"
+#include "services/domain/matching.h"
 #include "services/domain/order_lifecycle.h"
 #include "services/domain/orders.h"
 #include "services/storage/assignment_store.h"
@@ -80,17 +83,20 @@ inline constexpr char kSelectOrder[] =
 inline constexpr char kAssignmentColumns[] =
     "exchange_id, order_id, id, expert_id, state, offer_deadline, start_time, "
     "end_time, block_end, actual_duration_minutes, fee_cents, travel_cents, "
-    "travel_km, cancelled_by, cancel_reason, decline_reason, cancel_time, revision, create_time, "
+    "travel_km, cancelled_by, cancel_reason, decline_reason, overridden_rules, cancel_time, "
+    "revision, create_time, "
     "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS;
 inline constexpr char kInsertAssignment[] =
     "INSERT INTO assignments (exchange_id, order_id, id, expert_id, state, "
     "offer_deadline, start_time, end_time, block_end, actual_duration_minutes, "
-    "fee_cents, travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, cancel_time, "
+    "fee_cents, travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, "
+    "overridden_rules, cancel_time, "
     "revision, "
     "create_time, update_time) VALUES (:exchange_id, :order_id, :id, :expert_id, "
     ":state, :offer_deadline, :start_time, :end_time, :block_end, "
     ":actual_duration_minutes, :fee_cents, :travel_cents, :travel_km, "
-    ":cancelled_by, :cancel_reason, :decline_reason, :cancel_time, :revision, :create_time, "
+    ":cancelled_by, :cancel_reason, :decline_reason, :overridden_rules, :cancel_time, :revision, "
+    ":create_time, "
     ":update_time)";
 inline constexpr char kUpdateAssignment[] =
     "UPDATE assignments SET expert_id = :expert_id, state = :state, "
@@ -98,14 +104,16 @@ inline constexpr char kUpdateAssignment[] =
     ":end_time, block_end = :block_end, actual_duration_minutes = "
     ":actual_duration_minutes, fee_cents = :fee_cents, travel_cents = "
     ":travel_cents, travel_km = :travel_km, cancelled_by = :cancelled_by, "
-    "cancel_reason = :cancel_reason, decline_reason = :decline_reason, cancel_time = "
-    ":cancel_time, revision = :revision, create_time = :create_time, update_time = "
+    "cancel_reason = :cancel_reason, decline_reason = :decline_reason, overridden_rules = "
+    ":overridden_rules, cancel_time = :cancel_time, revision = :revision, create_time = "
+    ":create_time, update_time = "
     ":update_time WHERE exchange_id = :exchange_id "
     "AND order_id = :order_id AND id = :id AND revision = :expected";
 inline constexpr char kSelectAssignment[] =
     "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
     "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
-    "travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, cancel_time, revision, "
+    "travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, overridden_rules, "
+    "cancel_time, revision, "
     "create_time, "
     "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS
     " FROM assignments WHERE exchange_id = "
@@ -113,7 +121,8 @@ inline constexpr char kSelectAssignment[] =
 inline constexpr char kSelectAssignmentsOfOrder[] =
     "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
     "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
-    "travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, cancel_time, revision, "
+    "travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, overridden_rules, "
+    "cancel_time, revision, "
     "create_time, "
     "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS
     " FROM assignments WHERE exchange_id = "
@@ -220,6 +229,20 @@ inline Order ReadOrder(const soci::row& row) {
   return o;
 }
 
+// Overridden matching rules as stored: their names joined by commas.
+inline std::string RuleNames(const std::vector<domain::ExclusionRule>& rules) {
+  return absl::StrJoin(rules, ",", [](std::string* out, domain::ExclusionRule r) {
+    absl::StrAppend(out, domain::ExclusionRuleName(r));
+  });
+}
+inline std::vector<domain::ExclusionRule> RulesOf(const std::string& names) {
+  std::vector<domain::ExclusionRule> rules;
+  for (absl::string_view name : absl::StrSplit(names, ',', absl::SkipEmpty())) {
+    if (auto rule = domain::ExclusionRuleFromName(name)) rules.push_back(*rule);
+  }
+  return rules;
+}
+
 inline Record AssignmentData(const Assignment& a, absl::Time block_end) {
   return {
       a.expert_id,
@@ -235,6 +258,7 @@ inline Record AssignmentData(const Assignment& a, absl::Time block_end) {
       Name(a.cancelled_by),
       Name(a.cancel_reason),
       Name(a.decline_reason),
+      RuleNames(a.overridden_rules),
       Micros(a.cancel_time),
       static_cast<long long>(a.meta.revision),
       Micros(a.meta.create_time),
@@ -261,6 +285,7 @@ inline Assignment ReadAssignment(const soci::row& row, absl::Time* block_end = n
   a.cancelled_by = r.Enum<CancelledBy>();
   a.cancel_reason = r.Enum<domain::CancelReason>();
   a.decline_reason = r.Enum<domain::DeclineReason>();
+  a.overridden_rules = RulesOf(r.Text());
   a.cancel_time = r.Time();
   a.meta.revision = r.Int();
   a.meta.create_time = r.Time();
