@@ -228,7 +228,8 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
           RPC(OrderService, ConfirmAssignment, "NPPP", r.set_name(kAssignment)),
           RPC(OrderService, CompleteAssignment, "NNPP", r.set_name(kAssignment)),
           RPC(OrderService, CancelAssignment, "NNNP", r.set_name(kAssignment);
-              r.set_cancelled_by(v1::CANCELLED_BY_ORDERER)),
+              r.set_cancelled_by(v1::CANCELLED_BY_ORDERER);
+              r.set_place(v1::CancelAssignmentRequest::PLACE_KEEP)),
           RPC(OrderService, GetAssignment, "NNNP", r.set_name(kAssignment)),
           RPC(OrderService, ListAssignments, "NNNP", r.set_parent(kOrder)),
           RPC(OrderService, SubmitFeedback, "NNNP", r.set_parent(kAssignment)),

@@ -302,6 +302,75 @@ TEST(Transition, CancellationNeedsItsPartyAndChargesTheScheduledShare) {
       15000);
 }
 
+TEST(Transition, TheOrdererSaysWhetherACancelledPlaceIsStillWanted) {
+  // The orderer must say; the others keep the place; DROP is the orderer's.
+  EXPECT_THAT(
+      Violations(
+          DropsPlace(CancelledBy::kOrderer, PlaceAfterCancel::kUnspecified, "place").status()),
+      ElementsAre(Pair(
+          "place",
+          "is required when the orderer cancels: KEEP to have another expert, DROP for one "
+          "fewer")));
+  EXPECT_EQ(DropsPlace(CancelledBy::kOrderer, PlaceAfterCancel::kKeep, "place").value(), false);
+  EXPECT_EQ(DropsPlace(CancelledBy::kOrderer, PlaceAfterCancel::kDrop, "place").value(), true);
+  EXPECT_EQ(
+      DropsPlace(CancelledBy::kExpert, PlaceAfterCancel::kUnspecified, "place").value(), false);
+  EXPECT_EQ(DropsPlace(CancelledBy::kExchange, PlaceAfterCancel::kKeep, "place").value(), false);
+  EXPECT_THAT(
+      Violations(DropsPlace(CancelledBy::kExpert, PlaceAfterCancel::kDrop, "place").status()),
+      ElementsAre(Pair("place", "only the orderer gives up a place")));
+  EXPECT_THAT(
+      Violations(
+          DropsPlace(CancelledBy::kOrderer, static_cast<PlaceAfterCancel>(7), "place").status()),
+      ElementsAre(Pair("place", "is not KEEP or DROP")));
+}
+
+TEST(Transition, DroppingAPlaceShrinksTheOrderInsteadOfReopeningIt) {
+  World w;
+  w.order = MakeOrder(2);
+  w.order.state = OrderState::kAssigned;
+  w.siblings = {
+      MakeAssignment(w.order, "a", AssignmentState::kConfirmed),
+      MakeAssignment(w.order, "b", AssignmentState::kConfirmed)};
+  // Kept: the order is OPEN again for another expert.
+  auto kept = w.Move("b", {AssignmentState::kCancelled, CancelledBy::kOrderer});
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_EQ(kept->order_state, OrderState::kOpen);
+  EXPECT_FALSE(kept->experts_needed.has_value());
+  // Dropped: one place fewer, still ASSIGNED.
+  TransitionRequest drop{AssignmentState::kCancelled, CancelledBy::kOrderer};
+  drop.drop_place = true;
+  auto dropped = w.Move("b", drop);
+  ASSERT_TRUE(dropped.ok()) << dropped.status();
+  EXPECT_EQ(dropped->experts_needed, 1);
+  EXPECT_FALSE(dropped->order_state.has_value());
+  EXPECT_EQ(dropped->assignment.state, AssignmentState::kCancelled);
+}
+
+TEST(Transition, DroppingAPlaceWithdrawsTheOffersNoLongerNeeded) {
+  World w;
+  w.order = MakeOrder(2);
+  w.siblings = {
+      MakeAssignment(w.order, "a", AssignmentState::kConfirmed),
+      MakeAssignment(w.order, "b", AssignmentState::kAccepted),
+      MakeAssignment(w.order, "c", AssignmentState::kOffered)};
+  TransitionRequest drop{AssignmentState::kCancelled, CancelledBy::kOrderer};
+  drop.drop_place = true;
+  auto plan = w.Move("b", drop);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->experts_needed, 1);
+  ASSERT_EQ(plan->withdrawn.size(), 1u);
+  EXPECT_EQ(plan->withdrawn[0].id, "c");
+  EXPECT_EQ(plan->order_state, OrderState::kAssigned);  // the one place left is confirmed
+  // An order of one place is cancelled as an order, not shrunk to none.
+  World one;
+  one.siblings = {MakeAssignment(one.order, "a", AssignmentState::kConfirmed)};
+  EXPECT_EQ(
+      one.Move("a", drop).status(),
+      absl::FailedPreconditionError(
+          "the order has one place; cancel the order instead of dropping its place"));
+}
+
 TEST(Transition, AnOfferCantBeCancelledOnlyDeclined) {
   World w;
   w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kOffered)};

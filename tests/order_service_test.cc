@@ -527,6 +527,68 @@ TEST_P(OrderServiceTest, AnOfferByHandThatBreaksARuleNeedsThatRuleOverriddenAndK
       ElementsAre(v1::EXCLUSION_RULE_SAID_NO, v1::EXCLUSION_RULE_LACKS_LANGUAGE));
 }
 
+TEST_P(OrderServiceTest, AnOrdererGivingUpOnePlaceShrinksTheOrderInsteadOfReopeningIt) {
+  testing_support::CreateExpert(server_.registry(), "ph", "pekka", testing_support::SampleExpert());
+  v1::Order two = SampleOrder(week_);
+  two.set_experts_needed(2);
+  ASSERT_TRUE(CreateOrder("o1", two).ok());
+  for (const char* expert : {"kaisa", "pekka"}) {
+    grpc::ClientContext offer_ctx;
+    v1::OfferAssignmentRequest offer;
+    offer.set_parent("exchanges/ph/orders/o1");
+    offer.set_assignment_id(expert);
+    offer.mutable_assignment()->set_expert(absl::StrCat("exchanges/ph/experts/", expert));
+    *offer.mutable_assignment()->mutable_offer_deadline() =
+        rpc::ToProto(clock_.Now() + absl::Hours(1));
+    v1::OfferAssignmentResponse offered;
+    ASSERT_TRUE(orders_->OfferAssignment(&offer_ctx, offer, &offered).ok());
+    grpc::ClientContext accept_ctx;
+    v1::AcceptAssignmentRequest accept;
+    accept.set_name(offered.assignment().name());
+    v1::AcceptAssignmentResponse accepted;
+    ASSERT_TRUE(orders_->AcceptAssignment(&accept_ctx, accept, &accepted).ok());
+    grpc::ClientContext confirm_ctx;
+    v1::ConfirmAssignmentRequest confirm;
+    confirm.set_name(offered.assignment().name());
+    v1::ConfirmAssignmentResponse confirmed;
+    ASSERT_TRUE(orders_->ConfirmAssignment(&confirm_ctx, confirm, &confirmed).ok());
+  }
+  auto lyseo = v1::OrderService::NewStub(testing_support::KeyChannel(
+      server_.address(),
+      server_.keys().Make(domain::AccessRole::kOrdererSystem, "ph", "lyseo", "")));
+  v1::CancelAssignmentRequest cancel;
+  cancel.set_name("exchanges/ph/orders/o1/assignments/pekka");
+  cancel.set_cancelled_by(v1::CANCELLED_BY_ORDERER);
+  v1::CancelAssignmentResponse cancelled;
+  grpc::ClientContext unsaid_ctx;
+  EXPECT_THAT(
+      Violations(lyseo->CancelAssignment(&unsaid_ctx, cancel, &cancelled)),
+      ElementsAre(Pair(
+          "place",
+          "is required when the orderer cancels: KEEP to have another expert, DROP for one "
+          "fewer")));
+  cancel.set_place(v1::CancelAssignmentRequest::PLACE_DROP);
+  grpc::ClientContext ctx;
+  grpc::Status s = lyseo->CancelAssignment(&ctx, cancel, &cancelled);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(cancelled.assignment().state(), v1::Assignment::STATE_CANCELLED);
+  grpc::ClientContext get_ctx;
+  v1::GetOrderRequest get;
+  get.set_name("exchanges/ph/orders/o1");
+  v1::GetOrderResponse got;
+  ASSERT_TRUE(orders_->GetOrder(&get_ctx, get, &got).ok());
+  EXPECT_EQ(got.order().experts_needed(), 1);
+  EXPECT_EQ(got.order().state(), v1::Order::STATE_ASSIGNED);  // not silently OPEN again
+  // The last place can't be dropped: that is cancelling the order.
+  cancel.set_name("exchanges/ph/orders/o1/assignments/kaisa");
+  grpc::ClientContext last_ctx;
+  grpc::Status last = lyseo->CancelAssignment(&last_ctx, cancel, &cancelled);
+  EXPECT_EQ(last.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      last.error_message(),
+      "the order has one place; cancel the order instead of dropping its place");
+}
+
 TEST_P(OrderServiceTest, CancelNeedsAPartyAndAnUnknownOrderIsNotFound) {
   ASSERT_TRUE(CreateOrder("o1", SampleOrder(week_)).ok());
   grpc::ClientContext ctx;

@@ -55,6 +55,25 @@ absl::Status CheckCancelReason(CancelledBy by, CancelReason reason, absl::string
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> DropsPlace(CancelledBy by, PlaceAfterCancel place, absl::string_view field) {
+  if (place != PlaceAfterCancel::kUnspecified && place != PlaceAfterCancel::kKeep &&
+      place != PlaceAfterCancel::kDrop) {
+    return InvalidField(std::string(field), "is not KEEP or DROP");
+  }
+  if (by == CancelledBy::kOrderer) {
+    if (place == PlaceAfterCancel::kUnspecified) {
+      return InvalidField(
+          std::string(field),
+          "is required when the orderer cancels: KEEP to have another expert, DROP for one fewer");
+    }
+    return place == PlaceAfterCancel::kDrop;
+  }
+  if (place == PlaceAfterCancel::kDrop) {
+    return InvalidField(std::string(field), "only the orderer gives up a place");
+  }
+  return false;
+}
+
 absl::Status CheckDeclineReason(DeclineReason reason, absl::string_view field) {
   if (!IsKnown(reason)) return InvalidField(std::string(field), "is not a known reason");
   return absl::OkStatus();
@@ -170,6 +189,16 @@ absl::StatusOr<TransitionPlan> PlanTransition(
           !s.ok()) {
         return s;
       }
+      if (request.drop_place) {
+        if (request.cancelled_by != CancelledBy::kOrderer) {
+          return InvalidField("place", "only the orderer gives up a place");
+        }
+        if (f.order.experts_needed <= 1) {
+          return absl::FailedPreconditionError(
+              "the order has one place; cancel the order instead of dropping its place");
+        }
+        plan.experts_needed = f.order.experts_needed - 1;
+      }
       a.cancelled_by = request.cancelled_by;
       a.cancel_reason = request.cancel_reason;
       a.cancel_time = now;
@@ -185,14 +214,17 @@ absl::StatusOr<TransitionPlan> PlanTransition(
   for (Assignment& s : after) {
     if (s.id == a.id) s = a;
   }
-  if (to == AssignmentState::kAccepted && PlacesFilled(f.order, HeldPlaces(after))) {
+  Order order = f.order;
+  if (plan.experts_needed) order.experts_needed = *plan.experts_needed;
+  if ((to == AssignmentState::kAccepted || plan.experts_needed) &&
+      PlacesFilled(order, HeldPlaces(after))) {
     for (Assignment& s : after) {
       if (EffectiveState(s, now) != AssignmentState::kOffered) continue;
       s.state = AssignmentState::kWithdrawn;
       plan.withdrawn.push_back(s);
     }
   }
-  const OrderState next = OrderStateAfter(f.order, after);
+  const OrderState next = OrderStateAfter(order, after);
   if (next != f.order.state) plan.order_state = next;
   return plan;
 }

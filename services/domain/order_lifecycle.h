@@ -44,6 +44,11 @@ inline constexpr int kMaxActualDurationMinutes = 720;
 // the expert, none from the others; INVALID_ARGUMENT naming `field` otherwise.
 absl::Status CheckCancelReason(CancelledBy by, CancelReason reason, absl::string_view field);
 
+// Whether a cancellation by `by` gives up its place: the orderer must say
+// (KEEP or DROP), the others keep it (DROP is the orderer's alone);
+// INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<bool> DropsPlace(CancelledBy by, PlaceAfterCancel place, absl::string_view field);
+
 // OK if `reason` is a known decline reason (UNSPECIFIED included);
 // INVALID_ARGUMENT naming `field` otherwise.
 absl::Status CheckDeclineReason(DeclineReason reason, absl::string_view field);
@@ -93,6 +98,8 @@ struct TransitionRequest {
   CancelledBy cancelled_by = CancelledBy::kUnspecified;  // for CANCELLED
   // For an expert's cancellation only (CheckCancelReason).
   CancelReason cancel_reason = CancelReason::kUnspecified;
+  // For CANCELLED: the order needs one expert fewer (DropsPlace).
+  bool drop_place = false;
   // For DECLINED: why, if she said (CheckDeclineReason).
   DeclineReason decline_reason = DeclineReason::kUnspecified;
   // For COMPLETED: 0 (as ordered) to kMaxActualDurationMinutes, checked with
@@ -109,6 +116,8 @@ struct TransitionPlan {
   std::vector<Assignment> withdrawn;
   // The order's new state, when it changes.
   std::optional<OrderState> order_state;
+  // The order's new number of places, when the orderer gave one up.
+  std::optional<int> experts_needed;
 };
 
 // Moves an assignment to ACCEPTED, DECLINED, CONFIRMED, COMPLETED or
@@ -116,7 +125,8 @@ struct TransitionPlan {
 // expert and no overlapping held assignment (travel buffer included); a
 // completion needs the task to have started and quotes the fee for the actual
 // duration; a cancellation needs the party and charges the schedule's
-// cancellation fee.
+// cancellation fee, and when the orderer drops the place the order needs one
+// expert fewer (its offers beyond the places left are withdrawn).
 absl::StatusOr<TransitionPlan> PlanTransition(
     const TransitionFacts& facts, const TransitionRequest& request, absl::Time now);
 

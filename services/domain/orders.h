@@ -43,6 +43,8 @@ enum class AssignmentState {
   kWithdrawn,
 };
 enum class FeedbackSource { kUnspecified = 0, kOrderer, kExpert };
+// Whether a cancelled assignment's place is still wanted (the orderer says).
+enum class PlaceAfterCancel { kUnspecified = 0, kKeep, kDrop };
 // The hard rules of matching (domain/matching.h), each of which can exclude
 // an expert from an order.
 enum class ExclusionRule {

@@ -423,6 +423,10 @@ grpc::Status OrderService::CancelAssignment(
             !s.ok()) {
           return s;
         }
+        auto drops = domain::DropsPlace(
+            options.cancelled_by, static_cast<domain::PlaceAfterCancel>(request->place()), "place");
+        if (!drops.ok()) return drops.status();
+        options.drop_place = *drops;
         if (absl::Status s =
                 domain::CheckOwnSide(caller.principal().role, options.cancelled_by, "cancelled_by");
             !s.ok()) {

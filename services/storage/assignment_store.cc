@@ -144,6 +144,7 @@ absl::StatusOr<Assignment> AssignmentStore::Transition(
         {.to = to,
          .cancelled_by = options.cancelled_by,
          .cancel_reason = options.cancel_reason,
+         .drop_place = options.drop_place,
          .decline_reason = options.decline_reason,
          .actual_duration_minutes = options.actual_duration_minutes},
         now);
@@ -170,8 +171,9 @@ absl::StatusOr<Assignment> AssignmentStore::Transition(
         return s;
       }
     }
-    if (plan->order_state) {
-      order->state = *plan->order_state;
+    if (plan->order_state || plan->experts_needed) {
+      if (plan->order_state) order->state = *plan->order_state;
+      if (plan->experts_needed) order->experts_needed = *plan->experts_needed;
       if (absl::Status s = tx.SaveOrder(*order, now); !s.ok()) return s;
     }
     return plan->assignment;
