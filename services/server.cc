@@ -111,9 +111,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->fee_store_ = std::make_unique<storage::FeeScheduleStore>(*server->db_);
   server->matching_store_ = std::make_unique<storage::MatchingStore>(
       *server->db_, *server->store_, *server->order_store_, *server->fee_store_);
+  server->round_store_ =
+      std::make_unique<storage::OfferRoundStore>(*server->db_, *server->matching_store_);
   server->orders_ = std::make_unique<rpc::OrderService>(
       *server->order_store_, *server->assignment_store_, *server->fee_store_,
-      *server->matching_store_, guard);
+      *server->matching_store_, *server->round_store_, guard);
   server->contract_store_ = std::make_unique<storage::ContractStore>(*server->db_);
   server->contracts_ = std::make_unique<rpc::ContractService>(
       *server->store_, *server->order_store_, *server->assignment_store_, *server->fee_store_,
@@ -224,24 +226,32 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   return server;
 }
 
+void Server::SweepNow() {
+  // A failure (database briefly away) is retried at the next round.
+  const absl::Time now = db_->Now();
+  auto lapsed = assignment_store_->LapseExpiredOffers(now);
+  // Offer rounds that are due: the next round's offers, or the coordinator
+  // told that they ended with places open.
+  auto rounds = round_store_->Advance(now);
+  // Reminders and warnings that fell due, in batches until none is left.
+  int made = 0;
+  for (absl::StatusOr<int> batch = outbox_store_->EnqueueScheduled(now); batch.ok() && *batch > 0;
+       batch = outbox_store_->EnqueueScheduled(now)) {
+    made += *batch;
+  }
+  if (outbox_worker_ != nullptr &&
+      (made > 0 || (lapsed.ok() && *lapsed > 0) || (rounds.ok() && *rounds > 0))) {
+    outbox_worker_->Wake();
+  }
+  // Links a day past their expiry tell no one anything any more.
+  (void)sign_in_store_->Sweep(now - absl::Hours(24));
+}
+
 void Server::Sweep(absl::Duration interval) {
   std::unique_lock<std::mutex> lock(sweeper_mu_);
   while (!stopping_) {
     lock.unlock();
-    // A failure (database briefly away) is retried at the next round.
-    const absl::Time now = db_->Now();
-    auto lapsed = assignment_store_->LapseExpiredOffers(now);
-    // Reminders and warnings that fell due, in batches until none is left.
-    int made = 0;
-    for (absl::StatusOr<int> batch = outbox_store_->EnqueueScheduled(now); batch.ok() && *batch > 0;
-         batch = outbox_store_->EnqueueScheduled(now)) {
-      made += *batch;
-    }
-    if (outbox_worker_ != nullptr && (made > 0 || (lapsed.ok() && *lapsed > 0))) {
-      outbox_worker_->Wake();
-    }
-    // Links a day past their expiry tell no one anything any more.
-    (void)sign_in_store_->Sweep(now - absl::Hours(24));
+    SweepNow();
     lock.lock();
     sweeper_cv_.wait_for(lock, absl::ToChronoMilliseconds(interval), [this] { return stopping_; });
   }

@@ -36,6 +36,7 @@
 #include "services/storage/event_store.h"
 #include "services/storage/fee_schedule_store.h"
 #include "services/storage/message_template_store.h"
+#include "services/storage/offer_round_store.h"
 #include "services/storage/order_store.h"
 #include "services/storage/outbox_store.h"
 #include "services/storage/registry_store.h"
@@ -114,6 +115,12 @@ class Server final {
   int web_port() const { return web_server_ ? web_server_->port() : 0; }
   observability::Metrics& metrics() { return metrics_; }
 
+  // One round of the sweeper's work at once: offers past their deadline
+  // lapsed, offer rounds moved on, reminders that fell due queued, old
+  // sign-in links removed. The sweeper thread runs it every
+  // `lapse_sweep_interval`; tests with a fake clock call it after moving it.
+  void SweepNow();
+
   // Health turns NOT_SERVING, new calls are refused, calls in flight get
   // `grace` to finish (then are cancelled). Returns when all are done.
   void Shutdown(absl::Duration grace);
@@ -140,6 +147,7 @@ class Server final {
   std::unique_ptr<storage::ContractStore> contract_store_;
   std::unique_ptr<rpc::ContractService> contracts_;
   std::unique_ptr<storage::MatchingStore> matching_store_;
+  std::unique_ptr<storage::OfferRoundStore> round_store_;
   std::unique_ptr<rpc::MatchingService> matching_;
   std::unique_ptr<rpc::NotificationService> notifications_;
   std::unique_ptr<storage::ReportStore> report_store_;

@@ -220,6 +220,20 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
        "--travel-rates", "2020-01-01|25", "--cancellation-rules", "2020-01-01|14|50|0|100"});
   EXPECT_EQ(fees["feeSchedule"]["roleRules"][0]["amountCents"], "15000");
   EXPECT_EQ(fees["feeSchedule"]["travelRates"][0]["centsPerKm"], "25");
+  // Steps of the orderer's late fee: 25 % under 30 days, 100 % under 2.
+  auto tiered =
+      ok({"fees", "set", "--exchange", "ph", "--cancellation-rules",
+          "2020-01-01|14|50|0|100|30:25+2:100"});
+  EXPECT_EQ(
+      tiered["feeSchedule"]["cancellationRules"][0]["ordererTiers"],
+      nlohmann::json::parse(R"([{"noticeDays":30,"percent":25},{"noticeDays":2,"percent":100}])"));
+  ProcessResult bad_tier = Ctl(
+      {"fees", "set", "--exchange", "ph", "--cancellation-rules", "2020-01-01|14|50|0|100|2-100"});
+  EXPECT_EQ(bad_tier.exit_code, 2);
+  EXPECT_THAT(
+      bad_tier.err,
+      HasSubstr("--cancellation-rules: notice steps are DAYS:PERCENT, such as 2:100"));
+  ok({"fees", "set", "--exchange", "ph", "--cancellation-rules", "2020-01-01|14|50|0|100"});
 
   // A Monday at 10:00 in Helsinki, three weeks ahead: inside the expert's
   // weekly availability (Monday 9-16), so matching ranks her.
@@ -444,6 +458,28 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   EXPECT_EQ(cancelled["assignment"]["cancelledBy"], "CANCELLED_BY_EXPERT");
   EXPECT_FALSE(cancelled["assignment"].contains("feeCents"));  // 0 %: nothing owed
   EXPECT_EQ(ok({"order", "get", "o1", "--exchange", "ph"})["order"]["state"], "STATE_OPEN");
+
+  // Offer rounds ask only those who have not said no to the order: nobody is
+  // left, and nothing is started.
+  ProcessResult no_rounds = Ctl({"rounds", "show", "o1", "--exchange", "ph"});
+  EXPECT_EQ(no_rounds.exit_code, 4);
+  EXPECT_EQ(no_rounds.err, "kokemusctl: not found: exchanges/ph/orders/o1/offerRounds not found\n");
+  ProcessResult targeted = Ctl(
+      {"rounds", "start", "o1", "--exchange", "ph", "--strategy", "targeted", "--offer-deadline",
+       deadline});
+  EXPECT_EQ(targeted.exit_code, 3);
+  EXPECT_EQ(
+      targeted.err,
+      "kokemusctl: invalid argument: offer_rounds.strategy: TARGETED offers are made by hand "
+      "(OfferAssignment), not in rounds\n");
+  ProcessResult nobody = Ctl(
+      {"rounds", "start", "o1", "--exchange", "ph", "--strategy", "broadcast", "--offer-deadline",
+       deadline, "--round-size", "3"});
+  EXPECT_EQ(nobody.exit_code, 6);
+  EXPECT_EQ(
+      nobody.err,
+      "kokemusctl: failed precondition: no eligible expert is left to offer the order to "
+      "(RankExperts shows why)\n");
 
   ProcessResult list = Ctl({"assignment", "list", "--exchange", "ph"});
   EXPECT_EQ(

@@ -210,7 +210,8 @@ TEST(MessageTemplates, EveryBuiltInOneIsValidAndNamedOnce) {
     EXPECT_THAT(preview->subject, Not(HasSubstr("{{")));
     EXPECT_THAT(preview->body, Not(HasSubstr("{{")));
   }
-  EXPECT_EQ(ids.size(), 54u);  // 18 messages and recipients, 3 languages
+  EXPECT_EQ(ids.size(), 57u);  // 19 messages and recipients, 3 languages
+  EXPECT_TRUE(ids.count("offer-rounds-ended-coordinator-en"));
   EXPECT_TRUE(ids.count("offer-made-expert-fi"));
   EXPECT_TRUE(ids.count("assignment-cancelled-coordinator-sv"));
   EXPECT_EQ(

@@ -159,6 +159,7 @@ struct World {
   FeeSchedule schedule = Schedule();
   int overlapping = 0;
   absl::Duration buffer = absl::Minutes(30);
+  std::vector<PastTask> held;  // her other tasks, checked on accept
 
   absl::StatusOr<TransitionPlan> Move(
       const std::string& id, TransitionRequest request, absl::Time now = kNow) {
@@ -166,7 +167,8 @@ struct World {
     for (const Assignment& s : siblings) {
       if (s.id == id) a = &s;
     }
-    TransitionFacts facts{order, *a, siblings, &expert, schedule, overlapping, buffer};
+    TransitionFacts facts{order,       *a,     siblings, &expert,        schedule,
+                          overlapping, buffer, &held,    absl::Hours(48)};
     return PlanTransition(facts, request, now);
   }
 };
@@ -222,6 +224,46 @@ TEST(Transition, AcceptIsRefusedForEachMissingFactInTurn) {
   EXPECT_EQ(
       w.Move("a", {AssignmentState::kAccepted}).status(),
       absl::FailedPreconditionError("the order is ASSIGNED; the offer can't be accepted"));
+}
+
+// Offers made at once may all be accepted: each accept checks the expert's
+// cap, her earnings limit and her rest against what she holds by then.
+TEST(Transition, AnAcceptKeepsTheExpertsCapLimitAndRest) {
+  World w;
+  w.siblings = {MakeAssignment(w.order, "a", AssignmentState::kOffered)};  // fee 15000
+  auto task = [&](absl::Duration from_order, Role role, int64_t fee) {
+    PastTask t;
+    t.start_time = w.order.start_time + from_order;
+    t.end_time = t.start_time + absl::Minutes(60);
+    t.role = role;
+    t.fee_cents = fee;
+    return t;
+  };
+  // Two other tasks that month, neither heavy nor near: fine as it is.
+  w.held = {
+      task(absl::Hours(24 * 5), Role::kCoDeveloper, 8000),
+      task(-absl::Hours(24 * 5), Role::kCoDeveloper, 8000)};
+  ASSERT_TRUE(w.Move("a", {AssignmentState::kAccepted}).ok());
+  w.expert.max_assignments_per_month = 2;
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kAccepted}).status(),
+      absl::FailedPreconditionError(
+          "the expert already holds 2 tasks that month, her cap (MONTHLY_CAP)"));
+  w.expert.max_assignments_per_month = 3;
+  w.expert.monthly_earnings_limit_cents = 30000;  // 8000 + 8000 + 15000 = 31000
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kAccepted}).status(),
+      absl::FailedPreconditionError(
+          "this task's fee would take the month's earnings over the expert's own limit "
+          "(EARNINGS_LIMIT)"));
+  w.expert.monthly_earnings_limit_cents = 31000;
+  ASSERT_TRUE(w.Move("a", {AssignmentState::kAccepted}).ok());
+  // A heavy talk the day before: she rests 48 hours first.
+  w.held.push_back(task(-absl::Hours(24), Role::kLecturer, 0));
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kAccepted}).status(),
+      absl::FailedPreconditionError(
+          "the expert needs rest after a heavy task before the next one (REST_PERIOD)"));
 }
 
 TEST(Transition, AnOfferPastItsDeadlineHasLapsedAndCantBeAccepted) {

@@ -464,12 +464,14 @@ TEST_P(OrderServiceTest, AnOfferByHandThatBreaksARuleNeedsThatRuleOverriddenAndK
   v1::Order english = SampleOrder(week_);
   english.set_language("en");  // she works in Finnish and Swedish
   ASSERT_TRUE(CreateOrder("o1", english).ok());
-  auto offer =
-      [&](const std::string& id, std::vector<v1::ExclusionRule> overrides, v1::Assignment* out) {
+  const std::string request_id = "0b7e9d1c-3a4f-4e2b-9c8d-1f2e3a4b5c6d";
+  auto offer = [&](const std::string& id, std::vector<v1::ExclusionRule> overrides,
+                   v1::Assignment* out, bool once = false) {
     grpc::ClientContext ctx;
     v1::OfferAssignmentRequest req;
     req.set_parent("exchanges/ph/orders/o1");
     req.set_assignment_id(id);
+    if (once) req.set_request_id(request_id);
     req.mutable_assignment()->set_expert("exchanges/ph/experts/kaisa");
     *req.mutable_assignment()->mutable_offer_deadline() =
         rpc::ToProto(clock_.Now() + absl::Hours(1));
@@ -497,7 +499,7 @@ TEST_P(OrderServiceTest, AnOfferByHandThatBreaksARuleNeedsThatRuleOverriddenAndK
     ASSERT_TRUE(orders_->ListAssignments(&ctx, list, &listed).ok());
     EXPECT_EQ(listed.assignments_size(), 0);  // nothing stored
   }
-  grpc::Status s = offer("a1", {v1::EXCLUSION_RULE_LACKS_LANGUAGE}, &made);
+  grpc::Status s = offer("a1", {v1::EXCLUSION_RULE_LACKS_LANGUAGE}, &made, true);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_THAT(made.overridden_rules(), ElementsAre(v1::EXCLUSION_RULE_LACKS_LANGUAGE));
 
@@ -507,6 +509,16 @@ TEST_P(OrderServiceTest, AnOfferByHandThatBreaksARuleNeedsThatRuleOverriddenAndK
   decline.set_name(made.name());
   v1::DeclineAssignmentResponse declined;
   ASSERT_TRUE(orders_->DeclineAssignment(&decline_ctx, decline, &declined).ok());
+  // A retry of the first offer (its answer was lost) gets that offer back, as
+  // it stands now, not a refusal for the rule her answer broke since.
+  v1::Assignment replayed;
+  s = offer("a1", {v1::EXCLUSION_RULE_LACKS_LANGUAGE}, &replayed, true);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(replayed.name(), "exchanges/ph/orders/o1/assignments/a1");
+  EXPECT_EQ(replayed.state(), v1::Assignment::STATE_DECLINED);
+  EXPECT_EQ(
+      offer("a1", {}, &replayed, true).error_code(),  // the same id asking something else
+      grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(
       offer("a2", {v1::EXCLUSION_RULE_LACKS_LANGUAGE}, &made).error_message(),
       "the expert breaks matching rules: SAID_NO (declined this order or cancelled her place on "

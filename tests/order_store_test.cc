@@ -13,6 +13,7 @@
 #include "services/domain/validation.h"
 #include "services/storage/assignment_store.h"
 #include "services/storage/fee_schedule_store.h"
+#include "services/storage/matching_store.h"
 #include "soci/postgresql/soci-postgresql.h"
 #include "soci/soci.h"
 #include "tests/test_support.h"
@@ -76,6 +77,12 @@ class OrderStoreTest : public ::testing::TestWithParam<Backend> {
     schedule.travel_rates = {{"2020-01-01", 25}};
     schedule.cancellation_rules = {{"2020-01-01", 14, 50, 0, 100}};
     ASSERT_TRUE(fees_->UpdateFeeSchedule(schedule, 0).ok());
+    // These tests are about times, places and fees: no rest after a heavy
+    // talk, so that an accept is refused only for what each test sets up.
+    MatchingStore matching(*db_, *registry_, *store_, *fees_);
+    domain::MatchingSettings no_rest;
+    no_rest.rest_after_heavy = absl::ZeroDuration();
+    ASSERT_TRUE(matching.UpdateSettings("ph", no_rest, 0).ok());
   }
 
   void AddExpert(

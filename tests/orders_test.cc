@@ -109,6 +109,28 @@ TEST(Fees, CancellationByTheOrdererCostsHalfOnlyWhenLate) {
       CancellationFee(s, o, 15000, CancelledBy::kExchange, Helsinki(2026, 12, 19, 10, 0)), 15000);
 }
 
+TEST(Fees, CancellationByTheOrdererFollowsTheStepOfItsNotice) {
+  FeeSchedule s = Schedule();
+  // 50 % under 14 days (the rule's own step), 100 % under 2 days, 25 % under 30.
+  s.cancellation_rules[0].orderer_tiers = {{2, 100}, {30, 25}};
+  const Order o = MakeOrder(Role::kLecturer, Helsinki(2026, 12, 31, 10, 0), 60);
+  auto fee = [&](absl::Time at) { return CancellationFee(s, o, 15000, CancelledBy::kOrderer, at); };
+  EXPECT_EQ(fee(Helsinki(2026, 11, 30, 10, 0)), 0);      // 31 days
+  EXPECT_EQ(fee(Helsinki(2026, 12, 1, 10, 1)), 3750);    // under 30 days: 25 %
+  EXPECT_EQ(fee(Helsinki(2026, 12, 17, 10, 0)), 3750);   // 14 days exactly: still 25 %
+  EXPECT_EQ(fee(Helsinki(2026, 12, 17, 10, 1)), 7500);   // under 14: 50 %
+  EXPECT_EQ(fee(Helsinki(2026, 12, 29, 10, 1)), 15000);  // under 2 days: all of it
+  // The expert's own cancellation, illness or not, is never charged by notice.
+  EXPECT_EQ(CancellationFee(s, o, 15000, CancelledBy::kExpert, Helsinki(2026, 12, 31, 9, 0)), 0);
+  EXPECT_THAT(
+      OrdererTiers(s.cancellation_rules[0]),
+      ElementsAre(NoticeTier{30, 25}, NoticeTier{14, 50}, NoticeTier{2, 100}));
+  // Without the rule's own step, only the tiers count.
+  CancellationRule only_tiers{"2026-01-01", 0, 0, 0, 100, {{7, 40}}};
+  EXPECT_EQ(OrdererLatePercent(only_tiers, absl::Hours(24 * 7)), 0);
+  EXPECT_EQ(OrdererLatePercent(only_tiers, absl::Hours(24 * 7 - 1)), 40);
+}
+
 TEST(Transitions, FollowTheLifecycle) {
   using S = AssignmentState;
   EXPECT_TRUE(CheckAssignmentTransition(S::kOffered, S::kAccepted).ok());
@@ -308,6 +330,34 @@ TEST(ValidateFeeSchedule, ChecksDatesRangesAndDuplicates) {
           FieldViolation{"fee_schedule.travel_rates[2].valid_from", "must be a date YYYY-MM-DD"},
           FieldViolation{
               "fee_schedule.travel_rates[2].cents_per_km", "must be between 0 and 1000"}));
+}
+
+TEST(ValidateFeeSchedule, EachNoticeStepHasItsOwnDaysAndAtMostFive) {
+  FeeSchedule s = Schedule();
+  s.cancellation_rules[0].orderer_tiers = {{14, 60}, {0, 101}, {2, 100}, {2, 90}};
+  FieldViolations v;
+  ValidateFeeSchedule(s, "fee_schedule", v);
+  EXPECT_THAT(
+      v.list(), ElementsAre(
+                    FieldViolation{
+                        "fee_schedule.cancellation_rules[0].orderer_tiers[0].notice_days",
+                        "is given twice: each step needs its own number of days"},
+                    FieldViolation{
+                        "fee_schedule.cancellation_rules[0].orderer_tiers[1].notice_days",
+                        "must be between 1 and 365"},
+                    FieldViolation{
+                        "fee_schedule.cancellation_rules[0].orderer_tiers[1].percent",
+                        "must be between 0 and 100"},
+                    FieldViolation{
+                        "fee_schedule.cancellation_rules[0].orderer_tiers[3].notice_days",
+                        "is given twice: each step needs its own number of days"}));
+  s.cancellation_rules[0].orderer_tiers = {{1, 1}, {3, 1}, {4, 1}, {5, 1}, {6, 1}, {7, 1}};
+  FieldViolations w;
+  ValidateFeeSchedule(s, "fee_schedule", w);
+  EXPECT_THAT(
+      w.list(),
+      ElementsAre(FieldViolation{
+          "fee_schedule.cancellation_rules[0].orderer_tiers", "must have at most 5 entries"}));
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // assignment offer|accept|decline|withdraw|confirm|complete|cancel|get|list,
-// order cancel, feedback submit, fees show|set.
+// rounds start|show|stop, order cancel, feedback submit, fees show|set.
 #include "absl/strings/str_cat.h"
 #include "clients/kokemusctl/commands.h"
 #include "clients/kokemusctl/proto_flags.h"
@@ -84,6 +84,31 @@ int AssignmentCommand(Session& s) {
     return s.Show(&O::CancelAssignment, req);
   }
   throw UsageError{absl::StrCat("unknown verb ", s.verb(), " for assignment")};
+}
+
+// rounds start ORDER --strategy broadcast --offer-deadline T [--round-size N]
+// [--tier-interval-minutes M]; rounds show|stop ORDER.
+int RoundsCommand(Session& s) {
+  const std::string order = s.NameIn("orders");
+  const std::string name = absl::StrCat(order, "/offerRounds");
+  if (s.verb() == "start") {
+    v1::StartOfferRoundsRequest req;
+    req.set_parent(order);
+    SetFields(s.TakeFlags(), req.mutable_offer_rounds());
+    return s.Show(&O::StartOfferRounds, req);
+  }
+  s.RequireNoMoreFlags();
+  if (s.verb() == "show") {
+    v1::GetOfferRoundsRequest req;
+    req.set_name(name);
+    return s.Show(&O::GetOfferRounds, req);
+  }
+  if (s.verb() == "stop") {
+    v1::StopOfferRoundsRequest req;
+    req.set_name(name);
+    return s.Show(&O::StopOfferRounds, req);
+  }
+  throw UsageError{"rounds verbs: start, show, stop"};
 }
 
 int FeedbackCommand(Session& s) {

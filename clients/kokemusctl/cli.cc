@@ -27,6 +27,7 @@ constexpr Route kRoutes[] = {
     {"order", "cancel", CancelOrderCommand},
     {"order", "", OrderCommand},
     {"assignment", "", AssignmentCommand},
+    {"rounds", "", RoundsCommand},
     {"feedback", "", FeedbackCommand},
     {"fees", "", FeesCommand},
     {"contract", "", ContractCommand},

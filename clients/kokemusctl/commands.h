@@ -18,6 +18,7 @@ int OrderCommand(Session& s);
 // assignments.cc: offers and their lifecycle, feedback, the fee schedule.
 int CancelOrderCommand(Session& s);
 int AssignmentCommand(Session& s);
+int RoundsCommand(Session& s);
 int FeedbackCommand(Session& s);
 int FeesCommand(Session& s);
 

@@ -13,6 +13,7 @@
 #include "google/protobuf/reflection.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "kokemus/v1/expert.pb.h"
+#include "kokemus/v1/fee_schedule.pb.h"
 #include "services/reference/reference_data.h"
 
 namespace kokemus::cli {
@@ -84,6 +85,16 @@ void FillMessage(pb::Message* msg, absl::string_view text, absl::string_view fla
     SetTimestamp(p->mutable_end_time(), ParseTimestamp(se.second, flag));
   } else if (type == "google.protobuf.Timestamp") {
     SetTimestamp(msg, ParseTimestamp(text, flag));
+  } else if (type == "kokemus.v1.NoticeTier") {
+    // DAYS:PERCENT, "2:100": 100 % when cancelled under 2 days before.
+    std::pair<std::string, std::string> dp = absl::StrSplit(text, ':');
+    auto* t = static_cast<v1::NoticeTier*>(msg);
+    int32_t days = 0, percent = 0;
+    if (!absl::SimpleAtoi(dp.first, &days) || !absl::SimpleAtoi(dp.second, &percent)) {
+      throw UsageError{absl::StrCat("--", flag, ": notice steps are DAYS:PERCENT, such as 2:100")};
+    }
+    t->set_notice_days(days);
+    t->set_percent(percent);
   } else {
     // Any other message: its fields in declaration order, separated by '|'
     // ("lecturer|2026-01-01|fixed|15000|0|false" for a RoleFeeRule).
@@ -94,7 +105,15 @@ void FillMessage(pb::Message* msg, absl::string_view text, absl::string_view fla
           absl::StrCat("--", flag, ": at most ", d->field_count(), " values separated by |")};
     }
     for (size_t i = 0; i < parts.size(); ++i) {
-      if (!parts[i].empty()) SetScalar(msg, d->field(static_cast<int>(i)), parts[i], flag);
+      const pb::FieldDescriptor* f = d->field(static_cast<int>(i));
+      // A list inside: its entries joined by '+' ("2:100+30:25").
+      if (f->is_repeated()) {
+        for (absl::string_view each : absl::StrSplit(parts[i], '+', absl::SkipEmpty())) {
+          SetScalar(msg, f, each, flag);
+        }
+      } else if (!parts[i].empty()) {
+        SetScalar(msg, f, parts[i], flag);
+      }
     }
   }
 }

@@ -60,6 +60,10 @@ std::vector<MethodRule> BuildRules() {
       {"OrderService/CompleteAssignment", C | O, false, Own::kOrganization, Own::kNone, true},
       {"OrderService/CancelAssignment", C | O | E, false, Own::kOrganization, Own::kSelf, true},
       {"OrderService/WithdrawAssignment", C, false, Own::kNone, Own::kNone, true},
+      // Offer rounds name the experts offered to: the coordinator's alone.
+      {"OrderService/StartOfferRounds", C, false, Own::kNone, Own::kNone, true},
+      {"OrderService/GetOfferRounds", C, false, Own::kNone, Own::kNone, true},
+      {"OrderService/StopOfferRounds", C, false, Own::kNone, Own::kNone, true},
       {"OrderService/GetAssignment", C | O | E, false, Own::kOrganization, Own::kSelf, true},
       {"OrderService/ListAssignments", C | O | E, false, Own::kOrganization, Own::kSelf, true},
       {"OrderService/SubmitFeedback", C | O | E, false, Own::kOrganization, Own::kSelf, true},

@@ -85,6 +85,46 @@ const Words kTasksPerExpert = {
     {"Tehtäviä kokemusasiantuntijaa kohden", "Uppdrag per erfarenhetsexpert", "Tasks per expert"}};
 const Words kExperts = {{"Kokemusasiantuntijoita", "Erfarenhetsexperter", "Experts"}};
 
+const Words kFilling = {
+    {"Tilausten täyttyminen", "Hur beställningarna tillsattes", "How orders were filled"}};
+const Words kPlaces = {{"Tilattuja paikkoja", "Beställda platser", "Places ordered"}};
+const Words kFilled = {
+    {"Koulutetun asiantuntijan saaneita", "Tillsatta med en utbildad expert",
+     "Filled by a trained expert"}};
+const Words kTimeToFill = {
+    {"Tilauksesta viimeisen paikan täyttymiseen (mediaani, tuntia)",
+     "Från beställning till sista tillsatta plats (median, timmar)",
+     "From order to its last place taken (median, hours)"}};
+const Words kRoundsUsed = {
+    {"Tarjouskierroksin täytettyjä tilauksia (kierroksia keskimäärin)",
+     "Beställningar med erbjudanderundor (rundor i medeltal)",
+     "Orders offered in rounds (rounds on average)"}};
+const Words kOffersAnswered = {
+    {"Tarjouksia (hylättyjä / rauenneita)", "Erbjudanden (avböjda / förfallna)",
+     "Offers (declined / lapsed)"}};
+const Words kDeclineReasons = {
+    {"Kieltäytymisen syyt", "Orsaker till att avböja", "Why offers were declined"}};
+const Words kCancelReasons = {
+    {"Asiantuntijan perumisen syyt (sairastuminen ei ole moite)",
+     "Orsaker till expertens avbokning (sjukdom är ingen anmärkning)",
+     "Why experts cancelled (illness carries no blame)"}};
+const Words kReason = {{"Syy", "Orsak", "Reason"}};
+const Words kCount = {{"Lukumäärä", "Antal", "Count"}};
+const Words kDeclineLabels[] = {
+    {{"Ei syytä", "Ingen orsak", "No reason given"}},
+    {{"Aika ei sovi", "Tiden passar inte", "The time"}},
+    {{"Matka", "Avståndet", "The distance"}},
+    {{"Tehtävä ei sovi", "Uppdraget passar inte", "The task"}},
+    {{"Oma jaksaminen", "Eget välbefinnande", "Own wellbeing"}},
+    {{"Muu syy", "Annan orsak", "Another reason"}},
+};
+const Words kCancelLabels[] = {
+    {{"Ei syytä", "Ingen orsak", "No reason given"}},
+    {{"Sairastuminen", "Sjukdom", "Illness"}},
+    {{"Henkilökohtainen syy", "Personlig orsak", "A personal reason"}},
+    {{"Muu syy", "Annan orsak", "Another reason"}},
+};
+
 const Words kKindLabels[] = {
     {{"", "", ""}},
     {{"Aikuissosiaalityö", "Socialt arbete för vuxna", "Adult social work"}},
@@ -146,7 +186,7 @@ std::string AnnualReportTitle(const AnnualReportHeader& h) {
 
 Document AnnualReportDocument(
     const AnnualReportHeader& h, const std::vector<TaskRecord>& tasks,
-    const std::vector<std::string>& active_trained) {
+    const std::vector<std::string>& active_trained, const FillingFigures* filling) {
   const int li = LanguageIndex(h.language);
   const std::string& lang = h.language;
   auto w = [&](const Words& words) { return std::string(words.text[li]); };
@@ -265,6 +305,33 @@ Document AnnualReportDocument(
       doc.blocks.push_back(ChartBlock(chart));
       doc.blocks.push_back(Table(table));
     }
+  }
+
+  // How the orders were filled, and why offers were declined or tasks cancelled.
+  if (filling != nullptr) {
+    const FillingFigures& ff = *filling;
+    doc.blocks.push_back(Heading(w(kFilling)));
+    doc.blocks.push_back(Table({
+        {w(kPlaces), n(ff.places)},
+        {w(kFilled),
+         absl::StrCat(n(ff.places_filled), " (", Number(100 * ff.fill_rate, 1, lang), " %)")},
+        {w(kTimeToFill), Number(ff.median_hours_to_fill, 1, lang)},
+        {w(kRoundsUsed),
+         absl::StrCat(n(ff.orders_with_rounds), " (", Number(ff.mean_rounds, 1, lang), ")")},
+        {w(kOffersAnswered),
+         absl::StrCat(n(ff.offers), " (", n(ff.declined), " / ", n(ff.lapsed), ")")},
+    }));
+    auto reasons = [&](const Words& heading, const auto& counts, const Words* labels) {
+      if (counts.empty()) return;
+      std::vector<std::vector<std::string>> table = {{w(kReason), w(kCount)}};
+      for (const auto& [reason, count] : counts) {
+        table.push_back({labels[static_cast<int>(reason)].text[li], n(count)});
+      }
+      doc.blocks.push_back(Paragraph(w(heading)));
+      doc.blocks.push_back(Table(table));
+    };
+    reasons(kDeclineReasons, ff.decline_reasons, kDeclineLabels);
+    reasons(kCancelReasons, ff.expert_cancel_reasons, kCancelLabels);
   }
 
   // How evenly work was spread: tasks per active trained expert in bands.

@@ -1,7 +1,7 @@
 // The annual report of an exchange for its board and funders: key figures,
 // tasks per month split into educational institutions and basic services,
-// roles, orderer kinds, feedback distributions and how evenly work was
-// spread, each as a chart with its numbers in a table beside it, in Finnish,
+// roles, orderer kinds, feedback distributions, how orders were filled and
+// how evenly work was spread, each as a chart with its numbers in a table beside it, in Finnish,
 // Swedish or English. Built from the same figures as GetStatistics.
 //
 //   Document doc = AnnualReportDocument({"Päijät-Häme", 2021, "fi"}, tasks, active_trained);
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "services/domain/documents.h"
+#include "services/domain/filling.h"
 #include "services/domain/statistics.h"
 
 namespace kokemus::domain {
@@ -24,10 +25,11 @@ struct AnnualReportHeader {
 };
 
 // `tasks` are the year's completed and cancelled assignments of the exchange;
-// `active_trained` as for ComputeStatistics.
+// `active_trained` as for ComputeStatistics; `filling`, when given, how the
+// year's orders were filled (a section of its own).
 Document AnnualReportDocument(
     const AnnualReportHeader& header, const std::vector<TaskRecord>& tasks,
-    const std::vector<std::string>& active_trained);
+    const std::vector<std::string>& active_trained, const FillingFigures* filling = nullptr);
 
 // "Vuosiraportti 2021: Päijät-Häme" in the report's language.
 std::string AnnualReportTitle(const AnnualReportHeader& header);

@@ -144,6 +144,15 @@ TemplateData ContractTemplateData(const ContractFacts& f, absl::string_view lang
     cancel.set("cancel_notice_days", absl::StrCat(c->orderer_notice_days));
     cancel.set("cancel_late_percent", absl::StrCat(c->orderer_late_percent));
     cancel.set("cancel_expert_percent", absl::StrCat(c->expert_percent));
+    // Every step of the orderer's late fee, the longest notice first.
+    Data tiers{Data::type::list};
+    for (const NoticeTier& t : OrdererTiers(*c)) {
+      Data tier;
+      tier.set("days", absl::StrCat(t.notice_days));
+      tier.set("percent", absl::StrCat(t.percent));
+      tiers.push_back(tier);
+    }
+    cancel.set("cancel_tiers", tiers);
     data.set("cancel_rule", cancel);
   } else {
     data.set("cancel_rule", Data(false));

@@ -41,8 +41,9 @@ absl::Time ContractDate(const ContractFacts& facts, absl::Time template_time);
 // address, municipality, preparation_minutes, preparation_paid, fee, travel,
 // total, travel_km, payment_salary, payment_invoice, payment_declined,
 // cancel_rule {cancel_notice_days, cancel_late_percent,
-// cancel_expert_percent}, notice_version, coordinator_contact, contract_date.
-// Empty values are false in sections, so {{#x}}...{{/x}} shows only what applies.
+// cancel_expert_percent, cancel_tiers [{days, percent}] (every step of the
+// orderer's late fee, the longest notice first)}, notice_version, coordinator_contact,
+// contract_date. Empty values are false in sections, so {{#x}}...{{/x}} shows only what applies.
 TemplateData ContractTemplateData(const ContractFacts& facts, absl::string_view language);
 
 // Kokemus's own template for a language (fi, sv, en); empty for others.

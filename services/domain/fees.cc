@@ -1,5 +1,6 @@
 #include "services/domain/fees.h"
 
+#include <algorithm>
 #include <functional>
 
 #include "absl/strings/str_cat.h"
@@ -63,6 +64,22 @@ void ValidateFeeSchedule(const FeeSchedule& s, absl::string_view prefix, FieldVi
     CheckRange(c.orderer_late_percent, 0, 100, at + ".orderer_late_percent", v);
     CheckRange(c.expert_percent, 0, 100, at + ".expert_percent", v);
     CheckRange(c.exchange_percent, 0, 100, at + ".exchange_percent", v);
+    if (c.orderer_tiers.size() > static_cast<size_t>(kMaxNoticeTiers)) {
+      v.Add(at + ".orderer_tiers", absl::StrCat("must have at most ", kMaxNoticeTiers, " entries"));
+    }
+    for (size_t t = 0; t < c.orderer_tiers.size(); ++t) {
+      const NoticeTier& tier = c.orderer_tiers[t];
+      const std::string tier_at = absl::StrCat(at, ".orderer_tiers[", t, "]");
+      CheckRange(tier.notice_days, 1, 365, tier_at + ".notice_days", v);
+      CheckRange(tier.percent, 0, 100, tier_at + ".percent", v);
+      bool repeated = c.orderer_notice_days > 0 && tier.notice_days == c.orderer_notice_days;
+      for (size_t u = 0; u < t; ++u) {
+        repeated = repeated || c.orderer_tiers[u].notice_days == tier.notice_days;
+      }
+      if (repeated) {
+        v.Add(tier_at + ".notice_days", "is given twice: each step needs its own number of days");
+      }
+    }
   }
 }
 
@@ -108,6 +125,26 @@ absl::StatusOr<FeeQuote> QuoteFee(
   return quote;
 }
 
+std::vector<NoticeTier> OrdererTiers(const CancellationRule& rule) {
+  std::vector<NoticeTier> tiers;
+  if (rule.orderer_notice_days > 0) {
+    tiers.push_back({rule.orderer_notice_days, rule.orderer_late_percent});
+  }
+  tiers.insert(tiers.end(), rule.orderer_tiers.begin(), rule.orderer_tiers.end());
+  std::stable_sort(tiers.begin(), tiers.end(), [](const NoticeTier& a, const NoticeTier& b) {
+    return a.notice_days > b.notice_days;
+  });
+  return tiers;
+}
+
+int OrdererLatePercent(const CancellationRule& rule, absl::Duration notice) {
+  int percent = 0;
+  for (const NoticeTier& tier : OrdererTiers(rule)) {  // the longest notice first
+    if (notice < absl::Hours(24) * tier.notice_days) percent = tier.percent;
+  }
+  return percent;
+}
+
 int64_t CancellationFee(
     const FeeSchedule& schedule, const Order& order, int64_t full_fee_cents, CancelledBy by,
     absl::Time cancel_time) {
@@ -117,9 +154,7 @@ int64_t CancellationFee(
   int percent = 0;
   switch (by) {
     case CancelledBy::kOrderer:
-      if (order.start_time - cancel_time < absl::Hours(24) * rule->orderer_notice_days) {
-        percent = rule->orderer_late_percent;
-      }
+      percent = OrdererLatePercent(*rule, order.start_time - cancel_time);
       break;
     case CancelledBy::kExpert:
       percent = rule->expert_percent;

@@ -38,14 +38,32 @@ struct TravelRate {
   bool operator==(const TravelRate&) const = default;
 };
 
+// A step of the orderer's late fee: `percent` of the fee when cancelled
+// fewer than `notice_days` days before the task.
+struct NoticeTier {
+  int notice_days = 0;
+  int percent = 0;
+  bool operator==(const NoticeTier&) const = default;
+};
+inline constexpr int kMaxNoticeTiers = 5;
+
 struct CancellationRule {
   std::string valid_from;
   int orderer_notice_days = 0;
   int orderer_late_percent = 0;
   int expert_percent = 0;
   int exchange_percent = 0;
+  std::vector<NoticeTier> orderer_tiers;  // further steps (OrdererLatePercent)
   bool operator==(const CancellationRule&) const = default;
 };
+
+// Every step of the orderer's late fee in `rule` (`orderer_notice_days` with
+// `orderer_late_percent` when its days are set, then the tiers), the longest
+// notice first.
+std::vector<NoticeTier> OrdererTiers(const CancellationRule& rule);
+// The percentage of the fee the orderer pays for cancelling `notice` before
+// the task: the step with the fewest days the notice falls under, 0 if none.
+int OrdererLatePercent(const CancellationRule& rule, absl::Duration notice);
 
 struct FeeSchedule {
   std::string exchange_id;

@@ -447,6 +447,40 @@ std::vector<Exclusion> BrokenRules(
   return Rank(order, one, nullptr, settings, schedule, now, true, true).excluded;
 }
 
+absl::Status CheckHoldLimits(
+    const Order& order, int64_t fee_cents, int max_per_month, int64_t earnings_limit_cents,
+    const std::vector<PastTask>& held, absl::Duration rest_after_heavy) {
+  const absl::CivilMonth month =
+      absl::ToCivilMonth(order.start_time, reference::HelsinkiTimeZone());
+  const absl::Time month_start = absl::FromCivil(month, reference::HelsinkiTimeZone());
+  const absl::Time month_end = absl::FromCivil(month + 1, reference::HelsinkiTimeZone());
+  int in_month = 0;
+  int64_t earned = 0;
+  const bool heavy = IsHeavyRole(order.role);
+  for (const PastTask& t : held) {
+    if (t.start_time >= month_start && t.start_time < month_end) {
+      ++in_month;
+      earned += t.fee_cents;
+    }
+    if (BreaksRest(
+            t.start_time, t.end_time, IsHeavyRole(t.role), order.start_time, order.end_time(),
+            heavy, rest_after_heavy)) {
+      return absl::FailedPreconditionError(
+          "the expert needs rest after a heavy task before the next one (REST_PERIOD)");
+    }
+  }
+  if (max_per_month > 0 && in_month >= max_per_month) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the expert already holds ", in_month, " tasks that month, her cap (MONTHLY_CAP)"));
+  }
+  if (earnings_limit_cents > 0 && earned + fee_cents > earnings_limit_cents) {
+    return absl::FailedPreconditionError(
+        "this task's fee would take the month's earnings over the expert's own limit "
+        "(EARNINGS_LIMIT)");
+  }
+  return absl::OkStatus();
+}
+
 int64_t EarnedInMonth(absl::Time when, const std::vector<HeldFee>& held) {
   const absl::CivilMonth month = MonthOf(when);
   const absl::Time start = absl::FromCivil(month, reference::HelsinkiTimeZone());

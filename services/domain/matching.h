@@ -153,6 +153,16 @@ bool BreaksRest(
     absl::Time start_a, absl::Time end_a, bool heavy_a, absl::Time start_b, absl::Time end_b,
     bool heavy_b, absl::Duration rest);
 
+// The rules an accept checks again against what the expert holds at that
+// moment, since offers made at once (a broadcast, her other orders' rounds)
+// may all be accepted: her monthly cap of tasks, her own monthly earnings
+// limit (with this task's `fee_cents`), and the rest after a heavy task.
+// `held` are her other accepted, confirmed and completed tasks near the
+// order's start. OK, or FAILED_PRECONDITION naming the rule.
+absl::Status CheckHoldLimits(
+    const Order& order, int64_t fee_cents, int max_per_month, int64_t earnings_limit_cents,
+    const std::vector<PastTask>& held, absl::Duration rest_after_heavy);
+
 // A held task's start and fee, for an expert's earnings in a month.
 struct HeldFee {
   absl::Time start_time;

@@ -213,6 +213,23 @@ constexpr Template kTemplates[] = {
      "The API key \"{{{key_name}}}\" expires on {{{key_date}}}. Create a new key and switch to "
      "it before then.",
      "", false},
+    // Offer rounds that ended with places open: the coordinator takes over.
+    {K::kOfferRoundsEnded, R::kCoordinator, "fi",
+     "Tarjouskierrokset päättyivät: {{{role}}} {{{date}}}",
+     "Tarjouskierrokset päättyivät, ja tilauksella on yhä vapaita paikkoja: sopivia "
+     "tekijöitä ei ole enää tai vastausaika loppui. Tarjoa tehtävää käsin tai sovi tilaajan "
+     "kanssa.",
+     ""},
+    {K::kOfferRoundsEnded, R::kCoordinator, "sv",
+     "Erbjudanderundorna har avslutats: {{{role}}} {{{date}}}",
+     "Erbjudanderundorna har avslutats och beställningen har fortfarande lediga platser: det "
+     "finns inga fler lämpliga experter eller svarstiden tog slut. Erbjud uppdraget manuellt "
+     "eller kom överens med beställaren.",
+     ""},
+    {K::kOfferRoundsEnded, R::kCoordinator, "en", "Offer rounds ended: {{{role}}} on {{{date}}}",
+     "The offer rounds have ended and the order still has open places: no suitable expert is "
+     "left or the time to answer ran out. Offer the task by hand or agree with the orderer.",
+     ""},
     // A sign-in link asked for on the sign-in page (the link is the footer's).
     {K::kSignInLink, R::kExpert, "fi", "Kirjautumislinkki: {{{exchange_name}}}",
      "Pyysit linkkiä, jolla kirjaudut palveluun {{{exchange_name}}}. Linkki toimii kerran ja "
@@ -291,6 +308,7 @@ constexpr std::pair<MessageKind, absl::string_view> kKindNames[] = {
     {K::kFeedbackRequest, "FEEDBACK_REQUEST"},
     {K::kKeyExpiring, "KEY_EXPIRING"},
     {K::kSignInLink, "SIGN_IN_LINK"},
+    {K::kOfferRoundsEnded, "OFFER_ROUNDS_ENDED"},
 };
 
 }  // namespace

@@ -44,6 +44,7 @@ enum class MessageKind {
   kFeedbackRequest = 11,     // expert and orderer, after the task
   kKeyExpiring = 12,         // coordinator: an API key expires soon
   kSignInLink = 13,          // expert or orderer: the link they asked for (urgent)
+  kOfferRoundsEnded = 14,    // coordinator: rounds ended with places open
 };
 absl::string_view MessageKindName(MessageKind kind);  // "OFFER_MADE"
 // The kind named so (MessageKindName), or kUnspecified.

@@ -42,6 +42,11 @@ absl::Status CheckAccept(const TransitionFacts& f) {
         "the expert already has an accepted or confirmed assignment at an "
         "overlapping time (travel buffer included)");
   }
+  if (f.held != nullptr) {
+    return CheckHoldLimits(
+        f.order, f.assignment.fee_cents, f.expert->max_assignments_per_month,
+        f.expert->monthly_earnings_limit_cents, *f.held, f.rest_after_heavy);
+  }
   return absl::OkStatus();
 }
 

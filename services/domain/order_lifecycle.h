@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/domain/fees.h"
+#include "services/domain/matching.h"
 #include "services/domain/model.h"
 #include "services/domain/orders.h"
 
@@ -35,6 +36,8 @@ struct ExpertFacts {
   ExpertState state = ExpertState::kUnspecified;
   PaymentMethod payment_method = PaymentMethod::kUnspecified;
   std::string home_municipality;
+  int max_assignments_per_month = 0;         // 0: no cap
+  int64_t monthly_earnings_limit_cents = 0;  // 0: no limit
 };
 
 // The longest task recorded on completion (12 hours); 0 means "as ordered".
@@ -91,6 +94,11 @@ struct TransitionFacts {
   // blocked time overlaps [start, BlockEnd(assignment, travel_buffer)).
   int overlapping_held = 0;
   absl::Duration travel_buffer = absl::ZeroDuration();
+  // For an accept: the expert's other accepted, confirmed and completed
+  // tasks near the order's start (CheckHoldLimits), and the exchange's rest
+  // after a heavy task. Null: not checked.
+  const std::vector<PastTask>* held = nullptr;
+  absl::Duration rest_after_heavy = absl::ZeroDuration();
 };
 
 struct TransitionRequest {
@@ -122,7 +130,8 @@ struct TransitionPlan {
 
 // Moves an assignment to ACCEPTED, DECLINED, CONFIRMED, COMPLETED or
 // CANCELLED: an accept needs an OPEN order with a free place, an ACTIVE
-// expert and no overlapping held assignment (travel buffer included); a
+// expert, no overlapping held assignment (travel buffer included) and the
+// expert's cap, earnings limit and rest still kept (CheckHoldLimits); a
 // completion needs the task to have started and quotes the fee for the actual
 // duration; a cancellation needs the party and charges the schedule's
 // cancellation fee, and when the orderer drops the place the order needs one

@@ -108,6 +108,8 @@ struct Assignment {
   DeclineReason decline_reason = DeclineReason::kUnspecified;  // an expert's decline
   // The matching rules the coordinator overrode to make this offer by hand.
   std::vector<ExclusionRule> overridden_rules;
+  // The offer round that made the offer (domain/offer_rounds.h); 0: by hand.
+  int offer_round = 0;
   absl::Time cancel_time = absl::UnixEpoch();
   std::string contract_id;                     // the current contract, if one was generated
   std::vector<FeedbackSource> feedback_given;  // whose feedback it has (read only)

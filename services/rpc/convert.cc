@@ -339,6 +339,7 @@ v1::Assignment ToProto(const domain::Assignment& a) {
   for (domain::ExclusionRule r : a.overridden_rules) {
     p.add_overridden_rules(static_cast<v1::ExclusionRule>(static_cast<int>(r) + 1));
   }
+  p.set_offer_round(a.offer_round);
   SetOptionalTime(a.cancel_time, [&] { return p.mutable_cancel_time(); });
   if (!a.contract_id.empty()) {
     p.set_contract(domain::ChildResourceName(a.exchange_id, "contracts", a.contract_id));
@@ -385,9 +386,13 @@ domain::FeeSchedule FromProto(const v1::FeeSchedule& p) {
     s.travel_rates.push_back({t.valid_from(), t.cents_per_km()});
   }
   for (const auto& c : p.cancellation_rules()) {
-    s.cancellation_rules.push_back(
-        {c.valid_from(), c.orderer_notice_days(), c.orderer_late_percent(), c.expert_percent(),
-         c.exchange_percent()});
+    domain::CancellationRule rule{c.valid_from(),           c.orderer_notice_days(),
+                                  c.orderer_late_percent(), c.expert_percent(),
+                                  c.exchange_percent(),     {}};
+    for (const auto& t : c.orderer_tiers()) {
+      rule.orderer_tiers.push_back({t.notice_days(), t.percent()});
+    }
+    s.cancellation_rules.push_back(std::move(rule));
   }
   return s;
 }
@@ -416,6 +421,11 @@ v1::FeeSchedule ToProto(const domain::FeeSchedule& s) {
     out->set_orderer_late_percent(c.orderer_late_percent);
     out->set_expert_percent(c.expert_percent);
     out->set_exchange_percent(c.exchange_percent);
+    for (const auto& t : c.orderer_tiers) {
+      auto* tier = out->add_orderer_tiers();
+      tier->set_notice_days(t.notice_days);
+      tier->set_percent(t.percent);
+    }
   }
   p.set_etag(domain::FormatEtag(s.meta.revision));
   SetOptionalTime(s.meta.update_time, [&] { return p.mutable_update_time(); });

@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -11,6 +12,7 @@
 #include "services/domain/fees.h"
 #include "services/domain/listing.h"
 #include "services/domain/matching.h"
+#include "services/domain/offer_rounds.h"
 #include "services/domain/order_lifecycle.h"
 #include "services/domain/orders.h"
 #include "services/domain/validation.h"
@@ -81,6 +83,60 @@ absl::Status Reply(
     const Caller& caller, const absl::StatusOr<domain::Assignment>& a, Response* response) {
   if (a.ok()) *response->mutable_assignment() = View(caller, *a);
   return a.status();
+}
+
+// `exchanges/{exchange}/orders/{order}/offerRounds`: the order's name parts.
+absl::StatusOr<domain::ChildName> ParseRoundsName(absl::string_view name, absl::string_view field) {
+  absl::string_view order = name;
+  if (!absl::ConsumeSuffix(&order, "/offerRounds")) {
+    return domain::InvalidField(
+        std::string(field), "must be exchanges/{exchange}/orders/{order}/offerRounds");
+  }
+  return domain::ParseChildName(order, "orders", field);
+}
+
+v1::OfferRounds RoundsToProto(const storage::RoundsView& view, absl::Time now) {
+  const domain::OfferRounds& r = view.rounds;
+  const std::string order = domain::ChildResourceName(r.exchange_id, "orders", r.order_id);
+  v1::OfferRounds p;
+  p.set_name(absl::StrCat(order, "/offerRounds"));
+  p.set_strategy(static_cast<v1::OfferStrategy>(r.strategy));
+  p.set_round_size(r.round_size);
+  p.set_tier_interval_minutes(static_cast<int32_t>(absl::ToInt64Minutes(r.tier_interval)));
+  p.set_answer_window_minutes(static_cast<int32_t>(absl::ToInt64Minutes(r.answer_window)));
+  *p.mutable_offer_deadline() = ToProto(r.offer_deadline);
+  p.set_state(static_cast<v1::OfferRounds::State>(r.state));
+  for (const domain::OfferRound& round : r.rounds) {
+    v1::OfferRounds::Round* out = p.add_rounds();
+    out->set_number(round.number);
+    out->set_trigger(static_cast<v1::OfferRounds::Round::Trigger>(round.trigger));
+    *out->mutable_start_time() = ToProto(round.start_time);
+    out->set_places_open(round.places_open);
+    // Its offers in the order made: r{round}-1, r{round}-2, ...
+    std::vector<std::pair<int, std::string>> made;
+    for (const domain::Assignment& a : view.assignments) {
+      if (a.offer_round != round.number) continue;
+      int n = 0;
+      absl::string_view id = a.id;
+      const std::string prefix = absl::StrCat("r", round.number, "-");
+      if (absl::ConsumePrefix(&id, prefix) && absl::SimpleAtoi(id, &n)) {
+        made.emplace_back(n, absl::StrCat(order, "/assignments/", a.id));
+      }
+    }
+    std::sort(made.begin(), made.end());
+    for (auto& [n, name] : made) out->add_assignments(std::move(name));
+    const domain::RoundOutcome o = domain::OutcomeOf(round.number, view.assignments, now);
+    out->set_waiting(o.waiting);
+    out->set_placed(o.placed);
+    out->set_declined(o.declined);
+    out->set_lapsed(o.lapsed);
+    out->set_withdrawn(o.withdrawn);
+    out->set_cancelled(o.cancelled);
+  }
+  p.set_places_open(domain::PlacesOpen(view.order, view.assignments));
+  *p.mutable_create_time() = ToProto(r.meta.create_time);
+  *p.mutable_update_time() = ToProto(r.meta.update_time);
+  return p;
 }
 
 }  // namespace
@@ -292,12 +348,19 @@ grpc::Status OrderService::OfferAssignment(
         }
         if (!v.empty()) return v.ToStatus();
         caller.set_audit_resource(absl::StrCat(request->parent(), "/assignments/", offer.id));
+        const storage::CreateOptions once = {request->request_id(), Fingerprint(*request)};
+        // A retry gets the offer it made, even if the expert has answered since.
+        auto replayed =
+            assignments_.ReplayedOffer(order->exchange_id, order->id, once, caller.now());
+        if (!replayed.ok()) return replayed.status();
+        if (replayed->has_value()) {
+          return Reply(caller, absl::StatusOr<domain::Assignment>(**replayed), response);
+        }
         auto overridden = RulesOverridden(
             {order->exchange_id, order->id, offer.id}, expert->id, overrides, caller.now());
         if (!overridden.ok()) return overridden.status();
         offer.overridden_rules = *std::move(overridden);
-        auto made = assignments_.Offer(
-            std::move(offer), {request->request_id(), Fingerprint(*request)}, caller.now());
+        auto made = assignments_.Offer(std::move(offer), once, caller.now());
         if (!made.ok()) return domain::WithFieldPrefix(made.status(), "assignment");
         return Reply(caller, made, response);
       });
@@ -368,6 +431,68 @@ grpc::Status OrderService::WithdrawAssignment(
         return Reply(
             caller, Move(assignments_, *request, AssignmentState::kWithdrawn, caller.now()),
             response);
+      });
+}
+
+grpc::Status OrderService::StartOfferRounds(
+    grpc::ServerContext* context, const v1::StartOfferRoundsRequest* request,
+    v1::StartOfferRoundsResponse* response) {
+  return guard_.Run(
+      context, "OrderService/StartOfferRounds", "parent", request->parent(),
+      [&](Caller& caller) -> absl::Status {
+        auto name = domain::ParseChildName(request->parent(), "orders", "parent");
+        if (!name.ok()) return name.status();
+        caller.set_audit_resource(absl::StrCat(request->parent(), "/offerRounds"));
+        auto order = store_.GetOrder({name->exchange_id, name->id});
+        if (!order.ok()) return order.status();
+        const v1::OfferRounds& in = request->offer_rounds();
+        domain::OfferRounds rounds;
+        rounds.exchange_id = name->exchange_id;
+        rounds.order_id = name->id;
+        rounds.strategy = static_cast<domain::OfferStrategy>(in.strategy());
+        rounds.round_size = in.round_size();
+        rounds.tier_interval = absl::Minutes(in.tier_interval_minutes());
+        rounds.answer_window = absl::Minutes(in.answer_window_minutes());
+        if (in.has_offer_deadline()) rounds.offer_deadline = FromProto(in.offer_deadline());
+        if (!domain::IsKnown(rounds.strategy))
+          rounds.strategy = domain::OfferStrategy::kUnspecified;
+        FieldViolations v;
+        domain::PrepareOfferRounds(rounds, *order, caller.now(), "offer_rounds.", v);
+        if (!v.empty()) return v.ToStatus();
+        auto started = rounds_.Start(std::move(rounds), caller.now());
+        if (!started.ok()) return started.status();
+        *response->mutable_offer_rounds() = RoundsToProto(*started, caller.now());
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status OrderService::GetOfferRounds(
+    grpc::ServerContext* context, const v1::GetOfferRoundsRequest* request,
+    v1::GetOfferRoundsResponse* response) {
+  return guard_.Run(
+      context, "OrderService/GetOfferRounds", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto name = ParseRoundsName(request->name(), "name");
+        if (!name.ok()) return name.status();
+        auto view = rounds_.Get(name->exchange_id, name->id, caller.now());
+        if (!view.ok()) return view.status();
+        *response->mutable_offer_rounds() = RoundsToProto(*view, caller.now());
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status OrderService::StopOfferRounds(
+    grpc::ServerContext* context, const v1::StopOfferRoundsRequest* request,
+    v1::StopOfferRoundsResponse* response) {
+  return guard_.Run(
+      context, "OrderService/StopOfferRounds", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto name = ParseRoundsName(request->name(), "name");
+        if (!name.ok()) return name.status();
+        auto view = rounds_.Stop(name->exchange_id, name->id, caller.now());
+        if (!view.ok()) return view.status();
+        *response->mutable_offer_rounds() = RoundsToProto(*view, caller.now());
+        return absl::OkStatus();
       });
 }
 

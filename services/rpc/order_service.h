@@ -13,6 +13,7 @@
 #include "services/storage/assignment_store.h"
 #include "services/storage/fee_schedule_store.h"
 #include "services/storage/matching_store.h"
+#include "services/storage/offer_round_store.h"
 #include "services/storage/order_store.h"
 
 namespace kokemus::rpc {
@@ -21,11 +22,13 @@ class OrderService final : public v1::OrderService::Service {
  public:
   OrderService(
       storage::OrderStore& orders, storage::AssignmentStore& assignments,
-      storage::FeeScheduleStore& fees, storage::MatchingStore& matching, AccessGuard& guard)
+      storage::FeeScheduleStore& fees, storage::MatchingStore& matching,
+      storage::OfferRoundStore& rounds, AccessGuard& guard)
       : store_(orders),
         assignments_(assignments),
         fees_(fees),
         matching_(matching),
+        rounds_(rounds),
         guard_(guard) {}
 
   grpc::Status CreateOrder(
@@ -47,6 +50,14 @@ class OrderService final : public v1::OrderService::Service {
   grpc::Status WithdrawAssignment(
       grpc::ServerContext*, const v1::WithdrawAssignmentRequest*,
       v1::WithdrawAssignmentResponse*) override;
+  grpc::Status StartOfferRounds(
+      grpc::ServerContext*, const v1::StartOfferRoundsRequest*,
+      v1::StartOfferRoundsResponse*) override;
+  grpc::Status GetOfferRounds(
+      grpc::ServerContext*, const v1::GetOfferRoundsRequest*, v1::GetOfferRoundsResponse*) override;
+  grpc::Status StopOfferRounds(
+      grpc::ServerContext*, const v1::StopOfferRoundsRequest*,
+      v1::StopOfferRoundsResponse*) override;
   grpc::Status DeclineAssignment(
       grpc::ServerContext*, const v1::DeclineAssignmentRequest*,
       v1::DeclineAssignmentResponse*) override;
@@ -83,6 +94,7 @@ class OrderService final : public v1::OrderService::Service {
   storage::AssignmentStore& assignments_;
   storage::FeeScheduleStore& fees_;
   storage::MatchingStore& matching_;
+  storage::OfferRoundStore& rounds_;
   AccessGuard& guard_;
 };
 

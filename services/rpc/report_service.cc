@@ -9,6 +9,7 @@
 #include "services/domain/annual_report.h"
 #include "services/domain/documents.h"
 #include "services/domain/enum_names.h"
+#include "services/domain/filling.h"
 #include "services/domain/listing.h"
 #include "services/reference/calendar.h"
 #include "services/render/pdf.h"
@@ -123,6 +124,35 @@ class CsvWriter {
   Response chunk_;
 };
 
+void FillingToProto(const domain::FillingFigures& f, v1::FillingFigures* p) {
+  p->set_orders(f.orders);
+  p->set_places(f.places);
+  p->set_places_filled(f.places_filled);
+  p->set_fill_rate(f.fill_rate);
+  p->set_orders_filled(f.orders_filled);
+  p->set_median_hours_to_fill(f.median_hours_to_fill);
+  p->set_orders_with_rounds(f.orders_with_rounds);
+  p->set_mean_rounds(f.mean_rounds);
+  p->set_offers(f.offers);
+  p->set_declined(f.declined);
+  p->set_lapsed(f.lapsed);
+  p->set_withdrawn(f.withdrawn);
+  for (const auto& [reason, count] : f.decline_reasons) {
+    v1::ReasonCount* out = p->add_decline_reasons();
+    out->set_reason(std::string(domain::EnumName(reason)));
+    out->set_count(count);
+  }
+  for (const auto& [reason, count] : f.expert_cancel_reasons) {
+    v1::ReasonCount* out = p->add_expert_cancel_reasons();
+    out->set_reason(std::string(domain::EnumName(reason)));
+    out->set_count(count);
+  }
+  p->set_cancelled_by_orderer(f.cancelled_by_orderer);
+  p->set_cancelled_by_expert(f.cancelled_by_expert);
+  p->set_cancelled_by_exchange(f.cancelled_by_exchange);
+  p->set_suppressed_reasons(f.suppressed_reasons);
+}
+
 }  // namespace
 
 grpc::Status ReportService::GetStatistics(
@@ -166,6 +196,9 @@ grpc::Status ReportService::GetStatistics(
         response->set_gini(s.gini);
         response->set_suppression_threshold(s.suppression_threshold);
         response->set_suppressed_rows(s.suppressed_rows);
+        auto orders = store_.FillRecords(*exchange_id, period.from, period.to, caller.now());
+        if (!orders.ok()) return orders.status();
+        FillingToProto(domain::ComputeFilling(*orders, threshold), response->mutable_filling());
         return absl::OkStatus();
       });
 }
@@ -286,12 +319,15 @@ grpc::Status ReportService::RenderAnnualReport(
         if (!tasks.ok()) return tasks.status();
         auto active = store_.ActiveTrainedExperts(*exchange_id);
         if (!active.ok()) return active.status();
+        auto orders = store_.FillRecords(*exchange_id, from, to, caller.now());
+        if (!orders.ok()) return orders.status();
+        const domain::FillingFigures filling = domain::ComputeFilling(*orders, 0);
         const domain::AnnualReportHeader header{exchange->first, request->year(), language};
         // Dated at the year's end (or today within the year): the same data
         // gives the same bytes.
         const absl::Time created = std::min(caller.now(), to - absl::Seconds(1));
         auto pdf = render::RenderPdf(
-            domain::AnnualReportDocument(header, *tasks, *active),
+            domain::AnnualReportDocument(header, *tasks, *active, &filling),
             domain::AnnualReportTitle(header),
             absl::FromUnixSeconds(absl::ToUnixSeconds(created) / 86400 * 86400));
         if (!pdf.ok()) return pdf.status();

@@ -30,8 +30,9 @@ constexpr FilterSql kAssignmentFilters[] = {
     {"expert", "=", "", "expert_id = :v"},
 };
 
-// One offer inside a write transaction (see AssignmentStore::Offer).
-absl::StatusOr<Assignment> OfferIn(
+}  // namespace
+
+absl::StatusOr<Assignment> order_rows::OfferIn(
     OrderTx& tx, Assignment offer, const CreateOptions& options, absl::Time now) {
   soci::session& sql = tx.sql();
   const std::string scope = OrderName(offer.exchange_id, offer.order_id);
@@ -64,8 +65,6 @@ absl::StatusOr<Assignment> OfferIn(
   }
   return offer;
 }
-
-}  // namespace
 
 absl::StatusOr<Assignment> AssignmentStore::Offer(
     Assignment offer, const CreateOptions& options, absl::Time now) {
@@ -131,7 +130,11 @@ absl::StatusOr<Assignment> AssignmentStore::Transition(
       if (!expert.ok()) return expert.status();
       facts.expert = &*expert;
     }
+    std::vector<domain::PastTask> held;
     if (accepting) {
+      held = tx.HeldNear(*assignment);
+      facts.held = &held;
+      facts.rest_after_heavy = tx.RestAfterHeavy(key.exchange_id);
       facts.travel_buffer = tx.TravelBuffer(key.exchange_id);
       facts.overlapping_held = static_cast<int>(Count(
           sql, kCountOverlaps,
@@ -186,6 +189,22 @@ absl::StatusOr<Assignment> AssignmentStore::GetAssignment(
     auto assignment = OrderTx(sql, db_.dialect()).GetAssignment(key, false);
     if (assignment.ok()) assignment->state = domain::EffectiveState(*assignment, now);
     return assignment;
+  });
+}
+
+absl::StatusOr<std::optional<Assignment>> AssignmentStore::ReplayedOffer(
+    const std::string& exchange_id, const std::string& order_id, const CreateOptions& options,
+    absl::Time now) {
+  if (options.request_id.empty()) return std::nullopt;
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<std::optional<Assignment>> {
+    OrderTx tx(sql, db_.dialect());
+    auto known = tx.FindRequest(OrderName(exchange_id, order_id), "assignments", options);
+    if (!known.ok()) return known.status();
+    if (known->empty()) return std::nullopt;
+    auto assignment = tx.GetAssignment({exchange_id, order_id, *known}, false);
+    if (!assignment.ok()) return assignment.status();
+    assignment->state = domain::EffectiveState(*assignment, now);
+    return std::optional<Assignment>(*std::move(assignment));
   });
 }
 

@@ -13,6 +13,7 @@
 #ifndef KOKEMUS_SERVICES_STORAGE_ASSIGNMENT_STORE_H_
 #define KOKEMUS_SERVICES_STORAGE_ASSIGNMENT_STORE_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,12 @@ class AssignmentStore final {
   // and travel are quoted from the fee schedule.
   absl::StatusOr<domain::Assignment> Offer(
       domain::Assignment offer, const CreateOptions& options, absl::Time now);
+  // The offer an earlier call with the same `options.request_id` made on the
+  // order, if any: a replay gets it back without any check made again
+  // (INVALID_ARGUMENT naming request_id if that call asked something else).
+  absl::StatusOr<std::optional<domain::Assignment>> ReplayedOffer(
+      const std::string& exchange_id, const std::string& order_id, const CreateOptions& options,
+      absl::Time now);
   // Makes every offer (as Offer does) in one transaction, or none: the first
   // failure is returned, and the index of its offer in `failed_index`.
   absl::StatusOr<std::vector<domain::Assignment>> OfferAll(

@@ -83,19 +83,21 @@ inline constexpr char kSelectOrder[] =
 inline constexpr char kAssignmentColumns[] =
     "exchange_id, order_id, id, expert_id, state, offer_deadline, start_time, "
     "end_time, block_end, actual_duration_minutes, fee_cents, travel_cents, "
-    "travel_km, cancelled_by, cancel_reason, decline_reason, overridden_rules, cancel_time, "
+    "travel_km, cancelled_by, cancel_reason, decline_reason, overridden_rules, offer_round, "
+    "cancel_time, "
     "revision, create_time, "
     "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS;
 inline constexpr char kInsertAssignment[] =
     "INSERT INTO assignments (exchange_id, order_id, id, expert_id, state, "
     "offer_deadline, start_time, end_time, block_end, actual_duration_minutes, "
     "fee_cents, travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, "
-    "overridden_rules, cancel_time, "
+    "overridden_rules, offer_round, cancel_time, "
     "revision, "
     "create_time, update_time) VALUES (:exchange_id, :order_id, :id, :expert_id, "
     ":state, :offer_deadline, :start_time, :end_time, :block_end, "
     ":actual_duration_minutes, :fee_cents, :travel_cents, :travel_km, "
-    ":cancelled_by, :cancel_reason, :decline_reason, :overridden_rules, :cancel_time, :revision, "
+    ":cancelled_by, :cancel_reason, :decline_reason, :overridden_rules, :offer_round, "
+    ":cancel_time, :revision, "
     ":create_time, "
     ":update_time)";
 inline constexpr char kUpdateAssignment[] =
@@ -105,7 +107,8 @@ inline constexpr char kUpdateAssignment[] =
     ":actual_duration_minutes, fee_cents = :fee_cents, travel_cents = "
     ":travel_cents, travel_km = :travel_km, cancelled_by = :cancelled_by, "
     "cancel_reason = :cancel_reason, decline_reason = :decline_reason, overridden_rules = "
-    ":overridden_rules, cancel_time = :cancel_time, revision = :revision, create_time = "
+    ":overridden_rules, offer_round = :offer_round, cancel_time = :cancel_time, revision = "
+    ":revision, create_time = "
     ":create_time, update_time = "
     ":update_time WHERE exchange_id = :exchange_id "
     "AND order_id = :order_id AND id = :id AND revision = :expected";
@@ -113,7 +116,7 @@ inline constexpr char kSelectAssignment[] =
     "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
     "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
     "travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, overridden_rules, "
-    "cancel_time, revision, "
+    "offer_round, cancel_time, revision, "
     "create_time, "
     "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS
     " FROM assignments WHERE exchange_id = "
@@ -122,7 +125,7 @@ inline constexpr char kSelectAssignmentsOfOrder[] =
     "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
     "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
     "travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, overridden_rules, "
-    "cancel_time, revision, "
+    "offer_round, cancel_time, revision, "
     "create_time, "
     "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS
     " FROM assignments WHERE exchange_id = "
@@ -140,8 +143,16 @@ inline constexpr char kLapseOffer[] =
     "WHERE exchange_id = :x AND order_id = :o AND id = :id AND state = 'OFFERED'";
 
 inline constexpr char kSelectExpertForOrders[] =
-    "SELECT state, payment_method, home_municipality FROM experts WHERE "
-    "exchange_id = :exchange_id AND id = :id";
+    "SELECT state, payment_method, home_municipality, max_assignments_per_month, "
+    "monthly_earnings_limit_cents FROM experts WHERE exchange_id = :exchange_id AND id = :id";
+// An expert's other held and completed tasks starting in [from, to).
+inline constexpr char kSelectHeldTasks[] =
+    "SELECT a.start_time, a.end_time, a.fee_cents, o.role FROM assignments a JOIN orders o ON "
+    "o.exchange_id = a.exchange_id AND o.id = a.order_id WHERE a.exchange_id = :exchange_id AND "
+    "a.expert_id = :expert_id AND a.state IN ('ACCEPTED', 'CONFIRMED', 'COMPLETED') AND "
+    "a.start_time >= :from AND a.start_time < :to AND NOT (a.order_id = :order_id AND a.id = :id)";
+inline constexpr char kSelectMatchingSettings[] =
+    "SELECT settings FROM matching_settings WHERE exchange_id = :exchange_id";
 inline constexpr char kSelectTravelBuffer[] =
     "SELECT travel_buffer_minutes FROM exchanges WHERE id = :id";
 inline constexpr char kCountOrganization[] =
@@ -259,6 +270,7 @@ inline Record AssignmentData(const Assignment& a, absl::Time block_end) {
       Name(a.cancel_reason),
       Name(a.decline_reason),
       RuleNames(a.overridden_rules),
+      static_cast<long long>(a.offer_round),
       Micros(a.cancel_time),
       static_cast<long long>(a.meta.revision),
       Micros(a.meta.create_time),
@@ -286,6 +298,7 @@ inline Assignment ReadAssignment(const soci::row& row, absl::Time* block_end = n
   a.cancel_reason = r.Enum<domain::CancelReason>();
   a.decline_reason = r.Enum<domain::DeclineReason>();
   a.overridden_rules = RulesOf(r.Text());
+  a.offer_round = static_cast<int>(r.Int());
   a.cancel_time = r.Time();
   a.meta.revision = r.Int();
   a.meta.create_time = r.Time();
@@ -375,6 +388,8 @@ class OrderTx final {
       f.state = r.Enum<domain::ExpertState>();
       f.payment_method = r.Enum<domain::PaymentMethod>();
       f.home_municipality = r.Text();
+      f.max_assignments_per_month = static_cast<int>(r.Int());
+      f.monthly_earnings_limit_cents = r.Int();
       return f;
         });
     if (rows.empty()) {
@@ -386,6 +401,33 @@ class OrderTx final {
 
   absl::Duration TravelBuffer(const std::string& exchange_id) {
     return absl::Minutes(Count(sql_, kSelectTravelBuffer, {exchange_id}));
+  }
+
+  // The exchange's rest after a heavy task (its matching settings, or the default).
+  absl::Duration RestAfterHeavy(const std::string& exchange_id) {
+    const std::vector<std::string> stored = Query<std::string>(
+        sql_, kSelectMatchingSettings, {exchange_id},
+        [](const soci::row& row) { return RowReader(row).Text(); });
+    if (stored.empty()) return domain::MatchingSettings{}.rest_after_heavy;
+    return absl::Hours(Json::parse(stored.front()).at("rest_after_heavy_hours").get<int64_t>());
+  }
+
+  // The expert's other held and completed tasks within 32 days of `a`'s
+  // start: what an accept checks her cap, limit and rest against.
+  std::vector<domain::PastTask> HeldNear(const Assignment& a) {
+    return Query<domain::PastTask>(
+        sql_, kSelectHeldTasks,
+        {a.exchange_id, a.expert_id, Micros(a.start_time - absl::Hours(24 * 32)),
+         Micros(a.start_time + absl::Hours(24 * 32)), a.order_id, a.id},
+        [](const soci::row& row) {
+      RowReader r(row);
+      domain::PastTask t;
+      t.start_time = r.Time();
+      t.end_time = r.Time();
+      t.fee_cents = r.Int();
+      t.role = r.Enum<domain::Role>();
+      return t;
+        });
   }
 
   absl::StatusOr<FeeSchedule> GetFeeSchedule(const std::string& exchange_id);
@@ -429,12 +471,17 @@ inline Json ScheduleDocument(const FeeSchedule& s) {
   }
   Json cancel = Json::array();
   for (const auto& c : s.cancellation_rules) {
+    Json tiers = Json::array();
+    for (const auto& t : c.orderer_tiers) {
+      tiers.push_back({{"notice_days", t.notice_days}, {"percent", t.percent}});
+    }
     cancel.push_back(
         {{"valid_from", c.valid_from},
          {"orderer_notice_days", c.orderer_notice_days},
          {"orderer_late_percent", c.orderer_late_percent},
          {"expert_percent", c.expert_percent},
-         {"exchange_percent", c.exchange_percent}});
+         {"exchange_percent", c.exchange_percent},
+         {"orderer_tiers", tiers}});
   }
   return {{"role_rules", roles}, {"travel_rates", travel}, {"cancellation_rules", cancel}};
 }
@@ -455,10 +502,17 @@ inline void ReadScheduleDocument(const Json& doc, FeeSchedule& s) {
         {t.at("valid_from").get<std::string>(), t.at("cents_per_km").get<int64_t>()});
   }
   for (const auto& c : doc.at("cancellation_rules")) {
-    s.cancellation_rules.push_back(
-        {c.at("valid_from").get<std::string>(), c.at("orderer_notice_days").get<int>(),
-         c.at("orderer_late_percent").get<int>(), c.at("expert_percent").get<int>(),
-         c.at("exchange_percent").get<int>()});
+    domain::CancellationRule rule{
+        c.at("valid_from").get<std::string>(),   c.at("orderer_notice_days").get<int>(),
+        c.at("orderer_late_percent").get<int>(), c.at("expert_percent").get<int>(),
+        c.at("exchange_percent").get<int>(),     {}};
+    // Schedules stored before the tiers have none.
+    if (c.contains("orderer_tiers")) {
+      for (const auto& t : c.at("orderer_tiers")) {
+        rule.orderer_tiers.push_back({t.at("notice_days").get<int>(), t.at("percent").get<int>()});
+      }
+    }
+    s.cancellation_rules.push_back(std::move(rule));
   }
 }
 
@@ -475,6 +529,12 @@ inline absl::StatusOr<FeeSchedule> OrderTx::GetFeeSchedule(const std::string& ex
   });
   return schedule;
 }
+
+// One offer inside a write transaction (AssignmentStore::Offer): a replayed
+// request gets its offer back; otherwise the order row is locked, the offer
+// planned (domain::PlanOffer), inserted and the expert's message queued.
+absl::StatusOr<Assignment> OfferIn(
+    OrderTx& tx, Assignment offer, const CreateOptions& options, absl::Time now);
 
 }  // namespace kokemus::storage::order_rows
 

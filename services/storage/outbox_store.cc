@@ -311,8 +311,10 @@ absl::StatusOr<int> EnqueueTask(
   int written = 0;
   if (messages.empty()) return written;
   const Parties parties = ReadParties(sql, a, order);
-  const std::string resource = absl::StrCat(
-      domain::ChildResourceName(a.exchange_id, "orders", a.order_id), "/assignments/", a.id);
+  // About the order itself when no assignment is named.
+  const std::string order_name = domain::ChildResourceName(a.exchange_id, "orders", a.order_id);
+  const std::string resource =
+      a.id.empty() ? order_name : absl::StrCat(order_name, "/assignments/", a.id);
   for (const Addressed& m : messages) {
     const std::optional<Address> address = AddressOf(parties, m.to, m.kind);
     if (!address) continue;
@@ -391,6 +393,16 @@ absl::Status OutboxStore::EnqueueChange(
     EventStore::Record(sql, domain::EventKind::kAssignmentChanged, a, order, now);
   }
   return EnqueueTask(sql, domain::MessagesForChange(from, a.state, a.cancelled_by), a, order, now)
+      .status();
+}
+
+absl::Status OutboxStore::EnqueueRoundsEnded(
+    soci::session& sql, const domain::Order& order, absl::Time now) {
+  domain::Assignment about;  // no assignment, no expert: the order itself
+  about.exchange_id = order.exchange_id;
+  about.order_id = order.id;
+  return EnqueueTask(
+             sql, {{MessageKind::kOfferRoundsEnded, Recipient::kCoordinator}}, about, order, now)
       .status();
 }
 

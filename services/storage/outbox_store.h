@@ -69,6 +69,10 @@ class OutboxStore final {
   static absl::Status EnqueueChange(
       soci::session& sql, domain::AssignmentState from, const domain::Assignment& assignment,
       const domain::Order& order, absl::Time now);
+  // Tells the coordinator that an order's offer rounds ended with places
+  // open, in the caller's transaction.
+  static absl::Status EnqueueRoundsEnded(
+      soci::session& sql, const domain::Order& order, absl::Time now);
   // Inside the transaction that makes an assignment's contract: its event,
   // and the expert is asked to accept it.
   static absl::Status EnqueueContractReady(

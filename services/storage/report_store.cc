@@ -1,6 +1,10 @@
 #include "services/storage/report_store.h"
 
+#include <map>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/domain/listing.h"
 #include "services/storage/sql.h"
 
 namespace kokemus::storage {
@@ -73,6 +77,89 @@ absl::StatusOr<std::vector<domain::TaskRecord>> ReportStore::Tasks(
   });
   if (!status.ok()) return status;
   return tasks;
+}
+
+absl::StatusOr<std::vector<domain::FillRecord>> ReportStore::FillRecords(
+    const std::string& exchange_id, absl::Time from, absl::Time to, absl::Time now) {
+  std::vector<domain::FillRecord> records;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    const std::string one = exchange_id.empty() ? "" : " AND o.exchange_id = :exchange_id";
+    Record values = {Micros(from), Micros(to)};
+    if (!exchange_id.empty()) {
+      if (absl::Status s = CheckExchangeExists(sql, exchange_id); !s.ok()) return s;
+      values.push_back(exchange_id);
+    }
+    // The orders, with the number of rounds run on each.
+    std::map<std::pair<std::string, std::string>, size_t> index;
+    Query<int>(
+        sql,
+        absl::StrCat(
+            "SELECT o.exchange_id, o.id, o.state, o.experts_needed, o.create_time, "
+            "COALESCE(r.rounds, '[]') FROM orders o LEFT JOIN offer_rounds r ON "
+            "r.exchange_id = o.exchange_id AND r.order_id = o.id "
+            "WHERE o.start_time >= :from AND o.start_time < :to",
+            one, " ORDER BY o.exchange_id, o.id"),
+        values, [&](const soci::row& row) {
+          RowReader r(row);
+          std::string exchange = r.Text();
+          std::string id = r.Text();
+          domain::FillRecord o;
+          o.state = r.Enum<domain::OrderState>();
+          o.experts_needed = static_cast<int>(r.Int());
+          o.create_time = r.Time();
+          o.rounds = static_cast<int>(r.JsonValue().size());
+          index[{exchange, id}] = records.size();
+          records.push_back(std::move(o));
+          return 0;
+        });
+    // When each assignment of those orders was first accepted.
+    std::map<std::string, absl::Time> accepted;
+    Record exchange_only;
+    if (!exchange_id.empty()) exchange_only.push_back(exchange_id);
+    Query<int>(
+        sql,
+        absl::StrCat(
+            "SELECT assignment, MIN(create_time) FROM events WHERE state = 'ACCEPTED'",
+            exchange_id.empty() ? "" : " AND exchange_id = :exchange_id", " GROUP BY assignment"),
+        exchange_only, [&](const soci::row& row) {
+          RowReader r(row);
+          std::string name = r.Text();
+          accepted[name] = r.Time();
+          return 0;
+        });
+    Query<int>(
+        sql,
+        absl::StrCat(
+            "SELECT a.exchange_id, a.order_id, a.id, a.state, a.offer_deadline, a.decline_reason, "
+            "a.cancelled_by, a.cancel_reason, a.overridden_rules FROM assignments a JOIN orders o "
+            "ON o.exchange_id = a.exchange_id AND o.id = a.order_id "
+            "WHERE o.start_time >= :from AND o.start_time < :to",
+            one),
+        values, [&](const soci::row& row) {
+          RowReader r(row);
+          std::string exchange = r.Text();
+          std::string order = r.Text();
+          std::string id = r.Text();
+          domain::Assignment a;  // for its state as of now
+          a.state = r.Enum<domain::AssignmentState>();
+          a.offer_deadline = r.Time();
+          domain::FillOffer f;
+          f.state = domain::EffectiveState(a, now);
+          f.decline_reason = r.Enum<domain::DeclineReason>();
+          f.cancelled_by = r.Enum<domain::CancelledBy>();
+          f.cancel_reason = r.Enum<domain::CancelReason>();
+          f.untrained = absl::StrContains(r.Text(), "NOT_TRAINED");
+          const std::string name = absl::StrCat(
+              domain::ChildResourceName(exchange, "orders", order), "/assignments/", id);
+          if (auto it = accepted.find(name); it != accepted.end()) f.accept_time = it->second;
+          auto at = index.find({exchange, order});
+          if (at != index.end()) records[at->second].offers.push_back(f);
+          return 0;
+        });
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return records;
 }
 
 absl::StatusOr<std::vector<std::string>> ReportStore::ActiveTrainedExperts(

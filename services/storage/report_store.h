@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/domain/filling.h"
 #include "services/domain/statistics.h"
 #include "services/storage/database.h"
 
@@ -27,6 +28,12 @@ class ReportStore final {
   // with `all_states`. NOT_FOUND for an exchange that does not exist.
   absl::StatusOr<std::vector<domain::TaskRecord>> Tasks(
       const std::string& exchange_id, absl::Time from, absl::Time to, bool all_states);
+  // The orders starting in [from, to) of `exchange_id` ("" for every
+  // exchange) with their assignments as of `now`, the acceptance times (from
+  // the events) and the offer rounds run on each: what domain::ComputeFilling
+  // needs. NOT_FOUND for an exchange that does not exist.
+  absl::StatusOr<std::vector<domain::FillRecord>> FillRecords(
+      const std::string& exchange_id, absl::Time from, absl::Time to, absl::Time now);
   // "exchange/expert" of every ACTIVE expert with a recorded training.
   absl::StatusOr<std::vector<std::string>> ActiveTrainedExperts(const std::string& exchange_id);
   // The exchange's display name and default language; NOT_FOUND without it.

@@ -386,8 +386,8 @@ Response Pages::ReasonPage(
   }
   if (!s.ok()) return Message(v, 404, "not_found_title", {}, back, "back");
   const v1::Assignment& a = held.assignment();
-  const bool open = decline ? a.state() == v1::Assignment::STATE_OFFERED &&
-                                  FromProto(a.offer_deadline()) > clock_.Now()
+  // The state is as of the server's clock: an offer past its deadline is LAPSED.
+  const bool open = decline ? a.state() == v1::Assignment::STATE_OFFERED
                             : a.state() == v1::Assignment::STATE_ACCEPTED ||
                                   a.state() == v1::Assignment::STATE_CONFIRMED;
   if (!open) {

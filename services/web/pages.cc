@@ -285,6 +285,8 @@ std::string Pages::Render(const std::string& asset, const Visit& v, Data& data) 
   for (const auto& [key, text] : PageTexts(v.language)) t.set(key, text);
   data.set("t", t);
   if (v.signed_in) data.set("csrf", domain::CsrfToken(v.session_key));
+  // Parts several pages share, as {{>name}}.
+  data.set("task_card", kainjow::mustache::partial([] { return Asset("task_card.html"); }));
   kainjow::mustache::mustache tmpl{Asset(asset)};
   std::string out = tmpl.render(data);
   if (!tmpl.is_valid()) {
