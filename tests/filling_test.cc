@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/domain/annual_report.h"
 
 namespace kokemus::domain {
 namespace {
@@ -90,6 +91,59 @@ TEST(FillingTest, AnOrderWithoutKnownAcceptanceTimesIsLeftOutOfTheMedian) {
   EXPECT_EQ(f.orders_filled, 4);
   EXPECT_DOUBLE_EQ(f.median_hours_to_fill, 7);
   EXPECT_TRUE(ComputeFilling({}, 0).decline_reasons.empty());
+}
+
+TEST(FillingTest, TheAnnualReportShowsHowOrdersWereFilledWithoutAFalseTotal) {
+  FillingFigures f;
+  f.places = 40;
+  f.places_filled = 36;
+  f.fill_rate = 0.9;
+  f.median_hours_to_fill = 26.5;
+  f.orders_with_rounds = 30;
+  f.mean_rounds = 1.4;
+  f.offers = 120;
+  f.declined = 50;
+  f.lapsed = 12;
+  f.decline_reasons = {{DeclineReason::kTime, 30}, {DeclineReason::kDistance, 20}};
+  f.expert_cancel_reasons = {{CancelReason::kIllness, 3}};
+  const Document doc = AnnualReportDocument({"Päijät-Häme", 2026, "en"}, {}, {}, &f);
+  auto at = std::find_if(doc.blocks.begin(), doc.blocks.end(), [](const Block& b) {
+    return b.kind == Block::Kind::kHeading && b.text == "How orders were filled";
+  });
+  ASSERT_NE(at, doc.blocks.end());
+  const Block& figures = *(at + 1);
+  EXPECT_FALSE(figures.total_row);  // its last row is a figure like the others
+  EXPECT_THAT(
+      figures.rows, ElementsAre(
+                        ElementsAre("Places ordered", "40"),
+                        ElementsAre("Filled by a trained expert", "36 (90.0 %)"),
+                        ElementsAre("From order to its last place taken (median, hours)", "26.5"),
+                        ElementsAre("Orders offered in rounds (rounds on average)", "30 (1.4)"),
+                        ElementsAre("Offers (declined / lapsed)", "120 (50 / 12)")));
+  EXPECT_EQ((at + 2)->text, "Why offers were declined");
+  EXPECT_THAT(
+      (at + 3)->rows, ElementsAre(
+                          ElementsAre("Reason", "Count"), ElementsAre("The time", "30"),
+                          ElementsAre("The distance", "20")));
+  EXPECT_EQ((at + 4)->text, "Why experts cancelled (illness carries no blame)");
+  EXPECT_THAT(
+      (at + 5)->rows, ElementsAre(ElementsAre("Reason", "Count"), ElementsAre("Illness", "3")));
+  f.suppressed_reasons = 2;
+  const Document suppressed = AnnualReportDocument({"Päijät-Häme", 2026, "en"}, {}, {}, &f);
+  EXPECT_EQ(
+      std::count_if(
+          suppressed.blocks.begin(), suppressed.blocks.end(),
+          [](const Block& b) {
+    return b.text == "Reasons so few that they could point at someone were left out: 2.";
+          }),
+      1);
+  // Without the figures there is no such section.
+  const Document without = AnnualReportDocument({"Päijät-Häme", 2026, "en"}, {}, {});
+  EXPECT_EQ(
+      std::count_if(
+          without.blocks.begin(), without.blocks.end(),
+          [](const Block& b) { return b.text == "How orders were filled"; }),
+      0);
 }
 
 }  // namespace

@@ -109,6 +109,10 @@ const Words kCancelReasons = {
      "Orsaker till expertens avbokning (sjukdom är ingen anmärkning)",
      "Why experts cancelled (illness carries no blame)"}};
 const Words kReason = {{"Syy", "Orsak", "Reason"}};
+const Words kSuppressedReasons = {
+    {"Syitä, joita on niin vähän, että ne voisivat kertoa kenestä on kyse, jätettiin pois: %d.",
+     "Orsaker som är så få att de kunde avslöja vem det gäller lämnades bort: %d.",
+     "Reasons so few that they could point at someone were left out: %d."}};
 const Words kCount = {{"Lukumäärä", "Antal", "Count"}};
 const Words kDeclineLabels[] = {
     {{"Ei syytä", "Ingen orsak", "No reason given"}},
@@ -173,8 +177,9 @@ std::vector<std::string> MonthLabels(absl::string_view language) {
 
 Block Heading(std::string text) { return {Block::Kind::kHeading, std::move(text), {}, {}}; }
 Block Paragraph(std::string text) { return {Block::Kind::kParagraph, std::move(text), {}, {}}; }
-Block Table(std::vector<std::vector<std::string>> rows) {
-  return {Block::Kind::kTable, "", std::move(rows), {}};
+// A table; `total`: its last row is a total (in bold).
+Block Table(std::vector<std::vector<std::string>> rows, bool total = false) {
+  return {Block::Kind::kTable, "", std::move(rows), {}, total};
 }
 Block ChartBlock(Chart chart) { return {Block::Kind::kChart, "", {}, std::move(chart)}; }
 
@@ -243,7 +248,7 @@ Document AnnualReportDocument(
          n(edu_month[m] + basic_month[m])});
   }
   month_rows.push_back({w(kTotal), n(education), n(basic), n(f.tasks)});
-  doc.blocks.push_back(Table(month_rows));
+  doc.blocks.push_back(Table(month_rows, true));
 
   // Roles and orderer kinds, most tasks first.
   auto ranked = [&](Grouping g, const Words& heading, const Words& column, auto label) {
@@ -267,7 +272,7 @@ Document AnnualReportDocument(
     }
     table.push_back({w(kTotal), n(f.tasks)});
     if (!chart.categories.empty()) doc.blocks.push_back(ChartBlock(chart));  // no tasks: no bars
-    doc.blocks.push_back(Table(table));
+    doc.blocks.push_back(Table(table, true));
   };
   ranked(Grouping::kRole, kRoles, kRole, [&](const std::string& key) {
     return RoleLabel(ParseEnum<Role>(key).value_or(Role::kUnspecified), lang);
@@ -332,6 +337,10 @@ Document AnnualReportDocument(
     };
     reasons(kDeclineReasons, ff.decline_reasons, kDeclineLabels);
     reasons(kCancelReasons, ff.expert_cancel_reasons, kCancelLabels);
+    if (ff.suppressed_reasons > 0) {
+      doc.blocks.push_back(
+          Paragraph(absl::StrFormat(w(kSuppressedReasons).c_str(), ff.suppressed_reasons)));
+    }
   }
 
   // How evenly work was spread: tasks per active trained expert in bands.
@@ -366,7 +375,7 @@ Document AnnualReportDocument(
   }
   spread_rows.push_back({w(kTotal), n(total.active_trained_experts)});
   doc.blocks.push_back(ChartBlock(spread));
-  doc.blocks.push_back(Table(spread_rows));
+  doc.blocks.push_back(Table(spread_rows, true));
   return doc;
 }
 

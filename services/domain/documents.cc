@@ -104,7 +104,8 @@ Document ParseDocument(absl::string_view text) {
         cells.emplace_back(absl::StripAsciiWhitespace(cell));
       }
       if (doc.blocks.empty() || doc.blocks.back().kind != Block::Kind::kTable) {
-        doc.blocks.push_back({Block::Kind::kTable, "", {}, {}});
+        // A document's tables (a contract's fees) end with their total.
+        doc.blocks.push_back({Block::Kind::kTable, "", {}, {}, true});
       }
       doc.blocks.back().rows.push_back(std::move(cells));
     } else {

@@ -59,6 +59,7 @@ struct Block {
   std::string text;                            // title, heading, paragraph
   std::vector<std::vector<std::string>> rows;  // table cells
   Chart chart;
+  bool total_row = false;  // a table's last row is its total, set in bold
   bool operator==(const Block&) const = default;
 };
 

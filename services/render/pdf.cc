@@ -240,7 +240,7 @@ absl::StatusOr<std::string> RenderPdf(
           double x = 0;
           for (size_t i = 0; i < row.size(); ++i) {
             const double w = i == 0 ? first_width : other_width;
-            const bool last_row = &row == &b.rows.back();
+            const bool last_row = b.total_row && &row == &b.rows.back();
             piece.cells.emplace_back(
                 x,
                 MakeLayout(cr, row[i], last_row ? "DejaVu Sans Bold 10" : "DejaVu Sans 10", w - 8));

@@ -321,7 +321,10 @@ grpc::Status ReportService::RenderAnnualReport(
         if (!active.ok()) return active.status();
         auto orders = store_.FillRecords(*exchange_id, from, to, caller.now());
         if (!orders.ok()) return orders.status();
-        const domain::FillingFigures filling = domain::ComputeFilling(*orders, 0);
+        // A published report: counts of (health-related) reasons too small to
+        // show without pointing at someone are left out.
+        const domain::FillingFigures filling =
+            domain::ComputeFilling(*orders, domain::SuppressionThreshold(true));
         const domain::AnnualReportHeader header{exchange->first, request->year(), language};
         // Dated at the year's end (or today within the year): the same data
         // gives the same bytes.
