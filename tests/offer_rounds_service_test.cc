@@ -35,23 +35,8 @@ class OfferRoundsServiceTest : public ::testing::TestWithParam<Backend> {
     matching_ = v1::MatchingService::NewStub(server_.channel());
     notifications_ = v1::NotificationService::NewStub(server_.channel());
     testing_support::CreateExchange(server_.registry(), "ph");
-    grpc::ClientContext org_ctx;
-    v1::CreateOrganizationRequest org;
-    org.set_parent("exchanges/ph");
-    org.set_organization_id("lyseo");
-    *org.mutable_organization() = testing_support::SampleOrganization();
-    v1::CreateOrganizationResponse org_resp;
-    ASSERT_TRUE(server_.registry().CreateOrganization(&org_ctx, org, &org_resp).ok());
-    grpc::ClientContext fee_ctx;
-    v1::UpdateFeeScheduleRequest fees;
-    fees.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule");
-    auto* rule = fees.mutable_fee_schedule()->add_role_rules();
-    rule->set_role(v1::ROLE_LECTURER);
-    rule->set_valid_from("2020-01-01");
-    rule->set_kind(v1::FEE_KIND_FIXED);
-    rule->set_amount_cents(15000);
-    v1::UpdateFeeScheduleResponse fee_resp;
-    ASSERT_TRUE(orders_->UpdateFeeSchedule(&fee_ctx, fees, &fee_resp).ok());
+    testing_support::CreateOrganization(server_.registry(), "ph", "lyseo");
+    testing_support::SetFixedFee(*orders_, "ph", v1::ROLE_LECTURER, 15000);
   }
 
   void AddExperts(int n) {
@@ -70,24 +55,9 @@ class OfferRoundsServiceTest : public ::testing::TestWithParam<Backend> {
   }
 
   void CreateOrder(const std::string& id, int places) {
-    v1::Order o;
-    o.set_organization("exchanges/ph/organizations/lyseo");
-    o.set_role(v1::ROLE_LECTURER);
-    o.set_topic("Toipumistarina lukiolaisille");
-    o.set_audience(v1::AUDIENCE_STUDENTS);
-    *o.mutable_start_time() = rpc::ToProto(week_);
-    o.set_duration_minutes(75);
-    o.set_address("Kirkkokatu 1, Lahti");
-    o.set_municipality("398");
-    o.set_language("fi");
+    v1::Order o = testing_support::SampleOrder("ph", "lyseo", week_);
     o.set_experts_needed(places);
-    grpc::ClientContext ctx;
-    v1::CreateOrderRequest req;
-    req.set_parent("exchanges/ph");
-    req.set_order_id(id);
-    *req.mutable_order() = o;
-    v1::CreateOrderResponse resp;
-    ASSERT_TRUE(orders_->CreateOrder(&ctx, req, &resp).ok());
+    testing_support::CreateOrder(*orders_, "ph", id, o);
   }
 
   grpc::Status Start(

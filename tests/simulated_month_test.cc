@@ -41,13 +41,7 @@ class SimulatedMonthTest : public ::testing::TestWithParam<Backend> {
     reports_ = v1::ReportService::NewStub(server_.channel());
     matching_ = v1::MatchingService::NewStub(server_.channel());
     testing_support::CreateExchange(server_.registry(), "ph");
-    grpc::ClientContext org_ctx;
-    v1::CreateOrganizationRequest org;
-    org.set_parent("exchanges/ph");
-    org.set_organization_id("lyseo");
-    *org.mutable_organization() = testing_support::SampleOrganization();
-    v1::CreateOrganizationResponse org_resp;
-    ASSERT_TRUE(server_.registry().CreateOrganization(&org_ctx, org, &org_resp).ok());
+    testing_support::CreateOrganization(server_.registry(), "ph", "lyseo");
     grpc::ClientContext fee_ctx;
     v1::UpdateFeeScheduleRequest fees;
     v1::FeeSchedule* schedule = fees.mutable_fee_schedule();
@@ -184,27 +178,13 @@ TEST_P(SimulatedMonthTest, EveryFillablePlaceIsFilledWithinEveryRule) {
     // New orders, each offered in rounds at once.
     while (next_order < planned.size() && planned[next_order].create <= now) {
       const Planned& p = planned[next_order++];
-      v1::Order o;
-      o.set_organization("exchanges/ph/organizations/lyseo");
+      v1::Order o = testing_support::SampleOrder("ph", "lyseo", p.start);
       o.set_role(p.role);
-      o.set_topic("Toipumistarina");
-      o.set_audience(v1::AUDIENCE_STUDENTS);
-      *o.mutable_start_time() = rpc::ToProto(p.start);
-      o.set_duration_minutes(90);
-      o.set_address("Kirkkokatu 1, Lahti");
-      o.set_municipality("398");
-      o.set_language("fi");
       o.set_experts_needed(p.places);
-      grpc::ClientContext ctx;
-      v1::CreateOrderRequest create;
-      create.set_parent("exchanges/ph");
-      create.set_order_id(p.id);
-      *create.mutable_order() = o;
-      v1::CreateOrderResponse created;
-      ASSERT_TRUE(orders_->CreateOrder(&ctx, create, &created).ok());
+      testing_support::CreateOrder(*orders_, "ph", p.id, o);
       grpc::ClientContext start_ctx;
       v1::StartOfferRoundsRequest start;
-      start.set_parent(created.order().name());
+      start.set_parent(absl::StrCat("exchanges/ph/orders/", p.id));
       start.mutable_offer_rounds()->set_strategy(
           p.tiered ? v1::OFFER_STRATEGY_TIERED : v1::OFFER_STRATEGY_BROADCAST);
       start.mutable_offer_rounds()->set_round_size(4);
