@@ -264,6 +264,15 @@ TEST(Transition, AnAcceptKeepsTheExpertsCapLimitAndRest) {
       w.Move("a", {AssignmentState::kAccepted}).status(),
       absl::FailedPreconditionError(
           "the expert needs rest after a heavy task before the next one (REST_PERIOD)"));
+  // A rule the coordinator overrode knowingly to offer it is not checked again.
+  w.siblings[0].overridden_rules = {ExclusionRule::kRestPeriod, ExclusionRule::kMonthlyCap};
+  w.expert.max_assignments_per_month = 1;
+  EXPECT_TRUE(w.Move("a", {AssignmentState::kAccepted}).ok());
+  w.expert.monthly_earnings_limit_cents = 100;
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kAccepted}).status().message(),
+      "this task's fee would take the month's earnings over the expert's own limit "
+      "(EARNINGS_LIMIT)");
 }
 
 TEST(Transition, AnOfferPastItsDeadlineHasLapsedAndCantBeAccepted) {

@@ -449,7 +449,11 @@ std::vector<Exclusion> BrokenRules(
 
 absl::Status CheckHoldLimits(
     const Order& order, int64_t fee_cents, int max_per_month, int64_t earnings_limit_cents,
-    const std::vector<PastTask>& held, absl::Duration rest_after_heavy) {
+    const std::vector<PastTask>& held, absl::Duration rest_after_heavy,
+    const std::vector<ExclusionRule>& overridden) {
+  auto checked = [&](ExclusionRule rule) {
+    return std::find(overridden.begin(), overridden.end(), rule) == overridden.end();
+  };
   const absl::CivilMonth month =
       absl::ToCivilMonth(order.start_time, reference::HelsinkiTimeZone());
   const absl::Time month_start = absl::FromCivil(month, reference::HelsinkiTimeZone());
@@ -462,18 +466,20 @@ absl::Status CheckHoldLimits(
       ++in_month;
       earned += t.fee_cents;
     }
-    if (BreaksRest(
+    if (checked(ExclusionRule::kRestPeriod) &&
+        BreaksRest(
             t.start_time, t.end_time, IsHeavyRole(t.role), order.start_time, order.end_time(),
             heavy, rest_after_heavy)) {
       return absl::FailedPreconditionError(
           "the expert needs rest after a heavy task before the next one (REST_PERIOD)");
     }
   }
-  if (max_per_month > 0 && in_month >= max_per_month) {
+  if (checked(ExclusionRule::kMonthlyCap) && max_per_month > 0 && in_month >= max_per_month) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the expert already holds ", in_month, " tasks that month, her cap (MONTHLY_CAP)"));
   }
-  if (earnings_limit_cents > 0 && earned + fee_cents > earnings_limit_cents) {
+  if (checked(ExclusionRule::kEarningsLimit) && earnings_limit_cents > 0 &&
+      earned + fee_cents > earnings_limit_cents) {
     return absl::FailedPreconditionError(
         "this task's fee would take the month's earnings over the expert's own limit "
         "(EARNINGS_LIMIT)");

@@ -158,10 +158,13 @@ bool BreaksRest(
 // may all be accepted: her monthly cap of tasks, her own monthly earnings
 // limit (with this task's `fee_cents`), and the rest after a heavy task.
 // `held` are her other accepted, confirmed and completed tasks near the
-// order's start. OK, or FAILED_PRECONDITION naming the rule.
+// order's start. A rule the coordinator overrode to make the offer
+// (`overridden`) is not checked again. OK, or FAILED_PRECONDITION naming the
+// rule.
 absl::Status CheckHoldLimits(
     const Order& order, int64_t fee_cents, int max_per_month, int64_t earnings_limit_cents,
-    const std::vector<PastTask>& held, absl::Duration rest_after_heavy);
+    const std::vector<PastTask>& held, absl::Duration rest_after_heavy,
+    const std::vector<ExclusionRule>& overridden = {});
 
 // A held task's start and fee, for an expert's earnings in a month.
 struct HeldFee {

@@ -45,7 +45,8 @@ absl::Status CheckAccept(const TransitionFacts& f) {
   if (f.held != nullptr) {
     return CheckHoldLimits(
         f.order, f.assignment.fee_cents, f.expert->max_assignments_per_month,
-        f.expert->monthly_earnings_limit_cents, *f.held, f.rest_after_heavy);
+        f.expert->monthly_earnings_limit_cents, *f.held, f.rest_after_heavy,
+        f.assignment.overridden_rules);
   }
   return absl::OkStatus();
 }
