@@ -398,6 +398,31 @@ TEST_P(OfferRoundsServiceTest, BadStartsAreRefusedByFieldAndStoreNothing) {
   EXPECT_EQ(s.error_message(), "the offer rounds are STOPPED, not running");
 }
 
+TEST_P(OfferRoundsServiceTest, ARoundWorksAroundAnIdTakenByHand) {
+  AddExperts(3);
+  CreateOrder("o1", 1);
+  {
+    grpc::ClientContext ctx;
+    v1::OfferAssignmentRequest req;
+    req.set_parent(kOrder);
+    req.set_assignment_id("r1-1");
+    req.mutable_assignment()->set_expert("exchanges/ph/experts/e03");
+    *req.mutable_assignment()->mutable_offer_deadline() =
+        rpc::ToProto(clock_.Now() + absl::Hours(1));
+    v1::OfferAssignmentResponse resp;
+    ASSERT_TRUE(orders_->OfferAssignment(&ctx, req, &resp).ok());
+  }
+  v1::OfferRounds r;
+  grpc::Status s = Start(kOrder, v1::OFFER_STRATEGY_BROADCAST, 2, 0, &r);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(r.rounds(0).assignments_size(), 2);
+  EXPECT_THAT(
+      r.rounds(0).assignments(0),
+      ::testing::StartsWith(std::string(kOrder) + "/assignments/r1-1-"));
+  EXPECT_EQ(r.rounds(0).assignments(1), std::string(kOrder) + "/assignments/r1-2");
+  EXPECT_EQ(r.rounds(0).waiting(), 2);  // the offer by hand is not the round's
+}
+
 // Fifty experts accept one broadcast at the same moment, two hundred times:
 // exactly the order's places are taken, every other offer ends WITHDRAWN and
 // its expert is told.

@@ -119,7 +119,8 @@ v1::OfferRounds RoundsToProto(const storage::RoundsView& view, absl::Time now) {
       int n = 0;
       absl::string_view id = a.id;
       const std::string prefix = absl::StrCat("r", round.number, "-");
-      if (absl::ConsumePrefix(&id, prefix) && absl::SimpleAtoi(id, &n)) {
+      // r{round}-{n}, or r{round}-{n}-{suffix} when the id was taken by hand.
+      if (absl::ConsumePrefix(&id, prefix) && absl::SimpleAtoi(id.substr(0, id.find('-')), &n)) {
         made.emplace_back(n, absl::StrCat(order, "/assignments/", a.id));
       }
     }

@@ -1,5 +1,6 @@
 #include "services/storage/offer_round_store.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -224,6 +225,12 @@ absl::StatusOr<OfferRoundStore::Outcome> OfferRoundStore::Step(
       offer.exchange_id = exchange_id;
       offer.order_id = order_id;
       offer.id = absl::StrCat("r", round.number, "-", made + 1);
+      // An id a coordinator took by hand gets a suffix ("r2-1-x7k2").
+      if (std::any_of(
+              out.view.assignments.begin(), out.view.assignments.end(),
+              [&](const domain::Assignment& a) { return a.id == offer.id; })) {
+        absl::StrAppend(&offer.id, "-", domain::GenerateId().substr(0, 4));
+      }
       offer.expert_id = expert_id;
       offer.offer_deadline = domain::RoundOfferDeadline(rounds, now);
       offer.offer_round = round.number;
