@@ -1,10 +1,11 @@
 #include "services/storage/report_store.h"
 
+#include <algorithm>
 #include <map>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/domain/listing.h"
+#include "services/storage/order_rows.h"
 #include "services/storage/sql.h"
 
 namespace kokemus::storage {
@@ -148,7 +149,10 @@ absl::StatusOr<std::vector<domain::FillRecord>> ReportStore::FillRecords(
           f.decline_reason = r.Enum<domain::DeclineReason>();
           f.cancelled_by = r.Enum<domain::CancelledBy>();
           f.cancel_reason = r.Enum<domain::CancelReason>();
-          f.untrained = absl::StrContains(r.Text(), "NOT_TRAINED");
+          const std::vector<domain::ExclusionRule> overridden = order_rows::RulesOf(r.Text());
+          f.untrained =
+              std::find(overridden.begin(), overridden.end(), domain::ExclusionRule::kNotTrained) !=
+              overridden.end();
           const std::string name = absl::StrCat(
               domain::ChildResourceName(exchange, "orders", order), "/assignments/", id);
           if (auto it = accepted.find(name); it != accepted.end()) f.accept_time = it->second;
