@@ -296,6 +296,21 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   EXPECT_EQ(
       bad_weight.err,
       "kokemusctl: invalid argument: matching_settings.weights.travel: must be from 0 to 10\n");
+  // The exchange's default for offer rounds, kept with the weights.
+  auto pool = ok(
+      {"match", "settings", "--exchange", "ph", "--offer-strategy", "pool", "--round-size", "4"});
+  EXPECT_EQ(pool["matchingSettings"]["offerStrategy"], "OFFER_STRATEGY_POOL");
+  EXPECT_EQ(pool["matchingSettings"]["roundSize"], 4);
+  EXPECT_EQ(pool["matchingSettings"]["weights"]["fairness"], 5);
+  ProcessResult bad_window =
+      Ctl({"match", "settings", "--exchange", "ph", "--answer-window-minutes", "30"});
+  EXPECT_EQ(bad_window.exit_code, 3);
+  EXPECT_EQ(
+      bad_window.err,
+      "kokemusctl: invalid argument: matching_settings.answer_window_minutes: must be between 60 "
+      "and 10080 (0: default)\n");
+  ok({"match", "settings", "--exchange", "ph", "--offer-strategy", "targeted", "--round-size",
+      "0"});
 
   // A first offer she declines, saying why.
   ok({"assignment", "offer", "o1", "--exchange", "ph", "--id", "a0", "--expert", "kaisa",

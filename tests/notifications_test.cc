@@ -161,6 +161,27 @@ TEST(Notifications, WhichMovesMakeWhichMessagesForWhom) {
       (V{{K::kAssignmentCancelled, R::kExpert}}));
   EXPECT_EQ(MessagesForChange(S::kCancelled, S::kCancelled), V{});
   EXPECT_EQ(MessagesForChange(S::kOffered, S::kCancelled), V{});
+  // Pools and backups: a yes tells the coordinator; a pick confirms; a
+  // backup offered a freed place gets an offer; a pool member kept as a
+  // backup is told so; one who steps back or moves nowhere, nothing.
+  const CancelledBy none = CancelledBy::kUnspecified;
+  EXPECT_EQ(
+      MessagesForChange(S::kOffered, S::kAvailable, none, OfferKind::kPool),
+      (V{{K::kExpertAvailable, R::kCoordinator}}));
+  EXPECT_EQ(
+      MessagesForChange(S::kAvailable, S::kConfirmed, none, OfferKind::kPool),
+      (V{{K::kAssignmentConfirmed, R::kExpert}, {K::kAssignmentConfirmed, R::kOrderer}}));
+  EXPECT_EQ(MessagesForChange(S::kAvailable, S::kOffered), (V{{K::kOfferMade, R::kExpert}}));
+  EXPECT_EQ(
+      MessagesForChange(S::kAvailable, S::kWithdrawn, none, OfferKind::kBackup),
+      (V{{K::kOfferWithdrawn, R::kExpert}}));
+  EXPECT_EQ(
+      MessagesForChange(S::kAvailable, S::kAvailable, none, OfferKind::kBackup),
+      (V{{K::kStandingBy, R::kExpert}}));
+  EXPECT_EQ(MessagesForChange(S::kAvailable, S::kAvailable, none, OfferKind::kPool), V{});
+  EXPECT_EQ(MessagesForChange(S::kAvailable, S::kDeclined, none, OfferKind::kBackup), V{});
+  EXPECT_EQ(MessageKindName(K::kPoolClosed), "POOL_CLOSED");
+  EXPECT_EQ(MessageKindFromName("STANDING_BY"), K::kStandingBy);
 }
 
 TEST(Notifications, EveryMessageRendersInEveryLanguageWithoutHealthData) {
@@ -210,7 +231,8 @@ TEST(MessageTemplates, EveryBuiltInOneIsValidAndNamedOnce) {
     EXPECT_THAT(preview->subject, Not(HasSubstr("{{")));
     EXPECT_THAT(preview->body, Not(HasSubstr("{{")));
   }
-  EXPECT_EQ(ids.size(), 57u);  // 19 messages and recipients, 3 languages
+  EXPECT_EQ(ids.size(), 66u);  // 22 messages and recipients, 3 languages
+  EXPECT_TRUE(ids.count("standing-by-expert-sv"));
   EXPECT_TRUE(ids.count("offer-rounds-ended-coordinator-en"));
   EXPECT_TRUE(ids.count("offer-made-expert-fi"));
   EXPECT_TRUE(ids.count("assignment-cancelled-coordinator-sv"));

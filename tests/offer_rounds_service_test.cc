@@ -341,6 +341,170 @@ TEST_P(OfferRoundsServiceTest, RoundsThatRunOutTellTheCoordinatorAndNeverAskTwic
   EXPECT_EQ(Get().state(), v1::OfferRounds::STATE_EXHAUSTED);
 }
 
+// The exchange's default strategy is a pool: the yeses are collected, the
+// coordinator picks, the others stand by, and a freed place goes to the
+// best-ranked backup before any round.
+TEST_P(OfferRoundsServiceTest, APoolIsPickedFromAndItsOthersStandByForAFreedPlace) {
+  AddExperts(6);
+  CreateOrder("o1", 1);
+  {
+    grpc::ClientContext get_ctx;
+    v1::GetMatchingSettingsRequest get;
+    get.set_name("exchanges/ph/matchingSettings");
+    v1::GetMatchingSettingsResponse got;
+    ASSERT_TRUE(matching_->GetMatchingSettings(&get_ctx, get, &got).ok());
+    EXPECT_EQ(got.matching_settings().offer_strategy(), v1::OFFER_STRATEGY_TARGETED);
+    grpc::ClientContext ctx;
+    v1::UpdateMatchingSettingsRequest req;
+    *req.mutable_matching_settings() = got.matching_settings();
+    req.mutable_matching_settings()->set_offer_strategy(v1::OFFER_STRATEGY_POOL);
+    req.mutable_matching_settings()->set_round_size(4);
+    v1::UpdateMatchingSettingsResponse resp;
+    grpc::Status s = matching_->UpdateMatchingSettings(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(resp.matching_settings().offer_strategy(), v1::OFFER_STRATEGY_POOL);
+    EXPECT_EQ(resp.matching_settings().round_size(), 4);
+  }
+  v1::OfferRounds r;
+  grpc::Status s = Start(kOrder, v1::OFFER_STRATEGY_UNSPECIFIED, 0, 0, &r);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(r.strategy(), v1::OFFER_STRATEGY_POOL);
+  EXPECT_EQ(r.round_size(), 4);
+  ASSERT_EQ(r.rounds(0).assignments_size(), 4);
+  const auto& made = r.rounds(0).assignments();
+  EXPECT_EQ(Assignment(made[0]).offer_kind(), v1::OFFER_KIND_POOL);
+  for (int i : {0, 1, 2}) {
+    ASSERT_TRUE(Answer(made[i], true).ok());
+    const v1::Assignment yes = Assignment(made[i]);
+    EXPECT_EQ(yes.state(), v1::Assignment::STATE_AVAILABLE);
+    EXPECT_EQ(yes.backup_rank(), i + 1);
+  }
+  EXPECT_EQ(Messages("kind=EXPERT_AVAILABLE").size(), 3u);
+  v1::OfferRounds pooled = Get();
+  EXPECT_EQ(pooled.rounds(0).available(), 3);
+  EXPECT_EQ(pooled.rounds(0).waiting(), 1);
+  EXPECT_EQ(pooled.rounds(0).placed(), 0);
+  EXPECT_EQ(pooled.places_open(), 1);  // a yes holds no place
+  clock_.Advance(absl::Minutes(5));
+  absl::SleepFor(absl::Milliseconds(200));  // enough to pick from: no new round
+  EXPECT_EQ(Get().rounds_size(), 1);
+
+  // The coordinator picks the second; the waiting offer is withdrawn, the
+  // other two stand by in the order they said yes.
+  {
+    grpc::ClientContext ctx;
+    v1::ConfirmAssignmentRequest req;
+    req.set_name(made[1]);
+    v1::ConfirmAssignmentResponse resp;
+    grpc::Status picked = orders_->ConfirmAssignment(&ctx, req, &resp);
+    ASSERT_TRUE(picked.ok()) << picked.error_message();
+    EXPECT_EQ(resp.assignment().state(), v1::Assignment::STATE_CONFIRMED);
+    EXPECT_EQ(resp.assignment().backup_rank(), 0);
+  }
+  EXPECT_EQ(Assignment(made[3]).state(), v1::Assignment::STATE_WITHDRAWN);
+  for (int i : {0, 2}) {
+    const v1::Assignment backup = Assignment(made[i]);
+    EXPECT_EQ(backup.state(), v1::Assignment::STATE_AVAILABLE);
+    EXPECT_EQ(backup.offer_kind(), v1::OFFER_KIND_BACKUP);
+    EXPECT_EQ(backup.backup_rank(), i + 1);
+  }
+  EXPECT_EQ(Messages("kind=STANDING_BY").size(), 2u);
+  EXPECT_EQ(Messages("kind=OFFER_WITHDRAWN").size(), 1u);
+  {
+    grpc::ClientContext ctx;
+    v1::GetOrderRequest req;
+    req.set_name(kOrder);
+    v1::GetOrderResponse resp;
+    ASSERT_TRUE(orders_->GetOrder(&ctx, req, &resp).ok());
+    EXPECT_EQ(resp.order().state(), v1::Order::STATE_ASSIGNED);
+  }
+  // A fourth is asked by hand to stand by on the filled order.
+  std::string fresh;
+  for (int i = 1; i <= 6; ++i) {
+    const std::string e = absl::StrFormat("exchanges/ph/experts/e%02d", i);
+    bool asked = false;
+    for (const std::string& a : made) asked = asked || Assignment(a).expert() == e;
+    if (!asked) fresh = e;
+  }
+  ASSERT_FALSE(fresh.empty());
+  {
+    grpc::ClientContext ctx;
+    v1::OfferAssignmentRequest req;
+    req.set_parent(kOrder);
+    req.set_assignment_id("backup-4");
+    req.mutable_assignment()->set_expert(fresh);
+    req.mutable_assignment()->set_offer_kind(v1::OFFER_KIND_BACKUP);
+    *req.mutable_assignment()->mutable_offer_deadline() =
+        rpc::ToProto(clock_.Now() + absl::Hours(24));
+    v1::OfferAssignmentResponse resp;
+    grpc::Status asked = orders_->OfferAssignment(&ctx, req, &resp);
+    ASSERT_TRUE(asked.ok()) << asked.error_message();
+    ASSERT_TRUE(Answer("exchanges/ph/orders/o1/assignments/backup-4", true).ok());
+    EXPECT_EQ(Assignment("exchanges/ph/orders/o1/assignments/backup-4").backup_rank(), 4);
+  }
+
+  // The placed expert falls ill: the first backup is offered the place for
+  // twelve hours, before any round, and takes it.
+  {
+    grpc::ClientContext ctx;
+    v1::CancelAssignmentRequest req;
+    req.set_name(made[1]);
+    req.set_cancelled_by(v1::CANCELLED_BY_EXPERT);
+    req.set_reason(v1::CANCEL_REASON_ILLNESS);
+    v1::CancelAssignmentResponse resp;
+    grpc::Status cancelled = As(Assignment(made[1]).expert())->CancelAssignment(&ctx, req, &resp);
+    ASSERT_TRUE(cancelled.ok()) << cancelled.error_message();
+  }
+  const v1::Assignment offered = Assignment(made[0]);
+  EXPECT_EQ(offered.state(), v1::Assignment::STATE_OFFERED);
+  EXPECT_EQ(offered.offer_kind(), v1::OFFER_KIND_PLACE);
+  EXPECT_EQ(offered.backup_rank(), 0);
+  EXPECT_EQ(rpc::FromProto(offered.offer_deadline()), clock_.Now() + absl::Hours(12));
+  EXPECT_EQ(Assignment(made[2]).state(), v1::Assignment::STATE_AVAILABLE);
+  EXPECT_EQ(Messages("kind=OFFER_MADE").size(), 6u);  // 4 in the pool, the backup by hand, now
+  clock_.Advance(absl::Minutes(5));
+  absl::SleepFor(absl::Milliseconds(200));  // the backup's offer waits: no round
+  EXPECT_EQ(Get().rounds_size(), 1);
+  ASSERT_TRUE(Answer(made[0], true).ok());
+  EXPECT_EQ(Assignment(made[0]).state(), v1::Assignment::STATE_ACCEPTED);
+  EXPECT_EQ(Assignment(made[2]).state(), v1::Assignment::STATE_AVAILABLE);  // still standing by
+}
+
+TEST_P(OfferRoundsServiceTest, APoolThatClosesAsksTheCoordinatorToPick) {
+  AddExperts(3);
+  CreateOrder("o1", 1);
+  v1::OfferRounds r;
+  ASSERT_TRUE(Start(kOrder, v1::OFFER_STRATEGY_POOL, 2, 0, &r).ok());
+  ASSERT_EQ(r.rounds(0).assignments_size(), 2);
+  ASSERT_TRUE(Answer(r.rounds(0).assignments(0), true).ok());
+  ASSERT_TRUE(Answer(r.rounds(0).assignments(1), false).ok());
+  // One yes for one place: no further round.
+  clock_.Advance(absl::Minutes(5));
+  absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_EQ(Get().rounds_size(), 1);
+  clock_.Advance(absl::Hours(72));
+  const absl::Time until = absl::Now() + absl::Seconds(20);
+  while (Get().state() == v1::OfferRounds::STATE_ACTIVE && absl::Now() < until) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  const v1::OfferRounds closed = Get();
+  EXPECT_EQ(closed.state(), v1::OfferRounds::STATE_ENDED);
+  EXPECT_EQ(closed.rounds(0).available(), 1);
+  const std::vector<v1::Message> told = Messages("kind=POOL_CLOSED");
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].recipient_kind(), v1::Message::RECIPIENT_KIND_COORDINATOR);
+  EXPECT_EQ(told[0].resource(), kOrder);
+  EXPECT_EQ(Messages("kind=OFFER_ROUNDS_ENDED").size(), 0u);
+  // She is still there to pick after the pool closed.
+  grpc::ClientContext ctx;
+  v1::ConfirmAssignmentRequest req;
+  req.set_name(r.rounds(0).assignments(0));
+  v1::ConfirmAssignmentResponse resp;
+  grpc::Status picked = orders_->ConfirmAssignment(&ctx, req, &resp);
+  ASSERT_TRUE(picked.ok()) << picked.error_message();
+  EXPECT_EQ(resp.assignment().state(), v1::Assignment::STATE_CONFIRMED);
+}
+
 TEST_P(OfferRoundsServiceTest, BadStartsAreRefusedByFieldAndStoreNothing) {
   AddExperts(2);
   CreateOrder("o1", 1);

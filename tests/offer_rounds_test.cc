@@ -30,6 +30,7 @@ Assignment Made(const std::string& expert, AssignmentState state, int round = 1)
   a.expert_id = expert;
   a.state = state;
   a.offer_deadline = kNow + absl::Hours(48);
+  a.start_time = kNow + absl::Hours(24 * 10);  // the order's
   a.offer_round = round;
   return a;
 }
@@ -103,7 +104,10 @@ TEST(OfferRoundsTest, AStartIsCheckedFieldByFieldAndGetsItsDefaults) {
   PrepareOfferRounds(past, order, kNow, "", x);
   EXPECT_THAT(
       Violations(x), ElementsAre(
-                         Pair("strategy", "must be BROADCAST or TIERED"),
+                         Pair(
+                             "strategy",
+                             "is required: the exchange sets no default "
+                             "(MatchingSettings.offer_strategy)"),
                          Pair("offer_deadline", "must be in the future")));
 }
 
@@ -248,6 +252,89 @@ TEST(OfferRoundsTest, ARoundOffersTheBestWhoHadNothingOnTheOrder) {
   EXPECT_THAT(RoundExperts(ranked, as, 2), ElementsAre("anna", "doris"));
   EXPECT_THAT(RoundExperts(ranked, as, 10), ElementsAre("anna", "doris", "eeva"));
   EXPECT_TRUE(RoundExperts(ranked, {Made("anna", AssignmentState::kOffered)}, 0).empty());
+}
+
+TEST(OfferRoundsTest, APoolAsksMoreOnlyWhileTooFewHaveSaidYes) {
+  const Order order = MakeOrder(2);
+  OfferRounds pool = Running(OfferStrategy::kPool, kNow - absl::Hours(1));
+  Assignment yes = Made("a", AssignmentState::kAvailable);
+  yes.offer_kind = OfferKind::kPool;
+  // Every offer answered, one yes for two places: the next round asks more.
+  RoundStep step = NextRoundStep(pool, order, {yes, Made("b", AssignmentState::kDeclined)}, kNow);
+  EXPECT_EQ(step.action, RoundStep::kStart);
+  EXPECT_EQ(step.trigger, RoundTrigger::kAllAnswered);
+  EXPECT_EQ(step.places_open, 1);
+  // Two said yes: the coordinator picks; no round while she has enough.
+  Assignment yes2 = yes;
+  yes2.id = yes2.expert_id = "c";
+  step = NextRoundStep(pool, order, {yes, yes2}, kNow);
+  EXPECT_EQ(step.action, RoundStep::kWait);
+  EXPECT_EQ(step.next_check, pool.offer_deadline);
+  // The pool closes at its deadline.
+  step = NextRoundStep(pool, order, {yes, yes2}, pool.offer_deadline);
+  EXPECT_EQ(step.action, RoundStep::kEnd);
+  EXPECT_EQ(step.end_state, RoundsState::kEnded);
+  Assignment placed = Made("d", AssignmentState::kConfirmed);
+  const RoundOutcome o = OutcomeOf(1, {yes, yes2, placed}, kNow);
+  EXPECT_EQ(o.available, 2);
+  EXPECT_EQ(o.placed, 1);
+  EXPECT_EQ(PlacesOpen(order, {yes, yes2, placed}), 1);  // a yes holds no place
+  FieldViolations v;
+  OfferRounds start;
+  start.strategy = OfferStrategy::kPool;
+  start.offer_deadline = kNow + absl::Hours(24);
+  PrepareOfferRounds(start, order, kNow, "", v);
+  EXPECT_TRUE(v.empty());
+}
+
+TEST(OfferRoundsTest, TheExchangesDefaultsFillWhatAStartLeavesUnset) {
+  MatchingSettings exchange;
+  exchange.offer_strategy = OfferStrategy::kTiered;
+  exchange.round_size = 8;
+  exchange.tier_interval = absl::Hours(2);
+  exchange.answer_window = absl::Hours(6);
+  OfferRounds unset;
+  ApplyRoundsDefaults(unset, exchange);
+  EXPECT_EQ(unset.strategy, OfferStrategy::kTiered);
+  EXPECT_EQ(unset.round_size, 8);
+  EXPECT_EQ(unset.tier_interval, absl::Hours(2));
+  EXPECT_EQ(unset.answer_window, absl::Hours(6));
+  // What the start names wins; a tier interval only goes with TIERED.
+  OfferRounds named;
+  named.strategy = OfferStrategy::kBroadcast;
+  named.round_size = 3;
+  ApplyRoundsDefaults(named, exchange);
+  EXPECT_EQ(named.strategy, OfferStrategy::kBroadcast);
+  EXPECT_EQ(named.round_size, 3);
+  EXPECT_EQ(named.tier_interval, absl::ZeroDuration());
+  EXPECT_EQ(named.answer_window, absl::Hours(6));
+  // TARGETED is no default: the start must name one.
+  exchange.offer_strategy = OfferStrategy::kTargeted;
+  OfferRounds none;
+  ApplyRoundsDefaults(none, exchange);
+  EXPECT_EQ(none.strategy, OfferStrategy::kUnspecified);
+
+  FieldViolations ok;
+  ValidateRoundsDefaults(MatchingSettings{}, "matching_settings.", ok);
+  EXPECT_TRUE(ok.empty());
+  MatchingSettings bad;
+  bad.offer_strategy = OfferStrategy::kUnspecified;
+  bad.round_size = 51;
+  bad.tier_interval = absl::Minutes(10);
+  bad.answer_window = absl::Minutes(30);
+  FieldViolations v;
+  ValidateRoundsDefaults(bad, "matching_settings.", v);
+  EXPECT_THAT(
+      Violations(v),
+      ElementsAre(
+          Pair("matching_settings.offer_strategy", "must be TARGETED, BROADCAST, TIERED or POOL"),
+          Pair("matching_settings.round_size", "must be between 1 and 50 (0: default)"),
+          Pair(
+              "matching_settings.tier_interval_minutes",
+              "must be between 15 and 10080 (0: default)"),
+          Pair(
+              "matching_settings.answer_window_minutes",
+              "must be between 60 and 10080 (0: default)")));
 }
 
 TEST(OfferRoundsTest, ARoundsOutcomeIsReadFromItsAssignments) {

@@ -477,6 +477,218 @@ TEST(Transition, RequestChecksNameTheirFields) {
       ElementsAre(Pair("reason", "is not a known reason")));
 }
 
+// --- Pools and backups --------------------------------------------------------
+
+Assignment Kind(Assignment a, OfferKind kind, int rank = 0) {
+  a.offer_kind = kind;
+  a.backup_rank = rank;
+  return a;
+}
+
+TEST(Pool, AYesToAPoolOfferMakesHerAvailableInTurnWithoutAPlaceOrReservedTime) {
+  World w;
+  w.siblings = {
+      Kind(MakeAssignment(w.order, "a", AssignmentState::kOffered), OfferKind::kPool),
+      Kind(MakeAssignment(w.order, "b", AssignmentState::kAvailable), OfferKind::kPool, 3)};
+  auto plan = w.Move("a", {AssignmentState::kAccepted});
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->assignment.state, AssignmentState::kAvailable);
+  EXPECT_EQ(plan->assignment.backup_rank, 4);  // after the highest rank given
+  EXPECT_FALSE(plan->block_end.has_value());
+  EXPECT_TRUE(plan->withdrawn.empty());
+  EXPECT_FALSE(plan->order_state.has_value());
+  // She must be free and within her limits to say yes.
+  w.overlapping = 1;
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kAccepted}).status(),
+      absl::FailedPreconditionError(
+          "the expert already has an accepted or confirmed assignment at an overlapping "
+          "time (travel buffer included)"));
+}
+
+TEST(Pool, TheCoordinatorsPickPlacesHerWithTheChecksOfAnAccept) {
+  World w;
+  w.siblings = {
+      Kind(MakeAssignment(w.order, "a", AssignmentState::kAvailable), OfferKind::kPool, 1),
+      Kind(MakeAssignment(w.order, "b", AssignmentState::kAvailable), OfferKind::kPool, 2),
+      Kind(MakeAssignment(w.order, "c", AssignmentState::kOffered), OfferKind::kPool),
+      Kind(MakeAssignment(w.order, "d", AssignmentState::kAvailable), OfferKind::kBackup, 3)};
+  w.overlapping = 1;
+  EXPECT_EQ(
+      w.Move("b", {AssignmentState::kConfirmed}).status(),
+      absl::FailedPreconditionError(
+          "the expert already has an accepted or confirmed assignment at an overlapping "
+          "time (travel buffer included)"));
+  w.overlapping = 0;
+  auto plan = w.Move("b", {AssignmentState::kConfirmed});
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->assignment.state, AssignmentState::kConfirmed);
+  EXPECT_EQ(plan->assignment.backup_rank, 0);
+  EXPECT_EQ(plan->block_end, w.order.end_time() + absl::Minutes(30));
+  EXPECT_EQ(plan->order_state, OrderState::kAssigned);
+  // The place is filled: the waiting pool offer is withdrawn, the pool's
+  // other available expert stays as a backup, the asked backup as she was.
+  ASSERT_EQ(plan->withdrawn.size(), 1u);
+  EXPECT_EQ(plan->withdrawn[0].id, "c");
+  ASSERT_EQ(plan->standing_by.size(), 1u);
+  EXPECT_EQ(plan->standing_by[0].id, "a");
+  EXPECT_EQ(plan->standing_by[0].state, AssignmentState::kAvailable);
+  EXPECT_EQ(plan->standing_by[0].offer_kind, OfferKind::kBackup);
+  EXPECT_EQ(plan->standing_by[0].backup_rank, 1);
+  // A pick once the places are filled is refused.
+  w.siblings[1].state = AssignmentState::kConfirmed;
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kConfirmed}).status(),
+      absl::FailedPreconditionError("the order's places are already filled"));
+}
+
+TEST(Pool, AnAvailableExpertMayStepBackOrBeWithdrawnButNotAcceptOrLapse) {
+  World w;
+  w.siblings = {
+      Kind(MakeAssignment(w.order, "a", AssignmentState::kAvailable), OfferKind::kPool, 1)};
+  auto back = w.Move("a", {AssignmentState::kDeclined});
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->assignment.state, AssignmentState::kDeclined);
+  EXPECT_EQ(back->assignment.backup_rank, 0);
+  auto withdrawn = w.Move("a", {AssignmentState::kWithdrawn});
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn.status();
+  EXPECT_EQ(withdrawn->assignment.state, AssignmentState::kWithdrawn);
+  // A yes to a pool offer she already answered goes nowhere.
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kAccepted}).status(),
+      absl::FailedPreconditionError("the assignment is AVAILABLE and can't become AVAILABLE"));
+  EXPECT_EQ(
+      w.Move("a", {AssignmentState::kOffered}).status(),
+      absl::FailedPreconditionError("a backup is offered a place only when one frees"));
+  // Her deadline passing changes nothing; the task starting without her does.
+  Assignment a = w.siblings[0];
+  EXPECT_EQ(EffectiveState(a, a.offer_deadline + absl::Hours(1)), AssignmentState::kAvailable);
+  EXPECT_EQ(EffectiveState(a, a.start_time), AssignmentState::kWithdrawn);
+}
+
+TEST(Backup, MayBeAskedOnAFilledOrderButAPlaceOfferMayNot) {
+  Order o = MakeOrder();
+  o.state = OrderState::kAssigned;
+  const std::vector<Assignment> held = {MakeAssignment(o, "kaisa", AssignmentState::kConfirmed)};
+  Assignment offer;
+  offer.exchange_id = "ph";
+  offer.order_id = "o1";
+  offer.id = "b1";
+  offer.expert_id = "pekka";
+  offer.offer_deadline = kNow + absl::Hours(1);
+  EXPECT_EQ(
+      PlanOffer(o, held, Active(), Schedule(), offer, kNow).status(),
+      absl::FailedPreconditionError("the order is ASSIGNED; only an OPEN order takes offers"));
+  offer.offer_kind = OfferKind::kBackup;
+  auto made = PlanOffer(o, held, Active(), Schedule(), offer, kNow);
+  ASSERT_TRUE(made.ok()) << made.status();
+  EXPECT_EQ(made->state, AssignmentState::kOffered);
+  EXPECT_EQ(made->offer_kind, OfferKind::kBackup);
+  // Not to one who holds a place on it, nor with an unknown kind.
+  offer.expert_id = "kaisa";
+  EXPECT_EQ(
+      PlanOffer(o, held, Active(), Schedule(), offer, kNow).status().code(),
+      absl::StatusCode::kFailedPrecondition);
+  offer.offer_kind = static_cast<OfferKind>(9);
+  EXPECT_THAT(
+      Violations(PlanOffer(o, held, Active(), Schedule(), offer, kNow).status()),
+      ElementsAre(Pair("offer_kind", "is not a known kind")));
+  // A yes to a backup offer on the filled order makes her AVAILABLE.
+  World w;
+  w.order = o;
+  w.siblings = held;
+  w.siblings.push_back(
+      Kind(MakeAssignment(o, "pekka", AssignmentState::kOffered), OfferKind::kBackup));
+  auto plan = w.Move("pekka", {AssignmentState::kAccepted});
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->assignment.state, AssignmentState::kAvailable);
+  EXPECT_EQ(plan->assignment.backup_rank, 1);
+}
+
+TEST(Backup, ACancelledPlaceStillWantedIsOfferedToTheBestRankedBackupFirst) {
+  World w;
+  w.order.state = OrderState::kAssigned;
+  w.siblings = {
+      MakeAssignment(w.order, "kaisa", AssignmentState::kConfirmed),
+      Kind(MakeAssignment(w.order, "b2", AssignmentState::kAvailable), OfferKind::kBackup, 2),
+      Kind(MakeAssignment(w.order, "b1", AssignmentState::kAvailable), OfferKind::kBackup, 1),
+      Kind(MakeAssignment(w.order, "p", AssignmentState::kAvailable), OfferKind::kPool, 3)};
+  TransitionRequest ill{AssignmentState::kCancelled, CancelledBy::kExpert};
+  ill.cancel_reason = CancelReason::kIllness;
+  auto plan = w.Move("kaisa", ill);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->order_state, OrderState::kOpen);
+  ASSERT_TRUE(plan->backup_offered.has_value());
+  EXPECT_EQ(plan->backup_offered->id, "b1");
+  EXPECT_EQ(plan->backup_offered->state, AssignmentState::kOffered);
+  EXPECT_EQ(plan->backup_offered->offer_kind, OfferKind::kPlace);
+  EXPECT_EQ(plan->backup_offered->backup_rank, 0);
+  EXPECT_EQ(plan->backup_offered->offer_deadline, kNow + kBackupAnswerWindow);
+  // Close to the task, the answer is due at its start.
+  auto late = w.Move("kaisa", ill, w.order.start_time - absl::Hours(2));
+  ASSERT_TRUE(late.ok()) << late.status();
+  ASSERT_TRUE(late->backup_offered.has_value());
+  EXPECT_EQ(late->backup_offered->offer_deadline, w.order.start_time);
+  // A place the orderer gives up needs nobody.
+  w.order = MakeOrder(2);
+  w.order.state = OrderState::kAssigned;
+  w.siblings.insert(
+      w.siblings.begin(), MakeAssignment(w.order, "liisa", AssignmentState::kConfirmed));
+  TransitionRequest drop{AssignmentState::kCancelled, CancelledBy::kOrderer};
+  drop.drop_place = true;
+  auto dropped = w.Move("kaisa", drop);
+  ASSERT_TRUE(dropped.ok()) << dropped.status();
+  EXPECT_FALSE(dropped->backup_offered.has_value());
+}
+
+TEST(Backup, NoneIsOfferedWithoutABackupOrAFreePlace) {
+  Order o = MakeOrder(2);
+  std::vector<Assignment> all = {
+      MakeAssignment(o, "a", AssignmentState::kAccepted),
+      Kind(MakeAssignment(o, "p", AssignmentState::kAvailable), OfferKind::kPool, 1)};
+  EXPECT_FALSE(BackupToOffer(o, all, kNow).has_value());  // a pool member is picked, not offered
+  all.push_back(Kind(MakeAssignment(o, "b", AssignmentState::kAvailable), OfferKind::kBackup, 2));
+  EXPECT_EQ(BackupToOffer(o, all, kNow)->id, "b");
+  all.push_back(MakeAssignment(o, "c", AssignmentState::kConfirmed));
+  EXPECT_FALSE(BackupToOffer(o, all, kNow).has_value());  // both places held
+  all.pop_back();
+  EXPECT_FALSE(BackupToOffer(o, all, o.start_time).has_value());  // the task began
+  o.state = OrderState::kCancelled;
+  EXPECT_FALSE(BackupToOffer(o, all, kNow).has_value());
+}
+
+TEST(Backup, CancellingTheOrderWithdrawsItsBackupsAndANewTimeMovesThem) {
+  Order o = MakeOrder();
+  const std::vector<Assignment> all = {
+      Kind(MakeAssignment(o, "b", AssignmentState::kAvailable), OfferKind::kBackup, 1)};
+  auto cancelled = PlanOrderCancellation(o, all, Schedule(), CancelledBy::kOrderer, kNow);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  ASSERT_EQ(cancelled->changed.size(), 1u);
+  EXPECT_EQ(cancelled->changed[0].state, AssignmentState::kWithdrawn);
+  EXPECT_EQ(cancelled->changed[0].backup_rank, 0);
+  Order later = o;
+  later.start_time += absl::Hours(2);
+  auto moved = PlanOrderUpdate(o, later, true, all);
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  ASSERT_EQ(moved->retimed.size(), 1u);
+  EXPECT_EQ(moved->retimed[0].start_time, later.start_time);
+}
+
+TEST(Backup, WhatIsCheckedAgainstTheExpertsCalendar) {
+  using S = AssignmentState;
+  EXPECT_TRUE(ChecksExpertHold(S::kOffered, S::kAccepted));
+  EXPECT_TRUE(ChecksExpertHold(S::kOffered, S::kAvailable));
+  EXPECT_TRUE(ChecksExpertHold(S::kAvailable, S::kConfirmed));
+  EXPECT_FALSE(ChecksExpertHold(S::kAccepted, S::kConfirmed));
+  EXPECT_FALSE(ChecksExpertHold(S::kAvailable, S::kDeclined));
+  Assignment pool;
+  pool.offer_kind = OfferKind::kPool;
+  EXPECT_EQ(AnswerState(pool, S::kAccepted), S::kAvailable);
+  EXPECT_EQ(AnswerState(pool, S::kDeclined), S::kDeclined);
+  Assignment place;
+  EXPECT_EQ(AnswerState(place, S::kAccepted), S::kAccepted);
+}
+
 TEST(Feedback, IsTakenOncePerSideAfterCompletion) {
   EXPECT_EQ(
       CheckFeedbackTaken(AssignmentState::kConfirmed, FeedbackSource::kOrderer, false),

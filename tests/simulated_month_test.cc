@@ -131,7 +131,7 @@ TEST_P(SimulatedMonthTest, EveryFillablePlaceIsFilledWithinEveryRule) {
     absl::Time create;
     absl::Time start;
     int places;
-    bool tiered;
+    v1::OfferStrategy strategy;
     v1::Role role;
   };
   std::vector<Planned> planned;
@@ -140,20 +140,26 @@ TEST_P(SimulatedMonthTest, EveryFillablePlaceIsFilledWithinEveryRule) {
       const int n = d * kOrdersPerDay + i;
       planned.push_back(
           {absl::StrFormat("m%03d", n), t0 + absl::Hours(24 * d + i),
-           t0 + absl::Hours(24 * (d + 8) + 7 + (i * 5) % 9), chance(0.3) ? 2 : 1, n % 2 == 1,
+           t0 + absl::Hours(24 * (d + 8) + 7 + (i * 5) % 9), chance(0.3) ? 2 : 1,
+           n % 5 == 2   ? v1::OFFER_STRATEGY_POOL
+           : n % 2 == 1 ? v1::OFFER_STRATEGY_TIERED
+                        : v1::OFFER_STRATEGY_BROADCAST,
            n % 3 == 0 ? v1::ROLE_CO_DEVELOPER : v1::ROLE_LECTURER});
     }
   }
   size_t next_order = 0;
   std::set<std::string> answered, cancelled_orders;
-  int illnesses = 0, other_cancellations = 0, orderer_cancellations = 0;
+  int illnesses = 0, other_cancellations = 0, orderer_cancellations = 0, picks = 0;
   const absl::Duration step = absl::Hours(2);
   const absl::Time end = t0 + absl::Hours(24 * (kDays + 9));
   for (absl::Time now = t0; now < end; now += step) {
     // Experts answer each offer once, the step after it was made: yes, no
-    // with a reason, or not at all.
+    // with a reason, or not at all (a backup offered a freed place answers
+    // that offer anew).
     for (const v1::Assignment& a : Assignments("state=OFFERED")) {
-      if (!answered.insert(a.name()).second) continue;
+      if (!answered.insert(absl::StrCat(a.name(), "@", a.offer_deadline().seconds())).second) {
+        continue;
+      }
       grpc::ClientContext ctx;
       auto& expert = experts_[a.expert()];
       if (chance(0.45)) {
@@ -185,10 +191,11 @@ TEST_P(SimulatedMonthTest, EveryFillablePlaceIsFilledWithinEveryRule) {
       grpc::ClientContext start_ctx;
       v1::StartOfferRoundsRequest start;
       start.set_parent(absl::StrCat("exchanges/ph/orders/", p.id));
-      start.mutable_offer_rounds()->set_strategy(
-          p.tiered ? v1::OFFER_STRATEGY_TIERED : v1::OFFER_STRATEGY_BROADCAST);
+      start.mutable_offer_rounds()->set_strategy(p.strategy);
       start.mutable_offer_rounds()->set_round_size(4);
-      if (p.tiered) start.mutable_offer_rounds()->set_tier_interval_minutes(240);
+      if (p.strategy == v1::OFFER_STRATEGY_TIERED) {
+        start.mutable_offer_rounds()->set_tier_interval_minutes(240);
+      }
       *start.mutable_offer_rounds()->mutable_offer_deadline() =
           rpc::ToProto(p.start - absl::Hours(48));
       v1::StartOfferRoundsResponse started;
@@ -197,7 +204,9 @@ TEST_P(SimulatedMonthTest, EveryFillablePlaceIsFilledWithinEveryRule) {
       ASSERT_TRUE(s.ok() || s.error_code() == grpc::StatusCode::FAILED_PRECONDITION)
           << s.error_message();
     }
-    // The coordinator confirms what was accepted.
+    // The coordinator confirms what was accepted, and picks from each pool
+    // the first who said yes (refused when the places are filled or she took
+    // another task meanwhile).
     for (const v1::Assignment& a : Assignments("state=ACCEPTED")) {
       grpc::ClientContext ctx;
       v1::ConfirmAssignmentRequest req;
@@ -205,6 +214,22 @@ TEST_P(SimulatedMonthTest, EveryFillablePlaceIsFilledWithinEveryRule) {
       v1::ConfirmAssignmentResponse resp;
       grpc::Status s = orders_->ConfirmAssignment(&ctx, req, &resp);
       ASSERT_TRUE(s.ok()) << s.error_message();
+    }
+    std::vector<v1::Assignment> pool = Assignments("state=AVAILABLE");
+    std::erase_if(
+        pool, [](const v1::Assignment& a) { return a.offer_kind() != v1::OFFER_KIND_POOL; });
+    std::sort(pool.begin(), pool.end(), [](const v1::Assignment& a, const v1::Assignment& b) {
+      return a.backup_rank() < b.backup_rank();
+    });
+    for (const v1::Assignment& a : pool) {
+      grpc::ClientContext ctx;
+      v1::ConfirmAssignmentRequest req;
+      req.set_name(a.name());
+      v1::ConfirmAssignmentResponse resp;
+      grpc::Status s = orders_->ConfirmAssignment(&ctx, req, &resp);
+      ASSERT_TRUE(s.ok() || s.error_code() == grpc::StatusCode::FAILED_PRECONDITION)
+          << s.error_message();
+      picks += s.ok();
     }
     // Now and then an expert falls ill or cancels for another reason, and an
     // orderer calls a visit off.
@@ -247,6 +272,7 @@ TEST_P(SimulatedMonthTest, EveryFillablePlaceIsFilledWithinEveryRule) {
   }
   EXPECT_GT(illnesses, 5);
   EXPECT_GT(orderer_cancellations, 0);
+  EXPECT_GT(picks, 20);
 
   // Every assignment, and what each expert holds.
   const std::vector<v1::Assignment> all = Assignments("");
@@ -282,14 +308,15 @@ TEST_P(SimulatedMonthTest, EveryFillablePlaceIsFilledWithinEveryRule) {
   // Per order: nobody asked twice; places filled or the coordinator told;
   // the rounds' record agrees with the assignments.
   std::set<std::string> told;
-  {
+  for (const char* kind : {"OFFER_ROUNDS_ENDED", "POOL_CLOSED"}) {
     grpc::ClientContext ctx;
     v1::ListMessagesRequest req;
     req.set_parent("exchanges/ph");
     req.set_page_size(1000);
-    req.set_filter("kind=OFFER_ROUNDS_ENDED");
+    req.set_filter(absl::StrCat("kind=", kind));
     v1::ListMessagesResponse resp;
-    ASSERT_TRUE(notifications_->ListMessages(&ctx, req, &resp).ok());
+    grpc::Status s = notifications_->ListMessages(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
     for (const auto& m : resp.messages()) told.insert(m.resource());
   }
   int places = 0, filled = 0, unfilled_told = 0;
@@ -318,7 +345,8 @@ TEST_P(SimulatedMonthTest, EveryFillablePlaceIsFilledWithinEveryRule) {
     for (const auto& round : r.rounds()) {
       EXPECT_EQ(
           round.assignments_size(), round.waiting() + round.placed() + round.declined() +
-                                        round.lapsed() + round.withdrawn() + round.cancelled())
+                                        round.lapsed() + round.withdrawn() + round.cancelled() +
+                                        round.available())
           << order;
       in_rounds += round.assignments_size();
     }

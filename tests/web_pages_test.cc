@@ -67,7 +67,9 @@ class WebPagesTest : public ::testing::TestWithParam<Backend> {
   }
 
   // An order on 10.12.2026 at 10.00 offered to `expert` until 3.12. at 12.00.
-  void OrderAndOffer(const std::string& id, const std::string& expert = "kaisa") {
+  void OrderAndOffer(
+      const std::string& id, const std::string& expert = "kaisa",
+      v1::OfferKind kind = v1::OFFER_KIND_UNSPECIFIED) {
     v1::Order o = testing_support::SampleOrder("ph", "lyseo", Helsinki(2026, 12, 10, 10, 0));
     testing_support::CreateOrder(*orders_, "ph", id, o);
     grpc::ClientContext ctx;
@@ -75,6 +77,7 @@ class WebPagesTest : public ::testing::TestWithParam<Backend> {
     offer.set_parent("exchanges/ph/orders/" + id);
     offer.set_assignment_id(expert);
     offer.mutable_assignment()->set_expert("exchanges/ph/experts/" + expert);
+    offer.mutable_assignment()->set_offer_kind(kind);
     *offer.mutable_assignment()->mutable_offer_deadline() =
         rpc::ToProto(Helsinki(2026, 12, 3, 12, 0));
     v1::OfferAssignmentResponse offered;
@@ -310,6 +313,48 @@ TEST_P(WebPagesTest, AnExpertSignsInFromHerEmailAndAcceptsAnOffer) {
       EXPECT_EQ(page["scripts"], 0) << page["url"];  // works without JavaScript
     }
   }
+}
+
+// A pool's offer asks whether she is available; her yes gives no place,
+// she sees that she waits for the coordinator's pick, and may step back.
+TEST_P(WebPagesTest, AnExpertSaysSheIsAvailableForAPoolAndStepsBack) {
+  testing_support::SmtpSink sink(smtp_port_);
+  OrderAndOffer("lyseo-pool", "kaisa", v1::OFFER_KIND_POOL);
+  nlohmann::json mail = MailStartingWith(sink, "Tarjous:");
+  const std::string suffix = GetParam() == Backend::kSqlite ? "sqlite" : "pg";
+  nlohmann::json seen = Browse({
+      {{"goto", LinkIn(mail["body"])}},
+      {{"click", "Kirjaudu sisään"}},
+      {{"check", true}},
+      {{"click", "Olen käytettävissä"}},
+      {{"check", true}},
+      {{"shot", "pool-available-" + suffix}},
+      {{"goto", base_ + "offers?lang=en"}},
+      {{"check", true}},
+      {{"click", "I step back"}},
+      {{"check", true}},
+      {{"click", "Yes, I cannot take it"}},
+      {{"check", true}},
+  });
+  ASSERT_EQ(seen["pages"].size(), 5u) << seen.dump();
+  const nlohmann::json& pages = seen["pages"];
+  EXPECT_EQ(pages[0]["url"], base_ + "offers");
+  EXPECT_THAT(
+      pages[0]["text"].get<std::string>(),
+      HasSubstr("Tässä kysytään, oletko käytettävissä. Koordinaattori valitsee tekijät"));
+  EXPECT_EQ(pages[1]["url"], base_ + "offers?done=available_saved");
+  EXPECT_EQ(pages[1]["flash"], "Kiitos! Vastauksesi on tallennettu.");
+  EXPECT_THAT(
+      pages[1]["text"].get<std::string>(),
+      HasSubstr("Kerroit olevasi käytettävissä. Koordinaattori valitsee tekijät"));
+  EXPECT_THAT(pages[1]["text"].get<std::string>(), ::testing::Not(HasSubstr("Olen käytettävissä")));
+  EXPECT_THAT(
+      pages[2]["text"].get<std::string>(),
+      HasSubstr("You said you are available. The coordinator picks who takes the task"));
+  EXPECT_EQ(pages[3]["status"], 200);
+  EXPECT_EQ(pages[4]["url"], base_ + "offers?done=declined");
+  EXPECT_EQ(StateOf("lyseo-pool"), v1::Assignment::STATE_DECLINED);
+  ExpectAccessible(pages);
 }
 
 TEST_P(WebPagesTest, EveryPageInEveryLanguagePassesAxeAndALinkIsAskedForByAddress) {

@@ -2,6 +2,7 @@
 // rounds start|show|stop, order cancel, feedback submit, fees show|set.
 #include "absl/strings/str_cat.h"
 #include "clients/kokemusctl/commands.h"
+#include "clients/kokemusctl/output.h"
 #include "clients/kokemusctl/proto_flags.h"
 
 namespace kokemus::cli {
@@ -17,6 +18,20 @@ int Transition(Session& s, UnaryRpc<O, Req, Resp> rpc, const std::string& name) 
   req.set_name(name);
   req.set_etag(s.command().etag);
   return s.Show(rpc, req);
+}
+
+// An order's rounds as a person reads them: how they run, then a row per
+// round with what became of its offers (the whole resource with --output json).
+int ShowRounds(Session& s, const v1::OfferRounds& r) {
+  return s.Print(r, [&] {
+    for (const char* field : {"name", "strategy", "state", "places_open", "offer_deadline"}) {
+      s.out() << field << ": " << FormatField(r, r.GetDescriptor()->FindFieldByName(field)) << "\n";
+    }
+    s.Table(
+        r, "rounds",
+        {"number", "trigger", "start_time", "places_open", "waiting", "placed", "available",
+         "declined", "lapsed", "withdrawn", "cancelled", "assignments"});
+  });
 }
 
 }  // namespace
@@ -95,18 +110,18 @@ int RoundsCommand(Session& s) {
     v1::StartOfferRoundsRequest req;
     req.set_parent(order);
     SetFields(s.TakeFlags(), req.mutable_offer_rounds());
-    return s.Show(&O::StartOfferRounds, req);
+    return ShowRounds(s, s.Call(&O::StartOfferRounds, req).offer_rounds());
   }
   s.RequireNoMoreFlags();
   if (s.verb() == "show") {
     v1::GetOfferRoundsRequest req;
     req.set_name(name);
-    return s.Show(&O::GetOfferRounds, req);
+    return ShowRounds(s, s.Call(&O::GetOfferRounds, req).offer_rounds());
   }
   if (s.verb() == "stop") {
     v1::StopOfferRoundsRequest req;
     req.set_name(name);
-    return s.Show(&O::StopOfferRounds, req);
+    return ShowRounds(s, s.Call(&O::StopOfferRounds, req).offer_rounds());
   }
   throw UsageError{"rounds verbs: start, show, stop"};
 }

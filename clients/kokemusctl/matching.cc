@@ -115,7 +115,12 @@ int Settings(Session& s) {
     settings.set_rest_after_heavy_hours(IntFlag("rest-after-heavy-hours", *hours));
     changed = true;
   }
-  s.RequireNoMoreFlags();
+  // The offer rounds' defaults: --offer-strategy pool, --round-size N,
+  // --tier-interval-minutes M, --answer-window-minutes M.
+  if (const Flags rest = s.TakeFlags(); !rest.empty()) {
+    SetFields(rest, &settings);
+    changed = true;
+  }
   if (!changed) return s.ShowResource(got);
   if (!s.command().etag.empty()) settings.set_etag(s.command().etag);
   v1::UpdateMatchingSettingsRequest update;

@@ -49,9 +49,10 @@ constexpr std::array<absl::string_view, 4> kCancelReasons = {
     "UNSPECIFIED", "ILLNESS", "PERSONAL", "OTHER"};
 constexpr std::array<absl::string_view, 6> kDeclineReasons = {
     "UNSPECIFIED", "TIME", "DISTANCE", "TASK", "WELLBEING", "OTHER"};
-constexpr std::array<absl::string_view, 9> kAssignmentStates = {
-    "UNSPECIFIED", "OFFERED",   "ACCEPTED", "DECLINED", "CONFIRMED",
-    "COMPLETED",   "CANCELLED", "LAPSED",   "WITHDRAWN"};
+constexpr std::array<absl::string_view, 10> kAssignmentStates = {
+    "UNSPECIFIED", "OFFERED",   "ACCEPTED", "DECLINED",  "CONFIRMED",
+    "COMPLETED",   "CANCELLED", "LAPSED",   "WITHDRAWN", "AVAILABLE"};
+constexpr std::array<absl::string_view, 4> kOfferKinds = {"UNSPECIFIED", "PLACE", "POOL", "BACKUP"};
 constexpr std::array<absl::string_view, 3> kFeeKinds = {"UNSPECIFIED", "FIXED", "HOURLY"};
 constexpr std::array<absl::string_view, 3> kFeedbackSources = {"UNSPECIFIED", "ORDERER", "EXPERT"};
 
@@ -113,6 +114,10 @@ std::span<const absl::string_view> EnumNames<DeclineReason>() {
 template <>
 std::span<const absl::string_view> EnumNames<AssignmentState>() {
   return kAssignmentStates;
+}
+template <>
+std::span<const absl::string_view> EnumNames<OfferKind>() {
+  return kOfferKinds;
 }
 template <>
 std::span<const absl::string_view> EnumNames<FeeKind>() {

@@ -51,6 +51,8 @@ std::span<const absl::string_view> EnumNames<DeclineReason>();
 template <>
 std::span<const absl::string_view> EnumNames<AssignmentState>();
 template <>
+std::span<const absl::string_view> EnumNames<OfferKind>();
+template <>
 std::span<const absl::string_view> EnumNames<FeeKind>();
 template <>
 std::span<const absl::string_view> EnumNames<FeedbackSource>();

@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/fees.h"
+#include "services/domain/offer_rounds.h"
 #include "services/domain/travel.h"
 #include "services/reference/calendar.h"
 
@@ -119,6 +120,7 @@ void ValidateMatchingSettings(
         absl::StrCat(prefix, "rest_after_heavy_hours"),
         absl::StrCat("must be whole hours from 0 to ", kMaxRestHours));
   }
+  ValidateRoundsDefaults(s, prefix, violations);
 }
 
 bool BreaksRest(

@@ -34,6 +34,12 @@ struct MatchingSettings {
   absl::Duration rest_after_heavy = absl::Hours(48);
   // From the exchange: the gap kept between two tasks of one expert.
   absl::Duration travel_buffer = absl::ZeroDuration();
+  // StartOfferRounds without a strategy (domain/offer_rounds.h): TARGETED is
+  // no default; 0 sizes and durations: the built-in defaults.
+  OfferStrategy offer_strategy = OfferStrategy::kTargeted;
+  int round_size = 0;
+  absl::Duration tier_interval = absl::ZeroDuration();
+  absl::Duration answer_window = absl::ZeroDuration();
   int64_t revision = 0;  // 0: never stored, the defaults
   absl::Time update_time = absl::UnixEpoch();
 };
@@ -41,7 +47,8 @@ struct MatchingSettings {
 inline constexpr double kMaxWeight = 10;
 inline constexpr int kMaxRestHours = 14 * 24;
 
-// Weights in [0, kMaxWeight], rest in whole hours up to kMaxRestHours.
+// Weights in [0, kMaxWeight], rest in whole hours up to kMaxRestHours, the
+// offer rounds' defaults as ValidateRoundsDefaults takes them.
 void ValidateMatchingSettings(
     const MatchingSettings& settings, absl::string_view prefix, FieldViolations& violations);
 

@@ -230,6 +230,43 @@ constexpr Template kTemplates[] = {
      "The offer rounds have ended and the order still has open places: no suitable expert is "
      "left or the time to answer ran out. Offer the task by hand or agree with the orderer.",
      ""},
+    // Pools and backups (domain/offer_rounds.h, order_lifecycle.h).
+    {K::kExpertAvailable, R::kCoordinator, "fi", "Käytettävissä: {{{role}}} {{{date}}}",
+     "{{{expert_name}}} on käytettävissä tehtävään (pooli tai varahenkilö), mutta paikkaa ei "
+     "ole vielä annettu. Vahvista hänet, jos valitset hänet.",
+     ""},
+    {K::kExpertAvailable, R::kCoordinator, "sv", "Tillgänglig: {{{role}}} {{{date}}}",
+     "{{{expert_name}}} är tillgänglig för uppdraget (pool eller reserv), men har ännu ingen "
+     "plats. Bekräfta hen om du väljer hen.",
+     ""},
+    {K::kExpertAvailable, R::kCoordinator, "en", "Available: {{{role}}} on {{{date}}}",
+     "{{{expert_name}}} is available for the task (pool or backup) but holds no place yet. "
+     "Confirm her if you choose her.",
+     ""},
+    {K::kStandingBy, R::kExpert, "fi", "Olet varahenkilö: {{{role}}} {{{date}}}",
+     "Tehtävän paikat on täytetty. Olet varahenkilö: jos paikka vapautuu, saat tarjouksen "
+     "ensimmäisenä. Aikaasi ei ole varattu. Voit luopua varahenkilön paikasta milloin vain.",
+     ""},
+    {K::kStandingBy, R::kExpert, "sv", "Du är reserv: {{{role}}} {{{date}}}",
+     "Platserna är tillsatta. Du är reserv: om en plats blir ledig får du erbjudandet först. "
+     "Din tid är inte reserverad. Du kan när som helst avstå.",
+     ""},
+    {K::kStandingBy, R::kExpert, "en", "You are a backup: {{{role}}} on {{{date}}}",
+     "The places are filled. You stand by as a backup: if a place frees, you get the offer "
+     "first. Your time is not reserved. You may step back at any time.",
+     ""},
+    {K::kPoolClosed, R::kCoordinator, "fi", "Poolin vastausaika päättyi: {{{role}}} {{{date}}}",
+     "Poolin vastausaika on päättynyt. Valitse tehtävään käytettävissä olevista "
+     "asiantuntijoista ja vahvista valitsemasi.",
+     ""},
+    {K::kPoolClosed, R::kCoordinator, "sv", "Poolens svarstid slutade: {{{role}}} {{{date}}}",
+     "Poolens svarstid har tagit slut. Välj bland de tillgängliga experterna och bekräfta "
+     "dem du väljer.",
+     ""},
+    {K::kPoolClosed, R::kCoordinator, "en", "Pool closed: {{{role}}} on {{{date}}}",
+     "The pool's time to answer has ended. Choose among the available experts and confirm "
+     "the ones you pick.",
+     ""},
     // A sign-in link asked for on the sign-in page (the link is the footer's).
     {K::kSignInLink, R::kExpert, "fi", "Kirjautumislinkki: {{{exchange_name}}}",
      "Pyysit linkkiä, jolla kirjaudut palveluun {{{exchange_name}}}. Linkki toimii kerran ja "
@@ -309,6 +346,9 @@ constexpr std::pair<MessageKind, absl::string_view> kKindNames[] = {
     {K::kKeyExpiring, "KEY_EXPIRING"},
     {K::kSignInLink, "SIGN_IN_LINK"},
     {K::kOfferRoundsEnded, "OFFER_ROUNDS_ENDED"},
+    {K::kExpertAvailable, "EXPERT_AVAILABLE"},
+    {K::kStandingBy, "STANDING_BY"},
+    {K::kPoolClosed, "POOL_CLOSED"},
 };
 
 }  // namespace
@@ -349,12 +389,27 @@ bool IsEssential(MessageKind kind) {
          kind != MessageKind::kFeedbackRequest;
 }
 
-std::vector<Addressed> MessagesForChange(AssignmentState from, AssignmentState to, CancelledBy by) {
+std::vector<Addressed> MessagesForChange(
+    AssignmentState from, AssignmentState to, CancelledBy by, OfferKind kind) {
   using S = AssignmentState;
+  if (from == S::kAvailable && to == S::kAvailable && kind == OfferKind::kBackup) {
+    return {{K::kStandingBy, R::kExpert}};
+  }
   if (from == to) return {};
-  if (from == S::kUnspecified && to == S::kOffered) return {{K::kOfferMade, R::kExpert}};
+  if ((from == S::kUnspecified || from == S::kAvailable) && to == S::kOffered) {
+    return {{K::kOfferMade, R::kExpert}};
+  }
+  if (from == S::kAvailable) {
+    if (to == S::kWithdrawn) return {{K::kOfferWithdrawn, R::kExpert}};
+    if (to == S::kConfirmed) {
+      return {{K::kAssignmentConfirmed, R::kExpert}, {K::kAssignmentConfirmed, R::kOrderer}};
+    }
+    return {};
+  }
   if (from == S::kOffered) {
     switch (to) {
+      case S::kAvailable:
+        return {{K::kExpertAvailable, R::kCoordinator}};
       case S::kWithdrawn:
         return {{K::kOfferWithdrawn, R::kExpert}};
       case S::kLapsed:

@@ -45,6 +45,9 @@ enum class MessageKind {
   kKeyExpiring = 12,         // coordinator: an API key expires soon
   kSignInLink = 13,          // expert or orderer: the link they asked for (urgent)
   kOfferRoundsEnded = 14,    // coordinator: rounds ended with places open
+  kExpertAvailable = 15,     // coordinator: a yes to a pool or backup offer
+  kStandingBy = 16,          // expert: the places filled; she stays as a backup
+  kPoolClosed = 17,          // coordinator: the pool's time ended; pick from it
 };
 absl::string_view MessageKindName(MessageKind kind);  // "OFFER_MADE"
 // The kind named so (MessageKindName), or kUnspecified.
@@ -74,9 +77,12 @@ bool IsEssential(MessageKind kind);
 // The messages an assignment's move from `from` to `to` makes: a new offer
 // (from UNSPECIFIED), an answer, a withdrawn or lapsed offer, a confirmation,
 // a cancelled accepted or confirmed task (`by` whom decides who else hears of
-// it), a completed task's feedback requests.
+// it), a completed task's feedback requests; a yes to a pool or backup
+// offer, a place offered to a backup, a pool member kept as a backup (from
+// AVAILABLE to AVAILABLE with `kind` now BACKUP).
 std::vector<Addressed> MessagesForChange(
-    AssignmentState from, AssignmentState to, CancelledBy by = CancelledBy::kUnspecified);
+    AssignmentState from, AssignmentState to, CancelledBy by = CancelledBy::kUnspecified,
+    OfferKind kind = OfferKind::kPlace);
 
 // Quiet hours in Helsinki time: non-urgent messages wait until their end.
 // From 21 to 8 unless the exchange sets others; equal hours: none.

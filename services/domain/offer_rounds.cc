@@ -9,14 +9,41 @@
 namespace kokemus::domain {
 namespace {
 
-constexpr std::array<absl::string_view, 4> kStrategies = {
-    "UNSPECIFIED", "TARGETED", "BROADCAST", "TIERED"};
+constexpr std::array<absl::string_view, 5> kStrategies = {
+    "UNSPECIFIED", "TARGETED", "BROADCAST", "TIERED", "POOL"};
 constexpr std::array<absl::string_view, 5> kRoundsStates = {
     "UNSPECIFIED", "ACTIVE", "STOPPED", "ENDED", "EXHAUSTED"};
 constexpr std::array<absl::string_view, 6> kTriggers = {
     "UNSPECIFIED", "STARTED", "NEXT_TIER", "ALL_ANSWERED", "PLACE_REOPENED", "NEWLY_ELIGIBLE"};
 
 bool Placed(AssignmentState s) { return HoldsTime(s) || s == AssignmentState::kCompleted; }
+
+bool InRounds(OfferStrategy s) {
+  return s == OfferStrategy::kBroadcast || s == OfferStrategy::kTiered || s == OfferStrategy::kPool;
+}
+
+// Adds a violation for `field` unless `value` (0 allowed when `zero_ok`) is
+// in [min, max]; durations are checked in minutes.
+void CheckRange(
+    int64_t value, int64_t min, int64_t max, bool zero_ok, const std::string& field,
+    FieldViolations& v) {
+  if ((zero_ok && value == 0) || (value >= min && value <= max)) return;
+  v.Add(field, absl::StrCat("must be between ", min, " and ", max, zero_ok ? " (0: default)" : ""));
+}
+
+void CheckShape(
+    int round_size, absl::Duration tier_interval, absl::Duration answer_window, bool zero_ok,
+    absl::string_view prefix, FieldViolations& v) {
+  CheckRange(round_size, 1, kMaxRoundSize, zero_ok, absl::StrCat(prefix, "round_size"), v);
+  CheckRange(
+      absl::ToInt64Minutes(tier_interval), absl::ToInt64Minutes(kMinTierInterval),
+      absl::ToInt64Minutes(kMaxTierInterval), zero_ok,
+      absl::StrCat(prefix, "tier_interval_minutes"), v);
+  CheckRange(
+      absl::ToInt64Minutes(answer_window), absl::ToInt64Minutes(kMinAnswerWindow),
+      absl::ToInt64Minutes(kMaxAnswerWindow), zero_ok,
+      absl::StrCat(prefix, "answer_window_minutes"), v);
+}
 
 }  // namespace
 
@@ -33,39 +60,52 @@ std::span<const absl::string_view> EnumNames<RoundTrigger>() {
   return kTriggers;
 }
 
+void ApplyRoundsDefaults(OfferRounds& rounds, const MatchingSettings& exchange) {
+  if (rounds.strategy == OfferStrategy::kUnspecified && InRounds(exchange.offer_strategy)) {
+    rounds.strategy = exchange.offer_strategy;
+  }
+  if (rounds.round_size == 0) rounds.round_size = exchange.round_size;
+  if (rounds.strategy == OfferStrategy::kTiered && rounds.tier_interval == absl::ZeroDuration()) {
+    rounds.tier_interval = exchange.tier_interval;
+  }
+  if (rounds.answer_window == absl::ZeroDuration()) rounds.answer_window = exchange.answer_window;
+}
+
+void ValidateRoundsDefaults(
+    const MatchingSettings& exchange, absl::string_view prefix, FieldViolations& v) {
+  if (exchange.offer_strategy != OfferStrategy::kTargeted && !InRounds(exchange.offer_strategy)) {
+    v.Add(absl::StrCat(prefix, "offer_strategy"), "must be TARGETED, BROADCAST, TIERED or POOL");
+  }
+  CheckShape(
+      exchange.round_size, exchange.tier_interval, exchange.answer_window, /*zero_ok=*/true, prefix,
+      v);
+}
+
 void PrepareOfferRounds(
     OfferRounds& rounds, const Order& order, absl::Time now, absl::string_view prefix,
     FieldViolations& v) {
   auto field = [&](absl::string_view name) { return absl::StrCat(prefix, name); };
   if (rounds.strategy == OfferStrategy::kTargeted) {
     v.Add(field("strategy"), "TARGETED offers are made by hand (OfferAssignment), not in rounds");
-  } else if (
-      rounds.strategy != OfferStrategy::kBroadcast && rounds.strategy != OfferStrategy::kTiered) {
-    v.Add(field("strategy"), "must be BROADCAST or TIERED");
+  } else if (rounds.strategy == OfferStrategy::kUnspecified) {
+    v.Add(
+        field("strategy"),
+        "is required: the exchange sets no default (MatchingSettings.offer_strategy)");
+  } else if (!InRounds(rounds.strategy)) {
+    v.Add(field("strategy"), "must be BROADCAST, TIERED or POOL");
   }
+  const bool tiered = rounds.strategy == OfferStrategy::kTiered;
   if (rounds.round_size == 0) rounds.round_size = kDefaultRoundSize;
-  if (rounds.round_size < 1 || rounds.round_size > kMaxRoundSize) {
-    v.Add(field("round_size"), absl::StrCat("must be between 1 and ", kMaxRoundSize));
-  }
-  if (rounds.strategy == OfferStrategy::kTiered) {
-    if (rounds.tier_interval == absl::ZeroDuration()) rounds.tier_interval = kDefaultTierInterval;
-    if (rounds.tier_interval < kMinTierInterval || rounds.tier_interval > kMaxTierInterval) {
-      v.Add(
-          field("tier_interval_minutes"),
-          absl::StrCat(
-              "must be between ", absl::ToInt64Minutes(kMinTierInterval), " and ",
-              absl::ToInt64Minutes(kMaxTierInterval)));
-    }
-  } else if (rounds.tier_interval != absl::ZeroDuration()) {
-    v.Add(field("tier_interval_minutes"), "is only for TIERED rounds");
+  if (tiered && rounds.tier_interval == absl::ZeroDuration()) {
+    rounds.tier_interval = kDefaultTierInterval;
   }
   if (rounds.answer_window == absl::ZeroDuration()) rounds.answer_window = kDefaultAnswerWindow;
-  if (rounds.answer_window < kMinAnswerWindow || rounds.answer_window > kMaxAnswerWindow) {
-    v.Add(
-        field("answer_window_minutes"),
-        absl::StrCat(
-            "must be between ", absl::ToInt64Minutes(kMinAnswerWindow), " and ",
-            absl::ToInt64Minutes(kMaxAnswerWindow)));
+  // The tier interval's range only matters for TIERED rounds.
+  CheckShape(
+      rounds.round_size, tiered ? rounds.tier_interval : kDefaultTierInterval, rounds.answer_window,
+      /*zero_ok=*/false, prefix, v);
+  if (!tiered && rounds.tier_interval != absl::ZeroDuration()) {
+    v.Add(field("tier_interval_minutes"), "is only for TIERED rounds");
   }
   if (rounds.offer_deadline == absl::UnixEpoch()) {
     v.Add(field("offer_deadline"), "is required");
@@ -113,7 +153,14 @@ RoundStep NextRoundStep(
     return step;
   }
   step.next_check = rounds.offer_deadline;
-  const int open = PlacesOpen(order, assignments);
+  int open = PlacesOpen(order, assignments);
+  if (rounds.strategy == OfferStrategy::kPool) {
+    // A pool asks more people only while too few have said yes to pick from.
+    for (const Assignment& a : assignments) {
+      if (EffectiveState(a, now) == AssignmentState::kAvailable) --open;
+    }
+    open = std::max(open, 0);
+  }
   if (rounds.rounds.empty()) {
     step.action = RoundStep::kStart;
     step.trigger = RoundTrigger::kStarted;
@@ -191,6 +238,9 @@ RoundOutcome OutcomeOf(int round, const std::vector<Assignment>& assignments, ab
         break;
       case AssignmentState::kWithdrawn:
         ++o.withdrawn;
+        break;
+      case AssignmentState::kAvailable:
+        ++o.available;
         break;
       case AssignmentState::kCancelled:
         ++o.cancelled;

@@ -7,7 +7,12 @@
 //   - BROADCAST: when every offer of the rounds is answered (or lapsed) and
 //     places remain, or a held place was cancelled;
 //   - TIERED: also when the tier interval passes with places open, the
-//     earlier offers staying open (the circle widens).
+//     earlier offers staying open (the circle widens);
+//   - POOL: the offers ask who is available (OfferKind::kPool): a yes makes
+//     her AVAILABLE, not placed, and the coordinator picks (confirms) until
+//     and after the deadline; a new round starts when every offer is answered
+//     and fewer have said yes than places are open. When the places fill,
+//     those not picked stay as the order's backups (order_lifecycle.h).
 // When no eligible expert is left the rounds are EXHAUSTED and the
 // coordinator is told; until the deadline they start again by themselves
 // when someone becomes eligible (a cancelled task frees her time). Every round is kept with what it
@@ -32,7 +37,6 @@
 
 namespace kokemus::domain {
 
-enum class OfferStrategy { kUnspecified = 0, kTargeted, kBroadcast, kTiered };
 enum class RoundsState { kUnspecified = 0, kActive, kStopped, kEnded, kExhausted };
 // Why a round started.
 enum class RoundTrigger {
@@ -79,8 +83,18 @@ struct OfferRounds {
   Meta meta;
 };
 
+// The exchange's defaults (MatchingSettings) where `rounds` leaves a field
+// unset: the strategy (when it is BROADCAST, TIERED or POOL), the round
+// size, the tier interval (TIERED) and the answer window. Before
+// PrepareOfferRounds, which fills in the built-in ones.
+void ApplyRoundsDefaults(OfferRounds& rounds, const MatchingSettings& exchange);
+// The exchange's defaults are a strategy and, each 0 or in the range
+// PrepareOfferRounds takes, a round size, tier interval and answer window.
+void ValidateRoundsDefaults(
+    const MatchingSettings& exchange, absl::string_view prefix, FieldViolations& violations);
+
 // Fills in the defaults (round size, tier interval, answer window) and
-// checks a start: BROADCAST or TIERED (TARGETED offers are made by hand), a
+// checks a start: BROADCAST, TIERED or POOL (TARGETED offers are made by hand), a
 // round size of 1 to kMaxRoundSize, a tier interval of kMinTierInterval to
 // kMaxTierInterval, an answer window of kMinAnswerWindow to
 // kMaxAnswerWindow, a deadline (required) after `now` and no later than the
@@ -136,6 +150,7 @@ struct RoundOutcome {
   int lapsed = 0;
   int withdrawn = 0;
   int cancelled = 0;  // accepted, then cancelled
+  int available = 0;  // said yes to a pool or backup offer, not placed (yet)
 };
 RoundOutcome OutcomeOf(int round, const std::vector<Assignment>& assignments, absl::Time now);
 

@@ -1,5 +1,6 @@
 #include "services/domain/order_lifecycle.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -24,14 +25,9 @@ int HeldPlaces(const std::vector<Assignment>& assignments) {
   return held;
 }
 
-absl::Status CheckAccept(const TransitionFacts& f) {
-  if (f.order.state != OrderState::kOpen) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the order is ", EnumName(f.order.state), "; the offer can't be accepted"));
-  }
-  if (PlacesFilled(f.order, HeldPlaces(f.siblings))) {
-    return absl::FailedPreconditionError("the order's places are already filled");
-  }
+// The expert can take the task: ACTIVE, no overlapping held assignment, and
+// her cap, earnings limit and rest kept.
+absl::Status CheckExpertFree(const TransitionFacts& f) {
   if (f.expert == nullptr) return absl::InternalError("the expert's facts were not read");
   if (f.expert->state != ExpertState::kActive) {
     return absl::FailedPreconditionError(
@@ -51,7 +47,69 @@ absl::Status CheckAccept(const TransitionFacts& f) {
   return absl::OkStatus();
 }
 
+absl::Status CheckAccept(const TransitionFacts& f) {
+  if (f.order.state != OrderState::kOpen) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the order is ", EnumName(f.order.state), "; the offer can't be accepted"));
+  }
+  if (PlacesFilled(f.order, HeldPlaces(f.siblings))) {
+    return absl::FailedPreconditionError("the order's places are already filled");
+  }
+  return CheckExpertFree(f);
+}
+
+// Saying yes to a pool or backup offer: she must be free and within her
+// limits then, but takes no place; a backup may stand by for a filled order.
+absl::Status CheckAvailable(const TransitionFacts& f) {
+  const bool backup = f.assignment.offer_kind == OfferKind::kBackup;
+  if (f.order.state != OrderState::kOpen && !(backup && f.order.state == OrderState::kAssigned)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the order is ", EnumName(f.order.state), "; the offer can't be accepted"));
+  }
+  return CheckExpertFree(f);
+}
+
+int NextBackupRank(const std::vector<Assignment>& siblings) {
+  int rank = 0;
+  for (const Assignment& s : siblings) rank = std::max(rank, s.backup_rank);
+  return rank + 1;
+}
+
 }  // namespace
+
+AssignmentState AnswerState(const Assignment& offer, AssignmentState to) {
+  if (to == AssignmentState::kAccepted && offer.offer_kind != OfferKind::kPlace) {
+    return AssignmentState::kAvailable;
+  }
+  return to;
+}
+
+bool ChecksExpertHold(AssignmentState from, AssignmentState to) {
+  return to == AssignmentState::kAccepted || to == AssignmentState::kAvailable ||
+         (from == AssignmentState::kAvailable && to == AssignmentState::kConfirmed);
+}
+
+std::optional<Assignment> BackupToOffer(
+    const Order& order, const std::vector<Assignment>& assignments, absl::Time now) {
+  if (order.state != OrderState::kOpen || order.start_time <= now) return std::nullopt;
+  int held = 0;
+  const Assignment* best = nullptr;
+  for (const Assignment& a : assignments) {
+    const AssignmentState state = EffectiveState(a, now);
+    if (HoldsTime(state)) ++held;
+    if (state == AssignmentState::kAvailable && a.offer_kind == OfferKind::kBackup &&
+        (best == nullptr || a.backup_rank < best->backup_rank)) {
+      best = &a;
+    }
+  }
+  if (best == nullptr || PlacesFilled(order, held)) return std::nullopt;
+  Assignment offer = *best;
+  offer.state = AssignmentState::kOffered;
+  offer.offer_kind = OfferKind::kPlace;
+  offer.backup_rank = 0;
+  offer.offer_deadline = std::min(now + kBackupAnswerWindow, order.start_time);
+  return offer;
+}
 
 absl::Status CheckCancelReason(CancelledBy by, CancelReason reason, absl::string_view field) {
   if (!IsKnown(reason)) return InvalidField(std::string(field), "is not a known reason");
@@ -123,7 +181,12 @@ absl::Status CheckOfferDeadline(absl::Time deadline, const Order& order, absl::T
 absl::StatusOr<Assignment> PlanOffer(
     const Order& order, const std::vector<Assignment>& existing, const ExpertFacts& expert,
     const FeeSchedule& schedule, Assignment offer, absl::Time now) {
-  if (absl::Status s = CheckOrderTakesOffers(order); !s.ok()) return s;
+  if (offer.offer_kind == OfferKind::kUnspecified) offer.offer_kind = OfferKind::kPlace;
+  if (!IsKnown(offer.offer_kind)) return InvalidField("offer_kind", "is not a known kind");
+  // A backup may be asked to stand by for places already filled.
+  if (offer.offer_kind != OfferKind::kBackup || order.state != OrderState::kAssigned) {
+    if (absl::Status s = CheckOrderTakesOffers(order); !s.ok()) return s;
+  }
   if (expert.state != ExpertState::kActive) {
     return absl::FailedPreconditionError(
         absl::StrCat("the expert is ", EnumName(expert.state), " and takes no offers"));
@@ -134,8 +197,7 @@ absl::StatusOr<Assignment> PlanOffer(
       return absl::AlreadyExistsError(absl::StrCat(AssignmentResourceName(a), " already exists"));
     }
     const AssignmentState state = EffectiveState(a, now);
-    if (a.expert_id == offer.expert_id &&
-        (state == AssignmentState::kOffered || HoldsTime(state))) {
+    if (a.expert_id == offer.expert_id && (StandsBy(state) || HoldsTime(state))) {
       return absl::FailedPreconditionError(absl::StrCat(
           "the expert already has an ", EnumName(state), " assignment ", AssignmentResourceName(a),
           " on this order"));
@@ -146,6 +208,7 @@ absl::StatusOr<Assignment> PlanOffer(
       TravelKm(expert.home_municipality, order.municipality));
   if (!quote.ok()) return quote.status();
   offer.state = AssignmentState::kOffered;
+  offer.backup_rank = 0;
   offer.start_time = order.start_time;
   offer.end_time = order.end_time();
   offer.fee_cents = quote->fee_cents;
@@ -156,17 +219,30 @@ absl::StatusOr<Assignment> PlanOffer(
 
 absl::StatusOr<TransitionPlan> PlanTransition(
     const TransitionFacts& f, const TransitionRequest& request, absl::Time now) {
-  const AssignmentState to = request.to;
-  if (absl::Status s = CheckAssignmentTransition(EffectiveState(f.assignment, now), to); !s.ok()) {
-    return s;
+  const AssignmentState from = EffectiveState(f.assignment, now);
+  const AssignmentState to = AnswerState(f.assignment, request.to);
+  if (absl::Status s = CheckAssignmentTransition(from, to); !s.ok()) return s;
+  if (to == AssignmentState::kOffered) {
+    return absl::FailedPreconditionError("a backup is offered a place only when one frees");
   }
   TransitionPlan plan;
   Assignment& a = plan.assignment;
   a = f.assignment;
+  a.backup_rank = 0;  // she leaves the queue, unless she joins it now
   switch (to) {
     case AssignmentState::kAccepted:
       if (absl::Status s = CheckAccept(f); !s.ok()) return s;
       plan.block_end = BlockEnd(a, f.travel_buffer);
+      break;
+    case AssignmentState::kAvailable:
+      if (absl::Status s = CheckAvailable(f); !s.ok()) return s;
+      a.backup_rank = NextBackupRank(f.siblings);
+      break;
+    case AssignmentState::kConfirmed:
+      if (from == AssignmentState::kAvailable) {  // the coordinator picks her
+        if (absl::Status s = CheckAccept(f); !s.ok()) return s;
+        plan.block_end = BlockEnd(a, f.travel_buffer);
+      }
       break;
     case AssignmentState::kCompleted: {
       if (now < a.start_time) {
@@ -222,16 +298,29 @@ absl::StatusOr<TransitionPlan> PlanTransition(
   }
   Order order = f.order;
   if (plan.experts_needed) order.experts_needed = *plan.experts_needed;
-  if ((to == AssignmentState::kAccepted || plan.experts_needed) &&
-      PlacesFilled(order, HeldPlaces(after))) {
+  const bool placed = plan.block_end.has_value();
+  if ((placed || plan.experts_needed) && PlacesFilled(order, HeldPlaces(after))) {
+    // The places are filled: offers for a place or the pool are withdrawn;
+    // the pool's available experts stay as backups, in the order they said
+    // yes; asked backups stay as they are.
     for (Assignment& s : after) {
-      if (EffectiveState(s, now) != AssignmentState::kOffered) continue;
-      s.state = AssignmentState::kWithdrawn;
-      plan.withdrawn.push_back(s);
+      if (s.offer_kind == OfferKind::kBackup) continue;
+      const AssignmentState state = EffectiveState(s, now);
+      if (state == AssignmentState::kOffered) {
+        s.state = AssignmentState::kWithdrawn;
+        plan.withdrawn.push_back(s);
+      } else if (state == AssignmentState::kAvailable) {
+        s.offer_kind = OfferKind::kBackup;
+        plan.standing_by.push_back(s);
+      }
     }
   }
   const OrderState next = OrderStateAfter(order, after);
   if (next != f.order.state) plan.order_state = next;
+  if (to == AssignmentState::kCancelled) {
+    order.state = next;
+    plan.backup_offered = BackupToOffer(order, after, now);
+  }
   return plan;
 }
 
@@ -268,8 +357,9 @@ absl::StatusOr<OrderCancellationPlan> PlanOrderCancellation(
   OrderCancellationPlan plan;
   for (Assignment a : assignments) {
     const AssignmentState state = EffectiveState(a, now);
-    if (state == AssignmentState::kOffered) {
+    if (StandsBy(state)) {
       a.state = AssignmentState::kWithdrawn;
+      a.backup_rank = 0;
     } else if (HoldsTime(state)) {
       a.state = AssignmentState::kCancelled;
       a.cancelled_by = by;
@@ -310,7 +400,7 @@ absl::StatusOr<OrderUpdatePlan> PlanOrderUpdate(
             "the order's time can't change while an expert holds it; cancel the "
             "assignments first");
       }
-      if (a.state == AssignmentState::kOffered) {
+      if (StandsBy(a.state)) {
         a.start_time = updated.start_time;
         a.end_time = updated.end_time();
         plan.retimed.push_back(std::move(a));

@@ -122,20 +122,47 @@ struct TransitionPlan {
   std::optional<absl::Time> block_end;
   // Sibling offers withdrawn because the accept filled the last place.
   std::vector<Assignment> withdrawn;
+  // The pool's AVAILABLE experts kept as backups when the last place filled
+  // (offer_kind now BACKUP; each is told she stands by).
+  std::vector<Assignment> standing_by;
+  // After a cancellation that leaves a place wanted: the best-ranked backup,
+  // now OFFERED the place (BackupToOffer).
+  std::optional<Assignment> backup_offered;
   // The order's new state, when it changes.
   std::optional<OrderState> order_state;
   // The order's new number of places, when the orderer gave one up.
   std::optional<int> experts_needed;
 };
 
+// How long a backup has to answer the place offered to her (never past the
+// task's start): she agreed to stand by, so a day is not needed.
+inline constexpr absl::Duration kBackupAnswerWindow = absl::Hours(12);
+
+// The state an answer of yes moves `offer` to: ACCEPTED for a place,
+// AVAILABLE for a pool or backup offer; other moves stay as asked.
+AssignmentState AnswerState(const Assignment& offer, AssignmentState to);
+// Whether moving from `from` to `to` checks the expert's calendar and limits
+// (storage reads and locks the expert for it): an accept, a yes to a pool
+// or backup offer, and the coordinator's pick of an AVAILABLE expert.
+bool ChecksExpertHold(AssignmentState from, AssignmentState to);
+// The backup to offer a place to: on an OPEN order whose task has not
+// started, with a place no expert holds, the AVAILABLE backup of
+// the lowest rank, returned OFFERED for a place with kBackupAnswerWindow to
+// answer; nullopt when there is none or no place waits.
+std::optional<Assignment> BackupToOffer(
+    const Order& order, const std::vector<Assignment>& assignments, absl::Time now);
+
 // Moves an assignment to ACCEPTED, DECLINED, CONFIRMED, COMPLETED or
-// CANCELLED: an accept needs an OPEN order with a free place, an ACTIVE
+// CANCELLED (an accept of a pool or backup offer makes her AVAILABLE, the
+// coordinator's confirmation of an AVAILABLE expert places her, with the
+// checks of an accept): an accept needs an OPEN order with a free place, an ACTIVE
 // expert, no overlapping held assignment (travel buffer included) and the
 // expert's cap, earnings limit and rest still kept (CheckHoldLimits); a
 // completion needs the task to have started and quotes the fee for the actual
 // duration; a cancellation needs the party and charges the schedule's
 // cancellation fee, and when the orderer drops the place the order needs one
-// expert fewer (its offers beyond the places left are withdrawn).
+// expert fewer (its offers beyond the places left are withdrawn); a
+// cancelled place still wanted is offered to the best-ranked backup.
 absl::StatusOr<TransitionPlan> PlanTransition(
     const TransitionFacts& facts, const TransitionRequest& request, absl::Time now);
 

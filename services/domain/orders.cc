@@ -22,7 +22,14 @@ AssignmentState EffectiveState(const Assignment& a, absl::Time now) {
   if (a.state == AssignmentState::kOffered && a.offer_deadline <= now) {
     return AssignmentState::kLapsed;
   }
+  if (a.state == AssignmentState::kAvailable && a.start_time <= now) {
+    return AssignmentState::kWithdrawn;
+  }
   return a.state;
+}
+
+bool StandsBy(AssignmentState state) {
+  return state == AssignmentState::kOffered || state == AssignmentState::kAvailable;
 }
 
 absl::Status CheckAssignmentTransition(AssignmentState from, AssignmentState to) {
@@ -30,13 +37,19 @@ absl::Status CheckAssignmentTransition(AssignmentState from, AssignmentState to)
   bool allowed = false;
   switch (to) {
     case S::kAccepted:
-    case S::kDeclined:
     case S::kLapsed:
-    case S::kWithdrawn:
+    case S::kAvailable:
       allowed = from == S::kOffered;
       break;
-    case S::kConfirmed:
-      allowed = from == S::kAccepted;
+    case S::kDeclined:
+    case S::kWithdrawn:
+      allowed = StandsBy(from);
+      break;
+    case S::kOffered:  // a backup is offered a place that freed
+      allowed = from == S::kAvailable;
+      break;
+    case S::kConfirmed:  // the coordinator confirms an accept or picks one available
+      allowed = from == S::kAccepted || from == S::kAvailable;
       break;
     case S::kCompleted:
       allowed = from == S::kConfirmed;

@@ -41,7 +41,18 @@ enum class AssignmentState {
   kCancelled,
   kLapsed,
   kWithdrawn,
+  // Said yes to a pool or backup offer: no place held, no time reserved; the
+  // coordinator places her (CONFIRMED), or a place that frees is offered to
+  // the best-ranked backup first (OFFERED again).
+  kAvailable,
 };
+// What saying yes to an offer does: PLACE takes a place (ACCEPTED); POOL and
+// BACKUP make the expert AVAILABLE (a pool the coordinator picks from; a
+// backup who stands by for a place that frees).
+enum class OfferKind { kUnspecified = 0, kPlace, kPool, kBackup };
+// How an order's places are offered (domain/offer_rounds.h): by hand, or in
+// rounds that broadcast, widen tier by tier, or gather a pool to pick from.
+enum class OfferStrategy { kUnspecified = 0, kTargeted, kBroadcast, kTiered, kPool };
 enum class FeedbackSource { kUnspecified = 0, kOrderer, kExpert };
 // Whether a cancelled assignment's place is still wanted (the orderer says).
 enum class PlaceAfterCancel { kUnspecified = 0, kKeep, kDrop };
@@ -110,6 +121,10 @@ struct Assignment {
   std::vector<ExclusionRule> overridden_rules;
   // The offer round that made the offer (domain/offer_rounds.h); 0: by hand.
   int offer_round = 0;
+  OfferKind offer_kind = OfferKind::kPlace;
+  // While AVAILABLE: her place in the order's queue of backups and pool
+  // members, 1 first (gaps are left by those who moved on); 0 otherwise.
+  int backup_rank = 0;
   absl::Time cancel_time = absl::UnixEpoch();
   std::string contract_id;                     // the current contract, if one was generated
   std::vector<FeedbackSource> feedback_given;  // whose feedback it has (read only)
@@ -130,8 +145,12 @@ struct Feedback {
 
 // Assignments in these states hold the expert's time.
 bool HoldsTime(AssignmentState state);
-// The state an assignment is in at `now`: an offer past its deadline has lapsed.
+// The state an assignment is in at `now`: an offer past its deadline has
+// lapsed; an AVAILABLE expert is no longer needed once the task starts
+// (WITHDRAWN).
 AssignmentState EffectiveState(const Assignment& a, absl::Time now);
+// OFFERED or AVAILABLE: she has said nothing final and holds no place.
+bool StandsBy(AssignmentState state);
 // OK if `from` may become `to`; FAILED_PRECONDITION naming `from` otherwise.
 absl::Status CheckAssignmentTransition(AssignmentState from, AssignmentState to);
 // The time an assignment blocks in the expert's calendar: [start, end + buffer).

@@ -23,7 +23,9 @@ static_assert(static_cast<int>(domain::Audience::kMixed) == v1::AUDIENCE_MIXED);
 static_assert(static_cast<int>(domain::OrderState::kCancelled) == v1::Order::STATE_CANCELLED);
 static_assert(static_cast<int>(domain::CancelledBy::kExchange) == v1::CANCELLED_BY_EXCHANGE);
 static_assert(
-    static_cast<int>(domain::AssignmentState::kWithdrawn) == v1::Assignment::STATE_WITHDRAWN);
+    static_cast<int>(domain::AssignmentState::kAvailable) == v1::Assignment::STATE_AVAILABLE);
+static_assert(static_cast<int>(domain::OfferKind::kBackup) == v1::OFFER_KIND_BACKUP);
+static_assert(static_cast<int>(domain::OfferStrategy::kPool) == v1::OFFER_STRATEGY_POOL);
 static_assert(static_cast<int>(domain::FeeKind::kHourly) == v1::FEE_KIND_HOURLY);
 static_assert(static_cast<int>(domain::FeedbackSource::kExpert) == v1::Feedback::SOURCE_EXPERT);
 
@@ -316,6 +318,8 @@ domain::Assignment FromProto(const v1::Assignment& p) {
   }
   a.offer_deadline = absl::FromUnixMicros(
       absl::ToUnixMicros(OptionalTime(p.has_offer_deadline(), p.offer_deadline())));
+  // An unknown kind stays out of range for domain::PlanOffer to refuse.
+  a.offer_kind = static_cast<domain::OfferKind>(p.offer_kind());
   return a;
 }
 
@@ -340,6 +344,8 @@ v1::Assignment ToProto(const domain::Assignment& a) {
     p.add_overridden_rules(static_cast<v1::ExclusionRule>(static_cast<int>(r) + 1));
   }
   p.set_offer_round(a.offer_round);
+  p.set_offer_kind(static_cast<v1::OfferKind>(a.offer_kind));
+  p.set_backup_rank(a.backup_rank);
   SetOptionalTime(a.cancel_time, [&] { return p.mutable_cancel_time(); });
   if (!a.contract_id.empty()) {
     p.set_contract(domain::ChildResourceName(a.exchange_id, "contracts", a.contract_id));

@@ -58,6 +58,10 @@ v1::MatchingSettings SettingsToProto(
   w->set_preferred(s.weight_preferred);
   w->set_feedback(s.weight_feedback);
   p.set_rest_after_heavy_hours(static_cast<int32_t>(absl::ToInt64Hours(s.rest_after_heavy)));
+  p.set_offer_strategy(static_cast<v1::OfferStrategy>(s.offer_strategy));
+  p.set_round_size(s.round_size);
+  p.set_tier_interval_minutes(static_cast<int32_t>(absl::ToInt64Minutes(s.tier_interval)));
+  p.set_answer_window_minutes(static_cast<int32_t>(absl::ToInt64Minutes(s.answer_window)));
   p.set_etag(domain::FormatEtag(s.revision));
   if (s.revision > 0) *p.mutable_update_time() = ToProto(s.update_time);
   return p;
@@ -417,6 +421,13 @@ grpc::Status MatchingService::UpdateMatchingSettings(
         s.weight_preferred = in.weights().preferred();
         s.weight_feedback = in.weights().feedback();
         s.rest_after_heavy = absl::Hours(in.rest_after_heavy_hours());
+        // Unset: no default strategy (TARGETED); an unknown one is refused.
+        s.offer_strategy = in.offer_strategy() == v1::OFFER_STRATEGY_UNSPECIFIED
+                               ? domain::OfferStrategy::kTargeted
+                               : static_cast<domain::OfferStrategy>(in.offer_strategy());
+        s.round_size = in.round_size();
+        s.tier_interval = absl::Minutes(in.tier_interval_minutes());
+        s.answer_window = absl::Minutes(in.answer_window_minutes());
         FieldViolations v;
         domain::ValidateMatchingSettings(s, "matching_settings.", v);
         if (!v.empty()) return v.ToStatus();

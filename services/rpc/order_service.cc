@@ -133,6 +133,7 @@ v1::OfferRounds RoundsToProto(const storage::RoundsView& view, absl::Time now) {
     out->set_lapsed(o.lapsed);
     out->set_withdrawn(o.withdrawn);
     out->set_cancelled(o.cancelled);
+    out->set_available(o.available);
   }
   p.set_places_open(domain::PlacesOpen(view.order, view.assignments));
   *p.mutable_create_time() = ToProto(r.meta.create_time);
@@ -372,7 +373,9 @@ absl::StatusOr<std::vector<domain::ExclusionRule>> OrderService::RulesOverridden
     const std::vector<domain::ExclusionRule>& overrides, absl::Time now) {
   int64_t version = 0;
   auto order = store_.GetOrderForMatching({offer.exchange_id, offer.order_id}, &version);
-  if (!order.ok() || order->state != domain::OrderState::kOpen) {
+  // A backup may be asked on an ASSIGNED order; other states take no offer.
+  if (!order.ok() || (order->state != domain::OrderState::kOpen &&
+                      order->state != domain::OrderState::kAssigned)) {
     return std::vector<domain::ExclusionRule>{};
   }
   auto data = matching_.Data(offer.exchange_id, version);
@@ -455,8 +458,10 @@ grpc::Status OrderService::StartOfferRounds(
         rounds.tier_interval = absl::Minutes(in.tier_interval_minutes());
         rounds.answer_window = absl::Minutes(in.answer_window_minutes());
         if (in.has_offer_deadline()) rounds.offer_deadline = FromProto(in.offer_deadline());
-        if (!domain::IsKnown(rounds.strategy))
-          rounds.strategy = domain::OfferStrategy::kUnspecified;
+        // An unknown strategy stays out of range: PrepareOfferRounds refuses it.
+        auto defaults = matching_.GetSettings(name->exchange_id);
+        if (!defaults.ok()) return defaults.status();
+        domain::ApplyRoundsDefaults(rounds, *defaults);
         FieldViolations v;
         domain::PrepareOfferRounds(rounds, *order, caller.now(), "offer_rounds.", v);
         if (!v.empty()) return v.ToStatus();

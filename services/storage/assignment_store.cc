@@ -26,6 +26,10 @@ constexpr FilterSql kAssignmentFilters[] = {
     {"state", "=", "LAPSED", "(state = 'LAPSED' OR (state = 'OFFERED' AND offer_deadline <= :v))",
      FilterSql::Bind::kNow},
     {"state", "=", "OFFERED", "state = 'OFFERED' AND offer_deadline > :v", FilterSql::Bind::kNow},
+    // An AVAILABLE expert is not needed once the task starts (EffectiveState).
+    {"state", "=", "AVAILABLE", "state = 'AVAILABLE' AND start_time > :v", FilterSql::Bind::kNow},
+    {"state", "=", "WITHDRAWN",
+     "(state = 'WITHDRAWN' OR (state = 'AVAILABLE' AND start_time <= :v))", FilterSql::Bind::kNow},
     {"state", "=", "", "state = :v"},
     {"expert", "=", "", "expert_id = :v"},
 };
@@ -124,7 +128,8 @@ absl::StatusOr<Assignment> AssignmentStore::Transition(
     const std::vector<Assignment> siblings = tx.AssignmentsOf(*order);
     domain::TransitionFacts facts{*order, *assignment, siblings, nullptr, *schedule};
     absl::StatusOr<domain::ExpertFacts> expert;
-    const bool accepting = to == AssignmentState::kAccepted;
+    const bool accepting = domain::ChecksExpertHold(
+        domain::EffectiveState(*assignment, now), domain::AnswerState(*assignment, to));
     if (accepting || to == AssignmentState::kCompleted) {
       expert = tx.GetExpert(key.exchange_id, assignment->expert_id, /*lock=*/accepting);
       if (!expert.ok()) return expert.status();
@@ -174,10 +179,29 @@ absl::StatusOr<Assignment> AssignmentStore::Transition(
         return s;
       }
     }
+    // The pool's others stand by as backups; a freed place goes to the
+    // best-ranked backup first. Each hears of it.
+    for (Assignment& backup : plan->standing_by) {
+      if (absl::Status s = tx.SaveAssignment(backup, backup.end_time, now); !s.ok()) return s;
+      if (absl::Status s =
+              OutboxStore::EnqueueChange(sql, AssignmentState::kAvailable, backup, *order, now);
+          !s.ok()) {
+        return s;
+      }
+    }
     if (plan->order_state || plan->experts_needed) {
       if (plan->order_state) order->state = *plan->order_state;
       if (plan->experts_needed) order->experts_needed = *plan->experts_needed;
       if (absl::Status s = tx.SaveOrder(*order, now); !s.ok()) return s;
+    }
+    if (plan->backup_offered) {
+      Assignment& offer = *plan->backup_offered;
+      if (absl::Status s = tx.SaveAssignment(offer, offer.end_time, now); !s.ok()) return s;
+      if (absl::Status s =
+              OutboxStore::EnqueueChange(sql, AssignmentState::kAvailable, offer, *order, now);
+          !s.ok()) {
+        return s;
+      }
     }
     return plan->assignment;
   });

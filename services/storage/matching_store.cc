@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/domain/fees.h"
 #include "services/domain/listing.h"
+#include "services/domain/offer_rounds.h"
 #include "services/storage/order_rows.h"
 #include "services/storage/sql.h"
 
@@ -37,7 +38,12 @@ Json SettingsDocument(const domain::MatchingSettings& s) {
         {"fairness", s.weight_fairness},
         {"preferred", s.weight_preferred},
         {"feedback", s.weight_feedback}}},
-      {"rest_after_heavy_hours", absl::ToInt64Hours(s.rest_after_heavy)}};
+      {"rest_after_heavy_hours", absl::ToInt64Hours(s.rest_after_heavy)},
+      {"offer_rounds",
+       {{"strategy", std::string(domain::EnumName(s.offer_strategy))},
+        {"round_size", s.round_size},
+        {"tier_interval_minutes", absl::ToInt64Minutes(s.tier_interval)},
+        {"answer_window_minutes", absl::ToInt64Minutes(s.answer_window)}}}};
 }
 
 void ReadSettingsDocument(const Json& j, domain::MatchingSettings& s) {
@@ -49,6 +55,15 @@ void ReadSettingsDocument(const Json& j, domain::MatchingSettings& s) {
   s.weight_preferred = w.at("preferred").get<double>();
   s.weight_feedback = w.at("feedback").get<double>();
   s.rest_after_heavy = absl::Hours(j.at("rest_after_heavy_hours").get<int64_t>());
+  // Settings stored before the rounds' defaults existed have none.
+  if (auto r = j.find("offer_rounds"); r != j.end()) {
+    s.offer_strategy =
+        domain::ParseEnum<domain::OfferStrategy>(r->at("strategy").get<std::string>())
+            .value_or(domain::OfferStrategy::kTargeted);
+    s.round_size = r->at("round_size").get<int>();
+    s.tier_interval = absl::Minutes(r->at("tier_interval_minutes").get<int64_t>());
+    s.answer_window = absl::Minutes(r->at("answer_window_minutes").get<int64_t>());
+  }
 }
 
 // Inside a session: the settings with the exchange's travel buffer.
@@ -251,7 +266,7 @@ absl::StatusOr<std::vector<OpenOrder>> MatchingStore::OpenOrders(
       a.state = r.Enum<AssignmentState>();
       a.offer_deadline = r.Time();
       const AssignmentState state = domain::EffectiveState(a, now);
-      if (state != AssignmentState::kOffered && !domain::HoldsTime(state)) continue;
+      if (!domain::StandsBy(state) && !domain::HoldsTime(state)) continue;
       OpenOrder& open = result[it->second];
       --open.open_places;
       open.engaged_experts.push_back(a.expert_id);

@@ -199,12 +199,20 @@ absl::StatusOr<OfferRoundStore::Outcome> OfferRoundStore::Step(
     if (step.action == RoundStep::kWait) return out;
     const bool places_left = order->state == domain::OrderState::kOpen &&
                              domain::PlacesOpen(*order, out.view.assignments) > 0;
+    const bool pool = rounds.strategy == domain::OfferStrategy::kPool;
     if (step.action == RoundStep::kEnd) {
       const bool told = rounds.state == RoundsState::kExhausted;  // when they ran out
       rounds.state = step.end_state;
       SaveRounds(sql, rounds, stored.has_value(), now);
-      if (places_left && !told) {
-        if (absl::Status s = OutboxStore::EnqueueRoundsEnded(sql, *order, now); !s.ok()) return s;
+      // A pool with people to pick from closes: the coordinator picks.
+      bool to_pick = false;
+      for (const domain::Assignment& a : out.view.assignments) {
+        if (domain::EffectiveState(a, now) == domain::AssignmentState::kAvailable) to_pick = pool;
+      }
+      if (places_left && (to_pick || !told)) {
+        if (absl::Status s = OutboxStore::EnqueueRoundsEnded(sql, *order, to_pick, now); !s.ok()) {
+          return s;
+        }
         ++out.made;
       }
       return out;
@@ -234,6 +242,7 @@ absl::StatusOr<OfferRoundStore::Outcome> OfferRoundStore::Step(
       offer.expert_id = expert_id;
       offer.offer_deadline = domain::RoundOfferDeadline(rounds, now);
       offer.offer_round = round.number;
+      offer.offer_kind = pool ? domain::OfferKind::kPool : domain::OfferKind::kPlace;
       auto offered = OfferIn(tx, std::move(offer), CreateOptions{}, now);
       if (offered.status().code() == absl::StatusCode::kFailedPrecondition) continue;
       if (!offered.ok()) return offered.status();
@@ -249,7 +258,9 @@ absl::StatusOr<OfferRoundStore::Outcome> OfferRoundStore::Step(
       rounds.state = RoundsState::kExhausted;
       SaveRounds(sql, rounds, stored.has_value(), now);
       if (places_left) {
-        if (absl::Status s = OutboxStore::EnqueueRoundsEnded(sql, *order, now); !s.ok()) return s;
+        if (absl::Status s = OutboxStore::EnqueueRoundsEnded(sql, *order, false, now); !s.ok()) {
+          return s;
+        }
         ++out.made;
       }
       return out;

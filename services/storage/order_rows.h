@@ -84,20 +84,20 @@ inline constexpr char kAssignmentColumns[] =
     "exchange_id, order_id, id, expert_id, state, offer_deadline, start_time, "
     "end_time, block_end, actual_duration_minutes, fee_cents, travel_cents, "
     "travel_km, cancelled_by, cancel_reason, decline_reason, overridden_rules, offer_round, "
-    "cancel_time, "
+    "offer_kind, backup_rank, cancel_time, "
     "revision, create_time, "
     "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS;
 inline constexpr char kInsertAssignment[] =
     "INSERT INTO assignments (exchange_id, order_id, id, expert_id, state, "
     "offer_deadline, start_time, end_time, block_end, actual_duration_minutes, "
     "fee_cents, travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, "
-    "overridden_rules, offer_round, cancel_time, "
+    "overridden_rules, offer_round, offer_kind, backup_rank, cancel_time, "
     "revision, "
     "create_time, update_time) VALUES (:exchange_id, :order_id, :id, :expert_id, "
     ":state, :offer_deadline, :start_time, :end_time, :block_end, "
     ":actual_duration_minutes, :fee_cents, :travel_cents, :travel_km, "
     ":cancelled_by, :cancel_reason, :decline_reason, :overridden_rules, :offer_round, "
-    ":cancel_time, :revision, "
+    ":offer_kind, :backup_rank, :cancel_time, :revision, "
     ":create_time, "
     ":update_time)";
 inline constexpr char kUpdateAssignment[] =
@@ -107,7 +107,8 @@ inline constexpr char kUpdateAssignment[] =
     ":actual_duration_minutes, fee_cents = :fee_cents, travel_cents = "
     ":travel_cents, travel_km = :travel_km, cancelled_by = :cancelled_by, "
     "cancel_reason = :cancel_reason, decline_reason = :decline_reason, overridden_rules = "
-    ":overridden_rules, offer_round = :offer_round, cancel_time = :cancel_time, revision = "
+    ":overridden_rules, offer_round = :offer_round, offer_kind = :offer_kind, backup_rank = "
+    ":backup_rank, cancel_time = :cancel_time, revision = "
     ":revision, create_time = "
     ":create_time, update_time = "
     ":update_time WHERE exchange_id = :exchange_id "
@@ -116,7 +117,7 @@ inline constexpr char kSelectAssignment[] =
     "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
     "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
     "travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, overridden_rules, "
-    "offer_round, cancel_time, revision, "
+    "offer_round, offer_kind, backup_rank, cancel_time, revision, "
     "create_time, "
     "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS
     " FROM assignments WHERE exchange_id = "
@@ -125,7 +126,7 @@ inline constexpr char kSelectAssignmentsOfOrder[] =
     "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
     "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
     "travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, overridden_rules, "
-    "offer_round, cancel_time, revision, "
+    "offer_round, offer_kind, backup_rank, cancel_time, revision, "
     "create_time, "
     "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS
     " FROM assignments WHERE exchange_id = "
@@ -271,6 +272,8 @@ inline Record AssignmentData(const Assignment& a, absl::Time block_end) {
       Name(a.decline_reason),
       RuleNames(a.overridden_rules),
       static_cast<long long>(a.offer_round),
+      Name(a.offer_kind),
+      static_cast<long long>(a.backup_rank),
       Micros(a.cancel_time),
       static_cast<long long>(a.meta.revision),
       Micros(a.meta.create_time),
@@ -299,6 +302,8 @@ inline Assignment ReadAssignment(const soci::row& row, absl::Time* block_end = n
   a.decline_reason = r.Enum<domain::DeclineReason>();
   a.overridden_rules = RulesOf(r.Text());
   a.offer_round = static_cast<int>(r.Int());
+  a.offer_kind = r.Enum<domain::OfferKind>();
+  a.backup_rank = static_cast<int>(r.Int());
   a.cancel_time = r.Time();
   a.meta.revision = r.Int();
   a.meta.create_time = r.Time();

@@ -392,18 +392,19 @@ absl::Status OutboxStore::EnqueueChange(
   if (domain::IsEvent(from, a.state)) {
     EventStore::Record(sql, domain::EventKind::kAssignmentChanged, a, order, now);
   }
-  return EnqueueTask(sql, domain::MessagesForChange(from, a.state, a.cancelled_by), a, order, now)
+  return EnqueueTask(
+             sql, domain::MessagesForChange(from, a.state, a.cancelled_by, a.offer_kind), a, order,
+             now)
       .status();
 }
 
 absl::Status OutboxStore::EnqueueRoundsEnded(
-    soci::session& sql, const domain::Order& order, absl::Time now) {
+    soci::session& sql, const domain::Order& order, bool pool, absl::Time now) {
   domain::Assignment about;  // no assignment, no expert: the order itself
   about.exchange_id = order.exchange_id;
   about.order_id = order.id;
-  return EnqueueTask(
-             sql, {{MessageKind::kOfferRoundsEnded, Recipient::kCoordinator}}, about, order, now)
-      .status();
+  const MessageKind kind = pool ? MessageKind::kPoolClosed : MessageKind::kOfferRoundsEnded;
+  return EnqueueTask(sql, {{kind, Recipient::kCoordinator}}, about, order, now).status();
 }
 
 absl::Status OutboxStore::EnqueueContractReady(

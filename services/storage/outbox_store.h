@@ -70,9 +70,10 @@ class OutboxStore final {
       soci::session& sql, domain::AssignmentState from, const domain::Assignment& assignment,
       const domain::Order& order, absl::Time now);
   // Tells the coordinator that an order's offer rounds ended with places
-  // open, in the caller's transaction.
+  // open (or, `pool`, that a pool closed and she picks from it), in the
+  // caller's transaction.
   static absl::Status EnqueueRoundsEnded(
-      soci::session& sql, const domain::Order& order, absl::Time now);
+      soci::session& sql, const domain::Order& order, bool pool, absl::Time now);
   // Inside the transaction that makes an assignment's contract: its event,
   // and the expert is asked to accept it.
   static absl::Status EnqueueContractReady(

@@ -529,7 +529,7 @@ absl::StatusOr<bool> RegistryStore::ExpertWorksFor(
              "SELECT 1 FROM assignments a JOIN orders o ON o.exchange_id = "
              "a.exchange_id AND o.id = a.order_id WHERE a.exchange_id = :x AND "
              "a.expert_id = :e AND o.organization_id = :org AND a.state IN "
-             "('OFFERED', 'ACCEPTED', 'CONFIRMED', 'COMPLETED') LIMIT 1",
+             "('OFFERED', 'AVAILABLE', 'ACCEPTED', 'CONFIRMED', 'COMPLETED') LIMIT 1",
              {expert.exchange_id, expert.id, organization_id}, [](const soci::row&) { return 1; })
              .empty();
     return absl::OkStatus();

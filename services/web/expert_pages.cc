@@ -114,7 +114,8 @@ Response Pages::OffersPage(const Visit& v, const std::string& flash, unsigned in
     return Message(v, 404, "not_found_title", {}, "/", "back");
   }
   const std::string& lang = v.language;
-  auto offered = ExpertAssignments(v, {"OFFERED"});
+  // Open offers, and those she said yes to in a pool or as a backup.
+  auto offered = ExpertAssignments(v, {"OFFERED", "AVAILABLE"});
   if (!offered.ok())
     return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
   // How much of her own monthly earnings limit each offer would use: the
@@ -141,7 +142,28 @@ Response Pages::OffersPage(const Visit& v, const std::string& flash, unsigned in
   for (const auto& [a, o] : *offered) {
     Data item = TaskData(a, o, lang);
     item.set("index", std::to_string(++index));
-    item.set("deadline", domain::FormatDateTime(FromProto(a.offer_deadline()), lang));
+    const bool pool = a.offer_kind() == v1::OFFER_KIND_POOL;
+    if (a.state() == v1::Assignment::STATE_AVAILABLE) {
+      item.set(
+          "standing_by", pool ? PageText("standing_pool", lang)
+                              : absl::StrCat(
+                                    PageText("standing_backup", lang), " ", a.backup_rank(), ". ",
+                                    PageText("backup_first", lang)));
+      item.set("decline_label", PageText("step_back", lang));
+    } else {
+      item.set("deadline", domain::FormatDateTime(FromProto(a.offer_deadline()), lang));
+      item.set("decline_label", PageText("decline", lang));
+      const bool backup = a.offer_kind() == v1::OFFER_KIND_BACKUP;
+      item.set(
+          "accept_label", PageText(
+                              pool     ? "accept_pool"
+                              : backup ? "accept_backup"
+                                       : "accept",
+                              lang));
+      if (pool || backup) {
+        item.set("kind_note", PageText(pool ? "offer_pool_note" : "offer_backup_note", lang));
+      }
+    }
     SetOrderer(*registry, v.session_key, o, organizations, item);
     if (limit > 0) {
       const absl::Time start = FromProto(a.start_time());
@@ -218,11 +240,13 @@ Response Pages::AnswerOffer(const Visit& v, const Request& r, bool accept) const
   }
   auto orders = v1::OrderService::NewStub(api_);
   grpc::Status s;
+  bool available = false;  // a yes to a pool or backup offer: no place yet
   if (accept) {
     v1::AcceptAssignmentRequest req;
     req.set_name(name->second);
     v1::AcceptAssignmentResponse resp;
     s = orders->AcceptAssignment(As(v.session_key).get(), req, &resp);
+    available = resp.assignment().state() == v1::Assignment::STATE_AVAILABLE;
   } else {
     v1::DeclineAssignmentRequest req;
     req.set_name(name->second);
@@ -247,7 +271,8 @@ Response Pages::AnswerOffer(const Visit& v, const Request& r, bool accept) const
         s.error_code() == grpc::StatusCode::NOT_FOUND ? 404 : 409);
   }
   // Post, redirect, get: reloading the page sends nothing again.
-  return Redirect(accept ? "/tasks?done=accepted" : "/offers?done=declined");
+  if (!accept) return Redirect("/offers?done=declined");
+  return Redirect(available ? "/offers?done=available_saved" : "/tasks?done=accepted");
 }
 
 Response Pages::ContractsPage(
@@ -387,7 +412,8 @@ Response Pages::ReasonPage(
   if (!s.ok()) return Message(v, 404, "not_found_title", {}, back, "back");
   const v1::Assignment& a = held.assignment();
   // The state is as of the server's clock: an offer past its deadline is LAPSED.
-  const bool open = decline ? a.state() == v1::Assignment::STATE_OFFERED
+  const bool open = decline ? a.state() == v1::Assignment::STATE_OFFERED ||
+                                  a.state() == v1::Assignment::STATE_AVAILABLE
                             : a.state() == v1::Assignment::STATE_ACCEPTED ||
                                   a.state() == v1::Assignment::STATE_CONFIRMED;
   if (!open) {

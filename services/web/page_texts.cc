@@ -265,6 +265,38 @@ constexpr Text kTexts[] = {
     {"accepted", "Kiitos! Hyväksyit tarjouksen. Välitys vahvistaa tehtävän.",
      "Tack! Du godkände erbjudandet. Förmedlingen bekräftar uppdraget.",
      "Thank you! You accepted the offer. The exchange will confirm the task."},
+    {"offer_pool_note",
+     "Tässä kysytään, oletko käytettävissä. Koordinaattori valitsee tekijät; myönteinen vastaus ei "
+     "vielä anna paikkaa.",
+     "Här frågas om du är tillgänglig. Koordinatorn väljer vem som tar uppdraget; ett ja ger "
+     "ännu ingen plats.",
+     "This asks whether you are available. The coordinator picks who takes the task; saying yes "
+     "does not give you a place yet."},
+    {"offer_backup_note",
+     "Sinua pyydetään varahenkilöksi: jos paikka vapautuu, saat tarjouksen ensimmäisenä. Aikaasi "
+     "ei varata.",
+     "Du ombeds vara reserv: om en plats blir ledig får du erbjudandet först. Din tid reserveras "
+     "inte.",
+     "You are asked to stand by as a backup: if a place frees, you get the offer first. Your "
+     "time is not reserved."},
+    {"accept_pool", "Olen käytettävissä", "Jag är tillgänglig", "I am available"},
+    {"accept_backup", "Lupaudun varahenkilöksi", "Jag ställer upp som reserv", "I will stand by"},
+    {"standing_pool",
+     "Kerroit olevasi käytettävissä. Koordinaattori valitsee tekijät; saat viestin, jos sinut "
+     "valitaan.",
+     "Du sa att du är tillgänglig. Koordinatorn väljer; du får ett meddelande om du blir vald.",
+     "You said you are available. The coordinator picks who takes the task; you will get a "
+     "message if you are picked."},
+    {"standing_backup", "Olet varahenkilö, järjestyksessä", "Du är reserv, i ordningen",
+     "You stand by as a backup, number"},
+    {"backup_first", "Jos paikka vapautuu, saat tarjouksen ensimmäisenä.",
+     "Om en plats blir ledig får du erbjudandet först.",
+     "If a place frees, you get the offer first."},
+    {"step_back", "Luovun", "Jag avstår", "I step back"},
+    {"available_saved", "Kiitos! Vastauksesi on tallennettu.", "Tack! Ditt svar är sparat.",
+     "Thank you! Your answer is saved."},
+    {"state_available", "Käytettävissä (pooli tai varahenkilö)", "Tillgänglig (pool eller reserv)",
+     "Available (pool or backup)"},
     {"declined", "Kiitos vastauksesta. Tarjous on hylätty.",
      "Tack för svaret. Erbjudandet är avböjt.", "Thank you for answering. The offer is declined."},
     {"not_possible", "Tätä ei voi enää tehdä: tarjous on jo vastattu, vanhentunut tai peruttu.",

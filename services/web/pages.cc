@@ -108,6 +108,8 @@ std::string AssignmentStateText(v1::Assignment::State state, const std::string& 
       return PageText("order_completed", lang);
     case v1::Assignment::STATE_CANCELLED:
       return PageText("state_cancelled", lang);
+    case v1::Assignment::STATE_AVAILABLE:
+      return PageText("state_available", lang);
     default:
       return "";
   }
@@ -212,7 +214,9 @@ Response Pages::Handle(const Request& r) const {
     }
     return "";
   };
-  if (r.path == "/offers" && get) return finish(OffersPage(v, done({"declined"})));
+  if (r.path == "/offers" && get) {
+    return finish(OffersPage(v, done({"declined", "available_saved"})));
+  }
   if (r.path == "/tasks" && get) {
     return finish(TasksPage(v, done({"accepted", "task_cancelled", "feedback_thanks"})));
   }
