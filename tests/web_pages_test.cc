@@ -331,7 +331,7 @@ TEST_P(WebPagesTest, AnExpertSaysSheIsAvailableForAPoolAndStepsBack) {
       {{"shot", "pool-available-" + suffix}},
       {{"goto", base_ + "offers?lang=en"}},
       {{"check", true}},
-      {{"click", "I step back"}},
+      {{"click", "I step back"}, {"role", "link"}},
       {{"check", true}},
       {{"click", "Yes, I cannot take it"}},
       {{"check", true}},
