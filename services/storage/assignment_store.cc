@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
+#include "services/storage/matching_store.h"
 #include "services/storage/order_rows.h"
 #include "services/storage/outbox_store.h"
 
@@ -139,8 +140,10 @@ absl::StatusOr<Assignment> AssignmentStore::Transition(
     if (accepting) {
       held = tx.HeldNear(*assignment);
       facts.held = &held;
-      facts.rest_after_heavy = tx.RestAfterHeavy(key.exchange_id);
-      facts.travel_buffer = tx.TravelBuffer(key.exchange_id);
+      auto settings = MatchingSettingsIn(sql, key.exchange_id);
+      if (!settings.ok()) return settings.status();
+      facts.rest_after_heavy = settings->rest_after_heavy;
+      facts.travel_buffer = settings->travel_buffer;
       facts.overlapping_held = static_cast<int>(Count(
           sql, kCountOverlaps,
           {key.exchange_id, assignment->expert_id,

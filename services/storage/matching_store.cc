@@ -66,8 +66,9 @@ void ReadSettingsDocument(const Json& j, domain::MatchingSettings& s) {
   }
 }
 
-// Inside a session: the settings with the exchange's travel buffer.
-absl::StatusOr<domain::MatchingSettings> ReadSettings(
+}  // namespace
+
+absl::StatusOr<domain::MatchingSettings> MatchingSettingsIn(
     soci::session& sql, const std::string& exchange_id) {
   auto buffer = Query<long long>(sql, kSelectTravelBuffer, {exchange_id}, [](const soci::row& row) {
     return RowReader(row).Int();
@@ -87,19 +88,17 @@ absl::StatusOr<domain::MatchingSettings> ReadSettings(
   return settings;
 }
 
-}  // namespace
-
 absl::StatusOr<domain::MatchingSettings> MatchingStore::GetSettings(
     const std::string& exchange_id) {
   return db_.Read([&](soci::session& sql) -> absl::StatusOr<domain::MatchingSettings> {
-    return ReadSettings(sql, exchange_id);
+    return MatchingSettingsIn(sql, exchange_id);
   });
 }
 
 absl::StatusOr<domain::MatchingSettings> MatchingStore::UpdateSettings(
     const std::string& exchange_id, domain::MatchingSettings settings, int64_t expected_revision) {
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
-    auto stored = ReadSettings(sql, exchange_id);
+    auto stored = MatchingSettingsIn(sql, exchange_id);
     if (!stored.ok()) return stored.status();
     if (expected_revision >= 0 && expected_revision != stored->revision) {
       return absl::AbortedError(absl::StrCat(

@@ -53,6 +53,11 @@ struct MatchingData {
   std::unordered_map<std::string, domain::Order> upcoming_orders;
 };
 
+// Inside a session: the exchange's matching settings (the defaults when it
+// stored none) with its travel buffer; NOT_FOUND without the exchange.
+absl::StatusOr<domain::MatchingSettings> MatchingSettingsIn(
+    soci::session& sql, const std::string& exchange_id);
+
 class MatchingStore final {
  public:
   MatchingStore(Database& db, RegistryStore& registry, OrderStore& orders, FeeScheduleStore& fees)

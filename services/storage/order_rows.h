@@ -152,8 +152,6 @@ inline constexpr char kSelectHeldTasks[] =
     "o.exchange_id = a.exchange_id AND o.id = a.order_id WHERE a.exchange_id = :exchange_id AND "
     "a.expert_id = :expert_id AND a.state IN ('ACCEPTED', 'CONFIRMED', 'COMPLETED') AND "
     "a.start_time >= :from AND a.start_time < :to AND NOT (a.order_id = :order_id AND a.id = :id)";
-inline constexpr char kSelectMatchingSettings[] =
-    "SELECT settings FROM matching_settings WHERE exchange_id = :exchange_id";
 inline constexpr char kSelectTravelBuffer[] =
     "SELECT travel_buffer_minutes FROM exchanges WHERE id = :id";
 inline constexpr char kCountOrganization[] =
@@ -402,19 +400,6 @@ class OrderTx final {
           absl::StrCat(domain::ChildResourceName(exchange_id, "experts", id), " not found"));
     }
     return rows.front();
-  }
-
-  absl::Duration TravelBuffer(const std::string& exchange_id) {
-    return absl::Minutes(Count(sql_, kSelectTravelBuffer, {exchange_id}));
-  }
-
-  // The exchange's rest after a heavy task (its matching settings, or the default).
-  absl::Duration RestAfterHeavy(const std::string& exchange_id) {
-    const std::vector<std::string> stored = Query<std::string>(
-        sql_, kSelectMatchingSettings, {exchange_id},
-        [](const soci::row& row) { return RowReader(row).Text(); });
-    if (stored.empty()) return domain::MatchingSettings{}.rest_after_heavy;
-    return absl::Hours(Json::parse(stored.front()).at("rest_after_heavy_hours").get<int64_t>());
   }
 
   // The expert's other held and completed tasks within 32 days of `a`'s
