@@ -844,6 +844,61 @@ TEST_P(AccessServiceTest, AccessesToPersonalDataAreAuditedAndTamperingIsFound) {
   EXPECT_THAT(tampered.problems(0), ::testing::MatchesRegex("record [0-9]+ was changed"));
 }
 
+// Issue 18: a refused call naming a huge resource stopped every audited read
+// on PostgreSQL (its index entry passed the btree limit) and filled SQLite.
+// Names are bounded and exchange ids checked before anything is audited.
+TEST_P(AccessServiceTest, AHugeResourceNameIsRefusedBeforeItIsAudited) {
+  const std::string expert = Key(AccessRole::kExpert, "ph", "", "kaisa");
+  auto registry = v1::RegistryService::NewStub(As(expert));
+  const std::string long_id(3000, 'q');
+  for (const std::string& parent :
+       {absl::StrCat("exchanges/", long_id), absl::StrCat("exchanges/ph/", long_id)}) {
+    for (int i = 0; i < 3; ++i) {
+      grpc::ClientContext ctx;
+      v1::ListExpertsRequest req;
+      req.set_parent(parent);
+      v1::ListExpertsResponse resp;
+      grpc::Status s = registry->ListExperts(&ctx, req, &resp);
+      EXPECT_THAT(
+          s.error_code(),
+          ::testing::AnyOf(
+              grpc::StatusCode::INVALID_ARGUMENT, grpc::StatusCode::PERMISSION_DENIED));
+      EXPECT_LT(s.error_message().size(), 200u);
+    }
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::GetExpertRequest get;
+    get.set_name(absl::StrCat("exchanges/ph/experts/", long_id));
+    v1::GetExpertResponse got;
+    grpc::Status s = registry->GetExpert(&ctx, get, &got);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_LT(s.error_message().size(), 200u);
+  }
+  // Audited reads go on, and no record holds the long name.
+  for (int i = 0; i < 3; ++i) {
+    grpc::ClientContext ctx;
+    v1::GetExpertRequest get;
+    get.set_name(kExpert);
+    v1::GetExpertResponse got;
+    grpc::Status s = registry->GetExpert(&ctx, get, &got);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+  }
+  auto access = v1::AccessService::NewStub(As(Key(AccessRole::kCoordinator, "ph")));
+  grpc::ClientContext ctx;
+  v1::ListAuditRecordsRequest req;
+  req.set_parent("exchanges/ph");
+  req.set_page_size(1000);
+  v1::ListAuditRecordsResponse resp;
+  ASSERT_TRUE(access->ListAuditRecords(&ctx, req, &resp).ok());
+  int reads = 0;
+  for (const auto& r : resp.audit_records()) {
+    EXPECT_LE(r.resource().size(), 512u) << r.method();
+    reads += r.method() == "kokemus.v1.RegistryService/GetExpert" && r.outcome() == "OK";
+  }
+  EXPECT_EQ(reads, 3);
+}
+
 TEST_P(AccessServiceTest, ExportThenErasureThroughTheApiKeepsTheFees) {
   const Channel coordinator = As(Key(AccessRole::kCoordinator, "ph"));
   const std::string kaisa_key = Key(AccessRole::kExpert, "ph", "", "kaisa");
@@ -1035,6 +1090,9 @@ TEST(RateLimit, ABurstFromOneKeyIsRefusedWhileAnotherKeyIsServed) {
 TEST(RateLimit, FailedAuthenticationsFromOneAddressAreThrottled) {
   testing_support::TestServer server(Backend::kSqlite, [](ServerOptions& options) {
     options.access.failed_authentications = {.per_second = 0.1, .burst = 5};
+    // No cached principal: every call verifies its key again, as after the
+    // cache's time (issue 18: a valid key was locked out then).
+    options.access.key_cache_ttl = absl::ZeroDuration();
   });
   testing_support::CreateExchange(server.registry(), "ph");
   auto call = [&](const std::string& key) {
@@ -1057,8 +1115,9 @@ TEST(RateLimit, FailedAuthenticationsFromOneAddressAreThrottled) {
   EXPECT_EQ(throttled.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(
       throttled.error_message(), "too many failed authentications from this address; retry later");
-  // A key this server has checked still works; one it hasn't waits like a guess.
-  EXPECT_TRUE(call(checked).ok());
+  // A key this server has verified still works, again and again, whatever the
+  // neighbours send; one it hasn't waits like a guess.
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(call(checked).ok()) << i;
   EXPECT_EQ(
       call(server.keys().Make(AccessRole::kCoordinator, "ph")).error_code(),
       grpc::StatusCode::RESOURCE_EXHAUSTED);

@@ -311,6 +311,64 @@ TEST_P(OrderServiceTest, AnExpertSeesWhomToContactAtTheOrganizationsOfHerOffersO
   }
 }
 
+// Notes on the clientele are the coordinator's: the expert and the orderer's
+// system get the order without them, and an orderer sending back what it
+// read does not wipe them.
+TEST_P(OrderServiceTest, AnOrdersNotesReachTheCoordinatorOnly) {
+  v1::Order o = SampleOrder(week_);
+  o.set_notes("Ryhmä on päihdekuntoutuksessa.");
+  ASSERT_TRUE(CreateOrder("o1", o).ok());
+  v1::Assignment offered;
+  ASSERT_TRUE(
+      Offer("o1", "exchanges/ph/experts/kaisa", absl::Now() + absl::Hours(1), &offered).ok());
+  auto kaisa = v1::OrderService::NewStub(testing_support::KeyChannel(
+      server_.address(), server_.keys().Make(domain::AccessRole::kExpert, "ph", "", "kaisa")));
+  auto lyseo = v1::OrderService::NewStub(testing_support::KeyChannel(
+      server_.address(),
+      server_.keys().Make(domain::AccessRole::kOrdererSystem, "ph", "lyseo", "")));
+  v1::GetOrderRequest get;
+  get.set_name("exchanges/ph/orders/o1");
+  for (auto* stub : {kaisa.get(), lyseo.get()}) {
+    grpc::ClientContext ctx;
+    v1::GetOrderResponse got;
+    ASSERT_TRUE(stub->GetOrder(&ctx, get, &got).ok());
+    EXPECT_EQ(got.order().topic(), "Toipumistarina lukiolaisille");
+    EXPECT_EQ(got.order().notes(), "");
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::ListOrdersRequest list;
+    list.set_parent("exchanges/ph");
+    v1::ListOrdersResponse listed;
+    ASSERT_TRUE(lyseo->ListOrders(&ctx, list, &listed).ok());
+    ASSERT_EQ(listed.orders_size(), 1);
+    EXPECT_EQ(listed.orders(0).notes(), "");
+  }
+  // The orderer changes the topic, sending the whole order it read.
+  v1::Order read;
+  {
+    grpc::ClientContext ctx;
+    v1::GetOrderResponse got;
+    ASSERT_TRUE(lyseo->GetOrder(&ctx, get, &got).ok());
+    read = got.order();
+  }
+  read.set_topic("Toipumistarina ja vertaistuki");
+  {
+    grpc::ClientContext ctx;
+    v1::UpdateOrderRequest update;
+    *update.mutable_order() = read;
+    v1::UpdateOrderResponse updated;
+    grpc::Status s = lyseo->UpdateOrder(&ctx, update, &updated);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(updated.order().notes(), "");
+  }
+  grpc::ClientContext ctx;
+  v1::GetOrderResponse got;
+  ASSERT_TRUE(orders_->GetOrder(&ctx, get, &got).ok());
+  EXPECT_EQ(got.order().topic(), "Toipumistarina ja vertaistuki");
+  EXPECT_EQ(got.order().notes(), "Ryhmä on päihdekuntoutuksessa.");
+}
+
 TEST_P(OrderServiceTest, AnExpertsReasonForCancellingIsHersAndTheCoordinatorsOnly) {
   ASSERT_TRUE(CreateOrder("o1", SampleOrder(week_)).ok());
   v1::Assignment offered;

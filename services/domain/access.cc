@@ -270,4 +270,8 @@ absl::Status Decide(
   return absl::OkStatus();
 }
 
+bool SeesOrderNotes(AccessRole role) {
+  return role == AccessRole::kCoordinator || role == AccessRole::kNationalAdmin;
+}
+
 }  // namespace kokemus::domain

@@ -83,6 +83,11 @@ AccessRole AccessRoleFromName(absl::string_view name);
 absl::Status CheckOwnSide(AccessRole role, CancelledBy by, absl::string_view field);
 absl::Status CheckOwnSide(AccessRole role, FeedbackSource source, absl::string_view field);
 
+// Per-field read rule: an order's notes (which may tell of the clientele's
+// health) are read by the coordinator and the national administrator only;
+// others may write them but get them back empty.
+bool SeesOrderNotes(AccessRole role);
+
 // What an expert may change of their own record: everything but their roles
 // and trainings, which the coordinator confirms. PERMISSION_DENIED otherwise.
 absl::Status CheckOwnExpertUpdate(const Expert& current, const Expert& updated);

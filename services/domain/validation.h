@@ -62,6 +62,9 @@ absl::Status WithFieldPrefix(const absl::Status& status, absl::string_view prefi
 // Resource ids: lowercase letters, digits and '-', 1 to 63 characters, first a
 // letter or digit, last not '-'.
 bool IsValidId(absl::string_view id);
+// The longest resource name a request may give (its ids are 63 characters at
+// most): anything longer is refused before it is audited or echoed.
+inline constexpr size_t kMaxResourceNameLength = 512;
 // A fresh random id of 12 lowercase letters and digits.
 std::string GenerateId();
 // RFC 4122 textual UUID (any version), case-insensitive.

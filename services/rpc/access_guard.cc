@@ -39,6 +39,12 @@ absl::Status Caller::MaySee(
 
 absl::StatusOr<std::string> ExchangeOfResource(
     absl::string_view resource, absl::string_view field) {
+  // Refused before anything audits, logs or echoes it (issue 18).
+  if (resource.size() > domain::kMaxResourceNameLength) {
+    return domain::InvalidField(
+        std::string(field),
+        absl::StrCat("must be at most ", domain::kMaxResourceNameLength, " characters"));
+  }
   // National keys are the top-level collection apiKeys/{key}.
   if (resource.empty() || absl::StartsWith(resource, "apiKeys/")) return std::string();
   absl::string_view rest = resource;
@@ -47,7 +53,7 @@ absl::StatusOr<std::string> ExchangeOfResource(
         std::string(field), "must be a resource name under exchanges/{exchange}");
   }
   const absl::string_view id = rest.substr(0, rest.find('/'));
-  if (id.empty()) {
+  if (id.empty() || (id != "-" && !domain::IsValidId(id))) {
     return domain::InvalidField(
         std::string(field), "must be a resource name under exchanges/{exchange}");
   }
@@ -80,6 +86,7 @@ absl::StatusOr<domain::Principal> AccessGuard::Authenticate(
     return absl::UnauthenticatedError("invalid API key");
   }
   const std::string digest = domain::Sha256Hex(value);
+  bool verified_before = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto found = checked_.find(digest);
@@ -87,12 +94,13 @@ absl::StatusOr<domain::Principal> AccessGuard::Authenticate(
       if (now < found->second.until) return found->second.principal;
       checked_.erase(found);
     }
+    verified_before = verified_.count(digest) > 0;
   }
   // "ipv4:10.1.2.3:54321" -> "ipv4:10.1.2.3": one bucket per address.
   std::string peer = context->peer();
   peer = peer.substr(0, peer.rfind(':'));
   const bool throttled = options_.failed_authentications.burst > 0;
-  if (throttled && failures_.Exhausted(peer, now)) {
+  if (throttled && !verified_before && failures_.Exhausted(peer, now)) {
     return absl::ResourceExhaustedError(
         "too many failed authentications from this address; retry later");
   }
@@ -107,6 +115,8 @@ absl::StatusOr<domain::Principal> AccessGuard::Authenticate(
   std::lock_guard<std::mutex> lock(mu_);
   if (checked_.size() >= kMaxCheckedKeys) checked_.clear();
   checked_[digest] = {*principal, std::min(now + options_.key_cache_ttl, expire_time)};
+  if (verified_.size() >= kMaxCheckedKeys) verified_.clear();
+  verified_.insert(digest);
   return principal;
 }
 

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -173,6 +174,10 @@ class AccessGuard final {
   storage::AuditWriter writer_;   // records outside a write transaction, written behind
   std::mutex mu_;
   std::unordered_map<std::string, Checked> checked_;  // by SHA-256 of the key; guarded by mu_
+  // Keys this server has verified (SHA-256): the failed-authentication
+  // throttle never holds them back, so a flood of bad keys from a shared
+  // address (a NAT, a proxy) does not lock out the valid keys behind it.
+  std::unordered_set<std::string> verified_;  // guarded by mu_
 };
 
 }  // namespace kokemus::rpc

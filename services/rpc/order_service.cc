@@ -78,6 +78,13 @@ v1::Assignment View(const Caller& caller, const domain::Assignment& a) {
   return p;
 }
 
+// An order as the caller may see it (domain::SeesOrderNotes).
+v1::Order View(const Caller& caller, const domain::Order& o) {
+  v1::Order p = ToProto(o);
+  if (!domain::SeesOrderNotes(caller.principal().role)) p.clear_notes();
+  return p;
+}
+
 template <typename Response>
 absl::Status Reply(
     const Caller& caller, const absl::StatusOr<domain::Assignment>& a, Response* response) {
@@ -179,7 +186,7 @@ grpc::Status OrderService::CreateOrder(
         if (!v.empty()) return v.ToStatus();
         auto created =
             store_.CreateOrder(std::move(order), {request->request_id(), Fingerprint(*request)});
-        if (created.ok()) *response->mutable_order() = ToProto(*created);
+        if (created.ok()) *response->mutable_order() = View(caller, *created);
         return created.status();
       });
 }
@@ -196,7 +203,7 @@ grpc::Status OrderService::GetOrder(
         if (!order.ok()) return order.status();
         if (absl::Status s = MaySeeOrder(assignments_, caller, *order, request->name()); !s.ok())
           return s;
-        *response->mutable_order() = ToProto(*order);
+        *response->mutable_order() = View(caller, *order);
         return absl::OkStatus();
       });
 }
@@ -219,7 +226,7 @@ grpc::Status OrderService::ListOrders(
         }
         auto page = store_.ListOrders(*query);
         if (!page.ok()) return page.status();
-        for (const auto& o : page->items) *response->add_orders() = ToProto(o);
+        for (const auto& o : page->items) *response->add_orders() = View(caller, o);
         response->set_next_page_token(page->next_page_token);
         return absl::OkStatus();
       });
@@ -257,6 +264,12 @@ grpc::Status OrderService::UpdateOrder(
         if (absl::Status s = domain::ApplyOrderMask(FromProto(proto), paths, updated); !s.ok()) {
           return s;
         }
+        // Notes a caller can't read are kept unless she names them in the mask:
+        // sending back what she read must not wipe them.
+        if (!domain::SeesOrderNotes(caller.principal().role) &&
+            std::find(paths.begin(), paths.end(), "notes") == paths.end()) {
+          updated.notes = current->notes;
+        }
         if (caller.organization_only() && updated.organization_id != current->organization_id) {
           return absl::NotFoundError(absl::StrCat(proto.organization(), " not found"));
         }
@@ -265,7 +278,7 @@ grpc::Status OrderService::UpdateOrder(
         domain::ValidateOrder(updated, caller.now(), /*creating=*/moved, "order", v);
         if (!v.empty()) return v.ToStatus();
         auto stored = store_.UpdateOrder(std::move(updated), current->meta.revision);
-        if (stored.ok()) *response->mutable_order() = ToProto(*stored);
+        if (stored.ok()) *response->mutable_order() = View(caller, *stored);
         return stored.status();
       });
 }
@@ -293,7 +306,7 @@ grpc::Status OrderService::CancelOrder(
         auto plan = store_.CancelOrder(
             {name->exchange_id, name->id}, by, *revision, caller.now(), request->validate_only());
         if (!plan.ok()) return plan.status();
-        *response->mutable_order() = ToProto(plan->order);
+        *response->mutable_order() = View(caller, plan->order);
         int64_t fee = 0;
         for (const domain::Assignment& a : plan->changed) {
           *response->add_assignments() = View(caller, a);
