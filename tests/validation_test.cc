@@ -1,5 +1,7 @@
 #include "services/domain/validation.h"
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -291,6 +293,26 @@ TEST(Text, RefusesControlCharactersAndBadUtf8) {
   FieldViolations v3;
   ValidateOrganization(o, "o", v3);
   EXPECT_TRUE(v3.empty());
+}
+
+TEST(FieldViolations, AnErrorStaysSmallWhateverTheRequestHolds) {
+  FieldViolations v;
+  std::string long_field(150, 'a');
+  for (int i = 0; i < 100; ++i) long_field += "ä";  // two bytes each: a cut must not split one
+  v.Add(long_field, std::string(5000, 'b'));
+  for (int i = 0; i < 999; ++i) v.Add(absl::StrCat("update_mask.paths[", i, "]"), "is unknown");
+  const absl::Status status = v.ToStatus();
+  const std::vector<FieldViolation> sent = ViolationsOf(status);
+  ASSERT_EQ(sent.size(), kMaxViolations + 1);
+  EXPECT_LE(sent[0].field.size(), kMaxViolationText);
+  EXPECT_EQ(sent[0].field.substr(0, 150), std::string(150, 'a'));
+  EXPECT_EQ(sent[0].field.size(), 196u + 3u);  // 150 + 23 whole "ä", then "…"
+  EXPECT_TRUE(absl::EndsWith(sent[0].field, "ä\u2026"));
+  EXPECT_EQ(sent[0].description, std::string(197, 'b') + "\u2026");
+  EXPECT_EQ(sent[19].field, "update_mask.paths[18]");
+  EXPECT_EQ(sent[20].field, "request");
+  EXPECT_EQ(sent[20].description, "980 more violations not listed");
+  EXPECT_LT(status.message().size(), 6000u);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <set>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "services/domain/enum_names.h"
@@ -24,40 +26,54 @@ const T* ValidOn(
   return best;
 }
 
-template <typename T>
-void CheckDatedEntries(const std::vector<T>& entries, const std::string& path, FieldViolations& v) {
+// Each entry's date, and no two entries with the same `key` (the date, and
+// for role rules the role): one violation per repeat, found in linear time.
+// False when the list is too long to check at all.
+template <typename T, typename Key>
+bool CheckDatedEntries(
+    const std::vector<T>& entries, const std::string& path, Key key, absl::string_view repeat,
+    FieldViolations& v) {
+  if (entries.size() > kMaxScheduleEntries) {
+    v.Add(path, absl::StrCat("must have at most ", kMaxScheduleEntries, " entries"));
+    return false;
+  }
+  std::set<decltype(key(entries.front()))> seen;
   for (size_t i = 0; i < entries.size(); ++i) {
     CheckDate(entries[i].valid_from, Indexed(path, i) + ".valid_from", v);
+    if (!seen.insert(key(entries[i])).second) v.Add(Indexed(path, i), std::string(repeat));
   }
+  return true;
 }
 
 }  // namespace
 
 void ValidateFeeSchedule(const FeeSchedule& s, absl::string_view prefix, FieldViolations& v) {
   const std::string roles = FieldPath(prefix, "role_rules");
-  CheckDatedEntries(s.role_rules, roles, v);
-  for (size_t i = 0; i < s.role_rules.size(); ++i) {
+  const bool roles_checked = CheckDatedEntries(
+      s.role_rules, roles,
+      [](const RoleFeeRule& r) { return std::make_pair(static_cast<int>(r.role), r.valid_from); },
+      "another rule has the same role and valid_from", v);
+  for (size_t i = 0; roles_checked && i < s.role_rules.size(); ++i) {
     const RoleFeeRule& r = s.role_rules[i];
     const std::string at = absl::StrCat(roles, "[", i, "]");
     CheckRequiredEnum(r.role, at + ".role", v);
     CheckRequiredEnum(r.kind, at + ".kind", v);
     CheckRange(r.amount_cents, 0, 1'000'000, at + ".amount_cents", v);
     CheckRange(r.minimum_cents, 0, 1'000'000, at + ".minimum_cents", v);
-    for (size_t j = 0; j < i; ++j) {
-      if (s.role_rules[j].role == r.role && s.role_rules[j].valid_from == r.valid_from) {
-        v.Add(at, "another rule has the same role and valid_from");
-      }
-    }
   }
   const std::string travel = FieldPath(prefix, "travel_rates");
-  CheckDatedEntries(s.travel_rates, travel, v);
-  for (size_t i = 0; i < s.travel_rates.size(); ++i) {
+  const bool travel_checked = CheckDatedEntries(
+      s.travel_rates, travel, [](const TravelRate& r) { return r.valid_from; },
+      "another rate has the same valid_from", v);
+  for (size_t i = 0; travel_checked && i < s.travel_rates.size(); ++i) {
     CheckRange(
         s.travel_rates[i].cents_per_km, 0, 1000, absl::StrCat(travel, "[", i, "].cents_per_km"), v);
   }
   const std::string cancel = FieldPath(prefix, "cancellation_rules");
-  CheckDatedEntries(s.cancellation_rules, cancel, v);
-  for (size_t i = 0; i < s.cancellation_rules.size(); ++i) {
+  const bool cancel_checked = CheckDatedEntries(
+      s.cancellation_rules, cancel, [](const CancellationRule& r) { return r.valid_from; },
+      "another rule has the same valid_from", v);
+  for (size_t i = 0; cancel_checked && i < s.cancellation_rules.size(); ++i) {
     const CancellationRule& c = s.cancellation_rules[i];
     const std::string at = absl::StrCat(cancel, "[", i, "]");
     CheckRange(c.orderer_notice_days, 0, 365, at + ".orderer_notice_days", v);

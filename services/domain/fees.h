@@ -46,6 +46,9 @@ struct NoticeTier {
   bool operator==(const NoticeTier&) const = default;
 };
 inline constexpr int kMaxNoticeTiers = 5;
+// The most entries a schedule's list may hold (a role's rule per year for
+// decades; more is a mistake or an attack).
+inline constexpr size_t kMaxScheduleEntries = 200;
 
 struct CancellationRule {
   std::string valid_from;

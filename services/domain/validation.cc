@@ -57,8 +57,27 @@ void TrimInPlace(std::string& s) { absl::StripAsciiWhitespace(&s); }
 
 }  // namespace
 
+namespace {
+
+// `text` cut to at most `max` bytes on a UTF-8 character boundary, "…" marking a cut.
+std::string Bounded(std::string text, size_t max) {
+  if (text.size() <= max) return text;
+  size_t end = max - 3;  // room for "…"
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text + "\u2026";
+}
+
+}  // namespace
+
 void FieldViolations::Add(std::string field, std::string description) {
-  list_.push_back({std::move(field), std::move(description)});
+  if (list_.size() >= kMaxViolations) {
+    ++more_;
+    return;
+  }
+  list_.push_back(
+      {Bounded(std::move(field), kMaxViolationText),
+       Bounded(std::move(description), kMaxViolationText)});
 }
 
 absl::Status FieldViolations::ToStatus() const {
@@ -68,6 +87,11 @@ absl::Status FieldViolations::ToStatus() const {
   for (const auto& [field, description] : list_) {
     parts.push_back(absl::StrCat(field, ": ", description));
     absl::StrAppend(&payload, field, "\t", description, "\n");
+  }
+  if (more_ > 0) {
+    const std::string more = absl::StrCat(more_, " more violations not listed");
+    parts.push_back(more);
+    absl::StrAppend(&payload, "request\t", more, "\n");
   }
   absl::Status status =
       absl::InvalidArgumentError(absl::StrCat("invalid request: ", absl::StrJoin(parts, "; ")));

@@ -29,6 +29,13 @@ struct FieldViolation {
 };
 
 // Collects the violations of one request.
+// At most kMaxViolations are listed, each field and description cut to
+// kMaxViolationText bytes; the rest are counted ("N more violations not
+// listed", under the field "request"), so an error answer stays small
+// whatever the request holds.
+inline constexpr size_t kMaxViolations = 20;
+inline constexpr size_t kMaxViolationText = 200;
+
 class FieldViolations final {
  public:
   void Add(std::string field, std::string description);
@@ -43,6 +50,7 @@ class FieldViolations final {
 
  private:
   std::vector<FieldViolation> list_;
+  size_t more_ = 0;  // violations beyond kMaxViolations
 };
 
 // The violations carried by a status made by FieldViolations::ToStatus or
