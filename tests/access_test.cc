@@ -152,5 +152,25 @@ TEST(Retention, TheCutoffIsTheStartOfAHelsinkiMonthMonthsBack) {
   EXPECT_EQ(RetentionCutoff(first, 0), first);
 }
 
+TEST(OrderNotes, OnlyTheCoordinatorAndTheAdministratorReadThemAndUnseenOnesAreKept) {
+  EXPECT_TRUE(SeesOrderNotes(AccessRole::kCoordinator));
+  EXPECT_TRUE(SeesOrderNotes(AccessRole::kNationalAdmin));
+  EXPECT_FALSE(SeesOrderNotes(AccessRole::kOrdererSystem));
+  EXPECT_FALSE(SeesOrderNotes(AccessRole::kExpert));
+  EXPECT_FALSE(SeesOrderNotes(AccessRole::kReporter));
+  Order current;
+  current.notes = "stored";
+  Order sent;  // as she read it: without notes
+  KeepUnseenNotes(AccessRole::kOrdererSystem, {}, current, sent);
+  EXPECT_EQ(sent.notes, "stored");
+  Order named;
+  named.notes = "new";
+  KeepUnseenNotes(AccessRole::kOrdererSystem, {"topic", "notes"}, current, named);
+  EXPECT_EQ(named.notes, "new");
+  Order coordinator;
+  KeepUnseenNotes(AccessRole::kCoordinator, {}, current, coordinator);
+  EXPECT_EQ(coordinator.notes, "");  // she reads them: what she sends is what she wants
+}
+
 }  // namespace
 }  // namespace kokemus::domain

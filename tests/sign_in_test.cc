@@ -37,6 +37,8 @@ TEST(SignIn, ExpertsAndOrderersGetLinksToTheirMattersCoordinatorsNone) {
   EXPECT_TRUE(CarriesLink(K::kOfferMade, R::kExpert));
   EXPECT_TRUE(CarriesLink(K::kContractReady, R::kExpert));
   EXPECT_TRUE(CarriesLink(K::kTaskReminder, R::kExpert));
+  EXPECT_TRUE(CarriesLink(K::kStandingBy, R::kExpert));
+  EXPECT_FALSE(CarriesLink(K::kExpertAvailable, R::kCoordinator));
   EXPECT_TRUE(CarriesLink(K::kAssignmentConfirmed, R::kOrderer));
   EXPECT_TRUE(CarriesLink(K::kSignInLink, R::kOrderer));
   // Nothing to do on the pages about a lapsed or withdrawn offer.

@@ -274,4 +274,11 @@ bool SeesOrderNotes(AccessRole role) {
   return role == AccessRole::kCoordinator || role == AccessRole::kNationalAdmin;
 }
 
+void KeepUnseenNotes(
+    AccessRole role, const std::vector<std::string>& paths, const Order& current, Order& updated) {
+  if (!SeesOrderNotes(role) && std::find(paths.begin(), paths.end(), "notes") == paths.end()) {
+    updated.notes = current.notes;
+  }
+}
+
 }  // namespace kokemus::domain

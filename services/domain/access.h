@@ -87,6 +87,11 @@ absl::Status CheckOwnSide(AccessRole role, FeedbackSource source, absl::string_v
 // health) are read by the coordinator and the national administrator only;
 // others may write them but get them back empty.
 bool SeesOrderNotes(AccessRole role);
+// An update by a caller who can't read the notes keeps the stored ones
+// unless `paths` (the update mask) names `notes`: sending back the order she
+// read, without them, must not wipe them.
+void KeepUnseenNotes(
+    AccessRole role, const std::vector<std::string>& paths, const Order& current, Order& updated);
 
 // What an expert may change of their own record: everything but their roles
 // and trainings, which the coordinator confirms. PERMISSION_DENIED otherwise.

@@ -232,16 +232,19 @@ constexpr Template kTemplates[] = {
      ""},
     // Pools and backups (domain/offer_rounds.h, order_lifecycle.h).
     {K::kExpertAvailable, R::kCoordinator, "fi", "Käytettävissä: {{{role}}} {{{date}}}",
-     "{{{expert_name}}} on käytettävissä tehtävään (pooli tai varahenkilö), mutta paikkaa ei "
-     "ole vielä annettu. Vahvista hänet, jos valitset hänet.",
+     "{{{expert_name}}} on käytettävissä tehtävään, mutta paikkaa ei ole vielä annettu. Jos "
+     "paikka on vapaana ja valitset hänet, vahvista hänet; muuten hän on varahenkilö, jolle "
+     "vapautuva paikka tarjotaan ensin.",
      ""},
     {K::kExpertAvailable, R::kCoordinator, "sv", "Tillgänglig: {{{role}}} {{{date}}}",
-     "{{{expert_name}}} är tillgänglig för uppdraget (pool eller reserv), men har ännu ingen "
-     "plats. Bekräfta hen om du väljer hen.",
+     "{{{expert_name}}} är tillgänglig för uppdraget men har ännu ingen plats. Om en plats är "
+     "ledig och du väljer hen, bekräfta hen; annars är hen reserv och får en plats som blir "
+     "ledig först.",
      ""},
     {K::kExpertAvailable, R::kCoordinator, "en", "Available: {{{role}}} on {{{date}}}",
-     "{{{expert_name}}} is available for the task (pool or backup) but holds no place yet. "
-     "Confirm her if you choose her.",
+     "{{{expert_name}}} is available for the task but holds no place yet. If a place is free "
+     "and you choose her, confirm her; otherwise she is a backup, offered first a place that "
+     "frees.",
      ""},
     {K::kStandingBy, R::kExpert, "fi", "Olet varahenkilö: {{{role}}} {{{date}}}",
      "Tehtävän paikat on täytetty. Olet varahenkilö: jos paikka vapautuu, saat tarjouksen "

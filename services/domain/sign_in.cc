@@ -38,6 +38,7 @@ bool CarriesLink(MessageKind kind, Recipient to) {
         case K::kTaskReminder:
         case K::kFeedbackRequest:
         case K::kSignInLink:
+        case K::kStandingBy:  // her page, where she may step back
           return true;
         default:
           return false;

@@ -12,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/field_checks.h"
+#include "services/domain/utf8.h"
 #include "services/reference/reference_data.h"
 
 namespace kokemus::domain {
@@ -62,9 +63,7 @@ namespace {
 // `text` cut to at most `max` bytes on a UTF-8 character boundary, "…" marking a cut.
 std::string Bounded(std::string text, size_t max) {
   if (text.size() <= max) return text;
-  size_t end = max - 3;  // room for "…"
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  text.resize(end);
+  text.resize(Utf8CharStart(text, max - 3));  // room for "…"
   return text + "\u2026";
 }
 

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "services/domain/utf8.h"
 #include "services/notify/curl_init.h"
 
 namespace kokemus::notify {
@@ -54,8 +55,7 @@ std::string EncodeHeaderText(const std::string& text, size_t chunk_bytes) {
   std::string out;
   size_t start = 0;
   while (start < text.size()) {
-    size_t end = std::min(text.size(), start + chunk_bytes);
-    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    const size_t end = domain::Utf8CharStart(text, start + chunk_bytes);
     absl::StrAppend(
         &out, out.empty() ? "" : " ", "=?UTF-8?B?",
         absl::Base64Escape(absl::string_view(text).substr(start, end - start)), "?=");

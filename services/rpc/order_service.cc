@@ -264,12 +264,7 @@ grpc::Status OrderService::UpdateOrder(
         if (absl::Status s = domain::ApplyOrderMask(FromProto(proto), paths, updated); !s.ok()) {
           return s;
         }
-        // Notes a caller can't read are kept unless she names them in the mask:
-        // sending back what she read must not wipe them.
-        if (!domain::SeesOrderNotes(caller.principal().role) &&
-            std::find(paths.begin(), paths.end(), "notes") == paths.end()) {
-          updated.notes = current->notes;
-        }
+        domain::KeepUnseenNotes(caller.principal().role, paths, *current, updated);
         if (caller.organization_only() && updated.organization_id != current->organization_id) {
           return absl::NotFoundError(absl::StrCat(proto.organization(), " not found"));
         }

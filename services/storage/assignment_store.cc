@@ -172,25 +172,18 @@ absl::StatusOr<Assignment> AssignmentStore::Transition(
         !s.ok()) {
       return s;
     }
+    // Siblings the move changed: offers withdrawn when the last place filled,
+    // the pool's others kept as backups, a freed place offered to the
+    // best-ranked backup. Each is written and its expert told.
+    auto save_sibling = [&](Assignment& a, AssignmentState from) -> absl::Status {
+      if (absl::Status s = tx.SaveAssignment(a, a.end_time, now); !s.ok()) return s;
+      return OutboxStore::EnqueueChange(sql, from, a, *order, now);
+    };
     for (Assignment& withdrawn : plan->withdrawn) {
-      if (absl::Status s = tx.SaveAssignment(withdrawn, withdrawn.end_time, now); !s.ok()) {
-        return s;
-      }
-      if (absl::Status s =
-              OutboxStore::EnqueueChange(sql, AssignmentState::kOffered, withdrawn, *order, now);
-          !s.ok()) {
-        return s;
-      }
+      if (absl::Status s = save_sibling(withdrawn, AssignmentState::kOffered); !s.ok()) return s;
     }
-    // The pool's others stand by as backups; a freed place goes to the
-    // best-ranked backup first. Each hears of it.
     for (Assignment& backup : plan->standing_by) {
-      if (absl::Status s = tx.SaveAssignment(backup, backup.end_time, now); !s.ok()) return s;
-      if (absl::Status s =
-              OutboxStore::EnqueueChange(sql, AssignmentState::kAvailable, backup, *order, now);
-          !s.ok()) {
-        return s;
-      }
+      if (absl::Status s = save_sibling(backup, AssignmentState::kAvailable); !s.ok()) return s;
     }
     if (plan->order_state || plan->experts_needed) {
       if (plan->order_state) order->state = *plan->order_state;
@@ -198,10 +191,7 @@ absl::StatusOr<Assignment> AssignmentStore::Transition(
       if (absl::Status s = tx.SaveOrder(*order, now); !s.ok()) return s;
     }
     if (plan->backup_offered) {
-      Assignment& offer = *plan->backup_offered;
-      if (absl::Status s = tx.SaveAssignment(offer, offer.end_time, now); !s.ok()) return s;
-      if (absl::Status s =
-              OutboxStore::EnqueueChange(sql, AssignmentState::kAvailable, offer, *order, now);
+      if (absl::Status s = save_sibling(*plan->backup_offered, AssignmentState::kAvailable);
           !s.ok()) {
         return s;
       }

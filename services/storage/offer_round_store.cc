@@ -207,7 +207,9 @@ absl::StatusOr<OfferRoundStore::Outcome> OfferRoundStore::Step(
       // A pool with people to pick from closes: the coordinator picks.
       bool to_pick = false;
       for (const domain::Assignment& a : out.view.assignments) {
-        if (domain::EffectiveState(a, now) == domain::AssignmentState::kAvailable) to_pick = pool;
+        if (pool && domain::EffectiveState(a, now) == domain::AssignmentState::kAvailable) {
+          to_pick = true;
+        }
       }
       if (places_left && (to_pick || !told)) {
         if (absl::Status s = OutboxStore::EnqueueRoundsEnded(sql, *order, to_pick, now); !s.ok()) {
