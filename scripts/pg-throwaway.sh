@@ -4,6 +4,8 @@
 #                               on a free loopback port, write the server URL
 #                               to DIR/url (and the data location to DIR/pgtmp)
 #   pg-throwaway.sh stop DIR    stop it and remove its data
+#   pg-throwaway.sh pause DIR   crash it (immediate shutdown), keeping its data
+#   pg-throwaway.sh resume DIR  start it again on the same port (crash recovery)
 # As root the server runs as the postgres user (initdb refuses root).
 set -euo pipefail
 cmd=${1:?start|stop}; dir=${2:?directory}
@@ -23,9 +25,10 @@ case "$cmd" in
     for attempt in 1 2 3 4 5 6 7 8; do
       port=$((20000 + RANDOM % 40000))
       port_in_use "$port" && continue
-      if as_postgres "$pgbin/pg_ctl" -D "$pgtmp/data" -l "$pgtmp/log" -w -t 30 \
-          -o "-c listen_addresses=127.0.0.1 -p $port -k $pgtmp -c fsync=off -c max_connections=300" \
+      opts="-c listen_addresses=127.0.0.1 -p $port -k $pgtmp -c fsync=off -c max_connections=300"
+      if as_postgres "$pgbin/pg_ctl" -D "$pgtmp/data" -l "$pgtmp/log" -w -t 30 -o "$opts" \
           start >/dev/null; then
+        echo "$opts" > "$dir/opts"
         echo "postgresql://postgres@127.0.0.1:$port" > "$dir/url"
         echo "PostgreSQL up at $(cat "$dir/url")"
         exit 0
@@ -45,5 +48,13 @@ case "$cmd" in
     fi
     rm -rf "$dir"
     ;;
-  *) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+  pause)
+    as_postgres "$pgbin/pg_ctl" -D "$(cat "$dir/pgtmp")/data" -m immediate -w stop >/dev/null
+    ;;
+  resume)
+    pgtmp=$(cat "$dir/pgtmp")
+    as_postgres "$pgbin/pg_ctl" -D "$pgtmp/data" -l "$pgtmp/log" -w -t 60 -o "$(cat "$dir/opts")" \
+      start >/dev/null
+    ;;
+  *) echo "usage: $0 start|stop|pause|resume DIR" >&2; exit 2 ;;
 esac

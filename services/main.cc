@@ -4,7 +4,8 @@
 //   kokemus-server --database postgresql://kokemus@db/kokemus --tls_cert_file ...
 //   kokemus-server --database data/kokemus.db --issue_admin_key "operator"
 //
-// SIGTERM or SIGINT: health goes NOT_SERVING, calls in flight finish, exit 0.
+// SIGTERM or SIGINT: health goes NOT_SERVING, the server keeps serving for
+// --drain_delay, then new calls are refused, calls in flight finish, exit 0.
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -25,6 +26,10 @@ ABSL_FLAG(
     std::string, database, "data/kokemus.db",
     "SQLite file (created on first run) or postgresql:// URL; the "
     "KOKEMUS_DATABASE environment variable overrides the default");
+ABSL_FLAG(
+    absl::Duration, drain_delay, absl::ZeroDuration(),
+    "after SIGTERM, how long to keep serving with health NOT_SERVING before the "
+    "listener closes (in Kubernetes: longer than the readiness probe needs to see it)");
 ABSL_FLAG(
     absl::Duration, shutdown_grace, absl::Seconds(20),
     "how long calls in flight may run after SIGTERM");
@@ -217,6 +222,7 @@ int main(int argc, char** argv) {
   sigwait(&stop_signals, &signal_number);
   kokemus::rpc::LogLine(absl::StrFormat(
       R"({"event":"stopping","signal":"%s"})", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"));
+  (*server)->Drain(absl::GetFlag(FLAGS_drain_delay));
   (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   kokemus::rpc::LogLine(R"({"event":"stopped"})");
   return 0;

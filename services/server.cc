@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -147,6 +148,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, *credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_request_bytes);
+  // One server per port: with SO_REUSEPORT (gRPC's default) a second server
+  // started on the same port by mistake took half the connections silently.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(server->registry_.get());
   builder.RegisterService(server->orders_.get());
   builder.RegisterService(server->contracts_.get());
@@ -255,6 +259,12 @@ void Server::Sweep(absl::Duration interval) {
     lock.lock();
     sweeper_cv_.wait_for(lock, absl::ToChronoMilliseconds(interval), [this] { return stopping_; });
   }
+}
+
+void Server::Drain(absl::Duration delay) {
+  if (health_server_) health_server_->GetHealthCheckService()->SetServingStatus(false);
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  absl::SleepFor(delay);
 }
 
 void Server::Shutdown(absl::Duration grace) {

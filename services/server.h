@@ -121,6 +121,11 @@ class Server final {
   // `lapse_sweep_interval`; tests with a fake clock call it after moving it.
   void SweepNow();
 
+  // Health turns NOT_SERVING while the server keeps serving for `delay`, so
+  // that probes and load balancers take it out before its listener closes
+  // (the first step of a stop in Kubernetes; Shutdown follows).
+  void Drain(absl::Duration delay);
+
   // Health turns NOT_SERVING, new calls are refused, calls in flight get
   // `grace` to finish (then are cancelled). Returns when all are done.
   void Shutdown(absl::Duration grace);

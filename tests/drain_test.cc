@@ -86,5 +86,37 @@ TEST(Drain, HealthFlipsFirstAndTheCallInFlightFinishes) {
   EXPECT_TRUE(storage::RegistryStore(**reopened).Get<domain::Exchange>({"", "ph"}).ok());
 }
 
+// Issue 18, defect 9: the listener closed 37 to 54 ms after SIGTERM, so no
+// probe ever saw NOT_SERVING. During the drain delay health says
+// NOT_SERVING and calls are still served.
+TEST(Drain, ServesWithHealthNotServingDuringTheDrainDelay) {
+  testing_support::TestServer server(testing_support::Backend::kSqlite);
+  server.registry();  // keys made before the drain
+  ASSERT_EQ(Health(server.address()), grpc::health::v1::HealthCheckResponse::SERVING);
+  std::thread drain([&] {
+    server.server().Drain(absl::Seconds(2));
+    server.server().Shutdown(absl::Seconds(5));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(Health(server.address()), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  grpc::ClientContext ctx;
+  v1::ListExchangesRequest req;
+  v1::ListExchangesResponse resp;
+  grpc::Status s = server.registry().ListExchanges(&ctx, req, &resp);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  drain.join();
+}
+
+// Issue 18, defect 10: a second server on the same port started silently
+// and took half the connections (SO_REUSEPORT).
+TEST(Listen, ASecondServerOnTheSamePortDoesNotStart) {
+  testing_support::TestServer first(testing_support::Backend::kSqlite);
+  testing_support::TestDatabase db(testing_support::Backend::kSqlite);
+  auto second = Server::Start(
+      {.listen = first.address(), .database = db.url(), .log_requests = false, .plaintext = true});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().message(), absl::StrCat("cannot listen on ", first.address()));
+}
+
 }  // namespace
 }  // namespace kokemus

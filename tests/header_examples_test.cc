@@ -156,11 +156,12 @@ TEST(HeaderExamples, Listing) {
   const int page_size = 1;
   const std::string page_token;
   const std::string filter = "state = ACTIVE";
-  auto query = ParseListQuery(parent, page_size, page_token, filter, ExpertFilterFields());
+  auto query =
+      ParseListQuery(parent, "experts", page_size, page_token, filter, ExpertFilterFields());
   ASSERT_TRUE(query.ok()) << query.status();
   const std::string last_id_of_page = "kaisa";
   std::string token = NextPageToken(*query, last_id_of_page);
-  auto next = ParseListQuery(parent, page_size, token, filter, ExpertFilterFields());
+  auto next = ParseListQuery(parent, "experts", page_size, token, filter, ExpertFilterFields());
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(next->after_id, "kaisa");
 }

@@ -55,33 +55,60 @@ TEST(Filter, RefusesUnknownFieldsAndValues) {
 }
 
 TEST(ListQuery, ClampsPageSizeAndRoundTripsTokens) {
-  auto first = ParseListQuery("exchanges/ph", 0, "", "state = ACTIVE", ExpertFilterFields());
+  auto first =
+      ParseListQuery("exchanges/ph", "experts", 0, "", "state = ACTIVE", ExpertFilterFields());
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->page_size, kDefaultPageSize);
   EXPECT_EQ(
-      ParseListQuery("exchanges/ph", 100000, "", "", ExpertFilterFields())->page_size,
+      ParseListQuery("exchanges/ph", "experts", 100000, "", "", ExpertFilterFields())->page_size,
       kMaxPageSize);
   EXPECT_EQ(
-      ParseListQuery("exchanges/ph", -1, "", "", ExpertFilterFields()).status().code(),
+      ParseListQuery("exchanges/ph", "experts", -1, "", "", ExpertFilterFields()).status().code(),
       absl::StatusCode::kInvalidArgument);
 
   const std::string token = NextPageToken(*first, "kaisa");
-  auto second = ParseListQuery("exchanges/ph", 0, token, "state = ACTIVE", ExpertFilterFields());
+  auto second =
+      ParseListQuery("exchanges/ph", "experts", 0, token, "state = ACTIVE", ExpertFilterFields());
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(second->after_id, "kaisa");
 
-  auto other_filter = ParseListQuery("exchanges/ph", 0, token, "", ExpertFilterFields());
+  auto other_filter = ParseListQuery("exchanges/ph", "experts", 0, token, "", ExpertFilterFields());
   EXPECT_THAT(
       ViolationsOf(other_filter.status()),
       ElementsAre(
           FieldViolation{"page_token", "belongs to a request with another parent or filter"}));
   auto other_parent =
-      ParseListQuery("exchanges/hel", 0, token, "state = ACTIVE", ExpertFilterFields());
+      ParseListQuery("exchanges/hel", "experts", 0, token, "state = ACTIVE", ExpertFilterFields());
   EXPECT_FALSE(other_parent.ok());
-  auto garbage = ParseListQuery("exchanges/ph", 0, "not-a-token", "", ExpertFilterFields());
+  auto garbage =
+      ParseListQuery("exchanges/ph", "experts", 0, "not-a-token", "", ExpertFilterFields());
   EXPECT_THAT(
       ViolationsOf(garbage.status()),
       ElementsAre(FieldViolation{"page_token", "not a page token from this service"}));
+}
+
+// Issue 18, defect 10: a ListExperts page token was taken by
+// ListOrganizations of the same parent; a filter of 5,000 terms was INTERNAL.
+TEST(ListQuery, APageTokenFitsOneListAndFiltersAreBounded) {
+  auto experts = ParseListQuery("exchanges/ph", "experts", 0, "", "", ExpertFilterFields());
+  ASSERT_TRUE(experts.ok());
+  const std::string token = NextPageToken(*experts, "kaisa");
+  EXPECT_THAT(
+      ViolationsOf(
+          ParseListQuery("exchanges/ph", "organizations", 0, token, "", OrganizationFilterFields())
+              .status()),
+      ElementsAre(FieldViolation{"page_token", "is not a page token of a list of organizations"}));
+
+  std::string terms = "state = ACTIVE";
+  for (size_t i = 1; i < kMaxFilterTerms; ++i) absl::StrAppend(&terms, " AND state = ACTIVE");
+  EXPECT_TRUE(ParseFilter(terms, ExpertFilterFields()).ok());
+  EXPECT_THAT(
+      ViolationsOf(ParseFilter(terms + " AND state = ACTIVE", ExpertFilterFields()).status()),
+      ElementsAre(FieldViolation{"filter", "at most 8 terms"}));
+  EXPECT_THAT(
+      ViolationsOf(
+          ParseFilter(std::string(kMaxFilterLength + 1, 'x'), ExpertFilterFields()).status()),
+      ElementsAre(FieldViolation{"filter", "at most 1000 characters"}));
 }
 
 TEST(Etag, MatchesOnlyTheCurrentRevision) {

@@ -5,12 +5,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <future>
 #include <map>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "services/observability/metrics.h"
 #include "tests/test_support.h"
@@ -133,6 +135,28 @@ TEST(RequestId, IsEchoedOrGeneratedInTheTrailer) {
   EXPECT_THAT(
       std::string(generated->second.data(), generated->second.size()),
       MatchesRegex("[a-z0-9]{12}"));
+}
+
+// Issue 18, defect 10: bytes that don't parse as the request were answered
+// INTERNAL with no message (counted as a server failure), before any
+// authentication.
+TEST(UnparseableRequest, IsInvalidArgumentWithAMessage) {
+  testing_support::TestServer server(testing_support::Backend::kSqlite);
+  grpc::GenericStub stub(grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+  const std::string garbage = "\xff\xff\xff\xff";  // field 0x7ff..., no end: not a message
+  grpc::Slice slice(garbage);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::ClientContext ctx;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(
+      &ctx, "/kokemus.v1.RegistryService/GetExpert", grpc::StubOptions(), &request, &response,
+      [&](grpc::Status s) { done.set_value(s); });
+  const grpc::Status status = done.get_future().get();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      status.error_message(),
+      "request: the message is not a valid protocol buffer of the method's request type");
 }
 
 }  // namespace

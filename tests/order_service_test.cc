@@ -1,10 +1,15 @@
 // OrderService over real gRPC on both databases: bad input is refused with a
 // clear status and changes nothing.
+#include <atomic>
+#include <limits>
+#include <thread>
+
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "kokemus/v1/contract_service.grpc.pb.h"
 #include "kokemus/v1/notification_service.grpc.pb.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
@@ -442,7 +447,7 @@ TEST_P(OrderServiceTest, AnExpertsReasonForDecliningReachesTheCoordinatorNotTheO
   grpc::ClientContext bad_ctx;
   EXPECT_THAT(
       Violations(kaisa->DeclineAssignment(&bad_ctx, decline, &declined)),
-      ElementsAre(Pair("reason", "is not a known reason")));
+      ElementsAre(Pair("reason", "unknown enum value")));
   decline.set_reason(v1::DECLINE_REASON_WELLBEING);
   grpc::ClientContext expert_ctx;
   grpc::Status s = kaisa->DeclineAssignment(&expert_ctx, decline, &declined);
@@ -548,7 +553,7 @@ TEST_P(OrderServiceTest, AnOfferByHandThatBreaksARuleNeedsThatRuleOverriddenAndK
       "offer anyway, name each in override_rules");
   EXPECT_THAT(
       Violations(offer("a1", {static_cast<v1::ExclusionRule>(99)}, &made)),
-      ElementsAre(Pair("override_rules[0]", "is not a known matching rule")));
+      ElementsAre(Pair("override_rules[0]", "unknown enum value")));
   {
     grpc::ClientContext ctx;
     v1::ListAssignmentsRequest list;
@@ -699,6 +704,109 @@ TEST_P(OrderServiceTest, FeeScheduleValidationNamesTheFieldAndKeepsTheOldOne) {
   ASSERT_EQ(got.fee_schedule().role_rules_size(), 1);
   EXPECT_EQ(got.fee_schedule().role_rules(0).amount_cents(), 15000);
   EXPECT_EQ(got.fee_schedule().etag(), "\"1\"");
+}
+
+// Defect 7 of issue 18: on PostgreSQL, of 100 concurrent repeats of one
+// request_id some answered ABORTED, ALREADY_EXISTS or (offers)
+// FAILED_PRECONDITION although the write succeeded. Every repeat must get the
+// first call's result, on both databases.
+TEST_P(OrderServiceTest, ConcurrentRepeatsOfOneRequestIdAllGetTheFirstResult) {
+  constexpr int kRepeats = 50;
+  // Runs `call` from kRepeats threads at once; the names they answered, or
+  // the error of each failure.
+  auto repeat = [](const std::function<grpc::Status(std::string*)>& call) {
+    std::vector<std::string> answers(kRepeats);
+    std::vector<std::thread> threads;
+    std::atomic<int> ready{0};
+    for (int i = 0; i < kRepeats; ++i) {
+      threads.emplace_back([&, i] {
+        ++ready;
+        while (ready < kRepeats) std::this_thread::yield();
+        std::string name;
+        grpc::Status s = call(&name);
+        answers[i] =
+            s.ok() ? name : absl::StrCat("error ", s.error_code(), ": ", s.error_message());
+      });
+    }
+    for (auto& t : threads) t.join();
+    return answers;
+  };
+  auto registry = v1::RegistryService::NewStub(server_.channel());
+  const std::vector<std::string> experts = repeat([&](std::string* name) {
+    grpc::ClientContext ctx;
+    v1::CreateExpertRequest req;
+    req.set_parent("exchanges/ph");
+    req.set_request_id("7d0c2f4e-1b3a-4c5d-8e9f-0a1b2c3d4e5f");
+    *req.mutable_expert() = testing_support::SampleExpert();
+    v1::CreateExpertResponse resp;
+    grpc::Status s = registry->CreateExpert(&ctx, req, &resp);
+    *name = resp.expert().name();
+    return s;
+  });
+  EXPECT_THAT(experts, ::testing::Each(experts.front()));
+  EXPECT_THAT(experts.front(), ::testing::StartsWith("exchanges/ph/experts/"));
+
+  const std::vector<std::string> orders = repeat([&](std::string* name) {
+    grpc::ClientContext ctx;
+    v1::CreateOrderRequest req;
+    req.set_parent("exchanges/ph");
+    req.set_order_id("o7");
+    req.set_request_id("8e1d3f5a-2c4b-4d6e-9fa0-1b2c3d4e5f60");
+    *req.mutable_order() = SampleOrder(week_);
+    v1::CreateOrderResponse resp;
+    grpc::Status s = orders_->CreateOrder(&ctx, req, &resp);
+    *name = resp.order().name();
+    return s;
+  });
+  EXPECT_THAT(orders, ::testing::Each("exchanges/ph/orders/o7"));
+
+  const std::vector<std::string> offers = repeat([&](std::string* name) {
+    grpc::ClientContext ctx;
+    v1::OfferAssignmentRequest req;
+    req.set_parent("exchanges/ph/orders/o7");
+    req.set_request_id("9f2e4a6b-3d5c-4e7f-a0b1-2c3d4e5f6071");
+    req.mutable_assignment()->set_expert("exchanges/ph/experts/kaisa");
+    *req.mutable_assignment()->mutable_offer_deadline() =
+        rpc::ToProto(clock_.Now() + absl::Hours(1));
+    v1::OfferAssignmentResponse resp;
+    grpc::Status s = orders_->OfferAssignment(&ctx, req, &resp);
+    *name = resp.assignment().name();
+    return s;
+  });
+  EXPECT_THAT(offers, ::testing::Each(offers.front()));
+  EXPECT_THAT(offers.front(), ::testing::StartsWith("exchanges/ph/orders/o7/assignments/"));
+  EXPECT_EQ(OrderCount(), 1);
+}
+
+// Issue 18, defect 10: out-of-range times were stored changed (seconds =
+// INT64_MAX as a year ~294,000, nanos = -1 read back as +0.999999 s) and an
+// unknown DocumentFormat was taken. Checked in every request, from the
+// descriptors.
+TEST_P(OrderServiceTest, TimesOutOfTheProtobufRangeAndUnknownEnumValuesAreRefused) {
+  v1::Order far = SampleOrder(week_);
+  far.mutable_start_time()->set_seconds(std::numeric_limits<int64_t>::max());
+  grpc::Status s = CreateOrder("o1", far);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(
+      Violations(s),
+      ElementsAre(Pair(
+          "order.start_time", "must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z")));
+  v1::Order negative_nanos = SampleOrder(week_);
+  negative_nanos.mutable_start_time()->set_nanos(-1);
+  EXPECT_THAT(
+      Violations(CreateOrder("o1", negative_nanos)),
+      ElementsAre(Pair("order.start_time", "nanos must be 0 to 999999999")));
+  EXPECT_EQ(OrderCount(), 0);
+
+  auto contracts = v1::ContractService::NewStub(server_.channel());
+  grpc::ClientContext ctx;
+  v1::RenderPrivacyNoticeRequest req;
+  req.set_name("exchanges/ph");
+  req.set_format(static_cast<v1::DocumentFormat>(7));
+  v1::RenderPrivacyNoticeResponse resp;
+  EXPECT_THAT(
+      Violations(contracts->RenderPrivacyNotice(&ctx, req, &resp)),
+      ElementsAre(Pair("format", "unknown enum value")));
 }
 
 INSTANTIATE_TEST_SUITE_P(

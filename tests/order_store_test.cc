@@ -382,7 +382,8 @@ TEST_P(OrderStoreTest, OrderTimeIsFixedOnceAnExpertHoldsIt) {
 
 TEST_P(OrderStoreTest, ListsOrdersByStartTimeAcrossPagesWithFilters) {
   for (int i = 0; i < 5; ++i) NewOrder(absl::StrCat("o", 5 - i), week_ + absl::Hours(i));
-  auto query = domain::ParseListQuery("exchanges/ph", 2, "", "", domain::OrderFilterFields());
+  auto query =
+      domain::ParseListQuery("exchanges/ph", "orders", 2, "", "", domain::OrderFilterFields());
   std::vector<std::string> ids;
   while (true) {
     auto page = store_->ListOrders(*query);
@@ -390,7 +391,7 @@ TEST_P(OrderStoreTest, ListsOrdersByStartTimeAcrossPagesWithFilters) {
     for (const auto& o : page->items) ids.push_back(o.id);
     if (page->next_page_token.empty()) break;
     query = domain::ParseListQuery(
-        "exchanges/ph", 2, page->next_page_token, "", domain::OrderFilterFields());
+        "exchanges/ph", "orders", 2, page->next_page_token, "", domain::OrderFilterFields());
   }
   EXPECT_THAT(ids, ElementsAre("o5", "o4", "o3", "o2", "o1"));
   const std::string from =
@@ -398,7 +399,7 @@ TEST_P(OrderStoreTest, ListsOrdersByStartTimeAcrossPagesWithFilters) {
   const std::string to =
       absl::FormatTime(absl::RFC3339_full, week_ + absl::Hours(3), absl::UTCTimeZone());
   auto period = domain::ParseListQuery(
-      "exchanges/ph", 0, "",
+      "exchanges/ph", "orders", 0, "",
       absl::StrCat(
           "start_time >= ", from, " AND start_time < ", to,
           " AND organization = lyseo AND state = OPEN"),

@@ -941,7 +941,7 @@ TEST_P(OutboxCrashTest, NoMessageIsLostWhenTheServerIsKilled) {
   ASSERT_TRUE(outbox_db.ok());
   storage::OutboxStore outbox(**outbox_db);
   auto query = domain::ParseListQuery(
-      "exchanges/ph", 1000, "", "kind = OFFER_MADE", storage::MessageFilterFields());
+      "exchanges/ph", "messages", 1000, "", "kind = OFFER_MADE", storage::MessageFilterFields());
   ASSERT_TRUE(query.ok());
   std::vector<storage::OutboxMessage> rows;
   for (int i = 0; i < 100; ++i) {

@@ -168,7 +168,8 @@ TEST_P(RegistryStoreTest, ListsInIdOrderAcrossPagesWithFilters) {
     if (std::string(id) == "e4") e.state = domain::ExpertState::kPaused;
     ASSERT_TRUE(store_->Create(e, {}).ok());
   }
-  auto query = domain::ParseListQuery("exchanges/ph", 2, "", "", domain::ExpertFilterFields());
+  auto query =
+      domain::ParseListQuery("exchanges/ph", "experts", 2, "", "", domain::ExpertFilterFields());
   std::vector<std::string> ids;
   int pages = 0;
   while (true) {
@@ -178,14 +179,14 @@ TEST_P(RegistryStoreTest, ListsInIdOrderAcrossPagesWithFilters) {
     for (const auto& e : page->items) ids.push_back(e.id);
     if (page->next_page_token.empty()) break;
     query = domain::ParseListQuery(
-        "exchanges/ph", 2, page->next_page_token, "", domain::ExpertFilterFields());
+        "exchanges/ph", "experts", 2, page->next_page_token, "", domain::ExpertFilterFields());
     ASSERT_TRUE(query.ok());
   }
   EXPECT_THAT(ids, ElementsAre("e1", "e2", "e3", "e4", "e5"));
   EXPECT_EQ(pages, 3);
 
-  auto active =
-      domain::ParseListQuery("exchanges/ph", 0, "", "state = ACTIVE", domain::ExpertFilterFields());
+  auto active = domain::ParseListQuery(
+      "exchanges/ph", "experts", 0, "", "state = ACTIVE", domain::ExpertFilterFields());
   auto page = store_->List<Expert>(*active);
   ASSERT_TRUE(page.ok());
   std::vector<std::string> active_ids;
@@ -195,8 +196,8 @@ TEST_P(RegistryStoreTest, ListsInIdOrderAcrossPagesWithFilters) {
 }
 
 TEST_P(RegistryStoreTest, ListOfAnUnknownExchangeIsNotFound) {
-  auto query =
-      domain::ParseListQuery("exchanges/nowhere", 0, "", "", domain::OrganizationFilterFields());
+  auto query = domain::ParseListQuery(
+      "exchanges/nowhere", "organizations", 0, "", "", domain::OrganizationFilterFields());
   EXPECT_EQ(store_->List<Organization>(*query).status().code(), absl::StatusCode::kNotFound);
 }
 
@@ -209,7 +210,8 @@ TEST_P(RegistryStoreTest, ExchangesAreIsolated) {
   ASSERT_TRUE(store_->Create(other, {}).ok());
   EXPECT_EQ(store_->Get<Expert>({"ph", "kaisa"})->display_name, "Expert kaisa");
   EXPECT_EQ(store_->Get<Expert>({"hel", "kaisa"})->display_name, "Another Kaisa");
-  auto query = domain::ParseListQuery("exchanges/hel", 0, "", "", domain::ExpertFilterFields());
+  auto query =
+      domain::ParseListQuery("exchanges/hel", "experts", 0, "", "", domain::ExpertFilterFields());
   EXPECT_EQ(store_->List<Expert>(*query)->items.size(), 1u);
 }
 

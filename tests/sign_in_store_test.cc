@@ -156,7 +156,7 @@ TEST_P(SignInStoreTest, ALinkAskedForByAddressGoesToEveryoneWithItAFewTimesAnHou
   OutboxStore outbox(*db_);
   ASSERT_TRUE(outbox.RequestSignInLink("  KAISA@example.fi ", now_).ok());
   ASSERT_TRUE(outbox.RequestSignInLink("nobody@example.fi", now_).ok());  // the same answer
-  auto query = domain::ParseListQuery("", 100, "", "", MessageFilterFields());
+  auto query = domain::ParseListQuery("", "messages", 100, "", "", MessageFilterFields());
   ASSERT_TRUE(query.ok());
   auto ph = outbox.List("ph", *query);
   auto ks = outbox.List("ks", *query);

@@ -13,7 +13,7 @@
 namespace kokemus::domain {
 namespace {
 
-constexpr absl::string_view kTokenVersion = "kokemus-page-v1";
+constexpr absl::string_view kTokenVersion = "kokemus-page-v2";
 
 template <typename E>
 FilterField EnumField(absl::string_view name) {
@@ -169,11 +169,18 @@ absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
     absl::string_view filter, const std::vector<FilterField>& fields) {
   std::vector<FilterTerm> terms;
   if (absl::StripAsciiWhitespace(filter).empty()) return terms;
+  if (filter.size() > kMaxFilterLength) {
+    return InvalidField("filter", absl::StrCat("at most ", kMaxFilterLength, " characters"));
+  }
   std::string allowed;
   for (const FilterField& f : fields) {
     absl::StrAppend(&allowed, allowed.empty() ? "" : ", ", f.name);
   }
-  for (absl::string_view term : absl::StrSplit(filter, " AND ")) {
+  const std::vector<absl::string_view> split = absl::StrSplit(filter, " AND ");
+  if (split.size() > kMaxFilterTerms) {
+    return InvalidField("filter", absl::StrCat("at most ", kMaxFilterTerms, " terms"));
+  }
+  for (absl::string_view term : split) {
     std::string op = "=";
     size_t at = term.find(">=");
     if (at != absl::string_view::npos) {
@@ -212,10 +219,12 @@ absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
 }
 
 absl::StatusOr<ListQuery> ParseListQuery(
-    absl::string_view scope, int page_size, absl::string_view page_token, absl::string_view filter,
+    absl::string_view scope, absl::string_view collection, int page_size,
+    absl::string_view page_token, absl::string_view filter,
     const std::vector<FilterField>& fields) {
   ListQuery query;
   query.scope = std::string(scope);
+  query.collection = std::string(collection);
   query.filter = std::string(filter);
   if (page_size < 0) return InvalidField("page_size", "must not be negative");
   query.page_size = page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
@@ -228,20 +237,24 @@ absl::StatusOr<ListQuery> ParseListQuery(
     if (absl::WebSafeBase64Unescape(page_token, &decoded)) {
       parts = absl::StrSplit(decoded, '\n');
     }
-    if (parts.size() != 4 || parts[0] != kTokenVersion || parts[3].empty()) {
+    if (parts.size() != 5 || parts[0] != kTokenVersion || parts[4].empty()) {
       return InvalidField("page_token", "not a page token from this service");
     }
-    if (parts[1] != scope || parts[2] != filter) {
+    if (parts[1] != collection) {
+      return InvalidField(
+          "page_token", absl::StrCat("is not a page token of a list of ", collection));
+    }
+    if (parts[2] != scope || parts[3] != filter) {
       return InvalidField("page_token", "belongs to a request with another parent or filter");
     }
-    query.after_id = parts[3];
+    query.after_id = parts[4];
   }
   return query;
 }
 
 std::string NextPageToken(const ListQuery& query, absl::string_view cursor) {
-  return absl::WebSafeBase64Escape(
-      absl::StrCat(kTokenVersion, "\n", query.scope, "\n", query.filter, "\n", cursor));
+  return absl::WebSafeBase64Escape(absl::StrCat(
+      kTokenVersion, "\n", query.collection, "\n", query.scope, "\n", query.filter, "\n", cursor));
 }
 
 absl::StatusOr<AssignmentName> ParseAssignmentName(

@@ -1,7 +1,7 @@
 // Resource names, pagination, list filters, field masks and etags: the
 // request conventions shared by every resource (AIP-122, 132, 134, 154, 160).
 //
-//   auto query = ParseListQuery(parent, page_size, page_token, filter,
+//   auto query = ParseListQuery(parent, "experts", page_size, page_token, filter,
 //                               ExpertFilterFields());
 //   ... read query->page_size + 1 rows with id > query->after_id ...
 //   token = NextPageToken(*query, last_id_of_page);
@@ -75,8 +75,13 @@ std::vector<FilterField> AssignmentFilterFields();
 absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
     absl::string_view filter, const std::vector<FilterField>& fields);
 
+// A filter has at most this many terms and characters.
+inline constexpr size_t kMaxFilterTerms = 8;
+inline constexpr size_t kMaxFilterLength = 1000;
+
 struct ListQuery {
-  std::string scope;  // the parent, "" for top-level collections
+  std::string scope;       // the parent, "" for top-level collections
+  std::string collection;  // what is listed ("experts"): a page token fits one list only
   int page_size = kDefaultPageSize;
   std::string after_id;  // the cursor: rows after it come next (an id for most lists)
   std::string filter;    // as given, to tie page tokens to it
@@ -84,8 +89,8 @@ struct ListQuery {
 };
 
 absl::StatusOr<ListQuery> ParseListQuery(
-    absl::string_view scope, int page_size, absl::string_view page_token, absl::string_view filter,
-    const std::vector<FilterField>& fields);
+    absl::string_view scope, absl::string_view collection, int page_size,
+    absl::string_view page_token, absl::string_view filter, const std::vector<FilterField>& fields);
 std::string NextPageToken(const ListQuery& query, absl::string_view cursor);
 
 // "exchanges/{e}/orders/{o}/assignments/{a}".

@@ -9,7 +9,7 @@
 // milliseconds; while the log can't be written, such calls are answered
 // UNAVAILABLE without their data.
 //
-//   return guard_.Run(context, "RegistryService/GetExpert", "name", request->name(),
+//   return guard_.Run(context, *request, "RegistryService/GetExpert", "name", request->name(),
 //                     [&](Caller& caller) -> absl::Status { ... });
 #ifndef KOKEMUS_SERVICES_RPC_ACCESS_GUARD_H_
 #define KOKEMUS_SERVICES_RPC_ACCESS_GUARD_H_
@@ -26,6 +26,7 @@
 #include "services/domain/access.h"
 #include "services/domain/rate_limit.h"
 #include "services/rpc/handler.h"
+#include "services/rpc/request_checks.h"
 #include "services/storage/audit_store.h"
 #include "services/storage/database.h"
 #include "services/storage/key_store.h"
@@ -96,18 +97,18 @@ class AccessGuard final {
   // names `resource` in `field`, then runs `body(Caller&)` and audits it.
   template <typename F>
   grpc::Status Run(
-      grpc::ServerContext* context, absl::string_view method, absl::string_view field,
-      absl::string_view resource, F&& body) {
-    return Serve(context, method, field, resource, /*streaming=*/false, body);
+      grpc::ServerContext* context, const google::protobuf::Message& request,
+      absl::string_view method, absl::string_view field, absl::string_view resource, F&& body) {
+    return Serve(context, request, method, field, resource, /*streaming=*/false, body);
   }
 
   // A server-streaming call: one that hands out personal data is audited
   // before the first message leaves (and again if it then fails).
   template <typename F>
   grpc::Status RunStreaming(
-      grpc::ServerContext* context, absl::string_view method, absl::string_view field,
-      absl::string_view resource, F&& body) {
-    return Serve(context, method, field, resource, /*streaming=*/true, body);
+      grpc::ServerContext* context, const google::protobuf::Message& request,
+      absl::string_view method, absl::string_view field, absl::string_view resource, F&& body) {
+    return Serve(context, request, method, field, resource, /*streaming=*/true, body);
   }
 
   // Forgets every checked key (after a revocation on this server).
@@ -119,13 +120,17 @@ class AccessGuard final {
  private:
   template <typename F>
   grpc::Status Serve(
-      grpc::ServerContext* context, absl::string_view method, absl::string_view field,
-      absl::string_view resource, bool streaming, F& body) {
+      grpc::ServerContext* context, const google::protobuf::Message& request,
+      absl::string_view method, absl::string_view field, absl::string_view resource, bool streaming,
+      F& body) {
     return Guarded([&]() -> absl::Status {
       Caller caller;
       if (absl::Status s = Check(context, method, field, resource, caller); !s.ok()) {
         return Refused(caller, s);
       }
+      // Times out of the protobuf range and unknown enum values, in any
+      // field of any request (issue 18).
+      if (absl::Status s = CheckRequestFields(request); !s.ok()) return s;
       if (!caller.malformed_.ok()) return Malformed(caller, body(caller));
       if (!caller.rule().personal_data) return body(caller);
       if (streaming) {

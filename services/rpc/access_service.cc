@@ -71,7 +71,7 @@ grpc::Status AccessService::CreateApiKey(
     grpc::ServerContext* context, const v1::CreateApiKeyRequest* request,
     v1::CreateApiKeyResponse* response) {
   return guard_.Run(
-      context, "AccessService/CreateApiKey", "parent", request->parent(),
+      context, *request, "AccessService/CreateApiKey", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         if (request->parent() == kEveryExchange) {
           return domain::InvalidField(
@@ -104,10 +104,10 @@ grpc::Status AccessService::ListApiKeys(
     grpc::ServerContext* context, const v1::ListApiKeysRequest* request,
     v1::ListApiKeysResponse* response) {
   return guard_.Run(
-      context, "AccessService/ListApiKeys", "parent", request->parent(),
+      context, *request, "AccessService/ListApiKeys", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto query = domain::ParseListQuery(
-            request->parent(), request->page_size(), request->page_token(), "", {});
+            request->parent(), "apiKeys", request->page_size(), request->page_token(), "", {});
         if (!query.ok()) return query.status();
         storage::KeyScope scope{storage::KeyScope::Kind::kExchange, caller.exchange_id()};
         if (request->parent().empty()) scope.kind = storage::KeyScope::Kind::kNational;
@@ -124,7 +124,7 @@ grpc::Status AccessService::RevokeApiKey(
     grpc::ServerContext* context, const v1::RevokeApiKeyRequest* request,
     v1::RevokeApiKeyResponse* response) {
   return guard_.Run(
-      context, "AccessService/RevokeApiKey", "name", request->name(),
+      context, *request, "AccessService/RevokeApiKey", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto name = domain::ParseApiKeyName(request->name(), "name");
         if (!name.ok()) return name.status();
@@ -142,9 +142,10 @@ grpc::Status AccessService::RevokeApiKey(
 }
 
 grpc::Status AccessService::GetCaller(
-    grpc::ServerContext* context, const v1::GetCallerRequest*, v1::GetCallerResponse* response) {
+    grpc::ServerContext* context, const v1::GetCallerRequest* request,
+    v1::GetCallerResponse* response) {
   return guard_.Run(
-      context, "AccessService/GetCaller", "", "", [&](Caller& caller) -> absl::Status {
+      context, *request, "AccessService/GetCaller", "", "", [&](Caller& caller) -> absl::Status {
         auto key = keys_.Get(caller.principal().key_id);
         if (!key.ok()) return key.status();
         *response->mutable_api_key() = ToProto(*key);
@@ -156,7 +157,7 @@ grpc::Status AccessService::ListAuditRecords(
     grpc::ServerContext* context, const v1::ListAuditRecordsRequest* request,
     v1::ListAuditRecordsResponse* response) {
   return guard_.Run(
-      context, "AccessService/ListAuditRecords", "parent", request->parent(),
+      context, *request, "AccessService/ListAuditRecords", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         domain::FieldViolations v;
         storage::AuditQuery query;
@@ -175,7 +176,7 @@ grpc::Status AccessService::ListAuditRecords(
                 request->parent(), " ", request->resource(), " ", request->api_key(), " ",
                 request->start_time().ShortDebugString(), " ",
                 request->end_time().ShortDebugString()),
-            request->page_size(), request->page_token(), "", {});
+            "auditRecords", request->page_size(), request->page_token(), "", {});
         v.Add(page.status());
         if (!v.empty()) return v.ToStatus();
         query.resource = request->resource();
@@ -211,7 +212,7 @@ grpc::Status AccessService::VerifyAuditLog(
     grpc::ServerContext* context, const v1::VerifyAuditLogRequest* request,
     v1::VerifyAuditLogResponse* response) {
   return guard_.Run(
-      context, "AccessService/VerifyAuditLog", "parent", request->parent(),
+      context, *request, "AccessService/VerifyAuditLog", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         if (absl::Status s = guard_.FlushAudit(); !s.ok()) return s;
         auto problems = audit_.Verify(caller.exchange_id());

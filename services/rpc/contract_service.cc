@@ -108,7 +108,7 @@ grpc::Status ContractService::GenerateContract(
     grpc::ServerContext* context, const v1::GenerateContractRequest* request,
     v1::GenerateContractResponse* response) {
   return guard_.Run(
-      context, "ContractService/GenerateContract", "assignment", request->assignment(),
+      context, *request, "ContractService/GenerateContract", "assignment", request->assignment(),
       [&](Caller& caller) -> absl::
                               Status {
     const absl::Time started = absl::Now();
@@ -176,7 +176,7 @@ grpc::Status ContractService::GetContract(
     grpc::ServerContext* context, const v1::GetContractRequest* request,
     v1::GetContractResponse* response) {
   return guard_.Run(
-      context, "ContractService/GetContract", "name", request->name(),
+      context, *request, "ContractService/GetContract", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto name = domain::ParseChildName(request->name(), "contracts", "name");
         if (!name.ok()) return name.status();
@@ -192,7 +192,7 @@ grpc::Status ContractService::ListContracts(
     grpc::ServerContext* context, const v1::ListContractsRequest* request,
     v1::ListContractsResponse* response) {
   return guard_.Run(
-      context, "ContractService/ListContracts", "parent", request->parent(),
+      context, *request, "ContractService/ListContracts", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
         if (!exchange_id.ok()) return exchange_id.status();
@@ -203,8 +203,8 @@ grpc::Status ContractService::ListContracts(
                return absl::StrCat(a->order_id, "/", a->id);
              }}};
         auto query = domain::ParseListQuery(
-            request->parent(), request->page_size(), request->page_token(), request->filter(),
-            fields);
+            request->parent(), "contracts", request->page_size(), request->page_token(),
+            request->filter(), fields);
         if (!query.ok()) return query.status();
         // An expert lists her own contracts only.
         if (caller.self_only()) query->terms.push_back({"expert", caller.principal().expert_id});
@@ -220,7 +220,7 @@ grpc::Status ContractService::GetContractDocument(
     grpc::ServerContext* context, const v1::GetContractDocumentRequest* request,
     v1::GetContractDocumentResponse* response) {
   return guard_.Run(
-      context, "ContractService/GetContractDocument", "name", request->name(),
+      context, *request, "ContractService/GetContractDocument", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto name = domain::ParseChildName(request->name(), "contracts", "name");
         if (!name.ok()) return name.status();
@@ -244,7 +244,7 @@ grpc::Status ContractService::AcceptContract(
     grpc::ServerContext* context, const v1::AcceptContractRequest* request,
     v1::AcceptContractResponse* response) {
   return guard_.Run(
-      context, "ContractService/AcceptContract", "name", request->name(),
+      context, *request, "ContractService/AcceptContract", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto name = domain::ParseChildName(request->name(), "contracts", "name");
         if (!name.ok()) return name.status();
@@ -267,7 +267,7 @@ grpc::Status ContractService::CreateContractTemplate(
     grpc::ServerContext* context, const v1::CreateContractTemplateRequest* request,
     v1::CreateContractTemplateResponse* response) {
   return guard_.Run(
-      context, "ContractService/CreateContractTemplate", "parent", request->parent(),
+      context, *request, "ContractService/CreateContractTemplate", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
         if (!exchange_id.ok()) return exchange_id.status();
@@ -293,7 +293,7 @@ grpc::Status ContractService::GetContractTemplate(
     grpc::ServerContext* context, const v1::GetContractTemplateRequest* request,
     v1::GetContractTemplateResponse* response) {
   return guard_.Run(
-      context, "ContractService/GetContractTemplate", "name", request->name(),
+      context, *request, "ContractService/GetContractTemplate", "name", request->name(),
       [&](Caller&) -> absl::Status {
         auto key = ParseTemplateName(request->name());
         if (!key.ok()) return key.status();
@@ -336,12 +336,13 @@ grpc::Status ContractService::ListContractTemplates(
     grpc::ServerContext* context, const v1::ListContractTemplatesRequest* request,
     v1::ListContractTemplatesResponse* response) {
   return guard_.Run(
-      context, "ContractService/ListContractTemplates", "parent", request->parent(),
+      context, *request, "ContractService/ListContractTemplates", "parent", request->parent(),
       [&](Caller&) -> absl::Status {
         auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
         if (!exchange_id.ok()) return exchange_id.status();
         auto query = domain::ParseListQuery(
-            request->parent(), request->page_size(), request->page_token(), "", {});
+            request->parent(), "contractTemplates", request->page_size(), request->page_token(), "",
+            {});
         if (!query.ok()) return query.status();
         auto page = contracts_.ListTemplates(*exchange_id, *query);
         if (!page.ok()) return page.status();
@@ -355,7 +356,7 @@ grpc::Status ContractService::ActivateContractTemplate(
     grpc::ServerContext* context, const v1::ActivateContractTemplateRequest* request,
     v1::ActivateContractTemplateResponse* response) {
   return guard_.Run(
-      context, "ContractService/ActivateContractTemplate", "name", request->name(),
+      context, *request, "ContractService/ActivateContractTemplate", "name", request->name(),
       [&](Caller&) -> absl::Status {
         auto key = ParseTemplateName(request->name());
         if (!key.ok()) return key.status();
@@ -374,7 +375,7 @@ grpc::Status ContractService::RenderPrivacyNotice(
     grpc::ServerContext* context, const v1::RenderPrivacyNoticeRequest* request,
     v1::RenderPrivacyNoticeResponse* response) {
   return guard_.Run(
-      context, "ContractService/RenderPrivacyNotice", "name", request->name(),
+      context, *request, "ContractService/RenderPrivacyNotice", "name", request->name(),
       [&](Caller&) -> absl::Status {
         auto exchange_id = domain::ParseExchangeName(request->name(), "name");
         if (!exchange_id.ok()) return exchange_id.status();

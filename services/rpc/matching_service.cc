@@ -119,7 +119,7 @@ grpc::Status MatchingService::RankExperts(
     grpc::ServerContext* context, const v1::RankExpertsRequest* request,
     v1::RankExpertsResponse* response) {
   return guard_.Run(
-      context, "MatchingService/RankExperts", "order", request->order(),
+      context, *request, "MatchingService/RankExperts", "order", request->order(),
       [&](Caller& caller) -> absl::Status {
         const absl::Time started = absl::Now();
         auto name = domain::ParseChildName(request->order(), "orders", "order");
@@ -192,7 +192,7 @@ grpc::Status MatchingService::PlanAssignments(
     grpc::ServerContext* context, const v1::PlanAssignmentsRequest* request,
     v1::PlanAssignmentsResponse* response) {
   return guard_.Run(
-      context, "MatchingService/PlanAssignments", "parent", request->parent(),
+      context, *request, "MatchingService/PlanAssignments", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         const absl::Time started = absl::Now();
         FieldViolations v;
@@ -273,7 +273,7 @@ grpc::Status MatchingService::OfferPlan(
     grpc::ServerContext* context, const v1::OfferPlanRequest* request,
     v1::OfferPlanResponse* response) {
   return guard_.Run(
-      context, "MatchingService/OfferPlan", "parent", request->parent(),
+      context, *request, "MatchingService/OfferPlan", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         const absl::Time now = caller.now();
         FieldViolations v;
@@ -391,7 +391,7 @@ grpc::Status MatchingService::GetMatchingSettings(
     grpc::ServerContext* context, const v1::GetMatchingSettingsRequest* request,
     v1::GetMatchingSettingsResponse* response) {
   return guard_.Run(
-      context, "MatchingService/GetMatchingSettings", "name", request->name(),
+      context, *request, "MatchingService/GetMatchingSettings", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto exchange_id = SettingsExchange(request->name(), "name");
         if (!exchange_id.ok()) return exchange_id.status();
@@ -406,7 +406,7 @@ grpc::Status MatchingService::UpdateMatchingSettings(
     grpc::ServerContext* context, const v1::UpdateMatchingSettingsRequest* request,
     v1::UpdateMatchingSettingsResponse* response) {
   return guard_.Run(
-      context, "MatchingService/UpdateMatchingSettings", "matching_settings.name",
+      context, *request, "MatchingService/UpdateMatchingSettings", "matching_settings.name",
       request->matching_settings().name(), [&](Caller& caller) -> absl::Status {
         const v1::MatchingSettings& in = request->matching_settings();
         auto exchange_id = SettingsExchange(in.name(), "matching_settings.name");

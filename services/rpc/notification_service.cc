@@ -101,13 +101,13 @@ grpc::Status NotificationService::ListMessages(
     grpc::ServerContext* context, const v1::ListMessagesRequest* request,
     v1::ListMessagesResponse* response) {
   return guard_.Run(
-      context, "NotificationService/ListMessages", "parent", request->parent(),
+      context, *request, "NotificationService/ListMessages", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
         if (!exchange_id.ok()) return exchange_id.status();
         auto query = domain::ParseListQuery(
-            request->parent(), request->page_size(), request->page_token(), request->filter(),
-            storage::MessageFilterFields());
+            request->parent(), "messages", request->page_size(), request->page_token(),
+            request->filter(), storage::MessageFilterFields());
         if (!query.ok()) return query.status();
         auto page = outbox_.List(*exchange_id, *query);
         if (!page.ok()) return page.status();
@@ -123,7 +123,7 @@ grpc::Status NotificationService::GetMessage(
     grpc::ServerContext* context, const v1::GetMessageRequest* request,
     v1::GetMessageResponse* response) {
   return guard_.Run(
-      context, "NotificationService/GetMessage", "name", request->name(),
+      context, *request, "NotificationService/GetMessage", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto name = domain::ParseChildName(request->name(), "messages", "name");
         if (!name.ok()) return name.status();
@@ -138,7 +138,7 @@ grpc::Status NotificationService::ResendMessage(
     grpc::ServerContext* context, const v1::ResendMessageRequest* request,
     v1::ResendMessageResponse* response) {
   return guard_.Run(
-      context, "NotificationService/ResendMessage", "name", request->name(),
+      context, *request, "NotificationService/ResendMessage", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto name = domain::ParseChildName(request->name(), "messages", "name");
         if (!name.ok()) return name.status();
@@ -154,7 +154,7 @@ grpc::Status NotificationService::GetNotificationSettings(
     grpc::ServerContext* context, const v1::GetNotificationSettingsRequest* request,
     v1::GetNotificationSettingsResponse* response) {
   return guard_.Run(
-      context, "NotificationService/GetNotificationSettings", "name", request->name(),
+      context, *request, "NotificationService/GetNotificationSettings", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto exchange_id = SettingsExchange(request->name(), "name");
         if (!exchange_id.ok()) return exchange_id.status();
@@ -172,8 +172,8 @@ grpc::Status NotificationService::UpdateNotificationSettings(
     v1::UpdateNotificationSettingsResponse* response) {
   const v1::NotificationSettings& in = request->notification_settings();
   return guard_.Run(
-      context, "NotificationService/UpdateNotificationSettings", "notification_settings.name",
-      in.name(), [&](Caller& caller) -> absl::Status {
+      context, *request, "NotificationService/UpdateNotificationSettings",
+      "notification_settings.name", in.name(), [&](Caller& caller) -> absl::Status {
         auto exchange_id = SettingsExchange(in.name(), "notification_settings.name");
         if (!exchange_id.ok()) return exchange_id.status();
         auto expected = domain::ParseEtag(in.etag());
@@ -252,7 +252,7 @@ grpc::Status NotificationService::WatchEvents(
     grpc::ServerContext* context, const v1::WatchEventsRequest* request,
     grpc::ServerWriter<v1::WatchEventsResponse>* writer) {
   return guard_.RunStreaming(
-      context, "NotificationService/WatchEvents", "parent", request->parent(),
+      context, *request, "NotificationService/WatchEvents", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
         if (!exchange_id.ok()) return exchange_id.status();
@@ -323,7 +323,7 @@ grpc::Status NotificationService::CreateWebhook(
     grpc::ServerContext* context, const v1::CreateWebhookRequest* request,
     v1::CreateWebhookResponse* response) {
   return guard_.Run(
-      context, "NotificationService/CreateWebhook", "parent", request->parent(),
+      context, *request, "NotificationService/CreateWebhook", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
         if (!exchange_id.ok()) return exchange_id.status();
@@ -362,7 +362,7 @@ grpc::Status NotificationService::ListWebhooks(
     grpc::ServerContext* context, const v1::ListWebhooksRequest* request,
     v1::ListWebhooksResponse* response) {
   return guard_.Run(
-      context, "NotificationService/ListWebhooks", "parent", request->parent(),
+      context, *request, "NotificationService/ListWebhooks", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
         if (!exchange_id.ok()) return exchange_id.status();
@@ -378,7 +378,7 @@ grpc::Status NotificationService::DeleteWebhook(
     grpc::ServerContext* context, const v1::DeleteWebhookRequest* request,
     v1::DeleteWebhookResponse* response) {
   return guard_.Run(
-      context, "NotificationService/DeleteWebhook", "name", request->name(),
+      context, *request, "NotificationService/DeleteWebhook", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto name = domain::ParseChildName(request->name(), "webhooks", "name");
         if (!name.ok()) return name.status();
@@ -417,7 +417,7 @@ grpc::Status NotificationService::CreateCalendarFeed(
     grpc::ServerContext* context, const v1::CreateCalendarFeedRequest* request,
     v1::CreateCalendarFeedResponse* response) {
   return guard_.Run(
-      context, "NotificationService/CreateCalendarFeed", "parent", request->parent(),
+      context, *request, "NotificationService/CreateCalendarFeed", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto who = FeedPerson(caller, request->parent(), "parent");
         if (!who.ok()) return who.status();
@@ -438,7 +438,7 @@ grpc::Status NotificationService::ListCalendarFeeds(
     grpc::ServerContext* context, const v1::ListCalendarFeedsRequest* request,
     v1::ListCalendarFeedsResponse* response) {
   return guard_.Run(
-      context, "NotificationService/ListCalendarFeeds", "parent", request->parent(),
+      context, *request, "NotificationService/ListCalendarFeeds", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto who = FeedPerson(caller, request->parent(), "parent");
         if (!who.ok()) return who.status();
@@ -453,7 +453,7 @@ grpc::Status NotificationService::RevokeCalendarFeed(
     grpc::ServerContext* context, const v1::RevokeCalendarFeedRequest* request,
     v1::RevokeCalendarFeedResponse* response) {
   return guard_.Run(
-      context, "NotificationService/RevokeCalendarFeed", "name", request->name(),
+      context, *request, "NotificationService/RevokeCalendarFeed", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         const size_t cut = request->name().find("/calendarFeeds/");
         if (cut == std::string::npos) {
@@ -471,7 +471,7 @@ grpc::Status NotificationService::ListMessageTemplates(
     grpc::ServerContext* context, const v1::ListMessageTemplatesRequest* request,
     v1::ListMessageTemplatesResponse* response) {
   return guard_.Run(
-      context, "NotificationService/ListMessageTemplates", "parent", request->parent(),
+      context, *request, "NotificationService/ListMessageTemplates", "parent", request->parent(),
       [&](Caller&) -> absl::Status {
         auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
         if (!exchange_id.ok()) return exchange_id.status();
@@ -488,7 +488,7 @@ grpc::Status NotificationService::GetMessageTemplate(
     grpc::ServerContext* context, const v1::GetMessageTemplateRequest* request,
     v1::GetMessageTemplateResponse* response) {
   return guard_.Run(
-      context, "NotificationService/GetMessageTemplate", "name", request->name(),
+      context, *request, "NotificationService/GetMessageTemplate", "name", request->name(),
       [&](Caller&) -> absl::Status {
         auto name = domain::ParseChildName(request->name(), "messageTemplates", "name");
         if (!name.ok()) return name.status();
@@ -504,8 +504,8 @@ grpc::Status NotificationService::UpdateMessageTemplate(
     v1::UpdateMessageTemplateResponse* response) {
   const v1::MessageTemplate& in = request->message_template();
   return guard_.Run(
-      context, "NotificationService/UpdateMessageTemplate", "message_template.name", in.name(),
-      [&](Caller& caller) -> absl::Status {
+      context, *request, "NotificationService/UpdateMessageTemplate", "message_template.name",
+      in.name(), [&](Caller& caller) -> absl::Status {
         auto name = domain::ParseChildName(in.name(), "messageTemplates", "message_template.name");
         if (!name.ok()) return name.status();
         bool subject = false;
@@ -553,7 +553,7 @@ grpc::Status NotificationService::ResetMessageTemplate(
     grpc::ServerContext* context, const v1::ResetMessageTemplateRequest* request,
     v1::ResetMessageTemplateResponse* response) {
   return guard_.Run(
-      context, "NotificationService/ResetMessageTemplate", "name", request->name(),
+      context, *request, "NotificationService/ResetMessageTemplate", "name", request->name(),
       [&](Caller&) -> absl::Status {
         auto name = domain::ParseChildName(request->name(), "messageTemplates", "name");
         if (!name.ok()) return name.status();

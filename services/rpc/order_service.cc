@@ -154,7 +154,7 @@ grpc::Status OrderService::CreateOrder(
     grpc::ServerContext* context, const v1::CreateOrderRequest* request,
     v1::CreateOrderResponse* response) {
   return guard_.Run(
-      context, "OrderService/CreateOrder", "parent", request->parent(),
+      context, *request, "OrderService/CreateOrder", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         FieldViolations v;
         domain::Order order = FromProto(request->order());
@@ -195,7 +195,7 @@ grpc::Status OrderService::GetOrder(
     grpc::ServerContext* context, const v1::GetOrderRequest* request,
     v1::GetOrderResponse* response) {
   return guard_.Run(
-      context, "OrderService/GetOrder", "name", request->name(),
+      context, *request, "OrderService/GetOrder", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto name = domain::ParseChildName(request->name(), "orders", "name");
         if (!name.ok()) return name.status();
@@ -212,14 +212,14 @@ grpc::Status OrderService::ListOrders(
     grpc::ServerContext* context, const v1::ListOrdersRequest* request,
     v1::ListOrdersResponse* response) {
   return guard_.Run(
-      context, "OrderService/ListOrders", "parent", request->parent(),
+      context, *request, "OrderService/ListOrders", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         if (auto id = domain::ParseExchangeName(request->parent(), "parent"); !id.ok()) {
           return id.status();
         }
         auto query = domain::ParseListQuery(
-            request->parent(), request->page_size(), request->page_token(), request->filter(),
-            domain::OrderFilterFields());
+            request->parent(), "orders", request->page_size(), request->page_token(),
+            request->filter(), domain::OrderFilterFields());
         if (!query.ok()) return query.status();
         if (caller.organization_only()) {
           query->terms.push_back({"organization", caller.principal().organization_id});
@@ -236,7 +236,7 @@ grpc::Status OrderService::UpdateOrder(
     grpc::ServerContext* context, const v1::UpdateOrderRequest* request,
     v1::UpdateOrderResponse* response) {
   return guard_.Run(
-      context, "OrderService/UpdateOrder", "order.name", request->order().name(),
+      context, *request, "OrderService/UpdateOrder", "order.name", request->order().name(),
       [&](Caller& caller) -> absl::Status {
         const v1::Order& proto = request->order();
         auto name = domain::ParseChildName(proto.name(), "orders", "order.name");
@@ -282,7 +282,7 @@ grpc::Status OrderService::CancelOrder(
     grpc::ServerContext* context, const v1::CancelOrderRequest* request,
     v1::CancelOrderResponse* response) {
   return guard_.Run(
-      context, "OrderService/CancelOrder", "name", request->name(),
+      context, *request, "OrderService/CancelOrder", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto name = domain::ParseChildName(request->name(), "orders", "name");
         if (!name.ok()) return name.status();
@@ -316,7 +316,7 @@ grpc::Status OrderService::OfferAssignment(
     grpc::ServerContext* context, const v1::OfferAssignmentRequest* request,
     v1::OfferAssignmentResponse* response) {
   return guard_.Run(
-      context, "OrderService/OfferAssignment", "parent", request->parent(),
+      context, *request, "OrderService/OfferAssignment", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto order = domain::ParseChildName(request->parent(), "orders", "parent");
         if (!order.ok()) return order.status();
@@ -401,7 +401,7 @@ grpc::Status OrderService::AcceptAssignment(
     grpc::ServerContext* context, const v1::AcceptAssignmentRequest* request,
     v1::AcceptAssignmentResponse* response) {
   return guard_.Run(
-      context, "OrderService/AcceptAssignment", "name", request->name(),
+      context, *request, "OrderService/AcceptAssignment", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         if (absl::Status s = MaySeeAssignment(store_, assignments_, caller, request->name());
             !s.ok())
@@ -416,7 +416,7 @@ grpc::Status OrderService::DeclineAssignment(
     grpc::ServerContext* context, const v1::DeclineAssignmentRequest* request,
     v1::DeclineAssignmentResponse* response) {
   return guard_.Run(
-      context, "OrderService/DeclineAssignment", "name", request->name(),
+      context, *request, "OrderService/DeclineAssignment", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         storage::TransitionOptions options;
         options.decline_reason = static_cast<domain::DeclineReason>(request->reason());
@@ -435,7 +435,7 @@ grpc::Status OrderService::WithdrawAssignment(
     grpc::ServerContext* context, const v1::WithdrawAssignmentRequest* request,
     v1::WithdrawAssignmentResponse* response) {
   return guard_.Run(
-      context, "OrderService/WithdrawAssignment", "name", request->name(),
+      context, *request, "OrderService/WithdrawAssignment", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         if (absl::Status s = MaySeeAssignment(store_, assignments_, caller, request->name());
             !s.ok())
@@ -450,7 +450,7 @@ grpc::Status OrderService::StartOfferRounds(
     grpc::ServerContext* context, const v1::StartOfferRoundsRequest* request,
     v1::StartOfferRoundsResponse* response) {
   return guard_.Run(
-      context, "OrderService/StartOfferRounds", "parent", request->parent(),
+      context, *request, "OrderService/StartOfferRounds", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto name = domain::ParseChildName(request->parent(), "orders", "parent");
         if (!name.ok()) return name.status();
@@ -484,7 +484,7 @@ grpc::Status OrderService::GetOfferRounds(
     grpc::ServerContext* context, const v1::GetOfferRoundsRequest* request,
     v1::GetOfferRoundsResponse* response) {
   return guard_.Run(
-      context, "OrderService/GetOfferRounds", "name", request->name(),
+      context, *request, "OrderService/GetOfferRounds", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto name = ParseRoundsName(request->name(), "name");
         if (!name.ok()) return name.status();
@@ -499,7 +499,7 @@ grpc::Status OrderService::StopOfferRounds(
     grpc::ServerContext* context, const v1::StopOfferRoundsRequest* request,
     v1::StopOfferRoundsResponse* response) {
   return guard_.Run(
-      context, "OrderService/StopOfferRounds", "name", request->name(),
+      context, *request, "OrderService/StopOfferRounds", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto name = ParseRoundsName(request->name(), "name");
         if (!name.ok()) return name.status();
@@ -514,7 +514,7 @@ grpc::Status OrderService::ConfirmAssignment(
     grpc::ServerContext* context, const v1::ConfirmAssignmentRequest* request,
     v1::ConfirmAssignmentResponse* response) {
   return guard_.Run(
-      context, "OrderService/ConfirmAssignment", "name", request->name(),
+      context, *request, "OrderService/ConfirmAssignment", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         if (absl::Status s = MaySeeAssignment(store_, assignments_, caller, request->name());
             !s.ok())
@@ -529,7 +529,7 @@ grpc::Status OrderService::CompleteAssignment(
     grpc::ServerContext* context, const v1::CompleteAssignmentRequest* request,
     v1::CompleteAssignmentResponse* response) {
   return guard_.Run(
-      context, "OrderService/CompleteAssignment", "name", request->name(),
+      context, *request, "OrderService/CompleteAssignment", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         if (absl::Status s = MaySeeAssignment(store_, assignments_, caller, request->name());
             !s.ok())
@@ -551,7 +551,7 @@ grpc::Status OrderService::CancelAssignment(
     grpc::ServerContext* context, const v1::CancelAssignmentRequest* request,
     v1::CancelAssignmentResponse* response) {
   return guard_.Run(
-      context, "OrderService/CancelAssignment", "name", request->name(),
+      context, *request, "OrderService/CancelAssignment", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         storage::TransitionOptions options;
         options.cancelled_by = static_cast<domain::CancelledBy>(request->cancelled_by());
@@ -585,7 +585,7 @@ grpc::Status OrderService::GetAssignment(
     grpc::ServerContext* context, const v1::GetAssignmentRequest* request,
     v1::GetAssignmentResponse* response) {
   return guard_.Run(
-      context, "OrderService/GetAssignment", "name", request->name(),
+      context, *request, "OrderService/GetAssignment", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto key = KeyOf(request->name(), "name");
         if (!key.ok()) return key.status();
@@ -606,7 +606,7 @@ grpc::Status OrderService::ListAssignments(
     grpc::ServerContext* context, const v1::ListAssignmentsRequest* request,
     v1::ListAssignmentsResponse* response) {
   return guard_.Run(
-      context, "OrderService/ListAssignments", "parent", request->parent(),
+      context, *request, "OrderService/ListAssignments", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         // "exchanges/{e}/orders/{o}" or "exchanges/{e}/orders/-" for all orders.
         std::string parent = request->parent();
@@ -623,7 +623,7 @@ grpc::Status OrderService::ListAssignments(
           order_id = order->id;
         }
         auto query = domain::ParseListQuery(
-            parent, request->page_size(), request->page_token(), request->filter(),
+            parent, "assignments", request->page_size(), request->page_token(), request->filter(),
             domain::AssignmentFilterFields());
         if (!query.ok()) return query.status();
         if (caller.organization_only()) {
@@ -649,7 +649,7 @@ grpc::Status OrderService::SubmitFeedback(
     grpc::ServerContext* context, const v1::SubmitFeedbackRequest* request,
     v1::SubmitFeedbackResponse* response) {
   return guard_.Run(
-      context, "OrderService/SubmitFeedback", "parent", request->parent(),
+      context, *request, "OrderService/SubmitFeedback", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto key = KeyOf(request->parent(), "parent");
         if (!key.ok()) return key.status();
@@ -679,7 +679,7 @@ grpc::Status OrderService::GetFeeSchedule(
     grpc::ServerContext* context, const v1::GetFeeScheduleRequest* request,
     v1::GetFeeScheduleResponse* response) {
   return guard_.Run(
-      context, "OrderService/GetFeeSchedule", "name", request->name(),
+      context, *request, "OrderService/GetFeeSchedule", "name", request->name(),
       [&](Caller&) -> absl::Status {
         absl::string_view name = request->name();
         if (!absl::ConsumeSuffix(&name, "/feeSchedule")) {
@@ -697,7 +697,7 @@ grpc::Status OrderService::UpdateFeeSchedule(
     grpc::ServerContext* context, const v1::UpdateFeeScheduleRequest* request,
     v1::UpdateFeeScheduleResponse* response) {
   return guard_.Run(
-      context, "OrderService/UpdateFeeSchedule", "fee_schedule.name",
+      context, *request, "OrderService/UpdateFeeSchedule", "fee_schedule.name",
       request->fee_schedule().name(), [&](Caller&) -> absl::Status {
         absl::string_view name = request->fee_schedule().name();
         if (!absl::ConsumeSuffix(&name, "/feeSchedule")) {

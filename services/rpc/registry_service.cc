@@ -126,7 +126,8 @@ absl::StatusOr<storage::Page<typename Kind::T>> List(
     }
   }
   auto query = domain::ParseListQuery(
-      parent, request.page_size(), request.page_token(), request.filter(), Kind::Filters());
+      parent, Kind::kCollection, request.page_size(), request.page_token(), request.filter(),
+      Kind::Filters());
   if (!query.ok()) return query.status();
   return store.List<typename Kind::T>(*query);
 }
@@ -179,7 +180,7 @@ grpc::Status RegistryService::CreateExchange(
     grpc::ServerContext* context, const v1::CreateExchangeRequest* request,
     v1::CreateExchangeResponse* response) {
   return guard_.Run(
-      context, "RegistryService/CreateExchange", "", "", [&](Caller&) -> absl::Status {
+      context, *request, "RegistryService/CreateExchange", "", "", [&](Caller&) -> absl::Status {
         auto created = Create<ExchangeKind>(
             store_, *request, FromProto(request->exchange()), "", request->exchange_id());
         if (created.ok()) *response->mutable_exchange() = ToProto(*created);
@@ -191,7 +192,7 @@ grpc::Status RegistryService::GetExchange(
     grpc::ServerContext* context, const v1::GetExchangeRequest* request,
     v1::GetExchangeResponse* response) {
   return guard_.Run(
-      context, "RegistryService/GetExchange", "name", request->name(),
+      context, *request, "RegistryService/GetExchange", "name", request->name(),
       [&](Caller&) -> absl::Status {
         auto found = Get<ExchangeKind>(store_, request->name());
         if (found.ok()) *response->mutable_exchange() = ToProto(*found);
@@ -202,21 +203,22 @@ grpc::Status RegistryService::GetExchange(
 grpc::Status RegistryService::ListExchanges(
     grpc::ServerContext* context, const v1::ListExchangesRequest* request,
     v1::ListExchangesResponse* response) {
-  return guard_.Run(context, "RegistryService/ListExchanges", "", "", [&](Caller&) -> absl::Status {
-    auto page = List<ExchangeKind>(store_, *request, "");
-    if (!page.ok()) return page.status();
-    for (const auto& e : page->items) *response->add_exchanges() = ToProto(e);
-    response->set_next_page_token(page->next_page_token);
-    return absl::OkStatus();
-  });
+  return guard_.Run(
+      context, *request, "RegistryService/ListExchanges", "", "", [&](Caller&) -> absl::Status {
+        auto page = List<ExchangeKind>(store_, *request, "");
+        if (!page.ok()) return page.status();
+        for (const auto& e : page->items) *response->add_exchanges() = ToProto(e);
+        response->set_next_page_token(page->next_page_token);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status RegistryService::UpdateExchange(
     grpc::ServerContext* context, const v1::UpdateExchangeRequest* request,
     v1::UpdateExchangeResponse* response) {
   return guard_.Run(
-      context, "RegistryService/UpdateExchange", "exchange.name", request->exchange().name(),
-      [&](Caller&) -> absl::Status {
+      context, *request, "RegistryService/UpdateExchange", "exchange.name",
+      request->exchange().name(), [&](Caller&) -> absl::Status {
         auto updated = Update<ExchangeKind>(store_, request->exchange(), request->update_mask());
         if (updated.ok()) *response->mutable_exchange() = ToProto(*updated);
         return updated.status();
@@ -229,7 +231,7 @@ grpc::Status RegistryService::CreateExpert(
     grpc::ServerContext* context, const v1::CreateExpertRequest* request,
     v1::CreateExpertResponse* response) {
   return guard_.Run(
-      context, "RegistryService/CreateExpert", "parent", request->parent(),
+      context, *request, "RegistryService/CreateExpert", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         const std::string id =
             request->expert_id().empty() ? domain::GenerateId() : request->expert_id();
@@ -245,7 +247,7 @@ grpc::Status RegistryService::GetExpert(
     grpc::ServerContext* context, const v1::GetExpertRequest* request,
     v1::GetExpertResponse* response) {
   return guard_.Run(
-      context, "RegistryService/GetExpert", "name", request->name(),
+      context, *request, "RegistryService/GetExpert", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto found = Get<ExpertKind>(store_, request->name());
         if (!found.ok()) return found.status();
@@ -271,7 +273,7 @@ grpc::Status RegistryService::ListExperts(
     grpc::ServerContext* context, const v1::ListExpertsRequest* request,
     v1::ListExpertsResponse* response) {
   return guard_.Run(
-      context, "RegistryService/ListExperts", "parent", request->parent(),
+      context, *request, "RegistryService/ListExperts", "parent", request->parent(),
       [&](Caller&) -> absl::Status {
         auto page = List<ExpertKind>(store_, *request, request->parent());
         if (!page.ok()) return page.status();
@@ -285,7 +287,7 @@ grpc::Status RegistryService::UpdateExpert(
     grpc::ServerContext* context, const v1::UpdateExpertRequest* request,
     v1::UpdateExpertResponse* response) {
   return guard_.Run(
-      context, "RegistryService/UpdateExpert", "expert.name", request->expert().name(),
+      context, *request, "RegistryService/UpdateExpert", "expert.name", request->expert().name(),
       [&](Caller& caller) -> absl::Status {
         if (caller.self_only()) {
           auto name = domain::ParseChildName(request->expert().name(), "experts", "expert.name");
@@ -305,16 +307,16 @@ grpc::Status RegistryService::UpdateExpert(
 grpc::Status RegistryService::DeleteExpert(
     grpc::ServerContext* context, const v1::DeleteExpertRequest* request,
     v1::DeleteExpertResponse*) {
-  return guard_.Run(context, "RegistryService/DeleteExpert", "name", request->name(), [&](Caller&) {
-    return Delete<ExpertKind>(store_, *request);
-  });
+  return guard_.Run(
+      context, *request, "RegistryService/DeleteExpert", "name", request->name(),
+      [&](Caller&) { return Delete<ExpertKind>(store_, *request); });
 }
 
 grpc::Status RegistryService::ExportExpertData(
     grpc::ServerContext* context, const v1::ExportExpertDataRequest* request,
     v1::ExportExpertDataResponse* response) {
   return guard_.Run(
-      context, "RegistryService/ExportExpertData", "name", request->name(),
+      context, *request, "RegistryService/ExportExpertData", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto name = domain::ParseChildName(request->name(), "experts", "name");
         if (!name.ok()) return name.status();
@@ -331,7 +333,7 @@ grpc::Status RegistryService::EraseExpert(
     grpc::ServerContext* context, const v1::EraseExpertRequest* request,
     v1::EraseExpertResponse* response) {
   return guard_.Run(
-      context, "RegistryService/EraseExpert", "name", request->name(),
+      context, *request, "RegistryService/EraseExpert", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto name = domain::ParseChildName(request->name(), "experts", "name");
         if (!name.ok()) return name.status();
@@ -348,7 +350,7 @@ grpc::Status RegistryService::ApplyRetention(
     grpc::ServerContext* context, const v1::ApplyRetentionRequest* request,
     v1::ApplyRetentionResponse* response) {
   return guard_.Run(
-      context, "RegistryService/ApplyRetention", "name", request->name(),
+      context, *request, "RegistryService/ApplyRetention", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         if (!caller.exchange_id().empty()) {
           if (auto id = domain::ParseExchangeName(request->name(), "name"); !id.ok()) {
@@ -373,7 +375,7 @@ grpc::Status RegistryService::CreateOrganization(
     grpc::ServerContext* context, const v1::CreateOrganizationRequest* request,
     v1::CreateOrganizationResponse* response) {
   return guard_.Run(
-      context, "RegistryService/CreateOrganization", "parent", request->parent(),
+      context, *request, "RegistryService/CreateOrganization", "parent", request->parent(),
       [&](Caller&) -> absl::Status {
         auto created = Create<OrganizationKind>(
             store_, *request, FromProto(request->organization()), request->parent(),
@@ -387,7 +389,7 @@ grpc::Status RegistryService::GetOrganization(
     grpc::ServerContext* context, const v1::GetOrganizationRequest* request,
     v1::GetOrganizationResponse* response) {
   return guard_.Run(
-      context, "RegistryService/GetOrganization", "name", request->name(),
+      context, *request, "RegistryService/GetOrganization", "name", request->name(),
       [&](Caller& caller) -> absl::Status {
         auto found = Get<OrganizationKind>(store_, request->name());
         if (!found.ok()) return found.status();
@@ -411,7 +413,7 @@ grpc::Status RegistryService::ListOrganizations(
     grpc::ServerContext* context, const v1::ListOrganizationsRequest* request,
     v1::ListOrganizationsResponse* response) {
   return guard_.Run(
-      context, "RegistryService/ListOrganizations", "parent", request->parent(),
+      context, *request, "RegistryService/ListOrganizations", "parent", request->parent(),
       [&](Caller&) -> absl::Status {
         auto page = List<OrganizationKind>(store_, *request, request->parent());
         if (!page.ok()) return page.status();
@@ -425,7 +427,7 @@ grpc::Status RegistryService::UpdateOrganization(
     grpc::ServerContext* context, const v1::UpdateOrganizationRequest* request,
     v1::UpdateOrganizationResponse* response) {
   return guard_.Run(
-      context, "RegistryService/UpdateOrganization", "organization.name",
+      context, *request, "RegistryService/UpdateOrganization", "organization.name",
       request->organization().name(), [&](Caller& caller) -> absl::Status {
         if (caller.organization_only()) {
           auto name = domain::ParseChildName(
@@ -447,7 +449,7 @@ grpc::Status RegistryService::DeleteOrganization(
     grpc::ServerContext* context, const v1::DeleteOrganizationRequest* request,
     v1::DeleteOrganizationResponse*) {
   return guard_.Run(
-      context, "RegistryService/DeleteOrganization", "name", request->name(),
+      context, *request, "RegistryService/DeleteOrganization", "name", request->name(),
       [&](Caller&) { return Delete<OrganizationKind>(store_, *request); });
 }
 

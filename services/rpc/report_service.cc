@@ -159,7 +159,7 @@ grpc::Status ReportService::GetStatistics(
     grpc::ServerContext* context, const v1::GetStatisticsRequest* request,
     v1::GetStatisticsResponse* response) {
   return guard_.Run(
-      context, "ReportService/GetStatistics", "parent", request->parent(),
+      context, *request, "ReportService/GetStatistics", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto exchange_id = ParentExchange(request->parent(), true);
         if (!exchange_id.ok()) return exchange_id.status();
@@ -207,7 +207,7 @@ grpc::Status ReportService::GetFeedbackSummary(
     grpc::ServerContext* context, const v1::GetFeedbackSummaryRequest* request,
     v1::GetFeedbackSummaryResponse* response) {
   return guard_.Run(
-      context, "ReportService/GetFeedbackSummary", "parent", request->parent(),
+      context, *request, "ReportService/GetFeedbackSummary", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto exchange_id = ParentExchange(request->parent(), true);
         if (!exchange_id.ok()) return exchange_id.status();
@@ -251,7 +251,7 @@ grpc::Status ReportService::ExportAssignments(
     grpc::ServerContext* context, const v1::ExportAssignmentsRequest* request,
     grpc::ServerWriter<v1::ExportAssignmentsResponse>* writer) {
   return guard_.RunStreaming(
-      context, "ReportService/ExportAssignments", "parent", request->parent(),
+      context, *request, "ReportService/ExportAssignments", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto exchange_id = ParentExchange(request->parent(), false);
         if (!exchange_id.ok()) return exchange_id.status();
@@ -273,7 +273,7 @@ grpc::Status ReportService::ExportPayroll(
     grpc::ServerContext* context, const v1::ExportPayrollRequest* request,
     grpc::ServerWriter<v1::ExportPayrollResponse>* writer) {
   return guard_.RunStreaming(
-      context, "ReportService/ExportPayroll", "parent", request->parent(),
+      context, *request, "ReportService/ExportPayroll", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto exchange_id = ParentExchange(request->parent(), false);
         if (!exchange_id.ok()) return exchange_id.status();
@@ -297,7 +297,7 @@ grpc::Status ReportService::RenderAnnualReport(
     grpc::ServerContext* context, const v1::RenderAnnualReportRequest* request,
     v1::RenderAnnualReportResponse* response) {
   return guard_.Run(
-      context, "ReportService/RenderAnnualReport", "parent", request->parent(),
+      context, *request, "ReportService/RenderAnnualReport", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
         auto exchange_id = ParentExchange(request->parent(), false);
         if (!exchange_id.ok()) return exchange_id.status();

@@ -44,9 +44,21 @@ class RequestLogInterceptor final : public grpc::experimental::Interceptor {
         }
       }
     }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
+      // gRPC hands no message on when the bytes don't parse as the request.
+      unparseable_ = methods->GetRecvMessage() == nullptr;
+    }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       if (request_id_.empty()) request_id_ = domain::GenerateId();
       methods->GetSendTrailingMetadata()->insert({"x-request-id", request_id_});
+      if (unparseable_ && methods->GetSendStatus().error_code() == grpc::StatusCode::INTERNAL) {
+        // gRPC answers such a request INTERNAL with no message, as if the
+        // server had failed (and the error-rate alert fired): it is the
+        // caller's bad input.
+        methods->ModifySendStatus(grpc::Status(
+            grpc::StatusCode::INVALID_ARGUMENT,
+            "request: the message is not a valid protocol buffer of the method's request type"));
+      }
       const grpc::Status status = methods->GetSendStatus();
       const absl::string_view code = StatusCodeName(status.error_code());
       const absl::Duration took = absl::Now() - start_;
@@ -71,6 +83,7 @@ class RequestLogInterceptor final : public grpc::experimental::Interceptor {
   const bool log_;
   observability::Metrics* const metrics_;
   std::string request_id_;
+  bool unparseable_ = false;
 };
 
 class RequestLogFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {

@@ -121,10 +121,44 @@ namespace {
 
 long long NowMicros() { return absl::ToUnixMicros(absl::Now()); }
 
+void IgnoreNotice(void*, const char*) {}
+
+// libpq prints the server's notices on stderr ("WARNING: terminating
+// connection due to immediate shutdown"), which would break the JSON log
+// stream; the server's own log says what failed.
+void QuietNotices(soci::session& sql) {
+  if (sql.get_backend_name() != "postgresql") return;
+  // soci exports no type information for its backends: checked by name.
+  auto* pg = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
+  PQsetNoticeProcessor(pg->conn_, IgnoreNotice, nullptr);
+}
+
 // A pooled PostgreSQL session outlives a database restart broken; reconnect
-// it so that the server recovers without a restart of its own.
-void EnsureConnected(soci::session& sql) {
-  if (!sql.is_connected()) sql.reconnect();
+// it so that the server recovers without a restart of its own. While the
+// database can't be reached the call is UNAVAILABLE: clients retry it.
+absl::Status EnsureConnected(soci::session& sql) {
+  if (sql.is_connected()) return absl::OkStatus();
+  try {
+    sql.reconnect();
+  } catch (const std::exception&) {
+    return absl::UnavailableError("database unavailable; retry");
+  }
+  QuietNotices(sql);
+  return absl::OkStatus();
+}
+
+// What a failure inside a transaction means to the caller: whatever the
+// statement's error says, a connection found broken after it means the
+// database went away (soci reports that as a plain error, no SQLSTATE).
+absl::Status StatusOfFailure(const std::exception& e, soci::session& sql) {
+  bool connected = true;
+  try {
+    connected = sql.is_connected();
+  } catch (const std::exception&) {
+    connected = false;
+  }
+  if (!connected) return absl::UnavailableError("database connection lost; retry");
+  return StatusFromException(e);
 }
 
 }  // namespace
@@ -216,9 +250,7 @@ absl::Status Database::Connect(const std::string& connect_string) {
     try {
       if (dialect_ == Dialect::kPostgresql) {
         sql.open(soci::postgresql, connect_string);
-        // libpq prints notices ("relation ... already exists, skipping") on
-        // stderr, which would break the JSON log stream.
-        sql << "SET client_min_messages TO WARNING";
+        QuietNotices(sql);
       } else {
         sql.open(soci::sqlite3, connect_string);
         // A committed write survives a power loss, not only a crash of the
@@ -322,8 +354,12 @@ absl::Status Database::Read(const Work& work) {
   InUse in_use(in_use_);
   try {
     soci::session sql(pool_);
-    EnsureConnected(sql);
-    return work(sql);
+    if (absl::Status s = EnsureConnected(sql); !s.ok()) return s;
+    try {
+      return work(sql);
+    } catch (const std::exception& e) {
+      return StatusOfFailure(e, sql);
+    }
   } catch (const std::exception& e) {
     return StatusFromException(e);
   }
@@ -335,21 +371,29 @@ absl::Status Database::Write(const Work& work) {
   InUse in_use(in_use_);
   try {
     soci::session sql(pool_);
-    EnsureConnected(sql);
-    sql << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+    if (absl::Status s = EnsureConnected(sql); !s.ok()) return s;
     absl::Status status;
     RiderScope* rider = nullptr;
     try {
+      sql << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
       status = work(sql);
       if (status.ok() && current_rider != nullptr && !current_rider->rode_) {
         status = current_rider->rider_->Ride(sql, dialect_);
         rider = current_rider;
       }
+      sql << (status.ok() ? "COMMIT" : "ROLLBACK");
+    } catch (const std::exception& e) {
+      status = StatusOfFailure(e, sql);
+      try {
+        sql << "ROLLBACK";
+      } catch (const std::exception&) {
+        // The connection is gone or no transaction is open: nothing to undo.
+      }
+      return status;
     } catch (...) {
       sql << "ROLLBACK";
       throw;
     }
-    sql << (status.ok() ? "COMMIT" : "ROLLBACK");
     if (status.ok()) {
       writes_.fetch_add(1, std::memory_order_release);
       if (rider != nullptr) rider->rode_ = true;

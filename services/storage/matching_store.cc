@@ -151,16 +151,16 @@ absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Load(
   auto schedule = fees_.GetFeeSchedule(exchange_id);
   if (!schedule.ok()) return schedule.status();
   data->schedule = *std::move(schedule);
-  auto query =
-      domain::ParseListQuery(domain::ExchangeName(exchange_id), domain::kMaxPageSize, "", "", {});
+  auto query = domain::ParseListQuery(
+      domain::ExchangeName(exchange_id), "experts", domain::kMaxPageSize, "", "", {});
   if (!query.ok()) return query.status();
   while (true) {
     auto page = registry_.List<domain::Expert>(*query);
     if (!page.ok()) return page.status();
     for (auto& e : page->items) data->experts.push_back({std::move(e), {}});
     if (page->next_page_token.empty()) break;
-    query =
-        domain::ParseListQuery(query->scope, domain::kMaxPageSize, page->next_page_token, "", {});
+    query = domain::ParseListQuery(
+        query->scope, "experts", domain::kMaxPageSize, page->next_page_token, "", {});
     if (!query.ok()) return query.status();
   }
   if (absl::Status s = FillActivity(exchange_id, data->experts); !s.ok()) return s;

@@ -94,6 +94,14 @@ absl::StatusOr<std::string> FindCreateRequest(
     soci::session& sql, const std::string& scope, const std::string& collection,
     const std::string& request_id, const std::string& fingerprint) {
   if (request_id.empty()) return std::string();
+  if (sql.get_backend_name() == "postgresql") {
+    // Repeats of one request id wait here for the first to commit or roll
+    // back (SQLite's writers are one at a time already); the SELECT below
+    // then sees what it made. Without it a repeat running alongside found
+    // nothing and failed on the first one's row (issue 18, defect 7).
+    const std::string lock_key = absl::StrCat(scope, "\n", collection, "\n", request_id);
+    sql << "SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))", soci::use(lock_key);
+  }
   std::string stored_fingerprint;
   std::string resource_id;
   sql << kSelectCreateRequest, soci::use(scope), soci::use(collection), soci::use(request_id),

@@ -135,8 +135,15 @@ for (const example of examples) {
     const sa = objects.find((o) => o.kind === 'ServiceAccount');
     assert.equal(sa.automountServiceAccountToken, false);
     const d = objects.find((o) => o.kind === 'Deployment').spec.template.spec;
-    const drain = Number(/--shutdown_grace=(\d+)s/.exec(d.containers[0].args.join(' '))[1]);
-    assert.ok(d.terminationGracePeriodSeconds > drain);
+    const args = d.containers[0].args.join(' ');
+    const grace = Number(/--shutdown_grace=(\d+)s/.exec(args)[1]);
+    const drain = Number(/--drain_delay=(\d+)s/.exec(args)[1]);
+    const preStop = d.containers[0].lifecycle.preStop.exec.command;
+    assert.deepEqual(preStop, ['/bin/sleep', '5']);
+    // The readiness probe (period x failures) sees NOT_SERVING within the drain.
+    const probe = d.containers[0].readinessProbe;
+    assert.ok(drain >= probe.periodSeconds * probe.failureThreshold, `drain ${drain}s`);
+    assert.ok(d.terminationGracePeriodSeconds > Number(preStop[1]) + drain + grace);
   });
   check(`${example}: the migration job is a pre-install/pre-upgrade hook`, () => {
     const job = objects.find((o) => o.kind === 'Job');

@@ -76,8 +76,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if and .Values.tls.enabled .Values.tls.plaintextBehindMesh }}
 {{- fail "tls.enabled and tls.plaintextBehindMesh contradict each other" }}
 {{- end }}
-{{- if le (int .Values.terminationGracePeriodSeconds) (int .Values.server.shutdownGraceSeconds) }}
-{{- fail "terminationGracePeriodSeconds must exceed server.shutdownGraceSeconds" }}
+{{- if le (int .Values.terminationGracePeriodSeconds) (add .Values.server.preStopSeconds .Values.server.drainDelaySeconds .Values.server.shutdownGraceSeconds | int) }}
+{{- fail "terminationGracePeriodSeconds must exceed server.preStopSeconds + server.drainDelaySeconds + server.shutdownGraceSeconds" }}
 {{- end }}
 {{- end }}
 
