@@ -8,11 +8,13 @@
 // --drain_delay, then new calls are refused, calls in flight finish, exit 0.
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/rpc/request_log.h"
@@ -115,6 +117,11 @@ ABSL_FLAG(
     "erase the experts that every exchange's retention rule says are due, print how many "
     "and exit (an operator's scheduled job; each erasure is audited)");
 ABSL_FLAG(
+    std::string, audit_checkpoint_dir, "",
+    "write a checkpoint of the audit chains (their heads, sealed with the audit key) to "
+    "DIR/audit-checkpoint-TIME.json and exit (an operator's scheduled job; keep DIR outside "
+    "the database's reach)");
+ABSL_FLAG(
     bool, migrate_only, false,
     "apply pending database migrations and exit (a deployment's pre-upgrade job)");
 
@@ -178,8 +185,29 @@ int main(int argc, char** argv) {
     std::printf("%s\n", key->c_str());
     return 0;
   }
+  if (const std::string dir = absl::GetFlag(FLAGS_audit_checkpoint_dir); !dir.empty()) {
+    auto json = kokemus::AuditCheckpointJson(options);
+    if (!json.ok()) {
+      std::fprintf(stderr, "kokemus-server: %s\n", std::string(json.status().message()).c_str());
+      return 1;
+    }
+    const std::string path = absl::StrCat(
+        dir, "/audit-checkpoint-",
+        absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()), ".json");
+    std::ofstream out(path, std::ios::binary);
+    out << *json;
+    out.close();
+    if (!out) {
+      std::fprintf(stderr, "kokemus-server: cannot write %s\n", path.c_str());
+      return 1;
+    }
+    kokemus::rpc::LogLine(
+        absl::StrFormat(R"({"event":"audit_checkpoint","file":"%s"})", absl::CEscape(path)));
+    return 0;
+  }
   if (absl::GetFlag(FLAGS_apply_retention)) {
-    auto db = kokemus::storage::Database::Open(options.database);
+    // Its erasures are audited: sealed with the server's audit key.
+    auto db = kokemus::OpenDatabase(options);
     if (!db.ok()) {
       std::fprintf(stderr, "kokemus-server: %s\n", std::string(db.status().message()).c_str());
       return 1;

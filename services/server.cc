@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/util/json_util.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -72,6 +73,31 @@ absl::StatusOr<std::string> KeyPepper(const ServerOptions& options) {
 
 }  // namespace
 
+absl::StatusOr<std::unique_ptr<storage::Database>> OpenDatabase(const ServerOptions& options) {
+  auto db = storage::Database::Open(options.database);
+  if (!db.ok()) return db.status();
+  auto pepper = KeyPepper(options);
+  if (!pepper.ok()) return pepper.status();
+  auto audit_key = storage::KeyStore(**db, *pepper).AuditKey();
+  if (!audit_key.ok()) return audit_key.status();
+  (*db)->set_audit_key(*std::move(audit_key));
+  return db;
+}
+
+absl::StatusOr<std::string> AuditCheckpointJson(const ServerOptions& options) {
+  auto db = OpenDatabase(options);
+  if (!db.ok()) return db.status();
+  storage::AuditStore audit(**db);
+  auto checkpoint = audit.Heads(absl::Now());
+  if (!checkpoint.ok()) return checkpoint.status();
+  std::string json;
+  google::protobuf::util::JsonPrintOptions print;
+  print.add_whitespace = true;
+  (void)google::protobuf::util::MessageToJsonString(
+      rpc::CheckpointProto(*checkpoint, audit.SealOf(*checkpoint)), &json, print);
+  return json;
+}
+
 absl::StatusOr<std::string> IssueAdminKey(
     const ServerOptions& options, const std::string& display_name, absl::Time expire_time) {
   auto db = storage::Database::Open(options.database);
@@ -97,6 +123,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   auto pepper = KeyPepper(options);
   if (!pepper.ok()) return pepper.status();
   server->key_store_ = std::make_unique<storage::KeyStore>(*server->db_, *pepper);
+  auto audit_key = server->key_store_->AuditKey();
+  if (!audit_key.ok()) return audit_key.status();
+  server->db_->set_audit_key(*std::move(audit_key));
   server->audit_store_ = std::make_unique<storage::AuditStore>(*server->db_);
   server->subjects_ = std::make_unique<storage::DataSubjectStore>(*server->db_);
   server->guard_ =
@@ -166,6 +195,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->metrics_.AddGauge("kokemus_db_pool_size", "Database sessions in the pool.", [db_raw] {
     return static_cast<double>(db_raw->pool_size());
   });
+  rpc::AccessGuard* guard_raw = server->guard_.get();
+  server->metrics_.AddGauge(
+      "kokemus_audit_dead_letters",
+      "Audit records dropped since start because they could not be written even alone.",
+      [guard_raw] { return static_cast<double>(guard_raw->audit_dead_letters()); });
   server->metrics_.AddGauge("kokemus_db_pool_in_use", "Database sessions in use.", [db_raw] {
     return static_cast<double>(db_raw->sessions_in_use());
   });

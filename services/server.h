@@ -103,6 +103,15 @@ struct ServerOptions {
 absl::StatusOr<std::string> IssueAdminKey(
     const ServerOptions& options, const std::string& display_name, absl::Time expire_time);
 
+// The database of `options` with its audit key set from the pepper (the
+// pepper file, or the one kept in the database), for the operator's one-shot
+// jobs that write audit records or checkpoints.
+absl::StatusOr<std::unique_ptr<storage::Database>> OpenDatabase(const ServerOptions& options);
+
+// A checkpoint of the audit chains now, as protobuf JSON of
+// kokemus.v1.AuditCheckpoint (what `kokemusctl audit checkpoint` writes).
+absl::StatusOr<std::string> AuditCheckpointJson(const ServerOptions& options);
+
 class Server final {
  public:
   // Opens (and migrates) the database, then listens. UNAVAILABLE if the

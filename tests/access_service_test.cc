@@ -285,6 +285,7 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
           RPC(AccessService, GetCaller, "KKKK", ),
           RPC(AccessService, ListAuditRecords, "NPPP", r.set_parent("exchanges/ph")),
           RPC(AccessService, VerifyAuditLog, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(AccessService, CreateAuditCheckpoint, "PPPP", ),
           RPC(NotificationService, ListMessages, "NPPP", r.set_parent("exchanges/ph")),
           RPC(NotificationService, GetMessage, "NPPP", r.set_name(message)),
           RPC(NotificationService, ResendMessage, "NPPP", r.set_name(message)),
@@ -387,7 +388,7 @@ TEST_P(AccessServiceTest, EveryRpcRefusesMissingBadRevokedAndExpiredKeysAndOther
     }
   }
   EXPECT_EQ(covered, served);
-  EXPECT_EQ(covered.size(), 79u);
+  EXPECT_EQ(covered.size(), 80u);
 
   // The objects are real: ph's coordinator reads them.
   const Channel ph = As(Key(AccessRole::kCoordinator, "ph"));
@@ -842,6 +843,53 @@ TEST_P(AccessServiceTest, AccessesToPersonalDataAreAuditedAndTamperingIsFound) {
   EXPECT_FALSE(tampered.intact());
   ASSERT_FALSE(tampered.problems().empty());
   EXPECT_THAT(tampered.problems(0), ::testing::MatchesRegex("record [0-9]+ was changed"));
+}
+
+// Issue 18, defect 8: a checkpoint sealed by the server is kept elsewhere and
+// given back to VerifyAuditLog; a changed one is refused.
+TEST_P(AccessServiceTest, AnAuditCheckpointIsSealedAndChecked) {
+  auto admin = v1::AccessService::NewStub(As(server_.keys().Admin()));
+  auto coordinator = v1::AccessService::NewStub(As(Key(AccessRole::kCoordinator, "ph")));
+  {
+    auto registry = v1::RegistryService::NewStub(As(Key(AccessRole::kCoordinator, "ph")));
+    grpc::ClientContext ctx;
+    v1::GetExpertRequest req;
+    req.set_name(kExpert);
+    v1::GetExpertResponse resp;
+    ASSERT_TRUE(registry->GetExpert(&ctx, req, &resp).ok());  // an audited read
+  }
+  grpc::ClientContext ctx;
+  v1::CreateAuditCheckpointResponse made;
+  ASSERT_TRUE(admin->CreateAuditCheckpoint(&ctx, v1::CreateAuditCheckpointRequest(), &made).ok());
+  const v1::AuditCheckpoint& checkpoint = made.checkpoint();
+  ASSERT_GE(checkpoint.heads_size(), 1);
+  auto ph = std::find_if(checkpoint.heads().begin(), checkpoint.heads().end(), [](const auto& h) {
+    return h.chain() == "exchanges/ph";
+  });
+  ASSERT_NE(ph, checkpoint.heads().end());
+  EXPECT_GE(ph->seq(), 1);
+  EXPECT_THAT(ph->hash(), ::testing::MatchesRegex("m1:[0-9a-f]{64}"));
+  EXPECT_THAT(checkpoint.seal(), ::testing::MatchesRegex("[0-9a-f]{64}"));
+
+  auto verify = [&](const v1::AuditCheckpoint& given, v1::VerifyAuditLogResponse* resp) {
+    grpc::ClientContext c;
+    v1::VerifyAuditLogRequest req;
+    req.set_parent("exchanges/ph");
+    *req.mutable_checkpoint() = given;
+    return coordinator->VerifyAuditLog(&c, req, resp);
+  };
+  v1::VerifyAuditLogResponse resp;
+  ASSERT_TRUE(verify(checkpoint, &resp).ok());
+  EXPECT_TRUE(resp.intact());
+  EXPECT_THAT(resp.problems(), ElementsAre());
+
+  v1::AuditCheckpoint rewound = checkpoint;
+  for (auto& head : *rewound.mutable_heads()) head.set_seq(head.seq() + 5);
+  EXPECT_THAT(
+      testing_support::Violations(verify(rewound, &resp)),
+      ElementsAre(Pair(
+          "checkpoint.seal",
+          "was not made with this server's audit key, or the checkpoint was changed")));
 }
 
 // Issue 18: a refused call naming a huge resource stopped every audited read

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <random>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -24,6 +25,7 @@ class AuditStoreTest : public ::testing::TestWithParam<testing_support::Backend>
     auto db = Database::Open(db_name_.url());
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
+    db_->set_audit_key("the server's audit key");
     audit_ = std::make_unique<AuditStore>(*db_);
   }
 
@@ -40,7 +42,7 @@ class AuditStoreTest : public ::testing::TestWithParam<testing_support::Backend>
     r.outcome = "OK";
     ASSERT_TRUE(db_->Write(
                        [&](soci::session& sql) {
-      return AuditStore::Append(sql, db_->dialect(), r);
+      return AuditStore::Append(sql, db_->dialect(), db_->audit_key(), r);
     }).ok());
   }
 
@@ -170,7 +172,8 @@ TEST_P(AuditStoreTest, ARecordCommitsOnlyWithItsTransaction) {
   r.resource = "exchanges/ph/experts/kaisa";
   r.outcome = "OK";
   const absl::Status failed = db_->Write([&](soci::session& sql) -> absl::Status {
-    if (absl::Status s = AuditStore::Append(sql, db_->dialect(), r); !s.ok()) return s;
+    if (absl::Status s = AuditStore::Append(sql, db_->dialect(), db_->audit_key(), r); !s.ok())
+      return s;
     return absl::AbortedError("the access itself failed");
   });
   EXPECT_EQ(failed.code(), absl::StatusCode::kAborted);
@@ -222,6 +225,143 @@ TEST_P(AuditStoreTest, RacingReadersAreGroupCommittedIntoIntactChains) {
   // Appending many at once is appending them one by one.
   Sql("DELETE FROM audit_log WHERE seq = 77 AND chain = 'ph'");
   EXPECT_THAT(Problems("ph"), ::testing::Not(ElementsAre()));
+}
+
+// Issue 18, defect 8: with write access to the database, deleting the
+// newest records and rewinding the head, deleting a whole chain, or
+// re-hashing a chain after removing a record were all reported intact.
+TEST_P(AuditStoreTest, ARechainingWithoutTheAuditKeyIsFound) {
+  for (int i = 0; i < 3; ++i) {
+    Append(
+        "ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa",
+        t0_ + absl::Seconds(i));
+  }
+  // The intruder removes record 2 and writes the chain again with the code
+  // but another key.
+  Sql("DELETE FROM audit_log WHERE chain = 'ph'");
+  Sql("DELETE FROM audit_heads WHERE chain = 'ph'");
+  auto intruder = Database::Open(db_name_.url());
+  ASSERT_TRUE(intruder.ok());
+  (*intruder)->set_audit_key("a guess");
+  for (int i : {0, 2}) {
+    AuditRecord r;
+    r.exchange_id = "ph";
+    r.time = t0_ + absl::Seconds(i);
+    r.key_id = "k1";
+    r.role = "COORDINATOR";
+    r.method = "kokemus.v1.RegistryService/GetExpert";
+    r.resource = "exchanges/ph/experts/kaisa";
+    r.outcome = "OK";
+    ASSERT_TRUE((*intruder)
+                    ->Write([&](soci::session& sql) {
+                      return AuditStore::Append(sql, (*intruder)->dialect(), "a guess", r);
+                    })
+                    .ok());
+  }
+  EXPECT_THAT(Problems("ph"), ElementsAre("record 1 was changed", "record 2 was changed"));
+}
+
+TEST_P(AuditStoreTest, TruncationAndADeletedChainAreFoundAgainstACheckpoint) {
+  for (int i = 0; i < 4; ++i) {
+    Append(
+        "ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa",
+        t0_ + absl::Seconds(i));
+    Append("hel", "k2", "kokemus.v1.RegistryService/GetExpert", "exchanges/hel/experts/aino", t0_);
+  }
+  auto checkpoint = audit_->Heads(t0_ + absl::Hours(1));
+  ASSERT_TRUE(checkpoint.ok());
+  ASSERT_EQ(checkpoint->heads.size(), 2u);
+  EXPECT_EQ(checkpoint->heads[1].exchange_id, "ph");
+  EXPECT_EQ(checkpoint->heads[1].seq, 4);
+  const std::string seal = audit_->SealOf(*checkpoint);
+  EXPECT_TRUE(audit_->SealMatches(*checkpoint, seal));
+  AuditCheckpoint changed = *checkpoint;
+  changed.heads[1].seq = 2;
+  EXPECT_FALSE(audit_->SealMatches(changed, seal));
+
+  // The newest two records go and the head is rewound: the chain alone looks
+  // intact, the checkpoint says what is missing.
+  std::string hash2;
+  ASSERT_TRUE(db_->Read(
+                     [&](soci::session& sql) {
+    sql << "SELECT hash FROM audit_log WHERE chain = 'ph' AND seq = 2", soci::into(hash2);
+    return absl::OkStatus();
+  }).ok());
+  Sql("DELETE FROM audit_log WHERE chain = 'ph' AND seq > 2");
+  Sql(absl::StrCat("UPDATE audit_heads SET seq = 2, hash = '", hash2, "' WHERE chain = 'ph'"));
+  EXPECT_THAT(Problems("ph"), ElementsAre());
+  auto found = audit_->Verify("ph", &checkpoint->heads[1], checkpoint->time);
+  ASSERT_TRUE(found.ok());
+  EXPECT_THAT(
+      *found, ElementsAre("record 4, the chain's head at the checkpoint of "
+                          "2026-11-18T12:06:40Z, is missing"));
+
+  Sql("DELETE FROM audit_log WHERE chain = 'hel'");
+  Sql("DELETE FROM audit_heads WHERE chain = 'hel'");
+  EXPECT_THAT(Problems("hel"), ElementsAre());
+  found = audit_->Verify("hel", &checkpoint->heads[0], checkpoint->time);
+  ASSERT_TRUE(found.ok());
+  EXPECT_THAT(
+      *found, ElementsAre("record 4, the chain's head at the checkpoint of "
+                          "2026-11-18T12:06:40Z, is missing"));
+}
+
+TEST_P(AuditStoreTest, APlainRecordAfterSealedOnesIsFound) {
+  Append("ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa", t0_);
+  AuditRecord plain;
+  plain.exchange_id = "ph";
+  plain.time = t0_;
+  plain.key_id = "k1";
+  plain.role = "COORDINATOR";
+  plain.method = "kokemus.v1.RegistryService/GetExpert";
+  plain.resource = "exchanges/ph/experts/kaisa";
+  plain.outcome = "OK";
+  ASSERT_TRUE(db_->Write(
+                     [&](soci::session& sql) {
+    return AuditStore::Append(sql, db_->dialect(), "", plain);
+  }).ok());
+  EXPECT_THAT(plain.hash, ::testing::Not(::testing::StartsWith("m1:")));
+  EXPECT_THAT(
+      Problems("ph"),
+      ElementsAre("record 2 is not sealed with the audit key, unlike those before it"));
+}
+
+// A record that can't be written (on PostgreSQL a resource name past the
+// index's limit, SQLSTATE 54000) was retried for ever and stopped every
+// audited read. It is kept without the name; the log goes on.
+TEST_P(AuditStoreTest, ARecordThatCannotBeWrittenDoesNotStopTheLog) {
+  AuditWriter writer(*db_);
+  AuditRecord huge;
+  huge.exchange_id = "ph";
+  huge.time = t0_;
+  huge.key_id = "k1";
+  huge.role = "EXPERT";
+  huge.method = "kokemus.v1.RegistryService/ListExperts";
+  std::string random_name;
+  std::mt19937 random(18);  // incompressible, as the attack's was
+  for (int i = 0; i < 3000; ++i) {
+    random_name.push_back("abcdefghijklmnopqrstuvwxyz0123456789"[random() % 36]);
+  }
+  huge.resource = "exchanges/" + random_name;
+  huge.outcome = "INVALID_ARGUMENT";
+  AuditRecord normal = huge;
+  normal.resource = "exchanges/ph";
+  ASSERT_TRUE(writer.Submit(huge).ok());
+  ASSERT_TRUE(writer.Submit(normal).ok());
+  ASSERT_TRUE(writer.Flush().ok());
+  EXPECT_EQ(writer.dead_letters(), 0u);
+  AuditQuery query;
+  query.exchange_id = "ph";
+  auto page = audit_->List(query);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->records.size(), 2u);
+  // Newest first; both at t0_, so by sequence descending.
+  EXPECT_EQ(page->records[0].resource, "exchanges/ph");
+  EXPECT_EQ(
+      page->records[1].resource, GetParam() == testing_support::Backend::kPostgresql
+                                     ? "(resource name not recordable)"
+                                     : huge.resource);
+  EXPECT_THAT(Problems("ph"), ElementsAre());
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -644,6 +644,19 @@ TEST_P(CliTest, KeysAuditAndAnExpertsRights) {
   ProcessResult verify = Ctl({"audit", "verify", "--exchange", "ph"});
   EXPECT_EQ(verify.exit_code, 0) << verify.err;
   EXPECT_EQ(verify.out, "intact\n");
+  // A sealed checkpoint kept in a file verifies every chain it names.
+  const std::string checkpoint = testing_support::MakeTempDir() + "/checkpoint.json";
+  ProcessResult sealed = Ctl({"audit", "checkpoint", "--exchange", "-", "-o", checkpoint});
+  ASSERT_EQ(sealed.exit_code, 0) << sealed.err;
+  const nlohmann::json heads =
+      nlohmann::json::parse(testing_support::ReadFile(checkpoint))["heads"];
+  std::vector<std::string> chains;
+  for (const auto& head : heads) chains.push_back(head["chain"]);
+  EXPECT_THAT(chains, ::testing::Contains("exchanges/ph"));
+  ProcessResult checked = Ctl(
+      {"audit", "verify", "--exchange", "-", "--checkpoint", checkpoint, "--every-chain", "true"});
+  EXPECT_EQ(checked.exit_code, 0) << checked.err;
+  EXPECT_EQ(checked.out, "intact\n");
   // Export, then erasure; afterwards her key is dead.
   const std::string file = testing_support::MakeTempDir() + "/kaisa.json";
   ProcessResult exported = run_as_kaisa({"expert", "export", "kaisa", "-o", file});

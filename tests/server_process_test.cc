@@ -8,6 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
@@ -147,6 +148,33 @@ TEST_P(ServerProcessTest, TheOperatorsFirstKeyIsIssuedOnceAndWorks) {
        "--apply_retention"});
   EXPECT_EQ(retention.exit_code, 0) << retention.err;
   EXPECT_THAT(retention.out, HasSubstr(R"("event":"retention_applied","erased_experts":0)"));
+  // The operator's hourly checkpoint, kept outside the database; the server
+  // accepts its seal (the same audit key, from the same pepper).
+  const std::string dir = testing_support::MakeTempDir();
+  auto checkpointed = testing_support::RunProcess(
+      {testing_support::BinaryPath("kokemus-server"), "--database", db_.url(),
+       "--audit_checkpoint_dir", dir});
+  ASSERT_EQ(checkpointed.exit_code, 0) << checkpointed.err;
+  EXPECT_THAT(
+      checkpointed.out,
+      ::testing::MatchesRegex(
+          R"(\{"event":"audit_checkpoint","file":".*/audit-checkpoint-[0-9]{8}T[0-9]{6}Z\.json"\}\s*)"));
+  const std::string file = checkpointed.out.substr(
+      checkpointed.out.find(dir), checkpointed.out.find(".json") + 5 - checkpointed.out.find(dir));
+  v1::AuditCheckpoint checkpoint;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(testing_support::ReadFile(file), &checkpoint)
+          .ok());
+  {
+    grpc::ClientContext verify_ctx;
+    v1::VerifyAuditLogRequest verify;
+    verify.set_parent("exchanges/-");
+    *verify.mutable_checkpoint() = checkpoint;
+    v1::VerifyAuditLogResponse verified;
+    grpc::Status s = access->VerifyAuditLog(&verify_ctx, verify, &verified);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_TRUE(verified.intact());
+  }
   // Without the opt-in to plaintext and without a certificate, no start.
   auto refused = testing_support::RunProcess(
       {testing_support::BinaryPath("kokemus-server"), "--listen", "127.0.0.1:0", "--database",

@@ -1,4 +1,10 @@
-// key create|list|revoke|whoami, audit list|verify, health check.
+// key create|list|revoke|whoami, audit list|verify|checkpoint, health check.
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -6,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "clients/kokemusctl/commands.h"
 #include "clients/kokemusctl/proto_flags.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace kokemus::cli {
 namespace {
@@ -102,18 +109,60 @@ int AuditCommand(Session& s) {
         &A::ListAuditRecords, req, "audit_records",
         {"time", "api_key", "role", "method", "resource", "outcome"});
   }
-  if (s.verb() == "verify") {
+  if (s.verb() == "checkpoint") {
+    // Kept outside the database (the chart's CronJob writes one an hour):
+    // the protobuf JSON of the sealed heads, for `audit verify --checkpoint`.
     s.RequireNoMoreFlags();
-    v1::VerifyAuditLogRequest req;
-    req.set_parent(s.ScopeParent());
-    const v1::VerifyAuditLogResponse resp = s.Call(&A::VerifyAuditLog, req);
-    s.Print(resp, [&] {
-      s.out() << (resp.intact() ? "intact" : "TAMPERED") << "\n";
-      for (const std::string& p : resp.problems()) s.out() << p << "\n";
-    });
-    return resp.intact() ? 0 : 1;
+    const v1::CreateAuditCheckpointResponse resp =
+        s.Call(&A::CreateAuditCheckpoint, v1::CreateAuditCheckpointRequest());
+    std::string json;
+    google::protobuf::util::JsonPrintOptions options;
+    options.add_whitespace = true;
+    (void)google::protobuf::util::MessageToJsonString(resp.checkpoint(), &json, options);
+    return s.WriteDocument(json);
   }
-  throw UsageError{"audit verbs: list, verify"};
+  if (s.verb() == "verify") {
+    std::optional<v1::AuditCheckpoint> checkpoint;
+    if (auto file = s.TakeFlag("checkpoint")) {
+      std::ifstream in(*file, std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      if (!in) throw UsageError{absl::StrCat("--checkpoint: cannot read ", *file)};
+      checkpoint.emplace();
+      if (!google::protobuf::util::JsonStringToMessage(text.str(), &*checkpoint).ok()) {
+        throw UsageError{absl::StrCat("--checkpoint: ", *file, " is not an audit checkpoint")};
+      }
+    }
+    const bool every_chain = s.TakeFlag("every-chain").value_or("false") == "true";
+    s.RequireNoMoreFlags();
+    if (every_chain && !checkpoint) throw UsageError{"--every-chain needs --checkpoint FILE"};
+    // Each chain the checkpoint names (a national key), or the scope's.
+    std::vector<std::string> chains;
+    if (every_chain) {
+      for (const auto& head : checkpoint->heads()) chains.push_back(head.chain());
+    } else {
+      chains.push_back(s.ScopeParent());
+    }
+    bool intact = true;
+    v1::VerifyAuditLogResponse all;
+    for (const std::string& chain : chains) {
+      v1::VerifyAuditLogRequest req;
+      req.set_parent(chain);
+      if (checkpoint) *req.mutable_checkpoint() = *checkpoint;
+      const v1::VerifyAuditLogResponse resp = s.Call(&A::VerifyAuditLog, req);
+      intact = intact && resp.intact();
+      for (const std::string& p : resp.problems()) {
+        all.add_problems(chains.size() > 1 ? absl::StrCat(chain, ": ", p) : p);
+      }
+    }
+    all.set_intact(intact);
+    s.Print(all, [&] {
+      s.out() << (intact ? "intact" : "TAMPERED") << "\n";
+      for (const std::string& p : all.problems()) s.out() << p << "\n";
+    });
+    return intact ? 0 : 1;
+  }
+  throw UsageError{"audit verbs: list, verify, checkpoint"};
 }
 
 // `health check [SERVICE]`: exit 0 when SERVING, 7 otherwise. For probes

@@ -130,6 +130,7 @@ std::vector<MethodRule> BuildRules() {
       {"AccessService/GetCaller", A | C | O | E | R, true, Own::kNone, Own::kNone, false, true},
       {"AccessService/ListAuditRecords", A | C, true, Own::kNone, Own::kNone, false},
       {"AccessService/VerifyAuditLog", A | C, true, Own::kNone, Own::kNone, false},
+      {"AccessService/CreateAuditCheckpoint", A, true, Own::kNone, Own::kNone, false},
   };
   rules.insert(rules.end(), access.begin(), access.end());
   for (MethodRule& r : rules) r.method = absl::StrCat("kokemus.v1.", r.method);

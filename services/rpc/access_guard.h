@@ -116,6 +116,8 @@ class AccessGuard final {
   // Waits until this server's queued audit records are committed (before the
   // audit log is read).
   absl::Status FlushAudit() { return writer_.Flush(); }
+  // Audit records dropped because they could not be written (a metric).
+  uint64_t audit_dead_letters() const { return writer_.dead_letters(); }
 
  private:
   template <typename F>
@@ -138,7 +140,8 @@ class AccessGuard final {
         absl::Status status = body(caller);
         return status.ok() ? status : Audited(caller, status);
       }
-      storage::AuditRider rider([&] { return RecordOf(caller, absl::OkStatus()); });
+      storage::AuditRider rider(
+          db_.audit_key(), [&] { return RecordOf(caller, absl::OkStatus()); });
       absl::Status status;
       {
         storage::RiderScope scope(&rider);

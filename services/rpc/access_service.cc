@@ -1,6 +1,7 @@
 #include "services/rpc/access_service.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -208,17 +209,91 @@ grpc::Status AccessService::ListAuditRecords(
       });
 }
 
+namespace {
+
+// A checkpoint as the caller sent it back; INVALID_ARGUMENT naming a field
+// that no checkpoint of this server has.
+absl::StatusOr<storage::AuditCheckpoint> CheckpointOf(const v1::AuditCheckpoint& proto) {
+  storage::AuditCheckpoint checkpoint;
+  checkpoint.time = FromProto(proto.create_time());
+  domain::FieldViolations v;
+  for (int i = 0; i < proto.heads_size(); ++i) {
+    const auto& head = proto.heads(i);
+    if (head.chain() == "exchanges/-") {
+      checkpoint.heads.push_back({"", head.seq(), head.hash()});
+      continue;
+    }
+    auto exchange = domain::ParseExchangeName(head.chain(), absl::StrCat("heads[", i, "].chain"));
+    if (!exchange.ok()) {
+      v.Add(exchange.status());
+      continue;
+    }
+    checkpoint.heads.push_back({*exchange, head.seq(), head.hash()});
+  }
+  if (!v.empty()) return v.ToStatus();
+  return checkpoint;
+}
+
+}  // namespace
+
+v1::AuditCheckpoint CheckpointProto(
+    const storage::AuditCheckpoint& checkpoint, const std::string& seal) {
+  v1::AuditCheckpoint out;
+  *out.mutable_create_time() = ToProto(checkpoint.time);
+  for (const storage::AuditHead& head : checkpoint.heads) {
+    auto* h = out.add_heads();
+    h->set_chain(domain::ExchangeName(head.exchange_id.empty() ? "-" : head.exchange_id));
+    h->set_seq(head.seq);
+    h->set_hash(head.hash);
+  }
+  out.set_seal(seal);
+  return out;
+}
+
 grpc::Status AccessService::VerifyAuditLog(
     grpc::ServerContext* context, const v1::VerifyAuditLogRequest* request,
     v1::VerifyAuditLogResponse* response) {
   return guard_.Run(
       context, *request, "AccessService/VerifyAuditLog", "parent", request->parent(),
       [&](Caller& caller) -> absl::Status {
+        std::optional<storage::AuditCheckpoint> checkpoint;
+        if (request->has_checkpoint()) {
+          auto read = CheckpointOf(request->checkpoint());
+          if (!read.ok()) return domain::WithFieldPrefix(read.status(), "checkpoint");
+          if (!audit_.SealMatches(*read, request->checkpoint().seal())) {
+            return domain::InvalidField(
+                "checkpoint.seal",
+                "was not made with this server's audit key, or the "
+                "checkpoint was changed");
+          }
+          checkpoint = *std::move(read);
+        }
         if (absl::Status s = guard_.FlushAudit(); !s.ok()) return s;
-        auto problems = audit_.Verify(caller.exchange_id());
+        const storage::AuditHead* at = nullptr;
+        if (checkpoint) {
+          for (const storage::AuditHead& head : checkpoint->heads) {
+            if (head.exchange_id == caller.exchange_id()) at = &head;
+          }
+        }
+        auto problems = audit_.Verify(
+            caller.exchange_id(), at, checkpoint ? checkpoint->time : absl::UnixEpoch());
         if (!problems.ok()) return problems.status();
         response->set_intact(problems->empty());
         for (const std::string& p : *problems) response->add_problems(p);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status AccessService::CreateAuditCheckpoint(
+    grpc::ServerContext* context, const v1::CreateAuditCheckpointRequest* request,
+    v1::CreateAuditCheckpointResponse* response) {
+  return guard_.Run(
+      context, *request, "AccessService/CreateAuditCheckpoint", "", "",
+      [&](Caller& caller) -> absl::Status {
+        if (absl::Status s = guard_.FlushAudit(); !s.ok()) return s;
+        auto checkpoint = audit_.Heads(caller.now());
+        if (!checkpoint.ok()) return checkpoint.status();
+        *response->mutable_checkpoint() = CheckpointProto(*checkpoint, audit_.SealOf(*checkpoint));
         return absl::OkStatus();
       });
 }

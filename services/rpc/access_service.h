@@ -14,6 +14,10 @@
 
 namespace kokemus::rpc {
 
+// A checkpoint as the API gives it: chains as resource names, with its seal.
+v1::AuditCheckpoint CheckpointProto(
+    const storage::AuditCheckpoint& checkpoint, const std::string& seal);
+
 class AccessService final : public v1::AccessService::Service {
  public:
   AccessService(storage::KeyStore& keys, storage::AuditStore& audit, AccessGuard& guard)
@@ -32,6 +36,9 @@ class AccessService final : public v1::AccessService::Service {
       v1::ListAuditRecordsResponse*) override;
   grpc::Status VerifyAuditLog(
       grpc::ServerContext*, const v1::VerifyAuditLogRequest*, v1::VerifyAuditLogResponse*) override;
+  grpc::Status CreateAuditCheckpoint(
+      grpc::ServerContext*, const v1::CreateAuditCheckpointRequest*,
+      v1::CreateAuditCheckpointResponse*) override;
 
  private:
   storage::KeyStore& keys_;

@@ -1,11 +1,14 @@
 #include "services/storage/audit_store.h"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <chrono>
 #include <iterator>
 #include <limits>
 #include <map>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -48,8 +51,11 @@ std::string ChainOf(const std::string& exchange_id) {
   return exchange_id.empty() ? "-" : exchange_id;
 }
 
+// A hash sealed with the audit key starts so; a plain SHA-256 is bare hex.
+constexpr absl::string_view kSealed = "m1:";
+
 // Every field length-prefixed, so no two records hash the same text.
-std::string RecordHash(const AuditRecord& r, const std::string& prev_hash) {
+std::string RecordHash(const AuditRecord& r, const std::string& prev_hash, const std::string& key) {
   std::string text;
   for (const std::string& field :
        {prev_hash, ChainOf(r.exchange_id), absl::StrCat(r.seq),
@@ -57,8 +63,12 @@ std::string RecordHash(const AuditRecord& r, const std::string& prev_hash) {
         r.resource, r.outcome}) {
     absl::StrAppend(&text, field.size(), ":", field, ";");
   }
-  return domain::Sha256Hex(text);
+  if (key.empty()) return domain::Sha256Hex(text);
+  return absl::StrCat(kSealed, domain::HmacSha256Hex(key, text));
 }
+
+// Stands for a resource name that could not be stored (the record is kept).
+constexpr char kUnrecordable[] = "(resource name not recordable)";
 
 struct Stored {
   AuditRecord record;
@@ -84,13 +94,15 @@ Stored Read(const soci::row& row) {
 
 }  // namespace
 
-absl::Status AuditStore::Append(soci::session& sql, Dialect dialect, AuditRecord& record) {
+absl::Status AuditStore::Append(
+    soci::session& sql, Dialect dialect, const std::string& key, AuditRecord& record) {
   std::vector<AuditRecord*> one = {&record};
-  return AppendAll(sql, dialect, one);
+  return AppendAll(sql, dialect, key, one);
 }
 
 absl::Status AuditStore::AppendAll(
-    soci::session& sql, Dialect dialect, const std::vector<AuditRecord*>& records) {
+    soci::session& sql, Dialect dialect, const std::string& key,
+    const std::vector<AuditRecord*>& records) {
   // Chains in name order, so concurrent batches lock their heads alike.
   std::map<std::string, std::vector<AuditRecord*>> chains;
   for (AuditRecord* r : records) chains[ChainOf(r->exchange_id)].push_back(r);
@@ -113,7 +125,7 @@ absl::Status AuditStore::AppendAll(
         AuditRecord& record = *list[i];
         record.seq = ++seq;
         record.time = absl::FromUnixMicros(absl::ToUnixMicros(record.time));
-        record.hash = RecordHash(record, prev);
+        record.hash = RecordHash(record, prev, key);
         // SQLite binds equal names once: every row's names are its own.
         absl::StrAppend(
             &insert, i == start ? "" : ", ",
@@ -168,6 +180,27 @@ absl::Status AuditWriter::Flush() {
   return committed_ >= target ? absl::OkStatus() : failing_;
 }
 
+absl::Status AuditWriter::Write(const std::vector<AuditRecord*>& records) {
+  return db_.Write([&](soci::session& sql) {
+    return AuditStore::AppendAll(sql, db_.dialect(), db_.audit_key(), records);
+  });
+}
+
+absl::Status AuditWriter::WriteOneByOne(std::vector<AuditRecord>& group) {
+  for (AuditRecord& record : group) {
+    absl::Status status = Write({&record});
+    if (status.ok()) continue;
+    if (status.code() == absl::StatusCode::kUnavailable) return status;
+    // The call is still on record, without the name that broke it.
+    record.resource = kUnrecordable;
+    status = Write({&record});
+    if (status.ok()) continue;
+    if (status.code() == absl::StatusCode::kUnavailable) return status;
+    dead_letters_.fetch_add(1, std::memory_order_relaxed);
+  }
+  return absl::OkStatus();
+}
+
 void AuditWriter::Run() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
@@ -183,8 +216,14 @@ void AuditWriter::Run() {
     lock.unlock();
     std::vector<AuditRecord*> records;
     for (AuditRecord& r : group) records.push_back(&r);
-    const absl::Status status = db_.Write(
-        [&](soci::session& sql) { return AuditStore::AppendAll(sql, db_.dialect(), records); });
+    absl::Status status = Write(records);
+    if (!status.ok() && status.code() != absl::StatusCode::kUnavailable) {
+      // Not the database being away: some record can't be written (issue
+      // 18 found a resource name past PostgreSQL's index limit retried for
+      // ever, stopping every audited read). Write the group one by one and
+      // dead-letter what can't be written even alone.
+      status = WriteOneByOne(group);
+    }
     lock.lock();
     if (status.ok()) {
       committed_ += n;
@@ -262,8 +301,10 @@ absl::StatusOr<AuditPage> AuditStore::List(const AuditQuery& q) {
   return page;
 }
 
-absl::StatusOr<std::vector<std::string>> AuditStore::Verify(const std::string& exchange_id) {
+absl::StatusOr<std::vector<std::string>> AuditStore::Verify(
+    const std::string& exchange_id, const AuditHead* at, absl::Time checkpoint_time) {
   const std::string chain = ChainOf(exchange_id);
+  const std::string& key = db_.audit_key();
   std::vector<std::string> problems;
   absl::Status status = db_.Read([&](soci::session& sql) {
     static const std::string kSelectChain =
@@ -271,7 +312,24 @@ absl::StatusOr<std::vector<std::string>> AuditStore::Verify(const std::string& e
     std::vector<Stored> records = Query<Stored>(sql, kSelectChain, {chain}, Read);
     std::string prev;
     int64_t expected = 1;
+    bool sealed_before = false;
+    bool checkpoint_found = false;
     for (const Stored& s : records) {
+      const bool sealed = absl::StartsWith(s.record.hash, kSealed);
+      if (sealed_before && !sealed) {
+        problems.push_back(absl::StrCat(
+            "record ", s.record.seq, " is not sealed with the audit key, unlike those before it"));
+      }
+      sealed_before = sealed_before || sealed;
+      if (at != nullptr && s.record.seq == at->seq) {
+        checkpoint_found = true;
+        if (s.record.hash != at->hash) {
+          problems.push_back(absl::StrCat(
+              "record ", at->seq, " is not the one the checkpoint of ",
+              absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", checkpoint_time, absl::UTCTimeZone()),
+              " names"));
+        }
+      }
       if (s.record.seq != expected) {
         problems.push_back(
             absl::StrCat("records ", expected, " to ", s.record.seq - 1, " are missing"));
@@ -279,7 +337,7 @@ absl::StatusOr<std::vector<std::string>> AuditStore::Verify(const std::string& e
         problems.push_back(
             absl::StrCat("record ", s.record.seq, " does not follow the record before it"));
       }
-      if (RecordHash(s.record, s.prev_hash) != s.record.hash) {
+      if (RecordHash(s.record, s.prev_hash, sealed ? key : std::string()) != s.record.hash) {
         problems.push_back(absl::StrCat("record ", s.record.seq, " was changed"));
       }
       prev = s.record.hash;
@@ -297,10 +355,55 @@ absl::StatusOr<std::vector<std::string>> AuditStore::Verify(const std::string& e
       problems.push_back(
           absl::StrCat("the chain ends at record ", expected - 1, " but its head says ", head_seq));
     }
+    if (at != nullptr && at->seq > 0 && !checkpoint_found) {
+      problems.push_back(absl::StrCat(
+          "record ", at->seq, ", the chain's head at the checkpoint of ",
+          absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", checkpoint_time, absl::UTCTimeZone()),
+          ", is missing"));
+    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   return problems;
+}
+
+absl::StatusOr<AuditCheckpoint> AuditStore::Heads(absl::Time now) {
+  AuditCheckpoint checkpoint;
+  checkpoint.time = absl::FromUnixMicros(absl::ToUnixMicros(now));
+  absl::Status status = db_.Read([&](soci::session& sql) {
+    checkpoint.heads = Query<AuditHead>(
+        sql, "SELECT chain, seq, hash FROM audit_heads WHERE seq > 0 ORDER BY chain", {},
+        [](const soci::row& row) {
+      RowReader r(row);
+      AuditHead head;
+      const std::string chain = r.Text();
+      head.exchange_id = chain == "-" ? "" : chain;
+      head.seq = r.Int();
+      head.hash = r.Text();
+      return head;
+        });
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return checkpoint;
+}
+
+bool AuditStore::SealMatches(const AuditCheckpoint& checkpoint, const std::string& seal) const {
+  const std::string expected = SealOf(checkpoint);
+  return seal.size() == expected.size() &&
+         sodium_memcmp(seal.data(), expected.data(), expected.size()) == 0;
+}
+
+std::string AuditStore::SealOf(const AuditCheckpoint& checkpoint) const {
+  std::string text;
+  absl::StrAppend(&text, "kokemus audit checkpoint v1;", absl::ToUnixMicros(checkpoint.time), ";");
+  for (const AuditHead& head : checkpoint.heads) {
+    const std::string chain = ChainOf(head.exchange_id);
+    for (const std::string& field : {chain, absl::StrCat(head.seq), head.hash}) {
+      absl::StrAppend(&text, field.size(), ":", field, ";");
+    }
+  }
+  return domain::HmacSha256Hex(db_.audit_key(), text);
 }
 
 }  // namespace kokemus::storage

@@ -2,15 +2,26 @@
 // time, caller (key and role), exchange, method, resource and outcome. Records
 // are appended inside the caller's write transaction, so an access and its
 // record commit together or not at all, and are chained per exchange: each
-// record's SHA-256 covers the previous record's hash, and the chain's head
+// record's hash covers the previous record's hash, and the chain's head
 // (last sequence number and hash) is kept beside it. Verify() finds an edited,
 // removed or reordered record, and removed newest records.
 //
-//   db.Write([&](soci::session& sql) { ...; return AuditStore::Append(sql, db.dialect(), r); });
+// The hash is an HMAC-SHA256 with the server's audit key ("m1:" + hex),
+// which is kept outside the database (derived from the key pepper): someone
+// who can write the database but hasn't the key can't re-hash a chain after
+// changing it. Records written before the key are plain SHA-256 (hex); once
+// a chain has a sealed record, a plain one after it is reported. Truncation
+// (newest records removed and the head rewound, or a whole chain deleted) is
+// found against a checkpoint: the chains' heads sealed with the key and kept
+// outside the database (Heads(), SealOf(), Verify(..., at)).
+//
+//   db.Write([&](soci::session& sql) {
+//     ...; return AuditStore::Append(sql, db.dialect(), db.audit_key(), r); });
 //   auto problems = audit.Verify("ph");   // empty: intact
 #ifndef KOKEMUS_SERVICES_STORAGE_AUDIT_STORE_H_
 #define KOKEMUS_SERVICES_STORAGE_AUDIT_STORE_H_
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -41,6 +52,18 @@ struct AuditRecord {
   std::string key_exchange_id;
 };
 
+// The head of one chain at a checkpoint.
+struct AuditHead {
+  std::string exchange_id;  // "" : the national chain
+  int64_t seq = 0;
+  std::string hash;
+};
+
+struct AuditCheckpoint {
+  absl::Time time = absl::UnixEpoch();
+  std::vector<AuditHead> heads;  // by exchange id
+};
+
 struct AuditQuery {
   std::string exchange_id;  // "": every chain
   std::string resource;     // "": any; else this resource and what is under it
@@ -61,19 +84,33 @@ class AuditStore final {
  public:
   explicit AuditStore(Database& db) : db_(db) {}
 
-  // Appends inside an open write transaction; fills seq and hash. On
-  // PostgreSQL the chain's head row is locked until the transaction ends.
-  static absl::Status Append(soci::session& sql, Dialect dialect, AuditRecord& record);
+  // Appends inside an open write transaction; fills seq and hash (sealed
+  // with `key`, plain SHA-256 when it is empty). On PostgreSQL the chain's
+  // head row is locked until the transaction ends.
+  static absl::Status Append(
+      soci::session& sql, Dialect dialect, const std::string& key, AuditRecord& record);
   // Appends many, in the given order within each chain, with one lock and one
   // insert per chain (per 100 rows).
   static absl::Status AppendAll(
-      soci::session& sql, Dialect dialect, const std::vector<AuditRecord*>& records);
+      soci::session& sql, Dialect dialect, const std::string& key,
+      const std::vector<AuditRecord*>& records);
 
   // Newest first.
   absl::StatusOr<AuditPage> List(const AuditQuery& query);
   // One line per problem found in the exchange's chain ("" : national); empty
-  // when the chain is intact.
-  absl::StatusOr<std::vector<std::string>> Verify(const std::string& exchange_id);
+  // when the chain is intact. With `at` (the chain's head at a checkpoint),
+  // the record it names must still be there, as it was.
+  absl::StatusOr<std::vector<std::string>> Verify(
+      const std::string& exchange_id, const AuditHead* at = nullptr,
+      absl::Time checkpoint_time = absl::UnixEpoch());
+
+  // Every chain's head now, at `now`.
+  absl::StatusOr<AuditCheckpoint> Heads(absl::Time now);
+  // The checkpoint's seal: HMAC-SHA256 (hex) with the database's audit key
+  // over its time and heads.
+  std::string SealOf(const AuditCheckpoint& checkpoint) const;
+  // Whether `seal` is the checkpoint's, compared in constant time.
+  bool SealMatches(const AuditCheckpoint& checkpoint, const std::string& seal) const;
 
  private:
   Database& db_;
@@ -84,13 +121,15 @@ class AuditStore final {
 // record commit together. `record` is asked for it at commit time.
 class AuditRider final : public TransactionRider {
  public:
-  explicit AuditRider(std::function<AuditRecord()> record) : record_(std::move(record)) {}
+  AuditRider(const std::string& key, std::function<AuditRecord()> record)
+      : key_(key), record_(std::move(record)) {}
   absl::Status Ride(soci::session& sql, Dialect dialect) override {
     AuditRecord record = record_();
-    return AuditStore::Append(sql, dialect, record);
+    return AuditStore::Append(sql, dialect, key_, record);
   }
 
  private:
+  const std::string& key_;
   std::function<AuditRecord()> record_;
 };
 
@@ -120,9 +159,14 @@ class AuditWriter final {
   // Waits until everything submitted before the call is committed, or the
   // log is failing (its error).
   absl::Status Flush();
+  // Records that could not be written even alone (and without their resource
+  // name), dropped so that the log goes on; a metric.
+  uint64_t dead_letters() const { return dead_letters_.load(std::memory_order_relaxed); }
 
  private:
   void Run();
+  absl::Status Write(const std::vector<AuditRecord*>& records);
+  absl::Status WriteOneByOne(std::vector<AuditRecord>& group);
 
   Database& db_;
   std::mutex mu_;
@@ -133,6 +177,7 @@ class AuditWriter final {
   uint64_t committed_ = 0;           // records ever committed; guarded by mu_
   absl::Status failing_;             // the last group's error, until one commits
   bool stopping_ = false;            // guarded by mu_
+  std::atomic<uint64_t> dead_letters_{0};
   std::thread thread_;
 };
 

@@ -268,7 +268,7 @@ absl::StatusOr<std::vector<std::string>> DataSubjectStore::ApplyRetention(
     record.time = now;
     record.resource = domain::ChildResourceName(d.exchange_id, "experts", d.expert_id);
     record.outcome = "OK";
-    AuditRider rider([&record] { return record; });
+    AuditRider rider(db_.audit_key(), [&record] { return record; });
     RiderScope scope(&rider);
     auto pseudonym = Erase(d.exchange_id, d.expert_id, now);
     // One that changed or went meanwhile is left for the next run.

@@ -74,6 +74,10 @@ class Database final {
   // The clock the stores read "now" from (the system clock unless set; set it
   // before serving). Now() is to the microsecond, so a time returned from a
   // write equals what a later read gives.
+  // The key that seals audit records (HMAC-SHA256), set by the server from
+  // its secret before serving; empty: records are plain SHA-256 hashes.
+  void set_audit_key(std::string key) { audit_key_ = std::move(key); }
+  const std::string& audit_key() const { return audit_key_; }
   void set_clock(const domain::Clock& clock) { clock_ = &clock; }
   const domain::Clock& clock() const { return *clock_; }
   absl::Time Now() const { return absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now())); }
@@ -124,6 +128,7 @@ class Database final {
   ~Database();
 
  private:
+  std::string audit_key_;
   Database(Dialect dialect, size_t pool_size);
   absl::Status Connect(const std::string& connect_string);
   absl::Status Migrate();

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "services/domain/digest.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/listing.h"
 #include "services/domain/session.h"
@@ -90,6 +91,12 @@ std::vector<Row> RowsById(soci::session& sql, const std::string& id) {
 
 KeyStore::KeyStore(Database& db, std::string pepper) : db_(db), pepper_(std::move(pepper)) {
   if (sodium_init() < 0) std::abort();  // no secure random numbers: nothing safe to do
+}
+
+absl::StatusOr<std::string> KeyStore::AuditKey() {
+  auto pepper = Pepper();
+  if (!pepper.ok()) return pepper.status();
+  return domain::HmacSha256Hex(*pepper, "kokemus audit chain v1");
 }
 
 absl::StatusOr<std::string> KeyStore::Pepper() {

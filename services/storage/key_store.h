@@ -72,6 +72,10 @@ class KeyStore final {
   // secrets.
   absl::StatusOr<Page<ApiKey>> List(const KeyScope& scope, const domain::ListQuery& query);
 
+  // The audit chain's sealing key, derived from the pepper (HMAC-SHA256 of
+  // a fixed label): outside the database when the pepper is.
+  absl::StatusOr<std::string> AuditKey();
+
  private:
   // The pepper, loaded (or made) from the database on first use when none
   // was configured. Concurrent callers share one load.

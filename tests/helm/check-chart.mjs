@@ -256,6 +256,26 @@ check('the retention rule runs nightly as a CronJob of the server image', () => 
   assert.equal(c.securityContext.readOnlyRootFilesystem, true);
 });
 
+check('audit checkpoints: an hourly CronJob with the pepper, writing to its own volume', () => {
+  const objects = render(['-f', join(chart, 'examples', 'national.yaml')]);
+  const cron = objects.find((o) => o.kind === 'CronJob' && o.metadata.name.endsWith('-audit-checkpoint'));
+  assert.equal(cron.spec.schedule, '17 * * * *');
+  const spec = cron.spec.jobTemplate.spec.template.spec;
+  assert.deepEqual(spec.containers[0].command, ['kokemus-server', '--audit_checkpoint_dir=/checkpoints',
+                                                '--key_pepper_file=/etc/kokemus/keys/pepper']);
+  assert.equal(spec.volumes.find((v) => v.name === 'key-pepper').secret.secretName, 'kokemus-key-pepper');
+  assert.equal(spec.volumes.find((v) => v.name === 'checkpoints').persistentVolumeClaim.claimName,
+               'kokemus-audit-checkpoints');
+  // The retention job seals its erasures' records with the same key.
+  const retention = objects.find((o) => o.kind === 'CronJob' && o.metadata.name.endsWith('-retention'));
+  assert.deepEqual(retention.spec.jobTemplate.spec.template.spec.containers[0].args,
+                   ['--key_pepper_file=/etc/kokemus/keys/pepper']);
+  const r = run(['template', 'k', chart, '-f', join(chart, 'examples', 'paijat-hame.yaml'),
+                 '--set', 'auditCheckpoints.enabled=true']);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /auditCheckpoints.enabled needs auditCheckpoints.existingClaim/);
+});
+
 check('a render without a database fails with the reason', () => {
   const r = run(['template', 'k', chart]);
   assert.notEqual(r.status, 0);

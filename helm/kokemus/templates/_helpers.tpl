@@ -110,3 +110,16 @@ seccompProfile:
       name: {{ include "kokemus.databaseSecretName" . }}
       key: {{ include "kokemus.databaseSecretKey" . }}
 {{- end }}
+
+{{/* The key pepper (and so the audit key) for the server's one-shot jobs:
+     the same Secret as the Deployment's, or none. */}}
+{{- define "kokemus.pepperVolume" -}}
+{{- if .Values.apiKeys.pepperSecret }}
+- name: key-pepper
+  secret:
+    secretName: {{ .Values.apiKeys.pepperSecret }}
+    items:
+      - key: {{ .Values.apiKeys.pepperSecretKey }}
+        path: pepper
+{{- end }}
+{{- end }}
