@@ -12,6 +12,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/server_builder.h"
 #include "services/rpc/request_log.h"
 
@@ -180,6 +181,21 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   // One server per port: with SO_REUSEPORT (gRPC's default) a second server
   // started on the same port by mistake took half the connections silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // What gRPC 1.51 lets a server bound per client (issue 18, item 11): calls
+  // open at once on one connection, connections left idle, and pings without
+  // calls (too many close the connection). It predates the 2023 HTTP/2 rapid
+  // reset fixes: the chart admits only the ingress proxy (see the Helm guide).
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 100);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 30 * 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 5 * 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+  // A bound on gRPC's own memory and threads: a flood of streams opened and
+  // reset at once (rapid reset) grew an unbounded server past 1.3 GB; with
+  // the quota gRPC sheds load instead (bench/README.md, rapid reset).
+  grpc::ResourceQuota quota("kokemus-server");
+  quota.Resize(256 << 20);
+  quota.SetMaxThreads(256);
+  builder.SetResourceQuota(quota);
   builder.RegisterService(server->registry_.get());
   builder.RegisterService(server->orders_.get());
   builder.RegisterService(server->contracts_.get());
