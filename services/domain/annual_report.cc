@@ -13,6 +13,15 @@
 namespace kokemus::domain {
 namespace {
 
+// printf-style formatting of a translated text, whose format is known only
+// at run time (absl::StrFormat wants it at compile time, which clang checks).
+template <typename... Args>
+std::string FormatText(const std::string& format, const Args&... args) {
+  std::string out;
+  absl::FormatUntyped(&out, absl::UntypedFormatSpec(format), {absl::FormatArg(args)...});
+  return out;
+}
+
 // Words of the report: [fi, sv, en].
 struct Words {
   const char* text[3];
@@ -198,7 +207,7 @@ Document AnnualReportDocument(
   auto n = [&](double v) { return Number(v, 0, lang); };
   Document doc;
   doc.blocks.push_back({Block::Kind::kTitle, AnnualReportTitle(h), {}, {}});
-  doc.blocks.push_back(Paragraph(absl::StrFormat(w(kIntro).c_str(), h.year)));
+  doc.blocks.push_back(Paragraph(FormatText(w(kIntro), h.year)));
 
   const Statistics total = ComputeStatistics(tasks, active_trained, {}, 0);
   const Statistics by_category = ComputeStatistics(tasks, active_trained, {Grouping::kCategory}, 0);
@@ -338,15 +347,14 @@ Document AnnualReportDocument(
     reasons(kDeclineReasons, ff.decline_reasons, kDeclineLabels);
     reasons(kCancelReasons, ff.expert_cancel_reasons, kCancelLabels);
     if (ff.suppressed_reasons > 0) {
-      doc.blocks.push_back(
-          Paragraph(absl::StrFormat(w(kSuppressedReasons).c_str(), ff.suppressed_reasons)));
+      doc.blocks.push_back(Paragraph(FormatText(w(kSuppressedReasons), ff.suppressed_reasons)));
     }
   }
 
   // How evenly work was spread: tasks per active trained expert in bands.
   doc.blocks.push_back(Heading(w(kFairness)));
-  doc.blocks.push_back(Paragraph(absl::StrFormat(
-      w(kFairnessText).c_str(), total.active_trained_with_task, total.active_trained_experts,
+  doc.blocks.push_back(Paragraph(FormatText(
+      w(kFairnessText), total.active_trained_with_task, total.active_trained_experts,
       Number(100 * total.share_with_task, 1, lang), Number(total.gini, 3, lang))));
   std::map<std::string, int> per_expert;
   for (const std::string& key : active_trained) per_expert[key] = 0;

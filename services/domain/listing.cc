@@ -237,6 +237,15 @@ absl::StatusOr<ListQuery> ParseListQuery(
     if (absl::WebSafeBase64Unescape(page_token, &decoded)) {
       parts = absl::StrSplit(decoded, '\n');
     }
+    // Each part is C-escaped (a parent or filter may hold any byte, a
+    // newline too; the fuzzer found one).
+    for (std::string& part : parts) {
+      std::string raw;
+      if (!absl::CUnescape(part, &raw)) {
+        return InvalidField("page_token", "not a page token from this service");
+      }
+      part = std::move(raw);
+    }
     if (parts.size() != 5 || parts[0] != kTokenVersion || parts[4].empty()) {
       return InvalidField("page_token", "not a page token from this service");
     }
@@ -254,7 +263,8 @@ absl::StatusOr<ListQuery> ParseListQuery(
 
 std::string NextPageToken(const ListQuery& query, absl::string_view cursor) {
   return absl::WebSafeBase64Escape(absl::StrCat(
-      kTokenVersion, "\n", query.collection, "\n", query.scope, "\n", query.filter, "\n", cursor));
+      kTokenVersion, "\n", absl::CEscape(query.collection), "\n", absl::CEscape(query.scope), "\n",
+      absl::CEscape(query.filter), "\n", absl::CEscape(cursor)));
 }
 
 absl::StatusOr<AssignmentName> ParseAssignmentName(
