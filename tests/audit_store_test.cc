@@ -29,7 +29,7 @@ class AuditStoreTest : public ::testing::TestWithParam<testing_support::Backend>
     audit_ = std::make_unique<AuditStore>(*db_);
   }
 
-  void Append(
+  static AuditRecord Record(
       const std::string& exchange, const std::string& key, const std::string& method,
       const std::string& resource, absl::Time t) {
     AuditRecord r;
@@ -40,6 +40,13 @@ class AuditStoreTest : public ::testing::TestWithParam<testing_support::Backend>
     r.method = method;
     r.resource = resource;
     r.outcome = "OK";
+    return r;
+  }
+
+  void Append(
+      const std::string& exchange, const std::string& key, const std::string& method,
+      const std::string& resource, absl::Time t) {
+    AuditRecord r = Record(exchange, key, method, resource, t);
     ASSERT_TRUE(db_->Write(
                        [&](soci::session& sql) {
       return AuditStore::Append(sql, db_->dialect(), db_->audit_key(), r);
@@ -244,14 +251,9 @@ TEST_P(AuditStoreTest, ARechainingWithoutTheAuditKeyIsFound) {
   ASSERT_TRUE(intruder.ok());
   (*intruder)->set_audit_key("a guess");
   for (int i : {0, 2}) {
-    AuditRecord r;
-    r.exchange_id = "ph";
-    r.time = t0_ + absl::Seconds(i);
-    r.key_id = "k1";
-    r.role = "COORDINATOR";
-    r.method = "kokemus.v1.RegistryService/GetExpert";
-    r.resource = "exchanges/ph/experts/kaisa";
-    r.outcome = "OK";
+    AuditRecord r = Record(
+        "ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa",
+        t0_ + absl::Seconds(i));
     ASSERT_TRUE((*intruder)
                     ->Write([&](soci::session& sql) {
                       return AuditStore::Append(sql, (*intruder)->dialect(), "a guess", r);
@@ -308,14 +310,8 @@ TEST_P(AuditStoreTest, TruncationAndADeletedChainAreFoundAgainstACheckpoint) {
 
 TEST_P(AuditStoreTest, APlainRecordAfterSealedOnesIsFound) {
   Append("ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa", t0_);
-  AuditRecord plain;
-  plain.exchange_id = "ph";
-  plain.time = t0_;
-  plain.key_id = "k1";
-  plain.role = "COORDINATOR";
-  plain.method = "kokemus.v1.RegistryService/GetExpert";
-  plain.resource = "exchanges/ph/experts/kaisa";
-  plain.outcome = "OK";
+  AuditRecord plain =
+      Record("ph", "k1", "kokemus.v1.RegistryService/GetExpert", "exchanges/ph/experts/kaisa", t0_);
   ASSERT_TRUE(db_->Write(
                      [&](soci::session& sql) {
     return AuditStore::Append(sql, db_->dialect(), "", plain);
@@ -331,19 +327,13 @@ TEST_P(AuditStoreTest, APlainRecordAfterSealedOnesIsFound) {
 // audited read. It is kept without the name; the log goes on.
 TEST_P(AuditStoreTest, ARecordThatCannotBeWrittenDoesNotStopTheLog) {
   AuditWriter writer(*db_);
-  AuditRecord huge;
-  huge.exchange_id = "ph";
-  huge.time = t0_;
-  huge.key_id = "k1";
-  huge.role = "EXPERT";
-  huge.method = "kokemus.v1.RegistryService/ListExperts";
+  AuditRecord huge = Record("ph", "k1", "kokemus.v1.RegistryService/ListExperts", "", t0_);
   std::string random_name;
   std::mt19937 random(18);  // incompressible, as the attack's was
   for (int i = 0; i < 3000; ++i) {
     random_name.push_back("abcdefghijklmnopqrstuvwxyz0123456789"[random() % 36]);
   }
   huge.resource = "exchanges/" + random_name;
-  huge.outcome = "INVALID_ARGUMENT";
   AuditRecord normal = huge;
   normal.resource = "exchanges/ph";
   ASSERT_TRUE(writer.Submit(huge).ok());

@@ -55,16 +55,21 @@ class OwnPostgres final {
 
 grpc::StatusCode Code(const grpc::Status& s) { return s.error_code(); }
 
+// A server on `pg` for tests that call fast.
+absl::StatusOr<std::unique_ptr<Server>> StartOn(const OwnPostgres& pg) {
+  ServerOptions options{.listen = "127.0.0.1:0", .database = pg.url(), .log_requests = false};
+  options.plaintext = true;
+  options.access.rate_limit = {.per_second = 100000, .burst = 100000};
+  options.access.failed_authentications = {.per_second = 100000, .burst = 100000};
+  return Server::Start(options);
+}
+
 // Defect 5 of issue 18: while PostgreSQL is down, every call answered
 // INTERNAL "database error" (GetExchange, GetCaller, ListOrders, an unknown
 // key's check) instead of UNAVAILABLE, so clients did not retry.
 TEST(PostgresqlOutage, EveryCallIsUnavailableAndTheServerRecoversByItself) {
   OwnPostgres pg;
-  ServerOptions options{.listen = "127.0.0.1:0", .database = pg.url(), .log_requests = false};
-  options.plaintext = true;
-  options.access.rate_limit = {.per_second = 100000, .burst = 100000};
-  options.access.failed_authentications = {.per_second = 100000, .burst = 100000};
-  auto server = Server::Start(options);
+  auto server = StartOn(pg);
   ASSERT_TRUE(server.ok()) << server.status();
   const std::string address = absl::StrCat("127.0.0.1:", (*server)->port());
   testing_support::TestKeys keys(pg.url());
@@ -159,11 +164,7 @@ TEST(PostgresqlOutage, EveryCallIsUnavailableAndTheServerRecoversByItself) {
 // while it is down), and every write the server acknowledged is there after.
 TEST(PostgresqlOutage, CrashUnderLoadLosesNoAcknowledgedWrite) {
   OwnPostgres pg;
-  ServerOptions options{.listen = "127.0.0.1:0", .database = pg.url(), .log_requests = false};
-  options.plaintext = true;
-  options.access.rate_limit = {.per_second = 100000, .burst = 100000};
-  options.access.failed_authentications = {.per_second = 100000, .burst = 100000};
-  auto server = Server::Start(options);
+  auto server = StartOn(pg);
   ASSERT_TRUE(server.ok()) << server.status();
   const std::string address = absl::StrCat("127.0.0.1:", (*server)->port());
   testing_support::TestKeys keys(pg.url());
