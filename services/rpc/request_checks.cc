@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "google/protobuf/util/time_util.h"
 #include "services/domain/validation.h"
 
 namespace kokemus::rpc {
@@ -15,24 +16,22 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-// The range google/protobuf/timestamp.proto defines.
-constexpr int64_t kMinTimestampSeconds = -62135596800;  // 0001-01-01T00:00:00Z
-constexpr int64_t kMaxTimestampSeconds = 253402300799;  // 9999-12-31T23:59:59Z
+using google::protobuf::Timestamp;
+using google::protobuf::util::TimeUtil;
+
 constexpr int32_t kMaxNanos = 999999999;
 
 // Nesting in the API is a few levels; a hostile message can't be deeper than
 // gRPC's parser allows (100), and this stops well before.
 constexpr int kMaxDepth = 32;
 
+// The range google/protobuf/timestamp.proto defines (protobuf's own bounds).
 void CheckTimestamp(
-    const Message& m, const std::string& path, domain::FieldViolations& violations) {
-  const auto* descriptor = m.GetDescriptor();
-  const Reflection* reflection = m.GetReflection();
-  const int64_t seconds = reflection->GetInt64(m, descriptor->FindFieldByName("seconds"));
-  const int32_t nanos = reflection->GetInt32(m, descriptor->FindFieldByName("nanos"));
-  if (seconds < kMinTimestampSeconds || seconds > kMaxTimestampSeconds) {
+    const Timestamp& t, const std::string& path, domain::FieldViolations& violations) {
+  if (t.seconds() < TimeUtil::kTimestampMinSeconds ||
+      t.seconds() > TimeUtil::kTimestampMaxSeconds) {
     violations.Add(path, "must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
-  } else if (nanos < 0 || nanos > kMaxNanos) {
+  } else if (t.nanos() < 0 || t.nanos() > kMaxNanos) {
     violations.Add(path, "nanos must be 0 to 999999999");
   }
 }
@@ -48,8 +47,9 @@ void CheckEnum(
 void CheckMessage(
     const Message& m, const std::string& prefix, int depth, domain::FieldViolations& violations) {
   if (depth > kMaxDepth) return;
-  if (m.GetDescriptor()->full_name() == google::protobuf::Timestamp::descriptor()->full_name()) {
-    CheckTimestamp(m, prefix, violations);
+  // Requests are generated classes, so a Timestamp field holds a Timestamp.
+  if (const auto* t = dynamic_cast<const Timestamp*>(&m)) {
+    CheckTimestamp(*t, prefix, violations);
     return;
   }
   const Reflection* reflection = m.GetReflection();
