@@ -186,16 +186,26 @@ absl::Status AuditWriter::Write(const std::vector<AuditRecord*>& records) {
   });
 }
 
-absl::Status AuditWriter::WriteOneByOne(std::vector<AuditRecord>& group) {
-  for (AuditRecord& record : group) {
+namespace {
+// Worth trying the same records again: the database is away or busy, or the
+// transaction lost a race with a concurrent one (a serialization failure).
+bool Transient(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kUnavailable ||
+         status.code() == absl::StatusCode::kAborted;
+}
+}  // namespace
+
+absl::Status AuditWriter::WriteOneByOne(std::vector<AuditRecord>& group, size_t& done) {
+  for (done = 0; done < group.size(); ++done) {
+    AuditRecord& record = group[done];
     absl::Status status = Write({&record});
     if (status.ok()) continue;
-    if (status.code() == absl::StatusCode::kUnavailable) return status;
+    if (Transient(status)) return status;
     // The call is still on record, without the name that broke it.
     record.resource = kUnrecordable;
     status = Write({&record});
     if (status.ok()) continue;
-    if (status.code() == absl::StatusCode::kUnavailable) return status;
+    if (Transient(status)) return status;
     dead_letters_.fetch_add(1, std::memory_order_relaxed);
   }
   return absl::OkStatus();
@@ -217,26 +227,32 @@ void AuditWriter::Run() {
     std::vector<AuditRecord*> records;
     for (AuditRecord& r : group) records.push_back(&r);
     absl::Status status = Write(records);
-    if (!status.ok() && status.code() != absl::StatusCode::kUnavailable) {
-      // Not the database being away: some record can't be written (issue
-      // 18 found a resource name past PostgreSQL's index limit retried for
-      // ever, stopping every audited read). Write the group one by one and
-      // dead-letter what can't be written even alone.
-      status = WriteOneByOne(group);
+    // Records of the group written (or dead-lettered) before a failure.
+    size_t done = status.ok() ? n : 0;
+    if (!status.ok() && !Transient(status)) {
+      // Not the database being away or a lost race: some record can't be
+      // written (issue 18 found a resource name past PostgreSQL's index limit
+      // retried for ever, stopping every audited read). Write the group one by
+      // one and dead-letter what can't be written even alone.
+      status = WriteOneByOne(group, done);
     }
     lock.lock();
+    committed_ += done;
     if (status.ok()) {
-      committed_ += n;
       failing_ = absl::OkStatus();
     } else {
-      failing_ = status;
+      // Kept, in order, for the next try (the records already written are
+      // not: they would be recorded twice).
+      const bool busy = status.code() == absl::StatusCode::kAborted;
+      if (!busy) failing_ = status;  // new reads are refused meanwhile
       if (!stopping_) {
-        // Kept, in order, for the next try; new reads are refused meanwhile.
         queue_.insert(
-            queue_.begin(), std::make_move_iterator(group.begin()),
+            queue_.begin(), std::make_move_iterator(group.begin() + done),
             std::make_move_iterator(group.end()));
         flushed_.notify_all();
-        wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
+        // A lost race is tried again soon; an absent database in a moment.
+        wake_.wait_for(
+            lock, std::chrono::milliseconds(busy ? 5 : 200), [this] { return stopping_; });
         continue;
       }
     }

@@ -166,7 +166,8 @@ class AuditWriter final {
  private:
   void Run();
   absl::Status Write(const std::vector<AuditRecord*>& records);
-  absl::Status WriteOneByOne(std::vector<AuditRecord>& group);
+  // Sets `done` to the number of records written or dead-lettered.
+  absl::Status WriteOneByOne(std::vector<AuditRecord>& group, size_t& done);
 
   Database& db_;
   std::mutex mu_;
