@@ -9,6 +9,8 @@ seconds=${1:-10}
 cmake --preset asan >/dev/null
 targets=$(sed -n 's/^kokemus_fuzz(\([a-z_]*\) .*/\1/p' tests/fuzz/CMakeLists.txt)
 cmake --build build-asan --target $targets
+# System libraries' own lifetime caches are not ours to fix (see the file).
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 for t in $targets; do
   name=${t%_fuzz}
   mkdir -p "build-asan/fuzz/$name"

@@ -217,6 +217,25 @@ INSTANTIATE_TEST_SUITE_P(
              "22 November 2026"}}),
     [](const auto& info) { return std::string(info.param.language); });
 
+// document_fuzz: a character cut in half (or a stray byte, or a NUL) made
+// Cairo refuse the whole PDF. Each bad byte is now shown as U+FFFD and the
+// rest of the document is all there.
+TEST(Render, InvalidUtf8IsShownAsReplacementCharacters) {
+  constexpr char kMarked[] =
+      "# Sopimus \xc3\n\nKaisa\xff Esimerkki\n\n| Tehtävä | Paikka\x00 |\n| Luento | Lahti |\n";
+  const std::string marked(kMarked, sizeof(kMarked) - 1);  // with its NUL
+  const Document doc = ParseDocument(marked);
+  auto pdf = render::RenderPdf(doc, "contract \xe2\x82", Facts().created);
+  ASSERT_TRUE(pdf.ok()) << pdf.status();
+  const std::string text = Squeezed(PdfToText(*pdf));
+  // (Squeezed drops the spaces.)
+  EXPECT_THAT(text, HasSubstr("Sopimus\xef\xbf\xbd"));
+  EXPECT_THAT(
+      text, HasSubstr("Kaisa\xef\xbf\xbd"
+                      "Esimerkki"));
+  EXPECT_THAT(text, HasSubstr("PaikkaLuentoLahti"));
+}
+
 TEST(DefaultContract, ShowsOnlyTheSectionsThatApply) {
   ContractFacts f = Facts();
   f.order.remote = true;

@@ -405,8 +405,12 @@ TEST_P(OrderStoreTest, ListsOrdersByStartTimeAcrossPagesWithFilters) {
           " AND organization = lyseo AND state = OPEN"),
       domain::OrderFilterFields());
   ASSERT_TRUE(period.ok()) << period.status();
+  // Held in a variable: a range-for over a member of the temporary StatusOr
+  // read freed memory (ASan, stack-use-after-scope).
+  auto listed = store_->ListOrders(*period);
+  ASSERT_TRUE(listed.ok()) << listed.status();
   std::vector<std::string> in_period;
-  for (const auto& o : store_->ListOrders(*period)->items) in_period.push_back(o.id);
+  for (const auto& o : listed->items) in_period.push_back(o.id);
   EXPECT_THAT(in_period, ElementsAre("o4", "o3"));
 }
 

@@ -3,14 +3,24 @@
 // database that can't be opened is one clear line and exit 1.
 #include <signal.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
 #include <thread>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/impl/codegen/client_unary_call.h"
 #include "gtest/gtest.h"
 #include "kokemus/v1/access_service.grpc.pb.h"
 #include "soci/soci.h"
@@ -51,13 +61,18 @@ bool WaitServing(const std::string& address) {
 
 class ServerProcessTest : public ::testing::TestWithParam<Backend> {
  protected:
-  std::unique_ptr<testing_support::ChildProcess> StartServer() {
+  std::unique_ptr<testing_support::ChildProcess> StartServer(
+      const std::vector<std::string>& flags = {}) {
     address_ = absl::StrCat("127.0.0.1:", testing_support::FreePort());
-    auto child = std::make_unique<testing_support::ChildProcess>(
-        std::vector<std::string>{
-            testing_support::BinaryPath("kokemus-server"), "--listen", address_, "--database",
-            db_.url(), "--plaintext"},
-        log_path_);
+    std::vector<std::string> argv = {
+        testing_support::BinaryPath("kokemus-server"),
+        "--listen",
+        address_,
+        "--database",
+        db_.url(),
+        "--plaintext"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    auto child = std::make_unique<testing_support::ChildProcess>(argv, log_path_);
     EXPECT_TRUE(WaitServing(address_)) << testing_support::ReadFile(log_path_);
     stub_ = v1::RegistryService::NewStub(testing_support::AutoKeyChannel(address_, keys_));
     return child;
@@ -186,6 +201,145 @@ TEST_P(ServerProcessTest, TheOperatorsFirstKeyIsIssuedOnceAndWorks) {
       "--plaintext for local development\n");
   server->Signal(SIGTERM);
   EXPECT_EQ(server->Wait(), 0);
+}
+
+// A string field with invalid UTF-8 is refused INVALID_ARGUMENT, and
+// libprotobuf's plain stderr line about it (request_fuzz found one per bad
+// call) no longer reaches the log: every line is the server's JSON.
+TEST_P(ServerProcessTest, InvalidUtf8IsRefusedWithoutAPlainLogLine) {
+  auto server = StartServer();
+  testing_support::CreateExchange(*stub_, "ph");
+  const std::string request = "\x0a\x04\xff\xfe\xfd\xfc";  // GetExpertRequest.name
+  grpc::Slice slice(request);
+  grpc::ByteBuffer in(&slice, 1);
+  grpc::ByteBuffer out;
+  grpc::ClientContext ctx;
+  // A key of its own: the test's usual channel reads the request to choose one.
+  auto channel = testing_support::KeyChannel(address_, keys_.Coordinator("ph"));
+  const grpc::Status status = grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+      channel.get(),
+      grpc::internal::RpcMethod(
+          "/kokemus.v1.RegistryService/GetExpert", grpc::internal::RpcMethod::NORMAL_RPC),
+      &ctx, in, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  channel.reset();
+  stub_.reset();
+  server->Signal(SIGTERM);
+  EXPECT_EQ(server->Wait(), 0);
+  const std::string log = testing_support::ReadFile(log_path_);
+  EXPECT_THAT(log, Not(HasSubstr("libprotobuf")));
+  for (absl::string_view line : absl::StrSplit(log, '\n', absl::SkipEmpty())) {
+    EXPECT_TRUE(absl::StartsWith(line, "{") && absl::EndsWith(line, "}")) << line;
+  }
+}
+
+// The crash test of issue 18: writers keep a ledger of every create the
+// server acknowledged while the server is killed with SIGKILL at random
+// moments (KOKEMUS_CRASH_KILLS times, 3 in CI; more by hand). After each
+// restart the creates whose answer was lost are sent again with their request
+// id and must succeed once. In the end every acknowledged expert is there,
+// nothing else is, and the audit chain is intact.
+TEST_P(ServerProcessTest, SigkillLosesNoAcknowledgedWrite) {
+  const char* kills_env = std::getenv("KOKEMUS_CRASH_KILLS");
+  const int kills = kills_env ? std::atoi(kills_env) : 3;
+  struct Write {
+    std::string id;
+    std::string request_id;
+  };
+  std::mutex mu;
+  std::vector<Write> acknowledged;
+  std::vector<Write> uncertain;  // sent, answer lost: sent again after the restart
+  std::map<grpc::StatusCode, int> codes;
+  int next = 0;
+  std::mt19937 random(18);
+  auto create = [&](v1::RegistryService::Stub& stub, const Write& w) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    v1::CreateExpertRequest req;
+    req.set_parent("exchanges/ph");
+    req.set_expert_id(w.id);
+    req.set_request_id(w.request_id);
+    *req.mutable_expert() = testing_support::SampleExpert();
+    req.mutable_expert()->set_display_name(w.id);
+    v1::CreateExpertResponse resp;
+    return stub.CreateExpert(&ctx, req, &resp);
+  };
+  std::unique_ptr<testing_support::ChildProcess> server;  // the last one stays up
+  for (int round = 0; round <= kills; ++round) {
+    // As fast as the writers can: the per-key rate limit is not under test.
+    server = StartServer({"--rate_limit", "100000", "--rate_burst", "100000"});
+    if (round == 0) testing_support::CreateExchange(*stub_, "ph");
+    for (const Write& w : uncertain) {
+      const grpc::Status status = create(*stub_, w);
+      ASSERT_TRUE(status.ok()) << w.id << ": " << status.error_message();
+      acknowledged.push_back(w);
+    }
+    uncertain.clear();
+    if (round == kills) break;
+    std::atomic<bool> killed{false};
+    std::vector<std::thread> writers;
+    for (int t = 0; t < 4; ++t) {
+      writers.emplace_back([&] {
+        auto stub = v1::RegistryService::NewStub(testing_support::AutoKeyChannel(address_, keys_));
+        while (!killed.load()) {
+          Write w;
+          {
+            std::lock_guard<std::mutex> lock(mu);
+            w.id = absl::StrCat("e", next);
+            w.request_id =
+                absl::StrCat("6f1c2a4e-0000-4000-8000-", absl::Dec(next, absl::kZeroPad12));
+            ++next;
+          }
+          const grpc::Status status = create(*stub, w);
+          std::lock_guard<std::mutex> lock(mu);
+          ++codes[status.error_code()];
+          (status.ok() ? acknowledged : uncertain).push_back(w);
+          if (!status.ok()) break;  // the server is gone
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300 + random() % 500));
+    server->Signal(SIGKILL);
+    EXPECT_EQ(server->Wait(), 128 + SIGKILL);
+    killed = true;
+    for (auto& w : writers) w.join();
+    stub_.reset();
+  }
+  // Only OK, and UNAVAILABLE for the calls the kill cut off.
+  for (const auto& [code, n] : codes) {
+    EXPECT_TRUE(code == grpc::StatusCode::OK || code == grpc::StatusCode::UNAVAILABLE)
+        << "code " << code << " x" << n;
+  }
+  std::set<std::string> listed;
+  std::string token;
+  do {
+    grpc::ClientContext ctx;
+    v1::ListExpertsRequest req;
+    req.set_parent("exchanges/ph");
+    req.set_page_size(1000);
+    req.set_page_token(token);
+    v1::ListExpertsResponse resp;
+    const grpc::Status status = stub_->ListExperts(&ctx, req, &resp);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    for (const auto& e : resp.experts()) listed.insert(e.display_name());
+    token = resp.next_page_token();
+  } while (!token.empty());
+  std::set<std::string> expected;
+  for (const Write& w : acknowledged) expected.insert(w.id);
+  EXPECT_EQ(listed, expected);
+  EXPECT_GT(expected.size(), static_cast<size_t>(kills * 4));
+  auto access = v1::AccessService::NewStub(testing_support::AutoKeyChannel(address_, keys_));
+  grpc::ClientContext ctx;
+  v1::VerifyAuditLogRequest verify;
+  verify.set_parent("exchanges/ph");
+  v1::VerifyAuditLogResponse verified;
+  ASSERT_TRUE(access->VerifyAuditLog(&ctx, verify, &verified).ok());
+  EXPECT_TRUE(verified.intact()) << absl::StrJoin(verified.problems(), "; ");
+  size_t lost = 0;
+  for (const std::string& id : expected) lost += listed.count(id) == 0 ? 1 : 0;
+  std::printf(
+      "[ crash test ] %d kills, %zu acknowledged creates, %zu lost\n", kills, expected.size(),
+      lost);
 }
 
 INSTANTIATE_TEST_SUITE_P(

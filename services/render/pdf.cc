@@ -161,17 +161,47 @@ void DrawChart(cairo_t* cr, const Chart& chart, double width, double height) {
   plend();
 }
 
+// Text as Pango, Cairo and PLplot need it: valid UTF-8, each invalid byte
+// shown as U+FFFD. Text from the API is valid already; a cut in the middle
+// of a character made Cairo refuse the whole document (document_fuzz).
+// A NUL (protobuf strings may hold one) would end the text early: dropped.
+std::string ValidUtf8(absl::string_view any_text) {
+  std::string text(any_text);
+  text.erase(std::remove(text.begin(), text.end(), '\0'), text.end());
+  if (g_utf8_validate(text.data(), static_cast<gssize>(text.size()), nullptr)) return text;
+  gchar* valid = g_utf8_make_valid(text.data(), static_cast<gssize>(text.size()));
+  std::string out(valid);
+  g_free(valid);
+  return out;
+}
+
+Document ValidDocument(const Document& document) {
+  Document valid = document;
+  for (Block& block : valid.blocks) {
+    block.text = ValidUtf8(block.text);
+    for (auto& row : block.rows) {
+      for (std::string& cell : row) cell = ValidUtf8(cell);
+    }
+    for (std::string& c : block.chart.categories) c = ValidUtf8(c);
+    for (std::string& s : block.chart.series) s = ValidUtf8(s);
+    block.chart.value_label = ValidUtf8(block.chart.value_label);
+  }
+  return valid;
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> RenderPdf(
-    const Document& document, absl::string_view title, absl::Time created) {
+    const Document& any_document, absl::string_view any_title, absl::Time created) {
+  const Document document = ValidDocument(any_document);
+  const std::string title = ValidUtf8(any_title);
   std::string out;
   cairo_surface_t* surface =
       cairo_pdf_surface_create_for_stream(AppendToString, &out, kPageWidth, kPageHeight);
   cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5);
   const std::string date =
       absl::FormatTime("%Y-%m-%dT%H:%M:%S", created, absl::UTCTimeZone()) + "Z";
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, std::string(title).c_str());
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title.c_str());
   cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Kokemus");
   cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date.c_str());
   cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date.c_str());
