@@ -3,8 +3,8 @@
 # ctest: unit, storage and RPC tests on SQLite and on a throwaway PostgreSQL
 # (started and stopped by ctest fixtures), CLI and restart tests against the
 # real binaries, buf lint, and a Node.js @grpc/grpc-js client; then the
-# domain's unit suites under ASan+UBSan and every fuzz target for a few
-# seconds (scripts/sanitize.sh, about 3 minutes).
+# domain's unit suites and the storage and RPC suites under ASan+UBSan and
+# every fuzz target for a few seconds (scripts/sanitize.sh, about 12 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
