@@ -61,6 +61,30 @@ class AuditStoreTest : public ::testing::TestWithParam<testing_support::Backend>
     }).ok());
   }
 
+  // PostgreSQL: a trigger that refuses chosen resource names with chosen
+  // SQLSTATEs: ".../poison" for good (54000, as a name past the index
+  // limit), ".../constraint" as a broken constraint (23514, ABORTED), and
+  // ".../away" as a lost connection (08006) while audit_test_away has a row.
+  void InstallRefusingTrigger() {
+    Sql("CREATE TABLE audit_test_away (on_ INTEGER)");
+    Sql("INSERT INTO audit_test_away VALUES (1)");
+    Sql(R"(CREATE FUNCTION audit_test_refuse() RETURNS trigger AS $$
+         BEGIN
+           IF NEW.resource = 'exchanges/ph/poison' THEN
+             RAISE EXCEPTION 'refused' USING ERRCODE = '54000';
+           END IF;
+           IF NEW.resource = 'exchanges/ph/constraint' THEN
+             RAISE EXCEPTION 'constraint' USING ERRCODE = '23514';
+           END IF;
+           IF NEW.resource = 'exchanges/ph/away' AND EXISTS (SELECT 1 FROM audit_test_away) THEN
+             RAISE EXCEPTION 'away' USING ERRCODE = '08006';
+           END IF;
+           RETURN NEW;
+         END $$ LANGUAGE plpgsql)");
+    Sql("CREATE TRIGGER audit_test_refuse BEFORE INSERT ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION audit_test_refuse()");
+  }
+
   std::vector<std::string> Problems(const std::string& exchange) {
     auto p = audit_->Verify(exchange);
     EXPECT_TRUE(p.ok()) << p.status();
@@ -362,20 +386,7 @@ TEST_P(AuditStoreTest, AGroupInterruptedHalfWayIsNotRecordedTwice) {
   if (GetParam() != testing_support::Backend::kPostgresql) {
     GTEST_SKIP() << "needs a trigger that raises a chosen SQLSTATE";
   }
-  Sql("CREATE TABLE audit_test_away (on_ INTEGER)");
-  Sql("INSERT INTO audit_test_away VALUES (1)");
-  Sql(R"(CREATE FUNCTION audit_test_refuse() RETURNS trigger AS $$
-         BEGIN
-           IF NEW.resource = 'exchanges/ph/poison' THEN
-             RAISE EXCEPTION 'refused' USING ERRCODE = '54000';
-           END IF;
-           IF NEW.resource = 'exchanges/ph/away' AND EXISTS (SELECT 1 FROM audit_test_away) THEN
-             RAISE EXCEPTION 'away' USING ERRCODE = '08006';
-           END IF;
-           RETURN NEW;
-         END $$ LANGUAGE plpgsql)");
-  Sql("CREATE TRIGGER audit_test_refuse BEFORE INSERT ON audit_log "
-      "FOR EACH ROW EXECUTE FUNCTION audit_test_refuse()");
+  InstallRefusingTrigger();
   const std::vector<std::string> names = {
       "exchanges/ph/1", "exchanges/ph/poison", "exchanges/ph/2", "exchanges/ph/away",
       "exchanges/ph/3"};
@@ -404,6 +415,30 @@ TEST_P(AuditStoreTest, AGroupInterruptedHalfWayIsNotRecordedTwice) {
                    "exchanges/ph/1", "(resource name not recordable)", "exchanges/ph/2",
                    "exchanges/ph/away", "exchanges/ph/3"));
   EXPECT_THAT(Problems("ph"), ElementsAre());
+}
+
+// A constraint the group breaks for good is ABORTED, like a lost race: it is
+// tried again a bounded number of times, then written one by one, and the log
+// goes on (retried for ever, it would stop every audited read).
+TEST_P(AuditStoreTest, AGroupAbortedForGoodIsWrittenOneByOne) {
+  if (GetParam() != testing_support::Backend::kPostgresql) {
+    GTEST_SKIP() << "needs a trigger that raises a chosen SQLSTATE";
+  }
+  InstallRefusingTrigger();
+  AuditWriter writer(*db_);
+  for (const char* name : {"exchanges/ph/1", "exchanges/ph/constraint", "exchanges/ph/2"}) {
+    ASSERT_TRUE(writer.Submit(Record("ph", "k1", "m", name, t0_)).ok());
+  }
+  ASSERT_TRUE(writer.Flush().ok());
+  EXPECT_EQ(writer.dead_letters(), 0u);
+  AuditQuery query;
+  query.exchange_id = "ph";
+  auto page = audit_->List(query);
+  ASSERT_TRUE(page.ok());
+  std::vector<std::string> written;
+  for (const auto& record : page->records) written.insert(written.begin(), record.resource);
+  EXPECT_THAT(
+      written, ElementsAre("exchanges/ph/1", "(resource name not recordable)", "exchanges/ph/2"));
 }
 
 INSTANTIATE_TEST_SUITE_P(

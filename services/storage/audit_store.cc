@@ -186,26 +186,17 @@ absl::Status AuditWriter::Write(const std::vector<AuditRecord*>& records) {
   });
 }
 
-namespace {
-// Worth trying the same records again: the database is away or busy, or the
-// transaction lost a race with a concurrent one (a serialization failure).
-bool Transient(const absl::Status& status) {
-  return status.code() == absl::StatusCode::kUnavailable ||
-         status.code() == absl::StatusCode::kAborted;
-}
-}  // namespace
-
 absl::Status AuditWriter::WriteOneByOne(std::vector<AuditRecord>& group, size_t& done) {
   for (done = 0; done < group.size(); ++done) {
     AuditRecord& record = group[done];
     absl::Status status = Write({&record});
     if (status.ok()) continue;
-    if (Transient(status)) return status;
+    if (status.code() == absl::StatusCode::kUnavailable) return status;
     // The call is still on record, without the name that broke it.
     record.resource = kUnrecordable;
     status = Write({&record});
     if (status.ok()) continue;
-    if (Transient(status)) return status;
+    if (status.code() == absl::StatusCode::kUnavailable) return status;
     dead_letters_.fetch_add(1, std::memory_order_relaxed);
   }
   return absl::OkStatus();
@@ -213,6 +204,7 @@ absl::Status AuditWriter::WriteOneByOne(std::vector<AuditRecord>& group, size_t&
 
 void AuditWriter::Run() {
   std::unique_lock<std::mutex> lock(mu_);
+  int lost_races = 0;  // ABORTED tries of the group at the head of the queue
   while (true) {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, and nothing left to write
@@ -229,13 +221,19 @@ void AuditWriter::Run() {
     absl::Status status = Write(records);
     // Records of the group written (or dead-lettered) before a failure.
     size_t done = status.ok() ? n : 0;
-    if (!status.ok() && !Transient(status)) {
+    // A lost race with a concurrent transaction (ABORTED) is tried again, a
+    // bounded number of times: a constraint the group breaks for good is
+    // ABORTED too.
+    const bool lost_race =
+        status.code() == absl::StatusCode::kAborted && ++lost_races <= kRaceRetries;
+    if (!status.ok() && !lost_race && status.code() != absl::StatusCode::kUnavailable) {
       // Not the database being away or a lost race: some record can't be
       // written (issue 18 found a resource name past PostgreSQL's index limit
       // retried for ever, stopping every audited read). Write the group one by
       // one and dead-letter what can't be written even alone.
       status = WriteOneByOne(group, done);
     }
+    if (!lost_race) lost_races = 0;
     lock.lock();
     committed_ += done;
     if (status.ok()) {
@@ -243,7 +241,7 @@ void AuditWriter::Run() {
     } else {
       // Kept, in order, for the next try (the records already written are
       // not: they would be recorded twice).
-      const bool busy = status.code() == absl::StatusCode::kAborted;
+      const bool busy = lost_race;
       if (!busy) failing_ = status;  // new reads are refused meanwhile
       if (!stopping_) {
         queue_.insert(

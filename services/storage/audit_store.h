@@ -149,6 +149,9 @@ class AuditWriter final {
   static constexpr size_t kMaxGroup = 1000;
   // How long the writer gathers a group after its first record.
   static constexpr std::chrono::milliseconds kGather{20};
+  // How often a group that lost a race (ABORTED) is tried again, 5 ms apart,
+  // before it is written one by one.
+  static constexpr int kRaceRetries = 20;
 
   explicit AuditWriter(Database& db);
   ~AuditWriter();  // writes what is queued (one try), then stops
@@ -166,7 +169,8 @@ class AuditWriter final {
  private:
   void Run();
   absl::Status Write(const std::vector<AuditRecord*>& records);
-  // Sets `done` to the number of records written or dead-lettered.
+  // Sets `done` to the number of records written or dead-lettered; stops
+  // at UNAVAILABLE.
   absl::Status WriteOneByOne(std::vector<AuditRecord>& group, size_t& done);
 
   Database& db_;
