@@ -962,13 +962,47 @@ TEST_P(AccessServiceTest, ExportThenErasureThroughTheApiKeepsTheFees) {
   }
   std::string pseudonym;
   {
+    // Her confirmed task is still to come: refused, naming it, nothing erased.
     grpc::ClientContext ctx;
     v1::EraseExpertRequest req;
     req.set_name(kExpert);
     v1::EraseExpertResponse resp;
+    grpc::Status refused = registry->EraseExpert(&ctx, req, &resp);
+    EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(
+        refused.error_message(),
+        "the expert holds 1 task still to come: exchanges/ph/orders/o1/assignments/a1; cancel "
+        "or withdraw them first, or erase with force (recorded in the audit log)");
+    grpc::ClientContext get_ctx;
+    v1::GetExpertRequest get;
+    get.set_name(kExpert);
+    v1::GetExpertResponse got;
+    EXPECT_TRUE(registry->GetExpert(&get_ctx, get, &got).ok());
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::EraseExpertRequest req;
+    req.set_name(kExpert);
+    req.set_force(true);
+    v1::EraseExpertResponse resp;
     ASSERT_TRUE(registry->EraseExpert(&ctx, req, &resp).ok());
     pseudonym = resp.pseudonym();
     EXPECT_THAT(pseudonym, ::testing::StartsWith("exchanges/ph/experts/erased-"));
+  }
+  {
+    // The forcing is on record.
+    auto access = v1::AccessService::NewStub(coordinator);
+    grpc::ClientContext ctx;
+    v1::ListAuditRecordsRequest req;
+    req.set_parent("exchanges/ph");
+    req.set_resource(kExpert);
+    v1::ListAuditRecordsResponse resp;
+    ASSERT_TRUE(access->ListAuditRecords(&ctx, req, &resp).ok());
+    std::vector<std::string> erasures;
+    for (const auto& r : resp.audit_records()) {
+      if (r.method() == "kokemus.v1.RegistryService/EraseExpert") erasures.push_back(r.outcome());
+    }
+    EXPECT_THAT(erasures, ElementsAre("OK forced", "FAILED_PRECONDITION"));
   }
   {
     grpc::ClientContext ctx;

@@ -166,12 +166,44 @@ TEST_P(CliTest, ExitCodesForNotFoundConflictUsageAndUnreachableServer) {
   EXPECT_EQ(taken.exit_code, 5);
   ProcessResult usage = Ctl({"expert", "fly"});
   EXPECT_EQ(usage.exit_code, 2);
-  EXPECT_THAT(usage.err, ::testing::StartsWith("kokemusctl: unknown verb fly for expert\n"));
+  // A usage error is one line (issue 17: the whole usage buried it).
+  EXPECT_EQ(usage.err, "kokemusctl: unknown verb fly for expert (see kokemusctl --help)\n");
   ProcessResult no_exchange = Ctl({"expert", "list"});
   EXPECT_EQ(no_exchange.exit_code, 2);
-  EXPECT_THAT(
+  EXPECT_EQ(
       no_exchange.err,
-      ::testing::StartsWith("kokemusctl: --exchange (or KOKEMUS_EXCHANGE) is required\n"));
+      "kokemusctl: --exchange (or KOKEMUS_EXCHANGE) is required (see kokemusctl --help)\n");
+  // A malformed etag is not a conflict.
+  ProcessResult etag =
+      Ctl({"expert", "update", "kaisa", "--exchange", "ph", "--etag", "1", "--max-travel-km", "9"});
+  EXPECT_EQ(etag.exit_code, 3);
+  EXPECT_EQ(
+      etag.err,
+      "kokemusctl: invalid argument: expert.etag: is not an etag this service gave: give it back "
+      "as read, with its quotes (\"3\")\n");
+  ProcessResult version = Ctl({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out, "kokemusctl 0.1.0 (API kokemus.v1)\n");
+  // No key, and TLS to a server without it: what to do, not what gRPC logged.
+  ProcessResult no_key = testing_support::RunProcess(
+      {testing_support::BinaryPath("kokemusctl"), "--server", server_.address(), "--plaintext",
+       "expert", "list", "--exchange", "ph"},
+      {{"KOKEMUS_API_KEY", ""}});
+  EXPECT_EQ(no_key.exit_code, 8);
+  EXPECT_EQ(
+      no_key.err,
+      "kokemusctl: not authenticated: no API key given: set KOKEMUS_API_KEY or "
+      "--api-key\n");
+  ProcessResult tls = testing_support::RunProcess(
+      {testing_support::BinaryPath("kokemusctl"), "--server", server_.address(), "--timeout", "5s",
+       "expert", "list", "--exchange", "ph"},
+      {{"KOKEMUS_API_KEY", server_.keys().Coordinator("ph")}, {"KOKEMUS_PLAINTEXT", ""}});
+  EXPECT_EQ(tls.exit_code, 2);
+  EXPECT_EQ(
+      tls.err, absl::StrCat(
+                   "kokemusctl: no TLS connection to ", server_.address(),
+                   ": a local development server without TLS needs --plaintext (or "
+                   "KOKEMUS_PLAINTEXT=true); otherwise check --server and --tls-ca\n"));
   ProcessResult bad_enum =
       Ctl({"expert", "update", "kaisa", "--exchange", "ph", "--state", "sleeping"});
   EXPECT_EQ(bad_enum.exit_code, 2);
@@ -546,6 +578,133 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
        "--group-by", "planet"});
   EXPECT_EQ(bad_group.exit_code, 2);
   EXPECT_THAT(bad_group.err, HasSubstr("--group-by: unknown grouping planet"));
+}
+
+// Issue 17, the findings that lost or misstated data: a fee rule set alone
+// deleted the others; a summer time with +02:00 was stored an hour late
+// without a word; an expert with a task to come was erased; a template typo
+// went live.
+TEST_P(CliTest, TheDeskKeepsWhatItIsNotToldToChange) {
+  CreateFixtures();
+  auto json = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--output", "json"});
+    ProcessResult r = Ctl(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.exit_code == 0 ? nlohmann::json::parse(r.out) : nlohmann::json();
+  };
+  json(
+      {"fees", "set", "--exchange", "ph", "--role-rules", "lecturer|2020-01-01|fixed|15000|0|false",
+       "--role-rules", "peer_support|2020-01-01|hourly|2500|5000|true"});
+  auto fees = json(
+      {"fees", "set", "--exchange", "ph", "--role-rules",
+       "group_facilitator|2020-01-01|fixed|9000|0|false"});
+  std::vector<std::string> roles;
+  for (const auto& r : fees["feeSchedule"]["roleRules"]) roles.push_back(r["role"]);
+  EXPECT_THAT(
+      roles,
+      ::testing::ElementsAre("ROLE_LECTURER", "ROLE_PEER_SUPPORT", "ROLE_GROUP_FACILITATOR"));
+  fees = json(
+      {"fees", "set", "--exchange", "ph", "--replace", "--role-rules",
+       "lecturer|2020-01-01|fixed|16000|0|false"});
+  ASSERT_EQ(fees["feeSchedule"]["roleRules"].size(), 1u);
+  EXPECT_EQ(fees["feeSchedule"]["roleRules"][0]["amountCents"], "16000");
+
+  // Helsinki time without an offset; a foreign offset is told.
+  const int year = absl::ToCivilYear(absl::Now(), absl::UTCTimeZone()).year() + 1;
+  const std::string june = absl::StrCat("15.6.", year, " klo 10.00");
+  std::vector<std::string> order = {
+      "order",
+      "create",
+      "o1",
+      "--exchange",
+      "ph",
+      "--organization",
+      "lyseo",
+      "--role",
+      "lecturer",
+      "--topic",
+      "Toipumistarina",
+      "--audience",
+      "students",
+      "--duration-minutes",
+      "90",
+      "--address",
+      "Kirkkokatu 1",
+      "--municipality",
+      "Lahti",
+      "--language",
+      "fi",
+      "--start-time",
+      june};
+  auto local = json(order);
+  EXPECT_EQ(local["order"]["startTime"], absl::StrCat(year, "-06-15T07:00:00Z"));
+  order[2] = "o2";
+  order.back() = absl::StrCat(year, "-06-15T10:00:00+02:00");
+  order.insert(order.begin(), {"--output", "json"});
+  ProcessResult offset = Ctl(order);
+  ASSERT_EQ(offset.exit_code, 0) << offset.err;
+  EXPECT_EQ(
+      offset.err,
+      absl::StrCat(
+          "warning: --start-time: the offset given is not Helsinki's on that day (+03:00); the "
+          "time is 15.06.",
+          year,
+          " 11:00 Helsinki time. Leave the offset out to give Helsinki "
+          "time.\n"));
+  EXPECT_EQ(
+      nlohmann::json::parse(offset.out)["order"]["startTime"],
+      absl::StrCat(year, "-06-15T08:00:00Z"));
+  ProcessResult vague =
+      Ctl({"order", "update", "o1", "--exchange", "ph", "--start-time", "ensi kesänä"});
+  EXPECT_EQ(vague.exit_code, 2);
+  EXPECT_EQ(
+      vague.err,
+      "kokemusctl: --start-time: not a time such as 2026-12-01T09:00 or \"1.12.2026 klo "
+      "9.00\" (Helsinki time), or 2026-12-01T09:00:00+02:00 (see kokemusctl --help)\n");
+
+  // An expert with a task to come is not erased unless forced.
+  const std::string deadline =
+      absl::FormatTime(absl::RFC3339_sec, absl::Now() + absl::Hours(24), absl::UTCTimeZone());
+  json(
+      {"assignment", "offer", "o1", "--exchange", "ph", "--id", "a1", "--expert", "kaisa",
+       "--offer-deadline", deadline, "--override-rules", "not_available_weekly"});
+  ProcessResult held = Ctl({"expert", "erase", "kaisa", "--exchange", "ph"});
+  EXPECT_EQ(held.exit_code, 6);
+  EXPECT_EQ(
+      held.err,
+      "kokemusctl: failed precondition: the expert holds 1 task still to come: "
+      "exchanges/ph/orders/o1/assignments/a1; cancel or withdraw them first, or erase with "
+      "force (recorded in the audit log)\n");
+  ProcessResult forced = Ctl({"expert", "erase", "kaisa", "--exchange", "ph", "--force"});
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+
+  // A template is previewed before it goes live; a typo is named.
+  const std::string dir = testing_support::MakeTempDir();
+  {
+    std::ofstream(dir + "/t.mustache")
+        << "# Sopimus\n\n{{exchange_name}} ja {{orderer_name}}: {{expert_nmae}}, {{date_time}}, "
+           "{{fee}}\n";
+  }
+  ProcessResult typo = Ctl(
+      {"template", "upload", "--exchange", "ph", "--language", "fi", "--file",
+       dir + "/t.mustache"});
+  EXPECT_EQ(typo.exit_code, 3);
+  EXPECT_THAT(
+      typo.err,
+      ::testing::StartsWith("kokemusctl: invalid argument: contract_template.text: "
+                            "{{expert_nmae}} is not a variable of this template; it may use "));
+  {
+    std::ofstream(dir + "/t.mustache")
+        << "# Sopimus\n\n{{exchange_name}} ja {{orderer_name}}: {{expert_name}}, {{date_time}}, "
+           "{{fee}}\n";
+  }
+  ProcessResult preview = Ctl(
+      {"template", "preview", "--exchange", "ph", "--language", "fi", "--file", dir + "/t.mustache",
+       "-o", dir + "/preview.pdf"});
+  EXPECT_EQ(preview.exit_code, 0) << preview.err;
+  EXPECT_THAT(testing_support::ReadFile(dir + "/preview.pdf"), ::testing::StartsWith("%PDF-"));
+  auto templates = json({"template", "list", "--exchange", "ph"});
+  EXPECT_FALSE(templates.contains("contractTemplates")) << templates.dump();
 }
 
 TEST_P(CliTest, AnExchangeRewordsAMessageChecksItFirstAndResetsIt) {

@@ -224,7 +224,8 @@ TEST_P(ContractServiceTest, ANewTemplateMakesANewVersionAndAcceptanceIsFinal) {
   upload.set_parent("exchanges/ph");
   upload.mutable_contract_template()->set_language("fi");
   upload.mutable_contract_template()->set_text(
-      "# Oma sopimus\n\nKokemusasiantuntija {{expert_name}} saa {{fee}}.\n");
+      "# Oma sopimus\n\n{{exchange_name}} ja {{orderer_name}}, {{date_time}}.\n\n"
+      "Kokemusasiantuntija {{expert_name}} saa {{fee}}.\n");
   v1::CreateContractTemplateResponse uploaded;
   ASSERT_TRUE(contracts_->CreateContractTemplate(&upload_ctx, upload, &uploaded).ok());
   EXPECT_EQ(uploaded.contract_template().name(), "exchanges/ph/contractTemplates/fi-1");
@@ -293,6 +294,34 @@ TEST_P(ContractServiceTest, BadInputIsRefusedAndNothingStored) {
   ASSERT_EQ(Violations(syntax).size(), 1u);
   EXPECT_EQ(Violations(syntax)[0].first, "contract_template.text");
   EXPECT_THAT(Violations(syntax)[0].second, HasSubstr("template error"));
+
+  // A typo in a variable (issue 17: accepted and active at once before).
+  grpc::ClientContext typo_ctx;
+  bad.mutable_contract_template()->set_text(
+      "# Sopimus\n\n{{exchange_name}}, {{orderer_name}}, {{date_time}}, {{fee}}: "
+      "{{expert_nmae}}\n");
+  grpc::Status typo = contracts_->CreateContractTemplate(&typo_ctx, bad, &bad_resp);
+  ASSERT_EQ(Violations(typo).size(), 1u);
+  EXPECT_EQ(Violations(typo)[0].first, "contract_template.text");
+  EXPECT_THAT(
+      Violations(typo)[0].second,
+      ::testing::StartsWith("{{expert_nmae}} is not a variable of this template; it may use "));
+
+  // A preview: checked and rendered with sample data, nothing stored.
+  grpc::ClientContext preview_ctx;
+  bad.set_validate_only(true);
+  bad.mutable_contract_template()->set_text(
+      "# Sopimus\n\n{{exchange_name}}, {{orderer_name}}, {{date_time}}: {{expert_name}} saa "
+      "{{fee}}\n");
+  v1::CreateContractTemplateResponse preview;
+  grpc::Status previewed = contracts_->CreateContractTemplate(&preview_ctx, bad, &preview);
+  ASSERT_TRUE(previewed.ok()) << previewed.error_message();
+  EXPECT_EQ(preview.contract_template().name(), "");
+  EXPECT_EQ(preview.contract_template().language(), "fi");
+  EXPECT_THAT(
+      PdfText(preview.preview_pdf()),
+      HasSubstr("SopimusEsimerkkiyhdistysry,Esimerkkikoulu,10.3.2027klo10.00:MaijaEsimerkkisaa"
+                "150,00€"));
 
   grpc::ClientContext missing_ctx;
   v1::ActivateContractTemplateRequest missing;

@@ -221,7 +221,12 @@ TEST_P(DataSubjectTest, ErasureLeavesNothingPersonalAndKeepsTheFees) {
   for (const char* needle : {"Kaisa", "kaisa.kokemus@example.fi", "+358401234567", "kaisa-k"}) {
     EXPECT_FALSE(Containing(needle).empty()) << needle;  // there is something to erase
   }
-  auto pseudonym = DataSubjectStore(*db_).Erase("ph", "kaisa-k", absl::Now());
+  // She holds a task still to come: refused, and nothing is touched.
+  EXPECT_EQ(
+      DataSubjectStore(*db_).Erase("ph", "kaisa-k", absl::Now()).status().code(),
+      absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(Containing("kaisa.kokemus@example.fi").empty());
+  auto pseudonym = DataSubjectStore(*db_).Erase("ph", "kaisa-k", absl::Now(), /*force=*/true);
   ASSERT_TRUE(pseudonym.ok()) << pseudonym.status();
   EXPECT_THAT(*pseudonym, ::testing::StartsWith("erased-"));
   for (const char* needle : {"Kaisa", "kaisa.kokemus@example.fi", "+358401234567", "kaisa-k"}) {

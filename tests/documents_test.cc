@@ -177,6 +177,52 @@ TEST_P(DefaultContract, RendersEveryFieldIntoARealPdf) {
   EXPECT_EQ(*render::RenderPdf(doc, "contract", Facts().created), *pdf);
 }
 
+// A template is checked against the contract's variables before it is
+// stored: issue 17 found {{expert_nmae}} accepted and active at once.
+TEST_P(DefaultContract, TheTemplateIsCheckedAndItsPreviewRendersSampleData) {
+  const Expected& e = GetParam();
+  EXPECT_TRUE(CheckContractTemplate(DefaultContractTemplate(e.language), "text").ok());
+  const ContractFacts sample = SampleContractFacts();
+  auto marked =
+      RenderTemplate(DefaultContractTemplate(e.language), ContractTemplateData(sample, e.language));
+  ASSERT_TRUE(marked.ok()) << marked.status();
+  auto pdf = render::RenderPdf(ParseDocument(*marked), "contract", sample.created);
+  ASSERT_TRUE(pdf.ok()) << pdf.status();
+  const std::string text = Squeezed(PdfToText(*pdf));
+  EXPECT_THAT(text, HasSubstr("MaijaEsimerkki"));
+  EXPECT_THAT(text, HasSubstr("Esimerkkikoulu"));
+  EXPECT_THAT(text, HasSubstr(std::string(e.language) == "en" ? "€150.00" : "150,00€"));
+}
+
+TEST(ContractTemplate, UnknownAndMissingVariablesAreRefusedByName) {
+  std::string typo(DefaultContractTemplate("fi"));
+  absl::StrReplaceAll({{"{{expert_name}}", "{{expert_nmae}}"}}, &typo);
+  absl::Status s = CheckContractTemplate(typo, "contract_template.text");
+  ASSERT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(ViolationsOf(s).size(), 1u);
+  EXPECT_EQ(ViolationsOf(s)[0].field, "contract_template.text");
+  EXPECT_THAT(
+      ViolationsOf(s)[0].description,
+      ::testing::StartsWith("{{expert_nmae}} is not a variable of this template; it may use "
+                            "exchange_name, exchange_business_id, expert_name,"));
+  EXPECT_THAT(
+      ViolationsOf(CheckContractTemplate(
+          "{{exchange_name}} {{expert_name}} {{orderer_name}} "
+          "{{date_time}}",
+          "text")),
+      ElementsAre(FieldViolation{"text", "must use {{fee}}"}));
+  EXPECT_TRUE(CheckContractTemplate(
+                  "# Sopimus\n{{exchange_name}} {{expert_name}} "
+                  "{{orderer_name}} {{date_time}} {{fee}}\n"
+                  "{{#cancel_rule}}{{#cancel_tiers}}{{days}} {{percent}}"
+                  "{{/cancel_tiers}}{{/cancel_rule}}",
+                  "text")
+                  .ok());
+  EXPECT_THAT(
+      ViolationsOf(CheckContractTemplate("{{#fee}}", "text"))[0].description,
+      ::testing::StartsWith("template error"));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Languages, DefaultContract,
     ::testing::Values(

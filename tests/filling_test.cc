@@ -1,5 +1,6 @@
 #include "services/domain/filling.h"
 
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/domain/annual_report.h"
@@ -144,6 +145,41 @@ TEST(FillingTest, TheAnnualReportShowsHowOrdersWereFilledWithoutAFalseTotal) {
           without.blocks.begin(), without.blocks.end(),
           [](const Block& b) { return b.text == "How orders were filled"; }),
       0);
+}
+
+// Issue 17: one answer was drawn as a 100 % bar, which can say who gave it.
+TEST(FillingTest, TheAnnualReportDrawsNoFeedbackDistributionFromFewerThanFiveAnswers) {
+  auto task = [](int overall, int heaviness) {
+    TaskRecord t;
+    t.state = AssignmentState::kCompleted;
+    t.start_time = absl::FromUnixSeconds(1780000000);
+    t.role = Role::kLecturer;
+    t.minutes = 60;
+    t.orderer_overall = overall;
+    t.expert_heaviness = heaviness;
+    return t;
+  };
+  std::vector<TaskRecord> tasks = {task(5, 2), task(4, 0), task(5, 0), task(3, 0), task(5, 0)};
+  const Document doc = AnnualReportDocument({"Päijät-Häme", 2026, "en"}, tasks, {});
+  auto find = [&](absl::string_view text) {
+    return std::find_if(doc.blocks.begin(), doc.blocks.end(), [&](const Block& b) {
+      return absl::StartsWith(b.text, text);
+    });
+  };
+  // Five orderers' ratings: drawn, with their table.
+  auto overall = find("Orderers' overall rating (1–5) (Answers 5)");
+  ASSERT_NE(overall, doc.blocks.end());
+  EXPECT_EQ((overall + 1)->kind, Block::Kind::kChart);
+  EXPECT_EQ((overall + 2)->kind, Block::Kind::kTable);
+  // One expert's heaviness: the count only.
+  auto heaviness = find("The expert's load (1–5)");
+  ASSERT_NE(heaviness, doc.blocks.end());
+  EXPECT_THAT(heaviness->text, ::testing::HasSubstr("(Answers 1)"));
+  EXPECT_EQ(
+      (heaviness + 1)->text,
+      "The distribution is not shown for fewer than 5 answers, so that no one can be "
+      "recognised.");
+  EXPECT_EQ((heaviness + 1)->kind, Block::Kind::kParagraph);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/domain/matching.h"
 #include "services/domain/validation.h"
 
 namespace kokemus::domain {
@@ -128,12 +129,20 @@ TEST(Etag, MatchesOnlyTheCurrentRevision) {
   EXPECT_TRUE(CheckEtag("", 3).ok());
   EXPECT_TRUE(CheckEtag("\"3\"", 3).ok());
   EXPECT_EQ(CheckEtag("\"2\"", 3).code(), absl::StatusCode::kAborted);
-  EXPECT_EQ(CheckEtag("3", 3).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(CheckEtag("3", 3).code(), absl::StatusCode::kInvalidArgument);  // malformed
   EXPECT_EQ(*ParseEtag(""), 0);
   EXPECT_EQ(*ParseEtag("\"0\""), 0);
   EXPECT_EQ(*ParseEtag("\"12\""), 12);
-  EXPECT_EQ(ParseEtag("12").status().code(), absl::StatusCode::kAborted);
-  EXPECT_EQ(ParseEtag("\"-1\"").status().code(), absl::StatusCode::kAborted);
+  // Malformed (issue 17: `--etag 1` reported a conflict).
+  EXPECT_THAT(
+      ViolationsOf(ParseEtag("12", "expert.etag").status()),
+      ElementsAre(FieldViolation{
+          "expert.etag",
+          "is not an etag this service gave: give it back as read, with its quotes (\"3\")"}));
+  EXPECT_EQ(ParseEtag("\"-1\"").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckEtag("1", 1).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckEtag("\"2\"", 1).code(), absl::StatusCode::kAborted);
+  EXPECT_TRUE(CheckEtag("\"1\"", 1).ok());
 }
 
 TEST(FieldMask, CopiesOnlyTheNamedFields) {
@@ -145,24 +154,71 @@ TEST(FieldMask, CopiesOnlyTheNamedFields) {
   patch.display_name = "New";
   patch.email = "";
   patch.max_travel_km = 99;
-  ASSERT_TRUE(ApplyExpertMask(patch, {"display_name", "max_travel_km"}, target).ok());
+  std::vector<std::string> applied;
+  ASSERT_TRUE(
+      ApplyExpertMask(patch, {{"display_name", "max_travel_km"}, {}}, target, &applied).ok());
   EXPECT_EQ(target.display_name, "New");
   EXPECT_EQ(target.email, "old@example.fi");
   EXPECT_EQ(target.max_travel_km, 99);
+  EXPECT_THAT(applied, ElementsAre("display_name", "max_travel_km"));
 }
 
-TEST(FieldMask, EmptyOrStarReplacesEverything) {
+// AIP-134: no paths means the fields the request sets; a regional system that
+// sends one field must not wipe the others.
+TEST(FieldMask, AnEmptyMaskTakesTheFieldsTheRequestSets) {
+  Organization target;
+  target.display_name = "Old";
+  target.contact_name = "Someone";
+  target.contact_email = "someone@example.fi";
+  Organization patch;
+  patch.display_name = "New";
+  std::vector<std::string> applied;
+  // "name" and "etag" are set in every update: not updatable, so passed over.
+  ASSERT_TRUE(
+      ApplyOrganizationMask(patch, {{}, {"name", "display_name", "etag"}}, target, &applied).ok());
+  EXPECT_EQ(target.display_name, "New");
+  EXPECT_EQ(target.contact_name, "Someone");
+  EXPECT_EQ(target.contact_email, "someone@example.fi");
+  EXPECT_THAT(applied, ElementsAre("display_name"));
+}
+
+TEST(FieldMask, StarReplacesEverything) {
   Organization target;
   target.display_name = "Old";
   target.contact_name = "Someone";
   Organization patch;
   patch.display_name = "New";
-  ASSERT_TRUE(ApplyOrganizationMask(patch, {}, target).ok());
+  std::vector<std::string> applied;
+  ASSERT_TRUE(ApplyOrganizationMask(patch, {{"*"}, {"display_name"}}, target, &applied).ok());
   EXPECT_EQ(target.display_name, "New");
   EXPECT_EQ(target.contact_name, "");
-  target.contact_name = "Someone";
-  ASSERT_TRUE(ApplyOrganizationMask(patch, {"*"}, target).ok());
-  EXPECT_EQ(target.contact_name, "");
+  EXPECT_THAT(applied, ElementsAre("*"));
+}
+
+TEST(FieldMask, MatchingSettingsChangeWeightByWeight) {
+  MatchingSettings target;  // the defaults: experience 3, role 2, travel 1, ...
+  MatchingSettings patch;
+  patch.weight_travel = 0;
+  patch.weight_fairness = 5;
+  patch.round_size = 7;
+  // Implicit: weights.fairness and round_size are set (travel 0 is not).
+  ASSERT_TRUE(
+      ApplyMatchingSettingsMask(patch, {{}, {"name", "weights.fairness", "round_size"}}, target)
+          .ok());
+  EXPECT_EQ(target.weight_fairness, 5);
+  EXPECT_EQ(target.weight_travel, 1);
+  EXPECT_EQ(target.weight_experience, 3);
+  EXPECT_EQ(target.round_size, 7);
+  // Named, a 0 is a value.
+  ASSERT_TRUE(ApplyMatchingSettingsMask(patch, {{"weights.travel"}, {}}, target).ok());
+  EXPECT_EQ(target.weight_travel, 0);
+  EXPECT_EQ(target.weight_role, 2);
+  absl::Status bad = ApplyMatchingSettingsMask(patch, {{"weights.speed", "*"}, {}}, target);
+  EXPECT_THAT(
+      ViolationsOf(bad),
+      ElementsAre(
+          FieldViolation{"update_mask.paths[0]", "not an updatable field"},
+          FieldViolation{"update_mask.paths[1]", "\"*\" must be the only path"}));
 }
 
 TEST(FieldMask, RefusesUnknownAndOutputOnlyPathsAndChangesNothing) {
@@ -170,7 +226,7 @@ TEST(FieldMask, RefusesUnknownAndOutputOnlyPathsAndChangesNothing) {
   target.display_name = "Old";
   Exchange patch;
   patch.display_name = "New";
-  absl::Status s = ApplyExchangeMask(patch, {"display_name", "etag", "nope"}, target);
+  absl::Status s = ApplyExchangeMask(patch, {{"display_name", "etag", "nope"}, {}}, target);
   EXPECT_THAT(
       ViolationsOf(s), ElementsAre(
                            FieldViolation{"update_mask.paths[1]", "not an updatable field"},

@@ -185,6 +185,7 @@ TEST_P(MatchingServiceTest, WeightsAndRestAreDataOfTheExchange) {
   grpc::ClientContext update_ctx;
   v1::UpdateMatchingSettingsRequest update;
   *update.mutable_matching_settings() = wanted;
+  update.mutable_update_mask()->add_paths("*");  // zeros too: every setting as sent
   v1::UpdateMatchingSettingsResponse updated;
   ASSERT_TRUE(matching_->UpdateMatchingSettings(&update_ctx, update, &updated).ok());
   EXPECT_EQ(updated.matching_settings().weights().feedback(), 10);
@@ -219,6 +220,26 @@ TEST_P(MatchingServiceTest, WeightsAndRestAreDataOfTheExchange) {
   ASSERT_TRUE(matching_->GetMatchingSettings(&again_ctx, get, &got).ok());
   EXPECT_EQ(got.matching_settings().weights().travel(), 0);
   EXPECT_EQ(got.matching_settings().etag(), "\"1\"");
+
+  // Without a mask only what is sent changes (AIP-134), weight by weight.
+  grpc::ClientContext one_ctx;
+  v1::UpdateMatchingSettingsRequest one;
+  one.mutable_matching_settings()->set_name("exchanges/ph/matchingSettings");
+  one.mutable_matching_settings()->mutable_weights()->set_travel(2);
+  ASSERT_TRUE(matching_->UpdateMatchingSettings(&one_ctx, one, &updated).ok());
+  EXPECT_EQ(updated.matching_settings().weights().travel(), 2);
+  EXPECT_EQ(updated.matching_settings().weights().feedback(), 10);
+  EXPECT_EQ(updated.matching_settings().weights().experience(), 0);
+  EXPECT_EQ(updated.matching_settings().rest_after_heavy_hours(), 24);
+  EXPECT_EQ(updated.matching_settings().etag(), "\"2\"");
+  grpc::ClientContext path_ctx;
+  one.mutable_matching_settings()->mutable_weights()->set_travel(0);
+  one.mutable_update_mask()->add_paths("weights.travel");
+  one.mutable_update_mask()->add_paths("weights.speed");
+  EXPECT_THAT(
+      testing_support::Violations(matching_->UpdateMatchingSettings(&path_ctx, one, &updated)),
+      ::testing::ElementsAre(
+          std::pair<std::string, std::string>("update_mask.paths[1]", "not an updatable field")));
 
   grpc::ClientContext missing_ctx;
   get.set_name("exchanges/nope/matchingSettings");

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpcpp/create_channel.h"
@@ -704,6 +705,95 @@ TEST_P(OrderServiceTest, FeeScheduleValidationNamesTheFieldAndKeepsTheOldOne) {
   ASSERT_EQ(got.fee_schedule().role_rules_size(), 1);
   EXPECT_EQ(got.fee_schedule().role_rules(0).amount_cents(), 15000);
   EXPECT_EQ(got.fee_schedule().etag(), "\"1\"");
+}
+
+// Issue 17: `fees set --role-rules "group_facilitator|..."` deleted the
+// other rules. Without a mask the rules given are merged one by one; a path
+// replaces its list; "*" the schedule.
+TEST_P(OrderServiceTest, FeeScheduleUpdatesMergeRuleByRuleUnlessAListIsNamed) {
+  auto update = [&](const std::string& text, const std::vector<std::string>& paths) {
+    grpc::ClientContext ctx;
+    v1::UpdateFeeScheduleRequest req;
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, req.mutable_fee_schedule()));
+    req.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule");
+    for (const std::string& p : paths) req.mutable_update_mask()->add_paths(p);
+    v1::UpdateFeeScheduleResponse resp;
+    grpc::Status s = orders_->UpdateFeeSchedule(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    std::vector<std::string> rules;
+    for (const auto& r : resp.fee_schedule().role_rules()) {
+      rules.push_back(
+          absl::StrCat(v1::Role_Name(r.role()), " ", r.valid_from(), " ", r.amount_cents()));
+    }
+    for (const auto& r : resp.fee_schedule().travel_rates()) {
+      rules.push_back(absl::StrCat("travel ", r.valid_from(), " ", r.cents_per_km()));
+    }
+    return rules;
+  };
+  EXPECT_THAT(
+      update(
+          "role_rules { role: ROLE_PEER_SUPPORT valid_from: '2020-01-01' kind: FEE_KIND_HOURLY "
+          "amount_cents: 2500 }",
+          {}),
+      ElementsAre(
+          "ROLE_LECTURER 2020-01-01 15000", "ROLE_PEER_SUPPORT 2020-01-01 2500",
+          "travel 2020-01-01 25"));
+  EXPECT_THAT(
+      update(
+          "role_rules { role: ROLE_GROUP_FACILITATOR valid_from: '2020-01-01' kind: "
+          "FEE_KIND_FIXED amount_cents: 9000 } role_rules { role: ROLE_LECTURER valid_from: "
+          "'2020-01-01' kind: FEE_KIND_FIXED amount_cents: 16000 }",
+          {}),
+      ElementsAre(
+          "ROLE_LECTURER 2020-01-01 16000", "ROLE_PEER_SUPPORT 2020-01-01 2500",
+          "ROLE_GROUP_FACILITATOR 2020-01-01 9000", "travel 2020-01-01 25"));
+  // Named: the list as given (here the peer-support rule goes).
+  EXPECT_THAT(
+      update(
+          "role_rules { role: ROLE_LECTURER valid_from: '2020-01-01' kind: FEE_KIND_FIXED "
+          "amount_cents: 16000 }",
+          {"role_rules"}),
+      ElementsAre("ROLE_LECTURER 2020-01-01 16000", "travel 2020-01-01 25"));
+  EXPECT_THAT(
+      update("travel_rates { valid_from: '2021-01-01' cents_per_km: 30 }", {"*"}),
+      ElementsAre("travel 2021-01-01 30"));
+  // A bad path is named and nothing changes.
+  grpc::ClientContext ctx;
+  v1::UpdateFeeScheduleRequest req;
+  req.mutable_fee_schedule()->set_name("exchanges/ph/feeSchedule");
+  req.mutable_update_mask()->add_paths("role_rules");
+  req.mutable_update_mask()->add_paths("rates");
+  v1::UpdateFeeScheduleResponse resp;
+  EXPECT_THAT(
+      Violations(orders_->UpdateFeeSchedule(&ctx, req, &resp)),
+      ElementsAre(Pair("update_mask.paths[1]", "not an updatable field")));
+  EXPECT_THAT(update("", {}), ElementsAre("travel 2021-01-01 30"));
+}
+
+// AIP-134: an order update without a mask changes the fields it sets only.
+TEST_P(OrderServiceTest, AnUpdateWithoutAMaskChangesOnlyTheFieldsItSets) {
+  const absl::Time start = absl::Now() + absl::Hours(24 * 30);
+  grpc::ClientContext ctx;
+  v1::CreateOrderRequest create;
+  create.set_parent("exchanges/ph");
+  create.set_order_id("o1");
+  *create.mutable_order() = SampleOrder(start);
+  v1::CreateOrderResponse created;
+  ASSERT_TRUE(orders_->CreateOrder(&ctx, create, &created).ok());
+  grpc::ClientContext up_ctx;
+  v1::UpdateOrderRequest up;
+  up.mutable_order()->set_name("exchanges/ph/orders/o1");
+  up.mutable_order()->set_topic("Uusi aihe");
+  v1::UpdateOrderResponse updated;
+  grpc::Status s = orders_->UpdateOrder(&up_ctx, up, &updated);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(updated.order().topic(), "Uusi aihe");
+  EXPECT_EQ(updated.order().organization(), "exchanges/ph/organizations/lyseo");
+  EXPECT_EQ(updated.order().audience_size(), 60);
+  EXPECT_EQ(updated.order().duration_minutes(), 75);
+  EXPECT_EQ(updated.order().address(), "Kirkkokatu 1, Lahti");
+  EXPECT_EQ(updated.order().start_time().seconds(), created.order().start_time().seconds());
+  EXPECT_EQ(updated.order().etag(), "\"2\"");
 }
 
 // Defect 7 of issue 18: on PostgreSQL, of 100 concurrent repeats of one

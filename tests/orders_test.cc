@@ -1,5 +1,6 @@
 #include "services/domain/orders.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/domain/fees.h"
@@ -397,6 +398,100 @@ TEST(ValidateFeeSchedule, EachNoticeStepHasItsOwnDaysAndAtMostFive) {
       w.list(),
       ElementsAre(FieldViolation{
           "fee_schedule.cancellation_rules[0].orderer_tiers", "must have at most 5 entries"}));
+}
+
+// Issue 17: `fees set --role-rules "group_facilitator|..."` deleted the
+// lecturer and peer-support rules. Without a mask a rule is merged by its
+// role and date; the other rules and lists stay.
+TEST(MergeFeeSchedule, AnEmptyMaskMergesRuleByRule) {
+  FeeSchedule patch;
+  patch.role_rules = {
+      {Role::kGroupFacilitator, "2026-01-01", FeeKind::kFixed, 9000, 0, false},
+      {Role::kLecturer, "2027-01-01", FeeKind::kFixed, 18000, 0, false}};
+  auto merged = MergeFeeSchedule(Schedule(), patch, {});
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  EXPECT_THAT(
+      merged->role_rules,
+      ElementsAre(
+          RoleFeeRule{Role::kLecturer, "2026-01-01", FeeKind::kFixed, 15000, 0, false},
+          RoleFeeRule{Role::kLecturer, "2027-01-01", FeeKind::kFixed, 18000, 0, false},
+          RoleFeeRule{Role::kPeerSupport, "2026-01-01", FeeKind::kHourly, 2500, 5000, true},
+          RoleFeeRule{Role::kGroupFacilitator, "2026-01-01", FeeKind::kFixed, 9000, 0, false}));
+  EXPECT_EQ(merged->travel_rates, Schedule().travel_rates);
+  EXPECT_EQ(merged->cancellation_rules, Schedule().cancellation_rules);
+  patch = {};
+  patch.travel_rates = {{"2027-01-01", 35}};
+  merged = MergeFeeSchedule(Schedule(), patch, {});
+  ASSERT_TRUE(merged.ok());
+  EXPECT_THAT(
+      merged->travel_rates,
+      ElementsAre(TravelRate{"2026-01-01", 25}, TravelRate{"2027-01-01", 35}));
+  EXPECT_EQ(merged->role_rules, Schedule().role_rules);
+}
+
+TEST(MergeFeeSchedule, APathReplacesItsListWholeAndStarTheSchedule) {
+  FeeSchedule patch;
+  patch.role_rules = {{Role::kLecturer, "2028-01-01", FeeKind::kFixed, 20000, 0, false}};
+  auto merged = MergeFeeSchedule(Schedule(), patch, {"role_rules", "travel_rates"});
+  ASSERT_TRUE(merged.ok());
+  EXPECT_THAT(
+      merged->role_rules,
+      ElementsAre(RoleFeeRule{Role::kLecturer, "2028-01-01", FeeKind::kFixed, 20000, 0, false}));
+  EXPECT_TRUE(merged->travel_rates.empty());  // named and given empty: cleared
+  EXPECT_EQ(merged->cancellation_rules, Schedule().cancellation_rules);
+  merged = MergeFeeSchedule(Schedule(), patch, {"*"});
+  ASSERT_TRUE(merged.ok());
+  EXPECT_EQ(merged->role_rules, patch.role_rules);
+  EXPECT_TRUE(merged->travel_rates.empty());
+  EXPECT_TRUE(merged->cancellation_rules.empty());
+  auto bad = MergeFeeSchedule(Schedule(), patch, {"role_rules", "fees", "*"});
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(
+      ViolationsOf(bad.status()),
+      ElementsAre(
+          FieldViolation{"update_mask.paths[1]", "not an updatable field"},
+          FieldViolation{"update_mask.paths[2]", "\"*\" must be the only path"}));
+}
+
+// Issue 17: `expert erase kaisa` went through while she had a confirmed task.
+TEST(Erasure, TasksStillToComeHoldItUnlessForced) {
+  const absl::Time now = Helsinki(2026, 12, 1, 12, 0);
+  Assignment a;
+  a.start_time = Helsinki(2026, 12, 10, 10, 0);
+  a.offer_deadline = Helsinki(2026, 12, 3, 12, 0);
+  for (auto [state, held] : std::vector<std::pair<AssignmentState, bool>>{
+           {AssignmentState::kOffered, true},
+           {AssignmentState::kAvailable, true},
+           {AssignmentState::kAccepted, true},
+           {AssignmentState::kConfirmed, true},
+           {AssignmentState::kDeclined, false},
+           {AssignmentState::kCancelled, false},
+           {AssignmentState::kWithdrawn, false},
+           {AssignmentState::kLapsed, false},
+           {AssignmentState::kCompleted, false}}) {
+    a.state = state;
+    EXPECT_EQ(HeldAtErasure(a, now), held) << static_cast<int>(state);
+  }
+  a.state = AssignmentState::kOffered;
+  EXPECT_FALSE(HeldAtErasure(a, a.offer_deadline));  // lapsed
+  a.state = AssignmentState::kConfirmed;
+  EXPECT_FALSE(HeldAtErasure(a, a.start_time));  // begun: history, kept under a pseudonym
+
+  const std::vector<std::string> held = {"exchanges/ph/orders/o1/assignments/a1"};
+  absl::Status refused = CheckErasure(held, /*force=*/false);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      refused.message(),
+      "the expert holds 1 task still to come: exchanges/ph/orders/o1/assignments/a1; cancel or "
+      "withdraw them first, or erase with force (recorded in the audit log)");
+  EXPECT_TRUE(CheckErasure(held, /*force=*/true).ok());
+  EXPECT_TRUE(CheckErasure({}, /*force=*/false).ok());
+  std::vector<std::string> many;
+  for (int i = 1; i <= 12; ++i) many.push_back(absl::StrCat("t", i));
+  EXPECT_EQ(
+      CheckErasure(many, false).message(),
+      "the expert holds 12 tasks still to come: t1, t2, t3, t4, t5, t6, t7, t8, t9, t10 and 2 "
+      "more; cancel or withdraw them first, or erase with force (recorded in the audit log)");
 }
 
 }  // namespace

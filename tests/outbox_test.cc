@@ -252,6 +252,7 @@ TEST_P(OutboxTest, AnOfferReachesTheExpertByEmailInHerLanguageWithoutHealthData)
   grpc::ClientContext ctx;
   v1::EraseExpertRequest erase;
   erase.set_name("exchanges/ph/experts/kaisa");
+  erase.set_force(true);  // her tasks to come go to the pseudonym
   v1::EraseExpertResponse erased;
   ASSERT_TRUE(server_.registry().EraseExpert(&ctx, erase, &erased).ok());
   outbox = Outbox();
@@ -1342,6 +1343,8 @@ TEST_P(OutboxTest, ACalendarFeedShowsTheExpertsTasksUntilRevoked) {
     grpc::ClientContext ctx;
     v1::EraseExpertRequest erase;
     erase.set_name("exchanges/ph/experts/kaisa");
+    erase.set_force(true);
+    erase.set_force(true);  // her tasks to come go to the pseudonym
     v1::EraseExpertResponse erased;
     ASSERT_TRUE(server_.registry().EraseExpert(&ctx, erase, &erased).ok());
   }

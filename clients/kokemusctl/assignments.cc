@@ -134,12 +134,15 @@ int FeedbackCommand(Session& s) {
   return s.Show(&O::SubmitFeedback, req);
 }
 
-// `fees show`; `fees set` replaces the lists given (--role-rules,
-// --travel-rates, --cancellation-rules) and keeps the others.
+// `fees show`; `fees set` adds the rules given (--role-rules,
+// --travel-rates, --cancellation-rules), each in place of the stored one for
+// the same role and date, and keeps every other rule; with --replace the
+// lists given replace the stored ones whole (how a rule is removed).
 int FeesCommand(Session& s) {
   const std::string name = absl::StrCat(s.Parent(), "/feeSchedule");
   v1::GetFeeScheduleRequest get;
   get.set_name(name);
+  if (s.command().replace && s.verb() != "set") throw UsageError{"--replace is for fees set"};
   if (s.verb() == "show") {
     s.RequireNoMoreFlags();
     return s.Show(&O::GetFeeSchedule, get);
@@ -151,13 +154,11 @@ int FeesCommand(Session& s) {
   }
   v1::UpdateFeeScheduleRequest req;
   v1::FeeSchedule* schedule = req.mutable_fee_schedule();
-  *schedule = s.Call(&O::GetFeeSchedule, get).fee_schedule();
+  schedule->set_name(name);
   if (!s.command().etag.empty()) schedule->set_etag(s.command().etag);
-  v1::FeeSchedule given;
-  for (const auto& field : SetFields(flags, &given)) {
-    schedule->GetReflection()->ClearField(schedule, given.GetDescriptor()->FindFieldByName(field));
+  for (const auto& field : SetFields(flags, schedule)) {
+    if (s.command().replace) req.mutable_update_mask()->add_paths(field);
   }
-  schedule->MergeFrom(given);
   return s.Show(&O::UpdateFeeSchedule, req);
 }
 

@@ -1,5 +1,8 @@
 #include "clients/kokemusctl/cli.h"
 
+#include <algorithm>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "clients/kokemusctl/command_line.h"
 #include "clients/kokemusctl/commands.h"
@@ -55,8 +58,13 @@ int Dispatch(Session& session) {
 }  // namespace
 
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (std::find(args.begin(), args.end(), "--version") != args.end()) {
+    out << "kokemusctl " << KOKEMUS_VERSION << " (API kokemus.v1)\n";
+    return 0;
+  }
+  Command command;
   try {
-    const Command command = Parse(args);
+    command = Parse(args);
     Session session(command, out, err);
     return Dispatch(session);
   } catch (const UsageError& e) {
@@ -64,10 +72,26 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       out << kUsage;
       return 0;
     }
-    err << "kokemusctl: " << e.message << "\n" << kUsage;
+    // One line: the whole usage buried the reason (issue 17).
+    err << "kokemusctl: " << e.message << " (see kokemusctl --help)\n";
     return kExitUsage;
   } catch (const RpcFailed& failed) {
-    return ReportError(failed.status, err);
+    const grpc::Status& s = failed.status;
+    if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED && command.api_key.empty()) {
+      err << "kokemusctl: not authenticated: no API key given: set KOKEMUS_API_KEY or "
+             "--api-key\n";
+      return ExitCode(s.error_code());
+    }
+    if (s.error_code() == grpc::StatusCode::UNAVAILABLE && !command.plaintext &&
+        (absl::StrContains(s.error_message(), "Ssl handshake failed") ||
+         absl::StrContains(s.error_message(), "SSL_ERROR"))) {
+      // Retrying would not help: the two ends disagree on TLS.
+      err << "kokemusctl: no TLS connection to " << command.server
+          << ": a local development server without TLS needs --plaintext (or "
+             "KOKEMUS_PLAINTEXT=true); otherwise check --server and --tls-ca\n";
+      return kExitUsage;
+    }
+    return ReportError(s, err);
   }
 }
 

@@ -1,6 +1,7 @@
 #include "clients/kokemusctl/command_line.h"
 
 #include <cstdlib>
+#include <iostream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -8,6 +9,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "services/reference/calendar.h"
 
 namespace kokemus::cli {
@@ -34,9 +36,11 @@ const absl::string_view kUsage =
     "                show|stop ORDER   (how the order is being filled)\n"
     "  feedback      submit ORDER/ASSIGNMENT --source orderer|expert ...\n"
     "  fees          show|set [--role-rules R] [--travel-rates T] [--cancellation-rules C]\n"
+    "                      (adds or replaces the rules given; --replace: the lists whole)\n"
     "  contract      generate ORDER/ASSIGNMENT [--language fi] [-o contract.pdf]\n"
     "                get|accept|document CONTRACT; list          --exchange EX\n"
-    "  template      list; get|activate fi-1; upload --language fi --file F\n"
+    "  template      list; get|activate fi-1; preview --language fi --file F -o P.pdf;\n"
+    "                upload --language fi --file F   (stored and active)\n"
     "  exchange      privacy-notice ID [--language fi] [--format pdf|text] [-o F]\n"
     "                apply-retention ID|-   (erase what the retention rule says is due)\n"
     "  match         rank ORDER [--max-candidates N] [--omit-excluded true]\n"
@@ -50,7 +54,7 @@ const absl::string_view kUsage =
     "                feedback --from DAY --to DAY [--group-by role|month|year]\n"
     "                export|payroll --from DAY --to DAY -o FILE.csv  (--exchange - : all)\n"
     "                annual --year 2026 [--language fi|sv|en] -o report.pdf\n"
-    "  expert        export ID [-o F.json]; erase ID              --exchange EX\n"
+    "  expert        export ID [-o F.json]; erase ID [--force]    --exchange EX\n"
     "  notify        list [--state pending|sent|dead] [--kind K] [--about ORDER[/ASSIGNMENT]]\n"
     "                show|resend MESSAGE; settings [--task-reminder-hours 168,24]\n"
     "                [--offer-reminder-hours H] [--key-warning-days D] [--quiet-hours 21-8]\n"
@@ -95,6 +99,14 @@ Command Parse(const std::vector<std::string>& args) {
     }
     if (arg == "--follow") {
       c.follow = true;
+      continue;
+    }
+    if (arg == "--force") {
+      c.force = true;
+      continue;
+    }
+    if (arg == "--replace") {
+      c.replace = true;
       continue;
     }
     if (arg == "-o") {
@@ -165,15 +177,22 @@ Command Parse(const std::vector<std::string>& args) {
 }
 
 absl::Time ParseTimestamp(absl::string_view text, absl::string_view flag) {
-  absl::Time t;
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
+  auto written = reference::ParseWrittenTime(text);
+  if (!written) {
     throw UsageError{absl::StrCat(
         "--", flag,
-        ": not an RFC 3339 time such as "
-        "2026-12-01T09:00:00+02:00")};
+        ": not a time such as 2026-12-01T09:00 or \"1.12.2026 klo 9.00\" (Helsinki time), "
+        "or 2026-12-01T09:00:00+02:00")};
   }
-  return t;
+  if (written->foreign_offset) {
+    // The summer mistake: +02:00 in June is 11:00 in Helsinki, not 10:00.
+    const absl::TimeZone& helsinki = reference::HelsinkiTimeZone();
+    std::cerr << "warning: --" << flag << ": the offset given is not Helsinki's on that day ("
+              << reference::HelsinkiOffset(written->time) << "); the time is "
+              << absl::FormatTime("%d.%m.%Y %H:%M", written->time, helsinki)
+              << " Helsinki time. Leave the offset out to give Helsinki time.\n";
+  }
+  return written->time;
 }
 
 int IntFlag(absl::string_view flag, const std::string& value) {

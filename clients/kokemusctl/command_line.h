@@ -35,7 +35,9 @@ struct Command {
   std::string filter;
   int page_size = 0;
   bool all_pages = false;
-  bool follow = false;  // --follow: keep watching (notify events)
+  bool follow = false;   // --follow: keep watching (notify events)
+  bool force = false;    // --force: expert erase past tasks still to come
+  bool replace = false;  // --replace: fees set replaces the lists given whole
   std::string etag;
   std::string request_id;
   std::string output_file;  // -o: where a document goes

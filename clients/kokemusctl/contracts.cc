@@ -70,7 +70,9 @@ int ContractCommand(Session& s) {
   throw UsageError{absl::StrCat("unknown verb ", s.verb(), " for contract")};
 }
 
-// template list; get|activate LANGUAGE-VERSION; upload --language fi --file F.
+// template list; get|activate LANGUAGE-VERSION; preview --language fi --file F
+// -o F.pdf (checked and rendered with sample data, nothing stored); upload
+// --language fi --file F (stored and active).
 int TemplateCommand(Session& s) {
   if (s.verb() == "list") {
     s.RequireNoMoreFlags();
@@ -78,8 +80,9 @@ int TemplateCommand(Session& s) {
         &C::ListContractTemplates, s.Parent(), "contract_templates",
         {"name", "language", "version", "active"});
   }
-  if (s.verb() == "upload") {
+  if (s.verb() == "upload" || s.verb() == "preview") {
     v1::CreateContractTemplateRequest req;
+    req.set_validate_only(s.verb() == "preview");
     req.set_parent(s.Parent());
     req.mutable_contract_template()->set_language(s.TakeFlag("language").value_or(""));
     const std::string file = s.TakeFlag("file").value_or("");
@@ -87,9 +90,17 @@ int TemplateCommand(Session& s) {
     std::ifstream in(file, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
-    if (file.empty() || !in) throw UsageError{"template upload needs --file TEMPLATE"};
+    if (file.empty() || !in) {
+      throw UsageError{absl::StrCat("template ", s.verb(), " needs --file TEMPLATE")};
+    }
     req.mutable_contract_template()->set_text(text.str());
-    return s.Show(&C::CreateContractTemplate, req);
+    if (req.validate_only() && s.command().output_file.empty()) {
+      throw UsageError{"template preview needs -o PREVIEW.pdf"};
+    }
+    v1::CreateContractTemplateResponse resp = s.Call(&C::CreateContractTemplate, req);
+    if (req.validate_only()) return s.WriteDocument(resp.preview_pdf());
+    resp.clear_preview_pdf();
+    return s.ShowResource(resp);
   }
   const std::string name = s.NameIn("contractTemplates");
   s.RequireNoMoreFlags();

@@ -6,7 +6,7 @@ namespace kokemus::cli {
 
 using R = v1::RegistryService::Stub;
 
-// expert export ID [-o F.json] | expert erase ID.
+// expert export ID [-o F.json] | expert erase ID [--force].
 int ExpertRightsCommand(Session& s) {
   s.RequireNoMoreFlags();
   const std::string name = s.NameIn("experts");
@@ -17,6 +17,7 @@ int ExpertRightsCommand(Session& s) {
   }
   v1::EraseExpertRequest req;
   req.set_name(name);
+  req.set_force(s.command().force);
   const v1::EraseExpertResponse resp = s.Call(&R::EraseExpert, req);
   return s.Print(resp, [&] {
     s.out() << "erased; the kept assignments now name " << resp.pseudonym() << "\n";

@@ -90,9 +90,11 @@ int Plan(Session& s) {
 int Settings(Session& s) {
   v1::GetMatchingSettingsRequest get;
   get.set_name(absl::StrCat(s.Parent(), "/matchingSettings"));
-  const v1::GetMatchingSettingsResponse got = s.Call(&M::GetMatchingSettings, get);
-  v1::MatchingSettings settings = got.matching_settings();
-  bool changed = false;
+  // Only the settings given change (named in the mask, so 0 is a value).
+  v1::UpdateMatchingSettingsRequest update;
+  v1::MatchingSettings& settings = *update.mutable_matching_settings();
+  settings.set_name(get.name());
+  google::protobuf::FieldMask& mask = *update.mutable_update_mask();
   v1::MatchingWeights* w = settings.mutable_weights();
   const std::pair<const char*, void (v1::MatchingWeights::*)(double)> weights[] = {
       {"experience", &v1::MatchingWeights::set_experience},
@@ -108,23 +110,20 @@ int Settings(Session& s) {
         throw UsageError{absl::StrCat("--", flag, " must be a number")};
       }
       (w->*set)(d);
-      changed = true;
+      mask.add_paths(absl::StrCat("weights.", flag));
     }
   }
   if (auto hours = s.TakeFlag("rest-after-heavy-hours")) {
     settings.set_rest_after_heavy_hours(IntFlag("rest-after-heavy-hours", *hours));
-    changed = true;
+    mask.add_paths("rest_after_heavy_hours");
   }
   // The offer rounds' defaults: --offer-strategy pool, --round-size N,
   // --tier-interval-minutes M, --answer-window-minutes M.
   if (const Flags rest = s.TakeFlags(); !rest.empty()) {
-    SetFields(rest, &settings);
-    changed = true;
+    for (const std::string& field : SetFields(rest, &settings)) mask.add_paths(field);
   }
-  if (!changed) return s.ShowResource(got);
+  if (mask.paths().empty()) return s.Show(&M::GetMatchingSettings, get);
   if (!s.command().etag.empty()) settings.set_etag(s.command().etag);
-  v1::UpdateMatchingSettingsRequest update;
-  *update.mutable_matching_settings() = settings;
   return s.Show(&M::UpdateMatchingSettings, update);
 }
 

@@ -123,6 +123,11 @@ const Words kSuppressedReasons = {
      "Orsaker som är så få att de kunde avslöja vem det gäller lämnades bort: %d.",
      "Reasons so few that they could point at someone were left out: %d."}};
 const Words kCount = {{"Lukumäärä", "Antal", "Count"}};
+const Words kTooFewAnswers = {
+    {"Jakaumaa ei näytetä alle %d vastauksesta, ettei vastaajaa voi tunnistaa.",
+     "Fördelningen visas inte för färre än %d svar, så att ingen kan kännas igen.",
+     "The distribution is not shown for fewer than %d answers, so that no one can be "
+     "recognised."}};
 const Words kDeclineLabels[] = {
     {{"Ei syytä", "Ingen orsak", "No reason given"}},
     {{"Aika ei sovi", "Tiden passar inte", "The time"}},
@@ -303,6 +308,13 @@ Document AnnualReportDocument(
                                                                   : kSafe;
       doc.blocks.push_back(
           Paragraph(absl::StrCat(w(title), " (", w(kAnswers), " ", n(q.answers), ")")));
+      // One answer drawn as a 100 % bar can say who gave it in a small
+      // exchange: below the threshold only the count is shown.
+      if (q.answers < kCrossExchangeSuppressionThreshold) {
+        doc.blocks.push_back(
+            Paragraph(FormatText(w(kTooFewAnswers), kCrossExchangeSuppressionThreshold)));
+        continue;
+      }
       Chart chart;
       chart.series = {w(kAnswers)};
       chart.value_label = "%";

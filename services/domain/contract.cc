@@ -177,6 +177,88 @@ absl::string_view DefaultContractTemplate(absl::string_view language) {
   return EmbeddedTemplate("contract", language);
 }
 
+absl::Status CheckContractTemplate(absl::string_view text, absl::string_view field) {
+  static const std::vector<std::string> kAllowed = {
+      "exchange_name",
+      "exchange_business_id",
+      "expert_name",
+      "orderer_name",
+      "orderer_business_id",
+      "role",
+      "topic",
+      "audience",
+      "audience_size",
+      "date_time",
+      "duration_minutes",
+      "remote",
+      "address",
+      "municipality",
+      "preparation_minutes",
+      "preparation_paid",
+      "fee",
+      "travel",
+      "total",
+      "travel_km",
+      "payment_salary",
+      "payment_invoice",
+      "payment_declined",
+      "cancel_rule",
+      "cancel_notice_days",
+      "cancel_late_percent",
+      "cancel_expert_percent",
+      "cancel_tiers",
+      "days",
+      "percent",
+      "notice_version",
+      "coordinator_contact",
+      "contract_date"};
+  static const std::vector<std::string> kRequired = {
+      "exchange_name", "expert_name", "orderer_name", "date_time", "fee"};
+  return CheckTemplateNames(text, field, kAllowed, kRequired);
+}
+
+ContractFacts SampleContractFacts() {
+  ContractFacts f;
+  f.exchange.id = "sample";
+  f.exchange.display_name = "Esimerkkiyhdistys ry";
+  f.exchange.business_id = "1234567-1";
+  f.exchange.contact_email = "kokemus@example.fi";
+  f.orderer.id = "school";
+  f.orderer.display_name = "Esimerkkikoulu";
+  f.orderer.business_id = "7654321-8";
+  f.expert.id = "expert";
+  f.expert.display_name = "Maija Esimerkki";
+  f.expert.payment_method = PaymentMethod::kSalaryTaxCard;
+  f.order.role = Role::kLecturer;
+  f.order.topic = "Oma tarina ja toipuminen";
+  f.order.audience = Audience::kStudents;
+  f.order.audience_size = 25;
+  f.order.start_time =
+      absl::FromCivil(absl::CivilMinute(2027, 3, 10, 10, 0), reference::HelsinkiTimeZone());
+  f.order.duration_minutes = 90;
+  f.order.preparation_minutes = 30;
+  f.order.municipality = "398";
+  f.order.address = "Koulukatu 1";
+  f.assignment.state = AssignmentState::kConfirmed;
+  f.assignment.start_time = f.order.start_time;
+  f.assignment.end_time = f.order.start_time + absl::Minutes(f.order.duration_minutes);
+  f.assignment.fee_cents = 15000;
+  f.assignment.travel_cents = 1650;
+  f.assignment.travel_km = 30;
+  f.schedule.role_rules.push_back(
+      {Role::kLecturer, "2027-01-01", FeeKind::kFixed, 15000, 0, false});
+  CancellationRule cancel;
+  cancel.valid_from = "2027-01-01";
+  cancel.orderer_notice_days = 7;
+  cancel.orderer_late_percent = 50;
+  cancel.expert_percent = 0;
+  cancel.exchange_percent = 100;
+  cancel.orderer_tiers = {{2, 100}};
+  f.schedule.cancellation_rules.push_back(cancel);
+  f.created = absl::FromCivil(absl::CivilMinute(2027, 2, 20, 12, 0), reference::HelsinkiTimeZone());
+  return f;
+}
+
 absl::string_view DefaultPrivacyTemplate(absl::string_view language) {
   return EmbeddedTemplate("privacy", language);
 }

@@ -49,6 +49,17 @@ TemplateData ContractTemplateData(const ContractFacts& facts, absl::string_view 
 // Kokemus's own template for a language (fi, sv, en); empty for others.
 absl::string_view DefaultContractTemplate(absl::string_view language);
 
+// An exchange's contract template: valid mustache using only the keys above
+// (a typo such as {{expert_nmae}} is named) and every one a contract can't be
+// without: the parties (exchange_name, expert_name, orderer_name), the time
+// (date_time) and the pay (fee). INVALID_ARGUMENT naming `field` otherwise.
+absl::Status CheckContractTemplate(absl::string_view text, absl::string_view field);
+
+// Invented facts for a template's preview: an exchange, an orderer, an
+// expert and a two-hour school visit with its fee and cancellation rule; no
+// real person's data.
+ContractFacts SampleContractFacts();
+
 // The data of an exchange's privacy notice: exchange_name, business_id,
 // contact_email, region (the wellbeing region's name), notice_date.
 TemplateData PrivacyNoticeData(

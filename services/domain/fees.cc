@@ -99,6 +99,63 @@ void ValidateFeeSchedule(const FeeSchedule& s, absl::string_view prefix, FieldVi
   }
 }
 
+namespace {
+
+// `into` takes each entry of `given`: in place of the one with the same key,
+// or at the end.
+template <typename T, typename KeyOf>
+void MergeByKey(std::vector<T>& into, const std::vector<T>& given, KeyOf key_of) {
+  for (const T& entry : given) {
+    auto same = std::find_if(
+        into.begin(), into.end(), [&](const T& e) { return key_of(e) == key_of(entry); });
+    if (same != into.end()) {
+      *same = entry;
+    } else {
+      into.push_back(entry);
+    }
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<FeeSchedule> MergeFeeSchedule(
+    const FeeSchedule& current, const FeeSchedule& patch, const std::vector<std::string>& paths) {
+  FeeSchedule out = current;
+  if (paths.size() == 1 && paths[0] == "*") {
+    out.role_rules = patch.role_rules;
+    out.travel_rates = patch.travel_rates;
+    out.cancellation_rules = patch.cancellation_rules;
+    return out;
+  }
+  if (paths.empty()) {
+    MergeByKey(out.role_rules, patch.role_rules, [](const RoleFeeRule& r) {
+      return std::make_pair(r.role, r.valid_from);
+    });
+    MergeByKey(
+        out.travel_rates, patch.travel_rates, [](const TravelRate& r) { return r.valid_from; });
+    MergeByKey(out.cancellation_rules, patch.cancellation_rules, [](const CancellationRule& r) {
+      return r.valid_from;
+    });
+    return out;
+  }
+  FieldViolations v;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (paths[i] == "role_rules") {
+      out.role_rules = patch.role_rules;
+    } else if (paths[i] == "travel_rates") {
+      out.travel_rates = patch.travel_rates;
+    } else if (paths[i] == "cancellation_rules") {
+      out.cancellation_rules = patch.cancellation_rules;
+    } else {
+      v.Add(
+          absl::StrCat("update_mask.paths[", i, "]"),
+          paths[i] == "*" ? "\"*\" must be the only path" : "not an updatable field");
+    }
+  }
+  if (!v.empty()) return v.ToStatus();
+  return out;
+}
+
 const RoleFeeRule* RuleFor(const FeeSchedule& s, Role role, absl::string_view date) {
   return ValidOn<RoleFeeRule>(
       s.role_rules, date, [role](const RoleFeeRule& r) { return r.role == role; });

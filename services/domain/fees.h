@@ -79,6 +79,16 @@ struct FeeSchedule {
 void ValidateFeeSchedule(
     const FeeSchedule& schedule, absl::string_view prefix, FieldViolations& violations);
 
+// An update of the schedule (AIP-134, rule by rule). No paths: each list
+// `patch` sets is merged into `current` one rule at a time: a rule with the
+// same role and valid_from (a rate or cancellation rule with the same
+// valid_from) is replaced where it stands, a new one is added at the end, the
+// others stay. A path ("role_rules", "travel_rates", "cancellation_rules")
+// replaces that list whole, so an empty list given with its path clears it;
+// "*" alone replaces the schedule. An unknown path is refused by name.
+absl::StatusOr<FeeSchedule> MergeFeeSchedule(
+    const FeeSchedule& current, const FeeSchedule& patch, const std::vector<std::string>& paths);
+
 // Selects the entry valid on `date`: the latest valid_from on or before it.
 const RoleFeeRule* RuleFor(const FeeSchedule& s, Role role, absl::string_view date);
 const TravelRate* TravelRateFor(const FeeSchedule& s, absl::string_view date);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "services/domain/enum_names.h"
+#include "services/domain/matching.h"
 #include "services/domain/validation.h"
 #include "services/reference/reference_data.h"
 
@@ -39,26 +40,39 @@ using Copier = void (*)(const T&, T&);
 
 template <typename T>
 absl::Status ApplyMask(
-    const T& patch, const std::vector<std::string>& paths,
-    const std::vector<std::pair<absl::string_view, Copier<T>>>& fields, T& target) {
-  const bool all = paths.empty() || (paths.size() == 1 && paths[0] == "*");
-  if (all) {
+    const T& patch, const UpdateMask& mask,
+    const std::vector<std::pair<absl::string_view, Copier<T>>>& fields, T& target,
+    std::vector<std::string>* applied) {
+  const std::vector<std::string>& paths = mask.paths;
+  if (paths.size() == 1 && paths[0] == "*") {
     for (const auto& [name, copy] : fields) copy(patch, target);
+    if (applied != nullptr) *applied = {"*"};
     return absl::OkStatus();
   }
-  FieldViolations violations;
-  std::vector<Copier<T>> selected;
-  for (size_t i = 0; i < paths.size(); ++i) {
-    auto it = std::find_if(
-        fields.begin(), fields.end(), [&](const auto& f) { return f.first == paths[i]; });
-    if (it == fields.end()) {
-      violations.Add(absl::StrCat("update_mask.paths[", i, "]"), "not an updatable field");
-    } else {
-      selected.push_back(it->second);
+  auto find = [&](absl::string_view path) {
+    return std::find_if(
+        fields.begin(), fields.end(), [&](const auto& f) { return f.first == path; });
+  };
+  std::vector<std::string> selected;
+  if (paths.empty()) {
+    for (const std::string& field : mask.set_fields) {
+      if (find(field) != fields.end()) selected.push_back(field);
     }
+  } else {
+    FieldViolations violations;
+    for (size_t i = 0; i < paths.size(); ++i) {
+      if (find(paths[i]) == fields.end()) {
+        violations.Add(
+            absl::StrCat("update_mask.paths[", i, "]"),
+            paths[i] == "*" ? "\"*\" must be the only path" : "not an updatable field");
+      } else {
+        selected.push_back(paths[i]);
+      }
+    }
+    if (!violations.empty()) return violations.ToStatus();
   }
-  if (!violations.empty()) return violations.ToStatus();
-  for (Copier<T> copy : selected) copy(patch, target);
+  for (const std::string& path : selected) find(path)->second(patch, target);
+  if (applied != nullptr) *applied = std::move(selected);
   return absl::OkStatus();
 }
 
@@ -281,40 +295,43 @@ absl::StatusOr<AssignmentName> ParseAssignmentName(
   return AssignmentName{std::string(parts[1]), std::string(parts[3]), std::string(parts[5])};
 }
 
-absl::StatusOr<int64_t> ParseEtag(absl::string_view etag) {
+absl::StatusOr<int64_t> ParseEtag(absl::string_view etag, absl::string_view field) {
   if (etag.empty()) return 0;
   int64_t revision = 0;
   absl::string_view digits = etag;
   if (!absl::ConsumePrefix(&digits, "\"") || !absl::ConsumeSuffix(&digits, "\"") ||
       !absl::SimpleAtoi(digits, &revision) || revision < 0) {
-    return absl::AbortedError(
-        "etag does not match: the resource changed since it was read; read it again and "
-        "retry");
+    return InvalidField(
+        std::string(field),
+        "is not an etag this service gave: give it back as read, with its quotes (\"3\")");
   }
   return revision;
 }
 
 std::string FormatEtag(int64_t revision) { return absl::StrCat("\"", revision, "\""); }
 
-absl::Status CheckEtag(absl::string_view etag, int64_t revision) {
+absl::Status CheckEtag(absl::string_view etag, int64_t revision, absl::string_view field) {
   if (etag.empty() || etag == FormatEtag(revision)) return absl::OkStatus();
+  if (auto parsed = ParseEtag(etag, field); !parsed.ok()) return parsed.status();
   return absl::AbortedError(
       "etag does not match: the resource changed since it was read; read it "
       "again and retry");
 }
 
 absl::Status ApplyExchangeMask(
-    const Exchange& patch, const std::vector<std::string>& paths, Exchange& target) {
+    const Exchange& patch, const UpdateMask& mask, Exchange& target,
+    std::vector<std::string>* applied) {
   static const std::vector<std::pair<absl::string_view, Copier<Exchange>>> kFields = {
       KOKEMUS_FIELD(Exchange, display_name),     KOKEMUS_FIELD(Exchange, wellbeing_region),
       KOKEMUS_FIELD(Exchange, default_language), KOKEMUS_FIELD(Exchange, business_id),
       KOKEMUS_FIELD(Exchange, contact_email),    KOKEMUS_FIELD(Exchange, travel_buffer_minutes),
       KOKEMUS_FIELD(Exchange, retention_months)};
-  return ApplyMask(patch, paths, kFields, target);
+  return ApplyMask(patch, mask, kFields, target, applied);
 }
 
 absl::Status ApplyExpertMask(
-    const Expert& patch, const std::vector<std::string>& paths, Expert& target) {
+    const Expert& patch, const UpdateMask& mask, Expert& target,
+    std::vector<std::string>* applied) {
   static const std::vector<std::pair<absl::string_view, Copier<Expert>>> kFields = {
       KOKEMUS_FIELD(Expert, display_name),
       KOKEMUS_FIELD(Expert, email),
@@ -337,11 +354,11 @@ absl::Status ApplyExpertMask(
       KOKEMUS_FIELD(Expert, preferred_language),
       KOKEMUS_FIELD(Expert, notification_channel),
       KOKEMUS_FIELD(Expert, essential_messages_only)};
-  return ApplyMask(patch, paths, kFields, target);
+  return ApplyMask(patch, mask, kFields, target, applied);
 }
 
 absl::Status ApplyOrderMask(
-    const Order& patch, const std::vector<std::string>& paths, Order& target) {
+    const Order& patch, const UpdateMask& mask, Order& target, std::vector<std::string>* applied) {
   static const std::vector<std::pair<absl::string_view, Copier<Order>>> kFields = {
       {"organization",
        [](const Order& from, Order& to) { to.organization_id = from.organization_id; }},
@@ -359,17 +376,50 @@ absl::Status ApplyOrderMask(
       KOKEMUS_FIELD(Order, experience_areas),
       KOKEMUS_FIELD(Order, experts_needed),
       KOKEMUS_FIELD(Order, notes)};
-  return ApplyMask(patch, paths, kFields, target);
+  return ApplyMask(patch, mask, kFields, target, applied);
 }
 
 absl::Status ApplyOrganizationMask(
-    const Organization& patch, const std::vector<std::string>& paths, Organization& target) {
+    const Organization& patch, const UpdateMask& mask, Organization& target,
+    std::vector<std::string>* applied) {
   static const std::vector<std::pair<absl::string_view, Copier<Organization>>> kFields = {
       KOKEMUS_FIELD(Organization, display_name),  KOKEMUS_FIELD(Organization, business_id),
       KOKEMUS_FIELD(Organization, sector),        KOKEMUS_FIELD(Organization, kind),
       KOKEMUS_FIELD(Organization, municipality),  KOKEMUS_FIELD(Organization, contact_name),
       KOKEMUS_FIELD(Organization, contact_email), KOKEMUS_FIELD(Organization, contact_phone)};
-  return ApplyMask(patch, paths, kFields, target);
+  return ApplyMask(patch, mask, kFields, target, applied);
+}
+
+absl::Status ApplyMatchingSettingsMask(
+    const MatchingSettings& patch, const UpdateMask& mask, MatchingSettings& target) {
+  using S = MatchingSettings;
+  static const std::vector<std::pair<absl::string_view, Copier<S>>> kFields = {
+      {"weights",
+       [](const S& from, S& to) {
+    to.weight_experience = from.weight_experience;
+    to.weight_role = from.weight_role;
+    to.weight_travel = from.weight_travel;
+    to.weight_fairness = from.weight_fairness;
+    to.weight_preferred = from.weight_preferred;
+    to.weight_feedback = from.weight_feedback;
+       }},
+      {"weights.experience",
+       [](const S& from, S& to) { to.weight_experience = from.weight_experience; }},
+      {"weights.role", [](const S& from, S& to) { to.weight_role = from.weight_role; }},
+      {"weights.travel", [](const S& from, S& to) { to.weight_travel = from.weight_travel; }},
+      {"weights.fairness", [](const S& from, S& to) { to.weight_fairness = from.weight_fairness; }},
+      {"weights.preferred",
+       [](const S& from, S& to) { to.weight_preferred = from.weight_preferred; }},
+      {"weights.feedback", [](const S& from, S& to) { to.weight_feedback = from.weight_feedback; }},
+      {"rest_after_heavy_hours",
+       [](const S& from, S& to) { to.rest_after_heavy = from.rest_after_heavy; }},
+      KOKEMUS_FIELD(S, offer_strategy),
+      KOKEMUS_FIELD(S, round_size),
+      {"tier_interval_minutes",
+       [](const S& from, S& to) { to.tier_interval = from.tier_interval; }},
+      {"answer_window_minutes",
+       [](const S& from, S& to) { to.answer_window = from.answer_window; }}};
+  return ApplyMask(patch, mask, kFields, target, nullptr);
 }
 
 }  // namespace kokemus::domain

@@ -22,6 +22,10 @@
 #include "services/domain/orders.h"
 
 namespace kokemus::domain {
+struct MatchingSettings;  // services/domain/matching.h
+}  // namespace kokemus::domain
+
+namespace kokemus::domain {
 
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 500;
@@ -103,22 +107,45 @@ absl::StatusOr<AssignmentName> ParseAssignmentName(absl::string_view name, absl:
 
 // Etags are the quoted revision number: "\"3\"".
 std::string FormatEtag(int64_t revision);
-// The revision an etag names; 0 for an empty etag (no check); ABORTED for an
-// etag this service never gave.
-absl::StatusOr<int64_t> ParseEtag(absl::string_view etag);
-// OK when `etag` is empty or names `revision`; ABORTED otherwise.
-absl::Status CheckEtag(absl::string_view etag, int64_t revision);
+// The revision an etag names; 0 for an empty etag (no check);
+// INVALID_ARGUMENT naming `field` for one not in the form this service gives
+// ("1" instead of "\"1\"" is a malformed etag, not a conflict).
+absl::StatusOr<int64_t> ParseEtag(absl::string_view etag, absl::string_view field = "etag");
+// OK when `etag` is empty or names `revision`; ABORTED when it names another
+// revision; INVALID_ARGUMENT naming `field` when malformed.
+absl::Status CheckEtag(absl::string_view etag, int64_t revision, absl::string_view field = "etag");
 
-// Field masks. An empty mask or "*" selects every updatable field.
-// `target` takes the values of the fields in `paths` from `patch`.
+// An update's field mask (AIP-134). `paths` as the caller gave them: each
+// names a field to take from the request, "*" alone every updatable field.
+// No paths: the fields the request sets (`set_fields`, the non-default ones
+// of the resource message), those not updatable (name, etag, output-only
+// times) ignored, so a caller that sends one field changes that field only.
+struct UpdateMask {
+  std::vector<std::string> paths;
+  std::vector<std::string> set_fields;
+};
+
+// `target` takes the values of the fields `mask` selects from `patch`; an
+// unknown or output-only path is refused with a violation naming it and
+// `target` is left as it was. `applied` (optional) gets the fields taken,
+// or "*" alone for every field.
 absl::Status ApplyExchangeMask(
-    const Exchange& patch, const std::vector<std::string>& paths, Exchange& target);
+    const Exchange& patch, const UpdateMask& mask, Exchange& target,
+    std::vector<std::string>* applied = nullptr);
 absl::Status ApplyExpertMask(
-    const Expert& patch, const std::vector<std::string>& paths, Expert& target);
+    const Expert& patch, const UpdateMask& mask, Expert& target,
+    std::vector<std::string>* applied = nullptr);
 absl::Status ApplyOrderMask(
-    const Order& patch, const std::vector<std::string>& paths, Order& target);
+    const Order& patch, const UpdateMask& mask, Order& target,
+    std::vector<std::string>* applied = nullptr);
 absl::Status ApplyOrganizationMask(
-    const Organization& patch, const std::vector<std::string>& paths, Organization& target);
+    const Organization& patch, const UpdateMask& mask, Organization& target,
+    std::vector<std::string>* applied = nullptr);
+// Matching settings by their API field names: "weights" (all six) or one
+// weight ("weights.travel"), "rest_after_heavy_hours", "offer_strategy",
+// "round_size", "tier_interval_minutes", "answer_window_minutes".
+absl::Status ApplyMatchingSettingsMask(
+    const MatchingSettings& patch, const UpdateMask& mask, MatchingSettings& target);
 
 }  // namespace kokemus::domain
 

@@ -32,6 +32,24 @@ bool StandsBy(AssignmentState state) {
   return state == AssignmentState::kOffered || state == AssignmentState::kAvailable;
 }
 
+bool HeldAtErasure(const Assignment& a, absl::Time now) {
+  const AssignmentState state = EffectiveState(a, now);
+  return (HoldsTime(state) || StandsBy(state)) && a.start_time > now;
+}
+
+absl::Status CheckErasure(const std::vector<std::string>& held, bool force) {
+  if (held.empty() || force) return absl::OkStatus();
+  constexpr size_t kNamed = 10;
+  std::string names;
+  for (size_t i = 0; i < held.size() && i < kNamed; ++i) {
+    absl::StrAppend(&names, i == 0 ? "" : ", ", held[i]);
+  }
+  if (held.size() > kNamed) absl::StrAppend(&names, " and ", held.size() - kNamed, " more");
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the expert holds ", held.size(), held.size() == 1 ? " task" : " tasks", " still to come: ",
+      names, "; cancel or withdraw them first, or erase with force (recorded in the audit log)"));
+}
+
 absl::Status CheckAssignmentTransition(AssignmentState from, AssignmentState to) {
   using S = AssignmentState;
   bool allowed = false;

@@ -151,6 +151,13 @@ bool HoldsTime(AssignmentState state);
 AssignmentState EffectiveState(const Assignment& a, absl::Time now);
 // OFFERED or AVAILABLE: she has said nothing final and holds no place.
 bool StandsBy(AssignmentState state);
+// A task the expert still holds at `now`: offered (open), available,
+// accepted or confirmed, and not yet started. Erasing her would leave it to a
+// pseudonym nobody can reach.
+bool HeldAtErasure(const Assignment& a, absl::Time now);
+// OK when `held` (the resource names of the tasks she holds) is empty or the
+// erasure is forced; FAILED_PRECONDITION naming them (at most 10) otherwise.
+absl::Status CheckErasure(const std::vector<std::string>& held, bool force);
 // OK if `from` may become `to`; FAILED_PRECONDITION naming `from` otherwise.
 absl::Status CheckAssignmentTransition(AssignmentState from, AssignmentState to);
 // The time an assignment blocks in the expert's calendar: [start, end + buffer).

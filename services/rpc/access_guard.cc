@@ -164,6 +164,8 @@ storage::AuditRecord AccessGuard::RecordOf(const Caller& caller, const absl::Sta
   record.method = caller.rule_->method;
   record.resource = caller.audit_resource_;
   record.outcome = status.ok() ? "OK" : absl::StatusCodeToString(status.code());
+  if (status.ok() && !caller.audit_note_.empty())
+    absl::StrAppend(&record.outcome, " ", caller.audit_note_);
   return record;
 }
 

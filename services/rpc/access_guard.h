@@ -71,6 +71,8 @@ class Caller {
   absl::Time deadline() const { return deadline_; }
   // The resource the audit record names (default: the request's).
   void set_audit_resource(std::string resource) { audit_resource_ = std::move(resource); }
+  // A word after the audit record's outcome ("OK forced"); never personal data.
+  void set_audit_note(std::string note) { audit_note_ = std::move(note); }
 
  private:
   friend class AccessGuard;
@@ -78,6 +80,7 @@ class Caller {
   const domain::MethodRule* rule_ = nullptr;
   std::string exchange_id_;
   std::string audit_resource_;
+  std::string audit_note_;
   absl::Time deadline_ = absl::InfiniteFuture();
   absl::Time now_;
   // The request's resource name is no name at all: the body's own

@@ -23,6 +23,17 @@
 namespace kokemus::rpc {
 namespace {
 
+// The contract `body` (a mustache template) makes of `facts`, as a PDF;
+// `document` gets the parsed text.
+absl::StatusOr<std::string> ContractPdf(
+    absl::string_view body, const domain::ContractFacts& facts, absl::string_view language,
+    domain::Document& document) {
+  auto marked = domain::RenderTemplate(body, domain::ContractTemplateData(facts, language));
+  if (!marked.ok()) return marked.status();
+  document = domain::ParseDocument(*marked);
+  return render::RenderPdf(document, "Kokemus contract", facts.created);
+}
+
 constexpr char kPdf[] = "application/pdf";
 constexpr char kText[] = "text/plain; charset=utf-8";
 constexpr size_t kMaxTemplateLength = 100'000;
@@ -145,10 +156,8 @@ grpc::Status ContractService::GenerateContract(
                                  : std::string(domain::DefaultContractTemplate(language));
     facts.created = domain::ContractDate(
         facts, active->has_value() ? (*active)->create_time : absl::UnixEpoch());
-    auto marked = domain::RenderTemplate(body, domain::ContractTemplateData(facts, language));
-    if (!marked.ok()) return marked.status();
-    const domain::Document document = domain::ParseDocument(*marked);
-    auto pdf = render::RenderPdf(document, "Kokemus contract", facts.created);
+    domain::Document document;
+    auto pdf = ContractPdf(body, facts, language, document);
     if (!pdf.ok()) return pdf.status();
     storage::StoredContract contract;
     contract.exchange_id = key->exchange_id;
@@ -278,11 +287,21 @@ grpc::Status ContractService::CreateContractTemplate(
         }
         if (t.text().empty() || t.text().size() > kMaxTemplateLength) {
           v.Add("contract_template.text", "is required, at most 100000 characters");
-        } else if (absl::Status s = domain::CheckTemplate(t.text(), "contract_template.text");
+        } else if (absl::Status s =
+                       domain::CheckContractTemplate(t.text(), "contract_template.text");
                    !s.ok()) {
           v.Add(s);
         }
         if (!v.empty()) return v.ToStatus();
+        domain::Document document;
+        auto preview = ContractPdf(t.text(), domain::SampleContractFacts(), t.language(), document);
+        if (!preview.ok()) return preview.status();
+        response->set_preview_pdf(*std::move(preview));
+        if (request->validate_only()) {
+          response->mutable_contract_template()->set_language(t.language());
+          response->mutable_contract_template()->set_text(t.text());
+          return absl::OkStatus();
+        }
         auto stored = contracts_.CreateTemplate(*exchange_id, t.language(), t.text(), caller.now());
         if (stored.ok()) *response->mutable_contract_template() = ToProto(*stored);
         return stored.status();

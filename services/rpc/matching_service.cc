@@ -15,6 +15,7 @@
 #include "services/domain/planner.h"
 #include "services/rpc/convert.h"
 #include "services/rpc/handler.h"
+#include "services/rpc/request_checks.h"
 
 namespace kokemus::rpc {
 namespace {
@@ -411,8 +412,9 @@ grpc::Status MatchingService::UpdateMatchingSettings(
         const v1::MatchingSettings& in = request->matching_settings();
         auto exchange_id = SettingsExchange(in.name(), "matching_settings.name");
         if (!exchange_id.ok()) return exchange_id.status();
-        auto revision = domain::ParseEtag(in.etag());
+        auto revision = domain::ParseEtag(in.etag(), "matching_settings.etag");
         if (!revision.ok()) return revision.status();
+        const domain::UpdateMask mask = MaskOf(request->update_mask(), in, {"weights"});
         domain::MatchingSettings s;
         s.weight_experience = in.weights().experience();
         s.weight_role = in.weights().role();
@@ -428,11 +430,20 @@ grpc::Status MatchingService::UpdateMatchingSettings(
         s.round_size = in.round_size();
         s.tier_interval = absl::Minutes(in.tier_interval_minutes());
         s.answer_window = absl::Minutes(in.answer_window_minutes());
-        FieldViolations v;
-        domain::ValidateMatchingSettings(s, "matching_settings.", v);
-        if (!v.empty()) return v.ToStatus();
         // An etag read from the defaults ("0") expects them still unchanged.
-        auto stored = matching_.UpdateSettings(*exchange_id, s, in.etag().empty() ? -1 : *revision);
+        auto stored = matching_.UpdateSettings(
+            *exchange_id, in.etag().empty() ? -1 : *revision,
+            [&](const domain::MatchingSettings& current)
+                -> absl::StatusOr<domain::MatchingSettings> {
+              domain::MatchingSettings updated = current;
+              if (absl::Status m = domain::ApplyMatchingSettingsMask(s, mask, updated); !m.ok()) {
+                return m;
+              }
+              FieldViolations v;
+              domain::ValidateMatchingSettings(updated, "matching_settings.", v);
+              if (!v.empty()) return v.ToStatus();
+              return updated;
+            });
         if (!stored.ok()) return stored.status();
         *response->mutable_matching_settings() = SettingsToProto(*exchange_id, *stored);
         return absl::OkStatus();

@@ -19,6 +19,7 @@
 #include "services/rpc/convert.h"
 #include "services/rpc/handler.h"
 #include "services/rpc/ownership.h"
+#include "services/rpc/request_checks.h"
 
 namespace kokemus::rpc {
 namespace {
@@ -245,24 +246,26 @@ grpc::Status OrderService::UpdateOrder(
         if (!current.ok()) return current.status();
         if (absl::Status s = MaySeeOrder(assignments_, caller, *current, proto.name()); !s.ok())
           return s;
-        if (absl::Status s = domain::CheckEtag(proto.etag(), current->meta.revision); !s.ok()) {
+        if (absl::Status s = domain::CheckEtag(proto.etag(), current->meta.revision, "order.etag");
+            !s.ok()) {
           return s;
         }
-        const std::vector<std::string> paths(
-            request->update_mask().paths().begin(), request->update_mask().paths().end());
+        domain::Order updated = *current;
+        std::vector<std::string> paths;
+        if (absl::Status s = domain::ApplyOrderMask(
+                FromProto(proto), MaskOf(request->update_mask(), proto), updated, &paths);
+            !s.ok()) {
+          return s;
+        }
         FieldViolations v;
         const bool touches_organization =
-            paths.empty() || std::find(paths.begin(), paths.end(), "organization") != paths.end() ||
+            std::find(paths.begin(), paths.end(), "organization") != paths.end() ||
             (paths.size() == 1 && paths[0] == "*");
         if (touches_organization) {
           if (absl::Status s = CheckOrganization(proto.organization(), name->exchange_id, v);
               !s.ok()) {
             return s;
           }
-        }
-        domain::Order updated = *current;
-        if (absl::Status s = domain::ApplyOrderMask(FromProto(proto), paths, updated); !s.ok()) {
-          return s;
         }
         domain::KeepUnseenNotes(caller.principal().role, paths, *current, updated);
         if (caller.organization_only() && updated.organization_id != current->organization_id) {
@@ -706,14 +709,26 @@ grpc::Status OrderService::UpdateFeeSchedule(
         }
         auto exchange_id = domain::ParseExchangeName(name, "fee_schedule.name");
         if (!exchange_id.ok()) return exchange_id.status();
-        auto revision = domain::ParseEtag(request->fee_schedule().etag());
+        auto revision = domain::ParseEtag(request->fee_schedule().etag(), "fee_schedule.etag");
         if (!revision.ok()) return revision.status();
-        domain::FeeSchedule schedule = FromProto(request->fee_schedule());
-        schedule.exchange_id = *exchange_id;
+        const domain::FeeSchedule given = FromProto(request->fee_schedule());
+        // The rules as sent, named by their place in the request; then the
+        // schedule they make with the stored rules.
         FieldViolations v;
-        domain::ValidateFeeSchedule(schedule, "fee_schedule", v);
+        domain::ValidateFeeSchedule(given, "fee_schedule", v);
         if (!v.empty()) return v.ToStatus();
-        auto stored = fees_.UpdateFeeSchedule(std::move(schedule), *revision);
+        const std::vector<std::string> paths(
+            request->update_mask().paths().begin(), request->update_mask().paths().end());
+        auto stored = fees_.UpdateFeeSchedule(
+            *exchange_id, *revision,
+            [&](const domain::FeeSchedule& current) -> absl::StatusOr<domain::FeeSchedule> {
+              auto merged = domain::MergeFeeSchedule(current, given, paths);
+              if (!merged.ok()) return merged.status();
+              FieldViolations after;
+              domain::ValidateFeeSchedule(*merged, "fee_schedule", after);
+              if (!after.empty()) return after.ToStatus();
+              return merged;
+            });
         if (stored.ok()) *response->mutable_fee_schedule() = ToProto(*stored);
         return stored.status();
       });

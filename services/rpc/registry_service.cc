@@ -12,6 +12,7 @@
 #include "services/domain/validation.h"
 #include "services/rpc/convert.h"
 #include "services/rpc/handler.h"
+#include "services/rpc/request_checks.h"
 #include "services/rpc/status.h"
 
 namespace kokemus::rpc {
@@ -29,8 +30,8 @@ struct ExchangeKind {
   static void Validate(const T& v, FieldViolations& out) {
     domain::ValidateExchange(v, kField, out);
   }
-  static absl::Status ApplyMask(const T& patch, const std::vector<std::string>& paths, T& target) {
-    return domain::ApplyExchangeMask(patch, paths, target);
+  static absl::Status ApplyMask(const T& patch, const domain::UpdateMask& mask, T& target) {
+    return domain::ApplyExchangeMask(patch, mask, target);
   }
   static std::vector<domain::FilterField> Filters() { return domain::ExchangeFilterFields(); }
 };
@@ -43,8 +44,8 @@ struct ExpertKind {
   static void Validate(const T& v, FieldViolations& out) {
     domain::ValidateExpert(v, absl::Now(), kField, out);
   }
-  static absl::Status ApplyMask(const T& patch, const std::vector<std::string>& paths, T& target) {
-    return domain::ApplyExpertMask(patch, paths, target);
+  static absl::Status ApplyMask(const T& patch, const domain::UpdateMask& mask, T& target) {
+    return domain::ApplyExpertMask(patch, mask, target);
   }
   static std::vector<domain::FilterField> Filters() { return domain::ExpertFilterFields(); }
 };
@@ -57,8 +58,8 @@ struct OrganizationKind {
   static void Validate(const T& v, FieldViolations& out) {
     domain::ValidateOrganization(v, kField, out);
   }
-  static absl::Status ApplyMask(const T& patch, const std::vector<std::string>& paths, T& target) {
-    return domain::ApplyOrganizationMask(patch, paths, target);
+  static absl::Status ApplyMask(const T& patch, const domain::UpdateMask& mask, T& target) {
+    return domain::ApplyOrganizationMask(patch, mask, target);
   }
   static std::vector<domain::FilterField> Filters() { return domain::OrganizationFilterFields(); }
 };
@@ -144,12 +145,13 @@ absl::StatusOr<typename Kind::T> Update(
   if (!status.ok()) return status;
   auto current = store.Get<typename Kind::T>(key);
   if (!current.ok()) return current.status();
-  if (absl::Status s = domain::CheckEtag(proto.etag(), current->meta.revision); !s.ok()) {
+  if (absl::Status s = domain::CheckEtag(
+          proto.etag(), current->meta.revision, absl::StrCat(Kind::kField, ".etag"));
+      !s.ok()) {
     return s;
   }
-  const std::vector<std::string> paths(mask.paths().begin(), mask.paths().end());
   typename Kind::T updated = *current;
-  if (absl::Status s = Kind::ApplyMask(FromProto(proto), paths, updated); !s.ok()) {
+  if (absl::Status s = Kind::ApplyMask(FromProto(proto), MaskOf(mask, proto), updated); !s.ok()) {
     return s;
   }
   Kind::Normalize(updated);
@@ -337,7 +339,10 @@ grpc::Status RegistryService::EraseExpert(
       [&](Caller& caller) -> absl::Status {
         auto name = domain::ParseChildName(request->name(), "experts", "name");
         if (!name.ok()) return name.status();
-        auto pseudonym = subjects_.Erase(name->exchange_id, name->id, caller.now());
+        // Before the write: the audit record rides in its transaction.
+        if (request->force()) caller.set_audit_note("forced");
+        auto pseudonym =
+            subjects_.Erase(name->exchange_id, name->id, caller.now(), request->force());
         if (!pseudonym.ok()) return pseudonym.status();
         guard_.ForgetKeys();  // the expert's keys were revoked
         response->set_pseudonym(

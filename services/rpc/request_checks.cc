@@ -88,4 +88,28 @@ absl::Status CheckRequestFields(const Message& request) {
   return violations.ToStatus();
 }
 
+domain::UpdateMask MaskOf(
+    const google::protobuf::FieldMask& mask, const Message& resource,
+    const std::set<std::string>& nested) {
+  domain::UpdateMask out;
+  out.paths.assign(mask.paths().begin(), mask.paths().end());
+  if (!out.paths.empty()) return out;
+  std::vector<const FieldDescriptor*> fields;
+  resource.GetReflection()->ListFields(resource, &fields);
+  for (const FieldDescriptor* field : fields) {
+    if (nested.count(field->name()) > 0 && field->message_type() != nullptr &&
+        !field->is_repeated()) {
+      const Message& inner = resource.GetReflection()->GetMessage(resource, field);
+      std::vector<const FieldDescriptor*> inner_fields;
+      inner.GetReflection()->ListFields(inner, &inner_fields);
+      for (const FieldDescriptor* f : inner_fields) {
+        out.set_fields.push_back(absl::StrCat(field->name(), ".", f->name()));
+      }
+    } else {
+      out.set_fields.push_back(field->name());
+    }
+  }
+  return out;
+}
+
 }  // namespace kokemus::rpc

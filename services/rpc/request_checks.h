@@ -13,12 +13,25 @@
 #ifndef KOKEMUS_SERVICES_RPC_REQUEST_CHECKS_H_
 #define KOKEMUS_SERVICES_RPC_REQUEST_CHECKS_H_
 
+#include <set>
+#include <string>
+
 #include "absl/status/status.h"
+#include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/message.h"
+#include "services/domain/listing.h"
 
 namespace kokemus::rpc {
 
 absl::Status CheckRequestFields(const google::protobuf::Message& request);
+
+// An update's mask for the domain (domain::UpdateMask): the paths given, and
+// the fields `resource` sets (non-default) for an empty mask. The message
+// fields named in `nested` are listed by their own set fields
+// ("weights.travel"), so an update merges into them.
+domain::UpdateMask MaskOf(
+    const google::protobuf::FieldMask& mask, const google::protobuf::Message& resource,
+    const std::set<std::string>& nested = {});
 
 }  // namespace kokemus::rpc
 

@@ -28,6 +28,9 @@ constexpr char kTheirAssignmentRows[] =
     "assignments a JOIN "
     "orders o ON o.exchange_id = a.exchange_id AND o.id = a.order_id WHERE a.exchange_id = :x "
     "AND a.expert_id = :id ORDER BY a.start_time, a.order_id, a.id";
+constexpr char kTheirTasks[] =
+    "SELECT order_id, id, state, start_time, offer_deadline FROM assignments WHERE "
+    "exchange_id = :x AND expert_id = :id ORDER BY start_time, order_id, id";
 constexpr char kTheirKeys[] =
     "SELECT id, display_name, create_time, expire_time, revoke_time FROM api_keys WHERE "
     "exchange_id = :x AND expert_id = :id ORDER BY id";
@@ -271,8 +274,12 @@ absl::StatusOr<std::vector<std::string>> DataSubjectStore::ApplyRetention(
     AuditRider rider(db_.audit_key(), [&record] { return record; });
     RiderScope scope(&rider);
     auto pseudonym = Erase(d.exchange_id, d.expert_id, now);
-    // One that changed or went meanwhile is left for the next run.
-    if (pseudonym.status().code() == absl::StatusCode::kNotFound) continue;
+    // One that changed or went meanwhile, or took a task, is left for the
+    // next run.
+    if (pseudonym.status().code() == absl::StatusCode::kNotFound ||
+        pseudonym.status().code() == absl::StatusCode::kFailedPrecondition) {
+      continue;
+    }
     if (!pseudonym.ok()) return pseudonym.status();
     erased.push_back(domain::ChildResourceName(d.exchange_id, "experts", d.expert_id));
   }
@@ -280,7 +287,7 @@ absl::StatusOr<std::vector<std::string>> DataSubjectStore::ApplyRetention(
 }
 
 absl::StatusOr<std::string> DataSubjectStore::Erase(
-    const std::string& exchange_id, const std::string& expert_id, absl::Time now) {
+    const std::string& exchange_id, const std::string& expert_id, absl::Time now, bool force) {
   const std::string pseudonym = absl::StrCat("erased-", domain::GenerateId());
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     std::vector<std::pair<std::string, long long>> found = Query<std::pair<std::string, long long>>(
@@ -290,6 +297,22 @@ absl::StatusOr<std::string> DataSubjectStore::Erase(
           return std::pair<std::string, long long>(std::move(method), r.Int());
         });
     if (found.empty()) return NotFound(exchange_id, expert_id);
+    std::vector<std::string> held;
+    Query<int>(sql, kTheirTasks, {exchange_id, expert_id}, [&](const soci::row& row) {
+      RowReader r(row);
+      domain::Assignment a;
+      a.order_id = r.Text();
+      a.id = r.Text();
+      a.state = r.Enum<domain::AssignmentState>();
+      a.start_time = r.Time();
+      a.offer_deadline = r.Time();
+      if (domain::HeldAtErasure(a, now)) {
+        held.push_back(absl::StrCat(
+            domain::ChildResourceName(exchange_id, "orders", a.order_id), "/assignments/", a.id));
+      }
+      return 0;
+    });
+    if (absl::Status s = domain::CheckErasure(held, force); !s.ok()) return s;
     const long long t = Micros(now);
     Execute(
         sql, kInsertPseudonym,

@@ -34,8 +34,11 @@ class DataSubjectStore final {
   // API keys (without secrets) and who accessed the record (the audit log).
   absl::StatusOr<std::string> Export(const std::string& exchange_id, const std::string& expert_id);
   // The pseudonymous id the expert's kept records now carry.
+  // FAILED_PRECONDITION naming the tasks she still holds
+  // (domain::CheckErasure) unless `force`.
   absl::StatusOr<std::string> Erase(
-      const std::string& exchange_id, const std::string& expert_id, absl::Time now);
+      const std::string& exchange_id, const std::string& expert_id, absl::Time now,
+      bool force = false);
   // The retention rule of an exchange ("" : of every exchange): erases each
   // expert who is INACTIVE and whose record last changed, and every task
   // ended, before the start of the Helsinki month retention_months months

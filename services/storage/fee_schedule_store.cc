@@ -16,13 +16,27 @@ absl::StatusOr<FeeSchedule> FeeScheduleStore::GetFeeSchedule(const std::string& 
 
 absl::StatusOr<FeeSchedule> FeeScheduleStore::UpdateFeeSchedule(
     FeeSchedule schedule, int64_t expected_revision) {
+  const std::string exchange_id = schedule.exchange_id;
+  return UpdateFeeSchedule(
+      exchange_id, expected_revision,
+      [&](const FeeSchedule&) -> absl::StatusOr<FeeSchedule> { return schedule; });
+}
+
+absl::StatusOr<FeeSchedule> FeeScheduleStore::UpdateFeeSchedule(
+    const std::string& exchange_id, int64_t expected_revision,
+    const std::function<absl::StatusOr<FeeSchedule>(const FeeSchedule&)>& change) {
+  FeeSchedule schedule;
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     OrderTx tx(sql, db_.dialect());
-    auto current = tx.GetFeeSchedule(schedule.exchange_id);
+    auto current = tx.GetFeeSchedule(exchange_id);
     if (!current.ok()) return current.status();
     if (expected_revision != 0 && current->meta.revision != expected_revision) {
       return absl::AbortedError("the fee schedule was changed by another request; retry");
     }
+    auto changed = change(*current);
+    if (!changed.ok()) return changed.status();
+    schedule = *std::move(changed);
+    schedule.exchange_id = exchange_id;
     const absl::Time now = db_.Now();
     schedule.meta.revision = current->meta.revision + 1;
     schedule.meta.update_time = now;

@@ -8,6 +8,7 @@
 #ifndef KOKEMUS_SERVICES_STORAGE_FEE_SCHEDULE_STORE_H_
 #define KOKEMUS_SERVICES_STORAGE_FEE_SCHEDULE_STORE_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -25,6 +26,11 @@ class FeeScheduleStore final {
   // ABORTED unless the stored revision is still `expected_revision` (0: any).
   absl::StatusOr<domain::FeeSchedule> UpdateFeeSchedule(
       domain::FeeSchedule schedule, int64_t expected_revision);
+  // The same with the new schedule made from the stored one in the writing
+  // transaction (domain::MergeFeeSchedule): no change is lost in between.
+  absl::StatusOr<domain::FeeSchedule> UpdateFeeSchedule(
+      const std::string& exchange_id, int64_t expected_revision,
+      const std::function<absl::StatusOr<domain::FeeSchedule>(const domain::FeeSchedule&)>& change);
 
  private:
   Database& db_;

@@ -97,6 +97,18 @@ absl::StatusOr<domain::MatchingSettings> MatchingStore::GetSettings(
 
 absl::StatusOr<domain::MatchingSettings> MatchingStore::UpdateSettings(
     const std::string& exchange_id, domain::MatchingSettings settings, int64_t expected_revision) {
+  return UpdateSettings(
+      exchange_id, expected_revision,
+      [&](const domain::MatchingSettings&) -> absl::StatusOr<domain::MatchingSettings> {
+        return settings;
+      });
+}
+
+absl::StatusOr<domain::MatchingSettings> MatchingStore::UpdateSettings(
+    const std::string& exchange_id, int64_t expected_revision,
+    const std::function<absl::StatusOr<domain::MatchingSettings>(const domain::MatchingSettings&)>&
+        change) {
+  domain::MatchingSettings settings;
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     auto stored = MatchingSettingsIn(sql, exchange_id);
     if (!stored.ok()) return stored.status();
@@ -104,6 +116,9 @@ absl::StatusOr<domain::MatchingSettings> MatchingStore::UpdateSettings(
       return absl::AbortedError(absl::StrCat(
           SettingsName(exchange_id), " was changed by another request; read it again"));
     }
+    auto changed = change(*stored);
+    if (!changed.ok()) return changed.status();
+    settings = *std::move(changed);
     const absl::Time now = db_.Now();
     settings.travel_buffer = stored->travel_buffer;
     settings.revision = stored->revision + 1;

@@ -16,6 +16,7 @@
 #ifndef KOKEMUS_SERVICES_STORAGE_MATCHING_STORE_H_
 #define KOKEMUS_SERVICES_STORAGE_MATCHING_STORE_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -70,6 +71,12 @@ class MatchingStore final {
   // (0: the defaults, never stored; -1: any); ABORTED if they changed.
   absl::StatusOr<domain::MatchingSettings> UpdateSettings(
       const std::string& exchange_id, domain::MatchingSettings settings, int64_t expected_revision);
+  // The same with the new settings made from the stored ones in the writing
+  // transaction (domain::ApplyMatchingSettingsMask).
+  absl::StatusOr<domain::MatchingSettings> UpdateSettings(
+      const std::string& exchange_id, int64_t expected_revision,
+      const std::function<
+          absl::StatusOr<domain::MatchingSettings>(const domain::MatchingSettings&)>& change);
 
   // The exchange's matching data as of this call (one read of the counter
   // when nothing changed). Concurrent callers share one reload.
