@@ -80,6 +80,42 @@ class CliTest : public ::testing::TestWithParam<Backend> {
     ASSERT_EQ(expert.exit_code, 0) << expert.err;
   }
 
+  // Ctl with --output json: the parsed answer, failing the test on an error.
+  nlohmann::json CtlJson(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--output", "json"});
+    ProcessResult r = Ctl(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.exit_code == 0 ? nlohmann::json::parse(r.out) : nlohmann::json();
+  }
+
+  // `order create ID` of a 90-minute lecture at the lyseo starting at `start`.
+  static std::vector<std::string> OrderCreate(const std::string& id, const std::string& start) {
+    return {
+        "order",
+        "create",
+        id,
+        "--exchange",
+        "ph",
+        "--organization",
+        "lyseo",
+        "--role",
+        "lecturer",
+        "--topic",
+        "Toipumistarina",
+        "--audience",
+        "students",
+        "--start-time",
+        start,
+        "--duration-minutes",
+        "90",
+        "--address",
+        "Kirkkokatu 1",
+        "--municipality",
+        "Lahti",
+        "--language",
+        "fi"};
+  }
+
   testing_support::TestServer server_{GetParam()};
 };
 
@@ -241,12 +277,7 @@ TEST_P(CliTest, ListAllFollowsPageTokens) {
 
 TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   CreateFixtures();
-  auto ok = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), {"--output", "json"});
-    ProcessResult r = Ctl(args);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.exit_code == 0 ? nlohmann::json::parse(r.out) : nlohmann::json();
-  };
+  auto ok = [&](std::vector<std::string> args) { return CtlJson(std::move(args)); };
   auto fees = ok(
       {"fees", "set", "--exchange", "ph", "--role-rules", "lecturer|2020-01-01|fixed|15000|0|false",
        "--travel-rates", "2020-01-01|25", "--cancellation-rules", "2020-01-01|14|50|0|100"});
@@ -279,30 +310,7 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
       absl::UTCTimeZone());
   const std::string deadline =
       absl::FormatTime(absl::RFC3339_sec, absl::Now() + absl::Hours(24), absl::UTCTimeZone());
-  auto order =
-      ok({"order",
-          "create",
-          "o1",
-          "--exchange",
-          "ph",
-          "--organization",
-          "lyseo",
-          "--role",
-          "lecturer",
-          "--topic",
-          "Toipumistarina",
-          "--audience",
-          "students",
-          "--start-time",
-          start,
-          "--duration-minutes",
-          "90",
-          "--address",
-          "Kirkkokatu 1",
-          "--municipality",
-          "Lahti",
-          "--language",
-          "fi"});
+  auto order = ok(OrderCreate("o1", start));
   EXPECT_EQ(order["order"]["state"], "STATE_OPEN");
   EXPECT_EQ(order["order"]["organization"], "exchanges/ph/organizations/lyseo");
 
@@ -567,6 +575,26 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   EXPECT_THAT(lines[1], HasSubstr(",90,DECLINED,,LECTURER,lyseo,"));
   EXPECT_THAT(lines[2], ::testing::StartsWith("exchanges/ph/orders/o1/assignments/a1,"));
   EXPECT_THAT(lines[2], HasSubstr(",90,CANCELLED,EXPERT,LECTURER,lyseo,"));
+  // The same for Finnish Excel (issue 17): BOM, semicolons, euros, local times.
+  ProcessResult excel = Ctl(
+      {"report", "export", "--exchange", "ph", "--from", absl::FormatCivilTime(day), "--to",
+       absl::FormatCivilTime(day + 1), "--format", "excel", "-o", csv_path});
+  EXPECT_EQ(excel.exit_code, 0) << excel.err;
+  std::vector<std::string> excel_lines =
+      absl::StrSplit(testing_support::ReadFile(csv_path), "\r\n", absl::SkipEmpty());
+  ASSERT_EQ(excel_lines.size(), 3u);
+  EXPECT_EQ(
+      excel_lines[0],
+      "\xEF\xBB\xBF"
+      "assignment;start_time;duration_minutes;state;cancelled_by;role;organization;"
+      "organization_name;organization_kind;sector;category;municipality;remote;expert;fee_eur;"
+      "travel_eur;total_eur");
+  EXPECT_EQ(
+      excel_lines[2],
+      absl::StrCat(
+          "exchanges/ph/orders/o1/assignments/a1;", day.day(), ".", day.month(), ".", day.year(),
+          " 10:00;90;CANCELLED;EXPERT;LECTURER;lyseo;Lahden lyseo;EDUCATIONAL_INSTITUTION;"
+          "EDUCATION;EDUCATIONAL_INSTITUTIONS;398;false;kaisa;0,00;0,00;0,00"));
   const std::string pdf_report = testing_support::MakeTempDir() + "/annual.pdf";
   ProcessResult annual = Ctl(
       {"report", "annual", "--exchange", "ph", "--year", absl::StrCat(day.year()), "--language",
@@ -586,12 +614,7 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
 // went live.
 TEST_P(CliTest, TheDeskKeepsWhatItIsNotToldToChange) {
   CreateFixtures();
-  auto json = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), {"--output", "json"});
-    ProcessResult r = Ctl(args);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.exit_code == 0 ? nlohmann::json::parse(r.out) : nlohmann::json();
-  };
+  auto json = [&](std::vector<std::string> args) { return CtlJson(std::move(args)); };
   json(
       {"fees", "set", "--exchange", "ph", "--role-rules", "lecturer|2020-01-01|fixed|15000|0|false",
        "--role-rules", "peer_support|2020-01-01|hourly|2500|5000|true"});
@@ -612,34 +635,10 @@ TEST_P(CliTest, TheDeskKeepsWhatItIsNotToldToChange) {
   // Helsinki time without an offset; a foreign offset is told.
   const int year = absl::ToCivilYear(absl::Now(), absl::UTCTimeZone()).year() + 1;
   const std::string june = absl::StrCat("15.6.", year, " klo 10.00");
-  std::vector<std::string> order = {
-      "order",
-      "create",
-      "o1",
-      "--exchange",
-      "ph",
-      "--organization",
-      "lyseo",
-      "--role",
-      "lecturer",
-      "--topic",
-      "Toipumistarina",
-      "--audience",
-      "students",
-      "--duration-minutes",
-      "90",
-      "--address",
-      "Kirkkokatu 1",
-      "--municipality",
-      "Lahti",
-      "--language",
-      "fi",
-      "--start-time",
-      june};
+  std::vector<std::string> order = OrderCreate("o1", june);
   auto local = json(order);
   EXPECT_EQ(local["order"]["startTime"], absl::StrCat(year, "-06-15T07:00:00Z"));
-  order[2] = "o2";
-  order.back() = absl::StrCat(year, "-06-15T10:00:00+02:00");
+  order = OrderCreate("o2", absl::StrCat(year, "-06-15T10:00:00+02:00"));
   order.insert(order.begin(), {"--output", "json"});
   ProcessResult offset = Ctl(order);
   ASSERT_EQ(offset.exit_code, 0) << offset.err;

@@ -53,6 +53,7 @@ const absl::string_view kUsage =
     "  report        stats --from DAY --to DAY [--group-by category,role,...]\n"
     "                feedback --from DAY --to DAY [--group-by role|month|year]\n"
     "                export|payroll --from DAY --to DAY -o FILE.csv  (--exchange - : all)\n"
+    "                      [--format excel]  (semicolons, euros with a comma, for Excel)\n"
     "                annual --year 2026 [--language fi|sv|en] -o report.pdf\n"
     "  expert        export ID [-o F.json]; erase ID [--force]    --exchange EX\n"
     "  notify        list [--state pending|sent|dead] [--kind K] [--about ORDER[/ASSIGNMENT]]\n"

@@ -3,10 +3,14 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "google/protobuf/reflection.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -146,6 +150,103 @@ void PrintJson(const pb::Message& msg, std::ostream& out) {
   (void)pb::util::MessageToJsonString(msg, &json, options);
   out << json;
   if (json.empty() || json.back() != '\n') out << "\n";
+}
+
+namespace {
+
+// The records of an RFC 4180 text: quoted fields may hold commas, quotes
+// ("") and line ends.
+std::vector<std::vector<std::string>> CsvRecords(const std::string& csv) {
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> record;
+  std::string field;
+  bool quoted = false;
+  bool any = false;
+  for (size_t i = 0; i < csv.size(); ++i) {
+    const char c = csv[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < csv.size() && csv[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+      any = true;
+    } else if (c == ',') {
+      record.push_back(std::move(field));
+      field.clear();
+      any = true;
+    } else if (c == '\r' || c == '\n') {
+      if (c == '\r' && i + 1 < csv.size() && csv[i + 1] == '\n') ++i;
+      if (any || !field.empty()) {
+        record.push_back(std::move(field));
+        records.push_back(std::move(record));
+      }
+      record.clear();
+      field.clear();
+      any = false;
+    } else {
+      field += c;
+      any = true;
+    }
+  }
+  if (any || !field.empty()) {
+    record.push_back(std::move(field));
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+std::string Euros(const std::string& cents_text) {
+  int64_t cents = 0;
+  if (!absl::SimpleAtoi(cents_text, &cents)) return cents_text;
+  const int64_t abs = cents < 0 ? -cents : cents;
+  return absl::StrCat(cents < 0 ? "-" : "", abs / 100, ",", absl::Dec(abs % 100, absl::kZeroPad2));
+}
+
+std::string ExcelTime(const std::string& text) {
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) return text;
+  const absl::CivilMinute m = absl::ToCivilMinute(t, reference::HelsinkiTimeZone());
+  return absl::StrCat(
+      m.day(), ".", m.month(), ".", m.year(), " ", m.hour(), ":",
+      absl::Dec(m.minute(), absl::kZeroPad2));
+}
+
+std::string ExcelField(const std::string& field) {
+  if (field.find_first_of(";\"\r\n") == std::string::npos) return field;
+  return absl::StrCat("\"", absl::StrReplaceAll(field, {{"\"", "\"\""}}), "\"");
+}
+
+}  // namespace
+
+std::string ExcelCsv(const std::string& csv) {
+  std::vector<std::vector<std::string>> records = CsvRecords(csv);
+  std::string out = "\xEF\xBB\xBF";
+  if (records.empty()) return out;
+  std::vector<bool> money(records[0].size()), time(records[0].size());
+  for (size_t c = 0; c < records[0].size(); ++c) {
+    std::string& name = records[0][c];
+    money[c] = absl::EndsWith(name, "_cents");
+    if (money[c]) name = absl::StrCat(name.substr(0, name.size() - 6), "_eur");
+    time[c] = absl::EndsWith(name, "_time");
+  }
+  for (size_t r = 0; r < records.size(); ++r) {
+    std::vector<std::string> cells;
+    for (size_t c = 0; c < records[r].size(); ++c) {
+      std::string cell = records[r][c];
+      if (r > 0 && c < money.size() && money[c]) cell = Euros(cell);
+      if (r > 0 && c < time.size() && time[c]) cell = ExcelTime(cell);
+      cells.push_back(ExcelField(cell));
+    }
+    absl::StrAppend(&out, absl::StrJoin(cells, ";"), "\r\n");
+  }
+  return out;
 }
 
 }  // namespace kokemus::cli

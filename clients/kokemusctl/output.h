@@ -30,6 +30,12 @@ void PrintResource(const google::protobuf::Message& msg, std::ostream& out);
 
 void PrintJson(const google::protobuf::Message& msg, std::ostream& out);
 
+// A CSV export (RFC 4180, comma-separated, as the server streams it) as
+// Finnish Excel opens it: a UTF-8 byte order mark, semicolons, columns in
+// cents as euros with a decimal comma ("fee_cents" 15000 -> "fee_eur"
+// 150,00) and times as Helsinki "24.12.2026 9:00". Lines end in CRLF.
+std::string ExcelCsv(const std::string& csv);
+
 }  // namespace kokemus::cli
 
 #endif  // KOKEMUS_CLIENTS_KOKEMUSCTL_OUTPUT_H_

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "clients/kokemusctl/commands.h"
+#include "clients/kokemusctl/output.h"
 #include "clients/kokemusctl/proto_flags.h"
 
 namespace kokemus::cli {
@@ -168,17 +169,22 @@ int ReportCommand(Session& s) {
     const v1::GetFeedbackSummaryResponse resp = s.Call(&Reports::GetFeedbackSummary, req);
     return s.Print(resp, [&] { PrintFeedback(resp, s.out()); });
   }
-  if (s.verb() == "export") {
+  if (s.verb() == "export" || s.verb() == "payroll") {
+    // --format csv (the machine CSV, as the API streams it) or excel.
+    const std::string format = s.TakeFlag("format").value_or("csv");
+    if (format != "csv" && format != "excel") throw UsageError{"--format: csv or excel"};
     s.RequireNoMoreFlags();
-    v1::ExportAssignmentsRequest req;
-    period.Set(req);
-    return s.WriteDocument(ReadCsv(s, &Reports::ExportAssignments, req));
-  }
-  if (s.verb() == "payroll") {
-    s.RequireNoMoreFlags();
-    v1::ExportPayrollRequest req;
-    period.Set(req);
-    return s.WriteDocument(ReadCsv(s, &Reports::ExportPayroll, req));
+    std::string csv;
+    if (s.verb() == "export") {
+      v1::ExportAssignmentsRequest req;
+      period.Set(req);
+      csv = ReadCsv(s, &Reports::ExportAssignments, req);
+    } else {
+      v1::ExportPayrollRequest req;
+      period.Set(req);
+      csv = ReadCsv(s, &Reports::ExportPayroll, req);
+    }
+    return s.WriteDocument(format == "excel" ? ExcelCsv(csv) : csv);
   }
   throw UsageError{"report verbs: stats, feedback, export, payroll, annual"};
 }
