@@ -204,6 +204,17 @@ TEST_P(CliTest, ExitCodesForNotFoundConflictUsageAndUnreachableServer) {
   EXPECT_EQ(usage.exit_code, 2);
   // A usage error is one line (issue 17: the whole usage buried it).
   EXPECT_EQ(usage.err, "kokemusctl: unknown verb fly for expert (see kokemusctl --help)\n");
+  // A switch of another command is pointed out, not silently ignored.
+  for (const auto& [argv, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"expert", "delete", "kaisa", "--exchange", "ph", "--force"},
+            "--force is only for expert erase"},
+           {{"fees", "show", "--exchange", "ph", "--replace"}, "--replace is only for fees set"},
+           {{"notify", "list", "--exchange", "ph", "--follow"},
+            "--follow is only for notify events"}}) {
+    ProcessResult misplaced = Ctl(argv);
+    EXPECT_EQ(misplaced.exit_code, 2) << message;
+    EXPECT_EQ(misplaced.err, "kokemusctl: " + message + " (see kokemusctl --help)\n");
+  }
   ProcessResult no_exchange = Ctl({"expert", "list"});
   EXPECT_EQ(no_exchange.exit_code, 2);
   EXPECT_EQ(
@@ -490,10 +501,24 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   EXPECT_EQ(accepted["contract"]["acceptedName"], "Kaisa K.");
   EXPECT_EQ(accepted["contract"]["acceptedBy"], "exchanges/ph/experts/kaisa");
   EXPECT_EQ(accepted["contract"]["acceptedVia"], "ACCEPTANCE_CHANNEL_API_KEY");
+  // The notice names its controller and how to reach them, or is not given.
+  ProcessResult no_address =
+      Ctl({"exchange", "privacy-notice", "ph", "--language", "en", "--format", "text"});
+  EXPECT_EQ(no_address.exit_code, 6);
+  EXPECT_EQ(
+      no_address.err,
+      "kokemusctl: failed precondition: the privacy notice must name the controller and how to "
+      "reach them (GDPR art. 13(1)(a)): set the exchange's postal_address and contact_email "
+      "first (kokemusctl exchange update ph --postal-address ...)\n");
+  ProcessResult controller = Ctl(
+      {"exchange", "update", "ph", "--postal-address", "Vesijärvenkatu 11, 15140 Lahti",
+       "--contact-email", "pankki@example.fi"});
+  ASSERT_EQ(controller.exit_code, 0) << controller.err;
   ProcessResult notice =
       Ctl({"exchange", "privacy-notice", "ph", "--language", "en", "--format", "text"});
   EXPECT_EQ(notice.exit_code, 0) << notice.err;
   EXPECT_THAT(notice.out, ::testing::StartsWith("Privacy notice: experts by experience\n"));
+  EXPECT_THAT(notice.out, HasSubstr("Vesijärvenkatu 11, 15140 Lahti"));
   ProcessResult bad_language =
       Ctl({"contract", "generate", "o1/a1", "--exchange", "ph", "--language", "de"});
   EXPECT_EQ(bad_language.exit_code, 3);

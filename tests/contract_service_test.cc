@@ -3,12 +3,16 @@
 #include <fstream>
 
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "kokemus/v1/contract_service.grpc.pb.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
+#include "services/domain/contract.h"
 #include "services/domain/digest.h"
+#include "services/domain/documents.h"
 #include "services/rpc/convert.h"
 #include "tests/test_support.h"
 
@@ -31,6 +35,23 @@ std::string PdfText(const std::string& pdf) {
     if (c != ' ' && c != '\n' && c != '\f') out.push_back(c);
   }
   return out;
+}
+
+// pdftotext's text of each page, and pdfinfo's Title.
+std::vector<std::string> PdfPages(const std::string& pdf, std::string* title = nullptr) {
+  const std::string dir = testing_support::MakeTempDir();
+  { std::ofstream(dir + "/p.pdf", std::ios::binary) << pdf; }
+  auto r = testing_support::RunProcess({"/usr/bin/pdftotext", dir + "/p.pdf", "-"});
+  std::vector<std::string> pages = absl::StrSplit(r.out, '\f');
+  if (!pages.empty() && pages.back().empty()) pages.pop_back();
+  if (title != nullptr) {
+    auto info = testing_support::RunProcess({"/usr/bin/pdfinfo", dir + "/p.pdf"});
+    for (absl::string_view line : absl::StrSplit(info.out, '\n')) {
+      if (absl::ConsumePrefix(&line, "Title:"))
+        *title = std::string(absl::StripAsciiWhitespace(line));
+    }
+  }
+  return pages;
 }
 
 std::string Squeeze(std::string s) {
@@ -243,7 +264,9 @@ TEST_P(ContractServiceTest, ANewTemplateMakesANewVersionAndAcceptanceIsFinal) {
   ASSERT_TRUE(contracts_->GetContract(&get_ctx, get, &old).ok());
   EXPECT_EQ(old.contract().superseded_by(), second.name());
   EXPECT_EQ(old.contract().accepted_name(), "Kaisa Kokemus");  // the old record stays
-  EXPECT_EQ(Document(first.name()).sha256(), first.sha256());
+  // The accepted document, made when she accepted; the contract as made is unchanged.
+  EXPECT_EQ(Document(first.name()).sha256(), old.contract().accepted_sha256());
+  EXPECT_EQ(old.contract().sha256(), first.sha256());
 
   // Back to the built-in template.
   grpc::ClientContext activate_ctx;
@@ -267,6 +290,68 @@ TEST_P(ContractServiceTest, ANewTemplateMakesANewVersionAndAcceptanceIsFinal) {
   EXPECT_EQ(
       kaisa->AcceptContract(&superseded_ctx, accept, &accepted).error_code(),
       grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+// Issue 17: a printed page can be matched to its contract (the id and the
+// start of the text's SHA-256 on every page), and the accepted document says
+// who accepted it, when and how; the PDF's title is in its own language.
+TEST_P(ContractServiceTest, EveryPageNamesTheContractAndTheAcceptedDocumentSaysWhoWhenHow) {
+  ASSERT_TRUE(Move("accept").ok());
+  ASSERT_TRUE(Move("confirm").ok());
+  v1::Contract contract;
+  ASSERT_TRUE(Generate("fi", &contract).ok());
+  const std::string id = contract.name().substr(contract.name().rfind('/') + 1);
+  auto text = Document(contract.name(), v1::DOCUMENT_FORMAT_TEXT);
+  EXPECT_EQ(text.sha256(), contract.text_sha256());
+  EXPECT_EQ(domain::Sha256Hex(text.content()), contract.text_sha256());
+  EXPECT_EQ(contract.accepted_sha256(), "");
+  // (pdftotext reads the footer's double spaces as one.)
+  const std::string footer =
+      absl::StrCat("Sopimus ", id, " \u00b7 SHA-256 ", contract.text_sha256().substr(0, 16));
+  std::string title;
+  std::vector<std::string> pages = PdfPages(Document(contract.name()).content(), &title);
+  EXPECT_EQ(title, "Toimeksiantosopimus: kokemusasiantuntijatehtävä");
+  ASSERT_GE(pages.size(), 2u);
+  for (size_t p = 0; p < pages.size(); ++p) {
+    EXPECT_THAT(pages[p], HasSubstr(absl::StrCat(footer, " \u00b7 ", p + 1, " / ", pages.size())))
+        << p;
+  }
+  EXPECT_THAT(text.content(), ::testing::Not(HasSubstr("SHA-256")));  // not part of the text
+
+  auto kaisa = v1::ContractService::NewStub(testing_support::KeyChannel(
+      server_.address(), server_.keys().Make(domain::AccessRole::kExpert, "ph", "", "kaisa")));
+  grpc::ClientContext accept_ctx;
+  v1::AcceptContractRequest accept;
+  accept.set_name(contract.name());
+  accept.set_full_name("Kaisa Kokemus");
+  v1::AcceptContractResponse accepted;
+  ASSERT_TRUE(kaisa->AcceptContract(&accept_ctx, accept, &accepted).ok());
+  const v1::Contract& now = accepted.contract();
+  EXPECT_EQ(now.sha256(), contract.sha256());  // the contract as made stays as it was
+  EXPECT_EQ(now.text_sha256(), contract.text_sha256());
+  ASSERT_EQ(now.accepted_sha256().size(), 64u);
+  auto pdf = Document(contract.name());
+  EXPECT_EQ(pdf.sha256(), now.accepted_sha256());
+  EXPECT_EQ(domain::Sha256Hex(pdf.content()), now.accepted_sha256());
+  const std::string when = domain::FormatDateTime(rpc::FromProto(now.accepted_time()), "fi");
+  const std::string accepted_text = PdfText(pdf.content());
+  EXPECT_THAT(
+      accepted_text,
+      HasSubstr(Squeeze(absl::StrCat(
+          "Hyväksyntä", "Hyväksynyt", "Kaisa Kokemus (kirjoitti nimensä)", "Aika",
+          absl::StrReplaceAll(when, {{"\u00a0", ""}}), "Tapa", "omalla API-avaimellaan"))));
+  pages = PdfPages(pdf.content());
+  for (size_t p = 0; p < pages.size(); ++p) {
+    EXPECT_THAT(pages[p], HasSubstr(footer)) << p;
+  }
+  // The text is the contract as made; its SHA-256 is the one on the pages.
+  EXPECT_EQ(Document(contract.name(), v1::DOCUMENT_FORMAT_TEXT).sha256(), contract.text_sha256());
+  grpc::ClientContext get_ctx;
+  v1::GetContractRequest get;
+  get.set_name(contract.name());
+  v1::GetContractResponse got;
+  ASSERT_TRUE(contracts_->GetContract(&get_ctx, get, &got).ok());
+  EXPECT_EQ(got.contract().accepted_sha256(), now.accepted_sha256());
 }
 
 TEST_P(ContractServiceTest, BadInputIsRefusedAndNothingStored) {
@@ -358,7 +443,70 @@ TEST_P(ContractServiceTest, PrivacyNoticeInThreeLanguages) {
     EXPECT_THAT(text, HasSubstr(Squeeze(ombudsman))) << language;
     EXPECT_THAT(text, HasSubstr("0112038-9")) << language;
     EXPECT_THAT(text, HasSubstr("pankki@example.fi")) << language;
+    EXPECT_THAT(text, HasSubstr(Squeeze("Vesijärvenkatu 11, 15140 Lahti"))) << language;
   }
+}
+
+// Issue 17: no notice without the controller's contact details (GDPR art.
+// 13(1)(a)); the notice is dated by its content's last change.
+TEST_P(ContractServiceTest, PrivacyNoticeNeedsTheControllerAndIsDatedByItsContent) {
+  auto& registry = server_.registry();
+  auto update = [&](const std::string& path, auto set) {
+    grpc::ClientContext ctx;
+    v1::UpdateExchangeRequest req;
+    req.mutable_exchange()->set_name("exchanges/ph");
+    set(*req.mutable_exchange());
+    req.mutable_update_mask()->add_paths(path);
+    v1::UpdateExchangeResponse resp;
+    grpc::Status s = registry.UpdateExchange(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.exchange();
+  };
+  auto notice = [&](grpc::Status* status) {
+    grpc::ClientContext ctx;
+    v1::RenderPrivacyNoticeRequest req;
+    req.set_name("exchanges/ph");
+    req.set_format(v1::DOCUMENT_FORMAT_TEXT);
+    v1::RenderPrivacyNoticeResponse resp;
+    *status = contracts_->RenderPrivacyNotice(&ctx, req, &resp);
+    return resp.content();
+  };
+  const v1::Exchange before =
+      update("postal_address", [](v1::Exchange& e) { e.set_postal_address(""); });
+  grpc::Status status;
+  EXPECT_EQ(notice(&status), "");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      status.error_message(),
+      "the privacy notice must name the controller and how to reach them (GDPR art. 13(1)(a)): "
+      "set the exchange's postal_address first (kokemusctl exchange update ph --postal-address "
+      "...)");
+  // Settings the notice does not state leave its date alone.
+  const v1::Exchange buffered =
+      update("travel_buffer_minutes", [](v1::Exchange& e) { e.set_travel_buffer_minutes(30); });
+  EXPECT_EQ(buffered.privacy_notice_time().seconds(), before.privacy_notice_time().seconds());
+  EXPECT_EQ(buffered.privacy_notice_time().nanos(), before.privacy_notice_time().nanos());
+  EXPECT_NE(
+      buffered.update_time().seconds() * 1000000000LL + buffered.update_time().nanos(),
+      before.privacy_notice_time().seconds() * 1000000000LL + before.privacy_notice_time().nanos());
+  update("postal_address", [](v1::Exchange& e) {
+    e.set_postal_address("Vesijärvenkatu 11, 15140 Lahti");
+  });
+  const v1::Exchange dpo = update("data_protection_officer", [](v1::Exchange& e) {
+    e.set_data_protection_officer("Tietosuojavastaava Liisa Lahtinen, tietosuoja@example.fi");
+  });
+  EXPECT_EQ(dpo.privacy_notice_time().seconds(), dpo.update_time().seconds());
+  EXPECT_EQ(dpo.privacy_notice_time().nanos(), dpo.update_time().nanos());
+  const std::string text = notice(&status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(text, HasSubstr("Tietosuojavastaava   Tietosuojavastaava Liisa Lahtinen"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(absl::StrCat(
+          "Seloste päivitetty ",
+          domain::FormatDate(
+              std::max(rpc::FromProto(dpo.privacy_notice_time()), domain::PrivacyTextDate()), "fi"),
+          ".")));
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -61,6 +61,107 @@ TEST(Markup, ParsesTitleHeadingsParagraphsAndTables) {
       PlainText(doc),
       "Title\n=====\n\nPart\n----\n\nLine one line two.\n\nFee     10 €\nTotal   12 €\n"
       "\nAfter.\n");
+  EXPECT_EQ(DocumentTitle(doc), "Title");
+  EXPECT_EQ(DocumentTitle(ParseDocument("No title")), "");
+}
+
+// Issue 17: the annual report printed every table's last row in bold like a
+// total ("Tilaajaorganisaatioita 1"). Only a row marked as the total is one.
+TEST(Markup, OnlyAMarkedRowIsATotal) {
+  Document doc = ParseDocument(
+      "| Palkkio | 10 € |\n| **Yhteensä** | 12 € |\n\n| Tilaaja | Lyseo |\n| Aika | 9.00 |\n");
+  ASSERT_EQ(doc.blocks.size(), 2u);
+  EXPECT_TRUE(doc.blocks[0].total_row);
+  EXPECT_THAT(doc.blocks[0].rows.back(), ElementsAre("Yhteensä", "12 €"));
+  EXPECT_FALSE(doc.blocks[1].total_row);
+  EXPECT_FALSE(ParseDocument("| **Yhteensä** | 12 € |\n| Muu | 1 € |\n").blocks[0].total_row);
+  EXPECT_THAT(ParseDocument("| **** | 1 |\n").blocks[0].rows[0], ElementsAre("****", "1"));
+}
+
+// Issue 17: "(Y-\ntunnus" was split at its hyphen in a contract.
+TEST(Render, ShortHyphenatedWordsAreKeptWholeAndFiguresAreToldFromWords) {
+  EXPECT_EQ(
+      render::KeepShortHyphenatedWordsWhole(
+          "Y-tunnus 1234567-1, FO-nummer, kokemus-asiantuntija, Päijät-Häme, -5, a - b"),
+      "Y-\u2060tunnus 1234567-\u20601, FO-\u2060nummer, kokemus-asiantuntija, Päijät-Häme, -5, "
+      "a - b");
+  EXPECT_EQ(render::KeepShortHyphenatedWordsWhole("Åö-ä"), "Åö-\u2060ä");
+  for (const char* figure :
+       {"1 277,00 €", "€1,234.50", "42", "12,5 %", "–", "1\u00a0234,50\u00a0€", "1\u202f234",
+        "\u22125", "15 (75,0\u00a0%)", "3 / 1 / 0"}) {
+    EXPECT_TRUE(render::LooksNumeric(figure)) << figure;
+  }
+  for (const char* words :
+       {"", "Lahti", "24.12.2026 klo 9.00", "90 minuuttia", "etänä", "0112038-9 Oy", "%"}) {
+    EXPECT_FALSE(render::LooksNumeric(words)) << words;
+  }
+}
+
+// Issue 17: the contract's id and the start of its text's SHA-256 on every
+// page, and an acceptance block saying who accepted, when and how.
+TEST(ContractMarks, FooterAndAcceptanceBlockInEachLanguage) {
+  const std::string sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  EXPECT_EQ(ContractFooter("k3x9", sha, "fi"), "Sopimus k3x9  \u00b7  SHA-256 0123456789abcdef");
+  EXPECT_EQ(ContractFooter("k3x9", sha, "sv"), "Avtal k3x9  \u00b7  SHA-256 0123456789abcdef");
+  EXPECT_EQ(ContractFooter("k3x9", sha, "en"), "Contract k3x9  \u00b7  SHA-256 0123456789abcdef");
+  const absl::Time at = Helsinki(2026, 12, 1, 14, 5);
+  EXPECT_EQ(
+      AcceptanceBlock("Kaisa | Kokemus\n", at, AcceptedVia::kSelfServicePage, "fi"),
+      "\n## Hyväksyntä\n| Hyväksynyt | Kaisa   Kokemus  (kirjoitti nimensä) |\n"
+      "| Aika | 1.12.2026 klo 14.05 |\n"
+      "| Tapa | Kokemuksen itsepalvelusivulla, kirjautuneena hänelle lähetetyllä linkillä |\n");
+  EXPECT_EQ(
+      AcceptanceBlock("Kaisa Kokemus", at, AcceptedVia::kApiKey, "en"),
+      "\n## Acceptance\n| Accepted by | Kaisa Kokemus (typed their name) |\n"
+      "| Time | 1 December 2026 at 14:05 |\n| How | with their own API key |\n");
+}
+
+ContractFacts Facts();
+
+// Issue 17: GDPR art. 13(1)(a): the controller's identity and contact
+// details; the notice's date is when its content changed, not today.
+TEST(PrivacyNotice, NeedsTheControllersContactDetailsAndIsDatedByItsContent) {
+  Exchange e = Facts().exchange;
+  EXPECT_EQ(
+      std::string(CheckPrivacyNoticeFacts(e).message()),
+      "the privacy notice must name the controller and how to reach them (GDPR art. 13(1)(a)): "
+      "set the exchange's postal_address first (kokemusctl exchange update ph "
+      "--postal-address ...)");
+  EXPECT_EQ(CheckPrivacyNoticeFacts(e).code(), absl::StatusCode::kFailedPrecondition);
+  e.contact_email.clear();
+  EXPECT_THAT(
+      std::string(CheckPrivacyNoticeFacts(e).message()),
+      HasSubstr("set the exchange's postal_address and contact_email first"));
+  e.contact_email = "pankki@example.fi";
+  e.postal_address = "Vesijärvenkatu 11, 15140 Lahti";
+  EXPECT_TRUE(CheckPrivacyNoticeFacts(e).ok());
+
+  Exchange changed = e;
+  changed.travel_buffer_minutes = 30;
+  changed.retention_months = 24;
+  EXPECT_FALSE(ChangesPrivacyNotice(e, changed));
+  for (std::string Exchange::*field :
+       {&Exchange::display_name, &Exchange::business_id, &Exchange::postal_address,
+        &Exchange::contact_email, &Exchange::data_protection_officer}) {
+    changed = e;
+    changed.*field += "x";
+    EXPECT_TRUE(ChangesPrivacyNotice(e, changed));
+  }
+  // Never before the built-in text's own date.
+  e.privacy_notice_time = absl::InfinitePast();
+  EXPECT_EQ(PrivacyNoticeDate(e), PrivacyTextDate());
+  e.privacy_notice_time = PrivacyTextDate() + absl::Hours(24 * 40);
+  EXPECT_EQ(PrivacyNoticeDate(e), e.privacy_notice_time);
+  e.data_protection_officer = "Tietosuojavastaava Liisa Lahtinen, tietosuoja@example.fi";
+  auto text = RenderTemplate(DefaultPrivacyTemplate("fi"), PrivacyNoticeData(e, "fi"));
+  ASSERT_TRUE(text.ok());
+  EXPECT_THAT(*text, HasSubstr("| Osoite | Vesijärvenkatu 11, 15140 Lahti |\n"));
+  EXPECT_THAT(*text, HasSubstr("| Sähköposti | pankki@example.fi |\n"));
+  EXPECT_THAT(
+      *text,
+      HasSubstr(
+          "| Tietosuojavastaava | Tietosuojavastaava Liisa Lahtinen, tietosuoja@example.fi |"));
+  EXPECT_THAT(*text, HasSubstr("Seloste päivitetty " + FormatDate(e.privacy_notice_time, "fi")));
 }
 
 TEST(Templates, SyntaxErrorsNameTheLine) {
@@ -255,7 +356,7 @@ INSTANTIATE_TEST_SUITE_P(
             "sv",
             {"Uppdragsavtal", "Åsa Öhman", "föreläsare eller utbildare", "24.12.2026 kl. 9.00",
              "Kirkkokatu 1, Lahtis", "1 234,50 €", "1 277,00 €", "skattekortet",
-             "mindre än 14 dagar", "FO-nummer 1234567-1"}},
+             "mindre än 14 dagar", "Beställarens FO-nummer", "1234567-1"}},
         Expected{
             "en",
             {"Assignment contract", "Åsa Öhman", "lecturer or trainer", "24 December 2026 at 9:00",
@@ -290,10 +391,22 @@ TEST(DefaultContract, ShowsOnlyTheSectionsThatApply) {
   f.expert.payment_method = PaymentMethod::kFeeDeclined;
   f.schedule.cancellation_rules.clear();
   f.assignment.travel_km = 0;
+  f.assignment.travel_cents = 0;
   auto text = RenderTemplate(DefaultContractTemplate("fi"), ContractTemplateData(f, "fi"));
   ASSERT_TRUE(text.ok());
-  EXPECT_THAT(*text, HasSubstr("Tehtävä tehdään etänä."));
-  EXPECT_THAT(*text, ::testing::Not(HasSubstr("Paikka:")));
+  EXPECT_THAT(*text, HasSubstr("| Paikka | etänä |\n"));
+  EXPECT_THAT(*text, ::testing::Not(HasSubstr("| Yhteys |")));
+  // A remote task has no travel line (issue 17), a link no full stop after it.
+  EXPECT_THAT(*text, ::testing::Not(HasSubstr("Matkakorvaus")));
+  f.order.address = "https://meet.example.fi/abc";
+  text = RenderTemplate(DefaultContractTemplate("fi"), ContractTemplateData(f, "fi"));
+  ASSERT_TRUE(text.ok());
+  EXPECT_THAT(*text, HasSubstr("| Yhteys | https://meet.example.fi/abc |\n"));
+  EXPECT_THAT(Spaces(*text), HasSubstr("| Palkkio (50,00 € tunnilta) | 1 234,50 € |\n"));
+  f.schedule.role_rules[0].kind = FeeKind::kFixed;
+  text = RenderTemplate(DefaultContractTemplate("fi"), ContractTemplateData(f, "fi"));
+  ASSERT_TRUE(text.ok());
+  EXPECT_THAT(Spaces(*text), HasSubstr("| Palkkio | 1 234,50 € |\n"));
   EXPECT_THAT(*text, ::testing::Not(HasSubstr("Valmistautumiseen")));
   EXPECT_THAT(*text, HasSubstr("kieltäytynyt palkkiosta"));
   EXPECT_THAT(*text, HasSubstr("Peruutuksesta sovitaan erikseen."));

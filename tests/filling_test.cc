@@ -117,7 +117,7 @@ TEST(FillingTest, TheAnnualReportShowsHowOrdersWereFilledWithoutAFalseTotal) {
   EXPECT_THAT(
       figures.rows, ElementsAre(
                         ElementsAre("Places ordered", "40"),
-                        ElementsAre("Filled by a trained expert", "36 (90.0 %)"),
+                        ElementsAre("Filled by a trained expert", "36 (90.0\u00a0%)"),
                         ElementsAre("From order to its last place taken (median, hours)", "26.5"),
                         ElementsAre("Orders offered in rounds (rounds on average)", "30 (1.4)"),
                         ElementsAre("Offers (declined / lapsed)", "120 (50 / 12)")));
@@ -145,6 +145,22 @@ TEST(FillingTest, TheAnnualReportShowsHowOrdersWereFilledWithoutAFalseTotal) {
           without.blocks.begin(), without.blocks.end(),
           [](const Block& b) { return b.text == "How orders were filled"; }),
       0);
+}
+
+// Issue 17: a year without tasks printed headings with nothing under them;
+// "0,0 %" was split over two lines in Swedish.
+TEST(AnnualReport, AYearWithoutTasksHasNoEmptySectionsAndPercentagesStayWhole) {
+  FillingFigures none;
+  const Document doc = AnnualReportDocument({"Päijät-Häme", 2026, "sv"}, {}, {"ph/kaisa"}, &none);
+  std::vector<std::string> headings;
+  for (const Block& b : doc.blocks) {
+    if (b.kind == Block::Kind::kHeading) headings.push_back(b.text);
+  }
+  EXPECT_THAT(headings, ElementsAre("Nyckeltal", "Arbetets fördelning"));
+  const Block& key_figures = doc.blocks[3];
+  ASSERT_EQ(key_figures.kind, Block::Kind::kTable);
+  EXPECT_THAT(key_figures.rows[8][1], ::testing::EndsWith("0 (0,0\u00a0%)"));
+  EXPECT_THAT(doc.blocks.back().rows.back(), ElementsAre("Totalt", "1"));
 }
 
 // Issue 17: one answer was drawn as a 100 % bar, which can say who gave it.

@@ -364,6 +364,7 @@ v1::Exchange SampleExchange() {
   e.set_default_language("fi");
   e.set_business_id("0112038-9");
   e.set_contact_email("pankki@example.fi");
+  e.set_postal_address("Vesijärvenkatu 11, 15140 Lahti");
   return e;
 }
 

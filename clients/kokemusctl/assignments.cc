@@ -142,7 +142,6 @@ int FeesCommand(Session& s) {
   const std::string name = absl::StrCat(s.Parent(), "/feeSchedule");
   v1::GetFeeScheduleRequest get;
   get.set_name(name);
-  if (s.command().replace && s.verb() != "set") throw UsageError{"--replace is for fees set"};
   if (s.verb() == "show") {
     s.RequireNoMoreFlags();
     return s.Show(&O::GetFeeSchedule, get);

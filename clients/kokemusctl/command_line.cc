@@ -168,6 +168,19 @@ Command Parse(const std::vector<std::string>& args) {
   c.verb = positional[1];
   if (positional.size() > 3) throw UsageError{"too many arguments"};
   if (positional.size() == 3) c.id = positional[2];
+  // A switch another command would silently ignore is a mistake to point out.
+  struct Switch {
+    bool given;
+    absl::string_view name, noun, verb;
+  };
+  for (const Switch& s :
+       {Switch{c.force, "--force", "expert", "erase"},
+        Switch{c.replace, "--replace", "fees", "set"},
+        Switch{c.follow, "--follow", "notify", "events"}}) {
+    if (s.given && (c.noun != s.noun || c.verb != s.verb)) {
+      throw UsageError{absl::StrCat(s.name, " is only for ", s.noun, " ", s.verb)};
+    }
+  }
   if (c.plaintext && (!c.tls_ca.empty() || !c.tls_cert.empty())) {
     throw UsageError{"--plaintext and --tls-* contradict each other"};
   }

@@ -85,10 +85,10 @@ const Words kFairness = {
     {"Työn jakautuminen", "Arbetets fördelning", "How evenly work was spread"}};
 const Words kFairnessText = {
     {"%d / %d aktiivisesta koulutetusta kokemusasiantuntijasta sai vähintään yhden tehtävän "
-     "(%s %%). Tehtävien Gini-kerroin on %s (0 = täysin tasainen, 1 = kaikki yhdelle).",
-     "%d av %d aktiva utbildade erfarenhetsexperter fick minst ett uppdrag (%s %%). "
+     "(%s\u00a0%%). Tehtävien Gini-kerroin on %s (0 = täysin tasainen, 1 = kaikki yhdelle).",
+     "%d av %d aktiva utbildade erfarenhetsexperter fick minst ett uppdrag (%s\u00a0%%). "
      "Uppdragens Gini-koefficient är %s (0 = helt jämnt, 1 = allt till en).",
-     "%d of %d active trained experts got at least one task (%s %%). The Gini coefficient of "
+     "%d of %d active trained experts got at least one task (%s\u00a0%%). The Gini coefficient of "
      "tasks is %s (0 = perfectly even, 1 = all to one)."}};
 const Words kTasksPerExpert = {
     {"Tehtäviä kokemusasiantuntijaa kohden", "Uppdrag per erfarenhetsexpert", "Tasks per expert"}};
@@ -233,7 +233,7 @@ Document AnnualReportDocument(
       {w(kActive), n(total.active_trained_experts)},
       {w(kShare), absl::StrCat(
                       n(total.active_trained_with_task), " (",
-                      Number(100 * total.share_with_task, 1, lang), " %)")},
+                      Number(100 * total.share_with_task, 1, lang), "\u00a0%)")},
       {w(kCancelled),
        absl::StrCat(
            f.cancelled_by_orderer, " / ", f.cancelled_by_expert, " / ", f.cancelled_by_exchange)},
@@ -247,13 +247,11 @@ Document AnnualReportDocument(
     const int m = absl::ToCivilMonth(t.start_time, reference::HelsinkiTimeZone()).month() - 1;
     (CategoryOf(t) == "EDUCATIONAL_INSTITUTIONS" ? edu_month : basic_month)[m] += 1;
   }
-  doc.blocks.push_back(Heading(w(kPerMonth)));
   Chart months;
   months.categories = MonthLabels(lang);
   months.series = {w(kEducationShort), w(kBasicShort)};
   months.values = {edu_month, basic_month};
   months.value_label = w(kTasks);
-  doc.blocks.push_back(ChartBlock(months));
   std::vector<std::vector<std::string>> month_rows = {
       {w(kMonth), w(kEducationShort), w(kBasicShort), w(kTotal)}};
   for (int m = 0; m < 12; ++m) {
@@ -262,7 +260,11 @@ Document AnnualReportDocument(
          n(edu_month[m] + basic_month[m])});
   }
   month_rows.push_back({w(kTotal), n(education), n(basic), n(f.tasks)});
-  doc.blocks.push_back(Table(month_rows, true));
+  if (f.tasks > 0) {  // no tasks: no empty chart
+    doc.blocks.push_back(Heading(w(kPerMonth)));
+    doc.blocks.push_back(ChartBlock(months));
+    doc.blocks.push_back(Table(month_rows, true));
+  }
 
   // Roles and orderer kinds, most tasks first.
   auto ranked = [&](Grouping g, const Words& heading, const Words& column, auto label) {
@@ -272,6 +274,7 @@ Document AnnualReportDocument(
       if (r.figures.tasks > 0) rows.emplace_back(-r.figures.tasks, label(r.key[0]));
     }
     std::sort(rows.begin(), rows.end());
+    if (rows.empty()) return;  // no tasks: no section
     doc.blocks.push_back(Heading(w(heading)));
     Chart chart;
     chart.horizontal = true;
@@ -285,7 +288,7 @@ Document AnnualReportDocument(
       table.push_back({name, n(-neg)});
     }
     table.push_back({w(kTotal), n(f.tasks)});
-    if (!chart.categories.empty()) doc.blocks.push_back(ChartBlock(chart));  // no tasks: no bars
+    doc.blocks.push_back(ChartBlock(chart));
     doc.blocks.push_back(Table(table, true));
   };
   ranked(Grouping::kRole, kRoles, kRole, [&](const std::string& key) {
@@ -299,10 +302,16 @@ Document AnnualReportDocument(
 
   // Feedback distributions.
   const std::vector<FeedbackGroup> feedback = SummarizeFeedback(tasks, std::nullopt, 0);
-  doc.blocks.push_back(Heading(w(kFeedback)));
+  std::vector<const QuestionSummary*> questions;
   if (!feedback.empty()) {
     for (const QuestionSummary& q : feedback[0].questions) {
-      if (q.question == "orderer.content_rating") continue;
+      if (q.question != "orderer.content_rating") questions.push_back(&q);
+    }
+  }
+  if (!questions.empty()) {  // no feedback: no section
+    doc.blocks.push_back(Heading(w(kFeedback)));
+    for (const QuestionSummary* question : questions) {
+      const QuestionSummary& q = *question;
       const Words& title = q.question == "orderer.overall_rating" ? kOverall
                            : q.question == "expert.heaviness"     ? kHeaviness
                                                                   : kSafe;
@@ -334,13 +343,13 @@ Document AnnualReportDocument(
   }
 
   // How the orders were filled, and why offers were declined or tasks cancelled.
-  if (filling != nullptr) {
+  if (filling != nullptr && filling->places > 0) {
     const FillingFigures& ff = *filling;
     doc.blocks.push_back(Heading(w(kFilling)));
     doc.blocks.push_back(Table({
         {w(kPlaces), n(ff.places)},
         {w(kFilled),
-         absl::StrCat(n(ff.places_filled), " (", Number(100 * ff.fill_rate, 1, lang), " %)")},
+         absl::StrCat(n(ff.places_filled), " (", Number(100 * ff.fill_rate, 1, lang), "\u00a0%)")},
         {w(kTimeToFill), Number(ff.median_hours_to_fill, 1, lang)},
         {w(kRoundsUsed),
          absl::StrCat(n(ff.orders_with_rounds), " (", Number(ff.mean_rounds, 1, lang), ")")},

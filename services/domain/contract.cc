@@ -4,6 +4,8 @@
 #include <array>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "kainjow/mustache.hpp"
 #include "services/domain/enum_names.h"
 #include "services/domain/fees.h"
@@ -71,6 +73,15 @@ void Optional(Data& data, const std::string& key, const std::string& text) {
   data.set(key, text.empty() ? Data(false) : Data(text));
 }
 
+// "Maija Meikäläinen, +358 40 123 4567": the parts given, with commas.
+std::string JoinNonEmpty(std::initializer_list<std::string> parts) {
+  std::vector<std::string> given;
+  for (const std::string& p : parts) {
+    if (!p.empty()) given.push_back(p);
+  }
+  return absl::StrJoin(given, ", ");
+}
+
 }  // namespace
 
 std::string RoleLabel(Role role, absl::string_view language) {
@@ -108,6 +119,13 @@ TemplateData ContractTemplateData(const ContractFacts& f, absl::string_view lang
   data.set("expert_name", f.expert.display_name);
   data.set("orderer_name", f.orderer.display_name);
   Optional(data, "orderer_business_id", f.orderer.business_id);
+  Optional(
+      data, "orderer_contact",
+      JoinNonEmpty({f.orderer.contact_name, f.orderer.contact_phone, f.orderer.contact_email}));
+  Optional(data, "coordinator_name", f.exchange.contact_name);
+  Optional(
+      data, "coordinator_contact",
+      JoinNonEmpty({f.exchange.contact_email, f.exchange.contact_phone}));
   data.set("role", RoleLabel(f.order.role, language));
   data.set("topic", f.order.topic);
   data.set("audience", AudienceLabel(f.order.audience, language));
@@ -129,7 +147,13 @@ TemplateData ContractTemplateData(const ContractFacts& f, absl::string_view lang
   const RoleFeeRule* rule =
       RuleFor(f.schedule, f.order.role, reference::HelsinkiDate(f.order.start_time));
   data.set("preparation_paid", Data(rule != nullptr && rule->preparation_paid));
+  Optional(
+      data, "hourly_rate",
+      rule != nullptr && rule->kind == FeeKind::kHourly ? FormatMoney(rule->amount_cents, language)
+                                                        : "");
   data.set("fee", FormatMoney(f.assignment.fee_cents, language));
+  // A remote task has no travel line unless travel was paid all the same.
+  data.set("travel_line", Data(!f.order.remote || f.assignment.travel_cents > 0));
   data.set("travel", FormatMoney(f.assignment.travel_cents, language));
   data.set("total", FormatMoney(f.assignment.total_cents(), language));
   Optional(
@@ -158,7 +182,6 @@ TemplateData ContractTemplateData(const ContractFacts& f, absl::string_view lang
     data.set("cancel_rule", Data(false));
   }
   Optional(data, "notice_version", f.expert.consent.notice_version);
-  Optional(data, "coordinator_contact", f.exchange.contact_email);
   data.set("contract_date", FormatDate(f.created, language));
   return data;
 }
@@ -184,6 +207,8 @@ absl::Status CheckContractTemplate(absl::string_view text, absl::string_view fie
       "expert_name",
       "orderer_name",
       "orderer_business_id",
+      "orderer_contact",
+      "coordinator_name",
       "role",
       "topic",
       "audience",
@@ -195,7 +220,9 @@ absl::Status CheckContractTemplate(absl::string_view text, absl::string_view fie
       "municipality",
       "preparation_minutes",
       "preparation_paid",
+      "hourly_rate",
       "fee",
+      "travel_line",
       "travel",
       "total",
       "travel_km",
@@ -217,15 +244,62 @@ absl::Status CheckContractTemplate(absl::string_view text, absl::string_view fie
   return CheckTemplateNames(text, field, kAllowed, kRequired);
 }
 
+std::string ContractFooter(
+    absl::string_view contract_id, absl::string_view text_sha256, absl::string_view language) {
+  static constexpr std::array<const char*, 3> kWord = {"Sopimus", "Avtal", "Contract"};
+  return absl::StrCat(
+      kWord[LanguageIndex(language)], " ", contract_id, "  \u00b7  SHA-256 ",
+      text_sha256.substr(0, 16));
+}
+
+std::string AcceptanceBlock(
+    absl::string_view typed_name, absl::Time accepted, AcceptedVia via,
+    absl::string_view language) {
+  struct Words {
+    const char* heading;
+    const char* who;
+    const char* typed;
+    const char* when;
+    const char* how;
+    const char* page;
+    const char* key;
+  };
+  static constexpr std::array<Words, 3> kWords = {{
+      {"Hyväksyntä", "Hyväksynyt", "kirjoitti nimensä", "Aika", "Tapa",
+       "Kokemuksen itsepalvelusivulla, kirjautuneena hänelle lähetetyllä linkillä",
+       "omalla API-avaimellaan"},
+      {"Godkännande", "Godkänt av", "skrev sitt namn", "Tid", "Sätt",
+       "på Kokemus självbetjäningssida, inloggad med en länk som skickats till hen",
+       "med sin egen API-nyckel"},
+      {"Acceptance", "Accepted by", "typed their name", "Time", "How",
+       "on the Kokemus self-service page, signed in with a link sent to them",
+       "with their own API key"},
+  }};
+  const Words& w = kWords[LanguageIndex(language)];
+  // The typed name is the expert's own text: one line, no table markup.
+  std::string name(typed_name);
+  for (char& c : name) {
+    if (c == '|' || c == '\n' || c == '\r') c = ' ';
+  }
+  return absl::StrCat(
+      "\n## ", w.heading, "\n| ", w.who, " | ", name, " (", w.typed, ") |\n| ", w.when, " | ",
+      FormatDateTime(accepted, language), " |\n| ", w.how, " | ",
+      via == AcceptedVia::kSelfServicePage ? w.page : w.key, " |\n");
+}
+
 ContractFacts SampleContractFacts() {
   ContractFacts f;
   f.exchange.id = "sample";
   f.exchange.display_name = "Esimerkkiyhdistys ry";
   f.exchange.business_id = "1234567-1";
   f.exchange.contact_email = "kokemus@example.fi";
+  f.exchange.contact_name = "Kaija Koordinaattori";
+  f.exchange.contact_phone = "+358 40 000 0000";
   f.orderer.id = "school";
   f.orderer.display_name = "Esimerkkikoulu";
   f.orderer.business_id = "7654321-8";
+  f.orderer.contact_name = "Olli Opettaja";
+  f.orderer.contact_phone = "+358 50 000 0000";
   f.expert.id = "expert";
   f.expert.display_name = "Maija Esimerkki";
   f.expert.payment_method = PaymentMethod::kSalaryTaxCard;
@@ -263,19 +337,52 @@ absl::string_view DefaultPrivacyTemplate(absl::string_view language) {
   return EmbeddedTemplate("privacy", language);
 }
 
-TemplateData PrivacyNoticeData(
-    const Exchange& exchange, absl::string_view language, absl::Time date) {
+absl::Status CheckPrivacyNoticeFacts(const Exchange& exchange) {
+  std::vector<std::string> missing;
+  if (exchange.postal_address.empty()) missing.push_back("postal_address");
+  if (exchange.contact_email.empty()) missing.push_back("contact_email");
+  if (missing.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the privacy notice must name the controller and how to reach them (GDPR art. 13(1)(a)): "
+      "set the exchange's ",
+      absl::StrJoin(missing, " and "), " first (kokemusctl exchange update ", exchange.id, " --",
+      absl::StrReplaceAll(missing.front(), {{"_", "-"}}), " ...)"));
+}
+
+bool ChangesPrivacyNotice(const Exchange& before, const Exchange& after) {
+  return before.display_name != after.display_name || before.business_id != after.business_id ||
+         before.postal_address != after.postal_address ||
+         before.contact_email != after.contact_email ||
+         before.data_protection_officer != after.data_protection_officer ||
+         before.wellbeing_region != after.wellbeing_region;
+}
+
+absl::Time PrivacyTextDate() {
+  // The day the built-in texts (services/data/templates/privacy.*) last
+  // changed: move it with them.
+  static const absl::Time kDate =
+      absl::FromCivil(absl::CivilDay(2026, 11, 28), reference::HelsinkiTimeZone());
+  return kDate;
+}
+
+absl::Time PrivacyNoticeDate(const Exchange& exchange) {
+  return std::max(exchange.privacy_notice_time, PrivacyTextDate());
+}
+
+TemplateData PrivacyNoticeData(const Exchange& exchange, absl::string_view language) {
   Data data;
   data.set("exchange_name", exchange.display_name);
   Optional(data, "business_id", exchange.business_id);
   Optional(data, "contact_email", exchange.contact_email);
+  Optional(data, "postal_address", exchange.postal_address);
+  Optional(data, "data_protection_officer", exchange.data_protection_officer);
   std::string region = exchange.wellbeing_region;
   if (const reference::WellbeingRegion* r =
           reference::ReferenceData::Get().FindRegion(exchange.wellbeing_region)) {
     region = language == "sv" ? r->name_sv : r->name_fi;
   }
   data.set("region", region);
-  data.set("notice_date", FormatDate(date, language));
+  data.set("notice_date", FormatDate(PrivacyNoticeDate(exchange), language));
   return data;
 }
 

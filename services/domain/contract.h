@@ -55,15 +55,41 @@ absl::string_view DefaultContractTemplate(absl::string_view language);
 // (date_time) and the pay (fee). INVALID_ARGUMENT naming `field` otherwise.
 absl::Status CheckContractTemplate(absl::string_view text, absl::string_view field);
 
+// The line at the foot of each of a contract's pages: its id and the first 16
+// hex digits of the SHA-256 of its text ("Sopimus 3f…  ·  SHA-256 0a1b…").
+std::string ContractFooter(
+    absl::string_view contract_id, absl::string_view text_sha256, absl::string_view language);
+
+// How an expert accepted her contract (storage's accepted_via).
+enum class AcceptedVia { kSelfServicePage, kApiKey };
+// The acceptance block appended to an accepted contract, as markup: who
+// accepted (the full name she typed), when (Helsinki time) and how.
+std::string AcceptanceBlock(
+    absl::string_view typed_name, absl::Time accepted, AcceptedVia via, absl::string_view language);
+
 // Invented facts for a template's preview: an exchange, an orderer, an
 // expert and a two-hour school visit with its fee and cancellation rule; no
 // real person's data.
 ContractFacts SampleContractFacts();
 
+// The privacy notice names its controller and how to reach them (GDPR art.
+// 13(1)(a)): FAILED_PRECONDITION, saying which fields to set, while the
+// exchange lacks a postal address or a contact e-mail.
+absl::Status CheckPrivacyNoticeFacts(const Exchange& exchange);
+// Whether an update changes what the privacy notice says (the controller's
+// name, business id, address, contact e-mail or data protection officer);
+// storage then moves the exchange's privacy_notice_time to the update.
+bool ChangesPrivacyNotice(const Exchange& before, const Exchange& after);
+// The notice's version date: when its content last changed, the exchange's
+// details or the built-in text (kPrivacyTextDate), whichever is later.
+absl::Time PrivacyNoticeDate(const Exchange& exchange);
+// When the built-in privacy notice text last changed.
+absl::Time PrivacyTextDate();
+
 // The data of an exchange's privacy notice: exchange_name, business_id,
-// contact_email, region (the wellbeing region's name), notice_date.
-TemplateData PrivacyNoticeData(
-    const Exchange& exchange, absl::string_view language, absl::Time date);
+// contact_email, postal_address, data_protection_officer, region (the
+// wellbeing region's name), notice_date (PrivacyNoticeDate).
+TemplateData PrivacyNoticeData(const Exchange& exchange, absl::string_view language);
 // The built-in privacy notice template for a language; empty for others.
 absl::string_view DefaultPrivacyTemplate(absl::string_view language);
 

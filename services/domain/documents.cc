@@ -79,6 +79,7 @@ std::string FormatDateTime(absl::Time t, absl::string_view language) {
 Document ParseDocument(absl::string_view text) {
   Document doc;
   std::vector<std::string> paragraph;
+  bool table_ended = false;
   auto flush = [&] {
     if (!paragraph.empty()) {
       doc.blocks.push_back({Block::Kind::kParagraph, absl::StrJoin(paragraph, " "), {}, {}});
@@ -89,6 +90,7 @@ Document ParseDocument(absl::string_view text) {
     absl::string_view line = absl::StripAsciiWhitespace(raw);
     if (line.empty()) {
       flush();
+      table_ended = true;  // a blank line ends a table too
     } else if (absl::ConsumePrefix(&line, "## ")) {
       flush();
       doc.blocks.push_back({Block::Kind::kHeading, std::string(line), {}, {}});
@@ -103,10 +105,17 @@ Document ParseDocument(absl::string_view text) {
       for (absl::string_view cell : absl::StrSplit(body, '|')) {
         cells.emplace_back(absl::StripAsciiWhitespace(cell));
       }
-      if (doc.blocks.empty() || doc.blocks.back().kind != Block::Kind::kTable) {
-        // A document's tables (a contract's fees) end with their total.
-        doc.blocks.push_back({Block::Kind::kTable, "", {}, {}, true});
+      if (doc.blocks.empty() || doc.blocks.back().kind != Block::Kind::kTable || table_ended) {
+        doc.blocks.push_back({Block::Kind::kTable, "", {}, {}, false});
       }
+      table_ended = false;
+      // A total is marked as such (| **Yhteensä** | 1 277,00 € |); a table's
+      // last row is not a total by being last.
+      absl::string_view first = cells.empty() ? "" : cells.front();
+      const bool total = first.size() > 4 && absl::ConsumePrefix(&first, "**") &&
+                         absl::ConsumeSuffix(&first, "**");
+      if (total) cells.front() = std::string(first);
+      doc.blocks.back().total_row = total;
       doc.blocks.back().rows.push_back(std::move(cells));
     } else {
       paragraph.emplace_back(line);
@@ -114,6 +123,13 @@ Document ParseDocument(absl::string_view text) {
   }
   flush();
   return doc;
+}
+
+std::string DocumentTitle(const Document& document) {
+  for (const Block& b : document.blocks) {
+    if (b.kind == Block::Kind::kTitle) return b.text;
+  }
+  return "";
 }
 
 std::string PlainText(const Document& doc) {

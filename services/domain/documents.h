@@ -7,6 +7,7 @@
 //   # Title                      the document's title (first line)
 //   ## Heading                   a section heading
 //   | Fee | 150,00 € |           table rows (consecutive lines form a table)
+//   | **Total** | 150,00 € |     a table's last row, marked as its total (bold)
 //   anything else                a paragraph; lines of one paragraph are joined
 //
 //   auto text = RenderTemplate(template_text, data);   // mustache
@@ -65,7 +66,12 @@ struct Block {
 
 struct Document {
   std::vector<Block> blocks;
+  // Printed at the foot of every page before the page number (a contract's
+  // id and checksum); not part of the document's text.
+  std::string footer;
 };
+// The title block's text ("" without one), for the PDF's title.
+std::string DocumentTitle(const Document& document);
 
 Document ParseDocument(absl::string_view marked_up_text);
 // The document as plain UTF-8 text: title underlined, tables aligned.

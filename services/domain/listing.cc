@@ -322,10 +322,17 @@ absl::Status ApplyExchangeMask(
     const Exchange& patch, const UpdateMask& mask, Exchange& target,
     std::vector<std::string>* applied) {
   static const std::vector<std::pair<absl::string_view, Copier<Exchange>>> kFields = {
-      KOKEMUS_FIELD(Exchange, display_name),     KOKEMUS_FIELD(Exchange, wellbeing_region),
-      KOKEMUS_FIELD(Exchange, default_language), KOKEMUS_FIELD(Exchange, business_id),
-      KOKEMUS_FIELD(Exchange, contact_email),    KOKEMUS_FIELD(Exchange, travel_buffer_minutes),
-      KOKEMUS_FIELD(Exchange, retention_months)};
+      KOKEMUS_FIELD(Exchange, display_name),
+      KOKEMUS_FIELD(Exchange, wellbeing_region),
+      KOKEMUS_FIELD(Exchange, default_language),
+      KOKEMUS_FIELD(Exchange, business_id),
+      KOKEMUS_FIELD(Exchange, contact_email),
+      KOKEMUS_FIELD(Exchange, travel_buffer_minutes),
+      KOKEMUS_FIELD(Exchange, retention_months),
+      KOKEMUS_FIELD(Exchange, postal_address),
+      KOKEMUS_FIELD(Exchange, data_protection_officer),
+      KOKEMUS_FIELD(Exchange, contact_name),
+      KOKEMUS_FIELD(Exchange, contact_phone)};
   return ApplyMask(patch, mask, kFields, target, applied);
 }
 

@@ -98,7 +98,12 @@ struct Exchange {
   std::string business_id;
   std::string contact_email;
   int travel_buffer_minutes = 0;
-  int retention_months = 0;  // 0: no automatic erasure
+  int retention_months = 0;             // 0: no automatic erasure
+  std::string postal_address;           // the controller's, for the privacy notice
+  std::string data_protection_officer;  // name and contact; optional
+  std::string contact_name;             // the coordinator named on contracts
+  std::string contact_phone;
+  absl::Time privacy_notice_time = absl::InfinitePast();  // set by storage
   Meta meta;
 };
 

@@ -20,6 +20,7 @@ namespace {
 
 constexpr char kViolationsPayload[] = "kokemus.domain/field-violations";
 constexpr size_t kMaxNameLength = 200;
+constexpr size_t kMaxControllerDetailLength = 300;
 constexpr size_t kMaxListLength = 50;
 
 bool AllDigits(absl::string_view s) {
@@ -269,6 +270,11 @@ void NormalizeExchange(Exchange& e) {
   if (e.default_language.empty()) e.default_language = "fi";
   TrimInPlace(e.business_id);
   TrimInPlace(e.contact_email);
+  TrimInPlace(e.postal_address);
+  TrimInPlace(e.data_protection_officer);
+  TrimInPlace(e.contact_name);
+  TrimInPlace(e.contact_phone);
+  if (auto phone = NormalizePhone(e.contact_phone)) e.contact_phone = *phone;
 }
 
 void NormalizeExpert(Expert& e) {
@@ -321,6 +327,15 @@ void ValidateExchange(const Exchange& e, absl::string_view prefix, FieldViolatio
   }
   CheckBusinessId(e.business_id, FieldPath(prefix, "business_id"), v);
   CheckEmail(e.contact_email, FieldPath(prefix, "contact_email"), v);
+  CheckText(
+      e.postal_address, Text::kLine, kMaxControllerDetailLength, false,
+      FieldPath(prefix, "postal_address"), v);
+  CheckText(
+      e.data_protection_officer, Text::kLine, kMaxControllerDetailLength, false,
+      FieldPath(prefix, "data_protection_officer"), v);
+  CheckText(
+      e.contact_name, Text::kLine, kMaxNameLength, false, FieldPath(prefix, "contact_name"), v);
+  CheckPhone(e.contact_phone, FieldPath(prefix, "contact_phone"), v);
   if (e.travel_buffer_minutes < 0 || e.travel_buffer_minutes > 480) {
     v.Add(FieldPath(prefix, "travel_buffer_minutes"), "must be between 0 and 480");
   }

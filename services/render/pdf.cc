@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -37,7 +38,68 @@ struct LayoutDeleter {
 };
 using Layout = std::unique_ptr<PangoLayout, LayoutDeleter>;
 
-Layout MakeLayout(cairo_t* cr, const std::string& text, const char* font, double width) {
+}  // namespace
+
+std::string KeepShortHyphenatedWordsWhole(absl::string_view text) {
+  // A hyphen between letters or digits whose word part before or after it is
+  // at most three characters ("Y-tunnus", "FO-nummer", "1234567-1") is
+  // followed by U+2060 WORD JOINER: no line break there, nothing drawn, and
+  // the text copied from the PDF keeps its plain hyphen.
+  std::string out;
+  out.reserve(text.size());
+  auto is_word = [](unsigned char c) { return c >= 0x80 || absl::ascii_isalnum(c); };
+  auto chars = [](absl::string_view part) {
+    size_t n = 0;
+    for (unsigned char c : part) n += (c & 0xC0) != 0x80;
+    return n;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '-' && i > 0 && i + 1 < text.size() && is_word(text[i - 1]) &&
+        is_word(text[i + 1])) {
+      size_t start = i;
+      while (start > 0 && is_word(text[start - 1])) --start;
+      size_t end = i + 1;
+      while (end < text.size() && is_word(text[end])) ++end;
+      if (chars(text.substr(start, i - start)) <= 3 ||
+          chars(text.substr(i + 1, end - i - 1)) <= 3) {
+        out += "-\u2060";
+        continue;
+      }
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+bool LooksNumeric(absl::string_view cell) {
+  // Figures are set to the right: amounts, counts, percentages ("1 277,00 €",
+  // "42", "12,5 %", "15 (75,0 %)", "3 / 1 / 0", "€1,234.50", "–").
+  if (cell == "-" || cell == "\u2013") return true;
+  bool digit = false;
+  for (size_t i = 0; i < cell.size(); ++i) {
+    const unsigned char c = cell[i];
+    if (absl::ascii_isdigit(c)) {
+      digit = true;
+    } else if (
+        c == ' ' || c == ',' || c == '.' || c == '%' || c == '-' || c == '+' || c == '(' ||
+        c == ')' || c == '/') {
+    } else if (
+        cell.substr(i, 3) == "\u20ac" || cell.substr(i, 3) == "\u202f" ||
+        cell.substr(i, 3) == "\u2212") {  // €, narrow no-break space, minus
+      i += 2;
+    } else if (cell.substr(i, 2) == "\u00a0") {
+      i += 1;
+    } else {
+      return false;
+    }
+  }
+  return digit;
+}
+
+namespace {
+
+Layout MakeLayout(cairo_t* cr, const std::string& any_text, const char* font, double width) {
+  const std::string text = KeepShortHyphenatedWordsWhole(any_text);
   Layout layout(pango_cairo_create_layout(cr));
   PangoFontDescription* desc = pango_font_description_from_string(font);
   pango_layout_set_font_description(layout.get(), desc);
@@ -194,7 +256,8 @@ Document ValidDocument(const Document& document) {
 absl::StatusOr<std::string> RenderPdf(
     const Document& any_document, absl::string_view any_title, absl::Time created) {
   const Document document = ValidDocument(any_document);
-  const std::string title = ValidUtf8(any_title);
+  const std::string title =
+      ValidUtf8(any_title.empty() ? domain::DocumentTitle(any_document) : any_title);
   std::string out;
   cairo_surface_t* surface =
       cairo_pdf_surface_create_for_stream(AppendToString, &out, kPageWidth, kPageHeight);
@@ -212,25 +275,31 @@ absl::StatusOr<std::string> RenderPdf(
   int page = 0;
   double y = kMargin;
   const double bottom = kPageHeight - kMargin - kFooter;
-  bool last_was_heading = false;
-  auto place = [&](Piece piece, double space_before, bool heading) {
+  // Pieces that stay with what follows them (a heading, a table's header
+  // row) from this index to the end of `pieces`.
+  size_t keep_from = 0;
+  auto place = [&](Piece piece, double space_before, bool keep_with_next) {
     y += space_before;
     if (y + piece.height > bottom && y > kMargin + space_before) {
       ++page;
       y = kMargin;
-      // A heading never stays alone at the foot of a page.
-      if (last_was_heading && !pieces.empty()) {
-        Piece& orphan = pieces.back();
-        orphan.page = page;
-        orphan.y = y;
-        y += orphan.height + 4;
+      // A heading (and a table header after it) never stays alone at the foot
+      // of a page: the whole run moves, unless it alone fills a page.
+      double run = 0;
+      for (size_t i = keep_from; i < pieces.size(); ++i) run += pieces[i].height + 4;
+      if (keep_from < pieces.size() && run + piece.height < bottom - kMargin) {
+        for (size_t i = keep_from; i < pieces.size(); ++i) {
+          pieces[i].page = page;
+          pieces[i].y = y;
+          y += pieces[i].height + 4;
+        }
       }
     }
     piece.page = page;
     piece.y = y;
     y += piece.height;
     pieces.push_back(std::move(piece));
-    last_was_heading = heading;
+    if (!keep_with_next) keep_from = pieces.size();
   };
   for (const Block& b : document.blocks) {
     switch (b.kind) {
@@ -258,13 +327,33 @@ absl::StatusOr<std::string> RenderPdf(
         break;
       }
       case Block::Kind::kTable: {
+        // A column of figures is set to the right (its header too); a column
+        // of words to the left. A header is a first row of words over figures.
+        size_t columns = 0;
+        for (const auto& row : b.rows) columns = std::max(columns, row.size());
+        std::vector<bool> right(columns, true);
+        for (size_t c = 1; c < columns; ++c) {
+          size_t figures = 0, words = 0;
+          for (size_t r = 0; r < b.rows.size(); ++r) {
+            if (c >= b.rows[r].size() || b.rows[r][c].empty()) continue;
+            if (LooksNumeric(b.rows[r][c])) {
+              ++figures;
+            } else if (r > 0 || b.rows.size() == 1) {
+              ++words;
+            }
+          }
+          right[c] = words == 0 && figures > 0;
+        }
+        const bool all_figures = std::all_of(
+            right.begin() + std::min<size_t>(1, columns), right.end(), [](bool r) { return r; });
         bool first = true;
         for (const auto& row : b.rows) {
           Piece piece;
           const size_t n = std::max<size_t>(row.size(), 1);
-          // Label and value: the label gets most; wider tables share more evenly.
+          // Label and value: the label gets most beside a figure, less beside
+          // words; wider tables share more evenly.
           const double first_width = n == 1   ? kContentWidth
-                                     : n == 2 ? kContentWidth * 0.6
+                                     : n == 2 ? kContentWidth * (all_figures ? 0.6 : 0.36)
                                               : kContentWidth * 0.34;
           const double other_width = n == 1 ? 0 : (kContentWidth - first_width) / (n - 1);
           double x = 0;
@@ -274,7 +363,7 @@ absl::StatusOr<std::string> RenderPdf(
             piece.cells.emplace_back(
                 x,
                 MakeLayout(cr, row[i], last_row ? "DejaVu Sans Bold 10" : "DejaVu Sans 10", w - 8));
-            if (i > 0)
+            if (i > 0 && i < right.size() && right[i])
               pango_layout_set_alignment(piece.cells.back().second.get(), PANGO_ALIGN_RIGHT);
             piece.height = std::max(piece.height, HeightOf(piece.cells.back().second.get()) + 6);
             x += w;
@@ -312,8 +401,10 @@ absl::StatusOr<std::string> RenderPdf(
         cairo_stroke(cr);
       }
     }
-    Layout footer =
-        MakeLayout(cr, absl::StrCat(p + 1, " / ", pages), "DejaVu Sans 8.5", kContentWidth);
+    const std::string number = absl::StrCat(p + 1, " / ", pages);
+    Layout footer = MakeLayout(
+        cr, document.footer.empty() ? number : absl::StrCat(document.footer, "  \u00b7  ", number),
+        "DejaVu Sans 8.5", kContentWidth);
     pango_layout_set_alignment(footer.get(), PANGO_ALIGN_CENTER);
     cairo_move_to(cr, kMargin, kPageHeight - kMargin);
     pango_cairo_show_layout(cr, footer.get());

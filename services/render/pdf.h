@@ -19,11 +19,21 @@
 namespace kokemus::render {
 
 // Lays the document out on A4 pages with Pango and writes a PDF with Cairo:
-// title, wrapping paragraphs, tables, charts, page numbers "1 / 2", DejaVu
-// Sans. `created` is written as both the creation and modification date, so
-// the same inputs give byte-identical output.
+// title, wrapping paragraphs, tables (figures to the right, words to the
+// left), charts, the document's footer and page numbers "1 / 2" on every
+// page, DejaVu Sans. A heading stays with what follows it. `title` is the
+// PDF's title ("": the document's title block, in its own language).
+// `created` is written as both the creation and modification date, so the
+// same inputs give byte-identical output.
 absl::StatusOr<std::string> RenderPdf(
     const domain::Document& document, absl::string_view title, absl::Time created);
+
+// The text with a word joiner (U+2060) after each hyphen inside a word whose
+// part before or after it is at most three characters, so that "Y-tunnus",
+// "FO-nummer" and "1234567-1" are not split across lines.
+std::string KeepShortHyphenatedWordsWhole(absl::string_view text);
+// Whether a table cell is a figure (an amount, a count, a percentage, "–").
+bool LooksNumeric(absl::string_view cell);
 
 }  // namespace kokemus::render
 

@@ -23,15 +23,31 @@
 namespace kokemus::rpc {
 namespace {
 
-// The contract `body` (a mustache template) makes of `facts`, as a PDF;
-// `document` gets the parsed text.
-absl::StatusOr<std::string> ContractPdf(
+// A contract as the template `body` makes it of `facts`: the marked-up text,
+// its plain text and that text's SHA-256, and the PDF, every page of which
+// shows the contract's id and the start of that SHA-256.
+struct ContractDocument {
+  std::string marked;
+  std::string plain;
+  std::string text_sha256;
+  std::string pdf;
+};
+
+absl::StatusOr<ContractDocument> MakeContract(
     absl::string_view body, const domain::ContractFacts& facts, absl::string_view language,
-    domain::Document& document) {
+    absl::string_view contract_id) {
+  ContractDocument c;
   auto marked = domain::RenderTemplate(body, domain::ContractTemplateData(facts, language));
   if (!marked.ok()) return marked.status();
-  document = domain::ParseDocument(*marked);
-  return render::RenderPdf(document, "Kokemus contract", facts.created);
+  c.marked = *std::move(marked);
+  domain::Document document = domain::ParseDocument(c.marked);
+  c.plain = domain::PlainText(document);
+  c.text_sha256 = domain::Sha256Hex(c.plain);
+  document.footer = domain::ContractFooter(contract_id, c.text_sha256, language);
+  auto pdf = render::RenderPdf(document, "", facts.created);
+  if (!pdf.ok()) return pdf.status();
+  c.pdf = *std::move(pdf);
+  return c;
 }
 
 constexpr char kPdf[] = "application/pdf";
@@ -57,6 +73,8 @@ v1::Contract ToProto(const storage::StoredContract& c) {
   p.set_template_version(c.template_version);
   p.set_version(c.version);
   p.set_sha256(c.sha256);
+  p.set_text_sha256(c.text_sha256);
+  p.set_accepted_sha256(c.accepted_sha256);
   *p.mutable_create_time() = rpc::ToProto(c.create_time);
   if (c.accepted_time != absl::UnixEpoch()) {
     *p.mutable_accepted_time() = rpc::ToProto(c.accepted_time);
@@ -156,21 +174,21 @@ grpc::Status ContractService::GenerateContract(
                                  : std::string(domain::DefaultContractTemplate(language));
     facts.created = domain::ContractDate(
         facts, active->has_value() ? (*active)->create_time : absl::UnixEpoch());
-    domain::Document document;
-    auto pdf = ContractPdf(body, facts, language, document);
-    if (!pdf.ok()) return pdf.status();
     storage::StoredContract contract;
     contract.exchange_id = key->exchange_id;
     contract.id = domain::GenerateId();
+    auto made = MakeContract(body, facts, language, contract.id);
+    if (!made.ok()) return made.status();
     caller.set_audit_resource(
         domain::ChildResourceName(key->exchange_id, "contracts", contract.id));
     contract.order_id = key->order_id;
     contract.assignment_id = key->id;
     contract.language = language;
     contract.template_version = active->has_value() ? (*active)->version : 0;
-    contract.sha256 = domain::Sha256Hex(*pdf);
+    contract.sha256 = domain::Sha256Hex(made->pdf);
+    contract.text_sha256 = made->text_sha256;
     contract.create_time = caller.now();
-    auto stored = contracts_.SaveContract(contract, *pdf, domain::PlainText(document));
+    auto stored = contracts_.SaveContract(contract, made->pdf, made->plain, made->marked);
     if (!stored.ok()) return stored.status();
     if (metrics_ != nullptr) {
       metrics_->RecordOperation(
@@ -249,6 +267,21 @@ grpc::Status ContractService::GetContractDocument(
       });
 }
 
+absl::StatusOr<std::string> ContractService::AcceptedDocument(
+    const storage::Key& key, const std::string& typed_name, absl::Time now,
+    domain::AcceptedVia via) {
+  auto contract = contracts_.GetContract(key);
+  if (!contract.ok()) return contract.status();
+  auto marked = contracts_.GetMarkedText(key);
+  if (!marked.ok()) return marked.status();
+  // Contracts made before the marked text was kept stay as they were.
+  if (marked->empty() || contract->accepted_time != absl::UnixEpoch()) return std::string();
+  domain::Document document = domain::ParseDocument(
+      absl::StrCat(*marked, domain::AcceptanceBlock(typed_name, now, via, contract->language)));
+  document.footer = domain::ContractFooter(contract->id, contract->text_sha256, contract->language);
+  return render::RenderPdf(document, "", now);
+}
+
 grpc::Status ContractService::AcceptContract(
     grpc::ServerContext* context, const v1::AcceptContractRequest* request,
     v1::AcceptContractResponse* response) {
@@ -262,11 +295,17 @@ grpc::Status ContractService::AcceptContract(
           return domain::InvalidField("full_name", "the expert's full name, 1 to 200 characters");
         }
         // Only the expert herself accepts (the access rule lets no other role
-        // call this); the record keeps who and through which channel.
+        // call this); the record keeps who and through which channel, and so
+        // does the accepted document: the contract with its acceptance block.
         const domain::Principal& who = caller.principal();
+        const storage::Key key{name->exchange_id, name->id};
+        const auto via =
+            who.web_session ? domain::AcceptedVia::kSelfServicePage : domain::AcceptedVia::kApiKey;
+        auto accepted_pdf = AcceptedDocument(key, full_name, caller.now(), via);
+        if (!accepted_pdf.ok()) return accepted_pdf.status();
         auto contract = contracts_.Accept(
-            {name->exchange_id, name->id}, full_name, who.expert_id,
-            who.web_session ? "SELF_SERVICE_PAGE" : "API_KEY", caller.now());
+            key, full_name, who.expert_id, who.web_session ? "SELF_SERVICE_PAGE" : "API_KEY",
+            caller.now(), *accepted_pdf);
         if (contract.ok()) *response->mutable_contract() = ToProto(*contract);
         return contract.status();
       });
@@ -293,10 +332,10 @@ grpc::Status ContractService::CreateContractTemplate(
           v.Add(s);
         }
         if (!v.empty()) return v.ToStatus();
-        domain::Document document;
-        auto preview = ContractPdf(t.text(), domain::SampleContractFacts(), t.language(), document);
+        auto preview =
+            MakeContract(t.text(), domain::SampleContractFacts(), t.language(), "sample");
         if (!preview.ok()) return preview.status();
-        response->set_preview_pdf(*std::move(preview));
+        response->set_preview_pdf(std::move(preview->pdf));
         if (request->validate_only()) {
           response->mutable_contract_template()->set_language(t.language());
           response->mutable_contract_template()->set_text(t.text());
@@ -403,9 +442,10 @@ grpc::Status ContractService::RenderPrivacyNotice(
         const std::string language =
             request->language().empty() ? exchange->default_language : request->language();
         if (absl::Status s = CheckLanguage(language); !s.ok()) return s;
+        if (absl::Status s = domain::CheckPrivacyNoticeFacts(*exchange); !s.ok()) return s;
         auto marked = domain::RenderTemplate(
             domain::DefaultPrivacyTemplate(language),
-            domain::PrivacyNoticeData(*exchange, language, exchange->meta.update_time));
+            domain::PrivacyNoticeData(*exchange, language));
         if (!marked.ok()) return marked.status();
         const domain::Document document = domain::ParseDocument(*marked);
         if (request->format() == v1::DOCUMENT_FORMAT_TEXT) {
@@ -413,8 +453,7 @@ grpc::Status ContractService::RenderPrivacyNotice(
           response->set_mime_type(kText);
           return absl::OkStatus();
         }
-        auto pdf =
-            render::RenderPdf(document, "Kokemus privacy notice", exchange->meta.update_time);
+        auto pdf = render::RenderPdf(document, "", domain::PrivacyNoticeDate(*exchange));
         if (!pdf.ok()) return pdf.status();
         response->set_content(*std::move(pdf));
         response->set_mime_type(kPdf);

@@ -7,6 +7,7 @@
 #define KOKEMUS_SERVICES_RPC_CONTRACT_SERVICE_H_
 
 #include "kokemus/v1/contract_service.grpc.pb.h"
+#include "services/domain/contract.h"
 #include "services/observability/metrics.h"
 #include "services/rpc/access_guard.h"
 #include "services/storage/assignment_store.h"
@@ -67,6 +68,11 @@ class ContractService final : public v1::ContractService::Service {
   // A template version as the API shows it; version 0 is the built-in one.
   absl::StatusOr<v1::ContractTemplate> LoadTemplate(
       const std::string& exchange_id, const std::string& language, int version);
+  // The accepted document: the contract's marked-up text with the acceptance
+  // block, as a PDF ("" for a contract made before that text was kept).
+  absl::StatusOr<std::string> AcceptedDocument(
+      const storage::Key& key, const std::string& typed_name, absl::Time now,
+      domain::AcceptedVia via);
 
   storage::RegistryStore& registry_;
   storage::OrderStore& orders_;

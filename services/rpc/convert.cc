@@ -88,6 +88,10 @@ domain::Exchange FromProto(const v1::Exchange& p) {
   e.contact_email = p.contact_email();
   e.travel_buffer_minutes = p.travel_buffer_minutes();
   e.retention_months = p.retention_months();
+  e.postal_address = p.postal_address();
+  e.data_protection_officer = p.data_protection_officer();
+  e.contact_name = p.contact_name();
+  e.contact_phone = p.contact_phone();
   return e;
 }
 
@@ -157,6 +161,13 @@ v1::Exchange ToProto(const domain::Exchange& e) {
   p.set_contact_email(e.contact_email);
   p.set_travel_buffer_minutes(e.travel_buffer_minutes);
   p.set_retention_months(e.retention_months);
+  p.set_postal_address(e.postal_address);
+  p.set_data_protection_officer(e.data_protection_officer);
+  p.set_contact_name(e.contact_name);
+  p.set_contact_phone(e.contact_phone);
+  if (e.privacy_notice_time != absl::InfinitePast()) {
+    *p.mutable_privacy_notice_time() = ToProto(e.privacy_notice_time);
+  }
   SetMeta(e.meta, p.mutable_etag(), p.mutable_create_time(), p.mutable_update_time());
   return p;
 }

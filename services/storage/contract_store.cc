@@ -4,6 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/domain/digest.h"
 #include "services/domain/order_lifecycle.h"
 #include "services/domain/validation.h"
 #include "services/storage/order_rows.h"
@@ -44,28 +45,33 @@ constexpr char kInsertActive[] =
 
 constexpr char kContractColumns[] =
     "exchange_id, id, order_id, assignment_id, language, template_version, version, sha256, "
-    "create_time, accepted_time, accepted_name, superseded_by, accepted_by, accepted_via";
+    "create_time, accepted_time, accepted_name, superseded_by, accepted_by, accepted_via, "
+    "text_sha256, accepted_sha256";
 constexpr char kInsertContract[] =
     "INSERT INTO contracts (exchange_id, id, order_id, assignment_id, language, "
     "template_version, version, sha256, pdf_base64, plain_text, create_time, accepted_time, "
-    "accepted_name, superseded_by) VALUES (:exchange_id, :id, :order_id, :assignment_id, "
-    ":language, :template_version, :version, :sha256, :pdf_base64, :plain_text, "
-    ":create_time, :accepted_time, :accepted_name, :superseded_by)";
+    "accepted_name, superseded_by, text_sha256, marked_text) VALUES (:exchange_id, :id, "
+    ":order_id, :assignment_id, :language, :template_version, :version, :sha256, :pdf_base64, "
+    ":plain_text, :create_time, :accepted_time, :accepted_name, :superseded_by, :text_sha256, "
+    ":marked_text)";
 constexpr char kSelectLatestContract[] =
     "SELECT exchange_id, id, order_id, assignment_id, language, template_version, version, "
-    "sha256, create_time, accepted_time, accepted_name, superseded_by, accepted_by, accepted_via "
-    "FROM contracts WHERE "
+    "sha256, create_time, accepted_time, accepted_name, superseded_by, accepted_by, accepted_via, "
+    "text_sha256, accepted_sha256 FROM contracts WHERE "
     "exchange_id = :exchange_id AND order_id = :order_id AND assignment_id = :assignment_id "
     "AND language = :language ORDER BY version DESC LIMIT 1";
 constexpr char kSelectContract[] =
     "SELECT exchange_id, id, order_id, assignment_id, language, template_version, version, "
-    "sha256, create_time, accepted_time, accepted_name, superseded_by, accepted_by, accepted_via "
-    "FROM contracts WHERE "
+    "sha256, create_time, accepted_time, accepted_name, superseded_by, accepted_by, accepted_via, "
+    "text_sha256, accepted_sha256 FROM contracts WHERE "
     "exchange_id = :exchange_id AND id = :id";
 constexpr char kSelectPdf[] =
-    "SELECT pdf_base64 FROM contracts WHERE exchange_id = :exchange_id AND id = :id";
+    "SELECT CASE WHEN accepted_pdf_base64 = '' THEN pdf_base64 ELSE accepted_pdf_base64 END "
+    "FROM contracts WHERE exchange_id = :exchange_id AND id = :id";
 constexpr char kSelectText[] =
     "SELECT plain_text FROM contracts WHERE exchange_id = :exchange_id AND id = :id";
+constexpr char kSelectMarked[] =
+    "SELECT marked_text FROM contracts WHERE exchange_id = :exchange_id AND id = :id";
 // ListContracts: newest first, by (create_time, id) from the page token's
 // cursor; "assignment" filters by "order/assignment".
 constexpr char kContractsInExchange[] = "exchange_id = :exchange_id";
@@ -83,8 +89,8 @@ constexpr char kSupersede[] =
     "UPDATE contracts SET superseded_by = :by WHERE exchange_id = :exchange_id AND id = :id";
 constexpr char kAccept[] =
     "UPDATE contracts SET accepted_time = :time, accepted_name = :name, accepted_by = :by, "
-    "accepted_via = :via WHERE exchange_id = :exchange_id AND id = :id AND accepted_time = 0 AND "
-    "superseded_by = ''";
+    "accepted_via = :via, accepted_pdf_base64 = :pdf, accepted_sha256 = :sha WHERE exchange_id "
+    "= :exchange_id AND id = :id AND accepted_time = 0 AND superseded_by = ''";
 constexpr char kAssignmentExpert[] =
     "SELECT expert_id FROM assignments WHERE exchange_id = :x AND order_id = :o AND id = :a";
 
@@ -117,6 +123,8 @@ StoredContract ReadContract(const soci::row& row) {
   c.superseded_by = r.Text();
   c.accepted_by = r.Text();
   c.accepted_via = r.Text();
+  c.text_sha256 = r.Text();
+  c.accepted_sha256 = r.Text();
   return c;
 }
 
@@ -229,13 +237,16 @@ absl::StatusOr<Page<StoredTemplate>> ContractStore::ListTemplates(
 }
 
 absl::StatusOr<StoredContract> ContractStore::SaveContract(
-    StoredContract c, const std::string& pdf, const std::string& plain_text) {
+    StoredContract c, const std::string& pdf, const std::string& plain_text,
+    const std::string& marked_text) {
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     auto latest = Query<StoredContract>(
         sql, kSelectLatestContract, {c.exchange_id, c.order_id, c.assignment_id, c.language},
         ReadContract);
-    if (!latest.empty() && latest.front().sha256 == c.sha256) {
-      c = latest.front();  // the same document: nothing new to keep
+    // The same text is the same contract (each PDF differs: it shows its id).
+    if (!latest.empty() && !latest.front().text_sha256.empty() &&
+        latest.front().text_sha256 == c.text_sha256) {
+      c = latest.front();
       return absl::OkStatus();
     }
     c.version = latest.empty() ? 1 : latest.front().version + 1;
@@ -244,7 +255,7 @@ absl::StatusOr<StoredContract> ContractStore::SaveContract(
         {c.exchange_id, c.id, c.order_id, c.assignment_id, c.language,
          static_cast<long long>(c.template_version), static_cast<long long>(c.version), c.sha256,
          absl::Base64Escape(pdf), plain_text, Micros(c.create_time), 0LL, std::string(),
-         std::string()});
+         std::string(), c.text_sha256, marked_text});
     if (!latest.empty()) {
       Execute(sql, kSupersede, {c.id, c.exchange_id, latest.front().id});
     }
@@ -285,6 +296,18 @@ absl::StatusOr<std::string> ContractStore::GetDocument(const Key& key, bool pdf)
   });
 }
 
+absl::StatusOr<std::string> ContractStore::GetMarkedText(const Key& key) {
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<std::string> {
+    auto rows = Query<std::string>(
+        sql, kSelectMarked, {key.exchange_id, key.id},
+        [](const soci::row& row) { return RowReader(row).Text(); });
+    if (rows.empty()) {
+      return absl::NotFoundError(absl::StrCat(ContractName(key.exchange_id, key.id), " not found"));
+    }
+    return rows.front();
+  });
+}
+
 absl::StatusOr<Page<StoredContract>> ContractStore::ListContracts(
     const std::string& exchange_id, const domain::ListQuery& query) {
   Page<StoredContract> page;
@@ -321,7 +344,7 @@ absl::StatusOr<Page<StoredContract>> ContractStore::ListContracts(
 
 absl::StatusOr<StoredContract> ContractStore::Accept(
     const Key& key, const std::string& full_name, const std::string& expert_id,
-    const std::string& via, absl::Time now) {
+    const std::string& via, absl::Time now, const std::string& accepted_pdf) {
   return db_.Write([&](soci::session& sql) -> absl::StatusOr<StoredContract> {
     auto c = SelectContract(sql, key);
     if (!c.ok()) return c.status();
@@ -338,10 +361,15 @@ absl::StatusOr<StoredContract> ContractStore::Accept(
         !s.ok()) {
       return s;
     }
-    if (Execute(sql, kAccept, {Micros(now), full_name, expert_id, via, key.exchange_id, key.id}) !=
-        1) {
+    const std::string accepted_sha256 =
+        accepted_pdf.empty() ? std::string() : domain::Sha256Hex(accepted_pdf);
+    if (Execute(
+            sql, kAccept,
+            {Micros(now), full_name, expert_id, via, absl::Base64Escape(accepted_pdf),
+             accepted_sha256, key.exchange_id, key.id}) != 1) {
       return absl::AbortedError("the contract changed meanwhile; retry");
     }
+    c->accepted_sha256 = accepted_sha256;
     c->accepted_time = now;
     c->accepted_name = full_name;
     c->accepted_by = expert_id;

@@ -3,7 +3,7 @@
 // version that supersedes the previous one; acceptance is recorded once.
 //
 //   ContractStore store(db);
-//   auto stored = store.SaveContract(contract, pdf, text);  // same sha: the existing one
+//   auto stored = store.SaveContract(contract, pdf, text, marked);  // same text: the existing one
 #ifndef KOKEMUS_SERVICES_STORAGE_CONTRACT_STORE_H_
 #define KOKEMUS_SERVICES_STORAGE_CONTRACT_STORE_H_
 
@@ -39,9 +39,11 @@ struct StoredContract {
   absl::Time create_time = absl::UnixEpoch();
   absl::Time accepted_time = absl::UnixEpoch();
   std::string accepted_name;
-  std::string superseded_by;  // contract id
-  std::string accepted_by;    // expert id
-  std::string accepted_via;   // "SELF_SERVICE_PAGE" or "API_KEY"; "" before recorded
+  std::string superseded_by;    // contract id
+  std::string accepted_by;      // expert id
+  std::string accepted_via;     // "SELF_SERVICE_PAGE" or "API_KEY"; "" before recorded
+  std::string text_sha256;      // of the plain text; "" for contracts made before it was kept
+  std::string accepted_sha256;  // of the accepted document; "" until accepted
 };
 
 class ContractStore final {
@@ -63,22 +65,28 @@ class ContractStore final {
   absl::StatusOr<Page<StoredTemplate>> ListTemplates(
       const std::string& exchange_id, const domain::ListQuery& query);
 
-  // Stores a generated document as the next version for its assignment and
-  // language, superseding the latest, unless the latest has the same SHA-256:
-  // then that one is returned and nothing is written.
+  // Stores a generated document (its PDF, plain text and the marked-up text
+  // both were made from) as the next version for its assignment and
+  // language, superseding the latest, unless the latest has the same text
+  // (text_sha256): then that one is returned and nothing is written.
   absl::StatusOr<StoredContract> SaveContract(
-      StoredContract contract, const std::string& pdf, const std::string& plain_text);
+      StoredContract contract, const std::string& pdf, const std::string& plain_text,
+      const std::string& marked_text);
   absl::StatusOr<StoredContract> GetContract(const Key& key);
-  // The stored PDF bytes or text.
+  // The stored PDF bytes (the accepted document once there is one) or text.
   absl::StatusOr<std::string> GetDocument(const Key& key, bool pdf);
+  // The marked-up text the contract was made from ("" for contracts made
+  // before it was kept).
+  absl::StatusOr<std::string> GetMarkedText(const Key& key);
   absl::StatusOr<Page<StoredContract>> ListContracts(
       const std::string& exchange_id, const domain::ListQuery& query);
   // Accepted by the expert `expert_id` through `via` with the typed
   // `full_name`. FAILED_PRECONDITION if already accepted or superseded;
   // NOT_FOUND if the contract is not the expert's.
+  // `accepted_pdf` is the accepted document ("" when none could be made).
   absl::StatusOr<StoredContract> Accept(
       const Key& key, const std::string& full_name, const std::string& expert_id,
-      const std::string& via, absl::Time now);
+      const std::string& via, absl::Time now, const std::string& accepted_pdf);
 
  private:
   Database& db_;

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
+#include "services/domain/contract.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/validation.h"
 #include "services/storage/sql.h"
@@ -24,18 +25,26 @@ using domain::Organization;
 
 constexpr char kExchangeColumns[] =
     "id, display_name, wellbeing_region, default_language, business_id, "
-    "contact_email, travel_buffer_minutes, retention_months, revision, create_time, update_time";
+    "contact_email, travel_buffer_minutes, retention_months, postal_address, "
+    "data_protection_officer, contact_name, contact_phone, privacy_notice_time, revision, "
+    "create_time, update_time";
 constexpr char kInsertExchange[] =
     "INSERT INTO exchanges (id, display_name, wellbeing_region, "
     "default_language, business_id, contact_email, travel_buffer_minutes, "
-    "retention_months, revision, create_time, update_time) VALUES (:id, :display_name, "
+    "retention_months, postal_address, data_protection_officer, contact_name, contact_phone, "
+    "privacy_notice_time, revision, create_time, update_time) VALUES (:id, :display_name, "
     ":wellbeing_region, :default_language, :business_id, :contact_email, "
-    ":travel_buffer_minutes, :retention_months, :revision, :create_time, :update_time)";
+    ":travel_buffer_minutes, :retention_months, :postal_address, :data_protection_officer, "
+    ":contact_name, :contact_phone, :privacy_notice_time, :revision, :create_time, "
+    ":update_time)";
 constexpr char kUpdateExchange[] =
     "UPDATE exchanges SET display_name = :display_name, wellbeing_region = "
     ":wellbeing_region, default_language = :default_language, business_id = "
     ":business_id, contact_email = :contact_email, travel_buffer_minutes = "
-    ":travel_buffer_minutes, retention_months = :retention_months, revision = :revision, "
+    ":travel_buffer_minutes, retention_months = :retention_months, postal_address = "
+    ":postal_address, data_protection_officer = :data_protection_officer, contact_name = "
+    ":contact_name, contact_phone = :contact_phone, privacy_notice_time = "
+    ":privacy_notice_time, revision = :revision, "
     "update_time = :update_time WHERE id = :id AND revision = :expected";
 
 constexpr char kExpertColumns[] =
@@ -157,7 +166,21 @@ struct TableOf<Exchange> {
         e.business_id,
         e.contact_email,
         static_cast<long long>(e.travel_buffer_minutes),
-        static_cast<long long>(e.retention_months)};
+        static_cast<long long>(e.retention_months),
+        e.postal_address,
+        e.data_protection_officer,
+        e.contact_name,
+        e.contact_phone,
+        Micros(e.privacy_notice_time)};
+  }
+  // What the row keeps of itself beyond the request: when the privacy notice's
+  // content last changed.
+  static void Stamp(const Exchange* before, Exchange& after, absl::Time now) {
+    if (before == nullptr || domain::ChangesPrivacyNotice(*before, after)) {
+      after.privacy_notice_time = now;
+    } else {
+      after.privacy_notice_time = before->privacy_notice_time;
+    }
   }
   static Exchange Read(RowReader& r) {
     Exchange e;
@@ -169,6 +192,12 @@ struct TableOf<Exchange> {
     e.contact_email = r.Text();
     e.travel_buffer_minutes = static_cast<int>(r.Int());
     e.retention_months = static_cast<int>(r.Int());
+    e.postal_address = r.Text();
+    e.data_protection_officer = r.Text();
+    e.contact_name = r.Text();
+    e.contact_phone = r.Text();
+    const long long notice = r.Int();
+    e.privacy_notice_time = notice == 0 ? absl::InfinitePast() : absl::FromUnixMicros(notice);
     return e;
   }
 };
@@ -316,6 +345,14 @@ std::string KeyClause() {
   }
 }
 
+// TableOf<T>::Stamp, for the tables that keep something of their own.
+template <typename T>
+void StampOf(const T* before, T& after, absl::Time now) {
+  if constexpr (requires { TableOf<T>::Stamp(before, after, now); }) {
+    TableOf<T>::Stamp(before, after, now);
+  }
+}
+
 template <typename T>
 Record KeyRecord(const Key& key) {
   if constexpr (std::is_same_v<T, Exchange>) {
@@ -392,6 +429,7 @@ absl::StatusOr<T> RegistryStore::Create(T value, const CreateOptions& options) {
     domain::Meta& meta = TableOf<T>::MetaOf(value);
     meta.revision = 1;
     meta.create_time = meta.update_time = db_.Now();
+    StampOf<T>(nullptr, value, meta.create_time);
     Record record = KeyRecord<T>(key);
     for (Value& v : TableOf<T>::Data(value)) record.push_back(std::move(v));
     record.push_back(static_cast<long long>(meta.revision));
@@ -465,6 +503,7 @@ absl::StatusOr<T> RegistryStore::Update(T value, int64_t expected_revision) {
     meta.revision = old.revision + 1;
     meta.create_time = old.create_time;
     meta.update_time = std::max(db_.Now(), old.update_time);
+    StampOf<T>(&*current, value, meta.update_time);
     Record record = TableOf<T>::Data(value);
     record.push_back(static_cast<long long>(meta.revision));
     record.push_back(Micros(meta.update_time));
