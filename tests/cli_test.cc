@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "clients/kokemusctl/help.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -203,7 +204,10 @@ TEST_P(CliTest, ExitCodesForNotFoundConflictUsageAndUnreachableServer) {
   ProcessResult usage = Ctl({"expert", "fly"});
   EXPECT_EQ(usage.exit_code, 2);
   // A usage error is one line (issue 17: the whole usage buried it).
-  EXPECT_EQ(usage.err, "kokemusctl: unknown verb fly for expert (see kokemusctl --help)\n");
+  EXPECT_EQ(
+      usage.err,
+      "kokemusctl: expert has no verb fly (expert takes create, get, list, update, delete, "
+      "export, erase) (see kokemusctl --help)\n");
   // A switch of another command is pointed out, not silently ignored.
   for (const auto& [argv, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
            {{"expert", "delete", "kaisa", "--exchange", "ph", "--force"},
@@ -858,6 +862,126 @@ TEST_P(CliTest, KeysAuditAndAnExpertsRights) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, CliTest, testing_support::kAllBackends, testing_support::BackendName);
+
+// kokemusctl with no server behind it: help, "did you mean" and completion
+// come before any call (issue 17, finding 6).
+ProcessResult Offline(std::vector<std::string> args) {
+  std::vector<std::string> argv = {
+      testing_support::BinaryPath("kokemusctl"),
+      "--server",
+      "127.0.0.1:1",
+      "--plaintext",
+      "--timeout",
+      "2s"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return testing_support::RunProcess(argv, {{"KOKEMUS_API_KEY", "kok_offline"}});
+}
+
+TEST(CliHelp, EachCommandHasItsOwnHelpWithItsFlagsValuesAndAnExample) {
+  ProcessResult order = Offline({"order", "create", "--help"});
+  ASSERT_EQ(order.exit_code, 0) << order.err;
+  EXPECT_THAT(
+      order.out, ::testing::StartsWith("usage: kokemusctl order create ID [FLAGS]\n\n"
+                                       "add an order (a task wanted)\n\nflags:\n"
+                                       "  --exchange EX                   the exchange (or "
+                                       "KOKEMUS_EXCHANGE)\n"));
+  for (const char* line :
+       {"  --role VALUE                    lecturer|co_teacher|peer_support|",
+        "  --audience students|professionals|clients|mixed\n",
+        "  --start-time TIME               Helsinki time: 2026-12-01T09:00 or \"1.12.2026 klo "
+        "9.00\"\n",
+        "  --municipality CODE|NAME        a municipality: 398 or Lahti\n",
+        "  --remote true|false\n", "  --experience-areas VALUE,...    mental_health|",
+        "example:\n  kokemusctl order create lyseo-dec --organization lyseo --role lecturer"}) {
+    EXPECT_THAT(order.out, HasSubstr(line));
+  }
+  EXPECT_THAT(order.out, ::testing::Not(HasSubstr("--etag")));         // not on create
+  EXPECT_THAT(order.out, ::testing::Not(HasSubstr("--create-time")));  // output only
+  ProcessResult fees = Offline({"fees", "set", "--help"});
+  EXPECT_THAT(
+      fees.out,
+      HasSubstr(
+          "  --role-rules \"ROLE|VALID_FROM|KIND|AMOUNT_CENTS|MINIMUM_CENTS|PREPARATION_PAID\"\n"
+          "                                  parts separated by | (the flag again for each)\n"));
+  // Every line fits a 100-column terminal.
+  for (const auto* help : {&fees.out, &order.out}) {
+    for (absl::string_view line : absl::StrSplit(*help, '\n')) {
+      EXPECT_LE(line.size(), 100u) << line;
+    }
+  }
+  ProcessResult settings = Offline({"match", "settings", "--help"});
+  EXPECT_THAT(
+      settings.out, HasSubstr("  --fairness W                    weight of spreading work"));
+  ProcessResult rounds = Offline({"rounds", "--help"});
+  EXPECT_EQ(
+      rounds.out,
+      "usage: kokemusctl rounds VERB [ARGS] [FLAGS]\n\n"
+      "  start ORDER                 offer an order in rounds (no --strategy: the exchange's "
+      "default)\n"
+      "  show ORDER                  how the order is being filled, round by round\n"
+      "  stop ORDER                  stop the rounds\n"
+      "\nkokemusctl rounds VERB --help: that command's flags\n");
+  ProcessResult global = Offline({"--help"});
+  EXPECT_EQ(global.exit_code, 0);
+  EXPECT_THAT(global.out, HasSubstr("kokemusctl NOUN VERB --help"));
+}
+
+TEST(CliHelp, AMistypedCommandFlagOrValueGetsDidYouMean) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"ordr", "list"}, "unknown command ordr; did you mean order?"},
+      {{"order", "lst"},
+       "order has no verb lst; did you mean list? (order takes create, get, list, update, "
+       "cancel)"},
+      {{"expert", "create", "x", "--exchange", "ph", "--rols", "lecturer"},
+       "unknown option --rols for Expert; did you mean --roles?"},
+      {{"rounds", "start", "o1", "--exchange", "ph", "--strategi", "broadcast"},
+       "unknown option --strategi for OfferRounds; did you mean --strategy?"},
+      {{"match", "rank", "o1", "--exchange", "ph", "--max-candidate", "5"},
+       "unknown option --max-candidate for match rank; did you mean --max-candidates?"},
+      {{"order", "create", "o1", "--exchange", "ph", "--audience", "studnts"},
+       "--audience: one of students, professionals, clients, mixed; did you mean students?"},
+      {{"order", "create", "o1", "--exchange", "ph", "--zzzzzz", "1"},
+       "unknown option --zzzzzz for Order"}};
+  for (const auto& [args, message] : cases) {
+    ProcessResult r = Offline(args);
+    EXPECT_EQ(r.exit_code, 2) << message;
+    EXPECT_EQ(r.err, "kokemusctl: " + message + " (see kokemusctl --help)\n");
+  }
+}
+
+// Every command the help table names is one its handler runs (a verb the
+// handler did not know would end in its own "verbs: ..." usage error).
+TEST(CliHelp, EveryCommandInTheTableIsKnownToItsHandler) {
+  for (const cli::CommandHelp& c : cli::Commands()) {
+    if (c.noun == "completion") continue;
+    ProcessResult r = Offline({c.noun, c.verb, "x", "--exchange", "ph"});
+    for (const char* unknown : {"verbs:", "has one verb", "unknown verb", "unknown noun"}) {
+      EXPECT_THAT(r.err, ::testing::Not(HasSubstr(unknown))) << c.noun << " " << c.verb;
+    }
+  }
+  EXPECT_EQ(cli::Commands().size(), 81u);
+}
+
+TEST(CliHelp, BashCompletesNounsVerbsAndTheCommandsFlags) {
+  ProcessResult script = Offline({"completion", "bash"});
+  ASSERT_EQ(script.exit_code, 0) << script.err;
+  const std::string dir = testing_support::MakeTempDir();
+  { std::ofstream(dir + "/kokemusctl.bash") << script.out; }
+  auto complete = [&](const std::string& words) {
+    const std::string code = "source " + dir + "/kokemusctl.bash; COMP_WORDS=(" + words +
+                             "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _kokemusctl; "
+                             "echo \"${COMPREPLY[*]}\"";
+    return testing_support::RunProcess({"/bin/bash", "-c", code}).out;
+  };
+  EXPECT_EQ(complete("kokemusctl or"), "organization order\n");
+  EXPECT_EQ(complete("kokemusctl rounds s"), "start show stop\n");
+  EXPECT_EQ(complete("kokemusctl --server h:1 rounds start o1 --str"), "--strategy\n");
+  EXPECT_EQ(complete("kokemusctl expert erase kaisa --f"), "--force\n");
+  EXPECT_EQ(complete("kokemusctl order create o1 --start"), "--start-time\n");
+  ProcessResult zsh = Offline({"completion", "zsh"});
+  EXPECT_THAT(zsh.out, ::testing::StartsWith("autoload -U +X bashcompinit && bashcompinit\n"));
+  EXPECT_EQ(Offline({"completion", "fish"}).exit_code, 2);
+}
 
 }  // namespace
 }  // namespace kokemus

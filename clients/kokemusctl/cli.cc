@@ -4,9 +4,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "clients/kokemusctl/command_line.h"
 #include "clients/kokemusctl/commands.h"
 #include "clients/kokemusctl/exit_codes.h"
+#include "clients/kokemusctl/help.h"
 #include "clients/kokemusctl/session.h"
 
 namespace kokemus::cli {
@@ -55,6 +57,27 @@ int Dispatch(Session& session) {
   throw UsageError{absl::StrCat("unknown noun ", session.noun())};
 }
 
+// A noun or verb not in the table, named with what was probably meant.
+void CheckCommand(const Command& c) {
+  const std::vector<std::string> nouns = Nouns();
+  if (std::find(nouns.begin(), nouns.end(), c.noun) == nouns.end()) {
+    throw UsageError{absl::StrCat("unknown command ", c.noun, DidYouMean(c.noun, nouns))};
+  }
+  if (FindCommand(c.noun, c.verb) == nullptr) {
+    const std::vector<std::string> verbs = VerbsOf(c.noun);
+    throw UsageError{absl::StrCat(
+        c.noun, " has no verb ", c.verb, DidYouMean(c.verb, verbs), " (", c.noun, " takes ",
+        absl::StrJoin(verbs, ", "), ")")};
+  }
+}
+
+// --help: the command's, the noun's, or the whole usage.
+std::string HelpFor(const Command& c) {
+  if (const CommandHelp* command = FindCommand(c.noun, c.verb)) return CommandHelpText(*command);
+  if (!VerbsOf(c.noun).empty()) return NounHelpText(c.noun);
+  return std::string(kUsage);
+}
+
 }  // namespace
 
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -65,13 +88,18 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   Command command;
   try {
     command = Parse(args);
+    if (command.help) {
+      out << HelpFor(command);
+      return 0;
+    }
+    CheckCommand(command);
+    if (command.noun == "completion") {
+      out << *CompletionScript(command.verb);
+      return 0;
+    }
     Session session(command, out, err);
     return Dispatch(session);
   } catch (const UsageError& e) {
-    if (e.message.empty()) {
-      out << kUsage;
-      return 0;
-    }
     // One line: the whole usage buried the reason (issue 17).
     err << "kokemusctl: " << e.message << " (see kokemusctl --help)\n";
     return kExitUsage;

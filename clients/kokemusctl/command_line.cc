@@ -75,7 +75,9 @@ const absl::string_view kUsage =
     "  KOKEMUS_SERVER, KOKEMUS_EXCHANGE and KOKEMUS_API_KEY set --server, --exchange and\n"
     "  --api-key; KOKEMUS_PLAINTEXT=true sets --plaintext, KOKEMUS_TLS_CA sets --tls-ca.\n"
     "  list: [--filter EXPR] [--page-size N] [--all]; update/delete/transitions: [--etag E]\n"
-    "  create/offer: [--request-id UUID]; fields are the API's names with '-' for '_'\n";
+    "  create/offer: [--request-id UUID]; fields are the API's names with '-' for '_'\n"
+    "  kokemusctl NOUN --help, kokemusctl NOUN VERB --help: a command's flags and an example;\n"
+    "  kokemusctl completion bash|zsh: shell completion (source <(kokemusctl completion bash))\n";
 
 Command Parse(const std::vector<std::string>& args) {
   Command c;
@@ -89,7 +91,10 @@ Command Parse(const std::vector<std::string>& args) {
   std::vector<std::string> positional;
   for (size_t i = 0; i < args.size(); ++i) {
     absl::string_view arg = args[i];
-    if (arg == "--help" || arg == "-h") throw UsageError{""};
+    if (arg == "--help" || arg == "-h") {
+      c.help = true;
+      continue;
+    }
     if (arg == "--all") {
       c.all_pages = true;
       continue;
@@ -162,6 +167,11 @@ Command Parse(const std::vector<std::string>& args) {
     } else {
       c.fields.emplace_back(name, value);
     }
+  }
+  if (c.help) {  // help for what is named so far
+    if (!positional.empty()) c.noun = positional[0];
+    if (positional.size() > 1) c.verb = positional[1];
+    return c;
   }
   if (positional.size() < 2) throw UsageError{"NOUN and VERB are required"};
   c.noun = positional[0];

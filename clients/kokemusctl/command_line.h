@@ -15,8 +15,7 @@ namespace kokemus::cli {
 // Exit code of a command line that cannot be run (usage on stderr).
 inline constexpr int kExitUsage = 2;
 
-// A command line that cannot be run: the message, then the usage, on stderr.
-// An empty message is --help: the usage on stdout, exit 0.
+// A command line that cannot be run: one line on stderr naming the reason.
 struct UsageError {
   std::string message;
 };
@@ -35,6 +34,7 @@ struct Command {
   std::string filter;
   int page_size = 0;
   bool all_pages = false;
+  bool help = false;     // --help: the command's help instead of running it
   bool follow = false;   // --follow: keep watching (notify events)
   bool force = false;    // --force: expert erase past tasks still to come
   bool replace = false;  // --replace: fees set replaces the lists given whole

@@ -22,14 +22,14 @@ struct FlagHelp {
 };
 
 struct CommandHelp {
-  absl::string_view noun;
-  absl::string_view verb;
-  absl::string_view args;     // "ID", "ORDER/ASSIGNMENT", "" for none
-  absl::string_view summary;  // one line
+  std::string noun;
+  std::string verb;
+  std::string args;     // "ID", "ORDER/ASSIGNMENT", "" for none
+  std::string summary;  // one line
   std::vector<FlagHelp> flags;
   // The API message whose fields are flags too ("kokemus.v1.Order"), "" for none.
-  absl::string_view fields;
-  absl::string_view example;
+  std::string fields;
+  std::string example;
 };
 
 // Every command, nouns in the order of the global usage.

@@ -10,6 +10,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "google/api/field_behavior.pb.h"
 #include "google/protobuf/reflection.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "kokemus/v1/expert.pb.h"
@@ -27,6 +28,22 @@ void SetTimestamp(pb::Message* msg, absl::Time t) {
   ts->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
 }
 
+namespace {
+
+// The short names of an enum's values ("lecturer", "co_teacher"), without
+// the UNSPECIFIED one.
+std::vector<std::string> EnumShortNames(const pb::EnumDescriptor* type) {
+  absl::string_view prefix = type->value(0)->name();
+  absl::ConsumeSuffix(&prefix, "UNSPECIFIED");
+  std::vector<std::string> names;
+  for (int i = 1; i < type->value_count(); ++i) {
+    names.push_back(absl::AsciiStrToLower(type->value(i)->name().substr(prefix.size())));
+  }
+  return names;
+}
+
+}  // namespace
+
 int ParseEnumValue(const pb::EnumDescriptor* type, absl::string_view text, absl::string_view flag) {
   const std::string upper = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(text));
   absl::string_view prefix = type->value(0)->name();
@@ -35,19 +52,62 @@ int ParseEnumValue(const pb::EnumDescriptor* type, absl::string_view text, absl:
     return v->number();
   }
   if (const auto* v = type->FindValueByName(upper); v && v->number() != 0) return v->number();
-  std::vector<std::string> names;
-  for (int i = 1; i < type->value_count(); ++i) {
-    names.push_back(absl::AsciiStrToLower(type->value(i)->name().substr(prefix.size())));
-  }
-  throw UsageError{absl::StrCat("--", flag, ": one of ", absl::StrJoin(names, ", "))};
+  const std::vector<std::string> names = EnumShortNames(type);
+  throw UsageError{absl::StrCat(
+      "--", flag, ": one of ", absl::StrJoin(names, ", "),
+      DidYouMean(absl::AsciiStrToLower(absl::StripAsciiWhitespace(text)), names))};
 }
 
 namespace {
 
 std::string FieldName(absl::string_view flag) { return absl::StrReplaceAll(flag, {{"-", "_"}}); }
 
-bool IsOutputOnly(absl::string_view field) {
-  return field == "name" || field == "etag" || field == "create_time" || field == "update_time";
+bool IsOutputOnly(const pb::FieldDescriptor* f) {
+  const auto& behaviors = f->options().GetRepeatedExtension(google::api::field_behavior);
+  return f->name() == "name" || f->name() == "etag" || f->name() == "create_time" ||
+         f->name() == "update_time" ||
+         std::find(behaviors.begin(), behaviors.end(), google::api::OUTPUT_ONLY) != behaviors.end();
+}
+
+// The value a field takes on the command line, and a word on its form.
+FlagHelp ValueHelp(const pb::FieldDescriptor* f, const std::string& flag) {
+  const bool list = f->is_repeated();
+  switch (f->cpp_type()) {
+    case pb::FieldDescriptor::CPPTYPE_STRING:
+      if (absl::StrContains(f->name(), "municipalit")) {
+        return {flag, list ? "CODE|NAME,..." : "CODE|NAME", "a municipality: 398 or Lahti"};
+      }
+      return {flag, list ? "TEXT,..." : "TEXT", ""};
+    case pb::FieldDescriptor::CPPTYPE_INT32:
+    case pb::FieldDescriptor::CPPTYPE_INT64:
+      return {flag, absl::StrContains(f->name(), "cents") ? "CENTS" : "N", ""};
+    case pb::FieldDescriptor::CPPTYPE_BOOL:
+      return {flag, "true|false", ""};
+    case pb::FieldDescriptor::CPPTYPE_ENUM: {
+      const std::string values = absl::StrJoin(EnumShortNames(f->enum_type()), "|");
+      if (values.size() <= 40) return {flag, list ? values + ",..." : values, ""};
+      return {flag, list ? "VALUE,..." : "VALUE", values};
+    }
+    case pb::FieldDescriptor::CPPTYPE_MESSAGE: {
+      const std::string type = f->message_type()->full_name();
+      const std::string again = list ? " (the flag again for each)" : "";
+      if (type == "google.protobuf.Timestamp") {
+        return {flag, "TIME", "Helsinki time: 2026-12-01T09:00 or \"1.12.2026 klo 9.00\""};
+      }
+      if (type == "kokemus.v1.WeeklyWindow")
+        return {flag, "\"DAY HH:MM-HH:MM\"", "mon 08:00-16:00" + again};
+      if (type == "kokemus.v1.UnavailablePeriod") return {flag, "START/END", "two times" + again};
+      std::vector<std::string> parts;
+      for (int i = 0; i < f->message_type()->field_count(); ++i) {
+        parts.push_back(absl::AsciiStrToUpper(f->message_type()->field(i)->name()));
+      }
+      const std::string joined = absl::StrJoin(parts, "|");
+      if (joined.size() > 72) return {flag, "\"PARTS\"", absl::StrCat(joined, again)};
+      return {flag, absl::StrCat("\"", joined, "\""), "parts separated by |" + again};
+    }
+    default:
+      return {flag, "VALUE", ""};
+  }
 }
 
 std::string MunicipalityCode(absl::string_view text) {
@@ -172,9 +232,12 @@ std::vector<std::string> SetFields(const Flags& flags, pb::Message* resource) {
     const pb::FieldDescriptor* f = nullptr;
     for (size_t i = 0; i < path.size(); ++i) {
       f = msg->GetDescriptor()->FindFieldByName(path[i]);
-      if (f == nullptr || (i == 0 && IsOutputOnly(path[i]))) {
-        throw UsageError{
-            absl::StrCat("unknown option --", flag, " for ", resource->GetDescriptor()->name())};
+      if (f == nullptr || (i == 0 && IsOutputOnly(f))) {
+        std::vector<std::string> known;
+        for (const FlagHelp& h : FieldFlags(resource->GetDescriptor())) known.push_back(h.flag);
+        throw UsageError{absl::StrCat(
+            "unknown option --", flag, " for ", resource->GetDescriptor()->name(),
+            DidYouMean(absl::StrCat("--", flag), known))};
       }
       if (i + 1 < path.size()) {
         if (f->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE || f->is_repeated()) {
@@ -195,6 +258,28 @@ std::vector<std::string> SetFields(const Flags& flags, pb::Message* resource) {
     }
   }
   return top_level;
+}
+
+std::vector<FlagHelp> FieldFlags(const pb::Descriptor* message) {
+  std::vector<FlagHelp> flags;
+  for (int i = 0; i < message->field_count(); ++i) {
+    const pb::FieldDescriptor* f = message->field(i);
+    if (IsOutputOnly(f) || f->name() == "request_id" || f->name() == "update_mask") continue;
+    const std::string flag = absl::StrCat("--", absl::StrReplaceAll(f->name(), {{"_", "-"}}));
+    const pb::Descriptor* inner = f->message_type();
+    if (inner != nullptr && !f->is_repeated() &&
+        inner->full_name() != "google.protobuf.Timestamp" &&
+        !absl::StartsWith(inner->full_name(), "google.protobuf.")) {
+      for (int j = 0; j < inner->field_count(); ++j) {
+        flags.push_back(ValueHelp(
+            inner->field(j),
+            absl::StrCat(flag, ".", absl::StrReplaceAll(inner->field(j)->name(), {{"_", "-"}}))));
+      }
+      continue;
+    }
+    flags.push_back(ValueHelp(f, flag));
+  }
+  return flags;
 }
 
 pb::Message* MutableField(pb::Message& msg, absl::string_view name) {

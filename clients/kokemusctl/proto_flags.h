@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "clients/kokemusctl/command_line.h"
+#include "clients/kokemusctl/help.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 
@@ -19,6 +20,12 @@ namespace kokemus::cli {
 // code or a name). Returns the top-level field names set, for an update mask.
 // Throws UsageError naming the flag.
 std::vector<std::string> SetFields(const Flags& flags, google::protobuf::Message* resource);
+
+// The --FIELD flags a message takes, for help and "did you mean": each
+// settable field (a nested message's fields as --outer.inner) with the form
+// of its value: enum values, lists, municipalities, times, '|'-separated
+// parts.
+std::vector<FlagHelp> FieldFlags(const google::protobuf::Descriptor* message);
 
 // Enum value by its short name ("lecturer") or full name ("ROLE_LECTURER").
 int ParseEnumValue(

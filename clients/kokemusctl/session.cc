@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "clients/kokemusctl/help.h"
 #include "clients/kokemusctl/proto_flags.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
@@ -174,8 +175,11 @@ Flags Session::TakeFlags() { return std::exchange(flags_, {}); }
 
 void Session::RequireNoMoreFlags() const {
   if (!flags_.empty()) {
-    throw UsageError{
-        absl::StrCat("unknown option --", flags_[0].first, " for ", c_.noun, " ", c_.verb)};
+    const CommandHelp* command = FindCommand(c_.noun, c_.verb);
+    throw UsageError{absl::StrCat(
+        "unknown option --", flags_[0].first, " for ", c_.noun, " ", c_.verb,
+        command == nullptr ? ""
+                           : DidYouMean(absl::StrCat("--", flags_[0].first), FlagsOf(*command)))};
   }
 }
 
