@@ -66,8 +66,9 @@ if [[ $(ctl health check 2>/dev/null) != SERVING ]]; then
   cat "$root/tmp/server.log" >&2
   exit 1
 fi
-ctl exchange create ph --display-name "Päijät-Häme" --wellbeing-region PH >/dev/null
-ctl exchange list | grep -q "^exchanges/ph "
+ctl exchange create ph --display-name "Päijät-Häme" --wellbeing-region PH \
+  --contact-email pankki@example.fi --postal-address "Vesijärvenkatu 11, 15140 Lahti" >/dev/null
+ctl exchange list | grep -q "^ph "
 KOKEMUS_API_KEY=$(ctl key create --exchange ph --role coordinator --display-name "image test" 2>/dev/null)
 [[ $(ctl key whoami) == *COORDINATOR* ]]
 # Documents need Pango, Cairo and the fonts in the image: render one.

@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "clients/kokemusctl/help.h"
 #include "gmock/gmock.h"
@@ -124,24 +125,22 @@ TEST_P(CliTest, CreatesAndListsAsTables) {
   CreateFixtures();
   ProcessResult experts = Ctl({"expert", "list", "--exchange", "ph"});
   ASSERT_EQ(experts.exit_code, 0) << experts.err;
+  // Tables for a person (issue 17): short ids, municipality names, the
+  // enum values one types; --output json keeps the API's values.
   EXPECT_EQ(
       experts.out,
-      "NAME                        DISPLAY_NAME  STATE   HOME_MUNICIPALITY  LANGUAGES  "
-      "ROLES\n"
-      "exchanges/ph/experts/kaisa  Kaisa K.      ACTIVE  398                fi,sv      "
-      "LECTURER,PEER_SUPPORT\n");
+      "NAME   DISPLAY_NAME  STATE   HOME_MUNICIPALITY  LANGUAGES  ROLES\n"
+      "kaisa  Kaisa K.      active  Lahti              fi, sv     lecturer, peer_support\n");
   ProcessResult orgs = Ctl({"organization", "list", "--exchange", "ph"});
   EXPECT_EQ(
       orgs.out,
-      "NAME                              DISPLAY_NAME  KIND                     "
-      "MUNICIPALITY\n"
-      "exchanges/ph/organizations/lyseo  Lahden lyseo  EDUCATIONAL_INSTITUTION  398\n");
+      "NAME   DISPLAY_NAME  KIND                     MUNICIPALITY\n"
+      "lyseo  Lahden lyseo  educational_institution  Lahti\n");
   ProcessResult exchanges = Ctl({"exchange", "list"});
   EXPECT_EQ(
       exchanges.out,
-      "NAME          DISPLAY_NAME                             WELLBEING_REGION  "
-      "DEFAULT_LANGUAGE\n"
-      "exchanges/ph  Päijät-Hämeen kokemusasiantuntijapankki  PH                fi\n");
+      "NAME  DISPLAY_NAME                             WELLBEING_REGION  DEFAULT_LANGUAGE\n"
+      "ph    Päijät-Hämeen kokemusasiantuntijapankki  PH                fi\n");
 }
 
 TEST_P(CliTest, PrintsTheProtoJsonMapping) {
@@ -323,6 +322,8 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
       absl::RFC3339_sec,
       absl::FromCivil(absl::CivilMinute(day.year(), day.month(), day.day(), 10, 0), helsinki),
       absl::UTCTimeZone());
+  // The time as tables show it: Helsinki time, Finnish style.
+  const std::string when = absl::StrFormat("%d.%d.%d 10.00", day.day(), day.month(), day.year());
   const std::string deadline =
       absl::FormatTime(absl::RFC3339_sec, absl::Now() + absl::Hours(24), absl::UTCTimeZone());
   auto order = ok(OrderCreate("o1", start));
@@ -401,6 +402,14 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
       ok({"assignment", "confirm", "o1/a1", "--exchange", "ph"})["assignment"]["state"],
       "STATE_CONFIRMED");
   EXPECT_EQ(ok({"order", "get", "o1", "--exchange", "ph"})["order"]["state"], "STATE_ASSIGNED");
+  // The order list names the orderer and the topic (issue 17).
+  ProcessResult orders = Ctl({"order", "list", "--exchange", "ph"});
+  EXPECT_EQ(
+      orders.out, absl::StrCat(
+                      "ORDER  TIME", std::string(when.size() - 2, ' '),
+                      "ORDERER       TOPIC           ROLE      PLACES  STATE\n"
+                      "o1     ",
+                      when, "  Lahden lyseo  Toipumistarina  lecturer  1       assigned\n"));
 
   // What was sent: the offer and the confirmation to kaisa (the exchange and
   // the school have no address here), waiting for an SMTP server.
@@ -566,14 +575,15 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
       "(RankExperts shows why)\n");
 
   ProcessResult list = Ctl({"assignment", "list", "--exchange", "ph"});
+  // Short ids, Helsinki time, the order's topic, the expert's name, euros.
   EXPECT_EQ(
       list.out,
-      "NAME                                   EXPERT                      STATE      "
-      "FEE_CENTS  TRAVEL_CENTS  TOTAL_CENTS\n"
-      "exchanges/ph/orders/o1/assignments/a0  exchanges/ph/experts/kaisa  DECLINED   "
-      "15000      0             15000\n"
-      "exchanges/ph/orders/o1/assignments/a1  exchanges/ph/experts/kaisa  CANCELLED  "
-      "0          0             0\n");
+      absl::StrCat(
+          "ASSIGNMENT  TIME", std::string(when.size() - 2, ' '),
+          "TOPIC           EXPERT    STATE      ANSWER_BY  TOTAL\n"
+          "o1/a0       ",
+          when, "  Toipumistarina  Kaisa K.  declined              150,00 €\n", "o1/a1       ",
+          when, "  Toipumistarina  Kaisa K.  cancelled             0,00 €\n"));
   auto order_cancelled =
       ok({"order", "cancel", "o1", "--exchange", "ph", "--cancelled-by", "orderer"});
   EXPECT_EQ(order_cancelled["order"]["state"], "STATE_CANCELLED");
@@ -774,7 +784,7 @@ TEST_P(CliTest, AnExchangeRewordsAMessageChecksItFirstAndResetsIt) {
   EXPECT_EQ(checked.err, "(checked only: nothing was stored)\n");
   ProcessResult list = Ctl({"message-template", "list", "--exchange", "ph", "--language", "sv"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
-  EXPECT_THAT(list.out, HasSubstr("exchanges/ph/messageTemplates/offer-made-expert-sv"));
+  EXPECT_THAT(list.out, HasSubstr("\noffer-made-expert-sv "));
   EXPECT_THAT(list.out, ::testing::Not(HasSubstr("offer-made-expert-fi")));
   EXPECT_THAT(list.out, ::testing::Not(HasSubstr("true")));  // nothing customized yet
   ProcessResult set = Ctl(
@@ -804,6 +814,16 @@ TEST_P(CliTest, KeysAuditAndAnExpertsRights) {
   const std::string key(absl::StripTrailingAsciiWhitespace(made.out));
   EXPECT_THAT(key, ::testing::MatchesRegex("kok_[a-z0-9-]+_[A-Za-z0-9_-]{43}"));
   EXPECT_THAT(made.err, ::testing::EndsWith(": the key is shown only now; keep it safe\n"));
+  // Days left before it stops working (issue 17), beside when.
+  ProcessResult keys = Ctl({"key", "list", "--exchange", "ph"});
+  ASSERT_EQ(keys.exit_code, 0) << keys.err;
+  EXPECT_THAT(
+      keys.out,
+      ::testing::StartsWith(
+          "KEY           DISPLAY_NAME      ROLE         EXPIRES           DAYS_LEFT  REVOKED\n"));
+  EXPECT_THAT(
+      keys.out,
+      ::testing::MatchesRegex("(.|\n)*\n[a-z0-9]+  Kaisa +expert +[0-9.]+ [0-9.]+  30\n(.|\n)*"));
   // The expert's own key reads her record, and nothing of the exchange's list.
   const std::vector<std::string> as_kaisa = {
       testing_support::BinaryPath("kokemusctl"), "--server", server_.address(), "--plaintext"};

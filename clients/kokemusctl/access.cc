@@ -11,6 +11,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "clients/kokemusctl/commands.h"
+#include "clients/kokemusctl/output.h"
 #include "clients/kokemusctl/proto_flags.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -76,9 +77,27 @@ int KeyCommand(Session& s) {
     const std::string parent = s.command().exchange == "-" ? "exchanges/-" : KeyParent(s);
     v1::ListApiKeysRequest req;
     req.set_parent(parent);
-    return s.List(
-        &A::ListApiKeys, req, "api_keys",
-        {"name", "display_name", "role", "expire_time", "revoke_time"});
+    // Days left, so that a key is renewed before it stops working (issue 17).
+    const absl::Time now = absl::Now();
+    return s.List(&A::ListApiKeys, req, [&](const v1::ListApiKeysResponse& all) {
+      std::vector<std::vector<std::string>> cells = {
+          {"KEY", "DISPLAY_NAME", "ROLE", "EXPIRES", "DAYS_LEFT", "REVOKED"}};
+      for (const v1::ApiKey& k : all.api_keys()) {
+        std::string left;
+        if (!k.has_revoke_time() && k.has_expire_time()) {
+          const absl::Duration d = absl::FromUnixSeconds(k.expire_time().seconds()) - now;
+          left = d <= absl::ZeroDuration()
+                     ? "expired"
+                     : absl::StrCat(static_cast<int64_t>(absl::ToDoubleHours(d) / 24 + 0.999));
+        }
+        cells.push_back(
+            {ShortName(k.name()), k.display_name(),
+             HumanField(k, k.GetDescriptor()->FindFieldByName("role")),
+             k.has_expire_time() ? HelsinkiShort(k.expire_time()) : "", left,
+             k.has_revoke_time() ? HelsinkiShort(k.revoke_time()) : ""});
+      }
+      PrintCells(cells, s.out());
+    });
   }
   if (s.verb() == "revoke") {
     v1::RevokeApiKeyRequest req;

@@ -61,11 +61,24 @@ int AssignmentCommand(Session& s) {
   }
   if (s.verb() == "list") {
     s.RequireNoMoreFlags();
-    const std::string parent =
-        s.command().id.empty() ? absl::StrCat(s.Parent(), "/orders/-") : s.NameIn("orders");
-    return s.List(
-        &O::ListAssignments, parent, "assignments",
-        {"name", "expert", "state", "fee_cents", "travel_cents", "total_cents"});
+    v1::ListAssignmentsRequest req;
+    req.set_parent(
+        s.command().id.empty() ? absl::StrCat(s.Parent(), "/orders/-") : s.NameIn("orders"));
+    // When, what, who, and by when an offer must be answered (issue 17).
+    return s.List(&O::ListAssignments, req, [&](const v1::ListAssignmentsResponse& all) {
+      std::vector<std::vector<std::string>> cells = {
+          {"ASSIGNMENT", "TIME", "TOPIC", "EXPERT", "STATE", "ANSWER_BY", "TOTAL"}};
+      for (const v1::Assignment& a : all.assignments()) {
+        const v1::Order* order = s.OrderNamed(a.name().substr(0, a.name().find("/assignments/")));
+        cells.push_back(
+            {ShortName(a.name()), a.has_start_time() ? HelsinkiShort(a.start_time()) : "",
+             order == nullptr ? "" : Cut(order->topic(), 28), s.DisplayName(a.expert()),
+             HumanField(a, a.GetDescriptor()->FindFieldByName("state")),
+             a.state() == v1::Assignment::STATE_OFFERED ? HelsinkiShort(a.offer_deadline()) : "",
+             Euros(a.total_cents())});
+      }
+      PrintCells(cells, s.out());
+    });
   }
   const std::string name = s.AssignmentName();
   if (s.verb() == "get") {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -16,6 +17,7 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/reference/calendar.h"
+#include "services/reference/reference_data.h"
 
 namespace kokemus::cli {
 
@@ -99,6 +101,89 @@ std::string FormatField(const pb::Message& msg, const pb::FieldDescriptor* f) {
   return absl::StrJoin(parts, f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE ? "; " : ",");
 }
 
+std::string ShortName(const std::string& name) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() < 2 || parts[0] != "exchanges") return name;
+  if (parts.size() == 2) return std::string(parts[1]);
+  // After the exchange: collection/id pairs; the ids, joined as the CLI takes them.
+  std::vector<absl::string_view> ids;
+  for (size_t i = 2; i < parts.size(); i += 2) {
+    ids.push_back(i + 1 < parts.size() ? parts[i + 1] : parts[i]);
+  }
+  return absl::StrJoin(ids, "/");
+}
+
+std::string Euros(int64_t cents) {
+  const bool negative = cents < 0;
+  const int64_t abs = negative ? -cents : cents;
+  std::string whole = absl::StrCat(abs / 100);
+  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) whole.insert(i, " ");
+  return absl::StrFormat("%s%s,%02d €", negative ? "-" : "", whole, abs % 100);
+}
+
+std::string HelsinkiShort(const pb::Message& msg) {
+  const auto& ts = static_cast<const pb::Timestamp&>(msg);
+  const absl::CivilMinute c = absl::ToCivilMinute(
+      absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos()),
+      reference::HelsinkiTimeZone());
+  return absl::StrFormat("%d.%d.%d %d.%02d", c.day(), c.month(), c.year(), c.hour(), c.minute());
+}
+
+std::string Cut(const std::string& text, size_t chars) {
+  if (DisplayWidth(text) <= chars) return text;
+  size_t seen = 0, at = 0;
+  for (; at < text.size(); ++at) {
+    if ((text[at] & 0xc0) != 0x80 && seen++ == chars - 1) break;
+  }
+  return text.substr(0, at) + "…";
+}
+
+std::string HumanField(const pb::Message& msg, const pb::FieldDescriptor* f) {
+  const pb::Reflection* r = msg.GetReflection();
+  const int n = f->is_repeated() ? r->FieldSize(msg, f) : 1;
+  std::vector<std::string> parts;
+  for (int i = 0; i < n; ++i) {
+    const bool rep = f->is_repeated();
+    switch (f->cpp_type()) {
+      case pb::FieldDescriptor::CPPTYPE_STRING: {
+        std::string v = rep ? r->GetRepeatedString(msg, f, i) : r->GetString(msg, f);
+        if (absl::StrContains(f->name(), "municipalit")) {
+          if (const auto* m = reference::ReferenceData::Get().FindMunicipality(v)) v = m->name_fi;
+        } else if (absl::StartsWith(v, "exchanges/")) {
+          v = ShortName(v);
+        }
+        parts.push_back(std::move(v));
+        break;
+      }
+      case pb::FieldDescriptor::CPPTYPE_INT64:
+      case pb::FieldDescriptor::CPPTYPE_INT32:
+        if (absl::EndsWith(f->name(), "_cents")) {
+          parts.push_back(Euros(
+              f->cpp_type() == pb::FieldDescriptor::CPPTYPE_INT64 ? r->GetInt64(msg, f)
+                                                                  : r->GetInt32(msg, f)));
+        } else {
+          parts.push_back(FormatElement(msg, f, i));
+        }
+        break;
+      case pb::FieldDescriptor::CPPTYPE_ENUM:
+        parts.push_back(absl::AsciiStrToLower(FormatElement(msg, f, i)));
+        break;
+      case pb::FieldDescriptor::CPPTYPE_MESSAGE:
+        if (!rep && !r->HasField(msg, f)) return "";
+        if (f->message_type()->full_name() == "google.protobuf.Timestamp") {
+          parts.push_back(
+              HelsinkiShort(rep ? r->GetRepeatedMessage(msg, f, i) : r->GetMessage(msg, f)));
+        } else {
+          parts.push_back(FormatElement(msg, f, i));
+        }
+        break;
+      default:
+        parts.push_back(FormatElement(msg, f, i));
+    }
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
 void PrintCells(const std::vector<std::vector<std::string>>& cells, std::ostream& out) {
   std::vector<size_t> widths;
   for (const auto& line : cells) {
@@ -111,7 +196,7 @@ void PrintCells(const std::vector<std::vector<std::string>>& cells, std::ostream
       absl::StrAppend(&text, line[i]);
       if (i + 1 < line.size()) text.append(widths[i] - DisplayWidth(line[i]) + 2, ' ');
     }
-    out << text << "\n";
+    out << absl::StripTrailingAsciiWhitespace(text) << "\n";  // an empty last cell
   }
 }
 
@@ -125,7 +210,7 @@ void PrintTable(
   for (const pb::Message* row : rows) {
     std::vector<std::string> line;
     for (const auto& c : columns) {
-      line.push_back(FormatField(*row, row->GetDescriptor()->FindFieldByName(c)));
+      line.push_back(HumanField(*row, row->GetDescriptor()->FindFieldByName(c)));
     }
     cells.push_back(std::move(line));
   }

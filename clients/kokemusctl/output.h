@@ -4,6 +4,7 @@
 #ifndef KOKEMUS_CLIENTS_KOKEMUSCTL_OUTPUT_H_
 #define KOKEMUS_CLIENTS_KOKEMUSCTL_OUTPUT_H_
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -20,7 +21,21 @@ std::string FormatField(
 // Rows of text under a header row, each column as wide as its widest cell.
 void PrintCells(const std::vector<std::vector<std::string>>& cells, std::ostream& out);
 
-// The messages' named fields, one row each, under upper-case column names.
+// A table cell for a person (issue 17): a resource name as the id the CLI
+// takes ("exchanges/ph/orders/o1/assignments/a1" -> "o1/a1"), municipality
+// codes as names, cents as euros ("1 234,50 €"), times as Helsinki
+// "2.12.2026 10.00", enums by the short name one types, lists with ", ".
+// --output json keeps the API's own values.
+std::string HumanField(
+    const google::protobuf::Message& msg, const google::protobuf::FieldDescriptor* f);
+std::string ShortName(const std::string& name);
+std::string Euros(int64_t cents);
+std::string HelsinkiShort(const google::protobuf::Message& timestamp);
+// At most `chars` characters, the last one "…" when cut.
+std::string Cut(const std::string& text, size_t chars);
+
+// The messages' named fields, one row each, under upper-case column names,
+// as HumanField shows them.
 void PrintTable(
     const std::vector<const google::protobuf::Message*>& rows,
     const std::vector<std::string>& columns, std::ostream& out);

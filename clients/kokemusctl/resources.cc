@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/kokemusctl/commands.h"
+#include "clients/kokemusctl/output.h"
 #include "clients/kokemusctl/proto_flags.h"
 
 namespace kokemus::cli {
@@ -25,6 +26,8 @@ struct Noun {
   UnaryRpc<Stub, UpdateReq, UpdateResp> update;
   UnaryRpc<Stub, DeleteReq, DeleteResp> remove;  // nullptr: no delete
   std::vector<std::string> columns;
+  // Draws the list's table instead of `columns` (nullptr: the columns).
+  void (*table)(Session&, const ListResp&) = nullptr;
 };
 
 template <typename N>
@@ -53,7 +56,12 @@ int RunNoun(Session& s, const Noun<Stub, T...>& noun) {
   }
   if (s.verb() == "list") {
     s.RequireNoMoreFlags();
-    return s.List(noun.list, noun.scoped ? s.Parent() : "", noun.collection, noun.columns);
+    if (noun.table == nullptr) {
+      return s.List(noun.list, noun.scoped ? s.Parent() : "", noun.collection, noun.columns);
+    }
+    std::tuple_element_t<4, Types> req;
+    if (noun.scoped) SetString(req, "parent", s.Parent());
+    return s.List(noun.list, req, [&](const auto& all) { noun.table(s, all); });
   }
   if (s.verb() == "update") {
     std::tuple_element_t<6, Types> req;
@@ -80,6 +88,22 @@ int RunNoun(Session& s, const Noun<Stub, T...>& noun) {
 
 using R = v1::RegistryService::Stub;
 using O = v1::OrderService::Stub;
+
+// Orders as a coordinator scans them (issue 17): when, who ordered, what,
+// how many places, and where it stands.
+void OrderTable(Session& s, const v1::ListOrdersResponse& all) {
+  std::vector<std::vector<std::string>> cells = {
+      {"ORDER", "TIME", "ORDERER", "TOPIC", "ROLE", "PLACES", "STATE"}};
+  for (const v1::Order& o : all.orders()) {
+    const auto* d = o.GetDescriptor();
+    cells.push_back(
+        {ShortName(o.name()), o.has_start_time() ? HelsinkiShort(o.start_time()) : "",
+         Cut(s.DisplayName(o.organization()), 24), Cut(o.topic(), 28),
+         HumanField(o, d->FindFieldByName("role")), absl::StrCat(o.experts_needed()),
+         HumanField(o, d->FindFieldByName("state"))});
+  }
+  PrintCells(cells, s.out());
+}
 
 }  // namespace
 
@@ -153,7 +177,8 @@ int OrderCommand(Session& s) {
              &O::ListOrders,
              &O::UpdateOrder,
              nullptr,
-             {"name", "start_time", "role", "organization", "state", "experts_needed"}});
+             {},
+             OrderTable});
 }
 
 }  // namespace kokemus::cli

@@ -83,6 +83,39 @@ void Session::Table(
   PrintTable(rows, columns, out_);
 }
 
+std::string Session::DisplayName(const std::string& name) {
+  if (auto it = display_names_.find(name); it != display_names_.end()) return it->second;
+  std::string shown = ShortName(name);
+  grpc::Status status;
+  if (absl::StrContains(name, "/experts/")) {
+    v1::GetExpertRequest req;
+    req.set_name(name);
+    v1::GetExpertResponse resp;
+    status = stub<v1::RegistryService::Stub>().GetExpert(Context().get(), req, &resp);
+    if (status.ok() && !resp.expert().display_name().empty()) shown = resp.expert().display_name();
+  } else if (absl::StrContains(name, "/organizations/")) {
+    v1::GetOrganizationRequest req;
+    req.set_name(name);
+    v1::GetOrganizationResponse resp;
+    status = stub<v1::RegistryService::Stub>().GetOrganization(Context().get(), req, &resp);
+    if (status.ok()) shown = resp.organization().display_name();
+  }
+  display_names_[name] = shown;
+  return shown;
+}
+
+const v1::Order* Session::OrderNamed(const std::string& name) {
+  auto it = orders_.find(name);
+  if (it == orders_.end()) {
+    v1::GetOrderRequest req;
+    req.set_name(name);
+    v1::GetOrderResponse resp;
+    grpc::Status status = stub<v1::OrderService::Stub>().GetOrder(Context().get(), req, &resp);
+    it = orders_.emplace(name, status.ok() ? std::optional(resp.order()) : std::nullopt).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
 void Session::SetParent(const std::string& parent, pb::Message& req) const {
   SetString(req, "parent", parent);
 }

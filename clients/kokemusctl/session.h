@@ -4,6 +4,7 @@
 #ifndef KOKEMUS_CLIENTS_KOKEMUSCTL_SESSION_H_
 #define KOKEMUS_CLIENTS_KOKEMUSCTL_SESSION_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -98,6 +99,12 @@ class Session final {
   int List(
       UnaryRpc<Stub, Req, Resp> rpc, const Req& request, absl::string_view repeated_field,
       const std::vector<std::string>& columns) {
+    return List(rpc, request, [&](const Resp& all) { Table(all, repeated_field, columns); });
+  }
+
+  // The same, with the table drawn by `as_table` from every item listed.
+  template <typename Stub, typename Req, typename Resp, typename AsTable>
+  int List(UnaryRpc<Stub, Req, Resp> rpc, const Req& request, AsTable as_table) {
     Resp all;
     std::string token;
     do {
@@ -110,7 +117,7 @@ class Session final {
       if (!c_.all_pages) all.set_next_page_token(token);
     } while (c_.all_pages && !token.empty());
     return Print(all, [&] {
-      Table(all, repeated_field, columns);
+      as_table(all);
       if (!all.next_page_token().empty()) {
         err_ << "(more results: add --all to list every page)\n";
       }
@@ -126,6 +133,12 @@ class Session final {
     if (!parent.empty()) SetParent(parent, request);
     return List(rpc, request, repeated_field, columns);
   }
+
+  // A resource's display name for a table ("Kaisa K.", "Lahden lyseo"),
+  // read once per name; its short id when the caller may not read it.
+  std::string DisplayName(const std::string& resource_name);
+  // An order, read once per name (nullopt when it can't be read).
+  const v1::Order* OrderNamed(const std::string& order_name);
 
   // Writes a document to -o FILE, or to stdout without -o.
   int WriteDocument(const std::string& content);
@@ -164,6 +177,8 @@ class Session final {
 
   const Command& c_;
   Flags flags_;  // flags still to read
+  std::map<std::string, std::string> display_names_;
+  std::map<std::string, std::optional<v1::Order>> orders_;
   std::ostream& out_;
   std::ostream& err_;
   std::shared_ptr<grpc::Channel> channel_;
