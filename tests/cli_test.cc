@@ -8,10 +8,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "clients/kokemusctl/help.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "services/reference/calendar.h"
 #include "tests/test_support.h"
 
 namespace kokemus {
@@ -805,6 +807,52 @@ TEST_P(CliTest, AnExchangeRewordsAMessageChecksItFirstAndResetsIt) {
   std::filesystem::remove(body_file);
 }
 
+// Issue 17: the coordinator's days at a glance.
+TEST_P(CliTest, TheAgendaShowsUnfilledPlacesMissingContractsAndLapsingOffers) {
+  CreateFixtures();
+  ASSERT_EQ(
+      Ctl({"fees", "set", "--exchange", "ph", "--role-rules",
+           "lecturer|2026-01-01|fixed|15000|0|false"})
+          .exit_code,
+      0);
+  const absl::CivilDay tomorrow = absl::ToCivilDay(absl::Now(), reference::HelsinkiTimeZone()) + 1;
+  const std::string day = absl::FormatCivilTime(tomorrow);
+  ASSERT_EQ(Ctl(OrderCreate("o1", day + "T12:00")).exit_code, 0);
+  ASSERT_EQ(Ctl(OrderCreate("o2", day + "T15:00")).exit_code, 0);
+  const std::string deadline =
+      absl::FormatTime(absl::RFC3339_sec, absl::Now() + absl::Hours(3), absl::UTCTimeZone());
+  for (const char* order : {"o1", "o2"}) {
+    ProcessResult offer = Ctl(
+        {"assignment", "offer", order, "--exchange", "ph", "--expert", "kaisa", "--id",
+         std::string("a") + order, "--offer-deadline", deadline, "--override-rules",
+         "not_available_weekly"});  // she is available on Mondays only
+    ASSERT_EQ(offer.exit_code, 0) << offer.err;
+  }
+  ASSERT_EQ(Ctl({"assignment", "accept", "o2/ao2", "--exchange", "ph"}).exit_code, 0);
+  ASSERT_EQ(Ctl({"assignment", "confirm", "o2/ao2", "--exchange", "ph"}).exit_code, 0);
+
+  ProcessResult today = Ctl({"agenda", "--exchange", "ph"});
+  ASSERT_EQ(today.exit_code, 0) << today.err;
+  EXPECT_THAT(today.out, ::testing::StartsWith("No tasks today.\n"));
+  ProcessResult week = Ctl({"agenda", "--week", "--exchange", "ph"});
+  ASSERT_EQ(week.exit_code, 0) << week.err;
+  EXPECT_THAT(
+      week.out, HasSubstr("12.00  o1     Lahden lyseo  Toipumistarina  0/1     1 unfilled; "
+                          "1 offer(s) open\n"));
+  EXPECT_THAT(
+      week.out,
+      HasSubstr("15.00  o2     Lahden lyseo  Toipumistarina  1/1     no contract: Kaisa K.\n"));
+  EXPECT_THAT(
+      week.out, HasSubstr("\nOffers lapsing within 24 hours:\nASSIGNMENT  EXPERT    ANSWER_BY\n"
+                          "o1/ao1      Kaisa K.  "));
+  ASSERT_EQ(
+      Ctl({"contract", "generate", "o2/ao2", "--exchange", "ph", "-o", "/dev/null"}).exit_code, 0);
+  EXPECT_THAT(
+      Ctl({"agenda", "--week", "--exchange", "ph"}).out,
+      HasSubstr("15.00  o2     Lahden lyseo  Toipumistarina  1/1\n"));
+  EXPECT_EQ(Ctl({"order", "list", "--exchange", "ph", "--week"}).exit_code, 2);
+}
+
 TEST_P(CliTest, KeysAuditAndAnExpertsRights) {
   CreateFixtures();
   ProcessResult made = Ctl(
@@ -979,7 +1027,7 @@ TEST(CliHelp, EveryCommandInTheTableIsKnownToItsHandler) {
       EXPECT_THAT(r.err, ::testing::Not(HasSubstr(unknown))) << c.noun << " " << c.verb;
     }
   }
-  EXPECT_EQ(cli::Commands().size(), 81u);
+  EXPECT_EQ(cli::Commands().size(), 82u);
 }
 
 TEST(CliHelp, BashCompletesNounsVerbsAndTheCommandsFlags) {

@@ -232,6 +232,12 @@ TEST_P(DataSubjectTest, ErasureLeavesNothingPersonalAndKeepsTheFees) {
   for (const char* needle : {"Kaisa", "kaisa.kokemus@example.fi", "+358401234567", "kaisa-k"}) {
     EXPECT_THAT(Containing(needle), ::testing::IsEmpty()) << needle;
   }
+  // The documents that name her go too, the accepted one (stored in base64,
+  // where no needle shows) included.
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM contracts WHERE accepted_pdf_base64 <> '' OR marked_text <> '' "
+            "OR pdf_base64 <> ''"),
+      0);
   // Bookkeeping keeps the assignments with their fees, under the pseudonym;
   // why she declined one (her wellbeing) goes.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM assignments WHERE expert_id = '" + *pseudonym + "'"), 3);

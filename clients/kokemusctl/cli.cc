@@ -46,6 +46,7 @@ constexpr Route kRoutes[] = {
     {"key", "", KeyCommand},
     {"audit", "", AuditCommand},
     {"health", "", HealthCommand},
+    {"agenda", "", AgendaCommand},
 };
 
 int Dispatch(Session& session) {

@@ -72,6 +72,8 @@ const absl::string_view kUsage =
     "                verify [--checkpoint FILE [--every-chain true]] (- : national)\n"
     "                checkpoint [-o FILE]   (the chains' heads, sealed: keep it elsewhere)\n"
     "  health        check [SERVICE]\n"
+    "  agenda        [--week]   (today's or the week's orders: places unfilled, contracts\n"
+    "                missing, offers lapsing within a day)          --exchange EX\n"
     "  KOKEMUS_SERVER, KOKEMUS_EXCHANGE and KOKEMUS_API_KEY set --server, --exchange and\n"
     "  --api-key; KOKEMUS_PLAINTEXT=true sets --plaintext, KOKEMUS_TLS_CA sets --tls-ca.\n"
     "  list: [--filter EXPR] [--page-size N] [--all]; update/delete/transitions: [--etag E]\n"
@@ -105,6 +107,10 @@ Command Parse(const std::vector<std::string>& args) {
     }
     if (arg == "--follow") {
       c.follow = true;
+      continue;
+    }
+    if (arg == "--week") {
+      c.week = true;
       continue;
     }
     if (arg == "--force") {
@@ -173,6 +179,7 @@ Command Parse(const std::vector<std::string>& args) {
     if (positional.size() > 1) c.verb = positional[1];
     return c;
   }
+  if (positional.size() == 1 && positional[0] == "agenda") positional.push_back("show");
   if (positional.size() < 2) throw UsageError{"NOUN and VERB are required"};
   c.noun = positional[0];
   c.verb = positional[1];
@@ -186,7 +193,8 @@ Command Parse(const std::vector<std::string>& args) {
   for (const Switch& s :
        {Switch{c.force, "--force", "expert", "erase"},
         Switch{c.replace, "--replace", "fees", "set"},
-        Switch{c.follow, "--follow", "notify", "events"}}) {
+        Switch{c.follow, "--follow", "notify", "events"},
+        Switch{c.week, "--week", "agenda", "show"}}) {
     if (s.given && (c.noun != s.noun || c.verb != s.verb)) {
       throw UsageError{absl::StrCat(s.name, " is only for ", s.noun, " ", s.verb)};
     }

@@ -36,6 +36,7 @@ struct Command {
   bool all_pages = false;
   bool help = false;     // --help: the command's help instead of running it
   bool follow = false;   // --follow: keep watching (notify events)
+  bool week = false;     // --week: agenda for seven days
   bool force = false;    // --force: expert erase past tasks still to come
   bool replace = false;  // --replace: fees set replaces the lists given whole
   std::string etag;

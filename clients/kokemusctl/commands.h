@@ -43,6 +43,9 @@ int WebhookCommand(Session& s);
 int FeedCommand(Session& s);
 int MessageTemplateCommand(Session& s);
 
+// agenda.cc: the coordinator's day or week.
+int AgendaCommand(Session& s);
+
 // access.cc: API keys, the audit log, health.
 int KeyCommand(Session& s);
 int AuditCommand(Session& s);

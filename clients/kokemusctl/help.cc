@@ -489,6 +489,15 @@ std::vector<CommandHelp> MakeCommands() {
        ""});
   c.push_back({"health", "check", "[SERVICE]", "is the server serving", {}, "", ""});
   c.push_back(
+      {"agenda",
+       "show",
+       "",
+       "today's orders (--week: seven days) with places unfilled, confirmed tasks without "
+       "a contract and offers lapsing within a day; `kokemusctl agenda` for short",
+       {kExchangeFlag, {"--week", "", "today and the six days after"}},
+       "",
+       "kokemusctl agenda --week --exchange ph"});
+  c.push_back(
       {"completion",
        "bash",
        "",

@@ -107,7 +107,8 @@ constexpr char kBlankFeedback[] =
     "UPDATE feedback SET comment = '' WHERE exchange_id = :x AND (order_id, "
     "assignment_id) IN ";
 constexpr char kBlankContracts[] =
-    "UPDATE contracts SET pdf_base64 = '', plain_text = '', accepted_name = '', accepted_by = "
+    "UPDATE contracts SET pdf_base64 = '', plain_text = '', marked_text = '', "
+    "accepted_pdf_base64 = '', accepted_name = '', accepted_by = "
     "CASE WHEN accepted_by = '' THEN '' ELSE :p END WHERE exchange_id = :x AND (order_id, "
     "assignment_id) IN ";
 
