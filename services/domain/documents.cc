@@ -111,7 +111,8 @@ Document ParseDocument(absl::string_view text) {
       table_ended = false;
       // A total is marked as such (| **Yhteensä** | 1 277,00 € |); a table's
       // last row is not a total by being last.
-      absl::string_view first = cells.empty() ? "" : cells.front();
+      // (A view of the cell itself: `? "" :` would make a temporary string.)
+      absl::string_view first = cells.empty() ? absl::string_view() : cells.front();
       const bool total = first.size() > 4 && absl::ConsumePrefix(&first, "**") &&
                          absl::ConsumeSuffix(&first, "**");
       if (total) cells.front() = std::string(first);
