@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "clients/kokemusctl/help.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "services/reference/calendar.h"
@@ -313,6 +314,23 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
       bad_tier.err,
       HasSubstr("--cancellation-rules: notice steps are DAYS:PERCENT, such as 2:100"));
   ok({"fees", "set", "--exchange", "ph", "--cancellation-rules", "2020-01-01|14|50|0|100"});
+  // As a person reads it: each list of rules a labelled table, euros.
+  ProcessResult fee_table = Ctl({"fees", "show", "--exchange", "ph"});
+  ASSERT_EQ(fee_table.exit_code, 0) << fee_table.err;
+  EXPECT_THAT(
+      fee_table.out,
+      ::testing::StartsWith("name:               exchanges/ph/feeSchedule\n"
+                            "role_rules:\n"
+                            "  ROLE      VALID_FROM  KIND   AMOUNT\n"
+                            "  lecturer  2020-01-01  fixed  150,00 €\n"
+                            "travel_rates:\n"
+                            "  VALID_FROM  CENTS_PER_KM\n"
+                            "  2020-01-01  25\n"
+                            "cancellation_rules:\n"
+                            "  VALID_FROM  ORDERER_NOTICE_DAYS  ORDERER_LATE_PERCENT  "
+                            "EXCHANGE_PERCENT\n"
+                            "  2020-01-01  14                   50                    100\n"
+                            "etag:               \"3\"\n"));
 
   // A Monday at 10:00 in Helsinki, three weeks ahead: inside the expert's
   // weekly availability (Monday 9-16), so matching ranks her.
@@ -349,6 +367,17 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   auto settings = ok({"match", "settings", "--exchange", "ph", "--fairness", "5"});
   EXPECT_EQ(settings["matchingSettings"]["weights"]["fairness"], 5);
   EXPECT_EQ(settings["matchingSettings"]["etag"], "\"1\"");
+  ProcessResult weights = Ctl({"match", "settings", "--exchange", "ph"});
+  EXPECT_THAT(
+      weights.out, ::testing::StartsWith("name:                   exchanges/ph/matchingSettings\n"
+                                         "weights:\n"
+                                         "  experience: 3.00\n"
+                                         "  role:       2.00\n"
+                                         "  travel:     1.00\n"
+                                         "  fairness:   5.00\n"
+                                         "  preferred:  1.00\n"
+                                         "  feedback:   1.00\n"
+                                         "rest_after_heavy_hours: 48\n"));
   ProcessResult bad_weight = Ctl({"match", "settings", "--exchange", "ph", "--travel", "12"});
   EXPECT_EQ(bad_weight.exit_code, 3);
   EXPECT_EQ(
@@ -566,7 +595,7 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   EXPECT_EQ(
       targeted.err,
       "kokemusctl: invalid argument: offer_rounds.strategy: TARGETED offers are made by hand "
-      "(OfferAssignment), not in rounds\n");
+      "(kokemusctl assignment offer), not in rounds\n");
   ProcessResult nobody = Ctl(
       {"rounds", "start", "o1", "--exchange", "ph", "--strategy", "broadcast", "--offer-deadline",
        deadline, "--round-size", "3"});
@@ -574,7 +603,7 @@ TEST_P(CliTest, RunsAnOrderFromFeesToFeedback) {
   EXPECT_EQ(
       nobody.err,
       "kokemusctl: failed precondition: no eligible expert is left to offer the order to "
-      "(RankExperts shows why)\n");
+      "(kokemusctl match rank shows why)\n");
 
   ProcessResult list = Ctl({"assignment", "list", "--exchange", "ph"});
   // Short ids, Helsinki time, the order's topic, the expert's name, euros.
@@ -883,15 +912,23 @@ TEST_P(CliTest, KeysAuditAndAnExpertsRights) {
   };
   ProcessResult whoami = run_as_kaisa({"key", "whoami"});
   ASSERT_EQ(whoami.exit_code, 0) << whoami.err;
-  EXPECT_THAT(whoami.out, HasSubstr("role:         EXPERT\n"));
-  EXPECT_THAT(whoami.out, HasSubstr("expert:       exchanges/ph/experts/kaisa\n"));
-  EXPECT_EQ(run_as_kaisa({"expert", "get", "kaisa"}).exit_code, 0);
+  EXPECT_THAT(whoami.out, HasSubstr("role:         expert\n"));
+  EXPECT_THAT(whoami.out, HasSubstr("expert:       kaisa\n"));
+  ProcessResult own = run_as_kaisa({"expert", "get", "kaisa"});
+  ASSERT_EQ(own.exit_code, 0) << own.err;
+  EXPECT_THAT(own.out, HasSubstr("home_municipality:    Lahti\n"));
+  EXPECT_THAT(own.out, HasSubstr("roles:                lecturer, peer_support\n"));
+  EXPECT_THAT(
+      own.out, HasSubstr("trainings:\n"
+                         "  PROVIDER  TITLE                        COMPLETION_DATE\n"
+                         "  MIELI ry  Kokemusasiantuntijakoulutus  2024-05-31\n"
+                         "remote_ok:            true\n"
+                         "weekly_availability:  ma 9–16\n"));
   ProcessResult list = run_as_kaisa({"expert", "list"});
   EXPECT_EQ(list.exit_code, 8);
   EXPECT_EQ(
       list.err,
-      "kokemusctl: permission denied: an EXPERT key may not call "
-      "kokemus.v1.RegistryService/ListExperts\n");
+      "kokemusctl: permission denied: an EXPERT key may not run kokemusctl expert list\n");
   // Who accessed kaisa: her own read is there; the chain is intact.
   ProcessResult audit = Ctl({"audit", "list", "--exchange", "ph", "--resource", "kaisa"});
   ASSERT_EQ(audit.exit_code, 0) << audit.err;
@@ -1028,6 +1065,38 @@ TEST(CliHelp, EveryCommandInTheTableIsKnownToItsHandler) {
     }
   }
   EXPECT_EQ(cli::Commands().size(), 82u);
+}
+
+// The server words its errors for API callers; the CLI names its own
+// commands instead, for every method of the API.
+TEST(CliHelp, EveryApiMethodNamesTheCommandThatCallsIt) {
+  int methods = 0;
+  for (const char* service :
+       {"AccessService", "ContractService", "MatchingService", "NotificationService",
+        "OrderService", "RegistryService", "ReportService"}) {
+    const google::protobuf::ServiceDescriptor* d =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+            absl::StrCat("kokemus.v1.", service));
+    ASSERT_NE(d, nullptr) << service;
+    for (int i = 0; i < d->method_count(); ++i, ++methods) {
+      const std::optional<std::string> command = cli::CommandForMethod(d->method(i)->full_name());
+      ASSERT_TRUE(command.has_value()) << d->method(i)->full_name();
+      const std::vector<std::string> words = absl::StrSplit(*command, ' ');
+      ASSERT_EQ(words.size(), 3u) << *command;
+      EXPECT_NE(cli::FindCommand(words[1], words[2]), nullptr) << *command;
+    }
+  }
+  EXPECT_EQ(methods, 80);
+  EXPECT_EQ(
+      cli::NameCommands("a REPORTER key may not call kokemus.v1.RegistryService/GetExpert"),
+      "a REPORTER key may not run kokemusctl expert get");
+  EXPECT_EQ(
+      cli::NameCommands("no fee rule for the role; set one with UpdateFeeSchedule."),
+      "no fee rule for the role; set one with kokemusctl fees set.");
+  EXPECT_EQ(
+      cli::NameCommands("expert.etag: a GetExpert etag (ListMessageTemplates lists them)"),
+      "expert.etag: a kokemusctl expert get etag (kokemusctl message-template list lists them)");
+  EXPECT_EQ(cli::NameCommands("RankExpertsX and Rank stay"), "RankExpertsX and Rank stay");
 }
 
 TEST(CliHelp, BashCompletesNounsVerbsAndTheCommandsFlags) {

@@ -23,19 +23,6 @@ std::string Rfc3339(absl::Time t) {
   return absl::FormatTime(absl::RFC3339_sec, t, absl::UTCTimeZone());
 }
 
-// Every page of a list request.
-template <typename Req, typename Resp>
-Resp All(Session& s, grpc::Status (O::*rpc)(grpc::ClientContext*, const Req&, Resp*), Req req) {
-  Resp all;
-  do {
-    Resp page = s.Call(rpc, req);
-    req.set_page_token(page.next_page_token());
-    page.clear_next_page_token();
-    all.MergeFrom(page);
-  } while (!req.page_token().empty());
-  return all;
-}
-
 bool Holds(v1::Assignment::State state) {
   return state == v1::Assignment::STATE_ACCEPTED || state == v1::Assignment::STATE_CONFIRMED ||
          state == v1::Assignment::STATE_COMPLETED;
@@ -57,18 +44,18 @@ int AgendaCommand(Session& s) {
   orders_req.set_parent(s.Parent());
   orders_req.set_filter(
       absl::StrCat("start_time >= ", Rfc3339(from), " AND start_time < ", Rfc3339(to)));
-  const v1::ListOrdersResponse orders = All(s, &O::ListOrders, orders_req);
+  const v1::ListOrdersResponse orders = s.ListAll(&O::ListOrders, orders_req);
   // The exchange's open offers; those lapsing within a day are shown.
   v1::ListAssignmentsRequest offers_req;
   offers_req.set_parent(absl::StrCat(s.Parent(), "/orders/-"));
   offers_req.set_filter("state = OFFERED");
-  const v1::ListAssignmentsResponse offers = All(s, &O::ListAssignments, offers_req);
+  const v1::ListAssignmentsResponse offers = s.ListAll(&O::ListAssignments, offers_req);
 
   std::map<std::string, v1::ListAssignmentsResponse> of_order;
   for (const v1::Order& o : orders.orders()) {
     v1::ListAssignmentsRequest req;
     req.set_parent(o.name());
-    of_order[o.name()] = All(s, &O::ListAssignments, req);
+    of_order[o.name()] = s.ListAll(&O::ListAssignments, req);
   }
   v1::ListAssignmentsResponse lapsing;
   for (const v1::Assignment& a : offers.assignments()) {
@@ -78,7 +65,6 @@ int AgendaCommand(Session& s) {
   }
   // --output json: the orders of the period.
   return s.Print(orders, [&] {
-    static constexpr const char* kWeekdays[] = {"ma", "ti", "ke", "to", "pe", "la", "su"};
     std::vector<std::vector<std::string>> cells = {
         {"DAY", "TIME", "ORDER", "ORDERER", "TOPIC", "PLACES", "TO DO"}};
     for (const v1::Order& o : orders.orders()) {
@@ -108,8 +94,7 @@ int AgendaCommand(Session& s) {
       }
       cells.push_back(
           {absl::StrFormat(
-               "%s %d.%d.", kWeekdays[static_cast<int>(absl::GetWeekday(absl::CivilDay(c)))],
-               c.day(), c.month()),
+               "%s %d.%d.", WeekdayShort(absl::GetWeekday(absl::CivilDay(c))), c.day(), c.month()),
            absl::StrFormat("%d.%02d", c.hour(), c.minute()), ShortName(o.name()),
            Cut(s.DisplayName(o.organization()), 22), Cut(o.topic(), 24),
            absl::StrCat(held, "/", o.experts_needed()), absl::StrJoin(todo, "; ")});

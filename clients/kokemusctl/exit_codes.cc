@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "clients/kokemusctl/help.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -70,6 +71,8 @@ int ReportError(const grpc::Status& status, std::ostream& err) {
     if (!violations.empty()) reason = absl::StrJoin(violations, "; ");
   }
   absl::StrReplaceAll({{"\n", " "}}, &reason);
+  // The server words its texts for API callers; here they name commands.
+  reason = NameCommands(reason);
   err << "kokemusctl: " << CodeText(status.error_code()) << ": " << reason << "\n";
   return ExitCode(status.error_code());
 }

@@ -510,6 +510,95 @@ std::vector<CommandHelp> MakeCommands() {
   return c;
 }
 
+// The command that calls each API method (kokemus.v1), for texts the
+// server words for API callers ("RankExperts shows why"). A test checks
+// that every method of every service is here and names a real command.
+const std::vector<std::pair<std::string, std::string>>& MethodCommands() {
+  static const auto* table = new std::vector<std::pair<std::string, std::string>>{
+      {"CreateExchange", "exchange create"},
+      {"GetExchange", "exchange get"},
+      {"ListExchanges", "exchange list"},
+      {"UpdateExchange", "exchange update"},
+      {"RenderPrivacyNotice", "exchange privacy-notice"},
+      {"ApplyRetention", "exchange apply-retention"},
+      {"CreateExpert", "expert create"},
+      {"GetExpert", "expert get"},
+      {"ListExperts", "expert list"},
+      {"UpdateExpert", "expert update"},
+      {"DeleteExpert", "expert delete"},
+      {"ExportExpertData", "expert export"},
+      {"EraseExpert", "expert erase"},
+      {"CreateOrganization", "organization create"},
+      {"GetOrganization", "organization get"},
+      {"ListOrganizations", "organization list"},
+      {"UpdateOrganization", "organization update"},
+      {"DeleteOrganization", "organization delete"},
+      {"CreateOrder", "order create"},
+      {"GetOrder", "order get"},
+      {"ListOrders", "order list"},
+      {"UpdateOrder", "order update"},
+      {"CancelOrder", "order cancel"},
+      {"OfferAssignment", "assignment offer"},
+      {"AcceptAssignment", "assignment accept"},
+      {"DeclineAssignment", "assignment decline"},
+      {"WithdrawAssignment", "assignment withdraw"},
+      {"ConfirmAssignment", "assignment confirm"},
+      {"CompleteAssignment", "assignment complete"},
+      {"CancelAssignment", "assignment cancel"},
+      {"GetAssignment", "assignment get"},
+      {"ListAssignments", "assignment list"},
+      {"StartOfferRounds", "rounds start"},
+      {"GetOfferRounds", "rounds show"},
+      {"StopOfferRounds", "rounds stop"},
+      {"SubmitFeedback", "feedback submit"},
+      {"GetFeeSchedule", "fees show"},
+      {"UpdateFeeSchedule", "fees set"},
+      {"GenerateContract", "contract generate"},
+      {"GetContract", "contract get"},
+      {"ListContracts", "contract list"},
+      {"GetContractDocument", "contract document"},
+      {"AcceptContract", "contract accept"},
+      {"ListContractTemplates", "template list"},
+      {"GetContractTemplate", "template get"},
+      {"ActivateContractTemplate", "template activate"},
+      {"CreateContractTemplate", "template upload"},
+      {"RankExperts", "match rank"},
+      {"PlanAssignments", "match plan"},
+      {"OfferPlan", "match plan"},
+      {"GetMatchingSettings", "match settings"},
+      {"UpdateMatchingSettings", "match settings"},
+      {"GetStatistics", "report stats"},
+      {"GetFeedbackSummary", "report feedback"},
+      {"ExportAssignments", "report export"},
+      {"ExportPayroll", "report payroll"},
+      {"RenderAnnualReport", "report annual"},
+      {"ListMessages", "notify list"},
+      {"GetMessage", "notify show"},
+      {"ResendMessage", "notify resend"},
+      {"GetNotificationSettings", "notify settings"},
+      {"UpdateNotificationSettings", "notify settings"},
+      {"WatchEvents", "notify events"},
+      {"CreateWebhook", "webhook create"},
+      {"ListWebhooks", "webhook list"},
+      {"DeleteWebhook", "webhook delete"},
+      {"CreateCalendarFeed", "feed create"},
+      {"ListCalendarFeeds", "feed list"},
+      {"RevokeCalendarFeed", "feed revoke"},
+      {"ListMessageTemplates", "message-template list"},
+      {"GetMessageTemplate", "message-template show"},
+      {"UpdateMessageTemplate", "message-template set"},
+      {"ResetMessageTemplate", "message-template reset"},
+      {"CreateApiKey", "key create"},
+      {"ListApiKeys", "key list"},
+      {"RevokeApiKey", "key revoke"},
+      {"GetCaller", "key whoami"},
+      {"ListAuditRecords", "audit list"},
+      {"VerifyAuditLog", "audit verify"},
+      {"CreateAuditCheckpoint", "audit checkpoint"},
+  };
+  return *table;
+}
+
 const std::vector<FlagHelp>& GlobalFlags() {
   static const auto* flags = new std::vector<FlagHelp>{
       {"--server", "HOST:PORT", ""}, {"--output", "table|json", ""}, {"--timeout", "30s", ""},
@@ -725,6 +814,48 @@ std::optional<std::string> CompletionScript(absl::string_view shell) {
       "}\n"
       "complete -F _kokemusctl kokemusctl\n");
   return script;
+}
+
+std::optional<std::string> CommandForMethod(absl::string_view method) {
+  absl::ConsumePrefix(&method, "/");
+  // "kokemus.v1.MatchingService/RankExperts" (as gRPC names it) or
+  // "kokemus.v1.MatchingService.RankExperts" (as its descriptor does).
+  if (const size_t cut = method.find_last_of("/."); cut != absl::string_view::npos) {
+    method.remove_prefix(cut + 1);
+  }
+  for (const auto& [name, command] : MethodCommands()) {
+    if (name == method) return absl::StrCat("kokemusctl ", command);
+  }
+  return std::nullopt;
+}
+
+std::string NameCommands(absl::string_view text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto word_char = [&](size_t at) {
+      const char c = text[at];
+      return absl::ascii_isalnum(c) || c == '_' || c == '.' || c == '/';
+    };
+    if (!word_char(i)) {
+      out += text[i++];
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && word_char(end)) ++end;
+    absl::string_view word = text.substr(i, end - i);
+    // A full stop ending a sentence is not part of the name.
+    size_t kept = word.size();
+    while (kept > 0 && (word[kept - 1] == '.' || word[kept - 1] == '/')) --kept;
+    const std::optional<std::string> command = CommandForMethod(word.substr(0, kept));
+    if (command.has_value()) {
+      absl::StrAppend(&out, *command, word.substr(kept));
+    } else {
+      absl::StrAppend(&out, word);
+    }
+    i = end;
+  }
+  return absl::StrReplaceAll(out, {{"may not call kokemusctl", "may not run kokemusctl"}});
 }
 
 }  // namespace kokemus::cli

@@ -52,6 +52,14 @@ std::optional<std::string> Suggest(absl::string_view typed, const std::vector<st
 // "; did you mean --strategy?" or "".
 std::string DidYouMean(absl::string_view typed, const std::vector<std::string>& known);
 
+// "kokemusctl match rank" for "RankExperts" or
+// "kokemus.v1.MatchingService/RankExperts"; nullopt for another word.
+std::optional<std::string> CommandForMethod(absl::string_view method);
+// `text` (a server's error message) with each API method it names replaced
+// by the command that calls it: "(RankExperts shows why)" ->
+// "(kokemusctl match rank shows why)".
+std::string NameCommands(absl::string_view text);
+
 // A shell completion script ("bash" or "zsh"); nullopt for another shell.
 std::optional<std::string> CompletionScript(absl::string_view shell);
 

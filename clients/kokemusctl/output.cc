@@ -1,6 +1,7 @@
 #include "clients/kokemusctl/output.h"
 
 #include <algorithm>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -16,6 +17,7 @@
 #include "google/protobuf/reflection.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "kokemus/v1/expert.pb.h"
 #include "services/reference/calendar.h"
 #include "services/reference/reference_data.h"
 
@@ -113,13 +115,62 @@ std::string ShortName(const std::string& name) {
   return absl::StrJoin(ids, "/");
 }
 
-std::string Euros(int64_t cents) {
+namespace {
+
+// "1 234,50" with thousands = " ".
+std::string Decimal(int64_t cents, absl::string_view thousands) {
   const bool negative = cents < 0;
   const int64_t abs = negative ? -cents : cents;
   std::string whole = absl::StrCat(abs / 100);
-  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) whole.insert(i, " ");
-  return absl::StrFormat("%s%s,%02d €", negative ? "-" : "", whole, abs % 100);
+  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) {
+    whole.insert(i, std::string(thousands));
+  }
+  return absl::StrCat(negative ? "-" : "", whole, ",", absl::Dec(abs % 100, absl::kZeroPad2));
 }
+
+}  // namespace
+
+std::string Euros(int64_t cents) { return absl::StrCat(Decimal(cents, " "), " €"); }
+
+const char* WeekdayShort(absl::Weekday day) {
+  static constexpr const char* kWeekdays[] = {"ma", "ti", "ke", "to", "pe", "la", "su"};
+  return kWeekdays[static_cast<int>(day)];
+}
+
+namespace {
+
+// A field's label beside its value: "amount_cents" shows as "amount" (the
+// value shows in euros).
+std::string Label(absl::string_view field_name) {
+  absl::ConsumeSuffix(&field_name, "_cents");
+  return std::string(field_name);
+}
+std::string Label(const pb::FieldDescriptor* f) { return Label(f->name()); }
+
+// "8", "9.30": a clock time in minutes after midnight, as Finns write it.
+std::string Clock(int minutes) {
+  if (minutes % 60 == 0) return absl::StrCat(minutes / 60);
+  return absl::StrFormat("%d.%02d", minutes / 60, minutes % 60);
+}
+
+// "ma 8–16".
+std::string WeeklyWindowText(const v1::WeeklyWindow& w) {
+  if (w.day() < v1::WEEKDAY_MONDAY || w.day() > v1::WEEKDAY_SUNDAY) return "";
+  return absl::StrCat(
+      WeekdayShort(static_cast<absl::Weekday>(w.day() - v1::WEEKDAY_MONDAY)), " ",
+      Clock(w.start_minute()), "–", Clock(w.end_minute()));
+}
+
+// A nested message in one cell: its set fields as "name value", comma-separated.
+std::string Labelled(const pb::Message& msg) {
+  std::vector<const pb::FieldDescriptor*> fields;
+  msg.GetReflection()->ListFields(msg, &fields);
+  std::vector<std::string> parts;
+  for (const auto* f : fields) parts.push_back(absl::StrCat(Label(f), " ", HumanField(msg, f)));
+  return absl::StrJoin(parts, " ");
+}
+
+}  // namespace
 
 std::string HelsinkiShort(const pb::Message& msg) {
   const auto& ts = static_cast<const pb::Timestamp&>(msg);
@@ -158,9 +209,10 @@ std::string HumanField(const pb::Message& msg, const pb::FieldDescriptor* f) {
       case pb::FieldDescriptor::CPPTYPE_INT64:
       case pb::FieldDescriptor::CPPTYPE_INT32:
         if (absl::EndsWith(f->name(), "_cents")) {
-          parts.push_back(Euros(
-              f->cpp_type() == pb::FieldDescriptor::CPPTYPE_INT64 ? r->GetInt64(msg, f)
-                                                                  : r->GetInt32(msg, f)));
+          const int64_t cents = f->cpp_type() == pb::FieldDescriptor::CPPTYPE_INT64
+                                    ? (rep ? r->GetRepeatedInt64(msg, f, i) : r->GetInt64(msg, f))
+                                    : (rep ? r->GetRepeatedInt32(msg, f, i) : r->GetInt32(msg, f));
+          parts.push_back(Euros(cents));
         } else {
           parts.push_back(FormatElement(msg, f, i));
         }
@@ -168,15 +220,20 @@ std::string HumanField(const pb::Message& msg, const pb::FieldDescriptor* f) {
       case pb::FieldDescriptor::CPPTYPE_ENUM:
         parts.push_back(absl::AsciiStrToLower(FormatElement(msg, f, i)));
         break;
-      case pb::FieldDescriptor::CPPTYPE_MESSAGE:
+      case pb::FieldDescriptor::CPPTYPE_MESSAGE: {
         if (!rep && !r->HasField(msg, f)) return "";
-        if (f->message_type()->full_name() == "google.protobuf.Timestamp") {
-          parts.push_back(
-              HelsinkiShort(rep ? r->GetRepeatedMessage(msg, f, i) : r->GetMessage(msg, f)));
+        const pb::Message& m = rep ? r->GetRepeatedMessage(msg, f, i) : r->GetMessage(msg, f);
+        if (m.GetDescriptor()->full_name() == "google.protobuf.Timestamp") {
+          parts.push_back(HelsinkiShort(m));
+        } else if (m.GetDescriptor()->full_name() == "kokemus.v1.ScoreParts") {
+          parts.push_back(FormatMessage(m));  // every part, zeros included
+        } else if (m.GetDescriptor() == v1::WeeklyWindow::descriptor()) {
+          parts.push_back(WeeklyWindowText(static_cast<const v1::WeeklyWindow&>(m)));
         } else {
-          parts.push_back(FormatElement(msg, f, i));
+          parts.push_back(Labelled(m));
         }
         break;
+      }
       default:
         parts.push_back(FormatElement(msg, f, i));
     }
@@ -205,7 +262,7 @@ void PrintTable(
     std::ostream& out) {
   std::vector<std::vector<std::string>> cells;
   std::vector<std::string> header;
-  for (const auto& c : columns) header.push_back(absl::AsciiStrToUpper(c));
+  for (const auto& c : columns) header.push_back(absl::AsciiStrToUpper(Label(c)));
   cells.push_back(header);
   for (const pb::Message* row : rows) {
     std::vector<std::string> line;
@@ -217,16 +274,77 @@ void PrintTable(
   PrintCells(cells, out);
 }
 
-void PrintResource(const pb::Message& msg, std::ostream& out) {
+namespace {
+
+bool IsTimestamp(const pb::Descriptor* d) { return d->full_name() == "google.protobuf.Timestamp"; }
+
+// Each element of a repeated message field as a row, under the columns that
+// are set in any of them.
+std::vector<std::vector<std::string>> SubTable(
+    const pb::Message& msg, const pb::FieldDescriptor* f) {
+  const pb::Reflection* r = msg.GetReflection();
+  const pb::Descriptor* d = f->message_type();
+  std::vector<const pb::FieldDescriptor*> used;
+  for (int c = 0; c < d->field_count(); ++c) {
+    for (int i = 0; i < r->FieldSize(msg, f); ++i) {
+      const pb::Message& e = r->GetRepeatedMessage(msg, f, i);
+      const pb::FieldDescriptor* field = d->field(c);
+      if (field->is_repeated() ? e.GetReflection()->FieldSize(e, field) > 0
+                               : e.GetReflection()->HasField(e, field)) {
+        used.push_back(field);
+        break;
+      }
+    }
+  }
+  std::vector<std::vector<std::string>> cells(1);
+  for (const auto* field : used) cells[0].push_back(absl::AsciiStrToUpper(Label(field)));
+  for (int i = 0; i < r->FieldSize(msg, f); ++i) {
+    const pb::Message& e = r->GetRepeatedMessage(msg, f, i);
+    std::vector<std::string> line;
+    for (const auto* field : used) {
+      const bool set = field->is_repeated() ? e.GetReflection()->FieldSize(e, field) > 0
+                                            : e.GetReflection()->HasField(e, field);
+      line.push_back(set ? HumanField(e, field) : "");
+    }
+    cells.push_back(std::move(line));
+  }
+  return cells;
+}
+
+void PrintResourceAt(const pb::Message& msg, const std::string& indent, std::ostream& out) {
   std::vector<const pb::FieldDescriptor*> fields;
   msg.GetReflection()->ListFields(msg, &fields);
   size_t width = 0;
-  for (const auto* f : fields) width = std::max(width, f->name().size());
+  for (const auto* f : fields) width = std::max(width, Label(f).size());
   for (const auto* f : fields) {
-    out << f->name() << ":" << std::string(width - f->name().size() + 1, ' ') << FormatField(msg, f)
-        << "\n";
+    const std::string label = Label(f);
+    const bool nested = f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE &&
+                        !IsTimestamp(f->message_type()) &&
+                        f->message_type()->full_name() != "kokemus.v1.WeeklyWindow";
+    if (nested && !f->is_repeated()) {
+      out << indent << label << ":\n";
+      PrintResourceAt(msg.GetReflection()->GetMessage(msg, f), indent + "  ", out);
+      continue;
+    }
+    if (nested) {
+      out << indent << label << ":\n";
+      std::ostringstream table;
+      PrintCells(SubTable(msg, f), table);
+      for (absl::string_view line : absl::StrSplit(table.str(), '\n', absl::SkipEmpty())) {
+        out << indent << "  " << line << "\n";
+      }
+      continue;
+    }
+    // The resource's own name in full (it is what other commands print);
+    // everything else as a table cell shows it.
+    const std::string value = f->name() == "name" ? FormatField(msg, f) : HumanField(msg, f);
+    out << indent << label << ":" << std::string(width - label.size() + 1, ' ') << value << "\n";
   }
 }
+
+}  // namespace
+
+void PrintResource(const pb::Message& msg, std::ostream& out) { PrintResourceAt(msg, "", out); }
 
 void PrintJson(const pb::Message& msg, std::ostream& out) {
   std::string json;
@@ -286,11 +404,11 @@ std::vector<std::vector<std::string>> CsvRecords(const std::string& csv) {
   return records;
 }
 
-std::string Euros(const std::string& cents_text) {
+// "1234,50": Excel reads a decimal comma as a number; no grouping, no unit.
+std::string ExcelEuros(const std::string& cents_text) {
   int64_t cents = 0;
   if (!absl::SimpleAtoi(cents_text, &cents)) return cents_text;
-  const int64_t abs = cents < 0 ? -cents : cents;
-  return absl::StrCat(cents < 0 ? "-" : "", abs / 100, ",", absl::Dec(abs % 100, absl::kZeroPad2));
+  return Decimal(cents, "");
 }
 
 std::string ExcelTime(const std::string& text) {
@@ -325,7 +443,7 @@ std::string ExcelCsv(const std::string& csv) {
     std::vector<std::string> cells;
     for (size_t c = 0; c < records[r].size(); ++c) {
       std::string cell = records[r][c];
-      if (r > 0 && c < money.size() && money[c]) cell = Euros(cell);
+      if (r > 0 && c < money.size() && money[c]) cell = ExcelEuros(cell);
       if (r > 0 && c < time.size() && time[c]) cell = ExcelTime(cell);
       cells.push_back(ExcelField(cell));
     }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/civil_time.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 
@@ -30,6 +31,8 @@ std::string HumanField(
     const google::protobuf::Message& msg, const google::protobuf::FieldDescriptor* f);
 std::string ShortName(const std::string& name);
 std::string Euros(int64_t cents);
+// "ma", "ti", … "su".
+const char* WeekdayShort(absl::Weekday day);
 std::string HelsinkiShort(const google::protobuf::Message& timestamp);
 // At most `chars` characters, the last one "…" when cut.
 std::string Cut(const std::string& text, size_t chars);
@@ -40,7 +43,10 @@ void PrintTable(
     const std::vector<const google::protobuf::Message*>& rows,
     const std::vector<std::string>& columns, std::ostream& out);
 
-// The fields that are set, as "name: value" lines.
+// The fields that are set, as "name: value" lines with values as HumanField
+// shows them (the resource's own name in full); a nested message as an
+// indented block, a list of messages as an indented table, weekly
+// availability as "ma 8–16".
 void PrintResource(const google::protobuf::Message& msg, std::ostream& out);
 
 void PrintJson(const google::protobuf::Message& msg, std::ostream& out);

@@ -105,23 +105,19 @@ class Session final {
   // The same, with the table drawn by `as_table` from every item listed.
   template <typename Stub, typename Req, typename Resp, typename AsTable>
   int List(UnaryRpc<Stub, Req, Resp> rpc, const Req& request, AsTable as_table) {
-    Resp all;
-    std::string token;
-    do {
-      Req req = request;
-      SetPageRequest(token, req);
-      Resp page = Call(rpc, req);
-      token = page.next_page_token();
-      page.clear_next_page_token();
-      all.MergeFrom(page);
-      if (!c_.all_pages) all.set_next_page_token(token);
-    } while (c_.all_pages && !token.empty());
+    const Resp all = Pages(rpc, request, c_.all_pages);
     return Print(all, [&] {
       as_table(all);
       if (!all.next_page_token().empty()) {
         err_ << "(more results: add --all to list every page)\n";
       }
     });
+  }
+
+  // Every page of a list, merged (for views built from several lists).
+  template <typename Stub, typename Req, typename Resp>
+  Resp ListAll(UnaryRpc<Stub, Req, Resp> rpc, const Req& request) {
+    return Pages(rpc, request, true);
   }
 
   // The same for a list whose request has only a parent ("": none).
@@ -171,6 +167,23 @@ class Session final {
   void RequireNoMoreFlags() const;
 
  private:
+  // The first page (its next_page_token kept), or every page merged.
+  template <typename Stub, typename Req, typename Resp>
+  Resp Pages(UnaryRpc<Stub, Req, Resp> rpc, const Req& request, bool every) {
+    Resp all;
+    std::string token;
+    do {
+      Req req = request;
+      SetPageRequest(token, req);
+      Resp page = Call(rpc, req);
+      token = page.next_page_token();
+      page.clear_next_page_token();
+      all.MergeFrom(page);
+      if (!every) all.set_next_page_token(token);
+    } while (every && !token.empty());
+    return all;
+  }
+
   void SetParent(const std::string& parent, google::protobuf::Message& req) const;
   // --page-size, the token and --filter (a usage error for a list without one).
   void SetPageRequest(const std::string& token, google::protobuf::Message& req) const;

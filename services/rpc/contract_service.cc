@@ -268,9 +268,10 @@ grpc::Status ContractService::GetContractDocument(
 }
 
 absl::StatusOr<std::string> ContractService::AcceptedDocument(
-    const storage::Key& key, const std::string& typed_name, absl::Time now,
-    domain::AcceptedVia via) {
-  auto contract = contracts_.GetContract(key);
+    const storage::Key& key, const std::string& expert_id, const std::string& typed_name,
+    absl::Time now, domain::AcceptedVia via) {
+  // Nothing is rendered for a contract the caller does not hold.
+  auto contract = contracts_.GetHeldContract(key, expert_id);
   if (!contract.ok()) return contract.status();
   auto marked = contracts_.GetMarkedText(key);
   if (!marked.ok()) return marked.status();
@@ -301,7 +302,7 @@ grpc::Status ContractService::AcceptContract(
         const storage::Key key{name->exchange_id, name->id};
         const auto via =
             who.web_session ? domain::AcceptedVia::kSelfServicePage : domain::AcceptedVia::kApiKey;
-        auto accepted_pdf = AcceptedDocument(key, full_name, caller.now(), via);
+        auto accepted_pdf = AcceptedDocument(key, who.expert_id, full_name, caller.now(), via);
         if (!accepted_pdf.ok()) return accepted_pdf.status();
         auto contract = contracts_.Accept(
             key, full_name, who.expert_id, who.web_session ? "SELF_SERVICE_PAGE" : "API_KEY",

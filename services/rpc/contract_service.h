@@ -69,10 +69,11 @@ class ContractService final : public v1::ContractService::Service {
   absl::StatusOr<v1::ContractTemplate> LoadTemplate(
       const std::string& exchange_id, const std::string& language, int version);
   // The accepted document: the contract's marked-up text with the acceptance
-  // block, as a PDF ("" for a contract made before that text was kept).
+  // block, as a PDF ("" for a contract made before that text was kept);
+  // NOT_FOUND when `expert_id` does not hold the contract.
   absl::StatusOr<std::string> AcceptedDocument(
-      const storage::Key& key, const std::string& typed_name, absl::Time now,
-      domain::AcceptedVia via);
+      const storage::Key& key, const std::string& expert_id, const std::string& typed_name,
+      absl::Time now, domain::AcceptedVia via);
 
   storage::RegistryStore& registry_;
   storage::OrderStore& orders_;

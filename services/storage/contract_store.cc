@@ -140,6 +140,21 @@ absl::StatusOr<StoredContract> SelectContract(soci::session& sql, const Key& key
   return rows.front();
 }
 
+// The contract when `expert_id` holds its assignment; another's contract
+// answers like a missing one.
+absl::StatusOr<StoredContract> SelectHeldContract(
+    soci::session& sql, const Key& key, const std::string& expert_id) {
+  auto c = SelectContract(sql, key);
+  if (!c.ok()) return c.status();
+  auto holder = Query<std::string>(
+      sql, kAssignmentExpert, {key.exchange_id, c->order_id, c->assignment_id},
+      [](const soci::row& row) { return RowReader(row).Text(); });
+  if (holder.empty() || holder.front() != expert_id) {
+    return absl::NotFoundError(absl::StrCat(ContractName(key.exchange_id, key.id), " not found"));
+  }
+  return c;
+}
+
 }  // namespace
 
 absl::StatusOr<StoredTemplate> ContractStore::CreateTemplate(
@@ -277,6 +292,13 @@ absl::StatusOr<StoredContract> ContractStore::GetContract(const Key& key) {
   });
 }
 
+absl::StatusOr<StoredContract> ContractStore::GetHeldContract(
+    const Key& key, const std::string& expert_id) {
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<StoredContract> {
+    return SelectHeldContract(sql, key, expert_id);
+  });
+}
+
 absl::StatusOr<std::string> ContractStore::GetDocument(const Key& key, bool pdf) {
   return db_.Read([&](soci::session& sql) -> absl::StatusOr<std::string> {
     auto rows = Query<std::string>(
@@ -346,15 +368,8 @@ absl::StatusOr<StoredContract> ContractStore::Accept(
     const Key& key, const std::string& full_name, const std::string& expert_id,
     const std::string& via, absl::Time now, const std::string& accepted_pdf) {
   return db_.Write([&](soci::session& sql) -> absl::StatusOr<StoredContract> {
-    auto c = SelectContract(sql, key);
+    auto c = SelectHeldContract(sql, key, expert_id);
     if (!c.ok()) return c.status();
-    auto holder = Query<std::string>(
-        sql, kAssignmentExpert, {key.exchange_id, c->order_id, c->assignment_id},
-        [](const soci::row& row) { return RowReader(row).Text(); });
-    if (holder.empty() || holder.front() != expert_id) {
-      // Another's contract answers like a missing one.
-      return absl::NotFoundError(absl::StrCat(ContractName(key.exchange_id, key.id), " not found"));
-    }
     if (absl::Status s = domain::CheckContractAcceptance(
             c->superseded_by.empty() ? "" : ContractName(key.exchange_id, c->superseded_by),
             c->accepted_time != absl::UnixEpoch());

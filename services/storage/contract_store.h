@@ -73,6 +73,9 @@ class ContractStore final {
       StoredContract contract, const std::string& pdf, const std::string& plain_text,
       const std::string& marked_text);
   absl::StatusOr<StoredContract> GetContract(const Key& key);
+  // The contract when `expert_id` holds its assignment; NOT_FOUND otherwise,
+  // as for a missing one.
+  absl::StatusOr<StoredContract> GetHeldContract(const Key& key, const std::string& expert_id);
   // The stored PDF bytes (the accepted document once there is one) or text.
   absl::StatusOr<std::string> GetDocument(const Key& key, bool pdf);
   // The marked-up text the contract was made from ("" for contracts made
