@@ -137,8 +137,8 @@ TEST_P(CliTest, CreatesAndListsAsTables) {
   ProcessResult orgs = Ctl({"organization", "list", "--exchange", "ph"});
   EXPECT_EQ(
       orgs.out,
-      "NAME   DISPLAY_NAME  KIND                     MUNICIPALITY\n"
-      "lyseo  Lahden lyseo  educational_institution  Lahti\n");
+      "NAME   DISPLAY_NAME  STATE   KIND                     MUNICIPALITY\n"
+      "lyseo  Lahden lyseo  active  educational_institution  Lahti\n");
   ProcessResult exchanges = Ctl({"exchange", "list"});
   EXPECT_EQ(
       exchanges.out,
@@ -837,6 +837,45 @@ TEST_P(CliTest, AnExchangeRewordsAMessageChecksItFirstAndResetsIt) {
 }
 
 // Issue 17: the coordinator's days at a glance.
+// What "can't be deleted; set its state to INACTIVE" points at (issue 17, 9).
+TEST_P(CliTest, AnInactiveOrganizationTakesNoNewOrdersAndKeepsItsOwn) {
+  CreateFixtures();
+  const std::string start =
+      absl::FormatTime(absl::RFC3339_sec, absl::Now() + absl::Hours(24 * 21), absl::UTCTimeZone());
+  ASSERT_EQ(Ctl(OrderCreate("o1", start)).exit_code, 0);
+  ProcessResult deleted = Ctl({"organization", "delete", "lyseo", "--exchange", "ph"});
+  EXPECT_EQ(deleted.exit_code, 6);
+  EXPECT_EQ(
+      deleted.err,
+      "kokemusctl: failed precondition: exchanges/ph/organizations/lyseo has orders or "
+      "assignments and can't be deleted; set its state to INACTIVE instead (kokemusctl "
+      "organization update)\n");
+  ProcessResult off =
+      Ctl({"organization", "update", "lyseo", "--exchange", "ph", "--state", "inactive"});
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_THAT(off.out, HasSubstr("\nstate:        inactive\n"));
+  ProcessResult inactive =
+      Ctl({"organization", "list", "--exchange", "ph", "--filter", "state = INACTIVE"});
+  EXPECT_EQ(
+      inactive.out,
+      "NAME   DISPLAY_NAME  STATE     KIND                     MUNICIPALITY\n"
+      "lyseo  Lahden lyseo  inactive  educational_institution  Lahti\n");
+  ProcessResult refused = Ctl(OrderCreate("o2", start));
+  EXPECT_EQ(refused.exit_code, 6);
+  EXPECT_EQ(
+      refused.err,
+      "kokemusctl: failed precondition: exchanges/ph/organizations/lyseo is INACTIVE and takes "
+      "no new orders; set its state to ACTIVE first (kokemusctl organization update)\n");
+  EXPECT_EQ(Ctl({"order", "get", "o2", "--exchange", "ph"}).exit_code, 4);
+  EXPECT_EQ(
+      Ctl({"order", "update", "o1", "--exchange", "ph", "--topic", "Toipumistarina 2"}).exit_code,
+      0);
+  ASSERT_EQ(
+      Ctl({"organization", "update", "lyseo", "--exchange", "ph", "--state", "active"}).exit_code,
+      0);
+  EXPECT_EQ(Ctl(OrderCreate("o2", start)).exit_code, 0);
+}
+
 TEST_P(CliTest, TheAgendaShowsUnfilledPlacesMissingContractsAndLapsingOffers) {
   CreateFixtures();
   ASSERT_EQ(

@@ -668,7 +668,7 @@ TEST(Backup, CancellingTheOrderWithdrawsItsBackupsAndANewTimeMovesThem) {
   EXPECT_EQ(cancelled->changed[0].backup_rank, 0);
   Order later = o;
   later.start_time += absl::Hours(2);
-  auto moved = PlanOrderUpdate(o, later, true, all);
+  auto moved = PlanOrderUpdate(o, later, OrganizationState::kActive, all);
   ASSERT_TRUE(moved.ok()) << moved.status();
   ASSERT_EQ(moved->retimed.size(), 1u);
   EXPECT_EQ(moved->retimed[0].start_time, later.start_time);
@@ -760,7 +760,7 @@ TEST(OrderUpdate, ANewTimeMovesTheOffersButNotAHeldPlace) {
   std::vector<Assignment> all = {
       MakeAssignment(current, "a", AssignmentState::kOffered),
       MakeAssignment(current, "b", AssignmentState::kDeclined)};
-  auto plan = PlanOrderUpdate(current, updated, true, all);
+  auto plan = PlanOrderUpdate(current, updated, OrganizationState::kActive, all);
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->order.topic, "Toipumistarina");
   EXPECT_EQ(plan->order.state, OrderState::kOpen);
@@ -770,23 +770,42 @@ TEST(OrderUpdate, ANewTimeMovesTheOffersButNotAHeldPlace) {
 
   all.push_back(MakeAssignment(current, "c", AssignmentState::kAccepted));
   EXPECT_EQ(
-      PlanOrderUpdate(current, updated, true, all).status(),
+      PlanOrderUpdate(current, updated, OrganizationState::kActive, all).status(),
       absl::FailedPreconditionError("the order's time can't change while an expert holds "
                                     "it; cancel the assignments first"));
   // The same time with a held place: other fields may change.
   updated.start_time = current.start_time;
-  EXPECT_TRUE(PlanOrderUpdate(current, updated, true, all).ok());
+  EXPECT_TRUE(PlanOrderUpdate(current, updated, OrganizationState::kActive, all).ok());
 }
 
 TEST(OrderUpdate, OnlyAnOpenOrderOfAKnownOrganizationChanges) {
   Order current = MakeOrder();
   EXPECT_EQ(
-      PlanOrderUpdate(current, current, false, {}).status(),
+      PlanOrderUpdate(current, current, std::nullopt, {}).status(),
       absl::NotFoundError("exchanges/ph/organizations/lyseo not found"));
   current.state = OrderState::kAssigned;
   EXPECT_EQ(
-      PlanOrderUpdate(current, current, true, {}).status(),
+      PlanOrderUpdate(current, current, OrganizationState::kActive, {}).status(),
       absl::FailedPreconditionError("the order is ASSIGNED; only an OPEN order changes"));
+}
+
+// An INACTIVE organization takes no new orders; its own orders still change.
+TEST(OrderUpdate, AnInactiveOrganizationKeepsItsOrdersButTakesNoNewOnes) {
+  EXPECT_EQ(CheckOrderer(OrganizationState::kActive, "ph", "lyseo"), absl::OkStatus());
+  EXPECT_EQ(
+      CheckOrderer(std::nullopt, "ph", "lyseo"),
+      absl::NotFoundError("exchanges/ph/organizations/lyseo not found"));
+  const absl::Status inactive = absl::FailedPreconditionError(
+      "exchanges/ph/organizations/lyseo is INACTIVE and takes no new orders; set its state to "
+      "ACTIVE first (UpdateOrganization)");
+  EXPECT_EQ(CheckOrderer(OrganizationState::kInactive, "ph", "lyseo"), inactive);
+
+  Order current = MakeOrder();
+  Order updated = current;
+  updated.topic = "Toipumistarina";
+  EXPECT_TRUE(PlanOrderUpdate(current, updated, OrganizationState::kInactive, {}).ok());
+  current.organization_id = "kansalaisopisto";
+  EXPECT_EQ(PlanOrderUpdate(current, updated, OrganizationState::kInactive, {}).status(), inactive);
 }
 
 TEST(FieldPrefix, MovesViolationsUnderTheRequestsField) {

@@ -64,7 +64,8 @@ class OrderStoreTest : public ::testing::TestWithParam<Backend> {
                             .display_name = "Lyseo",
                             .sector = domain::Sector::kEducation,
                             .kind = domain::OrganizationKind::kEducationalInstitution,
-                            .municipality = "398"},
+                            .municipality = "398",
+                            .state = domain::OrganizationState::kActive},
                         {})
                     .ok());
     for (const char* id : {"kaisa", "leena", "matti"}) AddExpert("ph", id);
@@ -323,13 +324,37 @@ TEST_P(OrderStoreTest, ExpertsAndOrganizationsWithAssignmentsAreNotDeleted) {
   EXPECT_EQ(expert.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(
       expert.message(),
-      "exchanges/ph/experts/kaisa has orders or assignments and can't be deleted; set it "
-      "INACTIVE instead");
+      "exchanges/ph/experts/kaisa has orders or assignments and can't be deleted; set its "
+      "state to INACTIVE instead (UpdateExpert)");
   EXPECT_EQ(
-      registry_->Delete<domain::Organization>({"ph", "lyseo"}, 0).code(),
-      absl::StatusCode::kFailedPrecondition);
+      registry_->Delete<domain::Organization>({"ph", "lyseo"}, 0),
+      absl::FailedPreconditionError(
+          "exchanges/ph/organizations/lyseo has orders or assignments and can't be deleted; set "
+          "its state to INACTIVE instead (UpdateOrganization)"));
   EXPECT_TRUE(registry_->Get<domain::Expert>({"ph", "kaisa"}).ok());
   EXPECT_TRUE(registry_->Delete<domain::Expert>({"ph", "leena"}, 0).ok());
+
+  // INACTIVE, as the message says: no new orders, its order still changes.
+  auto lyseo = registry_->Get<domain::Organization>({"ph", "lyseo"});
+  ASSERT_TRUE(lyseo.ok());
+  EXPECT_EQ(lyseo->state, domain::OrganizationState::kActive);
+  lyseo->state = domain::OrganizationState::kInactive;
+  ASSERT_TRUE(registry_->Update(*lyseo, lyseo->meta.revision).ok());
+  EXPECT_EQ(
+      registry_->Get<domain::Organization>({"ph", "lyseo"})->state,
+      domain::OrganizationState::kInactive);
+  auto o1 = store_->GetOrder({"ph", "o1"});
+  ASSERT_TRUE(o1.ok());
+  domain::Order o2 = *o1;
+  o2.id = "o2";
+  EXPECT_EQ(
+      store_->CreateOrder(o2, {}).status(),
+      absl::FailedPreconditionError(
+          "exchanges/ph/organizations/lyseo is INACTIVE and takes no new orders; set its state to "
+          "ACTIVE first (UpdateOrganization)"));
+  EXPECT_EQ(store_->GetOrder({"ph", "o2"}).status().code(), absl::StatusCode::kNotFound);
+  o1->topic = "Toipumistarina, osa 2";
+  EXPECT_TRUE(store_->UpdateOrder(*o1, o1->meta.revision).ok());
 }
 
 TEST_P(OrderStoreTest, FeedbackOncePerSideAfterCompletion) {

@@ -206,6 +206,55 @@ TEST_P(ServerProcessTest, TheOperatorsFirstKeyIsIssuedOnceAndWorks) {
 // A string field with invalid UTF-8 is refused INVALID_ARGUMENT, and
 // libprotobuf's plain stderr line about it (request_fuzz found one per bad
 // call) no longer reaches the log: every line is the server's JSON.
+// Issue 17 (9): a key in use is logged a week before it expires, once a day,
+// by its resource name only (a display name may name a person).
+TEST_P(ServerProcessTest, AKeyInUseIsLoggedAWeekBeforeItExpires) {
+  auto server = StartServer();
+  testing_support::CreateExchange(*stub_, "ph");
+  auto admin = v1::AccessService::NewStub(testing_support::KeyChannel(address_, keys_.Admin()));
+  std::string key_name, key;
+  for (const int days : {3, 30}) {
+    grpc::ClientContext ctx;
+    v1::CreateApiKeyRequest req;
+    req.set_parent("exchanges/ph");
+    req.mutable_api_key()->set_role(v1::ACCESS_ROLE_COORDINATOR);
+    req.mutable_api_key()->set_display_name("Maija Meikäläinen");
+    req.mutable_api_key()->mutable_expire_time()->set_seconds(
+        absl::ToUnixSeconds(absl::Now() + absl::Hours(24 * days + 1)));
+    v1::CreateApiKeyResponse resp;
+    ASSERT_TRUE(admin->CreateApiKey(&ctx, req, &resp).ok());
+    // Each used twice: the three-day key is logged once, the other never.
+    auto used = v1::RegistryService::NewStub(testing_support::KeyChannel(address_, resp.key()));
+    for (int i = 0; i < 2; ++i) {
+      grpc::ClientContext get_ctx;
+      v1::GetExchangeRequest get;
+      get.set_name("exchanges/ph");
+      v1::GetExchangeResponse got;
+      ASSERT_TRUE(used->GetExchange(&get_ctx, get, &got).ok());
+    }
+    if (days == 3) key_name = resp.api_key().name();
+  }
+  admin.reset();
+  stub_.reset();
+  server->Signal(SIGTERM);
+  EXPECT_EQ(server->Wait(), 0);
+  const std::string log = testing_support::ReadFile(log_path_);
+  std::vector<std::string> expiring;
+  for (absl::string_view line : absl::StrSplit(log, '\n')) {
+    // (The test's own administrator key expires within the hour: logged too.)
+    if (absl::StrContains(line, "api_key_expiring") && absl::StrContains(line, "exchanges/ph/")) {
+      expiring.emplace_back(line);
+    }
+  }
+  ASSERT_EQ(expiring.size(), 1u) << log;
+  EXPECT_THAT(
+      expiring[0],
+      ::testing::StartsWith(absl::StrCat(
+          R"({"event":"api_key_expiring","key":")", key_name, R"(","expire_time":")")));
+  EXPECT_THAT(expiring[0], ::testing::EndsWith(R"(,"days_left":3})"));
+  EXPECT_THAT(log, Not(HasSubstr("Maija")));
+}
+
 TEST_P(ServerProcessTest, InvalidUtf8IsRefusedWithoutAPlainLogLine) {
   auto server = StartServer();
   testing_support::CreateExchange(*stub_, "ph");

@@ -159,7 +159,7 @@ int OrganizationCommand(Session& s) {
              &R::ListOrganizations,
              &R::UpdateOrganization,
              &R::DeleteOrganization,
-             {"name", "display_name", "kind", "municipality"}});
+             {"name", "display_name", "state", "kind", "municipality"}});
 }
 
 int OrderCommand(Session& s) {

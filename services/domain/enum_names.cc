@@ -22,6 +22,8 @@ constexpr std::array<absl::string_view, 8> kWeekdays = {
     "UNSPECIFIED", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"};
 constexpr std::array<absl::string_view, 4> kExpertStates = {
     "UNSPECIFIED", "ACTIVE", "PAUSED", "INACTIVE"};
+constexpr std::array<absl::string_view, 3> kOrganizationStates = {
+    "UNSPECIFIED", "ACTIVE", "INACTIVE"};
 constexpr std::array<absl::string_view, 5> kSectors = {
     "UNSPECIFIED", "PUBLIC", "NGO", "EDUCATION", "PRIVATE"};
 constexpr std::array<absl::string_view, 13> kOrganizationKinds = {
@@ -81,6 +83,10 @@ std::span<const absl::string_view> EnumNames<Weekday>() {
 template <>
 std::span<const absl::string_view> EnumNames<ExpertState>() {
   return kExpertStates;
+}
+template <>
+std::span<const absl::string_view> EnumNames<OrganizationState>() {
+  return kOrganizationStates;
 }
 template <>
 std::span<const absl::string_view> EnumNames<Sector>() {

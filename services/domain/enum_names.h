@@ -35,6 +35,8 @@ std::span<const absl::string_view> EnumNames<Weekday>();
 template <>
 std::span<const absl::string_view> EnumNames<ExpertState>();
 template <>
+std::span<const absl::string_view> EnumNames<OrganizationState>();
+template <>
 std::span<const absl::string_view> EnumNames<Sector>();
 template <>
 std::span<const absl::string_view> EnumNames<OrganizationKind>();

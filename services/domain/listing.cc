@@ -147,7 +147,7 @@ std::vector<FilterField> ExpertFilterFields() {
 std::vector<FilterField> OrganizationFilterFields() {
   return {
       EnumField<Sector>("sector"), EnumField<OrganizationKind>("kind"),
-      MunicipalityField("municipality")};
+      MunicipalityField("municipality"), EnumField<OrganizationState>("state")};
 }
 
 // An id, or the last segment of a resource name of `collection`.
@@ -393,7 +393,8 @@ absl::Status ApplyOrganizationMask(
       KOKEMUS_FIELD(Organization, display_name),  KOKEMUS_FIELD(Organization, business_id),
       KOKEMUS_FIELD(Organization, sector),        KOKEMUS_FIELD(Organization, kind),
       KOKEMUS_FIELD(Organization, municipality),  KOKEMUS_FIELD(Organization, contact_name),
-      KOKEMUS_FIELD(Organization, contact_email), KOKEMUS_FIELD(Organization, contact_phone)};
+      KOKEMUS_FIELD(Organization, contact_email), KOKEMUS_FIELD(Organization, contact_phone),
+      KOKEMUS_FIELD(Organization, state)};
   return ApplyMask(patch, mask, kFields, target, applied);
 }
 

@@ -61,6 +61,9 @@ enum class Weekday {
 
 enum class ExpertState { kUnspecified = 0, kActive, kPaused, kInactive };
 
+// An INACTIVE organization takes no new orders; its records stay.
+enum class OrganizationState { kUnspecified = 0, kActive, kInactive };
+
 enum class Sector { kUnspecified = 0, kPublic, kNgo, kEducation, kPrivate };
 
 enum class OrganizationKind {
@@ -172,6 +175,7 @@ struct Organization {
   std::string contact_name;
   std::string contact_email;
   std::string contact_phone;
+  OrganizationState state = OrganizationState::kUnspecified;
   Meta meta;
 };
 

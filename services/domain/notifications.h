@@ -121,6 +121,8 @@ std::optional<int> DueTaskReminder(
 bool OfferReminderDue(absl::Time offered, absl::Time deadline, int lead_hours, absl::Time now);
 // Whether an API key expiring at `expires` should be warned of at `now`.
 bool KeyWarningDue(absl::Time expires, int warning_days, absl::Time now);
+// The server logs a key in use this many days before it expires.
+inline constexpr int kKeyExpiryLogDays = 7;
 // The key that keeps a scheduled message from being made twice.
 std::string DedupeKey(MessageKind kind, absl::string_view resource, int lead = 0);
 

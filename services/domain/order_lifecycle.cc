@@ -378,17 +378,33 @@ absl::StatusOr<OrderCancellationPlan> PlanOrderCancellation(
   return plan;
 }
 
+absl::Status CheckOrderer(
+    std::optional<OrganizationState> state, absl::string_view exchange_id,
+    absl::string_view organization_id) {
+  const std::string name = ChildResourceName(exchange_id, "organizations", organization_id);
+  if (!state.has_value()) return absl::NotFoundError(absl::StrCat(name, " not found"));
+  if (*state == OrganizationState::kInactive) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        name,
+        " is INACTIVE and takes no new orders; set its state to ACTIVE first "
+        "(UpdateOrganization)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<OrderUpdatePlan> PlanOrderUpdate(
-    const Order& current, Order updated, bool organization_exists,
+    const Order& current, Order updated, std::optional<OrganizationState> organization_state,
     const std::vector<Assignment>& assignments) {
   if (current.state != OrderState::kOpen) {
     return absl::FailedPreconditionError(
         absl::StrCat("the order is ", EnumName(current.state), "; only an OPEN order changes"));
   }
-  if (!organization_exists) {
-    return absl::NotFoundError(absl::StrCat(
-        ChildResourceName(updated.exchange_id, "organizations", updated.organization_id),
-        " not found"));
+  if (updated.organization_id != current.organization_id || !organization_state.has_value()) {
+    if (absl::Status s =
+            CheckOrderer(organization_state, updated.exchange_id, updated.organization_id);
+        !s.ok()) {
+      return s;
+    }
   }
   OrderUpdatePlan plan;
   const bool time_changed = updated.start_time != current.start_time ||

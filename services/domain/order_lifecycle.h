@@ -199,11 +199,18 @@ struct OrderUpdatePlan {
   Order order;
   std::vector<Assignment> retimed;
 };
-// `organization_exists`: the updated order's organization is in the exchange
-// (NOT_FOUND otherwise).
+// `organization_state`: the state of the updated order's organization, nullopt
+// when the exchange has none such (NOT_FOUND); an order keeps an organization
+// that became INACTIVE but is not moved to one (CheckOrderer).
 absl::StatusOr<OrderUpdatePlan> PlanOrderUpdate(
-    const Order& current, Order updated, bool organization_exists,
+    const Order& current, Order updated, std::optional<OrganizationState> organization_state,
     const std::vector<Assignment>& assignments);
+
+// Whether a new order may name the organization: NOT_FOUND when the exchange
+// has none such (`state` nullopt), FAILED_PRECONDITION when it is INACTIVE.
+absl::Status CheckOrderer(
+    std::optional<OrganizationState> state, absl::string_view exchange_id,
+    absl::string_view organization_id);
 
 }  // namespace kokemus::domain
 

@@ -310,6 +310,7 @@ void NormalizeOrganization(Organization& o) {
   TrimInPlace(o.contact_email);
   TrimInPlace(o.contact_phone);
   if (auto phone = NormalizePhone(o.contact_phone)) o.contact_phone = *phone;
+  if (o.state == OrganizationState::kUnspecified) o.state = OrganizationState::kActive;
 }
 
 void ValidateExchange(const Exchange& e, absl::string_view prefix, FieldViolations& v) {
@@ -479,6 +480,7 @@ void ValidateOrganization(const Organization& o, absl::string_view prefix, Field
       o.contact_name, Text::kLine, kMaxNameLength, false, FieldPath(prefix, "contact_name"), v);
   CheckEmail(o.contact_email, FieldPath(prefix, "contact_email"), v);
   CheckPhone(o.contact_phone, FieldPath(prefix, "contact_phone"), v);
+  CheckRequiredEnum(o.state, FieldPath(prefix, "state"), v);
 }
 
 }  // namespace kokemus::domain

@@ -5,11 +5,15 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "services/domain/digest.h"
 #include "services/domain/fees.h"
+#include "services/domain/listing.h"
+#include "services/domain/notifications.h"
 #include "services/domain/validation.h"
+#include "services/rpc/request_log.h"
 
 namespace kokemus::rpc {
 
@@ -117,6 +121,21 @@ absl::StatusOr<domain::Principal> AccessGuard::Authenticate(
   checked_[digest] = {*principal, std::min(now + options_.key_cache_ttl, expire_time)};
   if (verified_.size() >= kMaxCheckedKeys) verified_.clear();
   verified_.insert(digest);
+  // The platform team sees a key in use running out before its callers fail
+  // (the exchange's coordinator is told through the outbox as well). The key's
+  // name only: its display name may name a person.
+  if (domain::KeyWarningDue(expire_time, domain::kKeyExpiryLogDays, now)) {
+    auto [logged, first] = expiry_logged_.try_emplace(principal->key_id, now);
+    if (first || now - logged->second >= absl::Hours(24)) {
+      logged->second = now;
+      if (expiry_logged_.size() >= kMaxCheckedKeys) expiry_logged_.clear();
+      LogLine(absl::StrFormat(
+          R"({"event":"api_key_expiring","key":"%s","expire_time":"%s","days_left":%d})",
+          domain::ApiKeyName(principal->exchange_id, principal->key_id),
+          absl::FormatTime(absl::RFC3339_sec, expire_time, absl::UTCTimeZone()),
+          static_cast<int>((expire_time - now) / absl::Hours(24))));
+    }
+  }
   return principal;
 }
 

@@ -189,6 +189,8 @@ class AccessGuard final {
   // throttle never holds them back, so a flood of bad keys from a shared
   // address (a NAT, a proxy) does not lock out the valid keys behind it.
   std::unordered_set<std::string> verified_;  // guarded by mu_
+  // When each key (by id) near its expiry was last logged: at most once a day.
+  std::unordered_map<std::string, absl::Time> expiry_logged_;  // guarded by mu_
 };
 
 }  // namespace kokemus::rpc

@@ -16,6 +16,8 @@ static_assert(
     static_cast<int>(domain::PaymentMethod::kFeeDeclined) == v1::PAYMENT_METHOD_FEE_DECLINED);
 static_assert(static_cast<int>(domain::Weekday::kSunday) == v1::WEEKDAY_SUNDAY);
 static_assert(static_cast<int>(domain::ExpertState::kInactive) == v1::Expert::STATE_INACTIVE);
+static_assert(
+    static_cast<int>(domain::OrganizationState::kInactive) == v1::Organization::STATE_INACTIVE);
 static_assert(static_cast<int>(domain::Sector::kPrivate) == v1::SECTOR_PRIVATE);
 static_assert(static_cast<int>(domain::OrganizationKind::kOther) == v1::ORGANIZATION_KIND_OTHER);
 
@@ -148,6 +150,7 @@ domain::Organization FromProto(const v1::Organization& p) {
   o.contact_name = p.contact_name();
   o.contact_email = p.contact_email();
   o.contact_phone = p.contact_phone();
+  o.state = static_cast<domain::OrganizationState>(p.state());
   return o;
 }
 
@@ -252,6 +255,7 @@ v1::Organization ToProto(const domain::Organization& o) {
   p.set_contact_name(o.contact_name);
   p.set_contact_email(o.contact_email);
   p.set_contact_phone(o.contact_phone);
+  p.set_state(static_cast<v1::Organization::State>(o.state));
   SetMeta(o.meta, p.mutable_etag(), p.mutable_create_time(), p.mutable_update_time());
   return p;
 }

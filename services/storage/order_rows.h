@@ -154,8 +154,8 @@ inline constexpr char kSelectHeldTasks[] =
     "a.start_time >= :from AND a.start_time < :to AND NOT (a.order_id = :order_id AND a.id = :id)";
 inline constexpr char kSelectTravelBuffer[] =
     "SELECT travel_buffer_minutes FROM exchanges WHERE id = :id";
-inline constexpr char kCountOrganization[] =
-    "SELECT COUNT(*) FROM organizations WHERE exchange_id = :exchange_id AND id = :id";
+inline constexpr char kOrganizationState[] =
+    "SELECT state FROM organizations WHERE exchange_id = :exchange_id AND id = :id";
 
 inline constexpr char kInsertFeedback[] =
     "INSERT INTO feedback (exchange_id, order_id, assignment_id, source, "

@@ -13,6 +13,16 @@ using namespace order_rows;  // NOLINT
 
 namespace {
 
+// The organization's state; nullopt when the exchange has no such one.
+std::optional<domain::OrganizationState> OrganizationStateOf(
+    soci::session& sql, const std::string& exchange_id, const std::string& id) {
+  auto rows = Query<domain::OrganizationState>(
+      sql, kOrganizationState, {exchange_id, id},
+      [](const soci::row& row) { return RowReader(row).Enum<domain::OrganizationState>(); });
+  if (rows.empty()) return std::nullopt;
+  return rows.front();
+}
+
 // ListOrders: by (start_time, id) from the page token's cursor, filtered.
 constexpr char kOrdersInExchange[] = "exchange_id = :exchange_id";
 constexpr char kOrdersAfterCursor[] =
@@ -38,10 +48,11 @@ absl::StatusOr<Order> OrderStore::CreateOrder(Order order, const CreateOptions& 
       return tx.GetOrder(order.exchange_id, *known, false);
     }
     if (absl::Status s = CheckExchangeExists(sql, order.exchange_id); !s.ok()) return s;
-    if (Count(sql, kCountOrganization, {order.exchange_id, order.organization_id}) == 0) {
-      return absl::NotFoundError(absl::StrCat(
-          domain::ChildResourceName(order.exchange_id, "organizations", order.organization_id),
-          " not found"));
+    if (absl::Status s = domain::CheckOrderer(
+            OrganizationStateOf(sql, order.exchange_id, order.organization_id), order.exchange_id,
+            order.organization_id);
+        !s.ok()) {
+      return s;
     }
     if (tx.GetOrder(order.exchange_id, order.id, false).ok()) {
       return absl::AlreadyExistsError(
@@ -140,10 +151,10 @@ absl::StatusOr<Order> OrderStore::UpdateOrder(Order order, int64_t expected_revi
       return absl::AbortedError(absl::StrCat(
           OrderName(order.exchange_id, order.id), " was changed by another request; retry"));
     }
-    const bool organization_exists =
-        Count(sql, kCountOrganization, {order.exchange_id, order.organization_id}) > 0;
+    const auto organization_state =
+        OrganizationStateOf(sql, order.exchange_id, order.organization_id);
     auto plan = domain::PlanOrderUpdate(
-        *current, std::move(order), organization_exists, tx.AssignmentsOf(*current));
+        *current, std::move(order), organization_state, tx.AssignmentsOf(*current));
     if (!plan.ok()) return plan.status();
     const absl::Time now = db_.Now();
     for (Assignment& a : plan->retimed) {

@@ -3,6 +3,7 @@
 #include <string_view>
 #include <variant>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
@@ -88,20 +89,20 @@ constexpr char kUpdateExpert[] =
 
 constexpr char kOrganizationColumns[] =
     "exchange_id, id, display_name, business_id, sector, kind, municipality, "
-    "contact_name, contact_email, contact_phone, revision, create_time, "
+    "contact_name, contact_email, contact_phone, state, revision, create_time, "
     "update_time";
 constexpr char kInsertOrganization[] =
     "INSERT INTO organizations (exchange_id, id, display_name, business_id, "
     "sector, kind, municipality, contact_name, contact_email, contact_phone, "
-    "revision, create_time, update_time) VALUES (:exchange_id, :id, "
+    "state, revision, create_time, update_time) VALUES (:exchange_id, :id, "
     ":display_name, :business_id, :sector, :kind, :municipality, "
-    ":contact_name, :contact_email, :contact_phone, :revision, :create_time, "
-    ":update_time)";
+    ":contact_name, :contact_email, :contact_phone, :state, :revision, "
+    ":create_time, :update_time)";
 constexpr char kUpdateOrganization[] =
     "UPDATE organizations SET display_name = :display_name, business_id = "
     ":business_id, sector = :sector, kind = :kind, municipality = "
     ":municipality, contact_name = :contact_name, contact_email = "
-    ":contact_email, contact_phone = :contact_phone, revision = :revision, "
+    ":contact_email, contact_phone = :contact_phone, state = :state, revision = :revision, "
     "update_time = :update_time WHERE exchange_id = :exchange_id AND id = :id "
     "AND revision = :expected";
 
@@ -140,6 +141,7 @@ constexpr FilterSql kOrganizationFilters[] = {
     {"sector", "=", "", "sector = :v"},
     {"kind", "=", "", "kind = :v"},
     {"municipality", "=", "", "municipality = :v"},
+    {"state", "=", "", "state = :v"},
 };
 constexpr char kExchangesAfter[] = "id > :after_id";
 constexpr char kInExchangeAfter[] = "exchange_id = :exchange_id AND id > :after_id";
@@ -317,7 +319,8 @@ struct TableOf<Organization> {
         o.municipality,
         o.contact_name,
         o.contact_email,
-        o.contact_phone};
+        o.contact_phone,
+        std::string(domain::EnumName(o.state))};
   }
   static Organization Read(RowReader& r) {
     Organization o;
@@ -331,6 +334,7 @@ struct TableOf<Organization> {
     o.contact_name = r.Text();
     o.contact_email = r.Text();
     o.contact_phone = r.Text();
+    o.state = EnumFrom<domain::OrganizationState>(r.Text());
     return o;
   }
 };
@@ -543,9 +547,13 @@ absl::Status RegistryStore::Delete(const Key& key, int64_t expected_revision) {
       if (!IsConstraintViolation(e)) throw;
       // Orders and assignments keep their organization and expert: the
       // records bookkeeping needs outlive a deletion request.
+      std::string kind(TableOf<T>::kCollection.substr(0, TableOf<T>::kCollection.size() - 1));
+      kind[0] = absl::ascii_toupper(kind[0]);  // "experts" -> "Expert"
       return absl::FailedPreconditionError(absl::StrCat(
           ResourceName(TableOf<T>::kCollection, key),
-          " has orders or assignments and can't be deleted; set it INACTIVE instead"));
+          " has orders or assignments and can't be deleted; set its state to INACTIVE "
+          "instead (Update",
+          kind, ")"));
     }
     return absl::OkStatus();
   });
