@@ -225,6 +225,7 @@ TEST(ValidateOrganization, NamesEveryBadField) {
   o.municipality = "";
   o.contact_email = "x@";
   o.contact_phone = "abc";
+  o.state = static_cast<OrganizationState>(9);
   FieldViolations v;
   ValidateOrganization(o, "organization", v);
   std::vector<std::string> fields;
@@ -233,9 +234,14 @@ TEST(ValidateOrganization, NamesEveryBadField) {
       fields, ElementsAre(
                   "organization.display_name", "organization.business_id", "organization.sector",
                   "organization.kind", "organization.municipality", "organization.contact_email",
-                  "organization.contact_phone"));
+                  "organization.contact_phone", "organization.state"));
   EXPECT_EQ(v.list()[0].description, "must be at most 200 characters");
   EXPECT_EQ(v.list()[3].description, "unknown enum value");
+  EXPECT_EQ(v.list()[7].description, "unknown enum value");
+  // Normalizing makes an organization without a state ACTIVE.
+  Organization fresh;
+  NormalizeOrganization(fresh);
+  EXPECT_EQ(fresh.state, OrganizationState::kActive);
 }
 
 TEST(ValidateExchange, ChecksRegionAndLanguage) {
@@ -279,6 +285,7 @@ TEST(Text, RefusesControlCharactersAndBadUtf8) {
   o.sector = Sector::kNgo;
   o.kind = OrganizationKind::kOther;
   o.municipality = "091";
+  o.state = OrganizationState::kActive;
   o.display_name = "Tab\there";
   FieldViolations v;
   ValidateOrganization(o, "o", v);
