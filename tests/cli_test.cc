@@ -913,6 +913,12 @@ TEST_P(CliTest, TheAgendaShowsUnfilledPlacesMissingContractsAndLapsingOffers) {
   EXPECT_THAT(
       week.out, HasSubstr("\nOffers lapsing within 24 hours:\nASSIGNMENT  EXPERT    ANSWER_BY\n"
                           "o1/ao1      Kaisa K.  "));
+  // The agenda reads every page, whatever the page size; a --filter given
+  // to it does not reach the assignment lists it reads (their own requests).
+  ProcessResult paged =
+      Ctl({"agenda", "--week", "--exchange", "ph", "--page-size", "1", "--filter", "state = OPEN"});
+  ASSERT_EQ(paged.exit_code, 0) << paged.err;
+  EXPECT_EQ(paged.out, week.out);
   ASSERT_EQ(
       Ctl({"contract", "generate", "o2/ao2", "--exchange", "ph", "-o", "/dev/null"}).exit_code, 0);
   EXPECT_THAT(

@@ -120,12 +120,13 @@ void Session::SetParent(const std::string& parent, pb::Message& req) const {
   SetString(req, "parent", parent);
 }
 
-void Session::SetPageRequest(const std::string& token, pb::Message& req) const {
+void Session::SetPageRequest(const std::string& token, bool with_filter, pb::Message& req) const {
   const pb::Reflection* r = req.GetReflection();
   if (c_.page_size != 0) {
     r->SetInt32(&req, req.GetDescriptor()->FindFieldByName("page_size"), c_.page_size);
   }
   SetString(req, "page_token", token);
+  if (!with_filter) return;
   if (const pb::FieldDescriptor* filter = req.GetDescriptor()->FindFieldByName("filter")) {
     // --filter joins the terms the command's own flags made (--state, --about).
     const std::string own = r->GetString(req, filter);

@@ -105,7 +105,7 @@ class Session final {
   // The same, with the table drawn by `as_table` from every item listed.
   template <typename Stub, typename Req, typename Resp, typename AsTable>
   int List(UnaryRpc<Stub, Req, Resp> rpc, const Req& request, AsTable as_table) {
-    const Resp all = Pages(rpc, request, c_.all_pages);
+    const Resp all = Pages(rpc, request, c_.all_pages, true);
     return Print(all, [&] {
       as_table(all);
       if (!all.next_page_token().empty()) {
@@ -117,7 +117,7 @@ class Session final {
   // Every page of a list, merged (for views built from several lists).
   template <typename Stub, typename Req, typename Resp>
   Resp ListAll(UnaryRpc<Stub, Req, Resp> rpc, const Req& request) {
-    return Pages(rpc, request, true);
+    return Pages(rpc, request, true, false);
   }
 
   // The same for a list whose request has only a parent ("": none).
@@ -167,14 +167,16 @@ class Session final {
   void RequireNoMoreFlags() const;
 
  private:
-  // The first page (its next_page_token kept), or every page merged.
+  // The first page (its next_page_token kept), or every page merged;
+  // `with_filter`: the command's --filter joins the request's own (a list
+  // command), or not (a view whose requests are its own).
   template <typename Stub, typename Req, typename Resp>
-  Resp Pages(UnaryRpc<Stub, Req, Resp> rpc, const Req& request, bool every) {
+  Resp Pages(UnaryRpc<Stub, Req, Resp> rpc, const Req& request, bool every, bool with_filter) {
     Resp all;
     std::string token;
     do {
       Req req = request;
-      SetPageRequest(token, req);
+      SetPageRequest(token, with_filter, req);
       Resp page = Call(rpc, req);
       token = page.next_page_token();
       page.clear_next_page_token();
@@ -186,7 +188,8 @@ class Session final {
 
   void SetParent(const std::string& parent, google::protobuf::Message& req) const;
   // --page-size, the token and --filter (a usage error for a list without one).
-  void SetPageRequest(const std::string& token, google::protobuf::Message& req) const;
+  void SetPageRequest(
+      const std::string& token, bool with_filter, google::protobuf::Message& req) const;
 
   const Command& c_;
   Flags flags_;  // flags still to read
