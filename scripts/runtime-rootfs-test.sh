@@ -57,12 +57,14 @@ chroot --userspec=10001:10001 "$root" /usr/local/bin/kokemus-server --plaintext 
 server_pid=$!
 export KOKEMUS_PLAINTEXT=true KOKEMUS_API_KEY=$admin_key
 ctl() { chroot --userspec=10001:10001 "$root" /usr/local/bin/kokemusctl --server "127.0.0.1:$port" "$@"; }
+health=
 for _ in $(seq 1 100); do
-  ctl --timeout 1s health check >/dev/null 2>&1 && break
+  health=$(ctl --timeout 2s health check 2>&1) && [[ $health == SERVING ]] && break
   sleep 0.1
 done
-if [[ $(ctl health check 2>/dev/null) != SERVING ]]; then
-  echo "runtime-rootfs-test: the server is not serving; its log:" >&2
+if [[ $health != SERVING ]]; then
+  echo "runtime-rootfs-test: the server is not serving; the last health check said: $health" >&2
+  echo "its log:" >&2
   cat "$root/tmp/server.log" >&2
   exit 1
 fi
