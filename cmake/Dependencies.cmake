@@ -41,7 +41,7 @@ set_target_properties(SOCI::sqlite3 PROPERTIES
   INTERFACE_LINK_LIBRARIES "SOCI::core;SQLite::SQLite3")
 
 # google.rpc.Status and google.rpc.BadRequest, and the google.api annotations
-# (field_behavior, resource) the API's protos carry: Debian packages googleapis' common
+# (field_behavior, resource, and http for the HTTP/JSON routes) the API's protos carry: Debian packages googleapis' common
 # protos only inside libgoogle-common-protos-java's jar; the .proto files are taken
 # from there (a jar is a zip file) rather than copied into this repository.
 set(KOKEMUS_GOOGLEAPIS_JAR "/usr/share/java/proto-google-common-protos.jar"
@@ -51,12 +51,13 @@ if(NOT EXISTS "${KOKEMUS_GOOGLEAPIS_JAR}")
   list(GET _jars 0 KOKEMUS_GOOGLEAPIS_JAR)
 endif()
 set(KOKEMUS_GOOGLEAPIS_DIR "${CMAKE_BINARY_DIR}/googleapis")
-if(NOT EXISTS "${KOKEMUS_GOOGLEAPIS_DIR}/google/api/resource.proto")
+if(NOT EXISTS "${KOKEMUS_GOOGLEAPIS_DIR}/google/api/annotations.proto")
   file(MAKE_DIRECTORY "${KOKEMUS_GOOGLEAPIS_DIR}")
   execute_process(
     COMMAND ${CMAKE_COMMAND} -E tar xf "${KOKEMUS_GOOGLEAPIS_JAR}"
             google/rpc/status.proto google/rpc/error_details.proto
             google/api/field_behavior.proto google/api/resource.proto
+            google/api/http.proto google/api/annotations.proto
     WORKING_DIRECTORY "${KOKEMUS_GOOGLEAPIS_DIR}"
     RESULT_VARIABLE _untar)
   if(NOT _untar EQUAL 0)

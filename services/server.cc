@@ -15,6 +15,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "services/rpc/request_log.h"
+#include "services/transcode/openapi.h"
 
 namespace kokemus {
 
@@ -239,7 +240,20 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         server->server_->InProcessChannel(grpc::ChannelArguments()),
         options.clock != nullptr ? *options.clock : domain::SystemClock(),
         options.web_sign_in_limit);
-    auto web = web::WebServer::Start(options.web_listen, *server->pages_);
+    // The API as HTTP/JSON on the same listener, through the same channel.
+    grpc::ChannelArguments api_arguments;
+    api_arguments.SetMaxReceiveMessageSize(-1);
+    auto transcoder = transcode::Transcoder::ForServices(
+        server->server_->InProcessChannel(api_arguments),
+        {v1::RegistryService::service_full_name(), v1::OrderService::service_full_name(),
+         v1::ContractService::service_full_name(), v1::MatchingService::service_full_name(),
+         v1::ReportService::service_full_name(), v1::AccessService::service_full_name(),
+         v1::NotificationService::service_full_name()});
+    if (!transcoder.ok()) return transcoder.status();
+    server->transcoder_ = *std::move(transcoder);
+    auto web = web::WebServer::Start(
+        options.web_listen, *server->pages_, server->transcoder_.get(),
+        std::string(transcode::OpenApiDocument()));
     if (!web.ok()) return web.status();
     server->web_server_ = *std::move(web);
   }

@@ -172,6 +172,7 @@ class Server final {
   std::unique_ptr<storage::CalendarFeedStore> calendar_feed_store_;
   std::unique_ptr<storage::MessageTemplateStore> message_template_store_;
   std::unique_ptr<web::Pages> pages_;
+  std::unique_ptr<transcode::Transcoder> transcoder_;
   std::unique_ptr<web::WebServer> web_server_;
   std::unique_ptr<notify::WebhookWorker> webhook_worker_;
   std::unique_ptr<notify::OutboxWorker> outbox_worker_;

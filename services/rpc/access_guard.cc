@@ -14,6 +14,7 @@
 #include "services/domain/notifications.h"
 #include "services/domain/validation.h"
 #include "services/rpc/request_log.h"
+#include "services/transcode/transcoder.h"
 
 namespace kokemus::rpc {
 
@@ -100,9 +101,17 @@ absl::StatusOr<domain::Principal> AccessGuard::Authenticate(
     }
     verified_before = verified_.count(digest) > 0;
   }
-  // "ipv4:10.1.2.3:54321" -> "ipv4:10.1.2.3": one bucket per address.
+  // "ipv4:10.1.2.3:54321" -> "ipv4:10.1.2.3": one bucket per address. A
+  // call over HTTP/JSON comes through the in-process channel (whose peer gRPC
+  // names "unknown"), which alone may name the HTTP client's address; a
+  // network caller (ipv4:, ipv6:, unix:) cannot.
   std::string peer = context->peer();
-  peer = peer.substr(0, peer.rfind(':'));
+  if (auto http = metadata.find(transcode::kHttpClientAddressKey);
+      http != metadata.end() && (peer == "unknown" || absl::StartsWith(peer, "inproc"))) {
+    peer = absl::StrCat("http:", absl::string_view(http->second.data(), http->second.size()));
+  } else {
+    peer = peer.substr(0, peer.rfind(':'));
+  }
   const bool throttled = options_.failed_authentications.burst > 0;
   if (throttled && !verified_before && failures_.Exhausted(peer, now)) {
     return absl::ResourceExhaustedError(

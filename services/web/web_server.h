@@ -4,8 +4,10 @@
 // answered by web::Pages. Every answer carries the security headers: a
 // Content-Security-Policy with no inline script or third-party source, no
 // framing, no sniffing, no referrer (addresses hold tokens), no caching.
+// With a transcoder, the same listener serves the API as HTTP/JSON under
+// /v1/ (and its OpenAPI description at /v1/openapi.json).
 //
-//   auto web = WebServer::Start("0.0.0.0:8080", pages);
+//   auto web = WebServer::Start("0.0.0.0:8080", pages, &transcoder, OpenApiDocument());
 #ifndef KOKEMUS_SERVICES_WEB_WEB_SERVER_H_
 #define KOKEMUS_SERVICES_WEB_WEB_SERVER_H_
 
@@ -13,6 +15,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/transcode/transcoder.h"
 #include "services/web/pages.h"
 
 struct MHD_Daemon;
@@ -26,16 +29,23 @@ inline constexpr char kContentSecurityPolicy[] =
 
 class WebServer final {
  public:
-  // `listen` is "IPV4:PORT"; port 0 picks a free one. `pages` outlives it.
+  // `listen` is "IPV4:PORT"; port 0 picks a free one. `pages` and `api`
+  // (null: no API over HTTP) outlive it.
   static absl::StatusOr<std::unique_ptr<WebServer>> Start(
-      const std::string& listen, const Pages& pages);
+      const std::string& listen, const Pages& pages, const transcode::Transcoder* api = nullptr,
+      std::string openapi_json = "");
   ~WebServer();
   int port() const { return port_; }
   const Pages& pages() const { return pages_; }
+  const transcode::Transcoder* api() const { return api_; }
+  const std::string& openapi_json() const { return openapi_json_; }
 
  private:
-  explicit WebServer(const Pages& pages) : pages_(pages) {}
+  WebServer(const Pages& pages, const transcode::Transcoder* api, std::string openapi_json)
+      : pages_(pages), api_(api), openapi_json_(std::move(openapi_json)) {}
   const Pages& pages_;
+  const transcode::Transcoder* api_;
+  const std::string openapi_json_;
   MHD_Daemon* daemon_ = nullptr;
   int port_ = 0;
 };
