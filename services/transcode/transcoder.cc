@@ -363,7 +363,7 @@ std::optional<RequestError> Prepare(
     const HttpCall& call, bool streaming, grpc::ClientContext& context) {
   if (!call.authorization.empty()) {
     if (!IsPrintableAscii(call.authorization)) {
-      return RequestError{grpc::StatusCode::UNAUTHENTICATED, "invalid API key", ""};
+      return RequestError{grpc::StatusCode::UNAUTHENTICATED, "invalid API key", "", ""};
     }
     context.AddMetadata("authorization", call.authorization);
   }
@@ -552,7 +552,7 @@ Transcoder::Answer Transcoder::Handle(const HttpCall& call) const {
             {grpc::StatusCode::UNIMPLEMENTED,
              absl::StrCat(
                  call.method, " is not allowed at this path; use ", absl::StrJoin(allowed, " or ")),
-             ""}),
+             "", ""}),
         nullptr};
     answer.response.status = 405;
     answer.response.headers.emplace_back("Allow", absl::StrJoin(allowed, ", "));
@@ -561,7 +561,8 @@ Transcoder::Answer Transcoder::Handle(const HttpCall& call) const {
   if (route == nullptr) {
     return {
         ErrorAnswer(
-            {grpc::StatusCode::NOT_FOUND, "no API method at this path (see /v1/openapi.json)", ""}),
+            {grpc::StatusCode::NOT_FOUND, "no API method at this path (see /v1/openapi.json)", "",
+             ""}),
         nullptr};
   }
   const Descriptor& input = *route->method->input_type();

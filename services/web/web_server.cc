@@ -129,15 +129,16 @@ MHD_Result ServeApi(const WebServer& self, MHD_Connection* connection, Pending& 
   if (answer.stream == nullptr) {
     return Respond(
         connection,
-        {answer.response.status, answer.response.content_type, std::move(answer.response.body),
-         std::move(answer.response.headers)},
+        {static_cast<unsigned>(answer.response.status), answer.response.content_type,
+         std::move(answer.response.body), std::move(answer.response.headers)},
         false);
   }
   auto* body = new StreamBody{std::move(answer.stream), "", 0};
   MHD_Response* response = MHD_create_response_from_callback(
       MHD_SIZE_UNKNOWN, 64 * 1024, &ReadStream, body, &FreeStream);
   AddHeaders(response, answer.response.content_type, answer.response.headers);
-  const MHD_Result result = MHD_queue_response(connection, answer.response.status, response);
+  const MHD_Result result =
+      MHD_queue_response(connection, static_cast<unsigned>(answer.response.status), response);
   MHD_destroy_response(response);
   return result;
 }
