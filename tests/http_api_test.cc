@@ -238,13 +238,15 @@ TEST_F(HttpApi, RequestsThatFitNoRuleAreRefusedWithTheReason) {
   EXPECT_THAT(unknown_field.json()["message"].get<std::string>(), HasSubstr("colour"));
 
   // A value the JSON mapping refuses names its field, as the API's own checks do.
-  HttpResult bad_enum = Http("POST", Url("/v1/exchanges/ph/experts?expertId=x"),
-                             R"({"displayName":"X","roles":["ROLE_NOPE"]})", {admin});
+  HttpResult bad_enum = Http(
+      "POST", Url("/v1/exchanges/ph/experts?expertId=x"),
+      R"({"displayName":"X","roles":["ROLE_NOPE"]})", {admin});
   EXPECT_EQ(bad_enum.status, 400);
   EXPECT_EQ(bad_enum.json()["details"][0]["fieldViolations"][0]["field"], "expert.roles[0]");
-  EXPECT_EQ(bad_enum.json()["details"][0]["fieldViolations"][0]["description"],
-            "not valid JSON: invalid value \"ROLE_NOPE\" for type "
-            "type.googleapis.com/kokemus.v1.Role");
+  EXPECT_EQ(
+      bad_enum.json()["details"][0]["fieldViolations"][0]["description"],
+      "not valid JSON: invalid value \"ROLE_NOPE\" for type "
+      "type.googleapis.com/kokemus.v1.Role");
 
   HttpResult in_body =
       Http("POST", Url("/v1/exchanges/ph/experts/kaisa:erase?force=true"), "{}", {admin});
