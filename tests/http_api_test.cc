@@ -261,6 +261,12 @@ TEST_F(HttpApi, RequestsThatFitNoRuleAreRefusedWithTheReason) {
   EXPECT_EQ(wrong_verb.status, 405);
   EXPECT_EQ(wrong_verb.headers["allow"], "GET, PATCH");
 
+  HttpResult huge = Http(
+      "POST", Url("/v1/exchanges?exchangeId=x"),
+      absl::StrCat("{\"displayName\":\"", std::string(5 << 20, 'x'), "\"}"), {admin});
+  EXPECT_EQ(huge.status, 413);
+  EXPECT_EQ(huge.json()["message"], "body: larger than 4 MiB");
+
   HttpResult nowhere = Http("GET", Url("/v1/nowhere"), "", {admin});
   EXPECT_EQ(nowhere.status, 404);
   EXPECT_EQ(nowhere.json()["code"], 5);
@@ -285,7 +291,8 @@ TEST_F(HttpApi, TheRequestIdComesBackAndTheCsvExportStreams) {
   const std::string coordinator = Bearer(server_.keys().Coordinator("ph"));
   HttpResult csv = Http(
       "GET",
-      Url("/v1/exchanges/ph:exportAssignments?startTime=2026-01-01T00:00:00Z"
+      // An offset's "+" unescaped (a space in form encoding) is taken as "+".
+      Url("/v1/exchanges/ph:exportAssignments?startTime=2026-01-01T02:00:00+02:00"
           "&endTime=2027-01-01T00:00:00Z"),
       "", {coordinator});
   ASSERT_EQ(csv.status, 200) << csv.body;

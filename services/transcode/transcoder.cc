@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/field_mask.pb.h"
@@ -204,7 +205,8 @@ std::optional<RequestError> SetValue(
     if (!IsPrintableAscii(text) || text.find_first_of("\"\\") != absl::string_view::npos) {
       return Invalid(name, "is not a valid value");
     }
-    const std::string json = absl::StrCat("\"", text, "\"");
+    // An unescaped "+" of an offset arrives as a space (form encoding).
+    const std::string json = absl::StrCat("\"", absl::StrReplaceAll(text, {{" ", "+"}}), "\"");
     if (!google::protobuf::util::JsonStringToMessage(json, &target).ok()) {
       return Invalid(
           name, type.name() == "Timestamp" ? "must be an RFC 3339 time, as 2026-12-02T09:00:00Z"
