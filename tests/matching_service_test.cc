@@ -269,7 +269,8 @@ TEST_P(MatchingServiceTest, AReplicaRanksWithWhatAnotherReplicaChanged) {
   pause.mutable_expert()->set_state(v1::Expert::STATE_PAUSED);
   pause.mutable_update_mask()->add_paths("state");
   v1::UpdateExpertResponse paused;
-  ASSERT_TRUE(other_registry->UpdateExpert(&ctx, pause, &paused).ok());
+  const grpc::Status updated = other_registry->UpdateExpert(&ctx, pause, &paused);
+  ASSERT_TRUE(updated.ok()) << updated.error_code() << " " << updated.error_message();
   (*other)->Shutdown(absl::Seconds(1));
 
   // This replica checks the exchange's counter again within kMatchingRecheck.

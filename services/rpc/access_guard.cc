@@ -84,7 +84,8 @@ absl::StatusOr<domain::Principal> AccessGuard::Authenticate(
   auto it = metadata.find("authorization");
   if (it == metadata.end()) {
     return absl::UnauthenticatedError(
-        "missing credentials: send the API key as metadata \"authorization: Bearer KEY\"");
+        "missing credentials: send the API key as \"authorization: Bearer KEY\" (gRPC metadata, "
+        "or the HTTP Authorization header)");
   }
   absl::string_view value(it->second.data(), it->second.size());
   if (!absl::ConsumePrefix(&value, "Bearer ")) {
