@@ -506,4 +506,14 @@ void CreateOrder(
   ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
+void CreateFuzzFixtures(TestServer& server) {
+  auto& registry = server.registry();
+  CreateExchange(registry, "ph");
+  CreateExpert(registry, "ph", "kaisa", SampleExpert());
+  CreateOrganization(registry, "ph", "school");
+  auto orders = v1::OrderService::NewStub(server.channel());
+  SetFixedFee(*orders, "ph", v1::ROLE_LECTURER, 15000);
+  CreateOrder(*orders, "ph", "o1", SampleOrder("ph", "school", absl::Now() + absl::Hours(24 * 30)));
+}
+
 }  // namespace kokemus::testing_support

@@ -197,6 +197,10 @@ v1::Order SampleOrder(
 void CreateOrder(
     v1::OrderService::Stub& stub, const std::string& exchange, const std::string& id,
     const v1::Order& order);
+// What the fuzz targets call against: exchange "ph" with expert "kaisa",
+// organization "school", the lecturer's FIXED fee of 150 € and order "o1"
+// for "school" 30 days from now.
+void CreateFuzzFixtures(TestServer& server);
 
 }  // namespace kokemus::testing_support
 

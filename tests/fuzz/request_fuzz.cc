@@ -171,14 +171,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   fixture = new Fixture;
   Fixture& f = *fixture;
   f.server = std::make_unique<ts::TestServer>(ts::Backend::kSqlite);
-  auto& registry = f.server->registry();
-  ts::CreateExchange(registry, "ph");
-  ts::CreateExpert(registry, "ph", "kaisa", ts::SampleExpert());
-  ts::CreateOrganization(registry, "ph", "school");
-  auto orders = kokemus::v1::OrderService::NewStub(f.server->channel());
-  ts::SetFixedFee(*orders, "ph", kokemus::v1::ROLE_LECTURER, 15000);
-  ts::CreateOrder(
-      *orders, "ph", "o1", ts::SampleOrder("ph", "school", absl::Now() + absl::Hours(24 * 30)));
+  ts::CreateFuzzFixtures(*f.server);
   ts::TestKeys& keys = f.server->keys();
   const std::string address = f.server->address();
   f.callers = {
