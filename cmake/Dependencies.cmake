@@ -41,9 +41,10 @@ set_target_properties(SOCI::sqlite3 PROPERTIES
   INTERFACE_LINK_LIBRARIES "SOCI::core;SQLite::SQLite3")
 
 # google.rpc.Status and google.rpc.BadRequest, and the google.api annotations
-# (field_behavior, resource, and http for the HTTP/JSON routes) the API's protos carry: Debian packages googleapis' common
-# protos only inside libgoogle-common-protos-java's jar; the .proto files are taken
-# from there (a jar is a zip file) rather than copied into this repository.
+# the API's protos carry (field_behavior, resource, and http for the HTTP/JSON
+# routes): Debian packages googleapis' common protos only inside
+# libgoogle-common-protos-java's jar; the .proto files are taken from there (a
+# jar is a zip file) rather than copied into this repository.
 set(KOKEMUS_GOOGLEAPIS_JAR "/usr/share/java/proto-google-common-protos.jar"
     CACHE FILEPATH "Jar that carries googleapis' google/rpc/*.proto")
 if(NOT EXISTS "${KOKEMUS_GOOGLEAPIS_JAR}")
