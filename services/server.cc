@@ -253,7 +253,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     server->transcoder_ = *std::move(transcoder);
     auto web = web::WebServer::Start(
         options.web_listen, *server->pages_, server->transcoder_.get(),
-        std::string(transcode::OpenApiDocument()));
+        transcode::OpenApiDocument());
     if (!web.ok()) return web.status();
     server->web_server_ = *std::move(web);
   }

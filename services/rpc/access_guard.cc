@@ -108,7 +108,7 @@ absl::StatusOr<domain::Principal> AccessGuard::Authenticate(
   // network caller (ipv4:, ipv6:, unix:) cannot.
   std::string peer = context->peer();
   if (auto http = metadata.find(transcode::kHttpClientAddressKey);
-      http != metadata.end() && (peer == "unknown" || absl::StartsWith(peer, "inproc"))) {
+      http != metadata.end() && peer == "unknown") {
     peer = absl::StrCat("http:", absl::string_view(http->second.data(), http->second.size()));
   } else {
     peer = peer.substr(0, peer.rfind(':'));

@@ -91,6 +91,20 @@ absl::StatusOr<HttpRoute> RouteOf(
 
 }  // namespace
 
+bool IsRawResponse(const HttpRoute& route) {
+  return route.response_field != nullptr &&
+         route.response_field->cpp_type() == FieldDescriptor::CPPTYPE_STRING &&
+         !route.response_field->is_repeated();
+}
+
+std::string RawMediaType(const HttpRoute& route) {
+  const FieldDescriptor& field = *route.response_field;
+  if (field.type() == FieldDescriptor::TYPE_BYTES) return "application/pdf";
+  if (field.name() == "csv") return "text/csv; charset=utf-8";
+  if (field.name() == "json") return "application/json";
+  return "text/plain; charset=utf-8";
+}
+
 const FieldDescriptor* FindField(const Descriptor& message, absl::string_view name) {
   const std::string key(name);
   if (const FieldDescriptor* field = message.FindFieldByName(key); field != nullptr) return field;

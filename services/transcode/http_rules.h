@@ -39,6 +39,15 @@ struct HttpRoute {
 absl::StatusOr<std::vector<HttpRoute>> HttpRoutes(
     const google::protobuf::ServiceDescriptor& service);
 
+// Whether the route answers with the raw value of one string or bytes field
+// (its response_body), not with JSON.
+bool IsRawResponse(const HttpRoute& route);
+
+// The media type of a raw answer, by its field: "csv" is CSV, "json" JSON,
+// other text plain, and bytes are the API's documents, PDF (a response's own
+// `mime_type`, where it has one, says better).
+std::string RawMediaType(const HttpRoute& route);
+
 // The field `name` (its proto name or its JSON name) of `message`, or null.
 const google::protobuf::FieldDescriptor* FindField(
     const google::protobuf::Descriptor& message, absl::string_view name);

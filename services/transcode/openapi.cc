@@ -142,14 +142,10 @@ class Builder final {
     }
     Json ok;
     ok["description"] = method.server_streaming() ? "The answer, streamed (chunked)." : "OK";
-    if (route.response_field != nullptr &&
-        route.response_field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
-      const bool csv = route.response_field->name() == "csv";
-      const bool bytes = route.response_field->type() == FieldDescriptor::TYPE_BYTES;
-      const std::string type = csv ? "text/csv" : bytes ? "application/pdf" : "text/plain";
+    if (IsRawResponse(route)) {
       Json schema = {{"type", "string"}};
-      if (bytes) schema["format"] = "binary";
-      ok["content"] = {{type, {{"schema", schema}}}};
+      if (route.response_field->type() == FieldDescriptor::TYPE_BYTES) schema["format"] = "binary";
+      ok["content"] = {{RawMediaType(route), {{"schema", schema}}}};
     } else {
       const Descriptor& answer = route.response_field != nullptr
                                      ? *route.response_field->message_type()

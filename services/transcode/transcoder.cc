@@ -315,34 +315,22 @@ std::unique_ptr<Message> NewMessage(const Descriptor& type) {
       google::protobuf::MessageFactory::generated_factory()->GetPrototype(&type)->New());
 }
 
-// The media type of a response_body field's raw value.
-std::string ContentTypeOf(const HttpRoute& route, const Message& response, absl::string_view raw) {
+// The media type of a raw answer: the response's own `mime_type`, if set.
+std::string ContentTypeOf(const HttpRoute& route, const Message& response) {
   if (const FieldDescriptor* mime = response.GetDescriptor()->FindFieldByName("mime_type");
       mime != nullptr && mime->cpp_type() == FieldDescriptor::CPPTYPE_STRING &&
       !mime->is_repeated()) {
     std::string value = response.GetReflection()->GetString(response, mime);
     if (!value.empty()) return value;
   }
-  if (absl::StartsWith(raw, "%PDF-")) return "application/pdf";
-  const std::string& name = route.response_field->name();
-  if (name == "csv") return "text/csv; charset=utf-8";
-  if (name == "json") return "application/json";
-  return route.response_field->type() == FieldDescriptor::TYPE_STRING ? "text/plain; charset=utf-8"
-                                                                      : "application/octet-stream";
-}
-
-// Whether the route's answer is the raw text of one string or bytes field.
-bool IsRaw(const HttpRoute& route) {
-  return route.response_field != nullptr &&
-         route.response_field->cpp_type() == FieldDescriptor::CPPTYPE_STRING &&
-         !route.response_field->is_repeated();
+  return RawMediaType(route);
 }
 
 // The answer's body for one response message.
 std::string BodyOf(const HttpRoute& route, const Message& response) {
   if (route.response_field == nullptr) return ToJson(response);
   const Reflection& r = *response.GetReflection();
-  if (IsRaw(route)) return r.GetString(response, route.response_field);
+  if (IsRawResponse(route)) return r.GetString(response, route.response_field);
   if (route.response_field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
       !route.response_field->is_repeated()) {
     return ToJson(r.GetMessage(response, route.response_field));
@@ -438,7 +426,7 @@ class GrpcStream final : public Transcoder::Stream {
       return false;
     }
     *chunk = BodyOf(route_, *response);
-    if (!IsRaw(route_)) chunk->push_back('\n');
+    if (!IsRawResponse(route_)) chunk->push_back('\n');
     return true;
   }
 
@@ -513,9 +501,7 @@ int HttpStatusOf(grpc::StatusCode code) {
 }
 
 Transcoder::Transcoder(std::shared_ptr<grpc::Channel> channel, std::vector<HttpRoute> routes)
-    : channel_(std::move(channel)),
-      stub_(std::make_unique<grpc::GenericStub>(channel_)),
-      routes_(std::move(routes)) {}
+    : stub_(std::make_unique<grpc::GenericStub>(std::move(channel))), routes_(std::move(routes)) {}
 
 absl::StatusOr<std::unique_ptr<Transcoder>> Transcoder::ForServices(
     std::shared_ptr<grpc::Channel> channel, const std::vector<std::string>& services) {
@@ -584,13 +570,8 @@ Transcoder::Answer Transcoder::Handle(const HttpCall& call) const {
     if (!started && !stream->status().ok()) {
       answer.response = StatusAnswer(stream->status());
     } else {
-      // A stream's chunks have no media type of their own: its field's name tells.
-      answer.response.content_type = !IsRaw(*route) ? "application/x-ndjson"
-                                     : route->response_field->name() == "csv"
-                                         ? "text/csv; charset=utf-8"
-                                     : route->response_field->type() == FieldDescriptor::TYPE_STRING
-                                         ? "text/plain; charset=utf-8"
-                                         : "application/octet-stream";
+      answer.response.content_type =
+          IsRawResponse(*route) ? RawMediaType(*route) : "application/x-ndjson";
       answer.stream = std::move(stream);
     }
     if (!request_id.empty()) answer.response.headers.emplace_back("X-Request-Id", request_id);
@@ -619,8 +600,7 @@ Transcoder::Answer Transcoder::Handle(const HttpCall& call) const {
     answer.response = StatusAnswer(grpc::Status(grpc::StatusCode::INTERNAL, "unreadable response"));
   } else {
     answer.response.body = BodyOf(*route, *response);
-    if (IsRaw(*route))
-      answer.response.content_type = ContentTypeOf(*route, *response, answer.response.body);
+    if (IsRawResponse(*route)) answer.response.content_type = ContentTypeOf(*route, *response);
   }
   if (std::string id = RequestIdOf(context); !id.empty()) {
     answer.response.headers.emplace_back("X-Request-Id", std::move(id));

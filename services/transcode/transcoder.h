@@ -85,7 +85,6 @@ class Transcoder final {
  private:
   Transcoder(std::shared_ptr<grpc::Channel> channel, std::vector<HttpRoute> routes);
 
-  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<grpc::GenericStub> stub_;
   std::vector<HttpRoute> routes_;
 };

@@ -114,7 +114,8 @@ void FreeStream(void* cls) { delete static_cast<StreamBody*>(cls); }
 MHD_Result ServeApi(const WebServer& self, MHD_Connection* connection, Pending& pending) {
   const Request& request = pending.request;
   if (request.path == "/v1/openapi.json" && request.method == "GET") {
-    return Respond(connection, {200, "application/json", self.openapi_json(), {}}, false);
+    return Respond(
+        connection, {200, "application/json", std::string(self.openapi_json()), {}}, false);
   }
   transcode::HttpCall call;
   call.method = request.method;
@@ -213,12 +214,12 @@ void Completed(void*, MHD_Connection*, void** state, MHD_RequestTerminationCode)
 
 absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
     const std::string& listen, const Pages& pages, const transcode::Transcoder* api,
-    std::string openapi_json) {
+    absl::string_view openapi_json) {
   sockaddr_in addr{};
   if (absl::Status s = observability::ParseListenAddress(listen, "--web_listen", addr); !s.ok()) {
     return s;
   }
-  std::unique_ptr<WebServer> server(new WebServer(pages, api, std::move(openapi_json)));
+  std::unique_ptr<WebServer> server(new WebServer(pages, api, openapi_json));
   // A thread per connection: a page waits on the API and the database, and
   // one slow page must not hold up the others.
   server->daemon_ = MHD_start_daemon(

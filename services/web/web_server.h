@@ -15,6 +15,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "services/transcode/transcoder.h"
 #include "services/web/pages.h"
 
@@ -33,19 +34,19 @@ class WebServer final {
   // (null: no API over HTTP) outlive it.
   static absl::StatusOr<std::unique_ptr<WebServer>> Start(
       const std::string& listen, const Pages& pages, const transcode::Transcoder* api = nullptr,
-      std::string openapi_json = "");
+      absl::string_view openapi_json = "");
   ~WebServer();
   int port() const { return port_; }
   const Pages& pages() const { return pages_; }
   const transcode::Transcoder* api() const { return api_; }
-  const std::string& openapi_json() const { return openapi_json_; }
+  absl::string_view openapi_json() const { return openapi_json_; }
 
  private:
-  WebServer(const Pages& pages, const transcode::Transcoder* api, std::string openapi_json)
-      : pages_(pages), api_(api), openapi_json_(std::move(openapi_json)) {}
+  WebServer(const Pages& pages, const transcode::Transcoder* api, absl::string_view openapi_json)
+      : pages_(pages), api_(api), openapi_json_(openapi_json) {}
   const Pages& pages_;
   const transcode::Transcoder* api_;
-  const std::string openapi_json_;
+  const absl::string_view openapi_json_;  // static, as OpenApiDocument()
   MHD_Daemon* daemon_ = nullptr;
   int port_ = 0;
 };
