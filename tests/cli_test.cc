@@ -209,7 +209,7 @@ TEST_P(CliTest, ExitCodesForNotFoundConflictUsageAndUnreachableServer) {
   EXPECT_EQ(
       usage.err,
       "kokemusctl: expert has no verb fly (expert takes create, get, list, update, delete, "
-      "export, erase) (see kokemusctl --help)\n");
+      "export, erase) (see kokemusctl expert --help)\n");
   // A switch of another command is pointed out, not silently ignored.
   for (const auto& [argv, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
            {{"expert", "delete", "kaisa", "--exchange", "ph", "--force"},
@@ -219,13 +219,15 @@ TEST_P(CliTest, ExitCodesForNotFoundConflictUsageAndUnreachableServer) {
             "--follow is only for notify events"}}) {
     ProcessResult misplaced = Ctl(argv);
     EXPECT_EQ(misplaced.exit_code, 2) << message;
+    // Found while reading the command line, before the command is known: the whole usage.
     EXPECT_EQ(misplaced.err, "kokemusctl: " + message + " (see kokemusctl --help)\n");
   }
   ProcessResult no_exchange = Ctl({"expert", "list"});
   EXPECT_EQ(no_exchange.exit_code, 2);
   EXPECT_EQ(
       no_exchange.err,
-      "kokemusctl: --exchange (or KOKEMUS_EXCHANGE) is required (see kokemusctl --help)\n");
+      "kokemusctl: --exchange (or KOKEMUS_EXCHANGE) is required (see kokemusctl expert list "
+      "--help)\n");
   // A malformed etag is not a conflict.
   ProcessResult etag =
       Ctl({"expert", "update", "kaisa", "--exchange", "ph", "--etag", "1", "--max-travel-km", "9"});
@@ -729,7 +731,8 @@ TEST_P(CliTest, TheDeskKeepsWhatItIsNotToldToChange) {
   EXPECT_EQ(
       vague.err,
       "kokemusctl: --start-time: not a time such as 2026-12-01T09:00 or \"1.12.2026 klo "
-      "9.00\" (Helsinki time), or 2026-12-01T09:00:00+02:00 (see kokemusctl --help)\n");
+      "9.00\" (Helsinki time), or 2026-12-01T09:00:00+02:00 (see kokemusctl order update "
+      "--help)\n");
 
   // An expert with a task to come is not erased unless forced.
   const std::string deadline =
@@ -1095,7 +1098,13 @@ TEST(CliHelp, AMistypedCommandFlagOrValueGetsDidYouMean) {
   for (const auto& [args, message] : cases) {
     ProcessResult r = Offline(args);
     EXPECT_EQ(r.exit_code, 2) << message;
-    EXPECT_EQ(r.err, "kokemusctl: " + message + " (see kokemusctl --help)\n");
+    // The pointer is to the narrowest help there is: the whole usage for an unknown noun, the
+    // noun's for an unknown verb, else the command's own.
+    const std::string help = args[0] == "ordr" ? "kokemusctl --help"
+                             : args[1] == "lst"
+                                 ? "kokemusctl order --help"
+                                 : "kokemusctl " + args[0] + " " + args[1] + " --help";
+    EXPECT_EQ(r.err, "kokemusctl: " + message + " (see " + help + ")\n");
   }
 }
 

@@ -101,8 +101,15 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     Session session(command, out, err);
     return Dispatch(session);
   } catch (const UsageError& e) {
-    // One line: the whole usage buried the reason (issue 17).
-    err << "kokemusctl: " << e.message << " (see kokemusctl --help)\n";
+    // One line: the whole usage buried the reason (issue 17); it points at the narrowest help
+    // that exists: the command's, the noun's, or the whole usage.
+    std::string help = "kokemusctl --help";
+    if (FindCommand(command.noun, command.verb) != nullptr) {
+      help = absl::StrCat("kokemusctl ", command.noun, " ", command.verb, " --help");
+    } else if (!VerbsOf(command.noun).empty()) {
+      help = absl::StrCat("kokemusctl ", command.noun, " --help");
+    }
+    err << "kokemusctl: " << e.message << " (see " << help << ")\n";
     return kExitUsage;
   } catch (const RpcFailed& failed) {
     const grpc::Status& s = failed.status;
