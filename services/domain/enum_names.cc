@@ -20,6 +20,10 @@ constexpr std::array<absl::string_view, 4> kPaymentMethods = {
     "UNSPECIFIED", "SALARY_TAX_CARD", "INVOICE", "FEE_DECLINED"};
 constexpr std::array<absl::string_view, 8> kWeekdays = {
     "UNSPECIFIED", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"};
+constexpr std::array<absl::string_view, 3> kPayRuleKinds = {
+    "UNSPECIFIED", "DAY_OF_FOLLOWING_MONTH", "DAYS_AFTER_TASK"};
+constexpr std::array<absl::string_view, 5> kBenefitLimitKinds = {
+    "UNSPECIFIED", "NONE", "DISABILITY_PENSION_FLOOR", "PERSONAL_MONTHLY", "YEARLY"};
 constexpr std::array<absl::string_view, 4> kExpertStates = {
     "UNSPECIFIED", "ACTIVE", "PAUSED", "INACTIVE"};
 constexpr std::array<absl::string_view, 3> kOrganizationStates = {
@@ -79,6 +83,14 @@ std::span<const absl::string_view> EnumNames<NotificationChannel>() {
 template <>
 std::span<const absl::string_view> EnumNames<Weekday>() {
   return kWeekdays;
+}
+template <>
+std::span<const absl::string_view> EnumNames<PayRuleKind>() {
+  return kPayRuleKinds;
+}
+template <>
+std::span<const absl::string_view> EnumNames<BenefitLimitKind>() {
+  return kBenefitLimitKinds;
 }
 template <>
 std::span<const absl::string_view> EnumNames<ExpertState>() {

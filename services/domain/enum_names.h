@@ -33,6 +33,10 @@ std::span<const absl::string_view> EnumNames<NotificationChannel>();
 template <>
 std::span<const absl::string_view> EnumNames<Weekday>();
 template <>
+std::span<const absl::string_view> EnumNames<PayRuleKind>();
+template <>
+std::span<const absl::string_view> EnumNames<BenefitLimitKind>();
+template <>
 std::span<const absl::string_view> EnumNames<ExpertState>();
 template <>
 std::span<const absl::string_view> EnumNames<OrganizationState>();

@@ -87,6 +87,41 @@ enum class OrganizationKind {
 // How a person gets messages: e-mail (the default) or text messages (SMS).
 enum class NotificationChannel { kUnspecified = 0, kEmail, kSms };
 
+// When an exchange pays a task's fee (domain/earnings.h).
+enum class PayRuleKind {
+  kUnspecified = 0,
+  // On `day_of_month` of the month after the task's month (the usual rule:
+  // the month's hours are gathered, then paid).
+  kDayOfFollowingMonth = 1,
+  // `days_after` days after the task (after the expert's invoice).
+  kDaysAfterTask = 2,
+};
+
+struct PayRule {
+  PayRuleKind kind = PayRuleKind::kDayOfFollowingMonth;
+  int day_of_month = 15;  // 1..31; past a short month's end: its last day
+  int days_after = 14;    // 0..120
+  bool operator==(const PayRule&) const = default;
+};
+
+// The benefit whose earnings limit Kokemus guards for an expert
+// (domain/earnings.h: LimitFor).
+enum class BenefitLimitKind {
+  kUnspecified = 0,  // a personal monthly amount if one is set, else none
+  kNone,
+  kDisabilityPensionFloor,  // the national floor of the payment's day
+  kPersonalMonthly,         // her amount, or 40 or 60 % of her earlier income
+  kYearly,                  // a benefit that counts pay by calendar year
+};
+
+struct BenefitLimit {
+  BenefitLimitKind kind = BenefitLimitKind::kUnspecified;
+  int64_t earlier_monthly_income_cents = 0;  // PERSONAL_MONTHLY by percentage
+  int earlier_income_percent = 0;            // 40 or 60
+  int64_t yearly_limit_cents = 0;            // YEARLY
+  bool operator==(const BenefitLimit&) const = default;
+};
+
 struct Meta {
   int64_t revision = 0;
   absl::Time create_time = absl::UnixEpoch();
@@ -106,6 +141,7 @@ struct Exchange {
   std::string data_protection_officer;  // name and contact; optional
   std::string contact_name;             // the coordinator named on contracts
   std::string contact_phone;
+  PayRule pay_rule;                                       // when its fees are paid
   absl::Time privacy_notice_time = absl::InfinitePast();  // set by storage
   Meta meta;
 };
@@ -152,7 +188,8 @@ struct Expert {
   std::vector<WeeklyWindow> weekly_availability;
   std::vector<Period> unavailable_periods;
   int max_assignments_per_month = 0;
-  int64_t monthly_earnings_limit_cents = 0;
+  int64_t monthly_earnings_limit_cents = 0;  // a personal monthly limit's amount
+  BenefitLimit benefit_limit;
   PaymentMethod payment_method = PaymentMethod::kUnspecified;
   ExpertState state = ExpertState::kUnspecified;
   Consent consent;

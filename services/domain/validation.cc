@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/domain/earnings.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/field_checks.h"
 #include "services/domain/utf8.h"
@@ -275,6 +276,10 @@ void NormalizeExchange(Exchange& e) {
   TrimInPlace(e.contact_name);
   TrimInPlace(e.contact_phone);
   if (auto phone = NormalizePhone(e.contact_phone)) e.contact_phone = *phone;
+  // A rule given without its kind or day: the usual one's.
+  if (e.pay_rule.kind == PayRuleKind::kUnspecified)
+    e.pay_rule.kind = PayRuleKind::kDayOfFollowingMonth;
+  if (e.pay_rule.day_of_month == 0) e.pay_rule.day_of_month = PayRule{}.day_of_month;
 }
 
 void NormalizeExpert(Expert& e) {
@@ -343,6 +348,7 @@ void ValidateExchange(const Exchange& e, absl::string_view prefix, FieldViolatio
   if (e.retention_months < 0 || e.retention_months > 120) {
     v.Add(FieldPath(prefix, "retention_months"), "must be between 0 and 120");
   }
+  ValidatePayRule(e.pay_rule, FieldPath(prefix, "pay_rule"), v);
 }
 
 void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix, FieldViolations& v) {
@@ -443,6 +449,7 @@ void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix, F
         FieldPath(prefix, "monthly_earnings_limit_cents"),
         "must be between 0 and 100000000 (1 000 000 euros)");
   }
+  ValidateBenefitLimit(e, prefix, v);
   CheckRequiredEnum(e.payment_method, FieldPath(prefix, "payment_method"), v);
   CheckRequiredEnum(e.state, FieldPath(prefix, "state"), v);
   if (!e.preferred_language.empty() && e.preferred_language != "fi" &&

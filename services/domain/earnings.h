@@ -1,0 +1,141 @@
+// Earnings as the benefit payers count them (issue 20). Kela and the pension
+// providers read an expert's pay from the Incomes Register by the day it was
+// paid, not the day of the task: each exchange's pay rule gives every task a
+// payment date, and an expert's benefit limit (the statutory floor of the
+// payment's year, her personal limit, or a yearly one) is counted over the
+// tasks paid in the same month (or year).
+//
+//   PayRule rule;                                  // the 15th of the month after the task
+//   absl::CivilDay paid = PaymentDate(rule, task_start);
+//   EarningsCheck c = CheckEarnings(expert, {rule, KnownEarningsFloors()}, held,
+//                                   task_start, fee_cents);
+//   if (c.over) ...   // the task would take her pay in c.period over c.limit_cents
+//   if (c.warns) ...  // it takes her pay to 80 % of the limit: tell her and the coordinator
+//
+// Travel reimbursements are tax-free and no earnings; only fees count.
+#ifndef KOKEMUS_SERVICES_DOMAIN_EARNINGS_H_
+#define KOKEMUS_SERVICES_DOMAIN_EARNINGS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "services/domain/model.h"
+#include "services/domain/validation.h"
+
+namespace kokemus::domain {
+
+// OK, or the fields under `prefix` named: a known kind, a day of the month
+// from 1 to 31, from 0 to 120 days after the task.
+void ValidatePayRule(const PayRule& rule, absl::string_view prefix, FieldViolations& violations);
+
+// The day a task starting at `task_start` (its Helsinki day) is paid. A
+// payday on a Saturday or Sunday moves to the Friday before it, as payers
+// pay on the banking day before (weekday holidays are not moved).
+absl::CivilDay PaymentDate(const PayRule& rule, absl::Time task_start);
+
+// The payer reports a payment to the Incomes Register within 5 calendar days
+// of the payment date.
+inline constexpr int kIncomesRegisterDays = 5;
+absl::CivilDay IncomesRegisterDeadline(absl::CivilDay payment_date);
+
+// The statutory earnings floor: a disability pensioner may earn this much a
+// month without the pension being affected, and a personal limit of an
+// earnings-related pension is never below it. Indexed every year; the
+// national administrator keeps the table (RegistryService.*EarningsFloor).
+struct EarningsFloor {
+  absl::CivilDay valid_from;  // in force from this day until the next entry's
+  int64_t monthly_cents = 0;
+  std::string source;  // where the figure comes from
+  bool operator==(const EarningsFloor&) const = default;
+};
+
+// The figures Kokemus ships with (only published ones): 976.59 € a month
+// from 1.1.2024.
+const std::vector<EarningsFloor>& KnownEarningsFloors();
+
+// The entry in force on `day` (the latest whose valid_from is not after it),
+// or nullopt before the first.
+std::optional<EarningsFloor> FloorOn(const std::vector<EarningsFloor>& floors, absl::CivilDay day);
+
+// OK, or the fields under `prefix` named: a date from 2000 on, 1 cent to
+// 100,000 €, a source of 1 to 500 characters.
+void ValidateEarningsFloor(
+    const EarningsFloor& floor, absl::string_view prefix, FieldViolations& violations);
+
+// The payments a benefit limit counts: a month's or a calendar year's, by
+// payment date.
+enum class LimitPeriod { kMonth = 0, kYear = 1 };
+
+// The limit that applies to a payment on `payment_date` for `expert`
+// (Expert.benefit_limit; a limit kind left unspecified with a personal
+// amount is the personal monthly limit, as before the kinds existed):
+//   DISABILITY_PENSION_FLOOR: the floor in force on that day;
+//   PERSONAL_MONTHLY: her amount (monthly_earnings_limit_cents), or the
+//     percentage (40 or 60) of her earlier monthly income, never below the
+//     floor in force;
+//   YEARLY: her yearly amount over the payment's calendar year.
+// nullopt: no limit (NONE, or a floor not known for that day).
+struct AppliedLimit {
+  LimitPeriod period = LimitPeriod::kMonth;
+  int64_t limit_cents = 0;
+  absl::CivilDay period_start;  // the first day of the month or year
+  absl::CivilDay period_end;    // the first day after it
+  bool floor_applied = false;   // the national floor decided the amount
+};
+std::optional<AppliedLimit> LimitFor(
+    const Expert& expert, const std::vector<EarningsFloor>& floors, absl::CivilDay payment_date);
+
+// OK, or the fields under `prefix` named: a known kind; PERSONAL_MONTHLY
+// with either the amount (`monthly_earnings_limit_cents`, checked with the
+// expert) or an earlier income with 40 or 60 percent, not both; YEARLY with
+// a yearly amount; no amounts for the other kinds.
+void ValidateBenefitLimit(
+    const Expert& expert, absl::string_view prefix, FieldViolations& violations);
+
+// What an exchange's earnings rules are: its pay rule and the national floors.
+struct EarningsRules {
+  PayRule pay_rule;
+  std::vector<EarningsFloor> floors = KnownEarningsFloors();
+};
+
+// A fee-bearing task an expert holds (accepted, confirmed or completed).
+struct PaidTask {
+  absl::Time start_time;
+  int64_t fee_cents = 0;
+};
+
+// A share of a limit at which the expert and the coordinator are told.
+inline constexpr int kEarningsWarningPercent = 80;
+
+// What a task with `fee_cents` starting at `task_start` does to an expert's
+// pay in its payment period.
+struct EarningsCheck {
+  absl::CivilDay payment_date;
+  std::optional<AppliedLimit> limit;  // nullopt: no limit applies
+  int64_t before_cents = 0;           // her other tasks paid in the period
+  int64_t after_cents = 0;            // with this one
+  bool over = false;                  // after > limit: the guard refuses
+  bool warns = false;  // this task takes her pay across 80 % of the limit, not over it
+};
+EarningsCheck CheckEarnings(
+    const Expert& expert, const EarningsRules& rules, const std::vector<PaidTask>& held,
+    absl::Time task_start, int64_t fee_cents);
+
+// "2027-01" for a month's period, "2027" for a year's: the period a warning
+// is given once for (the outbox's dedupe key) and shown by.
+std::string PeriodLabel(const AppliedLimit& limit);
+
+// The reason an expert is excluded or an accept refused, with the figures:
+// "this task would bring her pay in 1/2027 (paid 15.1.2027) to 1 050,00 € of
+// her 976,59 € limit". Pay is not health data, and the kind of benefit is
+// never named.
+std::string OverLimitReason(const EarningsCheck& check);
+
+}  // namespace kokemus::domain
+
+#endif  // KOKEMUS_SERVICES_DOMAIN_EARNINGS_H_
