@@ -117,9 +117,12 @@ TEST(LimitFor, PersonalLimitsAre40Or60PercentNeverBelowTheFloor) {
 }
 
 TEST(LimitFor, AnAmountWithoutAKindIsTheOldPersonalMonthlyLimitAndNoneIsNone) {
-  // Before the kinds existed, the amount was the limit (the floor now under it).
+  // Before the kinds existed, the amount was the limit: her own wish, kept even under the floor.
   EXPECT_EQ(
       LimitFor(WithLimit(120000), TwoFloors(), absl::CivilDay(2026, 6, 15))->limit_cents, 120000);
+  EXPECT_EQ(
+      LimitFor(WithLimit(50000), TwoFloors(), absl::CivilDay(2026, 6, 15))->limit_cents, 50000);
+  EXPECT_FALSE(LimitFor(WithLimit(50000), TwoFloors(), absl::CivilDay(2026, 6, 15))->floor_applied);
   EXPECT_FALSE(LimitFor(WithLimit(0), TwoFloors(), absl::CivilDay(2026, 6, 15)).has_value());
   EXPECT_FALSE(LimitFor(OfKind(BenefitLimitKind::kNone), TwoFloors(), absl::CivilDay(2026, 6, 15))
                    .has_value());
@@ -201,6 +204,62 @@ TEST(CheckEarnings, TheWarningIsGivenOnceWhenPayCrosses80Percent) {
   EXPECT_FALSE(none.over || none.warns);
   EXPECT_EQ(none.payment_date, absl::CivilDay(2027, 3, 15));
   EXPECT_EQ(OverLimitReason(none), "");
+}
+
+std::vector<std::string> Fields(const FieldViolations& v);
+
+TEST(PayOfYear, PaidAndComingByPaymentMonthWithTheLimitInForce) {
+  Expert e = OfKind(BenefitLimitKind::kDisabilityPensionFloor);
+  const EarningsRules rules{PayRule{}, TwoFloors()};
+  const std::vector<PaidTask> held = {
+      {Helsinki(2026, 12, 3), 15000, true},   // paid 15.1.2027
+      {Helsinki(2026, 12, 10), 20000, true},  // paid 15.1.2027
+      {Helsinki(2027, 1, 20), 30000, true},   // paid 15.2.2027, after "today"
+      {Helsinki(2027, 2, 2), 25000, false},   // paid 15.3.2027, not held yet
+      {Helsinki(2026, 11, 2), 99900, true}};  // paid 15.12.2026: another year
+  const YearPay pay = PayOfYear(LimitTermsOf(e), rules, held, 2027, absl::CivilDay(2027, 2, 1));
+  ASSERT_EQ(pay.months.size(), 12u);
+  EXPECT_EQ(pay.months[0].month, absl::CivilMonth(2027, 1));
+  EXPECT_EQ(pay.months[0].paid_cents, 35000);
+  EXPECT_EQ(pay.months[0].coming_cents, 0);
+  EXPECT_EQ(pay.months[0].tasks, 2);
+  EXPECT_EQ(pay.months[0].limit_cents, 100000);
+  EXPECT_EQ(pay.months[1].paid_cents, 0);
+  EXPECT_EQ(pay.months[1].coming_cents, 30000);
+  EXPECT_EQ(pay.months[2].coming_cents, 25000);
+  EXPECT_EQ(pay.paid_cents, 35000);
+  EXPECT_EQ(pay.coming_cents, 55000);
+  EXPECT_EQ(pay.yearly_limit_cents, 0);
+  const YearPay before = PayOfYear(LimitTermsOf(e), rules, held, 2026, absl::CivilDay(2027, 2, 1));
+  EXPECT_EQ(before.months[11].paid_cents, 99900);
+  EXPECT_EQ(before.months[11].limit_cents, 97659);
+  Expert yearly = OfKind(BenefitLimitKind::kYearly);
+  yearly.benefit_limit.yearly_limit_cents = 600000;
+  const YearPay y = PayOfYear(LimitTermsOf(yearly), rules, held, 2027, absl::CivilDay(2027, 2, 1));
+  EXPECT_EQ(y.yearly_limit_cents, 600000);
+  EXPECT_EQ(y.months[0].limit_cents, 0);
+}
+
+TEST(EarningsFloorsTable, AnUpdateAddsOrReplacesByDateOrReplacesTheWhole) {
+  const std::vector<EarningsFloor> shipped = KnownEarningsFloors();
+  const EarningsFloor next{absl::CivilDay(2025, 1, 1), 100000, "x"};
+  auto merged = MergeEarningsFloors(shipped, {next}, false);
+  ASSERT_EQ(merged.size(), 2u);
+  EXPECT_EQ(merged[0], shipped[0]);
+  EXPECT_EQ(merged[1], next);
+  const EarningsFloor fixed{absl::CivilDay(2024, 1, 1), 97660, "corrected"};
+  merged = MergeEarningsFloors(merged, {fixed}, false);
+  ASSERT_EQ(merged.size(), 2u);
+  EXPECT_EQ(merged[0], fixed);
+  EXPECT_EQ(MergeEarningsFloors(merged, {next}, true), std::vector<EarningsFloor>{next});
+  FieldViolations v;
+  ValidateEarningsFloors({next, next}, "earnings_floors", v);
+  EXPECT_THAT(
+      Fields(v),
+      ElementsAre("earnings_floors.floors[1].valid_from: repeats an earlier figure's date"));
+  v = {};
+  ValidateEarningsFloors({}, "earnings_floors", v);
+  EXPECT_THAT(Fields(v), ElementsAre("earnings_floors.floors: must hold at least one figure"));
 }
 
 std::vector<std::string> Fields(const FieldViolations& v) {

@@ -156,7 +156,8 @@ INSTANTIATE_TEST_SUITE_P(
   r.expert.monthly_earnings_limit_cents = 40000;
   r.tasks = {Completed(Helsinki(2026, 12, 1, 10, 0), 60, 30000)};
         },
-        "this task's fee would take the month's earnings over the expert's own limit"},
+        "this task (paid 15.1.2027) would bring the expert's pay in 1/2027 to €450.00 of her "
+        "€400.00 earnings limit"},
     RuleCase{
         ExclusionRule::kSaidNo,
         [](ExpertRecord& r) {
@@ -165,10 +166,12 @@ INSTANTIATE_TEST_SUITE_P(
         "declined this order or cancelled her place on it"}),
     [](const auto& info) { return std::string(ExclusionRuleName(info.param.rule)); });
 
-TEST(Ranking, EarningsLimitCountsOnlyTheSameHelsinkiMonthAndThisFee) {
+TEST(Ranking, EarningsLimitCountsOnlyTheSamePaymentMonthAndThisFee) {
   ExpertRecord r = Eligible("kaisa");
   r.expert.monthly_earnings_limit_cents = 45000;
-  // 30 November 23:30 in Helsinki is November there, whatever UTC says.
+  // Paid on the 15th of the month after: 30 November 23:30 in Helsinki is
+  // November there (paid in December), whatever UTC says; the order of
+  // 8 December is paid with the 1 December task in January.
   r.tasks = {
       Completed(Helsinki(2026, 11, 30, 23, 30), 20, 90000),
       Completed(Helsinki(2026, 12, 1, 10, 0), 60, 30000)};
@@ -400,17 +403,53 @@ TEST(BrokenRules, ListsEveryRuleSheBreaksAndEachMustBeOverridden) {
   EXPECT_EQ(ExclusionRuleFromName("said_no"), std::nullopt);
 }
 
-TEST(EarningsInMonth, CountsTheHelsinkiCalendarMonthOfTheTask) {
-  const std::vector<HeldFee> held = {
-      {Helsinki(2026, 11, 30, 23, 30), 10000},  // November in Helsinki (21.30 UTC)
-      {Helsinki(2026, 12, 1, 0, 30), 20000},    // December in Helsinki, still November in UTC
-      {Helsinki(2026, 12, 31, 23, 59), 5000},
-      {Helsinki(2027, 1, 1, 0, 0), 40000},
-  };
-  EXPECT_EQ(EarnedInMonth(Helsinki(2026, 12, 15, 10, 0), held), 25000);
-  EXPECT_EQ(EarnedInMonth(Helsinki(2026, 11, 2, 10, 0), held), 10000);
-  EXPECT_EQ(EarnedInMonth(Helsinki(2027, 1, 31, 23, 0), held), 40000);
-  EXPECT_EQ(EarnedInMonth(Helsinki(2027, 2, 1, 0, 0), held), 0);
+// An exchange that pays 14 days after the task: the order of 8 December is
+// paid on 22 December, with a task of 25 November (paid 9 December), not
+// with a task of 20 December (paid on Friday 1 January).
+TEST(Ranking, EarningsCountByTheExchangesPaymentDatesNotTheTasksMonth) {
+  MatchingSettings s;
+  s.earnings.pay_rule = {PayRuleKind::kDaysAfterTask, 15, 14};
+  ExpertRecord r = Eligible("kaisa");
+  r.expert.monthly_earnings_limit_cents = 40000;
+  r.tasks = {
+      Completed(Helsinki(2026, 11, 25, 10, 0), 60, 30000),
+      Held(Helsinki(2026, 12, 20, 10, 0), 60, 30000)};
+  Ranking over = RankExperts(TheOrder(), {r}, s, Fees(), kNow);
+  ASSERT_EQ(over.excluded.size(), 1u);
+  EXPECT_EQ(over.excluded[0].rule, ExclusionRule::kEarningsLimit);
+  EXPECT_EQ(
+      over.excluded[0].reason,
+      "this task (paid 22.12.2026) would bring the expert's pay in 12/2026 to €450.00 of her "
+      "€400.00 earnings limit");
+  // Under the usual rule the November task is paid in December, the order in
+  // January with the task of 20 December: 300 + 150 = 450 € again over.
+  Ranking usual = RankExperts(TheOrder(), {r}, MatchingSettings{}, Fees(), kNow);
+  ASSERT_EQ(usual.excluded.size(), 1u);
+  EXPECT_EQ(
+      usual.excluded[0].reason,
+      "this task (paid 15.1.2027) would bring the expert's pay in 1/2027 to €450.00 of her "
+      "€400.00 earnings limit");
+  // Without the task of 20 December, January holds only this one.
+  r.tasks.pop_back();
+  EXPECT_EQ(RankExperts(TheOrder(), {r}, MatchingSettings{}, Fees(), kNow).candidates.size(), 1u);
+}
+
+// The disability-pension floor of the payment's year applies.
+TEST(Ranking, TheFloorOfThePaymentsYearIsTheLimit) {
+  MatchingSettings s;
+  s.earnings.floors = {{absl::CivilDay(2024, 1, 1), 97659, "2024"}};
+  ExpertRecord r = Eligible("kaisa");
+  r.expert.benefit_limit.kind = BenefitLimitKind::kDisabilityPensionFloor;
+  r.tasks = {Completed(Helsinki(2026, 12, 1, 10, 0), 60, 85000)};  // paid 15.1.2027
+  Ranking over = RankExperts(TheOrder(), {r}, s, Fees(), kNow);    // 850 + 150 > 976.59
+  ASSERT_EQ(over.excluded.size(), 1u);
+  EXPECT_EQ(
+      over.excluded[0].reason,
+      "this task (paid 15.1.2027) would bring the expert's pay in 1/2027 to €1,000.00 of her "
+      "€976.59 earnings limit");
+  // A higher figure from 2027 on lets it through.
+  s.earnings.floors.push_back({absl::CivilDay(2027, 1, 1), 100000, "a later figure"});
+  EXPECT_EQ(RankExperts(TheOrder(), {r}, s, Fees(), kNow).candidates.size(), 1u);
 }
 
 TEST(MatchingSettingsValidation, NamesEachBadField) {

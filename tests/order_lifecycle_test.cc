@@ -250,14 +250,24 @@ TEST(Transition, AnAcceptKeepsTheExpertsCapLimitAndRest) {
       absl::FailedPreconditionError(
           "the expert already holds 2 tasks that month, her cap (MONTHLY_CAP)"));
   w.expert.max_assignments_per_month = 3;
-  w.expert.monthly_earnings_limit_cents = 30000;  // 8000 + 8000 + 15000 = 31000
+  // All three are December tasks, paid on 15.1.2027 under the usual pay rule.
+  w.expert.limit.monthly_cents = 30000;  // 8000 + 8000 + 15000 = 31000
   EXPECT_EQ(
       w.Move("a", {AssignmentState::kAccepted}).status(),
       absl::FailedPreconditionError(
-          "this task's fee would take the month's earnings over the expert's own limit "
-          "(EARNINGS_LIMIT)"));
-  w.expert.monthly_earnings_limit_cents = 31000;
-  ASSERT_TRUE(w.Move("a", {AssignmentState::kAccepted}).ok());
+          "this task (paid 15.1.2027) would bring the expert's pay in 1/2027 to €310.00 of her "
+          "€300.00 earnings limit (EARNINGS_LIMIT)"));
+  w.expert.limit.monthly_cents = 31000;
+  auto at_limit = w.Move("a", {AssignmentState::kAccepted});
+  ASSERT_TRUE(at_limit.ok());
+  // 160 € was under 80 % of 310 €, 310 € is over it: she and the coordinator are told.
+  ASSERT_TRUE(at_limit->earnings_warning.has_value());
+  EXPECT_EQ(at_limit->earnings_warning->payment_date, absl::CivilDay(2027, 1, 15));
+  EXPECT_EQ(at_limit->earnings_warning->before_cents, 16000);
+  EXPECT_EQ(at_limit->earnings_warning->after_cents, 31000);
+  w.expert.limit.monthly_cents = 100000;  // 310 € of 1 000 €: no warning
+  EXPECT_FALSE(w.Move("a", {AssignmentState::kAccepted})->earnings_warning.has_value());
+  w.expert.limit.monthly_cents = 31000;
   // A heavy talk the day before: she rests 48 hours first.
   w.held.push_back(task(-absl::Hours(24), Role::kLecturer, 0));
   EXPECT_EQ(
@@ -268,11 +278,11 @@ TEST(Transition, AnAcceptKeepsTheExpertsCapLimitAndRest) {
   w.siblings[0].overridden_rules = {ExclusionRule::kRestPeriod, ExclusionRule::kMonthlyCap};
   w.expert.max_assignments_per_month = 1;
   EXPECT_TRUE(w.Move("a", {AssignmentState::kAccepted}).ok());
-  w.expert.monthly_earnings_limit_cents = 100;
+  w.expert.limit.monthly_cents = 100;
   EXPECT_EQ(
       w.Move("a", {AssignmentState::kAccepted}).status().message(),
-      "this task's fee would take the month's earnings over the expert's own limit "
-      "(EARNINGS_LIMIT)");
+      "this task (paid 15.1.2027) would bring the expert's pay in 1/2027 to €310.00 of her €1.00 "
+      "earnings limit (EARNINGS_LIMIT)");
 }
 
 TEST(Transition, AnOfferPastItsDeadlineHasLapsedAndCantBeAccepted) {

@@ -139,12 +139,13 @@ TEST(Planner, CheckPlanNamesWhatBreaksARule) {
       orders, experts, s,
       {{0, "x"}, {1, "x"}, {1, "y"}, {1, "y"}, {2, "x"}, {3, "y"}, {3, "x"}, {0, "z"}});
   EXPECT_THAT(
-      problems, ElementsAre(
-                    "expert x for order b: overlaps (or leaves too little rest) with order a",
-                    "expert y for order b: proposed twice",
-                    "expert x for order c: over the expert's own monthly earnings limit",
-                    "expert x for order d: more experts than the order's open places",
-                    "expert z for order a: not a candidate the hard rules allow"));
+      problems,
+      ElementsAre(
+          "expert x for order b: overlaps (or leaves too little rest) with order a",
+          "expert y for order b: proposed twice",
+          "expert x for order c: over the expert's earnings limit in the task's payment period",
+          "expert x for order d: more experts than the order's open places",
+          "expert z for order a: not a candidate the hard rules allow"));
 }
 
 TEST(Planner, SpreadsWorkAndReportsTheGiniBesideGreedys) {

@@ -98,27 +98,29 @@ void ValidateEarningsFloor(
 }
 
 std::optional<AppliedLimit> LimitFor(
-    const Expert& expert, const std::vector<EarningsFloor>& floors, absl::CivilDay payment_date) {
-  const BenefitLimit& b = expert.benefit_limit;
-  BenefitLimitKind kind = b.kind;
-  if (kind == BenefitLimitKind::kUnspecified) {
-    kind = expert.monthly_earnings_limit_cents > 0 ? BenefitLimitKind::kPersonalMonthly
-                                                   : BenefitLimitKind::kNone;
-  }
+    const LimitTerms& terms, const std::vector<EarningsFloor>& floors,
+    absl::CivilDay payment_date) {
+  const BenefitLimit& b = terms.benefit;
   AppliedLimit limit;
   const absl::CivilMonth month(payment_date);
   limit.period_start = absl::CivilDay(month);
   limit.period_end = absl::CivilDay(month + 1);
   const std::optional<EarningsFloor> floor = FloorOn(floors, payment_date);
-  switch (kind) {
+  switch (b.kind) {
+    case BenefitLimitKind::kUnspecified:
+      // Her own monthly amount, as she declared it (she may want less than a
+      // benefit allows); none without one.
+      if (terms.monthly_cents <= 0) return std::nullopt;
+      limit.limit_cents = terms.monthly_cents;
+      return limit;
     case BenefitLimitKind::kDisabilityPensionFloor:
       if (!floor) return std::nullopt;
       limit.limit_cents = floor->monthly_cents;
       limit.floor_applied = true;
       return limit;
     case BenefitLimitKind::kPersonalMonthly: {
-      const int64_t own = expert.monthly_earnings_limit_cents > 0
-                              ? expert.monthly_earnings_limit_cents
+      const int64_t own = terms.monthly_cents > 0
+                              ? terms.monthly_cents
                               : b.earlier_monthly_income_cents * b.earlier_income_percent / 100;
       limit.limit_cents = own;
       if (floor && floor->monthly_cents > own) {
@@ -203,11 +205,11 @@ void ValidateBenefitLimit(
 }
 
 EarningsCheck CheckEarnings(
-    const Expert& expert, const EarningsRules& rules, const std::vector<PaidTask>& held,
+    const LimitTerms& terms, const EarningsRules& rules, const std::vector<PaidTask>& held,
     absl::Time task_start, int64_t fee_cents) {
   EarningsCheck c;
   c.payment_date = PaymentDate(rules.pay_rule, task_start);
-  c.limit = LimitFor(expert, rules.floors, c.payment_date);
+  c.limit = LimitFor(terms, rules.floors, c.payment_date);
   if (!c.limit) return c;
   for (const PaidTask& t : held) {
     const absl::CivilDay paid = PaymentDate(rules.pay_rule, t.start_time);
@@ -219,6 +221,85 @@ EarningsCheck CheckEarnings(
   c.warns = !c.over && c.before_cents * 100 < limit * kEarningsWarningPercent &&
             c.after_cents * 100 >= limit * kEarningsWarningPercent;
   return c;
+}
+
+YearPay PayOfYear(
+    const LimitTerms& terms, const EarningsRules& rules, const std::vector<PaidTask>& held,
+    int year, absl::CivilDay today) {
+  YearPay pay;
+  pay.year = year;
+  for (int m = 1; m <= 12; ++m) {
+    MonthPay month;
+    month.month = absl::CivilMonth(year, m);
+    // The limit of a payment in that month: the floor may change on any day,
+    // so the month's first day stands for it.
+    if (auto limit = LimitFor(terms, rules.floors, absl::CivilDay(month.month))) {
+      if (limit->period == LimitPeriod::kMonth) {
+        month.limit_cents = limit->limit_cents;
+      } else {
+        pay.yearly_limit_cents = limit->limit_cents;
+      }
+    }
+    pay.months.push_back(month);
+  }
+  for (const PaidTask& t : held) {
+    const absl::CivilDay paid = PaymentDate(rules.pay_rule, t.start_time);
+    if (paid.year() != year) continue;
+    MonthPay& month = pay.months[paid.month() - 1];
+    ++month.tasks;
+    if (t.completed && paid <= today) {
+      month.paid_cents += t.fee_cents;
+      pay.paid_cents += t.fee_cents;
+    } else {
+      month.coming_cents += t.fee_cents;
+      pay.coming_cents += t.fee_cents;
+    }
+  }
+  return pay;
+}
+
+std::vector<EarningsFloor> MergeEarningsFloors(
+    const std::vector<EarningsFloor>& current, const std::vector<EarningsFloor>& given,
+    bool replace) {
+  std::vector<EarningsFloor> out = replace ? given : current;
+  if (!replace) {
+    for (const EarningsFloor& f : given) {
+      auto same = std::find_if(out.begin(), out.end(), [&](const EarningsFloor& o) {
+        return o.valid_from == f.valid_from;
+      });
+      if (same != out.end()) {
+        *same = f;
+      } else {
+        out.push_back(f);
+      }
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const EarningsFloor& a, const EarningsFloor& b) {
+    return a.valid_from < b.valid_from;
+  });
+  return out;
+}
+
+void ValidateEarningsFloors(
+    const std::vector<EarningsFloor>& floors, absl::string_view prefix,
+    FieldViolations& violations) {
+  if (floors.empty()) {
+    violations.Add(FieldPath(prefix, "floors"), "must hold at least one figure");
+  }
+  if (floors.size() > 200) {
+    violations.Add(FieldPath(prefix, "floors"), "must hold at most 200 figures");
+    return;
+  }
+  for (size_t i = 0; i < floors.size(); ++i) {
+    const std::string at = absl::StrCat(FieldPath(prefix, "floors"), "[", i, "]");
+    ValidateEarningsFloor(floors[i], at, violations);
+    for (size_t j = 0; j < i; ++j) {
+      if (floors[j].valid_from == floors[i].valid_from) {
+        violations.Add(FieldPath(at, "valid_from"), "repeats an earlier figure's date");
+        break;
+      }
+    }
+  }
 }
 
 std::string PeriodLabel(const AppliedLimit& limit) {

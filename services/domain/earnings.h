@@ -72,14 +72,26 @@ void ValidateEarningsFloor(
 enum class LimitPeriod { kMonth = 0, kYear = 1 };
 
 // The limit that applies to a payment on `payment_date` for `expert`
-// (Expert.benefit_limit; a limit kind left unspecified with a personal
-// amount is the personal monthly limit, as before the kinds existed):
+// (Expert.benefit_limit):
+//   UNSPECIFIED: her self-declared monthly amount as it is (as before the
+//     kinds existed; she may want to earn less than a benefit allows), or none;
 //   DISABILITY_PENSION_FLOOR: the floor in force on that day;
 //   PERSONAL_MONTHLY: her amount (monthly_earnings_limit_cents), or the
 //     percentage (40 or 60) of her earlier monthly income, never below the
 //     floor in force;
 //   YEARLY: her yearly amount over the payment's calendar year.
 // nullopt: no limit (NONE, or a floor not known for that day).
+// What an expert's limit is made of: Expert.monthly_earnings_limit_cents and
+// Expert.benefit_limit.
+struct LimitTerms {
+  int64_t monthly_cents = 0;
+  BenefitLimit benefit;
+  bool operator==(const LimitTerms&) const = default;
+};
+inline LimitTerms LimitTermsOf(const Expert& e) {
+  return {e.monthly_earnings_limit_cents, e.benefit_limit};
+}
+
 struct AppliedLimit {
   LimitPeriod period = LimitPeriod::kMonth;
   int64_t limit_cents = 0;
@@ -88,7 +100,11 @@ struct AppliedLimit {
   bool floor_applied = false;   // the national floor decided the amount
 };
 std::optional<AppliedLimit> LimitFor(
-    const Expert& expert, const std::vector<EarningsFloor>& floors, absl::CivilDay payment_date);
+    const LimitTerms& terms, const std::vector<EarningsFloor>& floors, absl::CivilDay payment_date);
+inline std::optional<AppliedLimit> LimitFor(
+    const Expert& expert, const std::vector<EarningsFloor>& floors, absl::CivilDay payment_date) {
+  return LimitFor(LimitTermsOf(expert), floors, payment_date);
+}
 
 // OK, or the fields under `prefix` named: a known kind; PERSONAL_MONTHLY
 // with either the amount (`monthly_earnings_limit_cents`, checked with the
@@ -103,10 +119,16 @@ struct EarningsRules {
   std::vector<EarningsFloor> floors = KnownEarningsFloors();
 };
 
+// A task paid within a period started at most this many days before the
+// period's first day (the longest pay rule: 120 days after the task, or in
+// the month after it).
+inline constexpr int kLongestPayLagDays = 125;
+
 // A fee-bearing task an expert holds (accepted, confirmed or completed).
 struct PaidTask {
   absl::Time start_time;
   int64_t fee_cents = 0;
+  bool completed = false;
 };
 
 // A share of a limit at which the expert and the coordinator are told.
@@ -123,8 +145,47 @@ struct EarningsCheck {
   bool warns = false;  // this task takes her pay across 80 % of the limit, not over it
 };
 EarningsCheck CheckEarnings(
-    const Expert& expert, const EarningsRules& rules, const std::vector<PaidTask>& held,
+    const LimitTerms& terms, const EarningsRules& rules, const std::vector<PaidTask>& held,
     absl::Time task_start, int64_t fee_cents);
+inline EarningsCheck CheckEarnings(
+    const Expert& expert, const EarningsRules& rules, const std::vector<PaidTask>& held,
+    absl::Time task_start, int64_t fee_cents) {
+  return CheckEarnings(LimitTermsOf(expert), rules, held, task_start, fee_cents);
+}
+
+// An expert's pay in one payment month: paid (completed tasks whose
+// payment date has come) and coming (the rest), and the monthly limit in
+// force (0: none).
+struct MonthPay {
+  absl::CivilMonth month;
+  int64_t paid_cents = 0;
+  int64_t coming_cents = 0;
+  int64_t limit_cents = 0;
+  int tasks = 0;
+};
+// Her pay over a calendar year of payment dates, month by month.
+struct YearPay {
+  int year = 0;
+  std::vector<MonthPay> months;    // January to December
+  int64_t yearly_limit_cents = 0;  // a YEARLY limit's amount (0: none)
+  int64_t paid_cents = 0;
+  int64_t coming_cents = 0;
+};
+YearPay PayOfYear(
+    const LimitTerms& terms, const EarningsRules& rules, const std::vector<PaidTask>& held,
+    int year, absl::CivilDay today);
+
+// The national table changed by an update: `given` figures added, or
+// replacing the stored one with the same valid_from (`replace`: the table is
+// `given`). Sorted by valid_from.
+std::vector<EarningsFloor> MergeEarningsFloors(
+    const std::vector<EarningsFloor>& current, const std::vector<EarningsFloor>& given,
+    bool replace);
+// Each figure valid (ValidateEarningsFloor, under `prefix`.floors[i]), no
+// two with the same valid_from, at least one.
+void ValidateEarningsFloors(
+    const std::vector<EarningsFloor>& floors, absl::string_view prefix,
+    FieldViolations& violations);
 
 // "2027-01" for a month's period, "2027" for a year's: the period a warning
 // is given once for (the outbox's dedupe key) and shown by.

@@ -211,6 +211,7 @@ Ranking Rank(
   const absl::Time month_window_start = order.start_time - absl::Hours(24 * 32);
   const absl::Time month_window_end = order.start_time + absl::Hours(24 * 32);
   const absl::Time fair_share_start = now - absl::Hours(24 * 90);
+  const absl::CivilDay order_paid = PaymentDate(s.earnings.pay_rule, order.start_time);
   // A task lasts at most 12 hours (orders are 15 to 720 minutes).
   const absl::Duration reach =
       std::max(s.travel_buffer, s.rest_after_heavy) + absl::Hours(12) + absl::Minutes(1);
@@ -340,14 +341,12 @@ Ranking Rank(
         continue;
     }
     int in_month = 0;
-    int64_t earned_in_month = 0;
     const auto month_begin = std::lower_bound(
         r.tasks.begin(), r.tasks.end(), month_window_start,
         [](const PastTask& t, absl::Time x) { return t.start_time < x; });
     for (auto t = month_begin; t != r.tasks.end() && t->start_time <= month_window_end; ++t) {
       if (t->start_time < month_start || t->start_time >= month_end) continue;
       ++in_month;
-      earned_in_month += t->fee_cents;
     }
     if (e.max_assignments_per_month > 0 && in_month >= e.max_assignments_per_month) {
       if (exclude(ExclusionRule::kMonthlyCap, [&] {
@@ -368,12 +367,25 @@ Ranking Rank(
         continue;
     }
     const FeeQuote fee = fee_for(e.payment_method);
-    if (e.monthly_earnings_limit_cents > 0 &&
-        earned_in_month + fee.fee_cents > e.monthly_earnings_limit_cents) {
-      if (exclude(ExclusionRule::kEarningsLimit, [] {
-            return "this task's fee would take the month's earnings over the expert's own limit";
-          }))
-        continue;
+    // Her pay in the order's payment month (or year), as the benefit payer counts it.
+    const LimitTerms terms = LimitTermsOf(e);
+    if (auto limit = LimitFor(terms, s.earnings.floors, order_paid)) {
+      const absl::Time from =
+          absl::FromCivil(limit->period_start - kLongestPayLagDays, reference::HelsinkiTimeZone());
+      const absl::Time to = absl::FromCivil(limit->period_end, reference::HelsinkiTimeZone());
+      std::vector<PaidTask> paid;
+      for (auto t = std::lower_bound(
+               r.tasks.begin(), r.tasks.end(), from,
+               [](const PastTask&t, absl::Time x) { return t.start_time < x; });
+           t != r.tasks.end() && t->start_time < to; ++t) {
+        paid.push_back({t->start_time, t->fee_cents});
+      }
+      const EarningsCheck check =
+          CheckEarnings(terms, s.earnings, paid, order.start_time, fee.fee_cents);
+      if (check.over) {
+        if (exclude(ExclusionRule::kEarningsLimit, [&] { return OverLimitReason(check); }))
+          continue;
+      }
     }
     if (broken) continue;
     Eligible el{&r, fee.fee_cents, km, 0, 0, 0, 0, 0, false};
@@ -449,10 +461,10 @@ std::vector<Exclusion> BrokenRules(
   return Rank(order, one, nullptr, settings, schedule, now, true, true).excluded;
 }
 
-absl::Status CheckHoldLimits(
-    const Order& order, int64_t fee_cents, int max_per_month, int64_t earnings_limit_cents,
-    const std::vector<PastTask>& held, absl::Duration rest_after_heavy,
-    const std::vector<ExclusionRule>& overridden) {
+absl::StatusOr<EarningsCheck> CheckHoldLimits(
+    const Order& order, int64_t fee_cents, int max_per_month, const LimitTerms& limit,
+    const EarningsRules& earnings, const std::vector<PastTask>& held,
+    absl::Duration rest_after_heavy, const std::vector<ExclusionRule>& overridden) {
   auto checked = [&](ExclusionRule rule) {
     return std::find(overridden.begin(), overridden.end(), rule) == overridden.end();
   };
@@ -461,13 +473,11 @@ absl::Status CheckHoldLimits(
   const absl::Time month_start = absl::FromCivil(month, reference::HelsinkiTimeZone());
   const absl::Time month_end = absl::FromCivil(month + 1, reference::HelsinkiTimeZone());
   int in_month = 0;
-  int64_t earned = 0;
   const bool heavy = IsHeavyRole(order.role);
+  std::vector<PaidTask> paid;
   for (const PastTask& t : held) {
-    if (t.start_time >= month_start && t.start_time < month_end) {
-      ++in_month;
-      earned += t.fee_cents;
-    }
+    if (t.start_time >= month_start && t.start_time < month_end) ++in_month;
+    paid.push_back({t.start_time, t.fee_cents});
     if (checked(ExclusionRule::kRestPeriod) &&
         BreaksRest(
             t.start_time, t.end_time, IsHeavyRole(t.role), order.start_time, order.end_time(),
@@ -480,24 +490,14 @@ absl::Status CheckHoldLimits(
     return absl::FailedPreconditionError(absl::StrCat(
         "the expert already holds ", in_month, " tasks that month, her cap (MONTHLY_CAP)"));
   }
-  if (checked(ExclusionRule::kEarningsLimit) && earnings_limit_cents > 0 &&
-      earned + fee_cents > earnings_limit_cents) {
-    return absl::FailedPreconditionError(
-        "this task's fee would take the month's earnings over the expert's own limit "
-        "(EARNINGS_LIMIT)");
+  EarningsCheck check = CheckEarnings(limit, earnings, paid, order.start_time, fee_cents);
+  if (!checked(ExclusionRule::kEarningsLimit)) {
+    check.over = false;  // the coordinator knowingly overrode it: no warning either
+    check.warns = false;
+  } else if (check.over) {
+    return absl::FailedPreconditionError(absl::StrCat(OverLimitReason(check), " (EARNINGS_LIMIT)"));
   }
-  return absl::OkStatus();
-}
-
-int64_t EarnedInMonth(absl::Time when, const std::vector<HeldFee>& held) {
-  const absl::CivilMonth month = MonthOf(when);
-  const absl::Time start = absl::FromCivil(month, reference::HelsinkiTimeZone());
-  const absl::Time end = absl::FromCivil(month + 1, reference::HelsinkiTimeZone());
-  int64_t earned = 0;
-  for (const HeldFee& h : held) {
-    if (h.start_time >= start && h.start_time < end) earned += h.fee_cents;
-  }
-  return earned;
+  return check;
 }
 
 }  // namespace kokemus::domain

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/domain/earnings.h"
 #include "services/domain/fees.h"
 #include "services/domain/model.h"
 #include "services/domain/orders.h"
@@ -40,6 +41,9 @@ struct MatchingSettings {
   int round_size = 0;
   absl::Duration tier_interval = absl::ZeroDuration();
   absl::Duration answer_window = absl::ZeroDuration();
+  // From the exchange and the national table: when fees are paid and the
+  // earnings floors, for the experts' benefit limits.
+  EarningsRules earnings;
   int64_t revision = 0;  // 0: never stored, the defaults
   absl::Time update_time = absl::UnixEpoch();
 };
@@ -162,25 +166,18 @@ bool BreaksRest(
 
 // The rules an accept checks again against what the expert holds at that
 // moment, since offers made at once (a broadcast, her other orders' rounds)
-// may all be accepted: her monthly cap of tasks, her own monthly earnings
-// limit (with this task's `fee_cents`), and the rest after a heavy task.
-// `held` are her other accepted, confirmed and completed tasks near the
-// order's start. A rule the coordinator overrode to make the offer
-// (`overridden`) is not checked again. OK, or FAILED_PRECONDITION naming the
-// rule.
-absl::Status CheckHoldLimits(
-    const Order& order, int64_t fee_cents, int max_per_month, int64_t earnings_limit_cents,
-    const std::vector<PastTask>& held, absl::Duration rest_after_heavy,
-    const std::vector<ExclusionRule>& overridden = {});
-
-// A held task's start and fee, for an expert's earnings in a month.
-struct HeldFee {
-  absl::Time start_time;
-  int64_t fee_cents = 0;
-};
-// The fees of `held` in the Helsinki calendar month of `when`: what counts
-// toward the expert's own monthly earnings limit, as RankExperts counts it.
-int64_t EarnedInMonth(absl::Time when, const std::vector<HeldFee>& held);
+// may all be accepted: her monthly cap of tasks, her benefit's earnings
+// limit (`limit`, with this task's `fee_cents`, by payment date under
+// `earnings`), and the rest after a heavy task. `held` are her other
+// accepted, confirmed and completed tasks: those near the order's start for
+// the rest and the cap, and those paid in the task's payment month (or
+// year). A rule the coordinator overrode to make the offer (`overridden`) is
+// not checked again. The task's earnings (to warn at 80 %), or
+// FAILED_PRECONDITION naming the rule.
+absl::StatusOr<EarningsCheck> CheckHoldLimits(
+    const Order& order, int64_t fee_cents, int max_per_month, const LimitTerms& limit,
+    const EarningsRules& earnings, const std::vector<PastTask>& held,
+    absl::Duration rest_after_heavy, const std::vector<ExclusionRule>& overridden = {});
 
 }  // namespace kokemus::domain
 

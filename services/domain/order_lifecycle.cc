@@ -27,7 +27,8 @@ int HeldPlaces(const std::vector<Assignment>& assignments) {
 
 // The expert can take the task: ACTIVE, no overlapping held assignment, and
 // her cap, earnings limit and rest kept.
-absl::Status CheckExpertFree(const TransitionFacts& f) {
+// What the task does to her earnings comes back, for the 80 % warning.
+absl::StatusOr<EarningsCheck> CheckExpertFree(const TransitionFacts& f) {
   if (f.expert == nullptr) return absl::InternalError("the expert's facts were not read");
   if (f.expert->state != ExpertState::kActive) {
     return absl::FailedPreconditionError(
@@ -40,14 +41,13 @@ absl::Status CheckExpertFree(const TransitionFacts& f) {
   }
   if (f.held != nullptr) {
     return CheckHoldLimits(
-        f.order, f.assignment.fee_cents, f.expert->max_assignments_per_month,
-        f.expert->monthly_earnings_limit_cents, *f.held, f.rest_after_heavy,
-        f.assignment.overridden_rules);
+        f.order, f.assignment.fee_cents, f.expert->max_assignments_per_month, f.expert->limit,
+        f.earnings, *f.held, f.rest_after_heavy, f.assignment.overridden_rules);
   }
-  return absl::OkStatus();
+  return EarningsCheck{};
 }
 
-absl::Status CheckAccept(const TransitionFacts& f) {
+absl::StatusOr<EarningsCheck> CheckAccept(const TransitionFacts& f) {
   if (f.order.state != OrderState::kOpen) {
     return absl::FailedPreconditionError(
         absl::StrCat("the order is ", EnumName(f.order.state), "; the offer can't be accepted"));
@@ -60,7 +60,7 @@ absl::Status CheckAccept(const TransitionFacts& f) {
 
 // Saying yes to a pool or backup offer: she must be free and within her
 // limits then, but takes no place; a backup may stand by for a filled order.
-absl::Status CheckAvailable(const TransitionFacts& f) {
+absl::StatusOr<EarningsCheck> CheckAvailable(const TransitionFacts& f) {
   const bool backup = f.assignment.offer_kind == OfferKind::kBackup;
   if (f.order.state != OrderState::kOpen && !(backup && f.order.state == OrderState::kAssigned)) {
     return absl::FailedPreconditionError(
@@ -230,17 +230,23 @@ absl::StatusOr<TransitionPlan> PlanTransition(
   a = f.assignment;
   a.backup_rank = 0;  // she leaves the queue, unless she joins it now
   switch (to) {
-    case AssignmentState::kAccepted:
-      if (absl::Status s = CheckAccept(f); !s.ok()) return s;
+    case AssignmentState::kAccepted: {
+      auto earnings = CheckAccept(f);
+      if (!earnings.ok()) return earnings.status();
+      if (earnings->warns) plan.earnings_warning = *earnings;
       plan.block_end = BlockEnd(a, f.travel_buffer);
       break;
+    }
     case AssignmentState::kAvailable:
-      if (absl::Status s = CheckAvailable(f); !s.ok()) return s;
+      // She holds nothing yet: no warning until she takes a place.
+      if (absl::Status s = CheckAvailable(f).status(); !s.ok()) return s;
       a.backup_rank = NextBackupRank(f.siblings);
       break;
     case AssignmentState::kConfirmed:
       if (from == AssignmentState::kAvailable) {  // the coordinator picks her
-        if (absl::Status s = CheckAccept(f); !s.ok()) return s;
+        auto earnings = CheckAccept(f);
+        if (!earnings.ok()) return earnings.status();
+        if (earnings->warns) plan.earnings_warning = *earnings;
         plan.block_end = BlockEnd(a, f.travel_buffer);
       }
       break;

@@ -36,8 +36,8 @@ struct ExpertFacts {
   ExpertState state = ExpertState::kUnspecified;
   PaymentMethod payment_method = PaymentMethod::kUnspecified;
   std::string home_municipality;
-  int max_assignments_per_month = 0;         // 0: no cap
-  int64_t monthly_earnings_limit_cents = 0;  // 0: no limit
+  int max_assignments_per_month = 0;  // 0: no cap
+  LimitTerms limit;                   // her benefit's earnings limit (domain/earnings.h)
 };
 
 // The longest task recorded on completion (12 hours); 0 means "as ordered".
@@ -99,6 +99,8 @@ struct TransitionFacts {
   // after a heavy task. Null: not checked.
   const std::vector<PastTask>* held = nullptr;
   absl::Duration rest_after_heavy = absl::ZeroDuration();
+  // For an accept: when the exchange pays, and the national floors.
+  EarningsRules earnings;
 };
 
 struct TransitionRequest {
@@ -132,6 +134,9 @@ struct TransitionPlan {
   std::optional<OrderState> order_state;
   // The order's new number of places, when the orderer gave one up.
   std::optional<int> experts_needed;
+  // An accept that takes her pay in its payment month (or year) across 80 %
+  // of her limit: she and the coordinator are told, once per period.
+  std::optional<EarningsCheck> earnings_warning;
 };
 
 // How long a backup has to answer the place offered to her (never past the

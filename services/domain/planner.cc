@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <numeric>
@@ -23,22 +24,51 @@ struct Pair {
   double score = 0;
   int64_t fee_cents = 0;
   int travel_km = 0;
-  int month = 0;
+  int month = 0;  // the task's Helsinki month (the cap counts by it)
+  // The expert's payment period of the task (its first day, as days since
+  // 1970: the limit counts by it), or kNoLimit.
+  int64_t pay_period = 0;
 };
 
-// What the plan must respect for one expert in one Helsinki month.
-struct MonthBudget {
+constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::min();
+
+// What the plan must respect for one expert in one Helsinki month (tasks)
+// and one payment period (pay).
+struct Budget {
   int tasks_left = -1;      // -1: no cap
   int64_t cents_left = -1;  // -1: no earnings limit
 };
 
 struct ExpertLimits {
   std::string id;
-  int cap = 0;                                           // max tasks per month, 0: none
-  int64_t limit_cents = 0;                               // earnings limit per month, 0: none
-  std::map<int, std::pair<int, int64_t>> held_by_month;  // tasks and fees already held
-  std::vector<size_t> pairs;                             // by start time of the order
+  int cap = 0;                       // max tasks per month, 0: none
+  std::map<int, int> held_by_month;  // tasks already held
+  LimitTerms terms;                  // her benefit's earnings limit
+  // Per payment period: its limit and the fees of her tasks paid in it.
+  std::map<int64_t, std::pair<int64_t, int64_t>> pay_periods;
+  std::vector<size_t> pairs;  // by start time of the order
 };
+
+// The payment period of a task at `start` for `e` (kNoLimit: no limit
+// applies), its limit and her held fees in it worked out on first use.
+int64_t PayPeriodOf(
+    ExpertLimits& e, const ExpertRecord* record, const EarningsRules& rules, absl::Time start) {
+  const std::optional<AppliedLimit> limit =
+      LimitFor(e.terms, rules.floors, PaymentDate(rules.pay_rule, start));
+  if (!limit) return kNoLimit;
+  const int64_t key = limit->period_start - absl::CivilDay(1970, 1, 1);
+  if (e.pay_periods.count(key) == 0) {
+    int64_t held = 0;
+    if (record != nullptr) {
+      for (const PastTask& t : record->tasks) {
+        const absl::CivilDay paid = PaymentDate(rules.pay_rule, t.start_time);
+        if (paid >= limit->period_start && paid < limit->period_end) held += t.fee_cents;
+      }
+    }
+    e.pay_periods[key] = {limit->limit_cents, held};
+  }
+  return key;
+}
 
 struct Problem {
   std::vector<Pair> pairs;
@@ -64,16 +94,18 @@ Problem Build(
         limits.id = c.expert_id;
         if (auto r = record_of.find(c.expert_id); r != record_of.end()) {
           limits.cap = r->second->expert.max_assignments_per_month;
-          limits.limit_cents = r->second->expert.monthly_earnings_limit_cents;
+          limits.terms = LimitTermsOf(r->second->expert);
           for (const PastTask& t : r->second->tasks) {
-            auto& [tasks, cents] = limits.held_by_month[reference::HelsinkiMonth(t.start_time)];
-            ++tasks;
-            cents += t.fee_cents;
+            ++limits.held_by_month[reference::HelsinkiMonth(t.start_time)];
           }
         }
         p.experts.push_back(std::move(limits));
       }
-      p.pairs.push_back({o, it->second, c.score, c.fee_cents, c.travel_km, month});
+      auto r = record_of.find(c.expert_id);
+      const int64_t period = PayPeriodOf(
+          p.experts[it->second], r == record_of.end() ? nullptr : r->second, s.earnings,
+          orders[o].order.start_time);
+      p.pairs.push_back({o, it->second, c.score, c.fee_cents, c.travel_km, month, period});
       p.experts[it->second].pairs.push_back(p.pairs.size() - 1);
     }
   }
@@ -102,14 +134,18 @@ Problem Build(
   return p;
 }
 
-MonthBudget BudgetOf(const ExpertLimits& e, int month) {
-  MonthBudget b;
+// The tasks left under her cap in `month` (-1: no cap).
+int TasksLeft(const ExpertLimits& e, int month) {
+  if (e.cap <= 0) return -1;
   auto it = e.held_by_month.find(month);
-  const int held = it == e.held_by_month.end() ? 0 : it->second.first;
-  const int64_t earned = it == e.held_by_month.end() ? 0 : it->second.second;
-  if (e.cap > 0) b.tasks_left = std::max(0, e.cap - held);
-  if (e.limit_cents > 0) b.cents_left = std::max<int64_t>(0, e.limit_cents - earned);
-  return b;
+  return std::max(0, e.cap - (it == e.held_by_month.end() ? 0 : it->second));
+}
+
+// The pay left under her limit in a payment period (-1: no limit).
+int64_t CentsLeft(const ExpertLimits& e, int64_t period) {
+  auto it = e.pay_periods.find(period);
+  if (period == kNoLimit || it == e.pay_periods.end()) return -1;
+  return std::max<int64_t>(0, it->second.first - it->second.second);
 }
 
 // The spreading cost of an expert's k-th task in the plan (k from 1).
@@ -137,13 +173,16 @@ class Feasibility {
             orders_[p_.pairs[j].order].order.id);
       }
     }
-    const MonthBudget b = BudgetOf(e, pair.month);
-    auto it = used_.find({pair.expert, pair.month});
-    const int tasks = it == used_.end() ? 0 : it->second.first;
-    const int64_t cents = it == used_.end() ? 0 : it->second.second;
-    if (b.tasks_left >= 0 && tasks + 1 > b.tasks_left) return "over the expert's monthly cap";
-    if (b.cents_left >= 0 && cents + pair.fee_cents > b.cents_left) {
-      return "over the expert's own monthly earnings limit";
+    const int tasks_left = TasksLeft(e, pair.month);
+    auto tasks = used_tasks_.find({pair.expert, pair.month});
+    if (tasks_left >= 0 && (tasks == used_tasks_.end() ? 0 : tasks->second) + 1 > tasks_left) {
+      return "over the expert's monthly cap";
+    }
+    const int64_t cents_left = CentsLeft(e, pair.pay_period);
+    auto cents = used_cents_.find({pair.expert, pair.pay_period});
+    if (cents_left >= 0 &&
+        (cents == used_cents_.end() ? 0 : cents->second) + pair.fee_cents > cents_left) {
+      return "over the expert's earnings limit in the task's payment period";
     }
     return "";
   }
@@ -152,9 +191,8 @@ class Feasibility {
     const Pair& pair = p_.pairs[i];
     taken_[i] = true;
     --places_[pair.order];
-    auto& [tasks, cents] = used_[{pair.expert, pair.month}];
-    ++tasks;
-    cents += pair.fee_cents;
+    ++used_tasks_[{pair.expert, pair.month}];
+    used_cents_[{pair.expert, pair.pay_period}] += pair.fee_cents;
   }
 
  private:
@@ -162,7 +200,8 @@ class Feasibility {
   const std::vector<PlanOrder>& orders_;
   std::vector<bool> taken_;
   std::vector<int> places_;
-  std::map<std::pair<size_t, int>, std::pair<int, int64_t>> used_;
+  std::map<std::pair<size_t, int>, int> used_tasks_;          // by expert and month
+  std::map<std::pair<size_t, int64_t>, int64_t> used_cents_;  // by expert and pay period
 };
 
 std::vector<Proposal> ToProposals(const Problem& p, const std::vector<size_t>& taken) {
@@ -293,24 +332,31 @@ SolveResult Solve(
   }
   for (const ExpertLimits& e : p.experts) {
     std::map<int, std::vector<size_t>> by_month;
-    for (size_t i : e.pairs) by_month[p.pairs[i].month].push_back(i);
+    std::map<int64_t, std::vector<size_t>> by_pay_period;
+    for (size_t i : e.pairs) {
+      by_month[p.pairs[i].month].push_back(i);
+      by_pay_period[p.pairs[i].pay_period].push_back(i);
+    }
     for (const auto& [month, pairs] : by_month) {
-      const MonthBudget b = BudgetOf(e, month);
-      if (b.tasks_left >= 0 && static_cast<int>(pairs.size()) > b.tasks_left) {
+      const int tasks_left = TasksLeft(e, month);
+      if (tasks_left >= 0 && static_cast<int>(pairs.size()) > tasks_left) {
         for (size_t i : pairs) {
           cols.push_back(static_cast<int>(i));
           coefs.push_back(1);
         }
-        row('L', b.tasks_left);
+        row('L', tasks_left);
       }
+    }
+    for (const auto& [period, pairs] : by_pay_period) {
+      const int64_t cents_left = CentsLeft(e, period);
       int64_t all = 0;
       for (size_t i : pairs) all += p.pairs[i].fee_cents;
-      if (b.cents_left >= 0 && all > b.cents_left) {
+      if (cents_left >= 0 && all > cents_left) {
         for (size_t i : pairs) {
           cols.push_back(static_cast<int>(i));
           coefs.push_back(static_cast<double>(p.pairs[i].fee_cents));
         }
-        row('L', static_cast<double>(b.cents_left));
+        row('L', static_cast<double>(cents_left));
       }
     }
   }
