@@ -136,8 +136,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->access_ =
       std::make_unique<rpc::AccessService>(*server->key_store_, *server->audit_store_, guard);
   server->store_ = std::make_unique<storage::RegistryStore>(*server->db_);
-  server->registry_ =
-      std::make_unique<rpc::RegistryService>(*server->store_, *server->subjects_, guard);
+  server->earnings_store_ = std::make_unique<storage::EarningsStore>(*server->db_);
+  server->registry_ = std::make_unique<rpc::RegistryService>(
+      *server->store_, *server->subjects_, *server->earnings_store_, guard);
   server->order_store_ = std::make_unique<storage::OrderStore>(*server->db_);
   server->assignment_store_ = std::make_unique<storage::AssignmentStore>(*server->db_);
   server->fee_store_ = std::make_unique<storage::FeeScheduleStore>(*server->db_);

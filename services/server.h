@@ -33,6 +33,7 @@
 #include "services/storage/assignment_store.h"
 #include "services/storage/calendar_feed_store.h"
 #include "services/storage/database.h"
+#include "services/storage/earnings_store.h"
 #include "services/storage/event_store.h"
 #include "services/storage/fee_schedule_store.h"
 #include "services/storage/message_template_store.h"
@@ -153,6 +154,7 @@ class Server final {
   std::unique_ptr<rpc::AccessGuard> guard_;
   std::unique_ptr<rpc::AccessService> access_;
   std::unique_ptr<storage::RegistryStore> store_;
+  std::unique_ptr<storage::EarningsStore> earnings_store_;
   std::unique_ptr<rpc::RegistryService> registry_;
   std::unique_ptr<storage::OrderStore> order_store_;
   std::unique_ptr<storage::AssignmentStore> assignment_store_;

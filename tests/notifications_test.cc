@@ -216,6 +216,37 @@ TEST(Notifications, EveryMessageRendersInEveryLanguageWithoutHealthData) {
   EXPECT_EQ(none.status().message(), "no message OFFER_MADE for ORDERER");
 }
 
+// Her pay nearing her limit: the payment month, a link to her page, the task;
+// no figures and never the benefit.
+TEST(Compose, TheEarningsWarningNamesThePaymentMonthNotTheBenefitOrFigures) {
+  using K = MessageKind;
+  using R = Recipient;
+  Notice n = MakeNotice("fi");
+  n.pay_period = "1/2027";
+  n.link = "https://kokemus.example.fi/s/x";
+  auto expert = ComposeMessage(K::kEarningsNearLimit, R::kExpert, n);
+  ASSERT_TRUE(expert.ok()) << expert.status();
+  EXPECT_EQ(expert->subject, "Palkkiosi lähestyy ansaintarajaasi: 1/2027");
+  EXPECT_THAT(
+      expert->body, HasSubstr("Hyväksymäsi tehtävä nostaa palkkiosi 1/2027 (maksupäivän mukaan) "
+                              "yli 80 prosenttiin ansaintarajastasi."));
+  EXPECT_THAT(expert->body, HasSubstr("Avaa: https://kokemus.example.fi/s/x"));
+  n.expert_name = "Kaisa K.";
+  n.link.clear();
+  n.language = "en";
+  auto coordinator = ComposeMessage(K::kEarningsNearLimit, R::kCoordinator, n);
+  ASSERT_TRUE(coordinator.ok());
+  EXPECT_EQ(coordinator->subject, "Earnings limit near: Kaisa K. 1/2027");
+  for (const MessageText* text : {&*expert, &*coordinator}) {
+    EXPECT_THAT(text->body, Not(HasSubstr("pension")));
+    EXPECT_THAT(text->body, Not(HasSubstr("eläke")));
+    EXPECT_THAT(text->subject + text->body, Not(HasSubstr("976")));
+  }
+  EXPECT_EQ(MessageKindName(K::kEarningsNearLimit), "EARNINGS_NEAR_LIMIT");
+  EXPECT_TRUE(IsEssential(K::kEarningsNearLimit));
+  EXPECT_FALSE(IsUrgent(K::kEarningsNearLimit));
+}
+
 TEST(MessageTemplates, EveryBuiltInOneIsValidAndNamedOnce) {
   std::set<std::string> ids;
   for (const MessageTemplate& t : BuiltInMessageTemplates()) {
@@ -231,7 +262,9 @@ TEST(MessageTemplates, EveryBuiltInOneIsValidAndNamedOnce) {
     EXPECT_THAT(preview->subject, Not(HasSubstr("{{")));
     EXPECT_THAT(preview->body, Not(HasSubstr("{{")));
   }
-  EXPECT_EQ(ids.size(), 66u);  // 22 messages and recipients, 3 languages
+  EXPECT_EQ(ids.size(), 72u);  // 24 messages and recipients, 3 languages
+  EXPECT_TRUE(ids.count("earnings-near-limit-expert-fi"));
+  EXPECT_TRUE(ids.count("earnings-near-limit-coordinator-en"));
   EXPECT_TRUE(ids.count("standing-by-expert-sv"));
   EXPECT_TRUE(ids.count("offer-rounds-ended-coordinator-en"));
   EXPECT_TRUE(ids.count("offer-made-expert-fi"));

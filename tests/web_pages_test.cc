@@ -202,7 +202,8 @@ TEST_P(WebPagesTest, AnExpertSignsInFromHerEmailAndAcceptsAnOffer) {
   testing_support::CreateExpert(server_.registry(), "ph", "pekka", pekka);
   OrderAndOffer("lyseo-pekka", "pekka");
   {
-    // Her own limit of monthly earnings: 200 € (the offer pays 150 €).
+    // Her own limit of monthly earnings: 200 € (the offer pays 150 €, on
+    // 15.1.2027 under the usual pay rule).
     grpc::ClientContext ctx;
     v1::UpdateExpertRequest req;
     req.mutable_expert()->set_name("exchanges/ph/experts/kaisa");
@@ -271,8 +272,8 @@ TEST_P(WebPagesTest, AnExpertSignsInFromHerEmailAndAcceptsAnOffer) {
   EXPECT_THAT(offer, HasSubstr("Tilaaja\nLahden lyseon lukio"));
   EXPECT_THAT(offer, HasSubstr("Yhteyshenkilö\nrehtori@example.fi"));
   EXPECT_THAT(
-      offer, HasSubstr("Oma ansiorajasi\n12/2026: tämän tehtävän kanssa 150,00\u00a0€ / "
-                       "200,00\u00a0€"));
+      offer, HasSubstr("Ansiorajasi\n1/2027 (maksetaan 15.1.2027): tämän tehtävän kanssa "
+                       "150,00\u00a0€ / 200,00\u00a0€"));
   EXPECT_LT(pages[1]["bytes"].get<int>(), 50 * 1024);
   // The session cookie: HttpOnly, SameSite=Strict; not Secure on plaintext loopback.
   bool found = false;

@@ -1,5 +1,6 @@
 // assignment offer|accept|decline|withdraw|confirm|complete|cancel|get|list,
-// rounds start|show|stop, order cancel, feedback submit, fees show|set.
+// rounds start|show|stop, order cancel, feedback submit, fees show|set,
+// earnings show|floors|set-floor.
 #include "absl/strings/str_cat.h"
 #include "clients/kokemusctl/commands.h"
 #include "clients/kokemusctl/output.h"
@@ -172,6 +173,34 @@ int FeesCommand(Session& s) {
     if (s.command().replace) req.mutable_update_mask()->add_paths(field);
   }
   return s.Show(&O::UpdateFeeSchedule, req);
+}
+
+// An expert's pay by payment month (GetExpertEarnings), and the national
+// table of earnings floors.
+int EarningsCommand(Session& s) {
+  using R = v1::RegistryService::Stub;
+  if (s.verb() == "show") {
+    v1::GetExpertEarningsRequest req;
+    req.set_name(s.NameIn("experts"));
+    if (const auto year = s.TakeFlag("year")) req.set_year(IntFlag("year", *year));
+    s.RequireNoMoreFlags();
+    return s.Show(&R::GetExpertEarnings, req);
+  }
+  if (s.verb() == "floors") {
+    s.RequireNoMoreFlags();
+    v1::GetEarningsFloorsRequest req;
+    req.set_name("earningsFloors");
+    return s.Show(&R::GetEarningsFloors, req);
+  }
+  if (s.verb() != "set-floor") throw UsageError{"earnings verbs: show, floors, set-floor"};
+  const Flags flags = s.TakeFlags();
+  if (flags.empty()) throw UsageError{"earnings set-floor needs --floors"};
+  v1::UpdateEarningsFloorsRequest req;
+  v1::EarningsFloors* table = req.mutable_earnings_floors();
+  table->set_name("earningsFloors");
+  if (!s.command().etag.empty()) table->set_etag(s.command().etag);
+  SetFields(flags, table);
+  return s.Show(&R::UpdateEarningsFloors, req);
 }
 
 }  // namespace kokemus::cli

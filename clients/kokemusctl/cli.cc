@@ -35,6 +35,7 @@ constexpr Route kRoutes[] = {
     {"rounds", "", RoundsCommand},
     {"feedback", "", FeedbackCommand},
     {"fees", "", FeesCommand},
+    {"earnings", "", EarningsCommand},
     {"contract", "", ContractCommand},
     {"template", "", TemplateCommand},
     {"match", "", MatchCommand},

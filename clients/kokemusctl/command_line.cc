@@ -37,6 +37,8 @@ const absl::string_view kUsage =
     "  feedback      submit ORDER/ASSIGNMENT --source orderer|expert ...\n"
     "  fees          show|set [--role-rules R] [--travel-rates T] [--cancellation-rules C]\n"
     "                      (adds or replaces the rules given; --replace: the lists whole)\n"
+    "  earnings      show EXPERT [--year Y]  (pay by payment month, with her limit);\n"
+    "                floors; set-floor --floors \"2025-01-01|CENTS|SOURCE\"\n"
     "  contract      generate ORDER/ASSIGNMENT [--language fi] [-o contract.pdf]\n"
     "                get|accept|document CONTRACT; list          --exchange EX\n"
     "  template      list; get|activate fi-1; preview --language fi --file F -o P.pdf;\n"

@@ -21,6 +21,7 @@ int AssignmentCommand(Session& s);
 int RoundsCommand(Session& s);
 int FeedbackCommand(Session& s);
 int FeesCommand(Session& s);
+int EarningsCommand(Session& s);
 
 // contracts.cc: contracts, their templates, the privacy notice.
 int ContractCommand(Session& s);

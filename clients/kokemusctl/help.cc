@@ -222,6 +222,23 @@ std::vector<CommandHelp> MakeCommands() {
        "kokemus.v1.FeeSchedule",
        "kokemusctl fees set --role-rules \"lecturer|2026-01-01|fixed|15000|0|false\""});
   c.push_back(
+      {"earnings",
+       "show",
+       "EXPERT",
+       "her pay by payment month, paid and coming, with her limit",
+       {kExchangeFlag, {"--year", "YYYY", "the year of the payment dates (default: this year)"}},
+       "",
+       "kokemusctl earnings show kaisa --year 2027"});
+  c.push_back({"earnings", "floors", "", "the national table of earnings floors", {}, "", ""});
+  c.push_back(
+      {"earnings",
+       "set-floor",
+       "",
+       "add or replace a figure of the national table (national administrator)",
+       {},
+       "kokemus.v1.EarningsFloors",
+       "kokemusctl earnings set-floor --floors \"2025-01-01|100000|Eläketurvakeskus 2025\""});
+  c.push_back(
       {"contract",
        "generate",
        "ORDER/ASSIGNMENT",
@@ -553,6 +570,9 @@ const std::vector<std::pair<std::string, std::string>>& MethodCommands() {
       {"SubmitFeedback", "feedback submit"},
       {"GetFeeSchedule", "fees show"},
       {"UpdateFeeSchedule", "fees set"},
+      {"GetEarningsFloors", "earnings floors"},
+      {"UpdateEarningsFloors", "earnings set-floor"},
+      {"GetExpertEarnings", "earnings show"},
       {"GenerateContract", "contract generate"},
       {"GetContract", "contract get"},
       {"ListContracts", "contract list"},

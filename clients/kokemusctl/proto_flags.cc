@@ -253,8 +253,11 @@ std::vector<std::string> SetFields(const Flags& flags, pb::Message* resource) {
     } else {
       SetScalar(msg, f, value, flag);
     }
-    if (std::find(top_level.begin(), top_level.end(), path[0]) == top_level.end()) {
-      top_level.push_back(path[0]);
+    // A nested field by its own path ("pay_rule.days_after"): an update
+    // changes it alone, not the whole message it is in.
+    const std::string mask_path = absl::StrJoin(path, ".");
+    if (std::find(top_level.begin(), top_level.end(), mask_path) == top_level.end()) {
+      top_level.push_back(mask_path);
     }
   }
   return top_level;

@@ -17,7 +17,8 @@ namespace kokemus::cli {
 
 // Sets the flags' fields on `resource` (a dotted flag reaches a nested field;
 // lists take comma-separated values; enums their short names; municipalities a
-// code or a name). Returns the top-level field names set, for an update mask.
+// code or a name). Returns the paths of the fields set ("display_name",
+// "pay_rule.days_after"), for an update mask.
 // Throws UsageError naming the flag.
 std::vector<std::string> SetFields(const Flags& flags, google::protobuf::Message* resource);
 

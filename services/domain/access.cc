@@ -39,6 +39,13 @@ std::vector<MethodRule> BuildRules() {
       {"RegistryService/ExportExpertData", C | E, false, Own::kNone, Own::kSelf, true},
       {"RegistryService/EraseExpert", C, false, Own::kNone, Own::kNone, true},
       {"RegistryService/ApplyRetention", A | C, true, Own::kNone, Own::kNone, true},
+      // Earnings: the national table of floors is public figures, kept by the
+      // national administrator; an expert's pay by month is hers and her
+      // coordinator's (audited).
+      {"RegistryService/GetEarningsFloors", A | C | E | R, true, Own::kNone, Own::kNone, false,
+       true},
+      {"RegistryService/UpdateEarningsFloors", A, true, Own::kNone, Own::kNone, false},
+      {"RegistryService/GetExpertEarnings", C | E, false, Own::kNone, Own::kSelf, true},
       {"RegistryService/CreateOrganization", C, false, Own::kNone, Own::kNone, false},
       // An expert reads the organizations of her tasks and offers: whom she
       // goes to and whom to contact there.

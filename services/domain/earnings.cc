@@ -66,8 +66,7 @@ absl::CivilDay IncomesRegisterDeadline(absl::CivilDay payment_date) {
 const std::vector<EarningsFloor>& KnownEarningsFloors() {
   static const auto* const floors = new std::vector<EarningsFloor>{
       {absl::CivilDay(2024, 1, 1), 97659,
-       "Työeläkelaki (395/2006) 35 §, työkyvyttömyyseläkkeen ansaintaraja 2024 (976,59 €/kk; "
-       "Eläketurvakeskus, Kela)"},
+       "Työkyvyttömyyseläkkeen ansaintaraja 2024: 976,59 €/kk (Kela, Eläketurvakeskus)"},
   };
   return *floors;
 }
@@ -308,16 +307,20 @@ std::string PeriodLabel(const AppliedLimit& limit) {
   return absl::StrCat(d.year(), "-", d.month() < 10 ? "0" : "", d.month());
 }
 
+std::string PeriodText(const AppliedLimit& limit) {
+  const absl::CivilDay d = limit.period_start;
+  if (limit.period == LimitPeriod::kYear) return absl::StrCat(d.year());
+  return absl::StrCat(d.month(), "/", d.year());
+}
+
 std::string OverLimitReason(const EarningsCheck& check) {
   if (!check.limit) return "";
   const AppliedLimit& l = *check.limit;
-  const std::string period = l.period == LimitPeriod::kYear
-                                 ? absl::StrCat(l.period_start.year())
-                                 : absl::StrCat(l.period_start.month(), "/", l.period_start.year());
   return absl::StrCat(
-      "this task (paid ", DayText(check.payment_date), ") would bring the expert's pay in ", period,
-      " to ", FormatMoney(check.after_cents, "en"), " of her ", FormatMoney(l.limit_cents, "en"),
-      l.period == LimitPeriod::kYear ? " yearly" : "", " earnings limit");
+      "this task (paid ", DayText(check.payment_date), ") would bring the expert's pay in ",
+      PeriodText(l), " to ", FormatMoney(check.after_cents, "en"), " of her ",
+      FormatMoney(l.limit_cents, "en"), l.period == LimitPeriod::kYear ? " yearly" : "",
+      " earnings limit");
 }
 
 }  // namespace kokemus::domain

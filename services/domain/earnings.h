@@ -191,6 +191,10 @@ void ValidateEarningsFloors(
 // is given once for (the outbox's dedupe key) and shown by.
 std::string PeriodLabel(const AppliedLimit& limit);
 
+// "1/2027" for a month's period, "2027" for a year's: how messages and
+// reasons name it.
+std::string PeriodText(const AppliedLimit& limit);
+
 // The reason an expert is excluded or an accept refused, with the figures:
 // "this task would bring her pay in 1/2027 (paid 15.1.2027) to 1 050,00 € of
 // her 976,59 € limit". Pay is not health data, and the kind of benefit is

@@ -332,7 +332,11 @@ absl::Status ApplyExchangeMask(
       KOKEMUS_FIELD(Exchange, postal_address),
       KOKEMUS_FIELD(Exchange, data_protection_officer),
       KOKEMUS_FIELD(Exchange, contact_name),
-      KOKEMUS_FIELD(Exchange, contact_phone)};
+      KOKEMUS_FIELD(Exchange, contact_phone),
+      KOKEMUS_FIELD(Exchange, pay_rule),
+      KOKEMUS_FIELD(Exchange, pay_rule.kind),
+      KOKEMUS_FIELD(Exchange, pay_rule.day_of_month),
+      KOKEMUS_FIELD(Exchange, pay_rule.days_after)};
   return ApplyMask(patch, mask, kFields, target, applied);
 }
 
@@ -358,9 +362,16 @@ absl::Status ApplyExpertMask(
       KOKEMUS_FIELD(Expert, payment_method),
       KOKEMUS_FIELD(Expert, state),
       KOKEMUS_FIELD(Expert, consent),
+      KOKEMUS_FIELD(Expert, consent.given_time),
+      KOKEMUS_FIELD(Expert, consent.notice_version),
       KOKEMUS_FIELD(Expert, preferred_language),
       KOKEMUS_FIELD(Expert, notification_channel),
-      KOKEMUS_FIELD(Expert, essential_messages_only)};
+      KOKEMUS_FIELD(Expert, essential_messages_only),
+      KOKEMUS_FIELD(Expert, benefit_limit),
+      KOKEMUS_FIELD(Expert, benefit_limit.kind),
+      KOKEMUS_FIELD(Expert, benefit_limit.earlier_monthly_income_cents),
+      KOKEMUS_FIELD(Expert, benefit_limit.earlier_income_percent),
+      KOKEMUS_FIELD(Expert, benefit_limit.yearly_limit_cents)};
   return ApplyMask(patch, mask, kFields, target, applied);
 }
 

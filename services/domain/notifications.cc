@@ -270,6 +270,39 @@ constexpr Template kTemplates[] = {
      "The pool's time to answer has ended. Choose among the available experts and confirm "
      "the ones you pick.",
      ""},
+    // Her pay by payment date nears her benefit's earnings limit (domain/earnings.h):
+    // no figures and never the benefit, which her page shows her.
+    {K::kEarningsNearLimit, R::kExpert, "fi", "Palkkiosi lähestyy ansaintarajaasi: {{{pay_month}}}",
+     "Hyväksymäsi tehtävä nostaa palkkiosi {{{pay_month}}} (maksupäivän mukaan) yli 80 "
+     "prosenttiin ansaintarajastasi. Näet summat ja tulevat maksut sivultasi. Tehtäviä, jotka "
+     "ylittäisivät rajan, ei tarjota sinulle.",
+     ""},
+    {K::kEarningsNearLimit, R::kExpert, "sv",
+     "Ditt arvode närmar sig din inkomstgräns: {{{pay_month}}}",
+     "Uppdraget du tackade ja till höjer ditt arvode {{{pay_month}}} (enligt utbetalningsdag) "
+     "till över 80 procent av din inkomstgräns. Du ser beloppen och kommande utbetalningar på "
+     "din sida. Uppdrag som skulle överskrida gränsen erbjuds dig inte.",
+     ""},
+    {K::kEarningsNearLimit, R::kExpert, "en", "Your pay nears your earnings limit: {{{pay_month}}}",
+     "The task you accepted brings your pay in {{{pay_month}}} (by payment date) over 80 per "
+     "cent of your earnings limit. Your page shows the amounts and the payments to come. Tasks "
+     "that would take you over the limit are not offered to you.",
+     ""},
+    {K::kEarningsNearLimit, R::kCoordinator, "fi",
+     "Ansaintaraja lähellä: {{{expert_name}}} {{{pay_month}}}",
+     "Hyväksytty tehtävä nostaa asiantuntijan palkkiot {{{pay_month}}} (maksupäivän mukaan) yli "
+     "80 prosenttiin hänen ansaintarajastaan. Rajan ylittäviä tehtäviä ei tarjota hänelle.",
+     ""},
+    {K::kEarningsNearLimit, R::kCoordinator, "sv",
+     "Inkomstgränsen nära: {{{expert_name}}} {{{pay_month}}}",
+     "Det godkända uppdraget höjer expertens arvoden {{{pay_month}}} (enligt utbetalningsdag) "
+     "till över 80 procent av hens inkomstgräns. Uppdrag över gränsen erbjuds inte hen.",
+     ""},
+    {K::kEarningsNearLimit, R::kCoordinator, "en",
+     "Earnings limit near: {{{expert_name}}} {{{pay_month}}}",
+     "The accepted task brings the expert's pay in {{{pay_month}}} (by payment date) over 80 per "
+     "cent of her earnings limit. Tasks over the limit are not offered to her.",
+     ""},
     // A sign-in link asked for on the sign-in page (the link is the footer's).
     {K::kSignInLink, R::kExpert, "fi", "Kirjautumislinkki: {{{exchange_name}}}",
      "Pyysit linkkiä, jolla kirjaudut palveluun {{{exchange_name}}}. Linkki toimii kerran ja "
@@ -352,6 +385,7 @@ constexpr std::pair<MessageKind, absl::string_view> kKindNames[] = {
     {K::kExpertAvailable, "EXPERT_AVAILABLE"},
     {K::kStandingBy, "STANDING_BY"},
     {K::kPoolClosed, "POOL_CLOSED"},
+    {K::kEarningsNearLimit, "EARNINGS_NEAR_LIMIT"},
 };
 
 }  // namespace
@@ -588,6 +622,7 @@ std::vector<std::string> MessageVariables(MessageKind kind, Recipient to) {
     names.emplace_back("key_name");
     names.emplace_back("key_date");
   }
+  if (kind == MessageKind::kEarningsNearLimit) names.emplace_back("pay_month");
   if (CarriesLink(kind, to)) names.emplace_back("link");
   return names;
 }
@@ -601,6 +636,7 @@ std::vector<std::string> RequiredMessageVariables(MessageKind kind, Recipient to
     names.emplace_back("key_name");
     names.emplace_back("key_date");
   }
+  if (kind == MessageKind::kEarningsNearLimit) names.emplace_back("pay_month");
   if (CarriesLink(kind, to)) names.emplace_back("link");
   return names;
 }
@@ -671,6 +707,7 @@ absl::StatusOr<MessageText> ComposeMessage(
   data.set("cancelled_by", CancelledByLabel(n.cancelled_by, language));
   data.set("key_name", n.key_name);
   data.set("key_date", FormatDate(n.key_expire_time, language));
+  data.set("pay_month", n.pay_period);
   auto optional = [&](const std::string& name, const std::string& value) {
     if (value.empty()) {
       data.set(name, false);
@@ -714,6 +751,7 @@ absl::StatusOr<MessageText> PreviewMessage(const MessageTemplate& t) {
   n.cancelled_by = CancelledBy::kOrderer;
   n.key_name = sv ? "Regionens system" : en ? "The region's system" : "Alueen järjestelmä";
   n.key_expire_time = absl::FromCivil(absl::CivilDay(2027, 3, 31), helsinki);
+  n.pay_period = "4/2027";
   if (CarriesLink(t.kind, t.to)) n.link = "https://kokemus.example.fi/s/esimerkki";
   return ComposeMessage(t.kind, t.to, n, &t);
 }

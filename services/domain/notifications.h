@@ -48,6 +48,7 @@ enum class MessageKind {
   kExpertAvailable = 15,     // coordinator: a yes to a pool or backup offer
   kStandingBy = 16,          // expert: the places filled; she stays as a backup
   kPoolClosed = 17,          // coordinator: the pool's time ended; pick from it
+  kEarningsNearLimit = 18,   // expert, coordinator: her pay in a payment month passed 80 %
 };
 absl::string_view MessageKindName(MessageKind kind);  // "OFFER_MADE"
 // The kind named so (MessageKindName), or kUnspecified.
@@ -152,6 +153,8 @@ struct Notice {
   std::string key_name;  // an expiring key's display name
   absl::Time key_expire_time = absl::UnixEpoch();
   std::string link;  // a sign-in link to the matter ("" : none)
+  // The payment month ("1/2027") or year ("2027") whose pay nears her limit.
+  std::string pay_period;
 };
 
 struct MessageText {

@@ -38,7 +38,8 @@ bool CarriesLink(MessageKind kind, Recipient to) {
         case K::kTaskReminder:
         case K::kFeedbackRequest:
         case K::kSignInLink:
-        case K::kStandingBy:  // her page, where she may step back
+        case K::kStandingBy:         // her page, where she may step back
+        case K::kEarningsNearLimit:  // her page, with her pay by month
           return true;
         default:
           return false;

@@ -94,6 +94,11 @@ domain::Exchange FromProto(const v1::Exchange& p) {
   e.data_protection_officer = p.data_protection_officer();
   e.contact_name = p.contact_name();
   e.contact_phone = p.contact_phone();
+  if (p.has_pay_rule()) {
+    e.pay_rule.kind = static_cast<domain::PayRuleKind>(p.pay_rule().kind());
+    e.pay_rule.day_of_month = p.pay_rule().day_of_month();
+    e.pay_rule.days_after = p.pay_rule().days_after();
+  }
   return e;
 }
 
@@ -126,6 +131,10 @@ domain::Expert FromProto(const v1::Expert& p) {
   }
   e.max_assignments_per_month = p.max_assignments_per_month();
   e.monthly_earnings_limit_cents = p.monthly_earnings_limit_cents();
+  e.benefit_limit.kind = static_cast<domain::BenefitLimitKind>(p.benefit_limit().kind());
+  e.benefit_limit.earlier_monthly_income_cents = p.benefit_limit().earlier_monthly_income_cents();
+  e.benefit_limit.earlier_income_percent = p.benefit_limit().earlier_income_percent();
+  e.benefit_limit.yearly_limit_cents = p.benefit_limit().yearly_limit_cents();
   e.payment_method = static_cast<domain::PaymentMethod>(p.payment_method());
   e.state = static_cast<domain::ExpertState>(p.state());
   e.preferred_language = p.preferred_language();
@@ -168,6 +177,10 @@ v1::Exchange ToProto(const domain::Exchange& e) {
   p.set_data_protection_officer(e.data_protection_officer);
   p.set_contact_name(e.contact_name);
   p.set_contact_phone(e.contact_phone);
+  v1::PayRule* rule = p.mutable_pay_rule();
+  rule->set_kind(static_cast<v1::PayRule::Kind>(e.pay_rule.kind));
+  rule->set_day_of_month(e.pay_rule.day_of_month);
+  rule->set_days_after(e.pay_rule.days_after);
   if (e.privacy_notice_time != absl::InfinitePast()) {
     *p.mutable_privacy_notice_time() = ToProto(e.privacy_notice_time);
   }
@@ -231,6 +244,13 @@ v1::Expert ToProto(const domain::Expert& e) {
   }
   p.set_max_assignments_per_month(e.max_assignments_per_month);
   p.set_monthly_earnings_limit_cents(e.monthly_earnings_limit_cents);
+  if (e.benefit_limit != domain::BenefitLimit{}) {
+    v1::BenefitLimit* limit = p.mutable_benefit_limit();
+    limit->set_kind(static_cast<v1::BenefitLimit::Kind>(e.benefit_limit.kind));
+    limit->set_earlier_monthly_income_cents(e.benefit_limit.earlier_monthly_income_cents);
+    limit->set_earlier_income_percent(e.benefit_limit.earlier_income_percent);
+    limit->set_yearly_limit_cents(e.benefit_limit.yearly_limit_cents);
+  }
   p.set_payment_method(static_cast<v1::PaymentMethod>(e.payment_method));
   p.set_state(static_cast<v1::Expert::State>(e.state));
   p.set_preferred_language(e.preferred_language);

@@ -2,14 +2,18 @@
 
 #include <exception>
 #include <functional>
+#include <set>
 #include <string>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "services/domain/earnings.h"
 #include "services/domain/listing.h"
 #include "services/domain/validation.h"
+#include "services/reference/calendar.h"
 #include "services/rpc/convert.h"
 #include "services/rpc/handler.h"
 #include "services/rpc/request_checks.h"
@@ -26,6 +30,8 @@ struct ExchangeKind {
   using T = domain::Exchange;
   static constexpr absl::string_view kCollection = "exchanges";
   static constexpr absl::string_view kField = "exchange";
+  // Messages whose fields an empty mask updates one by one.
+  static inline const std::set<std::string> kNested = {"pay_rule"};
   static void Normalize(T& v) { domain::NormalizeExchange(v); }
   static void Validate(const T& v, FieldViolations& out) {
     domain::ValidateExchange(v, kField, out);
@@ -40,6 +46,7 @@ struct ExpertKind {
   using T = domain::Expert;
   static constexpr absl::string_view kCollection = "experts";
   static constexpr absl::string_view kField = "expert";
+  static inline const std::set<std::string> kNested = {"benefit_limit"};
   static void Normalize(T& v) { domain::NormalizeExpert(v); }
   static void Validate(const T& v, FieldViolations& out) {
     domain::ValidateExpert(v, absl::Now(), kField, out);
@@ -54,6 +61,7 @@ struct OrganizationKind {
   using T = domain::Organization;
   static constexpr absl::string_view kCollection = "organizations";
   static constexpr absl::string_view kField = "organization";
+  static inline const std::set<std::string> kNested = {};
   static void Normalize(T& v) { domain::NormalizeOrganization(v); }
   static void Validate(const T& v, FieldViolations& out) {
     domain::ValidateOrganization(v, kField, out);
@@ -151,7 +159,9 @@ absl::StatusOr<typename Kind::T> Update(
     return s;
   }
   typename Kind::T updated = *current;
-  if (absl::Status s = Kind::ApplyMask(FromProto(proto), MaskOf(mask, proto), updated); !s.ok()) {
+  if (absl::Status s =
+          Kind::ApplyMask(FromProto(proto), MaskOf(mask, proto, Kind::kNested), updated);
+      !s.ok()) {
     return s;
   }
   Kind::Normalize(updated);
@@ -456,6 +466,144 @@ grpc::Status RegistryService::DeleteOrganization(
   return guard_.Run(
       context, *request, "RegistryService/DeleteOrganization", "name", request->name(),
       [&](Caller&) { return Delete<OrganizationKind>(store_, *request); });
+}
+
+}  // namespace kokemus::rpc
+
+namespace kokemus::rpc {
+namespace {
+
+constexpr absl::string_view kEarningsFloorsName = "earningsFloors";
+
+v1::EarningsFloors FloorsToProto(const storage::EarningsFloorTable& table) {
+  v1::EarningsFloors p;
+  p.set_name(std::string(kEarningsFloorsName));
+  for (const domain::EarningsFloor& f : table.floors) {
+    v1::EarningsFloor* out = p.add_floors();
+    out->set_valid_from(absl::FormatCivilTime(f.valid_from));
+    out->set_monthly_cents(f.monthly_cents);
+    out->set_source(f.source);
+  }
+  p.set_etag(domain::FormatEtag(table.revision));
+  if (table.revision > 0) *p.mutable_update_time() = ToProto(table.update_time);
+  return p;
+}
+
+// The figures as sent, each bad field named (a date that is not one among them).
+absl::StatusOr<std::vector<domain::EarningsFloor>> FloorsFromProto(const v1::EarningsFloors& p) {
+  FieldViolations v;
+  std::vector<domain::EarningsFloor> floors;
+  for (int i = 0; i < p.floors_size(); ++i) {
+    const v1::EarningsFloor& f = p.floors(i);
+    const std::string at = absl::StrCat("earnings_floors.floors[", i, "]");
+    domain::EarningsFloor floor{absl::CivilDay(2000, 1, 1), f.monthly_cents(), f.source()};
+    absl::CivilDay day;
+    if (absl::ParseCivilTime(f.valid_from(), &day) &&
+        absl::FormatCivilTime(day) == f.valid_from()) {
+      floor.valid_from = day;
+    } else {
+      v.Add(absl::StrCat(at, ".valid_from"), "must be a date YYYY-MM-DD");
+    }
+    domain::ValidateEarningsFloor(floor, at, v);
+    floors.push_back(std::move(floor));
+  }
+  if (!v.empty()) return v.ToStatus();
+  return floors;
+}
+
+}  // namespace
+
+grpc::Status RegistryService::GetEarningsFloors(
+    grpc::ServerContext* context, const v1::GetEarningsFloorsRequest* request,
+    v1::GetEarningsFloorsResponse* response) {
+  return guard_.Run(
+      context, *request, "RegistryService/GetEarningsFloors", "", "", [&](Caller&) -> absl::Status {
+        if (request->name() != kEarningsFloorsName) {
+          return domain::InvalidField("name", "must be earningsFloors");
+        }
+        auto table = earnings_.GetFloors();
+        if (table.ok()) *response->mutable_earnings_floors() = FloorsToProto(*table);
+        return table.status();
+      });
+}
+
+grpc::Status RegistryService::UpdateEarningsFloors(
+    grpc::ServerContext* context, const v1::UpdateEarningsFloorsRequest* request,
+    v1::UpdateEarningsFloorsResponse* response) {
+  return guard_.Run(
+      context, *request, "RegistryService/UpdateEarningsFloors", "", "",
+      [&](Caller&) -> absl::Status {
+        const v1::EarningsFloors& given = request->earnings_floors();
+        if (given.name() != kEarningsFloorsName) {
+          return domain::InvalidField("earnings_floors.name", "must be earningsFloors");
+        }
+        bool replace = false;
+        for (const std::string& path : request->update_mask().paths()) {
+          if (path != "floors" && path != "*") {
+            return domain::InvalidField(
+                "update_mask", "may name only floors or * (empty: add or replace by date)");
+          }
+          replace = true;
+        }
+        int64_t expected = -1;
+        if (!given.etag().empty()) {
+          auto revision = domain::ParseEtag(given.etag(), "earnings_floors.etag");
+          if (!revision.ok()) return revision.status();
+          expected = *revision;
+        }
+        auto floors = FloorsFromProto(given);
+        if (!floors.ok()) return floors.status();
+        auto stored = earnings_.UpdateFloors(
+            expected,
+            [&](const std::vector<domain::EarningsFloor>& current)
+                -> absl::StatusOr<std::vector<domain::EarningsFloor>> {
+              std::vector<domain::EarningsFloor> merged =
+                  domain::MergeEarningsFloors(current, *floors, replace);
+              FieldViolations after;
+              domain::ValidateEarningsFloors(merged, "earnings_floors", after);
+              if (!after.empty()) return after.ToStatus();
+              return merged;
+            });
+        if (stored.ok()) *response->mutable_earnings_floors() = FloorsToProto(*stored);
+        return stored.status();
+      });
+}
+
+grpc::Status RegistryService::GetExpertEarnings(
+    grpc::ServerContext* context, const v1::GetExpertEarningsRequest* request,
+    v1::GetExpertEarningsResponse* response) {
+  return guard_.Run(
+      context, *request, "RegistryService/GetExpertEarnings", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto name = domain::ParseChildName(request->name(), "experts", "name");
+        if (!name.ok()) return name.status();
+        if (absl::Status s = caller.MaySee(request->name(), "", name->id); !s.ok()) return s;
+        int year = request->year();
+        if (year == 0) {
+          year = static_cast<int>(
+              absl::ToCivilYear(absl::Now(), reference::HelsinkiTimeZone()).year());
+        }
+        if (year < 2000 || year > 2200) {
+          return domain::InvalidField("year", "must be from 2000 to 2200 (0: this year)");
+        }
+        auto pay = earnings_.PayOfYear(name->exchange_id, name->id, year);
+        if (!pay.ok()) return pay.status();
+        v1::ExpertEarnings* out = response->mutable_earnings();
+        out->set_expert(request->name());
+        out->set_year(pay->year);
+        for (const domain::MonthPay& m : pay->months) {
+          v1::MonthEarnings* month = out->add_months();
+          month->set_month(absl::FormatCivilTime(m.month));
+          month->set_paid_cents(m.paid_cents);
+          month->set_coming_cents(m.coming_cents);
+          month->set_limit_cents(m.limit_cents);
+          month->set_task_count(m.tasks);
+        }
+        out->set_yearly_limit_cents(pay->yearly_limit_cents);
+        out->set_paid_cents(pay->paid_cents);
+        out->set_coming_cents(pay->coming_cents);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace kokemus::rpc

@@ -2,7 +2,7 @@
 // Handlers convert, validate with the domain rules, call the RegistryStore and
 // map the result with ToGrpcStatus; no exception leaves a handler.
 //
-//   RegistryService service(store);
+//   RegistryService service(store, subjects, earnings, guard);
 //   builder.RegisterService(&service);
 #ifndef KOKEMUS_SERVICES_RPC_REGISTRY_SERVICE_H_
 #define KOKEMUS_SERVICES_RPC_REGISTRY_SERVICE_H_
@@ -10,6 +10,7 @@
 #include "kokemus/v1/registry_service.grpc.pb.h"
 #include "services/rpc/access_guard.h"
 #include "services/storage/data_subject_store.h"
+#include "services/storage/earnings_store.h"
 #include "services/storage/registry_store.h"
 
 namespace kokemus::rpc {
@@ -17,8 +18,9 @@ namespace kokemus::rpc {
 class RegistryService final : public v1::RegistryService::Service {
  public:
   RegistryService(
-      storage::RegistryStore& store, storage::DataSubjectStore& subjects, AccessGuard& guard)
-      : store_(store), subjects_(subjects), guard_(guard) {}
+      storage::RegistryStore& store, storage::DataSubjectStore& subjects,
+      storage::EarningsStore& earnings, AccessGuard& guard)
+      : store_(store), subjects_(subjects), earnings_(earnings), guard_(guard) {}
 
   grpc::Status CreateExchange(
       grpc::ServerContext*, const v1::CreateExchangeRequest*, v1::CreateExchangeResponse*) override;
@@ -47,6 +49,16 @@ class RegistryService final : public v1::RegistryService::Service {
   grpc::Status ApplyRetention(
       grpc::ServerContext*, const v1::ApplyRetentionRequest*, v1::ApplyRetentionResponse*) override;
 
+  grpc::Status GetEarningsFloors(
+      grpc::ServerContext*, const v1::GetEarningsFloorsRequest*,
+      v1::GetEarningsFloorsResponse*) override;
+  grpc::Status UpdateEarningsFloors(
+      grpc::ServerContext*, const v1::UpdateEarningsFloorsRequest*,
+      v1::UpdateEarningsFloorsResponse*) override;
+  grpc::Status GetExpertEarnings(
+      grpc::ServerContext*, const v1::GetExpertEarningsRequest*,
+      v1::GetExpertEarningsResponse*) override;
+
   grpc::Status CreateOrganization(
       grpc::ServerContext*, const v1::CreateOrganizationRequest*,
       v1::CreateOrganizationResponse*) override;
@@ -66,6 +78,7 @@ class RegistryService final : public v1::RegistryService::Service {
  private:
   storage::RegistryStore& store_;
   storage::DataSubjectStore& subjects_;
+  storage::EarningsStore& earnings_;
   AccessGuard& guard_;
 };
 

@@ -144,6 +144,7 @@ absl::StatusOr<Assignment> AssignmentStore::Transition(
       if (!settings.ok()) return settings.status();
       facts.rest_after_heavy = settings->rest_after_heavy;
       facts.travel_buffer = settings->travel_buffer;
+      facts.earnings = settings->earnings;
       facts.overlapping_held = static_cast<int>(Count(
           sql, kCountOverlaps,
           {key.exchange_id, assignment->expert_id,
@@ -171,6 +172,13 @@ absl::StatusOr<Assignment> AssignmentStore::Transition(
             OutboxStore::EnqueueChange(sql, assignment->state, plan->assignment, *order, now);
         !s.ok()) {
       return s;
+    }
+    if (plan->earnings_warning) {
+      if (absl::Status s = OutboxStore::EnqueueEarningsWarning(
+              sql, plan->assignment, *order, *plan->earnings_warning, now);
+          !s.ok()) {
+        return s;
+      }
     }
     // Siblings the move changed: offers withdrawn when the last place filled,
     // the pool's others kept as backups, a freed place offered to the

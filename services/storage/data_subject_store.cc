@@ -13,8 +13,8 @@ constexpr char kExpert[] =
     "SELECT display_name, email, phone, home_municipality, languages, experience_areas, roles, "
     "trainings, service_municipalities, max_travel_km, remote_ok, weekly_availability, "
     "unavailable_periods, max_assignments_per_month, monthly_earnings_limit_cents, "
-    "payment_method, state, consent_time, consent_notice_version, create_time, update_time "
-    "FROM experts WHERE exchange_id = :x AND id = :id";
+    "payment_method, state, consent_time, consent_notice_version, create_time, update_time, "
+    "benefit_limit FROM experts WHERE exchange_id = :x AND id = :id";
 
 // The keys of the expert's assignments, by a subquery both databases take (its
 // parameters have their own names: SQLite binds equal names once).
@@ -152,6 +152,7 @@ absl::StatusOr<std::string> DataSubjectStore::Export(
       e["consent_notice_version"] = r.Text();
       e["create_time"] = Iso(r.Int());
       e["update_time"] = Iso(r.Int());
+      e["benefit_limit"] = r.JsonValue();
       return e;
     });
     if (experts.empty()) return NotFound(exchange_id, expert_id);

@@ -6,6 +6,7 @@
 #include "services/domain/fees.h"
 #include "services/domain/listing.h"
 #include "services/domain/offer_rounds.h"
+#include "services/storage/earnings_store.h"
 #include "services/storage/order_rows.h"
 #include "services/storage/sql.h"
 
@@ -78,6 +79,9 @@ absl::StatusOr<domain::MatchingSettings> MatchingSettingsIn(
   }
   domain::MatchingSettings settings;
   settings.travel_buffer = absl::Minutes(buffer.front());
+  auto earnings = EarningsRulesIn(sql, exchange_id);
+  if (!earnings.ok()) return earnings.status();
+  settings.earnings = *std::move(earnings);
   Query<int>(sql, kSelectSettings, {exchange_id}, [&](const soci::row& row) {
     RowReader r(row);
     ReadSettingsDocument(r.JsonValue(), settings);
@@ -121,6 +125,7 @@ absl::StatusOr<domain::MatchingSettings> MatchingStore::UpdateSettings(
     settings = *std::move(changed);
     const absl::Time now = db_.Now();
     settings.travel_buffer = stored->travel_buffer;
+    settings.earnings = stored->earnings;
     settings.revision = stored->revision + 1;
     settings.update_time = now;
     const std::string document = SettingsDocument(settings).dump();

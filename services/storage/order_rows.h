@@ -20,6 +20,7 @@
 #include "services/domain/orders.h"
 #include "services/storage/assignment_store.h"
 #include "services/storage/database.h"
+#include "services/storage/earnings_store.h"
 #include "services/storage/registry_store.h"
 #include "services/storage/sql.h"
 
@@ -145,7 +146,8 @@ inline constexpr char kLapseOffer[] =
 
 inline constexpr char kSelectExpertForOrders[] =
     "SELECT state, payment_method, home_municipality, max_assignments_per_month, "
-    "monthly_earnings_limit_cents FROM experts WHERE exchange_id = :exchange_id AND id = :id";
+    "monthly_earnings_limit_cents, benefit_limit FROM experts WHERE exchange_id = :exchange_id "
+    "AND id = :id";
 // An expert's other held and completed tasks starting in [from, to).
 inline constexpr char kSelectHeldTasks[] =
     "SELECT a.start_time, a.end_time, a.fee_cents, o.role FROM assignments a JOIN orders o ON "
@@ -392,7 +394,8 @@ class OrderTx final {
       f.payment_method = r.Enum<domain::PaymentMethod>();
       f.home_municipality = r.Text();
       f.max_assignments_per_month = static_cast<int>(r.Int());
-      f.monthly_earnings_limit_cents = r.Int();
+      f.limit.monthly_cents = r.Int();
+      f.limit.benefit = BenefitLimitFrom(r.JsonValue());
       return f;
         });
     if (rows.empty()) {
@@ -402,13 +405,15 @@ class OrderTx final {
     return rows.front();
   }
 
-  // The expert's other held and completed tasks within 32 days of `a`'s
+  // The expert's other held and completed tasks within 400 days of `a`'s
   // start: what an accept checks her cap, limit and rest against.
   std::vector<domain::PastTask> HeldNear(const Assignment& a) {
     return Query<domain::PastTask>(
         sql_, kSelectHeldTasks,
-        {a.exchange_id, a.expert_id, Micros(a.start_time - absl::Hours(24 * 32)),
-         Micros(a.start_time + absl::Hours(24 * 32)), a.order_id, a.id},
+        // Near enough for the rest and the month's cap, and every task that
+        // may be paid in the same month or year (domain::kLongestPayLagDays).
+        {a.exchange_id, a.expert_id, Micros(a.start_time - absl::Hours(24 * 400)),
+         Micros(a.start_time + absl::Hours(24 * 400)), a.order_id, a.id},
         [](const soci::row& row) {
       RowReader r(row);
       domain::PastTask t;

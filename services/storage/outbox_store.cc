@@ -306,8 +306,8 @@ bool Insert(
 // The task's messages `messages` to whom they are for; the count written.
 absl::StatusOr<int> EnqueueTask(
     soci::session& sql, const std::vector<Addressed>& messages, const domain::Assignment& a,
-    const domain::Order& order, absl::Time now, const std::string& dedupe = "",
-    int lead_hours = 0) {
+    const domain::Order& order, absl::Time now, const std::string& dedupe = "", int lead_hours = 0,
+    const std::string& pay_period = "") {
   int written = 0;
   if (messages.empty()) return written;
   const Parties parties = ReadParties(sql, a, order);
@@ -321,6 +321,7 @@ absl::StatusOr<int> EnqueueTask(
     domain::Notice notice = TaskNotice(parties, a, order);
     notice.language = address->language;
     notice.lead_hours = lead_hours;
+    notice.pay_period = pay_period;
     if (m.to != Recipient::kExpert) notice.expert_name = parties.expert.display_name;
     // The link to the matter is made when the message goes (domain/sign_in.h).
     std::string link_for;
@@ -405,6 +406,24 @@ absl::Status OutboxStore::EnqueueRoundsEnded(
   about.order_id = order.id;
   const MessageKind kind = pool ? MessageKind::kPoolClosed : MessageKind::kOfferRoundsEnded;
   return EnqueueTask(sql, {{kind, Recipient::kCoordinator}}, about, order, now).status();
+}
+
+absl::Status OutboxStore::EnqueueEarningsWarning(
+    soci::session& sql, const domain::Assignment& a, const domain::Order& order,
+    const domain::EarningsCheck& check, absl::Time now) {
+  if (!check.limit) return absl::OkStatus();
+  // Once per expert and payment month (or year), whichever task crossed it.
+  const std::string dedupe = absl::StrCat(
+      domain::DedupeKey(
+          MessageKind::kEarningsNearLimit,
+          domain::ChildResourceName(a.exchange_id, "experts", a.expert_id)),
+      ":", domain::PeriodLabel(*check.limit));
+  return EnqueueTask(
+             sql,
+             {{MessageKind::kEarningsNearLimit, Recipient::kExpert},
+              {MessageKind::kEarningsNearLimit, Recipient::kCoordinator}},
+             a, order, now, dedupe, 0, domain::PeriodText(*check.limit))
+      .status();
 }
 
 absl::Status OutboxStore::EnqueueContractReady(

@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/domain/earnings.h"
 #include "services/domain/listing.h"
 #include "services/domain/notifications.h"
 #include "services/domain/orders.h"
@@ -74,6 +75,12 @@ class OutboxStore final {
   // caller's transaction.
   static absl::Status EnqueueRoundsEnded(
       soci::session& sql, const domain::Order& order, bool pool, absl::Time now);
+  // Inside an accept's transaction when it takes the expert's pay in its
+  // payment month (or year) across 80 % of her limit (domain::CheckEarnings):
+  // she and the coordinator are told, once per expert and period.
+  static absl::Status EnqueueEarningsWarning(
+      soci::session& sql, const domain::Assignment& assignment, const domain::Order& order,
+      const domain::EarningsCheck& check, absl::Time now);
   // Inside the transaction that makes an assignment's contract: its event,
   // and the expert is asked to accept it.
   static absl::Status EnqueueContractReady(

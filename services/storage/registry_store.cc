@@ -10,6 +10,7 @@
 #include "services/domain/contract.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/validation.h"
+#include "services/storage/earnings_store.h"
 #include "services/storage/sql.h"
 #include "soci/soci.h"
 
@@ -27,16 +28,16 @@ using domain::Organization;
 constexpr char kExchangeColumns[] =
     "id, display_name, wellbeing_region, default_language, business_id, "
     "contact_email, travel_buffer_minutes, retention_months, postal_address, "
-    "data_protection_officer, contact_name, contact_phone, privacy_notice_time, revision, "
-    "create_time, update_time";
+    "data_protection_officer, contact_name, contact_phone, pay_rule, privacy_notice_time, "
+    "revision, create_time, update_time";
 constexpr char kInsertExchange[] =
     "INSERT INTO exchanges (id, display_name, wellbeing_region, "
     "default_language, business_id, contact_email, travel_buffer_minutes, "
     "retention_months, postal_address, data_protection_officer, contact_name, contact_phone, "
-    "privacy_notice_time, revision, create_time, update_time) VALUES (:id, :display_name, "
-    ":wellbeing_region, :default_language, :business_id, :contact_email, "
+    "pay_rule, privacy_notice_time, revision, create_time, update_time) VALUES (:id, "
+    ":display_name, :wellbeing_region, :default_language, :business_id, :contact_email, "
     ":travel_buffer_minutes, :retention_months, :postal_address, :data_protection_officer, "
-    ":contact_name, :contact_phone, :privacy_notice_time, :revision, :create_time, "
+    ":contact_name, :contact_phone, :pay_rule, :privacy_notice_time, :revision, :create_time, "
     ":update_time)";
 constexpr char kUpdateExchange[] =
     "UPDATE exchanges SET display_name = :display_name, wellbeing_region = "
@@ -44,7 +45,7 @@ constexpr char kUpdateExchange[] =
     ":business_id, contact_email = :contact_email, travel_buffer_minutes = "
     ":travel_buffer_minutes, retention_months = :retention_months, postal_address = "
     ":postal_address, data_protection_officer = :data_protection_officer, contact_name = "
-    ":contact_name, contact_phone = :contact_phone, privacy_notice_time = "
+    ":contact_name, contact_phone = :contact_phone, pay_rule = :pay_rule, privacy_notice_time = "
     ":privacy_notice_time, revision = :revision, "
     "update_time = :update_time WHERE id = :id AND revision = :expected";
 
@@ -54,7 +55,7 @@ constexpr char kExpertColumns[] =
     "max_travel_km, remote_ok, weekly_availability, unavailable_periods, "
     "max_assignments_per_month, monthly_earnings_limit_cents, payment_method, "
     "state, consent_time, consent_notice_version, preferred_language, notification_channel, "
-    "essential_messages_only, revision, create_time, update_time";
+    "essential_messages_only, benefit_limit, revision, create_time, update_time";
 constexpr char kInsertExpert[] =
     "INSERT INTO experts (exchange_id, id, display_name, email, phone, "
     "home_municipality, languages, experience_areas, roles, trainings, "
@@ -62,14 +63,14 @@ constexpr char kInsertExpert[] =
     "unavailable_periods, max_assignments_per_month, "
     "monthly_earnings_limit_cents, payment_method, state, consent_time, "
     "consent_notice_version, preferred_language, notification_channel, "
-    "essential_messages_only, revision, create_time, update_time) VALUES "
+    "essential_messages_only, benefit_limit, revision, create_time, update_time) VALUES "
     "(:exchange_id, :id, :display_name, :email, :phone, :home_municipality, "
     ":languages, :experience_areas, :roles, :trainings, "
     ":service_municipalities, :max_travel_km, :remote_ok, "
     ":weekly_availability, :unavailable_periods, :max_assignments_per_month, "
     ":monthly_earnings_limit_cents, :payment_method, :state, :consent_time, "
     ":consent_notice_version, :preferred_language, :notification_channel, "
-    ":essential_messages_only, :revision, :create_time, :update_time)";
+    ":essential_messages_only, :benefit_limit, :revision, :create_time, :update_time)";
 constexpr char kUpdateExpert[] =
     "UPDATE experts SET display_name = :display_name, email = :email, phone = "
     ":phone, home_municipality = :home_municipality, languages = :languages, "
@@ -83,7 +84,8 @@ constexpr char kUpdateExpert[] =
     ":state, consent_time = :consent_time, consent_notice_version = "
     ":consent_notice_version, preferred_language = :preferred_language, "
     "notification_channel = :notification_channel, essential_messages_only = "
-    ":essential_messages_only, revision = :revision, update_time = "
+    ":essential_messages_only, benefit_limit = :benefit_limit, revision = :revision, "
+    "update_time = "
     ":update_time WHERE exchange_id = :exchange_id AND id = :id AND revision "
     "= :expected";
 
@@ -173,6 +175,7 @@ struct TableOf<Exchange> {
         e.data_protection_officer,
         e.contact_name,
         e.contact_phone,
+        PayRuleJson(e.pay_rule).dump(),
         Micros(e.privacy_notice_time)};
   }
   // What the row keeps of itself beyond the request: when the privacy notice's
@@ -198,6 +201,7 @@ struct TableOf<Exchange> {
     e.data_protection_officer = r.Text();
     e.contact_name = r.Text();
     e.contact_phone = r.Text();
+    e.pay_rule = PayRuleFrom(r.JsonValue());
     const long long notice = r.Int();
     e.privacy_notice_time = notice == 0 ? absl::InfinitePast() : absl::FromUnixMicros(notice);
     return e;
@@ -256,7 +260,8 @@ struct TableOf<Expert> {
             e.notification_channel == domain::NotificationChannel::kUnspecified
                 ? domain::NotificationChannel::kEmail
                 : e.notification_channel)),
-        static_cast<long long>(e.essential_messages_only ? 1 : 0)};
+        static_cast<long long>(e.essential_messages_only ? 1 : 0),
+        BenefitLimitJson(e.benefit_limit).dump()};
   }
   static Expert Read(RowReader& r) {
     Expert e;
@@ -296,6 +301,7 @@ struct TableOf<Expert> {
     e.preferred_language = r.Text();
     e.notification_channel = EnumFrom<domain::NotificationChannel>(r.Text());
     e.essential_messages_only = r.Int() != 0;
+    e.benefit_limit = BenefitLimitFrom(r.JsonValue());
     return e;
   }
 };

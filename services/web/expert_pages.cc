@@ -8,6 +8,7 @@
 #include "kokemus/v1/registry_service.grpc.pb.h"
 #include "services/domain/contract.h"
 #include "services/domain/documents.h"
+#include "services/domain/earnings.h"
 #include "services/domain/listing.h"
 #include "services/domain/matching.h"
 #include "services/domain/notifications.h"
@@ -118,24 +119,32 @@ Response Pages::OffersPage(const Visit& v, const std::string& flash, unsigned in
   auto offered = ExpertAssignments(v, {"OFFERED", "AVAILABLE"});
   if (!offered.ok())
     return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
-  // How much of her own monthly earnings limit each offer would use: the
-  // fees of the tasks she holds in its month, with this one.
-  int64_t limit = 0;
-  std::vector<domain::HeldFee> held;
-  if (!offered->empty()) {
-    auto me = Myself(v);
-    if (!me.ok()) return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
-    limit = me->monthly_earnings_limit_cents();
-  }
-  for (const char* state : {"ACCEPTED", "CONFIRMED", "COMPLETED"}) {
-    if (limit <= 0) break;
-    auto list = MyAssignments(v, state);
-    if (!list.ok())
-      return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
-    for (const v1::Assignment& a : *list)
-      held.push_back({FromProto(a.start_time()), a.fee_cents()});
-  }
+  // What each offer would do to her pay in its payment month (or year): the
+  // payment date by the exchange's pay rule, her pay as the server counts it.
   auto registry = v1::RegistryService::NewStub(api_);
+  domain::PayRule pay_rule;
+  std::map<int64_t, v1::ExpertEarnings> years;
+  if (!offered->empty()) {
+    v1::GetExchangeRequest req;
+    req.set_name(domain::ExchangeName(v.who.exchange_id));
+    v1::GetExchangeResponse resp;
+    if (!registry->GetExchange(As(v.session_key).get(), req, &resp).ok()) {
+      return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
+    }
+    pay_rule.kind = static_cast<domain::PayRuleKind>(resp.exchange().pay_rule().kind());
+    pay_rule.day_of_month = resp.exchange().pay_rule().day_of_month();
+    pay_rule.days_after = resp.exchange().pay_rule().days_after();
+  }
+  auto earnings_of = [&](int64_t year) -> const v1::ExpertEarnings* {
+    auto it = years.find(year);
+    if (it != years.end()) return &it->second;
+    v1::GetExpertEarningsRequest req;
+    req.set_name(domain::ChildResourceName(v.who.exchange_id, "experts", v.who.expert_id));
+    req.set_year(static_cast<int>(year));
+    v1::GetExpertEarningsResponse resp;
+    if (!registry->GetExpertEarnings(As(v.session_key).get(), req, &resp).ok()) return nullptr;
+    return &years.emplace(year, resp.earnings()).first->second;
+  };
   std::map<std::string, v1::Organization> organizations;
   Data offers{Data::type::list};
   int index = 0;
@@ -165,15 +174,27 @@ Response Pages::OffersPage(const Visit& v, const std::string& flash, unsigned in
       }
     }
     SetOrderer(*registry, v.session_key, o, organizations, item);
+    const absl::CivilDay paid = domain::PaymentDate(pay_rule, FromProto(a.start_time()));
+    const v1::ExpertEarnings* pay = earnings_of(paid.year());
+    if (pay == nullptr) {
+      return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
+    }
+    const v1::MonthEarnings& month = pay->months(paid.month() - 1);
+    const bool yearly = pay->yearly_limit_cents() > 0;
+    const int64_t limit = yearly ? pay->yearly_limit_cents() : month.limit_cents();
     if (limit > 0) {
-      const absl::Time start = FromProto(a.start_time());
-      const int64_t after = domain::EarnedInMonth(start, held) + a.fee_cents();
-      const absl::CivilMonth month = absl::ToCivilMonth(start, reference::HelsinkiTimeZone());
+      // Offers hold nothing yet: this one's fee comes on top.
+      const int64_t after = (yearly ? pay->paid_cents() + pay->coming_cents()
+                                    : month.paid_cents() + month.coming_cents()) +
+                            a.fee_cents();
       item.set(
           "limit",
           absl::StrCat(
-              month.month(), "/", month.year(), ": ", PageText("limit_with_task", lang), " ",
-              domain::FormatMoney(after, lang), " / ", domain::FormatMoney(limit, lang)));
+              yearly ? absl::StrCat(paid.year()) : absl::StrCat(paid.month(), "/", paid.year()),
+              " (", PageText("paid_on", lang), " ",
+              domain::FormatDate(absl::FromCivil(paid, reference::HelsinkiTimeZone()), lang),
+              "): ", PageText("limit_with_task", lang), " ", domain::FormatMoney(after, lang),
+              " / ", domain::FormatMoney(limit, lang)));
       if (after > limit) item.set("over_limit", PageText("limit_over", lang));
     }
     offers.push_back(item);
