@@ -229,6 +229,10 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
           RPC(RegistryService, UpdateOrganization, "NNPP",
               r.mutable_organization()->set_name(kOrganization)),
           RPC(RegistryService, DeleteOrganization, "NPPP", r.set_name(kOrganization)),
+          RPC(RegistryService, GetEarningsFloors, "KPKK", r.set_name("earningsFloors")),
+          RPC(RegistryService, UpdateEarningsFloors, "PPPP",
+              r.mutable_earnings_floors()->set_name("earningsFloors")),
+          RPC(RegistryService, GetExpertEarnings, "NPNP", r.set_name(kExpert)),
           RPC(OrderService, CreateOrder, "NNPP", r.set_parent("exchanges/ph");
               r.mutable_order()->set_organization(kOrganization)),
           RPC(OrderService, GetOrder, "NNNP", r.set_name(kOrder)),
@@ -388,7 +392,7 @@ TEST_P(AccessServiceTest, EveryRpcRefusesMissingBadRevokedAndExpiredKeysAndOther
     }
   }
   EXPECT_EQ(covered, served);
-  EXPECT_EQ(covered.size(), 80u);
+  EXPECT_EQ(covered.size(), 83u);
 
   // The objects are real: ph's coordinator reads them.
   const Channel ph = As(Key(AccessRole::kCoordinator, "ph"));

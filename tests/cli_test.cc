@@ -879,6 +879,49 @@ TEST_P(CliTest, AnInactiveOrganizationTakesNoNewOrdersAndKeepsItsOwn) {
   EXPECT_EQ(Ctl(OrderCreate("o2", start)).exit_code, 0);
 }
 
+// Issue 20: the national table of floors, and her pay by payment month.
+TEST_P(CliTest, EarningsShowTheNationalFloorsAndHerPayByPaymentMonth) {
+  CreateFixtures();
+  ProcessResult floors = Ctl({"earnings", "floors", "--exchange", "ph"});
+  ASSERT_EQ(floors.exit_code, 0) << floors.err;
+  EXPECT_EQ(
+      floors.out,
+      "name:   earningsFloors\n"
+      "floors:\n"
+      "  VALID_FROM  MONTHLY   SOURCE\n"
+      "  2024-01-01  976,59 €  Työkyvyttömyyseläkkeen ansaintaraja 2024: 976,59 €/kk (Kela, "
+      "Eläketurvakeskus)\n"
+      "etag:   \"0\"\n");
+  // The coordinator may not change it; the national administrator may.
+  EXPECT_EQ(
+      Ctl({"earnings", "set-floor", "--exchange", "ph", "--floors", "2027-01-01|100000|Testi"})
+          .exit_code,
+      8);
+  ProcessResult set =
+      Ctl({"earnings", "set-floor", "--exchange", "-", "--floors", "2027-01-01|100000|Testi"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_THAT(set.out, HasSubstr("  2027-01-01  1 000,00 €  Testi\n"));
+  ProcessResult bad =
+      Ctl({"earnings", "set-floor", "--exchange", "-", "--floors", "2027-02-30|0|x"});
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_EQ(
+      bad.err,
+      "kokemusctl: invalid argument: earnings_floors.floors[0].valid_from: must be a date "
+      "YYYY-MM-DD; earnings_floors.floors[0].monthly_cents: must be from 1 cent to 100000 euros\n");
+  ASSERT_EQ(
+      Ctl({"expert", "update", "kaisa", "--exchange", "ph", "--benefit-limit.kind",
+           "disability_pension_floor"})
+          .exit_code,
+      0);
+  ProcessResult pay = Ctl({"earnings", "show", "kaisa", "--exchange", "ph", "--year", "2027"});
+  ASSERT_EQ(pay.exit_code, 0) << pay.err;
+  std::string months;
+  for (int m = 1; m <= 12; ++m) {
+    months += absl::StrFormat("  2027-%02d  1 000,00 €\n", m);
+  }
+  EXPECT_EQ(pay.out, "expert: kaisa\nyear:   2027\nmonths:\n  MONTH    LIMIT\n" + months);
+}
+
 TEST_P(CliTest, TheAgendaShowsUnfilledPlacesMissingContractsAndLapsingOffers) {
   CreateFixtures();
   ASSERT_EQ(
@@ -1118,7 +1161,7 @@ TEST(CliHelp, EveryCommandInTheTableIsKnownToItsHandler) {
       EXPECT_THAT(r.err, ::testing::Not(HasSubstr(unknown))) << c.noun << " " << c.verb;
     }
   }
-  EXPECT_EQ(cli::Commands().size(), 82u);
+  EXPECT_EQ(cli::Commands().size(), 85u);
 }
 
 // The server words its errors for API callers; the CLI names its own
@@ -1140,7 +1183,7 @@ TEST(CliHelp, EveryApiMethodNamesTheCommandThatCallsIt) {
       EXPECT_NE(cli::FindCommand(words[1], words[2]), nullptr) << *command;
     }
   }
-  EXPECT_EQ(methods, 80);
+  EXPECT_EQ(methods, 83);
   EXPECT_EQ(
       cli::NameCommands("a REPORTER key may not call kokemus.v1.RegistryService/GetExpert"),
       "a REPORTER key may not run kokemusctl expert get");

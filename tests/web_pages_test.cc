@@ -298,6 +298,15 @@ TEST_P(WebPagesTest, AnExpertSignsInFromHerEmailAndAcceptsAnOffer) {
   EXPECT_EQ(pages[5]["h1"], "Tehtäväni");
   EXPECT_EQ(pages[5]["flash"], "Kiitos! Hyväksyit tarjouksen. Välitys vahvistaa tehtävän.");
   EXPECT_THAT(pages[5]["text"].get<std::string>(), HasSubstr("Hyväksytty, odottaa vahvistusta"));
+  // Her pay by payment month: the December task is January's, 75 % of her 200 €.
+  EXPECT_THAT(
+      pages[5]["text"].get<std::string>(),
+      HasSubstr("Palkkiosi maksukuukausittain\n\nKela ja eläkkeen maksaja katsovat tulosi "
+                "maksupäivän mukaan."));
+  EXPECT_THAT(
+      pages[5]["text"].get<std::string>(),
+      HasSubstr(
+          "Kuukausi\tMaksettu\tTulossa\tRaja\n1/2027\t0,00\u00a0€\t150,00\u00a0€\t200,00\u00a0€"));
   EXPECT_EQ(StateOf("lyseo-dec"), v1::Assignment::STATE_ACCEPTED);
   // The link works once.
   EXPECT_EQ(pages[6]["status"], 410);

@@ -249,6 +249,45 @@ Response Pages::TasksPage(const Visit& v, const std::string& flash) const {
   Data data{Data::type::object};
   data.set("coming", coming);
   data.set("done", done);
+  // Her pay this year and next by payment month, as the benefit payers
+  // count it (a December task is paid in January).
+  const int64_t year = absl::ToCivilYear(now, reference::HelsinkiTimeZone()).year();
+  Data months{Data::type::list};
+  Data yearly{Data::type::list};
+  for (const int64_t y : {year, year + 1}) {
+    v1::GetExpertEarningsRequest pay_req;
+    pay_req.set_name(domain::ChildResourceName(v.who.exchange_id, "experts", v.who.expert_id));
+    pay_req.set_year(static_cast<int>(y));
+    v1::GetExpertEarningsResponse pay;
+    if (!registry->GetExpertEarnings(As(v.session_key).get(), pay_req, &pay).ok()) {
+      return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
+    }
+    const v1::ExpertEarnings& e = pay.earnings();
+    for (const v1::MonthEarnings& m : e.months()) {
+      if (m.task_count() == 0) continue;
+      Data row{Data::type::object};
+      row.set(
+          "month", absl::StrCat(std::stoi(m.month().substr(5, 2)), "/", m.month().substr(0, 4)));
+      row.set("paid", domain::FormatMoney(m.paid_cents(), lang));
+      row.set("coming", domain::FormatMoney(m.coming_cents(), lang));
+      row.set("limit", m.limit_cents() > 0 ? domain::FormatMoney(m.limit_cents(), lang) : "–");
+      const int64_t total = m.paid_cents() + m.coming_cents();
+      if (m.limit_cents() > 0 && total * 100 >= m.limit_cents() * domain::kEarningsWarningPercent) {
+        row.set("near", absl::StrCat(total * 100 / m.limit_cents(), " %"));
+      }
+      months.push_back(row);
+    }
+    if (e.yearly_limit_cents() > 0) {
+      Data limit{Data::type::object};
+      limit.set("year", std::to_string(y));
+      limit.set("limit", domain::FormatMoney(e.yearly_limit_cents(), lang));
+      limit.set("total", domain::FormatMoney(e.paid_cents() + e.coming_cents(), lang));
+      yearly.push_back(limit);
+    }
+  }
+  data.set("has_pay", !months.is_empty_list());
+  data.set("pay_months", months);
+  data.set("yearly_limits", yearly);
   return Page(
       v, 200, PageText("tasks_title", lang), Render("tasks.html", v, data), flash, "/tasks");
 }
