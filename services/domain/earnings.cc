@@ -206,8 +206,14 @@ void ValidateBenefitLimit(
 EarningsCheck CheckEarnings(
     const LimitTerms& terms, const EarningsRules& rules, const std::vector<PaidTask>& held,
     absl::Time task_start, int64_t fee_cents) {
+  return CheckEarnings(terms, rules, held, PaymentDate(rules.pay_rule, task_start), fee_cents);
+}
+
+EarningsCheck CheckEarnings(
+    const LimitTerms& terms, const EarningsRules& rules, const std::vector<PaidTask>& held,
+    absl::CivilDay payment_date, int64_t fee_cents) {
   EarningsCheck c;
-  c.payment_date = PaymentDate(rules.pay_rule, task_start);
+  c.payment_date = payment_date;
   c.limit = LimitFor(terms, rules.floors, c.payment_date);
   if (!c.limit) return c;
   for (const PaidTask& t : held) {

@@ -147,6 +147,10 @@ struct EarningsCheck {
 EarningsCheck CheckEarnings(
     const LimitTerms& terms, const EarningsRules& rules, const std::vector<PaidTask>& held,
     absl::Time task_start, int64_t fee_cents);
+// The same for a task whose payment date is known.
+EarningsCheck CheckEarnings(
+    const LimitTerms& terms, const EarningsRules& rules, const std::vector<PaidTask>& held,
+    absl::CivilDay payment_date, int64_t fee_cents);
 inline EarningsCheck CheckEarnings(
     const Expert& expert, const EarningsRules& rules, const std::vector<PaidTask>& held,
     absl::Time task_start, int64_t fee_cents) {

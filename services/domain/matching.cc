@@ -211,7 +211,21 @@ Ranking Rank(
   const absl::Time month_window_start = order.start_time - absl::Hours(24 * 32);
   const absl::Time month_window_end = order.start_time + absl::Hours(24 * 32);
   const absl::Time fair_share_start = now - absl::Hours(24 * 90);
+  // The order's payment date, and the tasks that may be paid in its month or
+  // year (started at most kLongestPayLagDays before it), worked out once.
   const absl::CivilDay order_paid = PaymentDate(s.earnings.pay_rule, order.start_time);
+  auto helsinki = [](absl::CivilDay d) {
+    return absl::FromCivil(d, reference::HelsinkiTimeZone());
+  };
+  const absl::CivilMonth paid_month(order_paid);
+  const absl::CivilYear paid_year(order_paid);
+  const std::pair<absl::Time, absl::Time> month_tasks = {
+      helsinki(absl::CivilDay(paid_month) - kLongestPayLagDays),
+      helsinki(absl::CivilDay(paid_month + 1))};
+  const std::pair<absl::Time, absl::Time> year_tasks = {
+      helsinki(absl::CivilDay(paid_year) - kLongestPayLagDays),
+      helsinki(absl::CivilDay(paid_year + 1))};
+  std::vector<PaidTask> paid;  // one expert's at a time
   // A task lasts at most 12 hours (orders are 15 to 720 minutes).
   const absl::Duration reach =
       std::max(s.travel_buffer, s.rest_after_heavy) + absl::Hours(12) + absl::Minutes(1);
@@ -370,18 +384,15 @@ Ranking Rank(
     // Her pay in the order's payment month (or year), as the benefit payer counts it.
     const LimitTerms terms = LimitTermsOf(e);
     if (auto limit = LimitFor(terms, s.earnings.floors, order_paid)) {
-      const absl::Time from =
-          absl::FromCivil(limit->period_start - kLongestPayLagDays, reference::HelsinkiTimeZone());
-      const absl::Time to = absl::FromCivil(limit->period_end, reference::HelsinkiTimeZone());
-      std::vector<PaidTask> paid;
+      const auto& [from, to] = limit->period == LimitPeriod::kYear ? year_tasks : month_tasks;
+      paid.clear();
       for (auto t = std::lower_bound(
                r.tasks.begin(), r.tasks.end(), from,
                [](const PastTask&t, absl::Time x) { return t.start_time < x; });
            t != r.tasks.end() && t->start_time < to; ++t) {
         paid.push_back({t->start_time, t->fee_cents});
       }
-      const EarningsCheck check =
-          CheckEarnings(terms, s.earnings, paid, order.start_time, fee.fee_cents);
+      const EarningsCheck check = CheckEarnings(terms, s.earnings, paid, order_paid, fee.fee_cents);
       if (check.over) {
         if (exclude(ExclusionRule::kEarningsLimit, [&] { return OverLimitReason(check); }))
           continue;
