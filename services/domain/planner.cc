@@ -32,13 +32,6 @@ struct Pair {
 
 constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::min();
 
-// What the plan must respect for one expert in one Helsinki month (tasks)
-// and one payment period (pay).
-struct Budget {
-  int tasks_left = -1;      // -1: no cap
-  int64_t cents_left = -1;  // -1: no earnings limit
-};
-
 struct ExpertLimits {
   std::string id;
   int cap = 0;                       // max tasks per month, 0: none
