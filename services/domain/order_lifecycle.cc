@@ -229,14 +229,18 @@ absl::StatusOr<TransitionPlan> PlanTransition(
   Assignment& a = plan.assignment;
   a = f.assignment;
   a.backup_rank = 0;  // she leaves the queue, unless she joins it now
+  // She takes a place: checked, her time reserved, her pay warned of at 80 %.
+  auto take_place = [&]() -> absl::Status {
+    auto earnings = CheckAccept(f);
+    if (!earnings.ok()) return earnings.status();
+    if (earnings->warns) plan.earnings_warning = *earnings;
+    plan.block_end = BlockEnd(a, f.travel_buffer);
+    return absl::OkStatus();
+  };
   switch (to) {
-    case AssignmentState::kAccepted: {
-      auto earnings = CheckAccept(f);
-      if (!earnings.ok()) return earnings.status();
-      if (earnings->warns) plan.earnings_warning = *earnings;
-      plan.block_end = BlockEnd(a, f.travel_buffer);
+    case AssignmentState::kAccepted:
+      if (absl::Status s = take_place(); !s.ok()) return s;
       break;
-    }
     case AssignmentState::kAvailable:
       // She holds nothing yet: no warning until she takes a place.
       if (absl::Status s = CheckAvailable(f).status(); !s.ok()) return s;
@@ -244,10 +248,7 @@ absl::StatusOr<TransitionPlan> PlanTransition(
       break;
     case AssignmentState::kConfirmed:
       if (from == AssignmentState::kAvailable) {  // the coordinator picks her
-        auto earnings = CheckAccept(f);
-        if (!earnings.ok()) return earnings.status();
-        if (earnings->warns) plan.earnings_warning = *earnings;
-        plan.block_end = BlockEnd(a, f.travel_buffer);
+        if (absl::Status s = take_place(); !s.ok()) return s;
       }
       break;
     case AssignmentState::kCompleted: {
