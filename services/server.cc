@@ -80,9 +80,13 @@ absl::StatusOr<std::unique_ptr<storage::Database>> OpenDatabase(const ServerOpti
   if (!db.ok()) return db.status();
   auto pepper = KeyPepper(options);
   if (!pepper.ok()) return pepper.status();
-  auto audit_key = storage::KeyStore(**db, *pepper).AuditKey();
+  storage::KeyStore keys(**db, *pepper);
+  auto audit_key = keys.AuditKey();
   if (!audit_key.ok()) return audit_key.status();
   (*db)->set_audit_key(*std::move(audit_key));
+  auto identity_key = keys.IdentityCodeKey();
+  if (!identity_key.ok()) return identity_key.status();
+  (*db)->set_identity_key(*std::move(identity_key));
   return db;
 }
 
@@ -128,6 +132,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   auto audit_key = server->key_store_->AuditKey();
   if (!audit_key.ok()) return audit_key.status();
   server->db_->set_audit_key(*std::move(audit_key));
+  auto identity_key = server->key_store_->IdentityCodeKey();
+  if (!identity_key.ok()) return identity_key.status();
+  server->db_->set_identity_key(*std::move(identity_key));
   server->audit_store_ = std::make_unique<storage::AuditStore>(*server->db_);
   server->subjects_ = std::make_unique<storage::DataSubjectStore>(*server->db_);
   server->guard_ =

@@ -233,6 +233,7 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
           RPC(RegistryService, UpdateEarningsFloors, "PPPP",
               r.mutable_earnings_floors()->set_name("earningsFloors")),
           RPC(RegistryService, GetExpertEarnings, "NPNP", r.set_name(kExpert)),
+          RPC(RegistryService, RenderEarningsLetter, "NPNP", r.set_name(kExpert)),
           RPC(OrderService, CreateOrder, "NNPP", r.set_parent("exchanges/ph");
               r.mutable_order()->set_organization(kOrganization)),
           RPC(OrderService, GetOrder, "NNNP", r.set_name(kOrder)),
@@ -392,7 +393,7 @@ TEST_P(AccessServiceTest, EveryRpcRefusesMissingBadRevokedAndExpiredKeysAndOther
     }
   }
   EXPECT_EQ(covered, served);
-  EXPECT_EQ(covered.size(), 83u);
+  EXPECT_EQ(covered.size(), 84u);
 
   // The objects are real: ph's coordinator reads them.
   const Channel ph = As(Key(AccessRole::kCoordinator, "ph"));

@@ -21,6 +21,7 @@ namespace kokemus {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing_support::Backend;
 using testing_support::ProcessResult;
 
@@ -920,6 +921,42 @@ TEST_P(CliTest, EarningsShowTheNationalFloorsAndHerPayByPaymentMonth) {
     months += absl::StrFormat("  2027-%02d  1 000,00 €\n", m);
   }
   EXPECT_EQ(pay.out, "expert: kaisa\nyear:   2027\nmonths:\n  MONTH    LIMIT\n" + months);
+
+  // Her letter for the benefit payer; paid wages, her identity code sealed.
+  const std::string letter = testing_support::MakeTempDir() + "/kela.pdf";
+  ProcessResult made =
+      Ctl({"earnings", "letter", "kaisa", "--exchange", "ph", "--language", "en", "-o", letter});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_EQ(testing_support::ReadFile(letter).substr(0, 5), "%PDF-");
+  ProcessResult refused = Ctl(
+      {"expert", "update", "kaisa", "--exchange", "ph", "--payroll.identity-code", "131052-308T"});
+  EXPECT_EQ(refused.exit_code, 3);
+  EXPECT_EQ(
+      refused.err,
+      "kokemusctl: invalid argument: expert.payroll.identity_code: is kept only for an expert "
+      "paid wages or work compensation (payment_method SALARY_TAX_CARD or WORK_COMPENSATION)\n");
+  ProcessResult wages = Ctl(
+      {"--output", "json", "expert", "update", "kaisa", "--exchange", "ph", "--payment-method",
+       "salary_tax_card", "--payroll.identity-code", "131052-308T", "--payroll.withholding-percent",
+       "17.5"});
+  ASSERT_EQ(wages.exit_code, 0) << wages.err;
+  EXPECT_THAT(wages.out, HasSubstr("\"identityCodeRecorded\": true"));
+  EXPECT_THAT(wages.out, HasSubstr("\"withholdingPercent\": \"17.5\""));
+  EXPECT_THAT(wages.out, Not(HasSubstr("308T")));
+  const std::string summary = testing_support::MakeTempDir() + "/summary.csv";
+  ProcessResult payroll = Ctl(
+      {"report", "payroll", "--exchange", "ph", "--from", "2027-01-01", "--to", "2027-02-01",
+       "--by-payment-date", "true", "--view", "summary", "-o", summary});
+  ASSERT_EQ(payroll.exit_code, 0) << payroll.err;
+  EXPECT_EQ(
+      testing_support::ReadFile(summary),
+      "payer,payer_name,payer_business_id,payment_month,kind,experts,lines,amount_cents,"
+      "withholding_cents,due_lines,past_lines\r\n");
+  ProcessResult bad_view = Ctl(
+      {"report", "payroll", "--exchange", "ph", "--from", "2027-01-01", "--to", "2027-02-01",
+       "--view", "planet", "-o", summary});
+  EXPECT_EQ(bad_view.exit_code, 2);
+  EXPECT_THAT(bad_view.err, HasSubstr("--view: lines, summary or due"));
 }
 
 TEST_P(CliTest, TheAgendaShowsUnfilledPlacesMissingContractsAndLapsingOffers) {
@@ -1161,7 +1198,7 @@ TEST(CliHelp, EveryCommandInTheTableIsKnownToItsHandler) {
       EXPECT_THAT(r.err, ::testing::Not(HasSubstr(unknown))) << c.noun << " " << c.verb;
     }
   }
-  EXPECT_EQ(cli::Commands().size(), 85u);
+  EXPECT_EQ(cli::Commands().size(), 86u);
 }
 
 // The server words its errors for API callers; the CLI names its own
@@ -1183,7 +1220,7 @@ TEST(CliHelp, EveryApiMethodNamesTheCommandThatCallsIt) {
       EXPECT_NE(cli::FindCommand(words[1], words[2]), nullptr) << *command;
     }
   }
-  EXPECT_EQ(methods, 83);
+  EXPECT_EQ(methods, 84);
   EXPECT_EQ(
       cli::NameCommands("a REPORTER key may not call kokemus.v1.RegistryService/GetExpert"),
       "a REPORTER key may not run kokemusctl expert get");

@@ -50,12 +50,12 @@ if ! bash -euo pipefail -x walkthrough.sh > walkthrough.out 2> walkthrough.err; 
   exit 1
 fi
 # What it made: the reports and an order assigned to kaisa.
-for f in vuosiraportti-*.pdf assignments-*.csv payroll-*.csv; do
+for f in vuosiraportti-*.pdf assignments-*.csv payroll-*.csv palkat-*.csv kela-selvitys.pdf; do
   [ -s "$f" ] || { echo "missing $f" >&2; exit 1; }
 done
 grep -q 'lyseo-dec' walkthrough.out || { echo "no order listed" >&2; exit 1; }
 # Over HTTP/JSON: the expert active again, the 404's status, the OpenAPI document.
-grep -q '"state":"STATE_ACTIVE","etag":"\\"3\\""' walkthrough.out || { echo "no PATCH answer" >&2; exit 1; }
+grep -q '"state":"STATE_ACTIVE","etag":"\\"4\\""' walkthrough.out || { echo "no PATCH answer" >&2; exit 1; }
 grep -q '{"code":5,"message":"exchanges/ph/experts/nobody not found"}' walkthrough.out ||
   { echo "no NOT_FOUND status" >&2; exit 1; }
 grep -q '"openapi": "3.0.3"' openapi.json || { echo "no OpenAPI document" >&2; exit 1; }

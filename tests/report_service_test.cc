@@ -351,12 +351,27 @@ TEST_P(ReportServiceTest, ExportsAssignmentsAndPayrollAsCsv) {
       &v1::ReportService::Stub::ExportPayroll, "exchanges/ph");
   std::vector<std::string> rows = absl::StrSplit(payroll, "\r\n", absl::SkipEmpty());
   EXPECT_EQ(
-      rows[0], "expert,display_name,payment_method,month,tasks,fee_cents,travel_cents,total_cents");
-  // e0 in January: tasks i = 0, 60, 120, ... with i % 15 == 0 and i % 12 == 0.
-  EXPECT_EQ(rows[1], "e0,Asiantuntija 0,INVOICE,2021-01,19,285000,9500,294500");
+      rows[0],
+      "payer,payer_name,payer_business_id,expert,display_name,identity_code,payment_method,kind,"
+      "payment_date,incomes_register_deadline,incomes_register,period_start,period_end,tasks,"
+      "amount_cents,withholding_percent,withholding_cents");
+  // e0 in January: tasks i = 0, 60, 120, ... with i % 15 == 0 and i % 12 == 0, paid on
+  // Monday 15.2.2021 (the pay rule's 15th); invoiced, so not the exchange's to report.
+  const std::string payer = "ph,Päijät-Hämeen kokemusasiantuntijapankki,0112038-9,";
+  EXPECT_EQ(
+      rows[1], payer +
+                   "e0,Asiantuntija 0,,INVOICE,INVOICE,2021-02-15,2021-02-20,,2021-01-01,"
+                   "2021-01-25,19,285000,,0");
+  EXPECT_EQ(
+      rows[2], payer +
+                   "e0,Asiantuntija 0,,INVOICE,KILOMETRE_ALLOWANCE,2021-02-15,2021-02-20,,"
+                   "2021-01-01,2021-01-25,19,9500,,0");
   // March: e0 has no task (no i with i % 15 == 0 and i % 12 == 2), only a paid cancellation.
   EXPECT_THAT(
-      payroll, ::testing::HasSubstr("\r\ne0,Asiantuntija 0,INVOICE,2021-03,0,7500,0,7500\r\n"));
+      payroll, ::testing::HasSubstr(
+                   "\r\n" + payer +
+                   "e0,Asiantuntija 0,,INVOICE,INVOICE,2021-04-15,2021-04-20,,2021-03-01,"
+                   "2021-03-01,1,7500,,0\r\n"));
 }
 
 // pdftotext's text of a PDF (checked with qpdf first), whitespace removed.

@@ -18,11 +18,13 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/impl/codegen/client_unary_call.h"
 #include "gtest/gtest.h"
 #include "kokemus/v1/access_service.grpc.pb.h"
+#include "kokemus/v1/report_service.grpc.pb.h"
 #include "soci/soci.h"
 #include "tests/test_support.h"
 
@@ -127,6 +129,48 @@ TEST_P(ServerProcessTest, DataSurvivesARestartAndSigtermExitsZero) {
   EXPECT_THAT(log, Not(HasSubstr("Kaisa")));
   EXPECT_THAT(log, Not(HasSubstr("+358401234567")));
   EXPECT_THAT(log, Not(HasSubstr("NOTICE")));  // every line is ours, and JSON
+}
+
+// Identity codes (issue 20) go into the database sealed and come out only in
+// the payroll export: neither a good one nor a refused one reaches the log.
+TEST_P(ServerProcessTest, IdentityCodesNeverReachTheLog) {
+  auto server = StartServer();
+  testing_support::CreateExchange(*stub_, "ph");
+  for (const char* code : {"131052-308U", "131052-308T"}) {  // a wrong check character, then right
+    grpc::ClientContext ctx;
+    v1::CreateExpertRequest req;
+    req.set_parent("exchanges/ph");
+    req.set_expert_id("aino");
+    *req.mutable_expert() = testing_support::SampleExpert();
+    req.mutable_expert()->set_payment_method(v1::PAYMENT_METHOD_SALARY_TAX_CARD);
+    req.mutable_expert()->mutable_payroll()->set_identity_code(code);
+    v1::CreateExpertResponse resp;
+    grpc::Status s = stub_->CreateExpert(&ctx, req, &resp);
+    EXPECT_EQ(s.ok(), code[10] == 'T') << s.error_message();
+    EXPECT_THAT(s.error_message(), Not(HasSubstr("131052")));
+  }
+  auto reports = v1::ReportService::NewStub(testing_support::AutoKeyChannel(address_, keys_));
+  grpc::ClientContext ctx;
+  v1::ExportPayrollRequest req;
+  req.set_parent("exchanges/ph");
+  const auto now = google::protobuf::util::TimeUtil::GetCurrentTime();
+  *req.mutable_start_time() = now - google::protobuf::util::TimeUtil::HoursToDuration(24 * 30);
+  *req.mutable_end_time() = now;
+  auto reader = reports->ExportPayroll(&ctx, req);
+  v1::ExportPayrollResponse chunk;
+  std::string csv;
+  while (reader->Read(&chunk)) csv += chunk.csv();
+  grpc::Status finished = reader->Finish();
+  EXPECT_TRUE(finished.ok()) << finished.error_message();
+  EXPECT_THAT(csv, ::testing::StartsWith("payer,"));
+  stub_.reset();
+  reports.reset();
+  server->Signal(SIGTERM);
+  EXPECT_EQ(server->Wait(), 0);
+  const std::string log = testing_support::ReadFile(log_path_);
+  EXPECT_THAT(log, HasSubstr("ReportService/ExportPayroll"));
+  EXPECT_THAT(log, Not(HasSubstr("131052")));
+  EXPECT_THAT(log, Not(HasSubstr("308T")));
 }
 
 TEST_P(ServerProcessTest, TheOperatorsFirstKeyIsIssuedOnceAndWorks) {

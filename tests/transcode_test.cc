@@ -106,7 +106,7 @@ TEST(HttpRoutes, ReadTheRulesOfTheRegistryFromTheCompiledProtos) {
   ASSERT_NE(service, nullptr);
   auto routes = HttpRoutes(*service);
   ASSERT_TRUE(routes.ok()) << routes.status();
-  ASSERT_EQ(routes->size(), 20u);
+  ASSERT_EQ(routes->size(), 21u);
   const HttpRoute* update = nullptr;
   for (const HttpRoute& route : *routes) {
     if (route.method->name() == "UpdateExpert") update = &route;

@@ -243,6 +243,7 @@ TEST_P(WebPagesTest, AnExpertSignsInFromHerEmailAndAcceptsAnOffer) {
       {{"click", "Otan tehtävän"}},
       {{"check", true}},
       {{"shot", "accepted-" + suffix}},
+      {{"fetch", base_ + "tasks/letter.pdf"}},
       {{"goto", link}},
       {{"check", true}},
       {{"click", "Kirjaudu ulos"}},
@@ -253,7 +254,7 @@ TEST_P(WebPagesTest, AnExpertSignsInFromHerEmailAndAcceptsAnOffer) {
       {{"goto", base_ + "offers"}},
       {{"check", true}},
   });
-  ASSERT_EQ(seen["pages"].size(), 10u) << seen.dump();
+  ASSERT_EQ(seen["pages"].size(), 11u) << seen.dump();
   const nlohmann::json& pages = seen["pages"];
   // The link's page: opening it spends nothing.
   EXPECT_EQ(pages[0]["status"], 200);
@@ -307,16 +308,23 @@ TEST_P(WebPagesTest, AnExpertSignsInFromHerEmailAndAcceptsAnOffer) {
       pages[5]["text"].get<std::string>(),
       HasSubstr(
           "Kuukausi\tMaksettu\tTulossa\tRaja\n1/2027\t0,00\u00a0€\t150,00\u00a0€\t200,00\u00a0€"));
+  EXPECT_THAT(
+      pages[5]["text"].get<std::string>(),
+      HasSubstr("Selvitys palkkioistasi Kelalle tai eläkkeen maksajalle (PDF)"));
   EXPECT_EQ(StateOf("lyseo-dec"), v1::Assignment::STATE_ACCEPTED);
+  // The letter for her benefit payer, as herself.
+  EXPECT_EQ(pages[6]["status"], 200);
+  EXPECT_EQ(pages[6]["type"], "application/pdf");
+  EXPECT_EQ(pages[6]["head"], "%PDF-");
   // The link works once.
-  EXPECT_EQ(pages[6]["status"], 410);
-  EXPECT_THAT(pages[6]["text"].get<std::string>(), HasSubstr("on jo käytetty"));
+  EXPECT_EQ(pages[7]["status"], 410);
+  EXPECT_THAT(pages[7]["text"].get<std::string>(), HasSubstr("on jo käytetty"));
   // Signing out ends the session on the server.
-  EXPECT_EQ(pages[7]["flash"], "Olet kirjautunut ulos.");
-  EXPECT_EQ(pages[8]["url"], base_ + "signin");
+  EXPECT_EQ(pages[8]["flash"], "Olet kirjautunut ulos.");
+  EXPECT_EQ(pages[9]["url"], base_ + "signin");
   // A made-up session cookie is no session.
-  EXPECT_EQ(pages[9]["url"], base_ + "signin?ended=1");
-  EXPECT_EQ(pages[9]["flash"], "Istuntosi päättyi. Kirjaudu uudelleen.");
+  EXPECT_EQ(pages[10]["url"], base_ + "signin?ended=1");
+  EXPECT_EQ(pages[10]["flash"], "Istuntosi päättyi. Kirjaudu uudelleen.");
   for (const auto& page : pages) {
     if (page.contains("violations")) {
       EXPECT_THAT(page["violations"], IsEmpty()) << page["url"] << ": " << page["violations"];

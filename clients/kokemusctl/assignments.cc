@@ -1,6 +1,6 @@
 // assignment offer|accept|decline|withdraw|confirm|complete|cancel|get|list,
 // rounds start|show|stop, order cancel, feedback submit, fees show|set,
-// earnings show|floors|set-floor.
+// earnings show|letter|floors|set-floor.
 #include "absl/strings/str_cat.h"
 #include "clients/kokemusctl/commands.h"
 #include "clients/kokemusctl/output.h"
@@ -175,8 +175,8 @@ int FeesCommand(Session& s) {
   return s.Show(&O::UpdateFeeSchedule, req);
 }
 
-// An expert's pay by payment month (GetExpertEarnings), and the national
-// table of earnings floors.
+// An expert's pay by payment month (GetExpertEarnings), her letter for her
+// benefit payer (a PDF), and the national table of earnings floors.
 int EarningsCommand(Session& s) {
   using R = v1::RegistryService::Stub;
   if (s.verb() == "show") {
@@ -192,7 +192,16 @@ int EarningsCommand(Session& s) {
     req.set_name("earningsFloors");
     return s.Show(&R::GetEarningsFloors, req);
   }
-  if (s.verb() != "set-floor") throw UsageError{"earnings verbs: show, floors, set-floor"};
+  if (s.verb() == "letter") {
+    v1::RenderEarningsLetterRequest req;
+    req.set_name(s.NameIn("experts"));
+    req.set_language(s.TakeFlag("language").value_or(""));
+    s.RequireNoMoreFlags();
+    return s.WriteDocument(s.Call(&R::RenderEarningsLetter, req).content());
+  }
+  if (s.verb() != "set-floor") {
+    throw UsageError{"earnings verbs: show, letter, floors, set-floor"};
+  }
   const Flags flags = s.TakeFlags();
   if (flags.empty()) throw UsageError{"earnings set-floor needs --floors"};
   v1::UpdateEarningsFloorsRequest req;

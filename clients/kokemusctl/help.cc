@@ -229,6 +229,15 @@ std::vector<CommandHelp> MakeCommands() {
        {kExchangeFlag, {"--year", "YYYY", "the year of the payment dates (default: this year)"}},
        "",
        "kokemusctl earnings show kaisa --year 2027"});
+  c.push_back(
+      {"earnings",
+       "letter",
+       "EXPERT",
+       "a letter for her benefit payer (Kela, a pension provider) as PDF: the work, this year's "
+       "pay by payment month, her planned tasks",
+       {kExchangeFlag, kLanguage, kOutFile},
+       "",
+       "kokemusctl earnings letter kaisa --language fi -o kela-selvitys.pdf"});
   c.push_back({"earnings", "floors", "", "the national table of earnings floors", {}, "", ""});
   c.push_back(
       {"earnings",
@@ -368,10 +377,20 @@ std::vector<CommandHelp> MakeCommands() {
       {"report",
        "payroll",
        "",
-       "what to pay whom for a period, as CSV",
-       {kExchangeFlag, kFrom, kTo, kOutFile, csv_format},
+       "what to pay whom, as the payer reports it (kinds of pay, withholding, payment dates, "
+       "the Incomes Register deadline), as CSV",
+       {kExchangeFlag,
+        kFrom,
+        kTo,
+        kOutFile,
+        csv_format,
+        {"--view", "lines|summary|due",
+         "the lines (default), a summary per payment month and kind, or the lines due or past "
+         "their Incomes Register deadline"},
+        {"--by-payment-date", "true", "the period is of payment dates, not of task days"}},
        "",
-       ""});
+       "kokemusctl report payroll --from 2027-01-01 --to 2027-02-01 --by-payment-date true "
+       "--view due -o ilmoitettavat.csv"});
   c.push_back(
       {"report",
        "annual",
@@ -573,6 +592,7 @@ const std::vector<std::pair<std::string, std::string>>& MethodCommands() {
       {"GetEarningsFloors", "earnings floors"},
       {"UpdateEarningsFloors", "earnings set-floor"},
       {"GetExpertEarnings", "earnings show"},
+      {"RenderEarningsLetter", "earnings letter"},
       {"GenerateContract", "contract generate"},
       {"GetContract", "contract get"},
       {"ListContracts", "contract list"},

@@ -173,15 +173,30 @@ int ReportCommand(Session& s) {
     // --format csv (the machine CSV, as the API streams it) or excel.
     const std::string format = s.TakeFlag("format").value_or("csv");
     if (format != "csv" && format != "excel") throw UsageError{"--format: csv or excel"};
-    s.RequireNoMoreFlags();
     std::string csv;
     if (s.verb() == "export") {
+      s.RequireNoMoreFlags();
       v1::ExportAssignmentsRequest req;
       period.Set(req);
       csv = ReadCsv(s, &Reports::ExportAssignments, req);
     } else {
+      // --view lines|summary|due; --by-payment-date true: the period is of
+      // payment dates.
       v1::ExportPayrollRequest req;
       period.Set(req);
+      const std::string view = absl::AsciiStrToLower(s.TakeFlag("view").value_or("lines"));
+      v1::PayrollView parsed;
+      if (!v1::PayrollView_Parse(
+              absl::StrCat("PAYROLL_VIEW_", absl::AsciiStrToUpper(view)), &parsed) ||
+          parsed == v1::PAYROLL_VIEW_UNSPECIFIED) {
+        throw UsageError{"--view: lines, summary or due"};
+      }
+      req.set_view(parsed);
+      if (const auto by = s.TakeFlag("by-payment-date")) {
+        if (*by != "true" && *by != "false") throw UsageError{"--by-payment-date: true or false"};
+        req.set_by_payment_date(*by == "true");
+      }
+      s.RequireNoMoreFlags();
       csv = ReadCsv(s, &Reports::ExportPayroll, req);
     }
     return s.WriteDocument(format == "excel" ? ExcelCsv(csv) : csv);

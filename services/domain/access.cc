@@ -46,6 +46,7 @@ std::vector<MethodRule> BuildRules() {
        true},
       {"RegistryService/UpdateEarningsFloors", A, true, Own::kNone, Own::kNone, false},
       {"RegistryService/GetExpertEarnings", C | E, false, Own::kNone, Own::kSelf, true},
+      {"RegistryService/RenderEarningsLetter", C | E, false, Own::kNone, Own::kSelf, true},
       {"RegistryService/CreateOrganization", C, false, Own::kNone, Own::kNone, false},
       // An expert reads the organizations of her tasks and offers: whom she
       // goes to and whom to contact there.

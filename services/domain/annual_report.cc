@@ -13,24 +13,6 @@
 namespace kokemus::domain {
 namespace {
 
-// printf-style formatting of a translated text, whose format is known only
-// at run time (absl::StrFormat wants it at compile time, which clang checks).
-template <typename... Args>
-std::string FormatText(const std::string& format, const Args&... args) {
-  std::string out;
-  absl::FormatUntyped(&out, absl::UntypedFormatSpec(format), {absl::FormatArg(args)...});
-  return out;
-}
-
-// Words of the report: [fi, sv, en].
-struct Words {
-  const char* text[3];
-};
-
-int LanguageIndex(absl::string_view language) {
-  return language == "sv" ? 1 : language == "en" ? 2 : 0;
-}
-
 const Words kTitle = {{"Vuosiraportti", "Årsrapport", "Annual report"}};
 const Words kIntro = {
     {"Kokemusasiantuntijoiden tehtävät vuonna %d. Tehtävä on toteutunut keikka; "
@@ -189,12 +171,6 @@ std::vector<std::string> MonthLabels(absl::string_view language) {
   return std::vector<std::string>(names, names + 12);
 }
 
-Block Heading(std::string text) { return {Block::Kind::kHeading, std::move(text), {}, {}}; }
-Block Paragraph(std::string text) { return {Block::Kind::kParagraph, std::move(text), {}, {}}; }
-// A table; `total`: its last row is a total (in bold).
-Block Table(std::vector<std::vector<std::string>> rows, bool total = false) {
-  return {Block::Kind::kTable, "", std::move(rows), {}, total};
-}
 Block ChartBlock(Chart chart) { return {Block::Kind::kChart, "", {}, std::move(chart)}; }
 
 }  // namespace

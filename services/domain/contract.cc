@@ -22,10 +22,6 @@ namespace {
 
 using Data = kainjow::mustache::data;
 
-int LanguageIndex(absl::string_view language) {
-  return language == "sv" ? 1 : language == "en" ? 2 : 0;
-}
-
 // fi, sv, en per value, indexed by the enum's number.
 constexpr std::array<std::array<const char*, 3>, 12> kRoles = {{
     {"", "", ""},

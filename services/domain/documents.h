@@ -22,6 +22,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
@@ -34,6 +35,23 @@ namespace kokemus::domain {
 
 // Languages documents are written in.
 bool IsDocumentLanguage(absl::string_view language);  // fi, sv, en
+// 0 for fi (and anything else), 1 for sv, 2 for en.
+inline int LanguageIndex(absl::string_view language) {
+  return language == "sv" ? 1 : language == "en" ? 2 : 0;
+}
+// A text of a document built in code, [fi, sv, en].
+struct Words {
+  const char* text[3];
+  std::string In(absl::string_view language) const { return text[LanguageIndex(language)]; }
+};
+// printf-style formatting of a translated text, whose format is known only
+// at run time (absl::StrFormat wants it at compile time, which clang checks).
+template <typename... Args>
+std::string FormatText(const std::string& format, const Args&... args) {
+  std::string out;
+  absl::FormatUntyped(&out, absl::UntypedFormatSpec(format), {absl::FormatArg(args)...});
+  return out;
+}
 
 // "1 234,50 €" (fi, sv: narrow no-break space between thousands), "€1,234.50" (en).
 std::string FormatMoney(int64_t cents, absl::string_view language);
@@ -70,6 +88,16 @@ struct Document {
   // id and checksum); not part of the document's text.
   std::string footer;
 };
+// Blocks of a document built in code.
+inline Block Title(std::string text) { return {Block::Kind::kTitle, std::move(text), {}, {}}; }
+inline Block Heading(std::string text) { return {Block::Kind::kHeading, std::move(text), {}, {}}; }
+inline Block Paragraph(std::string text) {
+  return {Block::Kind::kParagraph, std::move(text), {}, {}};
+}
+inline Block Table(std::vector<std::vector<std::string>> rows, bool total = false) {
+  return {Block::Kind::kTable, "", std::move(rows), {}, total};
+}
+
 // The title block's text ("" without one), for the PDF's title.
 std::string DocumentTitle(const Document& document);
 

@@ -16,8 +16,8 @@ constexpr std::array<absl::string_view, 12> kRoles = {
     "GROUP_FACILITATOR", "CO_DEVELOPER", "EVALUATOR",           "INTERVIEWER",
     "TEAM_MEMBER",       "WORKING_PAIR", "LOW_THRESHOLD_SHIFT", "COMMUNICATIONS"};
 constexpr std::array<absl::string_view, 3> kNotificationChannels = {"UNSPECIFIED", "EMAIL", "SMS"};
-constexpr std::array<absl::string_view, 4> kPaymentMethods = {
-    "UNSPECIFIED", "SALARY_TAX_CARD", "INVOICE", "FEE_DECLINED"};
+constexpr std::array<absl::string_view, 5> kPaymentMethods = {
+    "UNSPECIFIED", "SALARY_TAX_CARD", "INVOICE", "FEE_DECLINED", "WORK_COMPENSATION"};
 constexpr std::array<absl::string_view, 8> kWeekdays = {
     "UNSPECIFIED", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"};
 constexpr std::array<absl::string_view, 3> kPayRuleKinds = {

@@ -188,7 +188,10 @@ absl::StatusOr<FeeQuote> QuoteFee(
     const int64_t half_hours = (paid + 29) / 30;
     quote.fee_cents = std::max((rule->amount_cents * half_hours + 1) / 2, rule->minimum_cents);
   }
-  if (payment_method == PaymentMethod::kFeeDeclined) quote.fee_cents = 0;
+  if (payment_method == PaymentMethod::kFeeDeclined) {
+    quote.declined_fee_cents = quote.fee_cents;
+    quote.fee_cents = 0;
+  }
   if (!order.remote) {
     quote.travel_km = travel_km;
     if (const TravelRate* rate = TravelRateFor(schedule, date)) {

@@ -96,6 +96,7 @@ const CancellationRule* CancellationRuleFor(const FeeSchedule& s, absl::string_v
 
 struct FeeQuote {
   int64_t fee_cents = 0;
+  int64_t declined_fee_cents = 0;  // the fee of an expert who declines it (fee_cents 0)
   int64_t travel_cents = 0;
   int travel_km = 0;
 };

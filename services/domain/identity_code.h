@@ -5,8 +5,9 @@
 // temporary codes) and Q the check character: DDMMYYZZZ mod 31 in
 // "0123456789ABCDEFHJKLMNPRSTUVWXY".
 //
-//   CheckIdentityCode("131052-308T").ok()      // the Digital and Population Data Services Agency's
-//   example NormalizeIdentityCode(" 131052-308t ")     // "131052-308T"
+//   CheckIdentityCode("131052-308T").ok()   // the example of the Digital and
+//                                           // Population Data Services Agency
+//   NormalizeIdentityCode(" 131052-308t ")  // "131052-308T"
 //
 // Error messages never repeat the code: it is personal data.
 #ifndef KOKEMUS_SERVICES_DOMAIN_IDENTITY_CODE_H_

@@ -46,7 +46,30 @@ enum class Role {
   kCommunications,
 };
 
-enum class PaymentMethod { kUnspecified = 0, kSalaryTaxCard, kInvoice, kFeeDeclined };
+enum class PaymentMethod {
+  kUnspecified = 0,
+  kSalaryTaxCard,
+  kInvoice,
+  kFeeDeclined,
+  kWorkCompensation,  // tyokorvaus: not employed, not in the prepayment register
+};
+
+// What the payroll needs of an expert the exchange pays wages or work
+// compensation (domain/payroll.h: KeepsPayrollDetails).
+struct PayrollDetails {
+  // A new personal identity code as given (input only); storage seals it into
+  // `identity_code_sealed` and clears this.
+  std::string identity_code;
+  // The sealed code as stored (opaque outside storage); "" when none.
+  std::string identity_code_sealed;
+  // The tax card's withholding in tenths of a percent (175 = 17.5 %); -1
+  // when not recorded.
+  int withholding_permille = -1;
+  bool identity_code_recorded() const {
+    return !identity_code.empty() || !identity_code_sealed.empty();
+  }
+  bool operator==(const PayrollDetails&) const = default;
+};
 
 enum class Weekday {
   kUnspecified = 0,
@@ -191,6 +214,7 @@ struct Expert {
   int64_t monthly_earnings_limit_cents = 0;  // a personal monthly limit's amount
   BenefitLimit benefit_limit;
   PaymentMethod payment_method = PaymentMethod::kUnspecified;
+  PayrollDetails payroll;
   ExpertState state = ExpertState::kUnspecified;
   Consent consent;
   // How she hears from Kokemus: in which language ("": from `languages`),

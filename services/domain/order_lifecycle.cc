@@ -159,6 +159,14 @@ absl::Status CheckActualDuration(int minutes) {
   return absl::OkStatus();
 }
 
+absl::Status CheckDailyAllowance(int64_t cents) {
+  if (cents < 0 || cents > kMaxDailyAllowanceCents) {
+    return InvalidField(
+        "daily_allowance_cents", absl::StrCat("must be between 0 and ", kMaxDailyAllowanceCents));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckOrderTakesOffers(const Order& order) {
   if (order.state == OrderState::kOpen) return absl::OkStatus();
   return absl::FailedPreconditionError(
@@ -212,6 +220,7 @@ absl::StatusOr<Assignment> PlanOffer(
   offer.start_time = order.start_time;
   offer.end_time = order.end_time();
   offer.fee_cents = quote->fee_cents;
+  offer.declined_fee_cents = quote->declined_fee_cents;
   offer.travel_cents = quote->travel_cents;
   offer.travel_km = quote->travel_km;
   return offer;
@@ -262,8 +271,14 @@ absl::StatusOr<TransitionPlan> PlanTransition(
       auto quote = QuoteFee(
           f.schedule, f.order, a.actual_duration_minutes, f.expert->payment_method, a.travel_km);
       if (!quote.ok()) return quote.status();
+      if (absl::Status s = CheckDailyAllowance(request.daily_allowance_cents); !s.ok()) return s;
+      if (request.daily_allowance_cents > 0 && f.order.remote) {
+        return InvalidField("daily_allowance_cents", "must be 0 for a remote task (no trip)");
+      }
       a.fee_cents = quote->fee_cents;
+      a.declined_fee_cents = quote->declined_fee_cents;
       a.travel_cents = quote->travel_cents;
+      a.daily_allowance_cents = request.daily_allowance_cents;
       break;
     }
     case AssignmentState::kDeclined:
@@ -292,6 +307,8 @@ absl::StatusOr<TransitionPlan> PlanTransition(
       a.cancel_reason = request.cancel_reason;
       a.cancel_time = now;
       a.fee_cents = CancellationFee(f.schedule, f.order, a.fee_cents, request.cancelled_by, now);
+      a.declined_fee_cents =
+          CancellationFee(f.schedule, f.order, a.declined_fee_cents, request.cancelled_by, now);
       a.travel_cents = 0;
       break;
     default:
@@ -372,6 +389,7 @@ absl::StatusOr<OrderCancellationPlan> PlanOrderCancellation(
       a.cancelled_by = by;
       a.cancel_time = now;
       a.fee_cents = CancellationFee(schedule, order, a.fee_cents, by, now);
+      a.declined_fee_cents = CancellationFee(schedule, order, a.declined_fee_cents, by, now);
       a.travel_cents = 0;
     } else {
       continue;

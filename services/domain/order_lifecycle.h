@@ -61,6 +61,11 @@ absl::Status CheckCancelledBy(CancelledBy by);
 // OK if 0 (as ordered) to kMaxActualDurationMinutes; INVALID_ARGUMENT for
 // actual_duration_minutes otherwise.
 absl::Status CheckActualDuration(int minutes);
+// The largest daily allowance recorded for one task, in euro cents.
+inline constexpr int64_t kMaxDailyAllowanceCents = 20000;
+// OK if 0 to kMaxDailyAllowanceCents; INVALID_ARGUMENT for
+// daily_allowance_cents otherwise.
+absl::Status CheckDailyAllowance(int64_t cents);
 
 // OK if `order` takes offers: only an OPEN one does.
 absl::Status CheckOrderTakesOffers(const Order& order);
@@ -115,6 +120,9 @@ struct TransitionRequest {
   // For COMPLETED: 0 (as ordered) to kMaxActualDurationMinutes, checked with
   // CheckActualDuration when the request arrives.
   int actual_duration_minutes = 0;
+  // For COMPLETED: a tax-free daily allowance (CheckDailyAllowance); refused
+  // for a remote task.
+  int64_t daily_allowance_cents = 0;
 };
 
 struct TransitionPlan {

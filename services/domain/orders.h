@@ -114,6 +114,8 @@ struct Assignment {
   int64_t fee_cents = 0;
   int64_t travel_cents = 0;
   int travel_km = 0;
+  int64_t declined_fee_cents = 0;     // the fee she declined (FEE_DECLINED); not paid
+  int64_t daily_allowance_cents = 0;  // tax-free, recorded on completion
   CancelledBy cancelled_by = CancelledBy::kUnspecified;
   CancelReason cancel_reason = CancelReason::kUnspecified;     // an expert's cancellation
   DeclineReason decline_reason = DeclineReason::kUnspecified;  // an expert's decline
@@ -130,7 +132,7 @@ struct Assignment {
   std::vector<FeedbackSource> feedback_given;  // whose feedback it has (read only)
   Meta meta;
 
-  int64_t total_cents() const { return fee_cents + travel_cents; }
+  int64_t total_cents() const { return fee_cents + travel_cents + daily_allowance_cents; }
 };
 
 struct Feedback {

@@ -55,7 +55,10 @@ struct Tally {
   }
 };
 
-// RFC 4180: quoted when it holds a comma, a quote or a line break.
+double Percent(int n, int of) { return of == 0 ? 0 : std::round(1000.0 * n / of) / 10.0; }
+
+}  // namespace
+
 std::string CsvField(absl::string_view value) {
   if (value.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(value);
   std::string out = "\"";
@@ -66,10 +69,6 @@ std::string CsvField(absl::string_view value) {
   out += '"';
   return out;
 }
-
-double Percent(int n, int of) { return of == 0 ? 0 : std::round(1000.0 * n / of) / 10.0; }
-
-}  // namespace
 
 std::string CategoryOf(const TaskRecord& t) {
   return t.kind == OrganizationKind::kEducationalInstitution || t.sector == Sector::kEducation
@@ -217,37 +216,6 @@ std::string AssignmentCsvLine(const TaskRecord& t) {
       EnumName(t.kind), ",", EnumName(t.sector), ",", CategoryOf(t), ",", t.municipality, ",",
       t.remote ? "true" : "false", ",", CsvField(t.expert_id), ",", t.fee_cents, ",",
       t.travel_cents, ",", t.fee_cents + t.travel_cents);
-}
-
-std::vector<std::string> PayrollCsvLines(
-    const std::vector<TaskRecord>& tasks, const std::map<std::string, Payee>& payees) {
-  struct Pay {
-    int tasks = 0;
-    int64_t fee_cents = 0;
-    int64_t travel_cents = 0;
-  };
-  std::map<std::pair<std::string, std::string>, Pay> by_expert_month;
-  for (const TaskRecord& t : tasks) {
-    const bool completed = t.state == AssignmentState::kCompleted;
-    const bool paid_cancellation =
-        t.state == AssignmentState::kCancelled && t.fee_cents + t.travel_cents > 0;
-    if (!completed && !paid_cancellation) continue;
-    Pay& p = by_expert_month[{t.expert_id, GroupValue(t, Grouping::kMonth)}];
-    p.tasks += completed;
-    p.fee_cents += t.fee_cents;
-    p.travel_cents += t.travel_cents;
-  }
-  std::vector<std::string> lines = {
-      "expert,display_name,payment_method,month,tasks,fee_cents,travel_cents,total_cents"};
-  for (const auto& [key, p] : by_expert_month) {
-    auto it = payees.find(key.first);
-    const Payee payee = it == payees.end() ? Payee{} : it->second;
-    lines.push_back(absl::StrCat(
-        CsvField(key.first), ",", CsvField(payee.display_name), ",", EnumName(payee.payment_method),
-        ",", key.second, ",", p.tasks, ",", p.fee_cents, ",", p.travel_cents, ",",
-        p.fee_cents + p.travel_cents));
-  }
-  return lines;
 }
 
 double Gini(const std::vector<int>& counts) {

@@ -36,6 +36,8 @@ struct TaskRecord {
   int minutes = 0;  // actual if recorded, else as ordered
   int64_t fee_cents = 0;
   int64_t travel_cents = 0;
+  int64_t declined_fee_cents = 0;
+  int64_t daily_allowance_cents = 0;
   Role role = Role::kUnspecified;
   OrganizationKind kind = OrganizationKind::kUnspecified;
   Sector sector = Sector::kUnspecified;
@@ -127,20 +129,13 @@ std::vector<FeedbackGroup> SummarizeFeedback(
     const std::vector<TaskRecord>& tasks, std::optional<Grouping> group_by,
     int suppression_threshold);
 
+// An RFC 4180 field: quoted when it holds a comma, a quote or a line break.
+std::string CsvField(absl::string_view value);
+
 // CSV exports (RFC 4180 fields, without line ends). The assignments export:
 // a header, then one line per assignment.
 std::string AssignmentCsvHeader();
 std::string AssignmentCsvLine(const TaskRecord& task);
-
-// Who is paid: an expert's name and payment method for the payroll export.
-struct Payee {
-  std::string display_name;
-  PaymentMethod payment_method = PaymentMethod::kUnspecified;
-};
-// Fees and travel per expert per Helsinki month: completed tasks and
-// cancellations that pay something. Header first, then by expert and month.
-std::vector<std::string> PayrollCsvLines(
-    const std::vector<TaskRecord>& tasks, const std::map<std::string, Payee>& payees);
 
 // Figures that span exchanges leave out groups of fewer experts than this
 // (kept small enough to be useful, large enough that no one is recognised);

@@ -13,6 +13,7 @@
 #include "services/domain/earnings.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/field_checks.h"
+#include "services/domain/payroll.h"
 #include "services/domain/utf8.h"
 #include "services/reference/reference_data.h"
 
@@ -283,6 +284,7 @@ void NormalizeExchange(Exchange& e) {
 }
 
 void NormalizeExpert(Expert& e) {
+  NormalizePayrollDetails(e);
   TrimInPlace(e.display_name);
   TrimInPlace(e.email);
   TrimInPlace(e.phone);
@@ -450,6 +452,7 @@ void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix, F
         "must be between 0 and 100000000 (1 000 000 euros)");
   }
   ValidateBenefitLimit(e, prefix, v);
+  ValidatePayrollDetails(e, FieldPath(prefix, "payroll"), v);
   CheckRequiredEnum(e.payment_method, FieldPath(prefix, "payment_method"), v);
   CheckRequiredEnum(e.state, FieldPath(prefix, "state"), v);
   if (!e.preferred_language.empty() && e.preferred_language != "fi" &&

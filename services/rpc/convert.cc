@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/domain/fees.h"
 #include "services/domain/listing.h"
+#include "services/domain/payroll.h"
 
 namespace kokemus::rpc {
 namespace {
@@ -136,6 +137,9 @@ domain::Expert FromProto(const v1::Expert& p) {
   e.benefit_limit.earlier_income_percent = p.benefit_limit().earlier_income_percent();
   e.benefit_limit.yearly_limit_cents = p.benefit_limit().yearly_limit_cents();
   e.payment_method = static_cast<domain::PaymentMethod>(p.payment_method());
+  e.payroll.identity_code = p.payroll().identity_code();
+  auto withholding = domain::ParseWithholdingPercent(p.payroll().withholding_percent(), "");
+  e.payroll.withholding_permille = withholding.ok() ? *withholding : domain::kUnreadableWithholding;
   e.state = static_cast<domain::ExpertState>(p.state());
   e.preferred_language = p.preferred_language();
   e.notification_channel = static_cast<domain::NotificationChannel>(p.notification_channel());
@@ -252,6 +256,12 @@ v1::Expert ToProto(const domain::Expert& e) {
     limit->set_yearly_limit_cents(e.benefit_limit.yearly_limit_cents);
   }
   p.set_payment_method(static_cast<v1::PaymentMethod>(e.payment_method));
+  if (e.payroll.identity_code_recorded() || e.payroll.withholding_permille >= 0) {
+    // Never the code itself: only that there is one.
+    p.mutable_payroll()->set_identity_code_recorded(e.payroll.identity_code_recorded());
+    p.mutable_payroll()->set_withholding_percent(
+        domain::WithholdingPercentText(e.payroll.withholding_permille));
+  }
   p.set_state(static_cast<v1::Expert::State>(e.state));
   p.set_preferred_language(e.preferred_language);
   p.set_notification_channel(static_cast<v1::NotificationChannel>(e.notification_channel));
@@ -370,6 +380,8 @@ v1::Assignment ToProto(const domain::Assignment& a) {
   p.set_actual_duration_minutes(a.actual_duration_minutes);
   p.set_fee_cents(a.fee_cents);
   p.set_travel_cents(a.travel_cents);
+  p.set_declined_fee_cents(a.declined_fee_cents);
+  p.set_daily_allowance_cents(a.daily_allowance_cents);
   p.set_total_cents(a.total_cents());
   p.set_travel_km(a.travel_km);
   p.set_cancelled_by(static_cast<v1::CancelledBy>(a.cancelled_by));

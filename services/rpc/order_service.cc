@@ -541,8 +541,13 @@ grpc::Status OrderService::CompleteAssignment(
             !s.ok()) {
           return s;
         }
+        if (absl::Status s = domain::CheckDailyAllowance(request->daily_allowance_cents());
+            !s.ok()) {
+          return s;
+        }
         storage::TransitionOptions options;
         options.actual_duration_minutes = request->actual_duration_minutes();
+        options.daily_allowance_cents = request->daily_allowance_cents();
         return Reply(
             caller,
             Move(assignments_, *request, AssignmentState::kCompleted, caller.now(), options),

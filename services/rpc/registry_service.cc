@@ -10,10 +10,14 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "services/domain/documents.h"
 #include "services/domain/earnings.h"
+#include "services/domain/earnings_letter.h"
 #include "services/domain/listing.h"
+#include "services/domain/notifications.h"
 #include "services/domain/validation.h"
 #include "services/reference/calendar.h"
+#include "services/render/pdf.h"
 #include "services/rpc/convert.h"
 #include "services/rpc/handler.h"
 #include "services/rpc/request_checks.h"
@@ -46,7 +50,7 @@ struct ExpertKind {
   using T = domain::Expert;
   static constexpr absl::string_view kCollection = "experts";
   static constexpr absl::string_view kField = "expert";
-  static inline const std::set<std::string> kNested = {"benefit_limit"};
+  static inline const std::set<std::string> kNested = {"benefit_limit", "payroll"};
   static void Normalize(T& v) { domain::NormalizeExpert(v); }
   static void Validate(const T& v, FieldViolations& out) {
     domain::ValidateExpert(v, absl::Now(), kField, out);
@@ -602,6 +606,48 @@ grpc::Status RegistryService::GetExpertEarnings(
         out->set_yearly_limit_cents(pay->yearly_limit_cents);
         out->set_paid_cents(pay->paid_cents);
         out->set_coming_cents(pay->coming_cents);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status RegistryService::RenderEarningsLetter(
+    grpc::ServerContext* context, const v1::RenderEarningsLetterRequest* request,
+    v1::RenderEarningsLetterResponse* response) {
+  return guard_.Run(
+      context, *request, "RegistryService/RenderEarningsLetter", "name", request->name(),
+      [&](Caller& caller) -> absl::Status {
+        auto name = domain::ParseChildName(request->name(), "experts", "name");
+        if (!name.ok()) return name.status();
+        if (absl::Status s = caller.MaySee(request->name(), "", name->id); !s.ok()) return s;
+        if (!request->language().empty() && !domain::IsDocumentLanguage(request->language())) {
+          return domain::InvalidField("language", "must be fi, sv or en (or empty)");
+        }
+        auto expert = store_.Get<domain::Expert>({name->exchange_id, name->id});
+        if (!expert.ok()) return expert.status();
+        auto exchange = store_.Get<domain::Exchange>({"", name->exchange_id});
+        if (!exchange.ok()) return exchange.status();
+        const absl::TimeZone& tz = reference::HelsinkiTimeZone();
+        domain::EarningsLetterFacts facts;
+        facts.language = request->language().empty() ? domain::MessageLanguage(*expert, *exchange)
+                                                     : request->language();
+        facts.today = absl::ToCivilDay(caller.now(), tz);
+        facts.expert_name = expert->display_name;
+        facts.payment_method = expert->payment_method;
+        facts.exchange = *exchange;
+        auto year =
+            earnings_.PayOfYear(name->exchange_id, name->id, static_cast<int>(facts.today.year()));
+        if (!year.ok()) return year.status();
+        facts.year = *std::move(year);
+        auto planned = earnings_.PlannedTasks(name->exchange_id, name->id, caller.now());
+        if (!planned.ok()) return planned.status();
+        facts.planned = *std::move(planned);
+        // Dated to the day: the same facts give the same bytes.
+        auto pdf = render::RenderPdf(
+            domain::EarningsLetterDocument(facts), "",
+            absl::FromCivil(facts.today, absl::UTCTimeZone()));
+        if (!pdf.ok()) return pdf.status();
+        response->set_content(*std::move(pdf));
+        response->set_mime_type("application/pdf");
         return absl::OkStatus();
       });
 }

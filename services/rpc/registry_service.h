@@ -58,6 +58,9 @@ class RegistryService final : public v1::RegistryService::Service {
   grpc::Status GetExpertEarnings(
       grpc::ServerContext*, const v1::GetExpertEarningsRequest*,
       v1::GetExpertEarningsResponse*) override;
+  grpc::Status RenderEarningsLetter(
+      grpc::ServerContext*, const v1::RenderEarningsLetterRequest*,
+      v1::RenderEarningsLetterResponse*) override;
 
   grpc::Status CreateOrganization(
       grpc::ServerContext*, const v1::CreateOrganizationRequest*,

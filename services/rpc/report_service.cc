@@ -1,6 +1,8 @@
 #include "services/rpc/report_service.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -8,9 +10,11 @@
 #include "absl/time/civil_time.h"
 #include "services/domain/annual_report.h"
 #include "services/domain/documents.h"
+#include "services/domain/earnings.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/filling.h"
 #include "services/domain/listing.h"
+#include "services/domain/payroll.h"
 #include "services/reference/calendar.h"
 #include "services/render/pdf.h"
 #include "services/rpc/convert.h"
@@ -280,13 +284,29 @@ grpc::Status ReportService::ExportPayroll(
         FieldViolations v;
         const Period period = ParsePeriod(*request, v);
         if (!v.empty()) return v.ToStatus();
-        auto tasks = store_.Tasks(*exchange_id, period.from, period.to, false);
+        const int view = request->view();
+        if (!v1::PayrollView_IsValid(view)) v.Add("view", "unknown enum value");
+        if (!v.empty()) return v.ToStatus();
+        // The view is the API's enum without its UNSPECIFIED (LINES).
+        const domain::PayrollView shown = static_cast<domain::PayrollView>(std::max(view, 1) - 1);
+        const absl::TimeZone& tz = reference::HelsinkiTimeZone();
+        std::optional<std::pair<absl::CivilDay, absl::CivilDay>> paid_between;
+        absl::Time from = period.from;
+        if (request->by_payment_date()) {
+          paid_between.emplace(absl::ToCivilDay(period.from, tz), absl::ToCivilDay(period.to, tz));
+          from = period.from - absl::Hours(24) * domain::kLongestPayLagDays;
+        }
+        auto tasks = store_.Tasks(*exchange_id, from, period.to, false);
         if (!tasks.ok()) return tasks.status();
-        auto payees = store_.Payees(*exchange_id);
-        if (!payees.ok()) return payees.status();
+        auto parties = store_.Payroll(*exchange_id);
+        if (!parties.ok()) return parties.status();
+        const auto lines = domain::PayrollLines(
+            *tasks, parties->payer, parties->payees, absl::ToCivilDay(caller.now(), tz),
+            paid_between);
         CsvWriter<v1::ExportPayrollResponse> csv(writer, caller.deadline());
         absl::Status s;
-        for (const std::string& line : domain::PayrollCsvLines(*tasks, *payees)) {
+        for (const std::string& line :
+             domain::PayrollCsv(shown, lines, parties->payer, parties->payees)) {
           if (s.ok()) s = csv.Add(line);
         }
         return s.ok() ? csv.Flush() : s;

@@ -158,7 +158,8 @@ absl::StatusOr<Assignment> AssignmentStore::Transition(
          .cancel_reason = options.cancel_reason,
          .drop_place = options.drop_place,
          .decline_reason = options.decline_reason,
-         .actual_duration_minutes = options.actual_duration_minutes},
+         .actual_duration_minutes = options.actual_duration_minutes,
+         .daily_allowance_cents = options.daily_allowance_cents},
         now);
     if (!plan.ok()) return plan.status();
     if (absl::Status s =

@@ -37,8 +37,9 @@ struct TransitionOptions {
   domain::CancelledBy cancelled_by = domain::CancelledBy::kUnspecified;
   domain::CancelReason cancel_reason = domain::CancelReason::kUnspecified;
   domain::DeclineReason decline_reason = domain::DeclineReason::kUnspecified;
-  bool drop_place = false;          // on the orderer's cancellation
-  int actual_duration_minutes = 0;  // on completion; 0: as ordered
+  bool drop_place = false;            // on the orderer's cancellation
+  int actual_duration_minutes = 0;    // on completion; 0: as ordered
+  int64_t daily_allowance_cents = 0;  // on completion
 };
 
 class AssignmentStore final {

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/domain/access.h"
 #include "services/domain/listing.h"
+#include "services/domain/payroll.h"
 #include "services/domain/validation.h"
 #include "services/storage/sql.h"
 
@@ -14,7 +15,8 @@ constexpr char kExpert[] =
     "trainings, service_municipalities, max_travel_km, remote_ok, weekly_availability, "
     "unavailable_periods, max_assignments_per_month, monthly_earnings_limit_cents, "
     "payment_method, state, consent_time, consent_notice_version, create_time, update_time, "
-    "benefit_limit FROM experts WHERE exchange_id = :x AND id = :id";
+    "benefit_limit, withholding_permille, identity_code_sealed FROM experts WHERE exchange_id = "
+    ":x AND id = :id";
 
 // The keys of the expert's assignments, by a subquery both databases take (its
 // parameters have their own names: SQLite binds equal names once).
@@ -153,6 +155,11 @@ absl::StatusOr<std::string> DataSubjectStore::Export(
       e["create_time"] = Iso(r.Int());
       e["update_time"] = Iso(r.Int());
       e["benefit_limit"] = r.JsonValue();
+      // The payroll's: her tax card's percentage, and whether an identity code
+      // is kept (the code itself is shown only in the payroll export).
+      e["payroll"] = {
+          {"withholding_percent", domain::WithholdingPercentText(static_cast<int>(r.Int()))},
+          {"identity_code_recorded", !r.Text().empty()}};
       return e;
     });
     if (experts.empty()) return NotFound(exchange_id, expert_id);

@@ -78,6 +78,10 @@ class Database final {
   // its secret before serving; empty: records are plain SHA-256 hashes.
   void set_audit_key(std::string key) { audit_key_ = std::move(key); }
   const std::string& audit_key() const { return audit_key_; }
+  // The key that seals personal identity codes (storage/sealed.h), 32 bytes,
+  // set by the server from its secret before serving; empty: none are taken.
+  void set_identity_key(std::string key) { identity_key_ = std::move(key); }
+  const std::string& identity_key() const { return identity_key_; }
   void set_clock(const domain::Clock& clock) { clock_ = &clock; }
   const domain::Clock& clock() const { return *clock_; }
   absl::Time Now() const { return absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now())); }
@@ -129,6 +133,7 @@ class Database final {
 
  private:
   std::string audit_key_;
+  std::string identity_key_;
   Database(Dialect dialect, size_t pool_size);
   absl::Status Connect(const std::string& connect_string);
   absl::Status Migrate();

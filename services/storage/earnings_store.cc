@@ -26,6 +26,11 @@ constexpr char kSelectPaidTasks[] =
     "SELECT start_time, fee_cents, state FROM assignments WHERE exchange_id = :x AND "
     "expert_id = :e AND state IN ('ACCEPTED', 'CONFIRMED', 'COMPLETED') AND start_time >= :f "
     "AND start_time < :t ORDER BY start_time";
+constexpr char kSelectPlannedTasks[] =
+    "SELECT a.start_time, a.end_time, o.role, a.fee_cents FROM assignments a JOIN orders o ON "
+    "o.exchange_id = a.exchange_id AND o.id = a.order_id WHERE a.exchange_id = :x AND "
+    "a.expert_id = :e AND a.state IN ('ACCEPTED', 'CONFIRMED') AND a.start_time >= :f "
+    "ORDER BY a.start_time";
 constexpr char kSelectLimitTerms[] =
     "SELECT monthly_earnings_limit_cents, benefit_limit FROM experts WHERE exchange_id = :x AND "
     "id = :id";
@@ -193,6 +198,26 @@ absl::StatusOr<domain::YearPay> EarningsStore::PayOfYear(
         HelsinkiStart(absl::CivilDay(year + 1, 1, 1)));
     return domain::PayOfYear(terms.front(), *rules, held, year, today);
   });
+}
+
+absl::StatusOr<std::vector<domain::PlannedTask>> EarningsStore::PlannedTasks(
+    const std::string& exchange_id, const std::string& expert_id, absl::Time from) {
+  std::vector<domain::PlannedTask> out;
+  absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    out = Query<domain::PlannedTask>(
+        sql, kSelectPlannedTasks, {exchange_id, expert_id, Micros(from)}, [](const soci::row& row) {
+          RowReader r(row);
+          domain::PlannedTask t;
+          t.start_time = r.Time();
+          t.minutes = static_cast<int>((r.Time() - t.start_time) / absl::Minutes(1));
+          t.role = r.Enum<domain::Role>();
+          t.fee_cents = r.Int();
+          return t;
+        });
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
 }
 
 }  // namespace kokemus::storage

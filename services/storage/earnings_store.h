@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/domain/earnings.h"
+#include "services/domain/earnings_letter.h"
 #include "services/storage/database.h"
 #include "services/storage/sql.h"
 
@@ -63,6 +64,10 @@ class EarningsStore final {
   // today in Helsinki; NOT_FOUND for an unknown expert.
   absl::StatusOr<domain::YearPay> PayOfYear(
       const std::string& exchange_id, const std::string& expert_id, int year);
+  // Her accepted and confirmed tasks starting at or after `from`, by start
+  // (for the benefit payer's letter).
+  absl::StatusOr<std::vector<domain::PlannedTask>> PlannedTasks(
+      const std::string& exchange_id, const std::string& expert_id, absl::Time from);
 
  private:
   Database& db_;

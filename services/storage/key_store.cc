@@ -99,6 +99,21 @@ absl::StatusOr<std::string> KeyStore::AuditKey() {
   return domain::HmacSha256Hex(*pepper, "kokemus audit chain v1");
 }
 
+absl::StatusOr<std::string> KeyStore::IdentityCodeKey() {
+  auto pepper = Pepper();
+  if (!pepper.ok()) return pepper.status();
+  const std::string hex = domain::HmacSha256Hex(*pepper, "kokemus identity codes v1");
+  std::string key(32, '\0');
+  size_t len = 0;
+  if (sodium_hex2bin(
+          reinterpret_cast<unsigned char*>(key.data()), key.size(), hex.data(), hex.size(), nullptr,
+          &len, nullptr) != 0 ||
+      len != key.size()) {
+    return absl::InternalError("could not derive the identity code key");
+  }
+  return key;
+}
+
 absl::StatusOr<std::string> KeyStore::Pepper() {
   std::lock_guard<std::mutex> lock(pepper_mu_);
   if (!pepper_.empty()) return pepper_;

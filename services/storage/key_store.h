@@ -75,6 +75,9 @@ class KeyStore final {
   // The audit chain's sealing key, derived from the pepper (HMAC-SHA256 of
   // a fixed label): outside the database when the pepper is.
   absl::StatusOr<std::string> AuditKey();
+  // The 32-byte key that seals personal identity codes, derived from the
+  // pepper the same way with its own label.
+  absl::StatusOr<std::string> IdentityCodeKey();
 
  private:
   // The pepper, loaded (or made) from the database on first use when none

@@ -84,19 +84,22 @@ inline constexpr char kSelectOrder[] =
 inline constexpr char kAssignmentColumns[] =
     "exchange_id, order_id, id, expert_id, state, offer_deadline, start_time, "
     "end_time, block_end, actual_duration_minutes, fee_cents, travel_cents, "
-    "travel_km, cancelled_by, cancel_reason, decline_reason, overridden_rules, offer_round, "
+    "travel_km, declined_fee_cents, daily_allowance_cents, cancelled_by, cancel_reason, "
+    "decline_reason, overridden_rules, offer_round, "
     "offer_kind, backup_rank, cancel_time, "
     "revision, create_time, "
     "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS;
 inline constexpr char kInsertAssignment[] =
     "INSERT INTO assignments (exchange_id, order_id, id, expert_id, state, "
     "offer_deadline, start_time, end_time, block_end, actual_duration_minutes, "
-    "fee_cents, travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, "
+    "fee_cents, travel_cents, travel_km, declined_fee_cents, daily_allowance_cents, cancelled_by, "
+    "cancel_reason, decline_reason, "
     "overridden_rules, offer_round, offer_kind, backup_rank, cancel_time, "
     "revision, "
     "create_time, update_time) VALUES (:exchange_id, :order_id, :id, :expert_id, "
     ":state, :offer_deadline, :start_time, :end_time, :block_end, "
-    ":actual_duration_minutes, :fee_cents, :travel_cents, :travel_km, "
+    ":actual_duration_minutes, :fee_cents, :travel_cents, :travel_km, :declined_fee_cents, "
+    ":daily_allowance_cents, "
     ":cancelled_by, :cancel_reason, :decline_reason, :overridden_rules, :offer_round, "
     ":offer_kind, :backup_rank, :cancel_time, :revision, "
     ":create_time, "
@@ -106,7 +109,8 @@ inline constexpr char kUpdateAssignment[] =
     "offer_deadline = :offer_deadline, start_time = :start_time, end_time = "
     ":end_time, block_end = :block_end, actual_duration_minutes = "
     ":actual_duration_minutes, fee_cents = :fee_cents, travel_cents = "
-    ":travel_cents, travel_km = :travel_km, cancelled_by = :cancelled_by, "
+    ":travel_cents, travel_km = :travel_km, declined_fee_cents = :declined_fee_cents, "
+    "daily_allowance_cents = :daily_allowance_cents, cancelled_by = :cancelled_by, "
     "cancel_reason = :cancel_reason, decline_reason = :decline_reason, overridden_rules = "
     ":overridden_rules, offer_round = :offer_round, offer_kind = :offer_kind, backup_rank = "
     ":backup_rank, cancel_time = :cancel_time, revision = "
@@ -117,7 +121,8 @@ inline constexpr char kUpdateAssignment[] =
 inline constexpr char kSelectAssignment[] =
     "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
     "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
-    "travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, overridden_rules, "
+    "travel_cents, travel_km, declined_fee_cents, daily_allowance_cents, cancelled_by, "
+    "cancel_reason, decline_reason, overridden_rules, "
     "offer_round, offer_kind, backup_rank, cancel_time, revision, "
     "create_time, "
     "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS
@@ -126,7 +131,8 @@ inline constexpr char kSelectAssignment[] =
 inline constexpr char kSelectAssignmentsOfOrder[] =
     "SELECT exchange_id, order_id, id, expert_id, state, offer_deadline, "
     "start_time, end_time, block_end, actual_duration_minutes, fee_cents, "
-    "travel_cents, travel_km, cancelled_by, cancel_reason, decline_reason, overridden_rules, "
+    "travel_cents, travel_km, declined_fee_cents, daily_allowance_cents, cancelled_by, "
+    "cancel_reason, decline_reason, overridden_rules, "
     "offer_round, offer_kind, backup_rank, cancel_time, revision, "
     "create_time, "
     "update_time, " KOKEMUS_ASSIGNMENT_EXTRAS
@@ -267,6 +273,8 @@ inline Record AssignmentData(const Assignment& a, absl::Time block_end) {
       static_cast<long long>(a.fee_cents),
       static_cast<long long>(a.travel_cents),
       static_cast<long long>(a.travel_km),
+      static_cast<long long>(a.declined_fee_cents),
+      static_cast<long long>(a.daily_allowance_cents),
       Name(a.cancelled_by),
       Name(a.cancel_reason),
       Name(a.decline_reason),
@@ -297,6 +305,8 @@ inline Assignment ReadAssignment(const soci::row& row, absl::Time* block_end = n
   a.fee_cents = r.Int();
   a.travel_cents = r.Int();
   a.travel_km = static_cast<int>(r.Int());
+  a.declined_fee_cents = r.Int();
+  a.daily_allowance_cents = r.Int();
   a.cancelled_by = r.Enum<CancelledBy>();
   a.cancel_reason = r.Enum<domain::CancelReason>();
   a.decline_reason = r.Enum<domain::DeclineReason>();

@@ -11,6 +11,7 @@
 #include "services/domain/enum_names.h"
 #include "services/domain/validation.h"
 #include "services/storage/earnings_store.h"
+#include "services/storage/sealed.h"
 #include "services/storage/sql.h"
 #include "soci/soci.h"
 
@@ -55,7 +56,8 @@ constexpr char kExpertColumns[] =
     "max_travel_km, remote_ok, weekly_availability, unavailable_periods, "
     "max_assignments_per_month, monthly_earnings_limit_cents, payment_method, "
     "state, consent_time, consent_notice_version, preferred_language, notification_channel, "
-    "essential_messages_only, benefit_limit, revision, create_time, update_time";
+    "essential_messages_only, benefit_limit, withholding_permille, identity_code_sealed, "
+    "revision, create_time, update_time";
 constexpr char kInsertExpert[] =
     "INSERT INTO experts (exchange_id, id, display_name, email, phone, "
     "home_municipality, languages, experience_areas, roles, trainings, "
@@ -63,14 +65,16 @@ constexpr char kInsertExpert[] =
     "unavailable_periods, max_assignments_per_month, "
     "monthly_earnings_limit_cents, payment_method, state, consent_time, "
     "consent_notice_version, preferred_language, notification_channel, "
-    "essential_messages_only, benefit_limit, revision, create_time, update_time) VALUES "
+    "essential_messages_only, benefit_limit, withholding_permille, identity_code_sealed, "
+    "revision, create_time, update_time) VALUES "
     "(:exchange_id, :id, :display_name, :email, :phone, :home_municipality, "
     ":languages, :experience_areas, :roles, :trainings, "
     ":service_municipalities, :max_travel_km, :remote_ok, "
     ":weekly_availability, :unavailable_periods, :max_assignments_per_month, "
     ":monthly_earnings_limit_cents, :payment_method, :state, :consent_time, "
     ":consent_notice_version, :preferred_language, :notification_channel, "
-    ":essential_messages_only, :benefit_limit, :revision, :create_time, :update_time)";
+    ":essential_messages_only, :benefit_limit, :withholding_permille, :identity_code_sealed, "
+    ":revision, :create_time, :update_time)";
 constexpr char kUpdateExpert[] =
     "UPDATE experts SET display_name = :display_name, email = :email, phone = "
     ":phone, home_municipality = :home_municipality, languages = :languages, "
@@ -84,7 +88,8 @@ constexpr char kUpdateExpert[] =
     ":state, consent_time = :consent_time, consent_notice_version = "
     ":consent_notice_version, preferred_language = :preferred_language, "
     "notification_channel = :notification_channel, essential_messages_only = "
-    ":essential_messages_only, benefit_limit = :benefit_limit, revision = :revision, "
+    ":essential_messages_only, benefit_limit = :benefit_limit, withholding_permille = "
+    ":withholding_permille, identity_code_sealed = :identity_code_sealed, revision = :revision, "
     "update_time = "
     ":update_time WHERE exchange_id = :exchange_id AND id = :id AND revision "
     "= :expected";
@@ -261,7 +266,9 @@ struct TableOf<Expert> {
                 ? domain::NotificationChannel::kEmail
                 : e.notification_channel)),
         static_cast<long long>(e.essential_messages_only ? 1 : 0),
-        BenefitLimitJson(e.benefit_limit).dump()};
+        BenefitLimitJson(e.benefit_limit).dump(),
+        static_cast<long long>(e.payroll.withholding_permille),
+        e.payroll.identity_code_sealed};
   }
   static Expert Read(RowReader& r) {
     Expert e;
@@ -302,6 +309,8 @@ struct TableOf<Expert> {
     e.notification_channel = EnumFrom<domain::NotificationChannel>(r.Text());
     e.essential_messages_only = r.Int() != 0;
     e.benefit_limit = BenefitLimitFrom(r.JsonValue());
+    e.payroll.withholding_permille = static_cast<int>(r.Int());
+    e.payroll.identity_code_sealed = r.Text();
     return e;
   }
 };
@@ -344,6 +353,23 @@ struct TableOf<Organization> {
     return o;
   }
 };
+
+// An expert's new identity code, sealed (storage/sealed.h) in place of the
+// code itself, which is never written or kept.
+template <typename T>
+absl::Status SealSecrets(const Database& db, T& value) {
+  if constexpr (std::is_same_v<T, Expert>) {
+    domain::PayrollDetails& p = value.payroll;
+    if (p.identity_code.empty()) return absl::OkStatus();
+    auto sealed = SealIdentityCode(
+        db.identity_key(), p.identity_code,
+        domain::ChildResourceName(value.exchange_id, "experts", value.id));
+    if (!sealed.ok()) return sealed.status();
+    p.identity_code_sealed = *std::move(sealed);
+    p.identity_code.clear();
+  }
+  return absl::OkStatus();
+}
 
 // "WHERE" clause of the key, and the key values in the same order.
 template <typename T>
@@ -440,6 +466,7 @@ absl::StatusOr<T> RegistryStore::Create(T value, const CreateOptions& options) {
     meta.revision = 1;
     meta.create_time = meta.update_time = db_.Now();
     StampOf<T>(nullptr, value, meta.create_time);
+    if (absl::Status s = SealSecrets(db_, value); !s.ok()) return s;
     Record record = KeyRecord<T>(key);
     for (Value& v : TableOf<T>::Data(value)) record.push_back(std::move(v));
     record.push_back(static_cast<long long>(meta.revision));
@@ -514,6 +541,7 @@ absl::StatusOr<T> RegistryStore::Update(T value, int64_t expected_revision) {
     meta.create_time = old.create_time;
     meta.update_time = std::max(db_.Now(), old.update_time);
     StampOf<T>(&*current, value, meta.update_time);
+    if (absl::Status s = SealSecrets(db_, value); !s.ok()) return s;
     Record record = TableOf<T>::Data(value);
     record.push_back(static_cast<long long>(meta.revision));
     record.push_back(Micros(meta.update_time));

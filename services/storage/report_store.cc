@@ -5,7 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/domain/listing.h"
+#include "services/storage/earnings_store.h"
 #include "services/storage/order_rows.h"
+#include "services/storage/sealed.h"
 #include "services/storage/sql.h"
 
 namespace kokemus::storage {
@@ -14,7 +16,8 @@ namespace {
 constexpr char kTasks[] =
     "SELECT a.exchange_id, a.order_id, a.id, a.expert_id, o.organization_id, g.display_name, "
     "a.state, a.cancelled_by, a.start_time, a.actual_duration_minutes, o.duration_minutes, "
-    "a.fee_cents, a.travel_cents, o.role, g.kind, g.sector, o.municipality, o.remote, "
+    "a.fee_cents, a.travel_cents, a.declined_fee_cents, a.daily_allowance_cents, o.role, g.kind, "
+    "g.sector, o.municipality, o.remote, "
     "COALESCE(fo.overall_rating, 0), COALESCE(fo.content_rating, 0), "
     "COALESCE(fe.heaviness, 0), COALESCE(fe.setting_safe, -1) "
     "FROM assignments a "
@@ -46,6 +49,8 @@ domain::TaskRecord ReadTask(const soci::row& row) {
   t.minutes = actual > 0 ? actual : ordered;
   t.fee_cents = r.Int();
   t.travel_cents = r.Int();
+  t.declined_fee_cents = r.Int();
+  t.daily_allowance_cents = r.Int();
   t.role = r.Enum<domain::Role>();
   t.kind = r.Enum<domain::OrganizationKind>();
   t.sector = r.Enum<domain::Sector>();
@@ -208,26 +213,52 @@ absl::StatusOr<std::pair<std::string, std::string>> ReportStore::ExchangeNameAnd
   return rows.front();
 }
 
-absl::StatusOr<std::map<std::string, domain::Payee>> ReportStore::Payees(
-    const std::string& exchange_id) {
-  std::map<std::string, domain::Payee> payees;
+absl::StatusOr<PayrollParties> ReportStore::Payroll(const std::string& exchange_id) {
+  PayrollParties out;
   absl::Status status = db_.Read([&](soci::session& sql) -> absl::Status {
+    auto payers = Query<domain::Payer>(
+        sql, "SELECT id, display_name, business_id, pay_rule FROM exchanges WHERE id = :id",
+        {exchange_id}, [](const soci::row& row) {
+          RowReader r(row);
+          domain::Payer p;
+          p.exchange_id = r.Text();
+          p.name = r.Text();
+          p.business_id = r.Text();
+          p.pay_rule = PayRuleFrom(r.JsonValue());
+          return p;
+        });
+    if (payers.empty()) {
+      return absl::NotFoundError(absl::StrCat("exchanges/", exchange_id, " not found"));
+    }
+    out.payer = payers.front();
+    absl::Status opened;
     Query<int>(
         sql,
-        "SELECT id, display_name, payment_method FROM experts WHERE exchange_id = "
-        ":exchange_id",
+        "SELECT id, display_name, payment_method, withholding_permille, identity_code_sealed "
+        "FROM experts WHERE exchange_id = :exchange_id",
         {exchange_id}, [&](const soci::row& row) {
           RowReader r(row);
-          std::string id = r.Text();
-          domain::Payee& p = payees[id];
+          const std::string id = r.Text();
+          domain::Payee& p = out.payees[id];
           p.display_name = r.Text();
           p.payment_method = r.Enum<domain::PaymentMethod>();
+          p.withholding_permille = static_cast<int>(r.Int());
+          const std::string sealed = r.Text();
+          if (!sealed.empty() && opened.ok()) {
+            auto code = OpenIdentityCode(
+                db_.identity_key(), sealed, domain::ChildResourceName(exchange_id, "experts", id));
+            if (code.ok()) {
+              p.identity_code = *std::move(code);
+            } else {
+              opened = code.status();
+            }
+          }
           return 0;
         });
-    return absl::OkStatus();
+    return opened;
   });
   if (!status.ok()) return status;
-  return payees;
+  return out;
 }
 
 }  // namespace kokemus::storage

@@ -14,10 +14,16 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/domain/filling.h"
+#include "services/domain/payroll.h"
 #include "services/domain/statistics.h"
 #include "services/storage/database.h"
 
 namespace kokemus::storage {
+
+struct PayrollParties {
+  domain::Payer payer;
+  std::map<std::string, domain::Payee> payees;  // by expert id
+};
 
 class ReportStore final {
  public:
@@ -39,8 +45,11 @@ class ReportStore final {
   // The exchange's display name and default language; NOT_FOUND without it.
   absl::StatusOr<std::pair<std::string, std::string>> ExchangeNameAndLanguage(
       const std::string& exchange_id);
-  // Name and payment method of each expert of the exchange, by id.
-  absl::StatusOr<std::map<std::string, domain::Payee>> Payees(const std::string& exchange_id);
+  // The exchange as the payer (name, business id, pay rule) and each of its
+  // experts as the payroll knows her, identity codes opened (only the payroll
+  // export reads this); NOT_FOUND without the exchange, INTERNAL if a code
+  // does not open.
+  absl::StatusOr<PayrollParties> Payroll(const std::string& exchange_id);
 
  private:
   Database& db_;

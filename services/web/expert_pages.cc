@@ -424,6 +424,27 @@ Response Pages::ContractDocument(const Visit& v, const std::string& id) const {
       {{"Content-Disposition", absl::StrCat("inline; filename=\"contract-", id, ".pdf\"")}}};
 }
 
+Response Pages::EarningsLetter(const Visit& v) const {
+  if (v.who.role != domain::AccessRole::kExpert) {
+    return Message(v, 404, "not_found_title", {}, "/", "back");
+  }
+  auto registry = v1::RegistryService::NewStub(api_);
+  v1::RenderEarningsLetterRequest req;
+  req.set_name(domain::ChildResourceName(v.who.exchange_id, "experts", v.who.expert_id));
+  req.set_language(v.language);
+  v1::RenderEarningsLetterResponse pdf;
+  grpc::Status s = registry->RenderEarningsLetter(As(v.session_key).get(), req, &pdf);
+  if (!s.ok()) {
+    std::cerr << "web: an earnings letter is unavailable: " << s.error_message() << "\n";
+    return Message(v, 503, "unavailable_title", {PageText("unavailable_text", v.language)});
+  }
+  return {
+      200,
+      "application/pdf",
+      pdf.content(),
+      {{"Content-Disposition", "inline; filename=\"earnings-letter.pdf\""}}};
+}
+
 Response Pages::AcceptContract(const Visit& v, const Request& r) const {
   auto name = r.form.find("contract");
   auto typed = r.form.find("full_name");

@@ -237,6 +237,7 @@ Response Pages::Handle(const Request& r) const {
     if (r.path == "/me/data.json" && get) return finish(MyDataPage(v, true));
   }
   if (r.path == "/contracts/accept" && post) return finish(AcceptContract(v, r));
+  if (r.path == "/tasks/letter.pdf" && get) return finish(EarningsLetter(v));
   if (r.path == "/tasks/cancel" || r.path == "/offers/decline") {
     const bool decline = r.path == "/offers/decline";
     if (post) return finish(decline ? AnswerOffer(v, r, false) : CancelTask(v, r));

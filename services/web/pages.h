@@ -122,6 +122,9 @@ class Pages final {
       const std::string& failed = "", const std::string& typed = "",
       const std::string& error = "") const;
   Response ContractDocument(const Visit& v, const std::string& id) const;
+  // Her letter for her benefit payer (RenderEarningsLetter), in the page's
+  // language.
+  Response EarningsLetter(const Visit& v) const;
   // The page with the optional reasons before she declines an offer
   // (`decline`) or cancels one of her held tasks; the POST is AnswerOffer or
   // CancelTask.
