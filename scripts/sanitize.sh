@@ -26,7 +26,7 @@ for t in "${unit[@]}"; do
   build-asan/bin/"$t" --gtest_brief=1
 done
 echo "sanitized: ${server[*]}"
-suites="RegistryStoreTest|OrderStoreTest|AuditStoreTest|KeyStoreTest|RegistryServiceTest|OrderServiceTest|AccessServiceTest|EarningsServiceTest"
+suites="RegistryStoreTest|OrderStoreTest|AuditStoreTest|KeyStoreTest|RegistryServiceTest|OrderServiceTest|AccessServiceTest|EarningsServiceTest|PayrollServiceTest"
 (cd build-asan && ctest --output-on-failure --timeout 600 -j "$(nproc)" \
   -R "^(postgres\.|Db/($suites)\.|HttpApi\.)" -E "Fifty")
 scripts/fuzz.sh "${KOKEMUS_FUZZ_SECONDS:-5}"

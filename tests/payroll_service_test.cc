@@ -428,7 +428,7 @@ TEST_P(PayrollServiceTest, TheLetterForTheBenefitPayerInThreeLanguages) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Backends, PayrollServiceTest, testing_support::kAllBackends, testing_support::BackendName);
+    Db, PayrollServiceTest, testing_support::kAllBackends, testing_support::BackendName);
 
 }  // namespace
 }  // namespace kokemus

@@ -296,7 +296,10 @@ grpc::Status ReportService::ExportPayroll(
           paid_between.emplace(absl::ToCivilDay(period.from, tz), absl::ToCivilDay(period.to, tz));
           from = period.from - absl::Hours(24) * domain::kLongestPayLagDays;
         }
-        auto tasks = store_.Tasks(*exchange_id, from, period.to, false);
+        // A weekend payday moves to the Friday before: a task up to two days
+        // after the period may be paid within it.
+        const absl::Time to = request->by_payment_date() ? period.to + absl::Hours(72) : period.to;
+        auto tasks = store_.Tasks(*exchange_id, from, to, false);
         if (!tasks.ok()) return tasks.status();
         auto parties = store_.Payroll(*exchange_id);
         if (!parties.ok()) return parties.status();
