@@ -1,6 +1,9 @@
 // Earnings by payment date over real gRPC on both databases (issue 20): the
 // national table of floors, an expert's benefit limit, accepts guarded by her
 // pay in the payment month with the 80 % warning once, and her pay by month.
+#include <map>
+
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kokemus/v1/notification_service.grpc.pb.h"
@@ -15,6 +18,8 @@ namespace kokemus {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::Pair;
 using testing_support::Backend;
 using testing_support::Violations;
@@ -114,8 +119,16 @@ class EarningsServiceTest : public ::testing::TestWithParam<Backend> {
   }
 
   domain::FakeClock clock_{Helsinki(2026, 12, 1)};
-  testing_support::TestServer server_{
-      GetParam(), [this](ServerOptions& options) { options.clock = &clock_; }};
+  const int smtp_port_ = testing_support::FreePort();
+  testing_support::TestServer server_{GetParam(), [this](ServerOptions& options) {
+                                        options.clock = &clock_;
+                                        options.smtp.url =
+                                            absl::StrCat("smtp://127.0.0.1:", smtp_port_);
+                                        options.smtp.from = "kokemus@example.fi";
+                                        options.smtp.timeout = absl::Seconds(5);
+                                        options.outbox.poll = absl::Milliseconds(100);
+                                        options.outbox.web_base_url = "http://127.0.0.1:1/";
+                                      }};
   std::unique_ptr<v1::OrderService::Stub> orders_;
   std::unique_ptr<v1::NotificationService::Stub> notifications_;
 };
@@ -176,6 +189,7 @@ TEST_P(EarningsServiceTest, TheNationalTableIsTheAdministratorsShippedFiguresFir
 // her January pay to 80 % (she and the coordinator are told once), the third
 // would take it over and is refused.
 TEST_P(EarningsServiceTest, AcceptsAreGuardedByThePaymentMonthAndWarnOnceAt80Percent) {
+  testing_support::SmtpSink sink(smtp_port_);
   auto admin = As(domain::AccessRole::kNationalAdmin);
   ASSERT_TRUE(SetFloors(*admin, {{"2027-01-01", 100000, "a 2027 figure"}}, {}, nullptr).ok());
   OrderAndOffer("o1", Helsinki(2026, 12, 10));
@@ -189,6 +203,30 @@ TEST_P(EarningsServiceTest, AcceptsAreGuardedByThePaymentMonthAndWarnOnceAt80Per
   std::set<std::string> to;
   for (const v1::Message& m : told) to.insert(m.recipient());
   EXPECT_EQ(to, (std::set<std::string>{"kaisa@example.fi", "pankki@example.fi"}));
+  // Delivered by e-mail over SMTP: the month, never the figures or the benefit.
+  std::map<std::string, nlohmann::json> mails;
+  for (size_t n = 1; n <= 12 && mails.size() < 2; ++n) {
+    for (const auto& m : sink.Messages(n)) {
+      const std::string subject = m["subject"];
+      if (absl::StartsWith(subject, "Palkkiosi lähestyy") ||
+          absl::StartsWith(subject, "Ansaintaraja lähellä")) {
+        mails[m["to"].get<std::string>()] = m;
+      }
+    }
+  }
+  ASSERT_EQ(mails.size(), 2u);
+  EXPECT_EQ(mails["kaisa@example.fi"]["subject"], "Palkkiosi lähestyy ansaintarajaasi: 1/2027");
+  EXPECT_THAT(
+      mails["kaisa@example.fi"]["body"].get<std::string>(),
+      HasSubstr("Hyväksymäsi tehtävä nostaa palkkiosi 1/2027 (maksupäivän mukaan) yli 80 "
+                "prosenttiin ansaintarajastasi."));
+  EXPECT_EQ(mails["pankki@example.fi"]["subject"], "Ansaintaraja lähellä: Kaisa Kokemus 1/2027");
+  for (const auto& [to, m] : mails) {
+    const std::string text = m["subject"].get<std::string>() + m["body"].get<std::string>();
+    EXPECT_THAT(text, Not(HasSubstr("800"))) << to;
+    EXPECT_THAT(text, Not(HasSubstr("1 000"))) << to;
+    EXPECT_THAT(text, Not(HasSubstr("eläke"))) << to;
+  }
   grpc::Status over = Accept("o3");
   EXPECT_EQ(over.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(
