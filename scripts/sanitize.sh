@@ -15,7 +15,7 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp"
 unit=(validation_test listing_test orders_test availability_test order_lifecycle_test
       offer_rounds_test filling_test notifications_test sign_in_test matching_test
       statistics_test rate_limit_test documents_test transcode_test earnings_test
-      identity_code_test payroll_test)
+      identity_code_test payroll_test credentials_test)
 server=(registry_store_test order_store_test audit_store_test key_store_test
         registry_service_test order_service_test access_service_test http_api_test
         earnings_service_test payroll_service_test)

@@ -1,5 +1,7 @@
 #include "services/reference/calendar.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -28,6 +30,12 @@ std::string HelsinkiDate(absl::Time t) {
 int HelsinkiMonth(absl::Time t) {
   const absl::CivilMonth m(absl::ToCivilDay(t, HelsinkiTimeZone()));
   return static_cast<int>(m.year()) * 12 + m.month() - 1;
+}
+
+absl::CivilDay MonthsLater(absl::CivilDay day, int months) {
+  const absl::CivilMonth month = absl::CivilMonth(day) + months;
+  const absl::CivilDay month_end = absl::CivilDay(month + 1) - 1;
+  return std::min(absl::CivilDay(month) + (day.day() - 1), month_end);
 }
 
 namespace {

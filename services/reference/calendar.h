@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
 namespace kokemus::reference {
@@ -25,6 +26,11 @@ std::string HelsinkiDate(absl::Time t);
 // The Helsinki calendar month of a time as year * 12 + month - 1: caps and
 // earnings limits count per such month.
 int HelsinkiMonth(absl::Time t);
+
+// The same day of the month `months` later, or that month's last day when it
+// has no such day (31.8. + 6 months = 28.2. or 29.2.): when "N months from a
+// day" ends.
+absl::CivilDay MonthsLater(absl::CivilDay day, int months);
 
 // A time as people in Finland write it. Without an offset it is Helsinki
 // time: "2026-12-02T09:00", "2026-12-02 09:00", "2.12.2026 klo 9.00",

@@ -1,0 +1,253 @@
+// Credentials that expire and training cohorts' outcomes (issue 21): a school
+// order leaves out an expert whose criminal-record extract was seen 13 months
+// before the task when the rule is 12, with the reason; the 30-day notice;
+// required trainings; and a cohort of 20 (2 dropped out, 18 completed, 10 of
+// them working within 12 months: 55.6 %).
+#include "services/domain/credentials.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/domain/cohorts.h"
+#include "services/reference/calendar.h"
+
+namespace kokemus::domain {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+Credential Extract(absl::CivilDay seen) {
+  Credential c;
+  c.kind = CredentialKind::kCriminalRecordExtractSeen;
+  c.valid_from = seen;
+  c.seen_by = "Maija Meikäläinen, koordinaattori";
+  return c;
+}
+
+Credential Training(CourseKind course, absl::CivilDay done) {
+  Credential c;
+  c.kind = CredentialKind::kTraining;
+  c.course = course;
+  c.valid_from = done;
+  return c;
+}
+
+// Schools and child protection: the extract seen within the last 12 months.
+CredentialRequirement ExtractForChildren() {
+  CredentialRequirement r;
+  r.kind = CredentialKind::kCriminalRecordExtractSeen;
+  r.orderer_kinds = {OrganizationKind::kEducationalInstitution, OrganizationKind::kChildProtection};
+  r.max_age_months = 12;
+  return r;
+}
+
+TEST(Calendar, MonthsLaterEndsOnTheSameDayOrTheMonthsLastDay) {
+  EXPECT_EQ(reference::MonthsLater(absl::CivilDay(2025, 10, 1), 12), absl::CivilDay(2026, 10, 1));
+  EXPECT_EQ(reference::MonthsLater(absl::CivilDay(2026, 8, 31), 6), absl::CivilDay(2027, 2, 28));
+  EXPECT_EQ(reference::MonthsLater(absl::CivilDay(2024, 2, 29), 12), absl::CivilDay(2025, 2, 28));
+  EXPECT_EQ(reference::MonthsLater(absl::CivilDay(2027, 8, 31), 6), absl::CivilDay(2028, 2, 29));
+}
+
+TEST(Credentials, ASchoolOrderNeedsTheExtractSeenWithinTwelveMonths) {
+  const std::vector<CredentialRequirement> rules = {ExtractForChildren()};
+  const absl::CivilDay task(2026, 11, 12);
+  // Seen 13 months before: left out, with the rule and the reason.
+  auto gap = MissingCredential(
+      {Extract(absl::CivilDay(2025, 10, 12))}, rules, Role::kLecturer,
+      OrganizationKind::kEducationalInstitution, task);
+  ASSERT_TRUE(gap.has_value());
+  EXPECT_EQ(gap->requirement, &rules[0]);
+  EXPECT_EQ(
+      gap->reason,
+      "the criminal-record extract seen of 2025-10-12 counts until 2026-10-11, before the task "
+      "on 2026-11-12 (required for all tasks at EDUCATIONAL_INSTITUTION/CHILD_PROTECTION, within "
+      "12 months)");
+  // Seen 11 months before: fine; the last valid day is the day before the anniversary.
+  EXPECT_FALSE(MissingCredential(
+                   {Extract(absl::CivilDay(2025, 12, 12))}, rules, Role::kLecturer,
+                   OrganizationKind::kEducationalInstitution, task)
+                   .has_value());
+  const Credential boundary = Extract(absl::CivilDay(2025, 11, 12));
+  EXPECT_TRUE(Meets(boundary, rules[0], absl::CivilDay(2026, 11, 11)));
+  EXPECT_FALSE(Meets(boundary, rules[0], absl::CivilDay(2026, 11, 12)));
+  // An old one and a fresh one: the fresh one counts.
+  EXPECT_FALSE(MissingCredential(
+                   {Extract(absl::CivilDay(2024, 1, 5)), Extract(absl::CivilDay(2026, 3, 1))},
+                   rules, Role::kLecturer, OrganizationKind::kChildProtection, task)
+                   .has_value());
+  // None at all.
+  gap = MissingCredential({}, rules, Role::kPeerSupport, OrganizationKind::kChildProtection, task);
+  ASSERT_TRUE(gap.has_value());
+  EXPECT_EQ(
+      gap->reason,
+      "no criminal-record extract seen (required for all tasks at "
+      "EDUCATIONAL_INSTITUTION/CHILD_PROTECTION, within 12 months)");
+  // Seen only after the task's day.
+  gap = MissingCredential(
+      {Extract(absl::CivilDay(2026, 11, 20))}, rules, Role::kLecturer,
+      OrganizationKind::kEducationalInstitution, task);
+  ASSERT_TRUE(gap.has_value());
+  EXPECT_EQ(
+      gap->reason,
+      "the criminal-record extract seen counts from 2026-11-20, after the task on 2026-11-12 "
+      "(required for all tasks at EDUCATIONAL_INSTITUTION/CHILD_PROTECTION, within 12 months)");
+  // Other orderers do not ask for it.
+  EXPECT_FALSE(
+      MissingCredential({}, rules, Role::kLecturer, OrganizationKind::kAdultSocialWork, task)
+          .has_value());
+}
+
+TEST(Credentials, SomeRolesNeedAFurtherTrainingWhichMayHaveAnEnd) {
+  CredentialRequirement further;
+  further.kind = CredentialKind::kTraining;
+  further.course = CourseKind::kFurther;
+  further.roles = {Role::kPeerSupport};
+  const std::vector<CredentialRequirement> rules = {further};
+  const absl::CivilDay task(2026, 11, 12);
+  const std::vector<Credential> basic_only = {
+      Training(CourseKind::kBasic, absl::CivilDay(2024, 5, 31))};
+  auto gap = MissingCredential(
+      basic_only, rules, Role::kPeerSupport, OrganizationKind::kAdultSocialWork, task);
+  ASSERT_TRUE(gap.has_value());
+  EXPECT_EQ(gap->reason, "no FURTHER training (required for PEER_SUPPORT tasks)");
+  EXPECT_FALSE(MissingCredential(
+                   basic_only, rules, Role::kLecturer, OrganizationKind::kAdultSocialWork, task)
+                   .has_value());
+  Credential dated = Training(CourseKind::kFurther, absl::CivilDay(2025, 1, 15));
+  dated.valid_until = absl::CivilDay(2026, 6, 30);
+  gap = MissingCredential(
+      {dated}, rules, Role::kPeerSupport, OrganizationKind::kAdultSocialWork, task);
+  ASSERT_TRUE(gap.has_value());
+  EXPECT_EQ(
+      gap->reason,
+      "the FURTHER training of 2025-01-15 counts until 2026-06-30, before the task on 2026-11-12 "
+      "(required for PEER_SUPPORT tasks)");
+  EXPECT_EQ(LastValidDay(dated, further), absl::CivilDay(2026, 6, 30));
+  EXPECT_EQ(
+      LastValidDay(Training(CourseKind::kFurther, absl::CivilDay(2025, 1, 15)), further),
+      std::nullopt);
+  EXPECT_EQ(
+      LastValidDay(Training(CourseKind::kBasic, absl::CivilDay(2025, 1, 15)), further),
+      std::nullopt);
+}
+
+TEST(Credentials, TheNoticeIsDueThirtyDaysBeforeOneStopsCounting) {
+  const std::vector<CredentialRequirement> rules = {ExtractForChildren()};
+  // Seen 1.1.2026: counts until 31.12.2026, stops counting on 1.1.2027.
+  const std::vector<Credential> held = {
+      Extract(absl::CivilDay(2026, 1, 1)),
+      Training(CourseKind::kBasic, absl::CivilDay(2024, 5, 31))};
+  EXPECT_THAT(LapsingCredentials(held, rules, absl::CivilDay(2026, 12, 1)), IsEmpty());
+  const auto due = LapsingCredentials(held, rules, absl::CivilDay(2026, 12, 2));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].credential, 0u);
+  EXPECT_EQ(due[0].last_valid, absl::CivilDay(2026, 12, 31));
+  EXPECT_EQ(due[0].what, "criminal-record extract seen");
+  EXPECT_EQ(LapsingCredentials(held, rules, absl::CivilDay(2026, 12, 31)).size(), 1u);
+  EXPECT_THAT(LapsingCredentials(held, rules, absl::CivilDay(2027, 1, 1)), IsEmpty());
+  // Seen again: no notice for the old one.
+  std::vector<Credential> renewed = held;
+  renewed.push_back(Extract(absl::CivilDay(2026, 12, 10)));
+  EXPECT_THAT(LapsingCredentials(renewed, rules, absl::CivilDay(2026, 12, 15)), IsEmpty());
+  // No requirement about it: never lapses.
+  EXPECT_THAT(LapsingCredentials(held, {}, absl::CivilDay(2026, 12, 15)), IsEmpty());
+}
+
+TEST(Credentials, BadCredentialsAndRequirementsAreNamed) {
+  Credential extract = Extract(absl::CivilDay(2026, 1, 1));
+  extract.seen_by = "";
+  extract.course = CourseKind::kBasic;
+  extract.valid_until = absl::CivilDay(2025, 12, 31);
+  FieldViolations v;
+  ValidateCredential(extract, "expert.credentials[0]", v);
+  std::vector<std::string> fields;
+  for (const auto& f : v.list()) fields.push_back(f.field + ": " + f.description);
+  EXPECT_THAT(
+      fields, ElementsAre(
+                  "expert.credentials[0].course: is only for a TRAINING",
+                  "expert.credentials[0].valid_until: must not be before valid_from",
+                  "expert.credentials[0].seen_by: is required"));
+  Credential training = Training(CourseKind::kUnspecified, absl::CivilDay(2026, 1, 1));
+  training.seen_by = "x";
+  FieldViolations t;
+  ValidateCredential(training, "c", t);
+  ASSERT_EQ(t.list().size(), 2u);
+  EXPECT_EQ(t.list()[0].description, "must be BASIC, FURTHER, PEER_MENTOR or OTHER");
+  EXPECT_EQ(t.list()[1].description, "is only for CRIMINAL_RECORD_EXTRACT_SEEN");
+
+  CredentialRequirement r = ExtractForChildren();
+  r.max_age_months = 121;
+  r.roles = {Role::kUnspecified};
+  FieldViolations rv;
+  ValidateCredentialRequirement(r, "exchange.credential_requirements[0]", rv);
+  fields.clear();
+  for (const auto& f : rv.list()) fields.push_back(f.field + ": " + f.description);
+  EXPECT_THAT(
+      fields, ElementsAre(
+                  "exchange.credential_requirements[0].roles[0]: unknown role",
+                  "exchange.credential_requirements[0].max_age_months: must be from 0 (no age "
+                  "limit) to 120"));
+  FieldViolations ok;
+  ValidateCredentialRequirement(ExtractForChildren(), "r", ok);
+  ValidateCredential(Extract(absl::CivilDay(2026, 1, 1)), "c", ok);
+  EXPECT_TRUE(ok.empty());
+}
+
+absl::Time HelsinkiNoon(absl::CivilDay d) {
+  return absl::FromCivil(
+      absl::CivilHour(d.year(), d.month(), d.day(), 12), reference::HelsinkiTimeZone());
+}
+
+TaskRecord Task(
+    const std::string& expert, absl::CivilDay day,
+    AssignmentState state = AssignmentState::kCompleted) {
+  TaskRecord t;
+  t.expert_id = expert;
+  t.state = state;
+  t.start_time = HelsinkiNoon(day);
+  t.minutes = 90;
+  return t;
+}
+
+// 20 trainees: 2 drop out, 18 complete on 31.5.2026 and are graduated into the
+// registry; t0-t6 work within 6 months, t7-t9 within 12, t10 only after 12
+// months; t11 only before completing and in a cancelled task.
+TEST(Cohorts, TheFiguresOfACohortOfTwenty) {
+  std::vector<Trainee> cohort;
+  for (int i = 0; i < 20; ++i) {
+    Trainee t;
+    t.id = absl::StrCat("t", i);
+    t.state = i >= 18 ? EnrolmentState::kDropped : EnrolmentState::kCompleted;
+    if (i < 18) {
+      t.completion_date = absl::CivilDay(2026, 5, 31);
+      t.expert_id = absl::StrCat("e", i);
+    }
+    cohort.push_back(t);
+  }
+  std::vector<TaskRecord> tasks;
+  for (int i = 0; i < 6; ++i)
+    tasks.push_back(Task(absl::StrCat("e", i), absl::CivilDay(2026, 9, 1 + i)));
+  // Six months from 31.5. end with 29.11. (30.11. is the "same day": the
+  // first day after them).
+  tasks.push_back(Task("e6", absl::CivilDay(2026, 11, 29)));
+  tasks.push_back(Task("e7", absl::CivilDay(2026, 11, 30)));
+  for (int i = 7; i < 10; ++i)
+    tasks.push_back(Task(absl::StrCat("e", i), absl::CivilDay(2027, 5, 30)));
+  tasks.push_back(Task("e10", absl::CivilDay(2027, 5, 31)));  // 12 months on the day: not within
+  tasks.push_back(Task("e11", absl::CivilDay(2026, 5, 30)));  // before completing
+  tasks.push_back(Task("e11", absl::CivilDay(2026, 10, 1), AssignmentState::kCancelled));
+  tasks.push_back(Task("stranger", absl::CivilDay(2026, 10, 1)));
+  const CohortFigures f = CohortOutcome(cohort, tasks);
+  EXPECT_EQ(f.enrolled, 20);
+  EXPECT_EQ(f.dropped, 2);
+  EXPECT_EQ(f.completed, 18);
+  EXPECT_EQ(f.in_registry, 18);
+  EXPECT_EQ(f.worked_within_6_months, 7);
+  EXPECT_EQ(f.worked_within_12_months, 10);
+  EXPECT_EQ(f.tasks, 12);
+  EXPECT_DOUBLE_EQ(f.hours, 18.0);
+  EXPECT_DOUBLE_EQ(f.share_worked_12_months, 55.6);
+}
+
+}  // namespace
+}  // namespace kokemus::domain
