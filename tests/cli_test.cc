@@ -1028,7 +1028,7 @@ TEST_P(CliTest, KeysAuditAndAnExpertsRights) {
                                         "{10,11}DAYS_LEFT  REVOKED\n(.|\n)*"));
   EXPECT_THAT(
       keys.out,
-      ::testing::MatchesRegex("(.|\n)*\n[a-z0-9]+  Kaisa +expert +[0-9.]+ [0-9.]+  30\n(.|\n)*"));
+      ::testing::MatchesRegex("(.|\n)*\n[a-z0-9]+  Kaisa +expert +[0-9.]+ [0-9.]+ +30\n(.|\n)*"));
   // The expert's own key reads her record, and nothing of the exchange's list.
   const std::vector<std::string> as_kaisa = {
       testing_support::BinaryPath("kokemusctl"), "--server", server_.address(), "--plaintext"};

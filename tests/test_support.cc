@@ -306,6 +306,31 @@ int ChildProcess::Wait(int seconds) {
   return -1;
 }
 
+namespace {
+
+// Whether an SMTP server on 127.0.0.1:`port` sends its "220" greeting within
+// a second; says QUIT after it.
+bool Greets(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  timeval timeout{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool greeted = false;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    char buf[4] = {};
+    greeted = ::recv(fd, buf, 3, MSG_WAITALL) == 3 && std::string(buf, 3) == "220";
+    if (greeted) (void)!::write(fd, "QUIT\r\n", 6);
+  }
+  ::close(fd);
+  return greeted;
+}
+
+}  // namespace
+
 SmtpSink::SmtpSink(int port)
     : dir_((std::filesystem::temp_directory_path() /
             absl::StrCat("kokemus-mail-", port, "-", ::getpid()))
@@ -317,10 +342,11 @@ SmtpSink::SmtpSink(int port)
           "/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", absl::StrCat("127.0.0.1:", port), "-c",
           "raw_maildir.RawMaildir", dir_},
       dir_ + ".log");
-  for (int i = 0; i < 100 && !std::filesystem::exists(dir_ + "/new"); ++i) {
+  // Ready when it greets: a connection accepted before Python's event loop
+  // runs (a loaded machine) would keep the server's first delivery waiting.
+  for (int i = 0; i < 150 && !Greets(port); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // listening
 }
 
 SmtpSink::~SmtpSink() {
