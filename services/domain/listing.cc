@@ -340,57 +340,61 @@ absl::Status ApplyExchangeMask(
   return ApplyMask(patch, mask, kFields, target, applied);
 }
 
+namespace {
+
+// The identity code is input only: a whole `payroll` keeps the stored one
+// unless a new one is sent; its own path with "" erases it.
+void CopyPayroll(const Expert& from, Expert& to) {
+  to.payroll.withholding_permille = from.payroll.withholding_permille;
+  if (!from.payroll.identity_code.empty()) to.payroll.identity_code = from.payroll.identity_code;
+}
+void CopyIdentityCode(const Expert& from, Expert& to) {
+  to.payroll.identity_code = from.payroll.identity_code;
+  if (from.payroll.identity_code.empty()) to.payroll.identity_code_sealed.clear();
+}
+void CopyWithholding(const Expert& from, Expert& to) {
+  to.payroll.withholding_permille = from.payroll.withholding_permille;
+}
+void OutputOnly(const Expert&, Expert&) {}
+
+}  // namespace
+
 absl::Status ApplyExpertMask(
     const Expert& patch, const UpdateMask& mask, Expert& target,
     std::vector<std::string>* applied) {
-  static const std::vector<std::pair<absl::string_view, Copier<Expert>>>
-      kFields =
-          {KOKEMUS_FIELD(Expert, display_name),
-           KOKEMUS_FIELD(Expert, email),
-           KOKEMUS_FIELD(Expert, phone),
-           KOKEMUS_FIELD(Expert, home_municipality),
-           KOKEMUS_FIELD(Expert, languages),
-           KOKEMUS_FIELD(Expert, experience_areas),
-           KOKEMUS_FIELD(Expert, roles),
-           KOKEMUS_FIELD(Expert, trainings),
-           KOKEMUS_FIELD(Expert, service_municipalities),
-           KOKEMUS_FIELD(Expert, max_travel_km),
-           KOKEMUS_FIELD(Expert, remote_ok),
-           KOKEMUS_FIELD(Expert, weekly_availability),
-           KOKEMUS_FIELD(Expert, unavailable_periods),
-           KOKEMUS_FIELD(Expert, max_assignments_per_month),
-           KOKEMUS_FIELD(Expert, monthly_earnings_limit_cents),
-           KOKEMUS_FIELD(Expert, payment_method),
-           KOKEMUS_FIELD(Expert, state),
-           KOKEMUS_FIELD(Expert, consent),
-           KOKEMUS_FIELD(Expert, consent.given_time),
-           KOKEMUS_FIELD(Expert, consent.notice_version),
-           KOKEMUS_FIELD(Expert, preferred_language),
-           KOKEMUS_FIELD(Expert, notification_channel),
-           KOKEMUS_FIELD(Expert, essential_messages_only),
-           KOKEMUS_FIELD(Expert, benefit_limit),
-           KOKEMUS_FIELD(Expert, benefit_limit.kind),
-           KOKEMUS_FIELD(Expert, benefit_limit.earlier_monthly_income_cents),
-           KOKEMUS_FIELD(Expert, benefit_limit.earlier_income_percent),
-           KOKEMUS_FIELD(Expert, benefit_limit.yearly_limit_cents),
-           // The identity code is input only: a whole `payroll` keeps the stored
-           // one unless a new one is sent; its own path with "" erases it.
-           {"payroll",
-            [](const Expert& from, Expert& to) {
-    to.payroll.withholding_permille = from.payroll.withholding_permille;
-    if (!from.payroll.identity_code.empty()) {
-      to.payroll.identity_code = from.payroll.identity_code;
-    }
-            }},
-           {"payroll.identity_code",
-            [](const Expert& from, Expert& to) {
-    to.payroll.identity_code = from.payroll.identity_code;
-    if (from.payroll.identity_code.empty()) to.payroll.identity_code_sealed.clear();
-            }},
-      {"payroll.identity_code_recorded", [](const Expert&, Expert&) {}},  // output only
-      {"payroll.withholding_percent", [](const Expert& from, Expert& to) {
-         to.payroll.withholding_permille = from.payroll.withholding_permille;
-       }}};
+  static const std::vector<std::pair<absl::string_view, Copier<Expert>>> kFields = {
+      KOKEMUS_FIELD(Expert, display_name),
+      KOKEMUS_FIELD(Expert, email),
+      KOKEMUS_FIELD(Expert, phone),
+      KOKEMUS_FIELD(Expert, home_municipality),
+      KOKEMUS_FIELD(Expert, languages),
+      KOKEMUS_FIELD(Expert, experience_areas),
+      KOKEMUS_FIELD(Expert, roles),
+      KOKEMUS_FIELD(Expert, trainings),
+      KOKEMUS_FIELD(Expert, service_municipalities),
+      KOKEMUS_FIELD(Expert, max_travel_km),
+      KOKEMUS_FIELD(Expert, remote_ok),
+      KOKEMUS_FIELD(Expert, weekly_availability),
+      KOKEMUS_FIELD(Expert, unavailable_periods),
+      KOKEMUS_FIELD(Expert, max_assignments_per_month),
+      KOKEMUS_FIELD(Expert, monthly_earnings_limit_cents),
+      KOKEMUS_FIELD(Expert, payment_method),
+      KOKEMUS_FIELD(Expert, state),
+      KOKEMUS_FIELD(Expert, consent),
+      KOKEMUS_FIELD(Expert, consent.given_time),
+      KOKEMUS_FIELD(Expert, consent.notice_version),
+      KOKEMUS_FIELD(Expert, preferred_language),
+      KOKEMUS_FIELD(Expert, notification_channel),
+      KOKEMUS_FIELD(Expert, essential_messages_only),
+      KOKEMUS_FIELD(Expert, benefit_limit),
+      KOKEMUS_FIELD(Expert, benefit_limit.kind),
+      KOKEMUS_FIELD(Expert, benefit_limit.earlier_monthly_income_cents),
+      KOKEMUS_FIELD(Expert, benefit_limit.earlier_income_percent),
+      KOKEMUS_FIELD(Expert, benefit_limit.yearly_limit_cents),
+      {"payroll", CopyPayroll},
+      {"payroll.identity_code", CopyIdentityCode},
+      {"payroll.identity_code_recorded", OutputOnly},
+      {"payroll.withholding_percent", CopyWithholding}};
   return ApplyMask(patch, mask, kFields, target, applied);
 }
 
