@@ -73,6 +73,18 @@ absl::StatusOr<std::string> KeyPepper(const ServerOptions& options) {
   return pepper;
 }
 
+// The keys the database uses that derive from the pepper: the audit chain's
+// seal and the identity codes' key.
+absl::Status SetDerivedKeys(storage::KeyStore& keys, storage::Database& db) {
+  auto audit_key = keys.AuditKey();
+  if (!audit_key.ok()) return audit_key.status();
+  db.set_audit_key(*std::move(audit_key));
+  auto identity_key = keys.IdentityCodeKey();
+  if (!identity_key.ok()) return identity_key.status();
+  db.set_identity_key(*std::move(identity_key));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<storage::Database>> OpenDatabase(const ServerOptions& options) {
@@ -81,12 +93,7 @@ absl::StatusOr<std::unique_ptr<storage::Database>> OpenDatabase(const ServerOpti
   auto pepper = KeyPepper(options);
   if (!pepper.ok()) return pepper.status();
   storage::KeyStore keys(**db, *pepper);
-  auto audit_key = keys.AuditKey();
-  if (!audit_key.ok()) return audit_key.status();
-  (*db)->set_audit_key(*std::move(audit_key));
-  auto identity_key = keys.IdentityCodeKey();
-  if (!identity_key.ok()) return identity_key.status();
-  (*db)->set_identity_key(*std::move(identity_key));
+  if (absl::Status s = SetDerivedKeys(keys, **db); !s.ok()) return s;
   return db;
 }
 
@@ -129,12 +136,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   auto pepper = KeyPepper(options);
   if (!pepper.ok()) return pepper.status();
   server->key_store_ = std::make_unique<storage::KeyStore>(*server->db_, *pepper);
-  auto audit_key = server->key_store_->AuditKey();
-  if (!audit_key.ok()) return audit_key.status();
-  server->db_->set_audit_key(*std::move(audit_key));
-  auto identity_key = server->key_store_->IdentityCodeKey();
-  if (!identity_key.ok()) return identity_key.status();
-  server->db_->set_identity_key(*std::move(identity_key));
+  if (absl::Status s = SetDerivedKeys(*server->key_store_, *server->db_); !s.ok()) return s;
   server->audit_store_ = std::make_unique<storage::AuditStore>(*server->db_);
   server->subjects_ = std::make_unique<storage::DataSubjectStore>(*server->db_);
   server->guard_ =

@@ -35,6 +35,21 @@ std::vector<EarningsFloor> TwoFloors() {
   return {{absl::CivilDay(2024, 1, 1), 97659, "2024"}, {absl::CivilDay(2027, 1, 1), 100000, "t"}};
 }
 
+// Payments on the days of 2021 come from tasks up to 125 days before and two
+// days after: a Saturday task paid the same day moves to Friday 31.12.2021.
+TEST(PaymentDate, ThePaymentsOfAPeriodComeFromTasksBeforeAndJustAfterIt) {
+  const TaskStarts starts =
+      TasksPaidBetween(absl::CivilDay(2021, 1, 1), absl::CivilDay(2022, 1, 1));
+  EXPECT_EQ(starts.from, Helsinki(2020, 8, 29, 0));
+  EXPECT_EQ(starts.to, Helsinki(2022, 1, 3, 0));
+  const absl::Time saturday = Helsinki(2022, 1, 1);
+  EXPECT_EQ(PaymentDate(DaysAfter(0), saturday), absl::CivilDay(2021, 12, 31));
+  EXPECT_LT(saturday, starts.to);
+  // The longest rule, 120 days after the task: paid on Friday 1.1.2021.
+  EXPECT_EQ(PaymentDate(DaysAfter(120), Helsinki(2020, 9, 3)), absl::CivilDay(2021, 1, 1));
+  EXPECT_GE(Helsinki(2020, 9, 3), starts.from);
+}
+
 TEST(PaymentDate, TheFifteenthOfTheMonthAfterTheTaskOrTheFridayBefore) {
   const PayRule usual;
   EXPECT_EQ(PaymentDate(usual, Helsinki(2026, 12, 10)), absl::CivilDay(2027, 1, 15));  // Friday

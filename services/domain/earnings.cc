@@ -59,6 +59,11 @@ absl::CivilDay PaymentDate(const PayRule& rule, absl::Time task_start) {
   return BankingDayOnOrBefore(std::min(wanted, last));
 }
 
+TaskStarts TasksPaidBetween(absl::CivilDay first, absl::CivilDay end) {
+  const absl::TimeZone& tz = reference::HelsinkiTimeZone();
+  return {absl::FromCivil(first - kLongestPayLagDays, tz), absl::FromCivil(end + 2, tz)};
+}
+
 absl::CivilDay IncomesRegisterDeadline(absl::CivilDay payment_date) {
   return payment_date + kIncomesRegisterDays;
 }

@@ -124,6 +124,16 @@ struct EarningsRules {
 // the month after it).
 inline constexpr int kLongestPayLagDays = 125;
 
+// When the tasks started that can be paid on the Helsinki days from `first` to
+// the day before `end`: from kLongestPayLagDays before `first` until two days
+// after `end` (a weekend payday moves to the Friday before, so a weekend
+// task may be paid before its own day).
+struct TaskStarts {
+  absl::Time from;
+  absl::Time to;  // exclusive
+};
+TaskStarts TasksPaidBetween(absl::CivilDay first, absl::CivilDay end);
+
 // A fee-bearing task an expert holds (accepted, confirmed or completed).
 struct PaidTask {
   absl::Time start_time;

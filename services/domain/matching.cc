@@ -212,19 +212,14 @@ Ranking Rank(
   const absl::Time month_window_end = order.start_time + absl::Hours(24 * 32);
   const absl::Time fair_share_start = now - absl::Hours(24 * 90);
   // The order's payment date, and the tasks that may be paid in its month or
-  // year (started at most kLongestPayLagDays before it), worked out once.
+  // year, worked out once.
   const absl::CivilDay order_paid = PaymentDate(s.earnings.pay_rule, order.start_time);
-  auto helsinki = [](absl::CivilDay d) {
-    return absl::FromCivil(d, reference::HelsinkiTimeZone());
-  };
   const absl::CivilMonth paid_month(order_paid);
   const absl::CivilYear paid_year(order_paid);
-  const std::pair<absl::Time, absl::Time> month_tasks = {
-      helsinki(absl::CivilDay(paid_month) - kLongestPayLagDays),
-      helsinki(absl::CivilDay(paid_month + 1))};
-  const std::pair<absl::Time, absl::Time> year_tasks = {
-      helsinki(absl::CivilDay(paid_year) - kLongestPayLagDays),
-      helsinki(absl::CivilDay(paid_year + 1))};
+  const TaskStarts month_tasks =
+      TasksPaidBetween(absl::CivilDay(paid_month), absl::CivilDay(paid_month + 1));
+  const TaskStarts year_tasks =
+      TasksPaidBetween(absl::CivilDay(paid_year), absl::CivilDay(paid_year + 1));
   std::vector<PaidTask> paid;  // one expert's at a time
   // A task lasts at most 12 hours (orders are 15 to 720 minutes).
   const absl::Duration reach =

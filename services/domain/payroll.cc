@@ -46,8 +46,7 @@ bool Taxed(PayKind kind) { return kind == PayKind::kWages || kind == PayKind::kW
 
 // Whether the exchange reports a line of this kind for an expert paid so.
 bool Reported(PayKind kind, PaymentMethod method) {
-  return kind != PayKind::kDeclinedFee && kind != PayKind::kInvoice &&
-         method != PaymentMethod::kInvoice;
+  return kind != PayKind::kDeclinedFee && method != PaymentMethod::kInvoice;
 }
 
 }  // namespace

@@ -291,15 +291,12 @@ grpc::Status ReportService::ExportPayroll(
         const domain::PayrollView shown = static_cast<domain::PayrollView>(std::max(view, 1) - 1);
         const absl::TimeZone& tz = reference::HelsinkiTimeZone();
         std::optional<std::pair<absl::CivilDay, absl::CivilDay>> paid_between;
-        absl::Time from = period.from;
+        domain::TaskStarts starts{period.from, period.to};
         if (request->by_payment_date()) {
           paid_between.emplace(absl::ToCivilDay(period.from, tz), absl::ToCivilDay(period.to, tz));
-          from = period.from - absl::Hours(24) * domain::kLongestPayLagDays;
+          starts = domain::TasksPaidBetween(paid_between->first, paid_between->second);
         }
-        // A weekend payday moves to the Friday before: a task up to two days
-        // after the period may be paid within it.
-        const absl::Time to = request->by_payment_date() ? period.to + absl::Hours(72) : period.to;
-        auto tasks = store_.Tasks(*exchange_id, from, to, false);
+        auto tasks = store_.Tasks(*exchange_id, starts.from, starts.to, false);
         if (!tasks.ok()) return tasks.status();
         auto parties = store_.Payroll(*exchange_id);
         if (!parties.ok()) return parties.status();

@@ -43,10 +43,6 @@ absl::CivilDay DayFrom(const std::string& text) {
   return d;
 }
 
-absl::Time HelsinkiStart(absl::CivilDay d) {
-  return absl::FromCivil(d, reference::HelsinkiTimeZone());
-}
-
 }  // namespace
 
 Json PayRuleJson(const domain::PayRule& rule) {
@@ -191,11 +187,10 @@ absl::StatusOr<domain::YearPay> EarningsStore::PayOfYear(
       return absl::NotFoundError(
           absl::StrCat(domain::ChildResourceName(exchange_id, "experts", expert_id), " not found"));
     }
-    // Tasks paid within the year started at most the longest pay lag before it.
-    const absl::CivilDay first(year, 1, 1);
-    const std::vector<domain::PaidTask> held = PaidTasksIn(
-        sql, exchange_id, expert_id, HelsinkiStart(first - domain::kLongestPayLagDays),
-        HelsinkiStart(absl::CivilDay(year + 1, 1, 1)));
+    const domain::TaskStarts starts =
+        domain::TasksPaidBetween(absl::CivilDay(year, 1, 1), absl::CivilDay(year + 1, 1, 1));
+    const std::vector<domain::PaidTask> held =
+        PaidTasksIn(sql, exchange_id, expert_id, starts.from, starts.to);
     return domain::PayOfYear(terms.front(), *rules, held, year, today);
   });
 }
