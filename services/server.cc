@@ -180,7 +180,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         if (raw->outbox_worker_ != nullptr) raw->outbox_worker_->Wake();
       });
   server->report_store_ = std::make_unique<storage::ReportStore>(*server->db_);
-  server->reports_ = std::make_unique<rpc::ReportService>(*server->report_store_, guard);
+  server->training_store_ = std::make_unique<storage::TrainingStore>(*server->db_, *server->store_);
+  server->reports_ = std::make_unique<rpc::ReportService>(
+      *server->report_store_, *server->training_store_, guard);
+  server->training_ = std::make_unique<rpc::TrainingService>(
+      *server->training_store_, *server->store_, *server->report_store_, guard);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -212,6 +216,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->contracts_.get());
   builder.RegisterService(server->matching_.get());
   builder.RegisterService(server->reports_.get());
+  builder.RegisterService(server->training_.get());
   builder.RegisterService(server->access_.get());
   builder.RegisterService(server->notifications_.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
@@ -258,7 +263,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         {v1::RegistryService::service_full_name(), v1::OrderService::service_full_name(),
          v1::ContractService::service_full_name(), v1::MatchingService::service_full_name(),
          v1::ReportService::service_full_name(), v1::AccessService::service_full_name(),
-         v1::NotificationService::service_full_name()});
+         v1::NotificationService::service_full_name(), v1::TrainingService::service_full_name()});
     if (!transcoder.ok()) return transcoder.status();
     server->transcoder_ = *std::move(transcoder);
     auto web = web::WebServer::Start(

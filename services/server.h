@@ -30,6 +30,7 @@
 #include "services/rpc/order_service.h"
 #include "services/rpc/registry_service.h"
 #include "services/rpc/report_service.h"
+#include "services/rpc/training_service.h"
 #include "services/storage/assignment_store.h"
 #include "services/storage/calendar_feed_store.h"
 #include "services/storage/database.h"
@@ -167,6 +168,7 @@ class Server final {
   std::unique_ptr<rpc::MatchingService> matching_;
   std::unique_ptr<rpc::NotificationService> notifications_;
   std::unique_ptr<storage::ReportStore> report_store_;
+  std::unique_ptr<storage::TrainingStore> training_store_;
   std::unique_ptr<storage::OutboxStore> outbox_store_;
   std::unique_ptr<storage::SignInStore> sign_in_store_;
   std::unique_ptr<storage::EventStore> event_store_;
@@ -179,6 +181,7 @@ class Server final {
   std::unique_ptr<notify::WebhookWorker> webhook_worker_;
   std::unique_ptr<notify::OutboxWorker> outbox_worker_;
   std::unique_ptr<rpc::ReportService> reports_;
+  std::unique_ptr<rpc::TrainingService> training_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;
   int port_ = 0;

@@ -523,7 +523,9 @@ TEST_P(AccessServiceTest, AnExpertSeesThemselvesAndKeepsToTheirOwnRecord) {
     grpc::Status denied = registry->UpdateExpert(&roles, req, &resp);
     EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
     EXPECT_EQ(
-        denied.error_message(), "an EXPERT key may not change expert.roles or expert.trainings");
+        denied.error_message(),
+        "an EXPERT key may not change expert.roles, expert.trainings or "
+        "expert.criminal_record_extract_seen");
   }
   {
     grpc::ClientContext ctx;

@@ -123,7 +123,8 @@ TEST(OwnRecord, AnExpertChangesAnythingButRolesAndTrainings) {
   updated.trainings.clear();
   EXPECT_EQ(
       CheckOwnExpertUpdate(current, updated).message(),
-      "an EXPERT key may not change expert.roles or expert.trainings");
+      "an EXPERT key may not change expert.roles, expert.trainings or "
+      "expert.criminal_record_extract_seen");
 }
 
 TEST(OwnSide, OrdererSystemsAndExpertsSpeakForThemselves) {

@@ -128,6 +128,15 @@ std::vector<MethodRule> BuildRules() {
       {"NotificationService/GetMessageTemplate", C, false, Own::kNone, Own::kNone, false},
       {"NotificationService/UpdateMessageTemplate", C, false, Own::kNone, Own::kNone, false},
       {"NotificationService/ResetMessageTemplate", C, false, Own::kNone, Own::kNone, false},
+      // Training: the coordinator plans courses and keeps the trainees'
+      // records (personal data: audited); the list shows outcomes only.
+      {"TrainingService/CreateCourse", C, false, Own::kNone, Own::kNone, false},
+      {"TrainingService/GetCourse", C, false, Own::kNone, Own::kNone, true},
+      {"TrainingService/ListCourses", C, false, Own::kNone, Own::kNone, false},
+      {"TrainingService/EnrolTrainee", C, false, Own::kNone, Own::kNone, true},
+      {"TrainingService/RecordAttendance", C, false, Own::kNone, Own::kNone, true},
+      {"TrainingService/SetTraineeState", C, false, Own::kNone, Own::kNone, true},
+      {"TrainingService/GraduateTrainee", C, false, Own::kNone, Own::kNone, true},
   };
   // Keys and the audit log: the national administrator's across exchanges,
   // a coordinator's for their exchange. Key changes are audited too.
@@ -242,9 +251,11 @@ absl::Status CheckOwnSide(AccessRole role, FeedbackSource source, absl::string_v
 }
 
 absl::Status CheckOwnExpertUpdate(const Expert& current, const Expert& updated) {
-  if (current.roles != updated.roles || current.trainings != updated.trainings) {
+  if (current.roles != updated.roles || current.trainings != updated.trainings ||
+      current.record_extract != updated.record_extract) {
     return absl::PermissionDeniedError(
-        "an EXPERT key may not change expert.roles or expert.trainings");
+        "an EXPERT key may not change expert.roles, expert.trainings or "
+        "expert.criminal_record_extract_seen");
   }
   return absl::OkStatus();
 }

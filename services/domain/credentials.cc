@@ -12,8 +12,6 @@
 namespace kokemus::domain {
 namespace {
 
-constexpr std::array<absl::string_view, 5> kCourses = {
-    "UNSPECIFIED", "BASIC", "FURTHER", "PEER_MENTOR", "OTHER"};
 constexpr size_t kMaxText = 200;
 
 std::string Day(absl::CivilDay d) { return absl::FormatCivilTime(d); }
@@ -22,7 +20,7 @@ bool KnownKind(CredentialKind k) {
   return k == CredentialKind::kTraining || k == CredentialKind::kCriminalRecordExtractSeen;
 }
 bool KnownCourse(CourseKind c) {
-  return static_cast<int>(c) > 0 && static_cast<size_t>(c) < kCourses.size();
+  return static_cast<int>(c) > 0 && static_cast<size_t>(c) < EnumNames<CourseKind>().size();
 }
 
 // The course rule shared by credentials and requirements.
@@ -58,9 +56,55 @@ bool SameKind(const Credential& c, const CredentialRequirement& r) {
 
 }  // namespace
 
+std::vector<Credential> ExpertCredentials(const Expert& expert) {
+  std::vector<Credential> out;
+  auto day = [](const std::string& text) -> std::optional<absl::CivilDay> {
+    absl::CivilDay d;
+    if (text.size() != 10 || !absl::ParseCivilTime(text, &d)) return std::nullopt;
+    return d;
+  };
+  for (const Training& t : expert.trainings) {
+    const auto from = day(t.completion_date);
+    if (t.kind == CourseKind::kUnspecified || !from) continue;
+    Credential c;
+    c.kind = CredentialKind::kTraining;
+    c.course = t.kind;
+    c.title = t.title;
+    c.valid_from = *from;
+    c.valid_until = day(t.valid_until);
+    out.push_back(std::move(c));
+  }
+  if (const auto seen = day(expert.record_extract.seen_date)) {
+    Credential c;
+    c.kind = CredentialKind::kCriminalRecordExtractSeen;
+    c.valid_from = *seen;
+    c.seen_by = expert.record_extract.seen_by;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::string CredentialLabel(CredentialKind kind, CourseKind course, absl::string_view language) {
+  const int l = language == "sv" ? 1 : language == "en" ? 2 : 0;
+  if (kind == CredentialKind::kCriminalRecordExtractSeen) {
+    static constexpr absl::string_view kExtract[] = {
+        "Rikosrekisteriotteen tarkastus", "Kontrollen av straffregisterutdraget",
+        "The criminal-record extract check"};
+    return std::string(kExtract[l]);
+  }
+  static constexpr absl::string_view kCourse[][3] = {
+      {"Koulutus", "Utbildningen", "The training"},
+      {"Kokemusasiantuntijakoulutus", "Grundutbildningen för erfarenhetsexperter",
+       "The basic expert-by-experience training"},
+      {"Jatkokoulutus", "Fortbildningen", "The further training"},
+      {"Vertaisohjaajakoulutus", "Kamratledarutbildningen", "The peer-mentor training"},
+      {"Koulutus", "Utbildningen", "The training"}};
+  return std::string(kCourse[KnownCourse(course) ? static_cast<int>(course) : 0][l]);
+}
+
 std::string CredentialName(CredentialKind kind, CourseKind course) {
   if (kind == CredentialKind::kCriminalRecordExtractSeen) return "criminal-record extract seen";
-  return absl::StrCat(kCourses[KnownCourse(course) ? static_cast<size_t>(course) : 0], " training");
+  return absl::StrCat(EnumName(course), " training");
 }
 
 void ValidateCredential(const Credential& c, absl::string_view prefix, FieldViolations& v) {

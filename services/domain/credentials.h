@@ -26,21 +26,6 @@
 
 namespace kokemus::domain {
 
-enum class CredentialKind {
-  kUnspecified = 0,
-  kTraining,                  // a completed training of a course kind
-  kCriminalRecordExtractSeen  // the extract was shown to the exchange
-};
-
-// The kinds of course an exchange runs (and a training credential records).
-enum class CourseKind {
-  kUnspecified = 0,
-  kBasic,       // the basic expert-by-experience training
-  kFurther,     // a further training
-  kPeerMentor,  // peer-mentor training
-  kOther,
-};
-
 struct Credential {
   CredentialKind kind = CredentialKind::kUnspecified;
   CourseKind course = CourseKind::kUnspecified;  // for kTraining
@@ -51,20 +36,8 @@ struct Credential {
   bool operator==(const Credential&) const = default;
 };
 
-// What an exchange requires of experts for some tasks. Empty `roles` or
-// `orderer_kinds`: every one.
-struct CredentialRequirement {
-  CredentialKind kind = CredentialKind::kUnspecified;
-  CourseKind course = CourseKind::kUnspecified;  // for kTraining
-  std::vector<Role> roles;
-  std::vector<OrganizationKind> orderer_kinds;
-  // Counts for this many months from valid_from (0: no age limit): the last
-  // valid day is the day before the anniversary.
-  int max_age_months = 0;
-  bool operator==(const CredentialRequirement&) const = default;
-};
-
 inline constexpr int kMaxCredentialAgeMonths = 120;
+inline constexpr size_t kMaxCredentialRequirements = 20;
 // Days before a credential stops counting that she and the coordinator are told.
 inline constexpr int kCredentialNoticeDays = 30;
 
@@ -118,6 +91,15 @@ struct CredentialLapse {
 std::vector<CredentialLapse> LapsingCredentials(
     const std::vector<Credential>& credentials,
     const std::vector<CredentialRequirement>& requirements, absl::CivilDay today);
+
+// Her credentials as the requirements count them: each training of a course
+// kind with a valid date (text-only trainings are not credentials), and the
+// criminal-record extract seen, if ever.
+std::vector<Credential> ExpertCredentials(const Expert& expert);
+
+// A credential's name for a person in "fi", "sv" or "en", as the subject
+// of a sentence: "Rikosrekisteriotteen tarkastus", "Further training".
+std::string CredentialLabel(CredentialKind kind, CourseKind course, absl::string_view language);
 
 // "criminal-record extract seen", "BASIC training", ...
 std::string CredentialName(CredentialKind kind, CourseKind course);

@@ -59,6 +59,12 @@ constexpr std::array<absl::string_view, 10> kAssignmentStates = {
     "UNSPECIFIED", "OFFERED",   "ACCEPTED", "DECLINED",  "CONFIRMED",
     "COMPLETED",   "CANCELLED", "LAPSED",   "WITHDRAWN", "AVAILABLE"};
 constexpr std::array<absl::string_view, 4> kOfferKinds = {"UNSPECIFIED", "PLACE", "POOL", "BACKUP"};
+constexpr std::array<absl::string_view, 5> kCourseKinds = {
+    "UNSPECIFIED", "BASIC", "FURTHER", "PEER_MENTOR", "OTHER"};
+constexpr std::array<absl::string_view, 3> kCredentialKinds = {
+    "UNSPECIFIED", "TRAINING", "CRIMINAL_RECORD_EXTRACT_SEEN"};
+constexpr std::array<absl::string_view, 4> kEnrolmentStates = {
+    "UNSPECIFIED", "ENROLLED", "DROPPED", "COMPLETED"};
 constexpr std::array<absl::string_view, 3> kFeeKinds = {"UNSPECIFIED", "FIXED", "HOURLY"};
 constexpr std::array<absl::string_view, 3> kFeedbackSources = {"UNSPECIFIED", "ORDERER", "EXPERT"};
 
@@ -136,6 +142,18 @@ std::span<const absl::string_view> EnumNames<AssignmentState>() {
 template <>
 std::span<const absl::string_view> EnumNames<OfferKind>() {
   return kOfferKinds;
+}
+template <>
+std::span<const absl::string_view> EnumNames<CourseKind>() {
+  return kCourseKinds;
+}
+template <>
+std::span<const absl::string_view> EnumNames<CredentialKind>() {
+  return kCredentialKinds;
+}
+template <>
+std::span<const absl::string_view> EnumNames<EnrolmentState>() {
+  return kEnrolmentStates;
 }
 template <>
 std::span<const absl::string_view> EnumNames<FeeKind>() {

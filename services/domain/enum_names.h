@@ -59,6 +59,12 @@ std::span<const absl::string_view> EnumNames<AssignmentState>();
 template <>
 std::span<const absl::string_view> EnumNames<OfferKind>();
 template <>
+std::span<const absl::string_view> EnumNames<CourseKind>();
+template <>
+std::span<const absl::string_view> EnumNames<CredentialKind>();
+template <>
+std::span<const absl::string_view> EnumNames<EnrolmentState>();
+template <>
 std::span<const absl::string_view> EnumNames<FeeKind>();
 template <>
 std::span<const absl::string_view> EnumNames<FeedbackSource>();

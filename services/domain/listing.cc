@@ -295,6 +295,37 @@ absl::StatusOr<AssignmentName> ParseAssignmentName(
   return AssignmentName{std::string(parts[1]), std::string(parts[3]), std::string(parts[5])};
 }
 
+absl::StatusOr<CourseName> ParseCourseName(absl::string_view name, absl::string_view field) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "exchanges" || !IsValidId(parts[1]) ||
+      parts[2] != "courses" || !IsValidId(parts[3])) {
+    return InvalidField(
+        std::string(field), "must be a resource name exchanges/{exchange}/courses/{course}");
+  }
+  return CourseName{std::string(parts[1]), std::string(parts[3])};
+}
+
+absl::StatusOr<TraineeName> ParseTraineeName(absl::string_view name, absl::string_view field) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 6 || parts[0] != "exchanges" || !IsValidId(parts[1]) ||
+      parts[2] != "courses" || !IsValidId(parts[3]) || parts[4] != "trainees" ||
+      !IsValidId(parts[5])) {
+    return InvalidField(
+        std::string(field),
+        "must be a resource name exchanges/{exchange}/courses/{course}/trainees/{trainee}");
+  }
+  return TraineeName{std::string(parts[1]), std::string(parts[3]), std::string(parts[5])};
+}
+
+std::string FormatCourseName(absl::string_view exchange_id, absl::string_view course_id) {
+  return absl::StrCat("exchanges/", exchange_id, "/courses/", course_id);
+}
+
+std::string FormatTraineeName(
+    absl::string_view exchange_id, absl::string_view course_id, absl::string_view trainee_id) {
+  return absl::StrCat(FormatCourseName(exchange_id, course_id), "/trainees/", trainee_id);
+}
+
 absl::StatusOr<int64_t> ParseEtag(absl::string_view etag, absl::string_view field) {
   if (etag.empty()) return 0;
   int64_t revision = 0;
@@ -336,7 +367,8 @@ absl::Status ApplyExchangeMask(
       KOKEMUS_FIELD(Exchange, pay_rule),
       KOKEMUS_FIELD(Exchange, pay_rule.kind),
       KOKEMUS_FIELD(Exchange, pay_rule.day_of_month),
-      KOKEMUS_FIELD(Exchange, pay_rule.days_after)};
+      KOKEMUS_FIELD(Exchange, pay_rule.days_after),
+      KOKEMUS_FIELD(Exchange, credential_requirements)};
   return ApplyMask(patch, mask, kFields, target, applied);
 }
 
@@ -356,6 +388,14 @@ void CopyWithholding(const Expert& from, Expert& to) {
   to.payroll.withholding_permille = from.payroll.withholding_permille;
 }
 void OutputOnly(const Expert&, Expert&) {}
+// The API's name for `record_extract`.
+void CopyRecordExtract(const Expert& from, Expert& to) { to.record_extract = from.record_extract; }
+void CopyRecordExtractDate(const Expert& from, Expert& to) {
+  to.record_extract.seen_date = from.record_extract.seen_date;
+}
+void CopyRecordExtractBy(const Expert& from, Expert& to) {
+  to.record_extract.seen_by = from.record_extract.seen_by;
+}
 
 }  // namespace
 
@@ -391,6 +431,9 @@ absl::Status ApplyExpertMask(
       KOKEMUS_FIELD(Expert, benefit_limit.earlier_monthly_income_cents),
       KOKEMUS_FIELD(Expert, benefit_limit.earlier_income_percent),
       KOKEMUS_FIELD(Expert, benefit_limit.yearly_limit_cents),
+      {"criminal_record_extract_seen", CopyRecordExtract},
+      {"criminal_record_extract_seen.seen_date", CopyRecordExtractDate},
+      {"criminal_record_extract_seen.seen_by", CopyRecordExtractBy},
       {"payroll", CopyPayroll},
       {"payroll.identity_code", CopyIdentityCode},
       {"payroll.identity_code_recorded", OutputOnly},

@@ -105,6 +105,22 @@ struct AssignmentName {
 };
 absl::StatusOr<AssignmentName> ParseAssignmentName(absl::string_view name, absl::string_view field);
 
+// "exchanges/{e}/courses/{c}" and "exchanges/{e}/courses/{c}/trainees/{t}".
+struct CourseName {
+  std::string exchange_id;
+  std::string id;
+};
+absl::StatusOr<CourseName> ParseCourseName(absl::string_view name, absl::string_view field);
+struct TraineeName {
+  std::string exchange_id;
+  std::string course_id;
+  std::string id;
+};
+absl::StatusOr<TraineeName> ParseTraineeName(absl::string_view name, absl::string_view field);
+std::string FormatCourseName(absl::string_view exchange_id, absl::string_view course_id);
+std::string FormatTraineeName(
+    absl::string_view exchange_id, absl::string_view course_id, absl::string_view trainee_id);
+
 // Etags are the quoted revision number: "\"3\"".
 std::string FormatEtag(int64_t revision);
 // The revision an etag names; 0 for an empty etag (no check);

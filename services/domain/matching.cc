@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "services/domain/credentials.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/fees.h"
 #include "services/domain/offer_rounds.h"
@@ -65,7 +66,7 @@ absl::string_view ExclusionRuleName(ExclusionRule rule) {
       "NOT_ACTIVE",       "NOT_TRAINED",          "LACKS_ROLE",         "LACKS_LANGUAGE",
       "LACKS_EXPERIENCE", "NOT_AVAILABLE_WEEKLY", "UNAVAILABLE_PERIOD", "OVERLAPPING",
       "TOO_FAR",          "MONTHLY_CAP",          "REST_PERIOD",        "EARNINGS_LIMIT",
-      "SAID_NO"};
+      "SAID_NO", "CREDENTIAL_MISSING"};
   return kNames[static_cast<int>(rule)];
 }
 
@@ -207,6 +208,11 @@ Ranking Rank(
   const absl::Time month_start = absl::FromCivil(civil_month, reference::HelsinkiTimeZone());
   const absl::Time month_end = absl::FromCivil(civil_month + 1, reference::HelsinkiTimeZone());
   const WeekSlot slot = WeekSlotOf(order);
+  // The credentials a task needs depend on its orderer's kind and its day.
+  const auto kind_it = s.orderer_kinds.find(order.organization_id);
+  const OrganizationKind orderer_kind =
+      kind_it != s.orderer_kinds.end() ? kind_it->second : OrganizationKind::kUnspecified;
+  const absl::CivilDay task_day = absl::ToCivilDay(order.start_time, reference::HelsinkiTimeZone());
   // Tasks this far from the order can't be in its Helsinki month.
   const absl::Time month_window_start = order.start_time - absl::Hours(24 * 32);
   const absl::Time month_window_end = order.start_time + absl::Hours(24 * 32);
@@ -280,6 +286,11 @@ Ranking Rank(
             return absl::StrCat("does not take the role ", EnumName(order.role));
           }))
         continue;
+    }
+    if (!s.credential_requirements.empty()) {
+      auto gap = MissingCredential(
+          ExpertCredentials(e), s.credential_requirements, order.role, orderer_kind, task_day);
+      if (gap && exclude(ExclusionRule::kCredentialMissing, [&] { return gap->reason; })) continue;
     }
     if (std::binary_search(r.said_no_orders.begin(), r.said_no_orders.end(), order.id)) {
       if (exclude(ExclusionRule::kSaidNo, [] {

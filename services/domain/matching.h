@@ -8,6 +8,7 @@
 #ifndef KOKEMUS_SERVICES_DOMAIN_MATCHING_H_
 #define KOKEMUS_SERVICES_DOMAIN_MATCHING_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,10 @@ struct MatchingSettings {
   // From the exchange and the national table: when fees are paid and the
   // earnings floors, for the experts' benefit limits.
   EarningsRules earnings;
+  // From the exchange: the credentials some tasks need (domain/credentials.h),
+  // and from the registry each orderer's kind, which they depend on.
+  std::vector<CredentialRequirement> credential_requirements;
+  std::map<std::string, OrganizationKind> orderer_kinds;
   int64_t revision = 0;  // 0: never stored, the defaults
   absl::Time update_time = absl::UnixEpoch();
 };

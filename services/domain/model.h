@@ -145,6 +145,38 @@ struct BenefitLimit {
   bool operator==(const BenefitLimit&) const = default;
 };
 
+// Credentials (domain/credentials.h): the kinds of course an exchange runs
+// (and a training records), and what an exchange requires of experts for
+// some tasks.
+enum class CourseKind {
+  kUnspecified = 0,  // a training recorded as text only
+  kBasic,            // the basic expert-by-experience training
+  kFurther,          // a further training
+  kPeerMentor,       // peer-mentor training
+  kOther,
+};
+
+// A trainee of a course (domain/cohorts.h).
+enum class EnrolmentState { kUnspecified = 0, kEnrolled, kDropped, kCompleted };
+
+enum class CredentialKind {
+  kUnspecified = 0,
+  kTraining,                  // a completed training of a course kind
+  kCriminalRecordExtractSeen  // the extract was shown to the exchange
+};
+
+// Empty `roles` or `orderer_kinds`: every one.
+struct CredentialRequirement {
+  CredentialKind kind = CredentialKind::kUnspecified;
+  CourseKind course = CourseKind::kUnspecified;  // for kTraining
+  std::vector<Role> roles;
+  std::vector<OrganizationKind> orderer_kinds;
+  // Counts for this many months from its date (0: no age limit): the last
+  // valid day is the day before the anniversary.
+  int max_age_months = 0;
+  bool operator==(const CredentialRequirement&) const = default;
+};
+
 struct Meta {
   int64_t revision = 0;
   absl::Time create_time = absl::UnixEpoch();
@@ -165,6 +197,7 @@ struct Exchange {
   std::string contact_name;             // the coordinator named on contracts
   std::string contact_phone;
   PayRule pay_rule;                                       // when its fees are paid
+  std::vector<CredentialRequirement> credential_requirements;
   absl::Time privacy_notice_time = absl::InfinitePast();  // set by storage
   Meta meta;
 };
@@ -173,7 +206,17 @@ struct Training {
   std::string provider;
   std::string title;
   std::string completion_date;  // YYYY-MM-DD
+  CourseKind kind = CourseKind::kUnspecified;
+  std::string valid_until;  // YYYY-MM-DD; "" : no end of its own
+  std::string course;       // the exchange's course's resource name; "" : recorded by hand
   bool operator==(const Training&) const = default;
+};
+
+// That the exchange saw her criminal-record extract; never the extract.
+struct RecordExtractSeen {
+  std::string seen_date;  // YYYY-MM-DD; "" : never seen
+  std::string seen_by;
+  bool operator==(const RecordExtractSeen&) const = default;
 };
 
 struct WeeklyWindow {
@@ -215,6 +258,7 @@ struct Expert {
   BenefitLimit benefit_limit;
   PaymentMethod payment_method = PaymentMethod::kUnspecified;
   PayrollDetails payroll;
+  RecordExtractSeen record_extract;
   ExpertState state = ExpertState::kUnspecified;
   Consent consent;
   // How she hears from Kokemus: in which language ("": from `languages`),

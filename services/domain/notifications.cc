@@ -8,6 +8,7 @@
 #include "absl/strings/str_replace.h"
 #include "kainjow/mustache.hpp"
 #include "services/domain/contract.h"
+#include "services/domain/credentials.h"
 #include "services/domain/documents.h"
 #include "services/domain/sign_in.h"
 #include "services/domain/validation.h"
@@ -303,6 +304,37 @@ constexpr Template kTemplates[] = {
      "The accepted task brings the expert's pay in {{{pay_month}}} (by payment date) over 80 per "
      "cent of her earnings limit. Tasks over the limit are not offered to her.",
      ""},
+    // A credential some tasks require stops counting (domain/credentials.h):
+    // which one and its last day; nothing else about her.
+    {K::kCredentialLapsing, R::kExpert, "fi", "Pätevyytesi vanhenee: {{{credential}}}",
+     "{{{credential}}} on voimassa {{{credential_date}}} asti. Sen jälkeen sinulle ei tarjota "
+     "tehtäviä, jotka sitä edellyttävät, ennen kuin se on uusittu. Sovi uusimisesta "
+     "koordinaattorin kanssa.",
+     ""},
+    {K::kCredentialLapsing, R::kExpert, "sv", "Din behörighet går ut: {{{credential}}}",
+     "{{{credential}}} gäller till och med {{{credential_date}}}. Därefter erbjuds du inte "
+     "uppdrag som kräver den förrän den har förnyats. Kom överens med koordinatorn om "
+     "förnyelsen.",
+     ""},
+    {K::kCredentialLapsing, R::kExpert, "en", "Your credential lapses: {{{credential}}}",
+     "{{{credential}}} counts until {{{credential_date}}}. After that you are not offered tasks "
+     "that require it until it is renewed. Agree on renewing it with the coordinator.",
+     ""},
+    {K::kCredentialLapsing, R::kCoordinator, "fi",
+     "Pätevyys vanhenee: {{{expert_name}}}, {{{credential}}}",
+     "{{{expert_name}}}: {{{credential}}} on voimassa {{{credential_date}}} asti. Sen jälkeen "
+     "häntä ei tarjota tehtäviin, jotka sitä edellyttävät, ennen kuin se on uusittu.",
+     ""},
+    {K::kCredentialLapsing, R::kCoordinator, "sv",
+     "Behörighet går ut: {{{expert_name}}}, {{{credential}}}",
+     "{{{expert_name}}}: {{{credential}}} gäller till och med {{{credential_date}}}. Därefter "
+     "erbjuds hen inte uppdrag som kräver den förrän den har förnyats.",
+     ""},
+    {K::kCredentialLapsing, R::kCoordinator, "en",
+     "Credential lapses: {{{expert_name}}}, {{{credential}}}",
+     "{{{expert_name}}}: {{{credential}}} counts until {{{credential_date}}}. After that she is "
+     "not offered tasks that require it until it is renewed.",
+     ""},
     // A sign-in link asked for on the sign-in page (the link is the footer's).
     {K::kSignInLink, R::kExpert, "fi", "Kirjautumislinkki: {{{exchange_name}}}",
      "Pyysit linkkiä, jolla kirjaudut palveluun {{{exchange_name}}}. Linkki toimii kerran ja "
@@ -386,6 +418,7 @@ constexpr std::pair<MessageKind, absl::string_view> kKindNames[] = {
     {K::kStandingBy, "STANDING_BY"},
     {K::kPoolClosed, "POOL_CLOSED"},
     {K::kEarningsNearLimit, "EARNINGS_NEAR_LIMIT"},
+    {K::kCredentialLapsing, "CREDENTIAL_LAPSING"},
 };
 
 }  // namespace
@@ -604,7 +637,8 @@ absl::StatusOr<const MessageTemplate*> ParseMessageTemplateId(
 namespace {
 
 bool AboutATask(MessageKind kind) {
-  return kind != MessageKind::kKeyExpiring && kind != MessageKind::kSignInLink;
+  return kind != MessageKind::kKeyExpiring && kind != MessageKind::kSignInLink &&
+         kind != MessageKind::kCredentialLapsing;
 }
 
 }  // namespace
@@ -623,6 +657,11 @@ std::vector<std::string> MessageVariables(MessageKind kind, Recipient to) {
     names.emplace_back("key_date");
   }
   if (kind == MessageKind::kEarningsNearLimit) names.emplace_back("pay_month");
+  if (kind == MessageKind::kCredentialLapsing) {
+    if (to == Recipient::kCoordinator) names.emplace_back("expert_name");
+    names.emplace_back("credential");
+    names.emplace_back("credential_date");
+  }
   if (CarriesLink(kind, to)) names.emplace_back("link");
   return names;
 }
@@ -637,6 +676,10 @@ std::vector<std::string> RequiredMessageVariables(MessageKind kind, Recipient to
     names.emplace_back("key_date");
   }
   if (kind == MessageKind::kEarningsNearLimit) names.emplace_back("pay_month");
+  if (kind == MessageKind::kCredentialLapsing) {
+    names.emplace_back("credential");
+    names.emplace_back("credential_date");
+  }
   if (CarriesLink(kind, to)) names.emplace_back("link");
   return names;
 }
@@ -708,6 +751,10 @@ absl::StatusOr<MessageText> ComposeMessage(
   data.set("key_name", n.key_name);
   data.set("key_date", FormatDate(n.key_expire_time, language));
   data.set("pay_month", n.pay_period);
+  data.set("credential", CredentialLabel(n.credential_kind, n.credential_course, language));
+  data.set(
+      "credential_date",
+      FormatDate(absl::FromCivil(n.credential_last_day, reference::HelsinkiTimeZone()), language));
   auto optional = [&](const std::string& name, const std::string& value) {
     if (value.empty()) {
       data.set(name, false);

@@ -22,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "services/domain/model.h"
 #include "services/domain/orders.h"
@@ -49,6 +50,7 @@ enum class MessageKind {
   kStandingBy = 16,          // expert: the places filled; she stays as a backup
   kPoolClosed = 17,          // coordinator: the pool's time ended; pick from it
   kEarningsNearLimit = 18,   // expert, coordinator: her pay in a payment month passed 80 %
+  kCredentialLapsing = 19,   // expert, coordinator: a required credential stops counting soon
 };
 absl::string_view MessageKindName(MessageKind kind);  // "OFFER_MADE"
 // The kind named so (MessageKindName), or kUnspecified.
@@ -155,6 +157,10 @@ struct Notice {
   std::string link;  // a sign-in link to the matter ("" : none)
   // The payment month ("1/2027") or year ("2027") whose pay nears her limit.
   std::string pay_period;
+  // A lapsing credential (domain/credentials.h) and its last valid day.
+  CredentialKind credential_kind = CredentialKind::kUnspecified;
+  CourseKind credential_course = CourseKind::kUnspecified;
+  absl::CivilDay credential_last_day;
 };
 
 struct MessageText {

@@ -72,8 +72,9 @@ enum class ExclusionRule {
   kRestPeriod,
   kEarningsLimit,
   kSaidNo,
+  kCredentialMissing,
 };
-inline constexpr int kExclusionRuleCount = 13;
+inline constexpr int kExclusionRuleCount = 14;
 
 struct Order {
   std::string exchange_id;

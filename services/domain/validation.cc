@@ -10,9 +10,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/domain/credentials.h"
 #include "services/domain/earnings.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/field_checks.h"
+#include "services/domain/listing.h"
 #include "services/domain/payroll.h"
 #include "services/domain/utf8.h"
 #include "services/reference/reference_data.h"
@@ -299,7 +301,11 @@ void NormalizeExpert(Expert& e) {
     TrimInPlace(t.provider);
     TrimInPlace(t.title);
     TrimInPlace(t.completion_date);
+    TrimInPlace(t.valid_until);
+    TrimInPlace(t.course);
   }
+  TrimInPlace(e.record_extract.seen_date);
+  TrimInPlace(e.record_extract.seen_by);
   TrimInPlace(e.consent.notice_version);
   if (e.state == ExpertState::kUnspecified) e.state = ExpertState::kActive;
   TrimInPlace(e.preferred_language);
@@ -351,6 +357,13 @@ void ValidateExchange(const Exchange& e, absl::string_view prefix, FieldViolatio
     v.Add(FieldPath(prefix, "retention_months"), "must be between 0 and 120");
   }
   ValidatePayRule(e.pay_rule, FieldPath(prefix, "pay_rule"), v);
+  const std::string requirements = FieldPath(prefix, "credential_requirements");
+  if (e.credential_requirements.size() > kMaxCredentialRequirements) {
+    v.Add(requirements, absl::StrCat("at most ", kMaxCredentialRequirements, " values"));
+  }
+  for (size_t i = 0; i < e.credential_requirements.size(); ++i) {
+    ValidateCredentialRequirement(e.credential_requirements[i], Indexed(requirements, i), v);
+  }
 }
 
 void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix, FieldViolations& v) {
@@ -396,6 +409,32 @@ void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix, F
     } else if (day > today) {
       v.Add(absl::StrCat(at, ".completion_date"), "must not be in the future");
     }
+    if (static_cast<size_t>(t.kind) >= EnumNames<CourseKind>().size()) {
+      v.Add(absl::StrCat(at, ".kind"), "must be BASIC, FURTHER, PEER_MENTOR or OTHER");
+    }
+    absl::CivilDay until;
+    if (t.valid_until.empty()) {
+    } else if (!IsValidDate(t.valid_until) || !absl::ParseCivilTime(t.valid_until, &until)) {
+      v.Add(absl::StrCat(at, ".valid_until"), "must be a date YYYY-MM-DD");
+    } else if (IsValidDate(t.completion_date) && until < day) {
+      v.Add(absl::StrCat(at, ".valid_until"), "must not be before completion_date");
+    }
+    if (!t.course.empty() && !ParseCourseName(t.course, "").ok()) {
+      v.Add(absl::StrCat(at, ".course"), "must be a resource name exchanges/{exchange}/courses/{course}");
+    }
+  }
+  const std::string extract = FieldPath(prefix, "criminal_record_extract_seen");
+  if (!e.record_extract.seen_date.empty() || !e.record_extract.seen_by.empty()) {
+    absl::CivilDay seen;
+    if (!IsValidDate(e.record_extract.seen_date) ||
+        !absl::ParseCivilTime(e.record_extract.seen_date, &seen)) {
+      v.Add(absl::StrCat(extract, ".seen_date"), "must be a date YYYY-MM-DD");
+    } else if (seen > today) {
+      v.Add(absl::StrCat(extract, ".seen_date"), "must not be in the future");
+    }
+    CheckText(
+        e.record_extract.seen_by, Text::kLine, kMaxNameLength, true,
+        absl::StrCat(extract, ".seen_by"), v);
   }
 
   const std::string services = FieldPath(prefix, "service_municipalities");

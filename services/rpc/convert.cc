@@ -30,6 +30,10 @@ static_assert(
 static_assert(static_cast<int>(domain::OfferKind::kBackup) == v1::OFFER_KIND_BACKUP);
 static_assert(static_cast<int>(domain::OfferStrategy::kPool) == v1::OFFER_STRATEGY_POOL);
 static_assert(static_cast<int>(domain::FeeKind::kHourly) == v1::FEE_KIND_HOURLY);
+static_assert(static_cast<int>(domain::CourseKind::kOther) == v1::COURSE_KIND_OTHER);
+static_assert(
+    static_cast<int>(domain::CredentialKind::kCriminalRecordExtractSeen) ==
+    v1::CREDENTIAL_KIND_CRIMINAL_RECORD_EXTRACT_SEEN);
 static_assert(static_cast<int>(domain::FeedbackSource::kExpert) == v1::Feedback::SOURCE_EXPERT);
 
 template <typename To, typename From>
@@ -100,6 +104,15 @@ domain::Exchange FromProto(const v1::Exchange& p) {
     e.pay_rule.day_of_month = p.pay_rule().day_of_month();
     e.pay_rule.days_after = p.pay_rule().days_after();
   }
+  for (const v1::CredentialRequirement& r : p.credential_requirements()) {
+    domain::CredentialRequirement out;
+    out.kind = static_cast<domain::CredentialKind>(r.kind());
+    out.course = static_cast<domain::CourseKind>(r.course());
+    out.roles = CastAll<domain::Role>(r.roles());
+    out.orderer_kinds = CastAll<domain::OrganizationKind>(r.orderer_kinds());
+    out.max_age_months = r.max_age_months();
+    e.credential_requirements.push_back(std::move(out));
+  }
   return e;
 }
 
@@ -115,8 +128,12 @@ domain::Expert FromProto(const v1::Expert& p) {
   e.experience_areas = CastAll<domain::ExperienceArea>(p.experience_areas());
   e.roles = CastAll<domain::Role>(p.roles());
   for (const auto& t : p.trainings()) {
-    e.trainings.push_back({t.provider(), t.title(), t.completion_date()});
+    e.trainings.push_back(
+        {t.provider(), t.title(), t.completion_date(), static_cast<domain::CourseKind>(t.kind()),
+         t.valid_until(), t.course()});
   }
+  e.record_extract.seen_date = p.criminal_record_extract_seen().seen_date();
+  e.record_extract.seen_by = p.criminal_record_extract_seen().seen_by();
   e.service_municipalities.assign(
       p.service_municipalities().begin(), p.service_municipalities().end());
   e.max_travel_km = p.max_travel_km();
@@ -185,6 +202,16 @@ v1::Exchange ToProto(const domain::Exchange& e) {
   rule->set_kind(static_cast<v1::PayRule::Kind>(e.pay_rule.kind));
   rule->set_day_of_month(e.pay_rule.day_of_month);
   rule->set_days_after(e.pay_rule.days_after);
+  for (const domain::CredentialRequirement& r : e.credential_requirements) {
+    v1::CredentialRequirement* out = p.add_credential_requirements();
+    out->set_kind(static_cast<v1::CredentialKind>(r.kind));
+    out->set_course(static_cast<v1::CourseKind>(r.course));
+    for (domain::Role role : r.roles) out->add_roles(static_cast<v1::Role>(role));
+    for (domain::OrganizationKind kind : r.orderer_kinds) {
+      out->add_orderer_kinds(static_cast<v1::OrganizationKind>(kind));
+    }
+    out->set_max_age_months(r.max_age_months);
+  }
   if (e.privacy_notice_time != absl::InfinitePast()) {
     *p.mutable_privacy_notice_time() = ToProto(e.privacy_notice_time);
   }
@@ -231,6 +258,14 @@ v1::Expert ToProto(const domain::Expert& e) {
     out->set_provider(t.provider);
     out->set_title(t.title);
     out->set_completion_date(t.completion_date);
+    out->set_kind(static_cast<v1::CourseKind>(t.kind));
+    out->set_valid_until(t.valid_until);
+    out->set_course(t.course);
+  }
+  if (!e.record_extract.seen_date.empty()) {
+    v1::RecordExtractSeen* extract = p.mutable_criminal_record_extract_seen();
+    extract->set_seen_date(e.record_extract.seen_date);
+    extract->set_seen_by(e.record_extract.seen_by);
   }
   for (const auto& m : e.service_municipalities) p.add_service_municipalities(m);
   p.set_max_travel_km(e.max_travel_km);

@@ -50,7 +50,8 @@ struct ExpertKind {
   using T = domain::Expert;
   static constexpr absl::string_view kCollection = "experts";
   static constexpr absl::string_view kField = "expert";
-  static inline const std::set<std::string> kNested = {"benefit_limit", "payroll"};
+  static inline const std::set<std::string> kNested = {
+      "benefit_limit", "payroll", "criminal_record_extract_seen"};
   static void Normalize(T& v) { domain::NormalizeExpert(v); }
   static void Validate(const T& v, FieldViolations& out) {
     domain::ValidateExpert(v, absl::Now(), kField, out);

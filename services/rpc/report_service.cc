@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "services/domain/annual_report.h"
+#include "services/domain/cohorts.h"
 #include "services/domain/documents.h"
 #include "services/domain/earnings.h"
 #include "services/domain/enum_names.h"
@@ -203,6 +204,18 @@ grpc::Status ReportService::GetStatistics(
         auto orders = store_.FillRecords(*exchange_id, period.from, period.to, caller.now());
         if (!orders.ok()) return orders.status();
         FillingToProto(domain::ComputeFilling(*orders, threshold), response->mutable_filling());
+        if (!exchange_id->empty()) {
+          auto training = training_.Everything(*exchange_id);
+          if (!training.ok()) return training.status();
+          const domain::TrainingFigures t = domain::TrainingInPeriod(
+              training->first, training->second, *tasks, period.from, period.to);
+          v1::TrainingFigures* out = response->mutable_training();
+          out->set_graduates(t.graduates);
+          out->set_graduates_with_task(t.graduates_with_task);
+          out->set_share_graduates_with_task(t.share_graduates_with_task);
+          out->set_courses(t.courses);
+          out->set_completed_in_period(t.completed_in_period);
+        }
         return absl::OkStatus();
       });
 }

@@ -6,12 +6,14 @@
 #include "kokemus/v1/report_service.grpc.pb.h"
 #include "services/rpc/access_guard.h"
 #include "services/storage/report_store.h"
+#include "services/storage/training_store.h"
 
 namespace kokemus::rpc {
 
 class ReportService final : public v1::ReportService::Service {
  public:
-  ReportService(storage::ReportStore& store, AccessGuard& guard) : store_(store), guard_(guard) {}
+  ReportService(storage::ReportStore& store, storage::TrainingStore& training, AccessGuard& guard)
+      : store_(store), training_(training), guard_(guard) {}
 
   grpc::Status GetStatistics(
       grpc::ServerContext*, const v1::GetStatisticsRequest*, v1::GetStatisticsResponse*) override;
@@ -30,6 +32,7 @@ class ReportService final : public v1::ReportService::Service {
 
  private:
   storage::ReportStore& store_;
+  storage::TrainingStore& training_;
   AccessGuard& guard_;
 };
 

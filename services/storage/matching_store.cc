@@ -8,6 +8,7 @@
 #include "services/domain/offer_rounds.h"
 #include "services/storage/earnings_store.h"
 #include "services/storage/order_rows.h"
+#include "services/storage/registry_store.h"
 #include "services/storage/sql.h"
 
 namespace kokemus::storage {
@@ -18,7 +19,10 @@ constexpr char kSelectVersion[] =
 constexpr char kSelectSettings[] =
     "SELECT settings, revision, update_time FROM matching_settings WHERE exchange_id = "
     ":exchange_id";
-constexpr char kSelectTravelBuffer[] = "SELECT travel_buffer_minutes FROM exchanges WHERE id = :id";
+constexpr char kSelectExchangeRules[] =
+    "SELECT travel_buffer_minutes, credential_requirements FROM exchanges WHERE id = :id";
+constexpr char kSelectOrdererKinds[] =
+    "SELECT id, kind FROM organizations WHERE exchange_id = :exchange_id";
 constexpr char kInsertSettings[] =
     "INSERT INTO matching_settings (exchange_id, settings, revision, create_time, "
     "update_time) VALUES (:exchange_id, :settings, :revision, :create_time, :update_time)";
@@ -71,14 +75,18 @@ void ReadSettingsDocument(const Json& j, domain::MatchingSettings& s) {
 
 absl::StatusOr<domain::MatchingSettings> MatchingSettingsIn(
     soci::session& sql, const std::string& exchange_id) {
-  auto buffer = Query<long long>(sql, kSelectTravelBuffer, {exchange_id}, [](const soci::row& row) {
-    return RowReader(row).Int();
+  domain::MatchingSettings settings;
+  bool found = false;
+  Query<int>(sql, kSelectExchangeRules, {exchange_id}, [&](const soci::row& row) {
+    RowReader r(row);
+    settings.travel_buffer = absl::Minutes(r.Int());
+    settings.credential_requirements = CredentialRequirementsFrom(r.JsonValue());
+    found = true;
+    return 0;
   });
-  if (buffer.empty()) {
+  if (!found) {
     return absl::NotFoundError(absl::StrCat(domain::ExchangeName(exchange_id), " not found"));
   }
-  domain::MatchingSettings settings;
-  settings.travel_buffer = absl::Minutes(buffer.front());
   auto earnings = EarningsRulesIn(sql, exchange_id);
   if (!earnings.ok()) return earnings.status();
   settings.earnings = *std::move(earnings);
@@ -126,6 +134,7 @@ absl::StatusOr<domain::MatchingSettings> MatchingStore::UpdateSettings(
     const absl::Time now = db_.Now();
     settings.travel_buffer = stored->travel_buffer;
     settings.earnings = stored->earnings;
+    settings.credential_requirements = stored->credential_requirements;
     settings.revision = stored->revision + 1;
     settings.update_time = now;
     const std::string document = SettingsDocument(settings).dump();
@@ -168,6 +177,20 @@ absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Load(
   auto settings = GetSettings(exchange_id);
   if (!settings.ok()) return settings.status();
   data->settings = *settings;
+  if (absl::Status s = db_.Read([&](soci::session& sql) {
+        Query<int>(sql, kSelectOrdererKinds, {exchange_id}, [&](const soci::row& row) {
+          RowReader r(row);
+          std::string id = r.Text();
+          data->settings.orderer_kinds[id] =
+              domain::ParseEnum<domain::OrganizationKind>(r.Text())
+                  .value_or(domain::OrganizationKind::kUnspecified);
+          return 0;
+        });
+        return absl::OkStatus();
+      });
+      !s.ok()) {
+    return s;
+  }
   auto schedule = fees_.GetFeeSchedule(exchange_id);
   if (!schedule.ok()) return schedule.status();
   data->schedule = *std::move(schedule);

@@ -6,14 +6,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/calendar/ics.h"
+#include "services/domain/credentials.h"
 #include "services/domain/enum_names.h"
 #include "services/domain/listing.h"
 #include "services/domain/notifications.h"
 #include "services/domain/sign_in.h"
 #include "services/domain/validation.h"
+#include "services/reference/calendar.h"
 #include "services/storage/event_store.h"
 #include "services/storage/message_template_store.h"
 #include "services/storage/order_rows.h"
+#include "services/storage/registry_store.h"
 #include "services/storage/sql.h"
 
 namespace kokemus::storage {
@@ -59,6 +62,12 @@ constexpr char kCalendarEntriesSent[] =
     "SELECT COUNT(*) FROM outbox WHERE resource = :resource AND recipient = :recipient AND "
     "attachment <> ''";
 constexpr char kDedupeExists[] = "SELECT COUNT(*) FROM outbox WHERE dedupe = :dedupe";
+constexpr char kCredentialRequirements[] =
+    "SELECT credential_requirements FROM exchanges WHERE id = :id";
+// Active experts who hold a credential some requirement may concern.
+constexpr char kExpertsWithCredentials[] =
+    "SELECT id FROM experts WHERE exchange_id = :exchange_id AND state = 'ACTIVE' AND "
+    "(extract_seen_date <> '' OR trainings LIKE '%\"kind\"%') ORDER BY id";
 // Urgent ones first; more than the batch, since some may wait for their
 // exchange's quiet hours to end.
 constexpr char kDueIds[] =
@@ -477,7 +486,73 @@ absl::Status OutboxStore::RequestSignInLink(absl::string_view email, absl::Time 
   });
 }
 
+absl::StatusOr<int> OutboxStore::EnqueueCredentialNotices(
+    soci::session& sql, const std::string& exchange_id, absl::Time now, int limit) {
+  std::vector<domain::CredentialRequirement> requirements;
+  Query<int>(sql, kCredentialRequirements, {exchange_id}, [&](const soci::row& row) {
+    requirements = CredentialRequirementsFrom(RowReader(row).JsonValue());
+    return 0;
+  });
+  if (requirements.empty()) return 0;
+  const absl::CivilDay today = absl::ToCivilDay(now, reference::HelsinkiTimeZone());
+  const std::vector<std::string> ids = Query<std::string>(
+      sql, kExpertsWithCredentials, {exchange_id},
+      [](const soci::row& row) { return RowReader(row).Text(); });
+  RegistryStore registry(db_);
+  int made = 0;
+  Parties parties;
+  ReadExchange(sql, exchange_id, parties.exchange);
+  for (const std::string& id : ids) {
+    if (made >= limit) break;
+    auto expert = registry.GetIn<domain::Expert>(sql, {exchange_id, id});
+    if (!expert.ok()) return expert.status();
+    const std::vector<domain::Credential> credentials = domain::ExpertCredentials(*expert);
+    for (const domain::CredentialLapse& lapse :
+         domain::LapsingCredentials(credentials, requirements, today)) {
+      const domain::Credential& c = credentials[lapse.credential];
+      const std::string resource = domain::ChildResourceName(exchange_id, "experts", id);
+      // Once per credential and last day: a renewed one is told about again.
+      const std::string dedupe = absl::StrCat(
+          domain::DedupeKey(MessageKind::kCredentialLapsing, resource), ":",
+          domain::CredentialName(c.kind, c.course), ":", absl::FormatCivilTime(lapse.last_valid));
+      parties.expert = *expert;
+      parties.has_expert = true;
+      for (Recipient to : {Recipient::kExpert, Recipient::kCoordinator}) {
+        const std::string key = absl::StrCat(dedupe, ":", domain::RecipientName(to));
+        if (Count(sql, kDedupeExists, {key}) > 0) continue;
+        const Addressed m{MessageKind::kCredentialLapsing, to};
+        const std::optional<Address> address = AddressOf(parties, to, m.kind);
+        if (!address) continue;
+        domain::Notice notice;
+        notice.language = address->language;
+        notice.exchange_name = parties.exchange.display_name;
+        notice.reply_to = parties.exchange.contact_email;
+        if (to == Recipient::kCoordinator) notice.expert_name = expert->display_name;
+        notice.credential_kind = c.kind;
+        notice.credential_course = c.course;
+        notice.credential_last_day = lapse.last_valid;
+        auto text = Compose(sql, exchange_id, m, notice);
+        if (!text.ok()) return text.status();
+        if (address->channel == "SMS") text->body = domain::SmsText(*text, notice);
+        if (Insert(
+                sql, exchange_id, m, resource, *address, parties.exchange, *text, "", now, key)) {
+          ++made;
+        }
+      }
+    }
+  }
+  return made;
+}
+
 absl::StatusOr<int> OutboxStore::EnqueueScheduled(absl::Time now, int limit) {
+  bool sweep_credentials = false;
+  {
+    std::lock_guard<std::mutex> lock(sweep_mu_);
+    if (now >= next_credential_sweep_) {
+      sweep_credentials = true;
+      next_credential_sweep_ = now + absl::Hours(1);
+    }
+  }
   int made = 0;
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
     made = 0;
@@ -556,6 +631,11 @@ absl::StatusOr<int> OutboxStore::EnqueueScheduled(absl::Time now, int limit) {
             !s.ok()) {
           return s;
         }
+      }
+      if (sweep_credentials && made < limit) {
+        auto lapsing = EnqueueCredentialNotices(sql, x, now, limit - made);
+        if (!lapsing.ok()) return lapsing.status();
+        made += *lapsing;
       }
       if (settings.key_warning_days > 0 && made < limit) {
         domain::Exchange exchange;

@@ -14,6 +14,7 @@
 #ifndef KOKEMUS_SERVICES_STORAGE_OUTBOX_STORE_H_
 #define KOKEMUS_SERVICES_STORAGE_OUTBOX_STORE_H_
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -131,7 +132,16 @@ class OutboxStore final {
       int64_t expected_revision, absl::Time now, int64_t* revision = nullptr);  // -1: any
 
  private:
+  // The notices of credentials that stop counting within 30 days
+  // (domain::LapsingCredentials) for one exchange's experts and its
+  // coordinator, once per credential and last day; the count written.
+  absl::StatusOr<int> EnqueueCredentialNotices(
+      soci::session& sql, const std::string& exchange_id, absl::Time now, int limit);
+
   Database& db_;
+  // The credential sweep reads every expert who holds one: at most hourly.
+  std::mutex sweep_mu_;
+  absl::Time next_credential_sweep_ = absl::InfinitePast();
 };
 
 }  // namespace kokemus::storage

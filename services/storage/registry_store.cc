@@ -30,16 +30,17 @@ constexpr char kExchangeColumns[] =
     "id, display_name, wellbeing_region, default_language, business_id, "
     "contact_email, travel_buffer_minutes, retention_months, postal_address, "
     "data_protection_officer, contact_name, contact_phone, pay_rule, privacy_notice_time, "
-    "revision, create_time, update_time";
+    "credential_requirements, revision, create_time, update_time";
 constexpr char kInsertExchange[] =
     "INSERT INTO exchanges (id, display_name, wellbeing_region, "
     "default_language, business_id, contact_email, travel_buffer_minutes, "
     "retention_months, postal_address, data_protection_officer, contact_name, contact_phone, "
-    "pay_rule, privacy_notice_time, revision, create_time, update_time) VALUES (:id, "
+    "pay_rule, privacy_notice_time, credential_requirements, revision, create_time, "
+    "update_time) VALUES (:id, "
     ":display_name, :wellbeing_region, :default_language, :business_id, :contact_email, "
     ":travel_buffer_minutes, :retention_months, :postal_address, :data_protection_officer, "
-    ":contact_name, :contact_phone, :pay_rule, :privacy_notice_time, :revision, :create_time, "
-    ":update_time)";
+    ":contact_name, :contact_phone, :pay_rule, :privacy_notice_time, :credential_requirements, "
+    ":revision, :create_time, :update_time)";
 constexpr char kUpdateExchange[] =
     "UPDATE exchanges SET display_name = :display_name, wellbeing_region = "
     ":wellbeing_region, default_language = :default_language, business_id = "
@@ -47,8 +48,8 @@ constexpr char kUpdateExchange[] =
     ":travel_buffer_minutes, retention_months = :retention_months, postal_address = "
     ":postal_address, data_protection_officer = :data_protection_officer, contact_name = "
     ":contact_name, contact_phone = :contact_phone, pay_rule = :pay_rule, privacy_notice_time = "
-    ":privacy_notice_time, revision = :revision, "
-    "update_time = :update_time WHERE id = :id AND revision = :expected";
+    ":privacy_notice_time, credential_requirements = :credential_requirements, revision = "
+    ":revision, update_time = :update_time WHERE id = :id AND revision = :expected";
 
 constexpr char kExpertColumns[] =
     "exchange_id, id, display_name, email, phone, home_municipality, "
@@ -57,7 +58,7 @@ constexpr char kExpertColumns[] =
     "max_assignments_per_month, monthly_earnings_limit_cents, payment_method, "
     "state, consent_time, consent_notice_version, preferred_language, notification_channel, "
     "essential_messages_only, benefit_limit, withholding_permille, identity_code_sealed, "
-    "revision, create_time, update_time";
+    "extract_seen_date, extract_seen_by, revision, create_time, update_time";
 constexpr char kInsertExpert[] =
     "INSERT INTO experts (exchange_id, id, display_name, email, phone, "
     "home_municipality, languages, experience_areas, roles, trainings, "
@@ -66,7 +67,7 @@ constexpr char kInsertExpert[] =
     "monthly_earnings_limit_cents, payment_method, state, consent_time, "
     "consent_notice_version, preferred_language, notification_channel, "
     "essential_messages_only, benefit_limit, withholding_permille, identity_code_sealed, "
-    "revision, create_time, update_time) VALUES "
+    "extract_seen_date, extract_seen_by, revision, create_time, update_time) VALUES "
     "(:exchange_id, :id, :display_name, :email, :phone, :home_municipality, "
     ":languages, :experience_areas, :roles, :trainings, "
     ":service_municipalities, :max_travel_km, :remote_ok, "
@@ -74,7 +75,7 @@ constexpr char kInsertExpert[] =
     ":monthly_earnings_limit_cents, :payment_method, :state, :consent_time, "
     ":consent_notice_version, :preferred_language, :notification_channel, "
     ":essential_messages_only, :benefit_limit, :withholding_permille, :identity_code_sealed, "
-    ":revision, :create_time, :update_time)";
+    ":extract_seen_date, :extract_seen_by, :revision, :create_time, :update_time)";
 constexpr char kUpdateExpert[] =
     "UPDATE experts SET display_name = :display_name, email = :email, phone = "
     ":phone, home_municipality = :home_municipality, languages = :languages, "
@@ -89,7 +90,8 @@ constexpr char kUpdateExpert[] =
     ":consent_notice_version, preferred_language = :preferred_language, "
     "notification_channel = :notification_channel, essential_messages_only = "
     ":essential_messages_only, benefit_limit = :benefit_limit, withholding_permille = "
-    ":withholding_permille, identity_code_sealed = :identity_code_sealed, revision = :revision, "
+    ":withholding_permille, identity_code_sealed = :identity_code_sealed, extract_seen_date = "
+    ":extract_seen_date, extract_seen_by = :extract_seen_by, revision = :revision, "
     "update_time = "
     ":update_time WHERE exchange_id = :exchange_id AND id = :id AND revision "
     "= :expected";
@@ -131,6 +133,37 @@ std::vector<E> EnumListFrom(const Json& json) {
   for (const auto& v : json) out.push_back(EnumFrom<E>(v.get<std::string>()));
   return out;
 }
+
+}  // namespace
+
+Json CredentialRequirementsJson(const std::vector<domain::CredentialRequirement>& requirements) {
+  Json out = Json::array();
+  for (const domain::CredentialRequirement& r : requirements) {
+    out.push_back(
+        {{"kind", std::string(domain::EnumName(r.kind))},
+         {"course", std::string(domain::EnumName(r.course))},
+         {"roles", EnumList(r.roles)},
+         {"orderer_kinds", EnumList(r.orderer_kinds)},
+         {"max_age_months", r.max_age_months}});
+  }
+  return out;
+}
+
+std::vector<domain::CredentialRequirement> CredentialRequirementsFrom(const Json& json) {
+  std::vector<domain::CredentialRequirement> out;
+  for (const Json& j : json) {
+    domain::CredentialRequirement r;
+    r.kind = EnumFrom<domain::CredentialKind>(j.at("kind").get<std::string>());
+    r.course = EnumFrom<domain::CourseKind>(j.at("course").get<std::string>());
+    r.roles = EnumListFrom<domain::Role>(j.at("roles"));
+    r.orderer_kinds = EnumListFrom<domain::OrganizationKind>(j.at("orderer_kinds"));
+    r.max_age_months = j.at("max_age_months").get<int>();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+namespace {
 
 // ---------------------------------------------------------------------------
 // Per-resource tables.
@@ -181,7 +214,8 @@ struct TableOf<Exchange> {
         e.contact_name,
         e.contact_phone,
         PayRuleJson(e.pay_rule).dump(),
-        Micros(e.privacy_notice_time)};
+        Micros(e.privacy_notice_time),
+        CredentialRequirementsJson(e.credential_requirements).dump()};
   }
   // What the row keeps of itself beyond the request: when the privacy notice's
   // content last changed.
@@ -209,6 +243,7 @@ struct TableOf<Exchange> {
     e.pay_rule = PayRuleFrom(r.JsonValue());
     const long long notice = r.Int();
     e.privacy_notice_time = notice == 0 ? absl::InfinitePast() : absl::FromUnixMicros(notice);
+    e.credential_requirements = CredentialRequirementsFrom(r.JsonValue());
     return e;
   }
 };
@@ -226,8 +261,14 @@ struct TableOf<Expert> {
   static Record Data(const Expert& e) {
     Json trainings = Json::array();
     for (const auto& t : e.trainings) {
-      trainings.push_back(
-          {{"provider", t.provider}, {"title", t.title}, {"completion_date", t.completion_date}});
+      Json training = {
+          {"provider", t.provider}, {"title", t.title}, {"completion_date", t.completion_date}};
+      if (t.kind != domain::CourseKind::kUnspecified) {
+        training["kind"] = std::string(domain::EnumName(t.kind));
+      }
+      if (!t.valid_until.empty()) training["valid_until"] = t.valid_until;
+      if (!t.course.empty()) training["course"] = t.course;
+      trainings.push_back(std::move(training));
     }
     Json windows = Json::array();
     for (const auto& w : e.weekly_availability) {
@@ -268,7 +309,9 @@ struct TableOf<Expert> {
         static_cast<long long>(e.essential_messages_only ? 1 : 0),
         BenefitLimitJson(e.benefit_limit).dump(),
         static_cast<long long>(e.payroll.withholding_permille),
-        e.payroll.identity_code_sealed};
+        e.payroll.identity_code_sealed,
+        e.record_extract.seen_date,
+        e.record_extract.seen_by};
   }
   static Expert Read(RowReader& r) {
     Expert e;
@@ -282,9 +325,14 @@ struct TableOf<Expert> {
     e.experience_areas = EnumListFrom<domain::ExperienceArea>(r.JsonValue());
     e.roles = EnumListFrom<domain::Role>(r.JsonValue());
     for (const auto& t : r.JsonValue()) {
-      e.trainings.push_back(
-          {t.at("provider").get<std::string>(), t.at("title").get<std::string>(),
-           t.at("completion_date").get<std::string>()});
+      domain::Training training;
+      training.provider = t.at("provider").get<std::string>();
+      training.title = t.at("title").get<std::string>();
+      training.completion_date = t.at("completion_date").get<std::string>();
+      training.kind = EnumFrom<domain::CourseKind>(t.value("kind", std::string("UNSPECIFIED")));
+      training.valid_until = t.value("valid_until", std::string());
+      training.course = t.value("course", std::string());
+      e.trainings.push_back(std::move(training));
     }
     e.service_municipalities = r.JsonValue().get<std::vector<std::string>>();
     e.max_travel_km = static_cast<int>(r.Int());
@@ -311,6 +359,8 @@ struct TableOf<Expert> {
     e.benefit_limit = BenefitLimitFrom(r.JsonValue());
     e.payroll.withholding_permille = static_cast<int>(r.Int());
     e.payroll.identity_code_sealed = r.Text();
+    e.record_extract.seen_date = r.Text();
+    e.record_extract.seen_by = r.Text();
     return e;
   }
 };
@@ -448,42 +498,53 @@ absl::Status CheckParentExists(soci::session& sql, const Key& key) {
 
 template <typename T>
 absl::StatusOr<T> RegistryStore::Create(T value, const CreateOptions& options) {
+  return db_.Write([&](soci::session& sql) -> absl::StatusOr<T> {
+    return CreateIn(sql, value, options);
+  });
+}
+
+template <typename T>
+absl::StatusOr<T> RegistryStore::CreateIn(
+    soci::session& sql, T value, const CreateOptions& options) {
   const Key key = TableOf<T>::KeyOf(value);
   const std::string scope = key.exchange_id.empty() ? "" : domain::ExchangeName(key.exchange_id);
-  return db_.Write([&](soci::session& sql) -> absl::StatusOr<T> {
-    const std::string collection(TableOf<T>::kCollection);
-    auto known = FindCreateRequest(sql, scope, collection, options.request_id, options.fingerprint);
-    if (!known.ok()) return known.status();
-    if (!known->empty()) {
-      return SelectOne<T>(sql, {key.exchange_id, *known});
-    }
-    if (absl::Status s = CheckParentExists<T>(sql, key); !s.ok()) return s;
-    if (SelectOne<T>(sql, key).ok()) {
-      return absl::AlreadyExistsError(
-          absl::StrCat(ResourceName(TableOf<T>::kCollection, key), " already exists"));
-    }
-    domain::Meta& meta = TableOf<T>::MetaOf(value);
-    meta.revision = 1;
-    meta.create_time = meta.update_time = db_.Now();
-    StampOf<T>(nullptr, value, meta.create_time);
-    if (absl::Status s = SealSecrets(db_, value); !s.ok()) return s;
-    Record record = KeyRecord<T>(key);
-    for (Value& v : TableOf<T>::Data(value)) record.push_back(std::move(v));
-    record.push_back(static_cast<long long>(meta.revision));
-    record.push_back(Micros(meta.create_time));
-    record.push_back(Micros(meta.update_time));
-    soci::details::prepare_temp_type insert = (sql.prepare << TableOf<T>::kInsert);
-    Bind(insert, record);
-    soci::statement(insert).execute(true);
-    RecordCreateRequest(
-        sql, scope, collection, options.request_id, options.fingerprint, key.id, meta.create_time);
-    return value;
-  });
+  const std::string collection(TableOf<T>::kCollection);
+  auto known = FindCreateRequest(sql, scope, collection, options.request_id, options.fingerprint);
+  if (!known.ok()) return known.status();
+  if (!known->empty()) {
+    return SelectOne<T>(sql, {key.exchange_id, *known});
+  }
+  if (absl::Status s = CheckParentExists<T>(sql, key); !s.ok()) return s;
+  if (SelectOne<T>(sql, key).ok()) {
+    return absl::AlreadyExistsError(
+        absl::StrCat(ResourceName(TableOf<T>::kCollection, key), " already exists"));
+  }
+  domain::Meta& meta = TableOf<T>::MetaOf(value);
+  meta.revision = 1;
+  meta.create_time = meta.update_time = db_.Now();
+  StampOf<T>(nullptr, value, meta.create_time);
+  if (absl::Status s = SealSecrets(db_, value); !s.ok()) return s;
+  Record record = KeyRecord<T>(key);
+  for (Value& v : TableOf<T>::Data(value)) record.push_back(std::move(v));
+  record.push_back(static_cast<long long>(meta.revision));
+  record.push_back(Micros(meta.create_time));
+  record.push_back(Micros(meta.update_time));
+  soci::details::prepare_temp_type insert = (sql.prepare << TableOf<T>::kInsert);
+  Bind(insert, record);
+  soci::statement(insert).execute(true);
+  RecordCreateRequest(
+      sql, scope, collection, options.request_id, options.fingerprint, key.id, meta.create_time);
+  return value;
 }
 
 template <typename T>
 absl::StatusOr<T> RegistryStore::Get(const Key& key) {
   return db_.Read([&](soci::session& sql) -> absl::StatusOr<T> { return SelectOne<T>(sql, key); });
+}
+
+template <typename T>
+absl::StatusOr<T> RegistryStore::GetIn(soci::session& sql, const Key& key) {
+  return SelectOne<T>(sql, key);
 }
 
 template <typename T>
@@ -526,8 +587,15 @@ absl::StatusOr<Page<T>> RegistryStore::List(const domain::ListQuery& query) {
 
 template <typename T>
 absl::StatusOr<T> RegistryStore::Update(T value, int64_t expected_revision) {
+  return db_.Write([&](soci::session& sql) -> absl::StatusOr<T> {
+    return UpdateIn(sql, value, expected_revision);
+  });
+}
+
+template <typename T>
+absl::StatusOr<T> RegistryStore::UpdateIn(soci::session& sql, T value, int64_t expected_revision) {
   const Key key = TableOf<T>::KeyOf(value);
-  absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
+  absl::Status status = [&]() -> absl::Status {
     absl::StatusOr<T> current = SelectOne<T>(sql, key);
     if (!current.ok()) return current.status();
     const domain::Meta& old = TableOf<T>::MetaOf(*current);
@@ -555,7 +623,7 @@ absl::StatusOr<T> RegistryStore::Update(T value, int64_t expected_revision) {
       return absl::AbortedError("concurrent update; read again and retry");
     }
     return absl::OkStatus();
-  });
+  }();
   if (!status.ok()) return status;
   return value;
 }
@@ -598,6 +666,10 @@ absl::Status RegistryStore::Delete(const Key& key, int64_t expected_revision) {
   template absl::StatusOr<T> RegistryStore::Get(const Key&);                      \
   template absl::StatusOr<Page<T>> RegistryStore::List(const domain::ListQuery&); \
   template absl::StatusOr<T> RegistryStore::Update(T, int64_t);                   \
+  template absl::StatusOr<T> RegistryStore::CreateIn(                             \
+      soci::session&, T, const CreateOptions&);                                   \
+  template absl::StatusOr<T> RegistryStore::UpdateIn(soci::session&, T, int64_t); \
+  template absl::StatusOr<T> RegistryStore::GetIn(soci::session&, const Key&);    \
   template absl::Status RegistryStore::Delete<T>(const Key&, int64_t);
 
 absl::StatusOr<bool> RegistryStore::ExpertWorksFor(

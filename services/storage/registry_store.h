@@ -17,6 +17,7 @@
 #include "services/domain/model.h"
 #include "services/storage/database.h"
 #include "services/storage/page.h"
+#include "services/storage/sql.h"
 
 namespace kokemus::storage {
 
@@ -31,6 +32,10 @@ struct CreateOptions {
   std::string request_id;   // empty: not idempotent
   std::string fingerprint;  // digest of the request without its request_id
 };
+
+// An exchange's credential requirements as stored (a JSON array).
+Json CredentialRequirementsJson(const std::vector<domain::CredentialRequirement>& requirements);
+std::vector<domain::CredentialRequirement> CredentialRequirementsFrom(const Json& json);
 
 // T is domain::Exchange, domain::Expert or domain::Organization.
 class RegistryStore final {
@@ -61,6 +66,15 @@ class RegistryStore final {
   // it is 0).
   template <typename T>
   absl::Status Delete(const Key& key, int64_t expected_revision);
+
+  // Create, Get and Update within a transaction the caller holds (one that
+  // changes other tables in the same step).
+  template <typename T>
+  absl::StatusOr<T> CreateIn(soci::session& sql, T value, const CreateOptions& options);
+  template <typename T>
+  absl::StatusOr<T> GetIn(soci::session& sql, const Key& key);
+  template <typename T>
+  absl::StatusOr<T> UpdateIn(soci::session& sql, T value, int64_t expected_revision);
 
   // Whether the expert has (or had) an offered, accepted, confirmed or
   // completed assignment on an order of the organization: what an orderer
