@@ -181,8 +181,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       });
   server->report_store_ = std::make_unique<storage::ReportStore>(*server->db_);
   server->training_store_ = std::make_unique<storage::TrainingStore>(*server->db_, *server->store_);
-  server->reports_ = std::make_unique<rpc::ReportService>(
-      *server->report_store_, *server->training_store_, guard);
+  server->reports_ =
+      std::make_unique<rpc::ReportService>(*server->report_store_, *server->training_store_, guard);
   server->training_ = std::make_unique<rpc::TrainingService>(
       *server->training_store_, *server->store_, *server->report_store_, guard);
 

@@ -20,6 +20,7 @@
 #include "kokemus/v1/matching_service.grpc.pb.h"
 #include "kokemus/v1/notification_service.grpc.pb.h"
 #include "kokemus/v1/report_service.grpc.pb.h"
+#include "kokemus/v1/training_service.grpc.pb.h"
 #include "services/domain/fees.h"
 #include "services/rpc/convert.h"
 #include "soci/soci.h"
@@ -128,6 +129,24 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
     testing_support::CreateOrganization(registry, "ph", "kirjasto");
     testing_support::CreateExpert(registry, "hel", "helga", testing_support::SampleExpert());
     testing_support::CreateOrganization(registry, "hel", "stadi");
+    {
+      // A course with a trainee (issue 21).
+      auto training = v1::TrainingService::NewStub(channel);
+      grpc::ClientContext ctx;
+      v1::CreateCourseRequest req;
+      req.set_parent("exchanges/ph");
+      req.set_course_id("c1");
+      req.mutable_course()->set_kind(v1::COURSE_KIND_BASIC);
+      req.mutable_course()->set_title("Kokemusasiantuntijakoulutus");
+      req.mutable_course()->set_provider("Lahden Klubitalo");
+      req.mutable_course()->set_capacity(20);
+      v1::CourseSession* session = req.mutable_course()->add_sessions();
+      *session->mutable_start_time() = rpc::ToProto(absl::Now() - absl::Hours(24));
+      session->set_duration_minutes(180);
+      v1::CreateCourseResponse resp;
+      grpc::Status s = training->CreateCourse(&ctx, req, &resp);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+    }
     testing_support::CreateOrder(
         *orders_, "ph", "o1",
         testing_support::SampleOrder("ph", "lyseo", absl::Now() + absl::Hours(24 * 10)));
@@ -316,6 +335,15 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
                   "exchanges/ph/messageTemplates/offer-made-expert-fi")),
           RPC(NotificationService, ResetMessageTemplate, "NPPP",
               r.set_name("exchanges/ph/messageTemplates/offer-made-expert-fi")),
+          RPC(TrainingService, CreateCourse, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(TrainingService, GetCourse, "NPPP", r.set_name("exchanges/ph/courses/c1")),
+          RPC(TrainingService, ListCourses, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(TrainingService, EnrolTrainee, "NPPP", r.set_parent("exchanges/ph/courses/c1")),
+          RPC(TrainingService, RecordAttendance, "NPPP", r.set_course("exchanges/ph/courses/c1")),
+          RPC(TrainingService, SetTraineeState, "NPPP",
+              r.set_name("exchanges/ph/courses/c1/trainees/t1")),
+          RPC(TrainingService, GraduateTrainee, "NPPP",
+              r.set_name("exchanges/ph/courses/c1/trainees/t1")),
     };
   }
 
@@ -393,7 +421,7 @@ TEST_P(AccessServiceTest, EveryRpcRefusesMissingBadRevokedAndExpiredKeysAndOther
     }
   }
   EXPECT_EQ(covered, served);
-  EXPECT_EQ(covered.size(), 84u);
+  EXPECT_EQ(covered.size(), 91u);
 
   // The objects are real: ph's coordinator reads them.
   const Channel ph = As(Key(AccessRole::kCoordinator, "ph"));

@@ -249,5 +249,125 @@ TEST(Cohorts, TheFiguresOfACohortOfTwenty) {
   EXPECT_DOUBLE_EQ(f.share_worked_12_months, 55.6);
 }
 
+Course TenWeeks() {
+  Course c;
+  c.exchange_id = "ph";
+  c.id = "kevat";
+  c.kind = CourseKind::kBasic;
+  c.title = "Kokemusasiantuntijakoulutus";
+  c.provider = "Lahden Klubitalo";
+  c.capacity = 2;
+  c.min_attendance_percent = 80;
+  for (int w = 0; w < 10; ++w) {
+    c.sessions.push_back(
+        {absl::FromCivil(absl::CivilHour(2025, 1, 14 + 7 * w, 10), reference::HelsinkiTimeZone()),
+         180, ""});
+  }
+  return c;
+}
+
+TEST(Courses, SessionsMustNotOverlapAndTheCourseHasRoom) {
+  Course c = TenWeeks();
+  c.sessions[1].start_time = c.sessions[0].start_time + absl::Minutes(120);
+  FieldViolations v;
+  ValidateCourse(c, "course", v);
+  ASSERT_EQ(v.list().size(), 1u);
+  EXPECT_EQ(
+      v.ToStatus().message(),
+      "invalid request: course.sessions[1].start_time: overlaps the session before it");
+  EXPECT_TRUE(CheckCapacity(c, 1).ok());
+  EXPECT_EQ(
+      CheckCapacity(c, 2).message(), "exchanges/ph/courses/kevat is full: 2 of 2 places taken");
+}
+
+TEST(Courses, CompletingNeedsTheAttendanceAndDroppingErasesTheDetails) {
+  const Course c = TenWeeks();
+  Trainee t;
+  t.exchange_id = "ph";
+  t.course_id = "kevat";
+  t.id = "aino";
+  t.state = EnrolmentState::kEnrolled;
+  t.display_name = "Aino";
+  t.email = "aino@example.fi";
+  for (int s = 1; s <= 7; ++s) MarkAttendance(t, s, true);
+  MarkAttendance(t, 3, true);  // twice: once
+  EXPECT_EQ(AttendancePercent(c, t), 70);
+  const absl::CivilDay today(2025, 3, 25);
+  EXPECT_EQ(
+      ChangeTraineeState(c, t, EnrolmentState::kCompleted, "2025-03-25", today).message(),
+      "exchanges/ph/courses/kevat/trainees/aino attended 7 of 10 sessions (70 %); the course "
+      "asks for 80 %");
+  MarkAttendance(t, 8, true);
+  EXPECT_EQ(
+      ChangeTraineeState(c, t, EnrolmentState::kCompleted, "2025-01-13", today).message(),
+      "invalid request: completion_date: must not be before the course's first session on "
+      "2025-01-14");
+  EXPECT_EQ(
+      ChangeTraineeState(c, t, EnrolmentState::kEnrolled, "", today).message(),
+      "invalid request: state: must be COMPLETED or DROPPED");
+  ASSERT_TRUE(ChangeTraineeState(c, t, EnrolmentState::kCompleted, "2025-03-25", today).ok());
+  EXPECT_EQ(t.completion_date, absl::CivilDay(2025, 3, 25));
+  const struct Training training = GraduationTraining(c, t);
+  struct Training expected;
+  expected.provider = "Lahden Klubitalo";
+  expected.title = "Kokemusasiantuntijakoulutus";
+  expected.completion_date = "2025-03-25";
+  expected.kind = CourseKind::kBasic;
+  expected.course = "exchanges/ph/courses/kevat";
+  EXPECT_EQ(training, expected);
+  Expert details;
+  details.home_municipality = "398";
+  const Expert e = GraduatedExpert(c, t, details);
+  EXPECT_EQ(e.display_name, "Aino");
+  EXPECT_EQ(e.email, "aino@example.fi");
+  ASSERT_EQ(e.trainings.size(), 1u);
+  Expert twice = e;
+  AddTraining(twice, training);
+  EXPECT_EQ(twice.trainings.size(), 1u);  // the same course's training replaced
+  EXPECT_EQ(ExpertCredentials(e).size(), 1u);
+  EXPECT_EQ(ExpertCredentials(e)[0].course, CourseKind::kBasic);
+
+  Trainee bert = t;
+  bert.state = EnrolmentState::kEnrolled;
+  ASSERT_TRUE(ChangeTraineeState(c, bert, EnrolmentState::kDropped, "", today).ok());
+  EXPECT_EQ(bert.display_name, "");
+  EXPECT_EQ(bert.email, "");
+  EXPECT_EQ(
+      CheckGraduation(bert, false).message(),
+      "exchanges/ph/courses/kevat/trainees/aino is DROPPED: only a COMPLETED trainee graduates");
+}
+
+TEST(Courses, TrainedExpertsAtWorkInAPeriod) {
+  std::vector<Trainee> trainees(3);
+  trainees[0].state = trainees[1].state = EnrolmentState::kCompleted;
+  trainees[0].completion_date = trainees[1].completion_date = absl::CivilDay(2025, 3, 25);
+  trainees[0].expert_id = "a";
+  trainees[1].expert_id = "b";
+  trainees[2].state = EnrolmentState::kDropped;
+  TaskRecord task;
+  task.expert_id = "a";
+  task.state = AssignmentState::kCompleted;
+  const absl::TimeZone h = reference::HelsinkiTimeZone();
+  const TrainingFigures f = TrainingInPeriod(
+      {TenWeeks()}, trainees, {task}, absl::FromCivil(absl::CivilDay(2025, 3, 1), h),
+      absl::FromCivil(absl::CivilDay(2025, 4, 1), h));
+  EXPECT_EQ(f.graduates, 2);
+  EXPECT_EQ(f.graduates_with_task, 1);
+  EXPECT_DOUBLE_EQ(f.share_graduates_with_task, 50.0);
+  EXPECT_EQ(f.courses, 1);  // its sessions of 4.3. and later
+  EXPECT_EQ(f.completed_in_period, 2);
+}
+
+TEST(Courses, CredentialLabelsInThreeLanguages) {
+  EXPECT_EQ(
+      CredentialLabel(CredentialKind::kCriminalRecordExtractSeen, CourseKind::kUnspecified, "fi"),
+      "Rikosrekisteriotteen tarkastus");
+  EXPECT_EQ(
+      CredentialLabel(CredentialKind::kTraining, CourseKind::kFurther, "sv"), "Fortbildningen");
+  EXPECT_EQ(
+      CredentialLabel(CredentialKind::kTraining, CourseKind::kPeerMentor, "en"),
+      "The peer-mentor training");
+}
+
 }  // namespace
 }  // namespace kokemus::domain

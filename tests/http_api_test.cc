@@ -113,7 +113,7 @@ TEST_F(HttpApi, EveryServedMethodHasARouteAndAnOperation) {
     for (int i = 0; i < service->method_count(); ++i)
       methods.insert(service->method(i)->full_name());
   }
-  EXPECT_EQ(methods.size(), 84u);
+  EXPECT_EQ(methods.size(), 91u);
   auto transcoder = transcode::Transcoder::ForServices(
       server_.channel(), std::vector<std::string>(services.begin(), services.end()));
   ASSERT_TRUE(transcoder.ok()) << transcoder.status();

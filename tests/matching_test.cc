@@ -472,3 +472,47 @@ TEST(MatchingSettingsValidation, NamesEachBadField) {
 
 }  // namespace
 }  // namespace kokemus::domain
+
+namespace kokemus::domain {
+namespace {
+
+// Issue 21: a task at a school needs the criminal-record extract seen within
+// 12 months; one seen longer ago, or never, leaves her out with its own rule.
+TEST(CredentialRule, LeavesOutAnExpertWithoutACountingCredential) {
+  MatchingSettings settings;
+  CredentialRequirement r;
+  r.kind = CredentialKind::kCriminalRecordExtractSeen;
+  r.orderer_kinds = {OrganizationKind::kEducationalInstitution};
+  r.max_age_months = 12;
+  settings.credential_requirements = {r};
+  settings.orderer_kinds = {{"lyseo", OrganizationKind::kEducationalInstitution}};
+  Order order = TheOrder();
+  order.organization_id = "lyseo";
+  ExpertRecord fresh = Eligible("fresh");
+  fresh.expert.record_extract = {"2026-06-01", "Maija"};
+  ExpertRecord stale = Eligible("stale");
+  stale.expert.record_extract = {"2025-11-01", "Maija"};
+  ExpertRecord never = Eligible("never");
+  Ranking ranking = RankExperts(order, {fresh, stale, never}, settings, Fees(), kNow);
+  ASSERT_EQ(ranking.candidates.size(), 1u);
+  EXPECT_EQ(ranking.candidates[0].expert_id, "fresh");
+  ASSERT_EQ(ranking.excluded.size(), 2u);
+  EXPECT_EQ(ranking.excluded[0].rule, ExclusionRule::kCredentialMissing);
+  EXPECT_EQ(ExclusionRuleName(ranking.excluded[0].rule), "CREDENTIAL_MISSING");
+  EXPECT_EQ(
+      ranking.excluded[0].reason,
+      "the criminal-record extract seen of 2025-11-01 counts until 2026-10-31, before the task on "
+      "2026-12-08 (required for all tasks at EDUCATIONAL_INSTITUTION, within 12 months)");
+  EXPECT_EQ(
+      ranking.excluded[1].reason,
+      "no criminal-record extract seen (required for all tasks at EDUCATIONAL_INSTITUTION, "
+      "within 12 months)");
+  EXPECT_EQ(ranking.excluded_by_rule[static_cast<int>(ExclusionRule::kCredentialMissing)], 2);
+  // Another orderer's task needs no extract.
+  settings.orderer_kinds = {{"lyseo", OrganizationKind::kAdultSocialWork}};
+  EXPECT_EQ(
+      RankExperts(order, {fresh, stale, never}, settings, Fees(), kNow).candidates.size(), 3u);
+}
+
+}  // namespace
+}  // namespace kokemus::domain

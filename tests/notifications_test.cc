@@ -216,6 +216,28 @@ TEST(Notifications, EveryMessageRendersInEveryLanguageWithoutHealthData) {
   EXPECT_EQ(none.status().message(), "no message OFFER_MADE for ORDERER");
 }
 
+// A credential stopping soon: which one and its last day, nothing more.
+TEST(Compose, TheCredentialNoticeNamesTheCredentialAndItsLastDay) {
+  using K = MessageKind;
+  using R = Recipient;
+  Notice n = MakeNotice("fi");
+  n.credential_kind = CredentialKind::kTraining;
+  n.credential_course = CourseKind::kFurther;
+  n.credential_last_day = absl::CivilDay(2027, 1, 31);
+  auto expert = ComposeMessage(K::kCredentialLapsing, R::kExpert, n);
+  ASSERT_TRUE(expert.ok()) << expert.status();
+  EXPECT_EQ(expert->subject, "Pätevyytesi vanhenee: Jatkokoulutus");
+  EXPECT_THAT(expert->body, HasSubstr("Jatkokoulutus on voimassa 31.1.2027 asti."));
+  n.language = "sv";
+  n.expert_name = "Kaisa K.";
+  auto coordinator = ComposeMessage(K::kCredentialLapsing, R::kCoordinator, n);
+  ASSERT_TRUE(coordinator.ok()) << coordinator.status();
+  EXPECT_EQ(coordinator->subject, "Behörighet går ut: Kaisa K., Fortbildningen");
+  EXPECT_THAT(
+      coordinator->body, HasSubstr("Kaisa K.: Fortbildningen gäller till och med 31.1.2027."));
+  EXPECT_FALSE(ComposeMessage(K::kCredentialLapsing, R::kOrderer, n).ok());
+}
+
 // Her pay nearing her limit: the payment month, a link to her page, the task;
 // no figures and never the benefit.
 TEST(Compose, TheEarningsWarningNamesThePaymentMonthNotTheBenefitOrFigures) {
@@ -243,6 +265,7 @@ TEST(Compose, TheEarningsWarningNamesThePaymentMonthNotTheBenefitOrFigures) {
     EXPECT_THAT(text->subject + text->body, Not(HasSubstr("976")));
   }
   EXPECT_EQ(MessageKindName(K::kEarningsNearLimit), "EARNINGS_NEAR_LIMIT");
+  EXPECT_EQ(MessageKindFromName("CREDENTIAL_LAPSING"), K::kCredentialLapsing);
   EXPECT_TRUE(IsEssential(K::kEarningsNearLimit));
   EXPECT_FALSE(IsUrgent(K::kEarningsNearLimit));
 }
@@ -262,7 +285,7 @@ TEST(MessageTemplates, EveryBuiltInOneIsValidAndNamedOnce) {
     EXPECT_THAT(preview->subject, Not(HasSubstr("{{")));
     EXPECT_THAT(preview->body, Not(HasSubstr("{{")));
   }
-  EXPECT_EQ(ids.size(), 72u);  // 24 messages and recipients, 3 languages
+  EXPECT_EQ(ids.size(), 78u);  // 26 messages and recipients, 3 languages
   EXPECT_TRUE(ids.count("earnings-near-limit-expert-fi"));
   EXPECT_TRUE(ids.count("earnings-near-limit-coordinator-en"));
   EXPECT_TRUE(ids.count("standing-by-expert-sv"));

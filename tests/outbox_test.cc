@@ -720,7 +720,7 @@ TEST_P(OutboxTest, AnExchangesOwnWordingIsCheckedPreviewedSentAndReset) {
     req.set_parent("exchanges/ph");
     v1::ListMessageTemplatesResponse list;
     ASSERT_TRUE(notify->ListMessageTemplates(&ctx, req, &list).ok());
-    ASSERT_EQ(list.message_templates_size(), 72);
+    ASSERT_EQ(list.message_templates_size(), 78);
     const v1::MessageTemplate& first = list.message_templates(0);
     EXPECT_EQ(first.name(), name);
     EXPECT_EQ(first.kind(), v1::Message::KIND_OFFER_MADE);

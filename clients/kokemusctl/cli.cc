@@ -36,6 +36,7 @@ constexpr Route kRoutes[] = {
     {"feedback", "", FeedbackCommand},
     {"fees", "", FeesCommand},
     {"earnings", "", EarningsCommand},
+    {"course", "", CourseCommand},
     {"contract", "", ContractCommand},
     {"template", "", TemplateCommand},
     {"match", "", MatchCommand},

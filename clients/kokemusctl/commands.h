@@ -47,6 +47,9 @@ int MessageTemplateCommand(Session& s);
 // agenda.cc: the coordinator's day or week.
 int AgendaCommand(Session& s);
 
+// training.cc: courses, their trainees, attendance, completion, graduation.
+int CourseCommand(Session& s);
+
 // access.cc: API keys, the audit log, health.
 int KeyCommand(Session& s);
 int AuditCommand(Session& s);

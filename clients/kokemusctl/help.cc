@@ -247,6 +247,79 @@ std::vector<CommandHelp> MakeCommands() {
        {},
        "kokemus.v1.EarningsFloors",
        "kokemusctl earnings set-floor --floors \"2025-01-01|100000|Eläketurvakeskus 2025\""});
+  const FlagHelp trainee{"--trainee", "ID", "the trainee (her id on the course, or full name)"};
+  c.push_back(
+      {"course",
+       "create",
+       "ID",
+       "plan a course: its kind, title, provider, sessions, trainers and capacity",
+       {kExchangeFlag},
+       "kokemus.v1.Course",
+       "kokemusctl course create kevat-2027 --kind basic --title \"Kokemusasiantuntijakoulutus "
+       "kevät 2027\" --provider \"Lahden Klubitalo\" --capacity 20 --sessions "
+       "\"2027-01-12T09:00:00+02:00|180|Oma tarina\""});
+  c.push_back(
+      {"course",
+       "get",
+       "COURSE",
+       "a course with its trainees and what became of the cohort",
+       {kExchangeFlag},
+       "",
+       ""});
+  c.push_back(
+      {"course",
+       "list",
+       "",
+       "the courses with their cohorts' outcomes (enrolled, completed, in the registry, worked "
+       "within 6 and 12 months)",
+       {kExchangeFlag, kListFlags, {"--csv", "", "as CSV"}},
+       "",
+       "kokemusctl course list --csv --all > kohortit.csv"});
+  c.push_back(
+      {"course",
+       "enrol",
+       "COURSE",
+       "enrol a trainee with her consent (an expert taking a further training: --expert)",
+       {kExchangeFlag, {"--id", "ID", "the trainee's id (default: generated)"}},
+       "kokemus.v1.Trainee",
+       "kokemusctl course enrol kevat-2027 --id aino --display-name \"Aino A\" --email "
+       "aino@example.fi --consent.given-time 2026-12-01T10:00:00+02:00 "
+       "--consent.notice-version 2026-1"});
+  c.push_back(
+      {"course",
+       "attend",
+       "COURSE",
+       "record who attended a session (the others: absent)",
+       {kExchangeFlag,
+        {"--session", "N", "the session, numbered from 1"},
+        {"--present", "ID,...", "the trainees present"}},
+       "",
+       "kokemusctl course attend kevat-2027 --session 1 --present aino,bert"});
+  c.push_back(
+      {"course",
+       "complete",
+       "COURSE",
+       "mark a trainee COMPLETED (after enough attendance)",
+       {kExchangeFlag, trainee, {"--date", "YYYY-MM-DD", "the day she completed it"}},
+       "",
+       "kokemusctl course complete kevat-2027 --trainee aino --date 2027-05-20"});
+  c.push_back(
+      {"course",
+       "drop",
+       "COURSE",
+       "mark a trainee DROPPED (her contact details are erased)",
+       {kExchangeFlag, trainee},
+       "",
+       ""});
+  c.push_back(
+      {"course",
+       "graduate",
+       "COURSE",
+       "graduate a completed trainee into the registry with the training recorded",
+       {kExchangeFlag, trainee, {"--expert-id", "ID", "the new expert's id"}},
+       "kokemus.v1.Expert",
+       "kokemusctl course graduate kevat-2027 --trainee aino --expert-id aino --languages fi "
+       "--experience-areas mental_health --roles lecturer --payment-method invoice"});
   c.push_back(
       {"contract",
        "generate",
@@ -593,6 +666,13 @@ const std::vector<std::pair<std::string, std::string>>& MethodCommands() {
       {"UpdateEarningsFloors", "earnings set-floor"},
       {"GetExpertEarnings", "earnings show"},
       {"RenderEarningsLetter", "earnings letter"},
+      {"CreateCourse", "course create"},
+      {"GetCourse", "course get"},
+      {"ListCourses", "course list"},
+      {"EnrolTrainee", "course enrol"},
+      {"RecordAttendance", "course attend"},
+      {"SetTraineeState", "course complete"},
+      {"GraduateTrainee", "course graduate"},
       {"GenerateContract", "contract generate"},
       {"GetContract", "contract get"},
       {"ListContracts", "contract list"},

@@ -75,10 +75,13 @@ void NormalizeTrainee(Trainee& t) {
   Trim(t.consent.notice_version);
 }
 
-void ValidateTrainee(const Trainee& t, absl::Time now, absl::string_view prefix, FieldViolations& v) {
+void ValidateTrainee(
+    const Trainee& t, absl::Time now, absl::string_view prefix, FieldViolations& v) {
   if (!t.expert_id.empty()) {
     for (const auto& [value, field] :
-         {std::pair{&t.display_name, "display_name"}, {&t.email, "email"}, {&t.phone, "phone"},
+         {std::pair{&t.display_name, "display_name"},
+          {&t.email, "email"},
+          {&t.phone, "phone"},
           {&t.home_municipality, "home_municipality"}}) {
       if (!value->empty()) {
         v.Add(FieldPath(prefix, field), "must be empty for an expert: her record has it");
@@ -93,13 +96,14 @@ void ValidateTrainee(const Trainee& t, absl::Time now, absl::string_view prefix,
       v.Add(FieldPath(prefix, "email"), "not a valid e-mail address");
     }
     if (!t.phone.empty() && !NormalizePhone(t.phone)) {
-      v.Add(
-          FieldPath(prefix, "phone"), "not a phone number: use 040 123 4567 or +358 40 123 4567");
+      v.Add(FieldPath(prefix, "phone"), "not a phone number: use 040 123 4567 or +358 40 123 4567");
     }
     CheckMunicipality(t.home_municipality, false, FieldPath(prefix, "home_municipality"), v);
   }
   if (t.consent.given_time == absl::UnixEpoch()) {
-    v.Add(FieldPath(prefix, "consent.given_time"), "is required: she consents to the course's records");
+    v.Add(
+        FieldPath(prefix, "consent.given_time"),
+        "is required: she consents to the course's records");
   } else if (t.consent.given_time > now + absl::Minutes(5)) {
     v.Add(FieldPath(prefix, "consent.given_time"), "must not be in the future");
   }
@@ -124,8 +128,7 @@ absl::Status CheckAttendance(
         "session", absl::StrCat("must be a session of the course, 1 to ", c.sessions.size()));
   }
   if (c.sessions[session - 1].start_time > now) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("session ", session, " has not started yet"));
+    return absl::FailedPreconditionError(absl::StrCat("session ", session, " has not started yet"));
   }
   for (const Trainee* t : present) {
     if (t->state == EnrolmentState::kDropped) {
@@ -179,7 +182,8 @@ absl::Status ChangeTraineeState(
   if (day < first) {
     return InvalidField(
         "completion_date",
-        absl::StrCat("must not be before the course's first session on ", absl::FormatCivilTime(first)));
+        absl::StrCat(
+            "must not be before the course's first session on ", absl::FormatCivilTime(first)));
   }
   if (day > today) return InvalidField("completion_date", "must not be in the future");
   const int percent = AttendancePercent(c, t);
@@ -210,9 +214,9 @@ absl::Status CheckGraduation(const Trainee& t, bool expert_has_training) {
         absl::StrCat(name, " is ", EnumName(t.state), ": only a COMPLETED trainee graduates"));
   }
   if (expert_has_training) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(
-        name, " has graduated already: ", ChildResourceName(t.exchange_id, "experts", t.expert_id)));
+    return absl::FailedPreconditionError(absl::StrCat(
+        name,
+        " has graduated already: ", ChildResourceName(t.exchange_id, "experts", t.expert_id)));
   }
   return absl::OkStatus();
 }

@@ -158,11 +158,11 @@ CohortFigures CohortOutcome(
 // The exchange's trained experts at work in a period [from, to), as training
 // projects report it ("55 % of those we trained went on to do expert work").
 struct TrainingFigures {
-  int graduates = 0;  // experts graduated from its courses, completed before `to`
-  int graduates_with_task = 0;        // of them, with a completed task in the period
+  int graduates = 0;            // experts graduated from its courses, completed before `to`
+  int graduates_with_task = 0;  // of them, with a completed task in the period
   double share_graduates_with_task = 0;  // per cent, one decimal
-  int courses = 0;              // courses with a session in the period
-  int completed_in_period = 0;  // trainees who completed a course in the period
+  int courses = 0;                       // courses with a session in the period
+  int completed_in_period = 0;           // trainees who completed a course in the period
 };
 // `tasks`: the period's tasks (completed ones count).
 TrainingFigures TrainingInPeriod(

@@ -66,7 +66,7 @@ absl::string_view ExclusionRuleName(ExclusionRule rule) {
       "NOT_ACTIVE",       "NOT_TRAINED",          "LACKS_ROLE",         "LACKS_LANGUAGE",
       "LACKS_EXPERIENCE", "NOT_AVAILABLE_WEEKLY", "UNAVAILABLE_PERIOD", "OVERLAPPING",
       "TOO_FAR",          "MONTHLY_CAP",          "REST_PERIOD",        "EARNINGS_LIMIT",
-      "SAID_NO", "CREDENTIAL_MISSING"};
+      "SAID_NO",          "CREDENTIAL_MISSING"};
   return kNames[static_cast<int>(rule)];
 }
 

@@ -196,7 +196,7 @@ struct Exchange {
   std::string data_protection_officer;  // name and contact; optional
   std::string contact_name;             // the coordinator named on contracts
   std::string contact_phone;
-  PayRule pay_rule;                                       // when its fees are paid
+  PayRule pay_rule;  // when its fees are paid
   std::vector<CredentialRequirement> credential_requirements;
   absl::Time privacy_notice_time = absl::InfinitePast();  // set by storage
   Meta meta;

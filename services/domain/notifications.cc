@@ -310,31 +310,31 @@ constexpr Template kTemplates[] = {
      "{{{credential}}} on voimassa {{{credential_date}}} asti. Sen jälkeen sinulle ei tarjota "
      "tehtäviä, jotka sitä edellyttävät, ennen kuin se on uusittu. Sovi uusimisesta "
      "koordinaattorin kanssa.",
-     ""},
+     "", false},
     {K::kCredentialLapsing, R::kExpert, "sv", "Din behörighet går ut: {{{credential}}}",
      "{{{credential}}} gäller till och med {{{credential_date}}}. Därefter erbjuds du inte "
      "uppdrag som kräver den förrän den har förnyats. Kom överens med koordinatorn om "
      "förnyelsen.",
-     ""},
+     "", false},
     {K::kCredentialLapsing, R::kExpert, "en", "Your credential lapses: {{{credential}}}",
      "{{{credential}}} counts until {{{credential_date}}}. After that you are not offered tasks "
      "that require it until it is renewed. Agree on renewing it with the coordinator.",
-     ""},
+     "", false},
     {K::kCredentialLapsing, R::kCoordinator, "fi",
      "Pätevyys vanhenee: {{{expert_name}}}, {{{credential}}}",
      "{{{expert_name}}}: {{{credential}}} on voimassa {{{credential_date}}} asti. Sen jälkeen "
      "häntä ei tarjota tehtäviin, jotka sitä edellyttävät, ennen kuin se on uusittu.",
-     ""},
+     "", false},
     {K::kCredentialLapsing, R::kCoordinator, "sv",
      "Behörighet går ut: {{{expert_name}}}, {{{credential}}}",
      "{{{expert_name}}}: {{{credential}}} gäller till och med {{{credential_date}}}. Därefter "
      "erbjuds hen inte uppdrag som kräver den förrän den har förnyats.",
-     ""},
+     "", false},
     {K::kCredentialLapsing, R::kCoordinator, "en",
      "Credential lapses: {{{expert_name}}}, {{{credential}}}",
      "{{{expert_name}}}: {{{credential}}} counts until {{{credential_date}}}. After that she is "
      "not offered tasks that require it until it is renewed.",
-     ""},
+     "", false},
     // A sign-in link asked for on the sign-in page (the link is the footer's).
     {K::kSignInLink, R::kExpert, "fi", "Kirjautumislinkki: {{{exchange_name}}}",
      "Pyysit linkkiä, jolla kirjaudut palveluun {{{exchange_name}}}. Linkki toimii kerran ja "
@@ -799,6 +799,8 @@ absl::StatusOr<MessageText> PreviewMessage(const MessageTemplate& t) {
   n.key_name = sv ? "Regionens system" : en ? "The region's system" : "Alueen järjestelmä";
   n.key_expire_time = absl::FromCivil(absl::CivilDay(2027, 3, 31), helsinki);
   n.pay_period = "4/2027";
+  n.credential_kind = CredentialKind::kCriminalRecordExtractSeen;
+  n.credential_last_day = absl::CivilDay(2027, 3, 31);
   if (CarriesLink(t.kind, t.to)) n.link = "https://kokemus.example.fi/s/esimerkki";
   return ComposeMessage(t.kind, t.to, n, &t);
 }

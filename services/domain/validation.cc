@@ -420,7 +420,9 @@ void ValidateExpert(const Expert& e, absl::Time now, absl::string_view prefix, F
       v.Add(absl::StrCat(at, ".valid_until"), "must not be before completion_date");
     }
     if (!t.course.empty() && !ParseCourseName(t.course, "").ok()) {
-      v.Add(absl::StrCat(at, ".course"), "must be a resource name exchanges/{exchange}/courses/{course}");
+      v.Add(
+          absl::StrCat(at, ".course"),
+          "must be a resource name exchanges/{exchange}/courses/{course}");
     }
   }
   const std::string extract = FieldPath(prefix, "criminal_record_extract_seen");

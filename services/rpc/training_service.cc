@@ -14,8 +14,7 @@
 namespace kokemus::rpc {
 namespace {
 
-static_assert(
-    static_cast<int>(domain::EnrolmentState::kCompleted) == v1::Trainee::STATE_COMPLETED);
+static_assert(static_cast<int>(domain::EnrolmentState::kCompleted) == v1::Trainee::STATE_COMPLETED);
 
 domain::Course CourseFromProto(const v1::Course& p) {
   domain::Course c;
@@ -164,10 +163,11 @@ grpc::Status TrainingService::CreateCourse(
         domain::Course course = CourseFromProto(request->course());
         auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
         if (exchange_id.ok()) course.exchange_id = *exchange_id;
-        if (!exchange_id.ok()) violations.Add("parent", "must be a resource name exchanges/{exchange}");
+        if (!exchange_id.ok())
+          violations.Add("parent", "must be a resource name exchanges/{exchange}");
         auto id = IdOrNew(request->course_id(), "course_id");
         if (id.ok()) course.id = *id;
-        if (!id.ok()) violations.Add("course_id", std::string(id.status().message()));
+        if (!id.ok()) violations.Add(id.status());
         for (int i = 0; i < request->course().trainers_size(); ++i) {
           const std::string& expert = request->course().trainers(i).expert();
           if (expert.empty()) continue;
@@ -241,37 +241,38 @@ grpc::Status TrainingService::EnrolTrainee(
     v1::EnrolTraineeResponse* response) {
   return guard_.Run(
       context, *request, "TrainingService/EnrolTrainee", "parent", request->parent(),
-      [&](Caller& caller) -> absl::Status {
-        auto course = domain::ParseCourseName(request->parent(), "parent");
-        if (!course.ok()) return course.status();
-        domain::FieldViolations violations;
-        domain::Trainee trainee = TraineeFromProto(request->trainee());
-        trainee.exchange_id = course->exchange_id;
-        trainee.course_id = course->id;
-        auto id = IdOrNew(request->trainee_id(), "trainee_id");
-        if (id.ok()) trainee.id = *id;
-        if (!id.ok()) violations.Add("trainee_id", std::string(id.status().message()));
-        if (!request->trainee().expert().empty()) {
-          auto expert = domain::ParseChildName(request->trainee().expert(), "experts", "");
-          if (!expert.ok() || expert->exchange_id != course->exchange_id) {
-            violations.Add(
-                "trainee.expert",
-                "must be an expert of the course's exchange, exchanges/{exchange}/experts/{expert}");
-          } else {
-            trainee.expert_id = expert->id;
-          }
-        }
-        caller.set_audit_resource(
-            domain::FormatTraineeName(course->exchange_id, course->id, trainee.id));
-        domain::NormalizeTrainee(trainee);
-        domain::ValidateTrainee(trainee, absl::Now(), "trainee", violations);
-        if (!violations.empty()) return violations.ToStatus();
-        auto enrolled = store_.Enrol(std::move(trainee));
-        if (!enrolled.ok()) return enrolled.status();
-        auto proto = TraineeProto(*enrolled);
-        if (!proto.ok()) return proto.status();
-        *response->mutable_trainee() = *std::move(proto);
-        return absl::OkStatus();
+      [&](Caller& caller) -> absl::
+                              Status {
+    auto course = domain::ParseCourseName(request->parent(), "parent");
+    if (!course.ok()) return course.status();
+    domain::FieldViolations violations;
+    domain::Trainee trainee = TraineeFromProto(request->trainee());
+    trainee.exchange_id = course->exchange_id;
+    trainee.course_id = course->id;
+    auto id = IdOrNew(request->trainee_id(), "trainee_id");
+    if (id.ok()) trainee.id = *id;
+    if (!id.ok()) violations.Add("trainee_id", std::string(id.status().message()));
+    if (!request->trainee().expert().empty()) {
+      auto expert = domain::ParseChildName(request->trainee().expert(), "experts", "");
+      if (!expert.ok() || expert->exchange_id != course->exchange_id) {
+        violations.Add(
+            "trainee.expert",
+            "must be an expert of the course's exchange, exchanges/{exchange}/experts/{expert}");
+      } else {
+        trainee.expert_id = expert->id;
+      }
+    }
+    caller.set_audit_resource(
+        domain::FormatTraineeName(course->exchange_id, course->id, trainee.id));
+    domain::NormalizeTrainee(trainee);
+    domain::ValidateTrainee(trainee, absl::Now(), "trainee", violations);
+    if (!violations.empty()) return violations.ToStatus();
+    auto enrolled = store_.Enrol(std::move(trainee));
+    if (!enrolled.ok()) return enrolled.status();
+    auto proto = TraineeProto(*enrolled);
+    if (!proto.ok()) return proto.status();
+    *response->mutable_trainee() = *std::move(proto);
+    return absl::OkStatus();
       });
 }
 

@@ -182,8 +182,8 @@ absl::StatusOr<std::shared_ptr<const MatchingData>> MatchingStore::Load(
           RowReader r(row);
           std::string id = r.Text();
           data->settings.orderer_kinds[id] =
-              domain::ParseEnum<domain::OrganizationKind>(r.Text())
-                  .value_or(domain::OrganizationKind::kUnspecified);
+              domain::ParseEnum<domain::OrganizationKind>(r.Text()).value_or(
+                  domain::OrganizationKind::kUnspecified);
           return 0;
         });
         return absl::OkStatus();

@@ -498,9 +498,8 @@ absl::Status CheckParentExists(soci::session& sql, const Key& key) {
 
 template <typename T>
 absl::StatusOr<T> RegistryStore::Create(T value, const CreateOptions& options) {
-  return db_.Write([&](soci::session& sql) -> absl::StatusOr<T> {
-    return CreateIn(sql, value, options);
-  });
+  return db_.Write(
+      [&](soci::session& sql) -> absl::StatusOr<T> { return CreateIn(sql, value, options); });
 }
 
 template <typename T>
@@ -661,15 +660,14 @@ absl::Status RegistryStore::Delete(const Key& key, int64_t expected_revision) {
   });
 }
 
-#define KOKEMUS_INSTANTIATE(T)                                                    \
-  template absl::StatusOr<T> RegistryStore::Create(T, const CreateOptions&);      \
-  template absl::StatusOr<T> RegistryStore::Get(const Key&);                      \
-  template absl::StatusOr<Page<T>> RegistryStore::List(const domain::ListQuery&); \
-  template absl::StatusOr<T> RegistryStore::Update(T, int64_t);                   \
-  template absl::StatusOr<T> RegistryStore::CreateIn(                             \
-      soci::session&, T, const CreateOptions&);                                   \
-  template absl::StatusOr<T> RegistryStore::UpdateIn(soci::session&, T, int64_t); \
-  template absl::StatusOr<T> RegistryStore::GetIn(soci::session&, const Key&);    \
+#define KOKEMUS_INSTANTIATE(T)                                                                 \
+  template absl::StatusOr<T> RegistryStore::Create(T, const CreateOptions&);                   \
+  template absl::StatusOr<T> RegistryStore::Get(const Key&);                                   \
+  template absl::StatusOr<Page<T>> RegistryStore::List(const domain::ListQuery&);              \
+  template absl::StatusOr<T> RegistryStore::Update(T, int64_t);                                \
+  template absl::StatusOr<T> RegistryStore::CreateIn(soci::session&, T, const CreateOptions&); \
+  template absl::StatusOr<T> RegistryStore::UpdateIn(soci::session&, T, int64_t);              \
+  template absl::StatusOr<T> RegistryStore::GetIn(soci::session&, const Key&);                 \
   template absl::Status RegistryStore::Delete<T>(const Key&, int64_t);
 
 absl::StatusOr<bool> RegistryStore::ExpertWorksFor(

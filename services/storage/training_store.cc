@@ -183,8 +183,9 @@ absl::StatusOr<Course> TrainingStore::CreateCourse(Course course) {
 
 absl::StatusOr<Course> TrainingStore::GetCourse(
     const std::string& exchange_id, const std::string& id) {
-  return db_.Read(
-      [&](soci::session& sql) -> absl::StatusOr<Course> { return SelectCourse(sql, exchange_id, id); });
+  return db_.Read([&](soci::session& sql) -> absl::StatusOr<Course> {
+    return SelectCourse(sql, exchange_id, id);
+  });
 }
 
 absl::StatusOr<Page<Course>> TrainingStore::ListCourses(const domain::ListQuery& query) {
@@ -221,7 +222,8 @@ absl::StatusOr<std::pair<std::vector<Course>, std::vector<Trainee>>> TrainingSto
     out.first = Query<Course>(
         sql,
         absl::StrCat(
-            "SELECT ", kCourseColumns, " FROM courses WHERE exchange_id = :exchange_id ORDER BY id"),
+            "SELECT ", kCourseColumns,
+            " FROM courses WHERE exchange_id = :exchange_id ORDER BY id"),
         {exchange_id}, ReadCourse);
     out.second = Query<Trainee>(
         sql,
@@ -244,7 +246,8 @@ absl::StatusOr<Trainee> TrainingStore::Enrol(Trainee trainee) {
         domain::FormatTraineeName(trainee.exchange_id, trainee.course_id, trainee.id);
     int enrolled = 0;
     for (const Trainee& t : others) {
-      if (t.id == trainee.id) return absl::AlreadyExistsError(absl::StrCat(name, " already exists"));
+      if (t.id == trainee.id)
+        return absl::AlreadyExistsError(absl::StrCat(name, " already exists"));
       if (t.state == domain::EnrolmentState::kDropped) continue;
       ++enrolled;
       if (!trainee.expert_id.empty() && t.expert_id == trainee.expert_id) {
@@ -286,9 +289,8 @@ absl::StatusOr<std::vector<Trainee>> TrainingStore::RecordAttendance(
     std::vector<Trainee> trainees = SelectTrainees(sql, exchange_id, course_id);
     std::vector<const Trainee*> named;
     for (size_t i = 0; i < present.size(); ++i) {
-      auto it = std::find_if(trainees.begin(), trainees.end(), [&](const Trainee& t) {
-        return t.id == present[i];
-      });
+      auto it = std::find_if(
+          trainees.begin(), trainees.end(), [&](const Trainee& t) { return t.id == present[i]; });
       if (it == trainees.end()) {
         return domain::InvalidField(
             absl::StrCat("present[", i, "]"),
