@@ -184,7 +184,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->reports_ =
       std::make_unique<rpc::ReportService>(*server->report_store_, *server->training_store_, guard);
   server->training_ = std::make_unique<rpc::TrainingService>(
-      *server->training_store_, *server->store_, *server->report_store_, guard);
+      *server->training_store_, *server->report_store_, guard);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

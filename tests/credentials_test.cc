@@ -275,9 +275,72 @@ TEST(Courses, SessionsMustNotOverlapAndTheCourseHasRoom) {
   EXPECT_EQ(
       v.ToStatus().message(),
       "invalid request: course.sessions[1].start_time: overlaps the session before it");
-  EXPECT_TRUE(CheckCapacity(c, 1).ok());
+  // Two places: one taken, one dropped out (not counted); an expert once.
+  std::vector<Trainee> others(2);
+  others[0].id = "aino";
+  others[0].exchange_id = others[1].exchange_id = "ph";
+  others[0].course_id = others[1].course_id = "kevat";
+  others[0].state = EnrolmentState::kEnrolled;
+  others[0].expert_id = "aino";
+  others[1].id = "bert";
+  others[1].state = EnrolmentState::kDropped;
+  Trainee cilla;
+  cilla.exchange_id = "ph";
+  cilla.course_id = "kevat";
+  cilla.id = "cilla";
+  EXPECT_TRUE(CheckEnrolment(c, others, cilla).ok());
+  Trainee aino_again = cilla;
+  aino_again.expert_id = "aino";
+  const absl::Status twice = CheckEnrolment(c, others, aino_again);
+  EXPECT_EQ(twice.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(
-      CheckCapacity(c, 2).message(), "exchanges/ph/courses/kevat is full: 2 of 2 places taken");
+      twice.message(),
+      "exchanges/ph/experts/aino is on the course already as exchanges/ph/courses/kevat/trainees/"
+      "aino");
+  EXPECT_EQ(
+      CheckEnrolment(c, others, others[1]).message(),
+      "exchanges/ph/courses/kevat/trainees/bert already exists");
+  others.push_back(cilla);
+  others.back().state = EnrolmentState::kEnrolled;
+  Trainee dan = cilla;
+  dan.id = "dan";
+  const absl::Status full = CheckEnrolment(c, others, dan);
+  EXPECT_EQ(full.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(full.message(), "exchanges/ph/courses/kevat is full: 2 of 2 places taken");
+}
+
+TEST(Courses, ASessionsAttendanceIsRecordedForTheNamedOnly) {
+  const Course c = TenWeeks();
+  std::vector<Trainee> trainees(3);
+  for (size_t i = 0; i < trainees.size(); ++i) {
+    trainees[i].exchange_id = "ph";
+    trainees[i].course_id = "kevat";
+    trainees[i].id = std::string(1, static_cast<char>('a' + i));
+    trainees[i].state = EnrolmentState::kEnrolled;
+  }
+  trainees[1].attended = {1};
+  trainees[2].state = EnrolmentState::kDropped;
+  const absl::Time after_first = c.sessions[0].start_time + absl::Hours(1);
+  auto changed = RecordSessionAttendance(c, trainees, 1, {"a"}, after_first);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_THAT(*changed, ElementsAre(0u, 1u));  // a came, b's mark was taken back
+  EXPECT_THAT(trainees[0].attended, ElementsAre(1));
+  EXPECT_THAT(trainees[1].attended, IsEmpty());
+  EXPECT_EQ(
+      RecordSessionAttendance(c, trainees, 1, {"a", "a"}, after_first).status().message(),
+      "invalid request: present[1]: is named twice");
+  EXPECT_EQ(
+      RecordSessionAttendance(c, trainees, 1, {"x"}, after_first).status().message(),
+      "invalid request: present[0]: is not a trainee of exchanges/ph/courses/kevat");
+  EXPECT_EQ(
+      RecordSessionAttendance(c, trainees, 1, {"c"}, after_first).status().message(),
+      "exchanges/ph/courses/kevat/trainees/c dropped out of the course");
+  EXPECT_EQ(
+      RecordSessionAttendance(c, trainees, 11, {}, after_first).status().message(),
+      "invalid request: session: must be a session of the course, 1 to 10");
+  EXPECT_EQ(
+      RecordSessionAttendance(c, trainees, 2, {"a"}, after_first).status().message(),
+      "session 2 has not started yet");
 }
 
 TEST(Courses, CompletingNeedsTheAttendanceAndDroppingErasesTheDetails) {
@@ -333,8 +396,17 @@ TEST(Courses, CompletingNeedsTheAttendanceAndDroppingErasesTheDetails) {
   EXPECT_EQ(bert.display_name, "");
   EXPECT_EQ(bert.email, "");
   EXPECT_EQ(
-      CheckGraduation(bert, false).message(),
+      CheckGraduation(c, bert, nullptr).message(),
       "exchanges/ph/courses/kevat/trainees/aino is DROPPED: only a COMPLETED trainee graduates");
+  // Graduated: her record holds the course's training.
+  t.expert_id = "aino";
+  EXPECT_TRUE(CheckGraduation(c, t, nullptr).ok());
+  EXPECT_EQ(
+      CheckGraduation(c, t, &e).message(),
+      "exchanges/ph/courses/kevat/trainees/aino has graduated already: exchanges/ph/experts/aino");
+  Expert elsewhere = e;
+  elsewhere.trainings[0].course = "exchanges/ph/courses/syksy";
+  EXPECT_TRUE(CheckGraduation(c, t, &elsewhere).ok());
 }
 
 TEST(Courses, TrainedExpertsAtWorkInAPeriod) {

@@ -108,25 +108,14 @@ class EarningsServiceTest : public ::testing::TestWithParam<Backend> {
   }
 
   std::vector<v1::Message> Warnings() {
-    grpc::ClientContext ctx;
-    v1::ListMessagesRequest req;
-    req.set_parent("exchanges/ph");
-    req.set_filter("kind = EARNINGS_NEAR_LIMIT");
-    v1::ListMessagesResponse resp;
-    grpc::Status s = notifications_->ListMessages(&ctx, req, &resp);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return {resp.messages().begin(), resp.messages().end()};
+    return testing_support::MessagesOfKind(*notifications_, "ph", "EARNINGS_NEAR_LIMIT");
   }
 
   domain::FakeClock clock_{Helsinki(2026, 12, 1)};
   const int smtp_port_ = testing_support::FreePort();
   testing_support::TestServer server_{GetParam(), [this](ServerOptions& options) {
                                         options.clock = &clock_;
-                                        options.smtp.url =
-                                            absl::StrCat("smtp://127.0.0.1:", smtp_port_);
-                                        options.smtp.from = "kokemus@example.fi";
-                                        options.smtp.timeout = absl::Seconds(5);
-                                        options.outbox.poll = absl::Milliseconds(100);
+                                        testing_support::MailToSink(options, smtp_port_);
                                         options.outbox.web_base_url = "http://127.0.0.1:1/";
                                       }};
   std::unique_ptr<v1::OrderService::Stub> orders_;

@@ -54,20 +54,17 @@ class OutboxTest : public ::testing::TestWithParam<Backend> {
   domain::FakeClock clock_{Helsinki(2026, 12, 1, 10, 0)};
   const int smtp_port_ = testing_support::FreePort();
   const int sms_port_ = testing_support::FreePort();
-  testing_support::TestServer server_{
-      GetParam(), [this](ServerOptions& options) {
-        options.clock = &clock_;
-        options.smtp.url = absl::StrCat("smtp://127.0.0.1:", smtp_port_);
-        options.smtp.from = "kokemus@example.fi";
-        options.smtp.timeout = absl::Seconds(5);
-        options.outbox.poll = absl::Milliseconds(100);
-        options.lapse_sweep_interval = absl::Milliseconds(100);
-        options.sms.url = absl::StrCat("http://127.0.0.1:", sms_port_, "/v1/sms");
-        options.sms.authorization = "Bearer gw-secret";
-        options.outbox.web_base_url = "https://kokemus.example.fi/";
-        options.webhooks.poll = absl::Milliseconds(100);
-        options.web_listen = "127.0.0.1:0";
-      }};
+  testing_support::TestServer server_{GetParam(), [this](ServerOptions& options) {
+                                        options.clock = &clock_;
+                                        testing_support::MailToSink(options, smtp_port_);
+                                        options.lapse_sweep_interval = absl::Milliseconds(100);
+                                        options.sms.url =
+                                            absl::StrCat("http://127.0.0.1:", sms_port_, "/v1/sms");
+                                        options.sms.authorization = "Bearer gw-secret";
+                                        options.outbox.web_base_url = "https://kokemus.example.fi/";
+                                        options.webhooks.poll = absl::Milliseconds(100);
+                                        options.web_listen = "127.0.0.1:0";
+                                      }};
 
   void SetUp() override {
     auto& registry = server_.registry();

@@ -97,34 +97,7 @@ class PayrollServiceTest : public ::testing::TestWithParam<Backend> {
   void Place(const std::string& order, const std::string& expert, absl::Time start) {
     testing_support::CreateOrder(
         *orders_, "ph", order, testing_support::SampleOrder("ph", "lyseo", start));
-    {
-      grpc::ClientContext ctx;
-      v1::OfferAssignmentRequest req;
-      req.set_parent("exchanges/ph/orders/" + order);
-      req.set_assignment_id(expert);
-      req.mutable_assignment()->set_expert("exchanges/ph/experts/" + expert);
-      *req.mutable_assignment()->mutable_offer_deadline() = rpc::ToProto(start - absl::Hours(48));
-      v1::OfferAssignmentResponse resp;
-      grpc::Status s = orders_->OfferAssignment(&ctx, req, &resp);
-      ASSERT_TRUE(s.ok()) << s.error_message();
-    }
-    const std::string name = absl::StrCat("exchanges/ph/orders/", order, "/assignments/", expert);
-    {
-      auto as_expert = v1::OrderService::NewStub(testing_support::KeyChannel(
-          server_.address(), server_.keys().Make(domain::AccessRole::kExpert, "ph", "", expert)));
-      grpc::ClientContext ctx;
-      v1::AcceptAssignmentRequest req;
-      req.set_name(name);
-      v1::AcceptAssignmentResponse resp;
-      grpc::Status s = as_expert->AcceptAssignment(&ctx, req, &resp);
-      ASSERT_TRUE(s.ok()) << s.error_message();
-    }
-    grpc::ClientContext ctx;
-    v1::ConfirmAssignmentRequest req;
-    req.set_name(name);
-    v1::ConfirmAssignmentResponse resp;
-    grpc::Status s = orders_->ConfirmAssignment(&ctx, req, &resp);
-    ASSERT_TRUE(s.ok()) << s.error_message();
+    testing_support::PlaceExpert(server_, *orders_, "ph", order, expert, start);
   }
 
   grpc::Status Complete(

@@ -532,6 +532,59 @@ void CreateOrder(
   ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
+void MailToSink(ServerOptions& options, int smtp_port) {
+  options.smtp.url = absl::StrCat("smtp://127.0.0.1:", smtp_port);
+  options.smtp.from = "kokemus@example.fi";
+  options.smtp.timeout = absl::Seconds(5);
+  options.outbox.poll = absl::Milliseconds(100);
+}
+
+std::vector<v1::Message> MessagesOfKind(
+    v1::NotificationService::Stub& stub, const std::string& exchange, const std::string& kind) {
+  grpc::ClientContext ctx;
+  v1::ListMessagesRequest req;
+  req.set_parent(absl::StrCat("exchanges/", exchange));
+  req.set_filter(absl::StrCat("kind = ", kind));
+  v1::ListMessagesResponse resp;
+  grpc::Status s = stub.ListMessages(&ctx, req, &resp);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return {resp.messages().begin(), resp.messages().end()};
+}
+
+void PlaceExpert(
+    TestServer& server, v1::OrderService::Stub& stub, const std::string& exchange,
+    const std::string& order, const std::string& expert, absl::Time start) {
+  const std::string parent = absl::StrCat("exchanges/", exchange, "/orders/", order);
+  const std::string name = absl::StrCat(parent, "/assignments/", expert);
+  {
+    grpc::ClientContext ctx;
+    v1::OfferAssignmentRequest req;
+    req.set_parent(parent);
+    req.set_assignment_id(expert);
+    req.mutable_assignment()->set_expert(absl::StrCat("exchanges/", exchange, "/experts/", expert));
+    *req.mutable_assignment()->mutable_offer_deadline() = rpc::ToProto(start - absl::Hours(48));
+    v1::OfferAssignmentResponse resp;
+    grpc::Status s = stub.OfferAssignment(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  {
+    auto as_expert = v1::OrderService::NewStub(KeyChannel(
+        server.address(), server.keys().Make(domain::AccessRole::kExpert, exchange, "", expert)));
+    grpc::ClientContext ctx;
+    v1::AcceptAssignmentRequest req;
+    req.set_name(name);
+    v1::AcceptAssignmentResponse resp;
+    grpc::Status s = as_expert->AcceptAssignment(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  grpc::ClientContext ctx;
+  v1::ConfirmAssignmentRequest req;
+  req.set_name(name);
+  v1::ConfirmAssignmentResponse resp;
+  grpc::Status s = stub.ConfirmAssignment(&ctx, req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+}
+
 void CreateFuzzFixtures(TestServer& server) {
   auto& registry = server.registry();
   CreateExchange(registry, "ph");

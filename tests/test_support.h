@@ -21,6 +21,7 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "kokemus/v1/notification_service.grpc.pb.h"
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
 #include "nlohmann/json.hpp"
@@ -197,6 +198,21 @@ v1::Order SampleOrder(
 void CreateOrder(
     v1::OrderService::Stub& stub, const std::string& exchange, const std::string& id,
     const v1::Order& order);
+// The outbox delivered by e-mail to an SmtpSink on loopback port
+// `smtp_port`, from kokemus@example.fi, polled every 100 ms.
+void MailToSink(ServerOptions& options, int smtp_port);
+// The exchange's messages of `kind` ("CREDENTIAL_LAPSING"), newest first;
+// fails the test on error.
+std::vector<v1::Message> MessagesOfKind(
+    v1::NotificationService::Stub& stub, const std::string& exchange, const std::string& kind);
+
+// Places `expert` on order `order` (created before, starting at `start`)
+// through the API: the coordinator offers it (assignment id = the expert's
+// id, answer by two days before), she accepts with her own key, the
+// coordinator confirms. Fails the test on error.
+void PlaceExpert(
+    TestServer& server, v1::OrderService::Stub& stub, const std::string& exchange,
+    const std::string& order, const std::string& expert, absl::Time start);
 // What the fuzz targets call against: exchange "ph" with expert "kaisa",
 // organization "school", the lecturer's FIXED fee of 150 € and order "o1"
 // for "school" 30 days from now.

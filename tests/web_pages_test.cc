@@ -44,18 +44,15 @@ class WebPagesTest : public ::testing::TestWithParam<Backend> {
   const int smtp_port_ = testing_support::FreePort();
   const int web_port_ = testing_support::FreePort();
   const std::string base_ = absl::StrCat("http://127.0.0.1:", web_port_, "/");
-  testing_support::TestServer server_{
-      GetParam(), [this](ServerOptions& options) {
-        options.clock = &clock_;
-        options.smtp.url = absl::StrCat("smtp://127.0.0.1:", smtp_port_);
-        options.smtp.from = "kokemus@example.fi";
-        options.smtp.timeout = absl::Seconds(5);
-        options.outbox.poll = absl::Milliseconds(100);
-        options.outbox.web_base_url = base_;
-        options.web_listen = absl::StrCat("127.0.0.1:", web_port_);
-        // Six sign-in posts per address, then hardly any.
-        options.web_sign_in_limit = {.per_second = 0.001, .burst = 6};
-      }};
+  testing_support::TestServer server_{GetParam(), [this](ServerOptions& options) {
+                                        options.clock = &clock_;
+                                        testing_support::MailToSink(options, smtp_port_);
+                                        options.outbox.web_base_url = base_;
+                                        options.web_listen = absl::StrCat("127.0.0.1:", web_port_);
+                                        // Six sign-in posts per address, then hardly any.
+                                        options.web_sign_in_limit = {
+                                            .per_second = 0.001, .burst = 6};
+                                      }};
 
   void SetUp() override {
     auto& registry = server_.registry();

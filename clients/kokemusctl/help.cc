@@ -272,9 +272,9 @@ std::vector<CommandHelp> MakeCommands() {
        "",
        "the courses with their cohorts' outcomes (enrolled, completed, in the registry, worked "
        "within 6 and 12 months)",
-       {kExchangeFlag, kListFlags, {"--csv", "", "as CSV"}},
+       {kExchangeFlag, kListFlags, {"--format", "table|csv", "a table (default) or CSV"}},
        "",
-       "kokemusctl course list --csv --all > kohortit.csv"});
+       "kokemusctl course list --format csv --all > kohortit.csv"});
   c.push_back(
       {"course",
        "enrol",
@@ -318,8 +318,9 @@ std::vector<CommandHelp> MakeCommands() {
        "graduate a completed trainee into the registry with the training recorded",
        {kExchangeFlag, trainee, {"--expert-id", "ID", "the new expert's id"}},
        "kokemus.v1.Expert",
-       "kokemusctl course graduate kevat-2027 --trainee aino --expert-id aino --languages fi "
-       "--experience-areas mental_health --roles lecturer --payment-method invoice"});
+       "kokemusctl course graduate kevat-2027 --trainee aino --expert-id aino --home-municipality "
+       "Lahti --languages fi --experience-areas mental_health --roles lecturer --payment-method "
+       "invoice"});
   c.push_back(
       {"contract",
        "generate",

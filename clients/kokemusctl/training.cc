@@ -1,4 +1,4 @@
-// course create|get|list|enrol|attend|complete|drop|graduate: the exchange's
+// course create|get|list [--format csv]|enrol|attend|complete|drop|graduate: the exchange's
 // courses (one cohort each), their trainees and what became of them.
 #include <cstdio>
 
@@ -60,7 +60,10 @@ int CourseCommand(Session& s) {
     return s.Show(&T::CreateCourse, req);
   }
   if (s.verb() == "list") {
-    const bool csv = s.TakeFlag("csv").has_value();
+    // --format csv: the same rows as CSV (for a funder's spreadsheet).
+    const std::string format = s.TakeFlag("format").value_or("table");
+    if (format != "table" && format != "csv") throw UsageError{"--format: table or csv"};
+    const bool csv = format == "csv";
     s.RequireNoMoreFlags();
     v1::ListCoursesRequest req;
     req.set_parent(s.Parent());
@@ -81,7 +84,7 @@ int CourseCommand(Session& s) {
     const v1::Course c = s.Call(&T::GetCourse, req).course();
     return s.Print(c, [&] {
       for (const char* field : {"name", "kind", "title", "provider", "capacity", "enrolled"}) {
-        s.out() << field << ": " << FormatField(c, c.GetDescriptor()->FindFieldByName(field))
+        s.out() << field << ": " << HumanField(c, c.GetDescriptor()->FindFieldByName(field))
                 << "\n";
       }
       const v1::CohortOutcome& o = c.outcome();

@@ -112,29 +112,25 @@ void ValidateTrainee(
       v);
 }
 
-absl::Status CheckCapacity(const Course& c, int enrolled) {
+absl::Status CheckEnrolment(const Course& c, const std::vector<Trainee>& others, const Trainee& t) {
+  int enrolled = 0;
+  for (const Trainee& o : others) {
+    if (o.id == t.id) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(FormatTraineeName(t.exchange_id, t.course_id, t.id), " already exists"));
+    }
+    if (o.state == EnrolmentState::kDropped) continue;
+    ++enrolled;
+    if (!t.expert_id.empty() && o.expert_id == t.expert_id) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          ChildResourceName(t.exchange_id, "experts", t.expert_id), " is on the course already as ",
+          FormatTraineeName(o.exchange_id, o.course_id, o.id)));
+    }
+  }
   if (enrolled >= c.capacity) {
     return absl::FailedPreconditionError(absl::StrCat(
         FormatCourseName(c.exchange_id, c.id), " is full: ", enrolled, " of ", c.capacity,
         " places taken"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckAttendance(
-    const Course& c, int session, const std::vector<const Trainee*>& present, absl::Time now) {
-  if (session < 1 || session > static_cast<int>(c.sessions.size())) {
-    return InvalidField(
-        "session", absl::StrCat("must be a session of the course, 1 to ", c.sessions.size()));
-  }
-  if (c.sessions[session - 1].start_time > now) {
-    return absl::FailedPreconditionError(absl::StrCat("session ", session, " has not started yet"));
-  }
-  for (const Trainee* t : present) {
-    if (t->state == EnrolmentState::kDropped) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          FormatTraineeName(t->exchange_id, t->course_id, t->id), " dropped out of the course"));
-    }
   }
   return absl::OkStatus();
 }
@@ -144,6 +140,43 @@ void MarkAttendance(Trainee& t, int session, bool present) {
   const bool recorded = it != t.attended.end() && *it == session;
   if (present && !recorded) t.attended.insert(it, session);
   if (!present && recorded) t.attended.erase(it);
+}
+
+absl::StatusOr<std::vector<size_t>> RecordSessionAttendance(
+    const Course& c, std::vector<Trainee>& trainees, int session,
+    const std::vector<std::string>& present, absl::Time now) {
+  if (session < 1 || session > static_cast<int>(c.sessions.size())) {
+    return InvalidField(
+        "session", absl::StrCat("must be a session of the course, 1 to ", c.sessions.size()));
+  }
+  for (size_t i = 0; i < present.size(); ++i) {
+    if (std::find(present.begin(), present.begin() + i, present[i]) != present.begin() + i) {
+      return InvalidField(absl::StrCat("present[", i, "]"), "is named twice");
+    }
+    auto it = std::find_if(
+        trainees.begin(), trainees.end(), [&](const Trainee& t) { return t.id == present[i]; });
+    if (it == trainees.end()) {
+      return InvalidField(
+          absl::StrCat("present[", i, "]"),
+          absl::StrCat("is not a trainee of ", FormatCourseName(c.exchange_id, c.id)));
+    }
+    if (it->state == EnrolmentState::kDropped) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          FormatTraineeName(it->exchange_id, it->course_id, it->id), " dropped out of the course"));
+    }
+  }
+  if (c.sessions[session - 1].start_time > now) {
+    return absl::FailedPreconditionError(absl::StrCat("session ", session, " has not started yet"));
+  }
+  std::vector<size_t> changed;
+  for (size_t i = 0; i < trainees.size(); ++i) {
+    Trainee& t = trainees[i];
+    if (t.state == EnrolmentState::kDropped) continue;
+    const std::vector<int> before = t.attended;
+    MarkAttendance(t, session, std::find(present.begin(), present.end(), t.id) != present.end());
+    if (t.attended != before) changed.push_back(i);
+  }
+  return changed;
 }
 
 int AttendancePercent(const Course& c, const Trainee& t) {
@@ -207,13 +240,17 @@ Training GraduationTraining(const Course& c, const Trainee& t) {
   return training;
 }
 
-absl::Status CheckGraduation(const Trainee& t, bool expert_has_training) {
+absl::Status CheckGraduation(const Course& c, const Trainee& t, const Expert* expert) {
   const std::string name = FormatTraineeName(t.exchange_id, t.course_id, t.id);
   if (t.state != EnrolmentState::kCompleted) {
     return absl::FailedPreconditionError(
         absl::StrCat(name, " is ", EnumName(t.state), ": only a COMPLETED trainee graduates"));
   }
-  if (expert_has_training) {
+  const std::string course = FormatCourseName(c.exchange_id, c.id);
+  if (expert != nullptr &&
+      std::any_of(
+          expert->trainings.begin(), expert->trainings.end(),
+          [&](const Training& training) { return training.course == course; })) {
     return absl::FailedPreconditionError(absl::StrCat(
         name,
         " has graduated already: ", ChildResourceName(t.exchange_id, "experts", t.expert_id)));

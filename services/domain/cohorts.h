@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "services/domain/model.h"
@@ -66,6 +67,7 @@ struct Trainee {
   // The expert she is: given on enrolment for an expert taking a further
   // training, set on graduation otherwise; "" before.
   std::string expert_id;
+  std::string expert_name;  // the expert's display name, as the registry has it (read only)
   // Her details (none while she is an expert, and none once DROPPED).
   std::string display_name;
   std::string email;
@@ -93,17 +95,22 @@ void NormalizeTrainee(Trainee& t);
 void ValidateTrainee(
     const Trainee& t, absl::Time now, absl::string_view prefix, FieldViolations& violations);
 
-// FAILED_PRECONDITION when `enrolled` (not dropped) trainees fill the course.
-absl::Status CheckCapacity(const Course& c, int enrolled);
+// Whether `t` may join the course beside `others` (its trainees so far):
+// ALREADY_EXISTS for a taken id or an expert on the course already,
+// FAILED_PRECONDITION when the trainees not dropped out fill it.
+absl::Status CheckEnrolment(const Course& c, const std::vector<Trainee>& others, const Trainee& t);
 
-// Who may be recorded present at session `session` (from 1): the session
-// exists (INVALID_ARGUMENT naming `session`) and has started by `now`
-// (FAILED_PRECONDITION); each trainee is ENROLLED or COMPLETED
-// (FAILED_PRECONDITION naming her).
-absl::Status CheckAttendance(
-    const Course& c, int session, const std::vector<const Trainee*>& present, absl::Time now);
-// Sets her attendance of `session` to `present`.
+// Sets her attendance of `session` (from 1).
 void MarkAttendance(Trainee& t, int session, bool present);
+// Records session `session` of the course: the trainees whose ids `present`
+// names attended it, the others (not dropped out) did not. INVALID_ARGUMENT
+// for a session the course lacks (naming `session`), an id not on the
+// course or named twice (naming `present[i]`); FAILED_PRECONDITION for a session not started
+// by `now` or a trainee who dropped out. Returns the indexes of the trainees
+// whose record changed.
+absl::StatusOr<std::vector<size_t>> RecordSessionAttendance(
+    const Course& c, std::vector<Trainee>& trainees, int session,
+    const std::vector<std::string>& present, absl::Time now);
 // Her attended sessions of the course's, in per cent rounded down.
 int AttendancePercent(const Course& c, const Trainee& t);
 
@@ -122,9 +129,9 @@ absl::Status ChangeTraineeState(
 // kind, her completion day, and the course's name.
 Training GraduationTraining(const Course& c, const Trainee& t);
 // FAILED_PRECONDITION unless she COMPLETED the course and is not in the
-// registry through it yet (a trainee who was an expert already is added the
-// training once).
-absl::Status CheckGraduation(const Trainee& t, bool expert_has_training);
+// registry through it yet: `expert` is the expert she is (nullptr before
+// graduating), whose record must not hold the course's training already.
+absl::Status CheckGraduation(const Course& c, const Trainee& t, const Expert* expert);
 // A new expert from a graduate: `details` (the registry fields the
 // coordinator gives) with her name, contact details, home municipality
 // (unless given) and consent, and the training added.

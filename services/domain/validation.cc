@@ -149,6 +149,17 @@ std::string GenerateId() {
   return id;
 }
 
+std::string IdOrGenerated(const std::string& id, absl::string_view field, FieldViolations& v) {
+  if (id.empty()) return GenerateId();
+  if (!IsValidId(id)) {
+    v.Add(
+        std::string(field),
+        "must be 1 to 63 lowercase letters, digits or hyphens, not starting or ending with a "
+        "hyphen");
+  }
+  return id;
+}
+
 bool IsValidUuid(absl::string_view text) {
   if (text.size() != 36) return false;
   for (size_t i = 0; i < text.size(); ++i) {

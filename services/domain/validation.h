@@ -75,6 +75,9 @@ bool IsValidId(absl::string_view id);
 inline constexpr size_t kMaxResourceNameLength = 512;
 // A fresh random id of 12 lowercase letters and digits.
 std::string GenerateId();
+// A create's id: the caller's `id`, or a fresh one when empty; a violation
+// under `field` ("expert_id") for one IsValidId refuses (returned as given).
+std::string IdOrGenerated(const std::string& id, absl::string_view field, FieldViolations& v);
 // RFC 4122 textual UUID (any version), case-insensitive.
 bool IsValidUuid(absl::string_view text);
 

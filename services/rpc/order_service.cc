@@ -172,13 +172,7 @@ grpc::Status OrderService::CreateOrder(
             !s.ok()) {
           return s;
         }
-        order.id = request->order_id().empty() ? domain::GenerateId() : request->order_id();
-        if (!domain::IsValidId(order.id)) {
-          v.Add(
-              "order_id",
-              "must be 1 to 63 lowercase letters, digits or hyphens, not starting or "
-              "ending with a hyphen");
-        }
+        order.id = domain::IdOrGenerated(request->order_id(), "order_id", v);
         if (!request->request_id().empty() && !domain::IsValidUuid(request->request_id())) {
           v.Add("request_id", "must be a UUID");
         }
@@ -339,14 +333,7 @@ grpc::Status OrderService::OfferAssignment(
         }
         offer.exchange_id = order->exchange_id;
         offer.order_id = order->id;
-        offer.id =
-            request->assignment_id().empty() ? domain::GenerateId() : request->assignment_id();
-        if (!domain::IsValidId(offer.id)) {
-          v.Add(
-              "assignment_id",
-              "must be 1 to 63 lowercase letters, digits or hyphens, not starting or "
-              "ending with a hyphen");
-        }
+        offer.id = domain::IdOrGenerated(request->assignment_id(), "assignment_id", v);
         if (!request->request_id().empty() && !domain::IsValidUuid(request->request_id())) {
           v.Add("request_id", "must be a UUID");
         }

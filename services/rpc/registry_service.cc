@@ -104,16 +104,7 @@ absl::StatusOr<typename Kind::T> Create(
       violations.Add("parent", "must be a resource name exchanges/{exchange}");
     }
   }
-  const std::string id_field = absl::StrCat(Kind::kField, "_id");
-  if (id.empty()) {
-    id = domain::GenerateId();
-  } else if (!domain::IsValidId(id)) {
-    violations.Add(
-        id_field,
-        "must be 1 to 63 lowercase letters, digits or hyphens, "
-        "not starting or ending with a hyphen");
-  }
-  value.id = id;
+  value.id = domain::IdOrGenerated(id, absl::StrCat(Kind::kField, "_id"), violations);
   if (!request.request_id().empty() && !domain::IsValidUuid(request.request_id())) {
     violations.Add("request_id", "must be a UUID");
   }

@@ -57,35 +57,7 @@ void OutcomeToProto(const domain::CohortFigures& f, v1::CohortOutcome& p) {
   p.set_share_worked_12_months(f.share_worked_12_months);
 }
 
-// An id given, or a new one; INVALID_ARGUMENT naming `field` for a bad one.
-absl::StatusOr<std::string> IdOrNew(const std::string& id, const std::string& field) {
-  if (id.empty()) return domain::GenerateId();
-  if (!domain::IsValidId(id)) {
-    return domain::InvalidField(
-        field,
-        "must be 1 to 63 lowercase letters, digits or hyphens, not starting or ending with a "
-        "hyphen");
-  }
-  return id;
-}
-
-}  // namespace
-
-absl::StatusOr<std::vector<domain::TaskRecord>> TrainingService::TasksSince(
-    const std::string& exchange_id, const std::vector<domain::Trainee>& trainees) {
-  std::optional<absl::CivilDay> first;
-  for (const domain::Trainee& t : trainees) {
-    if (t.state != domain::EnrolmentState::kCompleted) continue;
-    if (!first || t.completion_date < *first) first = t.completion_date;
-  }
-  if (!first) return std::vector<domain::TaskRecord>();
-  // Completed tasks have started: none lies past now and a day.
-  return reports_.Tasks(
-      exchange_id, absl::FromCivil(*first, reference::HelsinkiTimeZone()),
-      absl::Now() + absl::Hours(24 * 400), false);
-}
-
-absl::StatusOr<v1::Trainee> TrainingService::TraineeProto(const domain::Trainee& t) {
+v1::Trainee TraineeProto(const domain::Trainee& t) {
   v1::Trainee p;
   p.set_name(domain::FormatTraineeName(t.exchange_id, t.course_id, t.id));
   p.set_display_name(t.display_name);
@@ -94,8 +66,7 @@ absl::StatusOr<v1::Trainee> TrainingService::TraineeProto(const domain::Trainee&
   p.set_home_municipality(t.home_municipality);
   if (!t.expert_id.empty()) {
     p.set_expert(domain::ChildResourceName(t.exchange_id, "experts", t.expert_id));
-    auto expert = registry_.Get<domain::Expert>({t.exchange_id, t.expert_id});
-    if (expert.ok()) p.set_display_name(expert->display_name);
+    p.set_display_name(t.expert_name);
   }
   if (t.consent.given_time != absl::UnixEpoch()) {
     *p.mutable_consent()->mutable_given_time() = ToProto(t.consent.given_time);
@@ -111,9 +82,12 @@ absl::StatusOr<v1::Trainee> TrainingService::TraineeProto(const domain::Trainee&
   return p;
 }
 
-absl::Status TrainingService::Fill(
+// The course as the API shows it: its outcome, and with `with_trainees` its
+// trainees.
+v1::Course CourseProto(
     const domain::Course& c, const std::vector<domain::Trainee>& trainees,
-    const std::vector<domain::TaskRecord>& tasks, bool with_trainees, v1::Course& p) {
+    const std::vector<domain::TaskRecord>& tasks, bool with_trainees) {
+  v1::Course p;
   p.set_name(domain::FormatCourseName(c.exchange_id, c.id));
   p.set_kind(static_cast<v1::CourseKind>(c.kind));
   p.set_title(c.title);
@@ -142,15 +116,26 @@ absl::Status TrainingService::Fill(
   })));
   OutcomeToProto(domain::CohortOutcome(mine, tasks), *p.mutable_outcome());
   if (with_trainees) {
-    for (const domain::Trainee& t : mine) {
-      auto trainee = TraineeProto(t);
-      if (!trainee.ok()) return trainee.status();
-      *p.add_trainees() = *std::move(trainee);
-    }
+    for (const domain::Trainee& t : mine) *p.add_trainees() = TraineeProto(t);
   }
   *p.mutable_create_time() = ToProto(c.meta.create_time);
   *p.mutable_update_time() = ToProto(c.meta.update_time);
-  return absl::OkStatus();
+  return p;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<domain::TaskRecord>> TrainingService::TasksSince(
+    const std::string& exchange_id, const std::vector<domain::Trainee>& trainees, absl::Time now) {
+  std::optional<absl::CivilDay> first;
+  for (const domain::Trainee& t : trainees) {
+    if (t.state != domain::EnrolmentState::kCompleted) continue;
+    if (!first || t.completion_date < *first) first = t.completion_date;
+  }
+  if (!first) return std::vector<domain::TaskRecord>();
+  // A completed task has started by now.
+  return reports_.Tasks(
+      exchange_id, absl::FromCivil(*first, reference::HelsinkiTimeZone()), now, false);
 }
 
 grpc::Status TrainingService::CreateCourse(
@@ -162,17 +147,13 @@ grpc::Status TrainingService::CreateCourse(
         domain::FieldViolations violations;
         domain::Course course = CourseFromProto(request->course());
         auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
-        if (exchange_id.ok()) course.exchange_id = *exchange_id;
-        if (!exchange_id.ok())
-          violations.Add("parent", "must be a resource name exchanges/{exchange}");
-        auto id = IdOrNew(request->course_id(), "course_id");
-        if (id.ok()) course.id = *id;
-        if (!id.ok()) violations.Add(id.status());
+        if (!exchange_id.ok()) return exchange_id.status();
+        course.exchange_id = *exchange_id;
+        course.id = domain::IdOrGenerated(request->course_id(), "course_id", violations);
         for (int i = 0; i < request->course().trainers_size(); ++i) {
           const std::string& expert = request->course().trainers(i).expert();
           if (expert.empty()) continue;
-          auto name = domain::ParseChildName(
-              expert, "experts", absl::StrCat("course.trainers[", i, "].expert"));
+          auto name = domain::ParseChildName(expert, "experts", "");
           if (!name.ok() || name->exchange_id != course.exchange_id) {
             violations.Add(
                 absl::StrCat("course.trainers[", i, "].expert"),
@@ -186,7 +167,8 @@ grpc::Status TrainingService::CreateCourse(
         if (!violations.empty()) return violations.ToStatus();
         auto created = store_.CreateCourse(std::move(course));
         if (!created.ok()) return created.status();
-        return Fill(*created, {}, {}, true, *response->mutable_course());
+        *response->mutable_course() = CourseProto(*created, {}, {}, true);
+        return absl::OkStatus();
       });
 }
 
@@ -195,16 +177,17 @@ grpc::Status TrainingService::GetCourse(
     v1::GetCourseResponse* response) {
   return guard_.Run(
       context, *request, "TrainingService/GetCourse", "name", request->name(),
-      [&](Caller&) -> absl::Status {
+      [&](Caller& caller) -> absl::Status {
         auto name = domain::ParseCourseName(request->name(), "name");
         if (!name.ok()) return name.status();
         auto course = store_.GetCourse(name->exchange_id, name->id);
         if (!course.ok()) return course.status();
         auto trainees = store_.Trainees(name->exchange_id, name->id);
         if (!trainees.ok()) return trainees.status();
-        auto tasks = TasksSince(name->exchange_id, *trainees);
+        auto tasks = TasksSince(name->exchange_id, *trainees, caller.now());
         if (!tasks.ok()) return tasks.status();
-        return Fill(*course, *trainees, *tasks, true, *response->mutable_course());
+        *response->mutable_course() = CourseProto(*course, *trainees, *tasks, true);
+        return absl::OkStatus();
       });
 }
 
@@ -213,7 +196,7 @@ grpc::Status TrainingService::ListCourses(
     v1::ListCoursesResponse* response) {
   return guard_.Run(
       context, *request, "TrainingService/ListCourses", "parent", request->parent(),
-      [&](Caller&) -> absl::Status {
+      [&](Caller& caller) -> absl::Status {
         auto exchange_id = domain::ParseExchangeName(request->parent(), "parent");
         if (!exchange_id.ok()) return exchange_id.status();
         auto query = domain::ParseListQuery(
@@ -221,15 +204,12 @@ grpc::Status TrainingService::ListCourses(
         if (!query.ok()) return query.status();
         auto page = store_.ListCourses(*query);
         if (!page.ok()) return page.status();
-        auto everything = store_.Everything(*exchange_id);
-        if (!everything.ok()) return everything.status();
-        auto tasks = TasksSince(*exchange_id, everything->second);
+        auto trainees = store_.Trainees(*exchange_id, "");
+        if (!trainees.ok()) return trainees.status();
+        auto tasks = TasksSince(*exchange_id, *trainees, caller.now());
         if (!tasks.ok()) return tasks.status();
         for (const domain::Course& c : page->items) {
-          if (absl::Status s = Fill(c, everything->second, *tasks, false, *response->add_courses());
-              !s.ok()) {
-            return s;
-          }
+          *response->add_courses() = CourseProto(c, *trainees, *tasks, false);
         }
         response->set_next_page_token(page->next_page_token);
         return absl::OkStatus();
@@ -241,38 +221,34 @@ grpc::Status TrainingService::EnrolTrainee(
     v1::EnrolTraineeResponse* response) {
   return guard_.Run(
       context, *request, "TrainingService/EnrolTrainee", "parent", request->parent(),
-      [&](Caller& caller) -> absl::
-                              Status {
-    auto course = domain::ParseCourseName(request->parent(), "parent");
-    if (!course.ok()) return course.status();
-    domain::FieldViolations violations;
-    domain::Trainee trainee = TraineeFromProto(request->trainee());
-    trainee.exchange_id = course->exchange_id;
-    trainee.course_id = course->id;
-    auto id = IdOrNew(request->trainee_id(), "trainee_id");
-    if (id.ok()) trainee.id = *id;
-    if (!id.ok()) violations.Add("trainee_id", std::string(id.status().message()));
-    if (!request->trainee().expert().empty()) {
-      auto expert = domain::ParseChildName(request->trainee().expert(), "experts", "");
-      if (!expert.ok() || expert->exchange_id != course->exchange_id) {
-        violations.Add(
-            "trainee.expert",
-            "must be an expert of the course's exchange, exchanges/{exchange}/experts/{expert}");
-      } else {
-        trainee.expert_id = expert->id;
-      }
-    }
-    caller.set_audit_resource(
-        domain::FormatTraineeName(course->exchange_id, course->id, trainee.id));
-    domain::NormalizeTrainee(trainee);
-    domain::ValidateTrainee(trainee, absl::Now(), "trainee", violations);
-    if (!violations.empty()) return violations.ToStatus();
-    auto enrolled = store_.Enrol(std::move(trainee));
-    if (!enrolled.ok()) return enrolled.status();
-    auto proto = TraineeProto(*enrolled);
-    if (!proto.ok()) return proto.status();
-    *response->mutable_trainee() = *std::move(proto);
-    return absl::OkStatus();
+      [&](Caller& caller) -> absl::Status {
+        auto course = domain::ParseCourseName(request->parent(), "parent");
+        if (!course.ok()) return course.status();
+        domain::FieldViolations violations;
+        domain::Trainee trainee = TraineeFromProto(request->trainee());
+        trainee.exchange_id = course->exchange_id;
+        trainee.course_id = course->id;
+        trainee.id = domain::IdOrGenerated(request->trainee_id(), "trainee_id", violations);
+        if (!request->trainee().expert().empty()) {
+          auto expert = domain::ParseChildName(request->trainee().expert(), "experts", "");
+          if (!expert.ok() || expert->exchange_id != course->exchange_id) {
+            violations.Add(
+                "trainee.expert",
+                "must be an expert of the course's exchange, "
+                "exchanges/{exchange}/experts/{expert}");
+          } else {
+            trainee.expert_id = expert->id;
+          }
+        }
+        caller.set_audit_resource(
+            domain::FormatTraineeName(course->exchange_id, course->id, trainee.id));
+        domain::NormalizeTrainee(trainee);
+        domain::ValidateTrainee(trainee, absl::Now(), "trainee", violations);
+        if (!violations.empty()) return violations.ToStatus();
+        auto enrolled = store_.Enrol(std::move(trainee));
+        if (!enrolled.ok()) return enrolled.status();
+        *response->mutable_trainee() = TraineeProto(*enrolled);
+        return absl::OkStatus();
       });
 }
 
@@ -281,32 +257,25 @@ grpc::Status TrainingService::RecordAttendance(
     v1::RecordAttendanceResponse* response) {
   return guard_.Run(
       context, *request, "TrainingService/RecordAttendance", "course", request->course(),
-      [&](Caller&) -> absl::Status {
+      [&](Caller& caller) -> absl::Status {
         auto course = domain::ParseCourseName(request->course(), "course");
         if (!course.ok()) return course.status();
+        // Ids or full names; the rules (on the course, not twice named as
+        // present, not dropped out) are the domain's.
         std::vector<std::string> present;
         const std::string prefix = absl::StrCat(request->course(), "/trainees/");
-        for (int i = 0; i < request->present_size(); ++i) {
-          absl::string_view id = request->present(i);
+        for (const std::string& given : request->present()) {
+          absl::string_view id = given;
           absl::ConsumePrefix(&id, prefix);
-          if (!domain::IsValidId(id)) {
-            return domain::InvalidField(
-                absl::StrCat("present[", i, "]"),
-                "must be a trainee's id or resource name on this course");
-          }
-          if (std::find(present.begin(), present.end(), id) != present.end()) {
-            return domain::InvalidField(absl::StrCat("present[", i, "]"), "is named twice");
-          }
           present.emplace_back(id);
         }
-        auto trainees =
+        auto recorded =
             store_.RecordAttendance(course->exchange_id, course->id, request->session(), present);
-        if (!trainees.ok()) return trainees.status();
-        auto stored = store_.GetCourse(course->exchange_id, course->id);
-        if (!stored.ok()) return stored.status();
-        auto tasks = TasksSince(course->exchange_id, *trainees);
+        if (!recorded.ok()) return recorded.status();
+        auto tasks = TasksSince(course->exchange_id, recorded->second, caller.now());
         if (!tasks.ok()) return tasks.status();
-        return Fill(*stored, *trainees, *tasks, true, *response->mutable_course());
+        *response->mutable_course() = CourseProto(recorded->first, recorded->second, *tasks, true);
+        return absl::OkStatus();
       });
 }
 
@@ -322,9 +291,7 @@ grpc::Status TrainingService::SetTraineeState(
             *name, static_cast<domain::EnrolmentState>(request->state()),
             request->completion_date());
         if (!changed.ok()) return changed.status();
-        auto proto = TraineeProto(*changed);
-        if (!proto.ok()) return proto.status();
-        *response->mutable_trainee() = *std::move(proto);
+        *response->mutable_trainee() = TraineeProto(*changed);
         return absl::OkStatus();
       });
 }
@@ -337,8 +304,10 @@ grpc::Status TrainingService::GraduateTrainee(
       [&](Caller&) -> absl::Status {
         auto name = domain::ParseTraineeName(request->name(), "name");
         if (!name.ok()) return name.status();
-        auto id = IdOrNew(request->expert_id(), "expert_id");
-        if (!id.ok()) return id.status();
+        domain::FieldViolations id_violations;
+        const std::string id =
+            domain::IdOrGenerated(request->expert_id(), "expert_id", id_violations);
+        if (!id_violations.empty()) return id_violations.ToStatus();
         auto graduated = store_.Graduate(
             *name,
             [&](const domain::Course& course,
@@ -346,7 +315,7 @@ grpc::Status TrainingService::GraduateTrainee(
               domain::Expert expert =
                   domain::GraduatedExpert(course, trainee, FromProto(request->expert()));
               expert.exchange_id = name->exchange_id;
-              expert.id = *id;
+              expert.id = id;
               domain::NormalizeExpert(expert);
               domain::FieldViolations violations;
               domain::ValidateExpert(expert, absl::Now(), "expert", violations);
@@ -355,9 +324,7 @@ grpc::Status TrainingService::GraduateTrainee(
             });
         if (!graduated.ok()) return graduated.status();
         *response->mutable_expert() = ToProto(graduated->first);
-        auto trainee = TraineeProto(graduated->second);
-        if (!trainee.ok()) return trainee.status();
-        *response->mutable_trainee() = *std::move(trainee);
+        *response->mutable_trainee() = TraineeProto(graduated->second);
         return absl::OkStatus();
       });
 }

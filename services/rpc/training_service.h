@@ -6,7 +6,6 @@
 
 #include "kokemus/v1/training_service.grpc.pb.h"
 #include "services/rpc/access_guard.h"
-#include "services/storage/registry_store.h"
 #include "services/storage/report_store.h"
 #include "services/storage/training_store.h"
 
@@ -14,10 +13,8 @@ namespace kokemus::rpc {
 
 class TrainingService final : public v1::TrainingService::Service {
  public:
-  TrainingService(
-      storage::TrainingStore& store, storage::RegistryStore& registry,
-      storage::ReportStore& reports, AccessGuard& guard)
-      : store_(store), registry_(registry), reports_(reports), guard_(guard) {}
+  TrainingService(storage::TrainingStore& store, storage::ReportStore& reports, AccessGuard& guard)
+      : store_(store), reports_(reports), guard_(guard) {}
 
   grpc::Status CreateCourse(
       grpc::ServerContext*, const v1::CreateCourseRequest*, v1::CreateCourseResponse*) override;
@@ -38,18 +35,12 @@ class TrainingService final : public v1::TrainingService::Service {
       v1::GraduateTraineeResponse*) override;
 
  private:
-  // The course as the API shows it: its outcome, and with `with_trainees`
-  // its trainees (an expert's name from her record).
-  absl::Status Fill(
-      const domain::Course& course, const std::vector<domain::Trainee>& trainees,
-      const std::vector<domain::TaskRecord>& tasks, bool with_trainees, v1::Course& out);
-  // The exchange's tasks since the earliest completion among `trainees`.
+  // The exchange's tasks from the earliest completion among `trainees` to
+  // `now`.
   absl::StatusOr<std::vector<domain::TaskRecord>> TasksSince(
-      const std::string& exchange_id, const std::vector<domain::Trainee>& trainees);
-  absl::StatusOr<v1::Trainee> TraineeProto(const domain::Trainee& t);
+      const std::string& exchange_id, const std::vector<domain::Trainee>& trainees, absl::Time now);
 
   storage::TrainingStore& store_;
-  storage::RegistryStore& registry_;
   storage::ReportStore& reports_;
   AccessGuard& guard_;
 };

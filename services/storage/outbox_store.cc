@@ -64,10 +64,6 @@ constexpr char kCalendarEntriesSent[] =
 constexpr char kDedupeExists[] = "SELECT COUNT(*) FROM outbox WHERE dedupe = :dedupe";
 constexpr char kCredentialRequirements[] =
     "SELECT credential_requirements FROM exchanges WHERE id = :id";
-// Active experts who hold a credential some requirement may concern.
-constexpr char kExpertsWithCredentials[] =
-    "SELECT id FROM experts WHERE exchange_id = :exchange_id AND state = 'ACTIVE' AND "
-    "(extract_seen_date <> '' OR trainings LIKE '%\"kind\"%') ORDER BY id";
 // Urgent ones first; more than the batch, since some may wait for their
 // exchange's quiet hours to end.
 constexpr char kDueIds[] =
@@ -495,10 +491,8 @@ absl::StatusOr<int> OutboxStore::EnqueueCredentialNotices(
   });
   if (requirements.empty()) return 0;
   const absl::CivilDay today = absl::ToCivilDay(now, reference::HelsinkiTimeZone());
-  const std::vector<std::string> ids = Query<std::string>(
-      sql, kExpertsWithCredentials, {exchange_id},
-      [](const soci::row& row) { return RowReader(row).Text(); });
   RegistryStore registry(db_);
+  const std::vector<std::string> ids = registry.ActiveExpertsWithCredentialsIn(sql, exchange_id);
   int made = 0;
   Parties parties;
   ReadExchange(sql, exchange_id, parties.exchange);
@@ -548,10 +542,7 @@ absl::StatusOr<int> OutboxStore::EnqueueScheduled(absl::Time now, int limit) {
   bool sweep_credentials = false;
   {
     std::lock_guard<std::mutex> lock(sweep_mu_);
-    if (now >= next_credential_sweep_) {
-      sweep_credentials = true;
-      next_credential_sweep_ = now + absl::Hours(1);
-    }
+    sweep_credentials = now >= next_credential_sweep_;
   }
   int made = 0;
   absl::Status status = db_.Write([&](soci::session& sql) -> absl::Status {
@@ -681,6 +672,12 @@ absl::StatusOr<int> OutboxStore::EnqueueScheduled(absl::Time now, int limit) {
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  // A batch that reached its limit may have left exchanges out: the next
+  // batch sweeps again; a full pass makes the next one due in an hour.
+  if (sweep_credentials && made < limit) {
+    std::lock_guard<std::mutex> lock(sweep_mu_);
+    next_credential_sweep_ = now + absl::Hours(1);
+  }
   return made;
 }
 

@@ -139,7 +139,8 @@ class OutboxStore final {
       soci::session& sql, const std::string& exchange_id, absl::Time now, int limit);
 
   Database& db_;
-  // The credential sweep reads every expert who holds one: at most hourly.
+  // The credential sweep reads every expert who holds one: hourly, once it
+  // went through every exchange (a batch cut short goes on in the next).
   std::mutex sweep_mu_;
   absl::Time next_credential_sweep_ = absl::InfinitePast();
 };

@@ -670,6 +670,16 @@ absl::Status RegistryStore::Delete(const Key& key, int64_t expected_revision) {
   template absl::StatusOr<T> RegistryStore::GetIn(soci::session&, const Key&);                 \
   template absl::Status RegistryStore::Delete<T>(const Key&, int64_t);
 
+std::vector<std::string> RegistryStore::ActiveExpertsWithCredentialsIn(
+    soci::session& sql, const std::string& exchange_id) {
+  // A training of a kind stores its "kind" (TableOf<Expert>::Data).
+  return Query<std::string>(
+      sql,
+      "SELECT id FROM experts WHERE exchange_id = :exchange_id AND state = 'ACTIVE' AND "
+      "(extract_seen_date <> '' OR trainings LIKE '%\"kind\"%') ORDER BY id",
+      {exchange_id}, [](const soci::row& row) { return RowReader(row).Text(); });
+}
+
 absl::StatusOr<bool> RegistryStore::ExpertWorksFor(
     const Key& expert, const std::string& organization_id) {
   bool works = false;

@@ -76,6 +76,12 @@ class RegistryStore final {
   template <typename T>
   absl::StatusOr<T> UpdateIn(soci::session& sql, T value, int64_t expected_revision);
 
+  // The ids of the exchange's ACTIVE experts who hold a credential
+  // (domain::ExpertCredentials: a training of a kind, or the extract seen),
+  // in id order.
+  std::vector<std::string> ActiveExpertsWithCredentialsIn(
+      soci::session& sql, const std::string& exchange_id);
+
   // Whether the expert has (or had) an offered, accepted, confirmed or
   // completed assignment on an order of the organization: what an orderer
   // system may see of an expert.

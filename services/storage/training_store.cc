@@ -23,9 +23,16 @@ constexpr char kInsertCourse[] =
     ":revision, :create_time, :update_time)";
 constexpr char kTouchCourse[] =
     "UPDATE courses SET update_time = :update_time WHERE exchange_id = :exchange_id AND id = :id";
-constexpr char kTraineeColumns[] =
-    "exchange_id, course_id, id, state, completion_date, expert_id, display_name, email, phone, "
-    "home_municipality, consent_time, consent_notice_version, attended, create_time, update_time";
+// With the expert's name from the registry (empty before she is one).
+constexpr char kSelectTrainees[] =
+    "SELECT t.exchange_id, t.course_id, t.id, t.state, t.completion_date, t.expert_id, "
+    "COALESCE(e.display_name, ''), t.display_name, t.email, t.phone, t.home_municipality, "
+    "t.consent_time, t.consent_notice_version, t.attended, t.create_time, t.update_time "
+    "FROM trainees t LEFT JOIN experts e ON e.exchange_id = t.exchange_id AND e.id = t.expert_id "
+    "WHERE t.exchange_id = :exchange_id";
+constexpr char kOneCourse[] = " AND t.course_id = :course_id";
+constexpr char kOneTrainee[] = " AND t.course_id = :course_id AND t.id = :id";
+constexpr char kTraineeOrder[] = " ORDER BY t.course_id, t.id";
 constexpr char kInsertTrainee[] =
     "INSERT INTO trainees (exchange_id, course_id, id, state, completion_date, expert_id, "
     "display_name, email, phone, home_municipality, consent_time, consent_notice_version, "
@@ -37,10 +44,6 @@ constexpr char kUpdateTrainee[] =
     ":expert_id, display_name = :display_name, email = :email, phone = :phone, "
     "home_municipality = :home_municipality, attended = :attended, update_time = :update_time "
     "WHERE exchange_id = :exchange_id AND course_id = :course_id AND id = :id";
-
-std::string CourseNameOf(const std::string& exchange_id, const std::string& id) {
-  return domain::FormatCourseName(exchange_id, id);
-}
 
 Course ReadCourse(const soci::row& row) {
   RowReader r(row);
@@ -77,6 +80,7 @@ Trainee ReadTrainee(const soci::row& row) {
   const std::string completed = r.Text();
   if (!completed.empty()) absl::ParseCivilTime(completed, &t.completion_date);
   t.expert_id = r.Text();
+  t.expert_name = r.Text();
   t.display_name = r.Text();
   t.email = r.Text();
   t.phone = r.Text();
@@ -84,7 +88,6 @@ Trainee ReadTrainee(const soci::row& row) {
   t.consent.given_time = r.Time();
   t.consent.notice_version = r.Text();
   t.attended = r.JsonValue().get<std::vector<int>>();
-  t.meta.revision = 1;
   t.meta.create_time = r.Time();
   t.meta.update_time = r.Time();
   return t;
@@ -103,29 +106,26 @@ absl::StatusOr<Course> SelectCourse(
           "SELECT ", kCourseColumns, " FROM courses WHERE exchange_id = :exchange_id AND id = :id"),
       {exchange_id, id}, ReadCourse);
   if (rows.empty()) {
-    return absl::NotFoundError(absl::StrCat(CourseNameOf(exchange_id, id), " not found"));
+    return absl::NotFoundError(
+        absl::StrCat(domain::FormatCourseName(exchange_id, id), " not found"));
   }
   return std::move(rows.front());
 }
 
+// `course_id` "": every course's.
 std::vector<Trainee> SelectTrainees(
     soci::session& sql, const std::string& exchange_id, const std::string& course_id) {
+  Record values = {exchange_id};
+  if (!course_id.empty()) values.push_back(course_id);
   return Query<Trainee>(
-      sql,
-      absl::StrCat(
-          "SELECT ", kTraineeColumns,
-          " FROM trainees WHERE exchange_id = :exchange_id AND course_id = :course_id ORDER BY id"),
-      {exchange_id, course_id}, ReadTrainee);
+      sql, absl::StrCat(kSelectTrainees, course_id.empty() ? "" : kOneCourse, kTraineeOrder),
+      std::move(values), ReadTrainee);
 }
 
 absl::StatusOr<Trainee> SelectTrainee(soci::session& sql, const domain::TraineeName& name) {
   auto rows = Query<Trainee>(
-      sql,
-      absl::StrCat(
-          "SELECT ", kTraineeColumns,
-          " FROM trainees WHERE exchange_id = :exchange_id AND course_id = :course_id AND id = "
-          ":id"),
-      {name.exchange_id, name.course_id, name.id}, ReadTrainee);
+      sql, absl::StrCat(kSelectTrainees, kOneTrainee), {name.exchange_id, name.course_id, name.id},
+      ReadTrainee);
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat(
         domain::FormatTraineeName(name.exchange_id, name.course_id, name.id), " not found"));
@@ -151,7 +151,7 @@ absl::StatusOr<Course> TrainingStore::CreateCourse(Course course) {
     if (absl::Status s = CheckExchangeExists(sql, course.exchange_id); !s.ok()) return s;
     if (SelectCourse(sql, course.exchange_id, course.id).ok()) {
       return absl::AlreadyExistsError(
-          absl::StrCat(CourseNameOf(course.exchange_id, course.id), " already exists"));
+          absl::StrCat(domain::FormatCourseName(course.exchange_id, course.id), " already exists"));
     }
     for (const domain::Trainer& t : course.trainers) {
       if (t.expert_id.empty()) continue;
@@ -225,12 +225,7 @@ absl::StatusOr<std::pair<std::vector<Course>, std::vector<Trainee>>> TrainingSto
             "SELECT ", kCourseColumns,
             " FROM courses WHERE exchange_id = :exchange_id ORDER BY id"),
         {exchange_id}, ReadCourse);
-    out.second = Query<Trainee>(
-        sql,
-        absl::StrCat(
-            "SELECT ", kTraineeColumns,
-            " FROM trainees WHERE exchange_id = :exchange_id ORDER BY course_id, id"),
-        {exchange_id}, ReadTrainee);
+    out.second = SelectTrainees(sql, exchange_id, "");
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -241,30 +236,18 @@ absl::StatusOr<Trainee> TrainingStore::Enrol(Trainee trainee) {
   return db_.Write([&](soci::session& sql) -> absl::StatusOr<Trainee> {
     auto course = SelectCourse(sql, trainee.exchange_id, trainee.course_id);
     if (!course.ok()) return course.status();
-    const std::vector<Trainee> others = SelectTrainees(sql, trainee.exchange_id, trainee.course_id);
-    const std::string name =
-        domain::FormatTraineeName(trainee.exchange_id, trainee.course_id, trainee.id);
-    int enrolled = 0;
-    for (const Trainee& t : others) {
-      if (t.id == trainee.id)
-        return absl::AlreadyExistsError(absl::StrCat(name, " already exists"));
-      if (t.state == domain::EnrolmentState::kDropped) continue;
-      ++enrolled;
-      if (!trainee.expert_id.empty() && t.expert_id == trainee.expert_id) {
-        return absl::AlreadyExistsError(absl::StrCat(
-            domain::ChildResourceName(trainee.exchange_id, "experts", trainee.expert_id),
-            " is on the course already as ",
-            domain::FormatTraineeName(t.exchange_id, t.course_id, t.id)));
-      }
+    if (absl::Status s = domain::CheckEnrolment(
+            *course, SelectTrainees(sql, trainee.exchange_id, trainee.course_id), trainee);
+        !s.ok()) {
+      return s;
     }
-    if (absl::Status s = domain::CheckCapacity(*course, enrolled); !s.ok()) return s;
     if (!trainee.expert_id.empty()) {
       auto expert = registry_.GetIn<domain::Expert>(sql, {trainee.exchange_id, trainee.expert_id});
       if (!expert.ok()) return expert.status();
+      trainee.expert_name = expert->display_name;
     }
     trainee.state = domain::EnrolmentState::kEnrolled;
     trainee.attended.clear();
-    trainee.meta.revision = 1;
     trainee.meta.create_time = trainee.meta.update_time = db_.Now();
     Execute(
         sql, kInsertTrainee,
@@ -280,35 +263,21 @@ absl::StatusOr<Trainee> TrainingStore::Enrol(Trainee trainee) {
   });
 }
 
-absl::StatusOr<std::vector<Trainee>> TrainingStore::RecordAttendance(
+absl::StatusOr<std::pair<Course, std::vector<Trainee>>> TrainingStore::RecordAttendance(
     const std::string& exchange_id, const std::string& course_id, int session,
     const std::vector<std::string>& present) {
-  return db_.Write([&](soci::session& sql) -> absl::StatusOr<std::vector<Trainee>> {
-    auto course = SelectCourse(sql, exchange_id, course_id);
-    if (!course.ok()) return course.status();
-    std::vector<Trainee> trainees = SelectTrainees(sql, exchange_id, course_id);
-    std::vector<const Trainee*> named;
-    for (size_t i = 0; i < present.size(); ++i) {
-      auto it = std::find_if(
-          trainees.begin(), trainees.end(), [&](const Trainee& t) { return t.id == present[i]; });
-      if (it == trainees.end()) {
-        return domain::InvalidField(
-            absl::StrCat("present[", i, "]"),
-            absl::StrCat("is not a trainee of ", CourseNameOf(exchange_id, course_id)));
-      }
-      named.push_back(&*it);
-    }
-    const absl::Time now = db_.Now();
-    if (absl::Status s = domain::CheckAttendance(*course, session, named, now); !s.ok()) return s;
-    for (Trainee& t : trainees) {
-      if (t.state == domain::EnrolmentState::kDropped) continue;
-      const bool here = std::find(present.begin(), present.end(), t.id) != present.end();
-      const std::vector<int> before = t.attended;
-      domain::MarkAttendance(t, session, here);
-      if (t.attended != before) StoreTrainee(sql, t, now);
-    }
-    return trainees;
-  });
+  return db_.Write(
+      [&](soci::session& sql) -> absl::StatusOr<std::pair<Course, std::vector<Trainee>>> {
+        auto course = SelectCourse(sql, exchange_id, course_id);
+        if (!course.ok()) return course.status();
+        std::vector<Trainee> trainees = SelectTrainees(sql, exchange_id, course_id);
+        const absl::Time now = db_.Now();
+        auto changed = domain::RecordSessionAttendance(*course, trainees, session, present, now);
+        if (!changed.ok()) return changed.status();
+        for (size_t i : *changed) StoreTrainee(sql, trainees[i], now);
+        if (!changed->empty()) course->meta.update_time = std::max(now, course->meta.update_time);
+        return std::make_pair(*std::move(course), std::move(trainees));
+      });
 }
 
 absl::StatusOr<Trainee> TrainingStore::ChangeState(
@@ -340,20 +309,16 @@ absl::StatusOr<std::pair<domain::Expert, Trainee>> TrainingStore::Graduate(
     if (!course.ok()) return course.status();
     auto trainee = SelectTrainee(sql, name);
     if (!trainee.ok()) return trainee.status();
-    const std::string course_name = CourseNameOf(course->exchange_id, course->id);
     absl::StatusOr<domain::Expert> expert;
     if (!trainee->expert_id.empty()) {
       auto current = registry_.GetIn<domain::Expert>(sql, {name.exchange_id, trainee->expert_id});
       if (!current.ok()) return current.status();
-      const bool has = std::any_of(
-          current->trainings.begin(), current->trainings.end(),
-          [&](const domain::Training& t) { return t.course == course_name; });
-      if (absl::Status s = domain::CheckGraduation(*trainee, has); !s.ok()) return s;
+      if (absl::Status s = domain::CheckGraduation(*course, *trainee, &*current); !s.ok()) return s;
       domain::Expert updated = *current;
       domain::AddTraining(updated, domain::GraduationTraining(*course, *trainee));
       expert = registry_.UpdateIn(sql, std::move(updated), current->meta.revision);
     } else {
-      if (absl::Status s = domain::CheckGraduation(*trainee, false); !s.ok()) return s;
+      if (absl::Status s = domain::CheckGraduation(*course, *trainee, nullptr); !s.ok()) return s;
       auto made = make_expert(*course, *trainee);
       if (!made.ok()) return made.status();
       expert = registry_.CreateIn(sql, *std::move(made), {});
@@ -361,6 +326,7 @@ absl::StatusOr<std::pair<domain::Expert, Trainee>> TrainingStore::Graduate(
     if (!expert.ok()) return expert.status();
     // Her details live in the registry from now on.
     trainee->expert_id = expert->id;
+    trainee->expert_name = expert->display_name;
     trainee->display_name.clear();
     trainee->email.clear();
     trainee->phone.clear();

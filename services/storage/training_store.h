@@ -35,19 +35,19 @@ class TrainingStore final {
   // `query.scope` is the parent exchange's name.
   absl::StatusOr<Page<domain::Course>> ListCourses(const domain::ListQuery& query);
 
-  // A course's trainees in id order.
+  // A course's trainees (every course's with `course_id` ""), by course and
+  // id, each expert's name read from the registry.
   absl::StatusOr<std::vector<domain::Trainee>> Trainees(
       const std::string& exchange_id, const std::string& course_id);
-  // Every trainee of the exchange's courses, with their courses (by id).
+  // Every course of the exchange (by id) and every trainee.
   absl::StatusOr<std::pair<std::vector<domain::Course>, std::vector<domain::Trainee>>> Everything(
       const std::string& exchange_id);
 
-  // Enrols her if the course has room (domain::CheckCapacity); an expert
-  // must exist and not be on the course already.
+  // Enrols her as domain::CheckEnrolment allows; an expert must exist.
   absl::StatusOr<domain::Trainee> Enrol(domain::Trainee trainee);
-  // Sets the attendance of session `session` to the trainees named in
-  // `present` (ids), the others absent; the course's trainees after.
-  absl::StatusOr<std::vector<domain::Trainee>> RecordAttendance(
+  // domain::RecordSessionAttendance on the stored trainees; the course and
+  // its trainees after.
+  absl::StatusOr<std::pair<domain::Course, std::vector<domain::Trainee>>> RecordAttendance(
       const std::string& exchange_id, const std::string& course_id, int session,
       const std::vector<std::string>& present);
   // domain::ChangeTraineeState on the stored trainee.
