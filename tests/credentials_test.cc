@@ -7,6 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/domain/annual_report.h"
 #include "services/domain/cohorts.h"
 #include "services/reference/calendar.h"
 
@@ -439,6 +440,60 @@ TEST(Courses, CredentialLabelsInThreeLanguages) {
   EXPECT_EQ(
       CredentialLabel(CredentialKind::kTraining, CourseKind::kPeerMentor, "en"),
       "The peer-mentor training");
+}
+
+// The year's report: a completion after the year's end is not one yet, and
+// a task after it is not counted.
+TEST(Courses, TheYearsTrainingSectionCountsToTheYearsEnd) {
+  const absl::TimeZone h = reference::HelsinkiTimeZone();
+  std::vector<Trainee> trainees(3);
+  for (size_t i = 0; i < trainees.size(); ++i) {
+    trainees[i].course_id = "kevat";
+    trainees[i].state = EnrolmentState::kCompleted;
+    trainees[i].expert_id = std::string(1, static_cast<char>('a' + i));
+    trainees[i].completion_date = absl::CivilDay(2025, 3, 25);
+  }
+  trainees[2].completion_date = absl::CivilDay(2026, 1, 10);
+  std::vector<TaskRecord> tasks(2);
+  tasks[0].expert_id = "a";
+  tasks[0].state = AssignmentState::kCompleted;
+  tasks[0].start_time = absl::FromCivil(absl::CivilDay(2025, 5, 5), h);
+  tasks[0].minutes = 90;
+  tasks[1] = tasks[0];
+  tasks[1].expert_id = "b";
+  tasks[1].start_time = absl::FromCivil(absl::CivilDay(2026, 2, 2), h);
+  const TrainingReport r = TrainingReportFor(
+      {TenWeeks()}, trainees, tasks, absl::FromCivil(absl::CivilDay(2025, 1, 1), h),
+      absl::FromCivil(absl::CivilDay(2026, 1, 1), h));
+  EXPECT_EQ(r.period.graduates, 2);
+  EXPECT_EQ(r.period.graduates_with_task, 1);
+  ASSERT_EQ(r.cohorts.size(), 1u);
+  EXPECT_EQ(r.cohorts[0].title, "Kokemusasiantuntijakoulutus");
+  EXPECT_EQ(r.cohorts[0].figures.completed, 2);
+  EXPECT_EQ(r.cohorts[0].figures.worked_within_12_months, 1);
+  EXPECT_EQ(r.cohorts[0].figures.tasks, 1);
+
+  const Document doc = AnnualReportDocument({"Päijät-Häme", 2025, "en"}, {}, {}, nullptr, &r);
+  auto at = std::find_if(doc.blocks.begin(), doc.blocks.end(), [](const Block& b) {
+    return b.kind == Block::Kind::kHeading && b.text == "Training";
+  });
+  ASSERT_NE(at, doc.blocks.end());
+  EXPECT_EQ(
+      (at + 1)->text,
+      "1 of 2 experts who joined the registry from our courses had at least one task in 2025 "
+      "(50.0\u00a0%).");
+  EXPECT_THAT(
+      (at + 2)->rows,
+      ElementsAre(
+          ElementsAre("Kokemusasiantuntijakoulutus", ""), ElementsAre("Enrolled", "3"),
+          ElementsAre("Dropped out", "0"), ElementsAre("Completed", "2"),
+          ElementsAre("Joined the registry", "2"), ElementsAre("Had a task within 6 months", "1"),
+          ElementsAre("Had a task within 12 months", "1 (50.0\u00a0%)")));
+  // Without courses there is no such section.
+  const Document without = AnnualReportDocument({"Päijät-Häme", 2025, "en"}, {}, {});
+  EXPECT_TRUE(std::none_of(without.blocks.begin(), without.blocks.end(), [](const Block& b) {
+    return b.text == "Training";
+  }));
 }
 
 }  // namespace

@@ -374,24 +374,7 @@ TEST_P(ReportServiceTest, ExportsAssignmentsAndPayrollAsCsv) {
                    "2021-03-01,1,7500,,0\r\n"));
 }
 
-// pdftotext's text of a PDF (checked with qpdf first), whitespace removed.
-std::string PdfText(const std::string& pdf) {
-  const std::string dir = testing_support::MakeTempDir();
-  { std::ofstream(dir + "/r.pdf", std::ios::binary) << pdf; }
-  auto qpdf = testing_support::RunProcess({"/usr/bin/qpdf", "--check", dir + "/r.pdf"});
-  EXPECT_EQ(qpdf.exit_code, 0) << qpdf.out << qpdf.err;
-  auto text = testing_support::RunProcess({"/usr/bin/pdftotext", "-layout", dir + "/r.pdf", "-"});
-  EXPECT_EQ(text.exit_code, 0) << text.err;
-  // Pages are looked at with `pdftoppm -png` on the kept file (KOKEMUS_KEEP_PDF).
-  if (const char* keep = std::getenv("KOKEMUS_KEEP_PDF"))
-    std::ofstream(keep, std::ios::binary) << pdf;
-  std::string squeezed;
-  for (char c : text.out) {
-    if (c != ' ' && c != '\n' && c != '\f') squeezed += c;
-  }
-  // The narrow no-break space of Finnish digit groups.
-  return absl::StrReplaceAll(squeezed, {{"\u202f", ""}});
-}
+using testing_support::PdfText;
 
 TEST_P(ReportServiceTest, RendersTheAnnualReportWithItsNumbers) {
   LoadYear();

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "clients/common/key_channel.h"
 #include "google/rpc/error_details.pb.h"
@@ -530,6 +531,23 @@ void CreateOrder(
   v1::CreateOrderResponse resp;
   grpc::Status status = stub.CreateOrder(&ctx, req, &resp);
   ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+std::string PdfText(const std::string& pdf) {
+  const std::string dir = MakeTempDir();
+  { std::ofstream(dir + "/r.pdf", std::ios::binary) << pdf; }
+  auto qpdf = RunProcess({"/usr/bin/qpdf", "--check", dir + "/r.pdf"});
+  EXPECT_EQ(qpdf.exit_code, 0) << qpdf.out << qpdf.err;
+  auto text = RunProcess({"/usr/bin/pdftotext", "-layout", dir + "/r.pdf", "-"});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  if (const char* keep = std::getenv("KOKEMUS_KEEP_PDF")) {
+    std::ofstream(keep, std::ios::binary) << pdf;
+  }
+  std::string squeezed;
+  for (char c : text.out) {
+    if (c != ' ' && c != '\n' && c != '\f') squeezed += c;
+  }
+  return absl::StrReplaceAll(squeezed, {{"\u202f", ""}});
 }
 
 void MailToSink(ServerOptions& options, int smtp_port) {

@@ -198,6 +198,11 @@ v1::Order SampleOrder(
 void CreateOrder(
     v1::OrderService::Stub& stub, const std::string& exchange, const std::string& id,
     const v1::Order& order);
+// pdftotext's text of a PDF (checked with qpdf first), all whitespace and
+// the narrow no-break spaces of digit groups removed. With KOKEMUS_KEEP_PDF
+// set the PDF is kept at that path (to look at with `pdftoppm -png`).
+std::string PdfText(const std::string& pdf);
+
 // The outbox delivered by e-mail to an SmtpSink on loopback port
 // `smtp_port`, from kokemus@example.fi, polled every 100 ms.
 void MailToSink(ServerOptions& options, int smtp_port);

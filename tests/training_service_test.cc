@@ -355,6 +355,26 @@ TEST_P(TrainingServiceTest, ACohortOfTwentyFromEnrolmentToWork) {
   EXPECT_EQ(stats.training().courses(), 0);
   EXPECT_EQ(stats.training().completed_in_period(), 0);
   EXPECT_EQ(stats.total().figures().organizations(), 1);
+
+  // The annual report of 2025: 7 of the 18 worked within the year (the other
+  // three began in January 2026), and the cohort as of the year's end.
+  grpc::ClientContext report_ctx;
+  v1::RenderAnnualReportRequest report;
+  report.set_parent("exchanges/ph");
+  report.set_year(2025);
+  report.set_language("fi");
+  v1::RenderAnnualReportResponse pdf;
+  s = reports_->RenderAnnualReport(&report_ctx, report, &pdf);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const std::string text = testing_support::PdfText(pdf.content());
+  EXPECT_THAT(
+      text, HasSubstr("7/18kursseiltammerekisteriintulleestakokemusasiantuntijastatekivuonna2025"
+                      "vähintäänyhdentehtävän(38,9%)."));
+  EXPECT_THAT(
+      text, HasSubstr("Kokemusasiantuntijakoulutuskevät2025Aloittaneita20Keskeyttäneitä2"
+                      "Suorittaneita18Tulleitaasiantuntijarekisteriin18"
+                      "Tehtäväntehneitä6kuukaudensisällä7Tehtäväntehneitä12kuukaudensisällä7"
+                      "(38,9%)"));
 }
 
 TEST_P(TrainingServiceTest, BadCoursesAndTraineesAreRefusedNamingTheField) {

@@ -76,6 +76,26 @@ const Words kTasksPerExpert = {
     {"Tehtäviä kokemusasiantuntijaa kohden", "Uppdrag per erfarenhetsexpert", "Tasks per expert"}};
 const Words kExperts = {{"Kokemusasiantuntijoita", "Erfarenhetsexperter", "Experts"}};
 
+const Words kTraining = {{"Koulutus", "Utbildning", "Training"}};
+const Words kTrainingText = {
+    {"%d / %d kursseiltamme rekisteriin tulleesta kokemusasiantuntijasta teki vuonna %d "
+     "vähintään yhden tehtävän (%s\u00a0%%).",
+     "%d av %d erfarenhetsexperter som kom in i registret från våra kurser hade minst ett "
+     "uppdrag år %d (%s\u00a0%%).",
+     "%d of %d experts who joined the registry from our courses had at least one task in %d "
+     "(%s\u00a0%%)."}};
+const Words kEnrolled = {{"Aloittaneita", "Började", "Enrolled"}};
+const Words kDropped = {{"Keskeyttäneitä", "Avbröt", "Dropped out"}};
+const Words kCompleted = {{"Suorittaneita", "Slutförde", "Completed"}};
+const Words kInRegistry = {
+    {"Tulleita asiantuntijarekisteriin", "Kom in i expertregistret", "Joined the registry"}};
+const Words kWorked6 = {
+    {"Tehtävän tehneitä 6 kuukauden sisällä", "Hade ett uppdrag inom 6 månader",
+     "Had a task within 6 months"}};
+const Words kWorked12 = {
+    {"Tehtävän tehneitä 12 kuukauden sisällä", "Hade ett uppdrag inom 12 månader",
+     "Had a task within 12 months"}};
+
 const Words kFilling = {
     {"Tilausten täyttyminen", "Hur beställningarna tillsattes", "How orders were filled"}};
 const Words kPlaces = {{"Tilattuja paikkoja", "Beställda platser", "Places ordered"}};
@@ -181,7 +201,8 @@ std::string AnnualReportTitle(const AnnualReportHeader& h) {
 
 Document AnnualReportDocument(
     const AnnualReportHeader& h, const std::vector<TaskRecord>& tasks,
-    const std::vector<std::string>& active_trained, const FillingFigures* filling) {
+    const std::vector<std::string>& active_trained, const FillingFigures* filling,
+    const TrainingReport* training) {
   const int li = LanguageIndex(h.language);
   const std::string& lang = h.language;
   auto w = [&](const Words& words) { return std::string(words.text[li]); };
@@ -381,6 +402,31 @@ Document AnnualReportDocument(
   spread_rows.push_back({w(kTotal), n(total.active_trained_experts)});
   doc.blocks.push_back(ChartBlock(spread));
   doc.blocks.push_back(Table(spread_rows, true));
+
+  // From trainee to expert: the trained at work, and each cohort's outcome.
+  if (training != nullptr && (training->period.graduates > 0 || !training->cohorts.empty())) {
+    const TrainingFigures& tf = training->period;
+    doc.blocks.push_back(Heading(w(kTraining)));
+    doc.blocks.push_back(Paragraph(FormatText(
+        w(kTrainingText), tf.graduates_with_task, tf.graduates, h.year,
+        Number(tf.share_graduates_with_task, 1, lang))));
+    // One small table per cohort headed by its course's title (a table with
+    // a column per figure did not fit the page's width).
+    for (const CohortRow& c : training->cohorts) {
+      const CohortFigures& cf = c.figures;
+      doc.blocks.push_back(Table({
+          {c.title, ""},
+          {w(kEnrolled), n(cf.enrolled)},
+          {w(kDropped), n(cf.dropped)},
+          {w(kCompleted), n(cf.completed)},
+          {w(kInRegistry), n(cf.in_registry)},
+          {w(kWorked6), n(cf.worked_within_6_months)},
+          {w(kWorked12), absl::StrCat(
+                             n(cf.worked_within_12_months), " (",
+                             Number(cf.share_worked_12_months, 1, lang), "\u00a0%)")},
+      }));
+    }
+  }
   return doc;
 }
 

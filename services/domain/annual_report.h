@@ -1,8 +1,8 @@
 // The annual report of an exchange for its board and funders: key figures,
 // tasks per month split into educational institutions and basic services,
-// roles, orderer kinds, feedback distributions, how orders were filled and
-// how evenly work was spread, each as a chart with its numbers in a table beside it, in Finnish,
-// Swedish or English. Built from the same figures as GetStatistics.
+// roles, orderer kinds, feedback distributions, how orders were filled, how
+// evenly work was spread and what became of the trained, each as a chart with its numbers in a
+// table beside it, in Finnish, Swedish or English. Built from the same figures as GetStatistics.
 //
 //   Document doc = AnnualReportDocument({"Päijät-Häme", 2021, "fi"}, tasks, active_trained);
 //   auto pdf = render::RenderPdf(doc, title, created);
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "services/domain/cohorts.h"
 #include "services/domain/documents.h"
 #include "services/domain/filling.h"
 #include "services/domain/statistics.h"
@@ -26,10 +27,12 @@ struct AnnualReportHeader {
 
 // `tasks` are the year's completed and cancelled assignments of the exchange;
 // `active_trained` as for ComputeStatistics; `filling`, when given, how the
-// year's orders were filled (a section of its own).
+// year's orders were filled, and `training` its courses' cohorts and trained
+// experts at work (sections of their own).
 Document AnnualReportDocument(
     const AnnualReportHeader& header, const std::vector<TaskRecord>& tasks,
-    const std::vector<std::string>& active_trained, const FillingFigures* filling = nullptr);
+    const std::vector<std::string>& active_trained, const FillingFigures* filling = nullptr,
+    const TrainingReport* training = nullptr);
 
 // "Vuosiraportti 2021: Päijät-Häme" in the report's language.
 std::string AnnualReportTitle(const AnnualReportHeader& header);

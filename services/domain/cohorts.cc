@@ -351,4 +351,38 @@ TrainingFigures TrainingInPeriod(
   return f;
 }
 
+TrainingReport TrainingReportFor(
+    const std::vector<Course>& courses, const std::vector<Trainee>& trainees,
+    const std::vector<TaskRecord>& tasks, absl::Time from, absl::Time to) {
+  std::vector<TaskRecord> before_end, in_period;
+  for (const TaskRecord& t : tasks) {
+    if (t.start_time >= to) continue;
+    before_end.push_back(t);
+    if (t.start_time >= from) in_period.push_back(t);
+  }
+  TrainingReport report;
+  report.period = TrainingInPeriod(courses, trainees, in_period, from, to);
+  std::vector<const Course*> begun;
+  for (const Course& c : courses) {
+    if (!c.sessions.empty() && c.sessions.front().start_time < to) begun.push_back(&c);
+  }
+  std::stable_sort(begun.begin(), begun.end(), [](const Course* a, const Course* b) {
+    return a->sessions.front().start_time < b->sessions.front().start_time;
+  });
+  for (const Course* c : begun) {
+    std::vector<Trainee> cohort;
+    for (const Trainee& t : trainees) {
+      if (t.course_id != c->id) continue;
+      cohort.push_back(t);
+      // A completion after the period's end is not one yet.
+      if (t.state == EnrolmentState::kCompleted &&
+          absl::FromCivil(t.completion_date, reference::HelsinkiTimeZone()) >= to) {
+        cohort.back().state = EnrolmentState::kEnrolled;
+      }
+    }
+    report.cohorts.push_back({c->title, CohortOutcome(cohort, before_end)});
+  }
+  return report;
+}
+
 }  // namespace kokemus::domain

@@ -176,6 +176,23 @@ TrainingFigures TrainingInPeriod(
     const std::vector<Course>& courses, const std::vector<Trainee>& trainees,
     const std::vector<TaskRecord>& tasks, absl::Time from, absl::Time to);
 
+// The training section of a year's report: who of the trained worked in
+// the period [from, to), and each course begun before `to` with its
+// cohort's outcome as of `to`.
+struct CohortRow {
+  std::string title;
+  CohortFigures figures;
+};
+struct TrainingReport {
+  TrainingFigures period;
+  std::vector<CohortRow> cohorts;  // by the course's first session
+};
+// `tasks`: the exchange's tasks from its trainees' first completion on
+// (those from `to` on are not counted).
+TrainingReport TrainingReportFor(
+    const std::vector<Course>& courses, const std::vector<Trainee>& trainees,
+    const std::vector<TaskRecord>& tasks, absl::Time from, absl::Time to);
+
 }  // namespace kokemus::domain
 
 #endif  // KOKEMUS_SERVICES_DOMAIN_COHORTS_H_

@@ -22,6 +22,9 @@ using domain::Document;
 
 namespace {
 
+// Tables of at most this many rows are kept on one page.
+constexpr size_t kShortTableRows = 8;
+
 constexpr double kPageWidth = 595.276;  // A4 in points
 constexpr double kPageHeight = 841.890;
 constexpr double kMargin = 62.0;
@@ -346,6 +349,9 @@ absl::StatusOr<std::string> RenderPdf(
         }
         const bool all_figures = std::all_of(
             right.begin() + std::min<size_t>(1, columns), right.end(), [](bool r) { return r; });
+        // A short table (a label and its figures) is read as one: it moves
+        // to the next page whole rather than leave a row behind.
+        const bool whole = b.rows.size() <= kShortTableRows;
         bool first = true;
         for (const auto& row : b.rows) {
           Piece piece;
@@ -369,8 +375,10 @@ absl::StatusOr<std::string> RenderPdf(
             x += w;
           }
           piece.rule_below = true;
-          // A table's first row (its header) stays with the next, like a heading.
-          place(std::move(piece), first ? 8 : 0, first && b.rows.size() > 1);
+          // A table's first row (its header) stays with the next, like a
+          // heading; a short table's every row but its last.
+          const bool last = &row == &b.rows.back();
+          place(std::move(piece), first ? 8 : 0, !last && (first || whole));
           first = false;
         }
         break;

@@ -358,12 +358,18 @@ grpc::Status ReportService::RenderAnnualReport(
         // show without pointing at someone are left out.
         const domain::FillingFigures filling =
             domain::ComputeFilling(*orders, domain::SuppressionThreshold(true));
+        auto courses = training_.Everything(*exchange_id);
+        if (!courses.ok()) return courses.status();
+        auto since = store_.CohortTasks(*exchange_id, courses->second, to);
+        if (!since.ok()) return since.status();
+        const domain::TrainingReport training =
+            domain::TrainingReportFor(courses->first, courses->second, *since, from, to);
         const domain::AnnualReportHeader header{exchange->first, request->year(), language};
         // Dated at the year's end (or today within the year): the same data
         // gives the same bytes.
         const absl::Time created = std::min(caller.now(), to - absl::Seconds(1));
         auto pdf = render::RenderPdf(
-            domain::AnnualReportDocument(header, *tasks, *active, &filling),
+            domain::AnnualReportDocument(header, *tasks, *active, &filling, &training),
             domain::AnnualReportTitle(header),
             absl::FromUnixSeconds(absl::ToUnixSeconds(created) / 86400 * 86400));
         if (!pdf.ok()) return pdf.status();

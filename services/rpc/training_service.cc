@@ -125,19 +125,6 @@ v1::Course CourseProto(
 
 }  // namespace
 
-absl::StatusOr<std::vector<domain::TaskRecord>> TrainingService::TasksSince(
-    const std::string& exchange_id, const std::vector<domain::Trainee>& trainees, absl::Time now) {
-  std::optional<absl::CivilDay> first;
-  for (const domain::Trainee& t : trainees) {
-    if (t.state != domain::EnrolmentState::kCompleted) continue;
-    if (!first || t.completion_date < *first) first = t.completion_date;
-  }
-  if (!first) return std::vector<domain::TaskRecord>();
-  // A completed task has started by now.
-  return reports_.Tasks(
-      exchange_id, absl::FromCivil(*first, reference::HelsinkiTimeZone()), now, false);
-}
-
 grpc::Status TrainingService::CreateCourse(
     grpc::ServerContext* context, const v1::CreateCourseRequest* request,
     v1::CreateCourseResponse* response) {
@@ -184,7 +171,7 @@ grpc::Status TrainingService::GetCourse(
         if (!course.ok()) return course.status();
         auto trainees = store_.Trainees(name->exchange_id, name->id);
         if (!trainees.ok()) return trainees.status();
-        auto tasks = TasksSince(name->exchange_id, *trainees, caller.now());
+        auto tasks = reports_.CohortTasks(name->exchange_id, *trainees, caller.now());
         if (!tasks.ok()) return tasks.status();
         *response->mutable_course() = CourseProto(*course, *trainees, *tasks, true);
         return absl::OkStatus();
@@ -206,7 +193,7 @@ grpc::Status TrainingService::ListCourses(
         if (!page.ok()) return page.status();
         auto trainees = store_.Trainees(*exchange_id, "");
         if (!trainees.ok()) return trainees.status();
-        auto tasks = TasksSince(*exchange_id, *trainees, caller.now());
+        auto tasks = reports_.CohortTasks(*exchange_id, *trainees, caller.now());
         if (!tasks.ok()) return tasks.status();
         for (const domain::Course& c : page->items) {
           *response->add_courses() = CourseProto(c, *trainees, *tasks, false);
@@ -272,7 +259,7 @@ grpc::Status TrainingService::RecordAttendance(
         auto recorded =
             store_.RecordAttendance(course->exchange_id, course->id, request->session(), present);
         if (!recorded.ok()) return recorded.status();
-        auto tasks = TasksSince(course->exchange_id, recorded->second, caller.now());
+        auto tasks = reports_.CohortTasks(course->exchange_id, recorded->second, caller.now());
         if (!tasks.ok()) return tasks.status();
         *response->mutable_course() = CourseProto(recorded->first, recorded->second, *tasks, true);
         return absl::OkStatus();

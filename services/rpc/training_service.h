@@ -35,11 +35,6 @@ class TrainingService final : public v1::TrainingService::Service {
       v1::GraduateTraineeResponse*) override;
 
  private:
-  // The exchange's tasks from the earliest completion among `trainees` to
-  // `now`.
-  absl::StatusOr<std::vector<domain::TaskRecord>> TasksSince(
-      const std::string& exchange_id, const std::vector<domain::Trainee>& trainees, absl::Time now);
-
   storage::TrainingStore& store_;
   storage::ReportStore& reports_;
   AccessGuard& guard_;

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "services/domain/listing.h"
+#include "services/reference/calendar.h"
 #include "services/storage/earnings_store.h"
 #include "services/storage/order_rows.h"
 #include "services/storage/sealed.h"
@@ -83,6 +85,17 @@ absl::StatusOr<std::vector<domain::TaskRecord>> ReportStore::Tasks(
   });
   if (!status.ok()) return status;
   return tasks;
+}
+
+absl::StatusOr<std::vector<domain::TaskRecord>> ReportStore::CohortTasks(
+    const std::string& exchange_id, const std::vector<domain::Trainee>& trainees, absl::Time to) {
+  std::optional<absl::CivilDay> first;
+  for (const domain::Trainee& t : trainees) {
+    if (t.state != domain::EnrolmentState::kCompleted) continue;
+    if (!first || t.completion_date < *first) first = t.completion_date;
+  }
+  if (!first) return std::vector<domain::TaskRecord>();
+  return Tasks(exchange_id, absl::FromCivil(*first, reference::HelsinkiTimeZone()), to, false);
 }
 
 absl::StatusOr<std::vector<domain::FillRecord>> ReportStore::FillRecords(

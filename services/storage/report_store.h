@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/domain/cohorts.h"
 #include "services/domain/filling.h"
 #include "services/domain/payroll.h"
 #include "services/domain/statistics.h"
@@ -34,6 +35,11 @@ class ReportStore final {
   // with `all_states`. NOT_FOUND for an exchange that does not exist.
   absl::StatusOr<std::vector<domain::TaskRecord>> Tasks(
       const std::string& exchange_id, absl::Time from, absl::Time to, bool all_states);
+  // The exchange's tasks (as Tasks) from the first completion among
+  // `trainees` (domain/cohorts.h) to `to`: what their cohorts' outcomes
+  // count. None when none completed.
+  absl::StatusOr<std::vector<domain::TaskRecord>> CohortTasks(
+      const std::string& exchange_id, const std::vector<domain::Trainee>& trainees, absl::Time to);
   // The orders starting in [from, to) of `exchange_id` ("" for every
   // exchange) with their assignments as of `now`, the acceptance times (from
   // the events) and the offer rounds run on each: what domain::ComputeFilling
