@@ -17,6 +17,7 @@ pkg_check_modules(PLPLOT REQUIRED IMPORTED_TARGET plplot)
 # libsodium: random API key secrets and their keyed BLAKE2b hashes.
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(ICAL REQUIRED IMPORTED_TARGET libical)
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 # E-mail delivery: libcurl's SMTP client and MIME API (libcurl4-openssl-dev).
 find_package(CURL REQUIRED)
 find_path(MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp REQUIRED)

@@ -12,7 +12,7 @@ packages=(
   libabsl-dev libsoci-dev libboost-dev libpq-dev libsqlite3-dev libssl-dev
   nlohmann-json3-dev libgoogle-common-protos-java grpc-proto tzdata libmicrohttpd-dev
   libkainjow-mustache-dev libpango1.0-dev libcairo2-dev fonts-dejavu-core coinor-libcbc-dev
-  libplplot-dev plplot-driver-cairo libsodium-dev libcurl4-openssl-dev libical-dev
+  libplplot-dev plplot-driver-cairo libsodium-dev libcurl4-openssl-dev libical-dev libqrencode-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev postgresql postgresql-contrib nodejs npm debootstrap openssl poppler-utils qpdf clang-format python3-aiosmtpd python3-icalendar chromium fonts-dejavu-core clang libfuzzer-14-dev curl)
