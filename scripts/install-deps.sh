@@ -15,7 +15,7 @@ packages=(
   libplplot-dev plplot-driver-cairo libsodium-dev libcurl4-openssl-dev libical-dev libqrencode-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev libgmock-dev postgresql postgresql-contrib nodejs npm debootstrap openssl poppler-utils qpdf clang-format python3-aiosmtpd python3-icalendar chromium fonts-dejavu-core clang libfuzzer-14-dev curl)
+  packages+=(libgtest-dev libgmock-dev postgresql postgresql-contrib nodejs npm debootstrap openssl poppler-utils qpdf clang-format python3-aiosmtpd python3-icalendar zbar-tools chromium fonts-dejavu-core clang libfuzzer-14-dev curl)
 fi
 
 have_node=false

@@ -106,6 +106,11 @@ ABSL_FLAG(
     "(0: no limit, for a proxy that is every client's address)");
 ABSL_FLAG(double, web_sign_in_rate, 1.0 / 6, "web sign-ins per second after the burst");
 ABSL_FLAG(
+    double, web_survey_burst, 300,
+    "survey answers from one client address at once (a class behind one school address); 0: no "
+    "limit, for a proxy that is every client's address");
+ABSL_FLAG(double, web_survey_rate, 5, "survey answers per second after the burst");
+ABSL_FLAG(
     absl::Duration, default_deadline, absl::Seconds(30),
     "how long a call that brings no deadline may run");
 ABSL_FLAG(
@@ -198,6 +203,9 @@ int main(int argc, char** argv) {
   options.web_sign_in_limit = {
       .per_second = absl::GetFlag(FLAGS_web_sign_in_rate),
       .burst = absl::GetFlag(FLAGS_web_sign_in_burst)};
+  options.web_survey_limit = {
+      .per_second = absl::GetFlag(FLAGS_web_survey_rate),
+      .burst = absl::GetFlag(FLAGS_web_survey_burst)};
   options.access.failed_authentications = {
       .per_second = absl::GetFlag(FLAGS_failed_auth_rate),
       .burst = absl::GetFlag(FLAGS_failed_auth_burst)};

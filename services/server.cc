@@ -185,6 +185,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       std::make_unique<rpc::ReportService>(*server->report_store_, *server->training_store_, guard);
   server->training_ = std::make_unique<rpc::TrainingService>(
       *server->training_store_, *server->report_store_, guard);
+  server->survey_store_ = std::make_unique<storage::SurveyStore>(*server->db_);
+  server->surveys_ = std::make_unique<rpc::SurveyService>(
+      *server->survey_store_, options.outbox.web_base_url, guard);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -217,6 +220,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->matching_.get());
   builder.RegisterService(server->reports_.get());
   builder.RegisterService(server->training_.get());
+  builder.RegisterService(server->surveys_.get());
   builder.RegisterService(server->access_.get());
   builder.RegisterService(server->notifications_.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
@@ -251,10 +255,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         options.outbox.web_base_url,
         web::PageStores{
             *server->sign_in_store_, *server->key_store_, *server->outbox_store_,
-            *server->calendar_feed_store_},
+            *server->calendar_feed_store_, *server->survey_store_},
         server->server_->InProcessChannel(grpc::ChannelArguments()),
         options.clock != nullptr ? *options.clock : domain::SystemClock(),
-        options.web_sign_in_limit);
+        options.web_sign_in_limit, options.web_survey_limit);
     // The API as HTTP/JSON on the same listener, through the same channel.
     grpc::ChannelArguments api_arguments;
     api_arguments.SetMaxReceiveMessageSize(-1);
@@ -263,7 +267,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         {v1::RegistryService::service_full_name(), v1::OrderService::service_full_name(),
          v1::ContractService::service_full_name(), v1::MatchingService::service_full_name(),
          v1::ReportService::service_full_name(), v1::AccessService::service_full_name(),
-         v1::NotificationService::service_full_name(), v1::TrainingService::service_full_name()});
+         v1::NotificationService::service_full_name(), v1::TrainingService::service_full_name(),
+         v1::SurveyService::service_full_name()});
     if (!transcoder.ok()) return transcoder.status();
     server->transcoder_ = *std::move(transcoder);
     auto web = web::WebServer::Start(

@@ -30,6 +30,7 @@
 #include "services/rpc/order_service.h"
 #include "services/rpc/registry_service.h"
 #include "services/rpc/report_service.h"
+#include "services/rpc/survey_service.h"
 #include "services/rpc/training_service.h"
 #include "services/storage/assignment_store.h"
 #include "services/storage/calendar_feed_store.h"
@@ -74,6 +75,8 @@ struct ServerOptions {
   // Link requests and link sign-ins on it per client address (burst 0: no
   // limit, for a proxy that is every client's address).
   domain::RateLimit web_sign_in_limit = web::Pages::kSignInLimit;
+  // Survey answers on it per client address (burst 0: no limit).
+  domain::RateLimit web_survey_limit = web::Pages::kSurveyLimit;
   // API keys: a file holding the pepper of their hashes (32 bytes, hex or
   // raw); empty: one made on first start and kept in the database.
   std::string key_pepper_file;
@@ -169,6 +172,7 @@ class Server final {
   std::unique_ptr<rpc::NotificationService> notifications_;
   std::unique_ptr<storage::ReportStore> report_store_;
   std::unique_ptr<storage::TrainingStore> training_store_;
+  std::unique_ptr<storage::SurveyStore> survey_store_;
   std::unique_ptr<storage::OutboxStore> outbox_store_;
   std::unique_ptr<storage::SignInStore> sign_in_store_;
   std::unique_ptr<storage::EventStore> event_store_;
@@ -182,6 +186,7 @@ class Server final {
   std::unique_ptr<notify::OutboxWorker> outbox_worker_;
   std::unique_ptr<rpc::ReportService> reports_;
   std::unique_ptr<rpc::TrainingService> training_;
+  std::unique_ptr<rpc::SurveyService> surveys_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;
   int port_ = 0;

@@ -20,6 +20,7 @@
 #include "kokemus/v1/matching_service.grpc.pb.h"
 #include "kokemus/v1/notification_service.grpc.pb.h"
 #include "kokemus/v1/report_service.grpc.pb.h"
+#include "kokemus/v1/survey_service.grpc.pb.h"
 #include "kokemus/v1/training_service.grpc.pb.h"
 #include "services/domain/fees.h"
 #include "services/rpc/convert.h"
@@ -344,6 +345,14 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
               r.set_name("exchanges/ph/courses/c1/trainees/t1")),
           RPC(TrainingService, GraduateTrainee, "NPPP",
               r.set_name("exchanges/ph/courses/c1/trainees/t1")),
+          RPC(SurveyService, GetSurveyTemplate, "NPPP", r.set_name("exchanges/ph/surveyTemplate")),
+          RPC(SurveyService, UpdateSurveyTemplate, "NPPP",
+              r.mutable_template_()->set_name("exchanges/ph/surveyTemplate")),
+          RPC(SurveyService, GetTaskSurvey, "NNNP", r.set_name("exchanges/ph/orders/o1/survey")),
+          RPC(SurveyService, GetSurveyResults, "NNNN", r.set_scope("exchanges/ph")),
+          RPC(SurveyService, ListSurveyComments, "NPPP", r.set_parent("exchanges/ph")),
+          RPC(SurveyService, ReviewSurveyComment, "NPPP",
+              r.set_name("exchanges/ph/surveyComments/c1")),
     };
   }
 
@@ -352,7 +361,10 @@ class AccessServiceTest : public ::testing::TestWithParam<Backend> {
     return key.substr(4, key.find('_', 4) - 4);  // the secret may hold '_' too
   }
 
-  testing_support::TestServer server_{GetParam()};
+  // A public address for the pages: what a task survey's link needs.
+  testing_support::TestServer server_{GetParam(), [](ServerOptions& options) {
+                                        options.outbox.web_base_url = "https://kokemus.example.fi/";
+                                      }};
   std::unique_ptr<v1::OrderService::Stub> orders_;
   std::string contract_;
   std::string message_;
@@ -421,14 +433,15 @@ TEST_P(AccessServiceTest, EveryRpcRefusesMissingBadRevokedAndExpiredKeysAndOther
     }
   }
   EXPECT_EQ(covered, served);
-  EXPECT_EQ(covered.size(), 91u);
+  EXPECT_EQ(covered.size(), 97u);
 
   // The objects are real: ph's coordinator reads them.
   const Channel ph = As(Key(AccessRole::kCoordinator, "ph"));
   for (const Rpc& rpc : rpcs) {
     if (rpc.method.find("/Get") == std::string::npos ||
-        rpc.method.find("ReportService") != std::string::npos) {
-      continue;  // reads of objects (statistics need a period)
+        rpc.method.find("ReportService") != std::string::npos ||
+        rpc.method.find("GetSurveyResults") != std::string::npos) {
+      continue;  // reads of objects (statistics and results need a period)
     }
     EXPECT_EQ(rpc.call(ph), grpc::StatusCode::OK) << rpc.method;
   }

@@ -25,58 +25,8 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using Json = nlohmann::json;
 
-struct HttpResult {
-  long status = 0;
-  std::string body;
-  std::map<std::string, std::string> headers;  // lowercase names
-  Json json() const { return Json::parse(body, nullptr, false); }
-};
-
-size_t Collect(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
-  return size * count;
-}
-
-size_t CollectHeader(char* data, size_t size, size_t count, void* out) {
-  std::string line(data, size * count);
-  if (const size_t colon = line.find(':'); colon != std::string::npos) {
-    (*static_cast<std::map<std::string, std::string>*>(
-        out))[absl::AsciiStrToLower(line.substr(0, colon))] =
-        std::string(absl::StripAsciiWhitespace(line.substr(colon + 1)));
-  }
-  return size * count;
-}
-
-// `from`: the client's own address (any of 127.0.0.0/8 on loopback).
-HttpResult Http(
-    const std::string& method, const std::string& url, const std::string& body = "",
-    const std::vector<std::string>& headers = {}, const std::string& from = "") {
-  HttpResult result;
-  CURL* curl = curl_easy_init();
-  const std::string interface = "host!" + from;
-  if (!from.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, interface.c_str());
-  curl_slist* list = nullptr;
-  for (const std::string& h : headers) list = curl_slist_append(list, h.c_str());
-  if (!body.empty()) list = curl_slist_append(list, "Content-Type: application/json");
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-  if (!body.empty() || method == "POST") {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  }
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Collect);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &CollectHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.headers);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-  const CURLcode code = curl_easy_perform(curl);
-  EXPECT_EQ(code, CURLE_OK) << curl_easy_strerror(code) << " " << method << " " << url;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
-  curl_slist_free_all(list);
-  curl_easy_cleanup(curl);
-  return result;
-}
+using testing_support::Http;
+using testing_support::HttpResult;
 
 std::string ToJson(const google::protobuf::Message& message) {
   std::string json;
@@ -113,7 +63,7 @@ TEST_F(HttpApi, EveryServedMethodHasARouteAndAnOperation) {
     for (int i = 0; i < service->method_count(); ++i)
       methods.insert(service->method(i)->full_name());
   }
-  EXPECT_EQ(methods.size(), 91u);
+  EXPECT_EQ(methods.size(), 97u);
   auto transcoder = transcode::Transcoder::ForServices(
       server_.channel(), std::vector<std::string>(services.begin(), services.end()));
   ASSERT_TRUE(transcoder.ok()) << transcoder.status();

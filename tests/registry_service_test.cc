@@ -372,7 +372,8 @@ TEST_P(RegistryServiceTest, HealthIsServingAndReflectionListsTheServices) {
       UnorderedElementsAre(
           "kokemus.v1.RegistryService", "kokemus.v1.OrderService", "kokemus.v1.ContractService",
           "kokemus.v1.MatchingService", "kokemus.v1.ReportService", "kokemus.v1.AccessService",
-          "kokemus.v1.NotificationService", "kokemus.v1.TrainingService", "grpc.health.v1.Health",
+          "kokemus.v1.NotificationService", "kokemus.v1.SurveyService",
+          "kokemus.v1.TrainingService", "grpc.health.v1.Health",
           "grpc.reflection.v1alpha.ServerReflection"));
 }
 

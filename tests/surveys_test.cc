@@ -170,6 +170,15 @@ TEST(SurveyTemplate, OwnQuestions) {
   ValidateOwnQuestions(own, "template.questions", v);
   EXPECT_TRUE(v.empty()) << v.ToStatus();
   EXPECT_EQ(own[0].options, AgreementOptions());
+  // Given back as read: the same; other options are refused.
+  FieldViolations again;
+  ValidateOwnQuestions(own, "template.questions", again);
+  EXPECT_TRUE(again.empty()) << again.ToStatus();
+  own[0].options.pop_back();
+  ValidateOwnQuestions(own, "template.questions", again);
+  EXPECT_THAT(
+      again.list(), ElementsAre(FieldViolation{
+                        "template.questions[0].options", "are fixed for an agreement question"}));
   EXPECT_EQ(SurveyQuestions(own).size(), 7u);
   EXPECT_EQ(pick.text.In("en"), "Best format");
   EXPECT_EQ(pick.text.In("sv"), "Paras muoto");  // falls back to Finnish

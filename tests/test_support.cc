@@ -1,5 +1,6 @@
 #include "tests/test_support.h"
 
+#include <curl/curl.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
@@ -33,6 +35,57 @@ namespace kokemus::testing_support {
 
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::kSqlite ? "Sqlite" : "Postgresql";
+}
+
+namespace {
+
+size_t CollectBody(char* data, size_t size, size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+size_t CollectHeader(char* data, size_t size, size_t count, void* out) {
+  std::string line(data, size * count);
+  if (const size_t colon = line.find(':'); colon != std::string::npos) {
+    (*static_cast<std::map<std::string, std::string>*>(
+        out))[absl::AsciiStrToLower(line.substr(0, colon))] =
+        std::string(absl::StripAsciiWhitespace(line.substr(colon + 1)));
+  }
+  return size * count;
+}
+
+}  // namespace
+
+HttpResult Http(
+    const std::string& method, const std::string& url, const std::string& body,
+    const std::vector<std::string>& headers, const std::string& from,
+    const std::string& content_type) {
+  HttpResult result;
+  CURL* curl = curl_easy_init();
+  const std::string interface = "host!" + from;
+  if (!from.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, interface.c_str());
+  curl_slist* list = nullptr;
+  for (const std::string& h : headers) list = curl_slist_append(list, h.c_str());
+  const std::string type = "Content-Type: " + content_type;
+  if (!body.empty()) list = curl_slist_append(list, type.c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (!body.empty() || method == "POST") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  }
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &CollectBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &CollectHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.headers);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  const CURLcode code = curl_easy_perform(curl);
+  EXPECT_EQ(code, CURLE_OK) << curl_easy_strerror(code) << " " << method << " " << url;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
+  curl_slist_free_all(list);
+  curl_easy_cleanup(curl);
+  return result;
 }
 
 std::string ReadFile(const std::string& path) {

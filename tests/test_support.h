@@ -160,6 +160,20 @@ class SmtpSink final {
   std::unique_ptr<ChildProcess> process_;
 };
 
+// An HTTP call over loopback with libcurl.
+struct HttpResult {
+  long status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lowercase names
+  nlohmann::json json() const { return nlohmann::json::parse(body, nullptr, false); }
+};
+// `from`: the client's own address (any of 127.0.0.0/8 on loopback); a body
+// goes as `content_type`.
+HttpResult Http(
+    const std::string& method, const std::string& url, const std::string& body = "",
+    const std::vector<std::string>& headers = {}, const std::string& from = "",
+    const std::string& content_type = "application/json");
+
 // Reads a whole file.
 std::string ReadFile(const std::string& path);
 

@@ -37,6 +37,7 @@ constexpr Route kRoutes[] = {
     {"fees", "", FeesCommand},
     {"earnings", "", EarningsCommand},
     {"course", "", CourseCommand},
+    {"survey", "", SurveyCommand},
     {"contract", "", ContractCommand},
     {"template", "", TemplateCommand},
     {"match", "", MatchCommand},

@@ -49,6 +49,7 @@ int AgendaCommand(Session& s);
 
 // training.cc: courses, their trainees, attendance, completion, graduation.
 int CourseCommand(Session& s);
+int SurveyCommand(Session& s);
 
 // access.cc: API keys, the audit log, health.
 int KeyCommand(Session& s);

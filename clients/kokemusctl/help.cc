@@ -322,6 +322,70 @@ std::vector<CommandHelp> MakeCommands() {
        "Lahti --languages fi --experience-areas mental_health --roles lecturer --payment-method "
        "invoice"});
   c.push_back(
+      {"survey",
+       "template",
+       "",
+       "the exchange's audience survey: the built-in questions and its own",
+       {kExchangeFlag},
+       "",
+       ""});
+  c.push_back(
+      {"survey",
+       "set-template",
+       "",
+       "the exchange's own questions (single/multiple choice, agreement, free text), how many "
+       "days a task's survey stays open and the smallest group its figures show",
+       {kExchangeFlag},
+       "kokemus.v1.SurveyTemplate",
+       "kokemusctl survey set-template --open-days 7 --suppression-threshold 5"});
+  c.push_back(
+      {"survey",
+       "get",
+       "ORDER",
+       "a task's survey: its short link and when it is open; --format png|svg writes its QR "
+       "code, pdf a page to print or show on a last slide",
+       {kExchangeFlag, kLanguage, {"--format", "png|svg|pdf", "the QR code or the card"}, kOutFile},
+       "",
+       "kokemusctl survey get visit-1 --format pdf --language fi -o kysely.pdf"});
+  c.push_back(
+      {"survey",
+       "results",
+       "",
+       "the answers' figures (n and %) of the tasks starting in the period: the exchange's, or "
+       "--scope orders/ID, experts/ID, organizations/ID, or - for every exchange",
+       {kExchangeFlag,
+        {"--from", "DAY", "the first day"},
+        {"--to", "DAY", "the day after the last"},
+        {"--scope", "SCOPE", "orders/ID, experts/ID, organizations/ID or -"},
+        kLanguage,
+        {"--format", "table|csv", "a table (default) or CSV"}},
+       "",
+       "kokemusctl survey results --from 2026-01-01 --to 2027-01-01 --format csv > kysely.csv"});
+  c.push_back(
+      {"survey",
+       "comments",
+       "",
+       "the free texts of the answers, to read before they reach reports or the expert",
+       {kExchangeFlag, kListFlags, {"--state", "new|shown|hidden", "only those"}},
+       "",
+       "kokemusctl survey comments --state new"});
+  c.push_back(
+      {"survey",
+       "show",
+       "COMMENT",
+       "show a free text in reports and to the expert",
+       {kExchangeFlag},
+       "",
+       ""});
+  c.push_back(
+      {"survey",
+       "hide",
+       "COMMENT",
+       "hide a free text that identifies someone from every report and export",
+       {kExchangeFlag},
+       "",
+       ""});
+  c.push_back(
       {"contract",
        "generate",
        "ORDER/ASSIGNMENT",
@@ -674,6 +738,12 @@ const std::vector<std::pair<std::string, std::string>>& MethodCommands() {
       {"RecordAttendance", "course attend"},
       {"SetTraineeState", "course complete"},
       {"GraduateTrainee", "course graduate"},
+      {"GetSurveyTemplate", "survey template"},
+      {"UpdateSurveyTemplate", "survey set-template"},
+      {"GetTaskSurvey", "survey get"},
+      {"GetSurveyResults", "survey results"},
+      {"ListSurveyComments", "survey comments"},
+      {"ReviewSurveyComment", "survey hide"},
       {"GenerateContract", "contract generate"},
       {"GetContract", "contract get"},
       {"ListContracts", "contract list"},

@@ -452,4 +452,21 @@ std::string ExcelCsv(const std::string& csv) {
   return out;
 }
 
+void PrintCsv(const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      const std::string& v = row[i];
+      if (i > 0) out << ",";
+      if (v.find_first_of(",\"\n\r") == std::string::npos) {
+        out << v;
+        continue;
+      }
+      out << '"';
+      for (char c : v) out << (c == '"' ? "\"\"" : std::string(1, c));
+      out << '"';
+    }
+    out << "\n";
+  }
+}
+
 }  // namespace kokemus::cli

@@ -21,6 +21,8 @@ std::string FormatField(
 
 // Rows of text under a header row, each column as wide as its widest cell.
 void PrintCells(const std::vector<std::vector<std::string>>& cells, std::ostream& out);
+// The same rows as CSV (RFC 4180 quoting), for a spreadsheet.
+void PrintCsv(const std::vector<std::vector<std::string>>& rows, std::ostream& out);
 
 // A table cell for a person (issue 17): a resource name as the id the CLI
 // takes ("exchanges/ph/orders/o1/assignments/a1" -> "o1/a1"), municipality

@@ -55,7 +55,7 @@ Session::Session(const Command& command, std::ostream& out, std::ostream& err)
           v1::ContractService::NewStub(channel_), v1::MatchingService::NewStub(channel_),
           v1::ReportService::NewStub(channel_), v1::AccessService::NewStub(channel_),
           v1::NotificationService::NewStub(channel_), v1::TrainingService::NewStub(channel_),
-          grpc::health::v1::Health::NewStub(channel_)) {}
+          v1::SurveyService::NewStub(channel_), grpc::health::v1::Health::NewStub(channel_)) {}
 
 std::unique_ptr<grpc::ClientContext> Session::Context() const {
   auto ctx = std::make_unique<grpc::ClientContext>();

@@ -26,6 +26,7 @@
 #include "kokemus/v1/order_service.grpc.pb.h"
 #include "kokemus/v1/registry_service.grpc.pb.h"
 #include "kokemus/v1/report_service.grpc.pb.h"
+#include "kokemus/v1/survey_service.grpc.pb.h"
 #include "kokemus/v1/training_service.grpc.pb.h"
 
 namespace kokemus::cli {
@@ -204,7 +205,7 @@ class Session final {
       std::unique_ptr<v1::ContractService::Stub>, std::unique_ptr<v1::MatchingService::Stub>,
       std::unique_ptr<v1::ReportService::Stub>, std::unique_ptr<v1::AccessService::Stub>,
       std::unique_ptr<v1::NotificationService::Stub>, std::unique_ptr<v1::TrainingService::Stub>,
-      std::unique_ptr<grpc::health::v1::Health::Stub>>
+      std::unique_ptr<v1::SurveyService::Stub>, std::unique_ptr<grpc::health::v1::Health::Stub>>
       stubs_;
 };
 

@@ -34,13 +34,6 @@ std::vector<std::vector<std::string>> OutcomeRows(const v1::ListCoursesResponse&
   return rows;
 }
 
-std::string CsvField(const std::string& value) {
-  if (value.find_first_of(",\"\n\r") == std::string::npos) return value;
-  std::string quoted = "\"";
-  for (char c : value) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
 // A trainee named by id on the positional course, or by full name.
 std::string TraineeName(Session& s, const std::string& course) {
   const auto trainee = s.TakeFlag("trainee");
@@ -69,11 +62,7 @@ int CourseCommand(Session& s) {
     req.set_parent(s.Parent());
     return s.List(&T::ListCourses, req, [&](const v1::ListCoursesResponse& all) {
       const auto rows = OutcomeRows(all);
-      if (!csv) return PrintCells(rows, s.out());
-      for (const auto& row : rows) {
-        for (size_t i = 0; i < row.size(); ++i) s.out() << (i ? "," : "") << CsvField(row[i]);
-        s.out() << "\n";
-      }
+      csv ? PrintCsv(rows, s.out()) : PrintCells(rows, s.out());
     });
   }
   const std::string course = s.NameIn("courses");

@@ -137,6 +137,17 @@ std::vector<MethodRule> BuildRules() {
       {"TrainingService/RecordAttendance", C, false, Own::kNone, Own::kNone, true},
       {"TrainingService/SetTraineeState", C, false, Own::kNone, Own::kNone, true},
       {"TrainingService/GraduateTrainee", C, false, Own::kNone, Own::kNone, true},
+      // Surveys: the coordinator keeps the template and reads the free texts
+      // first (they may name someone: audited); the expert and the orderer
+      // get their tasks' links and their own figures; figures across
+      // exchanges are the national administrator's and reporters'.
+      {"SurveyService/GetSurveyTemplate", C, false, Own::kNone, Own::kNone, false},
+      {"SurveyService/UpdateSurveyTemplate", C, false, Own::kNone, Own::kNone, false},
+      {"SurveyService/GetTaskSurvey", C | O | E, false, Own::kOrganization, Own::kSelf, false},
+      {"SurveyService/GetSurveyResults", A | C | O | E | R, true, Own::kOrganization, Own::kSelf,
+       false},
+      {"SurveyService/ListSurveyComments", C, false, Own::kNone, Own::kNone, true},
+      {"SurveyService/ReviewSurveyComment", C, false, Own::kNone, Own::kNone, true},
   };
   // Keys and the audit log: the national administrator's across exchanges,
   // a coordinator's for their exchange. Key changes are audited too.

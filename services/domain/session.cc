@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -36,6 +37,14 @@ std::string LanguageCookieHeader(absl::string_view language, bool secure) {
   return absl::StrCat(
       kLanguageCookie, "=", language, "; Path=/; Max-Age=31536000; SameSite=Strict",
       secure ? "; Secure" : "");
+}
+
+std::string SurveyAnsweredCookieHeader(
+    absl::string_view code, absl::Duration max_age, bool secure) {
+  return absl::StrCat(
+      kSurveyAnsweredCookie, "=1; Path=/k/", code,
+      "; Max-Age=", std::max<int64_t>(absl::ToInt64Seconds(max_age), 60),
+      "; HttpOnly; SameSite=Lax", secure ? "; Secure" : "");
 }
 
 std::string CookieValue(absl::string_view cookie_header, absl::string_view name) {

@@ -40,6 +40,11 @@ std::string SessionCookieHeader(absl::string_view value, bool secure);
 std::string ClearedSessionCookieHeader(bool secure);
 // "kokemus_lang=sv; Path=/; Max-Age=31536000; SameSite=Strict[; Secure]".
 std::string LanguageCookieHeader(absl::string_view language, bool secure);
+// That this browser answered one task's survey (issue 19): a cookie
+// "kokemus_answered=1" on the survey's own path /k/CODE, until the survey
+// closes; HttpOnly, SameSite=Lax. Nothing else about the browser is kept.
+inline constexpr char kSurveyAnsweredCookie[] = "kokemus_answered";
+std::string SurveyAnsweredCookieHeader(absl::string_view code, absl::Duration max_age, bool secure);
 // The value of the cookie `name` in a Cookie header ("" : none).
 std::string CookieValue(absl::string_view cookie_header, absl::string_view name);
 // Cookies are Secure unless the pages are served in plaintext on this

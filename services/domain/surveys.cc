@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/domain/documents.h"
 
 namespace kokemus::domain {
 namespace {
@@ -120,8 +121,17 @@ void ValidateOwnQuestions(
       }
     }
     if (q.kind == SurveyQuestionKind::kAgreement) {
-      if (!q.options.empty()) v.Add(at + ".options", "are fixed for an agreement question");
-      q.options = AgreementOptions();
+      // None, or the fixed four given back as a read template has them.
+      const auto& fixed = AgreementOptions();
+      const bool same =
+          q.options.size() == fixed.size() &&
+          std::equal(
+              q.options.begin(), q.options.end(), fixed.begin(),
+              [](const SurveyOption& a, const SurveyOption& b) { return a.id == b.id; });
+      if (!q.options.empty() && !same) {
+        v.Add(at + ".options", "are fixed for an agreement question");
+      }
+      q.options = fixed;
       continue;
     }
     if (q.kind == SurveyQuestionKind::kFreeText) {
@@ -205,6 +215,10 @@ SurveyWindow SurveyWindowFor(absl::Time task_start, absl::Time task_end, int day
   return {task_start, task_end + absl::Hours(24) * days};
 }
 
+std::string SurveyLink(absl::string_view base_url, absl::string_view code) {
+  return absl::StrCat(absl::StripSuffix(base_url, "/"), kSurveyPath, code);
+}
+
 int PercentTenths(int n, int total) {
   if (total <= 0) return 0;
   // n / total * 1000, half up, in integers.
@@ -275,6 +289,47 @@ SurveySummary SummarizeSurvey(
 std::string FormatPercentTenths(int tenths, absl::string_view language) {
   const std::string number = absl::StrCat(tenths / 10, language == "en" ? "." : ",", tenths % 10);
   return language == "en" ? absl::StrCat(number, "%") : absl::StrCat(number, "\u00a0%");
+}
+
+SurveyCard SurveyCardFor(
+    absl::string_view language, const std::string& exchange_name, absl::Time task_start,
+    absl::Time closes, const std::string& url) {
+  SurveyCard c;
+  c.language = language == "sv" || language == "en" ? std::string(language) : "fi";
+  c.url = url;
+  const std::string day = FormatDate(task_start, c.language);
+  const std::string until = FormatDateTime(closes, c.language);
+  if (c.language == "sv") {
+    c.title = "Berätta vad du tyckte";
+    c.lead = absl::StrCat(
+        "Svara anonymt på några frågor om erfarenhetsexpertens besök ", day,
+        ". Det tar ungefär en minut. Skanna koden med telefonens kamera eller skriv adressen.");
+    c.closes = absl::StrCat("Enkäten är öppen till ", until, ".");
+    c.note = absl::StrCat(
+        "Du loggar inte in. Inget namn, ingen adress och inga uppgifter om din enhet sparas med "
+        "ditt svar. ",
+        exchange_name);
+  } else if (c.language == "en") {
+    c.title = "Tell us what you thought";
+    c.lead = absl::StrCat(
+        "Answer a few questions anonymously about the visit of the expert by experience on ", day,
+        ". It takes about a minute. Scan the code with your phone's camera or type the address.");
+    c.closes = absl::StrCat("The survey is open until ", until, ".");
+    c.note = absl::StrCat(
+        "You do not sign in. No name, address or details of your device are stored with your "
+        "answer. ",
+        exchange_name);
+  } else {
+    c.title = "Kerro, mitä ajattelit";
+    c.lead = absl::StrCat(
+        "Vastaa nimettömästi muutamaan kysymykseen kokemusasiantuntijan vierailusta ", day,
+        ". Vastaaminen vie noin minuutin. Skannaa koodi puhelimen kameralla tai kirjoita osoite.");
+    c.closes = absl::StrCat("Kysely on auki ", until, " asti.");
+    c.note = absl::StrCat(
+        "Et kirjaudu. Vastaukseesi ei tallenneta nimeä, osoitetta eikä laitteesi tietoja. ",
+        exchange_name);
+  }
+  return c;
 }
 
 }  // namespace kokemus::domain

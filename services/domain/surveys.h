@@ -114,6 +114,11 @@ struct SurveyWindow {
 inline constexpr int kDefaultSurveyDays = 7;
 SurveyWindow SurveyWindowFor(absl::Time task_start, absl::Time task_end, int days);
 
+// A task survey's short link: `{base_url}k/{code}` ("/" added to a base
+// without one). The self-service web serves the path.
+inline constexpr char kSurveyPath[] = "/k/";
+std::string SurveyLink(absl::string_view base_url, absl::string_view code);
+
 // The counts stored answers give for a scope: answers in all, per question
 // those who answered it, per question and option those who chose it.
 struct SurveyCounts {
@@ -166,6 +171,19 @@ inline constexpr int kDefaultSurveyThreshold = 5;
 
 // "48,0 %" (fi, sv) or "48.0%" (en) for a value in tenths.
 std::string FormatPercentTenths(int tenths, absl::string_view language);
+
+// The words of a task survey's printable card, in fi, sv or en.
+struct SurveyCard {
+  std::string language;
+  std::string title;   // "Kerro, mitä ajattelit"
+  std::string lead;    // the invitation with the visit's day
+  std::string url;     // the short link
+  std::string closes;  // "Kysely on auki 17.12.2026 klo 11.30 asti."
+  std::string note;    // what is not stored, and the exchange's name
+};
+SurveyCard SurveyCardFor(
+    absl::string_view language, const std::string& exchange_name, absl::Time task_start,
+    absl::Time closes, const std::string& url);
 
 }  // namespace kokemus::domain
 

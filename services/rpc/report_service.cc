@@ -20,13 +20,13 @@
 #include "services/render/pdf.h"
 #include "services/rpc/convert.h"
 #include "services/rpc/handler.h"
+#include "services/rpc/request_checks.h"
 
 namespace kokemus::rpc {
 namespace {
 
 using domain::FieldViolations;
 
-constexpr int kMaxYears = 5;
 constexpr size_t kChunkBytes = 64 * 1024;
 
 // The exchange of `parent`: its id, or "" for `exchanges/-` when `national`
@@ -34,27 +34,6 @@ constexpr size_t kChunkBytes = 64 * 1024;
 absl::StatusOr<std::string> ParentExchange(const std::string& parent, bool national) {
   if (national && parent == "exchanges/-") return std::string();
   return domain::ParseExchangeName(parent, "parent");
-}
-
-struct Period {
-  absl::Time from;
-  absl::Time to;
-};
-
-// The request's [start_time, end_time); what is wrong goes to `v`.
-template <typename Request>
-Period ParsePeriod(const Request& request, FieldViolations& v) {
-  if (!request.has_start_time()) v.Add("start_time", "is required");
-  if (!request.has_end_time()) v.Add("end_time", "is required");
-  Period p{FromProto(request.start_time()), FromProto(request.end_time())};
-  if (request.has_start_time() && request.has_end_time()) {
-    if (p.to <= p.from) {
-      v.Add("end_time", "must be after start_time");
-    } else if (p.to - p.from > absl::Hours(24 * (366 * kMaxYears))) {
-      v.Add("end_time", absl::StrCat("must be at most ", kMaxYears, " years after start_time"));
-    }
-  }
-  return p;
 }
 
 std::optional<domain::Grouping> GroupingOf(v1::StatisticsGrouping g) {

@@ -17,9 +17,13 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/message.h"
 #include "services/domain/listing.h"
+#include "services/domain/validation.h"
+#include "services/rpc/convert.h"
 
 namespace kokemus::rpc {
 
@@ -32,6 +36,32 @@ absl::Status CheckRequestFields(const google::protobuf::Message& request);
 domain::UpdateMask MaskOf(
     const google::protobuf::FieldMask& mask, const google::protobuf::Message& resource,
     const std::set<std::string>& nested = {});
+
+// A report's period: tasks starting in [from, to).
+struct Period {
+  absl::Time from;
+  absl::Time to;
+};
+// The longest period a report covers.
+inline constexpr int kMaxReportYears = 5;
+
+// The request's [start_time, end_time), both required, at most 5 years
+// apart; what is wrong goes to `v`.
+template <typename Request>
+Period ParsePeriod(const Request& request, domain::FieldViolations& v) {
+  if (!request.has_start_time()) v.Add("start_time", "is required");
+  if (!request.has_end_time()) v.Add("end_time", "is required");
+  Period p{FromProto(request.start_time()), FromProto(request.end_time())};
+  if (request.has_start_time() && request.has_end_time()) {
+    if (p.to <= p.from) {
+      v.Add("end_time", "must be after start_time");
+    } else if (p.to - p.from > absl::Hours(24 * (366 * kMaxReportYears))) {
+      v.Add(
+          "end_time", absl::StrCat("must be at most ", kMaxReportYears, " years after start_time"));
+    }
+  }
+  return p;
+}
 
 }  // namespace kokemus::rpc
 

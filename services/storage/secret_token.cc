@@ -32,6 +32,15 @@ std::string NewSecret() {
   return secret;
 }
 
+std::string NewShortCode() {
+  InitSodium();
+  // No 0/o, 1/l/i: read off a slide and typed on a phone.
+  static constexpr char kAlphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+  std::string code(kShortCodeLength, ' ');
+  for (char& c : code) c = kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)];
+  return code;
+}
+
 std::string SecretHash(absl::string_view secret) {
   InitSodium();
   unsigned char out[crypto_generichash_BYTES];

@@ -14,6 +14,11 @@ namespace kokemus::storage {
 
 // 43 characters of URL-safe base64 (32 random bytes).
 std::string NewSecret();
+// A task survey's short code: 10 of 31 letters and digits that are not
+// mistaken for each other (about 50 bits): enough against guessing behind a
+// rate limit, short enough to type from a slide.
+inline constexpr int kShortCodeLength = 10;
+std::string NewShortCode();
 // 64 hex characters; compare with sodium_memcmp.
 std::string SecretHash(absl::string_view secret);
 // Whether two hashes are equal, in constant time.

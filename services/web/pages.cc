@@ -10,6 +10,7 @@
 #include "google/rpc/status.pb.h"
 #include "services/calendar/ics.h"
 #include "services/domain/session.h"
+#include "services/domain/surveys.h"
 #include "services/web/page_support.h"
 #include "services/web/page_texts.h"
 
@@ -117,14 +118,16 @@ std::string AssignmentStateText(v1::Assignment::State state, const std::string& 
 
 Pages::Pages(
     std::string base_url, PageStores stores, std::shared_ptr<grpc::Channel> api,
-    const domain::Clock& clock, domain::RateLimit sign_in_limit)
+    const domain::Clock& clock, domain::RateLimit sign_in_limit, domain::RateLimit survey_limit)
     : base_url_(std::move(base_url)),
       secure_cookies_(domain::CookiesMustBeSecure(base_url_)),
       stores_(stores),
       api_(std::move(api)),
       clock_(clock),
       sign_in_limit_burst_(sign_in_limit.burst),
-      sign_in_limiter_(sign_in_limit) {}
+      sign_in_limiter_(sign_in_limit),
+      survey_limit_burst_(survey_limit.burst),
+      survey_limiter_(survey_limit) {}
 
 Response Pages::Handle(const Request& r) const {
   const bool get = r.method == "GET" || r.method == "HEAD";
@@ -181,6 +184,15 @@ Response Pages::Handle(const Request& r) const {
     Response out = Message(v, 429, "slow_down_title", {PageText("slow_down_text", v.language)});
     out.headers.push_back({"Retry-After", "60"});
     return finish(out);
+  }
+  absl::string_view survey = r.path;
+  if (absl::ConsumePrefix(&survey, domain::kSurveyPath) && !survey.empty()) {
+    if (post && survey_limit_burst_ > 0 && !survey_limiter_.Allow(r.client_address, clock_.Now())) {
+      Response out = Message(v, 429, "slow_down_title", {PageText("slow_down_text", v.language)});
+      out.headers.push_back({"Retry-After", "10"});
+      return finish(out);
+    }
+    return finish(Survey(v, r, std::string(survey)));
   }
   if (r.path == "/signin") return finish(SignInPage(v, r));
   if (r.path == "/accessibility" && get) return finish(Accessibility(v));

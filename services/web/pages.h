@@ -28,6 +28,7 @@
 #include "services/storage/key_store.h"
 #include "services/storage/outbox_store.h"
 #include "services/storage/sign_in_store.h"
+#include "services/storage/survey_store.h"
 
 namespace kainjow::mustache {
 template <typename StringType>
@@ -59,6 +60,7 @@ struct PageStores {
   storage::KeyStore& keys;
   storage::OutboxStore& outbox;
   storage::CalendarFeedStore& feeds;
+  storage::SurveyStore& surveys;
 };
 
 class Pages final {
@@ -69,10 +71,14 @@ class Pages final {
   // (beside the limit of links to one e-mail address); burst 0: none.
   Pages(
       std::string base_url, PageStores stores, std::shared_ptr<grpc::Channel> api,
-      const domain::Clock& clock, domain::RateLimit sign_in_limit = kSignInLimit);
+      const domain::Clock& clock, domain::RateLimit sign_in_limit = kSignInLimit,
+      domain::RateLimit survey_limit = kSurveyLimit);
   // 30 at once, then one every 6 seconds: a school's shared address signs
   // in its staff, a script guessing addresses or links is slowed down.
   static constexpr domain::RateLimit kSignInLimit = {.per_second = 1.0 / 6, .burst = 30};
+  // Survey answers per client address: a class of 300 behind one school
+  // address answers within a minute, a script is slowed to 5 a second.
+  static constexpr domain::RateLimit kSurveyLimit = {.per_second = 5, .burst = 300};
   Response Handle(const Request& request) const;
 
  private:
@@ -144,6 +150,9 @@ class Pages final {
       bool confirm_cancel = false) const;
   Response CancelOrder(const Visit& v, const Request& r, const std::string& id) const;
   Response Accessibility(const Visit& v) const;
+  // A task's audience survey at /k/{code} (survey_pages.cc): the form, or
+  // (POST) the answer stored and this browser marked as answered.
+  Response Survey(const Visit& v, const Request& r, const std::string& code) const;
   Response Calendar(const std::string& token) const;
   Response Message(
       const Visit& v, unsigned int status, const std::string& title_key,
@@ -164,6 +173,8 @@ class Pages final {
   const domain::Clock& clock_;
   const double sign_in_limit_burst_;             // 0: no limit
   mutable domain::RateLimiter sign_in_limiter_;  // thread-safe
+  const double survey_limit_burst_;              // 0: no limit
+  mutable domain::RateLimiter survey_limiter_;   // per client address, in memory only
 };
 
 }  // namespace kokemus::web
