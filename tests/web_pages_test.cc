@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -14,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kokemus/v1/contract_service.grpc.pb.h"
+#include "kokemus/v1/survey_service.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "services/domain/clock.h"
 #include "services/reference/calendar.h"
@@ -104,23 +106,27 @@ class WebPagesTest : public ::testing::TestWithParam<Backend> {
 
   // Runs a browser scenario (tests/web/browse.mjs); what it saw.
   nlohmann::json Browse(nlohmann::json steps, const std::string& locale = "fi-FI") {
-    nlohmann::json scenario = {{"steps", steps}, {"shots", ShotsDir()}, {"locale", locale}};
-    const std::string input = std::filesystem::temp_directory_path().string() +
-                              absl::StrCat("/kokemus-browse-", web_port_, ".json");
+    return Node("browse.mjs", {{"steps", steps}, {"shots", ShotsDir()}, {"locale", locale}});
+  }
+
+  // Runs tests/web/`script` with `input` on its stdin; the JSON it printed.
+  nlohmann::json Node(const std::string& script, const nlohmann::json& input) {
+    const std::string path = std::filesystem::temp_directory_path().string() +
+                             absl::StrCat("/kokemus-browse-", web_port_, ".json");
     {
-      std::ofstream out(input);
-      out << scenario.dump();
+      std::ofstream out(path);
+      out << input.dump();
     }
     auto run = testing_support::RunProcess(
         {"/bin/sh", "-c",
          absl::StrCat(
-             "KOKEMUS_NODE_TOOLS=", KOKEMUS_NODE_TOOLS, " node ", KOKEMUS_SOURCE_DIR,
-             "/tests/web/browse.mjs < ", input)});
-    std::filesystem::remove(input);
+             "KOKEMUS_NODE_TOOLS=", KOKEMUS_NODE_TOOLS, " node ", KOKEMUS_SOURCE_DIR, "/tests/web/",
+             script, " < ", path)});
+    std::filesystem::remove(path);
     EXPECT_EQ(run.exit_code, 0) << run.err;
     nlohmann::json seen = nlohmann::json::parse(run.out, nullptr, false);
     if (seen.is_discarded()) {
-      ADD_FAILURE() << "browse.mjs printed: " << run.out << run.err;
+      ADD_FAILURE() << script << " printed: " << run.out << run.err;
       return nlohmann::json::object();
     }
     EXPECT_THAT(seen["errors"], IsEmpty()) << seen["errors"].dump();
@@ -1055,6 +1061,106 @@ TEST_P(WebPagesTest, AnExpertSetsHerTimesAndMessagesMakesACalendarLinkAndSeesWho
   EXPECT_EQ(e.display_name(), "Kaisa Kokemus");
   EXPECT_EQ(e.phone(), "+358401234567");
   EXPECT_EQ(e.max_travel_km(), 50);
+}
+
+// A class answers its visit's survey (issue 19): 30 students, each in a
+// browser context of her own, tick their answers and send; the figures are
+// exactly theirs; the same browser is then refused; the form has no script
+// and no axe violation in Finnish, Swedish or English.
+TEST_P(WebPagesTest, ThirtyStudentsAnswerTheVisitsSurveyOnce) {
+  const absl::Time visit = Helsinki(2026, 12, 10, 10, 0);
+  testing_support::CreateOrder(
+      *orders_, "ph", "visit", testing_support::SampleOrder("ph", "lyseo", visit));
+  testing_support::PlaceExpert(server_, *orders_, "ph", "visit", "kaisa", visit);
+  auto surveys = v1::SurveyService::NewStub(server_.channel());
+  grpc::ClientContext ctx;
+  v1::GetTaskSurveyRequest get;
+  get.set_name("exchanges/ph/orders/visit/survey");
+  v1::GetTaskSurveyResponse survey;
+  ASSERT_TRUE(surveys->GetTaskSurvey(&ctx, get, &survey).ok());
+  clock_.Set(visit + absl::Minutes(80));  // the last slide
+
+  // The plan: who ticks what (and the counts it must give).
+  const char* agree[] = {"fully_agree", "partly_agree", "partly_disagree", "fully_disagree"};
+  nlohmann::json students = nlohmann::json::array();
+  std::map<std::pair<std::string, std::string>, int> expected;
+  std::map<std::string, int> respondents;
+  for (int i = 0; i < 30; ++i) {
+    nlohmann::json s;
+    s["role"] = i < 26 ? "student" : i < 28 ? "employee" : "other";
+    if (i >= 28) s["what"] = {{"role.other", "Ohjaaja"}};
+    s["feelings"] = i % 3 == 0   ? nlohmann::json{"hope", "understanding"}
+                    : i % 3 == 1 ? nlohmann::json{"compassion"}
+                                 : nlohmann::json{"understanding", "anxiety"};
+    s["hear_more"] = agree[i % 4];
+    if (i % 5 != 0) s["helped_understand"] = agree[(i / 5) % 2];
+    if (i == 7) s["free_word"] = "Kiitos, oli tosi hyvä!";
+    for (const auto& [q, chosen] : s.items()) {
+      if (q == "what" || q == "free_word") continue;
+      ++respondents[q];
+      for (const auto& o : chosen.is_array() ? chosen : nlohmann::json::array({chosen})) {
+        ++expected[{q, o.get<std::string>()}];
+      }
+    }
+    students.push_back(s);
+  }
+  nlohmann::json seen = Node(
+      "survey_crowd.mjs", {{"url", survey.survey().url()},
+                           {"shots", ShotsDir()},
+                           {"languages", {"fi", "sv", "en"}},
+                           {"students", students}});
+  ASSERT_EQ(seen["languages"].size(), 3u);
+  const char* titles[] = {"Palautekysely", "Responsenkät", "Feedback survey"};
+  for (int l = 0; l < 3; ++l) {
+    const auto& page = seen["languages"][l];
+    EXPECT_EQ(page["status"], 200);
+    EXPECT_EQ(page["h1"], titles[l]);
+    EXPECT_EQ(page["html_lang"], std::string(l == 0 ? "fi" : l == 1 ? "sv" : "en"));
+    EXPECT_EQ(page["scripts"], 0);
+    EXPECT_THAT(page["violations"], IsEmpty()) << page["violations"].dump();
+  }
+  ASSERT_EQ(seen["answers"].size(), 30u);
+  for (const auto& a : seen["answers"]) {
+    EXPECT_EQ(a["status"], 200) << a.dump();  // the thanks page after the redirect
+    EXPECT_EQ(a["h1"], "Kiitos vastauksestasi!") << a.dump();
+    EXPECT_EQ(a["again_h1"], "Palautekysely") << a.dump();
+    EXPECT_THAT(a["again_text"].get<std::string>(), HasSubstr("on jo vastattu"));
+    EXPECT_EQ(a["replay_status"], 409) << a.dump();
+  }
+
+  // The figures are exactly the class's (the coordinator's view of her task).
+  grpc::ClientContext rctx;
+  v1::GetSurveyResultsRequest req;
+  req.set_scope("exchanges/ph/orders/visit");
+  *req.mutable_start_time() = rpc::ToProto(Helsinki(2026, 12, 1, 0, 0));
+  *req.mutable_end_time() = rpc::ToProto(Helsinki(2027, 1, 1, 0, 0));
+  v1::GetSurveyResultsResponse results;
+  ASSERT_TRUE(surveys->GetSurveyResults(&rctx, req, &results).ok());
+  EXPECT_EQ(results.answers(), 30);
+  std::map<std::pair<std::string, std::string>, int> counted;
+  for (const auto& q : results.questions()) {
+    EXPECT_EQ(q.respondents(), respondents[q.question()]) << q.question();
+    for (const auto& o : q.options()) {
+      if (o.n() > 0) counted[{q.question(), o.option()}] = o.n();
+    }
+  }
+  EXPECT_EQ(counted, expected);
+  EXPECT_EQ(respondents["helped_understand"], 24);
+  const std::pair<std::string, std::string> understanding = {"feelings", "understanding"};
+  EXPECT_EQ(expected[understanding], 20);
+  // The free word and the "what?"s wait for the coordinator.
+  grpc::ClientContext lctx;
+  v1::ListSurveyCommentsRequest list;
+  list.set_parent("exchanges/ph");
+  v1::ListSurveyCommentsResponse comments;
+  ASSERT_TRUE(surveys->ListSurveyComments(&lctx, list, &comments).ok());
+  std::multiset<std::string> texts;
+  for (const auto& c : comments.comments()) {
+    EXPECT_EQ(c.state(), v1::SurveyComment::STATE_NEW);
+    texts.insert(c.text());
+  }
+  const std::multiset<std::string> written = {"Kiitos, oli tosi hyvä!", "Ohjaaja", "Ohjaaja"};
+  EXPECT_EQ(texts, written);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -297,6 +297,7 @@ SurveyCard SurveyCardFor(
   SurveyCard c;
   c.language = language == "sv" || language == "en" ? std::string(language) : "fi";
   c.url = url;
+  c.exchange = exchange_name;
   const std::string day = FormatDate(task_start, c.language);
   const std::string until = FormatDateTime(closes, c.language);
   if (c.language == "sv") {
@@ -305,29 +306,25 @@ SurveyCard SurveyCardFor(
         "Svara anonymt på några frågor om erfarenhetsexpertens besök ", day,
         ". Det tar ungefär en minut. Skanna koden med telefonens kamera eller skriv adressen.");
     c.closes = absl::StrCat("Enkäten är öppen till ", until, ".");
-    c.note = absl::StrCat(
+    c.note =
         "Du loggar inte in. Inget namn, ingen adress och inga uppgifter om din enhet sparas med "
-        "ditt svar. ",
-        exchange_name);
+        "ditt svar.";
   } else if (c.language == "en") {
     c.title = "Tell us what you thought";
     c.lead = absl::StrCat(
         "Answer a few questions anonymously about the visit of the expert by experience on ", day,
         ". It takes about a minute. Scan the code with your phone's camera or type the address.");
     c.closes = absl::StrCat("The survey is open until ", until, ".");
-    c.note = absl::StrCat(
+    c.note =
         "You do not sign in. No name, address or details of your device are stored with your "
-        "answer. ",
-        exchange_name);
+        "answer.";
   } else {
     c.title = "Kerro, mitä ajattelit";
     c.lead = absl::StrCat(
         "Vastaa nimettömästi muutamaan kysymykseen kokemusasiantuntijan vierailusta ", day,
         ". Vastaaminen vie noin minuutin. Skannaa koodi puhelimen kameralla tai kirjoita osoite.");
     c.closes = absl::StrCat("Kysely on auki ", until, " asti.");
-    c.note = absl::StrCat(
-        "Et kirjaudu. Vastaukseesi ei tallenneta nimeä, osoitetta eikä laitteesi tietoja. ",
-        exchange_name);
+    c.note = "Et kirjaudu. Vastaukseesi ei tallenneta nimeä, osoitetta eikä laitteesi tietoja.";
   }
   return c;
 }

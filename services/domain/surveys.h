@@ -175,11 +175,12 @@ std::string FormatPercentTenths(int tenths, absl::string_view language);
 // The words of a task survey's printable card, in fi, sv or en.
 struct SurveyCard {
   std::string language;
-  std::string title;   // "Kerro, mitä ajattelit"
-  std::string lead;    // the invitation with the visit's day
-  std::string url;     // the short link
-  std::string closes;  // "Kysely on auki 17.12.2026 klo 11.30 asti."
-  std::string note;    // what is not stored, and the exchange's name
+  std::string title;     // "Kerro, mitä ajattelit"
+  std::string lead;      // the invitation with the visit's day
+  std::string url;       // the short link
+  std::string closes;    // "Kysely on auki 17.12.2026 klo 11.30 asti."
+  std::string note;      // what is not stored with an answer
+  std::string exchange;  // the exchange's name
 };
 SurveyCard SurveyCardFor(
     absl::string_view language, const std::string& exchange_name, absl::Time task_start,

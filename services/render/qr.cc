@@ -126,9 +126,11 @@ absl::StatusOr<std::string> SurveyCardPdf(const domain::SurveyCard& card, absl::
   const double x0 = (kWidth - side) / 2;
   DrawModules(cr, **qr, x0 + kQuietZone * module, y + kQuietZone * module, module);
   y += side + 22;
-  y += Text(cr, card.url, "DejaVu Sans Mono Bold 17", kMargin, y, width, true) + 24;
+  y += Text(cr, card.url, "DejaVu Sans Mono Bold 15", kMargin, y, width, true) + 24;
   Text(cr, card.closes, "DejaVu Sans 13", kMargin, y, width, true);
-  Text(cr, card.note, "DejaVu Sans 10", kMargin, kHeight - kMargin - 40, width, true);
+  const double foot = kHeight - kMargin - 48;
+  const double note = Text(cr, card.note, "DejaVu Sans 10", kMargin, foot, width, true);
+  Text(cr, card.exchange, "DejaVu Sans Bold 11", kMargin, foot + note + 6, width, true);
   cairo_show_page(cr);
   cairo_destroy(cr);
   cairo_surface_finish(surface);
