@@ -181,11 +181,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       });
   server->report_store_ = std::make_unique<storage::ReportStore>(*server->db_);
   server->training_store_ = std::make_unique<storage::TrainingStore>(*server->db_, *server->store_);
-  server->reports_ =
-      std::make_unique<rpc::ReportService>(*server->report_store_, *server->training_store_, guard);
+  server->survey_store_ = std::make_unique<storage::SurveyStore>(*server->db_);
+  server->reports_ = std::make_unique<rpc::ReportService>(
+      *server->report_store_, *server->training_store_, *server->survey_store_, guard);
   server->training_ = std::make_unique<rpc::TrainingService>(
       *server->training_store_, *server->report_store_, guard);
-  server->survey_store_ = std::make_unique<storage::SurveyStore>(*server->db_);
   server->surveys_ = std::make_unique<rpc::SurveyService>(
       *server->survey_store_, options.outbox.web_base_url, guard);
 

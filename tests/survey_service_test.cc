@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kokemus/v1/report_service.grpc.pb.h"
 #include "kokemus/v1/survey_service.grpc.pb.h"
 #include "services/domain/clock.h"
 #include "services/reference/calendar.h"
@@ -304,6 +305,43 @@ TEST_P(SurveyServiceTest, GetSurveyResultsPrintsTheReportsFigures) {
       ElementsAre(
           std::tuple{"fully_agree", 402, 49.1}, std::tuple{"partly_agree", 325, 39.7},
           std::tuple{"partly_disagree", 48, 5.8}, std::tuple{"fully_disagree", 44, 5.4}));
+  // The annual report prints the same tables.
+  auto reports = v1::ReportService::NewStub(server_.channel());
+  grpc::ClientContext rctx;
+  v1::RenderAnnualReportRequest annual;
+  annual.set_parent("exchanges/ph");
+  annual.set_year(2026);
+  v1::RenderAnnualReportResponse pdf;
+  ASSERT_TRUE(reports->RenderAnnualReport(&rctx, annual, &pdf).ok());
+  const std::string text = testing_support::PdfText(pdf.content());
+  for (const char* row :
+       {"Yleisönpalaute",
+        "Kuulijatvastasivatnimettömäänkyselyyn827kertaa1tehtävänjälkeen.",
+        "Olen(Vastaajienmäärä:827)",
+        "Kuntoutuja60,7%",
+        "Työntekijä354,2%",
+        "Opiskelija76993,0%",
+        "Muu,mikä?172,1%",
+        "Kokemusasiantuntijaherättiminussa…(Vastaajienmäärä:818,valittujenvastaustenlukumäärä:"
+        "1504)",
+        "Toivoa27033,0%",
+        "Myötätuntoa42952,4%",
+        "Häpeää151,8%",
+        "Ahdistusta9211,2%",
+        "Pelkoa374,5%",
+        "Ymmärrystä57169,8%",
+        "Jotainmuuta,mitä?9011,0%",
+        "Haluaisinkuullaenemmänkokemusasiantuntijoidenkertomuksia(Vastaajienmäärä:822)",
+        "Täysinsamaamieltä39548,0%",
+        "Osittainsamaamieltä28034,1%",
+        "Osittainerimieltä799,6%",
+        "Täysinerimieltä688,3%",
+        "Täysinsamaamieltä40249,1%",
+        "Osittainsamaamieltä32539,7%",
+        "Osittainerimieltä485,8%",
+        "Täysinerimieltä445,4%"}) {
+    EXPECT_THAT(text, HasSubstr(row));
+  }
   // Nationally the same (one exchange), for the national administrator.
   v1::GetSurveyResultsResponse national;
   ASSERT_TRUE(Results("exchanges/-", &national, server_.keys().Admin()).ok());

@@ -125,6 +125,19 @@ const Words kSuppressedReasons = {
      "Orsaker som är så få att de kunde avslöja vem det gäller lämnades bort: %d.",
      "Reasons so few that they could point at someone were left out: %d."}};
 const Words kCount = {{"Lukumäärä", "Antal", "Count"}};
+const Words kAudience = {{"Yleisön palaute", "Publikens respons", "The audiences' feedback"}};
+const Words kAudienceText = {
+    {"Kuulijat vastasivat nimettömään kyselyyn %d kertaa %d tehtävän jälkeen.",
+     "Åhörarna svarade på den anonyma enkäten %d gånger efter %d uppdrag.",
+     "The audiences answered the anonymous survey %d times after %d tasks."}};
+const Words kRespondents = {{"Vastaajien määrä", "Antal svarande", "Respondents"}};
+const Words kSelections = {
+    {"valittujen vastausten lukumäärä", "antal valda svar", "options chosen"}};
+const Words kOption = {{"Vaihtoehto", "Alternativ", "Option"}};
+const Words kPercent = {{"Prosentti", "Procent", "Per cent"}};
+const Words kFreeWord = {
+    {"Vapaa sana – palautteita vierailuista", "Fritt ord – respons på besöken",
+     "In their own words – feedback on the visits"}};
 const Words kTooFewAnswers = {
     {"Jakaumaa ei näytetä alle %d vastauksesta, ettei vastaajaa voi tunnistaa.",
      "Fördelningen visas inte för färre än %d svar, så att ingen kan kännas igen.",
@@ -202,7 +215,7 @@ std::string AnnualReportTitle(const AnnualReportHeader& h) {
 Document AnnualReportDocument(
     const AnnualReportHeader& h, const std::vector<TaskRecord>& tasks,
     const std::vector<std::string>& active_trained, const FillingFigures* filling,
-    const TrainingReport* training) {
+    const TrainingReport* training, const SurveyReport* survey) {
   const int li = LanguageIndex(h.language);
   const std::string& lang = h.language;
   auto w = [&](const Words& words) { return std::string(words.text[li]); };
@@ -314,6 +327,7 @@ Document AnnualReportDocument(
                                                                   : kSafe;
       doc.blocks.push_back(
           Paragraph(absl::StrCat(w(title), " (", w(kAnswers), " ", n(q.answers), ")")));
+      doc.blocks.back().keep_with_next = true;
       // One answer drawn as a 100 % bar can say who gave it in a small
       // exchange: below the threshold only the count is shown.
       if (q.answers < kCrossExchangeSuppressionThreshold) {
@@ -425,6 +439,52 @@ Document AnnualReportDocument(
                              n(cf.worked_within_12_months), " (",
                              Number(cf.share_worked_12_months, 1, lang), "\u00a0%)")},
       }));
+    }
+  }
+  // The audiences' survey, as the source project's report printed it: per
+  // question the respondents, and n and per cent per option.
+  if (survey != nullptr && survey->summary.answers > 0) {
+    const SurveySummary& ss = survey->summary;
+    doc.blocks.push_back(Heading(w(kAudience)));
+    doc.blocks.push_back(Paragraph(FormatText(w(kAudienceText), ss.answers, survey->tasks)));
+    for (const QuestionFigures& f : ss.questions) {
+      const auto q = std::find_if(
+          survey->questions.begin(), survey->questions.end(),
+          [&](const SurveyQuestion& x) { return x.id == f.question; });
+      if (q == survey->questions.end()) continue;
+      std::string counts = absl::StrCat(w(kRespondents), ": ", n(f.respondents));
+      if (f.kind == SurveyQuestionKind::kMultipleChoice) {
+        absl::StrAppend(&counts, ", ", w(kSelections), ": ", n(f.selections));
+      }
+      doc.blocks.push_back(Paragraph(absl::StrCat(q->text.In(lang), " (", counts, ")")));
+      doc.blocks.back().keep_with_next = true;
+      if (f.suppressed) {
+        doc.blocks.push_back(Paragraph(FormatText(w(kTooFewAnswers), ss.suppression_threshold)));
+        continue;
+      }
+      Chart chart;
+      chart.horizontal = true;
+      chart.series = {w(kPercent)};
+      chart.value_label = "%";
+      chart.values.resize(1);
+      std::vector<std::vector<std::string>> table = {{w(kOption), "n", w(kPercent)}};
+      for (size_t i = 0; i < f.options.size(); ++i) {
+        const std::string label = q->options[i].label.In(lang);
+        chart.categories.push_back(label);
+        chart.values[0].push_back(f.options[i].percent);
+        table.push_back(
+            {label, n(f.options[i].n),
+             FormatPercentTenths(static_cast<int>(f.options[i].percent * 10 + 0.5), lang)});
+      }
+      doc.blocks.push_back(ChartBlock(chart));
+      doc.blocks.push_back(Table(table));
+    }
+    if (!survey->comments.empty()) {
+      doc.blocks.push_back(Paragraph(w(kFreeWord)));
+      doc.blocks.back().keep_with_next = true;
+      for (const std::string& c : survey->comments) {
+        doc.blocks.push_back(Paragraph(absl::StrCat("– ", c)));
+      }
     }
   }
   return doc;

@@ -79,6 +79,9 @@ struct Block {
   std::vector<std::vector<std::string>> rows;  // table cells
   Chart chart;
   bool total_row = false;  // a table's last row is its total, set in bold
+  // A paragraph that introduces what follows (a question above its chart):
+  // kept on the same page with it, as a heading is.
+  bool keep_with_next = false;
   bool operator==(const Block&) const = default;
 };
 

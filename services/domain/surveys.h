@@ -166,6 +166,17 @@ std::vector<int> SharesSummingTo100(const std::vector<int>& counts, int total);
 SurveySummary SummarizeSurvey(
     const std::vector<SurveyQuestion>& questions, const SurveyCounts& counts, int threshold);
 
+// A year's audience survey for the annual report: the exchange's questions,
+// their figures, the tasks answered for and the free texts shown.
+struct SurveyReport {
+  std::vector<SurveyQuestion> questions;
+  SurveySummary summary;
+  int tasks = 0;
+  std::vector<std::string> comments;  // only those the coordinator has shown
+};
+// At most this many free texts in a report.
+inline constexpr int kReportComments = 20;
+
 // The smallest group the figures of a scope wider than one exchange show.
 inline constexpr int kDefaultSurveyThreshold = 5;
 

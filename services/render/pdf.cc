@@ -318,7 +318,9 @@ absl::StatusOr<std::string> RenderPdf(
         const double before = b.kind == Block::Kind::kTitle     ? 0
                               : b.kind == Block::Kind::kHeading ? 14
                                                                 : 6;
-        place(std::move(piece), pieces.empty() ? 0 : before, b.kind == Block::Kind::kHeading);
+        place(
+            std::move(piece), pieces.empty() ? 0 : before,
+            b.kind == Block::Kind::kHeading || b.keep_with_next);
         break;
       }
       case Block::Kind::kChart: {
@@ -326,7 +328,7 @@ absl::StatusOr<std::string> RenderPdf(
         Piece piece;
         piece.chart = &b.chart;
         piece.height = kChartHeight;
-        place(std::move(piece), 8, false);
+        place(std::move(piece), 8, /*keep_with_next=*/true);  // with its table
         break;
       }
       case Block::Kind::kTable: {

@@ -343,12 +343,17 @@ grpc::Status ReportService::RenderAnnualReport(
         if (!since.ok()) return since.status();
         const domain::TrainingReport training =
             domain::TrainingReportFor(courses->first, courses->second, *since, from, to);
+        storage::SurveyScope scope;
+        scope.exchange_id = *exchange_id;
+        auto survey = surveys_.Report(
+            scope, from, to, storage::SurveyStore::kExchangeThreshold, domain::kReportComments);
+        if (!survey.ok()) return survey.status();
         const domain::AnnualReportHeader header{exchange->first, request->year(), language};
         // Dated at the year's end (or today within the year): the same data
         // gives the same bytes.
         const absl::Time created = std::min(caller.now(), to - absl::Seconds(1));
         auto pdf = render::RenderPdf(
-            domain::AnnualReportDocument(header, *tasks, *active, &filling, &training),
+            domain::AnnualReportDocument(header, *tasks, *active, &filling, &training, &*survey),
             domain::AnnualReportTitle(header),
             absl::FromUnixSeconds(absl::ToUnixSeconds(created) / 86400 * 86400));
         if (!pdf.ok()) return pdf.status();

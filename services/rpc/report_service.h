@@ -6,14 +6,17 @@
 #include "kokemus/v1/report_service.grpc.pb.h"
 #include "services/rpc/access_guard.h"
 #include "services/storage/report_store.h"
+#include "services/storage/survey_store.h"
 #include "services/storage/training_store.h"
 
 namespace kokemus::rpc {
 
 class ReportService final : public v1::ReportService::Service {
  public:
-  ReportService(storage::ReportStore& store, storage::TrainingStore& training, AccessGuard& guard)
-      : store_(store), training_(training), guard_(guard) {}
+  ReportService(
+      storage::ReportStore& store, storage::TrainingStore& training, storage::SurveyStore& surveys,
+      AccessGuard& guard)
+      : store_(store), training_(training), surveys_(surveys), guard_(guard) {}
 
   grpc::Status GetStatistics(
       grpc::ServerContext*, const v1::GetStatisticsRequest*, v1::GetStatisticsResponse*) override;
@@ -33,6 +36,7 @@ class ReportService final : public v1::ReportService::Service {
  private:
   storage::ReportStore& store_;
   storage::TrainingStore& training_;
+  storage::SurveyStore& surveys_;
   AccessGuard& guard_;
 };
 

@@ -290,27 +290,20 @@ grpc::Status SurveyService::GetSurveyResults(
           // An expert's or a task's figures: the coordinator's and her own.
           return absl::NotFoundError(absl::StrCat(name, " not found"));
         }
-        std::vector<domain::SurveyQuestion> questions = domain::BuiltInSurveyQuestions();
-        int threshold = domain::kDefaultSurveyThreshold;
-        if (!national) {
-          auto settings = store_.GetSettings(scope.exchange_id);
-          if (!settings.ok()) return settings.status();
-          questions = domain::SurveyQuestions(settings->own);
-          threshold = settings->suppression_threshold;
-          if (task && caller.principal().role == domain::AccessRole::kCoordinator) threshold = 0;
-        }
-        int tasks = 0;
-        auto counts = store_.Counts(scope, period.from, period.to, &tasks);
-        if (!counts.ok()) return counts.status();
-        const domain::SurveySummary summary =
-            domain::SummarizeSurvey(questions, *counts, threshold);
+        // One task's figures are the coordinator's in full.
+        const bool coordinator = caller.principal().role == domain::AccessRole::kCoordinator;
+        auto report = store_.Report(
+            scope, period.from, period.to,
+            task && coordinator ? 0 : storage::SurveyStore::kExchangeThreshold, kMaxComments);
+        if (!report.ok()) return report.status();
+        const domain::SurveySummary& summary = report->summary;
         response->set_answers(summary.answers);
-        response->set_tasks(summary.suppressed ? 0 : tasks);
-        response->set_suppression_threshold(threshold);
+        response->set_tasks(report->tasks);
+        response->set_suppression_threshold(summary.suppression_threshold);
         response->set_suppressed(summary.suppressed);
         for (const domain::QuestionFigures& f : summary.questions) {
           const auto q = std::find_if(
-              questions.begin(), questions.end(),
+              report->questions.begin(), report->questions.end(),
               [&](const domain::SurveyQuestion& x) { return x.id == f.question; });
           v1::SurveyQuestionResult& r = *response->add_questions();
           r.set_question(f.question);
@@ -327,12 +320,7 @@ grpc::Status SurveyService::GetSurveyResults(
             o.set_percent(f.options[i].percent);
           }
         }
-        if (!summary.suppressed) {
-          auto comments = store_.Comments(
-              scope, period.from, period.to, storage::CommentState::kShown, 0, kMaxComments);
-          if (!comments.ok()) return comments.status();
-          for (const storage::StoredComment& c : *comments) response->add_comments(c.comment.text);
-        }
+        for (const std::string& c : report->comments) response->add_comments(c);
         return absl::OkStatus();
       });
 }

@@ -326,6 +326,31 @@ absl::StatusOr<std::vector<StoredComment>> SurveyStore::Comments(
   });
 }
 
+absl::StatusOr<domain::SurveyReport> SurveyStore::Report(
+    const SurveyScope& scope, absl::Time from, absl::Time to, int threshold, int comments) {
+  domain::SurveyReport report;
+  report.questions = domain::BuiltInSurveyQuestions();
+  int exchange_threshold = domain::kDefaultSurveyThreshold;
+  if (!scope.exchange_id.empty()) {
+    auto settings = GetSettings(scope.exchange_id);
+    if (!settings.ok()) return settings.status();
+    report.questions = domain::SurveyQuestions(settings->own);
+    exchange_threshold = settings->suppression_threshold;
+  }
+  auto counts = Counts(scope, from, to, &report.tasks);
+  if (!counts.ok()) return counts.status();
+  report.summary = domain::SummarizeSurvey(
+      report.questions, *counts, threshold == kExchangeThreshold ? exchange_threshold : threshold);
+  if (report.summary.suppressed) {
+    report.tasks = 0;
+    return report;
+  }
+  auto shown = Comments(scope, from, to, CommentState::kShown, 0, comments);
+  if (!shown.ok()) return shown.status();
+  for (const StoredComment& c : *shown) report.comments.push_back(c.comment.text);
+  return report;
+}
+
 absl::StatusOr<StoredComment> SurveyStore::Review(
     const std::string& exchange_id, const std::string& id, CommentState state) {
   return db_.Write([&](soci::session& sql) -> absl::StatusOr<StoredComment> {

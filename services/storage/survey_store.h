@@ -102,6 +102,14 @@ class SurveyStore final {
   absl::StatusOr<std::vector<StoredComment>> Comments(
       const SurveyScope& scope, absl::Time from, absl::Time to, CommentState state, int offset,
       int limit);
+  // The figures of a scope for tasks starting in [from, to): its exchange's
+  // questions (the built-in ones across exchanges), their summary with
+  // `threshold` (kExchangeThreshold: the exchange's own, the default across
+  // exchanges), the tasks answered for and at most `comments` shown free
+  // texts (none when suppressed).
+  static constexpr int kExchangeThreshold = -1;
+  absl::StatusOr<domain::SurveyReport> Report(
+      const SurveyScope& scope, absl::Time from, absl::Time to, int threshold, int comments);
   // Sets a comment's state; NOT_FOUND for an unknown one.
   absl::StatusOr<StoredComment> Review(
       const std::string& exchange_id, const std::string& id, CommentState state);
