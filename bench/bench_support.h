@@ -123,7 +123,7 @@ inline std::string SetUpExchange(
   return coordinator_key;
 }
 
-// Expert "e{i}" (a lecturer in Lahti, e{i}@example.fi).
+// Expert "e{i}" (a trained lecturer in Lahti, e{i}@example.fi).
 inline void CreateExpert(v1::RegistryService::Stub& registry, int i) {
   grpc::ClientContext ctx;
   v1::CreateExpertRequest req;
@@ -137,6 +137,10 @@ inline void CreateExpert(v1::RegistryService::Stub& registry, int i) {
   e->add_experience_areas(v1::EXPERIENCE_AREA_MENTAL_HEALTH);
   e->add_roles(v1::ROLE_LECTURER);
   e->set_payment_method(v1::PAYMENT_METHOD_INVOICE);
+  v1::Training* t = e->add_trainings();  // matching offers tasks to the trained
+  t->set_provider("MIELI ry");
+  t->set_title("Kokemusasiantuntijakoulutus");
+  t->set_completion_date("2024-05-31");
   v1::CreateExpertResponse resp;
   Check(registry.CreateExpert(&ctx, req, &resp), "expert");
 }

@@ -20,6 +20,7 @@
 #include "absl/flags/parse.h"
 #include "absl/random/random.h"
 #include "absl/time/clock.h"
+#include "bench/bench_http.h"
 #include "bench/bench_support.h"
 #include "services/domain/session.h"
 #include "services/server.h"
@@ -38,42 +39,10 @@ ABSL_FLAG(
 namespace {
 
 using namespace kokemus;
+using bench::Answer;
+using bench::Call;
 using bench::Check;
-
-size_t Collect(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
-
-// One HTTP call: status, body, milliseconds.
-struct Answer {
-  long status = 0;
-  std::string body;
-  double ms = 0;
-};
-
-Answer Call(
-    CURL* curl, const std::string& url, const std::string& cookie, const std::string& form) {
-  Answer a;
-  curl_easy_reset(curl);
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_COOKIE, cookie.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Collect);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &a.body);
-  if (!form.empty()) curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form.c_str());
-  const absl::Time t = absl::Now();
-  if (curl_easy_perform(curl) != CURLE_OK) return a;
-  a.ms = absl::ToDoubleMilliseconds(absl::Now() - t);
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &a.status);
-  return a;
-}
-
-std::string Escaped(CURL* curl, const std::string& s) {
-  char* e = curl_easy_escape(curl, s.c_str(), static_cast<int>(s.size()));
-  std::string out(e);
-  curl_free(e);
-  return out;
-}
+using bench::Escaped;
 
 }  // namespace
 

@@ -594,7 +594,7 @@ TEST_P(SurveyServiceTest, TheTablesHoldNoIdentifier) {
     });
     ASSERT_TRUE(s.ok()) << s;
   }
-  EXPECT_THAT(columns["surveys"], ElementsAre("exchange_id", "order_id", "code", "answers"));
+  EXPECT_THAT(columns["surveys"], ElementsAre("exchange_id", "order_id", "code"));
   EXPECT_THAT(columns["survey_answers"], ElementsAre("exchange_id", "order_id", "id"));
   EXPECT_THAT(
       columns["survey_choices"],

@@ -27,6 +27,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using testing_support::Backend;
 
 absl::Time Helsinki(int y, int mo, int d, int h, int mi) {
@@ -1161,6 +1162,66 @@ TEST_P(WebPagesTest, ThirtyStudentsAnswerTheVisitsSurveyOnce) {
   }
   const std::multiset<std::string> written = {"Kiitos, oli tosi hyvä!", "Ohjaaja", "Ohjaaja"};
   EXPECT_EQ(texts, written);
+
+  // The coordinator shows the free word; the expert reads her audiences'
+  // answers on her page and prints the card; so does the teacher.
+  for (const auto& c : comments.comments()) {
+    grpc::ClientContext review_ctx;
+    v1::ReviewSurveyCommentRequest review;
+    review.set_name(c.name());
+    review.set_state(
+        c.text() == "Ohjaaja" ? v1::SurveyComment::STATE_HIDDEN : v1::SurveyComment::STATE_SHOWN);
+    v1::ReviewSurveyCommentResponse reviewed;
+    ASSERT_TRUE(surveys->ReviewSurveyComment(&review_ctx, review, &reviewed).ok());
+  }
+  // Keys lasting past the visit's day on the server's clock.
+  const std::string kaisa =
+      server_.keys().Make(domain::AccessRole::kExpert, "ph", "", "kaisa", absl::Hours(24 * 30));
+  seen = Browse({
+      {{"setcookie", kaisa}, {"url", base_}},
+      {{"goto", base_ + "tasks/audience"}},
+      {{"check", true}},
+      {{"shot", "survey-audience"}},
+      {{"goto", base_ + "tasks"}},
+      {{"check", true}},
+      {{"fetch", base_ + "tasks/survey.pdf?order=visit"}},
+      {{"fetch", base_ + "tasks/survey.pdf?order=someone-elses"}},
+  });
+  ASSERT_EQ(seen["pages"].size(), 4u) << seen.dump();
+  const auto& audience = seen["pages"][0];
+  EXPECT_EQ(audience["status"], 200);
+  EXPECT_EQ(audience["h1"], "Yleisöjesi palaute");
+  EXPECT_THAT(audience["violations"], IsEmpty()) << audience["violations"].dump();
+  const std::string text = audience["text"];
+  EXPECT_THAT(text, HasSubstr("Vastauksia: 30"));
+  EXPECT_THAT(text, HasSubstr("Olen (vastaajia 30)"));
+  // 26, 2 and 2 of 30, adding up to 100.0 (the tie's tenth to the first).
+  EXPECT_THAT(text, HasSubstr("Opiskelija\t26\t86,7\u00a0%"));
+  EXPECT_THAT(text, HasSubstr("Työntekijä\t2\t6,7\u00a0%"));
+  EXPECT_THAT(text, HasSubstr("Muu, mikä?\t2\t6,6\u00a0%"));
+  EXPECT_THAT(text, HasSubstr("Kiitos, oli tosi hyvä!"));
+  EXPECT_THAT(text, Not(HasSubstr("Ohjaaja")));
+  EXPECT_THAT(
+      seen["pages"][1]["text"].get<std::string>(),
+      HasSubstr("Yleisön palautekysely: QR-koodi tulostettavaksi (PDF)"));
+  EXPECT_EQ(seen["pages"][2]["status"], 200);
+  EXPECT_EQ(seen["pages"][2]["type"], "application/pdf");
+  EXPECT_EQ(seen["pages"][2]["head"], "%PDF-");
+  EXPECT_EQ(seen["pages"][3]["status"], 404);
+  const std::string teacher = server_.keys().Make(
+      domain::AccessRole::kOrdererSystem, "ph", "lyseo", "", absl::Hours(24 * 30));
+  seen = Browse({
+      {{"setcookie", teacher}, {"url", base_}},
+      {{"goto", base_ + "orders/visit"}},
+      {{"check", true}},
+      {{"fetch", base_ + "orders/visit/survey.pdf"}},
+  });
+  ASSERT_EQ(seen["pages"].size(), 2u) << seen.dump();
+  EXPECT_THAT(
+      seen["pages"][0]["text"].get<std::string>(),
+      HasSubstr("Yleisön palautekysely: QR-koodi tulostettavaksi (PDF)"));
+  EXPECT_EQ(seen["pages"][1]["status"], 200);
+  EXPECT_EQ(seen["pages"][1]["head"], "%PDF-");
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -1,6 +1,7 @@
 #include "services/storage/survey_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "services/domain/validation.h"
 #include "services/storage/secret_token.h"
 #include "services/storage/sql.h"
@@ -16,28 +17,37 @@ constexpr char kUpsertSettings[] =
     "update_time) VALUES (:x, :q, :d, :t, :u) ON CONFLICT (exchange_id) DO UPDATE SET questions "
     "= excluded.questions, open_days = excluded.open_days, suppression_threshold = "
     "excluded.suppression_threshold, update_time = excluded.update_time";
-// A task's survey with what its page shows.
+// A task's survey with what its page shows and its exchange's settings, in
+// one query (the page asks it for every answer); its answers are counted
+// only when asked (EnsureSurvey).
 constexpr char kSelectSurvey[] =
-    "SELECT s.exchange_id, s.order_id, s.code, s.answers, o.start_time, o.duration_minutes, "
-    "o.language, x.display_name FROM surveys s JOIN orders o ON o.exchange_id = s.exchange_id "
-    "AND o.id = s.order_id JOIN exchanges x ON x.id = s.exchange_id WHERE ";
+    "SELECT s.exchange_id, s.order_id, s.code, o.start_time, o.duration_minutes, o.language, "
+    "x.display_name, COALESCE(t.questions, '[]'), COALESCE(t.open_days, %d), "
+    "COALESCE(t.suppression_threshold, %d) FROM surveys s JOIN orders o ON o.exchange_id = "
+    "s.exchange_id AND o.id = s.order_id JOIN exchanges x ON x.id = s.exchange_id LEFT JOIN "
+    "survey_templates t ON t.exchange_id = s.exchange_id WHERE ";
 constexpr char kHeldCount[] =
     "SELECT COUNT(*) FROM assignments WHERE exchange_id = :x AND order_id = :o AND state IN "
     "('CONFIRMED', 'COMPLETED')";
+constexpr char kCountAnswers[] =
+    "SELECT COUNT(*) FROM survey_answers WHERE exchange_id = :x AND order_id = :o";
 constexpr char kOrderExists[] = "SELECT COUNT(*) FROM orders WHERE exchange_id = :x AND id = :o";
 constexpr char kInsertSurvey[] =
-    "INSERT INTO surveys (exchange_id, order_id, code, answers) VALUES (:x, :o, :c, 0) "
+    "INSERT INTO surveys (exchange_id, order_id, code) VALUES (:x, :o, :c) "
     "ON CONFLICT (exchange_id, order_id) DO NOTHING";
 constexpr char kInsertAnswer[] =
     "INSERT INTO survey_answers (exchange_id, order_id, id) VALUES (:x, :o, :id)";
-constexpr char kInsertChoice[] =
-    "INSERT INTO survey_choices (exchange_id, order_id, answer_id, question, choice) VALUES "
-    "(:x, :o, :a, :q, :c)";
-constexpr char kInsertComment[] =
-    "INSERT INTO survey_comments (exchange_id, id, order_id, question, choice, body, state) "
-    "VALUES (:x, :id, :o, :q, :c, :b, 'NEW')";
-constexpr char kCountAnswer[] =
-    "UPDATE surveys SET answers = answers + 1 WHERE exchange_id = :x AND order_id = :o";
+// One statement for all of an answer's rows: `rows` value tuples of `columns`.
+std::string MultiRowInsert(const char* table, const char* columns, int per_row, size_t rows) {
+  std::string sql = absl::StrCat("INSERT INTO ", table, " (", columns, ") VALUES ");
+  int n = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    absl::StrAppend(&sql, r ? ", (" : "(");
+    for (int c = 0; c < per_row; ++c) absl::StrAppend(&sql, c ? ", :v" : ":v", n++);
+    absl::StrAppend(&sql, ")");
+  }
+  return sql;
+}
 
 const char* StateSql(CommentState s) {
   switch (s) {
@@ -114,24 +124,26 @@ absl::StatusOr<SurveySettings> ReadSettings(soci::session& sql, const std::strin
 
 absl::StatusOr<TaskSurveyRow> ReadSurvey(
     soci::session& sql, const std::string& where, const Record& values) {
-  auto rows = Query<TaskSurveyRow>(
-      sql, absl::StrCat(kSelectSurvey, where), values, [](const soci::row& row) {
-        RowReader r(row);
-        TaskSurveyRow s;
-        s.exchange_id = r.Text();
-        s.order_id = r.Text();
-        s.code = r.Text();
-        s.answers = static_cast<int>(r.Int());
-        s.start = r.Time();
-        s.end = s.start + absl::Minutes(r.Int());
-        s.language = r.Text();
-        s.exchange_name = r.Text();
-        return s;
-      });
+  const std::string query = absl::StrCat(
+      absl::StrFormat(kSelectSurvey, domain::kDefaultSurveyDays, domain::kDefaultSurveyThreshold),
+      where);
+  auto rows = Query<TaskSurveyRow>(sql, query, values, [](const soci::row& row) {
+    RowReader r(row);
+    TaskSurveyRow s;
+    s.exchange_id = r.Text();
+    s.order_id = r.Text();
+    s.code = r.Text();
+    s.start = r.Time();
+    s.end = s.start + absl::Minutes(r.Int());
+    s.language = r.Text();
+    s.exchange_name = r.Text();
+    s.settings.exchange_id = s.exchange_id;
+    s.settings.own = QuestionsFrom(r.Text());
+    s.settings.open_days = static_cast<int>(r.Int());
+    s.settings.suppression_threshold = static_cast<int>(r.Int());
+    return s;
+  });
   if (rows.empty()) return absl::NotFoundError("this survey link is not valid");
-  auto settings = ReadSettings(sql, rows[0].exchange_id);
-  if (!settings.ok()) return settings.status();
-  rows[0].settings = *std::move(settings);
   return rows[0];
 }
 
@@ -192,7 +204,12 @@ absl::StatusOr<TaskSurveyRow> SurveyStore::EnsureSurvey(
           "the task has no confirmed expert yet: its survey is made when one is confirmed");
     }
     Execute(sql, kInsertSurvey, {exchange_id, order_id, NewShortCode()});
-    return ReadSurvey(sql, "s.exchange_id = :x AND s.order_id = :o", {exchange_id, order_id});
+    auto survey =
+        ReadSurvey(sql, "s.exchange_id = :x AND s.order_id = :o", {exchange_id, order_id});
+    if (survey.ok()) {
+      survey->answers = static_cast<int>(Count(sql, kCountAnswers, {exchange_id, order_id}));
+    }
+    return survey;
   });
 }
 
@@ -230,21 +247,31 @@ absl::Status SurveyStore::SubmitAnswer(
     const std::string& exchange_id, const std::string& order_id,
     const domain::SurveyAnswer& answer) {
   const std::string answer_id = domain::GenerateId();
+  Record choices;
+  size_t choice_rows = 0;
+  for (const auto& [question, options] : answer.choices) {
+    for (const std::string& option : options) {
+      choices.insert(choices.end(), {exchange_id, order_id, answer_id, question, option});
+      ++choice_rows;
+    }
+  }
+  Record comments;
+  for (const domain::SurveyComment& c : answer.comments) {
+    comments.insert(
+        comments.end(), {exchange_id, domain::GenerateId(), order_id, c.question, c.option, c.text,
+                         std::string("NEW")});
+  }
+  const std::string insert_choices = MultiRowInsert(
+      "survey_choices", "exchange_id, order_id, answer_id, question, choice", 5, choice_rows);
+  const std::string insert_comments = MultiRowInsert(
+      "survey_comments", "exchange_id, id, order_id, question, choice, body, state", 7,
+      answer.comments.size());
+  // Three statements at most, and no row every answer updates: a class
+  // answering at once does not queue.
   return db_.Write([&](soci::session& sql) -> absl::Status {
     Execute(sql, kInsertAnswer, {exchange_id, order_id, answer_id});
-    for (const auto& [question, options] : answer.choices) {
-      for (const std::string& option : options) {
-        Execute(sql, kInsertChoice, {exchange_id, order_id, answer_id, question, option});
-      }
-    }
-    for (const domain::SurveyComment& c : answer.comments) {
-      Execute(
-          sql, kInsertComment,
-          {exchange_id, domain::GenerateId(), order_id, c.question, c.option, c.text});
-    }
-    if (Execute(sql, kCountAnswer, {exchange_id, order_id}) != 1) {
-      return absl::NotFoundError("this survey link is not valid");
-    }
+    if (choice_rows > 0) Execute(sql, insert_choices.c_str(), choices);
+    if (!answer.comments.empty()) Execute(sql, insert_comments.c_str(), comments);
     return absl::OkStatus();
   });
 }

@@ -33,7 +33,7 @@ struct TaskSurveyRow {
   std::string exchange_id;
   std::string order_id;
   std::string code;
-  int answers = 0;
+  int answers = 0;   // counted by EnsureSurvey only
   absl::Time start;  // the task's
   absl::Time end;
   std::string language;       // the order's

@@ -36,6 +36,11 @@ Data TaskData(const v1::Assignment& a, const v1::Order& o, const std::string& la
   item.set("fee", domain::FormatMoney(a.fee_cents(), lang));
   item.set("travel", domain::FormatMoney(a.travel_cents(), lang));
   item.set("total", domain::FormatMoney(a.total_cents(), lang));
+  // A confirmed or done task has the audience's survey (its printable card).
+  if (a.state() == v1::Assignment::STATE_CONFIRMED ||
+      a.state() == v1::Assignment::STATE_COMPLETED) {
+    item.set("survey_order", o.name().substr(o.name().rfind('/') + 1));
+  }
   return item;
 }
 

@@ -347,6 +347,15 @@ Response Pages::OrderPage(
   }
   data.set("experts", experts);
   data.set("no_experts", experts.is_empty_list());
+  // With an expert confirmed the visit has the audience's survey, whose card
+  // the teacher can print or show.
+  data.set(
+      "survey", std::any_of(
+                    assignments.assignments().begin(), assignments.assignments().end(),
+                    [](const v1::Assignment& a) {
+    return a.state() == v1::Assignment::STATE_CONFIRMED ||
+           a.state() == v1::Assignment::STATE_COMPLETED;
+                    }));
   const bool cancellable =
       o.state() == v1::Order::STATE_OPEN || o.state() == v1::Order::STATE_ASSIGNED;
   data.set("cancellable", cancellable && !confirm_cancel);

@@ -42,6 +42,7 @@ Response Redirect(const std::string& to);
 std::string Asset(absl::string_view name);
 
 absl::Time FromProto(const google::protobuf::Timestamp& t);
+google::protobuf::Timestamp ToProto(absl::Time t);
 
 // "suomi", "svenska", "English": the name of language `code` in `in`.
 std::string LanguageName(const std::string& code, const std::string& in);

@@ -46,6 +46,12 @@ absl::Time FromProto(const google::protobuf::Timestamp& t) {
   return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
 }
 
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  google::protobuf::Timestamp out;
+  out.set_seconds(absl::ToUnixSeconds(t));
+  return out;
+}
+
 std::string LanguageName(const std::string& code, const std::string& in) {
   struct Name {
     const char* code;
@@ -250,6 +256,11 @@ Response Pages::Handle(const Request& r) const {
   }
   if (r.path == "/contracts/accept" && post) return finish(AcceptContract(v, r));
   if (r.path == "/tasks/letter.pdf" && get) return finish(EarningsLetter(v));
+  if (r.path == "/tasks/audience" && get) return finish(AudiencePage(v));
+  if ((r.path == "/tasks/survey.pdf") && get) {
+    auto order = r.query.find("order");
+    return finish(SurveyCard(v, order == r.query.end() ? "" : order->second));
+  }
   if (r.path == "/tasks/cancel" || r.path == "/offers/decline") {
     const bool decline = r.path == "/offers/decline";
     if (post) return finish(decline ? AnswerOffer(v, r, false) : CancelTask(v, r));
@@ -268,6 +279,9 @@ Response Pages::Handle(const Request& r) const {
   absl::string_view order = r.path;
   if (absl::ConsumePrefix(&order, "/orders/") && !order.empty()) {
     const bool cancel = absl::ConsumeSuffix(&order, "/cancel");
+    if (get && absl::ConsumeSuffix(&order, "/survey.pdf")) {
+      return finish(SurveyCard(v, std::string(order)));
+    }
     const std::string id(order);
     if (id.find('/') != std::string::npos) {
       return finish(Message(v, 404, "not_found_title", {}, "/", "back"));

@@ -153,6 +153,11 @@ class Pages final {
   // A task's audience survey at /k/{code} (survey_pages.cc): the form, or
   // (POST) the answer stored and this browser marked as answered.
   Response Survey(const Visit& v, const Request& r, const std::string& code) const;
+  // The printable card of a task's survey (its QR code and link) for the
+  // signed-in expert on it or the orderer's contact, in the page's language.
+  Response SurveyCard(const Visit& v, const std::string& order_id) const;
+  // The expert's audiences' answers over the last year, small groups left out.
+  Response AudiencePage(const Visit& v) const;
   Response Calendar(const std::string& token) const;
   Response Message(
       const Visit& v, unsigned int status, const std::string& title_key,

@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "kokemus/v1/survey_service.grpc.pb.h"
 #include "services/domain/documents.h"
 #include "services/domain/session.h"
 #include "services/domain/surveys.h"
@@ -147,6 +148,89 @@ Response Pages::Survey(const Visit& v, const Request& r, const std::string& code
   data.set("note", domain::SurveyCardFor(lang, "", survey->start, window.closes, "").note);
   return Page(
       v, posted ? 400 : 200, PageText("survey_title", lang), Render("survey.html", v, data));
+}
+
+Response Pages::SurveyCard(const Visit& v, const std::string& order_id) const {
+  const std::string& lang = v.language;
+  const std::string back = v.who.role == domain::AccessRole::kExpert ? "/tasks" : "/orders";
+  if (!domain::IsValidId(order_id)) return Message(v, 404, "not_found_title", {}, back, "back");
+  auto surveys = v1::SurveyService::NewStub(api_);
+  v1::GetTaskSurveyRequest req;
+  req.set_name(
+      absl::StrCat(domain::ChildResourceName(v.who.exchange_id, "orders", order_id), "/survey"));
+  req.set_format(v1::SURVEY_FORMAT_PDF);
+  req.set_language(lang);
+  v1::GetTaskSurveyResponse card;
+  grpc::Status s = surveys->GetTaskSurvey(As(v.session_key).get(), req, &card);
+  if (s.error_code() == grpc::StatusCode::NOT_FOUND ||
+      s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+    // Another's task is as missing as a made-up one.
+    return Message(v, 404, "not_found_title", {}, back, "back");
+  }
+  if (!s.ok()) {
+    std::cerr << "web: a survey card is unavailable: " << s.error_message() << "\n";
+    return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
+  }
+  return {
+      200,
+      "application/pdf",
+      card.content(),
+      {{"Content-Disposition", absl::StrCat("inline; filename=\"survey-", order_id, ".pdf\"")}}};
+}
+
+Response Pages::AudiencePage(const Visit& v) const {
+  const std::string& lang = v.language;
+  if (v.who.role != domain::AccessRole::kExpert) {
+    return Message(v, 404, "not_found_title", {}, "/", "back");
+  }
+  auto surveys = v1::SurveyService::NewStub(api_);
+  v1::GetSurveyResultsRequest req;
+  req.set_scope(domain::ChildResourceName(v.who.exchange_id, "experts", v.who.expert_id));
+  const absl::Time now = clock_.Now();
+  *req.mutable_start_time() = ToProto(now - absl::Hours(24 * 365));
+  *req.mutable_end_time() = ToProto(now + absl::Hours(24));
+  req.set_language(lang);
+  v1::GetSurveyResultsResponse r;
+  if (grpc::Status s = surveys->GetSurveyResults(As(v.session_key).get(), req, &r); !s.ok()) {
+    std::cerr << "web: survey results are unavailable: " << s.error_message() << "\n";
+    return Message(v, 503, "unavailable_title", {PageText("unavailable_text", lang)});
+  }
+  Data data{Data::type::object};
+  data.set("suppressed", r.suppressed());
+  data.set(
+      "answers",
+      r.suppressed() ? absl::StrCat("< ", r.suppression_threshold()) : std::to_string(r.answers()));
+  Data questions{Data::type::list};
+  for (const v1::SurveyQuestionResult& q : r.questions()) {
+    Data question{Data::type::object};
+    question.set("text", q.text());
+    question.set(
+        "respondents", q.suppressed() ? absl::StrCat("< ", r.suppression_threshold())
+                                      : std::to_string(q.respondents()));
+    question.set("too_few", q.suppressed());
+    Data options{Data::type::list};
+    for (const v1::SurveyOptionResult& o : q.options()) {
+      Data option{Data::type::object};
+      option.set("label", o.label());
+      option.set("n", std::to_string(o.n()));
+      option.set(
+          "percent", domain::FormatPercentTenths(static_cast<int>(o.percent() * 10 + 0.5), lang));
+      options.push_back(option);
+    }
+    question.set("options", options);
+    questions.push_back(question);
+  }
+  data.set("questions", questions);
+  Data comments{Data::type::list};
+  for (const std::string& c : r.comments()) {
+    Data comment{Data::type::object};
+    comment.set("text", c);
+    comments.push_back(comment);
+  }
+  data.set("has_comments", !comments.is_empty_list());
+  data.set("comments", comments);
+  return Page(
+      v, 200, PageText("audience_title", lang), Render("audience.html", v, data), "", "/tasks");
 }
 
 }  // namespace kokemus::web

@@ -3,7 +3,8 @@
 -- that hold nothing but the options chosen (no time, address, browser or
 -- other identifier; the answer's id is random and only ties its choices
 -- together); free texts apart from the answers, each read by the coordinator
--- before it is shown (NEW, SHOWN, HIDDEN).
+-- before it is shown (NEW, SHOWN, HIDDEN). No counter row: a class answering
+-- at once would queue on it.
 CREATE TABLE survey_templates (
   exchange_id TEXT NOT NULL PRIMARY KEY,
   questions TEXT NOT NULL,
@@ -15,7 +16,6 @@ CREATE TABLE surveys (
   exchange_id TEXT NOT NULL,
   order_id TEXT NOT NULL,
   code TEXT NOT NULL UNIQUE,
-  answers BIGINT NOT NULL,
   PRIMARY KEY (exchange_id, order_id)
 );
 CREATE TABLE survey_answers (
