@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -186,8 +187,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       *server->report_store_, *server->training_store_, *server->survey_store_, guard);
   server->training_ = std::make_unique<rpc::TrainingService>(
       *server->training_store_, *server->report_store_, guard);
-  server->surveys_ = std::make_unique<rpc::SurveyService>(
-      *server->survey_store_, options.outbox.web_base_url, guard);
+  // A survey's link needs the pages' public address; on a developer's
+  // machine the loopback web listener is it.
+  std::string survey_base = options.outbox.web_base_url;
+  if (survey_base.empty() && (absl::StartsWith(options.web_listen, "127.0.0.1:") ||
+                              absl::StartsWith(options.web_listen, "localhost:"))) {
+    survey_base = absl::StrCat("http://", options.web_listen, "/");
+  }
+  server->surveys_ =
+      std::make_unique<rpc::SurveyService>(*server->survey_store_, survey_base, guard);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -1094,6 +1094,50 @@ TEST_P(CliTest, KeysAuditAndAnExpertsRights) {
   EXPECT_EQ(after.err, "kokemusctl: not authenticated: invalid API key\n");
 }
 
+// The survey's commands: the template with an own question from JSON, the
+// results as CSV (nothing answered: every question left out), and a task's
+// link refused without the pages' address.
+TEST_P(CliTest, SurveyTemplateResultsAndLinks) {
+  CreateFixtures();
+  const std::string dir = testing_support::MakeTempDir();
+  {
+    std::ofstream(dir + "/oma.json") << R"({"questions": [{"id": "useful", "kind": "KIND_AGREEMENT",
+        "text": {"fi": "Luento oli hyödyllinen"}}]})";
+  }
+  ProcessResult set = Ctl(
+      {"survey", "set-template", "--exchange", "ph", "--file", dir + "/oma.json", "--open-days",
+       "10", "--anonymous-reflections", "true"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_THAT(
+      set.out, HasSubstr("open_days: 10\nsuppression_threshold: 5\n"
+                         "anonymous_reflections: true\n"));
+  EXPECT_THAT(
+      set.out, HasSubstr("useful             agreement        yes  Luento oli hyödyllinen"));
+  EXPECT_THAT(set.out, HasSubstr("fully_agree,partly_agree,partly_disagree,fully_disagree"));
+  ProcessResult got = Ctl({"survey", "template", "--exchange", "ph"});
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  EXPECT_THAT(got.out, HasSubstr("role               single_choice         Olen"));
+  ProcessResult bad = Ctl({"survey", "set-template", "--exchange", "ph", "--file", dir + "/none"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--file: cannot read " + dir + "/none"));
+  ProcessResult csv = Ctl(
+      {"survey", "results", "--exchange", "ph", "--from", "2026-01-01", "--to", "2027-01-01",
+       "--format", "csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(
+      csv.out,
+      "QUESTION,RESPONDENTS,OPTION,N,PERCENT\n"
+      "Olen,,(fewer than the threshold),,\n"
+      "Kokemusasiantuntija herätti minussa…,,(fewer than the threshold),,\n"
+      "Haluaisin kuulla enemmän kokemusasiantuntijoiden kertomuksia,,(fewer than the threshold),,\n"
+      "Kokemusasiantuntija auttoi minua ymmärtämään mielenterveys- ja päihdeongelmia,,"
+      "(fewer than the threshold),,\n"
+      "Luento oli hyödyllinen,,(fewer than the threshold),,\n");
+  ProcessResult link = Ctl({"survey", "get", "o1", "--exchange", "ph"});
+  EXPECT_EQ(link.exit_code, 4) << link.err;  // no such order
+  std::filesystem::remove_all(dir);
+}
+
 INSTANTIATE_TEST_SUITE_P(Db, CliTest, testing_support::kAllBackends, testing_support::BackendName);
 
 // kokemusctl with no server behind it: help, "did you mean" and completion

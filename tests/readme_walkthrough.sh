@@ -50,10 +50,14 @@ if ! bash -euo pipefail -x walkthrough.sh > walkthrough.out 2> walkthrough.err; 
   exit 1
 fi
 # What it made: the reports and an order assigned to kaisa.
-for f in vuosiraportti-*.pdf assignments-*.csv payroll-*.csv palkat-*.csv kela-selvitys.pdf; do
+for f in vuosiraportti-*.pdf assignments-*.csv payroll-*.csv palkat-*.csv kela-selvitys.pdf \
+  kysely.pdf kysely-qr.svg; do
   [ -s "$f" ] || { echo "missing $f" >&2; exit 1; }
 done
 grep -q 'lyseo-dec' walkthrough.out || { echo "no order listed" >&2; exit 1; }
+# The visit's survey: its short link on the web listener.
+grep -Eq "url: +http://127.0.0.1:$web_port/k/[a-z2-9]{10}" walkthrough.out ||
+  { echo "no survey link" >&2; exit 1; }
 # Over HTTP/JSON: the expert active again, the 404's status, the OpenAPI document.
 grep -q '"state":"STATE_ACTIVE","etag":"\\"4\\""' walkthrough.out || { echo "no PATCH answer" >&2; exit 1; }
 grep -q '{"code":5,"message":"exchanges/ph/experts/nobody not found"}' walkthrough.out ||

@@ -311,7 +311,7 @@ TEST_P(ReportServiceTest, SummarizesFeedbackAsTheSurveyReportsIt) {
   ASSERT_TRUE(reports_->GetFeedbackSummary(&ctx, req, &resp).ok());
   ASSERT_EQ(resp.groups_size(), 1);
   const auto& q = resp.groups(0).questions();
-  ASSERT_EQ(q.size(), 4);
+  ASSERT_EQ(q.size(), 5);
   EXPECT_EQ(q[0].question(), "orderer.overall_rating");
   EXPECT_EQ(q[0].answers(), 100);
   std::vector<std::tuple<std::string, int, double>> options;
@@ -328,6 +328,9 @@ TEST_P(ReportServiceTest, SummarizesFeedbackAsTheSurveyReportsIt) {
   EXPECT_EQ(q[3].options(0).n(), 45);
   EXPECT_DOUBLE_EQ(q[3].options(0).percent(), 90.0);
   EXPECT_EQ(q[3].options(1).n(), 5);
+  EXPECT_EQ(q[4].question(), "expert.support_afterwards");
+  EXPECT_EQ(q[4].answers(), 0);  // not asked in 2021
+  EXPECT_EQ(q[4].options_size(), 3);
 }
 
 TEST_P(ReportServiceTest, ExportsAssignmentsAndPayrollAsCsv) {

@@ -2,11 +2,14 @@
 // suppression of small groups and of the totals, feedback percentages.
 #include "services/domain/statistics.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace kokemus::domain {
 namespace {
+
+using ::testing::ElementsAre;
 
 TaskRecord Task(const std::string& expert, absl::Time start) {
   TaskRecord t;
@@ -86,6 +89,34 @@ TEST(Statistics, FeedbackPercentagesHaveOneDecimal) {
   EXPECT_EQ(safe.answers, 1);
   EXPECT_EQ(safe.options[0].n, 1);
   EXPECT_DOUBLE_EQ(safe.options[0].percent, 100.0);
+}
+
+// The reflection's "did I get support afterwards?", and an exchange that
+// keeps its experts' reflections anonymous: behind fewer than 5 experts the
+// expert.* questions are left out, the orderers' stay.
+TEST(Statistics, SupportAfterwardsAndAnonymousReflections) {
+  std::vector<TaskRecord> tasks;
+  for (const char* support : {"yes", "no", "not_needed", "no", ""}) {
+    tasks.push_back(Task(absl::StrCat("e", tasks.size() % 2), kNewYearUtc));
+    tasks.back().expert_heaviness = 3;
+    tasks.back().orderer_overall = 5;
+    tasks.back().expert_support = support;
+  }
+  auto groups = SummarizeFeedback(tasks, std::nullopt, 0);
+  ASSERT_EQ(groups[0].questions.size(), 5u);
+  const QuestionSummary& support = groups[0].questions[4];
+  EXPECT_EQ(support.question, "expert.support_afterwards");
+  EXPECT_EQ(support.answers, 4);
+  EXPECT_THAT(
+      support.options, ElementsAre(
+                           AnswerCount{"yes", 1, 25.0}, AnswerCount{"no", 2, 50.0},
+                           AnswerCount{"not_needed", 1, 25.0}));
+  EXPECT_EQ(support.mean, 0);
+  groups = SummarizeFeedback(tasks, std::nullopt, 0, /*reflection_threshold=*/5);
+  ASSERT_EQ(groups[0].questions.size(), 2u);  // two experts: their answers left out
+  EXPECT_EQ(groups[0].questions[0].question, "orderer.overall_rating");
+  EXPECT_EQ(groups[0].questions[1].question, "orderer.content_rating");
+  EXPECT_EQ(SummarizeFeedback(tasks, std::nullopt, 0, 2)[0].questions.size(), 5u);
 }
 
 TEST(Statistics, OnlyFiguresAcrossExchangesHideSmallGroups) {

@@ -565,6 +565,88 @@ TEST_P(SurveyServiceTest, OwnQuestionsInTheTemplate) {
           std::pair<std::string, std::string>{"template.open_days", "must be 1 to 60"}));
 }
 
+// The expert's reflection asks whether she got support afterwards; an
+// exchange that keeps reflections anonymous shows the coordinator their
+// answers only for groups of 5 experts or more.
+TEST_P(SurveyServiceTest, ReflectionsAskAboutSupportAndCanBeAnonymous) {
+  Visit("visit-1", "kaisa", visit_);
+  clock_.Set(visit_ + absl::Hours(3));
+  const std::string assignment = "exchanges/ph/orders/visit-1/assignments/kaisa";
+  {
+    grpc::ClientContext ctx;
+    v1::CompleteAssignmentRequest req;
+    req.set_name(assignment);
+    v1::CompleteAssignmentResponse resp;
+    grpc::Status s = orders_->CompleteAssignment(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  auto submit = [&](const std::string& key, v1::Feedback f) {
+    auto stub = v1::OrderService::NewStub(testing_support::KeyChannel(server_.address(), key));
+    grpc::ClientContext ctx;
+    v1::SubmitFeedbackRequest req;
+    req.set_parent(assignment);
+    *req.mutable_feedback() = f;
+    v1::SubmitFeedbackResponse resp;
+    return stub->SubmitFeedback(&ctx, req, &resp);
+  };
+  const std::string lyseo = server_.keys().Make(
+      domain::AccessRole::kOrdererSystem, "ph", "lyseo", "", absl::Hours(24 * 30));
+  v1::Feedback rating;
+  rating.set_source(v1::Feedback::SOURCE_ORDERER);
+  rating.set_overall_rating(5);
+  rating.set_support_afterwards(v1::SUPPORT_AFTERWARDS_YES);
+  grpc::Status refused = submit(lyseo, rating);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(
+      testing_support::Violations(refused),
+      ElementsAre(std::pair<std::string, std::string>{
+          "feedback.support_afterwards", "is the expert's to give"}));
+  rating.clear_support_afterwards();
+  ASSERT_TRUE(submit(lyseo, rating).ok());
+  v1::Feedback reflection;
+  reflection.set_source(v1::Feedback::SOURCE_EXPERT);
+  reflection.set_heaviness(4);
+  reflection.set_setting_safe(true);
+  reflection.set_support_afterwards(v1::SUPPORT_AFTERWARDS_NO);
+  const std::string kaisa =
+      server_.keys().Make(domain::AccessRole::kExpert, "ph", "", "kaisa", absl::Hours(24 * 30));
+  grpc::Status given = submit(kaisa, reflection);
+  ASSERT_TRUE(given.ok()) << given.error_message();
+
+  auto summary = [&] {
+    auto reports = v1::ReportService::NewStub(server_.channel());
+    grpc::ClientContext ctx;
+    v1::GetFeedbackSummaryRequest req;
+    req.set_parent("exchanges/ph");
+    *req.mutable_start_time() = rpc::ToProto(Helsinki(2026, 12, 1, 0, 0));
+    *req.mutable_end_time() = rpc::ToProto(Helsinki(2027, 1, 1, 0, 0));
+    v1::GetFeedbackSummaryResponse resp;
+    EXPECT_TRUE(reports->GetFeedbackSummary(&ctx, req, &resp).ok());
+    std::vector<std::string> asked;
+    for (const auto& q : resp.groups(0).questions()) {
+      asked.push_back(absl::StrCat(q.question(), " ", q.answers()));
+    }
+    return std::make_pair(asked, resp);
+  };
+  auto [asked, open] = summary();
+  EXPECT_THAT(
+      asked, ElementsAre(
+                 "orderer.overall_rating 1", "orderer.content_rating 0", "expert.heaviness 1",
+                 "expert.setting_safe 1", "expert.support_afterwards 1"));
+  EXPECT_EQ(open.groups(0).questions(4).options(1).option(), "no");
+  EXPECT_EQ(open.groups(0).questions(4).options(1).n(), 1);
+
+  grpc::ClientContext ctx;
+  v1::UpdateSurveyTemplateRequest req;
+  req.mutable_template_()->set_name("exchanges/ph/surveyTemplate");
+  req.mutable_template_()->set_anonymous_reflections(true);
+  v1::UpdateSurveyTemplateResponse resp;
+  ASSERT_TRUE(surveys_->UpdateSurveyTemplate(&ctx, req, &resp).ok());
+  EXPECT_TRUE(resp.template_().anonymous_reflections());
+  asked = summary().first;
+  EXPECT_THAT(asked, ElementsAre("orderer.overall_rating 1", "orderer.content_rating 0"));
+}
+
 // No stored answer carries an address, a browser or a time: the tables'
 // columns are exactly these, and no value holds the client's address or
 // its User-Agent.

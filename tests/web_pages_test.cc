@@ -843,7 +843,8 @@ TEST_P(WebPagesTest, AfterTheTaskTheExpertReflectsAndTheOrdererRatesTheVisit) {
       {{"shot", "feedback-expert-errors-" + suffix}},
       {{"tick", "4"}, {"in", "Kuinka raskaalta tehtävä tuntui? *"}},
       {{"tick", "5"}, {"in", "Miten tehtävä mielestäsi onnistui?"}},
-      {{"tick", "Kyllä"}},
+      {{"tick", "Kyllä"}, {"in", "Oliko tilanne turvallinen ja kunnioittava? *"}},
+      {{"tick", "Ei"}, {"in", "Sainko tukea tehtävän jälkeen?"}},
       {{"fill", "Vapaa sana"}, {"value", "Luokka kuunteli hyvin."}},
       {{"click", "Lähetä palaute"}},
       {{"check", true}},
@@ -916,6 +917,8 @@ TEST_P(WebPagesTest, AfterTheTaskTheExpertReflectsAndTheOrdererRatesTheVisit) {
   EXPECT_EQ(by_source["EXPERT"]["heaviness"], 4);
   EXPECT_EQ(by_source["EXPERT"]["overall_rating"], 5);
   EXPECT_EQ(by_source["EXPERT"]["setting_safe"], true);
+  EXPECT_EQ(by_source["EXPERT"]["support_afterwards"], "no");
+  EXPECT_EQ(by_source["ORDERER"]["support_afterwards"], "");
   EXPECT_EQ(by_source["EXPERT"]["comment"], "Luokka kuunteli hyvin.");
   EXPECT_EQ(by_source["ORDERER"]["overall_rating"], 5);
   EXPECT_EQ(by_source["ORDERER"]["content_rating"], 4);

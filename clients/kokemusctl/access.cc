@@ -143,12 +143,9 @@ int AuditCommand(Session& s) {
   if (s.verb() == "verify") {
     std::optional<v1::AuditCheckpoint> checkpoint;
     if (auto file = s.TakeFlag("checkpoint")) {
-      std::ifstream in(*file, std::ios::binary);
-      std::stringstream text;
-      text << in.rdbuf();
-      if (!in) throw UsageError{absl::StrCat("--checkpoint: cannot read ", *file)};
+      const std::string text = ReadFlagFile(*file, "checkpoint");
       checkpoint.emplace();
-      if (!google::protobuf::util::JsonStringToMessage(text.str(), &*checkpoint).ok()) {
+      if (!google::protobuf::util::JsonStringToMessage(text, &*checkpoint).ok()) {
         throw UsageError{absl::StrCat("--checkpoint: ", *file, " is not an audit checkpoint")};
       }
     }

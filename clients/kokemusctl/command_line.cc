@@ -1,7 +1,9 @@
 #include "clients/kokemusctl/command_line.h"
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -46,7 +48,8 @@ const absl::string_view kUsage =
     "                enrol COURSE --display-name N --email E --consent.given-time T ...;\n"
     "                attend COURSE --session N --present A,B; complete COURSE --trainee T\n"
     "                --date DAY; drop COURSE --trainee T; graduate COURSE --trainee T ...\n"
-    "  survey        template; set-template --open-days N ...; get ORDER [--format\n"
+    "  survey        template; set-template [--file T.json] --open-days N ...; get ORDER "
+    "[--format\n"
     "                png|svg|pdf] [-o FILE]; results --from DAY --to DAY [--scope S]\n"
     "                [--format csv]; comments [--state new]; show|hide COMMENT\n"
     "  contract      generate ORDER/ASSIGNMENT [--language fi] [-o contract.pdf]\n"
@@ -251,6 +254,16 @@ bool BoolFlag(absl::string_view flag, const std::string& value) {
   if (value == "true") return true;
   if (value == "false") return false;
   throw UsageError{absl::StrCat("--", flag, " must be true or false")};
+}
+
+std::string ReadFlagFile(const std::string& path, absl::string_view flag) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (path.empty() || !in || text.str().empty()) {
+    throw UsageError{absl::StrCat("--", flag, ": cannot read ", path)};
+  }
+  return text.str();
 }
 
 // A day (midnight in Helsinki) or an RFC 3339 time.

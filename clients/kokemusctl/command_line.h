@@ -62,6 +62,9 @@ int IntFlag(absl::string_view flag, const std::string& value);
 bool BoolFlag(absl::string_view flag, const std::string& value);
 absl::Time ParseTimestamp(absl::string_view text, absl::string_view flag);
 absl::Time ParseDayOrTime(const std::string& text, absl::string_view flag);
+// The whole file a flag names; a usage error "--flag: cannot read PATH"
+// when it cannot be read (or is empty).
+std::string ReadFlagFile(const std::string& path, absl::string_view flag);
 
 }  // namespace kokemus::cli
 

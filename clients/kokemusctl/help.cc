@@ -333,11 +333,12 @@ std::vector<CommandHelp> MakeCommands() {
       {"survey",
        "set-template",
        "",
-       "the exchange's own questions (single/multiple choice, agreement, free text), how many "
-       "days a task's survey stays open and the smallest group its figures show",
-       {kExchangeFlag},
+       "the exchange's own questions (single/multiple choice, agreement, free text) from a JSON "
+       "file, how many days a task's survey stays open, the smallest group its figures show and "
+       "whether its experts' reflections are anonymous",
+       {kExchangeFlag, {"--file", "FILE", "the template as JSON (its own questions)"}},
        "kokemus.v1.SurveyTemplate",
-       "kokemusctl survey set-template --open-days 7 --suppression-threshold 5"});
+       "kokemusctl survey set-template --file oma-kysely.json --open-days 7"});
   c.push_back(
       {"survey",
        "get",

@@ -201,11 +201,7 @@ int MessageTemplateCommand(Session& s) {
       req.mutable_update_mask()->add_paths("subject");
     }
     if (auto file = s.TakeFlag("file")) {
-      std::ifstream in(*file, std::ios::binary);
-      if (!in) throw UsageError{absl::StrCat("cannot read --file ", *file)};
-      std::stringstream text;
-      text << in.rdbuf();
-      t->set_body(text.str());
+      t->set_body(ReadFlagFile(*file, "file"));
       req.mutable_update_mask()->add_paths("body");
     }
     if (auto only = s.TakeFlag("validate-only")) req.set_validate_only(*only != "false");

@@ -19,23 +19,15 @@ namespace {
 
 namespace pb = google::protobuf;
 
-std::string ReadPemFile(const std::string& path, absl::string_view flag) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in || text.str().empty()) throw UsageError{absl::StrCat("--", flag, ": cannot read ", path)};
-  return text.str();
-}
-
 // TLS (the system's roots or --tls-ca; a client certificate for mutual TLS),
 // or plaintext when asked for.
 std::shared_ptr<grpc::ChannelCredentials> Credentials(const Command& c) {
   if (c.plaintext) return grpc::InsecureChannelCredentials();
   grpc::SslCredentialsOptions ssl;
-  if (!c.tls_ca.empty()) ssl.pem_root_certs = ReadPemFile(c.tls_ca, "tls-ca");
+  if (!c.tls_ca.empty()) ssl.pem_root_certs = ReadFlagFile(c.tls_ca, "tls-ca");
   if (!c.tls_cert.empty()) {
-    ssl.pem_cert_chain = ReadPemFile(c.tls_cert, "tls-cert");
-    ssl.pem_private_key = ReadPemFile(c.tls_key, "tls-key");
+    ssl.pem_cert_chain = ReadFlagFile(c.tls_cert, "tls-cert");
+    ssl.pem_private_key = ReadFlagFile(c.tls_key, "tls-key");
   }
   return grpc::SslCredentials(ssl);
 }

@@ -4,10 +4,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "clients/kokemusctl/command_line.h"
 #include "clients/kokemusctl/commands.h"
 #include "clients/kokemusctl/output.h"
 #include "clients/kokemusctl/proto_flags.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace kokemus::cli {
 namespace {
@@ -32,6 +34,26 @@ std::vector<std::vector<std::string>> ResultRows(const v1::GetSurveyResultsRespo
   return rows;
 }
 
+// The template as a coordinator reads it: its settings, then a line per
+// question (its Finnish text and its options' ids).
+int PrintTemplate(Session& s, const v1::SurveyTemplate& t) {
+  return s.Print(t, [&] {
+    s.out() << "name: " << t.name() << "\nopen_days: " << t.open_days()
+            << "\nsuppression_threshold: " << t.suppression_threshold()
+            << "\nanonymous_reflections: " << (t.anonymous_reflections() ? "true" : "false")
+            << "\n";
+    std::vector<std::vector<std::string>> rows = {{"ID", "KIND", "OWN", "TEXT", "OPTIONS"}};
+    for (const v1::SurveyQuestion& q : t.questions()) {
+      std::vector<std::string> options;
+      for (const v1::SurveyOption& o : q.options()) options.push_back(o.id());
+      rows.push_back(
+          {q.id(), HumanField(q, q.GetDescriptor()->FindFieldByName("kind")),
+           q.built_in() ? "" : "yes", q.text().fi(), absl::StrJoin(options, ",")});
+    }
+    PrintCells(rows, s.out());
+  });
+}
+
 }  // namespace
 
 int SurveyCommand(Session& s) {
@@ -39,13 +61,22 @@ int SurveyCommand(Session& s) {
     s.RequireNoMoreFlags();
     v1::GetSurveyTemplateRequest req;
     req.set_name(absl::StrCat(s.Parent(), "/surveyTemplate"));
-    return s.Show(&S::GetSurveyTemplate, req);
+    return PrintTemplate(s, s.Call(&S::GetSurveyTemplate, req).template_());
   }
   if (s.verb() == "set-template") {
+    // --file: the template as JSON (protobuf's mapping; its own questions
+    // with their texts and options), flags on top.
     v1::UpdateSurveyTemplateRequest req;
+    if (auto file = s.TakeFlag("file")) {
+      if (!google::protobuf::util::JsonStringToMessage(
+               ReadFlagFile(*file, "file"), req.mutable_template_())
+               .ok()) {
+        throw UsageError{absl::StrCat("--file: ", *file, " is not a survey template as JSON")};
+      }
+    }
     SetFields(s.TakeFlags(), req.mutable_template_());
     req.mutable_template_()->set_name(absl::StrCat(s.Parent(), "/surveyTemplate"));
-    return s.Show(&S::UpdateSurveyTemplate, req);
+    return PrintTemplate(s, s.Call(&S::UpdateSurveyTemplate, req).template_());
   }
   if (s.verb() == "results") {
     // SCOPE: "-" (every exchange), "" (the exchange), or orders/ID,

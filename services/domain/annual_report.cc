@@ -62,6 +62,12 @@ const Words kHeaviness = {
 const Words kAnswer = {{"Vastaus", "Svar", "Answer"}};
 const Words kAnswers = {{"Vastauksia", "Svar", "Answers"}};
 const Words kYes = {{"kyllä", "ja", "yes"}};
+const Words kNotNeeded = {{"ei tarvetta", "inget behov", "not needed"}};
+const Words kSupport = {
+    {"Kokemusasiantuntija sai tukea tehtävän jälkeen",
+     "Erfarenhetsexperten fick stöd efter "
+     "uppdraget",
+     "The expert got support after the task"}};
 const Words kNo = {{"ei", "nej", "no"}};
 const Words kFairness = {
     {"Työn jakautuminen", "Arbetets fördelning", "How evenly work was spread"}};
@@ -315,16 +321,23 @@ Document AnnualReportDocument(
   std::vector<const QuestionSummary*> questions;
   if (!feedback.empty()) {
     for (const QuestionSummary& q : feedback[0].questions) {
-      if (q.question != "orderer.content_rating") questions.push_back(&q);
+      // The support question is newer than many years' feedback: shown when
+      // answered.
+      if (q.question == "orderer.content_rating" ||
+          (q.question == "expert.support_afterwards" && q.answers == 0)) {
+        continue;
+      }
+      questions.push_back(&q);
     }
   }
   if (!questions.empty()) {  // no feedback: no section
     doc.blocks.push_back(Heading(w(kFeedback)));
     for (const QuestionSummary* question : questions) {
       const QuestionSummary& q = *question;
-      const Words& title = q.question == "orderer.overall_rating" ? kOverall
-                           : q.question == "expert.heaviness"     ? kHeaviness
-                                                                  : kSafe;
+      const Words& title = q.question == "orderer.overall_rating"      ? kOverall
+                           : q.question == "expert.heaviness"          ? kHeaviness
+                           : q.question == "expert.support_afterwards" ? kSupport
+                                                                       : kSafe;
       doc.blocks.push_back(
           Paragraph(absl::StrCat(w(title), " (", w(kAnswers), " ", n(q.answers), ")")));
       doc.blocks.back().keep_with_next = true;
@@ -341,9 +354,10 @@ Document AnnualReportDocument(
       chart.values.resize(1);
       std::vector<std::vector<std::string>> table = {{w(kAnswer), "n", "%"}};
       for (const AnswerCount& a : q.options) {
-        const std::string option = a.option == "yes"  ? w(kYes)
-                                   : a.option == "no" ? w(kNo)
-                                                      : a.option;
+        const std::string option = a.option == "yes"          ? w(kYes)
+                                   : a.option == "no"         ? w(kNo)
+                                   : a.option == "not_needed" ? w(kNotNeeded)
+                                                              : a.option;
         chart.categories.push_back(option);
         chart.values[0].push_back(a.percent);
         table.push_back({option, n(a.n), Number(a.percent, 1, lang)});

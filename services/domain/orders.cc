@@ -157,7 +157,24 @@ void ValidateFeedback(const Feedback& f, absl::string_view prefix, FieldViolatio
     if (f.content_rating != 0)
       v.Add(FieldPath(prefix, "content_rating"), "is the orderer's to give");
   }
+  if (f.source == FeedbackSource::kOrderer &&
+      f.support_afterwards != SupportAfterwards::kUnspecified) {
+    v.Add(FieldPath(prefix, "support_afterwards"), "is the expert's to give");
+  }
   CheckText(f.comment, Text::kParagraphs, 4000, false, FieldPath(prefix, "comment"), v);
+}
+
+absl::string_view SupportAnswerName(SupportAfterwards answer) {
+  switch (answer) {
+    case SupportAfterwards::kYes:
+      return "yes";
+    case SupportAfterwards::kNo:
+      return "no";
+    case SupportAfterwards::kNotNeeded:
+      return "not_needed";
+    default:
+      return "";
+  }
 }
 
 }  // namespace kokemus::domain

@@ -54,6 +54,8 @@ enum class OfferKind { kUnspecified = 0, kPlace, kPool, kBackup };
 // rounds that broadcast, widen tier by tier, or gather a pool to pick from.
 enum class OfferStrategy { kUnspecified = 0, kTargeted, kBroadcast, kTiered, kPool };
 enum class FeedbackSource { kUnspecified = 0, kOrderer, kExpert };
+// The expert's answer to "did I get support after the task?" (optional).
+enum class SupportAfterwards { kUnspecified = 0, kYes, kNo, kNotNeeded };
 // Whether a cancelled assignment's place is still wanted (the orderer says).
 enum class PlaceAfterCancel { kUnspecified = 0, kKeep, kDrop };
 // The hard rules of matching (domain/matching.h), each of which can exclude
@@ -144,6 +146,7 @@ struct Feedback {
   bool setting_safe = false;
   std::string comment;
   absl::Time create_time = absl::UnixEpoch();
+  SupportAfterwards support_afterwards = SupportAfterwards::kUnspecified;  // expert only
 };
 
 // Assignments in these states hold the expert's time.
@@ -183,6 +186,8 @@ void ValidateOrder(
     FieldViolations& violations);
 void ValidateFeedback(
     const Feedback& feedback, absl::string_view prefix, FieldViolations& violations);
+// "yes", "no", "not_needed", or "" unanswered: as stored and summarized.
+absl::string_view SupportAnswerName(SupportAfterwards answer);
 
 }  // namespace kokemus::domain
 

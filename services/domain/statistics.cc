@@ -6,6 +6,7 @@
 #include <numeric>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
@@ -147,7 +148,8 @@ Statistics ComputeStatistics(
 }
 
 std::vector<FeedbackGroup> SummarizeFeedback(
-    const std::vector<TaskRecord>& tasks, std::optional<Grouping> group_by, int threshold) {
+    const std::vector<TaskRecord>& tasks, std::optional<Grouping> group_by, int threshold,
+    int reflection_threshold) {
   struct Answers {
     std::map<std::string, std::vector<std::string>> by_question;  // options chosen
     std::set<std::string> experts;
@@ -156,7 +158,8 @@ std::vector<FeedbackGroup> SummarizeFeedback(
       {"orderer.overall_rating", {"1", "2", "3", "4", "5"}},
       {"orderer.content_rating", {"1", "2", "3", "4", "5"}},
       {"expert.heaviness", {"1", "2", "3", "4", "5"}},
-      {"expert.setting_safe", {"yes", "no"}}};
+      {"expert.setting_safe", {"yes", "no"}},
+      {"expert.support_afterwards", {"yes", "no", "not_needed"}}};
   std::map<std::string, Answers> groups;
   for (const TaskRecord& t : tasks) {
     if (t.state != AssignmentState::kCompleted) continue;
@@ -171,14 +174,20 @@ std::vector<FeedbackGroup> SummarizeFeedback(
     if (t.expert_setting_safe >= 0) {
       a.by_question["expert.setting_safe"].push_back(t.expert_setting_safe == 1 ? "yes" : "no");
     }
+    if (!t.expert_support.empty()) {
+      a.by_question["expert.support_afterwards"].push_back(t.expert_support);
+    }
   }
   std::vector<FeedbackGroup> out;
   for (const auto& [key, a] : groups) {
     FeedbackGroup g;
     g.key = key;
     g.suppressed = threshold > 0 && static_cast<int>(a.experts.size()) < threshold;
+    const bool reflections_hidden =
+        reflection_threshold > 0 && static_cast<int>(a.experts.size()) < reflection_threshold;
     if (!g.suppressed) {
       for (const auto& [question, options] : kQuestions) {
+        if (reflections_hidden && question.rfind("expert.", 0) == 0) continue;
         QuestionSummary q;
         q.question = question;
         auto it = a.by_question.find(question);
@@ -189,9 +198,9 @@ std::vector<FeedbackGroup> SummarizeFeedback(
         for (const std::string& option : options) {
           const int n = static_cast<int>(std::count(chosen.begin(), chosen.end(), option));
           q.options.push_back({option, n, Percent(n, q.answers)});
-          if (option != "yes" && option != "no") sum += n * std::stoi(option);
+          if (absl::ascii_isdigit(option[0])) sum += n * std::stoi(option);
         }
-        q.mean = q.answers == 0 || options.size() == 2 ? 0 : sum / q.answers;
+        q.mean = q.answers == 0 || !absl::ascii_isdigit(options[0][0]) ? 0 : sum / q.answers;
         g.questions.push_back(std::move(q));
       }
     }

@@ -48,6 +48,7 @@ struct TaskRecord {
   int orderer_content = 0;
   int expert_heaviness = 0;      // 1-5, 0: none
   int expert_setting_safe = -1;  // 1 yes, 0 no, -1 no answer
+  std::string expert_support;    // "yes", "no", "not_needed"; "": no answer
 };
 
 enum class Grouping {
@@ -109,6 +110,7 @@ struct AnswerCount {
   std::string option;
   int n = 0;
   double percent = 0;  // of the answers, one decimal
+  bool operator==(const AnswerCount&) const = default;
 };
 struct QuestionSummary {
   std::string question;
@@ -124,10 +126,14 @@ struct FeedbackGroup {
 
 // Feedback of the completed tasks: orderer.overall_rating (1-5),
 // orderer.content_rating (1-5), expert.heaviness (1-5), expert.setting_safe
-// (yes/no); per group (role, month or year) or all in one ("" key).
+// (yes/no), expert.support_afterwards (yes/no/not_needed); per group (role,
+// month or year) or all in one ("" key). A group behind fewer experts than
+// `suppression_threshold` is suppressed; one behind fewer than
+// `reflection_threshold` (an exchange whose experts' reflections are
+// anonymous) leaves out the expert.* questions.
 std::vector<FeedbackGroup> SummarizeFeedback(
     const std::vector<TaskRecord>& tasks, std::optional<Grouping> group_by,
-    int suppression_threshold);
+    int suppression_threshold, int reflection_threshold = 0);
 
 // An RFC 4180 field: quoted when it holds a comma, a quote or a line break.
 std::string CsvField(absl::string_view value);

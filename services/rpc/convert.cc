@@ -446,6 +446,7 @@ domain::Feedback FromProto(const v1::Feedback& p) {
   f.content_rating = p.content_rating();
   f.heaviness = p.heaviness();
   f.setting_safe = p.setting_safe();
+  f.support_afterwards = static_cast<domain::SupportAfterwards>(p.support_afterwards());
   f.comment = p.comment();
   return f;
 }
@@ -457,6 +458,7 @@ v1::Feedback ToProto(const domain::Feedback& f) {
   p.set_content_rating(f.content_rating);
   p.set_heaviness(f.heaviness);
   p.set_setting_safe(f.setting_safe);
+  p.set_support_afterwards(static_cast<v1::SupportAfterwards>(f.support_afterwards));
   p.set_comment(f.comment);
   SetOptionalTime(f.create_time, [&] { return p.mutable_create_time(); });
   return p;

@@ -221,8 +221,19 @@ grpc::Status ReportService::GetFeedbackSummary(
         auto tasks = store_.Tasks(*exchange_id, period.from, period.to, false);
         if (!tasks.ok()) return tasks.status();
         const int threshold = domain::SuppressionThreshold(exchange_id->empty());
+        // An exchange that keeps its experts' reflections anonymous shows
+        // them only for groups of as many experts as figures across
+        // exchanges need.
+        int reflection_threshold = 0;
+        if (!exchange_id->empty()) {
+          auto settings = surveys_.GetSettings(*exchange_id);
+          if (!settings.ok()) return settings.status();
+          if (settings->anonymous_reflections) {
+            reflection_threshold = domain::kCrossExchangeSuppressionThreshold;
+          }
+        }
         for (const domain::FeedbackGroup& g :
-             domain::SummarizeFeedback(*tasks, group_by, threshold)) {
+             domain::SummarizeFeedback(*tasks, group_by, threshold, reflection_threshold)) {
           v1::FeedbackGroup* out = response->add_groups();
           out->set_key(g.key);
           out->set_suppressed(g.suppressed);

@@ -53,6 +53,7 @@ v1::SurveyTemplate TemplateProto(const storage::SurveySettings& s) {
   }
   p.set_open_days(s.open_days);
   p.set_suppression_threshold(s.suppression_threshold);
+  p.set_anonymous_reflections(s.anonymous_reflections);
   return p;
 }
 
@@ -160,6 +161,7 @@ grpc::Status SurveyService::UpdateSurveyTemplate(
         if (s.suppression_threshold < 3 || s.suppression_threshold > 50) {
           v.Add("template.suppression_threshold", "must be 3 to 50");
         }
+        s.anonymous_reflections = t.anonymous_reflections();
         if (!v.empty()) return v.ToStatus();
         auto stored = store_.PutSettings(s);
         if (!stored.ok()) return stored.status();
@@ -187,7 +189,8 @@ grpc::Status SurveyService::GetTaskSurvey(
         }
         if (base_url_.empty()) {
           return absl::FailedPreconditionError(
-              "the server has no --web_base_url: a survey's link needs the pages' public address");
+              "the server has no --web_base_url (nor a loopback --web_listen): a survey's link "
+              "needs the pages' public address");
         }
         auto survey = store_.EnsureSurvey(order->exchange_id, order->id);
         if (!survey.ok()) return survey.status();

@@ -295,7 +295,9 @@ absl::StatusOr<domain::Feedback> AssignmentStore::SubmitFeedback(
          static_cast<long long>(feedback.overall_rating),
          static_cast<long long>(feedback.content_rating),
          static_cast<long long>(feedback.heaviness),
-         static_cast<long long>(feedback.setting_safe ? 1 : 0), feedback.comment, Micros(now)});
+         static_cast<long long>(feedback.setting_safe ? 1 : 0),
+         std::string(domain::SupportAnswerName(feedback.support_afterwards)), feedback.comment,
+         Micros(now)});
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

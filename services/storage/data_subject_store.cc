@@ -97,7 +97,8 @@ constexpr char kRetentionRules[] =
 constexpr char kOfExchange[] = " AND id = :x";
 constexpr char kTheirFeedback[] =
     "SELECT f.order_id, f.assignment_id, f.source, f.overall_rating, "
-    "f.content_rating, f.heaviness, f.setting_safe, f.comment FROM feedback f "
+    "f.content_rating, f.heaviness, f.setting_safe, f.support_afterwards, f.comment FROM "
+    "feedback f "
     "WHERE f.exchange_id = :x AND (f.order_id, f.assignment_id) IN ";
 constexpr char kTheirFeedbackOrder[] = " ORDER BY f.order_id, f.assignment_id, f.source";
 constexpr char kTheirContracts[] =
@@ -198,6 +199,7 @@ absl::StatusOr<std::string> DataSubjectStore::Export(
           f["content_rating"] = r.Int();
           f["heaviness"] = r.Int();
           f["setting_safe"] = r.Int() != 0;
+          f["support_afterwards"] = r.Text();
           f["comment"] = r.Text();
           return f;
         });

@@ -167,9 +167,9 @@ inline constexpr char kOrganizationState[] =
 
 inline constexpr char kInsertFeedback[] =
     "INSERT INTO feedback (exchange_id, order_id, assignment_id, source, "
-    "overall_rating, content_rating, heaviness, setting_safe, comment, "
+    "overall_rating, content_rating, heaviness, setting_safe, support_afterwards, comment, "
     "create_time) VALUES (:exchange_id, :order_id, :assignment_id, :source, "
-    ":overall_rating, :content_rating, :heaviness, :setting_safe, :comment, "
+    ":overall_rating, :content_rating, :heaviness, :setting_safe, :support, :comment, "
     ":create_time)";
 inline constexpr char kCountFeedback[] =
     "SELECT COUNT(*) FROM feedback WHERE exchange_id = :exchange_id AND order_id "

@@ -21,7 +21,8 @@ constexpr char kTasks[] =
     "a.fee_cents, a.travel_cents, a.declined_fee_cents, a.daily_allowance_cents, o.role, g.kind, "
     "g.sector, o.municipality, o.remote, "
     "COALESCE(fo.overall_rating, 0), COALESCE(fo.content_rating, 0), "
-    "COALESCE(fe.heaviness, 0), COALESCE(fe.setting_safe, -1) "
+    "COALESCE(fe.heaviness, 0), COALESCE(fe.setting_safe, -1), "
+    "COALESCE(fe.support_afterwards, '') "
     "FROM assignments a "
     "JOIN orders o ON o.exchange_id = a.exchange_id AND o.id = a.order_id "
     "JOIN organizations g ON g.exchange_id = o.exchange_id AND g.id = o.organization_id "
@@ -63,6 +64,7 @@ domain::TaskRecord ReadTask(const soci::row& row) {
   t.orderer_content = static_cast<int>(r.Int());
   t.expert_heaviness = static_cast<int>(r.Int());
   t.expert_setting_safe = static_cast<int>(r.Int());
+  t.expert_support = r.Text();
   return t;
 }
 

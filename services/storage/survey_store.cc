@@ -10,13 +10,15 @@ namespace kokemus::storage {
 namespace {
 
 constexpr char kSelectSettings[] =
-    "SELECT questions, open_days, suppression_threshold FROM survey_templates WHERE "
-    "exchange_id = :x";
+    "SELECT questions, open_days, suppression_threshold, anonymous_reflections FROM "
+    "survey_templates WHERE exchange_id = :x";
 constexpr char kUpsertSettings[] =
     "INSERT INTO survey_templates (exchange_id, questions, open_days, suppression_threshold, "
-    "update_time) VALUES (:x, :q, :d, :t, :u) ON CONFLICT (exchange_id) DO UPDATE SET questions "
-    "= excluded.questions, open_days = excluded.open_days, suppression_threshold = "
-    "excluded.suppression_threshold, update_time = excluded.update_time";
+    "anonymous_reflections, update_time) VALUES (:x, :q, :d, :t, :a, :u) ON CONFLICT "
+    "(exchange_id) DO UPDATE SET questions = excluded.questions, open_days = "
+    "excluded.open_days, suppression_threshold = excluded.suppression_threshold, "
+    "anonymous_reflections = excluded.anonymous_reflections, update_time = "
+    "excluded.update_time";
 // A task's survey with what its page shows and its exchange's settings, in
 // one query (the page asks it for every answer); its answers are counted
 // only when asked (EnsureSurvey).
@@ -115,6 +117,7 @@ absl::StatusOr<SurveySettings> ReadSettings(soci::session& sql, const std::strin
     out.own = QuestionsFrom(r.Text());
     out.open_days = static_cast<int>(r.Int());
     out.suppression_threshold = static_cast<int>(r.Int());
+    out.anonymous_reflections = r.Int() != 0;
     return out;
   });
   if (!rows.empty()) return rows[0];
@@ -187,7 +190,8 @@ absl::StatusOr<SurveySettings> SurveyStore::PutSettings(const SurveySettings& se
         sql, kUpsertSettings,
         {settings.exchange_id, QuestionsJson(settings.own),
          static_cast<long long>(settings.open_days),
-         static_cast<long long>(settings.suppression_threshold), Micros(db_.Now())});
+         static_cast<long long>(settings.suppression_threshold),
+         static_cast<long long>(settings.anonymous_reflections ? 1 : 0), Micros(db_.Now())});
     return ReadSettings(sql, settings.exchange_id);
   });
 }

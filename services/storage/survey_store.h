@@ -26,6 +26,8 @@ struct SurveySettings {
   std::vector<domain::SurveyQuestion> own;  // the exchange's own questions
   int open_days = domain::kDefaultSurveyDays;
   int suppression_threshold = domain::kDefaultSurveyThreshold;
+  // The experts' reflections are anonymous to the coordinator.
+  bool anonymous_reflections = false;
 };
 
 // A task's survey and what its page shows.

@@ -117,6 +117,12 @@ Response Pages::FeedbackPage(
     safe.set("no", posted && Field(r, "setting_safe") == "no");
     if (auto e = errors.find("setting_safe"); e != errors.end()) safe.set("error", e->second);
     data.set("safe", safe);
+    // Optional: whether she got support after the task.
+    Data support{Data::type::object};
+    for (const char* answer : {"yes", "no", "not_needed"}) {
+      support.set(answer, posted && Field(r, "support_afterwards") == answer);
+    }
+    data.set("support", support);
   }
   data.set("comment", posted ? Field(r, "comment") : "");
   if (auto e = errors.find("comment"); e != errors.end()) data.set("comment_error", e->second);
@@ -171,6 +177,12 @@ Response Pages::SubmitFeedback(const Visit& v, const Request& r) const {
     const std::string safe = Field(r, "setting_safe");
     if (safe != "yes" && safe != "no") errors["setting_safe"] = PageText("err_choose", lang);
     f.set_setting_safe(safe == "yes");
+    const std::string support = Field(r, "support_afterwards");
+    f.set_support_afterwards(
+        support == "yes"          ? v1::SUPPORT_AFTERWARDS_YES
+        : support == "no"         ? v1::SUPPORT_AFTERWARDS_NO
+        : support == "not_needed" ? v1::SUPPORT_AFTERWARDS_NOT_NEEDED
+                                  : v1::SUPPORT_AFTERWARDS_UNSPECIFIED);
   }
   f.set_comment(Field(r, "comment"));
   if (!errors.empty()) return FeedbackPage(v, r, 400, errors);

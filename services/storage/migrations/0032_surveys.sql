@@ -10,6 +10,7 @@ CREATE TABLE survey_templates (
   questions TEXT NOT NULL,
   open_days BIGINT NOT NULL,
   suppression_threshold BIGINT NOT NULL,
+  anonymous_reflections BIGINT NOT NULL,
   update_time BIGINT NOT NULL
 );
 CREATE TABLE surveys (
@@ -43,3 +44,6 @@ CREATE TABLE survey_comments (
   PRIMARY KEY (exchange_id, id)
 );
 CREATE INDEX survey_comments_by_order ON survey_comments (exchange_id, order_id);
+-- The expert's own reflection asks too whether she got support after the
+-- task: "yes", "no", "not_needed", or "" unanswered.
+ALTER TABLE feedback ADD COLUMN support_afterwards TEXT NOT NULL DEFAULT '';
