@@ -419,6 +419,19 @@ TEST_P(SurveyServiceTest, OneAnswerPerBrowserInTheWindow) {
   EXPECT_EQ(Post(url, "role=student").status, 410);
   EXPECT_EQ(Http("GET", base_ + "k/aaaaaaaaaa").status, 404);
   EXPECT_EQ(Survey("visit-1").answers(), 1);
+  // A cancelled visit's survey takes no answers.
+  Visit("visit-2", "kaisa", visit_ + absl::Hours(24 * 30));
+  const std::string second = Survey("visit-2").url();
+  clock_.Set(visit_ + absl::Hours(24 * 30));
+  EXPECT_EQ(Http("GET", second).status, 200);
+  grpc::ClientContext ctx;
+  v1::CancelOrderRequest cancel;
+  cancel.set_name("exchanges/ph/orders/visit-2");
+  cancel.set_cancelled_by(v1::CANCELLED_BY_EXCHANGE);
+  v1::CancelOrderResponse cancelled;
+  ASSERT_TRUE(orders_->CancelOrder(&ctx, cancel, &cancelled).ok());
+  EXPECT_EQ(Http("GET", second).status, 410);
+  EXPECT_EQ(Post(second, "role=student").status, 410);
 }
 
 TEST_P(SurveyServiceTest, FreeTextsAreReadFirstAndHiddenOnesGoNowhere) {

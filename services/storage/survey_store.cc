@@ -24,7 +24,7 @@ constexpr char kUpsertSettings[] =
 // only when asked (EnsureSurvey).
 constexpr char kSelectSurvey[] =
     "SELECT s.exchange_id, s.order_id, s.code, o.start_time, o.duration_minutes, o.language, "
-    "x.display_name, COALESCE(t.questions, '[]'), COALESCE(t.open_days, %d), "
+    "x.display_name, o.state, COALESCE(t.questions, '[]'), COALESCE(t.open_days, %d), "
     "COALESCE(t.suppression_threshold, %d) FROM surveys s JOIN orders o ON o.exchange_id = "
     "s.exchange_id AND o.id = s.order_id JOIN exchanges x ON x.id = s.exchange_id LEFT JOIN "
     "survey_templates t ON t.exchange_id = s.exchange_id WHERE ";
@@ -68,6 +68,23 @@ CommentState StateOf(const std::string& s) {
   if (s == "SHOWN") return CommentState::kShown;
   if (s == "HIDDEN") return CommentState::kHidden;
   return CommentState::kNew;
+}
+
+constexpr char kSelectComment[] =
+    "SELECT m.exchange_id, m.id, m.order_id, m.question, m.choice, m.body, m.state FROM "
+    "survey_comments";
+
+StoredComment CommentOf(const soci::row& row) {
+  RowReader r(row);
+  StoredComment c;
+  c.exchange_id = r.Text();
+  c.id = r.Text();
+  c.order_id = r.Text();
+  c.comment.question = r.Text();
+  c.comment.option = r.Text();
+  c.comment.text = r.Text();
+  c.state = StateOf(r.Text());
+  return c;
 }
 
 Json TextJson(const domain::SurveyText& t) { return {{"fi", t.fi}, {"sv", t.sv}, {"en", t.en}}; }
@@ -140,6 +157,7 @@ absl::StatusOr<TaskSurveyRow> ReadSurvey(
     s.end = s.start + absl::Minutes(r.Int());
     s.language = r.Text();
     s.exchange_name = r.Text();
+    s.cancelled = r.Text() == "CANCELLED";
     s.settings.exchange_id = s.exchange_id;
     s.settings.own = QuestionsFrom(r.Text());
     s.settings.open_days = static_cast<int>(r.Int());
@@ -337,23 +355,11 @@ absl::StatusOr<std::vector<StoredComment>> SurveyStore::Comments(
     values.emplace_back(std::in_place_type<std::string>, StateSql(state));
   }
   const std::string query = absl::StrCat(
-      "SELECT m.exchange_id, m.id, m.order_id, m.question, m.choice, m.body, m.state FROM "
-      "survey_comments m JOIN orders o ON o.exchange_id = m.exchange_id AND o.id = m.order_id",
+      kSelectComment, " m JOIN orders o ON o.exchange_id = m.exchange_id AND o.id = m.order_id",
       where, " ORDER BY o.start_time DESC, m.exchange_id, m.order_id, m.id LIMIT ",
       std::max(limit, 0), " OFFSET ", std::max(offset, 0));
   return db_.Read([&](soci::session& sql) -> absl::StatusOr<std::vector<StoredComment>> {
-    return Query<StoredComment>(sql, query, std::move(values), [](const soci::row& row) {
-      RowReader r(row);
-      StoredComment c;
-      c.exchange_id = r.Text();
-      c.id = r.Text();
-      c.order_id = r.Text();
-      c.comment.question = r.Text();
-      c.comment.option = r.Text();
-      c.comment.text = r.Text();
-      c.state = StateOf(r.Text());
-      return c;
-    });
+    return Query<StoredComment>(sql, query, std::move(values), CommentOf);
   });
 }
 
@@ -391,23 +397,10 @@ absl::StatusOr<StoredComment> SurveyStore::Review(
       return absl::NotFoundError(
           absl::StrCat("exchanges/", exchange_id, "/surveyComments/", id, " not found"));
     }
-    auto rows = Query<StoredComment>(
-        sql,
-        "SELECT order_id, question, choice, body, state FROM survey_comments WHERE exchange_id "
-        "= :x AND id = :id",
-        {exchange_id, id}, [&](const soci::row& row) {
-          RowReader r(row);
-          StoredComment c;
-          c.exchange_id = exchange_id;
-          c.id = id;
-          c.order_id = r.Text();
-          c.comment.question = r.Text();
-          c.comment.option = r.Text();
-          c.comment.text = r.Text();
-          c.state = StateOf(r.Text());
-          return c;
-        });
-    return rows.at(0);
+    return Query<StoredComment>(
+               sql, absl::StrCat(kSelectComment, " m WHERE m.exchange_id = :x AND m.id = :id"),
+               {exchange_id, id}, CommentOf)
+        .at(0);
   });
 }
 

@@ -40,6 +40,7 @@ struct TaskSurveyRow {
   absl::Time end;
   std::string language;       // the order's
   std::string exchange_name;  // the exchange's display name
+  bool cancelled = false;     // the visit was cancelled: its survey takes no answers
   SurveySettings settings;
 };
 

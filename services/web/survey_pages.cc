@@ -42,7 +42,7 @@ Response Pages::Survey(const Visit& v, const Request& r, const std::string& code
   if (now < window.opens) {
     return Message(v, 403, "survey_not_open_title", {PageText("survey_not_open_text", lang)});
   }
-  if (now >= window.closes) {
+  if (now >= window.closes || survey->cancelled) {
     return Message(v, 410, "survey_closed_title", {PageText("survey_closed_text", lang)});
   }
   const bool answered = !domain::CookieValue(r.cookie, domain::kSurveyAnsweredCookie).empty();
