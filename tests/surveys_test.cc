@@ -201,6 +201,33 @@ TEST(SurveyTemplate, OwnQuestions) {
                         "template.questions[3].options", "are not asked of a free-text question"}));
 }
 
+TEST(SurveyTemplate, SettingsDropTheBuiltInQuestionsAndTakeDefaults) {
+  std::vector<SurveyQuestion> given = SurveyQuestions(
+      {{"useful", SurveyQuestionKind::kAgreement, {"Luento oli hyödyllinen", "", ""}, {}}});
+  int days = 0, threshold = 0;
+  FieldViolations v;
+  ValidateSurveySettings(given, days, threshold, "template", v);
+  EXPECT_TRUE(v.empty()) << v.ToStatus();
+  ASSERT_EQ(given.size(), 1u);
+  EXPECT_EQ(given[0].id, "useful");
+  EXPECT_EQ(days, 7);
+  EXPECT_EQ(threshold, 5);
+  // A built-in id with other content is an own question's clash.
+  std::vector<SurveyQuestion> changed = BuiltInSurveyQuestions();
+  changed[0].text.fi = "Olen luokalla";
+  days = 61;
+  threshold = 2;
+  FieldViolations w;
+  ValidateSurveySettings(changed, days, threshold, "template", w);
+  EXPECT_THAT(
+      w.list(), ElementsAre(
+                    FieldViolation{"template.questions[0].id", "is a built-in question's id"},
+                    FieldViolation{"template.open_days", "must be 1 to 60"},
+                    FieldViolation{"template.suppression_threshold", "must be 3 to 50"}));
+  EXPECT_EQ(FormatPercent(48.0, "fi"), "48,0\u00a0%");
+  EXPECT_EQ(FormatPercent(5.8, "en"), "5.8%");
+}
+
 TEST(SurveyWindow, FromTheStartUntilDaysAfterTheEnd) {
   const absl::Time start = absl::FromUnixSeconds(1'800'000'000);
   SurveyWindow w = SurveyWindowFor(start, start + absl::Minutes(90), kDefaultSurveyDays);

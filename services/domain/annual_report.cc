@@ -486,9 +486,7 @@ Document AnnualReportDocument(
         const std::string label = q->options[i].label.In(lang);
         chart.categories.push_back(label);
         chart.values[0].push_back(f.options[i].percent);
-        table.push_back(
-            {label, n(f.options[i].n),
-             FormatPercentTenths(static_cast<int>(f.options[i].percent * 10 + 0.5), lang)});
+        table.push_back({label, n(f.options[i].n), FormatPercent(f.options[i].percent, lang)});
       }
       doc.blocks.push_back(ChartBlock(chart));
       doc.blocks.push_back(Table(table));

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/strings/substitute.h"
 #include "services/domain/documents.h"
 
 namespace kokemus::domain {
@@ -161,6 +162,22 @@ void ValidateOwnQuestions(
   }
 }
 
+void ValidateSurveySettings(
+    std::vector<SurveyQuestion>& questions, int& open_days, int& suppression_threshold,
+    absl::string_view field, FieldViolations& v) {
+  const auto& built_in = BuiltInSurveyQuestions();
+  std::erase_if(questions, [&](const SurveyQuestion& q) {
+    return std::find(built_in.begin(), built_in.end(), q) != built_in.end();
+  });
+  ValidateOwnQuestions(questions, absl::StrCat(field, ".questions"), v);
+  if (open_days == 0) open_days = kDefaultSurveyDays;
+  if (open_days < 1 || open_days > 60) v.Add(absl::StrCat(field, ".open_days"), "must be 1 to 60");
+  if (suppression_threshold == 0) suppression_threshold = kDefaultSurveyThreshold;
+  if (suppression_threshold < 3 || suppression_threshold > 50) {
+    v.Add(absl::StrCat(field, ".suppression_threshold"), "must be 3 to 50");
+  }
+}
+
 absl::StatusOr<SurveyAnswer> ParseSurveyAnswer(
     const std::vector<SurveyQuestion>& questions,
     const std::map<std::string, std::string>& fields) {
@@ -298,35 +315,43 @@ SurveyCard SurveyCardFor(
   c.language = language == "sv" || language == "en" ? std::string(language) : "fi";
   c.url = url;
   c.exchange = exchange_name;
-  const std::string day = FormatDate(task_start, c.language);
-  const std::string until = FormatDateTime(closes, c.language);
-  if (c.language == "sv") {
-    c.title = "Berätta vad du tyckte";
-    c.lead = absl::StrCat(
-        "Svara anonymt på några frågor om erfarenhetsexpertens besök ", day,
-        ". Det tar ungefär en minut. Skanna koden med telefonens kamera eller skriv adressen.");
-    c.closes = absl::StrCat("Enkäten är öppen till ", until, ".");
-    c.note =
-        "Du loggar inte in. Inget namn, ingen adress och inga uppgifter om din enhet sparas med "
-        "ditt svar.";
-  } else if (c.language == "en") {
-    c.title = "Tell us what you thought";
-    c.lead = absl::StrCat(
-        "Answer a few questions anonymously about the visit of the expert by experience on ", day,
-        ". It takes about a minute. Scan the code with your phone's camera or type the address.");
-    c.closes = absl::StrCat("The survey is open until ", until, ".");
-    c.note =
-        "You do not sign in. No name, address or details of your device are stored with your "
-        "answer.";
-  } else {
-    c.title = "Kerro, mitä ajattelit";
-    c.lead = absl::StrCat(
-        "Vastaa nimettömästi muutamaan kysymykseen kokemusasiantuntijan vierailusta ", day,
-        ". Vastaaminen vie noin minuutin. Skannaa koodi puhelimen kameralla tai kirjoita osoite.");
-    c.closes = absl::StrCat("Kysely on auki ", until, " asti.");
-    c.note = "Et kirjaudu. Vastaukseesi ei tallenneta nimeä, osoitetta eikä laitteesi tietoja.";
-  }
+  // $0: the visit's day, or when the survey closes.
+  struct Words {
+    const char* title;
+    const char* lead;
+    const char* closes;
+    const char* note;
+  };
+  static constexpr Words kFi = {
+      "Kerro, mitä ajattelit",
+      "Vastaa nimettömästi muutamaan kysymykseen kokemusasiantuntijan vierailusta $0. Vastaaminen "
+      "vie noin minuutin. Skannaa koodi puhelimen kameralla tai kirjoita osoite.",
+      "Kysely on auki $0 asti.",
+      "Et kirjaudu. Vastaukseesi ei tallenneta nimeä, osoitetta eikä laitteesi tietoja."};
+  static constexpr Words kSv = {
+      "Berätta vad du tyckte",
+      "Svara anonymt på några frågor om erfarenhetsexpertens besök $0. Det tar ungefär en minut. "
+      "Skanna koden med telefonens kamera eller skriv adressen.",
+      "Enkäten är öppen till $0.",
+      "Du loggar inte in. Inget namn, ingen adress och inga uppgifter om din enhet sparas med "
+      "ditt svar."};
+  static constexpr Words kEn = {
+      "Tell us what you thought",
+      "Answer a few questions anonymously about the visit of the expert by experience on $0. It "
+      "takes about a minute. Scan the code with your phone's camera or type the address.",
+      "The survey is open until $0.",
+      "You do not sign in. No name, address or details of your device are stored with your "
+      "answer."};
+  const Words& w = c.language == "sv" ? kSv : c.language == "en" ? kEn : kFi;
+  c.title = w.title;
+  c.lead = absl::Substitute(w.lead, FormatDate(task_start, c.language));
+  c.closes = absl::Substitute(w.closes, FormatDateTime(closes, c.language));
+  c.note = w.note;
   return c;
+}
+
+std::string FormatPercent(double percent, absl::string_view language) {
+  return FormatPercentTenths(static_cast<int>(percent * 10 + 0.5), language);
 }
 
 }  // namespace kokemus::domain

@@ -78,6 +78,15 @@ inline constexpr size_t kMaxQuestionTextBytes = 300;
 void ValidateOwnQuestions(
     std::vector<SurveyQuestion>& own, absl::string_view field, FieldViolations& v);
 
+// An exchange's survey settings as an update gives them: `questions` may
+// hold the built-in ones as a read template has them (unchanged, they are
+// dropped; the rest are its own, checked by ValidateOwnQuestions); 0 days or
+// threshold are the defaults (7, 5); days 1 to 60, threshold 3 to 50.
+// Violations under `field` ("template").
+void ValidateSurveySettings(
+    std::vector<SurveyQuestion>& questions, int& open_days, int& suppression_threshold,
+    absl::string_view field, FieldViolations& v);
+
 // A free text given in an answer: the question it answers ("free_word", or
 // "role" for the "what?" of its option "other") and the text.
 struct SurveyComment {
@@ -182,6 +191,8 @@ inline constexpr int kDefaultSurveyThreshold = 5;
 
 // "48,0 %" (fi, sv) or "48.0%" (en) for a value in tenths.
 std::string FormatPercentTenths(int tenths, absl::string_view language);
+// The same for a percentage with one decimal (OptionFigure::percent): 48.0 -> "48,0 %".
+std::string FormatPercent(double percent, absl::string_view language);
 
 // The words of a task survey's printable card, in fi, sv or en.
 struct SurveyCard {

@@ -137,13 +137,7 @@ grpc::Status SurveyService::UpdateSurveyTemplate(
         FieldViolations v;
         storage::SurveySettings s;
         s.exchange_id = *exchange_id;
-        // The built-in questions come back in a read template: they are
-        // passed over, not stored.
         for (const v1::SurveyQuestion& q : t.questions()) {
-          const bool built_in = std::any_of(
-              domain::BuiltInSurveyQuestions().begin(), domain::BuiltInSurveyQuestions().end(),
-              [&](const domain::SurveyQuestion& b) { return b.id == q.id(); });
-          if (built_in && q.built_in()) continue;
           domain::SurveyQuestion own;
           own.id = q.id();
           own.kind = static_cast<SurveyQuestionKind>(q.kind());
@@ -153,14 +147,9 @@ grpc::Status SurveyService::UpdateSurveyTemplate(
           }
           s.own.push_back(std::move(own));
         }
-        domain::ValidateOwnQuestions(s.own, "template.questions", v);
-        s.open_days = t.open_days() == 0 ? domain::kDefaultSurveyDays : t.open_days();
-        if (s.open_days < 1 || s.open_days > 60) v.Add("template.open_days", "must be 1 to 60");
-        s.suppression_threshold = t.suppression_threshold() == 0 ? domain::kDefaultSurveyThreshold
-                                                                 : t.suppression_threshold();
-        if (s.suppression_threshold < 3 || s.suppression_threshold > 50) {
-          v.Add("template.suppression_threshold", "must be 3 to 50");
-        }
+        s.open_days = t.open_days();
+        s.suppression_threshold = t.suppression_threshold();
+        domain::ValidateSurveySettings(s.own, s.open_days, s.suppression_threshold, "template", v);
         s.anonymous_reflections = t.anonymous_reflections();
         if (!v.empty()) return v.ToStatus();
         auto stored = store_.PutSettings(s);

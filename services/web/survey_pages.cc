@@ -86,11 +86,8 @@ Response Pages::Survey(const Visit& v, const Request& r, const std::string& code
   }
   for (const domain::SurveyQuestion& q : questions) {
     Data question{Data::type::object};
-    question.set("id", q.id);
-    question.set("text", q.text.In(lang));
     const std::string given = posted ? Field(r, q.id) : "";
     auto error = errors.find(q.id);
-    if (error != errors.end()) question.set("error", error->second);
     if (q.kind == domain::SurveyQuestionKind::kFreeText) {
       Data free{Data::type::object};
       free.set("id", q.id);
@@ -213,8 +210,7 @@ Response Pages::AudiencePage(const Visit& v) const {
       Data option{Data::type::object};
       option.set("label", o.label());
       option.set("n", std::to_string(o.n()));
-      option.set(
-          "percent", domain::FormatPercentTenths(static_cast<int>(o.percent() * 10 + 0.5), lang));
+      option.set("percent", domain::FormatPercent(o.percent(), lang));
       options.push_back(option);
     }
     question.set("options", options);
